@@ -1,0 +1,343 @@
+/**
+ * Hierarchical allocator tests at the allocator level, driven by a fake master: the Mesos
+ * golden cases (notes §1.9 U1, U2, U4; §4 G7) with role shares worked out by hand, and the
+ * stage mechanics (two shuffles, whole-agent offers, filters, suppress).
+ */
+import fc from 'fast-check';
+import { RandomStream } from '../sim/kernel/rng.js';
+import { NUM_RESOURCES, resources } from '../sim/model/resources.js';
+import { HierarchicalAllocator } from './hierarchical.js';
+import type { SorterKind } from './sorter/sorter.js';
+import { MiniMaster } from './test-support/fake-context.js';
+import type { RandomSource } from './types.js';
+
+const drf = () => new HierarchicalAllocator({ name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' });
+const agent = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });
+const rng = (name: string) => new RandomStream(1, name);
+
+/** Counts draws and delegates to a seeded stream. */
+function counting(inner: RandomSource): RandomSource & { draws: number } {
+  return {
+    draws: 0,
+    next() {
+      this.draws++;
+      return inner.next();
+    },
+  };
+}
+
+describe('U1 UnreservedDRF (hierarchical_allocator_tests.cpp)', () => {
+  test('each new agent goes whole to the lowest-share role, then the lowest-share framework', () => {
+    const m = new MiniMaster(drf(), 5);
+    const r = rng('u1');
+    const recipients: string[] = [];
+    const offerNew = (a: number) => {
+      const made = m.run(r, [a]);
+      expect(made).toHaveLength(1);
+      expect(Array.from(made[0]!.res)).toEqual(Array.from(m.total(a)));
+      recipients.push(m.frameworks[made[0]!.fw]!.name);
+    };
+
+    // 1. s1 (2, 1024) joins with no framework: nothing to offer.
+    const s1 = m.addAgent(agent(2, 1024));
+    expect(m.run(r, [s1])).toEqual([]);
+    // fw1 (role1) subscribes: a run over all agents gives it s1. role1 = 1.0.
+    m.addFramework('fw1', 'role1');
+    const first = m.run(r);
+    expect(first.map((o) => m.frameworks[o.fw]!.name)).toEqual(['fw1']);
+    recipients.push('fw1');
+
+    // 2. fw2 (role2) subscribes: nothing free. s2 (1, 512): total (3, 1536).
+    //    role1 = max(2/3, 1024/1536) = .67, role2 = 0: fw2. Then role2 = 1/3 = .33.
+    m.addFramework('fw2', 'role2');
+    expect(m.run(r)).toEqual([]);
+    offerNew(m.addAgent(agent(1, 512)));
+
+    // 3. s3 (3, 2048): total (6, 3584). role1 = max(2/6, 1024/3584) = .33,
+    //    role2 = max(1/6, 512/3584) = .17: fw2. Then role2 = max(4/6, 2560/3584) = .71.
+    offerNew(m.addAgent(agent(3, 2048)));
+
+    // 4. fw3 (role1) subscribes; s4 (4, 4096): total (10, 7680). role1 = max(2/10, 1024/7680)
+    //    = .2 < role2 = max(4/10, 2560/7680) = .4; in role1 fw3 = 0 < fw1 = .2: fw3.
+    //    Then role1 = max(6/10, 5120/7680) = .67.
+    m.addFramework('fw3', 'role1');
+    expect(m.run(r)).toEqual([]);
+    offerNew(m.addAgent(agent(4, 4096)));
+
+    // 5. fw4 (role1) subscribes; s5 (1, 512): total (11, 8192). role1 = max(6/11, 5120/8192)
+    //    = .63 > role2 = max(4/11, 2560/8192) = .36: fw2, although fw4 holds nothing.
+    m.addFramework('fw4', 'role1');
+    expect(m.run(r)).toEqual([]);
+    offerNew(m.addAgent(agent(1, 512)));
+
+    expect(recipients).toEqual(['fw1', 'fw2', 'fw2', 'fw3', 'fw2']);
+  });
+});
+
+describe('U2 SameShareFairness', () => {
+  test('two frameworks with equal shares alternate: 5 and 5 over 10 runs', () => {
+    const m = new MiniMaster(drf(), 1);
+    m.addFramework('fw1', '*');
+    m.addFramework('fw2', '*');
+    m.addAgent(agent(2, 1024));
+    const r = rng('u2');
+    const got: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const made = m.run(r);
+      expect(made).toHaveLength(1);
+      got.push(m.frameworks[made[0]!.fw]!.name);
+      m.recover(made[0]!); // declined with no filter: shares are back to 0, counts are not
+    }
+    // Run 1: both 0 with count 0, 'fw1' < 'fw2'. From then on the holder has the higher count.
+    expect(got.filter((n) => n === 'fw1')).toHaveLength(5);
+    expect(got.filter((n) => n === 'fw2')).toHaveLength(5);
+    expect(got).toEqual(['fw1', 'fw2', 'fw1', 'fw2', 'fw1', 'fw2', 'fw1', 'fw2', 'fw1', 'fw2']);
+  });
+});
+
+describe('U4 SmallOfferFilterTimeout', () => {
+  test('a filtered framework is skipped and does not block the next one', () => {
+    const m = new MiniMaster(drf(), 2);
+    const fw1 = m.addFramework('fw1', 'role');
+    const fw2 = m.addFramework('fw2', 'role');
+    const r = rng('u4');
+    // agent1 (1, 512) goes to fw1 (both 0, 'fw1' first); fw1 = 1.
+    const a1 = m.addAgent(agent(1, 512));
+    expect(m.run(r, [a1]).map((o) => o.fw)).toEqual([fw1]);
+    // agent2 (1, 512): total (2, 1024), fw1 = .5 > fw2 = 0: fw2.
+    const a2 = m.addAgent(agent(1, 512));
+    const [o2] = m.run(r, [a2]);
+    expect(o2!.fw).toBe(fw2);
+    // fw2 declines with a filter still active at the next run: fw1 (.5) gets agent2 over fw2 (0).
+    m.recover(o2!);
+    m.ctx.filter(fw2, a2);
+    const [o3] = m.run(r);
+    expect(o3!.fw).toBe(fw1);
+    // The filter is gone; fw1 declines without one: fw2 (0) < fw1 (.5) gets it.
+    m.ctx.unfilter(fw2, a2);
+    m.recover(o3!);
+    expect(m.run(r).map((o) => o.fw)).toEqual([fw2]);
+  });
+});
+
+describe('G7 whole-agent offers', () => {
+  test.each([
+    ['one role', (_i: number) => 'r'],
+    ['a role each', (i: number) => `r${i}`],
+  ])('N identical frameworks and N identical agents map one-to-one in one run (%s)', (_label, roleOf) => {
+    const n = 7;
+    const m = new MiniMaster(drf(), n);
+    for (let i = 0; i < n; i++) m.addFramework(`fw${i}`, roleOf(i));
+    for (let i = 0; i < n; i++) m.addAgent(agent(4, 4096));
+    const made = m.run(rng('g7'));
+    // Each offer raises its receiver's share to 1/7 (and its role's), so the next agent goes
+    // to one of those still at 0.
+    expect(made).toHaveLength(n);
+    expect(new Set(made.map((o) => o.fw)).size).toBe(n);
+    expect(new Set(made.map((o) => o.agent)).size).toBe(n);
+    for (const o of made) expect(Array.from(o.res)).toEqual(Array.from(agent(4, 4096)));
+  });
+});
+
+describe('role weights', () => {
+  test('a role of weight 2 gets two of three identical agents', () => {
+    const a = drf();
+    a.setWeight('heavy', 2);
+    const m = new MiniMaster(a, 3);
+    m.addFramework('h', 'heavy');
+    m.addFramework('l', 'light');
+    for (let i = 0; i < 3; i++) m.addAgent(agent(1, 1024));
+    // Total (3, 3072). 1st: both 0, 'heavy' < 'light': heavy = (1/3)/2 = .17.
+    // 2nd: light 0 < .17: light = .33. 3rd: heavy .17 < .33: heavy = (2/3)/2 = .33.
+    const names = m.run(rng('w')).map((o) => m.frameworks[o.fw]!.name);
+    expect(names).toEqual(['h', 'l', 'h']);
+  });
+
+  test('hierarchical roles: a subtree competes with its aggregate share', () => {
+    const m = new MiniMaster(drf(), 4);
+    m.addFramework('batch', 'eng/batch');
+    m.addFramework('web', 'eng/web');
+    m.addFramework('ops', 'ops');
+    for (let i = 0; i < 4; i++) m.addAgent(agent(1, 1024));
+    // Total (4, 4096); each agent is 1/4. Root: eng = 0, ops = 0, 'eng' < 'ops': eng, inside
+    // it batch (path 'eng/batch' < 'eng/web'). Then eng = .25 > ops = 0: ops. Then eng (.25,
+    // count 1) vs ops (.25, count 1): 'eng' first, web (0) before batch (.25). Then eng = .5:
+    // ops.
+    const names = m.run(rng('h')).map((o) => m.frameworks[o.fw]!.name);
+    expect(names).toEqual(['batch', 'ops', 'web', 'ops']);
+  });
+});
+
+describe('stage mechanics', () => {
+  test.each(['drf', 'random'] as const)('%s: agents are shuffled twice (stage 1 and stage 2)', (kind: SorterKind) => {
+    // With only DRF sorters the run draws exactly two Fisher-Yates shuffles: 2 * (n - 1).
+    const a = new HierarchicalAllocator({ name: kind, roleSorter: 'drf', frameworkSorter: kind });
+    const m = new MiniMaster(a, 6);
+    m.addFramework('f', 'r'); // one framework: a random framework sorter draws nothing either
+    for (let i = 0; i < 6; i++) m.addAgent(agent(1, 1024));
+    const c = counting(rng('draws'));
+    m.run(c);
+    expect(c.draws).toBe(2 * (6 - 1));
+  });
+
+  test('the stage-2 order is the second shuffle of the master order', () => {
+    // Replay the two Fisher-Yates shuffles by hand on the same stream; with one framework
+    // every agent is offered, in the shuffled order.
+    const m = new MiniMaster(drf(), 5);
+    m.addFramework('f', 'r');
+    for (let i = 0; i < 5; i++) m.addAgent(agent(1, 1024));
+    const offered = m.run(new RandomStream(42, 's')).map((o) => o.agent);
+    const expected = [0, 1, 2, 3, 4];
+    const replay = new RandomStream(42, 's');
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = expected.length - 1; i > 0; i--) {
+        const j = Math.floor(replay.next() * (i + 1));
+        [expected[i], expected[j]] = [expected[j]!, expected[i]!];
+      }
+    }
+    expect(offered).toEqual(expected);
+  });
+
+  test('a suppressed framework gets nothing; a role with none active is skipped', () => {
+    const m = new MiniMaster(drf(), 2);
+    const a = m.addFramework('a', 'ra');
+    const b = m.addFramework('b', 'rb');
+    m.addAgent(agent(1, 1024));
+    m.addAgent(agent(1, 1024));
+    m.allocator.deactivateFramework(a);
+    expect(m.run(rng('s')).map((o) => o.fw)).toEqual([b, b]);
+    m.recoverAll();
+    m.allocator.activateFramework(a);
+    m.allocator.deactivateFramework(b);
+    expect(m.run(rng('s')).map((o) => o.fw)).toEqual([a, a]);
+    m.recoverAll();
+    m.allocator.deactivateFramework(a);
+    expect(m.run(rng('s'))).toEqual([]);
+  });
+
+  test('framework names must be unique and free of "/" (they are sorter clients)', () => {
+    const m = new MiniMaster(drf(), 1);
+    m.addFramework('f', 'r');
+    expect(() => m.addFramework('f', 'other')).toThrow(/taken/);
+    expect(() => m.allocator.addFramework({ index: 5, name: 'spark/1', role: 'r' })).toThrow(/'\/'/);
+    expect(() => m.allocator.addFramework({ index: 0, name: 'g', role: 'r' })).toThrow(/twice/);
+  });
+
+  test('an agent with nothing allocatable left is not offered', () => {
+    const m = new MiniMaster(drf(), 1);
+    m.addFramework('f', 'r');
+    // 0.005 cpus and 16 MB: below both cpus:0.01 and mem:32
+    m.addAgent(resources({ cpus: 0.005, mem: 16 }));
+    expect(m.run(rng('m'))).toEqual([]);
+  });
+
+  test('removing a framework that still holds resources is a broken invariant', () => {
+    const m = new MiniMaster(drf(), 1);
+    const f = m.addFramework('f', 'r');
+    m.addAgent(agent(1, 1024));
+    m.run(rng('rm'));
+    expect(() => m.allocator.removeFramework(f)).toThrow(/recover/);
+    m.recoverAll();
+    m.allocator.removeFramework(f);
+    // the role is gone with its last framework; a new one in it starts afresh
+    const g = m.addFramework('g', 'r');
+    expect(m.run(rng('rm')).map((o) => o.fw)).toEqual([g]);
+  });
+
+  test('removing an agent shrinks the totals the shares are computed against', () => {
+    const m = new MiniMaster(drf(), 4);
+    const fa = m.addFramework('a', 'ra');
+    const fb = m.addFramework('b', 'rb');
+    const a0 = m.addAgent(agent(1, 1024));
+    const a1 = m.addAgent(agent(3, 512));
+    m.ctx.filter(fb, a0);
+    m.ctx.filter(fa, a1);
+    const r = rng('t');
+    const first = m.run(r, [a0, a1]).map((o) => [o.fw, o.agent]);
+    expect(first).toHaveLength(2);
+    expect(first).toEqual(expect.arrayContaining([[fa, a0], [fb, a1]]));
+    const a2 = m.addAgent(resources({ cpus: 10 })); // never offered: it only adds to the totals
+    const probe = m.addAgent(agent(1, 512));
+    // Total (15, 2048): a = max(1/15, 1024/2048) = .5, b = max(3/15, 512/2048) = .25: b.
+    const [o] = m.run(r, [probe]);
+    expect(o!.fw).toBe(fb);
+    m.recover(o!);
+    // Without agent 2 the total is (5, 2048): a = .5, b = max(3/5, .25) = .6: a.
+    m.ctx.available.fill(0, a2 * NUM_RESOURCES, (a2 + 1) * NUM_RESOURCES);
+    m.allocator.removeAgent(a2, m.total(a2));
+    expect(m.run(r, [probe]).map((x) => x.fw)).toEqual([fa]);
+    expect(() => m.allocator.removeAgent(a2, agent(100, 100))).toThrow(/negative/);
+  });
+});
+
+describe('work conservation (both sorter kinds)', () => {
+  const kinds: readonly SorterKind[] = ['drf', 'random'];
+  test.each(kinds)(
+    '%s: each agent with allocatable free resources and an unblocked active framework gets exactly one whole-agent offer',
+    (kind) => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ cpus: fc.nat(8), mem: fc.nat(4096) }), { minLength: 1, maxLength: 8 }),
+          fc.array(fc.record({ role: fc.constantFrom('a', 'b', 'a/x'), active: fc.boolean() }), { maxLength: 5 }),
+          fc.array(fc.tuple(fc.nat(4), fc.nat(7)), { maxLength: 12 }),
+          fc.integer(),
+          (agents, fws, filters, seed) => {
+            const m = new MiniMaster(
+              new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind }),
+              agents.length,
+            );
+            agents.forEach((a) => m.addAgent(agent(a.cpus, a.mem)));
+            fws.forEach((f, i) => {
+              m.addFramework(`fw${i}`, f.role);
+              if (!f.active) m.allocator.deactivateFramework(i);
+            });
+            for (const [f, a] of filters) m.ctx.filter(f, a);
+            const free = Float64Array.from(m.ctx.available);
+            const made = m.run(new RandomStream(seed, 'wc'));
+            expect(m.ctx.violations).toEqual([]);
+            for (let a = 0; a < agents.length; a++) {
+              const o = a * NUM_RESOURCES;
+              const eligible =
+                m.ctx.isAllocatable(free, o) &&
+                fws.some((f, i) => f.active && !m.ctx.isBlocked(i, a));
+              const offers = made.filter((x) => x.agent === a);
+              expect(offers).toHaveLength(eligible ? 1 : 0);
+              if (eligible) expect(Array.from(offers[0]!.res)).toEqual(Array.from(free.subarray(o, o + NUM_RESOURCES)));
+            }
+          },
+        ),
+        { seed: 7, numRuns: 200 },
+      );
+    },
+  );
+});
+
+describe('options', () => {
+  test.each(['drf', 'random'] as const)('%s: unknown excluded resource names are rejected', (kind) => {
+    expect(
+      () => new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind, excludedResources: ['gpu'] }),
+    ).toThrow(/gpu/);
+  });
+
+  test('excluding gpus changes who is served first', () => {
+    // Total (2 agents) cpus 20, mem 20480, gpus 4. fw g holds agent 0 (1 cpu, 1024 MB, 4 gpus):
+    // with gpus its share is 4/4 = 1; without, max(1/20, 1024/20480) = .05. fw c holds
+    // agent 1 (9, 9216): .45. The next agent goes to the lower share: c with gpus, g without.
+    const run = (excluded: readonly string[]) => {
+      const a = new HierarchicalAllocator({ name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf', excludedResources: excluded });
+      const m = new MiniMaster(a, 3);
+      const g = m.addFramework('g', 'rg');
+      const c = m.addFramework('c', 'rc');
+      const a0 = m.addAgent(resources({ cpus: 1, mem: 1024, gpus: 4 }));
+      const a1 = m.addAgent(resources({ cpus: 9, mem: 9216 }));
+      m.ctx.filter(c, a0);
+      m.ctx.filter(g, a1);
+      m.run(rng('x'), [a0, a1]);
+      const probe = m.addAgent(resources({ cpus: 10, mem: 10240 }));
+      return m.run(rng('x'), [probe]).map((o) => m.frameworks[o.fw]!.name);
+    };
+    // the probe (10, 10240) enlarges the totals to (20, 20480, gpus 4) before the run
+    expect(run([])).toEqual(['c']);
+    expect(run(['gpus'])).toEqual(['g']);
+  });
+});

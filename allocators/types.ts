@@ -1,0 +1,86 @@
+/**
+ * The allocator interface: what a policy sees of the master and what it must answer.
+ * Imports types only from sim/model; no clock, no queue, no I/O.
+ *
+ * The master owns the machinery that is the same for every policy (agents' free resources, offers,
+ * refuse filters, suppress and revive, when runs happen). A policy decides, in each run, which
+ * framework is offered which agent's resources, and keeps whatever ordering state it needs
+ * (sorters) from the lifecycle calls below.
+ */
+import type { ResourceVector } from '../sim/model/resources.js';
+
+/** A source of uniform draws in [0, 1): the run's named stream for the allocator. */
+export interface RandomSource {
+  next(): number;
+}
+
+/** A framework as a policy knows it. `index` is dense, in order of registration. */
+export interface FrameworkInfo {
+  readonly index: number;
+  /** unique name, e.g. 'spark-1'; the last DRF tie-break */
+  readonly name: string;
+  /** role path, e.g. 'analytics' or 'eng/batch' */
+  readonly role: string;
+}
+
+/**
+ * The master's side of one allocation run. Agent resources are read from `available`
+ * (stride NUM_RESOURCES, fixed point); they shrink as `offer` is called.
+ */
+export interface AllocationContext {
+  /** Free (neither offered nor allocated) resources of every agent, packed: agent a at a*NUM_RESOURCES. */
+  readonly available: Float64Array;
+  /** Whether the min-allocatable check passes for `res[offset..]`. */
+  isAllocatable(res: Float64Array, offset?: number): boolean;
+  /** Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`. */
+  isFiltered(fw: number, agent: number, res: Float64Array, offset?: number): boolean;
+  /**
+   * Offers `res` on `agent` to framework `fw`. It must be within the agent's available resources;
+   * the master checks, subtracts it from `available`, and creates one offer (offers are never merged).
+   */
+  offer(fw: number, agent: number, res: ResourceVector): void;
+}
+
+/** An allocation policy. The master calls the lifecycle methods in simulated-time order. */
+export interface Allocator {
+  /** Registry name, e.g. 'drf'. */
+  readonly name: string;
+  /** Sets a role's weight (default 1). Called before the role's first framework is added. */
+  setWeight(role: string, weight: number): void;
+  /** A framework subscribed; it starts active (not suppressed). */
+  addFramework(fw: FrameworkInfo): void;
+  /** A framework left; its resources have been recovered already. */
+  removeFramework(fw: number): void;
+  /** The framework revived (or re-registered): rank it again. */
+  activateFramework(fw: number): void;
+  /** The framework suppressed offers: leave it out of runs. */
+  deactivateFramework(fw: number): void;
+  /** An agent joined with `total` resources (they count in the sorters' totals). */
+  addAgent(agent: number, total: ResourceVector): void;
+  /** An agent left; resources on it have been recovered already. */
+  removeAgent(agent: number, total: ResourceVector): void;
+  /**
+   * Resources that framework `fw` held on `agent` (offered or allocated) came back: a decline,
+   * a rescind, or a task's end. They stop counting toward its share.
+   */
+  recover(fw: number, agent: number, res: ResourceVector): void;
+  /**
+   * One allocation run over `agents` (agent indices, in the master's order; the policy shuffles
+   * them with `rng` if it wants). Makes offers through `ctx.offer`, counting what it offers
+   * toward the receivers' shares at once.
+   */
+  allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void;
+}
+
+/** Options every allocator factory receives from the scenario (each documented with its default). */
+export interface AllocatorOptions {
+  /** Resource names left out of fair-share computation (Mesos --fair_sharing_excluded_resource_names); default none. */
+  readonly excludedResources?: readonly string[];
+}
+
+/** A registered allocator: a factory plus a one-line description for `offersim list`. */
+export interface AllocatorEntry {
+  readonly name: string;
+  readonly description: string;
+  create(options: AllocatorOptions): Allocator;
+}

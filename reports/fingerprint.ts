@@ -1,0 +1,215 @@
+/**
+ * A fast deterministic 64-bit fingerprint of the event stream (the manifest's `fingerprint`): two
+ * independent 32-bit lanes fed every field of every record, in order. Not cryptographic.
+ * Imports only the event log types.
+ */
+import type { LogRecord, LogSink, ResTuple } from '../sim/model/log.js';
+
+/** Index of a double's low and high 32-bit words in a Uint32Array view, by platform byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = LITTLE_ENDIAN ? 1 : 0;
+
+/**
+ * Folds every record into two 32-bit lanes with different mixing functions (a MurmurHash3 block
+ * step and an xxHash32 round), so an accidental collision must hit both at once.
+ *
+ * Encoding, fixed so that the digest is the same on every machine: per record a kind code, then
+ * its fields in the order the log types declare them. A number is fed as the two 32-bit words of
+ * its IEEE-754 double (low word first, whatever the platform's byte order), so integers and
+ * fractions alike are hashed exactly; -0 is fed as 0 and every NaN as one NaN, as a JSON line
+ * would show them. A string is fed as its length and then its UTF-16 code units, two per word.
+ */
+export class Fingerprint implements LogSink {
+  private a = 0x9747b28c;
+  private b = 0x165667b1;
+  private words = 0;
+  private records = 0;
+  private readonly f64 = new Float64Array(1);
+  private readonly u32 = new Uint32Array(this.f64.buffer);
+
+  /** Folds one record. */
+  record(r: LogRecord): void {
+    this.records++;
+    switch (r.kind) {
+      case 'agent_added':
+        this.word(1);
+        this.num(r.t);
+        this.num(r.agent);
+        this.str(r.name);
+        this.str(r.rack);
+        this.res(r.res);
+        break;
+      case 'framework_added':
+        this.word(2);
+        this.num(r.t);
+        this.num(r.framework);
+        this.str(r.name);
+        this.str(r.role);
+        this.num(r.weight);
+        this.str(r.behaviour);
+        break;
+      case 'job_submitted':
+        this.word(3);
+        this.num(r.t);
+        this.num(r.job);
+        this.str(r.name);
+        this.num(r.framework);
+        this.num(r.tasks);
+        this.num(r.maxTaskDuration);
+        break;
+      case 'job_finished':
+        this.word(4);
+        this.num(r.t);
+        this.num(r.job);
+        this.num(r.framework);
+        break;
+      case 'offer_sent':
+        this.word(5);
+        this.num(r.t);
+        this.num(r.offer);
+        this.num(r.framework);
+        this.num(r.agent);
+        this.res(r.res);
+        break;
+      case 'offer_accepted':
+        this.word(6);
+        this.num(r.t);
+        this.num(r.offer);
+        this.num(r.framework);
+        this.num(r.agent);
+        this.num(r.tasks);
+        this.res(r.used);
+        this.num(r.refuse);
+        break;
+      case 'offer_declined':
+        this.word(7);
+        this.num(r.t);
+        this.num(r.offer);
+        this.num(r.framework);
+        this.num(r.agent);
+        this.num(r.refuse);
+        break;
+      case 'offer_rescinded':
+        this.word(8);
+        this.num(r.t);
+        this.num(r.offer);
+        this.num(r.framework);
+        this.num(r.agent);
+        break;
+      case 'task_state':
+        this.word(9);
+        this.num(r.t);
+        this.num(r.task);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.agent);
+        this.str(r.state);
+        this.res(r.res);
+        break;
+      case 'suppress':
+        this.word(10);
+        this.num(r.t);
+        this.num(r.framework);
+        break;
+      case 'revive':
+        this.word(11);
+        this.num(r.t);
+        this.num(r.framework);
+        break;
+      case 'allocation_run':
+        this.word(12);
+        this.num(r.t);
+        this.num(r.candidates);
+        this.num(r.offers);
+        break;
+      case 'run_ended':
+        this.word(13);
+        this.num(r.t);
+        this.str(r.reason);
+        break;
+      default:
+        assertNever(r);
+    }
+  }
+
+  /** Number of records folded so far. */
+  get count(): number {
+    return this.records;
+  }
+
+  /** The digest of the records so far: 16 lowercase hex digits. Does not end the fold. */
+  digest(): string {
+    // Finalise copies of the lanes, each salted with the stream's lengths, then cross them so
+    // that every output bit depends on both lanes.
+    const a = fmix32((this.a ^ this.words) >>> 0);
+    const b = fmix32((this.b ^ Math.imul(this.records, 0x27d4eb2f)) >>> 0);
+    const hi = fmix32((a ^ Math.imul(b, 0x9e3779b1)) >>> 0);
+    const lo = fmix32((b ^ Math.imul(hi, 0x85ebca77)) >>> 0);
+    return hex8(hi) + hex8(lo);
+  }
+
+  private word(w: number): void {
+    // lane a: MurmurHash3 x86_32 block step
+    let k = Math.imul(w, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    let h = this.a ^ k;
+    h = (h << 13) | (h >>> 19);
+    this.a = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    // lane b: xxHash32 round
+    let x = (this.b + Math.imul(w, 0x85ebca77)) | 0;
+    x = (x << 13) | (x >>> 19);
+    this.b = Math.imul(x, 0x9e3779b1);
+    this.words++;
+  }
+
+  private num(x: number): void {
+    if (x === 0) {
+      this.word(0);
+      this.word(0);
+      return;
+    }
+    if (x !== x) {
+      this.word(0);
+      this.word(0x7ff80000);
+      return;
+    }
+    this.f64[0] = x;
+    this.word(this.u32[LO]!);
+    this.word(this.u32[HI]!);
+  }
+
+  private str(s: string): void {
+    const n = s.length;
+    this.word(n);
+    let i = 0;
+    for (; i + 1 < n; i += 2) this.word(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
+    if (i < n) this.word(s.charCodeAt(i));
+  }
+
+  private res(v: ResTuple): void {
+    this.num(v[0]);
+    this.num(v[1]);
+    this.num(v[2]);
+    this.num(v[3]);
+  }
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hex8(x: number): string {
+  return (x >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Local copy of the log's assertNever: reports imports nothing but the log's types. */
+function assertNever(x: never): never {
+  throw new Error(`unexpected record ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,28 @@
+/**
+ * Public API of reports/: the metric fold and fingerprint over the event log, and the pure
+ * writers of the run's summary and CSV files. Imports only the event log types (no kernel, no
+ * allocators, no scenarios) and does no I/O.
+ */
+export { DEFAULT_SAMPLE_INTERVAL, LogInvariantError, MetricsFold, type MetricsFoldOptions } from './metrics-fold.js';
+export {
+  RESOURCE_NAMES,
+  type FrameworkRow,
+  type JobRow,
+  type MetricsResult,
+  type PerResource,
+  type ResourceName,
+  type Sample,
+  type Summary,
+} from './metrics.js';
+export { Fingerprint } from './fingerprint.js';
+export {
+  FRAMEWORKS_COLUMNS,
+  JOBS_COLUMNS,
+  SUMMARY_KEYS,
+  frameworksCsv,
+  jobsCsv,
+  summaryJson,
+  timeseriesCsv,
+} from './writers.js';
+export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
+export { nearestRank, stats, type Stats } from './stats.js';

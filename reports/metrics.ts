@@ -1,0 +1,184 @@
+/**
+ * The results of the metric fold (DESIGN section 7): the run summary, one row per job, one row
+ * per framework, and time-series samples. Plain data; times are SimTime microseconds, ratios
+ * in [0, 1]. Imports only {@link Stats}.
+ */
+import type { Stats } from './stats.js';
+
+/**
+ * Resource names in the order of a log record's resource tuple. A copy of sim/model/resources.ts's
+ * list, because reports may import nothing from the model but the log's types.
+ */
+export const RESOURCE_NAMES = ['cpus', 'mem', 'disk', 'gpus'] as const;
+/** One of {@link RESOURCE_NAMES}. */
+export type ResourceName = (typeof RESOURCE_NAMES)[number];
+/** A value per resource, in {@link RESOURCE_NAMES} order. */
+export type PerResource = readonly [number, number, number, number];
+
+/** Every scalar metric of the run. NaN means "undefined for this run" (written as null / empty). */
+export interface Summary {
+  /** time of the first record, us; NaN for an empty log */
+  readonly firstEvent: number;
+  /** run end, us: the run_ended record's time, else the last record's; NaN for an empty log */
+  readonly runEnd: number;
+  /** the run_ended record's reason; null when the log had none */
+  readonly endReason: 'completed' | 'duration' | null;
+  /** number of log records folded */
+  readonly events: number;
+  /** agents registered */
+  readonly agents: number;
+  /** frameworks registered */
+  readonly frameworks: number;
+  /** jobs submitted */
+  readonly jobs: number;
+  /** tasks submitted (sum of the jobs' task counts) */
+  readonly tasks: number;
+  /** task launches (a task entering staging, or running without staging) */
+  readonly tasksLaunched: number;
+  /** task_state records with state finished */
+  readonly tasksFinished: number;
+  /** task_state records with state failed */
+  readonly tasksFailed: number;
+  /** task_state records with state killed */
+  readonly tasksKilled: number;
+  /** task_state records with state lost */
+  readonly tasksLost: number;
+  /** jobs with a job_finished record */
+  readonly jobsFinished: number;
+  /** jobs submitted none of whose tasks ever reached running */
+  readonly jobsUnscheduled: number;
+  /** jobs submitted without a job_finished record (includes the unscheduled ones) */
+  readonly jobsUnfinished: number;
+  /** last job finish minus first job submit, us; NaN when no job finished */
+  readonly makespan: number;
+  /** time-weighted mean of used / total per resource over the time that resource's total is > 0; NaN if never */
+  readonly utilisation: PerResource;
+  /** time-weighted mean of Jain's index over the time some framework has demand; NaN if never */
+  readonly jainMean: number;
+  /** minimum of Jain's index over intervals of positive length with demand; NaN if none */
+  readonly jainMin: number;
+  /** total time some framework had demand (the Jain denominator), us */
+  readonly demandTime: number;
+  /** queueing delay (first running task - submit) over jobs that started, us */
+  readonly queueingDelay: Stats;
+  /** completion time (finish - submit) over finished jobs, us */
+  readonly completion: Stats;
+  /** slowdown (completion / longest task duration) over finished jobs with a positive longest task */
+  readonly slowdown: Stats;
+  /** offers sent */
+  readonly offersSent: number;
+  /** offers accepted (in part or whole) */
+  readonly offersAccepted: number;
+  /** offers declined whole */
+  readonly offersDeclined: number;
+  /** offers rescinded by the master */
+  readonly offersRescinded: number;
+  /** offers still unanswered at the end of the log */
+  readonly offersOutstanding: number;
+  /** mean time from offer_sent to its accept, decline or rescind, us; NaN when none was answered */
+  readonly offerHeldMean: number;
+  /** mean over resources with offered > 0 of {@link offersDeclinedShareByResource}; NaN if none */
+  readonly offersDeclinedShare: number;
+  /** per resource: declined / offered, summed over accepted and declined offers; NaN where nothing was offered */
+  readonly offersDeclinedShareByResource: PerResource;
+  /** allocation_run records */
+  readonly allocationRuns: number;
+}
+
+/** One job. Times are us; NaN where the event did not happen. */
+export interface JobRow {
+  /** dense job id from the log */
+  readonly id: number;
+  /** job name from job_submitted */
+  readonly name: string;
+  /** framework id */
+  readonly framework: number;
+  /** framework name */
+  readonly frameworkName: string;
+  /** submit time, us */
+  readonly submit: number;
+  /** first task entering staging (or running, if it skipped staging), us; NaN if none */
+  readonly firstStaging: number;
+  /** first task reaching running, us; NaN if none */
+  readonly firstStart: number;
+  /** job_finished time, us; NaN if unfinished */
+  readonly finish: number;
+  /** number of tasks */
+  readonly tasks: number;
+  /** longest task duration, us */
+  readonly maxTaskDuration: number;
+  /** firstStart - submit, us; NaN if unscheduled */
+  readonly queueingDelay: number;
+  /** finish - submit, us; NaN if unfinished */
+  readonly completion: number;
+  /** completion / maxTaskDuration; NaN if unfinished or maxTaskDuration is 0 */
+  readonly slowdown: number;
+}
+
+/** One framework. */
+export interface FrameworkRow {
+  /** dense framework id from the log */
+  readonly id: number;
+  /** framework name */
+  readonly name: string;
+  /** role name */
+  readonly role: string;
+  /** role weight */
+  readonly weight: number;
+  /** scheduler behaviour, e.g. 'batch' */
+  readonly behaviour: string;
+  /** jobs submitted */
+  readonly jobs: number;
+  /** tasks submitted */
+  readonly tasks: number;
+  /** time-weighted mean of its weighted dominant share over [first event, run end]; NaN for a zero-length run */
+  readonly shareMean: number;
+  /** largest weighted dominant share held over an interval of positive length; 0 if none */
+  readonly shareMax: number;
+  /** its jobs' queueing delays, us */
+  readonly queueingDelay: Stats;
+  /** its jobs' completion times, us */
+  readonly completion: Stats;
+  /** its jobs' slowdowns */
+  readonly slowdown: Stats;
+  /** offers sent to it */
+  readonly offersSent: number;
+  /** offers it accepted */
+  readonly offersAccepted: number;
+  /** offers it declined whole */
+  readonly offersDeclined: number;
+  /** its offers the master rescinded */
+  readonly offersRescinded: number;
+}
+
+/**
+ * The state at one sample instant `t`, after every record with time <= t. Per-framework arrays
+ * are indexed by framework id and are as long as the number of ids seen so far; an id not yet
+ * registered holds NaN.
+ */
+export interface Sample {
+  /** sample time, us */
+  readonly t: number;
+  /** used / total per resource; NaN where the total is 0 */
+  readonly utilisation: PerResource;
+  /** weighted dominant share per framework id */
+  readonly shares: Float64Array;
+  /** pending tasks per framework id */
+  readonly pending: Float64Array;
+  /** pending tasks over all frameworks */
+  readonly pendingTotal: number;
+  /** Jain's index over the frameworks with demand (1 when none or all shares are 0) */
+  readonly jain: number;
+}
+
+/** Everything the fold produces. */
+export interface MetricsResult {
+  /** run-level scalars */
+  readonly summary: Summary;
+  /** one row per job, by job id */
+  readonly jobs: readonly JobRow[];
+  /** one row per registered framework, by framework id */
+  readonly frameworks: readonly FrameworkRow[];
+  /** the samples, in time order; empty when the fold was built with keepSamples: false */
+  readonly samples: readonly Sample[];
+}

@@ -1,0 +1,209 @@
+/**
+ * Writers: exact output for stream B (every number worked out by hand below), key and column
+ * order, RFC 4180 quoting, empty cells and nulls for undefined metrics.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { MetricsFold } from './metrics-fold.js';
+import type { FrameworkRow, JobRow, MetricsResult, Sample } from './metrics.js';
+import { stats } from './stats.js';
+import { streamB } from './test-support/log.js';
+import { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js';
+
+function foldB(): MetricsResult {
+  const m = new MetricsFold({ sampleInterval: 1_000_000 });
+  for (const r of streamB()) m.record(r);
+  return m.finish();
+}
+
+/*
+ * Stream B by hand (timeline in test-support/log.ts). Cluster 1 cpu, 1 000 MB; run [0, 2] s.
+ * The task holds (0.5 cpu, 250 MB) over [0.5, 1.75) = 1.25 s:
+ *   share max(0.5, 0.25) = 0.5 -> mean 0.5 * 1.25 / 2 = 0.3125, max 0.5
+ *   utilisation cpus 0.3125, mem 0.25 * 1.25 / 2 = 0.15625; disk and gpus total 0 -> null / empty
+ * demand (pending or live) over [0, 1.75): Jain of one framework = 1; demand time 1.75 s
+ * job: submit 0, staging 0.5, running 0.75, finish 1.75 -> queueing 0.75, completion 1.75,
+ *   slowdown 1.75 / 1 = 1.75
+ * offer 0: sent 0, accepted 0.5 -> held 0.5 s; declined cpus 0.5/1 = 0.5, mem 750/1000 = 0.75,
+ *   scalar (0.5 + 0.75) / 2 = 0.625
+ * events: 11 records; makespan 1.75 s
+ * samples at 0 (pending 1, nothing held), 1 (held, pending 0), 2 (released, no demand: Jain 1)
+ */
+describe('stream B, exact text', () => {
+  const r = foldB();
+
+  test('summary.json', () => {
+    expect(summaryJson(r.summary)).toBe(
+      [
+        '{',
+        '  "first_event_s": 0.000000,',
+        '  "run_end_s": 2.000000,',
+        '  "end_reason": "completed",',
+        '  "events": 11,',
+        '  "agents": 1,',
+        '  "frameworks": 1,',
+        '  "jobs": 1,',
+        '  "tasks": 1,',
+        '  "tasks_launched": 1,',
+        '  "tasks_finished": 1,',
+        '  "tasks_failed": 0,',
+        '  "tasks_killed": 0,',
+        '  "tasks_lost": 0,',
+        '  "jobs_finished": 1,',
+        '  "jobs_unscheduled": 0,',
+        '  "jobs_unfinished": 0,',
+        '  "makespan_s": 1.750000,',
+        '  "utilisation_cpus": 0.312500,',
+        '  "utilisation_mem": 0.156250,',
+        '  "utilisation_disk": null,',
+        '  "utilisation_gpus": null,',
+        '  "jain_mean": 1.000000,',
+        '  "jain_min": 1.000000,',
+        '  "demand_time_s": 1.750000,',
+        '  "queueing_delay_n": 1,',
+        '  "queueing_delay_mean_s": 0.750000,',
+        '  "queueing_delay_p50_s": 0.750000,',
+        '  "queueing_delay_p95_s": 0.750000,',
+        '  "queueing_delay_p99_s": 0.750000,',
+        '  "completion_n": 1,',
+        '  "completion_mean_s": 1.750000,',
+        '  "completion_p50_s": 1.750000,',
+        '  "completion_p95_s": 1.750000,',
+        '  "completion_p99_s": 1.750000,',
+        '  "slowdown_n": 1,',
+        '  "slowdown_mean": 1.750000,',
+        '  "slowdown_p50": 1.750000,',
+        '  "slowdown_p95": 1.750000,',
+        '  "slowdown_p99": 1.750000,',
+        '  "offers_sent": 1,',
+        '  "offers_accepted": 1,',
+        '  "offers_declined": 0,',
+        '  "offers_rescinded": 0,',
+        '  "offers_outstanding": 0,',
+        '  "offer_held_mean_s": 0.500000,',
+        '  "offers_declined_share": 0.625000,',
+        '  "offers_declined_share_cpus": 0.500000,',
+        '  "offers_declined_share_mem": 0.750000,',
+        '  "offers_declined_share_disk": null,',
+        '  "offers_declined_share_gpus": null,',
+        '  "allocation_runs": 1',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('summary.json parses, with keys in SUMMARY_KEYS order', () => {
+    const parsed = JSON.parse(summaryJson(r.summary)) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(SUMMARY_KEYS);
+    expect(parsed['utilisation_cpus']).toBe(0.3125);
+  });
+
+  test('jobs.csv', () => {
+    expect(jobsCsv(r.jobs)).toBe(
+      'job,framework,submit_s,first_staging_s,first_start_s,finish_s,tasks,queueing_delay_s,completion_s,slowdown\r\n' +
+        'j0,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000\r\n',
+    );
+  });
+
+  test('frameworks.csv', () => {
+    expect(frameworksCsv(r.frameworks)).toBe(
+      'framework,role,weight,behaviour,jobs,tasks,share_mean,share_max,' +
+        'queueing_delay_mean_s,queueing_delay_p50_s,queueing_delay_p95_s,queueing_delay_p99_s,' +
+        'completion_mean_s,completion_p50_s,completion_p95_s,completion_p99_s,' +
+        'slowdown_mean,slowdown_p50,slowdown_p95,slowdown_p99,' +
+        'offers_sent,offers_accepted,offers_declined,offers_rescinded\r\n' +
+        'fw,r,1.000000,batch,1,1,0.312500,0.500000,' +
+        '0.750000,0.750000,0.750000,0.750000,' +
+        '1.750000,1.750000,1.750000,1.750000,' +
+        '1.750000,1.750000,1.750000,1.750000,' +
+        '1,1,0,0\r\n',
+    );
+  });
+
+  test('timeseries.csv', () => {
+    expect(timeseriesCsv(r.samples, r.frameworks)).toBe(
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_fw,pending_total,pending_fw,jain\r\n' +
+        '0.000000,0.000000,0.000000,,,0.000000,1,1,1.000000\r\n' +
+        '1.000000,0.500000,0.250000,,,0.500000,0,0,1.000000\r\n' +
+        '2.000000,0.000000,0.000000,,,0.000000,0,0,1.000000\r\n',
+    );
+  });
+
+  test('header rows match the exported column lists', () => {
+    expect(jobsCsv([]).split('\r\n')[0]).toBe(JOBS_COLUMNS.join(','));
+    expect(frameworksCsv([]).split('\r\n')[0]).toBe(FRAMEWORKS_COLUMNS.join(','));
+  });
+});
+
+const EMPTY_STATS = stats([]);
+
+function fwRow(id: number, name: string): FrameworkRow {
+  return {
+    id,
+    name,
+    role: 'r',
+    weight: 2.5,
+    behaviour: 'batch',
+    jobs: 0,
+    tasks: 0,
+    shareMean: NaN,
+    shareMax: 0,
+    queueingDelay: EMPTY_STATS,
+    completion: EMPTY_STATS,
+    slowdown: EMPTY_STATS,
+    offersSent: 0,
+    offersAccepted: 0,
+    offersDeclined: 0,
+    offersRescinded: 0,
+  };
+}
+
+describe('quoting and undefined values', () => {
+  test('RFC 4180: commas, quotes, CR and LF are quoted; NaN is an empty cell', () => {
+    const j: JobRow = {
+      id: 0,
+      name: 'a\nb',
+      framework: 0,
+      frameworkName: 'x,"y"',
+      submit: 1,
+      firstStaging: NaN,
+      firstStart: NaN,
+      finish: NaN,
+      tasks: 3,
+      maxTaskDuration: 0,
+      queueingDelay: NaN,
+      completion: NaN,
+      slowdown: NaN,
+    };
+    expect(jobsCsv([j]).split('\r\n')[1]).toBe('"a\nb","x,""y""",0.000001,,,,3,,,');
+  });
+
+  test('frameworks with no jobs: empty statistics, weight to 6 decimals', () => {
+    expect(frameworksCsv([fwRow(0, 'f')]).split('\r\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0');
+  });
+
+  test('timeseries: duplicate framework names get #id; unregistered ids give empty cells', () => {
+    const sample: Sample = {
+      t: 1_500_000,
+      utilisation: [0.25, NaN, NaN, NaN],
+      shares: Float64Array.of(0.125), // framework 2 not yet registered (array shorter)
+      pending: Float64Array.of(4),
+      pendingTotal: 4,
+      jain: 1,
+    };
+    expect(timeseriesCsv([sample], [fwRow(0, 'f'), fwRow(2, 'f')])).toBe(
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending_total,pending_f#0,pending_f#2,jain\r\n' +
+        '1.500000,0.250000,,,,0.125000,,4,4,,1.000000\r\n',
+    );
+  });
+
+  test('summary of an empty log: nulls for undefined metrics, zeros for counts', () => {
+    const json = JSON.parse(summaryJson(new MetricsFold().finish().summary)) as Record<string, unknown>;
+    expect(json['run_end_s']).toBeNull();
+    expect(json['end_reason']).toBeNull();
+    expect(json['events']).toBe(0);
+    expect(json['jain_mean']).toBeNull();
+    expect(json['queueing_delay_n']).toBe(0);
+    expect(json['queueing_delay_mean_s']).toBeNull();
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * Pure writers turning fold results into the text of summary.json, jobs.csv, frameworks.csv and
+ * timeseries.csv (DESIGN section 6): fixed key and column order, fixed precision. They return
+ * strings; writing files is the scenarios layer's job. Imports no I/O.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { fmt, fmtInt, fmtSeconds } from './format.js';
+import { RESOURCE_NAMES, type FrameworkRow, type JobRow, type Sample, type Summary } from './metrics.js';
+import type { Stats } from './stats.js';
+
+/** A JSON number in fixed precision, or null where the metric is undefined (NaN). */
+function jnum(text: string): string {
+  return text === '' ? 'null' : text;
+}
+const ratio = (x: number): string => jnum(fmt(x));
+const secs = (us: number): string => jnum(fmtSeconds(us));
+const count = (x: number): string => jnum(fmtInt(x));
+
+type SummaryField = readonly [key: string, value: (s: Summary) => string];
+
+function statFields(prefix: string, get: (s: Summary) => Stats, unit: 's' | ''): SummaryField[] {
+  const v = unit === 's' ? secs : ratio;
+  const suffix = unit === 's' ? '_s' : '';
+  return [
+    [`${prefix}_n`, (s) => count(get(s).n)],
+    [`${prefix}_mean${suffix}`, (s) => v(get(s).mean)],
+    [`${prefix}_p50${suffix}`, (s) => v(get(s).p50)],
+    [`${prefix}_p95${suffix}`, (s) => v(get(s).p95)],
+    [`${prefix}_p99${suffix}`, (s) => v(get(s).p99)],
+  ];
+}
+
+/**
+ * summary.json's keys in their fixed order, with their formatting: `_s` keys are seconds with 6
+ * decimals, ratios (utilisation, Jain, shares, slowdown) have 6 decimals, counts are integers,
+ * undefined metrics are null. See {@link Summary} for each metric's definition.
+ */
+const SUMMARY_FIELDS: readonly SummaryField[] = [
+  ['first_event_s', (s) => secs(s.firstEvent)],
+  ['run_end_s', (s) => secs(s.runEnd)],
+  ['end_reason', (s) => (s.endReason === null ? 'null' : JSON.stringify(s.endReason))],
+  ['events', (s) => count(s.events)],
+  ['agents', (s) => count(s.agents)],
+  ['frameworks', (s) => count(s.frameworks)],
+  ['jobs', (s) => count(s.jobs)],
+  ['tasks', (s) => count(s.tasks)],
+  ['tasks_launched', (s) => count(s.tasksLaunched)],
+  ['tasks_finished', (s) => count(s.tasksFinished)],
+  ['tasks_failed', (s) => count(s.tasksFailed)],
+  ['tasks_killed', (s) => count(s.tasksKilled)],
+  ['tasks_lost', (s) => count(s.tasksLost)],
+  ['jobs_finished', (s) => count(s.jobsFinished)],
+  ['jobs_unscheduled', (s) => count(s.jobsUnscheduled)],
+  ['jobs_unfinished', (s) => count(s.jobsUnfinished)],
+  ['makespan_s', (s) => secs(s.makespan)],
+  ...RESOURCE_NAMES.map((name, i): SummaryField => [`utilisation_${name}`, (s) => ratio(s.utilisation[i]!)]),
+  ['jain_mean', (s) => ratio(s.jainMean)],
+  ['jain_min', (s) => ratio(s.jainMin)],
+  ['demand_time_s', (s) => secs(s.demandTime)],
+  ...statFields('queueing_delay', (s) => s.queueingDelay, 's'),
+  ...statFields('completion', (s) => s.completion, 's'),
+  ...statFields('slowdown', (s) => s.slowdown, ''),
+  ['offers_sent', (s) => count(s.offersSent)],
+  ['offers_accepted', (s) => count(s.offersAccepted)],
+  ['offers_declined', (s) => count(s.offersDeclined)],
+  ['offers_rescinded', (s) => count(s.offersRescinded)],
+  ['offers_outstanding', (s) => count(s.offersOutstanding)],
+  ['offer_held_mean_s', (s) => secs(s.offerHeldMean)],
+  ['offers_declined_share', (s) => ratio(s.offersDeclinedShare)],
+  ...RESOURCE_NAMES.map(
+    (name, i): SummaryField => [`offers_declined_share_${name}`, (s) => ratio(s.offersDeclinedShareByResource[i]!)],
+  ),
+  ['allocation_runs', (s) => count(s.allocationRuns)],
+];
+
+/** The keys of summary.json, in the order they are written. */
+export const SUMMARY_KEYS: readonly string[] = SUMMARY_FIELDS.map(([k]) => k);
+
+/**
+ * summary.json: one flat object, keys in {@link SUMMARY_KEYS} order, two-space indent, trailing
+ * newline. Numbers are written in fixed precision as JSON number literals (e.g. `1.500000`).
+ */
+export function summaryJson(summary: Summary): string {
+  const lines = SUMMARY_FIELDS.map(([k, v]) => `  ${JSON.stringify(k)}: ${v(summary)}`);
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+/** RFC 4180 CSV: CRLF line ends, a field quoted when it holds a comma, a quote, CR or LF. */
+function csv(rows: readonly (readonly string[])[]): string {
+  // csv-stringify quotes a bare LF only when it is the record delimiter, so quote CR and LF explicitly.
+  return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+}
+
+/** jobs.csv columns, in order (locality columns come with the locality metrics). */
+export const JOBS_COLUMNS = [
+  'job',
+  'framework',
+  'submit_s',
+  'first_staging_s',
+  'first_start_s',
+  'finish_s',
+  'tasks',
+  'queueing_delay_s',
+  'completion_s',
+  'slowdown',
+] as const;
+
+/** jobs.csv: a header, then one row per job in the given order; empty cells where undefined. */
+export function jobsCsv(jobs: readonly JobRow[]): string {
+  const rows: string[][] = [[...JOBS_COLUMNS]];
+  for (const j of jobs) {
+    rows.push([
+      j.name,
+      j.frameworkName,
+      fmtSeconds(j.submit),
+      fmtSeconds(j.firstStaging),
+      fmtSeconds(j.firstStart),
+      fmtSeconds(j.finish),
+      fmtInt(j.tasks),
+      fmtSeconds(j.queueingDelay),
+      fmtSeconds(j.completion),
+      fmt(j.slowdown),
+    ]);
+  }
+  return csv(rows);
+}
+
+function statColumns(prefix: string, suffix: string): string[] {
+  return ['mean', 'p50', 'p95', 'p99'].map((p) => `${prefix}_${p}${suffix}`);
+}
+
+/** frameworks.csv columns, in order. */
+export const FRAMEWORKS_COLUMNS: readonly string[] = [
+  'framework',
+  'role',
+  'weight',
+  'behaviour',
+  'jobs',
+  'tasks',
+  'share_mean',
+  'share_max',
+  ...statColumns('queueing_delay', '_s'),
+  ...statColumns('completion', '_s'),
+  ...statColumns('slowdown', ''),
+  'offers_sent',
+  'offers_accepted',
+  'offers_declined',
+  'offers_rescinded',
+];
+
+/** frameworks.csv: a header, then one row per framework in the given order. */
+export function frameworksCsv(frameworks: readonly FrameworkRow[]): string {
+  const rows: string[][] = [[...FRAMEWORKS_COLUMNS]];
+  for (const f of frameworks) {
+    const q = f.queueingDelay;
+    const c = f.completion;
+    const sd = f.slowdown;
+    rows.push([
+      f.name,
+      f.role,
+      fmt(f.weight),
+      f.behaviour,
+      fmtInt(f.jobs),
+      fmtInt(f.tasks),
+      fmt(f.shareMean),
+      fmt(f.shareMax),
+      fmtSeconds(q.mean),
+      fmtSeconds(q.p50),
+      fmtSeconds(q.p95),
+      fmtSeconds(q.p99),
+      fmtSeconds(c.mean),
+      fmtSeconds(c.p50),
+      fmtSeconds(c.p95),
+      fmtSeconds(c.p99),
+      fmt(sd.mean),
+      fmt(sd.p50),
+      fmt(sd.p95),
+      fmt(sd.p99),
+      fmtInt(f.offersSent),
+      fmtInt(f.offersAccepted),
+      fmtInt(f.offersDeclined),
+      fmtInt(f.offersRescinded),
+    ]);
+  }
+  return csv(rows);
+}
+
+/**
+ * Column labels for frameworks: the name, or `name#id` when several frameworks share a name, so
+ * that every column header is unique.
+ */
+function frameworkLabels(frameworks: readonly FrameworkRow[]): string[] {
+  const seen = new Map<string, number>();
+  for (const f of frameworks) seen.set(f.name, (seen.get(f.name) ?? 0) + 1);
+  return frameworks.map((f) => ((seen.get(f.name) ?? 0) > 1 ? `${f.name}#${f.id}` : f.name));
+}
+
+/**
+ * timeseries.csv: a header, then one row per sample: `t_s`, `util_<resource>` for each resource,
+ * `share_<framework>` for each framework, `pending_total`, `pending_<framework>` for each
+ * framework, `jain`. A framework not yet registered at a sample, and a resource whose cluster
+ * total is 0, give empty cells.
+ */
+export function timeseriesCsv(samples: readonly Sample[], frameworks: readonly FrameworkRow[]): string {
+  const labels = frameworkLabels(frameworks);
+  const rows: string[][] = [
+    [
+      't_s',
+      ...RESOURCE_NAMES.map((r) => `util_${r}`),
+      ...labels.map((l) => `share_${l}`),
+      'pending_total',
+      ...labels.map((l) => `pending_${l}`),
+      'jain',
+    ],
+  ];
+  for (const s of samples) {
+    const row: string[] = [fmtSeconds(s.t)];
+    for (const u of s.utilisation) row.push(fmt(u));
+    for (const f of frameworks) row.push(fmt(s.shares[f.id]));
+    row.push(fmtInt(s.pendingTotal));
+    for (const f of frameworks) row.push(fmtInt(s.pending[f.id]));
+    row.push(fmt(s.jain));
+    rows.push(row);
+  }
+  return csv(rows);
+}

@@ -1,0 +1,117 @@
+/**
+ * Turns a validated scenario into the simulation's resolved inputs: seconds to microseconds,
+ * agent groups to agents, behaviours and allocators from their registries, workloads to job streams.
+ */
+import { getAllocator } from '../allocators/registry.js';
+import { RandomStreams } from '../sim/kernel/rng.js';
+import { seconds, type SimTime } from '../sim/kernel/time.js';
+import { createBatch } from '../sim/model/frameworks/registry.js';
+import type { JobSpec, TaskSpec } from '../sim/model/job.js';
+import type { LogSink } from '../sim/model/log.js';
+import { resources } from '../sim/model/resources.js';
+import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/simulation.js';
+import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
+import type { Scenario } from './schema.js';
+
+type DistributionInput = number | { uniform: [number, number] } | { exponential: number };
+
+function distribution(d: DistributionInput): Distribution {
+  if (typeof d === 'number') return { kind: 'constant', value: d };
+  if ('uniform' in d) return { kind: 'uniform', min: d.uniform[0], max: d.uniform[1] };
+  return { kind: 'exponential', mean: d.exponential };
+}
+
+/** Agents of the cluster definition, in group order; names are prefix + zero-padded index. */
+export function buildAgents(s: Scenario): AgentSpec[] {
+  const agents: AgentSpec[] = [];
+  for (const g of s.cluster.agents) {
+    const width = String(g.count - 1).length;
+    const perRack = Math.ceil(g.count / g.racks);
+    const res = resources({ cpus: g.cpus, mem: g.mem, disk: g.disk, gpus: g.gpus });
+    for (let i = 0; i < g.count; i++) {
+      agents.push({
+        name: `${g.prefix}${String(i).padStart(width, '0')}`,
+        rack: `${g.rackPrefix}${Math.floor(i / perRack)}`,
+        res,
+        addAt: seconds(g.addAt),
+      });
+    }
+  }
+  return agents;
+}
+
+/**
+ * The merged job stream of every framework's workload. Each Poisson stream draws from its own
+ * random stream `workload/<framework>`, so adding a framework does not change the others' jobs.
+ * Equal submit times keep framework order.
+ */
+export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
+  const streams = new RandomStreams(seed);
+  const sources: Iterable<JobSpec>[] = [];
+  for (const f of s.frameworks) {
+    const w = f.workload;
+    if (w === undefined) continue;
+    if (w.kind === 'poisson') {
+      const taskRes = resources(w.task);
+      sources.push({
+        [Symbol.iterator]: () => poissonJobs({
+          framework: f.name,
+          rate: w.rate,
+          start: seconds(w.start),
+          until: w.until === undefined ? undefined : seconds(w.until),
+          count: w.jobs,
+          tasksPerJob: distribution(w.tasksPerJob),
+          taskRes,
+          duration: distribution(w.task.duration),
+        }, streams.stream(`workload/${f.name}`)),
+      });
+    } else {
+      const jobs: JobSpec[] = w.jobs.map((j, k) => {
+        const tasks: TaskSpec[] = [];
+        for (const t of j.tasks) {
+          const res = resources(t);
+          const duration = Math.max(1, seconds(t.duration)) as SimTime;
+          for (let c = 0; c < t.count; c++) tasks.push({ res, duration });
+        }
+        return { id: j.id ?? `${f.name}/${k}`, submit: seconds(j.submit), framework: f.name, tasks };
+      });
+      // Stable sort by submit time: listed order breaks ties.
+      jobs.sort((a, b) => a.submit - b.submit);
+      sources.push(jobs);
+    }
+  }
+  return { [Symbol.iterator]: () => mergeBySubmit(sources) };
+}
+
+/** The resolved simulation input for a scenario (seed override applied by the caller). */
+export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSink[]): SimulationInput {
+  const entry = getAllocator(s.allocator);
+  if (entry === undefined) throw new Error(`unknown allocator ${s.allocator}`);
+  const frameworks: FrameworkSpec[] = s.frameworks.map((f) => {
+    const b = typeof f.behaviour === 'string' ? { kind: f.behaviour, refuseSeconds: 5, maxTasksPerOffer: 0 } : f.behaviour;
+    return {
+      name: f.name,
+      role: f.role,
+      behaviour: createBatch({ refuseSeconds: b.refuseSeconds, maxTasksPerOffer: b.maxTasksPerOffer }),
+      addAt: seconds(f.addAt),
+    };
+  });
+  const weights = new Map<string, number>();
+  for (const [role, r] of Object.entries(s.roles)) weights.set(role, r.weight);
+  return {
+    seed,
+    master: {
+      allocationInterval: seconds(s.master.allocationInterval),
+      offerTimeout: s.master.offerTimeout === undefined ? undefined : seconds(s.master.offerTimeout),
+      minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
+    },
+    allocator: entry.create({}),
+    agents: buildAgents(s),
+    frameworks,
+    weights,
+    jobs: buildJobs(s, seed),
+    duration: s.duration === undefined ? undefined : seconds(s.duration),
+    horizon: seconds(s.horizon),
+    sinks,
+  };
+}

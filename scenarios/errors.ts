@@ -1,0 +1,34 @@
+/**
+ * Bad input: every problem found in a scenario, trace or flag, reported at once (exit code 2).
+ */
+
+/** One problem with the input: where (file, line, column, field path) and what. */
+export interface Problem {
+  readonly file: string;
+  /** 1-based line, when known */
+  readonly line?: number | undefined;
+  /** 1-based column, when known */
+  readonly col?: number | undefined;
+  /** field path like `frameworks[0].workload.rate`; '' for the whole file */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Formats a problem as `file:line:col: path: message`. */
+export function formatProblem(p: Problem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
+  return `${where}: ${p.path === '' ? '' : `${p.path}: `}${p.message}`;
+}
+
+/** Thrown for bad input; the CLI prints every problem and exits 2. */
+export class InputError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'InputError';
+    this.problems = problems;
+  }
+}
+
+/** Exit codes of the CLI (DESIGN.md section 8). */
+export const ExitCode = { OK: 0, REGRESSION: 1, BAD_INPUT: 2, INTERNAL: 3 } as const;

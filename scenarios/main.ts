@@ -1,0 +1,118 @@
+/**
+ * The offersim command line (yargs): run, validate, list. `main` returns the exit code instead of
+ * exiting, so tests can drive it; cli.ts is the executable wrapper.
+ * Exit codes: 0 success, 1 a check found a regression, 2 bad input or usage, 3 an internal invariant broke.
+ */
+import yargs from 'yargs';
+import { listAllocators } from '../allocators/registry.js';
+import { InvariantError } from '../sim/kernel/errors.js';
+import { BEHAVIOURS } from '../sim/model/frameworks/registry.js';
+import { WORKLOAD_FORMATS } from '../workloads/registry.js';
+import { ExitCode, InputError } from './errors.js';
+import { loadScenario } from './loader.js';
+import { runScenario } from './run.js';
+import { VERSION } from './version.js';
+
+/** Where the CLI writes. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const LISTS = ['allocators', 'frameworks', 'formats'] as const;
+
+function listText(what: string | undefined): string {
+  const section = (title: string, rows: readonly { name: string; description: string }[]): string => {
+    const w = Math.max(...rows.map((r) => r.name.length));
+    return `${title}:\n${rows.map((r) => `  ${r.name.padEnd(w)}  ${r.description}`).join('\n')}\n`;
+  };
+  const parts: string[] = [];
+  if (what === undefined || what === 'allocators') parts.push(section('allocators', listAllocators()));
+  if (what === undefined || what === 'frameworks') parts.push(section('frameworks', BEHAVIOURS));
+  if (what === undefined || what === 'formats') parts.push(section('formats', WORKLOAD_FORMATS));
+  return parts.join('\n');
+}
+
+function parseSeed(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new InputError([{ file: '--seed', path: '', message: `expected an integer from 0 to 4294967295, got ${String(v)}` }]);
+  return n;
+}
+
+/** Runs the CLI on `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let usageError: string | undefined;
+  const parser = yargs([...argv])
+    .scriptName('offersim')
+    .version(VERSION)
+    .strict()
+    .exitProcess(false)
+    .wrap(100)
+    .fail((msg, err) => {
+      // Errors thrown by a command handler propagate; yargs' own messages are usage errors.
+      if (err !== undefined && err !== null && (err instanceof InputError || err instanceof InvariantError || !msg)) throw err;
+      usageError = msg ?? 'bad usage';
+    })
+    .command(
+      'run <scenario>',
+      'run one simulation and write its run directory',
+      (y) => y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('seed', { type: 'string', describe: 'seed override (integer 0..2^32-1); default the scenario\'s seed' })
+        .option('out', { type: 'string', describe: 'run directory; default runs/<scenario name>' })
+        .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value (dotted path), repeatable' })
+        .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' }),
+      (a) => {
+        const loaded = loadScenario(a.scenario, a.set ?? []);
+        const r = runScenario(loaded, { out: a.out, seed: parseSeed(a.seed), events: a.events });
+        io.out(
+          `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
+          `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
+          `fingerprint ${r.fingerprint}\nresults in ${r.dir}\n`,
+        );
+      },
+    )
+    .command(
+      'validate <scenario>',
+      'check a scenario and print every problem at once',
+      (y) => y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
+      (a) => {
+        const loaded = loadScenario(a.scenario, a.set ?? []);
+        io.out(`${loaded.file}: ok\n`);
+      },
+    )
+    .command(
+      'list [what]',
+      'what is registered (allocators, frameworks, formats), with a line each',
+      (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
+      (a) => {
+        io.out(listText(a.what));
+      },
+    )
+    .demandCommand(1, 'name a command: run, validate or list')
+    .help();
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`${err.message}\n`);
+      return ExitCode.BAD_INPUT;
+    }
+    if (err instanceof InvariantError) {
+      io.err(`offersim: internal error (a bug): ${err.message}\n`);
+      return ExitCode.INTERNAL;
+    }
+    if (usageError === undefined) {
+      io.err(`offersim: internal error (a bug): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      return ExitCode.INTERNAL;
+    }
+  }
+  if (usageError !== undefined) {
+    io.err(`offersim: ${usageError}\nRun offersim --help for usage.\n`);
+    return ExitCode.BAD_INPUT;
+  }
+  return ExitCode.OK;
+}

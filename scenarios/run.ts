@@ -1,0 +1,144 @@
+/**
+ * Runs one scenario and writes its run directory (DESIGN.md section 6) atomically: everything is
+ * written into a temporary sibling directory that replaces the target only when complete, so a
+ * failed run never leaves output that looks finished.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { toSeconds } from '../sim/kernel/time.js';
+import type { LogRecord, LogSink } from '../sim/model/log.js';
+import { simulate } from '../sim/model/simulation.js';
+import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from '../reports/index.js';
+import { seconds } from '../sim/kernel/time.js';
+import { buildSimulation } from './build.js';
+import type { LoadedScenario } from './loader.js';
+import { VERSION } from './version.js';
+
+/** Options of one run. */
+export interface RunOptions {
+  /** output directory; default `runs/<scenario name>` */
+  readonly out?: string | undefined;
+  /** seed override; default the scenario's seed */
+  readonly seed?: number | undefined;
+  /** also write events.jsonl (every log record); default false */
+  readonly events?: boolean | undefined;
+}
+
+/** What a run produced. */
+export interface RunOutcome {
+  /** the run directory written */
+  readonly dir: string;
+  readonly seed: number;
+  readonly fingerprint: string;
+  /** log records */
+  readonly records: number;
+  /** kernel events */
+  readonly events: number;
+  /** simulated end time, seconds */
+  readonly endSeconds: number;
+  readonly reason: 'completed' | 'duration';
+  readonly wallSeconds: number;
+}
+
+/** Buffered writer of events.jsonl: one JSON object a line, flushed in large chunks. */
+class JsonlSink implements LogSink {
+  private buf: string[] = [];
+  private size = 0;
+  constructor(private readonly fd: number) {}
+  record(r: LogRecord): void {
+    const line = JSON.stringify(r);
+    this.buf.push(line);
+    this.size += line.length + 1;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length === 0) return;
+    writeSync(this.fd, this.buf.join('\n') + '\n');
+    this.buf = [];
+    this.size = 0;
+  }
+}
+
+/** A stable JSON text: 2-space indent and a final newline. Key order is the objects' own. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+/** The scenario's name: its `name`, else the file name without extension. */
+export function scenarioName(loaded: LoadedScenario): string {
+  return loaded.scenario.name ?? basename(loaded.file).replace(/\.(ya?ml|json)$/i, '');
+}
+
+/** Runs a loaded scenario and writes its run directory. Throws InvariantError (exit 3) on a bug. */
+export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunOutcome {
+  const s = loaded.scenario;
+  const seed = options.seed ?? s.seed;
+  const dir = resolve(options.out ?? join('runs', scenarioName(loaded)));
+  const tmp = `${dir}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  let fd = -1;
+  try {
+    const fold = new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval) });
+    const fingerprint = new Fingerprint();
+    let records = 0;
+    const counter: LogSink = { record: () => { records++; } };
+    const sinks: LogSink[] = [fold, fingerprint, counter];
+    let jsonl: JsonlSink | undefined;
+    if (options.events === true) {
+      fd = openSync(join(tmp, 'events.jsonl'), 'w');
+      jsonl = new JsonlSink(fd);
+      sinks.push(jsonl);
+    }
+    const input = buildSimulation(s, seed, sinks);
+    const t0 = performance.now();
+    const result = simulate(input);
+    const wall = (performance.now() - t0) / 1000;
+    jsonl?.flush();
+    if (fd >= 0) {
+      closeSync(fd);
+      fd = -1;
+    }
+    const metrics = fold.finish();
+    const digest = fingerprint.digest();
+    writeFileSync(join(tmp, 'summary.json'), summaryJson(metrics.summary));
+    writeFileSync(join(tmp, 'jobs.csv'), jobsCsv(metrics.jobs));
+    writeFileSync(join(tmp, 'frameworks.csv'), frameworksCsv(metrics.frameworks));
+    writeFileSync(join(tmp, 'timeseries.csv'), timeseriesCsv(metrics.samples, metrics.frameworks));
+    const manifest = {
+      offersim: VERSION,
+      scenario: { name: scenarioName(loaded), file: basename(loaded.file), sha256: loaded.sha256, overrides: loaded.overrides },
+      seed,
+      inputs: [] as { file: string; sha256: string }[],
+      records,
+      events: result.events,
+      endTime: toSeconds(result.endTime),
+      endReason: result.reason,
+      jobsSubmitted: result.jobsSubmitted,
+      jobsFinished: result.jobsFinished,
+      fingerprint: digest,
+      resolved: s,
+    };
+    writeFileSync(join(tmp, 'manifest.json'), stableJson(manifest));
+    const mem = process.memoryUsage();
+    writeFileSync(join(tmp, 'timing.json'), stableJson({
+      wallSeconds: wall,
+      eventsPerSecond: wall > 0 ? result.events / wall : null,
+      recordsPerSecond: wall > 0 ? records / wall : null,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      heapUsedBytes: mem.heapUsed,
+      node: process.version,
+    }));
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dirname(dir), { recursive: true });
+    renameSync(tmp, dir);
+    return {
+      dir, seed, fingerprint: digest, records, events: result.events, endSeconds: toSeconds(result.endTime), reason: result.reason, wallSeconds: wall,
+    };
+  } catch (err) {
+    if (fd >= 0) closeSync(fd);
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The scenario file schema (YAML or JSON), with every default stated. Validation reports every
+ * problem at once with its field path. Times in scenario files are seconds (decimals allowed).
+ * This is the composition root's edge: it may import anything.
+ */
+import { z } from 'zod';
+
+const seconds = z.number().finite().nonnegative();
+const positiveSeconds = z.number().finite().positive();
+const amount = z.number().finite().nonnegative();
+
+/** Resource amounts in scenario units: cpus (cores), mem and disk (MB), gpus (devices); each default 0. */
+export const ResourceAmountsSchema = z.strictObject({
+  cpus: amount.optional(),
+  mem: amount.optional(),
+  disk: amount.optional(),
+  gpus: amount.optional(),
+});
+
+/** A number per job or task: a constant, or `{uniform: [min, max]}`, or `{exponential: mean}`. */
+export const DistributionSchema = z.union([
+  z.number().finite().nonnegative(),
+  z.strictObject({ uniform: z.tuple([amount, amount]).refine(([a, b]) => a <= b, 'uniform needs [min, max] with min <= max') }),
+  z.strictObject({ exponential: z.number().finite().positive() }),
+]);
+
+/** A group of identical agents. */
+export const AgentGroupSchema = z.strictObject({
+  /** how many agents; default 1 */
+  count: z.number().int().positive().default(1),
+  /** name prefix; agents are named prefix + zero-padded index; default 'agent-' */
+  prefix: z.string().min(1).default('agent-'),
+  /** racks the group is spread over, contiguously (rack-0 gets the first agents); default 1 */
+  racks: z.number().int().positive().default(1),
+  /** rack name prefix; default 'rack-' */
+  rackPrefix: z.string().min(1).default('rack-'),
+  cpus: amount.default(0),
+  mem: amount.default(0),
+  disk: amount.default(0),
+  gpus: amount.default(0),
+  /** registration time, seconds; default 0 */
+  addAt: seconds.default(0),
+});
+
+/** Batch (elastic) framework behaviour options. */
+export const BatchBehaviourSchema = z.strictObject({
+  kind: z.literal('batch'),
+  /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
+  refuseSeconds: z.number().finite().nonnegative().default(5),
+  /** most tasks launched from one offer; default 0 = no limit */
+  maxTasksPerOffer: z.number().int().nonnegative().default(0),
+});
+
+/** A task of an inline job. */
+export const InlineTaskSchema = z.strictObject({
+  cpus: amount.default(0),
+  mem: amount.default(0),
+  disk: amount.default(0),
+  gpus: amount.default(0),
+  /** run time, seconds (> 0) */
+  duration: positiveSeconds,
+  /** identical copies of this task; default 1 */
+  count: z.number().int().positive().default(1),
+});
+
+/** Poisson arrivals for one framework. */
+export const PoissonWorkloadSchema = z.strictObject({
+  kind: z.literal('poisson'),
+  /** jobs per second (> 0) */
+  rate: z.number().finite().positive(),
+  /** at most this many jobs; default none */
+  jobs: z.number().int().positive().optional(),
+  /** first possible arrival, seconds; default 0 */
+  start: seconds.default(0),
+  /** no arrivals at or after this time, seconds; default none (then `jobs` is required) */
+  until: positiveSeconds.optional(),
+  /** tasks per job; default 1 */
+  tasksPerJob: DistributionSchema.default(1),
+  /** resources of every task */
+  task: z.strictObject({
+    cpus: amount.default(0),
+    mem: amount.default(0),
+    disk: amount.default(0),
+    gpus: amount.default(0),
+    /** task duration, seconds */
+    duration: DistributionSchema,
+  }),
+}).refine((w) => w.jobs !== undefined || w.until !== undefined, { message: 'a poisson workload needs jobs or until', path: ['jobs'] });
+
+/** Jobs listed in the scenario. */
+export const InlineWorkloadSchema = z.strictObject({
+  kind: z.literal('inline'),
+  jobs: z.array(z.strictObject({
+    /** job name; default `<framework>/<index>` */
+    id: z.string().min(1).optional(),
+    /** submit time, seconds */
+    submit: seconds,
+    tasks: z.array(InlineTaskSchema).min(1),
+  })),
+});
+
+/** A framework of the scenario. */
+export const FrameworkSchema = z.strictObject({
+  /** unique name */
+  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"'),
+  /** role path; default '*' */
+  role: z.string().min(1).regex(/^(\*|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'a role is * or names joined by /').default('*'),
+  /** scheduler model; default batch with its defaults */
+  behaviour: z.union([z.literal('batch'), BatchBehaviourSchema]).default('batch'),
+  /** subscription time, seconds; default 0 */
+  addAt: seconds.default(0),
+  /** the jobs it receives; default none */
+  workload: z.discriminatedUnion('kind', [PoissonWorkloadSchema, InlineWorkloadSchema]).optional(),
+});
+
+/** A whole scenario. */
+export const ScenarioSchema = z.strictObject({
+  /** scenario name, used in reports; default the file name */
+  name: z.string().min(1).optional(),
+  /** free text */
+  description: z.string().optional(),
+  /** run seed; default 1 */
+  seed: z.number().int().nonnegative().max(2 ** 32 - 1).default(1),
+  /** seconds to simulate; default none: run until every job has finished */
+  duration: positiveSeconds.optional(),
+  /** run-to-completion safety limit, seconds; default 2592000 (30 days) */
+  horizon: positiveSeconds.default(2_592_000),
+  /** allocator name (see `offersim list allocators`); default 'drf' */
+  allocator: z.string().min(1).default('drf'),
+  master: z.strictObject({
+    /** --allocation_interval, seconds; default 1 */
+    allocationInterval: z.number().finite().positive().default(1),
+    /** --offer_timeout, seconds; default none (offers never time out) */
+    offerTimeout: positiveSeconds.optional(),
+    /** --min_allocatable_resources: alternatives (OR) of amounts (AND); default [{cpus: 0.01}, {mem: 32}] */
+    minAllocatable: z.array(ResourceAmountsSchema).default([{ cpus: 0.01 }, { mem: 32 }]),
+  }).prefault({}),
+  /** role weights, e.g. {analytics: 2}; default 1 each */
+  roles: z.record(z.string().min(1), z.strictObject({ weight: z.number().finite().positive().default(1) })).default({}),
+  cluster: z.strictObject({
+    agents: z.array(AgentGroupSchema).min(1),
+  }),
+  frameworks: z.array(FrameworkSchema).min(1),
+  output: z.strictObject({
+    /** timeseries.csv sample interval, seconds; default 1 */
+    sampleInterval: positiveSeconds.default(1),
+  }).prefault({}),
+});
+
+/** A scenario after validation, defaults filled in. */
+export type Scenario = z.infer<typeof ScenarioSchema>;

@@ -1,0 +1,53 @@
+/**
+ * The scheduler side of a framework: the behaviour interface every framework model implements,
+ * and the driver through which it talks to the master. Imports model and kernel types only.
+ */
+import type { SimTime } from '../kernel/time.js';
+import type { TaskTable } from './job.js';
+
+/** An offer as a scheduler sees it. Read-only; valid until answered or rescinded. */
+export interface OfferView {
+  /** offer id, unique in the run */
+  readonly id: number;
+  readonly agent: number;
+  /** offered resources, fixed point (do not mutate) */
+  readonly res: Float64Array;
+}
+
+/** What a scheduler may do; the master implements it for each framework. */
+export interface SchedulerDriver {
+  /** Current simulated time. */
+  readonly now: SimTime;
+  /** The run's task table (read-only for schedulers): task resources, job layout. */
+  readonly tasks: TaskTable;
+  /** Rack name of an agent. */
+  rackOf(agent: number): string;
+  /**
+   * Launches `taskIds` (pending tasks of this framework) on the offer's agent and declines the
+   * unused rest with a refuse filter of `refuseSeconds` (Mesos accept filters; default 5 s,
+   * 0 means none).
+   */
+  accept(offer: number, taskIds: readonly number[], refuseSeconds?: number): void;
+  /** Declines the whole offer with a refuse filter of `refuseSeconds` (default 5 s; 0: none). */
+  decline(offer: number, refuseSeconds?: number): void;
+  /** Asks for no more offers (outstanding offers stay). No-op when already suppressed. */
+  suppress(): void;
+  /** Asks for offers again: re-activates the framework, clears its refuse filters and triggers an allocation run over all agents (as Mesos REVIVE does, suppressed or not). */
+  revive(): void;
+}
+
+/** A framework's scheduler model. The master calls it in simulated-time order. */
+export interface FrameworkBehaviour {
+  /** Behaviour name as registered, e.g. 'batch'. */
+  readonly kind: string;
+  /** A job of this framework was submitted; its tasks are pending in the task table. */
+  onJobSubmitted(job: number, driver: SchedulerDriver): void;
+  /** Offers from one allocation run (never merged; possibly several). Answer each, now or later. */
+  onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void;
+  /** The master took an offer back; it must not be used any more. */
+  onOfferRescinded(offer: number, driver: SchedulerDriver): void;
+  /** A task of this framework reached a terminal state (code from TaskCode). */
+  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void;
+  /** Tasks waiting to be launched. */
+  pendingTasks(): number;
+}

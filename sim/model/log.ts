@@ -1,0 +1,174 @@
+/**
+ * The event log: a closed union of records the model emits, in simulated-time order. Metric folds,
+ * the fingerprint and events.jsonl consume it. Imports nothing but types.
+ *
+ * Conventions: `t` is SimTime (integer microseconds); ids are dense indices in order of first
+ * appearance (the `*_added` / `job_submitted` records carry their names); `res` is a resource
+ * vector in fixed point (thousandths: cpus in milli-cores, mem and disk in thousandths of a MB),
+ * in the order cpus, mem, disk, gpus.
+ */
+
+/** Task states, as in Mesos (TASK_STAGING ... TASK_LOST). */
+export const TaskState = {
+  STAGING: 'staging',
+  RUNNING: 'running',
+  FINISHED: 'finished',
+  FAILED: 'failed',
+  KILLED: 'killed',
+  LOST: 'lost',
+} as const;
+/** One of {@link TaskState}. */
+export type TaskState = (typeof TaskState)[keyof typeof TaskState];
+
+/** True for the terminal states (finished, failed, killed, lost). */
+export function isTerminal(s: TaskState): boolean {
+  return s !== TaskState.STAGING && s !== TaskState.RUNNING;
+}
+
+/** A resource vector in a record: [cpus, mem, disk, gpus] in thousandths. */
+export type ResTuple = readonly [number, number, number, number];
+
+/** An agent registered with the master (and the allocator). */
+export interface AgentAddedRecord {
+  readonly kind: 'agent_added';
+  readonly t: number;
+  readonly agent: number;
+  readonly name: string;
+  readonly rack: string;
+  readonly res: ResTuple;
+}
+/** A framework subscribed. */
+export interface FrameworkAddedRecord {
+  readonly kind: 'framework_added';
+  readonly t: number;
+  readonly framework: number;
+  readonly name: string;
+  readonly role: string;
+  /** role weight (default 1) */
+  readonly weight: number;
+  /** behaviour name, e.g. 'batch' */
+  readonly behaviour: string;
+}
+/** A job reached its framework. */
+export interface JobSubmittedRecord {
+  readonly kind: 'job_submitted';
+  readonly t: number;
+  readonly job: number;
+  readonly name: string;
+  readonly framework: number;
+  readonly tasks: number;
+  /** longest task duration of the job, us (the slowdown denominator) */
+  readonly maxTaskDuration: number;
+}
+/** All tasks of a job reached a terminal state. */
+export interface JobFinishedRecord {
+  readonly kind: 'job_finished';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+}
+/** The master sent an offer. */
+export interface OfferSentRecord {
+  readonly kind: 'offer_sent';
+  readonly t: number;
+  readonly offer: number;
+  readonly framework: number;
+  readonly agent: number;
+  readonly res: ResTuple;
+}
+/** A framework accepted an offer, launching `tasks` tasks using `used`; the rest was declined. */
+export interface OfferAcceptedRecord {
+  readonly kind: 'offer_accepted';
+  readonly t: number;
+  readonly offer: number;
+  readonly framework: number;
+  readonly agent: number;
+  readonly tasks: number;
+  readonly used: ResTuple;
+  /** refuse filter installed on the unused rest, us (0: none) */
+  readonly refuse: number;
+}
+/** A framework declined an offer whole. */
+export interface OfferDeclinedRecord {
+  readonly kind: 'offer_declined';
+  readonly t: number;
+  readonly offer: number;
+  readonly framework: number;
+  readonly agent: number;
+  /** refuse filter installed, us (0: none) */
+  readonly refuse: number;
+}
+/** The master took an offer back (offer timeout, agent or framework gone). */
+export interface OfferRescindedRecord {
+  readonly kind: 'offer_rescinded';
+  readonly t: number;
+  readonly offer: number;
+  readonly framework: number;
+  readonly agent: number;
+}
+/** A task changed state. */
+export interface TaskStateRecord {
+  readonly kind: 'task_state';
+  readonly t: number;
+  readonly task: number;
+  readonly job: number;
+  readonly framework: number;
+  readonly agent: number;
+  readonly state: TaskState;
+  readonly res: ResTuple;
+}
+/** A framework asked for no more offers. */
+export interface SuppressRecord {
+  readonly kind: 'suppress';
+  readonly t: number;
+  readonly framework: number;
+}
+/** A framework asked for offers again (clears its filters). */
+export interface ReviveRecord {
+  readonly kind: 'revive';
+  readonly t: number;
+  readonly framework: number;
+}
+/** One allocation run: how many agents it considered and how many offers it made. */
+export interface AllocationRunRecord {
+  readonly kind: 'allocation_run';
+  readonly t: number;
+  readonly candidates: number;
+  readonly offers: number;
+}
+/** The run ended. */
+export interface RunEndedRecord {
+  readonly kind: 'run_ended';
+  readonly t: number;
+  /** 'completed': no work left; 'duration': the scenario's duration elapsed */
+  readonly reason: 'completed' | 'duration';
+}
+
+/** Every record the model emits. */
+export type LogRecord =
+  | AgentAddedRecord
+  | FrameworkAddedRecord
+  | JobSubmittedRecord
+  | JobFinishedRecord
+  | OfferSentRecord
+  | OfferAcceptedRecord
+  | OfferDeclinedRecord
+  | OfferRescindedRecord
+  | TaskStateRecord
+  | SuppressRecord
+  | ReviveRecord
+  | AllocationRunRecord
+  | RunEndedRecord;
+
+/** Record kinds, for exhaustive switches. */
+export type LogKind = LogRecord['kind'];
+
+/** Something that consumes the log, one record at a time, in order. */
+export interface LogSink {
+  record(r: LogRecord): void;
+}
+
+/** For exhaustive switches over closed unions. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,143 @@
+/**
+ * One simulation: the kernel, the master, the frameworks and the workload wired together, run to
+ * completion or for a duration. Inputs arrive already resolved (scenarios/ turns files into them).
+ * Imports the kernel, model modules and allocator types.
+ */
+import type { Allocator } from '../../allocators/types.js';
+import { Phase } from '../kernel/phases.js';
+import { RandomStreams } from '../kernel/rng.js';
+import { Simulator } from '../kernel/simulator.js';
+import type { SimTime } from '../kernel/time.js';
+import type { FrameworkBehaviour } from './framework.js';
+import { type JobSpec, TaskTable } from './job.js';
+import type { LogRecord, LogSink } from './log.js';
+import { Master, type MasterOptions } from './master.js';
+import type { ResourceVector } from './resources.js';
+
+/** An agent of the cluster definition. */
+export interface AgentSpec {
+  /** unique name */
+  readonly name: string;
+  /** rack attribute; default '' */
+  readonly rack: string;
+  readonly res: ResourceVector;
+  /** when it registers, us; default 0 */
+  readonly addAt?: SimTime;
+}
+
+/** A framework of the run. */
+export interface FrameworkSpec {
+  /** unique name */
+  readonly name: string;
+  /** role path; default '*' */
+  readonly role: string;
+  /** its scheduler model */
+  readonly behaviour: FrameworkBehaviour;
+  /** when it subscribes, us; default 0 */
+  readonly addAt?: SimTime;
+}
+
+/** Everything one run needs, resolved. */
+export interface SimulationInput {
+  /** run seed: every random stream derives from it */
+  readonly seed: number;
+  readonly master: MasterOptions;
+  readonly allocator: Allocator;
+  readonly agents: readonly AgentSpec[];
+  readonly frameworks: readonly FrameworkSpec[];
+  /** role weights (default 1 for roles not listed) */
+  readonly weights: ReadonlyMap<string, number>;
+  /** jobs in non-decreasing submit time; consumed lazily, one arrival pending at a time */
+  readonly jobs: Iterable<JobSpec>;
+  /** stop at this time (us); absent: run until every job has finished */
+  readonly duration?: SimTime | undefined;
+  /** safety horizon for run-to-completion, us; default 30 days */
+  readonly horizon?: SimTime | undefined;
+  /** where the log goes */
+  readonly sinks: readonly LogSink[];
+}
+
+/** What a finished run reports besides its log. */
+export interface SimulationResult {
+  /** simulated end time, us */
+  readonly endTime: number;
+  readonly reason: 'completed' | 'duration';
+  /** events the kernel ran */
+  readonly events: number;
+  readonly jobsSubmitted: number;
+  readonly jobsFinished: number;
+}
+
+const DEFAULT_HORIZON = 30 * 86_400 * 1_000_000;
+
+/** Builds and runs one simulation. */
+export function simulate(input: SimulationInput): SimulationResult {
+  const sim = new Simulator(4096);
+  const streams = new RandomStreams(input.seed);
+  const sinks = input.sinks;
+  const log: LogSink = sinks.length === 1 ? sinks[0]! : { record: (r: LogRecord) => { for (const s of sinks) s.record(r); } };
+  const tasks = new TaskTable();
+  const master = new Master(sim, input.allocator, streams.stream('allocator'), tasks, log, input.master);
+
+  for (const [role, w] of [...input.weights.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    input.allocator.setWeight(role, w);
+  }
+
+  const fwIndex = new Map<string, number>();
+  const hAgent = sim.register('agent-add', (i) => {
+    const a = input.agents[i]!;
+    master.addAgent(a.name, a.rack, a.res);
+  });
+  const hFramework = sim.register('framework-add', (i) => {
+    const f = input.frameworks[i]!;
+    fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour));
+  });
+  input.agents.forEach((a, i) => sim.at(a.addAt ?? 0, Phase.ARRIVAL, hAgent, i));
+  input.frameworks.forEach((f, i) => sim.at(f.addAt ?? 0, Phase.ARRIVAL, hFramework, i));
+
+  // Jobs arrive one at a time from the iterator, so a workload larger than memory still runs.
+  const jobs = input.jobs[Symbol.iterator]();
+  let nextJob: JobSpec | undefined;
+  let submitted = 0;
+  let finished = 0;
+  let lastSubmit = 0;
+  const hJob = sim.register('job-arrival', () => {
+    const spec = nextJob!;
+    const fw = fwIndex.get(spec.framework);
+    if (fw === undefined) throw sim.invariant(`job ${spec.id} arrived before framework ${spec.framework} subscribed`);
+    master.submitJob(spec, fw);
+    submitted++;
+    armNextJob();
+  });
+  const armNextJob = (): void => {
+    const it = jobs.next();
+    nextJob = it.done === true ? undefined : it.value;
+    if (nextJob === undefined) return;
+    if (nextJob.submit < lastSubmit) throw sim.invariant(`job ${nextJob.id} submitted at ${nextJob.submit} us, before the previous job (${lastSubmit} us)`);
+    lastSubmit = nextJob.submit;
+    sim.at(nextJob.submit, Phase.ARRIVAL, hJob, 0);
+  };
+  armNextJob();
+
+  const untilTime = input.duration ?? input.horizon ?? DEFAULT_HORIZON;
+  let completed = false;
+  master.onJobFinished = () => {
+    finished++;
+    if (input.duration === undefined && nextJob === undefined && finished === submitted) {
+      completed = true;
+      sim.stop();
+    }
+  };
+  if (input.duration === undefined && nextJob === undefined) {
+    // An empty workload run to completion ends at once, after the registrations at t=0.
+    completed = true;
+    sim.run(1);
+  } else {
+    master.start();
+    sim.run(untilTime);
+  }
+  const endTime = sim.now;
+  const reason = completed ? 'completed' : 'duration';
+  log.record({ kind: 'run_ended', t: endTime, reason });
+  return { endTime, reason, events: sim.eventsRun, jobsSubmitted: submitted, jobsFinished: finished };
+}
