@@ -6,8 +6,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, parse as parseYaml, isMap, isSeq, type Document } from 'yaml';
 import type { z } from 'zod';
-import { getAllocator } from '../allocators/registry.js';
-import { BEHAVIOURS } from '../sim/model/frameworks/registry.js';
 import { InputError, type Problem } from './errors.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 
@@ -55,8 +53,8 @@ export function parseScenarioText(text: string, file: string, overrides: readonl
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
-    problems.push({ file, line: pos?.line, col: pos?.col, path: '', message: `syntax: ${e.message.split('\n')[0]}` });
+    const pos = lineCounter.linePos(e.pos[0]);
+    problems.push({ file, line: pos.line, col: pos.col, path: '', message: `syntax: ${e.message.split('\n')[0]}` });
   }
   if (problems.length > 0) throw new InputError(problems);
   let data: unknown = doc.toJS({ maxAliasCount: 1000 });
@@ -76,23 +74,37 @@ export function parseScenarioText(text: string, file: string, overrides: readonl
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  const where = (path: readonly PropertyKey[]): { line?: number; col?: number } => locate(doc, lineCounter, path);
+  const where = (path: readonly PropertyKey[], atKey = false): { line?: number; col?: number } => locate(doc, lineCounter, path, atKey);
   const result = ScenarioSchema.safeParse(data);
   if (!result.success) {
     for (const issue of flattenIssues(result.error.issues)) {
-      problems.push({ file, ...where(issue.path), path: formatPath(issue.path), message: issue.message });
+      problems.push({ file, ...where(issue.path, issue.atKey), path: formatPath(issue.path), message: issue.message });
     }
-    throw new InputError(problems);
+    throw new InputError(problems.sort(byPosition));
   }
   const s = result.data;
   semanticChecks(s, (path, message) => problems.push({ file, ...where(path), path: formatPath(path), message }));
-  if (problems.length > 0) throw new InputError(problems);
+  if (problems.length > 0) throw new InputError(problems.sort(byPosition));
   return { scenario: s, file };
+}
+
+/** Problems in file order: line, column, then path and message (a total order). */
+function byPosition(a: Problem, b: Problem): number {
+  const la = a.line ?? 0;
+  const lb = b.line ?? 0;
+  if (la !== lb) return la - lb;
+  const ca = a.col ?? 0;
+  const cb = b.col ?? 0;
+  if (ca !== cb) return ca - cb;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
 interface FlatIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
+  /** point at the key itself (an unknown field), not at its value */
+  readonly atKey?: boolean;
 }
 
 /** Unions report the branch that matched the input's shape, or one line naming the alternatives. */
@@ -114,7 +126,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
       continue;
     }
     if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) out.push({ path: [...path, k], message: `unknown field "${k}"` });
+      for (const k of issue.keys) out.push({ path: [...path, k], message: `unknown field "${k}"`, atKey: true });
       continue;
     }
     out.push({ path, message: issue.message });
@@ -123,15 +135,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
 }
 
 function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: string) => void): void {
-  if (getAllocator(s.allocator) === undefined) report(['allocator'], `unknown allocator "${s.allocator}" (see offersim list allocators)`);
-  const fwNames = new Map<string, number>();
-  s.frameworks.forEach((f, i) => {
-    const prev = fwNames.get(f.name);
-    if (prev !== undefined) report(['frameworks', i, 'name'], `duplicate framework name "${f.name}" (also frameworks[${prev}])`);
-    else fwNames.set(f.name, i);
-    const kind = typeof f.behaviour === 'string' ? f.behaviour : f.behaviour.kind;
-    if (!BEHAVIOURS.some((b) => b.name === kind)) report(['frameworks', i, 'behaviour'], `unknown behaviour "${kind}"`);
-  });
+  // Roles named in `roles` without a framework are allowed (weights may be set ahead of time).
   const prefixes = new Map<string, number>();
   s.cluster.agents.forEach((g, i) => {
     const prev = prefixes.get(g.prefix);
@@ -165,7 +169,7 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
 }
 
 /** Line and column of the deepest node on `path` that exists in the document. */
-function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): { line?: number; col?: number } {
+function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], atKey: boolean): { line?: number; col?: number } {
   let node: unknown = doc.contents;
   let best: { line?: number; col?: number } = {};
   const mark = (n: unknown): void => {
@@ -176,12 +180,14 @@ function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): {
     }
   };
   mark(node);
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
     if (isMap(node)) {
       const pair = node.items.find((it) => (it.key as { value?: unknown } | null)?.value === seg);
       if (pair === undefined) break;
       mark(pair.key);
       node = pair.value;
+      if (atKey && i === path.length - 1) break;
       if (node !== null && node !== undefined) mark(node);
     } else if (isSeq(node) && typeof seg === 'number') {
       node = node.items[seg];

@@ -43,6 +43,9 @@ function parseSeed(v: unknown): number | undefined {
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let usageError: string | undefined;
+  // Handlers only record what to do: yargs validates flags after calling them, and a command
+  // must not run (nor write anything) when its flags are bad.
+  let action: (() => void) | undefined;
   const parser = yargs([...argv])
     .scriptName('offersim')
     .version(VERSION)
@@ -63,7 +66,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         .option('out', { type: 'string', describe: 'run directory; default runs/<scenario name>' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value (dotted path), repeatable' })
         .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' }),
-      (a) => {
+      (a) => { action = () => {
         const loaded = loadScenario(a.scenario, a.set ?? []);
         const r = runScenario(loaded, { out: a.out, seed: parseSeed(a.seed), events: a.events });
         io.out(
@@ -71,7 +74,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
           `fingerprint ${r.fingerprint}\nresults in ${r.dir}\n`,
         );
-      },
+      }; },
     )
     .command(
       'validate <scenario>',
@@ -79,23 +82,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
-      (a) => {
+      (a) => { action = () => {
         const loaded = loadScenario(a.scenario, a.set ?? []);
         io.out(`${loaded.file}: ok\n`);
-      },
+      }; },
     )
     .command(
       'list [what]',
       'what is registered (allocators, frameworks, formats), with a line each',
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
-      (a) => {
-        io.out(listText(a.what));
-      },
+      (a) => { action = () => io.out(listText(a.what)); },
     )
     .demandCommand(1, 'name a command: run, validate or list')
     .help();
   try {
     await parser.parseAsync();
+    if (usageError === undefined) action?.();
   } catch (err) {
     if (err instanceof InputError) {
       io.err(`${err.message}\n`);

@@ -4,6 +4,7 @@
  * This is the composition root's edge: it may import anything.
  */
 import { z } from 'zod';
+import { allocatorNames, getAllocator } from '../allocators/registry.js';
 
 const seconds = z.number().finite().nonnegative();
 const positiveSeconds = z.number().finite().positive();
@@ -104,7 +105,7 @@ export const FrameworkSchema = z.strictObject({
   /** unique name */
   name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"'),
   /** role path; default '*' */
-  role: z.string().min(1).regex(/^(\*|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'a role is * or names joined by /').default('*'),
+  role: z.string().regex(/^(\*|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'a role is * or names joined by /').default('*'),
   /** scheduler model; default batch with its defaults */
   behaviour: z.union([z.literal('batch'), BatchBehaviourSchema]).default('batch'),
   /** subscription time, seconds; default 0 */
@@ -126,7 +127,9 @@ export const ScenarioSchema = z.strictObject({
   /** run-to-completion safety limit, seconds; default 2592000 (30 days) */
   horizon: positiveSeconds.default(2_592_000),
   /** allocator name (see `offersim list allocators`); default 'drf' */
-  allocator: z.string().min(1).default('drf'),
+  allocator: z.string().min(1).default('drf').superRefine((n, ctx) => {
+    if (getAllocator(n) === undefined) ctx.addIssue({ code: 'custom', message: `unknown allocator "${n}"; registered: ${allocatorNames().join(', ')}` });
+  }),
   master: z.strictObject({
     /** --allocation_interval, seconds; default 1 */
     allocationInterval: z.number().finite().positive().default(1),
@@ -140,7 +143,14 @@ export const ScenarioSchema = z.strictObject({
   cluster: z.strictObject({
     agents: z.array(AgentGroupSchema).min(1),
   }),
-  frameworks: z.array(FrameworkSchema).min(1),
+  frameworks: z.array(FrameworkSchema).min(1).superRefine((fws, ctx) => {
+    const seen = new Map<string, number>();
+    fws.forEach((f, i) => {
+      const prev = seen.get(f.name);
+      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate framework name "${f.name}" (also frameworks[${prev}])` });
+      else seen.set(f.name, i);
+    });
+  }),
   output: z.strictObject({
     /** timeseries.csv sample interval, seconds; default 1 */
     sampleInterval: positiveSeconds.default(1),

@@ -182,3 +182,41 @@ describe('suppress and revive', () => {
     expect(result.endTime / S).toBeCloseTo(4.3, 9);
   });
 });
+
+describe('offer timeout', () => {
+  // --offer_timeout 2.5 s, interval 1 s; the framework holds every offer without answering.
+  // The offer made at t=0 is rescinded at t=2.5 (message phase) with no filter, so the t=3 tick
+  // offers the agent again; that one is rescinded at 5.5 and re-offered at 6.
+  test('held offers are rescinded and their resources re-offered at the next tick, unfiltered', () => {
+    const f = new ScriptedFramework(() => ({ kind: 'hold' }));
+    const sink = new RecordingSink();
+    simulate({
+      seed: 1,
+      master: { allocationInterval: seconds(1), offerTimeout: seconds(2.5) },
+      allocator: drf(),
+      agents: [agent('s1', 2, 1024)],
+      frameworks: [fw('f', f)],
+      weights: new Map(),
+      jobs: [],
+      duration: seconds(7),
+      sinks: [sink],
+    });
+    expect(f.seen.map((o) => o.t / S)).toEqual([0, 3, 6]);
+    expect(sink.of('offer_rescinded').map((r) => r.t / S)).toEqual([2.5, 5.5]);
+    expect(f.rescinded).toEqual([f.seen[0]!.offer, f.seen[1]!.offer]);
+  });
+});
+
+describe('broken invariants throw at once with the simulated time and event', () => {
+  // A scheduler that launches more than its offer holds is a bug: the master must stop the run.
+  test('launching beyond an offer', () => {
+    const greedy = new ScriptedFramework((_o, d) =>
+      d.tasks.jobs === 0 ? { kind: 'decline', refuseSeconds: 0 } : { kind: 'accept', tasks: [0, 1] });
+    expect(() => run({
+      agents: [agent('s1', 1, 1024)],
+      frameworks: [fw('f', greedy)],
+      jobs: [job('j', 'f', 2, 2, 1, 512, 1)],
+      duration: 5,
+    })).toThrow(/invariant broken at t=2000000 us in event deliver-offers\(0\)@offer: framework f launched cpus:2;mem:1024;disk:0;gpus:0 on offer \d+ of cpus:1;mem:1024;disk:0;gpus:0/);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Scenario validation: every problem at once, each with file, line, column and field path.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError, formatProblem } from './errors.js';
+import { loadScenario, parseScenarioText } from './loader.js';
+
+const EXAMPLES = fileURLToPath(new URL('./examples/', import.meta.url));
+
+function problems(text: string, overrides: string[] = []): string[] {
+  try {
+    parseScenarioText(text, 'bad.yaml', overrides);
+  } catch (err) {
+    if (err instanceof InputError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+const MINIMAL = `
+cluster:
+  agents:
+    - { count: 2, cpus: 4, mem: 1024 }
+frameworks:
+  - name: a
+`;
+
+describe('valid scenarios', () => {
+  test.each(readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json)$/.test(f)))('examples/%s validates', (f) => {
+    expect(() => loadScenario(join(EXAMPLES, f))).not.toThrow();
+  });
+
+  test('defaults are filled in as documented', () => {
+    const { scenario } = parseScenarioText(MINIMAL, 'min.yaml');
+    expect(scenario.seed).toBe(1);
+    expect(scenario.allocator).toBe('drf');
+    expect(scenario.master.allocationInterval).toBe(1);
+    expect(scenario.master.offerTimeout).toBeUndefined();
+    expect(scenario.master.minAllocatable).toEqual([{ cpus: 0.01 }, { mem: 32 }]);
+    expect(scenario.frameworks[0]!.role).toBe('*');
+    expect(scenario.frameworks[0]!.behaviour).toBe('batch');
+    expect(scenario.cluster.agents[0]!.racks).toBe(1);
+    expect(scenario.output.sampleInterval).toBe(1);
+    expect(scenario.duration).toBeUndefined();
+    expect(scenario.horizon).toBe(2_592_000);
+  });
+
+  test('JSON is accepted too', () => {
+    const { scenario } = parseScenarioText(JSON.stringify({ cluster: { agents: [{ cpus: 1, mem: 64 }] }, frameworks: [{ name: 'x' }] }), 's.json');
+    expect(scenario.cluster.agents[0]!.count).toBe(1);
+  });
+
+  test('--set overrides scalars, list items and nested fields before validation', () => {
+    const { scenario } = parseScenarioText(MINIMAL, 'min.yaml', [
+      'allocator=random', 'seed=9', 'master.allocationInterval=0.25', 'frameworks.0.role=eng/batch', 'cluster.agents.0.count=5',
+    ]);
+    expect(scenario.allocator).toBe('random');
+    expect(scenario.seed).toBe(9);
+    expect(scenario.master.allocationInterval).toBe(0.25);
+    expect(scenario.frameworks[0]!.role).toBe('eng/batch');
+    expect(scenario.cluster.agents[0]!.count).toBe(5);
+  });
+});
+
+describe('bad scenarios: every problem at once, with where it is', () => {
+  test('schema problems are all reported with line:col and path', () => {
+    const text = [
+      'seed: -1', //                                     line 1
+      'allocator: drff', //                              line 2
+      'cluster:', //                                     line 3
+      '  agents:', //                                    line 4
+      '    - count: 0', //                               line 5
+      '      cpus: 4', //                                line 6
+      '      mem: 16GB', //                              line 7
+      'frameworks:', //                                  line 8
+      '  - name: a', //                                  line 9
+      '    behavior: batch', //                          line 10
+      '    workload:', //                                line 11
+      '      kind: poisson', //                          line 12
+      '      rate: 0', //                                line 13
+      '      jobs: 3', //                                line 14
+      '      task: { cpus: 1, duration: 1 }', //         line 15
+    ].join('\n');
+    expect(problems(text)).toEqual([
+      'bad.yaml:1:7: seed: Too small: expected number to be >=0',
+      'bad.yaml:2:12: allocator: unknown allocator "drff"; registered: drf, random',
+      'bad.yaml:5:14: cluster.agents[0].count: Too small: expected number to be >0',
+      'bad.yaml:7:12: cluster.agents[0].mem: Invalid input: expected number, received string',
+      'bad.yaml:10:5: frameworks[0].behavior: unknown field "behavior"',
+      'bad.yaml:13:13: frameworks[0].workload.rate: Too small: expected number to be >0',
+    ]);
+  });
+
+  test('duplicate names and tasks that fit nowhere', () => {
+    const text = `cluster:
+  agents:
+    - { count: 2, cpus: 4, mem: 1024 }
+frameworks:
+  - name: a
+    workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 8, mem: 10, duration: 1 } ] } ] }
+  - name: a
+`;
+    expect(problems(text)).toEqual(['bad.yaml:7:11: frameworks[1].name: duplicate framework name "a" (also frameworks[0])']);
+    const once = text.replace(/ {2}- name: a\n$/, '');
+    expect(problems(once)).toEqual(['bad.yaml:6:61: frameworks[0].workload.jobs[0].tasks[0]: this task fits on no agent of the cluster']);
+  });
+
+  test('YAML syntax errors name the line', () => {
+    const [p] = problems('cluster:\n  agents: [ { cpus: 1 }\nframeworks: []\n');
+    expect(p).toMatch(/^bad\.yaml:\d+:\d+: syntax: /);
+  });
+
+  test('a scenario that is not a mapping', () => {
+    expect(problems('- 1\n- 2\n')).toEqual(['bad.yaml:1:1: a scenario is a mapping (YAML or JSON object)']);
+  });
+
+  test('bad --set flags are named', () => {
+    expect(problems(MINIMAL, ['nonsense', 'frameworks.3.role=x'])).toEqual([
+      '--set: nonsense: expected key=value',
+      '--set: frameworks.3.role: index 3 is not in the list (length 1)',
+    ]);
+  });
+
+  test('a poisson workload needs jobs or until; unions name what they accept', () => {
+    const text = `cluster: { agents: [ { cpus: 4, mem: 1024 } ] }
+frameworks:
+  - name: a
+    workload: { kind: poisson, rate: 1, tasksPerJob: { normal: 3 }, task: { cpus: 1, duration: 1 } }
+`;
+    const ps = problems(text);
+    expect(ps).toHaveLength(1);
+    expect(ps[0]).toMatch(/^bad\.yaml:4:\d+: frameworks\[0\]\.workload\.tasksPerJob: /);
+  });
+
+  test('a missing file is bad input, not a crash', () => {
+    expect(() => loadScenario('/nonexistent/x.yaml')).toThrow(InputError);
+  });
+});

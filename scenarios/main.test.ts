@@ -1,0 +1,114 @@
+/**
+ * The command line: commands, exit codes (0 ok, 2 bad input or usage), and what is printed.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from './main.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const SMALL = join(HERE, 'golden', 'small.yaml');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'offersim-cli-'));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('offersim list', () => {
+  test('lists allocators, framework behaviours and workload formats, a line each', async () => {
+    const r = await cli('list');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^allocators:\n {2}drf {5}Mesos default/m);
+    expect(r.out).toMatch(/^ {2}random {2}/m);
+    expect(r.out).toMatch(/^frameworks:\n {2}batch {2}/m);
+    expect(r.out).toMatch(/^formats:\n {2}inline {3}.*\n {2}poisson {2}/m);
+  });
+  test('one list', async () => {
+    const r = await cli('list', 'allocators');
+    expect(r.out.startsWith('allocators:')).toBe(true);
+    expect(r.out).not.toMatch(/frameworks:/);
+  });
+  test('an unknown list is a usage error (exit 2)', async () => {
+    const r = await cli('list', 'nonsense');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Invalid values/);
+  });
+});
+
+describe('offersim validate', () => {
+  test('a good scenario', async () => {
+    const r = await cli('validate', SMALL);
+    expect(r).toEqual({ code: 0, out: `${SMALL}: ok\n`, err: '' });
+  });
+  test('a bad scenario prints every problem and exits 2', async () => {
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, 'seed: x\ncluster: { agents: [] }\nframeworks: [ { name: a, role: "" } ]\n');
+    const r = await cli('validate', bad);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trimEnd().split('\n')).toEqual([
+      `${bad}:1:7: seed: Invalid input: expected number, received string`,
+      `${bad}:2:20: cluster.agents: Too small: expected array to have >=1 items`,
+      `${bad}:3:32: frameworks[0].role: a role is * or names joined by /`,
+    ]);
+  });
+  test('--set problems are named', async () => {
+    const r = await cli('validate', SMALL, '--set', 'master.allocationInterval=-1');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/master\.allocationInterval: Too small: expected number to be >0/);
+  });
+});
+
+describe('offersim run', () => {
+  test('writes the run directory and says where', async () => {
+    const out = join(tmp, 'run1');
+    const r = await cli('run', SMALL, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/seed 7: completed at t=[\d.]+ s/);
+    expect(r.out).toMatch(/^fingerprint [0-9a-f]{16}$/m);
+    expect(r.out).toContain(`results in ${out}`);
+    expect(readdirSync(out).sort()).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries.csv', 'timing.json']);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(m)).toEqual([
+      'offersim', 'scenario', 'seed', 'inputs', 'records', 'events', 'endTime', 'endReason', 'jobsSubmitted', 'jobsFinished', 'fingerprint', 'resolved',
+    ]);
+    expect(m['scenario']).toMatchObject({ name: 'small', file: 'small.yaml', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+  test('--seed and --set change the run and are recorded', async () => {
+    const out = join(tmp, 'run2');
+    const r = await cli('run', SMALL, '--out', out, '--seed', '3', '--set', 'allocator=random');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { seed: number; scenario: { overrides: string[] }; resolved: { allocator: string } };
+    expect(m.seed).toBe(3);
+    expect(m.scenario.overrides).toEqual(['allocator=random']);
+    expect(m.resolved.allocator).toBe('random');
+  });
+  test('bad flags, a missing file and a bad seed are bad input (exit 2), and nothing is written', async () => {
+    const out = join(tmp, 'never');
+    for (const argv of [
+      ['run', SMALL, '--out', out, '--bogus'],
+      ['run', join(tmp, 'missing.yaml'), '--out', out],
+      ['run', SMALL, '--out', out, '--seed', '-4'],
+      ['run'],
+      [],
+      ['sweep', SMALL],
+    ]) {
+      const r = await cli(...argv);
+      expect([argv, r.code]).toEqual([argv, 2]);
+      expect(r.err).not.toBe('');
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+});
