@@ -4,7 +4,7 @@
  * not modelled yet). Imports only allocator types, sorters and the pure resource helpers: no
  * clock, no queue, no I/O, no ambient randomness (every draw comes from the `rng` it is given).
  */
-import { NUM_RESOURCES, addInto, format, hasNegative, isEmpty, subInto } from '../sim/model/resources.js';
+import { NUM_RESOURCES, addInto, copyInto, format, hasNegative, isEmpty, subInto } from '../sim/model/resources.js';
 import type { ResourceVector } from '../sim/model/resources.js';
 import { createSorter } from './sorter/create-sorter.js';
 import { fairnessMask } from './sorter/drf-sorter.js';
@@ -29,6 +29,8 @@ export interface HierarchicalOptions extends AllocatorOptions {
 
 interface FrameworkState {
   readonly info: FrameworkInfo;
+  /** Its role's state: a role lives at least as long as its frameworks. */
+  readonly role: RoleState;
   active: boolean;
 }
 
@@ -39,6 +41,9 @@ interface RoleState {
   frameworks: number;
   /** Of those, how many are active (not suppressed). */
   active: number;
+  /** The sorter's last order, and its framework indices (see {@link HierarchicalAllocator.fwIndices}). */
+  order: readonly string[] | null;
+  orderIdx: number[];
 }
 
 /**
@@ -73,6 +78,11 @@ export class HierarchicalAllocator implements Allocator {
   private readonly clusterTotal = new Float64Array(NUM_RESOURCES);
   /** Scratch for the shuffled agent order; grows, never shrinks. */
   private order = new Int32Array(64);
+  /** Scratch for what one offer takes from an agent (the context and sorters copy it). */
+  private readonly offered = new Float64Array(NUM_RESOURCES);
+  /** The role sorter's last order, and the role states in that order. */
+  private roleOrder: readonly string[] | null = null;
+  private roleOrderStates: RoleState[] = [];
 
   /** A hierarchical allocator; `options.excludedResources` default none. */
   constructor(options: HierarchicalOptions) {
@@ -103,14 +113,14 @@ export class HierarchicalAllocator implements Allocator {
       this.roleSorter.activate(fw.role);
       const sorter = createSorter(this.options.frameworkSorter, this.sorterOptions());
       sorter.addTotal(this.clusterTotal);
-      role = { sorter, frameworks: 0, active: 0 };
+      role = { sorter, frameworks: 0, active: 0, order: null, orderIdx: [] };
       this.roles.set(fw.role, role);
     }
     role.sorter.add(fw.name);
     role.sorter.activate(fw.name);
     role.frameworks++;
     role.active++;
-    this.frameworks[fw.index] = { info: fw, active: true };
+    this.frameworks[fw.index] = { info: fw, role, active: true };
     this.byName.set(fw.name, fw.index);
   }
 
@@ -169,7 +179,7 @@ export class HierarchicalAllocator implements Allocator {
 
   recover(fw: number, _agent: number, res: ResourceVector): void {
     const f = this.framework(fw);
-    this.role(f.info.role).sorter.unallocated(f.info.name, res);
+    f.role.sorter.unallocated(f.info.name, res);
     this.roleSorter.unallocated(f.info.role, res);
   }
 
@@ -200,20 +210,46 @@ export class HierarchicalAllocator implements Allocator {
    */
   private offerAgent(ctx: AllocationContext, agent: number, offset: number, rng: RandomSource): void {
     const available = ctx.available;
-    for (const roleName of this.roleSorter.sort(rng)) {
-      const role = this.roles.get(roleName)!;
+    const roleNames = this.roleSorter.sort(rng);
+    const roles = this.roleStates(roleNames);
+    for (let r = 0; r < roleNames.length; r++) {
+      const role = roles[r]!;
       if (role.active === 0) continue;
-      for (const fwName of role.sorter.sort(rng)) {
-        const fw = this.byName.get(fwName)!;
+      const fwNames = role.sorter.sort(rng);
+      const fws = this.fwIndices(role, fwNames);
+      for (let k = 0; k < fwNames.length; k++) {
+        const fw = fws[k]!;
         if (ctx.isFiltered(fw, agent, available, offset)) continue;
-        const res = available.slice(offset, offset + NUM_RESOURCES);
+        const res = this.offered;
+        copyInto(res, 0, available, offset);
         ctx.offer(fw, agent, res);
-        this.roleSorter.allocated(roleName, res);
-        role.sorter.allocated(fwName, res);
+        this.roleSorter.allocated(roleNames[r]!, res);
+        role.sorter.allocated(fwNames[k]!, res);
         // With no quota the offer took everything: the agent is done for this run.
         return;
       }
     }
+  }
+
+  /**
+   * The states of the roles in `names`, the role sorter's current order. A sorter keeps returning
+   * the same array until its order changes, so the lookups are redone only when it does.
+   */
+  private roleStates(names: readonly string[]): RoleState[] {
+    if (names !== this.roleOrder) {
+      this.roleOrderStates = names.map((n) => this.role(n));
+      this.roleOrder = names;
+    }
+    return this.roleOrderStates;
+  }
+
+  /** The framework indices of `names`, the role's sorter's current order; cached as {@link roleStates}. */
+  private fwIndices(role: RoleState, names: readonly string[]): number[] {
+    if (names !== role.order) {
+      role.orderIdx = names.map((n) => this.byName.get(n)!);
+      role.order = names;
+    }
+    return role.orderIdx;
   }
 
   private sorterOptions(): SorterOptions {

@@ -37,6 +37,7 @@ export interface AllocationContext {
   /**
    * Offers `res` on `agent` to framework `fw`. It must be within the agent's available resources;
    * the master checks, subtracts it from `available`, and creates one offer (offers are never merged).
+   * `res` is copied, never kept: the caller may reuse the vector.
    */
   offer(fw: number, agent: number, res: ResourceVector): void;
 }

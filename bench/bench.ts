@@ -1,15 +1,23 @@
 /**
  * The benchmark behind `npm run bench`: it records numbers and never fails on time.
- * bench/ may read the wall clock (process.hrtime.bigint); it imports the kernel and, later, the
- * scenario runner, and nothing imports it.
+ * bench/ may read the wall clock (process.hrtime.bigint) and import anything (the kernel, the
+ * scenario loader and builder, reports/); nothing imports it.
  *
- * Output is one aligned table on stdout and nothing else: no files are written.
+ * Output is one aligned table on stdout and nothing else: no files are written (the scenario
+ * section reads its scenario file).
  */
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Fingerprint, MetricsFold } from '../reports/index.js';
+import { seconds } from '../sim/kernel/time.js';
 import { EventQueue } from '../sim/kernel/event-queue.js';
 import { Phase } from '../sim/kernel/phases.js';
 import { RandomStream } from '../sim/kernel/rng.js';
 import { Simulator } from '../sim/kernel/simulator.js';
+import type { LogSink } from '../sim/model/log.js';
+import { simulate } from '../sim/model/simulation.js';
+import { buildSimulation } from '../scenarios/build.js';
+import { loadScenario, type LoadedScenario } from '../scenarios/loader.js';
 
 /** Pending events kept in the hold model. */
 export const HOLD = 10_000;
@@ -233,11 +241,164 @@ function kernelSection(n: number): BenchRow[] {
   ];
 }
 
+/** The scenario {@link scenarioBench} runs by default, relative to the repository root. */
+export const QUICKSTART = 'scenarios/examples/quickstart.yaml';
+
+/** Timed runs of each scenario variant; the table reports their median. */
+const SCENARIO_REPS = 5;
+
+/** What {@link scenarioBench} measured: medians over the repetitions, wall ns. */
+export interface ScenarioBenchResult {
+  /** the scenario file run */
+  readonly file: string;
+  /** timed repetitions per variant */
+  readonly reps: number;
+  /** kernel events of one run */
+  readonly events: number;
+  /** log records of one run */
+  readonly records: number;
+  /** the run's fingerprint (the same in every repetition, else the bench throws) */
+  readonly fingerprint: string;
+  /** simulate() with the sinks scenarios/run.ts wires (metric fold, fingerprint, record counter) */
+  readonly fullNs: number;
+  /** simulate() with a record counter and two do-nothing sinks: the model alone, records still built */
+  readonly modelNs: number;
+  /** MetricsFold.finish() plus Fingerprint.digest() after the run */
+  readonly finishNs: number;
+  /** process peak resident set (process.resourceUsage().maxRSS), bytes, after every run */
+  readonly maxRssBytes: number;
+  /** heap used after a full run with its fold and fingerprint still referenced, after a forced GC (NaN without --expose-gc), bytes */
+  readonly heapAfterBytes: number;
+  /** the same, measured before the first run, bytes */
+  readonly heapBeforeBytes: number;
+}
+
+/** One timed simulate() of a loaded scenario, with or without the report sinks. */
+interface ScenarioRun {
+  readonly ns: number;
+  readonly finishNs: number;
+  readonly events: number;
+  readonly records: number;
+  readonly fingerprint: string;
+  /** what a full run keeps alive until it is measured */
+  readonly keep: unknown;
+}
+
+/** A sink that ignores every record. */
+const NULL_SINK: LogSink = { record: () => {} };
+
+function runScenarioOnce(loaded: LoadedScenario, withReports: boolean): ScenarioRun {
+  const s = loaded.scenario;
+  let records = 0;
+  const counter: LogSink = { record: () => { records++; } };
+  const fold = withReports ? new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval) }) : undefined;
+  const fingerprint = withReports ? new Fingerprint() : undefined;
+  // Without reports, two do-nothing sinks keep the fan-out of three, so that records are still
+  // built (a lone sink can be inlined and the records optimised away) and only the folds' work is left out.
+  const sinks: LogSink[] = fold !== undefined && fingerprint !== undefined ? [fold, fingerprint, counter] : [NULL_SINK, NULL_SINK, counter];
+  const input = buildSimulation(s, s.seed, sinks);
+  collectGarbage();
+  const t0 = process.hrtime.bigint();
+  const result = simulate(input);
+  const t1 = process.hrtime.bigint();
+  const metrics = fold?.finish();
+  const digest = fingerprint?.digest() ?? '';
+  const t2 = process.hrtime.bigint();
+  return {
+    ns: Number(t1 - t0), finishNs: Number(t2 - t1), events: result.events, records, fingerprint: digest, keep: [fold, fingerprint, metrics],
+  };
+}
+
+function heapUsedAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return NaN;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** A file of the repository, found from this module whether it runs from bench/ or dist/bench/. */
+function repoFile(rel: string): string {
+  for (const up of ['../', '../../']) {
+    const p = fileURLToPath(new URL(up + rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`bench: cannot find ${rel} above ${fileURLToPath(import.meta.url)}`);
+}
+
 /**
- * The sections, in print order. The scenario measurement (events/s and peak memory of a full
- * quickstart run) goes here as one more section once the runner exists.
+ * End-to-end benchmark of one scenario: the whole simulation wired as `offersim run` wires it
+ * (metric fold, fingerprint, record counter as sinks), then the same with the fold and fingerprint
+ * replaced by do-nothing sinks, to split the model's cost from the folds'. One warm-up run, then
+ * {@link SCENARIO_REPS} interleaved timed repetitions of each; medians. Output files are not
+ * written, so this times simulate() with its sinks: what `timing.json` reports as wall time.
+ * Throws only if repetitions disagree on the fingerprint or the counts, which would be a
+ * determinism bug, never because of speed.
+ * @param file scenario file (default {@link QUICKSTART}, from the repository root)
  */
-export const SECTIONS: readonly BenchSection[] = [kernelSection];
+export function scenarioBench(file: string = repoFile(QUICKSTART)): ScenarioBenchResult {
+  const loaded = loadScenario(file);
+  const heapBeforeBytes = heapUsedAfterGc();
+  runScenarioOnce(loaded, true); // warm-up: compile the hot path before timing it
+  const full: number[] = [];
+  const model: number[] = [];
+  const finish: number[] = [];
+  const seen = new Set<string>();
+  let last: ScenarioRun | undefined;
+  for (let r = 0; r < SCENARIO_REPS; r++) {
+    const m = runScenarioOnce(loaded, false);
+    model.push(m.ns);
+    seen.add(`${m.events}/${m.records}`);
+    last = undefined; // let the previous full run go before the next one, so heaps do not stack up
+    const f = runScenarioOnce(loaded, true);
+    full.push(f.ns);
+    finish.push(f.finishNs);
+    seen.add(`${f.events}/${f.records}/${f.fingerprint}`);
+    last = f;
+  }
+  if (seen.size !== 2) throw new Error(`bench: repeated runs of ${file} disagree (${[...seen].join(', ')}): determinism bug`);
+  // `last` (a full run's fold and fingerprint) is still referenced here, so it counts.
+  const heapAfterBytes = heapUsedAfterGc();
+  const run = last!;
+  return {
+    file: loaded.file,
+    reps: SCENARIO_REPS,
+    events: run.events,
+    records: run.records,
+    fingerprint: run.fingerprint,
+    fullNs: median(full),
+    modelNs: median(model),
+    finishNs: median(finish),
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    heapAfterBytes,
+    heapBeforeBytes,
+  };
+}
+
+function scenarioSection(): BenchRow[] {
+  const r = scenarioBench();
+  const s = r.fullNs / 1e9;
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  const reports = r.fullNs - r.modelNs;
+  const name = QUICKSTART.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  return [
+    { measurement: `${name}: wall`, value: s.toFixed(3), unit: 's', note: `simulate() with fold + fingerprint sinks, median of ${r.reps}; fingerprint ${r.fingerprint}` },
+    { measurement: `${name}: kernel events`, value: (r.events / s / 1e3).toFixed(1), unit: 'k events/s', note: `${r.events} events` },
+    { measurement: `${name}: log records`, value: (r.records / s / 1e3).toFixed(1), unit: 'k records/s', note: `${r.records} records` },
+    { measurement: `${name}: model alone`, value: (r.modelNs / 1e9).toFixed(3), unit: 's', note: 'simulate() with a record counter and two no-op sinks (records built, not folded)' },
+    { measurement: `${name}: fold + fingerprint`, value: (reports / 1e9).toFixed(3), unit: 's', note: `wall minus model alone (${((100 * reports) / r.fullNs).toFixed(0)}% of wall)` },
+    { measurement: `${name}: finish + digest`, value: (r.finishNs / 1e6).toFixed(1), unit: 'ms', note: 'MetricsFold.finish() and Fingerprint.digest() after the run' },
+    { measurement: `${name}: peak RSS`, value: mb(r.maxRssBytes), unit: 'MB', note: 'process.resourceUsage().maxRSS, whole bench process so far' },
+    {
+      measurement: `${name}: heap after run`,
+      value: mb(r.heapAfterBytes),
+      unit: 'MB',
+      note: Number.isNaN(r.heapAfterBytes) ? 'run with --expose-gc to measure' : `after gc(), fold still referenced; ${mb(r.heapBeforeBytes)} MB before the first run`,
+    },
+  ];
+}
+
+/** The sections, in print order: the kernel hold model, then the quickstart scenario end to end. */
+export const SECTIONS: readonly BenchSection[] = [kernelSection, scenarioSection];
 
 function formatTable(rows: readonly BenchRow[]): string {
   const head: BenchRow = { measurement: 'measurement', value: 'value', unit: 'unit', note: 'note' };
@@ -258,7 +419,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const rows: BenchRow[] = [];
   for (const section of SECTIONS) rows.push(...(await section(n)));
   process.stdout.write(
-    `offersim bench: node ${process.version}, N = ${n} schedule+pop per measurement, ${HOLD} pending, median of ${REPS}\n` +
+    `offersim bench: node ${process.version}; kernel: N = ${n} schedule+pop per measurement, ${HOLD} pending, median of ${REPS}\n` +
       `${formatTable(rows)}\n`,
   );
 }

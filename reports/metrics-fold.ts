@@ -5,6 +5,7 @@
  */
 import type { LogRecord, LogSink, ResTuple, TaskState } from '../sim/model/log.js';
 import { RESOURCE_NAMES, type FrameworkRow, type JobRow, type MetricsResult, type PerResource, type Sample, type Summary } from './metrics.js';
+import { IntMap } from './int-map.js';
 import { stats } from './stats.js';
 
 /** Number of resources in a record's tuple (cpus, mem, disk, gpus). */
@@ -131,7 +132,9 @@ export class MetricsFold implements LogSink {
   private fwShareMax = new Float64Array(0);
   private fwOffers = new Float64Array(0); // 4 counters per framework
   private fwDirty = new Uint8Array(0);
-  private readonly dirty: number[] = [];
+  /** frameworks touched since the last refresh: dirty[0..dirtyLen) */
+  private dirty = new Int32Array(0);
+  private dirtyLen = 0;
 
   // jobs, by dense id
   private nJobs = 0;
@@ -150,7 +153,7 @@ export class MetricsFold implements LogSink {
   private lastFinish = -Infinity;
 
   // live tasks: task id -> slot in the packed arrays
-  private readonly liveTasks = new Map<number, number>();
+  private readonly liveTasks = new IntMap(256);
   private taskRes = new Float64Array(0);
   private readonly freeTaskSlots: number[] = [];
   private taskSlots = 0;
@@ -161,7 +164,7 @@ export class MetricsFold implements LogSink {
   private tasksLost = 0;
 
   // live offers: offer id -> slot
-  private readonly liveOffers = new Map<number, number>();
+  private readonly liveOffers = new IntMap(256);
   private offerSentAt = new Float64Array(0);
   private offerRes = new Float64Array(0);
   private offerFw = new Int32Array(0);
@@ -236,6 +239,7 @@ export class MetricsFold implements LogSink {
       }
       case 'offer_sent': {
         const f = this.fw(r.framework, t, r.kind);
+        if (!Number.isSafeInteger(r.offer) || r.offer < 0) throw new LogInvariantError(`bad offer id ${r.offer}`, t, r.kind);
         if (this.liveOffers.has(r.offer)) throw new LogInvariantError(`offer ${r.offer} sent twice`, t, r.kind);
         const s = this.offerSlot();
         this.offerSentAt[s] = t;
@@ -470,15 +474,16 @@ export class MetricsFold implements LogSink {
       for (let f = 0; f < this.nFw; f++) if (this.fwRegistered[f] === 1) this.markDirty(f);
     }
     const dirty = this.dirty;
-    if (dirty.length === 0) return;
+    const n0 = this.dirtyLen;
+    if (n0 === 0) return;
     const now = this.now;
-    for (let k = 0; k < dirty.length; k++) {
+    for (let k = 0; k < n0; k++) {
       const f = dirty[k]!;
       this.closeShare(f, now);
       this.fwShare[f] = this.computeShare(f);
       this.fwDirty[f] = 0;
     }
-    dirty.length = 0;
+    this.dirtyLen = 0;
     let n = 0;
     let sx = 0;
     let sxx = 0;
@@ -520,7 +525,7 @@ export class MetricsFold implements LogSink {
   private markDirty(f: number): void {
     if (this.fwDirty[f] === 0) {
       this.fwDirty[f] = 1;
-      this.dirty.push(f);
+      this.dirty[this.dirtyLen++] = f;
     }
   }
 
@@ -614,12 +619,13 @@ export class MetricsFold implements LogSink {
   private taskState(task: number, jobId: number, fwId: number, state: TaskState, res: ResTuple, t: number): void {
     const j = this.job(jobId, fwId, t, 'task_state');
     const f = fwId;
-    const slot = this.liveTasks.get(task);
+    const slot = this.liveTasks.get(task); // -1: not holding resources
     switch (state) {
       case 'staging':
       case 'running': {
         let s: number;
-        if (slot === undefined) {
+        if (slot < 0) {
+          if (!Number.isSafeInteger(task) || task < 0) throw new LogInvariantError(`bad task id ${task}`, t, 'task_state');
           if (this.fwPending[f]! <= 0) {
             throw new LogInvariantError(`framework ${f} launched task ${task} with no task pending`, t, 'task_state');
           }
@@ -653,7 +659,7 @@ export class MetricsFold implements LogSink {
         else if (state === 'failed') this.tasksFailed++;
         else if (state === 'killed') this.tasksKilled++;
         else this.tasksLost++;
-        if (slot !== undefined) {
+        if (slot >= 0) {
           this.release(slot, f);
           this.liveTasks.delete(task);
           this.freeTaskSlots.push(slot);
@@ -680,7 +686,7 @@ export class MetricsFold implements LogSink {
   /** Closes an offer answered (or rescinded) at t; returns its slot, already freed for reuse. */
   private answer(offer: number, fwId: number, t: number, kind: string): number {
     const s = this.liveOffers.get(offer);
-    if (s === undefined) throw new LogInvariantError(`offer ${offer} is not outstanding`, t, kind);
+    if (s < 0) throw new LogInvariantError(`offer ${offer} is not outstanding`, t, kind);
     if (this.offerFw[s] !== fwId) throw new LogInvariantError(`offer ${offer} was sent to framework ${this.offerFw[s]}, not ${fwId}`, t, kind);
     this.heldSum += t - this.offerSentAt[s]!;
     this.heldN++;
@@ -719,6 +725,7 @@ export class MetricsFold implements LogSink {
     this.fwShareMax = growF64(this.fwShareMax, n);
     this.fwOffers = growF64(this.fwOffers, n * 4);
     this.fwDirty = growU8(this.fwDirty, n);
+    this.dirty = growI32(this.dirty, n);
     this.nFw = n;
   }
 

@@ -5,7 +5,10 @@
 import type { SimTime } from '../kernel/time.js';
 import type { TaskTable } from './job.js';
 
-/** An offer as a scheduler sees it. Read-only; valid until answered or rescinded. */
+/**
+ * An offer as a scheduler sees it. Read-only; valid until answered or rescinded: the master then
+ * reuses the object and its `res` for a later offer, so copy what you keep beyond that.
+ */
 export interface OfferView {
   /** offer id, unique in the run */
   readonly id: number;

@@ -3,7 +3,7 @@
  * Imports the kernel's time type and the resource helpers only.
  */
 import type { SimTime } from '../kernel/time.js';
-import { NUM_RESOURCES, type ResourceVector } from './resources.js';
+import { copyInto, NUM_RESOURCES, type ResourceVector } from './resources.js';
 
 /** One task of a job: what it needs and how long it runs once started. */
 export interface TaskSpec {
@@ -73,7 +73,7 @@ export class TaskTable {
     this.jobFramework[j] = framework;
     for (const t of spec.tasks) {
       const i = this.size++;
-      this.res.set(t.res, i * NUM_RESOURCES);
+      copyInto(this.res, i * NUM_RESOURCES, t.res);
       this.duration[i] = t.duration;
       this.job[i] = j;
       this.agent[i] = -1;

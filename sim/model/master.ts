@@ -4,13 +4,14 @@
  * which agent) is the allocator's. Imports the kernel, model modules and allocator types.
  */
 import type { AllocationContext, Allocator, RandomSource } from '../../allocators/types.js';
-import type { EventHandle } from '../kernel/event-queue.js';
 import { Phase } from '../kernel/phases.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
 import { TaskCode, type JobSpec, TaskTable } from './job.js';
 import type { LogSink, ResTuple, TaskState } from './log.js';
+import { OfferTable } from './offer-table.js';
+import { RefuseFilters } from './refuse-filters.js';
 import {
   addInto, contains, copyInto, DEFAULT_MIN_ALLOCATABLE, format, hasNegative, isAllocatable, isEmpty,
   type MinAllocatable, NUM_RESOURCES, type ResourceVector, subInto,
@@ -31,23 +32,6 @@ export const DEFAULT_REFUSE_SECONDS = 5;
 /** Refuse filters longer than this (365 days) are capped, as in Mesos. */
 export const MAX_REFUSE_SECONDS = 31_536_000;
 
-interface Offer {
-  readonly id: number;
-  readonly fw: number;
-  readonly agent: number;
-  readonly res: ResourceVector;
-  readonly sentAt: number;
-  timeout: EventHandle;
-}
-
-interface Filter {
-  readonly id: number;
-  readonly fw: number;
-  readonly agent: number;
-  readonly res: ResourceVector;
-  readonly expiry: EventHandle;
-}
-
 interface FrameworkState {
   readonly index: number;
   readonly name: string;
@@ -55,10 +39,8 @@ interface FrameworkState {
   readonly behaviour: FrameworkBehaviour;
   readonly driver: SchedulerDriver;
   suppressed: boolean;
-  /** refuse filters by agent */
-  readonly filters: Map<number, Filter[]>;
-  /** offers made in the current run, delivered in the OFFER phase */
-  inbox: OfferView[];
+  /** ids of the offers made in the current run, delivered in the OFFER phase */
+  readonly inbox: number[];
 }
 
 const STATE_NAMES: readonly TaskState[] = ['staging', 'staging', 'running', 'finished', 'failed', 'killed', 'lost'];
@@ -82,10 +64,9 @@ export class Master implements AllocationContext {
 
   private readonly frameworks: FrameworkState[] = [];
   private activeFrameworks = 0;
-  private readonly offers = new Map<number, Offer>();
+  private readonly offers = new OfferTable();
   private nextOfferId = 0;
-  private readonly filtersById = new Map<number, Filter>();
-  private nextFilterId = 0;
+  private readonly filters = new RefuseFilters();
   private offersThisRun = 0;
   private readonly touched: number[] = [];
 
@@ -102,6 +83,10 @@ export class Master implements AllocationContext {
   private readonly hFinish: HandlerId;
   private readonly hRescind: HandlerId;
   private readonly scratch = new Float64Array(NUM_RESOURCES);
+  /** what an accept leaves unused */
+  private readonly unused = new Float64Array(NUM_RESOURCES);
+  /** resources of the offer last taken by {@link takeOffer} */
+  private readonly taken = new Float64Array(NUM_RESOURCES);
 
   /** Called when every task of a job has reached a terminal state. */
   onJobFinished: (job: number) => void = () => {};
@@ -119,7 +104,7 @@ export class Master implements AllocationContext {
     this.offerTimeout = options.offerTimeout ?? 0;
     this.minAllocatable = options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE;
     this.hAllocate = sim.register('allocate', (periodic) => this.runAllocation(periodic === 1));
-    this.hExpire = sim.register('filter-expire', (id) => this.expireFilter(id));
+    this.hExpire = sim.register('filter-expire', (slot) => this.expireFilter(slot));
     this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(fw));
     this.hFinish = sim.register('task-finish', (task) => this.finishTask(task));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
@@ -153,7 +138,7 @@ export class Master implements AllocationContext {
   addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): number {
     const index = this.frameworks.length;
     const fs: FrameworkState = {
-      index, name, role, behaviour, driver: new Driver(this, index), suppressed: false, filters: new Map(), inbox: [],
+      index, name, role, behaviour, driver: new Driver(this, index), suppressed: false, inbox: [],
     };
     this.frameworks.push(fs);
     this.activeFrameworks++;
@@ -205,7 +190,7 @@ export class Master implements AllocationContext {
   }
   /** Refuse filters in force. */
   get activeFilters(): number {
-    return this.filtersById.size;
+    return this.filters.size;
   }
   /** Whether framework `fw` is suppressed. */
   isSuppressed(fw: number): boolean {
@@ -219,10 +204,7 @@ export class Master implements AllocationContext {
   }
 
   isFiltered(fw: number, agent: number, res: Float64Array, offset = 0): boolean {
-    const list = this.frameworks[fw]!.filters.get(agent);
-    if (list === undefined) return false;
-    for (const f of list) if (contains(f.res, 0, res, offset)) return true;
-    return false;
+    return this.filters.blocks(fw, agent, res, offset);
   }
 
   offer(fw: number, agent: number, res: ResourceVector): void {
@@ -238,14 +220,12 @@ export class Master implements AllocationContext {
     }
     subInto(this.available, off, res);
     const id = this.nextOfferId++;
-    const copy = Float64Array.from(res);
-    const o: Offer = { id, fw, agent, res: copy, sentAt: this.sim.now, timeout: -1 };
-    if (this.offerTimeout > 0) o.timeout = this.sim.after(this.offerTimeout, Phase.MESSAGE, this.hRescind, id);
-    this.offers.set(id, o);
+    const s = this.offers.add(id, fw, agent, res, 0, this.sim.now);
+    if (this.offerTimeout > 0) this.offers.timeout[s] = this.sim.after(this.offerTimeout, Phase.MESSAGE, this.hRescind, id);
     if (f.inbox.length === 0) this.touched.push(fw);
-    f.inbox.push({ id, agent, res: copy });
+    f.inbox.push(id);
     this.offersThisRun++;
-    this.log.record({ kind: 'offer_sent', t: this.sim.now, offer: id, framework: fw, agent, res: tuple(copy) });
+    this.log.record({ kind: 'offer_sent', t: this.sim.now, offer: id, framework: fw, agent, res: tuple(res) });
   }
 
   // ---------------------------------------------------------------- allocation runs
@@ -304,16 +284,21 @@ export class Master implements AllocationContext {
 
   private deliver(fw: number): void {
     const f = this.frameworks[fw]!;
-    const inbox = f.inbox.filter((o) => this.offers.has(o.id));
-    f.inbox = [];
-    if (inbox.length > 0) f.behaviour.onOffers(inbox, f.driver);
+    const views: OfferView[] = [];
+    for (const id of f.inbox) {
+      const s = this.offers.slotOf(id);
+      if (s >= 0) views.push(this.offers.view(s));
+    }
+    f.inbox.length = 0;
+    if (views.length > 0) f.behaviour.onOffers(views, f.driver);
   }
 
   // ---------------------------------------------------------------- scheduler calls
 
   /** See {@link SchedulerDriver.accept}. */
   accept(fw: number, offerId: number, taskIds: readonly number[], refuseSeconds: number | undefined): void {
-    const o = this.takeOffer(fw, offerId, 'accept');
+    const agent = this.takeOffer(fw, offerId, 'accept');
+    const offered = this.taken;
     const used = this.scratch;
     used.fill(0);
     const t = this.tasks;
@@ -323,24 +308,25 @@ export class Master implements AllocationContext {
       if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} launched task ${task} of another framework`);
       addInto(used, 0, t.res, task * NUM_RESOURCES);
     }
-    if (!contains(o.res, 0, used)) {
-      throw this.sim.invariant(`framework ${this.frameworks[fw]!.name} launched ${format(used)} on offer ${offerId} of ${format(o.res)}`);
+    if (!contains(offered, 0, used)) {
+      throw this.sim.invariant(`framework ${this.frameworks[fw]!.name} launched ${format(used)} on offer ${offerId} of ${format(offered)}`);
     }
     const usedTuple = tuple(used);
-    for (const task of taskIds) this.launch(task, fw, o.agent);
-    const unused = Float64Array.from(o.res);
+    for (const task of taskIds) this.launch(task, fw, agent);
+    const unused = this.unused;
+    copyInto(unused, 0, offered);
     subInto(unused, 0, used);
-    const refuse = this.giveBack(fw, o.agent, unused, refuseSeconds);
+    const refuse = this.giveBack(fw, agent, unused, refuseSeconds);
     this.log.record({
-      kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent: o.agent, tasks: taskIds.length, used: usedTuple, refuse,
+      kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent, tasks: taskIds.length, used: usedTuple, refuse,
     });
   }
 
   /** See {@link SchedulerDriver.decline}. */
   decline(fw: number, offerId: number, refuseSeconds: number | undefined): void {
-    const o = this.takeOffer(fw, offerId, 'decline');
-    const refuse = this.giveBack(fw, o.agent, o.res, refuseSeconds);
-    this.log.record({ kind: 'offer_declined', t: this.sim.now, offer: offerId, framework: fw, agent: o.agent, refuse });
+    const agent = this.takeOffer(fw, offerId, 'decline');
+    const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds);
+    this.log.record({ kind: 'offer_declined', t: this.sim.now, offer: offerId, framework: fw, agent, refuse });
   }
 
   /** See {@link SchedulerDriver.suppress}. */
@@ -361,24 +347,27 @@ export class Master implements AllocationContext {
       this.activeFrameworks++;
       this.allocator.activateFramework(fw);
     }
-    for (const list of f.filters.values()) {
-      for (const filter of list) {
-        this.sim.cancel(filter.expiry);
-        this.filtersById.delete(filter.id);
-      }
+    const filters = this.filters;
+    for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) {
+      this.sim.cancel(filters.expiry[s]!);
+      filters.remove(s);
     }
-    f.filters.clear();
     this.log.record({ kind: 'revive', t: this.sim.now, framework: fw });
     this.trigger(-1);
   }
 
-  private takeOffer(fw: number, offerId: number, what: string): Offer {
-    const o = this.offers.get(offerId);
-    if (o === undefined) throw this.sim.invariant(`framework ${fw} tried to ${what} offer ${offerId}, which is not outstanding`);
-    if (o.fw !== fw) throw this.sim.invariant(`framework ${fw} tried to ${what} offer ${offerId} of framework ${o.fw}`);
-    this.offers.delete(offerId);
-    if (o.timeout >= 0) this.sim.cancel(o.timeout);
-    return o;
+  /** Removes outstanding offer `offerId` of `fw`; returns its agent and leaves its resources in {@link taken}. */
+  private takeOffer(fw: number, offerId: number, what: string): number {
+    const offers = this.offers;
+    const s = offers.slotOf(offerId);
+    if (s < 0) throw this.sim.invariant(`framework ${fw} tried to ${what} offer ${offerId}, which is not outstanding`);
+    if (offers.fw[s] !== fw) throw this.sim.invariant(`framework ${fw} tried to ${what} offer ${offerId} of framework ${offers.fw[s]}`);
+    const timeout = offers.timeout[s]!;
+    if (timeout >= 0) this.sim.cancel(timeout);
+    copyInto(this.taken, 0, offers.res[s]!);
+    const agent = offers.agent[s]!;
+    offers.remove(s);
+    return agent;
   }
 
   /** Returns resources to the agent's free pool and installs a refuse filter; returns the filter length in us. */
@@ -392,36 +381,30 @@ export class Master implements AllocationContext {
     if (refuse === 0) return 0;
     // MESOS-4302: a filter lasts at least one allocation interval, so that the next run sees it.
     const timeout = Math.max(refuse, this.interval);
-    const id = this.nextFilterId++;
-    const expiry = this.sim.after(timeout, Phase.ALLOCATE, this.hExpire, id);
-    const filter: Filter = { id, fw, agent, res: Float64Array.from(res), expiry };
-    const byAgent = this.frameworks[fw]!.filters;
-    const list = byAgent.get(agent);
-    if (list === undefined) byAgent.set(agent, [filter]);
-    else list.push(filter);
-    this.filtersById.set(id, filter);
+    // The filter's slot is its expiry event's argument: a slot is freed only by that event or by
+    // revive, which cancels the event first, so the event always finds its own filter.
+    const s = this.filters.add(fw, agent, res, 0, -1);
+    this.filters.expiry[s] = this.sim.after(timeout, Phase.ALLOCATE, this.hExpire, s);
     return refuse;
   }
 
-  private expireFilter(id: number): void {
-    const filter = this.filtersById.get(id);
-    if (filter === undefined) throw this.sim.invariant(`filter ${id} expired but is not installed`);
-    this.filtersById.delete(id);
-    const byAgent = this.frameworks[filter.fw]!.filters;
-    const list = byAgent.get(filter.agent)!;
-    const i = list.indexOf(filter);
-    list.splice(i, 1);
-    if (list.length === 0) byAgent.delete(filter.agent);
+  private expireFilter(slot: number): void {
+    if (!this.filters.installed(slot)) throw this.sim.invariant(`filter ${slot} expired but is not installed`);
+    this.filters.remove(slot);
   }
 
   private rescind(offerId: number): void {
-    const o = this.offers.get(offerId);
-    if (o === undefined) throw this.sim.invariant(`offer ${offerId} timed out but is not outstanding`);
-    this.offers.delete(offerId);
+    const offers = this.offers;
+    const s = offers.slotOf(offerId);
+    if (s < 0) throw this.sim.invariant(`offer ${offerId} timed out but is not outstanding`);
+    const fw = offers.fw[s]!;
+    const agent = offers.agent[s]!;
+    copyInto(this.taken, 0, offers.res[s]!);
+    offers.remove(s);
     // A rescinded offer's resources come back with no filter (master.cpp, offer timeout).
-    this.giveBack(o.fw, o.agent, o.res, 0);
-    this.log.record({ kind: 'offer_rescinded', t: this.sim.now, offer: offerId, framework: o.fw, agent: o.agent });
-    const f = this.frameworks[o.fw]!;
+    this.giveBack(fw, agent, this.taken, 0);
+    this.log.record({ kind: 'offer_rescinded', t: this.sim.now, offer: offerId, framework: fw, agent });
+    const f = this.frameworks[fw]!;
     f.behaviour.onOfferRescinded(offerId, f.driver);
   }
 

@@ -4,7 +4,7 @@
  * Imports model types only.
  */
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
-import { contains, NUM_RESOURCES, subInto } from '../resources.js';
+import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
 
 /** Options of the batch behaviour, as given in the scenario. */
 export interface BatchOptions {
@@ -76,9 +76,10 @@ export class BatchFramework implements FrameworkBehaviour {
 
   private answer(offer: OfferView, driver: SchedulerDriver): void {
     const rem = this.remaining;
-    rem.set(offer.res);
+    copyInto(rem, 0, offer.res); // a plain loop: TypedArray#set is a builtin call per offer
     const launch = this.launch;
-    launch.length = 0;
+    // Most offers launch nothing: skip the length write (a builtin call) when already empty.
+    if (launch.length !== 0) launch.length = 0;
     const res = driver.tasks.res;
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
     let emptied = false;

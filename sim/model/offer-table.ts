@@ -1,0 +1,97 @@
+/**
+ * The master's outstanding offers, in slots of typed arrays found by offer id: sending, answering
+ * and rescinding an offer allocate nothing once the table has grown to the most offers ever
+ * outstanding at once. Imports the kernel's IntMap and the resource helpers.
+ */
+import { IntMap } from '../kernel/int-map.js';
+import type { OfferView } from './framework.js';
+import { copyInto, NUM_RESOURCES } from './resources.js';
+
+/** A slot's view, handed to schedulers; rewritten when the slot holds a new offer. */
+interface SlotView {
+  id: number;
+  agent: number;
+  readonly res: Float64Array;
+}
+
+/**
+ * Offers sent and not yet accepted, declined or rescinded. A slot's resource vector and its
+ * {@link OfferView} are allocated once and reused by later offers in that slot, which is why an
+ * OfferView is valid only until its offer is answered or rescinded.
+ */
+export class OfferTable {
+  private cap = 0;
+  /** framework of the offer in each slot */
+  fw = new Int32Array(0);
+  /** agent of the offer in each slot */
+  agent = new Int32Array(0);
+  /** when the offer was sent, us */
+  sentAt = new Float64Array(0);
+  /** its offer-timeout event handle, -1 for none */
+  timeout = new Float64Array(0);
+  /** offered resources of each slot (fixed point); one vector per slot, reused */
+  readonly res: Float64Array[] = [];
+  private readonly views: SlotView[] = [];
+  private free = new Int32Array(0);
+  private freeLen = 0;
+  private readonly byId = new IntMap(64);
+
+  /** Offers outstanding. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Stores an offer; copies `res[offset..]`. Returns its slot. The id must not be outstanding. */
+  add(id: number, fw: number, agent: number, res: Float64Array, offset: number, sentAt: number): number {
+    if (this.freeLen === 0) this.grow();
+    const s = this.free[--this.freeLen]!;
+    this.fw[s] = fw;
+    this.agent[s] = agent;
+    this.sentAt[s] = sentAt;
+    this.timeout[s] = -1;
+    copyInto(this.res[s]!, 0, res, offset);
+    const v = this.views[s]!;
+    v.id = id;
+    v.agent = agent;
+    this.byId.set(id, s);
+    return s;
+  }
+
+  /** The slot of outstanding offer `id`, or -1. */
+  slotOf(id: number): number {
+    return this.byId.get(id);
+  }
+
+  /** The scheduler's view of the offer in slot `s`. */
+  view(s: number): OfferView {
+    return this.views[s]!;
+  }
+
+  /** Removes the offer in slot `s` (its vector and view stay readable until the slot is reused). */
+  remove(s: number): void {
+    this.byId.delete(this.views[s]!.id);
+    this.free[this.freeLen++] = s;
+  }
+
+  private grow(): void {
+    const old = this.cap;
+    const cap = Math.max(16, old * 2);
+    const i32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const f64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+    this.fw = i32(this.fw);
+    this.agent = i32(this.agent);
+    this.sentAt = f64(this.sentAt);
+    this.timeout = f64(this.timeout);
+    const free = new Int32Array(cap);
+    free.set(this.free.subarray(0, this.freeLen));
+    // Lowest slots on top of the stack, so slots fill in order.
+    for (let s = cap - 1; s >= old; s--) free[this.freeLen++] = s;
+    this.free = free;
+    for (let s = old; s < cap; s++) {
+      const res = new Float64Array(NUM_RESOURCES);
+      this.res.push(res);
+      this.views.push({ id: -1, agent: -1, res });
+    }
+    this.cap = cap;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The master's refuse filters (decline and accept filters, Mesos `OfferFilter`), in slots of typed
+ * arrays linked into one list per (framework, agent) and one per framework: installing, expiring
+ * and checking a filter allocate nothing once the table has grown. Imports the resource helpers.
+ */
+import { contains, copyInto, NUM_RESOURCES } from './resources.js';
+
+const NONE = -1;
+
+/**
+ * Installed filters. A filter of framework f on agent a refuses any resource set it contains
+ * (the same or smaller). {@link blocks} walks only the (f, a) list; clearing a framework's filters
+ * walks only its own list.
+ */
+export class RefuseFilters {
+  private cap = 0;
+  private count = 0;
+  /** framework of each slot, -1 when free */
+  fw = new Int32Array(0);
+  /** agent of each slot */
+  agent = new Int32Array(0);
+  /** the expiry event's handle of each slot */
+  expiry = new Float64Array(0);
+  /** refused resources, stride NUM_RESOURCES, fixed point */
+  private res = new Float64Array(0);
+  // doubly linked list per (framework, agent)
+  private nextA = new Int32Array(0);
+  private prevA = new Int32Array(0);
+  // doubly linked list per framework
+  private nextF = new Int32Array(0);
+  private prevF = new Int32Array(0);
+  /** per framework: first slot of each agent's list (grown on demand; absent or -1: none) */
+  private readonly headA: Int32Array[] = [];
+  /** per framework: first slot of its list, -1: none */
+  private readonly headF: number[] = [];
+  private free = new Int32Array(0);
+  private freeLen = 0;
+
+  /** Filters installed. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Installs a filter of `fw` on `agent` refusing `res[offset..]`, expiring by event `expiry` (settable later); returns its slot. */
+  add(fw: number, agent: number, res: Float64Array, offset: number, expiry: number): number {
+    if (this.freeLen === 0) this.grow();
+    const s = this.free[--this.freeLen]!;
+    this.fw[s] = fw;
+    this.agent[s] = agent;
+    this.expiry[s] = expiry;
+    copyInto(this.res, s * NUM_RESOURCES, res, offset);
+    while (this.headF.length <= fw) this.headF.push(NONE);
+    while (this.headA.length <= fw) this.headA.push(new Int32Array(0));
+    let heads = this.headA[fw]!;
+    if (agent >= heads.length) {
+      const h = new Int32Array(Math.max(16, agent + 1, heads.length * 2)).fill(NONE);
+      h.set(heads);
+      this.headA[fw] = heads = h;
+    }
+    const a = heads[agent]!;
+    this.prevA[s] = NONE;
+    this.nextA[s] = a;
+    if (a !== NONE) this.prevA[a] = s;
+    heads[agent] = s;
+    const f = this.headF[fw]!;
+    this.prevF[s] = NONE;
+    this.nextF[s] = f;
+    if (f !== NONE) this.prevF[f] = s;
+    this.headF[fw] = s;
+    this.count++;
+    return s;
+  }
+
+  /** Whether slot `s` holds an installed filter. */
+  installed(s: number): boolean {
+    return s >= 0 && s < this.cap && this.fw[s] !== NONE;
+  }
+
+  /** Removes the filter in slot `s`. */
+  remove(s: number): void {
+    const fw = this.fw[s]!;
+    const pa = this.prevA[s]!;
+    const na = this.nextA[s]!;
+    if (pa === NONE) this.headA[fw]![this.agent[s]!] = na;
+    else this.nextA[pa] = na;
+    if (na !== NONE) this.prevA[na] = pa;
+    const pf = this.prevF[s]!;
+    const nf = this.nextF[s]!;
+    if (pf === NONE) this.headF[fw] = nf;
+    else this.nextF[pf] = nf;
+    if (nf !== NONE) this.prevF[nf] = pf;
+    this.fw[s] = NONE;
+    this.free[this.freeLen++] = s;
+    this.count--;
+  }
+
+  /** Some filter of `fw`, or -1 when it has none: remove them one by one with {@link remove}. */
+  firstOf(fw: number): number {
+    return this.headF[fw] ?? NONE;
+  }
+
+  /** Whether a filter of `fw` on `agent` refuses `res[offset..]` (contains it). */
+  blocks(fw: number, agent: number, res: Float64Array, offset: number): boolean {
+    const heads = this.headA[fw];
+    if (heads === undefined || agent >= heads.length) return false;
+    for (let s = heads[agent]!; s !== NONE; s = this.nextA[s]!) {
+      if (contains(this.res, s * NUM_RESOURCES, res, offset)) return true;
+    }
+    return false;
+  }
+
+  private grow(): void {
+    const old = this.cap;
+    const cap = Math.max(16, old * 2);
+    const i32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const f64 = (a: Float64Array, n: number) => { const b = new Float64Array(n); b.set(a); return b; };
+    this.fw = i32(this.fw);
+    this.fw.fill(NONE, old);
+    this.agent = i32(this.agent);
+    this.expiry = f64(this.expiry, cap);
+    this.res = f64(this.res, cap * NUM_RESOURCES);
+    this.nextA = i32(this.nextA);
+    this.prevA = i32(this.prevA);
+    this.nextF = i32(this.nextF);
+    this.prevF = i32(this.prevF);
+    const free = new Int32Array(cap);
+    free.set(this.free.subarray(0, this.freeLen));
+    for (let s = cap - 1; s >= old; s--) free[this.freeLen++] = s;
+    this.free = free;
+    this.cap = cap;
+  }
+}
