@@ -5,7 +5,7 @@
  */
 import type { LogRecord, LogSink, ResTuple, TaskState } from '../sim/model/log.js';
 import { RESOURCE_NAMES, type FrameworkRow, type JobRow, type MetricsResult, type PerResource, type Sample, type Summary } from './metrics.js';
-import { IntMap } from './int-map.js';
+import { IntMap } from '../sim/kernel/int-map.js';
 import { stats } from './stats.js';
 
 /** Number of resources in a record's tuple (cpus, mem, disk, gpus). */

@@ -84,8 +84,11 @@ const RULES: Readonly<Record<Folder, FolderRule>> = {
     bans: true,
   },
   reports: {
-    says: 'event log types only (sim/model/log.ts)',
-    repo: [{ to: 'sim/model/log.ts', typesOnly: true }],
+    says: 'event log types only (sim/model/log.ts), and the kernel\'s dependency-free IntMap (sim/kernel/int-map.ts)',
+    repo: [
+      { to: 'sim/model/log.ts', typesOnly: true },
+      { to: 'sim/kernel/int-map.ts', typesOnly: false },
+    ],
     packages: 'dependencies',
     builtins: 'no-io',
     bans: true,

@@ -1,14 +1,11 @@
 /**
- * IntMap, both copies (the kernel's and reports/'): fast-check properties against a Map as the
- * reference model (sequential windows of ids as the master and the fold use them, and colliding
- * keys that exercise backward-shift deletion), key validation, and that the copies stay identical.
+ * IntMap: fast-check properties against a Map as the reference model (sequential windows of ids
+ * as the master and the fold use them, and colliding keys that exercise backward-shift deletion),
+ * and key validation.
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { IntMap as ReportsIntMap } from '../../reports/int-map.js';
-import { IntMap as KernelIntMap } from './int-map.js';
+import { IntMap } from './int-map.js';
 
 /** Fixed seed so that CI is reproducible; set FC_SEED to explore other runs. */
 const FC = { seed: Number(process.env['FC_SEED'] ?? 20_250_601), numRuns: 300 } as const;
@@ -27,10 +24,7 @@ function ops(maxKey: number): fc.Arbitrary<Op[]> {
   );
 }
 
-describe.each([
-  ['sim/kernel', KernelIntMap],
-  ['reports', ReportsIntMap],
-] as const)('IntMap (%s)', (_where, IntMap) => {
+describe('IntMap', () => {
   // Key ranges near the smallest table's size keep it dense, so probe runs are long and deletes
   // must shift entries back; every key is checked after every step.
   test.each([12, 24, 64])('agrees with a Map under any sequence of sets and deletes (keys 0..%i)', (maxKey) => {
@@ -96,12 +90,4 @@ describe.each([
     expect(() => m.set(1, 2 ** 31)).toThrow(RangeError);
     expect(m.size).toBe(0);
   });
-});
-
-test('the two copies are identical below their module headers', () => {
-  const body = (rel: string): string => {
-    const src = readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8');
-    return src.slice(src.indexOf('*/\n') + 3);
-  };
-  expect(body('../../reports/int-map.ts')).toBe(body('./int-map.ts'));
 });

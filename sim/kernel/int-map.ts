@@ -1,7 +1,7 @@
 /**
  * A hash map from non-negative integer keys (ids) to non-negative int32 values (slots), in typed arrays: no
  * allocation per insert or delete, unlike a Map whose table is rebuilt as entries churn.
- * Knows nothing of Mesos; imports nothing. reports/int-map.ts is a copy (reports may not import the kernel).
+ * Knows nothing of Mesos; imports nothing (reports/ may use it too: it is a plain data structure).
  */
 
 const EMPTY = -1;
