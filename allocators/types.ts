@@ -77,11 +77,39 @@ export interface Allocator {
 export interface AllocatorOptions {
   /** Resource names left out of fair-share computation (Mesos --fair_sharing_excluded_resource_names); default none. */
   readonly excludedResources?: readonly string[];
+  /** The policy's parameters from the scenario's `allocator.params`, already checked by the entry's `validate`; default {}. */
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** One documented parameter of a policy, for docs and `offersim list`. */
+export interface ParamDoc {
+  readonly name: string;
+  /** what it does, with its unit */
+  readonly description: string;
+  /** its default, as a scenario would write it */
+  readonly default: string;
+}
+
+/** A problem with a policy's parameters: a path inside `params` and a message. */
+export interface ParamProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
 }
 
 /** A registered allocator: a factory plus a one-line description for `offersim list`. */
 export interface AllocatorEntry {
   readonly name: string;
   readonly description: string;
+  /** its parameters; default none (then any parameter is a problem) */
+  readonly params?: readonly ParamDoc[];
+  /** every problem with `params`; default: a problem for each name not in {@link params} */
+  validate?(params: Readonly<Record<string, unknown>>): readonly ParamProblem[];
   create(options: AllocatorOptions): Allocator;
+}
+
+/** The problems of `params` for an entry: its own check, or unknown names when it has none. */
+export function checkParams(entry: AllocatorEntry, params: Readonly<Record<string, unknown>>): readonly ParamProblem[] {
+  if (entry.validate !== undefined) return entry.validate(params);
+  const known = new Set((entry.params ?? []).map((p) => p.name));
+  return Object.keys(params).sort().filter((k) => !known.has(k)).map((k) => ({ path: [k], message: `unknown parameter "${k}" of allocator ${entry.name}` }));
 }

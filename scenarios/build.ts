@@ -11,7 +11,7 @@ import type { LogSink } from '../sim/model/log.js';
 import { resources } from '../sim/model/resources.js';
 import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/simulation.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
-import type { Scenario } from './schema.js';
+import { allocatorSpec, type Scenario } from './schema.js';
 
 type DistributionInput = number | { uniform: [number, number] } | { exponential: number };
 
@@ -85,8 +85,9 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
 
 /** The resolved simulation input for a scenario (seed override applied by the caller). */
 export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSink[]): SimulationInput {
-  const entry = getAllocator(s.allocator);
-  if (entry === undefined) throw new Error(`unknown allocator ${s.allocator}`);
+  const spec = allocatorSpec(s.allocator);
+  const entry = spec.name === undefined ? undefined : getAllocator(spec.name);
+  if (entry === undefined) throw new Error(`unknown allocator ${String(spec.name)}`);
   const frameworks: FrameworkSpec[] = s.frameworks.map((f) => {
     const b = typeof f.behaviour === 'string' ? { kind: f.behaviour, refuseSeconds: 5, maxTasksPerOffer: 0 } : f.behaviour;
     return {
@@ -105,7 +106,7 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
       offerTimeout: s.master.offerTimeout === undefined ? undefined : seconds(s.master.offerTimeout),
       minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
     },
-    allocator: entry.create({}),
+    allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources }),
     agents: buildAgents(s),
     frameworks,
     weights,

@@ -134,6 +134,15 @@ frameworks:
     expect(ps[0]).toMatch(/^bad\.yaml:4:\d+: frameworks\[0\]\.workload\.tasksPerJob: /);
   });
 
+  test('allocator objects: unknown names and parameters are named', () => {
+    const text = `allocator: { name: drf, params: { bogus: 1 }, excludedResources: [gpus] }
+cluster: { agents: [ { cpus: 4, mem: 1024 } ] }
+frameworks: [ { name: a } ]
+`;
+    expect(problems(text)).toEqual(['bad.yaml:1:42: allocator.params.bogus: unknown parameter "bogus" of allocator drf']);
+    expect(problems(text.replace('name: drf', 'name: nope'))).toEqual(['bad.yaml:1:20: allocator.name: unknown allocator "nope"; registered: drf, random']);
+  });
+
   test('a missing file is bad input, not a crash', () => {
     expect(() => loadScenario('/nonexistent/x.yaml')).toThrow(InputError);
   });

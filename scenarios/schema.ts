@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
+import { checkParams } from '../allocators/types.js';
 
 const seconds = z.number().finite().nonnegative();
 const positiveSeconds = z.number().finite().positive();
@@ -100,6 +101,29 @@ export const InlineWorkloadSchema = z.strictObject({
   })),
 });
 
+/** The allocator as an object: a registered policy by name, with its parameters. */
+export const AllocatorObjectSchema = z.strictObject({
+  /** registered policy name */
+  name: z.string().min(1),
+  /** the policy's parameters (see docs/allocators.md); default {} */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** resources left out of fair shares (Mesos --fair_sharing_excluded_resource_names); default none */
+  excludedResources: z.array(z.enum(['cpus', 'mem', 'disk', 'gpus'])).default([]),
+});
+
+/** The allocator field, normalised. */
+export interface AllocatorSpec {
+  readonly name: string | undefined;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly excludedResources: readonly string[];
+}
+
+/** Normalises the scenario's `allocator` field (a name or an object). */
+export function allocatorSpec(a: string | z.infer<typeof AllocatorObjectSchema>): AllocatorSpec {
+  if (typeof a === 'string') return { name: a, params: {}, excludedResources: [] };
+  return { name: a.name, params: a.params, excludedResources: a.excludedResources };
+}
+
 /** A framework of the scenario. */
 export const FrameworkSchema = z.strictObject({
   /** unique name */
@@ -126,9 +150,21 @@ export const ScenarioSchema = z.strictObject({
   duration: positiveSeconds.optional(),
   /** run-to-completion safety limit, seconds; default 2592000 (30 days) */
   horizon: positiveSeconds.default(2_592_000),
-  /** allocator name (see `offersim list allocators`); default 'drf' */
-  allocator: z.string().min(1).default('drf').superRefine((n, ctx) => {
-    if (getAllocator(n) === undefined) ctx.addIssue({ code: 'custom', message: `unknown allocator "${n}"; registered: ${allocatorNames().join(', ')}` });
+  /**
+   * the allocation policy: a registered name (see `offersim list allocators`), or
+   * `{ name, params, excludedResources }`; default 'drf'
+   */
+  allocator: z.union([z.string().min(1), AllocatorObjectSchema]).default('drf').superRefine((a, ctx) => {
+    const spec = allocatorSpec(a);
+    if (spec.name === undefined) return;
+    const entry = getAllocator(spec.name);
+    if (entry === undefined) {
+      ctx.addIssue({ code: 'custom', path: typeof a === 'string' ? [] : ['name'], message: `unknown allocator "${spec.name}"; registered: ${allocatorNames().join(', ')}` });
+      return;
+    }
+    for (const p of checkParams(entry, spec.params)) {
+      ctx.addIssue({ code: 'custom', path: typeof a === 'string' ? [] : ['params', ...p.path], message: p.message });
+    }
   }),
   master: z.strictObject({
     /** --allocation_interval, seconds; default 1 */
