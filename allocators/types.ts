@@ -35,6 +35,11 @@ export interface AllocationContext {
   /** Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`. */
   isFiltered(fw: number, agent: number, res: Float64Array, offset?: number): boolean;
   /**
+   * The resources of framework `fw`'s next pending task, written into `out`; false when it has
+   * none or does not say (used by one-task offer granularity).
+   */
+  nextTaskDemand(fw: number, out: Float64Array): boolean;
+  /**
    * Offers `res` on `agent` to framework `fw`. It must be within the agent's available resources;
    * the master checks, subtracts it from `available`, and creates one offer (offers are never merged).
    * `res` is copied, never kept: the caller may reuse the vector.
@@ -77,6 +82,8 @@ export interface Allocator {
 export interface AllocatorOptions {
   /** Resource names left out of fair-share computation (Mesos --fair_sharing_excluded_resource_names); default none. */
   readonly excludedResources?: readonly string[];
+  /** How much of an agent one offer carries; default 'agent' (whole agent, as Mesos). */
+  readonly granularity?: OfferGranularity;
   /** The policy's parameters from the scenario's `allocator.params`, already checked by the entry's `validate`; default {}. */
   readonly params?: Readonly<Record<string, unknown>>;
 }
@@ -95,6 +102,17 @@ export interface ParamProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
+
+/**
+ * How much of an agent one offer carries (a master option studied in the literature):
+ * - 'agent': everything the agent has free (the Mesos default);
+ * - 'fair-share': at most what lifts the receiving role to its weighted fair share of the
+ *   cluster (the fix the Omega paper suggests);
+ * - 'task': one task's worth, the receiver's next pending task (when it says what that is).
+ */
+export const OFFER_GRANULARITIES = ['agent', 'fair-share', 'task'] as const;
+/** One of {@link OFFER_GRANULARITIES}. */
+export type OfferGranularity = (typeof OFFER_GRANULARITIES)[number];
 
 /** A registered allocator: a factory plus a one-line description for `offersim list`. */
 export interface AllocatorEntry {

@@ -51,6 +51,16 @@ export class FakeContext implements AllocationContext {
     return isAllocatable(this.min, res, offset);
   }
 
+  /** Next-task demand per framework, for one-task granularity (none unless a test sets it). */
+  readonly demands = new Map<number, ResourceVector>();
+
+  nextTaskDemand(fw: number, out: Float64Array): boolean {
+    const d = this.demands.get(fw);
+    if (d === undefined) return false;
+    out.set(d);
+    return true;
+  }
+
   isFiltered(fw: number, agent: number, _res: Float64Array, _offset = 0): boolean {
     this.filterQueries++;
     return this.filters.has(key(fw, agent));

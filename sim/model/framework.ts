@@ -53,4 +53,9 @@ export interface FrameworkBehaviour {
   onTaskEnded(task: number, code: number, driver: SchedulerDriver): void;
   /** Tasks waiting to be launched. */
   pendingTasks(): number;
+  /**
+   * Writes the resources of the task it would launch next into `out` and returns true; false
+   * when nothing is pending. Optional: a behaviour without it never gets one-task offers.
+   */
+  nextTaskDemand?(out: Float64Array): boolean;
 }

@@ -203,6 +203,11 @@ export class Master implements AllocationContext {
     return isAllocatable(this.minAllocatable, res, offset);
   }
 
+  nextTaskDemand(fw: number, out: Float64Array): boolean {
+    const b = this.frameworks[fw]!.behaviour;
+    return b.nextTaskDemand !== undefined && b.nextTaskDemand(out);
+  }
+
   isFiltered(fw: number, agent: number, res: Float64Array, offset = 0): boolean {
     return this.filters.blocks(fw, agent, res, offset);
   }

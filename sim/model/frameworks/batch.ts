@@ -35,6 +35,8 @@ export class BatchFramework implements FrameworkBehaviour {
   private readonly queue: QueuedJob[] = [];
   private pending = 0;
   private suppressed = false;
+  /** the task table's resource array, as last seen (it is replaced when the table grows) */
+  private tasksRes: Float64Array | undefined;
   private readonly remaining = new Float64Array(NUM_RESOURCES);
   private readonly launch: number[] = [];
 
@@ -47,7 +49,15 @@ export class BatchFramework implements FrameworkBehaviour {
     return this.pending;
   }
 
+  nextTaskDemand(out: Float64Array): boolean {
+    const head = this.queue[0];
+    if (head === undefined || this.tasksRes === undefined) return false;
+    copyInto(out, 0, this.tasksRes, head.next * NUM_RESOURCES);
+    return true;
+  }
+
   onJobSubmitted(job: number, driver: SchedulerDriver): void {
+    this.tasksRes = driver.tasks.res;
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
     this.queue.push({ job, next: first, end: first + n });
