@@ -58,4 +58,10 @@ export interface FrameworkBehaviour {
    * when nothing is pending. Optional: a behaviour without it never gets one-task offers.
    */
   nextTaskDemand?(out: Float64Array): boolean;
+  /**
+   * Takes the task {@link nextTaskDemand} described off the pending list and returns its id, for a
+   * scheduler that places it directly (the non-offer baselines). Optional: a behaviour without it
+   * cannot run under those baselines.
+   */
+  takeNextTask?(): number;
 }

@@ -10,6 +10,7 @@ import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
 import { TaskCode, type JobSpec, TaskTable } from './job.js';
 import type { LogSink, ResTuple, TaskState } from './log.js';
+import type { CentralScheduler } from './central.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
 import {
@@ -36,6 +37,8 @@ interface FrameworkState {
   readonly index: number;
   readonly name: string;
   readonly role: string;
+  /** role weight */
+  readonly weight: number;
   readonly behaviour: FrameworkBehaviour;
   readonly driver: SchedulerDriver;
   suppressed: boolean;
@@ -90,6 +93,13 @@ export class Master implements AllocationContext {
 
   /** Called when every task of a job has reached a terminal state. */
   onJobFinished: (job: number) => void = () => {};
+  /**
+   * A scheduler that places tasks itself, without offers (the monolithic and shared-state
+   * baselines); when set, the master makes no offers and asks it to run instead.
+   */
+  private central: CentralScheduler | undefined;
+  /** sum of every registered agent's total */
+  readonly clusterTotal = new Float64Array(NUM_RESOURCES);
 
   constructor(
     private readonly sim: Simulator,
@@ -112,6 +122,7 @@ export class Master implements AllocationContext {
 
   /** Arms the periodic allocation loop: the first tick one interval after now. */
   start(): void {
+    if (this.central !== undefined) return;
     this.nextTickAt = this.sim.now + this.interval;
     this.sim.at(this.nextTickAt, Phase.ALLOCATE, this.hAllocate, 1);
   }
@@ -125,6 +136,7 @@ export class Master implements AllocationContext {
     const a = this.agentCount++;
     copyInto(this.totals, a * NUM_RESOURCES, total);
     copyInto(this.available, a * NUM_RESOURCES, total);
+    addInto(this.clusterTotal, 0, total);
     this.agentNames.push(name);
     this.agentRacks.push(rack);
     this.activeAgents.push(a);
@@ -138,7 +150,7 @@ export class Master implements AllocationContext {
   addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): number {
     const index = this.frameworks.length;
     const fs: FrameworkState = {
-      index, name, role, behaviour, driver: new Driver(this, index), suppressed: false, inbox: [],
+      index, name, role, weight, behaviour, driver: new Driver(this, index), suppressed: false, inbox: [],
     };
     this.frameworks.push(fs);
     this.activeFrameworks++;
@@ -159,7 +171,40 @@ export class Master implements AllocationContext {
       kind: 'job_submitted', t: this.sim.now, job: j, name: spec.id, framework: fw, tasks: spec.tasks.length, maxTaskDuration: longest,
     });
     f.behaviour.onJobSubmitted(j, f.driver);
+    this.central?.request();
     return j;
+  }
+
+  /** Hands task placement to a central scheduler (see {@link CentralScheduler}); call before {@link start}. */
+  useCentralScheduler(c: CentralScheduler): void {
+    this.central = c;
+  }
+
+  /** Frameworks registered so far: name, role, weight and behaviour, by index. */
+  frameworkAt(fw: number): { readonly name: string; readonly role: string; readonly weight: number; readonly behaviour: FrameworkBehaviour } {
+    return this.frameworks[fw]!;
+  }
+
+  /** Agents registered, in registration order (read-only). */
+  get agentList(): readonly number[] {
+    return this.activeAgents;
+  }
+
+  /**
+   * Launches pending `task` of framework `fw` on `agent` directly, without an offer (central
+   * schedulers only). The task must fit in the agent's free resources.
+   */
+  placeDirect(fw: number, task: number, agent: number): void {
+    const t = this.tasks;
+    if (this.central === undefined) throw this.sim.invariant('placeDirect without a central scheduler');
+    if (task < 0 || task >= t.size || t.state[task] !== TaskCode.PENDING) throw this.sim.invariant(`task ${task} is not pending`);
+    if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`task ${task} is not framework ${fw}'s`);
+    const off = agent * NUM_RESOURCES;
+    if (!contains(this.available, off, t.res, task * NUM_RESOURCES)) {
+      throw this.sim.invariant(`task ${task} (${format(t.res, task * NUM_RESOURCES)}) placed on agent ${this.agentNames[agent]} with ${format(this.available, off)} free`);
+    }
+    subInto(this.available, off, t.res, task * NUM_RESOURCES);
+    this.launch(task, fw, agent);
   }
 
   /** Current simulated time. */
@@ -241,6 +286,10 @@ export class Master implements AllocationContext {
    * trigger raised after this instant's runs (offer or end phase) runs at the next microsecond.
    */
   private trigger(a: number): void {
+    if (this.central !== undefined) {
+      this.central.request();
+      return;
+    }
     const now = this.sim.now;
     const at = this.sim.phase <= Phase.ALLOCATE ? now : now + 1;
     if (at === this.nextTickAt) return;
@@ -438,9 +487,15 @@ export class Master implements AllocationContext {
     if (!contains(this.totals, agent * NUM_RESOURCES, this.available, agent * NUM_RESOURCES)) {
       throw this.sim.invariant(`agent ${this.agentNames[agent]} has more free (${format(this.available, agent * NUM_RESOURCES)}) than total`);
     }
-    // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
-    this.allocator.recover(fw, agent, res);
     this.logTask(task, fw);
+    if (this.central !== undefined) {
+      // Central schedulers place tasks as soon as resources free up: no tick to wait for.
+      this.central.released(fw, res);
+      this.central.request();
+    } else {
+      // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
+      this.allocator.recover(fw, agent, res);
+    }
     const f = this.frameworks[fw]!;
     f.behaviour.onTaskEnded(task, TaskCode.FINISHED, f.driver);
     const done = ++t.doneCount[j]!;

@@ -11,6 +11,7 @@ import type { SimTime } from '../kernel/time.js';
 import type { FrameworkBehaviour } from './framework.js';
 import { type JobSpec, TaskTable } from './job.js';
 import type { LogRecord, LogSink } from './log.js';
+import { CentralScheduler, type SchedulingMode } from './central.js';
 import { Master, type MasterOptions } from './master.js';
 import type { ResourceVector } from './resources.js';
 
@@ -42,6 +43,8 @@ export interface SimulationInput {
   /** run seed: every random stream derives from it */
   readonly seed: number;
   readonly master: MasterOptions;
+  /** how tasks reach agents: 'offers' (Mesos, the allocator decides) or a non-offer baseline; default 'offers' */
+  readonly mode?: SchedulingMode | undefined;
   readonly allocator: Allocator;
   readonly agents: readonly AgentSpec[];
   readonly frameworks: readonly FrameworkSpec[];
@@ -78,6 +81,15 @@ export function simulate(input: SimulationInput): SimulationResult {
   const log: LogSink = sinks.length === 1 ? sinks[0]! : { record: (r: LogRecord) => { for (const s of sinks) s.record(r); } };
   const tasks = new TaskTable();
   const master = new Master(sim, input.allocator, streams.stream('allocator'), tasks, log, input.master);
+  const mode = input.mode ?? 'offers';
+  if (mode !== 'offers') {
+    for (const f of input.frameworks) {
+      if (f.behaviour.nextTaskDemand === undefined || f.behaviour.takeNextTask === undefined) {
+        throw new Error(`framework ${f.name} (${f.behaviour.kind}) cannot run without offers: its behaviour does not expose its next task`);
+      }
+    }
+    master.useCentralScheduler(new CentralScheduler(sim, master, mode, (name) => streams.stream(name), log));
+  }
 
   for (const [role, w] of [...input.weights.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     input.allocator.setWeight(role, w);

@@ -56,6 +56,15 @@ export class BatchFramework implements FrameworkBehaviour {
     return true;
   }
 
+  takeNextTask(): number {
+    const head = this.queue[0];
+    if (head === undefined) throw new Error('takeNextTask with nothing pending');
+    const task = head.next++;
+    this.pending--;
+    if (head.next === head.end) this.queue.shift();
+    return task;
+  }
+
   onJobSubmitted(job: number, driver: SchedulerDriver): void {
     this.tasksRes = driver.tasks.res;
     const first = driver.tasks.firstTask[job]!;
