@@ -61,6 +61,10 @@ export class Master implements AllocationContext {
   available = new Float64Array(this.agentCap * NUM_RESOURCES);
   /** total resources per agent (stride NUM_RESOURCES) */
   totals = new Float64Array(this.agentCap * NUM_RESOURCES);
+  /** resources in outstanding offers per agent (stride NUM_RESOURCES) */
+  offered = new Float64Array(this.agentCap * NUM_RESOURCES);
+  /** resources held by staging or running tasks per agent (stride NUM_RESOURCES) */
+  allocated = new Float64Array(this.agentCap * NUM_RESOURCES);
   private readonly agentNames: string[] = [];
   private readonly agentRacks: string[] = [];
   private readonly activeAgents: number[] = [];
@@ -204,6 +208,8 @@ export class Master implements AllocationContext {
       throw this.sim.invariant(`task ${task} (${format(t.res, task * NUM_RESOURCES)}) placed on agent ${this.agentNames[agent]} with ${format(this.available, off)} free`);
     }
     subInto(this.available, off, t.res, task * NUM_RESOURCES);
+    addInto(this.allocated, off, t.res, task * NUM_RESOURCES);
+    this.checkAgent(agent);
     this.launch(task, fw, agent);
   }
 
@@ -269,6 +275,8 @@ export class Master implements AllocationContext {
       );
     }
     subInto(this.available, off, res);
+    addInto(this.offered, off, res);
+    this.checkAgent(agent);
     const id = this.nextOfferId++;
     const s = this.offers.add(id, fw, agent, res, 0, this.sim.now);
     if (this.offerTimeout > 0) this.offers.timeout[s] = this.sim.after(this.offerTimeout, Phase.MESSAGE, this.hRescind, id);
@@ -366,6 +374,8 @@ export class Master implements AllocationContext {
       throw this.sim.invariant(`framework ${this.frameworks[fw]!.name} launched ${format(used)} on offer ${offerId} of ${format(offered)}`);
     }
     const usedTuple = tuple(used);
+    subInto(this.offered, agent * NUM_RESOURCES, used);
+    addInto(this.allocated, agent * NUM_RESOURCES, used);
     for (const task of taskIds) this.launch(task, fw, agent);
     const unused = this.unused;
     copyInto(unused, 0, offered);
@@ -428,6 +438,8 @@ export class Master implements AllocationContext {
   private giveBack(fw: number, agent: number, res: ResourceVector, refuseSeconds: number | undefined): number {
     if (isEmpty(res)) return 0;
     addInto(this.available, agent * NUM_RESOURCES, res);
+    subInto(this.offered, agent * NUM_RESOURCES, res);
+    this.checkAgent(agent);
     this.allocator.recover(fw, agent, res);
     let secs = refuseSeconds === undefined || refuseSeconds < 0 || Number.isNaN(refuseSeconds) ? DEFAULT_REFUSE_SECONDS : refuseSeconds;
     if (secs > MAX_REFUSE_SECONDS) secs = MAX_REFUSE_SECONDS;
@@ -484,9 +496,8 @@ export class Master implements AllocationContext {
     t.state[task] = TaskCode.FINISHED;
     const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
     addInto(this.available, agent * NUM_RESOURCES, res);
-    if (!contains(this.totals, agent * NUM_RESOURCES, this.available, agent * NUM_RESOURCES)) {
-      throw this.sim.invariant(`agent ${this.agentNames[agent]} has more free (${format(this.available, agent * NUM_RESOURCES)}) than total`);
-    }
+    subInto(this.allocated, agent * NUM_RESOURCES, res);
+    this.checkAgent(agent);
     this.logTask(task, fw);
     if (this.central !== undefined) {
       // Central schedulers place tasks as soon as resources free up: no tick to wait for.
@@ -514,10 +525,28 @@ export class Master implements AllocationContext {
     });
   }
 
+  /** Free + offered + allocated must equal the agent's total, with nothing negative. */
+  private checkAgent(agent: number): void {
+    const off = agent * NUM_RESOURCES;
+    for (let r = 0; r < NUM_RESOURCES; r++) {
+      const free = this.available[off + r]!;
+      const offered = this.offered[off + r]!;
+      const allocated = this.allocated[off + r]!;
+      if (free < 0 || offered < 0 || allocated < 0 || free + offered + allocated !== this.totals[off + r]) {
+        throw this.sim.invariant(
+          `agent ${this.agentNames[agent]}: free ${format(this.available, off)} + offered ${format(this.offered, off)} + ` +
+          `allocated ${format(this.allocated, off)} is not its total ${format(this.totals, off)}`,
+        );
+      }
+    }
+  }
+
   private growAgents(): void {
     const cap = this.agentCap * 2;
     const a = new Float64Array(cap * NUM_RESOURCES); a.set(this.available); this.available = a;
     const t = new Float64Array(cap * NUM_RESOURCES); t.set(this.totals); this.totals = t;
+    const o = new Float64Array(cap * NUM_RESOURCES); o.set(this.offered); this.offered = o;
+    const l = new Float64Array(cap * NUM_RESOURCES); l.set(this.allocated); this.allocated = l;
     const m = new Uint8Array(cap); m.set(this.triggerMark); this.triggerMark = m;
     this.agentCap = cap;
   }
