@@ -351,3 +351,35 @@ describe('EventQueue properties', () => {
     expect({ count, outOfOrder }).toEqual({ count: n, outOfOrder: 0 });
   });
 });
+
+describe('tombstone sweep', () => {
+  // 5000 events; cancelling 4000 of them leaves more tombstones than live events (and more than
+  // the 1024 tolerated), so the queue sweeps them out; the 1000 survivors still pop in
+  // (time, phase, seq) order, old handles stay dead, and new events mix in correctly.
+  test('cancelled events are swept once they outnumber live ones, without changing pop order', () => {
+    const q = new EventQueue(16);
+    const handles: number[] = [];
+    const keys: [number, number, number][] = [];
+    for (let i = 0; i < 5000; i++) {
+      const t = (i * 7919) % 1000;
+      const ph = i % 3;
+      handles.push(q.schedule(t, ph, 0, i));
+      keys.push([t, ph, i]);
+    }
+    const cancelled = new Set<number>();
+    for (let i = 0; i < 5000; i++) if (i % 5 !== 0) cancelled.add(i);
+    for (const i of cancelled) expect(q.cancel(handles[i]!)).toBe(true);
+    expect(q.size).toBe(1000);
+    expect(q.tombstones).toBeLessThanOrEqual(1024);
+    for (const i of cancelled) expect(q.cancel(handles[i]!)).toBe(false);
+    q.schedule(500, 0, 1, 9999);
+    keys.push([500, 0, 5000]);
+    const expected = keys
+      .filter(([, , i]) => !cancelled.has(i))
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2])
+      .map(([t, ph, i]) => `${t}/${ph}/${i === 5000 ? 9999 : i}`);
+    const got: string[] = [];
+    for (let e = q.pop(); e !== undefined; e = q.pop()) got.push(`${e.time}/${e.phase}/${e.arg}`);
+    expect(got).toEqual(expected);
+  });
+});

@@ -17,6 +17,8 @@ const SLOT_LIMIT = 1 << SLOT_BITS;
  * stack, so in a small queue one slot is reused on nearly every event: a long run reaches 2^29.
  */
 const GEN_MASK = 2 ** (53 - SLOT_BITS) - 1;
+/** Tombstones tolerated before a sweep is considered. */
+const COMPACT_MIN = 1024;
 const FREE = 0;
 const PENDING = 1;
 const CANCELLED = 2;
@@ -98,7 +100,27 @@ export class EventQueue {
     if (slot >= this.cap || this.gens[slot] !== gen || this.states[slot] !== PENDING) return false;
     this.states[slot] = CANCELLED;
     this.live--;
+    // Tombstones cost memory until their time comes; when they outnumber the live events, sweep
+    // them out and re-heapify. (time, phase, seq) is a total order, so pop order is unchanged.
+    if (this.heapLen - this.live > COMPACT_MIN && this.heapLen - this.live > this.live) this.compact();
     return true;
+  }
+
+  /** Number of cancelled events still held in the heap (tombstones). */
+  get tombstones(): number {
+    return this.heapLen - this.live;
+  }
+
+  private compact(): void {
+    const heap = this.heap;
+    let w = 0;
+    for (let i = 0; i < this.heapLen; i++) {
+      const slot = heap[i]!;
+      if (this.states[slot] === CANCELLED) this.release(slot);
+      else heap[w++] = slot;
+    }
+    this.heapLen = w;
+    for (let i = (w >> 1) - 1; i >= 0; i--) this.siftDown(i, heap[i]!);
   }
 
   /** True when the handle names an event that is still pending. */
