@@ -3,13 +3,16 @@
  * master. Whatever the policy, offers stay within free resources, an agent is offered at most
  * once per run (no quota), suppressed or filtered frameworks get nothing, runs are
  * deterministic for a seeded stream, and free resources with a willing framework get offered.
+ * A policy that confines frameworks to some agents (static partitioning) says so through
+ * `eligibilityOf`: its offers must respect that, and only eligible frameworks count as willing.
  */
 import fc from 'fast-check';
 import { RandomStream } from '../sim/kernel/rng.js';
 import { NUM_RESOURCES, isEmpty, resources } from '../sim/model/resources.js';
+import { eligibilityOf } from './eligibility.js';
 import { allocatorNames, getAllocator, listAllocators } from './registry.js';
 import { MiniMaster, type RecordedOffer } from './test-support/fake-context.js';
-import type { AllocatorEntry } from './types.js';
+import { checkParams, type AllocatorEntry } from './types.js';
 
 const ROLES = ['*', 'a', 'b', 'a/x', 'a/x/y'] as const;
 
@@ -59,19 +62,22 @@ function checkRun(m: MiniMaster, made: readonly RecordedOffer[], free: Float64Ar
   expect(m.ctx.violations).toEqual([]);
   const agents = made.map((o) => o.agent);
   expect(new Set(agents).size).toBe(agents.length);
+  const rule = eligibilityOf(m.allocator);
+  const eligible = (fw: number, agent: number) => rule === undefined || rule.isEligible(fw, agent);
   for (const o of made) {
     expect(active[o.fw]).toBe(true);
     expect(m.ctx.isBlocked(o.fw, o.agent)).toBe(false);
+    expect(eligible(o.fw, o.agent)).toBe(true);
     expect(isEmpty(o.res)).toBe(false);
     expect(m.ctx.isAllocatable(o.res)).toBe(true);
   }
-  // Some agent had allocatable free resources and some active framework was not blocked there:
-  // something must be offered.
+  // Some agent had allocatable free resources and some active framework eligible there was not
+  // blocked there: something must be offered.
   const nAgents = free.length / NUM_RESOURCES;
   let offerable = false;
   for (let a = 0; a < nAgents && !offerable; a++) {
     if (!m.ctx.isAllocatable(free, a * NUM_RESOURCES)) continue;
-    offerable = active.some((on, fw) => on && !m.ctx.isBlocked(fw, a));
+    offerable = active.some((on, fw) => on && !m.ctx.isBlocked(fw, a) && eligible(fw, a));
   }
   if (offerable) expect(made.length).toBeGreaterThan(0);
 }
@@ -119,7 +125,7 @@ function play(entry: AllocatorEntry, c: Cluster, steps: readonly Step[]): number
 
 test('the registry lists every allocator once, sorted by name, with a description', () => {
   const names = allocatorNames();
-  expect(names).toEqual(['drf', 'random']);
+  expect(names).toEqual(['asset', 'cpu-share', 'drf', 'fifo', 'priority', 'random', 'static']);
   expect(listAllocators().map((e) => e.name)).toEqual(names);
   for (const e of listAllocators()) {
     expect(getAllocator(e.name)).toBe(e);
@@ -132,6 +138,17 @@ test('the registry lists every allocator once, sorted by name, with a descriptio
 });
 
 describe.each(listAllocators().map((e) => [e.name, e] as const))('allocator contract: %s', (_name, entry) => {
+  test('parameters: none is valid; an unknown one is a problem at its path; each documented one has a default', () => {
+    expect(checkParams(entry, {})).toEqual([]);
+    const problems = checkParams(entry, { noSuchParameter: 1 });
+    expect(problems.map((p) => p.path)).toEqual([['noSuchParameter']]);
+    for (const p of entry.params ?? []) {
+      expect(p.name.length).toBeGreaterThan(0);
+      expect(p.description.length).toBeGreaterThan(0);
+      expect(p.default.length).toBeGreaterThan(0);
+    }
+  });
+
   test('one framework, one agent: the free resources are offered to it', () => {
     const { m } = build(entry, {
       agents: [{ cpus: 2, mem: 1024, disk: 0, gpus: 0 }],

@@ -1,15 +1,16 @@
 /**
  * Hierarchical allocator tests at the allocator level, driven by a fake master: the Mesos
- * golden cases (notes §1.9 U1, U2, U4; §4 G7) with role shares worked out by hand, and the
- * stage mechanics (two shuffles, whole-agent offers, filters, suppress).
+ * golden cases (notes §1.9 U1, U2, U4; §4 G7) with role shares worked out by hand, the stage
+ * mechanics (two shuffles, whole-agent offers, filters, suppress), and the offer granularities
+ * ('task', 'fair-share'). Quota has its own file, quota.test.ts.
  */
 import fc from 'fast-check';
 import { RandomStream } from '../sim/kernel/rng.js';
-import { NUM_RESOURCES, resources } from '../sim/model/resources.js';
+import { NUM_RESOURCES, addInto, resources } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import type { SorterKind } from './sorter/sorter.js';
 import { MiniMaster } from './test-support/fake-context.js';
-import type { RandomSource } from './types.js';
+import type { OfferGranularity, RandomSource } from './types.js';
 
 const drf = () => new HierarchicalAllocator({ name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' });
 const agent = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });
@@ -339,5 +340,256 @@ describe('options', () => {
     // the probe (10, 10240) enlarges the totals to (20, 20480, gpus 4) before the run
     expect(run([])).toEqual(['c']);
     expect(run(['gpus'])).toEqual(['g']);
+  });
+});
+
+describe('offer granularity', () => {
+  const make = (granularity: OfferGranularity, kind: SorterKind = 'drf', params: Record<string, unknown> = {}) =>
+    new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind, granularity, params });
+  const arr = (v: Float64Array) => Array.from(v);
+
+  test('an unknown granularity is rejected; "agent" is the default', () => {
+    expect(() => make('slice' as OfferGranularity)).toThrow(/slice/);
+    const run = (a: HierarchicalAllocator) => {
+      const m = new MiniMaster(a, 3);
+      m.addFramework('x', 'r1');
+      m.addFramework('y', 'r2');
+      for (let i = 0; i < 3; i++) m.addAgent(agent(2, 2048));
+      return m.run(rng('def')).map((o) => [o.fw, o.agent, ...o.res]);
+    };
+    expect(run(make('agent'))).toEqual(run(drf()));
+  });
+
+  test("task: one agent is split among several frameworks in one run, each offered its next task", () => {
+    // Agent (8, 8192); roles r0, r1, r2 (one framework each) at share 0, count 0: name order.
+    // Next tasks: f0 (1, 1024), f1 (2, 2048), f2 (4, 4096). Run 1: r0 → f0 (1, 1024), rest
+    // (7, 7168); r1 → f1 (2, 2048), rest (5, 5120); r2 → f2 (4, 4096), rest (1, 1024), left
+    // for the next run (one offer per framework per agent per run).
+    const m = new MiniMaster(make('task'), 1);
+    const f = ['r0', 'r1', 'r2'].map((r, i) => m.addFramework(`f${i}`, r));
+    m.ctx.demands.set(f[0]!, agent(1, 1024));
+    m.ctx.demands.set(f[1]!, agent(2, 2048));
+    m.ctx.demands.set(f[2]!, agent(4, 4096));
+    m.addAgent(agent(8, 8192));
+    expect(m.run(rng('task')).map((o) => [o.fw, arr(o.res)])).toEqual([
+      [f[0], arr(agent(1, 1024))],
+      [f[1], arr(agent(2, 2048))],
+      [f[2], arr(agent(4, 4096))],
+    ]);
+    expect(arr(m.ctx.available)).toEqual(arr(agent(1, 1024)));
+    // Run 2: shares r0 = 1/8 = .125 < r1 = .25 < r2 = .5: f0's next task (1, 1024) takes the rest.
+    expect(m.run(rng('task')).map((o) => [o.fw, arr(o.res)])).toEqual([[f[0], arr(agent(1, 1024))]]);
+    expect(m.run(rng('task'))).toEqual([]);
+  });
+
+  test('task: a framework without a hint, or whose task does not fit, is skipped for that agent', () => {
+    // Agent (4, 4096). f0 gives no hint, f1's task (8, 1024) does not fit, f2's (1, 512) does.
+    const m = new MiniMaster(make('task'), 1);
+    m.addFramework('f0', 'r0');
+    const f1 = m.addFramework('f1', 'r1');
+    const f2 = m.addFramework('f2', 'r2');
+    m.ctx.demands.set(f1, agent(8, 1024));
+    m.ctx.demands.set(f2, agent(1, 512));
+    m.addAgent(agent(4, 4096));
+    expect(m.run(rng('skip')).map((o) => [o.fw, arr(o.res)])).toEqual([[f2, arr(agent(1, 512))]]);
+  });
+
+  test('task: a framework gets one task-sized offer on each agent of a run', () => {
+    // One framework, task (1, 1024), three agents (2, 2048): three offers, one per agent, and
+    // (1, 1024) left on each.
+    const m = new MiniMaster(make('task'), 3);
+    const f = m.addFramework('f', 'r');
+    m.ctx.demands.set(f, agent(1, 1024));
+    for (let i = 0; i < 3; i++) m.addAgent(agent(2, 2048));
+    const made = m.run(rng('each'));
+    expect(made.map((o) => o.agent).sort()).toEqual([0, 1, 2]);
+    for (const o of made) expect(arr(o.res)).toEqual(arr(agent(1, 1024)));
+  });
+
+  test('task with a quota limit: the task must fit what the limit leaves', () => {
+    // Limit cpus 2, task (1, 512), agent (8, 8192): one task per run until 2 cpus are held.
+    const m = new MiniMaster(make('task', 'drf', { quota: { r: { limit: { cpus: 2 } } } }), 1);
+    const f = m.addFramework('f', 'r');
+    m.ctx.demands.set(f, agent(1, 512));
+    m.addAgent(agent(8, 8192));
+    expect(m.run(rng('tl'))).toHaveLength(1);
+    expect(m.run(rng('tl'))).toHaveLength(1);
+    expect(m.run(rng('tl'))).toEqual([]);
+  });
+
+  test('fair-share: each role is offered up to its weighted fair share of the cluster', () => {
+    // Weights a 1, b 3; one agent (8, 8192). Fair shares: a = (8, 8192) / 4 = (2, 2048),
+    // b = 3/4 = (6, 6144). Both at share 0, 'a' first: (2, 2048); the rest (6, 6144) to b.
+    const al = make('fair-share');
+    al.setWeight('a', 1);
+    al.setWeight('b', 3);
+    const m = new MiniMaster(al, 1);
+    const fa = m.addFramework('fa', 'a');
+    const fb = m.addFramework('fb', 'b');
+    m.addAgent(agent(8, 8192));
+    expect(m.run(rng('fs')).map((o) => [o.fw, arr(o.res)])).toEqual([
+      [fa, arr(agent(2, 2048))],
+      [fb, arr(agent(6, 6144))],
+    ]);
+    // With b suppressed only a has an active framework: its fair share is the whole cluster.
+    m.recoverAll();
+    m.allocator.deactivateFramework(fb);
+    expect(m.run(rng('fs')).map((o) => [o.fw, arr(o.res)])).toEqual([[fa, arr(agent(8, 8192))]]);
+  });
+
+  test('fair-share: shares are floored to whole thousandths; what they leave stays free', () => {
+    // Weights 1 and 2, agent (1, 1000): a = floor(1000 m-cpus / 3) = 333 (0.333 cpus),
+    // floor(1,000,000 thousandths of a MB / 3) = 333333 (333.333 MB); b = floor(2/3 of it) =
+    // (0.666, 666.666). Left: (0.001, 0.001), not allocatable.
+    const al = make('fair-share');
+    al.setWeight('b', 2);
+    const m = new MiniMaster(al, 1);
+    m.addFramework('fa', 'a');
+    m.addFramework('fb', 'b');
+    m.addAgent(agent(1, 1000));
+    expect(m.run(rng('floor')).map((o) => arr(o.res))).toEqual([
+      [333, 333_333, 0, 0],
+      [666, 666_666, 0, 0],
+    ]);
+    expect(arr(m.ctx.available)).toEqual([1, 1, 0, 0]);
+  });
+
+  test('fair-share: what a role already holds counts against its share', () => {
+    // Agents A0 (4, 1024), A1 (4, 7168): total (8, 8192); weights 1: fair share (4, 4096) each.
+    // Run 1 (b filtered on A0, a on A1): a gets A0 (4, 1024); b gets A1 shrunk to (4, 4096).
+    // Run 2 (filters gone): A1 has (0, 3072). Shares a = max(4/8, 1024/8192) = .5, b = .5, counts
+    // 1 and 1: 'a' first, capped at (4 − 4, 4096 − 1024) = (0, 3072): the memory only.
+    const m = new MiniMaster(make('fair-share'), 2);
+    const fa = m.addFramework('fa', 'a');
+    const fb = m.addFramework('fb', 'b');
+    const a0 = m.addAgent(agent(4, 1024));
+    const a1 = m.addAgent(agent(4, 7168));
+    m.ctx.filter(fb, a0);
+    m.ctx.filter(fa, a1);
+    const first = m.run(rng('held')).map((o) => [o.fw, o.agent, arr(o.res)]);
+    expect(first).toEqual(expect.arrayContaining([[fa, a0, arr(agent(4, 1024))], [fb, a1, arr(agent(4, 4096))]]));
+    expect(first).toHaveLength(2);
+    m.ctx.unfilter(fb, a0);
+    m.ctx.unfilter(fa, a1);
+    expect(m.run(rng('held')).map((o) => [o.fw, o.agent, arr(o.res)])).toEqual([[fa, a1, arr(agent(0, 3072))]]);
+  });
+
+  test('task in stage 1: the guarantee is served one task at a time, and the framework gets one task per agent', () => {
+    // Role q: guarantee (2, 2048); role o: none; both frameworks' next task (1, 1024); agent
+    // (4, 4096). Stage 1 (q has the unmet guarantee, although 'o' < 'q'): guarantee part
+    // (2, 2048), rest (2, 2048) within the surplus (4,4096) − (2,2048): the task fits and is
+    // offered; its guarantee part (1, 1024) lowers required headroom to (1, 1024). Stage 2: free
+    // (3, 3072), surplus (3,3072) − (1,1024) = (2, 2048); o (share 0) first: its task fits. q is
+    // skipped: it already has a task on this agent this run. (2, 2048) stays free.
+    const m = new MiniMaster(make('task', 'drf', { quota: { q: { guarantee: { cpus: 2, mem: 2048 } } } }), 1);
+    const fq = m.addFramework('fq', 'q');
+    const fo = m.addFramework('fo', 'o');
+    m.ctx.demands.set(fq, agent(1, 1024));
+    m.ctx.demands.set(fo, agent(1, 1024));
+    m.addAgent(agent(4, 4096));
+    expect(m.run(rng('t1')).map((o) => [o.fw, arr(o.res)])).toEqual([
+      [fq, arr(agent(1, 1024))],
+      [fo, arr(agent(1, 1024))],
+    ]);
+    expect(arr(m.ctx.available)).toEqual(arr(agent(2, 2048)));
+  });
+
+  test('fair-share in stage 1: an unmet guarantee is offered whole, above the fair share; only the rest is capped', () => {
+    // Roles q (guarantee (6, 6144)) and o, weight 1 each: fair share (4, 4096) each of (8, 8192).
+    // Stage 1: guarantee part (6, 6144); the rest (2, 2048) fits the surplus but the fair-share
+    // cap (4,4096) − (6,6144) is negative: q gets (6, 6144). Stage 2: guarantee met, o (0) gets
+    // the rest (2, 2048), within its fair share.
+    const m = new MiniMaster(make('fair-share', 'drf', { quota: { q: { guarantee: { cpus: 6, mem: 6144 } } } }), 1);
+    const fq = m.addFramework('fq', 'q');
+    const fo = m.addFramework('fo', 'o');
+    m.addAgent(agent(8, 8192));
+    expect(m.run(rng('f1')).map((o) => [o.fw, arr(o.res)])).toEqual([
+      [fq, arr(agent(6, 6144))],
+      [fo, arr(agent(2, 2048))],
+    ]);
+  });
+
+  const kinds: readonly SorterKind[] = ['drf', 'random'];
+  const clusterArb = fc.record({
+    agents: fc.array(fc.record({ cpus: fc.nat(8), mem: fc.nat(4096) }), { minLength: 1, maxLength: 6 }),
+    fws: fc.array(
+      fc.record({
+        role: fc.constantFrom('a', 'b', 'c', 'a/x'),
+        demand: fc.option(fc.record({ cpus: fc.integer({ min: 0, max: 8 }).map((x) => x / 2), mem: fc.nat(2048) })),
+      }),
+      { maxLength: 5 },
+    ),
+    weights: fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'a/x'), fc.integer({ min: 1, max: 8 }))),
+    steps: fc.array(fc.oneof(fc.constant(-1), fc.nat(20)), { maxLength: 10 }),
+    seed: fc.integer(),
+  });
+
+  test.each(kinds)('%s: task offers are exactly the receiver\'s next task, one per framework and agent a run', (kind) => {
+    fc.assert(
+      fc.property(clusterArb, (c) => {
+        const m = new MiniMaster(make('task', kind), c.agents.length);
+        c.agents.forEach((a) => m.addAgent(agent(a.cpus, a.mem)));
+        c.fws.forEach((f, i) => {
+          m.addFramework(`f${i}`, f.role);
+          if (f.demand !== null) m.ctx.demands.set(i, agent(f.demand.cpus, f.demand.mem));
+        });
+        const r = new RandomStream(c.seed, 'tp');
+        for (const s of [-1, ...c.steps]) {
+          if (s >= 0) {
+            if (m.held.length > 0) m.recover(m.held[s % m.held.length]!);
+            continue;
+          }
+          const made = m.run(r);
+          expect(m.ctx.violations).toEqual([]);
+          const pairs = new Set(made.map((o) => `${o.fw}:${o.agent}`));
+          expect(pairs.size).toBe(made.length);
+          for (const o of made) expect(arr(o.res)).toEqual(arr(m.ctx.demands.get(o.fw)!));
+        }
+      }),
+      { seed: 11, numRuns: 200 },
+    );
+  });
+
+  test.each(kinds)('%s: fair-share offers never lift a role above its weighted fair share', (kind) => {
+    fc.assert(
+      fc.property(clusterArb, (c) => {
+        const al = make('fair-share', kind);
+        const weights = new Map<string, number>();
+        for (const [role, w] of c.weights) {
+          al.setWeight(role, w);
+          weights.set(role, w);
+        }
+        const m = new MiniMaster(al, c.agents.length);
+        c.agents.forEach((a) => m.addAgent(agent(a.cpus, a.mem)));
+        c.fws.forEach((f, i) => m.addFramework(`f${i}`, f.role));
+        const total = new Float64Array(NUM_RESOURCES);
+        c.agents.forEach((a) => addInto(total, 0, agent(a.cpus, a.mem)));
+        const roles = [...new Set(c.fws.map((f) => f.role))];
+        const sumW = roles.reduce((s, role) => s + (weights.get(role) ?? 1), 0);
+        const held = (role: string) => {
+          const v = new Float64Array(NUM_RESOURCES);
+          for (const o of m.held) if (m.frameworks[o.fw]!.role === role) addInto(v, 0, o.res);
+          return v;
+        };
+        const r = new RandomStream(c.seed, 'fp');
+        for (const s of [-1, ...c.steps]) {
+          if (s >= 0) {
+            if (m.held.length > 0) m.recover(m.held[s % m.held.length]!);
+            continue;
+          }
+          const before = new Map(roles.map((role) => [role, held(role)]));
+          m.run(r);
+          expect(m.ctx.violations).toEqual([]);
+          for (const role of roles) {
+            const after = held(role);
+            for (let x = 0; x < NUM_RESOURCES; x++) {
+              const fair = Math.floor((total[x]! * (weights.get(role) ?? 1)) / sumW);
+              expect(after[x]!).toBeLessThanOrEqual(Math.max(before.get(role)![x]!, fair));
+            }
+          }
+        }
+      }),
+      { seed: 12, numRuns: 200 },
+    );
   });
 });

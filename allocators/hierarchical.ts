@@ -1,20 +1,45 @@
 /**
  * The Mesos hierarchical allocator (`src/master/allocator/mesos/hierarchical.cpp`, notes §1.2):
- * a role sorter, one framework sorter per role, and the two-stage offer loop (stage 1, quota, is
- * not modelled yet). Imports only allocator types, sorters and the pure resource helpers: no
+ * a role sorter, one framework sorter per role, and the two-stage offer loop (stage 1 quota
+ * guarantees, stage 2 fair share under quota limits and headroom), plus offersim's offer
+ * granularities. Imports only allocator types, sorters, quota and the pure resource helpers: no
  * clock, no queue, no I/O, no ambient randomness (every draw comes from the `rng` it is given).
  */
-import { NUM_RESOURCES, addInto, copyInto, format, hasNegative, isEmpty, subInto } from '../sim/model/resources.js';
+import {
+  NUM_RESOURCES,
+  addInto,
+  contains,
+  copyInto,
+  format,
+  hasNegative,
+  isEmpty,
+  subInto,
+} from '../sim/model/resources.js';
 import type { ResourceVector } from '../sim/model/resources.js';
+import {
+  QUOTA_PARAM,
+  flooredDiff,
+  flooredSub,
+  minOf,
+  parseQuota,
+  shrinkToRemaining,
+  topLevelRole,
+  validateQuota,
+  type RoleQuota,
+} from './quota.js';
 import { createSorter } from './sorter/create-sorter.js';
 import { fairnessMask } from './sorter/drf-sorter.js';
 import type { Sorter, SorterKind, SorterOptions } from './sorter/sorter.js';
-import type {
-  AllocationContext,
-  Allocator,
-  AllocatorOptions,
-  FrameworkInfo,
-  RandomSource,
+import {
+  OFFER_GRANULARITIES,
+  type AllocationContext,
+  type Allocator,
+  type AllocatorOptions,
+  type FrameworkInfo,
+  type OfferGranularity,
+  type ParamDoc,
+  type ParamProblem,
+  type RandomSource,
 } from './types.js';
 
 /** How a hierarchical allocator is built. */
@@ -27,6 +52,26 @@ export interface HierarchicalOptions extends AllocatorOptions {
   readonly frameworkSorter: SorterKind;
 }
 
+/** The parameters the hierarchical policies (drf, random) accept in `allocator.params`. */
+export const HIERARCHICAL_PARAMS: readonly ParamDoc[] = [QUOTA_PARAM];
+
+/**
+ * Every problem with the `params` of a hierarchical policy named `policy`: unknown names, and
+ * the `quota` checks of {@link validateQuota}; paths are relative to `params`.
+ */
+export function validateHierarchicalParams(
+  policy: string,
+  params: Readonly<Record<string, unknown>>,
+): ParamProblem[] {
+  const known = HIERARCHICAL_PARAMS.map((p) => p.name);
+  const problems: ParamProblem[] = Object.keys(params)
+    .sort()
+    .filter((k) => !known.includes(k))
+    .map((k) => ({ path: [k], message: `unknown parameter "${k}" of allocator ${policy}; known: ${known.join(', ')}` }));
+  if (params['quota'] !== undefined) problems.push(...validateQuota(params['quota']));
+  return problems;
+}
+
 interface FrameworkState {
   readonly info: FrameworkInfo;
   /** Its role's state: a role lives at least as long as its frameworks. */
@@ -34,9 +79,31 @@ interface FrameworkState {
   active: boolean;
 }
 
+/**
+ * A top-level role's quota and what its subtree consumes. Lives from construction on, whether
+ * or not the role has frameworks (a role with quota and none still holds headroom).
+ */
+interface QuotaState {
+  readonly quota: RoleQuota;
+  /** Unreserved resources offered to or allocated in the role's subtree, fixed point; kept across runs. */
+  readonly offeredOrAllocated: Float64Array;
+  /**
+   * The run's working copy of consumed quota: reservations + offeredOrAllocated (Mesos
+   * `rolesConsumedQuota`). Reservation seam: offersim has no reservations yet, so the term is 0;
+   * when static reservations arrive, add the role's reserved scalars here in {@link beginRun}.
+   */
+  readonly consumed: Float64Array;
+}
+
 interface RoleState {
+  /** The role path, e.g. 'eng/batch'. */
+  readonly name: string;
   /** Ranks the role's frameworks by name; its totals are the cluster totals. */
   readonly sorter: Sorter;
+  /** The quota of the role's top-level role, or null when it has none. */
+  readonly quota: QuotaState | null;
+  /** What the role holds (offered + allocated), fixed point: the fair-share granularity's measure. */
+  readonly alloc: Float64Array;
   /** Frameworks registered under the role. */
   frameworks: number;
   /** Of those, how many are active (not suppressed). */
@@ -66,16 +133,59 @@ export function shuffleInPlace(arr: Int32Array, length: number, rng: RandomSourc
  * as in Mesos `trackFrameworkUnderRole`; a role whose frameworks are all suppressed stays ranked
  * and is skipped. Frameworks enter their role's sorter by name, active; suppress and revive
  * deactivate and activate them there. Every sorter's totals are the sum of the agents added.
+ *
+ * **Quota** (`params.quota`, top-level roles only; notes §1.2, §1.6). Each run:
+ * - consumed(role) = reservations (none yet) + unreserved resources offered or allocated in the
+ *   role's subtree; the allocator counts offered resources, as Mesos does;
+ * - requiredHeadroom = Σ over quota roles of max(0, guarantee − consumed), per resource, whether or
+ *   not the role has frameworks; availableHeadroom = cluster total − everything offered or
+ *   allocated (− unallocated reservations, none yet);
+ * - stage 1 (agents in the first shuffle's order; roles re-sorted for every agent): roles whose
+ *   guarantee is not yet met, in role-sorter order, offer each framework in order the agent's free
+ *   resources shrunk to the unmet guarantee (skipped if that is empty), plus the rest shrunk to
+ *   limit − consumed − that part and to availableHeadroom − requiredHeadroom;
+ * - stage 2 (second shuffle): every role in order, each framework in order, is offered the free
+ *   resources shrunk to limit − consumed and to availableHeadroom − requiredHeadroom (the rest is
+ *   "held back" for unmet guarantees).
+ * Offers can be partial (chopped): after one, what is left of the agent goes on to the next
+ * framework and role in the same orders (not re-sorted), as long as it is allocatable. What one
+ * framework gets on one agent in both stages is merged into one offer, as Mesos merges
+ * `offerable[framework][role][agent]`.
+ *
+ * Deviations, each deliberate:
+ * - Quota covers the top-level role's whole subtree (consumption, limit and guarantee); Mesos,
+ *   which does not support quota on nested roles, looks up only the receiving role's own quota,
+ *   so its limit would not cap a framework in 'eng/dev' under quota on 'eng'. Here limits stay
+ *   hard caps whatever the framework's role.
+ * - An agent with nothing allocatable left is skipped before the roles are sorted, and stage 1
+ *   stops once no guarantee is unmet: Mesos sorts anyway. Offers are the same; only the number of
+ *   sorts (and of a random sorter's draws) differs. Stage 1 does no sorting at all without
+ *   guarantees, so runs without quota draw exactly what they drew before quota existed.
+ *
+ * **Offer granularity** (`options.granularity`, default 'agent'): see {@link OFFER_GRANULARITIES}
+ * and {@link HierarchicalAllocator.allocate}.
  */
 export class HierarchicalAllocator implements Allocator {
   /** Registry name. */
   readonly name: string;
   private readonly options: HierarchicalOptions;
+  private readonly granularity: OfferGranularity;
   private readonly roleSorter: Sorter;
   private readonly roles = new Map<string, RoleState>();
   private readonly frameworks: (FrameworkState | undefined)[] = [];
   private readonly byName = new Map<string, number>();
+  private readonly weights = new Map<string, number>();
   private readonly clusterTotal = new Float64Array(NUM_RESOURCES);
+  /** Everything offered or allocated, all roles, fixed point (for available headroom). */
+  private readonly allocatedTotal = new Float64Array(NUM_RESOURCES);
+  /** Quota by top-level role, in name order. */
+  private readonly quotas: ReadonlyMap<string, QuotaState>;
+  private readonly quotaList: readonly QuotaState[];
+  /** Whether some role has a guarantee (stage 1 can offer something). */
+  private readonly hasGuarantees: boolean;
+  /** No quota and whole-agent offers: the original single-stage loop, with no bookkeeping. */
+  private readonly plain: boolean;
+
   /** Scratch for the shuffled agent order; grows, never shrinks. */
   private order = new Int32Array(64);
   /** Scratch for what one offer takes from an agent (the context and sorters copy it). */
@@ -84,16 +194,73 @@ export class HierarchicalAllocator implements Allocator {
   private roleOrder: readonly string[] | null = null;
   private roleOrderStates: RoleState[] = [];
 
-  /** A hierarchical allocator; `options.excludedResources` default none. */
+  // Run state of the general (quota / granularity) path; all reused, never reallocated per run.
+  /** The agents' free resources as this run sees them (the master's, minus this run's offers). */
+  private free = new Float64Array(64 * NUM_RESOURCES);
+  private readonly requiredHeadroom = new Float64Array(NUM_RESOURCES);
+  private readonly availableHeadroom = new Float64Array(NUM_RESOURCES);
+  /** availableHeadroom − requiredHeadroom, floored: what an offer may take beyond guarantees. */
+  private readonly surplus = new Float64Array(NUM_RESOURCES);
+  private readonly unsatisfied = new Float64Array(NUM_RESOURCES);
+  private readonly guaranteePart = new Float64Array(NUM_RESOURCES);
+  private readonly extraPart = new Float64Array(NUM_RESOURCES);
+  private readonly tmp = new Float64Array(NUM_RESOURCES);
+  private readonly fairCap = new Float64Array(NUM_RESOURCES);
+  private readonly zero = new Float64Array(NUM_RESOURCES);
+  /** Σ weights of the roles with an active framework, this run ('fair-share'). */
+  private activeWeight = 0;
+  /** Offers of this run, made through the context at its end, in booking order. */
+  private pendFw = new Int32Array(16);
+  private pendAgent = new Int32Array(16);
+  private pendRes = new Float64Array(16 * NUM_RESOURCES);
+  private pendCount = 0;
+  /**
+   * Stage-1 offers by agent, for merging stage-2 offers into them: a linked list per agent
+   * (head slot, -1 when none; next slot, -1 at the end), reset through `stage1Agents`.
+   */
+  private stage1Head = new Int32Array(64).fill(-1);
+  private stage1Next = new Int32Array(16);
+  private readonly stage1Agents: number[] = [];
+  /** Per-framework cache of the next-task hint, valid for the run numbered in `demandRun`. */
+  private runId = 0;
+  private demandRun = new Float64Array(16);
+  private demandHas = new Uint8Array(16);
+  private demands = new Float64Array(16 * NUM_RESOURCES);
+  private readonly demandOut = new Float64Array(NUM_RESOURCES);
+
+  /**
+   * A hierarchical allocator; `options.excludedResources` default none, `options.granularity`
+   * default 'agent', `options.params.quota` default none. Throws a RangeError for an unknown
+   * granularity or invalid quota (the scenario layer validates them first).
+   */
   constructor(options: HierarchicalOptions) {
     this.name = options.name;
     this.options = options;
     // Validate excluded names whatever the sorters, so a typo fails the same under every policy.
     fairnessMask(options.excludedResources);
     this.roleSorter = createSorter(options.roleSorter, this.sorterOptions());
+    const granularity = options.granularity ?? 'agent';
+    if (!(OFFER_GRANULARITIES as readonly string[]).includes(granularity)) {
+      throw new RangeError(`offer granularity '${String(granularity)}' is not one of ${OFFER_GRANULARITIES.join(', ')}`);
+    }
+    this.granularity = granularity;
+    const quotas = new Map<string, QuotaState>();
+    for (const q of parseQuota(options.params?.['quota']).values()) {
+      if (!q.hasGuarantee && !q.hasLimit) continue; // Mesos DEFAULT_QUOTA: no effect at all
+      quotas.set(q.role, {
+        quota: q,
+        offeredOrAllocated: new Float64Array(NUM_RESOURCES),
+        consumed: new Float64Array(NUM_RESOURCES),
+      });
+    }
+    this.quotas = quotas;
+    this.quotaList = [...quotas.values()];
+    this.hasGuarantees = this.quotaList.some((q) => q.quota.hasGuarantee);
+    this.plain = quotas.size === 0 && this.granularity === 'agent';
   }
 
   setWeight(role: string, weight: number): void {
+    this.weights.set(role, weight);
     this.roleSorter.updateWeight(role, weight);
   }
 
@@ -113,7 +280,16 @@ export class HierarchicalAllocator implements Allocator {
       this.roleSorter.activate(fw.role);
       const sorter = createSorter(this.options.frameworkSorter, this.sorterOptions());
       sorter.addTotal(this.clusterTotal);
-      role = { sorter, frameworks: 0, active: 0, order: null, orderIdx: [] };
+      role = {
+        name: fw.role,
+        sorter,
+        quota: this.quotas.get(topLevelRole(fw.role)) ?? null,
+        alloc: new Float64Array(NUM_RESOURCES),
+        frameworks: 0,
+        active: 0,
+        order: null,
+        orderIdx: [],
+      };
       this.roles.set(fw.role, role);
     }
     role.sorter.add(fw.name);
@@ -181,34 +357,66 @@ export class HierarchicalAllocator implements Allocator {
     const f = this.framework(fw);
     f.role.sorter.unallocated(f.info.name, res);
     this.roleSorter.unallocated(f.info.role, res);
+    subInto(f.role.alloc, 0, res);
+    subInto(this.allocatedTotal, 0, res);
+    if (f.role.quota !== null) subInto(f.role.quota.offeredOrAllocated, 0, res);
   }
 
+  /**
+   * One run: shuffle the agents, stage 1 (quota guarantees), shuffle again, stage 2 (fair share).
+   *
+   * Offer granularity (`options.granularity`) shapes each offer after quota has shrunk it:
+   * - 'agent' (default, Mesos): everything the agent has free (within quota).
+   * - 'task': exactly the receiving framework's next pending task (`ctx.nextTaskDemand`). A
+   *   framework with no hint, or whose task does not fit what it may be offered, is skipped for
+   *   that agent. As in Mesos, a framework gets at most one offer per agent per run: the rest of
+   *   the agent goes on to the next frameworks and roles in order, and what nobody takes waits for
+   *   the next run. The hint is read once per framework per run (no scheduler callback runs inside
+   *   a run, so it cannot change), hence a framework may get one offer of that size on each of
+   *   several agents in one run.
+   * - 'fair-share': at most what lifts the receiving role to its weighted fair share of the
+   *   cluster, per resource: floor(total × w(role) / Σ w over roles with an active framework) −
+   *   what the role holds (offered + allocated). Weights are the roles' own (flat: an ancestor's
+   *   weight is not applied). Skipped when that is not allocatable; a role at its fair share gets
+   *   nothing even if nobody else wants the rest (not work-conserving, by design: it keeps one
+   *   slow framework from holding the whole cluster, as the Omega paper suggests). In stage 1 the
+   *   unmet guarantee is offered whole and only the part beyond it is capped.
+   */
   allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
     const n = agents.length;
     if (this.order.length < n) this.order = new Int32Array(Math.max(n, this.order.length * 2));
     const order = this.order;
     for (let i = 0; i < n; i++) order[i] = agents[i]!;
-    // Mesos shuffles the agents before stage 1 (quota guarantees) and again before stage 2.
-    // Stage 1 is not modelled yet, but its shuffle is kept so that adding quota later leaves
-    // every draw of stage 2 (and of random sorters) where it is.
-    shuffleInPlace(order, n, rng);
-    shuffleInPlace(order, n, rng);
 
-    const available = ctx.available;
-    for (let i = 0; i < n; i++) {
-      const agent = order[i]!;
-      const offset = agent * NUM_RESOURCES;
-      // Skipping an exhausted agent before ranking saves the sorts (and a random sorter's draws).
-      if (!ctx.isAllocatable(available, offset)) continue;
-      this.offerAgent(ctx, agent, offset, rng);
+    if (this.plain) {
+      // Mesos shuffles the agents before stage 1 and again before stage 2; with no guarantee
+      // stage 1 offers nothing (and sorts nothing here), so the two shuffles are back to back.
+      shuffleInPlace(order, n, rng);
+      shuffleInPlace(order, n, rng);
+      const available = ctx.available;
+      for (let i = 0; i < n; i++) {
+        const agent = order[i]!;
+        const offset = agent * NUM_RESOURCES;
+        // Skipping an exhausted agent before ranking saves the sorts (and a random sorter's draws).
+        if (!ctx.isAllocatable(available, offset)) continue;
+        this.offerWholeAgent(ctx, agent, offset, rng);
+      }
+      return;
     }
+
+    this.beginRun(ctx);
+    shuffleInPlace(order, n, rng);
+    if (this.hasGuarantees && !isEmpty(this.requiredHeadroom)) this.stage1(ctx, order, n, rng);
+    shuffleInPlace(order, n, rng);
+    this.stage2(ctx, order, n, rng);
+    this.flush(ctx);
   }
 
   /**
    * Stage 2 for one agent, without quota: its whole free resources go to the first framework,
    * in role order then framework order, that the agent's refuse filters do not block.
    */
-  private offerAgent(ctx: AllocationContext, agent: number, offset: number, rng: RandomSource): void {
+  private offerWholeAgent(ctx: AllocationContext, agent: number, offset: number, rng: RandomSource): void {
     const available = ctx.available;
     const roleNames = this.roleSorter.sort(rng);
     const roles = this.roleStates(roleNames);
@@ -225,10 +433,267 @@ export class HierarchicalAllocator implements Allocator {
         ctx.offer(fw, agent, res);
         this.roleSorter.allocated(roleNames[r]!, res);
         role.sorter.allocated(fwNames[k]!, res);
+        addInto(role.alloc, 0, res);
+        addInto(this.allocatedTotal, 0, res);
         // With no quota the offer took everything: the agent is done for this run.
         return;
       }
     }
+  }
+
+  /** Run preparation of the general path (Mesos `__generateOffers` before stage 1). */
+  private beginRun(ctx: AllocationContext): void {
+    this.runId++;
+    const avail = ctx.available;
+    if (this.free.length < avail.length) this.free = new Float64Array(avail.length);
+    this.free.set(avail);
+    this.pendCount = 0;
+    for (const a of this.stage1Agents) this.stage1Head[a] = -1;
+    this.stage1Agents.length = 0;
+    if (this.stage1Head.length * NUM_RESOURCES < avail.length) {
+      this.stage1Head = new Int32Array(avail.length / NUM_RESOURCES).fill(-1);
+    }
+
+    const required = this.requiredHeadroom;
+    required.fill(0);
+    for (const q of this.quotaList) {
+      // consumed = reservations (none yet: the seam) + unreserved offered or allocated
+      copyInto(q.consumed, 0, q.offeredOrAllocated);
+      if (q.quota.hasGuarantee) {
+        flooredDiff(this.tmp, q.quota.guarantee, 0, q.consumed);
+        addInto(required, 0, this.tmp);
+      }
+    }
+    // available headroom = total − offered or allocated (− unallocated reservations, none yet)
+    flooredDiff(this.availableHeadroom, this.clusterTotal, 0, this.allocatedTotal);
+
+    if (this.granularity === 'fair-share') {
+      let sum = 0;
+      for (const [name, role] of this.roles) if (role.active > 0) sum += this.weights.get(name) ?? 1;
+      this.activeWeight = sum;
+    }
+  }
+
+  /** Stage 1: unmet quota guarantees, agents in the first shuffle's order. */
+  private stage1(ctx: AllocationContext, order: Int32Array, n: number, rng: RandomSource): void {
+    const free = this.free;
+    const required = this.requiredHeadroom;
+    const unsat = this.unsatisfied;
+    const g = this.guaranteePart;
+    const extra = this.extraPart;
+    const v = this.offered;
+    for (let i = 0; i < n; i++) {
+      if (isEmpty(required)) return; // every guarantee is met: stage 1 has nothing left to give
+      const agent = order[i]!;
+      const off = agent * NUM_RESOURCES;
+      if (!ctx.isAllocatable(free, off)) continue;
+      const roleNames = this.roleSorter.sort(rng);
+      const roles = this.roleStates(roleNames);
+      roles: for (let r = 0; r < roleNames.length; r++) {
+        const role = roles[r]!;
+        const q = role.quota;
+        if (q === null || !q.quota.hasGuarantee || role.active === 0) continue;
+        flooredDiff(unsat, q.quota.guarantee, 0, q.consumed);
+        if (isEmpty(unsat)) continue;
+        const fwNames = role.sorter.sort(rng);
+        const fws = this.fwIndices(role, fwNames);
+        for (let k = 0; k < fwNames.length; k++) {
+          if (isEmpty(unsat)) break;
+          const fw = fws[k]!;
+          // The part that serves the guarantee; a framework that cannot make progress is skipped.
+          minOf(g, free, off, unsat);
+          if (isEmpty(g)) continue;
+          // The rest of the agent, within the limit (after g) and the surplus headroom.
+          copyInto(extra, 0, free, off);
+          subInto(extra, 0, g);
+          if (q.quota.hasLimit) {
+            copyInto(this.tmp, 0, q.consumed);
+            addInto(this.tmp, 0, g);
+            shrinkToRemaining(extra, q.quota.limit, this.tmp);
+          }
+          if (!isEmpty(required) && !isEmpty(extra)) shrinkToRemaining(extra, this.availableHeadroom, required);
+          switch (this.granularity) {
+            case 'agent':
+              break;
+            case 'task': {
+              if (!this.taskDemand(ctx, fw)) continue;
+              const d = this.demands;
+              const dOff = fw * NUM_RESOURCES;
+              addInto(extra, 0, g); // what it may be offered
+              if (!contains(extra, 0, d, dOff)) continue;
+              for (let x = 0; x < NUM_RESOURCES; x++) {
+                const dx = d[dOff + x]!;
+                if (g[x]! > dx) g[x] = dx;
+                extra[x] = dx - g[x]!;
+              }
+              if (isEmpty(g)) continue; // the task does not help the guarantee: stage 2's business
+              break;
+            }
+            case 'fair-share':
+              this.fairShareCap(role);
+              subInto(this.fairCap, 0, g);
+              shrinkToRemaining(extra, this.fairCap, this.zero);
+              break;
+            default:
+              assertNever(this.granularity);
+          }
+          copyInto(v, 0, g);
+          addInto(v, 0, extra);
+          if (!ctx.isAllocatable(v) || ctx.isFiltered(fw, agent, v)) continue;
+          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, 1);
+          flooredSub(unsat, v);
+          flooredSub(required, g);
+          flooredSub(this.availableHeadroom, v);
+          if (!ctx.isAllocatable(free, off)) break roles;
+        }
+      }
+    }
+  }
+
+  /** Stage 2: fair share within limits and surplus headroom, agents in the second shuffle's order. */
+  private stage2(ctx: AllocationContext, order: Int32Array, n: number, rng: RandomSource): void {
+    const free = this.free;
+    const v = this.offered;
+    const holdBack = !isEmpty(this.requiredHeadroom);
+    if (holdBack) flooredDiff(this.surplus, this.availableHeadroom, 0, this.requiredHeadroom);
+    for (let i = 0; i < n; i++) {
+      const agent = order[i]!;
+      const off = agent * NUM_RESOURCES;
+      if (!ctx.isAllocatable(free, off)) continue;
+      const roleNames = this.roleSorter.sort(rng);
+      const roles = this.roleStates(roleNames);
+      roles: for (let r = 0; r < roleNames.length; r++) {
+        const role = roles[r]!;
+        if (role.active === 0) continue;
+        const fwNames = role.sorter.sort(rng);
+        const fws = this.fwIndices(role, fwNames);
+        const q = role.quota;
+        for (let k = 0; k < fwNames.length; k++) {
+          const fw = fws[k]!;
+          copyInto(v, 0, free, off);
+          if (q !== null && q.quota.hasLimit) shrinkToRemaining(v, q.quota.limit, q.consumed);
+          if (holdBack) shrinkToRemaining(v, this.surplus, this.zero);
+          switch (this.granularity) {
+            case 'agent':
+              break;
+            case 'task':
+              if (!this.taskDemand(ctx, fw) || !contains(v, 0, this.demands, fw * NUM_RESOURCES)) continue;
+              // One task per framework per agent per run, even across the two stages.
+              if (this.stage1Slot(fw, agent) >= 0) continue;
+              copyInto(v, 0, this.demands, fw * NUM_RESOURCES);
+              break;
+            case 'fair-share':
+              this.fairShareCap(role);
+              shrinkToRemaining(v, this.fairCap, this.zero);
+              break;
+            default:
+              assertNever(this.granularity);
+          }
+          if (!ctx.isAllocatable(v) || ctx.isFiltered(fw, agent, v)) continue;
+          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, 2);
+          if (holdBack) {
+            flooredSub(this.availableHeadroom, v);
+            flooredSub(this.surplus, v);
+          }
+          if (!ctx.isAllocatable(free, off)) break roles;
+        }
+      }
+    }
+  }
+
+  /** Sets {@link fairCap} to the role's fair share minus what it holds (may be negative). */
+  private fairShareCap(role: RoleState): void {
+    const w = (this.weights.get(role.name) ?? 1) / this.activeWeight;
+    for (let x = 0; x < NUM_RESOURCES; x++) {
+      this.fairCap[x] = Math.floor(this.clusterTotal[x]! * w) - role.alloc[x]!;
+    }
+  }
+
+  /**
+   * Books an offer of `res` on `agent` to `fw` in stage `stage` of the run: the run's free view
+   * shrinks, the sorters and quota count it at once (as Mesos `trackAllocatedResources` does),
+   * and a stage-2 offer joins the framework's stage-1 offer on that agent, if any (in a stage a
+   * framework is offered an agent at most once).
+   */
+  private commit(
+    fw: number,
+    fwName: string,
+    role: RoleState,
+    roleName: string,
+    agent: number,
+    res: Float64Array,
+    stage: 1 | 2,
+  ): void {
+    subInto(this.free, agent * NUM_RESOURCES, res);
+    this.roleSorter.allocated(roleName, res);
+    role.sorter.allocated(fwName, res);
+    addInto(role.alloc, 0, res);
+    addInto(this.allocatedTotal, 0, res);
+    const q = role.quota;
+    if (q !== null) {
+      addInto(q.offeredOrAllocated, 0, res);
+      addInto(q.consumed, 0, res);
+    }
+    if (stage === 2) {
+      const merge = this.stage1Slot(fw, agent);
+      if (merge >= 0) {
+        addInto(this.pendRes, merge * NUM_RESOURCES, res);
+        return;
+      }
+    }
+    const s = this.pendCount++;
+    if (s === this.pendFw.length) this.growPending();
+    this.pendFw[s] = fw;
+    this.pendAgent[s] = agent;
+    copyInto(this.pendRes, s * NUM_RESOURCES, res);
+    if (stage === 1) {
+      if (this.stage1Head[agent] === -1) this.stage1Agents.push(agent);
+      this.stage1Next[s] = this.stage1Head[agent]!;
+      this.stage1Head[agent] = s;
+    }
+  }
+
+  /** The slot of `fw`'s stage-1 offer on `agent` this run, or -1. */
+  private stage1Slot(fw: number, agent: number): number {
+    for (let s = this.stage1Head[agent]!; s >= 0; s = this.stage1Next[s]!) if (this.pendFw[s] === fw) return s;
+    return -1;
+  }
+
+  /** Makes the run's offers through the context, in the order they were first booked. */
+  private flush(ctx: AllocationContext): void {
+    const res = this.offered;
+    for (let s = 0; s < this.pendCount; s++) {
+      copyInto(res, 0, this.pendRes, s * NUM_RESOURCES);
+      ctx.offer(this.pendFw[s]!, this.pendAgent[s]!, res);
+    }
+    this.pendCount = 0;
+  }
+
+  private growPending(): void {
+    const cap = this.pendFw.length * 2;
+    const f = new Int32Array(cap); f.set(this.pendFw); this.pendFw = f;
+    const a = new Int32Array(cap); a.set(this.pendAgent); this.pendAgent = a;
+    const r = new Float64Array(cap * NUM_RESOURCES); r.set(this.pendRes); this.pendRes = r;
+    const n = new Int32Array(cap); n.set(this.stage1Next); this.stage1Next = n;
+  }
+
+  /** Whether `fw` has a next-task hint this run; it is left in {@link demands} at fw's slot. */
+  private taskDemand(ctx: AllocationContext, fw: number): boolean {
+    if (fw >= this.demandRun.length) {
+      const cap = Math.max(fw + 1, this.demandRun.length * 2);
+      const run = new Float64Array(cap); run.set(this.demandRun); this.demandRun = run;
+      const has = new Uint8Array(cap); has.set(this.demandHas); this.demandHas = has;
+      const d = new Float64Array(cap * NUM_RESOURCES); d.set(this.demands); this.demands = d;
+    }
+    if (this.demandRun[fw] !== this.runId) {
+      this.demandRun[fw] = this.runId;
+      const out = this.demandOut;
+      out.fill(0);
+      const has = ctx.nextTaskDemand(fw, out);
+      this.demandHas[fw] = has ? 1 : 0;
+      copyInto(this.demands, fw * NUM_RESOURCES, out);
+    }
+    return this.demandHas[fw] === 1;
   }
 
   /**
@@ -269,4 +734,8 @@ export class HierarchicalAllocator implements Allocator {
     if (r === undefined) throw new Error(`allocator: unknown role '${name}'`);
     return r;
   }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unknown offer granularity: ${String(x)}`);
 }

@@ -16,3 +16,28 @@ export { SORTER_KINDS, type Sorter, type SorterKind, type SorterOptions } from '
 export { createSorter } from './sorter/create-sorter.js';
 export { DrfSorter, fairnessMask } from './sorter/drf-sorter.js';
 export { RandomSorter, weightedShuffle } from './sorter/random-sorter.js';
+export { FifoSorter } from './sorter/fifo-sorter.js';
+export { SHARE_FUNCTIONS, ShareSorter, type ShareFunction, type ShareSorterOptions } from './sorter/share-sorter.js';
+export { ASSET, createAssetAllocator } from './asset.js';
+export { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
+export { FIFO, FifoAllocator } from './fifo.js';
+export {
+  DEFAULT_LEVEL,
+  PRIORITY,
+  PRIORITY_PARAMS,
+  PriorityAllocator,
+  parsePriorityParams,
+  validatePriorityParams,
+  type PriorityParams,
+} from './priority.js';
+export {
+  STATIC,
+  STATIC_LAYOUTS,
+  STATIC_PARAMS,
+  StaticPartitionAllocator,
+  parseStaticParams,
+  validateStaticParams,
+  type StaticLayout,
+  type StaticParams,
+} from './static-partition.js';
+export { eligibilityOf, type AgentEligibility } from './eligibility.js';

@@ -2,23 +2,71 @@
  * The allocators offersim knows, by name, for scenarios and `offersim list allocators`.
  * Imports only allocator modules; no clock, no queue, no I/O.
  */
-import { HierarchicalAllocator } from './hierarchical.js';
+import { ASSET, createAssetAllocator } from './asset.js';
+import { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
+import { FIFO, FifoAllocator } from './fifo.js';
+import { HIERARCHICAL_PARAMS, HierarchicalAllocator, validateHierarchicalParams } from './hierarchical.js';
+import { PRIORITY, PRIORITY_PARAMS, PriorityAllocator, validatePriorityParams } from './priority.js';
+import { STATIC, STATIC_PARAMS, StaticPartitionAllocator, validateStaticParams } from './static-partition.js';
 import type { AllocatorEntry, AllocatorOptions } from './types.js';
 
 const ENTRIES: readonly AllocatorEntry[] = [
   {
     name: 'drf',
     description:
-      'Mesos default: hierarchical allocator, DRF role sorter and DRF framework sorters (whole-agent offers, no quota)',
+      'Mesos default: hierarchical allocator, DRF role sorter and DRF framework sorters; quota guarantees and limits (params.quota)',
+    params: HIERARCHICAL_PARAMS,
+    validate: (params) => validateHierarchicalParams('drf', params),
     create: (options: AllocatorOptions) =>
       new HierarchicalAllocator({ ...options, name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' }),
   },
   {
     name: 'random',
     description:
-      'Hierarchical allocator with weighted random role and framework sorters (Mesos --role_sorter=random --framework_sorter=random)',
+      'Hierarchical allocator with weighted random role and framework sorters (Mesos --role_sorter=random --framework_sorter=random); quota as drf',
+    params: HIERARCHICAL_PARAMS,
+    validate: (params) => validateHierarchicalParams('random', params),
     create: (options: AllocatorOptions) =>
       new HierarchicalAllocator({ ...options, name: 'random', roleSorter: 'random', frameworkSorter: 'random' }),
+  },
+  {
+    name: PRIORITY,
+    description:
+      'Strict priority between roles (params.priorities: role -> level, higher first), DRF among the roles of a level and among the frameworks of a role',
+    params: PRIORITY_PARAMS,
+    validate: validatePriorityParams,
+    create: (options: AllocatorOptions) => new PriorityAllocator(options),
+  },
+  {
+    name: FIFO,
+    description:
+      'FIFO by registration: each agent goes whole to the earliest-registered active, unfiltered framework; roles, weights and shares ignored',
+    params: [],
+    create: (options: AllocatorOptions) => new FifoAllocator(options),
+  },
+  {
+    name: ASSET,
+    description:
+      'Asset fairness: as drf, but a share is the sum over resources of allocation/total (divided by weight) instead of the max',
+    params: HIERARCHICAL_PARAMS,
+    validate: (params) => validateHierarchicalParams(ASSET, params),
+    create: createAssetAllocator,
+  },
+  {
+    name: CPU_SHARE,
+    description:
+      'Single-resource fair sharing on cpus: as drf, but a share is cpus held / cpus total / weight, memory ignored (what DRF fixes)',
+    params: HIERARCHICAL_PARAMS,
+    validate: (params) => validateHierarchicalParams(CPU_SHARE, params),
+    create: createCpuShareAllocator,
+  },
+  {
+    name: STATIC,
+    description:
+      'Static partitioning: each framework confined to a fixed block of agents (params: frameworks, layout, agents), offered them whole as under drf',
+    params: STATIC_PARAMS,
+    validate: validateStaticParams,
+    create: (options: AllocatorOptions) => new StaticPartitionAllocator(options),
   },
 ];
 

@@ -3,6 +3,7 @@
  * agent groups to agents, behaviours and allocators from their registries, workloads to job streams.
  */
 import { getAllocator } from '../allocators/registry.js';
+import type { AllocatorEntry } from '../allocators/types.js';
 import { RandomStreams } from '../sim/kernel/rng.js';
 import { seconds, type SimTime } from '../sim/kernel/time.js';
 import { createBatch } from '../sim/model/frameworks/registry.js';
@@ -83,11 +84,21 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
   return { [Symbol.iterator]: () => mergeBySubmit(sources) };
 }
 
-/** The resolved simulation input for a scenario (seed override applied by the caller). */
-export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSink[]): SimulationInput {
+/**
+ * The resolved simulation input for a scenario (seed override applied by the caller).
+ * @param allocator the allocator's factory; default the registered policy the scenario names
+ *   (a scenario naming a user module must pass the entry that loader.ts `openScenario` imported)
+ */
+export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSink[], allocator?: AllocatorEntry): SimulationInput {
   const spec = allocatorSpec(s.allocator);
-  const entry = spec.name === undefined ? undefined : getAllocator(spec.name);
-  if (entry === undefined) throw new Error(`unknown allocator ${String(spec.name)}`);
+  const entry = allocator ?? (spec.name === undefined ? undefined : getAllocator(spec.name));
+  if (entry === undefined) {
+    throw new Error(
+      spec.module !== undefined
+        ? `the scenario's allocator is the module ${spec.module}: load the scenario with openScenario() and pass its allocator`
+        : `unknown allocator ${String(spec.name)}`,
+    );
+  }
   const frameworks: FrameworkSpec[] = s.frameworks.map((f) => {
     const b = typeof f.behaviour === 'string' ? { kind: f.behaviour, refuseSeconds: 5, maxTasksPerOffer: 0 } : f.behaviour;
     return {
@@ -106,7 +117,7 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
       offerTimeout: s.master.offerTimeout === undefined ? undefined : seconds(s.master.offerTimeout),
       minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
     },
-    allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources }),
+    allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
     agents: buildAgents(s),
     frameworks,
     weights,

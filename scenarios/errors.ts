@@ -32,3 +32,21 @@ export class InputError extends Error {
 
 /** Exit codes of the CLI (DESIGN.md section 8). */
 export const ExitCode = { OK: 0, REGRESSION: 1, BAD_INPUT: 2, INTERNAL: 3 } as const;
+
+/**
+ * A user-written allocator module (scenario `allocator.module`) threw from one of its methods:
+ * a bug in that module, not in offersim. Thrown inside an event, the kernel wraps it in an
+ * InvariantError (with the simulated time and event) whose `cause` is this error.
+ */
+export class UserAllocatorError extends Error {
+  /** the module as the scenario names it */
+  readonly module: string;
+  /** the method that threw, e.g. 'allocate' */
+  readonly method: string;
+  constructor(module: string, method: string, detail: string, cause: unknown) {
+    super(`allocator module "${module}": ${method}() threw ${detail}`, { cause });
+    this.name = 'UserAllocatorError';
+    this.module = module;
+    this.method = method;
+  }
+}

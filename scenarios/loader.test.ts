@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allocatorNames } from '../allocators/registry.js';
 import { InputError, formatProblem } from './errors.js';
 import { loadScenario, parseScenarioText } from './loader.js';
 
@@ -39,6 +40,7 @@ describe('valid scenarios', () => {
     expect(scenario.master.allocationInterval).toBe(1);
     expect(scenario.master.offerTimeout).toBeUndefined();
     expect(scenario.master.minAllocatable).toEqual([{ cpus: 0.01 }, { mem: 32 }]);
+    expect(scenario.master.offerGranularity).toBe('agent');
     expect(scenario.frameworks[0]!.role).toBe('*');
     expect(scenario.frameworks[0]!.behaviour).toBe('batch');
     expect(scenario.cluster.agents[0]!.racks).toBe(1);
@@ -85,7 +87,7 @@ describe('bad scenarios: every problem at once, with where it is', () => {
     ].join('\n');
     expect(problems(text)).toEqual([
       'bad.yaml:1:7: seed: Too small: expected number to be >=0',
-      'bad.yaml:2:12: allocator: unknown allocator "drff"; registered: drf, random',
+      `bad.yaml:2:12: allocator: unknown allocator "drff"; registered: ${allocatorNames().join(', ')}`,
       'bad.yaml:5:14: cluster.agents[0].count: Too small: expected number to be >0',
       'bad.yaml:7:12: cluster.agents[0].mem: Invalid input: expected number, received string',
       'bad.yaml:10:5: frameworks[0].behavior: unknown field "behavior"',
@@ -139,8 +141,37 @@ frameworks:
 cluster: { agents: [ { cpus: 4, mem: 1024 } ] }
 frameworks: [ { name: a } ]
 `;
-    expect(problems(text)).toEqual(['bad.yaml:1:42: allocator.params.bogus: unknown parameter "bogus" of allocator drf']);
-    expect(problems(text.replace('name: drf', 'name: nope'))).toEqual(['bad.yaml:1:20: allocator.name: unknown allocator "nope"; registered: drf, random']);
+    // The policy's own check words the message; the scenario layer adds the place.
+    const [p, ...rest] = problems(text);
+    expect(rest).toEqual([]);
+    expect(p).toMatch(/^bad\.yaml:1:42: allocator\.params\.bogus: unknown parameter "bogus" of allocator drf\b/);
+    expect(problems(text.replace('name: drf', 'name: nope'))).toEqual([`bad.yaml:1:20: allocator.name: unknown allocator "nope"; registered: ${allocatorNames().join(', ')}`]);
+  });
+
+  test('allocator objects: exactly one of name and module; a module is a .js or .mjs file', () => {
+    const body = `cluster: { agents: [ { cpus: 4, mem: 1024 } ] }\nframeworks: [ { name: a } ]\n`;
+    expect(problems(`allocator: { params: {} }\n${body}`)).toEqual([
+      'bad.yaml:1:12: allocator.name: name a registered policy (name: drf) or a module file (module: ./my-allocator.js)',
+    ]);
+    expect(problems(`allocator: { name: drf, module: ./x.js }\n${body}`)).toEqual([
+      'bad.yaml:1:33: allocator.module: give either name (a registered policy) or module (a file), not both',
+    ]);
+    expect(problems(`allocator: { module: ./x.ts }\n${body}`)).toEqual([
+      'bad.yaml:1:22: allocator.module: an allocator module is an ECMAScript module file ending in .js or .mjs (compile TypeScript first), got "./x.ts"',
+    ]);
+    // The schema accepts a module path; whether the module exists and conforms is openScenario's
+    // check (scenarios/user-allocator.test.ts).
+    const { scenario } = parseScenarioText(`allocator: { module: ./x.mjs, params: { a: 1 } }\n${body}`, 'ok.yaml');
+    expect(scenario.allocator).toEqual({ module: './x.mjs', params: { a: 1 }, excludedResources: [] });
+  });
+
+  test('master.offerGranularity is agent, fair-share or task', () => {
+    for (const g of ['agent', 'fair-share', 'task']) {
+      expect(parseScenarioText(MINIMAL, 'min.yaml', [`master.offerGranularity=${g}`]).scenario.master.offerGranularity).toBe(g);
+    }
+    expect(problems(`master: { offerGranularity: node }${MINIMAL}`)).toEqual([
+      'bad.yaml:1:29: master.offerGranularity: Invalid option: expected one of "agent"|"fair-share"|"task"',
+    ]);
   });
 
   test('a missing file is bad input, not a crash', () => {

@@ -1,13 +1,25 @@
 /**
  * Reads a scenario file (YAML or JSON), applies `--set key=value` overrides, validates it, and
- * reports every problem at once with file, line, column and field path.
+ * reports every problem at once with file, line, column and field path. {@link openScenario} also
+ * imports and checks a user-written allocator module (async); {@link loadScenario} does not.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, parse as parseYaml, isMap, isSeq, type Document } from 'yaml';
 import type { z } from 'zod';
+import { getAllocator } from '../allocators/registry.js';
+import type { AllocatorEntry, AllocatorOptions } from '../allocators/types.js';
 import { InputError, type Problem } from './errors.js';
-import { ScenarioSchema, type Scenario } from './schema.js';
+import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
+import { checkCreate, checkModuleParams, importAllocatorModule, type UserModuleSource } from './user-allocator.js';
+
+/** The allocator factory a run uses, and where it came from. */
+export interface ResolvedAllocator {
+  /** the registered entry, or the user module's (wrapped so that its exceptions name it) */
+  readonly entry: AllocatorEntry;
+  /** the user module; undefined for a registered policy */
+  readonly module: UserModuleSource | undefined;
+}
 
 /** A validated scenario and where it came from. */
 export interface LoadedScenario {
@@ -18,6 +30,11 @@ export interface LoadedScenario {
   readonly sha256: string;
   /** the overrides applied, in order */
   readonly overrides: readonly string[];
+  /**
+   * the allocator to run: always set for a registered policy; for a user module (`allocator.module`)
+   * set by {@link openScenario} and undefined after {@link loadScenario}, which does not import it
+   */
+  readonly allocator: ResolvedAllocator | undefined;
 }
 
 /** Path segments to a printable field path: `frameworks[0].workload.rate`. */
@@ -30,25 +47,103 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return s;
 }
 
-/**
- * Loads and validates a scenario file; throws {@link InputError} listing every problem.
- * @param overrides `key=value` strings; keys are dotted paths (`frameworks.0.workload.rate`), values YAML scalars
- */
-export function loadScenario(file: string, overrides: readonly string[] = []): LoadedScenario {
-  let text: string;
+/** The options the scenario passes to its allocator's factory. */
+export function allocatorOptions(s: Scenario): AllocatorOptions {
+  const spec = allocatorSpec(s.allocator);
+  return { params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity };
+}
+
+function readScenarioFile(file: string): { text: string; sha256: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
-    text = bytes.toString('utf8');
   } catch (err) {
     throw new InputError([{ file, path: '', message: `cannot read scenario: ${(err as Error).message}` }]);
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { ...parseScenarioText(text, file, overrides), sha256, overrides };
+  return { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+function registered(s: Scenario): ResolvedAllocator | undefined {
+  const name = allocatorSpec(s.allocator).name;
+  const entry = name === undefined ? undefined : getAllocator(name);
+  return entry === undefined ? undefined : { entry, module: undefined };
+}
+
+/**
+ * Loads and validates a scenario file; throws {@link InputError} listing every problem. A user
+ * allocator module is not imported (`allocator` is then undefined): use {@link openScenario} to run one.
+ * @param overrides `key=value` strings; keys are dotted paths (`frameworks.0.workload.rate`), values YAML scalars
+ */
+export function loadScenario(file: string, overrides: readonly string[] = []): LoadedScenario {
+  const { text, sha256 } = readScenarioFile(file);
+  const { scenario } = parseScenarioText(text, file, overrides);
+  return { scenario, file, sha256, overrides, allocator: registered(scenario) };
+}
+
+/**
+ * Loads and validates a scenario file, and imports and checks its user allocator module if it
+ * names one (`allocator.module`, relative to the scenario file): the module loads, exports an
+ * entry with the interface, its parameters pass the entry's check and `create(options)` returns
+ * an object with every Allocator method. Throws {@link InputError} listing every problem, the
+ * module's among the scenario's, each at the `allocator` field's line.
+ */
+export async function openScenario(file: string, overrides: readonly string[] = []): Promise<LoadedScenario> {
+  const { text, sha256 } = readScenarioFile(file);
+  const a = analyse(text, file, overrides);
+  const problems = [...a.problems];
+  const report = (path: PropertyKey[], message: string): void => {
+    problems.push({ file, ...a.where(path), path: formatPath(path), message });
+  };
+  let allocator: ResolvedAllocator | undefined = a.scenario === undefined ? undefined : registered(a.scenario);
+  const spec = a.scenario === undefined ? rawModuleSpec(a.data) : allocatorSpec(a.scenario.allocator).module;
+  if (spec !== undefined && !problems.some((p) => p.path === 'allocator.module')) {
+    const imported = await importAllocatorModule(spec, file);
+    if (!imported.ok) {
+      for (const m of imported.problems) report(['allocator', 'module'], m);
+    } else if (a.scenario !== undefined) {
+      const mod = imported.module;
+      const options = allocatorOptions(a.scenario);
+      const paramProblems = checkModuleParams(mod, options.params ?? {});
+      for (const p of paramProblems) report(['allocator', 'params', ...p.path], p.message);
+      if (paramProblems.length === 0) for (const m of checkCreate(mod, options)) report(['allocator', 'module'], m);
+      allocator = { entry: mod.entry, module: mod.source };
+    }
+  }
+  if (problems.length > 0 || a.scenario === undefined) throw new InputError(problems.sort(byPosition));
+  return { scenario: a.scenario, file, sha256, overrides, allocator };
+}
+
+/** The module path of raw (invalid) scenario data, when it names a plausible one. */
+function rawModuleSpec(data: unknown): string | undefined {
+  const alloc = (data as { allocator?: unknown }).allocator;
+  if (alloc === null || typeof alloc !== 'object') return undefined;
+  const { module, name } = alloc as { module?: unknown; name?: unknown };
+  if (typeof module !== 'string' || name !== undefined) return undefined;
+  return ALLOCATOR_MODULE_EXTENSIONS.some((e) => module.toLowerCase().endsWith(e)) ? module : undefined;
 }
 
 /** Validates scenario text (YAML is a superset of JSON); `file` is used in messages only. */
 export function parseScenarioText(text: string, file: string, overrides: readonly string[] = []): { scenario: Scenario; file: string } {
+  const a = analyse(text, file, overrides);
+  if (a.problems.length > 0 || a.scenario === undefined) throw new InputError(a.problems);
+  return { scenario: a.scenario, file };
+}
+
+/** What {@link analyse} found: the scenario when valid, else its problems (sorted), and a locator. */
+interface Analysis {
+  /** the data after overrides, before validation */
+  readonly data: unknown;
+  readonly scenario: Scenario | undefined;
+  readonly problems: readonly Problem[];
+  /** line and column of a field path in the file */
+  readonly where: (path: readonly PropertyKey[], atKey?: boolean) => { line?: number; col?: number };
+}
+
+/**
+ * Parses and validates scenario text. Throws {@link InputError} for problems that stop the reading
+ * (YAML syntax, not a mapping, bad overrides); returns schema and semantic problems.
+ */
+function analyse(text: string, file: string, overrides: readonly string[]): Analysis {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
@@ -80,12 +175,12 @@ export function parseScenarioText(text: string, file: string, overrides: readonl
     for (const issue of flattenIssues(result.error.issues)) {
       problems.push({ file, ...where(issue.path, issue.atKey), path: formatPath(issue.path), message: issue.message });
     }
-    throw new InputError(problems.sort(byPosition));
+    return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   }
   const s = result.data;
   semanticChecks(s, (path, message) => problems.push({ file, ...where(path), path: formatPath(path), message }));
-  if (problems.length > 0) throw new InputError(problems.sort(byPosition));
-  return { scenario: s, file };
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
+  return { data, scenario: s, problems, where };
 }
 
 /** Problems in file order: line, column, then path and message (a total order). */

@@ -8,8 +8,8 @@ import { listAllocators } from '../allocators/registry.js';
 import { InvariantError } from '../sim/kernel/errors.js';
 import { BEHAVIOURS } from '../sim/model/frameworks/registry.js';
 import { WORKLOAD_FORMATS } from '../workloads/registry.js';
-import { ExitCode, InputError } from './errors.js';
-import { loadScenario } from './loader.js';
+import { ExitCode, InputError, UserAllocatorError } from './errors.js';
+import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
 import { VERSION } from './version.js';
 
@@ -45,7 +45,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let usageError: string | undefined;
   // Handlers only record what to do: yargs validates flags after calling them, and a command
   // must not run (nor write anything) when its flags are bad.
-  let action: (() => void) | undefined;
+  let action: (() => Promise<void>) | undefined;
+  // The user allocator module of the scenario being run, to blame it (not offersim) for its failures.
+  let userModule: string | undefined;
   const parser = yargs([...argv])
     .scriptName('offersim')
     .version(VERSION)
@@ -66,8 +68,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         .option('out', { type: 'string', describe: 'run directory; default runs/<scenario name>' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value (dotted path), repeatable' })
         .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' }),
-      (a) => { action = () => {
-        const loaded = loadScenario(a.scenario, a.set ?? []);
+      (a) => { action = async () => {
+        const loaded = await openScenario(a.scenario, a.set ?? []);
+        userModule = loaded.allocator?.module?.spec;
         const r = runScenario(loaded, { out: a.out, seed: parseSeed(a.seed), events: a.events });
         io.out(
           `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
@@ -82,8 +85,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
-      (a) => { action = () => {
-        const loaded = loadScenario(a.scenario, a.set ?? []);
+      (a) => { action = async () => {
+        const loaded = await openScenario(a.scenario, a.set ?? []);
         io.out(`${loaded.file}: ok\n`);
       }; },
     )
@@ -91,17 +94,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'list [what]',
       'what is registered (allocators, frameworks, formats), with a line each',
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
-      (a) => { action = () => io.out(listText(a.what)); },
+      (a) => { action = async () => io.out(listText(a.what)); },
     )
     .demandCommand(1, 'name a command: run, validate or list')
     .help();
   try {
     await parser.parseAsync();
-    if (usageError === undefined) action?.();
+    if (usageError === undefined) await action?.();
   } catch (err) {
     if (err instanceof InputError) {
       io.err(`${err.message}\n`);
       return ExitCode.BAD_INPUT;
+    }
+    // A user allocator's failure is a bug in that module: say so rather than blame offersim.
+    if (err instanceof UserAllocatorError || (err instanceof InvariantError && err.cause instanceof UserAllocatorError)) {
+      io.err(`offersim: a bug in the allocator module (see docs/allocators.md): ${err.message}\n`);
+      return ExitCode.INTERNAL;
+    }
+    if (err instanceof InvariantError && userModule !== undefined) {
+      io.err(`offersim: internal error while running the allocator module "${userModule}" (most likely a bug in it: check it against docs/allocators.md): ${err.message}\n`);
+      return ExitCode.INTERNAL;
     }
     if (err instanceof InvariantError) {
       io.err(`offersim: internal error (a bug): ${err.message}\n`);

@@ -8,11 +8,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { toSeconds } from '../sim/kernel/time.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
-import { simulate } from '../sim/model/simulation.js';
-import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from '../reports/index.js';
+import { simulate, type SimulationResult } from '../sim/model/simulation.js';
+import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, type MetricsResult } from '../reports/index.js';
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
-import type { LoadedScenario } from './loader.js';
+import type { LoadedScenario, ResolvedAllocator } from './loader.js';
 import { VERSION } from './version.js';
 
 /** Options of one run. */
@@ -70,38 +70,86 @@ export function scenarioName(loaded: LoadedScenario): string {
   return loaded.scenario.name ?? basename(loaded.file).replace(/\.(ya?ml|json)$/i, '');
 }
 
+/** One simulation of a loaded scenario, in memory: what {@link simulateScenario} returns. */
+export interface SimulationOutcome {
+  readonly seed: number;
+  readonly result: SimulationResult;
+  readonly metrics: MetricsResult;
+  /** the event stream's fingerprint */
+  readonly fingerprint: string;
+  /** log records */
+  readonly records: number;
+  /** wall time of the simulation, seconds (never part of a deterministic output) */
+  readonly wallSeconds: number;
+}
+
+/** Options of {@link simulateScenario}. */
+export interface SimulateOptions {
+  /** seed override; default the scenario's seed */
+  readonly seed?: number | undefined;
+  /** more sinks for the log, after the metric fold and the fingerprint; default none */
+  readonly sinks?: readonly LogSink[] | undefined;
+  /** keep the time-series samples in the metrics; default true */
+  readonly keepSamples?: boolean | undefined;
+}
+
+/**
+ * Simulates a loaded scenario and folds its metrics, writing nothing. A scenario whose allocator
+ * is a user module must come from `openScenario` (which imports it).
+ */
+export function simulateScenario(loaded: LoadedScenario, options: SimulateOptions = {}): SimulationOutcome {
+  const s = loaded.scenario;
+  const seed = options.seed ?? s.seed;
+  const allocator = resolvedAllocator(loaded);
+  const fold = new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval), keepSamples: options.keepSamples ?? true });
+  const fingerprint = new Fingerprint();
+  let records = 0;
+  const counter: LogSink = { record: () => { records++; } };
+  const sinks: LogSink[] = [fold, fingerprint, counter, ...(options.sinks ?? [])];
+  const input = buildSimulation(s, seed, sinks, allocator.entry);
+  const t0 = performance.now();
+  const result = simulate(input);
+  const wallSeconds = (performance.now() - t0) / 1000;
+  return { seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds };
+}
+
+function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
+  if (loaded.allocator !== undefined) return loaded.allocator;
+  throw new Error(
+    `${loaded.file}: the allocator is a user module, which loadScenario() does not import: load the scenario with openScenario()`,
+  );
+}
+
+/** manifest.json `inputs`: every file the run read besides the scenario, with its hash. */
+function inputFiles(loaded: LoadedScenario): { file: string; sha256: string }[] {
+  const m = loaded.allocator?.module;
+  return m === undefined ? [] : [{ file: m.spec, sha256: m.sha256 }];
+}
+
 /** Runs a loaded scenario and writes its run directory. Throws InvariantError (exit 3) on a bug. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunOutcome {
   const s = loaded.scenario;
-  const seed = options.seed ?? s.seed;
+  resolvedAllocator(loaded);
   const dir = resolve(options.out ?? join('runs', scenarioName(loaded)));
   const tmp = `${dir}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   let fd = -1;
   try {
-    const fold = new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval) });
-    const fingerprint = new Fingerprint();
-    let records = 0;
-    const counter: LogSink = { record: () => { records++; } };
-    const sinks: LogSink[] = [fold, fingerprint, counter];
     let jsonl: JsonlSink | undefined;
     if (options.events === true) {
       fd = openSync(join(tmp, 'events.jsonl'), 'w');
       jsonl = new JsonlSink(fd);
-      sinks.push(jsonl);
     }
-    const input = buildSimulation(s, seed, sinks);
-    const t0 = performance.now();
-    const result = simulate(input);
-    const wall = (performance.now() - t0) / 1000;
+    const sim = simulateScenario(loaded, { seed: options.seed, sinks: jsonl === undefined ? [] : [jsonl] });
+    const { seed, result, metrics, records } = sim;
+    const wall = sim.wallSeconds;
+    const digest = sim.fingerprint;
     jsonl?.flush();
     if (fd >= 0) {
       closeSync(fd);
       fd = -1;
     }
-    const metrics = fold.finish();
-    const digest = fingerprint.digest();
     writeFileSync(join(tmp, 'summary.json'), summaryJson(metrics.summary));
     writeFileSync(join(tmp, 'jobs.csv'), jobsCsv(metrics.jobs));
     writeFileSync(join(tmp, 'frameworks.csv'), frameworksCsv(metrics.frameworks));
@@ -110,7 +158,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       offersim: VERSION,
       scenario: { name: scenarioName(loaded), file: basename(loaded.file), sha256: loaded.sha256, overrides: loaded.overrides },
       seed,
-      inputs: [] as { file: string; sha256: string }[],
+      inputs: inputFiles(loaded),
       records,
       events: result.events,
       endTime: toSeconds(result.endTime),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
-import { checkParams } from '../allocators/types.js';
+import { OFFER_GRANULARITIES, checkParams } from '../allocators/types.js';
 
 const seconds = z.number().finite().nonnegative();
 const positiveSeconds = z.number().finite().positive();
@@ -101,27 +101,53 @@ export const InlineWorkloadSchema = z.strictObject({
   })),
 });
 
-/** The allocator as an object: a registered policy by name, with its parameters. */
+/** File extensions of a user-written allocator module (ECMAScript modules). */
+export const ALLOCATOR_MODULE_EXTENSIONS = ['.js', '.mjs'] as const;
+
+/**
+ * The allocator as an object: a registered policy by name, or a user-written module by path
+ * (exactly one of the two), with its parameters.
+ */
 export const AllocatorObjectSchema = z.strictObject({
-  /** registered policy name */
-  name: z.string().min(1),
+  /** registered policy name; default none (then `module` is required) */
+  name: z.string().min(1).optional(),
+  /**
+   * path of a user-written allocator module (.js or .mjs, ESM), relative to the scenario file;
+   * default none (then `name` is required). See docs/allocators.md.
+   */
+  module: z.string().min(1).optional(),
   /** the policy's parameters (see docs/allocators.md); default {} */
   params: z.record(z.string(), z.unknown()).default({}),
   /** resources left out of fair shares (Mesos --fair_sharing_excluded_resource_names); default none */
   excludedResources: z.array(z.enum(['cpus', 'mem', 'disk', 'gpus'])).default([]),
+}).superRefine((a, ctx) => {
+  if (a.name === undefined && a.module === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['name'], message: 'name a registered policy (name: drf) or a module file (module: ./my-allocator.js)' });
+  } else if (a.name !== undefined && a.module !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['module'], message: 'give either name (a registered policy) or module (a file), not both' });
+  } else if (a.module !== undefined && !ALLOCATOR_MODULE_EXTENSIONS.some((e) => a.module!.toLowerCase().endsWith(e))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['module'],
+      message: `an allocator module is an ECMAScript module file ending in ${ALLOCATOR_MODULE_EXTENSIONS.join(' or ')} (compile TypeScript first), got "${a.module}"`,
+    });
+  }
 });
 
 /** The allocator field, normalised. */
 export interface AllocatorSpec {
+  /** registered policy name; undefined for a module */
   readonly name: string | undefined;
+  /** user module path as written in the scenario (relative to it); undefined for a registered policy */
+  readonly module: string | undefined;
   readonly params: Readonly<Record<string, unknown>>;
   readonly excludedResources: readonly string[];
 }
 
 /** Normalises the scenario's `allocator` field (a name or an object). */
 export function allocatorSpec(a: string | z.infer<typeof AllocatorObjectSchema>): AllocatorSpec {
-  if (typeof a === 'string') return { name: a, params: {}, excludedResources: [] };
-  return { name: a.name, params: a.params, excludedResources: a.excludedResources };
+  if (typeof a === 'string') return { name: a, module: undefined, params: {}, excludedResources: [] };
+  return { name: a.name, module: a.module, params: a.params, excludedResources: a.excludedResources };
 }
 
 /** A framework of the scenario. */
@@ -152,7 +178,8 @@ export const ScenarioSchema = z.strictObject({
   horizon: positiveSeconds.default(2_592_000),
   /**
    * the allocation policy: a registered name (see `offersim list allocators`), or
-   * `{ name, params, excludedResources }`; default 'drf'
+   * `{ name, params, excludedResources }`, or a user module `{ module, params, excludedResources }`
+   * (checked when the module is loaded: scenarios/user-allocator.ts); default 'drf'
    */
   allocator: z.union([z.string().min(1), AllocatorObjectSchema]).default('drf').superRefine((a, ctx) => {
     const spec = allocatorSpec(a);
@@ -173,6 +200,12 @@ export const ScenarioSchema = z.strictObject({
     offerTimeout: positiveSeconds.optional(),
     /** --min_allocatable_resources: alternatives (OR) of amounts (AND); default [{cpus: 0.01}, {mem: 32}] */
     minAllocatable: z.array(ResourceAmountsSchema).default([{ cpus: 0.01 }, { mem: 32 }]),
+    /**
+     * how much of an agent one offer carries: 'agent' (all it has free, Mesos), 'fair-share'
+     * (up to the receiving role's weighted fair share) or 'task' (the receiver's next task);
+     * passed to the allocator as AllocatorOptions.granularity; default 'agent'
+     */
+    offerGranularity: z.enum(OFFER_GRANULARITIES).default('agent'),
   }).prefault({}),
   /** role weights, e.g. {analytics: 2}; default 1 each */
   roles: z.record(z.string().min(1), z.strictObject({ weight: z.number().finite().positive().default(1) })).default({}),

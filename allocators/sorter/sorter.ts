@@ -51,8 +51,12 @@ export interface Sorter {
   sort(rng: RandomSource): readonly string[];
 }
 
-/** The sorter kinds Mesos offers for `--role_sorter` and `--framework_sorter`. */
-export const SORTER_KINDS = { drf: 'drf', random: 'random' } as const;
+/**
+ * The sorter kinds: Mesos's two for `--role_sorter` and `--framework_sorter` ('drf', 'random'),
+ * and offersim's own for the classic alternatives: 'asset' (asset fairness: the sum of the
+ * per-resource shares instead of DRF's max) and 'fifo' (first added, first served).
+ */
+export const SORTER_KINDS = { drf: 'drf', random: 'random', asset: 'asset', fifo: 'fifo' } as const;
 /** One of {@link SORTER_KINDS}. */
 export type SorterKind = (typeof SORTER_KINDS)[keyof typeof SORTER_KINDS];
 

@@ -1,0 +1,262 @@
+/**
+ * A fair-share sorter with a choice of share function: DRF's machinery (client tree, order by
+ * share, allocation count, path; incremental bubbling) with the share swapped. Imports only the
+ * pure resource helpers and types; no clock, no queue, no I/O, no randomness.
+ */
+import {
+  NUM_RESOURCES,
+  addInto,
+  format,
+  hasNegative,
+  subInto,
+  type ResourceVector,
+} from '../../sim/model/resources.js';
+import type { RandomSource } from '../types.js';
+import { ClientTree, NODE_KIND } from './client-tree.js';
+import { fairnessMask } from './drf-sorter.js';
+import type { Sorter, SorterOptions } from './sorter.js';
+
+const INACTIVE = NODE_KIND.inactiveLeaf;
+const ACTIVE = NODE_KIND.activeLeaf;
+const INTERNAL = NODE_KIND.internal;
+
+const NO_CLIENTS: readonly string[] = Object.freeze([]);
+
+/**
+ * How a client's share is computed from its allocation a_r and the totals T_r, over the
+ * resources r that count (T_r > 0, not excluded), before dividing by the weight:
+ * - 'dominant': max_r a_r / T_r (DRF; the same as {@link DrfSorter}, which this class can replace);
+ * - 'asset': sum_r a_r / T_r (asset fairness, DRF paper §2).
+ */
+export const SHARE_FUNCTIONS = { dominant: 'dominant', asset: 'asset' } as const;
+/** One of {@link SHARE_FUNCTIONS}. */
+export type ShareFunction = (typeof SHARE_FUNCTIONS)[keyof typeof SHARE_FUNCTIONS];
+
+/** Options of a {@link ShareSorter}. */
+export interface ShareSorterOptions extends SorterOptions {
+  /** The share function; default 'dominant'. */
+  readonly share?: ShareFunction;
+}
+
+/**
+ * Fair sharing over a client tree by a chosen share function.
+ *
+ * Everything but the share is the DRF sorter's (notes §1.3): internal nodes hold their subtree's
+ * allocation; each node's rankable children are kept sorted ascending by (share, allocation
+ * count, path), a total order since sibling paths differ; `allocated()` bubbles the changed
+ * nodes into place, other changes mark the tree dirty for a full re-sort on the next `sort()`;
+ * `sort()` returns the active leaves in pre-order, cached until the order changes.
+ *
+ * A sum of fractions is rounded like any float sum: two shares equal only on paper (1/9 + 4/18
+ * against 3/9) may compare unequal by an ulp, as they would in Mesos's double arithmetic.
+ */
+export class ShareSorter implements Sorter {
+  private readonly tree = new ClientTree();
+  private readonly total = new Float64Array(NUM_RESOURCES);
+  private readonly counted: Uint8Array;
+  private readonly sum: boolean;
+  private dirty = true;
+  private order: readonly string[] | null = null;
+  private readonly cmp = (a: number, b: number): number => this.compare(a, b);
+
+  /** A share sorter; `options.share` default 'dominant', `options.excludedResources` default none. */
+  constructor(options: ShareSorterOptions = {}) {
+    this.counted = fairnessMask(options.excludedResources);
+    const share = options.share ?? SHARE_FUNCTIONS.dominant;
+    switch (share) {
+      case 'dominant':
+        this.sum = false;
+        break;
+      case 'asset':
+        this.sum = true;
+        break;
+      default:
+        throw new RangeError(`unknown share function: ${String(share satisfies never)}`);
+    }
+  }
+
+  add(client: string): void {
+    this.tree.add(client);
+    this.invalidate();
+  }
+
+  remove(client: string): void {
+    this.tree.remove(client);
+    this.invalidate();
+  }
+
+  contains(client: string): boolean {
+    return this.tree.clients.has(client);
+  }
+
+  count(): number {
+    return this.tree.clientCount;
+  }
+
+  activate(client: string): void {
+    if (this.tree.activate(client)) this.invalidate();
+  }
+
+  deactivate(client: string): void {
+    // Removing a node from a sorted sequence leaves it sorted: no need to dirty the tree.
+    if (this.tree.deactivate(client)) this.order = null;
+  }
+
+  updateWeight(path: string, weight: number): void {
+    this.tree.setWeight(path, weight);
+    this.invalidate();
+  }
+
+  allocated(client: string, res: Float64Array, offset = 0): void {
+    const t = this.tree;
+    let moved = false;
+    for (let n = t.leaf(client); n !== -1; n = t.parent[n]!) {
+      t.addAlloc(n, res, offset);
+      t.allocCount[n]! += 1;
+      // Inactive leaves are not ranked; their share is computed when they are activated.
+      if (n !== t.root && !this.dirty && t.kind[n] !== INACTIVE) {
+        t.share[n] = this.calculateShare(n);
+        if (this.bubble(n)) moved = true;
+      }
+    }
+    if (moved) this.order = null;
+  }
+
+  unallocated(client: string, res: Float64Array, offset = 0): void {
+    this.tree.unallocate(client, res, offset);
+    this.invalidate();
+  }
+
+  allocation(client: string): ResourceVector {
+    const o = this.tree.leaf(client) * NUM_RESOURCES;
+    return this.tree.alloc.slice(o, o + NUM_RESOURCES);
+  }
+
+  /** The client's weighted share now (unitless, >= 0; an asset share can exceed 1); for reports and tests. */
+  share(client: string): number {
+    return this.calculateShare(this.tree.leaf(client));
+  }
+
+  /** How many times `allocated()` was called on the client (never decremented). */
+  allocationCount(client: string): number {
+    return this.tree.allocCount[this.tree.leaf(client)]!;
+  }
+
+  addTotal(res: Float64Array, offset = 0): void {
+    addInto(this.total, 0, res, offset);
+    this.invalidate();
+  }
+
+  removeTotal(res: Float64Array, offset = 0): void {
+    subInto(this.total, 0, res, offset);
+    if (hasNegative(this.total)) {
+      throw new Error(`sorter: removing ${format(res, offset)} makes the total negative`);
+    }
+    this.invalidate();
+  }
+
+  sort(_rng?: RandomSource): readonly string[] {
+    if (this.dirty) {
+      this.sortTree(this.tree.root);
+      this.dirty = false;
+      this.order = null;
+    }
+    if (this.order === null) {
+      if (this.tree.clientCount === 0) {
+        this.order = NO_CLIENTS;
+      } else {
+        const out: string[] = [];
+        this.listActive(this.tree.root, out);
+        this.order = out;
+      }
+    }
+    return this.order;
+  }
+
+  private invalidate(): void {
+    this.dirty = true;
+    this.order = null;
+  }
+
+  private calculateShare(node: number): number {
+    const alloc = this.tree.alloc;
+    const o = node * NUM_RESOURCES;
+    let share = 0;
+    for (let r = 0; r < NUM_RESOURCES; r++) {
+      const total = this.total[r]!;
+      if (this.counted[r] === 1 && total > 0) {
+        const s = alloc[o + r]! / total;
+        if (this.sum) share += s;
+        else if (s > share) share = s;
+      }
+    }
+    return share / this.tree.weight[node]!;
+  }
+
+  /** Mesos `compareDRF` as a three-way comparator: share, then allocation count, then path. */
+  private compare(a: number, b: number): number {
+    const t = this.tree;
+    const sa = t.share[a]!;
+    const sb = t.share[b]!;
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    const ca = t.allocCount[a]!;
+    const cb = t.allocCount[b]!;
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    // Code-unit order, as std::string compares bytes; never locale-dependent.
+    const pa = t.paths[a]!;
+    const pb = t.paths[b]!;
+    return pa < pb ? -1 : pa > pb ? 1 : 0;
+  }
+
+  /** Moves `n` to its sorted place among its siblings (stopping at inactive leaves); true if it moved. */
+  private bubble(n: number): boolean {
+    const t = this.tree;
+    const kids = t.children[t.parent[n]!]!;
+    const start = t.pos[n]!;
+    let i = start;
+    while (i > 0 && this.compare(n, kids[i - 1]!) < 0) {
+      const m = kids[i - 1]!;
+      kids[i] = m;
+      t.pos[m] = i;
+      i--;
+    }
+    if (i === start) {
+      while (i + 1 < kids.length && t.kind[kids[i + 1]!] !== INACTIVE && this.compare(kids[i + 1]!, n) < 0) {
+        const m = kids[i + 1]!;
+        kids[i] = m;
+        t.pos[m] = i;
+        i++;
+      }
+    }
+    kids[i] = n;
+    t.pos[n] = i;
+    return i !== start;
+  }
+
+  /** Recomputes shares and sorts the rankable prefix of every node's children (Mesos `sortTree`). */
+  private sortTree(node: number): void {
+    const t = this.tree;
+    const kids = t.children[node]!;
+    const k = t.activePrefix(node);
+    for (let i = 0; i < k; i++) t.share[kids[i]!] = this.calculateShare(kids[i]!);
+    if (k > 1) {
+      const sorted = kids.slice(0, k).sort(this.cmp);
+      for (let i = 0; i < k; i++) kids[i] = sorted[i]!;
+      t.reindex(node);
+    }
+    for (let i = 0; i < k; i++) {
+      if (t.kind[kids[i]!] === INTERNAL) this.sortTree(kids[i]!);
+    }
+  }
+
+  /** Active leaves in pre-order; a node's children stop at the first inactive leaf. */
+  private listActive(node: number, out: string[]): void {
+    const t = this.tree;
+    for (const c of t.children[node]!) {
+      const kind = t.kind[c]!;
+      if (kind === ACTIVE) out.push(t.clientPath(c));
+      else if (kind === INACTIVE) return;
+      else this.listActive(c, out);
+    }
+  }
+}

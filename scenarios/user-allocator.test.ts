@@ -1,0 +1,450 @@
+/**
+ * User-written allocator modules (scenario `allocator: { module: ./x.js }`): the example of
+ * docs/allocators.md keeps the allocator contract (the checks of allocators/contract.test.ts,
+ * repeated here for a module outside the registry) and runs through the CLI; every bad module
+ * is bad input (exit 2) with the module named, never a stack trace; a module that throws while
+ * the simulation runs is blamed by name (exit 3).
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { MiniMaster, type RecordedOffer } from '../allocators/test-support/fake-context.js';
+import { checkParams, type AllocatorEntry } from '../allocators/types.js';
+import { RandomStream } from '../sim/kernel/rng.js';
+import { NUM_RESOURCES, isEmpty, resources } from '../sim/model/resources.js';
+import { InputError } from './errors.js';
+import { loadScenario, openScenario } from './loader.js';
+import { main } from './main.js';
+import { runScenario } from './run.js';
+import { ALLOCATOR_METHODS, importAllocatorModule } from './user-allocator.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const EXAMPLE_MODULE = join(ROOT, 'docs', 'examples', 'least-allocated.js');
+const EXAMPLE_SCENARIO = join(ROOT, 'docs', 'examples', 'custom-allocator.yaml');
+const CLI = join(ROOT, 'dist', 'scenarios', 'cli.js');
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'offersim-user-alloc-'));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+/** 1-based number of the first line of `text` containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`no line with ${needle}`);
+  return i + 1;
+}
+
+async function exampleEntry(): Promise<AllocatorEntry> {
+  const r = await importAllocatorModule(EXAMPLE_MODULE, join(ROOT, 'scenario.yaml'));
+  if (!r.ok) throw new Error(r.problems.join('\n'));
+  return r.module.entry;
+}
+
+// ------------------------------------------------------------------ the contract, for the example
+
+const ROLES = ['*', 'a', 'b', 'a/x', 'a/x/y'] as const;
+
+/** A random cluster: agents, frameworks (role, suppressed), role weights, refuse filters (as allocators/contract.test.ts). */
+const clusterArb = fc.record({
+  agents: fc.array(fc.record({ cpus: fc.nat(16), mem: fc.nat(8192), disk: fc.nat(1000), gpus: fc.nat(2) }), { minLength: 1, maxLength: 10 }),
+  frameworks: fc.array(fc.record({ role: fc.constantFrom(...ROLES), suppressed: fc.boolean() }), { maxLength: 6 }),
+  weights: fc.array(fc.tuple(fc.constantFrom(...ROLES), fc.integer({ min: 1, max: 40 }).map((w) => w / 4))),
+  filters: fc.array(fc.tuple(fc.nat(5), fc.nat(9)), { maxLength: 20 }),
+  seed: fc.integer(),
+});
+type Cluster = typeof clusterArb extends fc.Arbitrary<infer T> ? T : never;
+
+const stepArb = fc.oneof(
+  fc.constant({ kind: 'run' as const }),
+  fc.record({ kind: fc.constant('recover' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('suppress' as const), fw: fc.nat(5) }),
+  fc.record({ kind: fc.constant('revive' as const), fw: fc.nat(5) }),
+  fc.record({ kind: fc.constant('filter' as const), fw: fc.nat(5), agent: fc.nat(9) }),
+  fc.record({ kind: fc.constant('unfilter' as const), fw: fc.nat(5), agent: fc.nat(9) }),
+);
+type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(entry: AllocatorEntry, c: Cluster): { m: MiniMaster; active: boolean[] } {
+  const allocator = entry.create({});
+  for (const [role, w] of c.weights) allocator.setWeight(role, w);
+  const m = new MiniMaster(allocator, c.agents.length);
+  for (const a of c.agents) m.addAgent(resources(a));
+  const active: boolean[] = [];
+  c.frameworks.forEach((f, i) => {
+    m.addFramework(`fw${i}`, f.role);
+    active.push(!f.suppressed);
+    if (f.suppressed) allocator.deactivateFramework(i);
+  });
+  for (const [fw, agent] of c.filters) m.ctx.filter(fw, agent);
+  return { m, active };
+}
+
+function checkRun(m: MiniMaster, made: readonly RecordedOffer[], free: Float64Array, active: readonly boolean[]): void {
+  expect(m.ctx.violations).toEqual([]);
+  const agents = made.map((o) => o.agent);
+  expect(new Set(agents).size).toBe(agents.length);
+  for (const o of made) {
+    expect(active[o.fw]).toBe(true);
+    expect(m.ctx.isBlocked(o.fw, o.agent)).toBe(false);
+    expect(isEmpty(o.res)).toBe(false);
+    expect(m.ctx.isAllocatable(o.res)).toBe(true);
+  }
+  const nAgents = free.length / NUM_RESOURCES;
+  let offerable = false;
+  for (let a = 0; a < nAgents && !offerable; a++) {
+    if (!m.ctx.isAllocatable(free, a * NUM_RESOURCES)) continue;
+    offerable = active.some((on, fw) => on && !m.ctx.isBlocked(fw, a));
+  }
+  if (offerable) expect(made.length).toBeGreaterThan(0);
+}
+
+function play(entry: AllocatorEntry, c: Cluster, steps: readonly Step[]): number[][][] {
+  const { m, active } = build(entry, c);
+  const rng = new RandomStream(c.seed, 'allocator');
+  const log: number[][][] = [];
+  const nf = c.frameworks.length;
+  for (const s of [{ kind: 'run' as const }, ...steps]) {
+    switch (s.kind) {
+      case 'run': {
+        const free = Float64Array.from(m.ctx.available);
+        const made = m.run(rng);
+        checkRun(m, made, free, active);
+        log.push(made.map((o) => [o.fw, o.agent, ...o.res]));
+        break;
+      }
+      case 'recover':
+        if (m.held.length > 0) m.recover(m.held[s.pick % m.held.length]!);
+        break;
+      case 'suppress':
+        if (nf > 0 && active[s.fw % nf]) {
+          active[s.fw % nf] = false;
+          m.allocator.deactivateFramework(s.fw % nf);
+        }
+        break;
+      case 'revive':
+        if (nf > 0 && !active[s.fw % nf]) {
+          active[s.fw % nf] = true;
+          m.allocator.activateFramework(s.fw % nf);
+        }
+        break;
+      case 'filter':
+        m.ctx.filter(s.fw, s.agent);
+        break;
+      case 'unfilter':
+        m.ctx.unfilter(s.fw, s.agent);
+        break;
+    }
+  }
+  return log;
+}
+
+describe('allocator contract: the example user module docs/examples/least-allocated.js', () => {
+  let entry: AllocatorEntry;
+  beforeAll(async () => {
+    entry = await exampleEntry();
+  });
+
+  test('its entry has a one-line description, and create() an allocator of the same name with every method', () => {
+    expect(entry.name).toBe('least-allocated');
+    expect(entry.description.length).toBeGreaterThan(0);
+    expect(entry.description).not.toMatch(/\n/);
+    const a = entry.create({});
+    expect(a.name).toBe(entry.name);
+    for (const m of ALLOCATOR_METHODS) expect(typeof a[m]).toBe('function');
+  });
+
+  test('parameters: none is valid; an unknown one is a problem at its path; each documented one has a default', () => {
+    expect(checkParams(entry, {})).toEqual([]);
+    expect(checkParams(entry, { noSuchParameter: 1 }).map((p) => p.path)).toEqual([['noSuchParameter']]);
+    expect(checkParams(entry, { resources: ['cpus', 'gpus'] })).toEqual([]);
+    for (const p of entry.params ?? []) {
+      expect(p.name.length).toBeGreaterThan(0);
+      expect(p.description.length).toBeGreaterThan(0);
+      expect(p.default.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('one framework, one agent: the free resources are offered to it', () => {
+    const { m } = build(entry, { agents: [{ cpus: 2, mem: 1024, disk: 0, gpus: 0 }], frameworks: [{ role: '*', suppressed: false }], weights: [], filters: [], seed: 1 });
+    const made = m.run(new RandomStream(1, 'allocator'));
+    expect(made.map((o) => [o.fw, o.agent])).toEqual([[0, 0]]);
+    expect(m.ctx.violations).toEqual([]);
+  });
+
+  test('no offer to a suppressed framework, nor where a filter blocks it', () => {
+    const { m } = build(entry, {
+      agents: [{ cpus: 2, mem: 1024, disk: 0, gpus: 0 }, { cpus: 2, mem: 1024, disk: 0, gpus: 0 }],
+      frameworks: [{ role: 'a', suppressed: true }, { role: 'b', suppressed: false }],
+      weights: [],
+      filters: [[1, 0]],
+      seed: 2,
+    });
+    const made = m.run(new RandomStream(2, 'allocator'));
+    expect(made.map((o) => [o.fw, o.agent])).toEqual([[1, 1]]);
+    expect(Array.from(m.ctx.available.subarray(0, NUM_RESOURCES))).toEqual(Array.from(resources({ cpus: 2, mem: 1024 })));
+  });
+
+  test('nothing is offered with no framework, or with nothing allocatable free', () => {
+    const none = build(entry, { agents: [{ cpus: 4, mem: 4096, disk: 0, gpus: 0 }], frameworks: [], weights: [], filters: [], seed: 3 });
+    expect(none.m.run(new RandomStream(3, 'allocator'))).toEqual([]);
+    const tiny = build(entry, { agents: [{ cpus: 0, mem: 31, disk: 100, gpus: 0 }], frameworks: [{ role: '*', suppressed: false }], weights: [], filters: [], seed: 3 });
+    expect(tiny.m.run(new RandomStream(3, 'allocator'))).toEqual([]);
+  });
+
+  test('its policy, worked by hand: each agent goes to the framework holding the least (sum of fractions / weight)', () => {
+    // Cluster: 2 agents of cpus 4, mem 4096 (totals cpus 8, mem 8192). fw0 in role a (weight 2),
+    // fw1 in role b (weight 1). Run 1 (both hold 0: tie, fw0 registered first) gives fw0 the
+    // first agent visited; fw0 then scores (4/8 + 4096/8192) / 2 = 0.5 > 0, so fw1 gets the other.
+    // After fw1 returns its agent, run 2 compares fw0 0.5 with fw1 0: fw1 gets it back.
+    const { m } = build(entry, {
+      agents: [{ cpus: 4, mem: 4096, disk: 0, gpus: 0 }, { cpus: 4, mem: 4096, disk: 0, gpus: 0 }],
+      frameworks: [{ role: 'a', suppressed: false }, { role: 'b', suppressed: false }],
+      weights: [['a', 2]],
+      filters: [],
+      seed: 4,
+    });
+    const rng = new RandomStream(4, 'allocator');
+    const first = m.run(rng);
+    expect(first.map((o) => o.fw)).toEqual([0, 1]);
+    m.recover(first[1]!);
+    expect(m.run(rng).map((o) => [o.fw, o.agent])).toEqual([[1, first[1]!.agent]]);
+  });
+
+  test('property: every run keeps the contract, over random clusters and master steps', () => {
+    fc.assert(
+      fc.property(clusterArb, fc.array(stepArb, { maxLength: 25 }), (c, steps) => {
+        play(entry, c, steps);
+      }),
+      { seed: 424242, numRuns: 150 },
+    );
+  });
+
+  test('property: same inputs and the same seeded stream give identical offers', () => {
+    fc.assert(
+      fc.property(clusterArb, fc.array(stepArb, { maxLength: 25 }), (c, steps) => {
+        expect(play(entry, c, steps)).toEqual(play(entry, c, steps));
+      }),
+      { seed: 171717, numRuns: 100 },
+    );
+  });
+});
+
+// ------------------------------------------------------------------ the example through the CLI
+
+describe('the example scenario docs/examples/custom-allocator.yaml', () => {
+  test('validates, runs, and records the module and its hash in manifest.json inputs', async () => {
+    expect(await cli('validate', EXAMPLE_SCENARIO)).toEqual({ code: 0, out: `${EXAMPLE_SCENARIO}: ok\n`, err: '' });
+    const out = join(tmp, 'custom');
+    const r = await cli('run', EXAMPLE_SCENARIO, '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/seed 11: completed at t=/);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { inputs: unknown; resolved: { allocator: unknown } };
+    const sha256 = createHash('sha256').update(readFileSync(EXAMPLE_MODULE)).digest('hex');
+    expect(m.inputs).toEqual([{ file: './least-allocated.js', sha256 }]);
+    expect(m.resolved.allocator).toEqual({ module: './least-allocated.js', params: { resources: ['cpus', 'mem'] }, excludedResources: [] });
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { jobs_finished: number; jobs: number };
+    expect(s.jobs_finished).toBe(s.jobs);
+  });
+
+  test('the same seed gives the same files, and the run differs from drf on the same workload', async () => {
+    const a = join(tmp, 'ca');
+    const b = join(tmp, 'cb');
+    const d = join(tmp, 'cd');
+    expect((await cli('run', EXAMPLE_SCENARIO, '--out', a)).code).toBe(0);
+    expect((await cli('run', EXAMPLE_SCENARIO, '--out', b)).code).toBe(0);
+    expect((await cli('run', EXAMPLE_SCENARIO, '--out', d, '--set', 'allocator=drf')).code).toBe(0);
+    const files = (dir: string): Record<string, string> =>
+      Object.fromEntries(readdirSync(dir).filter((f) => f !== 'timing.json').sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    expect(files(b)).toEqual(files(a));
+    const fp = (dir: string): string => (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
+    expect(fp(d)).not.toBe(fp(a));
+  });
+
+  test('its parameters are checked by the module, at their line (and an absolute module path works)', async () => {
+    const text = readFileSync(EXAMPLE_SCENARIO, 'utf8')
+      .replace('./least-allocated.js', EXAMPLE_MODULE)
+      .replace('resources: [cpus, mem]', 'resources: [cpus, ram]\n    bogus: 1');
+    const file = join(tmp, 'params.yaml');
+    writeFileSync(file, text);
+    const r = await cli('validate', file);
+    expect(r.code).toBe(2);
+    const line = lineOf(text, '[cpus, ram]');
+    expect(r.err.trimEnd().split('\n')).toEqual([
+      `${file}:${line}:23: allocator.params.resources[1]: unknown resource "ram"; one of cpus, mem, disk, gpus`,
+      `${file}:${line + 1}:12: allocator.params.bogus: unknown parameter "bogus" of allocator least-allocated`,
+    ]);
+  });
+
+  test('create(options) refusing the options (offer granularity) is bad input, checked by validate', async () => {
+    const r = await cli('validate', EXAMPLE_SCENARIO, '--set', 'master.offerGranularity=task');
+    expect(r.code).toBe(2);
+    const line = lineOf(readFileSync(EXAMPLE_SCENARIO, 'utf8'), 'module: ./least-allocated.js');
+    const throwLine = lineOf(readFileSync(EXAMPLE_MODULE, 'utf8'), 'offers whole agents only');
+    expect(r.err).toBe(
+      `${EXAMPLE_SCENARIO}:${line}:11: allocator.module: "./least-allocated.js": create(options) threw Error: ` +
+        `least-allocated offers whole agents only; master.offerGranularity task is not supported (at least-allocated.js:${throwLine}:13)\n`,
+    );
+  });
+
+  test('loadScenario (sync) leaves a module unimported; running it then says to use openScenario', async () => {
+    const loaded = loadScenario(EXAMPLE_SCENARIO);
+    expect(loaded.allocator).toBeUndefined();
+    expect(() => runScenario(loaded, { out: join(tmp, 'never') })).toThrow(/openScenario/);
+    const opened = await openScenario(EXAMPLE_SCENARIO);
+    expect(opened.allocator?.entry.name).toBe('least-allocated');
+    expect(opened.allocator?.module?.spec).toBe('./least-allocated.js');
+  });
+});
+
+// ------------------------------------------------------------------ bad modules
+
+const SCENARIO_BODY = `cluster: { agents: [ { count: 2, cpus: 4, mem: 4096 } ] }
+frameworks:
+  - name: a
+    workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 1, mem: 128, duration: 1 } ] } ] }
+`;
+
+const METHODS = 'setWeight() {}, addFramework() {}, removeFramework() {}, activateFramework() {}, deactivateFramework() {}, addAgent() {}, removeAgent() {}, recover() {}';
+
+/** Writes `source` as module `name` and a scenario naming it in a fresh folder; returns the scenario path. */
+function withModule(name: string, source: string | undefined, allocatorExtra = ''): string {
+  const dir = mkdtempSync(join(tmp, 'mod-'));
+  if (source !== undefined) writeFileSync(join(dir, name), source);
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(file, `allocator: { module: ./${name}${allocatorExtra} }\n${SCENARIO_BODY}`);
+  return file;
+}
+
+describe('bad allocator modules: bad input (exit 2), the module named, no stack trace', () => {
+  const cases: readonly (readonly [string, string, string | undefined, RegExp])[] = [
+    ['a missing file', 'nope.js', undefined, /^allocator\.module: cannot find the allocator module "\.\/nope\.js": no file .*[/\\]nope\.js$/],
+    ['a syntax error', 'syntax.mjs', 'export default {\n  name: "x",\n  create( {\n};\n', /^allocator\.module: "\.\/syntax\.mjs" does not load: SyntaxError: .*\(at syntax\.mjs:4\)$/],
+    ['a throw while loading', 'throws.mjs', 'const x = 1;\nthrow new Error("boom at import");\n', /^allocator\.module: "\.\/throws\.mjs" does not load: Error: boom at import \(at throws\.mjs:2:7\)$/],
+    ['no default export', 'named.mjs', 'export const foo = 1;\nexport function bar() {}\n', /^allocator\.module: "\.\/named\.mjs" exports no allocator: expected a default export \(or an export named "allocator"\) \{ name, description, create\(options\) \}; it exports bar, foo$/],
+    ['a default export that is a function', 'fn.mjs', 'export default function () {}\n', /^allocator\.module: "\.\/fn\.mjs": its default export is a function; export the entry object/],
+    ['an entry without description and create', 'entry.mjs', 'export default { name: "m" };\n', /^allocator\.module: "\.\/entry\.mjs": its default export lacks description \(a one-line string\), create\(options\) \(a function returning the allocator\)$/],
+    [
+      'an allocator missing methods',
+      'methods.mjs',
+      'export default { name: "m", description: "d", create() { return { name: "m", setWeight() {}, addFramework() {}, allocate() {} }; } };\n',
+      /^allocator\.module: "\.\/methods\.mjs": the object create\(options\) returned lacks removeFramework\(\), activateFramework\(\), deactivateFramework\(\), addAgent\(\), removeAgent\(\), recover\(\)$/,
+    ],
+    ['create returning nothing', 'void.mjs', 'export default { name: "m", description: "d", create() {} };\n', /^allocator\.module: "\.\/void\.mjs": create\(options\) returned undefined, not an allocator object$/],
+    ['validate(params) throwing', 'vthrows.mjs', `export default { name: "m", description: "d", validate() { throw new Error("bad validate"); }, create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`, /^allocator\.params: "\.\/vthrows\.mjs": validate\(params\) threw Error: bad validate \(at vthrows\.mjs:1:\d+\)$/],
+    ['validate(params) answering nonsense', 'vjunk.mjs', `export default { name: "m", description: "d", validate() { return "fine"; }, create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`, /^allocator\.params: "\.\/vjunk\.mjs": validate\(params\) returned a string, not a list of \{ path, message \} problems$/],
+    ['an unknown parameter (no params declared)', 'ok.mjs', `export const allocator = { name: "m", description: "d", create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`, /^allocator\.params\.x: unknown parameter "x" of allocator m$/],
+  ];
+
+  test.each(cases)('%s', async (_what, name, source, expected) => {
+    const file = withModule(name, source, name === 'ok.mjs' ? ', params: { x: 1 }' : '');
+    const out = join(tmp, `never-${name}`);
+    for (const argv of [['validate', file], ['run', file, '--out', out]]) {
+      const r = await cli(...argv);
+      expect([argv[0], r.code, r.out]).toEqual([argv[0], 2, '']);
+      const lines = r.err.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.startsWith(`${file}:1:`)).toBe(true);
+      expect(lines[0]!.replace(/^.*?:\d+:\d+: /, '')).toMatch(expected);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    expect(readdirSync(tmp).filter((f) => f.startsWith('never-'))).toEqual([]);
+  });
+
+  test('a module path that is not a .js or .mjs file is a schema problem', async () => {
+    const r = await cli('validate', withModule('alloc.ts', 'export default {}\n'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/:1:22: allocator\.module: an allocator module is an ECMAScript module file ending in \.js or \.mjs \(compile TypeScript first\), got "\.\/alloc\.ts"\n$/);
+  });
+
+  test('a directory', async () => {
+    const file = withModule('dir.mjs', undefined);
+    mkdirSync(join(file, '..', 'dir.mjs'));
+    const r = await cli('validate', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/allocator\.module: "\.\/dir\.mjs" is a directory \(.*dir\.mjs\); name the \.js or \.mjs file\n$/);
+  });
+
+  test('module problems are reported with the scenario\'s other problems, all at once', async () => {
+    const file = withModule('nope.js', undefined);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('count: 2', 'count: 0'));
+    const r = await cli('validate', file);
+    expect(r.code).toBe(2);
+    expect(r.err.trimEnd().split('\n').map((l) => l.replace(/^.*?:(\d+):\d+: ([^:]+):.*$/, '$1 $2'))).toEqual([
+      '1 allocator.module',
+      '2 cluster.agents[0].count',
+    ]);
+  });
+
+  test('the built CLI in a fresh process: exit 2 and one line naming the module, for a syntax error and a missing method', () => {
+    for (const [name, source] of [
+      ['syntax.mjs', 'export default {\n  create( {\n};\n'],
+      ['methods.mjs', `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS.replace('recover() {}', '')} }; } };\n`],
+    ] as const) {
+      const file = withModule(name, source);
+      let code = 0;
+      let stderr = '';
+      try {
+        execFileSync(process.execPath, [CLI, 'validate', file], { stdio: 'pipe' });
+      } catch (err) {
+        code = (err as { status: number }).status;
+        stderr = String((err as { stderr: Buffer }).stderr);
+      }
+      expect(code).toBe(2);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(`${file}:1:22: allocator.module: "./${name}"`);
+      expect(stderr).toMatch(name === 'syntax.mjs' ? /does not load: SyntaxError: .* \(at syntax\.mjs:3\)/ : /lacks recover\(\), allocate\(\)/);
+    }
+  });
+});
+
+describe('a module that fails while the simulation runs is blamed by name (exit 3), and nothing is written', () => {
+  test('an exception in allocate()', async () => {
+    const file = withModule('throws-late.mjs', `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS},\n  allocate() { null.x; } }; } };\n`);
+    const out = join(tmp, 'late');
+    const r = await cli('run', file, '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(
+      /^offersim: a bug in the allocator module \(see docs\/allocators\.md\): invariant broken at t=0 us in event allocate\(0\)@allocate: allocator module "\.\/throws-late\.mjs": allocate\(\) threw TypeError: .* \(at throws-late\.mjs:2:\d+\)\n$/,
+    );
+    expect(readdirSync(tmp).filter((f) => f.startsWith('late'))).toEqual([]);
+  });
+
+  test('an offer beyond the free resources', async () => {
+    const file = withModule('greedy.mjs', `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS},\n  allocate(ctx, agents) { ctx.offer(0, agents[0], Float64Array.of(1e9, 0, 0, 0)); } }; } };\n`);
+    const r = await cli('run', file, '--out', join(tmp, 'greedy'));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/^offersim: internal error while running the allocator module "\.\/greedy\.mjs" \(most likely a bug in it: check it against docs\/allocators\.md\): invariant broken at t=0 us in event allocate\(0\)@allocate: allocator offered cpus:1000000;/);
+  });
+
+  test('an exception outside any event (setWeight, before the run starts)', async () => {
+    const file = withModule(
+      'weights.mjs',
+      `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS.replace('setWeight() {}', 'setWeight() { throw new RangeError("no weights"); }')}, allocate() {} }; } };\n`,
+      '',
+    );
+    writeFileSync(file, readFileSync(file, 'utf8') + 'roles: { r: { weight: 2 } }\n');
+    const r = await cli('run', file, '--out', join(tmp, 'weights'));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/^offersim: a bug in the allocator module \(see docs\/allocators\.md\): allocator module "\.\/weights\.mjs": setWeight\(\) threw RangeError: no weights \(at weights\.mjs:1:\d+\)\n$/);
+  });
+});
+
+test('InputError is what openScenario throws for a bad module (for library users)', async () => {
+  await expect(openScenario(withModule('nope.js', undefined))).rejects.toBeInstanceOf(InputError);
+});
