@@ -3,13 +3,13 @@
  * out by hand (the DRF paper's example, and one where asset fairness and DRF part ways), and the
  * property that on a one-resource cluster asset fairness is DRF.
  */
-import fc from 'fast-check';
 import { RandomStream } from '../sim/kernel/rng.js';
 import { resources } from '../sim/model/resources.js';
 import { createAssetAllocator } from './asset.js';
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
-import { fillOneTaskPerOffer } from './test-support/progressive-filling.js';
+import { fillTwoUsers } from './test-support/progressive-filling.js';
+import { expectSameOffersOnCpusOnlyClusters } from './test-support/same-offers.js';
 import type { Allocator } from './types.js';
 
 const GB = 1024;
@@ -17,11 +17,7 @@ const vec = (cpus: number, mem: number) => resources({ cpus, mem });
 
 /** Users A (role 'a') and B (role 'b') on one agent; returns the filling under `allocator`. */
 function fill(allocator: Allocator, agent: Float64Array, taskA: Float64Array, taskB: Float64Array) {
-  const m = new MiniMaster(allocator, 1);
-  m.addFramework('A', 'a');
-  m.addFramework('B', 'b');
-  m.addAgent(agent);
-  return fillOneTaskPerOffer(m, (fw) => (fw === 0 ? taskA : taskB), new RandomStream(1, 'asset'));
+  return fillTwoUsers(allocator, agent, taskA, taskB, new RandomStream(1, 'asset'));
 }
 
 describe('asset: progressive filling, one task per offer', () => {
@@ -107,29 +103,6 @@ describe('asset: whole-agent offers', () => {
 
 describe('asset: properties', () => {
   test('on a cluster with cpus only, asset offers exactly what drf offers', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 8 }),
-        fc.array(fc.constantFrom('a', 'b', 'a/x'), { minLength: 1, maxLength: 5 }),
-        fc.array(fc.nat(40), { maxLength: 8 }),
-        fc.integer(),
-        (cpus, roles, recoveries, seed) => {
-          const play = (allocator: Allocator) => {
-            const m = new MiniMaster(allocator, cpus.length);
-            roles.forEach((role, i) => m.addFramework(`f${i}`, role));
-            for (const c of cpus) m.addAgent(resources({ cpus: c }));
-            const rng = new RandomStream(seed, 'p');
-            const log = [m.run(rng).map((o) => [o.fw, o.agent])];
-            for (const pick of recoveries) {
-              if (m.held.length > 0) m.recover(m.held[pick % m.held.length]!);
-              log.push(m.run(rng).map((o) => [o.fw, o.agent]));
-            }
-            return log;
-          };
-          expect(play(createAssetAllocator())).toEqual(play(getAllocator('drf')!.create({})));
-        },
-      ),
-      { seed: 8080, numRuns: 150 },
-    );
+    expectSameOffersOnCpusOnlyClusters(createAssetAllocator, () => getAllocator('drf')!.create({}), 8080);
   });
 });

@@ -1,143 +1,50 @@
 /**
- * The allocator contract: one suite run against every registered allocator, with a fake
- * master. Whatever the policy, offers stay within free resources, an agent is offered at most
- * once per run (no quota), suppressed or filtered frameworks get nothing, runs are
- * deterministic for a seeded stream, and free resources with a willing framework get offered.
- * A policy that confines frameworks to some agents (static partitioning) says so through
- * `eligibilityOf`: its offers must respect that, and only eligible frameworks count as willing.
+ * The allocator contract: one suite run against every registered allocator and against the
+ * example user allocator of docs/allocators.md, with a fake master. Whatever the policy, offers
+ * stay within free resources, an agent is offered at most once per run (no quota), suppressed or
+ * filtered frameworks get nothing, runs are deterministic for a seeded stream, and free resources
+ * with a willing framework get offered. A policy that confines frameworks to some agents (static
+ * partitioning) says so through `eligibilityOf`: its offers must respect that, and only eligible
+ * frameworks count as willing. The checks themselves are in test-support/contract-checks.ts.
  */
 import fc from 'fast-check';
 import { RandomStream } from '../sim/kernel/rng.js';
-import { NUM_RESOURCES, isEmpty, resources } from '../sim/model/resources.js';
-import { eligibilityOf } from './eligibility.js';
+import { NUM_RESOURCES, resources } from '../sim/model/resources.js';
 import { allocatorNames, getAllocator, listAllocators } from './registry.js';
-import { MiniMaster, type RecordedOffer } from './test-support/fake-context.js';
+import { buildCluster, clusterArb, playContract, stepArb } from './test-support/contract-checks.js';
 import { checkParams, type AllocatorEntry } from './types.js';
 
-const ROLES = ['*', 'a', 'b', 'a/x', 'a/x/y'] as const;
+/**
+ * The example user allocator (docs/examples/least-allocated.js), imported by file URL as offersim
+ * imports a user module: its default export is the entry.
+ */
+const EXAMPLE_MODULE = new URL('../docs/examples/least-allocated.js', import.meta.url);
+const example = ((await import(EXAMPLE_MODULE.href)) as { default: AllocatorEntry }).default;
 
-/** A random cluster: agents, frameworks (role, suppressed), role weights, refuse filters. */
-const clusterArb = fc.record({
-  agents: fc.array(
-    fc.record({ cpus: fc.nat(16), mem: fc.nat(8192), disk: fc.nat(1000), gpus: fc.nat(2) }),
-    { minLength: 1, maxLength: 10 },
-  ),
-  frameworks: fc.array(fc.record({ role: fc.constantFrom(...ROLES), suppressed: fc.boolean() }), {
-    maxLength: 6,
-  }),
-  weights: fc.array(fc.tuple(fc.constantFrom(...ROLES), fc.integer({ min: 1, max: 40 }).map((w) => w / 4))),
-  filters: fc.array(fc.tuple(fc.nat(5), fc.nat(9)), { maxLength: 20 }),
-  seed: fc.integer(),
-});
-type Cluster = typeof clusterArb extends fc.Arbitrary<infer T> ? T : never;
+/** Every policy the contract covers: the registry's, then the example user allocator. */
+const POLICIES: readonly (readonly [string, AllocatorEntry])[] = [
+  ...listAllocators().filter((e) => (e.scheduling ?? 'offers') === 'offers').map((e) => [e.name, e] as const),
+  [`${example.name} (docs/examples/least-allocated.js)`, example],
+];
 
-/** What the master does between runs. */
-const stepArb = fc.oneof(
-  fc.constant({ kind: 'run' as const }),
-  fc.record({ kind: fc.constant('recover' as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant('suppress' as const), fw: fc.nat(5) }),
-  fc.record({ kind: fc.constant('revive' as const), fw: fc.nat(5) }),
-  fc.record({ kind: fc.constant('filter' as const), fw: fc.nat(5), agent: fc.nat(9) }),
-  fc.record({ kind: fc.constant('unfilter' as const), fw: fc.nat(5), agent: fc.nat(9) }),
-);
-type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
-
-function build(entry: AllocatorEntry, c: Cluster): { m: MiniMaster; active: boolean[] } {
-  const allocator = entry.create({});
-  for (const [role, w] of c.weights) allocator.setWeight(role, w);
-  const m = new MiniMaster(allocator, c.agents.length);
-  for (const a of c.agents) m.addAgent(resources(a));
-  const active: boolean[] = [];
-  c.frameworks.forEach((f, i) => {
-    m.addFramework(`fw${i}`, f.role);
-    active.push(!f.suppressed);
-    if (f.suppressed) allocator.deactivateFramework(i);
-  });
-  for (const [fw, agent] of c.filters) m.ctx.filter(fw, agent);
-  return { m, active };
-}
-
-/** Checks one run's offers against the contract; `free` is the agents' free resources before it. */
-function checkRun(m: MiniMaster, made: readonly RecordedOffer[], free: Float64Array, active: readonly boolean[]): void {
-  expect(m.ctx.violations).toEqual([]);
-  const agents = made.map((o) => o.agent);
-  expect(new Set(agents).size).toBe(agents.length);
-  const rule = eligibilityOf(m.allocator);
-  const eligible = (fw: number, agent: number) => rule === undefined || rule.isEligible(fw, agent);
-  for (const o of made) {
-    expect(active[o.fw]).toBe(true);
-    expect(m.ctx.isBlocked(o.fw, o.agent)).toBe(false);
-    expect(eligible(o.fw, o.agent)).toBe(true);
-    expect(isEmpty(o.res)).toBe(false);
-    expect(m.ctx.isAllocatable(o.res)).toBe(true);
-  }
-  // Some agent had allocatable free resources and some active framework eligible there was not
-  // blocked there: something must be offered.
-  const nAgents = free.length / NUM_RESOURCES;
-  let offerable = false;
-  for (let a = 0; a < nAgents && !offerable; a++) {
-    if (!m.ctx.isAllocatable(free, a * NUM_RESOURCES)) continue;
-    offerable = active.some((on, fw) => on && !m.ctx.isBlocked(fw, a) && eligible(fw, a));
-  }
-  if (offerable) expect(made.length).toBeGreaterThan(0);
-}
-
-/** Plays the steps; returns every run's offers as plain data for comparison. */
-function play(entry: AllocatorEntry, c: Cluster, steps: readonly Step[]): number[][][] {
-  const { m, active } = build(entry, c);
-  const rng = new RandomStream(c.seed, 'allocator');
-  const log: number[][][] = [];
-  const nf = c.frameworks.length;
-  for (const s of [{ kind: 'run' as const }, ...steps]) {
-    switch (s.kind) {
-      case 'run': {
-        const free = Float64Array.from(m.ctx.available);
-        const made = m.run(rng);
-        checkRun(m, made, free, active);
-        log.push(made.map((o) => [o.fw, o.agent, ...o.res]));
-        break;
-      }
-      case 'recover':
-        if (m.held.length > 0) m.recover(m.held[s.pick % m.held.length]!);
-        break;
-      case 'suppress':
-        if (nf > 0 && active[s.fw % nf]) {
-          active[s.fw % nf] = false;
-          m.allocator.deactivateFramework(s.fw % nf);
-        }
-        break;
-      case 'revive':
-        if (nf > 0 && !active[s.fw % nf]) {
-          active[s.fw % nf] = true;
-          m.allocator.activateFramework(s.fw % nf);
-        }
-        break;
-      case 'filter':
-        m.ctx.filter(s.fw, s.agent);
-        break;
-      case 'unfilter':
-        m.ctx.unfilter(s.fw, s.agent);
-        break;
-    }
-  }
-  return log;
-}
-
-test('the registry lists every allocator once, sorted by name, with a description', () => {
+test('the registry lists every allocator once, sorted by name', () => {
   const names = allocatorNames();
-  expect(names).toEqual(['asset', 'cpu-share', 'drf', 'fifo', 'priority', 'random', 'static']);
+  expect(names).toEqual(['asset', 'cpu-share', 'drf', 'fifo', 'monolithic', 'priority', 'random', 'shared-state', 'static']);
+  // The non-offer baselines replace the offer mechanism; their tests are sim/model/central.test.ts.
+  expect(listAllocators().filter((e) => (e.scheduling ?? 'offers') !== 'offers').map((e) => e.name)).toEqual(['monolithic', 'shared-state']);
   expect(listAllocators().map((e) => e.name)).toEqual(names);
-  for (const e of listAllocators()) {
-    expect(getAllocator(e.name)).toBe(e);
-    expect(e.description.length).toBeGreaterThan(0);
-    expect(e.description).not.toMatch(/\n/);
-    expect(e.create({}).name).toBe(e.name);
-  }
+  for (const e of listAllocators()) expect(getAllocator(e.name)).toBe(e);
   expect(getAllocator('nope')).toBeUndefined();
   expect(getAllocator('constructor')).toBeUndefined();
 });
 
-describe.each(listAllocators().map((e) => [e.name, e] as const))('allocator contract: %s', (_name, entry) => {
+describe.each(POLICIES)('allocator contract: %s', (_name, entry) => {
+  test('its entry has a one-line description, and create() an allocator of the same name', () => {
+    expect(entry.description.length).toBeGreaterThan(0);
+    expect(entry.description).not.toMatch(/\n/);
+    expect(entry.create({}).name).toBe(entry.name);
+  });
+
   test('parameters: none is valid; an unknown one is a problem at its path; each documented one has a default', () => {
     expect(checkParams(entry, {})).toEqual([]);
     const problems = checkParams(entry, { noSuchParameter: 1 });
@@ -150,7 +57,7 @@ describe.each(listAllocators().map((e) => [e.name, e] as const))('allocator cont
   });
 
   test('one framework, one agent: the free resources are offered to it', () => {
-    const { m } = build(entry, {
+    const { m } = buildCluster(entry, {
       agents: [{ cpus: 2, mem: 1024, disk: 0, gpus: 0 }],
       frameworks: [{ role: '*', suppressed: false }],
       weights: [],
@@ -163,7 +70,7 @@ describe.each(listAllocators().map((e) => [e.name, e] as const))('allocator cont
   });
 
   test('no offer to a suppressed framework, nor where a filter blocks it', () => {
-    const { m } = build(entry, {
+    const { m } = buildCluster(entry, {
       agents: [
         { cpus: 2, mem: 1024, disk: 0, gpus: 0 },
         { cpus: 2, mem: 1024, disk: 0, gpus: 0 },
@@ -185,9 +92,9 @@ describe.each(listAllocators().map((e) => [e.name, e] as const))('allocator cont
   });
 
   test('nothing is offered with no framework, or with nothing allocatable free', () => {
-    const none = build(entry, { agents: [{ cpus: 4, mem: 4096, disk: 0, gpus: 0 }], frameworks: [], weights: [], filters: [], seed: 3 });
+    const none = buildCluster(entry, { agents: [{ cpus: 4, mem: 4096, disk: 0, gpus: 0 }], frameworks: [], weights: [], filters: [], seed: 3 });
     expect(none.m.run(new RandomStream(3, 'allocator'))).toEqual([]);
-    const tiny = build(entry, {
+    const tiny = buildCluster(entry, {
       agents: [{ cpus: 0, mem: 31, disk: 100, gpus: 0 }],
       frameworks: [{ role: '*', suppressed: false }],
       weights: [],
@@ -200,7 +107,7 @@ describe.each(listAllocators().map((e) => [e.name, e] as const))('allocator cont
   test('property: every run keeps the contract, over random clusters and master steps', () => {
     fc.assert(
       fc.property(clusterArb, fc.array(stepArb, { maxLength: 25 }), (c, steps) => {
-        play(entry, c, steps);
+        playContract(entry, c, steps);
       }),
       { seed: 424242, numRuns: 150 },
     );
@@ -209,7 +116,7 @@ describe.each(listAllocators().map((e) => [e.name, e] as const))('allocator cont
   test('property: same inputs and the same seeded stream give identical offers', () => {
     fc.assert(
       fc.property(clusterArb, fc.array(stepArb, { maxLength: 25 }), (c, steps) => {
-        expect(play(entry, c, steps)).toEqual(play(entry, c, steps));
+        expect(playContract(entry, c, steps)).toEqual(playContract(entry, c, steps));
       }),
       { seed: 171717, numRuns: 100 },
     );

@@ -3,13 +3,13 @@
  * stops, worked out by hand; memory never counts; on a cpus-only cluster it is DRF; and (with
  * asset) the drf parameters, quota, work as under drf.
  */
-import fc from 'fast-check';
 import { RandomStream } from '../sim/kernel/rng.js';
 import { resources } from '../sim/model/resources.js';
 import { createCpuShareAllocator } from './cpu-share.js';
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
-import { fillOneTaskPerOffer } from './test-support/progressive-filling.js';
+import { fillTwoUsers } from './test-support/progressive-filling.js';
+import { expectSameOffersOnCpusOnlyClusters } from './test-support/same-offers.js';
 import { checkParams, type Allocator } from './types.js';
 
 const GB = 1024;
@@ -43,11 +43,7 @@ describe('cpu-share', () => {
     //   run 2: B 0                       -> B 3/9      run 5: 3/9 = 3/9, A count 3 > B 1 -> B 6/9
     //   run 3: A 1/9 < 3/9               -> A 2/9      cpus are full: A 3, B 2; then A and B decline
     // (DRF launches A, B, A, B, A: A's memory, 4/18 a task, makes it dominant.)
-    const m = new MiniMaster(createCpuShareAllocator(), 1);
-    m.addFramework('A', 'a');
-    m.addFramework('B', 'b');
-    m.addAgent(vec(9, 18 * GB));
-    const got = fillOneTaskPerOffer(m, (fw) => (fw === 0 ? vec(1, 4 * GB) : vec(3, GB)), new RandomStream(1, 'f'));
+    const got = fillTwoUsers(createCpuShareAllocator(), vec(9, 18 * GB), vec(1, 4 * GB), vec(3, GB), new RandomStream(1, 'f'));
     expect(got.launches).toEqual(['A', 'B', 'A', 'A', 'B']);
     expect(got.tasks).toEqual({ A: 3, B: 2 });
   });
@@ -67,30 +63,7 @@ describe('cpu-share', () => {
   });
 
   test('property: on a cluster with cpus only, cpu-share offers exactly what drf offers', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 8 }),
-        fc.array(fc.constantFrom('a', 'b', 'a/x'), { minLength: 1, maxLength: 5 }),
-        fc.array(fc.nat(40), { maxLength: 8 }),
-        fc.integer(),
-        (cpus, roles, recoveries, seed) => {
-          const play = (allocator: Allocator) => {
-            const m = new MiniMaster(allocator, cpus.length);
-            roles.forEach((role, i) => m.addFramework(`f${i}`, role));
-            for (const c of cpus) m.addAgent(resources({ cpus: c }));
-            const rng = new RandomStream(seed, 'p');
-            const log = [m.run(rng).map((o) => [o.fw, o.agent])];
-            for (const pick of recoveries) {
-              if (m.held.length > 0) m.recover(m.held[pick % m.held.length]!);
-              log.push(m.run(rng).map((o) => [o.fw, o.agent]));
-            }
-            return log;
-          };
-          expect(play(createCpuShareAllocator())).toEqual(play(getAllocator('drf')!.create({})));
-        },
-      ),
-      { seed: 9090, numRuns: 150 },
-    );
+    expectSameOffersOnCpusOnlyClusters(createCpuShareAllocator, () => getAllocator('drf')!.create({}), 9090);
   });
 });
 

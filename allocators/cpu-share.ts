@@ -6,7 +6,7 @@
  */
 import { RESOURCE_NAMES } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
-import { fairnessMask } from './sorter/drf-sorter.js';
+import { fairnessMask } from './sorter/share-sorter.js';
 import type { Allocator, AllocatorOptions } from './types.js';
 
 /** Registry name of {@link createCpuShareAllocator}. */

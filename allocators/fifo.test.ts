@@ -9,6 +9,7 @@ import { NUM_RESOURCES, resources } from '../sim/model/resources.js';
 import { FifoAllocator } from './fifo.js';
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
+import { masterOf, runOnce } from './test-support/small-cluster.js';
 
 const agent = (cpus: number, mem: number) => resources({ cpus, mem });
 const rng = (name: string) => new RandomStream(1, name);
@@ -76,16 +77,8 @@ describe('fifo', () => {
         fc.array(fc.tuple(fc.nat(5), fc.nat(7)), { maxLength: 16 }),
         fc.integer(),
         (agents, fws, filters, seed) => {
-          const m = new MiniMaster(new FifoAllocator(), agents.length);
-          agents.forEach((a) => m.addAgent(agent(a.cpus, a.mem)));
-          fws.forEach((f, i) => {
-            m.addFramework(`fw${i}`, f.role);
-            if (!f.active) m.allocator.deactivateFramework(i);
-          });
-          for (const [f, a] of filters) m.ctx.filter(f, a);
-          const free = Float64Array.from(m.ctx.available);
-          const made = m.run(new RandomStream(seed, 'fifo'));
-          expect(m.ctx.violations).toEqual([]);
+          const m = masterOf(new FifoAllocator(), { agents, fws, filters });
+          const { free, made } = runOnce(m, new RandomStream(seed, 'fifo'));
           for (let a = 0; a < agents.length; a++) {
             const o = a * NUM_RESOURCES;
             const first = fws.findIndex((f, i) => f.active && !m.ctx.isBlocked(i, a));

@@ -10,6 +10,7 @@ import { NUM_RESOURCES, addInto, resources } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import type { SorterKind } from './sorter/sorter.js';
 import { MiniMaster } from './test-support/fake-context.js';
+import { masterOf, runOnce } from './test-support/small-cluster.js';
 import type { OfferGranularity, RandomSource } from './types.js';
 
 const drf = () => new HierarchicalAllocator({ name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' });
@@ -283,19 +284,9 @@ describe('work conservation (both sorter kinds)', () => {
           fc.array(fc.tuple(fc.nat(4), fc.nat(7)), { maxLength: 12 }),
           fc.integer(),
           (agents, fws, filters, seed) => {
-            const m = new MiniMaster(
-              new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind }),
-              agents.length,
-            );
-            agents.forEach((a) => m.addAgent(agent(a.cpus, a.mem)));
-            fws.forEach((f, i) => {
-              m.addFramework(`fw${i}`, f.role);
-              if (!f.active) m.allocator.deactivateFramework(i);
-            });
-            for (const [f, a] of filters) m.ctx.filter(f, a);
-            const free = Float64Array.from(m.ctx.available);
-            const made = m.run(new RandomStream(seed, 'wc'));
-            expect(m.ctx.violations).toEqual([]);
+            const allocator = new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind });
+            const m = masterOf(allocator, { agents, fws, filters });
+            const { free, made } = runOnce(m, new RandomStream(seed, 'wc'));
             for (let a = 0; a < agents.length; a++) {
               const o = a * NUM_RESOURCES;
               const eligible =

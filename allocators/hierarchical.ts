@@ -28,7 +28,7 @@ import {
   type RoleQuota,
 } from './quota.js';
 import { createSorter } from './sorter/create-sorter.js';
-import { fairnessMask } from './sorter/drf-sorter.js';
+import { fairnessMask } from './sorter/share-sorter.js';
 import type { Sorter, SorterKind, SorterOptions } from './sorter/sorter.js';
 import {
   OFFER_GRANULARITIES,

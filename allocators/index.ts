@@ -14,10 +14,16 @@ export { allocatorNames, getAllocator, listAllocators } from './registry.js';
 export { HierarchicalAllocator, shuffleInPlace, type HierarchicalOptions } from './hierarchical.js';
 export { SORTER_KINDS, type Sorter, type SorterKind, type SorterOptions } from './sorter/sorter.js';
 export { createSorter } from './sorter/create-sorter.js';
-export { DrfSorter, fairnessMask } from './sorter/drf-sorter.js';
+export { DrfSorter } from './sorter/drf-sorter.js';
 export { RandomSorter, weightedShuffle } from './sorter/random-sorter.js';
 export { FifoSorter } from './sorter/fifo-sorter.js';
-export { SHARE_FUNCTIONS, ShareSorter, type ShareFunction, type ShareSorterOptions } from './sorter/share-sorter.js';
+export {
+  SHARE_FUNCTIONS,
+  ShareSorter,
+  fairnessMask,
+  type ShareFunction,
+  type ShareSorterOptions,
+} from './sorter/share-sorter.js';
 export { ASSET, createAssetAllocator } from './asset.js';
 export { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
 export { FIFO, FifoAllocator } from './fifo.js';

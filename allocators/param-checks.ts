@@ -35,6 +35,23 @@ export function rolePathProblem(role: string): string | undefined {
   return undefined;
 }
 
+/** Problems on one line, for an exception: `a.b: message; c: message`, each path after `prefix`. */
+export function problemList(problems: readonly ParamProblem[], prefix = ''): string {
+  return problems.map((p) => `${prefix}${p.path.join('.')}: ${p.message}`).join('; ');
+}
+
+/**
+ * The value a policy's parameter parser found, when it found no problem; else throws a RangeError
+ * naming the policy and every problem (`allocator static: params.layout: ...`). The scenario layer
+ * validates first, so the throw means a bug or a direct construction.
+ */
+export function parsedOrThrow<T>(policy: string, parsed: { readonly value: T; readonly problems: readonly ParamProblem[] }): T {
+  if (parsed.problems.length > 0) {
+    throw new RangeError(`allocator ${policy}: ${problemList(parsed.problems, 'params.')}`);
+  }
+  return parsed.value;
+}
+
 /** Human form of a value for messages: JSON where it can, else its type. */
 export function show(v: unknown): string {
   if (v === undefined) return 'undefined';

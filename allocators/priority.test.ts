@@ -9,6 +9,7 @@ import { NUM_RESOURCES, resources } from '../sim/model/resources.js';
 import { PriorityAllocator, parsePriorityParams, validatePriorityParams } from './priority.js';
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
+import { masterOf } from './test-support/small-cluster.js';
 import type { Allocator } from './types.js';
 
 const agent = (cpus: number, mem: number) => resources({ cpus, mem });
@@ -184,13 +185,7 @@ describe('priority: properties', () => {
   /** Plays a cluster: one run, then a recovery and a run per entry of `recoveries`. */
   function play(allocator: Allocator, c: Cluster, check?: (m: MiniMaster, free: Float64Array, made: readonly { fw: number; agent: number }[]) => void): number[][][] {
     for (const [role, w] of c.weights) allocator.setWeight(role, w);
-    const m = new MiniMaster(allocator, c.agents.length);
-    for (const a of c.agents) m.addAgent(agent(a.cpus, a.mem));
-    c.fws.forEach((f, i) => {
-      m.addFramework(`fw${i}`, f.role);
-      if (!f.active) allocator.deactivateFramework(i);
-    });
-    for (const [f, a] of c.filters) m.ctx.filter(f, a);
+    const m = masterOf(allocator, c);
     const rng = new RandomStream(c.seed, 'prop');
     const log: number[][][] = [];
     for (let i = 0; i <= c.recoveries.length; i++) {

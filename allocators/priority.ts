@@ -6,7 +6,7 @@
  */
 import type { ResourceVector } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
-import { isRecord, rolePathProblem, show, unknownParams } from './param-checks.js';
+import { isRecord, parsedOrThrow, rolePathProblem, show, unknownParams } from './param-checks.js';
 import type {
   AllocationContext,
   Allocator,
@@ -47,13 +47,7 @@ export function validatePriorityParams(params: Readonly<Record<string, unknown>>
 
 /** The parameters of `priority`, checked; throws a RangeError listing every problem. */
 export function parsePriorityParams(params: Readonly<Record<string, unknown>> = {}): PriorityParams {
-  const { value, problems } = parse(params);
-  if (problems.length > 0) {
-    throw new RangeError(
-      `allocator ${PRIORITY}: ${problems.map((p) => `params.${p.path.join('.')}: ${p.message}`).join('; ')}`,
-    );
-  }
-  return value;
+  return parsedOrThrow(PRIORITY, parse(params));
 }
 
 function parse(params: Readonly<Record<string, unknown>>): { value: PriorityParams; problems: ParamProblem[] } {

@@ -12,6 +12,7 @@ import {
   type ResourceAmounts,
   type ResourceVector,
 } from '../sim/model/resources.js';
+import { isRecord, problemList } from './param-checks.js';
 import type { ParamDoc, ParamProblem } from './types.js';
 
 /** One role's quota as a scenario writes it, in scenario units (cores, MB). */
@@ -54,10 +55,6 @@ export function topLevelRole(role: string): string {
   return slash < 0 ? role : role.slice(0, slash);
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Every problem with a `quota` parameter value, each with its path from the params root
  * (`path` is where the value sits, default ['quota']). Keys are visited in sorted order so the
@@ -68,7 +65,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  */
 export function validateQuota(value: unknown, path: readonly (string | number)[] = ['quota']): ParamProblem[] {
   const problems: ParamProblem[] = [];
-  if (!isPlainObject(value)) {
+  if (!isRecord(value)) {
     problems.push({ path, message: 'quota must be a map from top-level role to { guarantee, limit }' });
     return problems;
   }
@@ -84,7 +81,7 @@ export function validateQuota(value: unknown, path: readonly (string | number)[]
       });
     }
     const entry = value[role];
-    if (!isPlainObject(entry)) {
+    if (!isRecord(entry)) {
       problems.push({ path: at, message: 'must be an object with guarantee and/or limit' });
       continue;
     }
@@ -115,7 +112,7 @@ function checkAmounts(
   problems: ParamProblem[],
 ): Partial<Record<(typeof RESOURCE_NAMES)[number], number>> | null {
   if (v === undefined) return null;
-  if (!isPlainObject(v)) {
+  if (!isRecord(v)) {
     problems.push({ path: at, message: `must be an object of amounts (${RESOURCE_NAMES.join(', ')})` });
     return null;
   }
@@ -145,7 +142,7 @@ export function parseQuota(value: unknown): ReadonlyMap<string, RoleQuota> {
   if (value === undefined) return out;
   const problems = validateQuota(value);
   if (problems.length > 0) {
-    throw new RangeError(`invalid quota: ${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
+    throw new RangeError(`invalid quota: ${problemList(problems)}`);
   }
   const map = value as Record<string, RoleQuotaParam>;
   for (const role of Object.keys(map).sort()) {

@@ -68,6 +68,23 @@ const ENTRIES: readonly AllocatorEntry[] = [
     validate: validateStaticParams,
     create: (options: AllocatorOptions) => new StaticPartitionAllocator(options),
   },
+  {
+    name: 'monolithic',
+    description:
+      'Non-offer baseline: one central scheduler places each task directly in DRF order on the first fitting agent (no offers, no filters, no tick)',
+    scheduling: 'monolithic',
+    // The master keeps its allocator's lifecycle calls; under a baseline no allocation run happens.
+    create: (options: AllocatorOptions) =>
+      new HierarchicalAllocator({ ...options, name: 'monolithic', roleSorter: 'drf', frameworkSorter: 'drf' }),
+  },
+  {
+    name: 'shared-state',
+    description:
+      'Non-offer baseline, Omega-style: every framework sees the whole free cluster and commits its own placements optimistically',
+    scheduling: 'shared-state',
+    create: (options: AllocatorOptions) =>
+      new HierarchicalAllocator({ ...options, name: 'shared-state', roleSorter: 'drf', frameworkSorter: 'drf' }),
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, AllocatorEntry> = new Map(ENTRIES.map((e) => [e.name, e]));

@@ -6,7 +6,7 @@
 import type { ResourceVector } from '../sim/model/resources.js';
 import type { AgentEligibility } from './eligibility.js';
 import { HierarchicalAllocator } from './hierarchical.js';
-import { isRecord, show, unknownParams } from './param-checks.js';
+import { isRecord, parsedOrThrow, show, unknownParams } from './param-checks.js';
 import type {
   AllocationContext,
   Allocator,
@@ -73,13 +73,7 @@ export function validateStaticParams(params: Readonly<Record<string, unknown>>):
 
 /** The parameters of `static`, checked; throws a RangeError listing every problem. */
 export function parseStaticParams(params: Readonly<Record<string, unknown>> = {}): StaticParams {
-  const { value, problems } = parse(params);
-  if (problems.length > 0) {
-    throw new RangeError(
-      `allocator ${STATIC}: ${problems.map((p) => `params.${p.path.join('.')}: ${p.message}`).join('; ')}`,
-    );
-  }
-  return value;
+  return parsedOrThrow(STATIC, parse(params));
 }
 
 function parse(params: Readonly<Record<string, unknown>>): { value: StaticParams; problems: ParamProblem[] } {

@@ -7,6 +7,7 @@
  * framework is offered which agent's resources, and keeps whatever ordering state it needs
  * (sorters) from the lifecycle calls below.
  */
+import type { SchedulingMode } from '../sim/model/central.js';
 import type { ResourceVector } from '../sim/model/resources.js';
 
 /** A source of uniform draws in [0, 1): the run's named stream for the allocator. */
@@ -122,6 +123,11 @@ export interface AllocatorEntry {
   readonly params?: readonly ParamDoc[];
   /** every problem with `params`; default: a problem for each name not in {@link params} */
   validate?(params: Readonly<Record<string, unknown>>): readonly ParamProblem[];
+  /**
+   * How tasks reach agents under this policy: 'offers' (the master offers what `create`'s
+   * allocator decides) or a non-offer baseline that places tasks itself; default 'offers'.
+   */
+  readonly scheduling?: SchedulingMode;
   create(options: AllocatorOptions): Allocator;
 }
 

@@ -118,6 +118,7 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
       minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
     },
     allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
+    mode: entry.scheduling ?? 'offers',
     agents: buildAgents(s),
     frameworks,
     weights,

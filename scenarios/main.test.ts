@@ -5,17 +5,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './main.js';
+import { cli } from './test-support/cli.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SMALL = join(HERE, 'golden', 'small.yaml');
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
-  return { code, out, err };
-}
 
 let tmp: string;
 beforeAll(() => {

@@ -38,7 +38,7 @@ export class ClientTree {
   pos: Int32Array;
   /** Node weight; unitless, default 1. */
   weight: Float64Array;
-  /** DRF share (owned by the DRF sorter; unused by others). */
+  /** Weighted share (owned by the share sorter, DRF's or asset's; unused by others). */
   share: Float64Array;
   /** Number of `allocated` calls on the node's subtree; never decremented (Mesos `allocation.count`). */
   allocCount: Float64Array;

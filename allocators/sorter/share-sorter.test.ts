@@ -1,7 +1,7 @@
 /**
- * ShareSorter tests: asset shares and orders worked out by hand, the DRF tie-breaks, and two
- * properties: with the 'dominant' share it orders exactly as DrfSorter does (so the shared
- * machinery is the same), and with 'asset' its incremental order matches a full re-sort.
+ * ShareSorter tests: asset shares and orders worked out by hand, the DRF tie-breaks, that DrfSorter
+ * is this sorter with the 'dominant' share (the Mesos order tests in drf-sorter.test.ts cover
+ * that mode), and the property that with 'asset' its incremental order matches a full re-sort.
  */
 import fc from 'fast-check';
 import { resources, zero } from '../../sim/model/resources.js';
@@ -34,8 +34,11 @@ describe('ShareSorter: asset shares', () => {
   test('the sum of the per-resource shares, where DRF takes the max: the order flips', () => {
     const asset = asset100();
     const dominant = new ShareSorter();
-    dominant.addTotal(r(100, 100));
-    for (const s of [asset, dominant]) {
+    // DrfSorter is this sorter with the 'dominant' share (the default).
+    const drf = new DrfSorter();
+    expect(drf).toBeInstanceOf(ShareSorter);
+    for (const s of [dominant, drf]) s.addTotal(r(100, 100));
+    for (const s of [asset, dominant, drf]) {
       addActive(s, 'a');
       addActive(s, 'b');
       s.allocated('a', r(5, 5));
@@ -48,6 +51,7 @@ describe('ShareSorter: asset shares', () => {
     expect(asset.sort()).toEqual(['b', 'a']);
     expect(dominant.share('a')).toBeCloseTo(0.05, 12);
     expect(dominant.sort()).toEqual(['a', 'b']);
+    expect([drf.share('a'), drf.share('b'), drf.sort()]).toEqual([0.05, 0.08, ['a', 'b']]);
   });
 
   test('DRF paper example: per task A <1 cpu, 4 GB> = 1/9 + 4/18 = 1/3, B <3 cpus, 1 GB> = 3/9 + 1/18 = 7/18', () => {
@@ -104,6 +108,14 @@ describe('ShareSorter: asset shares', () => {
     s.allocated('ops', r(6, 6)); // .12
     // root: ops (.12) < eng (.15); inside eng: y (.05) < x (.10)
     expect(s.sort()).toEqual(['ops', 'eng/y', 'eng/x']);
+  });
+
+  test("DrfSorter takes no share option: its share is always 'dominant'", () => {
+    const s = new DrfSorter({ share: 'asset' } as never);
+    s.addTotal(r(100, 100));
+    addActive(s, 'b');
+    s.allocated('b', r(8, 1)); // max(.08, .01), where asset would be .09
+    expect(s.share('b')).toBeCloseTo(0.08, 12);
   });
 
   test('an unknown share function or excluded resource is rejected', () => {
@@ -196,17 +208,6 @@ describe('ShareSorter: properties', () => {
     }
     return orders;
   }
-
-  test("'dominant' orders exactly as DrfSorter through any sequence of operations", () => {
-    fc.assert(
-      fc.property(fc.subarray(paths, { minLength: 1 }), fc.array(op, { maxLength: 60 }), (clients, ops) => {
-        for (const [drf, share] of play([new DrfSorter(), new ShareSorter({ share: 'dominant' })], clients, ops)) {
-          expect(share).toEqual(drf);
-        }
-      }),
-      { seed: 31337, numRuns: 300 },
-    );
-  });
 
   test("'asset': the incremental re-sort matches a full re-sort", () => {
     fc.assert(

@@ -1,10 +1,12 @@
 /**
- * A fair-share sorter with a choice of share function: DRF's machinery (client tree, order by
- * share, allocation count, path; incremental bubbling) with the share swapped. Imports only the
- * pure resource helpers and types; no clock, no queue, no I/O, no randomness.
+ * The fair-share sorter, as Mesos `sorter/drf/sorter.cpp` (notes §1.3) with a choice of share
+ * function: weighted shares over a client tree, ordered by (share, allocation count, path). The
+ * DRF sorter is this one with the dominant share. Imports only the pure resource helpers and
+ * types; no clock, no queue, no I/O, no randomness.
  */
 import {
   NUM_RESOURCES,
+  RESOURCE_NAMES,
   addInto,
   format,
   hasNegative,
@@ -13,7 +15,6 @@ import {
 } from '../../sim/model/resources.js';
 import type { RandomSource } from '../types.js';
 import { ClientTree, NODE_KIND } from './client-tree.js';
-import { fairnessMask } from './drf-sorter.js';
 import type { Sorter, SorterOptions } from './sorter.js';
 
 const INACTIVE = NODE_KIND.inactiveLeaf;
@@ -23,9 +24,28 @@ const INTERNAL = NODE_KIND.internal;
 const NO_CLIENTS: readonly string[] = Object.freeze([]);
 
 /**
+ * Resolves excluded resource names to a mask over the vector: 1 = counts toward the share.
+ * Throws a RangeError naming the valid names for an unknown one, so a typo cannot silently
+ * change fairness.
+ */
+export function fairnessMask(excluded: readonly string[] | undefined): Uint8Array {
+  const mask = new Uint8Array(NUM_RESOURCES).fill(1);
+  for (const name of excluded ?? []) {
+    const i = (RESOURCE_NAMES as readonly string[]).indexOf(name);
+    if (i < 0) {
+      throw new RangeError(
+        `excluded resource '${name}' is not one of ${RESOURCE_NAMES.join(', ')}`,
+      );
+    }
+    mask[i] = 0;
+  }
+  return mask;
+}
+
+/**
  * How a client's share is computed from its allocation a_r and the totals T_r, over the
  * resources r that count (T_r > 0, not excluded), before dividing by the weight:
- * - 'dominant': max_r a_r / T_r (DRF; the same as {@link DrfSorter}, which this class can replace);
+ * - 'dominant': max_r a_r / T_r (DRF: {@link DrfSorter} is this sorter with this share);
  * - 'asset': sum_r a_r / T_r (asset fairness, DRF paper §2).
  */
 export const SHARE_FUNCTIONS = { dominant: 'dominant', asset: 'asset' } as const;
@@ -41,11 +61,13 @@ export interface ShareSorterOptions extends SorterOptions {
 /**
  * Fair sharing over a client tree by a chosen share function.
  *
- * Everything but the share is the DRF sorter's (notes §1.3): internal nodes hold their subtree's
- * allocation; each node's rankable children are kept sorted ascending by (share, allocation
- * count, path), a total order since sibling paths differ; `allocated()` bubbles the changed
- * nodes into place, other changes mark the tree dirty for a full re-sort on the next `sort()`;
- * `sort()` returns the active leaves in pre-order, cached until the order changes.
+ * - share(node) = the share function over resources r with total_r > 0 (and not excluded) of
+ *   allocation_r / total_r, divided by the node's weight; internal nodes hold their subtree's sum.
+ * - Each node's rankable children are kept sorted ascending by (share, allocation count, path),
+ *   a total order since sibling paths differ. `allocated()` bubbles the changed nodes into place
+ *   (no full re-sort); `unallocated()`, total changes, weights, add/remove and activation mark
+ *   the tree dirty and the next `sort()` re-sorts it all, as Mesos does.
+ * - `sort()` returns the active leaves in pre-order; the result is cached until the order changes.
  *
  * A sum of fractions is rounded like any float sum: two shares equal only on paper (1/9 + 4/18
  * against 3/9) may compare unequal by an ulp, as they would in Mesos's double arithmetic.
@@ -132,7 +154,10 @@ export class ShareSorter implements Sorter {
     return this.tree.alloc.slice(o, o + NUM_RESOURCES);
   }
 
-  /** The client's weighted share now (unitless, >= 0; an asset share can exceed 1); for reports and tests. */
+  /**
+   * The client's weighted share now (unitless, >= 0: the dominant share under 'dominant'; an
+   * asset share can exceed 1); for reports and tests.
+   */
   share(client: string): number {
     return this.calculateShare(this.tree.leaf(client));
   }

@@ -5,8 +5,8 @@
  * Test-only (excluded from the build); imports the fake master and the pure resource helpers.
  */
 import { NUM_RESOURCES, addInto, contains, isEmpty, subInto, type ResourceVector } from '../../sim/model/resources.js';
-import type { RandomSource } from '../types.js';
-import type { MiniMaster } from './fake-context.js';
+import type { Allocator, RandomSource } from '../types.js';
+import { MiniMaster } from './fake-context.js';
 
 /** What a progressive filling did. */
 export interface FillingResult {
@@ -55,4 +55,22 @@ export function fillOneTaskPerOffer(
     }
   }
   throw new Error(`progressive filling did not stop within ${maxRuns} runs`);
+}
+
+/**
+ * The DRF paper's two-user setting: users A (framework 0, role 'a') and B (framework 1, role 'b')
+ * on one agent, each running one kind of task; returns the progressive filling under `allocator`.
+ */
+export function fillTwoUsers(
+  allocator: Allocator,
+  agent: ResourceVector,
+  taskA: ResourceVector,
+  taskB: ResourceVector,
+  rng: RandomSource,
+): FillingResult {
+  const m = new MiniMaster(allocator, 1);
+  m.addFramework('A', 'a');
+  m.addFramework('B', 'b');
+  m.addAgent(agent);
+  return fillOneTaskPerOffer(m, (fw) => (fw === 0 ? taskA : taskB), rng);
 }
