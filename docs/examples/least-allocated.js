@@ -5,7 +5,9 @@
  * In each allocation run it visits the agents in a seeded random order and offers each agent's
  * free resources, whole, to the active framework that holds the least: the sum, over the counted
  * resources (default cpus and mem), of the fraction of the cluster it holds (offered or in use),
- * divided by its role's weight. Ties go to the framework registered first. Unlike DRF it adds the
+ * divided by its role's weight. Ties go to the framework that has received the fewest offers (as
+Mesos's DRF sorter does, so that equal frameworks take turns), then to the one registered first.
+Unlike DRF it adds the
  * resources up instead of taking the largest, and it has no role hierarchy.
  *
  * Run it:  npx offersim run docs/examples/custom-allocator.yaml --out runs/custom
@@ -25,7 +27,7 @@ class LeastAllocated {
     this.counted = counted;
     /** role -> weight; a role never set weighs 1 */
     this.weights = new Map();
-    /** framework index -> { index, role, active, held } (undefined once removed) */
+    /** framework index -> { index, role, active, offers, held } (undefined once removed) */
     this.frameworks = [];
     /** sum of every agent's total, fixed point */
     this.total = new Float64Array(NUM_RESOURCES);
@@ -40,7 +42,7 @@ class LeastAllocated {
   }
 
   addFramework(fw) {
-    this.frameworks[fw.index] = { index: fw.index, role: fw.role, active: true, held: new Float64Array(NUM_RESOURCES) };
+    this.frameworks[fw.index] = { index: fw.index, role: fw.role, active: true, offers: 0, held: new Float64Array(NUM_RESOURCES) };
   }
 
   removeFramework(fw) {
@@ -84,15 +86,16 @@ class LeastAllocated {
       const offset = agent * NUM_RESOURCES;
       if (!ctx.isAllocatable(available, offset)) continue;
       // The least-holding framework that is active and not filtered on this agent. Scanning in
-      // registration order and replacing only on a strictly smaller score makes the choice a
-      // total order: (score, registration index).
+      // registration order and replacing only on a strictly smaller (score, offers received)
+      // makes the choice a total order: (score, offers received, registration index). Without
+      // the offer count, equal frameworks would never take turns: the first would win every tie.
       let best;
       let bestScore = Infinity;
       for (const f of this.frameworks) {
         if (f === undefined || !f.active) continue;
         if (ctx.isFiltered(f.index, agent, available, offset)) continue;
         const score = this.score(f);
-        if (score < bestScore) {
+        if (score < bestScore || (score === bestScore && best !== undefined && f.offers < best.offers)) {
           best = f;
           bestScore = score;
         }
@@ -100,6 +103,7 @@ class LeastAllocated {
       if (best === undefined) continue;
       for (let r = 0; r < NUM_RESOURCES; r++) this.offered[r] = available[offset + r];
       ctx.offer(best.index, agent, this.offered);
+      best.offers++;
       // What is offered counts as held at once, so the next agent may go to someone else.
       for (let r = 0; r < NUM_RESOURCES; r++) best.held[r] += this.offered[r];
     }
