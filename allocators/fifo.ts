@@ -5,7 +5,7 @@
  */
 import type { ResourceVector } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
-import type { AllocationContext, Allocator, AllocatorOptions, FrameworkInfo, RandomSource } from './types.js';
+import type { AllocationContext, Allocator, AllocatorOptions, FrameworkInfo, RandomSource, Reservation } from './types.js';
 
 /** Registry name of {@link FifoAllocator}. */
 export const FIFO = 'fifo';
@@ -33,7 +33,8 @@ export class FifoAllocator implements Allocator {
   setWeight(_role: string, _weight: number): void {}
 
   addFramework(fw: FrameworkInfo): void {
-    this.inner.addFramework({ index: fw.index, name: fw.name, role: ONE_ROLE });
+    // Ranked under one role, but offered the reservations of its own role (and its ancestors').
+    this.inner.addFramework({ index: fw.index, name: fw.name, role: ONE_ROLE }, fw.role);
   }
 
   removeFramework(fw: number): void {
@@ -48,16 +49,16 @@ export class FifoAllocator implements Allocator {
     this.inner.deactivateFramework(fw);
   }
 
-  addAgent(agent: number, total: ResourceVector): void {
-    this.inner.addAgent(agent, total);
+  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+    this.inner.addAgent(agent, total, reserved);
   }
 
   removeAgent(agent: number, total: ResourceVector): void {
     this.inner.removeAgent(agent, total);
   }
 
-  recover(fw: number, agent: number, res: ResourceVector): void {
-    this.inner.recover(fw, agent, res);
+  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+    this.inner.recover(fw, agent, res, reserved);
   }
 
   allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {

@@ -40,6 +40,7 @@ import {
   type ParamDoc,
   type ParamProblem,
   type RandomSource,
+  type Reservation,
 } from './types.js';
 
 /** How a hierarchical allocator is built. */
@@ -76,6 +77,8 @@ interface FrameworkState {
   readonly info: FrameworkInfo;
   /** Its role's state: a role lives at least as long as its frameworks. */
   readonly role: RoleState;
+  /** The role whose reservations (and its ancestors') it may be offered; its own role unless a wrapper files it elsewhere. */
+  readonly reservationRole: string;
   active: boolean;
 }
 
@@ -87,10 +90,11 @@ interface QuotaState {
   readonly quota: RoleQuota;
   /** Unreserved resources offered to or allocated in the role's subtree, fixed point; kept across runs. */
   readonly offeredOrAllocated: Float64Array;
+  /** Static reservations of the role and its subroles on every agent, used or not, fixed point. */
+  readonly reserved: Float64Array;
   /**
-   * The run's working copy of consumed quota: reservations + offeredOrAllocated (Mesos
-   * `rolesConsumedQuota`). Reservation seam: offersim has no reservations yet, so the term is 0;
-   * when static reservations arrive, add the role's reserved scalars here in {@link beginRun}.
+   * The run's working copy of consumed quota: reserved + offeredOrAllocated (Mesos
+   * `rolesConsumedQuota`).
    */
   readonly consumed: Float64Array;
 }
@@ -135,11 +139,12 @@ export function shuffleInPlace(arr: Int32Array, length: number, rng: RandomSourc
  * deactivate and activate them there. Every sorter's totals are the sum of the agents added.
  *
  * **Quota** (`params.quota`, top-level roles only; notes §1.2, §1.6). Each run:
- * - consumed(role) = reservations (none yet) + unreserved resources offered or allocated in the
- *   role's subtree; the allocator counts offered resources, as Mesos does;
+ * - consumed(role) = static reservations of the role's subtree (used or not) + unreserved
+ *   resources offered or allocated in the subtree; the allocator counts offered resources, as
+ *   Mesos does;
  * - requiredHeadroom = Σ over quota roles of max(0, guarantee − consumed), per resource, whether or
  *   not the role has frameworks; availableHeadroom = cluster total − everything offered or
- *   allocated (− unallocated reservations, none yet);
+ *   allocated − unallocated reservations;
  * - stage 1 (agents in the first shuffle's order; roles re-sorted for every agent): roles whose
  *   guarantee is not yet met, in role-sorter order, offer each framework in order the agent's free
  *   resources shrunk to the unmet guarantee (skipped if that is empty), plus the rest shrunk to
@@ -161,6 +166,15 @@ export function shuffleInPlace(arr: Int32Array, length: number, rng: RandomSourc
  *   stops once no guarantee is unmet: Mesos sorts anyway. Offers are the same; only the number of
  *   sorts (and of a random sorter's draws) differs. Stage 1 does no sorting at all without
  *   guarantees, so runs without quota draw exactly what they drew before quota existed.
+ *
+ * **Static reservations** (from `addAgent`; notes §1.2, §1.6): in both stages a framework's offer
+ * is the reservation on the agent that its role may use (its own or an ancestor's, at most one),
+ * offered whole, plus the unreserved part shaped as above (quota, headroom and granularity shrink
+ * only the unreserved part; with 'task' granularity stage 1 adds no reservation and stage 2
+ * takes the task from the reservation first). Reservations of other roles stay on the agent for
+ * their frameworks later in the loop. Offered or allocated reservations count toward shares like
+ * anything else; unallocated ones count for nothing (MESOS-8299). With reservations every run
+ * takes the general path (same shuffles, so the same draws as the plain path).
  *
  * **Offer granularity** (`options.granularity`, default 'agent'): see {@link OFFER_GRANULARITIES}
  * and {@link HierarchicalAllocator.allocate}.
@@ -228,6 +242,24 @@ export class HierarchicalAllocator implements Allocator {
   private demands = new Float64Array(16 * NUM_RESOURCES);
   private readonly demandOut = new Float64Array(NUM_RESOURCES);
 
+  // Static reservations, one pool per (agent, reserving role), as the agents were added.
+  /** pools of each agent, by agent index; undefined for one without reservations */
+  private readonly agentPools: (number[] | undefined)[] = [];
+  private readonly poolRole: string[] = [];
+  private readonly poolAgent: number[] = [];
+  /** the run's view of each pool's free part, fixed point (stride NUM_RESOURCES) */
+  private poolFree = new Float64Array(0);
+  /** every reservation in the cluster, used or not */
+  private readonly reservedTotal = new Float64Array(NUM_RESOURCES);
+  /** the reserved resources offered or allocated (all roles) */
+  private readonly reservedHeld = new Float64Array(NUM_RESOURCES);
+  /** the reserved part of this run's offers (stride NUM_RESOURCES, by pending slot) */
+  private pendRsv = new Float64Array(16 * NUM_RESOURCES);
+  /** reserved part of the offer being built, and the offer's sum */
+  private readonly rsvPart = new Float64Array(NUM_RESOURCES);
+  private readonly sumPart = new Float64Array(NUM_RESOURCES);
+  private readonly unresPart = new Float64Array(NUM_RESOURCES);
+
   /**
    * A hierarchical allocator; `options.excludedResources` default none, `options.granularity`
    * default 'agent', `options.params.quota` default none. Throws a RangeError for an unknown
@@ -250,6 +282,7 @@ export class HierarchicalAllocator implements Allocator {
       quotas.set(q.role, {
         quota: q,
         offeredOrAllocated: new Float64Array(NUM_RESOURCES),
+        reserved: new Float64Array(NUM_RESOURCES),
         consumed: new Float64Array(NUM_RESOURCES),
       });
     }
@@ -259,12 +292,22 @@ export class HierarchicalAllocator implements Allocator {
     this.plain = quotas.size === 0 && this.granularity === 'agent';
   }
 
+  /** Whether any agent has reservations (then every run takes the general path). */
+  private get hasReservations(): boolean {
+    return this.poolRole.length > 0;
+  }
+
   setWeight(role: string, weight: number): void {
     this.weights.set(role, weight);
     this.roleSorter.updateWeight(role, weight);
   }
 
-  addFramework(fw: FrameworkInfo): void {
+  /**
+   * Adds a framework, ranked under `fw.role`; `reservationRole` (default `fw.role`) is the role
+   * whose reservations it may be offered, for wrappers that rank frameworks under another role
+   * (fifo files every framework under one role).
+   */
+  addFramework(fw: FrameworkInfo, reservationRole: string = fw.role): void {
     if (this.frameworks[fw.index] !== undefined) {
       throw new Error(`allocator: framework ${fw.index} ('${fw.name}') added twice`);
     }
@@ -296,7 +339,7 @@ export class HierarchicalAllocator implements Allocator {
     role.sorter.activate(fw.name);
     role.frameworks++;
     role.active++;
-    this.frameworks[fw.index] = { info: fw, role, active: true };
+    this.frameworks[fw.index] = { info: fw, role, reservationRole, active: true };
     this.byName.set(fw.name, fw.index);
   }
 
@@ -338,10 +381,24 @@ export class HierarchicalAllocator implements Allocator {
     role.sorter.deactivate(f.info.name);
   }
 
-  addAgent(_agent: number, total: ResourceVector): void {
+  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+    // Reservations are part of the total, so they count in every share's denominator (as Mesos).
     addInto(this.clusterTotal, 0, total);
     this.roleSorter.addTotal(total);
     for (const role of this.roles.values()) role.sorter.addTotal(total);
+    if (reserved === undefined || reserved.length === 0) return;
+    const pools: number[] = [];
+    for (const r of reserved) {
+      const p = this.poolRole.length;
+      this.poolRole.push(r.role);
+      this.poolAgent.push(agent);
+      pools.push(p);
+      addInto(this.reservedTotal, 0, r.res);
+      // Consumed quota counts the reservations of the role's subtree even when unused (notes §1.6).
+      const q = this.quotas.get(topLevelRole(r.role));
+      if (q !== undefined) addInto(q.reserved, 0, r.res);
+    }
+    this.agentPools[agent] = pools;
   }
 
   removeAgent(agent: number, total: ResourceVector): void {
@@ -353,13 +410,18 @@ export class HierarchicalAllocator implements Allocator {
     for (const role of this.roles.values()) role.sorter.removeTotal(total);
   }
 
-  recover(fw: number, _agent: number, res: ResourceVector): void {
+  recover(fw: number, _agent: number, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.framework(fw);
     f.role.sorter.unallocated(f.info.name, res);
     this.roleSorter.unallocated(f.info.role, res);
     subInto(f.role.alloc, 0, res);
     subInto(this.allocatedTotal, 0, res);
-    if (f.role.quota !== null) subInto(f.role.quota.offeredOrAllocated, 0, res);
+    if (reserved !== undefined) subInto(this.reservedHeld, 0, reserved);
+    if (f.role.quota !== null) {
+      // Only the unreserved part leaves offeredOrAllocated: reservations count as consumed anyway.
+      subInto(f.role.quota.offeredOrAllocated, 0, res);
+      if (reserved !== undefined) addInto(f.role.quota.offeredOrAllocated, 0, reserved);
+    }
   }
 
   /**
@@ -388,7 +450,7 @@ export class HierarchicalAllocator implements Allocator {
     const order = this.order;
     for (let i = 0; i < n; i++) order[i] = agents[i]!;
 
-    if (this.plain) {
+    if (this.plain && !this.hasReservations) {
       // Mesos shuffles the agents before stage 1 and again before stage 2; with no guarantee
       // stage 1 offers nothing (and sorts nothing here), so the two shuffles are back to back.
       shuffleInPlace(order, n, rng);
@@ -454,18 +516,35 @@ export class HierarchicalAllocator implements Allocator {
       this.stage1Head = new Int32Array(avail.length / NUM_RESOURCES).fill(-1);
     }
 
+    const pools = this.poolRole.length;
+    if (pools > 0) {
+      if (this.poolFree.length < pools * NUM_RESOURCES) this.poolFree = new Float64Array(pools * NUM_RESOURCES * 2);
+      const out = this.tmp;
+      for (let p = 0; p < pools; p++) {
+        // No reserving role is another's ancestor on one agent, so this reads exactly pool p.
+        ctx.reservedAvailable(this.poolAgent[p]!, this.poolRole[p]!, out);
+        copyInto(this.poolFree, p * NUM_RESOURCES, out);
+      }
+    }
+
     const required = this.requiredHeadroom;
     required.fill(0);
     for (const q of this.quotaList) {
-      // consumed = reservations (none yet: the seam) + unreserved offered or allocated
-      copyInto(q.consumed, 0, q.offeredOrAllocated);
+      // consumed = reservations of the subtree (used or not) + unreserved offered or allocated
+      copyInto(q.consumed, 0, q.reserved);
+      addInto(q.consumed, 0, q.offeredOrAllocated);
       if (q.quota.hasGuarantee) {
         flooredDiff(this.tmp, q.quota.guarantee, 0, q.consumed);
         addInto(required, 0, this.tmp);
       }
     }
-    // available headroom = total − offered or allocated (− unallocated reservations, none yet)
+    // available headroom = total − offered or allocated − unallocated reservations
     flooredDiff(this.availableHeadroom, this.clusterTotal, 0, this.allocatedTotal);
+    if (pools > 0) {
+      copyInto(this.tmp, 0, this.reservedTotal);
+      subInto(this.tmp, 0, this.reservedHeld);
+      flooredSub(this.availableHeadroom, this.tmp);
+    }
 
     if (this.granularity === 'fair-share') {
       let sum = 0;
@@ -486,7 +565,7 @@ export class HierarchicalAllocator implements Allocator {
       if (isEmpty(required)) return; // every guarantee is met: stage 1 has nothing left to give
       const agent = order[i]!;
       const off = agent * NUM_RESOURCES;
-      if (!ctx.isAllocatable(free, off)) continue;
+      if (!this.hasFree(ctx, agent, off)) continue;
       const roleNames = this.roleSorter.sort(rng);
       const roles = this.roleStates(roleNames);
       roles: for (let r = 0; r < roleNames.length; r++) {
@@ -539,12 +618,18 @@ export class HierarchicalAllocator implements Allocator {
           }
           copyInto(v, 0, g);
           addInto(v, 0, extra);
-          if (!ctx.isAllocatable(v) || ctx.isFiltered(fw, agent, v)) continue;
-          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, 1);
+          // Stage 1 adds the role's reservations on the agent whole (Mesos toOffer), except with
+          // 'task' granularity, whose one task is served from unreserved resources here.
+          const pool = this.granularity === 'task' ? -1 : this.fwPool(agent, fw);
+          const rv = this.reservedPart(pool);
+          const sum = this.sumOf(v, rv);
+          if (!ctx.isAllocatable(sum) || ctx.isFiltered(fw, agent, sum)) continue;
+          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, rv, pool, 1);
+          // Reservations count as consumed already: only the unreserved part meets the guarantee.
           flooredSub(unsat, v);
           flooredSub(required, g);
           flooredSub(this.availableHeadroom, v);
-          if (!ctx.isAllocatable(free, off)) break roles;
+          if (!this.hasFree(ctx, agent, off)) break roles;
         }
       }
     }
@@ -559,7 +644,7 @@ export class HierarchicalAllocator implements Allocator {
     for (let i = 0; i < n; i++) {
       const agent = order[i]!;
       const off = agent * NUM_RESOURCES;
-      if (!ctx.isAllocatable(free, off)) continue;
+      if (!this.hasFree(ctx, agent, off)) continue;
       const roleNames = this.roleSorter.sort(rng);
       const roles = this.roleStates(roleNames);
       roles: for (let r = 0; r < roleNames.length; r++) {
@@ -570,18 +655,42 @@ export class HierarchicalAllocator implements Allocator {
         const q = role.quota;
         for (let k = 0; k < fwNames.length; k++) {
           const fw = fws[k]!;
+          // The reservation on the agent the framework may draw on (its role's or an ancestor's), or
+          // -1; other roles' reservations stay for their frameworks later in this loop.
+          const pool = this.fwPool(agent, fw);
           copyInto(v, 0, free, off);
+          // Quota and headroom shrink only the unreserved part: reservations are offered whole.
           if (q !== null && q.quota.hasLimit) shrinkToRemaining(v, q.quota.limit, q.consumed);
           if (holdBack) shrinkToRemaining(v, this.surplus, this.zero);
+          let rv = this.reservedPart(pool);
           switch (this.granularity) {
             case 'agent':
               break;
-            case 'task':
-              if (!this.taskDemand(ctx, fw) || !contains(v, 0, this.demands, fw * NUM_RESOURCES)) continue;
+            case 'task': {
+              if (!this.taskDemand(ctx, fw)) continue;
+              const d = this.demands;
+              const dOff = fw * NUM_RESOURCES;
+              if (rv === null) {
+                if (!contains(v, 0, d, dOff)) continue;
+              } else {
+                // The task may use the reservation and the unreserved rest together, reserved first.
+                copyInto(this.tmp, 0, v);
+                addInto(this.tmp, 0, rv);
+                if (!contains(this.tmp, 0, d, dOff)) continue;
+              }
               // One task per framework per agent per run, even across the two stages.
               if (this.stage1Slot(fw, agent) >= 0) continue;
-              copyInto(v, 0, this.demands, fw * NUM_RESOURCES);
+              copyInto(v, 0, d, dOff);
+              if (rv !== null) {
+                for (let x = 0; x < NUM_RESOURCES; x++) {
+                  const take = Math.min(rv[x]!, v[x]!);
+                  rv[x] = take;
+                  v[x] = v[x]! - take;
+                }
+                if (isEmpty(rv)) rv = null;
+              }
               break;
+            }
             case 'fair-share':
               this.fairShareCap(role);
               shrinkToRemaining(v, this.fairCap, this.zero);
@@ -589,13 +698,14 @@ export class HierarchicalAllocator implements Allocator {
             default:
               assertNever(this.granularity);
           }
-          if (!ctx.isAllocatable(v) || ctx.isFiltered(fw, agent, v)) continue;
-          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, 2);
+          const sum = this.sumOf(v, rv);
+          if (!ctx.isAllocatable(sum) || ctx.isFiltered(fw, agent, sum)) continue;
+          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, rv, pool, 2);
           if (holdBack) {
             flooredSub(this.availableHeadroom, v);
             flooredSub(this.surplus, v);
           }
-          if (!ctx.isAllocatable(free, off)) break roles;
+          if (!this.hasFree(ctx, agent, off)) break roles;
         }
       }
     }
@@ -622,13 +732,22 @@ export class HierarchicalAllocator implements Allocator {
     roleName: string,
     agent: number,
     res: Float64Array,
+    reserved: Float64Array | null,
+    pool: number,
     stage: 1 | 2,
   ): void {
     subInto(this.free, agent * NUM_RESOURCES, res);
-    this.roleSorter.allocated(roleName, res);
-    role.sorter.allocated(fwName, res);
-    addInto(role.alloc, 0, res);
-    addInto(this.allocatedTotal, 0, res);
+    // Offered reservations count toward shares like anything offered; unoffered ones do not.
+    let sum = res;
+    if (reserved !== null) {
+      subInto(this.poolFree, pool * NUM_RESOURCES, reserved);
+      addInto(this.reservedHeld, 0, reserved);
+      sum = this.sumOf(res, reserved);
+    }
+    this.roleSorter.allocated(roleName, sum);
+    role.sorter.allocated(fwName, sum);
+    addInto(role.alloc, 0, sum);
+    addInto(this.allocatedTotal, 0, sum);
     const q = role.quota;
     if (q !== null) {
       addInto(q.offeredOrAllocated, 0, res);
@@ -637,7 +756,8 @@ export class HierarchicalAllocator implements Allocator {
     if (stage === 2) {
       const merge = this.stage1Slot(fw, agent);
       if (merge >= 0) {
-        addInto(this.pendRes, merge * NUM_RESOURCES, res);
+        addInto(this.pendRes, merge * NUM_RESOURCES, sum);
+        if (reserved !== null) addInto(this.pendRsv, merge * NUM_RESOURCES, reserved);
         return;
       }
     }
@@ -645,7 +765,9 @@ export class HierarchicalAllocator implements Allocator {
     if (s === this.pendFw.length) this.growPending();
     this.pendFw[s] = fw;
     this.pendAgent[s] = agent;
-    copyInto(this.pendRes, s * NUM_RESOURCES, res);
+    copyInto(this.pendRes, s * NUM_RESOURCES, sum);
+    if (reserved !== null) copyInto(this.pendRsv, s * NUM_RESOURCES, reserved);
+    else this.pendRsv.fill(0, s * NUM_RESOURCES, s * NUM_RESOURCES + NUM_RESOURCES);
     if (stage === 1) {
       if (this.stage1Head[agent] === -1) this.stage1Agents.push(agent);
       this.stage1Next[s] = this.stage1Head[agent]!;
@@ -662,11 +784,54 @@ export class HierarchicalAllocator implements Allocator {
   /** Makes the run's offers through the context, in the order they were first booked. */
   private flush(ctx: AllocationContext): void {
     const res = this.offered;
+    const rsv = this.rsvPart;
     for (let s = 0; s < this.pendCount; s++) {
       copyInto(res, 0, this.pendRes, s * NUM_RESOURCES);
-      ctx.offer(this.pendFw[s]!, this.pendAgent[s]!, res);
+      if (isEmpty(this.pendRsv, s * NUM_RESOURCES)) {
+        ctx.offer(this.pendFw[s]!, this.pendAgent[s]!, res);
+      } else {
+        copyInto(rsv, 0, this.pendRsv, s * NUM_RESOURCES);
+        subInto(res, 0, rsv);
+        ctx.offer(this.pendFw[s]!, this.pendAgent[s]!, res, rsv);
+      }
     }
     this.pendCount = 0;
+  }
+
+  /** The pool on `agent` framework `fw` may draw on (its reservation role's or an ancestor's), or -1. */
+  private fwPool(agent: number, fw: number): number {
+    const pools = this.agentPools[agent];
+    if (pools === undefined) return -1;
+    const role = this.frameworks[fw]!.reservationRole;
+    for (const p of pools) {
+      const owner = this.poolRole[p]!;
+      if (role === owner || (role.startsWith(owner) && role.charCodeAt(owner.length) === 47)) return p;
+    }
+    return -1;
+  }
+
+  /** The run's free part of `pool` copied into {@link rsvPart}, or null when pool < 0 or it is empty. */
+  private reservedPart(pool: number): Float64Array | null {
+    if (pool < 0 || isEmpty(this.poolFree, pool * NUM_RESOURCES)) return null;
+    copyInto(this.rsvPart, 0, this.poolFree, pool * NUM_RESOURCES);
+    return this.rsvPart;
+  }
+
+  /** `res` itself when `reserved` is null, else their sum in {@link sumPart}. */
+  private sumOf(res: Float64Array, reserved: Float64Array | null): Float64Array {
+    if (reserved === null) return res;
+    copyInto(this.sumPart, 0, res);
+    addInto(this.sumPart, 0, reserved);
+    return this.sumPart;
+  }
+
+  /** Whether the run's view of `agent` has anything allocatable left, unreserved or in one reservation. */
+  private hasFree(ctx: AllocationContext, agent: number, off: number): boolean {
+    if (ctx.isAllocatable(this.free, off)) return true;
+    const pools = this.agentPools[agent];
+    if (pools === undefined) return false;
+    for (const p of pools) if (ctx.isAllocatable(this.poolFree, p * NUM_RESOURCES)) return true;
+    return false;
   }
 
   private growPending(): void {
@@ -674,6 +839,7 @@ export class HierarchicalAllocator implements Allocator {
     const f = new Int32Array(cap); f.set(this.pendFw); this.pendFw = f;
     const a = new Int32Array(cap); a.set(this.pendAgent); this.pendAgent = a;
     const r = new Float64Array(cap * NUM_RESOURCES); r.set(this.pendRes); this.pendRes = r;
+    const v = new Float64Array(cap * NUM_RESOURCES); v.set(this.pendRsv); this.pendRsv = v;
     const n = new Int32Array(cap); n.set(this.stage1Next); this.stage1Next = n;
   }
 

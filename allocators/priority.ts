@@ -15,6 +15,7 @@ import type {
   ParamDoc,
   ParamProblem,
   RandomSource,
+  Reservation,
 } from './types.js';
 
 /** Registry name of {@link PriorityAllocator}. */
@@ -177,16 +178,16 @@ export class PriorityAllocator implements Allocator {
     f.level.allocator.deactivateFramework(fw);
   }
 
-  addAgent(agent: number, total: ResourceVector): void {
-    for (let i = 0; i < this.levels.length; i++) this.levels[i]!.allocator.addAgent(agent, total);
+  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+    for (let i = 0; i < this.levels.length; i++) this.levels[i]!.allocator.addAgent(agent, total, reserved);
   }
 
   removeAgent(agent: number, total: ResourceVector): void {
     for (let i = 0; i < this.levels.length; i++) this.levels[i]!.allocator.removeAgent(agent, total);
   }
 
-  recover(fw: number, agent: number, res: ResourceVector): void {
-    this.framework(fw).level.allocator.recover(fw, agent, res);
+  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+    this.framework(fw).level.allocator.recover(fw, agent, res, reserved);
   }
 
   allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {

@@ -15,6 +15,7 @@ import type {
   ParamDoc,
   ParamProblem,
   RandomSource,
+  Reservation,
 } from './types.js';
 
 /** Registry name of {@link StaticPartitionAllocator}. */
@@ -145,11 +146,16 @@ class PartitionedContext implements AllocationContext {
     return this.target().nextTaskDemand(fw, out);
   }
 
-  offer(fw: number, agent: number, res: ResourceVector): void {
+  reservedAvailable(agent: number, role: string, out: Float64Array): boolean {
+    return this.target().reservedAvailable(agent, role, out);
+  }
+
+  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
     if (!this.rule.isEligible(fw, agent)) {
       throw new Error(`allocator ${STATIC}: offer to framework ${fw} of agent ${agent}, outside its partition`);
     }
-    this.target().offer(fw, agent, res);
+    if (reserved === undefined) this.target().offer(fw, agent, res);
+    else this.target().offer(fw, agent, res, reserved);
   }
 
   private target(): AllocationContext {
@@ -254,8 +260,8 @@ export class StaticPartitionAllocator implements Allocator, AgentEligibility {
     this.inner.deactivateFramework(fw);
   }
 
-  addAgent(agent: number, total: ResourceVector): void {
-    this.inner.addAgent(agent, total);
+  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+    this.inner.addAgent(agent, total, reserved);
     if (agent >= this.rank.length) this.rank = grow(this.rank, agent + 1);
     if (this.rank[agent] === -1) this.rank[agent] = this.agentsSeen++;
   }
@@ -265,8 +271,8 @@ export class StaticPartitionAllocator implements Allocator, AgentEligibility {
     this.inner.removeAgent(agent, total);
   }
 
-  recover(fw: number, agent: number, res: ResourceVector): void {
-    this.inner.recover(fw, agent, res);
+  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+    this.inner.recover(fw, agent, res, reserved);
   }
 
   allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {

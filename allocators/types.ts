@@ -25,8 +25,20 @@ export interface FrameworkInfo {
 }
 
 /**
+ * A static reservation on one agent (Mesos `cpus(role):8`): resources set aside for `role`, offered
+ * only to frameworks of that role and of its descendant roles (Mesos `allocatableTo`).
+ */
+export interface Reservation {
+  /** the reserving role path, never '*' */
+  readonly role: string;
+  /** the reserved amounts, fixed point */
+  readonly res: ResourceVector;
+}
+
+/**
  * The master's side of one allocation run. Agent resources are read from `available`
- * (stride NUM_RESOURCES, fixed point); they shrink as `offer` is called.
+ * (stride NUM_RESOURCES, fixed point: the unreserved free pool); they shrink as `offer` is called.
+ * Reserved resources are read through `reservedAvailable`.
  */
 export interface AllocationContext {
   /** Free (neither offered nor allocated) resources of every agent, packed: agent a at a*NUM_RESOURCES. */
@@ -41,11 +53,20 @@ export interface AllocationContext {
    */
   nextTaskDemand(fw: number, out: Float64Array): boolean;
   /**
-   * Offers `res` on `agent` to framework `fw`. It must be within the agent's available resources;
-   * the master checks, subtracts it from `available`, and creates one offer (offers are never merged).
-   * `res` is copied, never kept: the caller may reuse the vector.
+   * The free (neither offered nor allocated) reserved resources on `agent` that a framework of
+   * `role` may be offered: the reservation of that role or of one of its ancestors (an agent holds
+   * at most one such reservation), written into `out`; false (and `out` zero) when there is none or
+   * it is all in use. Policies that never call this never offer reserved resources.
    */
-  offer(fw: number, agent: number, res: ResourceVector): void;
+  reservedAvailable(agent: number, role: string, out: Float64Array): boolean;
+  /**
+   * Offers `res` on `agent` to framework `fw`, plus `reserved` (default none) from the agent's
+   * reservation for the framework's role or an ancestor (see {@link reservedAvailable}). `res` must
+   * be within the agent's unreserved available resources and `reserved` within that reservation's
+   * free part; the master checks, subtracts both, and creates one offer of their sum (offers are
+   * never merged). The vectors are copied, never kept: the caller may reuse them.
+   */
+  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
 }
 
 /** An allocation policy. The master calls the lifecycle methods in simulated-time order. */
@@ -62,15 +83,19 @@ export interface Allocator {
   activateFramework(fw: number): void;
   /** The framework suppressed offers: leave it out of runs. */
   deactivateFramework(fw: number): void;
-  /** An agent joined with `total` resources (they count in the sorters' totals). */
-  addAgent(agent: number, total: ResourceVector): void;
+  /**
+   * An agent joined with `total` resources (they count in the sorters' totals), of which
+   * `reserved` (default none) are static reservations, each part of `total`.
+   */
+  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void;
   /** An agent left; resources on it have been recovered already. */
   removeAgent(agent: number, total: ResourceVector): void;
   /**
    * Resources that framework `fw` held on `agent` (offered or allocated) came back: a decline,
-   * a rescind, or a task's end. They stop counting toward its share.
+   * a rescind, or a task's end. They stop counting toward its share. `reserved` (default none) is
+   * the part of `res` that came from a reservation and goes back to it.
    */
-  recover(fw: number, agent: number, res: ResourceVector): void;
+  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
   /**
    * One allocation run over `agents` (agent indices, in the master's order; the policy shuffles
    * them with `rng` if it wants). Makes offers through `ctx.offer`, counting what it offers

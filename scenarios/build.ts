@@ -29,12 +29,16 @@ export function buildAgents(s: Scenario): AgentSpec[] {
     const width = String(g.count - 1).length;
     const perRack = Math.ceil(g.count / g.racks);
     const res = resources({ cpus: g.cpus, mem: g.mem, disk: g.disk, gpus: g.gpus });
+    const reserved = Object.entries(g.reserved ?? {})
+      .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
+      .map(([role, amounts]) => ({ role, res: resources(amounts) }));
     for (let i = 0; i < g.count; i++) {
       agents.push({
         name: `${g.prefix}${String(i).padStart(width, '0')}`,
         rack: `${g.rackPrefix}${Math.floor(i / perRack)}`,
         res,
         addAt: seconds(g.addAt),
+        ...(reserved.length > 0 ? { reserved } : {}),
       });
     }
   }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
 import { OFFER_GRANULARITIES, checkParams } from '../allocators/types.js';
+import { fromFixed, toFixed } from '../sim/model/resources.js';
 
 const seconds = z.number().finite().nonnegative();
 const positiveSeconds = z.number().finite().positive();
@@ -26,6 +27,16 @@ export const DistributionSchema = z.union([
   z.strictObject({ exponential: z.number().finite().positive() }),
 ]);
 
+/** A role path: '*' or names joined by '/'. */
+const ROLE_PATH = /^(\*|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/;
+const ROLE_MESSAGE = 'a role is * or names joined by /';
+const AGENT_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
+
+/** Whether reserved role `owner` may be offered to frameworks of `role` (same role or a descendant). */
+function allocatableTo(owner: string, role: string): boolean {
+  return role === owner || role.startsWith(`${owner}/`);
+}
+
 /** A group of identical agents. */
 export const AgentGroupSchema = z.strictObject({
   /** how many agents; default 1 */
@@ -42,6 +53,32 @@ export const AgentGroupSchema = z.strictObject({
   gpus: amount.default(0),
   /** registration time, seconds; default 0 */
   addAt: seconds.default(0),
+  /**
+   * static reservations of each agent, by role: `{ ads: { cpus: 8, mem: 4096 } }` (Mesos
+   * `cpus(ads):8;mem(ads):4096`), part of the agent's resources above; default none
+   */
+  reserved: z.record(z.string(), ResourceAmountsSchema).optional(),
+}).superRefine((g, ctx) => {
+  if (g.reserved === undefined) return;
+  const roles = Object.keys(g.reserved).sort();
+  for (const r of roles) {
+    if (r === '*') ctx.addIssue({ code: 'custom', path: ['reserved', r], message: 'resources cannot be reserved for role *' });
+    else if (!ROLE_PATH.test(r)) ctx.addIssue({ code: 'custom', path: ['reserved', r], message: ROLE_MESSAGE });
+  }
+  for (const res of AGENT_RESOURCES) {
+    // Compared in the model's fixed point, so 0.1 + 0.2 fits in 0.3 as it does in the master.
+    let sum = 0;
+    for (const r of roles) sum += toFixed(g.reserved[r]![res] ?? 0);
+    if (sum > toFixed(g[res])) ctx.addIssue({ code: 'custom', path: ['reserved'], message: `reservations of ${res} sum to ${fromFixed(sum)}, more than the agent's ${g[res]}` });
+  }
+  // One reservation per role chain on an agent: the master finds a role's reservation uniquely.
+  for (const a of roles) {
+    for (const b of roles) {
+      if (a !== b && allocatableTo(a, b)) {
+        ctx.addIssue({ code: 'custom', path: ['reserved', b], message: `role "${b}" is under "${a}", also reserved on these agents; reserve for one of them only` });
+      }
+    }
+  }
 });
 
 /** Batch (elastic) framework behaviour options. */
@@ -155,7 +192,7 @@ export const FrameworkSchema = z.strictObject({
   /** unique name */
   name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"'),
   /** role path; default '*' */
-  role: z.string().regex(/^(\*|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, 'a role is * or names joined by /').default('*'),
+  role: z.string().regex(ROLE_PATH, ROLE_MESSAGE).default('*'),
   /** scheduler model; default batch with its defaults */
   behaviour: z.union([z.literal('batch'), BatchBehaviourSchema]).default('batch'),
   /** subscription time, seconds; default 0 */

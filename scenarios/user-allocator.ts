@@ -188,9 +188,11 @@ export function guardAllocator(a: Allocator, source: UserModuleSource): Allocato
     removeFramework: (fw) => call(source, 'removeFramework', () => a.removeFramework(fw)),
     activateFramework: (fw) => call(source, 'activateFramework', () => a.activateFramework(fw)),
     deactivateFramework: (fw) => call(source, 'deactivateFramework', () => a.deactivateFramework(fw)),
-    addAgent: (agent, total) => call(source, 'addAgent', () => a.addAgent(agent, total)),
+    addAgent: (agent, total, reserved) =>
+      call(source, 'addAgent', () => (reserved === undefined ? a.addAgent(agent, total) : a.addAgent(agent, total, reserved))),
     removeAgent: (agent, total) => call(source, 'removeAgent', () => a.removeAgent(agent, total)),
-    recover: (fw, agent, res) => call(source, 'recover', () => a.recover(fw, agent, res)),
+    recover: (fw, agent, res, reserved) =>
+      call(source, 'recover', () => (reserved === undefined ? a.recover(fw, agent, res) : a.recover(fw, agent, res, reserved))),
     allocate: (ctx, agents, rng) => call(source, 'allocate', () => a.allocate(ctx, agents, rng)),
   };
 }

@@ -11,18 +11,29 @@ import {
   format,
   hasNegative,
   isAllocatable,
+  isEmpty,
   subInto,
   type MinAllocatable,
   type ResourceVector,
 } from '../../sim/model/resources.js';
-import type { AllocationContext, Allocator, FrameworkInfo, RandomSource } from '../types.js';
+import type { AllocationContext, Allocator, FrameworkInfo, RandomSource, Reservation } from '../types.js';
 
 /** One offer as the fake master saw it. */
 export interface RecordedOffer {
   readonly fw: number;
   readonly agent: number;
-  /** A copy of what was offered, fixed point. */
+  /** A copy of what was offered, fixed point: the sum, reserved part included. */
   readonly res: ResourceVector;
+  /** The part of `res` from a reservation; absent when none. */
+  readonly reserved?: ResourceVector;
+}
+
+/** One reservation on one agent, as the fake master keeps it. */
+export interface FakePool {
+  readonly agent: number;
+  readonly role: string;
+  /** its free part, fixed point */
+  readonly free: ResourceVector;
 }
 
 /**
@@ -66,8 +77,39 @@ export class FakeContext implements AllocationContext {
     return this.filters.has(key(fw, agent));
   }
 
-  offer(fw: number, agent: number, res: ResourceVector): void {
+  /** Reservations, in the order added (see {@link MiniMaster.addAgent}). */
+  readonly pools: FakePool[] = [];
+  /** Role of each framework by index, for reserved offers (set by {@link MiniMaster.addFramework}). */
+  readonly roles: string[] = [];
+
+  /** The pool on `agent` a framework of `role` may draw on (its role's or an ancestor's). */
+  poolFor(agent: number, role: string): FakePool | undefined {
+    return this.pools.find((p) => p.agent === agent && (role === p.role || role.startsWith(`${p.role}/`)));
+  }
+
+  reservedAvailable(agent: number, role: string, out: Float64Array): boolean {
+    out.fill(0);
+    const p = this.poolFor(agent, role);
+    if (p === undefined) return false;
+    out.set(p.free);
+    return !isEmpty(out);
+  }
+
+  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
     const o = agent * NUM_RESOURCES;
+    if (reserved !== undefined && !isEmpty(reserved)) {
+      const p = this.poolFor(agent, this.roles[fw] ?? '*');
+      if (p === undefined || hasNegative(reserved) || !contains(p.free, 0, reserved) || hasNegative(res) || !contains(this.available, o, res)) {
+        this.violations.push(`offer to fw ${fw} of ${format(res)} + reserved ${format(reserved)} on agent ${agent}, beyond what is free`);
+        return;
+      }
+      subInto(p.free, 0, reserved);
+      subInto(this.available, o, res);
+      const sum = res.slice();
+      addInto(sum, 0, reserved);
+      this.offers.push({ fw, agent, res: sum, reserved: reserved.slice() });
+      return;
+    }
     if (res.length !== NUM_RESOURCES || hasNegative(res) || !contains(this.available, o, res)) {
       this.violations.push(
         `offer to fw ${fw} of ${format(res)} on agent ${agent} with only ${format(this.available, o)} free`,
@@ -119,12 +161,17 @@ export class MiniMaster {
     this.ctx = new FakeContext(maxAgents, min);
   }
 
-  /** Adds an agent with `total` free; returns its index. */
-  addAgent(total: ResourceVector): number {
+  /** Adds an agent with `total` free, of which `reserved` (default none) is reserved; returns its index. */
+  addAgent(total: ResourceVector, reserved: readonly Reservation[] = []): number {
     const a = this.agentCount++;
     this.totals.push(total.slice());
     addInto(this.ctx.available, a * NUM_RESOURCES, total);
-    this.allocator.addAgent(a, total);
+    for (const r of reserved) {
+      subInto(this.ctx.available, a * NUM_RESOURCES, r.res);
+      this.ctx.pools.push({ agent: a, role: r.role, free: r.res.slice() });
+    }
+    if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
+    else this.allocator.addAgent(a, total);
     return a;
   }
 
@@ -132,6 +179,7 @@ export class MiniMaster {
   addFramework(name: string, role: string): number {
     const fw: FrameworkInfo = { index: this.frameworks.length, name, role };
     this.frameworks.push(fw);
+    this.ctx.roles[fw.index] = role;
     this.allocator.addFramework(fw);
     return fw.index;
   }
@@ -156,7 +204,13 @@ export class MiniMaster {
     if (i < 0) throw new Error('recover: offer not held');
     this.held.splice(i, 1);
     addInto(this.ctx.available, offer.agent * NUM_RESOURCES, offer.res);
-    this.allocator.recover(offer.fw, offer.agent, offer.res);
+    if (offer.reserved === undefined) {
+      this.allocator.recover(offer.fw, offer.agent, offer.res);
+      return;
+    }
+    subInto(this.ctx.available, offer.agent * NUM_RESOURCES, offer.reserved);
+    addInto(this.ctx.poolFor(offer.agent, this.frameworks[offer.fw]!.role)!.free, 0, offer.reserved);
+    this.allocator.recover(offer.fw, offer.agent, offer.res, offer.reserved);
   }
 
   /** Recovers every held offer. */

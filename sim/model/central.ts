@@ -12,13 +12,17 @@
  *   shuffle. Commits are optimistic; a placement whose resources are gone by commit time is a
  *   conflict and is retried. With no scheduler decision time (the current model) every commit
  *   happens the instant the framework looked, so conflicts cannot occur yet.
+ *
+ * Both see static reservations as offers do: a framework may use the unreserved free resources
+ * plus the reservation of its role (or an ancestor) on the agent, and a task takes reserved
+ * resources first (Master.fitsDirect, Master.placeDirect).
  */
 import { Phase } from '../kernel/phases.js';
 import { shuffleInPlace, type Rng } from '../kernel/rng.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import type { LogSink } from './log.js';
 import type { Master } from './master.js';
-import { addInto, contains, NUM_RESOURCES, subInto } from './resources.js';
+import { addInto, NUM_RESOURCES, subInto } from './resources.js';
 
 /** How tasks reach agents: through offers (Mesos) or placed directly by a baseline. */
 export const SCHEDULING_MODES = ['offers', 'monolithic', 'shared-state'] as const;
@@ -93,9 +97,8 @@ export class CentralScheduler {
     const b = this.master.frameworkAt(fw).behaviour;
     if (b.pendingTasks() === 0 || b.nextTaskDemand === undefined || b.takeNextTask === undefined) return false;
     if (!b.nextTaskDemand(this.demand)) return false;
-    const avail = this.master.available;
     for (const a of this.agents) {
-      if (!contains(avail, a * NUM_RESOURCES, this.demand)) continue;
+      if (!this.master.fitsDirect(fw, a, this.demand)) continue;
       const task = b.takeNextTask();
       this.master.placeDirect(fw, task, a);
       addInto(this.alloc, fw * NUM_RESOURCES, this.demand);

@@ -3,7 +3,7 @@
  * and revive, task launch and completion, and when allocation runs happen. The policy (who gets
  * which agent) is the allocator's. Imports the kernel, model modules and allocator types.
  */
-import type { AllocationContext, Allocator, RandomSource } from '../../allocators/types.js';
+import type { AllocationContext, Allocator, RandomSource, Reservation } from '../../allocators/types.js';
 import { Phase } from '../kernel/phases.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
@@ -57,14 +57,35 @@ export class Master implements AllocationContext {
   // agents, packed
   private agentCap = 64;
   agentCount = 0;
-  /** free resources per agent (stride NUM_RESOURCES) */
+  /** free unreserved resources per agent (stride NUM_RESOURCES) */
   available = new Float64Array(this.agentCap * NUM_RESOURCES);
-  /** total resources per agent (stride NUM_RESOURCES) */
+  /** total resources per agent, reservations included (stride NUM_RESOURCES) */
   totals = new Float64Array(this.agentCap * NUM_RESOURCES);
-  /** resources in outstanding offers per agent (stride NUM_RESOURCES) */
+  /** unreserved resources in outstanding offers per agent (stride NUM_RESOURCES) */
   offered = new Float64Array(this.agentCap * NUM_RESOURCES);
-  /** resources held by staging or running tasks per agent (stride NUM_RESOURCES) */
+  /** unreserved resources held by staging or running tasks per agent (stride NUM_RESOURCES) */
   allocated = new Float64Array(this.agentCap * NUM_RESOURCES);
+
+  // Static reservations: one pool per (agent, reserving role), packed like the agent arrays. The
+  // unreserved pool stays in the arrays above, so runs without reservations touch none of these.
+  private poolCap = 0;
+  /** reservation pools registered */
+  poolCount = 0;
+  /** reserved total of each pool (stride NUM_RESOURCES) */
+  poolTotal = new Float64Array(0);
+  /** free part of each pool (stride NUM_RESOURCES) */
+  poolFree = new Float64Array(0);
+  /** part of each pool in outstanding offers (stride NUM_RESOURCES) */
+  poolOffered = new Float64Array(0);
+  /** part of each pool held by staging or running tasks (stride NUM_RESOURCES) */
+  poolAllocated = new Float64Array(0);
+  private readonly poolRole: string[] = [];
+  /** pools of each agent, by agent index; undefined for an agent without reservations */
+  private readonly agentPools: (number[] | undefined)[] = [];
+  /** per task: 1 + the pool its reserved part came from, 0 for none (grown on demand) */
+  private taskPool = new Int32Array(0);
+  /** per task: the part of its resources taken from that pool (stride NUM_RESOURCES) */
+  private taskReserved = new Float64Array(0);
   private readonly agentNames: string[] = [];
   private readonly agentRacks: string[] = [];
   private readonly activeAgents: number[] = [];
@@ -94,6 +115,14 @@ export class Master implements AllocationContext {
   private readonly unused = new Float64Array(NUM_RESOURCES);
   /** resources of the offer last taken by {@link takeOffer} */
   private readonly taken = new Float64Array(NUM_RESOURCES);
+  /** the reserved part of {@link taken}, and its pool (-1 for none) */
+  private readonly takenReserved = new Float64Array(NUM_RESOURCES);
+  private takenPool = -1;
+  /** the reserved part of what an accept uses, and of what it leaves */
+  private readonly usedReserved = new Float64Array(NUM_RESOURCES);
+  private readonly unusedReserved = new Float64Array(NUM_RESOURCES);
+  /** an offer's sum of unreserved and reserved parts */
+  private readonly offerSum = new Float64Array(NUM_RESOURCES);
 
   /** Called when every task of a job has reached a terminal state. */
   onJobFinished: (job: number) => void = () => {};
@@ -133,8 +162,13 @@ export class Master implements AllocationContext {
 
   // ---------------------------------------------------------------- registration
 
-  /** Registers an agent; an allocation run for it follows at once (Mesos addSlave). */
-  addAgent(name: string, rack: string, total: ResourceVector): number {
+  /**
+   * Registers an agent with `total` resources, of which `reserved` (default none) are static
+   * reservations (each part of `total`; no reserving role may be another's ancestor on one agent,
+   * so a role can draw on at most one reservation per agent). An allocation run for it follows at
+   * once (Mesos addSlave).
+   */
+  addAgent(name: string, rack: string, total: ResourceVector, reserved: readonly Reservation[] = []): number {
     if (hasNegative(total)) throw this.sim.invariant(`agent ${name} has negative resources ${format(total)}`);
     if (this.agentCount === this.agentCap) this.growAgents();
     const a = this.agentCount++;
@@ -144,7 +178,10 @@ export class Master implements AllocationContext {
     this.agentNames.push(name);
     this.agentRacks.push(rack);
     this.activeAgents.push(a);
-    this.allocator.addAgent(a, total);
+    this.agentPools[a] = undefined;
+    if (reserved.length > 0) this.addPools(a, name, reserved);
+    if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
+    else this.allocator.addAgent(a, total);
     this.log.record({ kind: 'agent_added', t: this.sim.now, agent: a, name, rack, res: tuple(total) });
     this.trigger(a);
     return a;
@@ -195,8 +232,25 @@ export class Master implements AllocationContext {
   }
 
   /**
+   * Whether `demand` fits on `agent` for framework `fw` without an offer (central schedulers): in
+   * the agent's unreserved free resources plus the free part of the reservation `fw`'s role may
+   * draw on there (its own or an ancestor's), if any.
+   */
+  fitsDirect(fw: number, agent: number, demand: Float64Array): boolean {
+    const off = agent * NUM_RESOURCES;
+    if (this.agentPools[agent] === undefined) return contains(this.available, off, demand);
+    const p = this.poolFor(agent, this.frameworks[fw]!.role);
+    if (p < 0) return contains(this.available, off, demand);
+    for (let r = 0; r < NUM_RESOURCES; r++) {
+      if (this.available[off + r]! + this.poolFree[p * NUM_RESOURCES + r]! < demand[r]!) return false;
+    }
+    return true;
+  }
+
+  /**
    * Launches pending `task` of framework `fw` on `agent` directly, without an offer (central
-   * schedulers only). The task must fit in the agent's free resources.
+   * schedulers only). The task must fit (see {@link fitsDirect}); as with offers, it takes from
+   * the reservation its role may draw on first, then unreserved resources.
    */
   placeDirect(fw: number, task: number, agent: number): void {
     const t = this.tasks;
@@ -204,6 +258,12 @@ export class Master implements AllocationContext {
     if (task < 0 || task >= t.size || t.state[task] !== TaskCode.PENDING) throw this.sim.invariant(`task ${task} is not pending`);
     if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`task ${task} is not framework ${fw}'s`);
     const off = agent * NUM_RESOURCES;
+    const pool = this.agentPools[agent] === undefined ? -1 : this.poolFor(agent, this.frameworks[fw]!.role);
+    if (pool >= 0) {
+      this.placeReserved(task, agent, pool);
+      this.launch(task, fw, agent);
+      return;
+    }
     if (!contains(this.available, off, t.res, task * NUM_RESOURCES)) {
       throw this.sim.invariant(`task ${task} (${format(t.res, task * NUM_RESOURCES)}) placed on agent ${this.agentNames[agent]} with ${format(this.available, off)} free`);
     }
@@ -211,6 +271,34 @@ export class Master implements AllocationContext {
     addInto(this.allocated, off, t.res, task * NUM_RESOURCES);
     this.checkAgent(agent);
     this.launch(task, fw, agent);
+  }
+
+  /** {@link placeDirect} on an agent with a reservation pool `fw` may draw on: reserved first. */
+  private placeReserved(task: number, agent: number, pool: number): void {
+    const t = this.tasks;
+    const off = agent * NUM_RESOURCES;
+    const tOff = task * NUM_RESOURCES;
+    const pOff = pool * NUM_RESOURCES;
+    if (this.taskPool.length < t.size) this.growTaskPools(t.size);
+    for (let r = 0; r < NUM_RESOURCES; r++) {
+      const need = t.res[tOff + r]!;
+      const take = Math.min(need, this.poolFree[pOff + r]!);
+      if (need - take > this.available[off + r]!) {
+        throw this.sim.invariant(`task ${task} (${format(t.res, tOff)}) placed on agent ${this.agentNames[agent]} with ` +
+          `${format(this.available, off)} free and ${format(this.poolFree, pOff)} reserved for ${this.poolRole[pool]}`);
+      }
+      this.taskReserved[tOff + r] = take;
+    }
+    const reserved = this.taskReserved.subarray(tOff, tOff + NUM_RESOURCES);
+    subInto(this.available, off, t.res, tOff);
+    addInto(this.allocated, off, t.res, tOff);
+    addInto(this.available, off, reserved);
+    subInto(this.allocated, off, reserved);
+    subInto(this.poolFree, pOff, reserved);
+    addInto(this.poolAllocated, pOff, reserved);
+    this.taskPool[task] = isEmpty(reserved) ? 0 : pool + 1;
+    this.checkPool(agent, pool);
+    this.checkAgent(agent);
   }
 
   /** Current simulated time. */
@@ -248,7 +336,48 @@ export class Master implements AllocationContext {
     return this.frameworks[fw]!.suppressed;
   }
 
+  /** Sets up agent `a`'s reservation pools, taking them out of its unreserved free pool. */
+  private addPools(a: number, name: string, reserved: readonly Reservation[]): void {
+    const pools: number[] = [];
+    for (const r of reserved) {
+      if (r.role === '*' || r.role === '' || hasNegative(r.res)) throw this.sim.invariant(`agent ${name}: invalid reservation for role '${r.role}'`);
+      for (const p of pools) {
+        const other = this.poolRole[p]!;
+        if (allocatableTo(other, r.role) || allocatableTo(r.role, other)) {
+          throw this.sim.invariant(`agent ${name}: reservations for '${other}' and '${r.role}' overlap (one role is the other's ancestor)`);
+        }
+      }
+      if (this.poolCount === this.poolCap) this.growPools();
+      const p = this.poolCount++;
+      this.poolRole.push(r.role);
+      copyInto(this.poolTotal, p * NUM_RESOURCES, r.res);
+      copyInto(this.poolFree, p * NUM_RESOURCES, r.res);
+      subInto(this.available, a * NUM_RESOURCES, r.res);
+      pools.push(p);
+    }
+    this.agentPools[a] = pools;
+    if (hasNegative(this.available, a * NUM_RESOURCES)) {
+      throw this.sim.invariant(`agent ${name}: reservations exceed its total ${format(this.totals, a * NUM_RESOURCES)}`);
+    }
+  }
+
+  /** The pool on `agent` that a framework of `role` may draw on, or -1. */
+  private poolFor(agent: number, role: string): number {
+    const pools = this.agentPools[agent];
+    if (pools === undefined) return -1;
+    for (const p of pools) if (allocatableTo(this.poolRole[p]!, role)) return p;
+    return -1;
+  }
+
   // ---------------------------------------------------------------- AllocationContext
+
+  reservedAvailable(agent: number, role: string, out: Float64Array): boolean {
+    out.fill(0);
+    const p = this.poolFor(agent, role);
+    if (p < 0) return false;
+    copyInto(out, 0, this.poolFree, p * NUM_RESOURCES);
+    return !isEmpty(out);
+  }
 
   isAllocatable(res: Float64Array, offset = 0): boolean {
     return isAllocatable(this.minAllocatable, res, offset);
@@ -263,27 +392,49 @@ export class Master implements AllocationContext {
     return this.filters.blocks(fw, agent, res, offset);
   }
 
-  offer(fw: number, agent: number, res: ResourceVector): void {
+  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.frameworks[fw];
     if (f === undefined) throw this.sim.invariant(`allocator offered to unknown framework ${fw}`);
     if (agent < 0 || agent >= this.agentCount) throw this.sim.invariant(`allocator offered unknown agent ${agent}`);
     if (f.suppressed) throw this.sim.invariant(`allocator offered agent ${agent} to suppressed framework ${f.name}`);
     const off = agent * NUM_RESOURCES;
-    if (isEmpty(res) || hasNegative(res) || !contains(this.available, off, res)) {
+    const withReserved = reserved !== undefined && !isEmpty(reserved);
+    if ((isEmpty(res) && !withReserved) || hasNegative(res) || !contains(this.available, off, res)) {
       throw this.sim.invariant(
         `allocator offered ${format(res)} on agent ${this.agentNames[agent]} to ${f.name}, but only ${format(this.available, off)} is free`,
       );
+    }
+    let pool = -1;
+    let sum = res;
+    if (withReserved) {
+      pool = this.poolFor(agent, f.role);
+      if (pool < 0 || hasNegative(reserved) || !contains(this.poolFree, pool * NUM_RESOURCES, reserved)) {
+        throw this.sim.invariant(
+          `allocator offered reserved ${format(reserved)} on agent ${this.agentNames[agent]} to ${f.name} (role ${f.role}), but ` +
+          (pool < 0 ? 'no reservation there is allocatable to that role' : `only ${format(this.poolFree, pool * NUM_RESOURCES)} of it is free`),
+        );
+      }
+      subInto(this.poolFree, pool * NUM_RESOURCES, reserved);
+      addInto(this.poolOffered, pool * NUM_RESOURCES, reserved);
+      sum = this.offerSum;
+      copyInto(sum, 0, res);
+      addInto(sum, 0, reserved);
     }
     subInto(this.available, off, res);
     addInto(this.offered, off, res);
     this.checkAgent(agent);
     const id = this.nextOfferId++;
-    const s = this.offers.add(id, fw, agent, res, 0, this.sim.now);
+    const s = this.offers.add(id, fw, agent, sum, 0, this.sim.now);
+    if (withReserved) {
+      this.offers.pool[s] = pool;
+      copyInto(this.offers.reserved[s]!, 0, reserved);
+    }
     if (this.offerTimeout > 0) this.offers.timeout[s] = this.sim.after(this.offerTimeout, Phase.MESSAGE, this.hRescind, id);
     if (f.inbox.length === 0) this.touched.push(fw);
     f.inbox.push(id);
     this.offersThisRun++;
-    this.log.record({ kind: 'offer_sent', t: this.sim.now, offer: id, framework: fw, agent, res: tuple(res) });
+    // `res` is the offer's sum, reserved part included: reports and the fingerprint see no new field.
+    this.log.record({ kind: 'offer_sent', t: this.sim.now, offer: id, framework: fw, agent, res: tuple(sum) });
   }
 
   // ---------------------------------------------------------------- allocation runs
@@ -374,22 +525,65 @@ export class Master implements AllocationContext {
       throw this.sim.invariant(`framework ${this.frameworks[fw]!.name} launched ${format(used)} on offer ${offerId} of ${format(offered)}`);
     }
     const usedTuple = tuple(used);
-    subInto(this.offered, agent * NUM_RESOURCES, used);
-    addInto(this.allocated, agent * NUM_RESOURCES, used);
-    for (const task of taskIds) this.launch(task, fw, agent);
+    const pool = this.takenPool;
     const unused = this.unused;
     copyInto(unused, 0, offered);
     subInto(unused, 0, used);
-    const refuse = this.giveBack(fw, agent, unused, refuseSeconds);
+    if (pool >= 0) {
+      // Tasks take reserved resources first (see takeReserved); only the rest is unreserved.
+      this.takeReserved(taskIds, pool);
+      subInto(used, 0, this.usedReserved);
+      copyInto(this.unusedReserved, 0, this.takenReserved);
+      subInto(this.unusedReserved, 0, this.usedReserved);
+    }
+    subInto(this.offered, agent * NUM_RESOURCES, used);
+    addInto(this.allocated, agent * NUM_RESOURCES, used);
+    if (pool >= 0) this.checkPool(agent, pool);
+    for (const task of taskIds) this.launch(task, fw, agent);
+    const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.unusedReserved);
     this.log.record({
       kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent, tasks: taskIds.length, used: usedTuple, refuse,
     });
   }
 
+  /**
+   * Splits the launched tasks' resources between the offer's reservation `pool` and the unreserved
+   * pool: each task, in launch order, takes what it can from the offer's reserved part, per
+   * resource, and the rest unreserved (Mesos lets the framework choose; offersim's schedulers ask
+   * for amounts only, so reserved first keeps unreserved resources for everyone else). What each
+   * task took is remembered so its end returns it to the pool. Leaves the total in {@link usedReserved}.
+   */
+  private takeReserved(taskIds: readonly number[], pool: number): void {
+    const t = this.tasks;
+    if (this.taskPool.length < t.size) this.growTaskPools(t.size);
+    const left = this.unusedReserved;
+    copyInto(left, 0, this.takenReserved);
+    const used = this.usedReserved;
+    used.fill(0);
+    for (const task of taskIds) {
+      const off = task * NUM_RESOURCES;
+      for (let r = 0; r < NUM_RESOURCES; r++) {
+        const take = Math.min(t.res[off + r]!, left[r]!);
+        this.taskReserved[off + r] = take;
+        left[r] = left[r]! - take;
+        used[r] = used[r]! + take;
+      }
+      this.taskPool[task] = isEmpty(this.taskReserved, off) ? 0 : pool + 1;
+    }
+    subInto(this.poolOffered, pool * NUM_RESOURCES, used);
+    addInto(this.poolAllocated, pool * NUM_RESOURCES, used);
+  }
+
+  private growTaskPools(size: number): void {
+    const cap = Math.max(size, this.taskPool.length * 2, 64);
+    const p = new Int32Array(cap); p.set(this.taskPool); this.taskPool = p;
+    const r = new Float64Array(cap * NUM_RESOURCES); r.set(this.taskReserved); this.taskReserved = r;
+  }
+
   /** See {@link SchedulerDriver.decline}. */
   decline(fw: number, offerId: number, refuseSeconds: number | undefined): void {
     const agent = this.takeOffer(fw, offerId, 'decline');
-    const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds);
+    const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds, this.takenPool, this.takenReserved);
     this.log.record({ kind: 'offer_declined', t: this.sim.now, offer: offerId, framework: fw, agent, refuse });
   }
 
@@ -429,18 +623,37 @@ export class Master implements AllocationContext {
     const timeout = offers.timeout[s]!;
     if (timeout >= 0) this.sim.cancel(timeout);
     copyInto(this.taken, 0, offers.res[s]!);
+    this.takenPool = offers.pool[s]!;
+    if (this.takenPool >= 0) copyInto(this.takenReserved, 0, offers.reserved[s]!);
     const agent = offers.agent[s]!;
     offers.remove(s);
     return agent;
   }
 
-  /** Returns resources to the agent's free pool and installs a refuse filter; returns the filter length in us. */
-  private giveBack(fw: number, agent: number, res: ResourceVector, refuseSeconds: number | undefined): number {
+  /**
+   * Returns offered resources `res` to the agent's free pools (the part `reserved` to reservation
+   * `pool`, when pool >= 0; the rest unreserved) and installs a refuse filter over the whole of
+   * `res` (a filter compares sums: it blocks a later offer on the agent whose sum, reserved part
+   * included, it contains). Returns the filter length in us.
+   */
+  private giveBack(
+    fw: number, agent: number, res: ResourceVector, refuseSeconds: number | undefined, pool: number, reserved: ResourceVector,
+  ): number {
     if (isEmpty(res)) return 0;
     addInto(this.available, agent * NUM_RESOURCES, res);
     subInto(this.offered, agent * NUM_RESOURCES, res);
-    this.checkAgent(agent);
-    this.allocator.recover(fw, agent, res);
+    if (pool >= 0) {
+      subInto(this.available, agent * NUM_RESOURCES, reserved);
+      addInto(this.offered, agent * NUM_RESOURCES, reserved);
+      addInto(this.poolFree, pool * NUM_RESOURCES, reserved);
+      subInto(this.poolOffered, pool * NUM_RESOURCES, reserved);
+      this.checkPool(agent, pool);
+      this.checkAgent(agent);
+      this.allocator.recover(fw, agent, res, reserved);
+    } else {
+      this.checkAgent(agent);
+      this.allocator.recover(fw, agent, res);
+    }
     let secs = refuseSeconds === undefined || refuseSeconds < 0 || Number.isNaN(refuseSeconds) ? DEFAULT_REFUSE_SECONDS : refuseSeconds;
     if (secs > MAX_REFUSE_SECONDS) secs = MAX_REFUSE_SECONDS;
     const refuse = Math.round(secs * MICROS_PER_SECOND);
@@ -466,9 +679,11 @@ export class Master implements AllocationContext {
     const fw = offers.fw[s]!;
     const agent = offers.agent[s]!;
     copyInto(this.taken, 0, offers.res[s]!);
+    const pool = offers.pool[s]!;
+    if (pool >= 0) copyInto(this.takenReserved, 0, offers.reserved[s]!);
     offers.remove(s);
     // A rescinded offer's resources come back with no filter (master.cpp, offer timeout).
-    this.giveBack(fw, agent, this.taken, 0);
+    this.giveBack(fw, agent, this.taken, 0, pool, this.takenReserved);
     this.log.record({ kind: 'offer_rescinded', t: this.sim.now, offer: offerId, framework: fw, agent });
     const f = this.frameworks[fw]!;
     f.behaviour.onOfferRescinded(offerId, f.driver);
@@ -495,8 +710,20 @@ export class Master implements AllocationContext {
     const agent = t.agent[task]!;
     t.state[task] = TaskCode.FINISHED;
     const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+    const pool = task < this.taskPool.length ? this.taskPool[task]! - 1 : -1;
+    let reserved: Float64Array | undefined;
     addInto(this.available, agent * NUM_RESOURCES, res);
     subInto(this.allocated, agent * NUM_RESOURCES, res);
+    if (pool >= 0) {
+      // The part the task took from its reservation goes back there (see takeReserved).
+      reserved = this.taskReserved.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+      subInto(this.available, agent * NUM_RESOURCES, reserved);
+      addInto(this.allocated, agent * NUM_RESOURCES, reserved);
+      addInto(this.poolFree, pool * NUM_RESOURCES, reserved);
+      subInto(this.poolAllocated, pool * NUM_RESOURCES, reserved);
+      this.taskPool[task] = 0;
+      this.checkPool(agent, pool);
+    }
     this.checkAgent(agent);
     this.logTask(task, fw);
     if (this.central !== undefined) {
@@ -505,7 +732,8 @@ export class Master implements AllocationContext {
       this.central.request();
     } else {
       // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
-      this.allocator.recover(fw, agent, res);
+      if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
+      else this.allocator.recover(fw, agent, res);
     }
     const f = this.frameworks[fw]!;
     f.behaviour.onTaskEnded(task, TaskCode.FINISHED, f.driver);
@@ -525,20 +753,52 @@ export class Master implements AllocationContext {
     });
   }
 
-  /** Free + offered + allocated must equal the agent's total, with nothing negative. */
+  /**
+   * Free + offered + allocated of the unreserved pool must equal the agent's total less its
+   * reservations, with nothing negative (each reservation pool is checked by {@link checkPool}).
+   */
   private checkAgent(agent: number): void {
     const off = agent * NUM_RESOURCES;
+    const pools = this.agentPools[agent];
     for (let r = 0; r < NUM_RESOURCES; r++) {
       const free = this.available[off + r]!;
       const offered = this.offered[off + r]!;
       const allocated = this.allocated[off + r]!;
-      if (free < 0 || offered < 0 || allocated < 0 || free + offered + allocated !== this.totals[off + r]) {
+      let total = this.totals[off + r]!;
+      if (pools !== undefined) for (const p of pools) total -= this.poolTotal[p * NUM_RESOURCES + r]!;
+      if (free < 0 || offered < 0 || allocated < 0 || free + offered + allocated !== total) {
         throw this.sim.invariant(
           `agent ${this.agentNames[agent]}: free ${format(this.available, off)} + offered ${format(this.offered, off)} + ` +
           `allocated ${format(this.allocated, off)} is not its total ${format(this.totals, off)}`,
         );
       }
     }
+  }
+
+  /** Free + offered + allocated of reservation pool `pool` must equal its total, with nothing negative. */
+  private checkPool(agent: number, pool: number): void {
+    const off = pool * NUM_RESOURCES;
+    for (let r = 0; r < NUM_RESOURCES; r++) {
+      const free = this.poolFree[off + r]!;
+      const offered = this.poolOffered[off + r]!;
+      const allocated = this.poolAllocated[off + r]!;
+      if (free < 0 || offered < 0 || allocated < 0 || free + offered + allocated !== this.poolTotal[off + r]) {
+        throw this.sim.invariant(
+          `agent ${this.agentNames[agent]}, reservation for ${this.poolRole[pool]}: free ${format(this.poolFree, off)} + ` +
+          `offered ${format(this.poolOffered, off)} + allocated ${format(this.poolAllocated, off)} is not its total ${format(this.poolTotal, off)}`,
+        );
+      }
+    }
+  }
+
+  private growPools(): void {
+    const cap = Math.max(16, this.poolCap * 2);
+    const grow = (x: Float64Array) => { const y = new Float64Array(cap * NUM_RESOURCES); y.set(x); return y; };
+    this.poolTotal = grow(this.poolTotal);
+    this.poolFree = grow(this.poolFree);
+    this.poolOffered = grow(this.poolOffered);
+    this.poolAllocated = grow(this.poolAllocated);
+    this.poolCap = cap;
   }
 
   private growAgents(): void {
@@ -576,6 +836,14 @@ class Driver implements SchedulerDriver {
   revive(): void {
     this.master.revive(this.fw);
   }
+}
+
+/**
+ * Whether a reservation for `owner` may be offered to a framework of `role`: the same role or a
+ * descendant (Mesos `Resources::isAllocatableTo`).
+ */
+export function allocatableTo(owner: string, role: string): boolean {
+  return role === owner || (role.length > owner.length && role.startsWith(owner) && role.charCodeAt(owner.length) === 47);
 }
 
 function tuple(v: Float64Array): ResTuple {

@@ -29,8 +29,12 @@ export class OfferTable {
   sentAt = new Float64Array(0);
   /** its offer-timeout event handle, -1 for none */
   timeout = new Float64Array(0);
-  /** offered resources of each slot (fixed point); one vector per slot, reused */
+  /** offered resources of each slot (fixed point), reserved part included; one vector per slot, reused */
   readonly res: Float64Array[] = [];
+  /** the part of `res` taken from a reservation (fixed point, zero when none); reused like `res` */
+  readonly reserved: Float64Array[] = [];
+  /** the master's reservation pool the reserved part came from, -1 for none */
+  pool = new Int32Array(0);
   private readonly views: SlotView[] = [];
   private free = new Int32Array(0);
   private freeLen = 0;
@@ -49,6 +53,8 @@ export class OfferTable {
     this.agent[s] = agent;
     this.sentAt[s] = sentAt;
     this.timeout[s] = -1;
+    this.pool[s] = -1;
+    this.reserved[s]!.fill(0);
     copyInto(this.res[s]!, 0, res, offset);
     const v = this.views[s]!;
     v.id = id;
@@ -80,6 +86,7 @@ export class OfferTable {
     const f64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
     this.fw = i32(this.fw);
     this.agent = i32(this.agent);
+    this.pool = i32(this.pool);
     this.sentAt = f64(this.sentAt);
     this.timeout = f64(this.timeout);
     const free = new Int32Array(cap);
@@ -90,6 +97,7 @@ export class OfferTable {
     for (let s = old; s < cap; s++) {
       const res = new Float64Array(NUM_RESOURCES);
       this.res.push(res);
+      this.reserved.push(new Float64Array(NUM_RESOURCES));
       this.views.push({ id: -1, agent: -1, res });
     }
     this.cap = cap;

@@ -3,7 +3,7 @@
  * completion or for a duration. Inputs arrive already resolved (scenarios/ turns files into them).
  * Imports the kernel, model modules and allocator types.
  */
-import type { Allocator } from '../../allocators/types.js';
+import type { Allocator, Reservation } from '../../allocators/types.js';
 import { Phase } from '../kernel/phases.js';
 import { RandomStreams } from '../kernel/rng.js';
 import { Simulator } from '../kernel/simulator.js';
@@ -24,6 +24,8 @@ export interface AgentSpec {
   readonly res: ResourceVector;
   /** when it registers, us; default 0 */
   readonly addAt?: SimTime;
+  /** static reservations, each part of `res`, sorted by role; default none */
+  readonly reserved?: readonly Reservation[];
 }
 
 /** A framework of the run. */
@@ -98,7 +100,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   const fwIndex = new Map<string, number>();
   const hAgent = sim.register('agent-add', (i) => {
     const a = input.agents[i]!;
-    master.addAgent(a.name, a.rack, a.res);
+    master.addAgent(a.name, a.rack, a.res, a.reserved);
   });
   const hFramework = sim.register('framework-add', (i) => {
     const f = input.frameworks[i]!;
