@@ -6,7 +6,8 @@ import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry } from '../allocators/types.js';
 import { RandomStreams } from '../sim/kernel/rng.js';
 import { seconds, type SimTime } from '../sim/kernel/time.js';
-import { createBatch } from '../sim/model/frameworks/registry.js';
+import type { FrameworkBehaviour } from '../sim/model/framework.js';
+import { createBatch, createGang, createService } from '../sim/model/frameworks/registry.js';
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import type { LogSink } from '../sim/model/log.js';
 import { resources } from '../sim/model/resources.js';
@@ -54,6 +55,8 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
   const streams = new RandomStreams(seed);
   const sources: Iterable<JobSpec>[] = [];
   for (const f of s.frameworks) {
+    const service = serviceJob(s, f);
+    if (service !== undefined) sources.push([service]);
     const w = f.workload;
     if (w === undefined) continue;
     if (w.kind === 'poisson') {
@@ -88,6 +91,43 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
   return { [Symbol.iterator]: () => mergeBySubmit(sources) };
 }
 
+type FrameworkEntry = Scenario['frameworks'][number];
+
+/**
+ * A service framework's instances as one job submitted when it subscribes. Its tasks never end:
+ * each lasts the run's duration (required for a scenario with a service), so its end falls at or
+ * after the end of the run, whose events are not run.
+ */
+function serviceJob(s: Scenario, f: FrameworkEntry): JobSpec | undefined {
+  const b = f.behaviour;
+  if (typeof b === 'string' || b.kind !== 'service') return undefined;
+  const res = resources(b.task);
+  const duration = Math.max(1, seconds(s.duration ?? s.horizon)) as SimTime;
+  const tasks: TaskSpec[] = Array.from({ length: b.instances }, () => ({ res, duration }));
+  return { id: `${f.name}/service`, submit: seconds(f.addAt), framework: f.name, tasks };
+}
+
+/** A framework's behaviour from its scenario entry. */
+function behaviourOf(f: FrameworkEntry): FrameworkBehaviour {
+  const b = f.behaviour;
+  if (b === 'batch') return createBatch({ refuseSeconds: 5, maxTasksPerOffer: 0 });
+  if (b === 'gang') return createGang({ hoard: false, maxHoldSeconds: 0, refuseSeconds: 5 });
+  switch (b.kind) {
+    case 'batch':
+      return createBatch({ refuseSeconds: b.refuseSeconds, maxTasksPerOffer: b.maxTasksPerOffer });
+    case 'gang':
+      return createGang({ hoard: b.hoard, maxHoldSeconds: b.maxHoldSeconds, refuseSeconds: b.refuseSeconds });
+    case 'service':
+      return createService({ maxPerAgent: b.maxPerAgent, spreadRacks: b.spreadRacks, refuseSeconds: b.refuseSeconds });
+    default:
+      return assertNever(b);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unknown behaviour ${JSON.stringify(x)}`);
+}
+
 /**
  * The resolved simulation input for a scenario (seed override applied by the caller).
  * @param allocator the allocator's factory; default the registered policy the scenario names
@@ -103,15 +143,12 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
         : `unknown allocator ${String(spec.name)}`,
     );
   }
-  const frameworks: FrameworkSpec[] = s.frameworks.map((f) => {
-    const b = typeof f.behaviour === 'string' ? { kind: f.behaviour, refuseSeconds: 5, maxTasksPerOffer: 0 } : f.behaviour;
-    return {
-      name: f.name,
-      role: f.role,
-      behaviour: createBatch({ refuseSeconds: b.refuseSeconds, maxTasksPerOffer: b.maxTasksPerOffer }),
-      addAt: seconds(f.addAt),
-    };
-  });
+  const frameworks: FrameworkSpec[] = s.frameworks.map((f) => ({
+    name: f.name,
+    role: f.role,
+    behaviour: behaviourOf(f),
+    addAt: seconds(f.addAt),
+  }));
   const weights = new Map<string, number>();
   for (const [role, r] of Object.entries(s.roles)) weights.set(role, r.weight);
   return {

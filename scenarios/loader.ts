@@ -241,6 +241,41 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
   // Every task must fit on some agent, or the run could never finish.
   const fits = (c: number, m: number, d: number, g: number): boolean =>
     s.cluster.agents.some((a) => a.cpus >= c && a.mem >= m && a.disk >= d && a.gpus >= g);
+  // The non-offer baselines place task by task: a gang could not start at once there.
+  const spec = allocatorSpec(s.allocator);
+  const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.scheduling;
+  s.frameworks.forEach((f, i) => {
+    const kind = typeof f.behaviour === 'string' ? f.behaviour : f.behaviour.kind;
+    if (mode !== undefined && mode !== 'offers' && kind !== 'batch') {
+      report(['frameworks', i, 'behaviour'], `the ${kind} behaviour needs offers; allocator "${spec.name}" places tasks without them (${mode})`);
+    }
+  });
+  // A gang job starts all its tasks at once: one larger than the whole cluster never starts.
+  s.frameworks.forEach((f, i) => {
+    const kind = typeof f.behaviour === 'string' ? f.behaviour : f.behaviour.kind;
+    if (kind !== 'gang' || f.workload?.kind !== 'inline') return;
+    f.workload.jobs.forEach((j, k) => {
+      for (const r of ['cpus', 'mem', 'disk', 'gpus'] as const) {
+        let need = 0;
+        for (const t of j.tasks) need += t[r] * t.count;
+        let have = 0;
+        for (const g of s.cluster.agents) have += g[r] * g.count;
+        if (need > have) {
+          report(['frameworks', i, 'workload', 'jobs', k], `this gang job needs ${need} ${r} at once, more than the cluster's ${have}: it could never start`);
+          break;
+        }
+      }
+    });
+  });
+  // A service's tasks never end: a run to completion would never complete.
+  s.frameworks.forEach((f, i) => {
+    const b = f.behaviour;
+    if (typeof b === 'string' || b.kind !== 'service') return;
+    if (s.duration === undefined) report(['duration'], `framework "${f.name}" is a service, whose tasks never end: give the run a duration`);
+    if (f.workload !== undefined) report(['frameworks', i, 'workload'], 'a service takes its tasks from behaviour.instances and behaviour.task; remove the workload');
+    if (!fits(b.task.cpus, b.task.mem, b.task.disk, b.task.gpus)) report(['frameworks', i, 'behaviour', 'task'], 'this task fits on no agent of the cluster');
+    if (b.task.cpus === 0 && b.task.mem === 0 && b.task.disk === 0 && b.task.gpus === 0) report(['frameworks', i, 'behaviour', 'task'], 'a task must need some resource');
+  });
   s.frameworks.forEach((f, i) => {
     const w = f.workload;
     if (w === undefined) return;

@@ -90,6 +90,37 @@ export const BatchBehaviourSchema = z.strictObject({
   maxTasksPerOffer: z.number().int().nonnegative().default(0),
 });
 
+/** Gang (rigid, MPI-like) framework behaviour options. */
+export const GangBehaviourSchema = z.strictObject({
+  kind: z.literal('gang'),
+  /** hold offers while gathering enough for the head job (true) or decline them (false); default false */
+  hoard: z.boolean().default(false),
+  /** with hoard: release every held offer once the oldest is this old, seconds, checked when offers arrive; default 0 = no limit */
+  maxHoldSeconds: seconds.default(0),
+  /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
+  refuseSeconds: z.number().finite().nonnegative().default(5),
+});
+
+/** Service (long-running) framework behaviour options; its tasks are submitted when it subscribes. */
+export const ServiceBehaviourSchema = z.strictObject({
+  kind: z.literal('service'),
+  /** target number of instances (tasks) */
+  instances: z.number().int().positive(),
+  /** resources of each instance; tasks never end */
+  task: z.strictObject({
+    cpus: amount.default(0),
+    mem: amount.default(0),
+    disk: amount.default(0),
+    gpus: amount.default(0),
+  }),
+  /** most instances on one agent; default 1 */
+  maxPerAgent: z.number().int().positive().default(1),
+  /** place each instance on the offered rack with the fewest instances; default true */
+  spreadRacks: z.boolean().default(true),
+  /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
+  refuseSeconds: z.number().finite().nonnegative().default(5),
+});
+
 /** A task of an inline job. */
 export const InlineTaskSchema = z.strictObject({
   cpus: amount.default(0),
@@ -193,8 +224,11 @@ export const FrameworkSchema = z.strictObject({
   name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"'),
   /** role path; default '*' */
   role: z.string().regex(ROLE_PATH, ROLE_MESSAGE).default('*'),
-  /** scheduler model; default batch with its defaults */
-  behaviour: z.union([z.literal('batch'), BatchBehaviourSchema]).default('batch'),
+  /** scheduler model: a name (batch, gang) or an object with `kind` (batch, gang, service); default batch with its defaults */
+  behaviour: z.union([
+    z.enum(['batch', 'gang']),
+    z.discriminatedUnion('kind', [BatchBehaviourSchema, GangBehaviourSchema, ServiceBehaviourSchema]),
+  ]).default('batch'),
   /** subscription time, seconds; default 0 */
   addAt: seconds.default(0),
   /** the jobs it receives; default none */

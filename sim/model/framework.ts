@@ -37,6 +37,12 @@ export interface SchedulerDriver {
   suppress(): void;
   /** Asks for offers again: re-activates the framework, clears its refuse filters and triggers an allocation run over all agents (as Mesos REVIVE does, suppressed or not). */
   revive(): void;
+  /**
+   * Submits a copy of terminal task `task` of this framework (same resources and duration) as a
+   * new one-task job, pending now; the scheduler hears of it through onJobSubmitted. For schedulers
+   * that replace failed, killed or lost tasks (the service behaviour).
+   */
+  resubmit(task: number): void;
 }
 
 /** A framework's scheduler model. The master calls it in simulated-time order. */

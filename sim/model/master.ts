@@ -614,6 +614,19 @@ export class Master implements AllocationContext {
     this.trigger(-1);
   }
 
+  /** See {@link SchedulerDriver.resubmit}: the copy is job `<framework>/replace-<task>`. */
+  resubmit(fw: number, task: number): void {
+    const t = this.tasks;
+    if (task < 0 || task >= t.size || t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, not its own`);
+    if (t.state[task]! < TaskCode.FINISHED) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, which has not ended`);
+    const res = t.res.slice(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+    const spec: JobSpec = {
+      id: `${this.frameworks[fw]!.name}/replace-${task}`, submit: this.sim.now, framework: this.frameworks[fw]!.name,
+      tasks: [{ res, duration: t.duration[task]! as SimTime }],
+    };
+    this.submitJob(spec, fw);
+  }
+
   /** Removes outstanding offer `offerId` of `fw`; returns its agent and leaves its resources in {@link taken}. */
   private takeOffer(fw: number, offerId: number, what: string): number {
     const offers = this.offers;
@@ -835,6 +848,9 @@ class Driver implements SchedulerDriver {
   }
   revive(): void {
     this.master.revive(this.fw);
+  }
+  resubmit(task: number): void {
+    this.master.resubmit(this.fw, task);
   }
 }
 

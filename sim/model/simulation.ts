@@ -112,7 +112,6 @@ export function simulate(input: SimulationInput): SimulationResult {
   // Jobs arrive one at a time from the iterator, so a workload larger than memory still runs.
   const jobs = input.jobs[Symbol.iterator]();
   let nextJob: JobSpec | undefined;
-  let submitted = 0;
   let finished = 0;
   let lastSubmit = 0;
   const hJob = sim.register('job-arrival', () => {
@@ -120,7 +119,6 @@ export function simulate(input: SimulationInput): SimulationResult {
     const fw = fwIndex.get(spec.framework);
     if (fw === undefined) throw sim.invariant(`job ${spec.id} arrived before framework ${spec.framework} subscribed`);
     master.submitJob(spec, fw);
-    submitted++;
     armNextJob();
   });
   const armNextJob = (): void => {
@@ -137,7 +135,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   let completed = false;
   master.onJobFinished = () => {
     finished++;
-    if (input.duration === undefined && nextJob === undefined && finished === submitted) {
+    // tasks.jobs counts the workload's jobs and the copies schedulers resubmit (SchedulerDriver.resubmit).
+    if (input.duration === undefined && nextJob === undefined && finished === tasks.jobs) {
       completed = true;
       sim.stop();
     }
@@ -153,5 +152,5 @@ export function simulate(input: SimulationInput): SimulationResult {
   const endTime = sim.now;
   const reason = completed ? 'completed' : 'duration';
   log.record({ kind: 'run_ended', t: endTime, reason });
-  return { endTime, reason, events: sim.eventsRun, jobsSubmitted: submitted, jobsFinished: finished };
+  return { endTime, reason, events: sim.eventsRun, jobsSubmitted: tasks.jobs, jobsFinished: finished };
 }

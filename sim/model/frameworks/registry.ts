@@ -4,6 +4,8 @@
  */
 import type { FrameworkBehaviour } from '../framework.js';
 import { BatchFramework, type BatchOptions } from './batch.js';
+import { GangFramework, type GangOptions } from './gang.js';
+import { ServiceFramework, type ServiceOptions } from './service.js';
 
 /** A registered behaviour. */
 export interface BehaviourEntry {
@@ -14,9 +16,21 @@ export interface BehaviourEntry {
 /** Every behaviour a scenario can name, sorted by name. */
 export const BEHAVIOURS: readonly BehaviourEntry[] = [
   { name: 'batch', description: 'elastic Hadoop/Spark-like jobs of independent tasks, FIFO among its jobs, as many tasks per offer as fit' },
+  { name: 'gang', description: 'rigid MPI-like jobs that start all their tasks at one instant, FIFO; declines partial offers or hoards them (hoard: true)' },
+  { name: 'service', description: 'long-running tasks that never end, kept at their instance count, at most maxPerAgent per agent, spread over racks' },
 ];
 
 /** Builds the batch behaviour. */
 export function createBatch(options: BatchOptions): FrameworkBehaviour {
   return new BatchFramework(options);
+}
+
+/** Builds the gang behaviour. */
+export function createGang(options: GangOptions): FrameworkBehaviour {
+  return new GangFramework(options);
+}
+
+/** Builds the service behaviour. */
+export function createService(options: ServiceOptions): FrameworkBehaviour {
+  return new ServiceFramework(options);
 }

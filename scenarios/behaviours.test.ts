@@ -1,0 +1,144 @@
+/**
+ * The gang and service behaviours in scenario files: their fields and defaults, the checks that
+ * reject bad scenarios with field paths, and a small run through buildSimulation.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordingSink } from '../sim/model/test-support/scripted.js';
+import { simulate } from '../sim/model/simulation.js';
+import { buildSimulation } from './build.js';
+import { InputError, formatProblem } from './errors.js';
+import { parseScenarioText } from './loader.js';
+import { cli } from './test-support/cli.js';
+
+function problems(text: string): string[] {
+  try {
+    parseScenarioText(text, 'bad.yaml');
+  } catch (err) {
+    if (err instanceof InputError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+const CLUSTER = `
+cluster:
+  agents:
+    - { count: 4, racks: 2, cpus: 4, mem: 4096 }
+`;
+
+const SERVICE = `${CLUSTER}
+duration: 30
+frameworks:
+  - name: web
+    behaviour: { kind: service, instances: 3, task: { cpus: 1, mem: 512 } }
+  - name: mpi
+    behaviour: { kind: gang, hoard: true }
+    workload:
+      kind: inline
+      jobs:
+        - { submit: 0, tasks: [{ cpus: 4, mem: 2048, duration: 10, count: 2 }] }
+`;
+
+describe('gang and service fields', () => {
+  test('defaults are filled in as documented', () => {
+    const { scenario } = parseScenarioText(SERVICE, 's.yaml');
+    expect(scenario.frameworks[0]!.behaviour).toEqual({
+      kind: 'service', instances: 3, task: { cpus: 1, mem: 512, disk: 0, gpus: 0 }, maxPerAgent: 1, spreadRacks: true, refuseSeconds: 5,
+    });
+    expect(scenario.frameworks[1]!.behaviour).toEqual({ kind: 'gang', hoard: true, maxHoldSeconds: 0, refuseSeconds: 5 });
+    const bare = parseScenarioText(`${CLUSTER}\nframeworks:\n  - { name: g, behaviour: gang }\n`, 'g.yaml');
+    expect(bare.scenario.frameworks[0]!.behaviour).toBe('gang');
+  });
+
+  test('a service needs a run duration, no workload, and a task that fits', () => {
+    const text = `${CLUSTER}
+frameworks:
+  - name: web
+    behaviour: { kind: service, instances: 3, task: { cpus: 8 } }
+    workload: { kind: inline, jobs: [] }
+`;
+    const p = problems(text);
+    expect(p).toEqual(expect.arrayContaining([
+      expect.stringMatching(/duration: framework "web" is a service, whose tasks never end: give the run a duration$/),
+      expect.stringMatching(/frameworks\[0\]\.workload: a service takes its tasks from behaviour\.instances/),
+      expect.stringMatching(/frameworks\[0\]\.behaviour\.task: this task fits on no agent of the cluster$/),
+    ]));
+    expect(p).toHaveLength(3);
+  });
+
+  test('bad behaviour fields are reported with their paths', () => {
+    const text = `${CLUSTER}
+duration: 10
+frameworks:
+  - name: web
+    behaviour: { kind: service, task: { cpus: 1 }, maxPerAgent: 0 }
+  - name: mpi
+    behaviour: { kind: gang, hoard: 3, holdSeconds: 2 }
+`;
+    const p = problems(text).join('\n');
+    expect(p).toMatch(/frameworks\[0\]\.behaviour\.instances: /);
+    expect(p).toMatch(/frameworks\[0\]\.behaviour\.maxPerAgent: /);
+    expect(p).toMatch(/frameworks\[1\]\.behaviour\.hoard: /);
+    expect(p).toMatch(/frameworks\[1\]\.behaviour\.holdSeconds: unknown field "holdSeconds"/);
+  });
+
+  test('a gang job larger than the cluster is rejected', () => {
+    const text = `${CLUSTER}
+frameworks:
+  - name: mpi
+    behaviour: gang
+    workload: { kind: inline, jobs: [{ submit: 0, tasks: [{ cpus: 4, mem: 1024, duration: 1, count: 5 }] }] }
+`;
+    // 5 tasks of 4 cpus = 20 cpus; the cluster has 4 agents of 4 = 16.
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/frameworks\[0\]\.workload\.jobs\[0\]: this gang job needs 20 cpus at once, more than the cluster's 16: it could never start$/),
+    ]);
+  });
+
+  test('the non-offer baselines reject gang and service frameworks', () => {
+    const p = problems(`${SERVICE}\nallocator: monolithic\n`);
+    expect(p).toEqual([
+      expect.stringMatching(/frameworks\[0\]\.behaviour: the service behaviour needs offers; allocator "monolithic" places tasks without them \(monolithic\)$/),
+      expect.stringMatching(/frameworks\[1\]\.behaviour: the gang behaviour needs offers/),
+    ]);
+  });
+
+  test('offersim validate exits 2 for a service without a duration', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offersim-behaviours-'));
+    try {
+      const file = join(dir, 'svc.yaml');
+      writeFileSync(file, SERVICE.replace('duration: 30\n', ''));
+      const r = await cli('validate', file);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/svc\.yaml:\d+:\d+: duration: framework "web" is a service/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a scenario with a service and a hoarding gang', () => {
+  // Four agents of <4 cpus, 4 GB>, two racks (agent-0, agent-1 on rack-0; agent-2, agent-3 on
+  // rack-1). At t=0 web (3 instances of <1, 512>) and mpi (a job of 2 tasks of <4, 2048>) share
+  // the first run: DRF hands each agent whole to the framework with the lower share (ties: name,
+  // mpi < web), so each gets two agents: mpi can place its 2 tasks at once (one per offer) and
+  // starts them both at t=0; web has only 2 agents for 3 instances at one per agent: 2 start at
+  // t=0, the third waits for an agent with none. mpi's tasks end at t=10 and their agents are
+  // offered to web at the t=10 tick (mpi is suppressed): the third instance starts there, at
+  // t=10, on a third agent. The run stops at its 30 s duration with 3 instances running.
+  test('each behaviour keeps its rule', () => {
+    const { scenario } = parseScenarioText(SERVICE, 's.yaml');
+    const sink = new RecordingSink();
+    const result = simulate(buildSimulation(scenario, 1, [sink]));
+    const running = sink.of('task_state').filter((r) => r.state === 'running');
+    const mpi = running.filter((r) => r.framework === 1);
+    expect(mpi.map((r) => r.t / 1e6)).toEqual([0, 0]);
+    const web = running.filter((r) => r.framework === 0);
+    expect(web.map((r) => r.t / 1e6)).toEqual([0, 0, 10]);
+    expect(new Set(web.map((r) => r.agent)).size).toBe(3);
+    expect(result.reason).toBe('duration');
+    expect(result.jobsFinished).toBe(1);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The service framework (long-running, Marathon/Aurora-like): tasks that do not end, kept at their
+ * count, with placement constraints (at most `maxPerAgent` per agent, spread over racks).
+ * Imports model types only.
+ */
+import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import { TaskCode } from '../job.js';
+import { contains, NUM_RESOURCES, subInto } from '../resources.js';
+
+/** Options of the service behaviour, as given in the scenario. */
+export interface ServiceOptions {
+  /** most instances on one agent; default 1 */
+  readonly maxPerAgent?: number;
+  /** place each instance on the offered rack with the fewest instances; default true */
+  readonly spreadRacks?: boolean;
+  /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
+  readonly refuseSeconds?: number;
+}
+
+interface Candidate {
+  readonly offer: OfferView;
+  readonly rack: string;
+  readonly left: Float64Array;
+  readonly tasks: number[];
+  /** no pending task fits here any more (resources or the per-agent limit) */
+  full: boolean;
+}
+
+/**
+ * Pending instances launch in submit order. For each delivery the scheduler places one instance
+ * at a time: on the offer whose rack has the fewest instances (running or placed in this round)
+ * when spreading, else the first offer in arrival order, skipping offers whose agent already has
+ * `maxPerAgent` instances or that lack the resources; ties go to the offer that came first. The
+ * offers that got instances are accepted, the rest declined with the refuse filter. Only racks
+ * with an offer at hand are compared: the scheduler does not wait for a rack it is not offered.
+ * A task that ends failed, killed or lost is replaced by a copy submitted at once (a new one-task
+ * job, see {@link SchedulerDriver.resubmit}); one that finishes is not (it chose to stop).
+ * Suppresses when nothing is pending and revives when instances are submitted.
+ */
+export class ServiceFramework implements FrameworkBehaviour {
+  readonly kind = 'service';
+  private readonly maxPerAgent: number;
+  private readonly spread: boolean;
+  private readonly refuseSeconds: number;
+  /** pending task ids, in submit order */
+  private readonly waiting: number[] = [];
+  private suppressed = false;
+  /** instances (staging or running) per agent and per rack */
+  private readonly perAgent = new Map<number, number>();
+  private readonly perRack = new Map<string, number>();
+  /** replacement copies submitted so far */
+  replaced = 0;
+
+  constructor(options: ServiceOptions = {}) {
+    this.maxPerAgent = options.maxPerAgent ?? 1;
+    this.spread = options.spreadRacks ?? true;
+    this.refuseSeconds = options.refuseSeconds ?? 5;
+  }
+
+  pendingTasks(): number {
+    return this.waiting.length;
+  }
+
+  /** Instances running (or staging) right now. */
+  running(): number {
+    let n = 0;
+    for (const c of this.perAgent.values()) n += c;
+    return n;
+  }
+
+  onJobSubmitted(job: number, driver: SchedulerDriver): void {
+    const first = driver.tasks.firstTask[job]!;
+    const n = driver.tasks.taskCount[job]!;
+    for (let t = first; t < first + n; t++) this.waiting.push(t);
+    if (n > 0 && this.suppressed) {
+      this.suppressed = false;
+      driver.revive();
+    }
+  }
+
+  onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void {
+    const cands: Candidate[] = offers.map((offer) => ({
+      offer, rack: driver.rackOf(offer.agent), left: Float64Array.from(offer.res), tasks: [], full: false,
+    }));
+    const res = driver.tasks.res;
+    let next = 0;
+    while (next < this.waiting.length) {
+      const task = this.waiting[next]!;
+      const off = task * NUM_RESOURCES;
+      let best: Candidate | undefined;
+      for (const c of cands) {
+        if (c.full) continue;
+        if ((this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length >= this.maxPerAgent || !contains(c.left, 0, res, off)) {
+          c.full = true; // instances of one service are alike: what does not fit now never will this round
+          continue;
+        }
+        if (best === undefined) best = c;
+        if (!this.spread) break;
+        if ((this.perRack.get(c.rack) ?? 0) < (this.perRack.get(best.rack) ?? 0)) best = c;
+      }
+      if (best === undefined) break;
+      subInto(best.left, 0, res, off);
+      best.tasks.push(task);
+      this.perRack.set(best.rack, (this.perRack.get(best.rack) ?? 0) + 1);
+      next++;
+    }
+    this.waiting.splice(0, next);
+    for (const c of cands) {
+      if (c.tasks.length === 0) {
+        driver.decline(c.offer.id, this.refuseSeconds);
+        continue;
+      }
+      this.perAgent.set(c.offer.agent, (this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length);
+      driver.accept(c.offer.id, c.tasks, this.refuseSeconds);
+    }
+    if (this.waiting.length === 0 && !this.suppressed) {
+      this.suppressed = true;
+      driver.suppress();
+    }
+  }
+
+  onOfferRescinded(): void {
+    // Offers are answered as soon as they arrive, so none is ever outstanding here.
+  }
+
+  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
+    const agent = driver.tasks.agent[task]!;
+    const rack = driver.rackOf(agent);
+    this.perAgent.set(agent, (this.perAgent.get(agent) ?? 1) - 1);
+    this.perRack.set(rack, (this.perRack.get(rack) ?? 1) - 1);
+    if (code === TaskCode.FAILED || code === TaskCode.KILLED || code === TaskCode.LOST) {
+      this.replaced++;
+      driver.resubmit(task);
+    }
+  }
+}
