@@ -36,13 +36,22 @@ function mutations(r: LogRecord): LogRecord[] {
   return out;
 }
 
+/** Stream A with a task_locality record after task 1's running record, so every kind appears. */
+function streamWithLocality(): LogRecord[] {
+  const a = streamA();
+  const i = a.findIndex((r) => r.kind === 'task_state' && r.task === 1 && r.state === 'running');
+  const r = a[i]!;
+  a.splice(i + 1, 0, { kind: 'task_locality', t: r.t, task: 1, job: 0, framework: 0, agent: 0, locality: 'rack' });
+  return a;
+}
+
 describe('Fingerprint', () => {
-  const base = streamA();
+  const base = streamWithLocality();
   const baseDigest = digest(base);
 
   test('16 hex digits, the same for the same stream, independent of digest() calls midway', () => {
     expect(baseDigest).toMatch(/^[0-9a-f]{16}$/);
-    expect(digest(streamA())).toBe(baseDigest);
+    expect(digest(streamWithLocality())).toBe(baseDigest);
     const f = new Fingerprint();
     for (const r of base) {
       f.record(r);
@@ -52,8 +61,14 @@ describe('Fingerprint', () => {
     expect(f.count).toBe(base.length);
   });
 
-  test('stream A has every record kind', () => {
-    expect(new Set(base.map((r) => r.kind)).size).toBe(13);
+  test('the stream has every record kind', () => {
+    expect(new Set(base.map((r) => r.kind)).size).toBe(14);
+  });
+
+  test('a task_locality record changes the digest; its locality is hashed', () => {
+    expect(digest(streamA())).not.toBe(baseDigest);
+    const rec = (l: 'node' | 'rack' | 'remote'): LogRecord => ({ kind: 'task_locality', t: 0, task: 0, job: 0, framework: 0, agent: 0, locality: l });
+    expect(new Set([digest([rec('node')]), digest([rec('rack')]), digest([rec('remote')])]).size).toBe(3);
   });
 
   test('changing any single field of any record changes the digest, each change differently', () => {

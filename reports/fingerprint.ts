@@ -107,6 +107,15 @@ export class Fingerprint implements LogSink {
         this.str(r.state);
         this.res(r.res);
         break;
+      case 'task_locality':
+        this.word(14);
+        this.num(r.t);
+        this.num(r.task);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.agent);
+        this.str(r.locality);
+        break;
       case 'suppress':
         this.word(10);
         this.num(r.t);

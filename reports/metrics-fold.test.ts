@@ -400,3 +400,55 @@ describe('a broken log fails loudly', () => {
     expect(() => m.record(agent(0, 0, res(1, 1)))).toThrow(/after finish/);
   });
 });
+
+describe('locality metrics', () => {
+  const loc = (sec: number, t: number, j: number, fw: number, ag: number, l: 'node' | 'rack' | 'remote'): LogRecord => ({
+    kind: 'task_locality', t: sec * 1_000_000, task: t, job: j, framework: fw, agent: ag, locality: l,
+  });
+  // Framework 0 has job 0 (4 tasks, size bucket 1-10) with localities node, node, rack, remote,
+  // and job 1 (12 tasks, bucket 11-50) with node, remote (its other tasks have no preference).
+  // Framework 1 has job 2 (1 task) without preferences: no locality at all.
+  //   overall: 6 tasks with preferences: node 3/6 = 0.5, rack 1/6, remote 2/6
+  //   1-10: 4 tasks: 2/4 = 0.5, 1/4 = 0.25, 1/4 = 0.25; 11-50: 2 tasks: 0.5, 0, 0.5; 51+: none (NaN)
+  //   framework 0 = overall; framework 1: 0 tasks, NaN fractions
+  const r = fold([
+    agent(0, 0, res(16, 1000)),
+    framework(0, 0, 'f', 'r'),
+    framework(0, 1, 'g', 'r'),
+    job(0, 0, 0, 4, 1),
+    job(0, 1, 0, 12, 1),
+    job(0, 2, 1, 1, 1),
+    loc(1, 0, 0, 0, 0, 'node'),
+    loc(1, 1, 0, 0, 0, 'node'),
+    loc(1, 2, 0, 0, 0, 'rack'),
+    loc(1, 3, 0, 0, 0, 'remote'),
+    loc(2, 4, 1, 0, 0, 'node'),
+    loc(2, 5, 1, 0, 0, 'remote'),
+    runEnded(3),
+  ]);
+
+  test('job counts', () => {
+    expect(r.jobs.map((j) => [j.localNode, j.localRack, j.localRemote])).toEqual([[2, 1, 1], [1, 0, 1], [0, 0, 0]]);
+  });
+
+  test('run fractions, overall and by job size', () => {
+    expect(r.summary.locality).toEqual({ tasks: 6, node: 0.5, rack: 1 / 6, remote: 2 / 6 });
+    expect(r.summary.localityByJobSize).toEqual([
+      { tasks: 4, node: 0.5, rack: 0.25, remote: 0.25 },
+      { tasks: 2, node: 0.5, rack: 0, remote: 0.5 },
+      { tasks: 0, node: NaN, rack: NaN, remote: NaN },
+    ]);
+  });
+
+  test('framework fractions', () => {
+    expect(r.frameworks.map((f) => f.locality)).toEqual([
+      { tasks: 6, node: 0.5, rack: 1 / 6, remote: 2 / 6 },
+      { tasks: 0, node: NaN, rack: NaN, remote: NaN },
+    ]);
+  });
+
+  test('a locality record of another framework\'s job is a broken log', () => {
+    expect(() => fold([agent(0, 0, res(1, 1)), framework(0, 0, 'f', 'r'), framework(0, 1, 'g', 'r'), job(0, 0, 0, 1, 1), loc(1, 0, 0, 1, 0, 'node')]))
+      .toThrow(LogInvariantError);
+  });
+});

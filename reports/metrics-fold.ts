@@ -3,8 +3,8 @@
  * live tasks + live offers), never storing the log. Produces the summary, job and framework rows
  * and time-series samples. Imports only the event log types; no I/O, no wall clock.
  */
-import type { LogRecord, LogSink, ResTuple, TaskState } from '../sim/model/log.js';
-import { RESOURCE_NAMES, type FrameworkRow, type JobRow, type MetricsResult, type PerResource, type Sample, type Summary } from './metrics.js';
+import type { LogRecord, LogSink, ResTuple, TaskLocality, TaskState } from '../sim/model/log.js';
+import { JOB_SIZE_BUCKETS, RESOURCE_NAMES, type FrameworkRow, type LocalityFractions, type JobRow, type MetricsResult, type PerResource, type Sample, type Summary } from './metrics.js';
 import { IntMap } from '../sim/kernel/int-map.js';
 import { stats } from './stats.js';
 
@@ -131,6 +131,7 @@ export class MetricsFold implements LogSink {
   private fwShareIntegral = new Float64Array(0);
   private fwShareMax = new Float64Array(0);
   private fwOffers = new Float64Array(0); // 4 counters per framework
+  private fwLoc = new Float64Array(0); // node, rack, remote launches per framework
   private fwDirty = new Uint8Array(0);
   /** frameworks touched since the last refresh: dirty[0..dirtyLen) */
   private dirty = new Int32Array(0);
@@ -145,6 +146,7 @@ export class MetricsFold implements LogSink {
   private jobFinish = new Float64Array(0);
   private jobTasks = new Float64Array(0);
   private jobMaxDur = new Float64Array(0);
+  private jobLoc = new Float64Array(0); // node, rack, remote launches per job
   private readonly jobName: string[] = [];
   private jobsSubmitted = 0;
   private jobsFinished = 0;
@@ -284,6 +286,13 @@ export class MetricsFold implements LogSink {
       case 'task_state':
         this.taskState(r.task, r.job, r.framework, r.state, r.res, t);
         break;
+      case 'task_locality': {
+        const j = this.job(r.job, r.framework, t, r.kind);
+        const k = localityIndex(r.locality);
+        this.jobLoc[j * 3 + k]!++;
+        this.fwLoc[r.framework * 3 + k]!++;
+        break;
+      }
       case 'suppress':
       case 'revive':
         this.fw(r.framework, t, r.kind);
@@ -328,6 +337,8 @@ export class MetricsFold implements LogSink {
     const slowdown: number[] = [];
     const jobs: JobRow[] = [];
     let unscheduled = 0;
+    const allLoc = [0, 0, 0];
+    const bucketLoc = JOB_SIZE_BUCKETS.map(() => [0, 0, 0]);
     for (let j = 0; j < this.nJobs; j++) {
       const submit = this.jobSubmit[j]!;
       if (Number.isNaN(submit)) continue; // an id never submitted (ids should be dense)
@@ -365,7 +376,17 @@ export class MetricsFold implements LogSink {
         queueingDelay: q,
         completion: c,
         slowdown: sd,
+        localNode: this.jobLoc[j * 3]!,
+        localRack: this.jobLoc[j * 3 + 1]!,
+        localRemote: this.jobLoc[j * 3 + 2]!,
       });
+      const size = this.jobTasks[j]!;
+      const b = JOB_SIZE_BUCKETS.findIndex(([, lo, hi]) => size >= lo && size <= hi);
+      for (let k = 0; k < 3; k++) {
+        const x = this.jobLoc[j * 3 + k]!;
+        allLoc[k]! += x;
+        if (b >= 0) bucketLoc[b]![k]! += x;
+      }
     }
 
     const frameworks: FrameworkRow[] = [];
@@ -388,6 +409,7 @@ export class MetricsFold implements LogSink {
         offersAccepted: this.fwOffers[f * 4 + OFFER_ACCEPTED]!,
         offersDeclined: this.fwOffers[f * 4 + OFFER_DECLINED]!,
         offersRescinded: this.fwOffers[f * 4 + OFFER_RESCINDED]!,
+        locality: fractions(this.fwLoc[f * 3]!, this.fwLoc[f * 3 + 1]!, this.fwLoc[f * 3 + 2]!),
       });
     }
 
@@ -438,6 +460,8 @@ export class MetricsFold implements LogSink {
       offersDeclinedShare: declinedN > 0 ? declinedSum / declinedN : NaN,
       offersDeclinedShareByResource: declinedBy,
       allocationRuns: this.allocationRuns,
+      locality: fractions(allLoc[0]!, allLoc[1]!, allLoc[2]!),
+      localityByJobSize: bucketLoc.map((l) => fractions(l[0]!, l[1]!, l[2]!)),
     };
     return { summary, jobs, frameworks, samples: this.samples };
   }
@@ -599,6 +623,7 @@ export class MetricsFold implements LogSink {
       this.jobFinish = growF64(this.jobFinish, n, NaN);
       this.jobTasks = growF64(this.jobTasks, n);
       this.jobMaxDur = growF64(this.jobMaxDur, n);
+      this.jobLoc = growF64(this.jobLoc, n * 3);
       this.nJobs = n;
     }
     if (!Number.isNaN(this.jobSubmit[j]!)) throw new LogInvariantError(`job ${j} submitted twice`, t, 'job_submitted');
@@ -724,6 +749,7 @@ export class MetricsFold implements LogSink {
     this.fwShareIntegral = growF64(this.fwShareIntegral, n);
     this.fwShareMax = growF64(this.fwShareMax, n);
     this.fwOffers = growF64(this.fwOffers, n * 4);
+    this.fwLoc = growF64(this.fwLoc, n * 3);
     this.fwDirty = growU8(this.fwDirty, n);
     this.dirty = growI32(this.dirty, n);
     this.nFw = n;
@@ -746,6 +772,26 @@ export class MetricsFold implements LogSink {
     this.offerFw = growI32(this.offerFw, this.offerSlots);
     return s;
   }
+}
+
+/** Slot of a locality in the per-job and per-framework counters: node 0, rack 1, remote 2. */
+function localityIndex(l: TaskLocality): number {
+  switch (l) {
+    case 'node':
+      return 0;
+    case 'rack':
+      return 1;
+    case 'remote':
+      return 2;
+    default:
+      return assertNever(l);
+  }
+}
+
+/** Locality fractions from node-local, rack-local and remote launch counts. */
+function fractions(node: number, rack: number, remote: number): LocalityFractions {
+  const n = node + rack + remote;
+  return n > 0 ? { tasks: n, node: node / n, rack: rack / n, remote: remote / n } : { tasks: 0, node: NaN, rack: NaN, remote: NaN };
 }
 
 function perResource(f: (i: number) => number): PerResource {

@@ -83,6 +83,32 @@ export interface Summary {
   readonly offersDeclinedShareByResource: PerResource;
   /** allocation_run records */
   readonly allocationRuns: number;
+  /** locality of the launched tasks with preferred locations (task_locality records) */
+  readonly locality: LocalityFractions;
+  /** the same by job size, one entry per {@link JOB_SIZE_BUCKETS} bucket, in that order */
+  readonly localityByJobSize: readonly LocalityFractions[];
+}
+
+/**
+ * Job-size buckets of the locality metrics: [label, smallest, largest] task counts of a job
+ * (all its tasks, with preferences or not).
+ */
+export const JOB_SIZE_BUCKETS: readonly (readonly [string, number, number])[] = [
+  ['1_10', 1, 10],
+  ['11_50', 11, 50],
+  ['51_plus', 51, Infinity],
+];
+
+/** Locality of a set of launched tasks with preferences: their count and the fraction at each level. */
+export interface LocalityFractions {
+  /** launched tasks with preferred locations */
+  readonly tasks: number;
+  /** node-local / tasks; NaN when tasks is 0 */
+  readonly node: number;
+  /** rack-local / tasks; NaN when tasks is 0 */
+  readonly rack: number;
+  /** remote / tasks; NaN when tasks is 0 */
+  readonly remote: number;
 }
 
 /** One job. Times are us; NaN where the event did not happen. */
@@ -113,6 +139,12 @@ export interface JobRow {
   readonly completion: number;
   /** completion / maxTaskDuration; NaN if unfinished or maxTaskDuration is 0 */
   readonly slowdown: number;
+  /** its launched tasks with preferences that ran node-local */
+  readonly localNode: number;
+  /** ... rack-local */
+  readonly localRack: number;
+  /** ... remote */
+  readonly localRemote: number;
 }
 
 /** One framework. */
@@ -149,6 +181,8 @@ export interface FrameworkRow {
   readonly offersDeclined: number;
   /** its offers the master rescinded */
   readonly offersRescinded: number;
+  /** locality of its launched tasks with preferences */
+  readonly locality: LocalityFractions;
 }
 
 /**

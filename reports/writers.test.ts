@@ -85,7 +85,24 @@ describe('stream B, exact text', () => {
         '  "offers_declined_share_mem": 0.750000,',
         '  "offers_declined_share_disk": null,',
         '  "offers_declined_share_gpus": null,',
-        '  "allocation_runs": 1',
+        '  "allocation_runs": 1,',
+        // no task had preferred locations: no locality, fractions undefined
+        '  "locality_tasks": 0,',
+        '  "node_local": null,',
+        '  "rack_local": null,',
+        '  "remote": null,',
+        '  "locality_tasks_1_10": 0,',
+        '  "node_local_1_10": null,',
+        '  "rack_local_1_10": null,',
+        '  "remote_1_10": null,',
+        '  "locality_tasks_11_50": 0,',
+        '  "node_local_11_50": null,',
+        '  "rack_local_11_50": null,',
+        '  "remote_11_50": null,',
+        '  "locality_tasks_51_plus": 0,',
+        '  "node_local_51_plus": null,',
+        '  "rack_local_51_plus": null,',
+        '  "remote_51_plus": null',
         '}',
         '',
       ].join('\n'),
@@ -100,8 +117,9 @@ describe('stream B, exact text', () => {
 
   test('jobs.csv', () => {
     expect(jobsCsv(r.jobs)).toBe(
-      'job,framework,submit_s,first_staging_s,first_start_s,finish_s,tasks,queueing_delay_s,completion_s,slowdown\r\n' +
-        'j0,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000\r\n',
+      'job,framework,submit_s,first_staging_s,first_start_s,finish_s,tasks,queueing_delay_s,completion_s,slowdown,' +
+        'local_node,local_rack,local_remote\r\n' +
+        'j0,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\r\n',
     );
   });
 
@@ -111,12 +129,12 @@ describe('stream B, exact text', () => {
         'queueing_delay_mean_s,queueing_delay_p50_s,queueing_delay_p95_s,queueing_delay_p99_s,' +
         'completion_mean_s,completion_p50_s,completion_p95_s,completion_p99_s,' +
         'slowdown_mean,slowdown_p50,slowdown_p95,slowdown_p99,' +
-        'offers_sent,offers_accepted,offers_declined,offers_rescinded\r\n' +
+        'offers_sent,offers_accepted,offers_declined,offers_rescinded,locality_tasks,node_local,rack_local,remote\r\n' +
         'fw,r,1.000000,batch,1,1,0.312500,0.500000,' +
         '0.750000,0.750000,0.750000,0.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
-        '1,1,0,0\r\n',
+        '1,1,0,0,0,,,\r\n',
     );
   });
 
@@ -155,6 +173,7 @@ function fwRow(id: number, name: string): FrameworkRow {
     offersAccepted: 0,
     offersDeclined: 0,
     offersRescinded: 0,
+    locality: { tasks: 0, node: NaN, rack: NaN, remote: NaN },
   };
 }
 
@@ -174,12 +193,15 @@ describe('quoting and undefined values', () => {
       queueingDelay: NaN,
       completion: NaN,
       slowdown: NaN,
+      localNode: 2,
+      localRack: 1,
+      localRemote: 0,
     };
-    expect(jobsCsv([j]).split('\r\n')[1]).toBe('"a\nb","x,""y""",0.000001,,,,3,,,');
+    expect(jobsCsv([j]).split('\r\n')[1]).toBe('"a\nb","x,""y""",0.000001,,,,3,,,,2,1,0');
   });
 
   test('frameworks with no jobs: empty statistics, weight to 6 decimals', () => {
-    expect(frameworksCsv([fwRow(0, 'f')]).split('\r\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0');
+    expect(frameworksCsv([fwRow(0, 'f')]).split('\r\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0,0,,,');
   });
 
   test('timeseries: duplicate framework names get #id; unregistered ids give empty cells', () => {

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { fmt, fmtInt, fmtSeconds } from './format.js';
-import { RESOURCE_NAMES, type FrameworkRow, type JobRow, type Sample, type Summary } from './metrics.js';
+import { JOB_SIZE_BUCKETS, RESOURCE_NAMES, type FrameworkRow, type JobRow, type LocalityFractions, type Sample, type Summary } from './metrics.js';
 import type { Stats } from './stats.js';
 
 /** A JSON number in fixed precision, or null where the metric is undefined (NaN). */
@@ -71,7 +71,19 @@ const SUMMARY_FIELDS: readonly SummaryField[] = [
     (name, i): SummaryField => [`offers_declined_share_${name}`, (s) => ratio(s.offersDeclinedShareByResource[i]!)],
   ),
   ['allocation_runs', (s) => count(s.allocationRuns)],
+  ...localityFields('', (s) => s.locality),
+  ...JOB_SIZE_BUCKETS.flatMap(([label], b) => localityFields(`_${label}`, (s) => s.localityByJobSize[b]!)),
 ];
+
+/** Locality keys: launched tasks with preferences and their node-local, rack-local, remote fractions. */
+function localityFields(suffix: string, get: (s: Summary) => LocalityFractions): SummaryField[] {
+  return [
+    [`locality_tasks${suffix}`, (s) => count(get(s).tasks)],
+    [`node_local${suffix}`, (s) => ratio(get(s).node)],
+    [`rack_local${suffix}`, (s) => ratio(get(s).rack)],
+    [`remote${suffix}`, (s) => ratio(get(s).remote)],
+  ];
+}
 
 /** The keys of summary.json, in the order they are written. */
 export const SUMMARY_KEYS: readonly string[] = SUMMARY_FIELDS.map(([k]) => k);
@@ -91,7 +103,7 @@ function csv(rows: readonly (readonly string[])[]): string {
   return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
-/** jobs.csv columns, in order (locality columns come with the locality metrics). */
+/** jobs.csv columns, in order; the last three count the job's launched tasks with preferences by locality. */
 export const JOBS_COLUMNS = [
   'job',
   'framework',
@@ -103,6 +115,9 @@ export const JOBS_COLUMNS = [
   'queueing_delay_s',
   'completion_s',
   'slowdown',
+  'local_node',
+  'local_rack',
+  'local_remote',
 ] as const;
 
 /** jobs.csv: a header, then one row per job in the given order; empty cells where undefined. */
@@ -120,6 +135,9 @@ export function jobsCsv(jobs: readonly JobRow[]): string {
       fmtSeconds(j.queueingDelay),
       fmtSeconds(j.completion),
       fmt(j.slowdown),
+      fmtInt(j.localNode),
+      fmtInt(j.localRack),
+      fmtInt(j.localRemote),
     ]);
   }
   return csv(rows);
@@ -146,6 +164,10 @@ export const FRAMEWORKS_COLUMNS: readonly string[] = [
   'offers_accepted',
   'offers_declined',
   'offers_rescinded',
+  'locality_tasks',
+  'node_local',
+  'rack_local',
+  'remote',
 ];
 
 /** frameworks.csv: a header, then one row per framework in the given order. */
@@ -180,6 +202,10 @@ export function frameworksCsv(frameworks: readonly FrameworkRow[]): string {
       fmtInt(f.offersAccepted),
       fmtInt(f.offersDeclined),
       fmtInt(f.offersRescinded),
+      fmtInt(f.locality.tasks),
+      fmt(f.locality.node),
+      fmt(f.locality.rack),
+      fmt(f.locality.remote),
     ]);
   }
   return csv(rows);

@@ -12,6 +12,7 @@ import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import type { LogSink } from '../sim/model/log.js';
 import { resources } from '../sim/model/resources.js';
 import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/simulation.js';
+import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 
@@ -54,6 +55,9 @@ export function buildAgents(s: Scenario): AgentSpec[] {
 export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
   const streams = new RandomStreams(seed);
   const sources: Iterable<JobSpec>[] = [];
+  const agents = buildAgents(s);
+  const agentNames = new Set(agents.map((a) => a.name));
+  const rackNames = new Set(agents.map((a) => a.rack));
   for (const f of s.frameworks) {
     const service = serviceJob(s, f);
     if (service !== undefined) sources.push([service]);
@@ -61,7 +65,7 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
     if (w === undefined) continue;
     if (w.kind === 'poisson') {
       const taskRes = resources(w.task);
-      sources.push({
+      const poisson: Iterable<JobSpec> = {
         [Symbol.iterator]: () => poissonJobs({
           framework: f.name,
           rate: w.rate,
@@ -72,6 +76,11 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
           taskRes,
           duration: distribution(w.task.duration),
         }, streams.stream(`workload/${f.name}`)),
+      };
+      const loc = w.locality;
+      // Placement draws from its own stream, so the workload's draws are the same with or without it.
+      sources.push(loc === undefined ? poisson : {
+        [Symbol.iterator]: () => withPlacedBlocks(poisson, agents, loc, streams.stream(`placement/${f.name}`)),
       });
     } else {
       const jobs: JobSpec[] = w.jobs.map((j, k) => {
@@ -79,7 +88,11 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
         for (const t of j.tasks) {
           const res = resources(t);
           const duration = Math.max(1, seconds(t.duration)) as SimTime;
-          for (let c = 0; c < t.count; c++) tasks.push({ res, duration });
+          const prefs = {
+            ...(t.preferredAgents !== undefined && t.preferredAgents.length > 0 ? { preferredAgents: known(t.preferredAgents, agentNames, 'agent') } : {}),
+            ...(t.preferredRacks !== undefined && t.preferredRacks.length > 0 ? { preferredRacks: known(t.preferredRacks, rackNames, 'rack') } : {}),
+          };
+          for (let c = 0; c < t.count; c++) tasks.push({ res, duration, ...prefs });
         }
         return { id: j.id ?? `${f.name}/${k}`, submit: seconds(j.submit), framework: f.name, tasks };
       });
@@ -114,7 +127,14 @@ function behaviourOf(f: FrameworkEntry): FrameworkBehaviour {
   if (b === 'gang') return createGang({ hoard: false, maxHoldSeconds: 0, refuseSeconds: 5 });
   switch (b.kind) {
     case 'batch':
-      return createBatch({ refuseSeconds: b.refuseSeconds, maxTasksPerOffer: b.maxTasksPerOffer });
+      // Optional options are left out when not given, so createBatch applies its defaults.
+      return createBatch({
+        refuseSeconds: b.refuseSeconds,
+        maxTasksPerOffer: b.maxTasksPerOffer,
+        ...(b.nodeLocalWait !== undefined ? { nodeLocalWait: b.nodeLocalWait } : {}),
+        ...(b.rackLocalWait !== undefined ? { rackLocalWait: b.rackLocalWait } : {}),
+        ...(b.remoteSlowdown !== undefined ? { remoteSlowdown: b.remoteSlowdown } : {}),
+      });
     case 'gang':
       return createGang({ hoard: b.hoard, maxHoldSeconds: b.maxHoldSeconds, refuseSeconds: b.refuseSeconds });
     case 'service':
@@ -126,6 +146,12 @@ function behaviourOf(f: FrameworkEntry): FrameworkBehaviour {
 
 function assertNever(x: never): never {
   throw new Error(`unknown behaviour ${JSON.stringify(x)}`);
+}
+
+/** `names`, after checking each is in `known` (a preferred agent or rack must exist in the cluster). */
+function known(names: readonly string[], all: ReadonlySet<string>, what: string): readonly string[] {
+  for (const n of names) if (!all.has(n)) throw new Error(`preferred ${what} "${n}" is not in the cluster`);
+  return names;
 }
 
 /**

@@ -109,6 +109,20 @@ frameworks:
     expect(problems(once)).toEqual(['bad.yaml:6:61: frameworks[0].workload.jobs[0].tasks[0]: this task fits on no agent of the cluster']);
   });
 
+  test('preferred agents and racks must be in the cluster', () => {
+    const text = `cluster:
+  agents:
+    - { count: 2, prefix: a-, rackPrefix: r, cpus: 4, mem: 1024 }
+frameworks:
+  - name: a
+    workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 1, duration: 1, preferredAgents: [a-1, a-7], preferredRacks: [r0, r9] } ] } ] }
+`;
+    expect(problems(text).map((p) => p.replace(/^bad\.yaml:\d+:\d+: /, ''))).toEqual([
+      'frameworks[0].workload.jobs[0].tasks[0].preferredAgents: preferred agent "a-7" is not in the cluster',
+      'frameworks[0].workload.jobs[0].tasks[0].preferredRacks: preferred rack "r9" is not in the cluster',
+    ]);
+  });
+
   test('YAML syntax errors name the line', () => {
     const [p] = problems('cluster:\n  agents: [ { cpus: 1 }\nframeworks: []\n');
     expect(p).toMatch(/^bad\.yaml:\d+:\d+: syntax: /);

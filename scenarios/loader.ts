@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry, AllocatorOptions } from '../allocators/types.js';
 import { InputError, type Problem } from './errors.js';
+import { buildAgents } from './build.js';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, type UserModuleSource } from './user-allocator.js';
 
@@ -276,6 +277,9 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
     if (!fits(b.task.cpus, b.task.mem, b.task.disk, b.task.gpus)) report(['frameworks', i, 'behaviour', 'task'], 'this task fits on no agent of the cluster');
     if (b.task.cpus === 0 && b.task.mem === 0 && b.task.disk === 0 && b.task.gpus === 0) report(['frameworks', i, 'behaviour', 'task'], 'a task must need some resource');
   });
+  const agents = buildAgents(s);
+  const agentNames = new Set(agents.map((a) => a.name));
+  const rackNames = new Set(agents.map((a) => a.rack));
   s.frameworks.forEach((f, i) => {
     const w = f.workload;
     if (w === undefined) return;
@@ -291,6 +295,12 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
         }
         j.tasks.forEach((t, m) => {
           if (!fits(t.cpus, t.mem, t.disk, t.gpus)) report(['frameworks', i, 'workload', 'jobs', k, 'tasks', m], 'this task fits on no agent of the cluster');
+          for (const name of t.preferredAgents ?? []) {
+            if (!agentNames.has(name)) report(['frameworks', i, 'workload', 'jobs', k, 'tasks', m, 'preferredAgents'], `preferred agent "${name}" is not in the cluster`);
+          }
+          for (const name of t.preferredRacks ?? []) {
+            if (!rackNames.has(name)) report(['frameworks', i, 'workload', 'jobs', k, 'tasks', m, 'preferredRacks'], `preferred rack "${name}" is not in the cluster`);
+          }
           if (t.cpus === 0 && t.mem === 0 && t.disk === 0 && t.gpus === 0) report(['frameworks', i, 'workload', 'jobs', k, 'tasks', m], 'a task must need some resource');
         });
       });

@@ -88,6 +88,12 @@ export const BatchBehaviourSchema = z.strictObject({
   refuseSeconds: z.number().finite().nonnegative().default(5),
   /** most tasks launched from one offer; default 0 = no limit */
   maxTasksPerOffer: z.number().int().nonnegative().default(0),
+  /** delay scheduling: seconds a job waits for a node-local offer before going rack-local; default 0 (left out of the manifest when not given) */
+  nodeLocalWait: seconds.optional(),
+  /** further seconds before it may launch anywhere; default 0 */
+  rackLocalWait: seconds.optional(),
+  /** run-time factor of tasks with preferences launched not node-local (>= 1 typically); default 1 */
+  remoteSlowdown: z.number().finite().positive().optional(),
 });
 
 /** Gang (rigid, MPI-like) framework behaviour options. */
@@ -131,6 +137,18 @@ export const InlineTaskSchema = z.strictObject({
   duration: positiveSeconds,
   /** identical copies of this task; default 1 */
   count: z.number().int().positive().default(1),
+  /** agent names holding the task's input (node-local there); default none */
+  preferredAgents: z.array(z.string().min(1)).optional(),
+  /** rack names the task prefers (rack-local there); default none */
+  preferredRacks: z.array(z.string().min(1)).optional(),
+});
+
+/** Input data of a Poisson workload's tasks, placed HDFS-style (workloads/placement.ts). */
+export const LocalitySchema = z.strictObject({
+  /** input blocks per task; default 1 */
+  blocksPerTask: z.number().int().positive().default(1),
+  /** replicas per block (capped at the number of agents); default 3 */
+  replication: z.number().int().positive().default(3),
 });
 
 /** Poisson arrivals for one framework. */
@@ -155,6 +173,8 @@ export const PoissonWorkloadSchema = z.strictObject({
     /** task duration, seconds */
     duration: DistributionSchema,
   }),
+  /** give each task input blocks, placed from the random stream `placement/<framework>`; default none */
+  locality: LocalitySchema.optional(),
 }).refine((w) => w.jobs !== undefined || w.until !== undefined, { message: 'a poisson workload needs jobs or until', path: ['jobs'] });
 
 /** Jobs listed in the scenario. */

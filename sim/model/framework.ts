@@ -60,6 +60,11 @@ export interface FrameworkBehaviour {
   /** Tasks waiting to be launched. */
   pendingTasks(): number;
   /**
+   * Factor on the run time of a task with preferred locations launched anywhere but node-local
+   * (rack-local or remote): its input is read over the network. Optional; default 1.
+   */
+  readonly remoteSlowdown?: number;
+  /**
    * Writes the resources of the task it would launch next into `out` and returns true; false
    * when nothing is pending. Optional: a behaviour without it never gets one-task offers.
    */

@@ -11,6 +11,13 @@ export interface TaskSpec {
   readonly res: ResourceVector;
   /** run time once started, us; at least 1 */
   readonly duration: SimTime;
+  /**
+   * Agents (by name) holding the task's input data; optional. Launching on one of them is
+   * node-local, on another agent of their racks rack-local, elsewhere remote.
+   */
+  readonly preferredAgents?: readonly string[];
+  /** Racks (by name) the task prefers; launching on any agent there is rack-local. Optional. */
+  readonly preferredRacks?: readonly string[];
 }
 
 /** A job: a set of independent tasks submitted together to one framework. */
@@ -44,6 +51,19 @@ export class TaskTable {
   /** tasks of the job in a terminal state */
   doneCount: Int32Array;
   jobFramework: Int32Array;
+  /**
+   * Resolved preferences by task (undefined: none): agent and rack name ids (see
+   * {@link agentId}/{@link rackId}). Sparse: only tasks with preferences have an entry.
+   */
+  readonly prefs: (TaskPrefs | undefined)[] = [];
+  /** name id -> agent index in the master (-1 until the agent registers) */
+  private readonly nameAgent: number[] = [];
+  /** agent name id -> rack id (-1 until the agent registers) */
+  private readonly nameRack: number[] = [];
+  /** agent index -> agent name id */
+  private readonly agentName: number[] = [];
+  private readonly agentIds = new Map<string, number>();
+  private readonly rackIds = new Map<string, number>();
   private taskCap: number;
   private jobCap: number;
 
@@ -78,8 +98,66 @@ export class TaskTable {
       this.job[i] = j;
       this.agent[i] = -1;
       this.state[i] = PENDING_CODE;
+      const pa = t.preferredAgents;
+      const pr = t.preferredRacks;
+      if ((pa !== undefined && pa.length > 0) || (pr !== undefined && pr.length > 0)) {
+        this.prefs[i] = {
+          agents: Int32Array.from(pa ?? [], (n) => this.agentId(n)),
+          racks: Int32Array.from(pr ?? [], (n) => this.rackId(n)),
+        };
+      }
     }
     return j;
+  }
+
+  /**
+   * Registers the master's agent `agent` with its name and rack (the master calls this once per
+   * agent), so preferences naming it resolve to it. Names may be seen in preferences first.
+   */
+  registerAgent(agent: number, name: string, rack: string): void {
+    const id = this.agentId(name);
+    this.nameAgent[id] = agent;
+    this.nameRack[id] = this.rackId(rack);
+    this.agentName[agent] = id;
+  }
+
+  /** The dense id of an agent name, assigned on first sight (registration or preference). */
+  agentId(name: string): number {
+    let id = this.agentIds.get(name);
+    if (id === undefined) {
+      id = this.nameAgent.length;
+      this.agentIds.set(name, id);
+      this.nameAgent.push(-1);
+      this.nameRack.push(-1);
+    }
+    return id;
+  }
+
+  /** The dense id of a rack name, assigned on first sight. */
+  rackId(name: string): number {
+    let id = this.rackIds.get(name);
+    if (id === undefined) {
+      id = this.rackIds.size;
+      this.rackIds.set(name, id);
+    }
+    return id;
+  }
+
+  /**
+   * Locality of running `task` on registered agent `agent` ({@link Locality}): NONE when the task
+   * has no preference; NODE on a preferred agent; RACK on another agent of a preferred rack or of
+   * a preferred agent's rack; REMOTE elsewhere.
+   */
+  localityOf(task: number, agent: number): number {
+    const p = this.prefs[task];
+    if (p === undefined) return Locality.NONE;
+    const id = this.agentName[agent] ?? -1;
+    const rack = id >= 0 ? this.nameRack[id]! : -1;
+    for (let k = 0; k < p.agents.length; k++) if (p.agents[k] === id) return Locality.NODE;
+    if (rack < 0) return Locality.REMOTE;
+    for (let k = 0; k < p.racks.length; k++) if (p.racks[k] === rack) return Locality.RACK;
+    for (let k = 0; k < p.agents.length; k++) if (this.nameRack[p.agents[k]!] === rack) return Locality.RACK;
+    return Locality.REMOTE;
   }
 
   private growTasks(): void {
@@ -103,6 +181,18 @@ export class TaskTable {
     this.jobCap = cap;
   }
 }
+
+/** A task's resolved preferences: agent name ids and rack ids (see {@link TaskTable.prefs}). */
+export interface TaskPrefs {
+  readonly agents: Int32Array;
+  readonly racks: Int32Array;
+}
+
+/** Locality levels of a launch, as {@link TaskTable.localityOf} returns them. */
+export const Locality = { NONE: 0, NODE: 1, RACK: 2, REMOTE: 3 } as const;
+
+/** Names of the {@link Locality} codes, as logged ('none' is never logged). */
+export const LOCALITY_NAMES = ['none', 'node', 'rack', 'remote'] as const;
 
 /** State code of a task not yet launched. */
 export const PENDING_CODE = 0; // TaskCode.PENDING

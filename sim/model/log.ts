@@ -117,6 +117,31 @@ export interface TaskStateRecord {
   readonly state: TaskState;
   readonly res: ResTuple;
 }
+/** Locality of a launched task with preferred locations (tasks without any have no such record). */
+export const TaskLocality = {
+  NODE: 'node',
+  RACK: 'rack',
+  REMOTE: 'remote',
+} as const;
+
+/** One of {@link TaskLocality}. */
+export type TaskLocality = (typeof TaskLocality)[keyof typeof TaskLocality];
+
+/**
+ * A task with preferred locations was launched (right after its 'running' record): where it ran
+ * relative to its preferences. Tasks without preferences get none, so runs without locality log
+ * exactly what they did before this record existed.
+ */
+export interface TaskLocalityRecord {
+  readonly kind: 'task_locality';
+  readonly t: number;
+  readonly task: number;
+  readonly job: number;
+  readonly framework: number;
+  readonly agent: number;
+  readonly locality: TaskLocality;
+}
+
 /** A framework asked for no more offers. */
 export interface SuppressRecord {
   readonly kind: 'suppress';
@@ -155,6 +180,7 @@ export type LogRecord =
   | OfferDeclinedRecord
   | OfferRescindedRecord
   | TaskStateRecord
+  | TaskLocalityRecord
   | SuppressRecord
   | ReviveRecord
   | AllocationRunRecord

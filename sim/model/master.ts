@@ -8,8 +8,8 @@ import { Phase } from '../kernel/phases.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
-import { TaskCode, type JobSpec, TaskTable } from './job.js';
-import type { LogSink, ResTuple, TaskState } from './log.js';
+import { Locality, LOCALITY_NAMES, TaskCode, type JobSpec, TaskTable } from './job.js';
+import type { LogSink, ResTuple, TaskLocality, TaskState } from './log.js';
 import type { CentralScheduler } from './central.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
@@ -182,6 +182,7 @@ export class Master implements AllocationContext {
     if (reserved.length > 0) this.addPools(a, name, reserved);
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
     else this.allocator.addAgent(a, total);
+    this.tasks.registerAgent(a, name, rack);
     this.log.record({ kind: 'agent_added', t: this.sim.now, agent: a, name, rack, res: tuple(total) });
     this.trigger(a);
     return a;
@@ -712,7 +713,15 @@ export class Master implements AllocationContext {
     // Executors start at once: staging and running fall on the launch instant.
     t.state[task] = TaskCode.RUNNING;
     this.logTask(task, fw);
-    this.sim.after(t.duration[task]!, Phase.RELEASE, this.hFinish, task);
+    let duration = t.duration[task]!;
+    if (t.prefs[task] !== undefined) {
+      // Only tasks with preferences have a locality: runs without any log no extra record.
+      const loc = t.localityOf(task, agent);
+      this.log.record({ kind: 'task_locality', t: this.sim.now, task, job: t.job[task]!, framework: fw, agent, locality: LOCALITY_NAMES[loc] as TaskLocality });
+      const slow = this.frameworks[fw]!.behaviour.remoteSlowdown ?? 1;
+      if (loc !== Locality.NODE && slow !== 1) duration = Math.max(1, Math.round(duration * slow));
+    }
+    this.sim.after(duration, Phase.RELEASE, this.hFinish, task);
   }
 
   private finishTask(task: number): void {

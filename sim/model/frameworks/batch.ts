@@ -1,9 +1,11 @@
 /**
  * The batch framework (elastic, Hadoop/Spark-like): jobs of independent tasks, served first in,
- * first out among its own jobs, launching as many pending tasks as fit in each offer.
- * Imports model types only.
+ * first out among its own jobs, launching as many pending tasks as fit in each offer, with optional
+ * delay scheduling for data locality. Imports model modules and the kernel's time only.
  */
+import { MICROS_PER_SECOND } from '../../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import { Locality, PENDING_CODE, type TaskTable } from '../job.js';
 import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
 
 /** Options of the batch behaviour, as given in the scenario. */
@@ -12,6 +14,15 @@ export interface BatchOptions {
   readonly refuseSeconds?: number;
   /** most tasks launched from one offer; default 0 = no limit */
   readonly maxTasksPerOffer?: number;
+  /**
+   * delay scheduling (Zaharia et al. 2010): seconds a job with preferred-location tasks waits,
+   * since its last node-local launch, before it may launch rack-local; default 0
+   */
+  readonly nodeLocalWait?: number;
+  /** further seconds before it may launch anywhere (remote); default 0 */
+  readonly rackLocalWait?: number;
+  /** run-time factor of tasks with preferences launched not node-local; default 1 */
+  readonly remoteSlowdown?: number;
 }
 
 interface QueuedJob {
@@ -20,13 +31,19 @@ interface QueuedJob {
   next: number;
   /** one past the job's last task */
   readonly end: number;
+  /** delay scheduling: time of the job's last node-local launch (its submit time before any), us */
+  lastLocal: number;
+  /** some task of the job has preferred locations (else delay scheduling leaves it alone) */
+  readonly prefs: boolean;
 }
 
 /**
  * Jobs wait in submit order. For each offer, the scheduler walks the jobs in that order and,
  * within a job, launches tasks in index order while the next one fits in what is left of the
  * offer; a job whose next task does not fit is passed over for this offer (no head-of-line
- * blocking across jobs). It suppresses when nothing is pending and revives when a job arrives.
+ * blocking across jobs). It suppresses when nothing is pending (never while tasks wait for
+ * locality) and revives when a job arrives. With a positive `nodeLocalWait` or `rackLocalWait`
+ * it does delay scheduling for tasks with preferred locations (see answerDelay, docs/model.md).
  */
 export class BatchFramework implements FrameworkBehaviour {
   readonly kind = 'batch';
@@ -39,10 +56,23 @@ export class BatchFramework implements FrameworkBehaviour {
   private tasksRes: Float64Array | undefined;
   private readonly remaining = new Float64Array(NUM_RESOURCES);
   private readonly launch: number[] = [];
+  /** node-local wait, us */
+  private readonly nodeWait: number;
+  /** rack-local wait, us */
+  private readonly rackWait: number;
+  /** delay scheduling on: some wait > 0 (else the plain FIFO walk, exactly as without it) */
+  private readonly delay: boolean;
+  readonly remoteSlowdown: number;
+  /** scratch: 1 for tasks picked for the offer being answered (all 0 between offers) */
+  private picked = new Uint8Array(0);
 
   constructor(options: BatchOptions = {}) {
     this.refuseSeconds = options.refuseSeconds ?? 5;
     this.maxPerOffer = options.maxTasksPerOffer ?? 0;
+    this.nodeWait = Math.round((options.nodeLocalWait ?? 0) * MICROS_PER_SECOND);
+    this.rackWait = Math.round((options.rackLocalWait ?? 0) * MICROS_PER_SECOND);
+    this.delay = this.nodeWait > 0 || this.rackWait > 0;
+    this.remoteSlowdown = options.remoteSlowdown ?? 1;
   }
 
   pendingTasks(): number {
@@ -69,7 +99,9 @@ export class BatchFramework implements FrameworkBehaviour {
     this.tasksRes = driver.tasks.res;
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
-    this.queue.push({ job, next: first, end: first + n });
+    let prefs = false;
+    for (let i = first; i < first + n && !prefs; i++) prefs = driver.tasks.prefs[i] !== undefined;
+    this.queue.push({ job, next: first, end: first + n, lastLocal: driver.now, prefs });
     this.pending += n;
     if (this.suppressed) {
       this.suppressed = false;
@@ -94,6 +126,10 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   private answer(offer: OfferView, driver: SchedulerDriver): void {
+    if (this.delay) {
+      this.answerDelay(offer, driver);
+      return;
+    }
     const rem = this.remaining;
     copyInto(rem, 0, offer.res); // a plain loop: TypedArray#set is a builtin call per offer
     const launch = this.launch;
@@ -118,9 +154,91 @@ export class BatchFramework implements FrameworkBehaviour {
     else driver.decline(offer.id, this.refuseSeconds);
   }
 
+  /**
+   * Delay scheduling. Jobs in submit order; within a job, repeatedly the best pending task that
+   * fits and that the job's locality level allows: node-local first, then tasks without
+   * preferences (local to anything), then rack-local if the job has waited at least the node-local
+   * wait since its last node-local launch (or submit), then remote if at least node + rack waits.
+   * Index order breaks ties. A node-local launch resets the wait. A job with nothing it may launch
+   * here is skipped for this offer (the paper's skip). A job none of whose tasks has preferences
+   * gets the plain walk. Picking scans the job's pending tasks: O(pending) per launch.
+   */
+  private answerDelay(offer: OfferView, driver: SchedulerDriver): void {
+    const rem = this.remaining;
+    copyInto(rem, 0, offer.res);
+    const launch = this.launch;
+    if (launch.length !== 0) launch.length = 0;
+    const tasks = driver.tasks;
+    const res = tasks.res;
+    const agent = offer.agent;
+    const now = driver.now;
+    const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
+    if (this.picked.length < tasks.size) this.picked = new Uint8Array(Math.max(tasks.size, this.picked.length * 2));
+    const picked = this.picked;
+    let emptied = false;
+    for (let q = 0; q < this.queue.length && launch.length < limit; q++) {
+      const job = this.queue[q]!;
+      if (!job.prefs) {
+        // No preferences: the plain walk, tasks in index order while the next one fits.
+        while (job.next < job.end && launch.length < limit) {
+          const off = job.next * NUM_RESOURCES;
+          if (!contains(rem, 0, res, off)) break;
+          subInto(rem, 0, res, off);
+          launch.push(job.next++);
+        }
+        if (job.next === job.end) emptied = true;
+        continue;
+      }
+      while (launch.length < limit) {
+        while (job.next < job.end && (tasks.state[job.next] !== PENDING_CODE || picked[job.next] === 1)) job.next++;
+        if (job.next === job.end) break;
+        const waited = now - job.lastLocal;
+        // Highest locality code allowed: RACK after the node-local wait, REMOTE after both.
+        const allowed = waited >= this.nodeWait + this.rackWait ? Locality.REMOTE : waited >= this.nodeWait ? Locality.RACK : Locality.NODE;
+        const task = pickTask(tasks, job, agent, allowed, rem, picked);
+        if (task < 0) break;
+        subInto(rem, 0, res, task * NUM_RESOURCES);
+        launch.push(task);
+        picked[task] = 1; // so later picks for this offer skip it
+        if (tasks.localityOf(task, agent) === Locality.NODE) job.lastLocal = now;
+      }
+      while (job.next < job.end && (tasks.state[job.next] !== PENDING_CODE || picked[job.next] === 1)) job.next++;
+      if (job.next === job.end) emptied = true;
+    }
+    for (const task of launch) picked[task] = 0;
+    if (emptied) this.compact();
+    this.pending -= launch.length;
+    if (launch.length > 0) driver.accept(offer.id, launch, this.refuseSeconds);
+    else driver.decline(offer.id, this.refuseSeconds);
+  }
+
   private compact(): void {
     let w = 0;
     for (const job of this.queue) if (job.next < job.end) this.queue[w++] = job;
     this.queue.length = w;
   }
+}
+
+/** Preference rank of a locality for picking: node-local, no preference, rack-local, remote. */
+const RANK = [1, 0, 2, 3] as const; // by Locality code: NONE 1, NODE 0, RACK 2, REMOTE 3
+
+/**
+ * The pending task of `job` to launch on `agent`: the best-ranked (see {@link RANK}) that fits in
+ * `rem` and whose locality is at most `allowed` (NONE always is), lowest index first; -1 if none.
+ */
+function pickTask(tasks: TaskTable, job: QueuedJob, agent: number, allowed: number, rem: Float64Array, picked: Uint8Array): number {
+  let best = -1;
+  let bestRank = 4;
+  for (let i = job.next; i < job.end; i++) {
+    if (tasks.state[i] !== PENDING_CODE || picked[i] === 1) continue;
+    const loc = tasks.localityOf(i, agent);
+    if (loc > allowed) continue;
+    const rank = RANK[loc as 0 | 1 | 2 | 3];
+    if (rank >= bestRank) continue;
+    if (!contains(rem, 0, tasks.res, i * NUM_RESOURCES)) continue;
+    best = i;
+    bestRank = rank;
+    if (rank === 0) break;
+  }
+  return best;
 }
