@@ -40,6 +40,12 @@ export class Fingerprint implements LogSink {
         this.str(r.rack);
         this.res(r.res);
         break;
+      case 'agent_removed':
+        this.word(15);
+        this.num(r.t);
+        this.num(r.agent);
+        this.res(r.res);
+        break;
       case 'framework_added':
         this.word(2);
         this.num(r.t);

@@ -77,7 +77,7 @@ function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> 
  *   hold their agent's resources, so they count). A task's holding is the `res` of its latest
  *   staging/running record; a terminal record releases it.
  * - Weighted dominant share = max over resources with cluster total > 0 of allocated / total,
- *   divided by the role weight; cluster total = sum of agent_added resources.
+ *   divided by the role weight; cluster total = sum of agent_added resources less agent_removed ones.
  * - Demand = pending tasks > 0 or tasks in staging/running. Pending = tasks submitted − launches
  *   (a launch is a task id entering staging or running from not holding resources).
  * - Jain's index over the demanding frameworks' weighted shares: (Σx)²/(n·Σx²), defined as 1 when
@@ -223,6 +223,11 @@ export class MetricsFold implements LogSink {
       case 'agent_added':
         for (let i = 0; i < NR; i++) this.total[i]! += r.res[i]!;
         this.agents++;
+        this.totalChanged = true;
+        break;
+      case 'agent_removed':
+        for (let i = 0; i < NR; i++) this.total[i]! -= r.res[i]!;
+        this.agents--;
         this.totalChanged = true;
         break;
       case 'framework_added':

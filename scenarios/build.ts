@@ -174,6 +174,13 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
     role: f.role,
     behaviour: behaviourOf(f),
     addAt: seconds(f.addAt),
+    ...(f.failover === undefined ? {} : {
+      failover: {
+        disconnectAt: seconds(f.failover.disconnectAt),
+        reconnectAfter: f.failover.reconnectAfter === undefined ? undefined : seconds(f.failover.reconnectAfter),
+      },
+      failoverTimeout: seconds(f.failoverTimeout ?? 0),
+    }),
   }));
   const weights = new Map<string, number>();
   for (const [role, r] of Object.entries(s.roles)) weights.set(role, r.weight);
@@ -193,5 +200,10 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
     duration: s.duration === undefined ? undefined : seconds(s.duration),
     horizon: seconds(s.horizon),
     sinks,
+    failures: s.failures === undefined ? undefined : {
+      agents: s.failures.agents.map((f) => ({
+        agent: f.agent, at: seconds(f.at), downFor: f.downFor === undefined ? undefined : seconds(f.downFor),
+      })),
+    },
   };
 }

@@ -238,6 +238,30 @@ export function allocatorSpec(a: string | z.infer<typeof AllocatorObjectSchema>)
   return { name: a.name, module: a.module, params: a.params, excludedResources: a.excludedResources };
 }
 
+// ---- failures (issue 4 item 6): a self-contained block
+/** A scheduled agent failure. */
+const AgentFailureSchema = z.strictObject({
+  /** the agent's name (as generated from its group: prefix + zero-padded index) */
+  agent: z.string().min(1),
+  /** when it stops answering pings, seconds */
+  at: seconds,
+  /** how long it stays down, seconds; absent: for good. It registers again then, or when declared lost if later */
+  downFor: seconds.optional(),
+});
+/** Failures injected into the run; default none. */
+const FailuresSchema = z.strictObject({
+  /** scheduled agent failures */
+  agents: z.array(AgentFailureSchema).default([]),
+});
+/** A framework's scheduler failover (Mesos failover_timeout semantics, notes §1.5). */
+const FailoverSchema = z.strictObject({
+  /** when its scheduler disconnects, seconds */
+  disconnectAt: seconds,
+  /** how long after that it reregisters, seconds; absent: never */
+  reconnectAfter: seconds.optional(),
+});
+// ---- end failures
+
 /** A framework of the scenario. */
 export const FrameworkSchema = z.strictObject({
   /** unique name */
@@ -253,6 +277,10 @@ export const FrameworkSchema = z.strictObject({
   addAt: seconds.default(0),
   /** the jobs it receives; default none */
   workload: z.discriminatedUnion('kind', [PoissonWorkloadSchema, InlineWorkloadSchema]).optional(),
+  /** a scheduler failover (see FailoverSchema); default none */
+  failover: FailoverSchema.optional(),
+  /** Mesos failover_timeout, seconds: tasks survive a disconnect this long; default 0 (killed at once) */
+  failoverTimeout: seconds.optional(),
 });
 
 /** A whole scenario. */
@@ -315,6 +343,8 @@ export const ScenarioSchema = z.strictObject({
     /** timeseries.csv sample interval, seconds; default 1 */
     sampleInterval: positiveSeconds.default(1),
   }).prefault({}),
+  /** failures to inject (see FailuresSchema); default none */
+  failures: FailuresSchema.optional(),
 });
 
 /** A scenario after validation, defaults filled in. */

@@ -37,6 +37,17 @@ export interface AgentAddedRecord {
   readonly rack: string;
   readonly res: ResTuple;
 }
+/**
+ * An agent was removed from the cluster (declared lost after missing its health checks): its
+ * resources `res` (its total) leave the cluster. It may register again later under the same id
+ * (a new `agent_added`). Runs without agent failures never log one.
+ */
+export interface AgentRemovedRecord {
+  readonly kind: 'agent_removed';
+  readonly t: number;
+  readonly agent: number;
+  readonly res: ResTuple;
+}
 /** A framework subscribed. */
 export interface FrameworkAddedRecord {
   readonly kind: 'framework_added';
@@ -172,6 +183,7 @@ export interface RunEndedRecord {
 /** Every record the model emits. */
 export type LogRecord =
   | AgentAddedRecord
+  | AgentRemovedRecord
   | FrameworkAddedRecord
   | JobSubmittedRecord
   | JobFinishedRecord

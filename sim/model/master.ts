@@ -32,6 +32,10 @@ export interface MasterOptions {
 export const DEFAULT_REFUSE_SECONDS = 5;
 /** Refuse filters longer than this (365 days) are capped, as in Mesos. */
 export const MAX_REFUSE_SECONDS = 31_536_000;
+/** `--agent_ping_timeout`: the master pings each agent this often, us (15 s). */
+export const AGENT_PING_TIMEOUT = 15 * MICROS_PER_SECOND;
+/** `--max_agent_ping_timeouts`: missed pings after which an agent is declared lost (5). */
+export const MAX_AGENT_PING_TIMEOUTS = 5;
 
 interface FrameworkState {
   readonly index: number;
@@ -42,6 +46,12 @@ interface FrameworkState {
   readonly behaviour: FrameworkBehaviour;
   readonly driver: SchedulerDriver;
   suppressed: boolean;
+  /** false while its scheduler is disconnected (failover); active in the allocator iff connected and not suppressed */
+  connected: boolean;
+  /** removed after its failover timeout ran out */
+  removed: boolean;
+  /** the pending failover-timeout event, -1 for none */
+  killEvent: number;
   /** ids of the offers made in the current run, delivered in the OFFER phase */
   readonly inbox: number[];
 }
@@ -89,6 +99,16 @@ export class Master implements AllocationContext {
   private readonly agentNames: string[] = [];
   private readonly agentRacks: string[] = [];
   private readonly activeAgents: number[] = [];
+  /** per agent: when it (last) registered, us; its ping schedule starts there */
+  private readonly agentRegisteredAt: number[] = [];
+  /** per agent: its static reservations, kept for a re-registration */
+  private readonly agentReserved: (readonly Reservation[])[] = [];
+  /** per agent: 0 up, 1 failed (not answering pings, not yet removed), 2 removed */
+  private agentDown = new Uint8Array(this.agentCap);
+  /** agents failed or removed */
+  private downAgents = 0;
+  /** whether any agent has failed or framework disconnected in this run */
+  private failuresSeen = false;
 
   private readonly frameworks: FrameworkState[] = [];
   private activeFrameworks = 0;
@@ -110,6 +130,8 @@ export class Master implements AllocationContext {
   private readonly hDeliver: HandlerId;
   private readonly hFinish: HandlerId;
   private readonly hRescind: HandlerId;
+  private readonly hLost: HandlerId;
+  private readonly hFailover: HandlerId;
   private readonly scratch = new Float64Array(NUM_RESOURCES);
   /** what an accept leaves unused */
   private readonly unused = new Float64Array(NUM_RESOURCES);
@@ -151,6 +173,8 @@ export class Master implements AllocationContext {
     this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(fw));
     this.hFinish = sim.register('task-finish', (task) => this.finishTask(task));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
+    this.hLost = sim.register('agent-lost', (a) => this.agentLost(a));
+    this.hFailover = sim.register('failover-timeout', (fw) => this.failoverExpired(fw));
   }
 
   /** Arms the periodic allocation loop: the first tick one interval after now. */
@@ -178,6 +202,8 @@ export class Master implements AllocationContext {
     this.agentNames.push(name);
     this.agentRacks.push(rack);
     this.activeAgents.push(a);
+    this.agentRegisteredAt.push(this.sim.now);
+    this.agentReserved.push(reserved);
     this.agentPools[a] = undefined;
     if (reserved.length > 0) this.addPools(a, name, reserved);
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
@@ -188,11 +214,112 @@ export class Master implements AllocationContext {
     return a;
   }
 
+  /**
+   * Agent `a` fails: it stops answering the master's pings. Its outstanding offers are rescinded at
+   * once (offersim's master notices the broken connection; Mesos rescinds at deactivation, which
+   * an agent that exits or whose socket breaks reaches at once) and it takes no further part in
+   * allocation runs. Tasks on it whose end would fall before it is removed never report it. It is
+   * declared lost after MAX_AGENT_PING_TIMEOUTS missed pings (see {@link lostAt}); then
+   * {@link agentLost} runs. Returns that time, us.
+   */
+  failAgent(a: number): number {
+    if (a < 0 || a >= this.agentCount) throw this.sim.invariant(`unknown agent ${a} failed`);
+    if (this.agentDown[a] !== 0) throw this.sim.invariant(`agent ${this.agentNames[a]} failed while down`);
+    this.agentDown[a] = 1;
+    this.downAgents++;
+    this.failuresSeen = true;
+    const i = this.activeAgents.indexOf(a);
+    if (i >= 0) this.activeAgents.splice(i, 1);
+    const ids: number[] = [];
+    for (let id = 0; id < this.nextOfferId; id++) {
+      const s = this.offers.slotOf(id);
+      if (s >= 0 && this.offers.agent[s] === a) ids.push(id);
+    }
+    for (const id of ids) {
+      const s = this.offers.slotOf(id);
+      const timeout = this.offers.timeout[s]!;
+      if (timeout >= 0) this.sim.cancel(timeout);
+      this.rescind(id);
+    }
+    const at = this.lostAt(a, this.sim.now);
+    this.sim.at(at, Phase.MESSAGE, this.hLost, a);
+    return at;
+  }
+
+  /**
+   * When an agent that failed at `failedAt` is declared lost: pings go out every
+   * AGENT_PING_TIMEOUT from its registration; a ping at or after the failure goes unanswered, and
+   * the MAX_AGENT_PING_TIMEOUTS-th unanswered one declares it lost. That is the first ping time at
+   * or after failedAt + 60 s: between 60 s (inclusive) and 75 s (exclusive) after the failure, 75 s
+   * after the last answered ping.
+   */
+  lostAt(a: number, failedAt: number): number {
+    const r = this.agentRegisteredAt[a]!;
+    const p = AGENT_PING_TIMEOUT;
+    const due = failedAt + (MAX_AGENT_PING_TIMEOUTS - 1) * p;
+    return r + Math.ceil((due - r) / p) * p;
+  }
+
+  /** Whether agent `a` is failed or removed. */
+  isAgentDown(a: number): boolean {
+    return this.agentDown[a] !== 0;
+  }
+
+  /**
+   * Failed agent `a` is declared lost: its running tasks go TASK_LOST (resources recovered, their
+   * schedulers told), filters on it are cleared, and it leaves the cluster (the allocator removes
+   * it; the cluster total shrinks; an `agent_removed` record).
+   */
+  private agentLost(a: number): void {
+    const t = this.tasks;
+    for (let task = 0; task < t.size; task++) {
+      if (t.agent[task] === a && (t.state[task] === TaskCode.RUNNING || t.state[task] === TaskCode.STAGING)) this.endTask(task, TaskCode.LOST);
+    }
+    const f = this.filters;
+    for (let s = 0; s < f.fw.length; s++) {
+      if (f.installed(s) && f.agent[s] === a) {
+        this.sim.cancel(f.expiry[s]!);
+        f.remove(s);
+      }
+    }
+    const total = this.totals.subarray(a * NUM_RESOURCES, a * NUM_RESOURCES + NUM_RESOURCES);
+    subInto(this.clusterTotal, 0, total);
+    this.allocator.removeAgent(a, total);
+    this.agentDown[a] = 2;
+    this.log.record({ kind: 'agent_removed', t: this.sim.now, agent: a, res: tuple(total) });
+  }
+
+  /**
+   * Removed agent `a` comes back: a new registration of the same agent (same id, name, rack and
+   * resources, nothing running on it), with an allocation run for it at once (Mesos addSlave).
+   */
+  reregisterAgent(a: number): void {
+    if (this.agentDown[a] !== 2) throw this.sim.invariant(`agent ${this.agentNames[a]} reregistered while not removed`);
+    this.agentDown[a] = 0;
+    this.downAgents--;
+    const total = this.totals.subarray(a * NUM_RESOURCES, a * NUM_RESOURCES + NUM_RESOURCES);
+    this.checkAgent(a);
+    addInto(this.clusterTotal, 0, total);
+    const reserved = this.agentReserved[a]!;
+    if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
+    else this.allocator.addAgent(a, total);
+    this.agentRegisteredAt[a] = this.sim.now;
+    // Keep the agent list in registration-index order, as before the failure.
+    let i = this.activeAgents.length;
+    while (i > 0 && this.activeAgents[i - 1]! > a) i--;
+    this.activeAgents.splice(i, 0, a);
+    this.log.record({
+      kind: 'agent_added', t: this.sim.now, agent: a, name: this.agentNames[a]!, rack: this.agentRacks[a]!, res: tuple(total),
+    });
+    this.trigger(a);
+  }
+
   /** Registers a framework (active); an allocation run over all agents follows at once. */
   addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): number {
     const index = this.frameworks.length;
     const fs: FrameworkState = {
-      index, name, role, weight, behaviour, driver: new Driver(this, index), suppressed: false, inbox: [],
+      index, name, role, weight, behaviour, driver: new Driver(this, index), suppressed: false,
+      connected: true, removed: false, killEvent: -1, inbox: [],
     };
     this.frameworks.push(fs);
     this.activeFrameworks++;
@@ -200,6 +327,78 @@ export class Master implements AllocationContext {
     this.log.record({ kind: 'framework_added', t: this.sim.now, framework: index, name, role, weight, behaviour: behaviour.kind });
     this.trigger(-1);
     return index;
+  }
+
+  /**
+   * Framework `fw`'s scheduler disconnects (Mesos failover, notes §1.5): the framework is
+   * deactivated at once (its outstanding offers rescinded, its refuse filters cleared, no more
+   * offers). If it does not reregister within `failoverTimeout` us (0: at once) its tasks are
+   * killed (TASK_KILLED, not reported to the gone scheduler) and it is removed.
+   */
+  disconnectFramework(fw: number, failoverTimeout: number): void {
+    const f = this.frameworks[fw]!;
+    if (!f.connected || f.removed) throw this.sim.invariant(`framework ${f.name} disconnected while not connected`);
+    f.connected = false;
+    this.failuresSeen = true;
+    if (!f.suppressed) {
+      this.activeFrameworks--;
+      this.allocator.deactivateFramework(fw);
+    }
+    const ids: number[] = [];
+    for (let id = 0; id < this.nextOfferId; id++) {
+      const s = this.offers.slotOf(id);
+      if (s >= 0 && this.offers.fw[s] === fw) ids.push(id);
+    }
+    for (const id of ids) {
+      const timeout = this.offers.timeout[this.offers.slotOf(id)]!;
+      if (timeout >= 0) this.sim.cancel(timeout);
+      this.rescind(id);
+    }
+    this.clearFilters(fw);
+    if (failoverTimeout <= 0) this.failoverExpired(fw);
+    else f.killEvent = this.sim.after(failoverTimeout, Phase.MESSAGE, this.hFailover, fw);
+  }
+
+  /** Framework `fw`'s scheduler reregisters within its failover timeout: reactivated, with an allocation run over all agents. */
+  reconnectFramework(fw: number): void {
+    const f = this.frameworks[fw]!;
+    if (f.removed) return; // too late: the framework is gone
+    if (f.connected) throw this.sim.invariant(`framework ${f.name} reregistered while connected`);
+    if (f.killEvent >= 0) this.sim.cancel(f.killEvent);
+    f.killEvent = -1;
+    f.connected = true;
+    if (!f.suppressed) {
+      this.activeFrameworks++;
+      this.allocator.activateFramework(fw);
+    }
+    this.trigger(-1);
+  }
+
+  /** Whether framework `fw` is connected (not in failover, not removed). */
+  isConnected(fw: number): boolean {
+    const f = this.frameworks[fw]!;
+    return f.connected && !f.removed;
+  }
+
+  private failoverExpired(fw: number): void {
+    const f = this.frameworks[fw]!;
+    f.killEvent = -1;
+    f.removed = true;
+    const t = this.tasks;
+    for (let task = 0; task < t.size; task++) {
+      if (t.state[task] === TaskCode.RUNNING && t.jobFramework[t.job[task]!] === fw && this.agentDown[t.agent[task]!] === 0) {
+        this.endTask(task, TaskCode.KILLED, false);
+      }
+    }
+    this.allocator.removeFramework(fw);
+  }
+
+  private clearFilters(fw: number): void {
+    const filters = this.filters;
+    for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) {
+      this.sim.cancel(filters.expiry[s]!);
+      filters.remove(s);
+    }
   }
 
   /** Stores a job's tasks and hands the job to its framework's scheduler. */
@@ -480,6 +679,7 @@ export class Master implements AllocationContext {
     } else {
       if (this.triggeredAt !== this.sim.now) throw this.sim.invariant('triggered allocation run at an unexpected time');
       agents = this.triggerAll ? this.activeAgents : this.triggerAgents.slice().sort((x, y) => x - y);
+      if (this.downAgents > 0 && !this.triggerAll) agents = agents.filter((x) => this.agentDown[x] === 0);
       this.clearTriggers();
       this.triggeredAt = -1;
     }
@@ -593,8 +793,10 @@ export class Master implements AllocationContext {
     const f = this.frameworks[fw]!;
     if (f.suppressed) return;
     f.suppressed = true;
-    this.activeFrameworks--;
-    this.allocator.deactivateFramework(fw);
+    if (f.connected) {
+      this.activeFrameworks--;
+      this.allocator.deactivateFramework(fw);
+    }
     this.log.record({ kind: 'suppress', t: this.sim.now, framework: fw });
   }
 
@@ -603,14 +805,12 @@ export class Master implements AllocationContext {
     const f = this.frameworks[fw]!;
     if (f.suppressed) {
       f.suppressed = false;
-      this.activeFrameworks++;
-      this.allocator.activateFramework(fw);
+      if (f.connected) {
+        this.activeFrameworks++;
+        this.allocator.activateFramework(fw);
+      }
     }
-    const filters = this.filters;
-    for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) {
-      this.sim.cancel(filters.expiry[s]!);
-      filters.remove(s);
-    }
+    this.clearFilters(fw);
     this.log.record({ kind: 'revive', t: this.sim.now, framework: fw });
     this.trigger(-1);
   }
@@ -725,12 +925,25 @@ export class Master implements AllocationContext {
   }
 
   private finishTask(task: number): void {
+    if (this.downAgents > 0 || this.failuresSeen) {
+      // A task on a failed agent ends unseen: the master hears nothing until it declares it lost.
+      // A lost task's own end event still fires later: it has nothing left to do (task ids are
+      // never relaunched; schedulers rerun lost work as copies, see SchedulerDriver.resubmit).
+      // The same holds for a task killed when its framework's failover timeout ran out.
+      const st = this.tasks.state[task];
+      if (st === TaskCode.LOST || st === TaskCode.KILLED || this.agentDown[this.tasks.agent[task]!] !== 0) return;
+    }
+    this.endTask(task, TaskCode.FINISHED);
+  }
+
+  /** Task `task` reaches terminal state `code` (FINISHED, or LOST with its agent): resources back, scheduler told. */
+  private endTask(task: number, code: number, notify = true): void {
     const t = this.tasks;
-    if (t.state[task] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} finished while not running`);
+    if (t.state[task] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} ended while not running`);
     const j = t.job[task]!;
     const fw = t.jobFramework[j]!;
     const agent = t.agent[task]!;
-    t.state[task] = TaskCode.FINISHED;
+    t.state[task] = code;
     const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
     const pool = task < this.taskPool.length ? this.taskPool[task]! - 1 : -1;
     let reserved: Float64Array | undefined;
@@ -758,7 +971,7 @@ export class Master implements AllocationContext {
       else this.allocator.recover(fw, agent, res);
     }
     const f = this.frameworks[fw]!;
-    f.behaviour.onTaskEnded(task, TaskCode.FINISHED, f.driver);
+    if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
     const done = ++t.doneCount[j]!;
     if (done === t.taskCount[j]) {
       this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
@@ -830,6 +1043,7 @@ export class Master implements AllocationContext {
     const o = new Float64Array(cap * NUM_RESOURCES); o.set(this.offered); this.offered = o;
     const l = new Float64Array(cap * NUM_RESOURCES); l.set(this.allocated); this.allocated = l;
     const m = new Uint8Array(cap); m.set(this.triggerMark); this.triggerMark = m;
+    const d = new Uint8Array(cap); d.set(this.agentDown); this.agentDown = d;
     this.agentCap = cap;
   }
 }

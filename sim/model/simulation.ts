@@ -38,6 +38,29 @@ export interface FrameworkSpec {
   readonly behaviour: FrameworkBehaviour;
   /** when it subscribes, us; default 0 */
   readonly addAt?: SimTime;
+  /** a scheduler failover: disconnect at `disconnectAt` us, reregister `reconnectAfter` us later (absent: never); default none */
+  readonly failover?: { readonly disconnectAt: SimTime; readonly reconnectAfter?: SimTime | undefined } | undefined;
+  /** Mesos `failover_timeout`, us: how long after a disconnect its tasks survive; default 0 (killed at once) */
+  readonly failoverTimeout?: SimTime | undefined;
+}
+
+/** A scheduled agent failure. */
+export interface AgentFailureSpec {
+  /** the agent's name */
+  readonly agent: string;
+  /** when it stops answering pings, us */
+  readonly at: SimTime;
+  /**
+   * how long it stays down, us; absent: for good. It registers again at `at + downFor`, or when
+   * it is declared lost if that is later (an agent back before that is still treated as lost).
+   */
+  readonly downFor?: SimTime | undefined;
+}
+
+/** Failures injected into the run. */
+export interface FailureSpec {
+  /** scheduled agent failures */
+  readonly agents?: readonly AgentFailureSpec[];
 }
 
 /** Everything one run needs, resolved. */
@@ -60,6 +83,8 @@ export interface SimulationInput {
   readonly horizon?: SimTime | undefined;
   /** where the log goes */
   readonly sinks: readonly LogSink[];
+  /** failures to inject; default none (a run without failures registers no extra events) */
+  readonly failures?: FailureSpec | undefined;
 }
 
 /** What a finished run reports besides its log. */
@@ -98,9 +123,10 @@ export function simulate(input: SimulationInput): SimulationResult {
   }
 
   const fwIndex = new Map<string, number>();
+  const agentIndex = new Map<string, number>();
   const hAgent = sim.register('agent-add', (i) => {
     const a = input.agents[i]!;
-    master.addAgent(a.name, a.rack, a.res, a.reserved);
+    agentIndex.set(a.name, master.addAgent(a.name, a.rack, a.res, a.reserved));
   });
   const hFramework = sim.register('framework-add', (i) => {
     const f = input.frameworks[i]!;
@@ -108,6 +134,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   });
   input.agents.forEach((a, i) => sim.at(a.addAt ?? 0, Phase.ARRIVAL, hAgent, i));
   input.frameworks.forEach((f, i) => sim.at(f.addAt ?? 0, Phase.ARRIVAL, hFramework, i));
+  armFailures(sim, master, input, agentIndex);
+  armFailovers(sim, master, input, fwIndex);
 
   // Jobs arrive one at a time from the iterator, so a workload larger than memory still runs.
   const jobs = input.jobs[Symbol.iterator]();
@@ -153,4 +181,45 @@ export function simulate(input: SimulationInput): SimulationResult {
   const reason = completed ? 'completed' : 'duration';
   log.record({ kind: 'run_ended', t: endTime, reason });
   return { endTime, reason, events: sim.eventsRun, jobsSubmitted: tasks.jobs, jobsFinished: finished };
+}
+
+/**
+ * Schedules the scenario's agent failures (ARRIVAL phase, after registrations at the same instant).
+ * Registers no handler when there are none, so runs without failures are unchanged.
+ */
+function armFailures(sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, number>): void {
+  const list = input.failures?.agents ?? [];
+  if (list.length === 0) return;
+  const names = new Set(input.agents.map((a) => a.name));
+  for (const f of list) {
+    if (!names.has(f.agent)) throw new Error(`failure of unknown agent ${f.agent}`);
+  }
+  const hBack = sim.register('agent-back', (a) => master.reregisterAgent(a));
+  const hFail = sim.register('agent-fail', (i) => {
+    const f = list[i]!;
+    const a = agentIndex.get(f.agent);
+    if (a === undefined) throw sim.invariant(`agent ${f.agent} failed before it registered`);
+    const lost = master.failAgent(a);
+    if (f.downFor !== undefined) sim.at(Math.max(sim.now + f.downFor, lost), Phase.MESSAGE, hBack, a);
+  });
+  list.forEach((f, i) => sim.at(f.at, Phase.ARRIVAL, hFail, i));
+}
+
+/** Schedules the frameworks' scheduler failovers (ARRIVAL phase); no handler when there are none. */
+function armFailovers(sim: Simulator, master: Master, input: SimulationInput, fwIndex: ReadonlyMap<string, number>): void {
+  const list = input.frameworks.filter((f) => f.failover !== undefined);
+  if (list.length === 0) return;
+  const index = (i: number): number => {
+    const fw = fwIndex.get(list[i]!.name);
+    if (fw === undefined) throw sim.invariant(`framework ${list[i]!.name} failed over before it subscribed`);
+    return fw;
+  };
+  const hBack = sim.register('framework-reregister', (i) => master.reconnectFramework(index(i)));
+  const hDown = sim.register('framework-disconnect', (i) => {
+    const f = list[i]!;
+    master.disconnectFramework(index(i), f.failoverTimeout ?? 0);
+    const after = f.failover!.reconnectAfter;
+    if (after !== undefined) sim.at(sim.now + after, Phase.ARRIVAL, hBack, i);
+  });
+  list.forEach((f, i) => sim.at(f.failover!.disconnectAt, Phase.ARRIVAL, hDown, i));
 }

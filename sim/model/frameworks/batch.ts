@@ -5,7 +5,7 @@
  */
 import { MICROS_PER_SECOND } from '../../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
-import { Locality, PENDING_CODE, type TaskTable } from '../job.js';
+import { Locality, PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
 import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
 
 /** Options of the batch behaviour, as given in the scenario. */
@@ -121,8 +121,10 @@ export class BatchFramework implements FrameworkBehaviour {
     // Offers are answered as soon as they arrive, so none is ever outstanding here.
   }
 
-  onTaskEnded(): void {
-    // Batch tasks that end are done; rerunning failed or lost tasks comes with the failure model.
+  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
+    // A lost task (its agent failed) is rerun as a copy: a one-task job `<framework>/replace-<task>`
+    // (SchedulerDriver.resubmit), queued like any job. Finished tasks are done.
+    if (code === TaskCode.LOST) driver.resubmit(task);
   }
 
   private answer(offer: OfferView, driver: SchedulerDriver): void {

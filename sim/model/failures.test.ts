@@ -1,0 +1,187 @@
+/**
+ * Agent failures (notes §1.5, G9), end to end through simulate(). Times in the comments are
+ * seconds; every expected time is worked out by hand from these rules:
+ * - the master pings an agent every 15 s from its registration; a ping at or after the failure goes
+ *   unanswered, and the 5th unanswered one declares the agent lost: the first ping time at or after
+ *   failure + 60 s (so 60 s to < 75 s after the failure, 75 s after the last answered ping);
+ * - offers on the agent are rescinded at the failure;
+ * - at the loss its tasks go 'lost', it leaves the cluster (agent_removed), and the batch framework
+ *   reruns each lost task as a copy job `<framework>/replace-<task>`;
+ * - with downFor it registers again at failure + downFor (or at the loss, if later).
+ */
+import { getAllocator } from '../../allocators/registry.js';
+import { MetricsFold } from '../../reports/metrics-fold.js';
+import { seconds, type SimTime } from '../kernel/time.js';
+import type { FrameworkBehaviour, OfferView } from './framework.js';
+import { resources } from './resources.js';
+import { simulate } from './simulation.js';
+import { RecordingSink } from './test-support/scripted.js';
+import { BatchFramework } from './frameworks/batch.js';
+
+const S = 1_000_000;
+const ONE_CPU = resources({ cpus: 1 });
+
+function drf() {
+  return getAllocator('drf')!.create({});
+}
+
+/** A framework that keeps every offer it gets and never answers (so offers stay outstanding). */
+class Holder implements FrameworkBehaviour {
+  readonly kind = 'holder';
+  readonly held: number[] = [];
+  readonly rescinded: number[] = [];
+  onJobSubmitted(): void {}
+  onOffers(offers: readonly OfferView[]): void {
+    for (const o of offers) this.held.push(o.id);
+  }
+  onOfferRescinded(offer: number): void {
+    this.rescinded.push(offer);
+  }
+  onTaskEnded(): void {}
+  pendingTasks(): number {
+    return 0;
+  }
+}
+
+describe('agent failures (G9)', () => {
+  // a1 (1 cpu) registers at 0, a2 (1 cpu) at 10. Job j: one 1-cpu task of 200 s, submitted at 0.
+  // 0: the triggered run offers a1 to f, which launches task 0 there (would end at 200).
+  // 10: a2 registers; offered to f, which has nothing pending: declined (5 s filter, gone by 15).
+  // 100: a1 fails. Pings to a1 at 0, 15, ..., 90 were answered; 105, 120, 135, 150, 165 are not:
+  //   lost at 165 (= first ping >= 100 + 60 = 160), 65 s after the failure.
+  // 165: task 0 'lost' on agent 0, agent_removed (1 cpu), job j finished (its only task ended);
+  //   f resubmits it as job f/replace-0 (task 1), pending.
+  // 165: the loss is handled in the message phase, before the instant's periodic run (ticks every
+  //   1 s), which offers a2 to f: task 1 runs on agent 1, 165 .. 365.
+  // 365: task 1 finishes, job f/replace-0 finishes, the run completes.
+  test('tasks are lost 65 s after a failure 10 s past a ping; the batch framework reruns them', () => {
+    const sink = new RecordingSink();
+    const metrics = new MetricsFold({ sampleInterval: S });
+    const result = simulate({
+      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }, { name: 'a2', rack: 'r', res: ONE_CPU, addAt: seconds(10) }],
+      frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework() }],
+      weights: new Map(),
+      jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(200) }] }],
+      sinks: [sink, metrics],
+      failures: { agents: [{ agent: 'a1', at: seconds(100) }] },
+    });
+    const states = sink.of('task_state').map((r) => [r.t / S, r.task, r.agent, r.state]);
+    expect(states).toEqual([
+      [0, 0, 0, 'staging'], [0, 0, 0, 'running'],
+      [165, 0, 0, 'lost'],
+      [165, 1, 1, 'staging'], [165, 1, 1, 'running'],
+      [365, 1, 1, 'finished'],
+    ]);
+    expect(sink.of('agent_removed').map((r) => [r.t / S, r.agent, r.res[0]])).toEqual([[165, 0, 1000]]);
+    expect(sink.of('job_submitted').map((r) => [r.t / S, r.name])).toEqual([[0, 'j'], [165, 'f/replace-0']]);
+    expect(sink.of('job_finished').map((r) => [r.t / S, r.job])).toEqual([[165, 0], [365, 1]]);
+    // a1 takes no part in allocation after its failure: no offer on agent 0 after 100
+    expect(sink.of('offer_sent').filter((r) => r.agent === 0 && r.t >= 100 * S)).toEqual([]);
+    expect(result.reason).toBe('completed');
+    expect(result.endTime / S).toBe(365);
+    expect(result.jobsFinished).toBe(2);
+    const m = metrics.finish();
+    expect(m.summary.tasksLost).toBe(1);
+    expect(m.summary.tasksFinished).toBe(1);
+    expect(m.summary.agents).toBe(1);
+  });
+
+  // a1 registers at 0 and is offered at once to h, which holds the offer (offer 0).
+  // 30: a1 fails. The offer is rescinded at once (at disconnect), h is told. 30 is a ping time and
+  //   goes unanswered (the last answer was at 15): misses at 30, 45, 60, 75, 90, so lost at 90,
+  //   exactly 60 s after the failure (75 s after the last answered ping at 15).
+  // 90: agent_removed. downFor 100: it registers again at 130, as agent 0, and the run triggered
+  //   by that registration offers it to h at 130 (offer 1). No offer on it between 30 and 130.
+  test('offers are rescinded at the failure; lost 60 s later when it falls on a ping; the agent comes back', () => {
+    const sink = new RecordingSink();
+    const h = new Holder();
+    simulate({
+      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
+      frameworks: [{ name: 'h', role: '*', behaviour: h }],
+      weights: new Map(), jobs: [], duration: seconds(200), sinks: [sink],
+      failures: { agents: [{ agent: 'a1', at: seconds(30), downFor: seconds(100) }] },
+    });
+    expect(sink.of('offer_rescinded').map((r) => [r.t / S, r.offer, r.agent])).toEqual([[30, 0, 0]]);
+    expect(h.rescinded).toEqual([0]);
+    expect(sink.of('agent_removed').map((r) => r.t / S)).toEqual([90]);
+    expect(sink.of('agent_added').map((r) => [r.t / S, r.agent, r.name])).toEqual([[0, 0, 'a1'], [130, 0, 'a1']]);
+    expect(sink.of('offer_sent').map((r) => [r.t / S, r.offer])).toEqual([[0, 0], [130, 1]]);
+  });
+
+  test('an unknown agent in failures is an error', () => {
+    expect(() => simulate({
+      seed: 1, master: {}, allocator: drf(), agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
+      frameworks: [{ name: 'h', role: '*', behaviour: new Holder() }], weights: new Map(), jobs: [], duration: seconds(10), sinks: [],
+      failures: { agents: [{ agent: 'zz', at: seconds(1) }] },
+    })).toThrow(/unknown agent zz/);
+  });
+});
+
+describe('framework failover (G10)', () => {
+  // a1 has 2 cpus. Job j: one 1-cpu task of 100 s at 0. At 0 the triggered run offers a1 to f,
+  // which launches task 0 and declines the other cpu (5 s filter). f's scheduler disconnects at 12.
+  const TWO_CPUS = resources({ cpus: 2 });
+  function run(failoverTimeout: number | undefined, reconnectAfter?: number) {
+    const sink = new RecordingSink();
+    const metrics = new MetricsFold({ sampleInterval: S });
+    const result = simulate({
+      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      agents: [{ name: 'a1', rack: 'r', res: TWO_CPUS }],
+      frameworks: [{
+        name: 'f', role: '*', behaviour: new BatchFramework(),
+        failover: { disconnectAt: seconds(12), reconnectAfter: reconnectAfter === undefined ? undefined : seconds(reconnectAfter) },
+        failoverTimeout: failoverTimeout === undefined ? undefined : seconds(failoverTimeout),
+      }],
+      weights: new Map(),
+      jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(100) }] }],
+      sinks: [sink, metrics],
+    });
+    const states = sink.of('task_state').map((r) => [r.t / S, r.task, r.state]);
+    return { sink, result, states, m: metrics.finish() };
+  }
+
+  // timeout 0 (the default): killed at the disconnect, 12; job j ends with it, and so does the run.
+  test('failover_timeout 0: tasks are killed as soon as the scheduler disconnects', () => {
+    const { sink, result, states, m } = run(undefined);
+    expect(states).toEqual([[0, 0, 'staging'], [0, 0, 'running'], [12, 0, 'killed']]);
+    expect(sink.of('job_finished').map((r) => r.t / S)).toEqual([12]);
+    expect(result.endTime / S).toBe(12);
+    expect(m.summary.tasksKilled).toBe(1);
+  });
+
+  // timeout 30, never back: deactivated at 12 (no offers from then on), killed at 12 + 30 = 42.
+  test('failover_timeout X: tasks are killed X after the disconnect; no offers meanwhile', () => {
+    const { sink, result, states } = run(30);
+    expect(states).toEqual([[0, 0, 'staging'], [0, 0, 'running'], [42, 0, 'killed']]);
+    expect(sink.of('offer_sent').filter((r) => r.t > 12 * S)).toEqual([]);
+    expect(result.endTime / S).toBe(42);
+  });
+
+  // timeout 30, back after 20 (at 32 < 42): reactivated, task 0 kept; it ends at 100. f suppressed
+  // itself at 0 once nothing was pending, so it gets no offer after 0 either way (the reactivation
+  // with offers is the Holder test below).
+  test('reregistering within the timeout keeps the tasks and reactivates the framework', () => {
+    const { sink, result, states } = run(30, 20);
+    expect(states).toEqual([[0, 0, 'staging'], [0, 0, 'running'], [100, 0, 'finished']]);
+    expect(sink.of('offer_sent').map((r) => r.t / S)).toEqual([0]);
+    expect(result.endTime / S).toBe(100);
+  });
+
+  // h holds offer 0 (a1, made at 0). Disconnect at 5 (timeout 10): offer 0 rescinded at 5.
+  // Back at 5 + 3 = 8: the triggered run offers a1 again (offer 1 at 8).
+  test('outstanding offers are rescinded at the disconnect', () => {
+    const sink = new RecordingSink();
+    const h = new Holder();
+    simulate({
+      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
+      frameworks: [{ name: 'h', role: '*', behaviour: h, failover: { disconnectAt: seconds(5), reconnectAfter: seconds(3) }, failoverTimeout: seconds(10) }],
+      weights: new Map(), jobs: [], duration: seconds(20), sinks: [sink],
+    });
+    expect(sink.of('offer_rescinded').map((r) => [r.t / S, r.offer])).toEqual([[5, 0]]);
+    expect(h.rescinded).toEqual([0]);
+    expect(sink.of('offer_sent').map((r) => [r.t / S, r.offer])).toEqual([[0, 0], [8, 1]]);
+  });
+});
