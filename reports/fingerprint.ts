@@ -138,6 +138,22 @@ export class Fingerprint implements LogSink {
         this.num(r.candidates);
         this.num(r.offers);
         break;
+      case 'decision':
+        this.word(15);
+        this.num(r.t);
+        this.num(r.framework);
+        this.num(r.job);
+        this.num(r.start);
+        this.num(r.tasks);
+        break;
+      case 'job_abandoned':
+        this.word(16);
+        this.num(r.t);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.dropped);
+        this.num(r.attempts);
+        break;
       case 'run_ended':
         this.word(13);
         this.num(r.t);

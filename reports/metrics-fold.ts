@@ -132,6 +132,8 @@ export class MetricsFold implements LogSink {
   private fwShareMax = new Float64Array(0);
   private fwOffers = new Float64Array(0); // 4 counters per framework
   private fwLoc = new Float64Array(0); // node, rack, remote launches per framework
+  private readonly fwAbandoned: number[] = [];
+  private readonly fwDeciding: number[] = [];
   private fwDirty = new Uint8Array(0);
   /** frameworks touched since the last refresh: dirty[0..dirtyLen) */
   private dirty = new Int32Array(0);
@@ -150,6 +152,7 @@ export class MetricsFold implements LogSink {
   private readonly jobName: string[] = [];
   private jobsSubmitted = 0;
   private jobsFinished = 0;
+  private jobsAbandoned = 0;
   private tasksSubmitted = 0;
   private firstSubmit = Infinity;
   private lastFinish = -Infinity;
@@ -305,6 +308,19 @@ export class MetricsFold implements LogSink {
       case 'allocation_run':
         this.allocationRuns++;
         break;
+      case 'decision': {
+        const f = this.fw(r.framework, t, r.kind);
+        if (!Number.isSafeInteger(r.start) || r.start > t || r.start < this.first) throw new LogInvariantError(`bad decision start ${r.start}`, t, r.kind);
+        this.fwDeciding[f] = (this.fwDeciding[f] ?? 0) + (t - r.start);
+        break;
+      }
+      case 'job_abandoned': {
+        const j = this.job(r.job, r.framework, r.t, r.kind);
+        if (!Number.isNaN(this.jobFinish[j]!)) throw new LogInvariantError(`job ${j} abandoned after finishing`, t, r.kind);
+        this.fwAbandoned[this.jobFw[j]!] = (this.fwAbandoned[this.jobFw[j]!] ?? 0) + 1;
+        this.jobsAbandoned++;
+        break;
+      }
       case 'run_ended':
         if (this.endReason !== null) throw new LogInvariantError('second run_ended', t, r.kind);
         this.runEnd = t;
@@ -415,6 +431,8 @@ export class MetricsFold implements LogSink {
         offersDeclined: this.fwOffers[f * 4 + OFFER_DECLINED]!,
         offersRescinded: this.fwOffers[f * 4 + OFFER_RESCINDED]!,
         locality: fractions(this.fwLoc[f * 3]!, this.fwLoc[f * 3 + 1]!, this.fwLoc[f * 3 + 2]!),
+        jobsAbandoned: this.fwAbandoned[f] ?? 0,
+        busyness: span > 0 ? (this.fwDeciding[f] ?? 0) / span : NaN,
       });
     }
 
@@ -447,7 +465,9 @@ export class MetricsFold implements LogSink {
       tasksLost: this.tasksLost,
       jobsFinished: this.jobsFinished,
       jobsUnscheduled: unscheduled,
-      jobsUnfinished: this.jobsSubmitted - this.jobsFinished,
+      jobsUnfinished: this.jobsSubmitted - this.jobsFinished - this.jobsAbandoned,
+      jobsAbandoned: this.jobsAbandoned,
+      busynessMean: frameworks.length > 0 && span > 0 ? frameworks.reduce((a, f) => a + f.busyness, 0) / frameworks.length : NaN,
       makespan: this.jobsFinished > 0 ? this.lastFinish - this.firstSubmit : NaN,
       utilisation: util,
       jainMean: this.demandTime > 0 ? this.jainIntegral / this.demandTime : NaN,

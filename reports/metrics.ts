@@ -47,8 +47,12 @@ export interface Summary {
   readonly jobsFinished: number;
   /** jobs submitted none of whose tasks ever reached running */
   readonly jobsUnscheduled: number;
-  /** jobs submitted without a job_finished record (includes the unscheduled ones) */
+  /** jobs submitted with neither a job_finished nor a job_abandoned record (includes the unscheduled ones) */
   readonly jobsUnfinished: number;
+  /** jobs their scheduler gave up on (job_abandoned records); never in the completion stats */
+  readonly jobsAbandoned: number;
+  /** mean over frameworks of their busyness (fraction of the run spent deciding); NaN without frameworks or for a zero-length run */
+  readonly busynessMean: number;
   /** last job finish minus first job submit, us; NaN when no job finished */
   readonly makespan: number;
   /** time-weighted mean of used / total per resource over the time that resource's total is > 0; NaN if never */
@@ -183,6 +187,13 @@ export interface FrameworkRow {
   readonly offersRescinded: number;
   /** locality of its launched tasks with preferences */
   readonly locality: LocalityFractions;
+  /** its jobs its scheduler gave up on (job_abandoned records) */
+  readonly jobsAbandoned: number;
+  /**
+   * fraction of [first event, run end] its scheduler spent deciding (sum of its decision records'
+   * t - start over the span); 0 without decision time, NaN for a zero-length run
+   */
+  readonly busyness: number;
 }
 
 /**

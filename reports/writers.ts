@@ -73,6 +73,8 @@ const SUMMARY_FIELDS: readonly SummaryField[] = [
   ['allocation_runs', (s) => count(s.allocationRuns)],
   ...localityFields('', (s) => s.locality),
   ...JOB_SIZE_BUCKETS.flatMap(([label], b) => localityFields(`_${label}`, (s) => s.localityByJobSize[b]!)),
+  ['jobs_abandoned', (s) => count(s.jobsAbandoned)],
+  ['busyness_mean', (s) => ratio(s.busynessMean)],
 ];
 
 /** Locality keys: launched tasks with preferences and their node-local, rack-local, remote fractions. */
@@ -168,6 +170,8 @@ export const FRAMEWORKS_COLUMNS: readonly string[] = [
   'node_local',
   'rack_local',
   'remote',
+  'jobs_abandoned',
+  'busyness',
 ];
 
 /** frameworks.csv: a header, then one row per framework in the given order. */
@@ -206,6 +210,8 @@ export function frameworksCsv(frameworks: readonly FrameworkRow[]): string {
       fmt(f.locality.node),
       fmt(f.locality.rack),
       fmt(f.locality.remote),
+      fmtInt(f.jobsAbandoned),
+      fmt(f.busyness),
     ]);
   }
   return csv(rows);

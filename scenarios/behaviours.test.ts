@@ -142,3 +142,31 @@ describe('a scenario with a service and a hoarding gang', () => {
     expect(result.jobsFinished).toBe(1);
   });
 });
+
+describe('batch decision time in scenario files', () => {
+  // One 4-cpu agent, one job of two 1-cpu 10 s tasks at 0. decisionJob 1 + decisionTask 0.5 x 2
+  // tasks = 2 s: the offer made at 0 is held until 2, both tasks run [2, 12].
+  const TEXT = `
+cluster:
+  agents:
+    - { count: 1, cpus: 4, mem: 4096 }
+frameworks:
+  - name: slow
+    behaviour: { kind: batch, decisionJob: 1, decisionTask: 0.5, maxAttempts: 3 }
+    workload:
+      kind: inline
+      jobs:
+        - { submit: 0, tasks: [{ cpus: 1, mem: 1, duration: 10, count: 2 }] }
+`;
+  test('decisionJob, decisionTask and maxAttempts reach the framework', () => {
+    const { scenario } = parseScenarioText(TEXT, 'd.yaml');
+    const sink = new RecordingSink();
+    simulate(buildSimulation(scenario, 1, [sink]));
+    expect(sink.of('decision').map((r) => [r.start / 1e6, r.t / 1e6, r.tasks])).toEqual([[0, 2, 2]]);
+    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => r.t / 1e6)).toEqual([2, 2]);
+  });
+  test('negative decision time and fractional maxAttempts are rejected', () => {
+    expect(problems(TEXT.replace('decisionJob: 1', 'decisionJob: -1')).join('\n')).toMatch(/decisionJob/);
+    expect(problems(TEXT.replace('maxAttempts: 3', 'maxAttempts: 1.5')).join('\n')).toMatch(/maxAttempts/);
+  });
+});

@@ -134,6 +134,9 @@ function behaviourOf(f: FrameworkEntry): FrameworkBehaviour {
         ...(b.nodeLocalWait !== undefined ? { nodeLocalWait: b.nodeLocalWait } : {}),
         ...(b.rackLocalWait !== undefined ? { rackLocalWait: b.rackLocalWait } : {}),
         ...(b.remoteSlowdown !== undefined ? { remoteSlowdown: b.remoteSlowdown } : {}),
+        ...(b.decisionJob !== undefined ? { decisionJob: b.decisionJob } : {}),
+        ...(b.decisionTask !== undefined ? { decisionTask: b.decisionTask } : {}),
+        ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
       });
     case 'gang':
       return createGang({ hoard: b.hoard, maxHoldSeconds: b.maxHoldSeconds, refuseSeconds: b.refuseSeconds });

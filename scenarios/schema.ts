@@ -94,6 +94,12 @@ export const BatchBehaviourSchema = z.strictObject({
   rackLocalWait: seconds.optional(),
   /** run-time factor of tasks with preferences launched not node-local (>= 1 typically); default 1 */
   remoteSlowdown: z.number().finite().positive().optional(),
+  /** decision time per scheduling decision (one job), seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
+  decisionJob: seconds.optional(),
+  /** decision time per task the decision considers, seconds (Omega's t_task); default 0 */
+  decisionTask: seconds.optional(),
+  /** scheduling attempts after which a job not fully placed is abandoned; default 0 = never */
+  maxAttempts: z.number().int().nonnegative().optional(),
 });
 
 /** Gang (rigid, MPI-like) framework behaviour options. */

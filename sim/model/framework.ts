@@ -43,6 +43,22 @@ export interface SchedulerDriver {
    * that replace failed, killed or lost tasks (the service behaviour).
    */
   resubmit(task: number): void;
+  /**
+   * Calls `fn` `delaySeconds` of simulated time from now (rounded to microseconds; 0: later in
+   * this instant), as a MESSAGE-phase event: for schedulers that model decision time.
+   */
+  after(delaySeconds: number, fn: () => void): void;
+  /**
+   * Reports a scheduling decision for `job` that ran from `start` to now, having considered
+   * `tasks` tasks: logged as a `decision` record when it took time (none when start is now).
+   */
+  decided(job: number, start: SimTime, tasks: number): void;
+  /**
+   * Reports that the scheduler gave up on `job` after `attempts` scheduling attempts, dropping its
+   * `dropped` pending tasks (they stay pending in the task table and never launch): a
+   * `job_abandoned` record.
+   */
+  abandon(job: number, dropped: number, attempts: number): void;
 }
 
 /** A framework's scheduler model. The master calls it in simulated-time order. */

@@ -172,6 +172,29 @@ export interface AllocationRunRecord {
   readonly candidates: number;
   readonly offers: number;
 }
+/**
+ * A scheduler spent simulated time deciding for a job (decision time, the Omega model): from
+ * `start` to `t`, having considered `tasks` tasks. Emitted only when t > start, so runs without
+ * decision time log nothing new.
+ */
+export interface DecisionRecord {
+  readonly kind: 'decision';
+  readonly t: number;
+  readonly framework: number;
+  readonly job: number;
+  /** when the decision began, us */
+  readonly start: number;
+  readonly tasks: number;
+}
+/** A scheduler gave up on a job after `attempts` attempts; its `dropped` pending tasks never run. */
+export interface JobAbandonedRecord {
+  readonly kind: 'job_abandoned';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+  readonly dropped: number;
+  readonly attempts: number;
+}
 /** The run ended. */
 export interface RunEndedRecord {
   readonly kind: 'run_ended';
@@ -196,6 +219,8 @@ export type LogRecord =
   | SuppressRecord
   | ReviveRecord
   | AllocationRunRecord
+  | DecisionRecord
+  | JobAbandonedRecord
   | RunEndedRecord;
 
 /** Record kinds, for exhaustive switches. */

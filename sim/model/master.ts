@@ -175,7 +175,47 @@ export class Master implements AllocationContext {
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
     this.hLost = sim.register('agent-lost', (a) => this.agentLost(a));
     this.hFailover = sim.register('failover-timeout', (fw) => this.failoverExpired(fw));
+    this.hTimer = sim.register('scheduler-timer', (id) => this.fireTimer(id));
   }
+
+  // ---------------------------------------------------------------- scheduler timers
+
+  private readonly hTimer: HandlerId;
+  private readonly timers = new Map<number, () => void>();
+  private nextTimer = 0;
+
+  /** See {@link SchedulerDriver.after}: a MESSAGE-phase event `delay` us from now. */
+  after(delay: number, fn: () => void): void {
+    if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
+    const id = this.nextTimer++;
+    this.timers.set(id, fn);
+    this.sim.after(delay, Phase.MESSAGE, this.hTimer, id);
+  }
+
+  private fireTimer(id: number): void {
+    const fn = this.timers.get(id);
+    if (fn === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
+    this.timers.delete(id);
+    fn();
+  }
+
+  /** See {@link SchedulerDriver.decided}. */
+  decided(fw: number, job: number, start: number, tasks: number): void {
+    if (this.sim.now > start) this.log.record({ kind: 'decision', t: this.sim.now, framework: fw, job, start, tasks });
+  }
+
+  /** See {@link SchedulerDriver.abandon}. */
+  abandon(fw: number, job: number, dropped: number, attempts: number): void {
+    const t = this.tasks;
+    if (t.jobFramework[job] !== fw) throw this.sim.invariant(`framework ${fw} abandoned job ${job} of another framework`);
+    this.log.record({ kind: 'job_abandoned', t: this.sim.now, job, framework: fw, dropped, attempts });
+    // Its dropped tasks count as done, so the job is over (with no job_finished record) once the
+    // tasks it did launch have ended: a run to completion does not wait for it.
+    this.abandoned.add(job);
+    t.doneCount[job]! += dropped;
+    if (t.doneCount[job] === t.taskCount[job]) this.onJobFinished(job);
+  }
+  private readonly abandoned = new Set<number>();
 
   /** Arms the periodic allocation loop: the first tick one interval after now. */
   start(): void {
@@ -974,7 +1014,7 @@ export class Master implements AllocationContext {
     if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
     const done = ++t.doneCount[j]!;
     if (done === t.taskCount[j]) {
-      this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
+      if (!this.abandoned.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
       this.onJobFinished(j);
     }
   }
@@ -1074,6 +1114,15 @@ class Driver implements SchedulerDriver {
   }
   resubmit(task: number): void {
     this.master.resubmit(this.fw, task);
+  }
+  after(delaySeconds: number, fn: () => void): void {
+    this.master.after(Math.round(delaySeconds * MICROS_PER_SECOND), fn);
+  }
+  decided(job: number, start: SimTime, tasks: number): void {
+    this.master.decided(this.fw, job, start, tasks);
+  }
+  abandon(job: number, dropped: number, attempts: number): void {
+    this.master.abandon(this.fw, job, dropped, attempts);
   }
 }
 

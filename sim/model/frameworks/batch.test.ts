@@ -56,6 +56,18 @@ class FakeDriver implements SchedulerDriver {
   revive(): void {
     this.suppressed = false;
   }
+  /** timers set with after(), in (time, creation) order when run */
+  readonly timers: { at: number; fn: () => void }[] = [];
+  readonly log: string[] = [];
+  after(delaySeconds: number, fn: () => void): void {
+    this.timers.push({ at: this.now + Math.round(delaySeconds * S), fn });
+  }
+  decided(job: number, start: SimTime, tasks: number): void {
+    if (this.now > start) this.log.push(`decision ${job} ${start / S}-${this.now / S} ${tasks}`);
+  }
+  abandon(job: number, dropped: number, attempts: number): void {
+    this.log.push(`abandoned ${job} at ${this.now / S} dropped ${dropped} after ${attempts}`);
+  }
   /** Offers `cpus` on `agent` at time `sec` and returns the answer. */
   offer(fw: BatchFramework, sec: number, agent: number, cpus = 1): Answer {
     this.now = seconds(sec);

@@ -3,7 +3,7 @@
  * first out among its own jobs, launching as many pending tasks as fit in each offer, with optional
  * delay scheduling for data locality. Imports model modules and the kernel's time only.
  */
-import { MICROS_PER_SECOND } from '../../kernel/time.js';
+import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
 import { Locality, PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
 import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
@@ -23,6 +23,20 @@ export interface BatchOptions {
   readonly rackLocalWait?: number;
   /** run-time factor of tasks with preferences launched not node-local; default 1 */
   readonly remoteSlowdown?: number;
+  /** decision time (Omega's t_job): seconds per scheduling decision (one job); default 0 */
+  readonly decisionJob?: number;
+  /** decision time per task considered (Omega's t_task), seconds; default 0 */
+  readonly decisionTask?: number;
+  /** scheduling attempts after which a job not fully placed is abandoned; default 0 = never */
+  readonly maxAttempts?: number;
+}
+
+/** An offer held while the scheduler decides, with the round it first takes part in. */
+interface HeldOffer {
+  readonly view: OfferView;
+  readonly round: number;
+  /** when it arrived, us: a decision only uses offers it could see when it began */
+  readonly at: number;
 }
 
 interface QueuedJob {
@@ -35,6 +49,8 @@ interface QueuedJob {
   lastLocal: number;
   /** some task of the job has preferred locations (else delay scheduling leaves it alone) */
   readonly prefs: boolean;
+  /** scheduling attempts that left the job with pending tasks (for maxAttempts) */
+  attempts: number;
 }
 
 /**
@@ -65,8 +81,28 @@ export class BatchFramework implements FrameworkBehaviour {
   readonly remoteSlowdown: number;
   /** scratch: 1 for tasks picked for the offer being answered (all 0 between offers) */
   private picked = new Uint8Array(0);
+  /** decision time per decision, seconds */
+  private readonly tJob: number;
+  /** decision time per task considered, seconds */
+  private readonly tTask: number;
+  /** decision time on: tJob or tTask > 0 (else offers are answered at once, as without it) */
+  private readonly slow: boolean;
+  private readonly maxAttempts: number;
+  /** decision time: offers held, unanswered, in arrival order */
+  private readonly held: HeldOffer[] = [];
+  /** decision time: a decision is under way */
+  private busy = false;
+  /** decision time: the current round's number and the queue position of its next decision */
+  private round = 0;
+  private roundPos = 0;
 
   constructor(options: BatchOptions = {}) {
+    this.tJob = options.decisionJob ?? 0;
+    this.tTask = options.decisionTask ?? 0;
+    if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
+    this.slow = this.tJob > 0 || this.tTask > 0;
+    this.maxAttempts = options.maxAttempts ?? 0;
+    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
     this.refuseSeconds = options.refuseSeconds ?? 5;
     this.maxPerOffer = options.maxTasksPerOffer ?? 0;
     this.nodeWait = Math.round((options.nodeLocalWait ?? 0) * MICROS_PER_SECOND);
@@ -101,7 +137,7 @@ export class BatchFramework implements FrameworkBehaviour {
     const n = driver.tasks.taskCount[job]!;
     let prefs = false;
     for (let i = first; i < first + n && !prefs; i++) prefs = driver.tasks.prefs[i] !== undefined;
-    this.queue.push({ job, next: first, end: first + n, lastLocal: driver.now, prefs });
+    this.queue.push({ job, next: first, end: first + n, lastLocal: driver.now, prefs, attempts: 0 });
     this.pending += n;
     if (this.suppressed) {
       this.suppressed = false;
@@ -110,15 +146,110 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void {
+    if (this.slow) {
+      for (const view of offers) this.held.push({ view, round: this.round + 1, at: driver.now });
+      if (!this.busy) this.startRound(driver);
+      return;
+    }
     for (const offer of offers) this.answer(offer, driver);
+    if (this.maxAttempts > 0) {
+      // Without decision time, an attempt is one delivery of offers a job is left pending after.
+      let dropped = false;
+      for (const job of this.queue) if (job.next < job.end && ++job.attempts >= this.maxAttempts) dropped = this.abandon(job, driver) || dropped;
+      if (dropped) this.compact();
+    }
+    this.suppressIfIdle(driver);
+  }
+
+  onOfferRescinded(offer: number): void {
+    // Only held offers (decision time) can be rescinded: forget it, the decision goes on without it.
+    const i = this.held.findIndex((h) => h.view.id === offer);
+    if (i >= 0) this.held.splice(i, 1);
+  }
+
+  private suppressIfIdle(driver: SchedulerDriver): void {
     if (this.pending === 0 && !this.suppressed) {
       this.suppressed = true;
       driver.suppress();
     }
   }
 
-  onOfferRescinded(): void {
-    // Offers are answered as soon as they arrive, so none is ever outstanding here.
+  /** Drops the pending tasks of `job` (left in the queue: compact afterwards); returns true. */
+  private abandon(job: QueuedJob, driver: SchedulerDriver): boolean {
+    const dropped = job.end - job.next;
+    this.pending -= dropped;
+    job.next = job.end;
+    driver.abandon(job.job, dropped, job.attempts);
+    return true;
+  }
+
+  /**
+   * Decision time: a round takes each job with pending tasks once, in submit order, one decision
+   * at a time, over the offers held. Offers that arrive during a round join it (later decisions
+   * see them; a decision uses only the offers held when it began, as a snapshot) and belong to the
+   * next round too; at the end of a round the offers it started with
+   * that are still unused are declined, and a new round starts if offers are left.
+   */
+  private startRound(driver: SchedulerDriver): void {
+    if (this.held.length === 0) return;
+    this.round++;
+    this.roundPos = 0;
+    this.nextDecision(driver);
+  }
+
+  private nextDecision(driver: SchedulerDriver): void {
+    while (this.roundPos < this.queue.length && this.queue[this.roundPos]!.next === this.queue[this.roundPos]!.end) this.roundPos++;
+    const job = this.queue[this.roundPos];
+    if (job === undefined || this.held.length === 0) {
+      this.endRound(driver);
+      return;
+    }
+    // The decision considers every pending task of the job (Omega: t_job + t_task x tasks per job).
+    const considered = job.end - job.next;
+    const start = driver.now;
+    this.busy = true;
+    driver.after(this.tJob + this.tTask * considered, () => this.finishDecision(job, start, considered, driver));
+  }
+
+  private finishDecision(job: QueuedJob, start: SimTime, considered: number, driver: SchedulerDriver): void {
+    driver.decided(job.job, start, considered);
+    const res = driver.tasks.res;
+    const rem = this.remaining;
+    const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
+    let w = 0;
+    for (const h of this.held) {
+      const launch: number[] = [];
+      if (job.next < job.end && h.at <= start) {
+        copyInto(rem, 0, h.view.res);
+        while (job.next < job.end && launch.length < limit) {
+          const off = job.next * NUM_RESOURCES;
+          if (!contains(rem, 0, res, off)) break;
+          subInto(rem, 0, res, off);
+          launch.push(job.next++);
+        }
+      }
+      if (launch.length > 0) {
+        this.pending -= launch.length;
+        driver.accept(h.view.id, launch, this.refuseSeconds);
+      } else this.held[w++] = h;
+    }
+    this.held.length = w;
+    if (job.next < job.end && ++job.attempts >= this.maxAttempts && this.maxAttempts > 0) this.abandon(job, driver);
+    this.roundPos++;
+    this.nextDecision(driver);
+  }
+
+  private endRound(driver: SchedulerDriver): void {
+    this.busy = false;
+    let w = 0;
+    for (const h of this.held) {
+      if (h.round <= this.round) driver.decline(h.view.id, this.refuseSeconds);
+      else this.held[w++] = h;
+    }
+    this.held.length = w;
+    this.compact();
+    this.suppressIfIdle(driver);
+    this.startRound(driver);
   }
 
   onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {

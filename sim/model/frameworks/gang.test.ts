@@ -197,6 +197,9 @@ describe('gang hoarding, direct', () => {
       suppress: () => calls.push('suppress'),
       revive: () => calls.push('revive'),
       resubmit: () => calls.push('resubmit'),
+      after: () => calls.push('after'),
+      decided: () => calls.push('decided'),
+      abandon: () => calls.push('abandon'),
     };
     const res = resources({ cpus: 4, mem: 1024 });
     const gang = new GangFramework({ hoard: true });

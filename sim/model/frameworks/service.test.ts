@@ -105,6 +105,9 @@ function fakeDriver(tasks: TaskTable, service: ServiceFramework) {
     decline: (offer) => calls.push(`decline ${offer}`),
     suppress: () => calls.push('suppress'),
     revive: () => calls.push('revive'),
+    after: () => calls.push('after'),
+    decided: () => calls.push('decided'),
+    abandon: () => calls.push('abandon'),
     resubmit: (task) => {
       calls.push(`resubmit ${task}`);
       const j = tasks.addJob({
