@@ -6,10 +6,10 @@
 import type { ResourceVector } from '../sim/model/resources.js';
 import type { AgentEligibility } from './eligibility.js';
 import { HierarchicalAllocator } from './hierarchical.js';
+import { WrappedAllocator } from './wrapped-allocator.js';
 import { isRecord, parsedOrThrow, show, unknownParams } from './param-checks.js';
 import type {
   AllocationContext,
-  Allocator,
   AllocatorOptions,
   FrameworkInfo,
   ParamDoc,
@@ -181,10 +181,10 @@ class PartitionedContext implements AllocationContext {
  * draws): the partition only hides the other agents, as if filtered. An agent whose owner is
  * suppressed, filtered or absent stays unoffered: static partitioning is not work-conserving.
  */
-export class StaticPartitionAllocator implements Allocator, AgentEligibility {
+export class StaticPartitionAllocator extends WrappedAllocator implements AgentEligibility {
   readonly name = STATIC;
   private readonly params: StaticParams;
-  private readonly inner: HierarchicalAllocator;
+  protected readonly inner: HierarchicalAllocator;
   private readonly view: PartitionedContext;
   /** Partition of each listed framework name; undefined without a `frameworks` list. */
   private readonly listed: ReadonlyMap<string, number> | undefined;
@@ -198,6 +198,7 @@ export class StaticPartitionAllocator implements Allocator, AgentEligibility {
 
   /** A static-partition allocator; `options.params` see {@link STATIC_PARAMS} (all optional). */
   constructor(options: AllocatorOptions = {}) {
+    super();
     const { params, ...rest } = options;
     this.params = parseStaticParams(params);
     this.listed =
@@ -231,11 +232,7 @@ export class StaticPartitionAllocator implements Allocator, AgentEligibility {
     return s >= 0 && s === this.ownerOf(agent);
   }
 
-  setWeight(role: string, weight: number): void {
-    this.inner.setWeight(role, weight);
-  }
-
-  addFramework(fw: FrameworkInfo): void {
+  override addFramework(fw: FrameworkInfo): void {
     this.inner.addFramework(fw);
     if (fw.index >= this.slot.length) this.slot = grow(this.slot, fw.index + 1);
     if (this.listed === undefined) {
@@ -246,36 +243,24 @@ export class StaticPartitionAllocator implements Allocator, AgentEligibility {
     }
   }
 
-  removeFramework(fw: number): void {
+  override removeFramework(fw: number): void {
     this.inner.removeFramework(fw);
     // Without a list the partition stays with the index (idle), so that no other moves.
     this.slot[fw] = -1;
   }
 
-  activateFramework(fw: number): void {
-    this.inner.activateFramework(fw);
-  }
-
-  deactivateFramework(fw: number): void {
-    this.inner.deactivateFramework(fw);
-  }
-
-  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+  override addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
     this.inner.addAgent(agent, total, reserved);
     if (agent >= this.rank.length) this.rank = grow(this.rank, agent + 1);
     if (this.rank[agent] === -1) this.rank[agent] = this.agentsSeen++;
   }
 
-  removeAgent(agent: number, total: ResourceVector): void {
+  override removeAgent(agent: number, total: ResourceVector): void {
     // The agent keeps its number: if it comes back it is in the same partition.
     this.inner.removeAgent(agent, total);
   }
 
-  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
-    this.inner.recover(fw, agent, res, reserved);
-  }
-
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
+  override allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
     this.view.ctx = ctx;
     try {
       this.inner.allocate(this.view, agents, rng);

@@ -1,0 +1,42 @@
+/**
+ * A policy built on the hierarchical allocator: every lifecycle call goes to the inner allocator
+ * unless the policy overrides it. Imports only allocator modules; no clock, no queue, no I/O.
+ */
+import type { ResourceVector } from '../sim/model/resources.js';
+import type { HierarchicalAllocator } from './hierarchical.js';
+import type { AllocationContext, Allocator, FrameworkInfo, RandomSource, Reservation } from './types.js';
+
+/** Forwards every Allocator call to `inner`; subclasses override what their policy changes. */
+export abstract class WrappedAllocator implements Allocator {
+  abstract readonly name: string;
+  /** the allocator doing the work: offers, filters, suppress and revive, shuffles */
+  protected abstract readonly inner: HierarchicalAllocator;
+
+  setWeight(role: string, weight: number): void {
+    this.inner.setWeight(role, weight);
+  }
+  addFramework(fw: FrameworkInfo): void {
+    this.inner.addFramework(fw);
+  }
+  removeFramework(fw: number): void {
+    this.inner.removeFramework(fw);
+  }
+  activateFramework(fw: number): void {
+    this.inner.activateFramework(fw);
+  }
+  deactivateFramework(fw: number): void {
+    this.inner.deactivateFramework(fw);
+  }
+  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+    this.inner.addAgent(agent, total, reserved);
+  }
+  removeAgent(agent: number, total: ResourceVector): void {
+    this.inner.removeAgent(agent, total);
+  }
+  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+    this.inner.recover(fw, agent, res, reserved);
+  }
+  allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
+    this.inner.allocate(ctx, agents, rng);
+  }
+}
