@@ -351,6 +351,35 @@ describe('offer granularity', () => {
     expect(run(make('agent'))).toEqual(run(drf()));
   });
 
+  test('cluster: one framework, the furthest below its share, gets every free agent of a run', () => {
+    // Four agents (2, 2048) and frameworks x (role r1) and y (role r2), both at share 0: name
+    // order puts r1 first. With 'agent' each offer raises x's share, so the agents alternate
+    // x, y, x, y (two each). With 'cluster' the order is fixed at the start of the run: all
+    // four go to x. In the next run x holds everything (share 1), so y is first: nothing is free.
+    const offers = (g: OfferGranularity) => {
+      const m = new MiniMaster(make(g), 4);
+      m.addFramework('x', 'r1');
+      m.addFramework('y', 'r2');
+      for (let i = 0; i < 4; i++) m.addAgent(agent(2, 2048));
+      return { m, made: m.run(rng('cl')).map((o) => o.fw) };
+    };
+    expect(offers('agent').made.sort()).toEqual([0, 0, 1, 1]);
+    const { m, made } = offers('cluster');
+    expect(made).toEqual([0, 0, 0, 0]);
+    expect(m.run(rng('cl'))).toEqual([]);
+  });
+
+  test('cluster: an agent filtered for the first framework goes to the next in the fixed order', () => {
+    // As above, x filtered on agent 2: agents 0, 1, 3 to x, agent 2 to y.
+    const m = new MiniMaster(make('cluster'), 4);
+    const x = m.addFramework('x', 'r1');
+    const y = m.addFramework('y', 'r2');
+    for (let i = 0; i < 4; i++) m.addAgent(agent(2, 2048));
+    m.ctx.filter(x, 2);
+    const made = m.run(rng('cf')).map((o) => [o.agent, o.fw]).sort((a, b) => a[0]! - b[0]!);
+    expect(made).toEqual([[0, x], [1, x], [2, y], [3, x]]);
+  });
+
   test("task: one agent is split among several frameworks in one run, each offered its next task", () => {
     // Agent (8, 8192); roles r0, r1, r2 (one framework each) at share 0, count 0: name order.
     // Next tasks: f0 (1, 1024), f1 (2, 2048), f2 (4, 4096). Run 1: r0 → f0 (1, 1024), rest

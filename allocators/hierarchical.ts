@@ -443,6 +443,11 @@ export class HierarchicalAllocator implements Allocator {
    *   nothing even if nobody else wants the rest (not work-conserving, by design: it keeps one
    *   slow framework from holding the whole cluster, as the Omega paper suggests). In stage 1 the
    *   unmet guarantee is offered whole and only the part beyond it is capped.
+   * - 'cluster': whole agents as 'agent', but stage 2 ranks roles and frameworks once, at its
+   *   start, and keeps that order for every agent of the run (offers made during the run do not
+   *   move anyone down): each agent goes to the first framework in that order not filtered on it,
+   *   so one framework gets the whole free cluster (Mesos 0.9's simple allocator, as the Omega
+   *   paper modelled it). Stage 1 (quota guarantees) is as with 'agent'.
    */
   allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
     const n = agents.length;
@@ -593,6 +598,7 @@ export class HierarchicalAllocator implements Allocator {
           if (!isEmpty(required) && !isEmpty(extra)) shrinkToRemaining(extra, this.availableHeadroom, required);
           switch (this.granularity) {
             case 'agent':
+            case 'cluster':
               break;
             case 'task': {
               if (!this.taskDemand(ctx, fw)) continue;
@@ -641,17 +647,38 @@ export class HierarchicalAllocator implements Allocator {
     const v = this.offered;
     const holdBack = !isEmpty(this.requiredHeadroom);
     if (holdBack) flooredDiff(this.surplus, this.availableHeadroom, 0, this.requiredHeadroom);
+    // 'cluster': one ranking for the whole run (roles once, each role's frameworks once).
+    const fixed = this.granularity === 'cluster';
+    let roleNames: readonly string[] = [];
+    let roles: RoleState[] = [];
+    let ranked = false;
+    const fwRank = fixed ? new Map<RoleState, { names: readonly string[]; fws: readonly number[] }>() : undefined;
     for (let i = 0; i < n; i++) {
       const agent = order[i]!;
       const off = agent * NUM_RESOURCES;
       if (!this.hasFree(ctx, agent, off)) continue;
-      const roleNames = this.roleSorter.sort(rng);
-      const roles = this.roleStates(roleNames);
+      if (!fixed || !ranked) {
+        roleNames = this.roleSorter.sort(rng);
+        roles = this.roleStates(roleNames).slice();
+        ranked = true;
+      }
       roles: for (let r = 0; r < roleNames.length; r++) {
         const role = roles[r]!;
         if (role.active === 0) continue;
-        const fwNames = role.sorter.sort(rng);
-        const fws = this.fwIndices(role, fwNames);
+        let fwNames: readonly string[];
+        let fws: readonly number[];
+        if (fwRank === undefined) {
+          fwNames = role.sorter.sort(rng);
+          fws = this.fwIndices(role, fwNames);
+        } else {
+          let rank = fwRank.get(role);
+          if (rank === undefined) {
+            const names = role.sorter.sort(rng).slice();
+            fwRank.set(role, (rank = { names, fws: this.fwIndices(role, names).slice() }));
+          }
+          fwNames = rank.names;
+          fws = rank.fws;
+        }
         const q = role.quota;
         for (let k = 0; k < fwNames.length; k++) {
           const fw = fws[k]!;
@@ -665,6 +692,7 @@ export class HierarchicalAllocator implements Allocator {
           let rv = this.reservedPart(pool);
           switch (this.granularity) {
             case 'agent':
+            case 'cluster':
               break;
             case 'task': {
               if (!this.taskDemand(ctx, fw)) continue;

@@ -134,9 +134,13 @@ export interface ParamProblem {
  * - 'agent': everything the agent has free (the Mesos default);
  * - 'fair-share': at most what lifts the receiving role to its weighted fair share of the
  *   cluster (the fix the Omega paper suggests);
- * - 'task': one task's worth, the receiver's next pending task (when it says what that is).
+ * - 'task': one task's worth, the receiver's next pending task (when it says what that is);
+ * - 'cluster': whole agents, as 'agent', but the order is fixed at the start of each allocation
+ *   run, so the framework furthest below its share gets every free agent it is not filtered on
+ *   (the Mesos 0.9 "simple allocator" that the Omega paper modelled: all free resources to one
+ *   framework at a time).
  */
-export const OFFER_GRANULARITIES = ['agent', 'fair-share', 'task'] as const;
+export const OFFER_GRANULARITIES = ['agent', 'fair-share', 'task', 'cluster'] as const;
 /** One of {@link OFFER_GRANULARITIES}. */
 export type OfferGranularity = (typeof OFFER_GRANULARITIES)[number];
 

@@ -64,6 +64,24 @@ describe('valid scenarios', () => {
     expect(scenario.frameworks[0]!.role).toBe('eng/batch');
     expect(scenario.cluster.agents[0]!.count).toBe(5);
   });
+
+  test('--set on one use of a YAML anchor leaves the other uses alone', () => {
+    const text = `
+cluster:
+  agents:
+    - { count: 2, cpus: 4, mem: 1024 }
+frameworks:
+  - { name: a, behaviour: &b { kind: batch, refuseSeconds: 1 } }
+  - { name: b, behaviour: *b }
+`;
+    const { scenario } = parseScenarioText(text, 'anchors.yaml', ['frameworks.1.behaviour.refuseSeconds=3']);
+    expect(scenario.frameworks.map((f) => (f.behaviour as { refuseSeconds: number }).refuseSeconds)).toEqual([1, 3]);
+  });
+
+  test('the validation scenarios validate', () => {
+    const dir = fileURLToPath(new URL('./validation/', import.meta.url));
+    for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) expect(() => loadScenario(join(dir, f))).not.toThrow();
+  });
 });
 
 describe('bad scenarios: every problem at once, with where it is', () => {
@@ -179,12 +197,19 @@ frameworks: [ { name: a } ]
     expect(scenario.allocator).toEqual({ module: './x.mjs', params: { a: 1 }, excludedResources: [] });
   });
 
-  test('master.offerGranularity is agent, fair-share or task', () => {
-    for (const g of ['agent', 'fair-share', 'task']) {
+  test('delay scheduling in seconds and in skips cannot be mixed', () => {
+    const text = MINIMAL.replace('  - name: a', '  - { name: a, behaviour: { kind: batch, nodeLocalWait: 2, nodeLocalSkips: 3 } }');
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.nodeLocalSkips: delay scheduling takes waits in seconds .* or in skips .*, not both$/),
+    ]);
+  });
+
+  test('master.offerGranularity is agent, fair-share, task or cluster', () => {
+    for (const g of ['agent', 'fair-share', 'task', 'cluster']) {
       expect(parseScenarioText(MINIMAL, 'min.yaml', [`master.offerGranularity=${g}`]).scenario.master.offerGranularity).toBe(g);
     }
     expect(problems(`master: { offerGranularity: node }${MINIMAL}`)).toEqual([
-      'bad.yaml:1:29: master.offerGranularity: Invalid option: expected one of "agent"|"fair-share"|"task"',
+      'bad.yaml:1:29: master.offerGranularity: Invalid option: expected one of "agent"|"fair-share"|"task"|"cluster"',
     ]);
   });
 

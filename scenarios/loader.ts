@@ -153,7 +153,10 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
     problems.push({ file, line: pos.line, col: pos.col, path: '', message: `syntax: ${e.message.split('\n')[0]}` });
   }
   if (problems.length > 0) throw new InputError(problems);
-  let data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  // An alias resolves to the anchored object itself: copy, so that `--set` on one use of an
+  // anchor (frameworks.3.behaviour.x) does not change every other use. Scenario values are plain
+  // JSON (the YAML core schema has no dates or binary), so a JSON round trip copies them exactly.
+  let data: unknown = JSON.parse(JSON.stringify(doc.toJS({ maxAliasCount: 1000 }) ?? null));
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError([{ file, line: 1, col: 1, path: '', message: 'a scenario is a mapping (YAML or JSON object)' }]);
   }

@@ -92,6 +92,12 @@ export const BatchBehaviourSchema = z.strictObject({
   nodeLocalWait: seconds.optional(),
   /** further seconds before it may launch anywhere; default 0 */
   rackLocalWait: seconds.optional(),
+  /** delay scheduling counted in skipped offers (the paper's D) instead of seconds; default 0; not with the waits */
+  nodeLocalSkips: z.number().int().nonnegative().optional(),
+  /** further skips before it may launch anywhere; default 0 */
+  rackLocalSkips: z.number().int().nonnegative().optional(),
+  /** pick node-local tasks first even with no wait (the paper's D = 0); default false */
+  preferLocal: z.boolean().optional(),
   /** run-time factor of tasks with preferences launched not node-local (>= 1 typically); default 1 */
   remoteSlowdown: z.number().finite().positive().optional(),
   /** decision time per scheduling decision (one job), seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
@@ -326,7 +332,8 @@ export const ScenarioSchema = z.strictObject({
     /** --min_allocatable_resources: alternatives (OR) of amounts (AND); default [{cpus: 0.01}, {mem: 32}] */
     minAllocatable: z.array(ResourceAmountsSchema).default([{ cpus: 0.01 }, { mem: 32 }]),
     /**
-     * how much of an agent one offer carries: 'agent' (all it has free, Mesos), 'fair-share'
+     * how much of an agent one offer carries: 'agent' (all it has free, Mesos), 'cluster' (whole
+     * agents ranked once per run: the whole free cluster to one framework), 'fair-share'
      * (up to the receiving role's weighted fair share) or 'task' (the receiver's next task);
      * passed to the allocator as AllocatorOptions.granularity; default 'agent'
      */
@@ -343,6 +350,10 @@ export const ScenarioSchema = z.strictObject({
       const prev = seen.get(f.name);
       if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate framework name "${f.name}" (also frameworks[${prev}])` });
       else seen.set(f.name, i);
+      const b = f.behaviour;
+      if (typeof b === 'object' && b.kind === 'batch' && ((b.nodeLocalSkips ?? 0) > 0 || (b.rackLocalSkips ?? 0) > 0) && ((b.nodeLocalWait ?? 0) > 0 || (b.rackLocalWait ?? 0) > 0)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'behaviour', (b.nodeLocalSkips ?? 0) > 0 ? 'nodeLocalSkips' : 'rackLocalSkips'], message: 'delay scheduling takes waits in seconds (nodeLocalWait, rackLocalWait) or in skips (nodeLocalSkips, rackLocalSkips), not both' });
+      }
     });
   }),
   output: z.strictObject({

@@ -78,8 +78,12 @@ class FakeDriver implements SchedulerDriver {
     return this.answers[this.answers.length - 1]!;
   }
   submit(fw: BatchFramework, sec: number, prefs: readonly (readonly string[] | undefined)[]): number {
+    return this.submitRes(fw, sec, 1, prefs);
+  }
+  /** Submits a job whose tasks need `cpus` each. */
+  submitRes(fw: BatchFramework, sec: number, cpus: number, prefs: readonly (readonly string[] | undefined)[]): number {
     this.now = seconds(sec);
-    const tasks: TaskSpec[] = prefs.map((p) => ({ res: ONE_CPU, duration: seconds(10), ...(p === undefined ? {} : { preferredAgents: p }) }));
+    const tasks: TaskSpec[] = prefs.map((p) => ({ res: resources({ cpus }), duration: seconds(10), ...(p === undefined ? {} : { preferredAgents: p }) }));
     const spec: JobSpec = { id: `j${this.tasks.jobs}`, submit: this.now, framework: 'f', tasks };
     const j = this.tasks.addJob(spec, 0);
     fw.onJobSubmitted(j, this);
@@ -213,6 +217,77 @@ describe('delay scheduling', () => {
     expect(answers(new BatchFramework({ nodeLocalWait: 0, rackLocalWait: 0 }))).toEqual(base);
     // by hand: t0 a1 1 cpu -> task 0; t1 a2 2 cpus -> 1, 2; t2 b1 3 cpus -> 3, 4, 5; rest declined
     expect(base.map((a) => a.tasks)).toEqual([[0], [1, 2], [3, 4, 5], [], [], []]);
+  });
+});
+
+describe('delay scheduling counted in skips (the paper\'s D)', () => {
+  const skipping = (o: BatchOptions = {}): BatchFramework => new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 2, rackLocalSkips: 1, ...o });
+
+  // One task preferring a1 (rack r1); D = 2 node-local skips, then 1 more before remote.
+  // Time plays no part: every offer is at t=100.
+  // offer b1: skips 0 < 2, only node-local -> decline, skips 1
+  // offer b1: skips 1 < 2 -> decline, skips 2
+  // offer b1: skips 2 allows rack-local, b1 is off-rack -> decline, skips 3
+  // offer b1: skips 3 >= 2 + 1 -> launched remote
+  test('skips, not seconds, open the levels', () => {
+    const fw = skipping();
+    const d = new FakeDriver();
+    d.submit(fw, 0, [['a1']]);
+    for (let k = 0; k < 3; k++) expect(launched(d.offer(fw, 100, 2))).toEqual([]);
+    expect(launched(d.offer(fw, 100, 2))).toEqual([0]);
+  });
+
+  // Same, but the third offer is a2 (rack r1): after 2 skips rack-local is allowed -> launched.
+  test('after the node-local skips a same-rack offer launches rack-local', () => {
+    const fw = skipping();
+    const d = new FakeDriver();
+    d.submit(fw, 0, [['a1']]);
+    expect(launched(d.offer(fw, 0, 2))).toEqual([]);
+    expect(launched(d.offer(fw, 0, 2))).toEqual([]);
+    expect(launched(d.offer(fw, 0, 1))).toEqual([0]);
+  });
+
+  // Tasks 0-2 prefer a1; D = 1 node-local skip, rack skips 100 (no remote here).
+  // b1: decline, skips 1.  a1: task 0 node-local, skips reset to 0.  a2: skips 0 < 1 -> decline,
+  // skips 1.  a2: rack-local allowed -> task 1 (a rack-local launch does not reset).  a2: skips
+  // still 1 -> task 2 rack-local.
+  test('a node-local launch resets the skip count; a rack-local one does not', () => {
+    const fw = skipping({ nodeLocalSkips: 1, rackLocalSkips: 100 });
+    const d = new FakeDriver();
+    d.submit(fw, 0, [['a1'], ['a1'], ['a1']]);
+    expect(launched(d.offer(fw, 0, 2))).toEqual([]);
+    expect(launched(d.offer(fw, 0, 0))).toEqual([0]);
+    expect(launched(d.offer(fw, 0, 1))).toEqual([]);
+    expect(launched(d.offer(fw, 0, 1))).toEqual([1]);
+    expect(launched(d.offer(fw, 0, 1))).toEqual([2]);
+  });
+
+  // An offer too small for any task is not a skip: a 2-cpu task preferring a1 sees three 1-cpu
+  // offers on b1 (nothing fits: no skip), then a 2-cpu offer on b1 (skip 1), then with D = 1
+  // and rack skips 0 the next 2-cpu b1 offer launches remote.
+  test('an offer nothing fits in is not counted as a skip', () => {
+    const fw = skipping({ nodeLocalSkips: 1, rackLocalSkips: 0 });
+    const d = new FakeDriver();
+    d.submitRes(fw, 0, 2, [['a1']]);
+    for (let k = 0; k < 3; k++) expect(launched(d.offer(fw, 0, 2, 1))).toEqual([]);
+    expect(launched(d.offer(fw, 0, 2, 2))).toEqual([]);
+    expect(launched(d.offer(fw, 0, 2, 2))).toEqual([0]);
+  });
+
+  // preferLocal with no wait: the node-local task first, then at once anything else (D = 0).
+  // Tasks 0 (prefers b1) and 1 (prefers a1); a 1-cpu offer on a1 launches task 1, not task 0 (the
+  // plain walk would take task 0); the next 1-cpu offer on a2 launches task 0 remote at once.
+  test('preferLocal picks node-local tasks first without waiting', () => {
+    const fw = new BatchFramework({ refuseSeconds: 1, preferLocal: true });
+    const d = new FakeDriver();
+    d.submit(fw, 0, [['b1'], ['a1']]);
+    expect(launched(d.offer(fw, 0, 0))).toEqual([1]);
+    expect(launched(d.offer(fw, 0, 1))).toEqual([0]);
+  });
+
+  test('waits and skips together are rejected', () => {
+    expect(() => new BatchFramework({ nodeLocalWait: 1, nodeLocalSkips: 2 })).toThrow(/not both/);
+    expect(() => new BatchFramework({ nodeLocalSkips: 1.5 })).toThrow(/nodeLocalSkips/);
   });
 });
 

@@ -21,6 +21,19 @@ export interface BatchOptions {
   readonly nodeLocalWait?: number;
   /** further seconds before it may launch anywhere (remote); default 0 */
   readonly rackLocalWait?: number;
+  /**
+   * delay scheduling counted in skips instead of seconds (the paper's D): offers a job with
+   * preferred-location tasks passes over, since its last node-local launch, before it may launch
+   * rack-local; default 0. Not together with the waits.
+   */
+  readonly nodeLocalSkips?: number;
+  /** further skips before it may launch anywhere (remote); default 0 */
+  readonly rackLocalSkips?: number;
+  /**
+   * pick node-local tasks first even without waiting (all waits and skips 0): Hadoop's scheduler
+   * without delay scheduling, the paper's D = 0; default false (tasks in index order)
+   */
+  readonly preferLocal?: boolean;
   /** run-time factor of tasks with preferences launched not node-local; default 1 */
   readonly remoteSlowdown?: number;
   /** decision time (Omega's t_job): seconds per scheduling decision (one job); default 0 */
@@ -51,6 +64,8 @@ interface QueuedJob {
   readonly prefs: boolean;
   /** scheduling attempts that left the job with pending tasks (for maxAttempts) */
   attempts: number;
+  /** delay scheduling in skips: offers skipped since the job's last node-local launch */
+  skips: number;
 }
 
 /**
@@ -76,7 +91,13 @@ export class BatchFramework implements FrameworkBehaviour {
   private readonly nodeWait: number;
   /** rack-local wait, us */
   private readonly rackWait: number;
-  /** delay scheduling on: some wait > 0 (else the plain FIFO walk, exactly as without it) */
+  /** node-local skips (0 when waits are in seconds) */
+  private readonly nodeSkips: number;
+  /** rack-local skips */
+  private readonly rackSkips: number;
+  /** delay scheduling counts skips, not seconds */
+  private readonly bySkips: boolean;
+  /** delay scheduling on: some wait or skip count > 0 (else the plain FIFO walk, exactly as without it) */
   private readonly delay: boolean;
   readonly remoteSlowdown: number;
   /** scratch: 1 for tasks picked for the offer being answered (all 0 between offers) */
@@ -107,7 +128,16 @@ export class BatchFramework implements FrameworkBehaviour {
     this.maxPerOffer = options.maxTasksPerOffer ?? 0;
     this.nodeWait = Math.round((options.nodeLocalWait ?? 0) * MICROS_PER_SECOND);
     this.rackWait = Math.round((options.rackLocalWait ?? 0) * MICROS_PER_SECOND);
-    this.delay = this.nodeWait > 0 || this.rackWait > 0;
+    this.nodeSkips = options.nodeLocalSkips ?? 0;
+    this.rackSkips = options.rackLocalSkips ?? 0;
+    for (const [k, v] of [['nodeLocalSkips', this.nodeSkips], ['rackLocalSkips', this.rackSkips]] as const) {
+      if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${k} must be a non-negative integer`);
+    }
+    this.bySkips = this.nodeSkips > 0 || this.rackSkips > 0;
+    if (this.bySkips && (this.nodeWait > 0 || this.rackWait > 0)) {
+      throw new RangeError('delay scheduling takes waits in seconds or in skips, not both');
+    }
+    this.delay = this.nodeWait > 0 || this.rackWait > 0 || this.bySkips || options.preferLocal === true;
     this.remoteSlowdown = options.remoteSlowdown ?? 1;
   }
 
@@ -137,7 +167,7 @@ export class BatchFramework implements FrameworkBehaviour {
     const n = driver.tasks.taskCount[job]!;
     let prefs = false;
     for (let i = first; i < first + n && !prefs; i++) prefs = driver.tasks.prefs[i] !== undefined;
-    this.queue.push({ job, next: first, end: first + n, lastLocal: driver.now, prefs, attempts: 0 });
+    this.queue.push({ job, next: first, end: first + n, lastLocal: driver.now, prefs, attempts: 0, skips: 0 });
     this.pending += n;
     if (this.suppressed) {
       this.suppressed = false;
@@ -295,6 +325,11 @@ export class BatchFramework implements FrameworkBehaviour {
    * Index order breaks ties. A node-local launch resets the wait. A job with nothing it may launch
    * here is skipped for this offer (the paper's skip). A job none of whose tasks has preferences
    * gets the plain walk. Picking scans the job's pending tasks: O(pending) per launch.
+   *
+   * With `nodeLocalSkips`/`rackLocalSkips` the levels count skips instead of seconds (Zaharia et
+   * al. 2010, Algorithm 1's D): a job skips an offer when it launches nothing on it only because
+   * of locality (a pending task would fit if it could run remote); a node-local launch resets the
+   * count to 0.
    */
   private answerDelay(offer: OfferView, driver: SchedulerDriver): void {
     const rem = this.remaining;
@@ -322,19 +357,32 @@ export class BatchFramework implements FrameworkBehaviour {
         if (job.next === job.end) emptied = true;
         continue;
       }
+      const before = launch.length;
+      let allowed: number = Locality.NODE;
       while (launch.length < limit) {
         while (job.next < job.end && (tasks.state[job.next] !== PENDING_CODE || picked[job.next] === 1)) job.next++;
         if (job.next === job.end) break;
-        const waited = now - job.lastLocal;
-        // Highest locality code allowed: RACK after the node-local wait, REMOTE after both.
-        const allowed = waited >= this.nodeWait + this.rackWait ? Locality.REMOTE : waited >= this.nodeWait ? Locality.RACK : Locality.NODE;
+        // Highest locality code allowed: RACK after the node-local wait (or skips), REMOTE after both.
+        if (this.bySkips) {
+          allowed = job.skips >= this.nodeSkips + this.rackSkips ? Locality.REMOTE : job.skips >= this.nodeSkips ? Locality.RACK : Locality.NODE;
+        } else {
+          const waited = now - job.lastLocal;
+          allowed = waited >= this.nodeWait + this.rackWait ? Locality.REMOTE : waited >= this.nodeWait ? Locality.RACK : Locality.NODE;
+        }
         const task = pickTask(tasks, job, agent, allowed, rem, picked);
         if (task < 0) break;
         subInto(rem, 0, res, task * NUM_RESOURCES);
         launch.push(task);
         picked[task] = 1; // so later picks for this offer skip it
-        if (tasks.localityOf(task, agent) === Locality.NODE) job.lastLocal = now;
+        if (tasks.localityOf(task, agent) === Locality.NODE) {
+          job.lastLocal = now;
+          job.skips = 0;
+        }
       }
+      // A skip (the paper's): the job launched nothing here only because of locality, i.e. some
+      // pending task would have fitted had it been allowed to run remote.
+      if (this.bySkips && launch.length === before && allowed !== Locality.REMOTE && job.next < job.end &&
+        pickTask(tasks, job, agent, Locality.REMOTE, rem, picked) >= 0) job.skips++;
       while (job.next < job.end && (tasks.state[job.next] !== PENDING_CODE || picked[job.next] === 1)) job.next++;
       if (job.next === job.end) emptied = true;
     }

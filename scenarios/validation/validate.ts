@@ -1,0 +1,358 @@
+/**
+ * `npm run validation`: runs the validation scenarios of scenarios/validation/ over their sweeps
+ * and seeds, compares offersim's numbers with the published ones (notes: Zaharia et al. 2010,
+ * Hindman et al. 2011, Schwarzkopf et al. 2013), and writes the side-by-side tables into
+ * docs/validation.md between markers; `--check` only compares, `--json` prints the numbers.
+ * Composition root: reads scenario files and writes the doc; the numbers depend only on the
+ * scenarios and seeds.
+ */
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { LogRecord, LogSink } from '../../sim/model/log.js';
+import { ExitCode, InputError } from '../errors.js';
+import { loadScenario } from '../loader.js';
+import { repositoryRoot, replaceSection, type Markers } from '../policies-table.js';
+import { simulateScenario } from '../run.js';
+
+/** The validation document, relative to the repository root. */
+export const VALIDATION_DOC = 'docs/validation.md';
+
+/** Mean and standard error of the mean of a sample (SE NaN for fewer than two values). */
+export interface MeanSe {
+  readonly mean: number;
+  readonly se: number;
+  readonly n: number;
+}
+
+/** Mean and standard error of `xs`, summed in order (deterministic). */
+export function meanSe(xs: readonly number[]): MeanSe {
+  const n = xs.length;
+  if (n === 0) return { mean: NaN, se: NaN, n };
+  let s = 0;
+  for (const x of xs) s += x;
+  const mean = s / n;
+  if (n < 2) return { mean, se: NaN, n };
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) ** 2;
+  return { mean, se: Math.sqrt(ss / (n - 1) / n), n };
+}
+
+/** Runs seeds 1..`seeds` of `file` (relative to the root) with `overrides`, returning one value per seed. */
+function perSeed<T>(root: string, file: string, overrides: readonly string[], seeds: number, measure: (o: ReturnType<typeof simulateScenario>, records: readonly LogRecord[] | undefined) => T, keepRecords = false): T[] {
+  const loaded = loadScenario(join(root, file), overrides);
+  const out: T[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const records: LogRecord[] = [];
+    const sink: LogSink = { record: (r) => { records.push(r); } };
+    const o = simulateScenario(loaded, { seed, keepSamples: false, sinks: keepRecords ? [sink] : [] });
+    out.push(measure(o, keepRecords ? records : undefined));
+  }
+  return out;
+}
+
+// ---- (a) the delay-scheduling locality bound
+
+/** The scenario of part (a). */
+export const DELAY_BOUND_SCENARIO = 'scenarios/validation/delay-bound.yaml';
+/** Its constants: nodes, replicas, tasks of the job (they must match the scenario file). */
+export const DELAY_BOUND = { M: 100, R: 3, N: 20 } as const;
+
+/**
+ * The lower bound on expected locality after D skips (Zaharia et al. 2010, section 3.5):
+ * l(D) >= 1 - e^(-RD/M) / (N (1 - e^(-RD/M))); NaN (no bound) for D = 0.
+ */
+export function localityBound(D: number, M: number, R: number, N: number): number {
+  if (D <= 0) return NaN;
+  const e = Math.exp((-R * D) / M);
+  return 1 - e / (N * (1 - e));
+}
+
+/** One point of the D sweep. */
+export interface DelayBoundPoint {
+  readonly D: number;
+  /** the bound; NaN for the no-delay reference row */
+  readonly bound: number;
+  /** node-local fraction of the job's tasks over seeds */
+  readonly locality: MeanSe;
+}
+
+/** The skip counts swept; 0 is the reference row without delay scheduling. */
+export const DELAY_BOUND_SKIPS = [0, 1, 5, 10, 23, 50, 100] as const;
+
+/** Part (a): the job's node-local fraction for each D over `seeds` seeds. */
+export function delayBound(root: string, seeds: number): DelayBoundPoint[] {
+  const { M, R, N } = DELAY_BOUND;
+  return DELAY_BOUND_SKIPS.map((D) => {
+    const xs = perSeed(root, DELAY_BOUND_SCENARIO, [`frameworks.1.behaviour.nodeLocalSkips=${D}`], seeds, (o) => {
+      const job = o.metrics.jobs.find((j) => j.frameworkName === 'job');
+      if (job === undefined) throw new Error(`${DELAY_BOUND_SCENARIO}: the job never arrived`);
+      const launched = job.localNode + job.localRack + job.localRemote;
+      if (launched !== N) throw new Error(`${DELAY_BOUND_SCENARIO}: D=${D}: ${launched} of ${N} tasks launched by the end of the run`);
+      return job.localNode / N;
+    });
+    return { D, bound: localityBound(D, M, R, N), locality: meanSe(xs) };
+  });
+}
+
+const pct = (x: number, digits = 1): string => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(digits)}%`);
+
+/** Markdown table of part (a). */
+export function delayBoundTable(points: readonly DelayBoundPoint[]): string {
+  const rows = points.map((p) => {
+    const name = p.D === 0 ? '0 (local first, no waiting)' : String(p.D);
+    const meets = Number.isNaN(p.bound) ? '-' : p.locality.mean + 2 * p.locality.se >= p.bound ? 'yes' : 'NO';
+    return `| ${name} | ${Number.isNaN(p.bound) ? '-' : p.bound < 0 ? 'none (< 0)' : pct(p.bound)} | ${pct(p.locality.mean)} ± ${pct(p.locality.se)} | ${meets} |`;
+  });
+  return [
+    `| skips D | bound l(D) | offersim node-local (mean ± SE, ${points[0]?.locality.n ?? 0} seeds) | meets the bound |`,
+    '|---:|---:|---:|:---:|',
+    ...rows,
+  ].join('\n');
+}
+
+// ---- (b) the Mesos paper's locality experiment
+
+/** The scenario of part (b). */
+export const MESOS_LOCALITY_SCENARIO = 'scenarios/validation/mesos-locality.yaml';
+/** Frameworks in the scenario. */
+const HADOOPS = 16;
+
+/** One configuration of part (b), with the published figure beside it. */
+export interface MesosLocalityRow {
+  readonly config: string;
+  /** the paper's locality, as text (only some are published) */
+  readonly paper: string;
+  readonly locality: MeanSe;
+  /** mean job completion time over the 16 frameworks, seconds */
+  readonly completion: MeanSe;
+}
+
+/** The four configurations: a label, the paper's figure and the overrides. */
+export const MESOS_LOCALITY_CONFIGS: readonly { config: string; paper: string; overrides: readonly string[] }[] = [
+  { config: 'static partitioning (6 nodes each, 5 s delay inside)', paper: '18%', overrides: ['allocator=static'] },
+  { config: 'Mesos, no delay scheduling (local first)', paper: 'between (bar chart only)', overrides: waits(0) },
+  { config: 'Mesos, 1 s delay scheduling', paper: 'over 90%', overrides: waits(1) },
+  { config: 'Mesos, 5 s delay scheduling', paper: '95%', overrides: waits(5) },
+];
+
+function waits(sec: number): string[] {
+  return Array.from({ length: HADOOPS }, (_, i) => `frameworks.${i}.behaviour.nodeLocalWait=${sec}`);
+}
+
+/** Part (b): node-local fraction and mean job completion per configuration over `seeds` seeds. */
+export function mesosLocality(root: string, seeds: number): MesosLocalityRow[] {
+  return MESOS_LOCALITY_CONFIGS.map(({ config, paper, overrides }) => {
+    const runs = perSeed(root, MESOS_LOCALITY_SCENARIO, overrides, seeds, (o) => {
+      const s = o.metrics.summary;
+      if (s.jobsFinished !== HADOOPS) throw new Error(`${MESOS_LOCALITY_SCENARIO}: ${config}: ${s.jobsFinished} of ${HADOOPS} jobs finished`);
+      return { locality: s.locality.node, completion: s.completion.mean / 1e6 };
+    });
+    return { config, paper, locality: meanSe(runs.map((r) => r.locality)), completion: meanSe(runs.map((r) => r.completion)) };
+  });
+}
+
+/** Markdown table of part (b). */
+export function mesosLocalityTable(rows: readonly MesosLocalityRow[]): string {
+  const staticJob = rows[0]?.completion.mean ?? NaN;
+  const out = rows.map((r) =>
+    `| ${r.config} | ${r.paper} | ${pct(r.locality.mean)} ± ${pct(r.locality.se)} | ${r.completion.mean.toFixed(1)} | ${(staticJob / r.completion.mean).toFixed(2)}x |`);
+  return [
+    `| configuration | paper: locality | offersim: node-local (mean ± SE, ${rows[0]?.locality.n ?? 0} seeds) | offersim: mean job time, s | speed-up over static (paper: 1.7x at 5 s) |`,
+    '|---|---:|---:|---:|---:|',
+    ...out,
+  ].join('\n');
+}
+
+// ---- (c) ramp-up: elastic and rigid, constant and exponential
+
+/** The scenarios of part (c). */
+export const RAMP_UP_SCENARIOS = { elastic: 'scenarios/validation/ramp-up-elastic.yaml', rigid: 'scenarios/validation/ramp-up-rigid.yaml' } as const;
+/** Their constants: slots k, mean task length T of the holder (s), beta (the newcomer's work per slot, in T). */
+export const RAMP_UP = { k: 32, T: 10, beta: 10 } as const;
+
+/** One case of part (c). */
+export interface RampUpRow {
+  readonly kind: 'elastic' | 'rigid';
+  readonly durations: 'constant' | 'exponential';
+  /** the paper's table (Hindman et al. 2011, Table 2; unverified in the notes), seconds or a fraction */
+  readonly paper: { readonly rampUp: number; readonly completion: number; readonly utilisation: number };
+  /** order statistics of this setup (see docs/validation.md) */
+  readonly expected: { readonly rampUp: number; readonly completion: number; readonly utilisation: number };
+  /** from its submit until it has been offered every slot, s */
+  readonly rampUp: MeanSe;
+  /** its job's completion time, s */
+  readonly completion: MeanSe;
+  /** task run time over the time it held its slots (first offer of each slot to its job's end) */
+  readonly utilisation: MeanSe;
+}
+
+/** H_k, the k-th harmonic number. */
+function harmonic(k: number): number {
+  let h = 0;
+  for (let i = 1; i <= k; i++) h += 1 / i;
+  return h;
+}
+
+/** Part (c): the four cases over `seeds` seeds. */
+export function rampUp(root: string, seeds: number): RampUpRow[] {
+  const { k, T, beta } = RAMP_UP;
+  const hk = harmonic(k);
+  const lnk = Math.log(k);
+  // Remaining times of the holder's tasks: uniform on [0, T] (constant durations, staggered) has
+  // E[max] = kT/(k+1) and E[sum] = kT/2; exponential has E[max] = T H_k and E[sum] = kT.
+  const maxU = (k * T) / (k + 1);
+  const rows: RampUpRow[] = [];
+  for (const kind of ['elastic', 'rigid'] as const) {
+    for (const durations of ['constant', 'exponential'] as const) {
+      const constant = durations === 'constant';
+      const paper = kind === 'elastic'
+        ? { rampUp: constant ? T : T * lnk, completion: constant ? (0.5 + beta) * T : (1 + beta) * T, utilisation: 1 }
+        : { rampUp: constant ? T : T * lnk, completion: constant ? (1 + beta) * T : (lnk + beta) * T, utilisation: constant ? beta / (0.5 + beta) : beta / (lnk - 1 + beta) };
+      const ramp = constant ? maxU : T * hk;
+      // Elastic: divisible work beta k T fills the slots as they come, so it ends when
+      // k t - sum(remaining) = beta k T. Rigid: it starts when the last slot comes and runs beta T;
+      // it holds slot i from its arrival, so utilisation = beta T / (E[max] + beta T - E[mean]).
+      const meanRemaining = constant ? T / 2 : T;
+      const expected = kind === 'elastic'
+        ? { rampUp: ramp, completion: meanRemaining + beta * T, utilisation: 1 }
+        : { rampUp: ramp, completion: ramp + beta * T, utilisation: (beta * T) / (ramp + beta * T - meanRemaining) };
+      const overrides = constant ? [] : [`frameworks.0.workload.task.duration={exponential: ${T}}`];
+      const runs = perSeed(root, RAMP_UP_SCENARIOS[kind], overrides, seeds, (o, records) => measureRampUp(records!, kind), true);
+      rows.push({
+        kind, durations, paper, expected,
+        rampUp: meanSe(runs.map((r) => r.rampUp)),
+        completion: meanSe(runs.map((r) => r.completion)),
+        utilisation: meanSe(runs.map((r) => r.utilisation)),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Ramp-up, completion and utilisation of the framework named `newcomer` from a run's log. */
+function measureRampUp(records: readonly LogRecord[], kind: string): { rampUp: number; completion: number; utilisation: number } {
+  let fw = -1;
+  let submit = NaN;
+  let finish = NaN;
+  const firstOffer = new Map<number, number>();
+  let busy = 0;
+  const started = new Map<number, number>();
+  for (const r of records) {
+    if (r.kind === 'framework_added' && r.name === 'newcomer') fw = r.framework;
+    else if (!('framework' in r) || r.framework !== fw) continue;
+    else if (r.kind === 'job_submitted') submit = r.t;
+    else if (r.kind === 'job_finished') finish = r.t;
+    else if (r.kind === 'offer_sent' && r.res[0] > 0 && !firstOffer.has(r.agent)) firstOffer.set(r.agent, r.t);
+    else if (r.kind === 'task_state' && r.state === 'running') started.set(r.task, r.t);
+    else if (r.kind === 'task_state' && r.state === 'finished') busy += r.t - started.get(r.task)!;
+  }
+  if (Number.isNaN(finish)) throw new Error(`ramp-up (${kind}): the newcomer's job did not finish`);
+  if (firstOffer.size !== RAMP_UP.k) throw new Error(`ramp-up (${kind}): the newcomer was offered ${firstOffer.size} of ${RAMP_UP.k} slots`);
+  let last = 0;
+  let held = 0;
+  for (const t of firstOffer.values()) {
+    last = Math.max(last, t);
+    held += finish - t;
+  }
+  return { rampUp: (last - submit) / 1e6, completion: (finish - submit) / 1e6, utilisation: busy / held };
+}
+
+/** Markdown table of part (c). */
+export function rampUpTable(rows: readonly RampUpRow[]): string {
+  const s = (x: number): string => x.toFixed(1);
+  const f = (x: number): string => x.toFixed(2);
+  const out = rows.map((r) =>
+    `| ${r.kind} | ${r.durations} | ${s(r.paper.rampUp)} | ${s(r.expected.rampUp)} | ${s(r.rampUp.mean)} ± ${s(r.rampUp.se)} ` +
+    `| ${s(r.paper.completion)} | ${s(r.expected.completion)} | ${s(r.completion.mean)} ± ${s(r.completion.se)} ` +
+    `| ${f(r.paper.utilisation)} | ${f(r.expected.utilisation)} | ${f(r.utilisation.mean)} ± ${f(r.utilisation.se)} |`);
+  return [
+    `| framework | durations | ramp-up: paper | expected | offersim (${rows[0]?.rampUp.n ?? 0} seeds) | job time: paper | expected | offersim | utilisation: paper | expected | offersim |`,
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...out,
+  ].join('\n');
+}
+
+// ---- the document and the script
+
+/** A generated section of the document. */
+interface Part {
+  readonly id: string;
+  readonly run: (root: string, seeds: number) => unknown;
+  readonly table: (result: never) => string;
+  readonly seeds: number;
+}
+
+/** Every part, with the seeds the document uses. */
+export const PARTS: readonly Part[] = [
+  { id: 'a', run: delayBound, table: delayBoundTable as (r: never) => string, seeds: 20 },
+  { id: 'b', run: mesosLocality, table: mesosLocalityTable as (r: never) => string, seeds: 5 },
+  { id: 'c', run: rampUp, table: rampUpTable as (r: never) => string, seeds: 50 },
+];
+
+/** The markers of part `id` in the document. */
+export function partMarkers(id: string): Markers {
+  return { start: `<!-- validation-${id}:start -->`, end: `<!-- validation-${id}:end -->` };
+}
+
+/**
+ * The script: `validate [--check] [--json] [--doc FILE] [PART...]` (parts a, b, c, d; default
+ * all). Rewrites the parts' tables in docs/validation.md, or with `--check` compares them and
+ * exits 1 when one is stale; `--json` also prints every number. Bad flags: exit 2.
+ */
+export function validateMain(argv: readonly string[], io: { out(t: string): void; err(t: string): void }): number {
+  const root = repositoryRoot();
+  let check = false;
+  let json = false;
+  let docPath = join(root, VALIDATION_DOC);
+  const ids: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--check') check = true;
+    else if (a === '--json') json = true;
+    else if (a === '--doc' && argv[i + 1] !== undefined) docPath = argv[++i]!;
+    else if (PARTS.some((p) => p.id === a)) ids.push(a);
+    else {
+      io.err(`validate: unknown argument ${a}\nusage: validate [--check] [--json] [--doc FILE] [${PARTS.map((p) => p.id).join('|')}...]\n`);
+      return ExitCode.BAD_INPUT;
+    }
+  }
+  const parts = PARTS.filter((p) => ids.length === 0 || ids.includes(p.id));
+  try {
+    const original = readFileSync(docPath, 'utf8');
+    let doc = original;
+    const results: Record<string, unknown> = {};
+    for (const p of parts) {
+      const result = p.run(root, p.seeds);
+      results[p.id] = result;
+      doc = replaceSection(doc, p.table(result as never), docPath, partMarkers(p.id));
+    }
+    if (json) io.out(`${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+    if (check) {
+      if (doc === original) {
+        io.err(`${docPath}: the validation tables are up to date\n`);
+        return ExitCode.OK;
+      }
+      io.err(`${docPath}: the validation tables are stale; run npm run validation\n`);
+      return ExitCode.REGRESSION;
+    }
+    if (doc !== original) writeFileSync(docPath, doc);
+    io.err(`${docPath}: validation tables ${doc === original ? 'unchanged' : 'rewritten'}\n`);
+    return ExitCode.OK;
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`${err.message}\n`);
+      return ExitCode.BAD_INPUT;
+    }
+    io.err(`validate: internal error (a bug): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    return ExitCode.INTERNAL;
+  }
+}
+
+const invoked = process.argv[1];
+if (invoked !== undefined && existsSync(invoked) && import.meta.url === pathToFileURL(realpathSync(invoked)).href) {
+  process.exitCode = validateMain(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  });
+}
