@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { LogRecord } from '../sim/model/log.js';
-import { Fingerprint } from './fingerprint.js';
+import { KIND_CODE, Fingerprint } from './fingerprint.js';
 import { streamA } from './test-support/log.js';
 
 function digest(records: readonly LogRecord[]): string {
@@ -111,5 +111,12 @@ describe('Fingerprint', () => {
     expect(digest([w(-0)])).toBe(digest([w(0)]));
     expect(digest([w(NaN)])).toBe(digest([w(-NaN)]));
     expect(digest([w(NaN)])).not.toBe(digest([w(0)]));
+  });
+});
+
+describe('kind codes', () => {
+  test('every record kind has its own code, so no two kinds can feed the same words', () => {
+    const codes = Object.values(KIND_CODE);
+    expect(new Set(codes).size).toBe(codes.length);
   });
 });

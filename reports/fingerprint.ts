@@ -11,6 +11,32 @@ const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 
 /**
+ * The kind code fed first for each record, one per kind (a test checks they are distinct). Never
+ * renumber a kind: that changes every fingerprint with it. `decision` moved from 15 (which
+ * `agent_removed` has) to 18.
+ */
+export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
+  agent_added: 1,
+  agent_removed: 15,
+  framework_added: 2,
+  job_submitted: 3,
+  job_finished: 4,
+  offer_sent: 5,
+  offer_accepted: 6,
+  offer_declined: 7,
+  offer_rescinded: 8,
+  task_state: 9,
+  task_locality: 14,
+  suppress: 10,
+  revive: 11,
+  allocation_run: 12,
+  decision: 18,
+  job_abandoned: 16,
+  commit: 17,
+  run_ended: 13,
+};
+
+/**
  * Folds every record into two 32-bit lanes with different mixing functions (a MurmurHash3 block
  * step and an xxHash32 round), so an accidental collision must hit both at once.
  *
@@ -33,7 +59,7 @@ export class Fingerprint implements LogSink {
     this.records++;
     switch (r.kind) {
       case 'agent_added':
-        this.word(1);
+        this.word(KIND_CODE.agent_added);
         this.num(r.t);
         this.num(r.agent);
         this.str(r.name);
@@ -41,13 +67,13 @@ export class Fingerprint implements LogSink {
         this.res(r.res);
         break;
       case 'agent_removed':
-        this.word(15);
+        this.word(KIND_CODE.agent_removed);
         this.num(r.t);
         this.num(r.agent);
         this.res(r.res);
         break;
       case 'framework_added':
-        this.word(2);
+        this.word(KIND_CODE.framework_added);
         this.num(r.t);
         this.num(r.framework);
         this.str(r.name);
@@ -56,7 +82,7 @@ export class Fingerprint implements LogSink {
         this.str(r.behaviour);
         break;
       case 'job_submitted':
-        this.word(3);
+        this.word(KIND_CODE.job_submitted);
         this.num(r.t);
         this.num(r.job);
         this.str(r.name);
@@ -65,13 +91,13 @@ export class Fingerprint implements LogSink {
         this.num(r.maxTaskDuration);
         break;
       case 'job_finished':
-        this.word(4);
+        this.word(KIND_CODE.job_finished);
         this.num(r.t);
         this.num(r.job);
         this.num(r.framework);
         break;
       case 'offer_sent':
-        this.word(5);
+        this.word(KIND_CODE.offer_sent);
         this.num(r.t);
         this.num(r.offer);
         this.num(r.framework);
@@ -79,7 +105,7 @@ export class Fingerprint implements LogSink {
         this.res(r.res);
         break;
       case 'offer_accepted':
-        this.word(6);
+        this.word(KIND_CODE.offer_accepted);
         this.num(r.t);
         this.num(r.offer);
         this.num(r.framework);
@@ -89,7 +115,7 @@ export class Fingerprint implements LogSink {
         this.num(r.refuse);
         break;
       case 'offer_declined':
-        this.word(7);
+        this.word(KIND_CODE.offer_declined);
         this.num(r.t);
         this.num(r.offer);
         this.num(r.framework);
@@ -97,14 +123,14 @@ export class Fingerprint implements LogSink {
         this.num(r.refuse);
         break;
       case 'offer_rescinded':
-        this.word(8);
+        this.word(KIND_CODE.offer_rescinded);
         this.num(r.t);
         this.num(r.offer);
         this.num(r.framework);
         this.num(r.agent);
         break;
       case 'task_state':
-        this.word(9);
+        this.word(KIND_CODE.task_state);
         this.num(r.t);
         this.num(r.task);
         this.num(r.job);
@@ -114,7 +140,7 @@ export class Fingerprint implements LogSink {
         this.res(r.res);
         break;
       case 'task_locality':
-        this.word(14);
+        this.word(KIND_CODE.task_locality);
         this.num(r.t);
         this.num(r.task);
         this.num(r.job);
@@ -123,23 +149,23 @@ export class Fingerprint implements LogSink {
         this.str(r.locality);
         break;
       case 'suppress':
-        this.word(10);
+        this.word(KIND_CODE.suppress);
         this.num(r.t);
         this.num(r.framework);
         break;
       case 'revive':
-        this.word(11);
+        this.word(KIND_CODE.revive);
         this.num(r.t);
         this.num(r.framework);
         break;
       case 'allocation_run':
-        this.word(12);
+        this.word(KIND_CODE.allocation_run);
         this.num(r.t);
         this.num(r.candidates);
         this.num(r.offers);
         break;
       case 'decision':
-        this.word(15);
+        this.word(KIND_CODE.decision);
         this.num(r.t);
         this.num(r.framework);
         this.num(r.job);
@@ -147,15 +173,23 @@ export class Fingerprint implements LogSink {
         this.num(r.tasks);
         break;
       case 'job_abandoned':
-        this.word(16);
+        this.word(KIND_CODE.job_abandoned);
         this.num(r.t);
         this.num(r.job);
         this.num(r.framework);
         this.num(r.dropped);
         this.num(r.attempts);
         break;
+      case 'commit':
+        this.word(KIND_CODE.commit);
+        this.num(r.t);
+        this.num(r.framework);
+        this.num(r.job);
+        this.num(r.placed);
+        this.num(r.conflicts);
+        break;
       case 'run_ended':
-        this.word(13);
+        this.word(KIND_CODE.run_ended);
         this.num(r.t);
         this.str(r.reason);
         break;

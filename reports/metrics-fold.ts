@@ -134,6 +134,9 @@ export class MetricsFold implements LogSink {
   private fwLoc = new Float64Array(0); // node, rack, remote launches per framework
   private readonly fwAbandoned: number[] = [];
   private readonly fwDeciding: number[] = [];
+  /** shared-state commits: task placements attempted and conflicted, per framework */
+  private readonly fwPlaced: number[] = [];
+  private readonly fwConflicts: number[] = [];
   private fwDirty = new Uint8Array(0);
   /** frameworks touched since the last refresh: dirty[0..dirtyLen) */
   private dirty = new Int32Array(0);
@@ -321,6 +324,15 @@ export class MetricsFold implements LogSink {
         this.jobsAbandoned++;
         break;
       }
+      case 'commit': {
+        const f = this.fw(r.framework, t, r.kind);
+        if (!Number.isSafeInteger(r.placed) || !Number.isSafeInteger(r.conflicts) || r.conflicts < 0 || r.conflicts > r.placed) {
+          throw new LogInvariantError(`bad commit counts: ${r.conflicts} conflicts of ${r.placed} placements`, t, r.kind);
+        }
+        this.fwPlaced[f] = (this.fwPlaced[f] ?? 0) + r.placed;
+        this.fwConflicts[f] = (this.fwConflicts[f] ?? 0) + r.conflicts;
+        break;
+      }
       case 'run_ended':
         if (this.endReason !== null) throw new LogInvariantError('second run_ended', t, r.kind);
         this.runEnd = t;
@@ -433,6 +445,8 @@ export class MetricsFold implements LogSink {
         locality: fractions(this.fwLoc[f * 3]!, this.fwLoc[f * 3 + 1]!, this.fwLoc[f * 3 + 2]!),
         jobsAbandoned: this.fwAbandoned[f] ?? 0,
         busyness: span > 0 ? (this.fwDeciding[f] ?? 0) / span : NaN,
+        conflicts: this.fwConflicts[f] ?? 0,
+        conflictFraction: (this.fwPlaced[f] ?? 0) > 0 ? this.fwConflicts[f]! / this.fwPlaced[f]! : NaN,
       });
     }
 
@@ -468,6 +482,8 @@ export class MetricsFold implements LogSink {
       jobsUnfinished: this.jobsSubmitted - this.jobsFinished - this.jobsAbandoned,
       jobsAbandoned: this.jobsAbandoned,
       busynessMean: frameworks.length > 0 && span > 0 ? frameworks.reduce((a, f) => a + f.busyness, 0) / frameworks.length : NaN,
+      conflicts: sumOf(this.fwConflicts),
+      conflictFraction: sumOf(this.fwPlaced) > 0 ? sumOf(this.fwConflicts) / sumOf(this.fwPlaced) : NaN,
       makespan: this.jobsFinished > 0 ? this.lastFinish - this.firstSubmit : NaN,
       utilisation: util,
       jainMean: this.demandTime > 0 ? this.jainIntegral / this.demandTime : NaN,
@@ -826,4 +842,11 @@ function perResource(f: (i: number) => number): PerResource {
 /** Local copy of the log's assertNever: reports imports nothing but the log's types. */
 function assertNever(x: never): never {
   throw new Error(`unexpected value ${JSON.stringify(x)}`);
+}
+
+/** Sum of a sparse per-framework counter array (holes count 0). */
+function sumOf(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) if (x !== undefined) s += x;
+  return s;
 }

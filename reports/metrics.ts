@@ -53,6 +53,10 @@ export interface Summary {
   readonly jobsAbandoned: number;
   /** mean over frameworks of their busyness (fraction of the run spent deciding); NaN without frameworks or for a zero-length run */
   readonly busynessMean: number;
+  /** task placements of shared-state decisions that conflicted at commit (commit records); 0 without */
+  readonly conflicts: number;
+  /** conflicts over the task placements those decisions attempted; NaN when none were attempted */
+  readonly conflictFraction: number;
   /** last job finish minus first job submit, us; NaN when no job finished */
   readonly makespan: number;
   /** time-weighted mean of used / total per resource over the time that resource's total is > 0; NaN if never */
@@ -194,6 +198,10 @@ export interface FrameworkRow {
    * t - start over the span); 0 without decision time, NaN for a zero-length run
    */
   readonly busyness: number;
+  /** its shared-state task placements that conflicted at commit (commit records); 0 without decision time there */
+  readonly conflicts: number;
+  /** its conflicts over the placements its shared-state decisions attempted; NaN when it attempted none */
+  readonly conflictFraction: number;
 }
 
 /**

@@ -104,7 +104,9 @@ describe('stream B, exact text', () => {
         '  "rack_local_51_plus": null,',
         '  "remote_51_plus": null,',
         '  "jobs_abandoned": 0,',
-        '  "busyness_mean": 0.000000',
+        '  "busyness_mean": 0.000000,',
+        '  "conflicts": 0,',
+        '  "conflict_fraction": null',
         '}',
         '',
       ].join('\n'),
@@ -131,12 +133,12 @@ describe('stream B, exact text', () => {
         'queueing_delay_mean_s,queueing_delay_p50_s,queueing_delay_p95_s,queueing_delay_p99_s,' +
         'completion_mean_s,completion_p50_s,completion_p95_s,completion_p99_s,' +
         'slowdown_mean,slowdown_p50,slowdown_p95,slowdown_p99,' +
-        'offers_sent,offers_accepted,offers_declined,offers_rescinded,locality_tasks,node_local,rack_local,remote,jobs_abandoned,busyness\r\n' +
+        'offers_sent,offers_accepted,offers_declined,offers_rescinded,locality_tasks,node_local,rack_local,remote,jobs_abandoned,busyness,conflicts,conflict_fraction\r\n' +
         'fw,r,1.000000,batch,1,1,0.312500,0.500000,' +
         '0.750000,0.750000,0.750000,0.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
-        '1,1,0,0,0,,,,0,0.000000\r\n',
+        '1,1,0,0,0,,,,0,0.000000,0,\r\n',
     );
   });
 
@@ -178,6 +180,8 @@ function fwRow(id: number, name: string): FrameworkRow {
     locality: { tasks: 0, node: NaN, rack: NaN, remote: NaN },
     jobsAbandoned: 0,
     busyness: NaN,
+    conflicts: 0,
+    conflictFraction: NaN,
   };
 }
 
@@ -205,7 +209,7 @@ describe('quoting and undefined values', () => {
   });
 
   test('frameworks with no jobs: empty statistics, weight to 6 decimals', () => {
-    expect(frameworksCsv([fwRow(0, 'f')]).split('\r\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0,0,,,,0,');
+    expect(frameworksCsv([fwRow(0, 'f')]).split('\r\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0,0,,,,0,,0,');
   });
 
   test('timeseries: duplicate framework names get #id; unregistered ids give empty cells', () => {

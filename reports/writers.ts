@@ -75,6 +75,8 @@ const SUMMARY_FIELDS: readonly SummaryField[] = [
   ...JOB_SIZE_BUCKETS.flatMap(([label], b) => localityFields(`_${label}`, (s) => s.localityByJobSize[b]!)),
   ['jobs_abandoned', (s) => count(s.jobsAbandoned)],
   ['busyness_mean', (s) => ratio(s.busynessMean)],
+  ['conflicts', (s) => count(s.conflicts)],
+  ['conflict_fraction', (s) => ratio(s.conflictFraction)],
 ];
 
 /** Locality keys: launched tasks with preferences and their node-local, rack-local, remote fractions. */
@@ -172,6 +174,8 @@ export const FRAMEWORKS_COLUMNS: readonly string[] = [
   'remote',
   'jobs_abandoned',
   'busyness',
+  'conflicts',
+  'conflict_fraction',
 ];
 
 /** frameworks.csv: a header, then one row per framework in the given order. */
@@ -212,6 +216,8 @@ export function frameworksCsv(frameworks: readonly FrameworkRow[]): string {
       fmt(f.locality.remote),
       fmtInt(f.jobsAbandoned),
       fmt(f.busyness),
+      fmtInt(f.conflicts),
+      fmt(f.conflictFraction),
     ]);
   }
   return csv(rows);

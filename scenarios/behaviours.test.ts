@@ -2,7 +2,7 @@
  * The gang and service behaviours in scenario files: their fields and defaults, the checks that
  * reject bad scenarios with field paths, and a small run through buildSimulation.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingSink } from '../sim/model/test-support/scripted.js';
@@ -168,5 +168,46 @@ frameworks:
   test('negative decision time and fractional maxAttempts are rejected', () => {
     expect(problems(TEXT.replace('decisionJob: 1', 'decisionJob: -1')).join('\n')).toMatch(/decisionJob/);
     expect(problems(TEXT.replace('maxAttempts: 3', 'maxAttempts: 1.5')).join('\n')).toMatch(/maxAttempts/);
+  });
+});
+
+describe('batch decision time under the shared-state baseline', () => {
+  // The first case of sim/model/central.test.ts from a scenario file, through `offersim run`: one
+  // 4-cpu agent; a and b (decisionJob 1) each submit one 4-cpu, 5 s task at 0. a commits first at
+  // 1; b conflicts, decides again [1, 2] on a full agent, waits, and decides [6, 7] after a's task
+  // ends at 6: its task runs [7, 12]. Busyness a 1/12, b 3/12; conflicts a 0 of 1 placement, b 1
+  // of 2; overall 1 of 3.
+  const TEXT = `
+allocator: shared-state
+cluster:
+  agents:
+    - { count: 1, cpus: 4, mem: 4096 }
+frameworks:
+  - name: a
+    behaviour: { kind: batch, decisionJob: 1 }
+    workload: { kind: inline, jobs: [{ submit: 0, tasks: [{ cpus: 4, mem: 1, duration: 5 }] }] }
+  - name: b
+    behaviour: { kind: batch, decisionJob: 1 }
+    workload: { kind: inline, jobs: [{ submit: 0, tasks: [{ cpus: 4, mem: 1, duration: 5 }] }] }
+`;
+  test('conflicts and busyness reach frameworks.csv and summary.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offersim-shared-state-'));
+    try {
+      const file = join(dir, 'ss.yaml');
+      writeFileSync(file, TEXT);
+      const r = await cli('run', file, '--out', join(dir, 'out'));
+      expect(r.code).toBe(0);
+      const csv = readFileSync(join(dir, 'out', 'frameworks.csv'), 'utf8').split('\r\n');
+      const header = csv[0]!.split(',');
+      const col = (row: number, name: string): string => csv[row]!.split(',')[header.indexOf(name)]!;
+      expect([1, 2].map((i) => [col(i, 'framework'), col(i, 'busyness'), col(i, 'conflicts'), col(i, 'conflict_fraction')])).toEqual([
+        ['a', '0.083333', '0', '0.000000'],
+        ['b', '0.250000', '1', '0.500000'],
+      ]);
+      const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8')) as Record<string, unknown>;
+      expect([summary['conflicts'], summary['conflict_fraction'], summary['run_end_s']]).toEqual([1, 0.333333, 12]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -273,6 +273,77 @@ export function rampUpTable(rows: readonly RampUpRow[]): string {
   ].join('\n');
 }
 
+// ---- (d) the Omega paper's two-level pathology
+
+/** The scenario of part (d). */
+export const OMEGA_SCENARIO = 'scenarios/validation/omega-pathology.yaml';
+/** The service scheduler's t_job values swept, seconds (the Omega simulator's released configuration). */
+export const OMEGA_SERVICE_TJOB = [0.1, 1, 10] as const;
+/** How tasks reach agents in each compared mode. */
+export const OMEGA_MODES: readonly { mode: string; overrides: readonly string[] }[] = [
+  { mode: 'offers, whole free cluster (Mesos 0.9, as in Omega)', overrides: [] },
+  { mode: 'offers, per agent (current Mesos)', overrides: ['master.offerGranularity=agent'] },
+  { mode: 'shared state (Omega)', overrides: ['allocator=shared-state'] },
+];
+
+/** One (mode, t_job) point of part (d): the batch scheduler's numbers. */
+export interface OmegaPoint {
+  readonly mode: string;
+  readonly serviceTJob: number;
+  /** the batch scheduler's busyness (fraction of time deciding) */
+  readonly busyness: MeanSe;
+  /** batch jobs' mean queueing delay (submit to first task running), s */
+  readonly wait: MeanSe;
+  /** fraction of batch jobs abandoned */
+  readonly abandoned: MeanSe;
+  /** the service scheduler's busyness */
+  readonly serviceBusyness: MeanSe;
+  /** the batch scheduler's conflicted placements over attempted ones (shared state; NaN under offers) */
+  readonly conflicts: MeanSe;
+}
+
+/** Part (d): every mode and service t_job over `seeds` seeds. */
+export function omegaPathology(root: string, seeds: number): OmegaPoint[] {
+  const out: OmegaPoint[] = [];
+  for (const { mode, overrides } of OMEGA_MODES) {
+    for (const tJob of OMEGA_SERVICE_TJOB) {
+      const runs = perSeed(root, OMEGA_SCENARIO, [...overrides, `frameworks.2.behaviour.decisionJob=${tJob}`], seeds, (o) => {
+        const batch = o.metrics.frameworks.find((f) => f.name === 'batch');
+        const service = o.metrics.frameworks.find((f) => f.name === 'service');
+        if (batch === undefined || service === undefined) throw new Error(`${OMEGA_SCENARIO}: the batch or service framework is missing`);
+        return {
+          busyness: batch.busyness,
+          wait: batch.queueingDelay.mean / 1e6,
+          abandoned: batch.jobsAbandoned / batch.jobs,
+          serviceBusyness: service.busyness,
+          conflicts: batch.conflictFraction,
+        };
+      });
+      out.push({
+        mode, serviceTJob: tJob,
+        busyness: meanSe(runs.map((r) => r.busyness)),
+        wait: meanSe(runs.map((r) => r.wait)),
+        abandoned: meanSe(runs.map((r) => r.abandoned)),
+        serviceBusyness: meanSe(runs.map((r) => r.serviceBusyness)),
+        conflicts: meanSe(runs.map((r) => r.conflicts)),
+      });
+    }
+  }
+  return out;
+}
+
+/** Markdown table of part (d). */
+export function omegaTable(points: readonly OmegaPoint[]): string {
+  const out = points.map((p) =>
+    `| ${p.mode} | ${p.serviceTJob} | ${p.busyness.mean.toFixed(3)} ± ${p.busyness.se.toFixed(3)} | ${p.wait.mean.toFixed(1)} ± ${p.wait.se.toFixed(1)} ` +
+    `| ${pct(p.abandoned.mean, 2)} ± ${pct(p.abandoned.se, 2)} | ${p.serviceBusyness.mean.toFixed(3)} | ${pct(p.conflicts.mean, 2)} |`);
+  return [
+    `| mode | service t_job, s | batch busyness (${points[0]?.busyness.n ?? 0} seeds) | batch job wait, s | batch jobs abandoned | service busyness | batch conflict fraction |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...out,
+  ].join('\n');
+}
+
 // ---- the document and the script
 
 /** A generated section of the document. */
@@ -288,6 +359,7 @@ export const PARTS: readonly Part[] = [
   { id: 'a', run: delayBound, table: delayBoundTable as (r: never) => string, seeds: 20 },
   { id: 'b', run: mesosLocality, table: mesosLocalityTable as (r: never) => string, seeds: 5 },
   { id: 'c', run: rampUp, table: rampUpTable as (r: never) => string, seeds: 50 },
+  { id: 'd', run: omegaPathology, table: omegaTable as (r: never) => string, seeds: 5 },
 ];
 
 /** The markers of part `id` in the document. */

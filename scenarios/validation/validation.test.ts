@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DelayBoundPoint, MeanSe, MesosLocalityRow, RampUpRow } from './validate.js';
+import type { DelayBoundPoint, MeanSe, MesosLocalityRow, OmegaPoint, RampUpRow } from './validate.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'scenarios', 'validation', 'validate.js');
@@ -17,6 +17,7 @@ interface Results {
   a: DelayBoundPoint[];
   b: MesosLocalityRow[];
   c: RampUpRow[];
+  d: OmegaPoint[];
 }
 
 let results: Results;
@@ -129,5 +130,33 @@ describe('(c) ramp-up: elastic and rigid frameworks, constant and exponential du
     near(row('rigid', 'exponential').utilisation, 0.766, 4, 0.01);
     // elastic frameworks use what they get (gaps of one tick between their own tasks)
     for (const d of ['constant', 'exponential']) expect(row('elastic', d).utilisation.mean).toBeGreaterThan(0.97);
+  });
+});
+
+describe('(d) the Omega paper pathology: a slow service scheduler under offers, not under shared state', () => {
+  const at = (mode: string, tJob: number): OmegaPoint => results.d.find((p) => p.mode.startsWith(mode) && p.serviceTJob === tJob)!;
+
+  test('under offers, raising t_job(service) from 0.1 s to 10 s sharply raises batch busyness and job wait, and batch jobs are abandoned', () => {
+    // The paper's Fig. 7 gives the shape, not the values (notes section 3.4): what is checked is
+    // the direction and a large factor, for whole-cluster offers (as Omega modelled Mesos) and
+    // for current per-agent offers alike.
+    for (const mode of ['offers, whole', 'offers, per agent']) {
+      expect(at(mode, 10).busyness.mean).toBeGreaterThan(3 * at(mode, 0.1).busyness.mean);
+      expect(at(mode, 10).wait.mean).toBeGreaterThan(10 * at(mode, 0.1).wait.mean);
+      expect(at(mode, 0.1).abandoned.mean).toBe(0);
+      expect(at(mode, 10).abandoned.mean).toBeGreaterThan(0);
+    }
+  });
+
+  test('under shared state the batch scheduler is unaffected: busyness and wait do not rise, nothing is abandoned, conflicts are rare', () => {
+    const s = (t: number) => at('shared state', t);
+    expect(s(10).busyness.mean).toBeLessThanOrEqual(s(0.1).busyness.mean + 2 * s(0.1).busyness.se);
+    expect(s(10).wait.mean).toBeLessThanOrEqual(s(0.1).wait.mean + 2 * s(0.1).wait.se);
+    for (const t of [0.1, 1, 10]) {
+      expect(s(t).abandoned.mean).toBe(0);
+      expect(s(t).conflicts.mean).toBeLessThan(0.05);
+    }
+    // and the service scheduler is as busy as under offers: the difference is the locking
+    expect(s(10).serviceBusyness.mean).toBeGreaterThan(0.9);
   });
 });

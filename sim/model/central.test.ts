@@ -2,8 +2,10 @@
  * The non-offer baselines, on cases worked out by hand.
  */
 import { getAllocator } from '../../allocators/registry.js';
+import { MetricsFold } from '../../reports/metrics-fold.js';
 import { seconds } from '../kernel/time.js';
-import { BatchFramework } from './frameworks/batch.js';
+import type { FrameworkBehaviour } from './framework.js';
+import { BatchFramework, type BatchOptions } from './frameworks/batch.js';
 import type { JobSpec } from './job.js';
 import { resources } from './resources.js';
 import { simulate, type AgentSpec, type FrameworkSpec, type SimulationInput } from './simulation.js';
@@ -74,4 +76,181 @@ test('a behaviour that does not expose its next task cannot run without offers',
   const f = new ScriptedFramework(() => ({ kind: 'hold' }));
   expect(() => run('monolithic', [drfAgent], [{ name: 'x', role: '*', behaviour: f }], [], 1))
     .toThrow(/framework x \(scripted\) cannot run without offers/);
+});
+
+describe('shared-state with decision time (Omega)', () => {
+  const cpuTask = (cpus: number, duration: number) => ({ res: resources({ cpus }), duration: seconds(duration) });
+  const oneAgent: AgentSpec[] = [{ name: 'a1', rack: 'r', res: resources({ cpus: 4 }) }];
+  function runSS(frameworks: FrameworkSpec[], jobs: JobSpec[], agents = oneAgent, horizon?: number) {
+    const sink = new RecordingSink();
+    const fold = new MetricsFold();
+    const result = simulate({
+      seed: 1, mode: 'shared-state', master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
+      agents, frameworks, weights: new Map(), jobs, sinks: [sink, fold], horizon: horizon === undefined ? undefined : seconds(horizon),
+    });
+    const running = sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.framework, r.task, r.t / S]);
+    const decisions = sink.of('decision').map((r) => [r.framework, r.start / S, r.t / S]);
+    const commits = sink.of('commit').map((r) => [r.framework, r.job, r.t / S, r.placed, r.conflicts]);
+    return { sink, result, metrics: fold.finish(), running, decisions, commits };
+  }
+
+  // One 4-cpu agent; A and B (t_job 1 s each) each submit at 0 a job of one 4-cpu, 5 s task.
+  // t 0: the round starts both decisions, A's first (registration order); each snapshot has the
+  //   whole agent free, so both place their task there. Both commit at 1, A first (its decision
+  //   began first: commits at one instant go in the order their decisions began).
+  // t 1: A's placement still fits: task 0 launches (ends 6). B's does not: a conflict; its job
+  //   goes back (attempt 1) and, having conflicted, is decided again at once: [1, 2], on a full
+  //   snapshot, placing nothing. t 2: nothing changed during it (no round requested): B waits.
+  // t 6: task 0 ends; the round it requests starts B's decision [6, 7], which places task 1;
+  //   t 7: it launches (ends 12). The run ends at 12.
+  // Busyness: A 1 / 12; B (1 + 1 + 1) / 12 = 0.25. Placements attempted: A 1, B 1 + 0 + 1 = 2;
+  // conflicts A 0, B 1: fractions 0 and 1/2; overall 1 conflict of 3 placements.
+  test('two decisions on one agent: the first commit wins, the other conflicts and retries', () => {
+    const slow = () => new BatchFramework({ decisionJob: 1 });
+    const { running, decisions, commits, metrics, result } = runSS(
+      [{ name: 'A', role: '*', behaviour: slow() }, { name: 'B', role: '*', behaviour: slow() }],
+      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(4, 5)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(4, 5)] }],
+    );
+    expect(decisions).toEqual([[0, 0, 1], [1, 0, 1], [1, 1, 2], [1, 6, 7]]);
+    expect(commits).toEqual([[0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [1, 1, 2, 0, 0], [1, 1, 7, 1, 0]]);
+    expect(running).toEqual([[0, 0, 1], [1, 1, 7]]);
+    expect(result.endTime / S).toBe(12);
+    expect(result.reason).toBe('completed');
+    const [a, b] = metrics.frameworks;
+    expect(a!.busyness).toBeCloseTo(1 / 12, 12);
+    expect(b!.busyness).toBeCloseTo(3 / 12, 12);
+    expect([a!.conflicts, a!.conflictFraction, b!.conflicts, b!.conflictFraction]).toEqual([0, 0, 1, 0.5]);
+    expect(metrics.summary.conflicts).toBe(1);
+    expect(metrics.summary.conflictFraction).toBeCloseTo(1 / 3, 12);
+    expect(metrics.summary.busynessMean).toBeCloseTo((1 / 12 + 3 / 12) / 2, 12);
+  });
+
+  // One 4-cpu agent. A (t_job 1) submits one 2-cpu task, B (t_job 2, t_task 0.5) two 1-cpu tasks,
+  // all at 0, lasting 10 s. Both snapshots at 0 place everything on the agent, and together they
+  // need 4 cpus: A commits at 1 (task 0), B at 2 + 0.5 x 2 = 3 (tasks 1 and 2), both without a
+  // conflict. The run ends at 13. Busyness A 1 / 13, B 3 / 13; conflict fractions 0.
+  test('decisions that do not compete for resources never conflict', () => {
+    const { running, decisions, metrics, result } = runSS(
+      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) }, { name: 'B', role: '*', behaviour: new BatchFramework({ decisionJob: 2, decisionTask: 0.5 }) }],
+      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(2, 10)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10), cpuTask(1, 10)] }],
+    );
+    expect(decisions).toEqual([[0, 0, 1], [1, 0, 3]]);
+    expect(running).toEqual([[0, 0, 1], [1, 1, 3], [1, 2, 3]]);
+    expect(result.endTime / S).toBe(13);
+    const [a, b] = metrics.frameworks;
+    expect([a!.busyness * 13, b!.busyness * 13].map((x) => Math.round(x * 1e9) / 1e9)).toEqual([1, 3]);
+    expect([a!.conflicts, a!.conflictFraction, b!.conflicts, b!.conflictFraction]).toEqual([0, 0, 0, 0]);
+    expect(metrics.summary.conflictFraction).toBe(0);
+  });
+
+  // One 4-cpu agent. A (t_job 1, maxAttempts 2) submits at 0 a job of one 8-cpu task, which never
+  // fits; B (no decision time) submits a 1-cpu, 10 s task at 1.
+  // t 0: A's decision [0, 1] places nothing. t 1: B's job arrives (arrival phase) and requests a
+  //   round; A commits (message phase): attempt 1, and a round was requested while it ran, so it
+  //   decides again at once, [1, 2]. The round at 1 places B's task (no decision time).
+  // t 2: attempt 2 = maxAttempts: the job is abandoned (1 task dropped, 2 attempts) and A has
+  //   nothing left. t 11: B's task ends, every job is done (the abandoned one counts): end 11.
+  // Busyness A 2 / 11. No placement was attempted: conflict fractions undefined (NaN).
+  test('a job not placed after maxAttempts decisions is abandoned', () => {
+    const { running, decisions, sink, metrics, result } = runSS(
+      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1, maxAttempts: 2 }) }, { name: 'B', role: '*', behaviour: new BatchFramework() }],
+      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(8, 10)] }, { id: 'b', framework: 'B', submit: seconds(1), tasks: [cpuTask(1, 10)] }],
+    );
+    expect(decisions).toEqual([[0, 0, 1], [0, 1, 2]]);
+    expect(sink.of('job_abandoned').map((r) => [r.job, r.framework, r.t / S, r.dropped, r.attempts])).toEqual([[0, 0, 2, 1, 2]]);
+    expect(running).toEqual([[1, 1, 1]]);
+    expect(result.endTime / S).toBe(11);
+    expect(result.reason).toBe('completed');
+    expect(metrics.summary.jobsAbandoned).toBe(1);
+    expect(metrics.frameworks[0]!.jobsAbandoned).toBe(1);
+    expect(metrics.frameworks[0]!.busyness).toBeCloseTo(2 / 11, 12);
+    expect(metrics.frameworks[0]!.conflictFraction).toBeNaN();
+    expect(metrics.summary.conflictFraction).toBeNaN();
+  });
+
+  // As above but maxAttempts 0 (never abandon) and B's task at 0. t 0: A's decision [0, 1]
+  // places nothing; the round at 0 places B's task (ends 10). t 1: nothing was requested while A
+  // decided: it waits. t 10: B's task ends; its round starts A's decision [10, 11], which places
+  // nothing again, and nothing follows: the event queue runs dry after 11 (a stuck run to
+  // completion then ends at its horizon, 100 s here, not completed) instead of deciding again and
+  // again: 2 decisions, and few events.
+  test('a job that can never fit does not keep its scheduler busy: the run ends', () => {
+    const { running, decisions, metrics, result } = runSS(
+      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) }, { name: 'B', role: '*', behaviour: new BatchFramework() }],
+      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(8, 10)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10)] }],
+      oneAgent, 100,
+    );
+    expect(decisions).toEqual([[0, 0, 1], [0, 10, 11]]);
+    expect(running).toEqual([[1, 1, 0]]);
+    expect(result.events).toBeLessThan(20);
+    expect(result.endTime / S).toBe(100);
+    expect(result.reason).toBe('duration');
+    expect(metrics.summary.jobsUnfinished).toBe(1);
+  });
+
+  // A conflicted task is tried elsewhere at once. Agent a1 (4 cpus) registers at 0, a2 (4 cpus) at
+  // 0.5. A and B (t_job 1) each submit a 4-cpu, 5 s task at 0: both snapshots hold only a1, so both
+  // place there; a2's registration at 0.5 requests a round, which finds both busy. t 1: A commits
+  // first and launches on a1; B's placement conflicts and its retry [1, 2] sees a1 full and a2
+  // free: B's task launches on a2 at 2. One conflict of B's two placements.
+  test('a conflicted placement is retried on the current state at once', () => {
+    const agents: AgentSpec[] = [
+      { name: 'a1', rack: 'r', res: resources({ cpus: 4 }) },
+      { name: 'a2', rack: 'r', res: resources({ cpus: 4 }), addAt: seconds(0.5) },
+    ];
+    const slow = () => new BatchFramework({ decisionJob: 1 });
+    const { sink, decisions, commits, metrics } = runSS(
+      [{ name: 'A', role: '*', behaviour: slow() }, { name: 'B', role: '*', behaviour: slow() }],
+      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(4, 5)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(4, 5)] }],
+      agents,
+    );
+    expect(decisions).toEqual([[0, 0, 1], [1, 0, 1], [1, 1, 2]]);
+    expect(commits).toEqual([[0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [1, 1, 2, 1, 0]]);
+    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.task, r.agent, r.t / S])).toEqual([[0, 0, 1], [1, 1, 2]]);
+    expect(metrics.frameworks[1]!.conflictFraction).toBe(0.5);
+  });
+
+  // Incremental commit: the placements that still fit launch, the conflicted ones stay pending,
+  // and tasks may launch out of index order. One 4-cpu agent. A (t_job 1) submits task 0 (2 cpus,
+  // 3 s); B (t_job 2) tasks 1, 2, 3 (1, 3, 1 cpus; 10 s), all at 0.
+  // t 0: A places task 0; B places 1 and 2 (4 cpus), 3 fits nowhere. t 1: A launches 0 (ends 4).
+  // t 2: B's commit launches 1; 2 conflicts (1 cpu free): retry [2, 4] on 1 free cpu places 3.
+  // t 4: task 0 ends (release phase, a round requested) before B's commit, which launches 3; 2 is
+  //   still pending and the cluster changed during the decision: retry [4, 6], 2 free, places
+  //   nothing. t 6: nothing changed since 4: B waits.
+  // t 12: task 1 ends; the round starts [12, 14] on 3 free cpus: task 2 placed, launched at 14
+  //   (task 3 ended at 14 too), ends 24. B: 4 decisions, 2 s each, 1 conflict of 4 placements.
+  test('a partly conflicted decision launches what still fits; tasks may launch out of order', () => {
+    const { running, decisions, commits, metrics, result } = runSS(
+      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) }, { name: 'B', role: '*', behaviour: new BatchFramework({ decisionJob: 2 }) }],
+      [
+        { id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(2, 3)] },
+        { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10), cpuTask(3, 10), cpuTask(1, 10)] },
+      ],
+    );
+    expect(decisions.filter(([f]) => f === 1)).toEqual([[1, 0, 2], [1, 2, 4], [1, 4, 6], [1, 12, 14]]);
+    expect(commits.filter(([f]) => f === 1)).toEqual([[1, 1, 2, 2, 1], [1, 1, 4, 1, 0], [1, 1, 6, 0, 0], [1, 1, 14, 1, 0]]);
+    expect(running).toEqual([[0, 0, 1], [1, 1, 2], [1, 3, 4], [1, 2, 14]]);
+    expect(result.endTime / S).toBe(24);
+    expect(metrics.frameworks[1]!.busyness).toBeCloseTo(8 / 24, 12);
+    expect(metrics.frameworks[1]!.conflictFraction).toBe(0.25);
+  });
+
+  test('zero decision time places at once, exactly as without the options', () => {
+    const jobs = () => [job('a', 'A', 0, 10, 1, 4 * 1024, 1000), job('b', 'B', 0, 10, 3, 1024, 1000)];
+    const fws = (o: BatchOptions) => [{ name: 'A', role: '*', behaviour: new BatchFramework(o) }, { name: 'B', role: '*', behaviour: new BatchFramework(o) }];
+    const plain = run('shared-state', [drfAgent], fws({}), jobs(), 30);
+    const zero = run('shared-state', [drfAgent], fws({ decisionJob: 0, decisionTask: 0, maxAttempts: 3 }), jobs(), 30);
+    expect(JSON.stringify(zero.sink.records)).toBe(JSON.stringify(plain.sink.records));
+    expect(plain.sink.of('commit')).toEqual([]);
+  });
+
+  test('a behaviour with decision time but no job hooks is refused under shared-state', () => {
+    const b: FrameworkBehaviour = {
+      kind: 'custom', decisionTime: { job: 1, task: 0, maxAttempts: 0 },
+      onJobSubmitted() {}, onOffers() {}, onOfferRescinded() {}, onTaskEnded() {},
+      pendingTasks: () => 0, nextTaskDemand: () => false, takeNextTask: () => 0,
+    };
+    expect(() => runSS([{ name: 'x', role: '*', behaviour: b }], [])).toThrow(/framework x \(custom\) has decision time but cannot decide job by job/);
+  });
 });

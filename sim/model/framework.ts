@@ -91,4 +91,46 @@ export interface FrameworkBehaviour {
    * cannot run under those baselines.
    */
   takeNextTask?(): number;
+  /**
+   * The scheduler's decision time (Omega's slow-scheduler model). Optional; absent, or with `job`
+   * and `task` both 0, it decides at once. Used by the shared-state baseline, whose scheduler
+   * then decides job by job through {@link headJob}, {@link takeTask} and {@link dropHeadJob}
+   * (a behaviour with decision time but without them cannot run there).
+   */
+  readonly decisionTime?: DecisionTime;
+  /**
+   * The job it schedules next (its oldest job with pending tasks) and, written into `out` (cleared
+   * first), that job's pending task ids in index order; -1, with `out` empty, when nothing is
+   * pending. Optional: for the shared-state baseline with decision time. The job stays the head
+   * until all its tasks are taken or it is dropped.
+   */
+  headJob?(out: number[]): number;
+  /**
+   * Takes pending task `task` of the head job (one {@link headJob} listed) off the pending list,
+   * for a scheduler that launches it directly at once (before asking for the head job again).
+   * Optional: with {@link headJob}.
+   */
+  takeTask?(task: number): void;
+  /**
+   * Gives up on the head job: drops its pending tasks (they never launch; the caller reports the
+   * abandonment through the driver's `abandon`) and returns how many it dropped; 0 when nothing is
+   * pending. Optional: with {@link headJob}.
+   */
+  dropHeadJob?(): number;
+}
+
+/** A scheduler's decision time, as the Omega paper models it: `job + task x tasks` per decision. */
+export interface DecisionTime {
+  /** seconds per decision, for one job (Omega's t_job); default 0 */
+  readonly job: number;
+  /** further seconds per task the decision considers (Omega's t_task); default 0 */
+  readonly task: number;
+  /** decisions (attempts) after which a job not fully placed is abandoned; default 0 = never */
+  readonly maxAttempts: number;
+}
+
+/** Whether `b` models decision time (some positive part). */
+export function hasDecisionTime(b: FrameworkBehaviour): boolean {
+  const d = b.decisionTime;
+  return d !== undefined && (d.job > 0 || d.task > 0);
 }

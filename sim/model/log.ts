@@ -195,6 +195,22 @@ export interface JobAbandonedRecord {
   readonly dropped: number;
   readonly attempts: number;
 }
+/**
+ * The shared-state baseline committed a decision of a framework with decision time (Omega's
+ * optimistic transaction): of the `placed` placements it made for `job` on its snapshot of the
+ * cluster, `conflicts` no longer fitted and were not launched (the others were). Emitted only in
+ * shared-state runs with decision time, so other runs log nothing new.
+ */
+export interface CommitRecord {
+  readonly kind: 'commit';
+  readonly t: number;
+  readonly framework: number;
+  readonly job: number;
+  /** task placements the decision made (attempted) */
+  readonly placed: number;
+  /** of those, the ones that conflicted */
+  readonly conflicts: number;
+}
 /** The run ended. */
 export interface RunEndedRecord {
   readonly kind: 'run_ended';
@@ -221,6 +237,7 @@ export type LogRecord =
   | AllocationRunRecord
   | DecisionRecord
   | JobAbandonedRecord
+  | CommitRecord
   | RunEndedRecord;
 
 /** Record kinds, for exhaustive switches. */

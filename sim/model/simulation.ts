@@ -8,7 +8,7 @@ import { Phase } from '../kernel/phases.js';
 import { RandomStreams } from '../kernel/rng.js';
 import { Simulator } from '../kernel/simulator.js';
 import type { SimTime } from '../kernel/time.js';
-import type { FrameworkBehaviour } from './framework.js';
+import { hasDecisionTime, type FrameworkBehaviour } from './framework.js';
 import { type JobSpec, TaskTable } from './job.js';
 import type { LogRecord, LogSink } from './log.js';
 import { CentralScheduler, type SchedulingMode } from './central.js';
@@ -113,6 +113,10 @@ export function simulate(input: SimulationInput): SimulationResult {
     for (const f of input.frameworks) {
       if (f.behaviour.nextTaskDemand === undefined || f.behaviour.takeNextTask === undefined) {
         throw new Error(`framework ${f.name} (${f.behaviour.kind}) cannot run without offers: its behaviour does not expose its next task`);
+      }
+      const b = f.behaviour;
+      if (mode === 'shared-state' && hasDecisionTime(b) && (b.headJob === undefined || b.takeTask === undefined || b.dropHeadJob === undefined)) {
+        throw new Error(`framework ${f.name} (${b.kind}) has decision time but cannot decide job by job under shared-state: its behaviour does not expose its head job`);
       }
     }
     master.useCentralScheduler(new CentralScheduler(sim, master, mode, (name) => streams.stream(name), log));

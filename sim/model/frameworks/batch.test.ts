@@ -329,3 +329,32 @@ describe('remote slowdown and task_locality records, end to end', () => {
 function drf() {
   return getAllocator('drf')!.create({});
 }
+
+describe('job hooks of the shared-state baseline', () => {
+  // Jobs 0 (tasks 0, 1, 2) and 1 (task 3). The head is job 0 until all its tasks are taken, in any
+  // order (the caller launches each taken task at once, as the master does here by hand).
+  test('headJob lists the head job\'s pending tasks; takeTask and dropHeadJob move the queue on', () => {
+    const d = new FakeDriver();
+    const fw = new BatchFramework({ decisionJob: 1, maxAttempts: 2 });
+    expect(fw.decisionTime).toEqual({ job: 1, task: 0, maxAttempts: 2 });
+    const out: number[] = [7];
+    expect(fw.headJob(out)).toBe(-1);
+    expect(out).toEqual([]);
+    d.submit(fw, 0, [undefined, undefined, undefined]);
+    d.submit(fw, 0, [undefined]);
+    const take = (task: number): void => {
+      fw.takeTask(task);
+      d.tasks.state[task] = TaskCode.RUNNING;
+    };
+    expect([fw.headJob(out), out]).toEqual([0, [0, 1, 2]]);
+    take(1);
+    expect([fw.headJob(out), out, fw.pendingTasks()]).toEqual([0, [0, 2], 3]);
+    expect(() => fw.takeTask(3)).toThrow(/not a pending task of the head job/);
+    take(0);
+    expect([fw.headJob(out), out]).toEqual([0, [2]]);
+    take(2);
+    expect([fw.headJob(out), out, fw.pendingTasks()]).toEqual([1, [3], 1]);
+    expect(fw.dropHeadJob()).toBe(1);
+    expect([fw.headJob(out), fw.pendingTasks(), fw.dropHeadJob()]).toEqual([-1, 0, 0]);
+  });
+});

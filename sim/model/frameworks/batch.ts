@@ -4,7 +4,7 @@
  * delay scheduling for data locality. Imports model modules and the kernel's time only.
  */
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
-import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import type { DecisionTime, FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
 import { Locality, PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
 import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
 
@@ -116,6 +116,10 @@ export class BatchFramework implements FrameworkBehaviour {
   /** decision time: the current round's number and the queue position of its next decision */
   private round = 0;
   private roundPos = 0;
+  /** the decision-time options, for the shared-state baseline's scheduler */
+  readonly decisionTime: DecisionTime;
+  /** the run's task table, as last seen (the shared-state job hooks read task states) */
+  private table: TaskTable | undefined;
 
   constructor(options: BatchOptions = {}) {
     this.tJob = options.decisionJob ?? 0;
@@ -124,6 +128,7 @@ export class BatchFramework implements FrameworkBehaviour {
     this.slow = this.tJob > 0 || this.tTask > 0;
     this.maxAttempts = options.maxAttempts ?? 0;
     if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
+    this.decisionTime = { job: this.tJob, task: this.tTask, maxAttempts: this.maxAttempts };
     this.refuseSeconds = options.refuseSeconds ?? 5;
     this.maxPerOffer = options.maxTasksPerOffer ?? 0;
     this.nodeWait = Math.round((options.nodeLocalWait ?? 0) * MICROS_PER_SECOND);
@@ -161,8 +166,48 @@ export class BatchFramework implements FrameworkBehaviour {
     return task;
   }
 
+  /*
+   * The job hooks of the shared-state baseline (FrameworkBehaviour.headJob): its scheduler decides
+   * for the head of the queue until every task of it is taken or it is dropped. Tasks may be taken
+   * out of index order (the ones that conflicted stay pending), so `next` is the first task still
+   * pending in the task table, and the others are skipped by their state.
+   */
+
+  headJob(out: number[]): number {
+    out.length = 0;
+    const head = this.queue[0];
+    const t = this.table;
+    if (head === undefined || t === undefined) return -1;
+    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) out.push(i);
+    return head.job;
+  }
+
+  takeTask(task: number): void {
+    const head = this.queue[0];
+    const t = this.table;
+    if (head === undefined || t === undefined || task < head.next || task >= head.end || t.state[task] !== PENDING_CODE) {
+      throw new Error(`takeTask(${task}): not a pending task of the head job`);
+    }
+    this.pending--;
+    if (task !== head.next) return; // an earlier task of the job is still pending
+    head.next++;
+    while (head.next < head.end && t.state[head.next] !== PENDING_CODE) head.next++;
+    if (head.next === head.end) this.queue.shift();
+  }
+
+  dropHeadJob(): number {
+    const head = this.queue.shift();
+    const t = this.table;
+    if (head === undefined || t === undefined) return 0;
+    let dropped = 0;
+    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) dropped++;
+    this.pending -= dropped;
+    return dropped;
+  }
+
   onJobSubmitted(job: number, driver: SchedulerDriver): void {
     this.tasksRes = driver.tasks.res;
+    this.table = driver.tasks;
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
     let prefs = false;
