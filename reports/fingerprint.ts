@@ -34,6 +34,7 @@ export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
   job_abandoned: 16,
   commit: 17,
   run_ended: 13,
+  job_restarted: 19,
 };
 
 /**
@@ -187,6 +188,13 @@ export class Fingerprint implements LogSink {
         this.num(r.job);
         this.num(r.placed);
         this.num(r.conflicts);
+        break;
+      case 'job_restarted':
+        this.word(KIND_CODE.job_restarted);
+        this.num(r.t);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.copy);
         break;
       case 'run_ended':
         this.word(KIND_CODE.run_ended);

@@ -169,6 +169,8 @@ export class MetricsFold implements LogSink {
   private tasksFinished = 0;
   private tasksFailed = 0;
   private tasksKilled = 0;
+  /** jobs with a job_restarted record (their copies are jobs of their own) */
+  private jobsRestarted = 0;
   private tasksLost = 0;
 
   // live offers: offer id -> slot
@@ -333,6 +335,14 @@ export class MetricsFold implements LogSink {
         this.fwConflicts[f] = (this.fwConflicts[f] ?? 0) + r.conflicts;
         break;
       }
+      case 'job_restarted': {
+        // The job ran again as its copy (a job of its own): it is neither finished nor unfinished.
+        const j = this.job(r.job, r.framework, r.t, r.kind);
+        if (!Number.isNaN(this.jobFinish[j]!)) throw new LogInvariantError(`job ${j} restarted after finishing`, t, r.kind);
+        this.job(r.copy, r.framework, r.t, r.kind);
+        this.jobsRestarted++;
+        break;
+      }
       case 'run_ended':
         if (this.endReason !== null) throw new LogInvariantError('second run_ended', t, r.kind);
         this.runEnd = t;
@@ -479,7 +489,7 @@ export class MetricsFold implements LogSink {
       tasksLost: this.tasksLost,
       jobsFinished: this.jobsFinished,
       jobsUnscheduled: unscheduled,
-      jobsUnfinished: this.jobsSubmitted - this.jobsFinished - this.jobsAbandoned,
+      jobsUnfinished: this.jobsSubmitted - this.jobsFinished - this.jobsAbandoned - this.jobsRestarted,
       jobsAbandoned: this.jobsAbandoned,
       busynessMean: frameworks.length > 0 && span > 0 ? frameworks.reduce((a, f) => a + f.busyness, 0) / frameworks.length : NaN,
       conflicts: sumOf(this.fwConflicts),

@@ -47,7 +47,7 @@ export interface Summary {
   readonly jobsFinished: number;
   /** jobs submitted none of whose tasks ever reached running */
   readonly jobsUnscheduled: number;
-  /** jobs submitted with neither a job_finished nor a job_abandoned record (includes the unscheduled ones) */
+  /** jobs submitted with none of job_finished, job_abandoned, job_restarted records (includes the unscheduled ones) */
   readonly jobsUnfinished: number;
   /** jobs their scheduler gave up on (job_abandoned records); never in the completion stats */
   readonly jobsAbandoned: number;

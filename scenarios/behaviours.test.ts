@@ -211,3 +211,42 @@ frameworks:
     }
   });
 });
+
+describe('gang and service decision time in scenario files', () => {
+  // Two 4-cpu agents. mpi (gang): one job of two 4-cpu 10 s tasks at 0; decisionJob 1 +
+  // decisionTask 0.5 x 2 = 2 s: both tasks run [2, 12]. web (service, subscribing at 20, after the
+  // gang is done): 2 instances, decisionJob 1 + decisionTask 0.25 x 2 = 1.5 s: both start at 21.5.
+  const TEXT = `
+duration: 40
+cluster:
+  agents:
+    - { count: 2, cpus: 4, mem: 4096 }
+frameworks:
+  - name: mpi
+    behaviour: { kind: gang, decisionJob: 1, decisionTask: 0.5, maxAttempts: 3 }
+    workload:
+      kind: inline
+      jobs:
+        - { submit: 0, tasks: [{ cpus: 4, mem: 1, duration: 10, count: 2 }] }
+  - name: web
+    addAt: 20
+    behaviour: { kind: service, instances: 2, task: { cpus: 1, mem: 1 }, decisionJob: 1, decisionTask: 0.25 }
+`;
+  test('the fields are accepted and reach the frameworks', () => {
+    const { scenario } = parseScenarioText(TEXT, 'd.yaml');
+    expect(scenario.frameworks[0]!.behaviour).toMatchObject({ decisionJob: 1, decisionTask: 0.5, maxAttempts: 3 });
+    expect(scenario.frameworks[1]!.behaviour).toMatchObject({ decisionJob: 1, decisionTask: 0.25 });
+    const sink = new RecordingSink();
+    simulate(buildSimulation(scenario, 1, [sink]));
+    expect(sink.of('decision').map((r) => [r.framework, r.start / 1e6, r.t / 1e6, r.tasks])).toEqual([[0, 0, 2, 2], [1, 20, 21.5, 2]]);
+    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.framework, r.t / 1e6])).toEqual([[0, 2], [0, 2], [1, 21.5], [1, 21.5]]);
+  });
+  test('bad values are rejected with their paths; a service has no maxAttempts', () => {
+    expect(problems(TEXT.replace('decisionJob: 1, decisionTask: 0.5', 'decisionJob: -1, decisionTask: 0.5'))).toEqual([
+      expect.stringMatching(/frameworks\[0\]\.behaviour\.decisionJob: Too small/),
+    ]);
+    expect(problems(TEXT.replace('decisionTask: 0.25', 'decisionTask: 0.25, maxAttempts: 2'))).toEqual([
+      expect.stringMatching(/frameworks\[1\]\.behaviour\.maxAttempts: unknown field "maxAttempts"/),
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import { createBatch, createGang, createService } from '../sim/model/frameworks/
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import type { LogSink } from '../sim/model/log.js';
 import { resources } from '../sim/model/resources.js';
+import type { RandomFailureSpec } from '../sim/model/random-failures.js';
 import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/simulation.js';
 import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
@@ -142,9 +143,18 @@ function behaviourOf(f: FrameworkEntry): FrameworkBehaviour {
         ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
       });
     case 'gang':
-      return createGang({ hoard: b.hoard, maxHoldSeconds: b.maxHoldSeconds, refuseSeconds: b.refuseSeconds });
+      return createGang({
+        hoard: b.hoard, maxHoldSeconds: b.maxHoldSeconds, refuseSeconds: b.refuseSeconds,
+        ...(b.decisionJob !== undefined ? { decisionJob: b.decisionJob } : {}),
+        ...(b.decisionTask !== undefined ? { decisionTask: b.decisionTask } : {}),
+        ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
+      });
     case 'service':
-      return createService({ maxPerAgent: b.maxPerAgent, spreadRacks: b.spreadRacks, refuseSeconds: b.refuseSeconds });
+      return createService({
+        maxPerAgent: b.maxPerAgent, spreadRacks: b.spreadRacks, refuseSeconds: b.refuseSeconds,
+        ...(b.decisionJob !== undefined ? { decisionJob: b.decisionJob } : {}),
+        ...(b.decisionTask !== undefined ? { decisionTask: b.decisionTask } : {}),
+      });
     default:
       return assertNever(b);
   }
@@ -158,6 +168,20 @@ function assertNever(x: never): never {
 function known(names: readonly string[], all: ReadonlySet<string>, what: string): readonly string[] {
   for (const n of names) if (!all.has(n)) throw new Error(`preferred ${what} "${n}" is not in the cluster`);
   return names;
+}
+
+type RandomFailuresEntry = NonNullable<NonNullable<Scenario['failures']>['random']>;
+
+/** The `failures.random` block in microseconds; `agents` 'all' leaves the list out, a number is a fraction. */
+function randomFailures(r: RandomFailuresEntry): RandomFailureSpec {
+  return {
+    mtbf: seconds(r.mtbf),
+    mttr: r.mttr === undefined ? undefined : seconds(r.mttr),
+    agents: Array.isArray(r.agents) ? r.agents : undefined,
+    fraction: typeof r.agents === 'number' ? r.agents : undefined,
+    from: seconds(r.from),
+    until: r.until === undefined ? undefined : seconds(r.until),
+  };
 }
 
 /**
@@ -210,6 +234,7 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
       agents: s.failures.agents.map((f) => ({
         agent: f.agent, at: seconds(f.at), downFor: f.downFor === undefined ? undefined : seconds(f.downFor),
       })),
+      ...(s.failures.random === undefined ? {} : { random: randomFailures(s.failures.random) }),
     },
   };
 }

@@ -283,6 +283,19 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
   const agents = buildAgents(s);
   const agentNames = new Set(agents.map((a) => a.name));
   const rackNames = new Set(agents.map((a) => a.rack));
+  // Failures name agents as generated from their groups (prefix + zero-padded index).
+  s.failures?.agents.forEach((f, i) => {
+    if (!agentNames.has(f.agent)) report(['failures', 'agents', i, 'agent'], `agent "${f.agent}" is not in the cluster`);
+  });
+  const random = s.failures?.random;
+  if (random !== undefined && Array.isArray(random.agents)) {
+    const seen = new Set<string>();
+    random.agents.forEach((name, k) => {
+      if (!agentNames.has(name)) report(['failures', 'random', 'agents', k], `agent "${name}" is not in the cluster`);
+      else if (seen.has(name)) report(['failures', 'random', 'agents', k], `agent "${name}" is listed twice`);
+      seen.add(name);
+    });
+  }
   s.frameworks.forEach((f, i) => {
     const w = f.workload;
     if (w === undefined) return;

@@ -117,6 +117,12 @@ export const GangBehaviourSchema = z.strictObject({
   maxHoldSeconds: seconds.default(0),
   /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
   refuseSeconds: z.number().finite().nonnegative().default(5),
+  /** decision time per scheduling decision (one job), seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
+  decisionJob: seconds.optional(),
+  /** decision time per task the decision considers (the whole gang), seconds (Omega's t_task); default 0 */
+  decisionTask: seconds.optional(),
+  /** scheduling attempts after which a job not started is abandoned; default 0 = never */
+  maxAttempts: z.number().int().nonnegative().optional(),
 });
 
 /** Service (long-running) framework behaviour options; its tasks are submitted when it subscribes. */
@@ -137,6 +143,10 @@ export const ServiceBehaviourSchema = z.strictObject({
   spreadRacks: z.boolean().default(true),
   /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
   refuseSeconds: z.number().finite().nonnegative().default(5),
+  /** decision time per scheduling decision, seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
+  decisionJob: seconds.optional(),
+  /** decision time per instance the decision considers (those still to place), seconds (Omega's t_task); default 0 */
+  decisionTask: seconds.optional(),
 });
 
 /** A task of an inline job. */
@@ -260,10 +270,33 @@ const AgentFailureSchema = z.strictObject({
   /** how long it stays down, seconds; absent: for good. It registers again then, or when declared lost if later */
   downFor: seconds.optional(),
 });
+/**
+ * Agent failures drawn at random: each agent's time to failure is exponential with mean `mtbf`,
+ * its down time exponential with mean `mttr`, again and again over the run, from its own seeded
+ * stream `failures/<agent>` (docs/model.md).
+ */
+const RandomFailuresSchema = z.strictObject({
+  /** mean time between failures (mean up time of an agent), seconds (> 0) */
+  mtbf: positiveSeconds,
+  /** mean time to repair (mean down time), seconds (> 0); absent: a failed agent never returns */
+  mttr: positiveSeconds.optional(),
+  /** which agents may fail: 'all', a fraction in (0, 1] of them (picked from the stream `failures`), or a list of agent names; default 'all' */
+  agents: z.union([
+    z.literal('all'),
+    z.number().finite().positive().max(1),
+    z.array(z.string().min(1)).min(1),
+  ]).default('all'),
+  /** no failure before this time, seconds; default 0 */
+  from: seconds.default(0),
+  /** no failure starts at or after this time, seconds (> from); default none (agents down then still return) */
+  until: positiveSeconds.optional(),
+}).refine((r) => r.until === undefined || r.until > r.from, { message: 'until must be after from', path: ['until'] });
 /** Failures injected into the run; default none. */
 const FailuresSchema = z.strictObject({
   /** scheduled agent failures */
   agents: z.array(AgentFailureSchema).default([]),
+  /** failures drawn from MTBF and MTTR (see RandomFailuresSchema); default none */
+  random: RandomFailuresSchema.optional(),
 });
 /** A framework's scheduler failover (Mesos failover_timeout semantics, notes §1.5). */
 const FailoverSchema = z.strictObject({

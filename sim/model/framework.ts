@@ -44,6 +44,24 @@ export interface SchedulerDriver {
    */
   resubmit(task: number): void;
   /**
+   * Kills running task `task` of this framework (Mesos KILL, no latency): it goes `killed` at
+   * once, its resources are recovered with no refuse filter (offered again at the next periodic
+   * allocation run, as for any terminal task), and the scheduler hears of it through onTaskEnded
+   * (code KILLED). No-op for a task already terminal, or on a failed agent the master cannot reach
+   * (it is lost when the agent is declared lost). Killing a pending task is an error.
+   */
+  kill(task: number): void;
+  /**
+   * Restarts job `job` of this framework as a whole (the gang behaviour, after a lost task): the
+   * job is marked restarted, a copy of all its tasks (same resources and durations, no preferred
+   * locations) is submitted now as job `<name>/restart-<n>` (the first job's name; n counts its
+   * restarts from 1; the scheduler hears of it through onJobSubmitted at once), a `job_restarted`
+   * record (job, framework, copy) is logged, and the job's running tasks are killed (see
+   * {@link kill}). The restarted job logs no `job_finished` when its last task ends. Returns the
+   * copy's job index. Only for behaviours that declare {@link FrameworkBehaviour.restartsJobs}.
+   */
+  restartJob(job: number): number;
+  /**
    * Calls `fn` `delaySeconds` of simulated time from now (rounded to microseconds; 0: later in
    * this instant), as a MESSAGE-phase event: for schedulers that model decision time.
    */
@@ -75,6 +93,11 @@ export interface FrameworkBehaviour {
   onTaskEnded(task: number, code: number, driver: SchedulerDriver): void;
   /** Tasks waiting to be launched. */
   pendingTasks(): number;
+  /**
+   * Whether it restarts jobs (SchedulerDriver.restartJob): the master then keeps its jobs' names
+   * for the copies' names. Optional; default false.
+   */
+  readonly restartsJobs?: boolean;
   /**
    * Factor on the run time of a task with preferred locations launched anywhere but node-local
    * (rack-local or remote): its input is read over the network. Optional; default 1.

@@ -211,6 +211,19 @@ export interface CommitRecord {
   /** of those, the ones that conflicted */
   readonly conflicts: number;
 }
+/**
+ * A scheduler restarted a job as a whole (the gang behaviour, after one of its tasks was lost or
+ * killed): its running tasks are killed and its tasks run again as the new job `copy`. The job
+ * itself logs no `job_finished`. Runs without gang restarts never log one.
+ */
+export interface JobRestartedRecord {
+  readonly kind: 'job_restarted';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+  /** the copy's job id (its job_submitted comes just before this record) */
+  readonly copy: number;
+}
 /** The run ended. */
 export interface RunEndedRecord {
   readonly kind: 'run_ended';
@@ -238,6 +251,7 @@ export type LogRecord =
   | DecisionRecord
   | JobAbandonedRecord
   | CommitRecord
+  | JobRestartedRecord
   | RunEndedRecord;
 
 /** Record kinds, for exhaustive switches. */

@@ -107,7 +107,10 @@ export class Master implements AllocationContext {
   private agentDown = new Uint8Array(this.agentCap);
   /** agents failed or removed */
   private downAgents = 0;
-  /** whether any agent has failed or framework disconnected in this run */
+  /**
+   * whether any agent has failed, framework disconnected or task been killed in this run: task end
+   * events may then find their task already ended (see finishTask)
+   */
   private failuresSeen = false;
 
   private readonly frameworks: FrameworkState[] = [];
@@ -216,6 +219,8 @@ export class Master implements AllocationContext {
     if (t.doneCount[job] === t.taskCount[job]) this.onJobFinished(job);
   }
   private readonly abandoned = new Set<number>();
+  /** job names by index, as submitted, for frameworks that restart jobs (FrameworkBehaviour.restartsJobs) */
+  private readonly jobNames = new Map<number, string>();
 
   /** Arms the periodic allocation loop: the first tick one interval after now. */
   start(): void {
@@ -446,6 +451,8 @@ export class Master implements AllocationContext {
     const f = this.frameworks[fw];
     if (f === undefined) throw this.sim.invariant(`job ${spec.id} names unknown framework index ${fw}`);
     const j = this.tasks.addJob(spec, fw);
+    // Names are kept only where restart copies need them, so long workloads hold none.
+    if (f.behaviour.restartsJobs === true) this.jobNames.set(j, spec.id);
     let longest = 0;
     for (const t of spec.tasks) longest = Math.max(longest, t.duration);
     this.log.record({
@@ -855,6 +862,57 @@ export class Master implements AllocationContext {
     this.trigger(-1);
   }
 
+  /**
+   * See {@link SchedulerDriver.kill}: running `task` of `fw` goes `killed` at once (Mesos KILL with
+   * no latency): resources recovered with no filter, the scheduler told. A task on a failed agent
+   * cannot be reached: it is left to be lost when the agent is declared lost. Terminal tasks are
+   * left alone (the kill raced their end); a pending task is a scheduler bug.
+   */
+  kill(fw: number, task: number): void {
+    const t = this.tasks;
+    if (task < 0 || task >= t.size || t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} killed task ${task}, not its own`);
+    const st = t.state[task]!;
+    if (st === TaskCode.PENDING) throw this.sim.invariant(`framework ${fw} killed task ${task}, which has not been launched`);
+    if (st !== TaskCode.RUNNING || this.agentDown[t.agent[task]!] !== 0) return;
+    this.failuresSeen = true; // the killed task's own end event still fires: finishTask skips it
+    this.endTask(task, TaskCode.KILLED);
+  }
+
+  /**
+   * See {@link SchedulerDriver.restartJob}: marks `job` restarted (it ends with no `job_finished`),
+   * submits the copy `<name>/restart-<n>`, logs `job_restarted`, then kills the job's running
+   * tasks. Returns the copy's job index.
+   */
+  restartJob(fw: number, job: number): number {
+    const t = this.tasks;
+    if (job < 0 || job >= t.jobs || t.jobFramework[job] !== fw) throw this.sim.invariant(`framework ${fw} restarted job ${job}, not its own`);
+    if (this.restarted.has(job) || this.abandoned.has(job)) throw this.sim.invariant(`framework ${fw} restarted job ${job} twice or after abandoning it`);
+    this.restarted.add(job);
+    const root = this.restartRoot.get(job) ?? job;
+    const n = (this.restartCount.get(root) ?? 0) + 1;
+    this.restartCount.set(root, n);
+    const first = t.firstTask[job]!;
+    const count = t.taskCount[job]!;
+    const tasks = [];
+    for (let i = first; i < first + count; i++) {
+      tasks.push({ res: t.res.slice(i * NUM_RESOURCES, (i + 1) * NUM_RESOURCES), duration: t.duration[i]! as SimTime });
+    }
+    const name = this.jobNames.get(root);
+    if (name === undefined) throw this.sim.invariant(`framework ${fw} restarted job ${job}, but its behaviour does not declare restartsJobs`);
+    const spec: JobSpec = { id: `${name}/restart-${n}`, submit: this.sim.now, framework: this.frameworks[fw]!.name, tasks };
+    const copy = this.submitJob(spec, fw);
+    this.restartRoot.set(copy, root);
+    this.log.record({ kind: 'job_restarted', t: this.sim.now, job, framework: fw, copy });
+    for (let i = first; i < first + count; i++) this.kill(fw, i);
+    return copy;
+  }
+  /** jobs restarted (their end logs no job_finished) */
+  private readonly restarted = new Set<number>();
+  /** restart copies: the job first submitted (whose name the copies share) */
+  private readonly restartRoot = new Map<number, number>();
+  /** restarts so far, by original job */
+  private readonly restartCount = new Map<number, number>();
+
   /** See {@link SchedulerDriver.resubmit}: the copy is job `<framework>/replace-<task>`. */
   resubmit(fw: number, task: number): void {
     const t = this.tasks;
@@ -969,7 +1027,8 @@ export class Master implements AllocationContext {
       // A task on a failed agent ends unseen: the master hears nothing until it declares it lost.
       // A lost task's own end event still fires later: it has nothing left to do (task ids are
       // never relaunched; schedulers rerun lost work as copies, see SchedulerDriver.resubmit).
-      // The same holds for a task killed when its framework's failover timeout ran out.
+      // The same holds for a task killed when its framework's failover timeout ran out, or by its
+      // scheduler (SchedulerDriver.kill).
       const st = this.tasks.state[task];
       if (st === TaskCode.LOST || st === TaskCode.KILLED || this.agentDown[this.tasks.agent[task]!] !== 0) return;
     }
@@ -1014,7 +1073,7 @@ export class Master implements AllocationContext {
     if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
     const done = ++t.doneCount[j]!;
     if (done === t.taskCount[j]) {
-      if (!this.abandoned.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
+      if (!this.abandoned.has(j) && !this.restarted.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
       this.onJobFinished(j);
     }
   }
@@ -1114,6 +1173,12 @@ class Driver implements SchedulerDriver {
   }
   resubmit(task: number): void {
     this.master.resubmit(this.fw, task);
+  }
+  kill(task: number): void {
+    this.master.kill(this.fw, task);
+  }
+  restartJob(job: number): number {
+    return this.master.restartJob(this.fw, job);
   }
   after(delaySeconds: number, fn: () => void): void {
     this.master.after(Math.round(delaySeconds * MICROS_PER_SECOND), fn);

@@ -5,7 +5,7 @@
  */
 import type { Allocator, Reservation } from '../../allocators/types.js';
 import { Phase } from '../kernel/phases.js';
-import { RandomStreams } from '../kernel/rng.js';
+import { RandomStreams, shuffleInPlace } from '../kernel/rng.js';
 import { Simulator } from '../kernel/simulator.js';
 import type { SimTime } from '../kernel/time.js';
 import { hasDecisionTime, type FrameworkBehaviour } from './framework.js';
@@ -14,6 +14,7 @@ import type { LogRecord, LogSink } from './log.js';
 import { CentralScheduler, type SchedulingMode } from './central.js';
 import { Master, type MasterOptions } from './master.js';
 import type { ResourceVector } from './resources.js';
+import { AgentFailureClock, type RandomFailureSpec } from './random-failures.js';
 
 /** An agent of the cluster definition. */
 export interface AgentSpec {
@@ -53,6 +54,8 @@ export interface AgentFailureSpec {
   /**
    * how long it stays down, us; absent: for good. It registers again at `at + downFor`, or when
    * it is declared lost if that is later (an agent back before that is still treated as lost).
+   * A failure that falls while the agent is already down (an overlapping failure) is skipped,
+   * with its return.
    */
   readonly downFor?: SimTime | undefined;
 }
@@ -61,6 +64,11 @@ export interface AgentFailureSpec {
 export interface FailureSpec {
   /** scheduled agent failures */
   readonly agents?: readonly AgentFailureSpec[];
+  /**
+   * failures drawn from MTBF and MTTR (see {@link RandomFailureSpec}); default none. A failure,
+   * scheduled or random, that falls while its agent is already down is skipped.
+   */
+  readonly random?: RandomFailureSpec | undefined;
 }
 
 /** Everything one run needs, resolved. */
@@ -139,6 +147,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   input.agents.forEach((a, i) => sim.at(a.addAt ?? 0, Phase.ARRIVAL, hAgent, i));
   input.frameworks.forEach((f, i) => sim.at(f.addAt ?? 0, Phase.ARRIVAL, hFramework, i));
   armFailures(sim, master, input, agentIndex);
+  armRandomFailures(sim, master, input, agentIndex, streams);
   armFailovers(sim, master, input, fwIndex);
 
   // Jobs arrive one at a time from the iterator, so a workload larger than memory still runs.
@@ -203,10 +212,69 @@ function armFailures(sim: Simulator, master: Master, input: SimulationInput, age
     const f = list[i]!;
     const a = agentIndex.get(f.agent);
     if (a === undefined) throw sim.invariant(`agent ${f.agent} failed before it registered`);
+    // Already down (an overlapping failure): this one is skipped, and so is its return.
+    if (master.isAgentDown(a)) return;
     const lost = master.failAgent(a);
     if (f.downFor !== undefined) sim.at(Math.max(sim.now + f.downFor, lost), Phase.MESSAGE, hBack, a);
   });
   list.forEach((f, i) => sim.at(f.at, Phase.ARRIVAL, hFail, i));
+}
+
+/**
+ * Arms the random failures (see {@link RandomFailureSpec}): one chain per agent subject to them,
+ * each drawing from its own stream `failures/<agent>`, with at most one pending event per chain,
+ * so a run to completion still stops when its last job ends (pending failures do not keep it
+ * alive: see simulate). A chain starts at max(from, the agent's registration): it fails after an
+ * Exp(mtbf) up time, goes through the master's failure machinery (offers rescinded, lost at the
+ * ping timeout, tasks lost), registers again after an Exp(mttr) down time (or when declared lost,
+ * if later; never without mttr), and draws its next up time from that return. A failure drawn at
+ * or after `until` ends the chain. A failure that falls while the agent is down (a scheduled
+ * failure) is skipped, and the next up time is drawn from that instant.
+ * With `fraction`, exactly round(fraction x n) of the n eligible agents take part, picked by a
+ * shuffle from the stream `failures`. Registers no handler when there are no random failures.
+ */
+function armRandomFailures(
+  sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, number>, streams: RandomStreams,
+): void {
+  const spec = input.failures?.random;
+  if (spec === undefined) return;
+  const byName = new Map(input.agents.map((a) => [a.name, a]));
+  let names = spec.agents ?? input.agents.map((a) => a.name);
+  for (const n of names) if (!byName.has(n)) throw new Error(`random failure of unknown agent ${n}`);
+  if (new Set(names).size !== names.length) throw new Error('an agent is listed twice in random failures');
+  if (spec.fraction !== undefined) {
+    if (!(spec.fraction > 0 && spec.fraction <= 1)) throw new RangeError(`random failure fraction must be in (0, 1], got ${spec.fraction}`);
+    const pick = shuffleInPlace([...names], streams.stream('failures')).slice(0, Math.round(spec.fraction * names.length));
+    const chosen = new Set(pick);
+    names = names.filter((n) => chosen.has(n));
+  }
+  const from = spec.from ?? 0;
+  const until = spec.until ?? Infinity;
+  const clocks = names.map((n) => new AgentFailureClock(streams.stream(`failures/${n}`), spec.mtbf, spec.mttr));
+  const index = (i: number): number => {
+    const a = agentIndex.get(names[i]!);
+    if (a === undefined) throw sim.invariant(`agent ${names[i]} failed before it registered`);
+    return a;
+  };
+  const armNext = (i: number, upSince: number): void => {
+    const at = upSince + clocks[i]!.upTime();
+    if (at < until) sim.at(at, Phase.ARRIVAL, hFail, i);
+  };
+  const hBack = sim.register('agent-back-random', (i) => {
+    master.reregisterAgent(index(i));
+    armNext(i, sim.now);
+  });
+  const hFail = sim.register('agent-fail-random', (i) => {
+    const a = index(i);
+    if (master.isAgentDown(a)) {
+      armNext(i, sim.now);
+      return;
+    }
+    const lost = master.failAgent(a);
+    const down = clocks[i]!.downTime();
+    if (down !== undefined) sim.at(Math.max(sim.now + down, lost), Phase.MESSAGE, hBack, i);
+  });
+  names.forEach((n, i) => armNext(i, Math.max(from, byName.get(n)!.addAt ?? 0)));
 }
 
 /** Schedules the frameworks' scheduler failovers (ARRIVAL phase); no handler when there are none. */

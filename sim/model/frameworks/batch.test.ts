@@ -53,6 +53,12 @@ class FakeDriver implements SchedulerDriver {
   resubmit(): number {
     throw new Error('the batch framework never resubmits a task');
   }
+  kill(): void {
+    throw new Error('the batch framework never kills a task');
+  }
+  restartJob(): number {
+    throw new Error('the batch framework never restarts a job');
+  }
   revive(): void {
     this.suppressed = false;
   }

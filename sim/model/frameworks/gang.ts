@@ -1,10 +1,12 @@
 /**
  * The gang framework (rigid, MPI-like): a job starts only when every one of its tasks can start at
  * the same instant. It either declines offers that cannot carry the whole job, or holds them
- * (hoarding) until the held offers together can. Imports model types and the kernel time unit only.
+ * (hoarding) until the held offers together can. A job that loses a task is restarted whole.
+ * Imports model modules and the kernel time unit only.
  */
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
-import { MICROS_PER_SECOND } from '../../kernel/time.js';
+import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
+import { TaskCode } from '../job.js';
 import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
 
 /** Options of the gang behaviour, as given in the scenario. */
@@ -19,6 +21,12 @@ export interface GangOptions {
   readonly maxHoldSeconds?: number;
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
   readonly refuseSeconds?: number;
+  /** decision time (Omega's t_job): seconds per scheduling decision (one job); default 0 */
+  readonly decisionJob?: number;
+  /** decision time per task considered (Omega's t_task; a decision considers the whole gang), seconds; default 0 */
+  readonly decisionTask?: number;
+  /** scheduling attempts after which a job not started is abandoned; default 0 = never */
+  readonly maxAttempts?: number;
 }
 
 /** An offer the scheduler is looking at or holding: its own copy, since the master reuses views. */
@@ -33,11 +41,16 @@ interface Held {
   readonly tasks: number[];
   /** when it arrived, us */
   readonly since: number;
+  /** decision time: the first round it takes part in */
+  readonly round: number;
 }
 
 interface QueuedJob {
+  readonly job: number;
   readonly first: number;
   readonly end: number;
+  /** scheduling attempts that did not start it (for maxAttempts) */
+  attempts: number;
 }
 
 /**
@@ -51,10 +64,13 @@ interface QueuedJob {
  * answered) while jobs are pending, so their resources count toward this framework's share in the
  * allocator, as in Mesos; they are declined when nothing is pending, or all at once when
  * `maxHoldSeconds` runs out. Suppresses when nothing is pending and revives when a job arrives.
+ * With decision time each placement is a decision that takes simulated time (see startRound);
+ * `maxAttempts` abandons a job that failed to start that many times.
  * First fit can miss a packing that exists; tasks of one job are usually identical, where it cannot.
  */
 export class GangFramework implements FrameworkBehaviour {
   readonly kind = 'gang';
+  readonly restartsJobs = true;
   private readonly hoard: boolean;
   private readonly maxHold: number;
   private readonly refuseSeconds: number;
@@ -63,11 +79,34 @@ export class GangFramework implements FrameworkBehaviour {
   private suppressed = false;
   /** offers held (hoarding) or being answered (one delivery), in arrival order */
   private held: Held[] = [];
+  /** jobs restarted after losing a task (the later ends of their tasks are ignored) */
+  private readonly restarted = new Set<number>();
+  /** a restart is submitting its copy */
+  private restarting = false;
+  /** jobs restarted so far */
+  restarts = 0;
+  /** decision time per decision, seconds */
+  private readonly tJob: number;
+  /** decision time per task considered, seconds */
+  private readonly tTask: number;
+  /** decision time on: tJob or tTask > 0 (else offers are answered at once, as without it) */
+  private readonly slow: boolean;
+  private readonly maxAttempts: number;
+  /** decision time: a decision is under way */
+  private busy = false;
+  /** decision time: the current round's number */
+  private round = 0;
 
   constructor(options: GangOptions = {}) {
     this.hoard = options.hoard ?? false;
     this.maxHold = Math.round((options.maxHoldSeconds ?? 0) * MICROS_PER_SECOND);
     this.refuseSeconds = options.refuseSeconds ?? 5;
+    this.tJob = options.decisionJob ?? 0;
+    this.tTask = options.decisionTask ?? 0;
+    if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
+    this.slow = this.tJob > 0 || this.tTask > 0;
+    this.maxAttempts = options.maxAttempts ?? 0;
+    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
   }
 
   pendingTasks(): number {
@@ -83,7 +122,10 @@ export class GangFramework implements FrameworkBehaviour {
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
     if (n === 0) return;
-    this.queue.push({ first, end: first + n });
+    // A restart's copy (submitted from onTaskEnded) goes first: it had started before the others.
+    const entry: QueuedJob = { job, first, end: first + n, attempts: 0 };
+    if (this.restarting) this.queue.unshift(entry);
+    else this.queue.push(entry);
     this.pending += n;
     if (this.suppressed) {
       this.suppressed = false;
@@ -95,10 +137,31 @@ export class GangFramework implements FrameworkBehaviour {
     const now = driver.now;
     for (const o of offers) {
       this.held.push({
-        id: o.id, agent: o.agent, left: Float64Array.from(o.res), res: Float64Array.from(o.res), tasks: [], since: now,
+        id: o.id, agent: o.agent, left: Float64Array.from(o.res), res: Float64Array.from(o.res), tasks: [], since: now, round: this.round + 1,
       });
     }
+    if (this.slow) {
+      if (!this.busy) this.startRound(driver);
+      return;
+    }
     this.place(driver);
+    if (this.maxAttempts > 0) {
+      // Without decision time, an attempt is one delivery of offers after which the head job has
+      // not started; abandoning it lets the next job try the same offers (one attempt for it too).
+      while (this.queue.length > 0 && ++this.queue[0]!.attempts >= this.maxAttempts) {
+        this.abandon(this.queue[0]!, driver);
+        this.place(driver);
+      }
+    }
+    this.settle(driver);
+  }
+
+  /**
+   * After placing: with hoarding and jobs pending, keep the offers not used (consolidated, and all
+   * released once the oldest is maxHoldSeconds old); else decline them. Suppress when idle.
+   */
+  private settle(driver: SchedulerDriver): void {
+    const now = driver.now;
     if (this.hoard && this.pending > 0) this.consolidate(driver);
     if (this.hoard && this.pending > 0 && this.maxHold > 0 && this.held.length > 0 && now - this.held[0]!.since >= this.maxHold) {
       this.releaseAll(driver);
@@ -110,14 +173,138 @@ export class GangFramework implements FrameworkBehaviour {
     }
   }
 
+  /** Drops queued `job` (none of its tasks started): counted done by the master, no job_finished. */
+  private abandon(job: QueuedJob, driver: SchedulerDriver): void {
+    const i = this.queue.indexOf(job);
+    if (i < 0) throw new Error(`gang job ${job.job} abandoned but not queued`);
+    this.queue.splice(i, 1);
+    const n = job.end - job.first;
+    this.pending -= n;
+    driver.abandon(job.job, n, job.attempts);
+  }
+
+  /**
+   * Decision time: a round decides for the head job, one decision at a time, each considering the
+   * whole gang (t_job + t_task x its tasks); offers are held meanwhile. A decision places the job
+   * (all tasks at once, first fit) on the offers held when it began and still held at its end; if
+   * it starts, the round goes on with the next head job; if not, that is an attempt (maxAttempts
+   * may abandon it, and the round goes on with the next job), and the round ends. At the end of a
+   * round, without hoarding the offers it began with are declined (with hoarding they stay held
+   * while jobs are pending, as without decision time); offers that arrived during it start the
+   * next round at once. With hoarding, a new round starts only when offers arrive.
+   */
+  private startRound(driver: SchedulerDriver): void {
+    if (this.held.length === 0) return;
+    this.round++;
+    this.nextDecision(driver);
+  }
+
+  private nextDecision(driver: SchedulerDriver): void {
+    const job = this.queue[0];
+    if (job === undefined || this.held.length === 0) {
+      this.endRound(driver);
+      return;
+    }
+    const considered = job.end - job.first;
+    const start = driver.now;
+    this.busy = true;
+    driver.after(this.tJob + this.tTask * considered, () => this.finishDecision(job, start, considered, driver));
+  }
+
+  private finishDecision(job: QueuedJob, start: SimTime, considered: number, driver: SchedulerDriver): void {
+    driver.decided(job.job, start, considered);
+    // A restart's copy may have gone ahead of the job meanwhile: the decision was for this one.
+    if (this.placeJob(job, start, driver)) {
+      this.nextDecision(driver);
+      return;
+    }
+    if (this.maxAttempts > 0 && ++job.attempts >= this.maxAttempts) {
+      this.abandon(job, driver);
+      this.nextDecision(driver);
+      return;
+    }
+    this.endRound(driver);
+  }
+
+  private endRound(driver: SchedulerDriver): void {
+    this.busy = false;
+    if (!this.hoard || this.pending === 0) {
+      const keep: Held[] = [];
+      for (const h of this.held) {
+        if (h.round <= this.round) driver.decline(h.id, this.refuseSeconds);
+        else keep.push(h);
+      }
+      this.held = keep;
+    } else {
+      this.consolidate(driver);
+      if (this.maxHold > 0 && this.held.length > 0 && driver.now - this.held[0]!.since >= this.maxHold) this.releaseAll(driver);
+    }
+    if (this.pending === 0 && !this.suppressed) {
+      this.suppressed = true;
+      driver.suppress();
+    }
+    if (this.held.some((h) => h.round > this.round)) this.startRound(driver);
+  }
+
+  /**
+   * Decision time: places every task of `job`, first fit over the offers held since `start` or
+   * before, in arrival order; if all fit, accepts the offers used (the job leaves the queue) and
+   * returns true; else changes nothing and returns false.
+   */
+  private placeJob(job: QueuedJob, start: number, driver: SchedulerDriver): boolean {
+    const res = driver.tasks.res;
+    const usable = this.held.filter((h) => h.since <= start);
+    for (let t = job.first; t < job.end; t++) {
+      const off = t * NUM_RESOURCES;
+      const h = usable.find((u) => contains(u.left, 0, res, off));
+      if (h === undefined) {
+        for (const u of usable) {
+          u.tasks.length = 0;
+          copyInto(u.left, 0, u.res);
+        }
+        return false;
+      }
+      subInto(h.left, 0, res, off);
+      h.tasks.push(t);
+    }
+    const keep: Held[] = [];
+    for (const h of this.held) {
+      if (h.tasks.length > 0) driver.accept(h.id, h.tasks, this.refuseSeconds);
+      else keep.push(h);
+    }
+    this.held = keep;
+    const i = this.queue.indexOf(job);
+    if (i < 0) throw new Error(`gang job ${job.job} placed but not queued`);
+    this.queue.splice(i, 1);
+    this.pending -= job.end - job.first;
+    return true;
+  }
+
   onOfferRescinded(offer: number): void {
     // Only a held offer can be rescinded (offer timeout): forget it.
     const i = this.held.findIndex((h) => h.id === offer);
     if (i >= 0) this.held.splice(i, 1);
   }
 
-  onTaskEnded(): void {
-    // Gang tasks that end are done; restarting a gang after a failure comes with the failure model.
+  /**
+   * A gang cannot go on without one of its tasks: when a task of a running job ends lost, killed
+   * or failed, the job is restarted whole (SchedulerDriver.restartJob: its other running tasks are
+   * killed and a copy `<name>/restart-<n>` goes to the head of the queue, since it had started
+   * before every job queued). Ends of tasks of a job already restarted (the kills, or a task lost
+   * later on another failed agent) are ignored. A task that finishes is done.
+   */
+  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
+    if (code === TaskCode.FINISHED) return;
+    const job = driver.tasks.job[task]!;
+    if (this.restarted.has(job)) return;
+    this.restarted.add(job);
+    this.restarts++;
+    this.restarting = true;
+    try {
+      driver.restartJob(job);
+    } finally {
+      this.restarting = false;
+    }
   }
 
   /** Starts jobs from the head of the queue while the offers at hand fit all of a job's tasks. */

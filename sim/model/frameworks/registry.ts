@@ -16,8 +16,8 @@ export interface BehaviourEntry {
 /** Every behaviour a scenario can name, sorted by name. */
 export const BEHAVIOURS: readonly BehaviourEntry[] = [
   { name: 'batch', description: 'elastic Hadoop/Spark-like jobs of independent tasks, FIFO among its jobs, as many tasks per offer as fit; optional delay scheduling for data locality' },
-  { name: 'gang', description: 'rigid MPI-like jobs that start all their tasks at one instant, FIFO; declines partial offers or hoards them (hoard: true)' },
-  { name: 'service', description: 'long-running tasks that never end, kept at their instance count, at most maxPerAgent per agent, spread over racks' },
+  { name: 'gang', description: 'rigid MPI-like jobs that start all their tasks at one instant, FIFO; declines partial offers or hoards them (hoard: true); restarts a gang that loses a task; optional decision time' },
+  { name: 'service', description: 'long-running tasks that never end, kept at their instance count, at most maxPerAgent per agent, spread over racks; optional decision time' },
 ];
 
 /** Builds the batch behaviour. */

@@ -108,6 +108,8 @@ function fakeDriver(tasks: TaskTable, service: ServiceFramework) {
     after: () => calls.push('after'),
     decided: () => calls.push('decided'),
     abandon: () => calls.push('abandon'),
+    kill: (task) => calls.push(`kill ${task}`),
+    restartJob: (job) => calls.push(`restart ${job}`),
     resubmit: (task) => {
       calls.push(`resubmit ${task}`);
       const j = tasks.addJob({

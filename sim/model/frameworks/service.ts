@@ -15,6 +15,17 @@ export interface ServiceOptions {
   readonly spreadRacks?: boolean;
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
   readonly refuseSeconds?: number;
+  /** decision time (Omega's t_job): seconds per scheduling decision; default 0 */
+  readonly decisionJob?: number;
+  /** decision time per task considered (the instances still to place), seconds; default 0 */
+  readonly decisionTask?: number;
+}
+
+/** An offer held while the scheduler decides (decision time). */
+interface HeldOffer {
+  readonly view: OfferView;
+  /** when it arrived, us: a decision only uses offers it could see when it began */
+  readonly at: number;
 }
 
 interface Candidate {
@@ -35,7 +46,8 @@ interface Candidate {
  * with an offer at hand are compared: the scheduler does not wait for a rack it is not offered.
  * A task that ends failed, killed or lost is replaced by a copy submitted at once (a new one-task
  * job, see {@link SchedulerDriver.resubmit}); one that finishes is not (it chose to stop).
- * Suppresses when nothing is pending and revives when instances are submitted.
+ * Suppresses when nothing is pending and revives when instances are submitted. With decision time
+ * the placement waits for a decision that takes simulated time (see decide).
  */
 export class ServiceFramework implements FrameworkBehaviour {
   readonly kind = 'service';
@@ -50,11 +62,25 @@ export class ServiceFramework implements FrameworkBehaviour {
   private readonly perRack = new Map<string, number>();
   /** replacement copies submitted so far */
   replaced = 0;
+  /** decision time per decision, seconds */
+  private readonly tJob: number;
+  /** decision time per instance considered, seconds */
+  private readonly tTask: number;
+  /** decision time on: tJob or tTask > 0 (else offers are answered at once, as without it) */
+  private readonly slow: boolean;
+  /** decision time: offers held, unanswered, in arrival order */
+  private held: HeldOffer[] = [];
+  /** decision time: a decision is under way */
+  private busy = false;
 
   constructor(options: ServiceOptions = {}) {
     this.maxPerAgent = options.maxPerAgent ?? 1;
     this.spread = options.spreadRacks ?? true;
     this.refuseSeconds = options.refuseSeconds ?? 5;
+    this.tJob = options.decisionJob ?? 0;
+    this.tTask = options.decisionTask ?? 0;
+    if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
+    this.slow = this.tJob > 0 || this.tTask > 0;
   }
 
   pendingTasks(): number {
@@ -79,6 +105,48 @@ export class ServiceFramework implements FrameworkBehaviour {
   }
 
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void {
+    if (this.slow) {
+      for (const view of offers) this.held.push({ view, at: driver.now });
+      if (!this.busy) this.decide(driver);
+      return;
+    }
+    this.answer(offers, driver);
+  }
+
+  /**
+   * Decision time: one decision considers every instance still to place (t_job + t_task x
+   * instances waiting when it begins); the offers at hand are held meanwhile, and offers arriving
+   * during it wait for the next one. At its end the instances are placed, as without decision
+   * time, on the offers held when it began and still held (a rescinded one is forgotten); those
+   * used are accepted, the others declined. The next decision starts at once if offers arrived
+   * meanwhile. With nothing to place, held offers are declined at once (nothing to decide).
+   */
+  private decide(driver: SchedulerDriver): void {
+    if (this.held.length === 0) return;
+    const considered = this.waiting.length;
+    if (considered === 0) {
+      const offers = this.held.map((h) => h.view);
+      this.held = [];
+      this.answer(offers, driver);
+      return;
+    }
+    const start = driver.now;
+    const job = driver.tasks.job[this.waiting[0]!]!;
+    this.busy = true;
+    driver.after(this.tJob + this.tTask * considered, () => {
+      driver.decided(job, start, considered);
+      this.busy = false;
+      const now: HeldOffer[] = [];
+      const later: HeldOffer[] = [];
+      for (const h of this.held) (h.at <= start ? now : later).push(h);
+      this.held = later;
+      this.answer(now.map((h) => h.view), driver);
+      this.decide(driver);
+    });
+  }
+
+  /** Places waiting instances on `offers` and answers each: accepted with its instances, or declined. */
+  private answer(offers: readonly OfferView[], driver: SchedulerDriver): void {
     const cands: Candidate[] = offers.map((offer) => ({
       offer, rack: driver.rackOf(offer.agent), left: Float64Array.from(offer.res), tasks: [], full: false,
     }));
@@ -119,8 +187,10 @@ export class ServiceFramework implements FrameworkBehaviour {
     }
   }
 
-  onOfferRescinded(): void {
-    // Offers are answered as soon as they arrive, so none is ever outstanding here.
+  onOfferRescinded(offer: number): void {
+    // Only held offers (decision time) can be rescinded: forget it, the decision goes on without it.
+    const i = this.held.findIndex((h) => h.view.id === offer);
+    if (i >= 0) this.held.splice(i, 1);
   }
 
   onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
