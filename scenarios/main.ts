@@ -11,6 +11,10 @@ import { WORKLOAD_FORMATS } from '../workloads/registry.js';
 import { ExitCode, InputError, UserAllocatorError } from './errors.js';
 import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
+import { importTrace } from './trace-import.js';
+import { TRACE_FORMATS } from '../workloads/trace/registry.js';
+import { parse as parseYaml } from 'yaml';
+import { basename } from 'node:path';
 import { VERSION } from './version.js';
 
 /** Where the CLI writes. */
@@ -29,7 +33,12 @@ function listText(what: string | undefined): string {
   const parts: string[] = [];
   if (what === undefined || what === 'allocators') parts.push(section('allocators', listAllocators()));
   if (what === undefined || what === 'frameworks') parts.push(section('frameworks', BEHAVIOURS));
-  if (what === undefined || what === 'formats') parts.push(section('formats', WORKLOAD_FORMATS));
+  if (what === undefined || what === 'formats') {
+    parts.push(section('formats', [
+      ...WORKLOAD_FORMATS,
+      ...TRACE_FORMATS.map((f) => ({ name: f.name, description: `${f.kind === 'jobs' ? 'trace' : 'cluster trace'}: ${f.description}` })),
+    ]));
+  }
   return parts.join('\n');
 }
 
@@ -91,12 +100,43 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }; },
     )
     .command(
+      'import <format> <file>',
+      'import a trace into a canonical workload (JSON Lines) or cluster file, with a manifest of counts',
+      (y) => y
+        .positional('format', { type: 'string', demandOption: true, describe: `trace format: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` })
+        .positional('file', { type: 'string', demandOption: true, describe: 'the trace file (plain or gzip)' })
+        .option('out', { type: 'string', describe: 'output file; default <file name without extensions>.jsonl here' })
+        .option('option', { type: 'string', array: true, describe: 'a format option: key=value (YAML value), repeatable (see offersim list formats)' })
+        .option('strict', { type: 'boolean', default: false, describe: 'stop at the first bad row (exit 2) instead of skipping and counting it' }),
+      (a) => { action = async () => {
+        const options: Record<string, unknown> = {};
+        for (const kv of a.option ?? []) {
+          const eq = kv.indexOf('=');
+          if (eq <= 0) throw new InputError([{ file: '--option', path: kv, message: 'expected key=value' }]);
+          options[kv.slice(0, eq)] = parseYaml(kv.slice(eq + 1)) as unknown;
+        }
+        const out = a.out ?? `${basename(a.file).replace(/(\.[A-Za-z0-9]+)+$/, '')}.jsonl`;
+        const r = await importTrace(a.format, a.file, out, { options, strict: a.strict });
+        const c = r.counts;
+        const skipped = Object.entries(c.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
+        io.out(
+          `offersim ${VERSION}: ${r.file} (${r.format}): ${c.lines} lines, ${c.rows} data rows, ` +
+          `${c.jobs} jobs and ${c.tasks} tasks written to ${r.out}\n` +
+          `skipped rows: ${skipped === '' ? 'none' : skipped}; manifest ${r.out}.manifest.json\n`,
+        );
+        for (const p of r.problems.slice(0, 10)) {
+          io.err(`${p.input === undefined ? r.file : String(options[p.input])}:${p.line}: ${p.message} (${p.reason})\n`);
+        }
+        if (r.problems.length > 10) io.err(`... and ${r.problems.length - 10} more: every one is in ${r.out}.problems.csv\n`);
+      }; },
+    )
+    .command(
       'list [what]',
       'what is registered (allocators, frameworks, formats), with a line each',
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
       (a) => { action = async () => io.out(listText(a.what)); },
     )
-    .demandCommand(1, 'name a command: run, validate or list')
+    .demandCommand(1, 'name a command: run, validate, import or list')
     .help();
   try {
     await parser.parseAsync();

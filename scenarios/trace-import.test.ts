@@ -1,0 +1,110 @@
+/**
+ * Trace import through the files: plain and gzip input, the canonical output renamed into place
+ * only when complete, the manifest's counts, the problems file, strict mode, and the real SWF
+ * logs in ../shared/traces (skipped, saying so, where that folder is absent).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { InputError } from './errors.js';
+import { main } from './main.js';
+import { importTrace } from './trace-import.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURE = join(ROOT, 'workloads', 'trace', 'fixtures', 'small.swf');
+const TRACES = join(ROOT, '..', 'shared', 'traces');
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'offersim-import-'));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('importTrace', () => {
+  test('plain and gzip input give the same canonical file; the manifest counts add up', async () => {
+    const gz = join(tmp, 'small.swf.gz');
+    writeFileSync(gz, gzipSync(readFileSync(FIXTURE)));
+    const a = await importTrace('swf', FIXTURE, join(tmp, 'a.jsonl'));
+    const b = await importTrace('swf', gz, join(tmp, 'b.jsonl'));
+    expect(readFileSync(join(tmp, 'b.jsonl'), 'utf8')).toBe(readFileSync(join(tmp, 'a.jsonl'), 'utf8'));
+    expect(a.sha256).toBe(b.sha256);
+    // fixtures/small.swf: 4 jobs, 5 bad rows (worked out in workloads/trace/swf.test.ts)
+    expect(readFileSync(join(tmp, 'a.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(4);
+    const m = JSON.parse(readFileSync(join(tmp, 'a.jsonl.manifest.json'), 'utf8')) as { counts: { rows: number; rowsUsed: number; skipped: Record<string, number> } };
+    expect(m.counts.rowsUsed + Object.values(m.counts.skipped).reduce((x, y) => x + y, 0)).toBe(m.counts.rows);
+    const problems = readFileSync(join(tmp, 'a.jsonl.problems.csv'), 'utf8').trimEnd().split('\n');
+    expect(problems[0]).toBe('input,line,reason,message');
+    expect(problems.slice(1).map((l) => l.split(',').slice(1, 3).join(' '))).toEqual([
+      '7 unknown-runtime', '9 fields', '10 number', '11 out-of-order', '12 unknown-processors',
+    ]);
+  });
+
+  test('strict mode stops at the first bad row with its file and line, leaving nothing behind', async () => {
+    const out = join(tmp, 'strict.jsonl');
+    await expect(importTrace('swf', FIXTURE, out, { strict: true })).rejects.toThrow(InputError);
+    await expect(importTrace('swf', FIXTURE, out, { strict: true })).rejects.toThrow(/small\.swf:7:.*run time/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.manifest.json`)).toBe(false);
+  });
+
+  test('unknown formats, missing files and bad options are bad input', async () => {
+    await expect(importTrace('csv', FIXTURE, join(tmp, 'x.jsonl'))).rejects.toThrow(/unknown trace format "csv"; known: swf/);
+    await expect(importTrace('swf', join(tmp, 'nope.swf'), join(tmp, 'x.jsonl'))).rejects.toThrow(/no such file/);
+    await expect(importTrace('swf', FIXTURE, join(tmp, 'x.jsonl'), { options: { tasks: 'pairs' } })).rejects.toThrow(/tasks/);
+    await expect(importTrace('swf', FIXTURE, join(tmp, 'x.jsonl'), { options: { colour: 1 } })).rejects.toThrow(/unknown option "colour"/);
+  });
+});
+
+describe('offersim import', () => {
+  const run = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+    return { code, out, err };
+  };
+
+  test('writes the file and says what it counted; each bad row is named on stderr', async () => {
+    const r = await run('import', 'swf', FIXTURE, '--out', join(tmp, 'cli.jsonl'), '--option', 'tasks=single');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/14 lines, 9 data rows, 4 jobs and 4 tasks written to/);
+    expect(r.out).toMatch(/skipped rows: fields 1, number 1, out-of-order 1, unknown-processors 1, unknown-runtime 1/);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(5);
+    expect(r.err).toMatch(/small\.swf:10: field 4 \(run time\) is not a number: "5x" \(number\)/);
+  });
+
+  test('--strict exits 2 at the first bad row', async () => {
+    const r = await run('import', 'swf', FIXTURE, '--out', join(tmp, 'cli2.jsonl'), '--strict');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/small\.swf:7/);
+  });
+});
+
+const haveTraces = existsSync(join(TRACES, 'swf'));
+if (!haveTraces) {
+  test.skip(`real SWF logs: ${TRACES} is absent (a clone without ../shared); CI has it`, () => undefined);
+}
+(haveTraces ? describe : describe.skip)('the real SWF logs in ../shared/traces', () => {
+  test('NASA iPSC: all 18,239 jobs import (173 of them with run time 0, kept)', async () => {
+    const r = await importTrace('swf', join(TRACES, 'swf', 'NASA-iPSC-1993-3.1-cln.swf'), join(tmp, 'nasa.jsonl'));
+    expect([r.counts.rows, r.counts.jobs, r.counts.notes['zero-runtime']]).toEqual([18239, 18239, 173]);
+  });
+
+  test('HPC2N head: 3,170 jobs, of which the 25 with run time -1 are skipped and counted', async () => {
+    const r = await importTrace('swf', join(TRACES, 'swf', 'HPC2N-2002-2.2_head-alea.swf'), join(tmp, 'hpc2n.jsonl'));
+    expect([r.counts.rows, r.counts.jobs, r.counts.skipped]).toEqual([3170, 3145, { 'unknown-runtime': 25 }]);
+  });
+});
+
+describe('docs/workload.schema.json', () => {
+  test('is the JSON Schema of the canonical line, as generated (UPDATE_SCHEMA=1 rewrites it)', async () => {
+    const { canonicalJsonSchema } = await import('../workloads/trace/canonical.js');
+    const file = join(ROOT, 'docs', 'workload.schema.json');
+    const text = `${JSON.stringify(canonicalJsonSchema(), null, 2)}\n`;
+    if (process.env['UPDATE_SCHEMA'] === '1') writeFileSync(file, text);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * Trace import: streams a trace file (plain or gzip, detected by its first bytes) line by line
+ * through a format's importer (workloads/trace/) into a canonical JSON Lines file, written
+ * beside its target and renamed into place only when complete, with a manifest of counts and a
+ * CSV of every row that could not be used. Memory stays bounded by the importer's own buffers,
+ * never by the file's size. Composition root: this is where the files are touched.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { formatCanonicalJob, type CanonicalJob } from '../workloads/trace/canonical.js';
+import type { CanonicalAgent, ClusterImporter } from '../workloads/trace/cluster.js';
+import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace/importer.js';
+import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
+import { InputError } from './errors.js';
+import { VERSION } from './version.js';
+
+/** Lines of a file, plain or gzip (by its magic bytes), without line endings. */
+export function fileLines(file: string): AsyncIterable<string> {
+  const head = Buffer.alloc(2);
+  const fd = openSync(file, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const raw: Readable = createReadStream(file);
+  const input = n === 2 && head[0] === 0x1f && head[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+  return createInterface({ input, crlfDelay: Infinity });
+}
+
+/** What an import produced. */
+export interface ImportResult {
+  readonly format: string;
+  readonly file: string;
+  readonly out: string;
+  readonly counts: ImportCounts;
+  /** every row problem, in line order */
+  readonly problems: readonly RowProblem[];
+  /** sha256 of the input bytes as read (decompressed for gzip) */
+  readonly sha256: string;
+}
+
+/** Options of {@link importTrace}. */
+export interface ImportOptions {
+  /** importer options of the format */
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** stop at the first bad row (InputError, exit 2) instead of skipping and counting it */
+  readonly strict?: boolean;
+}
+
+/**
+ * Imports `file` in `format` into the canonical file `out` (plus `out`.manifest.json and, when a
+ * row was skipped, `out`.problems.csv). Throws InputError naming the file (and line in strict
+ * mode) for a missing file, an unknown format or bad options, or a bad row in strict mode; no
+ * output is left behind then.
+ */
+export async function importTrace(format: string, file: string, out: string, o: ImportOptions = {}): Promise<ImportResult> {
+  const fmt = traceFormat(format);
+  if (fmt === undefined) {
+    throw new InputError([{ file: '<format>', path: '', message: `unknown trace format "${format}"; known: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` }]);
+  }
+  if (!existsSync(file)) throw new InputError([{ file, path: '', message: 'no such file' }]);
+  const options = o.options ?? {};
+  let importer: TraceImporter | ClusterImporter;
+  try {
+    importer = fmt.create(options);
+  } catch (err) {
+    throw new InputError([{ file: '<options>', path: '', message: `${format}: ${(err as Error).message}` }]);
+  }
+  const aux: { name: string; path: string }[] = [];
+  if (fmt.kind === 'jobs') {
+    for (const name of (importer as TraceImporter).auxInputs ?? []) {
+      const path = options[name];
+      if (path === undefined) continue;
+      if (typeof path !== 'string' || !existsSync(path)) {
+        throw new InputError([{ file: typeof path === 'string' ? path : '<options>', path: name, message: typeof path === 'string' ? 'no such file' : 'expected a file path' }]);
+      }
+      aux.push({ name, path });
+    }
+  }
+  const tmp = `${out}.partial-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  const hash = createHash('sha256');
+  const problems: RowProblem[] = [];
+  let buf: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (buf.length === 0) return;
+    writeSync(fd, buf.join(''));
+    buf = [];
+    size = 0;
+  };
+  const write = (line: string): void => {
+    buf.push(line);
+    size += line.length;
+    if (size > 1 << 20) flush();
+  };
+  const problem = (p: RowProblem): void => {
+    const where = p.input === undefined ? file : String(options[p.input]);
+    if (o.strict === true) throw new InputError([{ file: where, line: p.line, path: '', message: `${p.message} (${p.reason})` }]);
+    problems.push(p);
+  };
+  const sink = {
+    job: (j: CanonicalJob): void => write(`${formatCanonicalJob(j)}\n`),
+    agent: (a: CanonicalAgent): void => write(`${JSON.stringify(a)}\n`),
+    problem,
+  };
+  try {
+    for (const a of aux) {
+      let no = 0;
+      for await (const line of fileLines(a.path)) (importer as TraceImporter).auxLine!(a.name, line, ++no, sink);
+    }
+    let no = 0;
+    for await (const line of fileLines(file)) {
+      hash.update(line);
+      hash.update('\n');
+      importer.line(line, ++no, sink);
+    }
+    importer.end(sink);
+    flush();
+    closeSync(fd);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  const counts = importer.counts();
+  const sha256 = hash.digest('hex');
+  const problemsFile = `${out}.problems.csv`;
+  rmSync(problemsFile, { force: true });
+  if (problems.length > 0) {
+    const lines = ['input,line,reason,message', ...problems.map((p) => `${p.input ?? 'main'},${p.line},${p.reason},${csvField(p.message)}`)];
+    writeFileAtomic(problemsFile, `${lines.join('\n')}\n`);
+  }
+  const manifest = {
+    offersim: VERSION,
+    format,
+    kind: fmt.kind,
+    options,
+    source: { file, sha256 },
+    counts,
+    problemsFile: problems.length > 0 ? problemsFile : null,
+  };
+  writeFileAtomic(`${out}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(tmp, out);
+  return { format, file, out, counts, problems, sha256 };
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function writeFileAtomic(path: string, text: string): void {
+  const tmp = `${path}.partial-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}

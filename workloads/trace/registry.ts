@@ -1,0 +1,58 @@
+/**
+ * The trace formats offersim imports, by name: job formats (a workload) and cluster formats (a
+ * cluster definition), each with its importer factory and its options documented for
+ * `offersim list formats` and docs/traces.md. Pure: no I/O.
+ */
+import type { ClusterImporter } from './cluster.js';
+import type { TraceImporter } from './importer.js';
+import { SWF_TASK_MODES, SwfImporter, type SwfOptions } from './swf.js';
+
+/** A format of job traces. */
+export interface JobTraceFormat {
+  readonly name: string;
+  readonly kind: 'jobs';
+  readonly description: string;
+  /** option name -> what it means and its default */
+  readonly options: Readonly<Record<string, string>>;
+  /** A new importer; throws RangeError naming the option for bad options. */
+  create(options: Readonly<Record<string, unknown>>): TraceImporter;
+}
+
+/** A format of cluster definitions. */
+export interface ClusterTraceFormat {
+  readonly name: string;
+  readonly kind: 'cluster';
+  readonly description: string;
+  readonly options: Readonly<Record<string, string>>;
+  create(options: Readonly<Record<string, unknown>>): ClusterImporter;
+}
+
+/** A trace format of either kind. */
+export type TraceFormat = JobTraceFormat | ClusterTraceFormat;
+
+/** Every trace format, by name. */
+export const TRACE_FORMATS: readonly TraceFormat[] = [
+  {
+    name: 'swf',
+    kind: 'jobs',
+    description: 'Standard Workload Format (Parallel Workloads Archive): one job a line, 18 fields, ";" comments',
+    options: {
+      tasks: `${SWF_TASK_MODES.join(' | ')}: a job on P processors as a gang of P one-processor tasks (default) or one task of P processors`,
+      cpusPerProcessor: 'cores per processor; default 1',
+    },
+    create: (o) => new SwfImporter(checkedOptions(o, ['tasks', 'cpusPerProcessor']) as SwfOptions),
+  },
+];
+
+/** The format named `name`, or undefined. */
+export function traceFormat(name: string): TraceFormat | undefined {
+  return TRACE_FORMATS.find((f) => f.name === name);
+}
+
+/** `o` if it has only `known` keys; else a RangeError naming the first unknown one. */
+export function checkedOptions(o: Readonly<Record<string, unknown>>, known: readonly string[]): Readonly<Record<string, unknown>> {
+  for (const k of Object.keys(o).sort()) {
+    if (!known.includes(k)) throw new RangeError(`unknown option "${k}"; known: ${known.join(', ')}`);
+  }
+  return o;
+}
