@@ -16,6 +16,7 @@ import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/sim
 import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
 import { allocatorSpec, type Scenario } from './schema.js';
+import { traceAgents, traceFrameworks, traceJobStream, type TraceCounts } from './trace-source.js';
 
 type DistributionInput = number | { uniform: [number, number] } | { exponential: number };
 
@@ -25,8 +26,16 @@ function distribution(d: DistributionInput): Distribution {
   return { kind: 'exponential', mean: d.exponential };
 }
 
-/** Agents of the cluster definition, in group order; names are prefix + zero-padded index. */
+/** Agents of each scenario, built once (cluster traces are read from their files). */
+const agentCache = new WeakMap<Scenario, AgentSpec[]>();
+
+/**
+ * Agents of the cluster definition: the groups' agents in group order (names are prefix +
+ * zero-padded index), then the cluster traces' agents in file order.
+ */
 export function buildAgents(s: Scenario): AgentSpec[] {
+  const cached = agentCache.get(s);
+  if (cached !== undefined) return cached;
   const agents: AgentSpec[] = [];
   for (const g of s.cluster.agents) {
     const width = String(g.count - 1).length;
@@ -45,7 +54,39 @@ export function buildAgents(s: Scenario): AgentSpec[] {
       });
     }
   }
+  (s.cluster.traces ?? []).forEach((_, i) => agents.push(...traceAgents(s, i)));
+  agentCache.set(s, agents);
   return agents;
+}
+
+/** A framework a trace's frameworkBy creates (not declared in the scenario). */
+export interface TraceFramework {
+  readonly name: string;
+  readonly role: string;
+  readonly behaviour: 'batch' | 'gang';
+}
+
+const traceFrameworkCache = new WeakMap<Scenario, TraceFramework[]>();
+
+/**
+ * The frameworks the traces' frameworkBy mappings create, in trace order then order of first
+ * appearance; names declared in `frameworks` (or created by an earlier trace) are not repeated.
+ * Reads each such trace once (within its window).
+ */
+export function buildTraceFrameworks(s: Scenario): TraceFramework[] {
+  const cached = traceFrameworkCache.get(s);
+  if (cached !== undefined) return cached;
+  const names = new Set(s.frameworks.map((f) => f.name));
+  const out: TraceFramework[] = [];
+  (s.traces ?? []).forEach((t, i) => {
+    for (const f of traceFrameworks(s, i)) {
+      if (names.has(f.name)) continue;
+      names.add(f.name);
+      out.push({ ...f, behaviour: t.behaviour });
+    }
+  });
+  traceFrameworkCache.set(s, out);
+  return out;
 }
 
 /**
@@ -53,7 +94,7 @@ export function buildAgents(s: Scenario): AgentSpec[] {
  * random stream `workload/<framework>`, so adding a framework does not change the others' jobs.
  * Equal submit times keep framework order.
  */
-export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
+export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => TraceCounts) => void): Iterable<JobSpec> {
   const streams = new RandomStreams(seed);
   const sources: Iterable<JobSpec>[] = [];
   const agents = buildAgents(s);
@@ -101,6 +142,11 @@ export function buildJobs(s: Scenario, seed: number): Iterable<JobSpec> {
       jobs.sort((a, b) => a.submit - b.submit);
       sources.push(jobs);
     }
+  }
+  // Job traces after the frameworks' own workloads (ties in submit time go to those first).
+  if ((s.traces ?? []).length > 0) {
+    const frameworks = new Set([...s.frameworks.map((f) => f.name), ...buildTraceFrameworks(s).map((f) => f.name)]);
+    (s.traces ?? []).forEach((_, i) => sources.push(traceJobStream(s, i, { agents, frameworks, streams }, traceCounts ?? (() => undefined))));
   }
   return { [Symbol.iterator]: () => mergeBySubmit(sources) };
 }
@@ -189,7 +235,9 @@ function randomFailures(r: RandomFailuresEntry): RandomFailureSpec {
  * @param allocator the allocator's factory; default the registered policy the scenario names
  *   (a scenario naming a user module must pass the entry that loader.ts `openScenario` imported)
  */
-export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSink[], allocator?: AllocatorEntry): SimulationInput {
+export function buildSimulation(
+  s: Scenario, seed: number, sinks: readonly LogSink[], allocator?: AllocatorEntry, traceCounts?: (get: () => TraceCounts) => void,
+): SimulationInput {
   const spec = allocatorSpec(s.allocator);
   const entry = allocator ?? (spec.name === undefined ? undefined : getAllocator(spec.name));
   if (entry === undefined) {
@@ -212,6 +260,9 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
       failoverTimeout: seconds(f.failoverTimeout ?? 0),
     }),
   }));
+  for (const f of buildTraceFrameworks(s)) {
+    frameworks.push({ name: f.name, role: f.role, behaviour: behaviourOf({ behaviour: f.behaviour } as FrameworkEntry), addAt: 0 as SimTime });
+  }
   const weights = new Map<string, number>();
   for (const [role, r] of Object.entries(s.roles)) weights.set(role, r.weight);
   return {
@@ -226,7 +277,7 @@ export function buildSimulation(s: Scenario, seed: number, sinks: readonly LogSi
     agents: buildAgents(s),
     frameworks,
     weights,
-    jobs: buildJobs(s, seed),
+    jobs: buildJobs(s, seed, traceCounts),
     duration: s.duration === undefined ? undefined : seconds(s.duration),
     horizon: seconds(s.horizon),
     sinks,

@@ -11,6 +11,11 @@ import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry, AllocatorOptions } from '../allocators/types.js';
 import { InputError, type Problem } from './errors.js';
 import { buildAgents } from './build.js';
+import { R, fromFixed, resources } from '../sim/model/resources.js';
+import { prepareTraces, setScenarioBase } from './trace-source.js';
+import { TRACE_FORMATS } from '../workloads/trace/registry.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, type UserModuleSource } from './user-allocator.js';
 
@@ -111,6 +116,7 @@ export async function openScenario(file: string, overrides: readonly string[] = 
     }
   }
   if (problems.length > 0 || a.scenario === undefined) throw new InputError(problems.sort(byPosition));
+  await prepareTraces(a.scenario, file);
   return { scenario: a.scenario, file, sha256, overrides, allocator };
 }
 
@@ -182,7 +188,17 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
     return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   }
   const s = result.data;
-  semanticChecks(s, (path, message) => problems.push({ file, ...where(path), path: formatPath(path), message }));
+  setScenarioBase(s, dirname(resolve(file)));
+  const report = (path: PropertyKey[], message: string): void => { problems.push({ file, ...where(path), path: formatPath(path), message }); };
+  traceChecks(s, dirname(resolve(file)), report);
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
+  try {
+    semanticChecks(s, report);
+  } catch (err) {
+    // A cluster trace that cannot be read: its problems join the others.
+    if (!(err instanceof InputError)) throw err;
+    problems.push(...err.problems);
+  }
   if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   return { data, scenario: s, problems, where };
 }
@@ -233,6 +249,28 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
   return out;
 }
 
+/** Trace entries: known formats of the right kind, existing files, declared target frameworks. */
+function traceChecks(s: Scenario, base: string, report: (path: PropertyKey[], message: string) => void): void {
+  const names = (kind: string): string => ['canonical', ...TRACE_FORMATS.filter((f) => f.kind === kind).map((f) => f.name)].join(', ');
+  const declared = new Set(s.frameworks.map((f) => f.name));
+  (s.traces ?? []).forEach((t, i) => {
+    if (t.format !== 'canonical' && TRACE_FORMATS.find((f) => f.name === t.format && f.kind === 'jobs') === undefined) {
+      report(['traces', i, 'format'], `unknown job trace format "${t.format}"; known: ${names('jobs')}`);
+    }
+    if (!existsSync(resolve(base, t.file))) report(['traces', i, 'file'], `no such file: ${resolve(base, t.file)}`);
+    if (t.framework !== undefined && !declared.has(t.framework)) report(['traces', i, 'framework'], `framework "${t.framework}" is not declared in frameworks`);
+  });
+  (s.cluster.traces ?? []).forEach((t, i) => {
+    if (t.format !== 'canonical' && TRACE_FORMATS.find((f) => f.name === t.format && f.kind === 'cluster') === undefined) {
+      report(['cluster', 'traces', i, 'format'], `unknown cluster trace format "${t.format}"; known: ${names('cluster')}`);
+    }
+    if (!existsSync(resolve(base, t.file))) report(['cluster', 'traces', i, 'file'], `no such file: ${resolve(base, t.file)}`);
+  });
+  if (s.frameworks.length === 0 && !(s.traces ?? []).some((t) => t.frameworkBy !== undefined)) {
+    report(['frameworks'], 'declare at least one framework (or let traces[].frameworkBy create them from a job attribute)');
+  }
+}
+
 function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: string) => void): void {
   // Roles named in `roles` without a framework are allowed (weights may be set ahead of time).
   const prefixes = new Map<string, number>();
@@ -242,9 +280,13 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
     else prefixes.set(g.prefix, i);
     if (g.cpus === 0 && g.mem === 0) report(['cluster', 'agents', i], 'an agent without cpus and mem is never offered (Mesos)');
   });
-  // Every task must fit on some agent, or the run could never finish.
-  const fits = (c: number, m: number, d: number, g: number): boolean =>
-    s.cluster.agents.some((a) => a.cpus >= c && a.mem >= m && a.disk >= d && a.gpus >= g);
+  // Every task must fit on some agent, or the run could never finish (compared in fixed point,
+  // over the groups' agents and the cluster traces').
+  const agents = buildAgents(s);
+  const fits = (cpus: number, mem: number, disk: number, gpus: number): boolean => {
+    const need = resources({ cpus, mem, disk, gpus });
+    return agents.some((a) => need.every((v, k) => a.res[k]! >= v));
+  };
   // The non-offer baselines place task by task: a gang could not start at once there.
   const spec = allocatorSpec(s.allocator);
   const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.scheduling;
@@ -263,7 +305,7 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
         let need = 0;
         for (const t of j.tasks) need += t[r] * t.count;
         let have = 0;
-        for (const g of s.cluster.agents) have += g[r] * g.count;
+        for (const a of agents) have += fromFixed(a.res[R[r]]!);
         if (need > have) {
           report(['frameworks', i, 'workload', 'jobs', k], `this gang job needs ${need} ${r} at once, more than the cluster's ${have}: it could never start`);
           break;
@@ -280,8 +322,11 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
     if (!fits(b.task.cpus, b.task.mem, b.task.disk, b.task.gpus)) report(['frameworks', i, 'behaviour', 'task'], 'this task fits on no agent of the cluster');
     if (b.task.cpus === 0 && b.task.mem === 0 && b.task.disk === 0 && b.task.gpus === 0) report(['frameworks', i, 'behaviour', 'task'], 'a task must need some resource');
   });
-  const agents = buildAgents(s);
-  const agentNames = new Set(agents.map((a) => a.name));
+  const agentNames = new Set<string>();
+  for (const a of agents) {
+    if (agentNames.has(a.name) && (s.cluster.traces ?? []).length > 0) report(['cluster', 'traces'], `agent name "${a.name}" appears twice in the cluster (groups and traces)`);
+    agentNames.add(a.name);
+  }
   const rackNames = new Set(agents.map((a) => a.rack));
   // Failures name agents as generated from their groups (prefix + zero-padded index).
   s.failures?.agents.forEach((f, i) => {

@@ -54,7 +54,7 @@ describe('offersim validate', () => {
     expect(r.out).toBe('');
     expect(r.err.trimEnd().split('\n')).toEqual([
       `${bad}:1:7: seed: Invalid input: expected number, received string`,
-      `${bad}:2:20: cluster.agents: Too small: expected array to have >=1 items`,
+      `${bad}:2:20: cluster.agents: a cluster needs agents (groups) or traces`,
       `${bad}:3:32: frameworks[0].role: a role is * or names joined by /`,
     ]);
   });

@@ -121,7 +121,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const skipped = Object.entries(c.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
         io.out(
           `offersim ${VERSION}: ${r.file} (${r.format}): ${c.lines} lines, ${c.rows} data rows, ` +
-          `${c.jobs} jobs and ${c.tasks} tasks written to ${r.out}\n` +
+          `${TRACE_FORMATS.find((f) => f.name === r.format)?.kind === 'cluster' ? `${c.jobs} agents` : `${c.jobs} jobs and ${c.tasks} tasks`} written to ${r.out}\n` +
           `skipped rows: ${skipped === '' ? 'none' : skipped}; manifest ${r.out}.manifest.json\n`,
         );
         for (const p of r.problems.slice(0, 10)) {

@@ -3,7 +3,8 @@
  * written into a temporary sibling directory that replaces the target only when complete, so a
  * failed run never leaves output that looks finished.
  */
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { toSeconds } from '../sim/kernel/time.js';
@@ -12,6 +13,7 @@ import { simulate, type SimulationResult } from '../sim/model/simulation.js';
 import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, type MetricsResult } from '../reports/index.js';
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
+import type { TraceCounts } from './trace-source.js';
 import type { LoadedScenario, ResolvedAllocator } from './loader.js';
 import { VERSION } from './version.js';
 
@@ -81,6 +83,8 @@ export interface SimulationOutcome {
   readonly records: number;
   /** wall time of the simulation, seconds (never part of a deterministic output) */
   readonly wallSeconds: number;
+  /** what the run read of each job trace (empty without traces) */
+  readonly traces: readonly TraceCounts[];
 }
 
 /** Options of {@link simulateScenario}. */
@@ -106,11 +110,12 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   let records = 0;
   const counter: LogSink = { record: () => { records++; } };
   const sinks: LogSink[] = [fold, fingerprint, counter, ...(options.sinks ?? [])];
-  const input = buildSimulation(s, seed, sinks, allocator.entry);
+  const traceCounts: (() => TraceCounts)[] = [];
+  const input = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
   const t0 = performance.now();
   const result = simulate(input);
   const wallSeconds = (performance.now() - t0) / 1000;
-  return { seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds };
+  return { seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()) };
 }
 
 function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
@@ -120,10 +125,30 @@ function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
   );
 }
 
-/** manifest.json `inputs`: every file the run read besides the scenario, with its hash. */
+/** manifest.json `inputs`: every file the run read besides the scenario, with its hash (paths as the scenario gives them). */
 function inputFiles(loaded: LoadedScenario): { file: string; sha256: string }[] {
   const m = loaded.allocator?.module;
-  return m === undefined ? [] : [{ file: m.spec, sha256: m.sha256 }];
+  const s = loaded.scenario;
+  const base = dirname(resolve(loaded.file));
+  const traces = [...(s.cluster.traces ?? []), ...(s.traces ?? [])].map((t) => ({ file: t.file, sha256: fileSha256(resolve(base, t.file)) }));
+  return [...(m === undefined ? [] : [{ file: m.spec, sha256: m.sha256 }]), ...traces];
+}
+
+/** sha256 of a file's bytes, read in chunks. */
+function fileSha256(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** Runs a loaded scenario and writes its run directory. Throws InvariantError (exit 3) on a bug. */
@@ -165,6 +190,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       endReason: result.reason,
       jobsSubmitted: result.jobsSubmitted,
       jobsFinished: result.jobsFinished,
+      ...(sim.traces.length > 0 ? { traces: sim.traces } : {}),
       fingerprint: digest,
       resolved: s,
     };

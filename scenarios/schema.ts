@@ -211,6 +211,67 @@ export const InlineWorkloadSchema = z.strictObject({
   })),
 });
 
+/** Factors on each resource (a trace's tasks or agents); default 1 each. */
+const ResourceScaleSchema = z.strictObject({
+  cpus: z.number().finite().positive().default(1),
+  mem: z.number().finite().positive().default(1),
+  disk: z.number().finite().positive().default(1),
+  gpus: z.number().finite().positive().default(1),
+}).prefault({});
+
+/** A trace file of jobs the run replays: a canonical workload or a raw trace with its format. */
+export const TraceWorkloadSchema = z.strictObject({
+  /** the file, relative to the scenario file; plain or gzip */
+  file: z.string().min(1),
+  /** 'canonical' (offersim's JSON Lines, docs/traces.md) or a trace format (offersim list formats); default canonical */
+  format: z.string().min(1).default('canonical'),
+  /** the format's importer options (docs/traces.md); default {} */
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** a name for the jobs' ids (`<name>/<trace job id>`) and messages; default `trace-<index>` */
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"').optional(),
+  /** every job goes to this framework (declared in frameworks); default: frameworkBy, else the line's own framework */
+  framework: z.string().min(1).optional(),
+  /** a job attribute (attrs.<field>: user, group, queue, class, qos, ...) naming the job's framework, `<frameworkPrefix><value>`; frameworks not declared are created; default none */
+  frameworkBy: z.string().min(1).optional(),
+  /** prefix of the framework names made by frameworkBy; default '' */
+  frameworkPrefix: z.string().default(''),
+  /** for frameworks created by frameworkBy: a job attribute naming their role, `<rolePrefix><value>` (from the first job seen); default none: role * */
+  roleBy: z.string().min(1).optional(),
+  /** prefix of the role names made by roleBy; default '' */
+  rolePrefix: z.string().default(''),
+  /** behaviour of frameworks created by frameworkBy ('batch' or 'gang' with its defaults); default batch */
+  behaviour: z.enum(['batch', 'gang']).default('batch'),
+  /** only jobs submitted in [from, until) of trace time, seconds; default the whole trace */
+  window: z.strictObject({ from: seconds.default(0), until: positiveSeconds.optional() }).prefault({}),
+  /** submit times, counted from window.from, are multiplied by this (0.5: arrivals twice as dense); default 1 */
+  timeScale: z.number().finite().positive().default(1),
+  /** fraction of the jobs kept, each drawn from the random stream trace/<index>; default 1 (all) */
+  sample: z.number().finite().positive().max(1).default(1),
+  /** resource factors applied to every task; default 1 each */
+  scale: ResourceScaleSchema,
+  /** stop the run (exit 2) at the first bad row or job that fits nowhere, instead of skipping and counting it; default false */
+  strict: z.boolean().default(false),
+}).superRefine((t, ctx) => {
+  if (t.framework !== undefined && t.frameworkBy !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['frameworkBy'], message: 'give framework (all jobs to one) or frameworkBy (by a job attribute), not both' });
+  }
+  if (t.window.until !== undefined && t.window.until <= t.window.from) ctx.addIssue({ code: 'custom', path: ['window', 'until'], message: 'until must be after from' });
+});
+
+/** Agents from a cluster-definition trace (offersim list formats: the cluster ones). */
+export const ClusterTraceSchema = z.strictObject({
+  /** the file, relative to the scenario file; plain or gzip */
+  file: z.string().min(1),
+  /** a cluster format, or 'canonical' (JSON Lines of agents, docs/traces.md) */
+  format: z.string().min(1),
+  /** the format's options; default {} */
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** only the first this many agents (in file order); default all */
+  limit: z.number().int().positive().optional(),
+  /** resource factors applied to every agent; default 1 each */
+  scale: ResourceScaleSchema,
+});
+
 /** File extensions of a user-written allocator module (ECMAScript modules). */
 export const ALLOCATOR_MODULE_EXTENSIONS = ['.js', '.mjs'] as const;
 
@@ -375,9 +436,14 @@ export const ScenarioSchema = z.strictObject({
   /** role weights, e.g. {analytics: 2}; default 1 each */
   roles: z.record(z.string().min(1), z.strictObject({ weight: z.number().finite().positive().default(1) })).default({}),
   cluster: z.strictObject({
-    agents: z.array(AgentGroupSchema).min(1),
-  }),
-  frameworks: z.array(FrameworkSchema).min(1).superRefine((fws, ctx) => {
+    /** agent groups; default none (then traces must give agents) */
+    agents: z.array(AgentGroupSchema).default([]),
+    /** agents read from cluster-definition traces, after the groups' agents; default none (left out of the manifest when not given) */
+    traces: z.array(ClusterTraceSchema).optional(),
+  }).refine((c) => c.agents.length > 0 || (c.traces?.length ?? 0) > 0, { message: 'a cluster needs agents (groups) or traces', path: ['agents'] }),
+  /** traces of jobs the run replays, besides the frameworks' own workloads (docs/traces.md); default none (left out of the manifest when not given) */
+  traces: z.array(TraceWorkloadSchema).optional(),
+  frameworks: z.array(FrameworkSchema).default([]).superRefine((fws, ctx) => {
     const seen = new Map<string, number>();
     fws.forEach((f, i) => {
       const prev = seen.get(f.name);

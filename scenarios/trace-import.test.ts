@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { InputError } from './errors.js';
+import { loadScenario } from './loader.js';
 import { main } from './main.js';
 import { importTrace } from './trace-import.js';
 
@@ -92,6 +95,24 @@ if (!haveTraces) {
     const r = await importTrace('swf', join(TRACES, 'swf', 'NASA-iPSC-1993-3.1-cln.swf'), join(tmp, 'nasa.jsonl'));
     expect([r.counts.rows, r.counts.jobs, r.counts.notes['zero-runtime']]).toEqual([18239, 18239, 173]);
   });
+
+  test('every bundled trace scenario validates', () => {
+    const dir = join(ROOT, 'scenarios', 'traces');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) expect(() => loadScenario(join(dir, f))).not.toThrow();
+  });
+
+  test('scenarios/traces/nasa-swf.yaml runs its first week: every job read is submitted or counted, and all finish', () => {
+    // A child process of the built CLI (jest's sandbox slows simulations tenfold).
+    const out = join(tmp, 'nasa-run');
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'scenarios', 'cli.js'), 'run', join(ROOT, 'scenarios', 'traces', 'nasa-swf.yaml'), '--out', out], { encoding: 'utf8' });
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { jobsFinished: number; traces: { jobs: number; submitted: number; skipped: Record<string, number>; read: { rows: number; rowsUsed: number } }[] };
+    const t = m.traces[0]!;
+    // Reading stops at the first job at or after 604800 s: that job is read and counted as after-window.
+    expect(t.read.rows).toBe(t.read.rowsUsed);
+    expect(t.submitted + Object.values(t.skipped).reduce((a, b) => a + b, 0)).toBe(t.jobs);
+    expect(t.skipped).toEqual({ 'after-window': 1 });
+    expect(m.jobsFinished).toBe(t.submitted);
+  }, 60_000);
 
   test('HPC2N head: 3,170 jobs, of which the 25 with run time -1 are skipped and counted', async () => {
     const r = await importTrace('swf', join(TRACES, 'swf', 'HPC2N-2002-2.2_head-alea.swf'), join(tmp, 'hpc2n.jsonl'));
