@@ -6,6 +6,10 @@
 import type { ClusterImporter } from './cluster.js';
 import type { TraceImporter } from './importer.js';
 import { SWF_TASK_MODES, SwfImporter, type SwfOptions } from './swf.js';
+import {
+  ALIBABA_2018_RACKS, Alibaba2018MachineImporter, OPENB_GPU_SHARES, OpenbNodeImporter, OpenbPodImporter,
+  type Alibaba2018MachineOptions, type OpenbPodOptions,
+} from './alibaba.js';
 
 /** A format of job traces. */
 export interface JobTraceFormat {
@@ -41,6 +45,35 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
       cpusPerProcessor: 'cores per processor; default 1',
     },
     create: (o) => new SwfImporter(checkedOptions(o, ['tasks', 'cpusPerProcessor']) as SwfOptions),
+  },
+  {
+    name: 'alibaba-openb-pods',
+    kind: 'jobs',
+    description: 'Alibaba cluster-trace-gpu-v2023 (openb) pod list: one single-task job a pod, header row, CSV',
+    options: {
+      gpuShare: `${OPENB_GPU_SHARES.join(' | ')}: gpus = num_gpu x gpu_milli / 1000 (default) or num_gpu whole devices`,
+    },
+    create: (o) => new OpenbPodImporter(checkedOptions(o, ['gpuShare']) as OpenbPodOptions),
+  },
+  {
+    name: 'alibaba-openb-nodes',
+    kind: 'cluster',
+    description: 'Alibaba cluster-trace-gpu-v2023 (openb) node list: one agent a node (cpus, mem, gpus, GPU model), header row, CSV',
+    options: {},
+    create: (o) => {
+      checkedOptions(o, []);
+      return new OpenbNodeImporter();
+    },
+  },
+  {
+    name: 'alibaba-2018-machines',
+    kind: 'cluster',
+    description: 'Alibaba cluster-trace-v2018 machine_meta.csv: one agent a machine, from its earliest row; failure domains as racks',
+    options: {
+      memoryMbAt100: 'MB of a machine at normalised memory 100 (the trace does not say); default 524288, an assumption',
+      rack: `${ALIBABA_2018_RACKS.join(' | ')}: the rack is failure domain 1 (default), failure domain 2, or "<1>/<2>"`,
+    },
+    create: (o) => new Alibaba2018MachineImporter(checkedOptions(o, ['memoryMbAt100', 'rack']) as Alibaba2018MachineOptions),
   },
 ];
 
