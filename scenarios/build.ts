@@ -63,7 +63,7 @@ export function buildAgents(s: Scenario): AgentSpec[] {
 export interface TraceFramework {
   readonly name: string;
   readonly role: string;
-  readonly behaviour: 'batch' | 'gang';
+  readonly behaviour: NonNullable<Scenario['traces']>[number]['behaviour'];
 }
 
 const traceFrameworkCache = new WeakMap<Scenario, TraceFramework[]>();

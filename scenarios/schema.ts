@@ -239,8 +239,8 @@ export const TraceWorkloadSchema = z.strictObject({
   roleBy: z.string().min(1).optional(),
   /** prefix of the role names made by roleBy; default '' */
   rolePrefix: z.string().default(''),
-  /** behaviour of frameworks created by frameworkBy ('batch' or 'gang' with its defaults); default batch */
-  behaviour: z.enum(['batch', 'gang']).default('batch'),
+  /** behaviour of frameworks created by frameworkBy: 'batch' or 'gang' (with their defaults), or a batch or gang behaviour object as in frameworks[]; default batch */
+  behaviour: z.union([z.enum(['batch', 'gang']), z.discriminatedUnion('kind', [BatchBehaviourSchema, GangBehaviourSchema])]).default('batch'),
   /** only jobs submitted in [from, until) of trace time, seconds; default the whole trace */
   window: z.strictObject({ from: seconds.default(0), until: positiveSeconds.optional() }).prefault({}),
   /** submit times, counted from window.from, are multiplied by this (0.5: arrivals twice as dense); default 1 */
