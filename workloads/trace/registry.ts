@@ -10,6 +10,7 @@ import {
   ALIBABA_2018_RACKS, Alibaba2018MachineImporter, OPENB_GPU_SHARES, OpenbNodeImporter, OpenbPodImporter,
   type Alibaba2018MachineOptions, type OpenbPodOptions,
 } from './alibaba.js';
+import { SWIM_DEFAULTS as SWIM, SWIM_OPTION_NAMES, SwimImporter, type SwimOptions } from './swim.js';
 
 /** A format of job traces. */
 export interface JobTraceFormat {
@@ -74,6 +75,26 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
       rack: `${ALIBABA_2018_RACKS.join(' | ')}: the rack is failure domain 1 (default), failure domain 2, or "<1>/<2>"`,
     },
     create: (o) => new Alibaba2018MachineImporter(checkedOptions(o, ['memoryMbAt100', 'rack']) as Alibaba2018MachineOptions),
+  },
+  {
+    name: 'swim',
+    kind: 'jobs',
+    description: 'SWIM Facebook 2009/2010 MapReduce workloads (TSV: job, submit, gap, input, shuffle, output bytes[, input path]); tasks derived from data sizes',
+    options: {
+      blockSizeMB: `input per map, MB (2^20 bytes): maps = max(1, ceil(input / block)); default ${SWIM.blockSizeMB}`,
+      reduceInputMB: `shuffle + output per reduce, MB: reduces = ceil((shuffle + output) / this), 0 when both are 0; default ${SWIM.reduceInputMB}`,
+      mapRateMBps: `MB a map reads per second: map duration = overhead + its input / rate; default ${SWIM.mapRateMBps}`,
+      reduceRateMBps: `MB of shuffle + output a reduce handles per second; default ${SWIM.reduceRateMBps}`,
+      taskOverhead: `seconds added to every task; default ${SWIM.taskOverhead}`,
+      cpusPerMap: `cores per map; default ${SWIM.cpusPerMap}`,
+      cpusPerReduce: `cores per reduce; default ${SWIM.cpusPerReduce}`,
+      memPerMap: `MB per map; default ${SWIM.memPerMap}`,
+      memPerReduce: `MB per reduce; default ${SWIM.memPerReduce}`,
+      maxMapsPerJob: `cap on maps per job, merging blocks into longer maps (0 = none); default ${SWIM.maxMapsPerJob}`,
+      maxReducesPerJob: 'cap on reduces per job, each taking a larger share (0 = none); default 0',
+      jobBlocks: 'rows without an input path read per-job blocks <job>#<k>; default false (no blocks)',
+    },
+    create: (o) => new SwimImporter(checkedOptions(o, SWIM_OPTION_NAMES) as SwimOptions),
   },
 ];
 
