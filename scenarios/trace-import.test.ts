@@ -101,18 +101,23 @@ if (!haveTraces) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) expect(() => loadScenario(join(dir, f))).not.toThrow();
   });
 
-  test('scenarios/traces/nasa-swf.yaml runs its first week: every job read is submitted or counted, and all finish', () => {
-    // A child process of the built CLI (jest's sandbox slows simulations tenfold).
-    const out = join(tmp, 'nasa-run');
-    execFileSync(process.execPath, [join(ROOT, 'dist', 'scenarios', 'cli.js'), 'run', join(ROOT, 'scenarios', 'traces', 'nasa-swf.yaml'), '--out', out], { encoding: 'utf8' });
-    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { jobsFinished: number; traces: { jobs: number; submitted: number; skipped: Record<string, number>; read: { rows: number; rowsUsed: number } }[] };
+  // Child processes of the built CLI (jest's sandbox slows simulations tenfold). The SWIM and
+  // Alibaba scenarios (50 s and 17 s) are only validated above.
+  test.each(['nasa-swf', 'hpc2n-swf', 'google-2011'])('scenarios/traces/%s.yaml runs: every job read is submitted or counted, and the submitted ones finish', (name) => {
+    const out = join(tmp, `${name}-run`);
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'scenarios', 'cli.js'), 'run', join(ROOT, 'scenarios', 'traces', `${name}.yaml`), '--out', out], { encoding: 'utf8' });
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      jobsFinished: number; endReason: string;
+      traces: { jobs: number; submitted: number; skipped: Record<string, number>; read: { rows: number; rowsUsed: number; skipped: Record<string, number> } }[];
+    };
     const t = m.traces[0]!;
-    // Reading stops at the first job at or after 604800 s: that job is read and counted as after-window.
-    expect(t.read.rows).toBe(t.read.rowsUsed);
+    expect(t.read.rowsUsed + Object.values(t.read.skipped).reduce((a, b) => a + b, 0)).toBe(t.read.rows);
     expect(t.submitted + Object.values(t.skipped).reduce((a, b) => a + b, 0)).toBe(t.jobs);
-    expect(t.skipped).toEqual({ 'after-window': 1 });
-    expect(m.jobsFinished).toBe(t.submitted);
-  }, 60_000);
+    expect(t.submitted).toBeGreaterThan(0);
+    // nothing is skipped for want of a fitting agent or a framework in these scenarios
+    expect(Object.keys(t.skipped).filter((k) => k !== 'after-window')).toEqual([]);
+    expect([m.endReason, m.jobsFinished]).toEqual(['completed', t.submitted]);
+  }, 120_000);
 
   test('HPC2N head: 3,170 jobs, of which the 25 with run time -1 are skipped and counted', async () => {
     const r = await importTrace('swf', join(TRACES, 'swf', 'HPC2N-2002-2.2_head-alea.swf'), join(tmp, 'hpc2n.jsonl'));

@@ -65,7 +65,16 @@ function isGzip(path: string): boolean {
 export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<void> {
   const base = dirname(resolve(scenarioFile));
   setScenarioBase(s, base);
-  const files: { path: string; field: string }[] = (s.traces ?? []).map((t, i) => ({ path: resolve(base, t.file), field: `traces[${i}].file` }));
+  const files: { path: string; field: string }[] = [];
+  (s.traces ?? []).forEach((t, i) => {
+    files.push({ path: resolve(base, t.file), field: `traces[${i}].file` });
+    // Auxiliary inputs are options holding paths (Google 2011's jobEvents).
+    const fmt = traceFormat(t.format);
+    for (const name of fmt?.kind === 'jobs' ? fmt.auxInputs ?? [] : []) {
+      const aux = t.options[name];
+      if (typeof aux === 'string') files.push({ path: resolve(base, aux), field: `traces[${i}].options.${name}` });
+    }
+  });
   for (const f of files) {
     if (!existsSync(f.path)) throw new InputError([{ file: scenarioFile, path: f.field, message: `no such file: ${f.path}` }]);
     if (plainCopies.has(f.path) || !isGzip(f.path)) continue;
@@ -136,7 +145,8 @@ export interface TraceCounts {
 }
 
 /** A job trace's canonical jobs with their line numbers, through its importer or the canonical parser. */
-function* canonicalJobs(entry: TraceEntry, path: string, field: string, strict: boolean, onRead: (get: () => ImportCounts) => void): Generator<{ job: CanonicalJob; line: number }> {
+function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: boolean, onRead: (get: () => ImportCounts) => void): Generator<{ job: CanonicalJob; line: number }> {
+  const path = resolve(base, entry.file);
   const file = readablePath(path, field);
   const fail = (p: RowProblem): never => {
     throw new InputError([{ file: path, line: p.line, path: '', message: `${p.message} (${p.reason})` }]);
@@ -187,7 +197,8 @@ function* canonicalJobs(entry: TraceEntry, path: string, field: string, strict: 
   for (const name of importer.auxInputs ?? []) {
     const aux = entry.options[name];
     if (typeof aux !== 'string') continue;
-    const auxPath = resolve(dirname(path), aux);
+    // Relative to the scenario file, as the trace's own path.
+    const auxPath = resolve(base, aux);
     let k = 0;
     for (const text of syncLines(readablePath(auxPath, `${field.replace(/\.file$/, '')}.options.${name}`))) importer.auxLine!(name, text, ++k, sink);
   }
@@ -222,7 +233,7 @@ export function traceFrameworks(s: Scenario, index: number): { name: string; rol
   const base = scenarioBase(s);
   const seen = new Map<string, string>();
   const from = entry.window.from;
-  for (const { job } of canonicalJobs(entry, resolve(base, entry.file), `traces[${index}].file`, false, () => undefined)) {
+  for (const { job } of canonicalJobs(entry, base, `traces[${index}].file`, false, () => undefined)) {
     if (job.submit < from) continue;
     if (entry.window.until !== undefined && job.submit >= entry.window.until) break;
     const r = route(entry, job);
@@ -249,11 +260,12 @@ export function traceJobStream(s: Scenario, index: number, ctx: TraceContext, co
   const path = resolve(scenarioBase(s), entry.file);
   const field = `traces[${index}].file`;
   return {
-    [Symbol.iterator]: () => mapped(entry, name, path, field, index, ctx, counts),
+    [Symbol.iterator]: () => mapped(entry, name, scenarioBase(s), field, index, ctx, counts),
   };
 }
 
-function* mapped(entry: TraceEntry, name: string, path: string, field: string, index: number, ctx: TraceContext, report: (get: () => TraceCounts) => void): Generator<JobSpec> {
+function* mapped(entry: TraceEntry, name: string, base: string, field: string, index: number, ctx: TraceContext, report: (get: () => TraceCounts) => void): Generator<JobSpec> {
+  const path = resolve(base, entry.file);
   const sample: Rng = ctx.streams.stream(`trace/${index}`);
   const placement: Rng = ctx.streams.stream(`placement/trace-${index}`);
   const agentNames = new Set(ctx.agents.map((a) => a.name));
@@ -279,7 +291,7 @@ function* mapped(entry: TraceEntry, name: string, path: string, field: string, i
   };
   const { from, until } = entry.window;
   const sc = entry.scale;
-  for (const { job, line } of canonicalJobs(entry, path, field, entry.strict, (get) => { read = get; })) {
+  for (const { job, line } of canonicalJobs(entry, base, field, entry.strict, (get) => { read = get; })) {
     jobs++;
     if (job.submit < from) {
       skipped.set('before-window', (skipped.get('before-window') ?? 0) + 1);

@@ -93,12 +93,8 @@ export class OpenbPodImporter implements TraceImporter {
 
   line(text: string, lineNo: number, sink: ImportSink): void {
     const t = this.tally;
-    t.lines++;
-    const s = text.trim();
-    if (s === '' || s === POD_HEADER) {
-      t.ignored++;
-      return;
-    }
+    const s = t.row(text, (r) => r === POD_HEADER);
+    if (s === undefined) return;
     const p = csvFields(s);
     if (p.length !== POD_FIELDS.length) {
       t.skip(sink, lineNo, 'fields', `expected ${POD_FIELDS.length} fields, found ${p.length}`);
@@ -193,12 +189,8 @@ export class OpenbNodeImporter implements ClusterImporter {
 
   line(text: string, lineNo: number, sink: ClusterSink): void {
     const t = this.tally;
-    t.lines++;
-    const s = text.trim();
-    if (s === '' || s === NODE_HEADER) {
-      t.ignored++;
-      return;
-    }
+    const s = t.row(text, (r) => r === NODE_HEADER);
+    if (s === undefined) return;
     const p = csvFields(s);
     if (p.length !== NODE_FIELDS.length) {
       t.skip(problemsOf(sink), lineNo, 'fields', `expected ${NODE_FIELDS.length} fields, found ${p.length}`);
@@ -325,12 +317,8 @@ export class Alibaba2018MachineImporter implements ClusterImporter {
 
   line(text: string, lineNo: number, sink: ClusterSink): void {
     const t = this.tally;
-    t.lines++;
-    const s = text.trim();
-    if (s === '') {
-      t.ignored++;
-      return;
-    }
+    const s = t.row(text);
+    if (s === undefined) return;
     const p = csvFields(s);
     if (p.length !== MACHINE_FIELDS.length) {
       t.skip(problemsOf(sink), lineNo, 'fields', `expected ${MACHINE_FIELDS.length} fields, found ${p.length}`);

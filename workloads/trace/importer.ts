@@ -79,6 +79,20 @@ export class Tally {
   readonly skipped = new Map<string, number>();
   readonly notes = new Map<string, number>();
 
+  /**
+   * Counts a line of the main input and returns it trimmed, or undefined for a blank line or one
+   * that `ignore` says is a header or comment (counted as ignored).
+   */
+  row(text: string, ignore?: (trimmed: string) => boolean): string | undefined {
+    this.lines++;
+    const s = text.trim();
+    if (s === '' || (ignore !== undefined && ignore(s))) {
+      this.ignored++;
+      return undefined;
+    }
+    return s;
+  }
+
   /** Counts a skipped row of the main input and reports it. */
   skip(sink: ImportSink, line: number, reason: string, message: string): void {
     this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);

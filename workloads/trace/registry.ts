@@ -4,6 +4,7 @@
  * `offersim list formats` and docs/traces.md. Pure: no I/O.
  */
 import type { ClusterImporter } from './cluster.js';
+import { GOOGLE_2011_DEFAULTS, GOOGLE_AT_ZERO_MODES, Google2011Importer, type Google2011Options } from './google-2011.js';
 import type { TraceImporter } from './importer.js';
 import { SWF_TASK_MODES, SwfImporter, type SwfOptions } from './swf.js';
 import {
@@ -19,6 +20,8 @@ export interface JobTraceFormat {
   readonly description: string;
   /** option name -> what it means and its default */
   readonly options: Readonly<Record<string, string>>;
+  /** options that hold the paths of further input files (the importer's auxInputs); default none */
+  readonly auxInputs?: readonly string[];
   /** A new importer; throws RangeError naming the option for bad options. */
   create(options: Readonly<Record<string, unknown>>): TraceImporter;
 }
@@ -95,6 +98,22 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
       jobBlocks: 'rows without an input path read per-job blocks <job>#<k>; default false (no blocks)',
     },
     create: (o) => new SwimImporter(checkedOptions(o, SWIM_OPTION_NAMES) as SwimOptions),
+  },
+  {
+    name: 'google-2011',
+    kind: 'jobs',
+    auxInputs: ['jobEvents'],
+    description: 'Google cluster-data 2011-2 task_events (CSV, plain or gzip; job_events as option jobEvents): one job per job id, tasks from their last run',
+    options: {
+      jobEvents: 'the job_events file, read first for job names (attrs name, logicalName); default none',
+      atZero: `${GOOGLE_AT_ZERO_MODES.join(' | ')}: tasks first seen at time 0 (before the window) are left out and counted (default ${GOOGLE_2011_DEFAULTS.atZero}) or submitted at 0`,
+      cpusPerUnit: `cores of one normalised CPU unit (the largest machine); default ${GOOGLE_2011_DEFAULTS.cpusPerUnit}`,
+      memPerUnit: `MB of one normalised memory unit; default ${GOOGLE_2011_DEFAULTS.memPerUnit} (128 GiB)`,
+      diskPerUnit: `MB of one normalised disk unit; default ${GOOGLE_2011_DEFAULTS.diskPerUnit} (1 TiB)`,
+      closeAfter: `seconds a job with no live task waits for a resubmission before it is closed; default ${GOOGLE_2011_DEFAULTS.closeAfter}`,
+      locality: `the machine id a task ran on as its preferred agent (true | false); default ${String(GOOGLE_2011_DEFAULTS.locality)}`,
+    },
+    create: (o) => new Google2011Importer(checkedOptions(o, ['jobEvents', 'atZero', 'cpusPerUnit', 'memPerUnit', 'diskPerUnit', 'closeAfter', 'locality']) as Google2011Options),
   },
 ];
 

@@ -58,12 +58,8 @@ export class SwfImporter implements TraceImporter {
 
   line(text: string, lineNo: number, sink: ImportSink): void {
     const t = this.tally;
-    t.lines++;
-    const s = text.trim();
-    if (s === '' || s.startsWith(';')) {
-      t.ignored++;
-      return;
-    }
+    const s = t.row(text, (r) => r.startsWith(';'));
+    if (s === undefined) return;
     const parts = s.split(/\s+/);
     if (parts.length !== FIELDS.length) {
       t.skip(sink, lineNo, 'fields', `expected ${FIELDS.length} fields, found ${parts.length}`);

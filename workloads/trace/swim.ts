@@ -139,11 +139,7 @@ export class SwimImporter implements TraceImporter {
 
   line(text: string, lineNo: number, sink: ImportSink): void {
     const t = this.tally;
-    t.lines++;
-    if (text.trim() === '') {
-      t.ignored++;
-      return;
-    }
+    if (t.row(text) === undefined) return;
     const parts = text.replace(/\r$/, '').split('\t');
     // The withInputPaths files end each row with two empty fields.
     while (parts.length > 0 && parts[parts.length - 1]!.trim() === '') parts.pop();
