@@ -6,7 +6,10 @@
  * Output is one aligned table on stdout and nothing else: no files are written (the scenario
  * section reads its scenario file).
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Fingerprint, MetricsFold } from '../reports/index.js';
 import { seconds } from '../sim/kernel/time.js';
@@ -397,8 +400,65 @@ function scenarioSection(): BenchRow[] {
   ];
 }
 
-/** The sections, in print order: the kernel hold model, then the quickstart scenario end to end. */
-export const SECTIONS: readonly BenchSection[] = [kernelSection, scenarioSection];
+/** The real traces imported by {@link importSection}: format, file under ../shared/traces, options. */
+export const IMPORT_CASES: readonly { format: string; file: string; options: Record<string, unknown> }[] = [
+  { format: 'swf', file: 'swf/NASA-iPSC-1993-3.1-cln.swf', options: {} },
+  { format: 'swf', file: 'swf/HPC2N-2002-2.2_head-alea.swf', options: {} },
+  { format: 'google-2011', file: 'google-2011/task_events_part-00000-of-00500.csv.gz', options: { jobEvents: 'google-2011/job_events_part-00000-of-00500.csv' } },
+  { format: 'swim', file: 'swim/FB-2009_samples_24_times_1hr_0.tsv', options: {} },
+  { format: 'swim', file: 'swim/FB-2010_samples_24_times_1hr_withInputPaths_0.tsv', options: {} },
+  { format: 'alibaba-openb-pods', file: 'alibaba-gpu-2023/openb_pod_list_default.csv', options: {} },
+  { format: 'alibaba-openb-nodes', file: 'alibaba-gpu-2023/openb_node_list_all_node.csv', options: {} },
+  { format: 'alibaba-2018-machines', file: 'alibaba-2018/machine_meta.csv', options: {} },
+];
+
+/**
+ * Imports each real trace in a fresh child process (so that its peak RSS is the import's own):
+ * wall time, rows per second and peak memory beside the file's size. Skipped, saying so, where
+ * ../shared/traces is absent.
+ */
+function importSection(): BenchRow[] {
+  let traces: string;
+  try {
+    traces = repoFile('../shared/traces');
+  } catch {
+    return [{ measurement: 'trace import', value: '-', unit: '', note: 'skipped: ../shared/traces (beside the repository) is absent' }];
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'offersim-bench-import-'));
+  const module = pathToFileURL(repoFile('dist/scenarios/trace-import.js')).href;
+  const rows: BenchRow[] = [];
+  try {
+    for (const c of IMPORT_CASES) {
+      const file = join(traces, c.file);
+      const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k, typeof v === 'string' ? join(traces, v) : v]));
+      const code = `const { importTrace } = await import(${JSON.stringify(module)});
+const t0 = performance.now();
+const r = await importTrace(${JSON.stringify(c.format)}, ${JSON.stringify(file)}, ${JSON.stringify(join(tmp, 'out.jsonl'))}, { options: ${JSON.stringify(options)} });
+console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000, rss: process.resourceUsage().maxRSS * 1024, rows: r.counts.rows, jobs: r.counts.jobs, tasks: r.counts.tasks }));`;
+      const out = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+      const name = c.file.replace(/^.*\//, '');
+      if (out.status !== 0) {
+        rows.push({ measurement: `import ${name}`, value: '-', unit: '', note: `failed: ${out.stderr.trim().split('\n').pop() ?? ''}` });
+        continue;
+      }
+      const r = JSON.parse(out.stdout) as { wall: number; rss: number; rows: number; jobs: number; tasks: number };
+      const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+      rows.push({
+        measurement: `import ${name}`,
+        value: r.wall.toFixed(2),
+        unit: 's',
+        note: `${c.format}: ${r.rows} rows -> ${r.jobs} ${c.format.endsWith('nodes') || c.format.endsWith('machines') ? 'agents' : `jobs, ${r.tasks} tasks`}; ` +
+          `${(r.rows / r.wall / 1e3).toFixed(0)}k rows/s; peak RSS ${mb(r.rss)} MB for a ${mb(statSync(file).size)} MB file`,
+      });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** The sections, in print order: the kernel hold model, the quickstart scenario end to end, trace imports. */
+export const SECTIONS: readonly BenchSection[] = [kernelSection, scenarioSection, importSection];
 
 function formatTable(rows: readonly BenchRow[]): string {
   const head: BenchRow = { measurement: 'measurement', value: 'value', unit: 'unit', note: 'note' };

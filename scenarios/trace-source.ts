@@ -17,7 +17,7 @@ import { seconds, type SimTime } from '../sim/kernel/time.js';
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import { resources } from '../sim/model/resources.js';
 import type { AgentSpec } from '../sim/model/simulation.js';
-import { placeBlock, type PlacementAgent } from '../workloads/placement.js';
+import { placeIndexed, placementIndex, type PlacementAgent } from '../workloads/placement.js';
 import { parseCanonicalLine, type CanonicalJob } from '../workloads/trace/canonical.js';
 import { CanonicalAgentSchema, type CanonicalAgent, type ClusterImporter } from '../workloads/trace/cluster.js';
 import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace/importer.js';
@@ -271,6 +271,7 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
   const agentNames = new Set(ctx.agents.map((a) => a.name));
   const rackNames = new Set(ctx.agents.map((a) => a.rack));
   const placementAgents: PlacementAgent[] = ctx.agents.map((a) => ({ name: a.name, rack: a.rack }));
+  const placementIx = placementIndex(placementAgents);
   const blocks = new Map<string, readonly string[]>();
   const shapes = distinctShapes(ctx.agents);
   let read: () => ImportCounts = () => ({ lines: 0, ignored: 0, rows: 0, rowsUsed: 0, skipped: {}, jobs: 0, tasks: 0, notes: {} });
@@ -336,7 +337,7 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
       for (const b of t.blocks ?? []) {
         let where = blocks.get(b);
         if (where === undefined) {
-          where = placeBlock(placementAgents, 3, placement).map((i) => placementAgents[i]!.name);
+          where = placeIndexed(placementIx, 3, placement).map((i) => placementAgents[i]!.name);
           blocks.set(b, where);
         }
         prefAgents = prefAgents.concat(where);

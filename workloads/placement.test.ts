@@ -114,3 +114,46 @@ frameworks:
     expect(again).toEqual(local);
   });
 });
+
+describe('the indexed placement equals the straightforward one', () => {
+  /** The rule as first written: scan the agents for every list, filter the excluded out. */
+  function naive(agents: readonly PlacementAgent[], replication: number, rng: { next(): number }): number[] {
+    const n = agents.length;
+    const r = Math.min(replication, n);
+    if (r <= 0) return [];
+    const first = Math.floor(rng.next() * n);
+    const out = [first];
+    const otherRacks: string[] = [];
+    for (const a of agents) if (a.rack !== agents[first]!.rack && !otherRacks.includes(a.rack)) otherRacks.push(a.rack);
+    if (r >= 2 && otherRacks.length > 0) {
+      const rack = otherRacks[Math.floor(rng.next() * otherRacks.length)]!;
+      const inRack = agents.map((_, i) => i).filter((i) => agents[i]!.rack === rack);
+      const second = inRack[Math.floor(rng.next() * inRack.length)]!;
+      out.push(second);
+      if (r >= 3 && inRack.length > 1) {
+        const rest = inRack.filter((i) => i !== second);
+        out.push(rest[Math.floor(rng.next() * rest.length)]!);
+      }
+    }
+    while (out.length < r) {
+      const free = agents.map((_, i) => i).filter((i) => !out.includes(i));
+      out.push(free[Math.floor(rng.next() * free.length)]!);
+    }
+    return out;
+  }
+
+  test('on random clusters (racks interleaved, of every size) and replication 1 to 6', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const shape = new RandomStreams(seed).stream('shape');
+      const n = 1 + Math.floor(shape.next() * 40);
+      const racks = 1 + Math.floor(shape.next() * 8);
+      const agents = Array.from({ length: n }, (_, i) => ({ name: `a${i}`, rack: `r${Math.floor(shape.next() * racks)}` }));
+      const r = 1 + (seed % 6);
+      for (let k = 0; k < 5; k++) {
+        const a = placeBlock(agents, r, new RandomStreams(seed).stream(`p${k}`));
+        const b = naive(agents, r, new RandomStreams(seed).stream(`p${k}`));
+        expect(a).toEqual(b);
+      }
+    }
+  });
+});

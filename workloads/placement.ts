@@ -29,29 +29,67 @@ export interface PlacementOptions {
  * of agents. Draws, in order: one per replica (two for the second: rack, then agent).
  */
 export function placeBlock(agents: readonly PlacementAgent[], replication: number, rng: Rng): number[] {
-  const n = agents.length;
+  return placeIndexed(placementIndex(agents), replication, rng);
+}
+
+/** The agents grouped by rack, built once for many placements ({@link placeIndexed}). */
+export interface PlacementIndex {
+  readonly n: number;
+  /** rack position of each agent */
+  readonly rackOf: Int32Array;
+  /** agent indices of each rack, in agent order; racks in order of first appearance */
+  readonly members: readonly (readonly number[])[];
+}
+
+/** Groups `agents` by rack for {@link placeIndexed}: O(agents), once. */
+export function placementIndex(agents: readonly PlacementAgent[]): PlacementIndex {
+  const pos = new Map<string, number>();
+  const members: number[][] = [];
+  const rackOf = new Int32Array(agents.length);
+  agents.forEach((a, i) => {
+    let p = pos.get(a.rack);
+    if (p === undefined) {
+      p = members.length;
+      pos.set(a.rack, p);
+      members.push([]);
+    }
+    members[p]!.push(i);
+    rackOf[i] = p;
+  });
+  return { n: agents.length, rackOf, members };
+}
+
+/**
+ * {@link placeBlock} over a prebuilt index, in O(replicas) (plus the rack's size for the third
+ * replica): the same draws and the same agents. "Uniformly among the others" draws an index
+ * into the list without the excluded entries and maps it past them.
+ */
+export function placeIndexed(ix: PlacementIndex, replication: number, rng: Rng): number[] {
+  const n = ix.n;
   const r = Math.min(replication, n);
   if (r <= 0) return [];
   const first = Math.floor(rng.next() * n);
   const out = [first];
-  const firstRack = agents[first]!.rack;
-  const otherRacks: string[] = [];
-  for (const a of agents) if (a.rack !== firstRack && !otherRacks.includes(a.rack)) otherRacks.push(a.rack);
-  if (r >= 2 && otherRacks.length > 0) {
-    const rack = otherRacks[Math.floor(rng.next() * otherRacks.length)]!;
-    const inRack: number[] = [];
-    for (let i = 0; i < n; i++) if (agents[i]!.rack === rack) inRack.push(i);
+  const firstRack = ix.rackOf[first]!;
+  const racks = ix.members.length;
+  if (r >= 2 && racks > 1) {
+    // the k-th rack other than the first replica's, racks in order of first appearance
+    let rack = Math.floor(rng.next() * (racks - 1));
+    if (rack >= firstRack) rack++;
+    const inRack = ix.members[rack]!;
     const second = inRack[Math.floor(rng.next() * inRack.length)]!;
     out.push(second);
     if (r >= 3 && inRack.length > 1) {
-      const rest = inRack.filter((i) => i !== second);
-      out.push(rest[Math.floor(rng.next() * rest.length)]!);
+      let j = Math.floor(rng.next() * (inRack.length - 1));
+      if (inRack[j]! >= second) j++; // members are ascending: skip the second replica's slot
+      out.push(inRack[j]!);
     }
   }
   while (out.length < r) {
-    const free: number[] = [];
-    for (let i = 0; i < n; i++) if (!out.includes(i)) free.push(i);
-    out.push(free[Math.floor(rng.next() * free.length)]!);
+    // the j-th agent index not yet holding the block
+    let v = Math.floor(rng.next() * (n - out.length));
+    for (const e of [...out].sort((a, b) => a - b)) if (e <= v) v++;
+    out.push(v);
   }
   return out;
 }
@@ -69,11 +107,12 @@ export function* withPlacedBlocks(
 ): Generator<JobSpec> {
   const blocks = Math.max(1, Math.round(options.blocksPerTask ?? 1));
   const replication = Math.max(1, Math.round(options.replication ?? 3));
+  const index = placementIndex(agents);
   for (const job of jobs) {
     const tasks: TaskSpec[] = job.tasks.map((t) => {
       const names: string[] = [];
       for (let b = 0; b < blocks; b++) {
-        for (const i of placeBlock(agents, replication, rng)) {
+        for (const i of placeIndexed(index, replication, rng)) {
           const name = agents[i]!.name;
           if (!names.includes(name)) names.push(name);
         }
