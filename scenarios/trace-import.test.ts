@@ -101,11 +101,15 @@ if (!haveTraces) {
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) expect(() => loadScenario(join(dir, f))).not.toThrow();
   });
 
-  // Child processes of the built CLI (jest's sandbox slows simulations tenfold). The SWIM and
-  // Alibaba scenarios (50 s and 17 s) are only validated above.
-  test.each(['nasa-swf', 'hpc2n-swf', 'google-2011'])('scenarios/traces/%s.yaml runs: every job read is submitted or counted, and the submitted ones finish', (name) => {
-    const out = join(tmp, `${name}-run`);
-    execFileSync(process.execPath, [join(ROOT, 'dist', 'scenarios', 'cli.js'), 'run', join(ROOT, 'scenarios', 'traces', `${name}.yaml`), '--out', out], { encoding: 'utf8' });
+  // Child processes of the built CLI (jest's sandbox slows simulations tenfold), under DRF and
+  // another policy. The SWIM and Alibaba scenarios (10 to 50 s each) are only validated above.
+  test.each([
+    ['nasa-swf', 'drf'], ['nasa-swf', 'random'], ['hpc2n-swf', 'drf'], ['hpc2n-swf', 'random'], ['google-2011', 'drf'], ['google-2011', 'fifo'],
+  ])('scenarios/traces/%s.yaml runs under %s: every job read is submitted or counted, and the submitted ones finish', (name, allocator) => {
+    const out = join(tmp, `${name}-${allocator}-run`);
+    execFileSync(process.execPath, [
+      join(ROOT, 'dist', 'scenarios', 'cli.js'), 'run', join(ROOT, 'scenarios', 'traces', `${name}.yaml`), '--out', out, '--set', `allocator=${allocator}`,
+    ], { encoding: 'utf8' });
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
       jobsFinished: number; endReason: string;
       traces: { jobs: number; submitted: number; skipped: Record<string, number>; read: { rows: number; rowsUsed: number; skipped: Record<string, number> } }[];
