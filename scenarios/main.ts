@@ -11,16 +11,22 @@ import { WORKLOAD_FORMATS } from '../workloads/registry.js';
 import { ExitCode, InputError, UserAllocatorError } from './errors.js';
 import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
+import { mergeSweeps, parseShard, runSweep, shardFromEnv } from './sweep.js';
+import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { parse as parseYaml } from 'yaml';
 import { basename } from 'node:path';
 import { VERSION } from './version.js';
 
-/** Where the CLI writes. */
+/** Where the CLI writes, and what it may read of its environment. */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** the environment (shard variables of Slurm and Kubernetes); default none */
+  readonly env?: NodeJS.ProcessEnv;
+  /** stderr is a terminal (progress as one updating line); default false */
+  readonly tty?: boolean;
 }
 
 const LISTS = ['allocators', 'frameworks', 'formats'] as const;
@@ -57,6 +63,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let action: (() => Promise<void>) | undefined;
   // The user allocator module of the scenario being run, to blame it (not offersim) for its failures.
   let userModule: string | undefined;
+  // Some sweep points failed (each named on stderr): exit 3, the others' results stand.
+  let sweepFailed = false;
   const parser = yargs([...argv])
     .scriptName('offersim')
     .version(VERSION)
@@ -100,6 +108,40 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }; },
     )
     .command(
+      'sweep <scenario>',
+      'run the scenario\'s sweep (matrix x seeds), resumable, on worker threads or as one shard',
+      (y) => y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with a sweep block' })
+        .option('out', { type: 'string', describe: 'sweep directory; default runs/<scenario name>-sweep' })
+        .option('workers', { type: 'string', describe: 'worker threads; default the number of cores' })
+        .option('shard', { type: 'string', describe: 'run slice I/N (0 <= I < N) of the points; default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT, else all' })
+        .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
+      (a) => { action = async () => {
+        const workers = a.workers === undefined ? availableParallelism() : Number(a.workers);
+        if (!Number.isSafeInteger(workers) || workers < 1) throw new InputError([{ file: '--workers', path: '', message: `expected a positive integer, got ${String(a.workers)}` }]);
+        const shard = a.shard !== undefined ? parseShard(a.shard) : shardFromEnv(io.env ?? {});
+        const r = await runSweep(a.scenario, a.set ?? [], { out: a.out, shard, workers, progress: (t) => io.err(t), tty: io.tty === true });
+        io.out(
+          `offersim ${VERSION}: sweep of ${a.scenario}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`}: ` +
+          `${r.mine} of ${r.total} points, ${r.ran} run, ${r.skipped} already done, ${r.failed.length} failed\nresults in ${r.dir}\n`,
+        );
+        for (const f of r.failed) io.err(`point ${f.point.index} (${f.point.hash}, seed ${f.point.seed}, ${JSON.stringify(f.point.params)}) failed: ${f.error}\n`);
+        if (r.failed.length > 0) sweepFailed = true;
+      }; },
+    )
+    .command(
+      'merge <dirs..>',
+      'join sweep shard directories into one sweep result',
+      (y) => y
+        .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard directories of one sweep' })
+        .option('out', { type: 'string', demandOption: true, describe: 'the merged sweep directory' }),
+      (a) => { action = async () => {
+        const r = mergeSweeps(a.dirs as string[], a.out);
+        io.out(`offersim ${VERSION}: merged ${(a.dirs as string[]).length} directories: ${r.points - r.missing} of ${r.points} points in ${a.out}\n`);
+        if (r.missing > 0) throw new InputError([{ file: 'merge', path: '', message: `${r.missing} points are in none of the directories (see sweep.csv: status missing)` }]);
+      }; },
+    )
+    .command(
       'import <format> <file>',
       'import a trace into a canonical workload (JSON Lines) or cluster file, with a manifest of counts',
       (y) => y
@@ -136,7 +178,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
       (a) => { action = async () => io.out(listText(a.what)); },
     )
-    .demandCommand(1, 'name a command: run, validate, import or list')
+    .demandCommand(1, 'name a command: run, sweep, merge, validate, import or list')
     .help();
   try {
     await parser.parseAsync();
@@ -168,5 +210,5 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.err(`offersim: ${usageError}\nRun offersim --help for usage.\n`);
     return ExitCode.BAD_INPUT;
   }
-  return ExitCode.OK;
+  return sweepFailed ? ExitCode.INTERNAL : ExitCode.OK;
 }

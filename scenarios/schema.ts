@@ -459,6 +459,21 @@ export const ScenarioSchema = z.strictObject({
     /** timeseries.csv sample interval, seconds; default 1 */
     sampleInterval: positiveSeconds.default(1),
   }).prefault({}),
+  /**
+   * a sweep over this scenario (offersim sweep; docs/sweeps.md): `matrix` (dotted field path ->
+   * values, the cross product) or `points` (a list of path -> value maps), times `seeds` (a list,
+   * or a count n for seeds 1..n); default none. `offersim run` ignores it.
+   */
+  sweep: z.strictObject({
+    matrix: z.record(z.string().min(1), z.array(z.unknown()).min(1)).optional(),
+    points: z.array(z.record(z.string().min(1), z.unknown())).min(1).optional(),
+    seeds: z.union([z.number().int().positive(), z.array(z.number().int().nonnegative().max(2 ** 32 - 1)).min(1)]).optional(),
+  }).superRefine((w, ctx) => {
+    if (w.matrix !== undefined && w.points !== undefined) ctx.addIssue({ code: 'custom', path: ['points'], message: 'give matrix (a cross product) or points (a list), not both' });
+    for (const k of [...Object.keys(w.matrix ?? {}), ...(w.points ?? []).flatMap((p) => Object.keys(p))]) {
+      if (k === 'seed' || k === 'sweep' || k.startsWith('sweep.')) ctx.addIssue({ code: 'custom', path: [w.matrix !== undefined ? 'matrix' : 'points'], message: `"${k}" cannot be swept (seeds go in sweep.seeds)` });
+    }
+  }).optional(),
   /** failures to inject (see FailuresSchema); default none */
   failures: FailuresSchema.optional(),
 });

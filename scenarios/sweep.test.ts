@@ -1,0 +1,208 @@
+/**
+ * Sweeps: the points of a matrix in order, identical files for any worker count or sharding
+ * (merged), resumable after an interruption (kill -9 included), failed points reported and
+ * retried, and the statistics of summary.csv worked out by hand. Sweeps run in child processes of
+ * the built CLI (jest's module sandbox slows simulations tenfold).
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { InputError } from './errors.js';
+import { loadScenario, parseScenarioText } from './loader.js';
+import { loadPoint, meanCi95, parseShard, shardFromEnv, sweepPoints } from './sweep.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist', 'scenarios', 'cli.js');
+const EXAMPLE = join(ROOT, 'scenarios', 'examples', 'sweep.yaml');
+
+/** The environment without shard variables (a test run inside a Slurm job must not pick them up). */
+const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLURM_ARRAY_') && k !== 'JOB_COMPLETION_INDEX'));
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'offersim-sweep-'));
+});
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function cli(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: ENV });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** Every file under `dir` but timing.json, by relative path. */
+function files(dir: string, rel = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(join(dir, rel)).sort()) {
+    const p = join(rel, f);
+    if (statSync(join(dir, p)).isDirectory()) Object.assign(out, files(dir, p));
+    else if (f !== 'timing.json') out[p] = readFileSync(join(dir, p), 'utf8');
+  }
+  return out;
+}
+
+describe('the points of a sweep', () => {
+  test('matrix keys outermost in their order, the last varying fastest, seeds innermost', () => {
+    const base = loadScenario(EXAMPLE);
+    const points = sweepPoints(EXAMPLE, [], base, (ov) => loadPoint(base, ov));
+    // 2 allocators x 2 rates x seeds 1..3 = 12
+    expect(points.map((p) => [p.params['allocator'], p.params['frameworks.0.workload.rate'], p.seed])).toEqual([
+      ['drf', 0.5, 1], ['drf', 0.5, 2], ['drf', 0.5, 3], ['drf', 1, 1], ['drf', 1, 2], ['drf', 1, 3],
+      ['random', 0.5, 1], ['random', 0.5, 2], ['random', 0.5, 3], ['random', 1, 1], ['random', 1, 2], ['random', 1, 3],
+    ]);
+    expect(new Set(points.map((p) => p.hash)).size).toBe(12);
+    // the hash covers the resolved scenario and seed, not the sweep block: the same point in
+    // another sweep (here, one with more seeds) has the same directory
+    const more = loadScenario(EXAMPLE, ['sweep.seeds=5']);
+    expect(sweepPoints(EXAMPLE, ['sweep.seeds=5'], more, (ov) => loadPoint(more, ov))[0]!.hash).toBe(points[0]!.hash);
+  });
+
+  test('a sweep block is checked: matrix or points, never the seed', () => {
+    const text = readFileSync(EXAMPLE, 'utf8');
+    expect(() => parseScenarioText(text, 's.yaml', ['sweep.points=[{allocator: fifo}]'])).toThrow(/matrix \(a cross product\) or points/);
+    expect(() => parseScenarioText(text, 's.yaml', ['sweep.matrix.seed=[1, 2]'])).toThrow(/"seed" cannot be swept/);
+  });
+
+  test('shards: I/N from the flag, Slurm array variables or a Kubernetes completion index', () => {
+    expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
+    expect(() => parseShard('3/3')).toThrow(InputError);
+    expect(shardFromEnv({ SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_COUNT: '5' })).toEqual({ index: 4, count: 5 });
+    // an array numbered from 1 (--array=1-5): task 1 is shard 0
+    expect(shardFromEnv({ SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '5', SLURM_ARRAY_TASK_MIN: '1' })).toEqual({ index: 0, count: 5 });
+    expect(shardFromEnv({ JOB_COMPLETION_INDEX: '2', OFFERSIM_SHARD_COUNT: '4' })).toEqual({ index: 2, count: 4 });
+    expect(() => shardFromEnv({ JOB_COMPLETION_INDEX: '2' })).toThrow(/OFFERSIM_SHARD_COUNT/);
+    expect(shardFromEnv({})).toBeUndefined();
+  });
+
+  test('mean and 95% confidence interval by hand', () => {
+    // [1, 2, 3]: mean 2, sample sd 1, standard error 1/sqrt(3) = 0.57735; t(0.975, 2 df) = 4.303
+    // half-width 4.303 x 0.57735 = 2.48434
+    const r = meanCi95([1, 2, 3]);
+    expect(r.mean).toBe(2);
+    expect(r.half).toBeCloseTo(2.48434, 4);
+    // one value: no interval; 41 values of 0 and 1 alternating: t(40 df) = 2.021 (tables)
+    expect(Number.isNaN(meanCi95([5]).half)).toBe(true);
+    const xs = Array.from({ length: 41 }, (_, i) => i % 2);
+    const m = xs.reduce((a, b) => a + b, 0) / 41;
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / 40);
+    expect(meanCi95(xs).half).toBeCloseTo((2.021 * sd) / Math.sqrt(41), 3);
+  });
+});
+
+describe('the same files however the sweep is split', () => {
+  test('one worker, two workers, and three shards merged give byte-identical directories', () => {
+    const one = join(tmp, 'one');
+    const two = join(tmp, 'two');
+    expect(cli('sweep', EXAMPLE, '--out', one, '--workers', '1').code).toBe(0);
+    expect(cli('sweep', EXAMPLE, '--out', two, '--workers', '2').code).toBe(0);
+    for (let i = 0; i < 3; i++) expect(cli('sweep', EXAMPLE, '--out', join(tmp, `shard-${i}`), '--shard', `${i}/3`, '--workers', '1').code).toBe(0);
+    const merged = join(tmp, 'merged');
+    const m = cli('merge', join(tmp, 'shard-0'), join(tmp, 'shard-1'), join(tmp, 'shard-2'), '--out', merged);
+    expect(m.code).toBe(0);
+    const reference = files(one);
+    // 12 points x 6 files + sweep.json, sweep.csv, summary.csv
+    expect(Object.keys(reference)).toHaveLength(12 * 5 + 3);
+    expect(files(two)).toEqual(reference);
+    expect(files(merged)).toEqual(reference);
+    // sweep.csv: a header and a row per point, all ok; summary.csv: a row per (policy, rate)
+    const rows = reference['sweep.csv']!.trimEnd().split('\r\n');
+    expect(rows).toHaveLength(13);
+    expect(rows.slice(1).every((r) => r.split(',')[5] === 'ok')).toBe(true);
+    expect(reference['summary.csv']!.trimEnd().split('\r\n').map((r) => r.split(',').slice(0, 3).join(','))).toEqual([
+      'allocator,frameworks.0.workload.rate,seeds', 'drf,0.5,3', 'drf,1,3', 'random,0.5,3', 'random,1,3',
+    ]);
+    // a merge missing a shard says so (exit 2) and marks the points missing
+    const partial = cli('merge', join(tmp, 'shard-0'), '--out', join(tmp, 'partial'));
+    expect(partial.code).toBe(2);
+    expect(partial.err).toMatch(/8 points are in none of the directories/);
+  });
+
+  test('Slurm array variables choose the shard when --shard is absent', () => {
+    const out = join(tmp, 'slurm-env');
+    const r = spawnSync(process.execPath, [CLI, 'sweep', EXAMPLE, '--out', out, '--workers', '1'], {
+      encoding: 'utf8', env: { ...ENV, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '4' },
+    });
+    expect(r.status).toBe(0);
+    // shard 1/4: points 1, 5, 9
+    expect(r.stdout).toMatch(/\(shard 1\/4\): 3 of 12 points, 3 run/);
+  });
+});
+
+describe('resumable', () => {
+  test('a rerun skips finished points; a half-written point never counts', () => {
+    const dir = join(tmp, 'resume');
+    expect(cli('sweep', EXAMPLE, '--out', dir, '--workers', '1').code).toBe(0);
+    const before = files(dir);
+    const points = readdirSync(join(dir, 'points'));
+    // One point lost, another left half-written (as a killed run leaves it).
+    rmSync(join(dir, 'points', points[0]!), { recursive: true });
+    mkdirSync(join(dir, 'points', `${points[1]!}.partial-999`));
+    writeFileSync(join(dir, 'points', `${points[1]!}.partial-999`, 'summary.json'), '{');
+    const r = cli('sweep', EXAMPLE, '--out', dir, '--workers', '1');
+    expect(r.out).toMatch(/12 of 12 points, 1 run, 11 already done, 0 failed/);
+    expect(files(dir)).toEqual(before);
+  });
+
+  test('kill -9 in the middle of a sweep loses nothing: the rerun completes it, identical to an uninterrupted one', async () => {
+    const dir = join(tmp, 'killed');
+    const child = spawn(process.execPath, [CLI, 'sweep', EXAMPLE, '--out', dir, '--workers', '1'], { stdio: 'ignore', env: ENV });
+    // Wait for some points to be finished, then kill it without warning.
+    const pointsDone = (): number => (existsSync(join(dir, 'points')) ? readdirSync(join(dir, 'points')).filter((f) => existsSync(join(dir, 'points', f, 'manifest.json'))).length : 0);
+    await new Promise<void>((res) => {
+      const poll = setInterval(() => {
+        if (pointsDone() >= 3 || child.exitCode !== null) {
+          clearInterval(poll);
+          res();
+        }
+      }, 5);
+    });
+    child.kill('SIGKILL');
+    await new Promise((res) => child.once('exit', res));
+    const r = cli('sweep', EXAMPLE, '--out', dir, '--workers', '1');
+    expect(r.code).toBe(0);
+    const reference = join(tmp, 'uninterrupted');
+    execFileSync(process.execPath, [CLI, 'sweep', EXAMPLE, '--out', reference, '--workers', '1'], { stdio: 'ignore', env: ENV });
+    expect(files(dir)).toEqual(files(reference));
+  });
+});
+
+describe('failed points', () => {
+  test('are reported with their error, do not stop the others, exit 3, and are retried by a rerun', () => {
+    // A user module that fails in its first allocation run when its parameter says so.
+    const module = join(tmp, 'flaky.js');
+    writeFileSync(module, `import base from ${JSON.stringify(pathToFileURL(join(ROOT, 'docs', 'examples', 'least-allocated.js')).href)};
+export default {
+  ...base,
+  name: 'flaky',
+  params: [{ name: 'fail', description: 'fail in the first allocation run', default: 'false' }],
+  validate: () => [],
+  create(options) {
+    const a = base.create({ ...options, params: {} });
+    if (options.params?.fail === true) a.allocate = () => { throw new Error('flaky: asked to fail'); };
+    return a;
+  },
+};
+`);
+    const scenario = join(tmp, 'flaky.yaml');
+    writeFileSync(scenario, `${readFileSync(EXAMPLE, 'utf8').replace(/^sweep:[\s\S]*$/m, '')}
+allocator: { module: ./flaky.js, params: { fail: false } }
+sweep:
+  matrix:
+    allocator.params.fail: [false, true]
+  seeds: 2
+`);
+    const dir = join(tmp, 'flaky-out');
+    const r = cli('sweep', scenario, '--out', dir, '--workers', '2');
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/4 of 4 points, 2 run, 0 already done, 2 failed/);
+    expect(r.err.match(/failed: .*flaky: asked to fail/g)).toHaveLength(2);
+    const rows = readFileSync(join(dir, 'sweep.csv'), 'utf8').trimEnd().split('\r\n').slice(1).map((row) => row.split(',').slice(2, 5).join(' '));
+    expect(rows).toEqual(['false 1 ok', 'false 2 ok', 'true 1 failed', 'true 2 failed']);
+    // A rerun retries only the failed points.
+    const again = cli('sweep', scenario, '--out', dir, '--workers', '1');
+    expect(again.out).toMatch(/4 of 4 points, 0 run, 2 already done, 2 failed/);
+  });
+});

@@ -1,0 +1,384 @@
+/**
+ * Sweeps: a scenario's `sweep` block (a matrix of parameter values, or a list of points, times
+ * seeds) run point by point, each into its own run directory under a content hash of its
+ * resolved scenario, so that a rerun skips what is done and any split of the points (worker
+ * threads, shards, Slurm array tasks) gives the same files. `sweep.csv` (a row per point) and
+ * `summary.csv` (per parameter combination, the mean and a 95% confidence interval across seeds
+ * of every metric) are computed from the point directories alone, in point order.
+ * Composition root: files, worker threads, the wall clock for progress.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { fmt } from '../reports/format.js';
+import { ExitCode, InputError } from './errors.js';
+import { openScenario, parseScenarioText, type LoadedScenario } from './loader.js';
+import { scenarioBase, setScenarioBase } from './trace-source.js';
+import { runScenario, scenarioName, stableJson } from './run.js';
+import type { Scenario } from './schema.js';
+import { VERSION } from './version.js';
+
+/** One point of a sweep: its overrides (dotted path -> value) and seed. */
+export interface SweepPoint {
+  /** position in the sweep's full point list (0-based) */
+  readonly index: number;
+  /** the swept parameters of this point, in the matrix's key order */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  /** content hash of the resolved scenario, seed and inputs: the point's directory name */
+  readonly hash: string;
+}
+
+/** The points of a loaded scenario's sweep, in order: matrix (or list) outermost, seeds innermost. */
+export function sweepPoints(file: string, baseOverrides: readonly string[], loaded: LoadedScenario, load: (overrides: readonly string[]) => LoadedScenario): SweepPoint[] {
+  const sw = loaded.scenario.sweep;
+  if (sw === undefined) throw new InputError([{ file, path: 'sweep', message: 'the scenario has no sweep block (give sweep.matrix or sweep.points, and sweep.seeds)' }]);
+  const combos: Record<string, unknown>[] = sw.points !== undefined ? sw.points.map((p) => ({ ...p })) : cross(sw.matrix ?? {});
+  const seeds = typeof sw.seeds === 'number' ? Array.from({ length: sw.seeds }, (_, i) => i + 1) : sw.seeds ?? [loaded.scenario.seed];
+  const points: SweepPoint[] = [];
+  for (const params of combos) {
+    const overrides = [...baseOverrides, ...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
+    const point = load(overrides);
+    for (const seed of seeds) {
+      points.push({ index: points.length, params, seed, hash: pointHash(point, seed) });
+    }
+  }
+  return points;
+}
+
+/** The cross product of a matrix, keys in order, the last key varying fastest. */
+function cross(matrix: Readonly<Record<string, readonly unknown[]>>): Record<string, unknown>[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const [k, values] of Object.entries(matrix)) {
+    const next: Record<string, unknown>[] = [];
+    for (const o of out) for (const v of values) next.push({ ...o, [k]: v });
+    out = next;
+  }
+  return out;
+}
+
+/** A scenario without its sweep block: what one point runs (and what its hash covers). */
+export function withoutSweep(s: Scenario): Scenario {
+  const { sweep: _sweep, ...rest } = s;
+  return rest as Scenario;
+}
+
+/** sha256 (16 hex digits) of the offersim version, the resolved scenario without its sweep block, and the seed. */
+export function pointHash(point: LoadedScenario, seed: number): string {
+  const text = stableJson({ offersim: VERSION, scenario: withoutSweep(point.scenario), seed, module: point.allocator?.module?.sha256 ?? null });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** A slice of the points: shard I of N takes the points whose index is I modulo N. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Parses `I/N` (0 <= I < N). */
+export function parseShard(text: string, what = '--shard'): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const i = m === null ? NaN : Number(m[1]);
+  const n = m === null ? NaN : Number(m[2]);
+  if (!(n >= 1) || !(i >= 0) || i >= n) throw new InputError([{ file: what, path: '', message: `expected I/N with 0 <= I < N, got "${text}"` }]);
+  return { index: i, count: n };
+}
+
+/**
+ * The shard from the environment when --shard is absent: Slurm array jobs
+ * (SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, task ids 0..N-1 as with --array=0-(N-1)), or a
+ * Kubernetes indexed Job (JOB_COMPLETION_INDEX with OFFERSIM_SHARD_COUNT). Undefined when none is set.
+ */
+export function shardFromEnv(env: NodeJS.ProcessEnv): Shard | undefined {
+  const id = env['SLURM_ARRAY_TASK_ID'];
+  const count = env['SLURM_ARRAY_TASK_COUNT'];
+  if (id !== undefined && count !== undefined) {
+    const min = env['SLURM_ARRAY_TASK_MIN'] ?? '0';
+    return parseShard(`${Number(id) - Number(min)}/${count}`, 'SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT');
+  }
+  const k = env['JOB_COMPLETION_INDEX'];
+  if (k !== undefined) {
+    const n = env['OFFERSIM_SHARD_COUNT'];
+    if (n === undefined) throw new InputError([{ file: 'JOB_COMPLETION_INDEX', path: '', message: 'set OFFERSIM_SHARD_COUNT to the number of completions (the shard count)' }]);
+    return parseShard(`${k}/${n}`, 'JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT');
+  }
+  return undefined;
+}
+
+/** What a sweep run did. */
+export interface SweepOutcome {
+  readonly dir: string;
+  readonly total: number;
+  /** points of this shard */
+  readonly mine: number;
+  readonly ran: number;
+  readonly skipped: number;
+  readonly failed: readonly { point: SweepPoint; error: string }[];
+}
+
+/** Options of {@link runSweep}. */
+export interface SweepOptions {
+  readonly out?: string | undefined;
+  readonly shard?: Shard | undefined;
+  /** worker threads; default 1 (in this thread) */
+  readonly workers?: number | undefined;
+  /** progress text (stderr); default none */
+  readonly progress?: ((text: string) => void) | undefined;
+  /** stderr is a terminal: one updating line instead of a line per point */
+  readonly tty?: boolean | undefined;
+}
+
+/** Runs the sweep of scenario `file` (with `overrides`) and writes its directory. */
+export async function runSweep(file: string, overrides: readonly string[], o: SweepOptions = {}): Promise<SweepOutcome> {
+  const base = await openScenario(file, overrides);
+  // Points load synchronously after the first open (a user module is imported once, by openScenario).
+  const cache = new Map<string, LoadedScenario>();
+  const load = (ov: readonly string[]): LoadedScenario => {
+    const key = JSON.stringify(ov);
+    let l = cache.get(key);
+    if (l === undefined) {
+      l = loadPoint(base, ov);
+      cache.set(key, l);
+    }
+    return l;
+  };
+  const points = sweepPoints(file, overrides, base, load);
+  const dir = resolve(o.out ?? join('runs', `${scenarioName(base)}-sweep`));
+  mkdirSync(join(dir, 'points'), { recursive: true });
+  // Leftovers of a killed run: half-written point directories never count.
+  for (const f of readdirSync(join(dir, 'points'))) if (f.includes('.partial-')) rmSync(join(dir, 'points', f), { recursive: true, force: true });
+  const shard = o.shard;
+  const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
+  const todo = mine.filter((p) => !isDone(dir, p));
+  const failed: { point: SweepPoint; error: string }[] = [];
+  const t0 = Date.now();
+  let done = 0;
+  const report = (): void => {
+    if (o.progress === undefined) return;
+    const elapsed = (Date.now() - t0) / 1000;
+    const left = done > 0 ? (elapsed / done) * (todo.length - done) : NaN;
+    const text = `sweep: ${done}/${todo.length} points run (${mine.length - todo.length} already done), ${failed.length} failed` +
+      `${Number.isNaN(left) ? '' : `, about ${Math.ceil(left)} s left`}`;
+    o.progress(o.tty === true ? `\r${text}` : `${text}\n`);
+  };
+  const runOne = async (p: SweepPoint): Promise<void> => {
+    try {
+      const loaded = load([...overrides, ...Object.entries(p.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)]);
+      runScenario(loaded, { out: join(dir, 'points', p.hash), seed: p.seed });
+      rmSync(join(dir, 'points', `${p.hash}.failed.txt`), { force: true });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      failed.push({ point: p, error: message });
+      writeFileSync(join(dir, 'points', `${p.hash}.failed.txt`), `${message}\n`);
+    }
+    done++;
+    report();
+  };
+  if ((o.workers ?? 1) <= 1) {
+    for (const p of todo) await runOne(p);
+  } else {
+    await runInWorkers(file, overrides, dir, todo, o.workers ?? 1, (p, error) => {
+      if (error !== undefined) {
+        failed.push({ point: p, error });
+        writeFileSync(join(dir, 'points', `${p.hash}.failed.txt`), `${error}\n`);
+      }
+      done++;
+      report();
+    });
+  }
+  if (o.tty === true && o.progress !== undefined) o.progress('\n');
+  writeResults(dir, base, points, shard);
+  return { dir, total: points.length, mine: mine.length, ran: todo.length - failed.length, skipped: mine.length - todo.length, failed };
+}
+
+/**
+ * A point's scenario: the base file with the point's overrides, validated (the allocator module,
+ * if any, as openScenario imported it once), without its sweep block.
+ */
+export function loadPoint(base: LoadedScenario, overrides: readonly string[]): LoadedScenario {
+  const { scenario } = parseScenarioText(readFileSync(base.file, 'utf8'), base.file, overrides);
+  const point = withoutSweep(scenario);
+  setScenarioBase(point, scenarioBase(scenario));
+  return { scenario: point, file: base.file, sha256: base.sha256, overrides, allocator: base.allocator };
+}
+
+function isDone(dir: string, p: SweepPoint): boolean {
+  return existsSync(join(dir, 'points', p.hash, 'manifest.json'));
+}
+
+/** Runs `todo` on `n` worker threads, a point at a time each, reporting each as it ends. */
+async function runInWorkers(file: string, overrides: readonly string[], dir: string, todo: readonly SweepPoint[], n: number, ended: (p: SweepPoint, error: string | undefined) => void): Promise<void> {
+  const { Worker } = await import('node:worker_threads');
+  const url = new URL('./sweep-worker.js', import.meta.url);
+  let next = 0;
+  const one = (): Promise<void> => new Promise((resolveAll, reject) => {
+    const w = new Worker(url, { workerData: { file, overrides, dir } });
+    const feed = (): void => {
+      if (next >= todo.length) {
+        void w.terminate().then(() => resolveAll());
+        return;
+      }
+      const p = todo[next++]!;
+      w.once('message', (m: { error?: string }) => {
+        ended(p, m.error);
+        feed();
+      });
+      w.postMessage({ params: p.params, seed: p.seed, hash: p.hash });
+    };
+    w.once('online', feed);
+    w.once('error', reject);
+  });
+  await Promise.all(Array.from({ length: Math.min(n, todo.length) }, one));
+}
+
+// ---- results: sweep.json, sweep.csv, summary.csv
+
+/** Writes the sweep's manifest and tables from the point directories present, in point order. */
+export function writeResults(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
+  const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
+  const manifest = {
+    offersim: VERSION,
+    scenario: { name: scenarioName(base), file: basename(base.file), sha256: base.sha256, overrides: base.overrides },
+    ...(shard === undefined ? {} : { shard: `${shard.index}/${shard.count}` }),
+    points: points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed })),
+  };
+  writeAtomic(join(dir, 'sweep.json'), stableJson(manifest));
+  const keys = Object.keys(points[0]?.params ?? {});
+  const summaries = mine.map((p) => ({ p, s: readSummary(dir, p) }));
+  const metricKeys = firstMetricKeys(summaries.map((x) => x.s));
+  const rows: string[][] = [['point', 'hash', ...keys, 'seed', 'status', ...metricKeys]];
+  for (const { p, s } of summaries) {
+    rows.push([String(p.index), p.hash, ...keys.map((k) => cell(p.params[k])), String(p.seed), s === undefined ? (existsSync(join(dir, 'points', `${p.hash}.failed.txt`)) ? 'failed' : 'missing') : 'ok',
+      ...metricKeys.map((k) => (s === undefined ? '' : numberCell(s[k])))]);
+  }
+  writeAtomic(join(dir, 'sweep.csv'), csv(rows));
+  // Per parameter combination (everything but the seed): mean and 95% CI half-width across seeds.
+  const groups = new Map<string, { params: Record<string, unknown>; runs: Record<string, unknown>[] }>();
+  for (const { p, s } of summaries) {
+    const key = JSON.stringify(keys.map((k) => p.params[k]));
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = { params: p.params as Record<string, unknown>, runs: [] }));
+    if (s !== undefined) g.runs.push(s);
+  }
+  const head = [...keys, 'seeds'];
+  for (const m of metricKeys) head.push(`${m}_mean`, `${m}_ci95`);
+  const srows: string[][] = [head];
+  for (const g of groups.values()) {
+    const row = [...keys.map((k) => cell(g.params[k])), String(g.runs.length)];
+    for (const m of metricKeys) {
+      const xs = g.runs.map((r) => r[m]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+      const { mean, half } = meanCi95(xs);
+      row.push(fmt(mean), fmt(half));
+    }
+    srows.push(row);
+  }
+  writeAtomic(join(dir, 'summary.csv'), csv(srows));
+}
+
+function readSummary(dir: string, p: SweepPoint): Record<string, unknown> | undefined {
+  const f = join(dir, 'points', p.hash, 'summary.json');
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>) : undefined;
+}
+
+/** The numeric (or null) keys of the first summary present, in its order. */
+function firstMetricKeys(summaries: readonly (Record<string, unknown> | undefined)[]): string[] {
+  const s = summaries.find((x) => x !== undefined);
+  if (s === undefined) return [];
+  return Object.keys(s).filter((k) => s[k] === null || typeof s[k] === 'number');
+}
+
+function cell(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function numberCell(v: unknown): string {
+  return typeof v === 'number' ? fmt(v) : '';
+}
+
+/** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom. */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** Mean and the half-width of its 95% confidence interval (Student's t, n - 1 df); NaN where undefined. */
+export function meanCi95(xs: readonly number[]): { mean: number; half: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: NaN, half: NaN };
+  let s = 0;
+  for (const x of xs) s += x;
+  const mean = s / n;
+  if (n < 2) return { mean, half: NaN };
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) ** 2;
+  const df = n - 1;
+  // Beyond 30 df, the Cornish-Fisher expansion around z = 1.959964 (error under 1e-4).
+  const z = 1.959964;
+  const t = df <= 30 ? T975[df - 1]! : z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+  return { mean, half: t * Math.sqrt(ss / df / n) };
+}
+
+function csv(rows: readonly (readonly string[])[]): string {
+  return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.partial-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+// ---- merge
+
+/**
+ * Joins shard directories into `out`: every point directory (identical copies where shards
+ * overlap), then the manifest and tables as a single process writes them. The shards must come
+ * from the same scenario file, overrides and offersim version. Points missing from every shard
+ * are reported (exit 1 from the CLI would hide them: they are listed, and sweep.csv marks them).
+ */
+export function mergeSweeps(dirs: readonly string[], out: string): { points: number; missing: number } {
+  if (dirs.length === 0) throw new InputError([{ file: 'merge', path: '', message: 'name at least one sweep directory' }]);
+  type Manifest = { offersim: string; scenario: { name: string; file: string; sha256: string; overrides: string[] }; points: { index: number; hash: string; params: Record<string, unknown>; seed: number }[] };
+  const manifests = dirs.map((d) => {
+    const f = join(d, 'sweep.json');
+    if (!existsSync(f)) throw new InputError([{ file: f, path: '', message: 'not a sweep directory (no sweep.json)' }]);
+    return JSON.parse(readFileSync(f, 'utf8')) as Manifest;
+  });
+  const first = manifests[0]!;
+  manifests.forEach((m, i) => {
+    if (m.offersim !== first.offersim || m.scenario.sha256 !== first.scenario.sha256 || JSON.stringify(m.scenario.overrides) !== JSON.stringify(first.scenario.overrides) ||
+      JSON.stringify(m.points) !== JSON.stringify(first.points)) {
+      throw new InputError([{ file: join(dirs[i]!, 'sweep.json'), path: '', message: `a different sweep from ${join(dirs[0]!, 'sweep.json')} (scenario, overrides, version or points differ)` }]);
+    }
+  });
+  mkdirSync(join(out, 'points'), { recursive: true });
+  for (const d of dirs) {
+    for (const f of readdirSync(join(d, 'points'))) {
+      if (f.includes('.partial-')) continue;
+      const src = join(d, 'points', f);
+      const dst = join(out, 'points', f);
+      if (f.endsWith('.failed.txt')) {
+        // A failure another shard got past is no failure.
+        if (!existsSync(join(out, 'points', f.replace(/\.failed\.txt$/, ''), 'manifest.json'))) cpSync(src, dst);
+        continue;
+      }
+      if (!existsSync(join(src, 'manifest.json')) || existsSync(join(dst, 'manifest.json'))) continue;
+      cpSync(src, `${dst}.partial-${process.pid}`, { recursive: true });
+      renameSync(`${dst}.partial-${process.pid}`, dst);
+      rmSync(`${dst}.failed.txt`, { force: true });
+    }
+  }
+  const base: LoadedScenario = {
+    scenario: {} as Scenario, file: first.scenario.file, sha256: first.scenario.sha256, overrides: first.scenario.overrides, allocator: undefined,
+  };
+  const points: SweepPoint[] = first.points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed }));
+  writeResultsNamed(out, base, first.scenario.name, points);
+  const missing = points.filter((p) => !isDone(out, p)).length;
+  return { points: points.length, missing };
+}
+
+/** writeResults for a merge, where only the scenario's name is known. */
+function writeResultsNamed(dir: string, base: LoadedScenario, name: string, points: readonly SweepPoint[]): void {
+  writeResults(dir, { ...base, scenario: { name } as unknown as Scenario }, points, undefined);
+}
+
+export { ExitCode };
