@@ -160,7 +160,12 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
     const left = done > 0 ? (elapsed / done) * (todo.length - done) : NaN;
     const text = `sweep: ${done}/${todo.length} points run (${mine.length - todo.length} already done), ${failed.length} failed` +
       `${Number.isNaN(left) ? '' : `, about ${Math.ceil(left)} s left`}`;
-    o.progress(o.tty === true ? `\r${text}` : `${text}\n`);
+    if (o.tty === true) {
+      // One line, redrawn: a bar of the points of this run, then the counts.
+      const width = 30;
+      const filled = todo.length === 0 ? width : Math.round((width * done) / todo.length);
+      o.progress(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}\x1b[K`);
+    } else o.progress(`${text}\n`);
   };
   const runOne = async (p: SweepPoint): Promise<void> => {
     try {
