@@ -12,6 +12,8 @@ import { ExitCode, InputError, UserAllocatorError } from './errors.js';
 import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
 import { mergeSweeps, parseShard, runSweep, shardFromEnv } from './sweep.js';
+import { checkRun, updateBaseline } from './check.js';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
@@ -65,6 +67,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let userModule: string | undefined;
   // Some sweep points failed (each named on stderr): exit 3, the others' results stand.
   let sweepFailed = false;
+  // A check found a regression: exit 1.
+  let regression = false;
   const parser = yargs([...argv])
     .scriptName('offersim')
     .version(VERSION)
@@ -142,6 +146,27 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }; },
     )
     .command(
+      'check <dir>',
+      'compare a run\'s metrics with a baseline; exit 1 on a regression',
+      (y) => y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with summary.json)' })
+        .option('baseline', { type: 'string', demandOption: true, describe: 'baseline file (JSON: per metric value, good direction, tolerance)' })
+        .option('update-baseline', { type: 'boolean', default: false, describe: 'write the baseline from this run instead (keeping existing tolerances)' })
+        .option('markdown', { type: 'string', describe: 'also write the table as Markdown to this file (for a pull-request comment)' })
+        .option('all', { type: 'boolean', default: false, describe: 'show every metric, not only those outside tolerance' }),
+      (a) => { action = async () => {
+        if (a['update-baseline'] === true) {
+          const b = updateBaseline(a.dir, a.baseline, VERSION);
+          io.out(`baseline ${a.baseline}: ${Object.keys(b.metrics).length} metrics written from ${a.dir}\n`);
+          return;
+        }
+        const r = checkRun(a.dir, a.baseline, a.all);
+        io.out(`${r.text}\n${r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`} against ${a.baseline} (${r.rows.length} metrics)\n`);
+        if (a.markdown !== undefined) writeFileSync(a.markdown, r.markdown);
+        if (r.regressions > 0) regression = true;
+      }; },
+    )
+    .command(
       'import <format> <file>',
       'import a trace into a canonical workload (JSON Lines) or cluster file, with a manifest of counts',
       (y) => y
@@ -178,7 +203,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
       (a) => { action = async () => io.out(listText(a.what)); },
     )
-    .demandCommand(1, 'name a command: run, sweep, merge, validate, import or list')
+    .demandCommand(1, 'name a command: run, sweep, merge, check, validate, import or list')
     .help();
   try {
     await parser.parseAsync();
@@ -210,5 +235,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.err(`offersim: ${usageError}\nRun offersim --help for usage.\n`);
     return ExitCode.BAD_INPUT;
   }
-  return sweepFailed ? ExitCode.INTERNAL : ExitCode.OK;
+  if (sweepFailed) return ExitCode.INTERNAL;
+  return regression ? ExitCode.REGRESSION : ExitCode.OK;
 }
