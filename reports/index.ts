@@ -1,7 +1,7 @@
 /**
- * Public API of reports/: the metric fold and fingerprint over the event log, and the pure
- * writers of the run's summary and CSV files. Imports only the event log types (no kernel, no
- * allocators, no scenarios) and does no I/O.
+ * Public API of reports/: the metric fold and fingerprint over the event log, the pure writers
+ * of the run's summary and CSV files, and the charts' Vega-Lite specs. Imports only the event
+ * log types (no kernel, no allocators, no scenarios) and does no I/O.
  */
 export { DEFAULT_SAMPLE_INTERVAL, LogInvariantError, MetricsFold, type MetricsFoldOptions } from './metrics-fold.js';
 export {
@@ -25,4 +25,19 @@ export {
   timeseriesCsv,
 } from './writers.js';
 export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
+export {
+  CsvFormatError,
+  VEGA_LITE_SCHEMA,
+  parseCsv,
+  runCharts,
+  runTablesFromCsv,
+  runTablesFromMetrics,
+  specJson,
+  type Chart,
+  type RunCsvText,
+  type RunTables,
+  type VlSpec,
+} from './charts.js';
+// render.ts (vega, vega-lite, resvg) is not re-exported: importing it takes a while, and only
+// `offersim report` and `run --report` need it (import it from './render.js').
 export { nearestRank, stats, type Stats } from './stats.js';

@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { parse as parseYaml } from 'yaml';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
 
 /** Where the CLI writes, and what it may read of its environment. */
@@ -88,7 +88,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         .option('seed', { type: 'string', describe: 'seed override (integer 0..2^32-1); default the scenario\'s seed' })
         .option('out', { type: 'string', describe: 'run directory; default runs/<scenario name>' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value (dotted path), repeatable' })
-        .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' }),
+        .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' })
+        .option('report', { type: 'boolean', default: false, describe: 'also render charts/ (Vega-Lite, SVG, PNG) and report.html, as offersim report does' }),
       (a) => { action = async () => {
         const loaded = await openScenario(a.scenario, a.set ?? []);
         userModule = loaded.allocator?.module?.spec;
@@ -98,6 +99,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
           `fingerprint ${r.fingerprint}\nresults in ${r.dir}\n`,
         );
+        if (a.report === true) {
+          // Loaded on demand: vega and vega-lite take a while to import, and a plain run needs neither.
+          const { writeReport } = await import('./report.js');
+          const rep = await writeReport(r.dir);
+          io.out(`report ${join(rep.dir, 'report.html')} (${rep.files.length - 1} chart files in ${rep.totalSeconds.toFixed(2)} s)\n`);
+        }
+      }; },
+    )
+    .command(
+      'report <dir>',
+      'render the charts (Vega-Lite, SVG, PNG) and report.html of an existing run directory',
+      (y) => y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with manifest.json, summary.json and the CSV files)' })
+        .option('png', { type: 'boolean', default: true, describe: 'also write PNGs (--no-png: only .vl.json and .svg)' }),
+      (a) => { action = async () => {
+        const { writeReport } = await import('./report.js');
+        const rep = await writeReport(a.dir, { png: a.png });
+        io.out(`offersim ${VERSION}: ${rep.files.length} files in ${rep.dir} (${rep.totalSeconds.toFixed(2)} s)\nreport ${join(rep.dir, 'report.html')}\n`);
       }; },
     )
     .command(
@@ -203,7 +222,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
       (a) => { action = async () => io.out(listText(a.what)); },
     )
-    .demandCommand(1, 'name a command: run, sweep, merge, check, validate, import or list')
+    .demandCommand(1, 'name a command: run, report, sweep, merge, check, validate, import or list')
     .help();
   try {
     await parser.parseAsync();

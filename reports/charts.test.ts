@@ -1,0 +1,170 @@
+/**
+ * The run charts' Vega-Lite specs from a small hand-made run: marks, fields, embedded data,
+ * deterministic text; and the CSV reader they are built on.
+ */
+import { describe, expect, test } from '@jest/globals';
+import {
+  CsvFormatError,
+  VEGA_LITE_SCHEMA,
+  completionCdfChart,
+  jainChart,
+  localityChart,
+  offersChart,
+  parseCsv,
+  runCharts,
+  runTablesFromCsv,
+  sharesChart,
+  specJson,
+  utilisationChart,
+} from './charts.js';
+import { SMALL_RUN } from './test-support/run-csv.js';
+
+type Enc = Record<string, { field?: string; type?: string }>;
+const enc = (spec: Record<string, unknown>): Enc => spec['encoding'] as Enc;
+const values = (spec: Record<string, unknown>): Record<string, unknown>[] =>
+  (spec['data'] as { values: Record<string, unknown>[] }).values;
+const markType = (spec: Record<string, unknown>): unknown => (spec['mark'] as { type: string }).type;
+
+describe('parseCsv', () => {
+  test('CRLF and LF line ends, quoted fields with commas, quotes and line breaks, no empty last row', () => {
+    expect(parseCsv('a,b\r\n"x,1","say ""hi"""\r\n"two\nlines",\n')).toEqual([
+      ['a', 'b'],
+      ['x,1', 'say "hi"'],
+      ['two\nlines', ''],
+    ]);
+    expect(parseCsv('')).toEqual([]);
+    expect(parseCsv('a,b')).toEqual([['a', 'b']]);
+  });
+});
+
+describe('runTablesFromCsv', () => {
+  const r = runTablesFromCsv(SMALL_RUN);
+  test('reads times, utilisation in resource order, shares by framework, Jain, jobs and frameworks', () => {
+    expect(r.t).toEqual([0, 2, 4]);
+    expect(r.utilisation.map((s) => s.label)).toEqual(['cpus', 'mem', 'disk', 'gpus']);
+    expect(r.utilisation[0]!.values).toEqual([0, 0.5, 1]);
+    expect(r.utilisation[2]!.values).toEqual([null, null, null]);
+    expect(r.shares).toEqual([
+      { label: 'a', values: [0, 0.5, 0.4] },
+      { label: 'b', values: [null, 0.25, 0.6] },
+    ]);
+    expect(r.jain).toEqual([1, 0.9, 0.961538]);
+    expect(r.jobs).toEqual([
+      { framework: 'a', completion: 3 },
+      { framework: 'b', completion: 1 },
+      { framework: 'a', completion: 1 },
+      { framework: 'b', completion: null },
+    ]);
+    expect(r.frameworks[0]).toEqual({
+      name: 'a', offersAccepted: 4, offersDeclined: 5, offersRescinded: 1, localityTasks: 3, node: 0.333333, rack: 0, remote: 0.666667,
+    });
+    expect(r.frameworks[1]).toMatchObject({ name: 'b', localityTasks: 0, node: null, rack: null, remote: null });
+  });
+  test('a missing column or a ragged row is a CsvFormatError naming the file', () => {
+    expect(() => runTablesFromCsv({ ...SMALL_RUN, timeseries: 't_s,util_cpus\r\n0,0\r\n' })).toThrow(CsvFormatError);
+    expect(() => runTablesFromCsv({ ...SMALL_RUN, timeseries: 't_s,util_cpus\r\n0,0\r\n' })).toThrow(/timeseries\.csv: missing column jain/);
+    expect(() => runTablesFromCsv({ ...SMALL_RUN, jobs: 'framework,completion_s\r\na\r\n' })).toThrow(/jobs\.csv: row 2 has 1 cells/);
+    expect(() => runTablesFromCsv({ ...SMALL_RUN, jobs: 'framework,completion_s\r\na,x\r\n' })).toThrow(/not a number: "x"/);
+    expect(() => runTablesFromCsv({ ...SMALL_RUN, frameworks: '' })).toThrow(/frameworks\.csv: empty file/);
+  });
+});
+
+describe('the chart specs', () => {
+  const r = runTablesFromCsv(SMALL_RUN);
+
+  test('every chart: Vega-Lite v6 schema, title, fixed size, embedded data, in report order', () => {
+    const charts = runCharts(r);
+    expect(charts.map((c) => c.name)).toEqual(['shares', 'utilisation', 'jain', 'completion-cdf', 'locality', 'offers']);
+    for (const c of charts) {
+      expect(Object.keys(c.spec).slice(0, 7)).toEqual(['$schema', 'description', 'title', 'width', 'height', 'config', 'data']);
+      expect(c.spec['$schema']).toBe(VEGA_LITE_SCHEMA);
+      expect(c.spec['title']).toBe(c.title);
+      expect(Array.isArray(values(c.spec))).toBe(true);
+    }
+  });
+
+  test('(a) shares: a line per framework over time, skipping samples before it registered', () => {
+    const s = sharesChart(r);
+    expect(markType(s)).toBe('line');
+    expect(enc(s)['x']).toMatchObject({ field: 't_s', type: 'quantitative' });
+    expect(enc(s)['y']).toMatchObject({ field: 'share', type: 'quantitative' });
+    expect(enc(s)['color']).toMatchObject({ field: 'framework', type: 'nominal' });
+    expect(values(s)).toEqual([
+      { t_s: 0, framework: 'a', share: 0 },
+      { t_s: 2, framework: 'a', share: 0.5 },
+      { t_s: 4, framework: 'a', share: 0.4 },
+      { t_s: 2, framework: 'b', share: 0.25 },
+      { t_s: 4, framework: 'b', share: 0.6 },
+    ]);
+  });
+
+  test('(b) utilisation: a line per resource the cluster has, on [0, 1]', () => {
+    const s = utilisationChart(r);
+    expect(markType(s)).toBe('line');
+    expect(enc(s)['color']).toMatchObject({ field: 'resource' });
+    expect(enc(s)['y']).toMatchObject({ field: 'utilisation', scale: { domain: [0, 1] } });
+    expect([...new Set(values(s).map((v) => v['resource']))]).toEqual(['cpus', 'mem']);
+    expect(values(s)).toHaveLength(6);
+  });
+
+  test('(c) Jain: one line, no colour', () => {
+    const s = jainChart(r);
+    expect(markType(s)).toBe('line');
+    expect(enc(s)['color']).toBeUndefined();
+    expect(values(s)).toEqual([{ t_s: 0, jain: 1 }, { t_s: 2, jain: 0.9 }, { t_s: 4, jain: 0.961538 }]);
+  });
+
+  test('(d) completion CDF: each framework\'s finished jobs sorted, k/n, unfinished jobs left out', () => {
+    const s = completionCdfChart(r);
+    expect(markType(s)).toBe('line');
+    expect(enc(s)['x']).toMatchObject({ field: 'completion_s' });
+    expect(enc(s)['y']).toMatchObject({ field: 'fraction' });
+    expect(values(s)).toEqual([
+      { framework: 'a', completion_s: 1, fraction: 0.5 },
+      { framework: 'a', completion_s: 3, fraction: 1 },
+      { framework: 'b', completion_s: 1, fraction: 1 },
+    ]);
+  });
+
+  test('(e) locality: stacked bars of node/rack/remote for frameworks with preferences', () => {
+    const s = localityChart(r);
+    expect(markType(s)).toBe('bar');
+    expect(enc(s)['y']).toMatchObject({ field: 'fraction', stack: 'zero' });
+    expect(enc(s)['color']).toMatchObject({ field: 'level' });
+    expect(values(s)).toEqual([
+      { framework: 'a', level: 'node-local', fraction: 0.333333 },
+      { framework: 'a', level: 'rack-local', fraction: 0 },
+      { framework: 'a', level: 'remote', fraction: 0.666667 },
+    ]);
+  });
+
+  test('(e) locality without any task with preferences: no bars, a subtitle saying so', () => {
+    const none = runTablesFromCsv({ ...SMALL_RUN, frameworks: SMALL_RUN.frameworks.replace(',3,0.333333,0.000000,0.666667,', ',0,,,,') });
+    const s = localityChart(none);
+    expect(values(s)).toEqual([]);
+    expect(s['title']).toEqual({ text: 'Task locality per framework', subtitle: 'no launched task had preferred locations' });
+    expect(Object.keys(s).slice(0, 3)).toEqual(['$schema', 'description', 'title']);
+  });
+
+  test('(e) offers: grouped bars of accepted/declined/rescinded per framework', () => {
+    const s = offersChart(r);
+    expect(markType(s)).toBe('bar');
+    expect(enc(s)['xOffset']).toMatchObject({ field: 'outcome' });
+    expect(enc(s)['y']).toMatchObject({ field: 'offers', type: 'quantitative' });
+    expect(values(s).filter((v) => v['framework'] === 'a')).toEqual([
+      { framework: 'a', outcome: 'accepted', offers: 4 },
+      { framework: 'a', outcome: 'declined', offers: 5 },
+      { framework: 'a', outcome: 'rescinded', offers: 1 },
+    ]);
+  });
+
+  test('deterministic text: the same input gives the same bytes, with no timestamp', () => {
+    const a = runCharts(runTablesFromCsv(SMALL_RUN)).map((c) => specJson(c.spec));
+    const b = runCharts(runTablesFromCsv(SMALL_RUN)).map((c) => specJson(c.spec));
+    expect(a).toEqual(b);
+    for (const t of a) {
+      expect(t.endsWith('}\n')).toBe(true);
+      expect(t).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    }
+  });
+});

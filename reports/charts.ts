@@ -1,0 +1,384 @@
+/**
+ * Vega-Lite specs of a run's charts (DESIGN.md section 6: charts/*.vl.json), built from the text
+ * of the run directory's CSV files. Pure: CSV text in, plain spec objects out, with a fixed key
+ * order, data embedded and numbers as the CSV files wrote them (fixed precision), so the same
+ * run always gives the same bytes. Imports no I/O.
+ *
+ * Reading the CSV text (not the fold's in-memory result) keeps `offersim report DIR` and
+ * `offersim run --report` on one path: {@link runTablesFromMetrics} formats a fold's result with
+ * the run's own writers and parses that back.
+ */
+import { RESOURCE_NAMES, type MetricsResult } from './metrics.js';
+import { frameworksCsv, jobsCsv, timeseriesCsv } from './writers.js';
+
+/** The Vega-Lite schema every spec names. */
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** A Vega-Lite spec as plain JSON data. */
+export type VlSpec = { readonly [key: string]: unknown };
+
+/** One chart of a run: its file stem under charts/, its title and its spec. */
+export interface Chart {
+  /** file stem: charts/<name>.vl.json, .svg, .png */
+  readonly name: string;
+  readonly title: string;
+  readonly spec: VlSpec;
+}
+
+/** A series of (time, value) points; null where the CSV cell is empty. */
+export interface Series {
+  readonly label: string;
+  readonly values: readonly (number | null)[];
+}
+
+/** What the charts read of a run directory. */
+export interface RunTables {
+  /** timeseries.csv: sample times, seconds */
+  readonly t: readonly number[];
+  /** utilisation per resource (util_<resource> columns), in RESOURCE_NAMES order */
+  readonly utilisation: readonly Series[];
+  /** weighted dominant share per framework (share_<framework> columns) */
+  readonly shares: readonly Series[];
+  /** Jain's index per sample */
+  readonly jain: readonly (number | null)[];
+  /** jobs.csv: framework and completion time (s; null when unfinished) of each job */
+  readonly jobs: readonly { readonly framework: string; readonly completion: number | null }[];
+  /** frameworks.csv: offers and locality per framework */
+  readonly frameworks: readonly FrameworkTable[];
+}
+
+/** The frameworks.csv columns the charts use. */
+export interface FrameworkTable {
+  readonly name: string;
+  readonly offersAccepted: number;
+  readonly offersDeclined: number;
+  readonly offersRescinded: number;
+  /** launched tasks with preferred locations */
+  readonly localityTasks: number;
+  /** fractions; null when localityTasks is 0 */
+  readonly node: number | null;
+  readonly rack: number | null;
+  readonly remote: number | null;
+}
+
+/** The three CSV files of a run directory, as text. */
+export interface RunCsvText {
+  readonly timeseries: string;
+  readonly jobs: string;
+  readonly frameworks: string;
+}
+
+/** A CSV file that does not have the columns the charts need. */
+export class CsvFormatError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'CsvFormatError';
+  }
+}
+
+/**
+ * Parses RFC 4180 CSV (CRLF or LF line ends, quoted fields with doubled quotes) into rows of
+ * strings. A final line end does not start an empty row.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else {
+        field += c;
+      }
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' || c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      if (c === '\r' && text[i + 1] === '\n') i++;
+    } else {
+      field += c;
+    }
+    i++;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A CSV as a header and rows of cells by column name. */
+function table(file: string, text: string, need: readonly string[]): { header: string[]; rows: string[][]; col: (name: string) => number } {
+  const all = parseCsv(text);
+  const header = all[0];
+  if (header === undefined) throw new CsvFormatError(file, 'empty file (expected a header row)');
+  const col = (name: string): number => header.indexOf(name);
+  const missing = need.filter((c) => col(c) < 0);
+  if (missing.length > 0) throw new CsvFormatError(file, `missing column${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);
+  const rows = all.slice(1);
+  rows.forEach((r, k) => {
+    if (r.length !== header.length) throw new CsvFormatError(file, `row ${k + 2} has ${r.length} cells, the header ${header.length}`);
+  });
+  return { header, rows, col };
+}
+
+/** A numeric cell: null when empty; an error when not a finite number. */
+function num(file: string, cell: string | undefined): number | null {
+  if (cell === undefined || cell === '') return null;
+  const x = Number(cell);
+  if (!Number.isFinite(x)) throw new CsvFormatError(file, `not a number: ${JSON.stringify(cell)}`);
+  return x;
+}
+
+/** A numeric cell that must be present. */
+function req(file: string, cell: string | undefined): number {
+  const x = num(file, cell);
+  if (x === null) throw new CsvFormatError(file, 'an empty cell where a number is required');
+  return x;
+}
+
+/** Reads the charts' inputs from the text of timeseries.csv, jobs.csv and frameworks.csv. */
+export function runTablesFromCsv(csv: RunCsvText): RunTables {
+  const ts = table('timeseries.csv', csv.timeseries, ['t_s', 'jain']);
+  const column = (c: number): (number | null)[] => ts.rows.map((r) => num('timeseries.csv', r[c]));
+  const prefixed = (prefix: string): Series[] =>
+    ts.header.flatMap((h, c) => (h.startsWith(prefix) ? [{ label: h.slice(prefix.length), values: column(c) }] : []));
+  const utilisation = prefixed('util_').sort((a, b) => resourceOrder(a.label) - resourceOrder(b.label));
+  const jobs = table('jobs.csv', csv.jobs, ['framework', 'completion_s']);
+  const fw = table('frameworks.csv', csv.frameworks, [
+    'framework', 'offers_accepted', 'offers_declined', 'offers_rescinded', 'locality_tasks', 'node_local', 'rack_local', 'remote',
+  ]);
+  const f = 'frameworks.csv';
+  return {
+    t: ts.rows.map((r) => req('timeseries.csv', r[ts.col('t_s')])),
+    utilisation,
+    shares: prefixed('share_'),
+    jain: column(ts.col('jain')),
+    jobs: jobs.rows.map((r) => ({ framework: r[jobs.col('framework')]!, completion: num('jobs.csv', r[jobs.col('completion_s')]) })),
+    frameworks: fw.rows.map((r) => ({
+      name: r[fw.col('framework')]!,
+      offersAccepted: req(f, r[fw.col('offers_accepted')]),
+      offersDeclined: req(f, r[fw.col('offers_declined')]),
+      offersRescinded: req(f, r[fw.col('offers_rescinded')]),
+      localityTasks: req(f, r[fw.col('locality_tasks')]),
+      node: num(f, r[fw.col('node_local')]),
+      rack: num(f, r[fw.col('rack_local')]),
+      remote: num(f, r[fw.col('remote')]),
+    })),
+  };
+}
+
+function resourceOrder(label: string): number {
+  const i = (RESOURCE_NAMES as readonly string[]).indexOf(label);
+  return i < 0 ? RESOURCE_NAMES.length : i;
+}
+
+/** The charts' inputs from a fold's result, through the run's own CSV writers (so identical to reading the files). */
+export function runTablesFromMetrics(m: MetricsResult): RunTables {
+  return runTablesFromCsv({
+    timeseries: timeseriesCsv(m.samples, m.frameworks),
+    jobs: jobsCsv(m.jobs),
+    frameworks: frameworksCsv(m.frameworks),
+  });
+}
+
+/** Chart size in pixels (the plotting area). */
+const WIDTH = 600;
+const HEIGHT = 240;
+
+/** Shared look: fixed fonts (the PNG renderer is given DejaVu Sans), white background. */
+const CONFIG = {
+  font: 'DejaVu Sans',
+  background: 'white',
+  view: { stroke: null },
+} as const;
+
+/** Long-form rows of a time series chart: one row per (sample, series) with a value. */
+function longRows(t: readonly number[], series: readonly Series[], key: string, valueKey: string): Record<string, number | string>[] {
+  const rows: Record<string, number | string>[] = [];
+  for (const s of series) {
+    s.values.forEach((v, k) => {
+      if (v !== null) rows.push({ t_s: t[k]!, [key]: s.label, [valueKey]: v });
+    });
+  }
+  return rows;
+}
+
+function base(title: string, description: string, values: readonly unknown[]): Record<string, unknown> {
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    description,
+    title,
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values },
+  };
+}
+
+/** A line chart over time, one line per series, coloured by `key`. */
+function timeLines(title: string, description: string, rows: readonly unknown[], key: string, valueKey: string, yTitle: string, yMax: number | null): VlSpec {
+  return {
+    ...base(title, description, rows),
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
+      y: {
+        field: valueKey,
+        type: 'quantitative',
+        title: yTitle,
+        ...(yMax === null ? {} : { scale: { domain: [0, yMax] } }),
+      },
+      color: { field: key, type: 'nominal', title: key, sort: null },
+    },
+  };
+}
+
+/** (a) Each framework's weighted dominant share over time. */
+export function sharesChart(r: RunTables): VlSpec {
+  return timeLines(
+    'Weighted dominant share per framework',
+    'Each framework\'s dominant share (largest allocated/total over resources) divided by its role weight, at every sample.',
+    longRows(r.t, r.shares, 'framework', 'share'),
+    'framework',
+    'share',
+    'weighted dominant share',
+    null,
+  );
+}
+
+/** (b) Utilisation per resource over time (resources with a total > 0 only). */
+export function utilisationChart(r: RunTables): VlSpec {
+  return timeLines(
+    'Utilisation per resource',
+    'Used over total per resource at every sample; a resource the cluster does not have is left out.',
+    longRows(r.t, r.utilisation, 'resource', 'utilisation'),
+    'resource',
+    'utilisation',
+    'used / total',
+    1,
+  );
+}
+
+/** (c) Jain's index over time. */
+export function jainChart(r: RunTables): VlSpec {
+  const rows = r.jain.flatMap((v, k) => (v === null ? [] : [{ t_s: r.t[k]!, jain: v }]));
+  return {
+    ...base('Jain\'s fairness index', 'Jain\'s index over the weighted dominant shares of the frameworks with demand, at every sample.', rows),
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
+      y: { field: 'jain', type: 'quantitative', title: 'Jain\'s index', scale: { domain: [0, 1] } },
+    },
+  };
+}
+
+/**
+ * (d) Completion-time CDF per framework: its finished jobs' completion times in ascending order,
+ * the k-th of n at fraction k/n (fractions rounded to 6 decimals).
+ */
+export function completionCdfChart(r: RunTables): VlSpec {
+  const byFramework = new Map<string, number[]>();
+  // frameworks.csv order first, so that colours follow the same order as in the other charts
+  for (const f of r.frameworks) if (!byFramework.has(f.name)) byFramework.set(f.name, []);
+  for (const j of r.jobs) {
+    if (!byFramework.has(j.framework)) byFramework.set(j.framework, []);
+    if (j.completion !== null) byFramework.get(j.framework)!.push(j.completion);
+  }
+  const rows: { framework: string; completion_s: number; fraction: number }[] = [];
+  for (const [framework, times] of byFramework) {
+    times.sort((a, b) => a - b);
+    times.forEach((c, k) => rows.push({ framework, completion_s: c, fraction: round6((k + 1) / times.length) }));
+  }
+  return {
+    ...base('Job completion time CDF per framework', 'Fraction of each framework\'s finished jobs that completed (finish - submit) within a time.', rows),
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, point: false },
+    encoding: {
+      x: { field: 'completion_s', type: 'quantitative', title: 'completion time (s)' },
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of finished jobs', scale: { domain: [0, 1] } },
+      color: { field: 'framework', type: 'nominal', title: 'framework', sort: null },
+    },
+  };
+}
+
+/** x rounded to 6 decimals, as the CSV files write ratios. */
+function round6(x: number): number {
+  return Number(x.toFixed(6));
+}
+
+/** (e) Locality: node-local, rack-local and remote fractions per framework, as stacked bars (frameworks with preferences only). */
+export function localityChart(r: RunTables): VlSpec {
+  const levels = [['node', 'node-local'], ['rack', 'rack-local'], ['remote', 'remote']] as const;
+  const rows = r.frameworks.flatMap((f) =>
+    f.localityTasks > 0 ? levels.map(([k, level]) => ({ framework: f.name, level, fraction: f[k] ?? 0 })) : [],
+  );
+  const title = 'Task locality per framework';
+  return {
+    ...base(title, 'Of each framework\'s launched tasks with preferred locations, the fraction that ran node-local, rack-local and remote.', rows),
+    // An empty chart says why rather than looking broken.
+    ...(rows.length === 0 ? { title: { text: title, subtitle: 'no launched task had preferred locations' } } : {}),
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'framework', type: 'nominal', title: 'framework', sort: null, axis: { labelAngle: 0 } },
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of tasks with preferences', stack: 'zero', scale: { domain: [0, 1] } },
+      color: { field: 'level', type: 'nominal', title: 'locality', sort: levels.map(([, l]) => l) },
+      order: { field: 'level', sort: 'ascending' },
+    },
+  };
+}
+
+/** (e) Offer outcomes per framework: accepted, declined and rescinded offers as grouped bars. */
+export function offersChart(r: RunTables): VlSpec {
+  const outcomes = ['accepted', 'declined', 'rescinded'] as const;
+  const rows = r.frameworks.flatMap((f) => [
+    { framework: f.name, outcome: outcomes[0], offers: f.offersAccepted },
+    { framework: f.name, outcome: outcomes[1], offers: f.offersDeclined },
+    { framework: f.name, outcome: outcomes[2], offers: f.offersRescinded },
+  ]);
+  return {
+    ...base('Offer outcomes per framework', 'Offers each framework accepted (in part or whole), declined whole, and had rescinded by the master.', rows),
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'framework', type: 'nominal', title: 'framework', sort: null, axis: { labelAngle: 0 } },
+      xOffset: { field: 'outcome', type: 'nominal', sort: [...outcomes] },
+      y: { field: 'offers', type: 'quantitative', title: 'offers' },
+      color: { field: 'outcome', type: 'nominal', title: 'outcome', sort: [...outcomes] },
+    },
+  };
+}
+
+/** Every chart of a run, in the order of the report page. */
+export function runCharts(r: RunTables): Chart[] {
+  return [
+    { name: 'shares', title: 'Weighted dominant share per framework', spec: sharesChart(r) },
+    { name: 'utilisation', title: 'Utilisation per resource', spec: utilisationChart(r) },
+    { name: 'jain', title: 'Jain\'s fairness index', spec: jainChart(r) },
+    { name: 'completion-cdf', title: 'Job completion time CDF per framework', spec: completionCdfChart(r) },
+    { name: 'locality', title: 'Task locality per framework', spec: localityChart(r) },
+    { name: 'offers', title: 'Offer outcomes per framework', spec: offersChart(r) },
+  ];
+}
+
+/** A spec's file text: two-space JSON with a final newline (keys in the order the builders set them). */
+export function specJson(spec: VlSpec): string {
+  return JSON.stringify(spec, null, 2) + '\n';
+}

@@ -1,0 +1,116 @@
+/**
+ * `offersim report DIR` and `offersim run --report`: every chart file and report.html of a run
+ * directory, the same bytes when rendered again in a fresh process, the run's own files left as
+ * they were, and exit 2 for a directory that is not a run.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { escapeScript } from '../reports/render.js';
+import { readBundles } from './report.js';
+import { cli } from './test-support/cli.js';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = join(HERE, '..');
+const CLI = join(ROOT, 'dist', 'scenarios', 'cli.js');
+const SMALL = join(HERE, 'golden', 'small.yaml');
+const EXPECTED = join(HERE, 'golden', 'small.expected');
+const CHARTS = ['completion-cdf', 'jain', 'locality', 'offers', 'shares', 'utilisation'];
+const CHART_FILES = CHARTS.flatMap((c) => [`${c}.png`, `${c}.svg`, `${c}.vl.json`]).sort();
+
+let tmp: string;
+let run: string;
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'offersim-report-'));
+  run = join(tmp, 'small');
+  const r = await cli('run', SMALL, '--out', run, '--report');
+  if (r.code !== 0) throw new Error(`run --report failed: ${r.err}`);
+}, 120_000);
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Every file under dir (one level of subdirectories), by relative path, as bytes. */
+function files(dir: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (e.isDirectory()) for (const f of readdirSync(join(dir, e.name)).sort()) out[`${e.name}/${f}`] = readFileSync(join(dir, e.name, f));
+    else out[e.name] = readFileSync(join(dir, e.name));
+  }
+  return out;
+}
+
+describe('offersim run --report', () => {
+  test('writes every chart as .vl.json, .svg and .png, and report.html, next to the unchanged run files', () => {
+    expect(readdirSync(join(run, 'charts')).sort()).toEqual(CHART_FILES);
+    expect(existsSync(join(run, 'report.html'))).toBe(true);
+    expect(readdirSync(run).sort()).toEqual(['charts', 'frameworks.csv', 'jobs.csv', 'manifest.json', 'report.html', 'summary.json', 'timeseries.csv', 'timing.json']);
+    for (const f of readdirSync(EXPECTED)) expect(readFileSync(join(run, f), 'utf8')).toBe(readFileSync(join(EXPECTED, f), 'utf8'));
+    const spec = JSON.parse(readFileSync(join(run, 'charts', 'shares.vl.json'), 'utf8')) as { data: { values: { framework: string }[] } };
+    expect([...new Set(spec.data.values.map((v) => v.framework))]).toEqual(['cpu', 'mem', 'fixed']);
+    const svg = readFileSync(join(run, 'charts', 'shares.svg'), 'utf8');
+    expect(svg.match(/aria-roledescription="line mark"/g)).toHaveLength(3);
+  });
+});
+
+describe('offersim report DIR', () => {
+  test('rerendered in a fresh process (the built CLI): every file byte for byte the same', () => {
+    const before = files(run);
+    const stdout = execFileSync(process.execPath, [CLI, 'report', run], { encoding: 'utf8' });
+    expect(stdout).toMatch(/19 files in /);
+    const after = files(run);
+    const { ['timing.json']: _t1, ...a } = before;
+    const { ['timing.json']: _t2, ...b } = after;
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const k of Object.keys(a)) expect([k, Buffer.compare(b[k]!, a[k]!)]).toEqual([k, 0]);
+    expect(readdirSync(tmp)).toEqual(['small']);
+    expect(readdirSync(run).filter((f) => f.includes('partial') || f.includes('.old-'))).toEqual([]);
+  }, 120_000);
+
+  test('report.html: the three bundles inlined, one embed call per chart, no script from the network', () => {
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    const bundles = readBundles();
+    for (const b of [bundles.vega, bundles.vegaLite, bundles.vegaEmbed]) expect(html.includes(escapeScript(b))).toBe(true);
+    expect(html.match(/vegaEmbed\('#c\d+'/g)).toHaveLength(CHARTS.length);
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
+    expect(html).not.toMatch(/<(link|img|iframe)[^>]*(src|href)=["']?https?:/i);
+    expect(html).toContain('<td>jain_mean</td>');
+    expect(html).toContain('&quot;allocator&quot;');
+  });
+
+  test('--no-png writes the specs and SVGs only', async () => {
+    const dir = join(tmp, 'nopng');
+    cpSync(run, dir, { recursive: true });
+    const r = await cli('report', dir, '--no-png');
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(dir, 'charts')).sort()).toEqual(CHART_FILES.filter((f) => !f.endsWith('.png')));
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  test('not a run directory: exit 2, naming what is missing, and nothing written', async () => {
+    const none = await cli('report', join(tmp, 'no-such-dir'));
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no-such-dir: not a run directory/);
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    const e = await cli('report', empty);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/missing manifest\.json, summary\.json, jobs\.csv, frameworks\.csv, timeseries\.csv/);
+    expect(readdirSync(empty)).toEqual([]);
+    rmSync(empty, { recursive: true, force: true });
+  });
+
+  test('a broken CSV file: exit 2 naming it, and the previous charts stay', async () => {
+    const dir = join(tmp, 'broken');
+    cpSync(run, dir, { recursive: true });
+    writeFileSync(join(dir, 'timeseries.csv'), 't_s,util_cpus\r\n0.000000,0.000000\r\n');
+    const before = files(dir);
+    const r = await cli('report', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/timeseries\.csv: missing column jain/);
+    expect(files(dir)).toEqual(before);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

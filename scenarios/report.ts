@@ -1,0 +1,163 @@
+/**
+ * `offersim report DIR` (and `offersim run --report`): renders the charts of an existing run
+ * directory from its CSV and JSON files: charts/<name>.vl.json, .svg and .png, and report.html.
+ * The files are written into temporary siblings and renamed into place, so a failed render
+ * leaves the previous charts and page as they were.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CsvFormatError, runCharts, runTablesFromCsv, specJson } from '../reports/charts.js';
+import { renderPng, renderSvg, reportHtml, type Bundles } from '../reports/render.js';
+import { InputError } from './errors.js';
+
+/** The directory of a package's entry module (the packages' `exports` block deep imports). */
+function packageBuildDir(pkg: string): string {
+  return dirname(fileURLToPath(import.meta.resolve(pkg)));
+}
+
+/** The vega, vega-lite and vega-embed UMD bundles, read from node_modules. */
+export function readBundles(): Bundles {
+  const read = (pkg: string, file: string): string => readFileSync(join(packageBuildDir(pkg), file), 'utf8');
+  return { vega: read('vega', 'vega.min.js'), vegaLite: read('vega-lite', 'vega-lite.min.js'), vegaEmbed: read('vega-embed', 'vega-embed.min.js') };
+}
+
+/** DejaVu Sans and DejaVu Sans Bold from the dejavu-fonts-ttf package. */
+export function fontFiles(): string[] {
+  const dir = join(dirname(fileURLToPath(import.meta.resolve('dejavu-fonts-ttf/package.json'))), 'ttf');
+  return [join(dir, 'DejaVuSans.ttf'), join(dir, 'DejaVuSans-Bold.ttf')];
+}
+
+/** What a report wrote, with the wall time of each phase (seconds). */
+export interface ReportOutcome {
+  readonly dir: string;
+  /** files written, relative to dir */
+  readonly files: readonly string[];
+  readonly svgSeconds: number;
+  readonly pngSeconds: number;
+  readonly totalSeconds: number;
+}
+
+/** Options of {@link writeReport}. */
+export interface ReportOptions {
+  /** also write PNGs; default true */
+  readonly png?: boolean;
+}
+
+const REQUIRED = ['manifest.json', 'summary.json', 'jobs.csv', 'frameworks.csv', 'timeseries.csv'] as const;
+
+function bad(dir: string, message: string): InputError {
+  return new InputError([{ file: dir, path: '', message }]);
+}
+
+/** Reads the run directory's files; bad input (missing files, wrong columns) is an InputError (exit 2). */
+function readRun(dir: string): { manifest: Record<string, unknown>; summary: Record<string, unknown>; csv: { timeseries: string; jobs: string; frameworks: string } } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw bad(dir, 'not a run directory (no such directory)');
+  const missing = REQUIRED.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length > 0) throw bad(dir, `not a run directory: missing ${missing.join(', ')}`);
+  const text = (f: string): string => readFileSync(join(dir, f), 'utf8');
+  const json = (f: string): Record<string, unknown> => {
+    try {
+      const v = JSON.parse(text(f)) as unknown;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+      return v as Record<string, unknown>;
+    } catch (err) {
+      throw new InputError([{ file: join(dir, f), path: '', message: err instanceof Error ? err.message : String(err) }]);
+    }
+  };
+  return {
+    manifest: json('manifest.json'),
+    summary: json('summary.json'),
+    csv: { timeseries: text('timeseries.csv'), jobs: text('jobs.csv'), frameworks: text('frameworks.csv') },
+  };
+}
+
+/** A JSON value as the summary table shows it. */
+function cell(v: unknown): string {
+  return v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * Renders the charts and report page of the run directory `dir` from its files. Throws InputError
+ * (exit 2) when `dir` is not a run directory.
+ */
+export async function writeReport(dirArg: string, options: ReportOptions = {}): Promise<ReportOutcome> {
+  const dir = resolve(dirArg);
+  const t0 = performance.now();
+  const run = readRun(dir);
+  let tables;
+  try {
+    tables = runTablesFromCsv(run.csv);
+  } catch (err) {
+    if (err instanceof CsvFormatError) throw new InputError([{ file: join(dir, err.file), path: '', message: err.message.slice(err.file.length + 2) }]);
+    throw err;
+  }
+  const charts = runCharts(tables);
+  const png = options.png ?? true;
+  const fonts = png ? { files: fontFiles() } : undefined;
+  const summaryText = readFileSync(join(dir, 'summary.json'), 'utf8');
+  const summaryValues = summaryText.split('\n').flatMap((line) => {
+    // summary.json keeps the writers' fixed-precision literals; show them as written.
+    const m = /^\s*"([^"]+)":\s*(.*?),?$/.exec(line);
+    return m === null ? [] : [[m[1]!, m[2]! === 'null' ? '' : m[2]!.replace(/^"(.*)"$/, '$1')] as const];
+  });
+  const summary = summaryValues.length > 0 ? summaryValues : Object.entries(run.summary).map(([k, v]) => [k, cell(v)] as const);
+
+  const chartsTmp = `${join(dir, 'charts')}.partial-${process.pid}`;
+  const htmlTmp = `${join(dir, 'report.html')}.partial-${process.pid}`;
+  rmSync(chartsTmp, { recursive: true, force: true });
+  mkdirSync(chartsTmp, { recursive: true });
+  const files: string[] = [];
+  let svgSeconds = 0;
+  let pngSeconds = 0;
+  try {
+    for (const c of charts) {
+      writeFileSync(join(chartsTmp, `${c.name}.vl.json`), specJson(c.spec));
+      files.push(`charts/${c.name}.vl.json`);
+      const s0 = performance.now();
+      const svg = await renderSvg(c.spec);
+      svgSeconds += (performance.now() - s0) / 1000;
+      writeFileSync(join(chartsTmp, `${c.name}.svg`), svg);
+      files.push(`charts/${c.name}.svg`);
+      if (fonts !== undefined) {
+        const p0 = performance.now();
+        const bytes = renderPng(svg, fonts);
+        pngSeconds += (performance.now() - p0) / 1000;
+        writeFileSync(join(chartsTmp, `${c.name}.png`), bytes);
+        files.push(`charts/${c.name}.png`);
+      }
+    }
+    const scenario = run.manifest['scenario'] as { name?: unknown; file?: unknown } | undefined;
+    const name = typeof scenario?.name === 'string' ? scenario.name : 'run';
+    const facts: [string, string][] = [
+      ['scenario', name],
+      ['file', cell(scenario?.file ?? '')],
+      ['seed', cell(run.manifest['seed'] ?? '')],
+      ['offersim', cell(run.manifest['offersim'] ?? '')],
+      ['end', `${cell(run.manifest['endReason'] ?? '')} at t=${cell(run.manifest['endTime'] ?? '')} s`],
+      ['fingerprint', cell(run.manifest['fingerprint'] ?? '')],
+    ];
+    const html = reportHtml({
+      title: name,
+      facts,
+      summary,
+      scenario: JSON.stringify(run.manifest['resolved'] ?? {}, null, 2),
+      charts,
+      bundles: readBundles(),
+    });
+    writeFileSync(htmlTmp, html);
+    files.push('report.html');
+    // Swap the new charts directory in, then the page.
+    const charts0 = join(dir, 'charts');
+    const old = `${charts0}.old-${process.pid}`;
+    if (existsSync(charts0)) renameSync(charts0, old);
+    renameSync(chartsTmp, charts0);
+    rmSync(old, { recursive: true, force: true });
+    renameSync(htmlTmp, join(dir, 'report.html'));
+  } catch (err) {
+    rmSync(chartsTmp, { recursive: true, force: true });
+    rmSync(htmlTmp, { force: true });
+    throw err;
+  }
+  return { dir, files, svgSeconds, pngSeconds, totalSeconds: (performance.now() - t0) / 1000 };
+}
