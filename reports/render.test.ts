@@ -70,9 +70,9 @@ describe('reportHtml', () => {
     expect(html).toContain('var vegaEmbed = 3;');
     expect(count(html, /vegaEmbed\('#c\d+'/g)).toBe(charts.length);
     expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
-    // every </script closes one of the 4 script blocks
-    expect(count(html, /<\/script/gi)).toBe(4);
-    expect(count(html, /<script>/g)).toBe(4);
+    // every </script closes one of the 5 script blocks (the error counter, 3 bundles, the embeds)
+    expect(count(html, /<\/script/gi)).toBe(5);
+    expect(count(html, /<script>/g)).toBe(5);
   });
 
   test('the summary table, the scenario and an escaped title', () => {

@@ -95,12 +95,18 @@ pre { background: #f6f6f6; padding: 0.8em; overflow: auto; font-size: 0.8em; max
 /**
  * The report page: one HTML file with the vega, vega-lite and vega-embed bundles inlined (no
  * network), one `vegaEmbed` call per chart, the summary table and the scenario. Deterministic:
- * the same inputs give the same bytes. When every chart has rendered, the body gets
- * `data-rendered="1"`; a failed chart shows its error in place.
+ * the same inputs give the same bytes. When every chart has settled, the body gets
+ * `data-rendered="1"`; a failed chart shows its error in place (class "error"), and every script
+ * or console error is counted in the root element's `data-errors`.
  */
 export function reportHtml(page: ReportPage): string {
   const out: string[] = [];
   out.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">');
+  // Before anything else: count script errors and console errors on the root element
+  // (data-errors), so that a headless browser's dump of the page shows whether any happened.
+  out.push('<script>(function () { var n = 0; function bump() { n++; document.documentElement.setAttribute("data-errors", String(n)); }' +
+    ' window.addEventListener("error", bump); var e = console.error;' +
+    ' console.error = function () { bump(); return e.apply(console, arguments); }; })();</script>');
   out.push(`<title>${escapeHtml(page.title)} - offersim report</title>`);
   out.push(`<style>${STYLE}</style>`);
   out.push(`<script>${escapeScript(page.bundles.vega)}</script>`);
@@ -123,7 +129,7 @@ export function reportHtml(page: ReportPage): string {
     (c, k) => `  vegaEmbed('#c${k}', ${scriptJson(c.spec)}, {actions: false, renderer: 'svg'}).catch(fail('#c${k}'))`,
   );
   out.push('<script>');
-  out.push('function fail(sel) { return function (e) { var d = document.querySelector(sel); d.className = "error"; d.textContent = String(e); }; }');
+  out.push('function fail(sel) { return function (e) { var d = document.querySelector(sel); d.className = "error"; d.textContent = String(e); console.error(String(e)); }; }');
   out.push('Promise.all([');
   out.push(calls.join(',\n'));
   out.push(']).then(function () { document.body.setAttribute("data-rendered", "1"); });');
