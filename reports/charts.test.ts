@@ -15,6 +15,7 @@ import {
   runTablesFromCsv,
   sharesChart,
   specJson,
+  sweepCharts,
   utilisationChart,
 } from './charts.js';
 import { SMALL_RUN } from './test-support/run-csv.js';
@@ -166,5 +167,40 @@ describe('the chart specs', () => {
       expect(t.endsWith('}\n')).toBe(true);
       expect(t).not.toMatch(/\d{4}-\d\d-\d\dT/);
     }
+  });
+});
+
+describe('sweep charts', () => {
+  // summary.csv of a 2 x 2 sweep: allocator x rate, two seeds each; jain_mean and its CI
+  const CSV = [
+    'allocator,frameworks.0.workload.rate,seeds,jain_mean_mean,jain_mean_ci95,completion_mean_s_mean,completion_mean_s_ci95',
+    'drf,0.5,2,0.900000,0.010000,10.000000,1.000000',
+    'drf,1,2,0.800000,0.020000,20.000000,2.000000',
+    'random,0.5,2,0.700000,0.030000,11.000000,',
+    'random,1,2,0.600000,0.040000,,',
+  ].join('\r\n') + '\r\n';
+
+  test('each metric against the non-policy parameter, a line per policy, a band of mean +- ci95', () => {
+    const charts = sweepCharts(CSV, ['allocator', 'frameworks.0.workload.rate']);
+    expect(charts.map((c) => c.name)).toEqual(['sweep-jain-mean', 'sweep-completion-mean-s']);
+    const jain = charts[0]!.spec as { data: { values: unknown[] }; layer: { mark: { type: string } }[] };
+    // band: 0.9 +- 0.01 = [0.89, 0.91], ...
+    expect(jain.data.values).toEqual([
+      { x: 0.5, series: 'drf', mean: 0.9, lo: 0.89, hi: 0.91 },
+      { x: 1, series: 'drf', mean: 0.8, lo: 0.78, hi: 0.82 },
+      { x: 0.5, series: 'random', mean: 0.7, lo: 0.67, hi: 0.73 },
+      { x: 1, series: 'random', mean: 0.6, lo: 0.56, hi: 0.64 },
+    ]);
+    expect(jain.layer.map((l) => l.mark.type)).toEqual(['errorband', 'line']);
+    // an empty mean is left out; an empty ci95 is a zero-width band
+    const completion = charts[1]!.spec as { data: { values: { x: number; series: string; lo: number; hi: number }[] } };
+    expect(completion.data.values.map((v) => [v.x, v.series, v.lo, v.hi])).toEqual([[0.5, 'drf', 9, 11], [1, 'drf', 18, 22], [0.5, 'random', 11, 11]]);
+  });
+
+  test('with only the policy swept, it is the x axis', () => {
+    const csv = 'allocator,seeds,jain_mean_mean,jain_mean_ci95\r\ndrf,3,0.9,0.1\r\nfifo,3,0.5,0.1\r\n';
+    const spec = sweepCharts(csv, ['allocator'])[0]!.spec as { data: { values: { x: unknown; series: string }[] }; layer: { encoding: { x: { type: string } } }[] };
+    expect(spec.data.values.map((v) => [v.x, v.series])).toEqual([['drf', 'all'], ['fifo', 'all']]);
+    expect(spec.layer[0]!.encoding.x.type).toBe('nominal');
   });
 });

@@ -382,3 +382,48 @@ export function runCharts(r: RunTables): Chart[] {
 export function specJson(spec: VlSpec): string {
   return JSON.stringify(spec, null, 2) + '\n';
 }
+
+// ---- sweeps: each metric against the swept parameter, a line per policy, with its 95% band
+
+/** Metrics a sweep report charts, when the sweep's summary.csv has them. */
+export const SWEEP_METRICS = ['jain_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean'] as const;
+
+/**
+ * The charts of a sweep from its summary.csv text and its swept parameter names (in matrix
+ * order): for each metric of {@link SWEEP_METRICS} with some value, the mean across seeds against
+ * the x parameter (the first swept one that is not `allocator`, else `allocator`), a line per
+ * series (the allocator and any other swept parameters), and a band from mean - ci95 to
+ * mean + ci95. Numeric x values are quantitative, others nominal.
+ */
+export function sweepCharts(summaryCsv: string, params: readonly string[]): Chart[] {
+  const t = table('summary.csv', summaryCsv, [...params, 'seeds']);
+  const x = params.find((p) => p !== 'allocator') ?? params[0] ?? 'allocator';
+  const seriesKeys = params.filter((p) => p !== x);
+  const numericX = t.rows.every((r) => Number.isFinite(Number(r[t.col(x)])));
+  const charts: Chart[] = [];
+  for (const m of SWEEP_METRICS) {
+    if (!t.header.includes(`${m}_mean`)) continue;
+    const values = t.rows.flatMap((r) => {
+      const mean = num('summary.csv', r[t.col(`${m}_mean`)]);
+      if (mean === null) return [];
+      const half = num('summary.csv', r[t.col(`${m}_ci95`)]) ?? 0;
+      const series = seriesKeys.length === 0 ? 'all' : seriesKeys.map((k) => (seriesKeys.length === 1 ? r[t.col(k)]! : `${k}=${r[t.col(k)]!}`)).join(', ');
+      return [{ x: numericX ? Number(r[t.col(x)]) : r[t.col(x)]!, series, mean, lo: round6(mean - half), hi: round6(mean + half) }];
+    });
+    if (values.length === 0) continue;
+    const xEnc = { field: 'x', type: numericX ? 'quantitative' : 'nominal', title: x, ...(numericX ? {} : { sort: null }) };
+    const color = { field: 'series', type: 'nominal', title: seriesKeys.join(', ') || 'series', sort: null };
+    charts.push({
+      name: `sweep-${m.replace(/_/g, '-')}`,
+      title: `${m} against ${x}`,
+      spec: {
+        ...base(`${m} against ${x}`, `Mean across seeds with its 95% confidence band, a line per ${seriesKeys.join(', ') || 'sweep'}.`, values),
+        layer: [
+          { mark: { type: 'errorband' }, encoding: { x: xEnc, y: { field: 'lo', type: 'quantitative', title: m }, y2: { field: 'hi' }, color } },
+          { mark: { type: 'line', point: true }, encoding: { x: xEnc, y: { field: 'mean', type: 'quantitative', title: m }, color } },
+        ],
+      },
+    });
+  }
+  return charts;
+}

@@ -62,6 +62,18 @@ function inspect(dom: string, charts: number) {
     expect(inspect(dumpDom(join(out, 'report.html')), charts)).toEqual({ rendered: true, errors: 0, failed: 0, drew: 6 });
   }, 300_000);
 
+  test('a sweep\'s report: each metric against the swept parameter draws, no error', () => {
+    const out = join(tmp, 'sweep');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLURM_ARRAY_')));
+    expect(spawnSync(process.execPath, [CLI, 'sweep', join(ROOT, 'scenarios', 'examples', 'sweep.yaml'), '--out', out, '--workers', '1'], { encoding: 'utf8', env }).status).toBe(0);
+    const r = spawnSync(process.execPath, [CLI, 'report', out], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const charts = (readFileSync(join(out, 'report.html'), 'utf8').match(/vegaEmbed\('#c\d+'/g) ?? []).length;
+    // jain, utilisation, completion, queueing delay, slowdown, abandoned, busyness (no locality in this sweep)
+    expect(charts).toBe(7);
+    expect(inspect(dumpDom(join(out, 'report.html')), charts)).toEqual({ rendered: true, errors: 0, failed: 0, drew: charts });
+  }, 300_000);
+
   test('a broken chart is caught: the check can fail', () => {
     const good = readFileSync(join(tmp, 'run', 'report.html'), 'utf8');
     // Replace the first chart's spec with one Vega-Lite rejects (an unknown mark).

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CsvFormatError, runCharts, runTablesFromCsv, specJson } from '../reports/charts.js';
+import { CsvFormatError, runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
 import { renderPng, renderSvg, reportHtml, type Bundles } from '../reports/render.js';
 import { InputError } from './errors.js';
 
@@ -83,6 +83,7 @@ function cell(v: unknown): string {
  */
 export async function writeReport(dirArg: string, options: ReportOptions = {}): Promise<ReportOutcome> {
   const dir = resolve(dirArg);
+  if (existsSync(join(dir, 'sweep.json'))) return writeSweepReport(dir, options);
   const t0 = performance.now();
   const run = readRun(dir);
   let tables;
@@ -93,8 +94,6 @@ export async function writeReport(dirArg: string, options: ReportOptions = {}): 
     throw err;
   }
   const charts = runCharts(tables);
-  const png = options.png ?? true;
-  const fonts = png ? { files: fontFiles() } : undefined;
   const summaryText = readFileSync(join(dir, 'summary.json'), 'utf8');
   const summaryValues = summaryText.split('\n').flatMap((line) => {
     // summary.json keeps the writers' fixed-precision literals; show them as written.
@@ -102,6 +101,73 @@ export async function writeReport(dirArg: string, options: ReportOptions = {}): 
     return m === null ? [] : [[m[1]!, m[2]! === 'null' ? '' : m[2]!.replace(/^"(.*)"$/, '$1')] as const];
   });
   const summary = summaryValues.length > 0 ? summaryValues : Object.entries(run.summary).map(([k, v]) => [k, cell(v)] as const);
+  const scenario = run.manifest['scenario'] as { name?: unknown; file?: unknown } | undefined;
+  const name = typeof scenario?.name === 'string' ? scenario.name : 'run';
+  const facts: [string, string][] = [
+    ['scenario', name],
+    ['file', cell(scenario?.file ?? '')],
+    ['seed', cell(run.manifest['seed'] ?? '')],
+    ['offersim', cell(run.manifest['offersim'] ?? '')],
+    ['end', `${cell(run.manifest['endReason'] ?? '')} at t=${cell(run.manifest['endTime'] ?? '')} s`],
+    ['fingerprint', cell(run.manifest['fingerprint'] ?? '')],
+  ];
+  return writeFiles(dir, charts, options, t0, { title: name, facts, summary, scenario: JSON.stringify(run.manifest['resolved'] ?? {}, null, 2) });
+}
+
+/**
+ * The report of a sweep directory: each metric against the swept parameter with its confidence
+ * band (from summary.csv), the sweep's facts and its summary table.
+ */
+async function writeSweepReport(dir: string, options: ReportOptions): Promise<ReportOutcome> {
+  const t0 = performance.now();
+  let sweep: { offersim?: string; scenario?: { name?: string; file?: string }; points?: { params: Record<string, unknown>; seed: number }[] };
+  try {
+    sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as typeof sweep;
+  } catch (err) {
+    throw new InputError([{ file: join(dir, 'sweep.json'), path: '', message: (err as Error).message }]);
+  }
+  if (!existsSync(join(dir, 'summary.csv'))) throw bad(dir, 'not a complete sweep directory: missing summary.csv');
+  const points = sweep.points ?? [];
+  const params = Object.keys(points[0]?.params ?? {});
+  const summaryCsv = readFileSync(join(dir, 'summary.csv'), 'utf8');
+  let charts;
+  try {
+    charts = sweepCharts(summaryCsv, params);
+  } catch (err) {
+    if (err instanceof CsvFormatError) throw new InputError([{ file: join(dir, err.file), path: '', message: err.message.slice(err.file.length + 2) }]);
+    throw err;
+  }
+  const name = sweep.scenario?.name ?? 'sweep';
+  const seeds = new Set(points.map((p) => p.seed)).size;
+  const facts: [string, string][] = [
+    ['sweep of', name],
+    ['file', sweep.scenario?.file ?? ''],
+    ['points', `${points.length} (${points.length / Math.max(1, seeds)} parameter combinations x ${seeds} seeds)`],
+    ['swept', params.join(', ')],
+    ['offersim', sweep.offersim ?? ''],
+  ];
+  const rows = summaryCsv.trimEnd().split(/\r?\n/).map((l) => l.split(','));
+  const header = rows[0] ?? [];
+  // The summary table: each parameter combination's means, one row per combination and metric charted.
+  const summary: [string, string][] = [];
+  for (const r of rows.slice(1)) {
+    const combo = params.map((p) => `${p}=${r[header.indexOf(p)] ?? ''}`).join(', ');
+    for (const c of charts) {
+      const metric = c.name.replace(/^sweep-/, '').replace(/-/g, '_');
+      const k = header.indexOf(`${metric}_mean`);
+      if (k >= 0) summary.push([`${combo}: ${metric}`, `${r[k] ?? ''} ± ${r[k + 1] ?? ''}`]);
+    }
+  }
+  return writeFiles(dir, charts, options, t0, { title: `sweep ${name}`, facts, summary, scenario: JSON.stringify(sweep.points ?? [], null, 2) });
+}
+
+/** Renders `charts` (spec, SVG, PNG) and the page into `dir`, replacing charts/ and report.html. */
+async function writeFiles(
+  dir: string, charts: readonly Chart[], options: ReportOptions, t0: number,
+  page: { title: string; facts: [string, string][]; summary: readonly (readonly [string, string])[]; scenario: string },
+): Promise<ReportOutcome> {
+  const png = options.png ?? true;
+  const fonts = png ? { files: fontFiles() } : undefined;
 
   const chartsTmp = `${join(dir, 'charts')}.partial-${process.pid}`;
   const htmlTmp = `${join(dir, 'report.html')}.partial-${process.pid}`;
@@ -127,24 +193,7 @@ export async function writeReport(dirArg: string, options: ReportOptions = {}): 
         files.push(`charts/${c.name}.png`);
       }
     }
-    const scenario = run.manifest['scenario'] as { name?: unknown; file?: unknown } | undefined;
-    const name = typeof scenario?.name === 'string' ? scenario.name : 'run';
-    const facts: [string, string][] = [
-      ['scenario', name],
-      ['file', cell(scenario?.file ?? '')],
-      ['seed', cell(run.manifest['seed'] ?? '')],
-      ['offersim', cell(run.manifest['offersim'] ?? '')],
-      ['end', `${cell(run.manifest['endReason'] ?? '')} at t=${cell(run.manifest['endTime'] ?? '')} s`],
-      ['fingerprint', cell(run.manifest['fingerprint'] ?? '')],
-    ];
-    const html = reportHtml({
-      title: name,
-      facts,
-      summary,
-      scenario: JSON.stringify(run.manifest['resolved'] ?? {}, null, 2),
-      charts,
-      bundles: readBundles(),
-    });
+    const html = reportHtml({ ...page, charts, bundles: readBundles() });
     writeFileSync(htmlTmp, html);
     files.push('report.html');
     // Swap the new charts directory in, then the page.
