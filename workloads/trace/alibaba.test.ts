@@ -7,37 +7,18 @@ import { fileURLToPath } from 'node:url';
 import {
   Alibaba2018MachineImporter, OpenbNodeImporter, OpenbPodImporter, type Alibaba2018MachineOptions, type OpenbPodOptions,
 } from './alibaba.js';
-import type { CanonicalJob } from './canonical.js';
-import type { CanonicalAgent, ClusterImporter } from './cluster.js';
-import type { RowProblem } from './importer.js';
+import type { ClusterImporter } from './cluster.js';
 import { traceFormat } from './registry.js';
+import { driveCluster, driveJobs } from './test-support/drive.js';
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)), 'utf8');
 
-/** Lines as a line reader gives them: split on \n, the last (empty after a final \n) dropped. */
-function linesOf(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 function importPods(text: string, options: OpenbPodOptions = {}) {
-  const imp = new OpenbPodImporter(options);
-  const jobs: CanonicalJob[] = [];
-  const problems: RowProblem[] = [];
-  const sink = { job: (j: CanonicalJob) => jobs.push(j), problem: (p: RowProblem) => problems.push(p) };
-  linesOf(text).forEach((l, i) => imp.line(l, i + 1, sink));
-  imp.end(sink);
-  return { jobs, problems, counts: imp.counts() };
+  return driveJobs(new OpenbPodImporter(options), text);
 }
 
 function importCluster(imp: ClusterImporter, text: string) {
-  const agents: CanonicalAgent[] = [];
-  const problems: RowProblem[] = [];
-  const sink = { agent: (a: CanonicalAgent) => agents.push(a), problem: (p: RowProblem) => problems.push(p) };
-  linesOf(text).forEach((l, i) => imp.line(l, i + 1, sink));
-  imp.end(sink);
-  return { agents, problems, counts: imp.counts() };
+  return driveCluster(imp, text);
 }
 
 const sum = (r: Readonly<Record<string, number>>): number => Object.values(r).reduce((a, b) => a + b, 0);

@@ -5,22 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { canonicalJsonSchema, formatCanonicalJob, parseCanonicalLine, type CanonicalJob } from './canonical.js';
-import type { RowProblem } from './importer.js';
 import { SwfImporter, type SwfOptions } from './swf.js';
+import { driveJobs } from './test-support/drive.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/small.swf', import.meta.url));
 
 function importText(text: string, options: SwfOptions = {}) {
-  const imp = new SwfImporter(options);
-  const jobs: CanonicalJob[] = [];
-  const problems: RowProblem[] = [];
-  const sink = { job: (j: CanonicalJob) => jobs.push(j), problem: (p: RowProblem) => problems.push(p) };
-  // Lines as a line reader gives them: split on \n, the last (empty after a final \n) dropped.
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((l, i) => imp.line(l, i + 1, sink));
-  imp.end(sink);
-  return { jobs, problems, counts: imp.counts() };
+  return driveJobs(new SwfImporter(options), text);
 }
 
 describe('SWF importer on fixtures/small.swf', () => {

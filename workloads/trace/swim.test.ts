@@ -6,22 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CanonicalJob } from './canonical.js';
-import type { RowProblem } from './importer.js';
 import { SwimImporter, type SwimOptions } from './swim.js';
+import { driveJobs } from './test-support/drive.js';
 
 const FB2009 = readFileSync(fileURLToPath(new URL('./fixtures/swim-fb2009.tsv', import.meta.url)), 'utf8');
 const FB2010 = readFileSync(fileURLToPath(new URL('./fixtures/swim-fb2010-paths.tsv', import.meta.url)), 'utf8');
 
 function importText(text: string, options: SwimOptions = {}) {
-  const imp = new SwimImporter(options);
-  const jobs: CanonicalJob[] = [];
-  const problems: RowProblem[] = [];
-  const sink = { job: (j: CanonicalJob) => jobs.push(j), problem: (p: RowProblem) => problems.push(p) };
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((l, i) => imp.line(l, i + 1, sink));
-  imp.end(sink);
-  return { jobs, problems, counts: imp.counts() };
+  return driveJobs(new SwimImporter(options), text);
 }
 
 const sumSkipped = (s: Readonly<Record<string, number>>): number => Object.values(s).reduce((a, b) => a + b, 0);
