@@ -296,12 +296,7 @@ export class BatchFramework implements FrameworkBehaviour {
       const launch: number[] = [];
       if (job.next < job.end && h.at <= start) {
         copyInto(rem, 0, h.view.res);
-        while (job.next < job.end && launch.length < limit) {
-          const off = job.next * NUM_RESOURCES;
-          if (!contains(rem, 0, res, off)) break;
-          subInto(rem, 0, res, off);
-          launch.push(job.next++);
-        }
+        takeInOrder(job, rem, res, launch, limit);
       }
       if (launch.length > 0) {
         this.pending -= launch.length;
@@ -348,12 +343,7 @@ export class BatchFramework implements FrameworkBehaviour {
     let emptied = false;
     for (let q = 0; q < this.queue.length && launch.length < limit; q++) {
       const job = this.queue[q]!;
-      while (job.next < job.end && launch.length < limit) {
-        const off = job.next * NUM_RESOURCES;
-        if (!contains(rem, 0, res, off)) break;
-        subInto(rem, 0, res, off);
-        launch.push(job.next++);
-      }
+      takeInOrder(job, rem, res, launch, limit);
       if (job.next === job.end) emptied = true;
     }
     if (emptied) this.compact();
@@ -393,12 +383,7 @@ export class BatchFramework implements FrameworkBehaviour {
       const job = this.queue[q]!;
       if (!job.prefs) {
         // No preferences: the plain walk, tasks in index order while the next one fits.
-        while (job.next < job.end && launch.length < limit) {
-          const off = job.next * NUM_RESOURCES;
-          if (!contains(rem, 0, res, off)) break;
-          subInto(rem, 0, res, off);
-          launch.push(job.next++);
-        }
+        takeInOrder(job, rem, res, launch, limit);
         if (job.next === job.end) emptied = true;
         continue;
       }
@@ -442,6 +427,19 @@ export class BatchFramework implements FrameworkBehaviour {
     let w = 0;
     for (const job of this.queue) if (job.next < job.end) this.queue[w++] = job;
     this.queue.length = w;
+  }
+}
+
+/**
+ * The plain walk: launches `job`'s pending tasks in index order (onto `launch`, out of `rem`)
+ * while the next one fits and fewer than `limit` are launched.
+ */
+function takeInOrder(job: QueuedJob, rem: Float64Array, res: Float64Array, launch: number[], limit: number): void {
+  while (job.next < job.end && launch.length < limit) {
+    const off = job.next * NUM_RESOURCES;
+    if (!contains(rem, 0, res, off)) break;
+    subInto(rem, 0, res, off);
+    launch.push(job.next++);
   }
 }
 
