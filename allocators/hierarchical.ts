@@ -28,7 +28,7 @@ import {
   type RoleQuota,
 } from './quota.js';
 import { createSorter } from './sorter/create-sorter.js';
-import { fairnessMask } from './sorter/share-sorter.js';
+import { ShareSorter, fairnessMask } from './sorter/share-sorter.js';
 import type { Sorter, SorterKind, SorterOptions } from './sorter/sorter.js';
 import {
   OFFER_GRANULARITIES,
@@ -51,6 +51,12 @@ export interface HierarchicalOptions extends AllocatorOptions {
   readonly roleSorter: SorterKind;
   /** Sorter ranking frameworks within a role (Mesos --framework_sorter); Mesos default 'drf'. */
   readonly frameworkSorter: SorterKind;
+  /**
+   * Whether whole-agent runs without quota walk share sorters lazily, best first, instead of
+   * listing each sorter's whole order for every agent; default true. The offers are the same
+   * (a test compares both on random cluster states); false keeps the straightforward walk.
+   */
+  readonly ranked?: boolean;
 }
 
 /** The parameters the hierarchical policies (drf, random) accept in `allocator.params`. */
@@ -115,7 +121,15 @@ interface RoleState {
   /** The sorter's last order, and its framework indices (see {@link HierarchicalAllocator.fwIndices}). */
   order: readonly string[] | null;
   orderIdx: number[];
+  /** Framework index by the sorter's leaf node, for ranked walks; null until built (reset on add/remove). */
+  fwByLeaf: Int32Array | null;
+  /** The role's leaf node in the role sorter, for ranked walks; -1 until looked up. */
+  leaf: number;
 }
+
+const NO_LEAVES = new Int32Array(0);
+const NO_NAMES: readonly string[] = [];
+const NO_FWS: readonly number[] = [];
 
 /**
  * Uniform Fisher–Yates shuffle in place, from the last element down (the kernel's
@@ -199,6 +213,17 @@ export class HierarchicalAllocator implements Allocator {
   private readonly hasGuarantees: boolean;
   /** No quota and whole-agent offers: the original single-stage loop, with no bookkeeping. */
   private readonly plain: boolean;
+  /** Whether {@link commit} defers the sorters' bookkeeping to the agent's end (ranked stage 2). */
+  private deferred = false;
+  /** Deferred sorter bookkeeping: the role, the framework's leaf, and the resources, by slot. */
+  private readonly defRole: RoleState[] = [];
+  private defLeaf = new Int32Array(8);
+  private defRes = new Float64Array(8 * NUM_RESOURCES);
+  private defCount = 0;
+  /** Whether runs may walk share sorters lazily (see {@link HierarchicalOptions.ranked}). */
+  private readonly ranked: boolean;
+  /** Role state by the role sorter's leaf node, for ranked walks; null until built. */
+  private roleByLeaf: (RoleState | undefined)[] | null = null;
 
   /** Scratch for the shuffled agent order; grows, never shrinks. */
   private order = new Int32Array(64);
@@ -290,6 +315,7 @@ export class HierarchicalAllocator implements Allocator {
     this.quotaList = [...quotas.values()];
     this.hasGuarantees = this.quotaList.some((q) => q.quota.hasGuarantee);
     this.plain = quotas.size === 0 && this.granularity === 'agent';
+    this.ranked = options.ranked ?? true;
   }
 
   /** Whether any agent has reservations (then every run takes the general path). */
@@ -332,11 +358,15 @@ export class HierarchicalAllocator implements Allocator {
         active: 0,
         order: null,
         orderIdx: [],
+        fwByLeaf: null,
+        leaf: -1,
       };
+      this.roleByLeaf = null;
       this.roles.set(fw.role, role);
     }
     role.sorter.add(fw.name);
     role.sorter.activate(fw.name);
+    role.fwByLeaf = null;
     role.frameworks++;
     role.active++;
     this.frameworks[fw.index] = { info: fw, role, reservationRole, active: true };
@@ -353,11 +383,14 @@ export class HierarchicalAllocator implements Allocator {
       );
     }
     role.sorter.remove(f.info.name);
+    role.fwByLeaf = null;
     role.frameworks--;
     if (f.active) role.active--;
     if (role.frameworks === 0) {
       this.roleSorter.remove(f.info.role);
       this.roles.delete(f.info.role);
+      this.roleByLeaf = null;
+      for (const r of this.roles.values()) r.leaf = -1;
     }
     this.frameworks[fw] = undefined;
     this.byName.delete(f.info.name);
@@ -461,12 +494,14 @@ export class HierarchicalAllocator implements Allocator {
       shuffleInPlace(order, n, rng);
       shuffleInPlace(order, n, rng);
       const available = ctx.available;
+      const walk = this.rankedWalkable();
       for (let i = 0; i < n; i++) {
         const agent = order[i]!;
         const offset = agent * NUM_RESOURCES;
         // Skipping an exhausted agent before ranking saves the sorts (and a random sorter's draws).
         if (!ctx.isAllocatable(available, offset)) continue;
-        this.offerWholeAgent(ctx, agent, offset, rng);
+        if (walk) this.offerWholeAgentRanked(ctx, agent, offset);
+        else this.offerWholeAgent(ctx, agent, offset, rng);
       }
       return;
     }
@@ -506,6 +541,73 @@ export class HierarchicalAllocator implements Allocator {
         return;
       }
     }
+  }
+
+  /**
+   * Whether this run may use {@link offerWholeAgentRanked}: ranked walks allowed, and the role
+   * sorter and every role's framework sorter are flat share sorters (framework names never nest;
+   * roles do when a role path has a '/').
+   */
+  private rankedWalkable(): boolean {
+    if (!this.ranked) return false;
+    if (!(this.roleSorter instanceof ShareSorter) || !this.roleSorter.isFlat()) return false;
+    for (const role of this.roles.values()) {
+      if (!(role.sorter instanceof ShareSorter) || !role.sorter.isFlat()) return false;
+    }
+    return true;
+  }
+
+  /**
+   * {@link offerWholeAgent} by best-first walks of the share sorters: the same first unfiltered
+   * framework in role order then framework order, found without listing either order.
+   */
+  private offerWholeAgentRanked(ctx: AllocationContext, agent: number, offset: number): void {
+    const available = ctx.available;
+    const roleSorter = this.roleSorter as ShareSorter;
+    const roleByLeaf = this.roleByLeaf ?? this.buildRoleByLeaf(roleSorter);
+    for (let rl = roleSorter.rankFirst(); rl >= 0; rl = roleSorter.rankNext()) {
+      const role = roleByLeaf[rl]!;
+      if (role.active === 0) continue;
+      const sorter = role.sorter as ShareSorter;
+      const fwByLeaf = role.fwByLeaf ?? this.buildFwByLeaf(role, sorter);
+      for (let fl = sorter.rankFirst(); fl >= 0; fl = sorter.rankNext()) {
+        const fw = fwByLeaf[fl]!;
+        if (ctx.isFiltered(fw, agent, available, offset)) continue;
+        const res = this.offered;
+        copyInto(res, 0, available, offset);
+        ctx.offer(fw, agent, res);
+        roleSorter.allocatedLeaf(rl, res);
+        sorter.allocatedLeaf(fl, res);
+        addInto(role.alloc, 0, res);
+        addInto(this.allocatedTotal, 0, res);
+        return;
+      }
+    }
+  }
+
+  private buildRoleByLeaf(sorter: ShareSorter): (RoleState | undefined)[] {
+    const byLeaf: (RoleState | undefined)[] = [];
+    for (const role of this.roles.values()) {
+      role.leaf = sorter.leafOf(role.name);
+      byLeaf[role.leaf] = role;
+    }
+    this.roleByLeaf = byLeaf;
+    return byLeaf;
+  }
+
+  private buildFwByLeaf(role: RoleState, sorter: ShareSorter): Int32Array {
+    let max = 0;
+    const leaves: [number, number][] = [];
+    for (const [name, fw] of this.byName) {
+      if (this.frameworks[fw]!.role !== role) continue;
+      const leaf = sorter.leafOf(name);
+      leaves.push([leaf, fw]);
+      if (leaf > max) max = leaf;
+    }
+    const byLeaf = new Int32Array(max + 1).fill(-1);
+    for (const [leaf, fw] of leaves) byLeaf[leaf] = fw;
+    role.fwByLeaf = byLeaf;
+    return byLeaf;
   }
 
   /** Run preparation of the general path (Mesos `__generateOffers` before stage 1). */
@@ -630,7 +732,7 @@ export class HierarchicalAllocator implements Allocator {
           const rv = this.reservedPart(pool);
           const sum = this.sumOf(v, rv);
           if (!ctx.isAllocatable(sum) || ctx.isFiltered(fw, agent, sum)) continue;
-          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, rv, pool, 1);
+          this.commit(fw, role, agent, v, rv, pool, 1, -1);
           // Reservations count as consumed already: only the unreserved part meets the guarantee.
           flooredSub(unsat, v);
           flooredSub(required, g);
@@ -653,21 +755,32 @@ export class HierarchicalAllocator implements Allocator {
     let roles: RoleState[] = [];
     let ranked = false;
     const fwRank = fixed ? new Map<RoleState, { names: readonly string[]; fws: readonly number[] }>() : undefined;
+    // Best-first walks of flat share sorters instead of whole orders; the sorters then learn of
+    // an agent's offers after its loop, so that both walks see the order of the agent's start,
+    // as the listed orders do.
+    const walk = !fixed && this.rankedWalkable();
+    const roleSorter = this.roleSorter as ShareSorter;
+    const roleByLeaf = walk ? (this.roleByLeaf ?? this.buildRoleByLeaf(roleSorter)) : [];
+    let fwByLeaf: Int32Array = NO_LEAVES;
+    this.deferred = walk;
     for (let i = 0; i < n; i++) {
       const agent = order[i]!;
       const off = agent * NUM_RESOURCES;
       if (!this.hasFree(ctx, agent, off)) continue;
-      if (!fixed || !ranked) {
+      if (!walk && (!fixed || !ranked)) {
         roleNames = this.roleSorter.sort(rng);
         roles = this.roleStates(roleNames).slice();
         ranked = true;
       }
-      roles: for (let r = 0; r < roleNames.length; r++) {
-        const role = roles[r]!;
+      roles: for (let r = 0, rl = walk ? roleSorter.rankFirst() : -1; walk ? rl >= 0 : r < roleNames.length; r++, rl = walk ? roleSorter.rankNext() : -1) {
+        const role = walk ? roleByLeaf[rl]! : roles[r]!;
         if (role.active === 0) continue;
-        let fwNames: readonly string[];
-        let fws: readonly number[];
-        if (fwRank === undefined) {
+        let fwNames: readonly string[] = NO_NAMES;
+        let fws: readonly number[] = NO_FWS;
+        const fwSorter = role.sorter as ShareSorter;
+        if (walk) {
+          fwByLeaf = role.fwByLeaf ?? this.buildFwByLeaf(role, fwSorter);
+        } else if (fwRank === undefined) {
           fwNames = role.sorter.sort(rng);
           fws = this.fwIndices(role, fwNames);
         } else {
@@ -680,8 +793,8 @@ export class HierarchicalAllocator implements Allocator {
           fws = rank.fws;
         }
         const q = role.quota;
-        for (let k = 0; k < fwNames.length; k++) {
-          const fw = fws[k]!;
+        for (let k = 0, fl = walk ? fwSorter.rankFirst() : -1; walk ? fl >= 0 : k < fws.length; k++, fl = walk ? fwSorter.rankNext() : -1) {
+          const fw = walk ? fwByLeaf[fl]! : fws[k]!;
           // The reservation on the agent the framework may draw on (its role's or an ancestor's), or
           // -1; other roles' reservations stay for their frameworks later in this loop.
           const pool = this.fwPool(agent, fw);
@@ -728,7 +841,7 @@ export class HierarchicalAllocator implements Allocator {
           }
           const sum = this.sumOf(v, rv);
           if (!ctx.isAllocatable(sum) || ctx.isFiltered(fw, agent, sum)) continue;
-          this.commit(fw, fwNames[k]!, role, roleNames[r]!, agent, v, rv, pool, 2);
+          this.commit(fw, role, agent, v, rv, pool, 2, fl);
           if (holdBack) {
             flooredSub(this.availableHeadroom, v);
             flooredSub(this.surplus, v);
@@ -736,7 +849,21 @@ export class HierarchicalAllocator implements Allocator {
           if (!this.hasFree(ctx, agent, off)) break roles;
         }
       }
+      if (walk) this.applyDeferred();
     }
+    this.deferred = false;
+  }
+
+  /** Tells the sorters of the offers {@link commit} deferred, in booking order. */
+  private applyDeferred(): void {
+    const roleSorter = this.roleSorter as ShareSorter;
+    for (let d = 0; d < this.defCount; d++) {
+      const role = this.defRole[d]!;
+      if (role.leaf < 0) role.leaf = roleSorter.leafOf(role.name);
+      roleSorter.allocatedLeaf(role.leaf, this.defRes, d * NUM_RESOURCES);
+      (role.sorter as ShareSorter).allocatedLeaf(this.defLeaf[d]!, this.defRes, d * NUM_RESOURCES);
+    }
+    this.defCount = 0;
   }
 
   /** Sets {@link fairCap} to the role's fair share minus what it holds (may be negative). */
@@ -755,14 +882,13 @@ export class HierarchicalAllocator implements Allocator {
    */
   private commit(
     fw: number,
-    fwName: string,
     role: RoleState,
-    roleName: string,
     agent: number,
     res: Float64Array,
     reserved: Float64Array | null,
     pool: number,
     stage: 1 | 2,
+    fwLeaf: number,
   ): void {
     subInto(this.free, agent * NUM_RESOURCES, res);
     // Offered reservations count toward shares like anything offered; unoffered ones do not.
@@ -772,8 +898,19 @@ export class HierarchicalAllocator implements Allocator {
       addInto(this.reservedHeld, 0, reserved);
       sum = this.sumOf(res, reserved);
     }
-    this.roleSorter.allocated(roleName, sum);
-    role.sorter.allocated(fwName, sum);
+    if (this.deferred) {
+      const d = this.defCount++;
+      if (d === this.defLeaf.length) {
+        const r = new Float64Array(this.defRes.length * 2); r.set(this.defRes); this.defRes = r;
+        const l = new Int32Array(this.defLeaf.length * 2); l.set(this.defLeaf); this.defLeaf = l;
+      }
+      this.defRole[d] = role;
+      this.defLeaf[d] = fwLeaf;
+      copyInto(this.defRes, d * NUM_RESOURCES, sum);
+    } else {
+      this.roleSorter.allocated(role.name, sum);
+      role.sorter.allocated(this.frameworks[fw]!.info.name, sum);
+    }
     addInto(role.alloc, 0, sum);
     addInto(this.allocatedTotal, 0, sum);
     const q = role.quota;

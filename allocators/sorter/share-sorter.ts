@@ -80,6 +80,24 @@ export class ShareSorter implements Sorter {
   private dirty = true;
   private order: readonly string[] | null = null;
   private readonly cmp = (a: number, b: number): number => this.compare(a, b);
+  /**
+   * Heap mode (flat trees, entered by {@link rankFirst}): the root's active children hold a binary
+   * min-heap by (share, allocation count, path) instead of a sorted run, so that `allocated()`
+   * costs O(log n) sift steps instead of a shift across the run. `sort()` leaves it (one re-sort).
+   */
+  private heap = false;
+  /** Active children of the root while in heap mode. */
+  private heapLen = 0;
+  /** The walk's frontier: positions in the root's children, itself a min-heap by the same order. */
+  private cand = new Int32Array(16);
+  private candLen = 0;
+  /** Heap position of the walk's last client, whose children are not yet on the frontier; -1 when none. */
+  private walkLast = -1;
+  /** Whether every client is a child of the root (no '/' in any path); null when not yet known. */
+  private flat: boolean | null = true;
+  /** Each node's path's rank in code-unit order (see {@link rankPaths}); valid while pathsRanked. */
+  private pathRank = new Int32Array(16);
+  private pathsRanked = false;
 
   /** A share sorter; `options.share` default 'dominant', `options.excludedResources` default none. */
   constructor(options: ShareSorterOptions = {}) {
@@ -99,11 +117,15 @@ export class ShareSorter implements Sorter {
 
   add(client: string): void {
     this.tree.add(client);
+    this.flat = null;
+    this.pathsRanked = false;
     this.invalidate();
   }
 
   remove(client: string): void {
     this.tree.remove(client);
+    this.flat = null;
+    this.pathsRanked = false;
     this.invalidate();
   }
 
@@ -120,8 +142,12 @@ export class ShareSorter implements Sorter {
   }
 
   deactivate(client: string): void {
-    // Removing a node from a sorted sequence leaves it sorted: no need to dirty the tree.
-    if (this.tree.deactivate(client)) this.order = null;
+    // Removing a node from a sorted sequence leaves it sorted: no need to dirty the tree. A heap
+    // does not survive the shift, so in heap mode the next walk re-sorts.
+    if (this.tree.deactivate(client)) {
+      if (this.heap) this.invalidate();
+      else this.order = null;
+    }
   }
 
   updateWeight(path: string, weight: number): void {
@@ -130,18 +156,167 @@ export class ShareSorter implements Sorter {
   }
 
   allocated(client: string, res: Float64Array, offset = 0): void {
+    this.allocatedLeaf(this.tree.leaf(client), res, offset);
+  }
+
+  /** {@link allocated} by the client's leaf node ({@link leafOf}), without the name lookup. */
+  allocatedLeaf(leaf: number, res: Float64Array, offset = 0): void {
     const t = this.tree;
     let moved = false;
-    for (let n = t.leaf(client); n !== -1; n = t.parent[n]!) {
+    for (let n = leaf; n !== -1; n = t.parent[n]!) {
       t.addAlloc(n, res, offset);
       t.allocCount[n]! += 1;
       // Inactive leaves are not ranked; their share is computed when they are activated.
       if (n !== t.root && !this.dirty && t.kind[n] !== INACTIVE) {
         t.share[n] = this.calculateShare(n);
-        if (this.bubble(n)) moved = true;
+        if (this.heap ? this.sift(n) : this.bubble(n)) moved = true;
       }
     }
     if (moved) this.order = null;
+  }
+
+  /** The leaf node of `client`: stable while the client stays and the tree stays flat. */
+  leafOf(client: string): number {
+    return this.tree.leaf(client);
+  }
+
+  /** The client a leaf node stands for. */
+  clientOf(leaf: number): string {
+    return this.tree.clientPath(leaf);
+  }
+
+  /** Whether every client is a child of the root, so that {@link rankFirst} may be used. */
+  isFlat(): boolean {
+    if (this.flat === null) {
+      const t = this.tree;
+      this.flat = t.children[t.root]!.every((c) => t.kind[c] !== INTERNAL);
+    }
+    return this.flat;
+  }
+
+  /**
+   * Starts a walk over the active clients in {@link sort}'s order and returns the first one's
+   * leaf node (-1 when none); {@link rankNext} gives the next. Flat trees only ({@link isFlat}).
+   * The walk is a best-first search of the heap, O(log k) per client visited for k visited, so a
+   * caller that stops early never pays for the whole order. `allocated()` and every other change
+   * end the walk (start a new one after them).
+   */
+  rankFirst(): number {
+    const t = this.tree;
+    if (!this.isFlat()) throw new Error('sorter: rankFirst needs a flat tree (no nested clients)');
+    if (this.dirty) {
+      // A sorted run is a valid heap.
+      this.sortTree(t.root);
+      this.dirty = false;
+      this.order = null;
+      this.heapLen = t.activePrefix(t.root);
+    } else if (!this.heap) {
+      this.heapLen = t.activePrefix(t.root);
+    }
+    this.heap = true;
+    this.walkLast = -1;
+    if (this.heapLen === 0) {
+      this.candLen = 0;
+      return -1;
+    }
+    this.candLen = 0;
+    this.walkLast = 0;
+    return t.children[t.root]![0]!;
+  }
+
+  /** The next client of the walk {@link rankFirst} started, as its leaf node; -1 at the end. */
+  rankNext(): number {
+    const t = this.tree;
+    const kids = t.children[t.root]!;
+    // The last client returned is followed by its two heap children: pushed only now, so that a
+    // walk stopped at its first client never compares them.
+    const last = this.walkLast;
+    if (last >= 0) {
+      const l = 2 * last + 1;
+      if (l < this.heapLen) {
+        this.candPush(l, kids);
+        if (l + 1 < this.heapLen) this.candPush(l + 1, kids);
+      }
+    }
+    const len = this.candLen;
+    if (len === 0) {
+      this.walkLast = -1;
+      return -1;
+    }
+    const cand = this.cand;
+    const top = cand[0]!;
+    this.candLen = len - 1;
+    if (len > 1) this.candDown(cand[len - 1]!, kids);
+    this.walkLast = top;
+    return kids[top]!;
+  }
+
+  private candPush(p: number, kids: readonly number[]): void {
+    if (this.candLen === this.cand.length) {
+      const c = new Int32Array(this.cand.length * 2);
+      c.set(this.cand);
+      this.cand = c;
+    }
+    const cand = this.cand;
+    let i = this.candLen++;
+    const node = kids[p]!;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (this.compare(kids[cand[up]!]!, node) <= 0) break;
+      cand[i] = cand[up]!;
+      i = up;
+    }
+    cand[i] = p;
+  }
+
+  /** Puts position `p` at the frontier's root and sifts it down (the frontier has candLen entries). */
+  private candDown(p: number, kids: readonly number[]): void {
+    const cand = this.cand;
+    const n = this.candLen;
+    const node = kids[p]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.compare(kids[cand[c + 1]!]!, kids[cand[c]!]!) < 0) c++;
+      if (this.compare(kids[cand[c]!]!, node) >= 0) break;
+      cand[i] = cand[c]!;
+      i = c;
+    }
+    cand[i] = p;
+  }
+
+  /** Restores the heap after `n`'s key changed (heap mode); true if it moved. */
+  private sift(n: number): boolean {
+    const t = this.tree;
+    const kids = t.children[t.root]!;
+    const len = this.heapLen;
+    const pos = t.pos;
+    const start = pos[n]!;
+    let i = start;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      const m = kids[up]!;
+      if (this.compare(m, n) <= 0) break;
+      kids[i] = m;
+      pos[m] = i;
+      i = up;
+    }
+    if (i === start) {
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= len) break;
+        if (c + 1 < len && this.compare(kids[c + 1]!, kids[c]!) < 0) c++;
+        const m = kids[c]!;
+        if (this.compare(m, n) >= 0) break;
+        kids[i] = m;
+        pos[m] = i;
+        i = c;
+      }
+    }
+    kids[i] = n;
+    pos[n] = i;
+    return i !== start;
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {
@@ -181,6 +356,11 @@ export class ShareSorter implements Sorter {
   }
 
   sort(_rng?: RandomSource): readonly string[] {
+    if (this.heap) {
+      // Leave heap mode: one full re-sort (shares recomputed to the same values).
+      this.heap = false;
+      this.invalidate();
+    }
     if (this.dirty) {
       this.sortTree(this.tree.root);
       this.dirty = false;
@@ -227,10 +407,29 @@ export class ShareSorter implements Sorter {
     const ca = t.allocCount[a]!;
     const cb = t.allocCount[b]!;
     if (ca !== cb) return ca < cb ? -1 : 1;
-    // Code-unit order, as std::string compares bytes; never locale-dependent.
-    const pa = t.paths[a]!;
-    const pb = t.paths[b]!;
-    return pa < pb ? -1 : pa > pb ? 1 : 0;
+    // Path order (code units, as std::string compares bytes), precomputed as ranks.
+    const ra = this.pathRank[a]!;
+    const rb = this.pathRank[b]!;
+    return ra < rb ? -1 : ra > rb ? 1 : 0;
+  }
+
+  /**
+   * Ranks every node's path in code-unit order (never locale-dependent), so that ties on share
+   * and count compare two numbers instead of two strings. Paths change only on add and remove,
+   * which dirty the tree, and every comparison runs in or after the re-sort that follows.
+   */
+  private rankPaths(): void {
+    const t = this.tree;
+    const ids: number[] = [];
+    for (let n = 0; n < t.paths.length; n++) if (n === t.root || t.parent[n] !== -1) ids.push(n);
+    ids.sort((a, b) => {
+      const pa = t.paths[a]!;
+      const pb = t.paths[b]!;
+      return pa < pb ? -1 : pa > pb ? 1 : 0;
+    });
+    if (this.pathRank.length < t.paths.length) this.pathRank = new Int32Array(Math.max(16, t.paths.length * 2));
+    for (let i = 0; i < ids.length; i++) this.pathRank[ids[i]!] = i;
+    this.pathsRanked = true;
   }
 
   /** Moves `n` to its sorted place among its siblings (stopping at inactive leaves); true if it moved. */
@@ -261,6 +460,7 @@ export class ShareSorter implements Sorter {
   /** Recomputes shares and sorts the rankable prefix of every node's children (Mesos `sortTree`). */
   private sortTree(node: number): void {
     const t = this.tree;
+    if (!this.pathsRanked) this.rankPaths();
     const kids = t.children[node]!;
     const k = t.activePrefix(node);
     for (let i = 0; i < k; i++) t.share[kids[i]!] = this.calculateShare(kids[i]!);
