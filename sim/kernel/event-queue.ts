@@ -78,6 +78,15 @@ export class EventQueue {
     return this.nextSeq;
   }
 
+  /**
+   * Takes the next seq without scheduling anything: for an event a caller only imagines (a
+   * deadline checked lazily), so that it orders against the real events exactly as if it had
+   * been scheduled now, and every later event gets the seq it would have had.
+   */
+  reserveSeq(): number {
+    return this.nextSeq++;
+  }
+
   /** Schedules an event; returns a handle for {@link cancel}. `time` must be an integer >= 0, `phase` 0..255. */
   schedule(time: number, phase: number, handler: number, arg: number): EventHandle {
     if (this.freeLen === 0) this.grow();

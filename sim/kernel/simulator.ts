@@ -23,6 +23,7 @@ export class Simulator {
   private readonly handlerNames: string[] = [];
   private _now = 0;
   private _phase = 0;
+  private _seq = -1;
   private _eventsRun = 0;
   private stopRequested = false;
   /** handler and arg of the event being run (-1: none); its name is built only when asked for */
@@ -41,6 +42,27 @@ export class Simulator {
   /** Phase of the event being run (or of the last one). */
   get phase(): number {
     return this._phase;
+  }
+  /** Seq of the event being run (its place among events of equal time and phase); -1 outside one. */
+  get seq(): number {
+    return this._seq;
+  }
+  /**
+   * A seq for an imagined event scheduled now ({@link EventQueue.reserveSeq}): an event at (t,
+   * phase, that seq) would run before the current one exactly when {@link hasPassed} says so.
+   */
+  reserveSeq(): number {
+    return this.queue.reserveSeq();
+  }
+  /**
+   * Whether an imagined event at (`time`, `phase`, `seq`) would already have run by the current
+   * event: (time, phase, seq) ordered before (now, current phase, current seq).
+   */
+  hasPassed(time: number, phase: number, seq: number): boolean {
+    const now = this._now;
+    if (time !== now) return time < now;
+    if (phase !== this._phase) return phase < this._phase;
+    return seq < this._seq;
   }
   /** Events run so far. */
   get eventsRun(): number {
@@ -109,6 +131,7 @@ export class Simulator {
     if (ev === undefined) return false;
     this._now = ev.time;
     this._phase = ev.phase;
+    this._seq = ev.seq;
     const handler = ev.handler;
     const arg = ev.arg;
     this.curHandler = handler;
@@ -141,6 +164,7 @@ export class Simulator {
         if (until !== Infinity && until > this._now) {
           this._now = until;
           this._phase = 0;
+          this._seq = -1;
         }
         break;
       }

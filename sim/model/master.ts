@@ -117,7 +117,7 @@ export class Master implements AllocationContext {
   private activeFrameworks = 0;
   private readonly offers = new OfferTable();
   private nextOfferId = 0;
-  private readonly filters = new RefuseFilters();
+  private readonly filters: RefuseFilters;
   private offersThisRun = 0;
   private readonly touched: number[] = [];
 
@@ -129,7 +129,6 @@ export class Master implements AllocationContext {
   private triggerMark = new Uint8Array(this.agentCap);
 
   private readonly hAllocate: HandlerId;
-  private readonly hExpire: HandlerId;
   private readonly hDeliver: HandlerId;
   private readonly hFinish: HandlerId;
   private readonly hRescind: HandlerId;
@@ -167,12 +166,12 @@ export class Master implements AllocationContext {
     private readonly log: LogSink,
     options: MasterOptions = {},
   ) {
+    this.filters = new RefuseFilters(sim, Phase.ALLOCATE);
     this.interval = options.allocationInterval ?? MICROS_PER_SECOND;
     if (!(this.interval > 0)) throw new RangeError('allocationInterval must be > 0');
     this.offerTimeout = options.offerTimeout ?? 0;
     this.minAllocatable = options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE;
     this.hAllocate = sim.register('allocate', (periodic) => this.runAllocation(periodic === 1));
-    this.hExpire = sim.register('filter-expire', (slot) => this.expireFilter(slot));
     this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(fw));
     this.hFinish = sim.register('task-finish', (task) => this.finishTask(task));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
@@ -321,12 +320,7 @@ export class Master implements AllocationContext {
       if (t.agent[task] === a && (t.state[task] === TaskCode.RUNNING || t.state[task] === TaskCode.STAGING)) this.endTask(task, TaskCode.LOST);
     }
     const f = this.filters;
-    for (let s = 0; s < f.fw.length; s++) {
-      if (f.installed(s) && f.agent[s] === a) {
-        this.sim.cancel(f.expiry[s]!);
-        f.remove(s);
-      }
-    }
+    for (let s = 0; s < f.fw.length; s++) if (f.installed(s) && f.agent[s] === a) f.remove(s);
     const total = this.totals.subarray(a * NUM_RESOURCES, a * NUM_RESOURCES + NUM_RESOURCES);
     subInto(this.clusterTotal, 0, total);
     this.allocator.removeAgent(a, total);
@@ -440,10 +434,7 @@ export class Master implements AllocationContext {
 
   private clearFilters(fw: number): void {
     const filters = this.filters;
-    for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) {
-      this.sim.cancel(filters.expiry[s]!);
-      filters.remove(s);
-    }
+    for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) filters.remove(s);
   }
 
   /** Stores a job's tasks and hands the job to its framework's scheduler. */
@@ -576,7 +567,7 @@ export class Master implements AllocationContext {
   }
   /** Refuse filters in force. */
   get activeFilters(): number {
-    return this.filters.size;
+    return this.filters.countLive();
   }
   /** Whether framework `fw` is suppressed. */
   isSuppressed(fw: number): boolean {
@@ -972,16 +963,11 @@ export class Master implements AllocationContext {
     if (refuse === 0) return 0;
     // MESOS-4302: a filter lasts at least one allocation interval, so that the next run sees it.
     const timeout = Math.max(refuse, this.interval);
-    // The filter's slot is its expiry event's argument: a slot is freed only by that event or by
-    // revive, which cancels the event first, so the event always finds its own filter.
-    const s = this.filters.add(fw, agent, res, 0, -1);
-    this.filters.expiry[s] = this.sim.after(timeout, Phase.ALLOCATE, this.hExpire, s);
+    // The filter expires where an ALLOCATE-phase event scheduled now for now + timeout would run
+    // (Mesos expires it by a timer); it is checked lazily instead (RefuseFilters), so a decline
+    // schedules no event.
+    this.filters.add(fw, agent, res, 0, this.sim.now + timeout, this.sim.reserveSeq());
     return refuse;
-  }
-
-  private expireFilter(slot: number): void {
-    if (!this.filters.installed(slot)) throw this.sim.invariant(`filter ${slot} expired but is not installed`);
-    this.filters.remove(slot);
   }
 
   private rescind(offerId: number): void {

@@ -19,7 +19,7 @@ describe('RefuseFilters', () => {
     const s = f.add(1, 7, v(4, 1024), 0, 99);
     expect(f.size).toBe(1);
     expect(f.installed(s)).toBe(true);
-    expect(f.expiry[s]).toBe(99);
+    expect(f.expiresAt[s]).toBe(99);
     expect(f.blocks(1, 7, v(4, 1024), 0)).toBe(true);
     expect(f.blocks(1, 7, v(2, 512), 0)).toBe(true);
     expect(f.blocks(1, 7, v(5, 512), 0)).toBe(false); // more cpus than refused
@@ -62,7 +62,7 @@ describe('RefuseFilters', () => {
     }
     const expiries: number[] = [];
     for (let s = f.firstOf(1); s >= 0; s = f.firstOf(1)) {
-      expiries.push(f.expiry[s]!);
+      expiries.push(f.expiresAt[s]!);
       f.remove(s);
     }
     expect(expiries.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
@@ -73,6 +73,40 @@ describe('RefuseFilters', () => {
       expect(f.blocks(0, agent, v(1, 0), 0)).toBe(true);
       expect(f.blocks(1, agent, v(1, 0), 0)).toBe(false);
     }
+  });
+
+  test('a filter expires lazily at the place its expiry event would have had: (time, phase, seq)', () => {
+    // The clock stands at (now, phase, seq); a filter expiring at (10 s, phase 2, seq 5) has
+    // passed exactly when (10, 2, 5) orders before it.
+    const clock = { now: 0, phase: 0, seq: 0, hasPassed(t: number, p: number, q: number) {
+      return t !== this.now ? t < this.now : p !== this.phase ? p < this.phase : q < this.seq;
+    } };
+    const f = new RefuseFilters(clock, 2);
+    const at = (now: number, phase: number, seq: number) => Object.assign(clock, { now, phase, seq });
+    f.add(0, 1, v(4, 0), 0, 10, 5);
+    for (const [now, phase, seq, blocked] of [
+      [9, 3, 99, true], // earlier time
+      [10, 1, 99, true], // same time, earlier phase
+      [10, 2, 4, true], // same phase, scheduled before the filter's expiry was
+      [10, 2, 5, true], // the expiry's own seq: it has not run before itself
+    ] as const) {
+      at(now, phase, seq);
+      expect(f.blocks(0, 1, v(1, 0), 0)).toBe(blocked);
+      expect(f.countLive()).toBe(1);
+    }
+    at(10, 2, 6);
+    expect(f.blocks(0, 1, v(1, 0), 0)).toBe(false);
+    expect(f.size).toBe(0); // removed by the walk that found it expired
+    f.add(0, 1, v(4, 0), 0, 20, 7);
+    at(20, 3, 0); // a later phase at the expiry time
+    expect(f.countLive()).toBe(0);
+    f.add(0, 1, v(4, 0), 0, 30, 8);
+    f.add(0, 2, v(4, 0), 0, 40, 9);
+    at(35, 0, 0);
+    f.add(0, 1, v(1, 0), 0, 50, 10); // adding on the pair drops its expired filter first
+    expect(f.size).toBe(2);
+    expect(f.blocks(0, 1, v(2, 0), 0)).toBe(false);
+    expect(f.blocks(0, 2, v(4, 0), 0)).toBe(true);
   });
 
   test('agrees with a plain list of filters under any adds and removes', () => {

@@ -7,10 +7,22 @@ import { contains, copyInto, NUM_RESOURCES } from './resources.js';
 
 const NONE = -1;
 
+/** What the filters need of the clock to expire lazily (the Simulator provides it). */
+export interface FilterClock {
+  /** Whether an event at (time, phase, seq) would already have run by the current event. */
+  hasPassed(time: number, phase: number, seq: number): boolean;
+}
+
 /**
  * Installed filters. A filter of framework f on agent a refuses any resource set it contains
  * (the same or smaller). {@link blocks} walks only the (f, a) list; clearing a framework's filters
  * walks only its own list.
+ *
+ * A filter expires at (expiresAt, the expiry phase, a seq the clock reserved when it was added):
+ * the place its expiry event would have had in the event order. No event is scheduled: a filter
+ * past its expiry is ignored, and removed, by whatever walks over it next ({@link blocks},
+ * {@link add} on the same pair, {@link countLive}), which gives the same answers as removing it
+ * by an event at that place, and saves an event per decline.
  */
 export class RefuseFilters {
   private cap = 0;
@@ -19,8 +31,10 @@ export class RefuseFilters {
   fw = new Int32Array(0);
   /** agent of each slot */
   agent = new Int32Array(0);
-  /** the expiry event's handle of each slot */
-  expiry = new Float64Array(0);
+  /** expiry time of each slot, integer us (Infinity: never) */
+  expiresAt = new Float64Array(0);
+  /** the seq reserved for each slot's expiry (see the class comment) */
+  expirySeq = new Float64Array(0);
   /** refused resources, stride NUM_RESOURCES, fixed point */
   private res = new Float64Array(0);
   // doubly linked list per (framework, agent)
@@ -36,18 +50,43 @@ export class RefuseFilters {
   private free = new Int32Array(0);
   private freeLen = 0;
 
-  /** Filters installed. */
+  /**
+   * Filters that expire lazily against `clock` at `expiryPhase`; without a clock they never
+   * expire by themselves (remove them).
+   */
+  constructor(
+    private readonly clock: FilterClock | null = null,
+    private readonly expiryPhase = 0,
+  ) {}
+
+  /** Filters installed, expired ones not yet removed included (see {@link countLive}). */
   get size(): number {
     return this.count;
   }
 
-  /** Installs a filter of `fw` on `agent` refusing `res[offset..]`, expiring by event `expiry` (settable later); returns its slot. */
-  add(fw: number, agent: number, res: Float64Array, offset: number, expiry: number): number {
+  /** Whether slot `s`'s filter is past its expiry. */
+  expired(s: number): boolean {
+    return this.clock !== null && this.clock.hasPassed(this.expiresAt[s]!, this.expiryPhase, this.expirySeq[s]!);
+  }
+
+  /** Filters in force now: removes every expired one, then counts. O(slots). */
+  countLive(): number {
+    for (let s = 0; s < this.cap; s++) if (this.fw[s] !== NONE && this.expired(s)) this.remove(s);
+    return this.count;
+  }
+
+  /**
+   * Installs a filter of `fw` on `agent` refusing `res[offset..]` until (`expiresAt`, the expiry
+   * phase, `seq`) (default never); returns its slot. Expired filters of the same pair go first.
+   */
+  add(fw: number, agent: number, res: Float64Array, offset: number, expiresAt = Infinity, seq = 0): number {
+    this.dropExpired(fw, agent);
     if (this.freeLen === 0) this.grow();
     const s = this.free[--this.freeLen]!;
     this.fw[s] = fw;
     this.agent[s] = agent;
-    this.expiry[s] = expiry;
+    this.expiresAt[s] = expiresAt;
+    this.expirySeq[s] = seq;
     copyInto(this.res, s * NUM_RESOURCES, res, offset);
     while (this.headF.length <= fw) this.headF.push(NONE);
     while (this.headA.length <= fw) this.headA.push(new Int32Array(0));
@@ -103,10 +142,24 @@ export class RefuseFilters {
   blocks(fw: number, agent: number, res: Float64Array, offset: number): boolean {
     const heads = this.headA[fw];
     if (heads === undefined || agent >= heads.length) return false;
-    for (let s = heads[agent]!; s !== NONE; s = this.nextA[s]!) {
-      if (contains(this.res, s * NUM_RESOURCES, res, offset)) return true;
+    for (let s = heads[agent]!; s !== NONE;) {
+      const next = this.nextA[s]!;
+      if (this.expired(s)) this.remove(s);
+      else if (contains(this.res, s * NUM_RESOURCES, res, offset)) return true;
+      s = next;
     }
     return false;
+  }
+
+  /** Removes the expired filters of (fw, agent). */
+  private dropExpired(fw: number, agent: number): void {
+    const heads = this.headA[fw];
+    if (heads === undefined || agent >= heads.length) return;
+    for (let s = heads[agent]!; s !== NONE;) {
+      const next = this.nextA[s]!;
+      if (this.expired(s)) this.remove(s);
+      s = next;
+    }
   }
 
   private grow(): void {
@@ -117,7 +170,8 @@ export class RefuseFilters {
     this.fw = i32(this.fw);
     this.fw.fill(NONE, old);
     this.agent = i32(this.agent);
-    this.expiry = f64(this.expiry, cap);
+    this.expiresAt = f64(this.expiresAt, cap);
+    this.expirySeq = f64(this.expirySeq, cap);
     this.res = f64(this.res, cap * NUM_RESOURCES);
     this.nextA = i32(this.nextA);
     this.prevA = i32(this.prevA);
