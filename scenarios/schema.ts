@@ -10,6 +10,9 @@ import { fromFixed, toFixed } from '../sim/model/resources.js';
 
 const seconds = z.number().finite().nonnegative();
 const positiveSeconds = z.number().finite().positive();
+/** The longest run the event list can hold: 2^45 us (sim/kernel/event-queue.ts), about 407 days. */
+const MAX_RUN_SECONDS = 35_000_000;
+const runSeconds = positiveSeconds.max(MAX_RUN_SECONDS, { message: `at most ${MAX_RUN_SECONDS} s (about 405 days): the event list holds times below 2^45 us` });
 const amount = z.number().finite().nonnegative();
 
 /** Resource amounts in scenario units: cpus (cores), mem and disk (MB), gpus (devices); each default 0. */
@@ -398,9 +401,9 @@ export const ScenarioSchema = z.strictObject({
   /** run seed; default 1 */
   seed: z.number().int().nonnegative().max(2 ** 32 - 1).default(1),
   /** seconds to simulate; default none: run until every job has finished */
-  duration: positiveSeconds.optional(),
+  duration: runSeconds.optional(),
   /** run-to-completion safety limit, seconds; default 2592000 (30 days) */
-  horizon: positiveSeconds.default(2_592_000),
+  horizon: runSeconds.default(2_592_000),
   /**
    * the allocation policy: a registered name (see `offersim list allocators`), or
    * `{ name, params, excludedResources }`, or a user module `{ module, params, excludedResources }`

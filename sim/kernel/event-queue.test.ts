@@ -67,7 +67,7 @@ describe('EventQueue basics', () => {
 
   test('cancel is a tombstone: peek and pop skip it, size drops at once', () => {
     const q = new EventQueue();
-    const a = q.schedule(1, 0, 0, 1);
+    const a = q.schedule(1, 0, 0, 1, true);
     q.schedule(2, 0, 0, 2);
     expect(q.isPending(a)).toBe(true);
     expect(q.cancel(a)).toBe(true);
@@ -79,19 +79,46 @@ describe('EventQueue basics', () => {
     expect(q.pop()).toBeUndefined();
   });
 
-  test('a popped event cannot be cancelled, and its reused slot is safe from the old handle', () => {
+  test('a popped event cannot be cancelled; handles are seqs, never reused', () => {
     const q = new EventQueue(16);
-    const old = q.schedule(1, 0, 0, 1);
+    const old = q.schedule(1, 0, 0, 1, true);
     expect(q.pop()!.arg).toBe(1);
     expect(q.cancel(old)).toBe(false);
-    const fresh = q.schedule(2, 0, 0, 2);
-    // the free list is a stack: the new event takes the old one's slot, with a new generation
-    expect(fresh % 2 ** 24).toBe(old % 2 ** 24);
+    const fresh = q.schedule(2, 0, 0, 2, true);
     expect(fresh).not.toBe(old);
     expect(q.cancel(old)).toBe(false);
     expect(q.isPending(old)).toBe(false);
     expect(q.isPending(fresh)).toBe(true);
     expect(q.pop()!.arg).toBe(2);
+  });
+
+  test('an event scheduled without cancellable has no handle and cannot be cancelled', () => {
+    const q = new EventQueue(16);
+    expect(q.schedule(1, 0, 0, 1)).toBe(-1);
+    expect(q.cancel(-1)).toBe(false);
+    expect(q.cancel(0)).toBe(false); // its seq is not a handle
+    expect(q.size).toBe(1);
+    expect(q.pop()!.seq).toBe(0);
+  });
+
+  test('times, phases and handler ids the packed layout cannot hold are rejected', () => {
+    const q = new EventQueue(16);
+    expect(() => q.schedule(2 ** 45, 0, 0, 0)).toThrow(RangeError);
+    expect(() => q.schedule(-1, 0, 0, 0)).toThrow(RangeError);
+    expect(() => q.schedule(1.5, 0, 0, 0)).toThrow(RangeError);
+    expect(() => q.schedule(1, 256, 0, 0)).toThrow(RangeError);
+    expect(() => q.schedule(1, 0, 64, 0)).toThrow(RangeError);
+    expect(() => q.schedule(1, 0, 0.5, 0)).toThrow(RangeError);
+    // the largest of each still round-trips exactly
+    q.schedule(2 ** 45 - 1, 255, 63, -7);
+    expect({ ...q.pop()! }).toEqual({ time: 2 ** 45 - 1, phase: 255, seq: 0, handler: 63, arg: -7 });
+  });
+
+  test('an event takes 24 bytes of storage', () => {
+    const q = new EventQueue(16);
+    for (let i = 0; i < 4096; i++) q.schedule(i, 0, 0, i);
+    // 4096 events fill a capacity doubled from 16 to exactly 4096
+    expect(q.bytesAllocated / q.size).toBe(24);
   });
 
   test('handles that never existed are rejected', () => {
@@ -114,24 +141,6 @@ describe('EventQueue basics', () => {
     expect(second!.arg).toBe(2);
   });
 
-  // Regression: generations used to run to 2^32, making generation * 2^24 + slot exceed 2^53, so a
-  // long run's handles lost their low bits and cancel missed (or hit another slot). Reaching 2^29
-  // reuses for real takes minutes, so this sets the generation directly.
-  test('handles stay exact when a slot generation wraps', () => {
-    const q = new EventQueue(16);
-    const gens = (q as unknown as { gens: Uint32Array }).gens;
-    gens.fill(2 ** 29 - 1);
-    const h = q.schedule(1, 0, 0, 7);
-    expect(Number.isSafeInteger(h)).toBe(true);
-    expect(q.cancel(h)).toBe(true);
-    expect(q.pop()).toBeUndefined();
-    // the cancelled slot was released and its generation wrapped to 0
-    const h2 = q.schedule(2, 0, 0, 8);
-    expect(h2).toBe(h % 2 ** 24);
-    expect(q.cancel(h)).toBe(false);
-    expect(q.isPending(h2)).toBe(true);
-    expect(q.cancel(h2)).toBe(true);
-  });
 });
 
 describe('EventQueue properties', () => {
@@ -240,7 +249,7 @@ describe('EventQueue properties', () => {
         for (const op of ops) {
           switch (op.kind) {
             case 'schedule': {
-              const handle = q.schedule(op.time, op.phase, op.phase, model.length);
+              const handle = q.schedule(op.time, op.phase, op.phase, model.length, true);
               expect(model.some((e) => e.handle === handle && e.state === 'pending')).toBe(false);
               model.push({ time: op.time, phase: op.phase, seq: model.length, handle, state: 'pending' });
               break;
@@ -307,7 +316,7 @@ describe('EventQueue properties', () => {
           const model = keys.map(([time, phase], seq) => ({ time, phase, seq, gone: false }));
           // schedule the first 8, pop a few, then schedule the rest (growing), cancelling as we go
           const firstBatch = 8;
-          for (let i = 0; i < firstBatch; i++) handles.push(q.schedule(model[i]!.time, model[i]!.phase, 0, i));
+          for (let i = 0; i < firstBatch; i++) handles.push(q.schedule(model[i]!.time, model[i]!.phase, 0, i, true));
           for (let i = 0; i < earlyPops; i++) {
             const want = model.filter((e) => e.seq < firstBatch && !e.gone).sort(compareKeys)[0];
             const got = q.pop();
@@ -315,7 +324,7 @@ describe('EventQueue properties', () => {
             if (want) want.gone = true;
           }
           for (let i = firstBatch; i < model.length; i++) {
-            handles.push(q.schedule(model[i]!.time, model[i]!.phase, 0, i));
+            handles.push(q.schedule(model[i]!.time, model[i]!.phase, 0, i, true));
             const pick = cancelPicks[i % Math.max(1, cancelPicks.length)];
             if (pick !== undefined && i % 3 === 0) {
               const j = pick % handles.length;
@@ -363,7 +372,7 @@ describe('tombstone sweep', () => {
     for (let i = 0; i < 5000; i++) {
       const t = (i * 7919) % 1000;
       const ph = i % 3;
-      handles.push(q.schedule(t, ph, 0, i));
+      handles.push(q.schedule(t, ph, 0, i, true));
       keys.push([t, ph, i]);
     }
     const cancelled = new Set<number>();

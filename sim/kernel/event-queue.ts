@@ -4,24 +4,27 @@
  *
  * Order: earlier time first; at equal time, lower phase first; at equal (time, phase), lower seq
  * first. seq is a counter the queue assigns at schedule, so equal keys come out first-in
- * first-out. Cancel marks the event's slot (a tombstone) and pop skips it; nothing is reordered.
+ * first-out. Cancel leaves a tombstone that pop skips; nothing is reordered.
  */
 
-/** An opaque handle to a scheduled event: generation * 2^24 + slot. */
+/**
+ * A handle to a cancellable event: its seq. Events scheduled without `cancellable` get -1 and
+ * cannot be cancelled.
+ */
 export type EventHandle = number;
 
-const SLOT_BITS = 24;
-const SLOT_LIMIT = 1 << SLOT_BITS;
-/**
- * Generations wrap below 2^29 so that a handle stays below 2^53 and exact. The free list is a
- * stack, so in a small queue one slot is reused on nearly every event: a long run reaches 2^29.
- */
-const GEN_MASK = 2 ** (53 - SLOT_BITS) - 1;
+/** Times are integer us below 2^45 (about 407 days), so that time * 256 + phase is exact in a double. */
+export const MAX_EVENT_TIME = 2 ** 45;
+/** Handler ids are below 64: they share a double with the seq (seq * 128 + flag * 64 + handler). */
+export const MAX_HANDLERS = 64;
+const ORD_MUL = 128;
+/** seq * 128 + 127 stays exact in a double below this. */
+const MAX_SEQ = 2 ** 46;
+const CANCELLABLE = 64;
+/** Doubles per event: key (time * 256 + phase), ord (seq * 128 + cancellable * 64 + handler), arg. */
+const STRIDE = 3;
 /** Tombstones tolerated before a sweep is considered. */
 const COMPACT_MIN = 1024;
-const FREE = 0;
-const PENDING = 1;
-const CANCELLED = 2;
 
 /** What {@link EventQueue.pop} returns, reused between calls to avoid allocation. */
 export interface PoppedEvent {
@@ -32,40 +35,30 @@ export interface PoppedEvent {
   arg: number;
 }
 
-/** A typed-array event heap with tombstone cancellation. */
+/**
+ * A binary min-heap of events stored in place, three doubles each (24 bytes an event, plus the
+ * doubling's spare room): the (time, phase) key, the seq with the handler id, and the argument.
+ * No slot table and no free list: an event moves with its key. Cancellable events (few: offer
+ * timeouts, failover deadlines) are also kept in a set of pending seqs; cancelling one leaves a
+ * tombstone (its seq in another set) that peek and pop skip.
+ */
 export class EventQueue {
   private cap: number;
-  private times: Float64Array;
-  private seqs: Float64Array;
-  private args: Float64Array;
-  private handlers: Int32Array;
-  private phases: Uint8Array;
-  private states: Uint8Array;
-  private gens: Uint32Array;
-  /** heap[0..heapLen) holds slot indices, cancelled ones included until popped. */
-  private heap: Int32Array;
-  private heapLen = 0;
-  /** stack of free slots */
-  private freeSlots: Int32Array;
-  private freeLen = 0;
+  private ev: Float64Array;
+  /** ev[0 .. len * STRIDE) holds the heap, tombstones included until popped or swept. */
+  private len = 0;
   private nextSeq = 0;
   private live = 0;
+  /** seqs of cancellable events still pending */
+  private readonly cancellable = new Set<number>();
+  /** seqs of cancelled events still in the heap */
+  private readonly cancelled = new Set<number>();
   private readonly out: PoppedEvent = { time: 0, phase: 0, seq: 0, handler: 0, arg: 0 };
 
-  /** @param initialCapacity slots allocated up front; grows by doubling. Default 1024. */
+  /** @param initialCapacity events room is made for up front; grows by doubling. Default 1024. */
   constructor(initialCapacity = 1024) {
-    const cap = Math.max(16, initialCapacity | 0);
-    this.cap = cap;
-    this.times = new Float64Array(cap);
-    this.seqs = new Float64Array(cap);
-    this.args = new Float64Array(cap);
-    this.handlers = new Int32Array(cap);
-    this.phases = new Uint8Array(cap);
-    this.states = new Uint8Array(cap);
-    this.gens = new Uint32Array(cap);
-    this.heap = new Int32Array(cap);
-    this.freeSlots = new Int32Array(cap);
-    for (let i = cap - 1; i >= 0; i--) this.freeSlots[this.freeLen++] = i;
+    this.cap = Math.max(16, initialCapacity | 0);
+    this.ev = new Float64Array(this.cap * STRIDE);
   }
 
   /** Number of scheduled events not yet popped or cancelled. */
@@ -73,9 +66,14 @@ export class EventQueue {
     return this.live;
   }
 
-  /** Number of events ever scheduled (the next seq). */
+  /** Number of events ever scheduled, and seqs reserved (the next seq). */
   get scheduledCount(): number {
     return this.nextSeq;
+  }
+
+  /** Bytes of event storage allocated now (capacity x 24). */
+  get bytesAllocated(): number {
+    return this.ev.byteLength;
   }
 
   /**
@@ -87,61 +85,53 @@ export class EventQueue {
     return this.nextSeq++;
   }
 
-  /** Schedules an event; returns a handle for {@link cancel}. `time` must be an integer >= 0, `phase` 0..255. */
-  schedule(time: number, phase: number, handler: number, arg: number): EventHandle {
-    if (this.freeLen === 0) this.grow();
-    const slot = this.freeSlots[--this.freeLen]!;
-    this.times[slot] = time;
-    this.phases[slot] = phase;
-    this.seqs[slot] = this.nextSeq++;
-    this.handlers[slot] = handler;
-    this.args[slot] = arg;
-    this.states[slot] = PENDING;
+  /**
+   * Schedules an event: `time` an integer in [0, {@link MAX_EVENT_TIME}), `phase` 0..255,
+   * `handler` 0..{@link MAX_HANDLERS}-1 (RangeError otherwise). Returns a handle for
+   * {@link cancel} when `cancellable`, else -1.
+   */
+  schedule(time: number, phase: number, handler: number, arg: number, cancellable = false): EventHandle {
+    if (!(time >= 0 && time < MAX_EVENT_TIME) || time !== Math.floor(time)) throw new RangeError(`event time ${time} is not an integer in [0, 2^45) us`);
+    if (!(phase >= 0 && phase < 256) || (phase | 0) !== phase) throw new RangeError(`event phase ${phase} is not an integer in [0, 256)`);
+    if (!(handler >= 0 && handler < MAX_HANDLERS) || (handler | 0) !== handler) throw new RangeError(`handler id ${handler} is not an integer in [0, ${MAX_HANDLERS})`);
+    if (this.len === this.cap) this.grow();
+    const seq = this.nextSeq++;
+    if (seq >= MAX_SEQ) throw new RangeError(`more than 2^46 events scheduled`);
+    this.siftUp(this.len++, time * 256 + phase, seq * ORD_MUL + (cancellable ? CANCELLABLE : 0) + handler, arg);
     this.live++;
-    this.siftUp(this.heapLen++, slot);
-    return this.gens[slot]! * SLOT_LIMIT + slot;
+    if (!cancellable) return -1;
+    this.cancellable.add(seq);
+    return seq;
   }
 
-  /** Cancels a pending event. Returns false when it already ran, was cancelled, or never existed. */
+  /** Cancels a pending cancellable event. Returns false when it already ran, was cancelled, or never existed. */
   cancel(handle: EventHandle): boolean {
-    const slot = handle % SLOT_LIMIT;
-    const gen = Math.floor(handle / SLOT_LIMIT);
-    if (slot >= this.cap || this.gens[slot] !== gen || this.states[slot] !== PENDING) return false;
-    this.states[slot] = CANCELLED;
+    if (!this.cancellable.delete(handle)) return false;
+    this.cancelled.add(handle);
     this.live--;
     // Tombstones cost memory until their time comes; when they outnumber the live events, sweep
     // them out and re-heapify. (time, phase, seq) is a total order, so pop order is unchanged.
-    if (this.heapLen - this.live > COMPACT_MIN && this.heapLen - this.live > this.live) this.compact();
+    const dead = this.len - this.live;
+    if (dead > COMPACT_MIN && dead > this.live) this.compact();
     return true;
   }
 
   /** Number of cancelled events still held in the heap (tombstones). */
   get tombstones(): number {
-    return this.heapLen - this.live;
+    return this.len - this.live;
   }
 
-  private compact(): void {
-    const heap = this.heap;
-    let w = 0;
-    for (let i = 0; i < this.heapLen; i++) {
-      const slot = heap[i]!;
-      if (this.states[slot] === CANCELLED) this.release(slot);
-      else heap[w++] = slot;
-    }
-    this.heapLen = w;
-    for (let i = (w >> 1) - 1; i >= 0; i--) this.siftDown(i, heap[i]!);
-  }
-
-  /** True when the handle names an event that is still pending. */
+  /** True when the handle names a cancellable event that is still pending. */
   isPending(handle: EventHandle): boolean {
-    const slot = handle % SLOT_LIMIT;
-    return slot < this.cap && this.gens[slot] === Math.floor(handle / SLOT_LIMIT) && this.states[slot] === PENDING;
+    return this.cancellable.has(handle);
   }
 
   /** Time of the next live event, or Infinity when there is none. */
   peekTime(): number {
     this.dropCancelledTop();
-    return this.heapLen === 0 ? Infinity : this.times[this.heap[0]!]!;
+    if (this.len === 0) return Infinity;
+    const key = this.ev[0]!;
+    return (key - (key % 256)) / 256;
   }
 
   /**
@@ -149,93 +139,124 @@ export class EventQueue {
    * The returned object is reused by the next call: copy what you keep.
    */
   pop(): PoppedEvent | undefined {
-    this.dropCancelledTop();
-    if (this.heapLen === 0) return undefined;
-    const slot = this.removeTop();
-    const out = this.out;
-    out.time = this.times[slot]!;
-    out.phase = this.phases[slot]!;
-    out.seq = this.seqs[slot]!;
-    out.handler = this.handlers[slot]!;
-    out.arg = this.args[slot]!;
-    this.release(slot);
-    this.live--;
-    return out;
+    const ev = this.ev;
+    for (;;) {
+      if (this.len === 0) return undefined;
+      const key = ev[0]!;
+      const ord = ev[1]!;
+      const arg = ev[2]!;
+      this.removeTop();
+      const low = ord % ORD_MUL;
+      const seq = (ord - low) / ORD_MUL;
+      if (low >= CANCELLABLE) {
+        if (this.cancelled.delete(seq)) continue;
+        this.cancellable.delete(seq);
+      }
+      const out = this.out;
+      const phase = key % 256;
+      out.time = (key - phase) / 256;
+      out.phase = phase;
+      out.seq = seq;
+      out.handler = low & (CANCELLABLE - 1);
+      out.arg = arg;
+      this.live--;
+      return out;
+    }
   }
 
   private dropCancelledTop(): void {
-    while (this.heapLen > 0 && this.states[this.heap[0]!] === CANCELLED) this.release(this.removeTop());
+    const ev = this.ev;
+    while (this.len > 0 && this.cancelled.size > 0) {
+      const ord = ev[1]!;
+      const low = ord % ORD_MUL;
+      if (low < CANCELLABLE || !this.cancelled.delete((ord - low) / ORD_MUL)) return;
+      this.removeTop();
+    }
   }
 
-  private release(slot: number): void {
-    this.states[slot] = FREE;
-    this.gens[slot] = (this.gens[slot]! + 1) & GEN_MASK;
-    this.freeSlots[this.freeLen++] = slot;
+  private compact(): void {
+    const ev = this.ev;
+    let w = 0;
+    for (let i = 0; i < this.len; i++) {
+      const o = i * STRIDE;
+      const ord = ev[o + 1]!;
+      const low = ord % ORD_MUL;
+      if (low >= CANCELLABLE && this.cancelled.delete((ord - low) / ORD_MUL)) continue;
+      const d = w * STRIDE;
+      ev[d] = ev[o]!;
+      ev[d + 1] = ord;
+      ev[d + 2] = ev[o + 2]!;
+      w++;
+    }
+    this.len = w;
+    for (let i = (w >> 1) - 1; i >= 0; i--) this.siftDown(i, ev[i * STRIDE]!, ev[i * STRIDE + 1]!, ev[i * STRIDE + 2]!);
   }
 
-  private removeTop(): number {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap[--this.heapLen]!;
-    if (this.heapLen > 0) this.siftDown(0, last);
-    return top;
+  private removeTop(): void {
+    const n = --this.len;
+    if (n > 0) {
+      const o = n * STRIDE;
+      const ev = this.ev;
+      this.siftDown(0, ev[o]!, ev[o + 1]!, ev[o + 2]!);
+    }
   }
 
-  /** a before b in (time, phase, seq) order */
-  private less(a: number, b: number): boolean {
-    const ta = this.times[a]!;
-    const tb = this.times[b]!;
-    if (ta !== tb) return ta < tb;
-    const pa = this.phases[a]!;
-    const pb = this.phases[b]!;
-    if (pa !== pb) return pa < pb;
-    return this.seqs[a]! < this.seqs[b]!;
-  }
-
-  private siftUp(pos: number, slot: number): void {
-    const heap = this.heap;
+  /** Places (key, ord, arg) at or above position `pos`, moving larger parents down. */
+  private siftUp(pos: number, key: number, ord: number, arg: number): void {
+    const ev = this.ev;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const p = heap[parent]!;
-      if (!this.less(slot, p)) break;
-      heap[pos] = p;
+      const p = parent * STRIDE;
+      const pk = ev[p]!;
+      if (pk < key || (pk === key && ev[p + 1]! < ord)) break;
+      const d = pos * STRIDE;
+      ev[d] = pk;
+      ev[d + 1] = ev[p + 1]!;
+      ev[d + 2] = ev[p + 2]!;
       pos = parent;
     }
-    heap[pos] = slot;
+    const d = pos * STRIDE;
+    ev[d] = key;
+    ev[d + 1] = ord;
+    ev[d + 2] = arg;
   }
 
-  private siftDown(pos: number, slot: number): void {
-    const heap = this.heap;
-    const n = this.heapLen;
+  /** Places (key, ord, arg) at or below position `pos` (of a heap of len events), moving smaller children up. */
+  private siftDown(pos: number, key: number, ord: number, arg: number): void {
+    const ev = this.ev;
+    const n = this.len;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
-      const right = child + 1;
-      if (right < n && this.less(heap[right]!, heap[child]!)) child = right;
-      const c = heap[child]!;
-      if (!this.less(c, slot)) break;
-      heap[pos] = c;
+      let c = child * STRIDE;
+      if (child + 1 < n) {
+        const r = c + STRIDE;
+        const rk = ev[r]!;
+        const ck = ev[c]!;
+        if (rk < ck || (rk === ck && ev[r + 1]! < ev[c + 1]!)) {
+          child++;
+          c = r;
+        }
+      }
+      const ck = ev[c]!;
+      if (key < ck || (key === ck && ord < ev[c + 1]!)) break;
+      const d = pos * STRIDE;
+      ev[d] = ck;
+      ev[d + 1] = ev[c + 1]!;
+      ev[d + 2] = ev[c + 2]!;
       pos = child;
     }
-    heap[pos] = slot;
+    const d = pos * STRIDE;
+    ev[d] = key;
+    ev[d + 1] = ord;
+    ev[d + 2] = arg;
   }
 
   private grow(): void {
-    const old = this.cap;
-    const cap = old * 2;
-    if (cap > SLOT_LIMIT) throw new RangeError(`event queue exceeds ${SLOT_LIMIT} pending events`);
-    const f64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    this.times = f64(this.times);
-    this.seqs = f64(this.seqs);
-    this.args = f64(this.args);
-    const h = new Int32Array(cap); h.set(this.handlers); this.handlers = h;
-    const p = new Uint8Array(cap); p.set(this.phases); this.phases = p;
-    const s = new Uint8Array(cap); s.set(this.states); this.states = s;
-    const g = new Uint32Array(cap); g.set(this.gens); this.gens = g;
-    const heap = new Int32Array(cap); heap.set(this.heap); this.heap = heap;
-    const free = new Int32Array(cap); free.set(this.freeSlots.subarray(0, this.freeLen));
-    for (let i = cap - 1; i >= old; i--) free[this.freeLen++] = i;
-    this.freeSlots = free;
+    const cap = this.cap * 2;
+    const ev = new Float64Array(cap * STRIDE);
+    ev.set(this.ev);
+    this.ev = ev;
     this.cap = cap;
   }
 }

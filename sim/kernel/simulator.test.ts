@@ -309,8 +309,8 @@ describe('Simulator', () => {
 
     test('cancel removes a pending event; cancelling twice or after it ran returns false', () => {
       const { sim, log, rec } = recording();
-      const a = sim.at(1, Phase.RELEASE, rec, 1);
-      const b = sim.at(2, Phase.RELEASE, rec, 2);
+      const a = sim.at(1, Phase.RELEASE, rec, 1, true);
+      const b = sim.at(2, Phase.RELEASE, rec, 2, true);
       expect(sim.isPending(b)).toBe(true);
       expect(sim.cancel(b)).toBe(true);
       expect(sim.isPending(b)).toBe(false);
@@ -330,7 +330,7 @@ describe('Simulator', () => {
         expect(sim.cancel(timeout)).toBe(true);
       });
       sim.at(10, Phase.MESSAGE, accept);
-      timeout = sim.at(10, Phase.ALLOCATE, rec, 99);
+      timeout = sim.at(10, Phase.ALLOCATE, rec, 99, true);
       sim.at(10, Phase.OFFER, rec, 1);
       sim.run();
       expect(log).toEqual(['10:4:1']);

@@ -5,7 +5,7 @@
  * Handlers are registered once by name and scheduled with one numeric argument, so that the hot
  * path allocates no closure per event.
  */
-import { EventQueue, type EventHandle } from './event-queue.js';
+import { EventQueue, MAX_EVENT_TIME, MAX_HANDLERS, type EventHandle } from './event-queue.js';
 import { InvariantError } from './errors.js';
 import { PHASE_NAMES, type Phase } from './phases.js';
 import { type SimTime, ZERO } from './time.js';
@@ -81,6 +81,7 @@ export class Simulator {
   /** Registers a handler under a unique name. */
   register(name: string, fn: Handler): HandlerId {
     if (this.handlerNames.includes(name)) throw new Error(`handler '${name}' registered twice`);
+    if (this.handlerFns.length === MAX_HANDLERS) throw new Error(`cannot register handler '${name}': at most ${MAX_HANDLERS} handlers`);
     this.handlerFns.push(fn);
     this.handlerNames.push(name);
     return this.handlerFns.length - 1;
@@ -88,10 +89,12 @@ export class Simulator {
 
   /**
    * Schedules `handler(arg)` at absolute `time` in `phase`. Scheduling before the current
-   * (time, phase) is a bug and throws: pop order never goes back.
+   * (time, phase) is a bug and throws: pop order never goes back. Returns a handle for
+   * {@link cancel} when `cancellable` (default false), else -1.
    */
-  at(time: number, phase: Phase, handler: HandlerId, arg = 0): EventHandle {
+  at(time: number, phase: Phase, handler: HandlerId, arg = 0, cancellable = false): EventHandle {
     if (!Number.isSafeInteger(time)) throw this.invariant(`event time ${time} is not an integer of microseconds`);
+    if (time >= MAX_EVENT_TIME) throw this.invariant(`event time ${time} us is beyond the ${MAX_EVENT_TIME} us (about 407 days) the event list holds`);
     // the queue stores phases in a byte: an unknown phase would wrap and reorder silently
     if (PHASE_NAMES[phase] === undefined) throw this.invariant(`unknown phase ${phase}`);
     if (time < this._now || (time === this._now && phase < this._phase)) {
@@ -99,15 +102,15 @@ export class Simulator {
         `cannot schedule ${this.handlerNames[handler] ?? handler} at t=${time} phase ${PHASE_NAMES[phase]}: before now (t=${this._now}, phase ${PHASE_NAMES[this._phase]})`,
       );
     }
-    // also rejects a fractional id, which the queue's Int32Array would truncate to another handler
+    // also rejects a fractional id, which the queue would fold into another handler
     if (this.handlerFns[handler] === undefined) throw this.invariant(`unknown handler ${handler}`);
-    return this.queue.schedule(time, phase, handler, arg);
+    return this.queue.schedule(time, phase, handler, arg, cancellable);
   }
 
-  /** Schedules `handler(arg)` after `delay` microseconds (>= 0). */
-  after(delay: number, phase: Phase, handler: HandlerId, arg = 0): EventHandle {
+  /** Schedules `handler(arg)` after `delay` microseconds (>= 0); see {@link at}. */
+  after(delay: number, phase: Phase, handler: HandlerId, arg = 0, cancellable = false): EventHandle {
     if (delay < 0) throw this.invariant(`negative delay ${delay}`);
-    return this.at(this._now + delay, phase, handler, arg);
+    return this.at(this._now + delay, phase, handler, arg, cancellable);
   }
 
   /** Cancels a pending event (tombstone). Returns false when it already ran or was cancelled. */

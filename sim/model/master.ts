@@ -395,7 +395,7 @@ export class Master implements AllocationContext {
     }
     this.clearFilters(fw);
     if (failoverTimeout <= 0) this.failoverExpired(fw);
-    else f.killEvent = this.sim.after(failoverTimeout, Phase.MESSAGE, this.hFailover, fw);
+    else f.killEvent = this.sim.after(failoverTimeout, Phase.MESSAGE, this.hFailover, fw, true);
   }
 
   /** Framework `fw`'s scheduler reregisters within its failover timeout: reactivated, with an allocation run over all agents. */
@@ -667,7 +667,7 @@ export class Master implements AllocationContext {
       this.offers.pool[s] = pool;
       copyInto(this.offers.reserved[s]!, 0, reserved);
     }
-    if (this.offerTimeout > 0) this.offers.timeout[s] = this.sim.after(this.offerTimeout, Phase.MESSAGE, this.hRescind, id);
+    if (this.offerTimeout > 0) this.offers.timeout[s] = this.sim.after(this.offerTimeout, Phase.MESSAGE, this.hRescind, id, true);
     if (f.inbox.length === 0) this.touched.push(fw);
     f.inbox.push(id);
     this.offersThisRun++;
