@@ -56,6 +56,13 @@ export class TaskTable {
    * {@link agentId}/{@link rackId}). Sparse: only tasks with preferences have an entry.
    */
   readonly prefs: (TaskPrefs | undefined)[] = [];
+  /**
+   * Bumped whenever an agent name seen before gets a rack (registers) or another rack: indexes of
+   * preferences by rack ({@link agentRack} of preferred agents) are stale after it. Registrations
+   * of names not seen before leave it alone (no preference can name them yet).
+   */
+  rackEpoch = 0;
+
   /** name id -> agent index in the master (-1 until the agent registers) */
   private readonly nameAgent: number[] = [];
   /** agent name id -> rack id (-1 until the agent registers) */
@@ -115,10 +122,24 @@ export class TaskTable {
    * agent), so preferences naming it resolve to it. Names may be seen in preferences first.
    */
   registerAgent(agent: number, name: string, rack: string): void {
+    const known = this.agentIds.has(name);
     const id = this.agentId(name);
+    const r = this.rackId(rack);
+    // Only a name already seen (in preferences) can change a rack-local relation already indexed.
+    if (known && this.nameRack[id] !== r) this.rackEpoch++;
     this.nameAgent[id] = agent;
-    this.nameRack[id] = this.rackId(rack);
+    this.nameRack[id] = r;
     this.agentName[agent] = id;
+  }
+
+  /** The name id of agent `agent` (see {@link agentId}); -1 if it has not registered. */
+  agentNameId(agent: number): number {
+    return this.agentName[agent] ?? -1;
+  }
+
+  /** The rack id of agent name id `id`; -1 until an agent of that name registers. */
+  agentRack(id: number): number {
+    return id >= 0 ? this.nameRack[id] ?? -1 : -1;
   }
 
   /** The dense id of an agent name, assigned on first sight (registration or preference). */
