@@ -9,6 +9,8 @@ import type { LogRecord, LogSink, ResTuple } from '../sim/model/log.js';
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
+/** Words queued before they are hashed: a record's fixed fields fit; long strings flush midway. */
+const BUF_WORDS = 64;
 
 /**
  * The kind code fed first for each record, one per kind (a test checks they are distinct). Never
@@ -54,6 +56,9 @@ export class Fingerprint implements LogSink {
   private records = 0;
   private readonly f64 = new Float64Array(1);
   private readonly u32 = new Uint32Array(this.f64.buffer);
+  /** words of the current record not yet hashed: buf[0..n) (see {@link flush}) */
+  private readonly buf = new Int32Array(BUF_WORDS);
+  private n = 0;
 
   /** Folds one record. */
   record(r: LogRecord): void {
@@ -204,6 +209,7 @@ export class Fingerprint implements LogSink {
       default:
         assertNever(r);
     }
+    this.flush();
   }
 
   /** Number of records folded so far. */
@@ -222,35 +228,57 @@ export class Fingerprint implements LogSink {
     return hex8(hi) + hex8(lo);
   }
 
+  /** Queues one 32-bit word (hashed at the record's end, or when the buffer is full). */
   private word(w: number): void {
-    // lane a: MurmurHash3 x86_32 block step
-    let k = Math.imul(w, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    let h = this.a ^ k;
-    h = (h << 13) | (h >>> 19);
-    this.a = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    // lane b: xxHash32 round
-    let x = (this.b + Math.imul(w, 0x85ebca77)) | 0;
-    x = (x << 13) | (x >>> 19);
-    this.b = Math.imul(x, 0x9e3779b1);
-    this.words++;
+    if (this.n === BUF_WORDS) this.flush();
+    this.buf[this.n++] = w;
+  }
+
+  /**
+   * Hashes the queued words into the lanes, in order: per word, lane a takes a MurmurHash3 x86_32
+   * block step and lane b an xxHash32 round. The lanes stay in locals for the whole batch.
+   */
+  private flush(): void {
+    const buf = this.buf;
+    const n = this.n;
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < n; i++) {
+      const w = buf[i]!;
+      // lane a: MurmurHash3 x86_32 block step
+      let k = Math.imul(w, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, 0x1b873593);
+      let h = a ^ k;
+      h = (h << 13) | (h >>> 19);
+      a = (Math.imul(h, 5) + 0xe6546b64) | 0;
+      // lane b: xxHash32 round
+      let x = (b + Math.imul(w, 0x85ebca77)) | 0;
+      x = (x << 13) | (x >>> 19);
+      b = Math.imul(x, 0x9e3779b1);
+    }
+    this.a = a;
+    this.b = b;
+    this.words += n;
+    this.n = 0;
   }
 
   private num(x: number): void {
+    if (this.n > BUF_WORDS - 2) this.flush();
+    const buf = this.buf;
+    const n = this.n;
     if (x === 0) {
-      this.word(0);
-      this.word(0);
-      return;
+      buf[n] = 0;
+      buf[n + 1] = 0;
+    } else if (x !== x) {
+      buf[n] = 0;
+      buf[n + 1] = 0x7ff80000;
+    } else {
+      this.f64[0] = x;
+      buf[n] = this.u32[LO]!;
+      buf[n + 1] = this.u32[HI]!;
     }
-    if (x !== x) {
-      this.word(0);
-      this.word(0x7ff80000);
-      return;
-    }
-    this.f64[0] = x;
-    this.word(this.u32[LO]!);
-    this.word(this.u32[HI]!);
+    this.n = n + 2;
   }
 
   private str(s: string): void {

@@ -178,8 +178,16 @@ export class MetricsFold implements LogSink {
   private offerSentAt = new Float64Array(0);
   private offerRes = new Float64Array(0);
   private offerFw = new Int32Array(0);
-  private readonly freeOfferSlots: number[] = [];
+  /** offer slots allocated (the arrays' length); at least twice the live offers */
   private offerSlots = 0;
+  /** 1 for an offer slot in use */
+  private offerUsed = new Uint8Array(0);
+  /**
+   * where the search for a free offer slot starts (next fit): a run's offers take slots in the
+   * order they were sent, skipping offers still live, so answering them walks the arrays in order
+   * instead of at random. Back to 0 when no offer is live.
+   */
+  private offerCursor = 0;
   private offersSent = 0;
   private offersAccepted = 0;
   private offersDeclined = 0;
@@ -255,12 +263,14 @@ export class MetricsFold implements LogSink {
       case 'offer_sent': {
         const f = this.fw(r.framework, t, r.kind);
         if (!Number.isSafeInteger(r.offer) || r.offer < 0) throw new LogInvariantError(`bad offer id ${r.offer}`, t, r.kind);
-        if (this.liveOffers.has(r.offer)) throw new LogInvariantError(`offer ${r.offer} sent twice`, t, r.kind);
         const s = this.offerSlot();
+        if (!this.liveOffers.add(r.offer, s)) {
+          this.offerUsed[s] = 0;
+          throw new LogInvariantError(`offer ${r.offer} sent twice`, t, r.kind);
+        }
         this.offerSentAt[s] = t;
         this.offerFw[s] = f;
         for (let i = 0; i < NR; i++) this.offerRes[s * NR + i] = r.res[i]!;
-        this.liveOffers.set(r.offer, s);
         this.offersSent++;
         this.fwOffers[f * 4 + OFFER_SENT]!++;
         break;
@@ -761,13 +771,16 @@ export class MetricsFold implements LogSink {
 
   /** Closes an offer answered (or rescinded) at t; returns its slot, already freed for reuse. */
   private answer(offer: number, fwId: number, t: number, kind: string): number {
-    const s = this.liveOffers.get(offer);
+    const s = this.liveOffers.take(offer);
     if (s < 0) throw new LogInvariantError(`offer ${offer} is not outstanding`, t, kind);
-    if (this.offerFw[s] !== fwId) throw new LogInvariantError(`offer ${offer} was sent to framework ${this.offerFw[s]}, not ${fwId}`, t, kind);
+    if (this.offerFw[s] !== fwId) {
+      this.liveOffers.set(offer, s);
+      throw new LogInvariantError(`offer ${offer} was sent to framework ${this.offerFw[s]}, not ${fwId}`, t, kind);
+    }
     this.heldSum += t - this.offerSentAt[s]!;
     this.heldN++;
-    this.liveOffers.delete(offer);
-    this.freeOfferSlots.push(s);
+    this.offerUsed[s] = 0;
+    if (this.liveOffers.size === 0) this.offerCursor = 0;
     return s;
   }
 
@@ -815,12 +828,20 @@ export class MetricsFold implements LogSink {
   }
 
   private offerSlot(): number {
-    const free = this.freeOfferSlots.pop();
-    if (free !== undefined) return free;
-    const s = this.offerSlots++;
-    this.offerSentAt = growF64(this.offerSentAt, this.offerSlots);
-    this.offerRes = growF64(this.offerRes, this.offerSlots * NR);
-    this.offerFw = growI32(this.offerFw, this.offerSlots);
+    if ((this.liveOffers.size + 1) * 2 > this.offerSlots) {
+      const n = Math.max(16, this.offerSlots * 2);
+      this.offerSentAt = growF64(this.offerSentAt, n);
+      this.offerRes = growF64(this.offerRes, n * NR);
+      this.offerFw = growI32(this.offerFw, n);
+      this.offerUsed = growU8(this.offerUsed, n);
+      this.offerSlots = n;
+    }
+    const used = this.offerUsed;
+    const last = this.offerSlots - 1;
+    let s = this.offerCursor;
+    while (used[s] !== 0) s = s === last ? 0 : s + 1;
+    used[s] = 1;
+    this.offerCursor = s === last ? 0 : s + 1;
     return s;
   }
 }

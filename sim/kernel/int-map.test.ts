@@ -90,4 +90,24 @@ describe('IntMap', () => {
     expect(() => m.set(1, 2 ** 31)).toThrow(RangeError);
     expect(m.size).toBe(0);
   });
+
+  test('add sets only absent keys and take removes and returns, matching a Map', () => {
+    const m = new IntMap();
+    const ref = new Map<number, number>();
+    for (let id = 0; id < 3_000; id++) {
+      const key = (id * 7919) % 1_000;
+      if (id % 2 === 0) {
+        expect(m.add(key, id)).toBe(!ref.has(key));
+        if (!ref.has(key)) ref.set(key, id);
+      } else {
+        expect(m.take(key)).toBe(ref.get(key) ?? -1);
+        ref.delete(key);
+      }
+      expect(m.size).toBe(ref.size);
+    }
+    for (let k = 0; k < 1_000; k++) expect(m.get(k)).toBe(ref.get(k) ?? -1);
+    expect(() => m.add(-1, 0)).toThrow(RangeError);
+    expect(() => m.add(1, -1)).toThrow(RangeError);
+    expect(m.take(-1)).toBe(-1);
+  });
 });

@@ -56,4 +56,27 @@ describe('OfferTable', () => {
       expect([t.fw[s], t.agent[s], t.sentAt[s], t.res[s]![0], t.view(s).id]).toEqual([id % 4, id, id, id * 1000, id]);
     }
   });
+
+  test('new offers take free slots in order, skipping offers still held (next fit), and keep half the slots free', () => {
+    const t = new OfferTable();
+    let id = 0;
+    const held = t.add(id++, 0, 0, resources({ cpus: 1 }), 0, 0);
+    for (let round = 0; round < 50; round++) {
+      const slots: number[] = [];
+      for (let i = 0; i < 40; i++) slots.push(t.add(id++, i % 4, i, resources({ cpus: 1 }), 0, round));
+      // within a round, slots increase with the offer id (wrapping at most once) and never hit the held one
+      let wraps = 0;
+      for (let i = 1; i < slots.length; i++) if (slots[i]! < slots[i - 1]!) wraps++;
+      expect(wraps).toBeLessThanOrEqual(1);
+      expect(slots).not.toContain(held);
+      expect(new Set(slots).size).toBe(slots.length);
+      for (const s of slots) t.remove(s);
+      expect(t.size).toBe(1);
+      expect(t.slotOf(0)).toBe(held);
+    }
+    t.remove(held);
+    expect(t.size).toBe(0);
+    // empty again: slots start over from 0
+    expect(t.add(id++, 0, 0, resources({ cpus: 1 }), 0, 0)).toBe(0);
+  });
 });

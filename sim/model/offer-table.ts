@@ -1,6 +1,6 @@
 /**
  * The master's outstanding offers, in slots of typed arrays found by offer id: sending, answering
- * and rescinding an offer allocate nothing once the table has grown to the most offers ever
+ * and rescinding an offer allocate nothing once the table has grown to twice the most offers ever
  * outstanding at once. Imports the kernel's IntMap and the resource helpers.
  */
 import { IntMap } from '../kernel/int-map.js';
@@ -36,8 +36,15 @@ export class OfferTable {
   /** the master's reservation pool the reserved part came from, -1 for none */
   pool = new Int32Array(0);
   private readonly views: SlotView[] = [];
-  private free = new Int32Array(0);
-  private freeLen = 0;
+  /** 1 for a slot holding an outstanding offer */
+  private used = new Uint8Array(0);
+  /**
+   * where the search for a free slot starts (next fit): new offers take the free slots after the
+   * last one taken, skipping offers still held, so a run's offers sit in slots in the order they
+   * were made and answering them walks the arrays in order instead of at random. Back to 0 when
+   * the table empties. The table keeps at least half its slots free, so the search is short.
+   */
+  private cursor = 0;
   private readonly byId = new IntMap(64);
 
   /** Offers outstanding. */
@@ -47,14 +54,24 @@ export class OfferTable {
 
   /** Stores an offer; copies `res[offset..]`. Returns its slot. The id must not be outstanding. */
   add(id: number, fw: number, agent: number, res: Float64Array, offset: number, sentAt: number): number {
-    if (this.freeLen === 0) this.grow();
-    const s = this.free[--this.freeLen]!;
+    if ((this.byId.size + 1) * 2 > this.cap) this.grow();
+    const used = this.used;
+    const last = this.cap - 1;
+    let s = this.cursor;
+    while (used[s] !== 0) s = s === last ? 0 : s + 1;
+    used[s] = 1;
+    this.cursor = s === last ? 0 : s + 1;
     this.fw[s] = fw;
     this.agent[s] = agent;
     this.sentAt[s] = sentAt;
     this.timeout[s] = -1;
-    this.pool[s] = -1;
-    this.reserved[s]!.fill(0);
+    // A slot's reserved part is non-zero only after an offer with a pool (TypedArray#fill costs
+    // a builtin call, so a slot is cleared only when that offer may have left something).
+    if (this.pool[s] !== -1) {
+      this.pool[s] = -1;
+      const r = this.reserved[s]!;
+      for (let i = 0; i < NUM_RESOURCES; i++) r[i] = 0;
+    }
     copyInto(this.res[s]!, 0, res, offset);
     const v = this.views[s]!;
     v.id = id;
@@ -76,7 +93,8 @@ export class OfferTable {
   /** Removes the offer in slot `s` (its vector and view stay readable until the slot is reused). */
   remove(s: number): void {
     this.byId.delete(this.views[s]!.id);
-    this.free[this.freeLen++] = s;
+    this.used[s] = 0;
+    if (this.byId.size === 0) this.cursor = 0;
   }
 
   private grow(): void {
@@ -87,13 +105,12 @@ export class OfferTable {
     this.fw = i32(this.fw);
     this.agent = i32(this.agent);
     this.pool = i32(this.pool);
+    this.pool.fill(-1, old);
     this.sentAt = f64(this.sentAt);
     this.timeout = f64(this.timeout);
-    const free = new Int32Array(cap);
-    free.set(this.free.subarray(0, this.freeLen));
-    // Lowest slots on top of the stack, so slots fill in order.
-    for (let s = cap - 1; s >= old; s--) free[this.freeLen++] = s;
-    this.free = free;
+    const used = new Uint8Array(cap);
+    used.set(this.used);
+    this.used = used;
     for (let s = old; s < cap; s++) {
       const res = new Float64Array(NUM_RESOURCES);
       this.res.push(res);

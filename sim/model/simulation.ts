@@ -112,8 +112,7 @@ const DEFAULT_HORIZON = 30 * 86_400 * 1_000_000;
 export function simulate(input: SimulationInput): SimulationResult {
   const sim = new Simulator(4096);
   const streams = new RandomStreams(input.seed);
-  const sinks = input.sinks;
-  const log: LogSink = sinks.length === 1 ? sinks[0]! : { record: (r: LogRecord) => { for (const s of sinks) s.record(r); } };
+  const log = fanOut(input.sinks);
   const tasks = new TaskTable();
   const master = new Master(sim, input.allocator, streams.stream('allocator'), tasks, log, input.master);
   const mode = input.mode ?? 'offers';
@@ -194,6 +193,28 @@ export function simulate(input: SimulationInput): SimulationResult {
   const reason = completed ? 'completed' : 'duration';
   log.record({ kind: 'run_ended', t: endTime, reason });
   return { endTime, reason, events: sim.eventsRun, jobsSubmitted: tasks.jobs, jobsFinished: finished };
+}
+
+/**
+ * One sink feeding `sinks` in order. Up to four sinks get a closure with one call site per sink,
+ * so that each call site sees one sink class (monomorphic) instead of all of them (megamorphic).
+ */
+export function fanOut(sinks: readonly LogSink[]): LogSink {
+  const [a, b, c, d] = sinks;
+  switch (sinks.length) {
+    case 1:
+      return a!;
+    case 2:
+      return { record: (r: LogRecord) => { a!.record(r); b!.record(r); } };
+    case 3:
+      return { record: (r: LogRecord) => { a!.record(r); b!.record(r); c!.record(r); } };
+    case 4:
+      return { record: (r: LogRecord) => { a!.record(r); b!.record(r); c!.record(r); d!.record(r); } };
+    default: {
+      const list = sinks.slice();
+      return { record: (r: LogRecord) => { for (const s of list) s.record(r); } };
+    }
+  }
 }
 
 /**
