@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/sim', '<rootDir>/allocators', '<rootDir>/workloads', '<rootDir>/scenarios', '<rootDir>/reports'],
+  roots: ['<rootDir>/sim', '<rootDir>/allocators', '<rootDir>/workloads', '<rootDir>/scenarios', '<rootDir>/reports', '<rootDir>/bench'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

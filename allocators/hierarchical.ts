@@ -668,24 +668,36 @@ export class HierarchicalAllocator implements Allocator {
     const g = this.guaranteePart;
     const extra = this.extraPart;
     const v = this.offered;
+    // Ranked walks as in stage 2 (see there), the sorters told of an agent's offers at its end.
+    const walk = this.rankedWalkable();
+    const roleSorter = this.roleSorter as ShareSorter;
+    const roleByLeaf = walk ? (this.roleByLeaf ?? this.buildRoleByLeaf(roleSorter)) : [];
+    let fwByLeaf: Int32Array = NO_LEAVES;
+    let roleNames: readonly string[] = NO_NAMES;
+    let roles: RoleState[] = [];
+    this.deferred = walk;
     for (let i = 0; i < n; i++) {
-      if (isEmpty(required)) return; // every guarantee is met: stage 1 has nothing left to give
+      if (isEmpty(required)) break; // every guarantee is met: stage 1 has nothing left to give
       const agent = order[i]!;
       const off = agent * NUM_RESOURCES;
       if (!this.hasFree(ctx, agent, off)) continue;
-      const roleNames = this.roleSorter.sort(rng);
-      const roles = this.roleStates(roleNames);
-      roles: for (let r = 0; r < roleNames.length; r++) {
-        const role = roles[r]!;
+      if (!walk) {
+        roleNames = this.roleSorter.sort(rng);
+        roles = this.roleStates(roleNames);
+      }
+      roles: for (let r = 0, rl = walk ? roleSorter.rankFirst() : -1; walk ? rl >= 0 : r < roleNames.length; r++, rl = walk ? roleSorter.rankNext() : -1) {
+        const role = walk ? roleByLeaf[rl]! : roles[r]!;
         const q = role.quota;
         if (q === null || !q.quota.hasGuarantee || role.active === 0) continue;
         flooredDiff(unsat, q.quota.guarantee, 0, q.consumed);
         if (isEmpty(unsat)) continue;
-        const fwNames = role.sorter.sort(rng);
-        const fws = this.fwIndices(role, fwNames);
-        for (let k = 0; k < fwNames.length; k++) {
+        const fwSorter = role.sorter as ShareSorter;
+        let fws: readonly number[] = NO_FWS;
+        if (walk) fwByLeaf = role.fwByLeaf ?? this.buildFwByLeaf(role, fwSorter);
+        else fws = this.fwIndices(role, role.sorter.sort(rng));
+        for (let k = 0, fl = walk ? fwSorter.rankFirst() : -1; walk ? fl >= 0 : k < fws.length; k++, fl = walk ? fwSorter.rankNext() : -1) {
           if (isEmpty(unsat)) break;
-          const fw = fws[k]!;
+          const fw = walk ? fwByLeaf[fl]! : fws[k]!;
           // The part that serves the guarantee; a framework that cannot make progress is skipped.
           minOf(g, free, off, unsat);
           if (isEmpty(g)) continue;
@@ -732,7 +744,7 @@ export class HierarchicalAllocator implements Allocator {
           const rv = this.reservedPart(pool);
           const sum = this.sumOf(v, rv);
           if (!ctx.isAllocatable(sum) || ctx.isFiltered(fw, agent, sum)) continue;
-          this.commit(fw, role, agent, v, rv, pool, 1, -1);
+          this.commit(fw, role, agent, v, rv, pool, 1, fl);
           // Reservations count as consumed already: only the unreserved part meets the guarantee.
           flooredSub(unsat, v);
           flooredSub(required, g);
@@ -740,7 +752,9 @@ export class HierarchicalAllocator implements Allocator {
           if (!this.hasFree(ctx, agent, off)) break roles;
         }
       }
+      if (walk) this.applyDeferred();
     }
+    this.deferred = false;
   }
 
   /** Stage 2: fair share within limits and surplus headroom, agents in the second shuffle's order. */

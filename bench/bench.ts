@@ -1,490 +1,315 @@
 /**
- * The benchmark behind `npm run bench`: it records numbers and never fails on time.
- * bench/ may read the wall clock (process.hrtime.bigint) and import anything (the kernel, the
- * scenario loader and builder, reports/); nothing imports it.
+ * The benchmark behind `npm run bench` (issue 8): it records numbers and never fails on time.
+ * Each case (bench/cases.ts) runs in a child process of its own (`--child NAME`), so that its
+ * peak resident set is its own; this parent collects one JSON line from each, prints one aligned
+ * table, and writes results.json. bench/ may read the wall clock; nothing imports bench/.
  *
- * Output is one aligned table on stdout and nothing else: no files are written (the scenario
- * section reads its scenario file).
+ *   node --expose-gc dist/bench/bench.js [--quick] [--out FILE] [--case NAME ...] [--skip NAME ...] [--list]
+ *
+ * --quick runs the reduced sizes (CI) and writes no file unless --out is given, so the committed
+ * bench/results.json only ever holds a full run. --case and --skip take case names or prefixes
+ * (`--case trace` selects every trace-* case) and may repeat or take comma lists; a full run of
+ * some cases only merges them into the existing results file.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Fingerprint, MetricsFold } from '../reports/index.js';
-import { seconds } from '../sim/kernel/time.js';
-import { EventQueue } from '../sim/kernel/event-queue.js';
-import { Phase } from '../sim/kernel/phases.js';
-import { RandomStream } from '../sim/kernel/rng.js';
-import { Simulator } from '../sim/kernel/simulator.js';
-import type { LogSink } from '../sim/model/log.js';
-import { simulate } from '../sim/model/simulation.js';
-import { buildSimulation } from '../scenarios/build.js';
-import { loadScenario, type LoadedScenario } from '../scenarios/loader.js';
+import { CASES, repoFile, type BenchCase, type CaseOutput, type CaseRow } from './cases.js';
 
-/** Pending events kept in the hold model. */
-export const HOLD = 10_000;
-
-/** Default schedule+pop operations per measurement (sized for ~10 s in all on 2 cores). */
-export const DEFAULT_N = 2_000_000;
-
-/** Timed repetitions of each variant; the table reports their median. */
-const REPS = 5;
-
-/** Delays and phases are drawn up front, so that no variant pays for random draws. */
-const TABLE_BITS = 16;
-const TABLE_MASK = (1 << TABLE_BITS) - 1;
-
-/** What {@link kernelBench} measured: wall nanoseconds per schedule+pop, median of the repetitions. */
-export interface KernelBenchResult {
-  /** schedule+pop operations per measurement */
-  readonly n: number;
-  /** pending events held throughout */
-  readonly hold: number;
-  /** timed repetitions per variant */
-  readonly reps: number;
-  /** minimal typed-array binary heap keyed by time alone (the floor) */
-  readonly rawHeapNs: number;
-  /** EventQueue.schedule + EventQueue.pop, no handler dispatch */
-  readonly eventQueueNs: number;
-  /** Simulator.run dispatching a handler that calls Simulator.after once */
-  readonly simulatorNs: number;
+/** What a run of the parent was asked to do. */
+export interface BenchArgs {
+  readonly quick: boolean;
+  /** results file; default bench/results.json for a full run, none for --quick */
+  readonly out: string | undefined;
+  /** case selectors (names or prefixes); default every case */
+  readonly only: readonly string[];
+  readonly skip: readonly string[];
+  /** internal: run this one case and print its JSON line */
+  readonly child: string | undefined;
+  readonly list: boolean;
 }
 
-interface Tables {
-  readonly delays: Float64Array;
-  readonly phases: Uint8Array;
-}
-
-function makeTables(): Tables {
-  const rng = new RandomStream(1, 'bench/hold');
-  const size = 1 << TABLE_BITS;
-  const delays = new Float64Array(size);
-  const phases = new Uint8Array(size);
-  for (let i = 0; i < size; i++) {
-    // integer microseconds in [1, 1 s]: many distinct times, some ties
-    delays[i] = 1 + rng.int(1_000_000);
-    phases[i] = rng.int(Phase.END);
-  }
-  return { delays, phases };
-}
-
-/** Result of one timed run: wall ns and the sum of popped times (a cross-check between variants). */
-interface Timed {
-  readonly ns: number;
-  readonly checksum: number;
-}
-
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-/**
- * The baseline: a binary min-heap over a Float64Array of times with an Int32Array payload,
- * no tie-break, no cancellation, no dispatch. Written inline so that nothing hides its cost.
- */
-function holdRawHeap(n: number, t: Tables): Timed {
-  const cap = HOLD + 1;
-  const keys = new Float64Array(cap);
-  const vals = new Int32Array(cap);
-  let len = 0;
-  const push = (key: number, val: number): void => {
-    let pos = len++;
-    while (pos > 0) {
-      const parent = (pos - 1) >> 1;
-      const pk = keys[parent]!;
-      if (pk <= key) break;
-      keys[pos] = pk;
-      vals[pos] = vals[parent]!;
-      pos = parent;
-    }
-    keys[pos] = key;
-    vals[pos] = val;
+/** Parses argv; throws a RangeError naming the bad flag. */
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  let quick = false;
+  let out: string | undefined;
+  let child: string | undefined;
+  let list = false;
+  const only: string[] = [];
+  const skip: string[] = [];
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new RangeError(`${flag} needs a value`);
+    return v;
   };
-  /** removes the top; the caller read keys[0] before */
-  const popTop = (): void => {
-    const key = keys[--len]!;
-    const val = vals[len]!;
-    let pos = 0;
-    for (;;) {
-      let child = 2 * pos + 1;
-      if (child >= len) break;
-      if (child + 1 < len && keys[child + 1]! < keys[child]!) child++;
-      const ck = keys[child]!;
-      if (ck >= key) break;
-      keys[pos] = ck;
-      vals[pos] = vals[child]!;
-      pos = child;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
+    const take = (): string => inline ?? value(i++, flag);
+    switch (flag) {
+      case '--quick': quick = true; break;
+      case '--list': list = true; break;
+      case '--out': out = take(); break;
+      case '--case': only.push(...take().split(',').filter((s) => s !== '')); break;
+      case '--skip': skip.push(...take().split(',').filter((s) => s !== '')); break;
+      case '--child': child = take(); break;
+      default: throw new RangeError(`unknown argument ${a}; usage: bench.js [--quick] [--out FILE] [--case NAME] [--skip NAME] [--list]`);
     }
-    keys[pos] = key;
-    vals[pos] = val;
-  };
-  for (let j = 0; j < HOLD; j++) push(t.delays[(j + 7919) & TABLE_MASK]!, j);
-  collectGarbage();
-  let checksum = 0;
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) {
-    const now = keys[0]!;
-    const val = vals[0]!;
-    popTop();
-    checksum += now;
-    push(now + t.delays[i & TABLE_MASK]!, val);
   }
-  const ns = Number(process.hrtime.bigint() - t0);
-  return { ns, checksum };
+  return { quick, out, only, skip, child, list };
 }
 
-/** The kernel's event list alone: schedule and pop, no handler dispatch. */
-function holdEventQueue(n: number, t: Tables): Timed {
-  const q = new EventQueue();
-  for (let j = 0; j < HOLD; j++) {
-    const k = (j + 7919) & TABLE_MASK;
-    q.schedule(t.delays[k]!, t.phases[k]!, 0, j);
-  }
-  collectGarbage();
-  let checksum = 0;
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) {
-    const ev = q.pop()!;
-    checksum += ev.time;
-    const k = i & TABLE_MASK;
-    q.schedule(ev.time + t.delays[k]!, t.phases[k]!, ev.handler, ev.arg);
-  }
-  const ns = Number(process.hrtime.bigint() - t0);
-  return { ns, checksum };
+/** Whether a selector names the case: its name, or a prefix up to a dash (`trace` for trace-nasa-swf). */
+function matches(selector: string, name: string): boolean {
+  return name === selector || name.startsWith(`${selector}-`);
 }
 
-/** The whole engine: run() pops, dispatches a no-op-ish handler, which schedules one more event. */
-function holdSimulator(n: number, t: Tables): Timed {
-  const sim = new Simulator();
-  let i = 0;
-  let checksum = 0;
-  let hold = 0;
-  const delays = t.delays;
-  const phases = t.phases;
-  hold = sim.register('hold', (arg) => {
-    checksum += sim.now;
-    const k = i & TABLE_MASK;
-    if (++i === n) sim.stop();
-    sim.after(delays[k]!, phases[k]! as Phase, hold, arg);
+/** The cases a run does, in order: those selected (default all; --quick: those with a quick size), minus the skipped. */
+export function selectCases(args: BenchArgs, cases: readonly BenchCase[] = CASES): BenchCase[] {
+  for (const s of [...args.only, ...args.skip]) {
+    if (!cases.some((c) => matches(s, c.name))) throw new RangeError(`no bench case matches '${s}'; cases: ${cases.map((c) => c.name).join(', ')}`);
+  }
+  return cases.filter((c) =>
+    (args.only.length > 0 ? args.only.some((s) => matches(s, c.name)) : !args.quick || c.quick) &&
+    !args.skip.some((s) => matches(s, c.name)));
+}
+
+/** One case's outcome as results.json records it. */
+export interface CaseResult {
+  readonly case: string;
+  readonly status: 'ok' | 'skipped' | 'failed';
+  readonly note?: string;
+  readonly rows: readonly CaseRow[];
+  /** wall seconds of the child process, start to exit */
+  readonly process_wall_s: number;
+  /** when it was measured (ISO time) */
+  readonly measured_at: string;
+  readonly quick: boolean;
+}
+
+/** Runs one case in a child process (this file with --child), returning what it printed or why it failed. */
+function runChild(c: BenchCase, quick: boolean): CaseResult {
+  const self = fileURLToPath(import.meta.url);
+  const measured_at = new Date().toISOString();
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--expose-gc', self, '--child', c.name, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
   });
-  for (let j = 0; j < HOLD; j++) {
-    const k = (j + 7919) & TABLE_MASK;
-    sim.at(delays[k]!, phases[k]! as Phase, hold, j);
+  const process_wall_s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status !== 0 || line === undefined) {
+    const why = (r.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ') || `exit ${r.status ?? r.signal}`;
+    return { case: c.name, status: 'failed', note: why, rows: [], process_wall_s, measured_at, quick };
   }
-  collectGarbage();
-  const t0 = process.hrtime.bigint();
-  sim.run();
-  const ns = Number(process.hrtime.bigint() - t0);
-  return { ns, checksum };
+  const out = JSON.parse(line) as CaseOutput;
+  return { ...out, process_wall_s, measured_at, quick };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+const fmt = (x: number | null, digits: number): string => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+const fmtBig = (x: number | null): string => {
+  if (x === null || !Number.isFinite(x)) return '-';
+  if (x >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
+  return x.toFixed(0);
+};
 
-/**
- * Hold-model benchmark of the kernel: ~{@link HOLD} events pending, each pop schedules one more at
- * now + a random delay. Returns wall ns per schedule+pop (median of the repetitions) for a raw
- * typed-array heap, the EventQueue, and the Simulator. Throws only if the variants disagree on the
- * popped times, which would be a kernel bug, never because of speed.
- * @param n schedule+pop operations per measurement (default {@link DEFAULT_N})
- */
-export function kernelBench(n: number = DEFAULT_N): KernelBenchResult {
-  const tables = makeTables();
-  const variants = [holdRawHeap, holdEventQueue, holdSimulator] as const;
-  // warm-up, so that the timed runs measure optimised code
-  for (const v of variants) v(Math.max(1, Math.floor(n / 10)), tables);
-  const ns: number[][] = variants.map(() => []);
-  const sums = new Set<number>();
-  for (let r = 0; r < REPS; r++) {
-    // interleaved, so that drift in machine load spreads over all variants
-    variants.forEach((v, idx) => {
-      const res = v(n, tables);
-      ns[idx]!.push(res.ns / n);
-      sums.add(res.checksum);
-    });
-  }
-  if (sums.size !== 1) throw new Error(`bench variants popped different times (checksums ${[...sums].join(', ')}): kernel bug`);
-  return {
-    n,
-    hold: HOLD,
-    reps: REPS,
-    rawHeapNs: median(ns[0]!),
-    eventQueueNs: median(ns[1]!),
-    simulatorNs: median(ns[2]!),
-  };
-}
-
-/** One line of the printed table. */
-export interface BenchRow {
-  readonly measurement: string;
-  readonly value: string;
-  readonly unit: string;
-  readonly note: string;
-}
-
-/** A group of measurements; each section runs once, in order, and returns its rows. */
-export type BenchSection = (n: number) => BenchRow[] | Promise<BenchRow[]>;
-
-function kernelSection(n: number): BenchRow[] {
-  const r = kernelBench(n);
-  const row = (measurement: string, v: number, note: string): BenchRow => ({
-    measurement,
-    value: v.toFixed(1),
-    unit: 'ns/event',
-    note: `${(v / r.rawHeapNs).toFixed(2)}x raw heap${note}`,
-  });
-  return [
-    row('kernel: raw Float64Array heap', r.rawHeapNs, ' (baseline: time key only)'),
-    row('kernel: EventQueue', r.eventQueueNs, ''),
-    row('kernel: Simulator', r.simulatorNs, ` (${(1000 / r.simulatorNs).toFixed(1)} M events/s)`),
-  ];
-}
-
-/** The scenario {@link scenarioBench} runs by default, relative to the repository root. */
-export const QUICKSTART = 'scenarios/examples/quickstart.yaml';
-
-/** Timed runs of each scenario variant; the table reports their median. */
-const SCENARIO_REPS = 5;
-
-/** What {@link scenarioBench} measured: medians over the repetitions, wall ns. */
-export interface ScenarioBenchResult {
-  /** the scenario file run */
-  readonly file: string;
-  /** timed repetitions per variant */
-  readonly reps: number;
-  /** kernel events of one run */
-  readonly events: number;
-  /** log records of one run */
-  readonly records: number;
-  /** the run's fingerprint (the same in every repetition, else the bench throws) */
-  readonly fingerprint: string;
-  /** simulate() with the sinks scenarios/run.ts wires (metric fold, fingerprint, record counter) */
-  readonly fullNs: number;
-  /** simulate() with a record counter and two do-nothing sinks: the model alone, records still built */
-  readonly modelNs: number;
-  /** MetricsFold.finish() plus Fingerprint.digest() after the run */
-  readonly finishNs: number;
-  /** process peak resident set (process.resourceUsage().maxRSS), bytes, after every run */
-  readonly maxRssBytes: number;
-  /** heap used after a full run with its fold and fingerprint still referenced, after a forced GC (NaN without --expose-gc), bytes */
-  readonly heapAfterBytes: number;
-  /** the same, measured before the first run, bytes */
-  readonly heapBeforeBytes: number;
-}
-
-/** One timed simulate() of a loaded scenario, with or without the report sinks. */
-interface ScenarioRun {
-  readonly ns: number;
-  readonly finishNs: number;
-  readonly events: number;
-  readonly records: number;
-  readonly fingerprint: string;
-  /** what a full run keeps alive until it is measured */
-  readonly keep: unknown;
-}
-
-/** A sink that ignores every record. */
-const NULL_SINK: LogSink = { record: () => {} };
-
-function runScenarioOnce(loaded: LoadedScenario, withReports: boolean): ScenarioRun {
-  const s = loaded.scenario;
-  let records = 0;
-  const counter: LogSink = { record: () => { records++; } };
-  const fold = withReports ? new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval) }) : undefined;
-  const fingerprint = withReports ? new Fingerprint() : undefined;
-  // Without reports, two do-nothing sinks keep the fan-out of three, so that records are still
-  // built (a lone sink can be inlined and the records optimised away) and only the folds' work is left out.
-  const sinks: LogSink[] = fold !== undefined && fingerprint !== undefined ? [fold, fingerprint, counter] : [NULL_SINK, NULL_SINK, counter];
-  const input = buildSimulation(s, s.seed, sinks);
-  collectGarbage();
-  const t0 = process.hrtime.bigint();
-  const result = simulate(input);
-  const t1 = process.hrtime.bigint();
-  const metrics = fold?.finish();
-  const digest = fingerprint?.digest() ?? '';
-  const t2 = process.hrtime.bigint();
-  return {
-    ns: Number(t1 - t0), finishNs: Number(t2 - t1), events: result.events, records, fingerprint: digest, keep: [fold, fingerprint, metrics],
-  };
-}
-
-function heapUsedAfterGc(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) return NaN;
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-/** A file of the repository, found from this module whether it runs from bench/ or dist/bench/. */
-function repoFile(rel: string): string {
-  for (const up of ['../', '../../']) {
-    const p = fileURLToPath(new URL(up + rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`bench: cannot find ${rel} above ${fileURLToPath(import.meta.url)}`);
-}
-
-/**
- * End-to-end benchmark of one scenario: the whole simulation wired as `offersim run` wires it
- * (metric fold, fingerprint, record counter as sinks), then the same with the fold and fingerprint
- * replaced by do-nothing sinks, to split the model's cost from the folds'. One warm-up run, then
- * {@link SCENARIO_REPS} interleaved timed repetitions of each; medians. Output files are not
- * written, so this times simulate() with its sinks: what `timing.json` reports as wall time.
- * Throws only if repetitions disagree on the fingerprint or the counts, which would be a
- * determinism bug, never because of speed.
- * @param file scenario file (default {@link QUICKSTART}, from the repository root)
- */
-export function scenarioBench(file: string = repoFile(QUICKSTART)): ScenarioBenchResult {
-  const loaded = loadScenario(file);
-  const heapBeforeBytes = heapUsedAfterGc();
-  runScenarioOnce(loaded, true); // warm-up: compile the hot path before timing it
-  const full: number[] = [];
-  const model: number[] = [];
-  const finish: number[] = [];
-  const seen = new Set<string>();
-  let last: ScenarioRun | undefined;
-  for (let r = 0; r < SCENARIO_REPS; r++) {
-    const m = runScenarioOnce(loaded, false);
-    model.push(m.ns);
-    seen.add(`${m.events}/${m.records}`);
-    last = undefined; // let the previous full run go before the next one, so heaps do not stack up
-    const f = runScenarioOnce(loaded, true);
-    full.push(f.ns);
-    finish.push(f.finishNs);
-    seen.add(`${f.events}/${f.records}/${f.fingerprint}`);
-    last = f;
-  }
-  if (seen.size !== 2) throw new Error(`bench: repeated runs of ${file} disagree (${[...seen].join(', ')}): determinism bug`);
-  // `last` (a full run's fold and fingerprint) is still referenced here, so it counts.
-  const heapAfterBytes = heapUsedAfterGc();
-  const run = last!;
-  return {
-    file: loaded.file,
-    reps: SCENARIO_REPS,
-    events: run.events,
-    records: run.records,
-    fingerprint: run.fingerprint,
-    fullNs: median(full),
-    modelNs: median(model),
-    finishNs: median(finish),
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    heapAfterBytes,
-    heapBeforeBytes,
-  };
-}
-
-function scenarioSection(): BenchRow[] {
-  const r = scenarioBench();
-  const s = r.fullNs / 1e9;
-  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-  const reports = r.fullNs - r.modelNs;
-  const name = QUICKSTART.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
-  return [
-    { measurement: `${name}: wall`, value: s.toFixed(3), unit: 's', note: `simulate() with fold + fingerprint sinks, median of ${r.reps}; fingerprint ${r.fingerprint}` },
-    { measurement: `${name}: kernel events`, value: (r.events / s / 1e3).toFixed(1), unit: 'k events/s', note: `${r.events} events` },
-    { measurement: `${name}: log records`, value: (r.records / s / 1e3).toFixed(1), unit: 'k records/s', note: `${r.records} records` },
-    { measurement: `${name}: model alone`, value: (r.modelNs / 1e9).toFixed(3), unit: 's', note: 'simulate() with a record counter and two no-op sinks (records built, not folded)' },
-    { measurement: `${name}: fold + fingerprint`, value: (reports / 1e9).toFixed(3), unit: 's', note: `wall minus model alone (${((100 * reports) / r.fullNs).toFixed(0)}% of wall)` },
-    { measurement: `${name}: finish + digest`, value: (r.finishNs / 1e6).toFixed(1), unit: 'ms', note: 'MetricsFold.finish() and Fingerprint.digest() after the run' },
-    { measurement: `${name}: peak RSS`, value: mb(r.maxRssBytes), unit: 'MB', note: 'process.resourceUsage().maxRSS, whole bench process so far' },
-    {
-      measurement: `${name}: heap after run`,
-      value: mb(r.heapAfterBytes),
-      unit: 'MB',
-      note: Number.isNaN(r.heapAfterBytes) ? 'run with --expose-gc to measure' : `after gc(), fold still referenced; ${mb(r.heapBeforeBytes)} MB before the first run`,
-    },
-  ];
-}
-
-/** The real traces imported by {@link importSection}: format, file under ../shared/traces, options. */
-export const IMPORT_CASES: readonly { format: string; file: string; options: Record<string, unknown> }[] = [
-  { format: 'swf', file: 'swf/NASA-iPSC-1993-3.1-cln.swf', options: {} },
-  { format: 'swf', file: 'swf/HPC2N-2002-2.2_head-alea.swf', options: {} },
-  { format: 'google-2011', file: 'google-2011/task_events_part-00000-of-00500.csv.gz', options: { jobEvents: 'google-2011/job_events_part-00000-of-00500.csv' } },
-  { format: 'swim', file: 'swim/FB-2009_samples_24_times_1hr_0.tsv', options: {} },
-  { format: 'swim', file: 'swim/FB-2010_samples_24_times_1hr_withInputPaths_0.tsv', options: {} },
-  { format: 'alibaba-openb-pods', file: 'alibaba-gpu-2023/openb_pod_list_default.csv', options: {} },
-  { format: 'alibaba-openb-nodes', file: 'alibaba-gpu-2023/openb_node_list_all_node.csv', options: {} },
-  { format: 'alibaba-2018-machines', file: 'alibaba-2018/machine_meta.csv', options: {} },
-];
-
-/**
- * Imports each real trace in a fresh child process (so that its peak RSS is the import's own):
- * wall time, rows per second and peak memory beside the file's size. Skipped, saying so, where
- * ../shared/traces is absent.
- */
-function importSection(): BenchRow[] {
-  let traces: string;
-  try {
-    traces = repoFile('../shared/traces');
-  } catch {
-    return [{ measurement: 'trace import', value: '-', unit: '', note: 'skipped: ../shared/traces (beside the repository) is absent' }];
-  }
-  const tmp = mkdtempSync(join(tmpdir(), 'offersim-bench-import-'));
-  const module = pathToFileURL(repoFile('dist/scenarios/trace-import.js')).href;
-  const rows: BenchRow[] = [];
-  try {
-    for (const c of IMPORT_CASES) {
-      const file = join(traces, c.file);
-      const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k, typeof v === 'string' ? join(traces, v) : v]));
-      const code = `const { importTrace } = await import(${JSON.stringify(module)});
-const t0 = performance.now();
-const r = await importTrace(${JSON.stringify(c.format)}, ${JSON.stringify(file)}, ${JSON.stringify(join(tmp, 'out.jsonl'))}, { options: ${JSON.stringify(options)} });
-console.log(JSON.stringify({ wall: (performance.now() - t0) / 1000, rss: process.resourceUsage().maxRSS * 1024, rows: r.counts.rows, jobs: r.counts.jobs, tasks: r.counts.tasks }));`;
-      const out = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
-      const name = c.file.replace(/^.*\//, '');
-      if (out.status !== 0) {
-        rows.push({ measurement: `import ${name}`, value: '-', unit: '', note: `failed: ${out.stderr.trim().split('\n').pop() ?? ''}` });
-        continue;
-      }
-      const r = JSON.parse(out.stdout) as { wall: number; rss: number; rows: number; jobs: number; tasks: number };
-      const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-      rows.push({
-        measurement: `import ${name}`,
-        value: r.wall.toFixed(2),
-        unit: 's',
-        note: `${c.format}: ${r.rows} rows -> ${r.jobs} ${c.format.endsWith('nodes') || c.format.endsWith('machines') ? 'agents' : `jobs, ${r.tasks} tasks`}; ` +
-          `${(r.rows / r.wall / 1e3).toFixed(0)}k rows/s; peak RSS ${mb(r.rss)} MB for a ${mb(statSync(file).size)} MB file`,
-      });
+/** One aligned table of every row (skipped and failed cases as a line each). */
+export function formatTable(results: readonly CaseResult[]): string {
+  const head = ['case', 'events', 'wall s', 'cpu s', 'events/s', 'ns/event', 'raw heap ns', 'ratio', 'ns/record', 'rec ratio', 'peak RSS MB', 'note'];
+  const lines: string[][] = [head];
+  const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
+  for (const res of results) {
+    if (res.status !== 'ok') {
+      lines.push([res.case, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', `${res.status}: ${res.note ?? ''}`]);
+      continue;
     }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    for (const r of res.rows) {
+      lines.push([
+        r.name, fmtBig(r.events), fmt(r.wall_s, 3), fmt(num(r.extra['cpu_s']), 3), fmtBig(r.events_per_s), fmt(r.ns_per_event, 1), fmt(r.raw_heap_ns, 1), fmt(r.ratio, 2),
+        fmt(num(r.extra['ns_per_record']), 1), fmt(num(r.extra['record_ratio']), 2), fmt(r.peak_rss_bytes / 2 ** 20, 0), r.note,
+      ]);
+    }
   }
-  return rows;
-}
-
-/** The sections, in print order: the kernel hold model, the quickstart scenario end to end, trace imports. */
-export const SECTIONS: readonly BenchSection[] = [kernelSection, scenarioSection, importSection];
-
-function formatTable(rows: readonly BenchRow[]): string {
-  const head: BenchRow = { measurement: 'measurement', value: 'value', unit: 'unit', note: 'note' };
-  const all = [head, ...rows];
-  const w = (k: keyof BenchRow) => Math.max(...all.map((r) => r[k].length));
-  const wm = w('measurement');
-  const wv = w('value');
-  const wu = w('unit');
-  return all
-    .map((r) => `${r.measurement.padEnd(wm)}  ${r.value.padStart(wv)}  ${r.unit.padEnd(wu)}  ${r.note}`.trimEnd())
+  const widths = head.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  const left = new Set([0, 11]);
+  return lines
+    .map((l) => l.map((cell, i) => (i === l.length - 1 ? cell : left.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd())
     .join('\n');
 }
 
-/** Runs every section and prints one table. `node dist/bench/bench.js [N]` overrides N. */
-export async function main(argv: readonly string[]): Promise<void> {
-  const n = argv[0] === undefined ? DEFAULT_N : Number(argv[0]);
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`N must be a positive integer, got ${argv[0]}`);
-  const rows: BenchRow[] = [];
-  for (const section of SECTIONS) rows.push(...(await section(n)));
-  process.stdout.write(
-    `offersim bench: node ${process.version}; kernel: N = ${n} schedule+pop per measurement, ${HOLD} pending, median of ${REPS}\n` +
-      `${formatTable(rows)}\n`,
-  );
+/** One of issue 8's targets against what this run measured; recorded, never enforced. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  /** null when this run did not measure it */
+  readonly met: boolean | null;
+}
+
+/** The rows of `name` (empty when the case did not run or failed). */
+function rowsOf(results: readonly CaseResult[], name: string): readonly CaseRow[] {
+  return results.find((r) => r.case === name && r.status === 'ok')?.rows ?? [];
+}
+
+/** Issue 8's targets, each with the number this run measured (from full-size cases; quick ones are marked). */
+export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const none = (target: string): TargetCheck => ({ target, measured: 'not measured in this run', met: null });
+  const full = (name: string): string => (results.find((r) => r.case === name)?.quick === true ? ' (quick size)' : '');
+
+  const models = ['day', 'quickstart', ...results.filter((r) => r.case.startsWith('trace-') || r.case.startsWith('scale-')).map((r) => r.case)]
+    .flatMap((n) => rowsOf(results, n).filter((r) => r.ratio !== null));
+  const t1 = 'full-model runs within 5x of the raw heap ns/event at the same queue size';
+  // A kernel event can carry a whole allocation run (thousands of offers), so the ratio per log
+  // record (one simulated happening: an offer made, declined, a task launched...) is shown too.
+  out.push(models.length === 0 ? none(t1) : {
+    target: t1,
+    measured: models.map((r) => `${r.name} ${r.ratio!.toFixed(1)}x per event, ${Number(r.extra['record_ratio']).toFixed(1)}x per record`).join('; '),
+    met: models.every((r) => r.ratio! <= 5),
+  });
+
+  const alloc = rowsOf(results, 'alloc')[0];
+  const t2 = 'allocation run at 10,000 agents x 1,000 frameworks under 2 ms';
+  out.push(alloc === undefined ? none(t2) : {
+    target: t2,
+    measured: `${((alloc.wall_s ?? NaN) * 1e3).toFixed(1)} ms${full('alloc')}, checksum ${String(alloc.extra['checksum'])}`,
+    met: full('alloc') === '' ? (alloc.wall_s ?? Infinity) < 0.002 : null,
+  });
+
+  const day = rowsOf(results, 'day')[0];
+  const t3 = 'day case under 60 s wall and under 2 GB peak memory';
+  out.push(day === undefined ? none(t3) : {
+    target: t3,
+    measured: `${(day.wall_s ?? NaN).toFixed(1)} s, peak RSS ${(day.peak_rss_bytes / 2 ** 20).toFixed(0)} MB${full('day')}`,
+    met: full('day') === '' ? (day.wall_s ?? Infinity) < 60 && day.peak_rss_bytes < 2 ** 31 : null,
+  });
+
+  const bytes = rowsOf(results, 'kernel').find((r) => r.extra['bytes_simulator'] !== undefined);
+  const t4 = 'at most 24 bytes per queued event';
+  out.push(bytes === undefined ? none(t4) : {
+    target: t4,
+    measured: `${Number(bytes.extra['bytes_simulator']).toFixed(1)} B (Simulator, 2^20 pending: the array full); ${Number(bytes.extra['bytes_simulator_1m']).toFixed(1)} B at 1,000,000 pending (spare room of the last doubling)`,
+    met: Number(bytes.extra['bytes_simulator']) <= 24,
+  });
+
+  const t5 = 'a stated, measured number of bytes per task';
+  out.push(day === undefined ? none(t5) : {
+    target: t5,
+    measured: `${Number(day.extra['task_table_bytes_per_task']).toFixed(0)} B per task in the task table (${String(day.extra['task_table_tasks'])} tasks); ` +
+      `${Number(day.extra['heap_growth_bytes_per_task']).toFixed(0)} B per task of heap growth over the run${full('day')}`,
+    met: true,
+  });
+
+  const scale = results.filter((r) => r.case.startsWith('scale-')).flatMap((r) => rowsOf(results, r.case))
+    .filter((r) => typeof r.extra['agents'] === 'number');
+  const t6 = 'cost linear in tasks and agents: events/s at 1k, 10k and 50k agents';
+  out.push(scale.length === 0 ? none(t6) : {
+    target: t6,
+    measured: scale.map((r) => `${Number(r.extra['agents']) / 1e3}k agents: ${((r.events_per_s ?? NaN) / 1e3).toFixed(1)}k events/s, ` +
+      `${(r.ns_per_event ?? NaN).toFixed(0)} ns/event, ${Number(r.extra['ns_per_record']).toFixed(0)} ns/record, ` +
+      `${(Number(r.extra['records']) / Math.max(1, Number(r.extra['tasks']))).toFixed(0)} records/task`).join('; '),
+    // Linear: the cost of each simulated happening (ns per log record) within 2x from the smallest
+    // to the largest cluster; records per task grow with the cluster (each revive offers every free agent).
+    met: scale.length < 2 ? null : Math.max(...scale.map((r) => Number(r.extra['ns_per_record']))) <= 2 * Math.min(...scale.map((r) => Number(r.extra['ns_per_record']))),
+  });
+  return out;
+}
+
+/** The machine and run, for results.json. */
+function environment(quick: boolean): Record<string, unknown> {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    cpu_model: cpu[0]?.model ?? 'unknown',
+    cpus: cpu.length,
+    total_memory_bytes: totalmem(),
+    date: new Date().toISOString(),
+    quick,
+  };
+}
+
+/** Writes `value` as JSON to `file` atomically (a temporary sibling renamed into place). */
+function writeJson(file: string, value: unknown): void {
+  const tmp = join(dirname(file), `.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+/**
+ * The cases of an earlier full run in `file` that this run does not redo, so that `--case day`
+ * adds to a full results file instead of replacing it; none when the file is absent or quick.
+ */
+function keptCases(file: string, redone: readonly CaseResult[]): CaseResult[] {
+  if (!existsSync(file)) return [];
+  try {
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { quick?: boolean; cases?: CaseResult[] };
+    if (old.quick !== false || !Array.isArray(old.cases)) return [];
+    return old.cases.filter((c) => !redone.some((r) => r.case === c.case));
+  } catch {
+    return [];
+  }
+}
+
+/** The parent: every selected case in its own process, one table, results.json. */
+export function main(argv: readonly string[]): number {
+  const args = parseArgs(argv);
+  if (args.list) {
+    for (const c of CASES) process.stdout.write(`${c.name.padEnd(22)} ${c.quick ? 'quick ' : '      '} ${c.description}\n`);
+    return 0;
+  }
+  const cases = selectCases(args);
+  const out = args.out !== undefined ? resolve(args.out) : args.quick ? undefined : join(dirname(repoFile('bench/day.yaml')), 'results.json');
+  // Cases of an earlier full run that this one does not redo are kept (read once, before any write).
+  const kept = out !== undefined && (args.only.length > 0 || args.skip.length > 0) && !args.quick ? keptCases(out, []) : [];
+  const env = environment(args.quick);
+  const results: CaseResult[] = [];
+  const merged = (): CaseResult[] =>
+    [...kept.filter((c) => !results.some((r) => r.case === c.case)), ...results].sort((a, b) => caseOrder(a.case) - caseOrder(b.case));
+  process.stderr.write(`offersim bench${args.quick ? ' --quick' : ''}: ${cases.length} cases, each in its own process\n`);
+  for (const c of cases) {
+    process.stderr.write(`  ${c.name} ...`);
+    const r = runChild(c, args.quick);
+    process.stderr.write(` ${r.status} (${r.process_wall_s.toFixed(1)} s)${r.status === 'failed' ? `: ${r.note}` : ''}\n`);
+    results.push(r);
+    // Written after every case, so that an interrupted long run keeps what it measured.
+    if (out !== undefined) writeJson(out, { bench: 'offersim npm run bench (issue 8)', ...env, complete: false, targets: checkTargets(merged()), cases: merged() });
+  }
+  process.stdout.write(`offersim bench: node ${String(env['node'])}, ${String(env['cpus'])} x ${String(env['cpu_model'])}, ${String(env['date'])}${args.quick ? ', quick (reduced sizes)' : ''}\n`);
+  process.stdout.write(`${formatTable(results)}\n`);
+  const all = merged();
+  const targets = checkTargets(all);
+  process.stdout.write(`targets (recorded, never enforced):\n${targets.map((t) => `  [${t.met === null ? ' ' : t.met ? 'x' : '-'}] ${t.target}: ${t.measured}`).join('\n')}\n`);
+  if (out !== undefined) {
+    writeJson(out, { bench: 'offersim npm run bench (issue 8)', ...env, complete: true, targets, cases: all });
+    process.stdout.write(`wrote ${out}\n`);
+  }
+  // It records; it never fails on time. A case that crashed is a bug worth a non-zero exit.
+  return results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+function caseOrder(name: string): number {
+  const i = CASES.findIndex((c) => c.name === name);
+  return i < 0 ? CASES.length : i;
+}
+
+/** The child: runs one case and prints its JSON line on stdout (progress and errors go to stderr). */
+async function child(name: string, quick: boolean): Promise<void> {
+  const c = CASES.find((x) => x.name === name);
+  if (c === undefined) throw new RangeError(`no bench case '${name}'`);
+  const out = await c.run(quick);
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
-  await main(process.argv.slice(2));
+if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.child !== undefined) await child(args.child, args.quick);
+  else process.exitCode = main(process.argv.slice(2));
 }

@@ -1,0 +1,246 @@
+/**
+ * Whole simulations as benchmark cases: a scenario run end to end with the sinks `offersim run`
+ * wires (metric fold, fingerprint, record counter: scenarios/run.ts simulateScenario), its
+ * pending-event count sampled, its heap measured at the end, and the quickstart's split of model
+ * and report cost. bench/ may read the wall clock; nothing imports bench/.
+ */
+import { Fingerprint, MetricsFold } from '../reports/index.js';
+import { seconds } from '../sim/kernel/time.js';
+import { Simulator } from '../sim/kernel/simulator.js';
+import { TaskTable } from '../sim/model/job.js';
+import type { LogRecord, LogSink } from '../sim/model/log.js';
+import { simulate } from '../sim/model/simulation.js';
+import { buildJobs, buildSimulation } from '../scenarios/build.js';
+import { openScenario, type LoadedScenario } from '../scenarios/loader.js';
+import { simulateScenario } from '../scenarios/run.js';
+import { collectGarbage, heapAndBuffers, median } from './kernel.js';
+
+/**
+ * The Simulator that simulate() builds is local to it. To read its pending-event count without
+ * changing sim/, Simulator.prototype.run (called once per simulation, outside the per-event path)
+ * is wrapped here, in the bench's own process only, to note the instance that runs.
+ */
+let running: Simulator | undefined;
+let wrapped = false;
+function watchSimulators(): void {
+  if (wrapped) return;
+  wrapped = true;
+  const run = Simulator.prototype.run;
+  Simulator.prototype.run = function (this: Simulator, until?: number): void {
+    running = this;
+    run.call(this, until);
+  };
+}
+
+/**
+ * A sink that samples the running simulator's pending events at every log record (records come
+ * with most events, so this is a fine sample of the queue size without an event of its own that
+ * would change the run), counts the tasks submitted, and measures the heap (after a GC) when the
+ * run ends, while the model (task table, master, folds) is still alive.
+ */
+export class QueueSampler implements LogSink {
+  peak = 0;
+  sum = 0;
+  samples = 0;
+  jobs = 0;
+  tasks = 0;
+  /** heap + ArrayBuffers after a GC at run_ended, bytes (NaN without --expose-gc) */
+  heapAtEnd = NaN;
+  /** wall ns that measurement took (inside simulate(): the case subtracts it) */
+  measureNs = 0;
+  record(r: LogRecord): void {
+    const sim = running;
+    if (sim !== undefined) {
+      const p = sim.pending;
+      if (p > this.peak) this.peak = p;
+      this.sum += p;
+      this.samples++;
+    }
+    if (r.kind === 'job_submitted') {
+      this.jobs++;
+      this.tasks += r.tasks;
+    } else if (r.kind === 'run_ended' && (globalThis as { gc?: unknown }).gc !== undefined) {
+      const t0 = process.hrtime.bigint();
+      this.heapAtEnd = heapAndBuffers();
+      this.measureNs = Number(process.hrtime.bigint() - t0);
+    }
+  }
+  /** mean sampled pending events (0 when none was sampled) */
+  get mean(): number {
+    return this.samples === 0 ? 0 : this.sum / this.samples;
+  }
+}
+
+/** What one end-to-end run of a scenario measured. */
+export interface ScenarioCaseResult {
+  readonly file: string;
+  readonly overrides: readonly string[];
+  readonly events: number;
+  readonly records: number;
+  /** simulate() wall seconds, without the end-of-run heap measurement */
+  readonly wallS: number;
+  /** metric fold finish + fingerprint digest are inside scenarios' simulateScenario: wall seconds of the whole call */
+  readonly callS: number;
+  /** CPU seconds (user + system) of the process during the whole call: steadier than wall on a shared machine */
+  readonly cpuS: number;
+  readonly endTimeS: number;
+  readonly reason: string;
+  readonly jobs: number;
+  readonly tasks: number;
+  readonly fingerprint: string;
+  readonly holdPeak: number;
+  readonly holdMean: number;
+  /** peak resident set of the process right after the run, bytes */
+  readonly peakRssBytes: number;
+  /** heap + ArrayBuffers before the run and at its end (model alive), bytes */
+  readonly heapBeforeBytes: number;
+  readonly heapAtEndBytes: number;
+}
+
+/** Opens a scenario (traces prepared, as `offersim run` does) with `--set`-style overrides. */
+export async function openCase(file: string, overrides: readonly string[] = []): Promise<LoadedScenario> {
+  return openScenario(file, overrides);
+}
+
+/** Runs a loaded scenario once, end to end, as `offersim run` does but writing nothing. */
+export function runScenarioCase(loaded: LoadedScenario): ScenarioCaseResult {
+  watchSimulators();
+  const sampler = new QueueSampler();
+  const heapBeforeBytes = heapAndBuffers();
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const out = simulateScenario(loaded, { sinks: [sampler] });
+  const callNs = Number(process.hrtime.bigint() - t0);
+  const cpu = process.cpuUsage(cpu0);
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  running = undefined;
+  return {
+    file: loaded.file,
+    overrides: loaded.overrides,
+    events: out.result.events,
+    records: out.records,
+    wallS: out.wallSeconds - sampler.measureNs / 1e9,
+    callS: (callNs - sampler.measureNs) / 1e9,
+    cpuS: (cpu.user + cpu.system) / 1e6 - sampler.measureNs / 1e9,
+    endTimeS: out.result.endTime / 1e6,
+    reason: out.result.reason,
+    jobs: sampler.jobs,
+    tasks: sampler.tasks,
+    fingerprint: out.fingerprint,
+    holdPeak: sampler.peak,
+    holdMean: sampler.mean,
+    peakRssBytes,
+    heapBeforeBytes,
+    heapAtEndBytes: sampler.heapAtEnd,
+  };
+}
+
+/** What {@link taskTableBytes} measured. */
+export interface TaskBytes {
+  readonly tasks: number;
+  readonly jobs: number;
+  /** tasks with preferred locations (each holds two small typed arrays) */
+  readonly withPreferences: number;
+  /** (heap + ArrayBuffers) growth / tasks, bytes */
+  readonly bytesPerTask: number;
+}
+
+/**
+ * Bytes per task of the model's task table: a TaskTable filled with the scenario's own jobs (up
+ * to `maxTasks` tasks, whole jobs), (JS heap + ArrayBuffers after a GC) with it filled minus
+ * before, divided by the tasks. The job specs are generated lazily and dropped as they are added,
+ * so only the table remains; its arrays grow by doubling, so the figure includes that slack.
+ */
+export function taskTableBytes(loaded: LoadedScenario, maxTasks: number): TaskBytes {
+  const s = loaded.scenario;
+  const table = new TaskTable();
+  const before = heapAndBuffers();
+  let withPreferences = 0;
+  for (const job of buildJobs(s, s.seed)) {
+    if (table.size + job.tasks.length > maxTasks) break;
+    table.addJob(job, 0);
+  }
+  for (let i = 0; i < table.size; i++) if (table.prefs[i] !== undefined) withPreferences++;
+  const after = heapAndBuffers();
+  return { tasks: table.size, jobs: table.jobs, withPreferences, bytesPerTask: (after - before) / Math.max(1, table.size) };
+}
+
+/** One timed simulate() of a loaded scenario, with or without the report sinks. */
+interface QuickRun {
+  readonly ns: number;
+  readonly finishNs: number;
+  readonly events: number;
+  readonly records: number;
+  readonly fingerprint: string;
+}
+
+/** A sink that ignores every record. */
+const NULL_SINK: LogSink = { record: () => {} };
+
+function runOnce(loaded: LoadedScenario, withReports: boolean): QuickRun {
+  const s = loaded.scenario;
+  let records = 0;
+  const counter: LogSink = { record: () => { records++; } };
+  const fold = withReports ? new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval) }) : undefined;
+  const fingerprint = withReports ? new Fingerprint() : undefined;
+  // Without reports, two do-nothing sinks keep the fan-out of three, so that records are still
+  // built (a lone sink can be inlined and the records optimised away) and only the folds' work is left out.
+  const sinks: LogSink[] = fold !== undefined && fingerprint !== undefined ? [fold, fingerprint, counter] : [NULL_SINK, NULL_SINK, counter];
+  const input = buildSimulation(s, s.seed, sinks);
+  collectGarbage();
+  const t0 = process.hrtime.bigint();
+  const result = simulate(input);
+  const t1 = process.hrtime.bigint();
+  fold?.finish();
+  const digest = fingerprint?.digest() ?? '';
+  const t2 = process.hrtime.bigint();
+  return { ns: Number(t1 - t0), finishNs: Number(t2 - t1), events: result.events, records, fingerprint: digest };
+}
+
+/** What {@link repeatedScenarioBench} measured: medians over the repetitions, wall ns. */
+export interface RepeatedResult {
+  readonly reps: number;
+  readonly events: number;
+  readonly records: number;
+  readonly fingerprint: string;
+  /** simulate() with the metric fold, fingerprint and counter sinks */
+  readonly fullNs: number;
+  /** simulate() with a record counter and two do-nothing sinks: the model alone, records still built */
+  readonly modelNs: number;
+  /** MetricsFold.finish() plus Fingerprint.digest() after the run */
+  readonly finishNs: number;
+}
+
+/**
+ * A short scenario timed `reps` times with its report sinks and `reps` times without (interleaved,
+ * after one warm-up), to split the model's cost from the folds'. Throws if repetitions disagree on
+ * the fingerprint or counts, which would be a determinism bug, never because of speed.
+ */
+export function repeatedScenarioBench(loaded: LoadedScenario, reps: number): RepeatedResult {
+  runOnce(loaded, true);
+  const full: number[] = [];
+  const model: number[] = [];
+  const finish: number[] = [];
+  const seen = new Set<string>();
+  let last: QuickRun | undefined;
+  for (let r = 0; r < reps; r++) {
+    const m = runOnce(loaded, false);
+    model.push(m.ns);
+    seen.add(`${m.events}/${m.records}`);
+    const f = runOnce(loaded, true);
+    full.push(f.ns);
+    finish.push(f.finishNs);
+    seen.add(`${f.events}/${f.records}/${f.fingerprint}`);
+    last = f;
+  }
+  if (seen.size !== 2) throw new Error(`bench: repeated runs of ${loaded.file} disagree (${[...seen].join(', ')}): determinism bug`);
+  return {
+    reps,
+    events: last!.events,
+    records: last!.records,
+    fingerprint: last!.fingerprint,
+    fullNs: median(full),
+    modelNs: median(model),
+    finishNs: median(finish),
+  };
+}
