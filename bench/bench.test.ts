@@ -111,7 +111,7 @@ describe('arguments and table', () => {
     ];
     const lines = formatTable(results).split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^kernel: x +1\.0k +0\.001 +- +1\.00M +1000\.0 +100\.0 +10\.00 +1 +n$/);
+    expect(lines[1]).toMatch(/^kernel: x +1\.0k +0\.001 +- +1\.00M +1000\.0 +100\.0 +10\.00 +- +- +1 +n$/);
     expect(lines[2]).toMatch(/skipped: absent$/);
   });
 });
