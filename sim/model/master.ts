@@ -111,6 +111,10 @@ export class Master implements AllocationContext {
   private readonly agentReserved: (readonly Reservation[])[] = [];
   /** per agent: 0 up, 1 failed (not answering pings, not yet removed), 2 removed */
   private agentDown = new Uint8Array(this.agentCap);
+  /** Running tasks of each agent (any order), so that losing an agent does not scan every task. */
+  private readonly runningOn: number[][] = [];
+  /** Each running task's index in its agent's {@link runningOn} list. */
+  private runningPos = new Int32Array(1024);
   /** agents failed or removed */
   private downAgents = 0;
   /**
@@ -321,10 +325,9 @@ export class Master implements AllocationContext {
    * it; the cluster total shrinks; an `agent_removed` record).
    */
   private agentLost(a: number): void {
-    const t = this.tasks;
-    for (let task = 0; task < t.size; task++) {
-      if (t.agent[task] === a && (t.state[task] === TaskCode.RUNNING || t.state[task] === TaskCode.STAGING)) this.endTask(task, TaskCode.LOST);
-    }
+    // Its running tasks in task order, as a scan of every task would find them.
+    const running = (this.runningOn[a] ?? []).slice().sort((x, y) => x - y);
+    for (const task of running) this.endTask(task, TaskCode.LOST);
     const f = this.filters;
     for (let s = 0; s < f.fw.length; s++) if (f.installed(s) && f.agent[s] === a) f.remove(s);
     const total = this.acct.subarray(a * ACCT + TOTAL, a * ACCT + TOTAL + NUM_RESOURCES);
@@ -1007,6 +1010,14 @@ export class Master implements AllocationContext {
   private launch(task: number, fw: number, agent: number): void {
     const t = this.tasks;
     t.agent[task] = agent;
+    const on = this.runningOn[agent] ?? (this.runningOn[agent] = []);
+    if (task >= this.runningPos.length) {
+      const p = new Int32Array(Math.max(task + 1, this.runningPos.length * 2));
+      p.set(this.runningPos);
+      this.runningPos = p;
+    }
+    this.runningPos[task] = on.length;
+    on.push(task);
     t.state[task] = TaskCode.STAGING;
     this.logTask(task, fw);
     // Executors start at once: staging and running fall on the launch instant.
@@ -1044,6 +1055,14 @@ export class Master implements AllocationContext {
     const fw = t.jobFramework[j]!;
     const agent = t.agent[task]!;
     t.state[task] = code;
+    // Off its agent's running list (swap with the last).
+    const on = this.runningOn[agent]!;
+    const at = this.runningPos[task]!;
+    const last = on.pop()!;
+    if (last !== task) {
+      on[at] = last;
+      this.runningPos[last] = at;
+    }
     const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
     const pool = task < this.taskPool.length ? this.taskPool[task]! - 1 : -1;
     let reserved: Float64Array | undefined;
