@@ -229,6 +229,8 @@ export class HierarchicalAllocator implements Allocator {
   private order = new Int32Array(64);
   /** Scratch for what one offer takes from an agent (the context and sorters copy it). */
   private readonly offered = new Float64Array(NUM_RESOURCES);
+  /** The ranking port's last order (see {@link frameworkOrder}); reused. */
+  private readonly rankOut: number[] = [];
   /** The role sorter's last order, and the role states in that order. */
   private roleOrder: readonly string[] | null = null;
   private roleOrderStates: RoleState[] = [];
@@ -454,6 +456,41 @@ export class HierarchicalAllocator implements Allocator {
       // Only the unreserved part leaves offeredOrAllocated: reservations count as consumed anyway.
       subInto(f.role.quota.offeredOrAllocated, 0, res);
       if (reserved !== undefined) addInto(f.role.quota.offeredOrAllocated, 0, reserved);
+    }
+  }
+
+  /**
+   * The ranking port (see Allocator.frameworkOrder): roles in the role sorter's order, each
+   * role's active frameworks in its framework sorter's order, as a whole-agent run visits them
+   * for an agent no framework is filtered on. Quota plays no part: it shapes offers, not the order.
+   */
+  frameworkOrder(rng: RandomSource): readonly number[] {
+    const out = this.rankOut;
+    out.length = 0;
+    const roleNames = this.roleSorter.sort(rng);
+    const roles = this.roleStates(roleNames);
+    for (let r = 0; r < roleNames.length; r++) {
+      const role = roles[r]!;
+      if (role.active === 0) continue;
+      for (const fw of this.fwIndices(role, role.sorter.sort(rng))) out.push(fw);
+    }
+    return out;
+  }
+
+  /**
+   * The ranking port (see Allocator.allocated): `res` counts toward `fw`'s shares (one
+   * allocation in each sorter, as an offer) and every holding {@link recover} takes it from.
+   */
+  allocated(fw: number, _agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+    const f = this.framework(fw);
+    this.roleSorter.allocated(f.info.role, res);
+    f.role.sorter.allocated(f.info.name, res);
+    addInto(f.role.alloc, 0, res);
+    addInto(this.allocatedTotal, 0, res);
+    if (reserved !== undefined) addInto(this.reservedHeld, 0, reserved);
+    if (f.role.quota !== null) {
+      addInto(f.role.quota.offeredOrAllocated, 0, res);
+      if (reserved !== undefined) subInto(f.role.quota.offeredOrAllocated, 0, reserved);
     }
   }
 

@@ -71,17 +71,19 @@ const ENTRIES: readonly AllocatorEntry[] = [
   {
     name: 'monolithic',
     description:
-      'Non-offer baseline: one central scheduler places each task directly in DRF order on the first fitting agent (no offers, no filters, no tick)',
+      'Non-offer baseline: one central scheduler places each task directly on the first fitting agent, frameworks in the order of drf\'s sorters (no offers, no filters, no tick)',
     scheduling: 'monolithic',
-    // The master keeps its allocator's lifecycle calls; under a baseline no allocation run happens.
+    // The allocator ranks the frameworks for the baseline (its ranking port) on their running
+    // tasks, with the same sorters as drf; no allocation run happens.
     create: (options: AllocatorOptions) =>
       new HierarchicalAllocator({ ...options, name: 'monolithic', roleSorter: 'drf', frameworkSorter: 'drf' }),
   },
   {
     name: 'shared-state',
     description:
-      'Non-offer baseline, Omega-style: every framework sees the whole free cluster and commits its own placements optimistically',
+      'Non-offer baseline, Omega-style: every framework sees the whole free cluster and commits its own placements optimistically, taking turns in the order of drf\'s sorters',
     scheduling: 'shared-state',
+    // Ranks the frameworks' turns as for monolithic.
     create: (options: AllocatorOptions) =>
       new HierarchicalAllocator({ ...options, name: 'shared-state', roleSorter: 'drf', frameworkSorter: 'drf' }),
   },

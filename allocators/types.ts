@@ -102,6 +102,24 @@ export interface Allocator {
    * toward the receivers' shares at once.
    */
   allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void;
+
+  // The ranking port: what a scheduler that places tasks itself, without offers (the monolithic
+  // and shared-state baselines), needs of the policy so that it orders frameworks as the policy
+  // would. Optional, but an allocator that drives a baseline implements both.
+  /**
+   * The active (neither suppressed nor disconnected) frameworks in the order this policy would
+   * serve them now (the hierarchical allocator: roles in its role sorter's order, each role's
+   * frameworks in its framework sorter's order). A randomised policy draws from `rng`. The array
+   * belongs to the policy; it stays valid until the next call.
+   */
+  frameworkOrder?(rng: RandomSource): readonly number[];
+  /**
+   * Framework `fw` was given `res` on `agent` without an offer (a baseline placed a task there):
+   * it counts toward the framework's holding as an offer would, one allocation, until
+   * {@link recover} gives it back. `reserved` (default none) is the part of `res` taken from a
+   * reservation. The master makes this call; `recover` is its exact inverse.
+   */
+  allocated?(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
 }
 
 /** Options every allocator factory receives from the scenario (each documented with its default). */

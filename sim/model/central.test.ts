@@ -9,6 +9,7 @@ import { BatchFramework, type BatchOptions } from './frameworks/batch.js';
 import type { JobSpec } from './job.js';
 import { resources } from './resources.js';
 import { simulate, type AgentSpec, type FrameworkSpec, type SimulationInput } from './simulation.js';
+import { probeOrder } from './test-support/held-state.js';
 import { RecordingSink, ScriptedFramework } from './test-support/scripted.js';
 
 const S = 1_000_000;
@@ -62,6 +63,82 @@ describe('monolithic', () => {
   });
 });
 
+// The baselines rank frameworks with the run's allocator (the hierarchical allocator's sorters):
+// each case holds running tasks, then every framework submits one probe task (0.001 cpus, too
+// small to move a share past another's unless they tie); the result is the order the probes were
+// placed in. Each case fails with a DRF of the frameworks' own roles flattened, all resources
+// counted and ties broken by name.
+describe('monolithic: framework order is the allocator\'s', () => {
+  // Mesos sorter_tests.cpp HierarchicalAllocation (apache/mesos src/tests/sorter_tests.cpp:685-723):
+  // on 100 cpus / 100 MB, a holds 6, b/c 4, b/d 3 (cpus and MB): shares a .06, b/c .04, b/d .03,
+  // and the internal node b .07, so the sorter order is [a, b/d, b/c] (line 723). The probes: fa's
+  // first (a .06 < b .07), then fd (.03 < .04 within b), then fc. Flattened roles would give
+  // [fd, fc, fa].
+  test('nested roles: a role subtree is ranked by its aggregate share', () => {
+    const order = probeOrder('monolithic', {
+      agents: [{ cpus: 100, mem: 100 }],
+      frameworks: [
+        { name: 'fa', role: 'a', held: [[{ cpus: 6, mem: 6 }]] },
+        { name: 'fc', role: 'b/c', held: [[{ cpus: 4, mem: 4 }]] },
+        { name: 'fd', role: 'b/d', held: [[{ cpus: 3, mem: 3 }]] },
+      ],
+    }, [0, 1, 2]);
+    expect(order).toEqual([0, 2, 1]);
+  });
+
+  // On 10 cpus / 10 GB / 4 gpus, c holds 2 cpus and 2 GB (share .2), g 1 cpu, 1 GB and all 4 gpus
+  // (share 1 with gpus counted, .1 without). With gpus excluded g is first: [g, c]; counted, [c, g].
+  test('excludedResources: an excluded resource does not count toward the share', () => {
+    const state = (excludedResources?: readonly string[]) => ({
+      agents: [{ cpus: 10, mem: 10 * 1024, gpus: 4 }],
+      frameworks: [
+        { name: 'c', role: '*', held: [[{ cpus: 2, mem: 2 * 1024 }]] },
+        { name: 'g', role: '*', held: [[{ cpus: 1, mem: 1024, gpus: 4 }]] },
+      ],
+      ...(excludedResources === undefined ? {} : { excludedResources }),
+    });
+    expect(probeOrder('monolithic', state(['gpus']), [0, 1])).toEqual([1, 0]);
+    expect(probeOrder('monolithic', state(), [0, 1])).toEqual([0, 1]);
+  });
+
+  // On 10 cpus / 10 GB, x holds one job of two tasks of 1 cpu and 1 GB, y one task of 2 cpus and
+  // 2 GB: both shares .2. The allocation count counts tasks placed (x 2, y 1; Mesos
+  // AllocationCountTieBreak, sorter_tests.cpp:419-452), so y comes first, then x (below y's
+  // .2 + probe): [y, x]. Ties by name, or a count per placement round (x 1, y 1), give [x, y].
+  test('equal shares: fewer allocations first, one allocation per task placed', () => {
+    const order = probeOrder('monolithic', {
+      agents: [{ cpus: 10, mem: 10 * 1024 }],
+      frameworks: [
+        { name: 'x', role: '*', held: [[{ cpus: 1, mem: 1024 }, { cpus: 1, mem: 1024 }]] },
+        { name: 'y', role: '*', held: [[{ cpus: 2, mem: 2 * 1024 }]] },
+      ],
+    }, [0, 1]);
+    expect(order).toEqual([1, 0]);
+  });
+
+  // "Allocated" is running tasks: on 10 cpus / 10 GB, A runs an 8-cpu task from 0 to 4, B a 1-cpu
+  // task from 1 on. At 5 both submit a probe: A holds nothing (its task's end gave it back), B .1,
+  // so A's probe goes first. Were the ended task still counted (A .8), B's would.
+  test('a task\'s end gives its resources back to the ranking', () => {
+    const { running } = run('monolithic', [{ name: 's1', rack: 'r', res: resources({ cpus: 10, mem: 10 * 1024 }) }], drfFrameworks(), [
+      job('a0', 'A', 0, 1, 8, 1024, 4), job('b0', 'B', 1, 1, 1, 1024, 100),
+      job('b1', 'B', 5, 1, 0.001, 0, 100), job('a1', 'A', 5, 1, 0.001, 0, 100),
+    ], 6);
+    expect(running.map((r) => [r.framework, r.t / S])).toEqual([[0, 0], [1, 1], [0, 5], [1, 5]]);
+  });
+
+  // A disconnected framework is not ranked (the allocator deactivated it), as it gets no offers:
+  // A disconnects at 1 and reregisters at 5; its task submitted at 2 waits until 5, B's does not.
+  test('a disconnected framework places nothing until it reregisters', () => {
+    const fws: FrameworkSpec[] = [
+      { name: 'A', role: '*', behaviour: new BatchFramework(), failover: { disconnectAt: seconds(1), reconnectAfter: seconds(4) }, failoverTimeout: seconds(100) },
+      { name: 'B', role: '*', behaviour: new BatchFramework() },
+    ];
+    const { running } = run('monolithic', [drfAgent], fws, [job('a', 'A', 2, 1, 1, 1024, 10), job('b', 'B', 2, 1, 1, 1024, 10)], 6);
+    expect(running.map((r) => [r.framework, r.t / S])).toEqual([[1, 2], [0, 5]]);
+  });
+});
+
 describe('shared-state', () => {
   // Each framework fills the free cluster with its own tasks, in registration order, with no
   // arbitration: A places 4 tasks (4 cpus, 16 GB; a fifth needs 4 GB, 2 GB are left), then B one
@@ -69,6 +146,16 @@ describe('shared-state', () => {
   test('frameworks take what they see, first come first served', () => {
     const { running } = run('shared-state', [drfAgent], drfFrameworks(), drfJobs, 30);
     expect(running.map((r) => r.framework)).toEqual([0, 0, 0, 0, 1]);
+  });
+  // Frameworks without decision time take their turns in the allocator's order, not by
+  // registration. One agent of 4 cpus, 4 GB; P (registered first) runs a 2-cpu task from 0; at 1
+  // P and Q each submit a 2-cpu task, and only one fits: Q's (share 0 < P's .5). In registration
+  // order P's would.
+  test('frameworks take their turns in the allocator\'s order', () => {
+    const agent: AgentSpec = { name: 's1', rack: 'r', res: resources({ cpus: 4, mem: 4096 }) };
+    const fws: FrameworkSpec[] = [{ name: 'P', role: '*', behaviour: new BatchFramework() }, { name: 'Q', role: '*', behaviour: new BatchFramework() }];
+    const { running } = run('shared-state', [agent], fws, [job('p0', 'P', 0, 1, 2, 1024, 100), job('p1', 'P', 1, 1, 2, 1024, 100), job('q', 'Q', 1, 1, 2, 1024, 100)], 2);
+    expect(running.map((r) => [r.framework, r.t / S])).toEqual([[0, 0], [1, 1]]);
   });
 });
 
@@ -234,6 +321,26 @@ describe('shared-state with decision time (Omega)', () => {
     expect(result.endTime / S).toBe(24);
     expect(metrics.frameworks[1]!.busyness).toBeCloseTo(8 / 24, 12);
     expect(metrics.frameworks[1]!.conflictFraction).toBe(0.25);
+  });
+
+  // A (t_job 2) submits one 1-cpu, 5 s task at 0; its decision [0, 2] places it. Its scheduler
+  // disconnects at 1: the decision is lost at 2 (no launch, no commit record, its busyness still
+  // counts). With failoverTimeout 100 it reregisters at 4, is ranked again, decides [4, 6] and
+  // launches at 6. With failoverTimeout 0 it is removed at 1 and nothing launches (before, the
+  // lost decision launched at 2).
+  test('a decision that ends while its framework is disconnected is lost', () => {
+    const fw = (failoverTimeout: number): FrameworkSpec[] => [{
+      name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 2 }),
+      failover: { disconnectAt: seconds(1), reconnectAfter: seconds(3) }, failoverTimeout: seconds(failoverTimeout),
+    }];
+    const jobs = () => [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(1, 5)] }];
+    const back = runSS(fw(100), jobs(), oneAgent, 20);
+    expect(back.decisions).toEqual([[0, 0, 2], [0, 4, 6]]);
+    expect(back.commits).toEqual([[0, 0, 6, 1, 0]]);
+    expect(back.running).toEqual([[0, 0, 6]]);
+    const gone = runSS(fw(0), jobs(), oneAgent, 20);
+    expect(gone.decisions).toEqual([[0, 0, 2]]);
+    expect(gone.running).toEqual([]);
   });
 
   test('zero decision time places at once, exactly as without the options', () => {

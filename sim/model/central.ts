@@ -1,16 +1,24 @@
 /**
  * Non-offer baselines: schedulers that place tasks directly on agents, so that users can measure
  * what the offer mechanism itself costs on the same workload and metrics.
- * Imports the kernel and model modules only.
+ * Imports the kernel and model modules, and allocator types only.
  *
- * - 'monolithic': one central scheduler with full knowledge of the cluster places task after task
- *   in DRF order (role share, then framework share within the role; both of running tasks, weighted
- *   by the role weight; ties by name), each on the first agent that fits in a seeded shuffle of
- *   the agents. No offers, no filters, no tick: it runs whenever work arrives or resources free up.
- *   Frameworks' decision time is ignored (the one central scheduler decides at once).
+ * Both order frameworks as the run's allocator would (its ranking port,
+ * Allocator.frameworkOrder: for the hierarchical allocator, roles by its role sorter, frameworks
+ * by each role's framework sorter, with its weights, excluded resources and allocation-count
+ * tie-break), so that a comparison with offers differs only in the architecture. The allocator
+ * holds the running tasks: the master tells it of each placement (Allocator.allocated, one
+ * allocation per task) and of each task's end (Allocator.recover).
+ *
+ * - 'monolithic': one central scheduler with full knowledge of the cluster places task after task,
+ *   each time for the first framework in that order with a pending task not blocked this round,
+ *   on the first agent that fits in a seeded shuffle of the agents. No offers, no filters, no
+ *   tick: it runs whenever work arrives or resources free up. Frameworks' decision time is
+ *   ignored (the one central scheduler decides at once).
  * - 'shared-state' (Omega-style): every framework sees the whole free cluster and places its own
- *   pending tasks, first fit in its own seeded shuffle. A framework without decision time does so
- *   at once, frameworks in registration order at each instant, so it never conflicts. A framework
+ *   pending tasks, first fit in its own seeded shuffle. At each round the frameworks take their
+ *   turn in that order (the first not yet served, re-ranked after each turn). A framework without
+ *   decision time places all it can at once, so it never conflicts. A framework
  *   with decision time (FrameworkBehaviour.decisionTime) decides job by job, in parallel with the
  *   others: a decision places the head job's pending tasks on a snapshot of the free cluster taken
  *   when it starts and commits t_job + t_task x tasks later; placements that no longer fit then are
@@ -25,10 +33,11 @@ import { Phase } from '../kernel/phases.js';
 import { shuffleInPlace, type Rng } from '../kernel/rng.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
+import type { Allocator } from '../../allocators/types.js';
 import { hasDecisionTime, type DecisionTime, type FrameworkBehaviour } from './framework.js';
 import type { LogSink } from './log.js';
 import type { Master } from './master.js';
-import { addInto, contains, copyInto, NUM_RESOURCES, subInto } from './resources.js';
+import { addInto, contains, copyInto, NUM_RESOURCES } from './resources.js';
 
 /** How tasks reach agents: through offers (Mesos) or placed directly by a baseline. */
 export const SCHEDULING_MODES = ['offers', 'monolithic', 'shared-state'] as const;
@@ -69,14 +78,17 @@ interface Decider {
  * considered)` later, in the MESSAGE phase (after that instant's releases and arrivals, before
  * its round): each placement that still fits (Master.fitsDirect, agent not failed) launches,
  * each that does not is a conflict and stays pending; a `commit` record counts both. Commits at
- * one instant run in the order their decisions began (registration order for decisions begun in
- * one round). Then, if J still has pending tasks, the decision counts as one attempt: after
- * `maxAttempts` (> 0) attempts J is abandoned (driver `abandon` path); otherwise J stays the head
- * and is decided again at once if the decision had a conflict or a scheduling round was requested
- * while it ran (something may have freed), else the framework waits, idle, for the next round:
- * a retry on an unchanged cluster could place nothing more. Without J pending left, the next job's
+ * one instant run in the order their decisions began (for decisions begun in one round, the order
+ * the frameworks took their turns in). Then, if J still has pending tasks, the decision counts as
+ * one attempt: after `maxAttempts` (> 0) attempts J is abandoned (driver `abandon` path);
+ * otherwise J stays the head and is decided again at once if the decision had a conflict or a
+ * scheduling round was requested while it ran (something may have freed), else the framework
+ * waits, idle, for the next round: a retry on an unchanged cluster could place nothing more. Without J pending left, the next job's
  * decision starts at once. Every decision without a launch needs a conflict (another framework
  * launched) or a request (a release or an arrival), so a run whose jobs can never fit ends.
+ * A decision that ends while its framework is disconnected (or removed) is lost: nothing
+ * launches, no attempt is counted, no `commit` record is written; a disconnected framework takes
+ * no turn in a round (the allocator does not rank it) until it reregisters.
  */
 export class CentralScheduler {
   private readonly hRun: HandlerId;
@@ -92,11 +104,14 @@ export class CentralScheduler {
   private snap = new Float64Array(0);
   /** scratch: a demand that fitted nowhere in the decision under construction */
   private readonly unfit = new Float64Array(NUM_RESOURCES);
-  /** allocation of running tasks per framework (stride NUM_RESOURCES) */
-  private alloc = new Float64Array(16 * NUM_RESOURCES);
   private readonly demand = new Float64Array(NUM_RESOURCES);
   private agents: number[] = [];
+  /** per framework: done for this round (monolithic: its next task fits nowhere; shared-state: it had its turn) */
   private blocked = new Uint8Array(16);
+  /** the allocator's ranking port, checked present */
+  private readonly frameworkOrder: (rng: Rng) => readonly number[];
+  /** the draws of a randomised ranking: the allocator's stream, which no offer run uses here */
+  private readonly rankRng: Rng;
 
   constructor(
     private readonly sim: Simulator,
@@ -105,7 +120,14 @@ export class CentralScheduler {
     /** the seeded stream for agent shuffles: 'central' (monolithic) or per framework (shared-state) */
     private readonly streams: (name: string) => Rng,
     private readonly log: LogSink,
+    allocator: Allocator,
   ) {
+    const order = allocator.frameworkOrder;
+    if (order === undefined || allocator.allocated === undefined) {
+      throw new Error(`allocator ${allocator.name} cannot drive the ${kind} baseline: it does not rank frameworks (Allocator.frameworkOrder and allocated)`);
+    }
+    this.frameworkOrder = (rng) => order.call(allocator, rng);
+    this.rankRng = streams('allocator');
     this.hRun = sim.register('central-run', () => this.run());
     this.hCommit = sim.register('shared-state-commit', (fw) => this.commit(fw));
   }
@@ -119,39 +141,31 @@ export class CentralScheduler {
     this.sim.at(at, Phase.ALLOCATE, this.hRun, 0);
   }
 
-  /** A task of `fw` ended and gave back `res`. */
-  released(fw: number, res: Float64Array): void {
-    subInto(this.alloc, fw * NUM_RESOURCES, res);
-  }
-
   private run(): void {
     this.requestedAt = -1;
     const m = this.master;
     const n = m.frameworkCount;
-    if (this.alloc.length < n * NUM_RESOURCES) {
-      const a = new Float64Array(Math.max(n, 16) * 2 * NUM_RESOURCES);
-      a.set(this.alloc);
-      this.alloc = a;
-      this.blocked = new Uint8Array(Math.max(n, 16) * 2);
-    }
+    if (this.blocked.length < n) this.blocked = new Uint8Array(n * 2);
+    this.blocked.fill(0);
     this.agents = m.agentList.slice();
     if (this.kind === 'monolithic') {
       shuffleInPlace(this.agents, this.streams('central'));
-      this.blocked.fill(0);
       for (;;) {
         const fw = this.nextFramework();
         if (fw < 0) break;
         if (!this.placeOne(fw)) this.blocked[fw] = 1;
       }
     } else {
-      for (let fw = 0; fw < n; fw++) {
+      for (;;) {
+        const fw = this.nextFramework();
+        if (fw < 0) break;
+        this.blocked[fw] = 1;
         const b = m.frameworkAt(fw).behaviour;
         if (hasDecisionTime(b)) {
           const d = this.decider(fw);
           if (!d.busy) this.startDecision(fw, d, b);
           continue;
         }
-        if (b.pendingTasks() === 0) continue;
         shuffleInPlace(this.agents, this.streams(`shared-state/${m.frameworkAt(fw).name}`));
         while (this.placeOne(fw)) { /* place all that fit */ }
       }
@@ -227,6 +241,13 @@ export class CentralScheduler {
     const m = this.master;
     const b = m.frameworkAt(fw).behaviour;
     m.decided(fw, d.job, d.start, d.considered);
+    if (!m.isConnected(fw)) {
+      // Its scheduler disconnected while deciding: the decision is lost (launches nothing, no
+      // attempt), as a disconnected framework's offers are rescinded. It is ranked again, and
+      // decides again, once it reregisters.
+      d.busy = false;
+      return;
+    }
     const res = m.tasks.res;
     const demand = this.demand;
     let conflicts = 0;
@@ -240,7 +261,6 @@ export class CentralScheduler {
       }
       b.takeTask!(task);
       m.placeDirect(fw, task, a);
-      addInto(this.alloc, fw * NUM_RESOURCES, demand);
     }
     this.log.record({ kind: 'commit', t: this.sim.now, framework: fw, job: d.job, placed: d.tasks.length, conflicts });
     d.busy = false;
@@ -260,57 +280,22 @@ export class CentralScheduler {
     if (!b.nextTaskDemand(this.demand)) return false;
     for (const a of this.agents) {
       if (!this.master.fitsDirect(fw, a, this.demand)) continue;
-      const task = b.takeNextTask();
-      this.master.placeDirect(fw, task, a);
-      addInto(this.alloc, fw * NUM_RESOURCES, this.demand);
+      this.master.placeDirect(fw, b.takeNextTask(), a);
       return true;
     }
     return false;
   }
 
   /**
-   * The framework that DRF serves next among those with pending work not blocked this round:
-   * lowest role share (sum of its frameworks' running allocation, over the cluster total, divided
-   * by the role weight), then lowest framework share within the role, then names.
+   * The framework served next: the first in the allocator's order now (active frameworks only:
+   * neither suppressed nor disconnected) with pending work and not blocked this round; -1 when
+   * none. The order is asked anew each time, as the last placement may have changed it.
    */
   private nextFramework(): number {
     const m = this.master;
-    const total = m.clusterTotal;
-    const n = m.frameworkCount;
-    // Role allocation = sum over its frameworks; the share is the max over resources.
-    const roleAlloc = new Map<string, Float64Array>();
-    for (let fw = 0; fw < n; fw++) {
-      const role = m.frameworkAt(fw).role;
-      let v = roleAlloc.get(role);
-      if (v === undefined) roleAlloc.set(role, (v = new Float64Array(NUM_RESOURCES)));
-      addInto(v, 0, this.alloc, fw * NUM_RESOURCES);
+    for (const fw of this.frameworkOrder(this.rankRng)) {
+      if (this.blocked[fw] === 0 && m.frameworkAt(fw).behaviour.pendingTasks() > 0) return fw;
     }
-    let best = -1;
-    let bestRole = Infinity;
-    let bestFw = Infinity;
-    for (let fw = 0; fw < n; fw++) {
-      if (this.blocked[fw] === 1) continue;
-      const f = m.frameworkAt(fw);
-      if (f.behaviour.pendingTasks() === 0) continue;
-      const rs = share(roleAlloc.get(f.role)!, 0, total) / f.weight;
-      const fs = share(this.alloc, fw * NUM_RESOURCES, total);
-      if (best < 0 || rs < bestRole || (rs === bestRole && (f.role < m.frameworkAt(best).role || (f.role === m.frameworkAt(best).role &&
-        (fs < bestFw || (fs === bestFw && f.name < m.frameworkAt(best).name)))))) {
-        best = fw;
-        bestRole = rs;
-        bestFw = fs;
-      }
-    }
-    return best;
+    return -1;
   }
 }
-
-function share(v: Float64Array, off: number, total: Float64Array): number {
-  let s = 0;
-  for (let r = 0; r < NUM_RESOURCES; r++) {
-    const t = total[r]!;
-    if (t > 0) s = Math.max(s, v[off + r]! / t);
-  }
-  return s;
-}
-

@@ -497,7 +497,9 @@ export class Master implements AllocationContext {
   /**
    * Launches pending `task` of framework `fw` on `agent` directly, without an offer (central
    * schedulers only). The task must fit (see {@link fitsDirect}); as with offers, it takes from
-   * the reservation its role may draw on first, then unreserved resources.
+   * the reservation its role may draw on first, then unreserved resources. The allocator counts
+   * it (Allocator.allocated) until the task's end recovers it, so that it ranks frameworks on
+   * their running tasks.
    */
   placeDirect(fw: number, task: number, agent: number): void {
     const t = this.tasks;
@@ -506,8 +508,11 @@ export class Master implements AllocationContext {
     if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`task ${task} is not framework ${fw}'s`);
     const off = agent * NUM_RESOURCES;
     const pool = this.agentPools[agent] === undefined ? -1 : this.poolFor(agent, this.frameworks[fw]!.role);
+    const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
     if (pool >= 0) {
       this.placeReserved(task, agent, pool);
+      if (this.taskPool[task] === 0) this.allocator.allocated!(fw, agent, res);
+      else this.allocator.allocated!(fw, agent, res, this.taskReserved.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES));
       this.launch(task, fw, agent);
       return;
     }
@@ -517,6 +522,7 @@ export class Master implements AllocationContext {
     subInto(this.available, off, t.res, task * NUM_RESOURCES);
     addInto(this.acct, agent * ACCT + ALLOCATED, t.res, task * NUM_RESOURCES);
     this.checkAgent(agent);
+    this.allocator.allocated!(fw, agent, res);
     this.launch(task, fw, agent);
   }
 
@@ -1080,15 +1086,11 @@ export class Master implements AllocationContext {
     }
     this.checkAgent(agent);
     this.logTask(task, fw);
-    if (this.central !== undefined) {
-      // Central schedulers place tasks as soon as resources free up: no tick to wait for.
-      this.central.released(fw, res);
-      this.central.request();
-    } else {
-      // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
-      if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
-      else this.allocator.recover(fw, agent, res);
-    }
+    // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
+    if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
+    else this.allocator.recover(fw, agent, res);
+    // Central schedulers place tasks as soon as resources free up: no tick to wait for.
+    this.central?.request();
     const f = this.frameworks[fw]!;
     if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
     const done = ++t.doneCount[j]!;

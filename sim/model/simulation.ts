@@ -126,7 +126,7 @@ export function simulate(input: SimulationInput): SimulationResult {
         throw new Error(`framework ${f.name} (${b.kind}) has decision time but cannot decide job by job under shared-state: its behaviour does not expose its head job`);
       }
     }
-    master.useCentralScheduler(new CentralScheduler(sim, master, mode, (name) => streams.stream(name), log));
+    master.useCentralScheduler(new CentralScheduler(sim, master, mode, (name) => streams.stream(name), log, input.allocator));
   }
 
   for (const [role, w] of [...input.weights.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
