@@ -301,17 +301,18 @@ export class Master implements AllocationContext {
   }
 
   /**
-   * When an agent that failed at `failedAt` is declared lost: pings go out every
-   * AGENT_PING_TIMEOUT from its registration; a ping at or after the failure goes unanswered, and
-   * the MAX_AGENT_PING_TIMEOUTS-th unanswered one declares it lost. That is the first ping time at
-   * or after failedAt + 60 s: between 60 s (inclusive) and 75 s (exclusive) after the failure, 75 s
-   * after the last answered ping.
+   * When an agent that failed at `failedAt` is declared lost. Pings go out every AGENT_PING_TIMEOUT
+   * from its registration, and a ping at or after the failure goes unanswered. Each ping's timeout,
+   * AGENT_PING_TIMEOUT later (when the next ping goes out), counts a miss if it went unanswered, and
+   * the MAX_AGENT_PING_TIMEOUTS-th miss declares the agent lost (Mesos SlaveObserver::ping and
+   * ::timeout, src/master/master.cpp:204-245). That is MAX_AGENT_PING_TIMEOUTS x 15 s = 75 s after
+   * the first unanswered ping: between 75 s (inclusive) and 90 s (exclusive) after the failure.
    */
   lostAt(a: number, failedAt: number): number {
     const r = this.agentRegisteredAt[a]!;
     const p = AGENT_PING_TIMEOUT;
-    const due = failedAt + (MAX_AGENT_PING_TIMEOUTS - 1) * p;
-    return r + Math.ceil((due - r) / p) * p;
+    const firstUnanswered = r + Math.ceil((failedAt - r) / p) * p;
+    return firstUnanswered + MAX_AGENT_PING_TIMEOUTS * p;
   }
 
   /** Whether agent `a` is failed or removed. */
