@@ -196,6 +196,44 @@ describe('framework failover (G10)', () => {
     expect(result.endTime / S).toBe(100);
   });
 
+  // Removal while a task sits on a failed agent not yet declared lost. a1 (1 cpu) registers at 0,
+  // a2 (1 cpu) at 10; f's job j (one 1-cpu task, 200 s) runs task 0 on a1 from 0.
+  // 100: a1 fails (first unanswered ping 105: lost at 180).
+  // 110: f disconnects, failover timeout 30.
+  // 140: the timeout runs out while a1 is failed: f is removed, and, as Mesos removeFramework does
+  //   for every task on a registered agent, disconnected or not (src/master/master.cpp:10397-10465),
+  //   task 0 is killed on a1 (its cpu goes back to a1's free pool and out of f's allocation). Job
+  //   j, the only one, is over.
+  // 180: a1 is declared lost: agent_removed, but no task of f is lost (task 0 ended at 140).
+  // To completion the run ends at 140, with job j; with a duration it goes on to 180.
+  test('a framework removed while its task is on a failed agent: the task is killed, the later loss finds nothing', () => {
+    const once = (duration?: number) => {
+      const sink = new RecordingSink();
+      const metrics = new MetricsFold({ sampleInterval: S });
+      const result = simulate({
+        seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+        agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }, { name: 'a2', rack: 'r', res: ONE_CPU, addAt: seconds(10) }],
+        frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework(), failover: { disconnectAt: seconds(110) }, failoverTimeout: seconds(30) }],
+        weights: new Map(),
+        jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(200) }] }],
+        sinks: [sink, metrics], duration: duration === undefined ? undefined : seconds(duration),
+        failures: { agents: [{ agent: 'a1', at: seconds(100) }] },
+      });
+      return { sink, result, m: metrics.finish() };
+    };
+    const { sink, result, m } = once(300);
+    expect(sink.of('task_state').map((r) => [r.t / S, r.task, r.agent, r.state])).toEqual([
+      [0, 0, 0, 'staging'], [0, 0, 0, 'running'], [140, 0, 0, 'killed'],
+    ]);
+    expect(sink.of('agent_removed').map((r) => [r.t / S, r.agent])).toEqual([[180, 0]]);
+    expect(result.reason).toBe('duration');
+    expect(m.summary.tasksKilled).toBe(1);
+    expect(m.summary.tasksLost).toBe(0);
+    const done = once();
+    expect(done.result.reason).toBe('completed');
+    expect(done.result.endTime / S).toBe(140);
+  });
+
   // h holds offer 0 (a1, made at 0). Disconnect at 5 (timeout 10): offer 0 rescinded at 5.
   // Back at 5 + 3 = 8: the triggered run offers a1 again (offer 1 at 8).
   test('outstanding offers are rescinded at the disconnect', () => {

@@ -429,15 +429,19 @@ export class Master implements AllocationContext {
     return f.connected && !f.removed;
   }
 
+  /**
+   * Framework `fw`'s failover timeout ran out: it is removed. Every task of it still running is
+   * killed, those on a failed agent not yet declared lost included, as Mesos removeFramework kills
+   * every task on a registered agent, connected or not (src/master/master.cpp:10397-10465): their
+   * resources are recovered, so a later loss of that agent finds none of them.
+   */
   private failoverExpired(fw: number): void {
     const f = this.frameworks[fw]!;
     f.killEvent = -1;
     f.removed = true;
     const t = this.tasks;
     for (let task = 0; task < t.size; task++) {
-      if (t.state[task] === TaskCode.RUNNING && t.jobFramework[t.job[task]!] === fw && this.agentDown[t.agent[task]!] === 0) {
-        this.endTask(task, TaskCode.KILLED, false);
-      }
+      if (t.state[task] === TaskCode.RUNNING && t.jobFramework[t.job[task]!] === fw) this.endTask(task, TaskCode.KILLED, false);
     }
     this.allocator.removeFramework(fw);
   }
