@@ -145,6 +145,7 @@ export class CentralScheduler {
       }
     } else {
       for (let fw = 0; fw < n; fw++) {
+        if (m.isRemoved(fw)) continue;
         const b = m.frameworkAt(fw).behaviour;
         if (hasDecisionTime(b)) {
           const d = this.decider(fw);
@@ -225,6 +226,10 @@ export class CentralScheduler {
     const d = this.deciders[fw];
     if (d === undefined || !d.busy) throw this.sim.invariant(`framework ${fw} committed without a decision under way`);
     const m = this.master;
+    if (m.isRemoved(fw)) {
+      d.busy = false; // its scheduler is gone, and its jobs with it
+      return;
+    }
     const b = m.frameworkAt(fw).behaviour;
     m.decided(fw, d.job, d.start, d.considered);
     const res = m.tasks.res;
@@ -289,7 +294,7 @@ export class CentralScheduler {
     let bestRole = Infinity;
     let bestFw = Infinity;
     for (let fw = 0; fw < n; fw++) {
-      if (this.blocked[fw] === 1) continue;
+      if (this.blocked[fw] === 1 || m.isRemoved(fw)) continue;
       const f = m.frameworkAt(fw);
       if (f.behaviour.pendingTasks() === 0) continue;
       const rs = share(roleAlloc.get(f.role)!, 0, total) / f.weight;

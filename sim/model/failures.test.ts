@@ -169,13 +169,18 @@ describe('framework failover (G10)', () => {
     return { sink, result, states, m: metrics.finish() };
   }
 
-  // timeout 0 (the default): killed at the disconnect, 12; job j ends with it, and so does the run.
+  // timeout 0 (the default): removed at the disconnect, 12: task 0 killed, job j dropped with it
+  // (no job_finished: it never completed; none of its tasks was still pending), and the run ends.
   test('failover_timeout 0: tasks are killed as soon as the scheduler disconnects', () => {
     const { sink, result, states, m } = run(undefined);
     expect(states).toEqual([[0, 0, 'staging'], [0, 0, 'running'], [12, 0, 'killed']]);
-    expect(sink.of('job_finished').map((r) => r.t / S)).toEqual([12]);
+    expect(sink.of('job_finished')).toEqual([]);
+    expect(sink.of('job_dropped').map((r) => [r.t / S, r.job, r.dropped])).toEqual([[12, 0, 0]]);
     expect(result.endTime / S).toBe(12);
+    expect(result.reason).toBe('completed');
     expect(m.summary.tasksKilled).toBe(1);
+    expect(m.summary.jobsFinished).toBe(0);
+    expect(m.summary.jobsAbandoned).toBe(1);
   });
 
   // timeout 30, never back: deactivated at 12 (no offers from then on), killed at 12 + 30 = 42.

@@ -224,6 +224,58 @@ export interface JobRestartedRecord {
   /** the copy's job id (its job_submitted comes just before this record) */
   readonly copy: number;
 }
+/**
+ * A framework's scheduler disconnected (a scheduler failover): the framework is deactivated (its
+ * offers rescinded, its filters cleared) and is removed unless it reregisters within its failover
+ * timeout. Runs without failovers never log one.
+ */
+export interface FrameworkDisconnectedRecord {
+  readonly kind: 'framework_disconnected';
+  readonly t: number;
+  readonly framework: number;
+  /** its failover timeout, us (0: removed in this same instant) */
+  readonly failoverTimeout: number;
+}
+/** A disconnected framework's scheduler reregistered within its failover timeout: reactivated. */
+export interface FrameworkReconnectedRecord {
+  readonly kind: 'framework_reconnected';
+  readonly t: number;
+  readonly framework: number;
+}
+/**
+ * A removed framework's scheduler tried to reregister: refused (Mesos answers "Framework has been
+ * removed"); the framework stays gone.
+ */
+export interface FrameworkReconnectRefusedRecord {
+  readonly kind: 'framework_reconnect_refused';
+  readonly t: number;
+  readonly framework: number;
+}
+/**
+ * A framework was removed: its failover timeout ran out. Its `tasksKilled` running tasks are killed
+ * and its `jobsDropped` unfinished jobs dropped (their `killed` task_state and `job_dropped`
+ * records follow, in job order, at the same instant). It is gone for good.
+ */
+export interface FrameworkRemovedRecord {
+  readonly kind: 'framework_removed';
+  readonly t: number;
+  readonly framework: number;
+  readonly tasksKilled: number;
+  readonly jobsDropped: number;
+}
+/**
+ * A job of a removed framework will never complete: it was unfinished when the framework was
+ * removed (its running tasks are killed right after this record), or it was submitted after the
+ * removal. Its `dropped` tasks that never launched never will. It logs no job_finished.
+ */
+export interface JobDroppedRecord {
+  readonly kind: 'job_dropped';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+  /** its tasks that never launched */
+  readonly dropped: number;
+}
 /** The run ended. */
 export interface RunEndedRecord {
   readonly kind: 'run_ended';
@@ -252,6 +304,11 @@ export type LogRecord =
   | JobAbandonedRecord
   | CommitRecord
   | JobRestartedRecord
+  | FrameworkDisconnectedRecord
+  | FrameworkReconnectedRecord
+  | FrameworkReconnectRefusedRecord
+  | FrameworkRemovedRecord
+  | JobDroppedRecord
   | RunEndedRecord;
 
 /** Record kinds, for exhaustive switches. */

@@ -186,29 +186,34 @@ export class Master implements AllocationContext {
     this.hFinish = sim.register('task-finish', (task) => this.finishTask(task));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
     this.hLost = sim.register('agent-lost', (a) => this.agentLost(a));
-    this.hFailover = sim.register('failover-timeout', (fw) => this.failoverExpired(fw));
+    this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(fw));
     this.hTimer = sim.register('scheduler-timer', (id) => this.fireTimer(id));
   }
 
   // ---------------------------------------------------------------- scheduler timers
 
   private readonly hTimer: HandlerId;
-  private readonly timers = new Map<number, () => void>();
+  /** pending scheduler timers by id: the framework that set it, and what to call */
+  private readonly timers = new Map<number, { readonly fw: number; readonly fn: () => void }>();
   private nextTimer = 0;
 
-  /** See {@link SchedulerDriver.after}: a MESSAGE-phase event `delay` us from now. */
-  after(delay: number, fn: () => void): void {
+  /**
+   * See {@link SchedulerDriver.after}: a MESSAGE-phase event `delay` us from now for framework
+   * `fw`'s scheduler. It does not fire if the framework has been removed by then (its scheduler is
+   * gone).
+   */
+  after(fw: number, delay: number, fn: () => void): void {
     if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
     const id = this.nextTimer++;
-    this.timers.set(id, fn);
+    this.timers.set(id, { fw, fn });
     this.sim.after(delay, Phase.MESSAGE, this.hTimer, id);
   }
 
   private fireTimer(id: number): void {
-    const fn = this.timers.get(id);
-    if (fn === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
+    const timer = this.timers.get(id);
+    if (timer === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
     this.timers.delete(id);
-    fn();
+    if (!this.frameworks[timer.fw]!.removed) timer.fn();
   }
 
   /** See {@link SchedulerDriver.decided}. */
@@ -379,16 +384,17 @@ export class Master implements AllocationContext {
   }
 
   /**
-   * Framework `fw`'s scheduler disconnects (Mesos failover, notes §1.5): the framework is
-   * deactivated at once (its outstanding offers rescinded, its refuse filters cleared, no more
-   * offers). If it does not reregister within `failoverTimeout` us (0: at once) its tasks are
-   * killed (TASK_KILLED, not reported to the gone scheduler) and it is removed.
+   * Framework `fw`'s scheduler disconnects (Mesos failover, notes §1.5): a `framework_disconnected`
+   * record; the framework is deactivated at once (its outstanding offers rescinded, its refuse
+   * filters cleared, no more offers). If it does not reregister within `failoverTimeout` us (0: at
+   * once) it is removed (see {@link removeFramework}).
    */
   disconnectFramework(fw: number, failoverTimeout: number): void {
     const f = this.frameworks[fw]!;
     if (!f.connected || f.removed) throw this.sim.invariant(`framework ${f.name} disconnected while not connected`);
     f.connected = false;
     this.failuresSeen = true;
+    this.log.record({ kind: 'framework_disconnected', t: this.sim.now, framework: fw, failoverTimeout: Math.max(0, failoverTimeout) });
     if (!f.suppressed) {
       this.activeFrameworks--;
       this.allocator.deactivateFramework(fw);
@@ -404,14 +410,22 @@ export class Master implements AllocationContext {
       this.rescind(id);
     }
     this.clearFilters(fw);
-    if (failoverTimeout <= 0) this.failoverExpired(fw);
+    if (failoverTimeout <= 0) this.removeFramework(fw);
     else f.killEvent = this.sim.after(failoverTimeout, Phase.MESSAGE, this.hFailover, fw, true);
   }
 
-  /** Framework `fw`'s scheduler reregisters within its failover timeout: reactivated, with an allocation run over all agents. */
+  /**
+   * Framework `fw`'s scheduler reregisters: within its failover timeout it is reactivated (a
+   * `framework_reconnected` record, an allocation run over all agents); after its removal it is
+   * refused (a `framework_reconnect_refused` record; Mesos answers "Framework has been removed",
+   * src/master/master.cpp:2591-2598) and stays gone.
+   */
   reconnectFramework(fw: number): void {
     const f = this.frameworks[fw]!;
-    if (f.removed) return; // too late: the framework is gone
+    if (f.removed) {
+      this.log.record({ kind: 'framework_reconnect_refused', t: this.sim.now, framework: fw });
+      return;
+    }
     if (f.connected) throw this.sim.invariant(`framework ${f.name} reregistered while connected`);
     if (f.killEvent >= 0) this.sim.cancel(f.killEvent);
     f.killEvent = -1;
@@ -420,6 +434,7 @@ export class Master implements AllocationContext {
       this.activeFrameworks++;
       this.allocator.activateFramework(fw);
     }
+    this.log.record({ kind: 'framework_reconnected', t: this.sim.now, framework: fw });
     this.trigger(-1);
   }
 
@@ -429,29 +444,82 @@ export class Master implements AllocationContext {
     return f.connected && !f.removed;
   }
 
+  /** Whether framework `fw` has been removed (its failover timeout ran out): gone for good. */
+  isRemoved(fw: number): boolean {
+    return this.frameworks[fw]!.removed;
+  }
+
   /**
-   * Framework `fw`'s failover timeout ran out: it is removed. Every task of it still running is
-   * killed, those on a failed agent not yet declared lost included, as Mesos removeFramework kills
-   * every task on a registered agent, connected or not (src/master/master.cpp:10397-10465): their
-   * resources are recovered, so a later loss of that agent finds none of them.
+   * Framework `fw`'s failover timeout ran out: it is removed for good, as Mesos removeFramework
+   * does (src/master/master.cpp:10397-10465). A `framework_removed` record (tasks killed, jobs
+   * dropped), then, job by job in order, each of its unfinished jobs is dropped (a `job_dropped`
+   * record with its tasks never launched, which never will; no job_finished) and its running tasks
+   * are killed (TASK_KILLED, not reported to the gone scheduler; resources recovered with no
+   * filter). Tasks on a failed agent not yet declared lost are killed too, as Mesos kills every
+   * task on a registered agent, connected or not, so a later loss of that agent finds none of
+   * them. Jobs abandoned or restarted before keep their record: their running tasks are killed only.
+   * Its pending timers never fire, and later jobs of its workload are dropped as they arrive
+   * (see {@link submitJob}), so a run to completion still ends.
    */
-  private failoverExpired(fw: number): void {
+  private removeFramework(fw: number): void {
     const f = this.frameworks[fw]!;
     f.killEvent = -1;
     f.removed = true;
     const t = this.tasks;
-    for (let task = 0; task < t.size; task++) {
-      if (t.state[task] === TaskCode.RUNNING && t.jobFramework[t.job[task]!] === fw) this.endTask(task, TaskCode.KILLED, false);
+    const jobs: number[] = [];
+    let running = 0;
+    let dropping = 0;
+    for (let j = 0; j < t.jobs; j++) {
+      if (t.jobFramework[j] !== fw || t.doneCount[j] === t.taskCount[j]) continue;
+      jobs.push(j);
+      if (!this.abandoned.has(j) && !this.restarted.has(j)) dropping++;
+      const first = t.firstTask[j]!;
+      for (let i = first; i < first + t.taskCount[j]!; i++) if (t.state[i] === TaskCode.RUNNING) running++;
+    }
+    this.log.record({ kind: 'framework_removed', t: this.sim.now, framework: fw, tasksKilled: running, jobsDropped: dropping });
+    for (const j of jobs) {
+      const first = t.firstTask[j]!;
+      const end = first + t.taskCount[j]!;
+      let live = 0;
+      if (!this.abandoned.has(j) && !this.restarted.has(j)) {
+        let pending = 0;
+        for (let i = first; i < end; i++) if (t.state[i] === TaskCode.PENDING) pending++;
+        this.dropJob(j, fw, pending);
+      }
+      for (let i = first; i < end; i++) {
+        if (t.state[i] !== TaskCode.RUNNING) continue;
+        live++;
+        this.endTask(i, TaskCode.KILLED, false);
+      }
+      // With no task left to end, the job is over now (else its last kill ended it).
+      if (live === 0 && t.doneCount[j] === t.taskCount[j]) this.onJobFinished(j);
     }
     this.allocator.removeFramework(fw);
   }
+
+  /**
+   * Job `job` of removed framework `fw` is dropped: a `job_dropped` record; its `pending` tasks
+   * never launched count as done (they stay pending in the task table), so the job is over once
+   * its other tasks have ended, with no job_finished.
+   */
+  private dropJob(job: number, fw: number, pending: number): void {
+    this.dropped.add(job);
+    this.log.record({ kind: 'job_dropped', t: this.sim.now, job, framework: fw, dropped: pending });
+    this.tasks.doneCount[job]! += pending;
+  }
+  /** jobs dropped with their removed framework (their end logs no job_finished) */
+  private readonly dropped = new Set<number>();
 
   private clearFilters(fw: number): void {
     const filters = this.filters;
     for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) filters.remove(s);
   }
 
-  /** Stores a job's tasks and hands the job to its framework's scheduler. */
+  /**
+   * Stores a job's tasks and hands the job to its framework's scheduler. A job of a removed
+   * framework has no scheduler to go to: it is logged as submitted and dropped at once (all its
+   * tasks never launched), and is over.
+   */
   submitJob(spec: JobSpec, fw: number): number {
     const f = this.frameworks[fw];
     if (f === undefined) throw this.sim.invariant(`job ${spec.id} names unknown framework index ${fw}`);
@@ -463,6 +531,11 @@ export class Master implements AllocationContext {
     this.log.record({
       kind: 'job_submitted', t: this.sim.now, job: j, name: spec.id, framework: fw, tasks: spec.tasks.length, maxTaskDuration: longest,
     });
+    if (f.removed) {
+      this.dropJob(j, fw, spec.tasks.length);
+      this.onJobFinished(j);
+      return j;
+    }
     f.behaviour.onJobSubmitted(j, f.driver);
     this.central?.request();
     return j;
@@ -569,10 +642,10 @@ export class Master implements AllocationContext {
   get frameworkCount(): number {
     return this.frameworks.length;
   }
-  /** Pending tasks summed over every framework's scheduler. */
+  /** Pending tasks summed over every framework's scheduler (a removed framework has none). */
   pendingTasks(): number {
     let n = 0;
-    for (const f of this.frameworks) n += f.behaviour.pendingTasks();
+    for (const f of this.frameworks) if (!f.removed) n += f.behaviour.pendingTasks();
     return n;
   }
   /** Offers sent and not yet answered. */
@@ -1098,7 +1171,7 @@ export class Master implements AllocationContext {
     if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
     const done = ++t.doneCount[j]!;
     if (done === t.taskCount[j]) {
-      if (!this.abandoned.has(j) && !this.restarted.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
+      if (!this.abandoned.has(j) && !this.restarted.has(j) && !this.dropped.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
       this.onJobFinished(j);
     }
   }
@@ -1212,7 +1285,7 @@ class Driver implements SchedulerDriver {
     return this.master.restartJob(this.fw, job);
   }
   after(delaySeconds: number, fn: () => void): void {
-    this.master.after(Math.round(delaySeconds * MICROS_PER_SECOND), fn);
+    this.master.after(this.fw, Math.round(delaySeconds * MICROS_PER_SECOND), fn);
   }
   decided(job: number, start: SimTime, tasks: number): void {
     this.master.decided(this.fw, job, start, tasks);
