@@ -114,7 +114,7 @@ describe('Fingerprint', () => {
   });
 });
 
-describe('framework lifecycle records', () => {
+describe('framework lifecycle and task error records', () => {
   // Kinds outside stream A: each is hashed with every field.
   const lifecycle: LogRecord[] = [
     { kind: 'framework_disconnected', t: 12_000_000, framework: 0, failoverTimeout: 30_000_000 },
@@ -122,6 +122,7 @@ describe('framework lifecycle records', () => {
     { kind: 'framework_reconnect_refused', t: 52_000_000, framework: 1 },
     { kind: 'framework_removed', t: 42_000_000, framework: 1, tasksKilled: 2, jobsDropped: 1 },
     { kind: 'job_dropped', t: 42_000_000, job: 3, framework: 1, dropped: 1 },
+    { kind: 'task_error', t: 43_000_000, task: 7, framework: 0, offer: 9, reason: 'insufficient_resources' },
   ];
 
   test('changing any single field changes the digest, each change differently', () => {
@@ -134,7 +135,7 @@ describe('framework lifecycle records', () => {
         n++;
       }
     });
-    expect(n).toBe(2 * (3 + 2 + 2 + 4 + 4));
+    expect(n).toBe(2 * (3 + 2 + 2 + 4 + 4 + 4) + 1);
     expect(seen.size).toBe(n + 1);
   });
 

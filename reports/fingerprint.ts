@@ -42,6 +42,7 @@ export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
   framework_reconnect_refused: 22,
   framework_removed: 23,
   job_dropped: 24,
+  task_error: 25,
 };
 
 /**
@@ -235,6 +236,14 @@ export class Fingerprint implements LogSink {
         this.num(r.job);
         this.num(r.framework);
         this.num(r.dropped);
+        break;
+      case 'task_error':
+        this.word(KIND_CODE.task_error);
+        this.num(r.t);
+        this.num(r.task);
+        this.num(r.framework);
+        this.num(r.offer);
+        this.str(r.reason);
         break;
       case 'run_ended':
         this.word(KIND_CODE.run_ended);

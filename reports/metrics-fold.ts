@@ -322,6 +322,7 @@ export class MetricsFold implements LogSink {
       case 'framework_reconnected':
       case 'framework_reconnect_refused':
       case 'framework_removed':
+      case 'task_error':
         this.fw(r.framework, t, r.kind);
         break;
       case 'allocation_run':

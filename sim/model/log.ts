@@ -276,6 +276,41 @@ export interface JobDroppedRecord {
   /** its tasks that never launched */
   readonly dropped: number;
 }
+/**
+ * Why the master refused to launch a task of an accept (see {@link TaskErrorRecord}):
+ * - `insufficient_resources`: it does not fit what the offer has left after the accept's earlier
+ *   tasks (Mesos TASK_ERROR, REASON_TASK_INVALID);
+ * - `task_not_pending`: it has been launched already (in this accept or before), has ended, or was
+ *   dropped with its job (Mesos: a duplicate task id);
+ * - `other_framework_task`: it belongs to another framework;
+ * - `unknown_task`: no such task;
+ * - `invalid_offer`: the offer is not outstanding (answered, rescinded, never made) or is another
+ *   framework's, so the whole accept is invalid and none of its tasks launches (Mesos answers each
+ *   TASK_LOST, REASON_INVALID_OFFERS).
+ */
+export const TaskErrorReason = {
+  INSUFFICIENT_RESOURCES: 'insufficient_resources',
+  TASK_NOT_PENDING: 'task_not_pending',
+  OTHER_FRAMEWORK_TASK: 'other_framework_task',
+  UNKNOWN_TASK: 'unknown_task',
+  INVALID_OFFER: 'invalid_offer',
+} as const;
+/** One of {@link TaskErrorReason}. */
+export type TaskErrorReason = (typeof TaskErrorReason)[keyof typeof TaskErrorReason];
+
+/**
+ * The master refused to launch task `task` named in framework `framework`'s accept of offer
+ * `offer` (Mesos TASK_ERROR): it was not launched, and a pending task stays pending. Logged in the
+ * accept's instant, before its launches; runs whose schedulers launch only what fits never log one.
+ */
+export interface TaskErrorRecord {
+  readonly kind: 'task_error';
+  readonly t: number;
+  readonly task: number;
+  readonly framework: number;
+  readonly offer: number;
+  readonly reason: TaskErrorReason;
+}
 /** The run ended. */
 export interface RunEndedRecord {
   readonly kind: 'run_ended';
@@ -309,6 +344,7 @@ export type LogRecord =
   | FrameworkReconnectRefusedRecord
   | FrameworkRemovedRecord
   | JobDroppedRecord
+  | TaskErrorRecord
   | RunEndedRecord;
 
 /** Record kinds, for exhaustive switches. */

@@ -9,7 +9,7 @@ import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
 import { Locality, LOCALITY_NAMES, TaskCode, type JobSpec, TaskTable } from './job.js';
-import type { LogSink, ResTuple, TaskLocality, TaskState } from './log.js';
+import { TaskErrorReason, type LogSink, type ResTuple, type TaskLocality, type TaskState } from './log.js';
 import type { CentralScheduler } from './central.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
@@ -144,6 +144,7 @@ export class Master implements AllocationContext {
   private readonly hRescind: HandlerId;
   private readonly hLost: HandlerId;
   private readonly hFailover: HandlerId;
+  private readonly hTaskErrors: HandlerId;
   private readonly scratch = new Float64Array(NUM_RESOURCES);
   /** what an accept leaves unused */
   private readonly unused = new Float64Array(NUM_RESOURCES);
@@ -188,6 +189,7 @@ export class Master implements AllocationContext {
     this.hLost = sim.register('agent-lost', (a) => this.agentLost(a));
     this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(fw));
     this.hTimer = sim.register('scheduler-timer', (id) => this.fireTimer(id));
+    this.hTaskErrors = sim.register('task-errors', () => this.deliverTaskErrors());
   }
 
   // ---------------------------------------------------------------- scheduler timers
@@ -843,21 +845,36 @@ export class Master implements AllocationContext {
 
   // ---------------------------------------------------------------- scheduler calls
 
-  /** See {@link SchedulerDriver.accept}. */
+  /**
+   * See {@link SchedulerDriver.accept}. Validated as Mesos does: first the offer (one that is not
+   * outstanding or is another framework's makes the whole accept invalid: src/master/master.cpp
+   * 3936-4025, where Mesos answers each task TASK_LOST and would also discard another framework's
+   * offer, which is left alone here), then each task in order against what the offer has left
+   * (`_accept`, master.cpp:4877-4940: TASK_ERROR for each offending task, the rest launch).
+   */
   accept(fw: number, offerId: number, taskIds: readonly number[], refuseSeconds: number | undefined): void {
+    const s = this.offers.slotOf(offerId);
+    if (s < 0 || this.offers.fw[s] !== fw) {
+      for (const task of taskIds) this.refuseTask(fw, offerId, task, TaskErrorReason.INVALID_OFFER);
+      return;
+    }
     const agent = this.takeOffer(fw, offerId, 'accept');
     const offered = this.taken;
     const used = this.scratch;
     used.fill(0);
     const t = this.tasks;
+    const launching = this.launching;
+    launching.length = 0;
     for (const task of taskIds) {
-      if (task < 0 || task >= t.size) throw this.sim.invariant(`framework ${fw} launched unknown task ${task}`);
-      if (t.state[task] !== TaskCode.PENDING) throw this.sim.invariant(`framework ${fw} launched task ${task} twice`);
-      if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} launched task ${task} of another framework`);
+      const problem = this.launchProblem(fw, task, offered, used);
+      if (problem !== null) {
+        this.refuseTask(fw, offerId, task, problem);
+        continue;
+      }
       addInto(used, 0, t.res, task * NUM_RESOURCES);
-    }
-    if (!contains(offered, 0, used)) {
-      throw this.sim.invariant(`framework ${this.frameworks[fw]!.name} launched ${format(used)} on offer ${offerId} of ${format(offered)}`);
+      // Marked at once, so that the same task named again in this accept is not pending.
+      t.state[task] = TaskCode.STAGING;
+      launching.push(task);
     }
     const usedTuple = tuple(used);
     const pool = this.takenPool;
@@ -866,7 +883,7 @@ export class Master implements AllocationContext {
     subInto(unused, 0, used);
     if (pool >= 0) {
       // Tasks take reserved resources first (see takeReserved); only the rest is unreserved.
-      this.takeReserved(taskIds, pool);
+      this.takeReserved(launching, pool);
       subInto(used, 0, this.usedReserved);
       copyInto(this.unusedReserved, 0, this.takenReserved);
       subInto(this.unusedReserved, 0, this.usedReserved);
@@ -874,11 +891,66 @@ export class Master implements AllocationContext {
     subInto(this.acct, agent * ACCT + OFFERED, used);
     addInto(this.acct, agent * ACCT + ALLOCATED, used);
     if (pool >= 0) this.checkPool(agent, pool);
-    for (const task of taskIds) this.launch(task, fw, agent);
+    for (const task of launching) this.launch(task, fw, agent);
     const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.unusedReserved);
     this.log.record({
-      kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent, tasks: taskIds.length, used: usedTuple, refuse,
+      kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent, tasks: launching.length, used: usedTuple, refuse,
     });
+  }
+  /** the tasks of the accept under way that pass validation, in order */
+  private readonly launching: number[] = [];
+
+  /**
+   * Why task `task`, named in an accept of `fw`, may not launch on an offer of `offered` of which
+   * the accept's earlier tasks use `used`; null when it may.
+   */
+  private launchProblem(fw: number, task: number, offered: Float64Array, used: Float64Array): TaskErrorReason | null {
+    const t = this.tasks;
+    if (!Number.isInteger(task) || task < 0 || task >= t.size) return TaskErrorReason.UNKNOWN_TASK;
+    const job = t.job[task]!;
+    if (t.jobFramework[job] !== fw) return TaskErrorReason.OTHER_FRAMEWORK_TASK;
+    if (t.state[task] !== TaskCode.PENDING) return TaskErrorReason.TASK_NOT_PENDING;
+    // A pending task of an abandoned or dropped job was dropped: it must never launch.
+    if ((this.abandoned.size > 0 && this.abandoned.has(job)) || (this.dropped.size > 0 && this.dropped.has(job))) {
+      return TaskErrorReason.TASK_NOT_PENDING;
+    }
+    const off = task * NUM_RESOURCES;
+    for (let r = 0; r < NUM_RESOURCES; r++) if (used[r]! + t.res[off + r]! > offered[r]!) return TaskErrorReason.INSUFFICIENT_RESOURCES;
+    return null;
+  }
+
+  /**
+   * Refuses task `task` of an accept of `fw` on offer `offerId` (TASK_ERROR): a `task_error`
+   * record now; the scheduler hears of it through onTaskError after its call returns, in an event
+   * later in this instant (as Mesos sends a status update), so it never reenters its own call.
+   */
+  private refuseTask(fw: number, offerId: number, task: number, reason: TaskErrorReason): void {
+    this.log.record({ kind: 'task_error', t: this.sim.now, task, framework: fw, offer: offerId, reason });
+    // Schedulers call in the arrival, message or offer phase: deliver in the message phase, or in
+    // the offer phase when called there, after the current event.
+    if (this.errorFw.length === 0) this.sim.at(this.sim.now, this.sim.phase <= Phase.MESSAGE ? Phase.MESSAGE : Phase.OFFER, this.hTaskErrors, 0);
+    this.errorFw.push(fw);
+    this.errorTask.push(task);
+    this.errorReason.push(reason);
+  }
+  /** task errors logged and not yet delivered to their schedulers, in order */
+  private errorFw: number[] = [];
+  private errorTask: number[] = [];
+  private errorReason: TaskErrorReason[] = [];
+
+  /** Tells each scheduler of its refused tasks, in the order they were refused (see {@link refuseTask}). */
+  private deliverTaskErrors(): void {
+    const fws = this.errorFw;
+    const tasks = this.errorTask;
+    const reasons = this.errorReason;
+    // A scheduler may accept again while it is told: those errors go to a later delivery.
+    this.errorFw = [];
+    this.errorTask = [];
+    this.errorReason = [];
+    for (let i = 0; i < fws.length; i++) {
+      const f = this.frameworks[fws[i]!]!;
+      if (!f.removed && f.behaviour.onTaskError !== undefined) f.behaviour.onTaskError(tasks[i]!, reasons[i]!, f.driver);
+    }
   }
 
   /**
@@ -915,8 +987,14 @@ export class Master implements AllocationContext {
     const r = new Float64Array(cap * NUM_RESOURCES); r.set(this.taskReserved); this.taskReserved = r;
   }
 
-  /** See {@link SchedulerDriver.decline}. */
+  /**
+   * See {@link SchedulerDriver.decline}. An offer that is not outstanding is ignored, as Mesos
+   * ignores a decline of an offer no longer valid (src/master/master.cpp:5443-5456); so is another
+   * framework's (Mesos would discard it).
+   */
   decline(fw: number, offerId: number, refuseSeconds: number | undefined): void {
+    const s = this.offers.slotOf(offerId);
+    if (s < 0 || this.offers.fw[s] !== fw) return;
     const agent = this.takeOffer(fw, offerId, 'decline');
     const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds, this.takenPool, this.takenReserved);
     this.log.record({ kind: 'offer_declined', t: this.sim.now, offer: offerId, framework: fw, agent, refuse });
