@@ -13,7 +13,7 @@ import type { JobSpec } from './job.js';
 import type { LogRecord } from './log.js';
 import { resources } from './resources.js';
 import { simulate } from './simulation.js';
-import { RecordingSink } from './test-support/scripted.js';
+import { RecordingSink, ScriptedFramework } from './test-support/scripted.js';
 
 const S = 1_000_000;
 const ONE_CPU = resources({ cpus: 1 });
@@ -22,18 +22,31 @@ const job = (id: string, submit: number, tasks: number): JobSpec => ({
   id, framework: 'f', submit: seconds(submit), tasks: Array.from({ length: tasks }, () => ({ res: ONE_CPU, duration: seconds(100) })),
 });
 
+interface RunOptions {
+  /** when it reregisters after the disconnect, s; default never */
+  readonly reconnectAfter?: number;
+  /** default 'offers' */
+  readonly mode?: SchedulingMode;
+  /** f's decision time per job, s; default 0 */
+  readonly decisionJob?: number;
+  /** run length, s; default: to completion */
+  readonly duration?: number;
+}
+
 /** f (batch) on one 2-cpu agent; its scheduler disconnects at 12. */
-function run(jobs: JobSpec[], failoverTimeout: number, reconnectAfter?: number, mode?: SchedulingMode) {
+function run(jobs: JobSpec[], failoverTimeout: number, opts: RunOptions = {}) {
+  const { reconnectAfter, mode, decisionJob = 0, duration } = opts;
   const sink = new RecordingSink();
   const metrics = new MetricsFold({ sampleInterval: S });
   const result = simulate({
     seed: 1, ...(mode === undefined ? {} : { mode }), master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
     agents: [{ name: 'a1', rack: 'r', res: resources({ cpus: 2 }) }],
     frameworks: [{
-      name: 'f', role: '*', behaviour: new BatchFramework(), failoverTimeout: seconds(failoverTimeout),
+      name: 'f', role: '*', behaviour: new BatchFramework({ decisionJob }), failoverTimeout: seconds(failoverTimeout),
       failover: { disconnectAt: seconds(12), reconnectAfter: reconnectAfter === undefined ? undefined : seconds(reconnectAfter) },
     }],
     weights: new Map(), jobs, sinks: [sink, metrics], horizon: seconds(1000),
+    duration: duration === undefined ? undefined : seconds(duration),
   });
   return { sink, result, m: metrics.finish() };
 }
@@ -63,7 +76,7 @@ describe('framework lifecycle records', () => {
   // 100: tasks 0 and 1 finish; the periodic run of that instant offers the 2 cpus: task 2 runs
   //   100 .. 200.
   test('a disconnect and a reregistration in time are logged; nothing is killed', () => {
-    const { sink, result } = run([job('j0', 0, 3)], 30, 20);
+    const { sink, result } = run([job('j0', 0, 3)], 30, { reconnectAfter: 20 });
     expect(lifecycle(sink.records)).toEqual([
       [12, 'framework_disconnected', 30],
       [32, 'framework_reconnected'],
@@ -81,7 +94,7 @@ describe('framework lifecycle records', () => {
   // The non-offer baselines place tasks themselves (at 0, the same two), and place nothing of the
   // removed framework: task 2 never runs there either, though the cpus free up at 42.
   test.each([['offers'], ['monolithic'], ['shared-state']] as const)('%s: removal kills the tasks and drops the jobs; a late reregistration and later jobs are refused visibly', (mode) => {
-    const { sink, result, m } = run([job('j0', 0, 3), job('j1', 60, 1)], 30, 40, mode);
+    const { sink, result, m } = run([job('j0', 0, 3), job('j1', 60, 1)], 30, { reconnectAfter: 40, mode });
     expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.t / S, r.task])).toEqual([[0, 0], [0, 1]]);
     expect(lifecycle(sink.records)).toEqual([
       [12, 'framework_disconnected', 30],
@@ -113,5 +126,41 @@ describe('framework lifecycle records', () => {
       [12, 'killed', 1],
     ]);
     expect(result.endTime / S).toBe(12);
+  });
+
+  // Decision time 20 s per job: the decision for j0 (3 tasks) runs [0, 20], holding its offer (in
+  // shared-state, its placements wait for the commit at 20). f is removed at 12 (timeout 0) with
+  // the decision under way: its offer is rescinded, j0 dropped whole (3 tasks never launched),
+  // and the decision's end at 20 does nothing (its scheduler is gone): no launch, though the cpus
+  // are free. (Run for 30 s, past the decision's end; to completion it would stop at 12.)
+  test.each([['offers'], ['shared-state']] as const)('%s: a decision under way when the framework is removed never lands', (mode) => {
+    const { sink, result } = run([job('j0', 0, 3)], 0, { mode, decisionJob: 20, duration: 30 });
+    expect(lifecycle(sink.records)).toEqual([
+      [12, 'framework_disconnected', 0],
+      [12, 'framework_removed', 0, 1],
+      [12, 'job_dropped', 0, 3],
+    ]);
+    expect(sink.of('task_state')).toEqual([]);
+    expect(sink.of('task_error')).toEqual([]);
+    expect(result.endTime / S).toBe(30);
+  });
+
+  // A scheduler timer set before the removal: h holds its first offer (at 0) and asks to suppress
+  // 20 s later. Removed at 12 (timeout 0): at 20 its scheduler is gone, so the timer does not fire
+  // (no suppress record; to completion the run would have stopped at 12, so it runs 30 s).
+  test('a removed framework\'s timers never fire', () => {
+    const sink = new RecordingSink();
+    const h = new ScriptedFramework((_o, d, self) => {
+      if (self.seen.length === 1) d.after(20, () => d.suppress());
+      return { kind: 'hold' };
+    });
+    simulate({
+      seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
+      agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
+      frameworks: [{ name: 'h', role: '*', behaviour: h, failover: { disconnectAt: seconds(12) } }],
+      weights: new Map(), jobs: [], duration: seconds(30), sinks: [sink],
+    });
+    expect(sink.of('framework_removed').map((r) => r.t / S)).toEqual([12]);
+    expect(sink.of('suppress')).toEqual([]);
   });
 });
