@@ -270,10 +270,15 @@ export class HierarchicalAllocator implements Allocator {
   private readonly demandOut = new Float64Array(NUM_RESOURCES);
 
   // Static reservations, one pool per (agent, reserving role), as the agents were added.
-  /** pools of each agent, by agent index; undefined for one without reservations */
+  /** pools of each agent, by agent index; undefined for one without reservations (or removed) */
   private readonly agentPools: (number[] | undefined)[] = [];
   private readonly poolRole: string[] = [];
+  /** each pool's agent; -1 for a pool whose agent was removed (free for reuse, see {@link freePools}) */
   private readonly poolAgent: number[] = [];
+  /** each pool's reserved amounts, fixed point */
+  private readonly poolRes: ResourceVector[] = [];
+  /** pools of removed agents, reused by later registrations so re-registering agents add none */
+  private readonly freePools: number[] = [];
   /** the run's view of each pool's free part, fixed point (stride NUM_RESOURCES) */
   private poolFree = new Float64Array(0);
   /** every reservation in the cluster, used or not */
@@ -424,9 +429,10 @@ export class HierarchicalAllocator implements Allocator {
     if (reserved === undefined || reserved.length === 0) return;
     const pools: number[] = [];
     for (const r of reserved) {
-      const p = this.poolRole.length;
-      this.poolRole.push(r.role);
-      this.poolAgent.push(agent);
+      const p = this.freePools.pop() ?? this.poolRole.length;
+      this.poolRole[p] = r.role;
+      this.poolAgent[p] = agent;
+      this.poolRes[p] = r.res.slice();
       pools.push(p);
       addInto(this.reservedTotal, 0, r.res);
       // Consumed quota counts the reservations of the role's subtree even when unused (notes §1.6).
@@ -436,6 +442,12 @@ export class HierarchicalAllocator implements Allocator {
     this.agentPools[agent] = pools;
   }
 
+  /**
+   * Removes an agent's resources from every total and, as Mesos removeSlave untracks the agent's
+   * reservations (src/master/allocator/mesos/hierarchical.cpp:1094), its reservations from the
+   * reserved total and from their roles' consumed quota: a lost agent's reservations no longer
+   * count, and its re-registration (addAgent) counts them once again.
+   */
   removeAgent(agent: number, total: ResourceVector): void {
     subInto(this.clusterTotal, 0, total);
     if (hasNegative(this.clusterTotal)) {
@@ -443,6 +455,17 @@ export class HierarchicalAllocator implements Allocator {
     }
     this.roleSorter.removeTotal(total);
     for (const role of this.roles.values()) role.sorter.removeTotal(total);
+    const pools = this.agentPools[agent];
+    if (pools === undefined) return;
+    for (const p of pools) {
+      const res = this.poolRes[p]!;
+      subInto(this.reservedTotal, 0, res);
+      const q = this.quotas.get(topLevelRole(this.poolRole[p]!));
+      if (q !== undefined) subInto(q.reserved, 0, res);
+      this.poolAgent[p] = -1;
+      this.freePools.push(p);
+    }
+    this.agentPools[agent] = undefined;
   }
 
   recover(fw: number, _agent: number, res: ResourceVector, reserved?: ResourceVector): void {
@@ -665,8 +688,10 @@ export class HierarchicalAllocator implements Allocator {
       if (this.poolFree.length < pools * NUM_RESOURCES) this.poolFree = new Float64Array(pools * NUM_RESOURCES * 2);
       const out = this.tmp;
       for (let p = 0; p < pools; p++) {
+        const agent = this.poolAgent[p]!;
+        if (agent < 0) continue; // a removed agent's pool: no agent to read
         // No reserving role is another's ancestor on one agent, so this reads exactly pool p.
-        ctx.reservedAvailable(this.poolAgent[p]!, this.poolRole[p]!, out);
+        ctx.reservedAvailable(agent, this.poolRole[p]!, out);
         copyInto(this.poolFree, p * NUM_RESOURCES, out);
       }
     }

@@ -114,6 +114,37 @@ describe('Fingerprint', () => {
   });
 });
 
+describe('framework lifecycle and task error records', () => {
+  // Kinds outside stream A: each is hashed with every field.
+  const lifecycle: LogRecord[] = [
+    { kind: 'framework_disconnected', t: 12_000_000, framework: 0, failoverTimeout: 30_000_000 },
+    { kind: 'framework_reconnected', t: 20_000_000, framework: 0 },
+    { kind: 'framework_reconnect_refused', t: 52_000_000, framework: 1 },
+    { kind: 'framework_removed', t: 42_000_000, framework: 1, tasksKilled: 2, jobsDropped: 1 },
+    { kind: 'job_dropped', t: 42_000_000, job: 3, framework: 1, dropped: 1 },
+    { kind: 'task_error', t: 43_000_000, task: 7, framework: 0, offer: 9, reason: 'insufficient_resources' },
+  ];
+
+  test('changing any single field changes the digest, each change differently', () => {
+    const base = digest(lifecycle);
+    const seen = new Set<string>([base]);
+    let n = 0;
+    lifecycle.forEach((r, i) => {
+      for (const m of mutations(r)) {
+        seen.add(digest([...lifecycle.slice(0, i), m, ...lifecycle.slice(i + 1)]));
+        n++;
+      }
+    });
+    expect(n).toBe(2 * (3 + 2 + 2 + 4 + 4 + 4) + 1);
+    expect(seen.size).toBe(n + 1);
+  });
+
+  test('kinds with the same fields still differ', () => {
+    const again: LogRecord = { kind: 'framework_reconnected', t: 52_000_000, framework: 1 };
+    expect(digest([again])).not.toBe(digest([lifecycle[2]!]));
+  });
+});
+
 describe('kind codes', () => {
   test('every record kind has its own code, so no two kinds can feed the same words', () => {
     const codes = Object.values(KIND_CODE);

@@ -37,6 +37,12 @@ export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
   commit: 17,
   run_ended: 13,
   job_restarted: 19,
+  framework_disconnected: 20,
+  framework_reconnected: 21,
+  framework_reconnect_refused: 22,
+  framework_removed: 23,
+  job_dropped: 24,
+  task_error: 25,
 };
 
 /**
@@ -200,6 +206,44 @@ export class Fingerprint implements LogSink {
         this.num(r.job);
         this.num(r.framework);
         this.num(r.copy);
+        break;
+      case 'framework_disconnected':
+        this.word(KIND_CODE.framework_disconnected);
+        this.num(r.t);
+        this.num(r.framework);
+        this.num(r.failoverTimeout);
+        break;
+      case 'framework_reconnected':
+        this.word(KIND_CODE.framework_reconnected);
+        this.num(r.t);
+        this.num(r.framework);
+        break;
+      case 'framework_reconnect_refused':
+        this.word(KIND_CODE.framework_reconnect_refused);
+        this.num(r.t);
+        this.num(r.framework);
+        break;
+      case 'framework_removed':
+        this.word(KIND_CODE.framework_removed);
+        this.num(r.t);
+        this.num(r.framework);
+        this.num(r.tasksKilled);
+        this.num(r.jobsDropped);
+        break;
+      case 'job_dropped':
+        this.word(KIND_CODE.job_dropped);
+        this.num(r.t);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.dropped);
+        break;
+      case 'task_error':
+        this.word(KIND_CODE.task_error);
+        this.num(r.t);
+        this.num(r.task);
+        this.num(r.framework);
+        this.num(r.offer);
+        this.str(r.reason);
         break;
       case 'run_ended':
         this.word(KIND_CODE.run_ended);

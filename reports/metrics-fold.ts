@@ -318,6 +318,11 @@ export class MetricsFold implements LogSink {
       }
       case 'suppress':
       case 'revive':
+      case 'framework_disconnected':
+      case 'framework_reconnected':
+      case 'framework_reconnect_refused':
+      case 'framework_removed':
+      case 'task_error':
         this.fw(r.framework, t, r.kind);
         break;
       case 'allocation_run':
@@ -329,7 +334,9 @@ export class MetricsFold implements LogSink {
         this.fwDeciding[f] = (this.fwDeciding[f] ?? 0) + (t - r.start);
         break;
       }
-      case 'job_abandoned': {
+      case 'job_abandoned':
+      case 'job_dropped': {
+        // A job dropped with its removed framework never completes either: counted as abandoned.
         const j = this.job(r.job, r.framework, r.t, r.kind);
         if (!Number.isNaN(this.jobFinish[j]!)) throw new LogInvariantError(`job ${j} abandoned after finishing`, t, r.kind);
         this.fwAbandoned[this.jobFw[j]!] = (this.fwAbandoned[this.jobFw[j]!] ?? 0) + 1;

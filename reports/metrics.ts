@@ -47,9 +47,9 @@ export interface Summary {
   readonly jobsFinished: number;
   /** jobs submitted none of whose tasks ever reached running */
   readonly jobsUnscheduled: number;
-  /** jobs submitted with none of job_finished, job_abandoned, job_restarted records (includes the unscheduled ones) */
+  /** jobs submitted with none of job_finished, job_abandoned, job_dropped, job_restarted records (includes the unscheduled ones) */
   readonly jobsUnfinished: number;
-  /** jobs their scheduler gave up on (job_abandoned records); never in the completion stats */
+  /** jobs their scheduler gave up on (job_abandoned records) or dropped with their removed framework (job_dropped); never in the completion stats */
   readonly jobsAbandoned: number;
   /** mean over frameworks of their busyness (fraction of the run spent deciding); NaN without frameworks or for a zero-length run */
   readonly busynessMean: number;
@@ -191,7 +191,7 @@ export interface FrameworkRow {
   readonly offersRescinded: number;
   /** locality of its launched tasks with preferences */
   readonly locality: LocalityFractions;
-  /** its jobs its scheduler gave up on (job_abandoned records) */
+  /** its jobs its scheduler gave up on (job_abandoned records) or dropped at its removal (job_dropped) */
   readonly jobsAbandoned: number;
   /**
    * fraction of [first event, run end] its scheduler spent deciding (sum of its decision records'

@@ -326,8 +326,9 @@ describe('shared-state with decision time (Omega)', () => {
   // A (t_job 2) submits one 1-cpu, 5 s task at 0; its decision [0, 2] places it. Its scheduler
   // disconnects at 1: the decision is lost at 2 (no launch, no commit record, its busyness still
   // counts). With failoverTimeout 100 it reregisters at 4, is ranked again, decides [4, 6] and
-  // launches at 6. With failoverTimeout 0 it is removed at 1 and nothing launches (before, the
-  // lost decision launched at 2).
+  // launches at 6. With failoverTimeout 0 it is removed at 1: its only job is dropped with it, so
+  // the run is complete at 1, before the decision would end; nothing launches (before, the lost
+  // decision launched at 2).
   test('a decision that ends while its framework is disconnected is lost', () => {
     const fw = (failoverTimeout: number): FrameworkSpec[] => [{
       name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 2 }),
@@ -339,8 +340,9 @@ describe('shared-state with decision time (Omega)', () => {
     expect(back.commits).toEqual([[0, 0, 6, 1, 0]]);
     expect(back.running).toEqual([[0, 0, 6]]);
     const gone = runSS(fw(0), jobs(), oneAgent, 20);
-    expect(gone.decisions).toEqual([[0, 0, 2]]);
+    expect(gone.decisions).toEqual([]);
     expect(gone.running).toEqual([]);
+    expect(gone.result.endTime / S).toBe(1);
   });
 
   test('zero decision time places at once, exactly as without the options', () => {

@@ -242,9 +242,9 @@ export class CentralScheduler {
     const b = m.frameworkAt(fw).behaviour;
     m.decided(fw, d.job, d.start, d.considered);
     if (!m.isConnected(fw)) {
-      // Its scheduler disconnected while deciding: the decision is lost (launches nothing, no
-      // attempt), as a disconnected framework's offers are rescinded. It is ranked again, and
-      // decides again, once it reregisters.
+      // Its scheduler disconnected (or was removed) while deciding: the decision is lost (launches
+      // nothing, no attempt), as a disconnected framework's offers are rescinded. It is ranked
+      // again, and decides again, once it reregisters; a removed one never does.
       d.busy = false;
       return;
     }

@@ -4,6 +4,7 @@
  */
 import type { SimTime } from '../kernel/time.js';
 import type { TaskTable } from './job.js';
+import type { TaskErrorReason } from './log.js';
 
 /**
  * An offer as a scheduler sees it. Read-only; valid until answered or rescinded: the master then
@@ -28,10 +29,18 @@ export interface SchedulerDriver {
   /**
    * Launches `taskIds` (pending tasks of this framework) on the offer's agent and declines the
    * unused rest with a refuse filter of `refuseSeconds` (Mesos accept filters; default 5 s,
-   * 0 means none).
+   * 0 means none). As Mesos does, the master checks the tasks in order against what is left of
+   * the offer: one that does not fit, is not pending (launched already, in this accept or before),
+   * is not this framework's or does not exist is refused (TASK_ERROR: a `task_error` record, and
+   * {@link FrameworkBehaviour.onTaskError} later in this instant) and the rest launch. An offer
+   * that is not outstanding or is another framework's makes the whole accept invalid: every task
+   * is refused (reason `invalid_offer`) and the offer, if another framework's, is left alone.
    */
   accept(offer: number, taskIds: readonly number[], refuseSeconds?: number): void;
-  /** Declines the whole offer with a refuse filter of `refuseSeconds` (default 5 s; 0: none). */
+  /**
+   * Declines the whole offer with a refuse filter of `refuseSeconds` (default 5 s; 0: none).
+   * Declining an offer that is not outstanding, or is another framework's, does nothing.
+   */
   decline(offer: number, refuseSeconds?: number): void;
   /** Asks for no more offers (outstanding offers stay). No-op when already suppressed. */
   suppress(): void;
@@ -91,6 +100,15 @@ export interface FrameworkBehaviour {
   onOfferRescinded(offer: number, driver: SchedulerDriver): void;
   /** A task of this framework reached a terminal state (code from TaskCode). */
   onTaskEnded(task: number, code: number, driver: SchedulerDriver): void;
+  /**
+   * The master refused to launch `task`, named in an accept of this framework (Mesos TASK_ERROR;
+   * `reason` says why, see TaskErrorReason). It was not launched: if it was pending it still is,
+   * and the scheduler may launch it again, as a Mesos framework relaunches a task that got
+   * TASK_ERROR. Called after the accept returned, later in the same instant, once per refused
+   * task in order. Optional; default: the scheduler is not told (a task it believes launched then
+   * stays pending, and its job never completes).
+   */
+  onTaskError?(task: number, reason: TaskErrorReason, driver: SchedulerDriver): void;
   /** Tasks waiting to be launched. */
   pendingTasks(): number;
   /**

@@ -224,6 +224,93 @@ export interface JobRestartedRecord {
   /** the copy's job id (its job_submitted comes just before this record) */
   readonly copy: number;
 }
+/**
+ * A framework's scheduler disconnected (a scheduler failover): the framework is deactivated (its
+ * offers rescinded, its filters cleared) and is removed unless it reregisters within its failover
+ * timeout. Runs without failovers never log one.
+ */
+export interface FrameworkDisconnectedRecord {
+  readonly kind: 'framework_disconnected';
+  readonly t: number;
+  readonly framework: number;
+  /** its failover timeout, us (0: removed in this same instant) */
+  readonly failoverTimeout: number;
+}
+/** A disconnected framework's scheduler reregistered within its failover timeout: reactivated. */
+export interface FrameworkReconnectedRecord {
+  readonly kind: 'framework_reconnected';
+  readonly t: number;
+  readonly framework: number;
+}
+/**
+ * A removed framework's scheduler tried to reregister: refused (Mesos answers "Framework has been
+ * removed"); the framework stays gone.
+ */
+export interface FrameworkReconnectRefusedRecord {
+  readonly kind: 'framework_reconnect_refused';
+  readonly t: number;
+  readonly framework: number;
+}
+/**
+ * A framework was removed: its failover timeout ran out. Its `tasksKilled` running tasks are killed
+ * and its `jobsDropped` unfinished jobs dropped (their `killed` task_state and `job_dropped`
+ * records follow, in job order, at the same instant). It is gone for good.
+ */
+export interface FrameworkRemovedRecord {
+  readonly kind: 'framework_removed';
+  readonly t: number;
+  readonly framework: number;
+  readonly tasksKilled: number;
+  readonly jobsDropped: number;
+}
+/**
+ * A job of a removed framework will never complete: it was unfinished when the framework was
+ * removed (its running tasks are killed right after this record), or it was submitted after the
+ * removal. Its `dropped` tasks that never launched never will. It logs no job_finished.
+ */
+export interface JobDroppedRecord {
+  readonly kind: 'job_dropped';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+  /** its tasks that never launched */
+  readonly dropped: number;
+}
+/**
+ * Why the master refused to launch a task of an accept (see {@link TaskErrorRecord}):
+ * - `insufficient_resources`: it does not fit what the offer has left after the accept's earlier
+ *   tasks (Mesos TASK_ERROR, REASON_TASK_INVALID);
+ * - `task_not_pending`: it has been launched already (in this accept or before), has ended, or was
+ *   dropped with its job (Mesos: a duplicate task id);
+ * - `other_framework_task`: it belongs to another framework;
+ * - `unknown_task`: no such task;
+ * - `invalid_offer`: the offer is not outstanding (answered, rescinded, never made) or is another
+ *   framework's, so the whole accept is invalid and none of its tasks launches (Mesos answers each
+ *   TASK_LOST, REASON_INVALID_OFFERS).
+ */
+export const TaskErrorReason = {
+  INSUFFICIENT_RESOURCES: 'insufficient_resources',
+  TASK_NOT_PENDING: 'task_not_pending',
+  OTHER_FRAMEWORK_TASK: 'other_framework_task',
+  UNKNOWN_TASK: 'unknown_task',
+  INVALID_OFFER: 'invalid_offer',
+} as const;
+/** One of {@link TaskErrorReason}. */
+export type TaskErrorReason = (typeof TaskErrorReason)[keyof typeof TaskErrorReason];
+
+/**
+ * The master refused to launch task `task` named in framework `framework`'s accept of offer
+ * `offer` (Mesos TASK_ERROR): it was not launched, and a pending task stays pending. Logged in the
+ * accept's instant, before its launches; runs whose schedulers launch only what fits never log one.
+ */
+export interface TaskErrorRecord {
+  readonly kind: 'task_error';
+  readonly t: number;
+  readonly task: number;
+  readonly framework: number;
+  readonly offer: number;
+  readonly reason: TaskErrorReason;
+}
 /** The run ended. */
 export interface RunEndedRecord {
   readonly kind: 'run_ended';
@@ -252,6 +339,12 @@ export type LogRecord =
   | JobAbandonedRecord
   | CommitRecord
   | JobRestartedRecord
+  | FrameworkDisconnectedRecord
+  | FrameworkReconnectedRecord
+  | FrameworkReconnectRefusedRecord
+  | FrameworkRemovedRecord
+  | JobDroppedRecord
+  | TaskErrorRecord
   | RunEndedRecord;
 
 /** Record kinds, for exhaustive switches. */

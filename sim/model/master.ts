@@ -9,7 +9,7 @@ import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
 import { Locality, LOCALITY_NAMES, TaskCode, type JobSpec, TaskTable } from './job.js';
-import type { LogSink, ResTuple, TaskLocality, TaskState } from './log.js';
+import { TaskErrorReason, type LogSink, type ResTuple, type TaskLocality, type TaskState } from './log.js';
 import type { CentralScheduler } from './central.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
@@ -144,6 +144,7 @@ export class Master implements AllocationContext {
   private readonly hRescind: HandlerId;
   private readonly hLost: HandlerId;
   private readonly hFailover: HandlerId;
+  private readonly hTaskErrors: HandlerId;
   private readonly scratch = new Float64Array(NUM_RESOURCES);
   /** what an accept leaves unused */
   private readonly unused = new Float64Array(NUM_RESOURCES);
@@ -186,29 +187,35 @@ export class Master implements AllocationContext {
     this.hFinish = sim.register('task-finish', (task) => this.finishTask(task));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
     this.hLost = sim.register('agent-lost', (a) => this.agentLost(a));
-    this.hFailover = sim.register('failover-timeout', (fw) => this.failoverExpired(fw));
+    this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(fw));
     this.hTimer = sim.register('scheduler-timer', (id) => this.fireTimer(id));
+    this.hTaskErrors = sim.register('task-errors', () => this.deliverTaskErrors());
   }
 
   // ---------------------------------------------------------------- scheduler timers
 
   private readonly hTimer: HandlerId;
-  private readonly timers = new Map<number, () => void>();
+  /** pending scheduler timers by id: the framework that set it, and what to call */
+  private readonly timers = new Map<number, { readonly fw: number; readonly fn: () => void }>();
   private nextTimer = 0;
 
-  /** See {@link SchedulerDriver.after}: a MESSAGE-phase event `delay` us from now. */
-  after(delay: number, fn: () => void): void {
+  /**
+   * See {@link SchedulerDriver.after}: a MESSAGE-phase event `delay` us from now for framework
+   * `fw`'s scheduler. It does not fire if the framework has been removed by then (its scheduler is
+   * gone).
+   */
+  after(fw: number, delay: number, fn: () => void): void {
     if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
     const id = this.nextTimer++;
-    this.timers.set(id, fn);
+    this.timers.set(id, { fw, fn });
     this.sim.after(delay, Phase.MESSAGE, this.hTimer, id);
   }
 
   private fireTimer(id: number): void {
-    const fn = this.timers.get(id);
-    if (fn === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
+    const timer = this.timers.get(id);
+    if (timer === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
     this.timers.delete(id);
-    fn();
+    if (!this.frameworks[timer.fw]!.removed) timer.fn();
   }
 
   /** See {@link SchedulerDriver.decided}. */
@@ -301,17 +308,18 @@ export class Master implements AllocationContext {
   }
 
   /**
-   * When an agent that failed at `failedAt` is declared lost: pings go out every
-   * AGENT_PING_TIMEOUT from its registration; a ping at or after the failure goes unanswered, and
-   * the MAX_AGENT_PING_TIMEOUTS-th unanswered one declares it lost. That is the first ping time at
-   * or after failedAt + 60 s: between 60 s (inclusive) and 75 s (exclusive) after the failure, 75 s
-   * after the last answered ping.
+   * When an agent that failed at `failedAt` is declared lost. Pings go out every AGENT_PING_TIMEOUT
+   * from its registration, and a ping at or after the failure goes unanswered. Each ping's timeout,
+   * AGENT_PING_TIMEOUT later (when the next ping goes out), counts a miss if it went unanswered, and
+   * the MAX_AGENT_PING_TIMEOUTS-th miss declares the agent lost (Mesos SlaveObserver::ping and
+   * ::timeout, src/master/master.cpp:204-245). That is MAX_AGENT_PING_TIMEOUTS x 15 s = 75 s after
+   * the first unanswered ping: between 75 s (inclusive) and 90 s (exclusive) after the failure.
    */
   lostAt(a: number, failedAt: number): number {
     const r = this.agentRegisteredAt[a]!;
     const p = AGENT_PING_TIMEOUT;
-    const due = failedAt + (MAX_AGENT_PING_TIMEOUTS - 1) * p;
-    return r + Math.ceil((due - r) / p) * p;
+    const firstUnanswered = r + Math.ceil((failedAt - r) / p) * p;
+    return firstUnanswered + MAX_AGENT_PING_TIMEOUTS * p;
   }
 
   /** Whether agent `a` is failed or removed. */
@@ -378,16 +386,17 @@ export class Master implements AllocationContext {
   }
 
   /**
-   * Framework `fw`'s scheduler disconnects (Mesos failover, notes §1.5): the framework is
-   * deactivated at once (its outstanding offers rescinded, its refuse filters cleared, no more
-   * offers). If it does not reregister within `failoverTimeout` us (0: at once) its tasks are
-   * killed (TASK_KILLED, not reported to the gone scheduler) and it is removed.
+   * Framework `fw`'s scheduler disconnects (Mesos failover, notes §1.5): a `framework_disconnected`
+   * record; the framework is deactivated at once (its outstanding offers rescinded, its refuse
+   * filters cleared, no more offers). If it does not reregister within `failoverTimeout` us (0: at
+   * once) it is removed (see {@link removeFramework}).
    */
   disconnectFramework(fw: number, failoverTimeout: number): void {
     const f = this.frameworks[fw]!;
     if (!f.connected || f.removed) throw this.sim.invariant(`framework ${f.name} disconnected while not connected`);
     f.connected = false;
     this.failuresSeen = true;
+    this.log.record({ kind: 'framework_disconnected', t: this.sim.now, framework: fw, failoverTimeout: Math.max(0, failoverTimeout) });
     if (!f.suppressed) {
       this.activeFrameworks--;
       this.allocator.deactivateFramework(fw);
@@ -403,14 +412,22 @@ export class Master implements AllocationContext {
       this.rescind(id);
     }
     this.clearFilters(fw);
-    if (failoverTimeout <= 0) this.failoverExpired(fw);
+    if (failoverTimeout <= 0) this.removeFramework(fw);
     else f.killEvent = this.sim.after(failoverTimeout, Phase.MESSAGE, this.hFailover, fw, true);
   }
 
-  /** Framework `fw`'s scheduler reregisters within its failover timeout: reactivated, with an allocation run over all agents. */
+  /**
+   * Framework `fw`'s scheduler reregisters: within its failover timeout it is reactivated (a
+   * `framework_reconnected` record, an allocation run over all agents); after its removal it is
+   * refused (a `framework_reconnect_refused` record; Mesos answers "Framework has been removed",
+   * src/master/master.cpp:2591-2598) and stays gone.
+   */
   reconnectFramework(fw: number): void {
     const f = this.frameworks[fw]!;
-    if (f.removed) return; // too late: the framework is gone
+    if (f.removed) {
+      this.log.record({ kind: 'framework_reconnect_refused', t: this.sim.now, framework: fw });
+      return;
+    }
     if (f.connected) throw this.sim.invariant(`framework ${f.name} reregistered while connected`);
     if (f.killEvent >= 0) this.sim.cancel(f.killEvent);
     f.killEvent = -1;
@@ -419,6 +436,7 @@ export class Master implements AllocationContext {
       this.activeFrameworks++;
       this.allocator.activateFramework(fw);
     }
+    this.log.record({ kind: 'framework_reconnected', t: this.sim.now, framework: fw });
     this.trigger(-1);
   }
 
@@ -428,25 +446,82 @@ export class Master implements AllocationContext {
     return f.connected && !f.removed;
   }
 
-  private failoverExpired(fw: number): void {
+  /** Whether framework `fw` has been removed (its failover timeout ran out): gone for good. */
+  isRemoved(fw: number): boolean {
+    return this.frameworks[fw]!.removed;
+  }
+
+  /**
+   * Framework `fw`'s failover timeout ran out: it is removed for good, as Mesos removeFramework
+   * does (src/master/master.cpp:10397-10465). A `framework_removed` record (tasks killed, jobs
+   * dropped), then, job by job in order, each of its unfinished jobs is dropped (a `job_dropped`
+   * record with its tasks never launched, which never will; no job_finished) and its running tasks
+   * are killed (TASK_KILLED, not reported to the gone scheduler; resources recovered with no
+   * filter). Tasks on a failed agent not yet declared lost are killed too, as Mesos kills every
+   * task on a registered agent, connected or not, so a later loss of that agent finds none of
+   * them. Jobs abandoned or restarted before keep their record: their running tasks are killed only.
+   * Its pending timers never fire, and later jobs of its workload are dropped as they arrive
+   * (see {@link submitJob}), so a run to completion still ends.
+   */
+  private removeFramework(fw: number): void {
     const f = this.frameworks[fw]!;
     f.killEvent = -1;
     f.removed = true;
     const t = this.tasks;
-    for (let task = 0; task < t.size; task++) {
-      if (t.state[task] === TaskCode.RUNNING && t.jobFramework[t.job[task]!] === fw && this.agentDown[t.agent[task]!] === 0) {
-        this.endTask(task, TaskCode.KILLED, false);
+    const jobs: number[] = [];
+    let running = 0;
+    let dropping = 0;
+    for (let j = 0; j < t.jobs; j++) {
+      if (t.jobFramework[j] !== fw || t.doneCount[j] === t.taskCount[j]) continue;
+      jobs.push(j);
+      if (!this.abandoned.has(j) && !this.restarted.has(j)) dropping++;
+      const first = t.firstTask[j]!;
+      for (let i = first; i < first + t.taskCount[j]!; i++) if (t.state[i] === TaskCode.RUNNING) running++;
+    }
+    this.log.record({ kind: 'framework_removed', t: this.sim.now, framework: fw, tasksKilled: running, jobsDropped: dropping });
+    for (const j of jobs) {
+      const first = t.firstTask[j]!;
+      const end = first + t.taskCount[j]!;
+      let live = 0;
+      if (!this.abandoned.has(j) && !this.restarted.has(j)) {
+        let pending = 0;
+        for (let i = first; i < end; i++) if (t.state[i] === TaskCode.PENDING) pending++;
+        this.dropJob(j, fw, pending);
       }
+      for (let i = first; i < end; i++) {
+        if (t.state[i] !== TaskCode.RUNNING) continue;
+        live++;
+        this.endTask(i, TaskCode.KILLED, false);
+      }
+      // With no task left to end, the job is over now (else its last kill ended it).
+      if (live === 0 && t.doneCount[j] === t.taskCount[j]) this.onJobFinished(j);
     }
     this.allocator.removeFramework(fw);
   }
+
+  /**
+   * Job `job` of removed framework `fw` is dropped: a `job_dropped` record; its `pending` tasks
+   * never launched count as done (they stay pending in the task table), so the job is over once
+   * its other tasks have ended, with no job_finished.
+   */
+  private dropJob(job: number, fw: number, pending: number): void {
+    this.dropped.add(job);
+    this.log.record({ kind: 'job_dropped', t: this.sim.now, job, framework: fw, dropped: pending });
+    this.tasks.doneCount[job]! += pending;
+  }
+  /** jobs dropped with their removed framework (their end logs no job_finished) */
+  private readonly dropped = new Set<number>();
 
   private clearFilters(fw: number): void {
     const filters = this.filters;
     for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) filters.remove(s);
   }
 
-  /** Stores a job's tasks and hands the job to its framework's scheduler. */
+  /**
+   * Stores a job's tasks and hands the job to its framework's scheduler. A job of a removed
+   * framework has no scheduler to go to: it is logged as submitted and dropped at once (all its
+   * tasks never launched), and is over.
+   */
   submitJob(spec: JobSpec, fw: number): number {
     const f = this.frameworks[fw];
     if (f === undefined) throw this.sim.invariant(`job ${spec.id} names unknown framework index ${fw}`);
@@ -458,6 +533,11 @@ export class Master implements AllocationContext {
     this.log.record({
       kind: 'job_submitted', t: this.sim.now, job: j, name: spec.id, framework: fw, tasks: spec.tasks.length, maxTaskDuration: longest,
     });
+    if (f.removed) {
+      this.dropJob(j, fw, spec.tasks.length);
+      this.onJobFinished(j);
+      return j;
+    }
     f.behaviour.onJobSubmitted(j, f.driver);
     this.central?.request();
     return j;
@@ -570,10 +650,10 @@ export class Master implements AllocationContext {
   get frameworkCount(): number {
     return this.frameworks.length;
   }
-  /** Pending tasks summed over every framework's scheduler. */
+  /** Pending tasks summed over every framework's scheduler (a removed framework has none). */
   pendingTasks(): number {
     let n = 0;
-    for (const f of this.frameworks) n += f.behaviour.pendingTasks();
+    for (const f of this.frameworks) if (!f.removed) n += f.behaviour.pendingTasks();
     return n;
   }
   /** Offers sent and not yet answered. */
@@ -771,21 +851,36 @@ export class Master implements AllocationContext {
 
   // ---------------------------------------------------------------- scheduler calls
 
-  /** See {@link SchedulerDriver.accept}. */
+  /**
+   * See {@link SchedulerDriver.accept}. Validated as Mesos does: first the offer (one that is not
+   * outstanding or is another framework's makes the whole accept invalid: src/master/master.cpp
+   * 3936-4025, where Mesos answers each task TASK_LOST and would also discard another framework's
+   * offer, which is left alone here), then each task in order against what the offer has left
+   * (`_accept`, master.cpp:4877-4940: TASK_ERROR for each offending task, the rest launch).
+   */
   accept(fw: number, offerId: number, taskIds: readonly number[], refuseSeconds: number | undefined): void {
+    const s = this.offers.slotOf(offerId);
+    if (s < 0 || this.offers.fw[s] !== fw) {
+      for (const task of taskIds) this.refuseTask(fw, offerId, task, TaskErrorReason.INVALID_OFFER);
+      return;
+    }
     const agent = this.takeOffer(fw, offerId, 'accept');
     const offered = this.taken;
     const used = this.scratch;
     used.fill(0);
     const t = this.tasks;
+    const launching = this.launching;
+    launching.length = 0;
     for (const task of taskIds) {
-      if (task < 0 || task >= t.size) throw this.sim.invariant(`framework ${fw} launched unknown task ${task}`);
-      if (t.state[task] !== TaskCode.PENDING) throw this.sim.invariant(`framework ${fw} launched task ${task} twice`);
-      if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} launched task ${task} of another framework`);
+      const problem = this.launchProblem(fw, task, offered, used);
+      if (problem !== null) {
+        this.refuseTask(fw, offerId, task, problem);
+        continue;
+      }
       addInto(used, 0, t.res, task * NUM_RESOURCES);
-    }
-    if (!contains(offered, 0, used)) {
-      throw this.sim.invariant(`framework ${this.frameworks[fw]!.name} launched ${format(used)} on offer ${offerId} of ${format(offered)}`);
+      // Marked at once, so that the same task named again in this accept is not pending.
+      t.state[task] = TaskCode.STAGING;
+      launching.push(task);
     }
     const usedTuple = tuple(used);
     const pool = this.takenPool;
@@ -794,7 +889,7 @@ export class Master implements AllocationContext {
     subInto(unused, 0, used);
     if (pool >= 0) {
       // Tasks take reserved resources first (see takeReserved); only the rest is unreserved.
-      this.takeReserved(taskIds, pool);
+      this.takeReserved(launching, pool);
       subInto(used, 0, this.usedReserved);
       copyInto(this.unusedReserved, 0, this.takenReserved);
       subInto(this.unusedReserved, 0, this.usedReserved);
@@ -802,11 +897,66 @@ export class Master implements AllocationContext {
     subInto(this.acct, agent * ACCT + OFFERED, used);
     addInto(this.acct, agent * ACCT + ALLOCATED, used);
     if (pool >= 0) this.checkPool(agent, pool);
-    for (const task of taskIds) this.launch(task, fw, agent);
+    for (const task of launching) this.launch(task, fw, agent);
     const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.unusedReserved);
     this.log.record({
-      kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent, tasks: taskIds.length, used: usedTuple, refuse,
+      kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent, tasks: launching.length, used: usedTuple, refuse,
     });
+  }
+  /** the tasks of the accept under way that pass validation, in order */
+  private readonly launching: number[] = [];
+
+  /**
+   * Why task `task`, named in an accept of `fw`, may not launch on an offer of `offered` of which
+   * the accept's earlier tasks use `used`; null when it may.
+   */
+  private launchProblem(fw: number, task: number, offered: Float64Array, used: Float64Array): TaskErrorReason | null {
+    const t = this.tasks;
+    if (!Number.isInteger(task) || task < 0 || task >= t.size) return TaskErrorReason.UNKNOWN_TASK;
+    const job = t.job[task]!;
+    if (t.jobFramework[job] !== fw) return TaskErrorReason.OTHER_FRAMEWORK_TASK;
+    if (t.state[task] !== TaskCode.PENDING) return TaskErrorReason.TASK_NOT_PENDING;
+    // A pending task of an abandoned or dropped job was dropped: it must never launch.
+    if ((this.abandoned.size > 0 && this.abandoned.has(job)) || (this.dropped.size > 0 && this.dropped.has(job))) {
+      return TaskErrorReason.TASK_NOT_PENDING;
+    }
+    const off = task * NUM_RESOURCES;
+    for (let r = 0; r < NUM_RESOURCES; r++) if (used[r]! + t.res[off + r]! > offered[r]!) return TaskErrorReason.INSUFFICIENT_RESOURCES;
+    return null;
+  }
+
+  /**
+   * Refuses task `task` of an accept of `fw` on offer `offerId` (TASK_ERROR): a `task_error`
+   * record now; the scheduler hears of it through onTaskError after its call returns, in an event
+   * later in this instant (as Mesos sends a status update), so it never reenters its own call.
+   */
+  private refuseTask(fw: number, offerId: number, task: number, reason: TaskErrorReason): void {
+    this.log.record({ kind: 'task_error', t: this.sim.now, task, framework: fw, offer: offerId, reason });
+    // Schedulers call in the arrival, message or offer phase: deliver in the message phase, or in
+    // the offer phase when called there, after the current event.
+    if (this.errorFw.length === 0) this.sim.at(this.sim.now, this.sim.phase <= Phase.MESSAGE ? Phase.MESSAGE : Phase.OFFER, this.hTaskErrors, 0);
+    this.errorFw.push(fw);
+    this.errorTask.push(task);
+    this.errorReason.push(reason);
+  }
+  /** task errors logged and not yet delivered to their schedulers, in order */
+  private errorFw: number[] = [];
+  private errorTask: number[] = [];
+  private errorReason: TaskErrorReason[] = [];
+
+  /** Tells each scheduler of its refused tasks, in the order they were refused (see {@link refuseTask}). */
+  private deliverTaskErrors(): void {
+    const fws = this.errorFw;
+    const tasks = this.errorTask;
+    const reasons = this.errorReason;
+    // A scheduler may accept again while it is told: those errors go to a later delivery.
+    this.errorFw = [];
+    this.errorTask = [];
+    this.errorReason = [];
+    for (let i = 0; i < fws.length; i++) {
+      const f = this.frameworks[fws[i]!]!;
+      if (!f.removed && f.behaviour.onTaskError !== undefined) f.behaviour.onTaskError(tasks[i]!, reasons[i]!, f.driver);
+    }
   }
 
   /**
@@ -843,8 +993,14 @@ export class Master implements AllocationContext {
     const r = new Float64Array(cap * NUM_RESOURCES); r.set(this.taskReserved); this.taskReserved = r;
   }
 
-  /** See {@link SchedulerDriver.decline}. */
+  /**
+   * See {@link SchedulerDriver.decline}. An offer that is not outstanding is ignored, as Mesos
+   * ignores a decline of an offer no longer valid (src/master/master.cpp:5443-5456); so is another
+   * framework's (Mesos would discard it).
+   */
   decline(fw: number, offerId: number, refuseSeconds: number | undefined): void {
+    const s = this.offers.slotOf(offerId);
+    if (s < 0 || this.offers.fw[s] !== fw) return;
     const agent = this.takeOffer(fw, offerId, 'decline');
     const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds, this.takenPool, this.takenReserved);
     this.log.record({ kind: 'offer_declined', t: this.sim.now, offer: offerId, framework: fw, agent, refuse });
@@ -1095,7 +1251,7 @@ export class Master implements AllocationContext {
     if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
     const done = ++t.doneCount[j]!;
     if (done === t.taskCount[j]) {
-      if (!this.abandoned.has(j) && !this.restarted.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
+      if (!this.abandoned.has(j) && !this.restarted.has(j) && !this.dropped.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
       this.onJobFinished(j);
     }
   }
@@ -1209,7 +1365,7 @@ class Driver implements SchedulerDriver {
     return this.master.restartJob(this.fw, job);
   }
   after(delaySeconds: number, fn: () => void): void {
-    this.master.after(Math.round(delaySeconds * MICROS_PER_SECOND), fn);
+    this.master.after(this.fw, Math.round(delaySeconds * MICROS_PER_SECOND), fn);
   }
   decided(job: number, start: SimTime, tasks: number): void {
     this.master.decided(this.fw, job, start, tasks);

@@ -106,8 +106,8 @@ describe('random failures in a run', () => {
   });
 
   // One agent registered at 0, MTBF 200, MTTR 50, 5000 s. The run must follow this replay of its
-  // stream `failures/a000` (draws alternate up, down, up, down...): fail at upStart + up; lost at
-  // the first ping (every 15 s from its last registration) at or after fail + 60; back at
+  // stream `failures/a000` (draws alternate up, down, up, down...): fail at upStart + up; lost 75 s
+  // after the first ping (every 15 s from its last registration) at or after the failure; back at
   // max(fail + down, lost), which is also its new registration and the start of the next up time.
   test('an agent fails, returns and fails again, as the replay of its stream says', () => {
     const { sink } = run({ seed: 3, agents: agents(1), random: { mtbf: seconds(200), mttr: seconds(50) }, duration: 5000 });
@@ -117,7 +117,7 @@ describe('random failures in a run', () => {
     for (;;) {
       const fail = reg + clock.upTime();
       const p = AGENT_PING_TIMEOUT;
-      const lost = reg + Math.ceil((fail + (MAX_AGENT_PING_TIMEOUTS - 1) * p - reg) / p) * p;
+      const lost = reg + Math.ceil((fail - reg) / p) * p + MAX_AGENT_PING_TIMEOUTS * p;
       if (lost >= 5000 * S) break;
       expected.push(['-0', lost / S]);
       const back = Math.max(fail + clock.downTime()!, lost);
@@ -149,20 +149,21 @@ describe('random failures in a run', () => {
   });
 
   // a000 fails for good at 0 (scheduled); its random failures (MTBF 1 s) then fall while it is down
-  // and are skipped: one removal (at 60, the ping at 0 counts as missed), no error. until 100 ends
-  // the chain; from 50 keeps a001's first failure at or after 50: removed at >= 110.
+  // and are skipped: one removal (at 75: the ping at 0 is its first unanswered one), no error.
+  // until 100 ends the chain; from 50 keeps a001's first failure at or after 50: removed at >= 125
+  // (at least 75 s after it).
   test('random failures while the agent is down are skipped; from and until bound them', () => {
     const { sink } = run({
       agents: agents(2), scheduled: [{ agent: 'a000', at: 0 as SimTime }],
       random: { mtbf: seconds(1), mttr: seconds(1), from: seconds(50), until: seconds(100) }, duration: 400,
     });
     const removed = sink.of('agent_removed');
-    expect(removed.filter((r) => r.agent === 0).map((r) => r.t / S)).toEqual([60]);
+    expect(removed.filter((r) => r.agent === 0).map((r) => r.t / S)).toEqual([75]);
     const a1 = removed.filter((r) => r.agent === 1).map((r) => r.t / S);
     expect(a1.length).toBeGreaterThan(0);
-    expect(a1[0]).toBeGreaterThanOrEqual(110);
-    // failures start before 100, so each is lost before 100 + 75
-    expect(Math.max(...a1)).toBeLessThan(175);
+    expect(a1[0]).toBeGreaterThanOrEqual(125);
+    // failures start before 100, so each is lost before 100 + 90
+    expect(Math.max(...a1)).toBeLessThan(190);
   });
 
   test('an unknown agent in random failures is an error', () => {

@@ -160,6 +160,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (fw === undefined) throw sim.invariant(`job ${spec.id} arrived before framework ${spec.framework} subscribed`);
     master.submitJob(spec, fw);
     armNextJob();
+    // A job dropped at its arrival (its framework was removed) is over before the next is armed.
+    completeIfDone();
   });
   const armNextJob = (): void => {
     const it = jobs.next();
@@ -173,13 +175,16 @@ export function simulate(input: SimulationInput): SimulationResult {
 
   const untilTime = input.duration ?? input.horizon ?? DEFAULT_HORIZON;
   let completed = false;
-  master.onJobFinished = () => {
-    finished++;
+  function completeIfDone(): void {
     // tasks.jobs counts the workload's jobs and the copies schedulers resubmit (SchedulerDriver.resubmit).
     if (input.duration === undefined && nextJob === undefined && finished === tasks.jobs) {
       completed = true;
       sim.stop();
     }
+  }
+  master.onJobFinished = () => {
+    finished++;
+    completeIfDone();
   };
   if (input.duration === undefined && nextJob === undefined) {
     // An empty workload run to completion ends at once, after the registrations at t=0.

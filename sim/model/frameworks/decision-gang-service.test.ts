@@ -140,16 +140,16 @@ describe('service decision time', () => {
   // 0: a0 and a1 offered; decision [0, 1.5] (1 instance). 1.5: the instance starts on the first
   //    offer in arrival order (a0 with seed 1's shuffle), the other offer is declined (5 s filter
   //    until 6.5); f suppresses.
-  // 10: a0 fails; lost at the first ping at or after 70: 75. The instance goes lost; f resubmits
-  //    it (job f/replace-0) and revives (filters cleared, a run at 75 offers a1): decision
-  //    [75, 76.5] for 1 instance; it starts on a1 at 76.5. busyness = (1.5 + 1.5) / 200.
+  // 10: a0 fails; its first unanswered ping is at 15, so it is lost 75 s later, at 90. The instance
+  //    goes lost; f resubmits it (job f/replace-0) and revives (filters cleared, a run at 90 offers
+  //    a1): decision [90, 91.5] for 1 instance; it starts on a1 at 91.5. busyness = (1.5 + 1.5) / 200.
   test('a lost instance is replaced after a decision of its own', () => {
     const { running, decisions, m } = run({
       behaviour: service({ decisionJob: 1, decisionTask: 0.5 }), agents: [agent('a0'), agent('a1')], jobs: instances(1), duration: 200,
       failures: [{ agent: 'a0', at: seconds(10) }],
     });
-    expect(running).toEqual([[0, 0, 1.5], [1, 1, 76.5]]);
-    expect(decisions).toEqual([[0, 0, 1.5, 1], [1, 75, 76.5, 1]]);
+    expect(running).toEqual([[0, 0, 1.5], [1, 1, 91.5]]);
+    expect(decisions).toEqual([[0, 0, 1.5, 1], [1, 90, 91.5, 1]]);
     expect(m.frameworks[0]!.busyness).toBeCloseTo(3 / 200, 12);
   });
 
