@@ -182,6 +182,7 @@ function behaviourOf(f: FrameworkEntry): FrameworkBehaviour {
         ...(b.rackLocalWait !== undefined ? { rackLocalWait: b.rackLocalWait } : {}),
         ...(b.nodeLocalSkips !== undefined ? { nodeLocalSkips: b.nodeLocalSkips } : {}),
         ...(b.rackLocalSkips !== undefined ? { rackLocalSkips: b.rackLocalSkips } : {}),
+        ...(b.resetSkipsOn !== undefined ? { resetSkipsOn: b.resetSkipsOn } : {}),
         ...(b.preferLocal !== undefined ? { preferLocal: b.preferLocal } : {}),
         ...(b.remoteSlowdown !== undefined ? { remoteSlowdown: b.remoteSlowdown } : {}),
         ...(b.decisionJob !== undefined ? { decisionJob: b.decisionJob } : {}),

@@ -204,6 +204,18 @@ frameworks: [ { name: a } ]
     ]);
   });
 
+  test('resetSkipsOn is node-local or every-launch, and only with skips', () => {
+    const batch = (b: string): string => MINIMAL.replace('  - name: a', `  - { name: a, behaviour: { kind: batch, ${b} } }`);
+    const parsed = parseScenarioText(batch('nodeLocalSkips: 3, resetSkipsOn: every-launch'), 'ok.yaml').scenario.frameworks[0]!.behaviour;
+    expect(parsed).toMatchObject({ nodeLocalSkips: 3, resetSkipsOn: 'every-launch' });
+    expect(problems(batch('nodeLocalSkips: 3, resetSkipsOn: launch'))).toEqual([
+      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.resetSkipsOn: Invalid option: expected one of "node-local"\|"every-launch"$/),
+    ]);
+    expect(problems(batch('nodeLocalWait: 2, resetSkipsOn: node-local'))).toEqual([
+      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.resetSkipsOn: resetSkipsOn applies to delay scheduling in skips .*, not to waits in seconds$/),
+    ]);
+  });
+
   test('master.offerGranularity is agent, fair-share, task or cluster', () => {
     for (const g of ['agent', 'fair-share', 'task', 'cluster']) {
       expect(parseScenarioText(MINIMAL, 'min.yaml', [`master.offerGranularity=${g}`]).scenario.master.offerGranularity).toBe(g);

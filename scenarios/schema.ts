@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
 import { OFFER_GRANULARITIES, checkParams } from '../allocators/types.js';
+import { SKIP_RESETS } from '../sim/model/frameworks/batch.js';
 import { fromFixed, toFixed } from '../sim/model/resources.js';
 
 const seconds = z.number().finite().nonnegative();
@@ -99,6 +100,11 @@ export const BatchBehaviourSchema = z.strictObject({
   nodeLocalSkips: z.number().int().nonnegative().optional(),
   /** further skips before it may launch anywhere; default 0 */
   rackLocalSkips: z.number().int().nonnegative().optional(),
+  /**
+   * which launches reset the skip count: 'node-local' (the paper's Algorithm 1) or 'every-launch'
+   * (what its locality analysis assumes); default 'node-local' (left out of the manifest when not given); not with the waits
+   */
+  resetSkipsOn: z.enum(SKIP_RESETS).optional(),
   /** pick node-local tasks first even with no wait (the paper's D = 0); default false */
   preferLocal: z.boolean().optional(),
   /** run-time factor of tasks with preferences launched not node-local (>= 1 typically); default 1 */
@@ -455,6 +461,9 @@ export const ScenarioSchema = z.strictObject({
       const b = f.behaviour;
       if (typeof b === 'object' && b.kind === 'batch' && ((b.nodeLocalSkips ?? 0) > 0 || (b.rackLocalSkips ?? 0) > 0) && ((b.nodeLocalWait ?? 0) > 0 || (b.rackLocalWait ?? 0) > 0)) {
         ctx.addIssue({ code: 'custom', path: [i, 'behaviour', (b.nodeLocalSkips ?? 0) > 0 ? 'nodeLocalSkips' : 'rackLocalSkips'], message: 'delay scheduling takes waits in seconds (nodeLocalWait, rackLocalWait) or in skips (nodeLocalSkips, rackLocalSkips), not both' });
+      }
+      if (typeof b === 'object' && b.kind === 'batch' && b.resetSkipsOn !== undefined && ((b.nodeLocalWait ?? 0) > 0 || (b.rackLocalWait ?? 0) > 0)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'behaviour', 'resetSkipsOn'], message: 'resetSkipsOn applies to delay scheduling in skips (nodeLocalSkips, rackLocalSkips), not to waits in seconds' });
       }
     });
   }),

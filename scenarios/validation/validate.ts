@@ -2,114 +2,24 @@
  * `npm run validation`: runs the validation scenarios of scenarios/validation/ over their sweeps
  * and seeds, compares offersim's numbers with the published ones (notes: Zaharia et al. 2010,
  * Hindman et al. 2011, Schwarzkopf et al. 2013), and writes the side-by-side tables into
- * docs/validation.md between markers; `--check` only compares, `--json` prints the numbers.
+ * docs/validation.md between markers; `--check` only compares, `--json` prints the numbers,
+ * `--sample` reruns only a few cells of part (a) against its committed tables.
  * Composition root: reads scenario files and writes the doc; the numbers depend only on the
  * scenarios and seeds.
  */
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { LogRecord, LogSink } from '../../sim/model/log.js';
+import type { LogRecord } from '../../sim/model/log.js';
 import { ExitCode, InputError } from '../errors.js';
-import { loadScenario } from '../loader.js';
-import { repositoryRoot, replaceSection, type Markers } from '../policies-table.js';
-import { simulateScenario } from '../run.js';
+import { currentSection, repositoryRoot, replaceSection, type Markers } from '../policies-table.js';
+import { checkSample, delayBound, delayBoundTable, parseDelayBound } from './delay-bound.js';
+import { meanSe, pct, perSeed, type MeanSe } from './stats.js';
+
+export type { MeanSe } from './stats.js';
 
 /** The validation document, relative to the repository root. */
 export const VALIDATION_DOC = 'docs/validation.md';
-
-/** Mean and standard error of the mean of a sample (SE NaN for fewer than two values). */
-export interface MeanSe {
-  readonly mean: number;
-  readonly se: number;
-  readonly n: number;
-}
-
-/** Mean and standard error of `xs`, summed in order (deterministic). */
-export function meanSe(xs: readonly number[]): MeanSe {
-  const n = xs.length;
-  if (n === 0) return { mean: NaN, se: NaN, n };
-  let s = 0;
-  for (const x of xs) s += x;
-  const mean = s / n;
-  if (n < 2) return { mean, se: NaN, n };
-  let ss = 0;
-  for (const x of xs) ss += (x - mean) ** 2;
-  return { mean, se: Math.sqrt(ss / (n - 1) / n), n };
-}
-
-/** Runs seeds 1..`seeds` of `file` (relative to the root) with `overrides`, returning one value per seed. */
-function perSeed<T>(root: string, file: string, overrides: readonly string[], seeds: number, measure: (o: ReturnType<typeof simulateScenario>, records: readonly LogRecord[] | undefined) => T, keepRecords = false): T[] {
-  const loaded = loadScenario(join(root, file), overrides);
-  const out: T[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    const records: LogRecord[] = [];
-    const sink: LogSink = { record: (r) => { records.push(r); } };
-    const o = simulateScenario(loaded, { seed, keepSamples: false, sinks: keepRecords ? [sink] : [] });
-    out.push(measure(o, keepRecords ? records : undefined));
-  }
-  return out;
-}
-
-// ---- (a) the delay-scheduling locality bound
-
-/** The scenario of part (a). */
-export const DELAY_BOUND_SCENARIO = 'scenarios/validation/delay-bound.yaml';
-/** Its constants: nodes, replicas, tasks of the job (they must match the scenario file). */
-export const DELAY_BOUND = { M: 100, R: 3, N: 20 } as const;
-
-/**
- * The lower bound on expected locality after D skips (Zaharia et al. 2010, section 3.5):
- * l(D) >= 1 - e^(-RD/M) / (N (1 - e^(-RD/M))); NaN (no bound) for D = 0.
- */
-export function localityBound(D: number, M: number, R: number, N: number): number {
-  if (D <= 0) return NaN;
-  const e = Math.exp((-R * D) / M);
-  return 1 - e / (N * (1 - e));
-}
-
-/** One point of the D sweep. */
-export interface DelayBoundPoint {
-  readonly D: number;
-  /** the bound; NaN for the no-delay reference row */
-  readonly bound: number;
-  /** node-local fraction of the job's tasks over seeds */
-  readonly locality: MeanSe;
-}
-
-/** The skip counts swept; 0 is the reference row without delay scheduling. */
-export const DELAY_BOUND_SKIPS = [0, 1, 5, 10, 23, 50, 100] as const;
-
-/** Part (a): the job's node-local fraction for each D over `seeds` seeds. */
-export function delayBound(root: string, seeds: number): DelayBoundPoint[] {
-  const { M, R, N } = DELAY_BOUND;
-  return DELAY_BOUND_SKIPS.map((D) => {
-    const xs = perSeed(root, DELAY_BOUND_SCENARIO, [`frameworks.1.behaviour.nodeLocalSkips=${D}`], seeds, (o) => {
-      const job = o.metrics.jobs.find((j) => j.frameworkName === 'job');
-      if (job === undefined) throw new Error(`${DELAY_BOUND_SCENARIO}: the job never arrived`);
-      const launched = job.localNode + job.localRack + job.localRemote;
-      if (launched !== N) throw new Error(`${DELAY_BOUND_SCENARIO}: D=${D}: ${launched} of ${N} tasks launched by the end of the run`);
-      return job.localNode / N;
-    });
-    return { D, bound: localityBound(D, M, R, N), locality: meanSe(xs) };
-  });
-}
-
-const pct = (x: number, digits = 1): string => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(digits)}%`);
-
-/** Markdown table of part (a). */
-export function delayBoundTable(points: readonly DelayBoundPoint[]): string {
-  const rows = points.map((p) => {
-    const name = p.D === 0 ? '0 (local first, no waiting)' : String(p.D);
-    const meets = Number.isNaN(p.bound) ? '-' : p.locality.mean + 2 * p.locality.se >= p.bound ? 'yes' : 'NO';
-    return `| ${name} | ${Number.isNaN(p.bound) ? '-' : p.bound < 0 ? 'none (< 0)' : pct(p.bound)} | ${pct(p.locality.mean)} ± ${pct(p.locality.se)} | ${meets} |`;
-  });
-  return [
-    `| skips D | bound l(D) | offersim node-local (mean ± SE, ${points[0]?.locality.n ?? 0} seeds) | meets the bound |`,
-    '|---:|---:|---:|:---:|',
-    ...rows,
-  ].join('\n');
-}
 
 // ---- (b) the Mesos paper's locality experiment
 
@@ -354,13 +264,18 @@ interface Part {
   readonly seeds: number;
 }
 
+/** Seeds per simulated cell of part (a). */
+const DELAY_SEEDS = 20;
+
 /** Every part, with the seeds the document uses. */
 export const PARTS: readonly Part[] = [
-  { id: 'a', run: delayBound, table: delayBoundTable as (r: never) => string, seeds: 20 },
+  { id: 'a', run: delayBound, table: delayBoundTable as (r: never) => string, seeds: DELAY_SEEDS },
   { id: 'b', run: mesosLocality, table: mesosLocalityTable as (r: never) => string, seeds: 5 },
   { id: 'c', run: rampUp, table: rampUpTable as (r: never) => string, seeds: 50 },
   { id: 'd', run: omegaPathology, table: omegaTable as (r: never) => string, seeds: 5 },
 ];
+
+const USAGE = `usage: validate [--check [--sample]] [--json] [--doc FILE] [${PARTS.map((p) => p.id).join('|')}...]`;
 
 /** The markers of part `id` in the document. */
 export function partMarkers(id: string): Markers {
@@ -368,43 +283,64 @@ export function partMarkers(id: string): Markers {
 }
 
 /**
- * The script: `validate [--check] [--json] [--doc FILE] [PART...]` (parts a, b, c, d; default
- * all). Rewrites the parts' tables in docs/validation.md, or with `--check` compares them and
- * exits 1 when one is stale; `--json` also prints every number. Bad flags: exit 2.
+ * The script: `validate [--check [--sample]] [--json] [--doc FILE] [PART...]` (parts a, b, c, d;
+ * default all). Rewrites the parts' tables in docs/validation.md, or with `--check` compares them
+ * and exits 1 when one is stale; `--sample` checks part (a) by rerunning only its sample cells
+ * against the committed tables, whose numbers `--json` then prints; `--json` prints every number.
+ * Bad flags: exit 2.
  */
 export function validateMain(argv: readonly string[], io: { out(t: string): void; err(t: string): void }): number {
   const root = repositoryRoot();
   let check = false;
   let json = false;
+  let sample = false;
   let docPath = join(root, VALIDATION_DOC);
   const ids: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--check') check = true;
     else if (a === '--json') json = true;
+    else if (a === '--sample') sample = true;
     else if (a === '--doc' && argv[i + 1] !== undefined) docPath = argv[++i]!;
     else if (PARTS.some((p) => p.id === a)) ids.push(a);
     else {
-      io.err(`validate: unknown argument ${a}\nusage: validate [--check] [--json] [--doc FILE] [${PARTS.map((p) => p.id).join('|')}...]\n`);
+      io.err(`validate: unknown argument ${a}\n${USAGE}\n`);
       return ExitCode.BAD_INPUT;
     }
+  }
+  if (sample && !check) {
+    io.err(`validate: --sample only checks part (a) against its tables; give --check too\n${USAGE}\n`);
+    return ExitCode.BAD_INPUT;
   }
   const parts = PARTS.filter((p) => ids.length === 0 || ids.includes(p.id));
   try {
     const original = readFileSync(docPath, 'utf8');
     let doc = original;
     const results: Record<string, unknown> = {};
+    const stale: string[] = [];
     for (const p of parts) {
+      if (sample && p.id === 'a') {
+        try {
+          const committed = parseDelayBound(currentSection(doc, docPath, partMarkers('a')));
+          results.a = committed;
+          stale.push(...checkSample(root, committed));
+        } catch (err) {
+          if (err instanceof InputError) throw err;
+          stale.push(err instanceof Error ? err.message : String(err));
+        }
+        continue;
+      }
       const result = p.run(root, p.seeds);
       results[p.id] = result;
       doc = replaceSection(doc, p.table(result as never), docPath, partMarkers(p.id));
     }
     if (json) io.out(`${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
     if (check) {
-      if (doc === original) {
+      if (doc === original && stale.length === 0) {
         io.err(`${docPath}: the validation tables are up to date\n`);
         return ExitCode.OK;
       }
+      for (const line of stale) io.err(`${docPath}: ${line}\n`);
       io.err(`${docPath}: the validation tables are stale; run npm run validation\n`);
       return ExitCode.REGRESSION;
     }

@@ -297,6 +297,78 @@ describe('delay scheduling counted in skips (the paper\'s D)', () => {
   });
 });
 
+describe('which launches reset the skip count (resetSkipsOn)', () => {
+  // Three tasks preferring a1; D = 2 node-local skips, then remote at once (rackLocalSkips 0).
+  // Six 1-cpu offers on b1 (rack r2: remote for every task), all at t=0.
+  //   offer:                 1        2        3            4             5             6
+  //   node-local (Alg. 1):   skip→1   skip→2   task 0 (2)   task 1 (2)    task 2 (2)    -
+  //   every-launch:          skip→1   skip→2   task 0 →0    skip→1        skip→2        task 1 →0
+  // (the skip count after the offer in brackets or after the arrow). Under Algorithm 1 a remote
+  // launch leaves the count at D, so every later offer launches remote at once; when every
+  // launch resets it, each task waits its own D skips, as the paper's section 3.5 assumes.
+  const remoteOffers = (fw: BatchFramework): (readonly number[])[] => {
+    const d = new FakeDriver();
+    d.submit(fw, 0, [['a1'], ['a1'], ['a1']]);
+    return Array.from({ length: 6 }, () => launched(d.offer(fw, 0, 2)));
+  };
+
+  test('node-local (the default, Algorithm 1): a remote launch does not reset the count', () => {
+    const expected = [[], [], [0], [1], [2], []];
+    expect(remoteOffers(new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 2 }))).toEqual(expected);
+    expect(remoteOffers(new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 2, resetSkipsOn: 'node-local' }))).toEqual(expected);
+  });
+
+  test('every-launch: each launch, remote too, starts the count again', () => {
+    expect(remoteOffers(new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 2, resetSkipsOn: 'every-launch' })))
+      .toEqual([[], [], [0], [], [], [1]]);
+  });
+
+  // Tasks 0-2 prefer a1; D = 1 node-local skip, rack skips 100 (no remote here). Offers a2
+  // (rack r1: rack-local for every task), 1 cpu each:
+  //   node-local:    skip→1, task 0 rack-local (1), task 1 (1), task 2 (1)
+  //   every-launch:  skip→1, task 0 rack-local →0, skip→1, task 1 →0
+  test('every-launch resets on a rack-local launch too', () => {
+    const rackOffers = (o: BatchOptions): (readonly number[])[] => {
+      const fw = new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 1, rackLocalSkips: 100, ...o });
+      const d = new FakeDriver();
+      d.submit(fw, 0, [['a1'], ['a1'], ['a1']]);
+      return Array.from({ length: 4 }, () => launched(d.offer(fw, 0, 1)));
+    };
+    expect(rackOffers({})).toEqual([[], [0], [1], [2]]);
+    expect(rackOffers({ resetSkipsOn: 'every-launch' })).toEqual([[], [0], [], [1]]);
+  });
+
+  // One offer of 2 cpus on b1 after D = 1 skip, two tasks preferring a1: under Algorithm 1 both
+  // launch remote from it; when every launch resets the count, the level is back to node-local
+  // after the first, so the second waits (the rest of the offer is left unused).
+  test('every-launch: one remote launch per offer, the level is node-local again for the rest of it', () => {
+    const big = (o: BatchOptions): (readonly number[])[] => {
+      const fw = new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 1, ...o });
+      const d = new FakeDriver();
+      d.submit(fw, 0, [['a1'], ['a1']]);
+      return [launched(d.offer(fw, 0, 2, 2)), launched(d.offer(fw, 0, 2, 2))];
+    };
+    expect(big({})).toEqual([[], [0, 1]]);
+    expect(big({ resetSkipsOn: 'every-launch' })).toEqual([[], [0]]);
+  });
+
+  // A node-local launch resets under both rules: tasks 0-1 prefer a1, D = 1, remote at once.
+  // b1: skip→1.  a1: task 0 node-local →0.  b1: skip→1.  b1: task 1 remote.
+  test('a node-local launch resets the count under both rules', () => {
+    for (const resetSkipsOn of ['node-local', 'every-launch'] as const) {
+      const fw = new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 1, resetSkipsOn });
+      const d = new FakeDriver();
+      d.submit(fw, 0, [['a1'], ['a1']]);
+      expect([2, 0, 2, 2].map((agent) => launched(d.offer(fw, 0, agent)))).toEqual([[], [0], [], [1]]);
+    }
+  });
+
+  test('an unknown rule, or a rule with waits in seconds, is rejected', () => {
+    expect(() => new BatchFramework({ nodeLocalSkips: 1, resetSkipsOn: 'never' as 'node-local' })).toThrow(/resetSkipsOn must be one of node-local, every-launch/);
+    expect(() => new BatchFramework({ nodeLocalWait: 1, resetSkipsOn: 'every-launch' })).toThrow(/resetSkipsOn applies to skips/);
+  });
+});
+
 describe('remote slowdown and task_locality records, end to end', () => {
   // Agents a1 (r1) and b1 (r2), 1 cpu each; framework with remoteSlowdown 1.5 and no waits.
   // Job: task 0 prefers a1, task 1 prefers a1, both 10 s. At t=0 DRF offers both agents; the

@@ -8,6 +8,15 @@ import type { DecisionTime, FrameworkBehaviour, OfferView, SchedulerDriver } fro
 import { Locality, PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
 import { contains, copyInto, equals, NUM_RESOURCES, subInto } from '../resources.js';
 
+/**
+ * When delay scheduling's skip count goes back to 0: `node-local`, on a node-local launch only
+ * (Zaharia et al. 2010, Algorithm 1); `every-launch`, on any launch (what the locality analysis of
+ * their section 3.5 assumes: every task gets D fresh skips).
+ */
+export const SKIP_RESETS = ['node-local', 'every-launch'] as const;
+/** One of {@link SKIP_RESETS}. */
+export type SkipReset = (typeof SKIP_RESETS)[number];
+
 /** Options of the batch behaviour, as given in the scenario. */
 export interface BatchOptions {
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
@@ -23,12 +32,17 @@ export interface BatchOptions {
   readonly rackLocalWait?: number;
   /**
    * delay scheduling counted in skips instead of seconds (the paper's D): offers a job with
-   * preferred-location tasks passes over, since its last node-local launch, before it may launch
-   * rack-local; default 0. Not together with the waits.
+   * preferred-location tasks passes over, since its skip count was last reset (see
+   * `resetSkipsOn`), before it may launch rack-local; default 0. Not together with the waits.
    */
   readonly nodeLocalSkips?: number;
   /** further skips before it may launch anywhere (remote); default 0 */
   readonly rackLocalSkips?: number;
+  /**
+   * which launches reset the skip count (see {@link SKIP_RESETS}); default 'node-local' (the
+   * paper's Algorithm 1). Skips only: not with the waits in seconds.
+   */
+  readonly resetSkipsOn?: SkipReset;
   /**
    * pick node-local tasks first even without waiting (all waits and skips 0): Hadoop's scheduler
    * without delay scheduling, the paper's D = 0; default false (tasks in index order)
@@ -64,7 +78,7 @@ interface QueuedJob {
   readonly prefs: boolean;
   /** scheduling attempts that left the job with pending tasks (for maxAttempts) */
   attempts: number;
-  /** delay scheduling in skips: offers skipped since the job's last node-local launch */
+  /** delay scheduling in skips: offers skipped since the count was last reset (resetSkipsOn) */
   skips: number;
   /** delay scheduling: the job's tasks indexed by locality, built at its first pick */
   index?: LocalityIndex;
@@ -99,6 +113,8 @@ export class BatchFramework implements FrameworkBehaviour {
   private readonly rackSkips: number;
   /** delay scheduling counts skips, not seconds */
   private readonly bySkips: boolean;
+  /** skips: every launch resets the count, not only a node-local one */
+  private readonly resetOnEveryLaunch: boolean;
   /** delay scheduling on: some wait or skip count > 0 (else the plain FIFO walk, exactly as without it) */
   private readonly delay: boolean;
   readonly remoteSlowdown: number;
@@ -144,6 +160,12 @@ export class BatchFramework implements FrameworkBehaviour {
     if (this.bySkips && (this.nodeWait > 0 || this.rackWait > 0)) {
       throw new RangeError('delay scheduling takes waits in seconds or in skips, not both');
     }
+    const reset = options.resetSkipsOn ?? 'node-local';
+    if (!SKIP_RESETS.includes(reset)) throw new RangeError(`resetSkipsOn must be one of ${SKIP_RESETS.join(', ')}`);
+    if (options.resetSkipsOn !== undefined && (this.nodeWait > 0 || this.rackWait > 0)) {
+      throw new RangeError('resetSkipsOn applies to skips, not to waits in seconds');
+    }
+    this.resetOnEveryLaunch = reset === 'every-launch';
     this.delay = this.nodeWait > 0 || this.rackWait > 0 || this.bySkips || options.preferLocal === true;
     this.remoteSlowdown = options.remoteSlowdown ?? 1;
   }
@@ -370,7 +392,8 @@ export class BatchFramework implements FrameworkBehaviour {
    * With `nodeLocalSkips`/`rackLocalSkips` the levels count skips instead of seconds (Zaharia et
    * al. 2010, Algorithm 1's D): a job skips an offer when it launches nothing on it only because
    * of locality (a pending task would fit if it could run remote); a node-local launch resets the
-   * count to 0.
+   * count to 0, and with `resetSkipsOn: 'every-launch'` any launch does (the level then goes back
+   * to node-local for the rest of the offer too).
    */
   private answerDelay(offer: OfferView, driver: SchedulerDriver): void {
     const rem = this.remaining;
@@ -413,7 +436,7 @@ export class BatchFramework implements FrameworkBehaviour {
         if (tasks.localityOf(task, agent) === Locality.NODE) {
           job.lastLocal = now;
           job.skips = 0;
-        }
+        } else if (this.resetOnEveryLaunch) job.skips = 0;
       }
       // A skip (the paper's): the job launched nothing here only because of locality, i.e. some
       // pending task would have fitted had it been allowed to run remote.
