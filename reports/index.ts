@@ -24,6 +24,7 @@ export {
   summaryJson,
   timeseriesCsv,
 } from './writers.js';
+export { EventLineError, foldEventLines, parseEventLine } from './replay.js';
 export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
 export {
   CsvFormatError,
