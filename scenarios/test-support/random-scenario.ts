@@ -378,10 +378,7 @@ export function draftArb(options: DraftOptions = {}): fc.Arbitrary<Draft> {
         master: d.master,
         roles: Object.fromEntries(roleList.filter((r) => r !== '*').map((r, i) => [r, { weight: d.weights[i]! }])),
         cluster: { agents: groups },
-        // A framework removed (failover timeout) while a task of it is on a failed agent not yet
-        // declared lost stops the run on a broken invariant (Master.failoverExpired kills only the
-        // tasks on agents that are up): failovers go only in scenarios without agent failures.
-        frameworks: d.failures === undefined ? frameworks : frameworks.map(({ failover: _f, failoverTimeout: _t, ...f }) => f),
+        frameworks,
         output: { sampleInterval: d.sampleInterval },
         failures: d.failures,
       }));
