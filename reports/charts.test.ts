@@ -41,15 +41,15 @@ describe('parseCsv', () => {
 describe('runTablesFromCsv', () => {
   const r = runTablesFromCsv(SMALL_RUN);
   test('reads times, utilisation in resource order, shares by framework, Jain, jobs and frameworks', () => {
-    expect(r.t).toEqual([0, 2, 4]);
+    expect(r.t).toEqual([2, 4, 6, 8]);
     expect(r.utilisation.map((s) => s.label)).toEqual(['cpus', 'mem', 'disk', 'gpus']);
-    expect(r.utilisation[0]!.values).toEqual([0, 0.5, 1]);
-    expect(r.utilisation[2]!.values).toEqual([null, null, null]);
+    expect(r.utilisation[0]!.values).toEqual([0, 0.5, 1, 1]);
+    expect(r.utilisation[2]!.values).toEqual([null, null, null, null]);
     expect(r.shares).toEqual([
-      { label: 'a', values: [0, 0.5, 0.4] },
-      { label: 'b', values: [null, 0.25, 0.6] },
+      { label: 'a', values: [0, 0.5, 0.4, 0.4] },
+      { label: 'b', values: [null, 0.25, 0.6, 0.6] },
     ]);
-    expect(r.jain).toEqual([1, 0.9, 0.961538]);
+    expect(r.jain).toEqual([null, 0.9, null, 0.961538]);
     expect(r.jobs).toEqual([
       { framework: 'a', completion: 3 },
       { framework: 'b', completion: 1 },
@@ -84,18 +84,32 @@ describe('the chart specs', () => {
     }
   });
 
-  test('(a) shares: a line per framework over time, skipping samples before it registered', () => {
+  /*
+   * Each row's mean is drawn flat over its interval, from the previous row's time (0 for the
+   * first) to its own: a: 0 over [0,2), 0.5 over [2,4), 0.4 over [4,8) (rows 3 and 4 merged);
+   * b from its first row on: 0.25 over [2,4), 0.6 over [4,8).
+   */
+  test('(a) shares: a line per framework, each mean flat over its interval, skipping rows before it registered', () => {
     const s = sharesChart(r);
     expect(markType(s)).toBe('line');
     expect(enc(s)['x']).toMatchObject({ field: 't_s', type: 'quantitative' });
     expect(enc(s)['y']).toMatchObject({ field: 'share', type: 'quantitative' });
     expect(enc(s)['color']).toMatchObject({ field: 'framework', type: 'nominal' });
+    expect(enc(s)['order']).toEqual({ value: null });
+    // the time axis spans the run, from 0 to the last row's time, in every time chart
+    expect(enc(s)['x']).toMatchObject({ scale: { domain: [0, 8] } });
+    expect(enc(jainChart(r))['x']).toMatchObject({ scale: { domain: [0, 8] } });
     expect(values(s)).toEqual([
       { t_s: 0, framework: 'a', share: 0 },
+      { t_s: 2, framework: 'a', share: 0 },
       { t_s: 2, framework: 'a', share: 0.5 },
+      { t_s: 4, framework: 'a', share: 0.5 },
       { t_s: 4, framework: 'a', share: 0.4 },
+      { t_s: 8, framework: 'a', share: 0.4 },
       { t_s: 2, framework: 'b', share: 0.25 },
+      { t_s: 4, framework: 'b', share: 0.25 },
       { t_s: 4, framework: 'b', share: 0.6 },
+      { t_s: 8, framework: 'b', share: 0.6 },
     ]);
   });
 
@@ -105,14 +119,25 @@ describe('the chart specs', () => {
     expect(enc(s)['color']).toMatchObject({ field: 'resource' });
     expect(enc(s)['y']).toMatchObject({ field: 'utilisation', scale: { domain: [0, 1] } });
     expect([...new Set(values(s).map((v) => v['resource']))]).toEqual(['cpus', 'mem']);
-    expect(values(s)).toHaveLength(6);
+    // cpus 0 over [0,2), 0.5 over [2,4), 1 over [4,8): two points each
+    expect(values(s).filter((v) => v['resource'] === 'cpus').map((v) => [v['t_s'], v['utilisation']])).toEqual([
+      [0, 0], [2, 0], [2, 0.5], [4, 0.5], [4, 1], [8, 1],
+    ]);
   });
 
-  test('(c) Jain: one line, no colour', () => {
+  // 0.9 over [2,4); undefined over [4,6): a null point breaks the line there; 0.961538 over [6,8)
+  test('(c) Jain: one line, no colour, a gap where it is undefined', () => {
     const s = jainChart(r);
     expect(markType(s)).toBe('line');
     expect(enc(s)['color']).toBeUndefined();
-    expect(values(s)).toEqual([{ t_s: 0, jain: 1 }, { t_s: 2, jain: 0.9 }, { t_s: 4, jain: 0.961538 }]);
+    expect(enc(s)['y']).toMatchObject({ field: 'jain', scale: { domain: [0, 1] } });
+    expect(values(s)).toEqual([
+      { t_s: 2, jain: 0.9 },
+      { t_s: 4, jain: 0.9 },
+      { t_s: 6, jain: null },
+      { t_s: 6, jain: 0.961538 },
+      { t_s: 8, jain: 0.961538 },
+    ]);
   });
 
   test('(d) completion CDF: each framework\'s finished jobs sorted, k/n, unfinished jobs left out', () => {
