@@ -140,6 +140,15 @@ describe('the chart specs', () => {
     ]);
   });
 
+  test('(c) Jain never defined (one framework, say): no line, a subtitle saying so', () => {
+    const lone = runTablesFromCsv({ ...SMALL_RUN, timeseries: SMALL_RUN.timeseries.replace(',0.900000,2.000000', ',,0.000000').replace(',0.961538,1.500000', ',,0.000000') });
+    const s = jainChart(lone);
+    expect(values(s)).toEqual([]);
+    expect(s['title']).toEqual({ text: 'Jain\'s fairness index', subtitle: 'never two frameworks with pending tasks at once: the index is undefined' });
+    expect(Object.keys(s).slice(0, 3)).toEqual(['$schema', 'description', 'title']);
+    expect(jainChart(r)['title']).toBe('Jain\'s fairness index');
+  });
+
   test('(d) completion CDF: each framework\'s finished jobs sorted, k/n, unfinished jobs left out', () => {
     const s = completionCdfChart(r);
     expect(markType(s)).toBe('line');
@@ -196,18 +205,19 @@ describe('the chart specs', () => {
 });
 
 describe('sweep charts', () => {
-  // summary.csv of a 2 x 2 sweep: allocator x rate, two seeds each; jain_mean and its CI
+  // summary.csv of a 2 x 2 sweep: allocator x rate, two seeds each; jain_arrival_mean and its CI
+  // (jain_mean, the whole run's, is in every summary.csv but is not charted)
   const CSV = [
-    'allocator,frameworks.0.workload.rate,seeds,jain_mean_mean,jain_mean_ci95,completion_mean_s_mean,completion_mean_s_ci95',
-    'drf,0.5,2,0.900000,0.010000,10.000000,1.000000',
-    'drf,1,2,0.800000,0.020000,20.000000,2.000000',
-    'random,0.5,2,0.700000,0.030000,11.000000,',
-    'random,1,2,0.600000,0.040000,,',
+    'allocator,frameworks.0.workload.rate,seeds,jain_mean_mean,jain_mean_ci95,jain_arrival_mean_mean,jain_arrival_mean_ci95,completion_mean_s_mean,completion_mean_s_ci95',
+    'drf,0.5,2,0.5,0.1,0.900000,0.010000,10.000000,1.000000',
+    'drf,1,2,0.5,0.1,0.800000,0.020000,20.000000,2.000000',
+    'random,0.5,2,0.5,0.1,0.700000,0.030000,11.000000,',
+    'random,1,2,0.5,0.1,0.600000,0.040000,,',
   ].join('\r\n') + '\r\n';
 
   test('each metric against the non-policy parameter, a line per policy, a band of mean +- ci95', () => {
     const charts = sweepCharts(CSV, ['allocator', 'frameworks.0.workload.rate']);
-    expect(charts.map((c) => c.name)).toEqual(['sweep-jain-mean', 'sweep-completion-mean-s']);
+    expect(charts.map((c) => c.name)).toEqual(['sweep-jain-arrival-mean', 'sweep-completion-mean-s']);
     const jain = charts[0]!.spec as { data: { values: unknown[] }; layer: { mark: { type: string } }[] };
     // band: 0.9 +- 0.01 = [0.89, 0.91], ...
     expect(jain.data.values).toEqual([
@@ -223,7 +233,7 @@ describe('sweep charts', () => {
   });
 
   test('with only the policy swept, it is the x axis', () => {
-    const csv = 'allocator,seeds,jain_mean_mean,jain_mean_ci95\r\ndrf,3,0.9,0.1\r\nfifo,3,0.5,0.1\r\n';
+    const csv = 'allocator,seeds,jain_arrival_mean_mean,jain_arrival_mean_ci95\r\ndrf,3,0.9,0.1\r\nfifo,3,0.5,0.1\r\n';
     const spec = sweepCharts(csv, ['allocator'])[0]!.spec as { data: { values: { x: unknown; series: string }[] }; layer: { encoding: { x: { type: string } } }[] };
     expect(spec.data.values.map((v) => [v.x, v.series])).toEqual([['drf', 'all'], ['fifo', 'all']]);
     expect(spec.layer[0]!.encoding.x.type).toBe('nominal');

@@ -310,8 +310,9 @@ export function utilisationChart(r: RunTables): VlSpec {
 
 /** (c) Jain's index over time; gaps where fewer than two frameworks had demand. */
 export function jainChart(r: RunTables): VlSpec {
-  return timeLines(
-    'Jain\'s fairness index',
+  const title = 'Jain\'s fairness index';
+  const spec = timeLines(
+    title,
     'Jain\'s index over the weighted dominant shares of the frameworks with pending tasks: its mean over each sample interval\'s time with at least two of them; a gap where there was none.',
     r.t,
     [{ label: 'jain', values: r.jain }],
@@ -320,6 +321,8 @@ export function jainChart(r: RunTables): VlSpec {
     'Jain\'s index',
     1,
   );
+  // An empty chart says why rather than looking broken.
+  return r.jain.some((v) => v !== null) ? spec : { ...spec, title: { text: title, subtitle: 'never two frameworks with pending tasks at once: the index is undefined' } };
 }
 
 /**
@@ -415,8 +418,8 @@ export function specJson(spec: VlSpec): string {
 
 // ---- sweeps: each metric against the swept parameter, a line per policy, with its 95% band
 
-/** Metrics a sweep report charts, when the sweep's summary.csv has them. */
-export const SWEEP_METRICS = ['jain_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean'] as const;
+/** Metrics a sweep report charts, when the sweep's summary.csv has them (fairness: Jain's index over the arrival window). */
+export const SWEEP_METRICS = ['jain_arrival_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean'] as const;
 
 /**
  * The charts of a sweep from its summary.csv text and its swept parameter names (in matrix
