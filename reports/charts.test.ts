@@ -41,15 +41,15 @@ describe('parseCsv', () => {
 describe('runTablesFromCsv', () => {
   const r = runTablesFromCsv(SMALL_RUN);
   test('reads times, utilisation in resource order, shares by framework, Jain, jobs and frameworks', () => {
-    expect(r.t).toEqual([0, 2, 4]);
+    expect(r.t).toEqual([2, 4, 6, 8]);
     expect(r.utilisation.map((s) => s.label)).toEqual(['cpus', 'mem', 'disk', 'gpus']);
-    expect(r.utilisation[0]!.values).toEqual([0, 0.5, 1]);
-    expect(r.utilisation[2]!.values).toEqual([null, null, null]);
+    expect(r.utilisation[0]!.values).toEqual([0, 0.5, 1, 1]);
+    expect(r.utilisation[2]!.values).toEqual([null, null, null, null]);
     expect(r.shares).toEqual([
-      { label: 'a', values: [0, 0.5, 0.4] },
-      { label: 'b', values: [null, 0.25, 0.6] },
+      { label: 'a', values: [0, 0.5, 0.4, 0.4] },
+      { label: 'b', values: [null, 0.25, 0.6, 0.6] },
     ]);
-    expect(r.jain).toEqual([1, 0.9, 0.961538]);
+    expect(r.jain).toEqual([null, 0.9, null, 0.961538]);
     expect(r.jobs).toEqual([
       { framework: 'a', completion: 3 },
       { framework: 'b', completion: 1 },
@@ -84,18 +84,32 @@ describe('the chart specs', () => {
     }
   });
 
-  test('(a) shares: a line per framework over time, skipping samples before it registered', () => {
+  /*
+   * Each row's mean is drawn flat over its interval, from the previous row's time (0 for the
+   * first) to its own: a: 0 over [0,2), 0.5 over [2,4), 0.4 over [4,8) (rows 3 and 4 merged);
+   * b from its first row on: 0.25 over [2,4), 0.6 over [4,8).
+   */
+  test('(a) shares: a line per framework, each mean flat over its interval, skipping rows before it registered', () => {
     const s = sharesChart(r);
     expect(markType(s)).toBe('line');
     expect(enc(s)['x']).toMatchObject({ field: 't_s', type: 'quantitative' });
     expect(enc(s)['y']).toMatchObject({ field: 'share', type: 'quantitative' });
     expect(enc(s)['color']).toMatchObject({ field: 'framework', type: 'nominal' });
+    expect(enc(s)['order']).toEqual({ value: null });
+    // the time axis spans the run, from 0 to the last row's time, in every time chart
+    expect(enc(s)['x']).toMatchObject({ scale: { domain: [0, 8] } });
+    expect(enc(jainChart(r))['x']).toMatchObject({ scale: { domain: [0, 8] } });
     expect(values(s)).toEqual([
       { t_s: 0, framework: 'a', share: 0 },
+      { t_s: 2, framework: 'a', share: 0 },
       { t_s: 2, framework: 'a', share: 0.5 },
+      { t_s: 4, framework: 'a', share: 0.5 },
       { t_s: 4, framework: 'a', share: 0.4 },
+      { t_s: 8, framework: 'a', share: 0.4 },
       { t_s: 2, framework: 'b', share: 0.25 },
+      { t_s: 4, framework: 'b', share: 0.25 },
       { t_s: 4, framework: 'b', share: 0.6 },
+      { t_s: 8, framework: 'b', share: 0.6 },
     ]);
   });
 
@@ -105,14 +119,34 @@ describe('the chart specs', () => {
     expect(enc(s)['color']).toMatchObject({ field: 'resource' });
     expect(enc(s)['y']).toMatchObject({ field: 'utilisation', scale: { domain: [0, 1] } });
     expect([...new Set(values(s).map((v) => v['resource']))]).toEqual(['cpus', 'mem']);
-    expect(values(s)).toHaveLength(6);
+    // cpus 0 over [0,2), 0.5 over [2,4), 1 over [4,8): two points each
+    expect(values(s).filter((v) => v['resource'] === 'cpus').map((v) => [v['t_s'], v['utilisation']])).toEqual([
+      [0, 0], [2, 0], [2, 0.5], [4, 0.5], [4, 1], [8, 1],
+    ]);
   });
 
-  test('(c) Jain: one line, no colour', () => {
+  // 0.9 over [2,4); undefined over [4,6): a null point breaks the line there; 0.961538 over [6,8)
+  test('(c) Jain: one line, no colour, a gap where it is undefined', () => {
     const s = jainChart(r);
     expect(markType(s)).toBe('line');
     expect(enc(s)['color']).toBeUndefined();
-    expect(values(s)).toEqual([{ t_s: 0, jain: 1 }, { t_s: 2, jain: 0.9 }, { t_s: 4, jain: 0.961538 }]);
+    expect(enc(s)['y']).toMatchObject({ field: 'jain', scale: { domain: [0, 1] } });
+    expect(values(s)).toEqual([
+      { t_s: 2, jain: 0.9 },
+      { t_s: 4, jain: 0.9 },
+      { t_s: 6, jain: null },
+      { t_s: 6, jain: 0.961538 },
+      { t_s: 8, jain: 0.961538 },
+    ]);
+  });
+
+  test('(c) Jain never defined (one framework, say): no line, a subtitle saying so', () => {
+    const lone = runTablesFromCsv({ ...SMALL_RUN, timeseries: SMALL_RUN.timeseries.replace(',0.900000,2.000000', ',,0.000000').replace(',0.961538,1.500000', ',,0.000000') });
+    const s = jainChart(lone);
+    expect(values(s)).toEqual([]);
+    expect(s['title']).toEqual({ text: 'Jain\'s fairness index', subtitle: 'never two frameworks with pending tasks at once: the index is undefined' });
+    expect(Object.keys(s).slice(0, 3)).toEqual(['$schema', 'description', 'title']);
+    expect(jainChart(r)['title']).toBe('Jain\'s fairness index');
   });
 
   test('(d) completion CDF: each framework\'s finished jobs sorted, k/n, unfinished jobs left out', () => {
@@ -171,18 +205,19 @@ describe('the chart specs', () => {
 });
 
 describe('sweep charts', () => {
-  // summary.csv of a 2 x 2 sweep: allocator x rate, two seeds each; jain_mean and its CI
+  // summary.csv of a 2 x 2 sweep: allocator x rate, two seeds each; jain_arrival_mean and its CI
+  // (jain_mean, the whole run's, is in every summary.csv but is not charted)
   const CSV = [
-    'allocator,frameworks.0.workload.rate,seeds,jain_mean_mean,jain_mean_ci95,completion_mean_s_mean,completion_mean_s_ci95',
-    'drf,0.5,2,0.900000,0.010000,10.000000,1.000000',
-    'drf,1,2,0.800000,0.020000,20.000000,2.000000',
-    'random,0.5,2,0.700000,0.030000,11.000000,',
-    'random,1,2,0.600000,0.040000,,',
+    'allocator,frameworks.0.workload.rate,seeds,jain_mean_mean,jain_mean_ci95,jain_arrival_mean_mean,jain_arrival_mean_ci95,completion_mean_s_mean,completion_mean_s_ci95',
+    'drf,0.5,2,0.5,0.1,0.900000,0.010000,10.000000,1.000000',
+    'drf,1,2,0.5,0.1,0.800000,0.020000,20.000000,2.000000',
+    'random,0.5,2,0.5,0.1,0.700000,0.030000,11.000000,',
+    'random,1,2,0.5,0.1,0.600000,0.040000,,',
   ].join('\r\n') + '\r\n';
 
   test('each metric against the non-policy parameter, a line per policy, a band of mean +- ci95', () => {
     const charts = sweepCharts(CSV, ['allocator', 'frameworks.0.workload.rate']);
-    expect(charts.map((c) => c.name)).toEqual(['sweep-jain-mean', 'sweep-completion-mean-s']);
+    expect(charts.map((c) => c.name)).toEqual(['sweep-jain-arrival-mean', 'sweep-completion-mean-s']);
     const jain = charts[0]!.spec as { data: { values: unknown[] }; layer: { mark: { type: string } }[] };
     // band: 0.9 +- 0.01 = [0.89, 0.91], ...
     expect(jain.data.values).toEqual([
@@ -198,7 +233,7 @@ describe('sweep charts', () => {
   });
 
   test('with only the policy swept, it is the x axis', () => {
-    const csv = 'allocator,seeds,jain_mean_mean,jain_mean_ci95\r\ndrf,3,0.9,0.1\r\nfifo,3,0.5,0.1\r\n';
+    const csv = 'allocator,seeds,jain_arrival_mean_mean,jain_arrival_mean_ci95\r\ndrf,3,0.9,0.1\r\nfifo,3,0.5,0.1\r\n';
     const spec = sweepCharts(csv, ['allocator'])[0]!.spec as { data: { values: { x: unknown; series: string }[] }; layer: { encoding: { x: { type: string } } }[] };
     expect(spec.data.values.map((v) => [v.x, v.series])).toEqual([['drf', 'all'], ['fifo', 'all']]);
     expect(spec.layer[0]!.encoding.x.type).toBe('nominal');

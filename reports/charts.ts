@@ -33,13 +33,13 @@ export interface Series {
 
 /** What the charts read of a run directory. */
 export interface RunTables {
-  /** timeseries.csv: sample times, seconds */
+  /** timeseries.csv: each row's time, seconds: the end of the interval its means are over */
   readonly t: readonly number[];
   /** utilisation per resource (util_<resource> columns), in RESOURCE_NAMES order */
   readonly utilisation: readonly Series[];
   /** weighted dominant share per framework (share_<framework> columns) */
   readonly shares: readonly Series[];
-  /** Jain's index per sample */
+  /** Jain's index per row (its mean over the row's time with two frameworks with demand); null where undefined */
   readonly jain: readonly (number | null)[];
   /** jobs.csv: framework and completion time (s; null when unfinished) of each job */
   readonly jobs: readonly { readonly framework: string; readonly completion: number | null }[];
@@ -212,15 +212,37 @@ const CONFIG = {
   view: { stroke: null },
 } as const;
 
-/** Long-form rows of a time series chart: one row per (sample, series) with a value. */
-function longRows(t: readonly number[], series: readonly Series[], key: string, valueKey: string): Record<string, number | string>[] {
-  const rows: Record<string, number | string>[] = [];
+/** One point of a time series chart; `value` null breaks the line. */
+type Point = Record<string, number | string | null>;
+
+/**
+ * Long-form points of a time series chart. A timeseries.csv row holds means over the interval
+ * that ends at its time (from the previous row's time, or 0), so each value is drawn flat over
+ * that interval: a point at each end, the segment extended while the value stays the same. An
+ * empty cell breaks the line (a point with a null value), so undefined stretches show as gaps,
+ * not bridged. The specs draw the points in this order (encoding `order` null), so the breaks
+ * stay where they are put. `key` names the series field (none for a single series).
+ */
+function intervalPoints(t: readonly number[], series: readonly Series[], key: string | null, valueKey: string): Point[] {
+  const points: Point[] = [];
+  const point = (x: number, label: string, v: number | null): Point => ({ t_s: x, ...(key === null ? {} : { [key]: label }), [valueKey]: v });
   for (const s of series) {
+    let last: Point | undefined; // the open segment's end, if any
     s.values.forEach((v, k) => {
-      if (v !== null) rows.push({ t_s: t[k]!, [key]: s.label, [valueKey]: v });
+      const end = t[k]!;
+      if (v === null) {
+        if (last !== undefined) points.push(point(end, s.label, null));
+        last = undefined;
+      } else if (last !== undefined && last[valueKey] === v) {
+        last['t_s'] = end;
+      } else {
+        points.push(point(k === 0 ? 0 : t[k - 1]!, s.label, v));
+        last = point(end, s.label, v);
+        points.push(last);
+      }
     });
   }
-  return rows;
+  return points;
 }
 
 function base(title: string, description: string, values: readonly unknown[]): Record<string, unknown> {
@@ -235,20 +257,25 @@ function base(title: string, description: string, values: readonly unknown[]): R
   };
 }
 
-/** A line chart over time, one line per series, coloured by `key`. */
-function timeLines(title: string, description: string, rows: readonly unknown[], key: string, valueKey: string, yTitle: string, yMax: number | null): VlSpec {
+/**
+ * A line chart over time of {@link intervalPoints}, one line per series, coloured by `key` (none:
+ * one line). The time axis spans the whole run, [0, last row's time], in every time chart alike.
+ */
+function timeLines(title: string, description: string, t: readonly number[], series: readonly Series[], key: string | null, valueKey: string, yTitle: string, yMax: number | null): VlSpec {
+  const end = t[t.length - 1];
   return {
-    ...base(title, description, rows),
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+    ...base(title, description, intervalPoints(t, series, key, valueKey)),
+    mark: { type: 'line', strokeWidth: 1.5 },
     encoding: {
-      x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
+      x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)', ...(end === undefined ? {} : { scale: { domain: [0, end] } }) },
       y: {
         field: valueKey,
         type: 'quantitative',
         title: yTitle,
         ...(yMax === null ? {} : { scale: { domain: [0, yMax] } }),
       },
-      color: { field: key, type: 'nominal', title: key, sort: null },
+      ...(key === null ? {} : { color: { field: key, type: 'nominal', title: key, sort: null } }),
+      order: { value: null },
     },
   };
 }
@@ -257,8 +284,9 @@ function timeLines(title: string, description: string, rows: readonly unknown[],
 export function sharesChart(r: RunTables): VlSpec {
   return timeLines(
     'Weighted dominant share per framework',
-    'Each framework\'s dominant share (largest allocated/total over resources) divided by its role weight, at every sample.',
-    longRows(r.t, r.shares, 'framework', 'share'),
+    'Each framework\'s dominant share (largest allocated/total over resources) divided by its role weight: its mean over each sample interval.',
+    r.t,
+    r.shares,
     'framework',
     'share',
     'weighted dominant share',
@@ -270,8 +298,9 @@ export function sharesChart(r: RunTables): VlSpec {
 export function utilisationChart(r: RunTables): VlSpec {
   return timeLines(
     'Utilisation per resource',
-    'Used over total per resource at every sample; a resource the cluster does not have is left out.',
-    longRows(r.t, r.utilisation, 'resource', 'utilisation'),
+    'Used over total per resource: its mean over each sample interval; a resource the cluster does not have is left out.',
+    r.t,
+    r.utilisation,
     'resource',
     'utilisation',
     'used / total',
@@ -279,17 +308,21 @@ export function utilisationChart(r: RunTables): VlSpec {
   );
 }
 
-/** (c) Jain's index over time. */
+/** (c) Jain's index over time; gaps where fewer than two frameworks had demand. */
 export function jainChart(r: RunTables): VlSpec {
-  const rows = r.jain.flatMap((v, k) => (v === null ? [] : [{ t_s: r.t[k]!, jain: v }]));
-  return {
-    ...base('Jain\'s fairness index', 'Jain\'s index over the weighted dominant shares of the frameworks with demand, at every sample.', rows),
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 't_s', type: 'quantitative', title: 'simulated time (s)' },
-      y: { field: 'jain', type: 'quantitative', title: 'Jain\'s index', scale: { domain: [0, 1] } },
-    },
-  };
+  const title = 'Jain\'s fairness index';
+  const spec = timeLines(
+    title,
+    'Jain\'s index over the weighted dominant shares of the frameworks with pending tasks: its mean over each sample interval\'s time with at least two of them; a gap where there was none.',
+    r.t,
+    [{ label: 'jain', values: r.jain }],
+    null,
+    'jain',
+    'Jain\'s index',
+    1,
+  );
+  // An empty chart says why rather than looking broken.
+  return r.jain.some((v) => v !== null) ? spec : { ...spec, title: { text: title, subtitle: 'never two frameworks with pending tasks at once: the index is undefined' } };
 }
 
 /**
@@ -385,8 +418,8 @@ export function specJson(spec: VlSpec): string {
 
 // ---- sweeps: each metric against the swept parameter, a line per policy, with its 95% band
 
-/** Metrics a sweep report charts, when the sweep's summary.csv has them. */
-export const SWEEP_METRICS = ['jain_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean'] as const;
+/** Metrics a sweep report charts, when the sweep's summary.csv has them (fairness: Jain's index over the arrival window). */
+export const SWEEP_METRICS = ['jain_arrival_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean'] as const;
 
 /**
  * The charts of a sweep from its summary.csv text and its swept parameter names (in matrix

@@ -38,8 +38,14 @@ describe('check', () => {
   });
 
   test('the default rules know each metric\'s good direction', () => {
-    expect(defaultRule('jain_mean').better).toBe('higher');
-    expect(defaultRule('jain_min').better).toBe('higher');
+    // fairness gates over the arrival window; the whole run's index (drain included) is only shown
+    expect(defaultRule('jain_arrival_mean')).toEqual({ better: 'higher', tolerance: { abs: 0.01 } });
+    expect(defaultRule('jain_arrival_min')).toEqual({ better: 'higher', tolerance: { abs: 0.01 } });
+    expect(defaultRule('jain_mean')).toEqual({ better: 'none', tolerance: { abs: 0.01 } });
+    expect(defaultRule('jain_min')).toEqual({ better: 'none', tolerance: { abs: 0.01 } });
+    // the times they are averaged over are seconds, not fractions
+    expect(defaultRule('jain_time_s')).toEqual({ better: 'none', tolerance: { rel: 0.02, abs: 1e-6 } });
+    expect(defaultRule('jain_arrival_time_s')).toEqual({ better: 'none', tolerance: { rel: 0.02, abs: 1e-6 } });
     expect(defaultRule('utilisation_cpus')).toEqual({ better: 'higher', tolerance: { abs: 0.01 } });
     expect(defaultRule('completion_p95_s')).toEqual({ better: 'lower', tolerance: { rel: 0.02, abs: 1e-6 } });
     expect(defaultRule('queueing_delay_mean_s').better).toBe('lower');

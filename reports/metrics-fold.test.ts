@@ -11,6 +11,7 @@ import {
   agent,
   framework,
   job,
+  allocationRun,
   jobFinished,
   offer,
   res,
@@ -30,6 +31,26 @@ function fold(records: readonly LogRecord[], sampleInterval = 1_000_000): Metric
 const S = 1_000_000; // us per second
 const D = 9; // decimal places for float comparisons
 
+/** Element-wise toBeCloseTo (12 decimals), NaN matching NaN. */
+function close(actual: readonly number[], expected: readonly number[]): void {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((a, k) => {
+    if (Number.isNaN(expected[k]!)) expect(a).toBeNaN();
+    else expect(a).toBeCloseTo(expected[k]!, 12);
+  });
+}
+
+/** Time-weighted mean of a column over the rows: each row weighs its interval's length (from the previous row's end, or 0). */
+function seriesMean(rows: readonly Sample[], value: (x: Sample) => number): number {
+  let sum = 0;
+  let prev = 0;
+  for (const x of rows) {
+    sum += value(x) * (x.t - prev);
+    prev = x.t;
+  }
+  return sum / prev;
+}
+
 /*
  * Stream A by hand (see streamA's timeline). Totals: 10 000 milli-cpus, 100 000 000 thousandths of
  * MB; disk and gpus total 0, so they are left out of shares and their utilisation is undefined.
@@ -37,18 +58,11 @@ const D = 9; // decimal places for float comparisons
  * alpha (weight 1) holds:  [2,7) 4 cpus + 10 000 MB: max(0.4, 0.1) = 0.4
  *                          [7,8) 2 cpus +  5 000 MB: 0.2;  otherwise 0
  * beta (weight 2) holds:   [5,12) 1 cpu + 40 000 MB: max(0.1, 0.4) / 2 = 0.2;  otherwise 0
- * demand: alpha has pending or live tasks in [0,8) and, from job 2, in [9,14]; beta in [0,12).
- *
- * Jain per interval (x = weighted shares of the demanding frameworks):
- *   [0,2)  (0, 0)      all zero -> 1
- *   [2,5)  (0.4, 0)    0.16 / (2 * 0.16)         = 0.5
- *   [5,7)  (0.4, 0.2)  0.36 / (2 * 0.20)         = 0.9
- *   [7,8)  (0.2, 0.2)                            = 1
- *   [8,9)  (0.2)       alpha has no demand, n=1  = 1
- *   [9,12) (0, 0.2)    0.04 / (2 * 0.04)         = 0.5
- *   [12,14] (0)        beta has no demand        -> 1
- * every interval has demand, so demand time = 14 s;
- * integral = 2*1 + 3*0.5 + 2*0.9 + 1 + 1 + 3*0.5 + 2*1 = 10.8 -> mean 10.8/14 = 0.771428571...; min 0.5
+ * pending: alpha 2 over [0,2), 0 over [2,9), 1 from job 2 over [9,14]; beta 1 over [0,5), then 0.
+ * demand (pending > 0): alpha [0,2) and [9,14]; beta [0,5). Two frameworks have demand only in
+ * [0,2), where both shares are 0: Jain 1 there and undefined elsewhere (fewer than two).
+ *   -> mean 1, min 1, Jain time 2 s; the arrival window [0, 9] (job 2 is the last submission)
+ *      holds the same 2 s: arrival mean 1, min 1, time 2 s.
  *
  * utilisation, cpus used: [2,5) 4, [5,7) 5, [7,8) 3, [8,12) 1 -> 12+10+3+4 = 29 cpu-s / (10 * 14) = 0.207142857...
  *              mem used:  [2,5) 10 000, [5,7) 50 000, [7,8) 45 000, [8,12) 40 000
@@ -96,10 +110,9 @@ describe('stream A, two frameworks, by hand', () => {
     expect(s.utilisation[3]).toBeNaN();
   });
 
-  test("Jain's index: time-weighted mean 10.8/14, minimum 0.5, demand all 14 s", () => {
-    expect(s.jainMean).toBeCloseTo(10.8 / 14, D);
-    expect(s.jainMin).toBeCloseTo(0.5, 12);
-    expect(s.demandTime).toBe(14 * S);
+  test("Jain's index: 1 over the 2 s when both frameworks have pending tasks, in the run and in the arrival window", () => {
+    expect([s.jainMean, s.jainMin, s.jainTime]).toEqual([1, 1, 2 * S]);
+    expect([s.jainArrivalMean, s.jainArrivalMin, s.jainArrivalTime]).toEqual([1, 1, 2 * S]);
   });
 
   test('framework rows: weighted dominant shares, waits, offers', () => {
@@ -151,48 +164,60 @@ describe('stream A, two frameworks, by hand', () => {
   });
 
   /*
-   * Samples at 0, 1, ..., 14 (15 rows), each after every record at or before its time.
-   * Expected at the instants where something changed (shares alpha, beta; pending alpha, beta; jain; cpus, mem):
-   *   0: (0, 0)      (2, 1)  1    0    0
-   *   2: (0.4, 0)    (0, 1)  0.5  0.4  0.1     -- staging counts as allocated
-   *   5: (0.4, 0.2)  (0, 0)  0.9  0.5  0.5
-   *   7: (0.2, 0.2)  (0, 0)  1    0.3  0.45
-   *   8: (0, 0.2)    (0, 0)  1    0.1  0.4     -- alpha has no demand
-   *   9: (0, 0.2)    (1, 0)  0.5  0.1  0.4
-   *  12: (0, 0)      (1, 0)  1    0    0
-   *  14: same as 12.
+   * Rows at 1 s: row t covers [t-1, t); every change falls on a whole second, so each row is the
+   * state over its second (shares alpha, beta; pending alpha, beta, total; Jain, its time; cpus, mem):
+   *   [0,2)   rows 1-2:   (0, 0)      (2, 1) 3   1    1 s   0    0
+   *   [2,5)   rows 3-5:   (0.4, 0)    (0, 1) 1   -    0     0.4  0.1   -- staging counts as allocated
+   *   [5,7)   rows 6-7:   (0.4, 0.2)  (0, 0) 0   -    0     0.5  0.5
+   *   [7,8)   row 8:      (0.2, 0.2)  (0, 0) 0   -    0     0.3  0.45
+   *   [8,9)   row 9:      (0, 0.2)    (0, 0) 0   -    0     0.1  0.4
+   *   [9,12)  rows 10-12: (0, 0.2)    (1, 0) 1   -    0     0.1  0.4
+   *   [12,14) rows 13-14: (0, 0)      (1, 0) 1   -    0     0    0
+   * ('-': fewer than two frameworks with demand, Jain undefined)
    */
-  test('samples at 1 s', () => {
-    expect(r.samples.map((x) => x.t)).toEqual(Array.from({ length: 15 }, (_, i) => i * S));
-    const row = (i: number): number[] => {
-      const x: Sample = r.samples[i]!;
-      return [...x.shares, ...x.pending, x.pendingTotal, x.jain, x.utilisation[0], x.utilisation[1]];
+  test('rows at 1 s: the state over each second', () => {
+    expect(r.samples.map((x) => x.t)).toEqual(Array.from({ length: 14 }, (_, i) => (i + 1) * S));
+    const row = (t: number): number[] => {
+      const x: Sample = r.samples[t - 1]!;
+      return [...x.shares, ...x.pending, x.pendingTotal, x.jain, x.jainTime, x.utilisation[0], x.utilisation[1]];
     };
-    const close = (actual: number[], expected: number[]): void => {
-      expect(actual).toHaveLength(expected.length);
-      actual.forEach((a, k) => expect(a).toBeCloseTo(expected[k]!, 12));
-    };
-    close(row(0), [0, 0, 2, 1, 3, 1, 0, 0]);
-    close(row(1), row(0));
-    close(row(2), [0.4, 0, 0, 1, 1, 0.5, 0.4, 0.1]);
-    close(row(4), row(2));
-    close(row(5), [0.4, 0.2, 0, 0, 0, 0.9, 0.5, 0.5]);
-    close(row(7), [0.2, 0.2, 0, 0, 0, 1, 0.3, 0.45]);
-    close(row(8), [0, 0.2, 0, 0, 0, 1, 0.1, 0.4]);
-    close(row(9), [0, 0.2, 1, 0, 1, 0.5, 0.1, 0.4]);
-    close(row(11), row(9));
-    close(row(12), [0, 0, 1, 0, 1, 1, 0, 0]);
-    close(row(14), row(12));
+    const expected: [number[], number[]][] = [
+      [[1, 2], [0, 0, 2, 1, 3, 1, S, 0, 0]],
+      [[3, 4, 5], [0.4, 0, 0, 1, 1, NaN, 0, 0.4, 0.1]],
+      [[6, 7], [0.4, 0.2, 0, 0, 0, NaN, 0, 0.5, 0.5]],
+      [[8], [0.2, 0.2, 0, 0, 0, NaN, 0, 0.3, 0.45]],
+      [[9], [0, 0.2, 0, 0, 0, NaN, 0, 0.1, 0.4]],
+      [[10, 11, 12], [0, 0.2, 1, 0, 1, NaN, 0, 0.1, 0.4]],
+      [[13, 14], [0, 0, 1, 0, 1, NaN, 0, 0, 0]],
+    ];
+    for (const [rows, values] of expected) for (const t of rows) close(row(t), values);
     expect(r.samples[0]!.utilisation[2]).toBeNaN();
   });
 
-  test('samples at 2.5 s fall at 0, 2.5, 5, 7.5, 10, 12.5 and show the state then', () => {
+  /*
+   * Rows at 2.5 s end at 2.5, 5, 7.5, 10, 12.5 and the run end 14 (the last covers [12.5, 14): 1.5 s).
+   *   alpha share: [0,2.5) 0.4*0.5/2.5 = 0.08; [2.5,5) 0.4; [5,7.5) (0.4*2 + 0.2*0.5)/2.5 = 0.36;
+   *                [7.5,10) 0.2*0.5/2.5 = 0.04; then 0, 0
+   *   beta share:  0, 0, 0.2, 0.2, [10,12.5) 0.2*2/2.5 = 0.16, 0
+   *   alpha pending: [0,2.5) 2*2/2.5 = 1.6; 0; 0; [7.5,10) 1*1/2.5 = 0.4; 1; 1
+   *   cpus: [0,2.5) 0.4*0.5/2.5 = 0.08; 0.4; (0.5*2 + 0.3*0.5)/2.5 = 0.46; (0.3*0.5 + 0.1*2)/2.5 = 0.14;
+   *         0.1*2/2.5 = 0.08; 0
+   *   Jain: the first row only, over its 2 s with two frameworks with demand: 1.
+   * Weighted by their lengths, the rows give the summary: alpha (0.08+0.4+0.36+0.04)*2.5/14 = 2.2/14,
+   * cpus (0.08+0.4+0.46+0.14+0.08)*2.5/14 = 2.9/14 = 29/140.
+   */
+  test('rows at 2.5 s: means over each interval, the last one shorter', () => {
     const r2 = fold(streamA(), 2_500_000);
-    expect(r2.samples.map((x) => x.t)).toEqual([0, 2.5, 5, 7.5, 10, 12.5].map(us));
-    // 2.5: [2,5) Jain 0.5; 7.5: [7,8) Jain 1 with alpha 0.2; 10: [9,12) Jain 0.5
-    expect(r2.samples.map((x) => x.jain)).toEqual([1, 0.5, expect.any(Number), 1, 0.5, 1]);
-    expect(r2.samples[3]!.shares[0]).toBeCloseTo(0.2, 12);
-    // the sample interval changes no summary metric
+    expect(r2.samples.map((x) => x.t)).toEqual([2.5, 5, 7.5, 10, 12.5, 14].map(us));
+    close(r2.samples.map((x) => x.shares[0]!), [0.08, 0.4, 0.36, 0.04, 0, 0]);
+    close(r2.samples.map((x) => x.shares[1]!), [0, 0, 0.2, 0.2, 0.16, 0]);
+    close(r2.samples.map((x) => x.pending[0]!), [1.6, 0, 0, 0.4, 1, 1]);
+    close(r2.samples.map((x) => x.utilisation[0]), [0.08, 0.4, 0.46, 0.14, 0.08, 0]);
+    close(r2.samples.map((x) => x.jain), [1, NaN, NaN, NaN, NaN, NaN]);
+    expect(r2.samples.map((x) => x.jainTime)).toEqual([2 * S, 0, 0, 0, 0, 0]);
+    expect(seriesMean(r2.samples, (x) => x.shares[0]!)).toBeCloseTo(r2.frameworks[0]!.shareMean, 12);
+    expect(seriesMean(r2.samples, (x) => x.utilisation[0])).toBeCloseTo(29 / 140, 12);
+    // the row length changes no summary metric
     expect(r2.summary).toEqual(r.summary);
   });
 });
@@ -200,15 +225,15 @@ describe('stream A, two frameworks, by hand', () => {
 describe('Jain and shares', () => {
   /*
    * Three frameworks on 10 cpus / 10 000 MB from t=0 to t=10; tasks use cpus only.
-   * f0 runs 1 cpu, f1 2 cpus, f2 3 cpus over [0,10): x = 0.1, 0.2, 0.3 ->
-   *   (0.6)^2 / (3 * (0.01+0.04+0.09)) = 0.36 / 0.42 = 6/7 = 0.857142857...
+   * f0 runs 1 cpu, f1 2 cpus, f2 3 cpus over [0,10), each with a second task pending throughout:
+   *   x = 0.1, 0.2, 0.3 -> (0.6)^2 / (3 * (0.01+0.04+0.09)) = 0.36 / 0.42 = 6/7 = 0.857142857...
    * f3 is registered but never has a job: no demand, so it is left out (with it, n=4 would give 0.36/0.56).
    */
   test('three demanding frameworks; an idle one is left out', () => {
     const recs: LogRecord[] = [agent(0, 0, res(10, 10_000))];
     for (let f = 0; f < 4; f++) recs.push(framework(0, f, `f${f}`, `r${f}`));
     for (let f = 0; f < 3; f++) {
-      recs.push(job(0, f, f, 1, 10));
+      recs.push(job(0, f, f, 2, 10));
       recs.push(task(0, f, f, f, 0, 'running', res(f + 1, 0)));
     }
     recs.push(runEnded(10));
@@ -251,7 +276,8 @@ describe('Jain and shares', () => {
    * 1 agent of 4 cpus, framework weight 0.5; task 0 (2 cpus) runs [0,10); task 1 (2 cpus) at 5 only.
    * At 10, task 0 finishes and task 2 (4 cpus) starts as the run ends: share (4/4)/0.5 = 2 for no time.
    * weighted share (2/4)/0.5 = 1 over [0,10) -> mean 1, max 1 (neither instant's share 2 counts).
-   * Jain: one demanding framework -> 1 throughout, and the end instant adds nothing.
+   * Every 1 s row is [k-1, k) within [0,10): share 1, utilisation 0.5; the share 2 of the end
+   * instant is in no row. Jain: one framework alone -> never defined.
    */
   test('states of zero duration count for neither mean nor max; weights divide', () => {
     const r = fold([
@@ -270,10 +296,187 @@ describe('Jain and shares', () => {
     expect(r.summary.utilisation[0]).toBe(0.5);
     expect(r.summary.tasksFailed).toBe(1);
     expect(r.summary.tasksLaunched).toBe(3);
-    expect(r.summary.demandTime).toBe(10 * S);
-    // the sample at 10 shows the state after every record at 10
-    expect(r.samples[10]!.shares[0]).toBe(2);
-    expect(r.samples[10]!.utilisation[0]).toBe(1);
+    expect([r.summary.jainMean, r.summary.jainTime]).toEqual([NaN, 0]);
+    expect(r.samples.map((x) => x.t)).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * S));
+    expect(r.samples.map((x) => [x.shares[0], x.utilisation[0]])).toEqual(Array.from({ length: 10 }, () => [1, 0.5]));
+  });
+});
+
+describe('time-series rows are means over their interval', () => {
+  /*
+   * One agent of 1 cpu; one task of 1 cpu runs [0.5, 2.5); the run ends at 3; rows of 1 s.
+   *   [0,1): busy 0.5 s -> 0.5;  [1,2): busy 1 s -> 1;  [2,3): busy 0.5 s -> 0.5
+   * The share is the same (cpus 1/1; the cluster has no mem). Pending: 1 over [0, 0.5) -> 0.5, 0, 0.
+   * Utilisation over the run: 2 busy seconds of 3 = 2/3 = the rows' mean (0.5 + 1 + 0.5) / 3.
+   * A state taken at the row instants 0, 1, 2, 3 would read 0, 1, 1, 0.
+   */
+  const oneTask = (end: number): LogRecord[] => [
+    agent(0, 0, res(1, 0)),
+    framework(0, 0, 'f', 'r'),
+    job(0, 0, 0, 1, 2),
+    task(0.5, 0, 0, 0, 0, 'running', res(1, 0)),
+    task(2.5, 0, 0, 0, 0, 'finished', res(1, 0)),
+    jobFinished(2.5, 0, 0),
+    runEnded(end),
+  ];
+
+  test('a task running [0.5, 2.5) gives rows 0.5, 1, 0.5', () => {
+    const r = fold(oneTask(3));
+    expect(r.samples.map((x) => x.t)).toEqual([1, 2, 3].map(us));
+    expect(r.samples.map((x) => x.utilisation[0])).toEqual([0.5, 1, 0.5]);
+    expect(r.samples.map((x) => x.shares[0])).toEqual([0.5, 1, 0.5]);
+    expect(r.samples.map((x) => x.pending[0])).toEqual([0.5, 0, 0]);
+    expect(r.samples.map((x) => x.pendingTotal)).toEqual([0.5, 0, 0]);
+    expect(r.summary.utilisation[0]).toBeCloseTo(2 / 3, 12);
+    expect(seriesMean(r.samples, (x) => x.utilisation[0])).toBeCloseTo(2 / 3, 12);
+  });
+
+  /*
+   * The same task with the run ending at 2.75: the last row is [2, 2.75), busy 0.5 of 0.75 s -> 2/3,
+   * labelled 2.75. Weighted by length, (0.5*1 + 1*1 + (2/3)*0.75) / 2.75 = 2/2.75 = the summary's 8/11.
+   */
+  test('the last row ends at the run end and weighs its shorter length', () => {
+    const r = fold(oneTask(2.75));
+    expect(r.samples.map((x) => x.t)).toEqual([1, 2, 2.75].map(us));
+    close(r.samples.map((x) => x.utilisation[0]), [0.5, 1, 2 / 3]);
+    expect(r.summary.utilisation[0]).toBeCloseTo(8 / 11, 12);
+    expect(seriesMean(r.samples, (x) => x.utilisation[0])).toBeCloseTo(8 / 11, 12);
+  });
+
+  /*
+   * The bias of rows taken at allocation instants: tasks of 1 cpu run [k, k + 0.5) for k = 0..3 on
+   * one agent of 1 cpu (each launched by the allocation run at k), run end 4. Every 1 s row is busy
+   * half its time: 0.5, as is the run (2 s of 4). The state just after each allocation reads 1.
+   */
+  test('launches at the row instants: every row 0.5, not 1', () => {
+    const recs: LogRecord[] = [agent(0, 0, res(1, 0)), framework(0, 0, 'f', 'r'), job(0, 0, 0, 4, 0.5)];
+    for (let k = 0; k < 4; k++) {
+      recs.push(allocationRun(k, 1, 0));
+      recs.push(task(k, k, 0, 0, 0, 'running', res(1, 0)));
+      recs.push(task(k + 0.5, k, 0, 0, 0, 'finished', res(1, 0)));
+    }
+    recs.push(jobFinished(3.5, 0, 0), runEnded(4));
+    const r = fold(recs);
+    expect(r.samples.map((x) => x.utilisation[0])).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect(r.summary.utilisation[0]).toBe(0.5);
+  });
+});
+
+describe("Jain's index: who has demand, when it is defined, the arrival window", () => {
+  const jainOf = (r: MetricsResult): number[] => [r.summary.jainMean, r.summary.jainMin, r.summary.jainTime];
+  const arrivalOf = (r: MetricsResult): number[] => [r.summary.jainArrivalMean, r.summary.jainArrivalMin, r.summary.jainArrivalTime];
+  /** One agent of 10 cpus (no mem: shares are cpus / 10) and frameworks A (id 0) and B (id 1), weight 1, at 0. */
+  const twoOnTen = (): LogRecord[] => [agent(0, 0, res(10, 0)), framework(0, 0, 'A', 'a'), framework(0, 1, 'B', 'b')];
+
+  /*
+   * A framework whose tasks all run is satisfied, not starved. 10 cpus, [0, 10):
+   *   A runs 1 cpu and has nothing pending (0.1, no demand);
+   *   B runs 6 cpus with 1 task pending (0.6); C runs 3 cpus with 1 task pending (0.3).
+   * Jain over B and C: (0.9)^2 / (2 * (0.36 + 0.09)) = 0.81 / 0.9 = 0.9 throughout.
+   * (Counting A as well would give 1 / (3 * 0.46) = 0.7246...)
+   * Every job arrives at 0: the arrival window has no length, its figures are undefined.
+   */
+  test('a framework with nothing pending is left out, whatever it holds', () => {
+    const r = fold([
+      ...twoOnTen(),
+      framework(0, 2, 'C', 'c'),
+      job(0, 0, 0, 1, 10),
+      job(0, 1, 1, 2, 10),
+      job(0, 2, 2, 2, 10),
+      task(0, 0, 0, 0, 0, 'running', res(1, 0)),
+      task(0, 1, 1, 1, 0, 'running', res(6, 0)),
+      task(0, 2, 2, 2, 0, 'running', res(3, 0)),
+      runEnded(10),
+    ]);
+    close(jainOf(r), [0.9, 0.9, 10 * S]);
+    expect(arrivalOf(r)).toEqual([NaN, NaN, 0]);
+  });
+
+  /*
+   * Fewer than two frameworks with demand: the index is undefined, so the drain does not raise it.
+   * 10 cpus. A: job of 2 tasks at 0, task 0 runs 5 cpus [0,4), task 2 runs 5 cpus [4,6).
+   * B: job of 1 task at 0, runs 5 cpus [2,10). Pending: A over [0,4), B over [0,2).
+   *   [0,2)  A 0.5 and B 0 both pending: 0.25 / (2 * 0.25) = 0.5
+   *   [2,10) at most one framework with demand: undefined
+   * -> mean 0.5, min 0.5 over 2 s. (Counting running tasks as demand and lone frameworks as 1 would
+   *    give (2*0.5 + 8*1) / 10 = 0.9.) Rows of 1 s: 0.5, 0.5, then undefined with no Jain time.
+   */
+  test('one framework alone does not count; a drain with one framework left adds nothing', () => {
+    const r = fold([
+      ...twoOnTen(),
+      job(0, 0, 0, 2, 2),
+      job(0, 1, 1, 1, 8),
+      task(0, 0, 0, 0, 0, 'running', res(5, 0)),
+      task(2, 1, 1, 1, 0, 'running', res(5, 0)),
+      task(4, 0, 0, 0, 0, 'finished', res(5, 0)),
+      task(4, 2, 0, 0, 0, 'running', res(5, 0)),
+      task(6, 2, 0, 0, 0, 'finished', res(5, 0)),
+      jobFinished(6, 0, 0),
+      task(10, 1, 1, 1, 0, 'finished', res(5, 0)),
+      jobFinished(10, 1, 1),
+      runEnded(10),
+    ]);
+    expect(jainOf(r)).toEqual([0.5, 0.5, 2 * S]);
+    close(r.samples.map((x) => x.jain), [0.5, 0.5, ...Array<number>(8).fill(NaN)]);
+    expect(r.samples.map((x) => x.jainTime)).toEqual([S, S, ...Array<number>(8).fill(0)]);
+  });
+
+  /*
+   * The arrival window runs from the first to the last job submission. 10 cpus, both frameworks
+   * pending throughout [0, 10); job 2 (A) at 4 is the last submission.
+   *   [0,4)  A 0.2, B 0.6: 0.64 / (2 * 0.4) = 0.8
+   *   [4,10) A 0.1, B 0.9: 1 / (2 * 0.82) = 1/1.64 = 0.609756...
+   * run:     mean (4*0.8 + 6/1.64) / 10 = 0.685853658..., min 1/1.64, 10 s
+   * arrival: mean 0.8, min 0.8, 4 s
+   * Rows of 3 s end at 3, 6, 9, 10: 0.8; (0.8 + 2/1.64) / 3 = 0.673170731...; 1/1.64; 1/1.64,
+   * each over its whole length; weighted by those lengths they give the run's mean.
+   */
+  test('arrival figures cover [first, last submission]; rows carry their Jain time', () => {
+    const r = fold(
+      [
+        ...twoOnTen(),
+        job(0, 0, 0, 10, 10),
+        job(0, 1, 1, 10, 10),
+        task(0, 0, 0, 0, 0, 'running', res(2, 0)),
+        task(0, 1, 1, 1, 0, 'running', res(6, 0)),
+        job(4, 2, 0, 1, 10),
+        task(4, 0, 0, 0, 0, 'finished', res(2, 0)),
+        task(4, 1, 1, 1, 0, 'finished', res(6, 0)),
+        task(4, 2, 0, 0, 0, 'running', res(1, 0)),
+        task(4, 3, 1, 1, 0, 'running', res(9, 0)),
+        runEnded(10),
+      ],
+      3 * S,
+    );
+    close(jainOf(r), [(3.2 + 6 / 1.64) / 10, 1 / 1.64, 10 * S]);
+    close(arrivalOf(r), [0.8, 0.8, 4 * S]);
+    expect(r.samples.map((x) => x.t)).toEqual([3, 6, 9, 10].map(us));
+    close(r.samples.map((x) => x.jain), [0.8, (0.8 + 2 / 1.64) / 3, 1 / 1.64, 1 / 1.64]);
+    expect(r.samples.map((x) => x.jainTime)).toEqual([3, 3, 3, 1].map(us));
+    const weighted = r.samples.reduce((a, x) => a + x.jain * x.jainTime, 0) / (10 * S);
+    expect(weighted).toBeCloseTo(r.summary.jainMean, 12);
+  });
+
+  /*
+   * An abandoned job's dropped tasks are no longer pending. 10 cpus. A: job 0 of 2 tasks, task 0
+   * runs 5 cpus over [0,10), the other is dropped at 2 (job_abandoned). B: job 1 of 2 tasks, task 1
+   * runs 2 cpus, the other pending throughout.
+   *   [0,2)  A 0.5, B 0.2: 0.49 / (2 * 0.29) = 0.844827...;  [2,10) only B has demand: undefined
+   * A's pending tasks in rows of 1 s: 1, 1, then 0.
+   */
+  test("an abandoned job's dropped tasks leave the pending count and the demand", () => {
+    const r = fold([
+      ...twoOnTen(),
+      job(0, 0, 0, 2, 10),
+      job(0, 1, 1, 2, 10),
+      task(0, 0, 0, 0, 0, 'running', res(5, 0)),
+      task(0, 1, 1, 1, 0, 'running', res(2, 0)),
+      { kind: 'job_abandoned', t: us(2), job: 0, framework: 0, dropped: 1, attempts: 3 },
+      runEnded(10),
+    ]);
+    close(jainOf(r), [0.49 / 0.58, 0.49 / 0.58, 2 * S]);
+    expect(r.samples.map((x) => x.pending[0])).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(r.summary.jobsAbandoned).toBe(1);
   });
 });
 
@@ -301,45 +504,70 @@ describe('offers', () => {
 });
 
 describe('sampling and streaming', () => {
-  test('onSample receives each sample once it is final; keepSamples false keeps none', () => {
+  test('onSample receives each row once the fold has passed its end; keepSamples false keeps none', () => {
     const seen: number[] = [];
     const m = new MetricsFold({ sampleInterval: S, keepSamples: false, onSample: (x) => seen.push(x.t) });
     const recs = streamB();
-    // records at 0, 0.5, 0.75: sample 0 is final only when a record after 0 arrives
-    for (const rec of recs.slice(0, 5)) m.record(rec);
+    // records at 0, 0.5, 0.75: the row [0, 1) is not over yet
+    for (const rec of recs.slice(0, 8)) m.record(rec);
     expect(seen).toEqual([]);
-    m.record(recs[5]!); // t = 0.5
-    expect(seen).toEqual([0]);
-    for (const rec of recs.slice(6)) m.record(rec);
-    expect(seen).toEqual([0, S]); // run_ended at 2 s has not been passed yet
+    m.record(recs[8]!); // t = 1.75
+    expect(seen).toEqual([S]);
+    m.record(recs[9]!);
+    m.record(recs[10]!); // run_ended at 2 closes the row [1, 2)
+    expect(seen).toEqual([S, 2 * S]);
     const r = m.finish();
-    expect(seen).toEqual([0, S, 2 * S]);
+    expect(seen).toEqual([S, 2 * S]);
     expect(r.samples).toEqual([]);
   });
 
-  test('samples before the first record show the empty cluster; frameworks not yet added are NaN', () => {
+  /*
+   * First record at 2: the rows [0,1) and [1,2) cover no time (every mean undefined, no framework
+   * known yet). The row [2,3) covers 1 s: g (registered at 2) share 0; f registers at 3, the row's
+   * end, so it is undefined there.
+   */
+  test('rows before the first record are empty; a framework added at a row end is not in it', () => {
     const r = fold([
       agent(2, 0, res(1, 1)),
       framework(2, 1, 'g', 'r'),
       framework(3, 0, 'f', 'r'),
       runEnded(3),
     ]);
-    expect(r.samples.map((x) => x.t)).toEqual([0, S, 2 * S, 3 * S]);
-    expect(r.samples[0]!.utilisation[0]).toBeNaN();
-    expect(r.samples[0]!.jain).toBe(1);
-    expect([...r.samples[0]!.shares]).toEqual([]);
-    expect([...r.samples[2]!.shares]).toEqual([NaN, 0]);
-    expect([...r.samples[2]!.pending]).toEqual([NaN, 0]);
-    expect([...r.samples[3]!.shares]).toEqual([0, 0]);
+    expect(r.samples.map((x) => x.t)).toEqual([S, 2 * S, 3 * S]);
+    for (const x of r.samples.slice(0, 2)) {
+      expect([x.utilisation[0], x.pendingTotal, x.jain, x.jainTime]).toEqual([NaN, NaN, NaN, 0]);
+      expect([...x.shares]).toEqual([]);
+    }
+    const last = r.samples[2]!;
+    expect([last.utilisation[0], last.pendingTotal, last.jain, last.jainTime]).toEqual([0, 0, NaN, 0]);
+    expect([...last.shares]).toEqual([NaN, 0]);
+    expect([...last.pending]).toEqual([NaN, 0]);
     expect(r.summary.firstEvent).toBe(2 * S);
     expect(r.frameworks.map((f) => [f.name, f.shareMean])).toEqual([['f', 0], ['g', 0]]);
   });
 
-  test('without run_ended the run ends at the last record', () => {
+  /*
+   * A framework registered inside a row counts 0 before it did: 1 agent of 2 cpus from 0; f joins at
+   * 0.5 with a task of 1 cpu (share 0.5) running at once; run end 1. Row [0,1): 0.5 * 0.5 / 1 = 0.25,
+   * which is also its share_mean over [0, 1].
+   */
+  test('a framework registered within a row counts 0 before it', () => {
+    const r = fold([
+      agent(0, 0, res(2, 0)),
+      framework(0.5, 0, 'f', 'r'),
+      job(0.5, 0, 0, 1, 1),
+      task(0.5, 0, 0, 0, 0, 'running', res(1, 0)),
+      runEnded(1),
+    ]);
+    expect(r.samples.map((x) => x.shares[0])).toEqual([0.25]);
+    expect(r.frameworks[0]!.shareMean).toBe(0.25);
+  });
+
+  test('without run_ended the run ends at the last record, and so does the last row', () => {
     const r = fold(streamB().slice(0, -1));
     expect(r.summary.runEnd).toBe(1.75 * S);
     expect(r.summary.endReason).toBeNull();
-    expect(r.samples.map((x) => x.t)).toEqual([0, S]);
+    expect(r.samples.map((x) => x.t)).toEqual([S, 1.75 * S]);
   });
 
   test('an empty log gives undefined metrics and no samples', () => {
@@ -379,6 +607,8 @@ describe('a broken log fails loudly', () => {
     fails([task(1, 0, 0, 0, 0, 'staging', res(1, 1)), task(1, 1, 0, 0, 0, 'staging', res(1, 1))], /no task pending/));
   test('an offer answered twice', () =>
     fails([offer(1, 0, 0, 0, res(1, 1)), accept(2, 0, 0, 0, 0, res(0, 0)), accept(2, 0, 0, 0, 0, res(0, 0))], /not outstanding/));
+  test('an abandoned job dropping more tasks than pending', () =>
+    fails([{ kind: 'job_abandoned', t: us(1), job: 0, framework: 0, dropped: 2, attempts: 1 }], /dropped 2 tasks with 1 pending/));
   test('an accept using more than offered', () =>
     fails([offer(1, 0, 0, 0, res(1, 1)), accept(2, 0, 0, 0, 1, res(2, 1))], /more cpus than offered/));
   test('the error carries time and kind', () => {

@@ -21,9 +21,9 @@ export const DEFAULT_SAMPLE_INTERVAL = 1_000_000;
 
 /** Options of {@link MetricsFold}. */
 export interface MetricsFoldOptions {
-  /** time between samples, us (a positive integer); default 1_000_000 (1 s) */
+  /** length of a time-series row's interval, us (a positive integer); default 1_000_000 (1 s) */
   readonly sampleInterval?: number;
-  /** called with each sample as soon as it is final (streaming); default none */
+  /** called with each row of the time series as soon as its interval is over (streaming); default none */
   readonly onSample?: (sample: Sample) => void;
   /** keep the samples for {@link MetricsFold.finish}'s result; default true */
   readonly keepSamples?: boolean;
@@ -78,14 +78,19 @@ function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> 
  *   staging/running record; a terminal record releases it.
  * - Weighted dominant share = max over resources with cluster total > 0 of allocated / total,
  *   divided by the role weight; cluster total = sum of agent_added resources less agent_removed ones.
- * - Demand = pending tasks > 0 or tasks in staging/running. Pending = tasks submitted − launches
- *   (a launch is a task id entering staging or running from not holding resources).
- * - Jain's index over the demanding frameworks' weighted shares: (Σx)²/(n·Σx²), defined as 1 when
- *   n = 0 or every x is 0 (nobody is favoured), clamped to at most 1 against rounding. Its mean and
- *   minimum count only intervals where n > 0.
+ * - Pending = tasks submitted − launches − tasks dropped by job_abandoned (a launch is a task id
+ *   entering staging or running from not holding resources). Demand = pending > 0: a framework
+ *   whose submitted tasks all run wants nothing more, whatever it holds.
+ * - Jain's index over the demanding frameworks' weighted shares: (Σx)²/(n·Σx²), defined only while
+ *   n ≥ 2 (fewer cannot be treated unequally), 1 when every x is 0 (nobody is favoured), clamped to
+ *   at most 1 against rounding. Its mean and minimum count only intervals where n ≥ 2; the arrival
+ *   figures only those inside [first job_submitted, last job_submitted].
  * - Utilisation of a resource is averaged over the time its cluster total is > 0 (NaN if never).
- * - Samples: one at every s = 0, Δ, 2Δ, … ≤ run end, showing the state after every record with
- *   t ≤ s; each is final (and passed to onSample) when the first record after s, or finish(), arrives.
+ * - Time series: row k covers [(k−1)Δ, kΔ) and is labelled kΔ; the last row ends at the run end
+ *   (shorter when the run end is not a multiple of Δ). Every column is a time-weighted mean over the
+ *   part of the row inside the window (Jain over the part where it is defined, whose length the row
+ *   carries), so rows weighted by their length give the summary's figures. A row is final (and
+ *   passed to onSample) once the fold has advanced to its end.
  * - Offers: held time runs from offer_sent to accept, decline or rescind (offers still held at
  *   the end are counted as outstanding, not in the mean). Declined share per resource =
  *   Σ declined / Σ offered over accepted and declined offers, where an accepted offer's unused
@@ -97,7 +102,10 @@ export class MetricsFold implements LogSink {
   private readonly interval: number;
   private readonly onSample: ((s: Sample) => void) | undefined;
   private readonly keepSamples: boolean;
+  /** whether rows are built at all (kept, or passed to onSample) */
+  private readonly rows: boolean;
   private readonly samples: Sample[] = [];
+  /** end of the current row's interval, us */
   private nextSample = 0;
 
   private events = 0;
@@ -122,7 +130,6 @@ export class MetricsFold implements LogSink {
   private readonly fwBehaviour: string[] = [];
   private fwWeight = new Float64Array(0);
   private fwAlloc = new Float64Array(0); // NR per framework
-  private fwLive = new Float64Array(0);
   private fwPending = new Float64Array(0);
   private fwJobs = new Float64Array(0);
   private fwTasks = new Float64Array(0);
@@ -130,6 +137,12 @@ export class MetricsFold implements LogSink {
   private fwShareSince = new Float64Array(0);
   private fwShareIntegral = new Float64Array(0);
   private fwShareMax = new Float64Array(0);
+  /** pending tasks as of the last refresh (the value over [since, now)) */
+  private fwPendingNow = new Float64Array(0);
+  /** the current row's integrals of share and pending since fwRowSince, per framework */
+  private fwRowShare = new Float64Array(0);
+  private fwRowPending = new Float64Array(0);
+  private fwRowSince = new Float64Array(0);
   private fwOffers = new Float64Array(0); // 4 counters per framework
   private fwLoc = new Float64Array(0); // node, rack, remote launches per framework
   private readonly fwAbandoned: number[] = [];
@@ -201,11 +214,30 @@ export class MetricsFold implements LogSink {
   // time-weighted integrals
   private readonly utilIntegral = new Float64Array(NR);
   private readonly utilTime = new Float64Array(NR);
-  private jainNow = 1;
+  /** Jain's index of the current state; NaN while fewer than two frameworks have demand */
+  private jainNow = NaN;
+  /** frameworks with demand now */
   private demandNow = 0;
+  private pendingTotalNow = 0;
   private jainIntegral = 0;
-  private demandTime = 0;
+  private jainTime = 0;
   private jainMin = Infinity;
+  /** Jain over [first job_submitted, now) (accumulated once a job was submitted) ... */
+  private arrivalIntegral = 0;
+  private arrivalTime = 0;
+  private arrivalMin = Infinity;
+  /** ... and as it stood at the last job_submitted: the arrival window's figures */
+  private arrivalEndIntegral = 0;
+  private arrivalEndTime = 0;
+  private arrivalEndMin = Infinity;
+
+  // the current time-series row: integrals over its part of the window
+  private rowTime = 0;
+  private readonly rowUtil = new Float64Array(NR);
+  private readonly rowUtilTime = new Float64Array(NR);
+  private rowJain = 0;
+  private rowJainTime = 0;
+  private rowPending = 0;
 
   /** A fold with the given options (sample interval default 1 s, samples kept). */
   constructor(options: MetricsFoldOptions = {}) {
@@ -216,6 +248,8 @@ export class MetricsFold implements LogSink {
     this.interval = interval;
     this.onSample = options.onSample;
     this.keepSamples = options.keepSamples ?? true;
+    this.rows = this.keepSamples || this.onSample !== undefined;
+    this.nextSample = interval;
   }
 
   /** Folds one record; records must come in non-decreasing time. Throws {@link LogInvariantError} on a broken log. */
@@ -225,7 +259,7 @@ export class MetricsFold implements LogSink {
     if (this.events === 0) {
       if (!Number.isSafeInteger(t) || t < 0) throw new LogInvariantError('time is not a non-negative integer', t, r.kind);
       this.first = t;
-      this.emitSamplesBefore(t);
+      if (this.rows) while (this.nextSample <= t) this.emitRow(this.nextSample); // rows wholly before the first record: no time
       this.now = t;
     } else if (t !== this.now) {
       if (!Number.isSafeInteger(t) || t < this.now) {
@@ -341,6 +375,7 @@ export class MetricsFold implements LogSink {
         if (!Number.isNaN(this.jobFinish[j]!)) throw new LogInvariantError(`job ${j} abandoned after finishing`, t, r.kind);
         this.fwAbandoned[this.jobFw[j]!] = (this.fwAbandoned[this.jobFw[j]!] ?? 0) + 1;
         this.jobsAbandoned++;
+        this.dropPending(this.jobFw[j]!, r.dropped, t);
         break;
       }
       case 'commit': {
@@ -377,7 +412,8 @@ export class MetricsFold implements LogSink {
     const end = Number.isNaN(this.runEnd) ? this.now : this.runEnd;
     if (this.events > 0) {
       this.refresh();
-      this.emitSamplesThrough(end);
+      // advance() closed every row ending by `now` = end; what is left is the last, shorter row
+      if (this.rows && this.nextSample - this.interval < end) this.emitRow(end);
       for (let f = 0; f < this.nFw; f++) {
         if (this.fwRegistered[f] === 1) this.closeShare(f, end);
       }
@@ -513,9 +549,12 @@ export class MetricsFold implements LogSink {
       conflictFraction: sumOf(this.fwPlaced) > 0 ? sumOf(this.fwConflicts) / sumOf(this.fwPlaced) : NaN,
       makespan: this.jobsFinished > 0 ? this.lastFinish - this.firstSubmit : NaN,
       utilisation: util,
-      jainMean: this.demandTime > 0 ? this.jainIntegral / this.demandTime : NaN,
-      jainMin: this.demandTime > 0 ? this.jainMin : NaN,
-      demandTime: this.demandTime,
+      jainMean: this.jainTime > 0 ? this.jainIntegral / this.jainTime : NaN,
+      jainMin: this.jainTime > 0 ? this.jainMin : NaN,
+      jainTime: this.jainTime,
+      jainArrivalMean: this.arrivalEndTime > 0 ? this.arrivalEndIntegral / this.arrivalEndTime : NaN,
+      jainArrivalMin: this.arrivalEndTime > 0 ? this.arrivalEndMin : NaN,
+      jainArrivalTime: this.arrivalEndTime,
       queueingDelay: stats(queue),
       completion: stats(completion),
       slowdown: stats(slowdown),
@@ -536,24 +575,59 @@ export class MetricsFold implements LogSink {
 
   // ---- time ----
 
-  /** Moves the clock from `now` to `t` > now: settle the state at `now`, emit samples, integrate. */
+  /**
+   * Moves the clock from `now` to `t` > now: settle the state at `now`, integrate it over [now, t)
+   * (the run's integrals in one piece, so that they do not depend on the row length), and close
+   * the rows that end by t.
+   */
   private advance(t: number): void {
     this.refresh();
-    this.emitSamplesBefore(t);
     const dt = t - this.now;
+    this.addUtilisation(this.utilIntegral, this.utilTime, dt);
+    if (this.demandNow >= 2) {
+      const x = this.jainNow;
+      this.jainIntegral += x * dt;
+      this.jainTime += dt;
+      if (x < this.jainMin) this.jainMin = x;
+      if (this.jobsSubmitted > 0) {
+        this.arrivalIntegral += x * dt;
+        this.arrivalTime += dt;
+        if (x < this.arrivalMin) this.arrivalMin = x;
+      }
+    }
+    if (this.rows) {
+      let from = this.now;
+      while (this.nextSample <= t) {
+        this.integrateRow(this.nextSample - from);
+        from = this.nextSample;
+        this.emitRow(from);
+      }
+      this.integrateRow(t - from);
+    }
+    this.now = t;
+  }
+
+  /** Adds `dt` us of the current used / total to `integral`, and `dt` to `time`, for each resource the cluster has. */
+  private addUtilisation(integral: Float64Array, time: Float64Array, dt: number): void {
     for (let i = 0; i < NR; i++) {
       const tot = this.total[i]!;
       if (tot > 0) {
-        this.utilIntegral[i]! += (this.used[i]! / tot) * dt;
-        this.utilTime[i]! += dt;
+        integral[i]! += (this.used[i]! / tot) * dt;
+        time[i]! += dt;
       }
     }
-    if (this.demandNow > 0) {
-      this.jainIntegral += this.jainNow * dt;
-      this.demandTime += dt;
-      if (this.jainNow < this.jainMin) this.jainMin = this.jainNow;
+  }
+
+  /** Adds `dt` us of the current state to the current row's integrals. */
+  private integrateRow(dt: number): void {
+    if (dt <= 0) return;
+    this.rowTime += dt;
+    this.addUtilisation(this.rowUtil, this.rowUtilTime, dt);
+    if (this.demandNow >= 2) {
+      this.rowJain += this.jainNow * dt;
+      this.rowJainTime += dt;
     }
-    this.now = t;
+    this.rowPending += this.pendingTotalNow * dt;
   }
 
   /**
@@ -573,32 +647,39 @@ export class MetricsFold implements LogSink {
       const f = dirty[k]!;
       this.closeShare(f, now);
       this.fwShare[f] = this.computeShare(f);
+      this.fwPendingNow[f] = this.fwPending[f]!;
       this.fwDirty[f] = 0;
     }
     this.dirtyLen = 0;
     let n = 0;
     let sx = 0;
     let sxx = 0;
+    let pending = 0;
     for (let f = 0; f < this.nFw; f++) {
-      if (this.fwRegistered[f] !== 1 || (this.fwLive[f] === 0 && this.fwPending[f] === 0)) continue;
+      if (this.fwRegistered[f] !== 1) continue;
+      const p = this.fwPending[f]!;
+      if (p === 0) continue;
+      pending += p;
       const x = this.fwShare[f]!;
       n++;
       sx += x;
       sxx += x * x;
     }
     this.demandNow = n;
-    this.jainNow = n === 0 || sxx === 0 ? 1 : Math.min(1, (sx * sx) / (n * sxx));
+    this.pendingTotalNow = pending;
+    this.jainNow = n < 2 ? NaN : sxx === 0 ? 1 : Math.min(1, (sx * sx) / (n * sxx));
   }
 
-  /** Integrates framework f's current share up to `t` and restarts its interval there. */
+  /** Integrates framework f's current share (and pending tasks, for its row) up to `t` and restarts its interval there. */
   private closeShare(f: number, t: number): void {
     const since = this.fwShareSince[f]!;
+    const x = this.fwShare[f]!;
     if (t > since) {
-      const x = this.fwShare[f]!;
       this.fwShareIntegral[f]! += x * (t - since);
       if (x > this.fwShareMax[f]!) this.fwShareMax[f] = x;
     }
     this.fwShareSince[f] = t;
+    this.closeRow(f, t);
   }
 
   private computeShare(f: number): number {
@@ -623,42 +704,56 @@ export class MetricsFold implements LogSink {
 
   // ---- samples ----
 
-  private emitSamplesBefore(t: number): void {
-    while (this.nextSample < t) this.emitSample();
-  }
-
-  private emitSamplesThrough(t: number): void {
-    while (this.nextSample <= t) this.emitSample();
-  }
-
-  private emitSample(): void {
-    const t = this.nextSample;
-    this.nextSample += this.interval;
-    if (!this.keepSamples && this.onSample === undefined) return;
+  /**
+   * Closes the current row at `end` (its integrals are complete up to there: the state is
+   * settled) and starts the next one: the row holds its means over its part of the window.
+   */
+  private emitRow(end: number): void {
+    this.nextSample = end + this.interval - (end % this.interval);
     const n = this.nFw;
+    const time = this.rowTime;
     const shares = new Float64Array(n);
     const pending = new Float64Array(n);
-    let pendingTotal = 0;
     for (let f = 0; f < n; f++) {
-      if (this.fwRegistered[f] === 1) {
-        shares[f] = this.fwShare[f]!;
-        pending[f] = this.fwPending[f]!;
-        pendingTotal += this.fwPending[f]!;
+      if (this.fwRegistered[f] === 1 && time > 0) {
+        this.closeRow(f, end);
+        shares[f] = this.fwRowShare[f]! / time;
+        pending[f] = this.fwRowPending[f]! / time;
       } else {
         shares[f] = NaN;
         pending[f] = NaN;
       }
+      this.fwRowShare[f] = 0;
+      this.fwRowPending[f] = 0;
+      this.fwRowSince[f] = end;
     }
     const sample: Sample = {
-      t,
-      utilisation: perResource((i) => (this.total[i]! > 0 ? this.used[i]! / this.total[i]! : NaN)),
+      t: end,
+      utilisation: perResource((i) => (this.rowUtilTime[i]! > 0 ? this.rowUtil[i]! / this.rowUtilTime[i]! : NaN)),
       shares,
       pending,
-      pendingTotal,
-      jain: this.jainNow,
+      pendingTotal: time > 0 ? this.rowPending / time : NaN,
+      jain: this.rowJainTime > 0 ? this.rowJain / this.rowJainTime : NaN,
+      jainTime: this.rowJainTime,
     };
+    this.rowTime = 0;
+    this.rowUtil.fill(0);
+    this.rowUtilTime.fill(0);
+    this.rowJain = 0;
+    this.rowJainTime = 0;
+    this.rowPending = 0;
     if (this.keepSamples) this.samples.push(sample);
     this.onSample?.(sample);
+  }
+
+  /** Adds framework f's current share and pending tasks over [its row mark, t) to its row integrals. */
+  private closeRow(f: number, t: number): void {
+    const dt = t - this.fwRowSince[f]!;
+    if (dt > 0) {
+      this.fwRowShare[f]! += this.fwShare[f]! * dt;
+      this.fwRowPending[f]! += this.fwPendingNow[f]! * dt;
+    }
+    this.fwRowSince[f] = t;
   }
 
   // ---- records ----
@@ -671,6 +766,7 @@ export class MetricsFold implements LogSink {
       this.fwRegistered[f] = 1;
       this.nRegistered++;
       this.fwShareSince[f] = t;
+      this.fwRowSince[f] = t; // its row counts share 0 before now
     }
     this.fwName[f] = name;
     this.fwRole[f] = role;
@@ -703,9 +799,22 @@ export class MetricsFold implements LogSink {
     this.jobsSubmitted++;
     this.tasksSubmitted += tasks;
     if (t < this.firstSubmit) this.firstSubmit = t;
+    // the arrival window ends at the last submission: keep Jain's figures as they stand now
+    this.arrivalEndIntegral = this.arrivalIntegral;
+    this.arrivalEndTime = this.arrivalTime;
+    this.arrivalEndMin = this.arrivalMin;
     this.fwJobs[f]!++;
     this.fwTasks[f]! += tasks;
     this.fwPending[f]! += tasks;
+    this.markDirty(f);
+  }
+
+  /** A job's `dropped` pending tasks will never launch (job_abandoned): they leave the framework's pending count. */
+  private dropPending(f: number, dropped: number, t: number): void {
+    if (!Number.isSafeInteger(dropped) || dropped < 0 || dropped > this.fwPending[f]!) {
+      throw new LogInvariantError(`framework ${f} dropped ${dropped} tasks with ${this.fwPending[f]} pending`, t, 'job_abandoned');
+    }
+    this.fwPending[f]! -= dropped;
     this.markDirty(f);
   }
 
@@ -725,7 +834,6 @@ export class MetricsFold implements LogSink {
           s = this.taskSlot();
           this.liveTasks.set(task, s);
           this.fwPending[f]!--;
-          this.fwLive[f]!++;
           this.tasksLaunched++;
           if (Number.isNaN(this.jobFirstStaging[j]!)) this.jobFirstStaging[j] = t;
         } else {
@@ -756,7 +864,6 @@ export class MetricsFold implements LogSink {
           this.release(slot, f);
           this.liveTasks.delete(task);
           this.freeTaskSlots.push(slot);
-          this.fwLive[f]!--;
           this.markDirty(f);
         }
         break;
@@ -811,7 +918,6 @@ export class MetricsFold implements LogSink {
     this.fwRegistered = growU8(this.fwRegistered, n);
     this.fwWeight = growF64(this.fwWeight, n);
     this.fwAlloc = growF64(this.fwAlloc, n * NR);
-    this.fwLive = growF64(this.fwLive, n);
     this.fwPending = growF64(this.fwPending, n);
     this.fwJobs = growF64(this.fwJobs, n);
     this.fwTasks = growF64(this.fwTasks, n);
@@ -819,6 +925,10 @@ export class MetricsFold implements LogSink {
     this.fwShareSince = growF64(this.fwShareSince, n);
     this.fwShareIntegral = growF64(this.fwShareIntegral, n);
     this.fwShareMax = growF64(this.fwShareMax, n);
+    this.fwPendingNow = growF64(this.fwPendingNow, n);
+    this.fwRowShare = growF64(this.fwRowShare, n);
+    this.fwRowPending = growF64(this.fwRowPending, n);
+    this.fwRowSince = growF64(this.fwRowSince, n);
     this.fwOffers = growF64(this.fwOffers, n * 4);
     this.fwLoc = growF64(this.fwLoc, n * 3);
     this.fwDirty = growU8(this.fwDirty, n);

@@ -61,12 +61,21 @@ export interface Summary {
   readonly makespan: number;
   /** time-weighted mean of used / total per resource over the time that resource's total is > 0; NaN if never */
   readonly utilisation: PerResource;
-  /** time-weighted mean of Jain's index over the time some framework has demand; NaN if never */
+  /**
+   * time-weighted mean of Jain's index over the run's time with at least two frameworks with
+   * demand (pending tasks); NaN if there was none
+   */
   readonly jainMean: number;
-  /** minimum of Jain's index over intervals of positive length with demand; NaN if none */
+  /** minimum of Jain's index over intervals of positive length with at least two frameworks with demand; NaN if none */
   readonly jainMin: number;
-  /** total time some framework had demand (the Jain denominator), us */
-  readonly demandTime: number;
+  /** time with at least two frameworks with demand (the jainMean denominator), us */
+  readonly jainTime: number;
+  /** {@link jainMean} over the arrival window [first, last job_submitted] only; NaN if it had no such time */
+  readonly jainArrivalMean: number;
+  /** {@link jainMin} over the arrival window only; NaN if it had no such time */
+  readonly jainArrivalMin: number;
+  /** {@link jainTime} within the arrival window, us */
+  readonly jainArrivalTime: number;
   /** queueing delay (first running task - submit) over jobs that started, us */
   readonly queueingDelay: Stats;
   /** completion time (finish - submit) over finished jobs, us */
@@ -205,23 +214,27 @@ export interface FrameworkRow {
 }
 
 /**
- * The state at one sample instant `t`, after every record with time <= t. Per-framework arrays
- * are indexed by framework id and are as long as the number of ids seen so far; an id not yet
- * registered holds NaN.
+ * One row of the time series: time-weighted means over the interval [t - sample interval, t)
+ * (the last row's interval ends at the run end, so it may be shorter), taken over the part of it
+ * inside the run's window [first record, run end]. Per-framework arrays are indexed by framework id
+ * and are as long as the number of ids seen by the row's end; an id not registered by then holds
+ * NaN, and one that registered within the interval counts 0 before it did.
  */
 export interface Sample {
-  /** sample time, us */
+  /** end of the row's interval, us */
   readonly t: number;
-  /** used / total per resource; NaN where the total is 0 */
+  /** mean of used / total per resource over the interval's time with a total > 0; NaN if none */
   readonly utilisation: PerResource;
-  /** weighted dominant share per framework id */
+  /** mean weighted dominant share per framework id */
   readonly shares: Float64Array;
-  /** pending tasks per framework id */
+  /** mean number of pending tasks per framework id */
   readonly pending: Float64Array;
-  /** pending tasks over all frameworks */
+  /** mean number of pending tasks over all frameworks; NaN when the interval is outside the window */
   readonly pendingTotal: number;
-  /** Jain's index over the frameworks with demand (1 when none or all shares are 0) */
+  /** mean of Jain's index over {@link jainTime}; NaN when that is 0 */
   readonly jain: number;
+  /** time of the interval with at least two frameworks with demand, us: the weight of {@link jain} */
+  readonly jainTime: number;
 }
 
 /** Everything the fold produces. */

@@ -20,13 +20,16 @@ function foldB(): MetricsResult {
  * The task holds (0.5 cpu, 250 MB) over [0.5, 1.75) = 1.25 s:
  *   share max(0.5, 0.25) = 0.5 -> mean 0.5 * 1.25 / 2 = 0.3125, max 0.5
  *   utilisation cpus 0.3125, mem 0.25 * 1.25 / 2 = 0.15625; disk and gpus total 0 -> null / empty
- * demand (pending or live) over [0, 1.75): Jain of one framework = 1; demand time 1.75 s
+ * one framework: Jain's index is never defined (it needs two with pending tasks): null, 0 s;
+ *   the one job arrives at 0: the arrival window has no length (null, 0 s)
  * job: submit 0, staging 0.5, running 0.75, finish 1.75 -> queueing 0.75, completion 1.75,
  *   slowdown 1.75 / 1 = 1.75
  * offer 0: sent 0, accepted 0.5 -> held 0.5 s; declined cpus 0.5/1 = 0.5, mem 750/1000 = 0.75,
  *   scalar (0.5 + 0.75) / 2 = 0.625
  * events: 11 records; makespan 1.75 s
- * samples at 0 (pending 1, nothing held), 1 (held, pending 0), 2 (released, no demand: Jain 1)
+ * rows [0,1) and [1,2), labelled 1 and 2: the task holds over 0.5 s and 0.75 s of them
+ *   -> cpus 0.25, 0.375; mem 0.125, 0.1875; share 0.25, 0.375; pending 1 over [0,0.5) -> 0.5, then 0;
+ *   weighted by their 1 s, the rows give the summary: cpus (0.25 + 0.375)/2 = 0.3125
  */
 describe('stream B, exact text', () => {
   const r = foldB();
@@ -56,9 +59,12 @@ describe('stream B, exact text', () => {
         '  "utilisation_mem": 0.156250,',
         '  "utilisation_disk": null,',
         '  "utilisation_gpus": null,',
-        '  "jain_mean": 1.000000,',
-        '  "jain_min": 1.000000,',
-        '  "demand_time_s": 1.750000,',
+        '  "jain_mean": null,',
+        '  "jain_min": null,',
+        '  "jain_time_s": 0.000000,',
+        '  "jain_arrival_mean": null,',
+        '  "jain_arrival_min": null,',
+        '  "jain_arrival_time_s": 0.000000,',
         '  "queueing_delay_n": 1,',
         '  "queueing_delay_mean_s": 0.750000,',
         '  "queueing_delay_p50_s": 0.750000,',
@@ -144,10 +150,9 @@ describe('stream B, exact text', () => {
 
   test('timeseries.csv', () => {
     expect(timeseriesCsv(r.samples, r.frameworks)).toBe(
-      't_s,util_cpus,util_mem,util_disk,util_gpus,share_fw,pending_total,pending_fw,jain\r\n' +
-        '0.000000,0.000000,0.000000,,,0.000000,1,1,1.000000\r\n' +
-        '1.000000,0.500000,0.250000,,,0.500000,0,0,1.000000\r\n' +
-        '2.000000,0.000000,0.000000,,,0.000000,0,0,1.000000\r\n',
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_fw,pending_total,pending_fw,jain,jain_time_s\r\n' +
+        '1.000000,0.250000,0.125000,,,0.250000,0.500000,0.500000,,0.000000\r\n' +
+        '2.000000,0.375000,0.187500,,,0.375000,0.000000,0.000000,,0.000000\r\n',
     );
   });
 
@@ -220,10 +225,11 @@ describe('quoting and undefined values', () => {
       pending: Float64Array.of(4),
       pendingTotal: 4,
       jain: 1,
+      jainTime: 250_000,
     };
     expect(timeseriesCsv([sample], [fwRow(0, 'f'), fwRow(2, 'f')])).toBe(
-      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending_total,pending_f#0,pending_f#2,jain\r\n' +
-        '1.500000,0.250000,,,,0.125000,,4,4,,1.000000\r\n',
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending_total,pending_f#0,pending_f#2,jain,jain_time_s\r\n' +
+        '1.500000,0.250000,,,,0.125000,,4.000000,4.000000,,1.000000,0.250000\r\n',
     );
   });
 

@@ -56,7 +56,10 @@ const SUMMARY_FIELDS: readonly SummaryField[] = [
   ...RESOURCE_NAMES.map((name, i): SummaryField => [`utilisation_${name}`, (s) => ratio(s.utilisation[i]!)]),
   ['jain_mean', (s) => ratio(s.jainMean)],
   ['jain_min', (s) => ratio(s.jainMin)],
-  ['demand_time_s', (s) => secs(s.demandTime)],
+  ['jain_time_s', (s) => secs(s.jainTime)],
+  ['jain_arrival_mean', (s) => ratio(s.jainArrivalMean)],
+  ['jain_arrival_min', (s) => ratio(s.jainArrivalMin)],
+  ['jain_arrival_time_s', (s) => secs(s.jainArrivalTime)],
   ...statFields('queueing_delay', (s) => s.queueingDelay, 's'),
   ...statFields('completion', (s) => s.completion, 's'),
   ...statFields('slowdown', (s) => s.slowdown, ''),
@@ -234,10 +237,12 @@ function frameworkLabels(frameworks: readonly FrameworkRow[]): string[] {
 }
 
 /**
- * timeseries.csv: a header, then one row per sample: `t_s`, `util_<resource>` for each resource,
- * `share_<framework>` for each framework, `pending_total`, `pending_<framework>` for each
- * framework, `jain`. A framework not yet registered at a sample, and a resource whose cluster
- * total is 0, give empty cells.
+ * timeseries.csv: a header, then one row per interval (see {@link Sample}): `t_s` (the interval's
+ * end), then means over the interval: `util_<resource>` for each resource, `share_<framework>` for
+ * each framework, `pending_total`, `pending_<framework>` for each framework, `jain`; and
+ * `jain_time_s`, the seconds of the interval `jain` is the mean over. Every mean is a ratio with 6
+ * decimals; undefined ones (a framework not registered by the interval's end, a resource whose
+ * cluster total is 0, no time with two frameworks with demand) are empty cells.
  */
 export function timeseriesCsv(samples: readonly Sample[], frameworks: readonly FrameworkRow[]): string {
   const labels = frameworkLabels(frameworks);
@@ -249,15 +254,17 @@ export function timeseriesCsv(samples: readonly Sample[], frameworks: readonly F
       'pending_total',
       ...labels.map((l) => `pending_${l}`),
       'jain',
+      'jain_time_s',
     ],
   ];
   for (const s of samples) {
     const row: string[] = [fmtSeconds(s.t)];
     for (const u of s.utilisation) row.push(fmt(u));
     for (const f of frameworks) row.push(fmt(s.shares[f.id]));
-    row.push(fmtInt(s.pendingTotal));
-    for (const f of frameworks) row.push(fmtInt(s.pending[f.id]));
+    row.push(fmt(s.pendingTotal));
+    for (const f of frameworks) row.push(fmt(s.pending[f.id]));
     row.push(fmt(s.jain));
+    row.push(fmtSeconds(s.jainTime));
     rows.push(row);
   }
   return csv(rows);

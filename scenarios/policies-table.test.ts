@@ -166,15 +166,20 @@ describe('runPolicies and the table text', () => {
     expect(result.seed).toBe(7);
     expect(result.runs.map((r) => r.policy)).toEqual(['drf', 'drf-twin']);
     expect(result.skipped).toEqual([{ policy: 'needy', reason: 'needs parameters: params.level: required' }]);
-    // drf on small.yaml is the committed golden run: its summary.json gives these numbers.
+    // drf on small.yaml is the committed golden run: its summary.json gives the row's numbers.
     const golden = JSON.parse(readFileSync(join(ROOT, 'scenarios', 'golden', 'small.expected', 'summary.json'), 'utf8')) as Record<string, number>;
-    expect(result.runs[0]!.summary.jainMean).toBeCloseTo(golden['jain_mean']!, 6);
+    expect(result.runs[0]!.summary.jainArrivalMean).toBeCloseTo(golden['jain_arrival_mean']!, 6);
+    const pct = (k: string): string => `${(golden[k]! * 100).toFixed(1)}%`;
+    const f = (k: string, d: number): string => golden[k]!.toFixed(d);
+    // the Jain column is the arrival window's (the whole run's adds the drain)
+    const row = `| ${pct('utilisation_cpus')} / ${pct('utilisation_mem')} | ${f('jain_arrival_mean', 3)} / ${f('jain_arrival_min', 3)} | ` +
+      `${f('completion_mean_s', 1)} / ${f('completion_p95_s', 1)} | ${f('queueing_delay_mean_s', 1)} | ${pct('offers_declined_share')} |`;
     const text = policiesSection(result, 'scenarios/golden/small.yaml');
     expect(text.split('\n').slice(0, 4)).toEqual([
-      '| policy | utilisation cpus / mem | Jain mean / min | completion mean / p95 (s) | queueing delay mean (s) | offers declined |',
+      '| policy | utilisation cpus / mem | Jain while arriving: mean / min | completion mean / p95 (s) | queueing delay mean (s) | offers declined |',
       '|---|---:|---:|---:|---:|---:|',
-      '| `drf` | 63.1% / 33.4% | 0.714 / 0.537 | 49.6 / 87.4 | 13.2 | 80.3% |',
-      '| `drf-twin` | 63.1% / 33.4% | 0.714 / 0.537 | 49.6 / 87.4 | 13.2 | 80.3% |',
+      `| \`drf\` ${row}`,
+      `| \`drf-twin\` ${row}`,
     ]);
     expect(text).toContain('from [scenarios/golden/small.yaml](scenarios/golden/small.yaml) (seed 7)');
     expect(text).toContain('- `drf-twin` made exactly the same event stream as `drf` here (with its default parameters).\n');

@@ -5,13 +5,17 @@ import type { RunCsvText } from '../charts.js';
 
 const CRLF = (lines: string[]): string => lines.map((l) => `${l}\r\n`).join('');
 
-/** Two frameworks (b registers late), cpus and mem only, three samples. */
+/**
+ * Two frameworks (b registers in the second interval), cpus and mem only, four rows of 2 s; Jain
+ * is undefined in the first and third (fewer than two frameworks with demand).
+ */
 export const SMALL_RUN: RunCsvText = {
   timeseries: CRLF([
-    't_s,util_cpus,util_mem,util_disk,util_gpus,share_a,share_b,pending_total,pending_a,pending_b,jain',
-    '0.000000,0.000000,0.000000,,,0.000000,,0,0,,1.000000',
-    '2.000000,0.500000,0.250000,,,0.500000,0.250000,3,1,2,0.900000',
-    '4.000000,1.000000,0.500000,,,0.400000,0.600000,0,0,0,0.961538',
+    't_s,util_cpus,util_mem,util_disk,util_gpus,share_a,share_b,pending_total,pending_a,pending_b,jain,jain_time_s',
+    '2.000000,0.000000,0.000000,,,0.000000,,0.000000,0.000000,,,0.000000',
+    '4.000000,0.500000,0.250000,,,0.500000,0.250000,3.000000,1.000000,2.000000,0.900000,2.000000',
+    '6.000000,1.000000,0.500000,,,0.400000,0.600000,0.000000,0.000000,0.000000,,0.000000',
+    '8.000000,1.000000,0.500000,,,0.400000,0.600000,2.000000,1.000000,1.000000,0.961538,1.500000',
   ]),
   jobs: CRLF([
     'job,framework,submit_s,first_staging_s,first_start_s,finish_s,tasks,queueing_delay_s,completion_s,slowdown,local_node,local_rack,local_remote',
