@@ -11,7 +11,7 @@ import { WORKLOAD_FORMATS } from '../workloads/registry.js';
 import { ExitCode, InputError, UserAllocatorError } from './errors.js';
 import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
-import { mergeSweeps, parseShard, runSweep, shardFromEnv } from './sweep.js';
+import { mergeSweeps, parseShard, runSweep, shardFromEnv, sweepSize } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -93,7 +93,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (a) => { action = async () => {
         const loaded = await openScenario(a.scenario, a.set ?? []);
         userModule = loaded.allocator?.module?.spec;
-        const r = runScenario(loaded, { out: a.out, seed: parseSeed(a.seed), events: a.events });
+        const seed = parseSeed(a.seed);
+        if (loaded.scenario.sweep !== undefined) {
+          io.err(`offersim: ${loaded.file} has a sweep block: this runs only its base point (the scenario without the sweep, seed ${seed ?? loaded.scenario.seed}); offersim sweep ${loaded.file} runs its ${sweepSize(loaded.file, loaded.scenario)} points\n`);
+        }
+        const r = runScenario(loaded, { out: a.out, seed, events: a.events });
         io.out(
           `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
           `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +

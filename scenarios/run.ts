@@ -7,14 +7,17 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { InvariantError } from '../sim/kernel/errors.js';
 import { toSeconds } from '../sim/kernel/time.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate, type SimulationResult } from '../sim/model/simulation.js';
 import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, type MetricsResult } from '../reports/index.js';
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
-import type { TraceCounts } from './trace-source.js';
+import { scenarioBase, setScenarioBase, type TraceCounts } from './trace-source.js';
 import type { LoadedScenario, ResolvedAllocator } from './loader.js';
+import { allocatorSpec, type Scenario } from './schema.js';
+import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
 
 /** Options of one run. */
@@ -67,6 +70,15 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
+/** A scenario without its sweep block: what one run (`offersim run`, or a sweep's point) runs. */
+export function withoutSweep(s: Scenario): Scenario {
+  if (s.sweep === undefined) return s;
+  const { sweep: _sweep, ...rest } = s;
+  const point = rest as Scenario;
+  setScenarioBase(point, scenarioBase(s));
+  return point;
+}
+
 /** The scenario's name: its `name`, else the file name without extension. */
 export function scenarioName(loaded: LoadedScenario): string {
   return loaded.scenario.name ?? basename(loaded.file).replace(/\.(ya?ml|json)$/i, '');
@@ -85,6 +97,14 @@ export interface SimulationOutcome {
   readonly wallSeconds: number;
   /** what the run read of each job trace (empty without traces) */
   readonly traces: readonly TraceCounts[];
+  /** the allocator that ran (manifest.json `allocator`) */
+  readonly allocator: AllocatorRecord;
+}
+
+/** manifest.json `allocator`: the policy a run created, by its entry's name, and its module (null for a registered policy). */
+export interface AllocatorRecord {
+  readonly name: string;
+  readonly module: string | null;
 }
 
 /** Options of {@link simulateScenario}. */
@@ -112,10 +132,31 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const sinks: LogSink[] = [fold, fingerprint, counter, ...(options.sinks ?? [])];
   const traceCounts: (() => TraceCounts)[] = [];
   const input = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
+  checkAllocator(loaded, allocator, input.allocator.name);
   const t0 = performance.now();
   const result = simulate(input);
   const wallSeconds = (performance.now() - t0) / 1000;
-  return { seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()) };
+  return {
+    seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()),
+    allocator: { name: allocator.entry.name, module: allocator.module?.spec ?? null },
+  };
+}
+
+/**
+ * The allocator a run created must be the one its scenario names: the registered policy of that
+ * name, or the module at that path. Throws InvariantError (exit 3) otherwise, before any event,
+ * so that results can never be recorded under a policy that did not produce them.
+ */
+function checkAllocator(loaded: LoadedScenario, a: ResolvedAllocator, created: string): void {
+  const spec = allocatorSpec(loaded.scenario.allocator);
+  let problem: string | undefined;
+  if (spec.module !== undefined) {
+    const path = resolveModulePath(spec.module, loaded.file);
+    if (a.module?.path !== path) problem = `the scenario names the allocator module ${path}, but the run's allocator is ${a.module === undefined ? `the registered "${a.entry.name}"` : `from ${a.module.path}`}`;
+  } else if (a.module !== undefined || a.entry.name !== spec.name || created !== spec.name) {
+    problem = `the scenario names the allocator "${String(spec.name)}", but the run created "${created}" (entry "${a.entry.name}"${a.module === undefined ? '' : ` of ${a.module.path}`})`;
+  }
+  if (problem !== undefined) throw new InvariantError(problem, 0, '');
 }
 
 function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
@@ -125,12 +166,28 @@ function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
   );
 }
 
-/** manifest.json `inputs`: every file the run read besides the scenario, with its hash (paths as the scenario gives them). */
-function inputFiles(loaded: LoadedScenario): { file: string; sha256: string }[] {
-  const m = loaded.allocator?.module;
+/** The trace files a scenario reads: as the scenario gives them, and resolved. */
+function traceFiles(loaded: LoadedScenario): { file: string; path: string }[] {
   const s = loaded.scenario;
   const base = dirname(resolve(loaded.file));
-  const traces = [...(s.cluster.traces ?? []), ...(s.traces ?? [])].map((t) => ({ file: t.file, sha256: fileSha256(resolve(base, t.file)) }));
+  return [...(s.cluster.traces ?? []), ...(s.traces ?? [])].map((t) => ({ file: t.file, path: resolve(base, t.file) }));
+}
+
+/**
+ * manifest.json `inputs`: every file the run read besides the scenario, with its hash (paths as
+ * the scenario gives them). `hashes` (absolute path to sha256) spares hashing a file twice.
+ */
+export function inputFiles(loaded: LoadedScenario, hashes?: Map<string, string>): { file: string; sha256: string }[] {
+  const m = loaded.allocator?.module;
+  const hash = (path: string): string => {
+    let h = hashes?.get(path);
+    if (h === undefined) {
+      h = fileSha256(path);
+      hashes?.set(path, h);
+    }
+    return h;
+  };
+  const traces = traceFiles(loaded).map((t) => ({ file: t.file, sha256: hash(t.path) }));
   return [...(m === undefined ? [] : [{ file: m.spec, sha256: m.sha256 }]), ...traces];
 }
 
@@ -151,11 +208,12 @@ function fileSha256(path: string): string {
   return hash.digest('hex');
 }
 
-/** Runs a loaded scenario and writes its run directory. Throws InvariantError (exit 3) on a bug. */
+/** Runs a loaded scenario (without its sweep block) and writes its run directory. Throws InvariantError (exit 3) on a bug. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunOutcome {
-  const s = loaded.scenario;
-  resolvedAllocator(loaded);
-  const dir = resolve(options.out ?? join('runs', scenarioName(loaded)));
+  const s = withoutSweep(loaded.scenario);
+  const run: LoadedScenario = s === loaded.scenario ? loaded : { ...loaded, scenario: s };
+  resolvedAllocator(run);
+  const dir = resolve(options.out ?? join('runs', scenarioName(run)));
   const tmp = `${dir}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -166,7 +224,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       fd = openSync(join(tmp, 'events.jsonl'), 'w');
       jsonl = new JsonlSink(fd);
     }
-    const sim = simulateScenario(loaded, { seed: options.seed, sinks: jsonl === undefined ? [] : [jsonl] });
+    const sim = simulateScenario(run, { seed: options.seed, sinks: jsonl === undefined ? [] : [jsonl] });
     const { seed, result, metrics, records } = sim;
     const wall = sim.wallSeconds;
     const digest = sim.fingerprint;
@@ -181,9 +239,10 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     writeFileSync(join(tmp, 'timeseries.csv'), timeseriesCsv(metrics.samples, metrics.frameworks));
     const manifest = {
       offersim: VERSION,
-      scenario: { name: scenarioName(loaded), file: basename(loaded.file), sha256: loaded.sha256, overrides: loaded.overrides },
+      scenario: { name: scenarioName(run), file: basename(run.file), sha256: run.sha256, overrides: run.overrides },
       seed,
-      inputs: inputFiles(loaded),
+      allocator: sim.allocator,
+      inputs: inputFiles(run),
       records,
       events: result.events,
       endTime: toSeconds(result.endTime),

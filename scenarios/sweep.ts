@@ -4,8 +4,10 @@
  * resolved scenario, so that a rerun skips what is done and any split of the points (worker
  * threads, shards, Slurm array tasks) gives the same files. `sweep.csv` (a row per point) and
  * `summary.csv` (per parameter combination, the mean and a 95% confidence interval across seeds
- * of every metric) are computed from the point directories alone, in point order.
- * Composition root: files, worker threads, the wall clock for progress.
+ * of every metric) are computed from the point directories alone, in point order. Each point
+ * runs the scenario its own overrides make, allocator included (scenarios/run.ts checks that the
+ * allocator created is the one named), and a point directory is reused only when its manifest
+ * is that of the very point. Composition root: files, worker threads, the wall clock for progress.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, cpSync } from 'node:fs';
@@ -13,11 +15,18 @@ import { basename, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
 import { ExitCode, InputError } from './errors.js';
-import { openScenario, parseScenarioText, type LoadedScenario } from './loader.js';
-import { scenarioBase, setScenarioBase } from './trace-source.js';
-import { runScenario, scenarioName, stableJson } from './run.js';
+import { openScenario, type LoadedScenario, type ModuleCache } from './loader.js';
+import { inputFiles, runScenario, scenarioName, stableJson, withoutSweep, type AllocatorRecord } from './run.js';
 import type { Scenario } from './schema.js';
 import { VERSION } from './version.js';
+
+/**
+ * The revision of what a point computes, part of every point's hash: raised whenever a fix
+ * changes the results of a point whose scenario, seed and offersim version are unchanged, so
+ * that a sweep directory written before the fix is never reused (docs/sweeps.md). Revision 2:
+ * each point runs the allocator its own scenario names (before, every point ran the base's).
+ */
+export const RESULTS_REVISION = 2;
 
 /** One point of a sweep: its overrides (dotted path -> value) and seed. */
 export interface SweepPoint {
@@ -30,16 +39,55 @@ export interface SweepPoint {
   readonly hash: string;
 }
 
-/** The points of a loaded scenario's sweep, in order: matrix (or list) outermost, seeds innermost. */
-export function sweepPoints(file: string, baseOverrides: readonly string[], loaded: LoadedScenario, load: (overrides: readonly string[]) => LoadedScenario): SweepPoint[] {
-  const sw = loaded.scenario.sweep;
+/** Opens the scenario of one parameter combination from its overrides (see {@link pointOpener}). */
+export type PointOpener = (overrides: readonly string[]) => Promise<LoadedScenario>;
+
+/**
+ * Opens the points of scenario `file`, each combination once: the file with the point's
+ * overrides, validated as `offersim run` validates it, with the allocator it names (a registered
+ * policy with its params, or a user module, each distinct module imported once through
+ * `modules`), without its sweep block. What a point runs is exactly what `offersim run FILE
+ * --set ...` with the same overrides runs.
+ */
+export function pointOpener(file: string, modules: ModuleCache = new Map()): PointOpener {
+  const opened = new Map<string, Promise<LoadedScenario>>();
+  return (overrides) => {
+    const key = JSON.stringify(overrides);
+    let p = opened.get(key);
+    if (p === undefined) {
+      p = openScenario(file, overrides, modules).then((l) => ({ ...l, scenario: withoutSweep(l.scenario) }));
+      opened.set(key, p);
+    }
+    return p;
+  };
+}
+
+/** A point's overrides: the sweep's own, then the point's parameters as `key=<JSON value>`. */
+export function pointOverrides(baseOverrides: readonly string[], params: Readonly<Record<string, unknown>>): string[] {
+  return [...baseOverrides, ...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
+}
+
+/** The parameter combinations and seeds of a sweep block, in order. */
+function sweepAxes(file: string, s: Scenario): { combos: Record<string, unknown>[]; seeds: number[] } {
+  const sw = s.sweep;
   if (sw === undefined) throw new InputError([{ file, path: 'sweep', message: 'the scenario has no sweep block (give sweep.matrix or sweep.points, and sweep.seeds)' }]);
   const combos: Record<string, unknown>[] = sw.points !== undefined ? sw.points.map((p) => ({ ...p })) : cross(sw.matrix ?? {});
-  const seeds = typeof sw.seeds === 'number' ? Array.from({ length: sw.seeds }, (_, i) => i + 1) : sw.seeds ?? [loaded.scenario.seed];
+  const seeds = typeof sw.seeds === 'number' ? Array.from({ length: sw.seeds }, (_, i) => i + 1) : sw.seeds ?? [s.seed];
+  return { combos, seeds };
+}
+
+/** How many points the sweep block of `s` has (combinations x seeds). */
+export function sweepSize(file: string, s: Scenario): number {
+  const { combos, seeds } = sweepAxes(file, s);
+  return combos.length * seeds.length;
+}
+
+/** The points of a loaded scenario's sweep, in order: matrix (or list) outermost, seeds innermost. */
+export async function sweepPoints(file: string, baseOverrides: readonly string[], loaded: LoadedScenario, open: PointOpener): Promise<SweepPoint[]> {
+  const { combos, seeds } = sweepAxes(file, loaded.scenario);
   const points: SweepPoint[] = [];
   for (const params of combos) {
-    const overrides = [...baseOverrides, ...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
-    const point = load(overrides);
+    const point = await open(pointOverrides(baseOverrides, params));
     for (const seed of seeds) {
       points.push({ index: points.length, params, seed, hash: pointHash(point, seed) });
     }
@@ -58,15 +106,14 @@ function cross(matrix: Readonly<Record<string, readonly unknown[]>>): Record<str
   return out;
 }
 
-/** A scenario without its sweep block: what one point runs (and what its hash covers). */
-export function withoutSweep(s: Scenario): Scenario {
-  const { sweep: _sweep, ...rest } = s;
-  return rest as Scenario;
-}
-
-/** sha256 (16 hex digits) of the offersim version, the resolved scenario without its sweep block, and the seed. */
+/**
+ * sha256 (16 hex digits) of the offersim version, the results revision, the resolved scenario
+ * without its sweep block, the seed, and the allocator module's bytes (if any).
+ */
 export function pointHash(point: LoadedScenario, seed: number): string {
-  const text = stableJson({ offersim: VERSION, scenario: withoutSweep(point.scenario), seed, module: point.allocator?.module?.sha256 ?? null });
+  const text = stableJson({
+    offersim: VERSION, revision: RESULTS_REVISION, scenario: withoutSweep(point.scenario), seed, module: point.allocator?.module?.sha256 ?? null,
+  });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -131,26 +178,19 @@ export interface SweepOptions {
 
 /** Runs the sweep of scenario `file` (with `overrides`) and writes its directory. */
 export async function runSweep(file: string, overrides: readonly string[], o: SweepOptions = {}): Promise<SweepOutcome> {
-  const base = await openScenario(file, overrides);
-  // Points load synchronously after the first open (a user module is imported once, by openScenario).
-  const cache = new Map<string, LoadedScenario>();
-  const load = (ov: readonly string[]): LoadedScenario => {
-    const key = JSON.stringify(ov);
-    let l = cache.get(key);
-    if (l === undefined) {
-      l = loadPoint(base, ov);
-      cache.set(key, l);
-    }
-    return l;
-  };
-  const points = sweepPoints(file, overrides, base, load);
+  const modules: ModuleCache = new Map();
+  const base = await openScenario(file, overrides, modules);
+  const open = pointOpener(file, modules);
+  const points = await sweepPoints(file, overrides, base, open);
   const dir = resolve(o.out ?? join('runs', `${scenarioName(base)}-sweep`));
+  const shard = o.shard;
   mkdirSync(join(dir, 'points'), { recursive: true });
   // Leftovers of a killed run: half-written point directories never count.
-  for (const f of readdirSync(join(dir, 'points'))) if (f.includes('.partial-')) rmSync(join(dir, 'points', f), { recursive: true, force: true });
-  const shard = o.shard;
+  for (const f of readdirSync(join(dir, 'points'))) if (/\.partial-\d+$/.test(f)) rmSync(join(dir, 'points', f), { recursive: true, force: true });
   const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
-  const todo = mine.filter((p) => !isDone(dir, p));
+  const hashes = new Map<string, string>();
+  const todo: SweepPoint[] = [];
+  for (const p of mine) if (!pointDone(dir, p, await open(pointOverrides(overrides, p.params)), hashes)) todo.push(p);
   const failed: { point: SweepPoint; error: string }[] = [];
   const t0 = Date.now();
   let done = 0;
@@ -169,8 +209,7 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   };
   const runOne = async (p: SweepPoint): Promise<void> => {
     try {
-      const loaded = load([...overrides, ...Object.entries(p.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)]);
-      runScenario(loaded, { out: join(dir, 'points', p.hash), seed: p.seed });
+      runScenario(await open(pointOverrides(overrides, p.params)), { out: join(dir, 'points', p.hash), seed: p.seed });
       rmSync(join(dir, 'points', `${p.hash}.failed.txt`), { force: true });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -197,19 +236,43 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   return { dir, total: points.length, mine: mine.length, ran: todo.length - failed.length, skipped: mine.length - todo.length, failed };
 }
 
-/**
- * A point's scenario: the base file with the point's overrides, validated (the allocator module,
- * if any, as openScenario imported it once), without its sweep block.
- */
-export function loadPoint(base: LoadedScenario, overrides: readonly string[]): LoadedScenario {
-  const { scenario } = parseScenarioText(readFileSync(base.file, 'utf8'), base.file, overrides);
-  const point = withoutSweep(scenario);
-  setScenarioBase(point, scenarioBase(scenario));
-  return { scenario: point, file: base.file, sha256: base.sha256, overrides, allocator: base.allocator };
+/** The manifest.json `allocator` record a run of `point` writes. */
+function allocatorRecord(point: LoadedScenario): AllocatorRecord {
+  return { name: point.allocator?.entry.name ?? '', module: point.allocator?.module?.spec ?? null };
 }
 
-function isDone(dir: string, p: SweepPoint): boolean {
+/**
+ * A point is done when its directory holds a run of that very point: summary.json, and a
+ * manifest.json of this offersim version with the point's seed, its resolved scenario, the
+ * allocator it names, and its input files with the hashes they have now (`hashes` memoises
+ * them). Anything else under the point's hash (a run of an older offersim or of another
+ * scenario, a directory someone edited) is never trusted: the point runs again.
+ */
+export function pointDone(dir: string, p: SweepPoint, point: LoadedScenario, hashes: Map<string, string>): boolean {
+  const pdir = join(dir, 'points', p.hash);
+  if (!existsSync(join(pdir, 'summary.json'))) return false;
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(readFileSync(join(pdir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  return m['offersim'] === VERSION && m['seed'] === p.seed && typeof m['fingerprint'] === 'string' &&
+    same(m['resolved'], point.scenario) && same(m['allocator'], allocatorRecord(point)) && same(m['inputs'], inputFiles(point, hashes));
+}
+
+/** The point has a finished run directory (whatever its contents): what a merge counts. */
+function hasRun(dir: string, p: SweepPoint): boolean {
   return existsSync(join(dir, 'points', p.hash, 'manifest.json'));
+}
+
+/** What the main thread sends a sweep worker: one point to run. */
+export interface PointMessage {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  /** the point's hash as the main thread computed it; the worker checks its own against it */
+  readonly hash: string;
 }
 
 /** Runs `todo` on `n` worker threads, a point at a time each, reporting each as it ends. */
@@ -229,7 +292,7 @@ async function runInWorkers(file: string, overrides: readonly string[], dir: str
         ended(p, m.error);
         feed();
       });
-      w.postMessage({ params: p.params, seed: p.seed, hash: p.hash });
+      w.postMessage({ params: p.params, seed: p.seed, hash: p.hash } satisfies PointMessage);
     };
     w.once('online', feed);
     w.once('error', reject);
@@ -239,9 +302,8 @@ async function runInWorkers(file: string, overrides: readonly string[], dir: str
 
 // ---- results: sweep.json, sweep.csv, summary.csv
 
-/** Writes the sweep's manifest and tables from the point directories present, in point order. */
-export function writeResults(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
-  const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
+/** Writes sweep.json: offersim's version, the scenario, the shard, every point. */
+function writeManifest(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
   const manifest = {
     offersim: VERSION,
     scenario: { name: scenarioName(base), file: basename(base.file), sha256: base.sha256, overrides: base.overrides },
@@ -249,6 +311,12 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
     points: points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed })),
   };
   writeAtomic(join(dir, 'sweep.json'), stableJson(manifest));
+}
+
+/** Writes the sweep's manifest and tables from the point directories present, in point order. */
+export function writeResults(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
+  const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
+  writeManifest(dir, base, points, shard);
   const keys = Object.keys(points[0]?.params ?? {});
   const summaries = mine.map((p) => ({ p, s: readSummary(dir, p) }));
   const metricKeys = firstMetricKeys(summaries.map((x) => x.s));
@@ -377,7 +445,7 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
   };
   const points: SweepPoint[] = first.points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed }));
   writeResultsNamed(out, base, first.scenario.name, points);
-  const missing = points.filter((p) => !isDone(out, p)).length;
+  const missing = points.filter((p) => !hasRun(out, p)).length;
   return { points: points.length, missing };
 }
 
