@@ -3,10 +3,12 @@
  * through a format's importer (workloads/trace/) into a canonical JSON Lines file, written
  * beside its target and renamed into place only when complete, with a manifest of counts and a
  * CSV of every row that could not be used. Memory stays bounded by the importer's own buffers,
- * never by the file's size. Composition root: this is where the files are touched.
+ * never by the file's size. An import that could use no row of the file, or whose file looks
+ * like another format, writes nothing and names the format the file looks like. Composition
+ * root: this is where the files are touched.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -14,6 +16,7 @@ import { formatCanonicalJob, type CanonicalJob } from '../workloads/trace/canoni
 import type { CanonicalAgent, ClusterImporter } from '../workloads/trace/cluster.js';
 import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace/importer.js';
 import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
+import { SNIFF_LINES, sniffTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -49,13 +52,14 @@ export interface ImportOptions {
   /** importer options of the format */
   readonly options?: Readonly<Record<string, unknown>>;
   /** stop at the first bad row (InputError, exit 2) instead of skipping and counting it */
-  readonly strict?: boolean;
+  readonly strict?: boolean | undefined;
 }
 
 /**
  * Imports `file` in `format` into the canonical file `out` (plus `out`.manifest.json and, when a
  * row was skipped, `out`.problems.csv). Throws InputError naming the file (and line in strict
- * mode) for a missing file, an unknown format or bad options, or a bad row in strict mode; no
+ * mode) for a missing file, an unknown format or bad options, a bad row in strict mode, or a
+ * file of which no row could be used or that looks like another format (naming that format); no
  * output is left behind then.
  */
 export async function importTrace(format: string, file: string, out: string, o: ImportOptions = {}): Promise<ImportResult> {
@@ -64,6 +68,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
     throw new InputError([{ file: '<format>', path: '', message: `unknown trace format "${format}"; known: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` }]);
   }
   if (!existsSync(file)) throw new InputError([{ file, path: '', message: 'no such file' }]);
+  if (statSync(file).isDirectory()) throw new InputError([{ file, path: '', message: 'is a directory, not a trace file' }]);
   const options = o.options ?? {};
   let importer: TraceImporter | ClusterImporter;
   try {
@@ -86,6 +91,8 @@ export async function importTrace(format: string, file: string, out: string, o: 
   const fd = openSync(tmp, 'w');
   const hash = createHash('sha256');
   const problems: RowProblem[] = [];
+  // The first lines, to say what the file looks like when it is not `format`.
+  const sample: string[] = [];
   let buf: string[] = [];
   let size = 0;
   const flush = (): void => {
@@ -118,11 +125,14 @@ export async function importTrace(format: string, file: string, out: string, o: 
     for await (const line of fileLines(file)) {
       hash.update(line);
       hash.update('\n');
+      if (sample.length < SNIFF_LINES && line.trim() !== '') sample.push(line);
       importer.line(line, ++no, sink);
     }
     importer.end(sink);
     flush();
     closeSync(fd);
+    const why = unusable(format, importer.counts(), sample);
+    if (why !== undefined) throw new InputError([{ file, path: '', message: why }]);
   } catch (err) {
     try {
       closeSync(fd);
@@ -152,6 +162,27 @@ export async function importTrace(format: string, file: string, out: string, o: 
   writeFileAtomic(`${out}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, out);
   return { format, file, out, counts, problems, sha256 };
+}
+
+/**
+ * Why an import's output would mislead, or undefined when it is fine: no row of the file could be
+ * used, or the file looks like another format than `format` (then most rows were skipped, and
+ * the few used are accidents of shape). The message names the format the file looks like.
+ */
+function unusable(format: string, c: ImportCounts, sample: readonly string[]): string | undefined {
+  const looks = sniffTrace(sample);
+  const other = looks !== undefined && looks.format !== format;
+  if (c.rowsUsed > 0 && !other) return undefined;
+  const skipped = Object.entries(c.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
+  const what = c.rows === 0 ? 'has no data rows' : c.rowsUsed === 0
+    ? `has no row ${format} could use (${c.rows} data rows skipped: ${skipped})`
+    : `is not ${format}: ${c.rowsUsed} of its ${c.rows} data rows fit ${format} by accident`;
+  const like = looks === undefined
+    ? `it looks like none of the known formats (${TRACE_FORMATS.map((f) => f.name).join(', ')})`
+    : looks.format === undefined ? `it looks like ${looks.description}`
+      : looks.format === format ? `the file is ${format} but no row was usable`
+        : `it looks like ${looks.format}, ${looks.description}: offersim import ${looks.format} FILE`;
+  return `${what}; ${like}; nothing written`;
 }
 
 function csvField(s: string): string {
