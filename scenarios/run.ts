@@ -1,7 +1,8 @@
 /**
  * Runs one scenario and writes its run directory (DESIGN.md section 6) atomically: everything is
  * written into a temporary sibling directory that replaces the target only when complete, so a
- * failed run never leaves output that looks finished.
+ * failed run never leaves output that looks finished. The target is replaced only when it is
+ * absent, empty or an offersim run directory (scenarios/output-guard.ts).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
 import { scenarioBase, setScenarioBase, type TraceCounts } from './trace-source.js';
 import type { LoadedScenario, ResolvedAllocator } from './loader.js';
+import { checkRunOut, defaultOutDir } from './output-guard.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
@@ -24,6 +26,12 @@ import { VERSION } from './version.js';
 export interface RunOptions {
   /** output directory; default `runs/<scenario name>` */
   readonly out?: string | undefined;
+  /**
+   * replace the output directory even when it is not an offersim run directory (everything in it
+   * is deleted; never the current directory, an ancestor of it, or a directory holding an input);
+   * default false
+   */
+  readonly force?: boolean | undefined;
   /** seed override; default the scenario's seed */
   readonly seed?: number | undefined;
   /** also write events.jsonl (every log record); default false */
@@ -191,6 +199,12 @@ export function inputFiles(loaded: LoadedScenario, hashes?: Map<string, string>)
   return [...(m === undefined ? [] : [{ file: m.spec, sha256: m.sha256 }]), ...traces];
 }
 
+/** Every file a run reads: the scenario, its allocator module, its traces (absolute paths). */
+function inputPaths(loaded: LoadedScenario): string[] {
+  const m = loaded.allocator?.module;
+  return [resolve(loaded.file), ...(m === undefined ? [] : [m.path]), ...traceFiles(loaded).map((t) => t.path)];
+}
+
 /** sha256 of a file's bytes, read in chunks. */
 function fileSha256(path: string): string {
   const hash = createHash('sha256');
@@ -208,12 +222,19 @@ function fileSha256(path: string): string {
   return hash.digest('hex');
 }
 
-/** Runs a loaded scenario (without its sweep block) and writes its run directory. Throws InvariantError (exit 3) on a bug. */
+/**
+ * Runs a loaded scenario (without its sweep block) and writes its run directory. Throws
+ * InputError (exit 2) when the directory may not be replaced (see {@link checkRunOut}), before
+ * anything is written; InvariantError (exit 3) on a bug.
+ */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunOutcome {
   const s = withoutSweep(loaded.scenario);
   const run: LoadedScenario = s === loaded.scenario ? loaded : { ...loaded, scenario: s };
   resolvedAllocator(run);
-  const dir = resolve(options.out ?? join('runs', scenarioName(run)));
+  const given = options.out ?? defaultOutDir(scenarioName(run));
+  const guard = { force: options.force, inputs: inputPaths(run) };
+  checkRunOut(given, guard);
+  const dir = resolve(given);
   const tmp = `${dir}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -263,6 +284,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       heapUsedBytes: mem.heapUsed,
       node: process.version,
     }));
+    // Again, now: the directory may have changed while the simulation ran.
+    checkRunOut(dir, guard);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dirname(dir), { recursive: true });
     renameSync(tmp, dir);

@@ -16,6 +16,7 @@ import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
 import { ExitCode, InputError } from './errors.js';
 import { openScenario, type LoadedScenario, type ModuleCache } from './loader.js';
+import { checkMergeOut, checkSweepOut, defaultOutDir, sweepDirProblem } from './output-guard.js';
 import { inputFiles, runScenario, scenarioName, stableJson, withoutSweep, type AllocatorRecord } from './run.js';
 import type { Scenario } from './schema.js';
 import { VERSION } from './version.js';
@@ -182,8 +183,13 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   const base = await openScenario(file, overrides, modules);
   const open = pointOpener(file, modules);
   const points = await sweepPoints(file, overrides, base, open);
-  const dir = resolve(o.out ?? join('runs', `${scenarioName(base)}-sweep`));
+  const given = o.out ?? defaultOutDir(`${scenarioName(base)}-sweep`);
+  checkSweepOut(given);
+  const dir = resolve(given);
   const shard = o.shard;
+  // sweep.json first: from here on the directory is recognisably a sweep's (output-guard.ts).
+  mkdirSync(dir, { recursive: true });
+  writeManifest(dir, base, points, shard);
   mkdirSync(join(dir, 'points'), { recursive: true });
   // Leftovers of a killed run: half-written point directories never count.
   for (const f of readdirSync(join(dir, 'points'))) if (/\.partial-\d+$/.test(f)) rmSync(join(dir, 'points', f), { recursive: true, force: true });
@@ -403,8 +409,10 @@ function writeAtomic(path: string, text: string): void {
 // ---- merge
 
 /**
- * Joins shard directories into `out`: every point directory (identical copies where shards
- * overlap), then the manifest and tables as a single process writes them. The shards must come
+ * Joins shard directories into `out`: every point directory of the sweep (those sweep.json lists;
+ * identical copies where shards overlap), then the manifest and tables as a single process
+ * writes them. `out` must be absent, empty or a sweep directory, and apart from the shards
+ * (output-guard.ts `checkMergeOut`). The shards must come
  * from the same scenario file, overrides and offersim version. Points missing from every shard
  * are reported (exit 1 from the CLI would hide them: they are listed, and sweep.csv marks them).
  */
@@ -412,10 +420,11 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
   if (dirs.length === 0) throw new InputError([{ file: 'merge', path: '', message: 'name at least one sweep directory' }]);
   type Manifest = { offersim: string; scenario: { name: string; file: string; sha256: string; overrides: string[] }; points: { index: number; hash: string; params: Record<string, unknown>; seed: number }[] };
   const manifests = dirs.map((d) => {
-    const f = join(d, 'sweep.json');
-    if (!existsSync(f)) throw new InputError([{ file: f, path: '', message: 'not a sweep directory (no sweep.json)' }]);
-    return JSON.parse(readFileSync(f, 'utf8')) as Manifest;
+    const why = sweepDirProblem(d);
+    if (why !== undefined) throw new InputError([{ file: d, path: '', message: `not a sweep directory (${why})` }]);
+    return JSON.parse(readFileSync(join(d, 'sweep.json'), 'utf8')) as Manifest;
   });
+  checkMergeOut(out, dirs);
   const first = manifests[0]!;
   manifests.forEach((m, i) => {
     if (m.offersim !== first.offersim || m.scenario.sha256 !== first.scenario.sha256 || JSON.stringify(m.scenario.overrides) !== JSON.stringify(first.scenario.overrides) ||
@@ -423,35 +432,32 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
       throw new InputError([{ file: join(dirs[i]!, 'sweep.json'), path: '', message: `a different sweep from ${join(dirs[0]!, 'sweep.json')} (scenario, overrides, version or points differ)` }]);
     }
   });
-  mkdirSync(join(out, 'points'), { recursive: true });
-  for (const d of dirs) {
-    for (const f of readdirSync(join(d, 'points'))) {
-      if (f.includes('.partial-')) continue;
-      const src = join(d, 'points', f);
-      const dst = join(out, 'points', f);
-      if (f.endsWith('.failed.txt')) {
-        // A failure another shard got past is no failure.
-        if (!existsSync(join(out, 'points', f.replace(/\.failed\.txt$/, ''), 'manifest.json'))) cpSync(src, dst);
-        continue;
-      }
-      if (!existsSync(join(src, 'manifest.json')) || existsSync(join(dst, 'manifest.json'))) continue;
-      cpSync(src, `${dst}.partial-${process.pid}`, { recursive: true });
-      renameSync(`${dst}.partial-${process.pid}`, dst);
-      rmSync(`${dst}.failed.txt`, { force: true });
-    }
-  }
+  // Only the scenario's name is known (and needed) of the base scenario.
   const base: LoadedScenario = {
-    scenario: {} as Scenario, file: first.scenario.file, sha256: first.scenario.sha256, overrides: first.scenario.overrides, allocator: undefined,
+    scenario: { name: first.scenario.name } as unknown as Scenario, file: first.scenario.file, sha256: first.scenario.sha256, overrides: first.scenario.overrides, allocator: undefined,
   };
   const points: SweepPoint[] = first.points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed }));
-  writeResultsNamed(out, base, first.scenario.name, points);
+  mkdirSync(out, { recursive: true });
+  writeManifest(out, base, points, undefined);
+  mkdirSync(join(out, 'points'), { recursive: true });
+  // The sweep's own points only: whatever else a shard's points/ holds is not this sweep's.
+  for (const p of points) {
+    const dst = join(out, 'points', p.hash);
+    if (existsSync(join(dst, 'manifest.json'))) continue;
+    const src = dirs.map((d) => join(d, 'points', p.hash)).find((s) => existsSync(join(s, 'manifest.json')));
+    if (src !== undefined) {
+      cpSync(src, `${dst}.partial-${process.pid}`, { recursive: true });
+      renameSync(`${dst}.partial-${process.pid}`, dst);
+      // A failure another shard got past is no failure.
+      rmSync(`${dst}.failed.txt`, { force: true });
+      continue;
+    }
+    const failed = dirs.map((d) => join(d, 'points', `${p.hash}.failed.txt`)).find((f) => existsSync(f));
+    if (failed !== undefined) cpSync(failed, `${dst}.failed.txt`);
+  }
+  writeResults(out, base, points, undefined);
   const missing = points.filter((p) => !hasRun(out, p)).length;
   return { points: points.length, missing };
-}
-
-/** writeResults for a merge, where only the scenario's name is known. */
-function writeResultsNamed(dir: string, base: LoadedScenario, name: string, points: readonly SweepPoint[]): void {
-  writeResults(dir, { ...base, scenario: { name } as unknown as Scenario }, points, undefined);
 }
 
 export { ExitCode };

@@ -4,11 +4,12 @@
  * beside its target and renamed into place only when complete, with a manifest of counts and a
  * CSV of every row that could not be used. Memory stays bounded by the importer's own buffers,
  * never by the file's size. An import that could use no row of the file, or whose file looks
- * like another format, writes nothing and names the format the file looks like. Composition
- * root: this is where the files are touched.
+ * like another format, writes nothing and names the format the file looks like; the output never
+ * replaces its input nor a file offersim did not write. Composition root: this is where the
+ * files are touched.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -18,6 +19,7 @@ import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace
 import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
 import { SNIFF_LINES, sniffTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
+import { realPath, refuse } from './output-guard.js';
 import { VERSION } from './version.js';
 
 /** Lines of a file, plain or gzip (by its magic bytes), without line endings. */
@@ -53,14 +55,52 @@ export interface ImportOptions {
   readonly options?: Readonly<Record<string, unknown>>;
   /** stop at the first bad row (InputError, exit 2) instead of skipping and counting it */
   readonly strict?: boolean | undefined;
+  /** overwrite `out` and its companions even when offersim did not write them; default false */
+  readonly force?: boolean | undefined;
+}
+
+/** The first line of a problems file (what {@link importTrace} writes). */
+const PROBLEMS_HEADER = 'input,line,reason,message';
+
+/** Whether `file` is an import manifest offersim wrote (an object with string `offersim` and `format`). */
+function isImportManifest(file: string): boolean {
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+    return typeof m?.['offersim'] === 'string' && typeof m['format'] === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses (InputError, exit 2) an output that is an input of the import (never, even with
+ * `force`), a directory, or, without `force`, an existing file offersim did not write: an output
+ * with no offersim manifest beside it, a manifest or problems file that is not offersim's.
+ */
+function checkImportOut(out: string, inputs: readonly string[], force: boolean): void {
+  if (out.trim() === '') throw refuse("--out ''", 'an empty path names no file');
+  const targets = [out, `${out}.manifest.json`, `${out}.problems.csv`];
+  const reals = new Set(inputs.map(realPath));
+  for (const t of targets) {
+    if (reals.has(realPath(t))) throw refuse(t, 'is an input of this import: the output would overwrite it; choose another --out');
+    if (existsSync(t) && !statSync(t).isFile()) throw refuse(t, 'exists and is not a file');
+  }
+  if (force) return;
+  const [file, manifest, problems] = targets as [string, string, string];
+  const mine = isImportManifest(manifest);
+  if (existsSync(file) && !mine) throw refuse(file, `exists and offersim did not write it (no import manifest ${manifest} beside it); choose another --out, or --force to overwrite it`);
+  if (existsSync(manifest) && !mine) throw refuse(manifest, 'exists and is not an offersim import manifest; choose another --out, or --force to overwrite it');
+  if (existsSync(problems) && readFileSync(problems, 'utf8').split('\n', 1)[0] !== PROBLEMS_HEADER) {
+    throw refuse(problems, 'exists and is not an offersim problems file; choose another --out, or --force to overwrite it');
+  }
 }
 
 /**
  * Imports `file` in `format` into the canonical file `out` (plus `out`.manifest.json and, when a
  * row was skipped, `out`.problems.csv). Throws InputError naming the file (and line in strict
  * mode) for a missing file, an unknown format or bad options, a bad row in strict mode, or a
- * file of which no row could be used or that looks like another format (naming that format); no
- * output is left behind then.
+ * file of which no row could be used or that looks like another format (naming that format), or
+ * an output it may not write (see checkImportOut); no output is left behind then.
  */
 export async function importTrace(format: string, file: string, out: string, o: ImportOptions = {}): Promise<ImportResult> {
   const fmt = traceFormat(format);
@@ -87,6 +127,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
       aux.push({ name, path });
     }
   }
+  checkImportOut(out, [file, ...aux.map((a) => a.path)], o.force === true);
   const tmp = `${out}.partial-${process.pid}`;
   const fd = openSync(tmp, 'w');
   const hash = createHash('sha256');
@@ -147,7 +188,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
   const problemsFile = `${out}.problems.csv`;
   rmSync(problemsFile, { force: true });
   if (problems.length > 0) {
-    const lines = ['input,line,reason,message', ...problems.map((p) => `${p.input ?? 'main'},${p.line},${p.reason},${csvField(p.message)}`)];
+    const lines = [PROBLEMS_HEADER, ...problems.map((p) => `${p.input ?? 'main'},${p.line},${p.reason},${csvField(p.message)}`)];
     writeFileAtomic(problemsFile, `${lines.join('\n')}\n`);
   }
   const manifest = {
