@@ -139,8 +139,8 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const counter: LogSink = { record: () => { records++; } };
   const sinks: LogSink[] = [fold, fingerprint, counter, ...(options.sinks ?? [])];
   const traceCounts: (() => TraceCounts)[] = [];
+  checkAllocator(loaded, allocator);
   const input = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
-  checkAllocator(loaded, allocator, input.allocator.name);
   const t0 = performance.now();
   const result = simulate(input);
   const wallSeconds = (performance.now() - t0) / 1000;
@@ -151,18 +151,19 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
 }
 
 /**
- * The allocator a run created must be the one its scenario names: the registered policy of that
- * name, or the module at that path. Throws InvariantError (exit 3) otherwise, before any event,
- * so that results can never be recorded under a policy that did not produce them.
+ * The allocator a run creates must be the one its scenario names: the entry of that name (not a
+ * module), or the module at that path. Throws InvariantError (exit 3) otherwise, before any
+ * event, so that results can never be recorded under a policy that did not produce them.
  */
-function checkAllocator(loaded: LoadedScenario, a: ResolvedAllocator, created: string): void {
+function checkAllocator(loaded: LoadedScenario, a: ResolvedAllocator): void {
   const spec = allocatorSpec(loaded.scenario.allocator);
+  const runs = a.module === undefined ? `the entry "${a.entry.name}"` : `the module ${a.module.path}`;
   let problem: string | undefined;
   if (spec.module !== undefined) {
     const path = resolveModulePath(spec.module, loaded.file);
-    if (a.module?.path !== path) problem = `the scenario names the allocator module ${path}, but the run's allocator is ${a.module === undefined ? `the registered "${a.entry.name}"` : `from ${a.module.path}`}`;
-  } else if (a.module !== undefined || a.entry.name !== spec.name || created !== spec.name) {
-    problem = `the scenario names the allocator "${String(spec.name)}", but the run created "${created}" (entry "${a.entry.name}"${a.module === undefined ? '' : ` of ${a.module.path}`})`;
+    if (a.module?.path !== path) problem = `the scenario names the allocator module ${path}, but the run would create ${runs}`;
+  } else if (a.module !== undefined || a.entry.name !== spec.name) {
+    problem = `the scenario names the allocator "${String(spec.name)}", but the run would create ${runs}`;
   }
   if (problem !== undefined) throw new InvariantError(problem, 0, '');
 }

@@ -12,8 +12,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openScenario } from './loader.js';
-import { stableJson, withoutSweep } from './run.js';
+import { getAllocator } from '../allocators/registry.js';
+import { InvariantError } from '../sim/kernel/errors.js';
+import { loadScenario, openScenario } from './loader.js';
+import { simulateScenario, stableJson, withoutSweep } from './run.js';
 import { pointOpener, sweepPoints } from './sweep.js';
 import { ENV, ROOT, outputFiles as files, spawnCli } from './test-support/child.js';
 import { VERSION } from './version.js';
@@ -140,6 +142,15 @@ describe('the bundled example sweep (scenarios/examples/sweep.yaml)', () => {
       expect(p.hash).not.toBe(before);
     }
   });
+});
+
+test('a run whose allocator is not the one its scenario names fails before its first event', () => {
+  // The mistake sweeps made: the scenario names drf, the allocator handed to the run is random's.
+  const loaded = loadScenario(SMALL);
+  const wrong = { ...loaded, allocator: { entry: getAllocator('random')!, module: undefined } };
+  expect(() => simulateScenario(wrong)).toThrow(InvariantError);
+  expect(() => simulateScenario(wrong)).toThrow(/names the allocator "drf", but the run would create the entry "random"/);
+  expect(simulateScenario(loaded).result.events).toBeGreaterThan(0);
 });
 
 describe('sweeps over allocator parameters, offer granularity, a behaviour option and allocator modules', () => {
