@@ -17,7 +17,7 @@ import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
-import { checkCreate, checkModuleParams, importAllocatorModule, type UserModuleSource } from './user-allocator.js';
+import { checkCreate, checkModuleParams, importAllocatorModule, resolveModulePath, type ImportOutcome, type UserModuleSource } from './user-allocator.js';
 
 /** The allocator factory a run uses, and where it came from. */
 export interface ResolvedAllocator {
@@ -92,8 +92,10 @@ export function loadScenario(file: string, overrides: readonly string[] = []): L
  * entry with the interface, its parameters pass the entry's check and `create(options)` returns
  * an object with every Allocator method. Throws {@link InputError} listing every problem, the
  * module's among the scenario's, each at the `allocator` field's line.
+ * @param modules modules imported before (a sweep's points share one map, so that each distinct
+ *   module is imported once); default none
  */
-export async function openScenario(file: string, overrides: readonly string[] = []): Promise<LoadedScenario> {
+export async function openScenario(file: string, overrides: readonly string[] = [], modules?: ModuleCache): Promise<LoadedScenario> {
   const { text, sha256 } = readScenarioFile(file);
   const a = analyse(text, file, overrides);
   const problems = [...a.problems];
@@ -103,7 +105,7 @@ export async function openScenario(file: string, overrides: readonly string[] = 
   let allocator: ResolvedAllocator | undefined = a.scenario === undefined ? undefined : registered(a.scenario);
   const spec = a.scenario === undefined ? rawModuleSpec(a.data) : allocatorSpec(a.scenario.allocator).module;
   if (spec !== undefined && !problems.some((p) => p.path === 'allocator.module')) {
-    const imported = await importAllocatorModule(spec, file);
+    const imported = await importOnce(spec, file, modules);
     if (!imported.ok) {
       for (const m of imported.problems) report(['allocator', 'module'], m);
     } else if (a.scenario !== undefined) {
@@ -118,6 +120,20 @@ export async function openScenario(file: string, overrides: readonly string[] = 
   if (problems.length > 0 || a.scenario === undefined) throw new InputError(problems.sort(byPosition));
   await prepareTraces(a.scenario, file);
   return { scenario: a.scenario, file, sha256, overrides, allocator };
+}
+
+/** Allocator modules imported, by resolved path and the spec as written (the manifest records the spec). */
+export type ModuleCache = Map<string, Promise<ImportOutcome>>;
+
+function importOnce(spec: string, file: string, modules: ModuleCache | undefined): Promise<ImportOutcome> {
+  if (modules === undefined) return importAllocatorModule(spec, file);
+  const key = `${resolveModulePath(spec, file)}\n${spec}`;
+  let p = modules.get(key);
+  if (p === undefined) {
+    p = importAllocatorModule(spec, file);
+    modules.set(key, p);
+  }
+  return p;
 }
 
 /** The module path of raw (invalid) scenario data, when it names a plausible one. */

@@ -76,9 +76,11 @@ describe('offersim run', () => {
     expect(readdirSync(out).sort()).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries.csv', 'timing.json']);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(m)).toEqual([
-      'offersim', 'scenario', 'seed', 'inputs', 'records', 'events', 'endTime', 'endReason', 'jobsSubmitted', 'jobsFinished', 'fingerprint', 'resolved',
+      'offersim', 'scenario', 'seed', 'allocator', 'inputs', 'records', 'events', 'endTime', 'endReason', 'jobsSubmitted', 'jobsFinished', 'fingerprint', 'resolved',
     ]);
     expect(m['scenario']).toMatchObject({ name: 'small', file: 'small.yaml', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // what ran: the registered policy the scenario names
+    expect(m['allocator']).toEqual({ name: 'drf', module: null });
   });
   test('--seed and --set change the run and are recorded', async () => {
     const out = join(tmp, 'run2');
@@ -88,6 +90,19 @@ describe('offersim run', () => {
     expect(m.seed).toBe(3);
     expect(m.scenario.overrides).toEqual(['allocator=random']);
     expect(m.resolved.allocator).toBe('random');
+  });
+  test('a scenario with a sweep block: the base point only, said on stderr in one line, no sweep block in the manifest', async () => {
+    const out = join(tmp, 'run-sweep');
+    const r = await cli('run', SMALL, '--out', out, '--set', 'sweep.matrix.allocator=[drf, random]', '--set', 'sweep.seeds=3');
+    expect(r.code).toBe(0);
+    // 2 allocators x 3 seeds
+    expect(r.err).toBe(`offersim: ${SMALL} has a sweep block: this runs only its base point (the scenario without the sweep, seed 7); offersim sweep ${SMALL} runs its 6 points\n`);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { resolved: Record<string, unknown> };
+    expect('sweep' in m.resolved).toBe(false);
+    // the same run as without the sweep block
+    const plain = join(tmp, 'run-no-sweep');
+    expect((await cli('run', SMALL, '--out', plain)).code).toBe(0);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(readFileSync(join(plain, 'summary.json'), 'utf8'));
   });
   test('bad flags, a missing file and a bad seed are bad input (exit 2), and nothing is written', async () => {
     const out = join(tmp, 'never');

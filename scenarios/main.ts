@@ -11,7 +11,7 @@ import { WORKLOAD_FORMATS } from '../workloads/registry.js';
 import { ExitCode, InputError, UserAllocatorError } from './errors.js';
 import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
-import { mergeSweeps, parseShard, runSweep, shardFromEnv } from './sweep.js';
+import { mergeSweeps, parseShard, runSweep, shardFromEnv, sweepSize } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -86,14 +86,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
         .option('seed', { type: 'string', describe: 'seed override (integer 0..2^32-1); default the scenario\'s seed' })
-        .option('out', { type: 'string', describe: 'run directory; default runs/<scenario name>' })
+        .option('out', { type: 'string', describe: 'run directory; default runs/<scenario name>. Replaced only when absent, empty or an offersim run directory' })
+        .option('force', { type: 'boolean', default: false, describe: 'replace the --out directory even when it holds other files (they are deleted); never the current directory, its ancestors or a directory holding an input' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value (dotted path), repeatable' })
         .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' })
         .option('report', { type: 'boolean', default: false, describe: 'also render charts/ (Vega-Lite, SVG, PNG) and report.html, as offersim report does' }),
       (a) => { action = async () => {
         const loaded = await openScenario(a.scenario, a.set ?? []);
         userModule = loaded.allocator?.module?.spec;
-        const r = runScenario(loaded, { out: a.out, seed: parseSeed(a.seed), events: a.events });
+        const seed = parseSeed(a.seed);
+        if (loaded.scenario.sweep !== undefined) {
+          io.err(`offersim: ${loaded.file} has a sweep block: this runs only its base point (the scenario without the sweep, seed ${seed ?? loaded.scenario.seed}); offersim sweep ${loaded.file} runs its ${sweepSize(loaded.file, loaded.scenario)} points\n`);
+        }
+        const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force });
         io.out(
           `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
           `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
@@ -191,7 +196,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y
         .positional('format', { type: 'string', demandOption: true, describe: `trace format: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` })
         .positional('file', { type: 'string', demandOption: true, describe: 'the trace file (plain or gzip)' })
-        .option('out', { type: 'string', describe: 'output file; default <file name without extensions>.jsonl here' })
+        .option('out', { type: 'string', describe: 'output file; default <file name without extensions>.jsonl here. Never the input; an existing file only when offersim wrote it (its .manifest.json beside it)' })
+        .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing --out file (and its .manifest.json and .problems.csv) that offersim did not write' })
         .option('option', { type: 'string', array: true, describe: 'a format option: key=value (YAML value), repeatable (see offersim list formats)' })
         .option('strict', { type: 'boolean', default: false, describe: 'stop at the first bad row (exit 2) instead of skipping and counting it' }),
       (a) => { action = async () => {
@@ -202,7 +208,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           options[kv.slice(0, eq)] = parseYaml(kv.slice(eq + 1)) as unknown;
         }
         const out = a.out ?? `${basename(a.file).replace(/(\.[A-Za-z0-9]+)+$/, '')}.jsonl`;
-        const r = await importTrace(a.format, a.file, out, { options, strict: a.strict });
+        const r = await importTrace(a.format, a.file, out, { options, strict: a.strict, force: a.force });
         const c = r.counts;
         const skipped = Object.entries(c.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
         io.out(

@@ -92,13 +92,19 @@ describe('offersim report DIR', () => {
   test('not a run directory: exit 2, naming what is missing, and nothing written', async () => {
     const none = await cli('report', join(tmp, 'no-such-dir'));
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/no-such-dir: not a run directory/);
+    expect(none.err).toMatch(/no-such-dir: not a run or sweep directory \(no such directory\)/);
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
     const e = await cli('report', empty);
     expect(e.code).toBe(2);
-    expect(e.err).toMatch(/missing manifest\.json, summary\.json, jobs\.csv, frameworks\.csv, timeseries\.csv/);
+    expect(e.err).toMatch(/empty: not an offersim run directory \(no offersim manifest\.json\)/);
     expect(readdirSync(empty)).toEqual([]);
+    // an offersim manifest, but the other files missing
+    writeFileSync(join(empty, 'manifest.json'), readFileSync(join(run, 'manifest.json')));
+    const m = await cli('report', empty);
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/missing summary\.json, jobs\.csv, frameworks\.csv, timeseries\.csv/);
+    expect(readdirSync(empty)).toEqual(['manifest.json']);
     rmSync(empty, { recursive: true, force: true });
   });
 

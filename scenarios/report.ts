@@ -2,7 +2,8 @@
  * `offersim report DIR` (and `offersim run --report`): renders the charts of an existing run
  * directory from its CSV and JSON files: charts/<name>.vl.json, .svg and .png, and report.html.
  * The files are written into temporary siblings and renamed into place, so a failed render
- * leaves the previous charts and page as they were.
+ * leaves the previous charts and page as they were. Only into an offersim run or sweep directory,
+ * and only replacing offersim's own charts/ and page (scenarios/output-guard.ts).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CsvFormatError, runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
 import { renderPng, renderSvg, reportHtml, type Bundles } from '../reports/render.js';
 import { InputError } from './errors.js';
+import { checkReportDir } from './output-guard.js';
 
 /** The directory of a package's entry module (the packages' `exports` block deep imports). */
 function packageBuildDir(pkg: string): string {
@@ -78,10 +80,12 @@ function cell(v: unknown): string {
 }
 
 /**
- * Renders the charts and report page of the run directory `dir` from its files. Throws InputError
- * (exit 2) when `dir` is not a run directory.
+ * Renders the charts and report page of the run (or sweep) directory `dir` from its files.
+ * Throws InputError (exit 2), writing nothing, when `dir` is not one, or when its charts/ or
+ * report.html is not offersim's.
  */
 export async function writeReport(dirArg: string, options: ReportOptions = {}): Promise<ReportOutcome> {
+  checkReportDir(dirArg);
   const dir = resolve(dirArg);
   if (existsSync(join(dir, 'sweep.json'))) return writeSweepReport(dir, options);
   const t0 = performance.now();

@@ -1,26 +1,37 @@
 /**
  * Runs one scenario and writes its run directory (DESIGN.md section 6) atomically: everything is
  * written into a temporary sibling directory that replaces the target only when complete, so a
- * failed run never leaves output that looks finished.
+ * failed run never leaves output that looks finished. The target is replaced only when it is
+ * absent, empty or an offersim run directory (scenarios/output-guard.ts).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { InvariantError } from '../sim/kernel/errors.js';
 import { toSeconds } from '../sim/kernel/time.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate, type SimulationResult } from '../sim/model/simulation.js';
 import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, type MetricsResult } from '../reports/index.js';
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
-import type { TraceCounts } from './trace-source.js';
+import { scenarioBase, setScenarioBase, type TraceCounts } from './trace-source.js';
 import type { LoadedScenario, ResolvedAllocator } from './loader.js';
+import { checkRunOut, defaultOutDir } from './output-guard.js';
+import { allocatorSpec, type Scenario } from './schema.js';
+import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
 
 /** Options of one run. */
 export interface RunOptions {
   /** output directory; default `runs/<scenario name>` */
   readonly out?: string | undefined;
+  /**
+   * replace the output directory even when it is not an offersim run directory (everything in it
+   * is deleted; never the current directory, an ancestor of it, or a directory holding an input);
+   * default false
+   */
+  readonly force?: boolean | undefined;
   /** seed override; default the scenario's seed */
   readonly seed?: number | undefined;
   /** also write events.jsonl (every log record); default false */
@@ -67,6 +78,15 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
+/** A scenario without its sweep block: what one run (`offersim run`, or a sweep's point) runs. */
+export function withoutSweep(s: Scenario): Scenario {
+  if (s.sweep === undefined) return s;
+  const { sweep: _sweep, ...rest } = s;
+  const point = rest as Scenario;
+  setScenarioBase(point, scenarioBase(s));
+  return point;
+}
+
 /** The scenario's name: its `name`, else the file name without extension. */
 export function scenarioName(loaded: LoadedScenario): string {
   return loaded.scenario.name ?? basename(loaded.file).replace(/\.(ya?ml|json)$/i, '');
@@ -85,6 +105,14 @@ export interface SimulationOutcome {
   readonly wallSeconds: number;
   /** what the run read of each job trace (empty without traces) */
   readonly traces: readonly TraceCounts[];
+  /** the allocator that ran (manifest.json `allocator`) */
+  readonly allocator: AllocatorRecord;
+}
+
+/** manifest.json `allocator`: the policy a run created, by its entry's name, and its module (null for a registered policy). */
+export interface AllocatorRecord {
+  readonly name: string;
+  readonly module: string | null;
 }
 
 /** Options of {@link simulateScenario}. */
@@ -111,11 +139,33 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const counter: LogSink = { record: () => { records++; } };
   const sinks: LogSink[] = [fold, fingerprint, counter, ...(options.sinks ?? [])];
   const traceCounts: (() => TraceCounts)[] = [];
+  checkAllocator(loaded, allocator);
   const input = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
   const t0 = performance.now();
   const result = simulate(input);
   const wallSeconds = (performance.now() - t0) / 1000;
-  return { seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()) };
+  return {
+    seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()),
+    allocator: { name: allocator.entry.name, module: allocator.module?.spec ?? null },
+  };
+}
+
+/**
+ * The allocator a run creates must be the one its scenario names: the entry of that name (not a
+ * module), or the module at that path. Throws InvariantError (exit 3) otherwise, before any
+ * event, so that results can never be recorded under a policy that did not produce them.
+ */
+function checkAllocator(loaded: LoadedScenario, a: ResolvedAllocator): void {
+  const spec = allocatorSpec(loaded.scenario.allocator);
+  const runs = a.module === undefined ? `the entry "${a.entry.name}"` : `the module ${a.module.path}`;
+  let problem: string | undefined;
+  if (spec.module !== undefined) {
+    const path = resolveModulePath(spec.module, loaded.file);
+    if (a.module?.path !== path) problem = `the scenario names the allocator module ${path}, but the run would create ${runs}`;
+  } else if (a.module !== undefined || a.entry.name !== spec.name) {
+    problem = `the scenario names the allocator "${String(spec.name)}", but the run would create ${runs}`;
+  }
+  if (problem !== undefined) throw new InvariantError(problem, 0, '');
 }
 
 function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
@@ -125,13 +175,35 @@ function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
   );
 }
 
-/** manifest.json `inputs`: every file the run read besides the scenario, with its hash (paths as the scenario gives them). */
-function inputFiles(loaded: LoadedScenario): { file: string; sha256: string }[] {
-  const m = loaded.allocator?.module;
+/** The trace files a scenario reads: as the scenario gives them, and resolved. */
+function traceFiles(loaded: LoadedScenario): { file: string; path: string }[] {
   const s = loaded.scenario;
   const base = dirname(resolve(loaded.file));
-  const traces = [...(s.cluster.traces ?? []), ...(s.traces ?? [])].map((t) => ({ file: t.file, sha256: fileSha256(resolve(base, t.file)) }));
+  return [...(s.cluster.traces ?? []), ...(s.traces ?? [])].map((t) => ({ file: t.file, path: resolve(base, t.file) }));
+}
+
+/**
+ * manifest.json `inputs`: every file the run read besides the scenario, with its hash (paths as
+ * the scenario gives them). `hashes` (absolute path to sha256) spares hashing a file twice.
+ */
+export function inputFiles(loaded: LoadedScenario, hashes?: Map<string, string>): { file: string; sha256: string }[] {
+  const m = loaded.allocator?.module;
+  const hash = (path: string): string => {
+    let h = hashes?.get(path);
+    if (h === undefined) {
+      h = fileSha256(path);
+      hashes?.set(path, h);
+    }
+    return h;
+  };
+  const traces = traceFiles(loaded).map((t) => ({ file: t.file, sha256: hash(t.path) }));
   return [...(m === undefined ? [] : [{ file: m.spec, sha256: m.sha256 }]), ...traces];
+}
+
+/** Every file a run reads: the scenario, its allocator module, its traces (absolute paths). */
+function inputPaths(loaded: LoadedScenario): string[] {
+  const m = loaded.allocator?.module;
+  return [resolve(loaded.file), ...(m === undefined ? [] : [m.path]), ...traceFiles(loaded).map((t) => t.path)];
 }
 
 /** sha256 of a file's bytes, read in chunks. */
@@ -151,11 +223,19 @@ function fileSha256(path: string): string {
   return hash.digest('hex');
 }
 
-/** Runs a loaded scenario and writes its run directory. Throws InvariantError (exit 3) on a bug. */
+/**
+ * Runs a loaded scenario (without its sweep block) and writes its run directory. Throws
+ * InputError (exit 2) when the directory may not be replaced (see {@link checkRunOut}), before
+ * anything is written; InvariantError (exit 3) on a bug.
+ */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunOutcome {
-  const s = loaded.scenario;
-  resolvedAllocator(loaded);
-  const dir = resolve(options.out ?? join('runs', scenarioName(loaded)));
+  const s = withoutSweep(loaded.scenario);
+  const run: LoadedScenario = s === loaded.scenario ? loaded : { ...loaded, scenario: s };
+  resolvedAllocator(run);
+  const given = options.out ?? defaultOutDir(scenarioName(run));
+  const guard = { force: options.force, inputs: inputPaths(run) };
+  checkRunOut(given, guard);
+  const dir = resolve(given);
   const tmp = `${dir}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -166,7 +246,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       fd = openSync(join(tmp, 'events.jsonl'), 'w');
       jsonl = new JsonlSink(fd);
     }
-    const sim = simulateScenario(loaded, { seed: options.seed, sinks: jsonl === undefined ? [] : [jsonl] });
+    const sim = simulateScenario(run, { seed: options.seed, sinks: jsonl === undefined ? [] : [jsonl] });
     const { seed, result, metrics, records } = sim;
     const wall = sim.wallSeconds;
     const digest = sim.fingerprint;
@@ -181,9 +261,10 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     writeFileSync(join(tmp, 'timeseries.csv'), timeseriesCsv(metrics.samples, metrics.frameworks));
     const manifest = {
       offersim: VERSION,
-      scenario: { name: scenarioName(loaded), file: basename(loaded.file), sha256: loaded.sha256, overrides: loaded.overrides },
+      scenario: { name: scenarioName(run), file: basename(run.file), sha256: run.sha256, overrides: run.overrides },
       seed,
-      inputs: inputFiles(loaded),
+      allocator: sim.allocator,
+      inputs: inputFiles(run),
       records,
       events: result.events,
       endTime: toSeconds(result.endTime),
@@ -204,6 +285,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       heapUsedBytes: mem.heapUsed,
       node: process.version,
     }));
+    // Again, now: the directory may have changed while the simulation ran.
+    checkRunOut(dir, guard);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dirname(dir), { recursive: true });
     renameSync(tmp, dir);

@@ -398,10 +398,18 @@ export const FrameworkSchema = z.strictObject({
   failoverTimeout: seconds.optional(),
 });
 
+/** What a scenario's `name` may be: it names the default run directory runs/<name>. */
+export const SCENARIO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const SCENARIO_NAME_MESSAGE = 'a scenario name (it names the directory runs/<name>) is 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit';
+
 /** A whole scenario. */
 export const ScenarioSchema = z.strictObject({
-  /** scenario name, used in reports; default the file name */
-  name: z.string().min(1).optional(),
+  /**
+   * scenario name, used in reports and for the default output directory runs/<name>: letters,
+   * digits, ".", "_", "-", starting with a letter or digit, at most 100 characters (it names a
+   * directory: never "..", a path or a flag); default the file name without its extension
+   */
+  name: z.string().regex(SCENARIO_NAME, SCENARIO_NAME_MESSAGE).optional(),
   /** free text */
   description: z.string().optional(),
   /** run seed; default 1 */

@@ -1,14 +1,13 @@
 /**
- * A sweep worker thread: opens the sweep's scenario once (a user allocator module is imported in
- * this thread), then runs the points it is sent, one at a time, each into its run directory, and
- * answers each with its error, if any. The outputs are those of the main thread's runs: a point's
- * files depend only on its scenario and seed.
+ * A sweep worker thread: opens each point it is sent as the main thread does (its own allocator;
+ * a user module imported once in this thread), checks that the point hashes as the main thread
+ * computed, runs it into its run directory, and answers with its error, if any. The outputs are
+ * those of the main thread's runs: a point's files depend only on its scenario and seed.
  */
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
-import { loadPoint } from './sweep.js';
+import { pointHash, pointOpener, pointOverrides, type PointMessage } from './sweep.js';
 
 interface Data {
   readonly file: string;
@@ -17,14 +16,19 @@ interface Data {
 }
 
 const data = workerData as Data;
-const base = await openScenario(data.file, data.overrides);
+const open = pointOpener(data.file);
 
-parentPort!.on('message', (m: { params: Record<string, unknown>; seed: number; hash: string }) => {
-  try {
-    const point = loadPoint(base, [...data.overrides, ...Object.entries(m.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)]);
-    runScenario(point, { out: join(data.dir, 'points', m.hash), seed: m.seed });
-    parentPort!.postMessage({});
-  } catch (err) {
-    parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) });
-  }
+async function runPoint(m: PointMessage): Promise<void> {
+  const point = await open(pointOverrides(data.overrides, m.params));
+  const hash = pointHash(point, m.seed);
+  if (hash !== m.hash) throw new Error(`the point opens as ${hash} in a worker thread, not ${m.hash}: did ${data.file} or a file it names change during the sweep?`);
+  runScenario(point, { out: join(data.dir, 'points', m.hash), seed: m.seed });
+}
+
+// The main thread sends the next point only after this one's answer: one point at a time.
+parentPort!.on('message', (m: PointMessage) => {
+  runPoint(m).then(
+    () => parentPort!.postMessage({}),
+    (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
+  );
 });

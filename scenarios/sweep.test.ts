@@ -5,20 +5,16 @@
  * the built CLI (jest's module sandbox slows simulations tenfold).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { InputError } from './errors.js';
-import { loadScenario, parseScenarioText } from './loader.js';
-import { loadPoint, meanCi95, parseShard, shardFromEnv, sweepPoints } from './sweep.js';
+import { openScenario, parseScenarioText } from './loader.js';
+import { meanCi95, parseShard, pointOpener, shardFromEnv, sweepPoints } from './sweep.js';
+import { CLI, ENV, ROOT, outputFiles as files, spawnCli } from './test-support/child.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'scenarios', 'cli.js');
 const EXAMPLE = join(ROOT, 'scenarios', 'examples', 'sweep.yaml');
-
-/** The environment without shard variables (a test run inside a Slurm job must not pick them up). */
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLURM_ARRAY_') && k !== 'JOB_COMPLETION_INDEX'));
 
 let tmp: string;
 beforeAll(() => {
@@ -28,26 +24,12 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function cli(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: ENV });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
-
-/** Every file under `dir` but timing.json, by relative path. */
-function files(dir: string, rel = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(join(dir, rel)).sort()) {
-    const p = join(rel, f);
-    if (statSync(join(dir, p)).isDirectory()) Object.assign(out, files(dir, p));
-    else if (f !== 'timing.json') out[p] = readFileSync(join(dir, p), 'utf8');
-  }
-  return out;
-}
+const cli = (...args: string[]): ReturnType<typeof spawnCli> => spawnCli(args);
 
 describe('the points of a sweep', () => {
-  test('matrix keys outermost in their order, the last varying fastest, seeds innermost', () => {
-    const base = loadScenario(EXAMPLE);
-    const points = sweepPoints(EXAMPLE, [], base, (ov) => loadPoint(base, ov));
+  test('matrix keys outermost in their order, the last varying fastest, seeds innermost', async () => {
+    const base = await openScenario(EXAMPLE);
+    const points = await sweepPoints(EXAMPLE, [], base, pointOpener(EXAMPLE));
     // 2 allocators x 2 rates x seeds 1..3 = 12
     expect(points.map((p) => [p.params['allocator'], p.params['frameworks.0.workload.rate'], p.seed])).toEqual([
       ['drf', 0.5, 1], ['drf', 0.5, 2], ['drf', 0.5, 3], ['drf', 1, 1], ['drf', 1, 2], ['drf', 1, 3],
@@ -56,8 +38,8 @@ describe('the points of a sweep', () => {
     expect(new Set(points.map((p) => p.hash)).size).toBe(12);
     // the hash covers the resolved scenario and seed, not the sweep block: the same point in
     // another sweep (here, one with more seeds) has the same directory
-    const more = loadScenario(EXAMPLE, ['sweep.seeds=5']);
-    expect(sweepPoints(EXAMPLE, ['sweep.seeds=5'], more, (ov) => loadPoint(more, ov))[0]!.hash).toBe(points[0]!.hash);
+    const more = await openScenario(EXAMPLE, ['sweep.seeds=5']);
+    expect((await sweepPoints(EXAMPLE, ['sweep.seeds=5'], more, pointOpener(EXAMPLE)))[0]!.hash).toBe(points[0]!.hash);
   });
 
   test('a sweep block is checked: matrix or points, never the seed', () => {
@@ -166,7 +148,8 @@ describe('resumable', () => {
     const reference = join(tmp, 'uninterrupted');
     execFileSync(process.execPath, [CLI, 'sweep', EXAMPLE, '--out', reference, '--workers', '1'], { stdio: 'ignore', env: ENV });
     expect(files(dir)).toEqual(files(reference));
-  });
+    // three sweeps of child processes: on a busy machine they take longer than jest's 5 s default
+  }, 120_000);
 });
 
 describe('failed points', () => {

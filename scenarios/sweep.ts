@@ -4,8 +4,10 @@
  * resolved scenario, so that a rerun skips what is done and any split of the points (worker
  * threads, shards, Slurm array tasks) gives the same files. `sweep.csv` (a row per point) and
  * `summary.csv` (per parameter combination, the mean and a 95% confidence interval across seeds
- * of every metric) are computed from the point directories alone, in point order.
- * Composition root: files, worker threads, the wall clock for progress.
+ * of every metric) are computed from the point directories alone, in point order. Each point
+ * runs the scenario its own overrides make, allocator included (scenarios/run.ts checks that the
+ * allocator created is the one named), and a point directory is reused only when its manifest
+ * is that of the very point. Composition root: files, worker threads, the wall clock for progress.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, cpSync } from 'node:fs';
@@ -13,11 +15,19 @@ import { basename, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
 import { ExitCode, InputError } from './errors.js';
-import { openScenario, parseScenarioText, type LoadedScenario } from './loader.js';
-import { scenarioBase, setScenarioBase } from './trace-source.js';
-import { runScenario, scenarioName, stableJson } from './run.js';
+import { openScenario, type LoadedScenario, type ModuleCache } from './loader.js';
+import { checkMergeOut, checkSweepOut, defaultOutDir, sweepDirProblem } from './output-guard.js';
+import { inputFiles, runScenario, scenarioName, stableJson, withoutSweep, type AllocatorRecord } from './run.js';
 import type { Scenario } from './schema.js';
 import { VERSION } from './version.js';
+
+/**
+ * The revision of what a point computes, part of every point's hash: raised whenever a fix
+ * changes the results of a point whose scenario, seed and offersim version are unchanged, so
+ * that a sweep directory written before the fix is never reused (docs/sweeps.md). Revision 2:
+ * each point runs the allocator its own scenario names (before, every point ran the base's).
+ */
+export const RESULTS_REVISION = 2;
 
 /** One point of a sweep: its overrides (dotted path -> value) and seed. */
 export interface SweepPoint {
@@ -30,16 +40,55 @@ export interface SweepPoint {
   readonly hash: string;
 }
 
-/** The points of a loaded scenario's sweep, in order: matrix (or list) outermost, seeds innermost. */
-export function sweepPoints(file: string, baseOverrides: readonly string[], loaded: LoadedScenario, load: (overrides: readonly string[]) => LoadedScenario): SweepPoint[] {
-  const sw = loaded.scenario.sweep;
+/** Opens the scenario of one parameter combination from its overrides (see {@link pointOpener}). */
+export type PointOpener = (overrides: readonly string[]) => Promise<LoadedScenario>;
+
+/**
+ * Opens the points of scenario `file`, each combination once: the file with the point's
+ * overrides, validated as `offersim run` validates it, with the allocator it names (a registered
+ * policy with its params, or a user module, each distinct module imported once through
+ * `modules`), without its sweep block. What a point runs is exactly what `offersim run FILE
+ * --set ...` with the same overrides runs.
+ */
+export function pointOpener(file: string, modules: ModuleCache = new Map()): PointOpener {
+  const opened = new Map<string, Promise<LoadedScenario>>();
+  return (overrides) => {
+    const key = JSON.stringify(overrides);
+    let p = opened.get(key);
+    if (p === undefined) {
+      p = openScenario(file, overrides, modules).then((l) => ({ ...l, scenario: withoutSweep(l.scenario) }));
+      opened.set(key, p);
+    }
+    return p;
+  };
+}
+
+/** A point's overrides: the sweep's own, then the point's parameters as `key=<JSON value>`. */
+export function pointOverrides(baseOverrides: readonly string[], params: Readonly<Record<string, unknown>>): string[] {
+  return [...baseOverrides, ...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
+}
+
+/** The parameter combinations and seeds of a sweep block, in order. */
+function sweepAxes(file: string, s: Scenario): { combos: Record<string, unknown>[]; seeds: number[] } {
+  const sw = s.sweep;
   if (sw === undefined) throw new InputError([{ file, path: 'sweep', message: 'the scenario has no sweep block (give sweep.matrix or sweep.points, and sweep.seeds)' }]);
   const combos: Record<string, unknown>[] = sw.points !== undefined ? sw.points.map((p) => ({ ...p })) : cross(sw.matrix ?? {});
-  const seeds = typeof sw.seeds === 'number' ? Array.from({ length: sw.seeds }, (_, i) => i + 1) : sw.seeds ?? [loaded.scenario.seed];
+  const seeds = typeof sw.seeds === 'number' ? Array.from({ length: sw.seeds }, (_, i) => i + 1) : sw.seeds ?? [s.seed];
+  return { combos, seeds };
+}
+
+/** How many points the sweep block of `s` has (combinations x seeds). */
+export function sweepSize(file: string, s: Scenario): number {
+  const { combos, seeds } = sweepAxes(file, s);
+  return combos.length * seeds.length;
+}
+
+/** The points of a loaded scenario's sweep, in order: matrix (or list) outermost, seeds innermost. */
+export async function sweepPoints(file: string, baseOverrides: readonly string[], loaded: LoadedScenario, open: PointOpener): Promise<SweepPoint[]> {
+  const { combos, seeds } = sweepAxes(file, loaded.scenario);
   const points: SweepPoint[] = [];
   for (const params of combos) {
-    const overrides = [...baseOverrides, ...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
-    const point = load(overrides);
+    const point = await open(pointOverrides(baseOverrides, params));
     for (const seed of seeds) {
       points.push({ index: points.length, params, seed, hash: pointHash(point, seed) });
     }
@@ -58,15 +107,14 @@ function cross(matrix: Readonly<Record<string, readonly unknown[]>>): Record<str
   return out;
 }
 
-/** A scenario without its sweep block: what one point runs (and what its hash covers). */
-export function withoutSweep(s: Scenario): Scenario {
-  const { sweep: _sweep, ...rest } = s;
-  return rest as Scenario;
-}
-
-/** sha256 (16 hex digits) of the offersim version, the resolved scenario without its sweep block, and the seed. */
+/**
+ * sha256 (16 hex digits) of the offersim version, the results revision, the resolved scenario
+ * without its sweep block, the seed, and the allocator module's bytes (if any).
+ */
 export function pointHash(point: LoadedScenario, seed: number): string {
-  const text = stableJson({ offersim: VERSION, scenario: withoutSweep(point.scenario), seed, module: point.allocator?.module?.sha256 ?? null });
+  const text = stableJson({
+    offersim: VERSION, revision: RESULTS_REVISION, scenario: withoutSweep(point.scenario), seed, module: point.allocator?.module?.sha256 ?? null,
+  });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -131,26 +179,24 @@ export interface SweepOptions {
 
 /** Runs the sweep of scenario `file` (with `overrides`) and writes its directory. */
 export async function runSweep(file: string, overrides: readonly string[], o: SweepOptions = {}): Promise<SweepOutcome> {
-  const base = await openScenario(file, overrides);
-  // Points load synchronously after the first open (a user module is imported once, by openScenario).
-  const cache = new Map<string, LoadedScenario>();
-  const load = (ov: readonly string[]): LoadedScenario => {
-    const key = JSON.stringify(ov);
-    let l = cache.get(key);
-    if (l === undefined) {
-      l = loadPoint(base, ov);
-      cache.set(key, l);
-    }
-    return l;
-  };
-  const points = sweepPoints(file, overrides, base, load);
-  const dir = resolve(o.out ?? join('runs', `${scenarioName(base)}-sweep`));
+  const modules: ModuleCache = new Map();
+  const base = await openScenario(file, overrides, modules);
+  const open = pointOpener(file, modules);
+  const points = await sweepPoints(file, overrides, base, open);
+  const given = o.out ?? defaultOutDir(`${scenarioName(base)}-sweep`);
+  checkSweepOut(given);
+  const dir = resolve(given);
+  const shard = o.shard;
+  // sweep.json first: from here on the directory is recognisably a sweep's (output-guard.ts).
+  mkdirSync(dir, { recursive: true });
+  writeManifest(dir, base, points, shard);
   mkdirSync(join(dir, 'points'), { recursive: true });
   // Leftovers of a killed run: half-written point directories never count.
-  for (const f of readdirSync(join(dir, 'points'))) if (f.includes('.partial-')) rmSync(join(dir, 'points', f), { recursive: true, force: true });
-  const shard = o.shard;
+  for (const f of readdirSync(join(dir, 'points'))) if (/\.partial-\d+$/.test(f)) rmSync(join(dir, 'points', f), { recursive: true, force: true });
   const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
-  const todo = mine.filter((p) => !isDone(dir, p));
+  const hashes = new Map<string, string>();
+  const todo: SweepPoint[] = [];
+  for (const p of mine) if (!pointDone(dir, p, await open(pointOverrides(overrides, p.params)), hashes)) todo.push(p);
   const failed: { point: SweepPoint; error: string }[] = [];
   const t0 = Date.now();
   let done = 0;
@@ -169,8 +215,7 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   };
   const runOne = async (p: SweepPoint): Promise<void> => {
     try {
-      const loaded = load([...overrides, ...Object.entries(p.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)]);
-      runScenario(loaded, { out: join(dir, 'points', p.hash), seed: p.seed });
+      runScenario(await open(pointOverrides(overrides, p.params)), { out: join(dir, 'points', p.hash), seed: p.seed });
       rmSync(join(dir, 'points', `${p.hash}.failed.txt`), { force: true });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -197,19 +242,43 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   return { dir, total: points.length, mine: mine.length, ran: todo.length - failed.length, skipped: mine.length - todo.length, failed };
 }
 
-/**
- * A point's scenario: the base file with the point's overrides, validated (the allocator module,
- * if any, as openScenario imported it once), without its sweep block.
- */
-export function loadPoint(base: LoadedScenario, overrides: readonly string[]): LoadedScenario {
-  const { scenario } = parseScenarioText(readFileSync(base.file, 'utf8'), base.file, overrides);
-  const point = withoutSweep(scenario);
-  setScenarioBase(point, scenarioBase(scenario));
-  return { scenario: point, file: base.file, sha256: base.sha256, overrides, allocator: base.allocator };
+/** The manifest.json `allocator` record a run of `point` writes. */
+function allocatorRecord(point: LoadedScenario): AllocatorRecord {
+  return { name: point.allocator?.entry.name ?? '', module: point.allocator?.module?.spec ?? null };
 }
 
-function isDone(dir: string, p: SweepPoint): boolean {
+/**
+ * A point is done when its directory holds a run of that very point: summary.json, and a
+ * manifest.json of this offersim version with the point's seed, its resolved scenario, the
+ * allocator it names, and its input files with the hashes they have now (`hashes` memoises
+ * them). Anything else under the point's hash (a run of an older offersim or of another
+ * scenario, a directory someone edited) is never trusted: the point runs again.
+ */
+export function pointDone(dir: string, p: SweepPoint, point: LoadedScenario, hashes: Map<string, string>): boolean {
+  const pdir = join(dir, 'points', p.hash);
+  if (!existsSync(join(pdir, 'summary.json'))) return false;
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(readFileSync(join(pdir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  return m['offersim'] === VERSION && m['seed'] === p.seed && typeof m['fingerprint'] === 'string' &&
+    same(m['resolved'], point.scenario) && same(m['allocator'], allocatorRecord(point)) && same(m['inputs'], inputFiles(point, hashes));
+}
+
+/** The point has a finished run directory (whatever its contents): what a merge counts. */
+function hasRun(dir: string, p: SweepPoint): boolean {
   return existsSync(join(dir, 'points', p.hash, 'manifest.json'));
+}
+
+/** What the main thread sends a sweep worker: one point to run. */
+export interface PointMessage {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  /** the point's hash as the main thread computed it; the worker checks its own against it */
+  readonly hash: string;
 }
 
 /** Runs `todo` on `n` worker threads, a point at a time each, reporting each as it ends. */
@@ -229,7 +298,7 @@ async function runInWorkers(file: string, overrides: readonly string[], dir: str
         ended(p, m.error);
         feed();
       });
-      w.postMessage({ params: p.params, seed: p.seed, hash: p.hash });
+      w.postMessage({ params: p.params, seed: p.seed, hash: p.hash } satisfies PointMessage);
     };
     w.once('online', feed);
     w.once('error', reject);
@@ -239,9 +308,8 @@ async function runInWorkers(file: string, overrides: readonly string[], dir: str
 
 // ---- results: sweep.json, sweep.csv, summary.csv
 
-/** Writes the sweep's manifest and tables from the point directories present, in point order. */
-export function writeResults(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
-  const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
+/** Writes sweep.json: offersim's version, the scenario, the shard, every point. */
+function writeManifest(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
   const manifest = {
     offersim: VERSION,
     scenario: { name: scenarioName(base), file: basename(base.file), sha256: base.sha256, overrides: base.overrides },
@@ -249,6 +317,12 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
     points: points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed })),
   };
   writeAtomic(join(dir, 'sweep.json'), stableJson(manifest));
+}
+
+/** Writes the sweep's manifest and tables from the point directories present, in point order. */
+export function writeResults(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
+  const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
+  writeManifest(dir, base, points, shard);
   const keys = Object.keys(points[0]?.params ?? {});
   const summaries = mine.map((p) => ({ p, s: readSummary(dir, p) }));
   const metricKeys = firstMetricKeys(summaries.map((x) => x.s));
@@ -335,8 +409,10 @@ function writeAtomic(path: string, text: string): void {
 // ---- merge
 
 /**
- * Joins shard directories into `out`: every point directory (identical copies where shards
- * overlap), then the manifest and tables as a single process writes them. The shards must come
+ * Joins shard directories into `out`: every point directory of the sweep (those sweep.json lists;
+ * identical copies where shards overlap), then the manifest and tables as a single process
+ * writes them. `out` must be absent, empty or a sweep directory, and apart from the shards
+ * (output-guard.ts `checkMergeOut`). The shards must come
  * from the same scenario file, overrides and offersim version. Points missing from every shard
  * are reported (exit 1 from the CLI would hide them: they are listed, and sweep.csv marks them).
  */
@@ -344,10 +420,11 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
   if (dirs.length === 0) throw new InputError([{ file: 'merge', path: '', message: 'name at least one sweep directory' }]);
   type Manifest = { offersim: string; scenario: { name: string; file: string; sha256: string; overrides: string[] }; points: { index: number; hash: string; params: Record<string, unknown>; seed: number }[] };
   const manifests = dirs.map((d) => {
-    const f = join(d, 'sweep.json');
-    if (!existsSync(f)) throw new InputError([{ file: f, path: '', message: 'not a sweep directory (no sweep.json)' }]);
-    return JSON.parse(readFileSync(f, 'utf8')) as Manifest;
+    const why = sweepDirProblem(d);
+    if (why !== undefined) throw new InputError([{ file: d, path: '', message: `not a sweep directory (${why})` }]);
+    return JSON.parse(readFileSync(join(d, 'sweep.json'), 'utf8')) as Manifest;
   });
+  checkMergeOut(out, dirs);
   const first = manifests[0]!;
   manifests.forEach((m, i) => {
     if (m.offersim !== first.offersim || m.scenario.sha256 !== first.scenario.sha256 || JSON.stringify(m.scenario.overrides) !== JSON.stringify(first.scenario.overrides) ||
@@ -355,35 +432,32 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
       throw new InputError([{ file: join(dirs[i]!, 'sweep.json'), path: '', message: `a different sweep from ${join(dirs[0]!, 'sweep.json')} (scenario, overrides, version or points differ)` }]);
     }
   });
-  mkdirSync(join(out, 'points'), { recursive: true });
-  for (const d of dirs) {
-    for (const f of readdirSync(join(d, 'points'))) {
-      if (f.includes('.partial-')) continue;
-      const src = join(d, 'points', f);
-      const dst = join(out, 'points', f);
-      if (f.endsWith('.failed.txt')) {
-        // A failure another shard got past is no failure.
-        if (!existsSync(join(out, 'points', f.replace(/\.failed\.txt$/, ''), 'manifest.json'))) cpSync(src, dst);
-        continue;
-      }
-      if (!existsSync(join(src, 'manifest.json')) || existsSync(join(dst, 'manifest.json'))) continue;
-      cpSync(src, `${dst}.partial-${process.pid}`, { recursive: true });
-      renameSync(`${dst}.partial-${process.pid}`, dst);
-      rmSync(`${dst}.failed.txt`, { force: true });
-    }
-  }
+  // Only the scenario's name is known (and needed) of the base scenario.
   const base: LoadedScenario = {
-    scenario: {} as Scenario, file: first.scenario.file, sha256: first.scenario.sha256, overrides: first.scenario.overrides, allocator: undefined,
+    scenario: { name: first.scenario.name } as unknown as Scenario, file: first.scenario.file, sha256: first.scenario.sha256, overrides: first.scenario.overrides, allocator: undefined,
   };
   const points: SweepPoint[] = first.points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed }));
-  writeResultsNamed(out, base, first.scenario.name, points);
-  const missing = points.filter((p) => !isDone(out, p)).length;
+  mkdirSync(out, { recursive: true });
+  writeManifest(out, base, points, undefined);
+  mkdirSync(join(out, 'points'), { recursive: true });
+  // The sweep's own points only: whatever else a shard's points/ holds is not this sweep's.
+  for (const p of points) {
+    const dst = join(out, 'points', p.hash);
+    if (existsSync(join(dst, 'manifest.json'))) continue;
+    const src = dirs.map((d) => join(d, 'points', p.hash)).find((s) => existsSync(join(s, 'manifest.json')));
+    if (src !== undefined) {
+      cpSync(src, `${dst}.partial-${process.pid}`, { recursive: true });
+      renameSync(`${dst}.partial-${process.pid}`, dst);
+      // A failure another shard got past is no failure.
+      rmSync(`${dst}.failed.txt`, { force: true });
+      continue;
+    }
+    const failed = dirs.map((d) => join(d, 'points', `${p.hash}.failed.txt`)).find((f) => existsSync(f));
+    if (failed !== undefined) cpSync(failed, `${dst}.failed.txt`);
+  }
+  writeResults(out, base, points, undefined);
+  const missing = points.filter((p) => !hasRun(out, p)).length;
   return { points: points.length, missing };
-}
-
-/** writeResults for a merge, where only the scenario's name is known. */
-function writeResultsNamed(dir: string, base: LoadedScenario, name: string, points: readonly SweepPoint[]): void {
-  writeResults(dir, { ...base, scenario: { name } as unknown as Scenario }, points, undefined);
 }
 
 export { ExitCode };

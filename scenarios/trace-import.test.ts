@@ -62,6 +62,48 @@ describe('importTrace', () => {
   });
 });
 
+describe('a file of another format', () => {
+  const FIXTURES = join(ROOT, 'workloads', 'trace', 'fixtures');
+  // Each fixture, with its format and what the sniffer calls it (workloads/trace/sniff.ts).
+  const FILES: [string, string | undefined, RegExp][] = [
+    ['small.swf', 'swf', /it looks like swf, Standard Workload Format/],
+    ['small-google-task-events.csv', 'google-2011', /it looks like google-2011, Google cluster-data 2011 task_events/],
+    ['small-google-job-events.csv', undefined, /it looks like Google cluster-data 2011 job_events .*--option jobEvents=FILE/],
+    ['swim-fb2009.tsv', 'swim', /it looks like swim, SWIM/],
+    ['swim-fb2010-paths.tsv', 'swim', /it looks like swim, SWIM/],
+    ['openb-pods.csv', 'alibaba-openb-pods', /it looks like alibaba-openb-pods, Alibaba openb pod list/],
+    ['openb-nodes.csv', 'alibaba-openb-nodes', /it looks like alibaba-openb-nodes, Alibaba openb node list/],
+    ['machine-meta.csv', 'alibaba-2018-machines', /it looks like alibaba-2018-machines, Alibaba cluster-trace-v2018/],
+    ['small.jsonl', undefined, /it looks like offersim canonical workload .*format canonical/],
+    ['cluster.jsonl', undefined, /it looks like offersim canonical cluster .*format canonical/],
+  ];
+  const FORMATS = ['swf', 'google-2011', 'swim', 'alibaba-openb-pods', 'alibaba-openb-nodes', 'alibaba-2018-machines'];
+  const cases = FORMATS.flatMap((format) => FILES.filter(([, own]) => own !== format).map(([file, own, like]) => [format, file, own, like] as const));
+
+  test.each(cases)('import %s of %s: exit 2 naming the format it looks like, nothing written', async (format, file, own, like) => {
+    const out = join(tmp, `other-${format}-${file}.jsonl`);
+    const r = await main(['import', format, join(FIXTURES, file), '--out', out], { out: () => undefined, err: () => undefined });
+    expect(r).toBe(2);
+    const err = await importTrace(format, join(FIXTURES, file), out).then(() => '', (e: unknown) => (e as Error).message);
+    expect(err.split('\n')).toHaveLength(1);
+    expect(err).toContain(file);
+    expect(err).toMatch(like);
+    if (own !== undefined) expect(err).toContain(`offersim import ${own} FILE`);
+    expect(readdirSync(tmp).filter((f) => f.startsWith(`other-${format}-${file}`))).toEqual([]);
+  });
+
+  test('a file that is its format but where no row can be used: exit 2 with the skip reasons; an empty file too', async () => {
+    const swf = join(tmp, 'all-bad.swf');
+    // two rows of 17 fields: both skipped for their field count
+    writeFileSync(swf, `; a comment\n${'1 '.repeat(17)}\n${'2 '.repeat(17)}\n`);
+    await expect(importTrace('swf', swf, join(tmp, 'all-bad.jsonl'))).rejects.toThrow(/has no row swf could use \(2 data rows skipped: fields 2\)/);
+    const empty = join(tmp, 'empty.swf');
+    writeFileSync(empty, '');
+    await expect(importTrace('swf', empty, join(tmp, 'empty.jsonl'))).rejects.toThrow(/has no data rows; it looks like none of the known formats/);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('all-bad.jsonl') || f.startsWith('empty.jsonl'))).toEqual([]);
+  });
+});
+
 describe('offersim import', () => {
   const run = async (...argv: string[]) => {
     let out = '';

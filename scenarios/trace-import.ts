@@ -3,10 +3,13 @@
  * through a format's importer (workloads/trace/) into a canonical JSON Lines file, written
  * beside its target and renamed into place only when complete, with a manifest of counts and a
  * CSV of every row that could not be used. Memory stays bounded by the importer's own buffers,
- * never by the file's size. Composition root: this is where the files are touched.
+ * never by the file's size. An import that could use no row of the file, or whose file looks
+ * like another format, writes nothing and names the format the file looks like; the output never
+ * replaces its input nor a file offersim did not write. Composition root: this is where the
+ * files are touched.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -14,7 +17,9 @@ import { formatCanonicalJob, type CanonicalJob } from '../workloads/trace/canoni
 import type { CanonicalAgent, ClusterImporter } from '../workloads/trace/cluster.js';
 import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace/importer.js';
 import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
+import { SNIFF_LINES, sniffTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
+import { realPath, refuse } from './output-guard.js';
 import { VERSION } from './version.js';
 
 /** Lines of a file, plain or gzip (by its magic bytes), without line endings. */
@@ -49,14 +54,53 @@ export interface ImportOptions {
   /** importer options of the format */
   readonly options?: Readonly<Record<string, unknown>>;
   /** stop at the first bad row (InputError, exit 2) instead of skipping and counting it */
-  readonly strict?: boolean;
+  readonly strict?: boolean | undefined;
+  /** overwrite `out` and its companions even when offersim did not write them; default false */
+  readonly force?: boolean | undefined;
+}
+
+/** The first line of a problems file (what {@link importTrace} writes). */
+const PROBLEMS_HEADER = 'input,line,reason,message';
+
+/** Whether `file` is an import manifest offersim wrote (an object with string `offersim` and `format`). */
+function isImportManifest(file: string): boolean {
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+    return typeof m?.['offersim'] === 'string' && typeof m['format'] === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses (InputError, exit 2) an output that is an input of the import (never, even with
+ * `force`), a directory, or, without `force`, an existing file offersim did not write: an output
+ * with no offersim manifest beside it, a manifest or problems file that is not offersim's.
+ */
+function checkImportOut(out: string, inputs: readonly string[], force: boolean): void {
+  if (out.trim() === '') throw refuse("--out ''", 'an empty path names no file');
+  const targets = [out, `${out}.manifest.json`, `${out}.problems.csv`];
+  const reals = new Set(inputs.map(realPath));
+  for (const t of targets) {
+    if (reals.has(realPath(t))) throw refuse(t, 'is an input of this import: the output would overwrite it; choose another --out');
+    if (existsSync(t) && !statSync(t).isFile()) throw refuse(t, 'exists and is not a file');
+  }
+  if (force) return;
+  const [file, manifest, problems] = targets as [string, string, string];
+  const mine = isImportManifest(manifest);
+  if (existsSync(file) && !mine) throw refuse(file, `exists and offersim did not write it (no import manifest ${manifest} beside it); choose another --out, or --force to overwrite it`);
+  if (existsSync(manifest) && !mine) throw refuse(manifest, 'exists and is not an offersim import manifest; choose another --out, or --force to overwrite it');
+  if (existsSync(problems) && readFileSync(problems, 'utf8').split('\n', 1)[0] !== PROBLEMS_HEADER) {
+    throw refuse(problems, 'exists and is not an offersim problems file; choose another --out, or --force to overwrite it');
+  }
 }
 
 /**
  * Imports `file` in `format` into the canonical file `out` (plus `out`.manifest.json and, when a
  * row was skipped, `out`.problems.csv). Throws InputError naming the file (and line in strict
- * mode) for a missing file, an unknown format or bad options, or a bad row in strict mode; no
- * output is left behind then.
+ * mode) for a missing file, an unknown format or bad options, a bad row in strict mode, or a
+ * file of which no row could be used or that looks like another format (naming that format), or
+ * an output it may not write (see checkImportOut); no output is left behind then.
  */
 export async function importTrace(format: string, file: string, out: string, o: ImportOptions = {}): Promise<ImportResult> {
   const fmt = traceFormat(format);
@@ -64,6 +108,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
     throw new InputError([{ file: '<format>', path: '', message: `unknown trace format "${format}"; known: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` }]);
   }
   if (!existsSync(file)) throw new InputError([{ file, path: '', message: 'no such file' }]);
+  if (statSync(file).isDirectory()) throw new InputError([{ file, path: '', message: 'is a directory, not a trace file' }]);
   const options = o.options ?? {};
   let importer: TraceImporter | ClusterImporter;
   try {
@@ -82,10 +127,13 @@ export async function importTrace(format: string, file: string, out: string, o: 
       aux.push({ name, path });
     }
   }
+  checkImportOut(out, [file, ...aux.map((a) => a.path)], o.force === true);
   const tmp = `${out}.partial-${process.pid}`;
   const fd = openSync(tmp, 'w');
   const hash = createHash('sha256');
   const problems: RowProblem[] = [];
+  // The first lines, to say what the file looks like when it is not `format`.
+  const sample: string[] = [];
   let buf: string[] = [];
   let size = 0;
   const flush = (): void => {
@@ -118,11 +166,14 @@ export async function importTrace(format: string, file: string, out: string, o: 
     for await (const line of fileLines(file)) {
       hash.update(line);
       hash.update('\n');
+      if (sample.length < SNIFF_LINES && line.trim() !== '') sample.push(line);
       importer.line(line, ++no, sink);
     }
     importer.end(sink);
     flush();
     closeSync(fd);
+    const why = unusable(format, importer.counts(), sample);
+    if (why !== undefined) throw new InputError([{ file, path: '', message: why }]);
   } catch (err) {
     try {
       closeSync(fd);
@@ -137,7 +188,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
   const problemsFile = `${out}.problems.csv`;
   rmSync(problemsFile, { force: true });
   if (problems.length > 0) {
-    const lines = ['input,line,reason,message', ...problems.map((p) => `${p.input ?? 'main'},${p.line},${p.reason},${csvField(p.message)}`)];
+    const lines = [PROBLEMS_HEADER, ...problems.map((p) => `${p.input ?? 'main'},${p.line},${p.reason},${csvField(p.message)}`)];
     writeFileAtomic(problemsFile, `${lines.join('\n')}\n`);
   }
   const manifest = {
@@ -152,6 +203,27 @@ export async function importTrace(format: string, file: string, out: string, o: 
   writeFileAtomic(`${out}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, out);
   return { format, file, out, counts, problems, sha256 };
+}
+
+/**
+ * Why an import's output would mislead, or undefined when it is fine: no row of the file could be
+ * used, or the file looks like another format than `format` (then most rows were skipped, and
+ * the few used are accidents of shape). The message names the format the file looks like.
+ */
+function unusable(format: string, c: ImportCounts, sample: readonly string[]): string | undefined {
+  const looks = sniffTrace(sample);
+  const other = looks !== undefined && looks.format !== format;
+  if (c.rowsUsed > 0 && !other) return undefined;
+  const skipped = Object.entries(c.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
+  const what = c.rows === 0 ? 'has no data rows' : c.rowsUsed === 0
+    ? `has no row ${format} could use (${c.rows} data rows skipped: ${skipped})`
+    : `is not ${format}: ${c.rowsUsed} of its ${c.rows} data rows fit ${format} by accident`;
+  const like = looks === undefined
+    ? `it looks like none of the known formats (${TRACE_FORMATS.map((f) => f.name).join(', ')})`
+    : looks.format === undefined ? `it looks like ${looks.description}`
+      : looks.format === format ? `the file is ${format} but no row was usable`
+        : `it looks like ${looks.format}, ${looks.description}: offersim import ${looks.format} FILE`;
+  return `${what}; ${like}; nothing written`;
 }
 
 function csvField(s: string): string {

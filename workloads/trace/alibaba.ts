@@ -46,7 +46,8 @@ function numbers(parts: readonly string[], fields: readonly (readonly [number, s
 // ---------------------------------------------------------------------------------------------
 // gpu-v2023 openb pods (jobs)
 
-const POD_HEADER = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time';
+/** The header row of the openb pod list. */
+export const POD_HEADER = 'name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time';
 const POD_FIELDS = POD_HEADER.split(',');
 
 /** How a pod's GPU request becomes the task's `gpus`. */
@@ -172,7 +173,8 @@ export class OpenbPodImporter implements TraceImporter {
 // ---------------------------------------------------------------------------------------------
 // gpu-v2023 openb nodes (cluster)
 
-const NODE_HEADER = 'sn,cpu_milli,memory_mib,gpu,model';
+/** The header row of the openb node list. */
+export const NODE_HEADER = 'sn,cpu_milli,memory_mib,gpu,model';
 const NODE_FIELDS = NODE_HEADER.split(',');
 
 /**
