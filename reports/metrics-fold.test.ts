@@ -134,6 +134,21 @@ describe('stream A, two frameworks, by hand', () => {
     expect([beta!.offersSent, beta!.offersAccepted, beta!.offersDeclined, beta!.offersRescinded]).toEqual([2, 1, 1, 0]);
   });
 
+  // Resources the allocator leaves out of fairness are left out of the shares too. Stream A with
+  // cpus excluded: alpha holds [2,7) 10 000 of 100 000 MB = 0.1 and [7,8) 5 000 MB = 0.05:
+  // 0.1*5 + 0.05*1 = 0.55 -> mean 0.55/14, max 0.1 (0.4 with cpus). beta's share was its mem
+  // already: 40 000/100 000 / 2 = 0.2 over [5,12): unchanged.
+  test('excludedResources: the shares leave the excluded resources out', () => {
+    const m = new MetricsFold({ excludedResources: ['cpus'] });
+    for (const rec of streamA()) m.record(rec);
+    const [alpha, beta] = m.finish().frameworks;
+    expect(alpha!.shareMean).toBeCloseTo(0.55 / 14, D);
+    expect(alpha!.shareMax).toBeCloseTo(0.1, 12);
+    expect(beta!.shareMean).toBeCloseTo(0.1, D);
+    expect(beta!.shareMax).toBeCloseTo(0.2, 12);
+    expect(() => new MetricsFold({ excludedResources: ['ports' as 'cpus'] })).toThrow(/unknown resource "ports"/);
+  });
+
   test('job rows', () => {
     expect(r.jobs.map((j) => [j.name, j.frameworkName, j.submit, j.firstStaging, j.firstStart, j.finish, j.tasks])).toEqual([
       ['j0', 'alpha', 0, 2 * S, 3 * S, 8 * S, 2],

@@ -4,7 +4,7 @@
  * and time-series samples. Imports only the event log types; no I/O, no wall clock.
  */
 import type { LogRecord, LogSink, ResTuple, TaskLocality, TaskState } from '../sim/model/log.js';
-import { JOB_SIZE_BUCKETS, RESOURCE_NAMES, type FrameworkRow, type LocalityFractions, type JobRow, type MetricsResult, type PerResource, type Sample, type Summary } from './metrics.js';
+import { JOB_SIZE_BUCKETS, RESOURCE_NAMES, type ResourceName, type FrameworkRow, type LocalityFractions, type JobRow, type MetricsResult, type PerResource, type Sample, type Summary } from './metrics.js';
 import { IntMap } from '../sim/kernel/int-map.js';
 import { stats } from './stats.js';
 
@@ -27,6 +27,11 @@ export interface MetricsFoldOptions {
   readonly onSample?: (sample: Sample) => void;
   /** keep the samples for {@link MetricsFold.finish}'s result; default true */
   readonly keepSamples?: boolean;
+  /**
+   * resources left out of every dominant share (and so of Jain's index), as the run's allocator
+   * leaves them out of fairness (Mesos `--fair_sharing_excluded_resource_names`); default none
+   */
+  readonly excludedResources?: readonly ResourceName[];
 }
 
 /**
@@ -102,6 +107,8 @@ export class MetricsFold implements LogSink {
   private readonly interval: number;
   private readonly onSample: ((s: Sample) => void) | undefined;
   private readonly keepSamples: boolean;
+  /** per resource: 1 if it counts in dominant shares, 0 if excluded */
+  private readonly shareMask = new Uint8Array(NR).fill(1);
   /** whether rows are built at all (kept, or passed to onSample) */
   private readonly rows: boolean;
   private readonly samples: Sample[] = [];
@@ -248,6 +255,11 @@ export class MetricsFold implements LogSink {
     this.interval = interval;
     this.onSample = options.onSample;
     this.keepSamples = options.keepSamples ?? true;
+    for (const name of options.excludedResources ?? []) {
+      const i = RESOURCE_NAMES.indexOf(name);
+      if (i < 0) throw new RangeError(`excludedResources: unknown resource "${String(name)}"`);
+      this.shareMask[i] = 0;
+    }
     this.rows = this.keepSamples || this.onSample !== undefined;
     this.nextSample = interval;
   }
@@ -687,7 +699,7 @@ export class MetricsFold implements LogSink {
     const o = f * NR;
     for (let i = 0; i < NR; i++) {
       const tot = this.total[i]!;
-      if (tot > 0) {
+      if (tot > 0 && this.shareMask[i] === 1) {
         const s = this.fwAlloc[o + i]! / tot;
         if (s > m) m = s;
       }

@@ -101,17 +101,14 @@ describe('DRFWithFairnessExclusion (HAT:544-698)', () => {
     expect(r.wholeAgents).toBe(true);
   });
 
-  // DISCREPANCY: the outputs' shares count excluded resources. Mesos's dominant-share metric is
-  // the sorter's calculateShare, which skips fairness-excluded names
-  // (src/master/allocator/mesos/sorter/drf/sorter.cpp:567-594, metrics.cpp:57-77); offersim's
-  // metric fold (reports/metrics-fold.ts) takes the max over every resource with a total, and is
-  // never told of allocator.excludedResources (scenarios/run.ts simulateScenario builds it with the
-  // sample interval only). So fw1, whose task holds the cluster's only gpu, is reported at share 1
-  // in timeseries.csv (and so in Jain's index, share_mean, share_max) while DRF ranks it by cpus
-  // and mem. At the end (total (11, 8192), gpus excluded): fw1 (2, 1024) = max(2/11, 1024/8192) =
-  // .181818; fw2 (5, 3072) = max(5/11, 3072/8192) = .454545; fw3 (4, 4096) = max(4/11, 4096/8192)
-  // = .5; fw4 0.
-  test.failing('the reported shares leave the excluded gpus out, as Mesos\'s share metric does', () => {
+  // The reported shares leave fairness-excluded resources out, as Mesos's dominant-share metric
+  // does (it is the sorter's calculateShare, which skips them:
+  // src/master/allocator/mesos/sorter/drf/sorter.cpp:567-594, metrics.cpp:57-77). fw1's task
+  // holds the cluster's only gpu; with gpus excluded it is ranked, and reported, by cpus and mem.
+  // At the end (total (11, 8192), gpus excluded): fw1 (2, 1024) = max(2/11, 1024/8192) = .181818;
+  // fw2 (5, 3072) = max(5/11, 3072/8192) = .454545; fw3 (4, 4096) = max(4/11, 4096/8192) = .5;
+  // fw4 0. (Counting gpus, fw1 would read 1.)
+  test('the reported shares leave the excluded gpus out, as Mesos\'s share metric does', () => {
     const { metrics } = run('unreserved-drf.yaml', [...gpu, 'allocator={ name: drf, excludedResources: [gpus] }']).outcome;
     const last = metrics.samples.at(-1)!;
     expect(Array.from(last.shares, (x) => x.toFixed(6))).toEqual(['0.181818', '0.454545', '0.500000', '0.000000']);

@@ -10,11 +10,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seconds } from '../sim/kernel/time.js';
 import { foldEventLines, frameworksCsv, jobsCsv, parseCsv, parseEventLine, summaryJson, timeseriesCsv } from '../reports/index.js';
 import { buildJobs } from './build.js';
 import { loadScenario } from './loader.js';
-import { runScenario } from './run.js';
+import { metricsFoldOptions, runScenario } from './run.js';
 import { loadDraft, runDraft, type RunTexts } from './test-support/law-runs.js';
 import { allocatorName, draftArb, type Draft } from './test-support/random-scenario.js';
 import {
@@ -46,7 +45,7 @@ function refoldedRun(d: Draft, dir: string): { run: RunTexts; refolded: Files } 
   const { fingerprint } = runScenario(loaded, { out, events: true });
   const read = (f: string): string => readFileSync(join(out, f), 'utf8');
   const lines = read('events.jsonl').split('\n');
-  const m = foldEventLines(lines, { sampleInterval: seconds(loaded.scenario.output.sampleInterval) });
+  const m = foldEventLines(lines, metricsFoldOptions(loaded.scenario));
   const records = lines.filter((l) => l !== '').map((l, i) => parseEventLine(l, i + 1));
   return {
     run: { summary: read('summary.json'), jobs: read('jobs.csv'), frameworks: read('frameworks.csv'), timeseries: read('timeseries.csv'), fingerprint, records },

@@ -12,7 +12,7 @@ import { InvariantError } from '../sim/kernel/errors.js';
 import { toSeconds } from '../sim/kernel/time.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate, type SimulationResult } from '../sim/model/simulation.js';
-import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, type MetricsResult } from '../reports/index.js';
+import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, type MetricsFoldOptions, type MetricsResult, type ResourceName } from '../reports/index.js';
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
 import { scenarioBase, setScenarioBase, type TraceCounts } from './trace-source.js';
@@ -126,6 +126,15 @@ export interface SimulateOptions {
 }
 
 /**
+ * What the metric fold of a run of `s` needs from the scenario: the time-series row length and
+ * the resources its allocator leaves out of fairness (also left out of the reported shares).
+ * A replay of the run's events.jsonl (reports/replay.ts) needs the same options.
+ */
+export function metricsFoldOptions(s: Scenario): MetricsFoldOptions {
+  return { sampleInterval: seconds(s.output.sampleInterval), excludedResources: allocatorSpec(s.allocator).excludedResources as readonly ResourceName[] };
+}
+
+/**
  * Simulates a loaded scenario and folds its metrics, writing nothing. A scenario whose allocator
  * is a user module must come from `openScenario` (which imports it).
  */
@@ -133,7 +142,7 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const s = loaded.scenario;
   const seed = options.seed ?? s.seed;
   const allocator = resolvedAllocator(loaded);
-  const fold = new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval), keepSamples: options.keepSamples ?? true });
+  const fold = new MetricsFold({ ...metricsFoldOptions(s), keepSamples: options.keepSamples ?? true });
   const fingerprint = new Fingerprint();
   let records = 0;
   const counter: LogSink = { record: () => { records++; } };
