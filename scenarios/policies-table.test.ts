@@ -203,7 +203,7 @@ describe('runPolicies and the table text', () => {
         allocate: () => { throw new Error('no runs today'); },
       }),
     };
-    expect(() => runPolicies(small, [broken])).toThrow(/^policy broken on .*small\.yaml: invariant broken at t=0 us in event allocate\(0\)@allocate: no runs today$/);
+    expect(() => runPolicies(small, [broken])).toThrow(/^policy broken on .*small\.yaml: invariant broken at t=\d+ us in event allocate\(0\)@allocate: no runs today$/);
   });
 
   test('the workload is a valid scenario with frameworks in roles of different weights', () => {

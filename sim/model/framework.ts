@@ -109,6 +109,14 @@ export interface FrameworkBehaviour {
    * stays pending, and its job never completes).
    */
   onTaskError?(task: number, reason: TaskErrorReason, driver: SchedulerDriver): void;
+  /**
+   * The framework subscribes (its `framework_added` record is logged), before any offer reaches it.
+   * A scheduler with nothing to launch may call `driver.suppress()` here: it then subscribes with
+   * its role suppressed (Mesos SUBSCRIBE's `suppressed_roles`, as the framework development guide
+   * advises an idle scheduler to do), gets no offers and triggers no allocation run until it
+   * revives. Optional; default: it subscribes active (an allocation run over all agents follows).
+   */
+  onSubscribed?(driver: SchedulerDriver): void;
   /** Tasks waiting to be launched. */
   pendingTasks(): number;
   /**

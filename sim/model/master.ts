@@ -370,7 +370,10 @@ export class Master implements AllocationContext {
     this.trigger(a);
   }
 
-  /** Registers a framework (active); an allocation run over all agents follows at once. */
+  /**
+   * Registers a framework. Its scheduler may suppress at once (FrameworkBehaviour.onSubscribed):
+   * it then subscribes suppressed; otherwise an allocation run over all agents follows at once.
+   */
   addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): number {
     const index = this.frameworks.length;
     const fs: FrameworkState = {
@@ -381,7 +384,9 @@ export class Master implements AllocationContext {
     this.activeFrameworks++;
     this.allocator.addFramework({ index, name, role });
     this.log.record({ kind: 'framework_added', t: this.sim.now, framework: index, name, role, weight, behaviour: behaviour.kind });
-    this.trigger(-1);
+    behaviour.onSubscribed?.(fs.driver);
+    // Mesos addFramework allocates only for a framework that subscribed active (hierarchical.cpp:792).
+    if (!fs.suppressed) this.trigger(-1);
     return index;
   }
 

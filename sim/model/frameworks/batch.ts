@@ -229,6 +229,11 @@ export class BatchFramework implements FrameworkBehaviour {
     return dropped;
   }
 
+  /** Nothing to launch yet: it subscribes suppressed, and revives when its first job arrives. */
+  onSubscribed(driver: SchedulerDriver): void {
+    this.suppressIfIdle(driver);
+  }
+
   onJobSubmitted(job: number, driver: SchedulerDriver): void {
     this.tasksRes = driver.tasks.res;
     this.table = driver.tasks;

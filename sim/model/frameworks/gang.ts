@@ -118,6 +118,18 @@ export class GangFramework implements FrameworkBehaviour {
     return this.held.length;
   }
 
+  /** Nothing to launch yet: it subscribes suppressed, and revives when its first job arrives. */
+  onSubscribed(driver: SchedulerDriver): void {
+    this.suppressIfIdle(driver);
+  }
+
+  private suppressIfIdle(driver: SchedulerDriver): void {
+    if (this.pending === 0 && !this.suppressed) {
+      this.suppressed = true;
+      driver.suppress();
+    }
+  }
+
   onJobSubmitted(job: number, driver: SchedulerDriver): void {
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
@@ -167,10 +179,7 @@ export class GangFramework implements FrameworkBehaviour {
       this.releaseAll(driver);
     }
     if (!this.hoard || this.pending === 0) this.releaseAll(driver);
-    if (this.pending === 0 && !this.suppressed) {
-      this.suppressed = true;
-      driver.suppress();
-    }
+    this.suppressIfIdle(driver);
   }
 
   /** Drops queued `job` (none of its tasks started): counted done by the master, no job_finished. */
@@ -239,10 +248,7 @@ export class GangFramework implements FrameworkBehaviour {
       this.consolidate(driver);
       if (this.maxHold > 0 && this.held.length > 0 && driver.now - this.held[0]!.since >= this.maxHold) this.releaseAll(driver);
     }
-    if (this.pending === 0 && !this.suppressed) {
-      this.suppressed = true;
-      driver.suppress();
-    }
+    this.suppressIfIdle(driver);
     if (this.held.some((h) => h.round > this.round)) this.startRound(driver);
   }
 
