@@ -13,6 +13,7 @@ import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
 import { mergeSweeps, parseShard, runSweep, shardFromEnv, sweepSize } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
+import { SHOWN_VIOLATIONS, verifyRun, verifyVerdict } from './verify.js';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
@@ -188,6 +189,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.out(`${r.text}\n${r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`} against ${a.baseline} (${r.rows.length} metrics)\n`);
         if (a.markdown !== undefined) writeFileSync(a.markdown, r.markdown);
         if (r.regressions > 0) regression = true;
+      }; },
+    )
+    .command(
+      'verify <dir>',
+      're-check a run\'s events.jsonl against the model\'s invariants, and its summary.json and manifest.json against the events; exit 1 on a violation',
+      (y) => y
+        .positional('dir', { type: 'string', demandOption: true, describe: 'run directory written with --events' })
+        .option('all', { type: 'boolean', default: false, describe: `print every violation, not only the first ${SHOWN_VIOLATIONS}` }),
+      (a) => { action = async () => {
+        const r = verifyRun(a.dir, { all: a.all, print: (line) => io.out(`${line}\n`) });
+        io.out(`offersim ${VERSION}: ${verifyVerdict(a.dir, r, a.all)}`);
+        // A violation exits 1, as a regression does.
+        if (r.violations > 0) regression = true;
       }; },
     )
     .command(
