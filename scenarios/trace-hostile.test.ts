@@ -100,6 +100,14 @@ frameworks:
   });
 });
 
+test('an import output that cannot be written (a missing folder, /proc): exit 2 naming it (before: exit 3, ENOENT with a stack)', async () => {
+  for (const out of [join(tmp, 'no-such-folder', 'x.jsonl'), '/proc/offersim-x.jsonl']) {
+    const r = await cli('import', 'swf', SWF, '--out', out);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.err)).toMatch(new RegExp(`^${out.replace(/[.]/g, '\\.')}: cannot be written \\(ENOENT: no such file or directory`));
+  }
+});
+
 describe('a trace that gives nothing is refused with its likely cause', () => {
   test('a non-standard SWF of 21 fields in Unix time: import exit 2 naming the extra fields (before: exit 0, 0 jobs)', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => swfRow(i + 1, 1_200_000_000 + 60 * i, ' 0 0 0'));
@@ -247,12 +255,17 @@ describe('temporary plain copies of gzip traces', () => {
   test('a process stopped by SIGTERM removes its copy and still ends by the signal (before: the copy stayed)', async () => {
     const dir = mkdtempSync(join(tmp, 'sigterm-'));
     const child = opener(gzScenario(), dir);
-    await new Promise<void>((ready) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) ready(); }));
-    expect(copies(dir)).toEqual([expect.stringMatching(new RegExp(`^offersim-traces-${child.pid}-`))]);
     const exit = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
-    child.kill('SIGTERM');
-    expect(await exit).toBe('SIGTERM');
-    expect(copies(dir)).toEqual([]);
+    try {
+      await new Promise<void>((ready) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) ready(); }));
+      expect(copies(dir)).toEqual([expect.stringMatching(new RegExp(`^offersim-traces-${child.pid}-`))]);
+      child.kill('SIGTERM');
+      expect(await exit).toBe('SIGTERM');
+      expect(copies(dir)).toEqual([]);
+    } finally {
+      // A failed expectation must not leave the child waiting (nor jest with it).
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   test('copies of dead processes are removed when the next one starts; a live process\'s and strangers\' are not', async () => {
@@ -264,8 +277,8 @@ describe('temporary plain copies of gzip traces', () => {
       writeFileSync(join(dir, name, '0-small.swf'), 'x');
     }
     const child = opener(gzScenario(), dir);
-    await new Promise<void>((ready) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) ready(); }));
     const exit = new Promise<void>((done) => child.on('exit', () => done()));
+    await new Promise<void>((ready) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) ready(); }));
     const mine = copies(dir).filter((n) => n.startsWith(`offersim-traces-${child.pid}-`));
     child.stdin.end();
     await exit;
