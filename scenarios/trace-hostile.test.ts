@@ -268,6 +268,14 @@ describe('temporary plain copies of gzip traces', () => {
     }
   });
 
+  test('a sweep\'s worker threads\' copies go with the process (before: one folder a worker stayed)', () => {
+    const dir = mkdtempSync(join(tmp, 'sweep-'));
+    const s = file('gz-sweep.yaml', `${readFileSync(gzScenario(), 'utf8')}\nsweep:\n  matrix:\n    allocator: [drf, random]\n`);
+    const r = spawnSync(process.execPath, [CLI, 'sweep', s, '--workers', '2', '--out', join(tmp, 'gz-sweep-out')], { encoding: 'utf8', env: { ...ENV, TMPDIR: dir } });
+    expect(r.status).toBe(0);
+    expect(copies(dir)).toEqual([]);
+  }, 60_000);
+
   test('copies of dead processes are removed when the next one starts; a live process\'s and strangers\' are not', async () => {
     const dir = mkdtempSync(join(tmp, 'stale-'));
     // a process that has ended: its id names no live process

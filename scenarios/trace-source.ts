@@ -5,7 +5,8 @@
  * at a time (a line over the cap of workloads/trace/lines.ts is a problem row, never held), so a
  * trace larger than memory still runs. Gzip files are decompressed once, as a stream, into a
  * temporary plain file by {@link prepareTraces} (called by openScenario), removed when the
- * process exits or is stopped by a signal, and by the next process when it was killed. Every
+ * process (with its worker threads) exits or is stopped by a signal, and by the next process
+ * when it was killed. Every
  * problem with a trace file (missing, a directory, unreadable, corrupt gzip, of another format, a
  * bad row in strict mode, no job at all) is an InputError naming the file (exit 2), also when it
  * is met while the run goes. Composition root: this is where trace files are touched.
@@ -14,6 +15,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, mkdtempSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isMainThread } from 'node:worker_threads';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { MAX_EVENT_TIME } from '../sim/kernel/event-queue.js';
 import { RandomStreams, type Rng } from '../sim/kernel/rng.js';
@@ -129,25 +131,46 @@ export function removeStaleTraceCopies(dir = tmpdir()): string[] {
   return removed;
 }
 
+/** Removes this process's folders of plain copies: its own and its worker threads' (a sweep's), which share its id. */
+function removeOwnTraceCopies(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (TMP_NAME.exec(name)?.[1] === String(process.pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+let cleanupArmed = false;
+
 /**
- * This process's folder for plain copies of gzip traces, made on first use after removing the
- * stale folders of dead processes. It is removed when the process exits, and on SIGINT, SIGTERM
- * and SIGHUP before the signal is raised again (so the process still ends by it).
+ * Arms the removal of this process's copies when it exits, and on SIGINT, SIGTERM and SIGHUP
+ * before the signal is raised again (so the process still ends by it). Only the main thread
+ * arms it: a worker thread sees no signal, and one ended by its pool runs no exit handler, so
+ * the main thread removes its workers' copies with its own.
  */
-function traceTempDir(): string {
-  if (tmpDir !== undefined) return tmpDir;
-  removeStaleTraceCopies();
-  const dir = mkdtempSync(join(tmpdir(), `${TMP_PREFIX}${process.pid}-`));
-  tmpDir = dir;
-  const remove = (): void => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', remove);
+function armTraceCopyRemoval(): void {
+  if (cleanupArmed || !isMainThread) return;
+  cleanupArmed = true;
+  process.once('exit', removeOwnTraceCopies);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      remove();
+      removeOwnTraceCopies();
       process.kill(process.pid, signal);
     });
   }
-  return dir;
+}
+
+/** This thread's folder for plain copies of gzip traces, made on first use after removing the stale folders of dead processes. */
+function traceTempDir(): string {
+  if (tmpDir !== undefined) return tmpDir;
+  removeStaleTraceCopies();
+  armTraceCopyRemoval();
+  tmpDir = mkdtempSync(join(tmpdir(), `${TMP_PREFIX}${process.pid}-`));
+  return tmpDir;
 }
 
 function isGzip(path: string, field = ''): boolean {
@@ -212,6 +235,9 @@ export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<
     }
   });
   (s.cluster.traces ?? []).forEach((t, i) => files.push({ path: resolve(base, t.file), field: `cluster.traces[${i}].file`, format: t.format, kind: 'cluster' }));
+  // Armed here too, not only with a copy: a sweep's points (each its own --set) may decompress
+  // in worker threads what the main thread did not.
+  if ((s.traces ?? []).length > 0) armTraceCopyRemoval();
   for (const f of files) {
     checkTraceFile(f.path, f.field, scenarioFile);
     let plain = plainCopies.get(f.path);
