@@ -167,6 +167,12 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
     expect(oneLine(late.err)).toMatch(/small\.swf: traces\[0\]\.file: gives the run no job: none of its 4 jobs was submitted \(before-window 4\)/);
   });
 
+  test('bad importer options of a trace entry: validate exits 2 as run does (before: validate ok)', async () => {
+    const r = await cli('validate', scenario('bad-option', `file: ${SWF}, format: swf, framework: f, options: { tasks: pairs }`));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.err)).toMatch(/bad-option\.yaml: traces\[0\]\.options: swf tasks must be one of gang, single$/);
+  });
+
   test('a trace of another format than its entry says: validate exits 2 naming it (before: validate ok, the run empty)', async () => {
     const r = await cli('validate', scenario('swim-as-swf', `file: ${join(FIXTURES, 'swim-fb2009.tsv')}, format: swf, framework: f`));
     expect(r.code).toBe(2);

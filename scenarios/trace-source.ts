@@ -238,6 +238,18 @@ export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<
   // Armed here too, not only with a copy: a sweep's points (each its own --set) may decompress
   // in worker threads what the main thread did not.
   if ((s.traces ?? []).length > 0) armTraceCopyRemoval();
+  // Importer options are checked now, as validate does, not when the run first reads the trace.
+  const entries: { format: string; options: Readonly<Record<string, unknown>>; field: string }[] = [
+    ...(s.traces ?? []).map((t, i) => ({ format: t.format, options: t.options, field: `traces[${i}]` })),
+    ...(s.cluster.traces ?? []).map((t, i) => ({ format: t.format, options: t.options, field: `cluster.traces[${i}]` })),
+  ];
+  for (const e of entries) {
+    try {
+      traceFormat(e.format)?.create(e.options);
+    } catch (err) {
+      throw new InputError([{ file: scenarioFile, path: `${e.field}.options`, message: (err as Error).message }]);
+    }
+  }
   for (const f of files) {
     checkTraceFile(f.path, f.field, scenarioFile);
     let plain = plainCopies.get(f.path);
