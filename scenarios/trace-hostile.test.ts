@@ -177,6 +177,10 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
     const r = await cli('validate', scenario('swim-as-swf', `file: ${join(FIXTURES, 'swim-fb2009.tsv')}, format: swf, framework: f`));
     expect(r.code).toBe(2);
     expect(oneLine(r.err)).toMatch(/swim-fb2009\.tsv: traces\[0\]\.format: is not swf: it looks like SWIM MapReduce workload .*: its trace entry needs format swim/);
+    // a cluster file as a job trace, both canonical
+    const c = await cli('validate', scenario('cluster-as-jobs', `file: ${join(FIXTURES, 'cluster.jsonl')}, format: canonical, framework: f`));
+    expect(c.code).toBe(2);
+    expect(oneLine(c.err)).toMatch(/cluster\.jsonl: traces\[0\]\.format: holds agents, not jobs: it looks like offersim canonical cluster .*; name it in cluster\.traces with format canonical$/);
   });
 });
 

@@ -210,9 +210,11 @@ function headLines(path: string): string[] {
 function formatMismatch(lines: readonly string[], format: string, kind: 'jobs' | 'cluster'): string | undefined {
   const looks = sniffTrace(lines);
   if (looks === undefined || (looks.scenarioFormat === format && looks.kind === kind)) return undefined;
-  const entry = kind === 'jobs' ? 'traces' : 'cluster.traces';
-  const what = looks.kind !== kind && looks.kind !== undefined ? `a ${looks.kind === 'jobs' ? 'job trace (traces)' : 'cluster (cluster.traces)'} file` : '';
-  return `is not ${format}: ${looksLike(looks, format, 'scenario')}${what === '' ? '' : `, and it is ${what}, not a ${entry} entry`}`;
+  if (looks.kind !== undefined && looks.kind !== kind) {
+    const [it, entry] = looks.kind === 'jobs' ? ['jobs', 'traces'] : ['agents', 'cluster.traces'];
+    return `holds ${it}, not ${kind === 'jobs' ? 'jobs' : 'agents'}: it looks like ${looks.description}; name it in ${entry}${looks.scenarioFormat === undefined ? '' : ` with format ${looks.scenarioFormat}`}`;
+  }
+  return `is not ${format}: ${looksLike(looks, format, 'scenario')}`;
 }
 
 /**
