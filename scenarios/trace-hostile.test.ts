@@ -7,6 +7,7 @@
  * are tested on the built CLI in child processes; the rest in-process.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,15 @@ test('an import output that cannot be written (a missing folder, /proc): exit 2 
     expect(r.code).toBe(2);
     expect(oneLine(r.err)).toMatch(new RegExp(`^${out.replace(/[.]/g, '\\.')}: cannot be written \\(ENOENT: no such file or directory`));
   }
+});
+
+test('the import manifest\'s sha256 is of the file\'s bytes, also with CRLF endings and no final line ending (before: of its lines joined by \\n)', async () => {
+  const bytes = `${swfRow(1, 0)}\r\n${swfRow(2, 10)}`;
+  const f = file('crlf.swf', bytes);
+  const r = await cli('import', 'swf', f, '--out', join(tmp, 'crlf.jsonl'));
+  expect(r.code).toBe(0);
+  const m = JSON.parse(readFileSync(join(tmp, 'crlf.jsonl.manifest.json'), 'utf8')) as { source: { sha256: string } };
+  expect(m.source.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
 });
 
 describe('a trace that gives nothing is refused with its likely cause', () => {
