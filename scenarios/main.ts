@@ -230,10 +230,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           `${TRACE_FORMATS.find((f) => f.name === r.format)?.kind === 'cluster' ? `${c.jobs} agents` : `${c.jobs} jobs and ${c.tasks} tasks`} written to ${r.out}\n` +
           `skipped rows: ${skipped === '' ? 'none' : skipped}; manifest ${r.out}.manifest.json\n`,
         );
-        for (const p of r.problems.slice(0, 10)) {
+        for (const w of r.warnings) io.err(`offersim: warning: ${r.file}: ${w}\n`);
+        for (const p of r.problems) {
           io.err(`${p.input === undefined ? r.file : String(options[p.input])}:${p.line}: ${p.message} (${p.reason})\n`);
         }
-        if (r.problems.length > 10) io.err(`... and ${r.problems.length - 10} more: every one is in ${r.out}.problems.csv\n`);
+        if (r.problemCount > r.problems.length) io.err(`... and ${r.problemCount - r.problems.length} more: every one is in ${r.out}.problems.csv\n`);
       }; },
     )
     .command(
@@ -248,8 +249,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     await parser.parseAsync();
     if (usageError === undefined) await action?.();
   } catch (err) {
-    if (err instanceof InputError) {
-      io.err(`${err.message}\n`);
+    // Bad input met while the run goes (a trace row read by a job arrival): the simulation wraps
+    // it as a broken invariant, but it is the input's fault.
+    const input = err instanceof InvariantError && err.cause instanceof InputError ? err.cause : err;
+    if (input instanceof InputError) {
+      io.err(`${input.message}\n`);
       return ExitCode.BAD_INPUT;
     }
     // A user allocator's failure is a bug in that module: say so rather than blame offersim.

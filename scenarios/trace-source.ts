@@ -2,16 +2,22 @@
  * Trace files read during a run: job traces (canonical or raw, through their importer) become a
  * lazily read job stream with the scenario's mapping (framework, window, time scale, sample,
  * resource scale); cluster traces become agents. Files are read synchronously in chunks, a line
- * at a time, so a trace larger than memory still runs. Gzip files are decompressed once, as a
- * stream, into a temporary plain file by {@link prepareTraces} (called by openScenario), removed
- * when the process exits. Composition root: this is where trace files are touched.
+ * at a time (a line over the cap of workloads/trace/lines.ts is a problem row, never held), so a
+ * trace larger than memory still runs. Gzip files are decompressed once, as a stream, into a
+ * temporary plain file by {@link prepareTraces} (called by openScenario), removed when the
+ * process (with its worker threads) exits or is stopped by a signal, and by the next process
+ * when it was killed. Every
+ * problem with a trace file (missing, a directory, unreadable, corrupt gzip, of another format, a
+ * bad row in strict mode, no job at all) is an InputError naming the file (exit 2), also when it
+ * is met while the run goes. Composition root: this is where trace files are touched.
  */
-import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createReadStream } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { MAX_EVENT_TIME } from '../sim/kernel/event-queue.js';
 import { RandomStreams, type Rng } from '../sim/kernel/rng.js';
 import { seconds, type SimTime } from '../sim/kernel/time.js';
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
@@ -21,7 +27,9 @@ import { placeIndexed, placementIndex, type PlacementAgent } from '../workloads/
 import { parseCanonicalLine, type CanonicalJob } from '../workloads/trace/canonical.js';
 import { CanonicalAgentSchema, type CanonicalAgent, type ClusterImporter } from '../workloads/trace/cluster.js';
 import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace/importer.js';
+import { LineSplitter, LongLine, MAX_CANONICAL_LINE_BYTES, MAX_LINE_BYTES, type LineItem } from '../workloads/trace/lines.js';
 import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
+import { looksLike, SNIFF_LINES, sniffTrace, unusableTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
 import type { Scenario } from './schema.js';
 
@@ -43,31 +51,184 @@ export function scenarioBase(scenario: object): string {
   return bases.get(scenario) ?? process.cwd();
 }
 
+/**
+ * An error met reading trace `file` as bad input (InputError, exit 2) naming the file and, when
+ * given, the scenario field that names it: gzip data that is truncated or corrupt, or the system
+ * refusing to read (a directory, no permission, an I/O error). Anything else (a bug) is returned
+ * unchanged.
+ */
+export function traceReadError(file: string, err: unknown, field = ''): unknown {
+  if (err instanceof InputError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return err;
+  // Errors of Node's streams may come from another realm (a test sandbox): read the field.
+  const m = (err as { message?: unknown }).message;
+  const message = typeof m === 'string' ? m : String(err);
+  return new InputError([{
+    file, path: field,
+    message: code.startsWith('Z_') ? `is not a whole gzip file (${message}): truncated or corrupt` : `cannot be read (${message})`,
+  }]);
+}
+
+/**
+ * Checks that `path` is a trace file offersim can read: it exists, is a regular file (not a
+ * directory, device or pipe, which cannot be read twice) and opens. Otherwise an InputError naming
+ * `file` (the scenario, or the path itself) and `field`.
+ */
+export function checkTraceFile(path: string, field = '', file = path): void {
+  const where = file === path ? '' : `: ${path}`;
+  if (!existsSync(path)) throw new InputError([{ file, path: field, message: `no such file${where}` }]);
+  const st = statSync(path);
+  if (st.isDirectory()) throw new InputError([{ file, path: field, message: `is a directory, not a trace file${where}` }]);
+  if (!st.isFile()) throw new InputError([{ file, path: field, message: `is not a regular file${where}` }]);
+  try {
+    closeSync(openSync(path, 'r'));
+  } catch (err) {
+    throw traceReadError(path, err, field);
+  }
+}
+
 /** Plain copies of gzip traces, by absolute path. */
 const plainCopies = new Map<string, string>();
 let tmpDir: string | undefined;
 
-function isGzip(path: string): boolean {
-  const fd = openSync(path, 'r');
+/** Temporary folders of plain trace copies: `offersim-traces-<pid>-<random>` in the system temp folder. */
+const TMP_PREFIX = 'offersim-traces-';
+const TMP_NAME = /^offersim-traces-(\d+)-[A-Za-z0-9]{6}$/;
+
+/** Whether process `pid` is alive (or exists under another user, which the signal test cannot tell apart). */
+function alive(pid: number): boolean {
   try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: unknown }).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporary trace folders of processes that are gone (killed before they could clean
+ * up): a folder is named by its process id, and one of a live process is never touched.
+ */
+export function removeStaleTraceCopies(dir = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = TMP_NAME.exec(name);
+    if (m === null || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    try {
+      rmSync(join(dir, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Another user's folder, or removed meanwhile: not ours to insist on.
+    }
+  }
+  return removed;
+}
+
+/** Removes this process's folders of plain copies: its own and its worker threads' (a sweep's), which share its id. */
+function removeOwnTraceCopies(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (TMP_NAME.exec(name)?.[1] === String(process.pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+let cleanupArmed = false;
+
+/**
+ * Arms the removal of this process's copies when it exits, and on SIGINT, SIGTERM and SIGHUP
+ * before the signal is raised again (so the process still ends by it). Only the main thread
+ * arms it: a worker thread sees no signal, and one ended by its pool runs no exit handler, so
+ * the main thread removes its workers' copies with its own.
+ */
+function armTraceCopyRemoval(): void {
+  if (cleanupArmed || !isMainThread) return;
+  cleanupArmed = true;
+  process.once('exit', removeOwnTraceCopies);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      removeOwnTraceCopies();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** This thread's folder for plain copies of gzip traces, made on first use after removing the stale folders of dead processes. */
+function traceTempDir(): string {
+  if (tmpDir !== undefined) return tmpDir;
+  removeStaleTraceCopies();
+  armTraceCopyRemoval();
+  tmpDir = mkdtempSync(join(tmpdir(), `${TMP_PREFIX}${process.pid}-`));
+  return tmpDir;
+}
+
+function isGzip(path: string, field = ''): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
     const head = Buffer.alloc(2);
     return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch (err) {
+    throw traceReadError(path, err, field);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The first lines of a plain file (at most 64 KB of it, whole lines only), to sniff its format. */
+function headLines(path: string): string[] {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.toString('utf8', 0, n);
+    const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    // A cut last line is not sniffed (its fields would be short), unless the file ends there.
+    if (n === buf.length) lines.pop();
+    return lines.filter((l) => l.trim() !== '').slice(0, SNIFF_LINES);
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Decompresses every gzip job trace the scenario names into a temporary plain file, as a
- * stream; the synchronous readers then use it. Missing files are reported with the field that
- * names them. (Cluster traces are small and read whole.)
+ * The problem of a trace whose first lines look like another format or kind than its entry says
+ * (a SWIM file given as swf, a cluster file as a job trace), naming what it looks like; undefined
+ * when it looks like its format, or like nothing known (its rows then say what is wrong).
+ */
+function formatMismatch(lines: readonly string[], format: string, kind: 'jobs' | 'cluster'): string | undefined {
+  const looks = sniffTrace(lines);
+  if (looks === undefined || (looks.scenarioFormat === format && looks.kind === kind)) return undefined;
+  if (looks.kind !== undefined && looks.kind !== kind) {
+    const [it, entry] = looks.kind === 'jobs' ? ['jobs', 'traces'] : ['agents', 'cluster.traces'];
+    return `holds ${it}, not ${kind === 'jobs' ? 'jobs' : 'agents'}: it looks like ${looks.description}; name it in ${entry}${looks.scenarioFormat === undefined ? '' : ` with format ${looks.scenarioFormat}`}`;
+  }
+  return `is not ${format}: ${looksLike(looks, format, 'scenario')}`;
+}
+
+/**
+ * Decompresses every gzip job trace the scenario names into a temporary plain file, as a stream;
+ * the synchronous readers then use it. Checks every trace file (job and cluster) first: missing,
+ * a directory, unreadable, truncated or corrupt gzip, or of another format than its entry says
+ * (from its first lines), each reported with the field that names it.
  */
 export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<void> {
   const base = dirname(resolve(scenarioFile));
   setScenarioBase(s, base);
-  const files: { path: string; field: string }[] = [];
+  const files: { path: string; field: string; format?: string; kind?: 'jobs' | 'cluster' }[] = [];
   (s.traces ?? []).forEach((t, i) => {
-    files.push({ path: resolve(base, t.file), field: `traces[${i}].file` });
+    files.push({ path: resolve(base, t.file), field: `traces[${i}].file`, format: t.format, kind: 'jobs' });
     // Auxiliary inputs are options holding paths (Google 2011's jobEvents).
     const fmt = traceFormat(t.format);
     for (const name of fmt?.kind === 'jobs' ? fmt.auxInputs ?? [] : []) {
@@ -75,17 +236,41 @@ export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<
       if (typeof aux === 'string') files.push({ path: resolve(base, aux), field: `traces[${i}].options.${name}` });
     }
   });
-  for (const f of files) {
-    if (!existsSync(f.path)) throw new InputError([{ file: scenarioFile, path: f.field, message: `no such file: ${f.path}` }]);
-    if (plainCopies.has(f.path) || !isGzip(f.path)) continue;
-    if (tmpDir === undefined) {
-      tmpDir = mkdtempSync(join(tmpdir(), 'offersim-traces-'));
-      const dir = tmpDir;
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  (s.cluster.traces ?? []).forEach((t, i) => files.push({ path: resolve(base, t.file), field: `cluster.traces[${i}].file`, format: t.format, kind: 'cluster' }));
+  // Armed here too, not only with a copy: a sweep's points (each its own --set) may decompress
+  // in worker threads what the main thread did not.
+  if ((s.traces ?? []).length > 0) armTraceCopyRemoval();
+  // Importer options are checked now, as validate does, not when the run first reads the trace.
+  const entries: { format: string; options: Readonly<Record<string, unknown>>; field: string }[] = [
+    ...(s.traces ?? []).map((t, i) => ({ format: t.format, options: t.options, field: `traces[${i}]` })),
+    ...(s.cluster.traces ?? []).map((t, i) => ({ format: t.format, options: t.options, field: `cluster.traces[${i}]` })),
+  ];
+  for (const e of entries) {
+    try {
+      traceFormat(e.format)?.create(e.options);
+    } catch (err) {
+      throw new InputError([{ file: scenarioFile, path: `${e.field}.options`, message: (err as Error).message }]);
     }
-    const plain = join(tmpDir, `${plainCopies.size}-${basename(f.path).replace(/\.gz$/i, '')}`);
-    await pipeline(createReadStream(f.path), createGunzip(), createWriteStream(plain));
-    plainCopies.set(f.path, plain);
+  }
+  for (const f of files) {
+    checkTraceFile(f.path, f.field, scenarioFile);
+    let plain = plainCopies.get(f.path);
+    if (plain === undefined && isGzip(f.path, f.field) && f.kind !== 'cluster') {
+      const copy = join(traceTempDir(), `${plainCopies.size}-${basename(f.path).replace(/\.gz$/i, '')}`);
+      try {
+        await pipeline(createReadStream(f.path), createGunzip(), createWriteStream(copy));
+      } catch (err) {
+        rmSync(copy, { force: true });
+        throw traceReadError(f.path, err, f.field);
+      }
+      plainCopies.set(f.path, copy);
+      plain = copy;
+    }
+    if (f.format === undefined || f.kind === undefined) continue;
+    // A gzip cluster trace is read whole when the cluster is built (traceAgents checks it there).
+    const lines = plain !== undefined ? headLines(plain) : isGzip(f.path, f.field) ? [] : headLines(f.path);
+    const why = formatMismatch(lines, f.format, f.kind);
+    if (why !== undefined) throw new InputError([{ file: f.path, path: f.field.replace(/\.file$/, '.format'), message: why }]);
   }
 }
 
@@ -93,34 +278,39 @@ export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<
 function readablePath(path: string, field: string): string {
   const copy = plainCopies.get(path);
   if (copy !== undefined) return copy;
-  if (!existsSync(path)) throw new InputError([{ file: path, path: field, message: 'no such file' }]);
-  if (isGzip(path)) {
+  checkTraceFile(path, field);
+  if (isGzip(path, field)) {
     throw new InputError([{ file: path, path: field, message: 'a gzip trace is decompressed when the scenario is opened: load the scenario with openScenario() (the CLI does)' }]);
   }
   return path;
 }
 
-/** Lines of a plain file, read in 1 MB chunks, without line endings (a final empty line is not yielded). */
-export function* syncLines(path: string): Generator<string> {
-  const fd = openSync(path, 'r');
+/**
+ * Lines of a plain file, read in 1 MB chunks, without line endings (a final empty line is not
+ * yielded); a line longer than `maxBytes` comes as a {@link LongLine}, never held whole. A read
+ * error is an InputError naming the file (and `field`).
+ */
+export function* syncLines(path: string, maxBytes = MAX_LINE_BYTES, field = ''): Generator<LineItem> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw traceReadError(path, err, field);
+  }
   const chunk = Buffer.alloc(1 << 20);
-  let rest = '';
+  const splitter = new LineSplitter(maxBytes);
   try {
     for (;;) {
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      // A multi-byte character split across chunks: decode up to the last newline only.
-      const text = rest + chunk.toString('utf8', 0, n);
-      const cut = text.lastIndexOf('\n');
-      if (cut < 0) {
-        rest = text;
-        continue;
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (err) {
+        throw traceReadError(path, err, field);
       }
-      const lines = text.slice(0, cut).split('\n');
-      rest = text.slice(cut + 1);
-      for (const l of lines) yield l.endsWith('\r') ? l.slice(0, -1) : l;
+      if (n === 0) break;
+      yield* splitter.push(chunk.subarray(0, n));
     }
-    if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+    yield* splitter.end();
   } finally {
     closeSync(fd);
   }
@@ -144,35 +334,67 @@ export interface TraceCounts {
   readonly unknownPreferences: number;
 }
 
+/** What is kept of a trace as it is read, to say why it gave no job: its first lines and the first problem of each reason. */
+interface Reading {
+  readonly sample: string[];
+  readonly first: Map<string, RowProblem>;
+}
+
+/** A new {@link Reading}. */
+function reading(): Reading {
+  return { sample: [], first: new Map() };
+}
+
+/** Keeps `text` as a sample line when it is one of the first non-blank ones (and short: a sample never holds a long line). */
+function sampleLine(r: Reading, text: string): void {
+  if (r.sample.length < SNIFF_LINES && text.length <= 4096 && text.trim() !== '') r.sample.push(text);
+}
+
+/** Keeps `p` when it is the first problem of its reason. */
+function firstProblem(r: Reading, p: RowProblem): void {
+  if (p.input === undefined && !r.first.has(p.reason)) r.first.set(p.reason, p);
+}
+
 /** A job trace's canonical jobs with their line numbers, through its importer or the canonical parser. */
-function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: boolean, onRead: (get: () => ImportCounts) => void): Generator<{ job: CanonicalJob; line: number }> {
+function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: boolean, onRead: (get: () => ImportCounts) => void, seen: Reading = reading()): Generator<{ job: CanonicalJob; line: number }> {
   const path = resolve(base, entry.file);
   const file = readablePath(path, field);
-  const fail = (p: RowProblem): never => {
-    throw new InputError([{ file: path, line: p.line, path: '', message: `${p.message} (${p.reason})` }]);
+  const fail = (p: RowProblem, input = path): never => {
+    throw new InputError([{ file: input, line: p.line, path: '', message: `${p.message} (${p.reason})` }]);
   };
   if (entry.format === 'canonical') {
     let lines = 0;
     let ignored = 0;
-    let bad = 0;
-    let no = 0;
     let tasks = 0;
-    onRead(() => ({ lines, ignored, rows: lines - ignored, rowsUsed: lines - ignored - bad, skipped: bad > 0 ? { 'bad-line': bad } : {}, jobs: lines - ignored - bad, tasks, notes: {} }));
-    for (const text of syncLines(file)) {
-      no++;
+    const bad = new Map<string, number>();
+    const skipped = (): number => [...bad.values()].reduce((x, y) => x + y, 0);
+    onRead(() => ({
+      lines, ignored, rows: lines - ignored, rowsUsed: lines - ignored - skipped(),
+      skipped: Object.fromEntries([...bad.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))), jobs: lines - ignored - skipped(), tasks, notes: {},
+    }));
+    const problem = (p: RowProblem): void => {
+      if (strict) fail(p);
+      firstProblem(seen, p);
+      bad.set(p.reason, (bad.get(p.reason) ?? 0) + 1);
+    };
+    for (const text of syncLines(file, MAX_CANONICAL_LINE_BYTES, field)) {
       lines++;
+      if (text instanceof LongLine) {
+        problem({ line: lines, reason: 'line-too-long', message: `the line is ${text.bytes} bytes long, more than the ${MAX_CANONICAL_LINE_BYTES / (1 << 20)} MiB a canonical line may have: skipped unread` });
+        continue;
+      }
+      sampleLine(seen, text);
       if (text.trim() === '') {
         ignored++;
         continue;
       }
       const r = parseCanonicalLine(text);
       if ('problem' in r) {
-        if (strict) fail({ line: no, reason: 'bad-line', message: r.problem });
-        bad++;
+        problem({ line: lines, reason: 'bad-line', message: r.problem });
         continue;
       }
       for (const t of r.job.tasks) tasks += t.count ?? 1;
-      yield { job: r.job, line: no };
+      yield { job: r.job, line: lines };
     }
     return;
   }
@@ -190,19 +412,32 @@ function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: 
   const imp = importer;
   onRead(() => imp.counts());
   let no = 0;
+  let auxPath = '';
   const sink = {
     job: (job: CanonicalJob): void => { queue.push({ job, line: no }); },
-    problem: (p: RowProblem): void => { if (strict) fail(p); },
+    problem: (p: RowProblem): void => {
+      if (strict) fail(p, p.input === undefined ? path : auxPath);
+      firstProblem(seen, p);
+    },
   };
   for (const name of importer.auxInputs ?? []) {
     const aux = entry.options[name];
     if (typeof aux !== 'string') continue;
     // Relative to the scenario file, as the trace's own path.
-    const auxPath = resolve(base, aux);
+    auxPath = resolve(base, aux);
+    const auxField = `${field.replace(/\.file$/, '')}.options.${name}`;
     let k = 0;
-    for (const text of syncLines(readablePath(auxPath, `${field.replace(/\.file$/, '')}.options.${name}`))) importer.auxLine!(name, text, ++k, sink);
+    for (const text of syncLines(readablePath(auxPath, auxField), MAX_LINE_BYTES, auxField)) {
+      if (text instanceof LongLine) importer.tooLong(++k, text.bytes, sink, name);
+      else importer.auxLine!(name, text, ++k, sink);
+    }
   }
-  for (const text of syncLines(file)) {
+  for (const text of syncLines(file, MAX_LINE_BYTES, field)) {
+    if (text instanceof LongLine) {
+      importer.tooLong(++no, text.bytes, sink);
+      continue;
+    }
+    sampleLine(seen, text);
     importer.line(text, ++no, sink);
     while (queue.length > 0) yield queue.shift()!;
   }
@@ -290,9 +525,17 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
     if (entry.strict) throw new InputError([{ file: path, line, path: '', message: `${message} (${reason})` }]);
     skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
   };
+  const seen = reading();
+  // A trace that gives the run no job is bad input, not a silent empty run: say why.
+  const noJob = (): InputError => {
+    const why = jobs === 0
+      ? unusableTrace(entry.format, read(), seen.sample, seen.first, 'scenario') ?? 'the file holds no job'
+      : `none of its ${jobs} jobs was submitted (${[...skipped.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ')})`;
+    return new InputError([{ file: path, path: field, message: `gives the run no job: ${why}` }]);
+  };
   const { from, until } = entry.window;
   const sc = entry.scale;
-  for (const { job, line } of canonicalJobs(entry, base, field, entry.strict, (get) => { read = get; })) {
+  for (const { job, line } of canonicalJobs(entry, base, field, entry.strict, (get) => { read = get; }, seen)) {
     jobs++;
     if (job.submit < from) {
       skipped.set('before-window', (skipped.get('before-window') ?? 0) + 1);
@@ -301,6 +544,15 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
     if (until !== undefined && job.submit >= until) {
       // Traces are in submit order: nothing later is in the window; the rest is not read.
       skipped.set('after-window', 1);
+      if (submitted === 0) throw noJob();
+      return;
+    }
+    const submit = Math.round((job.submit - from) * entry.timeScale * 1e6);
+    if (!(submit < MAX_EVENT_TIME)) {
+      // Beyond the latest time the event list holds, so beyond the end of any run: nothing later
+      // can arrive either (submit order); the rest is not read.
+      skipped.set('after-end', 1);
+      if (submitted === 0) throw noJob();
       return;
     }
     if (job.submit < last) {
@@ -361,9 +613,10 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
     last = job.submit;
     submitted++;
     tasksSubmitted += tasks.length;
-      yield { id: `${name}/${job.id}`, submit: Math.round((job.submit - from) * entry.timeScale * 1e6) as SimTime, framework: r.framework, tasks };
+    yield { id: `${name}/${job.id}`, submit: submit as SimTime, framework: r.framework, tasks };
   }
   complete = true;
+  if (submitted === 0) throw noJob();
 }
 
 /** The distinct resource vectors of the agents (a task fits on the cluster if it fits one). */
@@ -378,17 +631,30 @@ export function traceAgents(s: Scenario, index: number): AgentSpec[] {
   const entry = (s.cluster.traces ?? [])[index]!;
   const path = resolve(scenarioBase(s), entry.file);
   const field = `cluster.traces[${index}]`;
-  if (!existsSync(path)) throw new InputError([{ file: path, path: `${field}.file`, message: 'no such file' }]);
+  checkTraceFile(path, `${field}.file`);
   // A cluster definition is held in memory anyway: a gzip one is decompressed whole.
-  const lines = (): Iterable<string> => (isGzip(path) ? gunzipSync(readFileSync(path)).toString('utf8').split(/\r?\n/) : syncLines(path));
+  const lines = (): Iterable<LineItem> => {
+    if (!isGzip(path, `${field}.file`)) return syncLines(path, MAX_LINE_BYTES, `${field}.file`);
+    let bytes: Buffer;
+    try {
+      bytes = gunzipSync(readFileSync(path));
+    } catch (err) {
+      throw traceReadError(path, err, `${field}.file`);
+    }
+    const splitter = new LineSplitter(MAX_LINE_BYTES);
+    return [...splitter.push(bytes), ...splitter.end()];
+  };
   const out: CanonicalAgent[] = [];
   const fail = (p: RowProblem): never => {
     throw new InputError([{ file: path, line: p.line, path: '', message: `${p.message} (${p.reason})` }]);
   };
+  const seen = reading();
+  let counts: ImportCounts | undefined;
   if (entry.format === 'canonical') {
     let no = 0;
     for (const text of lines()) {
       no++;
+      if (text instanceof LongLine) return fail({ line: no, reason: 'line-too-long', message: `the line is ${text.bytes} bytes long, more than the ${MAX_LINE_BYTES / (1 << 20)} MiB a line may have` });
       if (text.trim() === '') continue;
       let data: unknown;
       try {
@@ -413,10 +679,22 @@ export function traceAgents(s: Scenario, index: number): AgentSpec[] {
     }
     // Bad rows of a cluster definition are skipped and counted by the importer (its counts), as
     // for jobs; the run cannot go on with an agent half read, so there is no partial agent.
-    const sink = { agent: (a: CanonicalAgent): void => { out.push(a); }, problem: (): void => undefined };
+    const sink = { agent: (a: CanonicalAgent): void => { out.push(a); }, problem: (p: RowProblem): void => firstProblem(seen, p) };
     let no = 0;
-    for (const text of lines()) importer.line(text, ++no, sink);
+    for (const text of lines()) {
+      if (text instanceof LongLine) {
+        importer.tooLong(++no, text.bytes, sink);
+        continue;
+      }
+      sampleLine(seen, text);
+      importer.line(text, ++no, sink);
+    }
     importer.end(sink);
+    counts = importer.counts();
+  }
+  if (out.length === 0) {
+    const why = counts === undefined ? 'the file holds no agent' : unusableTrace(entry.format, counts, seen.sample, seen.first, 'scenario') ?? 'the file holds no agent';
+    throw new InputError([{ file: path, path: `${field}.file`, message: `gives the cluster no agent: ${why}` }]);
   }
   const limited = entry.limit === undefined ? out : out.slice(0, entry.limit);
   const sc = entry.scale;

@@ -6,9 +6,9 @@
  * Memory: openb gives MiB and offersim's MB is the binary megabyte Mesos uses (2^20 bytes, as the
  * SWF importer's KB / 1024 also assumes), so a MiB figure is taken as MB unchanged.
  */
-import type { CanonicalJob, CanonicalTask } from './canonical.js';
+import { MAX_AMOUNT, MAX_TASK_SECONDS, MAX_TRACE_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
 import type { CanonicalAgent, ClusterImporter, ClusterSink } from './cluster.js';
-import { Tally, type ImportSink, type TraceImporter } from './importer.js';
+import { Tally, TimeOrigin, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
 
 /** The shortest duration kept, s: a pod deleted in the second it was scheduled ran, briefly. */
 const MIN_DURATION = 1e-6;
@@ -30,18 +30,23 @@ type Check = { readonly reason: string; readonly message: string } | undefined;
 
 /**
  * Numbers of the named fields of `parts` (0-based `index`, printed 1-based), or the first problem:
- * 'number' (empty or not a number) or 'negative'.
+ * 'number' (empty or not a number), 'negative', or 'range' (above the field's bound `max`).
  */
-function numbers(parts: readonly string[], fields: readonly (readonly [number, string])[]): number[] | Check {
+function numbers(parts: readonly string[], fields: readonly (readonly [number, string, number])[]): number[] | Check {
   const out: number[] = [];
-  for (const [i, label] of fields) {
+  for (const [i, label, max] of fields) {
     const x = num(parts[i]!);
-    if (x === undefined) return { reason: 'number', message: `field ${i + 1} (${label}) is not a number: "${parts[i]}"` };
-    if (x < 0) return { reason: 'negative', message: `field ${i + 1} (${label}) is negative: ${parts[i]}` };
+    if (x === undefined) return { reason: 'number', message: `field ${i + 1} (${label}) is not a number: ${quote(parts[i]!)}` };
+    if (x < 0) return { reason: 'negative', message: `field ${i + 1} (${label}) is negative: ${clip(parts[i]!)}` };
+    if (x > max) return { reason: 'range', message: `field ${i + 1} (${label}) ${clip(parts[i]!)} is beyond ${max}` };
     out.push(x);
   }
   return out;
 }
+
+/** Bounds of the fields, in the trace's units: milli-cores and MiB of at most MAX_AMOUNT cores or MB, times within 2^53 us. */
+const MILLI = MAX_AMOUNT * 1000;
+const TIME = 2 ** 53 / 1e6;
 
 // ---------------------------------------------------------------------------------------------
 // gpu-v2023 openb pods (jobs)
@@ -63,6 +68,8 @@ export interface OpenbPodOptions {
    * 'whole': gpus = num_gpu, whole devices as Mesos allocates them.
    */
   readonly gpuShare?: OpenbGpuShare;
+  /** seconds subtracted from creation times, or 'first' (the first row's); default 0 (see TimeOrigin) */
+  readonly timeOrigin?: number | 'first';
 }
 
 /**
@@ -76,13 +83,17 @@ export interface OpenbPodOptions {
  * 'fields' (not 11), 'name' (empty), 'number', 'negative', 'gpu' (num_gpu not a whole number,
  * gpu_milli over 1000, or GPU share without GPUs), 'no-resources' (asks for nothing),
  * 'pending' (no scheduled_time: never ran), 'negative-duration' (deleted before scheduled),
- * 'duplicate' (a name seen before), 'out-of-order'.
+ * 'range' (cpu or memory beyond MAX_AMOUNT, a time beyond 2^53 us, a run beyond
+ * MAX_TASK_SECONDS, a creation time beyond MAX_TRACE_SECONDS from the time origin), 'submit'
+ * (created before the time origin), 'duplicate' (a name seen before), 'out-of-order' (a skipped
+ * row never moves its watermark).
  */
 export class OpenbPodImporter implements TraceImporter {
   readonly format = 'alibaba-openb-pods';
   private readonly gpuShare: OpenbGpuShare;
   private readonly tally = new Tally();
   private readonly names = new Set<string>();
+  private readonly origin: TimeOrigin;
   private lastSubmit = -Infinity;
 
   constructor(options: OpenbPodOptions = {}) {
@@ -90,6 +101,7 @@ export class OpenbPodImporter implements TraceImporter {
     if (!(OPENB_GPU_SHARES as readonly string[]).includes(this.gpuShare)) {
       throw new RangeError(`alibaba-openb-pods gpuShare must be one of ${OPENB_GPU_SHARES.join(', ')}`);
     }
+    this.origin = new TimeOrigin('alibaba-openb-pods', options.timeOrigin, this.tally);
   }
 
   line(text: string, lineNo: number, sink: ImportSink): void {
@@ -106,14 +118,14 @@ export class OpenbPodImporter implements TraceImporter {
       t.skip(sink, lineNo, 'name', 'field 1 (name) is empty');
       return;
     }
-    const v = numbers(p, [[1, 'cpu_milli'], [2, 'memory_mib'], [3, 'num_gpu'], [4, 'gpu_milli'], [8, 'creation_time'], [9, 'deletion_time']]);
+    const v = numbers(p, [[1, 'cpu_milli', MILLI], [2, 'memory_mib', MAX_AMOUNT], [3, 'num_gpu', MAX_AMOUNT], [4, 'gpu_milli', MILLI], [8, 'creation_time', TIME], [9, 'deletion_time', TIME]]);
     if (!Array.isArray(v)) {
       t.skip(sink, lineNo, v!.reason, v!.message);
       return;
     }
-    const [cpuMilli, memMib, numGpu, gpuMilli, created, deleted] = v as [number, number, number, number, number, number];
+    const [cpuMilli, memMib, numGpu, gpuMilli, rawCreated, deleted] = v as [number, number, number, number, number, number];
     if (!Number.isInteger(numGpu) || gpuMilli > 1000 || (numGpu === 0 && gpuMilli > 0)) {
-      t.skip(sink, lineNo, 'gpu', `fields 4, 5 (num_gpu, gpu_milli) are not a GPU request: ${p[3]}, ${p[4]}`);
+      t.skip(sink, lineNo, 'gpu', `fields 4, 5 (num_gpu, gpu_milli) are not a GPU request: ${clip(p[3]!)}, ${clip(p[4]!)}`);
       return;
     }
     const gpus = this.gpuShare === 'whole' ? numGpu : (numGpu * gpuMilli) / 1000;
@@ -122,21 +134,31 @@ export class OpenbPodImporter implements TraceImporter {
       return;
     }
     if (p[10] === '') {
-      t.skip(sink, lineNo, 'pending', `field 11 (scheduled_time) is empty: never scheduled (pod_phase ${p[7]})`);
+      t.skip(sink, lineNo, 'pending', `field 11 (scheduled_time) is empty: never scheduled (pod_phase ${clip(p[7]!)})`);
       return;
     }
-    const scheduled = numbers(p, [[10, 'scheduled_time']]);
+    const scheduled = numbers(p, [[10, 'scheduled_time', TIME]]);
     if (!Array.isArray(scheduled)) {
       t.skip(sink, lineNo, scheduled!.reason, scheduled!.message);
       return;
     }
     const run = deleted - scheduled[0]!;
     if (run < 0) {
-      t.skip(sink, lineNo, 'negative-duration', `field 10 (deletion_time) ${p[9]} is before field 11 (scheduled_time) ${p[10]}`);
+      t.skip(sink, lineNo, 'negative-duration', `field 10 (deletion_time) ${clip(p[9]!)} is before field 11 (scheduled_time) ${clip(p[10]!)}`);
+      return;
+    }
+    // Bounds before order: an absurd row is a problem of its own and moves no watermark.
+    if (run > MAX_TASK_SECONDS) {
+      t.skip(sink, lineNo, 'range', `fields 10, 11 (deletion_time ${clip(p[9]!)} - scheduled_time ${clip(p[10]!)}) make a run of ${run} s, longer than ${MAX_TASK_SECONDS} s`);
+      return;
+    }
+    const created = this.origin.relative(rawCreated, 'field 9 (creation_time)', p[8]!);
+    if (typeof created !== 'number') {
+      t.skip(sink, lineNo, created.reason, created.message);
       return;
     }
     if (this.names.has(name)) {
-      t.skip(sink, lineNo, 'duplicate', `field 1 (name) "${name}" was seen before`);
+      t.skip(sink, lineNo, 'duplicate', `field 1 (name) ${quote(name)} was seen before`);
       return;
     }
     if (created < this.lastSubmit) {
@@ -161,12 +183,20 @@ export class OpenbPodImporter implements TraceImporter {
     sink.job(job);
   }
 
+  tooLong(lineNo: number, bytes: number, sink: ImportSink): void {
+    this.tally.tooLong(sink, lineNo, bytes);
+  }
+
   end(_sink: ImportSink): void {
     // One row a job: nothing is buffered.
   }
 
   counts() {
     return this.tally.counts();
+  }
+
+  warnings(): string[] {
+    return this.origin.warnings();
   }
 }
 
@@ -180,8 +210,8 @@ const NODE_FIELDS = NODE_HEADER.split(',');
 /**
  * openb node list importer: one node a row, one agent a node: name = sn, cpus = cpu_milli /
  * 1000, mem = memory_mib, gpus = gpu, attrs.model when not empty. The data names no racks, so
- * agents have none. Skip reasons: 'fields' (not 5), 'name' (empty), 'number', 'negative', 'gpu'
- * (not a whole number), 'duplicate' (an sn seen before). Notes: 'cpu-only' (no GPUs),
+ * agents have none. Skip reasons: 'fields' (not 5), 'name' (empty), 'number', 'negative', 'range'
+ * (beyond MAX_AMOUNT), 'gpu' (not a whole number), 'duplicate' (an sn seen before). Notes: 'cpu-only' (no GPUs),
  * 'gpu-without-model' (GPUs but no model named).
  */
 export class OpenbNodeImporter implements ClusterImporter {
@@ -203,18 +233,18 @@ export class OpenbNodeImporter implements ClusterImporter {
       t.skip(problemsOf(sink), lineNo, 'name', 'field 1 (sn) is empty');
       return;
     }
-    const v = numbers(p, [[1, 'cpu_milli'], [2, 'memory_mib'], [3, 'gpu']]);
+    const v = numbers(p, [[1, 'cpu_milli', MILLI], [2, 'memory_mib', MAX_AMOUNT], [3, 'gpu', MAX_AMOUNT]]);
     if (!Array.isArray(v)) {
       t.skip(problemsOf(sink), lineNo, v!.reason, v!.message);
       return;
     }
     const [cpuMilli, memMib, gpus] = v as [number, number, number];
     if (!Number.isInteger(gpus)) {
-      t.skip(problemsOf(sink), lineNo, 'gpu', `field 4 (gpu) is not a whole number of devices: ${p[3]}`);
+      t.skip(problemsOf(sink), lineNo, 'gpu', `field 4 (gpu) is not a whole number of devices: ${clip(p[3]!)}`);
       return;
     }
     if (this.names.has(name)) {
-      t.skip(problemsOf(sink), lineNo, 'duplicate', `field 1 (sn) "${name}" was seen before`);
+      t.skip(problemsOf(sink), lineNo, 'duplicate', `field 1 (sn) ${quote(name)} was seen before`);
       return;
     }
     this.names.add(name);
@@ -225,6 +255,10 @@ export class OpenbNodeImporter implements ClusterImporter {
     t.rowsUsed++;
     t.jobs++;
     sink.agent(agent);
+  }
+
+  tooLong(lineNo: number, bytes: number, sink: ClusterSink): void {
+    this.tally.tooLong(sink, lineNo, bytes);
   }
 
   end(_sink: ClusterSink): void {
@@ -293,7 +327,8 @@ interface MachineGroup {
  *
  * Every data row is used (went into an agent) or skipped: rowsUsed = agents + note
  * 'merged-rows' (the machines' later rows). Skip reasons: 'fields' (not 7), 'name' (empty
- * machine id), 'number', 'negative', 'memory' (above 100), 'not-contiguous' (a row of a machine
+ * machine id), 'number', 'negative', 'range' (time beyond MAX_TRACE_SECONDS, cores beyond
+ * MAX_AMOUNT), 'memory' (above 100), 'not-contiguous' (a row of a machine
  * already emitted). Notes: 'capacity-changed' and 'domain-changed' (machines whose rows
  * disagree; the earliest wins), 'no-domain2-rows' (rows with an empty domain 2), 'joined-late'
  * (machines whose earliest row is after time 0).
@@ -308,8 +343,8 @@ export class Alibaba2018MachineImporter implements ClusterImporter {
 
   constructor(options: Alibaba2018MachineOptions = {}) {
     this.memAt100 = options.memoryMbAt100 ?? 524288;
-    if (typeof this.memAt100 !== 'number' || !(this.memAt100 > 0) || !Number.isFinite(this.memAt100)) {
-      throw new RangeError('alibaba-2018-machines memoryMbAt100 must be a number > 0');
+    if (typeof this.memAt100 !== 'number' || !(this.memAt100 > 0 && this.memAt100 <= MAX_AMOUNT)) {
+      throw new RangeError(`alibaba-2018-machines memoryMbAt100 must be a number in (0, ${MAX_AMOUNT}]`);
     }
     this.rack = options.rack ?? 'domain1';
     if (!(ALIBABA_2018_RACKS as readonly string[]).includes(this.rack)) {
@@ -331,19 +366,19 @@ export class Alibaba2018MachineImporter implements ClusterImporter {
       t.skip(problemsOf(sink), lineNo, 'name', 'field 1 (machine id) is empty');
       return;
     }
-    const v = numbers(p, [[1, 'time'], [4, 'cpu cores'], [5, 'memory']]);
+    const v = numbers(p, [[1, 'time', MAX_TRACE_SECONDS], [4, 'cpu cores', MAX_AMOUNT], [5, 'memory', Infinity]]);
     if (!Array.isArray(v)) {
       t.skip(problemsOf(sink), lineNo, v!.reason, v!.message);
       return;
     }
     const [time, cpus, mem] = v as [number, number, number];
     if (mem > 100) {
-      t.skip(problemsOf(sink), lineNo, 'memory', `field 6 (memory) is above the normalised 100: ${p[5]}`);
+      t.skip(problemsOf(sink), lineNo, 'memory', `field 6 (memory) is above the normalised 100: ${clip(p[5]!)}`);
       return;
     }
     if (this.group !== undefined && this.group.id !== id) this.flush(sink);
     if (this.done.has(id)) {
-      t.skip(problemsOf(sink), lineNo, 'not-contiguous', `machine ${id} was emitted already: its rows must be contiguous (the file sorted by machine id)`);
+      t.skip(problemsOf(sink), lineNo, 'not-contiguous', `machine ${clip(id)} was emitted already: its rows must be contiguous (the file sorted by machine id)`);
       return;
     }
     const [d1, d2, status] = [p[2]!, p[3]!, p[6]!];
@@ -362,6 +397,10 @@ export class Alibaba2018MachineImporter implements ClusterImporter {
     if (d2 !== '') g.d2s.add(d2);
     g.capacities.add(`${cpus},${mem}`);
     g.rows++;
+  }
+
+  tooLong(lineNo: number, bytes: number, sink: ClusterSink): void {
+    this.tally.tooLong(sink, lineNo, bytes);
   }
 
   end(sink: ClusterSink): void {

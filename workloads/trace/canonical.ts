@@ -7,7 +7,32 @@
  */
 import { z } from 'zod';
 
-const amount = z.number().finite().nonnegative();
+/**
+ * The latest submit time a trace may give, seconds from its start: 1e9 s (31.7 years), longer
+ * than any trace spans, so that times stay exact in microseconds (1e15 < 2^53). Unix times are
+ * above it (every one since September 2001): a trace in epoch seconds is out of range until its
+ * times are made relative (the importers' `timeOrigin` option).
+ */
+export const MAX_TRACE_SECONDS = 1e9;
+
+/**
+ * The longest task duration, seconds: 35,000,000 s (about 405 days), the longest run a scenario
+ * may ask for (the event list holds times below 2^45 us): a longer task could never be seen to
+ * end.
+ */
+export const MAX_TASK_SECONDS = 35_000_000;
+
+/**
+ * The largest amount of one resource of a task or an agent, in scenario units (cores, MB,
+ * devices): 1e9 (a petabyte of memory), far above any machine. In the simulator's fixed point
+ * (thousandths) that is 1e12, so sums of thousands of such amounts stay exact below 2^53.
+ */
+export const MAX_AMOUNT = 1e9;
+
+/** The most tasks one job may have (counting copies): 1,000,000, above the largest jobs of the real traces (about 317,000 maps). */
+export const MAX_JOB_TASKS = 1_000_000;
+
+const amount = z.number().finite().nonnegative().max(MAX_AMOUNT, { message: `must be at most ${MAX_AMOUNT}` });
 const name = z.string().min(1);
 
 /** A group of identical tasks of a job. */
@@ -21,9 +46,9 @@ export const CanonicalTaskSchema = z.strictObject({
   /** devices; default 0 */
   gpus: amount.optional().describe('devices; default 0'),
   /** run time once started, seconds (> 0; the simulator keeps at least 1 microsecond) */
-  duration: z.number().finite().positive().describe('run time once started, seconds (> 0)'),
+  duration: z.number().finite().positive().max(MAX_TASK_SECONDS, { message: `must be at most ${MAX_TASK_SECONDS} s` }).describe('run time once started, seconds (> 0)'),
   /** identical copies of this task; default 1 */
-  count: z.number().int().positive().optional().describe('identical copies of this task; default 1'),
+  count: z.number().int().positive().max(MAX_JOB_TASKS, { message: `must be at most ${MAX_JOB_TASKS}` }).optional().describe('identical copies of this task; default 1'),
   /** agents holding the task's input (node-local there); default none */
   preferredAgents: z.array(name).optional().describe('agents holding the input: node-local there'),
   /** racks the task prefers (rack-local there); default none */
@@ -37,7 +62,8 @@ export const CanonicalJobSchema = z.strictObject({
   /** unique within the file */
   id: name.describe('unique within the file'),
   /** submit time, seconds from the start of the workload (lines are in non-decreasing submit order) */
-  submit: z.number().finite().nonnegative().describe('submit time, seconds (non-decreasing over the file)'),
+  submit: z.number().finite().nonnegative().max(MAX_TRACE_SECONDS, { message: `must be at most ${MAX_TRACE_SECONDS} s (seconds from the start of the workload, not a Unix time)` })
+    .describe('submit time, seconds (non-decreasing over the file)'),
   /** the framework that runs it; absent: the scenario's mapping decides */
   framework: name.optional().describe('framework that runs it; absent: the scenario maps it'),
   /** trace fields a scenario may map to frameworks or roles (user, group, queue, class, qos, ...) */
@@ -47,7 +73,7 @@ export const CanonicalJobSchema = z.strictObject({
   gang: z.boolean().optional().describe('all tasks start together; default false'),
   /** the trace's priority, higher first where a policy uses it; default 0 */
   priority: z.number().int().optional().describe('the trace\'s priority; default 0'),
-});
+}).refine((j) => j.tasks.reduce((n, t) => n + (t.count ?? 1), 0) <= MAX_JOB_TASKS, { message: `more than ${MAX_JOB_TASKS} tasks (counting copies)`, path: ['tasks'] });
 
 /** A task group of a canonical job. */
 export type CanonicalTask = z.infer<typeof CanonicalTaskSchema>;
@@ -61,6 +87,27 @@ export function canonicalJsonSchema(): unknown {
     $id: 'https://offersim.dev/schema/workload-line.json',
     title: 'offersim canonical workload: one job (one line of a JSON Lines file)',
   };
+}
+
+/**
+ * What puts a job an importer built out of the canonical range ({@link MAX_TRACE_SECONDS},
+ * {@link MAX_TASK_SECONDS}, {@link MAX_AMOUNT}, {@link MAX_JOB_TASKS}, finite numbers), naming
+ * the field; undefined when it is in range. The same bounds as the schema, checked without it
+ * (importers check every job they write).
+ */
+export function jobRangeProblem(job: CanonicalJob): string | undefined {
+  if (!(job.submit >= 0 && job.submit <= MAX_TRACE_SECONDS)) return `submit time ${job.submit} s is not in [0, ${MAX_TRACE_SECONDS}] s`;
+  let n = 0;
+  for (let i = 0; i < job.tasks.length; i++) {
+    const t = job.tasks[i]!;
+    for (const k of ['cpus', 'mem', 'disk', 'gpus'] as const) {
+      const v = t[k];
+      if (v !== undefined && !(v >= 0 && v <= MAX_AMOUNT)) return `task ${k} ${v} is not in [0, ${MAX_AMOUNT}]`;
+    }
+    if (!(t.duration > 0 && t.duration <= MAX_TASK_SECONDS)) return `task duration ${t.duration} s is not in (0, ${MAX_TASK_SECONDS}] s`;
+    n += t.count ?? 1;
+  }
+  return n > MAX_JOB_TASKS ? `${n} tasks, more than ${MAX_JOB_TASKS} a job` : undefined;
 }
 
 /** Tasks in a job, counting each group's copies. */

@@ -4,9 +4,10 @@
  * mem and disk in MB, gpus in devices). Pure: no I/O.
  */
 import { z } from 'zod';
+import { MAX_AMOUNT } from './canonical.js';
 import type { ImportCounts, RowProblem } from './importer.js';
 
-const amount = z.number().finite().nonnegative();
+const amount = z.number().finite().nonnegative().max(MAX_AMOUNT, { message: `must be at most ${MAX_AMOUNT}` });
 
 /** One agent of a cluster definition. */
 export const CanonicalAgentSchema = z.strictObject({
@@ -37,6 +38,8 @@ export interface ClusterImporter {
   readonly format: string;
   /** One input line (without its line ending), 1-based. */
   line(text: string, lineNo: number, sink: ClusterSink): void;
+  /** A line longer than the I/O layer reads: a problem row ('line-too-long'). */
+  tooLong(lineNo: number, bytes: number, sink: ClusterSink): void;
   /** The input ended: emit what is buffered (a format whose rows are events emits its agents here). */
   end(sink: ClusterSink): void;
   /** The accounting (jobs and tasks count agents and 0). */

@@ -10,8 +10,8 @@
  * job_events fields: 1 time, 2 missing-info, 3 job id, 4 event type, 5 user, 6 scheduling class,
  * 7 job name, 8 logical job name.
  */
-import type { CanonicalJob, CanonicalTask } from './canonical.js';
-import { Tally, type ImportSink, type TraceImporter } from './importer.js';
+import { MAX_AMOUNT, MAX_JOB_TASKS, MAX_TASK_SECONDS, MAX_TRACE_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
+import { Tally, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
 
 /** What to do with tasks first seen at time 0 (work already there when the trace window opened). */
 export const GOOGLE_AT_ZERO_MODES = ['skip', 'start'] as const;
@@ -57,6 +57,8 @@ const JOB_FIELDS = 8;
 /** The shortest run kept, s: a run seen to last 0 us becomes one microsecond. */
 const MIN_DURATION = 1e-6;
 const UINT = /^\d+$/;
+/** The latest time of a row, us (MAX_TRACE_SECONDS); the after-the-end time is above it and read apart. */
+const MAX_TIME_US = MAX_TRACE_SECONDS * 1e6;
 
 /** Where a task is in its lifecycle: DEAD before its first SUBMIT and after a run or wait ends. */
 const STATE = { PENDING: 0, RUNNING: 1, DEAD: 2 } as const;
@@ -169,7 +171,7 @@ export class Google2011Importer implements TraceImporter {
     this.memPerUnit = positive('memPerUnit', options.memPerUnit ?? GOOGLE_2011_DEFAULTS.memPerUnit);
     this.diskPerUnit = positive('diskPerUnit', options.diskPerUnit ?? GOOGLE_2011_DEFAULTS.diskPerUnit);
     const closeAfter = options.closeAfter ?? GOOGLE_2011_DEFAULTS.closeAfter;
-    if (typeof closeAfter !== 'number' || !Number.isFinite(closeAfter) || closeAfter < 0) throw new RangeError('google-2011 closeAfter must be a number of seconds >= 0');
+    if (typeof closeAfter !== 'number' || !(closeAfter >= 0 && closeAfter <= MAX_TRACE_SECONDS)) throw new RangeError(`google-2011 closeAfter must be a number of seconds in [0, ${MAX_TRACE_SECONDS}]`);
     this.closeAfterUs = Math.round(closeAfter * 1e6);
     this.locality = options.locality ?? GOOGLE_2011_DEFAULTS.locality;
     if (typeof this.locality !== 'boolean') throw new RangeError('google-2011 locality must be true or false');
@@ -187,11 +189,11 @@ export class Google2011Importer implements TraceImporter {
       return;
     }
     const [time, missing, jobId, type, user, cls, name, logicalName] = p as [string, string, string, string, string, string, string, string];
-    if (!UINT.test(time)) return t.skipAux(sink, input, lineNo, 'number', `field 1 (time) is not a number of microseconds: "${time}"`);
-    if (missing !== '' && !UINT.test(missing)) return t.skipAux(sink, input, lineNo, 'number', `field 2 (missing-info) is not a number: "${missing}"`);
-    if (!UINT.test(jobId)) return t.skipAux(sink, input, lineNo, 'number', `field 3 (job id) is not a number: "${jobId}"`);
-    if (!UINT.test(type) || Number(type) > 8) return t.skipAux(sink, input, lineNo, 'event-type', `field 4 (event type) is not 0-8: "${type}"`);
-    if (cls !== '' && !UINT.test(cls)) return t.skipAux(sink, input, lineNo, 'number', `field 6 (scheduling class) is not a number: "${cls}"`);
+    if (!UINT.test(time)) return t.skipAux(sink, input, lineNo, 'number', `field 1 (time) is not a number of microseconds: ${quote(time)}`);
+    if (missing !== '' && !UINT.test(missing)) return t.skipAux(sink, input, lineNo, 'number', `field 2 (missing-info) is not a number: ${quote(missing)}`);
+    if (!UINT.test(jobId)) return t.skipAux(sink, input, lineNo, 'number', `field 3 (job id) is not a number: ${quote(jobId)}`);
+    if (!UINT.test(type) || Number(type) > 8) return t.skipAux(sink, input, lineNo, 'event-type', `field 4 (event type) is not 0-8: ${quote(type)}`);
+    if (cls !== '' && !UINT.test(cls)) return t.skipAux(sink, input, lineNo, 'number', `field 6 (scheduling class) is not a number: ${quote(cls)}`);
     t.note(`${input}:rows`);
     const known = this.info.get(jobId);
     if (known === undefined) {
@@ -214,21 +216,24 @@ export class Google2011Importer implements TraceImporter {
     const [time, missing, jobId, index, machine, type, user, cls, prio, cpu, mem, disk, constraint] = p as
       [string, string, string, string, string, string, string, string, string, string, string, string, string];
     const afterEnd = time === AFTER_END;
-    if (!UINT.test(time)) return t.skip(sink, lineNo, 'number', `field 1 (time) is not a number of microseconds: "${time}"`);
-    if (missing !== '' && !UINT.test(missing)) return t.skip(sink, lineNo, 'number', `field 2 (missing-info) is not a number: "${missing}"`);
-    if (!UINT.test(jobId)) return t.skip(sink, lineNo, 'number', `field 3 (job id) is not a number: "${jobId}"`);
-    if (!UINT.test(index)) return t.skip(sink, lineNo, 'number', `field 4 (task index) is not a number: "${index}"`);
-    if (machine !== '' && !UINT.test(machine)) return t.skip(sink, lineNo, 'number', `field 5 (machine id) is not a number: "${machine}"`);
-    if (!UINT.test(type) || Number(type) > 8) return t.skip(sink, lineNo, 'event-type', `field 6 (event type) is not 0-8: "${type}"`);
-    if (cls !== '' && !UINT.test(cls)) return t.skip(sink, lineNo, 'number', `field 8 (scheduling class) is not a number: "${cls}"`);
-    if (prio !== '' && (!UINT.test(prio) || Number(prio) > 11)) return t.skip(sink, lineNo, 'priority', `field 9 (priority) is not 0-11: "${prio}"`);
+    if (!UINT.test(time)) return t.skip(sink, lineNo, 'number', `field 1 (time) is not a number of microseconds: ${quote(time)}`);
+    if (missing !== '' && !UINT.test(missing)) return t.skip(sink, lineNo, 'number', `field 2 (missing-info) is not a number: ${quote(missing)}`);
+    if (!UINT.test(jobId)) return t.skip(sink, lineNo, 'number', `field 3 (job id) is not a number: ${quote(jobId)}`);
+    if (!UINT.test(index)) return t.skip(sink, lineNo, 'number', `field 4 (task index) is not a number: ${quote(index)}`);
+    if (machine !== '' && !UINT.test(machine)) return t.skip(sink, lineNo, 'number', `field 5 (machine id) is not a number: ${quote(machine)}`);
+    if (!UINT.test(type) || Number(type) > 8) return t.skip(sink, lineNo, 'event-type', `field 6 (event type) is not 0-8: ${quote(type)}`);
+    if (cls !== '' && !UINT.test(cls)) return t.skip(sink, lineNo, 'number', `field 8 (scheduling class) is not a number: ${quote(cls)}`);
+    if (prio !== '' && (!UINT.test(prio) || Number(prio) > 11)) return t.skip(sink, lineNo, 'priority', `field 9 (priority) is not 0-11: ${quote(prio)}`);
     const req: number[] = [];
     for (const [i, v, what] of [[10, cpu, 'CPU request'], [11, mem, 'memory request'], [12, disk, 'disk request']] as const) {
       const x = v === '' ? NaN : Number(v);
-      if (v !== '' && !(x >= 0 && x <= 1)) return t.skip(sink, lineNo, 'normalised', `field ${i} (${what}) is not a number in [0, 1]: "${v}"`);
+      if (v !== '' && !(x >= 0 && x <= 1)) return t.skip(sink, lineNo, 'normalised', `field ${i} (${what}) is not a number in [0, 1]: ${quote(v)}`);
       req.push(x);
     }
-    if (constraint !== '' && !UINT.test(constraint)) return t.skip(sink, lineNo, 'number', `field 13 (different-machine constraint) is not a number: "${constraint}"`);
+    if (constraint !== '' && !UINT.test(constraint)) return t.skip(sink, lineNo, 'number', `field 13 (different-machine constraint) is not a number: ${quote(constraint)}`);
+    // Bounds before order: an absurd row is a problem of its own and moves no watermark.
+    if (!afterEnd && !(Number(time) <= MAX_TIME_US)) return t.skip(sink, lineNo, 'range', `field 1 (time) ${clip(time)} us is beyond ${MAX_TRACE_SECONDS} s`);
+    if (!(Number(index) <= Number.MAX_SAFE_INTEGER)) return t.skip(sink, lineNo, 'range', `field 4 (task index) ${clip(index)} is beyond 2^53`);
     const now = afterEnd ? Infinity : Number(time);
     if (!afterEnd && now < this.lastTime) {
       return t.skip(sink, lineNo, 'out-of-order', `time ${time} is earlier than the previous row's ${this.lastTime}`);
@@ -288,6 +293,10 @@ export class Google2011Importer implements TraceImporter {
       task.lastDisk = task.disk;
     }
     if (ev === EVENT.UPDATE_PENDING || ev === EVENT.UPDATE_RUNNING) t.note('update-rows');
+  }
+
+  tooLong(lineNo: number, bytes: number, sink: ImportSink, input?: string): void {
+    this.tally.tooLong(sink, lineNo, bytes, input);
   }
 
   end(sink: ImportSink): void {
@@ -394,6 +403,13 @@ export class Google2011Importer implements TraceImporter {
         this.skipQuietly('never-ran', task.rows);
         continue;
       }
+      // Times are bounded, but a run may still outlast any simulated run (a task at the end of
+      // a 31-year file): its rows are out of range, counted with the job's other left-out rows.
+      if ((task.lastEnd - task.lastStart) / 1e6 > MAX_TASK_SECONDS || tasks.length >= MAX_JOB_TASKS) {
+        this.skipQuietly('range', task.rows);
+        t.note('range-tasks');
+        continue;
+      }
       rows += task.rows;
       priority = Math.max(priority, task.priority);
       t.note(`ended-${EVENT_NAMES[task.lastHow]}`);
@@ -446,8 +462,9 @@ export class Google2011Importer implements TraceImporter {
   }
 }
 
+/** A capacity of one normalised unit: a request is at most 1 unit, so the unit is at most MAX_AMOUNT. */
 function positive(option: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) throw new RangeError(`google-2011 ${option} must be a number > 0`);
+  if (typeof x !== 'number' || !(x > 0 && x <= MAX_AMOUNT)) throw new RangeError(`google-2011 ${option} must be a number in (0, ${MAX_AMOUNT}]`);
   return x;
 }
 

@@ -6,7 +6,7 @@
 import type { ClusterImporter } from './cluster.js';
 import { GOOGLE_2011_DEFAULTS, GOOGLE_AT_ZERO_MODES, Google2011Importer, type Google2011Options } from './google-2011.js';
 import type { TraceImporter } from './importer.js';
-import { SWF_TASK_MODES, SwfImporter, type SwfOptions } from './swf.js';
+import { SWF_MEMORY_UNITS, SWF_TASK_MODES, SwfImporter, type SwfOptions } from './swf.js';
 import {
   ALIBABA_2018_RACKS, Alibaba2018MachineImporter, OPENB_GPU_SHARES, OpenbNodeImporter, OpenbPodImporter,
   type Alibaba2018MachineOptions, type OpenbPodOptions,
@@ -38,6 +38,9 @@ export interface ClusterTraceFormat {
 /** A trace format of either kind. */
 export type TraceFormat = JobTraceFormat | ClusterTraceFormat;
 
+/** The timeOrigin option of the formats with submit times in seconds (importer.ts TimeOrigin). */
+const TIME_ORIGIN = 'seconds subtracted from every submit time, or "first" (the first row\'s), for a trace in Unix time; default 0 (times as given, at most 1e9 s)';
+
 /** Every trace format, by name. */
 export const TRACE_FORMATS: readonly TraceFormat[] = [
   {
@@ -47,8 +50,10 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
     options: {
       tasks: `${SWF_TASK_MODES.join(' | ')}: a job on P processors as a gang of P one-processor tasks (default) or one task of P processors`,
       cpusPerProcessor: 'cores per processor; default 1',
+      memoryUnit: `${SWF_MEMORY_UNITS.join(' | ')}: the unit of the memory fields 7 and 10, per processor; default KB (the standard's), B for a log that gives bytes`,
+      timeOrigin: TIME_ORIGIN,
     },
-    create: (o) => new SwfImporter(checkedOptions(o, ['tasks', 'cpusPerProcessor']) as SwfOptions),
+    create: (o) => new SwfImporter(checkedOptions(o, ['tasks', 'cpusPerProcessor', 'memoryUnit', 'timeOrigin']) as SwfOptions),
   },
   {
     name: 'alibaba-openb-pods',
@@ -56,8 +61,9 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
     description: 'Alibaba cluster-trace-gpu-v2023 (openb) pod list: one single-task job a pod, header row, CSV',
     options: {
       gpuShare: `${OPENB_GPU_SHARES.join(' | ')}: gpus = num_gpu x gpu_milli / 1000 (default) or num_gpu whole devices`,
+      timeOrigin: TIME_ORIGIN,
     },
-    create: (o) => new OpenbPodImporter(checkedOptions(o, ['gpuShare']) as OpenbPodOptions),
+    create: (o) => new OpenbPodImporter(checkedOptions(o, ['gpuShare', 'timeOrigin']) as OpenbPodOptions),
   },
   {
     name: 'alibaba-openb-nodes',
@@ -96,6 +102,7 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
       maxMapsPerJob: `cap on maps per job, merging blocks into longer maps (0 = none); default ${SWIM.maxMapsPerJob}`,
       maxReducesPerJob: 'cap on reduces per job, each taking a larger share (0 = none); default 0',
       jobBlocks: 'rows without an input path read per-job blocks <job>#<k>; default false (no blocks)',
+      timeOrigin: TIME_ORIGIN,
     },
     create: (o) => new SwimImporter(checkedOptions(o, SWIM_OPTION_NAMES) as SwimOptions),
   },

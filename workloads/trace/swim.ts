@@ -7,8 +7,8 @@
  * to be a number, otherwise unused), 4 map input bytes, 5 shuffle bytes, 6 reduce output bytes;
  * the `withInputPaths` files add 7 the (anonymised) input path and two empty fields.
  */
-import type { CanonicalJob, CanonicalTask } from './canonical.js';
-import { Tally, type ImportSink, type TraceImporter } from './importer.js';
+import { MAX_AMOUNT, MAX_JOB_TASKS, MAX_TASK_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
+import { Tally, TimeOrigin, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
 
 /** Options of the SWIM importer; sizes in MB are binary (1 MB = 2^20 bytes). */
 export interface SwimOptions {
@@ -36,6 +36,8 @@ export interface SwimOptions {
   readonly maxReducesPerJob?: number;
   /** rows without an input path read per-job blocks `<job>#<k>` (shared with no other job); default false: no blocks */
   readonly jobBlocks?: boolean;
+  /** seconds subtracted from submit times, or 'first' (the first row's); default 0 (see TimeOrigin) */
+  readonly timeOrigin?: number | 'first';
 }
 
 /** The defaults of {@link SwimOptions}, as documented in docs/traces.md. */
@@ -52,10 +54,13 @@ export const SWIM_DEFAULTS = {
   maxMapsPerJob: 1000,
   maxReducesPerJob: 0,
   jobBlocks: false,
-} as const satisfies Required<SwimOptions>;
+} as const satisfies Required<Omit<SwimOptions, 'timeOrigin'>>;
 
 /** Every option name, for the registry's unknown-option check. */
-export const SWIM_OPTION_NAMES = Object.keys(SWIM_DEFAULTS) as readonly (keyof SwimOptions)[];
+export const SWIM_OPTION_NAMES = [...Object.keys(SWIM_DEFAULTS), 'timeOrigin'] as readonly (keyof SwimOptions)[];
+
+/** The largest byte count of a row: 2^53 (8 PiB), the largest exact integer. */
+const MAX_BYTES = 2 ** 53;
 
 const MB = 1024 * 1024;
 /** The shortest duration kept, s (a 0 s task is not valid canonically; the simulator's unit). */
@@ -72,12 +77,14 @@ function seconds(s: number): number {
 function positive(o: SwimOptions, k: 'blockSizeMB' | 'reduceInputMB' | 'mapRateMBps' | 'reduceRateMBps' | 'cpusPerMap' | 'cpusPerReduce'): number {
   const v: unknown = o[k] ?? SWIM_DEFAULTS[k];
   if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) throw new RangeError(`swim ${k} must be a number > 0`);
+  if ((k === 'cpusPerMap' || k === 'cpusPerReduce') && v > MAX_AMOUNT) throw new RangeError(`swim ${k} must be at most ${MAX_AMOUNT}`);
   return v;
 }
 
 function nonNegative(o: SwimOptions, k: 'taskOverhead' | 'memPerMap' | 'memPerReduce'): number {
   const v: unknown = o[k] ?? SWIM_DEFAULTS[k];
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`swim ${k} must be a number >= 0`);
+  if (k !== 'taskOverhead' && v > MAX_AMOUNT) throw new RangeError(`swim ${k} must be at most ${MAX_AMOUNT}`);
   return v;
 }
 
@@ -100,8 +107,10 @@ function cap(o: SwimOptions, k: 'maxMapsPerJob' | 'maxReducesPerJob'): number {
  *   cap, the first block of its merged range), so jobs reading one path share block ids.
  * Durations are rounded to the microsecond. Skipped rows: 'fields' (not 6 fields, or 7 with the
  * path, after dropping trailing empty ones), 'number' (fields 2-6 not numbers), 'submit'
- * (negative submit time), 'size' (a negative byte count), 'out-of-order' (submitted before the
- * previous job).
+ * (negative submit time, or before the time origin), 'size' (a negative byte count), 'range' (a
+ * submit time beyond MAX_TRACE_SECONDS, a byte count beyond 2^53, or a job the model makes out
+ * of the canonical range: more than MAX_JOB_TASKS tasks, a task longer than MAX_TASK_SECONDS),
+ * 'out-of-order' (submitted before the previous job; a skipped row never moves that watermark).
  */
 export class SwimImporter implements TraceImporter {
   readonly format = 'swim';
@@ -118,6 +127,7 @@ export class SwimImporter implements TraceImporter {
   private readonly maxReduces: number;
   private readonly jobBlocks: boolean;
   private readonly tally = new Tally();
+  private readonly origin: TimeOrigin;
   private lastSubmit = -Infinity;
 
   constructor(options: SwimOptions = {}) {
@@ -135,6 +145,7 @@ export class SwimImporter implements TraceImporter {
     const jb: unknown = options.jobBlocks ?? SWIM_DEFAULTS.jobBlocks;
     if (typeof jb !== 'boolean') throw new RangeError('swim jobBlocks must be true or false');
     this.jobBlocks = jb;
+    this.origin = new TimeOrigin('swim', options.timeOrigin, this.tally);
   }
 
   line(text: string, lineNo: number, sink: ImportSink): void {
@@ -156,21 +167,46 @@ export class SwimImporter implements TraceImporter {
     for (let i = 1; i < 6; i++) {
       const s = parts[i]!.trim();
       if (!NUMBER.test(s)) {
-        t.skip(sink, lineNo, 'number', `field ${i + 1} (${FIELDS[i]}) is not a number: "${parts[i]}"`);
+        t.skip(sink, lineNo, 'number', `field ${i + 1} (${FIELDS[i]}) is not a number: ${quote(parts[i]!)}`);
         return;
       }
       v.push(Number(s));
     }
-    const [submit, , input, shuffle, output] = v as [number, number, number, number, number];
-    if (submit < 0) {
-      t.skip(sink, lineNo, 'submit', `field 2 (submit time) is negative: ${parts[1]!.trim()}`);
+    const [rawSubmit, , input, shuffle, output] = v as [number, number, number, number, number];
+    // Bounds before order: an absurd row is a problem of its own and moves no watermark.
+    const submit = this.origin.relative(rawSubmit, 'field 2 (submit time)', parts[1]!.trim());
+    if (typeof submit !== 'number') {
+      t.skip(sink, lineNo, submit.reason, submit.message);
       return;
     }
     for (let i = 2; i < 5; i++) {
       if (v[i]! < 0) {
-        t.skip(sink, lineNo, 'size', `field ${i + 2} (${FIELDS[i + 1]}) is negative: ${parts[i + 1]!.trim()}`);
+        t.skip(sink, lineNo, 'size', `field ${i + 2} (${FIELDS[i + 1]}) is negative: ${clip(parts[i + 1]!.trim())}`);
         return;
       }
+      if (!(v[i]! <= MAX_BYTES)) {
+        t.skip(sink, lineNo, 'range', `field ${i + 2} (${FIELDS[i + 1]}) ${clip(parts[i + 1]!.trim())} is more than 2^53 bytes`);
+        return;
+      }
+    }
+    const blocks = Math.ceil(input / this.blockBytes);
+    let maps = Math.max(1, blocks);
+    const capMaps = this.maxMaps > 0 && maps > this.maxMaps;
+    if (capMaps) maps = this.maxMaps;
+    const reduceInput = shuffle + output;
+    let reduces = Math.ceil(reduceInput / this.reduceBytes);
+    const capReduces = this.maxReduces > 0 && reduces > this.maxReduces;
+    if (capReduces) reduces = this.maxReduces;
+    if (maps + reduces > MAX_JOB_TASKS) {
+      t.skip(sink, lineNo, 'range', `fields 4-6 (bytes) make ${maps} maps and ${reduces} reduces, more than ${MAX_JOB_TASKS} tasks a job (cap them with maxMapsPerJob, maxReducesPerJob)`);
+      return;
+    }
+    const mapDuration = seconds(this.overhead + input / maps / this.mapRate);
+    const reduceDuration = reduces > 0 ? seconds(this.overhead + reduceInput / reduces / this.reduceRate) : 0;
+    if (Math.max(mapDuration, reduceDuration) > MAX_TASK_SECONDS) {
+      const which = mapDuration > MAX_TASK_SECONDS ? `a map of field 4 (map input bytes) ${clip(parts[3]!.trim())} runs ${mapDuration} s` : `a reduce of fields 5-6 (shuffle, output bytes) runs ${reduceDuration} s`;
+      t.skip(sink, lineNo, 'range', `${which}, longer than ${MAX_TASK_SECONDS} s`);
+      return;
     }
     if (submit < this.lastSubmit) {
       t.skip(sink, lineNo, 'out-of-order', `submit time ${parts[1]!.trim()} is earlier than the previous job's ${this.lastSubmit}`);
@@ -182,27 +218,17 @@ export class SwimImporter implements TraceImporter {
     if (path === '') t.note('no-path');
 
     const tasks: CanonicalTask[] = [];
-    const blocks = Math.ceil(input / this.blockBytes);
-    let maps = Math.max(1, blocks);
-    if (this.maxMaps > 0 && maps > this.maxMaps) {
-      maps = this.maxMaps;
-      t.note('maps-capped');
-    }
+    if (capMaps) t.note('maps-capped');
     if (input === 0) t.note('zero-input');
-    const map = { cpus: this.cpusPerMap, mem: this.memPerMap, duration: seconds(this.overhead + input / maps / this.mapRate) };
+    const map = { cpus: this.cpusPerMap, mem: this.memPerMap, duration: mapDuration };
     if (blockKey !== undefined && blocks > 0) {
       for (let k = 0; k < maps; k++) tasks.push({ ...map, blocks: [`${blockKey}#${Math.floor((k * blocks) / maps)}`] });
     } else {
       tasks.push(maps > 1 ? { ...map, count: maps } : map);
     }
-    const reduceInput = shuffle + output;
-    let reduces = Math.ceil(reduceInput / this.reduceBytes);
-    if (this.maxReduces > 0 && reduces > this.maxReduces) {
-      reduces = this.maxReduces;
-      t.note('reduces-capped');
-    }
+    if (capReduces) t.note('reduces-capped');
     if (reduces > 0) {
-      const reduce = { cpus: this.cpusPerReduce, mem: this.memPerReduce, duration: seconds(this.overhead + reduceInput / reduces / this.reduceRate) };
+      const reduce = { cpus: this.cpusPerReduce, mem: this.memPerReduce, duration: reduceDuration };
       tasks.push(reduces > 1 ? { ...reduce, count: reduces } : reduce);
     } else {
       t.note('no-reduces');
@@ -215,11 +241,19 @@ export class SwimImporter implements TraceImporter {
     sink.job({ id, submit, attrs: { name: id }, tasks } satisfies CanonicalJob);
   }
 
+  tooLong(lineNo: number, bytes: number, sink: ImportSink): void {
+    this.tally.tooLong(sink, lineNo, bytes);
+  }
+
   end(_sink: ImportSink): void {
     // One row a job: nothing is buffered.
   }
 
   counts() {
     return this.tally.counts();
+  }
+
+  warnings(): string[] {
+    return this.origin.warnings();
   }
 }
