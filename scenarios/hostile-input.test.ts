@@ -102,6 +102,36 @@ describe('--set', () => {
   });
 });
 
+describe('flags', () => {
+  test('--seed: decimal digits from 0 to 2^32 - 1, once', async () => {
+    const f = scenario(BASE);
+    for (const seed of ['', '1e3', '0x10', '-1', '4294967296']) {
+      expect(expectBadInput(await cli('run', f, '--seed', seed, '--out', join(tmp, 'seed')))).toEqual([`--seed: expected an integer from 0 to 4294967295, got "${seed}"`]);
+    }
+    expect(expectBadInput(await cli('run', f, '--seed', '1', '--seed', '2', '--out', join(tmp, 'seed')))).toEqual(['--seed: given 2 times ("1", "2"): give it once']);
+    expect(existsSync(join(tmp, 'seed'))).toBe(false);
+  });
+
+  test('--workers, --shard and --out, once each and in range', async () => {
+    const f = scenario(`${BASE}sweep: { matrix: { seed: [1] } }\n`);
+    for (const w of ['0', '257', 'x', '1.5']) {
+      expect(expectBadInput(await cli('sweep', f, '--workers', w))).toEqual([`--workers: expected an integer from 1 to 256, got "${w}"`]);
+    }
+    expect(expectBadInput(await cli('sweep', f, '--shard', '0/1', '--shard', '1/2'))).toEqual(['--shard: given 2 times ("0/1", "1/2"): give it once']);
+    expect(expectBadInput(await cli('sweep', f, '--shard', '99999999999999999999/999999999999999999999'))).toEqual([
+      '--shard: expected I/N with 0 <= I < N, got "99999999999999999999/999999999999999999999"',
+    ]);
+    expect(expectBadInput(await cli('run', f, '--out', 'a', '--out', 'b'))).toEqual(['--out: given 2 times ("a", "b"): give it once']);
+  });
+
+  test('import --option: a YAML value, a key once, never __proto__', async () => {
+    const trace = join(tmp, 'none.swf');
+    expect(expectBadInput(await cli('import', 'swf', trace, '--option', 'a=[1'))).toEqual(['--option: a: syntax: Flow sequence must end with a ]']);
+    expect(expectBadInput(await cli('import', 'swf', trace, '--option', '__proto__={x: 1}'))).toEqual(['--option: __proto__: "__proto__" is not allowed as an option name']);
+    expect(expectBadInput(await cli('import', 'swf', trace, '--option', 'a=1', '--option', 'a=2'))).toEqual(['--option: a: given twice']);
+  });
+});
+
 describe('names', () => {
   const fw = (name: string, role = '*'): string => BASE.replace('  - name: f1', `  - name: "${name}"\n    role: "${role}"`);
   const NAME = 'a name is 1 to 100 letters, digits, ".", "_" and "-", not "." or ".." and not starting with "-"';
@@ -187,6 +217,38 @@ describe('nothing happens to a framework or agent before it exists', () => {
       'FILE:7:45: failures.agents[0].at: agent agent-0 would fail at 5 s, before it registers (addAt 10 s)');
     await rejects(scenario(BASE.replace('  - name: f1', '  - name: f1\n    addAt: 10\n    failover: { disconnectAt: 5 }').replace('submit: 0', 'submit: 10')), [],
       'FILE:7:31: frameworks[0].failover.disconnectAt: framework "f1" would disconnect at 5 s, before it subscribes (addAt 10 s)');
+  });
+});
+
+describe('the sweep block, point by point', () => {
+  const SWEEP = `${BASE}sweep:\n  matrix:\n    frameworks.0.workload.jobs.0.tasks.0.cpus: [1, 2]\n`;
+
+  test('a swept value that no point could run is named with its key and value, by validate and sweep alike', async () => {
+    const f = scenario(`${SWEEP}    frameworks.0.role: ["eng", "-x"]\n`);
+    const line = 'FILE:10:5: sweep.matrix.frameworks.0.role: frameworks.0.role = "-x": frameworks[0].role: a role is * or names joined by / ' +
+      '(each 1 to 100 letters, digits, ".", "_" and "-", not "." or ".." and not starting with "-")';
+    const v = expectBadInput(await cli('validate', f));
+    expect(v).toEqual([line.replace('FILE', f)]);
+    const out = join(tmp, 'sweep-out');
+    expect(expectBadInput(await cli('sweep', f, '--out', out, '--workers', '1'))).toEqual(v);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('an unknown path and a negative rate', async () => {
+    const f = scenario(`${SWEEP}    frameworks.0.nope: [1]\n`);
+    expect(expectBadInput(await cli('validate', f))).toEqual([`${f}:10:5: sweep.matrix.frameworks.0.nope: frameworks.0.nope = 1: frameworks[0].nope: unknown field "nope"`]);
+    const rate = BASE.replace(/workload: .*\n/, 'workload: { kind: poisson, rate: 1, jobs: 3, task: { cpus: 1, duration: 1 } }\n');
+    const g = scenario(`${rate}sweep: { matrix: { frameworks.0.workload.rate: [1, -1] } }\n`);
+    expect(expectBadInput(await cli('validate', g))).toEqual([
+      `${g}:7:20: sweep.matrix.frameworks.0.workload.rate: frameworks.0.workload.rate = -1: frameworks[0].workload.rate: ` +
+      'at least 0.000003 jobs a second (one every 3.9 days): a gap between arrivals can reach 37 times 1/rate, and may be at most 17,500,000 s',
+    ]);
+  });
+
+  test('points are counted before they are made: 10^20 combinations are refused at once', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `    a${i}: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]`).join('\n');
+    await rejects(scenario(`${BASE}sweep:\n  matrix:\n${keys}\n`), [],
+      'FILE:9:5: sweep.matrix: 100,000,000,000,000,000,000 combinations x 1 seeds make more than the 10,000 points a sweep may have');
   });
 });
 
