@@ -183,7 +183,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with a sweep block' })
         .option('out', { type: 'string', describe: 'sweep directory; default runs/<scenario name>-sweep' })
-        .option('workers', { type: 'string', describe: 'worker threads; default the number of cores' })
+        .option('workers', { type: 'string', describe: 'worker threads, 1 to 256; default the number of cores' })
         .option('shard', { type: 'string', describe: 'run slice I/N (0 <= I < N) of the points; default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT, else all' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
       (a) => { action = async () => {
