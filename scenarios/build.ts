@@ -17,6 +17,7 @@ import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 import { traceAgents, traceFrameworks, traceJobStream, type TraceCounts } from './trace-source.js';
+import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_ALLOCATION_RUNS, MAX_BLOCK_REPLICAS, MAX_FRAMEWORKS, MAX_RANDOM_FAILURES, MAX_TASKS, MAX_TIMESERIES_CELLS } from './limits.js';
 
 type DistributionInput = number | { uniform: [number, number] } | { exponential: number };
 
@@ -111,7 +112,8 @@ export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => T
         [Symbol.iterator]: () => poissonJobs({
           framework: f.name,
           rate: w.rate,
-          start: seconds(w.start),
+          // The schema fills in start (default: the framework's addAt).
+          start: seconds(w.start ?? f.addAt),
           until: w.until === undefined ? undefined : seconds(w.until),
           count: w.jobs,
           tasksPerJob: distribution(w.tasksPerJob),
@@ -219,15 +221,20 @@ function known(names: readonly string[], all: ReadonlySet<string>, what: string)
 
 type RandomFailuresEntry = NonNullable<NonNullable<Scenario['failures']>['random']>;
 
-/** The `failures.random` block in microseconds; `agents` 'all' leaves the list out, a number is a fraction. */
-function randomFailures(r: RandomFailuresEntry): RandomFailureSpec {
+/**
+ * The `failures.random` block in microseconds; `agents` 'all' leaves the list out, a number is a
+ * fraction. Without `until`, failures end with the run (`end`, us): one drawn later would never
+ * run, and not scheduling it keeps every event time within the event list's range however long
+ * `mtbf` is (scenarios/limits.ts). The run is the same either way.
+ */
+function randomFailures(r: RandomFailuresEntry, end: SimTime): RandomFailureSpec {
   return {
     mtbf: seconds(r.mtbf),
     mttr: r.mttr === undefined ? undefined : seconds(r.mttr),
     agents: Array.isArray(r.agents) ? r.agents : undefined,
     fraction: typeof r.agents === 'number' ? r.agents : undefined,
     from: seconds(r.from),
-    until: r.until === undefined ? undefined : seconds(r.until),
+    until: r.until === undefined ? end : seconds(r.until),
   };
 }
 
@@ -286,7 +293,127 @@ export function buildSimulation(
       agents: s.failures.agents.map((f) => ({
         agent: f.agent, at: seconds(f.at), downFor: f.downFor === undefined ? undefined : seconds(f.downFor),
       })),
-      ...(s.failures.random === undefined ? {} : { random: randomFailures(s.failures.random) }),
+      ...(s.failures.random === undefined ? {} : { random: randomFailures(s.failures.random, seconds(s.duration ?? s.horizon)) }),
     },
   };
+}
+
+// ---- size: what a run of a scenario needs, estimated before anything is built
+
+/** A limit the scenario's run would pass, at the field to change. */
+export interface SizeProblem {
+  readonly path: PropertyKey[];
+  readonly message: string;
+}
+
+/** A count for a message: grouped digits, or an exponent when huge (a rate of 1e308). */
+const count = (x: number): string => (x < 1e15 ? Math.round(x).toLocaleString('en-US') : x.toExponential(2));
+
+/** The mean of a tasks-per-job distribution, as drawn (rounded, at least 1). */
+function meanTasks(d: DistributionInput): number {
+  if (typeof d === 'number') return Math.max(1, Math.round(d));
+  if ('uniform' in d) return Math.max(1, (d.uniform[0] + d.uniform[1]) / 2);
+  return Math.max(1, d.exponential);
+}
+
+/** The largest value a distribution can draw (an exponential: EXPONENTIAL_TAIL means). */
+export function largestDraw(d: DistributionInput): number {
+  if (typeof d === 'number') return d;
+  if ('uniform' in d) return d.uniform[1];
+  return d.exponential * EXPONENTIAL_TAIL;
+}
+
+/**
+ * Expected tasks of a framework's own workload: Poisson arrivals over the part of [start, until)
+ * the run can reach (at most `jobs`) times the mean tasks per job; an inline list's tasks; a
+ * service's instances.
+ */
+function expectedTasks(f: FrameworkEntry, end: number): number {
+  const b = f.behaviour;
+  if (typeof b === 'object' && b.kind === 'service') return b.instances;
+  const w = f.workload;
+  if (w === undefined) return 0;
+  if (w.kind === 'inline') {
+    let n = 0;
+    for (const j of w.jobs) for (const t of j.tasks) n += t.count;
+    return n;
+  }
+  const window = Math.max(0, Math.min(w.until ?? Infinity, end) - (w.start ?? f.addAt));
+  const jobs = Math.min(w.jobs ?? Infinity, w.rate * window);
+  return jobs * meanTasks(w.tasksPerJob);
+}
+
+/**
+ * The limits (scenarios/limits.ts) a run of `s` would pass, each at the field to change:
+ * agents, frameworks, tasks (expected, and of any one job), periodic allocation runs,
+ * time-series cells, random failures and block replicas. Cheap: nothing is built or read, so a
+ * scenario of 35 million agents is refused at once. The length of the run is its `duration`, or
+ * else its `horizon`, the longest a run to completion may go.
+ */
+export function sizeProblems(s: Scenario): SizeProblem[] {
+  const out: SizeProblem[] = [];
+  const end = s.duration ?? s.horizon;
+  let agents = 0;
+  for (const g of s.cluster.agents) agents += g.count;
+  if (agents > MAX_AGENTS) {
+    out.push({ path: ['cluster', 'agents'], message: `the groups hold ${count(agents)} agents, more than the ${count(MAX_AGENTS)} a cluster may have` });
+  }
+  const fws = s.frameworks.length;
+  if (fws > MAX_FRAMEWORKS) out.push({ path: ['frameworks'], message: `${count(fws)} frameworks, more than the ${count(MAX_FRAMEWORKS)} a scenario may declare` });
+
+  let tasks = 0;
+  let biggest = { tasks: -1, index: 0 };
+  s.frameworks.forEach((f, i) => {
+    const t = expectedTasks(f, end);
+    tasks += t;
+    if (t > biggest.tasks) biggest = { tasks: t, index: i };
+    const w = f.workload;
+    if (w?.kind === 'poisson' && largestDraw(w.tasksPerJob) > MAX_TASKS) {
+      out.push({ path: ['frameworks', i, 'workload', 'tasksPerJob'], message: `a job could draw ${count(largestDraw(w.tasksPerJob))} tasks, more than the ${count(MAX_TASKS)} a run may hold` });
+    }
+    if (w?.kind === 'poisson' && w.locality !== undefined) {
+      const replicas = t * w.locality.blocksPerTask * Math.min(w.locality.replication, Math.max(1, agents));
+      if (replicas > MAX_BLOCK_REPLICAS) {
+        out.push({ path: ['frameworks', i, 'workload', 'locality'], message: `about ${count(replicas)} block replicas (tasks x blocksPerTask x replication), more than the ${count(MAX_BLOCK_REPLICAS)} a run may hold` });
+      }
+    }
+  });
+  if (tasks > MAX_TASKS) {
+    const f = s.frameworks[biggest.index]!;
+    const where = typeof f.behaviour === 'object' && f.behaviour.kind === 'service' ? 'behaviour' : 'workload';
+    out.push({
+      path: ['frameworks', biggest.index, where],
+      message: `the workloads would submit about ${count(tasks)} tasks (this one about ${count(biggest.tasks)}) in a run of up to ${count(end)} s, ` +
+        `more than the ${count(MAX_TASKS)} a run may hold: lower rate, jobs, until or the run's duration`,
+    });
+  }
+
+  const runs = end / s.master.allocationInterval;
+  if (runs > MAX_ALLOCATION_RUNS) {
+    out.push({
+      path: ['master', 'allocationInterval'],
+      message: `a run of up to ${count(end)} s would make ${count(runs)} periodic allocation runs, more than ${count(MAX_ALLOCATION_RUNS)}: raise allocationInterval or lower duration (or horizon)`,
+    });
+  }
+  // Only for a run of a fixed duration: the rows stop with the run, and a run to completion
+  // usually ends long before its horizon (the bundled mesos-locality.yaml, 16 frameworks and the
+  // 30-day default horizon, ends within minutes).
+  const cells = s.duration === undefined ? 0 : Math.ceil(s.duration / s.output.sampleInterval) * (8 + 2 * fws);
+  if (cells > MAX_TIMESERIES_CELLS) {
+    out.push({
+      path: ['output', 'sampleInterval'],
+      message: `a run of ${count(end)} s would write ${count(cells)} time-series cells (a row per interval, ${8 + 2 * fws} columns), more than ${count(MAX_TIMESERIES_CELLS)}: ` +
+        'raise sampleInterval or lower duration',
+    });
+  }
+  const r = s.failures?.random;
+  if (r !== undefined) {
+    const subject = r.agents === 'all' ? agents : typeof r.agents === 'number' ? Math.round(r.agents * agents) : r.agents.length;
+    const window = Math.max(0, Math.min(r.until ?? Infinity, end) - r.from);
+    const failures = r.mttr === undefined ? Math.min(subject, (subject * window) / r.mtbf) : (subject * window) / (r.mtbf + r.mttr);
+    if (failures > MAX_RANDOM_FAILURES) {
+      out.push({ path: ['failures', 'random', 'mtbf'], message: `about ${count(failures)} random failures in a run of up to ${count(end)} s, more than ${count(MAX_RANDOM_FAILURES)}: raise mtbf or narrow from/until` });
+    }
+  }
+  return out;
 }

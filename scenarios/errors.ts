@@ -1,6 +1,7 @@
 /**
  * Bad input: every problem found in a scenario, trace or flag, reported at once (exit code 2).
  */
+import { MAX_ECHO, MAX_PROBLEMS_LISTED } from './limits.js';
 
 /** One problem with the input: where (file, line, column, field path) and what. */
 export interface Problem {
@@ -14,17 +15,53 @@ export interface Problem {
   readonly message: string;
 }
 
-/** Formats a problem as `file:line:col: path: message`. */
-export function formatProblem(p: Problem): string {
-  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
-  return `${where}: ${p.path === '' ? '' : `${p.path}: `}${p.message}`;
+/** Characters of a field path, and of a message, in a formatted problem: a safety net under {@link excerpt}. */
+const PATH_CHARS = 300;
+const MESSAGE_CHARS = 1000;
+
+/**
+ * `text` as a message quotes it: whole when short, else its first characters, an ellipsis and its
+ * length, so that a 100,000-character key makes a line, not a page.
+ * @example excerpt('k'.repeat(100), 3) // 'kkk… (100 characters)'
+ */
+export function excerpt(text: string, max = MAX_ECHO): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
-/** Thrown for bad input; the CLI prints every problem and exits 2. */
+/** Path segments to a printable field path: `frameworks[0].workload.rate`; long keys are cut ({@link excerpt}). */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') s += `[${seg}]`;
+    else s += s === '' ? excerpt(String(seg)) : `.${excerpt(String(seg))}`;
+  }
+  return s;
+}
+
+/** Formats a problem as `file:line:col: path: message`; an over-long path or message is cut. */
+export function formatProblem(p: Problem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.col ?? 1}` : p.file;
+  return `${where}: ${p.path === '' ? '' : `${excerpt(p.path, PATH_CHARS)}: `}${excerpt(p.message, MESSAGE_CHARS)}`;
+}
+
+/**
+ * Problems as the CLI prints them, a line each: the first {@link MAX_PROBLEMS_LISTED} and a count
+ * of the rest, so that a file with 200,000 unknown keys costs a screenful.
+ */
+export function formatProblems(problems: readonly Problem[]): string {
+  const lines = problems.slice(0, MAX_PROBLEMS_LISTED).map(formatProblem);
+  const more = problems.length - MAX_PROBLEMS_LISTED;
+  if (more > 0) lines.push(`... and ${more} more problem${more === 1 ? '' : 's'} (${problems.length} in all)`);
+  return lines.join('\n');
+}
+
+/** Thrown for bad input; the CLI prints its problems (at most 50, and a count of the rest) and exits 2. */
 export class InputError extends Error {
+  /** every problem found, in order */
   readonly problems: readonly Problem[];
   constructor(problems: readonly Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    super(formatProblems(problems));
     this.name = 'InputError';
     this.problems = problems;
   }

@@ -107,8 +107,9 @@ frameworks:
   test('the block is parsed with its defaults and built in microseconds', () => {
     const { scenario } = parseScenarioText(`${BASE}failures:\n  random: { mtbf: 3600, mttr: 600.5 }\n`, 'f.yaml');
     expect(scenario.failures).toEqual({ agents: [], random: { mtbf: 3600, mttr: 600.5, agents: 'all', from: 0 } });
+    // Without until, failures end with the run: here its horizon, the default 30 days.
     expect(buildSimulation(scenario, 1, []).failures).toEqual({
-      agents: [], random: { mtbf: 3600 * S, mttr: 600.5 * S, agents: undefined, fraction: undefined, from: 0, until: undefined },
+      agents: [], random: { mtbf: 3600 * S, mttr: 600.5 * S, agents: undefined, fraction: undefined, from: 0, until: 2_592_000 * S },
     });
     const frac = parseScenarioText(`${BASE}failures:\n  random: { mtbf: 10, agents: 0.5, from: 5, until: 20 }\n`, 'f.yaml').scenario;
     expect(buildSimulation(frac, 1, []).failures!.random).toEqual({

@@ -4,20 +4,23 @@
  * imports and checks a user-written allocator module (async); {@link loadScenario} does not.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, parse as parseYaml, isMap, isSeq, type Document } from 'yaml';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { z } from 'zod';
 import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry, AllocatorOptions } from '../allocators/types.js';
-import { InputError, type Problem } from './errors.js';
-import { buildAgents } from './build.js';
-import { R, fromFixed, resources } from '../sim/model/resources.js';
+import { InputError, excerpt, formatPath, type Problem } from './errors.js';
+import { buildAgents, largestDraw, sizeProblems } from './build.js';
+import { NUM_RESOURCES, R, fromFixed, resources } from '../sim/model/resources.js';
+import { MICROS_PER_SECOND, seconds } from '../sim/kernel/time.js';
+import type { AgentSpec } from '../sim/model/simulation.js';
 import { prepareTraces, setScenarioBase } from './trace-source.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, resolveModulePath, type ImportOutcome, type UserModuleSource } from './user-allocator.js';
+import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SCENARIO_BYTES, MAX_SPAN_SECONDS } from './limits.js';
+import { RESERVED_KEYS, readYaml } from './yaml-input.js';
 
 /** The allocator factory a run uses, and where it came from. */
 export interface ResolvedAllocator {
@@ -43,15 +46,7 @@ export interface LoadedScenario {
   readonly allocator: ResolvedAllocator | undefined;
 }
 
-/** Path segments to a printable field path: `frameworks[0].workload.rate`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') s += `[${seg}]`;
-    else s += s === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return s;
-}
+export { formatPath } from './errors.js';
 
 /** The options the scenario passes to its allocator's factory. */
 export function allocatorOptions(s: Scenario): AllocatorOptions {
@@ -59,14 +54,46 @@ export function allocatorOptions(s: Scenario): AllocatorOptions {
   return { params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity };
 }
 
+/**
+ * The scenario file's text and sha256. Only a regular file of at most MAX_SCENARIO_BYTES is read
+ * (a device such as /dev/zero never ends, and the text is held whole).
+ */
 function readScenarioFile(file: string): { text: string; sha256: string } {
-  let bytes: Buffer;
+  const refuse = (message: string): never => {
+    throw new InputError([{ file, path: '', message }]);
+  };
+  let fd: number;
   try {
-    bytes = readFileSync(file);
+    // Non-blocking, so that a FIFO with no writer is refused below instead of waited on.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw new InputError([{ file, path: '', message: `cannot read scenario: ${(err as Error).message}` }]);
+    return refuse(`cannot read scenario: ${(err as Error).message}`);
   }
-  return { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) refuse('cannot read scenario: not a regular file');
+    if (st.size > MAX_SCENARIO_BYTES) {
+      refuse(`the scenario file has ${st.size} bytes, more than the ${MAX_SCENARIO_BYTES} (16 MiB) a scenario may have: put large job lists in a trace file (docs/traces.md)`);
+    }
+    // Read in chunks up to one past the limit: the size reported is not trusted (a file may grow).
+    const chunks: Buffer[] = [];
+    let got = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const k = readSync(fd, chunk, 0, chunk.length, null);
+      if (k === 0) break;
+      chunks.push(chunk.subarray(0, k));
+      got += k;
+      if (got > MAX_SCENARIO_BYTES) refuse(`the scenario file has more than the ${MAX_SCENARIO_BYTES} bytes (16 MiB) a scenario may have`);
+    }
+    const used = Buffer.concat(chunks, got);
+    return { text: used.toString('utf8'), sha256: createHash('sha256').update(used).digest('hex') };
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    return refuse(`cannot read scenario: ${(err as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function registered(s: Scenario): ResolvedAllocator | undefined {
@@ -122,6 +149,19 @@ export async function openScenario(file: string, overrides: readonly string[] = 
   return { scenario: a.scenario, file, sha256, overrides, allocator };
 }
 
+/**
+ * Where field paths lie in a scenario file: line and column of the deepest node on the path (of
+ * its key, with `atKey`); nothing when the file cannot be read or parsed.
+ */
+export function scenarioLocator(file: string): (path: readonly PropertyKey[], atKey?: boolean) => { line?: number; col?: number } {
+  try {
+    return readYaml(readScenarioFile(file).text, file).locate;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return () => ({});
+  }
+}
+
 /** Allocator modules imported, by resolved path and the spec as written (the manifest records the spec). */
 export type ModuleCache = Map<string, Promise<ImportOutcome>>;
 
@@ -167,46 +207,45 @@ interface Analysis {
  * (YAML syntax, not a mapping, bad overrides); returns schema and semantic problems.
  */
 function analyse(text: string, file: string, overrides: readonly string[]): Analysis {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: Problem[] = [];
-  for (const e of doc.errors) {
-    const pos = lineCounter.linePos(e.pos[0]);
-    problems.push({ file, line: pos.line, col: pos.col, path: '', message: `syntax: ${e.message.split('\n')[0]}` });
-  }
-  if (problems.length > 0) throw new InputError(problems);
-  // An alias resolves to the anchored object itself: copy, so that `--set` on one use of an
-  // anchor (frameworks.3.behaviour.x) does not change every other use. Scenario values are plain
-  // JSON (the YAML core schema has no dates or binary), so a JSON round trip copies them exactly.
-  let data: unknown = JSON.parse(JSON.stringify(doc.toJS({ maxAliasCount: 1000 }) ?? null));
+  const y = readYaml(text, file);
+  if (y.data === undefined) throw new InputError(y.problems);
+  const data = y.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InputError([{ file, line: 1, col: 1, path: '', message: 'a scenario is a mapping (YAML or JSON object)' }]);
+    throw new InputError([...y.problems, { file, line: 1, col: 1, path: '', message: 'a scenario is a mapping (YAML or JSON object)' }]);
   }
-  for (const o of overrides) {
-    const eq = o.indexOf('=');
-    if (eq <= 0) {
-      problems.push({ file: '--set', path: o, message: 'expected key=value' });
-      continue;
-    }
-    const key = o.slice(0, eq);
-    const value: unknown = parseYaml(o.slice(eq + 1));
-    const err = setPath(data as Record<string, unknown>, key.split('.'), value);
-    if (err !== undefined) problems.push({ file: '--set', path: key, message: err });
-  }
-  if (problems.length > 0) throw new InputError(problems);
+  const problems: Problem[] = [...y.problems];
+  // The walk made fresh objects for every use of an anchor, so `--set` on one use
+  // (frameworks.3.behaviour.x) leaves the others alone.
+  const flagProblems: Problem[] = [];
+  for (const o of overrides) flagProblems.push(...applyOverride(data as Record<string, unknown>, o, '--set'));
+  if (flagProblems.length > 0) throw new InputError([...problems, ...flagProblems]);
 
-  const where = (path: readonly PropertyKey[], atKey = false): { line?: number; col?: number } => locate(doc, lineCounter, path, atKey);
+  const where = y.locate;
+  // The text's own problems (a non-finite number, a duplicate key) are reported once: the
+  // schema's complaints about the same values are left out.
+  const bad = new Set(y.badPaths.map((p) => formatPath(p)));
+  const underBad = (path: readonly PropertyKey[]): boolean => {
+    if (bad.size === 0) return false;
+    for (let i = 0; i <= path.length; i++) if (bad.has(formatPath(path.slice(0, i)))) return true;
+    return false;
+  };
   const result = ScenarioSchema.safeParse(data);
   if (!result.success) {
-    for (const issue of flattenIssues(result.error.issues)) {
+    for (const issue of flattenIssues(result.error.issues, data)) {
+      if (underBad(issue.path)) continue;
       problems.push({ file, ...where(issue.path, issue.atKey), path: formatPath(issue.path), message: issue.message });
     }
     return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   }
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   const s = result.data;
   setScenarioBase(s, dirname(resolve(file)));
   const report = (path: PropertyKey[], message: string): void => { problems.push({ file, ...where(path), path: formatPath(path), message }); };
   traceChecks(s, dirname(resolve(file)), report);
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
+  // What the run would need, estimated before anything is built (35 million agents would exhaust
+  // memory here, before the run).
+  for (const p of sizeProblems(s)) report(p.path, p.message);
   if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   try {
     semanticChecks(s, report);
@@ -217,6 +256,35 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
   }
   if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   return { data, scenario: s, problems, where };
+}
+
+/**
+ * Applies one `key=value` flag (`--set`, a sweep point) to `root`: the key a dotted path, the
+ * value read as YAML. Returns its problems (none when applied), named by `flag`.
+ */
+export function applyOverride(root: Record<string, unknown>, text: string, flag: string): Problem[] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) return [{ file: flag, path: excerpt(text), message: 'expected key=value' }];
+  const key = text.slice(0, eq);
+  const keys = key.split('.');
+  for (const k of keys) {
+    if (k === '') return [{ file: flag, path: key, message: 'a field path has no empty parts (a.b.c)' }];
+    if (RESERVED_KEYS.has(k)) return [{ file: flag, path: key, message: `"${k}" is not allowed in a field path` }];
+  }
+  const value = readFlagValue(text.slice(eq + 1), flag, key);
+  if (!value.ok) return value.problems;
+  const err = setPath(root, keys, value.value);
+  return err === undefined ? [] : [{ file: flag, path: key, message: err }];
+}
+
+/**
+ * A flag's value (`--set k=VALUE`, `--option k=VALUE`) read as YAML: plain data, or the problems
+ * of the text (syntax, an undefined alias, a non-finite number...), each naming the flag and key.
+ */
+export function readFlagValue(text: string, flag: string, key: string): { ok: true; value: unknown } | { ok: false; problems: Problem[] } {
+  const y = readYaml(text, flag);
+  if (y.problems.length === 0) return { ok: true, value: y.data };
+  return { ok: false, problems: y.problems.map((p) => ({ file: flag, path: key, message: p.path === '' ? p.message : `${p.path}: ${p.message}` })) };
 }
 
 /** Problems in file order: line, column, then path and message (a total order). */
@@ -238,8 +306,11 @@ interface FlatIssue {
   readonly atKey?: boolean;
 }
 
-/** Unions report the branch that matched the input's shape, or one line naming the alternatives. */
-function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FlatIssue[] {
+/**
+ * Zod's issues as problems. Unions report the branch that matched the input's shape, or one line
+ * naming the alternatives; a value that is absent "is missing" (zod says "received undefined").
+ */
+function flattenIssues(issues: readonly z.core.$ZodIssue[], data: unknown, prefix: readonly PropertyKey[] = []): FlatIssue[] {
   const out: FlatIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
@@ -249,7 +320,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
       scored.sort((a, b) => b.depth - a.depth);
       const best = scored[0]!;
       if (best.depth > 0 && (scored.length === 1 || scored[1]!.depth < best.depth)) {
-        out.push(...flattenIssues(best.errs, path));
+        out.push(...flattenIssues(best.errs, data, path));
         continue;
       }
       const expected = issue.errors.map((errs) => errs[0]?.message ?? '').filter((m) => m !== '');
@@ -257,12 +328,32 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
       continue;
     }
     if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) out.push({ path: [...path, k], message: `unknown field "${k}"`, atKey: true });
+      for (const k of issue.keys) out.push({ path: [...path, k], message: `unknown field "${excerpt(k)}"`, atKey: true });
+      continue;
+    }
+    const absent = valueAt(data, path) === undefined;
+    if (issue.code === 'invalid_type' && absent) {
+      out.push({ path, message: `is missing (expected ${issue.expected})` });
+      continue;
+    }
+    if (issue.code === 'invalid_union' && absent && 'discriminator' in issue) {
+      const options = (issue as { options?: readonly unknown[] }).options ?? [];
+      out.push({ path, message: `is missing (one of ${options.map((o) => JSON.stringify(o)).join(', ')})` });
       continue;
     }
     out.push({ path, message: issue.message });
   }
   return out;
+}
+
+/** The value at a field path of parsed data (own fields only); undefined when the path leads nowhere. */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
 }
 
 /** Trace entries: known formats of the right kind, existing files, declared target frameworks. */
@@ -299,9 +390,29 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
   // Every task must fit on some agent, or the run could never finish (compared in fixed point,
   // over the groups' agents and the cluster traces').
   const agents = buildAgents(s);
+  if (agents.length > MAX_AGENTS) report(['cluster'], `the cluster has ${agents.length.toLocaleString('en-US')} agents (groups and traces), more than the ${MAX_AGENTS.toLocaleString('en-US')} a cluster may have`);
+  // Cluster totals in fixed point: every sum the master and the sorters make stays below them.
+  const total = new Float64Array(NUM_RESOURCES);
+  for (const a of agents) for (let k = 0; k < NUM_RESOURCES; k++) total[k]! += a.res[k]!;
+  for (const r of ['cpus', 'mem', 'disk', 'gpus'] as const) {
+    if (fromFixed(total[R[r]]!) > MAX_RESOURCE_AMOUNT) {
+      report(['cluster'], `the cluster's agents hold ${fromFixed(total[R[r]]!).toLocaleString('en-US')} ${r} in all, more than ${MAX_RESOURCE_AMOUNT.toLocaleString('en-US')} (amounts are exact in thousandths below 2^53)`);
+    }
+  }
+  // Agents differ in few shapes (a group is one): a task is compared with each distinct shape once.
+  const shapes = new Map<string, Float64Array>();
+  for (const a of agents) shapes.set(a.res.join(','), a.res);
+  const fitsShape = new Map<string, boolean>();
   const fits = (cpus: number, mem: number, disk: number, gpus: number): boolean => {
     const need = resources({ cpus, mem, disk, gpus });
-    return agents.some((a) => need.every((v, k) => a.res[k]! >= v));
+    const key = need.join(',');
+    let ok = fitsShape.get(key);
+    if (ok === undefined) {
+      ok = false;
+      for (const res of shapes.values()) if (need.every((v, k) => res[k]! >= v)) { ok = true; break; }
+      fitsShape.set(key, ok);
+    }
+    return ok;
   };
   // The non-offer baselines place task by task: a gang could not start at once there.
   const spec = allocatorSpec(s.allocator);
@@ -320,8 +431,7 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
       for (const r of ['cpus', 'mem', 'disk', 'gpus'] as const) {
         let need = 0;
         for (const t of j.tasks) need += t[r] * t.count;
-        let have = 0;
-        for (const a of agents) have += fromFixed(a.res[R[r]]!);
+        const have = fromFixed(total[R[r]]!);
         if (need > have) {
           report(['frameworks', i, 'workload', 'jobs', k], `this gang job needs ${need} ${r} at once, more than the cluster's ${have}: it could never start`);
           break;
@@ -338,6 +448,8 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
     if (!fits(b.task.cpus, b.task.mem, b.task.disk, b.task.gpus)) report(['frameworks', i, 'behaviour', 'task'], 'this task fits on no agent of the cluster');
     if (b.task.cpus === 0 && b.task.mem === 0 && b.task.disk === 0 && b.task.gpus === 0) report(['frameworks', i, 'behaviour', 'task'], 'a task must need some resource');
   });
+  orderChecks(s, agents, report);
+  spanChecks(s, report);
   const agentNames = new Set<string>();
   for (const a of agents) {
     if (agentNames.has(a.name) && (s.cluster.traces ?? []).length > 0) report(['cluster', 'traces'], `agent name "${a.name}" appears twice in the cluster (groups and traces)`);
@@ -385,59 +497,92 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
   });
 }
 
-/** Line and column of the deepest node on `path` that exists in the document. */
-function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[], atKey: boolean): { line?: number; col?: number } {
-  let node: unknown = doc.contents;
-  let best: { line?: number; col?: number } = {};
-  const mark = (n: unknown): void => {
-    const range = (n as { range?: [number, number, number] } | null)?.range;
-    if (range !== undefined) {
-      const p = lc.linePos(range[0]);
-      best = { line: p.line, col: p.col };
+/**
+ * Nothing happens to a framework or an agent before it exists: a job is not submitted, nor a
+ * Poisson workload started, before its framework's `addAt` (its subscription); a scheduler does
+ * not fail over before it subscribes; an agent does not fail before it registers. At the same
+ * instant the subscription or registration comes first. (Random failures start at the later of
+ * `from` and each agent's registration: docs/scenarios.md.)
+ */
+function orderChecks(s: Scenario, agents: readonly AgentSpec[], report: (path: PropertyKey[], message: string) => void): void {
+  s.frameworks.forEach((f, i) => {
+    const subscribes = seconds(f.addAt);
+    const w = f.workload;
+    if (w?.kind === 'poisson' && w.start !== undefined && seconds(w.start) < subscribes) {
+      report(['frameworks', i, 'workload', 'start'], `arrivals would start at ${w.start} s, before framework "${f.name}" subscribes (addAt ${f.addAt} s): start at or after addAt`);
     }
-  };
-  mark(node);
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (isMap(node)) {
-      const pair = node.items.find((it) => (it.key as { value?: unknown } | null)?.value === seg);
-      if (pair === undefined) break;
-      mark(pair.key);
-      node = pair.value;
-      if (atKey && i === path.length - 1) break;
-      if (node !== null && node !== undefined) mark(node);
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg];
-      if (node === undefined) break;
-      mark(node);
-    } else break;
-  }
-  return best;
+    if (w?.kind === 'inline') {
+      w.jobs.forEach((j, k) => {
+        if (seconds(j.submit) < subscribes) {
+          report(['frameworks', i, 'workload', 'jobs', k, 'submit'], `job ${excerpt(j.id ?? `${f.name}/${k}`)} would arrive at ${j.submit} s, before framework "${f.name}" subscribes (addAt ${f.addAt} s)`);
+        }
+      });
+    }
+    if (f.failover !== undefined && seconds(f.failover.disconnectAt) < subscribes) {
+      report(['frameworks', i, 'failover', 'disconnectAt'], `framework "${f.name}" would disconnect at ${f.failover.disconnectAt} s, before it subscribes (addAt ${f.addAt} s)`);
+    }
+  });
+  const registers = new Map(agents.map((a) => [a.name, a.addAt ?? 0]));
+  s.failures?.agents.forEach((f, i) => {
+    const at = registers.get(f.agent);
+    if (at !== undefined && seconds(f.at) < at) {
+      report(['failures', 'agents', i, 'at'], `agent ${excerpt(f.agent)} would fail at ${f.at} s, before it registers (addAt ${at / MICROS_PER_SECOND} s)`);
+    }
+  });
 }
 
-/** Sets a dotted path inside parsed data; returns an error message or undefined. */
-function setPath(root: Record<string, unknown>, keys: string[], value: unknown): string | undefined {
+/**
+ * Spans the schema cannot see whole: a batch framework's tasks run `remoteSlowdown` times longer
+ * when not node-local, and that run time must still fit in a span (scenarios/limits.ts).
+ */
+function spanChecks(s: Scenario, report: (path: PropertyKey[], message: string) => void): void {
+  s.frameworks.forEach((f, i) => {
+    const slow = typeof f.behaviour === 'object' && f.behaviour.kind === 'batch' ? f.behaviour.remoteSlowdown ?? 1 : 1;
+    if (slow <= 1) return;
+    const w = f.workload;
+    let longest = 0;
+    if (w?.kind === 'poisson') longest = largestDraw(w.task.duration);
+    else if (w?.kind === 'inline') for (const j of w.jobs) for (const t of j.tasks) longest = Math.max(longest, t.duration);
+    if (longest * slow > MAX_SPAN_SECONDS) {
+      report(['frameworks', i, 'behaviour', 'remoteSlowdown'], `a task of up to ${longest} s run ${slow} times slower would last ${longest * slow} s, more than the ${MAX_SPAN_SECONDS} s a span may be`);
+    }
+  });
+}
+
+/**
+ * Sets a dotted path inside parsed data (own fields only: a path never reaches a prototype);
+ * returns an error message or undefined. Missing mappings and lists on the way are created.
+ */
+function setPath(root: Record<string, unknown>, keys: readonly string[], value: unknown): string | undefined {
   let cur: unknown = root;
+  const fresh = (nextKey: string): unknown => (/^\d+$/.test(nextKey) ? [] : {});
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i]!;
-    const container = cur as Record<string, unknown> | unknown[];
-    const idx = Array.isArray(container) ? Number(k) : k;
-    if (Array.isArray(container) && !(Number.isInteger(idx) && (idx as number) >= 0 && (idx as number) < container.length)) {
-      return `index ${k} is not in the list (length ${container.length})`;
-    }
-    let next = (container as Record<string | number, unknown>)[idx];
-    if (next === undefined || next === null) {
-      next = /^\d+$/.test(keys[i + 1]!) ? [] : {};
-      (container as Record<string | number, unknown>)[idx] = next;
+    let next: unknown;
+    if (Array.isArray(cur)) {
+      const idx = listIndex(k);
+      if (idx === undefined || idx >= cur.length) return `index ${excerpt(k)} is not in the list (length ${cur.length})`;
+      next = cur[idx];
+      if (next === undefined || next === null) cur[idx] = next = fresh(keys[i + 1]!);
+    } else {
+      const obj = cur as Record<string, unknown>;
+      next = Object.prototype.hasOwnProperty.call(obj, k) ? obj[k] : undefined;
+      if (next === undefined || next === null) obj[k] = next = fresh(keys[i + 1]!);
     }
     if (typeof next !== 'object') return `${keys.slice(0, i + 1).join('.')} is not a mapping or list`;
     cur = next;
   }
   const last = keys[keys.length - 1]!;
   if (Array.isArray(cur)) {
-    const idx = Number(last);
-    if (!Number.isInteger(idx) || idx < 0 || idx > cur.length) return `index ${last} is not in the list`;
+    // One past the end appends.
+    const idx = listIndex(last);
+    if (idx === undefined || idx > cur.length) return `index ${excerpt(last)} is not in the list (length ${cur.length})`;
     cur[idx] = value;
   } else (cur as Record<string, unknown>)[last] = value;
   return undefined;
+}
+
+/** A list index written as decimal digits. */
+function listIndex(k: string): number | undefined {
+  return /^\d{1,9}$/.test(k) ? Number(k) : undefined;
 }

@@ -8,17 +8,18 @@ import { listAllocators } from '../allocators/registry.js';
 import { InvariantError } from '../sim/kernel/errors.js';
 import { BEHAVIOURS } from '../sim/model/frameworks/registry.js';
 import { WORKLOAD_FORMATS } from '../workloads/registry.js';
-import { ExitCode, InputError, UserAllocatorError } from './errors.js';
-import { openScenario } from './loader.js';
+import { ExitCode, InputError, UserAllocatorError, excerpt, type Problem } from './errors.js';
+import { MAX_WORKERS } from './limits.js';
+import { openScenario, readFlagValue } from './loader.js';
+import { RESERVED_KEYS } from './yaml-input.js';
 import { runScenario } from './run.js';
-import { mergeSweeps, parseShard, runSweep, shardFromEnv, sweepSize } from './sweep.js';
+import { mergeSweeps, parseShard, pointOpener, runSweep, shardFromEnv, sweepPoints, sweepSize } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
 import { SHOWN_VIOLATIONS, verifyRun, verifyVerdict } from './verify.js';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
-import { parse as parseYaml } from 'yaml';
 import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
 
@@ -51,11 +52,50 @@ function listText(what: string | undefined): string {
   return parts.join('\n');
 }
 
+/** `--seed N`: decimal digits, 0 to 2^32 - 1 (no sign, exponent, hex or blank). */
 function parseSeed(v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new InputError([{ file: '--seed', path: '', message: `expected an integer from 0 to 4294967295, got ${String(v)}` }]);
+  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  if (!(n <= 2 ** 32 - 1)) throw new InputError([{ file: '--seed', path: '', message: `expected an integer from 0 to 4294967295, got "${excerpt(String(v))}"` }]);
   return n;
+}
+
+/** `--workers N`: decimal digits, 1 to MAX_WORKERS. */
+function parseWorkers(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= MAX_WORKERS)) throw new InputError([{ file: '--workers', path: '', message: `expected an integer from 1 to ${MAX_WORKERS}, got "${excerpt(String(v))}"` }]);
+  return n;
+}
+
+/** Flags that take one value: yargs makes a list of a repeated one, which is refused. */
+const SINGLE_FLAGS = ['seed', 'out', 'workers', 'shard', 'baseline', 'markdown'] as const;
+
+function checkSingleFlags(argv: Record<string, unknown>): void {
+  const problems = SINGLE_FLAGS.filter((f) => Array.isArray(argv[f])).map((f) => ({
+    file: `--${f}`, path: '', message: `given ${(argv[f] as unknown[]).length} times (${(argv[f] as unknown[]).map((x) => `"${excerpt(String(x))}"`).join(', ')}): give it once`,
+  }));
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/** `--option key=value` flags of `import`: keys once each, values read as YAML (loader.ts readFlagValue). */
+function parseOptions(flags: readonly string[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  const problems: Problem[] = [];
+  for (const kv of flags) {
+    const eq = kv.indexOf('=');
+    const key = kv.slice(0, eq);
+    if (eq <= 0) problems.push({ file: '--option', path: excerpt(kv), message: 'expected key=value' });
+    else if (RESERVED_KEYS.has(key)) problems.push({ file: '--option', path: key, message: `"${key}" is not allowed as an option name` });
+    else if (Object.prototype.hasOwnProperty.call(options, key)) problems.push({ file: '--option', path: key, message: 'given twice' });
+    else {
+      const v = readFlagValue(kv.slice(eq + 1), '--option', key);
+      if (v.ok) options[key] = v.value;
+      else problems.push(...v.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return options;
 }
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
@@ -133,6 +173,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
       (a) => { action = async () => {
         const loaded = await openScenario(a.scenario, a.set ?? []);
+        // Every point of a sweep block validates as `offersim sweep` opens it.
+        if (loaded.scenario.sweep !== undefined) await sweepPoints(loaded.file, a.set ?? [], loaded, pointOpener(loaded.file));
         io.out(`${loaded.file}: ok\n`);
       }; },
     )
@@ -142,12 +184,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with a sweep block' })
         .option('out', { type: 'string', describe: 'sweep directory; default runs/<scenario name>-sweep' })
-        .option('workers', { type: 'string', describe: 'worker threads; default the number of cores' })
+        .option('workers', { type: 'string', describe: 'worker threads, 1 to 256; default the number of cores' })
         .option('shard', { type: 'string', describe: 'run slice I/N (0 <= I < N) of the points; default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT, else all' })
         .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
       (a) => { action = async () => {
-        const workers = a.workers === undefined ? availableParallelism() : Number(a.workers);
-        if (!Number.isSafeInteger(workers) || workers < 1) throw new InputError([{ file: '--workers', path: '', message: `expected a positive integer, got ${String(a.workers)}` }]);
+        const workers = parseWorkers(a.workers) ?? availableParallelism();
         const shard = a.shard !== undefined ? parseShard(a.shard) : shardFromEnv(io.env ?? {});
         const r = await runSweep(a.scenario, a.set ?? [], { out: a.out, shard, workers, progress: (t) => io.err(t), tty: io.tty === true });
         io.out(
@@ -215,12 +256,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         .option('option', { type: 'string', array: true, describe: 'a format option: key=value (YAML value), repeatable (see offersim list formats)' })
         .option('strict', { type: 'boolean', default: false, describe: 'stop at the first bad row (exit 2) instead of skipping and counting it' }),
       (a) => { action = async () => {
-        const options: Record<string, unknown> = {};
-        for (const kv of a.option ?? []) {
-          const eq = kv.indexOf('=');
-          if (eq <= 0) throw new InputError([{ file: '--option', path: kv, message: 'expected key=value' }]);
-          options[kv.slice(0, eq)] = parseYaml(kv.slice(eq + 1)) as unknown;
-        }
+        const options = parseOptions(a.option ?? []);
         const out = a.out ?? `${basename(a.file).replace(/(\.[A-Za-z0-9]+)+$/, '')}.jsonl`;
         const r = await importTrace(a.format, a.file, out, { options, strict: a.strict, force: a.force });
         const c = r.counts;
@@ -243,6 +279,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
       (a) => { action = async () => io.out(listText(a.what)); },
     )
+    .middleware((argv) => checkSingleFlags(argv))
     .demandCommand(1, 'name a command: run, report, sweep, merge, check, validate, import or list')
     .help();
   try {

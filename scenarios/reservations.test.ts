@@ -53,7 +53,7 @@ describe('agent group reservations', () => {
       "bad.yaml:4:49: cluster.agents[0].reserved: reservations of cpus sum to 7.5, more than the agent's 4",
       "bad.yaml:4:49: cluster.agents[0].reserved: reservations of mem sum to 5000, more than the agent's 4096",
       'bad.yaml:4:56: cluster.agents[0].reserved.*: resources cannot be reserved for role *',
-      'bad.yaml:4:77: cluster.agents[0].reserved.a//b: a role is * or names joined by /',
+      'bad.yaml:4:77: cluster.agents[0].reserved.a//b: a role is * or names joined by / (each 1 to 100 letters, digits, ".", "_" and "-", not "." or ".." and not starting with "-")',
       'bad.yaml:4:128: cluster.agents[0].reserved.ads/x: role "ads/x" is under "ads", also reserved on these agents; reserve for one of them only',
     ]);
   });

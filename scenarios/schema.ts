@@ -8,13 +8,47 @@ import { allocatorNames, getAllocator } from '../allocators/registry.js';
 import { OFFER_GRANULARITIES, checkParams } from '../allocators/types.js';
 import { SKIP_RESETS } from '../sim/model/frameworks/batch.js';
 import { fromFixed, toFixed } from '../sim/model/resources.js';
+import {
+  EXPONENTIAL_TAIL, MAX_AGENTS, MAX_BLOCKS_PER_TASK, MAX_DECISION_TASK_SECONDS, MAX_JOB_ID_LENGTH, MAX_NAME_LENGTH, MAX_REMOTE_SLOWDOWN,
+  MAX_REPLICATION, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS, MAX_SWEEP_POINTS, MAX_TASKS, MAX_TIME_SECONDS, MAX_TRACE_TIME_SECONDS, MAX_WEIGHT,
+  MIN_INTERVAL_SECONDS, MIN_POISSON_RATE, MIN_WEIGHT,
+} from './limits.js';
 
-const seconds = z.number().finite().nonnegative();
-const positiveSeconds = z.number().finite().positive();
-/** The longest run the event list can hold: 2^45 us (sim/kernel/event-queue.ts), about 407 days. */
-const MAX_RUN_SECONDS = 35_000_000;
-const runSeconds = positiveSeconds.max(MAX_RUN_SECONDS, { message: `at most ${MAX_RUN_SECONDS} s (about 405 days): the event list holds times below 2^45 us` });
-const amount = z.number().finite().nonnegative();
+// Every bound below comes from scenarios/limits.ts, which says why it is what it is.
+const n = (x: number): string => x.toLocaleString('en-US');
+/** A finite number in [0, max] (`> 0` with `positive`), one message per bound broken. */
+function bounded(max: number, message: string, positive = false) {
+  const low = z.number().finite();
+  return (positive ? low.positive() : low.nonnegative()).max(max, { message });
+}
+const TIME_MESSAGE = `at most ${n(MAX_TIME_SECONDS)} s (about 202 days): the latest instant a scenario may name`;
+const SPAN_MESSAGE = `at most ${n(MAX_SPAN_SECONDS)} s (about 202 days): the longest span a scenario may give`;
+/** An instant of the run, seconds: at most MAX_TIME_SECONDS. */
+const seconds = bounded(MAX_TIME_SECONDS, TIME_MESSAGE);
+const positiveSeconds = bounded(MAX_TIME_SECONDS, TIME_MESSAGE, true);
+/** A span of time, seconds: at most MAX_SPAN_SECONDS. */
+const span = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE);
+const positiveSpan = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE, true);
+/** An interval that becomes a whole, positive number of microseconds. */
+const interval = z.number().finite().min(MIN_INTERVAL_SECONDS, { message: 'at least 0.000001 s (1 us, the clock\'s unit)' }).max(MAX_SPAN_SECONDS, { message: SPAN_MESSAGE });
+const runSeconds = positiveSeconds;
+/** A resource amount in scenario units (cores, MB, devices). */
+const amount = bounded(MAX_RESOURCE_AMOUNT, `at most ${n(MAX_RESOURCE_AMOUNT)}: amounts are exact in thousandths below 2^53`);
+/** A count of tasks (of a job, a service, a task entry). */
+const taskCount = z.number().int().positive().max(MAX_TASKS, { message: `at most ${n(MAX_TASKS)} tasks (the most a run may hold)` });
+
+/**
+ * A name: 1 to 100 letters, digits, ".", "_" and "-", neither "." nor ".." and not starting with
+ * "-": Mesos's rule for each component of a role name (src/common/roles.cpp, validate), within
+ * the characters that are safe in file names, CSV cells and command lines.
+ */
+const NAME_RULE = `1 to ${MAX_NAME_LENGTH} letters, digits, ".", "_" and "-", not "." or ".." and not starting with "-"`;
+const NAME_MESSAGE = `a name is ${NAME_RULE}`;
+/** Whether `s` is a name (see NAME_RULE). */
+export function isName(s: string): boolean {
+  return s.length >= 1 && s.length <= MAX_NAME_LENGTH && /^[A-Za-z0-9._-]+$/.test(s) && s !== '.' && s !== '..' && !s.startsWith('-');
+}
+const name = z.string().refine(isName, { message: NAME_MESSAGE });
 
 /** Resource amounts in scenario units: cpus (cores), mem and disk (MB), gpus (devices); each default 0. */
 export const ResourceAmountsSchema = z.strictObject({
@@ -24,16 +58,34 @@ export const ResourceAmountsSchema = z.strictObject({
   gpus: amount.optional(),
 });
 
-/** A number per job or task: a constant, or `{uniform: [min, max]}`, or `{exponential: mean}`. */
-export const DistributionSchema = z.union([
-  z.number().finite().nonnegative(),
-  z.strictObject({ uniform: z.tuple([amount, amount]).refine(([a, b]) => a <= b, 'uniform needs [min, max] with min <= max') }),
-  z.strictObject({ exponential: z.number().finite().positive() }),
-]);
+/**
+ * A number per job or task: a constant, or `{uniform: [min, max]}`, or `{exponential: mean}`;
+ * every draw at most `max` (an exponential's largest draw is EXPONENTIAL_TAIL means).
+ */
+function distribution(max: number, what: string) {
+  const value = z.number().finite().nonnegative().max(max, { message: `at most ${n(max)} ${what}` });
+  const mean = max / EXPONENTIAL_TAIL;
+  return z.union([
+    value,
+    z.strictObject({ uniform: z.tuple([value, value]).refine(([a, b]) => a <= b, 'uniform needs [min, max] with min <= max') }),
+    z.strictObject({
+      exponential: z.number().finite().positive().max(mean, {
+        message: `a mean of at most ${n(Math.floor(mean))} ${what}: an exponential draw can reach ${EXPONENTIAL_TAIL} times its mean, and a draw may be at most ${n(max)}`,
+      }),
+    }),
+  ]);
+}
+/** Tasks per job: a distribution (rounded, at least 1). */
+const TasksPerJobSchema = distribution(MAX_TASKS, 'tasks');
+/** Task run times, seconds: a distribution. */
+const DurationSchema = distribution(MAX_SPAN_SECONDS, 's');
 
-/** A role path: '*' or names joined by '/'. */
-const ROLE_PATH = /^(\*|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/;
-const ROLE_MESSAGE = 'a role is * or names joined by /';
+/** A role: '*' or names ({@link isName}) joined by '/' (Mesos: src/common/roles.cpp, validate). */
+export function isRole(s: string): boolean {
+  return s === '*' || (s.length <= 10 * MAX_NAME_LENGTH && s.split('/').every(isName));
+}
+const ROLE_MESSAGE = `a role is * or names joined by / (each ${NAME_RULE})`;
+const role = z.string().refine(isRole, { message: ROLE_MESSAGE });
 const AGENT_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
 
 /** Whether reserved role `owner` may be offered to frameworks of `role` (same role or a descendant). */
@@ -44,13 +96,13 @@ function allocatableTo(owner: string, role: string): boolean {
 /** A group of identical agents. */
 export const AgentGroupSchema = z.strictObject({
   /** how many agents; default 1 */
-  count: z.number().int().positive().default(1),
-  /** name prefix; agents are named prefix + zero-padded index; default 'agent-' */
-  prefix: z.string().min(1).default('agent-'),
+  count: z.number().int().positive().max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} agents (the most a cluster may have)` }).default(1),
+  /** name prefix (a name, {@link isName}); agents are named prefix + zero-padded index; default 'agent-' */
+  prefix: name.default('agent-'),
   /** racks the group is spread over, contiguously (rack-0 gets the first agents); default 1 */
-  racks: z.number().int().positive().default(1),
-  /** rack name prefix; default 'rack-' */
-  rackPrefix: z.string().min(1).default('rack-'),
+  racks: z.number().int().positive().max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} racks` }).default(1),
+  /** rack name prefix (a name); default 'rack-' */
+  rackPrefix: name.default('rack-'),
   cpus: amount.default(0),
   mem: amount.default(0),
   disk: amount.default(0),
@@ -67,7 +119,7 @@ export const AgentGroupSchema = z.strictObject({
   const roles = Object.keys(g.reserved).sort();
   for (const r of roles) {
     if (r === '*') ctx.addIssue({ code: 'custom', path: ['reserved', r], message: 'resources cannot be reserved for role *' });
-    else if (!ROLE_PATH.test(r)) ctx.addIssue({ code: 'custom', path: ['reserved', r], message: ROLE_MESSAGE });
+    else if (!isRole(r)) ctx.addIssue({ code: 'custom', path: ['reserved', r], message: ROLE_MESSAGE });
   }
   for (const res of AGENT_RESOURCES) {
     // Compared in the model's fixed point, so 0.1 + 0.2 fits in 0.3 as it does in the master.
@@ -85,17 +137,22 @@ export const AgentGroupSchema = z.strictObject({
   }
 });
 
+/** Decision times (Omega's t_job and t_task): tJob + tTask x the tasks of a job fits in a span. */
+const decisionJob = bounded(MAX_SPAN_SECONDS / 2, `at most ${n(MAX_SPAN_SECONDS / 2)} s (half the longest span; t_task times a job's tasks takes the rest)`);
+const decisionTask = bounded(MAX_DECISION_TASK_SECONDS,
+  `at most ${MAX_DECISION_TASK_SECONDS} s: a decision may consider ${n(MAX_TASKS)} tasks, and t_task times those must fit in half the longest span (${n(MAX_SPAN_SECONDS / 2)} s)`);
+
 /** Batch (elastic) framework behaviour options. */
 export const BatchBehaviourSchema = z.strictObject({
   kind: z.literal('batch'),
   /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
-  refuseSeconds: z.number().finite().nonnegative().default(5),
+  refuseSeconds: span.default(5),
   /** most tasks launched from one offer; default 0 = no limit */
   maxTasksPerOffer: z.number().int().nonnegative().default(0),
   /** delay scheduling: seconds a job waits for a node-local offer before going rack-local; default 0 (left out of the manifest when not given) */
-  nodeLocalWait: seconds.optional(),
+  nodeLocalWait: span.optional(),
   /** further seconds before it may launch anywhere; default 0 */
-  rackLocalWait: seconds.optional(),
+  rackLocalWait: span.optional(),
   /** delay scheduling counted in skipped offers (the paper's D) instead of seconds; default 0; not with the waits */
   nodeLocalSkips: z.number().int().nonnegative().optional(),
   /** further skips before it may launch anywhere; default 0 */
@@ -108,11 +165,11 @@ export const BatchBehaviourSchema = z.strictObject({
   /** pick node-local tasks first even with no wait (the paper's D = 0); default false */
   preferLocal: z.boolean().optional(),
   /** run-time factor of tasks with preferences launched not node-local (>= 1 typically); default 1 */
-  remoteSlowdown: z.number().finite().positive().optional(),
+  remoteSlowdown: z.number().finite().positive().max(MAX_REMOTE_SLOWDOWN, { message: `at most ${n(MAX_REMOTE_SLOWDOWN)}` }).optional(),
   /** decision time per scheduling decision (one job), seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
-  decisionJob: seconds.optional(),
+  decisionJob: decisionJob.optional(),
   /** decision time per task the decision considers, seconds (Omega's t_task); default 0 */
-  decisionTask: seconds.optional(),
+  decisionTask: decisionTask.optional(),
   /** scheduling attempts after which a job not fully placed is abandoned; default 0 = never */
   maxAttempts: z.number().int().nonnegative().optional(),
 });
@@ -123,13 +180,13 @@ export const GangBehaviourSchema = z.strictObject({
   /** hold offers while gathering enough for the head job (true) or decline them (false); default false */
   hoard: z.boolean().default(false),
   /** with hoard: release every held offer once the oldest is this old, seconds, checked when offers arrive; default 0 = no limit */
-  maxHoldSeconds: seconds.default(0),
+  maxHoldSeconds: span.default(0),
   /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
-  refuseSeconds: z.number().finite().nonnegative().default(5),
+  refuseSeconds: span.default(5),
   /** decision time per scheduling decision (one job), seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
-  decisionJob: seconds.optional(),
+  decisionJob: decisionJob.optional(),
   /** decision time per task the decision considers (the whole gang), seconds (Omega's t_task); default 0 */
-  decisionTask: seconds.optional(),
+  decisionTask: decisionTask.optional(),
   /** scheduling attempts after which a job not started is abandoned; default 0 = never */
   maxAttempts: z.number().int().nonnegative().optional(),
 });
@@ -138,7 +195,7 @@ export const GangBehaviourSchema = z.strictObject({
 export const ServiceBehaviourSchema = z.strictObject({
   kind: z.literal('service'),
   /** target number of instances (tasks) */
-  instances: z.number().int().positive(),
+  instances: taskCount,
   /** resources of each instance; tasks never end */
   task: z.strictObject({
     cpus: amount.default(0),
@@ -151,11 +208,11 @@ export const ServiceBehaviourSchema = z.strictObject({
   /** place each instance on the offered rack with the fewest instances; default true */
   spreadRacks: z.boolean().default(true),
   /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
-  refuseSeconds: z.number().finite().nonnegative().default(5),
+  refuseSeconds: span.default(5),
   /** decision time per scheduling decision, seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
-  decisionJob: seconds.optional(),
+  decisionJob: decisionJob.optional(),
   /** decision time per instance the decision considers (those still to place), seconds (Omega's t_task); default 0 */
-  decisionTask: seconds.optional(),
+  decisionTask: decisionTask.optional(),
 });
 
 /** A task of an inline job. */
@@ -165,9 +222,9 @@ export const InlineTaskSchema = z.strictObject({
   disk: amount.default(0),
   gpus: amount.default(0),
   /** run time, seconds (> 0) */
-  duration: positiveSeconds,
+  duration: positiveSpan,
   /** identical copies of this task; default 1 */
-  count: z.number().int().positive().default(1),
+  count: taskCount.default(1),
   /** agent names holding the task's input (node-local there); default none */
   preferredAgents: z.array(z.string().min(1)).optional(),
   /** rack names the task prefers (rack-local there); default none */
@@ -177,24 +234,26 @@ export const InlineTaskSchema = z.strictObject({
 /** Input data of a Poisson workload's tasks, placed HDFS-style (workloads/placement.ts). */
 export const LocalitySchema = z.strictObject({
   /** input blocks per task; default 1 */
-  blocksPerTask: z.number().int().positive().default(1),
+  blocksPerTask: z.number().int().positive().max(MAX_BLOCKS_PER_TASK, { message: `at most ${n(MAX_BLOCKS_PER_TASK)} blocks` }).default(1),
   /** replicas per block (capped at the number of agents); default 3 */
-  replication: z.number().int().positive().default(3),
+  replication: z.number().int().positive().max(MAX_REPLICATION, { message: `at most ${MAX_REPLICATION} (HDFS's dfs.replication.max)` }).default(3),
 });
 
 /** Poisson arrivals for one framework. */
 export const PoissonWorkloadSchema = z.strictObject({
   kind: z.literal('poisson'),
-  /** jobs per second (> 0) */
-  rate: z.number().finite().positive(),
+  /** jobs per second (> 0): the gap between arrivals is exponential with mean 1/rate, and its largest draw must fit in a span */
+  rate: z.number().finite().min(MIN_POISSON_RATE, {
+    message: `at least ${MIN_POISSON_RATE} jobs a second (one every ${(1 / MIN_POISSON_RATE / 86_400).toFixed(1)} days): a gap between arrivals can reach ${EXPONENTIAL_TAIL} times 1/rate, and may be at most ${n(MAX_SPAN_SECONDS)} s`,
+  }),
   /** at most this many jobs; default none */
-  jobs: z.number().int().positive().optional(),
-  /** first possible arrival, seconds; default 0 */
-  start: seconds.default(0),
+  jobs: z.number().int().positive().max(MAX_TASKS, { message: `at most ${n(MAX_TASKS)} jobs (each has a task, and a run holds at most ${n(MAX_TASKS)})` }).optional(),
+  /** first possible arrival, seconds, at or after the framework's addAt; default the framework's addAt (it subscribes then) */
+  start: seconds.optional(),
   /** no arrivals at or after this time, seconds; default none (then `jobs` is required) */
   until: positiveSeconds.optional(),
   /** tasks per job; default 1 */
-  tasksPerJob: DistributionSchema.default(1),
+  tasksPerJob: TasksPerJobSchema.default(1),
   /** resources of every task */
   task: z.strictObject({
     cpus: amount.default(0),
@@ -202,18 +261,21 @@ export const PoissonWorkloadSchema = z.strictObject({
     disk: amount.default(0),
     gpus: amount.default(0),
     /** task duration, seconds */
-    duration: DistributionSchema,
+    duration: DurationSchema,
   }),
   /** give each task input blocks, placed from the random stream `placement/<framework>`; default none */
   locality: LocalitySchema.optional(),
 }).refine((w) => w.jobs !== undefined || w.until !== undefined, { message: 'a poisson workload needs jobs or until', path: ['jobs'] });
 
+/** What a job id may be. */
+const JOB_ID = new RegExp(`^[A-Za-z0-9._/-]{1,${MAX_JOB_ID_LENGTH}}$`);
+
 /** Jobs listed in the scenario. */
 export const InlineWorkloadSchema = z.strictObject({
   kind: z.literal('inline'),
   jobs: z.array(z.strictObject({
-    /** job name; default `<framework>/<index>` */
-    id: z.string().min(1).optional(),
+    /** job name: 1 to 200 letters, digits, ".", "_", "-" and "/"; default `<framework>/<index>` */
+    id: z.string().regex(JOB_ID, `a job id is 1 to ${MAX_JOB_ID_LENGTH} letters, digits, ".", "_", "-" and "/"`).optional(),
     /** submit time, seconds */
     submit: seconds,
     tasks: z.array(InlineTaskSchema).min(1),
@@ -228,6 +290,15 @@ const ResourceScaleSchema = z.strictObject({
   gpus: z.number().finite().positive().default(1),
 }).prefault({});
 
+/** Trace time, seconds (the trace's own clock). */
+const TRACE_TIME_MESSAGE = `at most ${n(MAX_TRACE_TIME_SECONDS)} s (2^53 us)`;
+/** A prefix of created framework names: what a name may hold, or nothing. */
+const PREFIX = new RegExp(`^[A-Za-z0-9._-]{0,${MAX_NAME_LENGTH}}$`);
+const PREFIX_MESSAGE = `at most ${MAX_NAME_LENGTH} letters, digits, ".", "_" and "-"`;
+/** A prefix of created role names: a role path's characters ("/" too). */
+const ROLE_PREFIX = new RegExp(`^[A-Za-z0-9._/-]{0,${MAX_NAME_LENGTH}}$`);
+const ROLE_PREFIX_MESSAGE = `at most ${MAX_NAME_LENGTH} letters, digits, ".", "_", "-" and "/"`;
+
 /** A trace file of jobs the run replays: a canonical workload or a raw trace with its format. */
 export const TraceWorkloadSchema = z.strictObject({
   /** the file, relative to the scenario file; plain or gzip */
@@ -237,21 +308,24 @@ export const TraceWorkloadSchema = z.strictObject({
   /** the format's importer options (docs/traces.md); default {} */
   options: z.record(z.string(), z.unknown()).default({}),
   /** a name for the jobs' ids (`<name>/<trace job id>`) and messages; default `trace-<index>` */
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"').optional(),
+  name: name.optional(),
   /** every job goes to this framework (declared in frameworks); default: frameworkBy, else the line's own framework */
-  framework: z.string().min(1).optional(),
+  framework: name.optional(),
   /** a job attribute (attrs.<field>: user, group, queue, class, qos, ...) naming the job's framework, `<frameworkPrefix><value>`; frameworks not declared are created; default none */
-  frameworkBy: z.string().min(1).optional(),
+  frameworkBy: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
   /** prefix of the framework names made by frameworkBy; default '' */
-  frameworkPrefix: z.string().default(''),
+  frameworkPrefix: z.string().regex(PREFIX, PREFIX_MESSAGE).default(''),
   /** for frameworks created by frameworkBy: a job attribute naming their role, `<rolePrefix><value>` (from the first job seen); default none: role * */
-  roleBy: z.string().min(1).optional(),
+  roleBy: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
   /** prefix of the role names made by roleBy; default '' */
-  rolePrefix: z.string().default(''),
+  rolePrefix: z.string().regex(ROLE_PREFIX, ROLE_PREFIX_MESSAGE).default(''),
   /** behaviour of frameworks created by frameworkBy: 'batch' or 'gang' (with their defaults), or a batch or gang behaviour object as in frameworks[]; default batch */
   behaviour: z.union([z.enum(['batch', 'gang']), z.discriminatedUnion('kind', [BatchBehaviourSchema, GangBehaviourSchema])]).default('batch'),
   /** only jobs submitted in [from, until) of trace time, seconds; default the whole trace */
-  window: z.strictObject({ from: seconds.default(0), until: positiveSeconds.optional() }).prefault({}),
+  window: z.strictObject({
+    from: bounded(MAX_TRACE_TIME_SECONDS, TRACE_TIME_MESSAGE).default(0),
+    until: bounded(MAX_TRACE_TIME_SECONDS, TRACE_TIME_MESSAGE, true).optional(),
+  }).prefault({}),
   /** submit times, counted from window.from, are multiplied by this (0.5: arrivals twice as dense); default 1 */
   timeScale: z.number().finite().positive().default(1),
   /** fraction of the jobs kept, each drawn from the random stream trace/<index>; default 1 (all) */
@@ -276,7 +350,7 @@ export const ClusterTraceSchema = z.strictObject({
   /** the format's options; default {} */
   options: z.record(z.string(), z.unknown()).default({}),
   /** only the first this many agents (in file order); default all */
-  limit: z.number().int().positive().optional(),
+  limit: z.number().int().positive().max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} agents (the most a cluster may have)` }).optional(),
   /** resource factors applied to every agent; default 1 each */
   scale: ResourceScaleSchema,
 });
@@ -338,7 +412,7 @@ const AgentFailureSchema = z.strictObject({
   /** when it stops answering pings, seconds */
   at: seconds,
   /** how long it stays down, seconds; absent: for good. It registers again then, or when declared lost if later */
-  downFor: seconds.optional(),
+  downFor: span.optional(),
 });
 /**
  * Agent failures drawn at random: each agent's time to failure is exponential with mean `mtbf`,
@@ -347,9 +421,10 @@ const AgentFailureSchema = z.strictObject({
  */
 const RandomFailuresSchema = z.strictObject({
   /** mean time between failures (mean up time of an agent), seconds (> 0) */
-  mtbf: positiveSeconds,
+  mtbf: positiveSpan,
   /** mean time to repair (mean down time), seconds (> 0); absent: a failed agent never returns */
-  mttr: positiveSeconds.optional(),
+  mttr: bounded(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL,
+    `at most ${n(Math.floor(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL))} s: a down time can reach ${EXPONENTIAL_TAIL} times the mean, and may be at most ${n(MAX_SPAN_SECONDS)} s`, true).optional(),
   /** which agents may fail: 'all', a fraction in (0, 1] of them (picked from the stream `failures`), or a list of agent names; default 'all' */
   agents: z.union([
     z.literal('all'),
@@ -373,16 +448,33 @@ const FailoverSchema = z.strictObject({
   /** when its scheduler disconnects, seconds */
   disconnectAt: seconds,
   /** how long after that it reregisters, seconds; absent: never */
-  reconnectAfter: seconds.optional(),
+  reconnectAfter: span.optional(),
 });
 // ---- end failures
 
+/**
+ * A Poisson workload's `start` defaults to its framework's `addAt`: jobs arrive once the framework
+ * has subscribed (one arriving before would reach no scheduler). Filled in on the input, so that
+ * the resolved scenario lists `start` in its place.
+ */
+function poissonStartsAtAddAt(f: unknown): unknown {
+  if (!isPlainObject(f)) return f;
+  const w = f['workload'];
+  const addAt = f['addAt'] ?? 0;
+  if (!isPlainObject(w) || w['kind'] !== 'poisson' || w['start'] !== undefined || typeof addAt !== 'number') return f;
+  return { ...f, workload: { ...w, start: addAt } };
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
 /** A framework of the scenario. */
-export const FrameworkSchema = z.strictObject({
-  /** unique name */
-  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"'),
-  /** role path; default '*' */
-  role: z.string().regex(ROLE_PATH, ROLE_MESSAGE).default('*'),
+export const FrameworkSchema = z.preprocess(poissonStartsAtAddAt, z.strictObject({
+  /** unique name (a name, {@link isName}) */
+  name,
+  /** role path: '*' or names joined by '/' ({@link isRole}); default '*' */
+  role: role.default('*'),
   /** scheduler model: a name (batch, gang) or an object with `kind` (batch, gang, service); default batch with its defaults */
   behaviour: z.union([
     z.enum(['batch', 'gang']),
@@ -395,8 +487,8 @@ export const FrameworkSchema = z.strictObject({
   /** a scheduler failover (see FailoverSchema); default none */
   failover: FailoverSchema.optional(),
   /** Mesos failover_timeout, seconds: tasks survive a disconnect this long; default 0 (killed at once) */
-  failoverTimeout: seconds.optional(),
-});
+  failoverTimeout: span.optional(),
+}));
 
 /** What a scenario's `name` may be: it names the default run directory runs/<name>. */
 export const SCENARIO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -437,9 +529,9 @@ export const ScenarioSchema = z.strictObject({
   }),
   master: z.strictObject({
     /** --allocation_interval, seconds; default 1 */
-    allocationInterval: z.number().finite().positive().default(1),
+    allocationInterval: interval.default(1),
     /** --offer_timeout, seconds; default none (offers never time out) */
-    offerTimeout: positiveSeconds.optional(),
+    offerTimeout: interval.optional(),
     /** --min_allocatable_resources: alternatives (OR) of amounts (AND); default [{cpus: 0.01}, {mem: 32}] */
     minAllocatable: z.array(ResourceAmountsSchema).default([{ cpus: 0.01 }, { mem: 32 }]),
     /**
@@ -451,7 +543,9 @@ export const ScenarioSchema = z.strictObject({
     offerGranularity: z.enum(OFFER_GRANULARITIES).default('agent'),
   }).prefault({}),
   /** role weights, e.g. {analytics: 2}; default 1 each */
-  roles: z.record(z.string().min(1), z.strictObject({ weight: z.number().finite().positive().default(1) })).default({}),
+  roles: z.record(role, z.strictObject({
+    weight: z.number().finite().min(MIN_WEIGHT, { message: `at least ${MIN_WEIGHT}` }).max(MAX_WEIGHT, { message: `at most ${n(MAX_WEIGHT)}` }).default(1),
+  })).default({}),
   cluster: z.strictObject({
     /** agent groups; default none (then traces must give agents) */
     agents: z.array(AgentGroupSchema).default([]),
@@ -477,7 +571,7 @@ export const ScenarioSchema = z.strictObject({
   }),
   output: z.strictObject({
     /** timeseries.csv sample interval, seconds; default 1 */
-    sampleInterval: positiveSeconds.default(1),
+    sampleInterval: interval.default(1),
   }).prefault({}),
   /**
    * a sweep over this scenario (offersim sweep; docs/sweeps.md): `matrix` (dotted field path ->
@@ -487,9 +581,19 @@ export const ScenarioSchema = z.strictObject({
   sweep: z.strictObject({
     matrix: z.record(z.string().min(1), z.array(z.unknown()).min(1)).optional(),
     points: z.array(z.record(z.string().min(1), z.unknown())).min(1).optional(),
-    seeds: z.union([z.number().int().positive(), z.array(z.number().int().nonnegative().max(2 ** 32 - 1)).min(1)]).optional(),
+    seeds: z.union([
+      z.number().int().positive().max(MAX_SWEEP_POINTS, { message: `at most ${n(MAX_SWEEP_POINTS)} seeds (a sweep has at most ${n(MAX_SWEEP_POINTS)} points)` }),
+      z.array(z.number().int().nonnegative().max(2 ** 32 - 1)).min(1),
+    ]).optional(),
   }).superRefine((w, ctx) => {
     if (w.matrix !== undefined && w.points !== undefined) ctx.addIssue({ code: 'custom', path: ['points'], message: 'give matrix (a cross product) or points (a list), not both' });
+    // Counted before any point is made: a matrix of 20 keys of 10 values has 10^20 points.
+    let combos = w.points?.length ?? 1;
+    for (const values of Object.values(w.matrix ?? {})) combos *= values.length;
+    const seeds = typeof w.seeds === 'number' ? w.seeds : w.seeds?.length ?? 1;
+    if (combos * seeds > MAX_SWEEP_POINTS) {
+      ctx.addIssue({ code: 'custom', path: [w.points !== undefined ? 'points' : 'matrix'], message: `${n(combos)} combinations x ${n(seeds)} seeds make more than the ${n(MAX_SWEEP_POINTS)} points a sweep may have` });
+    }
     for (const k of [...Object.keys(w.matrix ?? {}), ...(w.points ?? []).flatMap((p) => Object.keys(p))]) {
       if (k === 'seed' || k === 'sweep' || k.startsWith('sweep.')) ctx.addIssue({ code: 'custom', path: [w.matrix !== undefined ? 'matrix' : 'points'], message: `"${k}" cannot be swept (seeds go in sweep.seeds)` });
     }

@@ -14,8 +14,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
-import { ExitCode, InputError } from './errors.js';
-import { openScenario, type LoadedScenario, type ModuleCache } from './loader.js';
+import { ExitCode, InputError, excerpt, formatPath, type Problem } from './errors.js';
+import { openScenario, scenarioLocator, type LoadedScenario, type ModuleCache } from './loader.js';
 import { checkMergeOut, checkSweepOut, defaultOutDir, sweepDirProblem } from './output-guard.js';
 import { inputFiles, runScenario, scenarioName, stableJson, withoutSweep, type AllocatorRecord } from './run.js';
 import type { Scenario } from './schema.js';
@@ -83,17 +83,60 @@ export function sweepSize(file: string, s: Scenario): number {
   return combos.length * seeds.length;
 }
 
-/** The points of a loaded scenario's sweep, in order: matrix (or list) outermost, seeds innermost. */
+/**
+ * The points of a loaded scenario's sweep, in order: matrix (or list) outermost, seeds innermost.
+ * Every parameter combination is opened (validated) as its point runs it; throws InputError with
+ * the problems of every combination that does not validate, each at the sweep key (and value)
+ * it comes from (see {@link sweepProblem}).
+ */
 export async function sweepPoints(file: string, baseOverrides: readonly string[], loaded: LoadedScenario, open: PointOpener): Promise<SweepPoint[]> {
   const { combos, seeds } = sweepAxes(file, loaded.scenario);
   const points: SweepPoint[] = [];
-  for (const params of combos) {
-    const point = await open(pointOverrides(baseOverrides, params));
+  const problems = new Map<string, Problem>();
+  let where: Locator | undefined;
+  for (const [c, params] of combos.entries()) {
+    let point: LoadedScenario;
+    try {
+      point = await open(pointOverrides(baseOverrides, params));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      where ??= scenarioLocator(file);
+      for (const inner of err.problems) {
+        const p = sweepProblem(file, loaded.scenario, c, params, inner, where);
+        problems.set(`${p.path}\n${p.message}`, p);
+      }
+      continue;
+    }
     for (const seed of seeds) {
       points.push({ index: points.length, params, seed, hash: pointHash(point, seed) });
     }
   }
+  if (problems.size > 0) throw new InputError([...problems.values()]);
   return points;
+}
+
+/** Where a field path lies in the scenario file (see loader.ts scenarioLocator). */
+type Locator = (path: readonly PropertyKey[], atKey?: boolean) => { line?: number; col?: number };
+
+/**
+ * A problem of one parameter combination, placed at the sweep key whose value caused it: the key
+ * whose field path holds the problem's path (or, for a bad key, names it), else the combination
+ * as a whole. The message names the key, the value and the point's own problem:
+ * `sweep.matrix.frameworks.0.workload.rate: frameworks.0.workload.rate = -1: frameworks[0].workload.rate: Too small...`.
+ */
+function sweepProblem(file: string, s: Scenario, combo: number, params: Readonly<Record<string, unknown>>, inner: Problem, where: Locator): Problem {
+  const byList = s.sweep?.points !== undefined;
+  const owner = Object.keys(params).find((k) => {
+    const kp = formatPath(k.split('.').map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg)));
+    return (inner.file === '--set' && inner.path === k) || inner.path === kp || inner.path.startsWith(`${kp}.`) || inner.path.startsWith(`${kp}[`);
+  });
+  const at: PropertyKey[] = byList ? ['sweep', 'points', combo] : ['sweep', 'matrix'];
+  if (owner !== undefined) at.push(owner);
+  const value = (k: string): string => `${k} = ${excerpt(JSON.stringify(params[k]) ?? 'null')}`;
+  const what = owner !== undefined ? value(owner) : Object.keys(params).map(value).join(', ');
+  // A point's overrides are applied as --set flags; their problems name no other file.
+  const detail = `${inner.file === file || inner.file === '--set' ? '' : `${inner.file}: `}${inner.path === '' ? '' : `${inner.path}: `}${inner.message}`;
+  return { file, ...where(at, true), path: formatPath(at), message: `${what}: ${detail}` };
 }
 
 /** The cross product of a matrix, keys in order, the last key varying fastest. */
@@ -124,12 +167,12 @@ export interface Shard {
   readonly count: number;
 }
 
-/** Parses `I/N` (0 <= I < N). */
+/** Parses `I/N` (0 <= I < N, decimal integers below 2^53). */
 export function parseShard(text: string, what = '--shard'): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const m = /^(\d{1,15})\/(\d{1,15})$/.exec(text.trim());
   const i = m === null ? NaN : Number(m[1]);
   const n = m === null ? NaN : Number(m[2]);
-  if (!(n >= 1) || !(i >= 0) || i >= n) throw new InputError([{ file: what, path: '', message: `expected I/N with 0 <= I < N, got "${text}"` }]);
+  if (!(n >= 1) || !(i >= 0) || i >= n) throw new InputError([{ file: what, path: '', message: `expected I/N with 0 <= I < N, got "${excerpt(text)}"` }]);
   return { index: i, count: n };
 }
 
