@@ -9,6 +9,7 @@ import {
   EVENT_TIME_SLACK, EXPONENTIAL_TAIL, MAX_DECISION_TASK_SECONDS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS, MAX_TASKS, MAX_TIME_SECONDS,
   MAX_TRACE_TIME_SECONDS, MIN_POISSON_RATE,
 } from './limits.js';
+import { MAX_AMOUNT, MAX_TASK_SECONDS, MAX_TRACE_SECONDS as MAX_CANONICAL_TRACE_SECONDS } from '../workloads/trace/canonical.js';
 
 test('an event at the latest instant plus the longest span, plus a ping timeout, is still in the event list', () => {
   // A failed agent is lost 75 to 90 s after its failure (docs/scenarios.md): the largest fixed
@@ -36,4 +37,11 @@ test('a decision over the most tasks a job may have fits in a span', () => {
 
 test('trace times convert to whole microseconds below 2^53', () => {
   expect(MAX_TRACE_TIME_SECONDS * MICROS_PER_SECOND).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+});
+
+test('a canonical workload holds no task longer than a scenario span, nor an amount beyond the resource limit', () => {
+  // workloads/ may not import scenarios/: the canonical schema keeps its own copies of the bounds.
+  expect(MAX_TASK_SECONDS).toBe(MAX_SPAN_SECONDS);
+  expect(MAX_AMOUNT).toBeLessThanOrEqual(MAX_RESOURCE_AMOUNT);
+  expect(MAX_CANONICAL_TRACE_SECONDS).toBeLessThanOrEqual(MAX_TRACE_TIME_SECONDS);
 });

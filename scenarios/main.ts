@@ -280,7 +280,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       (a) => { action = async () => io.out(listText(a.what)); },
     )
     .middleware((argv) => checkSingleFlags(argv))
-    .demandCommand(1, 'name a command: run, report, sweep, merge, check, validate, import or list')
+    .demandCommand(1, 'name a command: run, report, sweep, merge, check, verify, validate, import or list')
     .help();
   try {
     await parser.parseAsync();

@@ -214,6 +214,32 @@ describe('bad trace rows in a scenario', () => {
     expect([m.traces[0]!.submitted, m.traces[0]!.read.skipped]).toEqual([3, { 'bad-line': 1 }]);
   });
 
+  // The latest instant a run may reach is 17,500,000 s and the longest a task may run is
+  // 17,500,000 s (scenarios/limits.ts: together below the event list's 2^45 us = 35,184,372 s).
+  // Job b's 10,000,000 s task in a framework with remoteSlowdown 2 may run 20,000,000 s: a range
+  // problem of its own. Job d arrives at 17,500,001 s, after the latest instant: it and anything
+  // after it are not read (after-end). a and c run: the run ends at c's end, 20 + 100 s.
+  test('a trace task that could run longer than a span, or a job after the latest instant, is skipped', async () => {
+    const job = (id: string, submit: number, duration: number) => `{"id":"${id}","submit":${submit},"tasks":[{"cpus":1,"duration":${duration}}]}`;
+    const f = file('spans.jsonl', [job('a', 0, 10), job('b', 5, 10_000_000), job('c', 20, 100), job('d', 17_500_001, 10)].join('\n'));
+    const yaml = file('spans.yaml', `
+name: spans
+seed: 1
+cluster:
+  agents:
+    - { count: 2, prefix: a-, cpus: 8, mem: 65536 }
+frameworks:
+  - { name: f, behaviour: { kind: batch, remoteSlowdown: 2 } }
+traces:
+  - { file: ${f}, framework: f }
+`);
+    const r = await cli('run', yaml, '--out', join(tmp, 'spans-run'));
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(tmp, 'spans-run', 'manifest.json'), 'utf8')) as { endTime: number; traces: { submitted: number; skipped: Record<string, number> }[] };
+    expect([m.traces[0]!.submitted, m.traces[0]!.skipped]).toEqual([2, { 'after-end': 1, range: 1 }]);
+    expect(m.endTime).toBe(120);
+  });
+
   test('a SWIM row with a 400-digit byte count is skipped; the run completes (before: exit 3, "time must be a finite number ... got Infinity")', async () => {
     const rows = readFileSync(join(FIXTURES, 'swim-fb2009.tsv'), 'utf8');
     const f = file('huge.tsv', `${rows}job9\t80\t1\t${'9'.repeat(400)}\t0\t0\n`);

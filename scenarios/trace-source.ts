@@ -17,9 +17,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isMainThread } from 'node:worker_threads';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { MAX_EVENT_TIME } from '../sim/kernel/event-queue.js';
 import { RandomStreams, type Rng } from '../sim/kernel/rng.js';
-import { seconds, type SimTime } from '../sim/kernel/time.js';
+import { MICROS_PER_SECOND, seconds, type SimTime } from '../sim/kernel/time.js';
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import { resources } from '../sim/model/resources.js';
 import type { AgentSpec } from '../sim/model/simulation.js';
@@ -31,6 +30,7 @@ import { LineSplitter, LongLine, MAX_CANONICAL_LINE_BYTES, MAX_LINE_BYTES, type 
 import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
 import { looksLike, SNIFF_LINES, sniffTrace, unusableTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
+import { MAX_SPAN_SECONDS, MAX_TIME_SECONDS } from './limits.js';
 import type { Scenario } from './schema.js';
 
 /** A job trace entry of the scenario. */
@@ -495,12 +495,23 @@ export function traceJobStream(s: Scenario, index: number, ctx: TraceContext, co
   const path = resolve(scenarioBase(s), entry.file);
   const field = `traces[${index}].file`;
   return {
-    [Symbol.iterator]: () => mapped(entry, name, scenarioBase(s), field, index, ctx, counts),
+    [Symbol.iterator]: () => mapped(entry, name, scenarioBase(s), field, index, ctx, counts, new Map(s.frameworks.map((f) => [f.name, slowdownOf(f.behaviour)]))),
   };
 }
 
-function* mapped(entry: TraceEntry, name: string, base: string, field: string, index: number, ctx: TraceContext, report: (get: () => TraceCounts) => void): Generator<JobSpec> {
+/** A batch behaviour's `remoteSlowdown` (1 for anything else): a task may run that many times its duration. */
+function slowdownOf(behaviour: unknown): number {
+  if (typeof behaviour !== 'object' || behaviour === null) return 1;
+  const b = behaviour as { kind?: unknown; remoteSlowdown?: unknown };
+  return b.kind === 'batch' && typeof b.remoteSlowdown === 'number' ? b.remoteSlowdown : 1;
+}
+
+function* mapped(entry: TraceEntry, name: string, base: string, field: string, index: number, ctx: TraceContext, report: (get: () => TraceCounts) => void, declared: ReadonlyMap<string, number>): Generator<JobSpec> {
   const path = resolve(base, entry.file);
+  // The longest a task may take once started (its duration times its framework's remote
+  // slowdown) is a span: a longer one would end beyond the latest time the event list holds.
+  const createdSlowdown = slowdownOf(entry.behaviour);
+  const maxSpan = MAX_SPAN_SECONDS * MICROS_PER_SECOND;
   const sample: Rng = ctx.streams.stream(`trace/${index}`);
   const placement: Rng = ctx.streams.stream(`placement/trace-${index}`);
   const agentNames = new Set(ctx.agents.map((a) => a.name));
@@ -548,9 +559,9 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
       return;
     }
     const submit = Math.round((job.submit - from) * entry.timeScale * 1e6);
-    if (!(submit < MAX_EVENT_TIME)) {
-      // Beyond the latest time the event list holds, so beyond the end of any run: nothing later
-      // can arrive either (submit order); the rest is not read.
+    if (!(submit <= MAX_TIME_SECONDS * MICROS_PER_SECOND)) {
+      // Beyond the latest instant a run may reach (scenarios/limits.ts), so beyond the end of any
+      // run: nothing later can arrive either (submit order); the rest is not read.
       skipped.set('after-end', 1);
       if (submitted === 0) throw noJob();
       return;
@@ -574,6 +585,8 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
     }
     const tasks: TaskSpec[] = [];
     let fits = true;
+    let tooLong = 0;
+    const slowdown = declared.get(r.framework) ?? createdSlowdown;
     for (const t of job.tasks) {
       const res = resources({ cpus: (t.cpus ?? 0) * sc.cpus, mem: (t.mem ?? 0) * sc.mem, disk: (t.disk ?? 0) * sc.disk, gpus: (t.gpus ?? 0) * sc.gpus });
       if (!shapes.some((a) => a.every((v, k) => v >= res[k]!))) {
@@ -581,6 +594,10 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
         break;
       }
       const duration = Math.max(1, seconds(t.duration)) as SimTime;
+      if (duration * slowdown > maxSpan) {
+        tooLong = t.duration;
+        break;
+      }
       let prefAgents: string[] = [];
       for (const a of t.preferredAgents ?? []) {
         if (agentNames.has(a)) prefAgents.push(a);
@@ -605,6 +622,10 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
         ...(racks.length > 0 ? { preferredRacks: racks } : {}),
       };
       for (let c = 0; c < (t.count ?? 1); c++) tasks.push(spec);
+    }
+    if (tooLong > 0) {
+      skip('range', line, `job ${job.id} has a task of ${tooLong} s${slowdown === 1 ? '' : ` (${slowdown} times that when not node-local)`}, longer than the ${MAX_SPAN_SECONDS} s a task may run`);
+      continue;
     }
     if (!fits) {
       skip('fits-nowhere', line, `job ${job.id} has a task that fits on no agent of the cluster`);

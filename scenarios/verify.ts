@@ -13,6 +13,7 @@ import {
 import { InputError } from './errors.js';
 import { runManifestProblem } from './output-guard.js';
 import { syncLines } from './trace-source.js';
+import { LongLine, MAX_LINE_BYTES } from '../workloads/trace/lines.js';
 
 /** Violations printed without `--all`. */
 export const SHOWN_VIOLATIONS = 20;
@@ -87,8 +88,9 @@ export function verifyRun(dir: string, options: VerifyOptions): VerifyOutcome {
   const direct = placesDirectly(manifest);
   const verifier = new LogVerifier({ direct, onViolation: show });
   let n = 0;
-  for (const text of syncLines(events)) {
+  for (const text of syncLines(events, MAX_LINE_BYTES)) {
     n++;
+    if (text instanceof LongLine) throw new InputError([{ file: events, line: n, path: '', message: `not a log record: a line of ${text.bytes} bytes (a record is one short line)` }]);
     if (text === '') continue;
     let r;
     try {

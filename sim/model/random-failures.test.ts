@@ -170,3 +170,15 @@ describe('random failures in a run', () => {
     expect(() => run({ agents: agents(1), random: { mtbf: S as SimTime, agents: ['zz'] }, duration: 10 })).toThrow(/unknown agent zz/);
   });
 });
+
+describe('an up time drawn as 0 us after a return', () => {
+  // mtbf 1 ms, mttr 1 s over 50 agents and 2000 s: some 100,000 up times are drawn, each rounding
+  // to 0 us with probability 1 - e^(-0.5/1000) = 0.0005, so about 50 of them do. Before, such a
+  // draw after a return (a message-phase event) scheduled a failure in that instant's arrival
+  // phase, already past: the run stopped on a broken invariant ("cannot schedule ... before now").
+  test('is taken as 1 us: the run goes on', () => {
+    const { result, sink } = run({ agents: agents(50), random: { mtbf: 1000, mttr: S }, duration: 2000 });
+    expect(result.reason).toBe('duration');
+    expect(sink.of('agent_removed').length).toBeGreaterThan(1000);
+  });
+});

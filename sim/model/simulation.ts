@@ -283,7 +283,10 @@ function armRandomFailures(
     return a;
   };
   const armNext = (i: number, upSince: number): void => {
-    const at = upSince + clocks[i]!.upTime();
+    // At least 1 us up: a return runs in the message phase, and a failure drawn for that very
+    // instant would fall in its arrival phase, which has passed (a draw rounds to 0 us with
+    // probability about 0.5 / mtbf in us).
+    const at = upSince + Math.max(1, clocks[i]!.upTime());
     if (at < until) sim.at(at, Phase.ARRIVAL, hFail, i);
   };
   const hBack = sim.register('agent-back-random', (i) => {

@@ -16,11 +16,11 @@ import { z } from 'zod';
 export const MAX_TRACE_SECONDS = 1e9;
 
 /**
- * The longest task duration, seconds: 35,000,000 s (about 405 days), the longest run a scenario
- * may ask for (the event list holds times below 2^45 us): a longer task could never be seen to
- * end.
+ * The longest task duration, seconds: 17,500,000 s (about 202 days), the longest span a scenario
+ * may give (scenarios/limits.ts MAX_SPAN_SECONDS: a run's last instant plus one span stays below
+ * the event list's 2^45 us): a longer task could never be seen to end.
  */
-export const MAX_TASK_SECONDS = 35_000_000;
+export const MAX_TASK_SECONDS = 17_500_000;
 
 /**
  * The largest amount of one resource of a task or an agent, in scenario units (cores, MB,
