@@ -13,13 +13,13 @@ import { openScenario } from './loader.js';
 import { runScenario } from './run.js';
 import { mergeSweeps, parseShard, runSweep, shardFromEnv, sweepSize } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { parse as parseYaml } from 'yaml';
 import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
+import { systemErrorLine, writeOutputFile } from './output-files.js';
 
 /** Where the CLI writes, and what it may read of its environment. */
 export interface Io {
@@ -186,7 +186,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         }
         const r = checkRun(a.dir, a.baseline, a.all);
         io.out(`${r.text}\n${r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`} against ${a.baseline} (${r.rows.length} metrics)\n`);
-        if (a.markdown !== undefined) writeFileSync(a.markdown, r.markdown);
+        if (a.markdown !== undefined) writeOutputFile(a.markdown, r.markdown);
         if (r.regressions > 0) regression = true;
       }; },
     )
@@ -236,6 +236,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof InputError) {
       io.err(`${err.message}\n`);
+      return ExitCode.BAD_INPUT;
+    }
+    // A failed system call no command turned into a message of its own: the environment's doing.
+    const system = systemErrorLine(err);
+    if (system !== undefined) {
+      io.err(`${system}\n`);
       return ExitCode.BAD_INPUT;
     }
     // A user allocator's failure is a bug in that module: say so rather than blame offersim.

@@ -20,6 +20,7 @@ import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
 import { SNIFF_LINES, sniffTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
 import { realPath, refuse } from './output-guard.js';
+import { claimPartial, releaseTemp } from './temp-files.js';
 import { VERSION } from './version.js';
 
 /** Lines of a file, plain or gzip (by its magic bytes), without line endings. */
@@ -128,7 +129,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
     }
   }
   checkImportOut(out, [file, ...aux.map((a) => a.path)], o.force === true);
-  const tmp = `${out}.partial-${process.pid}`;
+  const tmp = claimPartial(out);
   const fd = openSync(tmp, 'w');
   const hash = createHash('sha256');
   const problems: RowProblem[] = [];
@@ -202,6 +203,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
   };
   writeFileAtomic(`${out}.manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, out);
+  releaseTemp(tmp);
   return { format, file, out, counts, problems, sha256 };
 }
 
@@ -231,7 +233,7 @@ function csvField(s: string): string {
 }
 
 function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.partial-${process.pid}`;
+  const tmp = claimPartial(path);
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, text);
@@ -239,4 +241,5 @@ function writeFileAtomic(path: string, text: string): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  releaseTemp(tmp);
 }
