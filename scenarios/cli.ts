@@ -7,11 +7,11 @@
  */
 import { ExitCode } from './errors.js';
 import { main } from './main.js';
-import { systemErrorLine } from './output-files.js';
+import { environmentLine } from './output-files.js';
 import { removeStaleTemps } from './temp-files.js';
 
 process.on('uncaughtException', (err) => {
-  const system = systemErrorLine(err);
+  const system = environmentLine(err);
   if (system !== undefined) {
     process.stderr.write(`${system}\n`);
     process.exit(ExitCode.BAD_INPUT);

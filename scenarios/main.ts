@@ -19,7 +19,7 @@ import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { parse as parseYaml } from 'yaml';
 import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
-import { systemErrorLine, writeOutputFile } from './output-files.js';
+import { environmentLine, writeOutputFile } from './output-files.js';
 
 /** Where the CLI writes, and what it may read of its environment. */
 export interface Io {
@@ -238,8 +238,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`${err.message}\n`);
       return ExitCode.BAD_INPUT;
     }
-    // A failed system call no command turned into a message of its own: the environment's doing.
-    const system = systemErrorLine(err);
+    // A failed system call (or an input too large for a string) no command turned into a message of its own.
+    const system = environmentLine(err);
     if (system !== undefined) {
       io.err(`${system}\n`);
       return ExitCode.BAD_INPUT;

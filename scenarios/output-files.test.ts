@@ -160,3 +160,30 @@ describe('offersim run, check, sweep: outputs refused by the system', () => {
     expectRefused(offersim(['sweep', sweep, '--workers', '1', '--out', out]), `${out}: cannot create the sweep directory: a part of the path is a file, not a directory (ENOTDIR)`);
   });
 });
+
+describe('the executable: an error that escapes main (thrown from a callback, as a stream\'s)', () => {
+  /**
+   * `offersim list allocators` with a preloaded module that makes the first write to stdout
+   * schedule `throw <error>` for after main has run: an uncaught exception in the executable.
+   */
+  function escaping(error: string): { code: number | null; err: string } {
+    const preload = 'data:text/javascript,const w = process.stdout.write.bind(process.stdout); ' +
+      `process.stdout.write = (...a) => { setImmediate(() => { throw ${error}; }); return w(...a); };`;
+    const r = spawnSync(process.execPath, ['--import', preload, CLI, 'list', 'allocators'], { encoding: 'utf8', env: ENV, timeout: 60_000 });
+    return { code: r.status, err: r.stderr };
+  }
+
+  test('text longer than a string holds: exit 2 and one line, not Node\'s exit 1 (the regression code)', () => {
+    expectRefused(escaping('new RangeError("Invalid string length")'), 'offersim: a line or a file too large to hold as one string (at most 512 MiB): Invalid string length');
+  });
+
+  test('a failed system call: exit 2 naming the path and the reason', () => {
+    expectRefused(escaping('Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", path: "/x/y" })'), 'offersim: /x/y: no space left on the device (ENOSPC)');
+  });
+
+  test('anything else: exit 3, an internal error', () => {
+    const r = escaping('new Error("boom")');
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/^offersim: internal error \(a bug\): Error: boom\n/);
+  });
+});

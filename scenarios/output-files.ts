@@ -52,13 +52,22 @@ export function systemReason(err: NodeJS.ErrnoException & { code: string }): str
 }
 
 /**
- * The line to print for a failed system call nothing turned into a message of its own (a last
- * resort: the environment's doing, exit 2), or undefined when `err` is not one.
+ * The line to print for an error that nothing turned into a message of its own, when the
+ * environment or the size of the input caused it (a last resort, exit 2): a failed system call,
+ * or text longer than a JavaScript string holds (a line or a file of more than 512 MiB; offersim
+ * writes its own outputs in chunks). Undefined for anything else.
  */
-export function systemErrorLine(err: unknown): string | undefined {
-  if (systemErrorCode(err) === undefined) return undefined;
-  const e = err as NodeJS.ErrnoException & { code: string };
-  return `offersim: ${e.path ?? e.syscall}: ${systemReason(e)}`;
+export function environmentLine(err: unknown): string | undefined {
+  if (systemErrorCode(err) !== undefined) {
+    const e = err as NodeJS.ErrnoException & { code: string };
+    return `offersim: ${e.path ?? e.syscall}: ${systemReason(e)}`;
+  }
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown };
+  if (e.code === 'ERR_STRING_TOO_LONG' || e.code === 'ERR_FS_FILE_TOO_LARGE' || (e.name === 'RangeError' && e.message === 'Invalid string length')) {
+    return `offersim: a line or a file too large to hold as one string (at most 512 MiB): ${String(e.message)}`;
+  }
+  return undefined;
 }
 
 /**
