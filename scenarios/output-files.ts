@@ -7,7 +7,7 @@
  * never built as one string (a JavaScript string holds at most 2^29 - 24 characters).
  * Composition root: files.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { OutputError } from './errors.js';
 import { claimPartial, releaseTemp } from './temp-files.js';
@@ -128,9 +128,15 @@ export function writeOutputFile(path: string, data: string | Uint8Array, shown: 
 export function writeAtomic(path: string, text: string, shown: string = path): void {
   onOutput(shown, 'write the file', () => {
     const tmp = claimPartial(path);
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-    releaseTemp(tmp);
+    try {
+      writeFileSync(tmp, text);
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    } finally {
+      releaseTemp(tmp);
+    }
   });
 }
 
