@@ -7,7 +7,7 @@ import { MetricsFold } from './metrics-fold.js';
 import type { FrameworkRow, JobRow, MetricsResult, Sample } from './metrics.js';
 import { stats } from './stats.js';
 import { streamB } from './test-support/log.js';
-import { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js';
+import { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, TimeseriesLayout, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, timeseriesDraft, writeJobsCsv } from './writers.js';
 
 function foldB(): MetricsResult {
   const m = new MetricsFold({ sampleInterval: 1_000_000 });
@@ -241,5 +241,69 @@ describe('quoting and undefined values', () => {
     expect(json['jain_mean']).toBeNull();
     expect(json['queueing_delay_n']).toBe(0);
     expect(json['queueing_delay_mean_s']).toBeNull();
+  });
+});
+
+/*
+ * Streaming: a run writes each time-series row as its interval ends, before it knows every
+ * framework (one that subscribes later gets a column from the first row on), then lays the rows
+ * out once the frameworks are known; jobs.csv goes out in pieces. The text must be the same.
+ */
+describe('streamed rows', () => {
+  const sample = (t: number, shares: number[], pending: number[]): Sample => ({
+    t, utilisation: [0.5, 0.25, NaN, NaN], shares: Float64Array.from(shares), pending: Float64Array.from(pending), pendingTotal: 3, jain: NaN, jainTime: 0,
+  });
+
+  test('a draft row holds a share and a pending cell per framework id the sample has', () => {
+    // t 1 s; cpus 0.5, mem 0.25, no disk or gpus; ids 0 and 1; pending_total 3; no Jain: empty, 0 s
+    expect(timeseriesDraft(sample(1_000_000, [0.125, NaN], [1, 2]))).toBe('1.000000,0.500000,0.250000,,,0.125000,,3.000000,1.000000,2.000000,,0.000000');
+  });
+
+  test('laid out by the frameworks known at the end: a later id gets empty cells, an id never registered none', () => {
+    // Row 1 was drafted when only id 0 existed, row 2 when ids 0 to 2 did; id 1 never
+    // registered (no FrameworkRow), id 2 registered late under the same name as id 0 (#id labels).
+    const rows = [sample(1_000_000, [0.25], [4]), sample(2_000_000, [0.5, NaN, 0.75], [1, NaN, 2])];
+    const layout = new TimeseriesLayout([fwRow(0, 'f'), fwRow(2, 'f')]);
+    expect(layout.verbatim(1)).toBe(false);
+    expect(layout.verbatim(3)).toBe(false);
+    const streamed = layout.header + rows.map((r) => layout.row(timeseriesDraft(r))).join('');
+    expect(streamed).toBe(
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending_total,pending_f#0,pending_f#2,jain,jain_time_s\r\n' +
+        '1.000000,0.500000,0.250000,,,0.250000,,3.000000,4.000000,,,0.000000\r\n' +
+        '2.000000,0.500000,0.250000,,,0.500000,0.750000,3.000000,1.000000,2.000000,,0.000000\r\n',
+    );
+    expect(streamed).toBe(timeseriesCsv(rows, [fwRow(0, 'f'), fwRow(2, 'f')]));
+  });
+
+  test('frameworks 0 to n - 1 all registered: a draft of n ids is the row as it is', () => {
+    const layout = new TimeseriesLayout([fwRow(0, 'a'), fwRow(1, 'b')]);
+    expect(layout.verbatim(2)).toBe(true);
+    expect(layout.verbatim(1)).toBe(false);
+    const draft = timeseriesDraft(sample(3_000_000, [0.1, 0.2], [0, 5]));
+    expect(layout.row(draft)).toBe(`${draft}\r\n`);
+  });
+
+  test('stream B folded with onSample and no kept samples gives the same timeseries.csv', () => {
+    const drafts: string[] = [];
+    const m = new MetricsFold({ sampleInterval: 1_000_000, keepSamples: false, onSample: (x) => drafts.push(timeseriesDraft(x)) });
+    for (const rec of streamB()) m.record(rec);
+    const r = m.finish();
+    expect(r.samples).toEqual([]);
+    const layout = new TimeseriesLayout(r.frameworks);
+    expect(layout.header + drafts.map((d) => layout.row(d)).join('')).toBe(timeseriesCsv(foldB().samples, r.frameworks));
+  });
+
+  test('jobs.csv in pieces of at most so many rows, together the whole text', () => {
+    const one = foldB().jobs[0]!;
+    const jobs: JobRow[] = Array.from({ length: 5 }, (_, i) => ({ ...one, id: i, name: i === 3 ? 'j,3' : `j${i}` }));
+    const pieces: string[] = [];
+    writeJobsCsv(jobs, (t) => pieces.push(t), 2);
+    // the header, then rows 0-1, 2-3 (j,3 quoted), 4
+    expect(pieces.map((p) => p.split('\r\n').length - 1)).toEqual([1, 2, 2, 1]);
+    expect(pieces[2]).toBe(
+      'j2,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\r\n' +
+        '"j,3",fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\r\n',
+    );
+    expect(pieces.join('')).toBe(jobsCsv(jobs));
   });
 });

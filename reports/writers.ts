@@ -127,27 +127,46 @@ export const JOBS_COLUMNS = [
   'local_remote',
 ] as const;
 
+/** Rows of jobs.csv formatted per piece: the text stays small whatever the number of jobs. */
+const ROWS_PER_PIECE = 10_000;
+
 /** jobs.csv: a header, then one row per job in the given order; empty cells where undefined. */
 export function jobsCsv(jobs: readonly JobRow[]): string {
-  const rows: string[][] = [[...JOBS_COLUMNS]];
-  for (const j of jobs) {
-    rows.push([
-      j.name,
-      j.frameworkName,
-      fmtSeconds(j.submit),
-      fmtSeconds(j.firstStaging),
-      fmtSeconds(j.firstStart),
-      fmtSeconds(j.finish),
-      fmtInt(j.tasks),
-      fmtSeconds(j.queueingDelay),
-      fmtSeconds(j.completion),
-      fmt(j.slowdown),
-      fmtInt(j.localNode),
-      fmtInt(j.localRack),
-      fmtInt(j.localRemote),
-    ]);
+  const pieces: string[] = [];
+  writeJobsCsv(jobs, (text) => pieces.push(text));
+  return pieces.join('');
+}
+
+/**
+ * jobs.csv in pieces: the header, then at most `rowsPerPiece` rows (default 10,000) at a time,
+ * each passed to `emit` as soon as it is made; together exactly the text of {@link jobsCsv},
+ * which is never built whole.
+ */
+export function writeJobsCsv(jobs: readonly JobRow[], emit: (text: string) => void, rowsPerPiece = ROWS_PER_PIECE): void {
+  emit(csv([[...JOBS_COLUMNS]]));
+  for (let from = 0; from < jobs.length; from += rowsPerPiece) {
+    const rows: string[][] = [];
+    for (const j of jobs.slice(from, from + rowsPerPiece)) rows.push(jobCells(j));
+    emit(csv(rows));
   }
-  return csv(rows);
+}
+
+function jobCells(j: JobRow): string[] {
+  return [
+    j.name,
+    j.frameworkName,
+    fmtSeconds(j.submit),
+    fmtSeconds(j.firstStaging),
+    fmtSeconds(j.firstStart),
+    fmtSeconds(j.finish),
+    fmtInt(j.tasks),
+    fmtSeconds(j.queueingDelay),
+    fmtSeconds(j.completion),
+    fmt(j.slowdown),
+    fmtInt(j.localNode),
+    fmtInt(j.localRack),
+    fmtInt(j.localRemote),
+  ];
 }
 
 function statColumns(prefix: string, suffix: string): string[] {
@@ -245,9 +264,46 @@ function frameworkLabels(frameworks: readonly FrameworkRow[]): string[] {
  * cluster total is 0, no time with two frameworks with demand) are empty cells.
  */
 export function timeseriesCsv(samples: readonly Sample[], frameworks: readonly FrameworkRow[]): string {
-  const labels = frameworkLabels(frameworks);
-  const rows: string[][] = [
-    [
+  const layout = new TimeseriesLayout(frameworks);
+  const pieces = [layout.header];
+  for (const s of samples) pieces.push(layout.row(timeseriesDraft(s)));
+  return pieces.join('');
+}
+
+/**
+ * A row of timeseries.csv as the run streams it, before its frameworks are all known: the
+ * sample's cells, without a line end, with a share and a pending cell for every framework id the
+ * sample has (0 to n - 1, registered or not), in the file's column order: `t_s`, the `util_`
+ * cells, n shares, `pending_total`, n pendings, `jain`, `jain_time_s`.
+ * {@link TimeseriesLayout.row} makes it the file's row once the frameworks are known.
+ */
+export function timeseriesDraft(s: Sample): string {
+  const cells: string[] = [fmtSeconds(s.t)];
+  for (const u of s.utilisation) cells.push(fmt(u));
+  for (const x of s.shares) cells.push(fmt(x));
+  cells.push(fmt(s.pendingTotal));
+  for (const x of s.pending) cells.push(fmt(x));
+  cells.push(fmt(s.jain), fmtSeconds(s.jainTime));
+  return cells.join(',');
+}
+
+/** Cells of a draft row besides the per-framework ones: t_s, utilisation, pending_total, jain, jain_time_s. */
+const FIXED_CELLS = 1 + RESOURCE_NAMES.length + 3;
+
+/**
+ * The columns of timeseries.csv for a run's frameworks (registered ones, by id): its header, and
+ * the file's row for a draft row ({@link timeseriesDraft}). Numeric cells never need quoting, so
+ * a row is its cells joined by commas and a CRLF, as csv-stringify writes it.
+ */
+export class TimeseriesLayout {
+  /** the header row, with its CRLF */
+  readonly header: string;
+  private readonly ids: readonly number[];
+
+  constructor(frameworks: readonly FrameworkRow[]) {
+    const labels = frameworkLabels(frameworks);
+    this.ids = frameworks.map((f) => f.id);
+    this.header = csv([[
       't_s',
       ...RESOURCE_NAMES.map((r) => `util_${r}`),
       ...labels.map((l) => `share_${l}`),
@@ -255,17 +311,27 @@ export function timeseriesCsv(samples: readonly Sample[], frameworks: readonly F
       ...labels.map((l) => `pending_${l}`),
       'jain',
       'jain_time_s',
-    ],
-  ];
-  for (const s of samples) {
-    const row: string[] = [fmtSeconds(s.t)];
-    for (const u of s.utilisation) row.push(fmt(u));
-    for (const f of frameworks) row.push(fmt(s.shares[f.id]));
-    row.push(fmt(s.pendingTotal));
-    for (const f of frameworks) row.push(fmt(s.pending[f.id]));
-    row.push(fmt(s.jain));
-    row.push(fmtSeconds(s.jainTime));
-    rows.push(row);
+    ]]);
   }
-  return csv(rows);
+
+  /**
+   * Whether the draft of a sample with `n` framework ids is already the file's row (without its
+   * CRLF): the frameworks are exactly ids 0 to n - 1, all registered.
+   */
+  verbatim(n: number): boolean {
+    return this.ids.length === n && this.ids.every((id, i) => id === i);
+  }
+
+  /** The file's row, with its CRLF, for a draft row: each framework's cells by its id, empty where the sample has none. */
+  row(draft: string): string {
+    const c = draft.split(',');
+    const n = (c.length - FIXED_CELLS) / 2;
+    const r = RESOURCE_NAMES.length;
+    const out = c.slice(0, 1 + r);
+    for (const id of this.ids) out.push(id < n ? c[1 + r + id]! : '');
+    out.push(c[1 + r + n]!);
+    for (const id of this.ids) out.push(id < n ? c[2 + r + n + id]! : '');
+    out.push(c[2 + r + 2 * n]!, c[3 + r + 2 * n]!);
+    return `${out.join(',')}\r\n`;
+  }
 }

@@ -3,12 +3,13 @@
  * compares them (reports/check.ts) and writes the table as text and Markdown; or, with
  * `--update-baseline`, writes the baseline from the run. Composition root: the files.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { baselineOf, check, checkMarkdown, checkTable, type Baseline, type CheckRow } from '../reports/check.js';
 import { InputError } from './errors.js';
 import { formatPath } from './loader.js';
+import { writeAtomic } from './output-files.js';
 
 const ToleranceSchema = z.strictObject({ abs: z.number().finite().nonnegative().optional(), rel: z.number().finite().nonnegative().optional() });
 const BaselineSchema = z.strictObject({
@@ -71,8 +72,6 @@ export function updateBaseline(dir: string, file: string, version: string): Base
     return [k, kept === undefined ? m : { ...m, better: kept.better, tolerance: kept.tolerance }];
   }));
   const baseline: Baseline = { source, metrics };
-  const tmp = `${file}.partial-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(baseline, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeAtomic(file, `${JSON.stringify(baseline, null, 2)}\n`);
   return baseline;
 }

@@ -67,6 +67,23 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * The environment refused an output: a file-system error (no space, a quota, no permission, a
+ * read-only or special file system such as /proc, a path through a regular file) on a path
+ * offersim writes. Exit 2 like bad input, never an internal error: the message names the path
+ * and the OS reason (scenarios/output-files.ts).
+ */
+export class OutputError extends InputError {
+  /** the system error code, e.g. 'ENOSPC' */
+  readonly code: string;
+  constructor(path: string, message: string, code: string, cause?: unknown) {
+    super([{ file: path, path: '', message }]);
+    this.name = 'OutputError';
+    this.code = code;
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
 /** Exit codes of the CLI (DESIGN.md section 8). */
 export const ExitCode = { OK: 0, REGRESSION: 1, BAD_INPUT: 2, INTERNAL: 3 } as const;
 

@@ -16,12 +16,12 @@ import { runScenario } from './run.js';
 import { mergeSweeps, parseShard, pointOpener, runSweep, shardFromEnv, sweepPoints, sweepSize } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
 import { SHOWN_VIOLATIONS, verifyRun, verifyVerdict } from './verify.js';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
+import { environmentLine, writeOutputFile } from './output-files.js';
 
 /** Where the CLI writes, and what it may read of its environment. */
 export interface Io {
@@ -228,7 +228,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         }
         const r = checkRun(a.dir, a.baseline, a.all);
         io.out(`${r.text}\n${r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`} against ${a.baseline} (${r.rows.length} metrics)\n`);
-        if (a.markdown !== undefined) writeFileSync(a.markdown, r.markdown);
+        if (a.markdown !== undefined) writeOutputFile(a.markdown, r.markdown);
         if (r.regressions > 0) regression = true;
       }; },
     )
@@ -291,6 +291,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const input = err instanceof InvariantError && err.cause instanceof InputError ? err.cause : err;
     if (input instanceof InputError) {
       io.err(`${input.message}\n`);
+      return ExitCode.BAD_INPUT;
+    }
+    // A failed system call (or an input too large for a string) no command turned into a message of its own.
+    const system = environmentLine(err);
+    if (system !== undefined) {
+      io.err(`${system}\n`);
       return ExitCode.BAD_INPUT;
     }
     // A user allocator's failure is a bug in that module: say so rather than blame offersim.

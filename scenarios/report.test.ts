@@ -4,7 +4,7 @@
  * they were, and exit 2 for a directory that is not a run.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,6 +106,19 @@ describe('offersim report DIR', () => {
     expect(m.err).toMatch(/missing summary\.json, jobs\.csv, frameworks\.csv, timeseries\.csv/);
     expect(readdirSync(empty)).toEqual(['manifest.json']);
     rmSync(empty, { recursive: true, force: true });
+  });
+
+  test('a CSV too large to chart (over 256 MiB): exit 2 naming it and its size, before reading it', async () => {
+    const dir = join(tmp, 'huge');
+    cpSync(run, dir, { recursive: true });
+    // 600 MiB, sparse (no disk used): more text than a JavaScript string holds (512 MiB).
+    truncateSync(join(dir, 'timeseries.csv'), 600 * 1024 * 1024);
+    const before = readdirSync(dir).sort();
+    const r = await cli('report', dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`${join(dir, 'timeseries.csv')}: 600 MiB: too large to chart (a report reads at most 256 MiB a file); for a long run, choose a coarser output.sampleInterval\n`);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a broken CSV file: exit 2 naming it, and the previous charts stay', async () => {

@@ -3,15 +3,18 @@
  * directory from its CSV and JSON files: charts/<name>.vl.json, .svg and .png, and report.html.
  * The files are written into temporary siblings and renamed into place, so a failed render
  * leaves the previous charts and page as they were. Only into an offersim run or sweep directory,
- * and only replacing offersim's own charts/ and page (scenarios/output-guard.ts).
+ * and only replacing offersim's own charts/ and page (scenarios/output-guard.ts). A file-system
+ * failure is an OutputError (exit 2) naming the file (scenarios/output-files.ts).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CsvFormatError, runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
 import { renderPng, renderSvg, reportHtml, type Bundles } from '../reports/render.js';
 import { InputError } from './errors.js';
 import { checkReportDir } from './output-guard.js';
+import { makeDirs, onOutput, writeOutputFile } from './output-files.js';
+import { claimPartial, releaseTemp } from './temp-files.js';
 
 /** The directory of a package's entry module (the packages' `exports` block deep imports). */
 function packageBuildDir(pkg: string): string {
@@ -48,6 +51,13 @@ export interface ReportOptions {
 
 const REQUIRED = ['manifest.json', 'summary.json', 'jobs.csv', 'frameworks.csv', 'timeseries.csv'] as const;
 
+/**
+ * The largest file a report reads (it reads each whole, and charts every row): 256 MiB, far
+ * below the 512 MiB of text a JavaScript string holds. Charting one takes about ten times its
+ * size in memory.
+ */
+export const REPORT_MAX_BYTES = 256 * 1024 * 1024;
+
 function bad(dir: string, message: string): InputError {
   return new InputError([{ file: dir, path: '', message }]);
 }
@@ -57,6 +67,7 @@ function readRun(dir: string): { manifest: Record<string, unknown>; summary: Rec
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw bad(dir, 'not a run directory (no such directory)');
   const missing = REQUIRED.filter((f) => !existsSync(join(dir, f)));
   if (missing.length > 0) throw bad(dir, `not a run directory: missing ${missing.join(', ')}`);
+  for (const f of REQUIRED) checkSize(join(dir, f));
   const text = (f: string): string => readFileSync(join(dir, f), 'utf8');
   const json = (f: string): Record<string, unknown> => {
     try {
@@ -72,6 +83,14 @@ function readRun(dir: string): { manifest: Record<string, unknown>; summary: Rec
     summary: json('summary.json'),
     csv: { timeseries: text('timeseries.csv'), jobs: text('jobs.csv'), frameworks: text('frameworks.csv') },
   };
+}
+
+/** Refuses (InputError, exit 2) a file too large for a report to read: see {@link REPORT_MAX_BYTES}. */
+function checkSize(file: string): void {
+  const size = statSync(file).size;
+  if (size <= REPORT_MAX_BYTES) return;
+  const mib = (n: number): string => `${(n / (1024 * 1024)).toFixed(0)} MiB`;
+  throw bad(file, `${mib(size)}: too large to chart (a report reads at most ${mib(REPORT_MAX_BYTES)} a file); for a long run, choose a coarser output.sampleInterval`);
 }
 
 /** A JSON value as the summary table shows it. */
@@ -131,6 +150,7 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
     throw new InputError([{ file: join(dir, 'sweep.json'), path: '', message: (err as Error).message }]);
   }
   if (!existsSync(join(dir, 'summary.csv'))) throw bad(dir, 'not a complete sweep directory: missing summary.csv');
+  checkSize(join(dir, 'summary.csv'));
   const points = sweep.points ?? [];
   const params = Object.keys(points[0]?.params ?? {});
   const summaryCsv = readFileSync(join(dir, 'summary.csv'), 'utf8');
@@ -173,43 +193,56 @@ async function writeFiles(
   const png = options.png ?? true;
   const fonts = png ? { files: fontFiles() } : undefined;
 
-  const chartsTmp = `${join(dir, 'charts')}.partial-${process.pid}`;
-  const htmlTmp = `${join(dir, 'report.html')}.partial-${process.pid}`;
-  rmSync(chartsTmp, { recursive: true, force: true });
-  mkdirSync(chartsTmp, { recursive: true });
+  const charts0 = join(dir, 'charts');
+  const pageFile = join(dir, 'report.html');
+  // Leftovers of reports killed half-way by processes that no longer exist go first.
+  const chartsTmp = onOutput(charts0, 'write the charts', () => claimPartial(charts0));
+  const htmlTmp = onOutput(pageFile, 'write the report page', () => claimPartial(pageFile));
   const files: string[] = [];
   let svgSeconds = 0;
   let pngSeconds = 0;
   try {
+    makeDirs(chartsTmp, charts0, 'create the charts directory');
+    const write = (name: string, data: string | Uint8Array): void => {
+      writeOutputFile(join(chartsTmp, name), data, join(charts0, name));
+      files.push(`charts/${name}`);
+    };
     for (const c of charts) {
-      writeFileSync(join(chartsTmp, `${c.name}.vl.json`), specJson(c.spec));
-      files.push(`charts/${c.name}.vl.json`);
+      write(`${c.name}.vl.json`, specJson(c.spec));
       const s0 = performance.now();
       const svg = await renderSvg(c.spec);
       svgSeconds += (performance.now() - s0) / 1000;
-      writeFileSync(join(chartsTmp, `${c.name}.svg`), svg);
-      files.push(`charts/${c.name}.svg`);
+      write(`${c.name}.svg`, svg);
       if (fonts !== undefined) {
         const p0 = performance.now();
         const bytes = renderPng(svg, fonts);
         pngSeconds += (performance.now() - p0) / 1000;
-        writeFileSync(join(chartsTmp, `${c.name}.png`), bytes);
-        files.push(`charts/${c.name}.png`);
+        write(`${c.name}.png`, bytes);
       }
     }
     const html = reportHtml({ ...page, charts, bundles: readBundles() });
-    writeFileSync(htmlTmp, html);
+    writeOutputFile(htmlTmp, html, pageFile);
     files.push('report.html');
-    // Swap the new charts directory in, then the page.
-    const charts0 = join(dir, 'charts');
-    const old = `${charts0}.old-${process.pid}`;
-    if (existsSync(charts0)) renameSync(charts0, old);
-    renameSync(chartsTmp, charts0);
-    rmSync(old, { recursive: true, force: true });
-    renameSync(htmlTmp, join(dir, 'report.html'));
+    // Swap the new charts directory in, then the page. A kill between the two renames leaves
+    // charts.old-<pid> (the previous charts), which the next report into the directory removes.
+    onOutput(dir, 'put the report in place', () => {
+      const old = `${charts0}.old-${process.pid}`;
+      if (existsSync(charts0)) renameSync(charts0, old);
+      renameSync(chartsTmp, charts0);
+      rmSync(old, { recursive: true, force: true });
+      renameSync(htmlTmp, pageFile);
+    });
+    releaseTemp(chartsTmp);
+    releaseTemp(htmlTmp);
   } catch (err) {
-    rmSync(chartsTmp, { recursive: true, force: true });
-    rmSync(htmlTmp, { force: true });
+    try {
+      rmSync(chartsTmp, { recursive: true, force: true });
+      rmSync(htmlTmp, { force: true });
+      releaseTemp(chartsTmp);
+      releaseTemp(htmlTmp);
+    } catch {
+      // left for the exit hook, or the next report into the directory
+    }
     throw err;
   }
   return { dir, files, svgSeconds, pngSeconds, totalSeconds: (performance.now() - t0) / 1000 };

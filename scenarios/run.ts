@@ -2,22 +2,29 @@
  * Runs one scenario and writes its run directory (DESIGN.md section 6) atomically: everything is
  * written into a temporary sibling directory that replaces the target only when complete, so a
  * failed run never leaves output that looks finished. The target is replaced only when it is
- * absent, empty or an offersim run directory (scenarios/output-guard.ts).
+ * absent, empty or an offersim run directory (scenarios/output-guard.ts). The time series and
+ * events.jsonl are written to disk while the run goes, so memory does not grow with the run's
+ * length; a file-system failure on any output is an OutputError (exit 2) naming the file, even
+ * when it happens inside an event (scenarios/output-files.ts).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InvariantError } from '../sim/kernel/errors.js';
 import { toSeconds } from '../sim/kernel/time.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate, type SimulationResult } from '../sim/model/simulation.js';
-import { Fingerprint, MetricsFold, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, type MetricsFoldOptions, type MetricsResult, type ResourceName } from '../reports/index.js';
+import { Fingerprint, MetricsFold, frameworksCsv, summaryJson, type MetricsFoldOptions, type MetricsResult, type ResourceName, type Sample } from '../reports/index.js';
+import { TimeseriesLayout, timeseriesDraft, writeJobsCsv } from '../reports/writers.js';
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
+import { InputError } from './errors.js';
 import { scenarioBase, setScenarioBase, type TraceCounts } from './trace-source.js';
 import type { LoadedScenario, ResolvedAllocator } from './loader.js';
 import { checkRunOut, defaultOutDir } from './output-guard.js';
+import { fileLines, makeDirs, onOutput, OutputStream, systemErrorCode, writeOutputFile } from './output-files.js';
+import { claimPartial, releaseTemp } from './temp-files.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
@@ -54,22 +61,11 @@ export interface RunOutcome {
   readonly wallSeconds: number;
 }
 
-/** Buffered writer of events.jsonl: one JSON object a line, flushed in large chunks. */
+/** Writer of events.jsonl: one JSON object a line, written in large chunks as the run goes. */
 class JsonlSink implements LogSink {
-  private buf: string[] = [];
-  private size = 0;
-  constructor(private readonly fd: number) {}
+  constructor(private readonly out: OutputStream) {}
   record(r: LogRecord): void {
-    const line = JSON.stringify(r);
-    this.buf.push(line);
-    this.size += line.length + 1;
-    if (this.size > 1 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.buf.length === 0) return;
-    writeSync(this.fd, this.buf.join('\n') + '\n');
-    this.buf = [];
-    this.size = 0;
+    this.out.write(`${JSON.stringify(r)}\n`);
   }
 }
 
@@ -123,6 +119,8 @@ export interface SimulateOptions {
   readonly sinks?: readonly LogSink[] | undefined;
   /** keep the time-series samples in the metrics; default true */
   readonly keepSamples?: boolean | undefined;
+  /** called with each time-series sample as soon as its interval is over; default none */
+  readonly onSample?: ((sample: Sample) => void) | undefined;
 }
 
 /**
@@ -142,7 +140,9 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const s = loaded.scenario;
   const seed = options.seed ?? s.seed;
   const allocator = resolvedAllocator(loaded);
-  const fold = new MetricsFold({ ...metricsFoldOptions(s), keepSamples: options.keepSamples ?? true });
+  const fold = new MetricsFold({
+    ...metricsFoldOptions(s), keepSamples: options.keepSamples ?? true, ...(options.onSample === undefined ? {} : { onSample: options.onSample }),
+  });
   const fingerprint = new Fingerprint();
   let records = 0;
   const counter: LogSink = { record: () => { records++; } };
@@ -151,12 +151,33 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   checkAllocator(loaded, allocator);
   const input = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
   const t0 = performance.now();
-  const result = simulate(input);
+  let result: SimulationResult;
+  let metrics: MetricsResult;
+  try {
+    result = simulate(input);
+    metrics = fold.finish();
+  } catch (err) {
+    throw environmentCause(err) ?? err;
+  }
   const wallSeconds = (performance.now() - t0) / 1000;
   return {
-    seed, result, metrics: fold.finish(), fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()),
+    seed, result, metrics, fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()),
     allocator: { name: allocator.entry.name, module: allocator.module?.spec ?? null },
   };
+}
+
+/**
+ * The bad input or environment failure behind an error, if any: an InputError (an OutputError
+ * among them) or a failed system call thrown inside an event reaches the caller wrapped in the
+ * kernel's InvariantError, but it is no broken invariant: the user must hear about the file or
+ * the system, not about a bug (exit 2, not 3).
+ */
+function environmentCause(err: unknown): unknown {
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 8; depth++, e = (e as { cause?: unknown }).cause) {
+    if (e instanceof InputError || systemErrorCode(e) !== undefined) return e;
+  }
+  return undefined;
 }
 
 /**
@@ -232,10 +253,14 @@ function fileSha256(path: string): string {
   return hash.digest('hex');
 }
 
+/** The draft of timeseries.csv in the temporary directory: its rows as the run streams them ({@link writeTimeseries}). */
+const TIMESERIES_DRAFT = 'timeseries.draft';
+
 /**
  * Runs a loaded scenario (without its sweep block) and writes its run directory. Throws
  * InputError (exit 2) when the directory may not be replaced (see {@link checkRunOut}), before
- * anything is written; InvariantError (exit 3) on a bug.
+ * anything is written; OutputError (an InputError) when the file system refuses an output;
+ * InvariantError (exit 3) on a bug.
  */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunOutcome {
   const s = withoutSweep(loaded.scenario);
@@ -243,31 +268,40 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   resolvedAllocator(run);
   const given = options.out ?? defaultOutDir(scenarioName(run));
   const guard = { force: options.force, inputs: inputPaths(run) };
-  checkRunOut(given, guard);
+  onOutput(given, 'use it as the run directory', () => checkRunOut(given, guard));
   const dir = resolve(given);
-  const tmp = `${dir}.partial-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  let fd = -1;
+  // Leftovers of runs into the same place by processes that no longer exist go first.
+  const tmp = onOutput(dir, 'create the run directory', () => claimPartial(dir));
+  // Files being written, given up (closed) if the run fails.
+  const open: OutputStream[] = [];
+  const stream = (name: string, shown = name): OutputStream => {
+    const s = new OutputStream(join(tmp, name), join(dir, shown));
+    open.push(s);
+    return s;
+  };
   try {
-    let jsonl: JsonlSink | undefined;
-    if (options.events === true) {
-      fd = openSync(join(tmp, 'events.jsonl'), 'w');
-      jsonl = new JsonlSink(fd);
-    }
-    const sim = simulateScenario(run, { seed: options.seed, sinks: jsonl === undefined ? [] : [jsonl] });
+    makeDirs(tmp, dir, 'create the run directory');
+    const events = options.events === true ? stream('events.jsonl') : undefined;
+    // timeseries.csv's rows as they come, before its columns (the frameworks) are known.
+    const series = stream(TIMESERIES_DRAFT, 'timeseries.csv');
+    const ids = { min: Infinity, max: -1 };
+    const onSample = (x: Sample): void => {
+      ids.min = Math.min(ids.min, x.shares.length);
+      ids.max = Math.max(ids.max, x.shares.length);
+      series.write(`${timeseriesDraft(x)}\r\n`);
+    };
+    const sim = simulateScenario(run, { seed: options.seed, sinks: events === undefined ? [] : [new JsonlSink(events)], keepSamples: false, onSample });
     const { seed, result, metrics, records } = sim;
     const wall = sim.wallSeconds;
     const digest = sim.fingerprint;
-    jsonl?.flush();
-    if (fd >= 0) {
-      closeSync(fd);
-      fd = -1;
-    }
-    writeFileSync(join(tmp, 'summary.json'), summaryJson(metrics.summary));
-    writeFileSync(join(tmp, 'jobs.csv'), jobsCsv(metrics.jobs));
-    writeFileSync(join(tmp, 'frameworks.csv'), frameworksCsv(metrics.frameworks));
-    writeFileSync(join(tmp, 'timeseries.csv'), timeseriesCsv(metrics.samples, metrics.frameworks));
+    events?.close();
+    series.close();
+    writeOutputFile(join(tmp, 'summary.json'), summaryJson(metrics.summary), join(dir, 'summary.json'));
+    const jobs = stream('jobs.csv');
+    writeJobsCsv(metrics.jobs, (text) => jobs.write(text));
+    jobs.close();
+    writeOutputFile(join(tmp, 'frameworks.csv'), frameworksCsv(metrics.frameworks), join(dir, 'frameworks.csv'));
+    writeTimeseries(tmp, dir, new TimeseriesLayout(metrics.frameworks), ids);
     const manifest = {
       offersim: VERSION,
       scenario: { name: scenarioName(run), file: basename(run.file), sha256: run.sha256, overrides: run.overrides },
@@ -284,27 +318,55 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       fingerprint: digest,
       resolved: s,
     };
-    writeFileSync(join(tmp, 'manifest.json'), stableJson(manifest));
+    writeOutputFile(join(tmp, 'manifest.json'), stableJson(manifest), join(dir, 'manifest.json'));
     const mem = process.memoryUsage();
-    writeFileSync(join(tmp, 'timing.json'), stableJson({
+    writeOutputFile(join(tmp, 'timing.json'), stableJson({
       wallSeconds: wall,
       eventsPerSecond: wall > 0 ? result.events / wall : null,
       recordsPerSecond: wall > 0 ? records / wall : null,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       heapUsedBytes: mem.heapUsed,
       node: process.version,
-    }));
-    // Again, now: the directory may have changed while the simulation ran.
-    checkRunOut(dir, guard);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dirname(dir), { recursive: true });
-    renameSync(tmp, dir);
+    }), join(dir, 'timing.json'));
+    onOutput(dir, 'replace the run directory', () => {
+      // Again, now: the directory may have changed while the simulation ran.
+      checkRunOut(dir, guard);
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      makeDirs(dirname(dir), dir);
+      renameSync(tmp, dir);
+    });
+    releaseTemp(tmp);
     return {
       dir, seed, fingerprint: digest, records, events: result.events, endSeconds: toSeconds(result.endTime), reason: result.reason, wallSeconds: wall,
     };
   } catch (err) {
-    if (fd >= 0) closeSync(fd);
-    rmSync(tmp, { recursive: true, force: true });
+    for (const s of open) s.abandon();
+    try {
+      rmSync(tmp, { recursive: true, force: true });
+      releaseTemp(tmp);
+    } catch {
+      // left for the exit hook, or the next run into the same place
+    }
     throw err;
   }
+}
+
+/**
+ * Writes timeseries.csv from its draft: the header, then each row with the run's framework
+ * columns. When every row already has them (the frameworks are ids 0 to n - 1 and every sample
+ * had n), the draft is copied as it is; otherwise each row is laid out again. Either way in
+ * chunks, never as one string; the draft is removed.
+ */
+function writeTimeseries(tmp: string, dir: string, layout: TimeseriesLayout, ids: { readonly min: number; readonly max: number }): void {
+  const draft = join(tmp, TIMESERIES_DRAFT);
+  const out = new OutputStream(join(tmp, 'timeseries.csv'), join(dir, 'timeseries.csv'));
+  try {
+    out.write(layout.header);
+    if (ids.max < 0 || (ids.min === ids.max && layout.verbatim(ids.max))) out.copyFrom(draft);
+    else for (const line of fileLines(draft, join(dir, 'timeseries.csv'))) out.write(layout.row(line));
+    out.close();
+  } finally {
+    out.abandon();
+  }
+  onOutput(join(dir, 'timeseries.csv'), 'remove its draft', () => rmSync(draft));
 }

@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { OutputError } from './errors.js';
 import { runScenario } from './run.js';
-import { pointHash, pointOpener, pointOverrides, type PointMessage } from './sweep.js';
+import { pointHash, pointOpener, pointOverrides, type PointAnswer, type PointMessage } from './sweep.js';
 
 interface Data {
   readonly file: string;
@@ -28,7 +29,9 @@ async function runPoint(m: PointMessage): Promise<void> {
 // The main thread sends the next point only after this one's answer: one point at a time.
 parentPort!.on('message', (m: PointMessage) => {
   runPoint(m).then(
-    () => parentPort!.postMessage({}),
-    (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.message : String(err) }),
+    () => parentPort!.postMessage({} satisfies PointAnswer),
+    (err: unknown) => parentPort!.postMessage((err instanceof OutputError
+      ? { output: { path: err.problems[0]?.file ?? '', message: err.problems[0]?.message ?? err.message, code: err.code } }
+      : { error: err instanceof Error ? err.message : String(err) }) satisfies PointAnswer),
   );
 });

@@ -10,15 +10,17 @@
  * is that of the very point. Composition root: files, worker threads, the wall clock for progress.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, cpSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
-import { ExitCode, InputError, excerpt, formatPath, type Problem } from './errors.js';
+import { ExitCode, InputError, OutputError, excerpt, formatPath, type Problem } from './errors.js';
 import { openScenario, scenarioLocator, type LoadedScenario, type ModuleCache } from './loader.js';
 import { checkMergeOut, checkSweepOut, defaultOutDir, sweepDirProblem } from './output-guard.js';
+import { makeDirs, onOutput, writeAtomic, writeOutputFile } from './output-files.js';
 import { inputFiles, runScenario, scenarioName, stableJson, withoutSweep, type AllocatorRecord } from './run.js';
 import type { Scenario } from './schema.js';
+import { claimPartial, releaseTemp, removeStalePartialsIn } from './temp-files.js';
 import { VERSION } from './version.js';
 
 /**
@@ -231,11 +233,11 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   const dir = resolve(given);
   const shard = o.shard;
   // sweep.json first: from here on the directory is recognisably a sweep's (output-guard.ts).
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir, dir, 'create the sweep directory');
   writeManifest(dir, base, points, shard);
-  mkdirSync(join(dir, 'points'), { recursive: true });
-  // Leftovers of a killed run: half-written point directories never count.
-  for (const f of readdirSync(join(dir, 'points'))) if (/\.partial-\d+$/.test(f)) rmSync(join(dir, 'points', f), { recursive: true, force: true });
+  makeDirs(join(dir, 'points'));
+  // Leftovers of killed runs (half-written points never count), but never a live process's.
+  onOutput(join(dir, 'points'), 'remove the leftovers of interrupted runs', () => removeStalePartialsIn(join(dir, 'points')));
   const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
   const hashes = new Map<string, string>();
   const todo: SweepPoint[] = [];
@@ -259,11 +261,13 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   const runOne = async (p: SweepPoint): Promise<void> => {
     try {
       runScenario(await open(pointOverrides(overrides, p.params)), { out: join(dir, 'points', p.hash), seed: p.seed });
-      rmSync(join(dir, 'points', `${p.hash}.failed.txt`), { force: true });
+      onOutput(join(dir, 'points', `${p.hash}.failed.txt`), 'remove the file', () => rmSync(join(dir, 'points', `${p.hash}.failed.txt`), { force: true }));
     } catch (err) {
+      // The file system refusing an output fails every point alike: stop, exit 2.
+      if (err instanceof OutputError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       failed.push({ point: p, error: message });
-      writeFileSync(join(dir, 'points', `${p.hash}.failed.txt`), `${message}\n`);
+      writeOutputFile(join(dir, 'points', `${p.hash}.failed.txt`), `${message}\n`);
     }
     done++;
     report();
@@ -274,7 +278,7 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
     await runInWorkers(file, overrides, dir, todo, o.workers ?? 1, (p, error) => {
       if (error !== undefined) {
         failed.push({ point: p, error });
-        writeFileSync(join(dir, 'points', `${p.hash}.failed.txt`), `${error}\n`);
+        writeOutputFile(join(dir, 'points', `${p.hash}.failed.txt`), `${error}\n`);
       }
       done++;
       report();
@@ -324,21 +328,35 @@ export interface PointMessage {
   readonly hash: string;
 }
 
-/** Runs `todo` on `n` worker threads, a point at a time each, reporting each as it ends. */
+/** What a sweep worker answers for a point: nothing when it ran, its error when it failed. */
+export interface PointAnswer {
+  /** the point failed: its error message */
+  readonly error?: string;
+  /** the file system refused an output (an OutputError): the whole sweep stops with it */
+  readonly output?: { readonly path: string; readonly message: string; readonly code: string };
+}
+
+/**
+ * Runs `todo` on `n` worker threads, a point at a time each, reporting each as it ends. An output
+ * the file system refuses stops every worker after its point and rejects with that OutputError.
+ */
 async function runInWorkers(file: string, overrides: readonly string[], dir: string, todo: readonly SweepPoint[], n: number, ended: (p: SweepPoint, error: string | undefined) => void): Promise<void> {
   const { Worker } = await import('node:worker_threads');
   const url = new URL('./sweep-worker.js', import.meta.url);
   let next = 0;
+  let refused: OutputError | undefined;
   const one = (): Promise<void> => new Promise((resolveAll, reject) => {
     const w = new Worker(url, { workerData: { file, overrides, dir } });
     const feed = (): void => {
-      if (next >= todo.length) {
-        void w.terminate().then(() => resolveAll());
+      if (refused !== undefined || next >= todo.length) {
+        const why = refused;
+        void w.terminate().then(() => (why === undefined ? resolveAll() : reject(why)));
         return;
       }
       const p = todo[next++]!;
-      w.once('message', (m: { error?: string }) => {
-        ended(p, m.error);
+      w.once('message', (m: PointAnswer) => {
+        if (m.output !== undefined) refused ??= new OutputError(m.output.path, m.output.message, m.output.code);
+        else ended(p, m.error);
         feed();
       });
       w.postMessage({ params: p.params, seed: p.seed, hash: p.hash } satisfies PointMessage);
@@ -443,12 +461,6 @@ function csv(rows: readonly (readonly string[])[]): string {
   return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.partial-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 // ---- merge
 
 /**
@@ -480,23 +492,28 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
     scenario: { name: first.scenario.name } as unknown as Scenario, file: first.scenario.file, sha256: first.scenario.sha256, overrides: first.scenario.overrides, allocator: undefined,
   };
   const points: SweepPoint[] = first.points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed }));
-  mkdirSync(out, { recursive: true });
+  makeDirs(out, out, 'create the sweep directory');
   writeManifest(out, base, points, undefined);
-  mkdirSync(join(out, 'points'), { recursive: true });
+  makeDirs(join(out, 'points'));
+  onOutput(join(out, 'points'), 'remove the leftovers of interrupted merges', () => removeStalePartialsIn(join(out, 'points')));
   // The sweep's own points only: whatever else a shard's points/ holds is not this sweep's.
   for (const p of points) {
     const dst = join(out, 'points', p.hash);
     if (existsSync(join(dst, 'manifest.json'))) continue;
     const src = dirs.map((d) => join(d, 'points', p.hash)).find((s) => existsSync(join(s, 'manifest.json')));
     if (src !== undefined) {
-      cpSync(src, `${dst}.partial-${process.pid}`, { recursive: true });
-      renameSync(`${dst}.partial-${process.pid}`, dst);
-      // A failure another shard got past is no failure.
-      rmSync(`${dst}.failed.txt`, { force: true });
+      onOutput(dst, 'copy the point into it', () => {
+        const tmp = claimPartial(dst);
+        cpSync(src, tmp, { recursive: true });
+        renameSync(tmp, dst);
+        releaseTemp(tmp);
+        // A failure another shard got past is no failure.
+        rmSync(`${dst}.failed.txt`, { force: true });
+      });
       continue;
     }
     const failed = dirs.map((d) => join(d, 'points', `${p.hash}.failed.txt`)).find((f) => existsSync(f));
-    if (failed !== undefined) cpSync(failed, `${dst}.failed.txt`);
+    if (failed !== undefined) onOutput(`${dst}.failed.txt`, 'copy the file', () => cpSync(failed, `${dst}.failed.txt`));
   }
   writeResults(out, base, points, undefined);
   const missing = points.filter((p) => !hasRun(out, p)).length;

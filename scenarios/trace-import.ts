@@ -22,6 +22,7 @@ import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
 import { SNIFF_LINES, unusableTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
 import { realPath, refuse } from './output-guard.js';
+import { claimPartial, releaseTemp } from './temp-files.js';
 import { checkTraceFile, traceReadError } from './trace-source.js';
 import { VERSION } from './version.js';
 
@@ -156,8 +157,8 @@ class PartialFile {
   private size = 0;
 
   constructor(private readonly path: string) {
-    this.tmp = `${path}.partial-${process.pid}`;
     try {
+      this.tmp = claimPartial(path);
       this.fd = openSync(this.tmp, 'w');
     } catch (err) {
       throw writeError(path, err);
@@ -179,12 +180,14 @@ class PartialFile {
     } catch (err) {
       throw writeError(this.path, err);
     }
+    releaseTemp(this.tmp);
   }
 
   /** Closes and removes the temporary file (nothing is left behind). */
   discard(): void {
     this.close();
     rmSync(this.tmp, { force: true });
+    releaseTemp(this.tmp);
   }
 
   private flush(): void {

@@ -177,7 +177,7 @@ describe('an up time drawn as 0 us after a return', () => {
   // draw after a return (a message-phase event) scheduled a failure in that instant's arrival
   // phase, already past: the run stopped on a broken invariant ("cannot schedule ... before now").
   test('is taken as 1 us: the run goes on', () => {
-    const { result, sink } = run({ agents: agents(50), random: { mtbf: 1000, mttr: S }, duration: 2000 });
+    const { result, sink } = run({ agents: agents(50), random: { mtbf: 1000 as SimTime, mttr: S as SimTime }, duration: 2000 });
     expect(result.reason).toBe('duration');
     expect(sink.of('agent_removed').length).toBeGreaterThan(1000);
   });
