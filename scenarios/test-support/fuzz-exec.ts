@@ -103,6 +103,13 @@ export class WorkerCli {
     });
     w.stdout.on('data', (b: Buffer) => { this.stray = clip(this.stray + b.toString('utf8')); });
     w.stderr.on('data', (b: Buffer) => { this.stray = clip(this.stray + b.toString('utf8')); });
+    // An error after a case has answered (a stream failing late) ends the worker; it must not
+    // reach the test as an unhandled 'error' event. The next case starts a fresh worker.
+    w.on('error', (e: Error) => {
+      this.stray = clip(`${this.stray}${e.stack ?? e.message}\n`);
+      if (this.worker === w) this.worker = undefined;
+    });
+    w.on('exit', () => { if (this.worker === w) this.worker = undefined; });
     return w;
   }
 
@@ -166,6 +173,7 @@ export function childCli(argv: readonly string[], o: Limits & { cwd: string; env
     p.stdout.on('data', (b: Buffer) => { out = clip(out + b.toString('utf8')); });
     p.stderr.on('data', (b: Buffer) => { err = clip(err + b.toString('utf8')); });
     const timer = setTimeout(() => { killed = true; p.kill('SIGKILL'); }, o.budgetMs);
+    p.on('error', (e) => { err = clip(`${err}${e.message}\n`); });
     p.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;

@@ -21,6 +21,8 @@ export interface Regression {
   readonly commands: readonly (readonly string[])[];
   /** text every message must contain: the file, line, field or flag it blames */
   readonly names: string;
+  /** the exit codes a command may end with; default [2] (0 where doing what was asked is as right as refusing it) */
+  readonly codes?: readonly number[];
   /** run the commands but validate in a child process (they run simulations or write into the working directory); default in the worker */
   readonly child?: boolean;
   /** the source file where the fix most likely belongs */
@@ -213,6 +215,10 @@ export const REGRESSIONS: readonly Regression[] = [
     fix: 'scenarios/main.ts (repeated flags)', found: 'exit 3: internal error (a bug): TypeError: dir.trim is not a function', open: true,
   },
   {
+    name: 'sweep --shard given twice', files: { 'sweep.yaml': TINY_SWEEP }, commands: [['sweep', 'sweep.yaml', '--shard', '0/2', '--shard', '1/2', '--out', 'out']], names: '--shard', child: true,
+    fix: 'scenarios/main.ts (repeated flags)', found: 'exit 3: internal error (a bug): TypeError: text.trim is not a function', open: true,
+  },
+  {
     name: 'import --out given twice', files: { 'small.swf': SWF_FIXTURE }, commands: [['import', 'swf', 'small.swf', '--out=a.jsonl', '--out=b.jsonl']], names: '--out', child: true,
     fix: 'scenarios/main.ts (repeated flags)', found: 'exit 3: internal error (a bug): TypeError: out.trim is not a function', open: true,
   },
@@ -230,6 +236,20 @@ export const REGRESSIONS: readonly Regression[] = [
     setup: [['sweep', 'sweep.yaml', '--out', 'shard0', '--workers', '1', '--shard', '0/2'], ['sweep', 'sweep.yaml', '--out', 'shard1', '--workers', '1', '--shard', '1/2']],
     commands: [['merge', 'shard0', 'shard1', '--out', LONG_NAME]], names: 'xxxxxxxxxx', child: true,
     fix: 'scenarios/sweep.ts (merge)', found: "exit 3: internal error (a bug): Error: ENAMETOOLONG: name too long, mkdir 'xxx...'", open: true,
+  },
+  {
+    name: 'merge --out under a regular file', files: { 'sweep.yaml': TINY_SWEEP, 'file.txt': 'a file\n' },
+    setup: [['sweep', 'sweep.yaml', '--out', 'shard0', '--workers', '1', '--shard', '0/2'], ['sweep', 'sweep.yaml', '--out', 'shard1', '--workers', '1', '--shard', '1/2']],
+    commands: [['merge', 'shard0', 'shard1', '--out', 'file.txt/m']], names: 'file.txt/m', child: true,
+    fix: 'scenarios/sweep.ts (merge)', found: "exit 3: internal error (a bug): Error: ENOTDIR: not a directory, mkdir 'file.txt/m'", open: true,
+  },
+  {
+    name: 'import --out under a regular file', files: { 'small.swf': SWF_FIXTURE, 'file.txt': 'a file\n' }, commands: [['import', 'swf', '{dir}/small.swf', '--out', '{dir}/file.txt/x.jsonl']], names: 'file.txt/x.jsonl',
+    fix: 'scenarios/trace-import.ts', found: "exit 3: internal error (a bug): Error: ENOTDIR: not a directory, open '<dir>/file.txt/x.jsonl.partial-<pid>'", open: true,
+  },
+  {
+    name: 'import --out in a directory that does not exist', files: { 'small.swf': SWF_FIXTURE }, commands: [['import', 'swf', '{dir}/small.swf', '--out', '{dir}/nodir/x.jsonl']], names: 'nodir', codes: [0, 2],
+    fix: 'scenarios/trace-import.ts', found: "exit 3: internal error (a bug): Error: ENOENT: no such file or directory, open '<dir>/nodir/x.jsonl.partial-<pid>'", open: true,
   },
   {
     name: 'check --markdown on a full disk (/dev/full)', files: { 'case.yaml': TINY_SCENARIO },
