@@ -30,7 +30,8 @@ const positiveSeconds = bounded(MAX_TIME_SECONDS, TIME_MESSAGE, true);
 const span = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE);
 const positiveSpan = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE, true);
 /** An interval that becomes a whole, positive number of microseconds. */
-const interval = z.number().finite().min(MIN_INTERVAL_SECONDS, { message: 'at least 0.000001 s (1 us, the clock\'s unit)' }).max(MAX_SPAN_SECONDS, { message: SPAN_MESSAGE });
+const INTERVAL_MESSAGE = 'at least 0.000001 s (1 us, the clock\'s unit)';
+const interval = z.number().finite().min(MIN_INTERVAL_SECONDS, { message: INTERVAL_MESSAGE }).max(MAX_SPAN_SECONDS, { message: SPAN_MESSAGE });
 const runSeconds = positiveSeconds;
 /** A resource amount in scenario units (cores, MB, devices). */
 const amount = bounded(MAX_RESOURCE_AMOUNT, `at most ${n(MAX_RESOURCE_AMOUNT)}: amounts are exact in thousandths below 2^53`);
@@ -420,11 +421,12 @@ const AgentFailureSchema = z.strictObject({
  * stream `failures/<agent>` (docs/model.md).
  */
 const RandomFailuresSchema = z.strictObject({
-  /** mean time between failures (mean up time of an agent), seconds (> 0) */
-  mtbf: positiveSpan,
-  /** mean time to repair (mean down time), seconds (> 0); absent: a failed agent never returns */
-  mttr: bounded(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL,
-    `at most ${n(Math.floor(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL))} s: a down time can reach ${EXPONENTIAL_TAIL} times the mean, and may be at most ${n(MAX_SPAN_SECONDS)} s`, true).optional(),
+  /** mean time between failures (mean up time of an agent), seconds (at least 1 us) */
+  mtbf: interval,
+  /** mean time to repair (mean down time), seconds (at least 1 us); absent: a failed agent never returns */
+  mttr: z.number().finite().min(MIN_INTERVAL_SECONDS, { message: INTERVAL_MESSAGE }).max(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL, {
+    message: `at most ${n(Math.floor(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL))} s: a down time can reach ${EXPONENTIAL_TAIL} times the mean, and may be at most ${n(MAX_SPAN_SECONDS)} s`,
+  }).optional(),
   /** which agents may fail: 'all', a fraction in (0, 1] of them (picked from the stream `failures`), or a list of agent names; default 'all' */
   agents: z.union([
     z.literal('all'),

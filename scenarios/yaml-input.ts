@@ -66,6 +66,15 @@ export function readYaml(text: string, file: string, prefix: readonly PropertyKe
   if (problems.length > 0) return { data: undefined, problems, badPaths, locate };
 
   let values = 0;
+  // Alias.resolve searches the document for the anchor (a walk of the text up to the alias):
+  // remember each alias's target so that an alias met again as an anchor is expanded costs once.
+  const targets = new Map<unknown, unknown>();
+  const resolve = (alias: { resolve(doc: Document): unknown }): unknown => {
+    if (targets.has(alias)) return targets.get(alias);
+    const target = alias.resolve(doc);
+    targets.set(alias, target);
+    return target;
+  };
   // Anchors being expanded, innermost last: an alias to one of them would repeat forever.
   const expanding = new Set<unknown>();
   // A value's path is made only when it is needed (a problem, or a list or mapping to enter):
@@ -89,7 +98,7 @@ export function readYaml(text: string, file: string, prefix: readonly PropertyKe
       return null;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = resolve(node);
       if (target === undefined) {
         at(node, path(), `alias *${excerpt(node.source)} names no anchor before it`);
         return null;
