@@ -84,6 +84,17 @@ export class OutputError extends InputError {
   }
 }
 
+/**
+ * The bad input behind `err`: `err` itself, or the InputError that a simulation wrapped as the
+ * cause of a broken invariant (a trace row read by a job arrival, a strict trace's bad row).
+ * Undefined for anything else.
+ */
+export function inputErrorOf(err: unknown): InputError | undefined {
+  if (err instanceof InputError) return err;
+  const cause = (err as { cause?: unknown } | null | undefined)?.cause;
+  return err instanceof Error && cause instanceof InputError ? cause : undefined;
+}
+
 /** Exit codes of the CLI (DESIGN.md section 8). */
 export const ExitCode = { OK: 0, REGRESSION: 1, BAD_INPUT: 2, INTERNAL: 3 } as const;
 

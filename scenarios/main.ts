@@ -8,7 +8,7 @@ import { listAllocators } from '../allocators/registry.js';
 import { InvariantError } from '../sim/kernel/errors.js';
 import { BEHAVIOURS } from '../sim/model/frameworks/registry.js';
 import { WORKLOAD_FORMATS } from '../workloads/registry.js';
-import { ExitCode, InputError, UserAllocatorError, excerpt, type Problem } from './errors.js';
+import { ExitCode, InputError, UserAllocatorError, inputErrorOf, excerpt, type Problem } from './errors.js';
 import { MAX_WORKERS } from './limits.js';
 import { openScenario, readFlagValue } from './loader.js';
 import { RESERVED_KEYS } from './yaml-input.js';
@@ -106,8 +106,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let action: (() => Promise<void>) | undefined;
   // The user allocator module of the scenario being run, to blame it (not offersim) for its failures.
   let userModule: string | undefined;
-  // Some sweep points failed (each named on stderr): exit 3, the others' results stand.
-  let sweepFailed = false;
+  // Some sweep points failed (each named on stderr): the others' results stand; exit 2 when bad
+  // input made every one fail, else 3.
+  let sweepFailed: 'input' | 'internal' | undefined;
   // A check found a regression: exit 1.
   let regression = false;
   const parser = yargs([...argv])
@@ -196,7 +197,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           `${r.mine} of ${r.total} points, ${r.ran} run, ${r.skipped} already done, ${r.failed.length} failed\nresults in ${r.dir}\n`,
         );
         for (const f of r.failed) io.err(`point ${f.point.index} (${f.point.hash}, seed ${f.point.seed}, ${JSON.stringify(f.point.params)}) failed: ${f.error}\n`);
-        if (r.failed.length > 0) sweepFailed = true;
+        if (r.failed.length > 0) sweepFailed = r.failed.every((f) => f.input) ? 'input' : 'internal';
       }; },
     )
     .command(
@@ -288,8 +289,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     // Bad input met while the run goes (a trace row read by a job arrival): the simulation wraps
     // it as a broken invariant, but it is the input's fault.
-    const input = err instanceof InvariantError && err.cause instanceof InputError ? err.cause : err;
-    if (input instanceof InputError) {
+    const input = inputErrorOf(err);
+    if (input !== undefined) {
       io.err(`${input.message}\n`);
       return ExitCode.BAD_INPUT;
     }
@@ -321,6 +322,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.err(`offersim: ${usageError}\nRun offersim --help for usage.\n`);
     return ExitCode.BAD_INPUT;
   }
-  if (sweepFailed) return ExitCode.INTERNAL;
+  if (sweepFailed !== undefined) return sweepFailed === 'input' ? ExitCode.BAD_INPUT : ExitCode.INTERNAL;
   return regression ? ExitCode.REGRESSION : ExitCode.OK;
 }

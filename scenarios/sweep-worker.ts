@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { OutputError } from './errors.js';
+import { OutputError, inputErrorOf } from './errors.js';
 import { runScenario } from './run.js';
 import { pointHash, pointOpener, pointOverrides, type PointAnswer, type PointMessage } from './sweep.js';
 
@@ -30,8 +30,12 @@ async function runPoint(m: PointMessage): Promise<void> {
 parentPort!.on('message', (m: PointMessage) => {
   runPoint(m).then(
     () => parentPort!.postMessage({} satisfies PointAnswer),
-    (err: unknown) => parentPort!.postMessage((err instanceof OutputError
-      ? { output: { path: err.problems[0]?.file ?? '', message: err.problems[0]?.message ?? err.message, code: err.code } }
-      : { error: err instanceof Error ? err.message : String(err) }) satisfies PointAnswer),
+    (err: unknown) => {
+      const input = inputErrorOf(err);
+      parentPort!.postMessage((err instanceof OutputError
+        ? { output: { path: err.problems[0]?.file ?? '', message: err.problems[0]?.message ?? err.message, code: err.code } }
+        : input !== undefined ? { error: input.message, input: true }
+          : { error: err instanceof Error ? err.message : String(err) }) satisfies PointAnswer);
+    },
   );
 });

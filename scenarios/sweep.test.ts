@@ -188,4 +188,29 @@ sweep:
     const again = cli('sweep', scenario, '--out', dir, '--workers', '1');
     expect(again.out).toMatch(/4 of 4 points, 0 run, 2 already done, 2 failed/);
   });
+
+  test('that bad input failed (a strict trace\'s bad row read during the run) exit 2 naming the row, in the main thread and in workers', () => {
+    // Row 3 of the trace has a map input size of "x": a non-strict run skips it (and runs two
+    // jobs), a strict one stops there. Only the strict points fail, and for the input alone.
+    writeFileSync(join(tmp, 'bad-row.tsv'), 'job0\t10\t10\t134217728\t0\t0\njob1\t20\t10\t134217728\t0\t0\njob2\t30\t10\tx\t0\t0\n');
+    const scenario = join(tmp, 'bad-row.yaml');
+    writeFileSync(scenario, `cluster:
+  agents:
+    - { count: 2, cpus: 8, mem: 4096 }
+frameworks: [ { name: f } ]
+traces: [ { file: bad-row.tsv, format: swim, framework: f } ]
+sweep:
+  matrix:
+    traces.0.strict: [false, true]
+`);
+    for (const workers of ['1', '2']) {
+      const dir = join(tmp, `bad-row-out-${workers}`);
+      const r = cli('sweep', scenario, '--out', dir, '--workers', workers);
+      expect({ workers, code: r.code }).toEqual({ workers, code: 2 });
+      expect(r.out).toMatch(/2 of 2 points, 1 run, 0 already done, 1 failed/);
+      // The bad input's own message (file:line), not a broken invariant around it.
+      expect(r.err).toMatch(/point 1 \(.*\) failed: .*bad-row\.tsv:3:1: field 4 \(map input bytes\) is not a number/);
+      expect(r.err).not.toMatch(/invariant|internal error/);
+    }
+  }, 60_000);
 });

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, renameSync, rmSync, cpSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
-import { ExitCode, InputError, OutputError, excerpt, formatPath, type Problem } from './errors.js';
+import { ExitCode, InputError, OutputError, excerpt, inputErrorOf, formatPath, type Problem } from './errors.js';
 import { openScenario, scenarioLocator, type LoadedScenario, type ModuleCache } from './loader.js';
 import { checkMergeOut, checkSweepOut, defaultOutDir, sweepDirProblem } from './output-guard.js';
 import { makeDirs, onOutput, writeAtomic, writeOutputFile } from './output-files.js';
@@ -207,7 +207,8 @@ export interface SweepOutcome {
   readonly mine: number;
   readonly ran: number;
   readonly skipped: number;
-  readonly failed: readonly { point: SweepPoint; error: string }[];
+  /** points that failed, with their error; `input` when bad input (not a bug) made it fail */
+  readonly failed: readonly SweepFailure[];
 }
 
 /** Options of {@link runSweep}. */
@@ -242,7 +243,7 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   const hashes = new Map<string, string>();
   const todo: SweepPoint[] = [];
   for (const p of mine) if (!pointDone(dir, p, await open(pointOverrides(overrides, p.params)), hashes)) todo.push(p);
-  const failed: { point: SweepPoint; error: string }[] = [];
+  const failed: SweepFailure[] = [];
   const t0 = Date.now();
   let done = 0;
   const report = (): void => {
@@ -265,8 +266,9 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
     } catch (err) {
       // The file system refusing an output fails every point alike: stop, exit 2.
       if (err instanceof OutputError) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      failed.push({ point: p, error: message });
+      const input = inputErrorOf(err);
+      const message = input !== undefined ? input.message : err instanceof Error ? err.message : String(err);
+      failed.push({ point: p, error: message, input: input !== undefined });
       writeOutputFile(join(dir, 'points', `${p.hash}.failed.txt`), `${message}\n`);
     }
     done++;
@@ -275,9 +277,9 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
   if ((o.workers ?? 1) <= 1) {
     for (const p of todo) await runOne(p);
   } else {
-    await runInWorkers(file, overrides, dir, todo, o.workers ?? 1, (p, error) => {
+    await runInWorkers(file, overrides, dir, todo, o.workers ?? 1, (p, error, input) => {
       if (error !== undefined) {
-        failed.push({ point: p, error });
+        failed.push({ point: p, error, input });
         writeOutputFile(join(dir, 'points', `${p.hash}.failed.txt`), `${error}\n`);
       }
       done++;
@@ -320,6 +322,15 @@ function hasRun(dir: string, p: SweepPoint): boolean {
   return existsSync(join(dir, 'points', p.hash, 'manifest.json'));
 }
 
+/** A sweep point that failed. */
+export interface SweepFailure {
+  readonly point: SweepPoint;
+  /** its error message (of the bad input itself when `input`) */
+  readonly error: string;
+  /** bad input made it fail (a trace row, a strict trace), not a bug: exit 2 rather than 3 when every failure is */
+  readonly input: boolean;
+}
+
 /** What the main thread sends a sweep worker: one point to run. */
 export interface PointMessage {
   readonly params: Readonly<Record<string, unknown>>;
@@ -332,6 +343,8 @@ export interface PointMessage {
 export interface PointAnswer {
   /** the point failed: its error message */
   readonly error?: string;
+  /** the point failed on bad input (an InputError, or one a broken invariant wraps), not a bug */
+  readonly input?: boolean;
   /** the file system refused an output (an OutputError): the whole sweep stops with it */
   readonly output?: { readonly path: string; readonly message: string; readonly code: string };
 }
@@ -340,7 +353,7 @@ export interface PointAnswer {
  * Runs `todo` on `n` worker threads, a point at a time each, reporting each as it ends. An output
  * the file system refuses stops every worker after its point and rejects with that OutputError.
  */
-async function runInWorkers(file: string, overrides: readonly string[], dir: string, todo: readonly SweepPoint[], n: number, ended: (p: SweepPoint, error: string | undefined) => void): Promise<void> {
+async function runInWorkers(file: string, overrides: readonly string[], dir: string, todo: readonly SweepPoint[], n: number, ended: (p: SweepPoint, error: string | undefined, input: boolean) => void): Promise<void> {
   const { Worker } = await import('node:worker_threads');
   const url = new URL('./sweep-worker.js', import.meta.url);
   let next = 0;
@@ -356,7 +369,7 @@ async function runInWorkers(file: string, overrides: readonly string[], dir: str
       const p = todo[next++]!;
       w.once('message', (m: PointAnswer) => {
         if (m.output !== undefined) refused ??= new OutputError(m.output.path, m.output.message, m.output.code);
-        else ended(p, m.error);
+        else ended(p, m.error, m.input === true);
         feed();
       });
       w.postMessage({ params: p.params, seed: p.seed, hash: p.hash } satisfies PointMessage);
