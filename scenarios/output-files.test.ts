@@ -181,6 +181,17 @@ describe('the executable: an error that escapes main (thrown from a callback, as
     expectRefused(escaping('Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", path: "/x/y" })'), 'offersim: /x/y: no space left on the device (ENOSPC)');
   });
 
+  test('a reader that closes the pipe early (`| true`): the run still completes, writes its outputs and exits 0', () => {
+    // Before, the write of the run's summary line to a closed stdout (EPIPE) escaped as a failed
+    // system call: exit 2 after a complete run, and a message about a pipe nobody reads.
+    const out = join(tmp, 'closed-pipe');
+    const r = spawnSync('/bin/bash', ['-c', '"$0" "$@" | true; echo "status ${PIPESTATUS[0]}"', process.execPath, CLI, 'run', join(ROOT, 'scenarios', 'examples', 'quickstart.yaml'), '--out', out],
+      { encoding: 'utf8', env: ENV, timeout: 120_000 });
+    expect(r.stdout).toBe('status 0\n');
+    expect(r.stderr).toBe('');
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+  }, 120_000);
+
   test('anything else: exit 3, an internal error', () => {
     const r = escaping('new Error("boom")');
     expect(r.code).toBe(3);
