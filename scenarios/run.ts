@@ -28,6 +28,7 @@ import { claimPartial, releaseTemp } from './temp-files.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
+import { traceFormat } from '../workloads/trace/registry.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -205,11 +206,20 @@ function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
   );
 }
 
-/** The trace files a scenario reads: as the scenario gives them, and resolved. */
+/** The trace files a scenario reads (auxiliary inputs included): as the scenario gives them, and resolved. */
 function traceFiles(loaded: LoadedScenario): { file: string; path: string }[] {
   const s = loaded.scenario;
   const base = dirname(resolve(loaded.file));
-  return [...(s.cluster.traces ?? []), ...(s.traces ?? [])].map((t) => ({ file: t.file, path: resolve(base, t.file) }));
+  const files = [...(s.cluster.traces ?? []), ...(s.traces ?? [])].map((t) => ({ file: t.file, path: resolve(base, t.file) }));
+  // A job trace's auxiliary inputs: options holding paths (Google 2011's jobEvents).
+  for (const t of s.traces ?? []) {
+    const fmt = traceFormat(t.format);
+    for (const name of fmt?.kind === 'jobs' ? fmt.auxInputs ?? [] : []) {
+      const aux = t.options[name];
+      if (typeof aux === 'string') files.push({ file: aux, path: resolve(base, aux) });
+    }
+  }
+  return files;
 }
 
 /**

@@ -6,13 +6,16 @@
  * pass over the same files (tasks keyed by job id and task index, last run to its end).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCanonicalLine, type CanonicalJob } from '../workloads/trace/canonical.js';
 import type { ImportCounts } from '../workloads/trace/importer.js';
 import { importTrace } from './trace-import.js';
+import { openScenario } from './loader.js';
+import { inputFiles } from './run.js';
+import { createHash } from 'node:crypto';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'scenarios', 'cli.js');
@@ -90,4 +93,13 @@ if (!haveTraces) {
     // The window opens at 600 s: no job kept here was submitted earlier.
     expect(jobs[0]!.submit).toBeGreaterThanOrEqual(600);
   }, 120_000);
+
+  test('a scenario replaying the first-50 extract names its jobEvents file among the run\'s inputs, with its hash', async () => {
+    // Before, manifest.json `inputs` held the task events alone: a changed job_events file went
+    // unnoticed, and a sweep point read from it was never rerun.
+    const file = join(tmp, 'first50.yaml');
+    writeFileSync(file, `cluster:\n  agents: [ { count: 4, cpus: 16, mem: 65536 } ]\ntraces:\n  - file: ${FIRST50}\n    format: google-2011\n    options: { jobEvents: ${FIRST50_JOBS}, locality: false }\n    frameworkBy: class\n`);
+    const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+    expect(inputFiles(await openScenario(file))).toEqual([{ file: FIRST50, sha256: sha(FIRST50) }, { file: FIRST50_JOBS, sha256: sha(FIRST50_JOBS) }]);
+  });
 });
