@@ -283,6 +283,16 @@ export const REGRESSIONS: readonly Regression[] = [
     names: 'cut.gz', child: true, fix: 'scenarios/trace-source.ts (prepareTraces)', found: 'exit 3: internal error (a bug): Error: unexpected end of file', open: false,
   },
   {
+    name: 'a scenario trace that is empty', files: { 'empty.txt': '', 'case.yaml': replay('empty.txt', 'alibaba-openb-pods') }, commands: validateAndRun('case.yaml'),
+    names: 'empty.txt: traces[0].file: gives the run no job: has no data rows', child: true, fix: 'scenarios/trace-source.ts (prepareTraces)',
+    found: 'validate exit 0, run exit 2: <dir>/empty.txt: traces[0].file: gives the run no job: has no data rows; ...', open: false,
+  },
+  {
+    name: 'a scenario trace of comment lines only', files: { 'head.swf': SWF_FIXTURE.toString('utf8').split('\n').filter((l) => l.startsWith(';')).join('\n'), 'case.yaml': replay('head.swf', 'swf') },
+    commands: validateAndRun('case.yaml'), names: 'head.swf: traces[0].file: gives the run no job: has no data rows; the file is swf but no row was usable', child: true,
+    fix: 'scenarios/trace-source.ts (prepareTraces)', found: 'validate exit 0, run exit 2: <dir>/head.swf: traces[0].file: gives the run no job: has no data rows; the file is swf but no row was usable', open: false,
+  },
+  {
     name: 'a strict scenario trace with a bad row read during the run', files: { 'st.tsv': `${SWIM_HEAD}job2\t30\t10\tx\t0\t0\n`, 'case.yaml': replay('st.tsv', 'swim', ', strict: true') },
     commands: [['run', 'case.yaml', '--out', 'out']], names: 'st.tsv:3', child: true,
     fix: 'scenarios/trace-source.ts', found: 'exit 3: internal error (a bug): invariant broken at t=... us in event job-arrival(0)@arrival: <dir>/st.tsv:3:1: field 4 (map input bytes) is not a number: "x" (number)', open: false,
