@@ -132,11 +132,11 @@ frameworks:
   });
 
   test('bad values name the field', () => {
-    expect(problems('  random: { mtbf: 0 }\n')).toEqual(['failures.random.mtbf: Too small: expected number to be >0']);
-    expect(problems('  random: { mtbf: -3, mttr: -1 }\n')).toEqual([
-      'failures.random.mtbf: Too small: expected number to be >0',
-      'failures.random.mttr: Too small: expected number to be >0',
-    ]);
+    // Means are whole microseconds once read: below 1 us, one would round to 0.
+    const tooSmall = "at least 0.000001 s (1 us, the clock's unit)";
+    expect(problems('  random: { mtbf: 0 }\n')).toEqual([`failures.random.mtbf: ${tooSmall}`]);
+    expect(problems('  random: { mtbf: -3, mttr: -1 }\n')).toEqual([`failures.random.mtbf: ${tooSmall}`, `failures.random.mttr: ${tooSmall}`]);
+    expect(problems('  random: { mtbf: 4e-7, mttr: 1e-299 }\n')).toEqual([`failures.random.mtbf: ${tooSmall}`, `failures.random.mttr: ${tooSmall}`]);
     expect(problems('  random: { mtbf: 10, from: 50, until: 20 }\n')).toEqual(['failures.random.until: until must be after from']);
     expect(problems('  random: { mtbf: 10, agents: [a-1, zz, a-1] }\n')).toEqual([
       'failures.random.agents[1]: agent "zz" is not in the cluster',

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { open, type FileHandle } from 'node:fs/promises';
 import { formatCanonicalJob, type CanonicalJob } from '../workloads/trace/canonical.js';
 import type { CanonicalAgent, ClusterImporter } from '../workloads/trace/cluster.js';
 import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace/importer.js';
@@ -43,9 +44,13 @@ async function* fileChunks(file: string, onBytes?: (chunk: Uint8Array) => void):
   } catch (err) {
     throw traceReadError(file, err);
   }
+  if (!(n === 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    yield* plainChunks(file, onBytes);
+    return;
+  }
   const raw = createReadStream(file);
   // pipeline passes an error of either stream on to the last one, which the loop below reads.
-  const input: Readable = n === 2 && head[0] === 0x1f && head[1] === 0x8b ? pipeline(raw, createGunzip(), () => undefined) : raw;
+  const input: Readable = pipeline(raw, createGunzip(), () => undefined);
   try {
     for await (const chunk of input) {
       onBytes?.(chunk as Uint8Array);
@@ -56,6 +61,37 @@ async function* fileChunks(file: string, onBytes?: (chunk: Uint8Array) => void):
   } finally {
     input.destroy();
     raw.destroy();
+  }
+}
+
+/**
+ * The bytes of a plain file in chunks of one reused 1 MiB buffer (the consumer copies what it
+ * keeps): memory stays flat however the file is shaped, where a stream's fresh buffer per read
+ * waits for the garbage collector (a 50 MB line once took 276 MB resident on a busy machine).
+ */
+async function* plainChunks(file: string, onBytes?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
+  const buf = Buffer.alloc(1 << 20);
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    throw traceReadError(file, err);
+  }
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = (await fh.read(buf, 0, buf.length, null)).bytesRead;
+      } catch (err) {
+        throw traceReadError(file, err);
+      }
+      if (n === 0) return;
+      const chunk = buf.subarray(0, n);
+      onBytes?.(chunk);
+      yield chunk;
+    }
+  } finally {
+    await fh.close();
   }
 }
 
