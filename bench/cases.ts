@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importTrace } from '../scenarios/trace-import.js';
+import { peakRssBytes } from '../scenarios/peak-rss.js';
 import { allocationBench } from './allocation.js';
 import { bytesPerQueuedEvent, holdBench, holdEventQueue, holdRawHeap, holdSimulator, rawHeapNs } from './kernel.js';
 import { openCase, repeatedScenarioBench, runScenarioCase, taskTableBytes, type ScenarioCaseResult } from './scenario-cases.js';
@@ -21,7 +22,7 @@ export interface CaseRow {
   readonly wall_s: number | null;
   readonly events_per_s: number | null;
   readonly ns_per_event: number | null;
-  /** process.resourceUsage().maxRSS of the case's own process, bytes */
+  /** peak resident set of the case's own process (scenarios/peak-rss.ts), bytes */
   readonly peak_rss_bytes: number;
   /** the raw typed-array heap's ns per schedule+pop at the case's queue size, same process, after the case */
   readonly raw_heap_ns: number | null;
@@ -69,7 +70,7 @@ function tracesDir(): string | undefined {
   }
 }
 
-const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
+const peakRss = peakRssBytes;
 const mb = (b: number): string => (b / 2 ** 20).toFixed(0);
 const k = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : `${n}`);
 

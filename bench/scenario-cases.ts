@@ -13,6 +13,7 @@ import { simulate } from '../sim/model/simulation.js';
 import { buildJobs, buildSimulation } from '../scenarios/build.js';
 import { openScenario, type LoadedScenario } from '../scenarios/loader.js';
 import { simulateScenario } from '../scenarios/run.js';
+import { peakRssBytes as peakRss } from '../scenarios/peak-rss.js';
 import { collectGarbage, heapAndBuffers, median } from './kernel.js';
 
 /**
@@ -112,7 +113,7 @@ export function runScenarioCase(loaded: LoadedScenario): ScenarioCaseResult {
   const out = simulateScenario(loaded, { sinks: [sampler] });
   const callNs = Number(process.hrtime.bigint() - t0);
   const cpu = process.cpuUsage(cpu0);
-  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const peakRssBytes = peakRss();
   running = undefined;
   return {
     file: loaded.file,

@@ -59,7 +59,7 @@ test('a million seconds at one-second samples: peak RSS under 400 MB, every row 
   const r = spawnSync(process.execPath, [CLI, 'run', scenario, '--out', out], { encoding: 'utf8', env: ENV, timeout: 300_000 });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  // process.resourceUsage().maxRSS of the run, written by the run itself at its end
+  // the run's own peak resident set (VmHWM: scenarios/peak-rss.ts), written by the run itself at its end
   const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { peakRssBytes: number };
   expect(timing.peakRssBytes).toBeLessThan(PEAK_RSS_BOUND);
   const csv = join(out, 'timeseries.csv');

@@ -28,6 +28,7 @@ import { claimPartial, releaseTemp } from './temp-files.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
+import { peakRssBytes } from './peak-rss.js';
 import { traceFormat } from '../workloads/trace/registry.js';
 
 /** Options of one run. */
@@ -334,7 +335,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       wallSeconds: wall,
       eventsPerSecond: wall > 0 ? result.events / wall : null,
       recordsPerSecond: wall > 0 ? records / wall : null,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: peakRssBytes(),
       heapUsedBytes: mem.heapUsed,
       node: process.version,
     }), join(dir, 'timing.json'));

@@ -252,7 +252,8 @@ traces:
 
 /** `offersim ...args` in a child with at most `heapMB` of heap; stderr's last line is the child's peak resident memory in KB. */
 function boundedCli(heapMB: number, args: readonly string[]): { code: number | null; err: string; maxRssKB: number } {
-  const report = 'data:text/javascript,process.on("exit",()=>process.stderr.write("maxRSS "+process.resourceUsage().maxRSS+"\\n"))';
+  // VmHWM, the child's own peak: resourceUsage().maxRSS would include jest's resident set at the fork (scenarios/peak-rss.ts).
+  const report = 'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>process.stderr.write("maxRSS "+/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
   const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMB}`, '--import', report, CLI, ...args], { encoding: 'utf8', env: ENV });
   const m = /maxRSS (\d+)\n$/.exec(r.stderr);
   return { code: r.status, err: r.stderr, maxRssKB: m === null ? NaN : Number(m[1]) };
