@@ -91,6 +91,30 @@ export function buildTraceFrameworks(s: Scenario): TraceFramework[] {
 }
 
 /**
+ * Reads each job trace as a run starts it: up to its first job the run would submit. A trace that
+ * gives the run no job (no usable row, every job before the window, fitting no agent, routed to
+ * no framework, ...) or a strict trace's bad row before that job throws the run's own
+ * InputError, so that validate refuses what the run would. The run reads the same again (only
+ * the frameworks created from a trace are kept, for the build). Random draws (`sample`) use the
+ * scenario's seed.
+ */
+export function checkTraceStarts(s: Scenario): void {
+  const traces = s.traces ?? [];
+  if (traces.length === 0) return;
+  const agents = buildAgents(s);
+  const frameworks = new Set([...s.frameworks.map((f) => f.name), ...buildTraceFrameworks(s).map((f) => f.name)]);
+  const streams = new RandomStreams(s.seed);
+  traces.forEach((_, i) => {
+    const jobs = traceJobStream(s, i, { agents, frameworks, streams }, () => undefined)[Symbol.iterator]();
+    try {
+      jobs.next();
+    } finally {
+      jobs.return?.();
+    }
+  });
+}
+
+/**
  * The merged job stream of every framework's workload. Each Poisson stream draws from its own
  * random stream `workload/<framework>`, so adding a framework does not change the others' jobs.
  * Equal submit times keep framework order.

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry, AllocatorOptions } from '../allocators/types.js';
 import { InputError, excerpt, formatPath, type Problem } from './errors.js';
-import { buildAgents, largestDraw, sizeProblems } from './build.js';
+import { buildAgents, checkTraceStarts, largestDraw, sizeProblems } from './build.js';
 import { NUM_RESOURCES, R, fromFixed, resources } from '../sim/model/resources.js';
 import { MICROS_PER_SECOND, seconds } from '../sim/kernel/time.js';
 import type { AgentSpec } from '../sim/model/simulation.js';
@@ -146,6 +146,7 @@ export async function openScenario(file: string, overrides: readonly string[] = 
   }
   if (problems.length > 0 || a.scenario === undefined) throw new InputError(problems.sort(byPosition));
   await prepareTraces(a.scenario, file);
+  checkTraceStarts(a.scenario);
   return { scenario: a.scenario, file, sha256, overrides, allocator };
 }
 

@@ -272,26 +272,7 @@ export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<
     const why = formatMismatch(lines, f.format, f.kind);
     if (why !== undefined) throw new InputError([{ file: f.path, path: f.field.replace(/\.file$/, '.format'), message: why }]);
   }
-  // A small job trace is read whole now, so that validate refuses one that gives no job as the
-  // run would (the run reads a trace as its jobs arrive, and refuses it once it has read all).
-  (s.traces ?? []).forEach((t, i) => {
-    const path = resolve(base, t.file);
-    const field = `traces[${i}].file`;
-    if (statSync(plainCopies.get(path) ?? path).size > WHOLE_READ_BYTES) return;
-    let read: () => ImportCounts = () => ({ lines: 0, ignored: 0, rows: 0, rowsUsed: 0, skipped: {}, jobs: 0, tasks: 0, notes: {} });
-    const seen = reading();
-    // Not strict here: a strict trace's bad row stops a run only if the run reaches it.
-    for (const _ of canonicalJobs(t, base, field, false, (get) => { read = get; }, seen)) return;
-    throw new InputError([{ file: path, path: field, message: `gives the run no job: ${noJobReason(t.format, read(), seen)}` }]);
-  });
 }
-
-/**
- * Job traces at most this large (plain, or decompressed) are read whole when the scenario is
- * opened (validate included), to refuse one that gives no job; larger ones are judged by their
- * first lines there, and whole by the run.
- */
-export const WHOLE_READ_BYTES = 1 << 20;
 
 /** Why a job trace gave no job at all (the run's and validate's words). */
 function noJobReason(format: string, counts: ImportCounts, seen: Reading): string {

@@ -292,6 +292,23 @@ export const REGRESSIONS: readonly Regression[] = [
     commands: validateAndRun('case.yaml'), names: 'head.swf: traces[0].file: gives the run no job: has no data rows; the file is swf but no row was usable', child: true,
     fix: 'scenarios/trace-source.ts (prepareTraces)', found: 'validate exit 0, run exit 2: <dir>/head.swf: traces[0].file: gives the run no job: has no data rows; the file is swf but no row was usable', open: false,
   },
+  // The same with rows that import but that the scenario's mapping leaves unsubmitted: validate
+  // reads each trace as the run starts it, up to its first job (scenarios/build.ts checkTraceStarts).
+  {
+    name: 'a scenario trace whose window opens after its last job', files: { 'small.swf': SWF_FIXTURE, 'case.yaml': replay('small.swf', 'swf', ', window: { from: 2147483648 }') },
+    commands: validateAndRun('case.yaml'), names: 'small.swf: traces[0].file: gives the run no job: none of its 4 jobs was submitted (before-window 4)', child: true,
+    fix: 'scenarios/build.ts (checkTraceStarts)', found: 'validate exit 0, run exit 2 (the same message)', open: false,
+  },
+  {
+    name: 'a scenario trace none of whose jobs fits an agent', files: { 'small.swf': SWF_FIXTURE, 'case.yaml': replay('small.swf', 'swf').replace('cpus: 8', 'cpus: 0.5') },
+    commands: validateAndRun('case.yaml'), names: 'small.swf: traces[0].file: gives the run no job: none of its 4 jobs was submitted (fits-nowhere 4)', child: true,
+    fix: 'scenarios/build.ts (checkTraceStarts)', found: 'validate exit 0, run exit 2 (the same message)', open: false,
+  },
+  {
+    name: 'a scenario trace routed by an attribute no job has', files: { 'small.swf': SWF_FIXTURE, 'case.yaml': replay('small.swf', 'swf').replace('framework: f', 'frameworkBy: nope') },
+    commands: validateAndRun('case.yaml'), names: 'small.swf: traces[0].file: gives the run no job: none of its 4 jobs was submitted (no-nope 4)', child: true,
+    fix: 'scenarios/build.ts (checkTraceStarts)', found: 'validate exit 0, run exit 2 (the same message)', open: false,
+  },
   {
     name: 'a strict scenario trace with a bad row read during the run', files: { 'st.tsv': `${SWIM_HEAD}job2\t30\t10\tx\t0\t0\n`, 'case.yaml': replay('st.tsv', 'swim', ', strict: true') },
     commands: [['run', 'case.yaml', '--out', 'out']], names: 'st.tsv:3', child: true,
