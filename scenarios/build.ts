@@ -102,7 +102,15 @@ export function checkTraceStarts(s: Scenario): void {
   const traces = s.traces ?? [];
   if (traces.length === 0) return;
   const agents = buildAgents(s);
-  const frameworks = new Set([...s.frameworks.map((f) => f.name), ...buildTraceFrameworks(s).map((f) => f.name)]);
+  const declared = new Set(s.frameworks.map((f) => f.name));
+  // The frameworks a trace creates (frameworkBy) are found by reading it whole; a job of the
+  // window routed by frameworkBy is one of them by construction, so only a job naming its own
+  // framework (a canonical trace without framework or frameworkBy) needs the exact list.
+  const byJob = traces.some((t) => t.framework === undefined && t.frameworkBy === undefined);
+  const creating = traces.filter((t) => t.frameworkBy !== undefined);
+  const frameworks: Pick<ReadonlySet<string>, 'has'> = byJob && creating.length > 0
+    ? new Set([...declared, ...buildTraceFrameworks(s).map((f) => f.name)])
+    : { has: (name) => declared.has(name) || creating.some((t) => name.startsWith(t.frameworkPrefix)) };
   const streams = new RandomStreams(s.seed);
   traces.forEach((_, i) => {
     const jobs = traceJobStream(s, i, { agents, frameworks, streams }, () => undefined)[Symbol.iterator]();

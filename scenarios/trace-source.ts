@@ -485,7 +485,8 @@ export function traceFrameworks(s: Scenario, index: number): { name: string; rol
 /** What the job stream of a trace needs from the rest of the run. */
 export interface TraceContext {
   readonly agents: readonly AgentSpec[];
-  readonly frameworks: ReadonlySet<string>;
+  /** the frameworks a job may be routed to (only `has` is asked) */
+  readonly frameworks: Pick<ReadonlySet<string>, 'has'>;
   readonly streams: RandomStreams;
 }
 
