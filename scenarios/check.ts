@@ -4,6 +4,7 @@
  * `--update-baseline`, writes the baseline from the run. Composition root: the files.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { readJsonObject } from './json-file.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { baselineOf, check, checkMarkdown, checkTable, type Baseline, type CheckRow } from '../reports/check.js';
@@ -23,9 +24,7 @@ const BaselineSchema = z.strictObject({
 
 /** Reads a run directory's summary.json. */
 export function readRunSummary(dir: string): Record<string, unknown> {
-  const f = join(dir, 'summary.json');
-  if (!existsSync(f)) throw new InputError([{ file: f, path: '', message: 'not a run directory (no summary.json)' }]);
-  return JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
+  return readJsonObject(join(dir, 'summary.json'), 'not a run directory (no summary.json)');
 }
 
 /** Reads and checks a baseline file; every problem names its field. */
@@ -63,7 +62,7 @@ export function checkRun(dir: string, baselineFile: string, all = false): CheckO
  */
 export function updateBaseline(dir: string, file: string, version: string): Baseline {
   const mf = join(dir, 'manifest.json');
-  const m = existsSync(mf) ? (JSON.parse(readFileSync(mf, 'utf8')) as { scenario?: { file?: string }; seed?: number; fingerprint?: string }) : {};
+  const m = existsSync(mf) ? (readJsonObject(mf, '') as { scenario?: { file?: string }; seed?: number; fingerprint?: string }) : {};
   const source = `offersim ${version}: ${m.scenario?.file ?? '?'} seed ${m.seed ?? '?'}, fingerprint ${m.fingerprint ?? '?'}`;
   const fresh = baselineOf(readRunSummary(dir), source);
   const old = existsSync(file) ? readBaseline(file) : undefined;

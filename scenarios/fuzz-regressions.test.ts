@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ENV } from './test-support/child.js';
 import { childCli, WorkerCli, type Limits } from './test-support/fuzz-exec.js';
 import { judgeOutcome, judgeOutputs, judgeTemp, listTree } from './test-support/fuzz-oracle.js';
@@ -34,7 +34,10 @@ async function check(r: Regression, n: number): Promise<void> {
   const tmp = join(root, String(n), 'tmp');
   mkdirSync(work, { recursive: true });
   mkdirSync(tmp, { recursive: true });
-  for (const [name, content] of Object.entries(r.files)) writeFileSync(join(work, name), content);
+  for (const [name, content] of Object.entries(r.files)) {
+    mkdirSync(dirname(join(work, name)), { recursive: true });
+    writeFileSync(join(work, name), content);
+  }
   for (const command of r.setup ?? []) {
     const o = await childCli(command, { ...LIMITS, cwd: work, env: { ...ENV, TMPDIR: tmp } });
     expect({ setup: command.join(' '), code: o.code }).toEqual({ setup: command.join(' '), code: 0 });

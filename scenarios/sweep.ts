@@ -22,6 +22,7 @@ import { inputFiles, runScenario, scenarioName, stableJson, withoutSweep, type A
 import type { Scenario } from './schema.js';
 import { claimPartial, releaseTemp, removeStalePartialsIn } from './temp-files.js';
 import { VERSION } from './version.js';
+import { readJsonObject } from './json-file.js';
 
 /**
  * The revision of what a point computes, part of every point's hash: raised whenever a fix
@@ -305,10 +306,11 @@ function allocatorRecord(point: LoadedScenario): AllocatorRecord {
  */
 export function pointDone(dir: string, p: SweepPoint, point: LoadedScenario, hashes: Map<string, string>): boolean {
   const pdir = join(dir, 'points', p.hash);
-  if (!existsSync(join(pdir, 'summary.json'))) return false;
   let m: Record<string, unknown>;
   try {
-    m = JSON.parse(readFileSync(join(pdir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    // A summary or manifest edited or cut short is not a finished point: it runs again.
+    readJsonObject(join(pdir, 'summary.json'), 'missing');
+    m = readJsonObject(join(pdir, 'manifest.json'), 'missing');
   } catch {
     return false;
   }
@@ -431,7 +433,7 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
 
 function readSummary(dir: string, p: SweepPoint): Record<string, unknown> | undefined {
   const f = join(dir, 'points', p.hash, 'summary.json');
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>) : undefined;
+  return existsSync(f) ? readJsonObject(f, '') : undefined;
 }
 
 /** The numeric (or null) keys of the first summary present, in its order. */

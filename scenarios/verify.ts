@@ -11,6 +11,7 @@ import {
   INVARIANTS, LogVerifier, formatViolation, manifestViolations, recordProblem, summaryViolations, type InvariantName, type Violation,
 } from '../reports/verify.js';
 import { InputError } from './errors.js';
+import { readJsonObject } from './json-file.js';
 import { runManifestProblem } from './output-guard.js';
 import { syncLines } from './trace-source.js';
 import { LongLine, MAX_LINE_BYTES } from '../workloads/trace/lines.js';
@@ -40,19 +41,6 @@ export interface VerifyOutcome {
   readonly direct: boolean;
 }
 
-/** A JSON object read from `file`, or an InputError naming it. */
-function readObject(file: string, what: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new InputError([{ file, path: '', message: `no such file: not a run directory (a run writes its ${what})` }]);
-  let v: unknown;
-  try {
-    v = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new InputError([{ file, path: '', message: `not JSON: ${(err as Error).message}` }]);
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError([{ file, path: '', message: 'not a JSON object' }]);
-  return v as Record<string, unknown>;
-}
-
 /**
  * Whether the run in `manifest` placed tasks without offers: its allocator (manifest `allocator.name`,
  * offersim 0.2 on) is a registered non-offer baseline. A user module or an older manifest: offers.
@@ -74,8 +62,8 @@ function placesDirectly(manifest: Readonly<Record<string, unknown>>): boolean {
 export function verifyRun(dir: string, options: VerifyOptions): VerifyOutcome {
   const problem = runManifestProblem(dir);
   if (problem !== undefined) throw new InputError([{ file: dir, path: '', message: `not a run directory: ${problem}` }]);
-  const manifest = readObject(join(dir, 'manifest.json'), 'manifest.json');
-  const summary = readObject(join(dir, 'summary.json'), 'summary.json');
+  const manifest = readJsonObject(join(dir, 'manifest.json'), 'no such file: not a run directory (a run writes its manifest.json)');
+  const summary = readJsonObject(join(dir, 'summary.json'), 'no such file: not a run directory (a run writes its summary.json)');
   const events = join(dir, 'events.jsonl');
   if (!existsSync(events)) {
     throw new InputError([{ file: events, path: '', message: 'no such file: the run was made without --events; rerun it with offersim run SCENARIO --events --out DIR (same seed and --set) and verify that' }]);

@@ -260,6 +260,11 @@ export const REGRESSIONS: readonly Regression[] = [
     fix: 'scenarios/main.ts (check --markdown) or an output helper', found: 'exit 3: internal error (a bug): Error: ENOSPC: no space left on device, write', open: false,
   },
   {
+    name: 'check of a run whose summary.json is cut short', files: { 'br/summary.json': '{ "jobs": ' },
+    commands: [['check', 'br', '--baseline', 'b.json', '--update-baseline', '--all'], ['check', 'br', '--baseline', 'b.json']], names: 'summary.json: not JSON', child: true,
+    fix: 'scenarios/check.ts (readRunSummary)', found: 'exit 3: internal error (a bug): SyntaxError: Unexpected end of JSON input (check; FC_SEED 7)', open: false,
+  },
+  {
     name: 'check --markdown under a regular file', files: { 'case.yaml': TINY_SCENARIO, 'file.txt': 'a file\n' },
     setup: [['run', 'case.yaml', '--out', 'r'], ['check', 'r', '--baseline', 'b.json', '--update-baseline']],
     commands: [['check', 'r', '--baseline', 'b.json', '--markdown', 'file.txt/md']], names: 'file.txt/md', child: true,
