@@ -10,7 +10,7 @@ import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import { fillTwoUsers } from './test-support/progressive-filling.js';
 import { expectSameOffersOnCpusOnlyClusters } from './test-support/same-offers.js';
-import type { Allocator } from './types.js';
+import type { Allocator } from '../sim/model/allocation-port.js';
 
 const GB = 1024;
 const vec = (cpus: number, mem: number) => resources({ cpus, mem });

@@ -4,7 +4,8 @@
  * instead of DRF's max. Imports only allocator modules; no clock, no queue, no I/O.
  */
 import { HierarchicalAllocator } from './hierarchical.js';
-import type { Allocator, AllocatorOptions } from './types.js';
+import type { Allocator } from '../sim/model/allocation-port.js';
+import type { AllocatorOptions } from './types.js';
 
 /** Registry name of {@link createAssetAllocator}. */
 export const ASSET = 'asset';

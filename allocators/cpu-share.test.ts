@@ -10,7 +10,8 @@ import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import { fillTwoUsers } from './test-support/progressive-filling.js';
 import { expectSameOffersOnCpusOnlyClusters } from './test-support/same-offers.js';
-import { checkParams, type Allocator } from './types.js';
+import type { Allocator } from '../sim/model/allocation-port.js';
+import { checkParams } from './types.js';
 
 const GB = 1024;
 const vec = (cpus: number, mem: number) => resources({ cpus, mem });

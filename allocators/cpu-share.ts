@@ -7,7 +7,8 @@
 import { RESOURCE_NAMES } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { fairnessMask } from './sorter/share-sorter.js';
-import type { Allocator, AllocatorOptions } from './types.js';
+import type { Allocator } from '../sim/model/allocation-port.js';
+import type { AllocatorOptions } from './types.js';
 
 /** Registry name of {@link createCpuShareAllocator}. */
 export const CPU_SHARE = 'cpu-share';

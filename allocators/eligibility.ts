@@ -3,7 +3,7 @@
  * partitioning) says which, so that callers and the contract suite can tell "not offered by
  * design" from "forgotten". Imports only allocator types; no clock, no queue, no I/O.
  */
-import type { Allocator } from './types.js';
+import type { Allocator } from '../sim/model/allocation-port.js';
 
 /** Which agents a framework may be offered at all, whatever filters and suppression say. */
 export interface AgentEligibility {

@@ -5,7 +5,8 @@
  */
 import { HierarchicalAllocator } from './hierarchical.js';
 import { WrappedAllocator } from './wrapped-allocator.js';
-import type { AllocatorOptions, FrameworkInfo } from './types.js';
+import type { FrameworkInfo } from '../sim/model/allocation-port.js';
+import type { AllocatorOptions } from './types.js';
 
 /** Registry name of {@link FifoAllocator}. */
 export const FIFO = 'fifo';

@@ -11,14 +11,15 @@ import { HierarchicalAllocator } from './hierarchical.js';
 import type { SorterKind } from './sorter/sorter.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import { masterOf, runOnce } from './test-support/small-cluster.js';
-import type { OfferGranularity, RandomSource } from './types.js';
+import type { Rng } from '../sim/kernel/rng.js';
+import type { OfferGranularity } from '../sim/model/allocation-port.js';
 
 const drf = () => new HierarchicalAllocator({ name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' });
 const agent = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });
 const rng = (name: string) => new RandomStream(1, name);
 
 /** Counts draws and delegates to a seeded stream. */
-function counting(inner: RandomSource): RandomSource & { draws: number } {
+function counting(inner: Rng): Rng & { draws: number } {
   return {
     draws: 0,
     next() {

@@ -30,18 +30,16 @@ import {
 import { createSorter } from './sorter/create-sorter.js';
 import { ShareSorter, fairnessMask } from './sorter/share-sorter.js';
 import type { Sorter, SorterKind, SorterOptions } from './sorter/sorter.js';
+import type { Rng } from '../sim/kernel/rng.js';
 import {
   OFFER_GRANULARITIES,
   type AllocationContext,
   type Allocator,
-  type AllocatorOptions,
   type FrameworkInfo,
   type OfferGranularity,
-  type ParamDoc,
-  type ParamProblem,
-  type RandomSource,
   type Reservation,
-} from './types.js';
+} from '../sim/model/allocation-port.js';
+import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
 
 /** How a hierarchical allocator is built. */
 export interface HierarchicalOptions extends AllocatorOptions {
@@ -135,7 +133,7 @@ const NO_FWS: readonly number[] = [];
  * Uniform Fisher–Yates shuffle in place, from the last element down (the kernel's
  * `shuffleInPlace` algorithm, repeated here because allocators may not import the kernel).
  */
-export function shuffleInPlace(arr: Int32Array, length: number, rng: RandomSource): void {
+export function shuffleInPlace(arr: Int32Array, length: number, rng: Rng): void {
   for (let i = length - 1; i > 0; i--) {
     const j = Math.floor(rng.next() * (i + 1));
     const tmp = arr[i]!;
@@ -487,7 +485,7 @@ export class HierarchicalAllocator implements Allocator {
    * role's active frameworks in its framework sorter's order, as a whole-agent run visits them
    * for an agent no framework is filtered on. Quota plays no part: it shapes offers, not the order.
    */
-  frameworkOrder(rng: RandomSource): readonly number[] {
+  frameworkOrder(rng: Rng): readonly number[] {
     const out = this.rankOut;
     out.length = 0;
     const roleNames = this.roleSorter.sort(rng);
@@ -542,7 +540,7 @@ export class HierarchicalAllocator implements Allocator {
    *   so one framework gets the whole free cluster (Mesos 0.9's simple allocator, as the Omega
    *   paper modelled it). Stage 1 (quota guarantees) is as with 'agent'.
    */
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
+  allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
     const n = agents.length;
     if (this.order.length < n) this.order = new Int32Array(Math.max(n, this.order.length * 2));
     const order = this.order;
@@ -578,7 +576,7 @@ export class HierarchicalAllocator implements Allocator {
    * Stage 2 for one agent, without quota: its whole free resources go to the first framework,
    * in role order then framework order, that the agent's refuse filters do not block.
    */
-  private offerWholeAgent(ctx: AllocationContext, agent: number, offset: number, rng: RandomSource): void {
+  private offerWholeAgent(ctx: AllocationContext, agent: number, offset: number, rng: Rng): void {
     const available = ctx.available;
     const roleNames = this.roleSorter.sort(rng);
     const roles = this.roleStates(roleNames);
@@ -723,7 +721,7 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   /** Stage 1: unmet quota guarantees, agents in the first shuffle's order. */
-  private stage1(ctx: AllocationContext, order: Int32Array, n: number, rng: RandomSource): void {
+  private stage1(ctx: AllocationContext, order: Int32Array, n: number, rng: Rng): void {
     const free = this.free;
     const required = this.requiredHeadroom;
     const unsat = this.unsatisfied;
@@ -820,7 +818,7 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   /** Stage 2: fair share within limits and surplus headroom, agents in the second shuffle's order. */
-  private stage2(ctx: AllocationContext, order: Int32Array, n: number, rng: RandomSource): void {
+  private stage2(ctx: AllocationContext, order: Int32Array, n: number, rng: Rng): void {
     const free = this.free;
     const v = this.offered;
     const holdBack = !isEmpty(this.requiredHeadroom);

@@ -10,7 +10,7 @@ import { PriorityAllocator, parsePriorityParams, validatePriorityParams } from '
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import { masterOf } from './test-support/small-cluster.js';
-import type { Allocator } from './types.js';
+import type { Allocator } from '../sim/model/allocation-port.js';
 
 const agent = (cpus: number, mem: number) => resources({ cpus, mem });
 const rng = (name: string) => new RandomStream(1, name);

@@ -7,16 +7,9 @@
 import type { ResourceVector } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { isRecord, parsedOrThrow, rolePathProblem, show, unknownParams } from './param-checks.js';
-import type {
-  AllocationContext,
-  Allocator,
-  AllocatorOptions,
-  FrameworkInfo,
-  ParamDoc,
-  ParamProblem,
-  RandomSource,
-  Reservation,
-} from './types.js';
+import type { Rng } from '../sim/kernel/rng.js';
+import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../sim/model/allocation-port.js';
+import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
 
 /** Registry name of {@link PriorityAllocator}. */
 export const PRIORITY = 'priority';
@@ -190,7 +183,7 @@ export class PriorityAllocator implements Allocator {
     this.framework(fw).level.allocator.recover(fw, agent, res, reserved);
   }
 
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
+  allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
     // One full run per level, highest first: a level's run sees only what the levels above left.
     const levels = this.levels;
     for (let k = 0; k < levels.length; k++) {

@@ -22,7 +22,8 @@ import { getAllocator } from './registry.js';
 import type { SorterKind } from './sorter/sorter.js';
 import { checkOffers, playSteps } from './test-support/contract-checks.js';
 import { MiniMaster, type RecordedOffer } from './test-support/fake-context.js';
-import { checkParams, type OfferGranularity } from './types.js';
+import type { OfferGranularity } from '../sim/model/allocation-port.js';
+import { checkParams } from './types.js';
 
 const agent = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });
 const rng = (name: string) => new RandomStream(1, name);

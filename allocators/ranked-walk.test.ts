@@ -12,7 +12,7 @@ import { RandomStream } from '../sim/kernel/rng.js';
 import { resources } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { MiniMaster, type RecordedOffer } from './test-support/fake-context.js';
-import type { OfferGranularity } from './types.js';
+import type { OfferGranularity } from '../sim/model/allocation-port.js';
 
 /** One step between runs. */
 type Step =

@@ -7,7 +7,7 @@ import { RandomStream } from '../sim/kernel/rng.js';
 import { resources } from '../sim/model/resources.js';
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
-import type { Allocator } from './types.js';
+import type { Allocator } from '../sim/model/allocation-port.js';
 
 const rng = new RandomStream(1, 'test');
 

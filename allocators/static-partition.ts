@@ -8,15 +8,9 @@ import type { AgentEligibility } from './eligibility.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { WrappedAllocator } from './wrapped-allocator.js';
 import { isRecord, parsedOrThrow, show, unknownParams } from './param-checks.js';
-import type {
-  AllocationContext,
-  AllocatorOptions,
-  FrameworkInfo,
-  ParamDoc,
-  ParamProblem,
-  RandomSource,
-  Reservation,
-} from './types.js';
+import type { Rng } from '../sim/kernel/rng.js';
+import type { AllocationContext, FrameworkInfo, Reservation } from '../sim/model/allocation-port.js';
+import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
 
 /** Registry name of {@link StaticPartitionAllocator}. */
 export const STATIC = 'static';
@@ -260,7 +254,7 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
     this.inner.removeAgent(agent, total);
   }
 
-  override allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
+  override allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
     this.view.ctx = ctx;
     try {
       this.inner.allocate(this.view, agents, rng);

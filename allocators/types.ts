@@ -1,126 +1,20 @@
 /**
- * The allocator interface: what a policy sees of the master and what it must answer.
- * Imports types only from sim/model; no clock, no queue, no I/O.
- *
- * The master owns the machinery that is the same for every policy (agents' free resources, offers,
- * refuse filters, suppress and revive, when runs happen). A policy decides, in each run, which
- * framework is offered which agent's resources, and keeps whatever ordering state it needs
- * (sorters) from the lifecycle calls below.
+ * What a registered policy is: its entry (name, description, parameters, factory) and the options
+ * its factory receives. The allocation port itself (Allocator, AllocationContext, FrameworkInfo,
+ * Reservation, offer granularities) belongs to the model, sim/model/allocation-port.ts, and is
+ * re-exported here for user code. Imports types only from sim/model; no clock, no queue, no I/O.
  */
 import type { SchedulingMode } from '../sim/model/central.js';
-import type { ResourceVector } from '../sim/model/resources.js';
+import type { Allocator, OfferGranularity } from '../sim/model/allocation-port.js';
 
-/** A source of uniform draws in [0, 1): the run's named stream for the allocator. */
-export interface RandomSource {
-  next(): number;
-}
-
-/** A framework as a policy knows it. `index` is dense, in order of registration. */
-export interface FrameworkInfo {
-  readonly index: number;
-  /** unique name, e.g. 'spark-1'; the last DRF tie-break */
-  readonly name: string;
-  /** role path, e.g. 'analytics' or 'eng/batch' */
-  readonly role: string;
-}
-
-/**
- * A static reservation on one agent (Mesos `cpus(role):8`): resources set aside for `role`, offered
- * only to frameworks of that role and of its descendant roles (Mesos `allocatableTo`).
- */
-export interface Reservation {
-  /** the reserving role path, never '*' */
-  readonly role: string;
-  /** the reserved amounts, fixed point */
-  readonly res: ResourceVector;
-}
-
-/**
- * The master's side of one allocation run. Agent resources are read from `available`
- * (stride NUM_RESOURCES, fixed point: the unreserved free pool); they shrink as `offer` is called.
- * Reserved resources are read through `reservedAvailable`.
- */
-export interface AllocationContext {
-  /** Free (neither offered nor allocated) resources of every agent, packed: agent a at a*NUM_RESOURCES. */
-  readonly available: Float64Array;
-  /** Whether the min-allocatable check passes for `res[offset..]`. */
-  isAllocatable(res: Float64Array, offset?: number): boolean;
-  /** Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`. */
-  isFiltered(fw: number, agent: number, res: Float64Array, offset?: number): boolean;
-  /**
-   * The resources of framework `fw`'s next pending task, written into `out`; false when it has
-   * none or does not say (used by one-task offer granularity).
-   */
-  nextTaskDemand(fw: number, out: Float64Array): boolean;
-  /**
-   * The free (neither offered nor allocated) reserved resources on `agent` that a framework of
-   * `role` may be offered: the reservation of that role or of one of its ancestors (an agent holds
-   * at most one such reservation), written into `out`; false (and `out` zero) when there is none or
-   * it is all in use. Policies that never call this never offer reserved resources.
-   */
-  reservedAvailable(agent: number, role: string, out: Float64Array): boolean;
-  /**
-   * Offers `res` on `agent` to framework `fw`, plus `reserved` (default none) from the agent's
-   * reservation for the framework's role or an ancestor (see {@link reservedAvailable}). `res` must
-   * be within the agent's unreserved available resources and `reserved` within that reservation's
-   * free part; the master checks, subtracts both, and creates one offer of their sum (offers are
-   * never merged). The vectors are copied, never kept: the caller may reuse them.
-   */
-  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
-}
-
-/** An allocation policy. The master calls the lifecycle methods in simulated-time order. */
-export interface Allocator {
-  /** Registry name, e.g. 'drf'. */
-  readonly name: string;
-  /** Sets a role's weight (default 1). Called before the role's first framework is added. */
-  setWeight(role: string, weight: number): void;
-  /** A framework subscribed; it starts active (not suppressed). */
-  addFramework(fw: FrameworkInfo): void;
-  /** A framework left; its resources have been recovered already. */
-  removeFramework(fw: number): void;
-  /** The framework revived (or re-registered): rank it again. */
-  activateFramework(fw: number): void;
-  /** The framework suppressed offers: leave it out of runs. */
-  deactivateFramework(fw: number): void;
-  /**
-   * An agent joined with `total` resources (they count in the sorters' totals), of which
-   * `reserved` (default none) are static reservations, each part of `total`.
-   */
-  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void;
-  /** An agent left; resources on it have been recovered already. */
-  removeAgent(agent: number, total: ResourceVector): void;
-  /**
-   * Resources that framework `fw` held on `agent` (offered or allocated) came back: a decline,
-   * a rescind, or a task's end. They stop counting toward its share. `reserved` (default none) is
-   * the part of `res` that came from a reservation and goes back to it.
-   */
-  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
-  /**
-   * One allocation run over `agents` (agent indices, in the master's order; the policy shuffles
-   * them with `rng` if it wants). Makes offers through `ctx.offer`, counting what it offers
-   * toward the receivers' shares at once.
-   */
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void;
-
-  // The ranking port: what a scheduler that places tasks itself, without offers (the monolithic
-  // and shared-state baselines), needs of the policy so that it orders frameworks as the policy
-  // would. Optional, but an allocator that drives a baseline implements both.
-  /**
-   * The active (neither suppressed nor disconnected) frameworks in the order this policy would
-   * serve them now (the hierarchical allocator: roles in its role sorter's order, each role's
-   * frameworks in its framework sorter's order). A randomised policy draws from `rng`. The array
-   * belongs to the policy; it stays valid until the next call.
-   */
-  frameworkOrder?(rng: RandomSource): readonly number[];
-  /**
-   * Framework `fw` was given `res` on `agent` without an offer (a baseline placed a task there):
-   * it counts toward the framework's holding as an offer would, one allocation, until
-   * {@link recover} gives it back. `reserved` (default none) is the part of `res` taken from a
-   * reservation. The master makes this call; `recover` is its exact inverse.
-   */
-  allocated?(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
-}
+export type {
+  AllocationContext,
+  Allocator,
+  FrameworkInfo,
+  OfferGranularity,
+  Reservation,
+} from '../sim/model/allocation-port.js';
+export { OFFER_GRANULARITIES } from '../sim/model/allocation-port.js';
 
 /** Options every allocator factory receives from the scenario (each documented with its default). */
 export interface AllocatorOptions {
@@ -146,21 +40,6 @@ export interface ParamProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
-
-/**
- * How much of an agent one offer carries (a master option studied in the literature):
- * - 'agent': everything the agent has free (the Mesos default);
- * - 'fair-share': at most what lifts the receiving role to its weighted fair share of the
- *   cluster (the fix the Omega paper suggests);
- * - 'task': one task's worth, the receiver's next pending task (when it says what that is);
- * - 'cluster': whole agents, as 'agent', but the order is fixed at the start of each allocation
- *   run, so the framework furthest below its share gets every free agent it is not filtered on
- *   (the Mesos 0.9 "simple allocator" that the Omega paper modelled: all free resources to one
- *   framework at a time).
- */
-export const OFFER_GRANULARITIES = ['agent', 'fair-share', 'task', 'cluster'] as const;
-/** One of {@link OFFER_GRANULARITIES}. */
-export type OfferGranularity = (typeof OFFER_GRANULARITIES)[number];
 
 /** A registered allocator: a factory plus a one-line description for `offersim list`. */
 export interface AllocatorEntry {

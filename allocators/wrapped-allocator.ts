@@ -4,7 +4,8 @@
  */
 import type { ResourceVector } from '../sim/model/resources.js';
 import type { HierarchicalAllocator } from './hierarchical.js';
-import type { AllocationContext, Allocator, FrameworkInfo, RandomSource, Reservation } from './types.js';
+import type { Rng } from '../sim/kernel/rng.js';
+import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../sim/model/allocation-port.js';
 
 /** Forwards every Allocator call to `inner`; subclasses override what their policy changes. */
 export abstract class WrappedAllocator implements Allocator {
@@ -36,7 +37,7 @@ export abstract class WrappedAllocator implements Allocator {
   recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
     this.inner.recover(fw, agent, res, reserved);
   }
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: RandomSource): void {
+  allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
     this.inner.allocate(ctx, agents, rng);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * User-written allocators: a scenario's `allocator: { module: ./my-allocator.js }` is imported
- * (dynamic import), checked against the Allocator interface of allocators/types.ts, and wrapped
+ * (dynamic import), checked against the Allocator interface of the allocation port, and wrapped
  * so that an exception it throws names the module. Composition root: reads files, may spawn
  * `node --check` to locate a syntax error; never the wall clock or the environment.
  */
@@ -13,7 +13,7 @@ import { checkParams, type Allocator, type AllocatorEntry, type AllocatorOptions
 import { InvariantError } from '../sim/kernel/errors.js';
 import { UserAllocatorError } from './errors.js';
 
-/** The methods every allocator must have (allocators/types.ts `Allocator`), in the interface's order. */
+/** The methods every allocator must have (the allocation port's `Allocator`, sim/model/allocation-port.ts), in the interface's order. */
 export const ALLOCATOR_METHODS = [
   'setWeight',
   'addFramework',

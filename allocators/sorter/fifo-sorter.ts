@@ -4,7 +4,7 @@
  * no clock, no queue, no I/O, no randomness.
  */
 import { NUM_RESOURCES, addInto, format, hasNegative, subInto, type ResourceVector } from '../../sim/model/resources.js';
-import type { RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
 import type { Sorter, SorterOptions } from './sorter.js';
 
 const NO_CLIENTS: readonly string[] = Object.freeze([]);
@@ -96,7 +96,7 @@ export class FifoSorter implements Sorter {
     }
   }
 
-  sort(_rng?: RandomSource): readonly string[] {
+  sort(_rng?: Rng): readonly string[] {
     if (this.order === null) {
       const out = this.clients.filter((c) => this.index.get(c)!.active);
       this.order = out.length === 0 ? NO_CLIENTS : out;

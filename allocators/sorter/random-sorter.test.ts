@@ -4,11 +4,11 @@
  */
 import { RandomStream } from '../../sim/kernel/rng.js';
 import { resources } from '../../sim/model/resources.js';
-import type { RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
 import { RandomSorter, weightedShuffle } from './random-sorter.js';
 
 /** A stream that returns the given draws in turn (and fails loudly when they run out). */
-function fixedDraws(draws: number[]): RandomSource & { used: number } {
+function fixedDraws(draws: number[]): Rng & { used: number } {
   return {
     used: 0,
     next() {

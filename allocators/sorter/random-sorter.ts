@@ -4,7 +4,7 @@
  * pure resource helpers and types; no clock, no queue, no I/O; draws only from the stream given.
  */
 import { NUM_RESOURCES, addInto, format, hasNegative, subInto, type ResourceVector } from '../../sim/model/resources.js';
-import type { RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
 import { ClientTree, NODE_KIND } from './client-tree.js';
 import type { Sorter, SorterOptions } from './sorter.js';
 
@@ -20,7 +20,7 @@ const NO_CLIENTS: readonly string[] = Object.freeze([]);
  * does not underflow to ties for tiny weights; remaining ties (u = 0) keep input order.
  * Draws nothing for fewer than two items. `weights` are > 0; `items` and `weights` are parallel.
  */
-export function weightedShuffle<T>(items: T[], weights: ArrayLike<number>, rng: RandomSource): T[] {
+export function weightedShuffle<T>(items: T[], weights: ArrayLike<number>, rng: Rng): T[] {
   const n = items.length;
   if (n < 2) return items;
   const keys = new Float64Array(n);
@@ -117,7 +117,7 @@ export class RandomSorter implements Sorter {
     }
   }
 
-  sort(rng: RandomSource): readonly string[] {
+  sort(rng: Rng): readonly string[] {
     if (this.stale) this.updateRelativeWeights();
     if (this.leaves.length === 0) return NO_CLIENTS;
     return weightedShuffle(this.leaves.slice(), this.relWeights, rng);

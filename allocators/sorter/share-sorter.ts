@@ -13,7 +13,7 @@ import {
   subInto,
   type ResourceVector,
 } from '../../sim/model/resources.js';
-import type { RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
 import { ClientTree, NODE_KIND } from './client-tree.js';
 import type { Sorter, SorterOptions } from './sorter.js';
 
@@ -355,7 +355,7 @@ export class ShareSorter implements Sorter {
     this.invalidate();
   }
 
-  sort(_rng?: RandomSource): readonly string[] {
+  sort(_rng?: Rng): readonly string[] {
     if (this.heap) {
       // Leave heap mode: one full re-sort (shares recomputed to the same values).
       this.heap = false;

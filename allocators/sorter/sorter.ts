@@ -4,7 +4,7 @@
  * no queue, no I/O, no ambient randomness (random draws come from the stream passed to sort).
  */
 import type { ResourceVector } from '../../sim/model/resources.js';
-import type { RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
 
 /**
  * A policy that ranks clients. Clients are '/'-separated paths ('eng', 'eng/batch') forming a
@@ -48,7 +48,7 @@ export interface Sorter {
    * it. The array belongs to the sorter and must not be modified; it stays valid (unchanged)
    * after later calls, which build a new array when the order changes.
    */
-  sort(rng: RandomSource): readonly string[];
+  sort(rng: Rng): readonly string[];
 }
 
 /**

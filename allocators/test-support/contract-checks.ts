@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { RandomStream } from '../../sim/kernel/rng.js';
 import { NUM_RESOURCES, isEmpty, resources } from '../../sim/model/resources.js';
 import { eligibilityOf } from '../eligibility.js';
-import type { AllocatorEntry, RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
+import type { AllocatorEntry } from '../types.js';
 import { MiniMaster, type RecordedOffer } from './fake-context.js';
 
 /** Role paths the random clusters use: the default role, two top-level roles and nested ones. */
@@ -121,7 +122,7 @@ export function playSteps(
   m: MiniMaster,
   active: boolean[],
   steps: readonly MasterStep[],
-  rng: RandomSource,
+  rng: Rng,
   onRun: (made: readonly RecordedOffer[], free: Float64Array) => void,
 ): number[][][] {
   const log: number[][][] = [];

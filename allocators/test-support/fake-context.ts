@@ -16,7 +16,8 @@ import {
   type MinAllocatable,
   type ResourceVector,
 } from '../../sim/model/resources.js';
-import type { AllocationContext, Allocator, FrameworkInfo, RandomSource, Reservation } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
+import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../../sim/model/allocation-port.js';
 
 /** One offer as the fake master saw it. */
 export interface RecordedOffer {
@@ -190,7 +191,7 @@ export class MiniMaster {
   }
 
   /** One allocation run over `agents` (default all); returns the offers it made. */
-  run(rng: RandomSource, agents: readonly number[] = this.agents()): RecordedOffer[] {
+  run(rng: Rng, agents: readonly number[] = this.agents()): RecordedOffer[] {
     const before = this.ctx.offers.length;
     this.allocator.allocate(this.ctx, agents, rng);
     const made = this.ctx.offers.slice(before);

@@ -5,7 +5,8 @@
  * Test-only (excluded from the build); imports the fake master and the pure resource helpers.
  */
 import { NUM_RESOURCES, addInto, contains, isEmpty, subInto, type ResourceVector } from '../../sim/model/resources.js';
-import type { Allocator, RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
+import type { Allocator } from '../../sim/model/allocation-port.js';
 import { MiniMaster } from './fake-context.js';
 
 /** What a progressive filling did. */
@@ -25,7 +26,7 @@ export interface FillingResult {
 export function fillOneTaskPerOffer(
   m: MiniMaster,
   task: (fw: number) => ResourceVector,
-  rng: RandomSource,
+  rng: Rng,
   maxRuns = 1000,
 ): FillingResult {
   const launches: string[] = [];
@@ -66,7 +67,7 @@ export function fillTwoUsers(
   agent: ResourceVector,
   taskA: ResourceVector,
   taskB: ResourceVector,
-  rng: RandomSource,
+  rng: Rng,
 ): FillingResult {
   const m = new MiniMaster(allocator, 1);
   m.addFramework('A', 'a');

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { RandomStream } from '../../sim/kernel/rng.js';
 import { resources } from '../../sim/model/resources.js';
-import type { Allocator } from '../types.js';
+import type { Allocator } from '../../sim/model/allocation-port.js';
 import { MiniMaster } from './fake-context.js';
 
 /**

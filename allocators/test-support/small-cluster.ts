@@ -4,7 +4,8 @@
  * types and the pure resource helpers.
  */
 import { resources } from '../../sim/model/resources.js';
-import type { Allocator, RandomSource } from '../types.js';
+import type { Rng } from '../../sim/kernel/rng.js';
+import type { Allocator } from '../../sim/model/allocation-port.js';
 import { MiniMaster, type RecordedOffer } from './fake-context.js';
 
 /** A cluster as plain data. */
@@ -33,7 +34,7 @@ export function masterOf(allocator: Allocator, c: SmallCluster): MiniMaster {
  * One allocation run over every agent, which must stay within the free resources (no violation);
  * returns the offers and the agents' free resources before the run.
  */
-export function runOnce(m: MiniMaster, rng: RandomSource): { free: Float64Array; made: RecordedOffer[] } {
+export function runOnce(m: MiniMaster, rng: Rng): { free: Float64Array; made: RecordedOffer[] } {
   const free = Float64Array.from(m.ctx.available);
   const made = m.run(rng);
   expect(m.ctx.violations).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * Non-offer baselines: schedulers that place tasks directly on agents, so that users can measure
  * what the offer mechanism itself costs on the same workload and metrics.
- * Imports the kernel and model modules, and allocator types only.
+ * Imports the kernel and model modules (the allocation port included).
  *
  * Both order frameworks as the run's allocator would (its ranking port,
  * Allocator.frameworkOrder: for the hierarchical allocator, roles by its role sorter, frameworks
@@ -33,7 +33,7 @@ import { Phase } from '../kernel/phases.js';
 import { shuffleInPlace, type Rng } from '../kernel/rng.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
-import type { Allocator } from '../../allocators/types.js';
+import type { Allocator } from './allocation-port.js';
 import { hasDecisionTime, type DecisionTime, type FrameworkBehaviour } from './framework.js';
 import type { LogSink } from './log.js';
 import type { Master } from './master.js';

@@ -1,16 +1,16 @@
 /**
  * The Mesos master: agents and their free resources, frameworks, offers, refuse filters, suppress
  * and revive, task launch and completion, and when allocation runs happen. The policy (who gets
- * which agent) is the allocator's. Imports the kernel, model modules and allocator types.
+ * which agent) is the allocator's, reached through the allocation port. Imports the kernel and model modules.
  */
-import type { AllocationContext, Allocator, RandomSource, Reservation } from '../../allocators/types.js';
 import { Phase } from '../kernel/phases.js';
+import type { Rng } from '../kernel/rng.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
+import type { AllocationContext, Allocator, Reservation } from './allocation-port.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
 import { Locality, LOCALITY_NAMES, TaskCode, type JobSpec, TaskTable } from './job.js';
 import { TaskErrorReason, type LogSink, type ResTuple, type TaskLocality, type TaskState } from './log.js';
-import type { CentralScheduler } from './central.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
 import {
@@ -54,6 +54,15 @@ interface FrameworkState {
   killEvent: number;
   /** ids of the offers made in the current run, delivered in the OFFER phase */
   readonly inbox: number[];
+}
+
+/**
+ * A scheduler that places tasks itself, without offers (sim/model/central.ts): the master asks it
+ * for a scheduling round whenever work arrives or resources free up.
+ */
+export interface DirectScheduler {
+  /** Asks for a scheduling round now; requests at one instant coalesce. */
+  request(): void;
 }
 
 /** Stride of {@link Master}'s per-agent accounting, and the offsets of its three vectors. */
@@ -165,14 +174,14 @@ export class Master implements AllocationContext {
    * A scheduler that places tasks itself, without offers (the monolithic and shared-state
    * baselines); when set, the master makes no offers and asks it to run instead.
    */
-  private central: CentralScheduler | undefined;
+  private central: DirectScheduler | undefined;
   /** sum of every registered agent's total */
   readonly clusterTotal = new Float64Array(NUM_RESOURCES);
 
   constructor(
     private readonly sim: Simulator,
     private readonly allocator: Allocator,
-    private readonly rng: RandomSource,
+    private readonly rng: Rng,
     readonly tasks: TaskTable,
     private readonly log: LogSink,
     options: MasterOptions = {},
@@ -548,8 +557,8 @@ export class Master implements AllocationContext {
     return j;
   }
 
-  /** Hands task placement to a central scheduler (see {@link CentralScheduler}); call before {@link start}. */
-  useCentralScheduler(c: CentralScheduler): void {
+  /** Hands task placement to a central scheduler (see {@link DirectScheduler}); call before {@link start}. */
+  useCentralScheduler(c: DirectScheduler): void {
     this.central = c;
   }
 

@@ -1,13 +1,13 @@
 /**
  * One simulation: the kernel, the master, the frameworks and the workload wired together, run to
  * completion or for a duration. Inputs arrive already resolved (scenarios/ turns files into them).
- * Imports the kernel, model modules and allocator types.
+ * Imports the kernel and model modules (the allocation port included).
  */
-import type { Allocator, Reservation } from '../../allocators/types.js';
 import { Phase } from '../kernel/phases.js';
 import { RandomStreams, shuffleInPlace } from '../kernel/rng.js';
 import { Simulator } from '../kernel/simulator.js';
 import type { SimTime } from '../kernel/time.js';
+import type { Allocator, Reservation } from './allocation-port.js';
 import { hasDecisionTime, type FrameworkBehaviour } from './framework.js';
 import { type JobSpec, TaskTable } from './job.js';
 import type { LogRecord, LogSink } from './log.js';
