@@ -4,30 +4,40 @@
  * (hoarding) until the held offers together can. A job that loses a task is restarted whole.
  * Imports model modules and the kernel time unit only.
  */
-import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { TaskCode } from '../job.js';
 import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
 
-/** Options of the gang behaviour, as given in the scenario. */
+/** Options of the gang behaviour, as given in the scenario; each default is in {@link GANG_DEFAULTS}. */
 export interface GangOptions {
   /** hold offers while gathering enough for the head job (true) or decline them (false); default false */
-  readonly hoard?: boolean;
+  readonly hoard?: boolean | undefined;
   /**
    * with hoarding: release (decline) every held offer once the oldest has been held this long,
    * seconds, checked whenever offers arrive; default 0 = hold without limit (the master's
    * `offerTimeout` is the hard bound: it rescinds held offers on its own timer)
    */
-  readonly maxHoldSeconds?: number;
+  readonly maxHoldSeconds?: number | undefined;
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
-  readonly refuseSeconds?: number;
+  readonly refuseSeconds?: number | undefined;
   /** decision time (Omega's t_job): seconds per scheduling decision (one job); default 0 */
-  readonly decisionJob?: number;
+  readonly decisionJob?: number | undefined;
   /** decision time per task considered (Omega's t_task; a decision considers the whole gang), seconds; default 0 */
-  readonly decisionTask?: number;
+  readonly decisionTask?: number | undefined;
   /** scheduling attempts after which a job not started is abandoned; default 0 = never */
-  readonly maxAttempts?: number;
+  readonly maxAttempts?: number | undefined;
 }
+
+/** The default of every gang option. */
+export const GANG_DEFAULTS: OptionDefaults<GangOptions> = {
+  hoard: false,
+  maxHoldSeconds: 0,
+  refuseSeconds: DEFAULT_REFUSE_SECONDS,
+  decisionJob: 0,
+  decisionTask: 0,
+  maxAttempts: 0,
+};
 
 /** An offer the scheduler is looking at or holding: its own copy, since the master reuses views. */
 interface Held {
@@ -98,14 +108,14 @@ export class GangFramework implements FrameworkBehaviour {
   private round = 0;
 
   constructor(options: GangOptions = {}) {
-    this.hoard = options.hoard ?? false;
-    this.maxHold = Math.round((options.maxHoldSeconds ?? 0) * MICROS_PER_SECOND);
-    this.refuseSeconds = options.refuseSeconds ?? 5;
-    this.tJob = options.decisionJob ?? 0;
-    this.tTask = options.decisionTask ?? 0;
+    this.hoard = options.hoard ?? GANG_DEFAULTS.hoard;
+    this.maxHold = Math.round((options.maxHoldSeconds ?? GANG_DEFAULTS.maxHoldSeconds) * MICROS_PER_SECOND);
+    this.refuseSeconds = options.refuseSeconds ?? GANG_DEFAULTS.refuseSeconds;
+    this.tJob = options.decisionJob ?? GANG_DEFAULTS.decisionJob;
+    this.tTask = options.decisionTask ?? GANG_DEFAULTS.decisionTask;
     if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
     this.slow = this.tJob > 0 || this.tTask > 0;
-    this.maxAttempts = options.maxAttempts ?? 0;
+    this.maxAttempts = options.maxAttempts ?? GANG_DEFAULTS.maxAttempts;
     if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
   }
 

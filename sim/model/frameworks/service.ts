@@ -3,23 +3,32 @@
  * count, with placement constraints (at most `maxPerAgent` per agent, spread over racks).
  * Imports model types only.
  */
-import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
 import { TaskCode } from '../job.js';
 import { contains, NUM_RESOURCES, subInto } from '../resources.js';
 
-/** Options of the service behaviour, as given in the scenario. */
+/** Options of the service behaviour, as given in the scenario; each default is in {@link SERVICE_DEFAULTS}. */
 export interface ServiceOptions {
   /** most instances on one agent; default 1 */
-  readonly maxPerAgent?: number;
+  readonly maxPerAgent?: number | undefined;
   /** place each instance on the offered rack with the fewest instances; default true */
-  readonly spreadRacks?: boolean;
+  readonly spreadRacks?: boolean | undefined;
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
-  readonly refuseSeconds?: number;
+  readonly refuseSeconds?: number | undefined;
   /** decision time (Omega's t_job): seconds per scheduling decision; default 0 */
-  readonly decisionJob?: number;
+  readonly decisionJob?: number | undefined;
   /** decision time per task considered (the instances still to place), seconds; default 0 */
-  readonly decisionTask?: number;
+  readonly decisionTask?: number | undefined;
 }
+
+/** The default of every service option. */
+export const SERVICE_DEFAULTS: OptionDefaults<ServiceOptions> = {
+  maxPerAgent: 1,
+  spreadRacks: true,
+  refuseSeconds: DEFAULT_REFUSE_SECONDS,
+  decisionJob: 0,
+  decisionTask: 0,
+};
 
 /** An offer held while the scheduler decides (decision time). */
 interface HeldOffer {
@@ -74,11 +83,11 @@ export class ServiceFramework implements FrameworkBehaviour {
   private busy = false;
 
   constructor(options: ServiceOptions = {}) {
-    this.maxPerAgent = options.maxPerAgent ?? 1;
-    this.spread = options.spreadRacks ?? true;
-    this.refuseSeconds = options.refuseSeconds ?? 5;
-    this.tJob = options.decisionJob ?? 0;
-    this.tTask = options.decisionTask ?? 0;
+    this.maxPerAgent = options.maxPerAgent ?? SERVICE_DEFAULTS.maxPerAgent;
+    this.spread = options.spreadRacks ?? SERVICE_DEFAULTS.spreadRacks;
+    this.refuseSeconds = options.refuseSeconds ?? SERVICE_DEFAULTS.refuseSeconds;
+    this.tJob = options.decisionJob ?? SERVICE_DEFAULTS.decisionJob;
+    this.tTask = options.decisionTask ?? SERVICE_DEFAULTS.decisionTask;
     if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
     this.slow = this.tJob > 0 || this.tTask > 0;
   }
