@@ -5,6 +5,7 @@
  */
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { DEFAULT_REFUSE_SECONDS, type DecisionTime, type FrameworkBehaviour, type OptionDefaults, type OfferView, type SchedulerDriver } from '../framework.js';
+import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { Locality, PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
 import { contains, copyInto, equals, NUM_RESOURCES, subInto } from '../resources.js';
 
@@ -18,7 +19,7 @@ export const SKIP_RESETS = ['node-local', 'every-launch'] as const;
 export type SkipReset = (typeof SKIP_RESETS)[number];
 
 /** Options of the batch behaviour, as given in the scenario; each default is in {@link BATCH_DEFAULTS}. */
-export interface BatchOptions {
+export interface BatchOptions extends DecisionOptions {
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
   readonly refuseSeconds?: number | undefined;
   /** most tasks launched from one offer; default 0 = no limit */
@@ -50,12 +51,6 @@ export interface BatchOptions {
   readonly preferLocal?: boolean | undefined;
   /** run-time factor of tasks with preferences launched not node-local; default 1 */
   readonly remoteSlowdown?: number | undefined;
-  /** decision time (Omega's t_job): seconds per scheduling decision (one job); default 0 */
-  readonly decisionJob?: number | undefined;
-  /** decision time per task considered (Omega's t_task), seconds; default 0 */
-  readonly decisionTask?: number | undefined;
-  /** scheduling attempts after which a job not fully placed is abandoned; default 0 = never */
-  readonly maxAttempts?: number | undefined;
 }
 
 /** The default of every batch option. */
@@ -69,9 +64,7 @@ export const BATCH_DEFAULTS: OptionDefaults<BatchOptions> = {
   resetSkipsOn: 'node-local',
   preferLocal: false,
   remoteSlowdown: 1,
-  decisionJob: 0,
-  decisionTask: 0,
-  maxAttempts: 0,
+  ...DECISION_DEFAULTS,
 };
 
 /** An offer held while the scheduler decides, with the round it first takes part in. */
@@ -136,19 +129,11 @@ export class BatchFramework implements FrameworkBehaviour {
   readonly remoteSlowdown: number;
   /** scratch: 1 for tasks picked for the offer being answered (all 0 between offers) */
   private picked = new Uint8Array(0);
-  /** decision time per decision, seconds */
-  private readonly tJob: number;
-  /** decision time per task considered, seconds */
-  private readonly tTask: number;
-  /** decision time on: tJob or tTask > 0 (else offers are answered at once, as without it) */
-  private readonly slow: boolean;
-  private readonly maxAttempts: number;
+  /** decision time: a decision considers every pending task of one job */
+  private readonly rounds: DecisionRounds;
   /** decision time: offers held, unanswered, in arrival order */
   private readonly held: HeldOffer[] = [];
-  /** decision time: a decision is under way */
-  private busy = false;
-  /** decision time: the current round's number and the queue position of its next decision */
-  private round = 0;
+  /** decision time: the queue position of the round's next decision */
   private roundPos = 0;
   /** the decision-time options, for the shared-state baseline's scheduler */
   readonly decisionTime: DecisionTime;
@@ -156,13 +141,8 @@ export class BatchFramework implements FrameworkBehaviour {
   private table: TaskTable | undefined;
 
   constructor(options: BatchOptions = {}) {
-    this.tJob = options.decisionJob ?? BATCH_DEFAULTS.decisionJob;
-    this.tTask = options.decisionTask ?? BATCH_DEFAULTS.decisionTask;
-    if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
-    this.slow = this.tJob > 0 || this.tTask > 0;
-    this.maxAttempts = options.maxAttempts ?? BATCH_DEFAULTS.maxAttempts;
-    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
-    this.decisionTime = { job: this.tJob, task: this.tTask, maxAttempts: this.maxAttempts };
+    this.rounds = new DecisionRounds(options);
+    this.decisionTime = this.rounds.time;
     this.refuseSeconds = options.refuseSeconds ?? BATCH_DEFAULTS.refuseSeconds;
     this.maxPerOffer = options.maxTasksPerOffer ?? BATCH_DEFAULTS.maxTasksPerOffer;
     this.nodeWait = Math.round((options.nodeLocalWait ?? BATCH_DEFAULTS.nodeLocalWait) * MICROS_PER_SECOND);
@@ -266,16 +246,16 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void {
-    if (this.slow) {
-      for (const view of offers) this.held.push({ view, round: this.round + 1, at: driver.now });
-      if (!this.busy) this.startRound(driver);
+    if (this.rounds.slow) {
+      for (const view of offers) this.held.push({ view, round: this.rounds.next, at: driver.now });
+      if (!this.rounds.busy) this.startRound(driver);
       return;
     }
     for (const offer of offers) this.answer(offer, driver);
-    if (this.maxAttempts > 0) {
+    if (this.rounds.time.maxAttempts > 0) {
       // Without decision time, an attempt is one delivery of offers a job is left pending after.
       let dropped = false;
-      for (const job of this.queue) if (job.next < job.end && ++job.attempts >= this.maxAttempts) dropped = this.abandon(job, driver) || dropped;
+      for (const job of this.queue) if (job.next < job.end && this.rounds.failed(job)) dropped = this.abandon(job, driver) || dropped;
       if (dropped) this.compact();
     }
     this.suppressIfIdle(driver);
@@ -312,7 +292,7 @@ export class BatchFramework implements FrameworkBehaviour {
    */
   private startRound(driver: SchedulerDriver): void {
     if (this.held.length === 0) return;
-    this.round++;
+    this.rounds.begin();
     this.roundPos = 0;
     this.nextDecision(driver);
   }
@@ -326,13 +306,10 @@ export class BatchFramework implements FrameworkBehaviour {
     }
     // The decision considers every pending task of the job (Omega: t_job + t_task x tasks per job).
     const considered = job.end - job.next;
-    const start = driver.now;
-    this.busy = true;
-    driver.after(this.tJob + this.tTask * considered, () => this.finishDecision(job, start, considered, driver));
+    this.rounds.decide(driver, job.job, considered, (start) => this.finishDecision(job, start, driver));
   }
 
-  private finishDecision(job: QueuedJob, start: SimTime, considered: number, driver: SchedulerDriver): void {
-    driver.decided(job.job, start, considered);
+  private finishDecision(job: QueuedJob, start: SimTime, driver: SchedulerDriver): void {
     const res = driver.tasks.res;
     const rem = this.remaining;
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
@@ -349,16 +326,16 @@ export class BatchFramework implements FrameworkBehaviour {
       } else this.held[w++] = h;
     }
     this.held.length = w;
-    if (job.next < job.end && ++job.attempts >= this.maxAttempts && this.maxAttempts > 0) this.abandon(job, driver);
+    if (job.next < job.end && this.rounds.failed(job)) this.abandon(job, driver);
     this.roundPos++;
     this.nextDecision(driver);
   }
 
   private endRound(driver: SchedulerDriver): void {
-    this.busy = false;
+    this.rounds.busy = false;
     let w = 0;
     for (const h of this.held) {
-      if (h.round <= this.round) driver.decline(h.view.id, this.refuseSeconds);
+      if (this.rounds.isDoneWith(h.round)) driver.decline(h.view.id, this.refuseSeconds);
       else this.held[w++] = h;
     }
     this.held.length = w;
