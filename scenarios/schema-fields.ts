@@ -84,10 +84,18 @@ export const ROLE_MESSAGE = `a role is * or names joined by / (each ${NAME_RULE}
 export const role = z.string().refine(isRole, { message: ROLE_MESSAGE });
 export const AGENT_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
 
-/** Decision times (Omega's t_job and t_task): tJob + tTask x the tasks of a job fits in a span. */
-export const decisionJob = bounded(MAX_SPAN_SECONDS / 2, `at most ${n(MAX_SPAN_SECONDS / 2)} s (half the longest span; t_task times a job's tasks takes the rest)`);
+/**
+ * Decision times (Omega's t_job and t_task): tJob + tTask x the tasks of a job fits in a span, and
+ * each is 0 or at least the clock's unit, so that a decision that takes time takes at least 1 us
+ * (one shorter would be rounded to none and end before the offers it answers arrive).
+ */
+const CLOCK_UNIT = { message: '0, or at least 0.000001 s (1 us, the clock\'s unit)' };
+const zeroOrTick = (v: number): boolean => !(v > 0 && v < MIN_INTERVAL_SECONDS);
+export const decisionJob = bounded(MAX_SPAN_SECONDS / 2, `at most ${n(MAX_SPAN_SECONDS / 2)} s (half the longest span; t_task times a job's tasks takes the rest)`)
+  .refine(zeroOrTick, CLOCK_UNIT);
 export const decisionTask = bounded(MAX_DECISION_TASK_SECONDS,
-  `at most ${MAX_DECISION_TASK_SECONDS} s: a decision may consider ${n(MAX_TASKS)} tasks, and t_task times those must fit in half the longest span (${n(MAX_SPAN_SECONDS / 2)} s)`);
+  `at most ${MAX_DECISION_TASK_SECONDS} s: a decision may consider ${n(MAX_TASKS)} tasks, and t_task times those must fit in half the longest span (${n(MAX_SPAN_SECONDS / 2)} s)`)
+  .refine(zeroOrTick, CLOCK_UNIT);
 
 /** Whether `x` is a mapping (not null, not a list). */
 export function isPlainObject(x: unknown): x is Record<string, unknown> {

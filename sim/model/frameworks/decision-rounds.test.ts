@@ -51,6 +51,10 @@ describe('DecisionRounds', () => {
     expect(new DecisionRounds({ decisionJob: 2, maxAttempts: 3 }).time).toEqual({ job: 2, task: 0, maxAttempts: 3 });
     expect(() => new DecisionRounds({ decisionJob: -1 })).toThrow('decisionJob and decisionTask must be >= 0');
     expect(() => new DecisionRounds({ maxAttempts: 1.5 })).toThrow('maxAttempts must be a non-negative integer');
+    // Below the clock's unit a decision would end before the offers it answers (0.0000001 s rounds to 0 us).
+    expect(() => new DecisionRounds({ decisionJob: 1e-7 })).toThrow('decisionJob and decisionTask must be 0 or at least 0.000001 s (1 us)');
+    expect(() => new DecisionRounds({ decisionTask: 5e-7 })).toThrow('must be 0 or at least 0.000001 s');
+    expect(new DecisionRounds({ decisionJob: 1e-6 }).slow).toBe(true);
   });
 
   test('an offer stamped while round 1 runs is not done with until round 2 has run', () => {

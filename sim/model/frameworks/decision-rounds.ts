@@ -5,8 +5,11 @@
  * it, and the attempts after which a job is abandoned. What a decision considers and does is the
  * behaviour's. Imports model types only.
  */
-import type { SimTime } from '../../kernel/time.js';
+import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import type { DecisionTime, OptionDefaults, SchedulerDriver } from '../framework.js';
+
+/** The shortest decision time other than 0, seconds: the clock's unit. */
+const MIN_DECISION_SECONDS = 1 / MICROS_PER_SECOND;
 
 /** The decision-time options of a behaviour; each default is in {@link DECISION_DEFAULTS}. */
 export interface DecisionOptions {
@@ -42,11 +45,16 @@ export class DecisionRounds {
   /** the current round's number (0 before the first) */
   round = 0;
 
-  /** Throws RangeError for a negative time or a maxAttempts that is not a non-negative integer. */
+  /** Throws RangeError for a time below 0 or between 0 and 1 us, or a maxAttempts that is not a non-negative integer. */
   constructor(options: DecisionOptions) {
     const job = options.decisionJob ?? DECISION_DEFAULTS.decisionJob;
     const task = options.decisionTask ?? DECISION_DEFAULTS.decisionTask;
     if (!(job >= 0) || !(task >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
+    // A decision shorter than the clock's unit would be rounded to none and end in the instant,
+    // phase and all, of the offers it answers: before them.
+    if ((job > 0 && job < MIN_DECISION_SECONDS) || (task > 0 && task < MIN_DECISION_SECONDS)) {
+      throw new RangeError('decisionJob and decisionTask must be 0 or at least 0.000001 s (1 us)');
+    }
     const maxAttempts = options.maxAttempts ?? DECISION_DEFAULTS.maxAttempts;
     if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
     this.time = { job, task, maxAttempts };
