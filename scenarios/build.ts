@@ -6,8 +6,6 @@ import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry } from '../allocators/types.js';
 import { RandomStreams } from '../sim/kernel/rng.js';
 import { seconds, type SimTime } from '../sim/kernel/time.js';
-import type { FrameworkBehaviour } from '../sim/model/framework.js';
-import { createBatch, createGang, createService } from '../sim/model/frameworks/registry.js';
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import type { LogSink } from '../sim/model/log.js';
 import { resources } from '../sim/model/resources.js';
@@ -15,6 +13,7 @@ import type { RandomFailureSpec } from '../sim/model/random-failures.js';
 import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/simulation.js';
 import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
+import { behaviourKind, createBehaviour, ownTasksOf } from './behaviours/index.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 import { traceAgents, traceFrameworks, traceJobStream, type TraceCounts } from './trace-source.js';
 import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_ALLOCATION_RUNS, MAX_BLOCK_REPLICAS, MAX_FRAMEWORKS, MAX_RANDOM_FAILURES, MAX_TASKS, MAX_TIMESERIES_CELLS } from './limits.js';
@@ -134,8 +133,8 @@ export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => T
   const agentNames = new Set(agents.map((a) => a.name));
   const rackNames = new Set(agents.map((a) => a.rack));
   for (const f of s.frameworks) {
-    const service = serviceJob(s, f);
-    if (service !== undefined) sources.push([service]);
+    const own = ownJob(s, f);
+    if (own !== undefined) sources.push([own]);
     const w = f.workload;
     if (w === undefined) continue;
     if (w.kind === 'poisson') {
@@ -188,61 +187,18 @@ export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => T
 type FrameworkEntry = Scenario['frameworks'][number];
 
 /**
- * A service framework's instances as one job submitted when it subscribes. Its tasks never end:
- * each lasts the run's duration (required for a scenario with a service), so its end falls at or
- * after the end of the run, whose events are not run.
+ * The tasks a framework's behaviour brings itself (a service's instances), as one job
+ * `<framework>/<behaviour>` submitted when it subscribes. They never end: each lasts the run's
+ * duration (required for such a scenario), so its end falls at or after the end of the run, whose
+ * events are not run.
  */
-function serviceJob(s: Scenario, f: FrameworkEntry): JobSpec | undefined {
-  const b = f.behaviour;
-  if (typeof b === 'string' || b.kind !== 'service') return undefined;
-  const res = resources(b.task);
+function ownJob(s: Scenario, f: FrameworkEntry): JobSpec | undefined {
+  const own = ownTasksOf(f.behaviour);
+  if (own === undefined) return undefined;
+  const res = resources(own.task);
   const duration = Math.max(1, seconds(s.duration ?? s.horizon)) as SimTime;
-  const tasks: TaskSpec[] = Array.from({ length: b.instances }, () => ({ res, duration }));
-  return { id: `${f.name}/service`, submit: seconds(f.addAt), framework: f.name, tasks };
-}
-
-/** A framework's behaviour from its scenario entry. */
-function behaviourOf(f: FrameworkEntry): FrameworkBehaviour {
-  const b = f.behaviour;
-  if (b === 'batch') return createBatch({ refuseSeconds: 5, maxTasksPerOffer: 0 });
-  if (b === 'gang') return createGang({ hoard: false, maxHoldSeconds: 0, refuseSeconds: 5 });
-  switch (b.kind) {
-    case 'batch':
-      // Optional options are left out when not given, so createBatch applies its defaults.
-      return createBatch({
-        refuseSeconds: b.refuseSeconds,
-        maxTasksPerOffer: b.maxTasksPerOffer,
-        ...(b.nodeLocalWait !== undefined ? { nodeLocalWait: b.nodeLocalWait } : {}),
-        ...(b.rackLocalWait !== undefined ? { rackLocalWait: b.rackLocalWait } : {}),
-        ...(b.nodeLocalSkips !== undefined ? { nodeLocalSkips: b.nodeLocalSkips } : {}),
-        ...(b.rackLocalSkips !== undefined ? { rackLocalSkips: b.rackLocalSkips } : {}),
-        ...(b.resetSkipsOn !== undefined ? { resetSkipsOn: b.resetSkipsOn } : {}),
-        ...(b.preferLocal !== undefined ? { preferLocal: b.preferLocal } : {}),
-        ...(b.remoteSlowdown !== undefined ? { remoteSlowdown: b.remoteSlowdown } : {}),
-        ...(b.decisionJob !== undefined ? { decisionJob: b.decisionJob } : {}),
-        ...(b.decisionTask !== undefined ? { decisionTask: b.decisionTask } : {}),
-        ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
-      });
-    case 'gang':
-      return createGang({
-        hoard: b.hoard, maxHoldSeconds: b.maxHoldSeconds, refuseSeconds: b.refuseSeconds,
-        ...(b.decisionJob !== undefined ? { decisionJob: b.decisionJob } : {}),
-        ...(b.decisionTask !== undefined ? { decisionTask: b.decisionTask } : {}),
-        ...(b.maxAttempts !== undefined ? { maxAttempts: b.maxAttempts } : {}),
-      });
-    case 'service':
-      return createService({
-        maxPerAgent: b.maxPerAgent, spreadRacks: b.spreadRacks, refuseSeconds: b.refuseSeconds,
-        ...(b.decisionJob !== undefined ? { decisionJob: b.decisionJob } : {}),
-        ...(b.decisionTask !== undefined ? { decisionTask: b.decisionTask } : {}),
-      });
-    default:
-      return assertNever(b);
-  }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unknown behaviour ${JSON.stringify(x)}`);
+  const tasks: TaskSpec[] = Array.from({ length: own.count }, () => ({ res, duration }));
+  return { id: `${f.name}/${behaviourKind(f.behaviour)}`, submit: seconds(f.addAt), framework: f.name, tasks };
 }
 
 /** `names`, after checking each is in `known` (a preferred agent or rack must exist in the cluster). */
@@ -290,7 +246,7 @@ export function buildSimulation(
   const frameworks: FrameworkSpec[] = s.frameworks.map((f) => ({
     name: f.name,
     role: f.role,
-    behaviour: behaviourOf(f),
+    behaviour: createBehaviour(f.behaviour),
     addAt: seconds(f.addAt),
     ...(f.failover === undefined ? {} : {
       failover: {
@@ -301,7 +257,7 @@ export function buildSimulation(
     }),
   }));
   for (const f of buildTraceFrameworks(s)) {
-    frameworks.push({ name: f.name, role: f.role, behaviour: behaviourOf({ behaviour: f.behaviour } as FrameworkEntry), addAt: 0 as SimTime });
+    frameworks.push({ name: f.name, role: f.role, behaviour: createBehaviour(f.behaviour), addAt: 0 as SimTime });
   }
   const weights = new Map<string, number>();
   for (const [role, r] of Object.entries(s.roles)) weights.set(role, r.weight);
@@ -357,12 +313,12 @@ export function largestDraw(d: DistributionInput): number {
 
 /**
  * Expected tasks of a framework's own workload: Poisson arrivals over the part of [start, until)
- * the run can reach (at most `jobs`) times the mean tasks per job; an inline list's tasks; a
- * service's instances.
+ * the run can reach (at most `jobs`) times the mean tasks per job; an inline list's tasks; the
+ * tasks its behaviour brings (a service's instances).
  */
 function expectedTasks(f: FrameworkEntry, end: number): number {
-  const b = f.behaviour;
-  if (typeof b === 'object' && b.kind === 'service') return b.instances;
+  const own = ownTasksOf(f.behaviour);
+  if (own !== undefined) return own.count;
   const w = f.workload;
   if (w === undefined) return 0;
   if (w.kind === 'inline') {
@@ -412,7 +368,7 @@ export function sizeProblems(s: Scenario): SizeProblem[] {
   });
   if (tasks > MAX_TASKS) {
     const f = s.frameworks[biggest.index]!;
-    const where = typeof f.behaviour === 'object' && f.behaviour.kind === 'service' ? 'behaviour' : 'workload';
+    const where = ownTasksOf(f.behaviour) !== undefined ? 'behaviour' : 'workload';
     out.push({
       path: ['frameworks', biggest.index, where],
       message: `the workloads would submit about ${count(tasks)} tasks (this one about ${count(biggest.tasks)}) in a run of up to ${count(end)} s, ` +

@@ -204,6 +204,38 @@ frameworks: [ { name: a } ]
     ]);
   });
 
+  test('a trace\'s batch behaviour is held to the same rule, and the rule is reported beside other problems', () => {
+    // The rule belongs to the batch options (scenarios/behaviours/batch.ts), wherever they appear: a
+    // trace's created frameworks once passed validation with both and the run then stopped (exit 3)
+    // building the behaviour. The schema stops at the first broken field, so the trace file need
+    // not exist here.
+    const text = `${MINIMAL}traces:\n  - { file: t.jsonl, frameworkBy: user, behaviour: { kind: batch, rackLocalWait: 1, rackLocalSkips: 2 } }\n`;
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^bad\.yaml:\d+:\d+: traces\[0\]\.behaviour\.rackLocalSkips: delay scheduling takes waits in seconds .* or in skips .*, not both$/),
+    ]);
+    const two = MINIMAL.replace('  - name: a', '  - { name: a, behaviour: { kind: batch, nodeLocalWait: 2, nodeLocalSkips: 3 } }\n  - { name: b, role: "" }');
+    expect(problems(two)).toEqual([
+      expect.stringMatching(/frameworks\[0\]\.behaviour\.nodeLocalSkips: delay scheduling takes waits/),
+      expect.stringMatching(/frameworks\[1\]\.role: a role is/),
+    ]);
+  });
+
+  test('a decision time is 0 or at least the clock\'s unit', () => {
+    // 0.0000001 s is 0.1 us: rounded to 0, the decision ended in the offers' own instant, before
+    // them, and the run stopped with an internal error (exit 3).
+    const with_ = (b: string): string => MINIMAL.replace('  - name: a', `  - { name: a, behaviour: ${b} }`);
+    expect(problems(with_('{ kind: batch, decisionJob: 0.0000001 }'))).toEqual([
+      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.decisionJob: 0, or at least 0\.000001 s \(1 us, the clock's unit\)$/),
+    ]);
+    expect(problems(with_('{ kind: gang, decisionTask: 0.0000005 }'))).toEqual([
+      expect.stringMatching(/frameworks\[0\]\.behaviour\.decisionTask: 0, or at least 0\.000001 s/),
+    ]);
+    expect(problems(with_('{ kind: batch, decisionJob: -1 }'))).toEqual([expect.stringMatching(/decisionJob: Too small: expected number to be >=0$/)]);
+    for (const ok of ['0', '0.000001', '0.1']) {
+      expect(() => parseScenarioText(`duration: 10${with_(`{ kind: service, instances: 1, task: { cpus: 1 }, decisionJob: ${ok} }`)}`, 'ok.yaml')).not.toThrow();
+    }
+  });
+
   test('resetSkipsOn is node-local or every-launch, and only with skips', () => {
     const batch = (b: string): string => MINIMAL.replace('  - name: a', `  - { name: a, behaviour: { kind: batch, ${b} } }`);
     const parsed = parseScenarioText(batch('nodeLocalSkips: 3, resetSkipsOn: every-launch'), 'ok.yaml').scenario.frameworks[0]!.behaviour;

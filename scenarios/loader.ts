@@ -18,6 +18,7 @@ import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
+import { behaviourKind, createBehaviour, resolveBehaviour } from './behaviours/index.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, resolveModulePath, type ImportOutcome, type UserModuleSource } from './user-allocator.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SCENARIO_BYTES, MAX_SPAN_SECONDS } from './limits.js';
 import { RESERVED_KEYS, readYaml } from './yaml-input.js';
@@ -415,39 +416,30 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
     }
     return ok;
   };
-  // The non-offer baselines place task by task: a gang could not start at once there.
+  // The non-offer baselines place task by task, taking each framework's next task from its
+  // behaviour: one that does not expose it (FrameworkBehaviour.takeNextTask) needs offers.
   const spec = allocatorSpec(s.allocator);
   const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.scheduling;
   s.frameworks.forEach((f, i) => {
-    const kind = typeof f.behaviour === 'string' ? f.behaviour : f.behaviour.kind;
-    if (mode !== undefined && mode !== 'offers' && kind !== 'batch') {
-      report(['frameworks', i, 'behaviour'], `the ${kind} behaviour needs offers; allocator "${spec.name}" places tasks without them (${mode})`);
+    if (mode === undefined || mode === 'offers') return;
+    const b = createBehaviour(f.behaviour);
+    if (b.nextTaskDemand === undefined || b.takeNextTask === undefined) {
+      report(['frameworks', i, 'behaviour'], `the ${behaviourKind(f.behaviour)} behaviour needs offers; allocator "${spec.name}" places tasks without them (${mode})`);
     }
   });
-  // A gang job starts all its tasks at once: one larger than the whole cluster never starts.
+  // What each behaviour checks for itself (a gang's whole jobs, a service's own tasks).
+  const amounts = { cpus: fromFixed(total[R.cpus]!), mem: fromFixed(total[R.mem]!), disk: fromFixed(total[R.disk]!), gpus: fromFixed(total[R.gpus]!) };
   s.frameworks.forEach((f, i) => {
-    const kind = typeof f.behaviour === 'string' ? f.behaviour : f.behaviour.kind;
-    if (kind !== 'gang' || f.workload?.kind !== 'inline') return;
-    f.workload.jobs.forEach((j, k) => {
-      for (const r of ['cpus', 'mem', 'disk', 'gpus'] as const) {
-        let need = 0;
-        for (const t of j.tasks) need += t[r] * t.count;
-        const have = fromFixed(total[R[r]]!);
-        if (need > have) {
-          report(['frameworks', i, 'workload', 'jobs', k], `this gang job needs ${need} ${r} at once, more than the cluster's ${have}: it could never start`);
-          break;
-        }
-      }
+    const { entry, options } = resolveBehaviour(f.behaviour);
+    entry.check?.(options, {
+      framework: f.name,
+      workload: f.workload,
+      hasDuration: s.duration !== undefined,
+      total: amounts,
+      fits: (t) => fits(t.cpus, t.mem, t.disk, t.gpus),
+      report: (path, message) => report(['frameworks', i, ...path], message),
+      reportScenario: (path, message) => report([...path], message),
     });
-  });
-  // A service's tasks never end: a run to completion would never complete.
-  s.frameworks.forEach((f, i) => {
-    const b = f.behaviour;
-    if (typeof b === 'string' || b.kind !== 'service') return;
-    if (s.duration === undefined) report(['duration'], `framework "${f.name}" is a service, whose tasks never end: give the run a duration`);
-    if (f.workload !== undefined) report(['frameworks', i, 'workload'], 'a service takes its tasks from behaviour.instances and behaviour.task; remove the workload');
-    if (!fits(b.task.cpus, b.task.mem, b.task.disk, b.task.gpus)) report(['frameworks', i, 'behaviour', 'task'], 'this task fits on no agent of the cluster');
-    if (b.task.cpus === 0 && b.task.mem === 0 && b.task.disk === 0 && b.task.gpus === 0) report(['frameworks', i, 'behaviour', 'task'], 'a task must need some resource');
   });
   orderChecks(s, agents, report);
   spanChecks(s, report);
@@ -533,12 +525,12 @@ function orderChecks(s: Scenario, agents: readonly AgentSpec[], report: (path: P
 }
 
 /**
- * Spans the schema cannot see whole: a batch framework's tasks run `remoteSlowdown` times longer
- * when not node-local, and that run time must still fit in a span (scenarios/limits.ts).
+ * Spans the schema cannot see whole: a framework's tasks run its behaviour's `remoteSlowdown` times
+ * longer when not node-local (batch), and that run time must still fit in a span (scenarios/limits.ts).
  */
 function spanChecks(s: Scenario, report: (path: PropertyKey[], message: string) => void): void {
   s.frameworks.forEach((f, i) => {
-    const slow = typeof f.behaviour === 'object' && f.behaviour.kind === 'batch' ? f.behaviour.remoteSlowdown ?? 1 : 1;
+    const slow = createBehaviour(f.behaviour).remoteSlowdown ?? 1;
     if (slow <= 1) return;
     const w = f.workload;
     let longest = 0;

@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import { listAllocators } from '../allocators/registry.js';
 import { InvariantError } from '../sim/kernel/errors.js';
-import { BEHAVIOURS } from '../sim/model/frameworks/registry.js';
+import { BEHAVIOURS } from './behaviours/index.js';
 import { WORKLOAD_FORMATS } from '../workloads/registry.js';
 import { ExitCode, InputError, UserAllocatorError, inputErrorOf, excerpt, type Problem } from './errors.js';
 import { MAX_WORKERS } from './limits.js';

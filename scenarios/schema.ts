@@ -6,88 +6,19 @@
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
 import { OFFER_GRANULARITIES, checkParams } from '../allocators/types.js';
-import { SKIP_RESETS } from '../sim/model/frameworks/batch.js';
 import { fromFixed, toFixed } from '../sim/model/resources.js';
+import { BehaviourSchema, JobBehaviourSchema } from './behaviours/index.js';
 import {
-  EXPONENTIAL_TAIL, MAX_AGENTS, MAX_BLOCKS_PER_TASK, MAX_DECISION_TASK_SECONDS, MAX_JOB_ID_LENGTH, MAX_NAME_LENGTH, MAX_REMOTE_SLOWDOWN,
-  MAX_REPLICATION, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS, MAX_SWEEP_POINTS, MAX_TASKS, MAX_TIME_SECONDS, MAX_TRACE_TIME_SECONDS, MAX_WEIGHT,
+  EXPONENTIAL_TAIL, MAX_AGENTS, MAX_BLOCKS_PER_TASK, MAX_JOB_ID_LENGTH, MAX_NAME_LENGTH,
+  MAX_REPLICATION, MAX_SPAN_SECONDS, MAX_SWEEP_POINTS, MAX_TASKS, MAX_TRACE_TIME_SECONDS, MAX_WEIGHT,
   MIN_INTERVAL_SECONDS, MIN_POISSON_RATE, MIN_WEIGHT,
 } from './limits.js';
+import {
+  AGENT_RESOURCES, DurationSchema, INTERVAL_MESSAGE, ROLE_MESSAGE, ResourceAmountsSchema, SPAN_MESSAGE, RESOURCE_FIELDS, TasksPerJobSchema,
+  amount, bounded, interval, isPlainObject, isRole, n, name, positiveSeconds, positiveSpan, role, runSeconds, seconds, span, taskCount,
+} from './schema-fields.js';
 
-// Every bound below comes from scenarios/limits.ts, which says why it is what it is.
-const n = (x: number): string => x.toLocaleString('en-US');
-/** A finite number in [0, max] (`> 0` with `positive`), one message per bound broken. */
-function bounded(max: number, message: string, positive = false) {
-  const low = z.number().finite();
-  return (positive ? low.positive() : low.nonnegative()).max(max, { message });
-}
-const TIME_MESSAGE = `at most ${n(MAX_TIME_SECONDS)} s (about 202 days): the latest instant a scenario may name`;
-const SPAN_MESSAGE = `at most ${n(MAX_SPAN_SECONDS)} s (about 202 days): the longest span a scenario may give`;
-/** An instant of the run, seconds: at most MAX_TIME_SECONDS. */
-const seconds = bounded(MAX_TIME_SECONDS, TIME_MESSAGE);
-const positiveSeconds = bounded(MAX_TIME_SECONDS, TIME_MESSAGE, true);
-/** A span of time, seconds: at most MAX_SPAN_SECONDS. */
-const span = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE);
-const positiveSpan = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE, true);
-/** An interval that becomes a whole, positive number of microseconds. */
-const INTERVAL_MESSAGE = 'at least 0.000001 s (1 us, the clock\'s unit)';
-const interval = z.number().finite().min(MIN_INTERVAL_SECONDS, { message: INTERVAL_MESSAGE }).max(MAX_SPAN_SECONDS, { message: SPAN_MESSAGE });
-const runSeconds = positiveSeconds;
-/** A resource amount in scenario units (cores, MB, devices). */
-const amount = bounded(MAX_RESOURCE_AMOUNT, `at most ${n(MAX_RESOURCE_AMOUNT)}: amounts are exact in thousandths below 2^53`);
-/** A count of tasks (of a job, a service, a task entry). */
-const taskCount = z.number().int().positive().max(MAX_TASKS, { message: `at most ${n(MAX_TASKS)} tasks (the most a run may hold)` });
-
-/**
- * A name: 1 to 100 letters, digits, ".", "_" and "-", neither "." nor ".." and not starting with
- * "-": Mesos's rule for each component of a role name (src/common/roles.cpp, validate), within
- * the characters that are safe in file names, CSV cells and command lines.
- */
-const NAME_RULE = `1 to ${MAX_NAME_LENGTH} letters, digits, ".", "_" and "-", not "." or ".." and not starting with "-"`;
-const NAME_MESSAGE = `a name is ${NAME_RULE}`;
-/** Whether `s` is a name (see NAME_RULE). */
-export function isName(s: string): boolean {
-  return s.length >= 1 && s.length <= MAX_NAME_LENGTH && /^[A-Za-z0-9._-]+$/.test(s) && s !== '.' && s !== '..' && !s.startsWith('-');
-}
-const name = z.string().refine(isName, { message: NAME_MESSAGE });
-
-/** Resource amounts in scenario units: cpus (cores), mem and disk (MB), gpus (devices); each default 0. */
-export const ResourceAmountsSchema = z.strictObject({
-  cpus: amount.optional(),
-  mem: amount.optional(),
-  disk: amount.optional(),
-  gpus: amount.optional(),
-});
-
-/**
- * A number per job or task: a constant, or `{uniform: [min, max]}`, or `{exponential: mean}`;
- * every draw at most `max` (an exponential's largest draw is EXPONENTIAL_TAIL means).
- */
-function distribution(max: number, what: string) {
-  const value = z.number().finite().nonnegative().max(max, { message: `at most ${n(max)} ${what}` });
-  const mean = max / EXPONENTIAL_TAIL;
-  return z.union([
-    value,
-    z.strictObject({ uniform: z.tuple([value, value]).refine(([a, b]) => a <= b, 'uniform needs [min, max] with min <= max') }),
-    z.strictObject({
-      exponential: z.number().finite().positive().max(mean, {
-        message: `a mean of at most ${n(Math.floor(mean))} ${what}: an exponential draw can reach ${EXPONENTIAL_TAIL} times its mean, and a draw may be at most ${n(max)}`,
-      }),
-    }),
-  ]);
-}
-/** Tasks per job: a distribution (rounded, at least 1). */
-const TasksPerJobSchema = distribution(MAX_TASKS, 'tasks');
-/** Task run times, seconds: a distribution. */
-const DurationSchema = distribution(MAX_SPAN_SECONDS, 's');
-
-/** A role: '*' or names ({@link isName}) joined by '/' (Mesos: src/common/roles.cpp, validate). */
-export function isRole(s: string): boolean {
-  return s === '*' || (s.length <= 10 * MAX_NAME_LENGTH && s.split('/').every(isName));
-}
-const ROLE_MESSAGE = `a role is * or names joined by / (each ${NAME_RULE})`;
-const role = z.string().refine(isRole, { message: ROLE_MESSAGE });
-const AGENT_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
+export { isName, isRole, ResourceAmountsSchema } from './schema-fields.js';
 
 /** Whether reserved role `owner` may be offered to frameworks of `role` (same role or a descendant). */
 function allocatableTo(owner: string, role: string): boolean {
@@ -104,10 +35,7 @@ export const AgentGroupSchema = z.strictObject({
   racks: z.number().int().positive().max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} racks` }).default(1),
   /** rack name prefix (a name); default 'rack-' */
   rackPrefix: name.default('rack-'),
-  cpus: amount.default(0),
-  mem: amount.default(0),
-  disk: amount.default(0),
-  gpus: amount.default(0),
+  ...RESOURCE_FIELDS,
   /** registration time, seconds; default 0 */
   addAt: seconds.default(0),
   /**
@@ -138,90 +66,9 @@ export const AgentGroupSchema = z.strictObject({
   }
 });
 
-/** Decision times (Omega's t_job and t_task): tJob + tTask x the tasks of a job fits in a span. */
-const decisionJob = bounded(MAX_SPAN_SECONDS / 2, `at most ${n(MAX_SPAN_SECONDS / 2)} s (half the longest span; t_task times a job's tasks takes the rest)`);
-const decisionTask = bounded(MAX_DECISION_TASK_SECONDS,
-  `at most ${MAX_DECISION_TASK_SECONDS} s: a decision may consider ${n(MAX_TASKS)} tasks, and t_task times those must fit in half the longest span (${n(MAX_SPAN_SECONDS / 2)} s)`);
-
-/** Batch (elastic) framework behaviour options. */
-export const BatchBehaviourSchema = z.strictObject({
-  kind: z.literal('batch'),
-  /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
-  refuseSeconds: span.default(5),
-  /** most tasks launched from one offer; default 0 = no limit */
-  maxTasksPerOffer: z.number().int().nonnegative().default(0),
-  /** delay scheduling: seconds a job waits for a node-local offer before going rack-local; default 0 (left out of the manifest when not given) */
-  nodeLocalWait: span.optional(),
-  /** further seconds before it may launch anywhere; default 0 */
-  rackLocalWait: span.optional(),
-  /** delay scheduling counted in skipped offers (the paper's D) instead of seconds; default 0; not with the waits */
-  nodeLocalSkips: z.number().int().nonnegative().optional(),
-  /** further skips before it may launch anywhere; default 0 */
-  rackLocalSkips: z.number().int().nonnegative().optional(),
-  /**
-   * which launches reset the skip count: 'node-local' (the paper's Algorithm 1) or 'every-launch'
-   * (what its locality analysis assumes); default 'node-local' (left out of the manifest when not given); not with the waits
-   */
-  resetSkipsOn: z.enum(SKIP_RESETS).optional(),
-  /** pick node-local tasks first even with no wait (the paper's D = 0); default false */
-  preferLocal: z.boolean().optional(),
-  /** run-time factor of tasks with preferences launched not node-local (>= 1 typically); default 1 */
-  remoteSlowdown: z.number().finite().positive().max(MAX_REMOTE_SLOWDOWN, { message: `at most ${n(MAX_REMOTE_SLOWDOWN)}` }).optional(),
-  /** decision time per scheduling decision (one job), seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
-  decisionJob: decisionJob.optional(),
-  /** decision time per task the decision considers, seconds (Omega's t_task); default 0 */
-  decisionTask: decisionTask.optional(),
-  /** scheduling attempts after which a job not fully placed is abandoned; default 0 = never */
-  maxAttempts: z.number().int().nonnegative().optional(),
-});
-
-/** Gang (rigid, MPI-like) framework behaviour options. */
-export const GangBehaviourSchema = z.strictObject({
-  kind: z.literal('gang'),
-  /** hold offers while gathering enough for the head job (true) or decline them (false); default false */
-  hoard: z.boolean().default(false),
-  /** with hoard: release every held offer once the oldest is this old, seconds, checked when offers arrive; default 0 = no limit */
-  maxHoldSeconds: span.default(0),
-  /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
-  refuseSeconds: span.default(5),
-  /** decision time per scheduling decision (one job), seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
-  decisionJob: decisionJob.optional(),
-  /** decision time per task the decision considers (the whole gang), seconds (Omega's t_task); default 0 */
-  decisionTask: decisionTask.optional(),
-  /** scheduling attempts after which a job not started is abandoned; default 0 = never */
-  maxAttempts: z.number().int().nonnegative().optional(),
-});
-
-/** Service (long-running) framework behaviour options; its tasks are submitted when it subscribes. */
-export const ServiceBehaviourSchema = z.strictObject({
-  kind: z.literal('service'),
-  /** target number of instances (tasks) */
-  instances: taskCount,
-  /** resources of each instance; tasks never end */
-  task: z.strictObject({
-    cpus: amount.default(0),
-    mem: amount.default(0),
-    disk: amount.default(0),
-    gpus: amount.default(0),
-  }),
-  /** most instances on one agent; default 1 */
-  maxPerAgent: z.number().int().positive().default(1),
-  /** place each instance on the offered rack with the fewest instances; default true */
-  spreadRacks: z.boolean().default(true),
-  /** refuse seconds on declines and on unused parts of accepts; default 5 (Mesos) */
-  refuseSeconds: span.default(5),
-  /** decision time per scheduling decision, seconds (Omega's t_job); default 0 (left out of the manifest when not given) */
-  decisionJob: decisionJob.optional(),
-  /** decision time per instance the decision considers (those still to place), seconds (Omega's t_task); default 0 */
-  decisionTask: decisionTask.optional(),
-});
-
 /** A task of an inline job. */
 export const InlineTaskSchema = z.strictObject({
-  cpus: amount.default(0),
-  mem: amount.default(0),
-  disk: amount.default(0),
-  gpus: amount.default(0),
+  ...RESOURCE_FIELDS,
   /** run time, seconds (> 0) */
   duration: positiveSpan,
   /** identical copies of this task; default 1 */
@@ -257,10 +104,7 @@ export const PoissonWorkloadSchema = z.strictObject({
   tasksPerJob: TasksPerJobSchema.default(1),
   /** resources of every task */
   task: z.strictObject({
-    cpus: amount.default(0),
-    mem: amount.default(0),
-    disk: amount.default(0),
-    gpus: amount.default(0),
+    ...RESOURCE_FIELDS,
     /** task duration, seconds */
     duration: DurationSchema,
   }),
@@ -320,8 +164,8 @@ export const TraceWorkloadSchema = z.strictObject({
   roleBy: z.string().min(1).max(MAX_NAME_LENGTH).optional(),
   /** prefix of the role names made by roleBy; default '' */
   rolePrefix: z.string().regex(ROLE_PREFIX, ROLE_PREFIX_MESSAGE).default(''),
-  /** behaviour of frameworks created by frameworkBy: 'batch' or 'gang' (with their defaults), or a batch or gang behaviour object as in frameworks[]; default batch */
-  behaviour: z.union([z.enum(['batch', 'gang']), z.discriminatedUnion('kind', [BatchBehaviourSchema, GangBehaviourSchema])]).default('batch'),
+  /** behaviour of frameworks created by frameworkBy: one that takes jobs (batch, gang), by name or as an object as in frameworks[]; default batch */
+  behaviour: JobBehaviourSchema,
   /** only jobs submitted in [from, until) of trace time, seconds; default the whole trace */
   window: z.strictObject({
     from: bounded(MAX_TRACE_TIME_SECONDS, TRACE_TIME_MESSAGE).default(0),
@@ -467,21 +311,14 @@ function poissonStartsAtAddAt(f: unknown): unknown {
   return { ...f, workload: { ...w, start: addAt } };
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
-}
-
 /** A framework of the scenario. */
 export const FrameworkSchema = z.preprocess(poissonStartsAtAddAt, z.strictObject({
   /** unique name (a name, {@link isName}) */
   name,
   /** role path: '*' or names joined by '/' ({@link isRole}); default '*' */
   role: role.default('*'),
-  /** scheduler model: a name (batch, gang) or an object with `kind` (batch, gang, service); default batch with its defaults */
-  behaviour: z.union([
-    z.enum(['batch', 'gang']),
-    z.discriminatedUnion('kind', [BatchBehaviourSchema, GangBehaviourSchema, ServiceBehaviourSchema]),
-  ]).default('batch'),
+  /** scheduler model (scenarios/behaviours/): a name whose options all default (batch, gang) or an object with `kind` and options; default batch with its defaults */
+  behaviour: BehaviourSchema,
   /** subscription time, seconds; default 0 */
   addAt: seconds.default(0),
   /** the jobs it receives; default none */
@@ -562,13 +399,6 @@ export const ScenarioSchema = z.strictObject({
       const prev = seen.get(f.name);
       if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate framework name "${f.name}" (also frameworks[${prev}])` });
       else seen.set(f.name, i);
-      const b = f.behaviour;
-      if (typeof b === 'object' && b.kind === 'batch' && ((b.nodeLocalSkips ?? 0) > 0 || (b.rackLocalSkips ?? 0) > 0) && ((b.nodeLocalWait ?? 0) > 0 || (b.rackLocalWait ?? 0) > 0)) {
-        ctx.addIssue({ code: 'custom', path: [i, 'behaviour', (b.nodeLocalSkips ?? 0) > 0 ? 'nodeLocalSkips' : 'rackLocalSkips'], message: 'delay scheduling takes waits in seconds (nodeLocalWait, rackLocalWait) or in skips (nodeLocalSkips, rackLocalSkips), not both' });
-      }
-      if (typeof b === 'object' && b.kind === 'batch' && b.resetSkipsOn !== undefined && ((b.nodeLocalWait ?? 0) > 0 || (b.rackLocalWait ?? 0) > 0)) {
-        ctx.addIssue({ code: 'custom', path: [i, 'behaviour', 'resetSkipsOn'], message: 'resetSkipsOn applies to delay scheduling in skips (nodeLocalSkips, rackLocalSkips), not to waits in seconds' });
-      }
     });
   }),
   output: z.strictObject({

@@ -29,6 +29,7 @@ import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace
 import { LineSplitter, LongLine, MAX_CANONICAL_LINE_BYTES, MAX_LINE_BYTES, type LineItem } from '../workloads/trace/lines.js';
 import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
 import { looksLike, SNIFF_LINES, sniffTrace, unusableTrace } from '../workloads/trace/sniff.js';
+import { createBehaviour, type Behaviour } from './behaviours/index.js';
 import { InputError } from './errors.js';
 import { MAX_SPAN_SECONDS, MAX_TIME_SECONDS } from './limits.js';
 import type { Scenario } from './schema.js';
@@ -505,11 +506,9 @@ export function traceJobStream(s: Scenario, index: number, ctx: TraceContext, co
   };
 }
 
-/** A batch behaviour's `remoteSlowdown` (1 for anything else): a task may run that many times its duration. */
-function slowdownOf(behaviour: unknown): number {
-  if (typeof behaviour !== 'object' || behaviour === null) return 1;
-  const b = behaviour as { kind?: unknown; remoteSlowdown?: unknown };
-  return b.kind === 'batch' && typeof b.remoteSlowdown === 'number' ? b.remoteSlowdown : 1;
+/** A behaviour's `remoteSlowdown` (default 1): a task may run that many times its duration. */
+function slowdownOf(behaviour: Behaviour): number {
+  return createBehaviour(behaviour).remoteSlowdown ?? 1;
 }
 
 function* mapped(entry: TraceEntry, name: string, base: string, field: string, index: number, ctx: TraceContext, report: (get: () => TraceCounts) => void, declared: ReadonlyMap<string, number>): Generator<JobSpec> {

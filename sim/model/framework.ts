@@ -6,6 +6,15 @@ import type { SimTime } from '../kernel/time.js';
 import type { TaskTable } from './job.js';
 import type { TaskErrorReason } from './log.js';
 
+/** Refuse seconds of a decline or an accept's unused rest when none is given: `Filters.refuse_seconds`'s default (mesos.proto), 5 s. */
+export const DEFAULT_REFUSE_SECONDS = 5;
+
+/**
+ * Every option of a behaviour with its default, from its options type: the one place a default is
+ * written (the behaviour, the scenario schema and the docs read it).
+ */
+export type OptionDefaults<O> = { readonly [K in keyof O]-?: Exclude<O[K], undefined> };
+
 /**
  * An offer as a scheduler sees it. Read-only; valid until answered or rescinded: the master then
  * reuses the object and its `res` for a later offer, so copy what you keep beyond that.

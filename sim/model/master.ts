@@ -8,7 +8,7 @@ import type { Rng } from '../kernel/rng.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { AllocationContext, Allocator, Reservation } from './allocation-port.js';
-import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
+import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type SchedulerDriver } from './framework.js';
 import { Locality, LOCALITY_NAMES, TaskCode, type JobSpec, TaskTable } from './job.js';
 import { TaskErrorReason, type LogSink, type ResTuple, type TaskLocality, type TaskState } from './log.js';
 import { OfferTable } from './offer-table.js';
@@ -28,8 +28,6 @@ export interface MasterOptions {
   readonly minAllocatable?: MinAllocatable;
 }
 
-/** Default refuse seconds of `Filters.refuse_seconds` (mesos.proto). */
-export const DEFAULT_REFUSE_SECONDS = 5;
 /** Refuse filters longer than this (365 days) are capped, as in Mesos. */
 export const MAX_REFUSE_SECONDS = 31_536_000;
 /** `--agent_ping_timeout`: the master pings each agent this often, us (15 s). */

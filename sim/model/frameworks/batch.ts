@@ -4,7 +4,8 @@
  * delay scheduling for data locality. Imports model modules and the kernel's time only.
  */
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
-import type { DecisionTime, FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import { DEFAULT_REFUSE_SECONDS, type DecisionTime, type FrameworkBehaviour, type OptionDefaults, type OfferView, type SchedulerDriver } from '../framework.js';
+import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { Locality, PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
 import { contains, copyInto, equals, NUM_RESOURCES, subInto } from '../resources.js';
 
@@ -17,46 +18,54 @@ export const SKIP_RESETS = ['node-local', 'every-launch'] as const;
 /** One of {@link SKIP_RESETS}. */
 export type SkipReset = (typeof SKIP_RESETS)[number];
 
-/** Options of the batch behaviour, as given in the scenario. */
-export interface BatchOptions {
+/** Options of the batch behaviour, as given in the scenario; each default is in {@link BATCH_DEFAULTS}. */
+export interface BatchOptions extends DecisionOptions {
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
-  readonly refuseSeconds?: number;
+  readonly refuseSeconds?: number | undefined;
   /** most tasks launched from one offer; default 0 = no limit */
-  readonly maxTasksPerOffer?: number;
+  readonly maxTasksPerOffer?: number | undefined;
   /**
    * delay scheduling (Zaharia et al. 2010): seconds a job with preferred-location tasks waits,
    * since its last node-local launch, before it may launch rack-local; default 0
    */
-  readonly nodeLocalWait?: number;
+  readonly nodeLocalWait?: number | undefined;
   /** further seconds before it may launch anywhere (remote); default 0 */
-  readonly rackLocalWait?: number;
+  readonly rackLocalWait?: number | undefined;
   /**
    * delay scheduling counted in skips instead of seconds (the paper's D): offers a job with
    * preferred-location tasks passes over, since its skip count was last reset (see
    * `resetSkipsOn`), before it may launch rack-local; default 0. Not together with the waits.
    */
-  readonly nodeLocalSkips?: number;
+  readonly nodeLocalSkips?: number | undefined;
   /** further skips before it may launch anywhere (remote); default 0 */
-  readonly rackLocalSkips?: number;
+  readonly rackLocalSkips?: number | undefined;
   /**
    * which launches reset the skip count (see {@link SKIP_RESETS}); default 'node-local' (the
    * paper's Algorithm 1). Skips only: not with the waits in seconds.
    */
-  readonly resetSkipsOn?: SkipReset;
+  readonly resetSkipsOn?: SkipReset | undefined;
   /**
    * pick node-local tasks first even without waiting (all waits and skips 0): Hadoop's scheduler
    * without delay scheduling, the paper's D = 0; default false (tasks in index order)
    */
-  readonly preferLocal?: boolean;
+  readonly preferLocal?: boolean | undefined;
   /** run-time factor of tasks with preferences launched not node-local; default 1 */
-  readonly remoteSlowdown?: number;
-  /** decision time (Omega's t_job): seconds per scheduling decision (one job); default 0 */
-  readonly decisionJob?: number;
-  /** decision time per task considered (Omega's t_task), seconds; default 0 */
-  readonly decisionTask?: number;
-  /** scheduling attempts after which a job not fully placed is abandoned; default 0 = never */
-  readonly maxAttempts?: number;
+  readonly remoteSlowdown?: number | undefined;
 }
+
+/** The default of every batch option. */
+export const BATCH_DEFAULTS: OptionDefaults<BatchOptions> = {
+  refuseSeconds: DEFAULT_REFUSE_SECONDS,
+  maxTasksPerOffer: 0,
+  nodeLocalWait: 0,
+  rackLocalWait: 0,
+  nodeLocalSkips: 0,
+  rackLocalSkips: 0,
+  resetSkipsOn: 'node-local',
+  preferLocal: false,
+  remoteSlowdown: 1,
+  ...DECISION_DEFAULTS,
+};
 
 /** An offer held while the scheduler decides, with the round it first takes part in. */
 interface HeldOffer {
@@ -120,19 +129,11 @@ export class BatchFramework implements FrameworkBehaviour {
   readonly remoteSlowdown: number;
   /** scratch: 1 for tasks picked for the offer being answered (all 0 between offers) */
   private picked = new Uint8Array(0);
-  /** decision time per decision, seconds */
-  private readonly tJob: number;
-  /** decision time per task considered, seconds */
-  private readonly tTask: number;
-  /** decision time on: tJob or tTask > 0 (else offers are answered at once, as without it) */
-  private readonly slow: boolean;
-  private readonly maxAttempts: number;
+  /** decision time: a decision considers every pending task of one job */
+  private readonly rounds: DecisionRounds;
   /** decision time: offers held, unanswered, in arrival order */
   private readonly held: HeldOffer[] = [];
-  /** decision time: a decision is under way */
-  private busy = false;
-  /** decision time: the current round's number and the queue position of its next decision */
-  private round = 0;
+  /** decision time: the queue position of the round's next decision */
   private roundPos = 0;
   /** the decision-time options, for the shared-state baseline's scheduler */
   readonly decisionTime: DecisionTime;
@@ -140,19 +141,14 @@ export class BatchFramework implements FrameworkBehaviour {
   private table: TaskTable | undefined;
 
   constructor(options: BatchOptions = {}) {
-    this.tJob = options.decisionJob ?? 0;
-    this.tTask = options.decisionTask ?? 0;
-    if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
-    this.slow = this.tJob > 0 || this.tTask > 0;
-    this.maxAttempts = options.maxAttempts ?? 0;
-    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
-    this.decisionTime = { job: this.tJob, task: this.tTask, maxAttempts: this.maxAttempts };
-    this.refuseSeconds = options.refuseSeconds ?? 5;
-    this.maxPerOffer = options.maxTasksPerOffer ?? 0;
-    this.nodeWait = Math.round((options.nodeLocalWait ?? 0) * MICROS_PER_SECOND);
-    this.rackWait = Math.round((options.rackLocalWait ?? 0) * MICROS_PER_SECOND);
-    this.nodeSkips = options.nodeLocalSkips ?? 0;
-    this.rackSkips = options.rackLocalSkips ?? 0;
+    this.rounds = new DecisionRounds(options);
+    this.decisionTime = this.rounds.time;
+    this.refuseSeconds = options.refuseSeconds ?? BATCH_DEFAULTS.refuseSeconds;
+    this.maxPerOffer = options.maxTasksPerOffer ?? BATCH_DEFAULTS.maxTasksPerOffer;
+    this.nodeWait = Math.round((options.nodeLocalWait ?? BATCH_DEFAULTS.nodeLocalWait) * MICROS_PER_SECOND);
+    this.rackWait = Math.round((options.rackLocalWait ?? BATCH_DEFAULTS.rackLocalWait) * MICROS_PER_SECOND);
+    this.nodeSkips = options.nodeLocalSkips ?? BATCH_DEFAULTS.nodeLocalSkips;
+    this.rackSkips = options.rackLocalSkips ?? BATCH_DEFAULTS.rackLocalSkips;
     for (const [k, v] of [['nodeLocalSkips', this.nodeSkips], ['rackLocalSkips', this.rackSkips]] as const) {
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${k} must be a non-negative integer`);
     }
@@ -160,14 +156,14 @@ export class BatchFramework implements FrameworkBehaviour {
     if (this.bySkips && (this.nodeWait > 0 || this.rackWait > 0)) {
       throw new RangeError('delay scheduling takes waits in seconds or in skips, not both');
     }
-    const reset = options.resetSkipsOn ?? 'node-local';
+    const reset = options.resetSkipsOn ?? BATCH_DEFAULTS.resetSkipsOn;
     if (!SKIP_RESETS.includes(reset)) throw new RangeError(`resetSkipsOn must be one of ${SKIP_RESETS.join(', ')}`);
     if (options.resetSkipsOn !== undefined && (this.nodeWait > 0 || this.rackWait > 0)) {
       throw new RangeError('resetSkipsOn applies to skips, not to waits in seconds');
     }
     this.resetOnEveryLaunch = reset === 'every-launch';
-    this.delay = this.nodeWait > 0 || this.rackWait > 0 || this.bySkips || options.preferLocal === true;
-    this.remoteSlowdown = options.remoteSlowdown ?? 1;
+    this.delay = this.nodeWait > 0 || this.rackWait > 0 || this.bySkips || (options.preferLocal ?? BATCH_DEFAULTS.preferLocal);
+    this.remoteSlowdown = options.remoteSlowdown ?? BATCH_DEFAULTS.remoteSlowdown;
   }
 
   pendingTasks(): number {
@@ -250,16 +246,16 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void {
-    if (this.slow) {
-      for (const view of offers) this.held.push({ view, round: this.round + 1, at: driver.now });
-      if (!this.busy) this.startRound(driver);
+    if (this.rounds.slow) {
+      for (const view of offers) this.held.push({ view, round: this.rounds.next, at: driver.now });
+      if (!this.rounds.busy) this.startRound(driver);
       return;
     }
     for (const offer of offers) this.answer(offer, driver);
-    if (this.maxAttempts > 0) {
+    if (this.rounds.time.maxAttempts > 0) {
       // Without decision time, an attempt is one delivery of offers a job is left pending after.
       let dropped = false;
-      for (const job of this.queue) if (job.next < job.end && ++job.attempts >= this.maxAttempts) dropped = this.abandon(job, driver) || dropped;
+      for (const job of this.queue) if (job.next < job.end && this.rounds.failed(job)) dropped = this.abandon(job, driver) || dropped;
       if (dropped) this.compact();
     }
     this.suppressIfIdle(driver);
@@ -296,7 +292,7 @@ export class BatchFramework implements FrameworkBehaviour {
    */
   private startRound(driver: SchedulerDriver): void {
     if (this.held.length === 0) return;
-    this.round++;
+    this.rounds.begin();
     this.roundPos = 0;
     this.nextDecision(driver);
   }
@@ -310,13 +306,10 @@ export class BatchFramework implements FrameworkBehaviour {
     }
     // The decision considers every pending task of the job (Omega: t_job + t_task x tasks per job).
     const considered = job.end - job.next;
-    const start = driver.now;
-    this.busy = true;
-    driver.after(this.tJob + this.tTask * considered, () => this.finishDecision(job, start, considered, driver));
+    this.rounds.decide(driver, job.job, considered, (start) => this.finishDecision(job, start, driver));
   }
 
-  private finishDecision(job: QueuedJob, start: SimTime, considered: number, driver: SchedulerDriver): void {
-    driver.decided(job.job, start, considered);
+  private finishDecision(job: QueuedJob, start: SimTime, driver: SchedulerDriver): void {
     const res = driver.tasks.res;
     const rem = this.remaining;
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
@@ -333,16 +326,16 @@ export class BatchFramework implements FrameworkBehaviour {
       } else this.held[w++] = h;
     }
     this.held.length = w;
-    if (job.next < job.end && ++job.attempts >= this.maxAttempts && this.maxAttempts > 0) this.abandon(job, driver);
+    if (job.next < job.end && this.rounds.failed(job)) this.abandon(job, driver);
     this.roundPos++;
     this.nextDecision(driver);
   }
 
   private endRound(driver: SchedulerDriver): void {
-    this.busy = false;
+    this.rounds.busy = false;
     let w = 0;
     for (const h of this.held) {
-      if (h.round <= this.round) driver.decline(h.view.id, this.refuseSeconds);
+      if (this.rounds.isDoneWith(h.round)) driver.decline(h.view.id, this.refuseSeconds);
       else this.held[w++] = h;
     }
     this.held.length = w;

@@ -4,30 +4,33 @@
  * (hoarding) until the held offers together can. A job that loses a task is restarted whole.
  * Imports model modules and the kernel time unit only.
  */
-import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { TaskCode } from '../job.js';
+import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
 
-/** Options of the gang behaviour, as given in the scenario. */
-export interface GangOptions {
+/** Options of the gang behaviour, as given in the scenario; each default is in {@link GANG_DEFAULTS}. */
+export interface GangOptions extends DecisionOptions {
   /** hold offers while gathering enough for the head job (true) or decline them (false); default false */
-  readonly hoard?: boolean;
+  readonly hoard?: boolean | undefined;
   /**
    * with hoarding: release (decline) every held offer once the oldest has been held this long,
    * seconds, checked whenever offers arrive; default 0 = hold without limit (the master's
    * `offerTimeout` is the hard bound: it rescinds held offers on its own timer)
    */
-  readonly maxHoldSeconds?: number;
+  readonly maxHoldSeconds?: number | undefined;
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
-  readonly refuseSeconds?: number;
-  /** decision time (Omega's t_job): seconds per scheduling decision (one job); default 0 */
-  readonly decisionJob?: number;
-  /** decision time per task considered (Omega's t_task; a decision considers the whole gang), seconds; default 0 */
-  readonly decisionTask?: number;
-  /** scheduling attempts after which a job not started is abandoned; default 0 = never */
-  readonly maxAttempts?: number;
+  readonly refuseSeconds?: number | undefined;
 }
+
+/** The default of every gang option. */
+export const GANG_DEFAULTS: OptionDefaults<GangOptions> = {
+  hoard: false,
+  maxHoldSeconds: 0,
+  refuseSeconds: DEFAULT_REFUSE_SECONDS,
+  ...DECISION_DEFAULTS,
+};
 
 /** An offer the scheduler is looking at or holding: its own copy, since the master reuses views. */
 interface Held {
@@ -85,28 +88,14 @@ export class GangFramework implements FrameworkBehaviour {
   private restarting = false;
   /** jobs restarted so far */
   restarts = 0;
-  /** decision time per decision, seconds */
-  private readonly tJob: number;
-  /** decision time per task considered, seconds */
-  private readonly tTask: number;
-  /** decision time on: tJob or tTask > 0 (else offers are answered at once, as without it) */
-  private readonly slow: boolean;
-  private readonly maxAttempts: number;
-  /** decision time: a decision is under way */
-  private busy = false;
-  /** decision time: the current round's number */
-  private round = 0;
+  /** decision time: a decision considers the whole gang of the head job */
+  private readonly rounds: DecisionRounds;
 
   constructor(options: GangOptions = {}) {
-    this.hoard = options.hoard ?? false;
-    this.maxHold = Math.round((options.maxHoldSeconds ?? 0) * MICROS_PER_SECOND);
-    this.refuseSeconds = options.refuseSeconds ?? 5;
-    this.tJob = options.decisionJob ?? 0;
-    this.tTask = options.decisionTask ?? 0;
-    if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
-    this.slow = this.tJob > 0 || this.tTask > 0;
-    this.maxAttempts = options.maxAttempts ?? 0;
-    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 0) throw new RangeError('maxAttempts must be a non-negative integer');
+    this.hoard = options.hoard ?? GANG_DEFAULTS.hoard;
+    this.maxHold = Math.round((options.maxHoldSeconds ?? GANG_DEFAULTS.maxHoldSeconds) * MICROS_PER_SECOND);
+    this.refuseSeconds = options.refuseSeconds ?? GANG_DEFAULTS.refuseSeconds;
+    this.rounds = new DecisionRounds(options);
   }
 
   pendingTasks(): number {
@@ -149,18 +138,18 @@ export class GangFramework implements FrameworkBehaviour {
     const now = driver.now;
     for (const o of offers) {
       this.held.push({
-        id: o.id, agent: o.agent, left: Float64Array.from(o.res), res: Float64Array.from(o.res), tasks: [], since: now, round: this.round + 1,
+        id: o.id, agent: o.agent, left: Float64Array.from(o.res), res: Float64Array.from(o.res), tasks: [], since: now, round: this.rounds.next,
       });
     }
-    if (this.slow) {
-      if (!this.busy) this.startRound(driver);
+    if (this.rounds.slow) {
+      if (!this.rounds.busy) this.startRound(driver);
       return;
     }
     this.place(driver);
-    if (this.maxAttempts > 0) {
+    if (this.rounds.time.maxAttempts > 0) {
       // Without decision time, an attempt is one delivery of offers after which the head job has
       // not started; abandoning it lets the next job try the same offers (one attempt for it too).
-      while (this.queue.length > 0 && ++this.queue[0]!.attempts >= this.maxAttempts) {
+      while (this.queue.length > 0 && this.rounds.failed(this.queue[0]!)) {
         this.abandon(this.queue[0]!, driver);
         this.place(driver);
       }
@@ -204,7 +193,7 @@ export class GangFramework implements FrameworkBehaviour {
    */
   private startRound(driver: SchedulerDriver): void {
     if (this.held.length === 0) return;
-    this.round++;
+    this.rounds.begin();
     this.nextDecision(driver);
   }
 
@@ -214,20 +203,16 @@ export class GangFramework implements FrameworkBehaviour {
       this.endRound(driver);
       return;
     }
-    const considered = job.end - job.first;
-    const start = driver.now;
-    this.busy = true;
-    driver.after(this.tJob + this.tTask * considered, () => this.finishDecision(job, start, considered, driver));
+    this.rounds.decide(driver, job.job, job.end - job.first, (start) => this.finishDecision(job, start, driver));
   }
 
-  private finishDecision(job: QueuedJob, start: SimTime, considered: number, driver: SchedulerDriver): void {
-    driver.decided(job.job, start, considered);
+  private finishDecision(job: QueuedJob, start: SimTime, driver: SchedulerDriver): void {
     // A restart's copy may have gone ahead of the job meanwhile: the decision was for this one.
     if (this.placeJob(job, start, driver)) {
       this.nextDecision(driver);
       return;
     }
-    if (this.maxAttempts > 0 && ++job.attempts >= this.maxAttempts) {
+    if (this.rounds.failed(job)) {
       this.abandon(job, driver);
       this.nextDecision(driver);
       return;
@@ -236,11 +221,11 @@ export class GangFramework implements FrameworkBehaviour {
   }
 
   private endRound(driver: SchedulerDriver): void {
-    this.busy = false;
+    this.rounds.busy = false;
     if (!this.hoard || this.pending === 0) {
       const keep: Held[] = [];
       for (const h of this.held) {
-        if (h.round <= this.round) driver.decline(h.id, this.refuseSeconds);
+        if (this.rounds.isDoneWith(h.round)) driver.decline(h.id, this.refuseSeconds);
         else keep.push(h);
       }
       this.held = keep;
@@ -249,7 +234,7 @@ export class GangFramework implements FrameworkBehaviour {
       if (this.maxHold > 0 && this.held.length > 0 && driver.now - this.held[0]!.since >= this.maxHold) this.releaseAll(driver);
     }
     this.suppressIfIdle(driver);
-    if (this.held.some((h) => h.round > this.round)) this.startRound(driver);
+    if (this.held.some((h) => !this.rounds.isDoneWith(h.round))) this.startRound(driver);
   }
 
   /**

@@ -3,23 +3,29 @@
  * count, with placement constraints (at most `maxPerAgent` per agent, spread over racks).
  * Imports model types only.
  */
-import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
 import { TaskCode } from '../job.js';
+import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { contains, NUM_RESOURCES, subInto } from '../resources.js';
 
-/** Options of the service behaviour, as given in the scenario. */
-export interface ServiceOptions {
+/** Options of the service behaviour, as given in the scenario; each default is in {@link SERVICE_DEFAULTS}. */
+export interface ServiceOptions extends Omit<DecisionOptions, 'maxAttempts'> {
   /** most instances on one agent; default 1 */
-  readonly maxPerAgent?: number;
+  readonly maxPerAgent?: number | undefined;
   /** place each instance on the offered rack with the fewest instances; default true */
-  readonly spreadRacks?: boolean;
+  readonly spreadRacks?: boolean | undefined;
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
-  readonly refuseSeconds?: number;
-  /** decision time (Omega's t_job): seconds per scheduling decision; default 0 */
-  readonly decisionJob?: number;
-  /** decision time per task considered (the instances still to place), seconds; default 0 */
-  readonly decisionTask?: number;
+  readonly refuseSeconds?: number | undefined;
 }
+
+/** The default of every service option. */
+export const SERVICE_DEFAULTS: OptionDefaults<ServiceOptions> = {
+  maxPerAgent: 1,
+  spreadRacks: true,
+  refuseSeconds: DEFAULT_REFUSE_SECONDS,
+  decisionJob: DECISION_DEFAULTS.decisionJob,
+  decisionTask: DECISION_DEFAULTS.decisionTask,
+};
 
 /** An offer held while the scheduler decides (decision time). */
 interface HeldOffer {
@@ -62,25 +68,16 @@ export class ServiceFramework implements FrameworkBehaviour {
   private readonly perRack = new Map<string, number>();
   /** replacement copies submitted so far */
   replaced = 0;
-  /** decision time per decision, seconds */
-  private readonly tJob: number;
-  /** decision time per instance considered, seconds */
-  private readonly tTask: number;
-  /** decision time on: tJob or tTask > 0 (else offers are answered at once, as without it) */
-  private readonly slow: boolean;
+  /** decision time: a decision considers every instance still to place (rounds are not used) */
+  private readonly rounds: DecisionRounds;
   /** decision time: offers held, unanswered, in arrival order */
   private held: HeldOffer[] = [];
-  /** decision time: a decision is under way */
-  private busy = false;
 
   constructor(options: ServiceOptions = {}) {
-    this.maxPerAgent = options.maxPerAgent ?? 1;
-    this.spread = options.spreadRacks ?? true;
-    this.refuseSeconds = options.refuseSeconds ?? 5;
-    this.tJob = options.decisionJob ?? 0;
-    this.tTask = options.decisionTask ?? 0;
-    if (!(this.tJob >= 0) || !(this.tTask >= 0)) throw new RangeError('decisionJob and decisionTask must be >= 0');
-    this.slow = this.tJob > 0 || this.tTask > 0;
+    this.maxPerAgent = options.maxPerAgent ?? SERVICE_DEFAULTS.maxPerAgent;
+    this.spread = options.spreadRacks ?? SERVICE_DEFAULTS.spreadRacks;
+    this.refuseSeconds = options.refuseSeconds ?? SERVICE_DEFAULTS.refuseSeconds;
+    this.rounds = new DecisionRounds(options);
   }
 
   pendingTasks(): number {
@@ -105,9 +102,9 @@ export class ServiceFramework implements FrameworkBehaviour {
   }
 
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void {
-    if (this.slow) {
+    if (this.rounds.slow) {
       for (const view of offers) this.held.push({ view, at: driver.now });
-      if (!this.busy) this.decide(driver);
+      if (!this.rounds.busy) this.decide(driver);
       return;
     }
     this.answer(offers, driver);
@@ -130,12 +127,9 @@ export class ServiceFramework implements FrameworkBehaviour {
       this.answer(offers, driver);
       return;
     }
-    const start = driver.now;
     const job = driver.tasks.job[this.waiting[0]!]!;
-    this.busy = true;
-    driver.after(this.tJob + this.tTask * considered, () => {
-      driver.decided(job, start, considered);
-      this.busy = false;
+    this.rounds.decide(driver, job, considered, (start) => {
+      this.rounds.busy = false;
       const now: HeldOffer[] = [];
       const later: HeldOffer[] = [];
       for (const h of this.held) (h.at <= start ? now : later).push(h);

@@ -1,0 +1,9 @@
+/**
+ * The framework behaviours (scheduler models) of the model: batch (elastic jobs, delay scheduling),
+ * gang (rigid jobs) and service (long-running tasks), each a FrameworkBehaviour with its options
+ * and their defaults. Their scenario options and registry are in scenarios/behaviours/.
+ * Imports model modules and the kernel only.
+ */
+export { BATCH_DEFAULTS, BatchFramework, SKIP_RESETS, type BatchOptions, type SkipReset } from './batch.js';
+export { GANG_DEFAULTS, GangFramework, type GangOptions } from './gang.js';
+export { SERVICE_DEFAULTS, ServiceFramework, type ServiceOptions } from './service.js';
