@@ -17,7 +17,9 @@ import {
   SERIES_COLUMNS,
   SUMMARY_METRICS,
   UNITS,
+  known,
 } from './catalogue.js';
+import { SWEEP_METRICS } from './charts.js';
 import { MetricsFold } from './metrics-fold.js';
 import type { MetricsResult } from './metrics.js';
 import { streamA } from './test-support/log.js';
@@ -130,6 +132,16 @@ describe('the fields agree with one another', () => {
       expect(keys(FRAMEWORK_COLUMNS)).toContain(l.fraction);
       expect(keys(JOB_COLUMNS)).toContain(l.count);
     }
+  });
+});
+
+describe('names other modules read', () => {
+  test('known() passes a catalogue key and throws on any other, so a module naming a lost one fails as it loads', () => {
+    expect(known(SUMMARY_METRICS, 'jain_arrival_mean')).toBe('jain_arrival_mean');
+    expect(() => known(SUMMARY_METRICS, 'jain_arival_mean')).toThrow('the metric catalogue has no jain_arival_mean');
+    expect(() => known(FRAMEWORK_COLUMNS, 'utilisation_cpus')).toThrow();
+    // the sweep charts' metrics, checked as charts.ts loaded
+    expect(SWEEP_METRICS.every((m) => SUMMARY_METRICS.some((r) => r.key === m))).toBe(true);
   });
 });
 

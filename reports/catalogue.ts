@@ -94,6 +94,17 @@ export type Metric = Column<Summary> & {
   readonly tolerance: Tolerance;
 };
 
+/**
+ * `key`, once checked to name one of `rows`: a module that reads a file's column, or a summary
+ * metric, by name states the name with this, so that it fails as it loads, not later, when the
+ * catalogue has no such row.
+ * @example known(SUMMARY_METRICS, 'jain_arrival_mean') // 'jain_arrival_mean'
+ */
+export function known(rows: readonly { readonly key: string }[], key: string): string {
+  if (!rows.some((r) => r.key === key)) throw new Error(`the metric catalogue has no ${key}`);
+  return key;
+}
+
 /** The default tolerance of a fraction in [0, 1]: 0.01 absolute. */
 export const FRACTION_TOLERANCE: Tolerance = { abs: 0.01 };
 /** The default tolerance of anything else: 2% relative, at least 1e-6 absolute. */
