@@ -8,6 +8,7 @@
  * `offersim run --report` on one path: {@link runTablesFromMetrics} formats a fold's result with
  * the run's own writers and parses that back.
  */
+import { FRAMEWORK_COLUMNS, JOB_COLUMNS, LOCALITY_LEVELS, SERIES_COLUMNS, SUMMARY_METRICS, known, type LocalityLevel } from './catalogue.js';
 import { RESOURCE_NAMES, type MetricsResult } from './metrics.js';
 import { frameworksCsv, jobsCsv, timeseriesCsv } from './writers.js';
 
@@ -23,6 +24,8 @@ export interface Chart {
   readonly name: string;
   readonly title: string;
   readonly spec: VlSpec;
+  /** a sweep's chart: the summary metric it charts (a key of the catalogue's SUMMARY_METRICS) */
+  readonly metric?: string;
 }
 
 /** A series of (time, value) points; null where the CSV cell is empty. */
@@ -47,19 +50,34 @@ export interface RunTables {
   readonly frameworks: readonly FrameworkTable[];
 }
 
-/** The frameworks.csv columns the charts use. */
-export interface FrameworkTable {
+/**
+ * The frameworks.csv columns the charts use. Each locality level's fraction is under the level's
+ * name (node, rack, remote): null when localityTasks is 0.
+ */
+export interface FrameworkTable extends Readonly<Record<LocalityLevel, number | null>> {
   readonly name: string;
   readonly offersAccepted: number;
   readonly offersDeclined: number;
   readonly offersRescinded: number;
   /** launched tasks with preferred locations */
   readonly localityTasks: number;
-  /** fractions; null when localityTasks is 0 */
-  readonly node: number | null;
-  readonly rack: number | null;
-  readonly remote: number | null;
 }
+
+/** The columns the charts read, by their catalogue names (checked as this module loads). */
+const SERIES = {
+  t: known(SERIES_COLUMNS, 't_s'),
+  utilisation: known(SERIES_COLUMNS, 'util_'),
+  shares: known(SERIES_COLUMNS, 'share_'),
+  jain: known(SERIES_COLUMNS, 'jain'),
+};
+const JOBS = { framework: known(JOB_COLUMNS, 'framework'), completion: known(JOB_COLUMNS, 'completion_s') };
+const FRAMEWORKS = {
+  name: known(FRAMEWORK_COLUMNS, 'framework'),
+  accepted: known(FRAMEWORK_COLUMNS, 'offers_accepted'),
+  declined: known(FRAMEWORK_COLUMNS, 'offers_declined'),
+  rescinded: known(FRAMEWORK_COLUMNS, 'offers_rescinded'),
+  localityTasks: known(FRAMEWORK_COLUMNS, 'locality_tasks'),
+};
 
 /** The three CSV files of a run directory, as text. */
 export interface RunCsvText {
@@ -158,31 +176,30 @@ function req(file: string, cell: string | undefined): number {
 
 /** Reads the charts' inputs from the text of timeseries.csv, jobs.csv and frameworks.csv. */
 export function runTablesFromCsv(csv: RunCsvText): RunTables {
-  const ts = table('timeseries.csv', csv.timeseries, ['t_s', 'jain']);
+  const ts = table('timeseries.csv', csv.timeseries, [SERIES.t, SERIES.jain]);
   const column = (c: number): (number | null)[] => ts.rows.map((r) => num('timeseries.csv', r[c]));
   const prefixed = (prefix: string): Series[] =>
     ts.header.flatMap((h, c) => (h.startsWith(prefix) ? [{ label: h.slice(prefix.length), values: column(c) }] : []));
-  const utilisation = prefixed('util_').sort((a, b) => resourceOrder(a.label) - resourceOrder(b.label));
-  const jobs = table('jobs.csv', csv.jobs, ['framework', 'completion_s']);
+  const utilisation = prefixed(SERIES.utilisation).sort((a, b) => resourceOrder(a.label) - resourceOrder(b.label));
+  const jobs = table('jobs.csv', csv.jobs, [JOBS.framework, JOBS.completion]);
   const fw = table('frameworks.csv', csv.frameworks, [
-    'framework', 'offers_accepted', 'offers_declined', 'offers_rescinded', 'locality_tasks', 'node_local', 'rack_local', 'remote',
+    FRAMEWORKS.name, FRAMEWORKS.accepted, FRAMEWORKS.declined, FRAMEWORKS.rescinded, FRAMEWORKS.localityTasks, ...LOCALITY_LEVELS.map((l) => l.fraction),
   ]);
   const f = 'frameworks.csv';
   return {
-    t: ts.rows.map((r) => req('timeseries.csv', r[ts.col('t_s')])),
+    t: ts.rows.map((r) => req('timeseries.csv', r[ts.col(SERIES.t)])),
     utilisation,
-    shares: prefixed('share_'),
-    jain: column(ts.col('jain')),
-    jobs: jobs.rows.map((r) => ({ framework: r[jobs.col('framework')]!, completion: num('jobs.csv', r[jobs.col('completion_s')]) })),
+    shares: prefixed(SERIES.shares),
+    jain: column(ts.col(SERIES.jain)),
+    jobs: jobs.rows.map((r) => ({ framework: r[jobs.col(JOBS.framework)]!, completion: num('jobs.csv', r[jobs.col(JOBS.completion)]) })),
     frameworks: fw.rows.map((r) => ({
-      name: r[fw.col('framework')]!,
-      offersAccepted: req(f, r[fw.col('offers_accepted')]),
-      offersDeclined: req(f, r[fw.col('offers_declined')]),
-      offersRescinded: req(f, r[fw.col('offers_rescinded')]),
-      localityTasks: req(f, r[fw.col('locality_tasks')]),
-      node: num(f, r[fw.col('node_local')]),
-      rack: num(f, r[fw.col('rack_local')]),
-      remote: num(f, r[fw.col('remote')]),
+      name: r[fw.col(FRAMEWORKS.name)]!,
+      offersAccepted: req(f, r[fw.col(FRAMEWORKS.accepted)]),
+      offersDeclined: req(f, r[fw.col(FRAMEWORKS.declined)]),
+      offersRescinded: req(f, r[fw.col(FRAMEWORKS.rescinded)]),
+      localityTasks: req(f, r[fw.col(FRAMEWORKS.localityTasks)]),
+      // Every level's key is set: the entries are LOCALITY_LEVELS'.
+      ...(Object.fromEntries(LOCALITY_LEVELS.map((l) => [l.level, num(f, r[fw.col(l.fraction)])])) as Record<LocalityLevel, number | null>),
     })),
   };
 }
@@ -210,6 +227,16 @@ const CONFIG = {
   font: 'DejaVu Sans',
   background: 'white',
   view: { stroke: null },
+} as const;
+
+/** The run charts' titles by file stem, in the order of the report page: each written once, here. */
+const TITLES = {
+  shares: 'Weighted dominant share per framework',
+  utilisation: 'Utilisation per resource',
+  jain: 'Jain\'s fairness index',
+  'completion-cdf': 'Job completion time CDF per framework',
+  locality: 'Task locality per framework',
+  offers: 'Offer outcomes per framework',
 } as const;
 
 /** One point of a time series chart; `value` null breaks the line. */
@@ -283,7 +310,7 @@ function timeLines(title: string, description: string, t: readonly number[], ser
 /** (a) Each framework's weighted dominant share over time. */
 export function sharesChart(r: RunTables): VlSpec {
   return timeLines(
-    'Weighted dominant share per framework',
+    TITLES.shares,
     'Each framework\'s dominant share (largest allocated/total over resources) divided by its role weight: its mean over each sample interval.',
     r.t,
     r.shares,
@@ -297,7 +324,7 @@ export function sharesChart(r: RunTables): VlSpec {
 /** (b) Utilisation per resource over time (resources with a total > 0 only). */
 export function utilisationChart(r: RunTables): VlSpec {
   return timeLines(
-    'Utilisation per resource',
+    TITLES.utilisation,
     'Used over total per resource: its mean over each sample interval; a resource the cluster does not have is left out.',
     r.t,
     r.utilisation,
@@ -310,7 +337,7 @@ export function utilisationChart(r: RunTables): VlSpec {
 
 /** (c) Jain's index over time; gaps where fewer than two frameworks had demand. */
 export function jainChart(r: RunTables): VlSpec {
-  const title = 'Jain\'s fairness index';
+  const title = TITLES.jain;
   const spec = timeLines(
     title,
     'Jain\'s index over the weighted dominant shares of the frameworks with pending tasks: its mean over each sample interval\'s time with at least two of them; a gap where there was none.',
@@ -343,7 +370,7 @@ export function completionCdfChart(r: RunTables): VlSpec {
     times.forEach((c, k) => rows.push({ framework, completion_s: c, fraction: round6((k + 1) / times.length) }));
   }
   return {
-    ...base('Job completion time CDF per framework', 'Fraction of each framework\'s finished jobs that completed (finish - submit) within a time.', rows),
+    ...base(TITLES['completion-cdf'], 'Fraction of each framework\'s finished jobs that completed (finish - submit) within a time.', rows),
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, point: false },
     encoding: {
       x: { field: 'completion_s', type: 'quantitative', title: 'completion time (s)' },
@@ -360,11 +387,10 @@ function round6(x: number): number {
 
 /** (e) Locality: node-local, rack-local and remote fractions per framework, as stacked bars (frameworks with preferences only). */
 export function localityChart(r: RunTables): VlSpec {
-  const levels = [['node', 'node-local'], ['rack', 'rack-local'], ['remote', 'remote']] as const;
   const rows = r.frameworks.flatMap((f) =>
-    f.localityTasks > 0 ? levels.map(([k, level]) => ({ framework: f.name, level, fraction: f[k] ?? 0 })) : [],
+    f.localityTasks > 0 ? LOCALITY_LEVELS.map((l) => ({ framework: f.name, level: l.label, fraction: f[l.level] ?? 0 })) : [],
   );
-  const title = 'Task locality per framework';
+  const title = TITLES.locality;
   return {
     ...base(title, 'Of each framework\'s launched tasks with preferred locations, the fraction that ran node-local, rack-local and remote.', rows),
     // An empty chart says why rather than looking broken.
@@ -373,7 +399,7 @@ export function localityChart(r: RunTables): VlSpec {
     encoding: {
       x: { field: 'framework', type: 'nominal', title: 'framework', sort: null, axis: { labelAngle: 0 } },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of tasks with preferences', stack: 'zero', scale: { domain: [0, 1] } },
-      color: { field: 'level', type: 'nominal', title: 'locality', sort: levels.map(([, l]) => l) },
+      color: { field: 'level', type: 'nominal', title: 'locality', sort: LOCALITY_LEVELS.map((l) => l.label) },
       order: { field: 'level', sort: 'ascending' },
     },
   };
@@ -388,7 +414,7 @@ export function offersChart(r: RunTables): VlSpec {
     { framework: f.name, outcome: outcomes[2], offers: f.offersRescinded },
   ]);
   return {
-    ...base('Offer outcomes per framework', 'Offers each framework accepted (in part or whole), declined whole, and had rescinded by the master.', rows),
+    ...base(TITLES.offers, 'Offers each framework accepted (in part or whole), declined whole, and had rescinded by the master.', rows),
     mark: { type: 'bar' },
     encoding: {
       x: { field: 'framework', type: 'nominal', title: 'framework', sort: null, axis: { labelAngle: 0 } },
@@ -399,16 +425,19 @@ export function offersChart(r: RunTables): VlSpec {
   };
 }
 
+/** The builder of each run chart, by file stem. */
+const BUILDERS: Readonly<Record<keyof typeof TITLES, (r: RunTables) => VlSpec>> = {
+  shares: sharesChart,
+  utilisation: utilisationChart,
+  jain: jainChart,
+  'completion-cdf': completionCdfChart,
+  locality: localityChart,
+  offers: offersChart,
+};
+
 /** Every chart of a run, in the order of the report page. */
 export function runCharts(r: RunTables): Chart[] {
-  return [
-    { name: 'shares', title: 'Weighted dominant share per framework', spec: sharesChart(r) },
-    { name: 'utilisation', title: 'Utilisation per resource', spec: utilisationChart(r) },
-    { name: 'jain', title: 'Jain\'s fairness index', spec: jainChart(r) },
-    { name: 'completion-cdf', title: 'Job completion time CDF per framework', spec: completionCdfChart(r) },
-    { name: 'locality', title: 'Task locality per framework', spec: localityChart(r) },
-    { name: 'offers', title: 'Offer outcomes per framework', spec: offersChart(r) },
-  ];
+  return (Object.keys(TITLES) as (keyof typeof TITLES)[]).map((name) => ({ name, title: TITLES[name], spec: BUILDERS[name](r) }));
 }
 
 /** A spec's file text: two-space JSON with a final newline (keys in the order the builders set them). */
@@ -418,8 +447,13 @@ export function specJson(spec: VlSpec): string {
 
 // ---- sweeps: each metric against the swept parameter, a line per policy, with its 95% band
 
-/** Metrics a sweep report charts, when the sweep's summary.csv has them (fairness: Jain's index over the arrival window). */
-export const SWEEP_METRICS = ['jain_arrival_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean'] as const;
+/**
+ * Summary metrics a sweep report charts, in the page's order, when the sweep's summary.csv has
+ * them (fairness: Jain's index over the arrival window); each a catalogue key, checked as this
+ * module loads, and each chart titled by it.
+ */
+export const SWEEP_METRICS: readonly string[] = ['jain_arrival_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean']
+  .map((key) => known(SUMMARY_METRICS, key));
 
 /**
  * The charts of a sweep from its summary.csv text and its swept parameter names (in matrix
@@ -449,6 +483,7 @@ export function sweepCharts(summaryCsv: string, params: readonly string[]): Char
     charts.push({
       name: `sweep-${m.replace(/_/g, '-')}`,
       title: `${m} against ${x}`,
+      metric: m,
       spec: {
         ...base(`${m} against ${x}`, `Mean across seeds with its 95% confidence band, a line per ${seriesKeys.join(', ') || 'sweep'}.`, values),
         layer: [

@@ -2,17 +2,12 @@
  * Regression check of a run's metrics against a baseline: each metric has a good direction
  * (higher Jain's index is better, shorter completion time is better, ...) and a tolerance,
  * absolute or relative; a change in the bad direction beyond the tolerance is a regression.
- * Pure: the caller reads summary.json and the baseline and prints the table.
+ * The defaults of both are each metric's catalogue row's. Pure: the caller reads summary.json and
+ * the baseline and prints the table.
  */
+import { RELATIVE_TOLERANCE, SUMMARY_METRICS, type Direction, type Tolerance } from './catalogue.js';
 
-/** Which way a metric should move. */
-export type Direction = 'higher' | 'lower' | 'none';
-
-/** A tolerance: an absolute difference, or a fraction of the baseline value (or both: the larger). */
-export interface Tolerance {
-  readonly abs?: number;
-  readonly rel?: number;
-}
+export type { Direction, Tolerance } from './catalogue.js';
 
 /** A baseline entry: the value and how to compare with it. */
 export interface BaselineMetric {
@@ -28,25 +23,16 @@ export interface Baseline {
   readonly metrics: Readonly<Record<string, BaselineMetric>>;
 }
 
+/** The catalogue's rule of each summary.json metric, by key. */
+const RULES: ReadonlyMap<string, { better: Direction; tolerance: Tolerance }> = new Map(SUMMARY_METRICS.map((m) => [m.key, { better: m.better, tolerance: m.tolerance }]));
+
 /**
- * The default direction and tolerance of a summary.json metric, by name. Fairness over the arrival
- * window (`jain_arrival_mean`, `jain_arrival_min`), utilisation and locality should not fall;
- * delays, completion times, slowdowns, unscheduled, abandoned or unfinished jobs, failures,
- * conflicts, declined offers and busyness should not rise. Jain's index over the whole run also
- * spans the drain after the last submission, where the workload (whose backlog lasts longest)
- * rather than the policy sets it: it is shown, never a regression. So are the counts that describe
- * the workload (jobs, tasks, events, offers sent, ...) and the times the Jain figures are averaged
- * over. Relative tolerance 2% and absolute 1e-6 by default; fractions in [0, 1] (Jain's index,
- * utilisation, locality, shares) take an absolute 0.01.
+ * The default direction and tolerance of a summary.json metric: its catalogue row's
+ * (reports/catalogue.ts). A metric the catalogue does not know (a summary written by another
+ * version of offersim) has no direction and the relative tolerance.
  */
 export function defaultRule(metric: string): { better: Direction; tolerance: Tolerance } {
-  const fraction = /^(jain_(arrival_)?(mean|min)$|utilisation_|node_local|rack_local|remote|offers_declined_share|conflict_fraction|busyness)/.test(metric);
-  const tolerance: Tolerance = fraction ? { abs: 0.01 } : { rel: 0.02, abs: 1e-6 };
-  if (/^(jain_arrival_(mean|min)$|utilisation_|node_local)/.test(metric)) return { better: 'higher', tolerance };
-  if (/^(queueing_delay_(mean|p\d+)|completion_(mean|p\d+)|slowdown_(mean|p\d+)|makespan|jobs_unscheduled|jobs_unfinished|jobs_abandoned|tasks_failed|tasks_lost|tasks_killed|remote|offers_declined_share|offer_held_mean|conflicts|conflict_fraction|busyness_mean)/.test(metric)) {
-    return { better: 'lower', tolerance };
-  }
-  return { better: 'none', tolerance };
+  return RULES.get(metric) ?? { better: 'none', tolerance: RELATIVE_TOLERANCE };
 }
 
 /** A baseline from a run's summary (metric -> number or null), with the default rules. */

@@ -1,7 +1,8 @@
 /**
- * Public API of reports/: the metric fold and fingerprint over the event log, the pure writers
- * of the run's summary and CSV files, and the charts' Vega-Lite specs. Imports only the event
- * log types (no kernel, no allocators, no scenarios) and does no I/O.
+ * Public API of reports/: the metric catalogue (a row per metric), the metric fold and
+ * fingerprint over the event log, the pure writers of the run's summary and CSV files, and the
+ * charts' Vega-Lite specs. Imports only the event log types (no kernel, no allocators, no
+ * scenarios) and does no I/O.
  */
 export { DEFAULT_SAMPLE_INTERVAL, LogInvariantError, MetricsFold, type MetricsFoldOptions } from './metrics-fold.js';
 export {
@@ -14,6 +15,18 @@ export {
   type Sample,
   type Summary,
 } from './metrics.js';
+export {
+  FRAMEWORK_COLUMNS,
+  JOB_COLUMNS,
+  LOCALITY_LEVELS,
+  SERIES_COLUMNS,
+  SUMMARY_METRICS,
+  type Column,
+  type Direction,
+  type Metric,
+  type SeriesColumn,
+  type Tolerance,
+} from './catalogue.js';
 export { Fingerprint } from './fingerprint.js';
 export {
   FRAMEWORKS_COLUMNS,

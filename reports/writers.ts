@@ -4,100 +4,59 @@
  * strings; writing files is the scenarios layer's job. Imports no I/O.
  */
 import { stringify } from 'csv-stringify/sync';
+import { FRAMEWORK_COLUMNS, JOB_COLUMNS, SERIES_COLUMNS, SUMMARY_METRICS, type Column } from './catalogue.js';
 import { fmt, fmtInt, fmtSeconds } from './format.js';
-import { JOB_SIZE_BUCKETS, RESOURCE_NAMES, type FrameworkRow, type JobRow, type LocalityFractions, type Sample, type Summary } from './metrics.js';
-import type { Stats } from './stats.js';
+import { RESOURCE_NAMES, type FrameworkRow, type JobRow, type Sample, type Summary } from './metrics.js';
 
-/** A JSON number in fixed precision, or null where the metric is undefined (NaN). */
-function jnum(text: string): string {
-  return text === '' ? 'null' : text;
+/** A column's cell writer: its value in its format, '' where undefined (NaN, or a null text). */
+function cellWriter<R>(c: Column<R>): (r: R) => string {
+  switch (c.format) {
+    case 'seconds': {
+      const v = c.value;
+      return (r) => fmtSeconds(v(r));
+    }
+    case 'decimal': {
+      const v = c.value;
+      return (r) => fmt(v(r));
+    }
+    case 'integer': {
+      const v = c.value;
+      return (r) => fmtInt(v(r));
+    }
+    case 'text': {
+      const v = c.value;
+      return (r) => v(r) ?? '';
+    }
+  }
 }
-const ratio = (x: number): string => jnum(fmt(x));
-const secs = (us: number): string => jnum(fmtSeconds(us));
-const count = (x: number): string => jnum(fmtInt(x));
 
-type SummaryField = readonly [key: string, value: (s: Summary) => string];
-
-function statFields(prefix: string, get: (s: Summary) => Stats, unit: 's' | ''): SummaryField[] {
-  const v = unit === 's' ? secs : ratio;
-  const suffix = unit === 's' ? '_s' : '';
-  return [
-    [`${prefix}_n`, (s) => count(get(s).n)],
-    [`${prefix}_mean${suffix}`, (s) => v(get(s).mean)],
-    [`${prefix}_p50${suffix}`, (s) => v(get(s).p50)],
-    [`${prefix}_p95${suffix}`, (s) => v(get(s).p95)],
-    [`${prefix}_p99${suffix}`, (s) => v(get(s).p99)],
-  ];
+/** A JSON value writer: numbers as a CSV cell writes them (fixed precision) or null; texts as JSON strings or null. */
+function jsonWriter(c: Column<Summary>): (s: Summary) => string {
+  if (c.format === 'text') {
+    const v = c.value;
+    return (s) => {
+      const x = v(s);
+      return x === null ? 'null' : JSON.stringify(x);
+    };
+  }
+  const cell = cellWriter(c);
+  return (s) => {
+    const text = cell(s);
+    return text === '' ? 'null' : text;
+  };
 }
 
-/**
- * summary.json's keys in their fixed order, with their formatting: `_s` keys are seconds with 6
- * decimals, ratios (utilisation, Jain, shares, slowdown) have 6 decimals, counts are integers,
- * undefined metrics are null. See {@link Summary} for each metric's definition.
- */
-const SUMMARY_FIELDS: readonly SummaryField[] = [
-  ['first_event_s', (s) => secs(s.firstEvent)],
-  ['run_end_s', (s) => secs(s.runEnd)],
-  ['end_reason', (s) => (s.endReason === null ? 'null' : JSON.stringify(s.endReason))],
-  ['events', (s) => count(s.events)],
-  ['agents', (s) => count(s.agents)],
-  ['frameworks', (s) => count(s.frameworks)],
-  ['jobs', (s) => count(s.jobs)],
-  ['tasks', (s) => count(s.tasks)],
-  ['tasks_launched', (s) => count(s.tasksLaunched)],
-  ['tasks_finished', (s) => count(s.tasksFinished)],
-  ['tasks_failed', (s) => count(s.tasksFailed)],
-  ['tasks_killed', (s) => count(s.tasksKilled)],
-  ['tasks_lost', (s) => count(s.tasksLost)],
-  ['jobs_finished', (s) => count(s.jobsFinished)],
-  ['jobs_unscheduled', (s) => count(s.jobsUnscheduled)],
-  ['jobs_unfinished', (s) => count(s.jobsUnfinished)],
-  ['makespan_s', (s) => secs(s.makespan)],
-  ...RESOURCE_NAMES.map((name, i): SummaryField => [`utilisation_${name}`, (s) => ratio(s.utilisation[i]!)]),
-  ['jain_mean', (s) => ratio(s.jainMean)],
-  ['jain_min', (s) => ratio(s.jainMin)],
-  ['jain_time_s', (s) => secs(s.jainTime)],
-  ['jain_arrival_mean', (s) => ratio(s.jainArrivalMean)],
-  ['jain_arrival_min', (s) => ratio(s.jainArrivalMin)],
-  ['jain_arrival_time_s', (s) => secs(s.jainArrivalTime)],
-  ...statFields('queueing_delay', (s) => s.queueingDelay, 's'),
-  ...statFields('completion', (s) => s.completion, 's'),
-  ...statFields('slowdown', (s) => s.slowdown, ''),
-  ['offers_sent', (s) => count(s.offersSent)],
-  ['offers_accepted', (s) => count(s.offersAccepted)],
-  ['offers_declined', (s) => count(s.offersDeclined)],
-  ['offers_rescinded', (s) => count(s.offersRescinded)],
-  ['offers_outstanding', (s) => count(s.offersOutstanding)],
-  ['offer_held_mean_s', (s) => secs(s.offerHeldMean)],
-  ['offers_declined_share', (s) => ratio(s.offersDeclinedShare)],
-  ...RESOURCE_NAMES.map(
-    (name, i): SummaryField => [`offers_declined_share_${name}`, (s) => ratio(s.offersDeclinedShareByResource[i]!)],
-  ),
-  ['allocation_runs', (s) => count(s.allocationRuns)],
-  ...localityFields('', (s) => s.locality),
-  ...JOB_SIZE_BUCKETS.flatMap(([label], b) => localityFields(`_${label}`, (s) => s.localityByJobSize[b]!)),
-  ['jobs_abandoned', (s) => count(s.jobsAbandoned)],
-  ['busyness_mean', (s) => ratio(s.busynessMean)],
-  ['conflicts', (s) => count(s.conflicts)],
-  ['conflict_fraction', (s) => ratio(s.conflictFraction)],
-];
-
-/** Locality keys: launched tasks with preferences and their node-local, rack-local, remote fractions. */
-function localityFields(suffix: string, get: (s: Summary) => LocalityFractions): SummaryField[] {
-  return [
-    [`locality_tasks${suffix}`, (s) => count(get(s).tasks)],
-    [`node_local${suffix}`, (s) => ratio(get(s).node)],
-    [`rack_local${suffix}`, (s) => ratio(get(s).rack)],
-    [`remote${suffix}`, (s) => ratio(get(s).remote)],
-  ];
-}
+/** summary.json's keys and value writers, from the catalogue (reports/catalogue.ts), in its order. */
+const SUMMARY_FIELDS: readonly (readonly [key: string, value: (s: Summary) => string])[] = SUMMARY_METRICS.map((m) => [m.key, jsonWriter(m)]);
 
 /** The keys of summary.json, in the order they are written. */
 export const SUMMARY_KEYS: readonly string[] = SUMMARY_FIELDS.map(([k]) => k);
 
 /**
  * summary.json: one flat object, keys in {@link SUMMARY_KEYS} order, two-space indent, trailing
- * newline. Numbers are written in fixed precision as JSON number literals (e.g. `1.500000`).
+ * newline. Numbers are written in fixed precision as JSON number literals (e.g. `1.500000`): `_s`
+ * keys are seconds with 6 decimals, fractions and ratios 6 decimals, counts integers; undefined
+ * metrics are null (each metric's format is its catalogue row's).
  */
 export function summaryJson(summary: Summary): string {
   const lines = SUMMARY_FIELDS.map(([k, v]) => `  ${JSON.stringify(k)}: ${v(summary)}`);
@@ -110,22 +69,9 @@ function csv(rows: readonly (readonly string[])[]): string {
   return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
-/** jobs.csv columns, in order; the last three count the job's launched tasks with preferences by locality. */
-export const JOBS_COLUMNS = [
-  'job',
-  'framework',
-  'submit_s',
-  'first_staging_s',
-  'first_start_s',
-  'finish_s',
-  'tasks',
-  'queueing_delay_s',
-  'completion_s',
-  'slowdown',
-  'local_node',
-  'local_rack',
-  'local_remote',
-] as const;
+/** jobs.csv columns, in order (the catalogue's JOB_COLUMNS); the last three count the job's launched tasks with preferences by locality. */
+export const JOBS_COLUMNS: readonly string[] = JOB_COLUMNS.map((c) => c.key);
+const JOB_CELLS = JOB_COLUMNS.map(cellWriter);
 
 /** Rows of jobs.csv formatted per piece: the text stays small whatever the number of jobs. */
 const ROWS_PER_PIECE = 10_000;
@@ -152,96 +98,17 @@ export function writeJobsCsv(jobs: readonly JobRow[], emit: (text: string) => vo
 }
 
 function jobCells(j: JobRow): string[] {
-  return [
-    j.name,
-    j.frameworkName,
-    fmtSeconds(j.submit),
-    fmtSeconds(j.firstStaging),
-    fmtSeconds(j.firstStart),
-    fmtSeconds(j.finish),
-    fmtInt(j.tasks),
-    fmtSeconds(j.queueingDelay),
-    fmtSeconds(j.completion),
-    fmt(j.slowdown),
-    fmtInt(j.localNode),
-    fmtInt(j.localRack),
-    fmtInt(j.localRemote),
-  ];
+  return JOB_CELLS.map((cell) => cell(j));
 }
 
-function statColumns(prefix: string, suffix: string): string[] {
-  return ['mean', 'p50', 'p95', 'p99'].map((p) => `${prefix}_${p}${suffix}`);
-}
-
-/** frameworks.csv columns, in order. */
-export const FRAMEWORKS_COLUMNS: readonly string[] = [
-  'framework',
-  'role',
-  'weight',
-  'behaviour',
-  'jobs',
-  'tasks',
-  'share_mean',
-  'share_max',
-  ...statColumns('queueing_delay', '_s'),
-  ...statColumns('completion', '_s'),
-  ...statColumns('slowdown', ''),
-  'offers_sent',
-  'offers_accepted',
-  'offers_declined',
-  'offers_rescinded',
-  'locality_tasks',
-  'node_local',
-  'rack_local',
-  'remote',
-  'jobs_abandoned',
-  'busyness',
-  'conflicts',
-  'conflict_fraction',
-];
+/** frameworks.csv columns, in order (the catalogue's FRAMEWORK_COLUMNS). */
+export const FRAMEWORKS_COLUMNS: readonly string[] = FRAMEWORK_COLUMNS.map((c) => c.key);
+const FRAMEWORK_CELLS = FRAMEWORK_COLUMNS.map(cellWriter);
 
 /** frameworks.csv: a header, then one row per framework in the given order. */
 export function frameworksCsv(frameworks: readonly FrameworkRow[]): string {
   const rows: string[][] = [[...FRAMEWORKS_COLUMNS]];
-  for (const f of frameworks) {
-    const q = f.queueingDelay;
-    const c = f.completion;
-    const sd = f.slowdown;
-    rows.push([
-      f.name,
-      f.role,
-      fmt(f.weight),
-      f.behaviour,
-      fmtInt(f.jobs),
-      fmtInt(f.tasks),
-      fmt(f.shareMean),
-      fmt(f.shareMax),
-      fmtSeconds(q.mean),
-      fmtSeconds(q.p50),
-      fmtSeconds(q.p95),
-      fmtSeconds(q.p99),
-      fmtSeconds(c.mean),
-      fmtSeconds(c.p50),
-      fmtSeconds(c.p95),
-      fmtSeconds(c.p99),
-      fmt(sd.mean),
-      fmt(sd.p50),
-      fmt(sd.p95),
-      fmt(sd.p99),
-      fmtInt(f.offersSent),
-      fmtInt(f.offersAccepted),
-      fmtInt(f.offersDeclined),
-      fmtInt(f.offersRescinded),
-      fmtInt(f.locality.tasks),
-      fmt(f.locality.node),
-      fmt(f.locality.rack),
-      fmt(f.locality.remote),
-      fmtInt(f.jobsAbandoned),
-      fmt(f.busyness),
-      fmtInt(f.conflicts),
-      fmt(f.conflictFraction),
-    ]);
-  }
+  for (const f of frameworks) rows.push(FRAMEWORK_CELLS.map((cell) => cell(f)));
   return csv(rows);
 }
 
@@ -256,12 +123,13 @@ function frameworkLabels(frameworks: readonly FrameworkRow[]): string[] {
 }
 
 /**
- * timeseries.csv: a header, then one row per interval (see {@link Sample}): `t_s` (the interval's
- * end), then means over the interval: `util_<resource>` for each resource, `share_<framework>` for
- * each framework, `pending_total`, `pending_<framework>` for each framework, `jain`; and
- * `jain_time_s`, the seconds of the interval `jain` is the mean over. Every mean is a ratio with 6
- * decimals; undefined ones (a framework not registered by the interval's end, a resource whose
- * cluster total is 0, no time with two frameworks with demand) are empty cells.
+ * timeseries.csv: a header, then one row per interval (see {@link Sample}), with the catalogue's
+ * SERIES_COLUMNS: `t_s` (the interval's end), then means over the interval: `util_<resource>` for
+ * each resource, `share_<framework>` for each framework, `pending_total`, `pending_<framework>`
+ * for each framework, `jain`; and `jain_time_s`, the seconds of the interval `jain` is the mean
+ * over. Every mean is written with 6 decimals; undefined ones (a framework not registered by the
+ * interval's end, a resource whose cluster total is 0, no time with two frameworks with demand)
+ * are empty cells.
  */
 export function timeseriesCsv(samples: readonly Sample[], frameworks: readonly FrameworkRow[]): string {
   const layout = new TimeseriesLayout(frameworks);
@@ -272,23 +140,22 @@ export function timeseriesCsv(samples: readonly Sample[], frameworks: readonly F
 
 /**
  * A row of timeseries.csv as the run streams it, before its frameworks are all known: the
- * sample's cells, without a line end, with a share and a pending cell for every framework id the
- * sample has (0 to n - 1, registered or not), in the file's column order: `t_s`, the `util_`
- * cells, n shares, `pending_total`, n pendings, `jain`, `jain_time_s`.
+ * sample's cells, without a line end, with a cell of each per-framework column for every
+ * framework id the sample has (0 to n - 1, registered or not), in the file's column order.
  * {@link TimeseriesLayout.row} makes it the file's row once the frameworks are known.
  */
 export function timeseriesDraft(s: Sample): string {
-  const cells: string[] = [fmtSeconds(s.t)];
-  for (const u of s.utilisation) cells.push(fmt(u));
-  for (const x of s.shares) cells.push(fmt(x));
-  cells.push(fmt(s.pendingTotal));
-  for (const x of s.pending) cells.push(fmt(x));
-  cells.push(fmt(s.jain), fmtSeconds(s.jainTime));
+  const cells: string[] = [];
+  for (const c of SERIES_COLUMNS) {
+    if (c.per === 'row') cells.push(c.format === 'seconds' ? fmtSeconds(c.value(s)) : fmt(c.value(s)));
+    else for (const x of c.value(s)) cells.push(fmt(x));
+  }
   return cells.join(',');
 }
 
-/** Cells of a draft row besides the per-framework ones: t_s, utilisation, pending_total, jain, jain_time_s. */
-const FIXED_CELLS = 1 + RESOURCE_NAMES.length + 3;
+/** Cells of a draft row besides the per-framework ones, and the number of per-framework columns. */
+const FIXED_CELLS = SERIES_COLUMNS.reduce((n, c) => n + (c.per === 'row' ? 1 : c.per === 'resource' ? RESOURCE_NAMES.length : 0), 0);
+const PER_FRAMEWORK = SERIES_COLUMNS.filter((c) => c.per === 'framework').length;
 
 /**
  * The columns of timeseries.csv for a run's frameworks (registered ones, by id): its header, and
@@ -303,15 +170,8 @@ export class TimeseriesLayout {
   constructor(frameworks: readonly FrameworkRow[]) {
     const labels = frameworkLabels(frameworks);
     this.ids = frameworks.map((f) => f.id);
-    this.header = csv([[
-      't_s',
-      ...RESOURCE_NAMES.map((r) => `util_${r}`),
-      ...labels.map((l) => `share_${l}`),
-      'pending_total',
-      ...labels.map((l) => `pending_${l}`),
-      'jain',
-      'jain_time_s',
-    ]]);
+    this.header = csv([SERIES_COLUMNS.flatMap((c) =>
+      c.per === 'row' ? [c.key] : (c.per === 'resource' ? RESOURCE_NAMES : labels).map((name) => `${c.key}${name}`))]);
   }
 
   /**
@@ -325,13 +185,18 @@ export class TimeseriesLayout {
   /** The file's row, with its CRLF, for a draft row: each framework's cells by its id, empty where the sample has none. */
   row(draft: string): string {
     const c = draft.split(',');
-    const n = (c.length - FIXED_CELLS) / 2;
-    const r = RESOURCE_NAMES.length;
-    const out = c.slice(0, 1 + r);
-    for (const id of this.ids) out.push(id < n ? c[1 + r + id]! : '');
-    out.push(c[1 + r + n]!);
-    for (const id of this.ids) out.push(id < n ? c[2 + r + n + id]! : '');
-    out.push(c[2 + r + 2 * n]!, c[3 + r + 2 * n]!);
+    const n = (c.length - FIXED_CELLS) / PER_FRAMEWORK;
+    const out: string[] = [];
+    let k = 0;
+    for (const col of SERIES_COLUMNS) {
+      if (col.per === 'framework') {
+        for (const id of this.ids) out.push(id < n ? c[k + id]! : '');
+        k += n;
+      } else {
+        const cells = col.per === 'row' ? 1 : RESOURCE_NAMES.length;
+        for (let i = 0; i < cells; i++) out.push(c[k++]!);
+      }
+    }
     return `${out.join(',')}\r\n`;
   }
 }

@@ -177,7 +177,7 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
   for (const r of rows.slice(1)) {
     const combo = params.map((p) => `${p}=${r[header.indexOf(p)] ?? ''}`).join(', ');
     for (const c of charts) {
-      const metric = c.name.replace(/^sweep-/, '').replace(/-/g, '_');
+      const metric = c.metric ?? c.name;
       const k = header.indexOf(`${metric}_mean`);
       if (k >= 0) summary.push([`${combo}: ${metric}`, `${r[k] ?? ''} ± ${r[k + 1] ?? ''}`]);
     }
