@@ -28,6 +28,7 @@ function watchSimulators(): void {
   wrapped = true;
   const run = Simulator.prototype.run;
   Simulator.prototype.run = function (this: Simulator, until?: number): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the queue sampler reads the simulator that is running
     running = this;
     run.call(this, until);
   };

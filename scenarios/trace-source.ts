@@ -499,7 +499,6 @@ export interface TraceContext {
 export function traceJobStream(s: Scenario, index: number, ctx: TraceContext, counts: (get: () => TraceCounts) => void): Iterable<JobSpec> {
   const entry = (s.traces ?? [])[index]!;
   const name = entry.name ?? `trace-${index}`;
-  const path = resolve(scenarioBase(s), entry.file);
   const field = `traces[${index}].file`;
   return {
     [Symbol.iterator]: () => mapped(entry, name, scenarioBase(s), field, index, ctx, counts, new Map(s.frameworks.map((f) => [f.name, slowdownOf(f.behaviour)]))),

@@ -3,7 +3,7 @@
  * model's invariants (reports/verify.ts), and its summary.json and manifest.json against the
  * events. Composition root: reads the files; the checks are reports/verify.ts's.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAllocator } from '../allocators/registry.js';
 import { EventLineError, parseEventLine } from '../reports/replay.js';

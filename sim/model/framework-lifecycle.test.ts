@@ -6,7 +6,7 @@
  */
 import { getAllocator } from '../../allocators/registry.js';
 import { MetricsFold } from '../../reports/metrics-fold.js';
-import { seconds, type SimTime } from '../kernel/time.js';
+import { seconds } from '../kernel/time.js';
 import { BatchFramework } from './frameworks/batch.js';
 import type { SchedulingMode } from './central.js';
 import type { JobSpec } from './job.js';

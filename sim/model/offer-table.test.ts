@@ -77,6 +77,6 @@ describe('OfferTable', () => {
     t.remove(held);
     expect(t.size).toBe(0);
     // empty again: slots start over from 0
-    expect(t.add(id++, 0, 0, resources({ cpus: 1 }), 0, 0)).toBe(0);
+    expect(t.add(id, 0, 0, resources({ cpus: 1 }), 0, 0)).toBe(0);
   });
 });
