@@ -8,13 +8,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BEHAVIOURS_DOC, optionMarkers, optionTable, replaceSection, sections, summaryTable } from './docs.js';
+import type { BehaviourEntry } from './entry.js';
 import { BEHAVIOURS } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FILE = join(ROOT, BEHAVIOURS_DOC);
 
 /** What is missing or stale in `text`, one line each; and the text with every generated part up to date. */
-function check(text: string, entries = BEHAVIOURS): { problems: string[]; updated: string } {
+function check(text: string, entries: readonly BehaviourEntry[] = BEHAVIOURS): { problems: string[]; updated: string } {
   const problems: string[] = [];
   let updated = text;
   for (const { markers, body } of sections(entries)) {
