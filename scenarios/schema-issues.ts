@@ -18,6 +18,7 @@ export function byPosition(a: Problem, b: Problem): number {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
+/** One of zod's issues, flattened: where it is and what it says. */
 export interface FlatIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
