@@ -10,23 +10,29 @@ import {
 } from './limits.js';
 
 // Every bound below comes from scenarios/limits.ts, which says why it is what it is.
+/** A number with grouped digits, as messages print bounds. */
 export const n = (x: number): string => x.toLocaleString('en-US');
 /** A finite number in [0, max] (`> 0` with `positive`), one message per bound broken. */
 export function bounded(max: number, message: string, positive = false) {
   const low = z.number().finite();
   return (positive ? low.positive() : low.nonnegative()).max(max, { message });
 }
+/** The messages of the two bounds of time. */
 export const TIME_MESSAGE = `at most ${n(MAX_TIME_SECONDS)} s (about 202 days): the latest instant a scenario may name`;
 export const SPAN_MESSAGE = `at most ${n(MAX_SPAN_SECONDS)} s (about 202 days): the longest span a scenario may give`;
 /** An instant of the run, seconds: at most MAX_TIME_SECONDS. */
 export const seconds = bounded(MAX_TIME_SECONDS, TIME_MESSAGE);
+/** An instant after 0, seconds. */
 export const positiveSeconds = bounded(MAX_TIME_SECONDS, TIME_MESSAGE, true);
 /** A span of time, seconds: at most MAX_SPAN_SECONDS. */
 export const span = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE);
+/** A span longer than 0, seconds. */
 export const positiveSpan = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE, true);
 /** An interval that becomes a whole, positive number of microseconds. */
 export const INTERVAL_MESSAGE = 'at least 0.000001 s (1 us, the clock\'s unit)';
+/** A period (allocation interval, sample interval, offer timeout), seconds. */
 export const interval = z.number().finite().min(MIN_INTERVAL_SECONDS, { message: INTERVAL_MESSAGE }).max(MAX_SPAN_SECONDS, { message: SPAN_MESSAGE });
+/** A run's duration or horizon, seconds. */
 export const runSeconds = positiveSeconds;
 /** A resource amount in scenario units (cores, MB, devices). */
 export const amount = bounded(MAX_RESOURCE_AMOUNT, `at most ${n(MAX_RESOURCE_AMOUNT)}: amounts are exact in thousandths below 2^53`);
@@ -38,12 +44,14 @@ export const taskCount = z.number().int().positive().max(MAX_TASKS, { message: `
  * "-": Mesos's rule for each component of a role name (src/common/roles.cpp, validate), within
  * the characters that are safe in file names, CSV cells and command lines.
  */
+/** What a name may be, and the message of one that is not. */
 export const NAME_RULE = `1 to ${MAX_NAME_LENGTH} letters, digits, ".", "_" and "-", not "." or ".." and not starting with "-"`;
 export const NAME_MESSAGE = `a name is ${NAME_RULE}`;
 /** Whether `s` is a name (see NAME_RULE). */
 export function isName(s: string): boolean {
   return s.length >= 1 && s.length <= MAX_NAME_LENGTH && /^[A-Za-z0-9._-]+$/.test(s) && s !== '.' && s !== '..' && !s.startsWith('-');
 }
+/** A name field ({@link isName}). */
 export const name = z.string().refine(isName, { message: NAME_MESSAGE });
 
 /** Resource amounts in scenario units: cpus (cores), mem and disk (MB), gpus (devices); each default 0. */
@@ -80,8 +88,10 @@ export const DurationSchema = distribution(MAX_SPAN_SECONDS, 's');
 export function isRole(s: string): boolean {
   return s === '*' || (s.length <= 10 * MAX_NAME_LENGTH && s.split('/').every(isName));
 }
+/** A role field ({@link isRole}) and its message. */
 export const ROLE_MESSAGE = `a role is * or names joined by / (each ${NAME_RULE})`;
 export const role = z.string().refine(isRole, { message: ROLE_MESSAGE });
+/** The resources an agent and a task have, in the order scenario files list them. */
 export const AGENT_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
 
 /**
@@ -89,7 +99,7 @@ export const AGENT_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
  * each is 0 or at least the clock's unit, so that a decision that takes time takes at least 1 us
  * (one shorter would be rounded to none and end before the offers it answers arrive).
  */
-const CLOCK_UNIT = { message: '0, or at least 0.000001 s (1 us, the clock\'s unit)' };
+const CLOCK_UNIT = { message: `0, or ${INTERVAL_MESSAGE}` };
 const zeroOrTick = (v: number): boolean => !(v > 0 && v < MIN_INTERVAL_SECONDS);
 export const decisionJob = bounded(MAX_SPAN_SECONDS / 2, `at most ${n(MAX_SPAN_SECONDS / 2)} s (half the longest span; t_task times a job's tasks takes the rest)`)
   .refine(zeroOrTick, CLOCK_UNIT);

@@ -6,7 +6,7 @@
  * them. Composition root (reads scenario files); the numbers depend only on the sets and seeds.
  */
 import { RandomStream } from '../../sim/kernel/rng.js';
-import { SKIP_RESETS, type SkipReset } from '../../sim/model/frameworks/batch.js';
+import { SKIP_RESETS, type SkipReset } from '../../sim/model/frameworks/index.js';
 import { ci95, meanSe, pct, perSeed, type MeanSe } from './stats.js';
 
 /** The scenario of part (a): the paper's set; the other sets are overrides of it. */

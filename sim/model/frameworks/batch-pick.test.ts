@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { SimTime } from '../../kernel/time.js';
 import { Locality, PENDING_CODE, TaskCode, TaskTable, type TaskSpec } from '../job.js';
 import { contains, NUM_RESOURCES, resources } from '../resources.js';
-import { type IndexedJob, type LocalityIndex, pickIndexed } from './batch.js';
+import { type IndexedJob, type LocalityIndex, pickIndexed } from './locality-index.js';
 
 /** Preference rank of a locality for picking: node-local, no preference, rack-local, remote. */
 const RANK = [1, 0, 2, 3] as const; // by Locality code: NONE 1, NODE 0, RACK 2, REMOTE 3

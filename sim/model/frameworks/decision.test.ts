@@ -1,5 +1,5 @@
 /**
- * Decision time (Omega's slow scheduler, DESIGN section 4, issue 4 item 5) and abandonment in the
+ * Decision time (Omega's slow scheduler, DESIGN section 4) and abandonment in the
  * batch framework, end to end through simulate() and the metric fold. Times in comments are seconds.
  */
 import { getAllocator } from '../../../allocators/registry.js';

@@ -4,6 +4,7 @@
  * and their defaults. Their scenario options and registry are in scenarios/behaviours/.
  * Imports model modules and the kernel only.
  */
-export { BATCH_DEFAULTS, BatchFramework, SKIP_RESETS, type BatchOptions, type SkipReset } from './batch.js';
+export { BATCH_DEFAULTS, BatchFramework, type BatchOptions } from './batch.js';
+export { SKIP_RESETS, type SkipReset } from './delay-scheduling.js';
 export { GANG_DEFAULTS, GangFramework, type GangOptions } from './gang.js';
 export { SERVICE_DEFAULTS, ServiceFramework, type ServiceOptions } from './service.js';

@@ -1,0 +1,78 @@
+/**
+ * Zod's issues as the loader's problems: unions narrowed to the branch the input had the shape of,
+ * unknown fields at their key, absent values "missing"; and the order problems are reported in.
+ * Imports zod types and the problem type only.
+ */
+import type { z } from 'zod';
+import { excerpt, type Problem } from './errors.js';
+
+/** Problems in file order: line, column, then path and message (a total order). */
+export function byPosition(a: Problem, b: Problem): number {
+  const la = a.line ?? 0;
+  const lb = b.line ?? 0;
+  if (la !== lb) return la - lb;
+  const ca = a.col ?? 0;
+  const cb = b.col ?? 0;
+  if (ca !== cb) return ca - cb;
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/** One of zod's issues, flattened: where it is and what it says. */
+export interface FlatIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  /** point at the key itself (an unknown field), not at its value */
+  readonly atKey?: boolean;
+}
+
+/**
+ * Zod's issues as problems. Unions report the branch that matched the input's shape, or one line
+ * naming the alternatives; a value that is absent "is missing" (zod says "received undefined").
+ */
+export function flattenIssues(issues: readonly z.core.$ZodIssue[], data: unknown, prefix: readonly PropertyKey[] = []): FlatIssue[] {
+  const out: FlatIssue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // The branch whose errors lie deepest got furthest: the input had that branch's shape.
+      const scored = issue.errors.map((errs) => ({ errs, depth: Math.max(0, ...errs.map((e) => e.path.length)) }));
+      scored.sort((a, b) => b.depth - a.depth);
+      const best = scored[0]!;
+      if (best.depth > 0 && (scored.length === 1 || scored[1]!.depth < best.depth)) {
+        out.push(...flattenIssues(best.errs, data, path));
+        continue;
+      }
+      const expected = issue.errors.map((errs) => errs[0]?.message ?? '').filter((m) => m !== '');
+      out.push({ path, message: `none of the accepted forms matched (${[...new Set(expected)].join('; ')})` });
+      continue;
+    }
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) out.push({ path: [...path, k], message: `unknown field "${excerpt(k)}"`, atKey: true });
+      continue;
+    }
+    const absent = valueAt(data, path) === undefined;
+    if (issue.code === 'invalid_type' && absent) {
+      out.push({ path, message: `is missing (expected ${issue.expected})` });
+      continue;
+    }
+    if (issue.code === 'invalid_union' && absent && 'discriminator' in issue) {
+      const options = (issue as { options?: readonly unknown[] }).options ?? [];
+      out.push({ path, message: `is missing (one of ${options.map((o) => JSON.stringify(o)).join(', ')})` });
+      continue;
+    }
+    out.push({ path, message: issue.message });
+  }
+  return out;
+}
+
+/** The value at a field path of parsed data (own fields only); undefined when the path leads nowhere. */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = data;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
