@@ -145,6 +145,38 @@ describe('names other modules read', () => {
   });
 });
 
+/** The top-level fields of `row` that `read` reads, through a proxy that records them. */
+function fieldsRead<R extends object>(row: R, read: (r: R) => unknown): Set<string> {
+  const seen = new Set<string>();
+  const proxy = new Proxy(row, { get: (target, key, receiver) => { if (typeof key === 'string') seen.add(key); return Reflect.get(target, key, receiver) as unknown; } });
+  read(proxy);
+  return seen;
+}
+
+describe('every field the fold computes is written by a row', () => {
+  const r = foldA();
+  /** The fields of `row` that no row of `columns` reads. */
+  const unwritten = <R extends object>(row: R, columns: readonly { readonly value: (r: R) => unknown }[]): string[] => {
+    const read = new Set<string>();
+    for (const c of columns) for (const k of fieldsRead(row, c.value)) read.add(k);
+    return Object.keys(row).filter((k) => !read.has(k)).sort();
+  };
+
+  test('summary: every field (a metric the fold computes but no file writes is lost)', () => {
+    expect(unwritten(r.summary, SUMMARY_METRICS)).toEqual([]);
+  });
+
+  test('framework and job rows: every field but the ids and what only other columns derive from', () => {
+    expect(unwritten(r.frameworks[0]!, FRAMEWORK_COLUMNS)).toEqual(['id']);
+    // maxTaskDuration is written through slowdown; the framework id through its name
+    expect(unwritten(r.jobs[0]!, JOB_COLUMNS)).toEqual(['framework', 'id', 'maxTaskDuration']);
+  });
+
+  test('time series rows: every field', () => {
+    expect(unwritten(r.samples[0]!, SERIES_COLUMNS)).toEqual([]);
+  });
+});
+
 describe('every value is found in a fold result', () => {
   const r = foldA();
   // Stream A has two frameworks, jobs, offers and rows: every accessor has something to read.

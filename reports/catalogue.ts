@@ -6,8 +6,11 @@
  * check`'s defaults). summary.json, the CSV files' columns, check's rules, the sweep charts and
  * docs/metrics.md's tables all derive from it. Pure data; imports only the fold's result types.
  */
-import { JOB_SIZE_BUCKETS, RESOURCE_NAMES, type FrameworkRow, type JobRow, type LocalityFractions, type PerResource, type Sample, type Summary } from './metrics.js';
+import type { FrameworkRow, JobRow, Sample, Summary } from './metrics.js';
 import type { Stats } from './stats.js';
+import { JOB_SIZE_BUCKETS, LOCALITY_LEVELS, RESOURCE_NAMES, type LocalityFractions, type LocalityLevel, type PerResource } from './vocabulary.js';
+
+export { LOCALITY_LEVELS, type LocalityLevel } from './vocabulary.js';
 
 /** Which way a metric should move: `none` for one that describes the workload rather than the policy. */
 export type Direction = 'higher' | 'lower' | 'none';
@@ -109,19 +112,6 @@ export function known(rows: readonly { readonly key: string }[], key: string): s
 export const FRACTION_TOLERANCE: Tolerance = { abs: 0.01 };
 /** The default tolerance of anything else: 2% relative, at least 1e-6 absolute. */
 export const RELATIVE_TOLERANCE: Tolerance = { rel: 0.02, abs: 1e-6 };
-
-/**
- * The locality levels, in the order of the fold's counters, with the names each file gives them:
- * one place, so that the spellings cannot drift apart. `fraction` names the summary.json and
- * frameworks.csv fraction, `count` the jobs.csv count, `label` the charts' legend.
- */
-export const LOCALITY_LEVELS = [
-  { level: 'node', fraction: 'node_local', count: 'local_node', label: 'node-local', better: 'higher', what: 'ran on an agent they prefer' },
-  { level: 'rack', fraction: 'rack_local', count: 'local_rack', label: 'rack-local', better: 'none', what: 'ran in a rack they prefer, not on a preferred agent' },
-  { level: 'remote', fraction: 'remote', count: 'local_remote', label: 'remote', better: 'lower', what: 'ran elsewhere' },
-] as const satisfies readonly { readonly level: string; readonly fraction: string; readonly count: string; readonly label: string; readonly better: Direction; readonly what: string }[];
-/** A locality level: node, rack or remote (the log's task_locality values). */
-export type LocalityLevel = (typeof LOCALITY_LEVELS)[number]['level'];
 
 /** The statistics of {@link Stats} a file writes for a metric over jobs, with their key part and description. */
 const STATS = [
