@@ -5,9 +5,10 @@
 export type { AllocationContext, Allocator, FrameworkInfo } from '../sim/model/allocation-port.js';
 export type { AllocatorEntry, AllocatorOptions } from './types.js';
 export { allocatorNames, getAllocator, listAllocators } from './registry.js';
-export { HierarchicalAllocator, shuffleInPlace, type HierarchicalOptions } from './hierarchical.js';
-export { SORTER_KINDS, type Sorter, type SorterKind, type SorterOptions } from './sorter/sorter.js';
-export { createSorter } from './sorter/create-sorter.js';
+export { HierarchicalAllocator, type HierarchicalOptions, type SorterChoice } from './hierarchical.js';
+export { shuffleInPlace } from './offer-loop.js';
+export type { Sorter, SorterOptions, Walk } from './sorter/sorter.js';
+export { createSorter, getSorter, listSorters, type SorterEntry, type SorterKind } from './sorter/registry.js';
 export { DrfSorter } from './sorter/drf-sorter.js';
 export { RandomSorter, weightedShuffle } from './sorter/random-sorter.js';
 export { FifoSorter } from './sorter/fifo-sorter.js';
@@ -16,9 +17,10 @@ export {
   ShareSorter,
   fairnessMask,
   type ShareFunction,
+  type ShareOf,
   type ShareSorterOptions,
 } from './sorter/share-sorter.js';
-export { ASSET, createAssetAllocator } from './asset.js';
+export { isSharePolicy, policyEntry, sharePolicy, type SharePolicyEntry } from './share-policy.js';
 export { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
 export { FIFO, FifoAllocator } from './fifo.js';
 export {

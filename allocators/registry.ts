@@ -1,40 +1,40 @@
 /**
- * The allocators offersim knows, by name, for scenarios and `offersim list allocators`.
- * Imports only allocator modules; no clock, no queue, no I/O.
+ * The allocators offersim knows, by name, for scenarios and `offersim list allocators`: a
+ * hierarchical policy for every sorter that is one (sorter/registry.ts), and the policies built
+ * otherwise. Imports only allocator modules; no clock, no queue, no I/O.
  */
-import { ASSET, createAssetAllocator } from './asset.js';
 import { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
 import { FIFO, FifoAllocator } from './fifo.js';
 import { HIERARCHICAL_PARAMS, HierarchicalAllocator, validateHierarchicalParams } from './hierarchical.js';
 import { PRIORITY, PRIORITY_PARAMS, PriorityAllocator, validatePriorityParams } from './priority.js';
+import { listSorters, type SorterEntry } from './sorter/registry.js';
 import { STATIC, STATIC_PARAMS, StaticPartitionAllocator, validateStaticParams } from './static-partition.js';
 import type { AllocatorEntry, AllocatorOptions } from './types.js';
 
+/**
+ * A sorter that is a policy on its own (SorterEntry.policy): the hierarchical allocator with it
+ * for roles and frameworks, taking quota.
+ */
+function sorterPolicy(sorter: SorterEntry & { readonly policy: string }): AllocatorEntry {
+  return {
+    name: sorter.name,
+    description: sorter.policy,
+    params: HIERARCHICAL_PARAMS,
+    validate: (params) => validateHierarchicalParams(sorter.name, params),
+    create: (options: AllocatorOptions) =>
+      new HierarchicalAllocator({ ...options, name: sorter.name, roleSorter: sorter.name, frameworkSorter: sorter.name }),
+  };
+}
+
 const ENTRIES: readonly AllocatorEntry[] = [
-  {
-    name: 'drf',
-    description:
-      'Mesos default: hierarchical allocator, DRF role sorter and DRF framework sorters; quota guarantees and limits (params.quota)',
-    params: HIERARCHICAL_PARAMS,
-    validate: (params) => validateHierarchicalParams('drf', params),
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' }),
-  },
-  {
-    name: 'random',
-    description:
-      'Hierarchical allocator with weighted random role and framework sorters (Mesos --role_sorter=random --framework_sorter=random); quota as drf',
-    params: HIERARCHICAL_PARAMS,
-    validate: (params) => validateHierarchicalParams('random', params),
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'random', roleSorter: 'random', frameworkSorter: 'random' }),
-  },
+  ...listSorters().flatMap((s) => (s.policy === undefined ? [] : [sorterPolicy({ ...s, policy: s.policy })])),
   {
     name: PRIORITY,
     description:
       'Strict priority between roles (params.priorities: role -> level, higher first), DRF among the roles of a level and among the frameworks of a role',
     params: PRIORITY_PARAMS,
     validate: validatePriorityParams,
+    starves: 'a higher level is served first for as long as it takes',
     create: (options: AllocatorOptions) => new PriorityAllocator(options),
   },
   {
@@ -42,15 +42,8 @@ const ENTRIES: readonly AllocatorEntry[] = [
     description:
       'FIFO by registration: each agent goes whole to the earliest-registered active, unfiltered framework; roles, weights and shares ignored',
     params: [],
+    starves: 'the first framework is served for as long as it accepts',
     create: (options: AllocatorOptions) => new FifoAllocator(options),
-  },
-  {
-    name: ASSET,
-    description:
-      'Asset fairness: as drf, but a share is the sum over resources of allocation/total (divided by weight) instead of the max',
-    params: HIERARCHICAL_PARAMS,
-    validate: (params) => validateHierarchicalParams(ASSET, params),
-    create: createAssetAllocator,
   },
   {
     name: CPU_SHARE,
@@ -66,6 +59,7 @@ const ENTRIES: readonly AllocatorEntry[] = [
       'Static partitioning: each framework confined to a fixed block of agents (params: frameworks, layout, agents), offered them whole as under drf',
     params: STATIC_PARAMS,
     validate: validateStaticParams,
+    starves: "agents of another framework's partition stay idle",
     create: (options: AllocatorOptions) => new StaticPartitionAllocator(options),
   },
   {

@@ -54,6 +54,12 @@ export interface AllocatorEntry {
    * allocator decides) or a non-offer baseline that places tasks itself; default 'offers'.
    */
   readonly scheduling?: SchedulingMode;
+  /**
+   * Why this policy may pass over a framework with demand for good while resources are free
+   * (serving one framework first for as long as it accepts, strict priority, fixed partitions);
+   * default none: the policy is fair, and the contract suite checks that it never starves one.
+   */
+  readonly starves?: string;
   create(options: AllocatorOptions): Allocator;
 }
 
