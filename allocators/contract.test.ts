@@ -27,7 +27,7 @@ const example = policyEntry(((await import(EXAMPLE_MODULE.href)) as { default: A
 
 /** Every policy the contract covers: the registry's, then the example user allocator. */
 const POLICIES: readonly (readonly [string, AllocatorEntry])[] = [
-  ...listAllocators().filter((e) => (e.scheduling ?? 'offers') === 'offers').map((e) => [e.name, e] as const),
+  ...listAllocators().filter((e) => (e.architecture ?? 'offers') === 'offers').map((e) => [e.name, e] as const),
   [`${example.name} (docs/examples/least-allocated.js)`, example],
 ];
 

@@ -9,6 +9,7 @@ import { HIERARCHICAL_PARAMS, HierarchicalAllocator, validateHierarchicalParams 
 import { PRIORITY, PRIORITY_PARAMS, PriorityAllocator, validatePriorityParams } from './priority.js';
 import { listSorters, type SorterEntry } from './sorter/registry.js';
 import { STATIC, STATIC_PARAMS, StaticPartitionAllocator, validateStaticParams } from './static-partition.js';
+import type { ArchitectureName } from '../sim/model/architectures/architecture.js';
 import type { AllocatorEntry, AllocatorOptions } from './types.js';
 
 /**
@@ -23,6 +24,22 @@ function sorterPolicy(sorter: SorterEntry & { readonly policy: string }): Alloca
     validate: (params) => validateHierarchicalParams(sorter.name, params),
     create: (options: AllocatorOptions) =>
       new HierarchicalAllocator({ ...options, name: sorter.name, roleSorter: sorter.name, frameworkSorter: sorter.name }),
+  };
+}
+
+/**
+ * A name that selects a scheduling architecture other than offers, with drf ordering the
+ * frameworks inside it (sim/model/architectures/): the architecture is the run's, not the
+ * policy's, and the policy is drf itself (its ranking port; no allocation run happens). Kept as
+ * allocator names so that scenarios, sweeps over `allocator` and the policies table name them.
+ */
+function architectureName(architecture: Exclude<ArchitectureName, 'offers'>, description: string): AllocatorEntry {
+  return {
+    name: architecture,
+    description,
+    architecture,
+    create: (options: AllocatorOptions) =>
+      new HierarchicalAllocator({ ...options, name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' }),
   };
 }
 
@@ -62,25 +79,16 @@ const ENTRIES: readonly AllocatorEntry[] = [
     starves: "agents of another framework's partition stay idle",
     create: (options: AllocatorOptions) => new StaticPartitionAllocator(options),
   },
-  {
-    name: 'monolithic',
-    description:
+  ...[
+    architectureName(
+      'monolithic',
       'Non-offer baseline: one central scheduler places each task directly on the first fitting agent, frameworks in the order of drf\'s sorters (no offers, no filters, no tick)',
-    scheduling: 'monolithic',
-    // The allocator ranks the frameworks for the baseline (its ranking port) on their running
-    // tasks, with the same sorters as drf; no allocation run happens.
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'monolithic', roleSorter: 'drf', frameworkSorter: 'drf' }),
-  },
-  {
-    name: 'shared-state',
-    description:
+    ),
+    architectureName(
+      'shared-state',
       'Non-offer baseline, Omega-style: every framework sees the whole free cluster and commits its own placements optimistically, taking turns in the order of drf\'s sorters',
-    scheduling: 'shared-state',
-    // Ranks the frameworks' turns as for monolithic.
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'shared-state', roleSorter: 'drf', frameworkSorter: 'drf' }),
-  },
+    ),
+  ],
 ];
 
 const BY_NAME: ReadonlyMap<string, AllocatorEntry> = new Map(ENTRIES.map((e) => [e.name, e]));

@@ -417,7 +417,7 @@ function semanticChecks(s: Scenario, report: (path: PropertyKey[], message: stri
   };
   // The non-offer baselines place task by task: a gang could not start at once there.
   const spec = allocatorSpec(s.allocator);
-  const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.scheduling;
+  const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.architecture;
   s.frameworks.forEach((f, i) => {
     const kind = typeof f.behaviour === 'string' ? f.behaviour : f.behaviour.kind;
     if (mode !== undefined && mode !== 'offers' && kind !== 'batch') {

@@ -1,13 +1,14 @@
 /**
  * The Mesos master: agents and their free resources, frameworks, offers, refuse filters, suppress
- * and revive, task launch and completion, and when allocation runs happen. The policy (who gets
- * which agent) is the allocator's, reached through the allocation port. Imports the kernel and model modules.
+ * and revive, task launch and completion. When allocation runs happen, or how tasks reach agents
+ * without offers, is the run's scheduling architecture's (architectures/); who gets which agent
+ * is the allocator's, reached through the allocation port. Imports the kernel and model modules.
  */
 import { Phase } from '../kernel/phases.js';
-import type { Rng } from '../kernel/rng.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { AllocationContext, Allocator, Reservation } from './allocation-port.js';
+import type { Architecture } from './architectures/architecture.js';
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from './framework.js';
 import { Locality, LOCALITY_NAMES, TaskCode, type JobSpec, TaskTable } from './job.js';
 import { TaskErrorReason, type LogSink, type ResTuple, type TaskLocality, type TaskState } from './log.js';
@@ -54,15 +55,6 @@ interface FrameworkState {
   killEvent: number;
   /** ids of the offers made in the current run, delivered in the OFFER phase */
   readonly inbox: number[];
-}
-
-/**
- * A scheduler that places tasks itself, without offers (sim/model/central.ts): the master asks it
- * for a scheduling round whenever work arrives or resources free up.
- */
-export interface DirectScheduler {
-  /** Asks for a scheduling round now; requests at one instant coalesce. */
-  request(): void;
 }
 
 /** Stride of {@link Master}'s per-agent accounting, and the offsets of its three vectors. */
@@ -137,17 +129,9 @@ export class Master implements AllocationContext {
   private readonly offers = new OfferTable();
   private nextOfferId = 0;
   private readonly filters: RefuseFilters;
-  private offersThisRun = 0;
+  /** frameworks with offers made since the last {@link sendOffers} */
   private readonly touched: number[] = [];
 
-  // allocation scheduling
-  private nextTickAt = -1;
-  private triggeredAt = -1;
-  private triggerAll = false;
-  private readonly triggerAgents: number[] = [];
-  private triggerMark = new Uint8Array(this.agentCap);
-
-  private readonly hAllocate: HandlerId;
   private readonly hDeliver: HandlerId;
   private readonly hFinish: HandlerId;
   private readonly hRescind: HandlerId;
@@ -170,28 +154,28 @@ export class Master implements AllocationContext {
 
   /** Called when every task of a job has reached a terminal state. */
   onJobFinished: (job: number) => void = () => {};
-  /**
-   * A scheduler that places tasks itself, without offers (the monolithic and shared-state
-   * baselines); when set, the master makes no offers and asks it to run instead.
-   */
-  private central: DirectScheduler | undefined;
+  /** How tasks reach agents: offers, or a scheduler that places them itself. */
+  private readonly arch: Architecture;
   /** sum of every registered agent's total */
   readonly clusterTotal = new Float64Array(NUM_RESOURCES);
 
+  /**
+   * A master for one run; `architecture` builds the run's scheduling architecture on it (called
+   * once, at the end of construction).
+   */
   constructor(
     private readonly sim: Simulator,
     private readonly allocator: Allocator,
-    private readonly rng: Rng,
     readonly tasks: TaskTable,
     private readonly log: LogSink,
-    options: MasterOptions = {},
+    options: MasterOptions,
+    architecture: (master: Master) => Architecture,
   ) {
     this.filters = new RefuseFilters(sim, Phase.ALLOCATE);
     this.interval = options.allocationInterval ?? MICROS_PER_SECOND;
     if (!(this.interval > 0)) throw new RangeError('allocationInterval must be > 0');
     this.offerTimeout = options.offerTimeout ?? 0;
     this.minAllocatable = options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE;
-    this.hAllocate = sim.register('allocate', (periodic) => this.runAllocation(periodic === 1));
     this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(fw));
     this.hFinish = sim.register('task-finish', (task) => this.finishTask(task));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
@@ -199,6 +183,7 @@ export class Master implements AllocationContext {
     this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(fw));
     this.hTimer = sim.register('scheduler-timer', (id) => this.fireTimer(id));
     this.hTaskErrors = sim.register('task-errors', () => this.deliverTaskErrors());
+    this.arch = architecture(this);
   }
 
   // ---------------------------------------------------------------- scheduler timers
@@ -247,11 +232,9 @@ export class Master implements AllocationContext {
   /** job names by index, as submitted, for frameworks that restart jobs (FrameworkBehaviour.restartsJobs) */
   private readonly jobNames = new Map<number, string>();
 
-  /** Arms the periodic allocation loop: the first tick one interval after now. */
+  /** The run starts: the architecture arms whatever runs periodically (the allocation tick). */
   start(): void {
-    if (this.central !== undefined) return;
-    this.nextTickAt = this.sim.now + this.interval;
-    this.sim.at(this.nextTickAt, Phase.ALLOCATE, this.hAllocate, 1);
+    this.arch.start();
   }
 
   // ---------------------------------------------------------------- registration
@@ -553,13 +536,8 @@ export class Master implements AllocationContext {
       return j;
     }
     f.behaviour.onJobSubmitted(j, f.driver);
-    this.central?.request();
+    this.arch.changed();
     return j;
-  }
-
-  /** Hands task placement to a central scheduler (see {@link DirectScheduler}); call before {@link start}. */
-  useCentralScheduler(c: DirectScheduler): void {
-    this.central = c;
   }
 
   /** Frameworks registered so far: name, role, weight and behaviour, by index. */
@@ -573,7 +551,7 @@ export class Master implements AllocationContext {
   }
 
   /**
-   * Whether `demand` fits on `agent` for framework `fw` without an offer (central schedulers): in
+   * Whether `demand` fits on `agent` for framework `fw` without an offer (the architectures that place tasks directly): in
    * the agent's unreserved free resources plus the free part of the reservation `fw`'s role may
    * draw on there (its own or an ancestor's), if any.
    */
@@ -589,15 +567,15 @@ export class Master implements AllocationContext {
   }
 
   /**
-   * Launches pending `task` of framework `fw` on `agent` directly, without an offer (central
-   * schedulers only). The task must fit (see {@link fitsDirect}); as with offers, it takes from
+   * Launches pending `task` of framework `fw` on `agent` directly, without an offer (the direct
+   * architectures only). The task must fit (see {@link fitsDirect}); as with offers, it takes from
    * the reservation its role may draw on first, then unreserved resources. The allocator counts
    * it (Allocator.allocated) until the task's end recovers it, so that it ranks frameworks on
    * their running tasks.
    */
   placeDirect(fw: number, task: number, agent: number): void {
     const t = this.tasks;
-    if (this.central === undefined) throw this.sim.invariant('placeDirect without a central scheduler');
+    if (!this.arch.placesDirectly) throw this.sim.invariant(`placeDirect under the ${this.arch.name} architecture`);
     if (task < 0 || task >= t.size || t.state[task] !== TaskCode.PENDING) throw this.sim.invariant(`task ${task} is not pending`);
     if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`task ${task} is not framework ${fw}'s`);
     const off = agent * NUM_RESOURCES;
@@ -681,6 +659,18 @@ export class Master implements AllocationContext {
   /** Whether framework `fw` is suppressed. */
   isSuppressed(fw: number): boolean {
     return this.frameworks[fw]!.suppressed;
+  }
+  /** Frameworks neither suppressed nor disconnected (removed ones included until removal). */
+  get activeFrameworkCount(): number {
+    return this.activeFrameworks;
+  }
+  /** Whether some agent is failed or removed. */
+  get hasDownAgents(): boolean {
+    return this.downAgents > 0;
+  }
+  /** Offers made so far (ids are 0, 1, ...). */
+  get offersMade(): number {
+    return this.nextOfferId;
   }
 
   /** Sets up agent `a`'s reservation pools, taking them out of its unreserved free pool. */
@@ -788,7 +778,6 @@ export class Master implements AllocationContext {
     if (this.offerTimeout > 0) this.offers.timeout[s] = this.sim.after(this.offerTimeout, Phase.MESSAGE, this.hRescind, id, true);
     if (f.inbox.length === 0) this.touched.push(fw);
     f.inbox.push(id);
-    this.offersThisRun++;
     // `res` is the offer's sum, reserved part included: reports and the fingerprint see no new field.
     this.log.record({ kind: 'offer_sent', t: this.sim.now, offer: id, framework: fw, agent, res: tuple(sum) });
   }
@@ -796,60 +785,22 @@ export class Master implements AllocationContext {
   // ---------------------------------------------------------------- allocation runs
 
   /**
-   * Asks for an allocation run now, over agent `a` (or all agents when a < 0). Triggers at one
-   * instant coalesce into one run, and join the periodic tick when it falls on that instant. A
-   * trigger raised after this instant's runs (offer or end phase) runs at the next microsecond.
+   * Asks for an allocation run now, over agent `a` (or all agents when a < 0): the architecture
+   * decides when (see its trigger).
    */
   private trigger(a: number): void {
-    if (this.central !== undefined) {
-      this.central.request();
-      return;
-    }
-    const now = this.sim.now;
-    const at = this.sim.phase <= Phase.ALLOCATE ? now : now + 1;
-    if (at === this.nextTickAt) return;
-    if (this.triggeredAt !== at) {
-      this.clearTriggers();
-      this.triggeredAt = at;
-      this.sim.at(at, Phase.ALLOCATE, this.hAllocate, 0);
-    }
-    if (a < 0) this.triggerAll = true;
-    else if (this.triggerMark[a] === 0) {
-      this.triggerMark[a] = 1;
-      this.triggerAgents.push(a);
-    }
+    this.arch.trigger(a);
   }
 
-  private clearTriggers(): void {
-    for (const a of this.triggerAgents) this.triggerMark[a] = 0;
-    this.triggerAgents.length = 0;
-    this.triggerAll = false;
-  }
-
-  private runAllocation(periodic: boolean): void {
-    let agents: readonly number[];
-    if (periodic) {
-      this.nextTickAt = this.sim.now + this.interval;
-      this.sim.at(this.nextTickAt, Phase.ALLOCATE, this.hAllocate, 1);
-      agents = this.activeAgents;
-    } else {
-      if (this.triggeredAt !== this.sim.now) throw this.sim.invariant('triggered allocation run at an unexpected time');
-      agents = this.triggerAll ? this.activeAgents : this.triggerAgents.slice().sort((x, y) => x - y);
-      if (this.downAgents > 0 && !this.triggerAll) agents = agents.filter((x) => this.agentDown[x] === 0);
-      this.clearTriggers();
-      this.triggeredAt = -1;
-    }
-    // With every framework suppressed nothing can be offered: skip the run (and its shuffle draws).
-    if (this.activeFrameworks === 0 || agents.length === 0) return;
-    this.offersThisRun = 0;
-    this.allocator.allocate(this, agents, this.rng);
-    this.log.record({ kind: 'allocation_run', t: this.sim.now, candidates: agents.length, offers: this.offersThisRun });
-    if (this.touched.length > 0) {
-      // Mesos sends each framework its offers of a run in one message; in framework order here.
-      this.touched.sort((x, y) => x - y);
-      for (const fw of this.touched) this.sim.at(this.sim.now, Phase.OFFER, this.hDeliver, fw);
-      this.touched.length = 0;
-    }
+  /**
+   * Sends the offers made since the last call: each framework's in one delivery, as Mesos sends a
+   * run's offers in one message, in framework order, in the OFFER phase of this instant.
+   */
+  sendOffers(): void {
+    if (this.touched.length === 0) return;
+    this.touched.sort((x, y) => x - y);
+    for (const fw of this.touched) this.sim.at(this.sim.now, Phase.OFFER, this.hDeliver, fw);
+    this.touched.length = 0;
   }
 
   private deliver(fw: number): void {
@@ -1259,8 +1210,8 @@ export class Master implements AllocationContext {
     // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
     if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
     else this.allocator.recover(fw, agent, res);
-    // Central schedulers place tasks as soon as resources free up: no tick to wait for.
-    this.central?.request();
+    // A scheduler that places tasks itself does so as soon as resources free up: no tick to wait for.
+    this.arch.changed();
     const f = this.frameworks[fw]!;
     if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
     const done = ++t.doneCount[j]!;
@@ -1339,7 +1290,6 @@ export class Master implements AllocationContext {
     const cap = this.agentCap * 2;
     const a = new Float64Array(cap * NUM_RESOURCES); a.set(this.available); this.available = a;
     const c = new Float64Array(cap * ACCT); c.set(this.acct); this.acct = c;
-    const m = new Uint8Array(cap); m.set(this.triggerMark); this.triggerMark = m;
     const d = new Uint8Array(cap); d.set(this.agentDown); this.agentDown = d;
     this.agentCap = cap;
   }
