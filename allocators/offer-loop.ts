@@ -75,6 +75,11 @@ export class OfferLoop {
   /** availableHeadroom − requiredHeadroom, floored: what an offer may take beyond guarantees. */
   private readonly surplus = new Float64Array(NUM_RESOURCES);
   private holdBack = false;
+  /**
+   * Whether this stage's offers are whole agents, unshrunk, unless a role's quota limit says
+   * otherwise: stage 2, no headroom held back, no reservations, 'agent' or 'cluster' granularity.
+   */
+  private wholeAgents = false;
   private readonly unsatisfied = new Float64Array(NUM_RESOURCES);
   /** The offer being shaped: the part that serves a guarantee (stage 1) and the rest, unreserved. */
   private readonly guaranteePart = new Float64Array(NUM_RESOURCES);
@@ -171,6 +176,7 @@ export class OfferLoop {
     const fixed = stage === 2 && this.granularity === 'cluster';
     this.holdBack = stage === 2 && !isEmpty(this.requiredHeadroom);
     if (this.holdBack) flooredDiff(this.surplus, this.availableHeadroom, 0, this.requiredHeadroom);
+    this.wholeAgents = stage === 2 && !this.holdBack && !this.pools.any && (this.granularity === 'agent' || this.granularity === 'cluster');
     const unsat = this.unsatisfied;
     for (let i = 0; i < n; i++) {
       if (stage === 1 && isEmpty(this.requiredHeadroom)) break; // every guarantee is met
@@ -219,10 +225,14 @@ export class OfferLoop {
     const g = this.guaranteePart;
     const extra = this.extraPart;
     const q = role.quota;
-    // Whether the offer is the agent's whole free view, unshrunk: then it is allocatable (the
-    // loop checked the agent) and leaves nothing behind. Not so with reservations, which the
-    // check counts and which other roles may hold on the agent.
-    let whole = false;
+    if (stage === 2 && this.wholeAgents && (q === null || !q.quota.hasLimit)) {
+      // The common case: the offer is the agent's whole free view, unshrunk, so it is allocatable
+      // (the loop checked the agent) and leaves nothing behind; ask the filters before shaping.
+      if (ctx.isFiltered(fw, agent, free, off)) return NONE;
+      copyInto(extra, 0, free, off);
+      this.commit(ctx, fw, fh, role, agent, extra, null, extra, -1, stage, true);
+      return WHOLE;
+    }
     if (stage === 1) {
       // The part that serves the guarantee; a framework that cannot make progress is skipped.
       minOf(g, free, off, this.unsatisfied);
@@ -242,8 +252,7 @@ export class OfferLoop {
       const limited = q !== null && q.quota.hasLimit;
       if (limited) shrinkToRemaining(extra, q.quota.limit, q.consumed);
       if (this.holdBack) shrinkToRemaining(extra, this.surplus, this.zero);
-      whole = !limited && !this.holdBack && !this.pools.any && (this.granularity === 'agent' || this.granularity === 'cluster');
-      if (!whole) g.fill(0);
+      g.fill(0);
     }
     // Stage 1 adds the role's reservations on the agent whole (Mesos toOffer), except with 'task'
     // granularity, whose one task is served from unreserved resources there.
@@ -300,8 +309,8 @@ export class OfferLoop {
       addInto(v, 0, extra);
     }
     const sum = rv === null ? v : this.sumOf(v, rv);
-    if ((!whole && !ctx.isAllocatable(sum)) || ctx.isFiltered(fw, agent, sum)) return NONE;
-    this.commit(ctx, fw, fh, role, agent, v, rv, sum, pool, stage, whole);
+    if (!ctx.isAllocatable(sum) || ctx.isFiltered(fw, agent, sum)) return NONE;
+    this.commit(ctx, fw, fh, role, agent, v, rv, sum, pool, stage, false);
     if (stage === 1) {
       // Reservations count as consumed already: only the unreserved part meets the guarantee.
       flooredSub(this.unsatisfied, v);
@@ -311,7 +320,7 @@ export class OfferLoop {
       flooredSub(this.availableHeadroom, v);
       flooredSub(this.surplus, v);
     }
-    return whole ? WHOLE : PART;
+    return PART;
   }
 
   /** Sets {@link fairCap} to the role's fair share minus what it holds (may be negative). */

@@ -85,7 +85,7 @@ export class OffersArchitecture implements Architecture {
     this.triggerAll = false;
   }
 
-  /** One allocation run: the policy offers through the master (the AllocationContext), then the offers go out. */
+  /** One allocation run: the policy offers through the master's offer book (the AllocationContext), then the offers go out. */
   private run(periodic: boolean): void {
     const m = this.master;
     let agents: readonly number[];
@@ -103,7 +103,7 @@ export class OffersArchitecture implements Architecture {
     // With every framework suppressed nothing can be offered: skip the run (and its shuffle draws).
     if (m.activeFrameworkCount === 0 || agents.length === 0) return;
     const before = m.offersMade;
-    this.allocator.allocate(m, agents, this.rng);
+    this.allocator.allocate(m.allocationContext, agents, this.rng);
     this.log.record({ kind: 'allocation_run', t: this.sim.now, candidates: agents.length, offers: m.offersMade - before });
     m.sendOffers();
   }

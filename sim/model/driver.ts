@@ -1,0 +1,69 @@
+/**
+ * The driver a framework's scheduler holds (Mesos `SchedulerDriver`): each call goes to the master
+ * on behalf of that one framework. Imports kernel and model types only.
+ */
+import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
+import type { SchedulerDriver } from './framework.js';
+import type { TaskTable } from './job.js';
+
+/** The master's side of the scheduler calls: each takes the calling framework first. */
+export interface SchedulerCalls {
+  readonly now: SimTime;
+  readonly tasks: TaskTable;
+  rackOf(agent: number): string;
+  accept(fw: number, offer: number, taskIds: readonly number[], refuseSeconds: number | undefined): void;
+  decline(fw: number, offer: number, refuseSeconds: number | undefined): void;
+  suppress(fw: number): void;
+  revive(fw: number): void;
+  resubmit(fw: number, task: number): void;
+  kill(fw: number, task: number): void;
+  restartJob(fw: number, job: number): number;
+  /** a MESSAGE-phase event `delay` us from now for `fw`'s scheduler */
+  after(fw: number, delay: number, fn: () => void): void;
+  decided(fw: number, job: number, start: number, tasks: number): void;
+  abandon(fw: number, job: number, dropped: number, attempts: number): void;
+}
+
+/** The driver one framework's scheduler uses. */
+export class Driver implements SchedulerDriver {
+  constructor(private readonly master: SchedulerCalls, private readonly fw: number) {}
+  get now(): SimTime {
+    return this.master.now;
+  }
+  get tasks(): TaskTable {
+    return this.master.tasks;
+  }
+  rackOf(agent: number): string {
+    return this.master.rackOf(agent);
+  }
+  accept(offer: number, taskIds: readonly number[], refuseSeconds?: number): void {
+    this.master.accept(this.fw, offer, taskIds, refuseSeconds);
+  }
+  decline(offer: number, refuseSeconds?: number): void {
+    this.master.decline(this.fw, offer, refuseSeconds);
+  }
+  suppress(): void {
+    this.master.suppress(this.fw);
+  }
+  revive(): void {
+    this.master.revive(this.fw);
+  }
+  resubmit(task: number): void {
+    this.master.resubmit(this.fw, task);
+  }
+  kill(task: number): void {
+    this.master.kill(this.fw, task);
+  }
+  restartJob(job: number): number {
+    return this.master.restartJob(this.fw, job);
+  }
+  after(delaySeconds: number, fn: () => void): void {
+    this.master.after(this.fw, Math.round(delaySeconds * MICROS_PER_SECOND), fn);
+  }
+  decided(job: number, start: SimTime, tasks: number): void {
+    this.master.decided(this.fw, job, start, tasks);
+  }
+  abandon(job: number, dropped: number, attempts: number): void {
+    this.master.abandon(this.fw, job, dropped, attempts);
+  }
+}
