@@ -1,7 +1,9 @@
 /**
  * The driver a framework's scheduler holds (Mesos `SchedulerDriver`): each call goes to the master
- * on behalf of that one framework. Imports kernel and model types only.
+ * on behalf of that one framework; and the schedulers' timers. Imports the kernel and model types.
  */
+import { Phase } from '../kernel/phases.js';
+import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { SchedulerDriver } from './framework.js';
 import type { TaskTable } from './job.js';
@@ -65,5 +67,36 @@ export class Driver implements SchedulerDriver {
   }
   abandon(job: number, dropped: number, attempts: number): void {
     this.master.abandon(this.fw, job, dropped, attempts);
+  }
+}
+
+/** The timers schedulers set through their driver ({@link SchedulerDriver.after}). */
+export class SchedulerTimers {
+  private readonly hTimer: HandlerId;
+  /** pending timers by id: the framework that set it, and what to call */
+  private readonly timers = new Map<number, { readonly fw: number; readonly fn: () => void }>();
+  private nextTimer = 0;
+
+  /** Timers on `sim`; `removed(fw)` says whether framework `fw` is gone (its timers never fire). */
+  constructor(private readonly sim: Simulator, private readonly removed: (fw: number) => boolean) {
+    this.hTimer = sim.register('scheduler-timer', (id) => this.fire(id));
+  }
+
+  /**
+   * A MESSAGE-phase event `delay` us from now for framework `fw`'s scheduler. It does not fire if
+   * the framework has been removed by then (its scheduler is gone).
+   */
+  after(fw: number, delay: number, fn: () => void): void {
+    if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
+    const id = this.nextTimer++;
+    this.timers.set(id, { fw, fn });
+    this.sim.after(delay, Phase.MESSAGE, this.hTimer, id);
+  }
+
+  private fire(id: number): void {
+    const timer = this.timers.get(id);
+    if (timer === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
+    this.timers.delete(id);
+    if (!this.removed(timer.fw)) timer.fn();
   }
 }

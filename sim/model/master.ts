@@ -9,12 +9,14 @@ import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { AllocationContext, Allocator, Reservation } from './allocation-port.js';
 import type { Architecture } from './architectures/architecture.js';
-import { Driver } from './driver.js';
+import { Driver, SchedulerTimers } from './driver.js';
 import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
-import { Locality, LOCALITY_NAMES, TaskCode, type JobSpec, TaskTable } from './job.js';
-import type { LogSink, ResTuple, TaskLocality, TaskState } from './log.js';
+import { TaskCode, type JobSpec, TaskTable } from './job.js';
+import type { LogSink, ResTuple } from './log.js';
+import { AgentFailures } from './agent-failures.js';
 import { AgentTable } from './agents.js';
 import { OfferBook, type OfferHost } from './offer-book.js';
+import { TaskLife } from './task-life.js';
 import { DEFAULT_MIN_ALLOCATABLE, type MinAllocatable, NUM_RESOURCES, type ResourceVector } from './resources.js';
 
 /** Master options (Mesos flags), each with the Mesos default. */
@@ -28,10 +30,7 @@ export interface MasterOptions {
 }
 
 export { DEFAULT_REFUSE_SECONDS, MAX_REFUSE_SECONDS } from './offer-book.js';
-/** `--agent_ping_timeout`: the master pings each agent this often, us (15 s). */
-export const AGENT_PING_TIMEOUT = 15 * MICROS_PER_SECOND;
-/** `--max_agent_ping_timeouts`: missed pings after which an agent is declared lost (5). */
-export const MAX_AGENT_PING_TIMEOUTS = 5;
+export { AGENT_PING_TIMEOUT, MAX_AGENT_PING_TIMEOUTS } from './agent-failures.js';
 
 interface FrameworkState {
   readonly index: number;
@@ -50,8 +49,6 @@ interface FrameworkState {
   killEvent: number;
 }
 
-const STATE_NAMES: readonly TaskState[] = ['staging', 'staging', 'running', 'finished', 'failed', 'killed', 'lost'];
-
 /** The master. One per simulation; it registers its handlers with the simulator. */
 export class Master {
   readonly interval: number;
@@ -69,8 +66,12 @@ export class Master {
   /** offers, their answers and the refuse filters */
   private readonly book: OfferBook;
 
-  private readonly hFinish: HandlerId;
-  private readonly hLost: HandlerId;
+  /** launched tasks, to their end */
+  private readonly life: TaskLife;
+  /** the schedulers' timers */
+  private readonly timers: SchedulerTimers;
+  /** agents failing, lost and back */
+  private readonly failures: AgentFailures;
   private readonly hFailover: HandlerId;
   /** Called when every task of a job has reached a terminal state. */
   onJobFinished: (job: number) => void = () => {};
@@ -94,7 +95,7 @@ export class Master {
     if (!(this.interval > 0)) throw new RangeError('allocationInterval must be > 0');
     const host: OfferHost = {
       client: (fw) => this.frameworks[fw],
-      launch: (task, fw, agent) => this.launch(task, fw, agent),
+      launch: (task, fw, agent) => this.life.launch(task, fw, agent),
       jobDropped: (job) => (this.abandoned.size > 0 && this.abandoned.has(job)) || (this.dropped.size > 0 && this.dropped.has(job)),
     };
     this.book = new OfferBook(sim, this.agents, allocator, tasks, log, host, {
@@ -102,37 +103,28 @@ export class Master {
       offerTimeout: options.offerTimeout ?? 0,
       minAllocatable: options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE,
     });
-    this.hFinish = sim.register('task-finish', (task) => this.finishTask(task));
-    this.hLost = sim.register('agent-lost', (a) => this.agentLost(a));
+    this.life = new TaskLife(sim, tasks, this.agents, allocator, log, {
+      client: (fw) => this.frameworks[fw]!,
+      failuresSeen: () => this.failuresSeen,
+      endsQuietly: (job) => this.abandoned.has(job) || this.restarted.has(job) || this.dropped.has(job),
+      changed: () => this.arch.changed(),
+      jobFinished: (job) => this.onJobFinished(job),
+    });
+    this.failures = new AgentFailures(sim, this.agents, this.book, allocator, log, {
+      endTask: (task, code) => this.life.end(task, code),
+      trigger: (a) => this.trigger(a),
+    });
     this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(fw));
-    this.hTimer = sim.register('scheduler-timer', (id) => this.fireTimer(id));
+    this.timers = new SchedulerTimers(sim, (fw) => this.frameworks[fw]!.removed);
     this.arch = architecture(this);
   }
 
-  // ---------------------------------------------------------------- scheduler timers
-
-  private readonly hTimer: HandlerId;
-  /** pending scheduler timers by id: the framework that set it, and what to call */
-  private readonly timers = new Map<number, { readonly fw: number; readonly fn: () => void }>();
-  private nextTimer = 0;
-
   /**
    * See {@link SchedulerDriver.after}: a MESSAGE-phase event `delay` us from now for framework
-   * `fw`'s scheduler. It does not fire if the framework has been removed by then (its scheduler is
-   * gone).
+   * `fw`'s scheduler (SchedulerTimers).
    */
   after(fw: number, delay: number, fn: () => void): void {
-    if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
-    const id = this.nextTimer++;
-    this.timers.set(id, { fw, fn });
-    this.sim.after(delay, Phase.MESSAGE, this.hTimer, id);
-  }
-
-  private fireTimer(id: number): void {
-    const timer = this.timers.get(id);
-    if (timer === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
-    this.timers.delete(id);
-    if (!this.frameworks[timer.fw]!.removed) timer.fn();
+    this.timers.after(fw, delay, fn);
   }
 
   /** See {@link SchedulerDriver.decided}. */
@@ -179,35 +171,17 @@ export class Master {
   }
 
   /**
-   * Agent `a` fails: it stops answering the master's pings. Its outstanding offers are rescinded at
-   * once (offersim's master notices the broken connection; Mesos rescinds at deactivation, which
-   * an agent that exits or whose socket breaks reaches at once) and it takes no further part in
-   * allocation runs. Tasks on it whose end would fall before it is removed never report it. It is
-   * declared lost after MAX_AGENT_PING_TIMEOUTS missed pings (see {@link lostAt}); then
-   * {@link agentLost} runs. Returns that time, us.
+   * Agent `a` fails (AgentFailures.fail): its offers are rescinded at once, and it is declared lost
+   * after the ping timeouts. Returns that time, us.
    */
   failAgent(a: number): number {
-    this.agents.fail(a);
     this.failuresSeen = true;
-    this.book.rescindOnAgent(a);
-    const at = this.lostAt(a, this.sim.now);
-    this.sim.at(at, Phase.MESSAGE, this.hLost, a);
-    return at;
+    return this.failures.fail(a);
   }
 
-  /**
-   * When an agent that failed at `failedAt` is declared lost. Pings go out every AGENT_PING_TIMEOUT
-   * from its registration, and a ping at or after the failure goes unanswered. Each ping's timeout,
-   * AGENT_PING_TIMEOUT later (when the next ping goes out), counts a miss if it went unanswered, and
-   * the MAX_AGENT_PING_TIMEOUTS-th miss declares the agent lost (Mesos SlaveObserver::ping and
-   * ::timeout, src/master/master.cpp:204-245). That is MAX_AGENT_PING_TIMEOUTS x 15 s = 75 s after
-   * the first unanswered ping: between 75 s (inclusive) and 90 s (exclusive) after the failure.
-   */
+  /** When an agent that failed at `failedAt` is declared lost (AgentFailures.lostAt). */
   lostAt(a: number, failedAt: number): number {
-    const r = this.agents.registeredAt(a);
-    const p = AGENT_PING_TIMEOUT;
-    const firstUnanswered = r + Math.ceil((failedAt - r) / p) * p;
-    return firstUnanswered + MAX_AGENT_PING_TIMEOUTS * p;
+    return this.failures.lostAt(a, failedAt);
   }
 
   /** Whether agent `a` is failed or removed. */
@@ -215,33 +189,9 @@ export class Master {
     return this.agents.isDown(a);
   }
 
-  /**
-   * Failed agent `a` is declared lost: its running tasks go TASK_LOST (resources recovered, their
-   * schedulers told), filters on it are cleared, and it leaves the cluster (the allocator removes
-   * it; the cluster total shrinks; an `agent_removed` record).
-   */
-  private agentLost(a: number): void {
-    // Its running tasks in task order, as a scan of every task would find them.
-    for (const task of this.agents.runningTasks(a)) this.endTask(task, TaskCode.LOST);
-    this.book.clearAgentFilters(a);
-    const total = this.agents.removed(a);
-    this.allocator.removeAgent(a, total);
-    this.log.record({ kind: 'agent_removed', t: this.sim.now, agent: a, res: tuple(total) });
-  }
-
-  /**
-   * Removed agent `a` comes back: a new registration of the same agent (same id, name, rack and
-   * resources, nothing running on it), with an allocation run for it at once (Mesos addSlave).
-   */
+  /** Removed agent `a` comes back (AgentFailures.reregister). */
   reregisterAgent(a: number): void {
-    const total = this.agents.back(a);
-    const reserved = this.agents.reservations(a);
-    if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
-    else this.allocator.addAgent(a, total);
-    this.log.record({
-      kind: 'agent_added', t: this.sim.now, agent: a, name: this.agents.name(a), rack: this.agents.rack(a), res: tuple(total),
-    });
-    this.trigger(a);
+    this.failures.reregister(a);
   }
 
   /**
@@ -361,7 +311,7 @@ export class Master {
       for (let i = first; i < end; i++) {
         if (t.state[i] !== TaskCode.RUNNING) continue;
         live++;
-        this.endTask(i, TaskCode.KILLED, false);
+        this.life.end(i, TaskCode.KILLED, false);
       }
       // With no task left to end, the job is over now (else its last kill ended it).
       if (live === 0 && t.doneCount[j] === t.taskCount[j]) this.onJobFinished(j);
@@ -449,7 +399,7 @@ export class Master {
     const reserved = this.agents.placeDirect(agent, t, task, this.frameworks[fw]!.role);
     if (reserved === undefined) this.allocator.allocated!(fw, agent, res);
     else this.allocator.allocated!(fw, agent, res, reserved);
-    this.launch(task, fw, agent);
+    this.life.launch(task, fw, agent);
   }
 
   /** Current simulated time. */
@@ -571,7 +521,7 @@ export class Master {
     if (st === TaskCode.PENDING) throw this.sim.invariant(`framework ${fw} killed task ${task}, which has not been launched`);
     if (st !== TaskCode.RUNNING || this.agents.isDown(t.agent[task]!)) return;
     this.failuresSeen = true; // the killed task's own end event still fires: finishTask skips it
-    this.endTask(task, TaskCode.KILLED);
+    this.life.end(task, TaskCode.KILLED);
   }
 
   /**
@@ -621,76 +571,6 @@ export class Master {
     };
     this.submitJob(spec, fw);
   }
-
-  // ---------------------------------------------------------------- tasks
-
-  private launch(task: number, fw: number, agent: number): void {
-    const t = this.tasks;
-    t.agent[task] = agent;
-    this.agents.started(agent, task);
-    t.state[task] = TaskCode.STAGING;
-    this.logTask(task, fw);
-    // Executors start at once: staging and running fall on the launch instant.
-    t.state[task] = TaskCode.RUNNING;
-    this.logTask(task, fw);
-    let duration = t.duration[task]!;
-    if (t.prefs[task] !== undefined) {
-      // Only tasks with preferences have a locality: runs without any log no extra record.
-      const loc = t.localityOf(task, agent);
-      this.log.record({ kind: 'task_locality', t: this.sim.now, task, job: t.job[task]!, framework: fw, agent, locality: LOCALITY_NAMES[loc] as TaskLocality });
-      const slow = this.frameworks[fw]!.behaviour.remoteSlowdown ?? 1;
-      if (loc !== Locality.NODE && slow !== 1) duration = Math.max(1, Math.round(duration * slow));
-    }
-    this.sim.after(duration, Phase.RELEASE, this.hFinish, task);
-  }
-
-  private finishTask(task: number): void {
-    if (this.agents.anyDown || this.failuresSeen) {
-      // A task on a failed agent ends unseen: the master hears nothing until it declares it lost.
-      // A lost task's own end event still fires later: it has nothing left to do (task ids are
-      // never relaunched; schedulers rerun lost work as copies, see SchedulerDriver.resubmit).
-      // The same holds for a task killed when its framework's failover timeout ran out, or by its
-      // scheduler (SchedulerDriver.kill).
-      const st = this.tasks.state[task];
-      if (st === TaskCode.LOST || st === TaskCode.KILLED || this.agents.isDown(this.tasks.agent[task]!)) return;
-    }
-    this.endTask(task, TaskCode.FINISHED);
-  }
-
-  /** Task `task` reaches terminal state `code` (FINISHED, or LOST with its agent): resources back, scheduler told. */
-  private endTask(task: number, code: number, notify = true): void {
-    const t = this.tasks;
-    if (t.state[task] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} ended while not running`);
-    const j = t.job[task]!;
-    const fw = t.jobFramework[j]!;
-    const agent = t.agent[task]!;
-    t.state[task] = code;
-    const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
-    const reserved = this.agents.ended(agent, task, res);
-    this.logTask(task, fw);
-    // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
-    if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
-    else this.allocator.recover(fw, agent, res);
-    // A scheduler that places tasks itself does so as soon as resources free up: no tick to wait for.
-    this.arch.changed();
-    const f = this.frameworks[fw]!;
-    if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
-    const done = ++t.doneCount[j]!;
-    if (done === t.taskCount[j]) {
-      if (!this.abandoned.has(j) && !this.restarted.has(j) && !this.dropped.has(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
-      this.onJobFinished(j);
-    }
-  }
-
-  private logTask(task: number, fw: number): void {
-    const t = this.tasks;
-    const off = task * NUM_RESOURCES;
-    this.log.record({
-      kind: 'task_state', t: this.sim.now, task, job: t.job[task]!, framework: fw, agent: t.agent[task]!,
-      state: STATE_NAMES[t.state[task]!]!, res: [t.res[off]!, t.res[off + 1]!, t.res[off + 2]!, t.res[off + 3]!],
-    });
-  }
-
 }
 
 function tuple(v: Float64Array): ResTuple {
