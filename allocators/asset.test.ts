@@ -5,15 +5,17 @@
  */
 import { RandomStream } from '../sim/kernel/rng.js';
 import { resources } from '../sim/model/resources.js';
-import { createAssetAllocator } from './asset.js';
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import { fillTwoUsers } from './test-support/progressive-filling.js';
 import { expectSameOffersOnCpusOnlyClusters } from './test-support/same-offers.js';
 import type { Allocator } from '../sim/model/allocation-port.js';
+import type { AllocatorOptions } from './types.js';
 
 const GB = 1024;
 const vec = (cpus: number, mem: number) => resources({ cpus, mem });
+/** The registered `asset` policy: the hierarchical allocator with the asset sorter for roles and frameworks. */
+const createAssetAllocator = (options: AllocatorOptions = {}): Allocator => getAllocator('asset')!.create(options);
 
 /** Users A (role 'a') and B (role 'b') on one agent; returns the filling under `allocator`. */
 function fill(allocator: Allocator, agent: Float64Array, taskA: Float64Array, taskB: Float64Array) {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { RandomStream } from '../sim/kernel/rng.js';
 import { NUM_RESOURCES, addInto, resources } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
-import type { SorterKind } from './sorter/sorter.js';
+import type { SorterKind } from './sorter/registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import { masterOf, runOnce } from './test-support/small-cluster.js';
 import type { Rng } from '../sim/kernel/rng.js';

@@ -1,24 +1,18 @@
 /**
- * The allocators package: the policy interface, the registry, the hierarchical allocator and
- * its sorters. Imports only allocator modules; no clock, no queue, no I/O.
+ * The allocators package: the allocation policies behind the model's allocation port
+ * (sim/model/allocation-port.ts, re-exported here): the registry (registry.ts), the hierarchical
+ * allocator (hierarchical.ts) and its one offer loop (offer-loop.ts, with pending-offers.ts,
+ * reservation-pools.ts, task-demands.ts), the sorters (sorter/), ranking-only policies
+ * (share-policy.ts) and the policies built otherwise (priority, fifo, cpu-share, static).
+ * Imports only allocator modules and the port; no clock, no queue, no I/O.
  */
 export type { AllocationContext, Allocator, FrameworkInfo } from '../sim/model/allocation-port.js';
 export type { AllocatorEntry, AllocatorOptions } from './types.js';
 export { allocatorNames, getAllocator, listAllocators } from './registry.js';
-export { HierarchicalAllocator, shuffleInPlace, type HierarchicalOptions } from './hierarchical.js';
-export { SORTER_KINDS, type Sorter, type SorterKind, type SorterOptions } from './sorter/sorter.js';
-export { createSorter } from './sorter/create-sorter.js';
-export { DrfSorter } from './sorter/drf-sorter.js';
-export { RandomSorter, weightedShuffle } from './sorter/random-sorter.js';
-export { FifoSorter } from './sorter/fifo-sorter.js';
-export {
-  SHARE_FUNCTIONS,
-  ShareSorter,
-  fairnessMask,
-  type ShareFunction,
-  type ShareSorterOptions,
-} from './sorter/share-sorter.js';
-export { ASSET, createAssetAllocator } from './asset.js';
+export { HierarchicalAllocator, type HierarchicalOptions, type SorterChoice } from './hierarchical.js';
+export { shuffleInPlace } from './offer-loop.js';
+export * from './sorter/index.js';
+export { isSharePolicy, policyEntry, sharePolicy, type SharePolicyEntry } from './share-policy.js';
 export { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
 export { FIFO, FifoAllocator } from './fifo.js';
 export {

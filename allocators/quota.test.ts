@@ -19,7 +19,7 @@ import {
 import { HierarchicalAllocator } from './hierarchical.js';
 import { parseQuota, topLevelRole, validateQuota } from './quota.js';
 import { getAllocator } from './registry.js';
-import type { SorterKind } from './sorter/sorter.js';
+import type { SorterKind } from './sorter/registry.js';
 import { checkOffers, playSteps } from './test-support/contract-checks.js';
 import { MiniMaster, type RecordedOffer } from './test-support/fake-context.js';
 import type { OfferGranularity } from '../sim/model/allocation-port.js';

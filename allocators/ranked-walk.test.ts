@@ -1,6 +1,7 @@
 /**
- * The ranked walk (best-first walks of heap-ordered share sorters, HierarchicalOptions.ranked)
- * against the straightforward walk (each sorter's whole order listed for every agent): on random
+ * The ranked walk (best-first walks of heap-ordered share sorters, HierarchicalOptions.ranked,
+ * passed to the sorters as SorterOptions.ranked) against the straightforward walk (each sorter's
+ * whole order listed for every agent, as listed sorters walk it): on random
  * cluster states they must make exactly the same offers, run after run, from the same seeded
  * stream. The states mix what the walk must get right: equal shares (ties broken by allocation
  * count, then path), weights, refuse filters, suppressed and revived frameworks, frameworks that

@@ -1,40 +1,57 @@
 /**
- * The allocators offersim knows, by name, for scenarios and `offersim list allocators`.
- * Imports only allocator modules; no clock, no queue, no I/O.
+ * The allocators offersim knows, by name, for scenarios and `offersim list allocators`: a
+ * hierarchical policy for every sorter that is one (sorter/registry.ts), and the policies built
+ * otherwise. Imports only allocator modules; no clock, no queue, no I/O.
  */
-import { ASSET, createAssetAllocator } from './asset.js';
 import { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
 import { FIFO, FifoAllocator } from './fifo.js';
 import { HIERARCHICAL_PARAMS, HierarchicalAllocator, validateHierarchicalParams } from './hierarchical.js';
 import { PRIORITY, PRIORITY_PARAMS, PriorityAllocator, validatePriorityParams } from './priority.js';
+import { listSorters, type SorterEntry } from './sorter/registry.js';
 import { STATIC, STATIC_PARAMS, StaticPartitionAllocator, validateStaticParams } from './static-partition.js';
+import type { ArchitectureName } from '../sim/model/architectures/architecture.js';
 import type { AllocatorEntry, AllocatorOptions } from './types.js';
 
-const ENTRIES: readonly AllocatorEntry[] = [
-  {
-    name: 'drf',
-    description:
-      'Mesos default: hierarchical allocator, DRF role sorter and DRF framework sorters; quota guarantees and limits (params.quota)',
+/**
+ * A sorter that is a policy on its own (SorterEntry.policy): the hierarchical allocator with it
+ * for roles and frameworks, taking quota.
+ */
+function sorterPolicy(sorter: SorterEntry & { readonly policy: string }): AllocatorEntry {
+  return {
+    name: sorter.name,
+    description: sorter.policy,
     params: HIERARCHICAL_PARAMS,
-    validate: (params) => validateHierarchicalParams('drf', params),
+    validate: (params) => validateHierarchicalParams(sorter.name, params),
+    create: (options: AllocatorOptions) =>
+      new HierarchicalAllocator({ ...options, name: sorter.name, roleSorter: sorter.name, frameworkSorter: sorter.name }),
+  };
+}
+
+/**
+ * A name that selects a scheduling architecture other than offers, with drf ordering the
+ * frameworks inside it (sim/model/architectures/): the architecture is the run's, not the
+ * policy's, and the policy is drf itself (its ranking port; no allocation run happens). Kept as
+ * allocator names so that scenarios, sweeps over `allocator` and the policies table name them.
+ */
+function architectureName(architecture: Exclude<ArchitectureName, 'offers'>, description: string): AllocatorEntry {
+  return {
+    name: architecture,
+    description,
+    architecture,
     create: (options: AllocatorOptions) =>
       new HierarchicalAllocator({ ...options, name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' }),
-  },
-  {
-    name: 'random',
-    description:
-      'Hierarchical allocator with weighted random role and framework sorters (Mesos --role_sorter=random --framework_sorter=random); quota as drf',
-    params: HIERARCHICAL_PARAMS,
-    validate: (params) => validateHierarchicalParams('random', params),
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'random', roleSorter: 'random', frameworkSorter: 'random' }),
-  },
+  };
+}
+
+const ENTRIES: readonly AllocatorEntry[] = [
+  ...listSorters().flatMap((s) => (s.policy === undefined ? [] : [sorterPolicy({ ...s, policy: s.policy })])),
   {
     name: PRIORITY,
     description:
       'Strict priority between roles (params.priorities: role -> level, higher first), DRF among the roles of a level and among the frameworks of a role',
     params: PRIORITY_PARAMS,
     validate: validatePriorityParams,
+    starves: 'a higher level is served first for as long as it takes',
     create: (options: AllocatorOptions) => new PriorityAllocator(options),
   },
   {
@@ -42,15 +59,8 @@ const ENTRIES: readonly AllocatorEntry[] = [
     description:
       'FIFO by registration: each agent goes whole to the earliest-registered active, unfiltered framework; roles, weights and shares ignored',
     params: [],
+    starves: 'the first framework is served for as long as it accepts',
     create: (options: AllocatorOptions) => new FifoAllocator(options),
-  },
-  {
-    name: ASSET,
-    description:
-      'Asset fairness: as drf, but a share is the sum over resources of allocation/total (divided by weight) instead of the max',
-    params: HIERARCHICAL_PARAMS,
-    validate: (params) => validateHierarchicalParams(ASSET, params),
-    create: createAssetAllocator,
   },
   {
     name: CPU_SHARE,
@@ -66,27 +76,19 @@ const ENTRIES: readonly AllocatorEntry[] = [
       'Static partitioning: each framework confined to a fixed block of agents (params: frameworks, layout, agents), offered them whole as under drf',
     params: STATIC_PARAMS,
     validate: validateStaticParams,
+    starves: "agents of another framework's partition stay idle",
     create: (options: AllocatorOptions) => new StaticPartitionAllocator(options),
   },
-  {
-    name: 'monolithic',
-    description:
+  ...[
+    architectureName(
+      'monolithic',
       'Non-offer baseline: one central scheduler places each task directly on the first fitting agent, frameworks in the order of drf\'s sorters (no offers, no filters, no tick)',
-    scheduling: 'monolithic',
-    // The allocator ranks the frameworks for the baseline (its ranking port) on their running
-    // tasks, with the same sorters as drf; no allocation run happens.
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'monolithic', roleSorter: 'drf', frameworkSorter: 'drf' }),
-  },
-  {
-    name: 'shared-state',
-    description:
+    ),
+    architectureName(
+      'shared-state',
       'Non-offer baseline, Omega-style: every framework sees the whole free cluster and commits its own placements optimistically, taking turns in the order of drf\'s sorters',
-    scheduling: 'shared-state',
-    // Ranks the frameworks' turns as for monolithic.
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'shared-state', roleSorter: 'drf', frameworkSorter: 'drf' }),
-  },
+    ),
+  ],
 ];
 
 const BY_NAME: ReadonlyMap<string, AllocatorEntry> = new Map(ENTRIES.map((e) => [e.name, e]));

@@ -7,7 +7,7 @@ import { RandomStream } from '../sim/kernel/rng.js';
 import { NUM_RESOURCES, addInto, amounts, resources } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { getAllocator } from './registry.js';
-import type { SorterKind } from './sorter/sorter.js';
+import type { SorterKind } from './sorter/registry.js';
 import { MiniMaster, type RecordedOffer } from './test-support/fake-context.js';
 
 const res = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });

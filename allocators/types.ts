@@ -4,7 +4,7 @@
  * Reservation, offer granularities) belongs to the model, sim/model/allocation-port.ts, and is
  * re-exported here for user code. Imports types only from sim/model; no clock, no queue, no I/O.
  */
-import type { SchedulingMode } from '../sim/model/central.js';
+import type { ArchitectureName } from '../sim/model/architectures/architecture.js';
 import type { Allocator, OfferGranularity } from '../sim/model/allocation-port.js';
 
 export type {
@@ -50,10 +50,17 @@ export interface AllocatorEntry {
   /** every problem with `params`; default: a problem for each name not in {@link params} */
   validate?(params: Readonly<Record<string, unknown>>): readonly ParamProblem[];
   /**
-   * How tasks reach agents under this policy: 'offers' (the master offers what `create`'s
-   * allocator decides) or a non-offer baseline that places tasks itself; default 'offers'.
+   * The scheduling architecture this name selects: set only on the names that stand for an
+   * architecture with drf's order ('monolithic', 'shared-state'; see registry.ts); default
+   * 'offers', where the allocator `create` makes offers.
    */
-  readonly scheduling?: SchedulingMode;
+  readonly architecture?: ArchitectureName;
+  /**
+   * Why this policy may pass over a framework with demand for good while resources are free
+   * (serving one framework first for as long as it accepts, strict priority, fixed partitions);
+   * default none: the policy is fair, and the contract suite checks that it never starves one.
+   */
+  readonly starves?: string;
   create(options: AllocatorOptions): Allocator;
 }
 

@@ -269,7 +269,7 @@ export function buildSimulation(
       minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
     },
     allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
-    mode: entry.scheduling ?? 'offers',
+    mode: entry.architecture ?? 'offers',
     agents: buildAgents(s),
     frameworks,
     weights,

@@ -126,7 +126,7 @@ function clusterSize({ agents, total, report }: Checked): void {
  */
 function offersNeeded({ s, report }: Checked): void {
   const spec = allocatorSpec(s.allocator);
-  const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.scheduling;
+  const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.architecture;
   if (mode === undefined || mode === 'offers') return;
   s.frameworks.forEach((f, i) => {
     const b = createBehaviour(f.behaviour);

@@ -156,7 +156,9 @@ describe('failed points', () => {
   test('are reported with their error, do not stop the others, exit 3, and are retried by a rerun', () => {
     // A user module that fails in its first allocation run when its parameter says so.
     const module = join(tmp, 'flaky.js');
-    writeFileSync(module, `import base from ${JSON.stringify(pathToFileURL(join(ROOT, 'docs', 'examples', 'least-allocated.js')).href)};
+    writeFileSync(module, `import example from ${JSON.stringify(pathToFileURL(join(ROOT, 'docs', 'examples', 'least-allocated.js')).href)};
+import { policyEntry } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'allocators', 'share-policy.js')).href)};
+const base = policyEntry(example);
 export default {
   ...base,
   name: 'flaky',

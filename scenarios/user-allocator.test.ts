@@ -16,7 +16,7 @@ import { checkParams, type AllocatorEntry } from '../allocators/types.js';
 import { RandomStream } from '../sim/kernel/rng.js';
 import { InputError } from './errors.js';
 import { loadScenario, openScenario } from './loader.js';
-import { runScenario } from './run.js';
+import { runScenario, simulateScenario } from './run.js';
 import { cli } from './test-support/cli.js';
 import { ALLOCATOR_METHODS, importAllocatorModule } from './user-allocator.js';
 
@@ -65,11 +65,11 @@ describe('the example module docs/examples/least-allocated.js (its contract: all
     expect(checkParams(entry, { resources: ['cpus', 'gpus'] })).toEqual([]);
   });
 
-  test('its policy, worked by hand: each agent goes to the framework holding the least (sum of fractions / weight)', () => {
+  test('its policy, worked by hand: each agent goes to the role, then framework, holding the least (sum of fractions / weight)', () => {
     // Cluster: 2 agents of cpus 4, mem 4096 (totals cpus 8, mem 8192). fw0 in role a (weight 2),
-    // fw1 in role b (weight 1). Run 1 (both hold 0: tie, fw0 registered first) gives fw0 the
-    // first agent visited; fw0 then scores (4/8 + 4096/8192) / 2 = 0.5 > 0, so fw1 gets the other.
-    // After fw1 returns its agent, run 2 compares fw0 0.5 with fw1 0: fw1 gets it back.
+    // fw1 in role b (weight 1). Run 1 (both roles hold 0 in 0 allocations: tie, broken by name, a
+    // first) gives fw0 the first agent visited; role a then has (4/8 + 4096/8192) / 2 = 0.5 > 0, so
+    // fw1 gets the other. After fw1 returns its agent, run 2 compares a 0.5 with b 0: fw1 gets it back.
     const { m } = buildCluster(entry, {
       agents: [{ cpus: 4, mem: 4096, disk: 0, gpus: 0 }, { cpus: 4, mem: 4096, disk: 0, gpus: 0 }],
       frameworks: [{ role: 'a', suppressed: false }, { role: 'b', suppressed: false }],
@@ -133,13 +133,22 @@ describe('the example scenario docs/examples/custom-allocator.yaml', () => {
   });
 
   test('create(options) refusing the options (offer granularity) is bad input, checked by validate', async () => {
-    const r = await cli('validate', EXAMPLE_SCENARIO, '--set', 'master.offerGranularity=task');
+    // A whole policy (create, not share) that offers whole agents only and says so in create.
+    const source = [
+      'export default { name: "whole", description: "d", create(options) {',
+      '  if ((options.granularity ?? "agent") !== "agent") throw new Error(`whole offers whole agents only; master.offerGranularity ${options.granularity} is not supported`);',
+      `  return { name: "whole", ${METHODS}, allocate() {} };`,
+      '} };',
+      '',
+    ].join('\n');
+    const file = withModule('whole.mjs', source);
+    expect(await cli('validate', file)).toEqual({ code: 0, out: `${file}: ok\n`, err: '' });
+    const r = await cli('validate', file, '--set', 'master.offerGranularity=task');
     expect(r.code).toBe(2);
-    const line = lineOf(readFileSync(EXAMPLE_SCENARIO, 'utf8'), 'module: ./least-allocated.js');
-    const throwLine = lineOf(readFileSync(EXAMPLE_MODULE, 'utf8'), 'offers whole agents only');
+    const col = source.split('\n')[1]!.indexOf('new Error') + 1;
     expect(r.err).toBe(
-      `${EXAMPLE_SCENARIO}:${line}:11: allocator.module: "./least-allocated.js": create(options) threw Error: ` +
-        `least-allocated offers whole agents only; master.offerGranularity task is not supported (at least-allocated.js:${throwLine}:13)\n`,
+      `${file}:1:22: allocator.module: "./whole.mjs": create(options) threw Error: ` +
+        `whole offers whole agents only; master.offerGranularity task is not supported (at whole.mjs:2:${col})\n`,
     );
   });
 
@@ -283,6 +292,56 @@ describe('a module that fails while the simulation runs is blamed by name (exit 
     const r = await cli('run', file, '--out', join(tmp, 'weights'));
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/^offersim: a bug in the allocator module \(see docs\/allocators\.md\): allocator module "\.\/weights\.mjs": setWeight\(\) threw RangeError: no weights \(at weights\.mjs:1:\d+\)\n$/);
+  });
+});
+
+// ------------------------------------------------------------------ ranking-only modules
+
+describe('a ranking-only module (share instead of create) is the hierarchical allocator with its share', () => {
+  /**
+   * A small cluster shared by a cpu-heavy role and a memory-heavy one, under the module `name` of
+   * `source` written next to it; returns the scenario path.
+   */
+  function scenarioWith(name: string, source: string): string {
+    const dir = mkdtempSync(join(tmp, 'share-'));
+    writeFileSync(join(dir, name), source);
+    const file = join(dir, 'two-roles.yaml');
+    writeFileSync(file, [
+      'seed: 3',
+      `allocator: { module: ./${name} }`,
+      'roles: { a: { weight: 1 }, b: { weight: 1 } }',
+      'cluster: { agents: [ { count: 6, cpus: 8, mem: 16384 } ] }',
+      'frameworks:',
+      '  - { name: cpu, role: a, workload: { kind: poisson, rate: 0.5, until: 60, tasksPerJob: { uniform: [2, 8] }, task: { cpus: 2, mem: 1024, duration: { exponential: 20 } } } }',
+      '  - { name: mem, role: b, workload: { kind: poisson, rate: 0.5, until: 60, tasksPerJob: { uniform: [2, 8] }, task: { cpus: 1, mem: 6144, duration: { exponential: 20 } } } }',
+      '',
+    ].join('\n'));
+    return file;
+  }
+  test('a share of cpus alone ranks as cpu-share does (same run), not as drf', async () => {
+    // cpu-share is drf's sorters counting cpus only: share = cpus held / cpus total / weight, ties
+    // by allocation count then name, as every share sorter breaks them. The module's share is
+    // cpus held / cpus total (the sorter divides by the weight): the same order, hence the same
+    // event stream, which drf's dominant share (the memory-heavy role's is its memory) does not give.
+    const file = scenarioWith('cpus.mjs', 'export default { name: "cpus", description: "d", share: () => (a, t) => (t[0] > 0 ? a[0] / t[0] : 0) };\n');
+    const module = simulateScenario(await openScenario(file)).fingerprint;
+    expect(module).toBe(simulateScenario(loadScenario(file, ['allocator=cpu-share'])).fingerprint);
+    expect(module).not.toBe(simulateScenario(loadScenario(file, ['allocator=drf'])).fingerprint);
+  });
+
+  test('a share that is not a finite number >= 0 stops the run (exit 3), the module blamed', async () => {
+    const file = scenarioWith('nan.mjs', 'export default { name: "nan", description: "d", share: () => () => NaN };\n');
+    const r = await cli('run', file, '--out', join(tmp, 'q-nan'));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/allocator module "\.\/nan\.mjs": \w+\(\) threw RangeError: the share function returned NaN for client '[^']+'; a share is a finite number >= 0/);
+  });
+
+  test('share(options) refusing the options is bad input, checked by validate', async () => {
+    const file = scenarioWith('picky.mjs', 'export default { name: "picky", description: "d", share(options) {\n  if (options.granularity !== undefined && options.granularity !== "agent") throw new Error("agent only");\n  return () => 0;\n} };\n');
+    expect((await cli('validate', file)).code).toBe(0);
+    const r = await cli('validate', file, '--set', 'master.offerGranularity=task');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/allocator\.module: "\.\/picky\.mjs": create\(options\) threw Error: agent only \(at picky\.mjs:2:\d+\)\n$/);
   });
 });
 

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isSharePolicy, sharePolicy, type SharePolicyEntry } from '../allocators/share-policy.js';
 import { checkParams, type Allocator, type AllocatorEntry, type AllocatorOptions, type ParamProblem } from '../allocators/types.js';
 import { InvariantError } from '../sim/kernel/errors.js';
 import { UserAllocatorError } from './errors.js';
@@ -40,7 +41,7 @@ export interface UserModuleSource {
 export interface UserAllocatorModule {
   /** the entry the run uses: exceptions from the module's code name the module */
   readonly entry: AllocatorEntry;
-  /** the entry as the module exports it */
+  /** the entry as the module exports it (a ranking-only policy's made whole: see allocators/share-policy.ts) */
   readonly exported: AllocatorEntry;
   readonly source: UserModuleSource;
 }
@@ -57,8 +58,9 @@ export function resolveModulePath(spec: string, scenarioFile: string): string {
 
 /**
  * Imports the allocator module `spec` (relative to `scenarioFile`) and checks its export: a
- * default export (or one named `allocator`) that is an entry `{ name, description, create }`
- * with optional `params` and `validate`. Does not call `create` (see {@link checkCreate}).
+ * default export (or one named `allocator`) that is an entry `{ name, description, create }`,
+ * or a ranking-only policy `{ name, description, share }`, with optional `params` and
+ * `validate`. Does not call `create` (see {@link checkCreate}).
  * Every message names the module as the scenario writes it.
  */
 export async function importAllocatorModule(spec: string, scenarioFile: string): Promise<ImportOutcome> {
@@ -104,14 +106,15 @@ export async function importAllocatorModule(spec: string, scenarioFile: string):
   const missing: string[] = [];
   if (typeof e['name'] !== 'string' || e['name'] === '' || /[\r\n]/.test(e['name'])) missing.push('name (a non-empty one-line string)');
   if (typeof e['description'] !== 'string' || /[\r\n]/.test(e['description'])) missing.push('description (a one-line string)');
-  if (typeof e['create'] !== 'function') missing.push('create(options) (a function returning the allocator)');
+  const ranking = isSharePolicy(e);
+  if (typeof e['create'] !== 'function' && !ranking) missing.push('create(options) (a function returning the allocator)');
   if (e['validate'] !== undefined && typeof e['validate'] !== 'function') missing.push('validate(params) (optional, but a function when given)');
   if (e['params'] !== undefined && !isParamDocs(e['params'])) {
     missing.push('params (optional, but a list of { name, description, default } strings when given)');
   }
   if (missing.length > 0) return fail(`${label}: ${which} lacks ${missing.join(', ')}`);
   const source: UserModuleSource = { spec, path, sha256 };
-  const entry = e as unknown as AllocatorEntry;
+  const entry = ranking ? sharePolicy(e as unknown as SharePolicyEntry) : (e as unknown as AllocatorEntry);
   return { ok: true, module: { entry: guardEntry(entry, source), exported: entry, source } };
 }
 

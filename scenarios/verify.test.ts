@@ -143,7 +143,7 @@ describe('random small scenarios verify clean', () => {
       const loaded = loadDraft(d);
       const violations: string[] = [];
       const verifier = new LogVerifier({
-        direct: (getAllocator(allocatorName(d))?.scheduling ?? 'offers') !== 'offers',
+        direct: (getAllocator(allocatorName(d))?.architecture ?? 'offers') !== 'offers',
         onViolation: (v) => violations.push(formatViolation(v)),
       });
       let line = 0;

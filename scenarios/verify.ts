@@ -50,7 +50,7 @@ function placesDirectly(manifest: Readonly<Record<string, unknown>>): boolean {
   const name = typeof a === 'object' && a !== null ? (a as { name?: unknown }).name : undefined;
   const module = typeof a === 'object' && a !== null ? (a as { module?: unknown }).module : undefined;
   if (typeof name !== 'string' || (module !== null && module !== undefined)) return false;
-  return (getAllocator(name)?.scheduling ?? 'offers') !== 'offers';
+  return (getAllocator(name)?.architecture ?? 'offers') !== 'offers';
 }
 
 /**

@@ -3,7 +3,7 @@
  * keeps its place through deactivation; broken invariants throw.
  */
 import { resources } from '../../sim/model/resources.js';
-import { createSorter } from './create-sorter.js';
+import { createSorter } from './registry.js';
 import { FifoSorter } from './fifo-sorter.js';
 
 const r = (cpus: number, mem: number) => resources({ cpus, mem });

@@ -3,11 +3,20 @@
  * weights and the path hierarchy play no part. Imports only the pure resource helpers and types;
  * no clock, no queue, no I/O, no randomness.
  */
-import { NUM_RESOURCES, addInto, format, hasNegative, subInto, type ResourceVector } from '../../sim/model/resources.js';
 import type { Rng } from '../../sim/kernel/rng.js';
+import { NUM_RESOURCES, addInto, format, hasNegative, subInto, type ResourceVector } from '../../sim/model/resources.js';
+import { ListWalk } from './list-walk.js';
 import type { Sorter, SorterOptions } from './sorter.js';
 
 const NO_CLIENTS: readonly string[] = Object.freeze([]);
+
+/** One client: its handle, whether it is ranked, and what it holds (fixed point). */
+interface Client {
+  readonly name: string;
+  readonly handle: number;
+  active: boolean;
+  readonly alloc: Float64Array;
+}
 
 /**
  * First come, first served. A client keeps its place for as long as it stays added:
@@ -18,10 +27,16 @@ const NO_CLIENTS: readonly string[] = Object.freeze([]);
  */
 export class FifoSorter implements Sorter {
   /** Clients in the order they were added. */
-  private readonly clients: string[] = [];
-  private readonly index = new Map<string, { active: boolean; readonly alloc: Float64Array }>();
+  private readonly clients: Client[] = [];
+  private readonly index = new Map<string, Client>();
+  /** Clients by handle; a removed client's handle is reused by a later one. */
+  private readonly byHandle: (Client | undefined)[] = [];
+  private readonly freeHandles: number[] = [];
   private readonly total = new Float64Array(NUM_RESOURCES);
+  /** The active clients' handles in order, and their names; null when they must be listed again. */
+  private orderIds: number[] | null = null;
   private order: readonly string[] | null = null;
+  private readonly list = new ListWalk();
 
   /** A FIFO sorter; options are accepted for a uniform factory and otherwise unused (shares are ignored). */
   constructor(_options: SorterOptions = {}) {}
@@ -29,15 +44,20 @@ export class FifoSorter implements Sorter {
   add(client: string): void {
     if (client === '') throw new Error(`sorter: invalid client path '${client}'`);
     if (this.index.has(client)) throw new Error(`sorter: client '${client}' already added`);
-    this.index.set(client, { active: false, alloc: new Float64Array(NUM_RESOURCES) });
-    this.clients.push(client);
+    const handle = this.freeHandles.pop() ?? this.byHandle.length;
+    const c: Client = { name: client, handle, active: false, alloc: new Float64Array(NUM_RESOURCES) };
+    this.index.set(client, c);
+    this.byHandle[handle] = c;
+    this.clients.push(c);
   }
 
   remove(client: string): void {
     const c = this.entry(client);
     this.index.delete(client);
-    this.clients.splice(this.clients.indexOf(client), 1);
-    if (c.active) this.order = null;
+    this.clients.splice(this.clients.indexOf(c), 1);
+    this.byHandle[c.handle] = undefined;
+    this.freeHandles.push(c.handle);
+    if (c.active) this.forgetOrder();
   }
 
   contains(client: string): boolean {
@@ -52,14 +72,14 @@ export class FifoSorter implements Sorter {
     const c = this.entry(client);
     if (c.active) return;
     c.active = true;
-    this.order = null;
+    this.forgetOrder();
   }
 
   deactivate(client: string): void {
     const c = this.entry(client);
     if (!c.active) return;
     c.active = false;
-    this.order = null;
+    this.forgetOrder();
   }
 
   updateWeight(path: string, weight: number): void {
@@ -71,6 +91,10 @@ export class FifoSorter implements Sorter {
 
   allocated(client: string, res: Float64Array, offset = 0): void {
     addInto(this.entry(client).alloc, 0, res, offset);
+  }
+
+  allocatedAt(handle: number, res: Float64Array, offset = 0): void {
+    addInto(this.at(handle).alloc, 0, res, offset);
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {
@@ -98,15 +122,48 @@ export class FifoSorter implements Sorter {
 
   sort(_rng?: Rng): readonly string[] {
     if (this.order === null) {
-      const out = this.clients.filter((c) => this.index.get(c)!.active);
-      this.order = out.length === 0 ? NO_CLIENTS : out;
+      const ids = this.activeIds();
+      this.order = ids.length === 0 ? NO_CLIENTS : ids.map((h) => this.at(h).name);
     }
     return this.order;
   }
 
-  private entry(client: string): { active: boolean; readonly alloc: Float64Array } {
+  /** A client's handle: stable for as long as it stays added. */
+  handleOf(client: string): number {
+    return this.entry(client).handle;
+  }
+
+  clientOf(handle: number): string {
+    return this.at(handle).name;
+  }
+
+  first(_rng?: Rng): number {
+    return this.list.start(this.activeIds());
+  }
+
+  next(): number {
+    return this.list.next();
+  }
+
+  private activeIds(): number[] {
+    if (this.orderIds === null) this.orderIds = this.clients.filter((c) => c.active).map((c) => c.handle);
+    return this.orderIds;
+  }
+
+  private forgetOrder(): void {
+    this.order = null;
+    this.orderIds = null;
+  }
+
+  private entry(client: string): Client {
     const c = this.index.get(client);
     if (c === undefined) throw new Error(`sorter: unknown client '${client}'`);
+    return c;
+  }
+
+  private at(handle: number): Client {
+    const c = this.byHandle[handle];
+    if (c === undefined) throw new Error(`sorter: unknown client handle ${handle}`);
     return c;
   }
 }

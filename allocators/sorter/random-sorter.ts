@@ -6,6 +6,7 @@
 import { NUM_RESOURCES, addInto, format, hasNegative, subInto, type ResourceVector } from '../../sim/model/resources.js';
 import type { Rng } from '../../sim/kernel/rng.js';
 import { ClientTree, NODE_KIND } from './client-tree.js';
+import { ListWalk } from './list-walk.js';
 import type { Sorter, SorterOptions } from './sorter.js';
 
 const ACTIVE = NODE_KIND.activeLeaf;
@@ -51,9 +52,12 @@ export class RandomSorter implements Sorter {
   private readonly tree = new ClientTree();
   private readonly total = new Float64Array(NUM_RESOURCES);
   private stale = true;
+  /** The active leaves in tree order, and their clients. */
+  private leafIds: number[] = [];
   private leaves: string[] = [];
   private relWeights = new Float64Array(0);
   private activeMark = new Uint8Array(0);
+  private readonly list = new ListWalk();
 
   /** A random sorter; options are accepted for a uniform factory and otherwise unused (shares are ignored). */
   constructor(_options: SorterOptions = {}) {}
@@ -90,11 +94,33 @@ export class RandomSorter implements Sorter {
   }
 
   allocated(client: string, res: Float64Array, offset = 0): void {
+    this.allocatedAt(this.tree.leaf(client), res, offset);
+  }
+
+  allocatedAt(leaf: number, res: Float64Array, offset = 0): void {
     const t = this.tree;
-    for (let n = t.leaf(client); n !== -1; n = t.parent[n]!) {
+    for (let n = leaf; n !== -1; n = t.parent[n]!) {
       t.addAlloc(n, res, offset);
       t.allocCount[n]! += 1;
     }
+  }
+
+  /** A client's handle is its leaf node: stable while no client is added or removed. */
+  handleOf(client: string): number {
+    return this.tree.leaf(client);
+  }
+
+  clientOf(handle: number): string {
+    return this.tree.clientPath(handle);
+  }
+
+  /** Draws the weighted shuffle {@link sort} would (the same draws, the same order) and walks it. */
+  first(rng: Rng): number {
+    return this.list.start(this.shuffled(rng));
+  }
+
+  next(): number {
+    return this.list.next();
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {
@@ -118,9 +144,16 @@ export class RandomSorter implements Sorter {
   }
 
   sort(rng: Rng): readonly string[] {
+    const ids = this.shuffled(rng);
+    if (ids.length === 0) return NO_CLIENTS;
+    const t = this.tree;
+    return ids.map((n) => t.clientPath(n));
+  }
+
+  /** The active leaves in a fresh weighted shuffle (one draw each, none for fewer than two). */
+  private shuffled(rng: Rng): number[] {
     if (this.stale) this.updateRelativeWeights();
-    if (this.leaves.length === 0) return NO_CLIENTS;
-    return weightedShuffle(this.leaves.slice(), this.relWeights, rng);
+    return weightedShuffle(this.leafIds.slice(), this.relWeights, rng);
   }
 
   /** The active clients and their relative weights, in tree order (for tests and reports). */
@@ -134,10 +167,11 @@ export class RandomSorter implements Sorter {
     if (this.activeMark.length < t.kind.length) this.activeMark = new Uint8Array(t.kind.length);
     this.activeMark.fill(0);
     this.markActive(t.root);
-    const leaves: string[] = [];
+    const leafIds: number[] = [];
     const weights: number[] = [];
-    this.collect(t.root, 1, leaves, weights);
-    this.leaves = leaves;
+    this.collect(t.root, 1, leafIds, weights);
+    this.leafIds = leafIds;
+    this.leaves = leafIds.map((n) => t.clientPath(n));
     this.relWeights = Float64Array.from(weights);
     this.stale = false;
   }
@@ -154,7 +188,7 @@ export class RandomSorter implements Sorter {
   }
 
   /** Pre-order: relative weight of each active leaf, children in tree order. */
-  private collect(node: number, rw: number, leaves: string[], weights: number[]): void {
+  private collect(node: number, rw: number, leaves: number[], weights: number[]): void {
     const t = this.tree;
     const kids = t.children[node]!;
     let sum = 0;
@@ -163,7 +197,7 @@ export class RandomSorter implements Sorter {
       if (!this.isActive(c)) continue;
       const crw = (rw * t.weight[c]!) / sum;
       if (t.kind[c] === ACTIVE) {
-        leaves.push(t.clientPath(c));
+        leaves.push(c);
         weights.push(crw);
       } else {
         this.collect(c, crw, leaves, weights);

@@ -1,9 +1,11 @@
 /**
  * The fair-share sorter, as Mesos `sorter/drf/sorter.cpp` (notes §1.3) with a choice of share
  * function: weighted shares over a client tree, ordered by (share, allocation count, path). The
- * DRF sorter is this one with the dominant share. Imports only the pure resource helpers and
- * types; no clock, no queue, no I/O, no randomness.
+ * DRF sorter is this one with the dominant share; a ranking-only policy is this one with its own
+ * share function. Imports only the pure resource helpers and types; no clock, no queue, no I/O,
+ * no randomness.
  */
+import type { Rng } from '../../sim/kernel/rng.js';
 import {
   NUM_RESOURCES,
   RESOURCE_NAMES,
@@ -13,8 +15,9 @@ import {
   subInto,
   type ResourceVector,
 } from '../../sim/model/resources.js';
-import type { Rng } from '../../sim/kernel/rng.js';
 import { ClientTree, NODE_KIND } from './client-tree.js';
+import { ListWalk } from './list-walk.js';
+import { RankHeap } from './rank-heap.js';
 import type { Sorter, SorterOptions } from './sorter.js';
 
 const INACTIVE = NODE_KIND.inactiveLeaf;
@@ -52,10 +55,20 @@ export const SHARE_FUNCTIONS = { dominant: 'dominant', asset: 'asset' } as const
 /** One of {@link SHARE_FUNCTIONS}. */
 export type ShareFunction = (typeof SHARE_FUNCTIONS)[keyof typeof SHARE_FUNCTIONS];
 
+/**
+ * A ranking-only policy's share: a client's share (a finite number >= 0, unitless; lower is served
+ * first) from what it holds and the cluster totals, both fixed-point vectors of NUM_RESOURCES with
+ * the excluded resources zeroed. The sorter divides it by the client's weight and breaks ties by
+ * allocation count, then path, so the order is total whatever the function. It must be a pure
+ * function of its arguments (it is called whenever a share may have changed), and must not keep
+ * or change them.
+ */
+export type ShareOf = (allocation: Float64Array, total: Float64Array) => number;
+
 /** Options of a {@link ShareSorter}. */
 export interface ShareSorterOptions extends SorterOptions {
-  /** The share function; default 'dominant'. */
-  readonly share?: ShareFunction;
+  /** The share function, built in or a policy's own; default 'dominant'. */
+  readonly share?: ShareFunction | ShareOf;
 }
 
 /**
@@ -68,41 +81,60 @@ export interface ShareSorterOptions extends SorterOptions {
  *   (no full re-sort); `unallocated()`, total changes, weights, add/remove and activation mark
  *   the tree dirty and the next `sort()` re-sorts it all, as Mesos does.
  * - `sort()` returns the active leaves in pre-order; the result is cached until the order changes.
+ * - A walk of a flat tree (every client a child of the root, as framework names always are)
+ *   switches the root's children to a heap ({@link RankHeap}) and searches it best first; a
+ *   nested tree is walked down its sorted list. `sort()` leaves heap mode (one re-sort).
  *
  * A sum of fractions is rounded like any float sum: two shares equal only on paper (1/9 + 4/18
  * against 3/9) may compare unequal by an ulp, as they would in Mesos's double arithmetic.
  */
-export class ShareSorter implements Sorter {
+export class ShareSorter extends RankHeap implements Sorter {
   private readonly tree = new ClientTree();
   private readonly total = new Float64Array(NUM_RESOURCES);
   private readonly counted: Uint8Array;
+  /** 'asset' sums the per-resource shares where 'dominant' takes the largest. */
   private readonly sum: boolean;
+  /** A policy's own share function, or undefined for the built-in ones. */
+  private readonly custom: ShareOf | undefined;
+  /** Scratch for {@link custom}'s arguments: a node's allocation and the totals, excluded resources zeroed. */
+  private readonly customAlloc = new Float64Array(NUM_RESOURCES);
+  private readonly customTotal = new Float64Array(NUM_RESOURCES);
+  private readonly ranked: boolean;
   private dirty = true;
+  /** The active leaves in order, and their clients' paths; null when they must be listed again. */
+  private orderIds: number[] | null = null;
   private order: readonly string[] | null = null;
   private readonly cmp = (a: number, b: number): number => this.compare(a, b);
   /**
-   * Heap mode (flat trees, entered by {@link rankFirst}): the root's active children hold a binary
-   * min-heap by (share, allocation count, path) instead of a sorted run, so that `allocated()`
-   * costs O(log n) sift steps instead of a shift across the run. `sort()` leaves it (one re-sort).
+   * Heap mode (flat trees, entered by a walk): the root's active children hold a binary min-heap
+   * ({@link RankHeap}) instead of a sorted run, so that `allocated()` costs O(log n) sift steps
+   * instead of a shift across the run. `sort()` and a list walk leave it (one re-sort).
    */
   private heap = false;
-  /** Active children of the root while in heap mode. */
-  private heapLen = 0;
-  /** The walk's frontier: positions in the root's children, itself a min-heap by the same order. */
-  private cand = new Int32Array(16);
-  private candLen = 0;
-  /** Heap position of the walk's last client, whose children are not yet on the frontier; -1 when none. */
-  private walkLast = -1;
+  /** Whether the walk under way searches the heap (else it walks {@link orderIds}). */
+  private walkingHeap = false;
+  private readonly list = new ListWalk();
   /** Whether every client is a child of the root (no '/' in any path); null when not yet known. */
   private flat: boolean | null = true;
   /** Each node's path's rank in code-unit order (see {@link rankPaths}); valid while pathsRanked. */
   private pathRank = new Int32Array(16);
   private pathsRanked = false;
 
-  /** A share sorter; `options.share` default 'dominant', `options.excludedResources` default none. */
+  /**
+   * A share sorter; `options.share` default 'dominant', `options.excludedResources` default none,
+   * `options.ranked` default true.
+   */
   constructor(options: ShareSorterOptions = {}) {
+    super();
     this.counted = fairnessMask(options.excludedResources);
+    this.ranked = options.ranked ?? true;
     const share = options.share ?? SHARE_FUNCTIONS.dominant;
+    if (typeof share === 'function') {
+      this.custom = share;
+      this.sum = false;
+      return;
+    }
+    this.custom = undefined;
     switch (share) {
       case 'dominant':
         this.sum = false;
@@ -146,7 +178,7 @@ export class ShareSorter implements Sorter {
     // does not survive the shift, so in heap mode the next walk re-sorts.
     if (this.tree.deactivate(client)) {
       if (this.heap) this.invalidate();
-      else this.order = null;
+      else this.forgetOrder();
     }
   }
 
@@ -156,11 +188,10 @@ export class ShareSorter implements Sorter {
   }
 
   allocated(client: string, res: Float64Array, offset = 0): void {
-    this.allocatedLeaf(this.tree.leaf(client), res, offset);
+    this.allocatedAt(this.tree.leaf(client), res, offset);
   }
 
-  /** {@link allocated} by the client's leaf node ({@link leafOf}), without the name lookup. */
-  allocatedLeaf(leaf: number, res: Float64Array, offset = 0): void {
+  allocatedAt(leaf: number, res: Float64Array, offset = 0): void {
     const t = this.tree;
     let moved = false;
     for (let n = leaf; n !== -1; n = t.parent[n]!) {
@@ -169,154 +200,43 @@ export class ShareSorter implements Sorter {
       // Inactive leaves are not ranked; their share is computed when they are activated.
       if (n !== t.root && !this.dirty && t.kind[n] !== INACTIVE) {
         t.share[n] = this.calculateShare(n);
-        if (this.heap ? this.sift(n) : this.bubble(n)) moved = true;
+        if (this.heap ? this.sift(t.children[t.root]!, t.pos, n) : this.bubble(n)) moved = true;
       }
     }
-    if (moved) this.order = null;
+    if (moved) this.forgetOrder();
   }
 
-  /** The leaf node of `client`: stable while the client stays and the tree stays flat. */
-  leafOf(client: string): number {
+  /** A client's handle is its leaf node: stable while no client is added or removed. */
+  handleOf(client: string): number {
     return this.tree.leaf(client);
   }
 
-  /** The client a leaf node stands for. */
-  clientOf(leaf: number): string {
-    return this.tree.clientPath(leaf);
+  clientOf(handle: number): string {
+    return this.tree.clientPath(handle);
   }
 
-  /** Whether every client is a child of the root, so that {@link rankFirst} may be used. */
-  isFlat(): boolean {
-    if (this.flat === null) {
-      const t = this.tree;
-      this.flat = t.children[t.root]!.every((c) => t.kind[c] !== INTERNAL);
-    }
-    return this.flat;
-  }
-
-  /**
-   * Starts a walk over the active clients in {@link sort}'s order and returns the first one's
-   * leaf node (-1 when none); {@link rankNext} gives the next. Flat trees only ({@link isFlat}).
-   * The walk is a best-first search of the heap, O(log k) per client visited for k visited, so a
-   * caller that stops early never pays for the whole order. `allocated()` and every other change
-   * end the walk (start a new one after them).
-   */
-  rankFirst(): number {
+  first(_rng?: Rng): number {
     const t = this.tree;
-    if (!this.isFlat()) throw new Error('sorter: rankFirst needs a flat tree (no nested clients)');
+    if (!this.ranked || !this.isFlat()) {
+      this.walkingHeap = false;
+      return this.list.start(this.activeIds());
+    }
     if (this.dirty) {
       // A sorted run is a valid heap.
       this.sortTree(t.root);
       this.dirty = false;
-      this.order = null;
+      this.forgetOrder();
       this.heapLen = t.activePrefix(t.root);
     } else if (!this.heap) {
       this.heapLen = t.activePrefix(t.root);
     }
     this.heap = true;
-    this.walkLast = -1;
-    if (this.heapLen === 0) {
-      this.candLen = 0;
-      return -1;
-    }
-    this.candLen = 0;
-    this.walkLast = 0;
-    return t.children[t.root]![0]!;
+    this.walkingHeap = true;
+    return this.heapFirst(t.children[t.root]!);
   }
 
-  /** The next client of the walk {@link rankFirst} started, as its leaf node; -1 at the end. */
-  rankNext(): number {
-    const t = this.tree;
-    const kids = t.children[t.root]!;
-    // The last client returned is followed by its two heap children: pushed only now, so that a
-    // walk stopped at its first client never compares them.
-    const last = this.walkLast;
-    if (last >= 0) {
-      const l = 2 * last + 1;
-      if (l < this.heapLen) {
-        this.candPush(l, kids);
-        if (l + 1 < this.heapLen) this.candPush(l + 1, kids);
-      }
-    }
-    const len = this.candLen;
-    if (len === 0) {
-      this.walkLast = -1;
-      return -1;
-    }
-    const cand = this.cand;
-    const top = cand[0]!;
-    this.candLen = len - 1;
-    if (len > 1) this.candDown(cand[len - 1]!, kids);
-    this.walkLast = top;
-    return kids[top]!;
-  }
-
-  private candPush(p: number, kids: readonly number[]): void {
-    if (this.candLen === this.cand.length) {
-      const c = new Int32Array(this.cand.length * 2);
-      c.set(this.cand);
-      this.cand = c;
-    }
-    const cand = this.cand;
-    let i = this.candLen++;
-    const node = kids[p]!;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if (this.compare(kids[cand[up]!]!, node) <= 0) break;
-      cand[i] = cand[up]!;
-      i = up;
-    }
-    cand[i] = p;
-  }
-
-  /** Puts position `p` at the frontier's root and sifts it down (the frontier has candLen entries). */
-  private candDown(p: number, kids: readonly number[]): void {
-    const cand = this.cand;
-    const n = this.candLen;
-    const node = kids[p]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && this.compare(kids[cand[c + 1]!]!, kids[cand[c]!]!) < 0) c++;
-      if (this.compare(kids[cand[c]!]!, node) >= 0) break;
-      cand[i] = cand[c]!;
-      i = c;
-    }
-    cand[i] = p;
-  }
-
-  /** Restores the heap after `n`'s key changed (heap mode); true if it moved. */
-  private sift(n: number): boolean {
-    const t = this.tree;
-    const kids = t.children[t.root]!;
-    const len = this.heapLen;
-    const pos = t.pos;
-    const start = pos[n]!;
-    let i = start;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      const m = kids[up]!;
-      if (this.compare(m, n) <= 0) break;
-      kids[i] = m;
-      pos[m] = i;
-      i = up;
-    }
-    if (i === start) {
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= len) break;
-        if (c + 1 < len && this.compare(kids[c + 1]!, kids[c]!) < 0) c++;
-        const m = kids[c]!;
-        if (this.compare(m, n) >= 0) break;
-        kids[i] = m;
-        pos[m] = i;
-        i = c;
-      }
-    }
-    kids[i] = n;
-    pos[n] = i;
-    return i !== start;
+  next(): number {
+    return this.walkingHeap ? this.heapNext(this.tree.children[this.tree.root]!) : this.list.next();
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {
@@ -356,6 +276,30 @@ export class ShareSorter implements Sorter {
   }
 
   sort(_rng?: Rng): readonly string[] {
+    // A heap's arrangement is not the order: leaving heap mode re-sorts (see activeIds).
+    if (this.heap || this.order === null) {
+      const ids = this.activeIds();
+      if (this.tree.clientCount === 0) {
+        this.order = NO_CLIENTS;
+      } else {
+        const t = this.tree;
+        this.order = ids.map((n) => t.clientPath(n));
+      }
+    }
+    return this.order;
+  }
+
+  /** Whether every client is a child of the root, so that a walk may search the heap. */
+  private isFlat(): boolean {
+    if (this.flat === null) {
+      const t = this.tree;
+      this.flat = t.children[t.root]!.every((c) => t.kind[c] !== INTERNAL);
+    }
+    return this.flat;
+  }
+
+  /** The active leaves in order, leaving heap mode and re-sorting first if need be. */
+  private activeIds(): number[] {
     if (this.heap) {
       // Leave heap mode: one full re-sort (shares recomputed to the same values).
       this.heap = false;
@@ -364,26 +308,28 @@ export class ShareSorter implements Sorter {
     if (this.dirty) {
       this.sortTree(this.tree.root);
       this.dirty = false;
-      this.order = null;
+      this.forgetOrder();
     }
-    if (this.order === null) {
-      if (this.tree.clientCount === 0) {
-        this.order = NO_CLIENTS;
-      } else {
-        const out: string[] = [];
-        this.listActive(this.tree.root, out);
-        this.order = out;
-      }
+    if (this.orderIds === null) {
+      const out: number[] = [];
+      this.listActive(this.tree.root, out);
+      this.orderIds = out;
     }
-    return this.order;
+    return this.orderIds;
   }
 
   private invalidate(): void {
     this.dirty = true;
+    this.forgetOrder();
+  }
+
+  private forgetOrder(): void {
     this.order = null;
+    this.orderIds = null;
   }
 
   private calculateShare(node: number): number {
+    if (this.custom !== undefined) return this.customShare(node) / this.tree.weight[node]!;
     const alloc = this.tree.alloc;
     const o = node * NUM_RESOURCES;
     let share = 0;
@@ -398,8 +344,28 @@ export class ShareSorter implements Sorter {
     return share / this.tree.weight[node]!;
   }
 
+  /** The policy's own share of `node`, checked: a share that is not a finite number >= 0 would break the order. */
+  private customShare(node: number): number {
+    const a = this.customAlloc;
+    const t = this.customTotal;
+    const alloc = this.tree.alloc;
+    const o = node * NUM_RESOURCES;
+    for (let r = 0; r < NUM_RESOURCES; r++) {
+      const counts = this.counted[r] === 1;
+      a[r] = counts ? alloc[o + r]! : 0;
+      t[r] = counts ? this.total[r]! : 0;
+    }
+    const s: unknown = this.custom!(a, t);
+    if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
+      throw new RangeError(
+        `the share function returned ${String(s)} for client '${this.tree.clientPath(node)}'; a share is a finite number >= 0`,
+      );
+    }
+    return s;
+  }
+
   /** Mesos `compareDRF` as a three-way comparator: share, then allocation count, then path. */
-  private compare(a: number, b: number): number {
+  protected compare(a: number, b: number): number {
     const t = this.tree;
     const sa = t.share[a]!;
     const sb = t.share[b]!;
@@ -475,11 +441,11 @@ export class ShareSorter implements Sorter {
   }
 
   /** Active leaves in pre-order; a node's children stop at the first inactive leaf. */
-  private listActive(node: number, out: string[]): void {
+  private listActive(node: number, out: number[]): void {
     const t = this.tree;
     for (const c of t.children[node]!) {
       const kind = t.kind[c]!;
-      if (kind === ACTIVE) out.push(t.clientPath(c));
+      if (kind === ACTIVE) out.push(c);
       else if (kind === INACTIVE) return;
       else this.listActive(c, out);
     }

@@ -1,16 +1,21 @@
 /**
  * The Sorter seam, mirroring Mesos `sorter/sorter.hpp`: it only answers "in which order do
- * clients get resources". Imports only types (allocator types, resource vectors); no clock,
- * no queue, no I/O, no ambient randomness (random draws come from the stream passed to sort).
+ * clients get resources". Imports only types (resource vectors, the kernel's random-stream type);
+ * no clock, no queue, no I/O, no ambient randomness (random draws come from the stream passed in).
  */
-import type { ResourceVector } from '../../sim/model/resources.js';
 import type { Rng } from '../../sim/kernel/rng.js';
+import type { ResourceVector } from '../../sim/model/resources.js';
 
 /**
  * A policy that ranks clients. Clients are '/'-separated paths ('eng', 'eng/batch') forming a
  * tree; a client that is also a parent of other clients competes with its children through a
  * virtual '.' leaf, as in Mesos. Resource arguments are fixed-point vectors read at `offset`
  * (default 0) and copied, never kept.
+ *
+ * Two ways to read the order, which always agree: {@link sort} lists it (Mesos `sort()`), and a
+ * walk ({@link first}, {@link next}) visits it best first, one client handle at a time, so that an
+ * allocation loop that stops at its first taker never pays for the whole order. A sorter that can
+ * only list its order walks the list.
  *
  * Broken invariants (unknown client, duplicate add, unallocating more than was allocated, a
  * total going negative) throw at once: the caller is the allocator, so they are bugs.
@@ -49,22 +54,43 @@ export interface Sorter {
    * after later calls, which build a new array when the order changes.
    */
   sort(rng: Rng): readonly string[];
+
+  // ---- the walk: what an allocation loop uses
+  /**
+   * The handle of `client`: a small integer >= 0 naming it in a walk, the same from one call to
+   * the next until a client is added or removed (then ask again). Throws for an unknown client.
+   */
+  handleOf(client: string): number;
+  /** The client a handle stands for. */
+  clientOf(handle: number): string;
+  /**
+   * Starts a walk over the active clients in {@link sort}'s order and returns the first one's
+   * handle, or -1 when there is none. A randomised sorter draws from `rng` exactly as `sort` does
+   * (so a walk and a sort from the same stream give the same order); others ignore it. Any change
+   * to the sorter (an allocation included) ends the walk: an allocation loop books what it gives
+   * during a walk and tells the sorter after it.
+   */
+  first(rng: Rng): number;
+  /** The next client of the walk {@link first} started, as its handle; -1 at the end. */
+  next(): number;
+  /** {@link allocated} by handle, without the name lookup. */
+  allocatedAt(handle: number, res: Float64Array, offset?: number): void;
 }
 
-/**
- * The sorter kinds: Mesos's two for `--role_sorter` and `--framework_sorter` ('drf', 'random'),
- * and offersim's own for the classic alternatives: 'asset' (asset fairness: the sum of the
- * per-resource shares instead of DRF's max) and 'fifo' (first added, first served).
- */
-export const SORTER_KINDS = { drf: 'drf', random: 'random', asset: 'asset', fifo: 'fifo' } as const;
-/** One of {@link SORTER_KINDS}. */
-export type SorterKind = (typeof SORTER_KINDS)[keyof typeof SORTER_KINDS];
+/** What a loop walks: a sorter, or an order taken from one. */
+export type Walk = Pick<Sorter, 'first' | 'next'>;
 
 /** Options every sorter accepts. */
 export interface SorterOptions {
   /**
    * Resource names left out of the share (Mesos --fair_sharing_excluded_resource_names), each one
-   * of RESOURCE_NAMES; default none. Only the DRF sorter computes shares.
+   * of RESOURCE_NAMES; default none. Only the sorters that compute shares use it.
    */
   readonly excludedResources?: readonly string[];
+  /**
+   * Whether a walk of a flat share sorter may search a heap best first instead of listing the
+   * whole order; default true. The order is the same (a test compares both); false keeps the
+   * straightforward walk. Sorters without shares ignore it.
+   */
+  readonly ranked?: boolean;
 }

@@ -1,5 +1,6 @@
 /**
- * The non-offer baselines, on cases worked out by hand.
+ * The architectures that place tasks without offers (sim/model/architectures/monolithic.ts,
+ * shared-state.ts), on cases worked out by hand.
  */
 import { getAllocator } from '../../allocators/registry.js';
 import { MetricsFold } from '../../reports/metrics-fold.js';

@@ -8,7 +8,7 @@ import { getAllocator } from '../../allocators/registry.js';
 import { MetricsFold } from '../../reports/metrics-fold.js';
 import { seconds } from '../kernel/time.js';
 import { BatchFramework } from './frameworks/batch.js';
-import type { SchedulingMode } from './central.js';
+import type { ArchitectureName } from './architectures/index.js';
 import type { JobSpec } from './job.js';
 import type { LogRecord } from './log.js';
 import { resources } from './resources.js';
@@ -26,7 +26,7 @@ interface RunOptions {
   /** when it reregisters after the disconnect, s; default never */
   readonly reconnectAfter?: number;
   /** default 'offers' */
-  readonly mode?: SchedulingMode;
+  readonly mode?: ArchitectureName;
   /** f's decision time per job, s; default 0 */
   readonly decisionJob?: number;
   /** run length, s; default: to completion */

@@ -192,7 +192,7 @@ describe('property: random clusters with reservations keep every pool consistent
           const entry = getAllocator(policy)!;
           const sink = new RecordingSink();
           simulate({
-            seed, ...(entry.scheduling === undefined ? {} : { mode: entry.scheduling }), master: { allocationInterval: seconds(1) },
+            seed, ...(entry.architecture === undefined ? {} : { mode: entry.architecture }), master: { allocationInterval: seconds(1) },
             allocator: entry.create({}), agents, frameworks, weights: new Map(), jobs, duration: undefined, sinks: [sink],
           });
           expect(sink.of('job_finished')).toHaveLength(fwDefs.length);

@@ -8,10 +8,10 @@ import { RandomStreams, shuffleInPlace } from '../kernel/rng.js';
 import { Simulator } from '../kernel/simulator.js';
 import type { SimTime } from '../kernel/time.js';
 import type { Allocator, Reservation } from './allocation-port.js';
-import { hasDecisionTime, type FrameworkBehaviour } from './framework.js';
+import { createArchitecture, type ArchitectureName } from './architectures/index.js';
+import type { FrameworkBehaviour } from './framework.js';
 import { type JobSpec, TaskTable } from './job.js';
 import type { LogRecord, LogSink } from './log.js';
-import { CentralScheduler, type SchedulingMode } from './central.js';
 import { Master, type MasterOptions } from './master.js';
 import type { ResourceVector } from './resources.js';
 import { AgentFailureClock, type RandomFailureSpec } from './random-failures.js';
@@ -76,8 +76,8 @@ export interface SimulationInput {
   /** run seed: every random stream derives from it */
   readonly seed: number;
   readonly master: MasterOptions;
-  /** how tasks reach agents: 'offers' (Mesos, the allocator decides) or a non-offer baseline; default 'offers' */
-  readonly mode?: SchedulingMode | undefined;
+  /** the scheduling architecture, how tasks reach agents: 'offers' (Mesos, the allocator offers) or one that places them without offers; default 'offers' */
+  readonly mode?: ArchitectureName | undefined;
   readonly allocator: Allocator;
   readonly agents: readonly AgentSpec[];
   readonly frameworks: readonly FrameworkSpec[];
@@ -114,20 +114,9 @@ export function simulate(input: SimulationInput): SimulationResult {
   const streams = new RandomStreams(input.seed);
   const log = fanOut(input.sinks);
   const tasks = new TaskTable();
-  const master = new Master(sim, input.allocator, streams.stream('allocator'), tasks, log, input.master);
-  const mode = input.mode ?? 'offers';
-  if (mode !== 'offers') {
-    for (const f of input.frameworks) {
-      if (f.behaviour.nextTaskDemand === undefined || f.behaviour.takeNextTask === undefined) {
-        throw new Error(`framework ${f.name} (${f.behaviour.kind}) cannot run without offers: its behaviour does not expose its next task`);
-      }
-      const b = f.behaviour;
-      if (mode === 'shared-state' && hasDecisionTime(b) && (b.headJob === undefined || b.takeTask === undefined || b.dropHeadJob === undefined)) {
-        throw new Error(`framework ${f.name} (${b.kind}) has decision time but cannot decide job by job under shared-state: its behaviour does not expose its head job`);
-      }
-    }
-    master.useCentralScheduler(new CentralScheduler(sim, master, mode, (name) => streams.stream(name), log, input.allocator));
-  }
+  const master = new Master(sim, input.allocator, tasks, log, input.master, (m) =>
+    createArchitecture(input.mode ?? 'offers', { sim, master: m, allocator: input.allocator, streams: (name) => streams.stream(name), log }, input.frameworks),
+  );
 
   for (const [role, w] of [...input.weights.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     input.allocator.setWeight(role, w);

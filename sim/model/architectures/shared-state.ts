@@ -1,48 +1,24 @@
 /**
- * Non-offer baselines: schedulers that place tasks directly on agents, so that users can measure
- * what the offer mechanism itself costs on the same workload and metrics.
- * Imports the kernel and model modules (the allocation port included).
- *
- * Both order frameworks as the run's allocator would (its ranking port,
- * Allocator.frameworkOrder: for the hierarchical allocator, roles by its role sorter, frameworks
- * by each role's framework sorter, with its weights, excluded resources and allocation-count
- * tie-break), so that a comparison with offers differs only in the architecture. The allocator
- * holds the running tasks: the master tells it of each placement (Allocator.allocated, one
- * allocation per task) and of each task's end (Allocator.recover).
- *
- * - 'monolithic': one central scheduler with full knowledge of the cluster places task after task,
- *   each time for the first framework in that order with a pending task not blocked this round,
- *   on the first agent that fits in a seeded shuffle of the agents. No offers, no filters, no
- *   tick: it runs whenever work arrives or resources free up. Frameworks' decision time is
- *   ignored (the one central scheduler decides at once).
- * - 'shared-state' (Omega-style): every framework sees the whole free cluster and places its own
- *   pending tasks, first fit in its own seeded shuffle. At each round the frameworks take their
- *   turn in that order (the first not yet served, re-ranked after each turn). A framework without
- *   decision time places all it can at once, so it never conflicts. A framework
- *   with decision time (FrameworkBehaviour.decisionTime) decides job by job, in parallel with the
- *   others: a decision places the head job's pending tasks on a snapshot of the free cluster taken
- *   when it starts and commits t_job + t_task x tasks later; placements that no longer fit then are
- *   conflicts (not launched), the rest launch (Omega's incremental transactions). See
- *   {@link CentralScheduler} for the retry and abandonment rules, docs/model.md for why.
- *
- * Both see static reservations as offers do: a framework may use the unreserved free resources
- * plus the reservation of its role (or an ancestor) on the agent, and a task takes reserved
- * resources first (Master.fitsDirect, Master.placeDirect).
+ * The shared-state architecture (Omega): every framework sees the whole free cluster and places
+ * its own pending tasks, first fit in its own seeded shuffle, committing optimistically; a
+ * framework with decision time decides job by job, in parallel with the others, and its
+ * placements that no longer fit when it commits are conflicts. Imports the kernel and model
+ * modules.
  */
-import { Phase } from '../kernel/phases.js';
-import { shuffleInPlace, type Rng } from '../kernel/rng.js';
-import type { HandlerId, Simulator } from '../kernel/simulator.js';
-import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
-import type { Allocator } from './allocation-port.js';
-import { hasDecisionTime, type DecisionTime, type FrameworkBehaviour } from './framework.js';
-import type { LogSink } from './log.js';
-import type { Master } from './master.js';
-import { addInto, contains, copyInto, NUM_RESOURCES } from './resources.js';
+import { Phase } from '../../kernel/phases.js';
+import { shuffleInPlace } from '../../kernel/rng.js';
+import type { HandlerId } from '../../kernel/simulator.js';
+import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
+import { hasDecisionTime, type DecisionTime, type FrameworkBehaviour } from '../framework.js';
+import { addInto, contains, copyInto, NUM_RESOURCES } from '../resources.js';
+import { DirectScheduler, type ArchitectureDeps } from './direct.js';
 
-/** How tasks reach agents: through offers (Mesos) or placed directly by a baseline. */
-export const SCHEDULING_MODES = ['offers', 'monolithic', 'shared-state'] as const;
-/** One of {@link SCHEDULING_MODES}. */
-export type SchedulingMode = (typeof SCHEDULING_MODES)[number];
+/** Why framework `name` cannot decide job by job under shared state, though it has decision time. */
+export function headJobProblem(name: string, b: FrameworkBehaviour): string | undefined {
+  return hasDecisionTime(b) && (b.headJob === undefined || b.takeTask === undefined || b.dropHeadJob === undefined)
+    ? `framework ${name} (${b.kind}) has decision time but cannot decide job by job under shared-state: its behaviour does not expose its head job`
+    : undefined;
+}
 
 /** A shared-state framework with decision time: its decision under way, if any, and its attempts. */
 interface Decider {
@@ -57,7 +33,7 @@ interface Decider {
   /** its placements on the snapshot, in task index order: task ids, and their agents */
   readonly tasks: number[];
   readonly agents: number[];
-  /** {@link CentralScheduler.requests} when it began: a later count means the cluster may have changed */
+  /** {@link DirectScheduler.requests} when it began: a later count means the cluster may have changed */
   requests: number;
   /** the job {@link attempts} counts for (-1: none yet) */
   attemptsJob: number;
@@ -66,7 +42,13 @@ interface Decider {
 }
 
 /**
- * A scheduler that places tasks without offers.
+ * At each round the frameworks with pending work take their turn in the allocator's order (the
+ * first not yet served, re-ranked after each turn). A framework without decision time places all
+ * it can at once, so it never conflicts. A framework with decision time
+ * (FrameworkBehaviour.decisionTime) decides job by job, in parallel with the others: a decision
+ * places the head job's pending tasks on a snapshot of the free cluster taken when it starts and
+ * commits t_job + t_task x tasks later; placements that no longer fit then are conflicts (not
+ * launched), the rest launch (Omega's incremental transactions). See docs/model.md for why.
  *
  * Shared-state decision time: a framework with decision time has one scheduler, working on one
  * job at a time, independently of the others. When idle with pending work it starts a decision
@@ -90,12 +72,9 @@ interface Decider {
  * launches, no attempt is counted, no `commit` record is written; a disconnected framework takes
  * no turn in a round (the allocator does not rank it) until it reregisters.
  */
-export class CentralScheduler {
-  private readonly hRun: HandlerId;
+export class SharedStateScheduler extends DirectScheduler {
+  readonly name = 'shared-state';
   private readonly hCommit: HandlerId;
-  private requestedAt = -1;
-  /** scheduling rounds requested so far (see Decider.requests) */
-  private requests = 0;
   /** shared-state frameworks with decision time, by index; undefined for the others */
   private readonly deciders: (Decider | undefined)[] = [];
   /** scratch: the head job's pending tasks */
@@ -104,73 +83,27 @@ export class CentralScheduler {
   private snap = new Float64Array(0);
   /** scratch: a demand that fitted nowhere in the decision under construction */
   private readonly unfit = new Float64Array(NUM_RESOURCES);
-  private readonly demand = new Float64Array(NUM_RESOURCES);
-  private agents: number[] = [];
-  /** per framework: done for this round (monolithic: its next task fits nowhere; shared-state: it had its turn) */
-  private blocked = new Uint8Array(16);
-  /** the allocator's ranking port, checked present */
-  private readonly frameworkOrder: (rng: Rng) => readonly number[];
-  /** the draws of a randomised ranking: the allocator's stream, which no offer run uses here */
-  private readonly rankRng: Rng;
 
-  constructor(
-    private readonly sim: Simulator,
-    private readonly master: Master,
-    private readonly kind: Exclude<SchedulingMode, 'offers'>,
-    /** the seeded stream for agent shuffles: 'central' (monolithic) or per framework (shared-state) */
-    private readonly streams: (name: string) => Rng,
-    private readonly log: LogSink,
-    allocator: Allocator,
-  ) {
-    const order = allocator.frameworkOrder;
-    if (order === undefined || allocator.allocated === undefined) {
-      throw new Error(`allocator ${allocator.name} cannot drive the ${kind} baseline: it does not rank frameworks (Allocator.frameworkOrder and allocated)`);
-    }
-    this.frameworkOrder = (rng) => order.call(allocator, rng);
-    this.rankRng = streams('allocator');
-    this.hRun = sim.register('central-run', () => this.run());
-    this.hCommit = sim.register('shared-state-commit', (fw) => this.commit(fw));
+  constructor(deps: ArchitectureDeps) {
+    super(deps, 'shared-state');
+    this.hCommit = deps.sim.register('shared-state-commit', (fw) => this.commit(fw));
   }
 
-  /** Asks for a scheduling round now; requests at one instant coalesce into one round. */
-  request(): void {
-    this.requests++;
-    const at = this.sim.phase <= Phase.ALLOCATE ? this.sim.now : this.sim.now + 1;
-    if (this.requestedAt === at) return;
-    this.requestedAt = at;
-    this.sim.at(at, Phase.ALLOCATE, this.hRun, 0);
-  }
-
-  private run(): void {
-    this.requestedAt = -1;
+  protected round(): void {
     const m = this.master;
-    const n = m.frameworkCount;
-    if (this.blocked.length < n) this.blocked = new Uint8Array(n * 2);
-    this.blocked.fill(0);
-    this.agents = m.agentList.slice();
-    if (this.kind === 'monolithic') {
-      shuffleInPlace(this.agents, this.streams('central'));
-      for (;;) {
-        const fw = this.nextFramework();
-        if (fw < 0) break;
-        if (!this.placeOne(fw)) this.blocked[fw] = 1;
+    for (;;) {
+      const fw = this.nextFramework();
+      if (fw < 0) break;
+      this.blocked[fw] = 1;
+      const b = m.frameworkAt(fw).behaviour;
+      if (hasDecisionTime(b)) {
+        const d = this.decider(fw);
+        if (!d.busy) this.startDecision(fw, d, b);
+        continue;
       }
-    } else {
-      for (;;) {
-        const fw = this.nextFramework();
-        if (fw < 0) break;
-        this.blocked[fw] = 1;
-        const b = m.frameworkAt(fw).behaviour;
-        if (hasDecisionTime(b)) {
-          const d = this.decider(fw);
-          if (!d.busy) this.startDecision(fw, d, b);
-          continue;
-        }
-        shuffleInPlace(this.agents, this.streams(`shared-state/${m.frameworkAt(fw).name}`));
-        while (this.placeOne(fw)) { /* place all that fit */ }
-      }
+      shuffleInPlace(this.agents, this.streams(`shared-state/${m.frameworkAt(fw).name}`));
+      while (this.placeOne(fw)) { /* place all that fit */ }
     }
-    this.log.record({ kind: 'allocation_run', t: this.sim.now, candidates: this.agents.length, offers: 0 });
   }
 
   private decider(fw: number): Decider {
@@ -271,31 +204,5 @@ export class CentralScheduler {
       else if (conflicts === 0 && this.requests === d.requests) return; // unchanged: wait for the next round
     }
     this.startDecision(fw, d, b);
-  }
-
-  /** Places `fw`'s next task on the first agent (in the current shuffle) where it fits. */
-  private placeOne(fw: number): boolean {
-    const b = this.master.frameworkAt(fw).behaviour;
-    if (b.pendingTasks() === 0 || b.nextTaskDemand === undefined || b.takeNextTask === undefined) return false;
-    if (!b.nextTaskDemand(this.demand)) return false;
-    for (const a of this.agents) {
-      if (!this.master.fitsDirect(fw, a, this.demand)) continue;
-      this.master.placeDirect(fw, b.takeNextTask(), a);
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * The framework served next: the first in the allocator's order now (active frameworks only:
-   * neither suppressed nor disconnected) with pending work and not blocked this round; -1 when
-   * none. The order is asked anew each time, as the last placement may have changed it.
-   */
-  private nextFramework(): number {
-    const m = this.master;
-    for (const fw of this.frameworkOrder(this.rankRng)) {
-      if (this.blocked[fw] === 0 && m.frameworkAt(fw).behaviour.pendingTasks() > 0) return fw;
-    }
-    return -1;
   }
 }

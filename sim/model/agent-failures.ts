@@ -1,0 +1,106 @@
+/**
+ * Agent failures on the master (notes §1.5): an agent that stops answering pings loses its offers
+ * at once, is declared lost after the ping timeouts (its running tasks lost, its filters cleared,
+ * the cluster smaller), and may register again later. Imports the kernel and model modules.
+ */
+import { Phase } from '../kernel/phases.js';
+import type { HandlerId, Simulator } from '../kernel/simulator.js';
+import { MICROS_PER_SECOND } from '../kernel/time.js';
+import type { AgentTable } from './agents.js';
+import type { Allocator } from './allocation-port.js';
+import { TaskCode } from './job.js';
+import type { LogSink, ResTuple } from './log.js';
+import type { OfferBook } from './offer-book.js';
+
+/** `--agent_ping_timeout`: the master pings each agent this often, us (15 s). */
+export const AGENT_PING_TIMEOUT = 15 * MICROS_PER_SECOND;
+/** `--max_agent_ping_timeouts`: missed pings after which an agent is declared lost (5). */
+export const MAX_AGENT_PING_TIMEOUTS = 5;
+
+/** What failures need of the master. */
+export interface FailureHost {
+  /** running `task` ends in `code` (TASK_LOST here) */
+  endTask(task: number, code: number): void;
+  /** an allocation run for agent `agent`, as for any registration */
+  trigger(agent: number): void;
+}
+
+/** The failing, losing and returning of agents. */
+export class AgentFailures {
+  private readonly hLost: HandlerId;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly agents: AgentTable,
+    private readonly book: OfferBook,
+    private readonly allocator: Allocator,
+    private readonly log: LogSink,
+    private readonly host: FailureHost,
+  ) {
+    this.hLost = sim.register('agent-lost', (a) => this.lost(a));
+  }
+
+  /**
+   * Agent `a` fails: it stops answering the master's pings. Its outstanding offers are rescinded at
+   * once (offersim's master notices the broken connection; Mesos rescinds at deactivation, which
+   * an agent that exits or whose socket breaks reaches at once) and it takes no further part in
+   * allocation runs. Tasks on it whose end would fall before it is removed never report it. It is
+   * declared lost after MAX_AGENT_PING_TIMEOUTS missed pings (see {@link lostAt}); then
+   * {@link lost} runs. Returns that time, us.
+   */
+  fail(a: number): number {
+    this.agents.fail(a);
+    this.book.rescindOnAgent(a);
+    const at = this.lostAt(a, this.sim.now);
+    this.sim.at(at, Phase.MESSAGE, this.hLost, a);
+    return at;
+  }
+
+  /**
+   * When an agent that failed at `failedAt` is declared lost. Pings go out every AGENT_PING_TIMEOUT
+   * from its registration, and a ping at or after the failure goes unanswered. Each ping's timeout,
+   * AGENT_PING_TIMEOUT later (when the next ping goes out), counts a miss if it went unanswered, and
+   * the MAX_AGENT_PING_TIMEOUTS-th miss declares the agent lost (Mesos SlaveObserver::ping and
+   * ::timeout, src/master/master.cpp:204-245). That is MAX_AGENT_PING_TIMEOUTS x 15 s = 75 s after
+   * the first unanswered ping: between 75 s (inclusive) and 90 s (exclusive) after the failure.
+   */
+  lostAt(a: number, failedAt: number): number {
+    const r = this.agents.registeredAt(a);
+    const p = AGENT_PING_TIMEOUT;
+    const firstUnanswered = r + Math.ceil((failedAt - r) / p) * p;
+    return firstUnanswered + MAX_AGENT_PING_TIMEOUTS * p;
+  }
+
+  /**
+   * Failed agent `a` is declared lost: its running tasks go TASK_LOST (resources recovered, their
+   * schedulers told), filters on it are cleared, and it leaves the cluster (the allocator removes
+   * it; the cluster total shrinks; an `agent_removed` record).
+   */
+  private lost(a: number): void {
+    // Its running tasks in task order, as a scan of every task would find them.
+    for (const task of this.agents.runningTasks(a)) this.host.endTask(task, TaskCode.LOST);
+    this.book.clearAgentFilters(a);
+    const total = this.agents.removed(a);
+    this.allocator.removeAgent(a, total);
+    this.log.record({ kind: 'agent_removed', t: this.sim.now, agent: a, res: tuple(total) });
+  }
+
+  /**
+   * Removed agent `a` comes back: a new registration of the same agent (same id, name, rack and
+   * resources, nothing running on it), with an allocation run for it at once (Mesos addSlave).
+   */
+  reregister(a: number): void {
+    const total = this.agents.back(a);
+    const reserved = this.agents.reservations(a);
+    if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
+    else this.allocator.addAgent(a, total);
+    this.log.record({
+      kind: 'agent_added', t: this.sim.now, agent: a, name: this.agents.name(a), rack: this.agents.rack(a), res: tuple(total),
+    });
+    this.host.trigger(a);
+  }
+}
+
+function tuple(v: Float64Array): ResTuple {
+  return [v[0]!, v[1]!, v[2]!, v[3]!];
+}

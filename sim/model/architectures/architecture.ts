@@ -1,0 +1,34 @@
+/**
+ * The seam between the master and a scheduling architecture: how the tasks of frameworks reach
+ * agents (Mesos offers, a monolithic scheduler, Omega's shared state). One module per
+ * architecture, as Google's cluster-scheduler-simulator keeps one file per architecture; the
+ * allocation policy orders clients inside any of them. Types and names only; imports nothing.
+ */
+
+/**
+ * The architectures: 'offers' (two-level, Mesos: the allocator offers, frameworks accept or
+ * decline), 'monolithic' (one central scheduler places every task) and 'shared-state' (every
+ * framework places its own tasks on the whole free cluster, optimistically, as in Omega).
+ */
+export const ARCHITECTURES = ['offers', 'monolithic', 'shared-state'] as const;
+/** One of {@link ARCHITECTURES}. */
+export type ArchitectureName = (typeof ARCHITECTURES)[number];
+
+/** What the master tells its architecture; every call comes in simulated-time order. */
+export interface Architecture {
+  readonly name: ArchitectureName;
+  /** Whether tasks are placed directly (Master.placeDirect), without offers. */
+  readonly placesDirectly: boolean;
+  /** The run starts: arm whatever runs periodically (the allocation interval's tick). */
+  start(): void;
+  /**
+   * Something Mesos answers with an allocation run at once happened: agent `agent` registered,
+   * or (agent < 0) a framework subscribed active, revived or reregistered.
+   */
+  trigger(agent: number): void;
+  /**
+   * A job arrived, or a task ended and its resources came back. A scheduler that places tasks
+   * itself does so at once; offers wait for the next periodic run (MESOS-3078).
+   */
+  changed(): void;
+}

@@ -1,0 +1,141 @@
+/**
+ * What the two architectures that place tasks without offers (monolithic, shared-state) share: a
+ * scheduling round whenever work arrives or resources free up (no tick), the frameworks taken in
+ * the allocation policy's order (its ranking port), and first-fit placement. Imports the kernel,
+ * model modules and the allocation port.
+ */
+import { Phase } from '../../kernel/phases.js';
+import type { Rng } from '../../kernel/rng.js';
+import type { HandlerId, Simulator } from '../../kernel/simulator.js';
+import type { Allocator } from '../allocation-port.js';
+import type { FrameworkBehaviour } from '../framework.js';
+import type { LogSink } from '../log.js';
+import type { Master } from '../master.js';
+import { NUM_RESOURCES } from '../resources.js';
+import type { Architecture } from './architecture.js';
+
+/** What an architecture is built from. */
+export interface ArchitectureDeps {
+  readonly sim: Simulator;
+  readonly master: Master;
+  /** the run's allocation policy: it offers (offers) or orders the frameworks (the others) */
+  readonly allocator: Allocator;
+  /** the run's seeded stream of `name` */
+  readonly streams: (name: string) => Rng;
+  readonly log: LogSink;
+}
+
+/** Why framework `name` cannot be placed without offers: its behaviour does not say its next task. */
+export function nextTaskProblem(name: string, b: FrameworkBehaviour): string | undefined {
+  return b.nextTaskDemand === undefined || b.takeNextTask === undefined
+    ? `framework ${name} (${b.kind}) cannot run without offers: its behaviour does not expose its next task`
+    : undefined;
+}
+
+/**
+ * A scheduler that places tasks without offers, ordering frameworks as the run's allocator would
+ * (its ranking port, Allocator.frameworkOrder: for the hierarchical allocator, roles by its role
+ * sorter, frameworks by each role's framework sorter, with its weights, excluded resources and
+ * allocation-count tie-break), so that a comparison with offers differs only in the
+ * architecture. The allocator holds the running tasks: the master tells it of each placement
+ * (Allocator.allocated, one allocation per task) and of each task's end (Allocator.recover).
+ * Static reservations are seen as offers see them: a framework may use the unreserved free
+ * resources plus the reservation of its role (or an ancestor) on the agent, and a task takes
+ * reserved resources first (Master.fitsDirect, Master.placeDirect).
+ */
+export abstract class DirectScheduler implements Architecture {
+  abstract readonly name: 'monolithic' | 'shared-state';
+  readonly placesDirectly = true;
+  protected readonly sim: Simulator;
+  protected readonly master: Master;
+  protected readonly streams: (name: string) => Rng;
+  protected readonly log: LogSink;
+  private readonly hRun: HandlerId;
+  private requestedAt = -1;
+  /** scheduling rounds requested so far (see SharedStateScheduler's deciders) */
+  protected requests = 0;
+  /** the agents of the round under way, in the round's order */
+  protected agents: number[] = [];
+  /** per framework: done for this round (monolithic: its next task fits nowhere; shared-state: it had its turn) */
+  protected blocked = new Uint8Array(16);
+  protected readonly demand = new Float64Array(NUM_RESOURCES);
+  /** the allocator's ranking port, checked present */
+  private readonly frameworkOrder: (rng: Rng) => readonly number[];
+  /** the draws of a randomised ranking: the allocator's stream, which no offer run uses here */
+  private readonly rankRng: Rng;
+
+  constructor(deps: ArchitectureDeps, kind: 'monolithic' | 'shared-state') {
+    this.sim = deps.sim;
+    this.master = deps.master;
+    this.streams = deps.streams;
+    this.log = deps.log;
+    const allocator = deps.allocator;
+    const order = allocator.frameworkOrder;
+    if (order === undefined || allocator.allocated === undefined) {
+      throw new Error(`allocator ${allocator.name} cannot drive the ${kind} baseline: it does not rank frameworks (Allocator.frameworkOrder and allocated)`);
+    }
+    this.frameworkOrder = (rng) => order.call(allocator, rng);
+    this.rankRng = deps.streams('allocator');
+    this.hRun = deps.sim.register('central-run', () => this.run());
+  }
+
+  /** No periodic tick: rounds happen when asked for. */
+  start(): void {}
+
+  trigger(_agent: number): void {
+    this.request();
+  }
+
+  changed(): void {
+    this.request();
+  }
+
+  /** Asks for a scheduling round now; requests at one instant coalesce into one round. */
+  request(): void {
+    this.requests++;
+    const at = this.sim.phase <= Phase.ALLOCATE ? this.sim.now : this.sim.now + 1;
+    if (this.requestedAt === at) return;
+    this.requestedAt = at;
+    this.sim.at(at, Phase.ALLOCATE, this.hRun, 0);
+  }
+
+  /** One scheduling round over the agents registered now; {@link round} does the placing. */
+  private run(): void {
+    this.requestedAt = -1;
+    const n = this.master.frameworkCount;
+    if (this.blocked.length < n) this.blocked = new Uint8Array(n * 2);
+    this.blocked.fill(0);
+    this.agents = this.master.agentList.slice();
+    this.round();
+    this.log.record({ kind: 'allocation_run', t: this.sim.now, candidates: this.agents.length, offers: 0 });
+  }
+
+  /** The architecture's placements of one round, on {@link agents} (its order is the round's to set). */
+  protected abstract round(): void;
+
+  /** Places `fw`'s next task on the first agent (in the current order) where it fits. */
+  protected placeOne(fw: number): boolean {
+    const b = this.master.frameworkAt(fw).behaviour;
+    if (b.pendingTasks() === 0 || b.nextTaskDemand === undefined || b.takeNextTask === undefined) return false;
+    if (!b.nextTaskDemand(this.demand)) return false;
+    for (const a of this.agents) {
+      if (!this.master.fitsDirect(fw, a, this.demand)) continue;
+      this.master.placeDirect(fw, b.takeNextTask(), a);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The framework served next: the first in the allocator's order now (active frameworks only:
+   * neither suppressed nor disconnected) with pending work and not blocked this round; -1 when
+   * none. The order is asked anew each time, as the last placement may have changed it.
+   */
+  protected nextFramework(): number {
+    const m = this.master;
+    for (const fw of this.frameworkOrder(this.rankRng)) {
+      if (this.blocked[fw] === 0 && m.frameworkAt(fw).behaviour.pendingTasks() > 0) return fw;
+    }
+    return -1;
+  }
+}

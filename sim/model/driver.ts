@@ -1,0 +1,102 @@
+/**
+ * The driver a framework's scheduler holds (Mesos `SchedulerDriver`): each call goes to the master
+ * on behalf of that one framework; and the schedulers' timers. Imports the kernel and model types.
+ */
+import { Phase } from '../kernel/phases.js';
+import type { HandlerId, Simulator } from '../kernel/simulator.js';
+import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
+import type { SchedulerDriver } from './framework.js';
+import type { TaskTable } from './job.js';
+
+/** The master's side of the scheduler calls: each takes the calling framework first. */
+export interface SchedulerCalls {
+  readonly now: SimTime;
+  readonly tasks: TaskTable;
+  rackOf(agent: number): string;
+  accept(fw: number, offer: number, taskIds: readonly number[], refuseSeconds: number | undefined): void;
+  decline(fw: number, offer: number, refuseSeconds: number | undefined): void;
+  suppress(fw: number): void;
+  revive(fw: number): void;
+  resubmit(fw: number, task: number): void;
+  kill(fw: number, task: number): void;
+  restartJob(fw: number, job: number): number;
+  /** a MESSAGE-phase event `delay` us from now for `fw`'s scheduler */
+  after(fw: number, delay: number, fn: () => void): void;
+  decided(fw: number, job: number, start: number, tasks: number): void;
+  abandon(fw: number, job: number, dropped: number, attempts: number): void;
+}
+
+/** The driver one framework's scheduler uses. */
+export class Driver implements SchedulerDriver {
+  constructor(private readonly master: SchedulerCalls, private readonly fw: number) {}
+  get now(): SimTime {
+    return this.master.now;
+  }
+  get tasks(): TaskTable {
+    return this.master.tasks;
+  }
+  rackOf(agent: number): string {
+    return this.master.rackOf(agent);
+  }
+  accept(offer: number, taskIds: readonly number[], refuseSeconds?: number): void {
+    this.master.accept(this.fw, offer, taskIds, refuseSeconds);
+  }
+  decline(offer: number, refuseSeconds?: number): void {
+    this.master.decline(this.fw, offer, refuseSeconds);
+  }
+  suppress(): void {
+    this.master.suppress(this.fw);
+  }
+  revive(): void {
+    this.master.revive(this.fw);
+  }
+  resubmit(task: number): void {
+    this.master.resubmit(this.fw, task);
+  }
+  kill(task: number): void {
+    this.master.kill(this.fw, task);
+  }
+  restartJob(job: number): number {
+    return this.master.restartJob(this.fw, job);
+  }
+  after(delaySeconds: number, fn: () => void): void {
+    this.master.after(this.fw, Math.round(delaySeconds * MICROS_PER_SECOND), fn);
+  }
+  decided(job: number, start: SimTime, tasks: number): void {
+    this.master.decided(this.fw, job, start, tasks);
+  }
+  abandon(job: number, dropped: number, attempts: number): void {
+    this.master.abandon(this.fw, job, dropped, attempts);
+  }
+}
+
+/** The timers schedulers set through their driver ({@link SchedulerDriver.after}). */
+export class SchedulerTimers {
+  private readonly hTimer: HandlerId;
+  /** pending timers by id: the framework that set it, and what to call */
+  private readonly timers = new Map<number, { readonly fw: number; readonly fn: () => void }>();
+  private nextTimer = 0;
+
+  /** Timers on `sim`; `removed(fw)` says whether framework `fw` is gone (its timers never fire). */
+  constructor(private readonly sim: Simulator, private readonly removed: (fw: number) => boolean) {
+    this.hTimer = sim.register('scheduler-timer', (id) => this.fire(id));
+  }
+
+  /**
+   * A MESSAGE-phase event `delay` us from now for framework `fw`'s scheduler. It does not fire if
+   * the framework has been removed by then (its scheduler is gone).
+   */
+  after(fw: number, delay: number, fn: () => void): void {
+    if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
+    const id = this.nextTimer++;
+    this.timers.set(id, { fw, fn });
+    this.sim.after(delay, Phase.MESSAGE, this.hTimer, id);
+  }
+
+  private fire(id: number): void {
+    const timer = this.timers.get(id);
+    if (timer === undefined) throw this.sim.invariant(`timer ${id} fired twice`);
+    this.timers.delete(id);
+    if (!this.removed(timer.fw)) timer.fn();
+  }
+}

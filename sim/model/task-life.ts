@@ -1,0 +1,121 @@
+/**
+ * The life of a launched task on the master: staging and running at its launch, its end
+ * (finished, lost or killed) with its resources back to the agent and to the policy, its
+ * scheduler told, and its job counted. Imports the kernel and model modules.
+ */
+import { Phase } from '../kernel/phases.js';
+import type { HandlerId, Simulator } from '../kernel/simulator.js';
+import type { AgentTable } from './agents.js';
+import type { Allocator } from './allocation-port.js';
+import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
+import { Locality, LOCALITY_NAMES, TaskCode, type TaskTable } from './job.js';
+import type { LogSink, TaskLocality, TaskState } from './log.js';
+import { NUM_RESOURCES } from './resources.js';
+
+const STATE_NAMES: readonly TaskState[] = ['staging', 'staging', 'running', 'finished', 'failed', 'killed', 'lost'];
+
+/** What a task's life needs of the master. */
+export interface TaskLifeHost {
+  /** framework `fw`'s scheduler, and whether it was removed (then it is told nothing) */
+  client(fw: number): { readonly behaviour: FrameworkBehaviour; readonly driver: SchedulerDriver; readonly removed: boolean };
+  /** whether an agent failed, a framework disconnected or a task was killed in this run */
+  failuresSeen(): boolean;
+  /** whether job `job` ends with no job_finished record (abandoned, restarted or dropped) */
+  endsQuietly(job: number): boolean;
+  /** a task's resources came back (the architecture may place at once) */
+  changed(): void;
+  /** every task of job `job` has reached a terminal state */
+  jobFinished(job: number): void;
+}
+
+/** Launches and ends the run's tasks. */
+export class TaskLife {
+  private readonly hFinish: HandlerId;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly tasks: TaskTable,
+    private readonly agents: AgentTable,
+    private readonly allocator: Allocator,
+    private readonly log: LogSink,
+    private readonly host: TaskLifeHost,
+  ) {
+    this.hFinish = sim.register('task-finish', (task) => this.finish(task));
+  }
+
+  /**
+   * Task `task` of `fw` starts on `agent` (its resources already accounted as allocated): staging
+   * and running at this instant, as executors start at once; its end is due after its duration,
+   * slowed by the framework's remote slowdown when it did not run node-local.
+   */
+  launch(task: number, fw: number, agent: number): void {
+    const t = this.tasks;
+    t.agent[task] = agent;
+    this.agents.started(agent, task);
+    t.state[task] = TaskCode.STAGING;
+    this.logTask(task, fw);
+    // Executors start at once: staging and running fall on the launch instant.
+    t.state[task] = TaskCode.RUNNING;
+    this.logTask(task, fw);
+    let duration = t.duration[task]!;
+    if (t.prefs[task] !== undefined) {
+      // Only tasks with preferences have a locality: runs without any log no extra record.
+      const loc = t.localityOf(task, agent);
+      this.log.record({ kind: 'task_locality', t: this.sim.now, task, job: t.job[task]!, framework: fw, agent, locality: LOCALITY_NAMES[loc] as TaskLocality });
+      const slow = this.host.client(fw).behaviour.remoteSlowdown ?? 1;
+      if (loc !== Locality.NODE && slow !== 1) duration = Math.max(1, Math.round(duration * slow));
+    }
+    this.sim.after(duration, Phase.RELEASE, this.hFinish, task);
+  }
+
+  /**
+   * Task `task` reaches terminal state `code` (FINISHED, or LOST with its agent, or KILLED):
+   * resources back, scheduler told unless `notify` is false, its job counted.
+   */
+  end(task: number, code: number, notify = true): void {
+    const t = this.tasks;
+    if (t.state[task] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} ended while not running`);
+    const j = t.job[task]!;
+    const fw = t.jobFramework[j]!;
+    const agent = t.agent[task]!;
+    t.state[task] = code;
+    const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+    const reserved = this.agents.ended(agent, task, res);
+    this.logTask(task, fw);
+    // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
+    if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
+    else this.allocator.recover(fw, agent, res);
+    // A scheduler that places tasks itself does so as soon as resources free up: no tick to wait for.
+    this.host.changed();
+    const f = this.host.client(fw);
+    if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
+    const done = ++t.doneCount[j]!;
+    if (done === t.taskCount[j]) {
+      if (!this.host.endsQuietly(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
+      this.host.jobFinished(j);
+    }
+  }
+
+  /** A task's end event (its duration is over). */
+  private finish(task: number): void {
+    if (this.agents.anyDown || this.host.failuresSeen()) {
+      // A task on a failed agent ends unseen: the master hears nothing until it declares it lost.
+      // A lost task's own end event still fires later: it has nothing left to do (task ids are
+      // never relaunched; schedulers rerun lost work as copies, see SchedulerDriver.resubmit).
+      // The same holds for a task killed when its framework's failover timeout ran out, or by its
+      // scheduler (SchedulerDriver.kill).
+      const st = this.tasks.state[task];
+      if (st === TaskCode.LOST || st === TaskCode.KILLED || this.agents.isDown(this.tasks.agent[task]!)) return;
+    }
+    this.end(task, TaskCode.FINISHED);
+  }
+
+  private logTask(task: number, fw: number): void {
+    const t = this.tasks;
+    const off = task * NUM_RESOURCES;
+    this.log.record({
+      kind: 'task_state', t: this.sim.now, task, job: t.job[task]!, framework: fw, agent: t.agent[task]!,
+      state: STATE_NAMES[t.state[task]!]!, res: [t.res[off]!, t.res[off + 1]!, t.res[off + 2]!, t.res[off + 3]!],
+    });
+  }
+}
