@@ -10,7 +10,7 @@ export type { AllocationContext, Allocator, FrameworkInfo } from '../sim/model/a
 export type { AllocatorEntry, AllocatorOptions } from './types.js';
 export { allocatorNames, getAllocator, listAllocators } from './registry.js';
 export { HierarchicalAllocator, type HierarchicalOptions, type SorterChoice } from './hierarchical.js';
-export { shuffleInPlace } from './offer-loop.js';
+export { shuffleInPlace } from '../sim/kernel/shuffle.js';
 export * from './sorter/index.js';
 export { isSharePolicy, policyEntry, sharePolicy, type SharePolicyEntry } from './share-policy.js';
 export { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';

@@ -6,7 +6,10 @@
  * granularity. Imports allocator modules and the pure resource helpers; no clock, no queue, no
  * I/O, no ambient randomness (every draw comes from the `rng` it is given).
  */
+import { assertNever } from '../sim/kernel/assert.js';
 import type { Rng } from '../sim/kernel/rng.js';
+import { resized } from '../sim/kernel/packed.js';
+import { shuffleInPlace } from '../sim/kernel/shuffle.js';
 import type { AllocationContext, OfferGranularity } from '../sim/model/allocation-port.js';
 import { NUM_RESOURCES, addInto, contains, copyInto, isEmpty, subInto } from '../sim/model/resources.js';
 import type { Clients, QuotaState, RoleState } from './hierarchical-state.js';
@@ -15,19 +18,6 @@ import { flooredDiff, flooredSub, minOf, shrinkToRemaining } from './quota.js';
 import type { ReservationPools } from './reservation-pools.js';
 import type { Walk } from './sorter/sorter.js';
 import { TaskDemands } from './task-demands.js';
-
-/**
- * Uniform Fisher–Yates shuffle in place, from the last element down (the kernel's
- * `shuffleInPlace` algorithm, repeated here because allocators may not import the kernel's values).
- */
-export function shuffleInPlace(arr: Int32Array, length: number, rng: Rng): void {
-  for (let i = length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    const tmp = arr[i]!;
-    arr[i] = arr[j]!;
-    arr[j] = tmp;
-  }
-}
 
 /** What {@link OfferLoop.offerTo} made: no offer, part of the agent, or all of it. */
 const NONE = 0;
@@ -117,9 +107,9 @@ export class OfferLoop {
    */
   run(ctx: AllocationContext, order: Int32Array, n: number, rng: Rng): void {
     this.begin(ctx);
-    shuffleInPlace(order, n, rng);
+    shuffleInPlace(order, rng, n);
     if (this.waiting) this.stage(ctx, order, n, rng, 1);
-    shuffleInPlace(order, n, rng);
+    shuffleInPlace(order, rng, n);
     this.stage(ctx, order, n, rng, 2);
     if (this.waiting) this.pending.flush(ctx);
   }
@@ -299,7 +289,7 @@ export class OfferLoop {
         shrinkToRemaining(extra, this.fairCap, this.zero);
         break;
       default:
-        assertNever(this.granularity);
+        assertNever(this.granularity, 'offer granularity');
     }
     // The unreserved part: the guarantee part and the rest (stage 2 has no guarantee part).
     let v = extra;
@@ -382,8 +372,8 @@ export class OfferLoop {
   private book(role: RoleState, fh: number, sum: Float64Array): void {
     const d = this.defCount++;
     if (d === this.defHandle.length) {
-      const r = new Float64Array(this.defRes.length * 2); r.set(this.defRes); this.defRes = r;
-      const h = new Int32Array(this.defHandle.length * 2); h.set(this.defHandle); this.defHandle = h;
+      this.defRes = resized(this.defRes, this.defRes.length * 2);
+      this.defHandle = resized(this.defHandle, this.defHandle.length * 2);
     }
     this.defRole[d] = role;
     this.defHandle[d] = fh;
@@ -412,8 +402,4 @@ export class OfferLoop {
   private hasFree(ctx: AllocationContext, agent: number, off: number): boolean {
     return ctx.isAllocatable(this.free, off) || this.pools.hasAllocatable(ctx, agent);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unknown offer granularity: ${String(x)}`);
 }

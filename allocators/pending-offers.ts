@@ -4,6 +4,7 @@
  * offers are made only when both stages are done. Imports the pure resource helpers and the
  * port's types; no clock, no queue, no I/O.
  */
+import { resized } from '../sim/kernel/packed.js';
 import type { AllocationContext } from '../sim/model/allocation-port.js';
 import { NUM_RESOURCES, addInto, copyInto, isEmpty, subInto } from '../sim/model/resources.js';
 
@@ -87,10 +88,10 @@ export class PendingOffers {
 
   private grow(): void {
     const cap = this.fw.length * 2;
-    const f = new Int32Array(cap); f.set(this.fw); this.fw = f;
-    const a = new Int32Array(cap); a.set(this.agent); this.agent = a;
-    const r = new Float64Array(cap * NUM_RESOURCES); r.set(this.res); this.res = r;
-    const v = new Float64Array(cap * NUM_RESOURCES); v.set(this.rsv); this.rsv = v;
-    const n = new Int32Array(cap); n.set(this.stage1Next); this.stage1Next = n;
+    this.fw = resized(this.fw, cap);
+    this.agent = resized(this.agent, cap);
+    this.res = resized(this.res, cap * NUM_RESOURCES);
+    this.rsv = resized(this.rsv, cap * NUM_RESOURCES);
+    this.stage1Next = resized(this.stage1Next, cap);
   }
 }

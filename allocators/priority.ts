@@ -5,6 +5,7 @@
  * no I/O, no ambient randomness.
  */
 import type { ResourceVector } from '../sim/model/resources.js';
+import { parentRole } from '../sim/model/roles.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { isRecord, parsedOrThrow, rolePathProblem, show, unknownParams } from './param-checks.js';
 import type { Rng } from '../sim/kernel/rng.js';
@@ -196,15 +197,12 @@ export class PriorityAllocator implements Allocator {
     let l = this.roleLevels.get(role);
     if (l === undefined) {
       let value = DEFAULT_LEVEL;
-      for (let p = role; ; ) {
+      for (let p: string | undefined = role; p !== undefined; p = parentRole(p)) {
         const v = this.priorities.get(p);
         if (v !== undefined) {
           value = v;
           break;
         }
-        const cut = p.lastIndexOf('/');
-        if (cut < 0) break;
-        p = p.slice(0, cut);
       }
       l = this.byLevel.get(value)!;
       this.roleLevels.set(role, l);

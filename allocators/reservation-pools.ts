@@ -5,6 +5,7 @@
  */
 import type { AllocationContext, Reservation } from '../sim/model/allocation-port.js';
 import { NUM_RESOURCES, addInto, copyInto, isEmpty, subInto, type ResourceVector } from '../sim/model/resources.js';
+import { allocatableTo } from '../sim/model/roles.js';
 
 /** Every reservation of the cluster, by pool. */
 export class ReservationPools {
@@ -66,7 +67,7 @@ export class ReservationPools {
     if (pools === undefined) return -1;
     for (const p of pools) {
       const owner = this.poolRole[p]!;
-      if (role === owner || (role.startsWith(owner) && role.charCodeAt(owner.length) === 47)) return p;
+      if (allocatableTo(owner, role)) return p;
     }
     return -1;
   }

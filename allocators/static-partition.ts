@@ -3,6 +3,7 @@
  * to a fixed set of agents and gets them whole, as under `drf`, but never anything outside.
  * Imports only allocator modules; no clock, no queue, no I/O, no ambient randomness.
  */
+import { resized } from '../sim/kernel/packed.js';
 import type { ResourceVector } from '../sim/model/resources.js';
 import type { AgentEligibility } from './eligibility.js';
 import { HierarchicalAllocator } from './hierarchical.js';
@@ -228,7 +229,7 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
 
   override addFramework(fw: FrameworkInfo): void {
     this.inner.addFramework(fw);
-    if (fw.index >= this.slot.length) this.slot = grow(this.slot, fw.index + 1);
+    if (fw.index >= this.slot.length) this.slot = resized(this.slot, Math.max(fw.index + 1, this.slot.length * 2), -1);
     if (this.listed === undefined) {
       this.slot[fw.index] = fw.index;
       this.registered = Math.max(this.registered, fw.index + 1);
@@ -245,7 +246,7 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
 
   override addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
     this.inner.addAgent(agent, total, reserved);
-    if (agent >= this.rank.length) this.rank = grow(this.rank, agent + 1);
+    if (agent >= this.rank.length) this.rank = resized(this.rank, Math.max(agent + 1, this.rank.length * 2), -1);
     if (this.rank[agent] === -1) this.rank[agent] = this.agentsSeen++;
   }
 
@@ -262,11 +263,4 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
       this.view.ctx = undefined;
     }
   }
-}
-
-/** A copy of `a`, at least `n` long (doubling), new entries -1. */
-function grow(a: Int32Array, n: number): Int32Array {
-  const b = new Int32Array(Math.max(n, a.length * 2)).fill(-1);
-  b.set(a);
-  return b;
 }

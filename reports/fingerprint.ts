@@ -3,6 +3,7 @@
  * independent 32-bit lanes fed every field of every record, in order. Not cryptographic.
  * Imports only the event log types.
  */
+import { assertNever } from '../sim/kernel/assert.js';
 import type { LogRecord, LogSink, ResTuple } from '../sim/model/log.js';
 
 /** Index of a double's low and high 32-bit words in a Uint32Array view, by platform byte order. */
@@ -251,7 +252,7 @@ export class Fingerprint implements LogSink {
         this.str(r.reason);
         break;
       default:
-        assertNever(r);
+        assertNever(r, 'record');
     }
     this.flush();
   }
@@ -352,9 +353,4 @@ function fmix32(h: number): number {
 
 function hex8(x: number): string {
   return (x >>> 0).toString(16).padStart(8, '0');
-}
-
-/** Local copy of the log's assertNever: reports imports nothing but the log's types. */
-function assertNever(x: never): never {
-  throw new Error(`unexpected record ${JSON.stringify(x)}`);
 }

@@ -8,7 +8,7 @@
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { ClusterFold, DecisionsFold, JobsFold, LocalityFold, LogInvariantError, OffersFold, SeriesFold, SharesFold, TasksFold } from './folds/index.js';
 import type { FrameworkRow, MetricsResult, ResourceName, Sample, Summary } from './metrics.js';
-import { assertNever } from './util.js';
+import { assertNever } from '../sim/kernel/assert.js';
 
 export { LogInvariantError } from './folds/index.js';
 

@@ -10,7 +10,7 @@
 import type { LogRecord } from '../sim/model/log.js';
 import { Fingerprint } from './fingerprint.js';
 import { fmtSeconds } from './format.js';
-import { assertNever } from './util.js';
+import { assertNever } from '../sim/kernel/assert.js';
 import { AgentChecks } from './verify/agents.js';
 import { FrameworkChecks } from './verify/frameworks.js';
 import { Instant } from './verify/instant.js';

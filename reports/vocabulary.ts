@@ -1,15 +1,12 @@
 /**
  * The words every metric module shares: the resources of a log record's tuple, values per
- * resource, the locality levels and their fractions, the job-size buckets. A leaf: imports nothing.
+ * resource, the locality levels and their fractions, the job-size buckets. Imports only the shared
+ * leaf that names the resources.
  */
+import { RESOURCE_NAMES } from '../sim/model/resources.js';
 
-/**
- * Resource names in the order of a log record's resource tuple. A copy of sim/model/resources.ts's
- * list, because reports may import nothing from the model but the log's types.
- */
-export const RESOURCE_NAMES = ['cpus', 'mem', 'disk', 'gpus'] as const;
-/** One of {@link RESOURCE_NAMES}. */
-export type ResourceName = (typeof RESOURCE_NAMES)[number];
+/** Resource names in the order of a log record's resource tuple: the model's (a shared leaf). */
+export { RESOURCE_NAMES, type ResourceName } from '../sim/model/resources.js';
 /** Number of resources in a record's tuple. */
 export const NR = RESOURCE_NAMES.length;
 /** A value per resource, in {@link RESOURCE_NAMES} order. */

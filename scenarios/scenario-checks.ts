@@ -9,14 +9,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { getAllocator } from '../allocators/registry.js';
 import { MICROS_PER_SECOND, seconds } from '../sim/kernel/time.js';
-import { NUM_RESOURCES, R, fromFixed, resources } from '../sim/model/resources.js';
+import { NUM_RESOURCES, R, RESOURCE_NAMES, fromFixed, resources } from '../sim/model/resources.js';
 import type { AgentSpec } from '../sim/model/simulation.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { behaviourKind, createBehaviour, resolveBehaviour, type TaskAmounts } from './behaviours/index.js';
 import { buildAgents, largestDraw } from './build.js';
 import { excerpt } from './errors.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS } from './limits.js';
-import { AGENT_RESOURCES } from './schema-fields.js';
 import { allocatorSpec, type Scenario } from './schema.js';
 
 /** Reports a problem at a field path of the scenario. */
@@ -113,7 +112,7 @@ function agentGroups(s: Scenario, report: Report): void {
  */
 function clusterSize({ agents, total, report }: Checked): void {
   if (agents.length > MAX_AGENTS) report(['cluster'], `the cluster has ${agents.length.toLocaleString('en-US')} agents (groups and traces), more than the ${MAX_AGENTS.toLocaleString('en-US')} a cluster may have`);
-  for (const r of AGENT_RESOURCES) {
+  for (const r of RESOURCE_NAMES) {
     if (fromFixed(total[R[r]]!) > MAX_RESOURCE_AMOUNT) {
       report(['cluster'], `the cluster's agents hold ${fromFixed(total[R[r]]!).toLocaleString('en-US')} ${r} in all, more than ${MAX_RESOURCE_AMOUNT.toLocaleString('en-US')} (amounts are exact in thousandths below 2^53)`);
     }

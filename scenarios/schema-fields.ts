@@ -91,8 +91,6 @@ export function isRole(s: string): boolean {
 /** A role field ({@link isRole}) and its message. */
 export const ROLE_MESSAGE = `a role is * or names joined by / (each ${NAME_RULE})`;
 export const role = z.string().refine(isRole, { message: ROLE_MESSAGE });
-/** The resources an agent and a task have, in the order scenario files list them. */
-export const AGENT_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
 
 /**
  * Decision times (Omega's t_job and t_task): tJob + tTask x the tasks of a job fits in a span, and

@@ -7,19 +7,15 @@
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
 import { OFFER_GRANULARITIES, checkParams } from '../allocators/types.js';
-import { fromFixed, toFixed } from '../sim/model/resources.js';
+import { fromFixed, RESOURCE_NAMES, toFixed } from '../sim/model/resources.js';
+import { allocatableTo } from '../sim/model/roles.js';
 import { BehaviourSchema } from './behaviours/index.js';
 import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_SPAN_SECONDS, MAX_SWEEP_POINTS, MAX_WEIGHT, MIN_INTERVAL_SECONDS, MIN_WEIGHT } from './limits.js';
 import {
-  AGENT_RESOURCES, INTERVAL_MESSAGE, ROLE_MESSAGE, ResourceAmountsSchema, RESOURCE_FIELDS, interval, isPlainObject, isRole, n, name,
+  INTERVAL_MESSAGE, ROLE_MESSAGE, ResourceAmountsSchema, RESOURCE_FIELDS, interval, isPlainObject, isRole, n, name,
   positiveSeconds, role, runSeconds, seconds, span,
 } from './schema-fields.js';
 import { ClusterTraceSchema, InlineWorkloadSchema, PoissonWorkloadSchema, TraceWorkloadSchema } from './schema-workloads.js';
-
-/** Whether reserved role `owner` may be offered to frameworks of `role` (same role or a descendant). */
-function allocatableTo(owner: string, role: string): boolean {
-  return role === owner || role.startsWith(`${owner}/`);
-}
 
 /** A group of identical agents. */
 export const AgentGroupSchema = z.strictObject({
@@ -46,7 +42,7 @@ export const AgentGroupSchema = z.strictObject({
     if (r === '*') ctx.addIssue({ code: 'custom', path: ['reserved', r], message: 'resources cannot be reserved for role *' });
     else if (!isRole(r)) ctx.addIssue({ code: 'custom', path: ['reserved', r], message: ROLE_MESSAGE });
   }
-  for (const res of AGENT_RESOURCES) {
+  for (const res of RESOURCE_NAMES) {
     // Compared in the model's fixed point, so 0.1 + 0.2 fits in 0.3 as it does in the master.
     let sum = 0;
     for (const r of roles) sum += toFixed(g.reserved[r]![res] ?? 0);
@@ -80,7 +76,7 @@ export const AllocatorObjectSchema = z.strictObject({
   /** the policy's parameters (see docs/allocators.md); default {} */
   params: z.record(z.string(), z.unknown()).default({}),
   /** resources left out of fair shares (Mesos --fair_sharing_excluded_resource_names); default none */
-  excludedResources: z.array(z.enum(['cpus', 'mem', 'disk', 'gpus'])).default([]),
+  excludedResources: z.array(z.enum(RESOURCE_NAMES)).default([]),
 }).superRefine((a, ctx) => {
   if (a.name === undefined && a.module === undefined) {
     ctx.addIssue({ code: 'custom', path: ['name'], message: 'name a registered policy (name: drf) or a module file (module: ./my-allocator.js)' });

@@ -24,6 +24,23 @@ interface Allow {
   readonly typesOnly: boolean;
 }
 
+/**
+ * The shared leaves: small modules that exist once and that every folder may import, values too
+ * (DESIGN.md §1's "may import" cells read as "besides these"). A leaf loads nothing at run time:
+ * no module of the repository, no package, no builtin (checked below), so importing one never
+ * drags a layer in.
+ */
+const LEAVES: ReadonlyArray<{ readonly path: string; readonly holds: string }> = [
+  { path: 'sim/kernel/assert.ts', holds: 'assertNever, the exhaustive switch\'s default' },
+  { path: 'sim/kernel/int-map.ts', holds: 'a hash map of integer ids in typed arrays' },
+  { path: 'sim/kernel/packed.ts', holds: 'typed arrays that grow (resized, grown)' },
+  { path: 'sim/kernel/shuffle.ts', holds: 'the Fisher–Yates shuffle over any random stream' },
+  { path: 'sim/kernel/time.ts', holds: 'SimTime and the time units' },
+  { path: 'sim/model/resources.ts', holds: 'the resource names and fixed-point resource vectors' },
+  { path: 'sim/model/roles.ts', holds: 'role paths: allocatableTo, parentRole' },
+];
+const LEAF_PATHS = new Set(LEAVES.map((l) => l.path));
+
 /** What a folder's non-test sources may import. */
 interface FolderRule {
   /** the §1 table's "may import" cell, for messages */
@@ -60,10 +77,9 @@ const RULES: Readonly<Record<Folder, FolderRule>> = {
   },
   allocators: {
     says:
-      'the allocation port (sim/model/allocation-port.ts) and types from sim/model (values from the dependency-free ' +
-      'sim/model/resources.ts), the kernel\'s random-stream type (sim/kernel/rng.ts); no clock, no queue, no I/O',
+      'the allocation port (sim/model/allocation-port.ts), types from sim/model, the kernel\'s random-stream type ' +
+      '(sim/kernel/rng.ts) and the shared leaves; no clock, no queue, no I/O',
     repo: [
-      { to: 'sim/model/resources.ts', typesOnly: false },
       { to: 'sim/model/allocation-port.ts', typesOnly: false },
       { to: 'sim/model/', typesOnly: true },
       { to: 'sim/kernel/rng.ts', typesOnly: true },
@@ -73,10 +89,9 @@ const RULES: Readonly<Record<Folder, FolderRule>> = {
     bans: true,
   },
   workloads: {
-    says: 'sim/kernel rng types (sim/kernel/rng.ts) and the dependency-free time module (sim/kernel/time.ts: SimTime, unit constants), model types (sim/model/)',
+    says: 'sim/kernel rng types (sim/kernel/rng.ts), model types (sim/model/) and the shared leaves',
     repo: [
       { to: 'sim/kernel/rng.ts', typesOnly: true },
-      { to: 'sim/kernel/time.ts', typesOnly: false },
       { to: 'sim/model/', typesOnly: true },
     ],
     packages: 'dependencies',
@@ -84,11 +99,8 @@ const RULES: Readonly<Record<Folder, FolderRule>> = {
     bans: true,
   },
   reports: {
-    says: 'event log types only (sim/model/log.ts), and the kernel\'s dependency-free IntMap (sim/kernel/int-map.ts)',
-    repo: [
-      { to: 'sim/model/log.ts', typesOnly: true },
-      { to: 'sim/kernel/int-map.ts', typesOnly: false },
-    ],
+    says: 'event log types only (sim/model/log.ts), and the shared leaves',
+    repo: [{ to: 'sim/model/log.ts', typesOnly: true }],
     packages: 'dependencies',
     builtins: 'no-io',
     bans: true,
@@ -167,7 +179,7 @@ function checkImports(file: string, imports: readonly ImportRecord[], resolve: (
           out.push(violation(file, imp, `${target.path} is test code; only tests may import it`));
           break;
         }
-        if (target.path.startsWith(`${from}/`) || rule.repo === 'any') break;
+        if (target.path.startsWith(`${from}/`) || rule.repo === 'any' || LEAF_PATHS.has(target.path)) break;
         const allow = rule.repo.find((a) => (a.to.endsWith('/') ? target.path.startsWith(a.to) : target.path === a.to));
         if (allow === undefined) {
           out.push(violation(file, imp, `${from}/ may not import ${target.path}; it may import ${rule.says}`));
@@ -298,6 +310,21 @@ describe('layout (DESIGN.md §1, §2) over the repository', () => {
     const out = files.flatMap((f) => checkBans(f.path, f.src));
     expect(out).toEqual([]);
   });
+
+  test('every shared leaf exists and loads nothing at run time (type imports only)', () => {
+    const out: string[] = [];
+    for (const leaf of LEAVES) {
+      const f = files.find((x) => x.path === leaf.path);
+      if (f === undefined) {
+        out.push(`${leaf.path}: no such file (${leaf.holds})`);
+        continue;
+      }
+      for (const imp of f.imports) {
+        if (imp.kind !== 'type') out.push(violation(f.path, imp, 'a shared leaf loads nothing: it may import only types'));
+      }
+    }
+    expect(out).toEqual([]);
+  });
 });
 
 describe('the layout rules catch what they should (synthetic files)', () => {
@@ -360,6 +387,18 @@ describe('the layout rules catch what they should (synthetic files)', () => {
     expect(check('reports/x.ts', "import { createHash } from 'node:crypto';")).toEqual([]);
     expect(check('reports/x.ts', "import fc from 'fast-check';")).toEqual([
       "reports/x.ts:1: import fc from 'fast-check' -- package fast-check is not a runtime dependency in package.json",
+    ]);
+  });
+
+  test('shared leaves: any folder may import their values; a module beside them may not', () => {
+    const leafKnown = new Set([...known, ...LEAF_PATHS, 'sim/kernel/event-queue.ts']);
+    const checkLeaf = (file: string, src: string): string[] =>
+      checkImports(file, parseImports(src), (spec) => resolveImport(file, spec, (p) => leafKnown.has(p)));
+    expect(checkLeaf('reports/x.ts', "import { RESOURCE_NAMES } from '../sim/model/resources.js';\nimport { grown } from '../sim/kernel/packed.js';")).toEqual([]);
+    expect(checkLeaf('workloads/x.ts', "import { assertNever } from '../sim/kernel/assert.js';\nimport { seconds } from '../sim/kernel/time.js';")).toEqual([]);
+    expect(checkLeaf('allocators/x.ts', "import { shuffleInPlace } from '../sim/kernel/shuffle.js';\nimport { allocatableTo } from '../sim/model/roles.js';")).toEqual([]);
+    expect(checkLeaf('reports/x.ts', "import { EventQueue } from '../sim/kernel/event-queue.js';")).toEqual([
+      "reports/x.ts:1: import { EventQueue } from '../sim/kernel/event-queue.js' -- reports/ may not import sim/kernel/event-queue.ts; it may import event log types only (sim/model/log.ts), and the shared leaves",
     ]);
   });
 

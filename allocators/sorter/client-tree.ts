@@ -3,6 +3,7 @@
  * remove, activate, deactivate) held in typed arrays indexed by node id.
  * Imports only the pure resource helpers; no clock, no queue, no I/O, no randomness.
  */
+import { resized } from '../../sim/kernel/packed.js';
 import { NUM_RESOURCES, addInto, copyInto, format, hasNegative, subInto } from '../../sim/model/resources.js';
 
 /** Node kinds, as in Mesos. The root is always internal. */
@@ -302,24 +303,12 @@ export class ClientTree {
 
   private grow(): void {
     const cap = this.kind.length * 2;
-    const kind = new Uint8Array(cap);
-    kind.set(this.kind);
-    this.kind = kind;
-    const parent = new Int32Array(cap);
-    parent.set(this.parent);
-    this.parent = parent;
-    const pos = new Int32Array(cap);
-    pos.set(this.pos);
-    this.pos = pos;
-    this.weight = growF64(this.weight, cap);
-    this.share = growF64(this.share, cap);
-    this.allocCount = growF64(this.allocCount, cap);
-    this.alloc = growF64(this.alloc, cap * NUM_RESOURCES);
+    this.kind = resized(this.kind, cap);
+    this.parent = resized(this.parent, cap);
+    this.pos = resized(this.pos, cap);
+    this.weight = resized(this.weight, cap);
+    this.share = resized(this.share, cap);
+    this.allocCount = resized(this.allocCount, cap);
+    this.alloc = resized(this.alloc, cap * NUM_RESOURCES);
   }
-}
-
-function growF64(a: Float64Array, n: number): Float64Array {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }

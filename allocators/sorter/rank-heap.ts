@@ -1,8 +1,9 @@
 /**
  * The best-first walk of a flat share sorter: the root's active children held as a binary
  * min-heap by the sorter's order, and a frontier (itself a heap) that visits them in order
- * without sorting them all. Imports nothing; no clock, no queue, no I/O, no randomness.
+ * without sorting them all. Imports only the shared leaf that grows typed arrays; no clock, no queue, no I/O, no randomness.
  */
+import { resized } from '../../sim/kernel/packed.js';
 
 /**
  * A heap over `kids[0..len)` (the root's children; `pos[n]` is n's index there, kept exact) and a
@@ -90,9 +91,7 @@ export abstract class RankHeap {
 
   private candPush(p: number, kids: readonly number[]): void {
     if (this.candLen === this.cand.length) {
-      const c = new Int32Array(this.cand.length * 2);
-      c.set(this.cand);
-      this.cand = c;
+      this.cand = resized(this.cand, this.cand.length * 2);
     }
     const cand = this.cand;
     let i = this.candLen++;

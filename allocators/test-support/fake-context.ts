@@ -18,6 +18,7 @@ import {
 } from '../../sim/model/resources.js';
 import type { Rng } from '../../sim/kernel/rng.js';
 import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../../sim/model/allocation-port.js';
+import { allocatableTo } from '../../sim/model/roles.js';
 
 /** One offer as the fake master saw it. */
 export interface RecordedOffer {
@@ -85,7 +86,7 @@ export class FakeContext implements AllocationContext {
 
   /** The pool on `agent` a framework of `role` may draw on (its role's or an ancestor's). */
   poolFor(agent: number, role: string): FakePool | undefined {
-    return this.pools.find((p) => p.agent === agent && (role === p.role || role.startsWith(`${p.role}/`)));
+    return this.pools.find((p) => p.agent === agent && allocatableTo(p.role, role));
   }
 
   reservedAvailable(agent: number, role: string, out: Float64Array): boolean {

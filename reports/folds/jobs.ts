@@ -5,7 +5,7 @@
  * only reports' helpers and statistics.
  */
 import { stats, type Stats } from '../stats.js';
-import { growF64, growI32 } from '../util.js';
+import { grown } from '../../sim/kernel/packed.js';
 import { LogInvariantError } from './log-invariant.js';
 
 /** The jobs fold's part of the summary. */
@@ -130,13 +130,13 @@ export class JobsFold {
     if (!Number.isSafeInteger(j) || j < 0) throw new LogInvariantError(`bad job id ${j}`, t, 'job_submitted');
     if (j >= this.nJobs) {
       const n = j + 1;
-      this.jobFw = growI32(this.jobFw, n);
-      this.jobSubmit = growF64(this.jobSubmit, n, NaN);
-      this.jobFirstStaging = growF64(this.jobFirstStaging, n, NaN);
-      this.jobFirstStart = growF64(this.jobFirstStart, n, NaN);
-      this.jobFinish = growF64(this.jobFinish, n, NaN);
-      this.jobTasks = growF64(this.jobTasks, n);
-      this.jobMaxDur = growF64(this.jobMaxDur, n);
+      this.jobFw = grown(this.jobFw, n);
+      this.jobSubmit = grown(this.jobSubmit, n, NaN);
+      this.jobFirstStaging = grown(this.jobFirstStaging, n, NaN);
+      this.jobFirstStart = grown(this.jobFirstStart, n, NaN);
+      this.jobFinish = grown(this.jobFinish, n, NaN);
+      this.jobTasks = grown(this.jobTasks, n);
+      this.jobMaxDur = grown(this.jobMaxDur, n);
       this.nJobs = n;
     }
     if (!Number.isNaN(this.jobSubmit[j]!)) throw new LogInvariantError(`job ${j} submitted twice`, t, 'job_submitted');

@@ -5,7 +5,8 @@
  */
 import type { TaskLocality } from '../../sim/model/log.js';
 import { JOB_SIZE_BUCKETS, LOCALITY_LEVELS, type LocalityFractions } from '../vocabulary.js';
-import { assertNever, growF64 } from '../util.js';
+import { assertNever } from '../../sim/kernel/assert.js';
+import { grown } from '../../sim/kernel/packed.js';
 
 /** The locality fold's part of the summary. */
 export interface LocalitySummary {
@@ -58,8 +59,8 @@ export class LocalityFold {
   /** task_locality of a task of job `j` of framework `f`. */
   recorded(j: number, f: number, locality: TaskLocality): void {
     const k = slotOf(locality);
-    this.jobLoc = growF64(this.jobLoc, (j + 1) * LEVELS);
-    this.fwLoc = growF64(this.fwLoc, (f + 1) * LEVELS);
+    this.jobLoc = grown(this.jobLoc, (j + 1) * LEVELS);
+    this.fwLoc = grown(this.fwLoc, (f + 1) * LEVELS);
     this.jobLoc[j * LEVELS + k]!++;
     this.fwLoc[f * LEVELS + k]!++;
   }

@@ -6,7 +6,7 @@
 import { IntMap } from '../../sim/kernel/int-map.js';
 import type { ResTuple } from '../../sim/model/log.js';
 import { NR, RESOURCE_NAMES, perResource, type PerResource } from '../vocabulary.js';
-import { growF64, growI32, growU8 } from '../util.js';
+import { grown } from '../../sim/kernel/packed.js';
 import { LogInvariantError } from './log-invariant.js';
 
 /** The offers fold's part of the summary. */
@@ -86,7 +86,7 @@ export class OffersFold {
 
   /** Makes room for framework ids 0 to n - 1. */
   frameworks(n: number): void {
-    this.fwOffers = growF64(this.fwOffers, n * COUNTERS);
+    this.fwOffers = grown(this.fwOffers, n * COUNTERS);
   }
 
   /** offer_sent of `offer` to (checked) framework `f`. */
@@ -199,10 +199,10 @@ export class OffersFold {
   private offerSlot(): number {
     if ((this.liveOffers.size + 1) * 2 > this.offerSlots) {
       const n = Math.max(16, this.offerSlots * 2);
-      this.offerSentAt = growF64(this.offerSentAt, n);
-      this.offerRes = growF64(this.offerRes, n * NR);
-      this.offerFw = growI32(this.offerFw, n);
-      this.offerUsed = growU8(this.offerUsed, n);
+      this.offerSentAt = grown(this.offerSentAt, n);
+      this.offerRes = grown(this.offerRes, n * NR);
+      this.offerFw = grown(this.offerFw, n);
+      this.offerUsed = grown(this.offerUsed, n);
       this.offerSlots = n;
     }
     const used = this.offerUsed;

@@ -5,7 +5,7 @@
  * vocabulary and the cluster fold (for the totals the shares divide by).
  */
 import { NR, RESOURCE_NAMES, type ResourceName } from '../vocabulary.js';
-import { growF64, growI32, growU8 } from '../util.js';
+import { grown } from '../../sim/kernel/packed.js';
 import type { ClusterFold } from './cluster.js';
 import { LogInvariantError } from './log-invariant.js';
 
@@ -366,22 +366,22 @@ export class SharesFold {
     if (!Number.isSafeInteger(f) || f < 0) throw new LogInvariantError(`bad framework id ${f}`, t, kind);
     if (f < this.nFw) return;
     const n = f + 1;
-    this.fwRegistered = growU8(this.fwRegistered, n);
-    this.fwWeight = growF64(this.fwWeight, n);
-    this.fwAlloc = growF64(this.fwAlloc, n * NR);
-    this.fwPending = growF64(this.fwPending, n);
-    this.fwJobs = growF64(this.fwJobs, n);
-    this.fwTasks = growF64(this.fwTasks, n);
-    this.fwShare = growF64(this.fwShare, n);
-    this.fwShareSince = growF64(this.fwShareSince, n);
-    this.fwShareIntegral = growF64(this.fwShareIntegral, n);
-    this.fwShareMax = growF64(this.fwShareMax, n);
-    this.fwPendingNow = growF64(this.fwPendingNow, n);
-    this.fwRowShare = growF64(this.fwRowShare, n);
-    this.fwRowPending = growF64(this.fwRowPending, n);
-    this.fwRowSince = growF64(this.fwRowSince, n);
-    this.fwDirty = growU8(this.fwDirty, n);
-    this.dirty = growI32(this.dirty, n);
+    this.fwRegistered = grown(this.fwRegistered, n);
+    this.fwWeight = grown(this.fwWeight, n);
+    this.fwAlloc = grown(this.fwAlloc, n * NR);
+    this.fwPending = grown(this.fwPending, n);
+    this.fwJobs = grown(this.fwJobs, n);
+    this.fwTasks = grown(this.fwTasks, n);
+    this.fwShare = grown(this.fwShare, n);
+    this.fwShareSince = grown(this.fwShareSince, n);
+    this.fwShareIntegral = grown(this.fwShareIntegral, n);
+    this.fwShareMax = grown(this.fwShareMax, n);
+    this.fwPendingNow = grown(this.fwPendingNow, n);
+    this.fwRowShare = grown(this.fwRowShare, n);
+    this.fwRowPending = grown(this.fwRowPending, n);
+    this.fwRowSince = grown(this.fwRowSince, n);
+    this.fwDirty = grown(this.fwDirty, n);
+    this.dirty = grown(this.dirty, n);
     this.nFw = n;
   }
 }

@@ -7,7 +7,8 @@
 import { IntMap } from '../../sim/kernel/int-map.js';
 import type { ResTuple, TaskState } from '../../sim/model/log.js';
 import { NR } from '../vocabulary.js';
-import { assertNever, growF64 } from '../util.js';
+import { assertNever } from '../../sim/kernel/assert.js';
+import { grown } from '../../sim/kernel/packed.js';
 import type { ClusterFold } from './cluster.js';
 import type { JobsFold } from './jobs.js';
 import { LogInvariantError } from './log-invariant.js';
@@ -114,7 +115,7 @@ export class TasksFold {
     const free = this.freeTaskSlots.pop();
     if (free !== undefined) return free;
     const s = this.taskSlots++;
-    this.taskRes = growF64(this.taskRes, this.taskSlots * NR);
+    this.taskRes = grown(this.taskRes, this.taskSlots * NR);
     return s;
   }
 }

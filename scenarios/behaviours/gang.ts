@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { GANG_DEFAULTS as D, GangFramework } from '../../sim/model/frameworks/index.js';
-import { AGENT_RESOURCES, span } from '../schema-fields.js';
+import { RESOURCE_NAMES } from '../../sim/model/resources.js';
+import { span } from '../schema-fields.js';
 import { defineBehaviour, type BehaviourCheckContext } from './entry.js';
 import { decisionJobOption, decisionTaskOption, maxAttemptsOption, refuseSecondsOption } from './fields.js';
 
@@ -27,7 +28,7 @@ function wholeJobsFit(ctx: BehaviourCheckContext): void {
   const w = ctx.workload;
   if (w?.kind !== 'inline') return;
   w.jobs.forEach((j, k) => {
-    for (const r of AGENT_RESOURCES) {
+    for (const r of RESOURCE_NAMES) {
       let need = 0;
       for (const t of j.tasks) need += t[r] * t.count;
       const have = ctx.total[r];

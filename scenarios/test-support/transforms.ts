@@ -4,8 +4,10 @@
  * resources; and the matching change of a run's labels. Test-only (excluded from the build).
  * Every transformation returns a new draft and leaves its input alone.
  */
-import { RandomStreams, shuffleInPlace, type Rng } from '../../sim/kernel/rng.js';
+import { RandomStreams, type Rng } from '../../sim/kernel/rng.js';
+import { shuffleInPlace } from '../../sim/kernel/shuffle.js';
 import type { LogRecord } from '../../sim/model/log.js';
+import { RESOURCE_NAMES } from '../../sim/model/resources.js';
 import { parseCsv } from '../../reports/index.js';
 import type { Draft, DraftAmounts } from './random-scenario.js';
 import type { RunTexts } from './law-runs.js';
@@ -211,12 +213,11 @@ export function permuteLists(d: Draft, rng: Rng, which: UnorderedLists): Draft {
 
 // ---------------------------------------------------------------- scaling
 
-const RESOURCES = ['cpus', 'mem', 'disk', 'gpus'] as const;
 
 /** A copy of `o` with each resource amount in it (cpus, mem, disk, gpus) multiplied by `k`; other fields as they are. */
 function times<T extends DraftAmounts & { gpus?: number }>(o: T, k: number): T {
   const out = { ...o };
-  for (const r of RESOURCES) if (typeof out[r] === 'number') out[r] = out[r] * k;
+  for (const r of RESOURCE_NAMES) if (typeof out[r] === 'number') out[r] = out[r] * k;
   return out;
 }
 

@@ -1,11 +1,12 @@
 /**
  * The event list: a binary min-heap over typed arrays, ordered by (time, phase, seq).
- * Knows nothing of Mesos; imports only the kernel's own time type.
+ * Knows nothing of Mesos; imports only the kernel's leaf that grows typed arrays.
  *
  * Order: earlier time first; at equal time, lower phase first; at equal (time, phase), lower seq
  * first. seq is a counter the queue assigns at schedule, so equal keys come out first-in
  * first-out. Cancel leaves a tombstone that pop skips; nothing is reordered.
  */
+import { resized } from './packed.js';
 
 /**
  * A handle to a cancellable event: its seq. Events scheduled without `cancellable` get -1 and
@@ -254,9 +255,7 @@ export class EventQueue {
 
   private grow(): void {
     const cap = this.cap * 2;
-    const ev = new Float64Array(cap * STRIDE);
-    ev.set(this.ev);
-    this.ev = ev;
+    this.ev = resized(this.ev, cap * STRIDE);
     this.cap = cap;
   }
 }

@@ -4,7 +4,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { RandomStream, RandomStreams, randomInt, shuffleInPlace, type Rng } from './rng.js';
+import { RandomStream, RandomStreams, randomInt, type Rng } from './rng.js';
+import { shuffleInPlace } from './shuffle.js';
 import { micros, seconds, toSeconds } from './time.js';
 
 /** Fixed seed so that CI is reproducible; set FC_SEED to explore other runs. */
@@ -159,6 +160,20 @@ describe('shuffleInPlace', () => {
         const a = shuffleInPlace(Array.from({ length: n }, (_, i) => i), new RandomStream(seed, 's'));
         const b = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), new RandomStream(seed, 's'));
         expect(Array.from(b)).toEqual(a);
+      }),
+      FC,
+    );
+  });
+
+  test('with a length, shuffles that prefix exactly as it shuffles an array of that prefix, and leaves the rest', () => {
+    // The allocation run shuffles the first n entries of a reused, longer Int32Array.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 20 }), fc.integer(), (n, extra, seed) => {
+        const long = Int32Array.from({ length: n + extra }, (_, i) => i);
+        shuffleInPlace(long, new RandomStream(seed, 'p'), n);
+        const short = shuffleInPlace(Array.from({ length: n }, (_, i) => i), new RandomStream(seed, 'p'));
+        expect(Array.from(long.subarray(0, n))).toEqual(short);
+        expect(Array.from(long.subarray(n))).toEqual(Array.from({ length: extra }, (_, i) => n + i));
       }),
       FC,
     );

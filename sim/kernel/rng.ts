@@ -39,17 +39,6 @@ export function randomInt(rng: Rng, n: number): number {
   return Math.floor(rng.next() * n);
 }
 
-/** Fisher–Yates shuffle in place, from the last element down; returns the array. */
-export function shuffleInPlace<T extends { [i: number]: unknown; length: number }>(arr: T, rng: Rng): T {
-  for (let i = arr.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    const tmp = arr[i];
-    arr[i] = arr[j];
-    arr[j] = tmp;
-  }
-  return arr;
-}
-
 /**
  * The run's random streams: `stream(name)` is a pure function of (seed, name). Asking twice for
  * one name gives the same object; give each consumer its own name.

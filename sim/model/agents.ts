@@ -4,10 +4,12 @@
  * reservation pools, and which task runs where. The packed arrays stay in here: the master moves
  * resources through the methods below. Imports the kernel and model modules.
  */
+import { resized } from '../kernel/packed.js';
 import type { Simulator } from '../kernel/simulator.js';
 import type { Reservation } from './allocation-port.js';
 import type { TaskTable } from './job.js';
 import { addInto, contains, copyInto, format, hasNegative, isEmpty, NUM_RESOURCES, subInto, type ResourceVector } from './resources.js';
+import { allocatableTo } from './roles.js';
 
 /** Stride of the per-agent accounting, and the offsets of its three vectors. */
 const ACCT = 3 * NUM_RESOURCES;
@@ -19,14 +21,6 @@ const TOTAL = 2 * NUM_RESOURCES;
 const UP = 0;
 const FAILED = 1;
 const REMOVED = 2;
-
-/**
- * Whether a reservation for `owner` may be offered to a framework of `role`: the same role or a
- * descendant (Mesos `Resources::isAllocatableTo`).
- */
-export function allocatableTo(owner: string, role: string): boolean {
-  return role === owner || (role.length > owner.length && role.startsWith(owner) && role.charCodeAt(owner.length) === 47);
-}
 
 /** Every agent of the run, by dense index in order of registration. */
 export class AgentTable {
@@ -347,9 +341,7 @@ export class AgentTable {
   started(agent: number, task: number): void {
     const on = this.runningOn[agent] ?? (this.runningOn[agent] = []);
     if (task >= this.runningPos.length) {
-      const p = new Int32Array(Math.max(task + 1, this.runningPos.length * 2));
-      p.set(this.runningPos);
-      this.runningPos = p;
+      this.runningPos = resized(this.runningPos, Math.max(task + 1, this.runningPos.length * 2));
     }
     this.runningPos[task] = on.length;
     on.push(task);
@@ -467,25 +459,24 @@ export class AgentTable {
 
   private growTaskPools(size: number): void {
     const cap = Math.max(size, this.taskPool.length * 2, 64);
-    const p = new Int32Array(cap); p.set(this.taskPool); this.taskPool = p;
-    const r = new Float64Array(cap * NUM_RESOURCES); r.set(this.taskReserved); this.taskReserved = r;
+    this.taskPool = resized(this.taskPool, cap);
+    this.taskReserved = resized(this.taskReserved, cap * NUM_RESOURCES);
   }
 
   private growPools(): void {
     const cap = Math.max(16, this.poolCap * 2);
-    const grow = (x: Float64Array) => { const y = new Float64Array(cap * NUM_RESOURCES); y.set(x); return y; };
-    this.poolTotal = grow(this.poolTotal);
-    this.poolFree = grow(this.poolFree);
-    this.poolOffered = grow(this.poolOffered);
-    this.poolAllocated = grow(this.poolAllocated);
+    this.poolTotal = resized(this.poolTotal, cap * NUM_RESOURCES);
+    this.poolFree = resized(this.poolFree, cap * NUM_RESOURCES);
+    this.poolOffered = resized(this.poolOffered, cap * NUM_RESOURCES);
+    this.poolAllocated = resized(this.poolAllocated, cap * NUM_RESOURCES);
     this.poolCap = cap;
   }
 
   private grow(): void {
     const cap = this.cap * 2;
-    const a = new Float64Array(cap * NUM_RESOURCES); a.set(this.available); this.available = a;
-    const c = new Float64Array(cap * ACCT); c.set(this.acct); this.acct = c;
-    const d = new Uint8Array(cap); d.set(this.state); this.state = d;
+    this.available = resized(this.available, cap * NUM_RESOURCES);
+    this.acct = resized(this.acct, cap * ACCT);
+    this.state = resized(this.state, cap);
     this.cap = cap;
   }
 }

@@ -2,6 +2,7 @@
  * The canonical job record every workload source produces, and the task table the model keeps.
  * Imports the kernel's time type and the resource helpers only.
  */
+import { resized } from '../kernel/packed.js';
 import type { SimTime } from '../kernel/time.js';
 import { copyInto, NUM_RESOURCES, type ResourceVector } from './resources.js';
 
@@ -183,22 +184,20 @@ export class TaskTable {
 
   private growTasks(): void {
     const cap = this.taskCap * 2;
-    this.res = grow(this.res, cap * NUM_RESOURCES);
-    this.duration = grow(this.duration, cap);
-    this.job = grow(this.job, cap);
-    const agent = new Int32Array(cap).fill(-1);
-    agent.set(this.agent);
-    this.agent = agent;
-    this.state = grow(this.state, cap);
+    this.res = resized(this.res, cap * NUM_RESOURCES);
+    this.duration = resized(this.duration, cap);
+    this.job = resized(this.job, cap);
+    this.agent = resized(this.agent, cap, -1);
+    this.state = resized(this.state, cap);
     this.taskCap = cap;
   }
 
   private growJobs(): void {
     const cap = this.jobCap * 2;
-    this.firstTask = grow(this.firstTask, cap);
-    this.taskCount = grow(this.taskCount, cap);
-    this.doneCount = grow(this.doneCount, cap);
-    this.jobFramework = grow(this.jobFramework, cap);
+    this.firstTask = resized(this.firstTask, cap);
+    this.taskCount = resized(this.taskCount, cap);
+    this.doneCount = resized(this.doneCount, cap);
+    this.jobFramework = resized(this.jobFramework, cap);
     this.jobCap = cap;
   }
 }
@@ -217,12 +216,6 @@ export const LOCALITY_NAMES = ['none', 'node', 'rack', 'remote'] as const;
 
 /** State code of a task not yet launched. */
 export const PENDING_CODE = 0; // TaskCode.PENDING
-
-function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, cap: number): T {
-  const b = new (a.constructor as new (n: number) => T)(cap);
-  b.set(a);
-  return b;
-}
 
 /** Task state codes stored in {@link TaskTable.state}: 0 pending, then the Mesos states. */
 export const TaskCode = { PENDING: 0, STAGING: 1, RUNNING: 2, FINISHED: 3, FAILED: 4, KILLED: 5, LOST: 6 } as const;

@@ -354,8 +354,3 @@ export type LogKind = LogRecord['kind'];
 export interface LogSink {
   record(r: LogRecord): void;
 }
-
-/** For exhaustive switches over closed unions. */
-export function assertNever(x: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(x)}`);
-}

@@ -4,6 +4,7 @@
  * outstanding at once. Imports the kernel's IntMap and the resource helpers.
  */
 import { IntMap } from '../kernel/int-map.js';
+import { resized } from '../kernel/packed.js';
 import type { OfferView } from './framework.js';
 import { copyInto, NUM_RESOURCES } from './resources.js';
 
@@ -100,17 +101,12 @@ export class OfferTable {
   private grow(): void {
     const old = this.cap;
     const cap = Math.max(16, old * 2);
-    const i32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const f64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    this.fw = i32(this.fw);
-    this.agent = i32(this.agent);
-    this.pool = i32(this.pool);
-    this.pool.fill(-1, old);
-    this.sentAt = f64(this.sentAt);
-    this.timeout = f64(this.timeout);
-    const used = new Uint8Array(cap);
-    used.set(this.used);
-    this.used = used;
+    this.fw = resized(this.fw, cap);
+    this.agent = resized(this.agent, cap);
+    this.pool = resized(this.pool, cap, -1);
+    this.sentAt = resized(this.sentAt, cap);
+    this.timeout = resized(this.timeout, cap);
+    this.used = resized(this.used, cap);
     for (let s = old; s < cap; s++) {
       const res = new Float64Array(NUM_RESOURCES);
       this.res.push(res);

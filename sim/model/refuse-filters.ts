@@ -3,6 +3,7 @@
  * arrays linked into one list per (framework, agent) and one per framework: installing, expiring
  * and checking a filter allocate nothing once the table has grown. Imports the resource helpers.
  */
+import { resized } from '../kernel/packed.js';
 import { contains, copyInto, NUM_RESOURCES } from './resources.js';
 
 const NONE = -1;
@@ -165,20 +166,16 @@ export class RefuseFilters {
   private grow(): void {
     const old = this.cap;
     const cap = Math.max(16, old * 2);
-    const i32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const f64 = (a: Float64Array, n: number) => { const b = new Float64Array(n); b.set(a); return b; };
-    this.fw = i32(this.fw);
-    this.fw.fill(NONE, old);
-    this.agent = i32(this.agent);
-    this.expiresAt = f64(this.expiresAt, cap);
-    this.expirySeq = f64(this.expirySeq, cap);
-    this.res = f64(this.res, cap * NUM_RESOURCES);
-    this.nextA = i32(this.nextA);
-    this.prevA = i32(this.prevA);
-    this.nextF = i32(this.nextF);
-    this.prevF = i32(this.prevF);
-    const free = new Int32Array(cap);
-    free.set(this.free.subarray(0, this.freeLen));
+    this.fw = resized(this.fw, cap, NONE);
+    this.agent = resized(this.agent, cap);
+    this.expiresAt = resized(this.expiresAt, cap);
+    this.expirySeq = resized(this.expirySeq, cap);
+    this.res = resized(this.res, cap * NUM_RESOURCES);
+    this.nextA = resized(this.nextA, cap);
+    this.prevA = resized(this.prevA, cap);
+    this.nextF = resized(this.nextF, cap);
+    this.prevF = resized(this.prevF, cap);
+    const free = resized(this.free.subarray(0, this.freeLen), cap);
     for (let s = cap - 1; s >= old; s--) free[this.freeLen++] = s;
     this.free = free;
     this.cap = cap;

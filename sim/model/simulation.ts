@@ -4,7 +4,8 @@
  * Imports the kernel and model modules (the allocation port included).
  */
 import { Phase } from '../kernel/phases.js';
-import { RandomStreams, shuffleInPlace } from '../kernel/rng.js';
+import { RandomStreams } from '../kernel/rng.js';
+import { shuffleInPlace } from '../kernel/shuffle.js';
 import { Simulator } from '../kernel/simulator.js';
 import type { SimTime } from '../kernel/time.js';
 import type { Allocator, Reservation } from './allocation-port.js';

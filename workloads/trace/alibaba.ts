@@ -6,6 +6,7 @@
  * Memory: openb gives MiB and offersim's MB is the binary megabyte Mesos uses (2^20 bytes, as the
  * SWF importer's KB / 1024 also assumes), so a MiB figure is taken as MB unchanged.
  */
+import { assertNever } from '../../sim/kernel/assert.js';
 import { MAX_AMOUNT, MAX_TASK_SECONDS, MAX_TRACE_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
 import type { CanonicalAgent, ClusterImporter, ClusterSink } from './cluster.js';
 import { Tally, TimeOrigin, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
@@ -461,8 +462,4 @@ function problemsOf(sink: ClusterSink): ImportSink {
     },
     problem: (p) => sink.problem(p),
   };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unexpected value ${String(x)}`);
 }

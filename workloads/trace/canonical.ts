@@ -6,6 +6,7 @@
  * it. Pure: no I/O (scenarios/ reads and writes the files).
  */
 import { z } from 'zod';
+import { RESOURCE_NAMES } from '../../sim/model/resources.js';
 
 /**
  * The latest submit time a trace may give, seconds from its start: 1e9 s (31.7 years), longer
@@ -100,7 +101,7 @@ export function jobRangeProblem(job: CanonicalJob): string | undefined {
   let n = 0;
   for (let i = 0; i < job.tasks.length; i++) {
     const t = job.tasks[i]!;
-    for (const k of ['cpus', 'mem', 'disk', 'gpus'] as const) {
+    for (const k of RESOURCE_NAMES) {
       const v = t[k];
       if (v !== undefined && !(v >= 0 && v <= MAX_AMOUNT)) return `task ${k} ${v} is not in [0, ${MAX_AMOUNT}]`;
     }
@@ -122,7 +123,7 @@ export function taskCount(job: CanonicalJob): number {
  * shortest round-trip form), so the same jobs give the same bytes.
  */
 export function formatCanonicalJob(job: CanonicalJob): string {
-  const tasks = job.tasks.map((t) => ordered(t, ['cpus', 'mem', 'disk', 'gpus', 'duration', 'count', 'preferredAgents', 'preferredRacks', 'blocks']));
+  const tasks = job.tasks.map((t) => ordered(t, [...RESOURCE_NAMES, 'duration', 'count', 'preferredAgents', 'preferredRacks', 'blocks']));
   const attrs = job.attrs === undefined ? undefined : Object.fromEntries(Object.keys(job.attrs).sort().map((k) => [k, job.attrs![k]!]));
   return JSON.stringify(ordered({ ...job, attrs, tasks }, ['id', 'submit', 'framework', 'attrs', 'tasks', 'gang', 'priority']));
 }

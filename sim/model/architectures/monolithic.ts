@@ -3,7 +3,7 @@
  * every task itself, so that users can measure what the offer mechanism costs on the same
  * workload and metrics. Imports the kernel and model modules.
  */
-import { shuffleInPlace } from '../../kernel/rng.js';
+import { shuffleInPlace } from '../../kernel/shuffle.js';
 import { DirectScheduler, type ArchitectureDeps } from './direct.js';
 
 /**

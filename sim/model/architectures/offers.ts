@@ -4,6 +4,7 @@
  * resources to frameworks, which accept or decline them (the master's offer book). Imports the
  * kernel and model modules.
  */
+import { resized } from '../../kernel/packed.js';
 import { Phase } from '../../kernel/phases.js';
 import type { Rng } from '../../kernel/rng.js';
 import type { HandlerId, Simulator } from '../../kernel/simulator.js';
@@ -65,9 +66,7 @@ export class OffersArchitecture implements Architecture {
     if (a < 0) this.triggerAll = true;
     else {
       if (a >= this.triggerMark.length) {
-        const m = new Uint8Array(Math.max(a + 1, this.triggerMark.length * 2));
-        m.set(this.triggerMark);
-        this.triggerMark = m;
+        this.triggerMark = resized(this.triggerMark, Math.max(a + 1, this.triggerMark.length * 2));
       }
       if (this.triggerMark[a] === 0) {
         this.triggerMark[a] = 1;

@@ -6,7 +6,7 @@
  * modules.
  */
 import { Phase } from '../../kernel/phases.js';
-import { shuffleInPlace } from '../../kernel/rng.js';
+import { shuffleInPlace } from '../../kernel/shuffle.js';
 import type { HandlerId } from '../../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { hasDecisionTime, type DecisionTime, type FrameworkBehaviour } from '../framework.js';
