@@ -8,7 +8,7 @@ import type { ResourceVector } from '../sim/model/resources.js';
 import type { AgentEligibility } from './eligibility.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { WrappedAllocator } from './wrapped-allocator.js';
-import { isRecord, parsedOrThrow, show, unknownParams } from './param-checks.js';
+import { parsedOrThrow, show, unknownParams } from './param-checks.js';
 import type { Rng } from '../sim/kernel/rng.js';
 import type { AllocationContext, FrameworkInfo, Reservation } from '../sim/model/allocation-port.js';
 import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
