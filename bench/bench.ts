@@ -1,5 +1,5 @@
 /**
- * The benchmark behind `npm run bench` (issue 8): it records numbers and never fails on time.
+ * The benchmark behind `npm run bench`: it records numbers and never fails on time.
  * Each case (bench/cases.ts) runs in a child process of its own (`--child NAME`), so that its
  * peak resident set is its own; this parent collects one JSON line from each, prints one aligned
  * table, and writes results.json. bench/ may read the wall clock; nothing imports bench/.
@@ -148,7 +148,7 @@ export function formatTable(results: readonly CaseResult[]): string {
     .join('\n');
 }
 
-/** One of issue 8's targets against what this run measured; recorded, never enforced. */
+/** One of the performance targets (docs/performance.md) against what this run measured; recorded, never enforced. */
 export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
@@ -161,7 +161,7 @@ function rowsOf(results: readonly CaseResult[], name: string): readonly CaseRow[
   return results.find((r) => r.case === name && r.status === 'ok')?.rows ?? [];
 }
 
-/** Issue 8's targets, each with the number this run measured (from full-size cases; quick ones are marked). */
+/** The performance targets, each with the number this run measured (from full-size cases; quick ones are marked). */
 export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
   const out: TargetCheck[] = [];
   const none = (target: string): TargetCheck => ({ target, measured: 'not measured in this run', met: null });
@@ -289,7 +289,7 @@ export function main(argv: readonly string[]): number {
     process.stderr.write(` ${r.status} (${r.process_wall_s.toFixed(1)} s)${r.status === 'failed' ? `: ${r.note}` : ''}\n`);
     results.push(r);
     // Written after every case, so that an interrupted long run keeps what it measured.
-    if (out !== undefined) writeJson(out, { bench: 'offersim npm run bench (issue 8)', ...env, complete: false, targets: checkTargets(merged()), cases: merged() });
+    if (out !== undefined) writeJson(out, { bench: 'offersim npm run bench', ...env, complete: false, targets: checkTargets(merged()), cases: merged() });
   }
   process.stdout.write(`offersim bench: node ${String(env['node'])}, ${String(env['cpus'])} x ${String(env['cpu_model'])}, ${String(env['date'])}${args.quick ? ', quick (reduced sizes)' : ''}\n`);
   process.stdout.write(`${formatTable(results)}\n`);
@@ -297,7 +297,7 @@ export function main(argv: readonly string[]): number {
   const targets = checkTargets(all);
   process.stdout.write(`targets (recorded, never enforced):\n${targets.map((t) => `  [${t.met === null ? ' ' : t.met ? 'x' : '-'}] ${t.target}: ${t.measured}`).join('\n')}\n`);
   if (out !== undefined) {
-    writeJson(out, { bench: 'offersim npm run bench (issue 8)', ...env, complete: true, targets, cases: all });
+    writeJson(out, { bench: 'offersim npm run bench', ...env, complete: true, targets, cases: all });
     process.stdout.write(`wrote ${out}\n`);
   }
   // It records; it never fails on time. A case that crashed is a bug worth a non-zero exit.

@@ -1,5 +1,5 @@
 /**
- * The benchmark's cases (issue 8), each run in a child process of its own so that its peak
+ * The benchmark's cases, each run in a child process of its own so that its peak
  * resident set is its own: what each measures, at full size and at the reduced size of --quick.
  * bench/ may read the wall clock and import anything; nothing imports bench/.
  */

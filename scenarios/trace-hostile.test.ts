@@ -261,7 +261,7 @@ function boundedCli(heapMB: number, args: readonly string[]): { code: number | n
 
 describe('import memory is bounded by neither bad rows nor line length (child processes, 64 MB of heap)', () => {
   test('200,000 bad rows: every one in the problems file, none kept (before: heap exhausted, exit 134)', () => {
-    // ~600 bytes a kept problem (the issue measured 1.1 GB for 1.88 M) would need ~120 MB of heap.
+    // ~600 bytes a kept problem (1.1 GB was measured for 1.88 M before) would need ~120 MB of heap.
     const n = 200_000;
     const f = file('many-bad.swf', `${swfRow(1, 0)}\n${`${'x '.repeat(17)}\n`.repeat(n)}`);
     const out = join(tmp, 'many-bad.jsonl');

@@ -1,5 +1,5 @@
 /**
- * Validation against published results (issue: framework behaviours, item 7; docs/validation.md).
+ * Validation against published results (docs/validation.md).
  * One child process of the built script runs parts (b) to (d) over their seeds (jest's module
  * sandbox would slow the simulations tenfold), prints the numbers as JSON and checks that the
  * tables in docs/validation.md are the ones these numbers give. Part (a)'s sweep is too large to
