@@ -17,7 +17,7 @@ import { applyOverride } from './overrides.js';
 import { semanticChecks, traceChecks } from './scenario-checks.js';
 import { byPosition, flattenIssues } from './schema-issues.js';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
-import { prepareTraces, setScenarioBase } from './trace-source.js';
+import { prepareTraces, setScenarioBase } from './trace-files.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, resolveModulePath, type ImportOutcome, type UserModuleSource } from './user-allocator.js';
 import { readYaml } from './yaml-input.js';
 

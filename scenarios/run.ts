@@ -20,7 +20,8 @@ import { TimeseriesLayout, timeseriesDraft, writeJobsCsv } from '../reports/writ
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
 import { InputError } from './errors.js';
-import { scenarioBase, setScenarioBase, type TraceCounts } from './trace-source.js';
+import { scenarioBase, setScenarioBase } from './trace-files.js';
+import type { TraceCounts } from './trace-source.js';
 import type { LoadedScenario, ResolvedAllocator } from './loader.js';
 import { checkRunOut, defaultOutDir } from './output-guard.js';
 import { fileLines, makeDirs, onOutput, OutputStream, systemErrorCode, writeOutputFile } from './output-files.js';

@@ -24,7 +24,7 @@ import { SNIFF_LINES, unusableTrace } from '../workloads/trace/sniff.js';
 import { InputError } from './errors.js';
 import { realPath, refuse } from './output-guard.js';
 import { claimPartial, releaseTemp } from './temp-files.js';
-import { checkTraceFile, traceReadError } from './trace-source.js';
+import { checkTraceFile, traceReadError } from './trace-files.js';
 import { VERSION } from './version.js';
 
 /**

@@ -13,7 +13,7 @@ import {
 import { InputError } from './errors.js';
 import { readJsonObject } from './json-file.js';
 import { runManifestProblem } from './output-guard.js';
-import { syncLines } from './trace-source.js';
+import { syncLines } from './trace-files.js';
 import { LongLine, MAX_LINE_BYTES } from '../workloads/trace/lines.js';
 
 /** Violations printed without `--all`. */

@@ -270,32 +270,32 @@ export const REGRESSIONS: readonly Regression[] = [
     commands: [['check', 'r', '--baseline', 'b.json', '--markdown', 'file.txt/md']], names: 'file.txt/md', child: true,
     fix: 'scenarios/main.ts (check --markdown) or an output helper', found: "exit 3: internal error (a bug): Error: ENOTDIR: not a directory, open 'file.txt/md'", open: false,
   },
-  // ---- trace files and rows (scenarios/trace-import.ts, trace-source.ts, workloads/trace/*)
+  // ---- trace files and rows (scenarios/trace-import.ts, trace-files.ts, trace-source.ts, workloads/trace/*)
   {
     name: 'import of a gzip file cut short', files: { 'cut.gz': gzipSync(SWF_FIXTURE).subarray(0, 40) }, commands: [['import', 'swf', '{dir}/cut.gz', '--out', '{dir}/out.jsonl']], names: 'cut.gz',
     fix: 'scenarios/trace-import.ts (fileLines)', found: 'exit 3: internal error (a bug): Error: unexpected end of file (in a worker thread: an uncaught stream error)', open: false,
   },
   {
     name: 'a scenario job trace that is a directory', files: { 'case.yaml': replay('.', 'swf') }, commands: [['validate', '{dir}/case.yaml']], names: 'traces[0].file',
-    fix: 'scenarios/loader.ts (traceChecks) or trace-source.ts', found: 'exit 3: internal error (a bug): Error: EISDIR: illegal operation on a directory, read', open: false,
+    fix: 'scenarios/loader.ts (traceChecks) or trace-files.ts', found: 'exit 3: internal error (a bug): Error: EISDIR: illegal operation on a directory, read', open: false,
   },
   {
     name: 'a scenario cluster trace that is a directory', files: { 'case.yaml': 'cluster:\n  traces: [ { file: ., format: canonical } ]\nframeworks: [ { name: f } ]\n' }, commands: [['validate', '{dir}/case.yaml']],
-    names: 'cluster.traces[0].file', fix: 'scenarios/loader.ts (traceChecks) or trace-source.ts', found: 'exit 3: internal error (a bug): Error: EISDIR: illegal operation on a directory, read', open: false,
+    names: 'cluster.traces[0].file', fix: 'scenarios/loader.ts (traceChecks) or trace-files.ts', found: 'exit 3: internal error (a bug): Error: EISDIR: illegal operation on a directory, read', open: false,
   },
   {
     name: 'a scenario trace that is a gzip file cut short', files: { 'cut.gz': gzipSync(SWF_FIXTURE).subarray(0, 40), 'case.yaml': replay('cut.gz', 'swf') }, commands: validateAndRun('case.yaml'),
-    names: 'cut.gz', child: true, fix: 'scenarios/trace-source.ts (prepareTraces)', found: 'exit 3: internal error (a bug): Error: unexpected end of file', open: false,
+    names: 'cut.gz', child: true, fix: 'scenarios/trace-files.ts (prepareTraces)', found: 'exit 3: internal error (a bug): Error: unexpected end of file', open: false,
   },
   {
     name: 'a scenario trace that is empty', files: { 'empty.txt': '', 'case.yaml': replay('empty.txt', 'alibaba-openb-pods') }, commands: validateAndRun('case.yaml'),
-    names: 'empty.txt: traces[0].file: gives the run no job: has no data rows', child: true, fix: 'scenarios/trace-source.ts (prepareTraces)',
+    names: 'empty.txt: traces[0].file: gives the run no job: has no data rows', child: true, fix: 'scenarios/trace-files.ts (prepareTraces)',
     found: 'validate exit 0, run exit 2: <dir>/empty.txt: traces[0].file: gives the run no job: has no data rows; ...', open: false,
   },
   {
     name: 'a scenario trace of comment lines only', files: { 'head.swf': SWF_FIXTURE.toString('utf8').split('\n').filter((l) => l.startsWith(';')).join('\n'), 'case.yaml': replay('head.swf', 'swf') },
     commands: validateAndRun('case.yaml'), names: 'head.swf: traces[0].file: gives the run no job: has no data rows; the file is swf but no row was usable', child: true,
-    fix: 'scenarios/trace-source.ts (prepareTraces)', found: 'validate exit 0, run exit 2: <dir>/head.swf: traces[0].file: gives the run no job: has no data rows; the file is swf but no row was usable', open: false,
+    fix: 'scenarios/trace-files.ts (prepareTraces)', found: 'validate exit 0, run exit 2: <dir>/head.swf: traces[0].file: gives the run no job: has no data rows; the file is swf but no row was usable', open: false,
   },
   // The same with rows that import but that the scenario's mapping leaves unsubmitted: validate
   // reads each trace as the run starts it, up to its first job (scenarios/build.ts checkTraceStarts).
