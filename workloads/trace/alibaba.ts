@@ -9,7 +9,7 @@
 import { assertNever } from '../../sim/kernel/assert.js';
 import { MAX_AMOUNT, MAX_TASK_SECONDS, MAX_TRACE_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
 import type { CanonicalAgent, ClusterImporter, ClusterSink } from './cluster.js';
-import { Tally, TimeOrigin, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
+import { RowPerJobImporter, Tally, TimeOrigin, clip, quote, type ImportSink } from './importer.js';
 
 /** The shortest duration kept, s: a pod deleted in the second it was scheduled ran, briefly. */
 const MIN_DURATION = 1e-6;
@@ -89,15 +89,15 @@ export interface OpenbPodOptions {
  * (created before the time origin), 'duplicate' (a name seen before), 'out-of-order' (a skipped
  * row never moves its watermark).
  */
-export class OpenbPodImporter implements TraceImporter {
+export class OpenbPodImporter extends RowPerJobImporter {
   readonly format = 'alibaba-openb-pods';
   private readonly gpuShare: OpenbGpuShare;
-  private readonly tally = new Tally();
   private readonly names = new Set<string>();
   private readonly origin: TimeOrigin;
   private lastSubmit = -Infinity;
 
   constructor(options: OpenbPodOptions = {}) {
+    super();
     this.gpuShare = options.gpuShare ?? 'fraction';
     if (!(OPENB_GPU_SHARES as readonly string[]).includes(this.gpuShare)) {
       throw new RangeError(`alibaba-openb-pods gpuShare must be one of ${OPENB_GPU_SHARES.join(', ')}`);
@@ -182,18 +182,6 @@ export class OpenbPodImporter implements TraceImporter {
     t.jobs++;
     t.tasks++;
     sink.job(job);
-  }
-
-  tooLong(lineNo: number, bytes: number, sink: ImportSink): void {
-    this.tally.tooLong(sink, lineNo, bytes);
-  }
-
-  end(_sink: ImportSink): void {
-    // One row a job: nothing is buffered.
-  }
-
-  counts() {
-    return this.tally.counts();
   }
 
   warnings(): string[] {

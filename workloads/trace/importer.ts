@@ -242,3 +242,27 @@ export class Tally {
     };
   }
 }
+
+/**
+ * What the importers whose every data row is one job (or one problem row) share: the tally behind
+ * {@link TraceImporter.counts}, a line too long to read as a problem row, and nothing buffered at
+ * the end. A subclass reads its rows in `line` and says what the user should know in `warnings`.
+ */
+export abstract class RowPerJobImporter implements TraceImporter {
+  abstract readonly format: string;
+  protected readonly tally = new Tally();
+
+  abstract line(text: string, lineNo: number, sink: ImportSink): void;
+
+  tooLong(lineNo: number, bytes: number, sink: ImportSink): void {
+    this.tally.tooLong(sink, lineNo, bytes);
+  }
+
+  end(_sink: ImportSink): void {
+    // One row a job: nothing is buffered.
+  }
+
+  counts(): ImportCounts {
+    return this.tally.counts();
+  }
+}

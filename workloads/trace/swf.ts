@@ -9,7 +9,7 @@
  * checked to be numbers and otherwise ignored.
  */
 import { MAX_AMOUNT, MAX_JOB_TASKS, MAX_TASK_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
-import { Tally, TimeOrigin, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
+import { RowPerJobImporter, TimeOrigin, clip, quote, type ImportSink } from './importer.js';
 
 /** How a job on P processors becomes tasks. */
 export const SWF_TASK_MODES = ['gang', 'single'] as const;
@@ -59,16 +59,16 @@ const MIN_DURATION = 1e-6;
  * asking for more than 1 TiB per processor are noted ('memory-over-1TiB') and warned of: the
  * file may give bytes (option memoryUnit).
  */
-export class SwfImporter implements TraceImporter {
+export class SwfImporter extends RowPerJobImporter {
   readonly format = 'swf';
   private readonly mode: SwfTaskMode;
   private readonly cpusPerProc: number;
   private readonly kbPerUnit: number;
-  private readonly tally = new Tally();
   private readonly origin: TimeOrigin;
   private lastSubmit = -Infinity;
 
   constructor(options: SwfOptions = {}) {
+    super();
     this.mode = options.tasks ?? 'gang';
     if (!(SWF_TASK_MODES as readonly string[]).includes(this.mode)) throw new RangeError(`swf tasks must be one of ${SWF_TASK_MODES.join(', ')}`);
     this.cpusPerProc = options.cpusPerProcessor ?? 1;
@@ -157,18 +157,6 @@ export class SwfImporter implements TraceImporter {
     t.jobs++;
     t.tasks += this.mode === 'gang' ? procs : 1;
     sink.job(job);
-  }
-
-  tooLong(lineNo: number, bytes: number, sink: ImportSink): void {
-    this.tally.tooLong(sink, lineNo, bytes);
-  }
-
-  end(_sink: ImportSink): void {
-    // One row a job: nothing is buffered.
-  }
-
-  counts() {
-    return this.tally.counts();
   }
 
   warnings(): string[] {

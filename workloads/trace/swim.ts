@@ -8,7 +8,7 @@
  * the `withInputPaths` files add 7 the (anonymised) input path and two empty fields.
  */
 import { MAX_AMOUNT, MAX_JOB_TASKS, MAX_TASK_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
-import { Tally, TimeOrigin, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
+import { RowPerJobImporter, TimeOrigin, clip, quote, type ImportSink } from './importer.js';
 
 /** Options of the SWIM importer; sizes in MB are binary (1 MB = 2^20 bytes). */
 export interface SwimOptions {
@@ -112,7 +112,7 @@ function cap(o: SwimOptions, k: 'maxMapsPerJob' | 'maxReducesPerJob'): number {
  * of the canonical range: more than MAX_JOB_TASKS tasks, a task longer than MAX_TASK_SECONDS),
  * 'out-of-order' (submitted before the previous job; a skipped row never moves that watermark).
  */
-export class SwimImporter implements TraceImporter {
+export class SwimImporter extends RowPerJobImporter {
   readonly format = 'swim';
   private readonly blockBytes: number;
   private readonly reduceBytes: number;
@@ -126,11 +126,11 @@ export class SwimImporter implements TraceImporter {
   private readonly maxMaps: number;
   private readonly maxReduces: number;
   private readonly jobBlocks: boolean;
-  private readonly tally = new Tally();
   private readonly origin: TimeOrigin;
   private lastSubmit = -Infinity;
 
   constructor(options: SwimOptions = {}) {
+    super();
     this.blockBytes = positive(options, 'blockSizeMB') * MB;
     this.reduceBytes = positive(options, 'reduceInputMB') * MB;
     this.mapRate = positive(options, 'mapRateMBps') * MB;
@@ -239,18 +239,6 @@ export class SwimImporter implements TraceImporter {
     t.jobs++;
     t.tasks += maps + reduces;
     sink.job({ id, submit, attrs: { name: id }, tasks } satisfies CanonicalJob);
-  }
-
-  tooLong(lineNo: number, bytes: number, sink: ImportSink): void {
-    this.tally.tooLong(sink, lineNo, bytes);
-  }
-
-  end(_sink: ImportSink): void {
-    // One row a job: nothing is buffered.
-  }
-
-  counts() {
-    return this.tally.counts();
   }
 
   warnings(): string[] {
