@@ -2,7 +2,7 @@
  * Where a scenario's jobs and agents come from, as the scenario file gives them: a framework's
  * Poisson or inline workload, job traces the run replays and cluster-definition traces (the
  * trace formats are offersim list formats). Part of the scenario schema (schema.ts); imports zod,
- * the field types and the behaviour registry.
+ * the field types, the limits and the behaviour registry.
  */
 import { z } from 'zod';
 import { JobBehaviourSchema } from './behaviours/index.js';

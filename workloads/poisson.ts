@@ -1,6 +1,6 @@
 /**
  * Synthetic workloads: Poisson job arrivals with configurable job sizes, task shapes and task
- * durations, drawn from a named random stream. Imports kernel rng and time types, model types.
+ * durations, drawn from a named random stream. Imports the kernel's rng type, the shared time leaf, model types.
  */
 import type { Rng } from '../sim/kernel/rng.js';
 import { MICROS_PER_SECOND, type SimTime } from '../sim/kernel/time.js';

@@ -1,6 +1,6 @@
 /**
  * The shape of every log record kind, and why a parsed line is not a well-formed record: what
- * `offersim verify` and the replay check before the invariants. Imports only the log's types and
+ * `offersim verify` checks before the invariants. Imports only the log's types and
  * reports' vocabulary.
  */
 import type { LogKind, TaskErrorReason, TaskLocality, TaskState } from '../../sim/model/log.js';

@@ -1,7 +1,7 @@
 /**
  * A hash map from non-negative integer keys (ids) to non-negative int32 values (slots), in typed arrays: no
  * allocation per insert or delete, unlike a Map whose table is rebuilt as entries churn.
- * Knows nothing of Mesos; imports nothing (reports/ may use it too: it is a plain data structure).
+ * Knows nothing of Mesos; imports nothing: a shared leaf that every folder may use (a plain data structure).
  */
 
 const EMPTY = -1;

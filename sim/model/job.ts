@@ -1,6 +1,6 @@
 /**
  * The canonical job record every workload source produces, and the task table the model keeps.
- * Imports the kernel's time type and the resource helpers only.
+ * Imports the kernel's time type, the shared leaves and the resource helpers only.
  */
 import { resized } from '../kernel/packed.js';
 import type { SimTime } from '../kernel/time.js';

@@ -1,7 +1,7 @@
 /**
  * The master's outstanding offers, in slots of typed arrays found by offer id: sending, answering
  * and rescinding an offer allocate nothing once the table has grown to twice the most offers ever
- * outstanding at once. Imports the kernel's IntMap and the resource helpers.
+ * outstanding at once. Imports the shared leaves (IntMap, typed-array growth, the resource helpers) and the offer view type.
  */
 import { IntMap } from '../kernel/int-map.js';
 import { resized } from '../kernel/packed.js';

@@ -1,6 +1,6 @@
 /**
  * Scalar resource vectors in fixed point: the compact type the hot path works on.
- * Imports nothing: the kernel, the model, allocators and reports may all use it.
+ * Imports nothing: a shared leaf that every folder may use.
  */
 
 /** The scalar resources offersim models, in vector order. */
