@@ -1,9 +1,9 @@
 /**
  * The offersim command line (yargs): run, report, sweep, merge, check, verify, validate, import and
  * list. `main` returns the exit code instead of exiting, so tests can drive it; cli.ts is the
- * executable wrapper. Exit codes: 0 success, 1 a check found a regression, 2 bad input or usage
- * (and a sweep with a point that failed on its input), 3 an internal invariant broke (and a sweep
- * with a point that broke one).
+ * executable wrapper. Exit codes: 0 success, 1 a check found a regression, 2 bad input or usage,
+ * 3 an internal invariant broke; a sweep with failed points exits 2 when bad input made every one
+ * fail, else 3.
  */
 import yargs from 'yargs';
 import { listAllocators } from '../allocators/registry.js';
