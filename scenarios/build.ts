@@ -14,7 +14,7 @@ import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/sim
 import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
 import { behaviourKind, createBehaviour, ownTasksOf } from './behaviours/index.js';
-import { allocatorSpec, type Scenario } from './schema.js';
+import { allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { traceAgents, traceFrameworks, traceJobStream, type TraceCounts } from './trace-source.js';
 import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_ALLOCATION_RUNS, MAX_BLOCK_REPLICAS, MAX_FRAMEWORKS, MAX_RANDOM_FAILURES, MAX_TASKS, MAX_TIMESERIES_CELLS } from './limits.js';
 
@@ -269,7 +269,7 @@ export function buildSimulation(
       minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
     },
     allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
-    mode: entry.architecture ?? 'offers',
+    mode: runArchitecture(s),
     agents: buildAgents(s),
     frameworks,
     weights,

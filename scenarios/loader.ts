@@ -9,14 +9,14 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getAllocator } from '../allocators/registry.js';
-import type { AllocatorEntry, AllocatorOptions } from '../allocators/types.js';
+import type { AllocatorEntry } from '../allocators/types.js';
 import { checkTraceStarts, sizeProblems } from './build.js';
 import { InputError, formatPath, type Problem } from './errors.js';
 import { MAX_SCENARIO_BYTES } from './limits.js';
 import { applyOverride } from './overrides.js';
-import { semanticChecks, traceChecks } from './scenario-checks.js';
+import { rankingPortProblem, semanticChecks, traceChecks } from './scenario-checks.js';
 import { byPosition, flattenIssues } from './schema-issues.js';
-import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorSpec, type Scenario } from './schema.js';
+import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorOptions, allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { prepareTraces, setScenarioBase } from './trace-files.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, resolveModulePath, type ImportOutcome, type UserModuleSource } from './user-allocator.js';
 import { readYaml } from './yaml-input.js';
@@ -48,12 +48,6 @@ export interface LoadedScenario {
 }
 
 export { formatPath } from './errors.js';
-
-/** The options the scenario passes to its allocator's factory. */
-export function allocatorOptions(s: Scenario): AllocatorOptions {
-  const spec = allocatorSpec(s.allocator);
-  return { params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity };
-}
 
 /**
  * The scenario file's text and sha256. Only a regular file of at most MAX_SCENARIO_BYTES is read
@@ -141,7 +135,13 @@ export async function openScenario(file: string, overrides: readonly string[] = 
       const options = allocatorOptions(a.scenario);
       const paramProblems = checkModuleParams(mod, options.params ?? {});
       for (const p of paramProblems) report(['allocator', 'params', ...p.path], p.message);
-      if (paramProblems.length === 0) for (const m of checkCreate(mod, options)) report(['allocator', 'module'], m);
+      const createProblems = paramProblems.length === 0 ? checkCreate(mod, options) : [];
+      for (const m of createProblems) report(['allocator', 'module'], m);
+      const arch = runArchitecture(a.scenario);
+      if (paramProblems.length === 0 && createProblems.length === 0 && arch !== 'offers') {
+        const why = rankingPortProblem(mod.entry.create(options), `the module "${mod.source.spec}"`, arch);
+        if (why !== undefined) report(['architecture'], why);
+      }
       allocator = { entry: mod.entry, module: mod.source };
     }
   }

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getAllocator } from '../allocators/registry.js';
+import { getAllocator, listAllocators } from '../allocators/registry.js';
 import { MICROS_PER_SECOND, seconds } from '../sim/kernel/time.js';
 import { NUM_RESOURCES, R, RESOURCE_NAMES, fromFixed, resources } from '../sim/model/resources.js';
 import type { AgentSpec } from '../sim/model/simulation.js';
@@ -16,7 +16,7 @@ import { behaviourKind, createBehaviour, resolveBehaviour, type TaskAmounts } fr
 import { buildAgents, largestDraw } from './build.js';
 import { excerpt } from './errors.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS } from './limits.js';
-import { allocatorSpec, type Scenario } from './schema.js';
+import { allocatorOptions, allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 
 /** Reports a problem at a field path of the scenario. */
 export type Report = (path: PropertyKey[], message: string) => void;
@@ -69,7 +69,7 @@ export function semanticChecks(s: Scenario, report: Report): void {
 
 /** The rules that need the agents, in no particular order (the loader sorts what they report). */
 const RULES: readonly ((c: Checked) => void)[] = [
-  clusterSize, offersNeeded, behaviourRules, subscriptionOrder, registrationOrder, remoteSpans, agentNamesUnique, failureAgents,
+  clusterSize, architectureChoice, offersNeeded, behaviourRules, subscriptionOrder, registrationOrder, remoteSpans, agentNamesUnique, failureAgents,
   workloadTasks,
 ];
 
@@ -120,17 +120,72 @@ function clusterSize({ agents, total, report }: Checked): void {
 }
 
 /**
+ * Why an allocator (`made` by its factory, named by `label`) cannot order the frameworks under
+ * architecture `arch`, which places tasks without offers: it lacks the ranking port
+ * (Allocator.frameworkOrder and allocated); undefined when it has it.
+ */
+export function rankingPortProblem(made: unknown, label: string, arch: string): string | undefined {
+  if (ranks(made)) return undefined;
+  return `the ${arch} architecture places tasks without offers, in the frameworks' order its allocator gives, and ${label} has no ranking port ` +
+    `(frameworkOrder and allocated): run it under offers, or choose a policy that ranks (${rankingPolicies().join(', ')}; docs/allocators.md)`;
+}
+
+/** Whether an allocator object has the ranking port. */
+function ranks(made: unknown): boolean {
+  const a = made as { frameworkOrder?: unknown; allocated?: unknown } | null;
+  return a !== null && typeof a === 'object' && typeof a.frameworkOrder === 'function' && typeof a.allocated === 'function';
+}
+
+/** The registered policies that rank frameworks with their default parameters (those that need parameters are left out). */
+function rankingPolicies(): string[] {
+  return listAllocators().flatMap((e) => {
+    if (e.architecture !== undefined) return [];
+    try {
+      return ranks(e.create({ params: {}, excludedResources: [], granularity: 'agent' })) ? [e.name] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * The architecture a scenario names must agree with its allocator: 'monolithic' and 'shared-state'
+ * as allocator names are their architecture already, and a registered policy run without offers
+ * must rank the frameworks (a user module is checked when it is imported).
+ */
+function architectureChoice({ s, report }: Checked): void {
+  const spec = allocatorSpec(s.allocator);
+  if (spec.name === undefined) return;
+  const entry = getAllocator(spec.name);
+  if (entry === undefined) return;
+  if (s.architecture !== undefined && entry.architecture !== undefined && s.architecture !== entry.architecture) {
+    report(['architecture'], `allocator "${spec.name}" is the ${entry.architecture} architecture with drf's order; for the ${s.architecture} architecture name a policy (allocator: drf), or leave architecture out`);
+    return;
+  }
+  const arch = runArchitecture(s);
+  if (arch === 'offers' || entry.architecture !== undefined) return;
+  let made: unknown;
+  try {
+    made = entry.create(allocatorOptions(s));
+  } catch {
+    return; // its parameters' problems are reported at allocator.params
+  }
+  const why = rankingPortProblem(made, `allocator "${spec.name}"`, arch);
+  if (why !== undefined) report(['architecture'], why);
+}
+
+/**
  * The non-offer baselines place task by task, taking each framework's next task from its
  * behaviour: one that does not expose it (FrameworkBehaviour.takeNextTask) needs offers.
  */
 function offersNeeded({ s, report }: Checked): void {
-  const spec = allocatorSpec(s.allocator);
-  const mode = spec.name === undefined ? undefined : getAllocator(spec.name)?.architecture;
-  if (mode === undefined || mode === 'offers') return;
+  const mode = runArchitecture(s);
+  if (mode === 'offers') return;
+  const by = s.architecture !== undefined ? `architecture "${mode}"` : `allocator "${allocatorSpec(s.allocator).name}"`;
   s.frameworks.forEach((f, i) => {
     const b = createBehaviour(f.behaviour);
     if (b.nextTaskDemand === undefined || b.takeNextTask === undefined) {
-      report(['frameworks', i, 'behaviour'], `the ${behaviourKind(f.behaviour)} behaviour needs offers; allocator "${spec.name}" places tasks without them (${mode})`);
+      report(['frameworks', i, 'behaviour'], `the ${behaviourKind(f.behaviour)} behaviour needs offers; ${by} places tasks without them (${mode})`);
     }
   });
 }

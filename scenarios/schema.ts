@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
-import { OFFER_GRANULARITIES, checkParams } from '../allocators/types.js';
+import { OFFER_GRANULARITIES, checkParams, type AllocatorOptions } from '../allocators/types.js';
+import { ARCHITECTURES, type ArchitectureName } from '../sim/model/architectures/architecture.js';
 import { fromFixed, RESOURCE_NAMES, toFixed } from '../sim/model/resources.js';
 import { allocatableTo } from '../sim/model/roles.js';
 import { BehaviourSchema } from './behaviours/index.js';
@@ -224,6 +225,15 @@ export const ScenarioSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: typeof a === 'string' ? [] : ['params', ...p.path], message: p.message });
     }
   }),
+  /**
+   * the scheduling architecture: 'offers' (Mesos: the allocator offers agents, frameworks accept
+   * or decline), 'monolithic' (one central scheduler places every task) or 'shared-state' (every
+   * framework places its own tasks, as in Omega); under the last two the allocator orders the
+   * frameworks through its ranking port. Default: the one the allocator names ('monolithic' and
+   * 'shared-state' are also allocator names, with drf's order), else 'offers' (left out of the
+   * manifest when not given)
+   */
+  architecture: z.enum(ARCHITECTURES).optional(),
   master: z.strictObject({
     /** --allocation_interval, seconds; default 1 */
     allocationInterval: interval.default(1),
@@ -294,3 +304,19 @@ export const ScenarioSchema = z.strictObject({
 
 /** A scenario after validation, defaults filled in. */
 export type Scenario = z.infer<typeof ScenarioSchema>;
+
+/**
+ * The run's scheduling architecture: the scenario's `architecture`, else the one its allocator
+ * name stands for ('monolithic', 'shared-state'), else 'offers'.
+ */
+export function runArchitecture(s: Pick<Scenario, 'allocator' | 'architecture'>): ArchitectureName {
+  if (s.architecture !== undefined) return s.architecture;
+  const name = allocatorSpec(s.allocator).name;
+  return (name === undefined ? undefined : getAllocator(name)?.architecture) ?? 'offers';
+}
+
+/** The options the scenario passes to its allocator's factory. */
+export function allocatorOptions(s: Scenario): AllocatorOptions {
+  const spec = allocatorSpec(s.allocator);
+  return { params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity };
+}

@@ -180,9 +180,22 @@ export function guardEntry(entry: AllocatorEntry, source: UserModuleSource): All
   };
 }
 
-/** An allocator whose every method reports an exception as a {@link UserAllocatorError}. */
+/**
+ * An allocator whose every method reports an exception as a {@link UserAllocatorError}; the
+ * ranking port (frameworkOrder and allocated) is there when the module's allocator has it.
+ */
 export function guardAllocator(a: Allocator, source: UserModuleSource): Allocator {
+  const { frameworkOrder, allocated } = a;
+  const port: Pick<Allocator, 'frameworkOrder' | 'allocated'> =
+    frameworkOrder === undefined || allocated === undefined
+      ? {}
+      : {
+        frameworkOrder: (rng) => call(source, 'frameworkOrder', () => frameworkOrder.call(a, rng)),
+        allocated: (fw, agent, res, reserved) =>
+          call(source, 'allocated', () => (reserved === undefined ? allocated.call(a, fw, agent, res) : allocated.call(a, fw, agent, res, reserved))),
+      };
   return {
+    ...port,
     get name(): string {
       return a.name;
     },

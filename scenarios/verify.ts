@@ -42,10 +42,14 @@ export interface VerifyOutcome {
 }
 
 /**
- * Whether the run in `manifest` placed tasks without offers: its allocator (manifest `allocator.name`,
- * offersim 0.2 on) is a registered non-offer baseline. A user module or an older manifest: offers.
+ * Whether the run in `manifest` placed tasks without offers: its resolved scenario names an
+ * architecture other than offers, or its allocator (manifest `allocator.name`, offersim 0.2 on) is
+ * a registered name that stands for one. Else (a user module, an older manifest): offers.
  */
 function placesDirectly(manifest: Readonly<Record<string, unknown>>): boolean {
+  const resolved = manifest['resolved'];
+  const arch = typeof resolved === 'object' && resolved !== null ? (resolved as { architecture?: unknown }).architecture : undefined;
+  if (typeof arch === 'string') return arch !== 'offers';
   const a = manifest['allocator'];
   const name = typeof a === 'object' && a !== null ? (a as { name?: unknown }).name : undefined;
   const module = typeof a === 'object' && a !== null ? (a as { module?: unknown }).module : undefined;
