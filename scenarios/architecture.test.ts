@@ -89,6 +89,21 @@ describe('architecture: the policy orders the frameworks inside any architecture
   });
 });
 
+describe('architecture: verify', () => {
+  test('a run under architecture: monolithic verifies clean (its tasks were placed without offers)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offersim-arch-'));
+    try {
+      writeFileSync(join(dir, 's.yaml'), `architecture: monolithic\nallocator: cpu-share\n${CONTENDED}`);
+      expect((await cli('run', join(dir, 's.yaml'), '--events', '--out', join(dir, 'run'))).code).toBe(0);
+      const v = await cli('verify', join(dir, 'run'));
+      expect(v.err).toBe('');
+      expect(v.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('architecture: a user module', () => {
   test('a ranking-only module (docs/examples/least-allocated.js) orders the frameworks under monolithic', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'offersim-arch-'));
