@@ -6,6 +6,7 @@
 import type { FrameworkInfo } from '../sim/model/allocation-port.js';
 import type { RoleQuota } from './quota.js';
 import type { Sorter } from './sorter/sorter.js';
+import type { FrameworkIx } from '../sim/model/ids.js';
 
 /**
  * A top-level role's quota and what its subtree consumes. Lives from construction on, whether
@@ -35,7 +36,7 @@ export interface RoleState {
   /** What the role holds (offered + allocated), fixed point: the fair-share granularity's measure. */
   readonly alloc: Float64Array;
   /** Its frameworks' indices, in registration order. */
-  readonly members: number[];
+  readonly members: FrameworkIx[];
   /** Of those, how many are active (not suppressed). */
   active: number;
   /** Framework index by its handle in {@link sorter}; null until built (reset on add and remove). */
@@ -73,7 +74,7 @@ export interface Clients {
   /** Framework indices by the handles of `role`'s sorter. */
   fwByHandle(role: RoleState): Int32Array;
   /** A registered framework. */
-  framework(fw: number): FrameworkState;
+  framework(fw: FrameworkIx): FrameworkState;
   /** A role's weight; default 1. */
   weightOf(role: string): number;
 }

@@ -13,6 +13,7 @@ import { MiniMaster } from './test-support/fake-context.js';
 import { masterOf, runOnce } from './test-support/small-cluster.js';
 import type { Rng } from '../sim/kernel/rng.js';
 import type { OfferGranularity } from '../sim/model/allocation-port.js';
+import { agentIx, frameworkIx } from '../sim/model/ids.js';
 
 const drf = () => new HierarchicalAllocator({ name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' });
 const agent = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });
@@ -35,7 +36,7 @@ describe('U1 UnreservedDRF (hierarchical_allocator_tests.cpp)', () => {
     const r = rng('u1');
     const recipients: string[] = [];
     const offerNew = (a: number) => {
-      const made = m.run(r, [a]);
+      const made = m.run(r, [agentIx(a)]);
       expect(made).toHaveLength(1);
       expect(Array.from(made[0]!.res)).toEqual(Array.from(m.total(a)));
       recipients.push(m.frameworks[made[0]!.fw]!.name);
@@ -222,8 +223,8 @@ describe('stage mechanics', () => {
     const m = new MiniMaster(drf(), 1);
     m.addFramework('f', 'r');
     expect(() => m.addFramework('f', 'other')).toThrow(/taken/);
-    expect(() => m.allocator.addFramework({ index: 5, name: 'spark/1', role: 'r' })).toThrow(/'\/'/);
-    expect(() => m.allocator.addFramework({ index: 0, name: 'g', role: 'r' })).toThrow(/twice/);
+    expect(() => m.allocator.addFramework({ index: frameworkIx(5), name: 'spark/1', role: 'r' })).toThrow(/'\/'/);
+    expect(() => m.allocator.addFramework({ index: frameworkIx(0), name: 'g', role: 'r' })).toThrow(/twice/);
   });
 
   test('an agent with nothing allocatable left is not offered', () => {

@@ -15,6 +15,7 @@ import { flooredDiff, flooredSub, minOf, shrinkToRemaining } from './quota.js';
 import type { ReservationPools } from './reservation-pools.js';
 import type { Walk } from './sorter/sorter.js';
 import { TaskDemands } from './task-demands.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /**
  * Uniform Fisher–Yates shuffle in place, from the last element down (the kernel's
@@ -180,7 +181,7 @@ export class OfferLoop {
     const unsat = this.unsatisfied;
     for (let i = 0; i < n; i++) {
       if (stage === 1 && isEmpty(this.requiredHeadroom)) break; // every guarantee is met
-      const agent = order[i]!;
+      const agent = order[i]! as AgentIx;
       const off = agent * NUM_RESOURCES;
       // Skipping an exhausted agent before ranking saves the sorts (and a random sorter's draws).
       if (!this.hasFree(ctx, agent, off)) continue;
@@ -198,7 +199,7 @@ export class OfferLoop {
         const byHandle = c.fwByHandle(role);
         for (let fh = fws.first(rng); fh >= 0; fh = fws.next()) {
           if (stage === 1 && isEmpty(unsat)) break;
-          const made = this.offerTo(ctx, stage, role, byHandle[fh]!, fh, agent, off);
+          const made = this.offerTo(ctx, stage, role, byHandle[fh]! as FrameworkIx, fh, agent, off);
           if (made === WHOLE || (made === PART && !this.hasFree(ctx, agent, off))) break roles;
         }
       }
@@ -220,7 +221,7 @@ export class OfferLoop {
    * unreserved part: the reservation the framework may draw on there is offered whole, except as
    * the granularity says.
    */
-  private offerTo(ctx: AllocationContext, stage: 1 | 2, role: RoleState, fw: number, fh: number, agent: number, off: number): Made {
+  private offerTo(ctx: AllocationContext, stage: 1 | 2, role: RoleState, fw: FrameworkIx, fh: number, agent: AgentIx, off: number): Made {
     const free = this.free;
     const g = this.guaranteePart;
     const extra = this.extraPart;
@@ -340,10 +341,10 @@ export class OfferLoop {
    */
   private commit(
     ctx: AllocationContext,
-    fw: number,
+    fw: FrameworkIx,
     fh: number,
     role: RoleState,
-    agent: number,
+    agent: AgentIx,
     res: Float64Array,
     reserved: Float64Array | null,
     sum: Float64Array,
@@ -409,7 +410,7 @@ export class OfferLoop {
   }
 
   /** Whether the run's view of `agent` has anything allocatable left, unreserved or in one reservation. */
-  private hasFree(ctx: AllocationContext, agent: number, off: number): boolean {
+  private hasFree(ctx: AllocationContext, agent: AgentIx, off: number): boolean {
     return ctx.isAllocatable(this.free, off) || this.pools.hasAllocatable(ctx, agent);
   }
 }

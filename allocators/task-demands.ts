@@ -5,6 +5,7 @@
  */
 import type { AllocationContext } from '../sim/model/allocation-port.js';
 import { NUM_RESOURCES, copyInto } from '../sim/model/resources.js';
+import type { FrameworkIx } from '../sim/model/ids.js';
 
 /** Per-framework cache of the next-task hint, valid for the run numbered in `run`. */
 export class TaskDemands {
@@ -21,7 +22,7 @@ export class TaskDemands {
   }
 
   /** Whether `fw` has a next-task hint this run; it is left in {@link demands} at fw's slot. */
-  read(ctx: AllocationContext, fw: number): boolean {
+  read(ctx: AllocationContext, fw: FrameworkIx): boolean {
     if (fw >= this.run.length) {
       const cap = Math.max(fw + 1, this.run.length * 2);
       const run = new Float64Array(cap); run.set(this.run); this.run = run;

@@ -7,6 +7,7 @@
 import { getAllocator } from '../allocators/registry.js';
 import type { AllocationContext, Allocator } from '../allocators/types.js';
 import { RandomStream } from '../sim/kernel/rng.js';
+import { agentIx, frameworkIx, type AgentIx } from '../sim/model/ids.js';
 import { NUM_RESOURCES, R, resources, type ResourceVector } from '../sim/model/resources.js';
 import { collectGarbage, median } from './kernel.js';
 
@@ -151,7 +152,7 @@ export interface AllocationSetup {
   readonly allocator: Allocator;
   readonly ctx: BenchContext;
   /** agent indices in order 0..n-1 (the allocator shuffles them) */
-  readonly agentList: readonly number[];
+  readonly agentList: readonly AgentIx[];
 }
 
 /**
@@ -172,11 +173,11 @@ export function setupAllocation(shape: AllocationShape): AllocationSetup {
   if (shape.quota === true) for (let f = 0; f < frameworks; f += 2) quota[`r${f}`] = { guarantee: QUOTA_GUARANTEE };
   const allocator = entry.create({ params: shape.quota === true ? { quota } : {} });
   for (let f = 0; f < frameworks; f++) {
-    allocator.addFramework({ index: f, name: `fw${f}`, role: shape.quota === true ? `r${f}` : '*' });
+    allocator.addFramework({ index: frameworkIx(f), name: `fw${f}`, role: shape.quota === true ? `r${f}` : '*' });
   }
-  for (let a = 0; a < agents; a++) allocator.addAgent(a, AGENT_TOTAL);
+  for (let a = 0; a < agents; a++) allocator.addAgent(agentIx(a), AGENT_TOTAL);
   const ctx = new BenchContext(agents, frameworks);
-  const agentList = Array.from({ length: agents }, (_, a) => a);
+  const agentList = Array.from({ length: agents }, (_, a) => agentIx(a));
   const owner = new Int32Array(agents);
   for (let a = 0; a < agents; a++) {
     owner[a] = a % frameworks;
@@ -203,8 +204,8 @@ export function declineAll(s: AllocationSetup): void {
   const { ctx, allocator } = s;
   const res = new Float64Array(NUM_RESOURCES);
   for (let i = 0; i < ctx.offers; i++) {
-    const fw = ctx.offerFw[i]!;
-    const agent = ctx.offerAgent[i]!;
+    const fw = frameworkIx(ctx.offerFw[i]!);
+    const agent = agentIx(ctx.offerAgent[i]!);
     for (let r = 0; r < NUM_RESOURCES; r++) res[r] = ctx.offerRes[i * NUM_RESOURCES + r]!;
     ctx.refuse(fw, agent);
     allocator.recover(fw, agent, res);

@@ -18,11 +18,12 @@ import {
 } from '../../sim/model/resources.js';
 import type { Rng } from '../../sim/kernel/rng.js';
 import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../../sim/model/allocation-port.js';
+import { agentIx, frameworkIx, type AgentIx, type FrameworkIx } from '../../sim/model/ids.js';
 
 /** One offer as the fake master saw it. */
 export interface RecordedOffer {
-  readonly fw: number;
-  readonly agent: number;
+  readonly fw: FrameworkIx;
+  readonly agent: AgentIx;
   /** A copy of what was offered, fixed point: the sum, reserved part included. */
   readonly res: ResourceVector;
   /** The part of `res` from a reservation; absent when none. */
@@ -66,14 +67,14 @@ export class FakeContext implements AllocationContext {
   /** Next-task demand per framework, for one-task granularity (none unless a test sets it). */
   readonly demands = new Map<number, ResourceVector>();
 
-  nextTaskDemand(fw: number, out: Float64Array): boolean {
+  nextTaskDemand(fw: FrameworkIx, out: Float64Array): boolean {
     const d = this.demands.get(fw);
     if (d === undefined) return false;
     out.set(d);
     return true;
   }
 
-  isFiltered(fw: number, agent: number, _res: Float64Array, _offset = 0): boolean {
+  isFiltered(fw: FrameworkIx, agent: AgentIx, _res: Float64Array, _offset = 0): boolean {
     this.filterQueries++;
     return this.filters.has(key(fw, agent));
   }
@@ -88,7 +89,7 @@ export class FakeContext implements AllocationContext {
     return this.pools.find((p) => p.agent === agent && (role === p.role || role.startsWith(`${p.role}/`)));
   }
 
-  reservedAvailable(agent: number, role: string, out: Float64Array): boolean {
+  reservedAvailable(agent: AgentIx, role: string, out: Float64Array): boolean {
     out.fill(0);
     const p = this.poolFor(agent, role);
     if (p === undefined) return false;
@@ -96,7 +97,7 @@ export class FakeContext implements AllocationContext {
     return !isEmpty(out);
   }
 
-  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     const o = agent * NUM_RESOURCES;
     if (reserved !== undefined && !isEmpty(reserved)) {
       const p = this.poolFor(agent, this.roles[fw] ?? '*');
@@ -163,8 +164,8 @@ export class MiniMaster {
   }
 
   /** Adds an agent with `total` free, of which `reserved` (default none) is reserved; returns its index. */
-  addAgent(total: ResourceVector, reserved: readonly Reservation[] = []): number {
-    const a = this.agentCount++;
+  addAgent(total: ResourceVector, reserved: readonly Reservation[] = []): AgentIx {
+    const a = agentIx(this.agentCount++);
     this.totals.push(total.slice());
     addInto(this.ctx.available, a * NUM_RESOURCES, total);
     for (const r of reserved) {
@@ -177,8 +178,8 @@ export class MiniMaster {
   }
 
   /** Registers a framework; returns its index. */
-  addFramework(name: string, role: string): number {
-    const fw: FrameworkInfo = { index: this.frameworks.length, name, role };
+  addFramework(name: string, role: string): FrameworkIx {
+    const fw: FrameworkInfo = { index: frameworkIx(this.frameworks.length), name, role };
     this.frameworks.push(fw);
     this.ctx.roles[fw.index] = role;
     this.allocator.addFramework(fw);
@@ -186,12 +187,12 @@ export class MiniMaster {
   }
 
   /** Every agent index added so far, in order. */
-  agents(): number[] {
-    return Array.from({ length: this.agentCount }, (_, i) => i);
+  agents(): AgentIx[] {
+    return Array.from({ length: this.agentCount }, (_, i) => agentIx(i));
   }
 
   /** One allocation run over `agents` (default all); returns the offers it made. */
-  run(rng: Rng, agents: readonly number[] = this.agents()): RecordedOffer[] {
+  run(rng: Rng, agents: readonly AgentIx[] = this.agents()): RecordedOffer[] {
     const before = this.ctx.offers.length;
     this.allocator.allocate(this.ctx, agents, rng);
     const made = this.ctx.offers.slice(before);

@@ -23,8 +23,8 @@ export function masterOf(allocator: Allocator, c: SmallCluster): MiniMaster {
   const m = new MiniMaster(allocator, c.agents.length);
   for (const a of c.agents) m.addAgent(resources({ cpus: a.cpus, mem: a.mem }));
   c.fws.forEach((f, i) => {
-    m.addFramework(`fw${i}`, f.role);
-    if (!f.active) allocator.deactivateFramework(i);
+    const fw = m.addFramework(`fw${i}`, f.role);
+    if (!f.active) allocator.deactivateFramework(fw);
   });
   for (const [f, a] of c.filters) m.ctx.filter(f, a);
   return m;

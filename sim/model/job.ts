@@ -3,6 +3,7 @@
  * Imports the kernel's time type and the resource helpers only.
  */
 import type { SimTime } from '../kernel/time.js';
+import { agentIx, jobIx, type AgentIx, type JobIx, type TaskIx } from './ids.js';
 import { copyInto, NUM_RESOURCES, type ResourceVector } from './resources.js';
 
 /** One task of a job: what it needs and how long it runs once started. */
@@ -89,7 +90,7 @@ export class TaskTable {
   }
 
   /** Stores a job and its tasks (state pending); returns the job index. */
-  addJob(spec: JobSpec, framework: number): number {
+  addJob(spec: JobSpec, framework: number): JobIx {
     const n = spec.tasks.length;
     while (this.size + n > this.taskCap) this.growTasks();
     if (this.jobs === this.jobCap) this.growJobs();
@@ -114,7 +115,17 @@ export class TaskTable {
         };
       }
     }
-    return j;
+    return jobIx(j);
+  }
+
+  /** The job task `task` belongs to. */
+  jobOf(task: TaskIx): JobIx {
+    return jobIx(this.job[task]!);
+  }
+
+  /** The agent task `task` was launched on (-1 while it is pending). */
+  agentOf(task: TaskIx): AgentIx {
+    return agentIx(this.agent[task]!);
   }
 
   /**

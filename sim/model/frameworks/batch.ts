@@ -5,6 +5,7 @@
  */
 import type { SimTime } from '../../kernel/time.js';
 import { DEFAULT_REFUSE_SECONDS, type DecisionTime, type FrameworkBehaviour, type OptionDefaults, type OfferView, type SchedulerDriver } from '../framework.js';
+import type { JobIx, TaskIx } from '../ids.js';
 import { PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
 import { copyInto, NUM_RESOURCES } from '../resources.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
@@ -38,7 +39,7 @@ interface HeldOffer {
 }
 
 interface QueuedJob extends DelayJob {
-  readonly job: number;
+  readonly job: JobIx;
   /** scheduling attempts that left the job with pending tasks (for maxAttempts) */
   attempts: number;
 }
@@ -61,7 +62,7 @@ export class BatchFramework implements FrameworkBehaviour {
   /** the task table's resource array, as last seen (it is replaced when the table grows) */
   private tasksRes: Float64Array | undefined;
   private readonly remaining = new Float64Array(NUM_RESOURCES);
-  private readonly launch: number[] = [];
+  private readonly launch: TaskIx[] = [];
   private readonly delay: DelayScheduling;
   readonly remoteSlowdown: number;
   /** decision time: a decision considers every pending task of one job */
@@ -95,10 +96,10 @@ export class BatchFramework implements FrameworkBehaviour {
     return true;
   }
 
-  takeNextTask(): number {
+  takeNextTask(): TaskIx {
     const head = this.queue[0];
     if (head === undefined) throw new Error('takeNextTask with nothing pending');
-    const task = head.next++;
+    const task = head.next++ as TaskIx;
     this.pending--;
     if (head.next === head.end) this.queue.shift();
     return task;
@@ -111,16 +112,16 @@ export class BatchFramework implements FrameworkBehaviour {
    * pending in the task table, and the others are skipped by their state.
    */
 
-  headJob(out: number[]): number {
+  headJob(out: TaskIx[]): JobIx {
     out.length = 0;
     const head = this.queue[0];
     const t = this.table;
-    if (head === undefined || t === undefined) return -1;
-    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) out.push(i);
+    if (head === undefined || t === undefined) return -1 as JobIx;
+    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) out.push(i as TaskIx);
     return head.job;
   }
 
-  takeTask(task: number): void {
+  takeTask(task: TaskIx): void {
     const head = this.queue[0];
     const t = this.table;
     if (head === undefined || t === undefined || task < head.next || task >= head.end || t.state[task] !== PENDING_CODE) {
@@ -148,7 +149,7 @@ export class BatchFramework implements FrameworkBehaviour {
     this.suppressIfIdle(driver);
   }
 
-  onJobSubmitted(job: number, driver: SchedulerDriver): void {
+  onJobSubmitted(job: JobIx, driver: SchedulerDriver): void {
     this.tasksRes = driver.tasks.res;
     this.table = driver.tasks;
     const first = driver.tasks.firstTask[job]!;
@@ -233,7 +234,7 @@ export class BatchFramework implements FrameworkBehaviour {
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
     let w = 0;
     for (const h of this.held) {
-      const launch: number[] = [];
+      const launch: TaskIx[] = [];
       if (job.next < job.end && h.at <= start) {
         copyInto(rem, 0, h.view.res);
         takeInOrder(job, rem, res, launch, limit);
@@ -262,7 +263,7 @@ export class BatchFramework implements FrameworkBehaviour {
     this.startRound(driver);
   }
 
-  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
+  onTaskEnded(task: TaskIx, code: number, driver: SchedulerDriver): void {
     // A lost task (its agent failed) is rerun as a copy: a one-task job `<framework>/replace-<task>`
     // (SchedulerDriver.resubmit), queued like any job. Finished tasks are done.
     if (code === TaskCode.LOST) driver.resubmit(task);

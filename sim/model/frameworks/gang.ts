@@ -5,6 +5,7 @@
  * Imports model modules and the kernel time unit only.
  */
 import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
+import type { JobIx, TaskIx } from '../ids.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { TaskCode } from '../job.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
@@ -41,7 +42,7 @@ interface Held {
   /** the offer's resources */
   readonly res: Float64Array;
   /** tasks assigned to it in the current placement */
-  readonly tasks: number[];
+  readonly tasks: TaskIx[];
   /** when it arrived, us */
   readonly since: number;
   /** decision time: the first round it takes part in */
@@ -49,7 +50,7 @@ interface Held {
 }
 
 interface QueuedJob {
-  readonly job: number;
+  readonly job: JobIx;
   readonly first: number;
   readonly end: number;
   /** scheduling attempts that did not start it (for maxAttempts) */
@@ -119,7 +120,7 @@ export class GangFramework implements FrameworkBehaviour {
     }
   }
 
-  onJobSubmitted(job: number, driver: SchedulerDriver): void {
+  onJobSubmitted(job: JobIx, driver: SchedulerDriver): void {
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
     if (n === 0) return;
@@ -256,7 +257,7 @@ export class GangFramework implements FrameworkBehaviour {
         return false;
       }
       subInto(h.left, 0, res, off);
-      h.tasks.push(t);
+      h.tasks.push(t as TaskIx);
     }
     const keep: Held[] = [];
     for (const h of this.held) {
@@ -284,9 +285,9 @@ export class GangFramework implements FrameworkBehaviour {
    * before every job queued). Ends of tasks of a job already restarted (the kills, or a task lost
    * later on another failed agent) are ignored. A task that finishes is done.
    */
-  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
+  onTaskEnded(task: TaskIx, code: number, driver: SchedulerDriver): void {
     if (code === TaskCode.FINISHED) return;
-    const job = driver.tasks.job[task]!;
+    const job = driver.tasks.jobOf(task);
     if (this.restarted.has(job)) return;
     this.restarted.add(job);
     this.restarts++;
@@ -311,7 +312,7 @@ export class GangFramework implements FrameworkBehaviour {
         for (const h of this.held) {
           if (contains(h.left, 0, res, off)) {
             subInto(h.left, 0, res, off);
-            h.tasks.push(t);
+            h.tasks.push(t as TaskIx);
             ok = true;
             break;
           }
