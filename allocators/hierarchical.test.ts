@@ -267,7 +267,7 @@ describe('stage mechanics', () => {
     expect(o!.fw).toBe(fb);
     m.recover(o!);
     // Without agent 2 the total is (5, 2048): a = .5, b = max(3/5, .25) = .6: a.
-    m.ctx.available.fill(0, a2 * NUM_RESOURCES, (a2 + 1) * NUM_RESOURCES);
+    m.ctx.free.fill(0, a2 * NUM_RESOURCES, (a2 + 1) * NUM_RESOURCES);
     m.allocator.removeAgent(a2, m.total(a2));
     expect(m.run(r, [probe]).map((x) => x.fw)).toEqual([fa]);
     expect(() => m.allocator.removeAgent(a2, agent(100, 100))).toThrow(/negative/);
@@ -398,7 +398,7 @@ describe('offer granularity', () => {
       [f[1], arr(agent(2, 2048))],
       [f[2], arr(agent(4, 4096))],
     ]);
-    expect(arr(m.ctx.available)).toEqual(arr(agent(1, 1024)));
+    expect(arr(m.ctx.free)).toEqual(arr(agent(1, 1024)));
     // Run 2: shares r0 = 1/8 = .125 < r1 = .25 < r2 = .5: f0's next task (1, 1024) takes the rest.
     expect(m.run(rng('task')).map((o) => [o.fw, arr(o.res)])).toEqual([[f[0], arr(agent(1, 1024))]]);
     expect(m.run(rng('task'))).toEqual([]);
@@ -473,7 +473,7 @@ describe('offer granularity', () => {
       [333, 333_333, 0, 0],
       [666, 666_666, 0, 0],
     ]);
-    expect(arr(m.ctx.available)).toEqual([1, 1, 0, 0]);
+    expect(arr(m.ctx.free)).toEqual([1, 1, 0, 0]);
   });
 
   test('fair-share: what a role already holds counts against its share', () => {
@@ -513,7 +513,7 @@ describe('offer granularity', () => {
       [fq, arr(agent(1, 1024))],
       [fo, arr(agent(1, 1024))],
     ]);
-    expect(arr(m.ctx.available)).toEqual(arr(agent(2, 2048)));
+    expect(arr(m.ctx.free)).toEqual(arr(agent(2, 2048)));
   });
 
   test('fair-share in stage 1: an unmet guarantee is offered whole, above the fair share; only the rest is capped', () => {

@@ -64,9 +64,13 @@ class FixedOrder implements Walk {
  * so that each framework's stage-2 offer on an agent joins its stage-1 offer there.
  */
 export class OfferLoop {
-  /** The agents' free unreserved resources as this run sees them: the master's, or a copy while offers wait. */
-  private free: Float64Array = new Float64Array(0);
-  private copy = new Float64Array(64 * NUM_RESOURCES);
+  /**
+   * The candidate agents' free unreserved resources as this run sees them (stride NUM_RESOURCES,
+   * by agent index): read from the context, and shrunk by what the run offers or books. While
+   * offers wait every candidate is read at the start, since stage 2 must see what stage 1 booked;
+   * otherwise each agent is read when its turn comes.
+   */
+  private free = new Float64Array(64 * NUM_RESOURCES);
   /** Whether this run's offers wait for its end ({@link pending}). */
   private waiting = false;
   private readonly pending = new PendingOffers();
@@ -117,7 +121,7 @@ export class OfferLoop {
    * nothing and sorts nothing, so the two shuffles are back to back.
    */
   run(ctx: AllocationContext, order: Int32Array, n: number, rng: Rng): void {
-    this.begin(ctx);
+    this.begin(ctx, order, n);
     shuffleInPlace(order, n, rng);
     if (this.waiting) this.stage(ctx, order, n, rng, 1);
     shuffleInPlace(order, n, rng);
@@ -126,7 +130,7 @@ export class OfferLoop {
   }
 
   /** Run preparation (Mesos `__generateOffers` before stage 1): views, consumed quota, headroom. */
-  private begin(ctx: AllocationContext): void {
+  private begin(ctx: AllocationContext, order: Int32Array, n: number): void {
     const c = this.clients;
     this.demands.nextRun();
     this.pools.beginRun(ctx);
@@ -153,14 +157,12 @@ export class OfferLoop {
       this.activeWeight = sum;
     }
     this.waiting = this.hasGuarantees && !isEmpty(required);
-    const avail = ctx.available;
+    let agents = 0;
+    for (let i = 0; i < n; i++) if (order[i]! >= agents) agents = order[i]! + 1;
+    if (this.free.length < agents * NUM_RESOURCES) this.free = new Float64Array(agents * 2 * NUM_RESOURCES);
     if (this.waiting) {
-      if (this.copy.length < avail.length) this.copy = new Float64Array(avail.length);
-      this.copy.set(avail);
-      this.free = this.copy;
-      this.pending.reset(avail.length / NUM_RESOURCES);
-    } else {
-      this.free = avail;
+      for (let i = 0; i < n; i++) ctx.available(order[i]! as AgentIx, this.free, order[i]! * NUM_RESOURCES);
+      this.pending.reset(agents);
     }
     this.fixedRoles = null;
     this.fixedFws.clear();
@@ -183,6 +185,7 @@ export class OfferLoop {
       if (stage === 1 && isEmpty(this.requiredHeadroom)) break; // every guarantee is met
       const agent = order[i]! as AgentIx;
       const off = agent * NUM_RESOURCES;
+      if (!this.waiting) ctx.available(agent, this.free, off);
       // Skipping an exhausted agent before ranking saves the sorts (and a random sorter's draws).
       if (!this.hasFree(ctx, agent, off)) continue;
       const roles: Walk = fixed ? (this.fixedRoles ??= new FixedOrder(c.roleSorter, rng)) : c.roleSorter;
@@ -352,8 +355,8 @@ export class OfferLoop {
     stage: 1 | 2,
     whole: boolean,
   ): void {
+    subInto(this.free, agent * NUM_RESOURCES, res);
     if (this.waiting) {
-      subInto(this.free, agent * NUM_RESOURCES, res);
       this.pending.book(fw, agent, sum, reserved, stage);
     } else if (reserved === null) {
       ctx.offer(fw, agent, res);

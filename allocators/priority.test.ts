@@ -191,7 +191,7 @@ describe('priority: properties', () => {
     const log: number[][][] = [];
     for (let i = 0; i <= c.recoveries.length; i++) {
       if (i > 0 && m.held.length > 0) m.recover(m.held[c.recoveries[i - 1]! % m.held.length]!);
-      const free = Float64Array.from(m.ctx.available);
+      const free = Float64Array.from(m.ctx.free);
       const made = m.run(rng);
       check?.(m, free, made);
       log.push(made.map((o) => [o.fw, o.agent, ...o.res]));

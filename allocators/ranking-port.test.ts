@@ -63,11 +63,11 @@ describe('allocated', () => {
     m.addFramework('f', 'q');
     const placed = resources({ cpus: 3, mem: 1024 });
     a.allocated!(frameworkIx(0), agentIx(0), placed);
-    m.ctx.available.set(resources({ cpus: 5, mem: 7168 }), 0);
+    m.ctx.free.set(resources({ cpus: 5, mem: 7168 }), 0);
     expect(m.run(rng).map((o) => o.res[0])).toEqual([1000]);
     m.recoverAll();
     a.recover(frameworkIx(0), agentIx(0), placed);
-    m.ctx.available.set(resources({ cpus: 8, mem: 8192 }), 0);
+    m.ctx.free.set(resources({ cpus: 8, mem: 8192 }), 0);
     expect(m.run(rng).map((o) => o.res[0])).toEqual([4000]);
     m.recoverAll();
     a.removeFramework(frameworkIx(0)); // throws if anything were still held

@@ -114,7 +114,7 @@ describe('static: not work-conserving', () => {
     m.allocator.deactivateFramework(frameworkIx(0));
     m.ctx.filter(1, 3);
     expect(owners(m, 4)).toEqual([-1, -1, 1, -1]);
-    expect(Array.from(m.ctx.available.subarray(0, NUM_RESOURCES))).toEqual(Array.from(node()));
+    expect(Array.from(m.ctx.free.subarray(0, NUM_RESOURCES))).toEqual(Array.from(node()));
     const rule = eligibilityOf(m.allocator)!;
     expect([0, 1, 2, 3].map((a) => rule.isEligible(frameworkIx(1), agentIx(a)))).toEqual([false, false, true, true]);
   });
@@ -124,8 +124,8 @@ describe('static: not work-conserving', () => {
     // stays free: f1 may not have it.
     const a = new StaticPartitionAllocator({ granularity: 'task' });
     const ctx = new FakeContext(2);
-    ctx.available.set(node(), 0);
-    ctx.available.set(node(), NUM_RESOURCES);
+    ctx.free.set(node(), 0);
+    ctx.free.set(node(), NUM_RESOURCES);
     a.addAgent(agentIx(0), node());
     a.addAgent(agentIx(1), node());
     a.addFramework({ index: frameworkIx(0), name: 'f0', role: 'r' });

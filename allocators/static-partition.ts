@@ -125,8 +125,8 @@ class PartitionedContext implements AllocationContext {
 
   constructor(private readonly rule: AgentEligibility) {}
 
-  get available(): Float64Array {
-    return this.target().available;
+  available(agent: AgentIx, out: Float64Array, offset?: number): void {
+    this.target().available(agent, out, offset);
   }
 
   isAllocatable(res: Float64Array, offset?: number): boolean {

@@ -131,7 +131,7 @@ export function playSteps(
   for (const s of [{ kind: 'run' as const }, ...steps]) {
     switch (s.kind) {
       case 'run': {
-        const free = Float64Array.from(m.ctx.available);
+        const free = Float64Array.from(m.ctx.free);
         const made = m.run(rng);
         onRun(made, free);
         log.push(made.map((o) => [o.fw, o.agent, ...o.res]));

@@ -8,6 +8,7 @@ import {
   NUM_RESOURCES,
   addInto,
   contains,
+  copyInto,
   format,
   hasNegative,
   isAllocatable,
@@ -43,7 +44,8 @@ export interface FakePool {
  * `violations` (and not applied), so that tests can assert on them instead of crashing mid-run.
  */
 export class FakeContext implements AllocationContext {
-  readonly available: Float64Array;
+  /** Free unreserved resources per agent, packed (stride NUM_RESOURCES): the fake master's own store, which tests set directly. */
+  readonly free: Float64Array;
   /** Every offer made, in call order. */
   readonly offers: RecordedOffer[] = [];
   /** Messages about offers that broke the contract. */
@@ -56,8 +58,12 @@ export class FakeContext implements AllocationContext {
 
   /** `agents` agents with nothing free; `min` default DEFAULT_MIN_ALLOCATABLE. */
   constructor(agents: number, min: MinAllocatable = DEFAULT_MIN_ALLOCATABLE) {
-    this.available = new Float64Array(agents * NUM_RESOURCES);
+    this.free = new Float64Array(agents * NUM_RESOURCES);
     this.min = min;
+  }
+
+  available(agent: AgentIx, out: Float64Array, offset = 0): void {
+    copyInto(out, offset, this.free, agent * NUM_RESOURCES);
   }
 
   isAllocatable(res: Float64Array, offset = 0): boolean {
@@ -101,24 +107,24 @@ export class FakeContext implements AllocationContext {
     const o = agent * NUM_RESOURCES;
     if (reserved !== undefined && !isEmpty(reserved)) {
       const p = this.poolFor(agent, this.roles[fw] ?? '*');
-      if (p === undefined || hasNegative(reserved) || !contains(p.free, 0, reserved) || hasNegative(res) || !contains(this.available, o, res)) {
+      if (p === undefined || hasNegative(reserved) || !contains(p.free, 0, reserved) || hasNegative(res) || !contains(this.free, o, res)) {
         this.violations.push(`offer to fw ${fw} of ${format(res)} + reserved ${format(reserved)} on agent ${agent}, beyond what is free`);
         return;
       }
       subInto(p.free, 0, reserved);
-      subInto(this.available, o, res);
+      subInto(this.free, o, res);
       const sum = res.slice();
       addInto(sum, 0, reserved);
       this.offers.push({ fw, agent, res: sum, reserved: reserved.slice() });
       return;
     }
-    if (res.length !== NUM_RESOURCES || hasNegative(res) || !contains(this.available, o, res)) {
+    if (res.length !== NUM_RESOURCES || hasNegative(res) || !contains(this.free, o, res)) {
       this.violations.push(
-        `offer to fw ${fw} of ${format(res)} on agent ${agent} with only ${format(this.available, o)} free`,
+        `offer to fw ${fw} of ${format(res)} on agent ${agent} with only ${format(this.free, o)} free`,
       );
       return;
     }
-    subInto(this.available, o, res);
+    subInto(this.free, o, res);
     this.offers.push({ fw, agent, res: res.slice() });
   }
 
@@ -167,9 +173,9 @@ export class MiniMaster {
   addAgent(total: ResourceVector, reserved: readonly Reservation[] = []): AgentIx {
     const a = agentIx(this.agentCount++);
     this.totals.push(total.slice());
-    addInto(this.ctx.available, a * NUM_RESOURCES, total);
+    addInto(this.ctx.free, a * NUM_RESOURCES, total);
     for (const r of reserved) {
-      subInto(this.ctx.available, a * NUM_RESOURCES, r.res);
+      subInto(this.ctx.free, a * NUM_RESOURCES, r.res);
       this.ctx.pools.push({ agent: a, role: r.role, free: r.res.slice() });
     }
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
@@ -205,12 +211,12 @@ export class MiniMaster {
     const i = this.held.indexOf(offer);
     if (i < 0) throw new Error('recover: offer not held');
     this.held.splice(i, 1);
-    addInto(this.ctx.available, offer.agent * NUM_RESOURCES, offer.res);
+    addInto(this.ctx.free, offer.agent * NUM_RESOURCES, offer.res);
     if (offer.reserved === undefined) {
       this.allocator.recover(offer.fw, offer.agent, offer.res);
       return;
     }
-    subInto(this.ctx.available, offer.agent * NUM_RESOURCES, offer.reserved);
+    subInto(this.ctx.free, offer.agent * NUM_RESOURCES, offer.reserved);
     addInto(this.ctx.poolFor(offer.agent, this.frameworks[offer.fw]!.role)!.free, 0, offer.reserved);
     this.allocator.recover(offer.fw, offer.agent, offer.res, offer.reserved);
   }

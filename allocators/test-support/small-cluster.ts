@@ -35,7 +35,7 @@ export function masterOf(allocator: Allocator, c: SmallCluster): MiniMaster {
  * returns the offers and the agents' free resources before the run.
  */
 export function runOnce(m: MiniMaster, rng: Rng): { free: Float64Array; made: RecordedOffer[] } {
-  const free = Float64Array.from(m.ctx.available);
+  const free = Float64Array.from(m.ctx.free);
   const made = m.run(rng);
   expect(m.ctx.violations).toEqual([]);
   return { free, made };

@@ -33,8 +33,8 @@ export function allocatableTo(owner: string, role: string): boolean {
 export class AgentTable {
   private cap = 64;
   private n = 0;
-  /** free unreserved resources per agent (stride NUM_RESOURCES): the allocation context's `available` */
-  available = new Float64Array(this.cap * NUM_RESOURCES);
+  /** free unreserved resources per agent (stride NUM_RESOURCES), read by the allocation context through {@link freeInto} */
+  private available = new Float64Array(this.cap * NUM_RESOURCES);
   /**
    * Per agent (stride ACCT), side by side so that an offer's accounting and check touch two cache
    * lines instead of three: at OFFERED the unreserved resources in outstanding offers, at
@@ -177,6 +177,11 @@ export class AgentTable {
     while (i > 0 && this.up[i - 1]! > a) i--;
     this.up.splice(i, 0, a);
     return total;
+  }
+
+  /** Copies the free unreserved resources of `agent` into `out[offset..]`. */
+  freeInto(agent: number, out: Float64Array, offset: number): void {
+    copyInto(out, offset, this.available, agent * NUM_RESOURCES);
   }
 
   /** The pool on `agent` that a framework of `role` may draw on, or -1. */

@@ -34,13 +34,17 @@ export interface Reservation {
 }
 
 /**
- * The master's side of one allocation run. Agent resources are read from `available`
- * (stride NUM_RESOURCES, fixed point: the unreserved free pool); they shrink as `offer` is called.
- * Reserved resources are read through `reservedAvailable`.
+ * The master's side of one allocation run. An agent's unreserved free resources are read through
+ * `available`, its reserved ones through `reservedAvailable`; both shrink as `offer` is called.
+ * How the master stores them is its own: a policy reads copies, into vectors of its own.
  */
 export interface AllocationContext {
-  /** Free (neither offered nor allocated) resources of every agent, packed: agent a at a*NUM_RESOURCES. */
-  readonly available: Float64Array;
+  /**
+   * Writes the free (neither offered nor allocated) unreserved resources of `agent` into
+   * `out[offset..]` (a resource vector, fixed point; `offset` default 0). A copy: later offers do
+   * not change what was written.
+   */
+  available(agent: AgentIx, out: Float64Array, offset?: number): void;
   /** Whether the min-allocatable check passes for `res[offset..]`. */
   isAllocatable(res: Float64Array, offset?: number): boolean;
   /** Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`. */

@@ -109,8 +109,8 @@ export class OfferBook implements AllocationContext {
 
   // ---------------------------------------------------------------- AllocationContext
 
-  get available(): Float64Array {
-    return this.agents.available;
+  available(agent: AgentIx, out: Float64Array, offset = 0): void {
+    this.agents.freeInto(agent, out, offset);
   }
 
   reservedAvailable(agent: AgentIx, role: string, out: Float64Array): boolean {
