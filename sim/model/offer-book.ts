@@ -88,7 +88,7 @@ export class OfferBook implements AllocationContext {
     this.interval = options.interval;
     this.offerTimeout = options.offerTimeout;
     this.minAllocatable = options.minAllocatable;
-    this.filters = new RefuseFilters(sim, Phase.ALLOCATE);
+    this.filters = new RefuseFilters(sim.lazyExpiry(Phase.ALLOCATE));
     this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(frameworkIx(fw)));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
     this.hTaskErrors = sim.register('task-errors', () => this.deliverTaskErrors());
@@ -365,9 +365,9 @@ export class OfferBook implements AllocationContext {
     // MESOS-4302: a filter lasts at least one allocation interval, so that the next run sees it.
     const timeout = Math.max(refuse, this.interval);
     // The filter expires where an ALLOCATE-phase event scheduled now for now + timeout would run
-    // (Mesos expires it by a timer); it is checked lazily instead (RefuseFilters), so a decline
-    // schedules no event.
-    this.filters.add(fw, agent, res, 0, this.sim.now + timeout, this.sim.reserveSeq());
+    // (Mesos expires it by a timer); it is checked lazily instead (RefuseFilters over the kernel's
+    // LazyExpiry), so a decline schedules no event.
+    this.filters.add(fw, agent, res, 0, timeout);
     return refuse;
   }
 
