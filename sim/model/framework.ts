@@ -33,7 +33,10 @@ export interface OfferView {
 export interface SchedulerDriver {
   /** Current simulated time. */
   readonly now: SimTime;
-  /** The run's task table (read-only for schedulers): task resources, job layout. */
+  /**
+   * The run's task table (read-only for schedulers): job layout and task states, and task resources
+   * through its accessors (TaskTable.fits, takeFrom, resInto), never by the table's stride.
+   */
   readonly tasks: TaskTable;
   /** Rack name of an agent. */
   rackOf(agent: AgentIx): string;

@@ -7,7 +7,7 @@ import type { SimTime } from '../../kernel/time.js';
 import { DEFAULT_REFUSE_SECONDS, type DecisionTime, type FrameworkBehaviour, type OptionDefaults, type OfferView, type SchedulerDriver } from '../framework.js';
 import type { JobIx, TaskIx } from '../ids.js';
 import { PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
-import { copyInto, NUM_RESOURCES } from '../resources.js';
+import { copyInto, zero } from '../resources.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { DELAY_DEFAULTS, DelayScheduling, takeInOrder, type DelayJob, type DelayOptions } from './delay-scheduling.js';
 
@@ -59,9 +59,7 @@ export class BatchFramework implements FrameworkBehaviour {
   private readonly queue: QueuedJob[] = [];
   private pending = 0;
   private suppressed = false;
-  /** the task table's resource array, as last seen (it is replaced when the table grows) */
-  private tasksRes: Float64Array | undefined;
-  private readonly remaining = new Float64Array(NUM_RESOURCES);
+  private readonly remaining = zero();
   private readonly launch: TaskIx[] = [];
   private readonly delay: DelayScheduling;
   readonly remoteSlowdown: number;
@@ -91,8 +89,8 @@ export class BatchFramework implements FrameworkBehaviour {
 
   nextTaskDemand(out: Float64Array): boolean {
     const head = this.queue[0];
-    if (head === undefined || this.tasksRes === undefined) return false;
-    copyInto(out, 0, this.tasksRes, head.next * NUM_RESOURCES);
+    if (head === undefined || this.table === undefined) return false;
+    this.table.resInto(head.next, out);
     return true;
   }
 
@@ -150,7 +148,6 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   onJobSubmitted(job: JobIx, driver: SchedulerDriver): void {
-    this.tasksRes = driver.tasks.res;
     this.table = driver.tasks;
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
@@ -229,7 +226,6 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   private finishDecision(job: QueuedJob, start: SimTime, driver: SchedulerDriver): void {
-    const res = driver.tasks.res;
     const rem = this.remaining;
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
     let w = 0;
@@ -237,7 +233,7 @@ export class BatchFramework implements FrameworkBehaviour {
       const launch: TaskIx[] = [];
       if (job.next < job.end && h.at <= start) {
         copyInto(rem, 0, h.view.res);
-        takeInOrder(job, rem, res, launch, limit);
+        takeInOrder(job, rem, driver.tasks, launch, limit);
       }
       if (launch.length > 0) {
         this.pending -= launch.length;
@@ -280,10 +276,9 @@ export class BatchFramework implements FrameworkBehaviour {
     let emptied = false;
     if (this.delay.on) emptied = this.delay.fill(this.queue, driver.tasks, offer.agent, driver.now, rem, launch, limit);
     else {
-      const res = driver.tasks.res;
       for (let q = 0; q < this.queue.length && launch.length < limit; q++) {
         const job = this.queue[q]!;
-        takeInOrder(job, rem, res, launch, limit);
+        takeInOrder(job, rem, driver.tasks, launch, limit);
         if (job.next === job.end) emptied = true;
       }
     }

@@ -5,7 +5,6 @@
  */
 import type { OptionDefaults } from '../framework.js';
 import { Locality, PENDING_CODE, type TaskTable } from '../job.js';
-import { contains, NUM_RESOURCES, subInto } from '../resources.js';
 import { MICROS_PER_SECOND } from '../../kernel/time.js';
 import type { AgentIx, TaskIx } from '../ids.js';
 import { pickIndexed, type LocalityIndex } from './locality-index.js';
@@ -78,11 +77,10 @@ export interface DelayJob {
  * The plain walk: launches `job`'s pending tasks in index order (onto `launch`, out of `rem`)
  * while the next one fits and fewer than `limit` are launched.
  */
-export function takeInOrder(job: { next: number; readonly end: number }, rem: Float64Array, res: Float64Array, launch: TaskIx[], limit: number): void {
+export function takeInOrder(job: { next: number; readonly end: number }, rem: Float64Array, tasks: TaskTable, launch: TaskIx[], limit: number): void {
   while (job.next < job.end && launch.length < limit) {
-    const off = job.next * NUM_RESOURCES;
-    if (!contains(rem, 0, res, off)) break;
-    subInto(rem, 0, res, off);
+    if (!tasks.fits(job.next, rem)) break;
+    tasks.takeFrom(rem, job.next);
     launch.push(job.next++ as TaskIx);
   }
 }
@@ -151,7 +149,6 @@ export class DelayScheduling {
    * to node-local for the rest of the offer too).
    */
   fill(queue: readonly DelayJob[], tasks: TaskTable, agent: AgentIx, now: number, rem: Float64Array, launch: TaskIx[], limit: number): boolean {
-    const res = tasks.res;
     if (this.picked.length < tasks.size) this.picked = new Uint8Array(Math.max(tasks.size, this.picked.length * 2));
     const picked = this.picked;
     let emptied = false;
@@ -159,7 +156,7 @@ export class DelayScheduling {
       const job = queue[q]!;
       if (!job.prefs) {
         // No preferences: the plain walk, tasks in index order while the next one fits.
-        takeInOrder(job, rem, res, launch, limit);
+        takeInOrder(job, rem, tasks, launch, limit);
         if (job.next === job.end) emptied = true;
         continue;
       }
@@ -177,7 +174,7 @@ export class DelayScheduling {
         }
         const task = pickIndexed(tasks, job, agent, allowed, rem, picked);
         if (task < 0) break;
-        subInto(rem, 0, res, task * NUM_RESOURCES);
+        tasks.takeFrom(rem, task);
         launch.push(task as TaskIx);
         picked[task] = 1; // so later picks for this offer skip it
         if (tasks.localityOf(task, agent) === Locality.NODE) {

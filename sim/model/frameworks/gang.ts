@@ -9,7 +9,7 @@ import type { JobIx, TaskIx } from '../ids.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { TaskCode } from '../job.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
-import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
+import { copyInto } from '../resources.js';
 
 /** Options of the gang behaviour, as given in the scenario; each default is in {@link GANG_DEFAULTS}. */
 export interface GangOptions extends DecisionOptions {
@@ -244,11 +244,10 @@ export class GangFramework implements FrameworkBehaviour {
    * returns true; else changes nothing and returns false.
    */
   private placeJob(job: QueuedJob, start: number, driver: SchedulerDriver): boolean {
-    const res = driver.tasks.res;
+    const tasks = driver.tasks;
     const usable = this.held.filter((h) => h.since <= start);
     for (let t = job.first; t < job.end; t++) {
-      const off = t * NUM_RESOURCES;
-      const h = usable.find((u) => contains(u.left, 0, res, off));
+      const h = usable.find((u) => tasks.fits(t, u.left));
       if (h === undefined) {
         for (const u of usable) {
           u.tasks.length = 0;
@@ -256,7 +255,7 @@ export class GangFramework implements FrameworkBehaviour {
         }
         return false;
       }
-      subInto(h.left, 0, res, off);
+      tasks.takeFrom(h.left, t);
       h.tasks.push(t as TaskIx);
     }
     const keep: Held[] = [];
@@ -301,17 +300,16 @@ export class GangFramework implements FrameworkBehaviour {
 
   /** Starts jobs from the head of the queue while the offers at hand fit all of a job's tasks. */
   private place(driver: SchedulerDriver): void {
-    const res = driver.tasks.res;
+    const tasks = driver.tasks;
     let launched = false;
     while (this.queue.length > 0) {
       const job = this.queue[0]!;
       let ok = true;
       for (let t = job.first; t < job.end && ok; t++) {
-        const off = t * NUM_RESOURCES;
         ok = false;
         for (const h of this.held) {
-          if (contains(h.left, 0, res, off)) {
-            subInto(h.left, 0, res, off);
+          if (tasks.fits(t, h.left)) {
+            tasks.takeFrom(h.left, t);
             h.tasks.push(t as TaskIx);
             ok = true;
             break;
@@ -323,7 +321,7 @@ export class GangFramework implements FrameworkBehaviour {
         for (const h of this.held) {
           while (h.tasks.length > 0 && h.tasks[h.tasks.length - 1]! >= job.first) h.tasks.pop();
           copyInto(h.left, 0, h.res);
-          for (const t of h.tasks) subInto(h.left, 0, res, t * NUM_RESOURCES);
+          for (const t of h.tasks) tasks.takeFrom(h.left, t);
         }
         break;
       }

@@ -7,7 +7,6 @@ import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type O
 import type { JobIx, TaskIx } from '../ids.js';
 import { TaskCode } from '../job.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
-import { contains, NUM_RESOURCES, subInto } from '../resources.js';
 
 /** Options of the service behaviour, as given in the scenario; each default is in {@link SERVICE_DEFAULTS}. */
 export interface ServiceOptions extends Omit<DecisionOptions, 'maxAttempts'> {
@@ -145,15 +144,14 @@ export class ServiceFramework implements FrameworkBehaviour {
     const cands: Candidate[] = offers.map((offer) => ({
       offer, rack: driver.rackOf(offer.agent), left: Float64Array.from(offer.res), tasks: [], full: false,
     }));
-    const res = driver.tasks.res;
+    const tasks = driver.tasks;
     let next = 0;
     while (next < this.waiting.length) {
       const task = this.waiting[next]!;
-      const off = task * NUM_RESOURCES;
       let best: Candidate | undefined;
       for (const c of cands) {
         if (c.full) continue;
-        if ((this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length >= this.maxPerAgent || !contains(c.left, 0, res, off)) {
+        if ((this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length >= this.maxPerAgent || !tasks.fits(task, c.left)) {
           c.full = true; // instances of one service are alike: what does not fit now never will this round
           continue;
         }
@@ -162,7 +160,7 @@ export class ServiceFramework implements FrameworkBehaviour {
         if ((this.perRack.get(c.rack) ?? 0) < (this.perRack.get(best.rack) ?? 0)) best = c;
       }
       if (best === undefined) break;
-      subInto(best.left, 0, res, off);
+      tasks.takeFrom(best.left, task);
       best.tasks.push(task);
       this.perRack.set(best.rack, (this.perRack.get(best.rack) ?? 0) + 1);
       next++;
