@@ -20,7 +20,7 @@ import { QUOTA_PARAM, parseQuota, topLevelRole, validateQuota } from './quota.js
 import { ReservationPools } from './reservation-pools.js';
 import { createSorter, type SorterKind } from './sorter/registry.js';
 import { fairnessMask } from './sorter/share-sorter.js';
-import type { Sorter, SorterOptions } from './sorter/sorter.js';
+import { NO_CLIENT, type ClientHandle, type Sorter, type SorterOptions } from './sorter/sorter.js';
 import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
 import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
@@ -199,7 +199,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
         members: [],
         active: 0,
         fwByHandle: null,
-        handle: -1,
+        handle: NO_CLIENT,
       };
       this.roleByHandle = null;
       this.roles.set(fw.role, role);
@@ -366,11 +366,11 @@ export class HierarchicalAllocator implements Allocator, Clients {
     this.loop.run(ctx, order, n, rng);
   }
 
-  roleAt(handle: number): RoleState {
+  roleAt(handle: ClientHandle): RoleState {
     return (this.roleByHandle ?? this.buildRoleByHandle())[handle]!;
   }
 
-  roleHandle(role: RoleState): number {
+  roleHandle(role: RoleState): ClientHandle {
     if (this.roleByHandle === null) this.buildRoleByHandle();
     return role.handle;
   }

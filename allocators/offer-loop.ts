@@ -13,7 +13,7 @@ import type { Clients, QuotaState, RoleState } from './hierarchical-state.js';
 import { PendingOffers } from './pending-offers.js';
 import { flooredDiff, flooredSub, minOf, shrinkToRemaining } from './quota.js';
 import type { ReservationPools } from './reservation-pools.js';
-import type { Walk } from './sorter/sorter.js';
+import { NO_CLIENT, type ClientHandle, type Walk } from './sorter/sorter.js';
 import { TaskDemands } from './task-demands.js';
 import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
@@ -38,7 +38,7 @@ type Made = typeof NONE | typeof PART | typeof WHOLE;
 
 /** An order fixed for a whole run ('cluster' granularity), walked like a sorter. */
 class FixedOrder implements Walk {
-  readonly handles: number[] = [];
+  readonly handles: ClientHandle[] = [];
   private i = 0;
 
   /** Takes the walk `from` gives now, whole. */
@@ -46,13 +46,13 @@ class FixedOrder implements Walk {
     for (let h = from.first(rng); h >= 0; h = from.next()) this.handles.push(h);
   }
 
-  first(_rng: Rng): number {
+  first(_rng: Rng): ClientHandle {
     this.i = 0;
     return this.next();
   }
 
-  next(): number {
-    return this.i < this.handles.length ? this.handles[this.i++]! : -1;
+  next(): ClientHandle {
+    return this.i < this.handles.length ? this.handles[this.i++]! : NO_CLIENT;
   }
 }
 
@@ -224,7 +224,7 @@ export class OfferLoop {
    * unreserved part: the reservation the framework may draw on there is offered whole, except as
    * the granularity says.
    */
-  private offerTo(ctx: AllocationContext, stage: 1 | 2, role: RoleState, fw: FrameworkIx, fh: number, agent: AgentIx, off: number): Made {
+  private offerTo(ctx: AllocationContext, stage: 1 | 2, role: RoleState, fw: FrameworkIx, fh: ClientHandle, agent: AgentIx, off: number): Made {
     const free = this.free;
     const g = this.guaranteePart;
     const extra = this.extraPart;
@@ -345,7 +345,7 @@ export class OfferLoop {
   private commit(
     ctx: AllocationContext,
     fw: FrameworkIx,
-    fh: number,
+    fh: ClientHandle,
     role: RoleState,
     agent: AgentIx,
     res: Float64Array,
@@ -383,7 +383,7 @@ export class OfferLoop {
   }
 
   /** Books the sorters' share of an offer for the agent's end. */
-  private book(role: RoleState, fh: number, sum: Float64Array): void {
+  private book(role: RoleState, fh: ClientHandle, sum: Float64Array): void {
     const d = this.defCount++;
     if (d === this.defHandle.length) {
       const r = new Float64Array(this.defRes.length * 2); r.set(this.defRes); this.defRes = r;
@@ -400,7 +400,7 @@ export class OfferLoop {
     for (let d = 0; d < this.defCount; d++) {
       const role = this.defRole[d]!;
       c.roleSorter.allocatedAt(c.roleHandle(role), this.defRes, d * NUM_RESOURCES);
-      role.sorter.allocatedAt(this.defHandle[d]!, this.defRes, d * NUM_RESOURCES);
+      role.sorter.allocatedAt(this.defHandle[d]! as ClientHandle, this.defRes, d * NUM_RESOURCES);
     }
     this.defCount = 0;
   }
