@@ -99,7 +99,7 @@ describe.each(POLICIES)('allocator contract: %s', (_name, entry) => {
     const made = m.run(new RandomStream(2, 'allocator'));
     expect(made.map((o) => [o.fw, o.agent])).toEqual([[1, 1]]);
     // agent 0 stays free: fw 0 is suppressed and fw 1 is filtered there
-    expect(Array.from(m.ctx.available.subarray(0, NUM_RESOURCES))).toEqual(
+    expect(Array.from(m.ctx.free.subarray(0, NUM_RESOURCES))).toEqual(
       Array.from(resources({ cpus: 2, mem: 1024 })),
     );
   });
@@ -171,7 +171,7 @@ describe.each(FAIR)('fair policy %s: no starvation while resources are free', (_
           let k = 0;
           for (let run = 0; run < 200; run++) {
             for (const r of release.filter((x) => x.at === run)) m.recover(r.offer);
-            const somethingFree = m.agents().some((a) => m.ctx.isAllocatable(m.ctx.available, a * NUM_RESOURCES));
+            const somethingFree = m.agents().some((a) => m.ctx.isAllocatable(m.ctx.free, a * NUM_RESOURCES));
             const idle = roles.map((_, fw) => !m.held.some((o) => o.fw === fw));
             const made = m.run(rng);
             for (const o of made) release.push({ at: run + holds[k++ % holds.length]!, offer: o });

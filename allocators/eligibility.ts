@@ -4,11 +4,12 @@
  * design" from "forgotten". Imports only allocator types; no clock, no queue, no I/O.
  */
 import type { Allocator } from '../sim/model/allocation-port.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /** Which agents a framework may be offered at all, whatever filters and suppression say. */
 export interface AgentEligibility {
   /** Whether framework `fw` may be offered resources of `agent` now (a pure read). */
-  isEligible(fw: number, agent: number): boolean;
+  isEligible(fw: FrameworkIx, agent: AgentIx): boolean;
 }
 
 /** The allocator's eligibility rule, or undefined when every framework may be offered every agent. */

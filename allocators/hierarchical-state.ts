@@ -5,7 +5,8 @@
  */
 import type { FrameworkInfo } from '../sim/model/allocation-port.js';
 import type { RoleQuota } from './quota.js';
-import type { Sorter } from './sorter/sorter.js';
+import type { ClientHandle, Sorter } from './sorter/sorter.js';
+import type { FrameworkIx } from '../sim/model/ids.js';
 
 /**
  * A top-level role's quota and what its subtree consumes. Lives from construction on, whether
@@ -35,13 +36,13 @@ export interface RoleState {
   /** What the role holds (offered + allocated), fixed point: the fair-share granularity's measure. */
   readonly alloc: Float64Array;
   /** Its frameworks' indices, in registration order. */
-  readonly members: number[];
+  readonly members: FrameworkIx[];
   /** Of those, how many are active (not suppressed). */
   active: number;
   /** Framework index by its handle in {@link sorter}; null until built (reset on add and remove). */
   fwByHandle: Int32Array | null;
   /** The role's handle in the role sorter; valid while the allocator's role handles are. */
-  handle: number;
+  handle: ClientHandle;
 }
 
 /** A framework the allocator knows. */
@@ -67,13 +68,13 @@ export interface Clients {
   /** Everything offered or allocated, all roles, fixed point (for available headroom). */
   readonly allocatedTotal: Float64Array;
   /** The role a role-sorter handle stands for. */
-  roleAt(handle: number): RoleState;
+  roleAt(handle: ClientHandle): RoleState;
   /** The role's handle in the role sorter (for telling it of an offer after a walk). */
-  roleHandle(role: RoleState): number;
+  roleHandle(role: RoleState): ClientHandle;
   /** Framework indices by the handles of `role`'s sorter. */
   fwByHandle(role: RoleState): Int32Array;
   /** A registered framework. */
-  framework(fw: number): FrameworkState;
+  framework(fw: FrameworkIx): FrameworkState;
   /** A role's weight; default 1. */
   weightOf(role: string): number;
 }

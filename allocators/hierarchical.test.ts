@@ -13,6 +13,7 @@ import { MiniMaster } from './test-support/fake-context.js';
 import { masterOf, runOnce } from './test-support/small-cluster.js';
 import type { Rng } from '../sim/kernel/rng.js';
 import type { OfferGranularity } from '../sim/model/allocation-port.js';
+import { agentIx, frameworkIx } from '../sim/model/ids.js';
 
 const drf = () => new HierarchicalAllocator({ name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' });
 const agent = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });
@@ -35,7 +36,7 @@ describe('U1 UnreservedDRF (hierarchical_allocator_tests.cpp)', () => {
     const r = rng('u1');
     const recipients: string[] = [];
     const offerNew = (a: number) => {
-      const made = m.run(r, [a]);
+      const made = m.run(r, [agentIx(a)]);
       expect(made).toHaveLength(1);
       expect(Array.from(made[0]!.res)).toEqual(Array.from(m.total(a)));
       recipients.push(m.frameworks[made[0]!.fw]!.name);
@@ -222,8 +223,8 @@ describe('stage mechanics', () => {
     const m = new MiniMaster(drf(), 1);
     m.addFramework('f', 'r');
     expect(() => m.addFramework('f', 'other')).toThrow(/taken/);
-    expect(() => m.allocator.addFramework({ index: 5, name: 'spark/1', role: 'r' })).toThrow(/'\/'/);
-    expect(() => m.allocator.addFramework({ index: 0, name: 'g', role: 'r' })).toThrow(/twice/);
+    expect(() => m.allocator.addFramework({ index: frameworkIx(5), name: 'spark/1', role: 'r' })).toThrow(/'\/'/);
+    expect(() => m.allocator.addFramework({ index: frameworkIx(0), name: 'g', role: 'r' })).toThrow(/twice/);
   });
 
   test('an agent with nothing allocatable left is not offered', () => {
@@ -266,7 +267,7 @@ describe('stage mechanics', () => {
     expect(o!.fw).toBe(fb);
     m.recover(o!);
     // Without agent 2 the total is (5, 2048): a = .5, b = max(3/5, .25) = .6: a.
-    m.ctx.available.fill(0, a2 * NUM_RESOURCES, (a2 + 1) * NUM_RESOURCES);
+    m.ctx.free.fill(0, a2 * NUM_RESOURCES, (a2 + 1) * NUM_RESOURCES);
     m.allocator.removeAgent(a2, m.total(a2));
     expect(m.run(r, [probe]).map((x) => x.fw)).toEqual([fa]);
     expect(() => m.allocator.removeAgent(a2, agent(100, 100))).toThrow(/negative/);
@@ -397,7 +398,7 @@ describe('offer granularity', () => {
       [f[1], arr(agent(2, 2048))],
       [f[2], arr(agent(4, 4096))],
     ]);
-    expect(arr(m.ctx.available)).toEqual(arr(agent(1, 1024)));
+    expect(arr(m.ctx.free)).toEqual(arr(agent(1, 1024)));
     // Run 2: shares r0 = 1/8 = .125 < r1 = .25 < r2 = .5: f0's next task (1, 1024) takes the rest.
     expect(m.run(rng('task')).map((o) => [o.fw, arr(o.res)])).toEqual([[f[0], arr(agent(1, 1024))]]);
     expect(m.run(rng('task'))).toEqual([]);
@@ -472,7 +473,7 @@ describe('offer granularity', () => {
       [333, 333_333, 0, 0],
       [666, 666_666, 0, 0],
     ]);
-    expect(arr(m.ctx.available)).toEqual([1, 1, 0, 0]);
+    expect(arr(m.ctx.free)).toEqual([1, 1, 0, 0]);
   });
 
   test('fair-share: what a role already holds counts against its share', () => {
@@ -512,7 +513,7 @@ describe('offer granularity', () => {
       [fq, arr(agent(1, 1024))],
       [fo, arr(agent(1, 1024))],
     ]);
-    expect(arr(m.ctx.available)).toEqual(arr(agent(2, 2048)));
+    expect(arr(m.ctx.free)).toEqual(arr(agent(2, 2048)));
   });
 
   test('fair-share in stage 1: an unmet guarantee is offered whole, above the fair share; only the rest is capped', () => {

@@ -20,8 +20,9 @@ import { QUOTA_PARAM, parseQuota, topLevelRole, validateQuota } from './quota.js
 import { ReservationPools } from './reservation-pools.js';
 import { createSorter, type SorterKind } from './sorter/registry.js';
 import { fairnessMask } from './sorter/share-sorter.js';
-import type { Sorter, SorterOptions } from './sorter/sorter.js';
+import { NO_CLIENT, type ClientHandle, type Sorter, type SorterOptions } from './sorter/sorter.js';
 import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /** A sorter by registered name, or a factory of the caller's own (a ranking-only policy's). */
 export type SorterChoice = SorterKind | ((options: SorterOptions) => Sorter);
@@ -131,7 +132,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
   /** Scratch for the shuffled agent order; grows, never shrinks. */
   private order = new Int32Array(64);
   /** The ranking port's last order (see {@link frameworkOrder}); reused. */
-  private readonly rankOut: number[] = [];
+  private readonly rankOut: FrameworkIx[] = [];
 
   /**
    * A hierarchical allocator; `options.excludedResources` default none, `options.granularity`
@@ -198,7 +199,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
         members: [],
         active: 0,
         fwByHandle: null,
-        handle: -1,
+        handle: NO_CLIENT,
       };
       this.roleByHandle = null;
       this.roles.set(fw.role, role);
@@ -212,7 +213,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     this.byName.set(fw.name, fw.index);
   }
 
-  removeFramework(fw: number): void {
+  removeFramework(fw: FrameworkIx): void {
     const f = this.framework(fw);
     const role = f.role;
     if (!isEmpty(role.sorter.allocation(f.info.name))) {
@@ -234,7 +235,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     this.byName.delete(f.info.name);
   }
 
-  activateFramework(fw: number): void {
+  activateFramework(fw: FrameworkIx): void {
     const f = this.framework(fw);
     if (f.active) return;
     f.active = true;
@@ -242,7 +243,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     f.role.sorter.activate(f.info.name);
   }
 
-  deactivateFramework(fw: number): void {
+  deactivateFramework(fw: FrameworkIx): void {
     const f = this.framework(fw);
     if (!f.active) return;
     f.active = false;
@@ -250,7 +251,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     f.role.sorter.deactivate(f.info.name);
   }
 
-  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+  addAgent(agent: AgentIx, total: ResourceVector, reserved?: readonly Reservation[]): void {
     // Reservations are part of the total, so they count in every share's denominator (as Mesos).
     addInto(this.clusterTotal, 0, total);
     this.roleSorter.addTotal(total);
@@ -270,7 +271,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
    * reserved total and from their roles' consumed quota: a lost agent's reservations no longer
    * count, and its re-registration (addAgent) counts them once again.
    */
-  removeAgent(agent: number, total: ResourceVector): void {
+  removeAgent(agent: AgentIx, total: ResourceVector): void {
     subInto(this.clusterTotal, 0, total);
     if (hasNegative(this.clusterTotal)) {
       throw new Error(`allocator: removing agent ${agent} (${format(total)}) makes the cluster total negative`);
@@ -283,7 +284,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     });
   }
 
-  recover(fw: number, _agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  recover(fw: FrameworkIx, _agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.framework(fw);
     f.role.sorter.unallocated(f.info.name, res);
     this.roleSorter.unallocated(f.info.role, res);
@@ -302,7 +303,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
    * role's active frameworks in its framework sorter's order, as a whole-agent run visits them
    * for an agent no framework is filtered on. Quota plays no part: it shapes offers, not the order.
    */
-  frameworkOrder(rng: Rng): readonly number[] {
+  frameworkOrder(rng: Rng): readonly FrameworkIx[] {
     const out = this.rankOut;
     out.length = 0;
     const roles = this.roleSorter;
@@ -310,7 +311,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
       const role = this.roleAt(rh);
       if (role.active === 0) continue;
       const byHandle = this.fwByHandle(role);
-      for (let fh = role.sorter.first(rng); fh >= 0; fh = role.sorter.next()) out.push(byHandle[fh]!);
+      for (let fh = role.sorter.first(rng); fh >= 0; fh = role.sorter.next()) out.push(byHandle[fh]! as FrameworkIx);
     }
     return out;
   }
@@ -319,7 +320,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
    * The ranking port (see Allocator.allocated): `res` counts toward `fw`'s shares (one
    * allocation in each sorter, as an offer) and every holding {@link recover} takes it from.
    */
-  allocated(fw: number, _agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  allocated(fw: FrameworkIx, _agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.framework(fw);
     this.roleSorter.allocated(f.info.role, res);
     f.role.sorter.allocated(f.info.name, res);
@@ -357,7 +358,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
    *   so one framework gets the whole free cluster (Mesos 0.9's simple allocator, as the Omega
    *   paper modelled it). Stage 1 (quota guarantees) is as with 'agent'.
    */
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
+  allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     const n = agents.length;
     if (this.order.length < n) this.order = new Int32Array(Math.max(n, this.order.length * 2));
     const order = this.order;
@@ -365,11 +366,11 @@ export class HierarchicalAllocator implements Allocator, Clients {
     this.loop.run(ctx, order, n, rng);
   }
 
-  roleAt(handle: number): RoleState {
+  roleAt(handle: ClientHandle): RoleState {
     return (this.roleByHandle ?? this.buildRoleByHandle())[handle]!;
   }
 
-  roleHandle(role: RoleState): number {
+  roleHandle(role: RoleState): ClientHandle {
     if (this.roleByHandle === null) this.buildRoleByHandle();
     return role.handle;
   }
@@ -390,7 +391,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     return byHandle;
   }
 
-  framework(fw: number): FrameworkState {
+  framework(fw: FrameworkIx): FrameworkState {
     const f = this.frameworks[fw];
     if (f === undefined) throw new Error(`allocator: unknown framework ${fw}`);
     return f;

@@ -16,8 +16,9 @@ import type { Clients, QuotaState, RoleState } from './hierarchical-state.js';
 import { PendingOffers } from './pending-offers.js';
 import { flooredDiff, flooredSub, minOf, shrinkToRemaining } from './quota.js';
 import type { ReservationPools } from './reservation-pools.js';
-import type { Walk } from './sorter/sorter.js';
+import { NO_CLIENT, type ClientHandle, type Walk } from './sorter/sorter.js';
 import { TaskDemands } from './task-demands.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /** What {@link OfferLoop.offerTo} made: no offer, part of the agent, or all of it. */
 const NONE = 0;
@@ -27,7 +28,7 @@ type Made = typeof NONE | typeof PART | typeof WHOLE;
 
 /** An order fixed for a whole run ('cluster' granularity), walked like a sorter. */
 class FixedOrder implements Walk {
-  readonly handles: number[] = [];
+  readonly handles: ClientHandle[] = [];
   private i = 0;
 
   /** Takes the walk `from` gives now, whole. */
@@ -35,13 +36,13 @@ class FixedOrder implements Walk {
     for (let h = from.first(rng); h >= 0; h = from.next()) this.handles.push(h);
   }
 
-  first(_rng: Rng): number {
+  first(_rng: Rng): ClientHandle {
     this.i = 0;
     return this.next();
   }
 
-  next(): number {
-    return this.i < this.handles.length ? this.handles[this.i++]! : -1;
+  next(): ClientHandle {
+    return this.i < this.handles.length ? this.handles[this.i++]! : NO_CLIENT;
   }
 }
 
@@ -53,9 +54,13 @@ class FixedOrder implements Walk {
  * so that each framework's stage-2 offer on an agent joins its stage-1 offer there.
  */
 export class OfferLoop {
-  /** The agents' free unreserved resources as this run sees them: the master's, or a copy while offers wait. */
-  private free: Float64Array = new Float64Array(0);
-  private copy = new Float64Array(64 * NUM_RESOURCES);
+  /**
+   * The candidate agents' free unreserved resources as this run sees them (stride NUM_RESOURCES,
+   * by agent index): read from the context, and shrunk by what the run offers or books. While
+   * offers wait every candidate is read at the start, since stage 2 must see what stage 1 booked;
+   * otherwise each agent is read when its turn comes.
+   */
+  private free = new Float64Array(64 * NUM_RESOURCES);
   /** Whether this run's offers wait for its end ({@link pending}). */
   private waiting = false;
   private readonly pending = new PendingOffers();
@@ -106,7 +111,7 @@ export class OfferLoop {
    * nothing and sorts nothing, so the two shuffles are back to back.
    */
   run(ctx: AllocationContext, order: Int32Array, n: number, rng: Rng): void {
-    this.begin(ctx);
+    this.begin(ctx, order, n);
     shuffleInPlace(order, rng, n);
     if (this.waiting) this.stage(ctx, order, n, rng, 1);
     shuffleInPlace(order, rng, n);
@@ -115,7 +120,7 @@ export class OfferLoop {
   }
 
   /** Run preparation (Mesos `__generateOffers` before stage 1): views, consumed quota, headroom. */
-  private begin(ctx: AllocationContext): void {
+  private begin(ctx: AllocationContext, order: Int32Array, n: number): void {
     const c = this.clients;
     this.demands.nextRun();
     this.pools.beginRun(ctx);
@@ -142,14 +147,12 @@ export class OfferLoop {
       this.activeWeight = sum;
     }
     this.waiting = this.hasGuarantees && !isEmpty(required);
-    const avail = ctx.available;
+    let agents = 0;
+    for (let i = 0; i < n; i++) if (order[i]! >= agents) agents = order[i]! + 1;
+    if (this.free.length < agents * NUM_RESOURCES) this.free = new Float64Array(agents * 2 * NUM_RESOURCES);
     if (this.waiting) {
-      if (this.copy.length < avail.length) this.copy = new Float64Array(avail.length);
-      this.copy.set(avail);
-      this.free = this.copy;
-      this.pending.reset(avail.length / NUM_RESOURCES);
-    } else {
-      this.free = avail;
+      for (let i = 0; i < n; i++) ctx.available(order[i]! as AgentIx, this.free, order[i]! * NUM_RESOURCES);
+      this.pending.reset(agents);
     }
     this.fixedRoles = null;
     this.fixedFws.clear();
@@ -170,8 +173,9 @@ export class OfferLoop {
     const unsat = this.unsatisfied;
     for (let i = 0; i < n; i++) {
       if (stage === 1 && isEmpty(this.requiredHeadroom)) break; // every guarantee is met
-      const agent = order[i]!;
+      const agent = order[i]! as AgentIx;
       const off = agent * NUM_RESOURCES;
+      if (!this.waiting) ctx.available(agent, this.free, off);
       // Skipping an exhausted agent before ranking saves the sorts (and a random sorter's draws).
       if (!this.hasFree(ctx, agent, off)) continue;
       const roles: Walk = fixed ? (this.fixedRoles ??= new FixedOrder(c.roleSorter, rng)) : c.roleSorter;
@@ -188,7 +192,7 @@ export class OfferLoop {
         const byHandle = c.fwByHandle(role);
         for (let fh = fws.first(rng); fh >= 0; fh = fws.next()) {
           if (stage === 1 && isEmpty(unsat)) break;
-          const made = this.offerTo(ctx, stage, role, byHandle[fh]!, fh, agent, off);
+          const made = this.offerTo(ctx, stage, role, byHandle[fh]! as FrameworkIx, fh, agent, off);
           if (made === WHOLE || (made === PART && !this.hasFree(ctx, agent, off))) break roles;
         }
       }
@@ -210,7 +214,7 @@ export class OfferLoop {
    * unreserved part: the reservation the framework may draw on there is offered whole, except as
    * the granularity says.
    */
-  private offerTo(ctx: AllocationContext, stage: 1 | 2, role: RoleState, fw: number, fh: number, agent: number, off: number): Made {
+  private offerTo(ctx: AllocationContext, stage: 1 | 2, role: RoleState, fw: FrameworkIx, fh: ClientHandle, agent: AgentIx, off: number): Made {
     const free = this.free;
     const g = this.guaranteePart;
     const extra = this.extraPart;
@@ -330,10 +334,10 @@ export class OfferLoop {
    */
   private commit(
     ctx: AllocationContext,
-    fw: number,
-    fh: number,
+    fw: FrameworkIx,
+    fh: ClientHandle,
     role: RoleState,
-    agent: number,
+    agent: AgentIx,
     res: Float64Array,
     reserved: Float64Array | null,
     sum: Float64Array,
@@ -341,8 +345,8 @@ export class OfferLoop {
     stage: 1 | 2,
     whole: boolean,
   ): void {
+    subInto(this.free, agent * NUM_RESOURCES, res);
     if (this.waiting) {
-      subInto(this.free, agent * NUM_RESOURCES, res);
       this.pending.book(fw, agent, sum, reserved, stage);
     } else if (reserved === null) {
       ctx.offer(fw, agent, res);
@@ -369,7 +373,7 @@ export class OfferLoop {
   }
 
   /** Books the sorters' share of an offer for the agent's end. */
-  private book(role: RoleState, fh: number, sum: Float64Array): void {
+  private book(role: RoleState, fh: ClientHandle, sum: Float64Array): void {
     const d = this.defCount++;
     if (d === this.defHandle.length) {
       this.defRes = resized(this.defRes, this.defRes.length * 2);
@@ -386,7 +390,7 @@ export class OfferLoop {
     for (let d = 0; d < this.defCount; d++) {
       const role = this.defRole[d]!;
       c.roleSorter.allocatedAt(c.roleHandle(role), this.defRes, d * NUM_RESOURCES);
-      role.sorter.allocatedAt(this.defHandle[d]!, this.defRes, d * NUM_RESOURCES);
+      role.sorter.allocatedAt(this.defHandle[d]! as ClientHandle, this.defRes, d * NUM_RESOURCES);
     }
     this.defCount = 0;
   }
@@ -399,7 +403,7 @@ export class OfferLoop {
   }
 
   /** Whether the run's view of `agent` has anything allocatable left, unreserved or in one reservation. */
-  private hasFree(ctx: AllocationContext, agent: number, off: number): boolean {
+  private hasFree(ctx: AllocationContext, agent: AgentIx, off: number): boolean {
     return ctx.isAllocatable(this.free, off) || this.pools.hasAllocatable(ctx, agent);
   }
 }

@@ -7,6 +7,7 @@
 import { resized } from '../sim/kernel/packed.js';
 import type { AllocationContext } from '../sim/model/allocation-port.js';
 import { NUM_RESOURCES, addInto, copyInto, isEmpty, subInto } from '../sim/model/resources.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /** A run's booked offers, in booking order; every array is reused from run to run. */
 export class PendingOffers {
@@ -36,7 +37,7 @@ export class PendingOffers {
   }
 
   /** The slot of `fw`'s stage-1 offer on `agent` this run, or -1. */
-  stage1Slot(fw: number, agent: number): number {
+  stage1Slot(fw: FrameworkIx, agent: AgentIx): number {
     if (agent >= this.stage1Head.length) return -1;
     for (let s = this.stage1Head[agent]!; s >= 0; s = this.stage1Next[s]!) if (this.fw[s] === fw) return s;
     return -1;
@@ -46,7 +47,7 @@ export class PendingOffers {
    * Books an offer of `sum` (of which `reserved`, or none) on `agent` to `fw` in `stage`; a
    * stage-2 offer joins the framework's stage-1 offer there, if any.
    */
-  book(fw: number, agent: number, sum: Float64Array, reserved: Float64Array | null, stage: 1 | 2): void {
+  book(fw: FrameworkIx, agent: AgentIx, sum: Float64Array, reserved: Float64Array | null, stage: 1 | 2): void {
     if (stage === 2) {
       const merge = this.stage1Slot(fw, agent);
       if (merge >= 0) {
@@ -76,11 +77,11 @@ export class PendingOffers {
     for (let s = 0; s < this.count; s++) {
       copyInto(res, 0, this.res, s * NUM_RESOURCES);
       if (isEmpty(this.rsv, s * NUM_RESOURCES)) {
-        ctx.offer(this.fw[s]!, this.agent[s]!, res);
+        ctx.offer(this.fw[s]! as FrameworkIx, this.agent[s]! as AgentIx, res);
       } else {
         copyInto(rsv, 0, this.rsv, s * NUM_RESOURCES);
         subInto(res, 0, rsv);
-        ctx.offer(this.fw[s]!, this.agent[s]!, res, rsv);
+        ctx.offer(this.fw[s]! as FrameworkIx, this.agent[s]! as AgentIx, res, rsv);
       }
     }
     this.count = 0;

@@ -11,6 +11,7 @@ import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import { masterOf } from './test-support/small-cluster.js';
 import type { Allocator } from '../sim/model/allocation-port.js';
+import { frameworkIx } from '../sim/model/ids.js';
 
 const agent = (cpus: number, mem: number) => resources({ cpus, mem });
 const rng = (name: string) => new RandomStream(1, name);
@@ -127,8 +128,8 @@ describe('priority: bookkeeping', () => {
     const m = new MiniMaster(priority({ a: 1 }), 1);
     m.addFramework('f', 'a');
     expect(() => m.addFramework('f', 'b')).toThrow(/taken/);
-    expect(() => m.allocator.addFramework({ index: 0, name: 'g', role: 'b' })).toThrow(/twice/);
-    expect(() => m.allocator.activateFramework(7)).toThrow(/unknown framework/);
+    expect(() => m.allocator.addFramework({ index: frameworkIx(0), name: 'g', role: 'b' })).toThrow(/twice/);
+    expect(() => m.allocator.activateFramework(frameworkIx(7))).toThrow(/unknown framework/);
   });
 
   test('a removed framework frees its name; recover goes to its level', () => {
@@ -190,7 +191,7 @@ describe('priority: properties', () => {
     const log: number[][][] = [];
     for (let i = 0; i <= c.recoveries.length; i++) {
       if (i > 0 && m.held.length > 0) m.recover(m.held[c.recoveries[i - 1]! % m.held.length]!);
-      const free = Float64Array.from(m.ctx.available);
+      const free = Float64Array.from(m.ctx.free);
       const made = m.run(rng);
       check?.(m, free, made);
       log.push(made.map((o) => [o.fw, o.agent, ...o.res]));

@@ -11,6 +11,7 @@ import { isRecord, parsedOrThrow, rolePathProblem, show, unknownParams } from '.
 import type { Rng } from '../sim/kernel/rng.js';
 import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../sim/model/allocation-port.js';
 import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /** Registry name of {@link PriorityAllocator}. */
 export const PRIORITY = 'priority';
@@ -148,7 +149,7 @@ export class PriorityAllocator implements Allocator {
     this.names.add(fw.name);
   }
 
-  removeFramework(fw: number): void {
+  removeFramework(fw: FrameworkIx): void {
     const f = this.framework(fw);
     f.level.allocator.removeFramework(fw);
     if (f.active) f.level.active--;
@@ -156,7 +157,7 @@ export class PriorityAllocator implements Allocator {
     this.names.delete(f.name);
   }
 
-  activateFramework(fw: number): void {
+  activateFramework(fw: FrameworkIx): void {
     const f = this.framework(fw);
     if (f.active) return;
     f.active = true;
@@ -164,7 +165,7 @@ export class PriorityAllocator implements Allocator {
     f.level.allocator.activateFramework(fw);
   }
 
-  deactivateFramework(fw: number): void {
+  deactivateFramework(fw: FrameworkIx): void {
     const f = this.framework(fw);
     if (!f.active) return;
     f.active = false;
@@ -172,19 +173,19 @@ export class PriorityAllocator implements Allocator {
     f.level.allocator.deactivateFramework(fw);
   }
 
-  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+  addAgent(agent: AgentIx, total: ResourceVector, reserved?: readonly Reservation[]): void {
     for (let i = 0; i < this.levels.length; i++) this.levels[i]!.allocator.addAgent(agent, total, reserved);
   }
 
-  removeAgent(agent: number, total: ResourceVector): void {
+  removeAgent(agent: AgentIx, total: ResourceVector): void {
     for (let i = 0; i < this.levels.length; i++) this.levels[i]!.allocator.removeAgent(agent, total);
   }
 
-  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  recover(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     this.framework(fw).level.allocator.recover(fw, agent, res, reserved);
   }
 
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
+  allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     // One full run per level, highest first: a level's run sees only what the levels above left.
     const levels = this.levels;
     for (let k = 0; k < levels.length; k++) {
@@ -210,7 +211,7 @@ export class PriorityAllocator implements Allocator {
     return l;
   }
 
-  private framework(fw: number): FrameworkState {
+  private framework(fw: FrameworkIx): FrameworkState {
     const f = this.frameworks[fw];
     if (f === undefined) throw new Error(`allocator: unknown framework ${fw}`);
     return f;

@@ -50,7 +50,7 @@ function keepPart(m: MiniMaster, o: RecordedOffer, keep: ResourceVector): Record
   const i = m.held.indexOf(o);
   if (i < 0) throw new Error('keepPart: offer not held');
   m.held.splice(i, 1);
-  addInto(m.ctx.available, o.agent * NUM_RESOURCES, back);
+  addInto(m.ctx.free, o.agent * NUM_RESOURCES, back);
   m.allocator.recover(o.fw, o.agent, back);
   const kept = { fw: o.fw, agent: o.agent, res: keep.slice() };
   m.held.push(kept);
@@ -60,7 +60,7 @@ function keepPart(m: MiniMaster, o: RecordedOffer, keep: ResourceVector): Record
 /** Sum of the free resources of every agent. */
 function totalFree(m: MiniMaster): ResourceVector {
   const out = new Float64Array(NUM_RESOURCES);
-  for (let a = 0; a * NUM_RESOURCES < m.ctx.available.length; a++) addInto(out, 0, m.ctx.available, a * NUM_RESOURCES);
+  for (let a = 0; a * NUM_RESOURCES < m.ctx.free.length; a++) addInto(out, 0, m.ctx.free, a * NUM_RESOURCES);
   return out;
 }
 
@@ -402,7 +402,7 @@ describe('quota limits (Mesos >= 1.9)', () => {
     m.recover(oa);
     m.ctx.filter(fa, oa.agent);
     expect(m.run(rng('hb'))).toEqual([]);
-    expect(arr(m.ctx.available.subarray(oa.agent * NUM_RESOURCES, (oa.agent + 1) * NUM_RESOURCES))).toEqual(arr(agent(4, 4096)));
+    expect(arr(m.ctx.free.subarray(oa.agent * NUM_RESOURCES, (oa.agent + 1) * NUM_RESOURCES))).toEqual(arr(agent(4, 4096)));
   });
 
   test('a role served in stage 1 gets nothing more of that agent in stage 2 (limit and surplus bind alike)', () => {
@@ -555,7 +555,7 @@ describe('quota properties (drf and random sorters, every granularity)', () => {
             for (let r = 0; r < NUM_RESOURCES; r++) required[r]! += Math.max(0, q.guarantee[r]! - (used?.[r] ?? 0));
           }
           const f = new Float64Array(NUM_RESOURCES);
-          for (let a = 0; a < m.ctx.available.length / NUM_RESOURCES; a++) addInto(f, 0, free, a * NUM_RESOURCES);
+          for (let a = 0; a < m.ctx.free.length / NUM_RESOURCES; a++) addInto(f, 0, free, a * NUM_RESOURCES);
           return Array.from(required, (x, r) => Math.max(0, x - f[r]!));
         };
         let before: number[] = [];
@@ -565,7 +565,7 @@ describe('quota properties (drf and random sorters, every granularity)', () => {
             const heldBefore = consumption(m);
             for (const o of made) subInto(heldBefore.get(topLevelRole(m.frameworks[o.fw]!.role))!, 0, o.res);
             before = deficit(m, free, heldBefore);
-            const after = deficit(m, m.ctx.available, consumption(m));
+            const after = deficit(m, m.ctx.free, consumption(m));
             for (let r = 0; r < NUM_RESOURCES; r++) expect(after[r]!).toBeLessThanOrEqual(before[r]!);
           },
         });
@@ -600,6 +600,6 @@ describe('quota properties (drf and random sorters, every granularity)', () => {
     m.addFramework('f', 'a');
     m.addAgent(agent(2, 2048));
     expect(m.run(rng('dq')).map((o) => arr(o.res))).toEqual([arr(agent(2, 2048))]);
-    expect(isEmpty(m.ctx.available)).toBe(true);
+    expect(isEmpty(m.ctx.free)).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import { resources } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { MiniMaster, type RecordedOffer } from './test-support/fake-context.js';
 import type { OfferGranularity } from '../sim/model/allocation-port.js';
+import type { FrameworkIx } from '../sim/model/ids.js';
 
 /** One step between runs. */
 type Step =
@@ -70,7 +71,7 @@ function play(c: Case, ranked: boolean): number[][][] {
   c.roles.forEach((role, i) => allocator.setWeight(role, c.weights[i % c.weights.length]!));
   const m = new MiniMaster(allocator, c.agents.length);
   let names = 0;
-  const live: number[] = [];
+  const live: FrameworkIx[] = [];
   const join = (role: number) => {
     const fw = m.addFramework(`f${names++}`, c.roles[role % c.roles.length]!);
     live.push(fw);

@@ -8,14 +8,15 @@ import { resources } from '../sim/model/resources.js';
 import { getAllocator } from './registry.js';
 import { MiniMaster } from './test-support/fake-context.js';
 import type { Allocator } from '../sim/model/allocation-port.js';
+import { agentIx, frameworkIx } from '../sim/model/ids.js';
 
 const rng = new RandomStream(1, 'test');
 
 /** A 'monolithic' allocator over one agent of `total`, with frameworks named `names` in `roles`. */
 function ranked(names: readonly string[], roles: readonly string[], total = resources({ cpus: 100, mem: 100 }), params = {}): Allocator {
   const a = getAllocator('monolithic')!.create({ params });
-  a.addAgent(0, total);
-  names.forEach((name, index) => a.addFramework({ index, name, role: roles[index]! }));
+  a.addAgent(agentIx(0), total);
+  names.forEach((name, index) => a.addFramework({ index: frameworkIx(index), name, role: roles[index]! }));
   return a;
 }
 
@@ -25,9 +26,9 @@ describe('frameworkOrder', () => {
   // b/d (.03) before b/c (.04) within it: [a, b/d, b/c] (line 723).
   test('roles by the role sorter (nested), frameworks within each', () => {
     const a = ranked(['fa', 'fc', 'fd'], ['a', 'b/c', 'b/d']);
-    a.allocated!(0, 0, resources({ cpus: 6, mem: 6 }));
-    a.allocated!(1, 0, resources({ cpus: 4, mem: 4 }));
-    a.allocated!(2, 0, resources({ cpus: 3, mem: 3 }));
+    a.allocated!(frameworkIx(0), agentIx(0), resources({ cpus: 6, mem: 6 }));
+    a.allocated!(frameworkIx(1), agentIx(0), resources({ cpus: 4, mem: 4 }));
+    a.allocated!(frameworkIx(2), agentIx(0), resources({ cpus: 3, mem: 3 }));
     expect(a.frameworkOrder!(rng)).toEqual([0, 2, 1]);
   });
 
@@ -38,16 +39,16 @@ describe('frameworkOrder', () => {
     const a = ranked(['a', 'b', 'c', 'd', 'e'], ['*', '*', '*', '*', '*']);
     const one = resources({ cpus: 1, mem: 1 });
     for (const [fw, parts] of [[0, [3]], [1, [3]], [2, [1, 1, 1]], [3, [2, 1]], [4, [3]]] as const) {
-      for (const n of parts) a.allocated!(fw, 0, resources({ cpus: n, mem: n }));
+      for (const n of parts) a.allocated!(frameworkIx(fw), agentIx(0), resources({ cpus: n, mem: n }));
     }
     expect(a.frameworkOrder!(rng)).toEqual([0, 1, 4, 3, 2]);
-    a.deactivateFramework(4);
+    a.deactivateFramework(frameworkIx(4));
     expect(a.frameworkOrder!(rng)).toEqual([0, 1, 3, 2]);
     // Counts survive recovery (sorter_tests.cpp:455-463): c back to 0 comes first, then to 3 again, last.
-    a.recover(2, 0, resources({ cpus: 3, mem: 3 }));
+    a.recover(frameworkIx(2), agentIx(0), resources({ cpus: 3, mem: 3 }));
     expect(a.frameworkOrder!(rng)[0]).toBe(2);
-    a.allocated!(2, 0, one);
-    a.allocated!(2, 0, resources({ cpus: 2, mem: 2 }));
+    a.allocated!(frameworkIx(2), agentIx(0), one);
+    a.allocated!(frameworkIx(2), agentIx(0), resources({ cpus: 2, mem: 2 }));
     expect(a.frameworkOrder!(rng)).toEqual([0, 1, 3, 2]);
   });
 });
@@ -61,15 +62,15 @@ describe('allocated', () => {
     m.addAgent(resources({ cpus: 8, mem: 8192 }));
     m.addFramework('f', 'q');
     const placed = resources({ cpus: 3, mem: 1024 });
-    a.allocated!(0, 0, placed);
-    m.ctx.available.set(resources({ cpus: 5, mem: 7168 }), 0);
+    a.allocated!(frameworkIx(0), agentIx(0), placed);
+    m.ctx.free.set(resources({ cpus: 5, mem: 7168 }), 0);
     expect(m.run(rng).map((o) => o.res[0])).toEqual([1000]);
     m.recoverAll();
-    a.recover(0, 0, placed);
-    m.ctx.available.set(resources({ cpus: 8, mem: 8192 }), 0);
+    a.recover(frameworkIx(0), agentIx(0), placed);
+    m.ctx.free.set(resources({ cpus: 8, mem: 8192 }), 0);
     expect(m.run(rng).map((o) => o.res[0])).toEqual([4000]);
     m.recoverAll();
-    a.removeFramework(0); // throws if anything were still held
+    a.removeFramework(frameworkIx(0)); // throws if anything were still held
   });
 
   // A reservation counts toward its role's quota whether used or not (notes §1.6), so a placement
@@ -82,8 +83,8 @@ describe('allocated', () => {
     m.addAgent(resources({ cpus: 2, mem: 1024 }), [{ role: 'q', res: resources({ cpus: 2, mem: 1024 }) }]);
     m.addFramework('f', 'q');
     const task = resources({ cpus: 2, mem: 1024 });
-    a.allocated!(0, 1, task, task);
+    a.allocated!(frameworkIx(0), agentIx(1), task, task);
     m.ctx.pools[0]!.free.fill(0);
-    expect(m.run(rng, [0]).map((o) => o.res[0])).toEqual([2000]);
+    expect(m.run(rng, [agentIx(0)]).map((o) => o.res[0])).toEqual([2000]);
   });
 });

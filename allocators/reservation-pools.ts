@@ -6,6 +6,7 @@
 import type { AllocationContext, Reservation } from '../sim/model/allocation-port.js';
 import { NUM_RESOURCES, addInto, copyInto, isEmpty, subInto, type ResourceVector } from '../sim/model/resources.js';
 import { allocatableTo } from '../sim/model/roles.js';
+import type { AgentIx } from '../sim/model/ids.js';
 
 /** Every reservation of the cluster, by pool. */
 export class ReservationPools {
@@ -32,7 +33,7 @@ export class ReservationPools {
   }
 
   /** Files the reservations of a joining `agent` (none is fine). */
-  add(agent: number, reserved: readonly Reservation[]): void {
+  add(agent: AgentIx, reserved: readonly Reservation[]): void {
     if (reserved.length === 0) return;
     const pools: number[] = [];
     for (const r of reserved) {
@@ -47,7 +48,7 @@ export class ReservationPools {
   }
 
   /** Forgets the reservations of a leaving `agent`; calls `each` with every one of them first. */
-  remove(agent: number, each: (role: string, res: ResourceVector) => void): void {
+  remove(agent: AgentIx, each: (role: string, res: ResourceVector) => void): void {
     const pools = this.agentPools[agent];
     if (pools === undefined) return;
     for (const p of pools) {
@@ -61,7 +62,7 @@ export class ReservationPools {
   }
 
   /** The pool on `agent` a framework filed for reservations under `role` may draw on (that role's or an ancestor's), or -1. */
-  poolOf(agent: number, role: string): number {
+  poolOf(agent: AgentIx, role: string): number {
     if (this.poolRole.length === 0) return -1;
     const pools = this.agentPools[agent];
     if (pools === undefined) return -1;
@@ -79,7 +80,7 @@ export class ReservationPools {
     if (this.free.length < pools * NUM_RESOURCES) this.free = new Float64Array(pools * NUM_RESOURCES * 2);
     const out = this.scratch;
     for (let p = 0; p < pools; p++) {
-      const agent = this.poolAgent[p]!;
+      const agent = this.poolAgent[p]! as AgentIx;
       if (agent < 0) continue; // a removed agent's pool: no agent to read
       // No reserving role is another's ancestor on one agent, so this reads exactly pool p.
       ctx.reservedAvailable(agent, this.poolRole[p]!, out);
@@ -101,7 +102,7 @@ export class ReservationPools {
   }
 
   /** Whether some pool on `agent` has something allocatable left in this run. */
-  hasAllocatable(ctx: AllocationContext, agent: number): boolean {
+  hasAllocatable(ctx: AllocationContext, agent: AgentIx): boolean {
     if (this.poolRole.length === 0) return false;
     const pools = this.agentPools[agent];
     if (pools === undefined) return false;

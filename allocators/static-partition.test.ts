@@ -10,6 +10,7 @@ import { NUM_RESOURCES, resources } from '../sim/model/resources.js';
 import { eligibilityOf } from './eligibility.js';
 import { StaticPartitionAllocator, parseStaticParams, validateStaticParams } from './static-partition.js';
 import { FakeContext, MiniMaster } from './test-support/fake-context.js';
+import { agentIx, frameworkIx } from '../sim/model/ids.js';
 
 const node = () => resources({ cpus: 4, mem: 15 * 1024 });
 const rng = (name: string) => new RandomStream(1, name);
@@ -37,7 +38,7 @@ describe('static: blocks (the default layout)', () => {
     expect(owners(m, 10)).toEqual([0, 0, 0, 0, 1, 1, 1, 2, 2, 2]);
     const a = m.allocator as StaticPartitionAllocator;
     expect(a.partitions()).toBe(3);
-    expect([0, 1, 2].map((f) => a.partitionOf(f))).toEqual([0, 1, 2]);
+    expect([0, 1, 2].map((f) => a.partitionOf(frameworkIx(f)))).toEqual([0, 1, 2]);
   });
 
   test('Mesos paper locality setup: 16 frameworks on 93 nodes, each on a contiguous 1/16 (5 or 6 nodes)', () => {
@@ -74,7 +75,7 @@ describe('static: other layouts and orders', () => {
     // ghost (never registers) owns 4-5, which stay free; f1 is not listed: nothing.
     const m = cluster({ frameworks: ['f2', 'f0', 'ghost'] }, 6, 3);
     expect(owners(m, 6)).toEqual([2, 2, 0, 0, -1, -1]);
-    expect((m.allocator as StaticPartitionAllocator).partitionOf(1)).toBe(-1);
+    expect((m.allocator as StaticPartitionAllocator).partitionOf(frameworkIx(1))).toBe(-1);
   });
 });
 
@@ -94,28 +95,28 @@ describe('static: over time', () => {
 
   test('agents are numbered as they first register, whatever their index, and keep their number', () => {
     const a = new StaticPartitionAllocator({ params: { layout: 'interleaved' } });
-    a.addFramework({ index: 0, name: 'x', role: 'r' });
-    a.addFramework({ index: 1, name: 'y', role: 'r' });
-    a.addAgent(7, node()); // number 0
-    a.addAgent(3, node()); // number 1
-    a.addAgent(5, node()); // number 2
-    expect([7, 3, 5].map((i) => a.ownerOf(i))).toEqual([0, 1, 0]);
-    a.removeAgent(3, node());
-    a.addAgent(3, node());
-    expect(a.ownerOf(3)).toBe(1);
-    expect(a.ownerOf(4)).toBe(-1); // never registered
+    a.addFramework({ index: frameworkIx(0), name: 'x', role: 'r' });
+    a.addFramework({ index: frameworkIx(1), name: 'y', role: 'r' });
+    a.addAgent(agentIx(7), node()); // number 0
+    a.addAgent(agentIx(3), node()); // number 1
+    a.addAgent(agentIx(5), node()); // number 2
+    expect([7, 3, 5].map((i) => a.ownerOf(agentIx(i)))).toEqual([0, 1, 0]);
+    a.removeAgent(agentIx(3), node());
+    a.addAgent(agentIx(3), node());
+    expect(a.ownerOf(agentIx(3))).toBe(1);
+    expect(a.ownerOf(agentIx(4))).toBe(-1); // never registered
   });
 });
 
 describe('static: not work-conserving', () => {
   test('an agent whose owner is suppressed or filtered stays free, though others would take it', () => {
     const m = cluster({}, 4, 2); // f0: agents 0, 1; f1: agents 2, 3
-    m.allocator.deactivateFramework(0);
+    m.allocator.deactivateFramework(frameworkIx(0));
     m.ctx.filter(1, 3);
     expect(owners(m, 4)).toEqual([-1, -1, 1, -1]);
-    expect(Array.from(m.ctx.available.subarray(0, NUM_RESOURCES))).toEqual(Array.from(node()));
+    expect(Array.from(m.ctx.free.subarray(0, NUM_RESOURCES))).toEqual(Array.from(node()));
     const rule = eligibilityOf(m.allocator)!;
-    expect([0, 1, 2, 3].map((a) => rule.isEligible(1, a))).toEqual([false, false, true, true]);
+    expect([0, 1, 2, 3].map((a) => rule.isEligible(frameworkIx(1), agentIx(a)))).toEqual([false, false, true, true]);
   });
 
   test('inside its partition a framework is offered as under drf (one-task granularity honoured)', () => {
@@ -123,15 +124,15 @@ describe('static: not work-conserving', () => {
     // stays free: f1 may not have it.
     const a = new StaticPartitionAllocator({ granularity: 'task' });
     const ctx = new FakeContext(2);
-    ctx.available.set(node(), 0);
-    ctx.available.set(node(), NUM_RESOURCES);
-    a.addAgent(0, node());
-    a.addAgent(1, node());
-    a.addFramework({ index: 0, name: 'f0', role: 'r' });
-    a.addFramework({ index: 1, name: 'f1', role: 'r' });
+    ctx.free.set(node(), 0);
+    ctx.free.set(node(), NUM_RESOURCES);
+    a.addAgent(agentIx(0), node());
+    a.addAgent(agentIx(1), node());
+    a.addFramework({ index: frameworkIx(0), name: 'f0', role: 'r' });
+    a.addFramework({ index: frameworkIx(1), name: 'f1', role: 'r' });
     ctx.demands.set(0, resources({ cpus: 1, mem: 1024 }));
     ctx.demands.set(1, resources({ cpus: 1, mem: 1024 }));
-    a.allocate(ctx, [0, 1], rng('t'));
+    a.allocate(ctx, [agentIx(0), agentIx(1)], rng('t'));
     expect(ctx.violations).toEqual([]);
     expect(ctx.offers.map((o) => [o.fw, o.agent]).sort()).toEqual([[0, 0], [1, 1]]);
     for (const o of ctx.offers) expect(Array.from(o.res)).toEqual(Array.from(resources({ cpus: 1, mem: 1024 })));
@@ -150,7 +151,7 @@ describe('static: not work-conserving', () => {
           for (let i = 0; i < n; i++) m.addAgent(node());
           active.forEach((on, k) => {
             m.addFramework(`f${k}`, 'r');
-            if (!on) m.allocator.deactivateFramework(k);
+            if (!on) m.allocator.deactivateFramework(frameworkIx(k));
           });
           for (const [f, a] of filters) m.ctx.filter(f, a);
           const made = m.run(new RandomStream(seed, 'static'));

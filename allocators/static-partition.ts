@@ -12,6 +12,7 @@ import { parsedOrThrow, show, unknownParams } from './param-checks.js';
 import type { Rng } from '../sim/kernel/rng.js';
 import type { AllocationContext, FrameworkInfo, Reservation } from '../sim/model/allocation-port.js';
 import type { AllocatorOptions, ParamDoc, ParamProblem } from './types.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /** Registry name of {@link StaticPartitionAllocator}. */
 export const STATIC = 'static';
@@ -125,27 +126,27 @@ class PartitionedContext implements AllocationContext {
 
   constructor(private readonly rule: AgentEligibility) {}
 
-  get available(): Float64Array {
-    return this.target().available;
+  available(agent: AgentIx, out: Float64Array, offset?: number): void {
+    this.target().available(agent, out, offset);
   }
 
   isAllocatable(res: Float64Array, offset?: number): boolean {
     return this.target().isAllocatable(res, offset);
   }
 
-  isFiltered(fw: number, agent: number, res: Float64Array, offset?: number): boolean {
+  isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset?: number): boolean {
     return !this.rule.isEligible(fw, agent) || this.target().isFiltered(fw, agent, res, offset);
   }
 
-  nextTaskDemand(fw: number, out: Float64Array): boolean {
+  nextTaskDemand(fw: FrameworkIx, out: Float64Array): boolean {
     return this.target().nextTaskDemand(fw, out);
   }
 
-  reservedAvailable(agent: number, role: string, out: Float64Array): boolean {
+  reservedAvailable(agent: AgentIx, role: string, out: Float64Array): boolean {
     return this.target().reservedAvailable(agent, role, out);
   }
 
-  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     if (!this.rule.isEligible(fw, agent)) {
       throw new Error(`allocator ${STATIC}: offer to framework ${fw} of agent ${agent}, outside its partition`);
     }
@@ -208,7 +209,7 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
   }
 
   /** The partition that owns `agent` now, or -1 (not registered, or no partitions yet). */
-  ownerOf(agent: number): number {
+  ownerOf(agent: AgentIx): number {
     const i = agent < this.rank.length ? this.rank[agent]! : -1;
     const f = this.partitions();
     if (i < 0 || f === 0) return -1;
@@ -218,11 +219,11 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
   }
 
   /** The partition of framework `fw`, or -1 (unknown, or not listed). */
-  partitionOf(fw: number): number {
+  partitionOf(fw: FrameworkIx): number {
     return fw < this.slot.length ? this.slot[fw]! : -1;
   }
 
-  isEligible(fw: number, agent: number): boolean {
+  isEligible(fw: FrameworkIx, agent: AgentIx): boolean {
     const s = this.partitionOf(fw);
     return s >= 0 && s === this.ownerOf(agent);
   }
@@ -238,24 +239,24 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
     }
   }
 
-  override removeFramework(fw: number): void {
+  override removeFramework(fw: FrameworkIx): void {
     this.inner.removeFramework(fw);
     // Without a list the partition stays with the index (idle), so that no other moves.
     this.slot[fw] = -1;
   }
 
-  override addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+  override addAgent(agent: AgentIx, total: ResourceVector, reserved?: readonly Reservation[]): void {
     this.inner.addAgent(agent, total, reserved);
     if (agent >= this.rank.length) this.rank = resized(this.rank, Math.max(agent + 1, this.rank.length * 2), -1);
     if (this.rank[agent] === -1) this.rank[agent] = this.agentsSeen++;
   }
 
-  override removeAgent(agent: number, total: ResourceVector): void {
+  override removeAgent(agent: AgentIx, total: ResourceVector): void {
     // The agent keeps its number: if it comes back it is in the same partition.
     this.inner.removeAgent(agent, total);
   }
 
-  override allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
+  override allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     this.view.ctx = ctx;
     try {
       this.inner.allocate(this.view, agents, rng);

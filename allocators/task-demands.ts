@@ -3,8 +3,10 @@
  * once per run, as no scheduler callback runs inside a run and it cannot change. Imports the pure
  * resource helpers and the port's types; no clock, no queue, no I/O.
  */
+import { resized } from '../sim/kernel/packed.js';
 import type { AllocationContext } from '../sim/model/allocation-port.js';
 import { NUM_RESOURCES, copyInto } from '../sim/model/resources.js';
+import type { FrameworkIx } from '../sim/model/ids.js';
 
 /** Per-framework cache of the next-task hint, valid for the run numbered in `run`. */
 export class TaskDemands {
@@ -21,12 +23,12 @@ export class TaskDemands {
   }
 
   /** Whether `fw` has a next-task hint this run; it is left in {@link demands} at fw's slot. */
-  read(ctx: AllocationContext, fw: number): boolean {
+  read(ctx: AllocationContext, fw: FrameworkIx): boolean {
     if (fw >= this.run.length) {
       const cap = Math.max(fw + 1, this.run.length * 2);
-      const run = new Float64Array(cap); run.set(this.run); this.run = run;
-      const has = new Uint8Array(cap); has.set(this.has); this.has = has;
-      const d = new Float64Array(cap * NUM_RESOURCES); d.set(this.demands); this.demands = d;
+      this.run = resized(this.run, cap);
+      this.has = resized(this.has, cap);
+      this.demands = resized(this.demands, cap * NUM_RESOURCES);
     }
     if (this.run[fw] !== this.runId) {
       this.run[fw] = this.runId;

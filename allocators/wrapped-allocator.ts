@@ -6,6 +6,7 @@ import type { ResourceVector } from '../sim/model/resources.js';
 import type { HierarchicalAllocator } from './hierarchical.js';
 import type { Rng } from '../sim/kernel/rng.js';
 import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../sim/model/allocation-port.js';
+import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
 /** Forwards every Allocator call to `inner`; subclasses override what their policy changes. */
 export abstract class WrappedAllocator implements Allocator {
@@ -19,25 +20,25 @@ export abstract class WrappedAllocator implements Allocator {
   addFramework(fw: FrameworkInfo): void {
     this.inner.addFramework(fw);
   }
-  removeFramework(fw: number): void {
+  removeFramework(fw: FrameworkIx): void {
     this.inner.removeFramework(fw);
   }
-  activateFramework(fw: number): void {
+  activateFramework(fw: FrameworkIx): void {
     this.inner.activateFramework(fw);
   }
-  deactivateFramework(fw: number): void {
+  deactivateFramework(fw: FrameworkIx): void {
     this.inner.deactivateFramework(fw);
   }
-  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void {
+  addAgent(agent: AgentIx, total: ResourceVector, reserved?: readonly Reservation[]): void {
     this.inner.addAgent(agent, total, reserved);
   }
-  removeAgent(agent: number, total: ResourceVector): void {
+  removeAgent(agent: AgentIx, total: ResourceVector): void {
     this.inner.removeAgent(agent, total);
   }
-  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  recover(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     this.inner.recover(fw, agent, res, reserved);
   }
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void {
+  allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     this.inner.allocate(ctx, agents, rng);
   }
 }

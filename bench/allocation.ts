@@ -7,6 +7,7 @@
 import { getAllocator } from '../allocators/registry.js';
 import type { AllocationContext, Allocator } from '../allocators/types.js';
 import { RandomStream } from '../sim/kernel/rng.js';
+import { agentIx, frameworkIx, type AgentIx } from '../sim/model/ids.js';
 import { NUM_RESOURCES, R, resources, type ResourceVector } from '../sim/model/resources.js';
 import { collectGarbage, median } from './kernel.js';
 
@@ -21,7 +22,8 @@ const MIN_MEM = 32_000;
  * always applies), and the offers made, counted per framework.
  */
 export class BenchContext implements AllocationContext {
-  readonly available: Float64Array;
+  /** free resources per agent, packed (stride NUM_RESOURCES): the bench's own master-side store */
+  readonly free: Float64Array;
   /** bit (agent * frameworks + fw): framework fw declined agent for good */
   private readonly refused: Uint32Array;
   /** when set, agent a may be offered only to framework onlyFor[a] (the setup run) */
@@ -36,7 +38,7 @@ export class BenchContext implements AllocationContext {
   readonly fwCpus: Float64Array;
 
   constructor(readonly agents: number, readonly frameworks: number) {
-    this.available = new Float64Array(agents * NUM_RESOURCES);
+    this.free = new Float64Array(agents * NUM_RESOURCES);
     this.refused = new Uint32Array(Math.ceil((agents * frameworks) / 32));
     // An agent is offered at most once per run (whole-agent offers; quota chops at most in two
     // stages, merged into one offer), but leave room for chopped offers to more frameworks.
@@ -46,6 +48,10 @@ export class BenchContext implements AllocationContext {
     this.fwOffers = new Int32Array(frameworks);
     this.fwCpus = new Float64Array(frameworks);
   }
+  available(agent: AgentIx, out: Float64Array, offset = 0): void {
+    for (let r = 0; r < NUM_RESOURCES; r++) out[offset + r] = this.free[agent * NUM_RESOURCES + r]!;
+  }
+
 
   isAllocatable(res: Float64Array, offset = 0): boolean {
     return res[offset + R.cpus]! >= MIN_CPUS || res[offset + R.mem]! >= MIN_MEM;
@@ -76,9 +82,9 @@ export class BenchContext implements AllocationContext {
   offer(fw: number, agent: number, res: ResourceVector): void {
     const off = agent * NUM_RESOURCES;
     for (let r = 0; r < NUM_RESOURCES; r++) {
-      const left = this.available[off + r]! - res[r]!;
+      const left = this.free[off + r]! - res[r]!;
       if (left < 0) throw new Error(`bench context: offer to ${fw} on agent ${agent} exceeds its free resources`);
-      this.available[off + r] = left;
+      this.free[off + r] = left;
     }
     if (this.offers === this.offerFw.length) {
       const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => { const b = make(a.length * 2); b.set(a); return b; };
@@ -151,7 +157,7 @@ export interface AllocationSetup {
   readonly allocator: Allocator;
   readonly ctx: BenchContext;
   /** agent indices in order 0..n-1 (the allocator shuffles them) */
-  readonly agentList: readonly number[];
+  readonly agentList: readonly AgentIx[];
 }
 
 /**
@@ -172,27 +178,27 @@ export function setupAllocation(shape: AllocationShape): AllocationSetup {
   if (shape.quota === true) for (let f = 0; f < frameworks; f += 2) quota[`r${f}`] = { guarantee: QUOTA_GUARANTEE };
   const allocator = entry.create({ params: shape.quota === true ? { quota } : {} });
   for (let f = 0; f < frameworks; f++) {
-    allocator.addFramework({ index: f, name: `fw${f}`, role: shape.quota === true ? `r${f}` : '*' });
+    allocator.addFramework({ index: frameworkIx(f), name: `fw${f}`, role: shape.quota === true ? `r${f}` : '*' });
   }
-  for (let a = 0; a < agents; a++) allocator.addAgent(a, AGENT_TOTAL);
+  for (let a = 0; a < agents; a++) allocator.addAgent(agentIx(a), AGENT_TOTAL);
   const ctx = new BenchContext(agents, frameworks);
-  const agentList = Array.from({ length: agents }, (_, a) => a);
+  const agentList = Array.from({ length: agents }, (_, a) => agentIx(a));
   const owner = new Int32Array(agents);
   for (let a = 0; a < agents; a++) {
     owner[a] = a % frameworks;
-    ctx.available.set(AGENT_USED, a * NUM_RESOURCES);
+    ctx.free.set(AGENT_USED, a * NUM_RESOURCES);
   }
   ctx.onlyFor = owner;
   allocator.allocate(ctx, agentList, new RandomStream(1, 'bench/allocation/setup'));
   ctx.onlyFor = null;
-  if (ctx.offers !== agents || ctx.available.some((x) => x !== 0)) {
+  if (ctx.offers !== agents || ctx.free.some((x) => x !== 0)) {
     throw new Error(`bench: the setup run offered ${ctx.offers} of ${agents} agents' running tasks, or not whole`);
   }
   for (let i = 0; i < agents; i++) {
     if (ctx.offerFw[i] !== owner[ctx.offerAgent[i]!]) throw new Error('bench: a setup offer went to another framework than the agent owner');
   }
   for (let a = 0; a < agents; a++) {
-    for (let r = 0; r < NUM_RESOURCES; r++) ctx.available[a * NUM_RESOURCES + r] = AGENT_TOTAL[r]! - AGENT_USED[r]!;
+    for (let r = 0; r < NUM_RESOURCES; r++) ctx.free[a * NUM_RESOURCES + r] = AGENT_TOTAL[r]! - AGENT_USED[r]!;
   }
   ctx.resetCounts();
   return { allocator, ctx, agentList };
@@ -203,12 +209,12 @@ export function declineAll(s: AllocationSetup): void {
   const { ctx, allocator } = s;
   const res = new Float64Array(NUM_RESOURCES);
   for (let i = 0; i < ctx.offers; i++) {
-    const fw = ctx.offerFw[i]!;
-    const agent = ctx.offerAgent[i]!;
+    const fw = frameworkIx(ctx.offerFw[i]!);
+    const agent = agentIx(ctx.offerAgent[i]!);
     for (let r = 0; r < NUM_RESOURCES; r++) res[r] = ctx.offerRes[i * NUM_RESOURCES + r]!;
     ctx.refuse(fw, agent);
     allocator.recover(fw, agent, res);
-    for (let r = 0; r < NUM_RESOURCES; r++) ctx.available[agent * NUM_RESOURCES + r]! += res[r]!;
+    for (let r = 0; r < NUM_RESOURCES; r++) ctx.free[agent * NUM_RESOURCES + r]! += res[r]!;
   }
   ctx.resetCounts();
 }

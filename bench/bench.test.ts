@@ -32,7 +32,7 @@ describe('allocation case at 100 agents x 10 frameworks', () => {
   test('round 0 offers every agent once, 10 per framework; round 1 avoids the declined pairs', () => {
     const s = setupAllocation({ agents: 100, frameworks: 10 });
     for (let a = 0; a < 100; a++) {
-      expect(Array.from(s.ctx.available.subarray(a * NUM_RESOURCES, (a + 1) * NUM_RESOURCES))).toEqual([8000, 2_082_000, 3_072_000, 0]);
+      expect(Array.from(s.ctx.free.subarray(a * NUM_RESOURCES, (a + 1) * NUM_RESOURCES))).toEqual([8000, 2_082_000, 3_072_000, 0]);
     }
     const r0 = timeRound(s, 0);
     expect(r0.offers).toBe(100);

@@ -14,6 +14,7 @@ import { RecordingSink, ScriptedFramework } from '../sim/model/test-support/scri
 import {
   AGENT_SILENCE_BEFORE_REMOVAL, LogVerifier, formatViolation, manifestViolations, recordProblem, summaryViolations, type EventCounts,
 } from './verify.js';
+import { taskIx } from '../sim/model/ids.js';
 
 const cpus = (n: number) => resources({ cpus: n });
 
@@ -49,7 +50,7 @@ function verify(records: readonly LogRecord[]): { violations: string[]; counts: 
 function insufficient(): LogRecord[] {
   const f = new ScriptedFramework((o, d, self) => {
     if (self.seen.length === 1) {
-      d.accept(o.id, [0, 1, 2, 3]);
+      d.accept(o.id, [0, 1, 2, 3].map(taskIx));
       return { kind: 'hold' };
     }
     const pending = self.pendingList();
@@ -66,9 +67,9 @@ function insufficient(): LogRecord[] {
 function invalid(): LogRecord[] {
   const f = new ScriptedFramework((o, d, self) => {
     if (self.seen.length > 1) return self.pendingTasks() > 0 ? { kind: 'accept', tasks: self.pendingList() } : { kind: 'decline' };
-    d.accept(o.id, [2, 0, 0, 99]);
-    d.accept(o.id, [1]);
-    d.accept(1 - o.id, [1]);
+    d.accept(o.id, [2, 0, 0, 99].map(taskIx));
+    d.accept(o.id, [taskIx(1)]);
+    d.accept(1 - o.id, [taskIx(1)]);
     d.decline(1 - o.id);
     d.decline(o.id);
     return { kind: 'hold' };

@@ -43,12 +43,13 @@ const UNFAIR = `export default {
       deactivateFramework(fw) { active[fw] = false; },
       addAgent() {}, removeAgent() {}, recover() {},
       allocate(ctx, agents) {
+        const free = new Float64Array(4);
         for (const a of agents) {
-          const off = a * 4;
-          if (!ctx.isAllocatable(ctx.available, off)) continue;
+          ctx.available(a, free);
+          if (!ctx.isAllocatable(free)) continue;
           for (let fw = 0; fw < active.length; fw++) {
-            if (active[fw] !== true || ctx.isFiltered(fw, a, ctx.available, off)) continue;
-            ctx.offer(fw, a, ctx.available.slice(off, off + 4));
+            if (active[fw] !== true || ctx.isFiltered(fw, a, free)) continue;
+            ctx.offer(fw, a, free);
             break;
           }
         }

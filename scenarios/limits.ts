@@ -5,7 +5,7 @@
  * Composition root: may import anything; imports only constants.
  */
 import { MAX_EVENT_TIME } from '../sim/kernel/event-queue.js';
-import { MICROS_PER_SECOND } from '../sim/kernel/time.js';
+import { EXACT_TIME_LIMIT_SECONDS, MICROS_PER_SECOND } from '../sim/kernel/time.js';
 
 // ---- time
 
@@ -35,10 +35,10 @@ export const MAX_SPAN_SECONDS = 17_500_000;
 export const EVENT_TIME_SLACK = MAX_EVENT_TIME - (MAX_TIME_SECONDS + MAX_SPAN_SECONDS) * MICROS_PER_SECOND;
 
 /**
- * The latest trace time a `traces[].window` may name, seconds: the trace's own clock, converted
- * to whole microseconds, which are exact below 2^53 (sim/kernel/time.ts).
+ * The latest trace time a `traces[].window` may name, whole seconds: the trace's own clock,
+ * converted to whole microseconds, which are exact below 2^53 (sim/kernel/time.ts).
  */
-export const MAX_TRACE_TIME_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / MICROS_PER_SECOND);
+export const MAX_TRACE_TIME_SECONDS = Math.floor(EXACT_TIME_LIMIT_SECONDS);
 
 /**
  * The shortest positive interval, seconds (1 us): `allocationInterval` and `sampleInterval` become

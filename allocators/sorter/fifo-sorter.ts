@@ -6,7 +6,7 @@
 import type { Rng } from '../../sim/kernel/rng.js';
 import { NUM_RESOURCES, addInto, format, hasNegative, subInto, type ResourceVector } from '../../sim/model/resources.js';
 import { ListWalk } from './list-walk.js';
-import type { Sorter, SorterOptions } from './sorter.js';
+import type { ClientHandle, Sorter, SorterOptions } from './sorter.js';
 
 const NO_CLIENTS: readonly string[] = Object.freeze([]);
 
@@ -129,19 +129,19 @@ export class FifoSorter implements Sorter {
   }
 
   /** A client's handle: stable for as long as it stays added. */
-  handleOf(client: string): number {
-    return this.entry(client).handle;
+  handleOf(client: string): ClientHandle {
+    return this.entry(client).handle as ClientHandle;
   }
 
   clientOf(handle: number): string {
     return this.at(handle).name;
   }
 
-  first(_rng?: Rng): number {
+  first(_rng?: Rng): ClientHandle {
     return this.list.start(this.activeIds());
   }
 
-  next(): number {
+  next(): ClientHandle {
     return this.list.next();
   }
 

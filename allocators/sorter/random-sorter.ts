@@ -7,7 +7,7 @@ import { NUM_RESOURCES, addInto, format, hasNegative, subInto, type ResourceVect
 import type { Rng } from '../../sim/kernel/rng.js';
 import { ClientTree, NODE_KIND } from './client-tree.js';
 import { ListWalk } from './list-walk.js';
-import type { Sorter, SorterOptions } from './sorter.js';
+import type { ClientHandle, Sorter, SorterOptions } from './sorter.js';
 
 const ACTIVE = NODE_KIND.activeLeaf;
 const INTERNAL = NODE_KIND.internal;
@@ -106,8 +106,8 @@ export class RandomSorter implements Sorter {
   }
 
   /** A client's handle is its leaf node: stable while no client is added or removed. */
-  handleOf(client: string): number {
-    return this.tree.leaf(client);
+  handleOf(client: string): ClientHandle {
+    return this.tree.leaf(client) as ClientHandle;
   }
 
   clientOf(handle: number): string {
@@ -115,11 +115,11 @@ export class RandomSorter implements Sorter {
   }
 
   /** Draws the weighted shuffle {@link sort} would (the same draws, the same order) and walks it. */
-  first(rng: Rng): number {
+  first(rng: Rng): ClientHandle {
     return this.list.start(this.shuffled(rng));
   }
 
-  next(): number {
+  next(): ClientHandle {
     return this.list.next();
   }
 

@@ -18,7 +18,7 @@ import {
 import { ClientTree, NODE_KIND } from './client-tree.js';
 import { ListWalk } from './list-walk.js';
 import { RankHeap } from './rank-heap.js';
-import type { Sorter, SorterOptions } from './sorter.js';
+import type { ClientHandle, Sorter, SorterOptions } from './sorter.js';
 
 const INACTIVE = NODE_KIND.inactiveLeaf;
 const ACTIVE = NODE_KIND.activeLeaf;
@@ -207,15 +207,15 @@ export class ShareSorter extends RankHeap implements Sorter {
   }
 
   /** A client's handle is its leaf node: stable while no client is added or removed. */
-  handleOf(client: string): number {
-    return this.tree.leaf(client);
+  handleOf(client: string): ClientHandle {
+    return this.tree.leaf(client) as ClientHandle;
   }
 
   clientOf(handle: number): string {
     return this.tree.clientPath(handle);
   }
 
-  first(_rng?: Rng): number {
+  first(_rng?: Rng): ClientHandle {
     const t = this.tree;
     if (!this.ranked || !this.isFlat()) {
       this.walkingHeap = false;
@@ -232,11 +232,11 @@ export class ShareSorter extends RankHeap implements Sorter {
     }
     this.heap = true;
     this.walkingHeap = true;
-    return this.heapFirst(t.children[t.root]!);
+    return this.heapFirst(t.children[t.root]!) as ClientHandle;
   }
 
-  next(): number {
-    return this.walkingHeap ? this.heapNext(this.tree.children[this.tree.root]!) : this.list.next();
+  next(): ClientHandle {
+    return this.walkingHeap ? (this.heapNext(this.tree.children[this.tree.root]!) as ClientHandle) : this.list.next();
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {

@@ -7,6 +7,15 @@ import type { Rng } from '../../sim/kernel/rng.js';
 import type { ResourceVector } from '../../sim/model/resources.js';
 
 /**
+ * A client's handle in one sorter (see {@link Sorter.handleOf}): a small integer >= 0 at run time,
+ * branded so that it is not taken for a framework or agent index (an allocation loop holds both).
+ */
+export type ClientHandle = number & { readonly __brand: 'ClientHandle' };
+
+/** What a walk answers at its end (and {@link Sorter.first} when no client is active). */
+export const NO_CLIENT = -1 as ClientHandle;
+
+/**
  * A policy that ranks clients. Clients are '/'-separated paths ('eng', 'eng/batch') forming a
  * tree; a client that is also a parent of other clients competes with its children through a
  * virtual '.' leaf, as in Mesos. Resource arguments are fixed-point vectors read at `offset`
@@ -60,21 +69,21 @@ export interface Sorter {
    * The handle of `client`: a small integer >= 0 naming it in a walk, the same from one call to
    * the next until a client is added or removed (then ask again). Throws for an unknown client.
    */
-  handleOf(client: string): number;
+  handleOf(client: string): ClientHandle;
   /** The client a handle stands for. */
-  clientOf(handle: number): string;
+  clientOf(handle: ClientHandle): string;
   /**
    * Starts a walk over the active clients in {@link sort}'s order and returns the first one's
-   * handle, or -1 when there is none. A randomised sorter draws from `rng` exactly as `sort` does
+   * handle, or {@link NO_CLIENT} when there is none. A randomised sorter draws from `rng` exactly as `sort` does
    * (so a walk and a sort from the same stream give the same order); others ignore it. Any change
    * to the sorter (an allocation included) ends the walk: an allocation loop books what it gives
    * during a walk and tells the sorter after it.
    */
-  first(rng: Rng): number;
-  /** The next client of the walk {@link first} started, as its handle; -1 at the end. */
-  next(): number;
+  first(rng: Rng): ClientHandle;
+  /** The next client of the walk {@link first} started, as its handle; {@link NO_CLIENT} at the end. */
+  next(): ClientHandle;
   /** {@link allocated} by handle, without the name lookup. */
-  allocatedAt(handle: number, res: Float64Array, offset?: number): void;
+  allocatedAt(handle: ClientHandle, res: Float64Array, offset?: number): void;
 }
 
 /** What a loop walks: a sorter, or an order taken from one. */

@@ -11,6 +11,7 @@ import { eligibilityOf } from '../eligibility.js';
 import type { Rng } from '../../sim/kernel/rng.js';
 import type { AllocatorEntry } from '../types.js';
 import { MiniMaster, type RecordedOffer } from './fake-context.js';
+import { agentIx, frameworkIx } from '../../sim/model/ids.js';
 
 /** Role paths the random clusters use: the default role, two top-level roles and nested ones. */
 export const ROLES = ['*', 'a', 'b', 'a/x', 'a/x/y'] as const;
@@ -55,9 +56,9 @@ export function buildCluster(entry: AllocatorEntry, c: Cluster): { m: MiniMaster
   for (const a of c.agents) m.addAgent(resources(a));
   const active: boolean[] = [];
   c.frameworks.forEach((f, i) => {
-    m.addFramework(`fw${i}`, f.role);
+    const fw = m.addFramework(`fw${i}`, f.role);
     active.push(!f.suppressed);
-    if (f.suppressed) allocator.deactivateFramework(i);
+    if (f.suppressed) allocator.deactivateFramework(fw);
   });
   for (const [fw, agent] of c.filters) m.ctx.filter(fw, agent);
   return { m, active };
@@ -92,7 +93,7 @@ export function checkRun(m: MiniMaster, made: readonly RecordedOffer[], free: Fl
   // Some agent had allocatable free resources and some active framework eligible there was not
   // blocked there: something must be offered.
   const rule = eligibilityOf(m.allocator);
-  const eligible = (fw: number, agent: number) => rule === undefined || rule.isEligible(fw, agent);
+  const eligible = (fw: number, agent: number) => rule === undefined || rule.isEligible(frameworkIx(fw), agentIx(agent));
   const nAgents = free.length / NUM_RESOURCES;
   let offerable = false;
   for (let a = 0; a < nAgents && !offerable; a++) {
@@ -130,7 +131,7 @@ export function playSteps(
   for (const s of [{ kind: 'run' as const }, ...steps]) {
     switch (s.kind) {
       case 'run': {
-        const free = Float64Array.from(m.ctx.available);
+        const free = Float64Array.from(m.ctx.free);
         const made = m.run(rng);
         onRun(made, free);
         log.push(made.map((o) => [o.fw, o.agent, ...o.res]));
@@ -147,8 +148,8 @@ export function playSteps(
         const on = s.kind === 'toggle' ? !active[f] : s.kind === 'revive';
         if (on === active[f]) break;
         active[f] = on;
-        if (on) m.allocator.activateFramework(f);
-        else m.allocator.deactivateFramework(f);
+        if (on) m.allocator.activateFramework(frameworkIx(f));
+        else m.allocator.deactivateFramework(frameworkIx(f));
         break;
       }
       case 'filter':

@@ -8,6 +8,7 @@ import {
   NUM_RESOURCES,
   addInto,
   contains,
+  copyInto,
   format,
   hasNegative,
   isAllocatable,
@@ -19,11 +20,12 @@ import {
 import type { Rng } from '../../sim/kernel/rng.js';
 import type { AllocationContext, Allocator, FrameworkInfo, Reservation } from '../../sim/model/allocation-port.js';
 import { allocatableTo } from '../../sim/model/roles.js';
+import { agentIx, frameworkIx, type AgentIx, type FrameworkIx } from '../../sim/model/ids.js';
 
 /** One offer as the fake master saw it. */
 export interface RecordedOffer {
-  readonly fw: number;
-  readonly agent: number;
+  readonly fw: FrameworkIx;
+  readonly agent: AgentIx;
   /** A copy of what was offered, fixed point: the sum, reserved part included. */
   readonly res: ResourceVector;
   /** The part of `res` from a reservation; absent when none. */
@@ -43,7 +45,8 @@ export interface FakePool {
  * `violations` (and not applied), so that tests can assert on them instead of crashing mid-run.
  */
 export class FakeContext implements AllocationContext {
-  readonly available: Float64Array;
+  /** Free unreserved resources per agent, packed (stride NUM_RESOURCES): the fake master's own store, which tests set directly. */
+  readonly free: Float64Array;
   /** Every offer made, in call order. */
   readonly offers: RecordedOffer[] = [];
   /** Messages about offers that broke the contract. */
@@ -56,8 +59,12 @@ export class FakeContext implements AllocationContext {
 
   /** `agents` agents with nothing free; `min` default DEFAULT_MIN_ALLOCATABLE. */
   constructor(agents: number, min: MinAllocatable = DEFAULT_MIN_ALLOCATABLE) {
-    this.available = new Float64Array(agents * NUM_RESOURCES);
+    this.free = new Float64Array(agents * NUM_RESOURCES);
     this.min = min;
+  }
+
+  available(agent: AgentIx, out: Float64Array, offset = 0): void {
+    copyInto(out, offset, this.free, agent * NUM_RESOURCES);
   }
 
   isAllocatable(res: Float64Array, offset = 0): boolean {
@@ -67,14 +74,14 @@ export class FakeContext implements AllocationContext {
   /** Next-task demand per framework, for one-task granularity (none unless a test sets it). */
   readonly demands = new Map<number, ResourceVector>();
 
-  nextTaskDemand(fw: number, out: Float64Array): boolean {
+  nextTaskDemand(fw: FrameworkIx, out: Float64Array): boolean {
     const d = this.demands.get(fw);
     if (d === undefined) return false;
     out.set(d);
     return true;
   }
 
-  isFiltered(fw: number, agent: number, _res: Float64Array, _offset = 0): boolean {
+  isFiltered(fw: FrameworkIx, agent: AgentIx, _res: Float64Array, _offset = 0): boolean {
     this.filterQueries++;
     return this.filters.has(key(fw, agent));
   }
@@ -89,7 +96,7 @@ export class FakeContext implements AllocationContext {
     return this.pools.find((p) => p.agent === agent && allocatableTo(p.role, role));
   }
 
-  reservedAvailable(agent: number, role: string, out: Float64Array): boolean {
+  reservedAvailable(agent: AgentIx, role: string, out: Float64Array): boolean {
     out.fill(0);
     const p = this.poolFor(agent, role);
     if (p === undefined) return false;
@@ -97,28 +104,28 @@ export class FakeContext implements AllocationContext {
     return !isEmpty(out);
   }
 
-  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     const o = agent * NUM_RESOURCES;
     if (reserved !== undefined && !isEmpty(reserved)) {
       const p = this.poolFor(agent, this.roles[fw] ?? '*');
-      if (p === undefined || hasNegative(reserved) || !contains(p.free, 0, reserved) || hasNegative(res) || !contains(this.available, o, res)) {
+      if (p === undefined || hasNegative(reserved) || !contains(p.free, 0, reserved) || hasNegative(res) || !contains(this.free, o, res)) {
         this.violations.push(`offer to fw ${fw} of ${format(res)} + reserved ${format(reserved)} on agent ${agent}, beyond what is free`);
         return;
       }
       subInto(p.free, 0, reserved);
-      subInto(this.available, o, res);
+      subInto(this.free, o, res);
       const sum = res.slice();
       addInto(sum, 0, reserved);
       this.offers.push({ fw, agent, res: sum, reserved: reserved.slice() });
       return;
     }
-    if (res.length !== NUM_RESOURCES || hasNegative(res) || !contains(this.available, o, res)) {
+    if (res.length !== NUM_RESOURCES || hasNegative(res) || !contains(this.free, o, res)) {
       this.violations.push(
-        `offer to fw ${fw} of ${format(res)} on agent ${agent} with only ${format(this.available, o)} free`,
+        `offer to fw ${fw} of ${format(res)} on agent ${agent} with only ${format(this.free, o)} free`,
       );
       return;
     }
-    subInto(this.available, o, res);
+    subInto(this.free, o, res);
     this.offers.push({ fw, agent, res: res.slice() });
   }
 
@@ -164,12 +171,12 @@ export class MiniMaster {
   }
 
   /** Adds an agent with `total` free, of which `reserved` (default none) is reserved; returns its index. */
-  addAgent(total: ResourceVector, reserved: readonly Reservation[] = []): number {
-    const a = this.agentCount++;
+  addAgent(total: ResourceVector, reserved: readonly Reservation[] = []): AgentIx {
+    const a = agentIx(this.agentCount++);
     this.totals.push(total.slice());
-    addInto(this.ctx.available, a * NUM_RESOURCES, total);
+    addInto(this.ctx.free, a * NUM_RESOURCES, total);
     for (const r of reserved) {
-      subInto(this.ctx.available, a * NUM_RESOURCES, r.res);
+      subInto(this.ctx.free, a * NUM_RESOURCES, r.res);
       this.ctx.pools.push({ agent: a, role: r.role, free: r.res.slice() });
     }
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
@@ -178,8 +185,8 @@ export class MiniMaster {
   }
 
   /** Registers a framework; returns its index. */
-  addFramework(name: string, role: string): number {
-    const fw: FrameworkInfo = { index: this.frameworks.length, name, role };
+  addFramework(name: string, role: string): FrameworkIx {
+    const fw: FrameworkInfo = { index: frameworkIx(this.frameworks.length), name, role };
     this.frameworks.push(fw);
     this.ctx.roles[fw.index] = role;
     this.allocator.addFramework(fw);
@@ -187,12 +194,12 @@ export class MiniMaster {
   }
 
   /** Every agent index added so far, in order. */
-  agents(): number[] {
-    return Array.from({ length: this.agentCount }, (_, i) => i);
+  agents(): AgentIx[] {
+    return Array.from({ length: this.agentCount }, (_, i) => agentIx(i));
   }
 
   /** One allocation run over `agents` (default all); returns the offers it made. */
-  run(rng: Rng, agents: readonly number[] = this.agents()): RecordedOffer[] {
+  run(rng: Rng, agents: readonly AgentIx[] = this.agents()): RecordedOffer[] {
     const before = this.ctx.offers.length;
     this.allocator.allocate(this.ctx, agents, rng);
     const made = this.ctx.offers.slice(before);
@@ -205,12 +212,12 @@ export class MiniMaster {
     const i = this.held.indexOf(offer);
     if (i < 0) throw new Error('recover: offer not held');
     this.held.splice(i, 1);
-    addInto(this.ctx.available, offer.agent * NUM_RESOURCES, offer.res);
+    addInto(this.ctx.free, offer.agent * NUM_RESOURCES, offer.res);
     if (offer.reserved === undefined) {
       this.allocator.recover(offer.fw, offer.agent, offer.res);
       return;
     }
-    subInto(this.ctx.available, offer.agent * NUM_RESOURCES, offer.reserved);
+    subInto(this.ctx.free, offer.agent * NUM_RESOURCES, offer.reserved);
     addInto(this.ctx.poolFor(offer.agent, this.frameworks[offer.fw]!.role)!.free, 0, offer.reserved);
     this.allocator.recover(offer.fw, offer.agent, offer.res, offer.reserved);
   }

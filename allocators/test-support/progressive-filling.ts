@@ -50,7 +50,7 @@ export function fillOneTaskPerOffer(
       const rest = o.res.slice();
       subInto(rest, 0, t);
       if (!isEmpty(rest)) {
-        addInto(m.ctx.available, o.agent * NUM_RESOURCES, rest);
+        addInto(m.ctx.free, o.agent * NUM_RESOURCES, rest);
         m.allocator.recover(o.fw, o.agent, rest);
       }
     }

@@ -23,8 +23,8 @@ export function masterOf(allocator: Allocator, c: SmallCluster): MiniMaster {
   const m = new MiniMaster(allocator, c.agents.length);
   for (const a of c.agents) m.addAgent(resources({ cpus: a.cpus, mem: a.mem }));
   c.fws.forEach((f, i) => {
-    m.addFramework(`fw${i}`, f.role);
-    if (!f.active) allocator.deactivateFramework(i);
+    const fw = m.addFramework(`fw${i}`, f.role);
+    if (!f.active) allocator.deactivateFramework(fw);
   });
   for (const [f, a] of c.filters) m.ctx.filter(f, a);
   return m;
@@ -35,7 +35,7 @@ export function masterOf(allocator: Allocator, c: SmallCluster): MiniMaster {
  * returns the offers and the agents' free resources before the run.
  */
 export function runOnce(m: MiniMaster, rng: Rng): { free: Float64Array; made: RecordedOffer[] } {
-  const free = Float64Array.from(m.ctx.available);
+  const free = Float64Array.from(m.ctx.free);
   const made = m.run(rng);
   expect(m.ctx.violations).toEqual([]);
   return { free, made };

@@ -3,6 +3,7 @@
  * its last task's end, abandoned or dropped with its unlaunched tasks, restarted as a copy), and
  * what a completed run leaves open. Imports only the log's types and this folder's modules.
  */
+import { resized } from '../../sim/kernel/packed.js';
 import type { LogRecord } from '../../sim/model/log.js';
 import type { FrameworkChecks } from './frameworks.js';
 import type { Due, Instant } from './instant.js';
@@ -271,12 +272,11 @@ export class JobChecks {
 
   private grow(): void {
     const n = this.jobFw.length * 2;
-    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => { const b = new Float64Array(n); b.set(a); return b; };
-    const fw = new Int32Array(n); fw.set(this.jobFw); this.jobFw = fw;
-    const st = new Uint8Array(n); st.set(this.jobStatus); this.jobStatus = st;
-    this.jobFirst = f64(this.jobFirst);
-    this.jobTasks = f64(this.jobTasks);
-    this.jobMaxDur = f64(this.jobMaxDur);
-    this.jobSubmit = f64(this.jobSubmit);
+    this.jobFw = resized(this.jobFw, n);
+    this.jobStatus = resized(this.jobStatus, n);
+    this.jobFirst = resized(this.jobFirst, n);
+    this.jobTasks = resized(this.jobTasks, n);
+    this.jobMaxDur = resized(this.jobMaxDur, n);
+    this.jobSubmit = resized(this.jobSubmit, n);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The event list: a binary min-heap over typed arrays, ordered by (time, phase, seq).
- * Knows nothing of Mesos; imports only the kernel's leaf that grows typed arrays.
+ * Knows nothing of Mesos; imports only the kernel's time module (its exact range) and the leaf that
+ * grows typed arrays.
  *
  * Order: earlier time first; at equal time, lower phase first; at equal (time, phase), lower seq
  * first. seq is a counter the queue assigns at schedule, so equal keys come out first-in
  * first-out. Cancel leaves a tombstone that pop skips; nothing is reordered.
  */
 import { resized } from './packed.js';
+import { EXACT_TIME_LIMIT_MICROS } from './time.js';
 
 /**
  * A handle to a cancellable event: its seq. Events scheduled without `cancellable` get -1 and
@@ -14,8 +16,13 @@ import { resized } from './packed.js';
  */
 export type EventHandle = number;
 
-/** Times are integer us below 2^45 (about 407 days), so that time * 256 + phase is exact in a double. */
-export const MAX_EVENT_TIME = 2 ** 45;
+/** Phases are integers in [0, PHASES): an event's key is time * PHASES + phase. */
+const PHASES = 256;
+/**
+ * Times are integer us below 2^45 (about 407 days), so that time * 256 + phase is exact in a
+ * double: the exact range of times (sim/kernel/time.ts) divided among the phases.
+ */
+export const MAX_EVENT_TIME = EXACT_TIME_LIMIT_MICROS / PHASES;
 /** Handler ids are below 64: they share a double with the seq (seq * 128 + flag * 64 + handler). */
 export const MAX_HANDLERS = 64;
 const ORD_MUL = 128;
@@ -93,12 +100,12 @@ export class EventQueue {
    */
   schedule(time: number, phase: number, handler: number, arg: number, cancellable = false): EventHandle {
     if (!(time >= 0 && time < MAX_EVENT_TIME) || time !== Math.floor(time)) throw new RangeError(`event time ${time} is not an integer in [0, 2^45) us`);
-    if (!(phase >= 0 && phase < 256) || (phase | 0) !== phase) throw new RangeError(`event phase ${phase} is not an integer in [0, 256)`);
+    if (!(phase >= 0 && phase < PHASES) || (phase | 0) !== phase) throw new RangeError(`event phase ${phase} is not an integer in [0, ${PHASES})`);
     if (!(handler >= 0 && handler < MAX_HANDLERS) || (handler | 0) !== handler) throw new RangeError(`handler id ${handler} is not an integer in [0, ${MAX_HANDLERS})`);
     if (this.len === this.cap) this.grow();
     const seq = this.nextSeq++;
     if (seq >= MAX_SEQ) throw new RangeError(`more than 2^46 events scheduled`);
-    this.siftUp(this.len++, time * 256 + phase, seq * ORD_MUL + (cancellable ? CANCELLABLE : 0) + handler, arg);
+    this.siftUp(this.len++, time * PHASES + phase, seq * ORD_MUL + (cancellable ? CANCELLABLE : 0) + handler, arg);
     this.live++;
     if (!cancellable) return -1;
     this.cancellable.add(seq);
@@ -132,7 +139,7 @@ export class EventQueue {
     this.dropCancelledTop();
     if (this.len === 0) return Infinity;
     const key = this.ev[0]!;
-    return (key - (key % 256)) / 256;
+    return (key - (key % PHASES)) / PHASES;
   }
 
   /**
@@ -154,8 +161,8 @@ export class EventQueue {
         this.cancellable.delete(seq);
       }
       const out = this.out;
-      const phase = key % 256;
-      out.time = (key - phase) / 256;
+      const phase = key % PHASES;
+      out.time = (key - phase) / PHASES;
       out.phase = phase;
       out.seq = seq;
       out.handler = low & (CANCELLABLE - 1);

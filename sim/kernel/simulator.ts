@@ -7,6 +7,7 @@
  */
 import { EventQueue, MAX_EVENT_TIME, MAX_HANDLERS, type EventHandle } from './event-queue.js';
 import { InvariantError } from './errors.js';
+import { QueueExpiry, type LazyExpiry } from './lazy-expiry.js';
 import { PHASE_NAMES, type Phase } from './phases.js';
 import { type SimTime, ZERO } from './time.js';
 
@@ -48,21 +49,11 @@ export class Simulator {
     return this._seq;
   }
   /**
-   * A seq for an imagined event scheduled now ({@link EventQueue.reserveSeq}): an event at (t,
-   * phase, that seq) would run before the current one exactly when {@link hasPassed} says so.
+   * Deadlines in `phase` checked lazily ({@link LazyExpiry}): imagined events at now + delay,
+   * never scheduled, that order against the real ones exactly as if they had been.
    */
-  reserveSeq(): number {
-    return this.queue.reserveSeq();
-  }
-  /**
-   * Whether an imagined event at (`time`, `phase`, `seq`) would already have run by the current
-   * event: (time, phase, seq) ordered before (now, current phase, current seq).
-   */
-  hasPassed(time: number, phase: number, seq: number): boolean {
-    const now = this._now;
-    if (time !== now) return time < now;
-    if (phase !== this._phase) return phase < this._phase;
-    return seq < this._seq;
+  lazyExpiry(phase: Phase): LazyExpiry {
+    return new QueueExpiry(this.queue, this, phase);
   }
   /** Events run so far. */
   get eventsRun(): number {

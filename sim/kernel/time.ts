@@ -10,6 +10,17 @@ export type SimTime = number & { readonly [simTimeBrand]: true };
 /** Microseconds in one second. */
 export const MICROS_PER_SECOND = 1_000_000;
 
+/**
+ * Times are exact integers of microseconds below 2^53 us (about 285 years), the integers a double
+ * holds exactly. Every time limit derives from it: the event list's (sim/kernel/event-queue.ts
+ * MAX_EVENT_TIME, smaller because a key packs the phase too), a trace's clock and time origin
+ * (workloads/trace/), a scenario's trace window (scenarios/limits.ts MAX_TRACE_TIME_SECONDS).
+ */
+export const EXACT_TIME_LIMIT_MICROS = 2 ** 53;
+
+/** {@link EXACT_TIME_LIMIT_MICROS} in seconds: 9,007,199,254.740992 s. */
+export const EXACT_TIME_LIMIT_SECONDS = EXACT_TIME_LIMIT_MICROS / MICROS_PER_SECOND;
+
 /** Time zero. */
 export const ZERO = 0 as SimTime;
 
@@ -45,7 +56,7 @@ function decimalToMicros(text: string): number | undefined {
     // the first dropped digit decides: >= 5 is a half or more, and s >= 0, so round up
     if (digits[keep]! >= '5') whole += 1n;
   }
-  return whole <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(whole) : undefined;
+  return whole < BigInt(EXACT_TIME_LIMIT_MICROS) ? Number(whole) : undefined;
 }
 
 /** Wraps an integer microsecond count; throws on a fraction or a negative value. */

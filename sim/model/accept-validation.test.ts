@@ -12,6 +12,7 @@ import type { JobSpec } from './job.js';
 import { resources } from './resources.js';
 import { simulate } from './simulation.js';
 import { RecordingSink, ScriptedFramework } from './test-support/scripted.js';
+import { jobIx, taskIx } from './ids.js';
 
 const S = 1_000_000;
 const cpus = (n: number) => resources({ cpus: n });
@@ -44,7 +45,7 @@ describe('accept validation (TASK_ERROR)', () => {
     let errorsDuringCall = -1;
     const f = new ScriptedFramework((o, d, self) => {
       if (self.seen.length === 1) {
-        d.accept(o.id, [0, 1, 2, 3]);
+        d.accept(o.id, [0, 1, 2, 3].map(taskIx));
         errorsDuringCall = self.errors.length;
         return { kind: 'hold' };
       }
@@ -82,9 +83,9 @@ describe('accept validation (TASK_ERROR)', () => {
       if (self.seen.length > 1) return self.pendingTasks() > 0 ? { kind: 'accept', tasks: self.pendingList() } : { kind: 'decline' };
       F = o.id;
       const G = 1 - F;
-      d.accept(F, [2, 0, 0, 99]);
-      d.accept(F, [1]);
-      d.accept(G, [1]);
+      d.accept(F, [2, 0, 0, 99].map(taskIx));
+      d.accept(F, [taskIx(1)]);
+      d.accept(G, [taskIx(1)]);
       d.decline(G);
       d.decline(F);
       return { kind: 'hold' };
@@ -118,7 +119,7 @@ describe('accept validation (TASK_ERROR)', () => {
   // may launch (task_not_pending); the job was over at the abandonment, and so is the run, at 0.
   test('a task dropped with its abandoned job is refused', () => {
     const f = new ScriptedFramework((o, d, self) => {
-      if (self.seen.length === 1) d.abandon(0, 2, 1);
+      if (self.seen.length === 1) d.abandon(jobIx(0), 2, 1);
       return { kind: 'accept', tasks: [0, 1] };
     });
     const { sink, result } = run([{ name: 'f', behaviour: f }], [job('j', 'f', [1, 1])], [2]);

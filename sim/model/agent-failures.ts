@@ -11,6 +11,7 @@ import type { Allocator } from './allocation-port.js';
 import { TaskCode } from './job.js';
 import type { LogSink, ResTuple } from './log.js';
 import type { OfferBook } from './offer-book.js';
+import { agentIx, type AgentIx } from './ids.js';
 
 /** `--agent_ping_timeout`: the master pings each agent this often, us (15 s). */
 export const AGENT_PING_TIMEOUT = 15 * MICROS_PER_SECOND;
@@ -22,7 +23,7 @@ export interface FailureHost {
   /** running `task` ends in `code` (TASK_LOST here) */
   endTask(task: number, code: number): void;
   /** an allocation run for agent `agent`, as for any registration */
-  trigger(agent: number): void;
+  trigger(agent: AgentIx): void;
 }
 
 /** The failing, losing and returning of agents. */
@@ -37,7 +38,7 @@ export class AgentFailures {
     private readonly log: LogSink,
     private readonly host: FailureHost,
   ) {
-    this.hLost = sim.register('agent-lost', (a) => this.lost(a));
+    this.hLost = sim.register('agent-lost', (a) => this.lost(agentIx(a)));
   }
 
   /**
@@ -48,7 +49,7 @@ export class AgentFailures {
    * declared lost after MAX_AGENT_PING_TIMEOUTS missed pings (see {@link lostAt}); then
    * {@link lost} runs. Returns that time, us.
    */
-  fail(a: number): number {
+  fail(a: AgentIx): number {
     this.agents.fail(a);
     this.book.rescindOnAgent(a);
     const at = this.lostAt(a, this.sim.now);
@@ -64,7 +65,7 @@ export class AgentFailures {
    * ::timeout, src/master/master.cpp:204-245). That is MAX_AGENT_PING_TIMEOUTS x 15 s = 75 s after
    * the first unanswered ping: between 75 s (inclusive) and 90 s (exclusive) after the failure.
    */
-  lostAt(a: number, failedAt: number): number {
+  lostAt(a: AgentIx, failedAt: number): number {
     const r = this.agents.registeredAt(a);
     const p = AGENT_PING_TIMEOUT;
     const firstUnanswered = r + Math.ceil((failedAt - r) / p) * p;
@@ -76,7 +77,7 @@ export class AgentFailures {
    * schedulers told), filters on it are cleared, and it leaves the cluster (the allocator removes
    * it; the cluster total shrinks; an `agent_removed` record).
    */
-  private lost(a: number): void {
+  private lost(a: AgentIx): void {
     // Its running tasks in task order, as a scan of every task would find them.
     for (const task of this.agents.runningTasks(a)) this.host.endTask(task, TaskCode.LOST);
     this.book.clearAgentFilters(a);
@@ -89,7 +90,7 @@ export class AgentFailures {
    * Removed agent `a` comes back: a new registration of the same agent (same id, name, rack and
    * resources, nothing running on it), with an allocation run for it at once (Mesos addSlave).
    */
-  reregister(a: number): void {
+  reregister(a: AgentIx): void {
     const total = this.agents.back(a);
     const reserved = this.agents.reservations(a);
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);

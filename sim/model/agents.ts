@@ -7,6 +7,7 @@
 import { resized } from '../kernel/packed.js';
 import type { Simulator } from '../kernel/simulator.js';
 import type { Reservation } from './allocation-port.js';
+import { agentIx, type AgentIx } from './ids.js';
 import type { TaskTable } from './job.js';
 import { addInto, contains, copyInto, format, hasNegative, isEmpty, NUM_RESOURCES, subInto, type ResourceVector } from './resources.js';
 import { allocatableTo } from './roles.js';
@@ -26,8 +27,8 @@ const REMOVED = 2;
 export class AgentTable {
   private cap = 64;
   private n = 0;
-  /** free unreserved resources per agent (stride NUM_RESOURCES): the allocation context's `available` */
-  available = new Float64Array(this.cap * NUM_RESOURCES);
+  /** free unreserved resources per agent (stride NUM_RESOURCES), read by the allocation context through {@link freeInto} */
+  private available = new Float64Array(this.cap * NUM_RESOURCES);
   /**
    * Per agent (stride ACCT), side by side so that an offer's accounting and check touch two cache
    * lines instead of three: at OFFERED the unreserved resources in outstanding offers, at
@@ -63,7 +64,7 @@ export class AgentTable {
   private readonly names: string[] = [];
   private readonly racks: string[] = [];
   /** agents up, in registration-index order */
-  private readonly up: number[] = [];
+  private readonly up: AgentIx[] = [];
   /** per agent: when it (last) registered, us; its ping schedule starts there */
   private readonly registered: number[] = [];
   /** per agent: its static reservations, kept for a re-registration */
@@ -84,7 +85,7 @@ export class AgentTable {
     return this.n;
   }
   /** Agents up, in registration order (read-only). */
-  get list(): readonly number[] {
+  get list(): readonly AgentIx[] {
     return this.up;
   }
   /** Whether some agent is failed or removed. */
@@ -121,10 +122,10 @@ export class AgentTable {
    * part of `total`; no reserving role may be another's ancestor on one agent, so a role can draw
    * on at most one reservation per agent); returns its index.
    */
-  add(name: string, rack: string, total: ResourceVector, reserved: readonly Reservation[]): number {
+  add(name: string, rack: string, total: ResourceVector, reserved: readonly Reservation[]): AgentIx {
     if (hasNegative(total)) throw this.sim.invariant(`agent ${name} has negative resources ${format(total)}`);
     if (this.n === this.cap) this.grow();
-    const a = this.n++;
+    const a = agentIx(this.n++);
     copyInto(this.acct, a * ACCT + TOTAL, total);
     copyInto(this.available, a * NUM_RESOURCES, total);
     addInto(this.clusterTotal, 0, total);
@@ -139,7 +140,7 @@ export class AgentTable {
   }
 
   /** Agent `a` fails: it leaves the agents up (its state is FAILED until {@link removed}). */
-  fail(a: number): void {
+  fail(a: AgentIx): void {
     if (a < 0 || a >= this.n) throw this.sim.invariant(`unknown agent ${a} failed`);
     if (this.state[a] !== UP) throw this.sim.invariant(`agent ${this.names[a]} failed while down`);
     this.state[a] = FAILED;
@@ -157,7 +158,7 @@ export class AgentTable {
   }
 
   /** Removed agent `a` registers again, with nothing on it; returns its total (a view). */
-  back(a: number): Float64Array {
+  back(a: AgentIx): Float64Array {
     if (this.state[a] !== REMOVED) throw this.sim.invariant(`agent ${this.names[a]} reregistered while not removed`);
     this.state[a] = UP;
     this.down--;
@@ -170,6 +171,11 @@ export class AgentTable {
     while (i > 0 && this.up[i - 1]! > a) i--;
     this.up.splice(i, 0, a);
     return total;
+  }
+
+  /** Copies the free unreserved resources of `agent` into `out[offset..]`. */
+  freeInto(agent: number, out: Float64Array, offset: number): void {
+    copyInto(out, offset, this.available, agent * NUM_RESOURCES);
   }
 
   /** The pool on `agent` that a framework of `role` may draw on, or -1. */

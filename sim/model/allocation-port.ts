@@ -10,11 +10,12 @@
  * (sorters) from the lifecycle calls below.
  */
 import type { Rng } from '../kernel/rng.js';
+import type { AgentIx, FrameworkIx } from './ids.js';
 import type { ResourceVector } from './resources.js';
 
 /** A framework as a policy knows it. `index` is dense, in order of registration. */
 export interface FrameworkInfo {
-  readonly index: number;
+  readonly index: FrameworkIx;
   /** unique name, e.g. 'spark-1'; the last DRF tie-break */
   readonly name: string;
   /** role path, e.g. 'analytics' or 'eng/batch' */
@@ -33,29 +34,33 @@ export interface Reservation {
 }
 
 /**
- * The master's side of one allocation run. Agent resources are read from `available`
- * (stride NUM_RESOURCES, fixed point: the unreserved free pool); they shrink as `offer` is called.
- * Reserved resources are read through `reservedAvailable`.
+ * The master's side of one allocation run. An agent's unreserved free resources are read through
+ * `available`, its reserved ones through `reservedAvailable`; both shrink as `offer` is called.
+ * How the master stores them is its own: a policy reads copies, into vectors of its own.
  */
 export interface AllocationContext {
-  /** Free (neither offered nor allocated) resources of every agent, packed: agent a at a*NUM_RESOURCES. */
-  readonly available: Float64Array;
+  /**
+   * Writes the free (neither offered nor allocated) unreserved resources of `agent` into
+   * `out[offset..]` (a resource vector, fixed point; `offset` default 0). A copy: later offers do
+   * not change what was written.
+   */
+  available(agent: AgentIx, out: Float64Array, offset?: number): void;
   /** Whether the min-allocatable check passes for `res[offset..]`. */
   isAllocatable(res: Float64Array, offset?: number): boolean;
   /** Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`. */
-  isFiltered(fw: number, agent: number, res: Float64Array, offset?: number): boolean;
+  isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset?: number): boolean;
   /**
    * The resources of framework `fw`'s next pending task, written into `out`; false when it has
    * none or does not say (used by one-task offer granularity).
    */
-  nextTaskDemand(fw: number, out: Float64Array): boolean;
+  nextTaskDemand(fw: FrameworkIx, out: Float64Array): boolean;
   /**
    * The free (neither offered nor allocated) reserved resources on `agent` that a framework of
    * `role` may be offered: the reservation of that role or of one of its ancestors (an agent holds
    * at most one such reservation), written into `out`; false (and `out` zero) when there is none or
    * it is all in use. Policies that never call this never offer reserved resources.
    */
-  reservedAvailable(agent: number, role: string, out: Float64Array): boolean;
+  reservedAvailable(agent: AgentIx, role: string, out: Float64Array): boolean;
   /**
    * Offers `res` on `agent` to framework `fw`, plus `reserved` (default none) from the agent's
    * reservation for the framework's role or an ancestor (see {@link reservedAvailable}). `res` must
@@ -63,7 +68,7 @@ export interface AllocationContext {
    * free part; the master checks, subtracts both, and creates one offer of their sum (offers are
    * never merged). The vectors are copied, never kept: the caller may reuse them.
    */
-  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void;
 }
 
 /** An allocation policy. The master calls the lifecycle methods in simulated-time order. */
@@ -75,30 +80,30 @@ export interface Allocator {
   /** A framework subscribed; it starts active (not suppressed). */
   addFramework(fw: FrameworkInfo): void;
   /** A framework left; its resources have been recovered already. */
-  removeFramework(fw: number): void;
+  removeFramework(fw: FrameworkIx): void;
   /** The framework revived (or re-registered): rank it again. */
-  activateFramework(fw: number): void;
+  activateFramework(fw: FrameworkIx): void;
   /** The framework suppressed offers: leave it out of runs. */
-  deactivateFramework(fw: number): void;
+  deactivateFramework(fw: FrameworkIx): void;
   /**
    * An agent joined with `total` resources (they count in the sorters' totals), of which
    * `reserved` (default none) are static reservations, each part of `total`.
    */
-  addAgent(agent: number, total: ResourceVector, reserved?: readonly Reservation[]): void;
+  addAgent(agent: AgentIx, total: ResourceVector, reserved?: readonly Reservation[]): void;
   /** An agent left; resources on it have been recovered already. */
-  removeAgent(agent: number, total: ResourceVector): void;
+  removeAgent(agent: AgentIx, total: ResourceVector): void;
   /**
    * Resources that framework `fw` held on `agent` (offered or allocated) came back: a decline,
    * a rescind, or a task's end. They stop counting toward its share. `reserved` (default none) is
    * the part of `res` that came from a reservation and goes back to it.
    */
-  recover(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
+  recover(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void;
   /**
    * One allocation run over `agents` (agent indices, in the master's order; the policy shuffles
    * them with `rng` if it wants). Makes offers through `ctx.offer`, counting what it offers
    * toward the receivers' shares at once.
    */
-  allocate(ctx: AllocationContext, agents: readonly number[], rng: Rng): void;
+  allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void;
 
   // The ranking port: what a scheduler that places tasks itself, without offers (the monolithic
   // and shared-state architectures), needs of the policy so that it orders frameworks as the
@@ -110,14 +115,14 @@ export interface Allocator {
    * frameworks in its framework sorter's order). A randomised policy draws from `rng`. The array
    * belongs to the policy; it stays valid until the next call.
    */
-  frameworkOrder?(rng: Rng): readonly number[];
+  frameworkOrder?(rng: Rng): readonly FrameworkIx[];
   /**
    * Framework `fw` was given `res` on `agent` without an offer (a task was placed there directly):
    * it counts toward the framework's holding as an offer would, one allocation, until
    * {@link recover} gives it back. `reserved` (default none) is the part of `res` taken from a
    * reservation. The master makes this call; `recover` is its exact inverse.
    */
-  allocated?(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void;
+  allocated?(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void;
 }
 
 /**

@@ -12,6 +12,7 @@ import { MiniMaster } from '../../allocators/test-support/fake-context.js';
 import { RandomStream } from '../kernel/rng.js';
 import { NUM_RESOURCES, resources, type ResourceAmounts } from './resources.js';
 import { heldJobs, probeOrder, type HeldState } from './test-support/held-state.js';
+import { agentIx } from './ids.js';
 
 /** Role paths: 'b' is also the parent of 'b/c' and 'b/d'; 'e' exists only as an internal node. */
 const ROLES = ['a', 'b', 'b/c', 'b/d', 'e/f'] as const;
@@ -84,10 +85,10 @@ function offerOrder(s: HeldState): number[] {
     for (const f of s.frameworks) m.addFramework(f.name, f.role);
     const rng = new RandomStream(1, 'offers');
     const offerTo = (res: Float64Array, filtered: (other: number) => boolean): number[] => {
-      m.ctx.available.set(res, 0);
+      m.ctx.free.set(res, 0);
       s.frameworks.forEach((_, o) => (filtered(o) ? m.ctx.filter(o, 0) : m.ctx.unfilter(o, 0)));
-      const made = m.run(rng, [0]);
-      m.ctx.available.fill(0, 0, NUM_RESOURCES);
+      const made = m.run(rng, [agentIx(0)]);
+      m.ctx.free.fill(0, 0, NUM_RESOURCES);
       return made.map((o) => o.fw);
     };
     for (const { fw, tasks } of heldJobs(s)) {

@@ -12,6 +12,7 @@ import { resources } from './resources.js';
 import { simulate, type AgentSpec, type FrameworkSpec, type SimulationInput } from './simulation.js';
 import { probeOrder } from './test-support/held-state.js';
 import { RecordingSink, ScriptedFramework } from './test-support/scripted.js';
+import { taskIx } from './ids.js';
 
 const S = 1_000_000;
 
@@ -359,7 +360,7 @@ describe('shared-state with decision time (Omega)', () => {
     const b: FrameworkBehaviour = {
       kind: 'custom', decisionTime: { job: 1, task: 0, maxAttempts: 0 },
       onJobSubmitted() {}, onOffers() {}, onOfferRescinded() {}, onTaskEnded() {},
-      pendingTasks: () => 0, nextTaskDemand: () => false, takeNextTask: () => 0,
+      pendingTasks: () => 0, nextTaskDemand: () => false, takeNextTask: () => taskIx(0),
     };
     expect(() => runSS([{ name: 'x', role: '*', behaviour: b }], [])).toThrow(/framework x \(custom\) has decision time but cannot decide job by job/);
   });

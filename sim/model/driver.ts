@@ -6,39 +6,40 @@ import { Phase } from '../kernel/phases.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { SchedulerDriver } from './framework.js';
+import type { AgentIx, FrameworkIx, JobIx, TaskIx } from './ids.js';
 import type { TaskTable } from './job.js';
 
 /** The master's side of the scheduler calls: each takes the calling framework first. */
 export interface SchedulerCalls {
   readonly now: SimTime;
   readonly tasks: TaskTable;
-  rackOf(agent: number): string;
-  accept(fw: number, offer: number, taskIds: readonly number[], refuseSeconds: number | undefined): void;
-  decline(fw: number, offer: number, refuseSeconds: number | undefined): void;
-  suppress(fw: number): void;
-  revive(fw: number): void;
-  resubmit(fw: number, task: number): void;
-  kill(fw: number, task: number): void;
-  restartJob(fw: number, job: number): number;
+  rackOf(agent: AgentIx): string;
+  accept(fw: FrameworkIx, offer: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined): void;
+  decline(fw: FrameworkIx, offer: number, refuseSeconds: number | undefined): void;
+  suppress(fw: FrameworkIx): void;
+  revive(fw: FrameworkIx): void;
+  resubmit(fw: FrameworkIx, task: TaskIx): void;
+  kill(fw: FrameworkIx, task: TaskIx): void;
+  restartJob(fw: FrameworkIx, job: JobIx): JobIx;
   /** a MESSAGE-phase event `delay` us from now for `fw`'s scheduler */
-  after(fw: number, delay: number, fn: () => void): void;
-  decided(fw: number, job: number, start: number, tasks: number): void;
-  abandon(fw: number, job: number, dropped: number, attempts: number): void;
+  after(fw: FrameworkIx, delay: number, fn: () => void): void;
+  decided(fw: FrameworkIx, job: JobIx, start: number, tasks: number): void;
+  abandon(fw: FrameworkIx, job: JobIx, dropped: number, attempts: number): void;
 }
 
 /** The driver one framework's scheduler uses. */
 export class Driver implements SchedulerDriver {
-  constructor(private readonly master: SchedulerCalls, private readonly fw: number) {}
+  constructor(private readonly master: SchedulerCalls, private readonly fw: FrameworkIx) {}
   get now(): SimTime {
     return this.master.now;
   }
   get tasks(): TaskTable {
     return this.master.tasks;
   }
-  rackOf(agent: number): string {
+  rackOf(agent: AgentIx): string {
     return this.master.rackOf(agent);
   }
-  accept(offer: number, taskIds: readonly number[], refuseSeconds?: number): void {
+  accept(offer: number, taskIds: readonly TaskIx[], refuseSeconds?: number): void {
     this.master.accept(this.fw, offer, taskIds, refuseSeconds);
   }
   decline(offer: number, refuseSeconds?: number): void {
@@ -50,22 +51,22 @@ export class Driver implements SchedulerDriver {
   revive(): void {
     this.master.revive(this.fw);
   }
-  resubmit(task: number): void {
+  resubmit(task: TaskIx): void {
     this.master.resubmit(this.fw, task);
   }
-  kill(task: number): void {
+  kill(task: TaskIx): void {
     this.master.kill(this.fw, task);
   }
-  restartJob(job: number): number {
+  restartJob(job: JobIx): JobIx {
     return this.master.restartJob(this.fw, job);
   }
   after(delaySeconds: number, fn: () => void): void {
     this.master.after(this.fw, Math.round(delaySeconds * MICROS_PER_SECOND), fn);
   }
-  decided(job: number, start: SimTime, tasks: number): void {
+  decided(job: JobIx, start: SimTime, tasks: number): void {
     this.master.decided(this.fw, job, start, tasks);
   }
-  abandon(job: number, dropped: number, attempts: number): void {
+  abandon(job: JobIx, dropped: number, attempts: number): void {
     this.master.abandon(this.fw, job, dropped, attempts);
   }
 }

@@ -3,6 +3,7 @@
  * and the driver through which it talks to the master. Imports model and kernel types only.
  */
 import type { SimTime } from '../kernel/time.js';
+import type { AgentIx, JobIx, TaskIx } from './ids.js';
 import type { TaskTable } from './job.js';
 import type { TaskErrorReason } from './log.js';
 
@@ -22,7 +23,8 @@ export type OptionDefaults<O> = { readonly [K in keyof O]-?: Exclude<O[K], undef
 export interface OfferView {
   /** offer id, unique in the run */
   readonly id: number;
-  readonly agent: number;
+  /** the agent it is on */
+  readonly agent: AgentIx;
   /** offered resources, fixed point (do not mutate) */
   readonly res: Float64Array;
 }
@@ -31,10 +33,13 @@ export interface OfferView {
 export interface SchedulerDriver {
   /** Current simulated time. */
   readonly now: SimTime;
-  /** The run's task table (read-only for schedulers): task resources, job layout. */
+  /**
+   * The run's task table (read-only for schedulers): job layout and task states, and task resources
+   * through its accessors (TaskTable.fits, takeFrom, resInto), never by the table's stride.
+   */
   readonly tasks: TaskTable;
   /** Rack name of an agent. */
-  rackOf(agent: number): string;
+  rackOf(agent: AgentIx): string;
   /**
    * Launches `taskIds` (pending tasks of this framework) on the offer's agent and declines the
    * unused rest with a refuse filter of `refuseSeconds` (Mesos accept filters; default 5 s,
@@ -45,7 +50,7 @@ export interface SchedulerDriver {
    * that is not outstanding or is another framework's makes the whole accept invalid: every task
    * is refused (reason `invalid_offer`) and the offer, if another framework's, is left alone.
    */
-  accept(offer: number, taskIds: readonly number[], refuseSeconds?: number): void;
+  accept(offer: number, taskIds: readonly TaskIx[], refuseSeconds?: number): void;
   /**
    * Declines the whole offer with a refuse filter of `refuseSeconds` (default 5 s; 0: none).
    * Declining an offer that is not outstanding, or is another framework's, does nothing.
@@ -60,7 +65,7 @@ export interface SchedulerDriver {
    * new one-task job, pending now; the scheduler hears of it through onJobSubmitted. For schedulers
    * that replace failed, killed or lost tasks (the service behaviour).
    */
-  resubmit(task: number): void;
+  resubmit(task: TaskIx): void;
   /**
    * Kills running task `task` of this framework (Mesos KILL, no latency): it goes `killed` at
    * once, its resources are recovered with no refuse filter (offered again at the next periodic
@@ -68,7 +73,7 @@ export interface SchedulerDriver {
    * (code KILLED). No-op for a task already terminal, or on a failed agent the master cannot reach
    * (it is lost when the agent is declared lost). Killing a pending task is an error.
    */
-  kill(task: number): void;
+  kill(task: TaskIx): void;
   /**
    * Restarts job `job` of this framework as a whole (the gang behaviour, after a lost task): the
    * job is marked restarted, a copy of all its tasks (same resources and durations, no preferred
@@ -78,7 +83,7 @@ export interface SchedulerDriver {
    * {@link kill}). The restarted job logs no `job_finished` when its last task ends. Returns the
    * copy's job index. Only for behaviours that declare {@link FrameworkBehaviour.restartsJobs}.
    */
-  restartJob(job: number): number;
+  restartJob(job: JobIx): JobIx;
   /**
    * Calls `fn` `delaySeconds` of simulated time from now (rounded to microseconds; 0: later in
    * this instant), as a MESSAGE-phase event: for schedulers that model decision time.
@@ -88,13 +93,13 @@ export interface SchedulerDriver {
    * Reports a scheduling decision for `job` that ran from `start` to now, having considered
    * `tasks` tasks: logged as a `decision` record when it took time (none when start is now).
    */
-  decided(job: number, start: SimTime, tasks: number): void;
+  decided(job: JobIx, start: SimTime, tasks: number): void;
   /**
    * Reports that the scheduler gave up on `job` after `attempts` scheduling attempts, dropping its
    * `dropped` pending tasks (they stay pending in the task table and never launch): a
    * `job_abandoned` record.
    */
-  abandon(job: number, dropped: number, attempts: number): void;
+  abandon(job: JobIx, dropped: number, attempts: number): void;
 }
 
 /** A framework's scheduler model. The master calls it in simulated-time order. */
@@ -102,13 +107,13 @@ export interface FrameworkBehaviour {
   /** Behaviour name as registered, e.g. 'batch'. */
   readonly kind: string;
   /** A job of this framework was submitted; its tasks are pending in the task table. */
-  onJobSubmitted(job: number, driver: SchedulerDriver): void;
+  onJobSubmitted(job: JobIx, driver: SchedulerDriver): void;
   /** Offers from one allocation run (never merged; possibly several). Answer each, now or later. */
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void;
   /** The master took an offer back; it must not be used any more. */
   onOfferRescinded(offer: number, driver: SchedulerDriver): void;
   /** A task of this framework reached a terminal state (code from TaskCode). */
-  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void;
+  onTaskEnded(task: TaskIx, code: number, driver: SchedulerDriver): void;
   /**
    * The master refused to launch `task`, named in an accept of this framework (Mesos TASK_ERROR;
    * `reason` says why, see TaskErrorReason). It was not launched: if it was pending it still is,
@@ -117,7 +122,7 @@ export interface FrameworkBehaviour {
    * task in order. Optional; default: the scheduler is not told (a task it believes launched then
    * stays pending, and its job never completes).
    */
-  onTaskError?(task: number, reason: TaskErrorReason, driver: SchedulerDriver): void;
+  onTaskError?(task: TaskIx, reason: TaskErrorReason, driver: SchedulerDriver): void;
   /**
    * The framework subscribes (its `framework_added` record is logged), before any offer reaches it.
    * A scheduler with nothing to launch may call `driver.suppress()` here: it then subscribes with
@@ -148,7 +153,7 @@ export interface FrameworkBehaviour {
    * scheduler that places it directly (the non-offer baselines). Optional: a behaviour without it
    * cannot run under those baselines.
    */
-  takeNextTask?(): number;
+  takeNextTask?(): TaskIx;
   /**
    * The scheduler's decision time (Omega's slow-scheduler model). Optional; absent, or with `job`
    * and `task` both 0, it decides at once. Used by the shared-state baseline, whose scheduler
@@ -162,13 +167,13 @@ export interface FrameworkBehaviour {
    * pending. Optional: for the shared-state baseline with decision time. The job stays the head
    * until all its tasks are taken or it is dropped.
    */
-  headJob?(out: number[]): number;
+  headJob?(out: TaskIx[]): JobIx;
   /**
    * Takes pending task `task` of the head job (one {@link headJob} listed) off the pending list,
    * for a scheduler that launches it directly at once (before asking for the head job again).
    * Optional: with {@link headJob}.
    */
-  takeTask?(task: number): void;
+  takeTask?(task: TaskIx): void;
   /**
    * Gives up on the head job: drops its pending tasks (they never launch; the caller reports the
    * abandonment through the driver's `abandon`) and returns how many it dropped; 0 when nothing is

@@ -4,7 +4,8 @@
  */
 import { resized } from '../kernel/packed.js';
 import type { SimTime } from '../kernel/time.js';
-import { copyInto, NUM_RESOURCES, type ResourceVector } from './resources.js';
+import { agentIx, jobIx, type AgentIx, type JobIx, type TaskIx } from './ids.js';
+import { contains, copyInto, equals, NUM_RESOURCES, subInto, type ResourceVector } from './resources.js';
 
 /** One task of a job: what it needs and how long it runs once started. */
 export interface TaskSpec {
@@ -41,6 +42,10 @@ export class TaskTable {
   size = 0;
   /** jobs stored */
   jobs = 0;
+  /**
+   * Each task's resources, packed (stride NUM_RESOURCES): the model's own. Schedulers read them
+   * through {@link fits}, {@link takeFrom}, {@link resInto} and {@link sameRes}.
+   */
   res: Float64Array;
   duration: Float64Array;
   job: Int32Array;
@@ -90,7 +95,7 @@ export class TaskTable {
   }
 
   /** Stores a job and its tasks (state pending); returns the job index. */
-  addJob(spec: JobSpec, framework: number): number {
+  addJob(spec: JobSpec, framework: number): JobIx {
     const n = spec.tasks.length;
     while (this.size + n > this.taskCap) this.growTasks();
     if (this.jobs === this.jobCap) this.growJobs();
@@ -115,7 +120,45 @@ export class TaskTable {
         };
       }
     }
-    return j;
+    return jobIx(j);
+  }
+
+  /** Whether task `task`'s resources fit in `rem` (a resource vector holding at least them). */
+  fits(task: number, rem: Float64Array): boolean {
+    return contains(rem, 0, this.res, task * NUM_RESOURCES);
+  }
+
+  /** Takes task `task`'s resources out of `rem`. */
+  takeFrom(rem: Float64Array, task: number): void {
+    subInto(rem, 0, this.res, task * NUM_RESOURCES);
+  }
+
+  /** Copies task `task`'s resources into `out` (a resource vector). */
+  resInto(task: number, out: Float64Array): void {
+    copyInto(out, 0, this.res, task * NUM_RESOURCES);
+  }
+
+  /** Whether tasks `a` and `b` need the same resources. */
+  sameRes(a: number, b: number): boolean {
+    return equals(this.res, a * NUM_RESOURCES, this.res, b * NUM_RESOURCES);
+  }
+
+  /** A string naming task `task`'s resources: equal for tasks that need the same. */
+  resKey(task: number): string {
+    const off = task * NUM_RESOURCES;
+    let key = '';
+    for (let r = 0; r < NUM_RESOURCES; r++) key += `${this.res[off + r]!},`;
+    return key;
+  }
+
+  /** The job task `task` belongs to. */
+  jobOf(task: TaskIx): JobIx {
+    return jobIx(this.job[task]!);
+  }
+
+  /** The agent task `task` was launched on (-1 while it is pending). */
+  agentOf(task: TaskIx): AgentIx {
+    return agentIx(this.agent[task]!);
   }
 
   /**

@@ -10,6 +10,7 @@ import { TaskCode } from './job.js';
 import { resources } from './resources.js';
 import { simulate } from './simulation.js';
 import { RecordingSink } from './test-support/scripted.js';
+import { taskIx, type TaskIx } from './ids.js';
 
 const S = 1_000_000;
 const ONE_CPU = resources({ cpus: 1 });
@@ -19,7 +20,7 @@ class Killer implements FrameworkBehaviour {
   readonly kind = 'killer';
   readonly ended: [number, number, number][] = [];
   private launched = false;
-  constructor(private readonly victim: number) {}
+  constructor(private readonly victim: TaskIx) {}
   onJobSubmitted(): void {}
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void {
     for (const o of offers) {
@@ -28,7 +29,7 @@ class Killer implements FrameworkBehaviour {
         continue;
       }
       this.launched = true;
-      driver.accept(o.id, [0, 1]);
+      driver.accept(o.id, [taskIx(0), taskIx(1)]);
       driver.after(5, () => {
         driver.kill(this.victim);
         driver.kill(this.victim); // already terminal: nothing happens
@@ -60,7 +61,7 @@ describe('SchedulerDriver.kill', () => {
   // scheduler told (code KILLED); the second kill does nothing. 20: task 1 finishes; the job's
   // last task has ended: job_finished at 20 (a kill is an ordinary end for its job).
   test('a running task goes killed at once, the scheduler is told, the job ends with its last task', () => {
-    const k = new Killer(0);
+    const k = new Killer(taskIx(0));
     const { sink, result } = run(k);
     expect(sink.of('task_state').filter((r) => r.t > 0).map((r) => [r.t / S, r.task, r.state])).toEqual([[5, 0, 'killed'], [20, 1, 'finished']]);
     expect(k.ended).toEqual([[5, 0, TaskCode.KILLED], [20, 1, TaskCode.FINISHED]]);
@@ -71,7 +72,7 @@ describe('SchedulerDriver.kill', () => {
   // Task 2 of a 3-task job was never launched (Killer launches 0 and 1 only): killing it is a bug
   // in the scheduler, reported with the simulated time (5 s) and the event.
   test('killing a task that was never launched is a broken invariant', () => {
-    expect(() => run(new Killer(2), 3)).toThrow(InvariantError);
-    expect(() => run(new Killer(2), 3)).toThrow(/t=5000000 us .*killed task 2, which has not been launched/);
+    expect(() => run(new Killer(taskIx(2)), 3)).toThrow(InvariantError);
+    expect(() => run(new Killer(taskIx(2)), 3)).toThrow(/t=5000000 us .*killed task 2, which has not been launched/);
   });
 });

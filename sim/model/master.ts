@@ -11,6 +11,7 @@ import type { AllocationContext, Allocator, Reservation } from './allocation-por
 import type { Architecture } from './architectures/architecture.js';
 import { Driver, SchedulerTimers } from './driver.js';
 import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
+import { frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
 import { TaskCode, type JobSpec, TaskTable } from './job.js';
 import type { LogSink, ResTuple } from './log.js';
 import { AgentFailures } from './agent-failures.js';
@@ -33,7 +34,7 @@ export { MAX_REFUSE_SECONDS } from './offer-book.js';
 export { AGENT_PING_TIMEOUT, MAX_AGENT_PING_TIMEOUTS } from './agent-failures.js';
 
 interface FrameworkState {
-  readonly index: number;
+  readonly index: FrameworkIx;
   readonly name: string;
   readonly role: string;
   /** role weight */
@@ -114,7 +115,7 @@ export class Master {
       endTask: (task, code) => this.life.end(task, code),
       trigger: (a) => this.trigger(a),
     });
-    this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(fw));
+    this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(frameworkIx(fw)));
     this.timers = new SchedulerTimers(sim, (fw) => this.frameworks[fw]!.removed);
     this.arch = architecture(this);
   }
@@ -123,17 +124,17 @@ export class Master {
    * See {@link SchedulerDriver.after}: a MESSAGE-phase event `delay` us from now for framework
    * `fw`'s scheduler (SchedulerTimers).
    */
-  after(fw: number, delay: number, fn: () => void): void {
+  after(fw: FrameworkIx, delay: number, fn: () => void): void {
     this.timers.after(fw, delay, fn);
   }
 
   /** See {@link SchedulerDriver.decided}. */
-  decided(fw: number, job: number, start: number, tasks: number): void {
+  decided(fw: FrameworkIx, job: JobIx, start: number, tasks: number): void {
     if (this.sim.now > start) this.log.record({ kind: 'decision', t: this.sim.now, framework: fw, job, start, tasks });
   }
 
   /** See {@link SchedulerDriver.abandon}. */
-  abandon(fw: number, job: number, dropped: number, attempts: number): void {
+  abandon(fw: FrameworkIx, job: JobIx, dropped: number, attempts: number): void {
     const t = this.tasks;
     if (t.jobFramework[job] !== fw) throw this.sim.invariant(`framework ${fw} abandoned job ${job} of another framework`);
     this.log.record({ kind: 'job_abandoned', t: this.sim.now, job, framework: fw, dropped, attempts });
@@ -160,7 +161,7 @@ export class Master {
    * so a role can draw on at most one reservation per agent). An allocation run for it follows at
    * once (Mesos addSlave).
    */
-  addAgent(name: string, rack: string, total: ResourceVector, reserved: readonly Reservation[] = []): number {
+  addAgent(name: string, rack: string, total: ResourceVector, reserved: readonly Reservation[] = []): AgentIx {
     const a = this.agents.add(name, rack, total, reserved);
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
     else this.allocator.addAgent(a, total);
@@ -174,23 +175,23 @@ export class Master {
    * Agent `a` fails (AgentFailures.fail): its offers are rescinded at once, and it is declared lost
    * after the ping timeouts. Returns that time, us.
    */
-  failAgent(a: number): number {
+  failAgent(a: AgentIx): number {
     this.failuresSeen = true;
     return this.failures.fail(a);
   }
 
   /** When an agent that failed at `failedAt` is declared lost (AgentFailures.lostAt). */
-  lostAt(a: number, failedAt: number): number {
+  lostAt(a: AgentIx, failedAt: number): number {
     return this.failures.lostAt(a, failedAt);
   }
 
   /** Whether agent `a` is failed or removed. */
-  isAgentDown(a: number): boolean {
+  isAgentDown(a: AgentIx): boolean {
     return this.agents.isDown(a);
   }
 
   /** Removed agent `a` comes back (AgentFailures.reregister). */
-  reregisterAgent(a: number): void {
+  reregisterAgent(a: AgentIx): void {
     this.failures.reregister(a);
   }
 
@@ -198,8 +199,8 @@ export class Master {
    * Registers a framework. Its scheduler may suppress at once (FrameworkBehaviour.onSubscribed):
    * it then subscribes suppressed; otherwise an allocation run over all agents follows at once.
    */
-  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): number {
-    const index = this.frameworks.length;
+  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): FrameworkIx {
+    const index = frameworkIx(this.frameworks.length);
     const fs: FrameworkState = {
       index, name, role, weight, behaviour, driver: new Driver(this, index), suppressed: false,
       connected: true, removed: false, killEvent: -1,
@@ -220,7 +221,7 @@ export class Master {
    * filters cleared, no more offers). If it does not reregister within `failoverTimeout` us (0: at
    * once) it is removed (see {@link removeFramework}).
    */
-  disconnectFramework(fw: number, failoverTimeout: number): void {
+  disconnectFramework(fw: FrameworkIx, failoverTimeout: number): void {
     const f = this.frameworks[fw]!;
     if (!f.connected || f.removed) throw this.sim.invariant(`framework ${f.name} disconnected while not connected`);
     f.connected = false;
@@ -242,7 +243,7 @@ export class Master {
    * refused (a `framework_reconnect_refused` record; Mesos answers "Framework has been removed",
    * src/master/master.cpp:2591-2598) and stays gone.
    */
-  reconnectFramework(fw: number): void {
+  reconnectFramework(fw: FrameworkIx): void {
     const f = this.frameworks[fw]!;
     if (f.removed) {
       this.log.record({ kind: 'framework_reconnect_refused', t: this.sim.now, framework: fw });
@@ -261,13 +262,13 @@ export class Master {
   }
 
   /** Whether framework `fw` is connected (not in failover, not removed). */
-  isConnected(fw: number): boolean {
+  isConnected(fw: FrameworkIx): boolean {
     const f = this.frameworks[fw]!;
     return f.connected && !f.removed;
   }
 
   /** Whether framework `fw` has been removed (its failover timeout ran out): gone for good. */
-  isRemoved(fw: number): boolean {
+  isRemoved(fw: FrameworkIx): boolean {
     return this.frameworks[fw]!.removed;
   }
 
@@ -283,7 +284,7 @@ export class Master {
    * Its pending timers never fire, and later jobs of its workload are dropped as they arrive
    * (see {@link submitJob}), so a run to completion still ends.
    */
-  private removeFramework(fw: number): void {
+  private removeFramework(fw: FrameworkIx): void {
     const f = this.frameworks[fw]!;
     f.killEvent = -1;
     f.removed = true;
@@ -324,7 +325,7 @@ export class Master {
    * never launched count as done (they stay pending in the task table), so the job is over once
    * its other tasks have ended, with no job_finished.
    */
-  private dropJob(job: number, fw: number, pending: number): void {
+  private dropJob(job: number, fw: FrameworkIx, pending: number): void {
     this.dropped.add(job);
     this.log.record({ kind: 'job_dropped', t: this.sim.now, job, framework: fw, dropped: pending });
     this.tasks.doneCount[job]! += pending;
@@ -337,7 +338,7 @@ export class Master {
    * framework has no scheduler to go to: it is logged as submitted and dropped at once (all its
    * tasks never launched), and is over.
    */
-  submitJob(spec: JobSpec, fw: number): number {
+  submitJob(spec: JobSpec, fw: FrameworkIx): JobIx {
     const f = this.frameworks[fw];
     if (f === undefined) throw this.sim.invariant(`job ${spec.id} names unknown framework index ${fw}`);
     const j = this.tasks.addJob(spec, fw);
@@ -359,12 +360,12 @@ export class Master {
   }
 
   /** Frameworks registered so far: name, role, weight and behaviour, by index. */
-  frameworkAt(fw: number): { readonly name: string; readonly role: string; readonly weight: number; readonly behaviour: FrameworkBehaviour } {
+  frameworkAt(fw: FrameworkIx): { readonly name: string; readonly role: string; readonly weight: number; readonly behaviour: FrameworkBehaviour } {
     return this.frameworks[fw]!;
   }
 
   /** Agents registered, in registration order (read-only). */
-  get agentList(): readonly number[] {
+  get agentList(): readonly AgentIx[] {
     return this.agents.list;
   }
   /** Agents registered so far (up or not). */
@@ -379,7 +380,7 @@ export class Master {
    * the agent's unreserved free resources plus the free part of the reservation `fw`'s role may
    * draw on there (its own or an ancestor's), if any.
    */
-  fitsDirect(fw: number, agent: number, demand: Float64Array): boolean {
+  fitsDirect(fw: FrameworkIx, agent: AgentIx, demand: Float64Array): boolean {
     return this.agents.fits(agent, this.frameworks[fw]!.role, demand);
   }
 
@@ -390,7 +391,7 @@ export class Master {
    * it (Allocator.allocated) until the task's end recovers it, so that it ranks frameworks on
    * their running tasks.
    */
-  placeDirect(fw: number, task: number, agent: number): void {
+  placeDirect(fw: FrameworkIx, task: TaskIx, agent: AgentIx): void {
     const t = this.tasks;
     if (!this.arch.placesDirectly) throw this.sim.invariant(`placeDirect under the ${this.arch.name} architecture`);
     if (task < 0 || task >= t.size || t.state[task] !== TaskCode.PENDING) throw this.sim.invariant(`task ${task} is not pending`);
@@ -407,11 +408,11 @@ export class Master {
     return this.sim.now;
   }
   /** Name of agent `a`. */
-  agentName(a: number): string {
+  agentName(a: AgentIx): string {
     return this.agents.name(a);
   }
   /** Rack of agent `a`. */
-  rackOf(a: number): string {
+  rackOf(a: AgentIx): string {
     return this.agents.rack(a);
   }
   /** Number of frameworks registered. */
@@ -433,7 +434,7 @@ export class Master {
     return this.book.activeFilters;
   }
   /** Whether framework `fw` is suppressed. */
-  isSuppressed(fw: number): boolean {
+  isSuppressed(fw: FrameworkIx): boolean {
     return this.frameworks[fw]!.suppressed;
   }
   /** Frameworks neither suppressed nor disconnected (removed ones included until removal). */
@@ -472,17 +473,17 @@ export class Master {
   // ---------------------------------------------------------------- scheduler calls
 
   /** See {@link SchedulerDriver.accept} and OfferBook.accept. */
-  accept(fw: number, offerId: number, taskIds: readonly number[], refuseSeconds: number | undefined): void {
+  accept(fw: FrameworkIx, offerId: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined): void {
     this.book.accept(fw, offerId, taskIds, refuseSeconds);
   }
 
   /** See {@link SchedulerDriver.decline} and OfferBook.decline. */
-  decline(fw: number, offerId: number, refuseSeconds: number | undefined): void {
+  decline(fw: FrameworkIx, offerId: number, refuseSeconds: number | undefined): void {
     this.book.decline(fw, offerId, refuseSeconds);
   }
 
   /** See {@link SchedulerDriver.suppress}. */
-  suppress(fw: number): void {
+  suppress(fw: FrameworkIx): void {
     const f = this.frameworks[fw]!;
     if (f.suppressed) return;
     f.suppressed = true;
@@ -494,7 +495,7 @@ export class Master {
   }
 
   /** See {@link SchedulerDriver.revive}. */
-  revive(fw: number): void {
+  revive(fw: FrameworkIx): void {
     const f = this.frameworks[fw]!;
     if (f.suppressed) {
       f.suppressed = false;
@@ -514,7 +515,7 @@ export class Master {
    * cannot be reached: it is left to be lost when the agent is declared lost. Terminal tasks are
    * left alone (the kill raced their end); a pending task is a scheduler bug.
    */
-  kill(fw: number, task: number): void {
+  kill(fw: FrameworkIx, task: TaskIx): void {
     const t = this.tasks;
     if (task < 0 || task >= t.size || t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} killed task ${task}, not its own`);
     const st = t.state[task]!;
@@ -529,7 +530,7 @@ export class Master {
    * submits the copy `<name>/restart-<n>`, logs `job_restarted`, then kills the job's running
    * tasks. Returns the copy's job index.
    */
-  restartJob(fw: number, job: number): number {
+  restartJob(fw: FrameworkIx, job: JobIx): JobIx {
     const t = this.tasks;
     if (job < 0 || job >= t.jobs || t.jobFramework[job] !== fw) throw this.sim.invariant(`framework ${fw} restarted job ${job}, not its own`);
     if (this.restarted.has(job) || this.abandoned.has(job)) throw this.sim.invariant(`framework ${fw} restarted job ${job} twice or after abandoning it`);
@@ -549,7 +550,7 @@ export class Master {
     const copy = this.submitJob(spec, fw);
     this.restartRoot.set(copy, root);
     this.log.record({ kind: 'job_restarted', t: this.sim.now, job, framework: fw, copy });
-    for (let i = first; i < first + count; i++) this.kill(fw, i);
+    for (let i = first; i < first + count; i++) this.kill(fw, taskIx(i));
     return copy;
   }
   /** jobs restarted (their end logs no job_finished) */
@@ -560,7 +561,7 @@ export class Master {
   private readonly restartCount = new Map<number, number>();
 
   /** See {@link SchedulerDriver.resubmit}: the copy is job `<framework>/replace-<task>`. */
-  resubmit(fw: number, task: number): void {
+  resubmit(fw: FrameworkIx, task: TaskIx): void {
     const t = this.tasks;
     if (task < 0 || task >= t.size || t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, not its own`);
     if (t.state[task]! < TaskCode.FINISHED) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, which has not ended`);

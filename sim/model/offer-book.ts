@@ -14,6 +14,7 @@ import { TaskErrorReason, type LogSink, type ResTuple } from './log.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
 import { addInto, copyInto, isAllocatable, isEmpty, NUM_RESOURCES, subInto, type MinAllocatable, type ResourceVector } from './resources.js';
+import { agentIx, frameworkIx, taskIx, type AgentIx, type FrameworkIx, type TaskIx } from './ids.js';
 
 /** Refuse filters longer than this (365 days) are capped, as in Mesos. */
 export const MAX_REFUSE_SECONDS = 31_536_000;
@@ -32,9 +33,9 @@ export interface OfferClient {
 /** What the offer book needs of the master. */
 export interface OfferHost {
   /** framework `fw`, or undefined for an unknown index */
-  client(fw: number): OfferClient | undefined;
+  client(fw: FrameworkIx): OfferClient | undefined;
   /** launches task `task` of `fw` on `agent` (its resources already accounted) */
-  launch(task: number, fw: number, agent: number): void;
+  launch(task: TaskIx, fw: FrameworkIx, agent: AgentIx): void;
   /** whether job `job` was abandoned or dropped: its pending tasks must never launch */
   jobDropped(job: number): boolean;
 }
@@ -87,8 +88,8 @@ export class OfferBook implements AllocationContext {
     this.interval = options.interval;
     this.offerTimeout = options.offerTimeout;
     this.minAllocatable = options.minAllocatable;
-    this.filters = new RefuseFilters(sim, Phase.ALLOCATE);
-    this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(fw));
+    this.filters = new RefuseFilters(sim.lazyExpiry(Phase.ALLOCATE));
+    this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(frameworkIx(fw)));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
     this.hTaskErrors = sim.register('task-errors', () => this.deliverTaskErrors());
   }
@@ -108,11 +109,11 @@ export class OfferBook implements AllocationContext {
 
   // ---------------------------------------------------------------- AllocationContext
 
-  get available(): Float64Array {
-    return this.agents.available;
+  available(agent: AgentIx, out: Float64Array, offset = 0): void {
+    this.agents.freeInto(agent, out, offset);
   }
 
-  reservedAvailable(agent: number, role: string, out: Float64Array): boolean {
+  reservedAvailable(agent: AgentIx, role: string, out: Float64Array): boolean {
     return this.agents.reservedFree(agent, role, out);
   }
 
@@ -120,16 +121,16 @@ export class OfferBook implements AllocationContext {
     return isAllocatable(this.minAllocatable, res, offset);
   }
 
-  nextTaskDemand(fw: number, out: Float64Array): boolean {
+  nextTaskDemand(fw: FrameworkIx, out: Float64Array): boolean {
     const b = this.host.client(fw)!.behaviour;
     return b.nextTaskDemand !== undefined && b.nextTaskDemand(out);
   }
 
-  isFiltered(fw: number, agent: number, res: Float64Array, offset = 0): boolean {
+  isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset = 0): boolean {
     return this.filters.blocks(fw, agent, res, offset);
   }
 
-  offer(fw: number, agent: number, res: ResourceVector, reserved?: ResourceVector): void {
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.host.client(fw);
     if (f === undefined) throw this.sim.invariant(`allocator offered to unknown framework ${fw}`);
     if (f.suppressed) throw this.sim.invariant(`allocator offered agent ${agent} to suppressed framework ${f.name}`);
@@ -166,7 +167,7 @@ export class OfferBook implements AllocationContext {
     this.touched.length = 0;
   }
 
-  private deliver(fw: number): void {
+  private deliver(fw: FrameworkIx): void {
     const f = this.host.client(fw)!;
     const inbox = this.inbox[fw]!;
     const views: OfferView[] = [];
@@ -187,7 +188,7 @@ export class OfferBook implements AllocationContext {
    * offer, which is left alone here), then each task in order against what the offer has left
    * (`_accept`, master.cpp:4877-4940: TASK_ERROR for each offending task, the rest launch).
    */
-  accept(fw: number, offerId: number, taskIds: readonly number[], refuseSeconds: number | undefined): void {
+  accept(fw: FrameworkIx, offerId: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined): void {
     const s = this.offers.slotOf(offerId);
     if (s < 0 || this.offers.fw[s] !== fw) {
       for (const task of taskIds) this.refuseTask(fw, offerId, task, TaskErrorReason.INVALID_OFFER);
@@ -225,13 +226,13 @@ export class OfferBook implements AllocationContext {
     });
   }
   /** the tasks of the accept under way that pass validation, in order */
-  private readonly launching: number[] = [];
+  private readonly launching: TaskIx[] = [];
 
   /**
    * Why task `task`, named in an accept of `fw`, may not launch on an offer of `offered` of which
    * the accept's earlier tasks use `used`; null when it may.
    */
-  private launchProblem(fw: number, task: number, offered: Float64Array, used: Float64Array): TaskErrorReason | null {
+  private launchProblem(fw: FrameworkIx, task: number, offered: Float64Array, used: Float64Array): TaskErrorReason | null {
     const t = this.tasks;
     if (!Number.isInteger(task) || task < 0 || task >= t.size) return TaskErrorReason.UNKNOWN_TASK;
     const job = t.job[task]!;
@@ -251,7 +252,7 @@ export class OfferBook implements AllocationContext {
    * record now; the scheduler hears of it through onTaskError after its call returns, in an event
    * later in this instant (as Mesos sends a status update), so it never reenters its own call.
    */
-  private refuseTask(fw: number, offerId: number, task: number, reason: TaskErrorReason): void {
+  private refuseTask(fw: FrameworkIx, offerId: number, task: number, reason: TaskErrorReason): void {
     this.log.record({ kind: 'task_error', t: this.sim.now, task, framework: fw, offer: offerId, reason });
     // Schedulers call in the arrival, message or offer phase: deliver in the message phase, or in
     // the offer phase when called there, after the current event.
@@ -275,8 +276,8 @@ export class OfferBook implements AllocationContext {
     this.errorTask = [];
     this.errorReason = [];
     for (let i = 0; i < fws.length; i++) {
-      const f = this.host.client(fws[i]!)!;
-      if (!f.removed && f.behaviour.onTaskError !== undefined) f.behaviour.onTaskError(tasks[i]!, reasons[i]!, f.driver);
+      const f = this.host.client(frameworkIx(fws[i]!))!;
+      if (!f.removed && f.behaviour.onTaskError !== undefined) f.behaviour.onTaskError(taskIx(tasks[i]!), reasons[i]!, f.driver);
     }
   }
 
@@ -285,7 +286,7 @@ export class OfferBook implements AllocationContext {
    * ignores a decline of an offer no longer valid (src/master/master.cpp:5443-5456); so is another
    * framework's (Mesos would discard it).
    */
-  decline(fw: number, offerId: number, refuseSeconds: number | undefined): void {
+  decline(fw: FrameworkIx, offerId: number, refuseSeconds: number | undefined): void {
     const s = this.offers.slotOf(offerId);
     if (s < 0 || this.offers.fw[s] !== fw) return;
     const agent = this.takeOffer(fw, offerId, 'decline');
@@ -294,12 +295,12 @@ export class OfferBook implements AllocationContext {
   }
 
   /** Rescinds every outstanding offer on agent `agent` (it failed), in id order. */
-  rescindOnAgent(agent: number): void {
+  rescindOnAgent(agent: AgentIx): void {
     this.rescindWhere((s) => this.offers.agent[s] === agent);
   }
 
   /** Rescinds every outstanding offer of framework `fw` (it disconnected), in id order. */
-  rescindOf(fw: number): void {
+  rescindOf(fw: FrameworkIx): void {
     this.rescindWhere((s) => this.offers.fw[s] === fw);
   }
 
@@ -317,19 +318,19 @@ export class OfferBook implements AllocationContext {
   }
 
   /** Removes every refuse filter of framework `fw` (revive, disconnect). */
-  clearFilters(fw: number): void {
+  clearFilters(fw: FrameworkIx): void {
     const filters = this.filters;
     for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) filters.remove(s);
   }
 
   /** Removes every refuse filter on agent `agent` (it was declared lost). */
-  clearAgentFilters(agent: number): void {
+  clearAgentFilters(agent: AgentIx): void {
     const f = this.filters;
     for (let s = 0; s < f.fw.length; s++) if (f.installed(s) && f.agent[s] === agent) f.remove(s);
   }
 
   /** Removes outstanding offer `offerId` of `fw`; returns its agent and leaves its resources in {@link taken}. */
-  private takeOffer(fw: number, offerId: number, what: string): number {
+  private takeOffer(fw: FrameworkIx, offerId: number, what: string): AgentIx {
     const offers = this.offers;
     const s = offers.slotOf(offerId);
     if (s < 0) throw this.sim.invariant(`framework ${fw} tried to ${what} offer ${offerId}, which is not outstanding`);
@@ -339,7 +340,7 @@ export class OfferBook implements AllocationContext {
     copyInto(this.taken, 0, offers.res[s]!);
     this.takenPool = offers.pool[s]!;
     if (this.takenPool >= 0) copyInto(this.takenReserved, 0, offers.reserved[s]!);
-    const agent = offers.agent[s]!;
+    const agent = agentIx(offers.agent[s]!);
     offers.remove(s);
     return agent;
   }
@@ -351,7 +352,7 @@ export class OfferBook implements AllocationContext {
    * included, it contains). Returns the filter length in us.
    */
   private giveBack(
-    fw: number, agent: number, res: ResourceVector, refuseSeconds: number | undefined, pool: number, reserved: ResourceVector,
+    fw: FrameworkIx, agent: AgentIx, res: ResourceVector, refuseSeconds: number | undefined, pool: number, reserved: ResourceVector,
   ): number {
     if (isEmpty(res)) return 0;
     this.agents.giveBack(agent, res, pool, reserved);
@@ -364,9 +365,9 @@ export class OfferBook implements AllocationContext {
     // MESOS-4302: a filter lasts at least one allocation interval, so that the next run sees it.
     const timeout = Math.max(refuse, this.interval);
     // The filter expires where an ALLOCATE-phase event scheduled now for now + timeout would run
-    // (Mesos expires it by a timer); it is checked lazily instead (RefuseFilters), so a decline
-    // schedules no event.
-    this.filters.add(fw, agent, res, 0, this.sim.now + timeout, this.sim.reserveSeq());
+    // (Mesos expires it by a timer); it is checked lazily instead (RefuseFilters over the kernel's
+    // LazyExpiry), so a decline schedules no event.
+    this.filters.add(fw, agent, res, 0, timeout);
     return refuse;
   }
 
@@ -374,8 +375,8 @@ export class OfferBook implements AllocationContext {
     const offers = this.offers;
     const s = offers.slotOf(offerId);
     if (s < 0) throw this.sim.invariant(`offer ${offerId} timed out but is not outstanding`);
-    const fw = offers.fw[s]!;
-    const agent = offers.agent[s]!;
+    const fw = frameworkIx(offers.fw[s]!);
+    const agent = agentIx(offers.agent[s]!);
     copyInto(this.taken, 0, offers.res[s]!);
     const pool = offers.pool[s]!;
     if (pool >= 0) copyInto(this.takenReserved, 0, offers.reserved[s]!);

@@ -7,11 +7,12 @@ import { IntMap } from '../kernel/int-map.js';
 import { resized } from '../kernel/packed.js';
 import type { OfferView } from './framework.js';
 import { copyInto, NUM_RESOURCES } from './resources.js';
+import type { AgentIx } from './ids.js';
 
 /** A slot's view, handed to schedulers; rewritten when the slot holds a new offer. */
 interface SlotView {
   id: number;
-  agent: number;
+  agent: AgentIx;
   readonly res: Float64Array;
 }
 
@@ -76,7 +77,7 @@ export class OfferTable {
     copyInto(this.res[s]!, 0, res, offset);
     const v = this.views[s]!;
     v.id = id;
-    v.agent = agent;
+    v.agent = agent as AgentIx;
     this.byId.set(id, s);
     return s;
   }
@@ -111,7 +112,7 @@ export class OfferTable {
       const res = new Float64Array(NUM_RESOURCES);
       this.res.push(res);
       this.reserved.push(new Float64Array(NUM_RESOURCES));
-      this.views.push({ id: -1, agent: -1, res });
+      this.views.push({ id: -1, agent: -1 as AgentIx, res });
     }
     this.cap = cap;
   }

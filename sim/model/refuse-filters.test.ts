@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
+import type { LazyExpiry } from '../kernel/lazy-expiry.js';
 import { RefuseFilters } from './refuse-filters.js';
 import { contains, resources } from './resources.js';
 
@@ -16,10 +17,9 @@ const v = (cpus: number, mem: number) => resources({ cpus, mem });
 describe('RefuseFilters', () => {
   test('blocks the same or a smaller set on its (framework, agent) only', () => {
     const f = new RefuseFilters();
-    const s = f.add(1, 7, v(4, 1024), 0, 99);
+    const s = f.add(1, 7, v(4, 1024), 0);
     expect(f.size).toBe(1);
     expect(f.installed(s)).toBe(true);
-    expect(f.expiresAt[s]).toBe(99);
     expect(f.blocks(1, 7, v(4, 1024), 0)).toBe(true);
     expect(f.blocks(1, 7, v(2, 512), 0)).toBe(true);
     expect(f.blocks(1, 7, v(5, 512), 0)).toBe(false); // more cpus than refused
@@ -32,16 +32,16 @@ describe('RefuseFilters', () => {
   test('reads the checked set at an offset of a packed array', () => {
     const f = new RefuseFilters();
     const packed = new Float64Array([...v(9, 9), ...v(1, 1)]);
-    f.add(0, 0, packed, 4, 0);
+    f.add(0, 0, packed, 4);
     expect(f.blocks(0, 0, packed, 4)).toBe(true);
     expect(f.blocks(0, 0, packed, 0)).toBe(false);
   });
 
   test('removing from the head, middle and tail keeps the rest; slots are reused', () => {
     const f = new RefuseFilters();
-    const a = f.add(0, 3, v(1, 0), 0, 1);
-    const b = f.add(0, 3, v(2, 0), 0, 2);
-    const c = f.add(0, 3, v(3, 0), 0, 3);
+    const a = f.add(0, 3, v(1, 0), 0);
+    const b = f.add(0, 3, v(2, 0), 0);
+    const c = f.add(0, 3, v(3, 0), 0);
     f.remove(b);
     expect(f.installed(b)).toBe(false);
     expect(f.blocks(0, 3, v(3, 0), 0)).toBe(true);
@@ -51,21 +51,22 @@ describe('RefuseFilters', () => {
     f.remove(a);
     expect(f.size).toBe(0);
     expect(f.blocks(0, 3, v(0, 0), 0)).toBe(false);
-    expect([a, b, c]).toContain(f.add(0, 3, v(1, 0), 0, 4));
+    expect([a, b, c]).toContain(f.add(0, 3, v(1, 0), 0));
   });
 
   test('firstOf walks one framework\'s filters only, over every agent', () => {
     const f = new RefuseFilters();
     for (let agent = 0; agent < 40; agent++) {
-      f.add(0, agent, v(1, 0), 0, agent);
-      f.add(1, agent, v(1, 0), 0, 100 + agent);
+      f.add(0, agent, v(1, 0), 0);
+      f.add(1, agent, v(1, 0), 0);
     }
-    const expiries: number[] = [];
+    const agents: number[] = [];
     for (let s = f.firstOf(1); s >= 0; s = f.firstOf(1)) {
-      expiries.push(f.expiresAt[s]!);
+      expect(f.fw[s]).toBe(1);
+      agents.push(f.agent[s]!);
       f.remove(s);
     }
-    expect(expiries.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
+    expect(agents.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(f.size).toBe(40);
     expect(f.firstOf(1)).toBe(-1);
     expect(f.firstOf(7)).toBe(-1);
@@ -75,38 +76,37 @@ describe('RefuseFilters', () => {
     }
   });
 
-  test('a filter expires lazily at the place its expiry event would have had: (time, phase, seq)', () => {
-    // The clock stands at (now, phase, seq); a filter expiring at (10 s, phase 2, seq 5) has
-    // passed exactly when (10, 2, 5) orders before it.
-    const clock = { now: 0, phase: 0, seq: 0, hasPassed(t: number, p: number, q: number) {
-      return t !== this.now ? t < this.now : p !== this.phase ? p < this.phase : q < this.seq;
-    } };
-    const f = new RefuseFilters(clock, 2);
-    const at = (now: number, phase: number, seq: number) => Object.assign(clock, { now, phase, seq });
-    f.add(0, 1, v(4, 0), 0, 10, 5);
-    for (const [now, phase, seq, blocked] of [
-      [9, 3, 99, true], // earlier time
-      [10, 1, 99, true], // same time, earlier phase
-      [10, 2, 4, true], // same phase, scheduled before the filter's expiry was
-      [10, 2, 5, true], // the expiry's own seq: it has not run before itself
-    ] as const) {
-      at(now, phase, seq);
-      expect(f.blocks(0, 1, v(1, 0), 0)).toBe(blocked);
-      expect(f.countLive()).toBe(1);
-    }
-    at(10, 2, 6);
+  test('a filter expires lazily when its deadline has passed, and the walk that finds it removes it', () => {
+    // Deadlines under the test's control: a stamp is the deadline's number (its timeout here),
+    // and it has passed once the test says so. Where a deadline falls in the event order is the
+    // kernel's (sim/kernel/lazy-expiry.test.ts).
+    const passed = new Set<number>();
+    const deadlines: LazyExpiry = {
+      stamp: (timeout, out, at) => { out[at] = timeout; out[at + 1] = 0; },
+      passed: (stamp, at) => passed.has(stamp[at]!),
+    };
+    const f = new RefuseFilters(deadlines);
+    f.add(0, 1, v(4, 0), 0, 10);
+    expect(f.blocks(0, 1, v(1, 0), 0)).toBe(true);
+    expect(f.countLive()).toBe(1);
+    passed.add(10);
+    expect(f.size).toBe(1); // nothing walked over it yet
     expect(f.blocks(0, 1, v(1, 0), 0)).toBe(false);
     expect(f.size).toBe(0); // removed by the walk that found it expired
-    f.add(0, 1, v(4, 0), 0, 20, 7);
-    at(20, 3, 0); // a later phase at the expiry time
+    f.add(0, 1, v(4, 0), 0, 20);
+    passed.add(20);
     expect(f.countLive()).toBe(0);
-    f.add(0, 1, v(4, 0), 0, 30, 8);
-    f.add(0, 2, v(4, 0), 0, 40, 9);
-    at(35, 0, 0);
-    f.add(0, 1, v(1, 0), 0, 50, 10); // adding on the pair drops its expired filter first
+    f.add(0, 1, v(4, 0), 0, 30);
+    f.add(0, 2, v(4, 0), 0, 40);
+    passed.add(30);
+    f.add(0, 1, v(1, 0), 0, 50); // adding on the pair drops its expired filter first
     expect(f.size).toBe(2);
     expect(f.blocks(0, 1, v(2, 0), 0)).toBe(false);
     expect(f.blocks(0, 2, v(4, 0), 0)).toBe(true);
+  });
+
+  test('a timeout without deadlines to expire at is refused', () => {
+    expect(() => new RefuseFilters().add(0, 1, v(1, 0), 0, 10)).toThrow(RangeError);
   });
 
   test('agrees with a plain list of filters under any adds and removes', () => {
@@ -126,7 +126,7 @@ describe('RefuseFilters', () => {
         for (const s of steps) {
           if (s.kind === 'add') {
             const res = v(s.cpus, s.mem);
-            ref.push({ slot: f.add(s.fw, s.agent, res, 0, ref.length), fw: s.fw, agent: s.agent, res });
+            ref.push({ slot: f.add(s.fw, s.agent, res, 0), fw: s.fw, agent: s.agent, res });
           } else if (s.kind === 'remove') {
             if (ref.length === 0) continue;
             const [gone] = ref.splice(s.pick % ref.length, 1);

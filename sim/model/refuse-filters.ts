@@ -1,29 +1,25 @@
 /**
  * The master's refuse filters (decline and accept filters, Mesos `OfferFilter`), in slots of typed
  * arrays linked into one list per (framework, agent) and one per framework: installing, expiring
- * and checking a filter allocate nothing once the table has grown. Imports the resource helpers.
+ * and checking a filter allocate nothing once the table has grown. Imports the resource helpers
+ * and the kernel's lazy deadlines.
  */
+import { STAMP_SIZE, type LazyExpiry } from '../kernel/lazy-expiry.js';
 import { resized } from '../kernel/packed.js';
 import { contains, copyInto, NUM_RESOURCES } from './resources.js';
 
 const NONE = -1;
-
-/** What the filters need of the clock to expire lazily (the Simulator provides it). */
-export interface FilterClock {
-  /** Whether an event at (time, phase, seq) would already have run by the current event. */
-  hasPassed(time: number, phase: number, seq: number): boolean;
-}
 
 /**
  * Installed filters. A filter of framework f on agent a refuses any resource set it contains
  * (the same or smaller). {@link blocks} walks only the (f, a) list; clearing a framework's filters
  * walks only its own list.
  *
- * A filter expires at (expiresAt, the expiry phase, a seq the clock reserved when it was added):
- * the place its expiry event would have had in the event order. No event is scheduled: a filter
- * past its expiry is ignored, and removed, by whatever walks over it next ({@link blocks},
- * {@link add} on the same pair, {@link countLive}), which gives the same answers as removing it
- * by an event at that place, and saves an event per decline.
+ * A filter expires at a deadline stamped when it was added (a {@link LazyExpiry}): the place its
+ * expiry event would have had in the event order. No event is scheduled: a filter past its expiry
+ * is ignored, and removed, by whatever walks over it next ({@link blocks}, {@link add} on the same
+ * pair, {@link countLive}), which gives the same answers as removing it by an event at that place,
+ * and saves an event per decline.
  */
 export class RefuseFilters {
   private cap = 0;
@@ -32,10 +28,8 @@ export class RefuseFilters {
   fw = new Int32Array(0);
   /** agent of each slot */
   agent = new Int32Array(0);
-  /** expiry time of each slot, integer us (Infinity: never) */
-  expiresAt = new Float64Array(0);
-  /** the seq reserved for each slot's expiry (see the class comment) */
-  expirySeq = new Float64Array(0);
+  /** each slot's expiry as the deadlines stamp it (stride STAMP_SIZE; see the class comment) */
+  private expiry = new Float64Array(0);
   /** refused resources, stride NUM_RESOURCES, fixed point */
   private res = new Float64Array(0);
   // doubly linked list per (framework, agent)
@@ -52,13 +46,10 @@ export class RefuseFilters {
   private freeLen = 0;
 
   /**
-   * Filters that expire lazily against `clock` at `expiryPhase`; without a clock they never
-   * expire by themselves (remove them).
+   * Filters that expire lazily at deadlines of `deadlines`; without them they never expire by
+   * themselves (remove them).
    */
-  constructor(
-    private readonly clock: FilterClock | null = null,
-    private readonly expiryPhase = 0,
-  ) {}
+  constructor(private readonly deadlines: LazyExpiry | null = null) {}
 
   /** Filters installed, expired ones not yet removed included (see {@link countLive}). */
   get size(): number {
@@ -67,7 +58,7 @@ export class RefuseFilters {
 
   /** Whether slot `s`'s filter is past its expiry. */
   expired(s: number): boolean {
-    return this.clock !== null && this.clock.hasPassed(this.expiresAt[s]!, this.expiryPhase, this.expirySeq[s]!);
+    return this.deadlines !== null && this.deadlines.passed(this.expiry, s * STAMP_SIZE);
   }
 
   /** Filters in force now: removes every expired one, then counts. O(slots). */
@@ -77,25 +68,24 @@ export class RefuseFilters {
   }
 
   /**
-   * Installs a filter of `fw` on `agent` refusing `res[offset..]` until (`expiresAt`, the expiry
-   * phase, `seq`) (default never); returns its slot. Expired filters of the same pair go first.
+   * Installs a filter of `fw` on `agent` refusing `res[offset..]` for `timeout` us from now (an
+   * integer; default Infinity, never: the only timeout without deadlines); returns its slot.
+   * Expired filters of the same pair go first.
    */
-  add(fw: number, agent: number, res: Float64Array, offset: number, expiresAt = Infinity, seq = 0): number {
+  add(fw: number, agent: number, res: Float64Array, offset: number, timeout = Infinity): number {
     this.dropExpired(fw, agent);
     if (this.freeLen === 0) this.grow();
     const s = this.free[--this.freeLen]!;
     this.fw[s] = fw;
     this.agent[s] = agent;
-    this.expiresAt[s] = expiresAt;
-    this.expirySeq[s] = seq;
+    if (this.deadlines !== null) this.deadlines.stamp(timeout, this.expiry, s * STAMP_SIZE);
+    else if (timeout !== Infinity) throw new RangeError('a refuse filter with a timeout needs deadlines to expire at');
     copyInto(this.res, s * NUM_RESOURCES, res, offset);
     while (this.headF.length <= fw) this.headF.push(NONE);
     while (this.headA.length <= fw) this.headA.push(new Int32Array(0));
     let heads = this.headA[fw]!;
     if (agent >= heads.length) {
-      const h = new Int32Array(Math.max(16, agent + 1, heads.length * 2)).fill(NONE);
-      h.set(heads);
-      this.headA[fw] = heads = h;
+      this.headA[fw] = heads = resized(heads, Math.max(16, agent + 1, heads.length * 2), NONE);
     }
     const a = heads[agent]!;
     this.prevA[s] = NONE;
@@ -168,8 +158,7 @@ export class RefuseFilters {
     const cap = Math.max(16, old * 2);
     this.fw = resized(this.fw, cap, NONE);
     this.agent = resized(this.agent, cap);
-    this.expiresAt = resized(this.expiresAt, cap);
-    this.expirySeq = resized(this.expirySeq, cap);
+    this.expiry = resized(this.expiry, cap * STAMP_SIZE);
     this.res = resized(this.res, cap * NUM_RESOURCES);
     this.nextA = resized(this.nextA, cap);
     this.prevA = resized(this.prevA, cap);

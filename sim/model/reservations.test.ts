@@ -12,6 +12,7 @@ import type { JobSpec } from './job.js';
 import { resources, toFixed } from './resources.js';
 import { simulate, type AgentSpec, type FrameworkSpec } from './simulation.js';
 import { RecordingSink, ScriptedFramework } from './test-support/scripted.js';
+import { agentIx, frameworkIx } from './ids.js';
 
 const S = 1_000_000;
 
@@ -132,12 +133,12 @@ describe('the master checks reserved offers', () => {
   const fws = (role: string): FrameworkSpec[] => [{ name: 'f', role, behaviour: new ScriptedFramework(() => ({ kind: 'hold' })) }];
 
   test('reserved resources offered to a role that may not have them', () => {
-    expect(() => run(fws('*'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(0, 0, resources({}), two)) })).toThrow(/no reservation there is allocatable/);
-    expect(() => run(fws('adsx'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(0, 0, resources({}), two)) })).toThrow(/no reservation there is allocatable/);
+    expect(() => run(fws('*'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), two)) })).toThrow(/no reservation there is allocatable/);
+    expect(() => run(fws('adsx'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), two)) })).toThrow(/no reservation there is allocatable/);
   });
 
   test('more reserved resources than are free', () => {
-    expect(() => run(fws('ads'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(0, 0, resources({}), resources({ cpus: 3 }))) })).toThrow(/of it is free/);
+    expect(() => run(fws('ads'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), resources({ cpus: 3 }))) })).toThrow(/of it is free/);
   });
 
   test('the context reads a role\'s (or an ancestor\'s) free reservation', () => {
@@ -146,7 +147,7 @@ describe('the master checks reserved offers', () => {
     run(fws('ads'), [], {
       duration: 1,
       allocator: rogue((ctx) => {
-        seen.push(ctx.reservedAvailable(0, 'ads/x', out), out[0]! / toFixed(1), ctx.reservedAvailable(0, '*', out), ctx.reservedAvailable(0, 'adsx', out));
+        seen.push(ctx.reservedAvailable(agentIx(0), 'ads/x', out), out[0]! / toFixed(1), ctx.reservedAvailable(agentIx(0), '*', out), ctx.reservedAvailable(agentIx(0), 'adsx', out));
       }),
     });
     expect(seen.slice(0, 4)).toEqual([true, 2, false, false]);

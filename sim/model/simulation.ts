@@ -11,6 +11,7 @@ import type { SimTime } from '../kernel/time.js';
 import type { Allocator, Reservation } from './allocation-port.js';
 import { createArchitecture, type ArchitectureName } from './architectures/index.js';
 import type { FrameworkBehaviour } from './framework.js';
+import { agentIx, type AgentIx, type FrameworkIx } from './ids.js';
 import { type JobSpec, TaskTable } from './job.js';
 import type { LogRecord, LogSink } from './log.js';
 import { Master, type MasterOptions } from './master.js';
@@ -123,8 +124,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     input.allocator.setWeight(role, w);
   }
 
-  const fwIndex = new Map<string, number>();
-  const agentIndex = new Map<string, number>();
+  const fwIndex = new Map<string, FrameworkIx>();
+  const agentIndex = new Map<string, AgentIx>();
   const hAgent = sim.register('agent-add', (i) => {
     const a = input.agents[i]!;
     agentIndex.set(a.name, master.addAgent(a.name, a.rack, a.res, a.reserved));
@@ -216,14 +217,14 @@ export function fanOut(sinks: readonly LogSink[]): LogSink {
  * Schedules the scenario's agent failures (ARRIVAL phase, after registrations at the same instant).
  * Registers no handler when there are none, so runs without failures are unchanged.
  */
-function armFailures(sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, number>): void {
+function armFailures(sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, AgentIx>): void {
   const list = input.failures?.agents ?? [];
   if (list.length === 0) return;
   const names = new Set(input.agents.map((a) => a.name));
   for (const f of list) {
     if (!names.has(f.agent)) throw new Error(`failure of unknown agent ${f.agent}`);
   }
-  const hBack = sim.register('agent-back', (a) => master.reregisterAgent(a));
+  const hBack = sim.register('agent-back', (a) => master.reregisterAgent(agentIx(a)));
   const hFail = sim.register('agent-fail', (i) => {
     const f = list[i]!;
     const a = agentIndex.get(f.agent);
@@ -250,7 +251,7 @@ function armFailures(sim: Simulator, master: Master, input: SimulationInput, age
  * shuffle from the stream `failures`. Registers no handler when there are no random failures.
  */
 function armRandomFailures(
-  sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, number>, streams: RandomStreams,
+  sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, AgentIx>, streams: RandomStreams,
 ): void {
   const spec = input.failures?.random;
   if (spec === undefined) return;
@@ -267,7 +268,7 @@ function armRandomFailures(
   const from = spec.from ?? 0;
   const until = spec.until ?? Infinity;
   const clocks = names.map((n) => new AgentFailureClock(streams.stream(`failures/${n}`), spec.mtbf, spec.mttr));
-  const index = (i: number): number => {
+  const index = (i: number): AgentIx => {
     const a = agentIndex.get(names[i]!);
     if (a === undefined) throw sim.invariant(`agent ${names[i]} failed before it registered`);
     return a;
@@ -297,10 +298,10 @@ function armRandomFailures(
 }
 
 /** Schedules the frameworks' scheduler failovers (ARRIVAL phase); no handler when there are none. */
-function armFailovers(sim: Simulator, master: Master, input: SimulationInput, fwIndex: ReadonlyMap<string, number>): void {
+function armFailovers(sim: Simulator, master: Master, input: SimulationInput, fwIndex: ReadonlyMap<string, FrameworkIx>): void {
   const list = input.frameworks.filter((f) => f.failover !== undefined);
   if (list.length === 0) return;
-  const index = (i: number): number => {
+  const index = (i: number): FrameworkIx => {
     const fw = fwIndex.get(list[i]!.name);
     if (fw === undefined) throw sim.invariant(`framework ${list[i]!.name} failed over before it subscribed`);
     return fw;

@@ -11,6 +11,7 @@ import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
 import { Locality, LOCALITY_NAMES, TaskCode, type TaskTable } from './job.js';
 import type { LogSink, TaskLocality, TaskState } from './log.js';
 import { NUM_RESOURCES } from './resources.js';
+import { agentIx, frameworkIx, taskIx, type AgentIx, type FrameworkIx, type TaskIx } from './ids.js';
 
 const STATE_NAMES: readonly TaskState[] = ['staging', 'staging', 'running', 'finished', 'failed', 'killed', 'lost'];
 
@@ -48,7 +49,7 @@ export class TaskLife {
    * and running at this instant, as executors start at once; its end is due after its duration,
    * slowed by the framework's remote slowdown when it did not run node-local.
    */
-  launch(task: number, fw: number, agent: number): void {
+  launch(task: TaskIx, fw: FrameworkIx, agent: AgentIx): void {
     const t = this.tasks;
     t.agent[task] = agent;
     this.agents.started(agent, task);
@@ -76,8 +77,8 @@ export class TaskLife {
     const t = this.tasks;
     if (t.state[task] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} ended while not running`);
     const j = t.job[task]!;
-    const fw = t.jobFramework[j]!;
-    const agent = t.agent[task]!;
+    const fw = frameworkIx(t.jobFramework[j]!);
+    const agent = agentIx(t.agent[task]!);
     t.state[task] = code;
     const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
     const reserved = this.agents.ended(agent, task, res);
@@ -88,7 +89,7 @@ export class TaskLife {
     // A scheduler that places tasks itself does so as soon as resources free up: no tick to wait for.
     this.host.changed();
     const f = this.host.client(fw);
-    if (notify && !f.removed) f.behaviour.onTaskEnded(task, code, f.driver);
+    if (notify && !f.removed) f.behaviour.onTaskEnded(taskIx(task), code, f.driver);
     const done = ++t.doneCount[j]!;
     if (done === t.taskCount[j]) {
       if (!this.host.endsQuietly(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });

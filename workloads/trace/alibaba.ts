@@ -7,6 +7,7 @@
  * SWF importer's KB / 1024 also assumes), so a MiB figure is taken as MB unchanged.
  */
 import { assertNever } from '../../sim/kernel/assert.js';
+import { EXACT_TIME_LIMIT_SECONDS } from '../../sim/kernel/time.js';
 import { MAX_AMOUNT, MAX_TASK_SECONDS, MAX_TRACE_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
 import type { CanonicalAgent, ClusterImporter, ClusterSink } from './cluster.js';
 import { RowPerJobImporter, Tally, TimeOrigin, clip, quote, type ImportSink } from './importer.js';
@@ -47,7 +48,7 @@ function numbers(parts: readonly string[], fields: readonly (readonly [number, s
 
 /** Bounds of the fields, in the trace's units: milli-cores and MiB of at most MAX_AMOUNT cores or MB, times within 2^53 us. */
 const MILLI = MAX_AMOUNT * 1000;
-const TIME = 2 ** 53 / 1e6;
+const TIME = EXACT_TIME_LIMIT_SECONDS;
 
 // ---------------------------------------------------------------------------------------------
 // gpu-v2023 openb pods (jobs)

@@ -12,7 +12,9 @@ import { RESOURCE_NAMES } from '../../sim/model/resources.js';
  * The latest submit time a trace may give, seconds from its start: 1e9 s (31.7 years), longer
  * than any trace spans, so that times stay exact in microseconds (1e15 < 2^53). Unix times are
  * above it (every one since September 2001): a trace in epoch seconds is out of range until its
- * times are made relative (the importers' `timeOrigin` option).
+ * times are made relative (the importers' `timeOrigin` option). A round number below the exact
+ * range (sim/kernel/time.ts EXACT_TIME_LIMIT_SECONDS, 9.007e9 s) on purpose, rather than derived
+ * from it: the exact range alone would take every Unix time up to the year 2255 for a relative one.
  */
 export const MAX_TRACE_SECONDS = 1e9;
 

@@ -10,6 +10,7 @@
  * job_events fields: 1 time, 2 missing-info, 3 job id, 4 event type, 5 user, 6 scheduling class,
  * 7 job name, 8 logical job name.
  */
+import { MICROS_PER_SECOND } from '../../sim/kernel/time.js';
 import { MAX_AMOUNT, MAX_JOB_TASKS, MAX_TASK_SECONDS, MAX_TRACE_SECONDS, type CanonicalJob, type CanonicalTask } from './canonical.js';
 import { Tally, clip, quote, type ImportSink, type TraceImporter } from './importer.js';
 
@@ -58,7 +59,7 @@ const JOB_FIELDS = 8;
 const MIN_DURATION = 1e-6;
 const UINT = /^\d+$/;
 /** The latest time of a row, us (MAX_TRACE_SECONDS); the after-the-end time is above it and read apart. */
-const MAX_TIME_US = MAX_TRACE_SECONDS * 1e6;
+const MAX_TIME_US = MAX_TRACE_SECONDS * MICROS_PER_SECOND;
 
 /** Where a task is in its lifecycle: DEAD before its first SUBMIT and after a run or wait ends. */
 const STATE = { PENDING: 0, RUNNING: 1, DEAD: 2 } as const;

@@ -3,6 +3,7 @@
  * layer can stream a file of any size, plain or compressed), emitting canonical jobs and a
  * problem for every row it cannot use. Pure: no I/O.
  */
+import { EXACT_TIME_LIMIT_SECONDS } from '../../sim/kernel/time.js';
 import { MAX_TRACE_SECONDS, jobRangeProblem, type CanonicalJob } from './canonical.js';
 import { MAX_LINE_BYTES } from './lines.js';
 
@@ -100,7 +101,7 @@ const EPOCH_FROM = 1e9;
 const EPOCH_UNTIL = 4.1e9;
 
 /** The largest time origin, seconds: 2^53 microseconds (times below it are exact in microseconds). */
-const MAX_ORIGIN = 2 ** 53 / 1e6;
+const MAX_ORIGIN = EXACT_TIME_LIMIT_SECONDS;
 
 /** A problem of one row: a reason code and a message naming the field. */
 export interface RowCheck {

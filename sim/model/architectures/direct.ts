@@ -9,6 +9,7 @@ import type { Rng } from '../../kernel/rng.js';
 import type { HandlerId, Simulator } from '../../kernel/simulator.js';
 import type { Allocator } from '../allocation-port.js';
 import type { FrameworkBehaviour } from '../framework.js';
+import type { AgentIx, FrameworkIx } from '../ids.js';
 import type { LogSink } from '../log.js';
 import type { Master } from '../master.js';
 import { NUM_RESOURCES } from '../resources.js';
@@ -55,12 +56,12 @@ export abstract class DirectScheduler implements Architecture {
   /** scheduling rounds requested so far (see SharedStateScheduler's deciders) */
   protected requests = 0;
   /** the agents of the round under way, in the round's order */
-  protected agents: number[] = [];
+  protected agents: AgentIx[] = [];
   /** per framework: done for this round (monolithic: its next task fits nowhere; shared-state: it had its turn) */
   protected blocked = new Uint8Array(16);
   protected readonly demand = new Float64Array(NUM_RESOURCES);
   /** the allocator's ranking port, checked present */
-  private readonly frameworkOrder: (rng: Rng) => readonly number[];
+  private readonly frameworkOrder: (rng: Rng) => readonly FrameworkIx[];
   /** the draws of a randomised ranking: the allocator's stream, which no offer run uses here */
   private readonly rankRng: Rng;
 
@@ -114,7 +115,7 @@ export abstract class DirectScheduler implements Architecture {
   protected abstract round(): void;
 
   /** Places `fw`'s next task on the first agent (in the current order) where it fits. */
-  protected placeOne(fw: number): boolean {
+  protected placeOne(fw: FrameworkIx): boolean {
     const b = this.master.frameworkAt(fw).behaviour;
     if (b.pendingTasks() === 0 || b.nextTaskDemand === undefined || b.takeNextTask === undefined) return false;
     if (!b.nextTaskDemand(this.demand)) return false;
@@ -131,11 +132,11 @@ export abstract class DirectScheduler implements Architecture {
    * neither suppressed nor disconnected) with pending work and not blocked this round; -1 when
    * none. The order is asked anew each time, as the last placement may have changed it.
    */
-  protected nextFramework(): number {
+  protected nextFramework(): FrameworkIx {
     const m = this.master;
     for (const fw of this.frameworkOrder(this.rankRng)) {
       if (this.blocked[fw] === 0 && m.frameworkAt(fw).behaviour.pendingTasks() > 0) return fw;
     }
-    return -1;
+    return -1 as FrameworkIx;
   }
 }

@@ -13,6 +13,7 @@ import type { LogSink } from '../log.js';
 import type { Master } from '../master.js';
 import type { Architecture } from './architecture.js';
 import type { ArchitectureDeps } from './direct.js';
+import { agentIx, type AgentIx } from '../ids.js';
 
 /**
  * When allocation runs happen, and over which agents (Mesos `HierarchicalAllocatorProcess`:
@@ -36,7 +37,7 @@ export class OffersArchitecture implements Architecture {
   private nextTickAt = -1;
   private triggeredAt = -1;
   private triggerAll = false;
-  private readonly triggerAgents: number[] = [];
+  private readonly triggerAgents: AgentIx[] = [];
   private triggerMark = new Uint8Array(64);
 
   constructor(deps: ArchitectureDeps) {
@@ -70,7 +71,7 @@ export class OffersArchitecture implements Architecture {
       }
       if (this.triggerMark[a] === 0) {
         this.triggerMark[a] = 1;
-        this.triggerAgents.push(a);
+        this.triggerAgents.push(agentIx(a));
       }
     }
   }
@@ -87,7 +88,7 @@ export class OffersArchitecture implements Architecture {
   /** One allocation run: the policy offers through the master's offer book (the AllocationContext), then the offers go out. */
   private run(periodic: boolean): void {
     const m = this.master;
-    let agents: readonly number[];
+    let agents: readonly AgentIx[];
     if (periodic) {
       this.nextTickAt = this.sim.now + m.interval;
       this.sim.at(this.nextTickAt, Phase.ALLOCATE, this.hAllocate, 1);

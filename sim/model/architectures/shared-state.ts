@@ -10,6 +10,7 @@ import { shuffleInPlace } from '../../kernel/shuffle.js';
 import type { HandlerId } from '../../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { hasDecisionTime, type DecisionTime, type FrameworkBehaviour } from '../framework.js';
+import { frameworkIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from '../ids.js';
 import { addInto, contains, copyInto, NUM_RESOURCES } from '../resources.js';
 import { DirectScheduler, type ArchitectureDeps } from './direct.js';
 
@@ -25,14 +26,14 @@ interface Decider {
   /** a decision is under way (its commit event is pending) */
   busy: boolean;
   /** the job it decides for */
-  job: number;
+  job: JobIx;
   /** when it began, us */
   start: SimTime;
   /** the job's pending tasks it considers (all of them) */
   considered: number;
   /** its placements on the snapshot, in task index order: task ids, and their agents */
-  readonly tasks: number[];
-  readonly agents: number[];
+  readonly tasks: TaskIx[];
+  readonly agents: AgentIx[];
   /** {@link DirectScheduler.requests} when it began: a later count means the cluster may have changed */
   requests: number;
   /** the job {@link attempts} counts for (-1: none yet) */
@@ -78,7 +79,7 @@ export class SharedStateScheduler extends DirectScheduler {
   /** shared-state frameworks with decision time, by index; undefined for the others */
   private readonly deciders: (Decider | undefined)[] = [];
   /** scratch: the head job's pending tasks */
-  private readonly headTasks: number[] = [];
+  private readonly headTasks: TaskIx[] = [];
   /** scratch: per agent, what the decision under construction has placed on it (stride NUM_RESOURCES) */
   private snap = new Float64Array(0);
   /** scratch: a demand that fitted nowhere in the decision under construction */
@@ -86,7 +87,7 @@ export class SharedStateScheduler extends DirectScheduler {
 
   constructor(deps: ArchitectureDeps) {
     super(deps, 'shared-state');
-    this.hCommit = deps.sim.register('shared-state-commit', (fw) => this.commit(fw));
+    this.hCommit = deps.sim.register('shared-state-commit', (fw) => this.commit(frameworkIx(fw)));
   }
 
   protected round(): void {
@@ -106,17 +107,17 @@ export class SharedStateScheduler extends DirectScheduler {
     }
   }
 
-  private decider(fw: number): Decider {
+  private decider(fw: FrameworkIx): Decider {
     let d = this.deciders[fw];
     if (d === undefined) {
-      d = { busy: false, job: -1, start: 0 as SimTime, considered: 0, tasks: [], agents: [], requests: 0, attemptsJob: -1, attempts: 0 };
+      d = { busy: false, job: -1 as JobIx, start: 0 as SimTime, considered: 0, tasks: [], agents: [], requests: 0, attemptsJob: -1, attempts: 0 };
       this.deciders[fw] = d;
     }
     return d;
   }
 
   /** Starts a decision of `fw` (idle, with decision time) for its head job, if it has one. */
-  private startDecision(fw: number, d: Decider, b: FrameworkBehaviour): void {
+  private startDecision(fw: FrameworkIx, d: Decider, b: FrameworkBehaviour): void {
     const m = this.master;
     const tasks = this.headTasks;
     const job = b.headJob!(tasks);
@@ -168,7 +169,7 @@ export class SharedStateScheduler extends DirectScheduler {
   }
 
   /** The decision of `fw` under way ends: commit its placements, then retry, abandon, go on or wait. */
-  private commit(fw: number): void {
+  private commit(fw: FrameworkIx): void {
     const d = this.deciders[fw];
     if (d === undefined || !d.busy) throw this.sim.invariant(`framework ${fw} committed without a decision under way`);
     const m = this.master;

@@ -11,6 +11,7 @@ import { resources } from '../resources.js';
 import { simulate } from '../simulation.js';
 import { RecordingSink } from '../test-support/scripted.js';
 import { BatchFramework, type BatchOptions } from './batch.js';
+import { agentIx, taskIx, type JobIx, type TaskIx } from '../ids.js';
 
 const S = 1_000_000;
 const ONE_CPU = resources({ cpus: 1 });
@@ -56,7 +57,7 @@ class FakeDriver implements SchedulerDriver {
   kill(): void {
     throw new Error('the batch framework never kills a task');
   }
-  restartJob(): number {
+  restartJob(): JobIx {
     throw new Error('the batch framework never restarts a job');
   }
   revive(): void {
@@ -79,15 +80,15 @@ class FakeDriver implements SchedulerDriver {
     this.now = seconds(sec);
     const id = this.nextOffer++;
     this.offerAgent.set(id, agent);
-    const view: OfferView = { id, agent, res: resources({ cpus }) };
+    const view: OfferView = { id, agent: agentIx(agent), res: resources({ cpus }) };
     fw.onOffers([view], this);
     return this.answers[this.answers.length - 1]!;
   }
-  submit(fw: BatchFramework, sec: number, prefs: readonly (readonly string[] | undefined)[]): number {
+  submit(fw: BatchFramework, sec: number, prefs: readonly (readonly string[] | undefined)[]): JobIx {
     return this.submitRes(fw, sec, 1, prefs);
   }
   /** Submits a job whose tasks need `cpus` each. */
-  submitRes(fw: BatchFramework, sec: number, cpus: number, prefs: readonly (readonly string[] | undefined)[]): number {
+  submitRes(fw: BatchFramework, sec: number, cpus: number, prefs: readonly (readonly string[] | undefined)[]): JobIx {
     this.now = seconds(sec);
     const tasks: TaskSpec[] = prefs.map((p) => ({ res: resources({ cpus }), duration: seconds(10), ...(p === undefined ? {} : { preferredAgents: p }) }));
     const spec: JobSpec = { id: `j${this.tasks.jobs}`, submit: this.now, framework: 'f', tasks };
@@ -415,19 +416,19 @@ describe('job hooks of the shared-state baseline', () => {
     const d = new FakeDriver();
     const fw = new BatchFramework({ decisionJob: 1, maxAttempts: 2 });
     expect(fw.decisionTime).toEqual({ job: 1, task: 0, maxAttempts: 2 });
-    const out: number[] = [7];
+    const out: TaskIx[] = [taskIx(7)];
     expect(fw.headJob(out)).toBe(-1);
     expect(out).toEqual([]);
     d.submit(fw, 0, [undefined, undefined, undefined]);
     d.submit(fw, 0, [undefined]);
     const take = (task: number): void => {
-      fw.takeTask(task);
+      fw.takeTask(taskIx(task));
       d.tasks.state[task] = TaskCode.RUNNING;
     };
     expect([fw.headJob(out), out]).toEqual([0, [0, 1, 2]]);
     take(1);
     expect([fw.headJob(out), out, fw.pendingTasks()]).toEqual([0, [0, 2], 3]);
-    expect(() => fw.takeTask(3)).toThrow(/not a pending task of the head job/);
+    expect(() => fw.takeTask(taskIx(3))).toThrow(/not a pending task of the head job/);
     take(0);
     expect([fw.headJob(out), out]).toEqual([0, [2]]);
     take(2);

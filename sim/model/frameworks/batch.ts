@@ -5,8 +5,9 @@
  */
 import type { SimTime } from '../../kernel/time.js';
 import { DEFAULT_REFUSE_SECONDS, type DecisionTime, type FrameworkBehaviour, type OptionDefaults, type OfferView, type SchedulerDriver } from '../framework.js';
+import type { JobIx, TaskIx } from '../ids.js';
 import { PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
-import { copyInto, NUM_RESOURCES } from '../resources.js';
+import { copyInto, zero } from '../resources.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { DELAY_DEFAULTS, DelayScheduling, takeInOrder, type DelayJob, type DelayOptions } from './delay-scheduling.js';
 
@@ -38,7 +39,7 @@ interface HeldOffer {
 }
 
 interface QueuedJob extends DelayJob {
-  readonly job: number;
+  readonly job: JobIx;
   /** scheduling attempts that left the job with pending tasks (for maxAttempts) */
   attempts: number;
 }
@@ -58,10 +59,8 @@ export class BatchFramework implements FrameworkBehaviour {
   private readonly queue: QueuedJob[] = [];
   private pending = 0;
   private suppressed = false;
-  /** the task table's resource array, as last seen (it is replaced when the table grows) */
-  private tasksRes: Float64Array | undefined;
-  private readonly remaining = new Float64Array(NUM_RESOURCES);
-  private readonly launch: number[] = [];
+  private readonly remaining = zero();
+  private readonly launch: TaskIx[] = [];
   private readonly delay: DelayScheduling;
   readonly remoteSlowdown: number;
   /** decision time: a decision considers every pending task of one job */
@@ -90,15 +89,15 @@ export class BatchFramework implements FrameworkBehaviour {
 
   nextTaskDemand(out: Float64Array): boolean {
     const head = this.queue[0];
-    if (head === undefined || this.tasksRes === undefined) return false;
-    copyInto(out, 0, this.tasksRes, head.next * NUM_RESOURCES);
+    if (head === undefined || this.table === undefined) return false;
+    this.table.resInto(head.next, out);
     return true;
   }
 
-  takeNextTask(): number {
+  takeNextTask(): TaskIx {
     const head = this.queue[0];
     if (head === undefined) throw new Error('takeNextTask with nothing pending');
-    const task = head.next++;
+    const task = head.next++ as TaskIx;
     this.pending--;
     if (head.next === head.end) this.queue.shift();
     return task;
@@ -111,16 +110,16 @@ export class BatchFramework implements FrameworkBehaviour {
    * pending in the task table, and the others are skipped by their state.
    */
 
-  headJob(out: number[]): number {
+  headJob(out: TaskIx[]): JobIx {
     out.length = 0;
     const head = this.queue[0];
     const t = this.table;
-    if (head === undefined || t === undefined) return -1;
-    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) out.push(i);
+    if (head === undefined || t === undefined) return -1 as JobIx;
+    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) out.push(i as TaskIx);
     return head.job;
   }
 
-  takeTask(task: number): void {
+  takeTask(task: TaskIx): void {
     const head = this.queue[0];
     const t = this.table;
     if (head === undefined || t === undefined || task < head.next || task >= head.end || t.state[task] !== PENDING_CODE) {
@@ -148,8 +147,7 @@ export class BatchFramework implements FrameworkBehaviour {
     this.suppressIfIdle(driver);
   }
 
-  onJobSubmitted(job: number, driver: SchedulerDriver): void {
-    this.tasksRes = driver.tasks.res;
+  onJobSubmitted(job: JobIx, driver: SchedulerDriver): void {
     this.table = driver.tasks;
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
@@ -228,15 +226,14 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   private finishDecision(job: QueuedJob, start: SimTime, driver: SchedulerDriver): void {
-    const res = driver.tasks.res;
     const rem = this.remaining;
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
     let w = 0;
     for (const h of this.held) {
-      const launch: number[] = [];
+      const launch: TaskIx[] = [];
       if (job.next < job.end && h.at <= start) {
         copyInto(rem, 0, h.view.res);
-        takeInOrder(job, rem, res, launch, limit);
+        takeInOrder(job, rem, driver.tasks, launch, limit);
       }
       if (launch.length > 0) {
         this.pending -= launch.length;
@@ -262,7 +259,7 @@ export class BatchFramework implements FrameworkBehaviour {
     this.startRound(driver);
   }
 
-  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
+  onTaskEnded(task: TaskIx, code: number, driver: SchedulerDriver): void {
     // A lost task (its agent failed) is rerun as a copy: a one-task job `<framework>/replace-<task>`
     // (SchedulerDriver.resubmit), queued like any job. Finished tasks are done.
     if (code === TaskCode.LOST) driver.resubmit(task);
@@ -279,10 +276,9 @@ export class BatchFramework implements FrameworkBehaviour {
     let emptied = false;
     if (this.delay.on) emptied = this.delay.fill(this.queue, driver.tasks, offer.agent, driver.now, rem, launch, limit);
     else {
-      const res = driver.tasks.res;
       for (let q = 0; q < this.queue.length && launch.length < limit; q++) {
         const job = this.queue[q]!;
-        takeInOrder(job, rem, res, launch, limit);
+        takeInOrder(job, rem, driver.tasks, launch, limit);
         if (job.next === job.end) emptied = true;
       }
     }

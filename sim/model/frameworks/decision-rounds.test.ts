@@ -7,6 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { SimTime } from '../../kernel/time.js';
 import type { SchedulerDriver } from '../framework.js';
 import { DecisionRounds } from './decision-rounds.js';
+import { jobIx } from '../ids.js';
 
 /** A driver with a clock (seconds) that runs `after` callbacks when `advance` passes them. */
 function clockDriver() {
@@ -35,7 +36,7 @@ describe('DecisionRounds', () => {
     const { driver, decided, advance } = clockDriver();
     advance(2);
     const starts: number[] = [];
-    r.decide(driver, 7, 4, (start) => starts.push(start / 1e6));
+    r.decide(driver, jobIx(7), 4, (start) => starts.push(start / 1e6));
     expect(r.busy).toBe(true);
     advance(4.999);
     expect(decided).toEqual([]);

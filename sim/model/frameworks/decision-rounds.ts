@@ -7,6 +7,7 @@
  */
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import type { DecisionTime, OptionDefaults, SchedulerDriver } from '../framework.js';
+import type { JobIx } from '../ids.js';
 
 /** The shortest decision time other than 0, seconds: the clock's unit. */
 const MIN_DECISION_SECONDS = 1 / MICROS_PER_SECOND;
@@ -81,7 +82,7 @@ export class DecisionRounds {
    * considered of simulated time the decision is reported (SchedulerDriver.decided) and `then`
    * runs with the time it began. The behaviour clears {@link busy} when it has no next decision.
    */
-  decide(driver: SchedulerDriver, job: number, considered: number, then: (start: SimTime) => void): void {
+  decide(driver: SchedulerDriver, job: JobIx, considered: number, then: (start: SimTime) => void): void {
     const start = driver.now;
     this.busy = true;
     driver.after(this.time.job + this.time.task * considered, () => {

@@ -5,8 +5,8 @@
  */
 import type { OptionDefaults } from '../framework.js';
 import { Locality, PENDING_CODE, type TaskTable } from '../job.js';
-import { contains, NUM_RESOURCES, subInto } from '../resources.js';
 import { MICROS_PER_SECOND } from '../../kernel/time.js';
+import type { AgentIx, TaskIx } from '../ids.js';
 import { pickIndexed, type LocalityIndex } from './locality-index.js';
 
 /**
@@ -77,12 +77,11 @@ export interface DelayJob {
  * The plain walk: launches `job`'s pending tasks in index order (onto `launch`, out of `rem`)
  * while the next one fits and fewer than `limit` are launched.
  */
-export function takeInOrder(job: { next: number; readonly end: number }, rem: Float64Array, res: Float64Array, launch: number[], limit: number): void {
+export function takeInOrder(job: { next: number; readonly end: number }, rem: Float64Array, tasks: TaskTable, launch: TaskIx[], limit: number): void {
   while (job.next < job.end && launch.length < limit) {
-    const off = job.next * NUM_RESOURCES;
-    if (!contains(rem, 0, res, off)) break;
-    subInto(rem, 0, res, off);
-    launch.push(job.next++);
+    if (!tasks.fits(job.next, rem)) break;
+    tasks.takeFrom(rem, job.next);
+    launch.push(job.next++ as TaskIx);
   }
 }
 
@@ -149,8 +148,7 @@ export class DelayScheduling {
    * count to 0, and with `resetSkipsOn: 'every-launch'` any launch does (the level then goes back
    * to node-local for the rest of the offer too).
    */
-  fill(queue: readonly DelayJob[], tasks: TaskTable, agent: number, now: number, rem: Float64Array, launch: number[], limit: number): boolean {
-    const res = tasks.res;
+  fill(queue: readonly DelayJob[], tasks: TaskTable, agent: AgentIx, now: number, rem: Float64Array, launch: TaskIx[], limit: number): boolean {
     if (this.picked.length < tasks.size) this.picked = new Uint8Array(Math.max(tasks.size, this.picked.length * 2));
     const picked = this.picked;
     let emptied = false;
@@ -158,7 +156,7 @@ export class DelayScheduling {
       const job = queue[q]!;
       if (!job.prefs) {
         // No preferences: the plain walk, tasks in index order while the next one fits.
-        takeInOrder(job, rem, res, launch, limit);
+        takeInOrder(job, rem, tasks, launch, limit);
         if (job.next === job.end) emptied = true;
         continue;
       }
@@ -176,8 +174,8 @@ export class DelayScheduling {
         }
         const task = pickIndexed(tasks, job, agent, allowed, rem, picked);
         if (task < 0) break;
-        subInto(rem, 0, res, task * NUM_RESOURCES);
-        launch.push(task);
+        tasks.takeFrom(rem, task);
+        launch.push(task as TaskIx);
         picked[task] = 1; // so later picks for this offer skip it
         if (tasks.localityOf(task, agent) === Locality.NODE) {
           job.lastLocal = now;

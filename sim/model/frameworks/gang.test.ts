@@ -12,6 +12,7 @@ import { BatchFramework } from './batch.js';
 import { GangFramework } from './gang.js';
 import type { SchedulerDriver } from '../framework.js';
 import { TaskTable } from '../job.js';
+import { agentIx, type AgentIx, type FrameworkIx } from '../ids.js';
 
 const S = 1_000_000;
 
@@ -34,7 +35,7 @@ function run(frameworks: FrameworkSpec[], jobs: JobSpec[]) {
   const allocator = new Proxy(inner, {
     get(target, key) {
       if (key === 'recover') {
-        return (fw: number, agent: number, res: Float64Array) => {
+        return (fw: FrameworkIx, agent: AgentIx, res: Float64Array) => {
           recovered.push({ fw, cpus: res[0]! / 1000 });
           target.recover(fw, agent, res);
         };
@@ -198,7 +199,10 @@ describe('gang hoarding, direct', () => {
       revive: () => calls.push('revive'),
       resubmit: () => calls.push('resubmit'),
       kill: (t) => calls.push(`kill ${t}`),
-      restartJob: (j) => calls.push(`restart ${j}`),
+      restartJob: (j) => {
+        calls.push(`restart ${j}`);
+        return j;
+      },
       after: () => calls.push('after'),
       decided: () => calls.push('decided'),
       abandon: () => calls.push('abandon'),
@@ -207,7 +211,7 @@ describe('gang hoarding, direct', () => {
     const gang = new GangFramework({ hoard: true });
     const j = tasks.addJob({ id: 'g', framework: 'g', submit: 0 as never, tasks: [{ res, duration: 1 as never }, { res, duration: 1 as never }] }, 0);
     gang.onJobSubmitted(j, driver);
-    const offer = (id: number, agent: number, cpus: number) => ({ id, agent, res: resources({ cpus, mem: 1024 }) });
+    const offer = (id: number, agent: number, cpus: number) => ({ id, agent: agentIx(agent), res: resources({ cpus, mem: 1024 }) });
     gang.onOffers([offer(0, 0, 2)], driver);
     expect(calls).toEqual([]);
     gang.onOffers([offer(1, 0, 2), offer(2, 1, 4)], driver);

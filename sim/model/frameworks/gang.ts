@@ -5,10 +5,11 @@
  * Imports model modules and the kernel time unit only.
  */
 import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
+import type { JobIx, TaskIx } from '../ids.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { TaskCode } from '../job.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
-import { contains, copyInto, NUM_RESOURCES, subInto } from '../resources.js';
+import { copyInto } from '../resources.js';
 
 /** Options of the gang behaviour, as given in the scenario; each default is in {@link GANG_DEFAULTS}. */
 export interface GangOptions extends DecisionOptions {
@@ -41,7 +42,7 @@ interface Held {
   /** the offer's resources */
   readonly res: Float64Array;
   /** tasks assigned to it in the current placement */
-  readonly tasks: number[];
+  readonly tasks: TaskIx[];
   /** when it arrived, us */
   readonly since: number;
   /** decision time: the first round it takes part in */
@@ -49,7 +50,7 @@ interface Held {
 }
 
 interface QueuedJob {
-  readonly job: number;
+  readonly job: JobIx;
   readonly first: number;
   readonly end: number;
   /** scheduling attempts that did not start it (for maxAttempts) */
@@ -119,7 +120,7 @@ export class GangFramework implements FrameworkBehaviour {
     }
   }
 
-  onJobSubmitted(job: number, driver: SchedulerDriver): void {
+  onJobSubmitted(job: JobIx, driver: SchedulerDriver): void {
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
     if (n === 0) return;
@@ -243,11 +244,10 @@ export class GangFramework implements FrameworkBehaviour {
    * returns true; else changes nothing and returns false.
    */
   private placeJob(job: QueuedJob, start: number, driver: SchedulerDriver): boolean {
-    const res = driver.tasks.res;
+    const tasks = driver.tasks;
     const usable = this.held.filter((h) => h.since <= start);
     for (let t = job.first; t < job.end; t++) {
-      const off = t * NUM_RESOURCES;
-      const h = usable.find((u) => contains(u.left, 0, res, off));
+      const h = usable.find((u) => tasks.fits(t, u.left));
       if (h === undefined) {
         for (const u of usable) {
           u.tasks.length = 0;
@@ -255,8 +255,8 @@ export class GangFramework implements FrameworkBehaviour {
         }
         return false;
       }
-      subInto(h.left, 0, res, off);
-      h.tasks.push(t);
+      tasks.takeFrom(h.left, t);
+      h.tasks.push(t as TaskIx);
     }
     const keep: Held[] = [];
     for (const h of this.held) {
@@ -284,9 +284,9 @@ export class GangFramework implements FrameworkBehaviour {
    * before every job queued). Ends of tasks of a job already restarted (the kills, or a task lost
    * later on another failed agent) are ignored. A task that finishes is done.
    */
-  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
+  onTaskEnded(task: TaskIx, code: number, driver: SchedulerDriver): void {
     if (code === TaskCode.FINISHED) return;
-    const job = driver.tasks.job[task]!;
+    const job = driver.tasks.jobOf(task);
     if (this.restarted.has(job)) return;
     this.restarted.add(job);
     this.restarts++;
@@ -300,18 +300,17 @@ export class GangFramework implements FrameworkBehaviour {
 
   /** Starts jobs from the head of the queue while the offers at hand fit all of a job's tasks. */
   private place(driver: SchedulerDriver): void {
-    const res = driver.tasks.res;
+    const tasks = driver.tasks;
     let launched = false;
     while (this.queue.length > 0) {
       const job = this.queue[0]!;
       let ok = true;
       for (let t = job.first; t < job.end && ok; t++) {
-        const off = t * NUM_RESOURCES;
         ok = false;
         for (const h of this.held) {
-          if (contains(h.left, 0, res, off)) {
-            subInto(h.left, 0, res, off);
-            h.tasks.push(t);
+          if (tasks.fits(t, h.left)) {
+            tasks.takeFrom(h.left, t);
+            h.tasks.push(t as TaskIx);
             ok = true;
             break;
           }
@@ -322,7 +321,7 @@ export class GangFramework implements FrameworkBehaviour {
         for (const h of this.held) {
           while (h.tasks.length > 0 && h.tasks[h.tasks.length - 1]! >= job.first) h.tasks.pop();
           copyInto(h.left, 0, h.res);
-          for (const t of h.tasks) subInto(h.left, 0, res, t * NUM_RESOURCES);
+          for (const t of h.tasks) tasks.takeFrom(h.left, t);
         }
         break;
       }

@@ -4,7 +4,6 @@
  * delay-scheduling.ts. Imports model modules only.
  */
 import { Locality, PENDING_CODE, type TaskTable } from '../job.js';
-import { contains, equals, NUM_RESOURCES } from '../resources.js';
 
 /** A job as {@link pickIndexed} sees it: its pending range and its index (built on first use). */
 export interface IndexedJob {
@@ -73,11 +72,11 @@ class TaskSet {
    * a cheap test, exact only when false). Shapes whose tasks are all known ineligible are left
    * out.
    */
-  mayFit(res: Float64Array, rem: Float64Array, most: number): boolean {
+  mayFit(tasks: TaskTable, rem: Float64Array, most: number): boolean {
     const n = this.lists.length;
     if (n > most) return true;
     for (let g = 0; g < n; g++) {
-      if (this.heads[g]! < this.lists[g]!.length && contains(rem, 0, res, this.reps[g]! * NUM_RESOURCES)) return true;
+      if (this.heads[g]! < this.lists[g]!.length && tasks.fits(this.reps[g]!, rem)) return true;
     }
     return false;
   }
@@ -85,7 +84,6 @@ class TaskSet {
   /** The lowest eligible task that fits in `rem`; -1 if none. */
   first(tasks: TaskTable, next: number, rem: Float64Array, picked: Uint8Array): number {
     const state = tasks.state;
-    const res = tasks.res;
     let best = -1;
     for (let g = 0; g < this.lists.length; g++) {
       const list = this.lists[g]!;
@@ -93,7 +91,7 @@ class TaskSet {
       while (h < list.length && (list[h]! < next || state[list[h]!] !== PENDING_CODE)) h++;
       this.heads[g] = h;
       if (h === list.length || (best >= 0 && list[h]! > best)) continue;
-      if (!contains(rem, 0, res, this.reps[g]! * NUM_RESOURCES)) continue;
+      if (!tasks.fits(this.reps[g]!, rem)) continue;
       for (let k = h; k < list.length; k++) {
         const i = list[k]!;
         if (best >= 0 && i > best) break;
@@ -146,17 +144,14 @@ export class LocalityIndex {
   private readonly shapeOf: Int32Array;
 
   constructor(tasks: TaskTable, private readonly from: number, private readonly end: number) {
-    const res = tasks.res;
     this.shapeOf = new Int32Array(Math.max(0, end - from));
     const shapes = new Map<string, number>();
     let none: TaskSet | undefined;
     for (let i = from; i < end; i++) {
-      const off = i * NUM_RESOURCES;
       let shape: number;
-      if (i > from && equals(res, off, res, off - NUM_RESOURCES)) shape = this.shapeOf[i - 1 - from]!;
+      if (i > from && tasks.sameRes(i, i - 1)) shape = this.shapeOf[i - 1 - from]!;
       else {
-        let key = '';
-        for (let r = 0; r < NUM_RESOURCES; r++) key += `${res[off + r]!},`;
+        const key = tasks.resKey(i);
         shape = shapes.get(key) ?? shapes.size;
         if (shape === shapes.size) shapes.set(key, shape);
       }
@@ -183,7 +178,7 @@ export class LocalityIndex {
     // eligible task of a better rank is in an earlier set (and was not there).
     // Most offers (to a busy agent, or one left with little) fit no task of a job at all: one fit
     // test per shape says so, for jobs of few shapes (most: map and reduce tasks alike).
-    if (!this.all.mayFit(tasks.res, rem, 4)) return -1;
+    if (!this.all.mayFit(tasks, rem, 4)) return -1;
     const id = tasks.agentNameId(agent);
     if (allowed >= Locality.NODE && id >= 0) {
       const set = this.node.get(id);

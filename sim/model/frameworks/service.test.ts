@@ -11,6 +11,7 @@ import { simulate, type AgentSpec } from '../simulation.js';
 import { RecordingSink } from '../test-support/scripted.js';
 import { BatchFramework } from './batch.js';
 import { ServiceFramework, type ServiceOptions } from './service.js';
+import { agentIx, taskIx } from '../ids.js';
 
 const S = 1_000_000;
 
@@ -109,7 +110,10 @@ function fakeDriver(tasks: TaskTable, service: ServiceFramework) {
     decided: () => calls.push('decided'),
     abandon: () => calls.push('abandon'),
     kill: (task) => calls.push(`kill ${task}`),
-    restartJob: (job) => calls.push(`restart ${job}`),
+    restartJob: (job) => {
+      calls.push(`restart ${job}`);
+      return job;
+    },
     resubmit: (task) => {
       calls.push(`resubmit ${task}`);
       const j = tasks.addJob({
@@ -123,7 +127,7 @@ function fakeDriver(tasks: TaskTable, service: ServiceFramework) {
 }
 
 function offer(id: number): OfferView {
-  return { id, agent: id, res: resources({ cpus: 4, mem: 4096 }) };
+  return { id, agent: agentIx(id), res: resources({ cpus: 4, mem: 4096 }) };
 }
 
 describe('service replacement (onTaskEnded)', () => {
@@ -143,7 +147,7 @@ describe('service replacement (onTaskEnded)', () => {
 
     calls.length = 0;
     tasks.state[0] = TaskCode.LOST;
-    service.onTaskEnded(0, TaskCode.LOST, driver);
+    service.onTaskEnded(taskIx(0), TaskCode.LOST, driver);
     expect(calls).toEqual(['resubmit 0', 'revive']);
     expect(service.pendingTasks()).toBe(1);
     expect(service.running()).toBe(1);
@@ -155,17 +159,17 @@ describe('service replacement (onTaskEnded)', () => {
 
     calls.length = 0;
     tasks.state[1] = TaskCode.FINISHED;
-    service.onTaskEnded(1, TaskCode.FINISHED, driver);
+    service.onTaskEnded(taskIx(1), TaskCode.FINISHED, driver);
     expect(calls).toEqual([]);
     expect(service.running()).toBe(1);
     calls.length = 0;
     tasks.state[2] = TaskCode.FAILED;
-    service.onTaskEnded(2, TaskCode.FAILED, driver);
+    service.onTaskEnded(taskIx(2), TaskCode.FAILED, driver);
     expect(calls).toEqual(['resubmit 2', 'revive']);
     service.onOffers([offer(0)], driver);
     calls.length = 0;
     tasks.state[3] = TaskCode.KILLED;
-    service.onTaskEnded(3, TaskCode.KILLED, driver);
+    service.onTaskEnded(taskIx(3), TaskCode.KILLED, driver);
     expect(calls).toEqual(['resubmit 3', 'revive']);
     expect(service.running()).toBe(0);
     expect(service.pendingTasks()).toBe(1);

@@ -4,9 +4,9 @@
  * Imports model types only.
  */
 import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
+import type { JobIx, TaskIx } from '../ids.js';
 import { TaskCode } from '../job.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
-import { contains, NUM_RESOURCES, subInto } from '../resources.js';
 
 /** Options of the service behaviour, as given in the scenario; each default is in {@link SERVICE_DEFAULTS}. */
 export interface ServiceOptions extends Omit<DecisionOptions, 'maxAttempts'> {
@@ -38,7 +38,7 @@ interface Candidate {
   readonly offer: OfferView;
   readonly rack: string;
   readonly left: Float64Array;
-  readonly tasks: number[];
+  readonly tasks: TaskIx[];
   /** no pending task fits here any more (resources or the per-agent limit) */
   full: boolean;
 }
@@ -61,7 +61,7 @@ export class ServiceFramework implements FrameworkBehaviour {
   private readonly spread: boolean;
   private readonly refuseSeconds: number;
   /** pending task ids, in submit order */
-  private readonly waiting: number[] = [];
+  private readonly waiting: TaskIx[] = [];
   private suppressed = false;
   /** instances (staging or running) per agent and per rack */
   private readonly perAgent = new Map<number, number>();
@@ -91,10 +91,10 @@ export class ServiceFramework implements FrameworkBehaviour {
     return n;
   }
 
-  onJobSubmitted(job: number, driver: SchedulerDriver): void {
+  onJobSubmitted(job: JobIx, driver: SchedulerDriver): void {
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
-    for (let t = first; t < first + n; t++) this.waiting.push(t);
+    for (let t = first; t < first + n; t++) this.waiting.push(t as TaskIx);
     if (n > 0 && this.suppressed) {
       this.suppressed = false;
       driver.revive();
@@ -127,7 +127,7 @@ export class ServiceFramework implements FrameworkBehaviour {
       this.answer(offers, driver);
       return;
     }
-    const job = driver.tasks.job[this.waiting[0]!]!;
+    const job = driver.tasks.jobOf(this.waiting[0]!);
     this.rounds.decide(driver, job, considered, (start) => {
       this.rounds.busy = false;
       const now: HeldOffer[] = [];
@@ -144,15 +144,14 @@ export class ServiceFramework implements FrameworkBehaviour {
     const cands: Candidate[] = offers.map((offer) => ({
       offer, rack: driver.rackOf(offer.agent), left: Float64Array.from(offer.res), tasks: [], full: false,
     }));
-    const res = driver.tasks.res;
+    const tasks = driver.tasks;
     let next = 0;
     while (next < this.waiting.length) {
       const task = this.waiting[next]!;
-      const off = task * NUM_RESOURCES;
       let best: Candidate | undefined;
       for (const c of cands) {
         if (c.full) continue;
-        if ((this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length >= this.maxPerAgent || !contains(c.left, 0, res, off)) {
+        if ((this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length >= this.maxPerAgent || !tasks.fits(task, c.left)) {
           c.full = true; // instances of one service are alike: what does not fit now never will this round
           continue;
         }
@@ -161,7 +160,7 @@ export class ServiceFramework implements FrameworkBehaviour {
         if ((this.perRack.get(c.rack) ?? 0) < (this.perRack.get(best.rack) ?? 0)) best = c;
       }
       if (best === undefined) break;
-      subInto(best.left, 0, res, off);
+      tasks.takeFrom(best.left, task);
       best.tasks.push(task);
       this.perRack.set(best.rack, (this.perRack.get(best.rack) ?? 0) + 1);
       next++;
@@ -187,8 +186,8 @@ export class ServiceFramework implements FrameworkBehaviour {
     if (i >= 0) this.held.splice(i, 1);
   }
 
-  onTaskEnded(task: number, code: number, driver: SchedulerDriver): void {
-    const agent = driver.tasks.agent[task]!;
+  onTaskEnded(task: TaskIx, code: number, driver: SchedulerDriver): void {
+    const agent = driver.tasks.agentOf(task);
     const rack = driver.rackOf(agent);
     this.perAgent.set(agent, (this.perAgent.get(agent) ?? 1) - 1);
     this.perRack.set(rack, (this.perRack.get(rack) ?? 1) - 1);

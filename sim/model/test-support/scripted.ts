@@ -5,6 +5,7 @@
 import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
 import { TaskCode, type TaskTable } from '../job.js';
 import type { LogRecord, LogSink, TaskErrorReason } from '../log.js';
+import { taskIx } from '../ids.js';
 
 /** What a scripted scheduler does with one offer. */
 export type OfferAnswer =
@@ -37,7 +38,7 @@ export class ScriptedFramework implements FrameworkBehaviour {
       this.seen.push({ t: d.now, agent: o.agent, offer: o.id, cpus: o.res[0]! });
       const a = this.answer(o, d, this);
       if (a.kind === 'decline') d.decline(o.id, a.refuseSeconds);
-      else if (a.kind === 'accept') d.accept(o.id, a.tasks, a.refuseSeconds);
+      else if (a.kind === 'accept') d.accept(o.id, a.tasks.map(taskIx), a.refuseSeconds);
     }
   }
   onOfferRescinded(offer: number): void {
