@@ -84,14 +84,16 @@ export class SchedulerTimers {
   }
 
   /**
-   * A MESSAGE-phase event `delay` us from now for framework `fw`'s scheduler. It does not fire if
-   * the framework has been removed by then (its scheduler is gone).
+   * An event `delay` us from now for framework `fw`'s scheduler, in the MESSAGE phase; with a delay
+   * of 0 set from a later phase (an answer to offers, in the OFFER phase), in that phase, so that it
+   * still runs later in this instant. It does not fire if the framework has been removed by then
+   * (its scheduler is gone).
    */
   after(fw: number, delay: number, fn: () => void): void {
     if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
     const id = this.nextTimer++;
     this.timers.set(id, { fw, fn });
-    this.sim.after(delay, Phase.MESSAGE, this.hTimer, id);
+    this.sim.after(delay, delay === 0 ? Math.max(Phase.MESSAGE, this.sim.phase) as Phase : Phase.MESSAGE, this.hTimer, id);
   }
 
   private fire(id: number): void {

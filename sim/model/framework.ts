@@ -85,8 +85,10 @@ export interface SchedulerDriver {
    */
   restartJob(job: JobIx): JobIx;
   /**
-   * Calls `fn` `delaySeconds` of simulated time from now (rounded to microseconds; 0: later in
-   * this instant), as a MESSAGE-phase event: for schedulers that model decision time.
+   * Calls `fn` `delaySeconds` of simulated time from now (rounded to microseconds), as a
+   * MESSAGE-phase event: for schedulers that model decision time. 0 means later in this instant:
+   * in the MESSAGE phase, or in the phase the call is made from when that comes later (an answer
+   * to offers, made in the OFFER phase).
    */
   after(delaySeconds: number, fn: () => void): void;
   /**
