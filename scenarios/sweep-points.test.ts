@@ -16,7 +16,7 @@ import { getAllocator } from '../allocators/registry.js';
 import { InvariantError } from '../sim/kernel/errors.js';
 import { loadScenario, openScenario } from './loader.js';
 import { simulateScenario, stableJson, withoutSweep } from './run.js';
-import { pointOpener, sweepPoints } from './sweep.js';
+import { pointOpener, sweepPoints } from './sweep-points.js';
 import { ENV, ROOT, outputFiles as files, spawnCli } from './test-support/child.js';
 import { VERSION } from './version.js';
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { OutputError, inputErrorOf } from './errors.js';
 import { runScenario } from './run.js';
-import { pointHash, pointOpener, pointOverrides, type PointAnswer, type PointMessage } from './sweep.js';
+import { pointHash, pointOpener, pointOverrides } from './sweep-points.js';
+import type { PointAnswer, PointMessage } from './sweep.js';
 
 interface Data {
   readonly file: string;

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from './errors.js';
 import { openScenario, parseScenarioText } from './loader.js';
-import { meanCi95, parseShard, pointOpener, shardFromEnv, sweepPoints } from './sweep.js';
+import { parseShard, pointOpener, shardFromEnv, sweepPoints } from './sweep-points.js';
+import { meanCi95 } from './sweep-results.js';
 import { CLI, ENV, ROOT, outputFiles as files, spawnCli } from './test-support/child.js';
 
 const EXAMPLE = join(ROOT, 'scenarios', 'examples', 'sweep.yaml');
