@@ -27,7 +27,9 @@ const example = policyEntry(((await import(EXAMPLE_MODULE.href)) as { default: A
 
 /** Every policy the contract covers: the registry's, then the example user allocator. */
 const POLICIES: readonly (readonly [string, AllocatorEntry])[] = [
-  ...listAllocators().filter((e) => (e.architecture ?? 'offers') === 'offers').map((e) => [e.name, e] as const),
+  ...listAllocators()
+    .filter((e) => (e.architecture ?? 'offers') === 'offers')
+    .map((e) => [e.name, e] as const),
   [`${example.name} (docs/examples/least-allocated.js)`, example],
 ];
 
@@ -99,9 +101,7 @@ describe.each(POLICIES)('allocator contract: %s', (_name, entry) => {
     const made = m.run(new RandomStream(2, 'allocator'));
     expect(made.map((o) => [o.fw, o.agent])).toEqual([[1, 1]]);
     // agent 0 stays free: fw 0 is suppressed and fw 1 is filtered there
-    expect(Array.from(m.ctx.free.subarray(0, NUM_RESOURCES))).toEqual(
-      Array.from(resources({ cpus: 2, mem: 1024 })),
-    );
+    expect(Array.from(m.ctx.free.subarray(0, NUM_RESOURCES))).toEqual(Array.from(resources({ cpus: 2, mem: 1024 })));
   });
 
   test('nothing is offered with no framework, or with nothing allocatable free', () => {

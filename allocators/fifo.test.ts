@@ -30,7 +30,13 @@ describe('fifo', () => {
     m.recoverAll();
     m.ctx.filter(zeta, 2);
     const made = m.run(rng('b')).map((o) => [o.fw, o.agent]);
-    expect(made.sort()).toEqual([[zeta, 0], [zeta, 1], [alpha, 2]].sort());
+    expect(made.sort()).toEqual(
+      [
+        [zeta, 0],
+        [zeta, 1],
+        [alpha, 2],
+      ].sort(),
+    );
   });
 
   test('suppress skips a framework; revive puts it back in its place, not at the back', () => {

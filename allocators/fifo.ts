@@ -38,5 +38,4 @@ export class FifoAllocator extends WrappedAllocator {
     // Ranked under one role, but offered the reservations of its own role (and its ancestors').
     this.inner.addFramework({ index: fw.index, name: fw.name, role: ONE_ROLE }, fw.role);
   }
-
 }

@@ -259,7 +259,12 @@ describe('stage mechanics', () => {
     const r = rng('t');
     const first = m.run(r, [a0, a1]).map((o) => [o.fw, o.agent]);
     expect(first).toHaveLength(2);
-    expect(first).toEqual(expect.arrayContaining([[fa, a0], [fb, a1]]));
+    expect(first).toEqual(
+      expect.arrayContaining([
+        [fa, a0],
+        [fb, a1],
+      ]),
+    );
     const a2 = m.addAgent(resources({ cpus: 10 })); // never offered: it only adds to the totals
     const probe = m.addAgent(agent(1, 512));
     // Total (15, 2048): a = max(1/15, 1024/2048) = .5, b = max(3/15, 512/2048) = .25: b.
@@ -276,41 +281,34 @@ describe('stage mechanics', () => {
 
 describe('work conservation (both sorter kinds)', () => {
   const kinds: readonly SorterKind[] = ['drf', 'random'];
-  test.each(kinds)(
-    '%s: each agent with allocatable free resources and an unblocked active framework gets exactly one whole-agent offer',
-    (kind) => {
-      fc.assert(
-        fc.property(
-          fc.array(fc.record({ cpus: fc.nat(8), mem: fc.nat(4096) }), { minLength: 1, maxLength: 8 }),
-          fc.array(fc.record({ role: fc.constantFrom('a', 'b', 'a/x'), active: fc.boolean() }), { maxLength: 5 }),
-          fc.array(fc.tuple(fc.nat(4), fc.nat(7)), { maxLength: 12 }),
-          fc.integer(),
-          (agents, fws, filters, seed) => {
-            const allocator = new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind });
-            const m = masterOf(allocator, { agents, fws, filters });
-            const { free, made } = runOnce(m, new RandomStream(seed, 'wc'));
-            for (let a = 0; a < agents.length; a++) {
-              const o = a * NUM_RESOURCES;
-              const eligible =
-                m.ctx.isAllocatable(free, o) &&
-                fws.some((f, i) => f.active && !m.ctx.isBlocked(i, a));
-              const offers = made.filter((x) => x.agent === a);
-              expect(offers).toHaveLength(eligible ? 1 : 0);
-              if (eligible) expect(Array.from(offers[0]!.res)).toEqual(Array.from(free.subarray(o, o + NUM_RESOURCES)));
-            }
-          },
-        ),
-        { seed: 7, numRuns: 200 },
-      );
-    },
-  );
+  test.each(kinds)('%s: each agent with allocatable free resources and an unblocked active framework gets exactly one whole-agent offer', (kind) => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ cpus: fc.nat(8), mem: fc.nat(4096) }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ role: fc.constantFrom('a', 'b', 'a/x'), active: fc.boolean() }), { maxLength: 5 }),
+        fc.array(fc.tuple(fc.nat(4), fc.nat(7)), { maxLength: 12 }),
+        fc.integer(),
+        (agents, fws, filters, seed) => {
+          const allocator = new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind });
+          const m = masterOf(allocator, { agents, fws, filters });
+          const { free, made } = runOnce(m, new RandomStream(seed, 'wc'));
+          for (let a = 0; a < agents.length; a++) {
+            const o = a * NUM_RESOURCES;
+            const eligible = m.ctx.isAllocatable(free, o) && fws.some((f, i) => f.active && !m.ctx.isBlocked(i, a));
+            const offers = made.filter((x) => x.agent === a);
+            expect(offers).toHaveLength(eligible ? 1 : 0);
+            if (eligible) expect(Array.from(offers[0]!.res)).toEqual(Array.from(free.subarray(o, o + NUM_RESOURCES)));
+          }
+        },
+      ),
+      { seed: 7, numRuns: 200 },
+    );
+  });
 });
 
 describe('options', () => {
   test.each(['drf', 'random'] as const)('%s: unknown excluded resource names are rejected', (kind) => {
-    expect(
-      () => new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind, excludedResources: ['gpu'] }),
-    ).toThrow(/gpu/);
+    expect(() => new HierarchicalAllocator({ name: kind, roleSorter: kind, frameworkSorter: kind, excludedResources: ['gpu'] })).toThrow(/gpu/);
   });
 
   test('excluding gpus changes who is served first', () => {
@@ -378,11 +376,19 @@ describe('offer granularity', () => {
     const y = m.addFramework('y', 'r2');
     for (let i = 0; i < 4; i++) m.addAgent(agent(2, 2048));
     m.ctx.filter(x, 2);
-    const made = m.run(rng('cf')).map((o) => [o.agent, o.fw]).sort((a, b) => a[0]! - b[0]!);
-    expect(made).toEqual([[0, x], [1, x], [2, y], [3, x]]);
+    const made = m
+      .run(rng('cf'))
+      .map((o) => [o.agent, o.fw])
+      .sort((a, b) => a[0]! - b[0]!);
+    expect(made).toEqual([
+      [0, x],
+      [1, x],
+      [2, y],
+      [3, x],
+    ]);
   });
 
-  test("task: one agent is split among several frameworks in one run, each offered its next task", () => {
+  test('task: one agent is split among several frameworks in one run, each offered its next task', () => {
     // Agent (8, 8192); roles r0, r1, r2 (one framework each) at share 0, count 0: name order.
     // Next tasks: f0 (1, 1024), f1 (2, 2048), f2 (4, 4096). Run 1: r0 → f0 (1, 1024), rest
     // (7, 7168); r1 → f1 (2, 2048), rest (5, 5120); r2 → f2 (4, 4096), rest (1, 1024), left
@@ -489,7 +495,12 @@ describe('offer granularity', () => {
     m.ctx.filter(fb, a0);
     m.ctx.filter(fa, a1);
     const first = m.run(rng('held')).map((o) => [o.fw, o.agent, arr(o.res)]);
-    expect(first).toEqual(expect.arrayContaining([[fa, a0, arr(agent(4, 1024))], [fb, a1, arr(agent(4, 4096))]]));
+    expect(first).toEqual(
+      expect.arrayContaining([
+        [fa, a0, arr(agent(4, 1024))],
+        [fb, a1, arr(agent(4, 4096))],
+      ]),
+    );
     expect(first).toHaveLength(2);
     m.ctx.unfilter(fb, a0);
     m.ctx.unfilter(fa, a1);
@@ -546,7 +557,7 @@ describe('offer granularity', () => {
     seed: fc.integer(),
   });
 
-  test.each(kinds)('%s: task offers are exactly the receiver\'s next task, one per framework and agent a run', (kind) => {
+  test.each(kinds)("%s: task offers are exactly the receiver's next task, one per framework and agent a run", (kind) => {
     fc.assert(
       fc.property(clusterArb, (c) => {
         const m = new MiniMaster(make('task', kind), c.agents.length);

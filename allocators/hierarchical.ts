@@ -50,10 +50,7 @@ export const HIERARCHICAL_PARAMS: readonly ParamDoc[] = [QUOTA_PARAM];
  * Every problem with the `params` of a hierarchical policy named `policy`: unknown names, and
  * the `quota` checks of {@link validateQuota}; paths are relative to `params`.
  */
-export function validateHierarchicalParams(
-  policy: string,
-  params: Readonly<Record<string, unknown>>,
-): ParamProblem[] {
+export function validateHierarchicalParams(policy: string, params: Readonly<Record<string, unknown>>): ParamProblem[] {
   const known = HIERARCHICAL_PARAMS.map((p) => p.name);
   const problems: ParamProblem[] = Object.keys(params)
     .sort()
@@ -218,8 +215,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     const role = f.role;
     if (!isEmpty(role.sorter.allocation(f.info.name))) {
       throw new Error(
-        `allocator: framework '${f.info.name}' removed while holding ` +
-          `${format(role.sorter.allocation(f.info.name))}; recover its resources first`,
+        `allocator: framework '${f.info.name}' removed while holding ` + `${format(role.sorter.allocation(f.info.name))}; recover its resources first`,
       );
     }
     role.sorter.remove(f.info.name);

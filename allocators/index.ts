@@ -15,15 +15,7 @@ export * from './sorter/index.js';
 export { isSharePolicy, policyEntry, sharePolicy, type SharePolicyEntry } from './share-policy.js';
 export { CPU_SHARE, createCpuShareAllocator } from './cpu-share.js';
 export { FIFO, FifoAllocator } from './fifo.js';
-export {
-  DEFAULT_LEVEL,
-  PRIORITY,
-  PRIORITY_PARAMS,
-  PriorityAllocator,
-  parsePriorityParams,
-  validatePriorityParams,
-  type PriorityParams,
-} from './priority.js';
+export { DEFAULT_LEVEL, PRIORITY, PRIORITY_PARAMS, PriorityAllocator, parsePriorityParams, validatePriorityParams, type PriorityParams } from './priority.js';
 export {
   STATIC,
   STATIC_LAYOUTS,

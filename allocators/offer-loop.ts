@@ -250,9 +250,7 @@ export class OfferLoop {
     }
     // Stage 1 adds the role's reservations on the agent whole (Mesos toOffer), except with 'task'
     // granularity, whose one task is served from unreserved resources there.
-    const pool = !this.pools.any || (stage === 1 && this.granularity === 'task')
-      ? -1
-      : this.pools.poolOf(agent, this.clients.framework(fw).reservationRole);
+    const pool = !this.pools.any || (stage === 1 && this.granularity === 'task') ? -1 : this.pools.poolOf(agent, this.clients.framework(fw).reservationRole);
     let rv = pool < 0 ? null : this.pools.part(pool, this.rsvPart);
     switch (this.granularity) {
       case 'agent':

@@ -10,11 +10,7 @@ export function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
 }
 
 /** A problem for each key of `params` that is not in `known`, in sorted key order. */
-export function unknownParams(
-  params: Readonly<Record<string, unknown>>,
-  known: readonly string[],
-  policy: string,
-): ParamProblem[] {
+export function unknownParams(params: Readonly<Record<string, unknown>>, known: readonly string[], policy: string): ParamProblem[] {
   return Object.keys(params)
     .sort()
     .filter((k) => !known.includes(k))

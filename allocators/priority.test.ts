@@ -32,7 +32,11 @@ describe('priority: strict between levels', () => {
     m.recoverAll();
     m.ctx.filter(p, 1);
     const made = m.run(rng('b'));
-    expect(made.map((o) => [m.frameworks[o.fw]!.name, o.agent]).sort()).toEqual([['d', 1], ['p', 0], ['p', 2]]);
+    expect(made.map((o) => [m.frameworks[o.fw]!.name, o.agent]).sort()).toEqual([
+      ['d', 1],
+      ['p', 0],
+      ['p', 2],
+    ]);
 
     // p suppressed: everything goes to dev.
     m.recoverAll();
@@ -184,7 +188,11 @@ describe('priority: properties', () => {
   type Cluster = typeof clusterArb extends fc.Arbitrary<infer T> ? T : never;
 
   /** Plays a cluster: one run, then a recovery and a run per entry of `recoveries`. */
-  function play(allocator: Allocator, c: Cluster, check?: (m: MiniMaster, free: Float64Array, made: readonly { fw: number; agent: number }[]) => void): number[][][] {
+  function play(
+    allocator: Allocator,
+    c: Cluster,
+    check?: (m: MiniMaster, free: Float64Array, made: readonly { fw: number; agent: number }[]) => void,
+  ): number[][][] {
     for (const [role, w] of c.weights) allocator.setWeight(role, w);
     const m = masterOf(allocator, c);
     const rng = new RandomStream(c.seed, 'prop');

@@ -47,7 +47,11 @@ export function parsePriorityParams(params: Readonly<Record<string, unknown>> = 
 }
 
 function parse(params: Readonly<Record<string, unknown>>): { value: PriorityParams; problems: ParamProblem[] } {
-  const problems = unknownParams(params, PRIORITY_PARAMS.map((p) => p.name), PRIORITY);
+  const problems = unknownParams(
+    params,
+    PRIORITY_PARAMS.map((p) => p.name),
+    PRIORITY,
+  );
   const priorities = new Map<string, number>();
   const raw = params['priorities'];
   if (raw !== undefined) {

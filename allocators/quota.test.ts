@@ -6,16 +6,7 @@
  */
 import fc from 'fast-check';
 import { RandomStream } from '../sim/kernel/rng.js';
-import {
-  NUM_RESOURCES,
-  addInto,
-  contains,
-  format,
-  isEmpty,
-  resources,
-  subInto,
-  type ResourceVector,
-} from '../sim/model/resources.js';
+import { NUM_RESOURCES, addInto, contains, format, isEmpty, resources, subInto, type ResourceVector } from '../sim/model/resources.js';
 import { HierarchicalAllocator } from './hierarchical.js';
 import { parseQuota, topLevelRole, validateQuota } from './quota.js';
 import { getAllocator } from './registry.js';
@@ -29,11 +20,7 @@ const agent = (cpus: number, mem: number) => resources({ cpus, mem, disk: 0 });
 const rng = (name: string) => new RandomStream(1, name);
 const arr = (v: Float64Array) => Array.from(v);
 
-function allocator(
-  quota: unknown,
-  kind: SorterKind = 'drf',
-  granularity: OfferGranularity = 'agent',
-): HierarchicalAllocator {
+function allocator(quota: unknown, kind: SorterKind = 'drf', granularity: OfferGranularity = 'agent'): HierarchicalAllocator {
   return new HierarchicalAllocator({
     name: kind,
     roleSorter: kind,
@@ -103,9 +90,7 @@ describe('params.quota checks', () => {
       { path: ['quota', '..'], message: "'..' is not a valid role name (no '.', '..' or whitespace)" },
       { path: ['quota', 'a b'], message: "'a b' is not a valid role name (no '.', '..' or whitespace)" },
     ]);
-    expect(validateQuota([])).toEqual([
-      { path: ['quota'], message: 'quota must be a map from top-level role to { guarantee, limit }' },
-    ]);
+    expect(validateQuota([])).toEqual([{ path: ['quota'], message: 'quota must be a map from top-level role to { guarantee, limit }' }]);
   });
 
   test('guarantee <= limit is compared in fixed point (Mesos rounds to 3 decimals)', () => {
@@ -312,7 +297,12 @@ describe('Mesos quota scenarios (hierarchical_allocator_tests.cpp)', () => {
     m.ctx.filter(fw2, a1);
     m.ctx.filter(fw1, a2);
     const first = m.run(rng('mqwf'), [a1, a2]).map((o) => [o.fw, o.agent]);
-    expect(first).toEqual(expect.arrayContaining([[fw1, a1], [fw2, a2]]));
+    expect(first).toEqual(
+      expect.arrayContaining([
+        [fw1, a1],
+        [fw2, a2],
+      ]),
+    );
     const a3 = m.addAgent(agent(2, 2048));
     expect(m.run(rng('mqwf'), [a3]).map((o) => [o.fw, arr(o.res)])).toEqual([[fw2, arr(agent(2, 2048))]]);
   });
@@ -384,7 +374,7 @@ describe('quota limits (Mesos >= 1.9)', () => {
     ]);
   });
 
-  test('headroom is held back for another role\'s unmet guarantee, and stage 1 serves it first', () => {
+  test("headroom is held back for another role's unmet guarantee, and stage 1 serves it first", () => {
     // Roles a (guarantee cpus 4, mem 4096) and b (no quota); agents (4, 4096) x 2.
     // Stage 1 serves a first on the first agent of the shuffle: a gets it whole (guarantee part
     // (4, 4096), nothing beyond: surplus (8,8192) − (4,4096) = (4, 4096) but the agent is empty).
@@ -428,10 +418,7 @@ const amountsArb = fc.record(
   { cpus: fc.integer({ min: 0, max: 40 }).map((x) => x / 4), mem: fc.integer({ min: 0, max: 16 }).map((x) => x * 512) },
   { requiredKeys: [] },
 );
-const quotaArb = fc.dictionary(
-  fc.constantFrom('*', 'a', 'b', 'c'),
-  fc.record({ guarantee: amountsArb, limit: amountsArb }, { requiredKeys: [] }),
-).map((q) => {
+const quotaArb = fc.dictionary(fc.constantFrom('*', 'a', 'b', 'c'), fc.record({ guarantee: amountsArb, limit: amountsArb }, { requiredKeys: [] })).map((q) => {
   // make guarantee <= limit where both are set
   for (const e of Object.values(q) as { guarantee?: Record<string, number>; limit?: Record<string, number> }[]) {
     if (e.guarantee === undefined || e.limit === undefined) continue;
@@ -445,7 +432,12 @@ const quotaArb = fc.dictionary(
 const clusterArb = fc.record({
   agents: fc.array(fc.record({ cpus: fc.nat(16), mem: fc.nat(8192), gpus: fc.nat(1) }), { minLength: 1, maxLength: 8 }),
   frameworks: fc.array(fc.constantFrom(...ROLES), { maxLength: 6 }),
-  weights: fc.array(fc.tuple(fc.constantFrom(...ROLES), fc.integer({ min: 1, max: 12 }).map((w) => w / 4))),
+  weights: fc.array(
+    fc.tuple(
+      fc.constantFrom(...ROLES),
+      fc.integer({ min: 1, max: 12 }).map((w) => w / 4),
+    ),
+  ),
   quota: quotaArb,
   kind: fc.constantFrom<SorterKind>('drf', 'random'),
   granularity: fc.constantFrom<OfferGranularity>('agent', 'task', 'fair-share'),
@@ -480,9 +472,7 @@ function play(c: Cluster, steps: readonly Step[], observer?: Observer, quota: un
     const d = c.demands[i];
     if (d !== undefined) m.ctx.demands.set(i, resources(d));
   });
-  return playSteps(m, active, steps, new RandomStream(c.seed, 'prop'), (made, free) =>
-    observer?.run(m, made, free, c, active),
-  );
+  return playSteps(m, active, steps, new RandomStream(c.seed, 'prop'), (made, free) => observer?.run(m, made, free, c, active));
 }
 
 /** What the frameworks of each top-level role hold now (held offers), fixed point. */

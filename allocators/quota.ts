@@ -4,14 +4,7 @@
  * vector arithmetic of Mesos `ResourceQuantities`. Imports only allocator types and the pure
  * resource helpers; no clock, no queue, no I/O.
  */
-import {
-  NUM_RESOURCES,
-  RESOURCE_NAMES,
-  resources,
-  toFixed,
-  type ResourceAmounts,
-  type ResourceVector,
-} from '../sim/model/resources.js';
+import { NUM_RESOURCES, RESOURCE_NAMES, resources, toFixed, type ResourceAmounts, type ResourceVector } from '../sim/model/resources.js';
 import { isRecord, problemList } from './param-checks.js';
 import type { ParamDoc, ParamProblem } from './types.js';
 
@@ -106,11 +99,7 @@ export function validateQuota(value: unknown, path: readonly (string | number)[]
 }
 
 /** Checks one amounts object; returns its valid entries (null when absent or not an object). */
-function checkAmounts(
-  v: unknown,
-  at: readonly (string | number)[],
-  problems: ParamProblem[],
-): Partial<Record<(typeof RESOURCE_NAMES)[number], number>> | null {
+function checkAmounts(v: unknown, at: readonly (string | number)[], problems: ParamProblem[]): Partial<Record<(typeof RESOURCE_NAMES)[number], number>> | null {
   if (v === undefined) return null;
   if (!isRecord(v)) {
     problems.push({ path: at, message: `must be an object of amounts (${RESOURCE_NAMES.join(', ')})` });

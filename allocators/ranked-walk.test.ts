@@ -146,16 +146,22 @@ const caseArb = (roles: fc.Arbitrary<string[]>): fc.Arbitrary<Case> =>
 describe('ranked walk = straightforward walk', () => {
   test('flat roles (the ranked path): same offers on random cluster states', () => {
     const roles = fc.array(fc.constantFrom('a', 'b', 'c', 'd', '*', 'x-1', 'x-10', 'x-2'), { minLength: 1, maxLength: 6 });
-    fc.assert(fc.property(caseArb(roles), (c) => {
-      expect(play(c, true)).toEqual(play(c, false));
-    }), { seed: 8101, numRuns: 300 });
+    fc.assert(
+      fc.property(caseArb(roles), (c) => {
+        expect(play(c, true)).toEqual(play(c, false));
+      }),
+      { seed: 8101, numRuns: 300 },
+    );
   });
 
   test('nested roles (the straightforward path taken by both): same offers', () => {
     const roles = fc.array(fc.constantFrom('a', 'a/x', 'a/y', 'b', 'b/x/z'), { minLength: 1, maxLength: 5 });
-    fc.assert(fc.property(caseArb(roles), (c) => {
-      expect(play(c, true)).toEqual(play(c, false));
-    }), { seed: 8102, numRuns: 100 });
+    fc.assert(
+      fc.property(caseArb(roles), (c) => {
+        expect(play(c, true)).toEqual(play(c, false));
+      }),
+      { seed: 8102, numRuns: 100 },
+    );
   });
 
   test('many frameworks with equal shares: ties broken by allocation count, then path, as in the full sort', () => {

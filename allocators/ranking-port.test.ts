@@ -38,7 +38,13 @@ describe('frameworkOrder', () => {
   test('equal shares: fewer allocations first, then names; only active frameworks', () => {
     const a = ranked(['a', 'b', 'c', 'd', 'e'], ['*', '*', '*', '*', '*']);
     const one = resources({ cpus: 1, mem: 1 });
-    for (const [fw, parts] of [[0, [3]], [1, [3]], [2, [1, 1, 1]], [3, [2, 1]], [4, [3]]] as const) {
+    for (const [fw, parts] of [
+      [0, [3]],
+      [1, [3]],
+      [2, [1, 1, 1]],
+      [3, [2, 1]],
+      [4, [3]],
+    ] as const) {
       for (const n of parts) a.allocated!(frameworkIx(fw), agentIx(0), resources({ cpus: n, mem: n }));
     }
     expect(a.frameworkOrder!(rng)).toEqual([0, 1, 4, 3, 2]);

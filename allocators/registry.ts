@@ -22,8 +22,7 @@ function sorterPolicy(sorter: SorterEntry & { readonly policy: string }): Alloca
     description: sorter.policy,
     params: HIERARCHICAL_PARAMS,
     validate: (params) => validateHierarchicalParams(sorter.name, params),
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: sorter.name, roleSorter: sorter.name, frameworkSorter: sorter.name }),
+    create: (options: AllocatorOptions) => new HierarchicalAllocator({ ...options, name: sorter.name, roleSorter: sorter.name, frameworkSorter: sorter.name }),
   };
 }
 
@@ -38,8 +37,7 @@ function architectureName(architecture: Exclude<ArchitectureName, 'offers'>, des
     name: architecture,
     description,
     architecture,
-    create: (options: AllocatorOptions) =>
-      new HierarchicalAllocator({ ...options, name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' }),
+    create: (options: AllocatorOptions) => new HierarchicalAllocator({ ...options, name: 'drf', roleSorter: 'drf', frameworkSorter: 'drf' }),
   };
 }
 
@@ -56,16 +54,14 @@ const ENTRIES: readonly AllocatorEntry[] = [
   },
   {
     name: FIFO,
-    description:
-      'FIFO by registration: each agent goes whole to the earliest-registered active, unfiltered framework; roles, weights and shares ignored',
+    description: 'FIFO by registration: each agent goes whole to the earliest-registered active, unfiltered framework; roles, weights and shares ignored',
     params: [],
     starves: 'the first framework is served for as long as it accepts',
     create: (options: AllocatorOptions) => new FifoAllocator(options),
   },
   {
     name: CPU_SHARE,
-    description:
-      'Single-resource fair sharing on cpus: as drf, but a share is cpus held / cpus total / weight, memory ignored (what DRF fixes)',
+    description: 'Single-resource fair sharing on cpus: as drf, but a share is cpus held / cpus total / weight, memory ignored (what DRF fixes)',
     params: HIERARCHICAL_PARAMS,
     validate: (params) => validateHierarchicalParams(CPU_SHARE, params),
     create: createCpuShareAllocator,
@@ -82,20 +78,18 @@ const ENTRIES: readonly AllocatorEntry[] = [
   ...[
     architectureName(
       'monolithic',
-      'Non-offer baseline: one central scheduler places each task directly on the first fitting agent, frameworks in the order of drf\'s sorters (no offers, no filters, no tick)',
+      "Non-offer baseline: one central scheduler places each task directly on the first fitting agent, frameworks in the order of drf's sorters (no offers, no filters, no tick)",
     ),
     architectureName(
       'shared-state',
-      'Non-offer baseline, Omega-style: every framework sees the whole free cluster and commits its own placements optimistically, taking turns in the order of drf\'s sorters',
+      "Non-offer baseline, Omega-style: every framework sees the whole free cluster and commits its own placements optimistically, taking turns in the order of drf's sorters",
     ),
   ],
 ];
 
 const BY_NAME: ReadonlyMap<string, AllocatorEntry> = new Map(ENTRIES.map((e) => [e.name, e]));
 
-const SORTED: readonly AllocatorEntry[] = Object.freeze(
-  [...ENTRIES].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-);
+const SORTED: readonly AllocatorEntry[] = Object.freeze([...ENTRIES].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
 
 /** The entry registered under `name`, or undefined (the caller reports an unknown name). */
 export function getAllocator(name: string): AllocatorEntry | undefined {

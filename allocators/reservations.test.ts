@@ -21,7 +21,10 @@ const show = (o: RecordedOffer) => {
 
 function allocator(kind: SorterKind, quota?: unknown): HierarchicalAllocator {
   return new HierarchicalAllocator({
-    name: kind, roleSorter: kind, frameworkSorter: kind, params: quota === undefined ? {} : { quota },
+    name: kind,
+    roleSorter: kind,
+    frameworkSorter: kind,
+    params: quota === undefined ? {} : { quota },
   });
 }
 
@@ -182,7 +185,10 @@ describe('reservations under every hierarchical policy', () => {
     const check = (offers: readonly RecordedOffer[]) => {
       const s = offeredTo(offers, star);
       const a = offeredTo(offers, ads);
-      expect([[1, 1024, 0, 0], [0, 0, 0, 0]]).toContainEqual(s);
+      expect([
+        [1, 1024, 0, 0],
+        [0, 0, 0, 0],
+      ]).toContainEqual(s);
       expect(a.slice(2)).toEqual([3, 3072]);
       expect([s[0]! + a[0]!, s[1]! + a[1]!]).toEqual([4, 4096]);
     };

@@ -134,7 +134,10 @@ describe('static: not work-conserving', () => {
     ctx.demands.set(1, resources({ cpus: 1, mem: 1024 }));
     a.allocate(ctx, [agentIx(0), agentIx(1)], rng('t'));
     expect(ctx.violations).toEqual([]);
-    expect(ctx.offers.map((o) => [o.fw, o.agent]).sort()).toEqual([[0, 0], [1, 1]]);
+    expect(ctx.offers.map((o) => [o.fw, o.agent]).sort()).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     for (const o of ctx.offers) expect(Array.from(o.res)).toEqual(Array.from(resources({ cpus: 1, mem: 1024 })));
   });
 
@@ -192,9 +195,7 @@ describe('static: parameters', () => {
       { path: ['layout'], message: 'expected "blocks" or "interleaved", got "racks"' },
       { path: ['agents'], message: 'expected an integer >= 1, got 0' },
     ]);
-    expect(validateStaticParams({ frameworks: [] })).toEqual([
-      { path: ['frameworks'], message: 'expected a non-empty list of framework names, got []' },
-    ]);
+    expect(validateStaticParams({ frameworks: [] })).toEqual([{ path: ['frameworks'], message: 'expected a non-empty list of framework names, got []' }]);
     expect(() => new StaticPartitionAllocator({ params: { agents: 2.5 } })).toThrow(/params\.agents: expected an integer/);
   });
 });

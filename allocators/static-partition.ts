@@ -40,15 +40,12 @@ export const STATIC_PARAMS: readonly ParamDoc[] = [
   {
     name: 'layout',
     description:
-      '"blocks": agent i (numbered 0, 1, ... as agents register) goes to partition floor(i*F/N), contiguous blocks; ' +
-      '"interleaved": to partition i mod F',
+      '"blocks": agent i (numbered 0, 1, ... as agents register) goes to partition floor(i*F/N), contiguous blocks; ' + '"interleaved": to partition i mod F',
     default: '"blocks"',
   },
   {
     name: 'agents',
-    description:
-      'N of the blocks layout, a number of agents (integer >= 1); an agent numbered i >= N counts as i mod N. ' +
-      'Unused by "interleaved"',
+    description: 'N of the blocks layout, a number of agents (integer >= 1); an agent numbered i >= N counts as i mod N. ' + 'Unused by "interleaved"',
     default: 'the number of agents registered so far',
   },
 ];
@@ -74,7 +71,11 @@ export function parseStaticParams(params: Readonly<Record<string, unknown>> = {}
 }
 
 function parse(params: Readonly<Record<string, unknown>>): { value: StaticParams; problems: ParamProblem[] } {
-  const problems = unknownParams(params, STATIC_PARAMS.map((p) => p.name), STATIC);
+  const problems = unknownParams(
+    params,
+    STATIC_PARAMS.map((p) => p.name),
+    STATIC,
+  );
 
   let frameworks: string[] | undefined;
   const fws = params['frameworks'];
@@ -197,8 +198,7 @@ export class StaticPartitionAllocator extends WrappedAllocator implements AgentE
     super();
     const { params, ...rest } = options;
     this.params = parseStaticParams(params);
-    this.listed =
-      this.params.frameworks === undefined ? undefined : new Map(this.params.frameworks.map((name, k) => [name, k]));
+    this.listed = this.params.frameworks === undefined ? undefined : new Map(this.params.frameworks.map((name, k) => [name, k]));
     this.inner = new HierarchicalAllocator({ ...rest, name: STATIC, roleSorter: 'drf', frameworkSorter: 'drf' });
     this.view = new PartitionedContext(this);
   }

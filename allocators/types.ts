@@ -7,13 +7,7 @@
 import type { ArchitectureName } from '../sim/model/architectures/architecture.js';
 import type { Allocator, OfferGranularity } from '../sim/model/allocation-port.js';
 
-export type {
-  AllocationContext,
-  Allocator,
-  FrameworkInfo,
-  OfferGranularity,
-  Reservation,
-} from '../sim/model/allocation-port.js';
+export type { AllocationContext, Allocator, FrameworkInfo, OfferGranularity, Reservation } from '../sim/model/allocation-port.js';
 export { OFFER_GRANULARITIES } from '../sim/model/allocation-port.js';
 
 /** Options every allocator factory receives from the scenario (each documented with its default). */
@@ -68,5 +62,8 @@ export interface AllocatorEntry {
 export function checkParams(entry: AllocatorEntry, params: Readonly<Record<string, unknown>>): readonly ParamProblem[] {
   if (entry.validate !== undefined) return entry.validate(params);
   const known = new Set((entry.params ?? []).map((p) => p.name));
-  return Object.keys(params).sort().filter((k) => !known.has(k)).map((k) => ({ path: [k], message: `unknown parameter "${k}" of allocator ${entry.name}` }));
+  return Object.keys(params)
+    .sort()
+    .filter((k) => !known.has(k))
+    .map((k) => ({ path: [k], message: `unknown parameter "${k}" of allocator ${entry.name}` }));
 }

@@ -37,7 +37,10 @@ export class BenchContext implements AllocationContext {
   readonly fwOffers: Int32Array;
   readonly fwCpus: Float64Array;
 
-  constructor(readonly agents: number, readonly frameworks: number) {
+  constructor(
+    readonly agents: number,
+    readonly frameworks: number,
+  ) {
     this.free = new Float64Array(agents * NUM_RESOURCES);
     this.refused = new Uint32Array(Math.ceil((agents * frameworks) / 32));
     // An agent is offered at most once per run (whole-agent offers; quota chops at most in two
@@ -51,7 +54,6 @@ export class BenchContext implements AllocationContext {
   available(agent: AgentIx, out: Float64Array, offset = 0): void {
     for (let r = 0; r < NUM_RESOURCES; r++) out[offset + r] = this.free[agent * NUM_RESOURCES + r]!;
   }
-
 
   isAllocatable(res: Float64Array, offset = 0): boolean {
     return res[offset + R.cpus]! >= MIN_CPUS || res[offset + R.mem]! >= MIN_MEM;
@@ -87,7 +89,11 @@ export class BenchContext implements AllocationContext {
       this.free[off + r] = left;
     }
     if (this.offers === this.offerFw.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => { const b = make(a.length * 2); b.set(a); return b; };
+      const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
       this.offerFw = grow(this.offerFw, (n) => new Int32Array(n));
       this.offerAgent = grow(this.offerAgent, (n) => new Int32Array(n));
       this.offerRes = grow(this.offerRes, (n) => new Float64Array(n));

@@ -101,8 +101,16 @@ describe('arguments and table', () => {
 
   test('one aligned line per row, skipped and failed cases included', () => {
     const row = {
-      name: 'kernel: x', events: 1000, wall_s: 0.001, events_per_s: 1e6, ns_per_event: 1000, peak_rss_bytes: 2 ** 20,
-      raw_heap_ns: 100, ratio: 10, note: 'n', extra: {},
+      name: 'kernel: x',
+      events: 1000,
+      wall_s: 0.001,
+      events_per_s: 1e6,
+      ns_per_event: 1000,
+      peak_rss_bytes: 2 ** 20,
+      raw_heap_ns: 100,
+      ratio: 10,
+      note: 'n',
+      extra: {},
     };
     const base = { process_wall_s: 1, measured_at: '', quick: true };
     const results: CaseResult[] = [

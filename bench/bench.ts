@@ -54,14 +54,37 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
     const take = (): string => inline ?? value(i++, flag);
     switch (flag) {
-      case '--quick': quick = true; break;
-      case '--list': list = true; break;
-      case '--markdown': markdown = true; break;
-      case '--out': out = take(); break;
-      case '--case': only.push(...take().split(',').filter((s) => s !== '')); break;
-      case '--skip': skip.push(...take().split(',').filter((s) => s !== '')); break;
-      case '--child': child = take(); break;
-      default: throw new RangeError(`unknown argument ${a}; usage: bench.js [--quick] [--out FILE] [--case NAME] [--skip NAME] [--list] [--markdown [--out FILE]]`);
+      case '--quick':
+        quick = true;
+        break;
+      case '--list':
+        list = true;
+        break;
+      case '--markdown':
+        markdown = true;
+        break;
+      case '--out':
+        out = take();
+        break;
+      case '--case':
+        only.push(
+          ...take()
+            .split(',')
+            .filter((s) => s !== ''),
+        );
+        break;
+      case '--skip':
+        skip.push(
+          ...take()
+            .split(',')
+            .filter((s) => s !== ''),
+        );
+        break;
+      case '--child':
+        child = take();
+        break;
+      default:
+        throw new RangeError(`unknown argument ${a}; usage: bench.js [--quick] [--out FILE] [--case NAME] [--skip NAME] [--list] [--markdown [--out FILE]]`);
     }
   }
   return { quick, out, only, skip, child, list, markdown };
@@ -77,9 +100,9 @@ export function selectCases(args: BenchArgs, cases: readonly BenchCase[] = CASES
   for (const s of [...args.only, ...args.skip]) {
     if (!cases.some((c) => matches(s, c.name))) throw new RangeError(`no bench case matches '${s}'; cases: ${cases.map((c) => c.name).join(', ')}`);
   }
-  return cases.filter((c) =>
-    (args.only.length > 0 ? args.only.some((s) => matches(s, c.name)) : !args.quick || c.quick) &&
-    !args.skip.some((s) => matches(s, c.name)));
+  return cases.filter(
+    (c) => (args.only.length > 0 ? args.only.some((s) => matches(s, c.name)) : !args.quick || c.quick) && !args.skip.some((s) => matches(s, c.name)),
+  );
 }
 
 /** One case's outcome as results.json records it. */
@@ -106,9 +129,19 @@ function runChild(c: BenchCase, quick: boolean): CaseResult {
     maxBuffer: 64 << 20,
   });
   const process_wall_s = Number(process.hrtime.bigint() - t0) / 1e9;
-  const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = (r.stdout ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (r.status !== 0 || line === undefined) {
-    const why = (r.stderr ?? '').trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ') || `exit ${r.status ?? r.signal}`;
+    const why =
+      (r.stderr ?? '')
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-3)
+        .join(' | ') || `exit ${r.status ?? r.signal}`;
     return { case: c.name, status: 'failed', note: why, rows: [], process_wall_s, measured_at, quick };
   }
   const out = JSON.parse(line) as CaseOutput;
@@ -136,15 +169,30 @@ export function formatTable(results: readonly CaseResult[]): string {
     }
     for (const r of res.rows) {
       lines.push([
-        r.name, fmtBig(r.events), fmt(r.wall_s, 3), fmt(num(r.extra['cpu_s']), 3), fmtBig(r.events_per_s), fmt(r.ns_per_event, 1), fmt(r.raw_heap_ns, 1), fmt(r.ratio, 2),
-        fmt(num(r.extra['ns_per_record']), 1), fmt(num(r.extra['record_ratio']), 2), fmt(r.peak_rss_bytes / 2 ** 20, 0), r.note,
+        r.name,
+        fmtBig(r.events),
+        fmt(r.wall_s, 3),
+        fmt(num(r.extra['cpu_s']), 3),
+        fmtBig(r.events_per_s),
+        fmt(r.ns_per_event, 1),
+        fmt(r.raw_heap_ns, 1),
+        fmt(r.ratio, 2),
+        fmt(num(r.extra['ns_per_record']), 1),
+        fmt(num(r.extra['record_ratio']), 2),
+        fmt(r.peak_rss_bytes / 2 ** 20, 0),
+        r.note,
       ]);
     }
   }
   const widths = head.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   const left = new Set([0, 11]);
   return lines
-    .map((l) => l.map((cell, i) => (i === l.length - 1 ? cell : left.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd())
+    .map((l) =>
+      l
+        .map((cell, i) => (i === l.length - 1 ? cell : left.has(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -167,63 +215,99 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
   const none = (target: string): TargetCheck => ({ target, measured: 'not measured in this run', met: null });
   const full = (name: string): string => (results.find((r) => r.case === name)?.quick === true ? ' (quick size)' : '');
 
-  const models = ['day', 'quickstart', ...results.filter((r) => r.case.startsWith('trace-') || r.case.startsWith('scale-')).map((r) => r.case)]
-    .flatMap((n) => rowsOf(results, n).filter((r) => r.ratio !== null));
+  const models = ['day', 'quickstart', ...results.filter((r) => r.case.startsWith('trace-') || r.case.startsWith('scale-')).map((r) => r.case)].flatMap((n) =>
+    rowsOf(results, n).filter((r) => r.ratio !== null),
+  );
   const t1 = 'full-model runs within 5x of the raw heap ns/event at the same queue size';
   // A kernel event can carry a whole allocation run (thousands of offers), so the ratio per log
   // record (one simulated happening: an offer made, declined, a task launched...) is shown too.
-  out.push(models.length === 0 ? none(t1) : {
-    target: t1,
-    measured: models.map((r) => `${r.name} ${r.ratio!.toFixed(1)}x per event, ${Number(r.extra['record_ratio']).toFixed(1)}x per record`).join('; '),
-    met: models.every((r) => r.ratio! <= 5),
-  });
+  out.push(
+    models.length === 0
+      ? none(t1)
+      : {
+          target: t1,
+          measured: models.map((r) => `${r.name} ${r.ratio!.toFixed(1)}x per event, ${Number(r.extra['record_ratio']).toFixed(1)}x per record`).join('; '),
+          met: models.every((r) => r.ratio! <= 5),
+        },
+  );
 
   const alloc = rowsOf(results, 'alloc')[0];
   const t2 = 'allocation run at 10,000 agents x 1,000 frameworks under 2 ms';
-  out.push(alloc === undefined ? none(t2) : {
-    target: t2,
-    measured: `${((alloc.wall_s ?? NaN) * 1e3).toFixed(1)} ms${full('alloc')}, checksum ${String(alloc.extra['checksum'])}`,
-    met: full('alloc') === '' ? (alloc.wall_s ?? Infinity) < 0.002 : null,
-  });
+  out.push(
+    alloc === undefined
+      ? none(t2)
+      : {
+          target: t2,
+          measured: `${((alloc.wall_s ?? NaN) * 1e3).toFixed(1)} ms${full('alloc')}, checksum ${String(alloc.extra['checksum'])}`,
+          met: full('alloc') === '' ? (alloc.wall_s ?? Infinity) < 0.002 : null,
+        },
+  );
 
   const day = rowsOf(results, 'day')[0];
   const t3 = 'day case under 60 s wall and under 2 GB peak memory';
-  out.push(day === undefined ? none(t3) : {
-    target: t3,
-    measured: `${(day.wall_s ?? NaN).toFixed(1)} s, peak RSS ${(day.peak_rss_bytes / 2 ** 20).toFixed(0)} MB${full('day')}`,
-    met: full('day') === '' ? (day.wall_s ?? Infinity) < 60 && day.peak_rss_bytes < 2 ** 31 : null,
-  });
+  out.push(
+    day === undefined
+      ? none(t3)
+      : {
+          target: t3,
+          measured: `${(day.wall_s ?? NaN).toFixed(1)} s, peak RSS ${(day.peak_rss_bytes / 2 ** 20).toFixed(0)} MB${full('day')}`,
+          met: full('day') === '' ? (day.wall_s ?? Infinity) < 60 && day.peak_rss_bytes < 2 ** 31 : null,
+        },
+  );
 
   const bytes = rowsOf(results, 'kernel').find((r) => r.extra['bytes_simulator'] !== undefined);
   const t4 = 'at most 24 bytes per queued event';
-  out.push(bytes === undefined ? none(t4) : {
-    target: t4,
-    measured: `${Number(bytes.extra['bytes_simulator']).toFixed(1)} B (Simulator, 2^20 pending: the array full); ${Number(bytes.extra['bytes_simulator_1m']).toFixed(1)} B at 1,000,000 pending (spare room of the last doubling)`,
-    // The measured growth also holds the queue's and simulator's fixed objects (a few KB, under
-    // 0.01 B an event at 2^20 events; the raw heap's exactly sized arrays show the same 0.001 B).
-    met: Number(bytes.extra['bytes_simulator']) < 24.01,
-  });
+  out.push(
+    bytes === undefined
+      ? none(t4)
+      : {
+          target: t4,
+          measured: `${Number(bytes.extra['bytes_simulator']).toFixed(1)} B (Simulator, 2^20 pending: the array full); ${Number(bytes.extra['bytes_simulator_1m']).toFixed(1)} B at 1,000,000 pending (spare room of the last doubling)`,
+          // The measured growth also holds the queue's and simulator's fixed objects (a few KB, under
+          // 0.01 B an event at 2^20 events; the raw heap's exactly sized arrays show the same 0.001 B).
+          met: Number(bytes.extra['bytes_simulator']) < 24.01,
+        },
+  );
 
   const t5 = 'a stated, measured number of bytes per task';
-  out.push(day === undefined ? none(t5) : {
-    target: t5,
-    measured: `${Number(day.extra['task_table_bytes_per_task']).toFixed(0)} B per task in the task table (${String(day.extra['task_table_tasks'])} tasks); ` +
-      `${Number(day.extra['heap_growth_bytes_per_task']).toFixed(0)} B per task of heap growth over the run${full('day')}`,
-    met: true,
-  });
+  out.push(
+    day === undefined
+      ? none(t5)
+      : {
+          target: t5,
+          measured:
+            `${Number(day.extra['task_table_bytes_per_task']).toFixed(0)} B per task in the task table (${String(day.extra['task_table_tasks'])} tasks); ` +
+            `${Number(day.extra['heap_growth_bytes_per_task']).toFixed(0)} B per task of heap growth over the run${full('day')}`,
+          met: true,
+        },
+  );
 
-  const scale = results.filter((r) => r.case.startsWith('scale-')).flatMap((r) => rowsOf(results, r.case))
+  const scale = results
+    .filter((r) => r.case.startsWith('scale-'))
+    .flatMap((r) => rowsOf(results, r.case))
     .filter((r) => typeof r.extra['agents'] === 'number');
   const t6 = 'cost linear in tasks and agents: events/s at 1k, 10k and 50k agents';
-  out.push(scale.length === 0 ? none(t6) : {
-    target: t6,
-    measured: scale.map((r) => `${Number(r.extra['agents']) / 1e3}k agents: ${((r.events_per_s ?? NaN) / 1e3).toFixed(1)}k events/s, ` +
-      `${(r.ns_per_event ?? NaN).toFixed(0)} ns/event, ${Number(r.extra['ns_per_record']).toFixed(0)} ns/record, ` +
-      `${(Number(r.extra['records']) / Math.max(1, Number(r.extra['tasks']))).toFixed(0)} records/task`).join('; '),
-    // Linear: the cost of each simulated happening (ns per log record) within 2x from the smallest
-    // to the largest cluster; records per task grow with the cluster (each revive offers every free agent).
-    met: scale.length < 2 ? null : Math.max(...scale.map((r) => Number(r.extra['ns_per_record']))) <= 2 * Math.min(...scale.map((r) => Number(r.extra['ns_per_record']))),
-  });
+  out.push(
+    scale.length === 0
+      ? none(t6)
+      : {
+          target: t6,
+          measured: scale
+            .map(
+              (r) =>
+                `${Number(r.extra['agents']) / 1e3}k agents: ${((r.events_per_s ?? NaN) / 1e3).toFixed(1)}k events/s, ` +
+                `${(r.ns_per_event ?? NaN).toFixed(0)} ns/event, ${Number(r.extra['ns_per_record']).toFixed(0)} ns/record, ` +
+                `${(Number(r.extra['records']) / Math.max(1, Number(r.extra['tasks']))).toFixed(0)} records/task`,
+            )
+            .join('; '),
+          // Linear: the cost of each simulated happening (ns per log record) within 2x from the smallest
+          // to the largest cluster; records per task grow with the cluster (each revive offers every free agent).
+          met:
+            scale.length < 2
+              ? null
+              : Math.max(...scale.map((r) => Number(r.extra['ns_per_record']))) <= 2 * Math.min(...scale.map((r) => Number(r.extra['ns_per_record']))),
+        },
+  );
   return out;
 }
 
@@ -271,7 +355,9 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   if (args.markdown) {
-    process.stdout.write(markdownTables(JSON.parse(readFileSync(resolve(args.out ?? join(dirname(repoFile('bench/day.yaml')), 'results.json')), 'utf8')) as ResultsFile));
+    process.stdout.write(
+      markdownTables(JSON.parse(readFileSync(resolve(args.out ?? join(dirname(repoFile('bench/day.yaml')), 'results.json')), 'utf8')) as ResultsFile),
+    );
     return 0;
   }
   const cases = selectCases(args);
@@ -291,11 +377,15 @@ export function main(argv: readonly string[]): number {
     // Written after every case, so that an interrupted long run keeps what it measured.
     if (out !== undefined) writeJson(out, { bench: 'offersim npm run bench', ...env, complete: false, targets: checkTargets(merged()), cases: merged() });
   }
-  process.stdout.write(`offersim bench: node ${String(env['node'])}, ${String(env['cpus'])} x ${String(env['cpu_model'])}, ${String(env['date'])}${args.quick ? ', quick (reduced sizes)' : ''}\n`);
+  process.stdout.write(
+    `offersim bench: node ${String(env['node'])}, ${String(env['cpus'])} x ${String(env['cpu_model'])}, ${String(env['date'])}${args.quick ? ', quick (reduced sizes)' : ''}\n`,
+  );
   process.stdout.write(`${formatTable(results)}\n`);
   const all = merged();
   const targets = checkTargets(all);
-  process.stdout.write(`targets (recorded, never enforced):\n${targets.map((t) => `  [${t.met === null ? ' ' : t.met ? 'x' : '-'}] ${t.target}: ${t.measured}`).join('\n')}\n`);
+  process.stdout.write(
+    `targets (recorded, never enforced):\n${targets.map((t) => `  [${t.met === null ? ' ' : t.met ? 'x' : '-'}] ${t.target}: ${t.measured}`).join('\n')}\n`,
+  );
   if (out !== undefined) {
     writeJson(out, { bench: 'offersim npm run bench', ...env, complete: true, targets, cases: all });
     process.stdout.write(`wrote ${out}\n`);
@@ -328,8 +418,10 @@ export function markdownTables(r: ResultsFile): string {
     for (const row of c.rows) {
       if (row.wall_s === null) continue;
       const rec = row.extra['records'];
-      lines.push(`| ${row.name} | ${fmtBig(row.events)} | ${num(row.wall_s, 3)} | ${num(row.ns_per_event, 0)} | ${num(row.ratio, 1)} | ${typeof rec === 'number' ? fmtBig(rec) : ''} | ` +
-        `${num(row.extra['ns_per_record'], 0)} | ${num(row.extra['record_ratio'], 1)} | ${num(row.peak_rss_bytes / 2 ** 20, 0)} |`);
+      lines.push(
+        `| ${row.name} | ${fmtBig(row.events)} | ${num(row.wall_s, 3)} | ${num(row.ns_per_event, 0)} | ${num(row.ratio, 1)} | ${typeof rec === 'number' ? fmtBig(rec) : ''} | ` +
+          `${num(row.extra['ns_per_record'], 0)} | ${num(row.extra['record_ratio'], 1)} | ${num(row.peak_rss_bytes / 2 ** 20, 0)} |`,
+      );
     }
   }
   lines.push('', '| target | measured | met |', '|---|---|---|');

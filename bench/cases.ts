@@ -165,7 +165,8 @@ const kernelCase: BenchCase = {
       peak_rss_bytes: peakRss(),
       raw_heap_ns: null,
       ratio: null,
-      note: `Simulator ${b.simulator.toFixed(1)} B, EventQueue ${b.eventQueue.toFixed(1)} B, raw heap ${b.rawHeap.toFixed(1)} B per pending event at 2^20 pending ` +
+      note:
+        `Simulator ${b.simulator.toFixed(1)} B, EventQueue ${b.eventQueue.toFixed(1)} B, raw heap ${b.rawHeap.toFixed(1)} B per pending event at 2^20 pending ` +
         `(${b1.simulator.toFixed(1)} B at 1,000,000 with the spare room of the last doubling; target <= 24)`,
       extra: { bytes_simulator: b.simulator, bytes_event_queue: b.eventQueue, bytes_raw_heap: b.rawHeap, bytes_simulator_1m: b1.simulator, target_bytes: 24 },
     });
@@ -193,11 +194,21 @@ function allocationCase(name: string, quota: boolean): BenchCase {
         peak_rss_bytes: peakRss(),
         raw_heap_ns: null,
         ratio: null,
-        note: `${round.ms.toFixed(1)} ms per run (target < 2 ms), ${round.offers} offers, checksum ${round.checksum}; ` +
+        note:
+          `${round.ms.toFixed(1)} ms per run (target < 2 ms), ${round.offers} offers, checksum ${round.checksum}; ` +
           (i === 0 ? 'no filters' : 'every round-0 offer declined for good'),
         extra: {
-          agents: shape.agents, frameworks: shape.frameworks, quota, round: i, reps, ms: round.ms, ms_all: round.msAll,
-          offers: round.offers, offered_cpus: round.cpus / 1000, checksum: round.checksum, setup_ms: r.setupMs,
+          agents: shape.agents,
+          frameworks: shape.frameworks,
+          quota,
+          round: i,
+          reps,
+          ms: round.ms,
+          ms_all: round.msAll,
+          offers: round.offers,
+          offered_cpus: round.cpus / 1000,
+          checksum: round.checksum,
+          setup_ms: r.setupMs,
           unit: 'events = offers; ns_per_event = ns per offer',
         },
       }));
@@ -221,22 +232,31 @@ const quickstartCase: BenchCase = {
     return {
       case: 'quickstart',
       status: 'ok',
-      rows: [{
-        name: 'quickstart: end to end',
-        events: r.events,
-        wall_s: r.fullNs / 1e9,
-        events_per_s: r.events / (r.fullNs / 1e9),
-        ns_per_event: ns,
-        peak_rss_bytes: peakRss(),
-        raw_heap_ns: raw,
-        ratio: ns / raw,
-        note: `median of ${reps}; model alone ${(r.modelNs / 1e6).toFixed(0)} ms, folds ${(((r.fullNs - r.modelNs) / r.fullNs) * 100).toFixed(0)}% of wall; fingerprint ${r.fingerprint}`,
-        extra: {
-          reps, records: r.records, ns_per_record: r.fullNs / r.records, record_ratio: r.fullNs / r.records / raw,
-          fingerprint: r.fingerprint, model_s: r.modelNs / 1e9, finish_s: r.finishNs / 1e9,
-          hold_peak: one.holdPeak, hold_mean: Math.round(one.holdMean), heap_at_end_bytes: one.heapAtEndBytes,
+      rows: [
+        {
+          name: 'quickstart: end to end',
+          events: r.events,
+          wall_s: r.fullNs / 1e9,
+          events_per_s: r.events / (r.fullNs / 1e9),
+          ns_per_event: ns,
+          peak_rss_bytes: peakRss(),
+          raw_heap_ns: raw,
+          ratio: ns / raw,
+          note: `median of ${reps}; model alone ${(r.modelNs / 1e6).toFixed(0)} ms, folds ${(((r.fullNs - r.modelNs) / r.fullNs) * 100).toFixed(0)}% of wall; fingerprint ${r.fingerprint}`,
+          extra: {
+            reps,
+            records: r.records,
+            ns_per_record: r.fullNs / r.records,
+            record_ratio: r.fullNs / r.records / raw,
+            fingerprint: r.fingerprint,
+            model_s: r.modelNs / 1e9,
+            finish_s: r.finishNs / 1e9,
+            hold_peak: one.holdPeak,
+            hold_mean: Math.round(one.holdMean),
+            heap_at_end_bytes: one.heapAtEndBytes,
+          },
         },
-      }],
+      ],
     };
   },
 };
@@ -253,17 +273,22 @@ const dayCase: BenchCase = {
     const full = await openCase(file);
     const tb = taskTableBytes(full, quick ? 100_000 : 1_000_000);
     const growth = (r.heapAtEndBytes - r.heapBeforeBytes) / Math.max(1, r.tasks);
-    const row = scenarioRow(`day${quick ? ' (quick: 1k agents, 600 s)' : ''}`, r,
-      `${r.tasks} tasks; heap at end ${mb(r.heapAtEndBytes)} MB; task table ${tb.bytesPerTask.toFixed(0)} B/task (target: < 60 s, < 2 GB)`, {
+    const row = scenarioRow(
+      `day${quick ? ' (quick: 1k agents, 600 s)' : ''}`,
+      r,
+      `${r.tasks} tasks; heap at end ${mb(r.heapAtEndBytes)} MB; task table ${tb.bytesPerTask.toFixed(0)} B/task (target: < 60 s, < 2 GB)`,
+      {
         task_table_bytes_per_task: tb.bytesPerTask,
         task_table_tasks: tb.tasks,
         task_table_tasks_with_preferences: tb.withPreferences,
         heap_growth_bytes_per_task: growth,
-        bytes_per_task_method: 'task_table_bytes_per_task: (JS heap + ArrayBuffers after GC) of a TaskTable filled with the day\'s jobs, ' +
+        bytes_per_task_method:
+          "task_table_bytes_per_task: (JS heap + ArrayBuffers after GC) of a TaskTable filled with the day's jobs, " +
           'minus before, / tasks; heap_growth_bytes_per_task: (heap + ArrayBuffers after GC at run end, model alive) minus before the run, / tasks submitted',
         target_wall_s: 60,
         target_peak_rss_bytes: 2 ** 31,
-      });
+      },
+    );
     return { case: 'day', status: 'ok', rows: [row] };
   },
 };
@@ -272,14 +297,17 @@ function scaleCase(agents: number, quickAgents: number): BenchCase {
   const name = `scale-${k(agents)}`;
   return {
     name,
-    description: `bench/day.yaml at ${k(agents)} agents for 1 simulated hour, job rates scaled with the agents ${quickAgents > 0 ? ` (quick: ${k(quickAgents)} agents, 300 s)` : " (not in --quick)"}`,
+    description: `bench/day.yaml at ${k(agents)} agents for 1 simulated hour, job rates scaled with the agents ${quickAgents > 0 ? ` (quick: ${k(quickAgents)} agents, 300 s)` : ' (not in --quick)'}`,
     quick: quickAgents > 0,
     async run(quick) {
       const a = quick ? quickAgents : agents;
       const duration = quick ? 300 : 3600;
       const loaded = await openCase(repoFile('bench/day.yaml'), dayOverrides(a, duration));
       const r = runScenarioCase(loaded);
-      const row = scenarioRow(`scale: ${k(a)} agents, ${duration} s`, r, `${r.tasks} tasks, ${(r.events / r.wallS / 1e3).toFixed(0)}k events/s`, { agents: a, duration_s: duration });
+      const row = scenarioRow(`scale: ${k(a)} agents, ${duration} s`, r, `${r.tasks} tasks, ${(r.events / r.wallS / 1e3).toFixed(0)}k events/s`, {
+        agents: a,
+        duration_s: duration,
+      });
       return { case: name, status: 'ok', rows: [row] };
     },
   };
@@ -294,9 +322,13 @@ function traceCase(scenario: string, quick: readonly string[] | null): BenchCase
     quick: quick !== null,
     async run(q) {
       if (tracesDir() === undefined) return { case: name, status: 'skipped', note: '../shared/traces (beside the repository) is absent', rows: [] };
-      const loaded = await openCase(repoFile(`scenarios/traces/${scenario}.yaml`), q ? quick ?? [] : []);
+      const loaded = await openCase(repoFile(`scenarios/traces/${scenario}.yaml`), q ? (quick ?? []) : []);
       const r = runScenarioCase(loaded);
-      return { case: name, status: 'ok', rows: [scenarioRow(`trace: ${scenario}${q ? ' (quick)' : ''}`, r, `${r.jobs} jobs, ${r.tasks} tasks, ${r.endTimeS.toFixed(0)} s simulated`)] };
+      return {
+        case: name,
+        status: 'ok',
+        rows: [scenarioRow(`trace: ${scenario}${q ? ' (quick)' : ''}`, r, `${r.jobs} jobs, ${r.tasks} tasks, ${r.endTimeS.toFixed(0)} s simulated`)],
+      };
     },
   };
 }
@@ -305,7 +337,13 @@ function traceCase(scenario: string, quick: readonly string[] | null): BenchCase
 export const IMPORT_CASES: readonly { name: string; format: string; file: string; options: Record<string, unknown>; quick: boolean }[] = [
   { name: 'nasa', format: 'swf', file: 'swf/NASA-iPSC-1993-3.1-cln.swf', options: {}, quick: false },
   { name: 'hpc2n', format: 'swf', file: 'swf/HPC2N-2002-2.2_head-alea.swf', options: {}, quick: true },
-  { name: 'google', format: 'google-2011', file: 'google-2011/task_events_part-00000-of-00500.csv.gz', options: { jobEvents: 'google-2011/job_events_part-00000-of-00500.csv' }, quick: false },
+  {
+    name: 'google',
+    format: 'google-2011',
+    file: 'google-2011/task_events_part-00000-of-00500.csv.gz',
+    options: { jobEvents: 'google-2011/job_events_part-00000-of-00500.csv' },
+    quick: false,
+  },
   { name: 'swim-2009', format: 'swim', file: 'swim/FB-2009_samples_24_times_1hr_0.tsv', options: {}, quick: false },
   { name: 'swim-2010', format: 'swim', file: 'swim/FB-2010_samples_24_times_1hr_withInputPaths_0.tsv', options: {}, quick: false },
   { name: 'openb-pods', format: 'alibaba-openb-pods', file: 'alibaba-gpu-2023/openb_pod_list_default.csv', options: {}, quick: false },
@@ -333,18 +371,28 @@ function importCase(c: (typeof IMPORT_CASES)[number]): BenchCase {
         return {
           case: name,
           status: 'ok',
-          rows: [{
-            name: `import: ${c.file.replace(/^.*\//, '')}`,
-            events: r.counts.rows,
-            wall_s: wall,
-            events_per_s: r.counts.rows / wall,
-            ns_per_event: (wall * 1e9) / r.counts.rows,
-            peak_rss_bytes: peakRss(),
-            raw_heap_ns: null,
-            ratio: null,
-            note: `${c.format}: ${r.counts.rows} rows -> ${r.counts.jobs} ${agents ? 'agents' : `jobs, ${r.counts.tasks} tasks`}; ${mb(statSync(file).size)} MB file`,
-            extra: { format: c.format, file: c.file, rows: r.counts.rows, jobs: r.counts.jobs, tasks: r.counts.tasks, file_bytes: statSync(file).size, unit: 'events = trace rows' },
-          }],
+          rows: [
+            {
+              name: `import: ${c.file.replace(/^.*\//, '')}`,
+              events: r.counts.rows,
+              wall_s: wall,
+              events_per_s: r.counts.rows / wall,
+              ns_per_event: (wall * 1e9) / r.counts.rows,
+              peak_rss_bytes: peakRss(),
+              raw_heap_ns: null,
+              ratio: null,
+              note: `${c.format}: ${r.counts.rows} rows -> ${r.counts.jobs} ${agents ? 'agents' : `jobs, ${r.counts.tasks} tasks`}; ${mb(statSync(file).size)} MB file`,
+              extra: {
+                format: c.format,
+                file: c.file,
+                rows: r.counts.rows,
+                jobs: r.counts.jobs,
+                tasks: r.counts.tasks,
+                file_bytes: statSync(file).size,
+                unit: 'events = trace rows',
+              },
+            },
+          ],
         };
       } finally {
         rmSync(tmp, { recursive: true, force: true });

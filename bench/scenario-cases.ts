@@ -182,7 +182,11 @@ const NULL_SINK: LogSink = { record: () => {} };
 function runOnce(loaded: LoadedScenario, withReports: boolean): QuickRun {
   const s = loaded.scenario;
   let records = 0;
-  const counter: LogSink = { record: () => { records++; } };
+  const counter: LogSink = {
+    record: () => {
+      records++;
+    },
+  };
   const fold = withReports ? new MetricsFold({ sampleInterval: seconds(s.output.sampleInterval) }) : undefined;
   const fingerprint = withReports ? new Fingerprint() : undefined;
   // Without reports, two do-nothing sinks keep the fan-out of three, so that records are still

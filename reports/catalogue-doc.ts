@@ -14,7 +14,12 @@ export function toleranceText(t: Tolerance): string {
 }
 
 /** A Markdown table of a file's columns, with the extra cells `more` gives each. */
-function table<C extends Column<never> | (typeof SERIES_COLUMNS)[number]>(head: readonly string[], rows: readonly C[], name: (c: C) => string, more: (c: C) => readonly string[]): string[] {
+function table<C extends Column<never> | (typeof SERIES_COLUMNS)[number]>(
+  head: readonly string[],
+  rows: readonly C[],
+  name: (c: C) => string,
+  more: (c: C) => readonly string[],
+): string[] {
   return [
     `| ${['name', 'what', 'unit', 'format', ...head, 'fold'].join(' | ')} |`,
     `|${['name', 'what', 'unit', 'format', ...head, 'fold'].map(() => '---').join('|')}|`,

@@ -55,8 +55,14 @@ function ruleProblems(r: Row): string[] {
   if (!(DIRECTIONS as readonly unknown[]).includes(r['better'])) out.push(`better ${JSON.stringify(r['better'])}`);
   const t = r['tolerance'] as Readonly<Record<string, unknown>> | undefined;
   const ok = (x: unknown): boolean => x === undefined || (typeof x === 'number' && Number.isFinite(x) && x >= 0);
-  if (typeof t !== 'object' || t === null || (t['abs'] === undefined && t['rel'] === undefined) || !ok(t['abs']) || !ok(t['rel'])
-    || Object.keys(t).some((k) => k !== 'abs' && k !== 'rel')) {
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    (t['abs'] === undefined && t['rel'] === undefined) ||
+    !ok(t['abs']) ||
+    !ok(t['rel']) ||
+    Object.keys(t).some((k) => k !== 'abs' && k !== 'rel')
+  ) {
     out.push(`tolerance ${JSON.stringify(t)}`);
   }
   return out;
@@ -125,7 +131,7 @@ describe('the fields agree with one another', () => {
     for (const m of SUMMARY_METRICS) expect([m.key, m.tolerance]).toEqual([m.key, m.unit === 'fraction' ? FRACTION_TOLERANCE : RELATIVE_TOLERANCE]);
   });
 
-  test('the locality levels are spelt once: every file\'s names come from LOCALITY_LEVELS', () => {
+  test("the locality levels are spelt once: every file's names come from LOCALITY_LEVELS", () => {
     const keys = (rs: readonly { readonly key: string }[]): string[] => rs.map((r) => r.key);
     for (const l of LOCALITY_LEVELS) {
       expect(keys(SUMMARY_METRICS)).toContain(l.fraction);
@@ -148,7 +154,12 @@ describe('names other modules read', () => {
 /** The top-level fields of `row` that `read` reads, through a proxy that records them. */
 function fieldsRead<R extends object>(row: R, read: (r: R) => unknown): Set<string> {
   const seen = new Set<string>();
-  const proxy = new Proxy(row, { get: (target, key, receiver) => { if (typeof key === 'string') seen.add(key); return Reflect.get(target, key, receiver) as unknown; } });
+  const proxy = new Proxy(row, {
+    get: (target, key, receiver) => {
+      if (typeof key === 'string') seen.add(key);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
   read(proxy);
   return seen;
 }
@@ -159,7 +170,9 @@ describe('every field the fold computes is written by a row', () => {
   const unwritten = <R extends object>(row: R, columns: readonly { readonly value: (r: R) => unknown }[]): string[] => {
     const read = new Set<string>();
     for (const c of columns) for (const k of fieldsRead(row, c.value)) read.add(k);
-    return Object.keys(row).filter((k) => !read.has(k)).sort();
+    return Object.keys(row)
+      .filter((k) => !read.has(k))
+      .sort();
   };
 
   test('summary: every field (a metric the fold computes but no file writes is lost)', () => {

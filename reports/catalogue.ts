@@ -57,15 +57,15 @@ export type Unit = keyof typeof UNITS;
 
 /** The small folds of reports/folds/ (and the dispatcher, `run`): which one computes a metric. */
 export const FOLDS = {
-  run: 'the dispatcher (reports/metrics-fold.ts): the run\'s bounds and record count',
-  cluster: 'reports/folds/cluster.ts: agents, the cluster\'s resources, utilisation',
-  shares: 'reports/folds/shares.ts: frameworks, their shares and pending tasks, Jain\'s index',
+  run: "the dispatcher (reports/metrics-fold.ts): the run's bounds and record count",
+  cluster: "reports/folds/cluster.ts: agents, the cluster's resources, utilisation",
+  shares: "reports/folds/shares.ts: frameworks, their shares and pending tasks, Jain's index",
   jobs: 'reports/folds/jobs.ts: jobs, their delays, completion times and slowdowns',
   tasks: 'reports/folds/tasks.ts: task launches and terminal states',
   offers: 'reports/folds/offers.ts: offers and allocation runs',
   locality: 'reports/folds/locality.ts: where tasks with preferred locations ran',
   decisions: 'reports/folds/decisions.ts: decision time and shared-state conflicts',
-  series: 'reports/folds/series.ts: the time series\' rows',
+  series: "reports/folds/series.ts: the time series' rows",
 } as const;
 /** One of {@link FOLDS}. */
 export type FoldName = keyof typeof FOLDS;
@@ -150,7 +150,11 @@ function metric(c: Column<Summary>, better: Direction, tolerance: Tolerance): Me
 /** The summary's statistics of a metric over jobs: their count (no direction), then the statistics (lower is better). */
 function statMetrics(m: JobStat<Summary>, counted: string): Metric[] {
   return [
-    metric({ key: `${m.prefix}_n`, description: `jobs ${counted}`, unit: 'jobs', fold: 'jobs', format: 'integer', value: (s) => m.get(s).n }, 'none', RELATIVE_TOLERANCE),
+    metric(
+      { key: `${m.prefix}_n`, description: `jobs ${counted}`, unit: 'jobs', fold: 'jobs', format: 'integer', value: (s) => m.get(s).n },
+      'none',
+      RELATIVE_TOLERANCE,
+    ),
     ...statColumns(m).map((c) => metric(c, 'lower', RELATIVE_TOLERANCE)),
   ];
 }
@@ -158,13 +162,25 @@ function statMetrics(m: JobStat<Summary>, counted: string): Metric[] {
 /** A summary metric per resource: `<prefix>_<resource>`. */
 function perResource(prefix: string, what: string, get: (s: Summary) => PerResource, fold: FoldName, better: Direction): Metric[] {
   return RESOURCE_NAMES.map((name, i) =>
-    metric({ key: `${prefix}_${name}`, description: `${what}, of ${name}`, unit: 'fraction', fold, format: 'decimal', value: (s) => get(s)[i]! }, better, FRACTION_TOLERANCE));
+    metric(
+      { key: `${prefix}_${name}`, description: `${what}, of ${name}`, unit: 'fraction', fold, format: 'decimal', value: (s) => get(s)[i]! },
+      better,
+      FRACTION_TOLERANCE,
+    ),
+  );
 }
 
 /** The locality columns of a set of launched tasks with preferences: their count and the fraction at each level. */
 function localityColumns<R>(suffix: string, of: string, get: (r: R) => LocalityFractions): Column<R>[] {
   return [
-    { key: `locality_tasks${suffix}`, description: `launched tasks with preferred locations${of}`, unit: 'tasks', fold: 'locality', format: 'integer', value: (r) => get(r).tasks },
+    {
+      key: `locality_tasks${suffix}`,
+      description: `launched tasks with preferred locations${of}`,
+      unit: 'tasks',
+      fold: 'locality',
+      format: 'integer',
+      value: (r) => get(r).tasks,
+    },
     ...LOCALITY_LEVELS.map((l): Column<R> => ({
       key: `${l.fraction}${suffix}`,
       description: `fraction of them that ${l.what}`,
@@ -182,9 +198,24 @@ function localityMetrics(suffix: string, of: string, get: (s: Summary) => Locali
   return [metric(tasks!, 'none', RELATIVE_TOLERANCE), ...levels.map((c, k) => metric(c, LOCALITY_LEVELS[k]!.better, FRACTION_TOLERANCE))];
 }
 
-const QUEUEING: JobStat<{ readonly queueingDelay: Stats }> = { prefix: 'queueing_delay', what: 'queueing delay (first task running minus submit)', unit: 's', get: (r) => r.queueingDelay };
-const COMPLETION: JobStat<{ readonly completion: Stats }> = { prefix: 'completion', what: 'completion time (finish minus submit)', unit: 's', get: (r) => r.completion };
-const SLOWDOWN: JobStat<{ readonly slowdown: Stats }> = { prefix: 'slowdown', what: 'slowdown (completion time over the longest task)', unit: 'ratio', get: (r) => r.slowdown };
+const QUEUEING: JobStat<{ readonly queueingDelay: Stats }> = {
+  prefix: 'queueing_delay',
+  what: 'queueing delay (first task running minus submit)',
+  unit: 's',
+  get: (r) => r.queueingDelay,
+};
+const COMPLETION: JobStat<{ readonly completion: Stats }> = {
+  prefix: 'completion',
+  what: 'completion time (finish minus submit)',
+  unit: 's',
+  get: (r) => r.completion,
+};
+const SLOWDOWN: JobStat<{ readonly slowdown: Stats }> = {
+  prefix: 'slowdown',
+  what: 'slowdown (completion time over the longest task)',
+  unit: 'ratio',
+  get: (r) => r.slowdown,
+};
 
 /** A count of the summary's: no direction unless given, relative tolerance. */
 function count(key: string, description: string, unit: Unit, fold: FoldName, value: (s: Summary) => number, better: Direction = 'none'): Metric {
@@ -208,13 +239,24 @@ function fraction(key: string, description: string, fold: FoldName, value: (s: S
  */
 export const SUMMARY_METRICS: readonly Metric[] = [
   time('first_event_s', 'time of the first log record', 'run', (s) => s.firstEvent, 'none'),
-  time('run_end_s', 'run end: the run_ended record\'s time, else the last record\'s', 'run', (s) => s.runEnd, 'none'),
-  metric({ key: 'end_reason', description: 'why the run ended: completed (every job over) or duration; null without a run_ended record', unit: 'text', fold: 'run', format: 'text', value: (s) => s.endReason }, 'none', RELATIVE_TOLERANCE),
+  time('run_end_s', "run end: the run_ended record's time, else the last record's", 'run', (s) => s.runEnd, 'none'),
+  metric(
+    {
+      key: 'end_reason',
+      description: 'why the run ended: completed (every job over) or duration; null without a run_ended record',
+      unit: 'text',
+      fold: 'run',
+      format: 'text',
+      value: (s) => s.endReason,
+    },
+    'none',
+    RELATIVE_TOLERANCE,
+  ),
   count('events', 'log records folded', 'records', 'run', (s) => s.events),
   count('agents', 'agents registered at the end', 'agents', 'cluster', (s) => s.agents),
   count('frameworks', 'frameworks registered', 'frameworks', 'shares', (s) => s.frameworks),
   count('jobs', 'jobs submitted', 'jobs', 'jobs', (s) => s.jobs),
-  count('tasks', 'tasks submitted (the jobs\' task counts summed)', 'tasks', 'jobs', (s) => s.tasks),
+  count('tasks', "tasks submitted (the jobs' task counts summed)", 'tasks', 'jobs', (s) => s.tasks),
   count('tasks_launched', 'task launches (a task entering staging, or running without staging)', 'tasks', 'tasks', (s) => s.tasksLaunched),
   count('tasks_finished', 'tasks that finished', 'tasks', 'tasks', (s) => s.tasksFinished),
   count('tasks_failed', 'tasks that failed', 'tasks', 'tasks', (s) => s.tasksFailed, 'lower'),
@@ -222,11 +264,24 @@ export const SUMMARY_METRICS: readonly Metric[] = [
   count('tasks_lost', 'tasks lost (their agent failed)', 'tasks', 'tasks', (s) => s.tasksLost, 'lower'),
   count('jobs_finished', 'jobs with a job_finished record', 'jobs', 'jobs', (s) => s.jobsFinished),
   count('jobs_unscheduled', 'jobs none of whose tasks ever ran', 'jobs', 'jobs', (s) => s.jobsUnscheduled, 'lower'),
-  count('jobs_unfinished', 'jobs neither finished, abandoned, dropped nor restarted (the unscheduled ones included)', 'jobs', 'jobs', (s) => s.jobsUnfinished, 'lower'),
+  count(
+    'jobs_unfinished',
+    'jobs neither finished, abandoned, dropped nor restarted (the unscheduled ones included)',
+    'jobs',
+    'jobs',
+    (s) => s.jobsUnfinished,
+    'lower',
+  ),
   time('makespan_s', 'last job finish minus first job submit', 'jobs', (s) => s.makespan, 'lower'),
   ...perResource('utilisation', 'time-weighted mean of used over total while the cluster has some', (s) => s.utilisation, 'cluster', 'higher'),
-  fraction('jain_mean', 'time-weighted mean of Jain\'s index over the run\'s time with at least two frameworks with pending tasks', 'shares', (s) => s.jainMean, 'none'),
-  fraction('jain_min', 'minimum of Jain\'s index over that time', 'shares', (s) => s.jainMin, 'none'),
+  fraction(
+    'jain_mean',
+    "time-weighted mean of Jain's index over the run's time with at least two frameworks with pending tasks",
+    'shares',
+    (s) => s.jainMean,
+    'none',
+  ),
+  fraction('jain_min', "minimum of Jain's index over that time", 'shares', (s) => s.jainMin, 'none'),
   time('jain_time_s', 'that time: at least two frameworks with pending tasks', 'shares', (s) => s.jainTime, 'none'),
   fraction('jain_arrival_mean', 'jain_mean over the arrival window, from the first to the last job submission', 'shares', (s) => s.jainArrivalMean, 'higher'),
   fraction('jain_arrival_min', 'jain_min over the arrival window', 'shares', (s) => s.jainArrivalMin, 'higher'),
@@ -240,11 +295,25 @@ export const SUMMARY_METRICS: readonly Metric[] = [
   count('offers_rescinded', 'offers rescinded by the master', 'offers', 'offers', (s) => s.offersRescinded),
   count('offers_outstanding', 'offers still unanswered at the end', 'offers', 'offers', (s) => s.offersOutstanding),
   time('offer_held_mean_s', 'mean time from an offer to its accept, decline or rescind, over answered offers', 'offers', (s) => s.offerHeldMean, 'lower'),
-  fraction('offers_declined_share', 'mean over the resources offered at all of the share of offered resources declined', 'offers', (s) => s.offersDeclinedShare, 'lower'),
-  ...perResource('offers_declined_share', 'declined over offered, over accepted (their unused part) and declined offers', (s) => s.offersDeclinedShareByResource, 'offers', 'lower'),
+  fraction(
+    'offers_declined_share',
+    'mean over the resources offered at all of the share of offered resources declined',
+    'offers',
+    (s) => s.offersDeclinedShare,
+    'lower',
+  ),
+  ...perResource(
+    'offers_declined_share',
+    'declined over offered, over accepted (their unused part) and declined offers',
+    (s) => s.offersDeclinedShareByResource,
+    'offers',
+    'lower',
+  ),
   count('allocation_runs', 'allocation runs (allocation_run records)', 'runs', 'offers', (s) => s.allocationRuns),
   ...localityMetrics('', '', (s) => s.locality),
-  ...JOB_SIZE_BUCKETS.flatMap(([label, lo, hi], b) => localityMetrics(`_${label}`, ` of jobs of ${hi === Infinity ? `${lo} or more` : `${lo} to ${hi}`} tasks`, (s) => s.localityByJobSize[b]!)),
+  ...JOB_SIZE_BUCKETS.flatMap(([label, lo, hi], b) =>
+    localityMetrics(`_${label}`, ` of jobs of ${hi === Infinity ? `${lo} or more` : `${lo} to ${hi}`} tasks`, (s) => s.localityByJobSize[b]!),
+  ),
   count('jobs_abandoned', 'jobs their scheduler gave up on, or dropped with their removed framework', 'jobs', 'jobs', (s) => s.jobsAbandoned, 'lower'),
   fraction('busyness_mean', 'mean over frameworks of the fraction of the run their scheduler spent deciding', 'decisions', (s) => s.busynessMean, 'lower'),
   count('conflicts', 'task placements of shared-state decisions that conflicted at commit', 'placements', 'decisions', (s) => s.conflicts, 'lower'),
@@ -255,41 +324,108 @@ export const SUMMARY_METRICS: readonly Metric[] = [
 export const FRAMEWORK_COLUMNS: readonly Column<FrameworkRow>[] = [
   { key: 'framework', description: 'framework name', unit: 'text', fold: 'shares', format: 'text', value: (f) => f.name },
   { key: 'role', description: 'its role', unit: 'text', fold: 'shares', format: 'text', value: (f) => f.role },
-  { key: 'weight', description: 'its role\'s weight', unit: 'weight', fold: 'shares', format: 'decimal', value: (f) => f.weight },
+  { key: 'weight', description: "its role's weight", unit: 'weight', fold: 'shares', format: 'decimal', value: (f) => f.weight },
   { key: 'behaviour', description: 'its scheduler behaviour', unit: 'text', fold: 'shares', format: 'text', value: (f) => f.behaviour },
   { key: 'jobs', description: 'jobs it submitted', unit: 'jobs', fold: 'shares', format: 'integer', value: (f) => f.jobs },
   { key: 'tasks', description: 'tasks it submitted', unit: 'tasks', fold: 'shares', format: 'integer', value: (f) => f.tasks },
-  { key: 'share_mean', description: 'time-weighted mean of its weighted dominant share over the run (0 before it registered)', unit: 'share', fold: 'shares', format: 'decimal', value: (f) => f.shareMean },
-  { key: 'share_max', description: 'largest weighted dominant share it held over an interval of positive length', unit: 'share', fold: 'shares', format: 'decimal', value: (f) => f.shareMax },
+  {
+    key: 'share_mean',
+    description: 'time-weighted mean of its weighted dominant share over the run (0 before it registered)',
+    unit: 'share',
+    fold: 'shares',
+    format: 'decimal',
+    value: (f) => f.shareMean,
+  },
+  {
+    key: 'share_max',
+    description: 'largest weighted dominant share it held over an interval of positive length',
+    unit: 'share',
+    fold: 'shares',
+    format: 'decimal',
+    value: (f) => f.shareMax,
+  },
   ...statColumns(QUEUEING),
   ...statColumns(COMPLETION),
   ...statColumns(SLOWDOWN),
   { key: 'offers_sent', description: 'offers sent to it', unit: 'offers', fold: 'offers', format: 'integer', value: (f) => f.offersSent },
-  { key: 'offers_accepted', description: 'offers it accepted, in part or whole', unit: 'offers', fold: 'offers', format: 'integer', value: (f) => f.offersAccepted },
+  {
+    key: 'offers_accepted',
+    description: 'offers it accepted, in part or whole',
+    unit: 'offers',
+    fold: 'offers',
+    format: 'integer',
+    value: (f) => f.offersAccepted,
+  },
   { key: 'offers_declined', description: 'offers it declined whole', unit: 'offers', fold: 'offers', format: 'integer', value: (f) => f.offersDeclined },
-  { key: 'offers_rescinded', description: 'its offers the master rescinded', unit: 'offers', fold: 'offers', format: 'integer', value: (f) => f.offersRescinded },
+  {
+    key: 'offers_rescinded',
+    description: 'its offers the master rescinded',
+    unit: 'offers',
+    fold: 'offers',
+    format: 'integer',
+    value: (f) => f.offersRescinded,
+  },
   ...localityColumns<FrameworkRow>('', ' of its', (f) => f.locality),
-  { key: 'jobs_abandoned', description: 'its jobs its scheduler gave up on, or dropped at its removal', unit: 'jobs', fold: 'jobs', format: 'integer', value: (f) => f.jobsAbandoned },
-  { key: 'busyness', description: 'fraction of the run its scheduler spent deciding', unit: 'fraction', fold: 'decisions', format: 'decimal', value: (f) => f.busyness },
-  { key: 'conflicts', description: 'its shared-state task placements that conflicted at commit', unit: 'placements', fold: 'decisions', format: 'integer', value: (f) => f.conflicts },
-  { key: 'conflict_fraction', description: 'its conflicts over the placements its shared-state decisions attempted', unit: 'fraction', fold: 'decisions', format: 'decimal', value: (f) => f.conflictFraction },
+  {
+    key: 'jobs_abandoned',
+    description: 'its jobs its scheduler gave up on, or dropped at its removal',
+    unit: 'jobs',
+    fold: 'jobs',
+    format: 'integer',
+    value: (f) => f.jobsAbandoned,
+  },
+  {
+    key: 'busyness',
+    description: 'fraction of the run its scheduler spent deciding',
+    unit: 'fraction',
+    fold: 'decisions',
+    format: 'decimal',
+    value: (f) => f.busyness,
+  },
+  {
+    key: 'conflicts',
+    description: 'its shared-state task placements that conflicted at commit',
+    unit: 'placements',
+    fold: 'decisions',
+    format: 'integer',
+    value: (f) => f.conflicts,
+  },
+  {
+    key: 'conflict_fraction',
+    description: 'its conflicts over the placements its shared-state decisions attempted',
+    unit: 'fraction',
+    fold: 'decisions',
+    format: 'decimal',
+    value: (f) => f.conflictFraction,
+  },
 ];
 
 /** A job row's count of launched tasks with preferences at each locality level. */
-const JOB_LOCALITY: Readonly<Record<LocalityLevel, (j: JobRow) => number>> = { node: (j) => j.localNode, rack: (j) => j.localRack, remote: (j) => j.localRemote };
+const JOB_LOCALITY: Readonly<Record<LocalityLevel, (j: JobRow) => number>> = {
+  node: (j) => j.localNode,
+  rack: (j) => j.localRack,
+  remote: (j) => j.localRemote,
+};
 
 /** jobs.csv's columns, in the file's order: one row per job. */
 export const JOB_COLUMNS: readonly Column<JobRow>[] = [
   { key: 'job', description: 'job name', unit: 'text', fold: 'jobs', format: 'text', value: (j) => j.name },
-  { key: 'framework', description: 'its framework\'s name', unit: 'text', fold: 'jobs', format: 'text', value: (j) => j.frameworkName },
+  { key: 'framework', description: "its framework's name", unit: 'text', fold: 'jobs', format: 'text', value: (j) => j.frameworkName },
   { key: 'submit_s', description: 'when it was submitted', unit: 's', fold: 'jobs', format: 'seconds', value: (j) => j.submit },
-  { key: 'first_staging_s', description: 'when its first task launched (entered staging, or running without staging)', unit: 's', fold: 'jobs', format: 'seconds', value: (j) => j.firstStaging },
+  {
+    key: 'first_staging_s',
+    description: 'when its first task launched (entered staging, or running without staging)',
+    unit: 's',
+    fold: 'jobs',
+    format: 'seconds',
+    value: (j) => j.firstStaging,
+  },
   { key: 'first_start_s', description: 'when its first task reached running', unit: 's', fold: 'jobs', format: 'seconds', value: (j) => j.firstStart },
   { key: 'finish_s', description: 'its job_finished time', unit: 's', fold: 'jobs', format: 'seconds', value: (j) => j.finish },
   { key: 'tasks', description: 'its tasks', unit: 'tasks', fold: 'jobs', format: 'integer', value: (j) => j.tasks },
   { key: 'queueing_delay_s', description: 'first_start_s minus submit_s', unit: 's', fold: 'jobs', format: 'seconds', value: (j) => j.queueingDelay },
   { key: 'completion_s', description: 'finish_s minus submit_s', unit: 's', fold: 'jobs', format: 'seconds', value: (j) => j.completion },
-  { key: 'slowdown', description: 'completion_s over its longest task\'s duration', unit: 'ratio', fold: 'jobs', format: 'decimal', value: (j) => j.slowdown },
+  { key: 'slowdown', description: "completion_s over its longest task's duration", unit: 'ratio', fold: 'jobs', format: 'decimal', value: (j) => j.slowdown },
   ...LOCALITY_LEVELS.map((l): Column<JobRow> => ({
     key: l.count,
     description: `its launched tasks with preferred locations that ${l.what}`,
@@ -305,10 +441,12 @@ export const JOB_COLUMNS: readonly Column<JobRow>[] = [
  * in RESOURCE_NAMES order, or one per framework, `<key><framework>` in frameworks.csv's order
  * (a framework's cells are empty in rows that end before it registered).
  */
-export type SeriesColumn = RowBase & (
-  | { readonly per: 'row'; readonly format: 'seconds' | 'decimal'; readonly value: (s: Sample) => number }
-  | { readonly per: 'resource'; readonly format: 'decimal'; readonly value: (s: Sample) => PerResource }
-  | { readonly per: 'framework'; readonly format: 'decimal'; readonly value: (s: Sample) => Float64Array });
+export type SeriesColumn = RowBase &
+  (
+    | { readonly per: 'row'; readonly format: 'seconds' | 'decimal'; readonly value: (s: Sample) => number }
+    | { readonly per: 'resource'; readonly format: 'decimal'; readonly value: (s: Sample) => PerResource }
+    | { readonly per: 'framework'; readonly format: 'decimal'; readonly value: (s: Sample) => Float64Array }
+  );
 
 /**
  * timeseries.csv's columns, in the file's order. Every value but `t_s` and `jain_time_s` is a
@@ -316,11 +454,59 @@ export type SeriesColumn = RowBase & (
  * ending at the run end (docs/metrics.md, Time series).
  */
 export const SERIES_COLUMNS: readonly SeriesColumn[] = [
-  { key: 't_s', per: 'row', description: 'end of the row\'s interval', unit: 's', fold: 'series', format: 'seconds', value: (s) => s.t },
-  { key: 'util_', per: 'resource', description: 'used over total, over the interval\'s time with a total above 0; empty when the cluster has none', unit: 'fraction', fold: 'cluster', format: 'decimal', value: (s) => s.utilisation },
-  { key: 'share_', per: 'framework', description: 'the framework\'s weighted dominant share, 0 before it registered; empty when it registered at or after the interval\'s end', unit: 'share', fold: 'shares', format: 'decimal', value: (s) => s.shares },
-  { key: 'pending_total', per: 'row', description: 'pending tasks of all frameworks', unit: 'tasks', fold: 'shares', format: 'decimal', value: (s) => s.pendingTotal },
-  { key: 'pending_', per: 'framework', description: 'the framework\'s pending tasks', unit: 'tasks', fold: 'shares', format: 'decimal', value: (s) => s.pending },
-  { key: 'jain', per: 'row', description: 'Jain\'s index, over the part of the interval with at least two frameworks with pending tasks; empty when there is none', unit: 'fraction', fold: 'shares', format: 'decimal', value: (s) => s.jain },
-  { key: 'jain_time_s', per: 'row', description: 'the length of that part (not a mean: the weight of jain)', unit: 's', fold: 'shares', format: 'seconds', value: (s) => s.jainTime },
+  { key: 't_s', per: 'row', description: "end of the row's interval", unit: 's', fold: 'series', format: 'seconds', value: (s) => s.t },
+  {
+    key: 'util_',
+    per: 'resource',
+    description: "used over total, over the interval's time with a total above 0; empty when the cluster has none",
+    unit: 'fraction',
+    fold: 'cluster',
+    format: 'decimal',
+    value: (s) => s.utilisation,
+  },
+  {
+    key: 'share_',
+    per: 'framework',
+    description: "the framework's weighted dominant share, 0 before it registered; empty when it registered at or after the interval's end",
+    unit: 'share',
+    fold: 'shares',
+    format: 'decimal',
+    value: (s) => s.shares,
+  },
+  {
+    key: 'pending_total',
+    per: 'row',
+    description: 'pending tasks of all frameworks',
+    unit: 'tasks',
+    fold: 'shares',
+    format: 'decimal',
+    value: (s) => s.pendingTotal,
+  },
+  {
+    key: 'pending_',
+    per: 'framework',
+    description: "the framework's pending tasks",
+    unit: 'tasks',
+    fold: 'shares',
+    format: 'decimal',
+    value: (s) => s.pending,
+  },
+  {
+    key: 'jain',
+    per: 'row',
+    description: "Jain's index, over the part of the interval with at least two frameworks with pending tasks; empty when there is none",
+    unit: 'fraction',
+    fold: 'shares',
+    format: 'decimal',
+    value: (s) => s.jain,
+  },
+  {
+    key: 'jain_time_s',
+    per: 'row',
+    description: 'the length of that part (not a mean: the weight of jain)',
+    unit: 's',
+    fold: 'shares',
+    format: 'seconds',
+    value: (s) => s.jainTime,
+  },
 ];

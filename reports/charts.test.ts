@@ -22,8 +22,7 @@ import { SMALL_RUN } from './test-support/run-csv.js';
 
 type Enc = Record<string, { field?: string; type?: string }>;
 const enc = (spec: Record<string, unknown>): Enc => spec['encoding'] as Enc;
-const values = (spec: Record<string, unknown>): Record<string, unknown>[] =>
-  (spec['data'] as { values: Record<string, unknown>[] }).values;
+const values = (spec: Record<string, unknown>): Record<string, unknown>[] => (spec['data'] as { values: Record<string, unknown>[] }).values;
 const markType = (spec: Record<string, unknown>): unknown => (spec['mark'] as { type: string }).type;
 
 describe('parseCsv', () => {
@@ -57,7 +56,14 @@ describe('runTablesFromCsv', () => {
       { framework: 'b', completion: null },
     ]);
     expect(r.frameworks[0]).toEqual({
-      name: 'a', offersAccepted: 4, offersDeclined: 5, offersRescinded: 1, localityTasks: 3, node: 0.333333, rack: 0, remote: 0.666667,
+      name: 'a',
+      offersAccepted: 4,
+      offersDeclined: 5,
+      offersRescinded: 1,
+      localityTasks: 3,
+      node: 0.333333,
+      rack: 0,
+      remote: 0.666667,
     });
     expect(r.frameworks[1]).toMatchObject({ name: 'b', localityTasks: 0, node: null, rack: null, remote: null });
   });
@@ -120,8 +126,17 @@ describe('the chart specs', () => {
     expect(enc(s)['y']).toMatchObject({ field: 'utilisation', scale: { domain: [0, 1] } });
     expect([...new Set(values(s).map((v) => v['resource']))]).toEqual(['cpus', 'mem']);
     // cpus 0 over [0,2), 0.5 over [2,4), 1 over [4,8): two points each
-    expect(values(s).filter((v) => v['resource'] === 'cpus').map((v) => [v['t_s'], v['utilisation']])).toEqual([
-      [0, 0], [2, 0], [2, 0.5], [4, 0.5], [4, 1], [8, 1],
+    expect(
+      values(s)
+        .filter((v) => v['resource'] === 'cpus')
+        .map((v) => [v['t_s'], v['utilisation']]),
+    ).toEqual([
+      [0, 0],
+      [2, 0],
+      [2, 0.5],
+      [4, 0.5],
+      [4, 1],
+      [8, 1],
     ]);
   });
 
@@ -141,15 +156,18 @@ describe('the chart specs', () => {
   });
 
   test('(c) Jain never defined (one framework, say): no line, a subtitle saying so', () => {
-    const lone = runTablesFromCsv({ ...SMALL_RUN, timeseries: SMALL_RUN.timeseries.replace(',0.900000,2.000000', ',,0.000000').replace(',0.961538,1.500000', ',,0.000000') });
+    const lone = runTablesFromCsv({
+      ...SMALL_RUN,
+      timeseries: SMALL_RUN.timeseries.replace(',0.900000,2.000000', ',,0.000000').replace(',0.961538,1.500000', ',,0.000000'),
+    });
     const s = jainChart(lone);
     expect(values(s)).toEqual([]);
-    expect(s['title']).toEqual({ text: 'Jain\'s fairness index', subtitle: 'never two frameworks with pending tasks at once: the index is undefined' });
+    expect(s['title']).toEqual({ text: "Jain's fairness index", subtitle: 'never two frameworks with pending tasks at once: the index is undefined' });
     expect(Object.keys(s).slice(0, 3)).toEqual(['$schema', 'description', 'title']);
-    expect(jainChart(r)['title']).toBe('Jain\'s fairness index');
+    expect(jainChart(r)['title']).toBe("Jain's fairness index");
   });
 
-  test('(d) completion CDF: each framework\'s finished jobs sorted, k/n, unfinished jobs left out', () => {
+  test("(d) completion CDF: each framework's finished jobs sorted, k/n, unfinished jobs left out", () => {
     const s = completionCdfChart(r);
     expect(markType(s)).toBe('line');
     expect(enc(s)['x']).toMatchObject({ field: 'completion_s' });
@@ -207,13 +225,14 @@ describe('the chart specs', () => {
 describe('sweep charts', () => {
   // summary.csv of a 2 x 2 sweep: allocator x rate, two seeds each; jain_arrival_mean and its CI
   // (jain_mean, the whole run's, is in every summary.csv but is not charted)
-  const CSV = [
-    'allocator,frameworks.0.workload.rate,seeds,jain_mean_mean,jain_mean_ci95,jain_arrival_mean_mean,jain_arrival_mean_ci95,completion_mean_s_mean,completion_mean_s_ci95',
-    'drf,0.5,2,0.5,0.1,0.900000,0.010000,10.000000,1.000000',
-    'drf,1,2,0.5,0.1,0.800000,0.020000,20.000000,2.000000',
-    'random,0.5,2,0.5,0.1,0.700000,0.030000,11.000000,',
-    'random,1,2,0.5,0.1,0.600000,0.040000,,',
-  ].join('\r\n') + '\r\n';
+  const CSV =
+    [
+      'allocator,frameworks.0.workload.rate,seeds,jain_mean_mean,jain_mean_ci95,jain_arrival_mean_mean,jain_arrival_mean_ci95,completion_mean_s_mean,completion_mean_s_ci95',
+      'drf,0.5,2,0.5,0.1,0.900000,0.010000,10.000000,1.000000',
+      'drf,1,2,0.5,0.1,0.800000,0.020000,20.000000,2.000000',
+      'random,0.5,2,0.5,0.1,0.700000,0.030000,11.000000,',
+      'random,1,2,0.5,0.1,0.600000,0.040000,,',
+    ].join('\r\n') + '\r\n';
 
   test('each metric against the non-policy parameter, a line per policy, a band of mean +- ci95', () => {
     const charts = sweepCharts(CSV, ['allocator', 'frameworks.0.workload.rate']);
@@ -229,13 +248,23 @@ describe('sweep charts', () => {
     expect(jain.layer.map((l) => l.mark.type)).toEqual(['errorband', 'line']);
     // an empty mean is left out; an empty ci95 is a zero-width band
     const completion = charts[1]!.spec as { data: { values: { x: number; series: string; lo: number; hi: number }[] } };
-    expect(completion.data.values.map((v) => [v.x, v.series, v.lo, v.hi])).toEqual([[0.5, 'drf', 9, 11], [1, 'drf', 18, 22], [0.5, 'random', 11, 11]]);
+    expect(completion.data.values.map((v) => [v.x, v.series, v.lo, v.hi])).toEqual([
+      [0.5, 'drf', 9, 11],
+      [1, 'drf', 18, 22],
+      [0.5, 'random', 11, 11],
+    ]);
   });
 
   test('with only the policy swept, it is the x axis', () => {
     const csv = 'allocator,seeds,jain_arrival_mean_mean,jain_arrival_mean_ci95\r\ndrf,3,0.9,0.1\r\nfifo,3,0.5,0.1\r\n';
-    const spec = sweepCharts(csv, ['allocator'])[0]!.spec as { data: { values: { x: unknown; series: string }[] }; layer: { encoding: { x: { type: string } } }[] };
-    expect(spec.data.values.map((v) => [v.x, v.series])).toEqual([['drf', 'all'], ['fifo', 'all']]);
+    const spec = sweepCharts(csv, ['allocator'])[0]!.spec as {
+      data: { values: { x: unknown; series: string }[] };
+      layer: { encoding: { x: { type: string } } }[];
+    };
+    expect(spec.data.values.map((v) => [v.x, v.series])).toEqual([
+      ['drf', 'all'],
+      ['fifo', 'all'],
+    ]);
     expect(spec.layer[0]!.encoding.x.type).toBe('nominal');
   });
 });

@@ -88,7 +88,10 @@ export interface RunCsvText {
 
 /** A CSV file that does not have the columns the charts need. */
 export class CsvFormatError extends Error {
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(`${file}: ${message}`);
     this.name = 'CsvFormatError';
   }
@@ -183,7 +186,12 @@ export function runTablesFromCsv(csv: RunCsvText): RunTables {
   const utilisation = prefixed(SERIES.utilisation).sort((a, b) => resourceOrder(a.label) - resourceOrder(b.label));
   const jobs = table('jobs.csv', csv.jobs, [JOBS.framework, JOBS.completion]);
   const fw = table('frameworks.csv', csv.frameworks, [
-    FRAMEWORKS.name, FRAMEWORKS.accepted, FRAMEWORKS.declined, FRAMEWORKS.rescinded, FRAMEWORKS.localityTasks, ...LOCALITY_LEVELS.map((l) => l.fraction),
+    FRAMEWORKS.name,
+    FRAMEWORKS.accepted,
+    FRAMEWORKS.declined,
+    FRAMEWORKS.rescinded,
+    FRAMEWORKS.localityTasks,
+    ...LOCALITY_LEVELS.map((l) => l.fraction),
   ]);
   const f = 'frameworks.csv';
   return {
@@ -233,7 +241,7 @@ const CONFIG = {
 const TITLES = {
   shares: 'Weighted dominant share per framework',
   utilisation: 'Utilisation per resource',
-  jain: 'Jain\'s fairness index',
+  jain: "Jain's fairness index",
   'completion-cdf': 'Job completion time CDF per framework',
   locality: 'Task locality per framework',
   offers: 'Offer outcomes per framework',
@@ -288,7 +296,16 @@ function base(title: string, description: string, values: readonly unknown[]): R
  * A line chart over time of {@link intervalPoints}, one line per series, coloured by `key` (none:
  * one line). The time axis spans the whole run, [0, last row's time], in every time chart alike.
  */
-function timeLines(title: string, description: string, t: readonly number[], series: readonly Series[], key: string | null, valueKey: string, yTitle: string, yMax: number | null): VlSpec {
+function timeLines(
+  title: string,
+  description: string,
+  t: readonly number[],
+  series: readonly Series[],
+  key: string | null,
+  valueKey: string,
+  yTitle: string,
+  yMax: number | null,
+): VlSpec {
   const end = t[t.length - 1];
   return {
     ...base(title, description, intervalPoints(t, series, key, valueKey)),
@@ -311,7 +328,7 @@ function timeLines(title: string, description: string, t: readonly number[], ser
 export function sharesChart(r: RunTables): VlSpec {
   return timeLines(
     TITLES.shares,
-    'Each framework\'s dominant share (largest allocated/total over resources) divided by its role weight: its mean over each sample interval.',
+    "Each framework's dominant share (largest allocated/total over resources) divided by its role weight: its mean over each sample interval.",
     r.t,
     r.shares,
     'framework',
@@ -340,16 +357,18 @@ export function jainChart(r: RunTables): VlSpec {
   const title = TITLES.jain;
   const spec = timeLines(
     title,
-    'Jain\'s index over the weighted dominant shares of the frameworks with pending tasks: its mean over each sample interval\'s time with at least two of them; a gap where there was none.',
+    "Jain's index over the weighted dominant shares of the frameworks with pending tasks: its mean over each sample interval's time with at least two of them; a gap where there was none.",
     r.t,
     [{ label: 'jain', values: r.jain }],
     null,
     'jain',
-    'Jain\'s index',
+    "Jain's index",
     1,
   );
   // An empty chart says why rather than looking broken.
-  return r.jain.some((v) => v !== null) ? spec : { ...spec, title: { text: title, subtitle: 'never two frameworks with pending tasks at once: the index is undefined' } };
+  return r.jain.some((v) => v !== null)
+    ? spec
+    : { ...spec, title: { text: title, subtitle: 'never two frameworks with pending tasks at once: the index is undefined' } };
 }
 
 /**
@@ -370,7 +389,7 @@ export function completionCdfChart(r: RunTables): VlSpec {
     times.forEach((c, k) => rows.push({ framework, completion_s: c, fraction: round6((k + 1) / times.length) }));
   }
   return {
-    ...base(TITLES['completion-cdf'], 'Fraction of each framework\'s finished jobs that completed (finish - submit) within a time.', rows),
+    ...base(TITLES['completion-cdf'], "Fraction of each framework's finished jobs that completed (finish - submit) within a time.", rows),
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, point: false },
     encoding: {
       x: { field: 'completion_s', type: 'quantitative', title: 'completion time (s)' },
@@ -392,7 +411,7 @@ export function localityChart(r: RunTables): VlSpec {
   );
   const title = TITLES.locality;
   return {
-    ...base(title, 'Of each framework\'s launched tasks with preferred locations, the fraction that ran node-local, rack-local and remote.', rows),
+    ...base(title, "Of each framework's launched tasks with preferred locations, the fraction that ran node-local, rack-local and remote.", rows),
     // An empty chart says why rather than looking broken.
     ...(rows.length === 0 ? { title: { text: title, subtitle: 'no launched task had preferred locations' } } : {}),
     mark: { type: 'bar' },
@@ -452,8 +471,16 @@ export function specJson(spec: VlSpec): string {
  * them (fairness: Jain's index over the arrival window); each a catalogue key, checked as this
  * module loads, and each chart titled by it.
  */
-export const SWEEP_METRICS: readonly string[] = ['jain_arrival_mean', 'utilisation_cpus', 'completion_mean_s', 'queueing_delay_mean_s', 'slowdown_mean', 'node_local', 'jobs_abandoned', 'busyness_mean']
-  .map((key) => known(SUMMARY_METRICS, key));
+export const SWEEP_METRICS: readonly string[] = [
+  'jain_arrival_mean',
+  'utilisation_cpus',
+  'completion_mean_s',
+  'queueing_delay_mean_s',
+  'slowdown_mean',
+  'node_local',
+  'jobs_abandoned',
+  'busyness_mean',
+].map((key) => known(SUMMARY_METRICS, key));
 
 /**
  * The charts of a sweep from its summary.csv text and its swept parameter names (in matrix

@@ -17,16 +17,24 @@ const BASE: Baseline = {
 
 describe('check', () => {
   test('directions and tolerances decide the verdicts', () => {
-    const { rows, regressions } = check({
-      jain_mean: 0.785, // -0.015, beyond 0.01, and lower is worse: REGRESSION
-      completion_mean_s: 101.5, // +1.5, within 2% of 100 (2): ok
-      jobs: 60, // +10, beyond 2% of 50 (1), no good direction: changed
-      node_local: 0.95, // +0.05, higher is better: better
-      remote: null, // null as in the baseline: ok
-      utilisation_cpus: 0.5, // not in the baseline: new
-    }, BASE);
+    const { rows, regressions } = check(
+      {
+        jain_mean: 0.785, // -0.015, beyond 0.01, and lower is worse: REGRESSION
+        completion_mean_s: 101.5, // +1.5, within 2% of 100 (2): ok
+        jobs: 60, // +10, beyond 2% of 50 (1), no good direction: changed
+        node_local: 0.95, // +0.05, higher is better: better
+        remote: null, // null as in the baseline: ok
+        utilisation_cpus: 0.5, // not in the baseline: new
+      },
+      BASE,
+    );
     expect(rows.map((r) => [r.metric, r.verdict])).toEqual([
-      ['jain_mean', 'worse'], ['completion_mean_s', 'ok'], ['jobs', 'changed'], ['node_local', 'better'], ['remote', 'ok'], ['utilisation_cpus', 'new'],
+      ['jain_mean', 'worse'],
+      ['completion_mean_s', 'ok'],
+      ['jobs', 'changed'],
+      ['node_local', 'better'],
+      ['remote', 'ok'],
+      ['utilisation_cpus', 'new'],
     ]);
     expect(regressions).toBe(1);
     // a shorter completion time is no regression however large
@@ -37,7 +45,7 @@ describe('check', () => {
     expect(check({ ...BASE_VALUES, node_local: null }, BASE).rows[3]!.verdict).toBe('missing');
   });
 
-  test('the default rules know each metric\'s good direction', () => {
+  test("the default rules know each metric's good direction", () => {
     // fairness gates over the arrival window; the whole run's index (drain included) is only shown
     expect(defaultRule('jain_arrival_mean')).toEqual({ better: 'higher', tolerance: { abs: 0.01 } });
     expect(defaultRule('jain_arrival_min')).toEqual({ better: 'higher', tolerance: { abs: 0.01 } });

@@ -24,7 +24,9 @@ export interface Baseline {
 }
 
 /** The catalogue's rule of each summary.json metric, by key. */
-const RULES: ReadonlyMap<string, { better: Direction; tolerance: Tolerance }> = new Map(SUMMARY_METRICS.map((m) => [m.key, { better: m.better, tolerance: m.tolerance }]));
+const RULES: ReadonlyMap<string, { better: Direction; tolerance: Tolerance }> = new Map(
+  SUMMARY_METRICS.map((m) => [m.key, { better: m.better, tolerance: m.tolerance }]),
+);
 
 /**
  * The default direction and tolerance of a summary.json metric: its catalogue row's
@@ -79,7 +81,7 @@ export function check(summary: Readonly<Record<string, unknown>>, baseline: Base
     let verdict: Verdict = 'ok';
     if (Math.abs(change) > allowed) {
       if (b.better === 'none') verdict = 'changed';
-      else verdict = (change > 0) === (b.better === 'higher') ? 'better' : 'worse';
+      else verdict = change > 0 === (b.better === 'higher') ? 'better' : 'worse';
     }
     rows.push({ metric, baseline: b.value, now, change, verdict, better: b.better });
   }
@@ -98,15 +100,30 @@ const delta = (r: CheckRow): string => {
   return `${sign}${num(r.change)}${pct}`;
 };
 const VERDICT_TEXT: Readonly<Record<Verdict, string>> = {
-  ok: 'ok', better: 'better', worse: 'REGRESSION', changed: 'changed', missing: 'REGRESSION (missing)', new: 'new',
+  ok: 'ok',
+  better: 'better',
+  worse: 'REGRESSION',
+  changed: 'changed',
+  missing: 'REGRESSION (missing)',
+  new: 'new',
 };
 
 /** The comparison as a plain-text table; `all` false shows only rows that are not 'ok'. */
 export function checkTable(rows: readonly CheckRow[], all = false): string {
   const shown = all ? rows : rows.filter((r) => r.verdict !== 'ok');
-  const cells = [['metric', 'baseline', 'now', 'change', 'verdict'], ...shown.map((r) => [r.metric, num(r.baseline), num(r.now), delta(r), VERDICT_TEXT[r.verdict]])];
+  const cells = [
+    ['metric', 'baseline', 'now', 'change', 'verdict'],
+    ...shown.map((r) => [r.metric, num(r.baseline), num(r.now), delta(r), VERDICT_TEXT[r.verdict]]),
+  ];
   const w = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-  return cells.map((c) => c.map((x, i) => (i === 0 || i === 4 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((c) =>
+      c
+        .map((x, i) => (i === 0 || i === 4 ? x.padEnd(w[i]!) : x.padStart(w[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The comparison as a Markdown table (for a pull-request comment). */
@@ -114,7 +131,13 @@ export function checkMarkdown(rows: readonly CheckRow[], regressions: number, ti
   const changed = rows.filter((r) => r.verdict !== 'ok');
   const head = `### ${title}: ${regressions === 0 ? 'no regression' : `${regressions} regression${regressions === 1 ? '' : 's'}`}\n\n`;
   if (changed.length === 0) return `${head}All ${rows.length} metrics within tolerance.\n`;
-  const lines = ['| metric | baseline | now | change | verdict |', '|---|---:|---:|---:|---|',
-    ...changed.map((r) => `| \`${r.metric}\` | ${num(r.baseline)} | ${num(r.now)} | ${delta(r)} | ${r.verdict === 'worse' || r.verdict === 'missing' ? `**${VERDICT_TEXT[r.verdict]}**` : VERDICT_TEXT[r.verdict]} |`)];
+  const lines = [
+    '| metric | baseline | now | change | verdict |',
+    '|---|---:|---:|---:|---|',
+    ...changed.map(
+      (r) =>
+        `| \`${r.metric}\` | ${num(r.baseline)} | ${num(r.now)} | ${delta(r)} | ${r.verdict === 'worse' || r.verdict === 'missing' ? `**${VERDICT_TEXT[r.verdict]}**` : VERDICT_TEXT[r.verdict]} |`,
+    ),
+  ];
   return `${head}${lines.join('\n')}\n\n${rows.length - changed.length} other metrics within tolerance.\n`;
 }

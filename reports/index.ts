@@ -28,15 +28,7 @@ export {
   type Tolerance,
 } from './catalogue.js';
 export { Fingerprint } from './fingerprint.js';
-export {
-  FRAMEWORKS_COLUMNS,
-  JOBS_COLUMNS,
-  SUMMARY_KEYS,
-  frameworksCsv,
-  jobsCsv,
-  summaryJson,
-  timeseriesCsv,
-} from './writers.js';
+export { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js';
 export { EventLineError, foldEventLines, parseEventLine } from './replay.js';
 export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
 export {

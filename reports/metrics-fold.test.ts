@@ -6,21 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { LogRecord } from '../sim/model/log.js';
 import { LogInvariantError, MetricsFold } from './metrics-fold.js';
 import type { MetricsResult, Sample } from './metrics.js';
-import {
-  accept,
-  agent,
-  framework,
-  job,
-  allocationRun,
-  jobFinished,
-  offer,
-  res,
-  runEnded,
-  streamA,
-  streamB,
-  task,
-  us,
-} from './test-support/log.js';
+import { accept, agent, framework, job, allocationRun, jobFinished, offer, res, runEnded, streamA, streamB, task, us } from './test-support/log.js';
 
 function fold(records: readonly LogRecord[], sampleInterval = 1_000_000): MetricsResult {
   const m = new MetricsFold({ sampleInterval });
@@ -197,13 +183,28 @@ describe('stream A, two frameworks, by hand', () => {
       return [...x.shares, ...x.pending, x.pendingTotal, x.jain, x.jainTime, x.utilisation[0], x.utilisation[1]];
     };
     const expected: [number[], number[]][] = [
-      [[1, 2], [0, 0, 2, 1, 3, 1, S, 0, 0]],
-      [[3, 4, 5], [0.4, 0, 0, 1, 1, NaN, 0, 0.4, 0.1]],
-      [[6, 7], [0.4, 0.2, 0, 0, 0, NaN, 0, 0.5, 0.5]],
+      [
+        [1, 2],
+        [0, 0, 2, 1, 3, 1, S, 0, 0],
+      ],
+      [
+        [3, 4, 5],
+        [0.4, 0, 0, 1, 1, NaN, 0, 0.4, 0.1],
+      ],
+      [
+        [6, 7],
+        [0.4, 0.2, 0, 0, 0, NaN, 0, 0.5, 0.5],
+      ],
       [[8], [0.2, 0.2, 0, 0, 0, NaN, 0, 0.3, 0.45]],
       [[9], [0, 0.2, 0, 0, 0, NaN, 0, 0.1, 0.4]],
-      [[10, 11, 12], [0, 0.2, 1, 0, 1, NaN, 0, 0.1, 0.4]],
-      [[13, 14], [0, 0, 1, 0, 1, NaN, 0, 0, 0]],
+      [
+        [10, 11, 12],
+        [0, 0.2, 1, 0, 1, NaN, 0, 0.1, 0.4],
+      ],
+      [
+        [13, 14],
+        [0, 0, 1, 0, 1, NaN, 0, 0, 0],
+      ],
     ];
     for (const [rows, values] of expected) for (const t of rows) close(row(t), values);
     expect(r.samples[0]!.utilisation[2]).toBeNaN();
@@ -224,11 +225,26 @@ describe('stream A, two frameworks, by hand', () => {
   test('rows at 2.5 s: means over each interval, the last one shorter', () => {
     const r2 = fold(streamA(), 2_500_000);
     expect(r2.samples.map((x) => x.t)).toEqual([2.5, 5, 7.5, 10, 12.5, 14].map(us));
-    close(r2.samples.map((x) => x.shares[0]!), [0.08, 0.4, 0.36, 0.04, 0, 0]);
-    close(r2.samples.map((x) => x.shares[1]!), [0, 0, 0.2, 0.2, 0.16, 0]);
-    close(r2.samples.map((x) => x.pending[0]!), [1.6, 0, 0, 0.4, 1, 1]);
-    close(r2.samples.map((x) => x.utilisation[0]), [0.08, 0.4, 0.46, 0.14, 0.08, 0]);
-    close(r2.samples.map((x) => x.jain), [1, NaN, NaN, NaN, NaN, NaN]);
+    close(
+      r2.samples.map((x) => x.shares[0]!),
+      [0.08, 0.4, 0.36, 0.04, 0, 0],
+    );
+    close(
+      r2.samples.map((x) => x.shares[1]!),
+      [0, 0, 0.2, 0.2, 0.16, 0],
+    );
+    close(
+      r2.samples.map((x) => x.pending[0]!),
+      [1.6, 0, 0, 0.4, 1, 1],
+    );
+    close(
+      r2.samples.map((x) => x.utilisation[0]),
+      [0.08, 0.4, 0.46, 0.14, 0.08, 0],
+    );
+    close(
+      r2.samples.map((x) => x.jain),
+      [1, NaN, NaN, NaN, NaN, NaN],
+    );
     expect(r2.samples.map((x) => x.jainTime)).toEqual([2 * S, 0, 0, 0, 0, 0]);
     expect(seriesMean(r2.samples, (x) => x.shares[0]!)).toBeCloseTo(r2.frameworks[0]!.shareMean, 12);
     expect(seriesMean(r2.samples, (x) => x.utilisation[0])).toBeCloseTo(29 / 140, 12);
@@ -353,7 +369,10 @@ describe('time-series rows are means over their interval', () => {
   test('the last row ends at the run end and weighs its shorter length', () => {
     const r = fold(oneTask(2.75));
     expect(r.samples.map((x) => x.t)).toEqual([1, 2, 2.75].map(us));
-    close(r.samples.map((x) => x.utilisation[0]), [0.5, 1, 2 / 3]);
+    close(
+      r.samples.map((x) => x.utilisation[0]),
+      [0.5, 1, 2 / 3],
+    );
     expect(r.summary.utilisation[0]).toBeCloseTo(8 / 11, 12);
     expect(seriesMean(r.samples, (x) => x.utilisation[0])).toBeCloseTo(8 / 11, 12);
   });
@@ -432,7 +451,10 @@ describe("Jain's index: who has demand, when it is defined, the arrival window",
       runEnded(10),
     ]);
     expect(jainOf(r)).toEqual([0.5, 0.5, 2 * S]);
-    close(r.samples.map((x) => x.jain), [0.5, 0.5, ...Array<number>(8).fill(NaN)]);
+    close(
+      r.samples.map((x) => x.jain),
+      [0.5, 0.5, ...Array<number>(8).fill(NaN)],
+    );
     expect(r.samples.map((x) => x.jainTime)).toEqual([S, S, ...Array<number>(8).fill(0)]);
   });
 
@@ -466,7 +488,10 @@ describe("Jain's index: who has demand, when it is defined, the arrival window",
     close(jainOf(r), [(3.2 + 6 / 1.64) / 10, 1 / 1.64, 10 * S]);
     close(arrivalOf(r), [0.8, 0.8, 4 * S]);
     expect(r.samples.map((x) => x.t)).toEqual([3, 6, 9, 10].map(us));
-    close(r.samples.map((x) => x.jain), [0.8, (0.8 + 2 / 1.64) / 3, 1 / 1.64, 1 / 1.64]);
+    close(
+      r.samples.map((x) => x.jain),
+      [0.8, (0.8 + 2 / 1.64) / 3, 1 / 1.64, 1 / 1.64],
+    );
     expect(r.samples.map((x) => x.jainTime)).toEqual([3, 3, 3, 1].map(us));
     const weighted = r.samples.reduce((a, x) => a + x.jain * x.jainTime, 0) / (10 * S);
     expect(weighted).toBeCloseTo(r.summary.jainMean, 12);
@@ -542,12 +567,7 @@ describe('sampling and streaming', () => {
    * end, so it is undefined there.
    */
   test('rows before the first record are empty; a framework added at a row end is not in it', () => {
-    const r = fold([
-      agent(2, 0, res(1, 1)),
-      framework(2, 1, 'g', 'r'),
-      framework(3, 0, 'f', 'r'),
-      runEnded(3),
-    ]);
+    const r = fold([agent(2, 0, res(1, 1)), framework(2, 1, 'g', 'r'), framework(3, 0, 'f', 'r'), runEnded(3)]);
     expect(r.samples.map((x) => x.t)).toEqual([S, 2 * S, 3 * S]);
     for (const x of r.samples.slice(0, 2)) {
       expect([x.utilisation[0], x.pendingTotal, x.jain, x.jainTime]).toEqual([NaN, NaN, NaN, 0]);
@@ -558,7 +578,10 @@ describe('sampling and streaming', () => {
     expect([...last.shares]).toEqual([NaN, 0]);
     expect([...last.pending]).toEqual([NaN, 0]);
     expect(r.summary.firstEvent).toBe(2 * S);
-    expect(r.frameworks.map((f) => [f.name, f.shareMean])).toEqual([['f', 0], ['g', 0]]);
+    expect(r.frameworks.map((f) => [f.name, f.shareMean])).toEqual([
+      ['f', 0],
+      ['g', 0],
+    ]);
   });
 
   /*
@@ -567,13 +590,7 @@ describe('sampling and streaming', () => {
    * which is also its share_mean over [0, 1].
    */
   test('a framework registered within a row counts 0 before it', () => {
-    const r = fold([
-      agent(0, 0, res(2, 0)),
-      framework(0.5, 0, 'f', 'r'),
-      job(0.5, 0, 0, 1, 1),
-      task(0.5, 0, 0, 0, 0, 'running', res(1, 0)),
-      runEnded(1),
-    ]);
+    const r = fold([agent(0, 0, res(2, 0)), framework(0.5, 0, 'f', 'r'), job(0.5, 0, 0, 1, 1), task(0.5, 0, 0, 0, 0, 'running', res(1, 0)), runEnded(1)]);
     expect(r.samples.map((x) => x.shares[0])).toEqual([0.25]);
     expect(r.frameworks[0]!.shareMean).toBe(0.25);
   });
@@ -616,16 +633,14 @@ describe('a broken log fails loudly', () => {
   test('a record after run_ended', () => fails([runEnded(2), agent(3, 1, res(1, 1))], /after run_ended/));
   test('an unknown framework', () => fails([offer(1, 0, 7, 0, res(1, 1))], /unknown framework 7/));
   test('an unknown job', () => fails([task(1, 0, 5, 0, 0, 'staging', res(1, 1))], /unknown job 5/));
-  test('a task of another framework', () =>
-    fails([framework(1, 1, 'g', 'r'), task(1, 0, 0, 1, 0, 'staging', res(1, 1))], /belongs to framework 0/));
+  test('a task of another framework', () => fails([framework(1, 1, 'g', 'r'), task(1, 0, 0, 1, 0, 'staging', res(1, 1))], /belongs to framework 0/));
   test('more launches than submitted tasks', () =>
     fails([task(1, 0, 0, 0, 0, 'staging', res(1, 1)), task(1, 1, 0, 0, 0, 'staging', res(1, 1))], /no task pending/));
   test('an offer answered twice', () =>
     fails([offer(1, 0, 0, 0, res(1, 1)), accept(2, 0, 0, 0, 0, res(0, 0)), accept(2, 0, 0, 0, 0, res(0, 0))], /not outstanding/));
   test('an abandoned job dropping more tasks than pending', () =>
     fails([{ kind: 'job_abandoned', t: us(1), job: 0, framework: 0, dropped: 2, attempts: 1 }], /dropped 2 tasks with 1 pending/));
-  test('an accept using more than offered', () =>
-    fails([offer(1, 0, 0, 0, res(1, 1)), accept(2, 0, 0, 0, 1, res(2, 1))], /more cpus than offered/));
+  test('an accept using more than offered', () => fails([offer(1, 0, 0, 0, res(1, 1)), accept(2, 0, 0, 0, 1, res(2, 1))], /more cpus than offered/));
   test('the error carries time and kind', () => {
     const m = new MetricsFold();
     m.record(agent(1, 0, res(1, 1)));
@@ -648,7 +663,13 @@ describe('a broken log fails loudly', () => {
 
 describe('locality metrics', () => {
   const loc = (sec: number, t: number, j: number, fw: number, ag: number, l: 'node' | 'rack' | 'remote'): LogRecord => ({
-    kind: 'task_locality', t: sec * 1_000_000, task: t, job: j, framework: fw, agent: ag, locality: l,
+    kind: 'task_locality',
+    t: sec * 1_000_000,
+    task: t,
+    job: j,
+    framework: fw,
+    agent: ag,
+    locality: l,
   });
   // Framework 0 has job 0 (4 tasks, size bucket 1-10) with localities node, node, rack, remote,
   // and job 1 (12 tasks, bucket 11-50) with node, remote (its other tasks have no preference).
@@ -673,7 +694,11 @@ describe('locality metrics', () => {
   ]);
 
   test('job counts', () => {
-    expect(r.jobs.map((j) => [j.localNode, j.localRack, j.localRemote])).toEqual([[2, 1, 1], [1, 0, 1], [0, 0, 0]]);
+    expect(r.jobs.map((j) => [j.localNode, j.localRack, j.localRemote])).toEqual([
+      [2, 1, 1],
+      [1, 0, 1],
+      [0, 0, 0],
+    ]);
   });
 
   test('run fractions, overall and by job size', () => {
@@ -692,8 +717,9 @@ describe('locality metrics', () => {
     ]);
   });
 
-  test('a locality record of another framework\'s job is a broken log', () => {
-    expect(() => fold([agent(0, 0, res(1, 1)), framework(0, 0, 'f', 'r'), framework(0, 1, 'g', 'r'), job(0, 0, 0, 1, 1), loc(1, 0, 0, 1, 0, 'node')]))
-      .toThrow(LogInvariantError);
+  test("a locality record of another framework's job is a broken log", () => {
+    expect(() => fold([agent(0, 0, res(1, 1)), framework(0, 0, 'f', 'r'), framework(0, 1, 'g', 'r'), job(0, 0, 0, 1, 1), loc(1, 0, 0, 1, 0, 'node')])).toThrow(
+      LogInvariantError,
+    );
   });
 });

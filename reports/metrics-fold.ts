@@ -212,7 +212,11 @@ export class MetricsFold implements LogSink {
       this.shares.close(end);
     }
     const span = end - this.first;
-    const jobs = this.jobs.finish(this.shares.count, (f) => this.shares.name(f), (j) => this.locality.jobRow(j));
+    const jobs = this.jobs.finish(
+      this.shares.count,
+      (f) => this.shares.name(f),
+      (j) => this.locality.jobRow(j),
+    );
     const frameworks: FrameworkRow[] = [];
     for (let f = 0; f < this.shares.count; f++) {
       if (!this.shares.registered(f)) continue;

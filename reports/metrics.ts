@@ -49,7 +49,10 @@ export type FrameworkRow = {
   readonly id: number;
   /** locality of its launched tasks with preferences */
   readonly locality: LocalityFractions;
-} & SharesFrameworkRow & JobsFrameworkRow & OffersFrameworkRow & DecisionsFrameworkRow;
+} & SharesFrameworkRow &
+  JobsFrameworkRow &
+  OffersFrameworkRow &
+  DecisionsFrameworkRow;
 
 /** Everything the fold produces. */
 export interface MetricsResult {

@@ -78,7 +78,10 @@ export function escapeScript(js: string): string {
 
 /** JSON for a script block: `<`, U+2028 and U+2029 escaped, so no text in it can end the script. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const STYLE = `
@@ -104,9 +107,11 @@ export function reportHtml(page: ReportPage): string {
   out.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">');
   // Before anything else: count script errors and console errors on the root element
   // (data-errors), so that a headless browser's dump of the page shows whether any happened.
-  out.push('<script>(function () { var n = 0; function bump() { n++; document.documentElement.setAttribute("data-errors", String(n)); }' +
-    ' window.addEventListener("error", bump); var e = console.error;' +
-    ' console.error = function () { bump(); return e.apply(console, arguments); }; })();</script>');
+  out.push(
+    '<script>(function () { var n = 0; function bump() { n++; document.documentElement.setAttribute("data-errors", String(n)); }' +
+      ' window.addEventListener("error", bump); var e = console.error;' +
+      ' console.error = function () { bump(); return e.apply(console, arguments); }; })();</script>',
+  );
   out.push(`<title>${escapeHtml(page.title)} - offersim report</title>`);
   out.push(`<style>${STYLE}</style>`);
   out.push(`<script>${escapeScript(page.bundles.vega)}</script>`);
@@ -125,11 +130,11 @@ export function reportHtml(page: ReportPage): string {
   for (const [k, v] of page.summary) out.push(`<tr><td>${escapeHtml(k)}</td><td class="num">${escapeHtml(v)}</td></tr>`);
   out.push('</table>');
   out.push('<h2>Scenario</h2>', `<pre>${escapeHtml(page.scenario)}</pre>`);
-  const calls = page.charts.map(
-    (c, k) => `  vegaEmbed('#c${k}', ${scriptJson(c.spec)}, {actions: false, renderer: 'svg'}).catch(fail('#c${k}'))`,
-  );
+  const calls = page.charts.map((c, k) => `  vegaEmbed('#c${k}', ${scriptJson(c.spec)}, {actions: false, renderer: 'svg'}).catch(fail('#c${k}'))`);
   out.push('<script>');
-  out.push('function fail(sel) { return function (e) { var d = document.querySelector(sel); d.className = "error"; d.textContent = String(e); console.error(String(e)); }; }');
+  out.push(
+    'function fail(sel) { return function (e) { var d = document.querySelector(sel); d.className = "error"; d.textContent = String(e); console.error(String(e)); }; }',
+  );
   out.push('Promise.all([');
   out.push(calls.join(',\n'));
   out.push(']).then(function () { document.body.setAttribute("data-rendered", "1"); });');

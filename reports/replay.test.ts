@@ -13,7 +13,10 @@ import { frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js
 const jsonl = (records: readonly LogRecord[]): string => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 describe('foldEventLines', () => {
-  test.each([['A', streamA()], ['B', streamB()]] as const)('stream %s read back gives the files its records give', (_, records) => {
+  test.each([
+    ['A', streamA()],
+    ['B', streamB()],
+  ] as const)('stream %s read back gives the files its records give', (_, records) => {
     const direct = new MetricsFold({ sampleInterval: 500_000 });
     for (const r of records) direct.record(r);
     const want = direct.finish();

@@ -12,7 +12,13 @@ import { resources } from '../sim/model/resources.js';
 import { simulate } from '../sim/model/simulation.js';
 import { RecordingSink, ScriptedFramework } from '../sim/model/test-support/scripted.js';
 import {
-  AGENT_SILENCE_BEFORE_REMOVAL, LogVerifier, formatViolation, manifestViolations, recordProblem, summaryViolations, type EventCounts,
+  AGENT_SILENCE_BEFORE_REMOVAL,
+  LogVerifier,
+  formatViolation,
+  manifestViolations,
+  recordProblem,
+  summaryViolations,
+  type EventCounts,
 } from './verify.js';
 import { taskIx } from '../sim/model/ids.js';
 
@@ -22,10 +28,15 @@ const cpus = (n: number) => resources({ cpus: n });
 function run(frameworks: { name: string; behaviour: ScriptedFramework }[], jobs: JobSpec[], agents: number[]): LogRecord[] {
   const sink = new RecordingSink();
   simulate({
-    seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
+    seed: 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
     agents: agents.map((n, i) => ({ name: `a${i}`, rack: 'r', res: cpus(n) })),
     frameworks: frameworks.map((f) => ({ name: f.name, role: '*', behaviour: f.behaviour })),
-    weights: new Map(), jobs, sinks: [sink], horizon: seconds(1000),
+    weights: new Map(),
+    jobs,
+    sinks: [sink],
+    horizon: seconds(1000),
   });
   return sink.records;
 }
@@ -75,20 +86,28 @@ function invalid(): LogRecord[] {
     return { kind: 'hold' };
   });
   const g = new ScriptedFramework((_o, _d, self) => (self.seen.length === 1 ? { kind: 'accept', tasks: [2] } : { kind: 'decline' }));
-  return run([{ name: 'f', behaviour: f }, { name: 'g', behaviour: g }], [job('jf', 'f', [1, 1]), job('jg', 'g', [1])], [4, 4]);
+  return run(
+    [
+      { name: 'f', behaviour: f },
+      { name: 'g', behaviour: g },
+    ],
+    [job('jf', 'f', [1, 1]), job('jg', 'g', [1])],
+    [4, 4],
+  );
 }
 
 const errorsOf = (records: readonly LogRecord[]) => records.flatMap((r, i) => (r.kind === 'task_error' ? [{ i, r }] : []));
 
 describe('task errors', () => {
-  test('the model\'s accept validation verifies clean', () => {
+  test("the model's accept validation verifies clean", () => {
     for (const records of [insufficient(), invalid()]) {
       expect(errorsOf(records).length).toBeGreaterThan(0);
       expect(verify(records).violations).toEqual([]);
     }
     // Every reason appears in these two runs.
-    expect(new Set([...insufficient(), ...invalid()].flatMap((r) => (r.kind === 'task_error' ? [r.reason] : []))))
-      .toEqual(new Set(['insufficient_resources', 'other_framework_task', 'task_not_pending', 'unknown_task', 'invalid_offer']));
+    expect(new Set([...insufficient(), ...invalid()].flatMap((r) => (r.kind === 'task_error' ? [r.reason] : [])))).toEqual(
+      new Set(['insufficient_resources', 'other_framework_task', 'task_not_pending', 'unknown_task', 'invalid_offer']),
+    );
   });
 
   test('a reason the log contradicts', () => {
@@ -97,7 +116,9 @@ describe('task errors', () => {
     const { i, r } = errorsOf(records)[0]!;
     expect([r.task, r.reason]).toEqual([2, 'other_framework_task']);
     records[i] = { ...r, reason: 'unknown_task' };
-    expect(verify(records).violations).toEqual([`events.jsonl:${i + 1}: t=0.000000 s task_error [tasks] task 2 refused as unknown_task, but the log shows other_framework_task`]);
+    expect(verify(records).violations).toEqual([
+      `events.jsonl:${i + 1}: t=0.000000 s task_error [tasks] task 2 refused as unknown_task, but the log shows other_framework_task`,
+    ]);
   });
 
   test('a refused task the accept launched anyway', () => {
@@ -107,7 +128,9 @@ describe('task errors', () => {
     expect([r.task, r.reason]).toEqual([1, 'insufficient_resources']);
     records[i] = { ...r, task: 2 };
     const accept = records.findIndex((x) => x.kind === 'offer_accepted');
-    expect(verify(records).violations).toEqual([`events.jsonl:${i + 1}: t=0.000000 s task_error [tasks] task 2 refused, yet its accept (line ${accept + 1}) launched it`]);
+    expect(verify(records).violations).toEqual([
+      `events.jsonl:${i + 1}: t=0.000000 s task_error [tasks] task 2 refused, yet its accept (line ${accept + 1}) launched it`,
+    ]);
   });
 
   test('a duplicate refused as not pending that the accept never launched', () => {
@@ -147,8 +170,16 @@ describe('summary.json and manifest.json against the events', () => {
   const counts = verify(insufficient()).counts;
   test('what the events count', () => {
     // Tasks 0, 2, 3 run 0..10 and task 1 10..20: 4 launches and 4 finishes; one job, finished at 20.
-    expect([counts.jobs, counts.tasks, counts.tasksLaunched, counts.tasksFinished, counts.jobsFinished, counts.jobsOver, counts.makespan, counts.endReason])
-      .toEqual([1, 4, 4, 4, 1, 1, 20_000_000, 'completed']);
+    expect([
+      counts.jobs,
+      counts.tasks,
+      counts.tasksLaunched,
+      counts.tasksFinished,
+      counts.jobsFinished,
+      counts.jobsOver,
+      counts.makespan,
+      counts.endReason,
+    ]).toEqual([1, 4, 4, 4, 1, 1, 20_000_000, 'completed']);
   });
   test('a missing key, a wrong count and a null where the events have a value', () => {
     const summary: Record<string, unknown> = { end_reason: 'completed', first_event_s: 0, run_end_s: 20, makespan_s: null, tasks_launched: 5 };
@@ -158,7 +189,7 @@ describe('summary.json and manifest.json against the events', () => {
     expect(lines).toContain('summary.json: [summary] tasks_finished is missing; the events give 4');
     expect(lines).not.toContainEqual(expect.stringMatching(/run_end_s|first_event_s|end_reason/));
   });
-  test('the manifest\'s counts and fingerprint', () => {
+  test("the manifest's counts and fingerprint", () => {
     const good = { records: counts.records, fingerprint: counts.fingerprint, endReason: 'completed', endTime: 20, jobsSubmitted: 1, jobsFinished: 1 };
     expect(manifestViolations(good, counts)).toEqual([]);
     expect(manifestViolations({ ...good, endTime: 20.000001, jobsFinished: 0 }, counts).map(formatViolation)).toEqual([
@@ -168,6 +199,6 @@ describe('summary.json and manifest.json against the events', () => {
   });
 });
 
-test('the silence before a removal is the master\'s ping timeout times its allowed misses', () => {
+test("the silence before a removal is the master's ping timeout times its allowed misses", () => {
   expect(AGENT_SILENCE_BEFORE_REMOVAL).toBe(AGENT_PING_TIMEOUT * MAX_AGENT_PING_TIMEOUTS);
 });

@@ -191,7 +191,8 @@ export class LogVerifier {
         break;
       case 'decision': {
         if (this.frameworks.framework(r, line, r.framework) === undefined || this.jobs.job(r, line, r.job, r.framework) < 0) break;
-        if (!Number.isSafeInteger(r.start) || r.start > r.t || r.start < 0) this.report.fail('frameworks', r, line, `a decision that began at ${r.start} us, not between 0 and its end`);
+        if (!Number.isSafeInteger(r.start) || r.start > r.t || r.start < 0)
+          this.report.fail('frameworks', r, line, `a decision that began at ${r.start} us, not between 0 and its end`);
         break;
       }
       case 'job_abandoned':

@@ -25,7 +25,14 @@ export function perResource(f: (i: number) => number): PerResource {
  */
 export const LOCALITY_LEVELS = [
   { level: 'node', fraction: 'node_local', count: 'local_node', label: 'node-local', better: 'higher', what: 'ran on an agent they prefer' },
-  { level: 'rack', fraction: 'rack_local', count: 'local_rack', label: 'rack-local', better: 'none', what: 'ran in a rack they prefer, not on a preferred agent' },
+  {
+    level: 'rack',
+    fraction: 'rack_local',
+    count: 'local_rack',
+    label: 'rack-local',
+    better: 'none',
+    what: 'ran in a rack they prefer, not on a preferred agent',
+  },
   { level: 'remote', fraction: 'remote', count: 'local_remote', label: 'remote', better: 'lower', what: 'ran elsewhere' },
 ] as const satisfies readonly {
   readonly level: string;

@@ -7,7 +7,18 @@ import { MetricsFold } from './metrics-fold.js';
 import type { FrameworkRow, JobRow, MetricsResult, Sample } from './metrics.js';
 import { stats } from './stats.js';
 import { streamB } from './test-support/log.js';
-import { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, TimeseriesLayout, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, timeseriesDraft, writeJobsCsv } from './writers.js';
+import {
+  FRAMEWORKS_COLUMNS,
+  JOBS_COLUMNS,
+  SUMMARY_KEYS,
+  TimeseriesLayout,
+  frameworksCsv,
+  jobsCsv,
+  summaryJson,
+  timeseriesCsv,
+  timeseriesDraft,
+  writeJobsCsv,
+} from './writers.js';
 
 function foldB(): MetricsResult {
   const m = new MetricsFold({ sampleInterval: 1_000_000 });
@@ -251,7 +262,13 @@ describe('quoting and undefined values', () => {
  */
 describe('streamed rows', () => {
   const sample = (t: number, shares: number[], pending: number[]): Sample => ({
-    t, utilisation: [0.5, 0.25, NaN, NaN], shares: Float64Array.from(shares), pending: Float64Array.from(pending), pendingTotal: 3, jain: NaN, jainTime: 0,
+    t,
+    utilisation: [0.5, 0.25, NaN, NaN],
+    shares: Float64Array.from(shares),
+    pending: Float64Array.from(pending),
+    pendingTotal: 3,
+    jain: NaN,
+    jainTime: 0,
   });
 
   test('a draft row holds a share and a pending cell per framework id the sample has', () => {

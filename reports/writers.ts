@@ -170,8 +170,9 @@ export class TimeseriesLayout {
   constructor(frameworks: readonly FrameworkRow[]) {
     const labels = frameworkLabels(frameworks);
     this.ids = frameworks.map((f) => f.id);
-    this.header = csv([SERIES_COLUMNS.flatMap((c) =>
-      c.per === 'row' ? [c.key] : (c.per === 'resource' ? RESOURCE_NAMES : labels).map((name) => `${c.key}${name}`))]);
+    this.header = csv([
+      SERIES_COLUMNS.flatMap((c) => (c.per === 'row' ? [c.key] : (c.per === 'resource' ? RESOURCE_NAMES : labels).map((name) => `${c.key}${name}`))),
+    ]);
   }
 
   /**

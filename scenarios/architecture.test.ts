@@ -124,13 +124,17 @@ describe('architecture: a user module', () => {
 describe('architecture: what is refused, naming the field', () => {
   test('a policy without a ranking port under a non-offer architecture', () => {
     expect(problems(CONTENDED, ['architecture=monolithic', 'allocator=fifo'])).toEqual([
-      expect.stringMatching(/^arch\.yaml:\d+:\d+: architecture: the monolithic architecture places tasks without offers, .* allocator "fifo" has no ranking port .*\(asset, cpu-share, drf, random; docs\/allocators\.md\)$/),
+      expect.stringMatching(
+        /^arch\.yaml:\d+:\d+: architecture: the monolithic architecture places tasks without offers, .* allocator "fifo" has no ranking port .*\(asset, cpu-share, drf, random; docs\/allocators\.md\)$/,
+      ),
     ]);
   });
 
   test('an allocator name that is an architecture, with another architecture', () => {
     expect(problems(CONTENDED, ['architecture=offers', 'allocator=shared-state'])).toEqual([
-      expect.stringMatching(/architecture: allocator "shared-state" is the shared-state architecture with drf's order; for the offers architecture name a policy \(allocator: drf\), or leave architecture out$/),
+      expect.stringMatching(
+        /architecture: allocator "shared-state" is the shared-state architecture with drf's order; for the offers architecture name a policy \(allocator: drf\), or leave architecture out$/,
+      ),
     ]);
     // the same architecture twice is allowed
     expect(() => parseScenarioText(CONTENDED, 'arch.yaml', ['architecture=shared-state', 'allocator=shared-state'])).not.toThrow();
@@ -139,7 +143,9 @@ describe('architecture: what is refused, naming the field', () => {
   test('a behaviour that needs offers', () => {
     const text = `${CONTENDED}  - name: mpi\n    behaviour: gang\n    workload: { kind: inline, jobs: [{ submit: 0, tasks: [{ cpus: 1, mem: 64, duration: 1, count: 2 }] }] }\n`;
     expect(problems(text, ['architecture=shared-state'])).toEqual([
-      expect.stringMatching(/frameworks\[2\]\.behaviour: the gang behaviour needs offers; architecture "shared-state" places tasks without them \(shared-state\)$/),
+      expect.stringMatching(
+        /frameworks\[2\]\.behaviour: the gang behaviour needs offers; architecture "shared-state" places tasks without them \(shared-state\)$/,
+      ),
     ]);
   });
 
@@ -150,12 +156,27 @@ describe('architecture: what is refused, naming the field', () => {
   test('a user module without a ranking port, when the scenario is opened (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'offersim-arch-'));
     try {
-      const methods = ['setWeight', 'addFramework', 'removeFramework', 'activateFramework', 'deactivateFramework', 'addAgent', 'removeAgent', 'recover', 'allocate'];
-      writeFileSync(join(dir, 'plain.mjs'), `export default { name: 'plain', description: 'no ranking port', create: () => ({ name: 'plain', ${methods.map((m) => `${m}() {}`).join(', ')} }) };\n`);
+      const methods = [
+        'setWeight',
+        'addFramework',
+        'removeFramework',
+        'activateFramework',
+        'deactivateFramework',
+        'addAgent',
+        'removeAgent',
+        'recover',
+        'allocate',
+      ];
+      writeFileSync(
+        join(dir, 'plain.mjs'),
+        `export default { name: 'plain', description: 'no ranking port', create: () => ({ name: 'plain', ${methods.map((m) => `${m}() {}`).join(', ')} }) };\n`,
+      );
       writeFileSync(join(dir, 's.yaml'), `allocator: { module: ./plain.mjs }\narchitecture: monolithic\n${CONTENDED}`);
       const r = await cli('validate', join(dir, 's.yaml'));
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/s\.yaml:2:15: architecture: the monolithic architecture places tasks without offers, .* the module "\.\/plain\.mjs" has no ranking port/);
+      expect(r.err).toMatch(
+        /s\.yaml:2:15: architecture: the monolithic architecture places tasks without offers, .* the module "\.\/plain\.mjs" has no ranking port/,
+      );
       // under offers the same module is fine
       writeFileSync(join(dir, 'o.yaml'), `allocator: { module: ./plain.mjs }\n${CONTENDED}`);
       expect((await cli('validate', join(dir, 'o.yaml'))).code).toBe(0);

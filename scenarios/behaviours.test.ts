@@ -45,7 +45,12 @@ describe('gang and service fields', () => {
   test('defaults are filled in as documented', () => {
     const { scenario } = parseScenarioText(SERVICE, 's.yaml');
     expect(scenario.frameworks[0]!.behaviour).toEqual({
-      kind: 'service', instances: 3, task: { cpus: 1, mem: 512, disk: 0, gpus: 0 }, maxPerAgent: 1, spreadRacks: true, refuseSeconds: 5,
+      kind: 'service',
+      instances: 3,
+      task: { cpus: 1, mem: 512, disk: 0, gpus: 0 },
+      maxPerAgent: 1,
+      spreadRacks: true,
+      refuseSeconds: 5,
     });
     expect(scenario.frameworks[1]!.behaviour).toEqual({ kind: 'gang', hoard: true, maxHoldSeconds: 0, refuseSeconds: 5 });
     const bare = parseScenarioText(`${CLUSTER}\nframeworks:\n  - { name: g, behaviour: gang }\n`, 'g.yaml');
@@ -60,11 +65,13 @@ frameworks:
     workload: { kind: inline, jobs: [] }
 `;
     const p = problems(text);
-    expect(p).toEqual(expect.arrayContaining([
-      expect.stringMatching(/duration: framework "web" is a service, whose tasks never end: give the run a duration$/),
-      expect.stringMatching(/frameworks\[0\]\.workload: a service takes its tasks from behaviour\.instances/),
-      expect.stringMatching(/frameworks\[0\]\.behaviour\.task: this task fits on no agent of the cluster$/),
-    ]));
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/duration: framework "web" is a service, whose tasks never end: give the run a duration$/),
+        expect.stringMatching(/frameworks\[0\]\.workload: a service takes its tasks from behaviour\.instances/),
+        expect.stringMatching(/frameworks\[0\]\.behaviour\.task: this task fits on no agent of the cluster$/),
+      ]),
+    );
     expect(p).toHaveLength(3);
   });
 
@@ -163,7 +170,12 @@ frameworks:
     const sink = new RecordingSink();
     simulate(buildSimulation(scenario, 1, [sink]));
     expect(sink.of('decision').map((r) => [r.start / 1e6, r.t / 1e6, r.tasks])).toEqual([[0, 2, 2]]);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => r.t / 1e6)).toEqual([2, 2]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => r.t / 1e6),
+    ).toEqual([2, 2]);
   });
   test('negative decision time and fractional maxAttempts are rejected', () => {
     expect(problems(TEXT.replace('decisionJob: 1', 'decisionJob: -1')).join('\n')).toMatch(/decisionJob/);
@@ -238,8 +250,21 @@ frameworks:
     expect(scenario.frameworks[1]!.behaviour).toMatchObject({ decisionJob: 1, decisionTask: 0.25 });
     const sink = new RecordingSink();
     simulate(buildSimulation(scenario, 1, [sink]));
-    expect(sink.of('decision').map((r) => [r.framework, r.start / 1e6, r.t / 1e6, r.tasks])).toEqual([[0, 0, 2, 2], [1, 20, 21.5, 2]]);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.framework, r.t / 1e6])).toEqual([[0, 2], [0, 2], [1, 21.5], [1, 21.5]]);
+    expect(sink.of('decision').map((r) => [r.framework, r.start / 1e6, r.t / 1e6, r.tasks])).toEqual([
+      [0, 0, 2, 2],
+      [1, 20, 21.5, 2],
+    ]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => [r.framework, r.t / 1e6]),
+    ).toEqual([
+      [0, 2],
+      [0, 2],
+      [1, 21.5],
+      [1, 21.5],
+    ]);
   });
   test('bad values are rejected with their paths; a service has no maxAttempts', () => {
     expect(problems(TEXT.replace('decisionJob: 1, decisionTask: 0.5', 'decisionJob: -1, decisionTask: 0.5'))).toEqual([

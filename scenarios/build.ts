@@ -16,7 +16,16 @@ import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/pois
 import { behaviourKind, createBehaviour, ownTasksOf } from './behaviours/index.js';
 import { allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { traceAgents, traceFrameworks, traceJobStream, type TraceCounts } from './trace-source.js';
-import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_ALLOCATION_RUNS, MAX_BLOCK_REPLICAS, MAX_FRAMEWORKS, MAX_RANDOM_FAILURES, MAX_TASKS, MAX_TIMESERIES_CELLS } from './limits.js';
+import {
+  EXPONENTIAL_TAIL,
+  MAX_AGENTS,
+  MAX_ALLOCATION_RUNS,
+  MAX_BLOCK_REPLICAS,
+  MAX_FRAMEWORKS,
+  MAX_RANDOM_FAILURES,
+  MAX_TASKS,
+  MAX_TIMESERIES_CELLS,
+} from './limits.js';
 
 type DistributionInput = number | { uniform: [number, number] } | { exponential: number };
 
@@ -140,23 +149,31 @@ export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => T
     if (w.kind === 'poisson') {
       const taskRes = resources(w.task);
       const poisson: Iterable<JobSpec> = {
-        [Symbol.iterator]: () => poissonJobs({
-          framework: f.name,
-          rate: w.rate,
-          // The schema fills in start (default: the framework's addAt).
-          start: seconds(w.start ?? f.addAt),
-          until: w.until === undefined ? undefined : seconds(w.until),
-          count: w.jobs,
-          tasksPerJob: distribution(w.tasksPerJob),
-          taskRes,
-          duration: distribution(w.task.duration),
-        }, streams.stream(`workload/${f.name}`)),
+        [Symbol.iterator]: () =>
+          poissonJobs(
+            {
+              framework: f.name,
+              rate: w.rate,
+              // The schema fills in start (default: the framework's addAt).
+              start: seconds(w.start ?? f.addAt),
+              until: w.until === undefined ? undefined : seconds(w.until),
+              count: w.jobs,
+              tasksPerJob: distribution(w.tasksPerJob),
+              taskRes,
+              duration: distribution(w.task.duration),
+            },
+            streams.stream(`workload/${f.name}`),
+          ),
       };
       const loc = w.locality;
       // Placement draws from its own stream, so the workload's draws are the same with or without it.
-      sources.push(loc === undefined ? poisson : {
-        [Symbol.iterator]: () => withPlacedBlocks(poisson, agents, loc, streams.stream(`placement/${f.name}`)),
-      });
+      sources.push(
+        loc === undefined
+          ? poisson
+          : {
+              [Symbol.iterator]: () => withPlacedBlocks(poisson, agents, loc, streams.stream(`placement/${f.name}`)),
+            },
+      );
     } else {
       const jobs: JobSpec[] = w.jobs.map((j, k) => {
         const tasks: TaskSpec[] = [];
@@ -232,7 +249,11 @@ function randomFailures(r: RandomFailuresEntry, end: SimTime): RandomFailureSpec
  *   (a scenario naming a user module must pass the entry that loader.ts `openScenario` imported)
  */
 export function buildSimulation(
-  s: Scenario, seed: number, sinks: readonly LogSink[], allocator?: AllocatorEntry, traceCounts?: (get: () => TraceCounts) => void,
+  s: Scenario,
+  seed: number,
+  sinks: readonly LogSink[],
+  allocator?: AllocatorEntry,
+  traceCounts?: (get: () => TraceCounts) => void,
 ): SimulationInput {
   const spec = allocatorSpec(s.allocator);
   const entry = allocator ?? (spec.name === undefined ? undefined : getAllocator(spec.name));
@@ -248,13 +269,15 @@ export function buildSimulation(
     role: f.role,
     behaviour: createBehaviour(f.behaviour),
     addAt: seconds(f.addAt),
-    ...(f.failover === undefined ? {} : {
-      failover: {
-        disconnectAt: seconds(f.failover.disconnectAt),
-        reconnectAfter: f.failover.reconnectAfter === undefined ? undefined : seconds(f.failover.reconnectAfter),
-      },
-      failoverTimeout: seconds(f.failoverTimeout ?? 0),
-    }),
+    ...(f.failover === undefined
+      ? {}
+      : {
+          failover: {
+            disconnectAt: seconds(f.failover.disconnectAt),
+            reconnectAfter: f.failover.reconnectAfter === undefined ? undefined : seconds(f.failover.reconnectAfter),
+          },
+          failoverTimeout: seconds(f.failoverTimeout ?? 0),
+        }),
   }));
   for (const f of buildTraceFrameworks(s)) {
     frameworks.push({ name: f.name, role: f.role, behaviour: createBehaviour(f.behaviour), addAt: 0 as SimTime });
@@ -277,12 +300,17 @@ export function buildSimulation(
     duration: s.duration === undefined ? undefined : seconds(s.duration),
     horizon: seconds(s.horizon),
     sinks,
-    failures: s.failures === undefined ? undefined : {
-      agents: s.failures.agents.map((f) => ({
-        agent: f.agent, at: seconds(f.at), downFor: f.downFor === undefined ? undefined : seconds(f.downFor),
-      })),
-      ...(s.failures.random === undefined ? {} : { random: randomFailures(s.failures.random, seconds(s.duration ?? s.horizon)) }),
-    },
+    failures:
+      s.failures === undefined
+        ? undefined
+        : {
+            agents: s.failures.agents.map((f) => ({
+              agent: f.agent,
+              at: seconds(f.at),
+              downFor: f.downFor === undefined ? undefined : seconds(f.downFor),
+            })),
+            ...(s.failures.random === undefined ? {} : { random: randomFailures(s.failures.random, seconds(s.duration ?? s.horizon)) }),
+          },
   };
 }
 
@@ -347,7 +375,8 @@ export function sizeProblems(s: Scenario): SizeProblem[] {
     out.push({ path: ['cluster', 'agents'], message: `the groups hold ${count(agents)} agents, more than the ${count(MAX_AGENTS)} a cluster may have` });
   }
   const fws = s.frameworks.length;
-  if (fws > MAX_FRAMEWORKS) out.push({ path: ['frameworks'], message: `${count(fws)} frameworks, more than the ${count(MAX_FRAMEWORKS)} a scenario may declare` });
+  if (fws > MAX_FRAMEWORKS)
+    out.push({ path: ['frameworks'], message: `${count(fws)} frameworks, more than the ${count(MAX_FRAMEWORKS)} a scenario may declare` });
 
   let tasks = 0;
   let biggest = { tasks: -1, index: 0 };
@@ -357,12 +386,18 @@ export function sizeProblems(s: Scenario): SizeProblem[] {
     if (t > biggest.tasks) biggest = { tasks: t, index: i };
     const w = f.workload;
     if (w?.kind === 'poisson' && largestDraw(w.tasksPerJob) > MAX_TASKS) {
-      out.push({ path: ['frameworks', i, 'workload', 'tasksPerJob'], message: `a job could draw ${count(largestDraw(w.tasksPerJob))} tasks, more than the ${count(MAX_TASKS)} a run may hold` });
+      out.push({
+        path: ['frameworks', i, 'workload', 'tasksPerJob'],
+        message: `a job could draw ${count(largestDraw(w.tasksPerJob))} tasks, more than the ${count(MAX_TASKS)} a run may hold`,
+      });
     }
     if (w?.kind === 'poisson' && w.locality !== undefined) {
       const replicas = t * w.locality.blocksPerTask * Math.min(w.locality.replication, Math.max(1, agents));
       if (replicas > MAX_BLOCK_REPLICAS) {
-        out.push({ path: ['frameworks', i, 'workload', 'locality'], message: `about ${count(replicas)} block replicas (tasks x blocksPerTask x replication), more than the ${count(MAX_BLOCK_REPLICAS)} a run may hold` });
+        out.push({
+          path: ['frameworks', i, 'workload', 'locality'],
+          message: `about ${count(replicas)} block replicas (tasks x blocksPerTask x replication), more than the ${count(MAX_BLOCK_REPLICAS)} a run may hold`,
+        });
       }
     }
   });
@@ -371,7 +406,8 @@ export function sizeProblems(s: Scenario): SizeProblem[] {
     const where = ownTasksOf(f.behaviour) !== undefined ? 'behaviour' : 'workload';
     out.push({
       path: ['frameworks', biggest.index, where],
-      message: `the workloads would submit about ${count(tasks)} tasks (this one about ${count(biggest.tasks)}) in a run of up to ${count(end)} s, ` +
+      message:
+        `the workloads would submit about ${count(tasks)} tasks (this one about ${count(biggest.tasks)}) in a run of up to ${count(end)} s, ` +
         `more than the ${count(MAX_TASKS)} a run may hold: lower rate, jobs, until or the run's duration`,
     });
   }
@@ -390,7 +426,8 @@ export function sizeProblems(s: Scenario): SizeProblem[] {
   if (cells > MAX_TIMESERIES_CELLS) {
     out.push({
       path: ['output', 'sampleInterval'],
-      message: `a run of ${count(end)} s would write ${count(cells)} time-series cells (a row per interval, ${8 + 2 * fws} columns), more than ${count(MAX_TIMESERIES_CELLS)}: ` +
+      message:
+        `a run of ${count(end)} s would write ${count(cells)} time-series cells (a row per interval, ${8 + 2 * fws} columns), more than ${count(MAX_TIMESERIES_CELLS)}: ` +
         'raise sampleInterval or lower duration',
     });
   }
@@ -400,7 +437,10 @@ export function sizeProblems(s: Scenario): SizeProblem[] {
     const window = Math.max(0, Math.min(r.until ?? Infinity, end) - r.from);
     const failures = r.mttr === undefined ? Math.min(subject, (subject * window) / r.mtbf) : (subject * window) / (r.mtbf + r.mttr);
     if (failures > MAX_RANDOM_FAILURES) {
-      out.push({ path: ['failures', 'random', 'mtbf'], message: `about ${count(failures)} random failures in a run of up to ${count(end)} s, more than ${count(MAX_RANDOM_FAILURES)}: raise mtbf or narrow from/until` });
+      out.push({
+        path: ['failures', 'random', 'mtbf'],
+        message: `about ${count(failures)} random failures in a run of up to ${count(end)} s, more than ${count(MAX_RANDOM_FAILURES)}: raise mtbf or narrow from/until`,
+      });
     }
   }
   return out;

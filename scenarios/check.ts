@@ -15,11 +15,14 @@ import { writeAtomic } from './output-files.js';
 const ToleranceSchema = z.strictObject({ abs: z.number().finite().nonnegative().optional(), rel: z.number().finite().nonnegative().optional() });
 const BaselineSchema = z.strictObject({
   source: z.string(),
-  metrics: z.record(z.string(), z.strictObject({
-    value: z.number().finite().nullable(),
-    better: z.enum(['higher', 'lower', 'none']),
-    tolerance: ToleranceSchema,
-  })),
+  metrics: z.record(
+    z.string(),
+    z.strictObject({
+      value: z.number().finite().nullable(),
+      better: z.enum(['higher', 'lower', 'none']),
+      tolerance: ToleranceSchema,
+    }),
+  ),
 });
 
 /** Reads a run directory's summary.json. */
@@ -66,10 +69,12 @@ export function updateBaseline(dir: string, file: string, version: string): Base
   const source = `offersim ${version}: ${m.scenario?.file ?? '?'} seed ${m.seed ?? '?'}, fingerprint ${m.fingerprint ?? '?'}`;
   const fresh = baselineOf(readRunSummary(dir), source);
   const old = existsSync(file) ? readBaseline(file) : undefined;
-  const metrics = Object.fromEntries(Object.entries(fresh.metrics).map(([k, m]) => {
-    const kept = old?.metrics[k];
-    return [k, kept === undefined ? m : { ...m, better: kept.better, tolerance: kept.tolerance }];
-  }));
+  const metrics = Object.fromEntries(
+    Object.entries(fresh.metrics).map(([k, m]) => {
+      const kept = old?.metrics[k];
+      return [k, kept === undefined ? m : { ...m, better: kept.better, tolerance: kept.tolerance }];
+    }),
+  );
   const baseline: Baseline = { source, metrics };
   writeAtomic(file, `${JSON.stringify(baseline, null, 2)}\n`);
   return baseline;

@@ -24,17 +24,23 @@ process.on('uncaughtException', (err) => {
 // to it is dropped, and the command still finishes its work and exits with its own code (its
 // outputs are on disk, not in the pipe). The same for stderr.
 const closed = { out: false, err: false };
-const quietOnEpipe = (which: 'out' | 'err') => (err: NodeJS.ErrnoException): void => {
-  if (err.code !== 'EPIPE') throw err;
-  closed[which] = true;
-};
+const quietOnEpipe =
+  (which: 'out' | 'err') =>
+  (err: NodeJS.ErrnoException): void => {
+    if (err.code !== 'EPIPE') throw err;
+    closed[which] = true;
+  };
 process.stdout.on('error', quietOnEpipe('out'));
 process.stderr.on('error', quietOnEpipe('err'));
 
 removeStaleTemps();
 const code = await main(process.argv.slice(2), {
-  out: (t) => { if (!closed.out) process.stdout.write(t); },
-  err: (t) => { if (!closed.err) process.stderr.write(t); },
+  out: (t) => {
+    if (!closed.out) process.stdout.write(t);
+  },
+  err: (t) => {
+    if (!closed.err) process.stderr.write(t);
+  },
   env: process.env,
   tty: process.stderr.isTTY === true,
 });

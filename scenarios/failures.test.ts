@@ -45,7 +45,12 @@ describe('failure scenarios', () => {
     simulate(buildSimulation(scenario, 1, [sink]));
     // g's task is killed at 10 + 30 = 40. The agent failing at 100 (registered at 0: pings at 0,
     // 15, ..., the first unanswered at 105) is lost 75 s after that ping, at 180, and back at 300.
-    expect(sink.of('task_state').filter((r) => r.state === 'killed').map((r) => r.t / S)).toEqual([40]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'killed')
+        .map((r) => r.t / S),
+    ).toEqual([40]);
     expect(sink.of('agent_removed').map((r) => r.t / S)).toEqual([180]);
     expect(sink.of('agent_added').filter((r) => r.t === 300 * S).length).toBe(1);
   });
@@ -59,7 +64,8 @@ describe('ping timing from a scenario file', () => {
   //   30: lost 105), a-3 fails 30.000001 (next ping 45: lost 120), late-0 fails 50 (pings 7, 22, 37,
   //   52: lost 127).
   test('each agent is declared lost 75 s after its first unanswered ping', () => {
-    const { scenario } = parseScenarioText(`
+    const { scenario } = parseScenarioText(
+      `
 duration: 200
 cluster:
   agents:
@@ -75,12 +81,18 @@ failures:
 frameworks:
   - name: f
     workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 1, duration: 1 } ] } ] }
-`, 'ping.yaml');
+`,
+      'ping.yaml',
+    );
     const sink = new RecordingSink();
     simulate(buildSimulation(scenario, 1, [sink]));
     const names = new Map(sink.of('agent_added').map((r) => [r.agent, r.name]));
     expect(sink.of('agent_removed').map((r) => [names.get(r.agent), r.t / S])).toEqual([
-      ['a-0', 75], ['a-1', 90], ['a-2', 105], ['a-3', 120], ['late-0', 127],
+      ['a-0', 75],
+      ['a-1', 90],
+      ['a-2', 105],
+      ['a-3', 120],
+      ['late-0', 127],
     ]);
   });
 });
@@ -109,11 +121,17 @@ frameworks:
     expect(scenario.failures).toEqual({ agents: [], random: { mtbf: 3600, mttr: 600.5, agents: 'all', from: 0 } });
     // Without until, failures end with the run: here its horizon, the default 30 days.
     expect(buildSimulation(scenario, 1, []).failures).toEqual({
-      agents: [], random: { mtbf: 3600 * S, mttr: 600.5 * S, agents: undefined, fraction: undefined, from: 0, until: 2_592_000 * S },
+      agents: [],
+      random: { mtbf: 3600 * S, mttr: 600.5 * S, agents: undefined, fraction: undefined, from: 0, until: 2_592_000 * S },
     });
     const frac = parseScenarioText(`${BASE}failures:\n  random: { mtbf: 10, agents: 0.5, from: 5, until: 20 }\n`, 'f.yaml').scenario;
     expect(buildSimulation(frac, 1, []).failures!.random).toEqual({
-      mtbf: 10 * S, mttr: undefined, agents: undefined, fraction: 0.5, from: 5 * S, until: 20 * S,
+      mtbf: 10 * S,
+      mttr: undefined,
+      agents: undefined,
+      fraction: 0.5,
+      from: 5 * S,
+      until: 20 * S,
     });
     const list = parseScenarioText(`${BASE}failures:\n  random: { mtbf: 10, agents: [a-1, a-3] }\n`, 'f.yaml').scenario;
     expect(buildSimulation(list, 1, []).failures!.random!.agents).toEqual(['a-1', 'a-3']);

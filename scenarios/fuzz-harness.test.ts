@@ -15,7 +15,8 @@ import { judgeCanonical, renderTrace, type TraceBase } from './test-support/fuzz
 const outcome = (o: Partial<Outcome>): Outcome => ({ code: 0, out: '', err: '', end: 'exit', ms: 1, polluted: [], ...o });
 
 /** What an exit 3 with a stack looks like on stderr (main.ts's last resort). */
-const STACK = "offersim: internal error (a bug): TypeError: Cannot read properties of undefined (reading 'values')\n    at file:///x/zod/v4/core/schemas.js:1026:23\n    at Internals.get (file:///x/zod/v4/core/util.js:820:31)\n";
+const STACK =
+  "offersim: internal error (a bug): TypeError: Cannot read properties of undefined (reading 'values')\n    at file:///x/zod/v4/core/schemas.js:1026:23\n    at Internals.get (file:///x/zod/v4/core/util.js:820:31)\n";
 
 describe('judgeOutcome', () => {
   test('a clean refusal and a clean success break nothing', () => {
@@ -26,7 +27,10 @@ describe('judgeOutcome', () => {
     expect(judgeOutcome(outcome({ code: 3, err: STACK })).map((v) => v.kind)).toEqual(['stack-trace', 'exit-code']);
   });
   test('"internal error" without a stack is still one (an invariant message)', () => {
-    expect(judgeOutcome(outcome({ code: 3, err: 'offersim: internal error (a bug): invariant broken at t=0 us: x\n' })).map((v) => v.kind)).toEqual(['stack-trace', 'exit-code']);
+    expect(judgeOutcome(outcome({ code: 3, err: 'offersim: internal error (a bug): invariant broken at t=0 us: x\n' })).map((v) => v.kind)).toEqual([
+      'stack-trace',
+      'exit-code',
+    ]);
   });
   test('exit 1 only where allowed; a failure says why', () => {
     expect(judgeOutcome(outcome({ code: 1, err: 'x\n' })).map((v) => v.kind)).toEqual(['exit-code']);
@@ -45,8 +49,12 @@ describe('judgeOutputs', () => {
   test('a finished-looking output after a failure, and leftovers of an interrupted write', () => {
     const before = ['case.yaml'];
     expect(judgeOutputs(before, [...before, 'out', 'out/manifest.json'], outcome({ code: 2, err: 'x' })).map((v) => v.kind)).toEqual(['output-after-failure']);
-    expect(judgeOutputs(before, [...before, 'out.jsonl', 'out.jsonl.manifest.json'], outcome({ code: 3, err: 'x' })).map((v) => v.kind)).toEqual(['output-after-failure']);
-    expect(judgeOutputs(before, [...before, 'out.partial-123', 'out.partial-123/manifest.json'], outcome({ code: 2, err: 'x' })).map((v) => v.kind)).toEqual(['leftover-partial']);
+    expect(judgeOutputs(before, [...before, 'out.jsonl', 'out.jsonl.manifest.json'], outcome({ code: 3, err: 'x' })).map((v) => v.kind)).toEqual([
+      'output-after-failure',
+    ]);
+    expect(judgeOutputs(before, [...before, 'out.partial-123', 'out.partial-123/manifest.json'], outcome({ code: 2, err: 'x' })).map((v) => v.kind)).toEqual([
+      'leftover-partial',
+    ]);
   });
   test('outputs after a success, files that existed before, and a killed case are not judged', () => {
     expect(judgeOutputs(['a'], ['a', 'out', 'out/manifest.json'], outcome({ code: 0 }))).toEqual([]);
@@ -69,16 +77,26 @@ describe('judgeCanonical', () => {
 });
 
 describe('Survey', () => {
-  const rec = (index: number, text: string): CaseRecord => ({ family: 'scenario', index, title: `case ${index}`, argv: ['validate', 'case.yaml'], files: { 'case.yaml': text } });
+  const rec = (index: number, text: string): CaseRecord => ({
+    family: 'scenario',
+    index,
+    title: `case ${index}`,
+    argv: ['validate', 'case.yaml'],
+    files: { 'case.yaml': text },
+  });
   test('cases failing the same way form one class, which keeps the smallest', () => {
     const s = new Survey(['/tmp/r']);
-    const err = (p: string): string => `offersim: internal error (a bug): ReferenceError: Unresolved alias (the anchor must be set before the alias): ${p}\n    at Alias.toJSON (/x/Alias.js:79:19)\n`;
+    const err = (p: string): string =>
+      `offersim: internal error (a bug): ReferenceError: Unresolved alias (the anchor must be set before the alias): ${p}\n    at Alias.toJSON (/x/Alias.js:79:19)\n`;
     s.add(rec(0, 'seed: *nope\nname: long enough'), outcome({ code: 3, err: err('nope') }), judgeOutcome(outcome({ code: 3, err: err('nope') })));
     s.add(rec(1, 'seed: *a'), outcome({ code: 3, err: err('a') }), judgeOutcome(outcome({ code: 3, err: err('a') })));
     s.add(rec(2, 'seed: 1'), outcome({ code: 2, err: 'x' }), []);
     const classes = s.classes();
     // The alias name is not blanked (it is not quoted): two classes, one case each.
-    expect(classes.map((c) => [c.kind, c.count])).toEqual([['stack-trace', 1], ['stack-trace', 1]]);
+    expect(classes.map((c) => [c.kind, c.count])).toEqual([
+      ['stack-trace', 1],
+      ['stack-trace', 1],
+    ]);
     expect(s.cases).toBe(3);
     const t = new Survey();
     const msg = (n: number): string => `offersim: internal error (a bug): invariant broken at t=${n} us in event allocate(0)@allocate: agent "m-${n}"\n`;
@@ -104,11 +122,13 @@ describe('mutations', () => {
     expect(renderCase(seeds, { seed: 0, tree: [{ op: 'add-key', at: 0, key: '__proto__', value: 1 }], text: null }).bytes.toString()).toContain('__proto__: 1');
   });
   test('a typed mutation changes a leaf of its type, whichever node it picks', () => {
-    fc.assert(fc.property(fc.nat(), (at) => {
-      const r = applyTreeOp(clone(seeds[0]!.data), { op: 'number', at, value: 1e308 });
-      const d = r.data as { seed: number; frameworks: { workload: { rate: number } }[] };
-      return [d.seed, d.frameworks[0]!.workload.rate].filter((x) => x === 1e308).length === 1;
-    }));
+    fc.assert(
+      fc.property(fc.nat(), (at) => {
+        const r = applyTreeOp(clone(seeds[0]!.data), { op: 'number', at, value: 1e308 });
+        const d = r.data as { seed: number; frameworks: { workload: { rate: number } }[] };
+        return [d.seed, d.frameworks[0]!.workload.rate].filter((x) => x === 1e308).length === 1;
+      }),
+    );
   });
   test('text mutations say what they wrote', () => {
     const data: Data = { name: 'one', seed: 3 };
@@ -125,7 +145,13 @@ describe('mutations', () => {
   });
   test('a trace row mutation changes that row only', () => {
     const base: TraceBase = {
-      name: 'b', format: 'swim', kind: 'jobs', split: 'tab', lines: ['job0\t10\t10\t1\t0\t0', 'job1\t20\t10\t1\t0\t0'], isData: () => true, options: {},
+      name: 'b',
+      format: 'swim',
+      kind: 'jobs',
+      split: 'tab',
+      lines: ['job0\t10\t10\t1\t0\t0', 'job1\t20\t10\t1\t0\t0'],
+      isData: () => true,
+      options: {},
     };
     const r = renderTrace([base], { base: 0, rows: [{ op: 'field', row: 1, field: 1, value: '1e29' }], file: null, strict: false });
     expect(r.bytes.toString()).toBe('job0\t10\t10\t1\t0\t0\njob1\t1e29\t10\t1\t0\t0\n');

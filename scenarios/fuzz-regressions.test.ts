@@ -57,8 +57,12 @@ async function check(r: Regression, n: number): Promise<void> {
 
 describe('fuzz regressions: each input exits 2 with a clear message', () => {
   REGRESSIONS.forEach((r, n) => {
-    (r.open ? test.failing : test)(`${r.name} (fix in ${r.fix})`, async () => {
-      await check(r, n);
-    }, 60_000);
+    (r.open ? test.failing : test)(
+      `${r.name} (fix in ${r.fix})`,
+      async () => {
+        await check(r, n);
+      },
+      60_000,
+    );
   });
 });

@@ -129,7 +129,7 @@ function conclude(family: Family, survey: Survey): void {
 
 /** The family's test: `test.failing` at CI size while the family is known to fail. */
 const property = (f: Family): typeof test | typeof test.failing | typeof test.skip =>
-  (FAMILIES !== undefined && !FAMILIES.includes(f) ? test.skip : KNOWN_FAILING.has(f) && !SURVEY ? test.failing : test);
+  FAMILIES !== undefined && !FAMILIES.includes(f) ? test.skip : KNOWN_FAILING.has(f) && !SURVEY ? test.failing : test;
 
 /** Time for jest: the budget of every case, run `lanes` at once, plus two minutes (start-up, a run family's validations). */
 const jestTimeout = (f: Family, l: Limits, lanes: number): number => 120_000 + Math.ceil(count(f) / lanes) * l.budgetMs;
@@ -153,7 +153,14 @@ describe('the fuzz bases are sound (else the mutations test nothing)', () => {
       const { work } = caseDir();
       const file = join(work, 'trace.txt');
       writeFileSync(file, `${b.lines.join('\n')}\n`);
-      const o = await worker.run(['import', b.format, file, '--out', join(work, 'out.jsonl'), ...Object.entries(b.options).flatMap(([k, v]) => ['--option', `${k}=${v}`])]);
+      const o = await worker.run([
+        'import',
+        b.format,
+        file,
+        '--out',
+        join(work, 'out.jsonl'),
+        ...Object.entries(b.options).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
+      ]);
       if (o.code !== 0) bad.push(`${b.name}: ${o.err}`);
     }
     expect(bad).toEqual([]);
@@ -161,126 +168,160 @@ describe('the fuzz bases are sound (else the mutations test nothing)', () => {
 });
 
 describe('fuzz', () => {
-  property('scenario')(`validate: ${count('scenario')} mutated scenario files`, async () => {
-    const survey = new Survey([root]);
-    const cases = sample('scenario', scenarioCaseArb(seeds.length));
-    for (const [i, c] of cases.entries()) {
-      const { work } = caseDir();
-      const { bytes, title } = renderCase(seeds, c);
-      const file = join(work, 'case.yaml');
-      writeFileSync(file, bytes);
-      const before = listTree(work);
-      const o = await worker.run(['validate', file]);
-      const after = listTree(work);
-      const v: Violation[] = [...judgeOutcome(o)];
-      if (after.length !== before.length) v.push({ kind: 'output-after-failure', detail: `validate wrote ${after.filter((p) => !before.includes(p)).join(', ')}` });
-      survey.add({ family: 'scenario', index: i, title, argv: ['validate', 'case.yaml'], files: { 'case.yaml': clipText(bytes) } }, o, v);
-    }
-    conclude('scenario', survey);
-  }, jestTimeout('scenario', WORKER_LIMITS, 1));
-
-  property('run')(`run = validate: ${count('run')} mutated scenarios that validate, run for 30 s of simulated time`, async () => {
-    const survey = new Survey([root]);
-    // Validation is cheap and runs are not: a pool of cases is validated in the worker, and the
-    // first ones validate accepts are run. (A case validate refuses, run's same loader refuses.)
-    const pool = sample('run', scenarioCaseArb(seeds.length, true), count('run') * RUN_POOL);
-    // The file may set any duration: the override keeps a run short (validate sees it too).
-    const bound = ['--set', 'duration=30'];
-    const accepted: { i: number; work: string; tmp: string; bytes: Buffer; title: string; vo: Outcome }[] = [];
-    for (const [i, c] of pool.entries()) {
-      if (accepted.length === count('run')) break;
-      const { work, tmp } = caseDir();
-      const { bytes, title } = renderCase(seeds, c);
-      writeFileSync(join(work, 'case.yaml'), bytes);
-      const vo = await worker.run(['validate', join(work, 'case.yaml'), ...bound]);
-      if (vo.end === 'exit' && vo.code === 0) accepted.push({ i, work, tmp, bytes, title, vo });
-      else survey.add({ family: 'run', index: i, title, argv: ['validate', 'case.yaml', ...bound], files: { 'case.yaml': clipText(bytes) } }, vo, judgeOutcome(vo));
-    }
-    await mapLimit(accepted, PARALLEL, async ({ i, work, tmp, bytes, title, vo }) => {
-      const argv = ['run', 'case.yaml', ...bound, '--out', 'out'];
-      const before = listTree(work);
-      const o = await childCli(argv, { ...CHILD_LIMITS, cwd: work, env: { ...ENV, TMPDIR: tmp } });
-      survey.add({ family: 'run', index: i, title, argv, files: { 'case.yaml': clipText(bytes) } }, o, [
-        ...judgeOutcome(o), ...judgeOutputs(before, listTree(work), o), ...judgeTemp(tmp, o), ...runChecks(vo, o, join(work, 'out')),
-      ]);
-    });
-    conclude('run', survey);
-  }, jestTimeout('run', CHILD_LIMITS, PARALLEL));
-
-  property('flags')(`${count('flags')} command lines`, async () => {
-    const survey = new Survey([root]);
-    const cases = sample('flags', argvArb);
-    await mapLimit(cases, PARALLEL, async (argv, i) => {
-      const { work, tmp } = caseDir(fixtures);
-      const before = listTree(work);
-      // A report loads vega and renders every chart: seconds of work, not a hang.
-      const budgetMs = CHILD_LIMITS.budgetMs * (argv.includes('report') || argv.includes('--report') ? 3 : 1);
-      const o = await childCli(argv, { ...CHILD_LIMITS, budgetMs, cwd: work, env: { ...ENV, TMPDIR: tmp } });
-      const codes = argv[0] === 'check' ? [0, 1, 2] : [0, 2];
-      // A merge missing points writes what it has, marks the rest missing in sweep.csv and exits 2 (docs/sweeps.md).
-      const partialMerge = argv[0] === 'merge' && o.code === 2 && /points are in none of the directories/.test(o.err);
-      survey.add({ family: 'flags', index: i, title: argv.join(' ').slice(0, 200), argv, files: {} }, o, [
-        ...judgeOutcome(o, codes), ...judgeOutputs(before, listTree(work), o).filter((v) => !(partialMerge && v.kind === 'output-after-failure')), ...judgeTemp(tmp, o),
-      ]);
-    });
-    conclude('flags', survey);
-  }, jestTimeout('flags', CHILD_LIMITS, PARALLEL));
-
-  property('trace')(`import: ${count('trace')} mutated trace files`, async () => {
-    const survey = new Survey([root]);
-    const importable = bases.filter((b) => !b.format.startsWith('canonical'));
-    const cases = sample('trace', traceCaseArb(importable.length));
-    for (const [i, c] of cases.entries()) {
-      const { work } = caseDir();
-      const b = importable[c.base]!;
-      const { bytes, title } = renderTrace(importable, c);
-      const name = `trace${c.file === 'gzip' || c.file === 'corrupt-gzip' ? '.gz' : '.txt'}`;
-      const file = join(work, name);
-      const out = join(work, 'out.jsonl');
-      writeFileSync(file, bytes);
-      const options = Object.entries(b.options).flatMap(([k, v]) => ['--option', `${k}=${v}`]);
-      const argv = ['import', b.format, file, '--out', out, ...options, ...(c.strict ? ['--strict'] : [])];
-      const before = listTree(work);
-      const o = await worker.run(argv);
-      const v = [...judgeOutcome(o), ...judgeOutputs(before, listTree(work), o)];
-      const ok = o.end === 'exit' && o.code === 0;
-      if (ok) {
-        if (!existsSync(out) || !existsSync(`${out}.manifest.json`)) v.push({ kind: 'missing-output', detail: 'exit 0 without out.jsonl and its manifest' });
-        else v.push(...judgeCanonical(readFileSync(out, 'utf8'), b.kind));
+  property('scenario')(
+    `validate: ${count('scenario')} mutated scenario files`,
+    async () => {
+      const survey = new Survey([root]);
+      const cases = sample('scenario', scenarioCaseArb(seeds.length));
+      for (const [i, c] of cases.entries()) {
+        const { work } = caseDir();
+        const { bytes, title } = renderCase(seeds, c);
+        const file = join(work, 'case.yaml');
+        writeFileSync(file, bytes);
+        const before = listTree(work);
+        const o = await worker.run(['validate', file]);
+        const after = listTree(work);
+        const v: Violation[] = [...judgeOutcome(o)];
+        if (after.length !== before.length)
+          v.push({ kind: 'output-after-failure', detail: `validate wrote ${after.filter((p) => !before.includes(p)).join(', ')}` });
+        survey.add({ family: 'scenario', index: i, title, argv: ['validate', 'case.yaml'], files: { 'case.yaml': clipText(bytes) } }, o, v);
       }
-      if (oneRowChanged(b, c) && o.end === 'exit') {
-        const used = ok && existsSync(`${out}.manifest.json`) ? rowsUsed(`${out}.manifest.json`) : 0;
-        const was = await baseRowsUsed(importable, c.base);
-        if (used < was - 1) v.push({ kind: 'one-bad-row', detail: `${b.format}: one changed row cost ${was - used} of the ${was} rows used` });
-      }
-      const shownArgv = ['import', b.format, name, '--out', 'out.jsonl', ...options.map((x) => x.replace(root, '<dir>')), ...(c.strict ? ['--strict'] : [])];
-      survey.add({ family: 'trace', index: i, title, argv: shownArgv, files: { [name]: clipText(bytes) } }, o, v);
-    }
-    conclude('trace', survey);
-  }, jestTimeout('trace', WORKER_LIMITS, 1));
+      conclude('scenario', survey);
+    },
+    jestTimeout('scenario', WORKER_LIMITS, 1),
+  );
 
-  property('trace-run')(`run = validate: ${count('trace-run')} scenarios replaying a mutated trace`, async () => {
-    const survey = new Survey([root]);
-    const cases = sample('trace-run', traceCaseArb(bases.length));
-    await mapLimit(cases, PARALLEL, async (c, i) => {
-      const { work, tmp } = caseDir();
-      const b = bases[c.base]!;
-      const { bytes, title } = renderTrace(bases, c);
-      const name = `trace${c.file === 'gzip' || c.file === 'corrupt-gzip' ? '.gz' : '.txt'}`;
-      writeFileSync(join(work, name), bytes);
-      const scenario = traceScenario(b, name, c.strict);
-      writeFileSync(join(work, 'case.yaml'), scenario);
-      const vo = await worker.run(['validate', join(work, 'case.yaml')]);
-      const before = listTree(work);
-      const argv = ['run', 'case.yaml', '--out', 'out'];
-      const o = await childCli(argv, { ...CHILD_LIMITS, cwd: work, env: { ...ENV, TMPDIR: tmp } });
-      survey.add({ family: 'trace-run', index: i, title, argv, files: { 'case.yaml': scenario.replace(root, '<dir>'), [name]: clipText(bytes) } }, o, [
-        // A strict trace stops the run at its first bad row, by design (docs/traces.md): validate does not read the rows.
-        ...judgeOutcome(o), ...judgeOutputs(before, listTree(work), o), ...judgeTemp(tmp, o), ...runChecks(vo, o, join(work, 'out'), !c.strict),
-      ]);
-    });
-    conclude('trace-run', survey);
-  }, jestTimeout('trace-run', CHILD_LIMITS, PARALLEL));
+  property('run')(
+    `run = validate: ${count('run')} mutated scenarios that validate, run for 30 s of simulated time`,
+    async () => {
+      const survey = new Survey([root]);
+      // Validation is cheap and runs are not: a pool of cases is validated in the worker, and the
+      // first ones validate accepts are run. (A case validate refuses, run's same loader refuses.)
+      const pool = sample('run', scenarioCaseArb(seeds.length, true), count('run') * RUN_POOL);
+      // The file may set any duration: the override keeps a run short (validate sees it too).
+      const bound = ['--set', 'duration=30'];
+      const accepted: { i: number; work: string; tmp: string; bytes: Buffer; title: string; vo: Outcome }[] = [];
+      for (const [i, c] of pool.entries()) {
+        if (accepted.length === count('run')) break;
+        const { work, tmp } = caseDir();
+        const { bytes, title } = renderCase(seeds, c);
+        writeFileSync(join(work, 'case.yaml'), bytes);
+        const vo = await worker.run(['validate', join(work, 'case.yaml'), ...bound]);
+        if (vo.end === 'exit' && vo.code === 0) accepted.push({ i, work, tmp, bytes, title, vo });
+        else
+          survey.add(
+            { family: 'run', index: i, title, argv: ['validate', 'case.yaml', ...bound], files: { 'case.yaml': clipText(bytes) } },
+            vo,
+            judgeOutcome(vo),
+          );
+      }
+      await mapLimit(accepted, PARALLEL, async ({ i, work, tmp, bytes, title, vo }) => {
+        const argv = ['run', 'case.yaml', ...bound, '--out', 'out'];
+        const before = listTree(work);
+        const o = await childCli(argv, { ...CHILD_LIMITS, cwd: work, env: { ...ENV, TMPDIR: tmp } });
+        survey.add({ family: 'run', index: i, title, argv, files: { 'case.yaml': clipText(bytes) } }, o, [
+          ...judgeOutcome(o),
+          ...judgeOutputs(before, listTree(work), o),
+          ...judgeTemp(tmp, o),
+          ...runChecks(vo, o, join(work, 'out')),
+        ]);
+      });
+      conclude('run', survey);
+    },
+    jestTimeout('run', CHILD_LIMITS, PARALLEL),
+  );
+
+  property('flags')(
+    `${count('flags')} command lines`,
+    async () => {
+      const survey = new Survey([root]);
+      const cases = sample('flags', argvArb);
+      await mapLimit(cases, PARALLEL, async (argv, i) => {
+        const { work, tmp } = caseDir(fixtures);
+        const before = listTree(work);
+        // A report loads vega and renders every chart: seconds of work, not a hang.
+        const budgetMs = CHILD_LIMITS.budgetMs * (argv.includes('report') || argv.includes('--report') ? 3 : 1);
+        const o = await childCli(argv, { ...CHILD_LIMITS, budgetMs, cwd: work, env: { ...ENV, TMPDIR: tmp } });
+        const codes = argv[0] === 'check' ? [0, 1, 2] : [0, 2];
+        // A merge missing points writes what it has, marks the rest missing in sweep.csv and exits 2 (docs/sweeps.md).
+        const partialMerge = argv[0] === 'merge' && o.code === 2 && /points are in none of the directories/.test(o.err);
+        survey.add({ family: 'flags', index: i, title: argv.join(' ').slice(0, 200), argv, files: {} }, o, [
+          ...judgeOutcome(o, codes),
+          ...judgeOutputs(before, listTree(work), o).filter((v) => !(partialMerge && v.kind === 'output-after-failure')),
+          ...judgeTemp(tmp, o),
+        ]);
+      });
+      conclude('flags', survey);
+    },
+    jestTimeout('flags', CHILD_LIMITS, PARALLEL),
+  );
+
+  property('trace')(
+    `import: ${count('trace')} mutated trace files`,
+    async () => {
+      const survey = new Survey([root]);
+      const importable = bases.filter((b) => !b.format.startsWith('canonical'));
+      const cases = sample('trace', traceCaseArb(importable.length));
+      for (const [i, c] of cases.entries()) {
+        const { work } = caseDir();
+        const b = importable[c.base]!;
+        const { bytes, title } = renderTrace(importable, c);
+        const name = `trace${c.file === 'gzip' || c.file === 'corrupt-gzip' ? '.gz' : '.txt'}`;
+        const file = join(work, name);
+        const out = join(work, 'out.jsonl');
+        writeFileSync(file, bytes);
+        const options = Object.entries(b.options).flatMap(([k, v]) => ['--option', `${k}=${v}`]);
+        const argv = ['import', b.format, file, '--out', out, ...options, ...(c.strict ? ['--strict'] : [])];
+        const before = listTree(work);
+        const o = await worker.run(argv);
+        const v = [...judgeOutcome(o), ...judgeOutputs(before, listTree(work), o)];
+        const ok = o.end === 'exit' && o.code === 0;
+        if (ok) {
+          if (!existsSync(out) || !existsSync(`${out}.manifest.json`)) v.push({ kind: 'missing-output', detail: 'exit 0 without out.jsonl and its manifest' });
+          else v.push(...judgeCanonical(readFileSync(out, 'utf8'), b.kind));
+        }
+        if (oneRowChanged(b, c) && o.end === 'exit') {
+          const used = ok && existsSync(`${out}.manifest.json`) ? rowsUsed(`${out}.manifest.json`) : 0;
+          const was = await baseRowsUsed(importable, c.base);
+          if (used < was - 1) v.push({ kind: 'one-bad-row', detail: `${b.format}: one changed row cost ${was - used} of the ${was} rows used` });
+        }
+        const shownArgv = ['import', b.format, name, '--out', 'out.jsonl', ...options.map((x) => x.replace(root, '<dir>')), ...(c.strict ? ['--strict'] : [])];
+        survey.add({ family: 'trace', index: i, title, argv: shownArgv, files: { [name]: clipText(bytes) } }, o, v);
+      }
+      conclude('trace', survey);
+    },
+    jestTimeout('trace', WORKER_LIMITS, 1),
+  );
+
+  property('trace-run')(
+    `run = validate: ${count('trace-run')} scenarios replaying a mutated trace`,
+    async () => {
+      const survey = new Survey([root]);
+      const cases = sample('trace-run', traceCaseArb(bases.length));
+      await mapLimit(cases, PARALLEL, async (c, i) => {
+        const { work, tmp } = caseDir();
+        const b = bases[c.base]!;
+        const { bytes, title } = renderTrace(bases, c);
+        const name = `trace${c.file === 'gzip' || c.file === 'corrupt-gzip' ? '.gz' : '.txt'}`;
+        writeFileSync(join(work, name), bytes);
+        const scenario = traceScenario(b, name, c.strict);
+        writeFileSync(join(work, 'case.yaml'), scenario);
+        const vo = await worker.run(['validate', join(work, 'case.yaml')]);
+        const before = listTree(work);
+        const argv = ['run', 'case.yaml', '--out', 'out'];
+        const o = await childCli(argv, { ...CHILD_LIMITS, cwd: work, env: { ...ENV, TMPDIR: tmp } });
+        survey.add({ family: 'trace-run', index: i, title, argv, files: { 'case.yaml': scenario.replace(root, '<dir>'), [name]: clipText(bytes) } }, o, [
+          // A strict trace stops the run at its first bad row, by design (docs/traces.md): validate does not read the rows.
+          ...judgeOutcome(o),
+          ...judgeOutputs(before, listTree(work), o),
+          ...judgeTemp(tmp, o),
+          ...runChecks(vo, o, join(work, 'out'), !c.strict),
+        ]);
+      });
+      conclude('trace-run', survey);
+    },
+    jestTimeout('trace-run', CHILD_LIMITS, PARALLEL),
+  );
 });
 
 /** Formats whose every data row is one record (job or agent): a change to one row may cost that row only. */
@@ -289,8 +330,14 @@ const ROW_RECORDS: readonly string[] = ['swf', 'swim', 'alibaba-openb-pods', 'al
 /** The case changes one data row of a row-per-record format, and nothing else (no --strict). */
 function oneRowChanged(b: TraceBase, c: TraceCase): boolean {
   const [m, ...rest] = c.rows;
-  return ROW_RECORDS.includes(b.format) && rest.length === 0 && c.file === null && !c.strict &&
-    m !== undefined && ['field', 'drop-field', 'add-fields', 'row'].includes(m.op);
+  return (
+    ROW_RECORDS.includes(b.format) &&
+    rest.length === 0 &&
+    c.file === null &&
+    !c.strict &&
+    m !== undefined &&
+    ['field', 'drop-field', 'add-fields', 'row'].includes(m.op)
+  );
 }
 
 /** counts.rowsUsed of an import manifest. */
@@ -307,7 +354,14 @@ async function baseRowsUsed(list: readonly TraceBase[], i: number): Promise<numb
   const { work } = caseDir();
   writeFileSync(join(work, 'base.txt'), `${b.lines.join('\n')}\n`);
   const out = join(work, 'base.jsonl');
-  const o = await worker.run(['import', b.format, join(work, 'base.txt'), '--out', out, ...Object.entries(b.options).flatMap(([k, v]) => ['--option', `${k}=${v}`])]);
+  const o = await worker.run([
+    'import',
+    b.format,
+    join(work, 'base.txt'),
+    '--out',
+    out,
+    ...Object.entries(b.options).flatMap(([k, v]) => ['--option', `${k}=${v}`]),
+  ]);
   const n = o.code === 0 ? rowsUsed(`${out}.manifest.json`) : 0;
   baseUsed.set(i, n);
   return n;
@@ -320,7 +374,8 @@ function runChecks(validate: Outcome, run: Outcome, out: string, agree = true): 
     const failed = validate.code === 0 ? run : validate;
     v.push({ kind: 'validate-run-mismatch', detail: `validate exit ${String(validate.code)}, run exit ${String(run.code)}: ${firstLine(failed.err)}` });
   }
-  if (run.end === 'exit' && run.code === 0 && !existsSync(join(out, 'manifest.json'))) v.push({ kind: 'missing-output', detail: 'exit 0 without out/manifest.json' });
+  if (run.end === 'exit' && run.code === 0 && !existsSync(join(out, 'manifest.json')))
+    v.push({ kind: 'missing-output', detail: 'exit 0 without out/manifest.json' });
   return v;
 }
 
@@ -331,17 +386,22 @@ function runChecks(validate: Outcome, run: Outcome, out: string, agree = true): 
 function traceScenario(b: TraceBase, name: string, strict: boolean): string {
   const format = b.format === 'canonical-cluster' ? 'canonical' : b.format;
   const options = Object.keys(b.options).length === 0 ? {} : { options: b.options };
-  const s = b.kind === 'jobs'
-    ? {
-      name: 'trace-run', seed: 1, duration: 30,
-      cluster: { agents: [{ count: 4, prefix: 'a-', racks: 2, cpus: 128, mem: 1_048_576, disk: 1_048_576, gpus: 8 }] },
-      frameworks: [{ name: 'f' }],
-      traces: [{ file: name, format, ...options, framework: 'f', strict }],
-    }
-    : {
-      name: 'trace-run', seed: 1, duration: 30,
-      cluster: { traces: [{ file: name, format }] },
-      frameworks: [{ name: 'f', workload: { kind: 'poisson', rate: 1, until: 10, task: { cpus: 0.1, mem: 16, duration: 2 } } }],
-    };
+  const s =
+    b.kind === 'jobs'
+      ? {
+          name: 'trace-run',
+          seed: 1,
+          duration: 30,
+          cluster: { agents: [{ count: 4, prefix: 'a-', racks: 2, cpus: 128, mem: 1_048_576, disk: 1_048_576, gpus: 8 }] },
+          frameworks: [{ name: 'f' }],
+          traces: [{ file: name, format, ...options, framework: 'f', strict }],
+        }
+      : {
+          name: 'trace-run',
+          seed: 1,
+          duration: 30,
+          cluster: { traces: [{ file: name, format }] },
+          frameworks: [{ name: 'f', workload: { kind: 'poisson', rate: 1, until: 10, task: { cpus: 0.1, mem: 16, duration: 2 } } }],
+        };
   return stringifyYaml(s);
 }

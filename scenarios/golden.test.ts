@@ -27,7 +27,9 @@ afterAll(() => {
 
 /** Every output file of a run directory except timing.json, by name. */
 function outputs(dir: string): Record<string, string> {
-  const files = readdirSync(dir).filter((f) => f !== 'timing.json').sort();
+  const files = readdirSync(dir)
+    .filter((f) => f !== 'timing.json')
+    .sort();
   return Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
@@ -92,7 +94,9 @@ describe('determinism', () => {
     const plain = runScenario(small, { out: join(tmp, 'plain') });
     const withEvents = runScenario(small, { out: join(tmp, 'ev'), events: true });
     expect(withEvents.fingerprint).toBe(plain.fingerprint);
-    const lines = readFileSync(join(tmp, 'ev', 'events.jsonl'), 'utf8').trimEnd().split('\n');
+    const lines = readFileSync(join(tmp, 'ev', 'events.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(plain.records);
     expect(JSON.parse(lines[0]!)).toMatchObject({ kind: expect.any(String), t: 0 });
     expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ kind: 'run_ended', reason: 'completed' });

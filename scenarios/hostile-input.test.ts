@@ -62,7 +62,11 @@ async function rejects(file: string, flags: readonly string[], line: RegExp | st
 
 describe('YAML aliases', () => {
   test('an alias that names no anchor', async () => {
-    await rejects(scenario('cluster: { agents: [ *nope ] }\nframeworks: [ { name: a } ]\n'), [], 'FILE:1:22: cluster.agents[0]: alias *nope names no anchor before it');
+    await rejects(
+      scenario('cluster: { agents: [ *nope ] }\nframeworks: [ { name: a } ]\n'),
+      [],
+      'FILE:1:22: cluster.agents[0]: alias *nope names no anchor before it',
+    );
   });
 
   test('nested aliases that explode ("billion laughs"): 10^9 values from ten lines', async () => {
@@ -77,7 +81,11 @@ describe('YAML aliases', () => {
   });
 
   test('an alias inside its own anchor', async () => {
-    await rejects(scenario(`${BASE}sweep: { points: [ { x: &x [1, *x] } ] }\n`), [], 'FILE:7:32: sweep.points[0].x[1]: alias *x is inside its own anchor (it would repeat forever)');
+    await rejects(
+      scenario(`${BASE}sweep: { points: [ { x: &x [1, *x] } ] }\n`),
+      [],
+      'FILE:7:32: sweep.points[0].x[1]: alias *x is inside its own anchor (it would repeat forever)',
+    );
   });
 });
 
@@ -89,7 +97,11 @@ describe('--set', () => {
   test('__proto__, constructor and prototype never reach an object prototype', async () => {
     const f = scenario(BASE);
     await rejects(f, ['--set', '__proto__.polluted=1'], '--set: __proto__.polluted: "__proto__" is not allowed in a field path');
-    await rejects(f, ['--set', 'frameworks.0.constructor.prototype.polluted=1'], '--set: frameworks.0.constructor.prototype.polluted: "constructor" is not allowed in a field path');
+    await rejects(
+      f,
+      ['--set', 'frameworks.0.constructor.prototype.polluted=1'],
+      '--set: frameworks.0.constructor.prototype.polluted: "constructor" is not allowed in a field path',
+    );
     await rejects(f, ['--set', 'roles.prototype=1'], '--set: roles.prototype: "prototype" is not allowed in a field path');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
@@ -106,9 +118,13 @@ describe('flags', () => {
   test('--seed: decimal digits from 0 to 2^32 - 1, once', async () => {
     const f = scenario(BASE);
     for (const seed of ['', '1e3', '0x10', '-1', '4294967296']) {
-      expect(expectBadInput(await cli('run', f, '--seed', seed, '--out', join(tmp, 'seed')))).toEqual([`--seed: expected an integer from 0 to 4294967295, got "${seed}"`]);
+      expect(expectBadInput(await cli('run', f, '--seed', seed, '--out', join(tmp, 'seed')))).toEqual([
+        `--seed: expected an integer from 0 to 4294967295, got "${seed}"`,
+      ]);
     }
-    expect(expectBadInput(await cli('run', f, '--seed', '1', '--seed', '2', '--out', join(tmp, 'seed')))).toEqual(['--seed: given 2 times ("1", "2"): give it once']);
+    expect(expectBadInput(await cli('run', f, '--seed', '1', '--seed', '2', '--out', join(tmp, 'seed')))).toEqual([
+      '--seed: given 2 times ("1", "2"): give it once',
+    ]);
     expect(existsSync(join(tmp, 'seed'))).toBe(false);
   });
 
@@ -127,7 +143,9 @@ describe('flags', () => {
   test('import --option: a YAML value, a key once, never __proto__', async () => {
     const trace = join(tmp, 'none.swf');
     expect(expectBadInput(await cli('import', 'swf', trace, '--option', 'a=[1'))).toEqual(['--option: a: syntax: Flow sequence must end with a ]']);
-    expect(expectBadInput(await cli('import', 'swf', trace, '--option', '__proto__={x: 1}'))).toEqual(['--option: __proto__: "__proto__" is not allowed as an option name']);
+    expect(expectBadInput(await cli('import', 'swf', trace, '--option', '__proto__={x: 1}'))).toEqual([
+      '--option: __proto__: "__proto__" is not allowed as an option name',
+    ]);
     expect(expectBadInput(await cli('import', 'swf', trace, '--option', 'a=1', '--option', 'a=2'))).toEqual(['--option: a: given twice']);
   });
 });
@@ -148,7 +166,11 @@ describe('names', () => {
   test('agent and rack prefixes, job ids', async () => {
     await rejects(scenario(BASE.replace('count: 2,', 'count: 2, prefix: "-",')), [], `FILE:3:27: cluster.agents[0].prefix: ${NAME}`);
     await rejects(scenario(BASE.replace('count: 2,', 'count: 2, rackPrefix: "..",')), [], `FILE:3:31: cluster.agents[0].rackPrefix: ${NAME}`);
-    await rejects(scenario(BASE.replace('{ submit: 0,', '{ id: "a job", submit: 0,')), [], /^FILE:6:45: frameworks\[0\]\.workload\.jobs\[0\]\.id: a job id is 1 to 200 letters, digits/);
+    await rejects(
+      scenario(BASE.replace('{ submit: 0,', '{ id: "a job", submit: 0,')),
+      [],
+      /^FILE:6:45: frameworks\[0\]\.workload\.jobs\[0\]\.id: a job id is 1 to 200 letters, digits/,
+    );
   });
 });
 
@@ -158,49 +180,96 @@ describe('magnitudes: validate rejects what run cannot do', () => {
     await rejects(scenario(BASE.replace('mem: 1024', 'mem: 1e21')), [], `FILE:3:33: cluster.agents[0].mem: ${MESSAGE}`);
     await rejects(scenario(BASE.replace('cpus: 4', 'cpus: 9007199254740992')), [], `FILE:3:25: cluster.agents[0].cpus: ${MESSAGE}`);
     // 3 agents of 4e12 cpus: 1.2e13 in all, each amount within bounds but not their sum
-    await rejects(scenario(BASE.replace('count: 2, cpus: 4', 'count: 3, cpus: 4000000000000')), [],
-      'FILE:2:3: cluster: the cluster\'s agents hold 12,000,000,000,000 cpus in all, more than 9,000,000,000,000 (amounts are exact in thousandths below 2^53)');
+    await rejects(
+      scenario(BASE.replace('count: 2, cpus: 4', 'count: 3, cpus: 4000000000000')),
+      [],
+      "FILE:2:3: cluster: the cluster's agents hold 12,000,000,000,000 cpus in all, more than 9,000,000,000,000 (amounts are exact in thousandths below 2^53)",
+    );
   });
 
   test('times and spans fit in the event list (2^45 us)', async () => {
-    await rejects(scenario(BASE.replace('duration: 1 }', 'duration: 1e21 }')), [],
-      'FILE:6:91: frameworks[0].workload.jobs[0].tasks[0].duration: at most 17,500,000 s (about 202 days): the longest span a scenario may give');
-    await rejects(scenario(`${BASE}output: { sampleInterval: 1e15 }\n`), [], 'FILE:7:27: output.sampleInterval: at most 17,500,000 s (about 202 days): the longest span a scenario may give');
-    await rejects(scenario(`${BASE}master: { allocationInterval: 0.0000001 }\n`), [], 'FILE:7:31: master.allocationInterval: at least 0.000001 s (1 us, the clock\'s unit)');
-    await rejects(scenario(`${BASE}duration: 17500001\n`), [], 'FILE:7:11: duration: at most 17,500,000 s (about 202 days): the latest instant a scenario may name');
+    await rejects(
+      scenario(BASE.replace('duration: 1 }', 'duration: 1e21 }')),
+      [],
+      'FILE:6:91: frameworks[0].workload.jobs[0].tasks[0].duration: at most 17,500,000 s (about 202 days): the longest span a scenario may give',
+    );
+    await rejects(
+      scenario(`${BASE}output: { sampleInterval: 1e15 }\n`),
+      [],
+      'FILE:7:27: output.sampleInterval: at most 17,500,000 s (about 202 days): the longest span a scenario may give',
+    );
+    await rejects(
+      scenario(`${BASE}master: { allocationInterval: 0.0000001 }\n`),
+      [],
+      "FILE:7:31: master.allocationInterval: at least 0.000001 s (1 us, the clock's unit)",
+    );
+    await rejects(
+      scenario(`${BASE}duration: 17500001\n`),
+      [],
+      'FILE:7:11: duration: at most 17,500,000 s (about 202 days): the latest instant a scenario may name',
+    );
     const poisson = (w: string): string => BASE.replace(/workload: .*\n/, `workload: { kind: poisson, ${w}, task: { cpus: 1, duration: 1 } }\n`);
-    await rejects(scenario(poisson('rate: 1, jobs: 3, until: 1e300')), [], 'FILE:6:57: frameworks[0].workload.until: at most 17,500,000 s (about 202 days): the latest instant a scenario may name');
+    await rejects(
+      scenario(poisson('rate: 1, jobs: 3, until: 1e300')),
+      [],
+      'FILE:6:57: frameworks[0].workload.until: at most 17,500,000 s (about 202 days): the latest instant a scenario may name',
+    );
     // An exponential draw reaches 37 means: 17,500,000 / 37 = 472,972 s at most.
-    await rejects(scenario(poisson('rate: 1, jobs: 3').replace('duration: 1 }', 'duration: { exponential: 500000 } }')), [],
-      /^FILE:6:\d+: frameworks\[0\]\.workload\.task\.duration\.exponential: a mean of at most 472,972 s: an exponential draw can reach 37 times its mean/);
+    await rejects(
+      scenario(poisson('rate: 1, jobs: 3').replace('duration: 1 }', 'duration: { exponential: 500000 } }')),
+      [],
+      /^FILE:6:\d+: frameworks\[0\]\.workload\.task\.duration\.exponential: a mean of at most 472,972 s: an exponential draw can reach 37 times its mean/,
+    );
   });
 
   test('a rate of 1e308 would never end: the tasks it would submit are counted first', async () => {
     const text = BASE.replace(/workload: .*\n/, 'workload: { kind: poisson, rate: 1e308, until: 1, task: { cpus: 1, duration: 1 } }\n');
     // rate x (until - start) = 1e308 jobs of 1 task
-    await rejects(scenario(text), [], /^FILE:6:15: frameworks\[0\]\.workload: the workloads would submit about 1\.00e\+308 tasks \(this one about 1\.00e\+308\).*more than the 5,000,000 a run may hold/);
+    await rejects(
+      scenario(text),
+      [],
+      /^FILE:6:15: frameworks\[0\]\.workload: the workloads would submit about 1\.00e\+308 tasks \(this one about 1\.00e\+308\).*more than the 5,000,000 a run may hold/,
+    );
   });
 
   test('35,000,001 agents are refused at once, before any is built', async () => {
-    await rejects(scenario(BASE.replace('count: 2,', 'count: 35000001,')), [], 'FILE:3:16: cluster.agents[0].count: at most 100,000 agents (the most a cluster may have)');
-    const two = BASE.replace('    - { count: 2, cpus: 4, mem: 1024 }', '    - { count: 60000, cpus: 4, mem: 1024 }\n    - { count: 60000, prefix: b-, cpus: 4, mem: 1024 }');
+    await rejects(
+      scenario(BASE.replace('count: 2,', 'count: 35000001,')),
+      [],
+      'FILE:3:16: cluster.agents[0].count: at most 100,000 agents (the most a cluster may have)',
+    );
+    const two = BASE.replace(
+      '    - { count: 2, cpus: 4, mem: 1024 }',
+      '    - { count: 60000, cpus: 4, mem: 1024 }\n    - { count: 60000, prefix: b-, cpus: 4, mem: 1024 }',
+    );
     await rejects(scenario(two), [], 'FILE:3:5: cluster.agents: the groups hold 120,000 agents, more than the 100,000 a cluster may have');
   });
 
   test('a sample interval that would make more time-series cells than the limit', async () => {
     // 1,000,000 s / 0.1 s = 10,000,000 rows of 8 + 2 x 1 columns
-    await rejects(scenario(`${BASE}duration: 1000000\noutput: { sampleInterval: 0.1 }\n`), [], /^FILE:8:27: output\.sampleInterval: a run of 1,000,000 s would write 100,000,000 time-series cells/);
+    await rejects(
+      scenario(`${BASE}duration: 1000000\noutput: { sampleInterval: 0.1 }\n`),
+      [],
+      /^FILE:8:27: output\.sampleInterval: a run of 1,000,000 s would write 100,000,000 time-series cells/,
+    );
   });
 });
 
 describe('nothing happens to a framework or agent before it exists', () => {
   test('a job submitted before its framework subscribes', async () => {
     const text = BASE.replace('  - name: f1', '  - name: f1\n    addAt: 5').replace('submit: 0', 'submit: 3');
-    await rejects(scenario(text), [], 'FILE:7:49: frameworks[0].workload.jobs[0].submit: job f1/0 would arrive at 3 s, before framework "f1" subscribes (addAt 5 s)');
+    await rejects(
+      scenario(text),
+      [],
+      'FILE:7:49: frameworks[0].workload.jobs[0].submit: job f1/0 would arrive at 3 s, before framework "f1" subscribes (addAt 5 s)',
+    );
   });
 
   test('a Poisson workload starts when its framework subscribes unless told otherwise; an earlier start is refused', async () => {
-    const text = BASE.replace('  - name: f1', '  - name: f1\n    addAt: 5').replace(/workload: .*\n/, 'workload: { kind: poisson, rate: 1, jobs: 3, task: { cpus: 1, duration: 1 } }\n');
+    const text = BASE.replace('  - name: f1', '  - name: f1\n    addAt: 5').replace(
+      /workload: .*\n/,
+      'workload: { kind: poisson, rate: 1, jobs: 3, task: { cpus: 1, duration: 1 } }\n',
+    );
     const f = scenario(text);
     const { scenario: s } = parseScenarioText(text, f);
     expect(s.frameworks[0]!.workload).toMatchObject({ kind: 'poisson', start: 5 });
@@ -208,15 +277,24 @@ describe('nothing happens to a framework or agent before it exists', () => {
     const r = spawnCli(['run', f, '--out', join(tmp, 'poisson-addat')]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    await rejects(scenario(text.replace('rate: 1,', 'rate: 1, start: 0,')), [],
-      'FILE:7:48: frameworks[0].workload.start: arrivals would start at 0 s, before framework "f1" subscribes (addAt 5 s): start at or after addAt');
+    await rejects(
+      scenario(text.replace('rate: 1,', 'rate: 1, start: 0,')),
+      [],
+      'FILE:7:48: frameworks[0].workload.start: arrivals would start at 0 s, before framework "f1" subscribes (addAt 5 s): start at or after addAt',
+    );
   });
 
   test('a scheduled agent failure before the agent registers; a failover before the framework subscribes', async () => {
-    await rejects(scenario(`${BASE.replace('mem: 1024 }', 'mem: 1024, addAt: 10 }')}failures: { agents: [ { agent: agent-0, at: 5 } ] }\n`), [],
-      'FILE:7:45: failures.agents[0].at: agent agent-0 would fail at 5 s, before it registers (addAt 10 s)');
-    await rejects(scenario(BASE.replace('  - name: f1', '  - name: f1\n    addAt: 10\n    failover: { disconnectAt: 5 }').replace('submit: 0', 'submit: 10')), [],
-      'FILE:7:31: frameworks[0].failover.disconnectAt: framework "f1" would disconnect at 5 s, before it subscribes (addAt 10 s)');
+    await rejects(
+      scenario(`${BASE.replace('mem: 1024 }', 'mem: 1024, addAt: 10 }')}failures: { agents: [ { agent: agent-0, at: 5 } ] }\n`),
+      [],
+      'FILE:7:45: failures.agents[0].at: agent agent-0 would fail at 5 s, before it registers (addAt 10 s)',
+    );
+    await rejects(
+      scenario(BASE.replace('  - name: f1', '  - name: f1\n    addAt: 10\n    failover: { disconnectAt: 5 }').replace('submit: 0', 'submit: 10')),
+      [],
+      'FILE:7:31: frameworks[0].failover.disconnectAt: framework "f1" would disconnect at 5 s, before it subscribes (addAt 10 s)',
+    );
   });
 });
 
@@ -225,7 +303,8 @@ describe('the sweep block, point by point', () => {
 
   test('a swept value that no point could run is named with its key and value, by validate and sweep alike', async () => {
     const f = scenario(`${SWEEP}    frameworks.0.role: ["eng", "-x"]\n`);
-    const line = 'FILE:10:5: sweep.matrix.frameworks.0.role: frameworks.0.role = "-x": frameworks[0].role: a role is * or names joined by / ' +
+    const line =
+      'FILE:10:5: sweep.matrix.frameworks.0.role: frameworks.0.role = "-x": frameworks[0].role: a role is * or names joined by / ' +
       '(each 1 to 100 letters, digits, ".", "_" and "-", not "." or ".." and not starting with "-")';
     const v = expectBadInput(await cli('validate', f));
     expect(v).toEqual([line.replace('FILE', f)]);
@@ -236,27 +315,40 @@ describe('the sweep block, point by point', () => {
 
   test('an unknown path and a negative rate', async () => {
     const f = scenario(`${SWEEP}    frameworks.0.nope: [1]\n`);
-    expect(expectBadInput(await cli('validate', f))).toEqual([`${f}:10:5: sweep.matrix.frameworks.0.nope: frameworks.0.nope = 1: frameworks[0].nope: unknown field "nope"`]);
+    expect(expectBadInput(await cli('validate', f))).toEqual([
+      `${f}:10:5: sweep.matrix.frameworks.0.nope: frameworks.0.nope = 1: frameworks[0].nope: unknown field "nope"`,
+    ]);
     const rate = BASE.replace(/workload: .*\n/, 'workload: { kind: poisson, rate: 1, jobs: 3, task: { cpus: 1, duration: 1 } }\n');
     const g = scenario(`${rate}sweep: { matrix: { frameworks.0.workload.rate: [1, -1] } }\n`);
     expect(expectBadInput(await cli('validate', g))).toEqual([
       `${g}:7:20: sweep.matrix.frameworks.0.workload.rate: frameworks.0.workload.rate = -1: frameworks[0].workload.rate: ` +
-      'at least 0.000003 jobs a second (one every 3.9 days): a gap between arrivals can reach 37 times 1/rate, and may be at most 17,500,000 s',
+        'at least 0.000003 jobs a second (one every 3.9 days): a gap between arrivals can reach 37 times 1/rate, and may be at most 17,500,000 s',
     ]);
   });
 
   test('points are counted before they are made: 10^20 combinations are refused at once', async () => {
     const keys = Array.from({ length: 20 }, (_, i) => `    a${i}: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]`).join('\n');
-    await rejects(scenario(`${BASE}sweep:\n  matrix:\n${keys}\n`), [],
-      'FILE:9:5: sweep.matrix: 100,000,000,000,000,000,000 combinations x 1 seeds make more than the 10,000 points a sweep may have');
+    await rejects(
+      scenario(`${BASE}sweep:\n  matrix:\n${keys}\n`),
+      [],
+      'FILE:9:5: sweep.matrix: 100,000,000,000,000,000,000 combinations x 1 seeds make more than the 10,000 points a sweep may have',
+    );
   });
 });
 
 describe('wording', () => {
   test('non-finite numbers "must be a finite number", absent fields "are missing"', async () => {
-    await rejects(scenario(BASE.replace('cpus: 1,', 'cpus: .nan,')), [], 'FILE:6:69: frameworks[0].workload.jobs[0].tasks[0].cpus: must be a finite number, not .nan');
+    await rejects(
+      scenario(BASE.replace('cpus: 1,', 'cpus: .nan,')),
+      [],
+      'FILE:6:69: frameworks[0].workload.jobs[0].tasks[0].cpus: must be a finite number, not .nan',
+    );
     await rejects(scenario(BASE.replace('cpus: 4', 'cpus: -.inf')), [], 'FILE:3:25: cluster.agents[0].cpus: must be a finite number, not -.inf');
-    await rejects(scenario(BASE.replace(', duration: 1 }', ' }')), [], 'FILE:6:61: frameworks[0].workload.jobs[0].tasks[0].duration: is missing (expected number)');
+    await rejects(
+      scenario(BASE.replace(', duration: 1 }', ' }')),
+      [],
+      'FILE:6:61: frameworks[0].workload.jobs[0].tasks[0].duration: is missing (expected number)',
+    );
     await rejects(scenario(BASE.replace('kind: inline, ', '')), [], 'FILE:6:15: frameworks[0].workload.kind: is missing (one of "poisson", "inline")');
   });
 
@@ -273,7 +365,11 @@ describe('wording', () => {
     await rejects(scenario(`seed: 1\nseed: 2\n${BASE}`), [], 'FILE:2:1: seed: duplicate key "seed"');
     // 70 nested lists under a field that takes any value (a sweep point's value)
     const deep = `${'['.repeat(70)}${']'.repeat(70)}`;
-    await rejects(scenario(`${BASE}sweep: { points: [ { x: ${deep} } ] }\n`), [], /^FILE:7:\d+: sweep\.points\[0\]\.x(\[0\])+: lists and mappings nest more than 64 deep$/);
+    await rejects(
+      scenario(`${BASE}sweep: { points: [ { x: ${deep} } ] }\n`),
+      [],
+      /^FILE:7:\d+: sweep\.points\[0\]\.x(\[0\])+: lists and mappings nest more than 64 deep$/,
+    );
   });
 
   test('the scenario file: a directory, a device and a file over 16 MiB are refused before reading', async () => {

@@ -56,7 +56,11 @@ describe('valid scenarios', () => {
 
   test('--set overrides scalars, list items and nested fields before validation', () => {
     const { scenario } = parseScenarioText(MINIMAL, 'min.yaml', [
-      'allocator=random', 'seed=9', 'master.allocationInterval=0.25', 'frameworks.0.role=eng/batch', 'cluster.agents.0.count=5',
+      'allocator=random',
+      'seed=9',
+      'master.allocationInterval=0.25',
+      'frameworks.0.role=eng/batch',
+      'cluster.agents.0.count=5',
     ]);
     expect(scenario.allocator).toBe('random');
     expect(scenario.seed).toBe(9);
@@ -177,7 +181,9 @@ frameworks: [ { name: a } ]
     const [p, ...rest] = problems(text);
     expect(rest).toEqual([]);
     expect(p).toMatch(/^bad\.yaml:1:42: allocator\.params\.bogus: unknown parameter "bogus" of allocator drf\b/);
-    expect(problems(text.replace('name: drf', 'name: nope'))).toEqual([`bad.yaml:1:20: allocator.name: unknown allocator "nope"; registered: ${allocatorNames().join(', ')}`]);
+    expect(problems(text.replace('name: drf', 'name: nope'))).toEqual([
+      `bad.yaml:1:20: allocator.name: unknown allocator "nope"; registered: ${allocatorNames().join(', ')}`,
+    ]);
   });
 
   test('allocator objects: exactly one of name and module; a module is a .js or .mjs file', () => {
@@ -200,11 +206,13 @@ frameworks: [ { name: a } ]
   test('delay scheduling in seconds and in skips cannot be mixed', () => {
     const text = MINIMAL.replace('  - name: a', '  - { name: a, behaviour: { kind: batch, nodeLocalWait: 2, nodeLocalSkips: 3 } }');
     expect(problems(text)).toEqual([
-      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.nodeLocalSkips: delay scheduling takes waits in seconds .* or in skips .*, not both$/),
+      expect.stringMatching(
+        /^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.nodeLocalSkips: delay scheduling takes waits in seconds .* or in skips .*, not both$/,
+      ),
     ]);
   });
 
-  test('a trace\'s batch behaviour is held to the same rule, and the rule is reported beside other problems', () => {
+  test("a trace's batch behaviour is held to the same rule, and the rule is reported beside other problems", () => {
     // The rule belongs to the batch options (scenarios/behaviours/batch.ts), wherever they appear: a
     // trace's created frameworks once passed validation with both and the run then stopped (exit 3)
     // building the behaviour. The schema stops at the first broken field, so the trace file need
@@ -220,7 +228,7 @@ frameworks: [ { name: a } ]
     ]);
   });
 
-  test('a decision time is 0 or at least the clock\'s unit', () => {
+  test("a decision time is 0 or at least the clock's unit", () => {
     // 0.0000001 s is 0.1 us: rounded to 0, the decision ended in the offers' own instant, before
     // them, and the run stopped with an internal error (exit 3).
     const with_ = (b: string): string => MINIMAL.replace('  - name: a', `  - { name: a, behaviour: ${b} }`);
@@ -232,7 +240,9 @@ frameworks: [ { name: a } ]
     ]);
     expect(problems(with_('{ kind: batch, decisionJob: -1 }'))).toEqual([expect.stringMatching(/decisionJob: Too small: expected number to be >=0$/)]);
     for (const ok of ['0', '0.000001', '0.1']) {
-      expect(() => parseScenarioText(`duration: 10${with_(`{ kind: service, instances: 1, task: { cpus: 1 }, decisionJob: ${ok} }`)}`, 'ok.yaml')).not.toThrow();
+      expect(() =>
+        parseScenarioText(`duration: 10${with_(`{ kind: service, instances: 1, task: { cpus: 1 }, decisionJob: ${ok} }`)}`, 'ok.yaml'),
+      ).not.toThrow();
     }
   });
 
@@ -244,7 +254,9 @@ frameworks: [ { name: a } ]
       expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.resetSkipsOn: Invalid option: expected one of "node-local"\|"every-launch"$/),
     ]);
     expect(problems(batch('nodeLocalWait: 2, resetSkipsOn: node-local'))).toEqual([
-      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.resetSkipsOn: resetSkipsOn applies to delay scheduling in skips .*, not to waits in seconds$/),
+      expect.stringMatching(
+        /^bad\.yaml:\d+:\d+: frameworks\[0\]\.behaviour\.resetSkipsOn: resetSkipsOn applies to delay scheduling in skips .*, not to waits in seconds$/,
+      ),
     ]);
   });
 

@@ -68,7 +68,9 @@ function readScenarioFile(file: string): { text: string; sha256: string } {
     const st = fstatSync(fd);
     if (!st.isFile()) refuse('cannot read scenario: not a regular file');
     if (st.size > MAX_SCENARIO_BYTES) {
-      refuse(`the scenario file has ${st.size} bytes, more than the ${MAX_SCENARIO_BYTES} (16 MiB) a scenario may have: put large job lists in a trace file (docs/traces.md)`);
+      refuse(
+        `the scenario file has ${st.size} bytes, more than the ${MAX_SCENARIO_BYTES} (16 MiB) a scenario may have: put large job lists in a trace file (docs/traces.md)`,
+      );
     }
     // Read in chunks up to one past the limit: the size reported is not trusted (a file may grow).
     const chunks: Buffer[] = [];
@@ -242,7 +244,9 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
   if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   const s = result.data;
   setScenarioBase(s, dirname(resolve(file)));
-  const report = (path: PropertyKey[], message: string): void => { problems.push({ file, ...where(path), path: formatPath(path), message }); };
+  const report = (path: PropertyKey[], message: string): void => {
+    problems.push({ file, ...where(path), path: formatPath(path), message });
+  };
   traceChecks(s, dirname(resolve(file)), report);
   if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
   // What the run would need, estimated before anything is built (35 million agents would exhaust

@@ -16,7 +16,11 @@ const BEHAVIOUR = '{ kind: batch, refuseSeconds: 1, nodeLocalWait: 3, rackLocalW
 function run(text: string) {
   const { scenario } = parseScenarioText(text, FILE);
   const launches: string[] = [];
-  const sink = { record: (r: LogRecord) => { if (r.kind === 'task_state') launches.push(`${r.t} ${r.task} ${r.agent} ${r.state}`); } };
+  const sink = {
+    record: (r: LogRecord) => {
+      if (r.kind === 'task_state') launches.push(`${r.t} ${r.task} ${r.agent} ${r.state}`);
+    },
+  };
   const allocator = { entry: getAllocator('drf')!, module: undefined };
   const out = simulateScenario({ scenario, file: FILE, sha256: '', overrides: [], allocator }, { sinks: [sink], keepSamples: false });
   return { ...out, launches };

@@ -22,10 +22,14 @@ test('an InvariantError exits 3 with the time and event, and writes nothing', as
   let err = '';
   const code = await main(['run', fileURLToPath(new URL('./golden/small.yaml', import.meta.url)), '--out', out], {
     out: () => {},
-    err: (t) => { err += t; },
+    err: (t) => {
+      err += t;
+    },
   });
   expect(code).toBe(3);
-  expect(err).toBe('offersim: internal error (a bug): invariant broken at t=12500000 us in event task-finish(3)@release: agent a-01 has more free than total\n');
+  expect(err).toBe(
+    'offersim: internal error (a bug): invariant broken at t=12500000 us in event task-finish(3)@release: agent a-01 has more free than total\n',
+  );
   expect(existsSync(out)).toBe(false);
   expect(readdirSync(dir)).toEqual([]);
 });

@@ -76,7 +76,19 @@ describe('offersim run', () => {
     expect(readdirSync(out).sort()).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries.csv', 'timing.json']);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(m)).toEqual([
-      'offersim', 'scenario', 'seed', 'allocator', 'inputs', 'records', 'events', 'endTime', 'endReason', 'jobsSubmitted', 'jobsFinished', 'fingerprint', 'resolved',
+      'offersim',
+      'scenario',
+      'seed',
+      'allocator',
+      'inputs',
+      'records',
+      'events',
+      'endTime',
+      'endReason',
+      'jobsSubmitted',
+      'jobsFinished',
+      'fingerprint',
+      'resolved',
     ]);
     expect(m['scenario']).toMatchObject({ name: 'small', file: 'small.yaml', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // what ran: the registered policy the scenario names
@@ -86,7 +98,11 @@ describe('offersim run', () => {
     const out = join(tmp, 'run2');
     const r = await cli('run', SMALL, '--out', out, '--seed', '3', '--set', 'allocator=random');
     expect(r.code).toBe(0);
-    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { seed: number; scenario: { overrides: string[] }; resolved: { allocator: string } };
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      seed: number;
+      scenario: { overrides: string[] };
+      resolved: { allocator: string };
+    };
     expect(m.seed).toBe(3);
     expect(m.scenario.overrides).toEqual(['allocator=random']);
     expect(m.resolved.allocator).toBe('random');
@@ -96,7 +112,9 @@ describe('offersim run', () => {
     const r = await cli('run', SMALL, '--out', out, '--set', 'sweep.matrix.allocator=[drf, random]', '--set', 'sweep.seeds=3');
     expect(r.code).toBe(0);
     // 2 allocators x 3 seeds
-    expect(r.err).toBe(`offersim: ${SMALL} has a sweep block: this runs only its base point (the scenario without the sweep, seed 7); offersim sweep ${SMALL} runs its 6 points\n`);
+    expect(r.err).toBe(
+      `offersim: ${SMALL} has a sweep block: this runs only its base point (the scenario without the sweep, seed 7); offersim sweep ${SMALL} runs its 6 points\n`,
+    );
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { resolved: Record<string, unknown> };
     expect('sweep' in m.resolved).toBe(false);
     // the same run as without the sweep block

@@ -48,10 +48,12 @@ function listText(what: string | undefined): string {
   if (what === undefined || what === 'allocators') parts.push(section('allocators', listAllocators()));
   if (what === undefined || what === 'frameworks') parts.push(section('frameworks', BEHAVIOURS));
   if (what === undefined || what === 'formats') {
-    parts.push(section('formats', [
-      ...WORKLOAD_FORMATS,
-      ...TRACE_FORMATS.map((f) => ({ name: f.name, description: `${f.kind === 'jobs' ? 'trace' : 'cluster trace'}: ${f.description}` })),
-    ]));
+    parts.push(
+      section('formats', [
+        ...WORKLOAD_FORMATS,
+        ...TRACE_FORMATS.map((f) => ({ name: f.name, description: `${f.kind === 'jobs' ? 'trace' : 'cluster trace'}: ${f.description}` })),
+      ]),
+    );
   }
   return parts.join('\n');
 }
@@ -60,7 +62,8 @@ function listText(what: string | undefined): string {
 function parseSeed(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
-  if (!(n <= 2 ** 32 - 1)) throw new InputError([{ file: '--seed', path: '', message: `expected an integer from 0 to 4294967295, got "${excerpt(String(v))}"` }]);
+  if (!(n <= 2 ** 32 - 1))
+    throw new InputError([{ file: '--seed', path: '', message: `expected an integer from 0 to 4294967295, got "${excerpt(String(v))}"` }]);
   return n;
 }
 
@@ -68,7 +71,8 @@ function parseSeed(v: unknown): number | undefined {
 function parseWorkers(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
-  if (!(n >= 1 && n <= MAX_WORKERS)) throw new InputError([{ file: '--workers', path: '', message: `expected an integer from 1 to ${MAX_WORKERS}, got "${excerpt(String(v))}"` }]);
+  if (!(n >= 1 && n <= MAX_WORKERS))
+    throw new InputError([{ file: '--workers', path: '', message: `expected an integer from 1 to ${MAX_WORKERS}, got "${excerpt(String(v))}"` }]);
   return n;
 }
 
@@ -77,7 +81,9 @@ const SINGLE_FLAGS = ['seed', 'out', 'workers', 'shard', 'baseline', 'markdown']
 
 function checkSingleFlags(argv: Record<string, unknown>): void {
   const problems = SINGLE_FLAGS.filter((f) => Array.isArray(argv[f])).map((f) => ({
-    file: `--${f}`, path: '', message: `given ${(argv[f] as unknown[]).length} times (${(argv[f] as unknown[]).map((x) => `"${excerpt(String(x))}"`).join(', ')}): give it once`,
+    file: `--${f}`,
+    path: '',
+    message: `given ${(argv[f] as unknown[]).length} times (${(argv[f] as unknown[]).map((x) => `"${excerpt(String(x))}"`).join(', ')}): give it once`,
   }));
   if (problems.length > 0) throw new InputError(problems);
 }
@@ -129,160 +135,218 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .command(
       'run <scenario>',
       'run one simulation and write its run directory',
-      (y) => y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-        .option('seed', { type: 'string', describe: 'seed override (integer 0..2^32-1); default the scenario\'s seed' })
-        .option('out', { type: 'string', describe: 'run directory; default runs/<scenario name>. Replaced only when absent, empty or an offersim run directory' })
-        .option('force', { type: 'boolean', default: false, describe: 'replace the --out directory even when it holds other files (they are deleted); never the current directory, its ancestors or a directory holding an input' })
-        .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value (dotted path), repeatable' })
-        .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' })
-        .option('report', { type: 'boolean', default: false, describe: 'also render charts/ (Vega-Lite, SVG, PNG) and report.html, as offersim report does' }),
-      (a) => { action = async () => {
-        const loaded = await openScenario(a.scenario, a.set ?? []);
-        userModule = loaded.allocator?.module?.spec;
-        const seed = parseSeed(a.seed);
-        if (loaded.scenario.sweep !== undefined) {
-          io.err(`offersim: ${loaded.file} has a sweep block: this runs only its base point (the scenario without the sweep, seed ${seed ?? loaded.scenario.seed}); offersim sweep ${loaded.file} runs its ${sweepSize(loaded.file, loaded.scenario)} points\n`);
-        }
-        const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force });
-        io.out(
-          `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
-          `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
-          `fingerprint ${r.fingerprint}\nresults in ${r.dir}\n`,
-        );
-        if (a.report === true) {
-          // Loaded on demand: vega and vega-lite take a while to import, and a plain run needs neither.
-          const { writeReport } = await import('./report.js');
-          const rep = await writeReport(r.dir);
-          io.out(`report ${join(rep.dir, 'report.html')} (${rep.files.length - 1} chart files in ${rep.totalSeconds.toFixed(2)} s)\n`);
-        }
-      }; },
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+          .option('seed', { type: 'string', describe: "seed override (integer 0..2^32-1); default the scenario's seed" })
+          .option('out', {
+            type: 'string',
+            describe: 'run directory; default runs/<scenario name>. Replaced only when absent, empty or an offersim run directory',
+          })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'replace the --out directory even when it holds other files (they are deleted); never the current directory, its ancestors or a directory holding an input',
+          })
+          .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value (dotted path), repeatable' })
+          .option('events', { type: 'boolean', default: false, describe: 'also write events.jsonl (every log record)' })
+          .option('report', {
+            type: 'boolean',
+            default: false,
+            describe: 'also render charts/ (Vega-Lite, SVG, PNG) and report.html, as offersim report does',
+          }),
+      (a) => {
+        action = async () => {
+          const loaded = await openScenario(a.scenario, a.set ?? []);
+          userModule = loaded.allocator?.module?.spec;
+          const seed = parseSeed(a.seed);
+          if (loaded.scenario.sweep !== undefined) {
+            io.err(
+              `offersim: ${loaded.file} has a sweep block: this runs only its base point (the scenario without the sweep, seed ${seed ?? loaded.scenario.seed}); offersim sweep ${loaded.file} runs its ${sweepSize(loaded.file, loaded.scenario)} points\n`,
+            );
+          }
+          const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force });
+          io.out(
+            `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
+              `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
+              `fingerprint ${r.fingerprint}\nresults in ${r.dir}\n`,
+          );
+          if (a.report === true) {
+            // Loaded on demand: vega and vega-lite take a while to import, and a plain run needs neither.
+            const { writeReport } = await import('./report.js');
+            const rep = await writeReport(r.dir);
+            io.out(`report ${join(rep.dir, 'report.html')} (${rep.files.length - 1} chart files in ${rep.totalSeconds.toFixed(2)} s)\n`);
+          }
+        };
+      },
     )
     .command(
       'report <dir>',
       'render the charts (Vega-Lite, SVG, PNG) and report.html of an existing run directory',
-      (y) => y
-        .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with manifest.json, summary.json and the CSV files)' })
-        .option('png', { type: 'boolean', default: true, describe: 'also write PNGs (--no-png: only .vl.json and .svg)' }),
-      (a) => { action = async () => {
-        const { writeReport } = await import('./report.js');
-        const rep = await writeReport(a.dir, { png: a.png });
-        io.out(`offersim ${VERSION}: ${rep.files.length} files in ${rep.dir} (${rep.totalSeconds.toFixed(2)} s)\nreport ${join(rep.dir, 'report.html')}\n`);
-      }; },
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with manifest.json, summary.json and the CSV files)' })
+          .option('png', { type: 'boolean', default: true, describe: 'also write PNGs (--no-png: only .vl.json and .svg)' }),
+      (a) => {
+        action = async () => {
+          const { writeReport } = await import('./report.js');
+          const rep = await writeReport(a.dir, { png: a.png });
+          io.out(`offersim ${VERSION}: ${rep.files.length} files in ${rep.dir} (${rep.totalSeconds.toFixed(2)} s)\nreport ${join(rep.dir, 'report.html')}\n`);
+        };
+      },
     )
     .command(
       'validate <scenario>',
       'check a scenario and print every problem at once',
-      (y) => y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-        .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
-      (a) => { action = async () => {
-        const loaded = await openScenario(a.scenario, a.set ?? []);
-        // Every point of a sweep block validates as `offersim sweep` opens it.
-        if (loaded.scenario.sweep !== undefined) await sweepPoints(loaded.file, a.set ?? [], loaded, pointOpener(loaded.file));
-        io.out(`${loaded.file}: ok\n`);
-      }; },
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+          .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
+      (a) => {
+        action = async () => {
+          const loaded = await openScenario(a.scenario, a.set ?? []);
+          // Every point of a sweep block validates as `offersim sweep` opens it.
+          if (loaded.scenario.sweep !== undefined) await sweepPoints(loaded.file, a.set ?? [], loaded, pointOpener(loaded.file));
+          io.out(`${loaded.file}: ok\n`);
+        };
+      },
     )
     .command(
       'sweep <scenario>',
-      'run the scenario\'s sweep (matrix x seeds), resumable, on worker threads or as one shard',
-      (y) => y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with a sweep block' })
-        .option('out', { type: 'string', describe: 'sweep directory; default runs/<scenario name>-sweep' })
-        .option('workers', { type: 'string', describe: 'worker threads, 1 to 256; default the number of cores' })
-        .option('shard', { type: 'string', describe: 'run slice I/N (0 <= I < N) of the points; default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT, else all' })
-        .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
-      (a) => { action = async () => {
-        const workers = parseWorkers(a.workers) ?? availableParallelism();
-        const shard = a.shard !== undefined ? parseShard(a.shard) : shardFromEnv(io.env ?? {});
-        const r = await runSweep(a.scenario, a.set ?? [], { out: a.out, shard, workers, progress: (t) => io.err(t), tty: io.tty === true });
-        io.out(
-          `offersim ${VERSION}: sweep of ${a.scenario}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`}: ` +
-          `${r.mine} of ${r.total} points, ${r.ran} run, ${r.skipped} already done, ${r.failed.length} failed\nresults in ${r.dir}\n`,
-        );
-        for (const f of r.failed) io.err(`point ${f.point.index} (${f.point.hash}, seed ${f.point.seed}, ${JSON.stringify(f.point.params)}) failed: ${f.error}\n`);
-        if (r.failed.length > 0) sweepFailed = r.failed.every((f) => f.input) ? 'input' : 'internal';
-      }; },
+      "run the scenario's sweep (matrix x seeds), resumable, on worker threads or as one shard",
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with a sweep block' })
+          .option('out', { type: 'string', describe: 'sweep directory; default runs/<scenario name>-sweep' })
+          .option('workers', { type: 'string', describe: 'worker threads, 1 to 256; default the number of cores' })
+          .option('shard', {
+            type: 'string',
+            describe:
+              'run slice I/N (0 <= I < N) of the points; default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT, else all',
+          })
+          .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
+      (a) => {
+        action = async () => {
+          const workers = parseWorkers(a.workers) ?? availableParallelism();
+          const shard = a.shard !== undefined ? parseShard(a.shard) : shardFromEnv(io.env ?? {});
+          const r = await runSweep(a.scenario, a.set ?? [], { out: a.out, shard, workers, progress: (t) => io.err(t), tty: io.tty === true });
+          io.out(
+            `offersim ${VERSION}: sweep of ${a.scenario}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`}: ` +
+              `${r.mine} of ${r.total} points, ${r.ran} run, ${r.skipped} already done, ${r.failed.length} failed\nresults in ${r.dir}\n`,
+          );
+          for (const f of r.failed)
+            io.err(`point ${f.point.index} (${f.point.hash}, seed ${f.point.seed}, ${JSON.stringify(f.point.params)}) failed: ${f.error}\n`);
+          if (r.failed.length > 0) sweepFailed = r.failed.every((f) => f.input) ? 'input' : 'internal';
+        };
+      },
     )
     .command(
       'merge <dirs..>',
       'join sweep shard directories into one sweep result',
-      (y) => y
-        .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard directories of one sweep' })
-        .option('out', { type: 'string', demandOption: true, describe: 'the merged sweep directory' }),
-      (a) => { action = async () => {
-        const r = mergeSweeps(a.dirs as string[], a.out);
-        io.out(`offersim ${VERSION}: merged ${(a.dirs as string[]).length} directories: ${r.points - r.missing} of ${r.points} points in ${a.out}\n`);
-        if (r.missing > 0) throw new InputError([{ file: 'merge', path: '', message: `${r.missing} points are in none of the directories (see sweep.csv: status missing)` }]);
-      }; },
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard directories of one sweep' })
+          .option('out', { type: 'string', demandOption: true, describe: 'the merged sweep directory' }),
+      (a) => {
+        action = async () => {
+          const r = mergeSweeps(a.dirs as string[], a.out);
+          io.out(`offersim ${VERSION}: merged ${(a.dirs as string[]).length} directories: ${r.points - r.missing} of ${r.points} points in ${a.out}\n`);
+          if (r.missing > 0)
+            throw new InputError([{ file: 'merge', path: '', message: `${r.missing} points are in none of the directories (see sweep.csv: status missing)` }]);
+        };
+      },
     )
     .command(
       'check <dir>',
-      'compare a run\'s metrics with a baseline; exit 1 on a regression',
-      (y) => y
-        .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with summary.json)' })
-        .option('baseline', { type: 'string', demandOption: true, describe: 'baseline file (JSON: per metric value, good direction, tolerance)' })
-        .option('update-baseline', { type: 'boolean', default: false, describe: 'write the baseline from this run instead (keeping existing tolerances)' })
-        .option('markdown', { type: 'string', describe: 'also write the table as Markdown to this file (for a pull-request comment)' })
-        .option('all', { type: 'boolean', default: false, describe: 'show every metric, not only those outside tolerance' }),
-      (a) => { action = async () => {
-        if (a['update-baseline'] === true) {
-          const b = updateBaseline(a.dir, a.baseline, VERSION);
-          io.out(`baseline ${a.baseline}: ${Object.keys(b.metrics).length} metrics written from ${a.dir}\n`);
-          return;
-        }
-        const r = checkRun(a.dir, a.baseline, a.all);
-        io.out(`${r.text}\n${r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`} against ${a.baseline} (${r.rows.length} metrics)\n`);
-        if (a.markdown !== undefined) writeOutputFile(a.markdown, r.markdown);
-        if (r.regressions > 0) regression = true;
-      }; },
+      "compare a run's metrics with a baseline; exit 1 on a regression",
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with summary.json)' })
+          .option('baseline', { type: 'string', demandOption: true, describe: 'baseline file (JSON: per metric value, good direction, tolerance)' })
+          .option('update-baseline', { type: 'boolean', default: false, describe: 'write the baseline from this run instead (keeping existing tolerances)' })
+          .option('markdown', { type: 'string', describe: 'also write the table as Markdown to this file (for a pull-request comment)' })
+          .option('all', { type: 'boolean', default: false, describe: 'show every metric, not only those outside tolerance' }),
+      (a) => {
+        action = async () => {
+          if (a['update-baseline'] === true) {
+            const b = updateBaseline(a.dir, a.baseline, VERSION);
+            io.out(`baseline ${a.baseline}: ${Object.keys(b.metrics).length} metrics written from ${a.dir}\n`);
+            return;
+          }
+          const r = checkRun(a.dir, a.baseline, a.all);
+          io.out(
+            `${r.text}\n${r.regressions === 0 ? 'no regression' : `${r.regressions} regression${r.regressions === 1 ? '' : 's'}`} against ${a.baseline} (${r.rows.length} metrics)\n`,
+          );
+          if (a.markdown !== undefined) writeOutputFile(a.markdown, r.markdown);
+          if (r.regressions > 0) regression = true;
+        };
+      },
     )
     .command(
       'verify <dir>',
-      're-check a run\'s events.jsonl against the model\'s invariants, and its summary.json and manifest.json against the events; exit 1 on a violation',
-      (y) => y
-        .positional('dir', { type: 'string', demandOption: true, describe: 'run directory written with --events' })
-        .option('all', { type: 'boolean', default: false, describe: `print every violation, not only the first ${SHOWN_VIOLATIONS}` }),
-      (a) => { action = async () => {
-        const r = verifyRun(a.dir, { all: a.all, print: (line) => io.out(`${line}\n`) });
-        io.out(`offersim ${VERSION}: ${verifyVerdict(a.dir, r, a.all)}`);
-        // A violation exits 1, as a regression does.
-        if (r.violations > 0) regression = true;
-      }; },
+      "re-check a run's events.jsonl against the model's invariants, and its summary.json and manifest.json against the events; exit 1 on a violation",
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'run directory written with --events' })
+          .option('all', { type: 'boolean', default: false, describe: `print every violation, not only the first ${SHOWN_VIOLATIONS}` }),
+      (a) => {
+        action = async () => {
+          const r = verifyRun(a.dir, { all: a.all, print: (line) => io.out(`${line}\n`) });
+          io.out(`offersim ${VERSION}: ${verifyVerdict(a.dir, r, a.all)}`);
+          // A violation exits 1, as a regression does.
+          if (r.violations > 0) regression = true;
+        };
+      },
     )
     .command(
       'import <format> <file>',
       'import a trace into a canonical workload (JSON Lines) or cluster file, with a manifest of counts',
-      (y) => y
-        .positional('format', { type: 'string', demandOption: true, describe: `trace format: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` })
-        .positional('file', { type: 'string', demandOption: true, describe: 'the trace file (plain or gzip)' })
-        .option('out', { type: 'string', describe: 'output file; default <file name without extensions>.jsonl here. Never the input; an existing file only when offersim wrote it (its .manifest.json beside it)' })
-        .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing --out file (and its .manifest.json and .problems.csv) that offersim did not write' })
-        .option('option', { type: 'string', array: true, describe: 'a format option: key=value (YAML value), repeatable (see offersim list formats)' })
-        .option('strict', { type: 'boolean', default: false, describe: 'stop at the first bad row (exit 2) instead of skipping and counting it' }),
-      (a) => { action = async () => {
-        const options = parseOptions(a.option ?? []);
-        const out = a.out ?? `${basename(a.file).replace(/(\.[A-Za-z0-9]+)+$/, '')}.jsonl`;
-        const r = await importTrace(a.format, a.file, out, { options, strict: a.strict, force: a.force });
-        const c = r.counts;
-        const skipped = Object.entries(c.skipped).map(([k, n]) => `${k} ${n}`).join(', ');
-        io.out(
-          `offersim ${VERSION}: ${r.file} (${r.format}): ${c.lines} lines, ${c.rows} data rows, ` +
-          `${TRACE_FORMATS.find((f) => f.name === r.format)?.kind === 'cluster' ? `${c.jobs} agents` : `${c.jobs} jobs and ${c.tasks} tasks`} written to ${r.out}\n` +
-          `skipped rows: ${skipped === '' ? 'none' : skipped}; manifest ${r.out}.manifest.json\n`,
-        );
-        for (const w of r.warnings) io.err(`offersim: warning: ${r.file}: ${w}\n`);
-        for (const p of r.problems) {
-          io.err(`${p.input === undefined ? r.file : String(options[p.input])}:${p.line}: ${p.message} (${p.reason})\n`);
-        }
-        if (r.problemCount > r.problems.length) io.err(`... and ${r.problemCount - r.problems.length} more: every one is in ${r.out}.problems.csv\n`);
-      }; },
+      (y) =>
+        y
+          .positional('format', { type: 'string', demandOption: true, describe: `trace format: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` })
+          .positional('file', { type: 'string', demandOption: true, describe: 'the trace file (plain or gzip)' })
+          .option('out', {
+            type: 'string',
+            describe:
+              'output file; default <file name without extensions>.jsonl here. Never the input; an existing file only when offersim wrote it (its .manifest.json beside it)',
+          })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'overwrite an existing --out file (and its .manifest.json and .problems.csv) that offersim did not write',
+          })
+          .option('option', { type: 'string', array: true, describe: 'a format option: key=value (YAML value), repeatable (see offersim list formats)' })
+          .option('strict', { type: 'boolean', default: false, describe: 'stop at the first bad row (exit 2) instead of skipping and counting it' }),
+      (a) => {
+        action = async () => {
+          const options = parseOptions(a.option ?? []);
+          const out = a.out ?? `${basename(a.file).replace(/(\.[A-Za-z0-9]+)+$/, '')}.jsonl`;
+          const r = await importTrace(a.format, a.file, out, { options, strict: a.strict, force: a.force });
+          const c = r.counts;
+          const skipped = Object.entries(c.skipped)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ');
+          io.out(
+            `offersim ${VERSION}: ${r.file} (${r.format}): ${c.lines} lines, ${c.rows} data rows, ` +
+              `${TRACE_FORMATS.find((f) => f.name === r.format)?.kind === 'cluster' ? `${c.jobs} agents` : `${c.jobs} jobs and ${c.tasks} tasks`} written to ${r.out}\n` +
+              `skipped rows: ${skipped === '' ? 'none' : skipped}; manifest ${r.out}.manifest.json\n`,
+          );
+          for (const w of r.warnings) io.err(`offersim: warning: ${r.file}: ${w}\n`);
+          for (const p of r.problems) {
+            io.err(`${p.input === undefined ? r.file : String(options[p.input])}:${p.line}: ${p.message} (${p.reason})\n`);
+          }
+          if (r.problemCount > r.problems.length) io.err(`... and ${r.problemCount - r.problems.length} more: every one is in ${r.out}.problems.csv\n`);
+        };
+      },
     )
     .command(
       'list [what]',
       'what is registered (allocators, frameworks, formats), with a line each',
       (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
-      (a) => { action = async () => io.out(listText(a.what)); },
+      (a) => {
+        action = async () => io.out(listText(a.what));
+      },
     )
     .middleware((argv) => checkSingleFlags(argv))
     .demandCommand(1, 'name a command: run, report, sweep, merge, check, verify, validate, import or list')
@@ -310,7 +374,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return ExitCode.INTERNAL;
     }
     if (err instanceof InvariantError && userModule !== undefined) {
-      io.err(`offersim: internal error while running the allocator module "${userModule}" (most likely a bug in it: check it against docs/allocators.md): ${err.message}\n`);
+      io.err(
+        `offersim: internal error while running the allocator module "${userModule}" (most likely a bug in it: check it against docs/allocators.md): ${err.message}\n`,
+      );
       return ExitCode.INTERNAL;
     }
     if (err instanceof InvariantError) {

@@ -41,7 +41,10 @@ function run(file: string, overrides: readonly string[] = [], seed?: number): Me
 
 /** The allocation runs at `t` seconds, as [agents considered, offers made]. */
 function runsAt(r: MesosRun, t: number): [number, number][] {
-  return r.sink.of('allocation_run').filter((x) => x.t === Math.round(t * S)).map((x) => [x.candidates, x.offers]);
+  return r.sink
+    .of('allocation_run')
+    .filter((x) => x.t === Math.round(t * S))
+    .map((x) => [x.candidates, x.offers]);
 }
 
 /** How many offers each framework got at `t` seconds. */
@@ -57,7 +60,13 @@ function declines(r: MesosRun): [number, number, number][] {
 }
 
 /** The offers of unreserved-drf.yaml, worked out under 'UnreservedDRF' below. */
-const UNRESERVED_DRF_OFFERS = [[0, 'fw1', 's1-0'], [10.5, 'fw2', 's2-0'], [20.5, 'fw2', 's3-0'], [30.5, 'fw3', 's4-0'], [40.5, 'fw2', 's5-0']];
+const UNRESERVED_DRF_OFFERS = [
+  [0, 'fw1', 's1-0'],
+  [10.5, 'fw2', 's2-0'],
+  [20.5, 'fw2', 's3-0'],
+  [30.5, 'fw3', 's4-0'],
+  [40.5, 'fw2', 's5-0'],
+];
 
 describe('UnreservedDRF (HAT:293-441)', () => {
   // Shares are max(cpus share, mem share) of the cluster total at the time, role by role.
@@ -93,7 +102,7 @@ describe('DRFWithFairnessExclusion (HAT:544-698)', () => {
   // sharing (--fair_sharing_excluded_resource_names=gpus).
   const gpu = ['cluster.agents.0.gpus=1', 'frameworks.0.workload.jobs.0.tasks.0.gpus=1'];
 
-  test('with gpus excluded, the recipients are UnreservedDRF\'s: fw1, fw2, fw2, fw3, fw2', () => {
+  test("with gpus excluded, the recipients are UnreservedDRF's: fw1, fw2, fw2, fw3, fw2", () => {
     // role1's shares leave its gpu out, so they are UnreservedDRF's (HAT:580-682), and so are the
     // recipients (HAT:574-578, 602-606, 629-633, 661-665, 694-698).
     const r = run('unreserved-drf.yaml', [...gpu, 'allocator={ name: drf, excludedResources: [gpus] }']);
@@ -108,7 +117,7 @@ describe('DRFWithFairnessExclusion (HAT:544-698)', () => {
   // At the end (total (11, 8192), gpus excluded): fw1 (2, 1024) = max(2/11, 1024/8192) = .181818;
   // fw2 (5, 3072) = max(5/11, 3072/8192) = .454545; fw3 (4, 4096) = max(4/11, 4096/8192) = .5;
   // fw4 0. (Counting gpus, fw1 would read 1.)
-  test('the reported shares leave the excluded gpus out, as Mesos\'s share metric does', () => {
+  test("the reported shares leave the excluded gpus out, as Mesos's share metric does", () => {
     const { metrics } = run('unreserved-drf.yaml', [...gpu, 'allocator={ name: drf, excludedResources: [gpus] }']).outcome;
     const last = metrics.samples.at(-1)!;
     expect(Array.from(last.shares, (x) => x.toFixed(6))).toEqual(['0.181818', '0.454545', '0.500000', '0.000000']);
@@ -132,7 +141,11 @@ describe('NestedRoleDRF (HAT:704-815)', () => {
   //         fw4 (HAT:798-802).
   test('a new agent goes to the subtree with the lower aggregate share: fw1, fw3, fw4', () => {
     const r = run('nested-role-drf.yaml');
-    expect(r.offers).toEqual([[0, 'fw1', 's1-0'], [10.5, 'fw3', 's2-0'], [20.5, 'fw4', 's3-0']]);
+    expect(r.offers).toEqual([
+      [0, 'fw1', 's1-0'],
+      [10.5, 'fw3', 's2-0'],
+      [20.5, 'fw4', 's3-0'],
+    ]);
     expect(r.wholeAgents).toBe(true);
   });
 
@@ -158,7 +171,11 @@ describe('OfferFilter (HAT:820-904)', () => {
   test('refuse 2 x interval: no offer at the next tick, an offer at 2 x interval', () => {
     const r = run('offer-filter.yaml');
     expect(r.offers.filter(([, , agent]) => agent === 'a-0').map(([t]) => t)).toEqual([10, 12, 14]);
-    expect(declines(r)).toEqual([[10, 0, 2], [12, 0, 2], [14, 0, 2]]);
+    expect(declines(r)).toEqual([
+      [10, 0, 2],
+      [12, 0, 2],
+      [14, 0, 2],
+    ]);
     // the ticks in between ran over both agents and offered nothing
     expect([11, 13].map((t) => runsAt(r, t))).toEqual([[[2, 0]], [[2, 0]]]);
   });
@@ -182,9 +199,17 @@ describe('SmallOfferFilterTimeout (HAT:909-1057)', () => {
   test('a 1 s filter outlives the 60 s interval: the next tick offers agent2 to fw1, the one after to fw2', () => {
     const r = run('small-offer-filter-timeout.yaml');
     expect(r.offers.filter(([, , agent]) => agent === 'agent2-0').map(([t, fw]) => [t, fw])).toEqual([
-      [60, 'fw2'], [120, 'fw1'], [180, 'fw2'], [240, 'fw1'],
+      [60, 'fw2'],
+      [120, 'fw1'],
+      [180, 'fw2'],
+      [240, 'fw1'],
     ]);
-    expect(declines(r)).toEqual([[60, 1, 1], [120, 0, 0], [180, 1, 1], [240, 0, 0]]);
+    expect(declines(r)).toEqual([
+      [60, 1, 1],
+      [120, 0, 0],
+      [180, 1, 1],
+      [240, 0, 0],
+    ]);
   });
 });
 
@@ -223,7 +248,12 @@ describe('QuotaProvidesGuarantee (HAT:3606-3730)', () => {
   // t=12: the filter has expired: stage 1 offers agent2 to fw1 again (HAT:3716-3723); same at 14.
   test('a declined agent is held back for the quota role and offered to it again when its filter expires', () => {
     const r = run('quota-provides-guarantee.yaml');
-    expect(r.offers).toEqual([[0, 'fw1', 'agent1-0'], [10, 'fw1', 'agent2-0'], [12, 'fw1', 'agent2-0'], [14, 'fw1', 'agent2-0']]);
+    expect(r.offers).toEqual([
+      [0, 'fw1', 'agent1-0'],
+      [10, 'fw1', 'agent2-0'],
+      [12, 'fw1', 'agent2-0'],
+      [14, 'fw1', 'agent2-0'],
+    ]);
     expect([11, 13].map((t) => runsAt(r, t))).toEqual([[[2, 0]], [[2, 0]]]);
     expect(r.outcome.metrics.frameworks.find((f) => f.name === 'fw2')!.offersSent).toBe(0);
   });
@@ -232,6 +262,9 @@ describe('QuotaProvidesGuarantee (HAT:3606-3730)', () => {
     // Guarantee (2, 1024): met at t=0. t=10: stage 1 has no unmet guarantee; stage 2:
     // no-quota-role (0) < quota-role (2/3): fw2, at once.
     const r = run('quota-provides-guarantee.yaml', ['allocator.params.quota.quota-role.guarantee={ cpus: 2, mem: 1024 }']);
-    expect(r.offers).toEqual([[0, 'fw1', 'agent1-0'], [10, 'fw2', 'agent2-0']]);
+    expect(r.offers).toEqual([
+      [0, 'fw1', 'agent1-0'],
+      [10, 'fw2', 'agent2-0'],
+    ]);
   });
 });

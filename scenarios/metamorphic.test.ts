@@ -17,15 +17,24 @@ import { metricsFoldOptions, runScenario } from './run.js';
 import { loadDraft, runDraft, type RunTexts } from './test-support/law-runs.js';
 import { allocatorName, draftArb, type Draft } from './test-support/random-scenario.js';
 import {
-  copy, monotone, namesOf, parsedOutputs, permuteLists, renameDraft, renameOutputs, scaleDraft, shuffleAllKeys, shuffler, unscaleRecord,
+  copy,
+  monotone,
+  namesOf,
+  parsedOutputs,
+  permuteLists,
+  renameDraft,
+  renameOutputs,
+  scaleDraft,
+  shuffleAllKeys,
+  shuffler,
+  unscaleRecord,
   type Renames,
 } from './test-support/transforms.js';
 
 const FC = { seed: Number(process.env['FC_SEED'] ?? 20_250_601), numRuns: Number(process.env['FC_RUNS'] ?? 20) } as const;
 
 /** Fresh names for a rename: distinct, of the characters the schema allows. */
-const freshNames = (n: number, pattern: RegExp): fc.Arbitrary<string[]> =>
-  fc.uniqueArray(fc.stringMatching(pattern), { minLength: n, maxLength: n });
+const freshNames = (n: number, pattern: RegExp): fc.Arbitrary<string[]> => fc.uniqueArray(fc.stringMatching(pattern), { minLength: n, maxLength: n });
 
 /** The texts of summary.json, jobs.csv, frameworks.csv and timeseries.csv. */
 interface Files {
@@ -48,8 +57,20 @@ function refoldedRun(d: Draft, dir: string): { run: RunTexts; refolded: Files } 
   const m = foldEventLines(lines, metricsFoldOptions(loaded.scenario));
   const records = lines.filter((l) => l !== '').map((l, i) => parseEventLine(l, i + 1));
   return {
-    run: { summary: read('summary.json'), jobs: read('jobs.csv'), frameworks: read('frameworks.csv'), timeseries: read('timeseries.csv'), fingerprint, records },
-    refolded: { summary: summaryJson(m.summary), jobs: jobsCsv(m.jobs), frameworks: frameworksCsv(m.frameworks), timeseries: timeseriesCsv(m.samples, m.frameworks) },
+    run: {
+      summary: read('summary.json'),
+      jobs: read('jobs.csv'),
+      frameworks: read('frameworks.csv'),
+      timeseries: read('timeseries.csv'),
+      fingerprint,
+      records,
+    },
+    refolded: {
+      summary: summaryJson(m.summary),
+      jobs: jobsCsv(m.jobs),
+      frameworks: frameworksCsv(m.frameworks),
+      timeseries: timeseriesCsv(m.samples, m.frameworks),
+    },
   };
 }
 
@@ -59,17 +80,19 @@ const filesOf = (r: RunTexts): Files => ({ summary: r.summary, jobs: r.jobs, fra
 /** A monotone rename of the draft's frameworks (when `frameworks`), roles, agents (when `agents`) and racks. */
 function renamesArb(d: Draft, which: { frameworks: boolean; agents: boolean }): fc.Arbitrary<Renames> {
   const n = namesOf(d);
-  return fc.record({
-    frameworks: which.frameworks ? freshNames(n.frameworks.length, /^[a-z][a-z0-9]{0,5}$/) : fc.constant([]),
-    roles: freshNames(n.roles.length, /^[a-z]{1,5}$/),
-    agentPrefixes: which.agents ? freshNames(n.agentPrefixes.length, /^[a-z]{1,4}-$/) : fc.constant([]),
-    rackPrefixes: freshNames(n.rackPrefixes.length, /^[a-z]{1,4}-$/),
-  }).map((f) => ({
-    frameworks: monotone(which.frameworks ? n.frameworks : [], f.frameworks),
-    roles: monotone(n.roles, f.roles),
-    agentPrefixes: monotone(which.agents ? n.agentPrefixes : [], f.agentPrefixes),
-    rackPrefixes: monotone(n.rackPrefixes, f.rackPrefixes),
-  }));
+  return fc
+    .record({
+      frameworks: which.frameworks ? freshNames(n.frameworks.length, /^[a-z][a-z0-9]{0,5}$/) : fc.constant([]),
+      roles: freshNames(n.roles.length, /^[a-z]{1,5}$/),
+      agentPrefixes: which.agents ? freshNames(n.agentPrefixes.length, /^[a-z]{1,4}-$/) : fc.constant([]),
+      rackPrefixes: freshNames(n.rackPrefixes.length, /^[a-z]{1,4}-$/),
+    })
+    .map((f) => ({
+      frameworks: monotone(which.frameworks ? n.frameworks : [], f.frameworks),
+      roles: monotone(n.roles, f.roles),
+      agentPrefixes: monotone(which.agents ? n.agentPrefixes : [], f.agentPrefixes),
+      rackPrefixes: monotone(n.rackPrefixes, f.rackPrefixes),
+    }));
 }
 
 /*
@@ -93,29 +116,37 @@ describe('law 1: an order-preserving rename changes only the labels', () => {
       const random = d.failures?.random !== undefined;
       return fc.tuple(fc.constant(d), renamesArb(d, { frameworks: !poisson && !shared, agents: !random }));
     });
-    fc.assert(fc.property(drafts, ([d, r]) => {
-      const a = runDraft(d);
-      expect(parsedOutputs(runDraft(renameDraft(d, r)))).toEqual(renameOutputs(a, d, r));
-    }), FC);
+    fc.assert(
+      fc.property(drafts, ([d, r]) => {
+        const a = runDraft(d);
+        expect(parsedOutputs(runDraft(renameDraft(d, r)))).toEqual(renameOutputs(a, d, r));
+      }),
+      FC,
+    );
   });
 
   test('renaming a Poisson framework changes its own draws only', () => {
-    fc.assert(fc.property(draftArb(), fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/), (d, fresh) => {
-      const f = d.frameworks.find((x) => x.workload?.kind === 'poisson');
-      fc.pre(f !== undefined && !d.frameworks.some((x) => x.name === fresh));
-      const r: Renames = { frameworks: new Map([[f!.name, fresh]]), roles: new Map(), agentPrefixes: new Map(), rackPrefixes: new Map() };
-      const others = (xs: string[]): string[] => xs.filter((j) => (JSON.parse(j) as { framework: string }).framework !== f!.name);
-      const jobs = (x: Draft): string[] => {
-        const s = loadDraft(x).scenario;
-        return [...buildJobs(s, s.seed)].map((j) => JSON.stringify({ ...j, id: j.id.replace(`${fresh}/`, `${f!.name}/`), framework: j.framework === fresh ? f!.name : j.framework }));
-      };
-      const before = jobs(d);
-      const after = jobs(renameDraft(d, r));
-      // Its Poisson stream may give no job before `until` under either name.
-      fc.pre(before.length + after.length > others(before).length + others(after).length);
-      expect(others(after)).toEqual(others(before));
-      expect(after).not.toEqual(before);
-    }), FC);
+    fc.assert(
+      fc.property(draftArb(), fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/), (d, fresh) => {
+        const f = d.frameworks.find((x) => x.workload?.kind === 'poisson');
+        fc.pre(f !== undefined && !d.frameworks.some((x) => x.name === fresh));
+        const r: Renames = { frameworks: new Map([[f!.name, fresh]]), roles: new Map(), agentPrefixes: new Map(), rackPrefixes: new Map() };
+        const others = (xs: string[]): string[] => xs.filter((j) => (JSON.parse(j) as { framework: string }).framework !== f!.name);
+        const jobs = (x: Draft): string[] => {
+          const s = loadDraft(x).scenario;
+          return [...buildJobs(s, s.seed)].map((j) =>
+            JSON.stringify({ ...j, id: j.id.replace(`${fresh}/`, `${f!.name}/`), framework: j.framework === fresh ? f!.name : j.framework }),
+          );
+        };
+        const before = jobs(d);
+        const after = jobs(renameDraft(d, r));
+        // Its Poisson stream may give no job before `until` under either name.
+        fc.pre(before.length + after.length > others(before).length + others(after).length);
+        expect(others(after)).toEqual(others(before));
+        expect(after).not.toEqual(before);
+      }),
+      FC,
+    );
   });
 });
 
@@ -132,15 +163,25 @@ describe('law 1: an order-preserving rename changes only the labels', () => {
  */
 describe('law 2: the order of mapping keys and of unordered lists changes nothing', () => {
   test('random scenarios', () => {
-    fc.assert(fc.property(draftArb(), fc.integer(), (d, seed) => {
-      const rng = shuffler(seed);
-      const p = shuffleAllKeys(permuteLists(d, rng, {
-        excludedResources: true, minAllocatable: true, preferences: true, randomFailureAgents: true, scheduledFailures: true,
-      }), rng);
-      const a = runDraft(d);
-      const b = runDraft(p);
-      expect({ ...filesOf(b), fingerprint: b.fingerprint }).toEqual({ ...filesOf(a), fingerprint: a.fingerprint });
-    }), FC);
+    fc.assert(
+      fc.property(draftArb(), fc.integer(), (d, seed) => {
+        const rng = shuffler(seed);
+        const p = shuffleAllKeys(
+          permuteLists(d, rng, {
+            excludedResources: true,
+            minAllocatable: true,
+            preferences: true,
+            randomFailureAgents: true,
+            scheduledFailures: true,
+          }),
+          rng,
+        );
+        const a = runDraft(d);
+        const b = runDraft(p);
+        expect({ ...filesOf(b), fingerprint: b.fingerprint }).toEqual({ ...filesOf(a), fingerprint: a.fingerprint });
+      }),
+      FC,
+    );
   });
 });
 
@@ -156,12 +197,15 @@ describe('law 3: scaling every agent and every task by k changes no schedule', (
     // (HierarchicalAllocator.fairShareCap): k times the rounded share of T need not be the rounded
     // share of kT, so the offers' amounts may differ by a thousandth.
     const drafts = draftArb({ granularities: ['task', 'cluster'] });
-    fc.assert(fc.property(drafts, fc.integer({ min: 2, max: 1000 }), (d, k) => {
-      const a = runDraft(d);
-      const b = runDraft(scaleDraft(d, k));
-      expect(filesOf(b)).toEqual(filesOf(a));
-      expect(b.records.map((r) => unscaleRecord(r, k))).toEqual(a.records);
-    }), FC);
+    fc.assert(
+      fc.property(drafts, fc.integer({ min: 2, max: 1000 }), (d, k) => {
+        const a = runDraft(d);
+        const b = runDraft(scaleDraft(d, k));
+        expect(filesOf(b)).toEqual(filesOf(a));
+        expect(b.records.map((r) => unscaleRecord(r, k))).toEqual(a.records);
+      }),
+      FC,
+    );
   });
 });
 
@@ -214,18 +258,25 @@ function firstRegistration(d: Draft): number {
  */
 describe('law 4: a framework that never submits a job changes no other framework', () => {
   test('random scenarios', () => {
-    const cases = draftArb().chain((d) => fc.record({
-      d: fc.constant(d),
-      name: fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/).filter((n) => !d.frameworks.some((f) => f.name === n)),
-      role: allocatorName(d) === 'random' ? fc.constantFrom('', ...sharedRoles(d)) : fc.constantFrom('*', ...d.frameworks.map((f) => f.role), 'idle'),
-      behaviour: fc.constantFrom('batch' as const, 'gang' as const),
-    }).filter((c) => c.behaviour === 'batch' || !['monolithic', 'shared-state'].includes(allocatorName(d))));
-    fc.assert(fc.property(cases, ({ d, name, role, behaviour }) => {
-      fc.pre(role !== '');
-      const a = runDraft(d);
-      const b = runDraft(withIdle(d, name, role, behaviour));
-      expect(withoutFramework(b, name)).toEqual(withoutFramework(a, name));
-    }), { ...FC, endOnFailure: true });
+    const cases = draftArb().chain((d) =>
+      fc
+        .record({
+          d: fc.constant(d),
+          name: fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/).filter((n) => !d.frameworks.some((f) => f.name === n)),
+          role: allocatorName(d) === 'random' ? fc.constantFrom('', ...sharedRoles(d)) : fc.constantFrom('*', ...d.frameworks.map((f) => f.role), 'idle'),
+          behaviour: fc.constantFrom('batch' as const, 'gang' as const),
+        })
+        .filter((c) => c.behaviour === 'batch' || !['monolithic', 'shared-state'].includes(allocatorName(d))),
+    );
+    fc.assert(
+      fc.property(cases, ({ d, name, role, behaviour }) => {
+        fc.pre(role !== '');
+        const a = runDraft(d);
+        const b = runDraft(withIdle(d, name, role, behaviour));
+        expect(withoutFramework(b, name)).toEqual(withoutFramework(a, name));
+      }),
+      { ...FC, endOnFailure: true },
+    );
   });
 
   test('an idle framework ahead in the tie-break does not delay a job', () => {
@@ -243,7 +294,14 @@ describe('law 4: a framework that never submits a job changes no other framework
       master: {},
       roles: {},
       cluster: { agents: [{ count: 1, prefix: 'n-', racks: 1, rackPrefix: 'r-', cpus: 2, mem: 1024 }] },
-      frameworks: [{ name: 'alpha', role: '*', behaviour: { kind: 'batch' }, workload: { kind: 'inline', jobs: [{ submit: 0.5, tasks: [{ cpus: 1, mem: 64, duration: 2 }] }] } }],
+      frameworks: [
+        {
+          name: 'alpha',
+          role: '*',
+          behaviour: { kind: 'batch' },
+          workload: { kind: 'inline', jobs: [{ submit: 0.5, tasks: [{ cpus: 1, mem: 64, duration: 2 }] }] },
+        },
+      ],
       output: { sampleInterval: 1 },
     };
     const row = (o: RunTexts): string[] => parseCsv(o.jobs)[1]!.slice(0, 6);
@@ -262,15 +320,18 @@ function withIdle(d: Draft, name: string, role: string, behaviour: 'batch' | 'ga
 
 describe('law 5: another seed gives another fingerprint', () => {
   test('random scenarios with Poisson arrivals', () => {
-    fc.assert(fc.property(draftArb(), fc.integer({ min: 1, max: 1000 }), (d, delta) => {
-      const a = runDraft(d);
-      // Randomness that reaches the log: a job of a Poisson workload arrived (its time is drawn).
-      const poisson = new Set(d.frameworks.filter((f) => f.workload?.kind === 'poisson').map((f) => f.name));
-      const names = new Map<number, string>();
-      for (const r of a.records) if (r.kind === 'framework_added') names.set(r.framework, r.name);
-      fc.pre(a.records.some((r) => r.kind === 'job_submitted' && poisson.has(names.get(r.framework)!)));
-      expect(runDraft(d, d.seed + delta).fingerprint).not.toBe(a.fingerprint);
-    }), FC);
+    fc.assert(
+      fc.property(draftArb(), fc.integer({ min: 1, max: 1000 }), (d, delta) => {
+        const a = runDraft(d);
+        // Randomness that reaches the log: a job of a Poisson workload arrived (its time is drawn).
+        const poisson = new Set(d.frameworks.filter((f) => f.workload?.kind === 'poisson').map((f) => f.name));
+        const names = new Map<number, string>();
+        for (const r of a.records) if (r.kind === 'framework_added') names.set(r.framework, r.name);
+        fc.pre(a.records.some((r) => r.kind === 'job_submitted' && poisson.has(names.get(r.framework)!)));
+        expect(runDraft(d, d.seed + delta).fingerprint).not.toBe(a.fingerprint);
+      }),
+      FC,
+    );
   });
 });
 
@@ -278,10 +339,13 @@ describe('law 6: re-folding events.jsonl gives the run files byte for byte', () 
   test('random scenarios', () => {
     const dir = mkdtempSync(join(tmpdir(), 'offersim-laws-'));
     try {
-      fc.assert(fc.property(draftArb(), (d) => {
-        const { run, refolded } = refoldedRun(d, dir);
-        expect(refolded).toEqual(filesOf(run));
-      }), FC);
+      fc.assert(
+        fc.property(draftArb(), (d) => {
+          const { run, refolded } = refoldedRun(d, dir);
+          expect(refolded).toEqual(filesOf(run));
+        }),
+        FC,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -294,7 +358,13 @@ describe('law 6: re-folding events.jsonl gives the run files byte for byte', () 
  * length, these check that the laws hold at the examples' size and shape.
  */
 const EXAMPLES: readonly (readonly [name: string, seconds: number])[] = [
-  ['failures', 60], ['gang-service', 60], ['locality', 60], ['policies', 30], ['quickstart', 20], ['reservations', 60], ['sweep', 60],
+  ['failures', 60],
+  ['gang-service', 60],
+  ['locality', 60],
+  ['policies', 30],
+  ['quickstart', 20],
+  ['reservations', 60],
+  ['sweep', 60],
 ];
 const EXAMPLES_DIR = fileURLToPath(new URL('./examples/', import.meta.url));
 
@@ -304,7 +374,11 @@ function exampleDraft(name: string, seconds: number): Draft {
 }
 
 /** Prepends `q` to every name: a common prefix keeps the names' order. */
-const prefixed = (names: readonly string[]): Map<string, string> => monotone(names, names.map((n) => `q${n}`));
+const prefixed = (names: readonly string[]): Map<string, string> =>
+  monotone(
+    names,
+    names.map((n) => `q${n}`),
+  );
 
 describe('the laws on the bundled examples', () => {
   test.each(EXAMPLES)('%s', (name, seconds) => {

@@ -103,20 +103,27 @@ function expectAgreement(run: RunText): void {
 }
 
 const SCENARIOS = [
-  ...readdirSync(join(ROOT, 'scenarios', 'examples')).filter((f) => f.endsWith('.yaml')).sort().map((f) => join('examples', f)),
+  ...readdirSync(join(ROOT, 'scenarios', 'examples'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => join('examples', f)),
   join('golden', 'small.yaml'),
 ];
 
 describe('timeseries.csv rows weighted by their intervals give the summary', () => {
-  test.each(SCENARIOS)('scenarios/%s', (file) => {
-    const out = join(tmp, file.replace(/[/\\]/g, '-'));
-    const run = cli('run', join(ROOT, 'scenarios', file), '--out', out);
-    // A scenario with a sweep block runs its base point, and says so on stderr; nothing else is said.
-    expect(run.err.replace(/^offersim: .* has a sweep block: this runs only its base point .*\n/, '')).toBe('');
-    expect(run.code).toBe(0);
-    const read = (name: string): string => readFileSync(join(out, name), 'utf8');
-    expectAgreement({ summary: read('summary.json'), frameworks: read('frameworks.csv'), timeseries: read('timeseries.csv') });
-  }, 60_000);
+  test.each(SCENARIOS)(
+    'scenarios/%s',
+    (file) => {
+      const out = join(tmp, file.replace(/[/\\]/g, '-'));
+      const run = cli('run', join(ROOT, 'scenarios', file), '--out', out);
+      // A scenario with a sweep block runs its base point, and says so on stderr; nothing else is said.
+      expect(run.err.replace(/^offersim: .* has a sweep block: this runs only its base point .*\n/, '')).toBe('');
+      expect(run.code).toBe(0);
+      const read = (name: string): string => readFileSync(join(out, name), 'utf8');
+      expectAgreement({ summary: read('summary.json'), frameworks: read('frameworks.csv'), timeseries: read('timeseries.csv') });
+    },
+    60_000,
+  );
 
   /** The fold's own rows (unrounded): the same weighted means, to float precision. */
   function expectExactAgreement(samples: readonly Sample[], utilisation: readonly number[], jainMean: number): void {

@@ -24,7 +24,14 @@ afterAll(() => {
 function main(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = metricsTableMain(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  const code = metricsTableMain(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 

@@ -149,11 +149,21 @@ describe('offersim sweep, merge, report, check', () => {
     fs.writeFileSync(sweepFile, `${fs.readFileSync(SMALL, 'utf8')}\nsweep: { seeds: [1, 2] }\n`);
   });
 
-  test('sweep: no space for a point\'s summary.json stops the sweep with exit 2 and one line (not a failed point, exit 3)', async () => {
+  test("sweep: no space for a point's summary.json stops the sweep with exit 2 and one line (not a failed point, exit 3)", async () => {
     const out = join(tmp, 'sweep-full');
-    const r = await withFault({ syscall: 'open', match: /points\/[0-9a-f]{16}\.partial-\d+\/summary\.json$/, code: 'ENOSPC' }, 'sweep', sweepFile, '--workers', '1', '--out', out);
+    const r = await withFault(
+      { syscall: 'open', match: /points\/[0-9a-f]{16}\.partial-\d+\/summary\.json$/, code: 'ENOSPC' },
+      'sweep',
+      sweepFile,
+      '--workers',
+      '1',
+      '--out',
+      out,
+    );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^${join(out, 'points')}/[0-9a-f]{16}/summary\\.json: cannot write the file: no space left on the device \\(ENOSPC\\)\\n$`));
+    expect(r.err).toMatch(
+      new RegExp(`^${join(out, 'points')}/[0-9a-f]{16}/summary\\.json: cannot write the file: no space left on the device \\(ENOSPC\\)\\n$`),
+    );
     expect(partials(join(out, 'points'))).toEqual([]);
     expect(fs.readdirSync(join(out, 'points')).filter((f) => f.endsWith('.failed.txt'))).toEqual([]);
   }, 60_000);
@@ -179,7 +189,14 @@ describe('offersim sweep, merge, report, check', () => {
     const run = join(tmp, 'for-check');
     expect((await cli('run', SMALL, '--out', run)).code).toBe(0);
     const baseline = join(tmp, 'baseline.json');
-    const r = await withFault({ syscall: 'open', match: /baseline\.json\.partial-\d+$/, code: 'EROFS' }, 'check', run, '--baseline', baseline, '--update-baseline');
+    const r = await withFault(
+      { syscall: 'open', match: /baseline\.json\.partial-\d+$/, code: 'EROFS' },
+      'check',
+      run,
+      '--baseline',
+      baseline,
+      '--update-baseline',
+    );
     expectOneLine(r, `${baseline}: cannot write the file: read-only file system (EROFS)`);
     expect(partials(tmp)).toEqual([]);
   }, 60_000);

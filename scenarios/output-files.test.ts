@@ -36,7 +36,11 @@ function offersim(args: readonly string[], timeout = 60_000): { code: number | n
 
 /** The same under a file size limit of `blocks` 512-byte blocks (sh's ulimit -f). */
 function offersimLimited(blocks: number, args: readonly string[]): { code: number | null; err: string } {
-  const r = spawnSync('/bin/sh', ['-c', `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, CLI, ...args], { encoding: 'utf8', env: ENV, timeout: 120_000 });
+  const r = spawnSync('/bin/sh', ['-c', `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, CLI, ...args], {
+    encoding: 'utf8',
+    env: ENV,
+    timeout: 120_000,
+  });
   return { code: r.status, err: r.stderr };
 }
 
@@ -66,13 +70,17 @@ describe('the output layer', () => {
     expect(err).toBeInstanceOf(OutputError);
     expect((err as OutputError).code).toBe('ENOTDIR');
     // The first level missing is x, under the file: its parent level fails.
-    expect((err as OutputError).message).toBe(`/shown: cannot create its parent directory ${join(file, 'x')}: a part of the path is a file, not a directory (ENOTDIR)`);
+    expect((err as OutputError).message).toBe(
+      `/shown: cannot create its parent directory ${join(file, 'x')}: a part of the path is a file, not a directory (ENOTDIR)`,
+    );
   });
 
-  test('a directory under /proc: an OutputError at once (Node\'s recursive mkdir spins there forever)', () => {
+  test("a directory under /proc: an OutputError at once (Node's recursive mkdir spins there forever)", () => {
     const err = thrown(() => makeDirs('/proc/offersim-test/x'));
     expect(err).toBeInstanceOf(OutputError);
-    expect((err as OutputError).message).toBe('/proc/offersim-test/x: cannot create its parent directory /proc/offersim-test: the file system of /proc does not allow a new directory there (ENOENT)');
+    expect((err as OutputError).message).toBe(
+      '/proc/offersim-test/x: cannot create its parent directory /proc/offersim-test: the file system of /proc does not allow a new directory there (ENOENT)',
+    );
   });
 
   test('/dev/full: the first chunk written fails with ENOSPC; every later write throws the same error', () => {
@@ -92,7 +100,7 @@ describe('the output layer', () => {
     expect(readdirSync(tmp).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
-  test('a code without words of its own: libuv\'s text', () => {
+  test("a code without words of its own: libuv's text", () => {
     const e = Object.assign(new Error("ENOLINK: link has been severed, open '/x'"), { code: 'ENOLINK', syscall: 'open' });
     expect(systemReason(e)).toBe('link has been severed (ENOLINK)');
   });
@@ -113,12 +121,18 @@ describe('offersim run, check, sweep: outputs refused by the system', () => {
   });
 
   test('run --out in /proc: exit 2 at once, not a process that never ends', () => {
-    expectRefused(offersim(['run', SMALL, '--out', '/proc/offersim-run']), '/proc/offersim-run: cannot create the run directory: the file system of /proc does not allow a new directory there (ENOENT)');
+    expectRefused(
+      offersim(['run', SMALL, '--out', '/proc/offersim-run']),
+      '/proc/offersim-run: cannot create the run directory: the file system of /proc does not allow a new directory there (ENOENT)',
+    );
   });
 
   test('run --out in /sys: exit 2 naming it', () => {
     // root: "operation not permitted" (EPERM); another user: "permission denied" (EACCES)
-    expectRefused(offersim(['run', SMALL, '--out', '/sys/offersim-run']), /^\/sys\/offersim-run: cannot create the run directory: (operation not permitted \(EPERM\)|permission denied \(EACCES\))\n$/);
+    expectRefused(
+      offersim(['run', SMALL, '--out', '/sys/offersim-run']),
+      /^\/sys\/offersim-run: cannot create the run directory: (operation not permitted \(EPERM\)|permission denied \(EACCES\))\n$/,
+    );
   });
 
   const root = process.getuid?.() === 0;
@@ -150,43 +164,68 @@ describe('offersim run, check, sweep: outputs refused by the system', () => {
     const baseline = join(tmp, 'baseline.json');
     expect(offersim(['check', run, '--baseline', baseline, '--update-baseline']).code).toBe(0);
     expect(readFileSync(baseline, 'utf8')).toContain('"metrics"');
-    expectRefused(offersim(['check', run, '--baseline', baseline, '--markdown', '/dev/full']), '/dev/full: cannot write the file: no space left on the device (ENOSPC)');
+    expectRefused(
+      offersim(['check', run, '--baseline', baseline, '--markdown', '/dev/full']),
+      '/dev/full: cannot write the file: no space left on the device (ENOSPC)',
+    );
   });
 
   test('sweep --out under a regular file: exit 2 naming it', () => {
     const sweep = join(tmp, 'sweep.yaml');
     writeFileSync(sweep, `${readFileSync(SMALL, 'utf8')}\nsweep: { seeds: [1, 2] }\n`);
     const out = join(file, 'sweep');
-    expectRefused(offersim(['sweep', sweep, '--workers', '1', '--out', out]), `${out}: cannot create the sweep directory: a part of the path is a file, not a directory (ENOTDIR)`);
+    expectRefused(
+      offersim(['sweep', sweep, '--workers', '1', '--out', out]),
+      `${out}: cannot create the sweep directory: a part of the path is a file, not a directory (ENOTDIR)`,
+    );
   });
 });
 
-describe('the executable: an error that escapes main (thrown from a callback, as a stream\'s)', () => {
+describe("the executable: an error that escapes main (thrown from a callback, as a stream's)", () => {
   /**
    * `offersim list allocators` with a preloaded module that makes the first write to stdout
    * schedule `throw <error>` for after main has run: an uncaught exception in the executable.
    */
   function escaping(error: string): { code: number | null; err: string } {
-    const preload = 'data:text/javascript,const w = process.stdout.write.bind(process.stdout); ' +
+    const preload =
+      'data:text/javascript,const w = process.stdout.write.bind(process.stdout); ' +
       `process.stdout.write = (...a) => { setImmediate(() => { throw ${error}; }); return w(...a); };`;
     const r = spawnSync(process.execPath, ['--import', preload, CLI, 'list', 'allocators'], { encoding: 'utf8', env: ENV, timeout: 60_000 });
     return { code: r.status, err: r.stderr };
   }
 
-  test('text longer than a string holds: exit 2 and one line, not Node\'s exit 1 (the regression code)', () => {
-    expectRefused(escaping('new RangeError("Invalid string length")'), 'offersim: a line or a file too large to hold as one string (at most 512 MiB): Invalid string length');
+  test("text longer than a string holds: exit 2 and one line, not Node's exit 1 (the regression code)", () => {
+    expectRefused(
+      escaping('new RangeError("Invalid string length")'),
+      'offersim: a line or a file too large to hold as one string (at most 512 MiB): Invalid string length',
+    );
   });
 
   test('a failed system call: exit 2 naming the path and the reason', () => {
-    expectRefused(escaping('Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", path: "/x/y" })'), 'offersim: /x/y: no space left on the device (ENOSPC)');
+    expectRefused(
+      escaping('Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write", path: "/x/y" })'),
+      'offersim: /x/y: no space left on the device (ENOSPC)',
+    );
   });
 
   test('a reader that closes the pipe early (`| true`): the run still completes, writes its outputs and exits 0', () => {
     // Before, the write of the run's summary line to a closed stdout (EPIPE) escaped as a failed
     // system call: exit 2 after a complete run, and a message about a pipe nobody reads.
     const out = join(tmp, 'closed-pipe');
-    const r = spawnSync('/bin/bash', ['-c', '"$0" "$@" | true; echo "status ${PIPESTATUS[0]}"', process.execPath, CLI, 'run', join(ROOT, 'scenarios', 'examples', 'quickstart.yaml'), '--out', out],
-      { encoding: 'utf8', env: ENV, timeout: 120_000 });
+    const r = spawnSync(
+      '/bin/bash',
+      [
+        '-c',
+        '"$0" "$@" | true; echo "status ${PIPESTATUS[0]}"',
+        process.execPath,
+        CLI,
+        'run',
+        join(ROOT, 'scenarios', 'examples', 'quickstart.yaml'),
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8', env: ENV, timeout: 120_000 },
+    );
     expect(r.stdout).toBe('status 0\n');
     expect(r.stderr).toBe('');
     expect(existsSync(join(out, 'summary.json'))).toBe(true);

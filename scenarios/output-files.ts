@@ -154,7 +154,10 @@ export class OutputStream {
   private size = 0;
   private failure: unknown;
 
-  constructor(path: string, readonly shown: string = path) {
+  constructor(
+    path: string,
+    readonly shown: string = path,
+  ) {
     this.fd = onOutput(shown, 'create the file', () => openSync(path, 'w'));
   }
 
@@ -240,7 +243,9 @@ export function* fileLines(path: string, shown: string = path): Generator<string
         rest = Buffer.concat([rest, chunk.subarray(0, n)]);
         continue;
       }
-      const lines = Buffer.concat([rest, chunk.subarray(0, cut)]).toString('utf8').split('\n');
+      const lines = Buffer.concat([rest, chunk.subarray(0, cut)])
+        .toString('utf8')
+        .split('\n');
       rest = Buffer.from(chunk.subarray(cut + 1, n));
       for (const l of lines) yield l.endsWith('\r') ? l.slice(0, -1) : l;
     }

@@ -68,7 +68,7 @@ describe('run --out', () => {
     expect(readdirSync(tmp).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
-  test('an offersim run directory with a file offersim does not write, or a manifest that is not a run\'s, is refused', async () => {
+  test("an offersim run directory with a file offersim does not write, or a manifest that is not a run's, is refused", async () => {
     const run = join(tmp, 'run-plus');
     cpSync(GOLDEN_RUN, run, { recursive: true });
     writeFileSync(join(run, 'notes.txt'), 'mine\n');
@@ -113,7 +113,11 @@ describe('run --out', () => {
     const empty = join(tmp, 'replace-empty');
     mkdirSync(empty);
     const forced = userDir('replace-forced');
-    for (const [d, extra] of [[run, []], [empty, []], [forced, ['--force']]] as const) {
+    for (const [d, extra] of [
+      [run, []],
+      [empty, []],
+      [forced, ['--force']],
+    ] as const) {
       const r = spawnCli(tmp, 'run', SMALL, '--out', d, ...extra);
       expect([d, r.code, r.err]).toEqual([d, 0, '']);
       // the run's own files, no others: the committed golden run plus timing.json
@@ -173,7 +177,8 @@ describe('sweep --out and merge --out', () => {
     const mine = tree(d);
     expectRefused(spawnCli(tmp, 'merge', shard, '--out', d), d, /is not an offersim sweep directory/);
     expect(tree(d)).toEqual(mine);
-    for (const out of [shard, join(shard, 'points'), tmp]) expectRefused(spawnCli(tmp, 'merge', shard, '--out', out), out, /overlaps .*shard, one of the directories merged/);
+    for (const out of [shard, join(shard, 'points'), tmp])
+      expectRefused(spawnCli(tmp, 'merge', shard, '--out', out), out, /overlaps .*shard, one of the directories merged/);
     expect(tree(shard)).toEqual(before);
     const merged = join(tmp, 'merged');
     expect(spawnCli(tmp, 'merge', shard, '--out', merged).code).toBe(0);
@@ -214,7 +219,7 @@ describe('import --out', () => {
     expect(readFileSync(input, 'utf8')).toBe(readFileSync(SWF, 'utf8'));
   });
 
-  test('an existing file offersim did not write is refused; --force overwrites it; offersim\'s own output is replaced', async () => {
+  test("an existing file offersim did not write is refused; --force overwrites it; offersim's own output is replaced", async () => {
     const out = join(tmp, 'jobs.jsonl');
     writeFileSync(out, 'my jobs\n');
     expectRefused(await cli('import', 'swf', SWF, '--out', out), out, /offersim did not write it \(no import manifest/);

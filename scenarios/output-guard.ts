@@ -10,7 +10,14 @@ import { InputError } from './errors.js';
 
 /** The files offersim writes into a run directory (DESIGN.md section 6), besides charts/. */
 export const RUN_FILES: readonly string[] = [
-  'manifest.json', 'summary.json', 'jobs.csv', 'frameworks.csv', 'timeseries.csv', 'timing.json', 'events.jsonl', 'report.html',
+  'manifest.json',
+  'summary.json',
+  'jobs.csv',
+  'frameworks.csv',
+  'timeseries.csv',
+  'timing.json',
+  'events.jsonl',
+  'report.html',
 ];
 
 /** Leftovers of a report killed half-way (scenarios/report.ts writes these, then renames them). */
@@ -64,7 +71,9 @@ export function reportPageProblem(dir: string): string | undefined {
   if (!existsSync(page)) return undefined;
   if (!lstatSync(page).isFile()) return 'report.html is not a file offersim wrote';
   // The title comes before the inlined bundles: the first 64 KB hold it.
-  const head = readFileSync(page).subarray(0, 1 << 16).toString('utf8');
+  const head = readFileSync(page)
+    .subarray(0, 1 << 16)
+    .toString('utf8');
   return head.includes(REPORT_TITLE) ? undefined : 'report.html is not an offersim report page';
 }
 
@@ -76,7 +85,8 @@ export function runManifestProblem(dir: string): string | undefined {
   if (!isDirectory(dir)) return 'not a directory';
   const m = jsonObject(join(dir, 'manifest.json'));
   if (m === undefined) return 'no offersim manifest.json';
-  if (typeof m['offersim'] !== 'string' || typeof m['fingerprint'] !== 'string') return 'manifest.json is not an offersim run manifest (no offersim version and fingerprint)';
+  if (typeof m['offersim'] !== 'string' || typeof m['fingerprint'] !== 'string')
+    return 'manifest.json is not an offersim run manifest (no offersim version and fingerprint)';
   return undefined;
 }
 
@@ -174,7 +184,8 @@ export function checkRunOut(dir: string, o: RunOutOptions): void {
 export function defaultOutDir(name: string): string {
   const root = resolve('runs');
   const dir = resolve(root, name);
-  if (dirname(dir) !== root || basename(dir) !== name) throw refuse(name, `does not name a directory inside ${root}: give the scenario a name (letters, digits, ".", "_", "-") or --out`);
+  if (dirname(dir) !== root || basename(dir) !== name)
+    throw refuse(name, `does not name a directory inside ${root}: give the scenario a name (letters, digits, ".", "_", "-") or --out`);
   return dir;
 }
 

@@ -10,7 +10,7 @@ import { ROOT } from './test-support/child.js';
 
 const MODULE = pathToFileURL(join(ROOT, 'dist', 'scenarios', 'peak-rss.js')).href;
 
-(existsSync('/proc/self/status') ? test : test.skip)('a child started by a process holding 400 MB reports its own peak, not the parent\'s', () => {
+(existsSync('/proc/self/status') ? test : test.skip)("a child started by a process holding 400 MB reports its own peak, not the parent's", () => {
   // The parent (this test) touches 400 MB; Linux carries its resident set at the fork into the
   // child's maxrss, so resourceUsage().maxRSS says at least that; the child itself needs about
   // 40 MB (a bare Node.js).

@@ -91,7 +91,9 @@ describe('the committed README table', () => {
     const none = join(tmp, 'none.md');
     writeFileSync(none, '# no markers\n');
     expect(script('--readme', none, '--doc', doc)).toEqual({
-      code: 2, out: '', err: `${none}: expected one line ${START_MARKER} followed by one line ${END_MARKER}\n`,
+      code: 2,
+      out: '',
+      err: `${none}: expected one line ${START_MARKER} followed by one line ${END_MARKER}\n`,
     });
     expect(script('--bogus').code).toBe(2);
   });
@@ -105,7 +107,13 @@ describe('the policy reference in docs/allocators.md', () => {
 
   test('gives each policy its description and a table of its documented parameters', () => {
     const entries: AllocatorEntry[] = [
-      { name: 'plain', description: 'no parameters here', create: () => { throw new Error('unused'); } },
+      {
+        name: 'plain',
+        description: 'no parameters here',
+        create: () => {
+          throw new Error('unused');
+        },
+      },
       {
         name: 'tuned',
         description: 'two | parameters',
@@ -113,14 +121,30 @@ describe('the policy reference in docs/allocators.md', () => {
           { name: 'a', description: 'the a\nof it', default: '1' },
           { name: 'b', description: 'the b', default: 'none' },
         ],
-        create: () => { throw new Error('unused'); },
+        create: () => {
+          throw new Error('unused');
+        },
       },
     ];
-    expect(allocatorParamsSection(entries)).toBe([
-      '### `plain`', '', 'no parameters here', '', 'No parameters.', '',
-      '### `tuned`', '', 'two \\| parameters', '',
-      '| parameter | meaning | default |', '|---|---|---|', '| `a` | the a of it | 1 |', '| `b` | the b | none |', '',
-    ].join('\n'));
+    expect(allocatorParamsSection(entries)).toBe(
+      [
+        '### `plain`',
+        '',
+        'no parameters here',
+        '',
+        'No parameters.',
+        '',
+        '### `tuned`',
+        '',
+        'two \\| parameters',
+        '',
+        '| parameter | meaning | default |',
+        '|---|---|---|',
+        '| `a` | the a of it | 1 |',
+        '| `b` | the b | none |',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
@@ -145,7 +169,14 @@ describe('the section between the markers', () => {
 
   test('policiesTableMain reports bad arguments without running anything', () => {
     let err = '';
-    expect(policiesTableMain(['--nope'], { out: () => {}, err: (t) => { err += t; } })).toBe(2);
+    expect(
+      policiesTableMain(['--nope'], {
+        out: () => {},
+        err: (t) => {
+          err += t;
+        },
+      }),
+    ).toBe(2);
     expect(err).toMatch(/^policies-table: unknown argument --nope\nusage: /);
   });
 });
@@ -158,7 +189,9 @@ describe('runPolicies and the table text', () => {
     name: 'needy',
     description: 'needs a parameter',
     validate: (p) => (p['level'] === undefined ? [{ path: ['level'], message: 'required' }] : []),
-    create: () => { throw new Error('never created'); },
+    create: () => {
+      throw new Error('never created');
+    },
   };
 
   test('one row per runnable policy in the given order; identical runs and skipped policies get a note', () => {
@@ -172,7 +205,8 @@ describe('runPolicies and the table text', () => {
     const pct = (k: string): string => `${(golden[k]! * 100).toFixed(1)}%`;
     const f = (k: string, d: number): string => golden[k]!.toFixed(d);
     // the Jain column is the arrival window's (the whole run's adds the drain)
-    const row = `| ${pct('utilisation_cpus')} / ${pct('utilisation_mem')} | ${f('jain_arrival_mean', 3)} / ${f('jain_arrival_min', 3)} | ` +
+    const row =
+      `| ${pct('utilisation_cpus')} / ${pct('utilisation_mem')} | ${f('jain_arrival_mean', 3)} / ${f('jain_arrival_min', 3)} | ` +
       `${f('completion_mean_s', 1)} / ${f('completion_p95_s', 1)} | ${f('queueing_delay_mean_s', 1)} | ${pct('offers_declined_share')} |`;
     const text = policiesSection(result, 'scenarios/golden/small.yaml');
     expect(text.split('\n').slice(0, 4)).toEqual([
@@ -200,10 +234,14 @@ describe('runPolicies and the table text', () => {
         addAgent: () => {},
         removeAgent: () => {},
         recover: () => {},
-        allocate: () => { throw new Error('no runs today'); },
+        allocate: () => {
+          throw new Error('no runs today');
+        },
       }),
     };
-    expect(() => runPolicies(small, [broken])).toThrow(/^policy broken on .*small\.yaml: invariant broken at t=\d+ us in event allocate\(0\)@allocate: no runs today$/);
+    expect(() => runPolicies(small, [broken])).toThrow(
+      /^policy broken on .*small\.yaml: invariant broken at t=\d+ us in event allocate\(0\)@allocate: no runs today$/,
+    );
   });
 
   test('the workload is a valid scenario with frameworks in roles of different weights', () => {

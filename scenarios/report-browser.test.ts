@@ -29,11 +29,24 @@ afterAll(() => {
 /** The page's DOM after its scripts ran (virtual time: no waiting on the wall clock). */
 function dumpDom(file: string): string {
   const profile = mkdtempSync(join(tmp, 'profile-'));
-  const r = spawnSync(browser!, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--virtual-time-budget=20000', '--dump-dom',
-    pathToFileURL(file).href,
-  ], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    browser!,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      '--virtual-time-budget=20000',
+      '--dump-dom',
+      pathToFileURL(file).href,
+    ],
+    { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 },
+  );
   if (r.status !== 0) throw new Error(`chromium exited ${String(r.status)}: ${r.stderr.slice(-2000)}`);
   return r.stdout;
 }
@@ -41,7 +54,10 @@ function dumpDom(file: string): string {
 /** What the dumped page shows: rendered flag, error count, failed charts, charts that drew an SVG. */
 function inspect(dom: string, charts: number) {
   // Each chart's own part of the page: from its wrapper to the next one (the last to the next heading).
-  const parts = dom.split('<div class="chart">').slice(1).map((p) => p.split('<h2>')[0]!);
+  const parts = dom
+    .split('<div class="chart">')
+    .slice(1)
+    .map((p) => p.split('<h2>')[0]!);
   if (parts.length !== charts) throw new Error(`expected ${charts} chart blocks in the page, found ${parts.length}`);
   const drew = parts.map((p) => /<svg/.test(p));
   return {
@@ -62,10 +78,13 @@ function inspect(dom: string, charts: number) {
     expect(inspect(dumpDom(join(out, 'report.html')), charts)).toEqual({ rendered: true, errors: 0, failed: 0, drew: 6 });
   }, 300_000);
 
-  test('a sweep\'s report: each metric against the swept parameter draws, no error', () => {
+  test("a sweep's report: each metric against the swept parameter draws, no error", () => {
     const out = join(tmp, 'sweep');
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLURM_ARRAY_')));
-    expect(spawnSync(process.execPath, [CLI, 'sweep', join(ROOT, 'scenarios', 'examples', 'sweep.yaml'), '--out', out, '--workers', '1'], { encoding: 'utf8', env }).status).toBe(0);
+    expect(
+      spawnSync(process.execPath, [CLI, 'sweep', join(ROOT, 'scenarios', 'examples', 'sweep.yaml'), '--out', out, '--workers', '1'], { encoding: 'utf8', env })
+        .status,
+    ).toBe(0);
     const r = spawnSync(process.execPath, [CLI, 'report', out], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     const charts = (readFileSync(join(out, 'report.html'), 'utf8').match(/vegaEmbed\('#c\d+'/g) ?? []).length;
@@ -77,8 +96,10 @@ function inspect(dom: string, charts: number) {
   test('a broken chart is caught: the check can fail', () => {
     const good = readFileSync(join(tmp, 'run', 'report.html'), 'utf8');
     // Replace the first chart's spec with one Vega-Lite rejects (an unknown mark).
-    const broken = good.replace(/vegaEmbed\('#c0', \{[\s\S]*?\}, \{actions/,
-      'vegaEmbed(\'#c0\', {"data": {"values": [{"x": 1}]}, "mark": "no-such-mark"}, {actions');
+    const broken = good.replace(
+      /vegaEmbed\('#c0', \{[\s\S]*?\}, \{actions/,
+      'vegaEmbed(\'#c0\', {"data": {"values": [{"x": 1}]}, "mark": "no-such-mark"}, {actions',
+    );
     expect(broken).not.toBe(good);
     const file = join(tmp, 'broken.html');
     writeFileSync(file, broken);

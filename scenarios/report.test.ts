@@ -46,7 +46,16 @@ describe('offersim run --report', () => {
   test('writes every chart as .vl.json, .svg and .png, and report.html, next to the unchanged run files', () => {
     expect(readdirSync(join(run, 'charts')).sort()).toEqual(CHART_FILES);
     expect(existsSync(join(run, 'report.html'))).toBe(true);
-    expect(readdirSync(run).sort()).toEqual(['charts', 'frameworks.csv', 'jobs.csv', 'manifest.json', 'report.html', 'summary.json', 'timeseries.csv', 'timing.json']);
+    expect(readdirSync(run).sort()).toEqual([
+      'charts',
+      'frameworks.csv',
+      'jobs.csv',
+      'manifest.json',
+      'report.html',
+      'summary.json',
+      'timeseries.csv',
+      'timing.json',
+    ]);
     for (const f of readdirSync(EXPECTED)) expect(readFileSync(join(run, f), 'utf8')).toBe(readFileSync(join(EXPECTED, f), 'utf8'));
     const spec = JSON.parse(readFileSync(join(run, 'charts', 'shares.vl.json'), 'utf8')) as { data: { values: { framework: string }[] } };
     expect([...new Set(spec.data.values.map((v) => v.framework))]).toEqual(['cpu', 'mem', 'fixed']);
@@ -116,7 +125,9 @@ describe('offersim report DIR', () => {
     const before = readdirSync(dir).sort();
     const r = await cli('report', dir);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`${join(dir, 'timeseries.csv')}: 600 MiB: too large to chart (a report reads at most 256 MiB a file); for a long run, choose a coarser output.sampleInterval\n`);
+    expect(r.err).toBe(
+      `${join(dir, 'timeseries.csv')}: 600 MiB: too large to chart (a report reads at most 256 MiB a file); for a long run, choose a coarser output.sampleInterval\n`,
+    );
     expect(readdirSync(dir).sort()).toEqual(before);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -63,7 +63,11 @@ function bad(dir: string, message: string): InputError {
 }
 
 /** Reads the run directory's files; bad input (missing files, wrong columns) is an InputError (exit 2). */
-function readRun(dir: string): { manifest: Record<string, unknown>; summary: Record<string, unknown>; csv: { timeseries: string; jobs: string; frameworks: string } } {
+function readRun(dir: string): {
+  manifest: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  csv: { timeseries: string; jobs: string; frameworks: string };
+} {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw bad(dir, 'not a run directory (no such directory)');
   const missing = REQUIRED.filter((f) => !existsSync(join(dir, f)));
   if (missing.length > 0) throw bad(dir, `not a run directory: missing ${missing.join(', ')}`);
@@ -90,7 +94,10 @@ function checkSize(file: string): void {
   const size = statSync(file).size;
   if (size <= REPORT_MAX_BYTES) return;
   const mib = (n: number): string => `${(n / (1024 * 1024)).toFixed(0)} MiB`;
-  throw bad(file, `${mib(size)}: too large to chart (a report reads at most ${mib(REPORT_MAX_BYTES)} a file); for a long run, choose a coarser output.sampleInterval`);
+  throw bad(
+    file,
+    `${mib(size)}: too large to chart (a report reads at most ${mib(REPORT_MAX_BYTES)} a file); for a long run, choose a coarser output.sampleInterval`,
+  );
 }
 
 /** A JSON value as the summary table shows it. */
@@ -170,7 +177,10 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
     ['swept', params.join(', ')],
     ['offersim', sweep.offersim ?? ''],
   ];
-  const rows = summaryCsv.trimEnd().split(/\r?\n/).map((l) => l.split(','));
+  const rows = summaryCsv
+    .trimEnd()
+    .split(/\r?\n/)
+    .map((l) => l.split(','));
   const header = rows[0] ?? [];
   // The summary table: each parameter combination's means, one row per combination and metric charted.
   const summary: [string, string][] = [];
@@ -187,7 +197,10 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
 
 /** Renders `charts` (spec, SVG, PNG) and the page into `dir`, replacing charts/ and report.html. */
 async function writeFiles(
-  dir: string, charts: readonly Chart[], options: ReportOptions, t0: number,
+  dir: string,
+  charts: readonly Chart[],
+  options: ReportOptions,
+  t0: number,
   page: { title: string; facts: [string, string][]; summary: readonly (readonly [string, string])[]; scenario: string },
 ): Promise<ReportOutcome> {
   const png = options.png ?? true;

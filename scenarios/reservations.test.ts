@@ -78,7 +78,12 @@ frameworks:
     const sink = new RecordingSink();
     const result = simulate(buildSimulation(s, s.seed, [sink]));
     expect(result.endTime / 1e6).toBe(5);
-    expect(sink.of('task_state').filter((r) => r.state === 'finished').map((r) => [r.framework, r.t / 1e6])).toEqual([[0, 2]]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'finished')
+        .map((r) => [r.framework, r.t / 1e6]),
+    ).toEqual([[0, 2]]);
     expect(new Set(sink.of('offer_sent').map((o) => o.framework))).toEqual(new Set([0]));
   });
 });

@@ -15,7 +15,16 @@ import { InvariantError } from '../sim/kernel/errors.js';
 import { toSeconds } from '../sim/kernel/time.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate, type SimulationResult } from '../sim/model/simulation.js';
-import { Fingerprint, MetricsFold, frameworksCsv, summaryJson, type MetricsFoldOptions, type MetricsResult, type ResourceName, type Sample } from '../reports/index.js';
+import {
+  Fingerprint,
+  MetricsFold,
+  frameworksCsv,
+  summaryJson,
+  type MetricsFoldOptions,
+  type MetricsResult,
+  type ResourceName,
+  type Sample,
+} from '../reports/index.js';
 import { TimeseriesLayout, timeseriesDraft, writeJobsCsv } from '../reports/writers.js';
 import { seconds } from '../sim/kernel/time.js';
 import { buildSimulation } from './build.js';
@@ -144,11 +153,17 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const seed = options.seed ?? s.seed;
   const allocator = resolvedAllocator(loaded);
   const fold = new MetricsFold({
-    ...metricsFoldOptions(s), keepSamples: options.keepSamples ?? true, ...(options.onSample === undefined ? {} : { onSample: options.onSample }),
+    ...metricsFoldOptions(s),
+    keepSamples: options.keepSamples ?? true,
+    ...(options.onSample === undefined ? {} : { onSample: options.onSample }),
   });
   const fingerprint = new Fingerprint();
   let records = 0;
-  const counter: LogSink = { record: () => { records++; } };
+  const counter: LogSink = {
+    record: () => {
+      records++;
+    },
+  };
   const sinks: LogSink[] = [fold, fingerprint, counter, ...(options.sinks ?? [])];
   const traceCounts: (() => TraceCounts)[] = [];
   checkAllocator(loaded, allocator);
@@ -164,7 +179,13 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   return {
-    seed, result, metrics, fingerprint: fingerprint.digest(), records, wallSeconds, traces: traceCounts.map((g) => g()),
+    seed,
+    result,
+    metrics,
+    fingerprint: fingerprint.digest(),
+    records,
+    wallSeconds,
+    traces: traceCounts.map((g) => g()),
     allocator: { name: allocator.entry.name, module: allocator.module?.spec ?? null },
   };
 }
@@ -203,9 +224,7 @@ function checkAllocator(loaded: LoadedScenario, a: ResolvedAllocator): void {
 
 function resolvedAllocator(loaded: LoadedScenario): ResolvedAllocator {
   if (loaded.allocator !== undefined) return loaded.allocator;
-  throw new Error(
-    `${loaded.file}: the allocator is a user module, which loadScenario() does not import: load the scenario with openScenario()`,
-  );
+  throw new Error(`${loaded.file}: the allocator is a user module, which loadScenario() does not import: load the scenario with openScenario()`);
 }
 
 /** The trace files a scenario reads (auxiliary inputs included): as the scenario gives them, and resolved. */
@@ -216,7 +235,7 @@ function traceFiles(loaded: LoadedScenario): { file: string; path: string }[] {
   // A job trace's auxiliary inputs: options holding paths (Google 2011's jobEvents).
   for (const t of s.traces ?? []) {
     const fmt = traceFormat(t.format);
-    for (const name of fmt?.kind === 'jobs' ? fmt.auxInputs ?? [] : []) {
+    for (const name of fmt?.kind === 'jobs' ? (fmt.auxInputs ?? []) : []) {
       const aux = t.options[name];
       if (typeof aux === 'string') files.push({ file: aux, path: resolve(base, aux) });
     }
@@ -332,14 +351,18 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     };
     writeOutputFile(join(tmp, 'manifest.json'), stableJson(manifest), join(dir, 'manifest.json'));
     const mem = process.memoryUsage();
-    writeOutputFile(join(tmp, 'timing.json'), stableJson({
-      wallSeconds: wall,
-      eventsPerSecond: wall > 0 ? result.events / wall : null,
-      recordsPerSecond: wall > 0 ? records / wall : null,
-      peakRssBytes: peakRssBytes(),
-      heapUsedBytes: mem.heapUsed,
-      node: process.version,
-    }), join(dir, 'timing.json'));
+    writeOutputFile(
+      join(tmp, 'timing.json'),
+      stableJson({
+        wallSeconds: wall,
+        eventsPerSecond: wall > 0 ? result.events / wall : null,
+        recordsPerSecond: wall > 0 ? records / wall : null,
+        peakRssBytes: peakRssBytes(),
+        heapUsedBytes: mem.heapUsed,
+        node: process.version,
+      }),
+      join(dir, 'timing.json'),
+    );
     onOutput(dir, 'replace the run directory', () => {
       // Again, now: the directory may have changed while the simulation ran.
       checkRunOut(dir, guard);
@@ -349,7 +372,14 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     });
     releaseTemp(tmp);
     return {
-      dir, seed, fingerprint: digest, records, events: result.events, endSeconds: toSeconds(result.endTime), reason: result.reason, wallSeconds: wall,
+      dir,
+      seed,
+      fingerprint: digest,
+      records,
+      events: result.events,
+      endSeconds: toSeconds(result.endTime),
+      reason: result.reason,
+      wallSeconds: wall,
     };
   } catch (err) {
     for (const s of open) s.abandon();

@@ -69,7 +69,15 @@ export function semanticChecks(s: Scenario, report: Report): void {
 
 /** The rules that need the agents, in no particular order (the loader sorts what they report). */
 const RULES: readonly ((c: Checked) => void)[] = [
-  clusterSize, architectureChoice, offersNeeded, behaviourRules, subscriptionOrder, registrationOrder, remoteSpans, agentNamesUnique, failureAgents,
+  clusterSize,
+  architectureChoice,
+  offersNeeded,
+  behaviourRules,
+  subscriptionOrder,
+  registrationOrder,
+  remoteSpans,
+  agentNamesUnique,
+  failureAgents,
   workloadTasks,
 ];
 
@@ -87,7 +95,11 @@ function checked(s: Scenario, report: Report): Checked {
     let ok = fitsShape.get(key);
     if (ok === undefined) {
       ok = false;
-      for (const res of shapes.values()) if (need.every((v, k) => res[k]! >= v)) { ok = true; break; }
+      for (const res of shapes.values())
+        if (need.every((v, k) => res[k]! >= v)) {
+          ok = true;
+          break;
+        }
       fitsShape.set(key, ok);
     }
     return ok;
@@ -100,7 +112,8 @@ function agentGroups(s: Scenario, report: Report): void {
   const prefixes = new Map<string, number>();
   s.cluster.agents.forEach((g, i) => {
     const prev = prefixes.get(g.prefix);
-    if (prev !== undefined) report(['cluster', 'agents', i, 'prefix'], `agent name prefix "${g.prefix}" is used by cluster.agents[${prev}] too: names would clash`);
+    if (prev !== undefined)
+      report(['cluster', 'agents', i, 'prefix'], `agent name prefix "${g.prefix}" is used by cluster.agents[${prev}] too: names would clash`);
     else prefixes.set(g.prefix, i);
     if (g.cpus === 0 && g.mem === 0) report(['cluster', 'agents', i], 'an agent without cpus and mem is never offered (Mesos)');
   });
@@ -111,10 +124,17 @@ function agentGroups(s: Scenario, report: Report): void {
  * MAX_RESOURCE_AMOUNT, so that every sum the master and the sorters make stays exact.
  */
 function clusterSize({ agents, total, report }: Checked): void {
-  if (agents.length > MAX_AGENTS) report(['cluster'], `the cluster has ${agents.length.toLocaleString('en-US')} agents (groups and traces), more than the ${MAX_AGENTS.toLocaleString('en-US')} a cluster may have`);
+  if (agents.length > MAX_AGENTS)
+    report(
+      ['cluster'],
+      `the cluster has ${agents.length.toLocaleString('en-US')} agents (groups and traces), more than the ${MAX_AGENTS.toLocaleString('en-US')} a cluster may have`,
+    );
   for (const r of RESOURCE_NAMES) {
     if (fromFixed(total[R[r]]!) > MAX_RESOURCE_AMOUNT) {
-      report(['cluster'], `the cluster's agents hold ${fromFixed(total[R[r]]!).toLocaleString('en-US')} ${r} in all, more than ${MAX_RESOURCE_AMOUNT.toLocaleString('en-US')} (amounts are exact in thousandths below 2^53)`);
+      report(
+        ['cluster'],
+        `the cluster's agents hold ${fromFixed(total[R[r]]!).toLocaleString('en-US')} ${r} in all, more than ${MAX_RESOURCE_AMOUNT.toLocaleString('en-US')} (amounts are exact in thousandths below 2^53)`,
+      );
     }
   }
 }
@@ -126,8 +146,10 @@ function clusterSize({ agents, total, report }: Checked): void {
  */
 export function rankingPortProblem(made: unknown, label: string, arch: string): string | undefined {
   if (ranks(made)) return undefined;
-  return `the ${arch} architecture places tasks without offers, in the frameworks' order its allocator gives, and ${label} has no ranking port ` +
-    `(frameworkOrder and allocated): run it under offers, or choose a policy that ranks (${rankingPolicies().join(', ')}; docs/allocators.md)`;
+  return (
+    `the ${arch} architecture places tasks without offers, in the frameworks' order its allocator gives, and ${label} has no ranking port ` +
+    `(frameworkOrder and allocated): run it under offers, or choose a policy that ranks (${rankingPolicies().join(', ')}; docs/allocators.md)`
+  );
 }
 
 /** Whether an allocator object has the ranking port. */
@@ -159,7 +181,10 @@ function architectureChoice({ s, report }: Checked): void {
   const entry = getAllocator(spec.name);
   if (entry === undefined) return;
   if (s.architecture !== undefined && entry.architecture !== undefined && s.architecture !== entry.architecture) {
-    report(['architecture'], `allocator "${spec.name}" is the ${entry.architecture} architecture with drf's order; for the ${s.architecture} architecture name a policy (allocator: drf), or leave architecture out`);
+    report(
+      ['architecture'],
+      `allocator "${spec.name}" is the ${entry.architecture} architecture with drf's order; for the ${s.architecture} architecture name a policy (allocator: drf), or leave architecture out`,
+    );
     return;
   }
   const arch = runArchitecture(s);
@@ -219,17 +244,26 @@ function subscriptionOrder({ s, report }: Checked): void {
     const subscribes = seconds(f.addAt);
     const w = f.workload;
     if (w?.kind === 'poisson' && w.start !== undefined && seconds(w.start) < subscribes) {
-      report(['frameworks', i, 'workload', 'start'], `arrivals would start at ${w.start} s, before framework "${f.name}" subscribes (addAt ${f.addAt} s): start at or after addAt`);
+      report(
+        ['frameworks', i, 'workload', 'start'],
+        `arrivals would start at ${w.start} s, before framework "${f.name}" subscribes (addAt ${f.addAt} s): start at or after addAt`,
+      );
     }
     if (w?.kind === 'inline') {
       w.jobs.forEach((j, k) => {
         if (seconds(j.submit) < subscribes) {
-          report(['frameworks', i, 'workload', 'jobs', k, 'submit'], `job ${excerpt(j.id ?? `${f.name}/${k}`)} would arrive at ${j.submit} s, before framework "${f.name}" subscribes (addAt ${f.addAt} s)`);
+          report(
+            ['frameworks', i, 'workload', 'jobs', k, 'submit'],
+            `job ${excerpt(j.id ?? `${f.name}/${k}`)} would arrive at ${j.submit} s, before framework "${f.name}" subscribes (addAt ${f.addAt} s)`,
+          );
         }
       });
     }
     if (f.failover !== undefined && seconds(f.failover.disconnectAt) < subscribes) {
-      report(['frameworks', i, 'failover', 'disconnectAt'], `framework "${f.name}" would disconnect at ${f.failover.disconnectAt} s, before it subscribes (addAt ${f.addAt} s)`);
+      report(
+        ['frameworks', i, 'failover', 'disconnectAt'],
+        `framework "${f.name}" would disconnect at ${f.failover.disconnectAt} s, before it subscribes (addAt ${f.addAt} s)`,
+      );
     }
   });
 }
@@ -258,7 +292,10 @@ function remoteSpans({ s, report }: Checked): void {
     if (w?.kind === 'poisson') longest = largestDraw(w.task.duration);
     else if (w?.kind === 'inline') for (const j of w.jobs) for (const t of j.tasks) longest = Math.max(longest, t.duration);
     if (longest * slow > MAX_SPAN_SECONDS) {
-      report(['frameworks', i, 'behaviour', 'remoteSlowdown'], `a task of up to ${longest} s run ${slow} times slower would last ${longest * slow} s, more than the ${MAX_SPAN_SECONDS} s a span may be`);
+      report(
+        ['frameworks', i, 'behaviour', 'remoteSlowdown'],
+        `a task of up to ${longest} s run ${slow} times slower would last ${longest * slow} s, more than the ${MAX_SPAN_SECONDS} s a span may be`,
+      );
     }
   });
 }

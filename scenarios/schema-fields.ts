@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import {
-  EXPONENTIAL_TAIL, MAX_DECISION_TASK_SECONDS, MAX_NAME_LENGTH, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS, MAX_TASKS, MAX_TIME_SECONDS,
+  EXPONENTIAL_TAIL,
+  MAX_DECISION_TASK_SECONDS,
+  MAX_NAME_LENGTH,
+  MAX_RESOURCE_AMOUNT,
+  MAX_SPAN_SECONDS,
+  MAX_TASKS,
+  MAX_TIME_SECONDS,
   MIN_INTERVAL_SECONDS,
 } from './limits.js';
 
@@ -29,7 +35,7 @@ export const span = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE);
 /** A span longer than 0, seconds. */
 export const positiveSpan = bounded(MAX_SPAN_SECONDS, SPAN_MESSAGE, true);
 /** An interval that becomes a whole, positive number of microseconds. */
-export const INTERVAL_MESSAGE = 'at least 0.000001 s (1 us, the clock\'s unit)';
+export const INTERVAL_MESSAGE = "at least 0.000001 s (1 us, the clock's unit)";
 /** A period (allocation interval, sample interval, offer timeout), seconds. */
 export const interval = z.number().finite().min(MIN_INTERVAL_SECONDS, { message: INTERVAL_MESSAGE }).max(MAX_SPAN_SECONDS, { message: SPAN_MESSAGE });
 /** A run's duration or horizon, seconds. */
@@ -37,7 +43,11 @@ export const runSeconds = positiveSeconds;
 /** A resource amount in scenario units (cores, MB, devices). */
 export const amount = bounded(MAX_RESOURCE_AMOUNT, `at most ${n(MAX_RESOURCE_AMOUNT)}: amounts are exact in thousandths below 2^53`);
 /** A count of tasks (of a job, a service, a task entry). */
-export const taskCount = z.number().int().positive().max(MAX_TASKS, { message: `at most ${n(MAX_TASKS)} tasks (the most a run may hold)` });
+export const taskCount = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_TASKS, { message: `at most ${n(MAX_TASKS)} tasks (the most a run may hold)` });
 
 /**
  * A name: 1 to 100 letters, digits, ".", "_" and "-", neither "." nor ".." and not starting with
@@ -67,15 +77,23 @@ export const ResourceAmountsSchema = z.strictObject({
  * every draw at most `max` (an exponential's largest draw is EXPONENTIAL_TAIL means).
  */
 export function distribution(max: number, what: string) {
-  const value = z.number().finite().nonnegative().max(max, { message: `at most ${n(max)} ${what}` });
+  const value = z
+    .number()
+    .finite()
+    .nonnegative()
+    .max(max, { message: `at most ${n(max)} ${what}` });
   const mean = max / EXPONENTIAL_TAIL;
   return z.union([
     value,
     z.strictObject({ uniform: z.tuple([value, value]).refine(([a, b]) => a <= b, 'uniform needs [min, max] with min <= max') }),
     z.strictObject({
-      exponential: z.number().finite().positive().max(mean, {
-        message: `a mean of at most ${n(Math.floor(mean))} ${what}: an exponential draw can reach ${EXPONENTIAL_TAIL} times its mean, and a draw may be at most ${n(max)}`,
-      }),
+      exponential: z
+        .number()
+        .finite()
+        .positive()
+        .max(mean, {
+          message: `a mean of at most ${n(Math.floor(mean))} ${what}: an exponential draw can reach ${EXPONENTIAL_TAIL} times its mean, and a draw may be at most ${n(max)}`,
+        }),
     }),
   ]);
 }
@@ -99,11 +117,14 @@ export const role = z.string().refine(isRole, { message: ROLE_MESSAGE });
  */
 const CLOCK_UNIT = { message: `0, or ${INTERVAL_MESSAGE}` };
 const zeroOrTick = (v: number): boolean => !(v > 0 && v < MIN_INTERVAL_SECONDS);
-export const decisionJob = bounded(MAX_SPAN_SECONDS / 2, `at most ${n(MAX_SPAN_SECONDS / 2)} s (half the longest span; t_task times a job's tasks takes the rest)`)
-  .refine(zeroOrTick, CLOCK_UNIT);
-export const decisionTask = bounded(MAX_DECISION_TASK_SECONDS,
-  `at most ${MAX_DECISION_TASK_SECONDS} s: a decision may consider ${n(MAX_TASKS)} tasks, and t_task times those must fit in half the longest span (${n(MAX_SPAN_SECONDS / 2)} s)`)
-  .refine(zeroOrTick, CLOCK_UNIT);
+export const decisionJob = bounded(
+  MAX_SPAN_SECONDS / 2,
+  `at most ${n(MAX_SPAN_SECONDS / 2)} s (half the longest span; t_task times a job's tasks takes the rest)`,
+).refine(zeroOrTick, CLOCK_UNIT);
+export const decisionTask = bounded(
+  MAX_DECISION_TASK_SECONDS,
+  `at most ${MAX_DECISION_TASK_SECONDS} s: a decision may consider ${n(MAX_TASKS)} tasks, and t_task times those must fit in half the longest span (${n(MAX_SPAN_SECONDS / 2)} s)`,
+).refine(zeroOrTick, CLOCK_UNIT);
 
 /** Whether `x` is a mapping (not null, not a list). */
 export function isPlainObject(x: unknown): x is Record<string, unknown> {

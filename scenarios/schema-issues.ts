@@ -75,4 +75,3 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   }
   return cur;
 }
-

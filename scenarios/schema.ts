@@ -13,51 +13,80 @@ import { allocatableTo } from '../sim/model/roles.js';
 import { BehaviourSchema } from './behaviours/index.js';
 import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_SPAN_SECONDS, MAX_SWEEP_POINTS, MAX_WEIGHT, MIN_INTERVAL_SECONDS, MIN_WEIGHT } from './limits.js';
 import {
-  INTERVAL_MESSAGE, ROLE_MESSAGE, ResourceAmountsSchema, RESOURCE_FIELDS, interval, isPlainObject, isRole, n, name,
-  positiveSeconds, role, runSeconds, seconds, span,
+  INTERVAL_MESSAGE,
+  ROLE_MESSAGE,
+  ResourceAmountsSchema,
+  RESOURCE_FIELDS,
+  interval,
+  isPlainObject,
+  isRole,
+  n,
+  name,
+  positiveSeconds,
+  role,
+  runSeconds,
+  seconds,
+  span,
 } from './schema-fields.js';
 import { ClusterTraceSchema, InlineWorkloadSchema, PoissonWorkloadSchema, TraceWorkloadSchema } from './schema-workloads.js';
 
 /** A group of identical agents. */
-export const AgentGroupSchema = z.strictObject({
-  /** how many agents; default 1 */
-  count: z.number().int().positive().max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} agents (the most a cluster may have)` }).default(1),
-  /** name prefix (a name, {@link isName}); agents are named prefix + zero-padded index; default 'agent-' */
-  prefix: name.default('agent-'),
-  /** racks the group is spread over, contiguously (rack-0 gets the first agents); default 1 */
-  racks: z.number().int().positive().max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} racks` }).default(1),
-  /** rack name prefix (a name); default 'rack-' */
-  rackPrefix: name.default('rack-'),
-  ...RESOURCE_FIELDS,
-  /** registration time, seconds; default 0 */
-  addAt: seconds.default(0),
-  /**
-   * static reservations of each agent, by role: `{ ads: { cpus: 8, mem: 4096 } }` (Mesos
-   * `cpus(ads):8;mem(ads):4096`), part of the agent's resources above; default none
-   */
-  reserved: z.record(z.string(), ResourceAmountsSchema).optional(),
-}).superRefine((g, ctx) => {
-  if (g.reserved === undefined) return;
-  const roles = Object.keys(g.reserved).sort();
-  for (const r of roles) {
-    if (r === '*') ctx.addIssue({ code: 'custom', path: ['reserved', r], message: 'resources cannot be reserved for role *' });
-    else if (!isRole(r)) ctx.addIssue({ code: 'custom', path: ['reserved', r], message: ROLE_MESSAGE });
-  }
-  for (const res of RESOURCE_NAMES) {
-    // Compared in the model's fixed point, so 0.1 + 0.2 fits in 0.3 as it does in the master.
-    let sum = 0;
-    for (const r of roles) sum += toFixed(g.reserved[r]![res] ?? 0);
-    if (sum > toFixed(g[res])) ctx.addIssue({ code: 'custom', path: ['reserved'], message: `reservations of ${res} sum to ${fromFixed(sum)}, more than the agent's ${g[res]}` });
-  }
-  // One reservation per role chain on an agent: the master finds a role's reservation uniquely.
-  for (const a of roles) {
-    for (const b of roles) {
-      if (a !== b && allocatableTo(a, b)) {
-        ctx.addIssue({ code: 'custom', path: ['reserved', b], message: `role "${b}" is under "${a}", also reserved on these agents; reserve for one of them only` });
+export const AgentGroupSchema = z
+  .strictObject({
+    /** how many agents; default 1 */
+    count: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} agents (the most a cluster may have)` })
+      .default(1),
+    /** name prefix (a name, {@link isName}); agents are named prefix + zero-padded index; default 'agent-' */
+    prefix: name.default('agent-'),
+    /** racks the group is spread over, contiguously (rack-0 gets the first agents); default 1 */
+    racks: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_AGENTS, { message: `at most ${n(MAX_AGENTS)} racks` })
+      .default(1),
+    /** rack name prefix (a name); default 'rack-' */
+    rackPrefix: name.default('rack-'),
+    ...RESOURCE_FIELDS,
+    /** registration time, seconds; default 0 */
+    addAt: seconds.default(0),
+    /**
+     * static reservations of each agent, by role: `{ ads: { cpus: 8, mem: 4096 } }` (Mesos
+     * `cpus(ads):8;mem(ads):4096`), part of the agent's resources above; default none
+     */
+    reserved: z.record(z.string(), ResourceAmountsSchema).optional(),
+  })
+  .superRefine((g, ctx) => {
+    if (g.reserved === undefined) return;
+    const roles = Object.keys(g.reserved).sort();
+    for (const r of roles) {
+      if (r === '*') ctx.addIssue({ code: 'custom', path: ['reserved', r], message: 'resources cannot be reserved for role *' });
+      else if (!isRole(r)) ctx.addIssue({ code: 'custom', path: ['reserved', r], message: ROLE_MESSAGE });
+    }
+    for (const res of RESOURCE_NAMES) {
+      // Compared in the model's fixed point, so 0.1 + 0.2 fits in 0.3 as it does in the master.
+      let sum = 0;
+      for (const r of roles) sum += toFixed(g.reserved[r]![res] ?? 0);
+      if (sum > toFixed(g[res]))
+        ctx.addIssue({ code: 'custom', path: ['reserved'], message: `reservations of ${res} sum to ${fromFixed(sum)}, more than the agent's ${g[res]}` });
+    }
+    // One reservation per role chain on an agent: the master finds a role's reservation uniquely.
+    for (const a of roles) {
+      for (const b of roles) {
+        if (a !== b && allocatableTo(a, b)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reserved', b],
+            message: `role "${b}" is under "${a}", also reserved on these agents; reserve for one of them only`,
+          });
+        }
       }
     }
-  }
-});
+  });
 
 /** File extensions of a user-written allocator module (ECMAScript modules). */
 export const ALLOCATOR_MODULE_EXTENSIONS = ['.js', '.mjs'] as const;
@@ -66,31 +95,33 @@ export const ALLOCATOR_MODULE_EXTENSIONS = ['.js', '.mjs'] as const;
  * The allocator as an object: a registered policy by name, or a user-written module by path
  * (exactly one of the two), with its parameters.
  */
-export const AllocatorObjectSchema = z.strictObject({
-  /** registered policy name; default none (then `module` is required) */
-  name: z.string().min(1).optional(),
-  /**
-   * path of a user-written allocator module (.js or .mjs, ESM), relative to the scenario file;
-   * default none (then `name` is required). See docs/allocators.md.
-   */
-  module: z.string().min(1).optional(),
-  /** the policy's parameters (see docs/allocators.md); default {} */
-  params: z.record(z.string(), z.unknown()).default({}),
-  /** resources left out of fair shares (Mesos --fair_sharing_excluded_resource_names); default none */
-  excludedResources: z.array(z.enum(RESOURCE_NAMES)).default([]),
-}).superRefine((a, ctx) => {
-  if (a.name === undefined && a.module === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['name'], message: 'name a registered policy (name: drf) or a module file (module: ./my-allocator.js)' });
-  } else if (a.name !== undefined && a.module !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['module'], message: 'give either name (a registered policy) or module (a file), not both' });
-  } else if (a.module !== undefined && !ALLOCATOR_MODULE_EXTENSIONS.some((e) => a.module!.toLowerCase().endsWith(e))) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['module'],
-      message: `an allocator module is an ECMAScript module file ending in ${ALLOCATOR_MODULE_EXTENSIONS.join(' or ')} (compile TypeScript first), got "${a.module}"`,
-    });
-  }
-});
+export const AllocatorObjectSchema = z
+  .strictObject({
+    /** registered policy name; default none (then `module` is required) */
+    name: z.string().min(1).optional(),
+    /**
+     * path of a user-written allocator module (.js or .mjs, ESM), relative to the scenario file;
+     * default none (then `name` is required). See docs/allocators.md.
+     */
+    module: z.string().min(1).optional(),
+    /** the policy's parameters (see docs/allocators.md); default {} */
+    params: z.record(z.string(), z.unknown()).default({}),
+    /** resources left out of fair shares (Mesos --fair_sharing_excluded_resource_names); default none */
+    excludedResources: z.array(z.enum(RESOURCE_NAMES)).default([]),
+  })
+  .superRefine((a, ctx) => {
+    if (a.name === undefined && a.module === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'name a registered policy (name: drf) or a module file (module: ./my-allocator.js)' });
+    } else if (a.name !== undefined && a.module !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['module'], message: 'give either name (a registered policy) or module (a file), not both' });
+    } else if (a.module !== undefined && !ALLOCATOR_MODULE_EXTENSIONS.some((e) => a.module!.toLowerCase().endsWith(e))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['module'],
+        message: `an allocator module is an ECMAScript module file ending in ${ALLOCATOR_MODULE_EXTENSIONS.join(' or ')} (compile TypeScript first), got "${a.module}"`,
+      });
+    }
+  });
 
 /** The allocator field, normalised. */
 export interface AllocatorSpec {
@@ -123,24 +154,27 @@ const AgentFailureSchema = z.strictObject({
  * its down time exponential with mean `mttr`, again and again over the run, from its own seeded
  * stream `failures/<agent>` (docs/model.md).
  */
-const RandomFailuresSchema = z.strictObject({
-  /** mean time between failures (mean up time of an agent), seconds (at least 1 us) */
-  mtbf: interval,
-  /** mean time to repair (mean down time), seconds (at least 1 us); absent: a failed agent never returns */
-  mttr: z.number().finite().min(MIN_INTERVAL_SECONDS, { message: INTERVAL_MESSAGE }).max(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL, {
-    message: `at most ${n(Math.floor(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL))} s: a down time can reach ${EXPONENTIAL_TAIL} times the mean, and may be at most ${n(MAX_SPAN_SECONDS)} s`,
-  }).optional(),
-  /** which agents may fail: 'all', a fraction in (0, 1] of them (picked from the stream `failures`), or a list of agent names; default 'all' */
-  agents: z.union([
-    z.literal('all'),
-    z.number().finite().positive().max(1),
-    z.array(z.string().min(1)).min(1),
-  ]).default('all'),
-  /** no failure before this time, seconds; default 0 */
-  from: seconds.default(0),
-  /** no failure starts at or after this time, seconds (> from); default none (agents down then still return) */
-  until: positiveSeconds.optional(),
-}).refine((r) => r.until === undefined || r.until > r.from, { message: 'until must be after from', path: ['until'] });
+const RandomFailuresSchema = z
+  .strictObject({
+    /** mean time between failures (mean up time of an agent), seconds (at least 1 us) */
+    mtbf: interval,
+    /** mean time to repair (mean down time), seconds (at least 1 us); absent: a failed agent never returns */
+    mttr: z
+      .number()
+      .finite()
+      .min(MIN_INTERVAL_SECONDS, { message: INTERVAL_MESSAGE })
+      .max(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL, {
+        message: `at most ${n(Math.floor(MAX_SPAN_SECONDS / EXPONENTIAL_TAIL))} s: a down time can reach ${EXPONENTIAL_TAIL} times the mean, and may be at most ${n(MAX_SPAN_SECONDS)} s`,
+      })
+      .optional(),
+    /** which agents may fail: 'all', a fraction in (0, 1] of them (picked from the stream `failures`), or a list of agent names; default 'all' */
+    agents: z.union([z.literal('all'), z.number().finite().positive().max(1), z.array(z.string().min(1)).min(1)]).default('all'),
+    /** no failure before this time, seconds; default 0 */
+    from: seconds.default(0),
+    /** no failure starts at or after this time, seconds (> from); default none (agents down then still return) */
+    until: positiveSeconds.optional(),
+  })
+  .refine((r) => r.until === undefined || r.until > r.from, { message: 'until must be after from', path: ['until'] });
 /** Failures injected into the run; default none. */
 const FailuresSchema = z.strictObject({
   /** scheduled agent failures */
@@ -171,26 +205,30 @@ function poissonStartsAtAddAt(f: unknown): unknown {
 }
 
 /** A framework of the scenario. */
-export const FrameworkSchema = z.preprocess(poissonStartsAtAddAt, z.strictObject({
-  /** unique name (a name, {@link isName}) */
-  name,
-  /** role path: '*' or names joined by '/' ({@link isRole}); default '*' */
-  role: role.default('*'),
-  /** scheduler model (scenarios/behaviours/): a name whose options all default (batch, gang) or an object with `kind` and options; default batch with its defaults */
-  behaviour: BehaviourSchema,
-  /** subscription time, seconds; default 0 */
-  addAt: seconds.default(0),
-  /** the jobs it receives; default none */
-  workload: z.discriminatedUnion('kind', [PoissonWorkloadSchema, InlineWorkloadSchema]).optional(),
-  /** a scheduler failover (see FailoverSchema); default none */
-  failover: FailoverSchema.optional(),
-  /** Mesos failover_timeout, seconds: tasks survive a disconnect this long; default 0 (killed at once) */
-  failoverTimeout: span.optional(),
-}));
+export const FrameworkSchema = z.preprocess(
+  poissonStartsAtAddAt,
+  z.strictObject({
+    /** unique name (a name, {@link isName}) */
+    name,
+    /** role path: '*' or names joined by '/' ({@link isRole}); default '*' */
+    role: role.default('*'),
+    /** scheduler model (scenarios/behaviours/): a name whose options all default (batch, gang) or an object with `kind` and options; default batch with its defaults */
+    behaviour: BehaviourSchema,
+    /** subscription time, seconds; default 0 */
+    addAt: seconds.default(0),
+    /** the jobs it receives; default none */
+    workload: z.discriminatedUnion('kind', [PoissonWorkloadSchema, InlineWorkloadSchema]).optional(),
+    /** a scheduler failover (see FailoverSchema); default none */
+    failover: FailoverSchema.optional(),
+    /** Mesos failover_timeout, seconds: tasks survive a disconnect this long; default 0 (killed at once) */
+    failoverTimeout: span.optional(),
+  }),
+);
 
 /** What a scenario's `name` may be: it names the default run directory runs/<name>. */
 export const SCENARIO_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const SCENARIO_NAME_MESSAGE = 'a scenario name (it names the directory runs/<name>) is 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit';
+const SCENARIO_NAME_MESSAGE =
+  'a scenario name (it names the directory runs/<name>) is 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 /** A whole scenario. */
 export const ScenarioSchema = z.strictObject({
@@ -203,7 +241,12 @@ export const ScenarioSchema = z.strictObject({
   /** free text */
   description: z.string().optional(),
   /** run seed; default 1 */
-  seed: z.number().int().nonnegative().max(2 ** 32 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 32 - 1)
+    .default(1),
   /** seconds to simulate; default none: run until every job has finished */
   duration: runSeconds.optional(),
   /** run-to-completion safety limit, seconds; default 2592000 (30 days) */
@@ -213,18 +256,25 @@ export const ScenarioSchema = z.strictObject({
    * `{ name, params, excludedResources }`, or a user module `{ module, params, excludedResources }`
    * (checked when the module is loaded: scenarios/user-allocator.ts); default 'drf'
    */
-  allocator: z.union([z.string().min(1), AllocatorObjectSchema]).default('drf').superRefine((a, ctx) => {
-    const spec = allocatorSpec(a);
-    if (spec.name === undefined) return;
-    const entry = getAllocator(spec.name);
-    if (entry === undefined) {
-      ctx.addIssue({ code: 'custom', path: typeof a === 'string' ? [] : ['name'], message: `unknown allocator "${spec.name}"; registered: ${allocatorNames().join(', ')}` });
-      return;
-    }
-    for (const p of checkParams(entry, spec.params)) {
-      ctx.addIssue({ code: 'custom', path: typeof a === 'string' ? [] : ['params', ...p.path], message: p.message });
-    }
-  }),
+  allocator: z
+    .union([z.string().min(1), AllocatorObjectSchema])
+    .default('drf')
+    .superRefine((a, ctx) => {
+      const spec = allocatorSpec(a);
+      if (spec.name === undefined) return;
+      const entry = getAllocator(spec.name);
+      if (entry === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: typeof a === 'string' ? [] : ['name'],
+          message: `unknown allocator "${spec.name}"; registered: ${allocatorNames().join(', ')}`,
+        });
+        return;
+      }
+      for (const p of checkParams(entry, spec.params)) {
+        ctx.addIssue({ code: 'custom', path: typeof a === 'string' ? [] : ['params', ...p.path], message: p.message });
+      }
+    }),
   /**
    * the scheduling architecture: 'offers' (Mesos: the allocator offers agents, frameworks accept
    * or decline), 'monolithic' (one central scheduler places every task) or 'shared-state' (every
@@ -234,70 +284,115 @@ export const ScenarioSchema = z.strictObject({
    * manifest when not given)
    */
   architecture: z.enum(ARCHITECTURES).optional(),
-  master: z.strictObject({
-    /** --allocation_interval, seconds; default 1 */
-    allocationInterval: interval.default(1),
-    /** --offer_timeout, seconds; default none (offers never time out) */
-    offerTimeout: interval.optional(),
-    /** --min_allocatable_resources: alternatives (OR) of amounts (AND); default [{cpus: 0.01}, {mem: 32}] */
-    minAllocatable: z.array(ResourceAmountsSchema).default([{ cpus: 0.01 }, { mem: 32 }]),
-    /**
-     * how much of an agent one offer carries: 'agent' (all it has free, Mesos), 'cluster' (whole
-     * agents ranked once per run: the whole free cluster to one framework), 'fair-share'
-     * (up to the receiving role's weighted fair share) or 'task' (the receiver's next task);
-     * passed to the allocator as AllocatorOptions.granularity; default 'agent'
-     */
-    offerGranularity: z.enum(OFFER_GRANULARITIES).default('agent'),
-  }).prefault({}),
+  master: z
+    .strictObject({
+      /** --allocation_interval, seconds; default 1 */
+      allocationInterval: interval.default(1),
+      /** --offer_timeout, seconds; default none (offers never time out) */
+      offerTimeout: interval.optional(),
+      /** --min_allocatable_resources: alternatives (OR) of amounts (AND); default [{cpus: 0.01}, {mem: 32}] */
+      minAllocatable: z.array(ResourceAmountsSchema).default([{ cpus: 0.01 }, { mem: 32 }]),
+      /**
+       * how much of an agent one offer carries: 'agent' (all it has free, Mesos), 'cluster' (whole
+       * agents ranked once per run: the whole free cluster to one framework), 'fair-share'
+       * (up to the receiving role's weighted fair share) or 'task' (the receiver's next task);
+       * passed to the allocator as AllocatorOptions.granularity; default 'agent'
+       */
+      offerGranularity: z.enum(OFFER_GRANULARITIES).default('agent'),
+    })
+    .prefault({}),
   /** role weights, e.g. {analytics: 2}; default 1 each */
-  roles: z.record(role, z.strictObject({
-    weight: z.number().finite().min(MIN_WEIGHT, { message: `at least ${MIN_WEIGHT}` }).max(MAX_WEIGHT, { message: `at most ${n(MAX_WEIGHT)}` }).default(1),
-  })).default({}),
-  cluster: z.strictObject({
-    /** agent groups; default none (then traces must give agents) */
-    agents: z.array(AgentGroupSchema).default([]),
-    /** agents read from cluster-definition traces, after the groups' agents; default none (left out of the manifest when not given) */
-    traces: z.array(ClusterTraceSchema).optional(),
-  }).refine((c) => c.agents.length > 0 || (c.traces?.length ?? 0) > 0, { message: 'a cluster needs agents (groups) or traces', path: ['agents'] }),
+  roles: z
+    .record(
+      role,
+      z.strictObject({
+        weight: z
+          .number()
+          .finite()
+          .min(MIN_WEIGHT, { message: `at least ${MIN_WEIGHT}` })
+          .max(MAX_WEIGHT, { message: `at most ${n(MAX_WEIGHT)}` })
+          .default(1),
+      }),
+    )
+    .default({}),
+  cluster: z
+    .strictObject({
+      /** agent groups; default none (then traces must give agents) */
+      agents: z.array(AgentGroupSchema).default([]),
+      /** agents read from cluster-definition traces, after the groups' agents; default none (left out of the manifest when not given) */
+      traces: z.array(ClusterTraceSchema).optional(),
+    })
+    .refine((c) => c.agents.length > 0 || (c.traces?.length ?? 0) > 0, { message: 'a cluster needs agents (groups) or traces', path: ['agents'] }),
   /** traces of jobs the run replays, besides the frameworks' own workloads (docs/traces.md); default none (left out of the manifest when not given) */
   traces: z.array(TraceWorkloadSchema).optional(),
-  frameworks: z.array(FrameworkSchema).default([]).superRefine((fws, ctx) => {
-    const seen = new Map<string, number>();
-    fws.forEach((f, i) => {
-      const prev = seen.get(f.name);
-      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate framework name "${f.name}" (also frameworks[${prev}])` });
-      else seen.set(f.name, i);
-    });
-  }),
-  output: z.strictObject({
-    /** timeseries.csv sample interval, seconds; default 1 */
-    sampleInterval: interval.default(1),
-  }).prefault({}),
+  frameworks: z
+    .array(FrameworkSchema)
+    .default([])
+    .superRefine((fws, ctx) => {
+      const seen = new Map<string, number>();
+      fws.forEach((f, i) => {
+        const prev = seen.get(f.name);
+        if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate framework name "${f.name}" (also frameworks[${prev}])` });
+        else seen.set(f.name, i);
+      });
+    }),
+  output: z
+    .strictObject({
+      /** timeseries.csv sample interval, seconds; default 1 */
+      sampleInterval: interval.default(1),
+    })
+    .prefault({}),
   /**
    * a sweep over this scenario (offersim sweep; docs/sweeps.md): `matrix` (dotted field path ->
    * values, the cross product) or `points` (a list of path -> value maps), times `seeds` (a list,
    * or a count n for seeds 1..n); default none. `offersim run` ignores it.
    */
-  sweep: z.strictObject({
-    matrix: z.record(z.string().min(1), z.array(z.unknown()).min(1)).optional(),
-    points: z.array(z.record(z.string().min(1), z.unknown())).min(1).optional(),
-    seeds: z.union([
-      z.number().int().positive().max(MAX_SWEEP_POINTS, { message: `at most ${n(MAX_SWEEP_POINTS)} seeds (a sweep has at most ${n(MAX_SWEEP_POINTS)} points)` }),
-      z.array(z.number().int().nonnegative().max(2 ** 32 - 1)).min(1),
-    ]).optional(),
-  }).superRefine((w, ctx) => {
-    if (w.matrix !== undefined && w.points !== undefined) ctx.addIssue({ code: 'custom', path: ['points'], message: 'give matrix (a cross product) or points (a list), not both' });
-    // Counted before any point is made: a matrix of 20 keys of 10 values has 10^20 points.
-    let combos = w.points?.length ?? 1;
-    for (const values of Object.values(w.matrix ?? {})) combos *= values.length;
-    const seeds = typeof w.seeds === 'number' ? w.seeds : w.seeds?.length ?? 1;
-    if (combos * seeds > MAX_SWEEP_POINTS) {
-      ctx.addIssue({ code: 'custom', path: [w.points !== undefined ? 'points' : 'matrix'], message: `${n(combos)} combinations x ${n(seeds)} seeds make more than the ${n(MAX_SWEEP_POINTS)} points a sweep may have` });
-    }
-    for (const k of [...Object.keys(w.matrix ?? {}), ...(w.points ?? []).flatMap((p) => Object.keys(p))]) {
-      if (k === 'seed' || k === 'sweep' || k.startsWith('sweep.')) ctx.addIssue({ code: 'custom', path: [w.matrix !== undefined ? 'matrix' : 'points'], message: `"${k}" cannot be swept (seeds go in sweep.seeds)` });
-    }
-  }).optional(),
+  sweep: z
+    .strictObject({
+      matrix: z.record(z.string().min(1), z.array(z.unknown()).min(1)).optional(),
+      points: z
+        .array(z.record(z.string().min(1), z.unknown()))
+        .min(1)
+        .optional(),
+      seeds: z
+        .union([
+          z
+            .number()
+            .int()
+            .positive()
+            .max(MAX_SWEEP_POINTS, { message: `at most ${n(MAX_SWEEP_POINTS)} seeds (a sweep has at most ${n(MAX_SWEEP_POINTS)} points)` }),
+          z
+            .array(
+              z
+                .number()
+                .int()
+                .nonnegative()
+                .max(2 ** 32 - 1),
+            )
+            .min(1),
+        ])
+        .optional(),
+    })
+    .superRefine((w, ctx) => {
+      if (w.matrix !== undefined && w.points !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['points'], message: 'give matrix (a cross product) or points (a list), not both' });
+      // Counted before any point is made: a matrix of 20 keys of 10 values has 10^20 points.
+      let combos = w.points?.length ?? 1;
+      for (const values of Object.values(w.matrix ?? {})) combos *= values.length;
+      const seeds = typeof w.seeds === 'number' ? w.seeds : (w.seeds?.length ?? 1);
+      if (combos * seeds > MAX_SWEEP_POINTS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [w.points !== undefined ? 'points' : 'matrix'],
+          message: `${n(combos)} combinations x ${n(seeds)} seeds make more than the ${n(MAX_SWEEP_POINTS)} points a sweep may have`,
+        });
+      }
+      for (const k of [...Object.keys(w.matrix ?? {}), ...(w.points ?? []).flatMap((p) => Object.keys(p))]) {
+        if (k === 'seed' || k === 'sweep' || k.startsWith('sweep.'))
+          ctx.addIssue({ code: 'custom', path: [w.matrix !== undefined ? 'matrix' : 'points'], message: `"${k}" cannot be swept (seeds go in sweep.seeds)` });
+      }
+    })
+    .optional(),
   /** failures to inject (see FailuresSchema); default none */
   failures: FailuresSchema.optional(),
 });

@@ -68,7 +68,12 @@ function manifest(dir: string): { fingerprint: string; allocator: { name: string
 function expectPointsEqualPlainRuns(scenario: string, dir: string, extra: readonly string[] = []): void {
   const points = sweepJson(dir).points;
   const argvs = points.map((p) => [
-    'run', scenario, '--out', join(`${dir}-plain`, String(p.index)), '--seed', String(p.seed),
+    'run',
+    scenario,
+    '--out',
+    join(`${dir}-plain`, String(p.index)),
+    '--seed',
+    String(p.seed),
     ...[...extra, ...Object.entries(p.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)].flatMap((o) => ['--set', o]),
   ]);
   expect(cliMany(argvs)).toEqual(points.map(() => 0));
@@ -92,7 +97,9 @@ describe('the bundled example sweep (scenarios/examples/sweep.yaml)', () => {
     const drf = points.filter((p) => p.params['allocator'] === 'drf');
     expect(drf).toHaveLength(6);
     for (const d of drf) {
-      const r = points.find((p) => p.params['allocator'] === 'random' && p.seed === d.seed && p.params['frameworks.0.workload.rate'] === d.params['frameworks.0.workload.rate'])!;
+      const r = points.find(
+        (p) => p.params['allocator'] === 'random' && p.seed === d.seed && p.params['frameworks.0.workload.rate'] === d.params['frameworks.0.workload.rate'],
+      )!;
       expect(manifest(join(dir, 'points', r.hash)).fingerprint).not.toBe(manifest(join(dir, 'points', d.hash)).fingerprint);
     }
     for (const p of points) expect(manifest(join(dir, 'points', p.hash)).allocator).toEqual({ name: p.params['allocator'], module: null });
@@ -122,8 +129,12 @@ describe('the bundled example sweep (scenarios/examples/sweep.yaml)', () => {
       f(m);
       writeFileSync(join(at(i), 'manifest.json'), stableJson(m));
     };
-    edit(1, (m) => { m['offersim'] = '0.0.1'; });
-    edit(2, (m) => { m['seed'] = 99; });
+    edit(1, (m) => {
+      m['offersim'] = '0.0.1';
+    });
+    edit(2, (m) => {
+      m['seed'] = 99;
+    });
     const r = cli('sweep', EXAMPLE, '--out', stale, '--workers', '1');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/12 of 12 points, 3 run, 9 already done, 0 failed/);
@@ -138,7 +149,10 @@ describe('the bundled example sweep (scenarios/examples/sweep.yaml)', () => {
     const points = await sweepPoints(EXAMPLE, [], base, open);
     for (const p of points) {
       const point = await open(Object.entries(p.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`));
-      const before = createHash('sha256').update(stableJson({ offersim: VERSION, scenario: withoutSweep(point.scenario), seed: p.seed, module: null })).digest('hex').slice(0, 16);
+      const before = createHash('sha256')
+        .update(stableJson({ offersim: VERSION, scenario: withoutSweep(point.scenario), seed: p.seed, module: null }))
+        .digest('hex')
+        .slice(0, 16);
       expect(p.hash).not.toBe(before);
     }
   });
@@ -157,14 +171,17 @@ describe('sweeps over allocator parameters, offer granularity, a behaviour optio
   test('every point equals its plain run, on two worker threads; every axis changes the run', () => {
     // The golden scenario (roles batch and prod) under the priority policy; 2 x 2 x 2 points, seed 7.
     const scenario = join(tmp, 'matrix.yaml');
-    writeFileSync(scenario, `${readFileSync(SMALL, 'utf8').replace(/^allocator: drf$/m, 'allocator: { name: priority, params: { priorities: { prod: 0 } } }')}
+    writeFileSync(
+      scenario,
+      `${readFileSync(SMALL, 'utf8').replace(/^allocator: drf$/m, 'allocator: { name: priority, params: { priorities: { prod: 0 } } }')}
 sweep:
   matrix:
     allocator.params.priorities.prod: [0, 3]
     master.offerGranularity: [agent, task]
     frameworks.1.behaviour.refuseSeconds: [2, 7]
   seeds: [7]
-`);
+`,
+    );
     const dir = join(tmp, 'matrix');
     const r = cli('sweep', scenario, '--out', dir, '--workers', '2');
     expect([r.code, r.err]).toEqual([0, expect.any(String)]);
@@ -177,24 +194,35 @@ sweep:
 
   test('a sweep over allocator.module imports and runs each module at its points', () => {
     // Two user modules: the least-allocated example, and the registered random policy under another name.
-    writeFileSync(join(tmp, 'least.js'), `export { default } from ${JSON.stringify(pathToFileURL(join(ROOT, 'docs', 'examples', 'least-allocated.js')).href)};\n`);
-    writeFileSync(join(tmp, 'other.js'), `import { getAllocator } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'allocators', 'registry.js')).href)};
+    writeFileSync(
+      join(tmp, 'least.js'),
+      `export { default } from ${JSON.stringify(pathToFileURL(join(ROOT, 'docs', 'examples', 'least-allocated.js')).href)};\n`,
+    );
+    writeFileSync(
+      join(tmp, 'other.js'),
+      `import { getAllocator } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'allocators', 'registry.js')).href)};
 export default { ...getAllocator('random'), name: 'random-copy', description: 'the random policy, as a module' };
-`);
+`,
+    );
     const scenario = join(tmp, 'modules.yaml');
-    writeFileSync(scenario, `${readFileSync(SMALL, 'utf8').replace(/^allocator: drf$/m, 'allocator: { module: ./least.js }')}
+    writeFileSync(
+      scenario,
+      `${readFileSync(SMALL, 'utf8').replace(/^allocator: drf$/m, 'allocator: { module: ./least.js }')}
 sweep:
   matrix:
     allocator.module: [./least.js, ./other.js]
   seeds: [7, 8]
-`);
+`,
+    );
     const dir = join(tmp, 'modules');
     const r = cli('sweep', scenario, '--out', dir, '--workers', '2');
     expect(r.code).toBe(0);
     const points = sweepJson(dir).points;
     expect(points.map((p) => manifest(join(dir, 'points', p.hash)).allocator)).toEqual([
-      { name: 'least-allocated', module: './least.js' }, { name: 'least-allocated', module: './least.js' },
-      { name: 'random-copy', module: './other.js' }, { name: 'random-copy', module: './other.js' },
+      { name: 'least-allocated', module: './least.js' },
+      { name: 'least-allocated', module: './least.js' },
+      { name: 'random-copy', module: './other.js' },
+      { name: 'random-copy', module: './other.js' },
     ]);
     // same seed, other module: another run
     expect(manifest(join(dir, 'points', points[0]!.hash)).fingerprint).not.toBe(manifest(join(dir, 'points', points[2]!.hash)).fingerprint);

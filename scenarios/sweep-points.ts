@@ -61,9 +61,10 @@ export function pointOverrides(baseOverrides: readonly string[], params: Readonl
 /** The parameter combinations and seeds of a sweep block, in order. */
 function sweepAxes(file: string, s: Scenario): { combos: Record<string, unknown>[]; seeds: number[] } {
   const sw = s.sweep;
-  if (sw === undefined) throw new InputError([{ file, path: 'sweep', message: 'the scenario has no sweep block (give sweep.matrix or sweep.points, and sweep.seeds)' }]);
+  if (sw === undefined)
+    throw new InputError([{ file, path: 'sweep', message: 'the scenario has no sweep block (give sweep.matrix or sweep.points, and sweep.seeds)' }]);
   const combos: Record<string, unknown>[] = sw.points !== undefined ? sw.points.map((p) => ({ ...p })) : cross(sw.matrix ?? {});
-  const seeds = typeof sw.seeds === 'number' ? Array.from({ length: sw.seeds }, (_, i) => i + 1) : sw.seeds ?? [s.seed];
+  const seeds = typeof sw.seeds === 'number' ? Array.from({ length: sw.seeds }, (_, i) => i + 1) : (sw.seeds ?? [s.seed]);
   return { combos, seeds };
 }
 
@@ -146,7 +147,11 @@ function cross(matrix: Readonly<Record<string, readonly unknown[]>>): Record<str
  */
 export function pointHash(point: LoadedScenario, seed: number): string {
   const text = stableJson({
-    offersim: VERSION, revision: RESULTS_REVISION, scenario: withoutSweep(point.scenario), seed, module: point.allocator?.module?.sha256 ?? null,
+    offersim: VERSION,
+    revision: RESULTS_REVISION,
+    scenario: withoutSweep(point.scenario),
+    seed,
+    module: point.allocator?.module?.sha256 ?? null,
   });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
@@ -181,7 +186,8 @@ export function shardFromEnv(env: NodeJS.ProcessEnv): Shard | undefined {
   const k = env['JOB_COMPLETION_INDEX'];
   if (k !== undefined) {
     const n = env['OFFERSIM_SHARD_COUNT'];
-    if (n === undefined) throw new InputError([{ file: 'JOB_COMPLETION_INDEX', path: '', message: 'set OFFERSIM_SHARD_COUNT to the number of completions (the shard count)' }]);
+    if (n === undefined)
+      throw new InputError([{ file: 'JOB_COMPLETION_INDEX', path: '', message: 'set OFFERSIM_SHARD_COUNT to the number of completions (the shard count)' }]);
     return parseShard(`${k}/${n}`, 'JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT');
   }
   return undefined;

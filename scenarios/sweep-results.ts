@@ -40,8 +40,14 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
   const metricKeys = firstMetricKeys(summaries.map((x) => x.s));
   const rows: string[][] = [['point', 'hash', ...keys, 'seed', 'status', ...metricKeys]];
   for (const { p, s } of summaries) {
-    rows.push([String(p.index), p.hash, ...keys.map((k) => cell(p.params[k])), String(p.seed), s === undefined ? (existsSync(join(dir, 'points', `${p.hash}.failed.txt`)) ? 'failed' : 'missing') : 'ok',
-      ...metricKeys.map((k) => (s === undefined ? '' : numberCell(s[k])))]);
+    rows.push([
+      String(p.index),
+      p.hash,
+      ...keys.map((k) => cell(p.params[k])),
+      String(p.seed),
+      s === undefined ? (existsSync(join(dir, 'points', `${p.hash}.failed.txt`)) ? 'failed' : 'missing') : 'ok',
+      ...metricKeys.map((k) => (s === undefined ? '' : numberCell(s[k]))),
+    ]);
   }
   writeAtomic(join(dir, 'sweep.csv'), csv(rows));
   // Per parameter combination (everything but the seed): mean and 95% CI half-width across seeds.
@@ -88,8 +94,10 @@ function numberCell(v: unknown): string {
 }
 
 /** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom. */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
+  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 /** Mean and the half-width of its 95% confidence interval (Student's t, n - 1 df); NaN where undefined. */
 export function meanCi95(xs: readonly number[]): { mean: number; half: number } {
@@ -124,7 +132,11 @@ function csv(rows: readonly (readonly string[])[]): string {
  */
 export function mergeSweeps(dirs: readonly string[], out: string): { points: number; missing: number } {
   if (dirs.length === 0) throw new InputError([{ file: 'merge', path: '', message: 'name at least one sweep directory' }]);
-  type Manifest = { offersim: string; scenario: { name: string; file: string; sha256: string; overrides: string[] }; points: { index: number; hash: string; params: Record<string, unknown>; seed: number }[] };
+  type Manifest = {
+    offersim: string;
+    scenario: { name: string; file: string; sha256: string; overrides: string[] };
+    points: { index: number; hash: string; params: Record<string, unknown>; seed: number }[];
+  };
   const manifests = dirs.map((d) => {
     const why = sweepDirProblem(d);
     if (why !== undefined) throw new InputError([{ file: d, path: '', message: `not a sweep directory (${why})` }]);
@@ -133,14 +145,28 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
   checkMergeOut(out, dirs);
   const first = manifests[0]!;
   manifests.forEach((m, i) => {
-    if (m.offersim !== first.offersim || m.scenario.sha256 !== first.scenario.sha256 || JSON.stringify(m.scenario.overrides) !== JSON.stringify(first.scenario.overrides) ||
-      JSON.stringify(m.points) !== JSON.stringify(first.points)) {
-      throw new InputError([{ file: join(dirs[i]!, 'sweep.json'), path: '', message: `a different sweep from ${join(dirs[0]!, 'sweep.json')} (scenario, overrides, version or points differ)` }]);
+    if (
+      m.offersim !== first.offersim ||
+      m.scenario.sha256 !== first.scenario.sha256 ||
+      JSON.stringify(m.scenario.overrides) !== JSON.stringify(first.scenario.overrides) ||
+      JSON.stringify(m.points) !== JSON.stringify(first.points)
+    ) {
+      throw new InputError([
+        {
+          file: join(dirs[i]!, 'sweep.json'),
+          path: '',
+          message: `a different sweep from ${join(dirs[0]!, 'sweep.json')} (scenario, overrides, version or points differ)`,
+        },
+      ]);
     }
   });
   // Only the scenario's name is known (and needed) of the base scenario.
   const base: LoadedScenario = {
-    scenario: { name: first.scenario.name } as unknown as Scenario, file: first.scenario.file, sha256: first.scenario.sha256, overrides: first.scenario.overrides, allocator: undefined,
+    scenario: { name: first.scenario.name } as unknown as Scenario,
+    file: first.scenario.file,
+    sha256: first.scenario.sha256,
+    overrides: first.scenario.overrides,
+    allocator: undefined,
   };
   const points: SweepPoint[] = first.points.map((p) => ({ index: p.index, hash: p.hash, params: p.params, seed: p.seed }));
   makeDirs(out, out, 'create the sweep directory');

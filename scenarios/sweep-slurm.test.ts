@@ -58,7 +58,10 @@ const scriptEnv: NodeJS.ProcessEnv = {
 };
 const started = spawnSync('bash', [SCRIPT, 'start'], { encoding: 'utf8', timeout: 600_000, env: scriptEnv });
 const slurmConf = /^export SLURM_CONF=(.+)$/m.exec(started.stdout ?? '')?.[1];
-const stderrLines = (started.stderr ?? '').trim().split('\n').filter((l) => l !== '');
+const stderrLines = (started.stderr ?? '')
+  .trim()
+  .split('\n')
+  .filter((l) => l !== '');
 /** Why the script failed: its "unavailable" line, else its last lines. */
 const why = stderrLines.find((l) => l.includes('unavailable:')) ?? stderrLines.slice(-3).join(' / ');
 
@@ -108,17 +111,21 @@ async function states(job: string): Promise<Map<string, { state: string; exit: s
 
 /** Every file under `dir` but timing.json files, by path relative to `dir`, sorted. */
 function files(dir: string): string[] {
-  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => {
-    const p = join(d, f);
-    return statSync(p).isDirectory() ? walk(p) : f === 'timing.json' ? [] : [relative(dir, p)];
-  });
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((f) => {
+      const p = join(d, f);
+      return statSync(p).isDirectory() ? walk(p) : f === 'timing.json' ? [] : [relative(dir, p)];
+    });
   return walk(dir).sort();
 }
 
 /** The job logs, for failure messages. */
 function logs(dir: string): string {
   if (!existsSync(dir)) return '(no logs)';
-  return readdirSync(dir).sort().map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8')}`).join('\n');
+  return readdirSync(dir)
+    .sort()
+    .map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8')}`)
+    .join('\n');
 }
 
 let tmp: string;
@@ -178,12 +185,26 @@ if (started.status === UNAVAILABLE) {
       // Each task is given one CPU, so each shard runs on one worker thread.
       mkdirSync(logDir);
       const array = await sbatch([
-        `--array=0-${SHARDS - 1}`, '-J', 'offersim-sweep', '-D', tmp, '-o', join(logDir, 'shard-%a.out'),
-        '--wrap', `${node} ${sh(CLI)} sweep ${sh(SCENARIO)} --out ${sh(join(tmp, 'shard-'))}$SLURM_ARRAY_TASK_ID --workers 1`,
+        `--array=0-${SHARDS - 1}`,
+        '-J',
+        'offersim-sweep',
+        '-D',
+        tmp,
+        '-o',
+        join(logDir, 'shard-%a.out'),
+        '--wrap',
+        `${node} ${sh(CLI)} sweep ${sh(SCENARIO)} --out ${sh(join(tmp, 'shard-'))}$SLURM_ARRAY_TASK_ID --workers 1`,
       ]);
       const merge = await sbatch([
-        `--dependency=afterok:${array}`, '-J', 'offersim-merge', '-D', tmp, '-o', join(logDir, 'merge.out'),
-        '--wrap', `${node} ${sh(CLI)} merge ${shardDirs.map(sh).join(' ')} --out ${sh(merged)}`,
+        `--dependency=afterok:${array}`,
+        '-J',
+        'offersim-merge',
+        '-D',
+        tmp,
+        '-o',
+        join(logDir, 'merge.out'),
+        '--wrap',
+        `${node} ${sh(CLI)} merge ${shardDirs.map(sh).join(' ')} --out ${sh(merged)}`,
       ]);
       // The single-process sweep runs meanwhile.
       const want = await single();
@@ -229,12 +250,26 @@ if (started.status === UNAVAILABLE) {
       if (started.status !== 0) throw new Error(`Slurm did not start: ${why}`);
       const marker = join(tmp, 'merge-ran');
       const array = await sbatch([
-        `--array=0-${SHARDS - 1}`, '-J', 'offersim-fail', '-D', tmp, '-o', '/dev/null',
-        '--wrap', 'test "$SLURM_ARRAY_TASK_ID" != 1 || exit 3',
+        `--array=0-${SHARDS - 1}`,
+        '-J',
+        'offersim-fail',
+        '-D',
+        tmp,
+        '-o',
+        '/dev/null',
+        '--wrap',
+        'test "$SLURM_ARRAY_TASK_ID" != 1 || exit 3',
       ]);
       const merge = await sbatch([
-        `--dependency=afterok:${array}`, '-J', 'offersim-merge-never', '-D', tmp, '-o', '/dev/null',
-        '--wrap', `touch ${sh(marker)}`,
+        `--dependency=afterok:${array}`,
+        '-J',
+        'offersim-merge-never',
+        '-D',
+        tmp,
+        '-o',
+        '/dev/null',
+        '--wrap',
+        `touch ${sh(marker)}`,
       ]);
       await settle([array, merge]);
       const shards = await states(array);

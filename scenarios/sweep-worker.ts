@@ -23,7 +23,8 @@ const open = pointOpener(data.file);
 async function runPoint(m: PointMessage): Promise<void> {
   const point = await open(pointOverrides(data.overrides, m.params));
   const hash = pointHash(point, m.seed);
-  if (hash !== m.hash) throw new Error(`the point opens as ${hash} in a worker thread, not ${m.hash}: did ${data.file} or a file it names change during the sweep?`);
+  if (hash !== m.hash)
+    throw new Error(`the point opens as ${hash} in a worker thread, not ${m.hash}: did ${data.file} or a file it names change during the sweep?`);
   runScenario(point, { out: join(data.dir, 'points', m.hash), seed: m.seed });
 }
 
@@ -33,10 +34,13 @@ parentPort!.on('message', (m: PointMessage) => {
     () => parentPort!.postMessage({} satisfies PointAnswer),
     (err: unknown) => {
       const input = inputErrorOf(err);
-      parentPort!.postMessage((err instanceof OutputError
-        ? { output: { path: err.problems[0]?.file ?? '', message: err.problems[0]?.message ?? err.message, code: err.code } }
-        : input !== undefined ? { error: input.message, input: true }
-          : { error: err instanceof Error ? err.message : String(err) }) satisfies PointAnswer);
+      parentPort!.postMessage(
+        (err instanceof OutputError
+          ? { output: { path: err.problems[0]?.file ?? '', message: err.problems[0]?.message ?? err.message, code: err.code } }
+          : input !== undefined
+            ? { error: input.message, input: true }
+            : { error: err instanceof Error ? err.message : String(err) }) satisfies PointAnswer,
+      );
     },
   );
 });

@@ -33,8 +33,18 @@ describe('the points of a sweep', () => {
     const points = await sweepPoints(EXAMPLE, [], base, pointOpener(EXAMPLE));
     // 2 allocators x 2 rates x seeds 1..3 = 12
     expect(points.map((p) => [p.params['allocator'], p.params['frameworks.0.workload.rate'], p.seed])).toEqual([
-      ['drf', 0.5, 1], ['drf', 0.5, 2], ['drf', 0.5, 3], ['drf', 1, 1], ['drf', 1, 2], ['drf', 1, 3],
-      ['random', 0.5, 1], ['random', 0.5, 2], ['random', 0.5, 3], ['random', 1, 1], ['random', 1, 2], ['random', 1, 3],
+      ['drf', 0.5, 1],
+      ['drf', 0.5, 2],
+      ['drf', 0.5, 3],
+      ['drf', 1, 1],
+      ['drf', 1, 2],
+      ['drf', 1, 3],
+      ['random', 0.5, 1],
+      ['random', 0.5, 2],
+      ['random', 0.5, 3],
+      ['random', 1, 1],
+      ['random', 1, 2],
+      ['random', 1, 3],
     ]);
     expect(new Set(points.map((p) => p.hash)).size).toBe(12);
     // the hash covers the resolved scenario and seed, not the sweep block: the same point in
@@ -94,9 +104,11 @@ describe('the same files however the sweep is split', () => {
     const rows = reference['sweep.csv']!.trimEnd().split('\r\n');
     expect(rows).toHaveLength(13);
     expect(rows.slice(1).every((r) => r.split(',')[5] === 'ok')).toBe(true);
-    expect(reference['summary.csv']!.trimEnd().split('\r\n').map((r) => r.split(',').slice(0, 3).join(','))).toEqual([
-      'allocator,frameworks.0.workload.rate,seeds', 'drf,0.5,3', 'drf,1,3', 'random,0.5,3', 'random,1,3',
-    ]);
+    expect(
+      reference['summary.csv']!.trimEnd()
+        .split('\r\n')
+        .map((r) => r.split(',').slice(0, 3).join(',')),
+    ).toEqual(['allocator,frameworks.0.workload.rate,seeds', 'drf,0.5,3', 'drf,1,3', 'random,0.5,3', 'random,1,3']);
     // a merge missing a shard says so (exit 2) and marks the points missing
     const partial = cli('merge', join(tmp, 'shard-0'), '--out', join(tmp, 'partial'));
     expect(partial.code).toBe(2);
@@ -106,7 +118,8 @@ describe('the same files however the sweep is split', () => {
   test('Slurm array variables choose the shard when --shard is absent', () => {
     const out = join(tmp, 'slurm-env');
     const r = spawnSync(process.execPath, [CLI, 'sweep', EXAMPLE, '--out', out, '--workers', '1'], {
-      encoding: 'utf8', env: { ...ENV, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '4' },
+      encoding: 'utf8',
+      env: { ...ENV, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '4' },
     });
     expect(r.status).toBe(0);
     // shard 1/4: points 1, 5, 9
@@ -133,7 +146,8 @@ describe('resumable', () => {
     const dir = join(tmp, 'killed');
     const child = spawn(process.execPath, [CLI, 'sweep', EXAMPLE, '--out', dir, '--workers', '1'], { stdio: 'ignore', env: ENV });
     // Wait for some points to be finished, then kill it without warning.
-    const pointsDone = (): number => (existsSync(join(dir, 'points')) ? readdirSync(join(dir, 'points')).filter((f) => existsSync(join(dir, 'points', f, 'manifest.json'))).length : 0);
+    const pointsDone = (): number =>
+      existsSync(join(dir, 'points')) ? readdirSync(join(dir, 'points')).filter((f) => existsSync(join(dir, 'points', f, 'manifest.json'))).length : 0;
     await new Promise<void>((res) => {
       const poll = setInterval(() => {
         if (pointsDone() >= 3 || child.exitCode !== null) {
@@ -157,7 +171,9 @@ describe('failed points', () => {
   test('are reported with their error, do not stop the others, exit 3, and are retried by a rerun', () => {
     // A user module that fails in its first allocation run when its parameter says so.
     const module = join(tmp, 'flaky.js');
-    writeFileSync(module, `import example from ${JSON.stringify(pathToFileURL(join(ROOT, 'docs', 'examples', 'least-allocated.js')).href)};
+    writeFileSync(
+      module,
+      `import example from ${JSON.stringify(pathToFileURL(join(ROOT, 'docs', 'examples', 'least-allocated.js')).href)};
 import { policyEntry } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'allocators', 'share-policy.js')).href)};
 const base = policyEntry(example);
 export default {
@@ -171,33 +187,43 @@ export default {
     return a;
   },
 };
-`);
+`,
+    );
     const scenario = join(tmp, 'flaky.yaml');
-    writeFileSync(scenario, `${readFileSync(EXAMPLE, 'utf8').replace(/^sweep:[\s\S]*$/m, '')}
+    writeFileSync(
+      scenario,
+      `${readFileSync(EXAMPLE, 'utf8').replace(/^sweep:[\s\S]*$/m, '')}
 allocator: { module: ./flaky.js, params: { fail: false } }
 sweep:
   matrix:
     allocator.params.fail: [false, true]
   seeds: 2
-`);
+`,
+    );
     const dir = join(tmp, 'flaky-out');
     const r = cli('sweep', scenario, '--out', dir, '--workers', '2');
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/4 of 4 points, 2 run, 0 already done, 2 failed/);
     expect(r.err.match(/failed: .*flaky: asked to fail/g)).toHaveLength(2);
-    const rows = readFileSync(join(dir, 'sweep.csv'), 'utf8').trimEnd().split('\r\n').slice(1).map((row) => row.split(',').slice(2, 5).join(' '));
+    const rows = readFileSync(join(dir, 'sweep.csv'), 'utf8')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((row) => row.split(',').slice(2, 5).join(' '));
     expect(rows).toEqual(['false 1 ok', 'false 2 ok', 'true 1 failed', 'true 2 failed']);
     // A rerun retries only the failed points.
     const again = cli('sweep', scenario, '--out', dir, '--workers', '1');
     expect(again.out).toMatch(/4 of 4 points, 0 run, 2 already done, 2 failed/);
   });
 
-  test('that bad input failed (a strict trace\'s bad row read during the run) exit 2 naming the row, in the main thread and in workers', () => {
+  test("that bad input failed (a strict trace's bad row read during the run) exit 2 naming the row, in the main thread and in workers", () => {
     // Row 3 of the trace has a map input size of "x": a non-strict run skips it (and runs two
     // jobs), a strict one stops there. Only the strict points fail, and for the input alone.
     writeFileSync(join(tmp, 'bad-row.tsv'), 'job0\t10\t10\t134217728\t0\t0\njob1\t20\t10\t134217728\t0\t0\njob2\t30\t10\tx\t0\t0\n');
     const scenario = join(tmp, 'bad-row.yaml');
-    writeFileSync(scenario, `cluster:
+    writeFileSync(
+      scenario,
+      `cluster:
   agents:
     - { count: 2, cpus: 8, mem: 4096 }
 frameworks: [ { name: f } ]
@@ -205,7 +231,8 @@ traces: [ { file: bad-row.tsv, format: swim, framework: f } ]
 sweep:
   matrix:
     traces.0.strict: [false, true]
-`);
+`,
+    );
     for (const workers of ['1', '2']) {
       const dir = join(tmp, `bad-row-out-${workers}`);
       const r = cli('sweep', scenario, '--out', dir, '--workers', workers);

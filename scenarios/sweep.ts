@@ -73,7 +73,8 @@ export async function runSweep(file: string, overrides: readonly string[], o: Sw
     if (o.progress === undefined) return;
     const elapsed = (Date.now() - t0) / 1000;
     const left = done > 0 ? (elapsed / done) * (todo.length - done) : NaN;
-    const text = `sweep: ${done}/${todo.length} points run (${mine.length - todo.length} already done), ${failed.length} failed` +
+    const text =
+      `sweep: ${done}/${todo.length} points run (${mine.length - todo.length} already done), ${failed.length} failed` +
       `${Number.isNaN(left) ? '' : `, about ${Math.ceil(left)} s left`}`;
     if (o.tty === true) {
       // One line, redrawn: a bar of the points of this run, then the counts.
@@ -137,10 +138,15 @@ export function pointDone(dir: string, p: SweepPoint, point: LoadedScenario, has
     return false;
   }
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  return m['offersim'] === VERSION && m['seed'] === p.seed && typeof m['fingerprint'] === 'string' &&
-    same(m['resolved'], point.scenario) && same(m['allocator'], allocatorRecord(point)) && same(m['inputs'], inputFiles(point, hashes));
+  return (
+    m['offersim'] === VERSION &&
+    m['seed'] === p.seed &&
+    typeof m['fingerprint'] === 'string' &&
+    same(m['resolved'], point.scenario) &&
+    same(m['allocator'], allocatorRecord(point)) &&
+    same(m['inputs'], inputFiles(point, hashes))
+  );
 }
-
 
 /** A sweep point that failed. */
 export interface SweepFailure {
@@ -173,30 +179,38 @@ export interface PointAnswer {
  * Runs `todo` on `n` worker threads, a point at a time each, reporting each as it ends. An output
  * the file system refuses stops every worker after its point and rejects with that OutputError.
  */
-async function runInWorkers(file: string, overrides: readonly string[], dir: string, todo: readonly SweepPoint[], n: number, ended: (p: SweepPoint, error: string | undefined, input: boolean) => void): Promise<void> {
+async function runInWorkers(
+  file: string,
+  overrides: readonly string[],
+  dir: string,
+  todo: readonly SweepPoint[],
+  n: number,
+  ended: (p: SweepPoint, error: string | undefined, input: boolean) => void,
+): Promise<void> {
   const { Worker } = await import('node:worker_threads');
   const url = new URL('./sweep-worker.js', import.meta.url);
   let next = 0;
   let refused: OutputError | undefined;
-  const one = (): Promise<void> => new Promise((resolveAll, reject) => {
-    const w = new Worker(url, { workerData: { file, overrides, dir } });
-    const feed = (): void => {
-      if (refused !== undefined || next >= todo.length) {
-        const why = refused;
-        void w.terminate().then(() => (why === undefined ? resolveAll() : reject(why)));
-        return;
-      }
-      const p = todo[next++]!;
-      w.once('message', (m: PointAnswer) => {
-        if (m.output !== undefined) refused ??= new OutputError(m.output.path, m.output.message, m.output.code);
-        else ended(p, m.error, m.input === true);
-        feed();
-      });
-      w.postMessage({ params: p.params, seed: p.seed, hash: p.hash } satisfies PointMessage);
-    };
-    w.once('online', feed);
-    w.once('error', reject);
-  });
+  const one = (): Promise<void> =>
+    new Promise((resolveAll, reject) => {
+      const w = new Worker(url, { workerData: { file, overrides, dir } });
+      const feed = (): void => {
+        if (refused !== undefined || next >= todo.length) {
+          const why = refused;
+          void w.terminate().then(() => (why === undefined ? resolveAll() : reject(why)));
+          return;
+        }
+        const p = todo[next++]!;
+        w.once('message', (m: PointAnswer) => {
+          if (m.output !== undefined) refused ??= new OutputError(m.output.path, m.output.message, m.output.code);
+          else ended(p, m.error, m.input === true);
+          feed();
+        });
+        w.postMessage({ params: p.params, seed: p.seed, hash: p.hash } satisfies PointMessage);
+      };
+      w.once('online', feed);
+      w.once('error', reject);
+    });
   await Promise.all(Array.from({ length: Math.min(n, todo.length) }, one));
 }
 

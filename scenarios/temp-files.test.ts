@@ -103,10 +103,11 @@ describe('leftovers of processes that no longer exist', () => {
     expect(isAlive(dead)).toBe(false);
   });
 
-  test('claimPartial removes the temporary names of the path by dead processes only, and this process\'s own', () => {
+  test("claimPartial removes the temporary names of the path by dead processes only, and this process's own", () => {
     const dir = fresh('claim');
     const out = join(dir, 'x');
-    for (const f of [`x.partial-${dead}`, `x.old-${dead}`, `x.partial-${live}`, `x.partial-${process.pid}`, `y.partial-${dead}`, `x.partial-${dead}.txt`]) mkdirSync(join(dir, f));
+    for (const f of [`x.partial-${dead}`, `x.old-${dead}`, `x.partial-${live}`, `x.partial-${process.pid}`, `y.partial-${dead}`, `x.partial-${dead}.txt`])
+      mkdirSync(join(dir, f));
     const tmpName = claimPartial(out);
     expect(tmpName).toBe(partialPath(out));
     releaseTemp(tmpName);
@@ -116,7 +117,7 @@ describe('leftovers of processes that no longer exist', () => {
     expect(readdirSync(dir).sort()).toEqual([`x.partial-${dead}.txt`, `x.partial-${live}`].sort());
   });
 
-  test('run: a dead process\'s partial directory beside --out goes, a live one\'s stays, the result is complete', () => {
+  test("run: a dead process's partial directory beside --out goes, a live one's stays, the result is complete", () => {
     const dir = fresh('rerun');
     const temp = fresh('tmp-rerun');
     for (const p of [dead, live]) {
@@ -128,7 +129,7 @@ describe('leftovers of processes that no longer exist', () => {
     expect(readdirSync(join(dir, 'run')).sort()).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries.csv', 'timing.json']);
   });
 
-  test('sweep: a dead process\'s half-written point goes, a live process\'s point in progress stays', () => {
+  test("sweep: a dead process's half-written point goes, a live process's point in progress stays", () => {
     const temp = fresh('tmp-sweep');
     const sweep = join(tmp, 'sweep.yaml');
     writeFileSync(sweep, `${readFileSync(SMALL, 'utf8')}\nsweep: { seeds: [1] }\n`);
@@ -142,7 +143,7 @@ describe('leftovers of processes that no longer exist', () => {
     expect(readdirSync(points).sort()).toEqual([hash!, `${hash!}.partial-${live}`].sort());
   });
 
-  test('report: a dead process\'s charts and page leftovers go, a live one\'s stay', () => {
+  test("report: a dead process's charts and page leftovers go, a live one's stay", () => {
     const temp = fresh('tmp-report');
     const run = join(tmp, 'report-run');
     expect(offersim(['run', SMALL, '--out', run], temp).code).toBe(0);
@@ -152,7 +153,7 @@ describe('leftovers of processes that no longer exist', () => {
     expect(readdirSync(run).filter((f) => f.startsWith('charts') || f.startsWith('report'))).toEqual(['charts', `charts.partial-${live}`, 'report.html']);
   }, 120_000);
 
-  test('at start: the temp folder\'s private directories of dead offersim processes, with the partials they list, go', () => {
+  test("at start: the temp folder's private directories of dead offersim processes, with the partials they list, go", () => {
     const temp = fresh('tmp-start');
     const outs = fresh('outs');
     const deadDir = join(temp, `offersim-${dead}-AbC123`);

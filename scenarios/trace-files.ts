@@ -46,10 +46,13 @@ export function traceReadError(file: string, err: unknown, field = ''): unknown 
   // Errors of Node's streams may come from another realm (a test sandbox): read the field.
   const m = (err as { message?: unknown }).message;
   const message = typeof m === 'string' ? m : String(err);
-  return new InputError([{
-    file, path: field,
-    message: code.startsWith('Z_') ? `is not a whole gzip file (${message}): truncated or corrupt` : `cannot be read (${message})`,
-  }]);
+  return new InputError([
+    {
+      file,
+      path: field,
+      message: code.startsWith('Z_') ? `is not a whole gzip file (${message}): truncated or corrupt` : `cannot be read (${message})`,
+    },
+  ]);
 }
 
 /**
@@ -214,12 +217,14 @@ export async function prepareTraces(s: Scenario, scenarioFile: string): Promise<
     files.push({ path: resolve(base, t.file), field: `traces[${i}].file`, format: t.format, kind: 'jobs' });
     // Auxiliary inputs are options holding paths (Google 2011's jobEvents).
     const fmt = traceFormat(t.format);
-    for (const name of fmt?.kind === 'jobs' ? fmt.auxInputs ?? [] : []) {
+    for (const name of fmt?.kind === 'jobs' ? (fmt.auxInputs ?? []) : []) {
       const aux = t.options[name];
       if (typeof aux === 'string') files.push({ path: resolve(base, aux), field: `traces[${i}].options.${name}` });
     }
   });
-  (s.cluster.traces ?? []).forEach((t, i) => files.push({ path: resolve(base, t.file), field: `cluster.traces[${i}].file`, format: t.format, kind: 'cluster' }));
+  (s.cluster.traces ?? []).forEach((t, i) =>
+    files.push({ path: resolve(base, t.file), field: `cluster.traces[${i}].file`, format: t.format, kind: 'cluster' }),
+  );
   // Armed here too, not only with a copy: a sweep's points (each its own --set) may decompress
   // in worker threads what the main thread did not.
   if ((s.traces ?? []).length > 0) armTraceCopyRemoval();
@@ -263,7 +268,9 @@ export function readablePath(path: string, field: string): string {
   if (copy !== undefined) return copy;
   checkTraceFile(path, field);
   if (isGzip(path, field)) {
-    throw new InputError([{ file: path, path: field, message: 'a gzip trace is decompressed when the scenario is opened: load the scenario with openScenario() (the CLI does)' }]);
+    throw new InputError([
+      { file: path, path: field, message: 'a gzip trace is decompressed when the scenario is opened: load the scenario with openScenario() (the CLI does)' },
+    ]);
   }
   return path;
 }

@@ -40,7 +40,9 @@ function swfRow(id: number, submit: number | string, extra = ''): string {
 
 /** A scenario of 4 agents of 8 cores and framework `f`, replaying `trace` (a YAML flow mapping's fields). */
 function scenario(name: string, trace: string, cluster = '- { count: 4, prefix: a-, cpus: 8, mem: 65536 }'): string {
-  return file(`${name}.yaml`, `
+  return file(
+    `${name}.yaml`,
+    `
 name: ${name}
 seed: 1
 cluster:
@@ -50,7 +52,8 @@ frameworks:
   - { name: f }
 traces:
   - { ${trace} }
-`);
+`,
+  );
 }
 
 /** The one line of stderr of a failed command (and that it is one line, with no stack). */
@@ -87,14 +90,20 @@ describe('trace files that cannot be read: exit 2, one line naming the file', ()
     const jobs = await cli('validate', scenario('dir-trace', `file: ${dir}, format: swf, framework: f`));
     expect(jobs.code).toBe(2);
     expect(oneLine(jobs.err)).toMatch(/dir-trace\.yaml: traces\[0\]\.file: is a directory, not a trace file: .*a-dir\.swf/);
-    const cluster = await cli('validate', file('dir-cluster.yaml', `
+    const cluster = await cli(
+      'validate',
+      file(
+        'dir-cluster.yaml',
+        `
 seed: 1
 cluster:
   traces:
     - { file: ${dir}, format: canonical }
 frameworks:
   - { name: f }
-`));
+`,
+      ),
+    );
     expect(cluster.code).toBe(2);
     expect(cluster.err).toMatch(/a-dir\.swf: cluster\.traces\[0\]\.file: is a directory, not a trace file/);
     expect(cluster.err).not.toMatch(/\n\s+at /);
@@ -109,7 +118,7 @@ test('an import output that cannot be written (a missing folder, /proc): exit 2 
   }
 });
 
-test('the import manifest\'s sha256 is of the file\'s bytes, also with CRLF endings and no final line ending (before: of its lines joined by \\n)', async () => {
+test("the import manifest's sha256 is of the file's bytes, also with CRLF endings and no final line ending (before: of its lines joined by \\n)", async () => {
   const bytes = `${swfRow(1, 0)}\r\n${swfRow(2, 10)}`;
   const f = file('crlf.swf', bytes);
   const r = await cli('import', 'swf', f, '--out', join(tmp, 'crlf.jsonl'));
@@ -124,7 +133,9 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
     const f = file('wide.swf', `; UnixStartTime: 1200000000\n${rows.join('\n')}\n`);
     const r = await cli('import', 'swf', f, '--out', join(tmp, 'wide.jsonl'));
     expect(r.code).toBe(2);
-    expect(oneLine(r.err)).toMatch(/wide\.swf: has no row swf could use \(30 data rows skipped: fields 30\); the first, line 2: expected 18 fields, found 21 \(more than the standard's 18: a non-standard SWF with extra fields\?\)/);
+    expect(oneLine(r.err)).toMatch(
+      /wide\.swf: has no row swf could use \(30 data rows skipped: fields 30\); the first, line 2: expected 18 fields, found 21 \(more than the standard's 18: a non-standard SWF with extra fields\?\)/,
+    );
     expect(existsSync(join(tmp, 'wide.jsonl'))).toBe(false);
   });
 
@@ -133,12 +144,17 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
     const f = file('epoch.swf', `${rows.join('\n')}\n`);
     const refused = await cli('import', 'swf', f, '--out', join(tmp, 'epoch.jsonl'));
     expect(refused.code).toBe(2);
-    expect(oneLine(refused.err)).toMatch(/has no row swf could use \(30 data rows skipped: range 30\); the first, line 1: field 2 \(submit time\) 1200000000 is beyond 1000000000 s: it looks like a Unix time .*set the option timeOrigin to "first"/);
+    expect(oneLine(refused.err)).toMatch(
+      /has no row swf could use \(30 data rows skipped: range 30\); the first, line 1: field 2 \(submit time\) 1200000000 is beyond 1000000000 s: it looks like a Unix time .*set the option timeOrigin to "first"/,
+    );
     const ok = await cli('import', 'swf', f, '--out', join(tmp, 'epoch.jsonl'), '--option', 'timeOrigin=first');
     expect(ok.code).toBe(0);
     expect(ok.err).toMatch(/^offersim: warning: .*epoch\.swf: submit times are relative to the time origin 1200000000 s/);
     // row i at 1.2e9 + 60 i: 0, 60, 120, ... from the origin
-    const submits = readFileSync(join(tmp, 'epoch.jsonl'), 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { submit: number }).submit);
+    const submits = readFileSync(join(tmp, 'epoch.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { submit: number }).submit);
     expect(submits.slice(0, 3)).toEqual([0, 60, 120]);
     expect(submits).toHaveLength(30);
     // the same file in a scenario: refused as a trace that gives the run no job, or run with the option
@@ -146,9 +162,16 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
     expect(bad.code).toBe(2);
     expect(oneLine(bad.err)).toMatch(/epoch\.swf: traces\[0\]\.file: gives the run no job: has no row swf could use .*Unix time/);
     expect(existsSync(join(tmp, 'epoch-run'))).toBe(false);
-    const good = await cli('run', scenario('epoch-first', `file: ${f}, format: swf, framework: f, options: { timeOrigin: first }`), '--out', join(tmp, 'epoch-first-run'));
+    const good = await cli(
+      'run',
+      scenario('epoch-first', `file: ${f}, format: swf, framework: f, options: { timeOrigin: first }`),
+      '--out',
+      join(tmp, 'epoch-first-run'),
+    );
     expect(good.code).toBe(0);
-    const m = JSON.parse(readFileSync(join(tmp, 'epoch-first-run', 'manifest.json'), 'utf8')) as { traces: { submitted: number; read: { notes: Record<string, number> } }[] };
+    const m = JSON.parse(readFileSync(join(tmp, 'epoch-first-run', 'manifest.json'), 'utf8')) as {
+      traces: { submitted: number; read: { notes: Record<string, number> } }[];
+    };
     expect([m.traces[0]!.submitted, m.traces[0]!.read.notes['time-origin-s']]).toEqual([30, 1_200_000_000]);
   });
 
@@ -157,7 +180,9 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
     const f = file('bytes.swf', `${swfRow(1, 0).replace(' 1024 ', ' 2147483648 ')}\n`);
     const kb = await cli('import', 'swf', f, '--out', join(tmp, 'bytes-kb.jsonl'));
     expect(kb.code).toBe(0);
-    expect(kb.err).toMatch(/warning: .*bytes\.swf: 1 jobs ask for more than 1 TiB of memory per processor: SWF gives KB per processor; if this log gives bytes, use the option memoryUnit=B/);
+    expect(kb.err).toMatch(
+      /warning: .*bytes\.swf: 1 jobs ask for more than 1 TiB of memory per processor: SWF gives KB per processor; if this log gives bytes, use the option memoryUnit=B/,
+    );
     const b = await cli('import', 'swf', f, '--out', join(tmp, 'bytes-b.jsonl'), '--option', 'memoryUnit=B');
     expect(b.code).toBe(0);
     expect(b.err).toBe('');
@@ -169,7 +194,9 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
     const f = file('all-bad.swf', `${'1 '.repeat(17)}\n${'2 '.repeat(17)}\n`);
     const r = await cli('run', scenario('no-job', `file: ${f}, format: swf, framework: f`), '--out', join(tmp, 'no-job-run'));
     expect(r.code).toBe(2);
-    expect(oneLine(r.err)).toMatch(/all-bad\.swf: traces\[0\]\.file: gives the run no job: has no row swf could use \(2 data rows skipped: fields 2\); the first, line 1: expected 18 fields, found 17/);
+    expect(oneLine(r.err)).toMatch(
+      /all-bad\.swf: traces\[0\]\.file: gives the run no job: has no row swf could use \(2 data rows skipped: fields 2\); the first, line 1: expected 18 fields, found 17/,
+    );
     expect(existsSync(join(tmp, 'no-job-run'))).toBe(false);
     // jobs read but none submitted: the window is after them all
     const late = await cli('run', scenario('late', `file: ${SWF}, format: swf, framework: f, window: { from: 1000 }`), '--out', join(tmp, 'late-run'));
@@ -186,11 +213,15 @@ describe('a trace that gives nothing is refused with its likely cause', () => {
   test('a trace of another format than its entry says: validate exits 2 naming it (before: validate ok, the run empty)', async () => {
     const r = await cli('validate', scenario('swim-as-swf', `file: ${join(FIXTURES, 'swim-fb2009.tsv')}, format: swf, framework: f`));
     expect(r.code).toBe(2);
-    expect(oneLine(r.err)).toMatch(/swim-fb2009\.tsv: traces\[0\]\.format: is not swf: it looks like SWIM MapReduce workload .*: its trace entry needs format swim/);
+    expect(oneLine(r.err)).toMatch(
+      /swim-fb2009\.tsv: traces\[0\]\.format: is not swf: it looks like SWIM MapReduce workload .*: its trace entry needs format swim/,
+    );
     // a cluster file as a job trace, both canonical
     const c = await cli('validate', scenario('cluster-as-jobs', `file: ${join(FIXTURES, 'cluster.jsonl')}, format: canonical, framework: f`));
     expect(c.code).toBe(2);
-    expect(oneLine(c.err)).toMatch(/cluster\.jsonl: traces\[0\]\.format: holds agents, not jobs: it looks like offersim canonical cluster .*; name it in cluster\.traces with format canonical$/);
+    expect(oneLine(c.err)).toMatch(
+      /cluster\.jsonl: traces\[0\]\.format: holds agents, not jobs: it looks like offersim canonical cluster .*; name it in cluster\.traces with format canonical$/,
+    );
   });
 });
 
@@ -210,7 +241,9 @@ describe('bad trace rows in a scenario', () => {
     const f = file('absurd.jsonl', [job('a', 0), job('b', 5), job('c', '1e29'), job('d', 9)].join('\n'));
     const r = await cli('run', scenario('absurd-canonical', `file: ${f}, framework: f`), '--out', join(tmp, 'absurd-run'));
     expect(r.code).toBe(0);
-    const m = JSON.parse(readFileSync(join(tmp, 'absurd-run', 'manifest.json'), 'utf8')) as { traces: { submitted: number; read: { skipped: Record<string, number> } }[] };
+    const m = JSON.parse(readFileSync(join(tmp, 'absurd-run', 'manifest.json'), 'utf8')) as {
+      traces: { submitted: number; read: { skipped: Record<string, number> } }[];
+    };
     expect([m.traces[0]!.submitted, m.traces[0]!.read.skipped]).toEqual([3, { 'bad-line': 1 }]);
   });
 
@@ -222,7 +255,9 @@ describe('bad trace rows in a scenario', () => {
   test('a trace task that could run longer than a span, or a job after the latest instant, is skipped', async () => {
     const job = (id: string, submit: number, duration: number) => `{"id":"${id}","submit":${submit},"tasks":[{"cpus":1,"duration":${duration}}]}`;
     const f = file('spans.jsonl', [job('a', 0, 10), job('b', 5, 10_000_000), job('c', 20, 100), job('d', 17_500_001, 10)].join('\n'));
-    const yaml = file('spans.yaml', `
+    const yaml = file(
+      'spans.yaml',
+      `
 name: spans
 seed: 1
 cluster:
@@ -232,10 +267,14 @@ frameworks:
   - { name: f, behaviour: { kind: batch, remoteSlowdown: 2 } }
 traces:
   - { file: ${f}, framework: f }
-`);
+`,
+    );
     const r = await cli('run', yaml, '--out', join(tmp, 'spans-run'));
     expect(r.code).toBe(0);
-    const m = JSON.parse(readFileSync(join(tmp, 'spans-run', 'manifest.json'), 'utf8')) as { endTime: number; traces: { submitted: number; skipped: Record<string, number> }[] };
+    const m = JSON.parse(readFileSync(join(tmp, 'spans-run', 'manifest.json'), 'utf8')) as {
+      endTime: number;
+      traces: { submitted: number; skipped: Record<string, number> }[];
+    };
     expect([m.traces[0]!.submitted, m.traces[0]!.skipped]).toEqual([2, { 'after-end': 1, range: 1 }]);
     expect(m.endTime).toBe(120);
   });
@@ -253,7 +292,8 @@ traces:
 /** `offersim ...args` in a child with at most `heapMB` of heap; stderr's last line is the child's peak resident memory in KB. */
 function boundedCli(heapMB: number, args: readonly string[]): { code: number | null; err: string; maxRssKB: number } {
   // VmHWM, the child's own peak: resourceUsage().maxRSS would include jest's resident set at the fork (scenarios/peak-rss.ts).
-  const report = 'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>process.stderr.write("maxRSS "+/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
+  const report =
+    'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>process.stderr.write("maxRSS "+/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
   const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMB}`, '--import', report, CLI, ...args], { encoding: 'utf8', env: ENV });
   const m = /maxRSS (\d+)\n$/.exec(r.stderr);
   return { code: r.status, err: r.stderr, maxRssKB: m === null ? NaN : Number(m[1]) };
@@ -283,7 +323,12 @@ describe('import memory is bounded by neither bad rows nor line length (child pr
     expect(r.err).toMatch(/long-line\.swf:2: the line is 52428800 bytes long, more than the 1 MiB a line may have: skipped unread \(line-too-long\)/);
     // measured about 82 MB resident, busy machine or not (one reused read buffer)
     expect(r.maxRssKB).toBeLessThan(200 * 1024);
-    expect(readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(['1', '2']);
+    expect(
+      readFileSync(out, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    ).toEqual(['1', '2']);
   }, 60_000);
 });
 
@@ -291,21 +336,37 @@ describe('temporary plain copies of gzip traces', () => {
   /** A scenario replaying small.swf gzipped. */
   const gzScenario = (): string => scenario('gz', `file: ${file('small.swf.gz', gzipSync(readFileSync(SWF)))}, format: swf, framework: f`);
   /** The copies' folders in `dir`. */
-  const copies = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('offersim-traces-')).sort();
+  const copies = (dir: string): string[] =>
+    readdirSync(dir)
+      .filter((n) => n.startsWith('offersim-traces-'))
+      .sort();
   /** A child that opens `scenario` (decompressing its gzip trace), says "ready", and waits on stdin. */
-  const opener = (scenarioFile: string, dir: string) => spawn(process.execPath, ['--input-type=module', '-e', `
+  const opener = (scenarioFile: string, dir: string) =>
+    spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
     const { openScenario } = await import(${JSON.stringify(join(ROOT, 'dist', 'scenarios', 'loader.js'))});
     await openScenario(${JSON.stringify(scenarioFile)});
     process.stdout.write('ready\\n');
     process.stdin.resume();
-  `], { env: { ...ENV, TMPDIR: dir }, stdio: ['pipe', 'pipe', 'inherit'] });
+  `,
+      ],
+      { env: { ...ENV, TMPDIR: dir }, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
 
   test('a process stopped by SIGTERM removes its copy and still ends by the signal (before: the copy stayed)', async () => {
     const dir = mkdtempSync(join(tmp, 'sigterm-'));
     const child = opener(gzScenario(), dir);
     const exit = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
     try {
-      await new Promise<void>((ready) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) ready(); }));
+      await new Promise<void>((ready) =>
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('ready')) ready();
+        }),
+      );
       expect(copies(dir)).toEqual([expect.stringMatching(new RegExp(`^offersim-traces-${child.pid}-`))]);
       child.kill('SIGTERM');
       expect(await exit).toBe('SIGTERM');
@@ -316,15 +377,18 @@ describe('temporary plain copies of gzip traces', () => {
     }
   });
 
-  test('a sweep\'s worker threads\' copies go with the process (before: one folder a worker stayed)', () => {
+  test("a sweep's worker threads' copies go with the process (before: one folder a worker stayed)", () => {
     const dir = mkdtempSync(join(tmp, 'sweep-'));
     const s = file('gz-sweep.yaml', `${readFileSync(gzScenario(), 'utf8')}\nsweep:\n  matrix:\n    allocator: [drf, random]\n`);
-    const r = spawnSync(process.execPath, [CLI, 'sweep', s, '--workers', '2', '--out', join(tmp, 'gz-sweep-out')], { encoding: 'utf8', env: { ...ENV, TMPDIR: dir } });
+    const r = spawnSync(process.execPath, [CLI, 'sweep', s, '--workers', '2', '--out', join(tmp, 'gz-sweep-out')], {
+      encoding: 'utf8',
+      env: { ...ENV, TMPDIR: dir },
+    });
     expect(r.status).toBe(0);
     expect(copies(dir)).toEqual([]);
   }, 60_000);
 
-  test('copies of dead processes are removed when the next one starts; a live process\'s and strangers\' are not', async () => {
+  test("copies of dead processes are removed when the next one starts; a live process's and strangers' are not", async () => {
     const dir = mkdtempSync(join(tmp, 'stale-'));
     // a process that has ended: its id names no live process
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
@@ -334,7 +398,11 @@ describe('temporary plain copies of gzip traces', () => {
     }
     const child = opener(gzScenario(), dir);
     const exit = new Promise<void>((done) => child.on('exit', () => done()));
-    await new Promise<void>((ready) => child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('ready')) ready(); }));
+    await new Promise<void>((ready) =>
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) ready();
+      }),
+    );
     const mine = copies(dir).filter((n) => n.startsWith(`offersim-traces-${child.pid}-`));
     child.stdin.end();
     await exit;

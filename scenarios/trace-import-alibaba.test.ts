@@ -48,7 +48,12 @@ if (!have2018) test.skip(`real Alibaba v2018 machine_meta: ${V2018} is absent (a
     expect(jobs).toHaveLength(7255);
     expect(jobs.every((j, i) => i === 0 || j.submit >= jobs[i - 1]!.submit)).toBe(true);
     // the first pod: 12000 milli, 16384 MiB, one whole GPU, scheduled 0, deleted 12537496
-    expect(jobs[0]).toEqual({ id: 'openb-pod-0000', submit: 0, attrs: { pod_phase: 'Running', qos: 'LS' }, tasks: [{ cpus: 12, mem: 16384, gpus: 1, duration: 12537496 }] });
+    expect(jobs[0]).toEqual({
+      id: 'openb-pod-0000',
+      submit: 0,
+      attrs: { pod_phase: 'Running', qos: 'LS' },
+      tasks: [{ cpus: 12, mem: 16384, gpus: 1, duration: 12537496 }],
+    });
   });
 
   test('nodes: 1,523 agents, 310 of them CPU-only, none skipped', async () => {

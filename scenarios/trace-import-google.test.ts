@@ -63,7 +63,9 @@ if (!haveTraces) {
     expect([c.lines, c.rows, c.rowsUsed, c.jobs, c.tasks]).toEqual([7106, 7106, 7068, 49, 2348]);
     expect(c.skipped).toEqual({ unfinished: 38 });
     expect(c.rowsUsed + sum(c.skipped)).toBe(c.rows);
-    expect([c.notes['jobEvents:rows'], c.notes['ended-finish'], c.notes['ended-kill'], c.notes['ended-fail'], c.notes['resubmissions']]).toEqual([148, 2144, 199, 5, 16]);
+    expect([c.notes['jobEvents:rows'], c.notes['ended-finish'], c.notes['ended-kill'], c.notes['ended-fail'], c.notes['resubmissions']]).toEqual([
+      148, 2144, 199, 5, 16,
+    ]);
     expect(c.notes['no-job-events']).toBeUndefined();
     const jobs = readCanonical(join(tmp, 'first50.jsonl'));
     expect(jobs).toHaveLength(49);
@@ -73,7 +75,10 @@ if (!haveTraces) {
 
   test('task_events part 0 (gzip) through the CLI, --strict: 450,146 rows, no bad row, the balance exact', () => {
     const out = join(tmp, 'part0.jsonl');
-    const r = spawnSync(process.execPath, [CLI, 'import', 'google-2011', PART0, '--option', `jobEvents=${PART0_JOBS}`, '--out', out, '--strict'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'import', 'google-2011', PART0, '--option', `jobEvents=${PART0_JOBS}`, '--out', out, '--strict'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/450146 lines, 450146 data rows, 826 jobs and 42450 tasks written to/);
@@ -94,12 +99,18 @@ if (!haveTraces) {
     expect(jobs[0]!.submit).toBeGreaterThanOrEqual(600);
   }, 120_000);
 
-  test('a scenario replaying the first-50 extract names its jobEvents file among the run\'s inputs, with its hash', async () => {
+  test("a scenario replaying the first-50 extract names its jobEvents file among the run's inputs, with its hash", async () => {
     // Before, manifest.json `inputs` held the task events alone: a changed job_events file went
     // unnoticed, and a sweep point read from it was never rerun.
     const file = join(tmp, 'first50.yaml');
-    writeFileSync(file, `cluster:\n  agents: [ { count: 4, cpus: 16, mem: 65536 } ]\ntraces:\n  - file: ${FIRST50}\n    format: google-2011\n    options: { jobEvents: ${FIRST50_JOBS}, locality: false }\n    frameworkBy: class\n`);
+    writeFileSync(
+      file,
+      `cluster:\n  agents: [ { count: 4, cpus: 16, mem: 65536 } ]\ntraces:\n  - file: ${FIRST50}\n    format: google-2011\n    options: { jobEvents: ${FIRST50_JOBS}, locality: false }\n    frameworkBy: class\n`,
+    );
     const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
-    expect(inputFiles(await openScenario(file))).toEqual([{ file: FIRST50, sha256: sha(FIRST50) }, { file: FIRST50_JOBS, sha256: sha(FIRST50_JOBS) }]);
+    expect(inputFiles(await openScenario(file))).toEqual([
+      { file: FIRST50, sha256: sha(FIRST50) },
+      { file: FIRST50_JOBS, sha256: sha(FIRST50_JOBS) },
+    ]);
   });
 });

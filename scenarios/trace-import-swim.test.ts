@@ -26,14 +26,20 @@ afterAll(() => {
 });
 
 const sumSkipped = (s: Readonly<Record<string, number>>): number => Object.values(s).reduce((a, b) => a + b, 0);
-const readJobs = (file: string): CanonicalJob[] => readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as CanonicalJob);
+const readJobs = (file: string): CanonicalJob[] =>
+  readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as CanonicalJob);
 
 describe('swim import of the fixtures', () => {
   test('the 2010 fixture: canonical file, manifest and problems file (worked out in workloads/trace/swim.test.ts)', async () => {
     const out = join(tmp, 'fixture.jsonl');
     const r = await importTrace('swim', join(FIXTURES, 'swim-fb2010-paths.tsv'), out);
     expect(readJobs(out).map((j) => j.id)).toEqual(['job0', 'job1', 'job2', 'job3', 'job4', 'job9', 'job10']);
-    const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as { counts: { rows: number; rowsUsed: number; skipped: Record<string, number>; tasks: number } };
+    const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as {
+      counts: { rows: number; rowsUsed: number; skipped: Record<string, number>; tasks: number };
+    };
     expect(m.counts).toMatchObject({ rows: 11, rowsUsed: 7, tasks: 31 });
     expect(m.counts.rowsUsed + sumSkipped(m.counts.skipped)).toBe(m.counts.rows);
     expect(r.problems.map((p) => `${p.line} ${p.reason}`)).toEqual(['6 fields', '7 size', '8 out-of-order', '9 number']);
@@ -44,10 +50,27 @@ describe('swim import of the fixtures', () => {
     const run = async (...argv: string[]) => {
       let out = '';
       let err = '';
-      const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+      const code = await main(argv, {
+        out: (t) => {
+          out += t;
+        },
+        err: (t) => {
+          err += t;
+        },
+      });
       return { code, out, err };
     };
-    const ok = await run('import', 'swim', join(FIXTURES, 'swim-fb2009.tsv'), '--out', join(tmp, 'cli.jsonl'), '--option', 'maxMapsPerJob=1', '--option', 'jobBlocks=true');
+    const ok = await run(
+      'import',
+      'swim',
+      join(FIXTURES, 'swim-fb2009.tsv'),
+      '--out',
+      join(tmp, 'cli.jsonl'),
+      '--option',
+      'maxMapsPerJob=1',
+      '--option',
+      'jobBlocks=true',
+    );
     expect(ok.code).toBe(0);
     // 5 jobs: maps 1 + 1 + 1 + 1 + 1, reduces 0 + 1 + 1 + 4 + 0
     expect(ok.out).toMatch(/12 lines, 11 data rows, 5 jobs and 11 tasks written to/);

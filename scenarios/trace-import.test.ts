@@ -37,12 +37,18 @@ describe('importTrace', () => {
     expect(a.sha256).toBe(b.sha256);
     // fixtures/small.swf: 4 jobs, 5 bad rows (worked out in workloads/trace/swf.test.ts)
     expect(readFileSync(join(tmp, 'a.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(4);
-    const m = JSON.parse(readFileSync(join(tmp, 'a.jsonl.manifest.json'), 'utf8')) as { counts: { rows: number; rowsUsed: number; skipped: Record<string, number> } };
+    const m = JSON.parse(readFileSync(join(tmp, 'a.jsonl.manifest.json'), 'utf8')) as {
+      counts: { rows: number; rowsUsed: number; skipped: Record<string, number> };
+    };
     expect(m.counts.rowsUsed + Object.values(m.counts.skipped).reduce((x, y) => x + y, 0)).toBe(m.counts.rows);
     const problems = readFileSync(join(tmp, 'a.jsonl.problems.csv'), 'utf8').trimEnd().split('\n');
     expect(problems[0]).toBe('input,line,reason,message');
     expect(problems.slice(1).map((l) => l.split(',').slice(1, 3).join(' '))).toEqual([
-      '7 unknown-runtime', '9 fields', '10 number', '11 out-of-order', '12 unknown-processors',
+      '7 unknown-runtime',
+      '9 fields',
+      '10 number',
+      '11 out-of-order',
+      '12 unknown-processors',
     ]);
   });
 
@@ -84,7 +90,10 @@ describe('a file of another format', () => {
     const out = join(tmp, `other-${format}-${file}.jsonl`);
     const r = await main(['import', format, join(FIXTURES, file), '--out', out], { out: () => undefined, err: () => undefined });
     expect(r).toBe(2);
-    const err = await importTrace(format, join(FIXTURES, file), out).then(() => '', (e: unknown) => (e as Error).message);
+    const err = await importTrace(format, join(FIXTURES, file), out).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    );
     expect(err.split('\n')).toHaveLength(1);
     expect(err).toContain(file);
     expect(err).toMatch(like);
@@ -108,7 +117,14 @@ describe('offersim import', () => {
   const run = async (...argv: string[]) => {
     let out = '';
     let err = '';
-    const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+    const code = await main(argv, {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+    });
     return { code, out, err };
   };
 
@@ -146,24 +162,41 @@ if (!haveTraces) {
   // Child processes of the built CLI (jest's sandbox slows simulations tenfold), under DRF and
   // another policy. The SWIM and Alibaba scenarios (10 to 50 s each) are only validated above.
   test.each([
-    ['nasa-swf', 'drf'], ['nasa-swf', 'random'], ['hpc2n-swf', 'drf'], ['hpc2n-swf', 'random'], ['google-2011', 'drf'], ['google-2011', 'fifo'],
-  ])('scenarios/traces/%s.yaml runs under %s: every job read is submitted or counted, and the submitted ones finish', (name, allocator) => {
-    const out = join(tmp, `${name}-${allocator}-run`);
-    execFileSync(process.execPath, [
-      join(ROOT, 'dist', 'scenarios', 'cli.js'), 'run', join(ROOT, 'scenarios', 'traces', `${name}.yaml`), '--out', out, '--set', `allocator=${allocator}`,
-    ], { encoding: 'utf8' });
-    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
-      jobsFinished: number; endReason: string;
-      traces: { jobs: number; submitted: number; skipped: Record<string, number>; read: { rows: number; rowsUsed: number; skipped: Record<string, number> } }[];
-    };
-    const t = m.traces[0]!;
-    expect(t.read.rowsUsed + Object.values(t.read.skipped).reduce((a, b) => a + b, 0)).toBe(t.read.rows);
-    expect(t.submitted + Object.values(t.skipped).reduce((a, b) => a + b, 0)).toBe(t.jobs);
-    expect(t.submitted).toBeGreaterThan(0);
-    // nothing is skipped for want of a fitting agent or a framework in these scenarios
-    expect(Object.keys(t.skipped).filter((k) => k !== 'after-window')).toEqual([]);
-    expect([m.endReason, m.jobsFinished]).toEqual(['completed', t.submitted]);
-  }, 120_000);
+    ['nasa-swf', 'drf'],
+    ['nasa-swf', 'random'],
+    ['hpc2n-swf', 'drf'],
+    ['hpc2n-swf', 'random'],
+    ['google-2011', 'drf'],
+    ['google-2011', 'fifo'],
+  ])(
+    'scenarios/traces/%s.yaml runs under %s: every job read is submitted or counted, and the submitted ones finish',
+    (name, allocator) => {
+      const out = join(tmp, `${name}-${allocator}-run`);
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'dist', 'scenarios', 'cli.js'), 'run', join(ROOT, 'scenarios', 'traces', `${name}.yaml`), '--out', out, '--set', `allocator=${allocator}`],
+        { encoding: 'utf8' },
+      );
+      const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+        jobsFinished: number;
+        endReason: string;
+        traces: {
+          jobs: number;
+          submitted: number;
+          skipped: Record<string, number>;
+          read: { rows: number; rowsUsed: number; skipped: Record<string, number> };
+        }[];
+      };
+      const t = m.traces[0]!;
+      expect(t.read.rowsUsed + Object.values(t.read.skipped).reduce((a, b) => a + b, 0)).toBe(t.read.rows);
+      expect(t.submitted + Object.values(t.skipped).reduce((a, b) => a + b, 0)).toBe(t.jobs);
+      expect(t.submitted).toBeGreaterThan(0);
+      // nothing is skipped for want of a fitting agent or a framework in these scenarios
+      expect(Object.keys(t.skipped).filter((k) => k !== 'after-window')).toEqual([]);
+      expect([m.endReason, m.jobsFinished]).toEqual(['completed', t.submitted]);
+    },
+    120_000,
+  );
 
   test('HPC2N head: 3,170 jobs, of which the 25 with run time -1 are skipped and counted', async () => {
     const r = await importTrace('swf', join(TRACES, 'swf', 'HPC2N-2002-2.2_head-alea.swf'), join(tmp, 'hpc2n.jsonl'));

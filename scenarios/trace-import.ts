@@ -175,7 +175,8 @@ function checkImportOut(out: string, inputs: readonly string[], force: boolean):
   if (force) return;
   const [file, manifest, problems] = targets as [string, string, string];
   const mine = isImportManifest(manifest);
-  if (existsSync(file) && !mine) throw refuse(file, `exists and offersim did not write it (no import manifest ${manifest} beside it); choose another --out, or --force to overwrite it`);
+  if (existsSync(file) && !mine)
+    throw refuse(file, `exists and offersim did not write it (no import manifest ${manifest} beside it); choose another --out, or --force to overwrite it`);
   if (existsSync(manifest) && !mine) throw refuse(manifest, 'exists and is not an offersim import manifest; choose another --out, or --force to overwrite it');
   if (existsSync(problems) && firstLine(problems) !== PROBLEMS_HEADER) {
     throw refuse(problems, 'exists and is not an offersim problems file; choose another --out, or --force to overwrite it');
@@ -254,7 +255,9 @@ class PartialFile {
 function writeError(path: string, err: unknown): unknown {
   if (err instanceof InputError) return err;
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? new InputError([{ file: path, path: '', message: `cannot be written (${String((err as { message?: unknown }).message)})` }]) : err;
+  return typeof code === 'string'
+    ? new InputError([{ file: path, path: '', message: `cannot be written (${String((err as { message?: unknown }).message)})` }])
+    : err;
 }
 
 /**
@@ -337,7 +340,7 @@ export async function importTrace(format: string, file: string, out: string, o: 
     const why = unusableTrace(format, importer.counts(), sample, first, 'import');
     if (why !== undefined) throw new InputError([{ file, path: '', message: `${why}; nothing written` }]);
     const counts = importer.counts();
-    const warnings = fmt.kind === 'jobs' ? [...(importer as TraceImporter).warnings?.() ?? []] : [];
+    const warnings = fmt.kind === 'jobs' ? [...((importer as TraceImporter).warnings?.() ?? [])] : [];
     const sha256 = hash.digest('hex');
     // What a problems file of an earlier import of this output said no longer holds.
     if (problemsOut === undefined) rmSync(problemsFile, { force: true });

@@ -28,14 +28,17 @@ afterAll(() => {
 /** Writes a scenario into the fixtures' folder's sibling temp dir, pointing at the fixtures by absolute path. */
 function scenario(trace: string, extra = ''): string {
   const file = join(tmp, `s${Math.abs(hash(trace + extra))}.yaml`);
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 seed: 3
 cluster:
   traces:
     - { file: ${join(FIXTURES, 'cluster.jsonl')}, format: canonical }
 traces:
   - ${trace}
-${extra}`);
+${extra}`,
+  );
   return file;
 }
 
@@ -80,19 +83,27 @@ describe('a canonical trace mapped to frameworks', () => {
     const input = buildSimulation(s, 1, []);
     // b (u2), then c (u1: it fits nowhere, but its framework exists), then e (u3)
     expect(input.frameworks.map((f) => [f.name, f.role, f.behaviour.kind])).toEqual([
-      ['user-u2', '*', 'batch'], ['user-u1', '*', 'batch'], ['user-u3', '*', 'batch'],
+      ['user-u2', '*', 'batch'],
+      ['user-u1', '*', 'batch'],
+      ['user-u3', '*', 'batch'],
     ]);
   });
 
   test('the counts say what became of every line and job', () => {
     let get: (() => TraceCounts) | undefined;
-    jobsOf(scenario(MAPPED), (g) => { get = g; });
+    jobsOf(scenario(MAPPED), (g) => {
+      get = g;
+    });
     expect(get!()).toEqual({
-      name: 'trace-0', file: join(FIXTURES, 'small.jsonl'), format: 'canonical',
+      name: 'trace-0',
+      file: join(FIXTURES, 'small.jsonl'),
+      format: 'canonical',
       // 8 lines read (g's too), one not JSON
       read: { lines: 8, ignored: 0, rows: 8, rowsUsed: 7, skipped: { 'bad-line': 1 }, jobs: 7, tasks: 1 + 2 + 1 + 1 + 1 + 1 + 1, notes: {} },
       complete: false,
-      jobs: 7, submitted: 3, tasksSubmitted: 4,
+      jobs: 7,
+      submitted: 3,
+      tasksSubmitted: 4,
       skipped: { 'after-window': 1, 'before-window': 1, 'fits-nowhere': 1, 'no-user': 1 },
       // e's preferred agent "elsewhere"
       unknownPreferences: 1,
@@ -100,11 +111,17 @@ describe('a canonical trace mapped to frameworks', () => {
   });
 
   test('resource scale, roles from an attribute and a gang behaviour for created frameworks', () => {
-    const file = scenario(`{ file: ${join(FIXTURES, 'small.jsonl')}, frameworkBy: user, roleBy: queue, rolePrefix: q-, behaviour: gang, window: { from: 5, until: 100 }, scale: { cpus: 0.5 } }`);
+    const file = scenario(
+      `{ file: ${join(FIXTURES, 'small.jsonl')}, frameworkBy: user, roleBy: queue, rolePrefix: q-, behaviour: gang, window: { from: 5, until: 100 }, scale: { cpus: 0.5 } }`,
+    );
     const s = loadScenario(file).scenario;
     const input = buildSimulation(s, 1, []);
     // roles from the first job seen of each framework: b q2, c q1, e none (*)
-    expect(input.frameworks.map((f) => [f.name, f.role, f.behaviour.kind])).toEqual([['u2', 'q-q2', 'gang'], ['u1', 'q-q1', 'gang'], ['u3', '*', 'gang']]);
+    expect(input.frameworks.map((f) => [f.name, f.role, f.behaviour.kind])).toEqual([
+      ['u2', 'q-q2', 'gang'],
+      ['u1', 'q-q1', 'gang'],
+      ['u3', '*', 'gang'],
+    ]);
     // b's tasks: 2 cpus x 0.5 = 1 cpu = 1000 in fixed point; c: 64 x 0.5 = 32 still fits nowhere
     const jobs = [...input.jobs];
     expect(jobs[0]!.tasks[0]!.res[0]).toBe(1000);
@@ -116,7 +133,11 @@ describe('a canonical trace mapped to frameworks', () => {
     const runs = [1, 1, 2, 3, 4, 5].map((seed) => {
       const s = loadScenario(file).scenario;
       let get: (() => TraceCounts) | undefined;
-      const jobs = [...buildSimulation(s, seed, [], undefined, (g) => { get = g; }).jobs].map((j) => j.id);
+      const jobs = [
+        ...buildSimulation(s, seed, [], undefined, (g) => {
+          get = g;
+        }).jobs,
+      ].map((j) => j.id);
       const c = get!();
       // all 7 jobs: submitted + sampled out + fits-nowhere (c, when drawn)
       expect(c.submitted + Object.values(c.skipped).reduce((a, b) => a + b, 0)).toBe(7);

@@ -77,7 +77,14 @@ function firstProblem(r: Reading, p: RowProblem): void {
 }
 
 /** A job trace's canonical jobs with their line numbers, through its importer or the canonical parser. */
-function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: boolean, onRead: (get: () => ImportCounts) => void, seen: Reading = reading()): Generator<{ job: CanonicalJob; line: number }> {
+function* canonicalJobs(
+  entry: TraceEntry,
+  base: string,
+  field: string,
+  strict: boolean,
+  onRead: (get: () => ImportCounts) => void,
+  seen: Reading = reading(),
+): Generator<{ job: CanonicalJob; line: number }> {
   const path = resolve(base, entry.file);
   const file = readablePath(path, field);
   const fail = (p: RowProblem, input = path): never => {
@@ -90,8 +97,14 @@ function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: 
     const bad = new Map<string, number>();
     const skipped = (): number => [...bad.values()].reduce((x, y) => x + y, 0);
     onRead(() => ({
-      lines, ignored, rows: lines - ignored, rowsUsed: lines - ignored - skipped(),
-      skipped: Object.fromEntries([...bad.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))), jobs: lines - ignored - skipped(), tasks, notes: {},
+      lines,
+      ignored,
+      rows: lines - ignored,
+      rowsUsed: lines - ignored - skipped(),
+      skipped: Object.fromEntries([...bad.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))),
+      jobs: lines - ignored - skipped(),
+      tasks,
+      notes: {},
     }));
     const problem = (p: RowProblem): void => {
       if (strict) fail(p);
@@ -101,7 +114,11 @@ function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: 
     for (const text of syncLines(file, MAX_CANONICAL_LINE_BYTES, field)) {
       lines++;
       if (text instanceof LongLine) {
-        problem({ line: lines, reason: 'line-too-long', message: `the line is ${text.bytes} bytes long, more than the ${MAX_CANONICAL_LINE_BYTES / (1 << 20)} MiB a canonical line may have: skipped unread` });
+        problem({
+          line: lines,
+          reason: 'line-too-long',
+          message: `the line is ${text.bytes} bytes long, more than the ${MAX_CANONICAL_LINE_BYTES / (1 << 20)} MiB a canonical line may have: skipped unread`,
+        });
         continue;
       }
       sampleLine(seen, text);
@@ -121,7 +138,15 @@ function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: 
   }
   const fmt = traceFormat(entry.format);
   if (fmt === undefined || fmt.kind !== 'jobs') {
-    throw new InputError([{ file: path, path: `${field.replace(/\.file$/, '')}.format`, message: `unknown job trace format "${entry.format}"; known: canonical, ${TRACE_FORMATS.filter((f) => f.kind === 'jobs').map((f) => f.name).join(', ')}` }]);
+    throw new InputError([
+      {
+        file: path,
+        path: `${field.replace(/\.file$/, '')}.format`,
+        message: `unknown job trace format "${entry.format}"; known: canonical, ${TRACE_FORMATS.filter((f) => f.kind === 'jobs')
+          .map((f) => f.name)
+          .join(', ')}`,
+      },
+    ]);
   }
   let importer: TraceImporter;
   try {
@@ -135,7 +160,9 @@ function* canonicalJobs(entry: TraceEntry, base: string, field: string, strict: 
   let no = 0;
   let auxPath = '';
   const sink = {
-    job: (job: CanonicalJob): void => { queue.push({ job, line: no }); },
+    job: (job: CanonicalJob): void => {
+      queue.push({ job, line: no });
+    },
     problem: (p: RowProblem): void => {
       if (strict) fail(p, p.input === undefined ? path : auxPath);
       firstProblem(seen, p);
@@ -216,7 +243,8 @@ export function traceJobStream(s: Scenario, index: number, ctx: TraceContext, co
   const name = entry.name ?? `trace-${index}`;
   const field = `traces[${index}].file`;
   return {
-    [Symbol.iterator]: () => mapped(entry, name, scenarioBase(s), field, index, ctx, counts, new Map(s.frameworks.map((f) => [f.name, slowdownOf(f.behaviour)]))),
+    [Symbol.iterator]: () =>
+      mapped(entry, name, scenarioBase(s), field, index, ctx, counts, new Map(s.frameworks.map((f) => [f.name, slowdownOf(f.behaviour)]))),
   };
 }
 
@@ -225,7 +253,16 @@ function slowdownOf(behaviour: Behaviour): number {
   return createBehaviour(behaviour).remoteSlowdown ?? 1;
 }
 
-function* mapped(entry: TraceEntry, name: string, base: string, field: string, index: number, ctx: TraceContext, report: (get: () => TraceCounts) => void, declared: ReadonlyMap<string, number>): Generator<JobSpec> {
+function* mapped(
+  entry: TraceEntry,
+  name: string,
+  base: string,
+  field: string,
+  index: number,
+  ctx: TraceContext,
+  report: (get: () => TraceCounts) => void,
+  declared: ReadonlyMap<string, number>,
+): Generator<JobSpec> {
   const path = resolve(base, entry.file);
   // The longest a task may take once started (its duration times its framework's remote
   // slowdown) is a span: a longer one would end beyond the latest time the event list holds.
@@ -248,8 +285,16 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
   let last = -Infinity;
   const skipped = new Map<string, number>();
   report(() => ({
-    name, file: entry.file, format: entry.format, read: read(), complete, jobs, submitted, tasksSubmitted,
-    skipped: Object.fromEntries([...skipped.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))), unknownPreferences,
+    name,
+    file: entry.file,
+    format: entry.format,
+    read: read(),
+    complete,
+    jobs,
+    submitted,
+    tasksSubmitted,
+    skipped: Object.fromEntries([...skipped.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    unknownPreferences,
   }));
   const skip = (reason: string, line: number, message: string): void => {
     if (entry.strict) throw new InputError([{ file: path, line, path: '', message: `${message} (${reason})` }]);
@@ -258,14 +303,27 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
   const seen = reading();
   // A trace that gives the run no job is bad input, not a silent empty run: say why.
   const noJob = (): InputError => {
-    const why = jobs === 0
-      ? noJobReason(entry.format, read(), seen)
-      : `none of its ${jobs} jobs was submitted (${[...skipped.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ')})`;
+    const why =
+      jobs === 0
+        ? noJobReason(entry.format, read(), seen)
+        : `none of its ${jobs} jobs was submitted (${[...skipped.entries()]
+            .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')})`;
     return new InputError([{ file: path, path: field, message: `gives the run no job: ${why}` }]);
   };
   const { from, until } = entry.window;
   const sc = entry.scale;
-  for (const { job, line } of canonicalJobs(entry, base, field, entry.strict, (get) => { read = get; }, seen)) {
+  for (const { job, line } of canonicalJobs(
+    entry,
+    base,
+    field,
+    entry.strict,
+    (get) => {
+      read = get;
+    },
+    seen,
+  )) {
     jobs++;
     if (job.submit < from) {
       skipped.set('before-window', (skipped.get('before-window') ?? 0) + 1);
@@ -336,14 +394,19 @@ function* mapped(entry: TraceEntry, name: string, base: string, field: string, i
         else unknownPreferences++;
       }
       const spec: TaskSpec = {
-        res, duration,
+        res,
+        duration,
         ...(prefAgents.length > 0 ? { preferredAgents: [...new Set(prefAgents)] } : {}),
         ...(racks.length > 0 ? { preferredRacks: racks } : {}),
       };
       for (let c = 0; c < (t.count ?? 1); c++) tasks.push(spec);
     }
     if (tooLong > 0) {
-      skip('range', line, `job ${job.id} has a task of ${tooLong} s${slowdown === 1 ? '' : ` (${slowdown} times that when not node-local)`}, longer than the ${MAX_SPAN_SECONDS} s a task may run`);
+      skip(
+        'range',
+        line,
+        `job ${job.id} has a task of ${tooLong} s${slowdown === 1 ? '' : ` (${slowdown} times that when not node-local)`}, longer than the ${MAX_SPAN_SECONDS} s a task may run`,
+      );
       continue;
     }
     if (!fits) {
@@ -394,7 +457,12 @@ export function traceAgents(s: Scenario, index: number): AgentSpec[] {
     let no = 0;
     for (const text of lines()) {
       no++;
-      if (text instanceof LongLine) return fail({ line: no, reason: 'line-too-long', message: `the line is ${text.bytes} bytes long, more than the ${MAX_LINE_BYTES / (1 << 20)} MiB a line may have` });
+      if (text instanceof LongLine)
+        return fail({
+          line: no,
+          reason: 'line-too-long',
+          message: `the line is ${text.bytes} bytes long, more than the ${MAX_LINE_BYTES / (1 << 20)} MiB a line may have`,
+        });
       if (text.trim() === '') continue;
       let data: unknown;
       try {
@@ -409,7 +477,15 @@ export function traceAgents(s: Scenario, index: number): AgentSpec[] {
   } else {
     const fmt = traceFormat(entry.format);
     if (fmt === undefined || fmt.kind !== 'cluster') {
-      throw new InputError([{ file: path, path: `${field}.format`, message: `unknown cluster trace format "${entry.format}"; known: canonical, ${TRACE_FORMATS.filter((f) => f.kind === 'cluster').map((f) => f.name).join(', ')}` }]);
+      throw new InputError([
+        {
+          file: path,
+          path: `${field}.format`,
+          message: `unknown cluster trace format "${entry.format}"; known: canonical, ${TRACE_FORMATS.filter((f) => f.kind === 'cluster')
+            .map((f) => f.name)
+            .join(', ')}`,
+        },
+      ]);
     }
     let importer: ClusterImporter;
     try {
@@ -419,7 +495,12 @@ export function traceAgents(s: Scenario, index: number): AgentSpec[] {
     }
     // Bad rows of a cluster definition are skipped and counted by the importer (its counts), as
     // for jobs; the run cannot go on with an agent half read, so there is no partial agent.
-    const sink = { agent: (a: CanonicalAgent): void => { out.push(a); }, problem: (p: RowProblem): void => firstProblem(seen, p) };
+    const sink = {
+      agent: (a: CanonicalAgent): void => {
+        out.push(a);
+      },
+      problem: (p: RowProblem): void => firstProblem(seen, p),
+    };
     let no = 0;
     for (const text of lines()) {
       if (text instanceof LongLine) {
@@ -433,7 +514,10 @@ export function traceAgents(s: Scenario, index: number): AgentSpec[] {
     counts = importer.counts();
   }
   if (out.length === 0) {
-    const why = counts === undefined ? 'the file holds no agent' : unusableTrace(entry.format, counts, seen.sample, seen.first, 'scenario') ?? 'the file holds no agent';
+    const why =
+      counts === undefined
+        ? 'the file holds no agent'
+        : (unusableTrace(entry.format, counts, seen.sample, seen.first, 'scenario') ?? 'the file holds no agent');
     throw new InputError([{ file: path, path: `${field}.file`, message: `gives the cluster no agent: ${why}` }]);
   }
   const limited = entry.limit === undefined ? out : out.slice(0, entry.limit);

@@ -71,8 +71,14 @@ describe('the example module docs/examples/least-allocated.js (its contract: all
     // first) gives fw0 the first agent visited; role a then has (4/8 + 4096/8192) / 2 = 0.5 > 0, so
     // fw1 gets the other. After fw1 returns its agent, run 2 compares a 0.5 with b 0: fw1 gets it back.
     const { m } = buildCluster(entry, {
-      agents: [{ cpus: 4, mem: 4096, disk: 0, gpus: 0 }, { cpus: 4, mem: 4096, disk: 0, gpus: 0 }],
-      frameworks: [{ role: 'a', suppressed: false }, { role: 'b', suppressed: false }],
+      agents: [
+        { cpus: 4, mem: 4096, disk: 0, gpus: 0 },
+        { cpus: 4, mem: 4096, disk: 0, gpus: 0 },
+      ],
+      frameworks: [
+        { role: 'a', suppressed: false },
+        { role: 'b', suppressed: false },
+      ],
       weights: [['a', 2]],
       filters: [],
       seed: 4,
@@ -111,7 +117,12 @@ describe('the example scenario docs/examples/custom-allocator.yaml', () => {
     expect((await cli('run', EXAMPLE_SCENARIO, '--out', b)).code).toBe(0);
     expect((await cli('run', EXAMPLE_SCENARIO, '--out', d, '--set', 'allocator=drf')).code).toBe(0);
     const files = (dir: string): Record<string, string> =>
-      Object.fromEntries(readdirSync(dir).filter((f) => f !== 'timing.json').sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+      Object.fromEntries(
+        readdirSync(dir)
+          .filter((f) => f !== 'timing.json')
+          .sort()
+          .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+      );
     expect(files(b)).toEqual(files(a));
     const fp = (dir: string): string => (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
     expect(fp(d)).not.toBe(fp(a));
@@ -170,7 +181,8 @@ frameworks:
     workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 1, mem: 128, duration: 1 } ] } ] }
 `;
 
-const METHODS = 'setWeight() {}, addFramework() {}, removeFramework() {}, activateFramework() {}, deactivateFramework() {}, addAgent() {}, removeAgent() {}, recover() {}';
+const METHODS =
+  'setWeight() {}, addFramework() {}, removeFramework() {}, activateFramework() {}, deactivateFramework() {}, addAgent() {}, removeAgent() {}, recover() {}';
 
 /** Writes `source` as module `name` and a scenario naming it in a fresh folder; returns the scenario path. */
 function withModule(name: string, source: string | undefined, allocatorExtra = ''): string {
@@ -184,27 +196,75 @@ function withModule(name: string, source: string | undefined, allocatorExtra = '
 describe('bad allocator modules: bad input (exit 2), the module named, no stack trace', () => {
   const cases: readonly (readonly [string, string, string | undefined, RegExp])[] = [
     ['a missing file', 'nope.js', undefined, /^allocator\.module: cannot find the allocator module "\.\/nope\.js": no file .*[/\\]nope\.js$/],
-    ['a syntax error', 'syntax.mjs', 'export default {\n  name: "x",\n  create( {\n};\n', /^allocator\.module: "\.\/syntax\.mjs" does not load: SyntaxError: .*\(at syntax\.mjs:4\)$/],
-    ['a throw while loading', 'throws.mjs', 'const x = 1;\nthrow new Error("boom at import");\n', /^allocator\.module: "\.\/throws\.mjs" does not load: Error: boom at import \(at throws\.mjs:2:7\)$/],
-    ['no default export', 'named.mjs', 'export const foo = 1;\nexport function bar() {}\n', /^allocator\.module: "\.\/named\.mjs" exports no allocator: expected a default export \(or an export named "allocator"\) \{ name, description, create\(options\) \}; it exports bar, foo$/],
-    ['a default export that is a function', 'fn.mjs', 'export default function () {}\n', /^allocator\.module: "\.\/fn\.mjs": its default export is a function; export the entry object/],
-    ['an entry without description and create', 'entry.mjs', 'export default { name: "m" };\n', /^allocator\.module: "\.\/entry\.mjs": its default export lacks description \(a one-line string\), create\(options\) \(a function returning the allocator\)$/],
+    [
+      'a syntax error',
+      'syntax.mjs',
+      'export default {\n  name: "x",\n  create( {\n};\n',
+      /^allocator\.module: "\.\/syntax\.mjs" does not load: SyntaxError: .*\(at syntax\.mjs:4\)$/,
+    ],
+    [
+      'a throw while loading',
+      'throws.mjs',
+      'const x = 1;\nthrow new Error("boom at import");\n',
+      /^allocator\.module: "\.\/throws\.mjs" does not load: Error: boom at import \(at throws\.mjs:2:7\)$/,
+    ],
+    [
+      'no default export',
+      'named.mjs',
+      'export const foo = 1;\nexport function bar() {}\n',
+      /^allocator\.module: "\.\/named\.mjs" exports no allocator: expected a default export \(or an export named "allocator"\) \{ name, description, create\(options\) \}; it exports bar, foo$/,
+    ],
+    [
+      'a default export that is a function',
+      'fn.mjs',
+      'export default function () {}\n',
+      /^allocator\.module: "\.\/fn\.mjs": its default export is a function; export the entry object/,
+    ],
+    [
+      'an entry without description and create',
+      'entry.mjs',
+      'export default { name: "m" };\n',
+      /^allocator\.module: "\.\/entry\.mjs": its default export lacks description \(a one-line string\), create\(options\) \(a function returning the allocator\)$/,
+    ],
     [
       'an allocator missing methods',
       'methods.mjs',
       'export default { name: "m", description: "d", create() { return { name: "m", setWeight() {}, addFramework() {}, allocate() {} }; } };\n',
       /^allocator\.module: "\.\/methods\.mjs": the object create\(options\) returned lacks removeFramework\(\), activateFramework\(\), deactivateFramework\(\), addAgent\(\), removeAgent\(\), recover\(\)$/,
     ],
-    ['create returning nothing', 'void.mjs', 'export default { name: "m", description: "d", create() {} };\n', /^allocator\.module: "\.\/void\.mjs": create\(options\) returned undefined, not an allocator object$/],
-    ['validate(params) throwing', 'vthrows.mjs', `export default { name: "m", description: "d", validate() { throw new Error("bad validate"); }, create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`, /^allocator\.params: "\.\/vthrows\.mjs": validate\(params\) threw Error: bad validate \(at vthrows\.mjs:1:\d+\)$/],
-    ['validate(params) answering nonsense', 'vjunk.mjs', `export default { name: "m", description: "d", validate() { return "fine"; }, create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`, /^allocator\.params: "\.\/vjunk\.mjs": validate\(params\) returned a string, not a list of \{ path, message \} problems$/],
-    ['an unknown parameter (no params declared)', 'ok.mjs', `export const allocator = { name: "m", description: "d", create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`, /^allocator\.params\.x: unknown parameter "x" of allocator m$/],
+    [
+      'create returning nothing',
+      'void.mjs',
+      'export default { name: "m", description: "d", create() {} };\n',
+      /^allocator\.module: "\.\/void\.mjs": create\(options\) returned undefined, not an allocator object$/,
+    ],
+    [
+      'validate(params) throwing',
+      'vthrows.mjs',
+      `export default { name: "m", description: "d", validate() { throw new Error("bad validate"); }, create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`,
+      /^allocator\.params: "\.\/vthrows\.mjs": validate\(params\) threw Error: bad validate \(at vthrows\.mjs:1:\d+\)$/,
+    ],
+    [
+      'validate(params) answering nonsense',
+      'vjunk.mjs',
+      `export default { name: "m", description: "d", validate() { return "fine"; }, create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`,
+      /^allocator\.params: "\.\/vjunk\.mjs": validate\(params\) returned a string, not a list of \{ path, message \} problems$/,
+    ],
+    [
+      'an unknown parameter (no params declared)',
+      'ok.mjs',
+      `export const allocator = { name: "m", description: "d", create() { return { name: "m", ${METHODS}, allocate() {} }; } };\n`,
+      /^allocator\.params\.x: unknown parameter "x" of allocator m$/,
+    ],
   ];
 
   test.each(cases)('%s', async (_what, name, source, expected) => {
     const file = withModule(name, source, name === 'ok.mjs' ? ', params: { x: 1 }' : '');
     const out = join(tmp, `never-${name}`);
-    for (const argv of [['validate', file], ['run', file, '--out', out]]) {
+    for (const argv of [
+      ['validate', file],
+      ['run', file, '--out', out],
+    ]) {
       const r = await cli(...argv);
       expect([argv[0], r.code, r.out]).toEqual([argv[0], 2, '']);
       const lines = r.err.trimEnd().split('\n');
@@ -219,7 +279,9 @@ describe('bad allocator modules: bad input (exit 2), the module named, no stack 
   test('a module path that is not a .js or .mjs file is a schema problem', async () => {
     const r = await cli('validate', withModule('alloc.ts', 'export default {}\n'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/:1:22: allocator\.module: an allocator module is an ECMAScript module file ending in \.js or \.mjs \(compile TypeScript first\), got "\.\/alloc\.ts"\n$/);
+    expect(r.err).toMatch(
+      /:1:22: allocator\.module: an allocator module is an ECMAScript module file ending in \.js or \.mjs \(compile TypeScript first\), got "\.\/alloc\.ts"\n$/,
+    );
   });
 
   test('a directory', async () => {
@@ -230,15 +292,17 @@ describe('bad allocator modules: bad input (exit 2), the module named, no stack 
     expect(r.err).toMatch(/allocator\.module: "\.\/dir\.mjs" is a directory \(.*dir\.mjs\); name the \.js or \.mjs file\n$/);
   });
 
-  test('module problems are reported with the scenario\'s other problems, all at once', async () => {
+  test("module problems are reported with the scenario's other problems, all at once", async () => {
     const file = withModule('nope.js', undefined);
     writeFileSync(file, readFileSync(file, 'utf8').replace('count: 2', 'count: 0'));
     const r = await cli('validate', file);
     expect(r.code).toBe(2);
-    expect(r.err.trimEnd().split('\n').map((l) => l.replace(/^.*?:(\d+):\d+: ([^:]+):.*$/, '$1 $2'))).toEqual([
-      '1 allocator.module',
-      '2 cluster.agents[0].count',
-    ]);
+    expect(
+      r.err
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace(/^.*?:(\d+):\d+: ([^:]+):.*$/, '$1 $2')),
+    ).toEqual(['1 allocator.module', '2 cluster.agents[0].count']);
   });
 
   test('the built CLI in a fresh process: exit 2 and one line naming the module, for a syntax error and a missing method', () => {
@@ -265,7 +329,10 @@ describe('bad allocator modules: bad input (exit 2), the module named, no stack 
 
 describe('a module that fails while the simulation runs is blamed by name (exit 3), and nothing is written', () => {
   test('an exception in allocate()', async () => {
-    const file = withModule('throws-late.mjs', `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS},\n  allocate() { null.x; } }; } };\n`);
+    const file = withModule(
+      'throws-late.mjs',
+      `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS},\n  allocate() { null.x; } }; } };\n`,
+    );
     const out = join(tmp, 'late');
     const r = await cli('run', file, '--out', out);
     expect(r.code).toBe(3);
@@ -276,10 +343,15 @@ describe('a module that fails while the simulation runs is blamed by name (exit 
   });
 
   test('an offer beyond the free resources', async () => {
-    const file = withModule('greedy.mjs', `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS},\n  allocate(ctx, agents) { ctx.offer(0, agents[0], Float64Array.of(1e9, 0, 0, 0)); } }; } };\n`);
+    const file = withModule(
+      'greedy.mjs',
+      `export default { name: "m", description: "d", create() { return { name: "m", ${METHODS},\n  allocate(ctx, agents) { ctx.offer(0, agents[0], Float64Array.of(1e9, 0, 0, 0)); } }; } };\n`,
+    );
     const r = await cli('run', file, '--out', join(tmp, 'greedy'));
     expect(r.code).toBe(3);
-    expect(r.err).toMatch(/^offersim: internal error while running the allocator module "\.\/greedy\.mjs" \(most likely a bug in it: check it against docs\/allocators\.md\): invariant broken at t=0 us in event allocate\(0\)@allocate: allocator offered cpus:1000000;/);
+    expect(r.err).toMatch(
+      /^offersim: internal error while running the allocator module "\.\/greedy\.mjs" \(most likely a bug in it: check it against docs\/allocators\.md\): invariant broken at t=0 us in event allocate\(0\)@allocate: allocator offered cpus:1000000;/,
+    );
   });
 
   test('an exception outside any event (setWeight, before the run starts)', async () => {
@@ -291,7 +363,9 @@ describe('a module that fails while the simulation runs is blamed by name (exit 
     writeFileSync(file, readFileSync(file, 'utf8') + 'roles: { r: { weight: 2 } }\n');
     const r = await cli('run', file, '--out', join(tmp, 'weights'));
     expect(r.code).toBe(3);
-    expect(r.err).toMatch(/^offersim: a bug in the allocator module \(see docs\/allocators\.md\): allocator module "\.\/weights\.mjs": setWeight\(\) threw RangeError: no weights \(at weights\.mjs:1:\d+\)\n$/);
+    expect(r.err).toMatch(
+      /^offersim: a bug in the allocator module \(see docs\/allocators\.md\): allocator module "\.\/weights\.mjs": setWeight\(\) threw RangeError: no weights \(at weights\.mjs:1:\d+\)\n$/,
+    );
   });
 });
 
@@ -306,16 +380,19 @@ describe('a ranking-only module (share instead of create) is the hierarchical al
     const dir = mkdtempSync(join(tmp, 'share-'));
     writeFileSync(join(dir, name), source);
     const file = join(dir, 'two-roles.yaml');
-    writeFileSync(file, [
-      'seed: 3',
-      `allocator: { module: ./${name} }`,
-      'roles: { a: { weight: 1 }, b: { weight: 1 } }',
-      'cluster: { agents: [ { count: 6, cpus: 8, mem: 16384 } ] }',
-      'frameworks:',
-      '  - { name: cpu, role: a, workload: { kind: poisson, rate: 0.5, until: 60, tasksPerJob: { uniform: [2, 8] }, task: { cpus: 2, mem: 1024, duration: { exponential: 20 } } } }',
-      '  - { name: mem, role: b, workload: { kind: poisson, rate: 0.5, until: 60, tasksPerJob: { uniform: [2, 8] }, task: { cpus: 1, mem: 6144, duration: { exponential: 20 } } } }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'seed: 3',
+        `allocator: { module: ./${name} }`,
+        'roles: { a: { weight: 1 }, b: { weight: 1 } }',
+        'cluster: { agents: [ { count: 6, cpus: 8, mem: 16384 } ] }',
+        'frameworks:',
+        '  - { name: cpu, role: a, workload: { kind: poisson, rate: 0.5, until: 60, tasksPerJob: { uniform: [2, 8] }, task: { cpus: 2, mem: 1024, duration: { exponential: 20 } } } }',
+        '  - { name: mem, role: b, workload: { kind: poisson, rate: 0.5, until: 60, tasksPerJob: { uniform: [2, 8] }, task: { cpus: 1, mem: 6144, duration: { exponential: 20 } } } }',
+        '',
+      ].join('\n'),
+    );
     return file;
   }
   test('a share of cpus alone ranks as cpu-share does (same run), not as drf', async () => {
@@ -333,11 +410,16 @@ describe('a ranking-only module (share instead of create) is the hierarchical al
     const file = scenarioWith('nan.mjs', 'export default { name: "nan", description: "d", share: () => () => NaN };\n');
     const r = await cli('run', file, '--out', join(tmp, 'q-nan'));
     expect(r.code).toBe(3);
-    expect(r.err).toMatch(/allocator module "\.\/nan\.mjs": \w+\(\) threw RangeError: the share function returned NaN for client '[^']+'; a share is a finite number >= 0/);
+    expect(r.err).toMatch(
+      /allocator module "\.\/nan\.mjs": \w+\(\) threw RangeError: the share function returned NaN for client '[^']+'; a share is a finite number >= 0/,
+    );
   });
 
   test('share(options) refusing the options is bad input, checked by validate', async () => {
-    const file = scenarioWith('picky.mjs', 'export default { name: "picky", description: "d", share(options) {\n  if (options.granularity !== undefined && options.granularity !== "agent") throw new Error("agent only");\n  return () => 0;\n} };\n');
+    const file = scenarioWith(
+      'picky.mjs',
+      'export default { name: "picky", description: "d", share(options) {\n  if (options.granularity !== undefined && options.granularity !== "agent") throw new Error("agent only");\n  return () => 0;\n} };\n',
+    );
     expect((await cli('validate', file)).code).toBe(0);
     const r = await cli('validate', file, '--set', 'master.offerGranularity=task');
     expect(r.code).toBe(2);

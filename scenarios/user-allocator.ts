@@ -47,9 +47,7 @@ export interface UserAllocatorModule {
 }
 
 /** The outcome of {@link importAllocatorModule}: the module, or every problem found with it. */
-export type ImportOutcome =
-  | { readonly ok: true; readonly module: UserAllocatorModule }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type ImportOutcome = { readonly ok: true; readonly module: UserAllocatorModule } | { readonly ok: false; readonly problems: readonly string[] };
 
 /** The absolute path of a module named `spec` by the scenario file `scenarioFile`. */
 export function resolveModulePath(spec: string, scenarioFile: string): string {
@@ -94,10 +92,7 @@ export async function importAllocatorModule(spec: string, scenarioFile: string):
     );
   }
   if (typeof exported === 'function') {
-    return fail(
-      `${label}: ${which} is a function; export the entry object { name, description, create(options) } ` +
-        '(a class or factory goes in create)',
-    );
+    return fail(`${label}: ${which} is a function; export the entry object { name, description, create(options) } ` + '(a class or factory goes in create)');
   }
   if (exported === null || typeof exported !== 'object') {
     return fail(`${label}: ${which} is ${describeValue(exported)}, not an entry { name, description, create(options) }`);
@@ -135,8 +130,13 @@ export function checkModuleParams(mod: UserAllocatorModule, params: Readonly<Rec
     Array.isArray(answer) &&
     answer.every((p: unknown) => {
       const r = p as { path?: unknown; message?: unknown } | null;
-      return r !== null && typeof r === 'object' && typeof r.message === 'string' && Array.isArray(r.path) &&
-        r.path.every((k: unknown) => typeof k === 'string' || typeof k === 'number');
+      return (
+        r !== null &&
+        typeof r === 'object' &&
+        typeof r.message === 'string' &&
+        Array.isArray(r.path) &&
+        r.path.every((k: unknown) => typeof k === 'string' || typeof k === 'number')
+      );
     });
   if (!ok) return [{ path: [], message: `${label}: validate(params) returned ${describeValue(answer)}, not a list of { path, message } problems` }];
   return answer as ParamProblem[];
@@ -176,7 +176,11 @@ export function guardEntry(entry: AllocatorEntry, source: UserModuleSource): All
     ...(entry.validate === undefined
       ? {}
       : { validate: (params: Readonly<Record<string, unknown>>) => call(source, 'validate', () => entry.validate!(params)) }),
-    create: (options: AllocatorOptions) => guardAllocator(call(source, 'create', () => entry.create(options)), source),
+    create: (options: AllocatorOptions) =>
+      guardAllocator(
+        call(source, 'create', () => entry.create(options)),
+        source,
+      ),
   };
 }
 
@@ -190,10 +194,10 @@ export function guardAllocator(a: Allocator, source: UserModuleSource): Allocato
     frameworkOrder === undefined || allocated === undefined
       ? {}
       : {
-        frameworkOrder: (rng) => call(source, 'frameworkOrder', () => frameworkOrder.call(a, rng)),
-        allocated: (fw, agent, res, reserved) =>
-          call(source, 'allocated', () => (reserved === undefined ? allocated.call(a, fw, agent, res) : allocated.call(a, fw, agent, res, reserved))),
-      };
+          frameworkOrder: (rng) => call(source, 'frameworkOrder', () => frameworkOrder.call(a, rng)),
+          allocated: (fw, agent, res, reserved) =>
+            call(source, 'allocated', () => (reserved === undefined ? allocated.call(a, fw, agent, res) : allocated.call(a, fw, agent, res, reserved))),
+        };
   return {
     ...port,
     get name(): string {

@@ -48,29 +48,34 @@ test('a number changed to an extreme value fails validation (exit 2) or runs (ex
   const ranges = texts.map(numberRanges);
   let n = 0;
   const outcomes = { rejected: 0, ran: 0 };
-  const mutation = fc.integer({ min: 0, max: SCENARIOS.length - 1 }).chain((s) => fc.record({
-    s: fc.constant(s),
-    at: fc.integer({ min: 0, max: ranges[s]!.length - 1 }),
-    value: fc.constantFrom(...EXTREMES),
-  }));
-  await fc.assert(fc.asyncProperty(mutation, async ({ s, at, value }) => {
-    const [start, end] = ranges[s]![at]!;
-    const text = `${texts[s]!.slice(0, start)}${value}${texts[s]!.slice(end)}`;
-    const file = join(tmp, `m${n++}.yaml`);
-    writeFileSync(file, text);
-    const v = await cli('validate', file);
-    expect(v.err).not.toMatch(/internal error|\n\s+at /);
-    if (v.code === 2) {
-      outcomes.rejected++;
-      for (const line of v.err.trimEnd().split('\n')) expect(line.startsWith(`${file}:`)).toBe(true);
-      return;
-    }
-    expect(v.code).toBe(0);
-    outcomes.ran++;
-    // A generous guard against a run that never ends; these runs take a second or two.
-    const r = spawnSync(process.execPath, [CLI, 'run', file, '--out', join(tmp, `run-${n}`)], { encoding: 'utf8', env: ENV, timeout: 120_000 });
-    expect({ code: r.status, err: r.stderr }).toEqual({ code: 0, err: '' });
-  }), FC);
+  const mutation = fc.integer({ min: 0, max: SCENARIOS.length - 1 }).chain((s) =>
+    fc.record({
+      s: fc.constant(s),
+      at: fc.integer({ min: 0, max: ranges[s]!.length - 1 }),
+      value: fc.constantFrom(...EXTREMES),
+    }),
+  );
+  await fc.assert(
+    fc.asyncProperty(mutation, async ({ s, at, value }) => {
+      const [start, end] = ranges[s]![at]!;
+      const text = `${texts[s]!.slice(0, start)}${value}${texts[s]!.slice(end)}`;
+      const file = join(tmp, `m${n++}.yaml`);
+      writeFileSync(file, text);
+      const v = await cli('validate', file);
+      expect(v.err).not.toMatch(/internal error|\n\s+at /);
+      if (v.code === 2) {
+        outcomes.rejected++;
+        for (const line of v.err.trimEnd().split('\n')) expect(line.startsWith(`${file}:`)).toBe(true);
+        return;
+      }
+      expect(v.code).toBe(0);
+      outcomes.ran++;
+      // A generous guard against a run that never ends; these runs take a second or two.
+      const r = spawnSync(process.execPath, [CLI, 'run', file, '--out', join(tmp, `run-${n}`)], { encoding: 'utf8', env: ENV, timeout: 120_000 });
+      expect({ code: r.status, err: r.stderr }).toEqual({ code: 0, err: '' });
+    }),
+    FC,
+  );
   // Both outcomes occur: the property is not vacuous.
   expect(outcomes.rejected).toBeGreaterThan(0);
   expect(outcomes.ran).toBeGreaterThan(0);

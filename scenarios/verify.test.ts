@@ -20,7 +20,11 @@ import { SHOWN_VIOLATIONS } from './verify.js';
 import { VERSION } from './version.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const yamls = (dir: string): string[] => readdirSync(join(HERE, dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => `${dir}/${f}`);
+const yamls = (dir: string): string[] =>
+  readdirSync(join(HERE, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => `${dir}/${f}`);
 
 /** Cuts that keep the long examples' runs short (a run ended by its duration verifies as well). */
 const CUTS: Readonly<Record<string, readonly string[]>> = {
@@ -98,7 +102,11 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const records = (dir: string): LogRecord[] => readFileSync(join(dir, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as LogRecord);
+const records = (dir: string): LogRecord[] =>
+  readFileSync(join(dir, 'events.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as LogRecord);
 const manifestRecords = (dir: string): number => (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { records: number }).records;
 
 describe('every bundled scenario verifies clean', () => {
@@ -111,8 +119,10 @@ describe('every bundled scenario verifies clean', () => {
     // fingerprint it recomputed (the run's own).
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { records: number; fingerprint: string };
     const baseline = sets.some((s) => /allocator=(monolithic|shared-state)/.test(s));
-    expect(r.out).toBe(`offersim ${VERSION}: ${out}: ${m.records} records, fingerprint ${m.fingerprint}${baseline ? ' (a run without offers)' : ''}: ` +
-      'every invariant holds; summary.json and manifest.json agree with the events\n');
+    expect(r.out).toBe(
+      `offersim ${VERSION}: ${out}: ${m.records} records, fingerprint ${m.fingerprint}${baseline ? ' (a run without offers)' : ''}: ` +
+        'every invariant holds; summary.json and manifest.json agree with the events\n',
+    );
     expect(r.code).toBe(0);
     if (file === 'examples/failures.yaml') expect(records(out).some((x) => x.kind === 'agent_removed')).toBe(true);
   });
@@ -138,24 +148,37 @@ describe('random small scenarios verify clean', () => {
   // abandonment: every log the model writes satisfies every invariant, and its summary agrees.
   test('property', () => {
     const seen = new Set<string>();
-    fc.assert(fc.property(draftArb(), fc.integer({ min: 0, max: 5 }), (d0, k) => {
-      const d = k < 3 ? withDecisions(d0, k) : d0;
-      const loaded = loadDraft(d);
-      const violations: string[] = [];
-      const verifier = new LogVerifier({
-        direct: (getAllocator(allocatorName(d))?.architecture ?? 'offers') !== 'offers',
-        onViolation: (v) => violations.push(formatViolation(v)),
-      });
-      let line = 0;
-      const sim = simulateScenario(loaded, { sinks: [{ record: (r) => { seen.add(r.kind); verifier.record(r, ++line); } }] });
-      const counts = verifier.finish();
-      for (const v of summaryViolations(JSON.parse(summaryJson(sim.metrics.summary)) as Record<string, unknown>, counts)) violations.push(formatViolation(v));
-      expect(violations).toEqual([]);
-      expect(counts.records).toBe(sim.records);
-      expect(counts.fingerprint).toBe(sim.fingerprint);
-    }), { seed: 20_250_601, numRuns: 60 });
+    fc.assert(
+      fc.property(draftArb(), fc.integer({ min: 0, max: 5 }), (d0, k) => {
+        const d = k < 3 ? withDecisions(d0, k) : d0;
+        const loaded = loadDraft(d);
+        const violations: string[] = [];
+        const verifier = new LogVerifier({
+          direct: (getAllocator(allocatorName(d))?.architecture ?? 'offers') !== 'offers',
+          onViolation: (v) => violations.push(formatViolation(v)),
+        });
+        let line = 0;
+        const sim = simulateScenario(loaded, {
+          sinks: [
+            {
+              record: (r) => {
+                seen.add(r.kind);
+                verifier.record(r, ++line);
+              },
+            },
+          ],
+        });
+        const counts = verifier.finish();
+        for (const v of summaryViolations(JSON.parse(summaryJson(sim.metrics.summary)) as Record<string, unknown>, counts)) violations.push(formatViolation(v));
+        expect(violations).toEqual([]);
+        expect(counts.records).toBe(sim.records);
+        expect(counts.fingerprint).toBe(sim.fingerprint);
+      }),
+      { seed: 20_250_601, numRuns: 60 },
+    );
     // The draws reached the lifecycle records (each of these kinds was checked at least once).
-    for (const k of ['agent_removed', 'framework_removed', 'job_dropped', 'job_abandoned', 'job_restarted', 'decision', 'offer_rescinded']) expect([k, seen.has(k)]).toEqual([k, true]);
+    for (const k of ['agent_removed', 'framework_removed', 'job_dropped', 'job_abandoned', 'job_restarted', 'decision', 'offer_rescinded'])
+      expect([k, seen.has(k)]).toEqual([k, true]);
   });
 });
 
@@ -164,7 +187,11 @@ describe('random small scenarios verify clean', () => {
  * `files` to its other files); returns the copy and its edited lines.
  */
 let copies = 0;
-function corrupt(base: string, edit: (lines: string[]) => void, files: Readonly<Record<string, (text: string) => string>> = {}): { dir: string; lines: string[] } {
+function corrupt(
+  base: string,
+  edit: (lines: string[]) => void,
+  files: Readonly<Record<string, (text: string) => string>> = {},
+): { dir: string; lines: string[] } {
   const dir = join(tmp, `corrupt-${++copies}`);
   cpSync(base, dir, { recursive: true });
   const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trimEnd().split('\n');
@@ -209,7 +236,7 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
     }
   });
 
-  test('offers: an offer_declined dropped leaves its offer outstanding at a completed run\'s end', async () => {
+  test("offers: an offer_declined dropped leaves its offer outstanding at a completed run's end", async () => {
     let offer = -1;
     let sent = -1;
     const { dir, lines } = corrupt(small, (lines) => {
@@ -239,13 +266,15 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
     let i = -1;
     const { dir, lines } = corrupt(small, (lines) => {
       i = find(lines, (r) => r.kind === 'offer_sent');
-      lines[i] = setField(lines[i]!, (r) => { (r['res'] as number[])[0]! += 1000; });
+      lines[i] = setField(lines[i]!, (r) => {
+        (r['res'] as number[])[0]! += 1000;
+      });
     });
     const r = rec(lines[i]!) as { agent: number };
     expect(await violated(dir, 'agent-resources')).toContain(`${at(lines, i, 'agent-resources')}agent ${r.agent}: offered cpus 9, mem 16384`);
   });
 
-  test('agent-resources: a launch past its agent\'s capacity (a non-offer baseline places directly)', async () => {
+  test("agent-resources: a launch past its agent's capacity (a non-offer baseline places directly)", async () => {
     // The first task placed (nothing else placed yet) takes 1000 cpus more: more than its agent's total.
     let i = -1;
     let task = -1;
@@ -253,11 +282,16 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
       i = find(lines, (r) => r.kind === 'task_state' && r.state === 'staging');
       task = (rec(lines[i]!) as { task: number }).task;
       lines.forEach((l, k) => {
-        if (rec(l).kind === 'task_state' && (rec(l) as { task: number }).task === task) lines[k] = setField(l, (r) => { (r['res'] as number[])[0]! += 1_000_000; });
+        if (rec(l).kind === 'task_state' && (rec(l) as { task: number }).task === task)
+          lines[k] = setField(l, (r) => {
+            (r['res'] as number[])[0]! += 1_000_000;
+          });
       });
     });
     const r = rec(lines[i]!) as Extract<LogRecord, { kind: 'task_state' }>;
-    expect(await violated(dir, 'agent-resources')).toContain(`${at(lines, i, 'agent-resources')}agent ${r.agent}: offered cpus 0, mem 0, disk 0, gpus 0 + allocated cpus ${r.res[0]! / 1000}, mem ${r.res[1]! / 1000},`);
+    expect(await violated(dir, 'agent-resources')).toContain(
+      `${at(lines, i, 'agent-resources')}agent ${r.agent}: offered cpus 0, mem 0, disk 0, gpus 0 + allocated cpus ${r.res[0]! / 1000}, mem ${r.res[1]! / 1000},`,
+    );
   });
 
   test('summary: a count edited', async () => {
@@ -267,7 +301,7 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
     expect(out.split('\n').filter((l) => l.includes('['))).toEqual(['summary.json: [summary] tasks_finished is 343, the events give 344']);
   });
 
-  test('order: two lines\' times swapped', async () => {
+  test("order: two lines' times swapped", async () => {
     // The first record after t=0 and the next record of a later time trade times: the first now
     // holds the later time, so the record after it goes back.
     let i = -1;
@@ -277,8 +311,12 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
       while (rec(lines[j]!).t === rec(lines[i]!).t) j++;
       const ti = rec(lines[i]!).t;
       const tj = rec(lines[j]!).t;
-      lines[i] = setField(lines[i]!, (r) => { r['t'] = tj; });
-      lines[j] = setField(lines[j]!, (r) => { r['t'] = ti; });
+      lines[i] = setField(lines[i]!, (r) => {
+        r['t'] = tj;
+      });
+      lines[j] = setField(lines[j]!, (r) => {
+        r['t'] = ti;
+      });
     });
     expect(await violated(dir, 'order')).toContain(`${at(lines, i + 1, 'order')}time goes back from ${(rec(lines[i]!).t / 1e6).toFixed(6)} s`);
   });
@@ -287,7 +325,9 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
     let i = -1;
     const { dir, lines } = corrupt(small, (lines) => {
       i = find(lines, (r) => r.kind === 'task_state');
-      lines[i] = setField(lines[i]!, (r) => { r['job'] = 99_999; });
+      lines[i] = setField(lines[i]!, (r) => {
+        r['job'] = 99_999;
+      });
     });
     expect(await violated(dir, 'ids')).toContain(`${at(lines, i, 'ids')}unknown job 99999`);
   });
@@ -302,13 +342,18 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
       lines.splice(i, 1);
     });
     expect(rec(lines[i - 1]!).kind).toBe('task_state');
-    expect(await violated(dir, 'jobs')).toContain(`${at(lines, i - 1, 'jobs')}the last task of job ${job} ended here, but no job_finished followed at that instant`);
+    expect(await violated(dir, 'jobs')).toContain(
+      `${at(lines, i - 1, 'jobs')}the last task of job ${job} ended here, but no job_finished followed at that instant`,
+    );
   });
 
   test('frameworks: a framework_disconnected dropped (removal needs a disconnect first)', async () => {
     let i = -1;
     const { dir, lines } = corrupt(lifecycle, (lines) => {
-      lines.splice(find(lines, (r) => r.kind === 'framework_disconnected'), 1);
+      lines.splice(
+        find(lines, (r) => r.kind === 'framework_disconnected'),
+        1,
+      );
       i = find(lines, (r) => r.kind === 'framework_removed');
     });
     expect(await violated(dir, 'frameworks')).toContain(`${at(lines, i, 'frameworks')}framework 1 removed while connected (removal follows a disconnect)`);
@@ -318,7 +363,10 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
     // leaver (framework 1) is removed at 15 with its 3 tasks; one kill is dropped.
     let i = -1;
     const { dir, lines } = corrupt(lifecycle, (lines) => {
-      lines.splice(find(lines, (r) => r.kind === 'task_state' && r.state === 'killed'), 1);
+      lines.splice(
+        find(lines, (r) => r.kind === 'task_state' && r.state === 'killed'),
+        1,
+      );
       i = find(lines, (r) => r.kind === 'framework_removed');
     });
     const out = await violated(dir, 'frameworks');
@@ -330,7 +378,10 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
     // agent 1 is removed at 90 with the four tasks that went lost just before.
     let i = -1;
     const { dir, lines } = corrupt(lifecycle, (lines) => {
-      lines.splice(find(lines, (r) => r.kind === 'task_state' && r.state === 'lost'), 1);
+      lines.splice(
+        find(lines, (r) => r.kind === 'task_state' && r.state === 'lost'),
+        1,
+      );
       i = find(lines, (r) => r.kind === 'agent_removed');
     });
     expect(await violated(dir, 'agent-lifecycle')).toContain(`${at(lines, i, 'agent-lifecycle')}agent 1 removed with 1 tasks still on it (they go lost first)`);
@@ -341,21 +392,37 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
     let i = -1;
     const { dir, lines } = corrupt(lifecycle, (lines) => {
       const lost = find(lines, (r) => r.kind === 'task_state' && r.state === 'lost');
-      const finished = setField(lines[lost]!, (r) => { r['state'] = 'finished'; r['t'] = 89_000_000; });
+      const finished = setField(lines[lost]!, (r) => {
+        r['state'] = 'finished';
+        r['t'] = 89_000_000;
+      });
       lines.splice(lost, 1);
-      lines.splice(find(lines, (r) => r.t > 35_000_000), 0, finished);
+      lines.splice(
+        find(lines, (r) => r.t > 35_000_000),
+        0,
+        finished,
+      );
       i = find(lines, (r) => r.kind === 'agent_removed');
     });
-    expect(await violated(dir, 'agent-lifecycle')).toContain(`${at(lines, i, 'agent-lifecycle')}agent 1 removed 1.000000 s after its last offer, launch, finished task or registration`);
+    expect(await violated(dir, 'agent-lifecycle')).toContain(
+      `${at(lines, i, 'agent-lifecycle')}agent 1 removed 1.000000 s after its last offer, launch, finished task or registration`,
+    );
   });
 
   test('run-end: the run_ended line dropped', async () => {
-    const { dir } = corrupt(small, (lines) => { lines.pop(); });
+    const { dir } = corrupt(small, (lines) => {
+      lines.pop();
+    });
     expect(await violated(dir, 'run-end')).toMatch(/^events\.jsonl:\d+: t=[\d.]+ s end of log \[run-end\] the log has no run_ended record$/m);
   });
 
   test('manifest: the fingerprint and record count edited', async () => {
-    const { dir } = corrupt(small, () => {}, { 'manifest.json': (t) => t.replace(/"fingerprint": "[0-9a-f]+"/, '"fingerprint": "0000000000000000"').replace(/"records": (\d+)/, (_m, n: string) => `"records": ${Number(n) + 1}`) });
+    const { dir } = corrupt(small, () => {}, {
+      'manifest.json': (t) =>
+        t
+          .replace(/"fingerprint": "[0-9a-f]+"/, '"fingerprint": "0000000000000000"')
+          .replace(/"records": (\d+)/, (_m, n: string) => `"records": ${Number(n) + 1}`),
+    });
     const out = await violated(dir, 'manifest');
     const n = manifestRecords(small);
     expect(out).toContain(`manifest.json: [manifest] records is ${n + 1}, the events give ${n}`);
@@ -365,7 +432,12 @@ describe('a corrupted run breaks the invariant it should (exit 1)', () => {
   test(`at most ${SHOWN_VIOLATIONS} violations are printed without --all; the verdict counts them all`, async () => {
     // Every offer_sent's cpus negative: at least one violation per offer.
     const { dir } = corrupt(small, (lines) => {
-      lines.forEach((l, k) => { if (rec(l).kind === 'offer_sent') lines[k] = setField(l, (r) => { (r['res'] as number[])[0] = -1; }); });
+      lines.forEach((l, k) => {
+        if (rec(l).kind === 'offer_sent')
+          lines[k] = setField(l, (r) => {
+            (r['res'] as number[])[0] = -1;
+          });
+      });
     });
     const printed = (out: string): string[] => out.split('\n').filter((l) => /^(events\.jsonl|summary\.json|manifest\.json)[:]/.test(l));
     const all = await cli('verify', dir, '--all');
@@ -392,15 +464,43 @@ describe('bad input exits 2', () => {
     rmSync(join(dir, 'events.jsonl'));
     const r = await cli('verify', dir);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`${join(dir, 'events.jsonl')}: no such file: the run was made without --events; rerun it with offersim run SCENARIO --events --out DIR (same seed and --set) and verify that\n`);
+    expect(r.err).toBe(
+      `${join(dir, 'events.jsonl')}: no such file: the run was made without --events; rerun it with offersim run SCENARIO --events --out DIR (same seed and --set) and verify that\n`,
+    );
   });
 
   test('a line that is not JSON, or not a log record, is named by its line', async () => {
     const cases: [(lines: string[]) => void, RegExp][] = [
-      [(lines) => { lines[4] = lines[4]!.slice(0, -2); }, /events\.jsonl:5:1: not JSON: /],
-      [(lines) => { lines[4] = setField(lines[4]!, (r) => { r['kind'] = 'agent_exploded'; }); }, /events\.jsonl:5:1: not a log record: unknown record kind "agent_exploded"\n$/],
-      [(lines) => { lines[6] = setField(lines[6]!, (r) => { r['res'] = [1, 2]; }); }, /events\.jsonl:7:1: not a log record: agent_added needs "res" as \[cpus, mem, disk, gpus\] numbers\n$/],
-      [(lines) => { lines[6] = setField(lines[6]!, (r) => { r['colour'] = 'red'; }); }, /events\.jsonl:7:1: not a log record: agent_added has no field "colour"\n$/],
+      [
+        (lines) => {
+          lines[4] = lines[4]!.slice(0, -2);
+        },
+        /events\.jsonl:5:1: not JSON: /,
+      ],
+      [
+        (lines) => {
+          lines[4] = setField(lines[4]!, (r) => {
+            r['kind'] = 'agent_exploded';
+          });
+        },
+        /events\.jsonl:5:1: not a log record: unknown record kind "agent_exploded"\n$/,
+      ],
+      [
+        (lines) => {
+          lines[6] = setField(lines[6]!, (r) => {
+            r['res'] = [1, 2];
+          });
+        },
+        /events\.jsonl:7:1: not a log record: agent_added needs "res" as \[cpus, mem, disk, gpus\] numbers\n$/,
+      ],
+      [
+        (lines) => {
+          lines[6] = setField(lines[6]!, (r) => {
+            r['colour'] = 'red';
+          });
+        },
+        /events\.jsonl:7:1: not a log record: agent_added has no field "colour"\n$/,
+      ],
     ];
     for (const [edit, message] of cases) {
       const r = await cli('verify', corrupt(small, edit).dir);

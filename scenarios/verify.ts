@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { getAllocator } from '../allocators/registry.js';
 import { EventLineError, parseEventLine } from '../reports/replay.js';
 import {
-  INVARIANTS, LogVerifier, formatViolation, manifestViolations, recordProblem, summaryViolations, type InvariantName, type Violation,
+  INVARIANTS,
+  LogVerifier,
+  formatViolation,
+  manifestViolations,
+  recordProblem,
+  summaryViolations,
+  type InvariantName,
+  type Violation,
 } from '../reports/verify.js';
 import { InputError } from './errors.js';
 import { readJsonObject } from './json-file.js';
@@ -70,7 +77,14 @@ export function verifyRun(dir: string, options: VerifyOptions): VerifyOutcome {
   const summary = readJsonObject(join(dir, 'summary.json'), 'no such file: not a run directory (a run writes its summary.json)');
   const events = join(dir, 'events.jsonl');
   if (!existsSync(events)) {
-    throw new InputError([{ file: events, path: '', message: 'no such file: the run was made without --events; rerun it with offersim run SCENARIO --events --out DIR (same seed and --set) and verify that' }]);
+    throw new InputError([
+      {
+        file: events,
+        path: '',
+        message:
+          'no such file: the run was made without --events; rerun it with offersim run SCENARIO --events --out DIR (same seed and --set) and verify that',
+      },
+    ]);
   }
   let shown = 0;
   const show = (v: Violation): void => {
@@ -82,7 +96,8 @@ export function verifyRun(dir: string, options: VerifyOptions): VerifyOutcome {
   let n = 0;
   for (const text of syncLines(events, MAX_LINE_BYTES)) {
     n++;
-    if (text instanceof LongLine) throw new InputError([{ file: events, line: n, path: '', message: `not a log record: a line of ${text.bytes} bytes (a record is one short line)` }]);
+    if (text instanceof LongLine)
+      throw new InputError([{ file: events, line: n, path: '', message: `not a log record: a line of ${text.bytes} bytes (a record is one short line)` }]);
     if (text === '') continue;
     let r;
     try {

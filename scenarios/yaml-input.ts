@@ -94,7 +94,11 @@ export function readYaml(text: string, file: string, prefix: readonly PropertyKe
         if (!Number.isFinite(v)) at(node, path(), `must be a finite number, not ${excerpt(node.source ?? String(v))}`);
         return v;
       }
-      at(node, path(), `a ${typeof v === 'object' ? (v as object).constructor.name : typeof v} value is not allowed: write a number, a string, true, false or null`);
+      at(
+        node,
+        path(),
+        `a ${typeof v === 'object' ? (v as object).constructor.name : typeof v} value is not allowed: write a number, a string, true, false or null`,
+      );
       return null;
     }
     if (isAlias(node)) {
@@ -158,7 +162,10 @@ export function readYaml(text: string, file: string, prefix: readonly PropertyKe
     problems.length = 0;
     badPaths.length = 0;
     problems.push({
-      file, line: 1, col: 1, path: formatPath(prefix),
+      file,
+      line: 1,
+      col: 1,
+      path: formatPath(prefix),
       message: `more than ${MAX_DOCUMENT_VALUES.toLocaleString('en-US')} values once YAML aliases are expanded (an alias repeats its anchor's whole content): put large job lists in a trace file`,
     });
     return { data: undefined, problems, badPaths: [[]], locate };

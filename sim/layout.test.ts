@@ -31,7 +31,7 @@ interface Allow {
  * drags a layer in.
  */
 const LEAVES: ReadonlyArray<{ readonly path: string; readonly holds: string }> = [
-  { path: 'sim/kernel/assert.ts', holds: 'assertNever, the exhaustive switch\'s default' },
+  { path: 'sim/kernel/assert.ts', holds: "assertNever, the exhaustive switch's default" },
   { path: 'sim/kernel/int-map.ts', holds: 'a hash map of integer ids in typed arrays' },
   { path: 'sim/kernel/packed.ts', holds: 'typed arrays that grow (resized, grown)' },
   { path: 'sim/kernel/shuffle.ts', holds: 'the Fisher–Yates shuffle over any random stream' },
@@ -77,7 +77,7 @@ const RULES: Readonly<Record<Folder, FolderRule>> = {
   },
   allocators: {
     says:
-      'the allocation port (sim/model/allocation-port.ts), types from sim/model, the kernel\'s random-stream type ' +
+      "the allocation port (sim/model/allocation-port.ts), types from sim/model, the kernel's random-stream type " +
       '(sim/kernel/rng.ts) and the shared leaves; no clock, no queue, no I/O',
     repo: [
       { to: 'sim/model/allocation-port.ts', typesOnly: false },
@@ -116,8 +116,29 @@ const RULES: Readonly<Record<Folder, FolderRule>> = {
 
 /** Builtins that touch files, processes, the network, the host, timers or the wall clock (§1: only scenarios/). */
 const IO_BUILTINS = new Set([
-  'fs', 'child_process', 'worker_threads', 'cluster', 'net', 'http', 'http2', 'https', 'dgram', 'dns', 'tls', 'os',
-  'process', 'inspector', 'perf_hooks', 'v8', 'vm', 'repl', 'tty', 'readline', 'module', 'trace_events', 'timers',
+  'fs',
+  'child_process',
+  'worker_threads',
+  'cluster',
+  'net',
+  'http',
+  'http2',
+  'https',
+  'dgram',
+  'dns',
+  'tls',
+  'os',
+  'process',
+  'inspector',
+  'perf_hooks',
+  'v8',
+  'vm',
+  'repl',
+  'tty',
+  'readline',
+  'module',
+  'trace_events',
+  'timers',
 ]);
 
 /** §2: banned outside scenarios/ (and bench/), in non-test sources. Names, not just calls: passing Math.random along is as bad. */
@@ -342,8 +363,7 @@ describe('the layout rules catch what they should (synthetic files)', () => {
     'reports/metrics.ts',
     'scenarios/run.ts',
   ]);
-  const check = (file: string, src: string): string[] =>
-    checkImports(file, parseImports(src), (spec) => resolveImport(file, spec, (p) => known.has(p)));
+  const check = (file: string, src: string): string[] => checkImports(file, parseImports(src), (spec) => resolveImport(file, spec, (p) => known.has(p)));
 
   test('kernel: nothing outside itself but seedrandom', () => {
     expect(check('sim/kernel/x.ts', "import seedrandom from 'seedrandom';\nimport { t } from './time.js';")).toEqual([]);
@@ -353,7 +373,7 @@ describe('the layout rules catch what they should (synthetic files)', () => {
     expect(check('sim/kernel/x.ts', "import { readFileSync } from 'node:fs';\nimport yaml from 'yaml';")).toHaveLength(2);
   });
 
-  test('model: kernel values, nothing of allocators/, not even types (the port is the model\'s)', () => {
+  test("model: kernel values, nothing of allocators/, not even types (the port is the model's)", () => {
     expect(check('sim/model/x.ts', "import { seconds } from '../kernel/time.js';\nimport type { Allocator } from './allocation-port.js';")).toEqual([]);
     expect(check('sim/model/x.ts', "import { getAllocator } from '../../allocators/drf.js';")).toHaveLength(1);
     expect(check('sim/model/x.ts', "import type { Allocator } from '../../allocators/types.js';")).toEqual([
@@ -361,7 +381,7 @@ describe('the layout rules catch what they should (synthetic files)', () => {
     ]);
   });
 
-  test('allocators: the port, model types, resources values, the kernel\'s random-stream type; no I/O', () => {
+  test("allocators: the port, model types, resources values, the kernel's random-stream type; no I/O", () => {
     expect(check('allocators/x.ts', "import { addInto } from '../sim/model/resources.js';\nimport type { LogRecord } from '../sim/model/log.js';")).toEqual([]);
     expect(check('allocators/x.ts', "import { OFFER_GRANULARITIES, type Allocator } from '../sim/model/allocation-port.js';")).toEqual([]);
     expect(check('allocators/x.ts', "import { Master } from '../sim/model/master.js';")).toHaveLength(1);
@@ -369,7 +389,9 @@ describe('the layout rules catch what they should (synthetic files)', () => {
     expect(check('allocators/x.ts', "import { RandomStream } from '../sim/kernel/rng.js';")).toHaveLength(1);
     expect(check('allocators/x.ts', "import type { Simulator } from '../sim/kernel/simulator.js';")).toHaveLength(1);
     const [inline] = check('allocators/x.ts', "import {\n  type LogRecord,\n} from '../sim/model/log.js';");
-    expect(inline).toMatch(/^allocators\/x\.ts:1: import \{ type LogRecord, \} from '..\/sim\/model\/log\.js' -- allocators\/ may import only types from sim\/model\/: use `import type`/);
+    expect(inline).toMatch(
+      /^allocators\/x\.ts:1: import \{ type LogRecord, \} from '..\/sim\/model\/log\.js' -- allocators\/ may import only types from sim\/model\/: use `import type`/,
+    );
     expect(inline).toMatch(/loads the module: write `import type \{ X \}`/);
     expect(check('allocators/x.ts', "import { writeFileSync } from 'fs';")).toHaveLength(1);
     // tests and test-support may import anything
@@ -394,9 +416,13 @@ describe('the layout rules catch what they should (synthetic files)', () => {
     const leafKnown = new Set([...known, ...LEAF_PATHS, 'sim/kernel/event-queue.ts']);
     const checkLeaf = (file: string, src: string): string[] =>
       checkImports(file, parseImports(src), (spec) => resolveImport(file, spec, (p) => leafKnown.has(p)));
-    expect(checkLeaf('reports/x.ts', "import { RESOURCE_NAMES } from '../sim/model/resources.js';\nimport { grown } from '../sim/kernel/packed.js';")).toEqual([]);
+    expect(checkLeaf('reports/x.ts', "import { RESOURCE_NAMES } from '../sim/model/resources.js';\nimport { grown } from '../sim/kernel/packed.js';")).toEqual(
+      [],
+    );
     expect(checkLeaf('workloads/x.ts', "import { assertNever } from '../sim/kernel/assert.js';\nimport { seconds } from '../sim/kernel/time.js';")).toEqual([]);
-    expect(checkLeaf('allocators/x.ts', "import { shuffleInPlace } from '../sim/kernel/shuffle.js';\nimport { allocatableTo } from '../sim/model/roles.js';")).toEqual([]);
+    expect(
+      checkLeaf('allocators/x.ts', "import { shuffleInPlace } from '../sim/kernel/shuffle.js';\nimport { allocatableTo } from '../sim/model/roles.js';"),
+    ).toEqual([]);
     expect(checkLeaf('reports/x.ts', "import { EventQueue } from '../sim/kernel/event-queue.js';")).toEqual([
       "reports/x.ts:1: import { EventQueue } from '../sim/kernel/event-queue.js' -- reports/ may not import sim/kernel/event-queue.ts; it may import event log types only (sim/model/log.ts), and the shared leaves",
     ]);
@@ -470,7 +496,7 @@ describe('the import reader', () => {
   });
 
   test('multi-line statements, reported at their first line, as one line', () => {
-    const src = "\n\nimport type {\n  A,\n  B,\n} from '../x.js';\nexport {\n  c,\n  type D,\n} from \"./y.js\";\n";
+    const src = '\n\nimport type {\n  A,\n  B,\n} from \'../x.js\';\nexport {\n  c,\n  type D,\n} from "./y.js";\n';
     const recs = parseImports(src);
     expect(recs.map((r) => [r.line, r.kind, r.text])).toEqual([
       [3, 'type', "import type { A, B, } from '../x.js'"],
@@ -483,11 +509,11 @@ describe('the import reader', () => {
       "// import a from './commented.js';",
       "/* import b from './block.js';",
       "   export * from './block2.js'; */",
-      "const s = \"import c from './in-string.js'\";",
+      'const s = "import c from \'./in-string.js\'";',
       "const t = `import d from './in-template.js' ${x / 2} and ${`nested ${y}`}`;",
-      "const r = /['\"`]/g; const q = a / b / c;",
+      'const r = /[\'"`]/g; const q = a / b / c;',
       "import e from './real.js';",
-      "export const k = 1",
+      'export const k = 1',
       'export { k2 }',
       "import f from './real2.js'",
     ].join('\n');

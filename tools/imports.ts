@@ -175,7 +175,10 @@ function classify(isType: boolean, clause: string): { kind: ImportKind; inlineTy
   const braces = /\{([^}]*)\}/.exec(clause);
   const outside = clause.replace(/\{[^}]*\}/, '').replace(/[\s,]/g, '');
   if (braces === null || outside !== '') return { kind: 'value', inlineTypesOnly: false };
-  const names = braces[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = braces[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) return { kind: 'load', inlineTypesOnly: false };
   const allTyped = names.every((s) => /^type\s+[\w$]/.test(s));
   return allTyped ? { kind: 'load', inlineTypesOnly: true } : { kind: 'value', inlineTypesOnly: false };

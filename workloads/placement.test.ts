@@ -16,8 +16,11 @@ const scripted = (xs: number[]): Rng => {
 
 /** 0 a0, 1 a1 (r0); 2 b0, 3 b1, 4 b2 (r1); 5 c0 (r2). */
 const CLUSTER: PlacementAgent[] = [
-  { name: 'a0', rack: 'r0' }, { name: 'a1', rack: 'r0' },
-  { name: 'b0', rack: 'r1' }, { name: 'b1', rack: 'r1' }, { name: 'b2', rack: 'r1' },
+  { name: 'a0', rack: 'r0' },
+  { name: 'a1', rack: 'r0' },
+  { name: 'b0', rack: 'r1' },
+  { name: 'b1', rack: 'r1' },
+  { name: 'b2', rack: 'r1' },
   { name: 'c0', rack: 'r2' },
 ];
 
@@ -44,29 +47,39 @@ describe('placeBlock', () => {
   // One rack: no other rack, so replicas 2 and 3 are distinct agents anywhere:
   // first floor(0.5 * 3) = 1; free [0, 2]: floor(0.6 * 2) = 1 -> 2; free [0] -> 0
   test('a one-rack cluster gets distinct agents', () => {
-    const one = [{ name: 'x0', rack: 'r' }, { name: 'x1', rack: 'r' }, { name: 'x2', rack: 'r' }];
+    const one = [
+      { name: 'x0', rack: 'r' },
+      { name: 'x1', rack: 'r' },
+      { name: 'x2', rack: 'r' },
+    ];
     expect(placeBlock(one, 3, scripted([0.5, 0.6, 0]))).toEqual([1, 2, 0]);
     // replication is capped at the number of agents
     expect(placeBlock(one.slice(0, 2), 3, scripted([0, 0]))).toEqual([0, 1]);
   });
 
   test('property: distinct agents, min(R, n) replicas, rack-aware, same seed same placement', () => {
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer(),
-      (rackSizes, r, seed) => {
-        const agents: PlacementAgent[] = [];
-        rackSizes.forEach((k, rack) => { for (let i = 0; i < k; i++) agents.push({ name: `n${rack}-${i}`, rack: `r${rack}` }); });
-        const a = placeBlock(agents, r, new RandomStreams(seed).stream('placement/f'));
-        const b = placeBlock(agents, r, new RandomStreams(seed).stream('placement/f'));
-        expect(a).toEqual(b);
-        expect(new Set(a).size).toBe(a.length);
-        expect(a.length).toBe(Math.min(r, agents.length));
-        if (rackSizes.length > 1 && r >= 2) expect(agents[a[1]!]!.rack).not.toBe(agents[a[0]!]!.rack);
-        if (rackSizes.length > 1 && r >= 3 && rackSizes[Number(agents[a[1]!]!.rack.slice(1))]! >= 2) {
-          expect(agents[a[2]!]!.rack).toBe(agents[a[1]!]!.rack);
-        }
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer(),
+        (rackSizes, r, seed) => {
+          const agents: PlacementAgent[] = [];
+          rackSizes.forEach((k, rack) => {
+            for (let i = 0; i < k; i++) agents.push({ name: `n${rack}-${i}`, rack: `r${rack}` });
+          });
+          const a = placeBlock(agents, r, new RandomStreams(seed).stream('placement/f'));
+          const b = placeBlock(agents, r, new RandomStreams(seed).stream('placement/f'));
+          expect(a).toEqual(b);
+          expect(new Set(a).size).toBe(a.length);
+          expect(a.length).toBe(Math.min(r, agents.length));
+          if (rackSizes.length > 1 && r >= 2) expect(agents[a[1]!]!.rack).not.toBe(agents[a[0]!]!.rack);
+          if (rackSizes.length > 1 && r >= 3 && rackSizes[Number(agents[a[1]!]!.rack.slice(1))]! >= 2) {
+            expect(agents[a[2]!]!.rack).toBe(agents[a[1]!]!.rack);
+          }
+        },
+      ),
+    );
   });
 });
 
@@ -74,7 +87,17 @@ describe('withPlacedBlocks', () => {
   // 2 blocks of 1 replica each: draws 0.1 -> a0, 0.1 again -> a0 (no repeat), so [a0]; the
   // second task: 0.5 -> b1, 0.99 -> c0.
   test('preferred agents are the union of the blocks replicas, in order', () => {
-    const jobs = [{ id: 'j', submit: 0, framework: 'f', tasks: [{ res: new Float64Array(4), duration: 1 }, { res: new Float64Array(4), duration: 1 }] }];
+    const jobs = [
+      {
+        id: 'j',
+        submit: 0,
+        framework: 'f',
+        tasks: [
+          { res: new Float64Array(4), duration: 1 },
+          { res: new Float64Array(4), duration: 1 },
+        ],
+      },
+    ];
     const out = [...withPlacedBlocks(jobs as never, CLUSTER, { blocksPerTask: 2, replication: 1 }, scripted([0.1, 0.1, 0.5, 0.99]))];
     expect(out[0]!.tasks.map((t) => t.preferredAgents)).toEqual([['a0'], ['b1', 'c0']]);
   });

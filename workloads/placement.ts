@@ -99,12 +99,7 @@ export function placeIndexed(ix: PlacementIndex, replication: number, rng: Rng):
  * and the agents holding them (in replica order, without repeats) as its preferred agents. Draws
  * from `rng` only, task by task in job order, so the source's own draws are untouched.
  */
-export function* withPlacedBlocks(
-  jobs: Iterable<JobSpec>,
-  agents: readonly PlacementAgent[],
-  options: PlacementOptions,
-  rng: Rng,
-): Generator<JobSpec> {
+export function* withPlacedBlocks(jobs: Iterable<JobSpec>, agents: readonly PlacementAgent[], options: PlacementOptions, rng: Rng): Generator<JobSpec> {
   const blocks = Math.max(1, Math.round(options.blocksPerTask ?? 1));
   const replication = Math.max(1, Math.round(options.replication ?? 3));
   const index = placementIndex(agents);

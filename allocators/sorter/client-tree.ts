@@ -219,9 +219,7 @@ export class ClientTree {
       const o = n * NUM_RESOURCES;
       subInto(this.alloc, o, res, offset);
       if (hasNegative(this.alloc, o)) {
-        throw new Error(
-          `sorter: client '${client}' unallocated ${format(res, offset)}, more than it holds`,
-        );
+        throw new Error(`sorter: client '${client}' unallocated ${format(res, offset)}, more than it holds`);
       }
     }
   }

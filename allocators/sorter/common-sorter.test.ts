@@ -59,7 +59,11 @@ describe.each(SORTERS)('common sorter suite: %s', (_name, entry) => {
   /** The start of both collapse tests: a (10), b (6) and a/c (5) on cpus:100;mem:100, all active. */
   const collapseCase = (): Sorter => {
     const s = make();
-    for (const [c, n] of [['a', 10], ['b', 6], ['a/c', 5]] as const) {
+    for (const [c, n] of [
+      ['a', 10],
+      ['b', 6],
+      ['a/c', 5],
+    ] as const) {
       addActive(s, c);
       s.allocated(c, r(n, n));
     }
@@ -235,16 +239,19 @@ describe.each(SORTERS)('common sorter suite: %s', (_name, entry) => {
     );
   });
 
-  test.each(['flat', 'nested'] as const)('property (%s clients): allocations by handle rank exactly as by name; the same inputs give the same orders', (kind) => {
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 40 }), fc.integer(), (ops, seed) => {
-        const byName = play(PATHS[kind], ops, seed, false);
-        expect(play(PATHS[kind], ops, seed, true)).toEqual(byName);
-        expect(play(PATHS[kind], ops, seed, false)).toEqual(byName);
-      }),
-      { seed: 6161, numRuns: 100 },
-    );
-  });
+  test.each(['flat', 'nested'] as const)(
+    'property (%s clients): allocations by handle rank exactly as by name; the same inputs give the same orders',
+    (kind) => {
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 40 }), fc.integer(), (ops, seed) => {
+          const byName = play(PATHS[kind], ops, seed, false);
+          expect(play(PATHS[kind], ops, seed, true)).toEqual(byName);
+          expect(play(PATHS[kind], ops, seed, false)).toEqual(byName);
+        }),
+        { seed: 6161, numRuns: 100 },
+      );
+    },
+  );
 
   test('property: what a client holds is the sum of what it was allocated less what came back', () => {
     fc.assert(

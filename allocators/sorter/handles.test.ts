@@ -26,7 +26,7 @@ function misuses(sorter: Sorter): void {
 }
 
 describe('client handles', () => {
-  test('a walk gives the sorter\'s own handles, which name its clients', () => {
+  test("a walk gives the sorter's own handles, which name its clients", () => {
     // drf over a and b, with a holding 1 cpu of 10: b (share 0) first, then a (0.1).
     const sorter = createSorter('drf', {});
     sorter.addTotal(resources({ cpus: 10 }));

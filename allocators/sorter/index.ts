@@ -11,11 +11,4 @@ export { createSorter, getSorter, listSorters, type SorterEntry, type SorterKind
 export { DrfSorter } from './drf-sorter.js';
 export { RandomSorter, weightedShuffle } from './random-sorter.js';
 export { FifoSorter } from './fifo-sorter.js';
-export {
-  SHARE_FUNCTIONS,
-  ShareSorter,
-  fairnessMask,
-  type ShareFunction,
-  type ShareOf,
-  type ShareSorterOptions,
-} from './share-sorter.js';
+export { SHARE_FUNCTIONS, ShareSorter, fairnessMask, type ShareFunction, type ShareOf, type ShareSorterOptions } from './share-sorter.js';

@@ -119,7 +119,14 @@ describe('RandomSorter', () => {
       s.add(c);
       s.activate(c);
     }
-    for (const [p, w] of [['a', 1], ['a/b', 2], ['c', 2], ['c/d', 1], ['c/e', 2]] as const) s.updateWeight(p, w);
+    for (const [p, w] of [
+      ['a', 1],
+      ['a/b', 2],
+      ['c', 2],
+      ['c/d', 1],
+      ['c/e', 2],
+    ] as const)
+      s.updateWeight(p, w);
     const rw = s.relativeWeights();
     expect(rw.get('a')).toBeCloseTo(1 / 9, 12);
     expect(rw.get('a/b')).toBeCloseTo(2 / 9, 12);
@@ -151,7 +158,14 @@ describe('RandomSorter', () => {
       s.add(c);
       s.activate(c);
     }
-    for (const [p, w] of [['a', 1], ['a/b', 2], ['c', 2], ['c/d', 1], ['c/e', 2]] as const) s.updateWeight(p, w);
+    for (const [p, w] of [
+      ['a', 1],
+      ['a/b', 2],
+      ['c', 2],
+      ['c/d', 1],
+      ['c/e', 2],
+    ] as const)
+      s.updateWeight(p, w);
     s.deactivate('c/e');
     // c keeps 2/3 and c/d is its only active child: 2/3
     expect(s.relativeWeights().get('c/d')).toBeCloseTo(2 / 3, 12);

@@ -29,22 +29,19 @@ const ENTRIES: readonly SorterEntry[] = [
   {
     name: 'drf',
     description: 'dominant resource fairness: lowest weighted dominant share first, then fewest allocations, then path (Mesos default)',
-    policy:
-      'Mesos default: hierarchical allocator, DRF role sorter and DRF framework sorters; quota guarantees and limits (params.quota)',
+    policy: 'Mesos default: hierarchical allocator, DRF role sorter and DRF framework sorters; quota guarantees and limits (params.quota)',
     create: (options) => new DrfSorter(options),
   },
   {
     name: 'random',
     description: 'a fresh weighted random order for every sort, shares ignored (Mesos --role_sorter=random)',
-    policy:
-      'Hierarchical allocator with weighted random role and framework sorters (Mesos --role_sorter=random --framework_sorter=random); quota as drf',
+    policy: 'Hierarchical allocator with weighted random role and framework sorters (Mesos --role_sorter=random --framework_sorter=random); quota as drf',
     create: (options) => new RandomSorter(options),
   },
   {
     name: 'asset',
     description: 'asset fairness: as drf, but a share is the sum over resources of allocation/total instead of the max',
-    policy:
-      'Asset fairness: as drf, but a share is the sum over resources of allocation/total (divided by weight) instead of the max',
+    policy: 'Asset fairness: as drf, but a share is the sum over resources of allocation/total (divided by weight) instead of the max',
     create: (options) => new ShareSorter({ ...options, share: 'asset' }),
   },
   {

@@ -224,23 +224,20 @@ describe('ShareSorter: properties', () => {
 
   test("'asset' on one resource is DRF: with only cpus in the totals the orders agree", () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(3), fc.integer({ min: 1, max: 30 })), { maxLength: 40 }),
-        (allocs) => {
-          const a = new ShareSorter({ share: 'asset' });
-          const d = new DrfSorter();
-          for (const s of [a, d]) {
-            s.addTotal(resources({ cpus: 100 }));
-            for (const c of ['w', 'x', 'y', 'z']) addActive(s, c);
-          }
-          for (const [c, cpus] of allocs) {
-            const client = ['w', 'x', 'y', 'z'][c]!;
-            a.allocated(client, resources({ cpus, mem: 7 })); // mem has total 0: it never counts
-            d.allocated(client, resources({ cpus, mem: 7 }));
-            expect(a.sort()).toEqual(d.sort());
-          }
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.nat(3), fc.integer({ min: 1, max: 30 })), { maxLength: 40 }), (allocs) => {
+        const a = new ShareSorter({ share: 'asset' });
+        const d = new DrfSorter();
+        for (const s of [a, d]) {
+          s.addTotal(resources({ cpus: 100 }));
+          for (const c of ['w', 'x', 'y', 'z']) addActive(s, c);
+        }
+        for (const [c, cpus] of allocs) {
+          const client = ['w', 'x', 'y', 'z'][c]!;
+          a.allocated(client, resources({ cpus, mem: 7 })); // mem has total 0: it never counts
+          d.allocated(client, resources({ cpus, mem: 7 }));
+          expect(a.sort()).toEqual(d.sort());
+        }
+      }),
       { seed: 99, numRuns: 200 },
     );
   });

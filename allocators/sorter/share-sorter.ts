@@ -6,15 +6,7 @@
  * no randomness.
  */
 import type { Rng } from '../../sim/kernel/rng.js';
-import {
-  NUM_RESOURCES,
-  RESOURCE_NAMES,
-  addInto,
-  format,
-  hasNegative,
-  subInto,
-  type ResourceVector,
-} from '../../sim/model/resources.js';
+import { NUM_RESOURCES, RESOURCE_NAMES, addInto, format, hasNegative, subInto, type ResourceVector } from '../../sim/model/resources.js';
 import { ClientTree, NODE_KIND } from './client-tree.js';
 import { ListWalk } from './list-walk.js';
 import { RankHeap } from './rank-heap.js';
@@ -36,9 +28,7 @@ export function fairnessMask(excluded: readonly string[] | undefined): Uint8Arra
   for (const name of excluded ?? []) {
     const i = (RESOURCE_NAMES as readonly string[]).indexOf(name);
     if (i < 0) {
-      throw new RangeError(
-        `excluded resource '${name}' is not one of ${RESOURCE_NAMES.join(', ')}`,
-      );
+      throw new RangeError(`excluded resource '${name}' is not one of ${RESOURCE_NAMES.join(', ')}`);
     }
     mask[i] = 0;
   }
@@ -357,9 +347,7 @@ export class ShareSorter extends RankHeap implements Sorter {
     }
     const s: unknown = this.custom!(a, t);
     if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) {
-      throw new RangeError(
-        `the share function returned ${String(s)} for client '${this.tree.clientPath(node)}'; a share is a finite number >= 0`,
-      );
+      throw new RangeError(`the share function returned ${String(s)} for client '${this.tree.clientPath(node)}'; a share is a finite number >= 0`);
     }
     return s;
   }

@@ -18,14 +18,16 @@ export const ROLES = ['*', 'a', 'b', 'a/x', 'a/x/y'] as const;
 
 /** A random cluster: agents, frameworks (role, suppressed), role weights, refuse filters. */
 export const clusterArb = fc.record({
-  agents: fc.array(
-    fc.record({ cpus: fc.nat(16), mem: fc.nat(8192), disk: fc.nat(1000), gpus: fc.nat(2) }),
-    { minLength: 1, maxLength: 10 },
-  ),
+  agents: fc.array(fc.record({ cpus: fc.nat(16), mem: fc.nat(8192), disk: fc.nat(1000), gpus: fc.nat(2) }), { minLength: 1, maxLength: 10 }),
   frameworks: fc.array(fc.record({ role: fc.constantFrom(...ROLES), suppressed: fc.boolean() }), {
     maxLength: 6,
   }),
-  weights: fc.array(fc.tuple(fc.constantFrom(...ROLES), fc.integer({ min: 1, max: 40 }).map((w) => w / 4))),
+  weights: fc.array(
+    fc.tuple(
+      fc.constantFrom(...ROLES),
+      fc.integer({ min: 1, max: 40 }).map((w) => w / 4),
+    ),
+  ),
   filters: fc.array(fc.tuple(fc.nat(5), fc.nat(9)), { maxLength: 20 }),
   seed: fc.integer(),
 });

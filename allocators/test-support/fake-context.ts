@@ -120,9 +120,7 @@ export class FakeContext implements AllocationContext {
       return;
     }
     if (res.length !== NUM_RESOURCES || hasNegative(res) || !contains(this.free, o, res)) {
-      this.violations.push(
-        `offer to fw ${fw} of ${format(res)} on agent ${agent} with only ${format(this.free, o)} free`,
-      );
+      this.violations.push(`offer to fw ${fw} of ${format(res)} on agent ${agent} with only ${format(this.free, o)} free`);
       return;
     }
     subInto(this.free, o, res);

@@ -23,12 +23,7 @@ export interface FillingResult {
  * the whole offer with a filter that never expires (its task can never fit there again, since
  * tasks never end). `task` gives each framework's task by framework index.
  */
-export function fillOneTaskPerOffer(
-  m: MiniMaster,
-  task: (fw: number) => ResourceVector,
-  rng: Rng,
-  maxRuns = 1000,
-): FillingResult {
+export function fillOneTaskPerOffer(m: MiniMaster, task: (fw: number) => ResourceVector, rng: Rng, maxRuns = 1000): FillingResult {
   const launches: string[] = [];
   const tasks: Record<string, number> = {};
   for (const f of m.frameworks) tasks[f.name] = 0;
@@ -62,13 +57,7 @@ export function fillOneTaskPerOffer(
  * The DRF paper's two-user setting: users A (framework 0, role 'a') and B (framework 1, role 'b')
  * on one agent, each running one kind of task; returns the progressive filling under `allocator`.
  */
-export function fillTwoUsers(
-  allocator: Allocator,
-  agent: ResourceVector,
-  taskA: ResourceVector,
-  taskB: ResourceVector,
-  rng: Rng,
-): FillingResult {
+export function fillTwoUsers(allocator: Allocator, agent: ResourceVector, taskA: ResourceVector, taskB: ResourceVector, rng: Rng): FillingResult {
   const m = new MiniMaster(allocator, 1);
   m.addFramework('A', 'a');
   m.addFramework('B', 'b');

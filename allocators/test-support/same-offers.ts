@@ -15,12 +15,7 @@ import { MiniMaster } from './fake-context.js';
  * between runs, `policy()` and `reference()` make the same offers, run after run, from the same
  * seeded stream. `seed` is fast-check's; `numRuns` default 150.
  */
-export function expectSameOffersOnCpusOnlyClusters(
-  policy: () => Allocator,
-  reference: () => Allocator,
-  seed: number,
-  numRuns = 150,
-): void {
+export function expectSameOffersOnCpusOnlyClusters(policy: () => Allocator, reference: () => Allocator, seed: number, numRuns = 150): void {
   fc.assert(
     fc.property(
       fc.array(fc.integer({ min: 1, max: 16 }), { minLength: 1, maxLength: 8 }),

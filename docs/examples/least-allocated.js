@@ -29,7 +29,8 @@ function validate(params) {
       problems.push({ path: ['resources'], message: `a non-empty list of resource names (${RESOURCE_NAMES.join(', ')})` });
     } else {
       res.forEach((name, i) => {
-        if (!RESOURCE_NAMES.includes(name)) problems.push({ path: ['resources', i], message: `unknown resource "${String(name)}"; one of ${RESOURCE_NAMES.join(', ')}` });
+        if (!RESOURCE_NAMES.includes(name))
+          problems.push({ path: ['resources', i], message: `unknown resource "${String(name)}"; one of ${RESOURCE_NAMES.join(', ')}` });
         else if (res.indexOf(name) !== i) problems.push({ path: ['resources', i], message: `"${name}" is listed twice` });
       });
     }
@@ -41,9 +42,7 @@ function validate(params) {
 export default {
   name: 'least-allocated',
   description: 'roles, then frameworks, holding the least first (sum of cluster fractions over cpus and mem, per weight)',
-  params: [
-    { name: 'resources', description: 'resources that count toward a holding (cpus, mem, disk, gpus)', default: '[cpus, mem]' },
-  ],
+  params: [{ name: 'resources', description: 'resources that count toward a holding (cpus, mem, disk, gpus)', default: '[cpus, mem]' }],
   validate,
   /** The share function for one run: held / cluster total, summed over the counted resources. */
   share(options) {

@@ -157,9 +157,7 @@ export class OffersFold {
 
   /** The offers fold's part of the summary. */
   summary(): OffersSummary {
-    const declinedBy = perResource((i) =>
-      this.answeredOffered[i]! > 0 ? this.answeredDeclined[i]! / this.answeredOffered[i]! : NaN,
-    );
+    const declinedBy = perResource((i) => (this.answeredOffered[i]! > 0 ? this.answeredDeclined[i]! / this.answeredOffered[i]! : NaN));
     let declinedSum = 0;
     let declinedN = 0;
     for (const x of declinedBy) {

@@ -104,7 +104,10 @@ export class SharesFold {
   private arrivalEndMin = Infinity;
 
   /** @param excluded resources left out of every dominant share (and so of Jain's index) */
-  constructor(private readonly cluster: ClusterFold, excluded: readonly ResourceName[]) {
+  constructor(
+    private readonly cluster: ClusterFold,
+    excluded: readonly ResourceName[],
+  ) {
     for (const name of excluded) {
       const i = RESOURCE_NAMES.indexOf(name);
       if (i < 0) throw new RangeError(`excludedResources: unknown resource "${String(name)}"`);

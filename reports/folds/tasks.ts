@@ -45,7 +45,11 @@ export class TasksFold {
   private tasksKilled = 0;
   private tasksLost = 0;
 
-  constructor(private readonly cluster: ClusterFold, private readonly shares: SharesFold, private readonly jobs: JobsFold) {}
+  constructor(
+    private readonly cluster: ClusterFold,
+    private readonly shares: SharesFold,
+    private readonly jobs: JobsFold,
+  ) {}
 
   /** task_state of `task`, of (checked) job `j` of framework `f`. */
   state(task: number, j: number, f: number, state: TaskState, res: ResTuple, t: number): void {

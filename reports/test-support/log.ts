@@ -13,39 +13,92 @@ export function res(cpus: number, memMb: number, diskMb = 0, gpus = 0): ResTuple
 }
 
 export const agent = (sec: number, id: number, r: ResTuple, rack = 'r1'): LogRecord => ({
-  kind: 'agent_added', t: us(sec), agent: id, name: `a${id}`, rack, res: r,
+  kind: 'agent_added',
+  t: us(sec),
+  agent: id,
+  name: `a${id}`,
+  rack,
+  res: r,
 });
 export const framework = (sec: number, id: number, name: string, role: string, weight = 1, behaviour = 'batch'): LogRecord => ({
-  kind: 'framework_added', t: us(sec), framework: id, name, role, weight, behaviour,
+  kind: 'framework_added',
+  t: us(sec),
+  framework: id,
+  name,
+  role,
+  weight,
+  behaviour,
 });
 export const job = (sec: number, id: number, fw: number, tasks: number, maxTaskSec: number, name = `j${id}`): LogRecord => ({
-  kind: 'job_submitted', t: us(sec), job: id, name, framework: fw, tasks, maxTaskDuration: us(maxTaskSec),
+  kind: 'job_submitted',
+  t: us(sec),
+  job: id,
+  name,
+  framework: fw,
+  tasks,
+  maxTaskDuration: us(maxTaskSec),
 });
 export const jobFinished = (sec: number, id: number, fw: number): LogRecord => ({
-  kind: 'job_finished', t: us(sec), job: id, framework: fw,
+  kind: 'job_finished',
+  t: us(sec),
+  job: id,
+  framework: fw,
 });
 export const offer = (sec: number, id: number, fw: number, ag: number, r: ResTuple): LogRecord => ({
-  kind: 'offer_sent', t: us(sec), offer: id, framework: fw, agent: ag, res: r,
+  kind: 'offer_sent',
+  t: us(sec),
+  offer: id,
+  framework: fw,
+  agent: ag,
+  res: r,
 });
 export const accept = (sec: number, id: number, fw: number, ag: number, tasks: number, used: ResTuple, refuseSec = 5): LogRecord => ({
-  kind: 'offer_accepted', t: us(sec), offer: id, framework: fw, agent: ag, tasks, used, refuse: us(refuseSec),
+  kind: 'offer_accepted',
+  t: us(sec),
+  offer: id,
+  framework: fw,
+  agent: ag,
+  tasks,
+  used,
+  refuse: us(refuseSec),
 });
 export const decline = (sec: number, id: number, fw: number, ag: number, refuseSec = 5): LogRecord => ({
-  kind: 'offer_declined', t: us(sec), offer: id, framework: fw, agent: ag, refuse: us(refuseSec),
+  kind: 'offer_declined',
+  t: us(sec),
+  offer: id,
+  framework: fw,
+  agent: ag,
+  refuse: us(refuseSec),
 });
 export const rescind = (sec: number, id: number, fw: number, ag: number): LogRecord => ({
-  kind: 'offer_rescinded', t: us(sec), offer: id, framework: fw, agent: ag,
+  kind: 'offer_rescinded',
+  t: us(sec),
+  offer: id,
+  framework: fw,
+  agent: ag,
 });
 export const task = (sec: number, id: number, jobId: number, fw: number, ag: number, state: TaskState, r: ResTuple): LogRecord => ({
-  kind: 'task_state', t: us(sec), task: id, job: jobId, framework: fw, agent: ag, state, res: r,
+  kind: 'task_state',
+  t: us(sec),
+  task: id,
+  job: jobId,
+  framework: fw,
+  agent: ag,
+  state,
+  res: r,
 });
 export const suppress = (sec: number, fw: number): LogRecord => ({ kind: 'suppress', t: us(sec), framework: fw });
 export const revive = (sec: number, fw: number): LogRecord => ({ kind: 'revive', t: us(sec), framework: fw });
 export const allocationRun = (sec: number, candidates: number, offers: number): LogRecord => ({
-  kind: 'allocation_run', t: us(sec), candidates, offers,
+  kind: 'allocation_run',
+  t: us(sec),
+  candidates,
+  offers,
 });
 export const runEnded = (sec: number, reason: 'completed' | 'duration' = 'completed'): LogRecord => ({
-  kind: 'run_ended', t: us(sec), reason,
+  kind: 'run_ended',
+  t: us(sec),
+  reason,
 });
 
 /**

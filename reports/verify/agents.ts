@@ -93,7 +93,12 @@ export class AgentChecks {
       }
       // A removed agent may come back: the same agent, with nothing on it.
       if (r.name !== this.agentName[a] || r.rack !== this.agentRack[a] || !sameRes(r.res, this.agentTotal[a]!)) {
-        this.report.fail('agent-lifecycle', r, line, `agent ${a} reregistered as ${r.name} (${r.rack}, ${fmtRes(r.res)}), not as the ${this.agentName[a]} (${this.agentRack[a]}, ${fmtRes(this.agentTotal[a]!)}) it was`);
+        this.report.fail(
+          'agent-lifecycle',
+          r,
+          line,
+          `agent ${a} reregistered as ${r.name} (${r.rack}, ${fmtRes(r.res)}), not as the ${this.agentName[a]} (${this.agentRack[a]}, ${fmtRes(this.agentTotal[a]!)}) it was`,
+        );
       }
       this.agentState[a] = UP;
       this.agentActive[a] = r.t;
@@ -112,13 +117,21 @@ export class AgentChecks {
       this.report.fail('agent-lifecycle', r, line, `agent ${a} removed while not registered`);
       return;
     }
-    if (!sameRes(r.res, this.agentTotal[a]!)) this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${fmtRes(r.res)}, not its total ${fmtRes(this.agentTotal[a]!)}`);
+    if (!sameRes(r.res, this.agentTotal[a]!))
+      this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${fmtRes(r.res)}, not its total ${fmtRes(this.agentTotal[a]!)}`);
     const quiet = r.t - this.agentActive[a]!;
     if (quiet < AGENT_SILENCE_BEFORE_REMOVAL) {
-      this.report.fail('agent-lifecycle', r, line, `agent ${a} removed ${fmtSeconds(quiet)} s after its last offer, launch, finished task or registration: a failed agent is silent for at least 75 s first`);
+      this.report.fail(
+        'agent-lifecycle',
+        r,
+        line,
+        `agent ${a} removed ${fmtSeconds(quiet)} s after its last offer, launch, finished task or registration: a failed agent is silent for at least 75 s first`,
+      );
     }
-    if (this.agentLiveTasks[a]! > 0) this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${this.agentLiveTasks[a]} tasks still on it (they go lost first)`);
-    if (this.agentLiveOffers[a]! > 0) this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${this.agentLiveOffers[a]} offers of it outstanding (rescinded at its failure)`);
+    if (this.agentLiveTasks[a]! > 0)
+      this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${this.agentLiveTasks[a]} tasks still on it (they go lost first)`);
+    if (this.agentLiveOffers[a]! > 0)
+      this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${this.agentLiveOffers[a]} offers of it outstanding (rescinded at its failure)`);
     this.agentState[a] = REMOVED;
     this.agentRemovedAt[a] = r.t;
     this.agentsUp--;
@@ -173,9 +186,13 @@ export class AgentChecks {
     }
     // One violation per episode: an agent stays broken until its accounting is whole again.
     if (broken >= 0 && this.agentBroken[a] === 0) {
-      this.report.fail('agent-resources', r, line,
+      this.report.fail(
+        'agent-resources',
+        r,
+        line,
         `agent ${a}: offered ${fmtRes(offered)} + allocated ${fmtRes(allocated)}${g === undefined ? '' : ` (less ${fmtRes(g)} launching from an offer)`} ` +
-        `exceeds its total ${fmtRes(total)} or is negative (${RESOURCE_NAMES[broken]}); the agent's later changes are not reported until it is whole again`);
+          `exceeds its total ${fmtRes(total)} or is negative (${RESOURCE_NAMES[broken]}); the agent's later changes are not reported until it is whole again`,
+      );
     }
     this.agentBroken[a] = broken >= 0 ? 1 : 0;
   }

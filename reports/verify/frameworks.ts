@@ -27,7 +27,10 @@ export class FrameworkChecks {
   private readonly removalKills = new Map<number, number>();
   private readonly removalDrops = new Map<number, number>();
 
-  constructor(private readonly report: Reporter, private readonly instant: Instant) {}
+  constructor(
+    private readonly report: Reporter,
+    private readonly instant: Instant,
+  ) {}
 
   /** Frameworks added. */
   get count(): number {
@@ -54,14 +57,29 @@ export class FrameworkChecks {
       return;
     }
     if (!(r.weight > 0) || !Number.isFinite(r.weight)) this.report.fail('frameworks', r, line, `weight ${r.weight} is not a positive number`);
-    this.fws.push({ suppressed: false, connected: true, removed: false, disconnectedAt: NaN, failoverTimeout: NaN, removedAt: NaN, liveTasks: 0, liveOffers: 0 });
+    this.fws.push({
+      suppressed: false,
+      connected: true,
+      removed: false,
+      disconnectedAt: NaN,
+      failoverTimeout: NaN,
+      removedAt: NaN,
+      liveTasks: 0,
+      liveOffers: 0,
+    });
   }
 
   suppress(r: Extract<LogRecord, { kind: 'suppress' }>, line: number): void {
     const f = this.framework(r, line, r.framework);
     if (f === undefined) return;
     if (f.removed) this.report.fail('frameworks', r, line, `framework ${r.framework} suppressed after its removal`);
-    else if (f.suppressed) this.report.fail('frameworks', r, line, `framework ${r.framework} suppressed while suppressed (the master logs a suppress only when it changes something)`);
+    else if (f.suppressed)
+      this.report.fail(
+        'frameworks',
+        r,
+        line,
+        `framework ${r.framework} suppressed while suppressed (the master logs a suppress only when it changes something)`,
+      );
     f.suppressed = true;
   }
 
@@ -75,8 +93,10 @@ export class FrameworkChecks {
   disconnected(r: Extract<LogRecord, { kind: 'framework_disconnected' }>, line: number): void {
     const f = this.framework(r, line, r.framework);
     if (f === undefined) return;
-    if (f.removed || !f.connected) this.report.fail('frameworks', r, line, `framework ${r.framework} disconnected while ${f.removed ? 'removed' : 'disconnected'}`);
-    if (!Number.isSafeInteger(r.failoverTimeout) || r.failoverTimeout < 0) this.report.fail('frameworks', r, line, `failover timeout ${r.failoverTimeout} is not a non-negative integer of us`);
+    if (f.removed || !f.connected)
+      this.report.fail('frameworks', r, line, `framework ${r.framework} disconnected while ${f.removed ? 'removed' : 'disconnected'}`);
+    if (!Number.isSafeInteger(r.failoverTimeout) || r.failoverTimeout < 0)
+      this.report.fail('frameworks', r, line, `failover timeout ${r.failoverTimeout} is not a non-negative integer of us`);
     f.connected = false;
     f.disconnectedAt = r.t;
     f.failoverTimeout = r.failoverTimeout;
@@ -86,7 +106,8 @@ export class FrameworkChecks {
   reconnected(r: Extract<LogRecord, { kind: 'framework_reconnected' }>, line: number): void {
     const f = this.framework(r, line, r.framework);
     if (f === undefined) return;
-    if (f.removed || f.connected) this.report.fail('frameworks', r, line, `framework ${r.framework} reregistered while ${f.removed ? 'removed (it must be refused)' : 'connected'}`);
+    if (f.removed || f.connected)
+      this.report.fail('frameworks', r, line, `framework ${r.framework} reregistered while ${f.removed ? 'removed (it must be refused)' : 'connected'}`);
     f.connected = true;
   }
 
@@ -104,11 +125,18 @@ export class FrameworkChecks {
       return;
     }
     if (r.t !== f.disconnectedAt + f.failoverTimeout) {
-      this.report.fail('frameworks', r, line, `framework ${r.framework} removed at another time than its disconnect (${fmtSeconds(f.disconnectedAt)} s) + failover timeout (${fmtSeconds(f.failoverTimeout)} s)`);
+      this.report.fail(
+        'frameworks',
+        r,
+        line,
+        `framework ${r.framework} removed at another time than its disconnect (${fmtSeconds(f.disconnectedAt)} s) + failover timeout (${fmtSeconds(f.failoverTimeout)} s)`,
+      );
     }
     const jobs = unfinished(r.framework);
-    if (r.tasksKilled !== f.liveTasks) this.report.fail('frameworks', r, line, `the record says ${r.tasksKilled} tasks to kill; framework ${r.framework} has ${f.liveTasks} live`);
-    if (r.jobsDropped !== jobs) this.report.fail('frameworks', r, line, `the record says ${r.jobsDropped} jobs to drop; framework ${r.framework} has ${jobs} unfinished`);
+    if (r.tasksKilled !== f.liveTasks)
+      this.report.fail('frameworks', r, line, `the record says ${r.tasksKilled} tasks to kill; framework ${r.framework} has ${f.liveTasks} live`);
+    if (r.jobsDropped !== jobs)
+      this.report.fail('frameworks', r, line, `the record says ${r.jobsDropped} jobs to drop; framework ${r.framework} has ${jobs} unfinished`);
     f.removed = true;
     f.removedAt = r.t;
     this.instant.push({ what: 'remove', fw: r.framework, line, t: r.t, kills: r.tasksKilled, drops: r.jobsDropped });
@@ -129,7 +157,11 @@ export class FrameworkChecks {
   settleDisconnect(d: Extract<Due, { what: 'disconnect' }>): void {
     const n = this.fws[d.fw]!.liveOffers;
     if (n > 0 && !this.fws[d.fw]!.connected) {
-      this.report.failAt('frameworks', { line: d.line, t: d.t, kind: 'framework_disconnected' }, `framework ${d.fw} disconnected, but ${n} of its offers were not rescinded at that instant`);
+      this.report.failAt(
+        'frameworks',
+        { line: d.line, t: d.t, kind: 'framework_disconnected' },
+        `framework ${d.fw} disconnected, but ${n} of its offers were not rescinded at that instant`,
+      );
     }
   }
 
@@ -141,7 +173,8 @@ export class FrameworkChecks {
     const drops = this.removalDrops.get(d.fw) ?? 0;
     this.removalKills.delete(d.fw);
     this.removalDrops.delete(d.fw);
-    if (f.liveTasks > 0) this.report.failAt('frameworks', site, `framework ${d.fw} was removed, but ${f.liveTasks} of its tasks were not killed at that instant`);
+    if (f.liveTasks > 0)
+      this.report.failAt('frameworks', site, `framework ${d.fw} was removed, but ${f.liveTasks} of its tasks were not killed at that instant`);
     if (kills !== d.kills) this.report.failAt('frameworks', site, `the record says ${d.kills} tasks killed, the instant killed ${kills}`);
     if (drops !== d.drops) this.report.failAt('frameworks', site, `the record says ${d.drops} jobs dropped, the instant dropped ${drops}`);
   }

@@ -7,17 +7,21 @@ import { fmtSeconds } from '../format.js';
 
 /** The invariants, by name, each with what it asserts (docs/verify.md says the same at length). */
 export const INVARIANTS = {
-  order: 'records in time order: each t a non-negative integer, never less than the previous record\'s',
-  ids: 'every id known: agents, frameworks, jobs and offers numbered densely in order of first appearance, a task within its job\'s range, a job\'s records naming its framework',
-  'agent-resources': 'per agent, offered + allocated <= total for every resource and nothing negative; an accept\'s launches come out of its offer',
-  'agent-lifecycle': 'offers and launches only on a registered agent; agent_removed only of a registered agent, with its total, after at least 75 s without an offer, launch or finished task on it, with its tasks lost at that instant',
-  offers: 'each offer answered exactly once (accepted, declined or rescinded) by its framework, on its agent; an accept uses at most the offer and is the launches just before it; each allocation run counts the offers just before it; offers outstanding at the end only when the run ended by duration',
-  tasks: 'each task pending -> staging -> running -> one terminal state, staging and running at one instant, on one agent with one resource vector; no record after the terminal one; a lost task\'s agent removed at that instant; task_error only as the accept validation refuses',
-  jobs: 'job_finished exactly once per finished job, at its last task\'s end, every task terminal; abandoned and dropped counts equal the tasks never launched; a completed run leaves no job unfinished',
-  frameworks: 'offers only to a registered, connected, unsuppressed framework; no launch after a disconnect or removal; disconnect, reregistration and removal in order, removal at disconnect + failover timeout killing its tasks and dropping its jobs',
+  order: "records in time order: each t a non-negative integer, never less than the previous record's",
+  ids: "every id known: agents, frameworks, jobs and offers numbered densely in order of first appearance, a task within its job's range, a job's records naming its framework",
+  'agent-resources': "per agent, offered + allocated <= total for every resource and nothing negative; an accept's launches come out of its offer",
+  'agent-lifecycle':
+    'offers and launches only on a registered agent; agent_removed only of a registered agent, with its total, after at least 75 s without an offer, launch or finished task on it, with its tasks lost at that instant',
+  offers:
+    'each offer answered exactly once (accepted, declined or rescinded) by its framework, on its agent; an accept uses at most the offer and is the launches just before it; each allocation run counts the offers just before it; offers outstanding at the end only when the run ended by duration',
+  tasks:
+    "each task pending -> staging -> running -> one terminal state, staging and running at one instant, on one agent with one resource vector; no record after the terminal one; a lost task's agent removed at that instant; task_error only as the accept validation refuses",
+  jobs: "job_finished exactly once per finished job, at its last task's end, every task terminal; abandoned and dropped counts equal the tasks never launched; a completed run leaves no job unfinished",
+  frameworks:
+    'offers only to a registered, connected, unsuppressed framework; no launch after a disconnect or removal; disconnect, reregistration and removal in order, removal at disconnect + failover timeout killing its tasks and dropping its jobs',
   'run-end': 'exactly one run_ended record, the last',
-  summary: 'summary.json\'s counts equal those of the events',
-  manifest: 'manifest.json\'s record count, fingerprint, end and job counts equal those of the events',
+  summary: "summary.json's counts equal those of the events",
+  manifest: "manifest.json's record count, fingerprint, end and job counts equal those of the events",
 } as const;
 
 /** One of {@link INVARIANTS}' names. */

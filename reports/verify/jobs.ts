@@ -55,7 +55,11 @@ export class JobChecks {
   private firstSubmit = Infinity;
   private lastFinish = -Infinity;
 
-  constructor(private readonly report: Reporter, private readonly instant: Instant, private readonly frameworks: FrameworkChecks) {}
+  constructor(
+    private readonly report: Reporter,
+    private readonly instant: Instant,
+    private readonly frameworks: FrameworkChecks,
+  ) {}
 
   /** Job `id`'s index, or -1 (an `ids` violation) when it names no job or the job is another framework's. */
   job(r: LogRecord, line: number, id: number, fw: number): number {
@@ -167,7 +171,13 @@ export class JobChecks {
       this.report.fail('jobs', r, line, `job ${j} finished twice`);
       return;
     }
-    if ((s & (ABANDONED | DROPPED | RESTARTED)) !== 0) this.report.fail('jobs', r, line, `job ${j} finished after it was ${(s & ABANDONED) !== 0 ? 'abandoned' : (s & DROPPED) !== 0 ? 'dropped' : 'restarted'}`);
+    if ((s & (ABANDONED | DROPPED | RESTARTED)) !== 0)
+      this.report.fail(
+        'jobs',
+        r,
+        line,
+        `job ${j} finished after it was ${(s & ABANDONED) !== 0 ? 'abandoned' : (s & DROPPED) !== 0 ? 'dropped' : 'restarted'}`,
+      );
     const o = this.open.get(j);
     if (o !== undefined) {
       this.report.fail('jobs', r, line, `job ${j} finished with ${this.jobTasks[j]! - o.ended} of its ${this.jobTasks[j]} tasks not ended`);
@@ -186,14 +196,20 @@ export class JobChecks {
     const s = this.jobStatus[j]!;
     const what = bit === ABANDONED ? 'abandoned' : 'dropped';
     if ((s & (FINISHED | ABANDONED | DROPPED | RESTARTED)) !== 0) {
-      this.report.fail('jobs', r, line, `job ${j} ${what} after it was ${(s & FINISHED) !== 0 ? 'finished' : (s & ABANDONED) !== 0 ? 'abandoned' : (s & DROPPED) !== 0 ? 'dropped' : 'restarted'}`);
+      this.report.fail(
+        'jobs',
+        r,
+        line,
+        `job ${j} ${what} after it was ${(s & FINISHED) !== 0 ? 'finished' : (s & ABANDONED) !== 0 ? 'abandoned' : (s & DROPPED) !== 0 ? 'dropped' : 'restarted'}`,
+      );
       return;
     }
     const f = this.frameworks.get(r.framework);
     if (bit === DROPPED) {
       if (!f.removed) this.report.fail('frameworks', r, line, `job ${j} dropped, but framework ${r.framework} has not been removed`);
-      else if (this.owedDrop.delete(j)) { /* a job arriving after the removal */ }
-      else if (f.removedAt === r.t) this.frameworks.dropped(r.framework);
+      else if (this.owedDrop.delete(j)) {
+        /* a job arriving after the removal */
+      } else if (f.removedAt === r.t) this.frameworks.dropped(r.framework);
       else this.report.fail('frameworks', r, line, `job ${j} dropped after its framework's removal instant`);
     } else if (f.removed) {
       this.report.fail('frameworks', r, line, `job ${j} abandoned after its framework's removal`);
@@ -235,14 +251,22 @@ export class JobChecks {
   /** The end of the instant a job's last task ended in: its job_finished came (unless it ended otherwise). */
   settleFinish(d: Extract<Due, { what: 'finish' }>): void {
     if ((this.jobStatus[d.job]! & (FINISHED | ABANDONED | DROPPED | RESTARTED)) === 0) {
-      this.report.failAt('jobs', { line: d.line, t: d.t, kind: 'task_state' }, `the last task of job ${d.job} ended here, but no job_finished followed at that instant`);
+      this.report.failAt(
+        'jobs',
+        { line: d.line, t: d.t, kind: 'task_state' },
+        `the last task of job ${d.job} ended here, but no job_finished followed at that instant`,
+      );
     }
   }
 
   /** The end of the instant a job of a removed framework arrived in: it was dropped. */
   settleDrop(d: Extract<Due, { what: 'drop' }>): void {
     if (this.owedDrop.delete(d.job)) {
-      this.report.failAt('frameworks', { line: d.line, t: d.t, kind: 'job_submitted' }, `job ${d.job} of removed framework ${this.jobFw[d.job]} was not dropped at its arrival`);
+      this.report.failAt(
+        'frameworks',
+        { line: d.line, t: d.t, kind: 'job_submitted' },
+        `job ${d.job} of removed framework ${this.jobFw[d.job]} was not dropped at its arrival`,
+      );
     }
   }
 
@@ -250,12 +274,25 @@ export class JobChecks {
   checkCompleted(end: Site): void {
     for (const [j, o] of this.open) {
       if ((this.jobStatus[j]! & OVER) !== 0) continue;
-      this.report.failAt('jobs', end, `job ${j} is not over at the end of a completed run: ${o.launched - o.ended} tasks live, ${this.jobTasks[j]! - o.launched - o.dropped} never launched`);
+      this.report.failAt(
+        'jobs',
+        end,
+        `job ${j} is not over at the end of a completed run: ${o.launched - o.ended} tasks live, ${this.jobTasks[j]! - o.launched - o.dropped} never launched`,
+      );
     }
   }
 
   /** What the jobs count, for the summary. */
-  counts(): { jobs: number; tasks: number; jobsFinished: number; jobsUnscheduled: number; jobsUnfinished: number; jobsAbandoned: number; jobsOver: number; makespan: number } {
+  counts(): {
+    jobs: number;
+    tasks: number;
+    jobsFinished: number;
+    jobsUnscheduled: number;
+    jobsUnfinished: number;
+    jobsAbandoned: number;
+    jobsOver: number;
+    makespan: number;
+  } {
     let unscheduled = 0;
     for (let j = 0; j < this.nJobs; j++) if ((this.jobStatus[j]! & STARTED) === 0) unscheduled++;
     return {

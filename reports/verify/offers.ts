@@ -88,7 +88,11 @@ export class OfferChecks {
   /** At the end of a run that did not end by its duration: no offer is outstanding. */
   checkAnswered(reason: 'completed' | null): void {
     for (const [id, o] of this.offers) {
-      this.report.failAt('offers', { line: o.line, t: o.t, kind: 'offer_sent' }, `offer ${id} is still outstanding at the end of a run that ${reason === null ? 'has no run_ended' : 'completed'} (only a run ended by its duration may leave offers unanswered)`);
+      this.report.failAt(
+        'offers',
+        { line: o.line, t: o.t, kind: 'offer_sent' },
+        `offer ${id} is still outstanding at the end of a run that ${reason === null ? 'has no run_ended' : 'completed'} (only a run ended by its duration may leave offers unanswered)`,
+      );
     }
   }
 
@@ -109,7 +113,12 @@ export class OfferChecks {
     if (f === undefined || !this.agents.known(r, line, r.agent)) return;
     if (this.direct) this.report.fail('offers', r, line, 'an offer in a run without offers (a non-offer baseline)');
     if (f.removed || !f.connected || f.suppressed) {
-      this.report.fail('frameworks', r, line, `an offer to framework ${r.framework} while it is ${f.removed ? 'removed' : !f.connected ? 'disconnected' : 'suppressed'}`);
+      this.report.fail(
+        'frameworks',
+        r,
+        line,
+        `an offer to framework ${r.framework} while it is ${f.removed ? 'removed' : !f.connected ? 'disconnected' : 'suppressed'}`,
+      );
     }
     if (!this.agents.isUp(r.agent)) this.report.fail('agent-lifecycle', r, line, `an offer of agent ${r.agent}, which is not registered`);
     if (r.res.some((x) => x < 0)) this.report.fail('agent-resources', r, line, `an offer of negative resources ${fmtRes(r.res)}`);
@@ -129,7 +138,12 @@ export class OfferChecks {
       return;
     }
     if (o.fw !== r.framework || o.agent !== r.agent) {
-      this.report.fail('offers', r, line, `offer ${r.offer} was sent to framework ${o.fw} on agent ${o.agent}, not framework ${r.framework} on agent ${r.agent}`);
+      this.report.fail(
+        'offers',
+        r,
+        line,
+        `offer ${r.offer} was sent to framework ${o.fw} on agent ${o.agent}, not framework ${r.framework} on agent ${r.agent}`,
+      );
     }
     this.offers.delete(r.offer);
     this.agents.answered(o.agent, o.res);
@@ -139,7 +153,8 @@ export class OfferChecks {
       const g = this.group;
       this.group = undefined;
       this.checkRefusals(r, line, g?.tasks ?? []);
-      if (r.used.some((x, i) => x < 0 || x > o.res[i]!)) this.report.fail('offers', r, line, `the accept uses ${fmtRes(r.used)}, not within the offer's ${fmtRes(o.res)}`);
+      if (r.used.some((x, i) => x < 0 || x > o.res[i]!))
+        this.report.fail('offers', r, line, `the accept uses ${fmtRes(r.used)}, not within the offer's ${fmtRes(o.res)}`);
       if (r.tasks > 0 && g === undefined) {
         this.report.fail('offers', r, line, `the accept launched ${r.tasks} tasks, but no launch on agent ${o.agent} precedes it`);
       } else if (g !== undefined && (g.fw !== o.fw || g.agent !== o.agent || g.t !== r.t)) {
@@ -148,7 +163,12 @@ export class OfferChecks {
         const count = g?.count ?? 0;
         const sum = g?.sum ?? [0, 0, 0, 0];
         if (count !== r.tasks || !sameRes(r.used, sum)) {
-          this.report.fail('offers', r, line, `the accept says ${r.tasks} tasks using ${fmtRes(r.used)}; the launches before it are ${count} using ${fmtRes(sum)}`);
+          this.report.fail(
+            'offers',
+            r,
+            line,
+            `the accept says ${r.tasks} tasks using ${fmtRes(r.used)}; the launches before it are ${count} using ${fmtRes(sum)}`,
+          );
         }
       }
     } else if (r.kind === 'offer_declined') {
@@ -195,13 +215,24 @@ export class OfferChecks {
     const duplicate = r.reason === 'task_not_pending' && pending;
     this.refused.push({ task: r.task, offer: r.offer, duplicate, line, t: r.t });
     // The reason the master's validation gives (sim/model/master.ts accept, launchProblem), in its order.
-    const expected: TaskErrorReason | 'none' = !validOffer ? 'invalid_offer'
-      : j < 0 ? 'unknown_task'
-        : !own ? 'other_framework_task'
-          : !pending || duplicate ? 'task_not_pending'
-            : r.reason === 'insufficient_resources' ? 'insufficient_resources' : 'none';
+    const expected: TaskErrorReason | 'none' = !validOffer
+      ? 'invalid_offer'
+      : j < 0
+        ? 'unknown_task'
+        : !own
+          ? 'other_framework_task'
+          : !pending || duplicate
+            ? 'task_not_pending'
+            : r.reason === 'insufficient_resources'
+              ? 'insufficient_resources'
+              : 'none';
     if (expected !== r.reason) {
-      this.report.fail('tasks', r, line, `task ${r.task} refused as ${r.reason}, but ${expected === 'none' ? 'it is pending and its offer outstanding: only insufficient_resources could refuse it' : `the log shows ${expected}`}`);
+      this.report.fail(
+        'tasks',
+        r,
+        line,
+        `task ${r.task} refused as ${r.reason}, but ${expected === 'none' ? 'it is pending and its offer outstanding: only insufficient_resources could refuse it' : `the log shows ${expected}`}`,
+      );
     }
   }
 
@@ -223,7 +254,8 @@ export class OfferChecks {
       if (e.offer !== r.offer) continue;
       const here = launched.includes(e.task);
       const site: Site = { line: e.line, t: e.t, kind: 'task_error' };
-      if (e.duplicate && !here) this.report.failAt('tasks', site, `task ${e.task} refused as task_not_pending while pending, and its accept (line ${line}) did not launch it`);
+      if (e.duplicate && !here)
+        this.report.failAt('tasks', site, `task ${e.task} refused as task_not_pending while pending, and its accept (line ${line}) did not launch it`);
       if (!e.duplicate && here) this.report.failAt('tasks', site, `task ${e.task} refused, yet its accept (line ${line}) launched it`);
     }
     this.refused = [];
@@ -231,7 +263,11 @@ export class OfferChecks {
 
   /** Offers logged outside an allocation run (every offer comes from one, which logs itself after them). */
   private strayOffers(): void {
-    this.report.failAt('offers', { line: this.runOffersLine, t: NaN, kind: 'offer_sent' }, `${this.runOffers} offers from here on are followed by no allocation_run`);
+    this.report.failAt(
+      'offers',
+      { line: this.runOffersLine, t: NaN, kind: 'offer_sent' },
+      `${this.runOffers} offers from here on are followed by no allocation_run`,
+    );
     this.runOffers = 0;
   }
 
@@ -239,8 +275,11 @@ export class OfferChecks {
   private openGroupViolation(r: LogRecord | undefined, line: number): void {
     const g = this.group!;
     this.group = undefined;
-    this.report.failAt('offers', { line: g.line, t: g.t, kind: 'task_state' },
-      `${g.count} launches of framework ${g.fw} on agent ${g.agent} from here on are followed by ${r === undefined ? 'no' : `a ${r.kind} (line ${line}), not their`} offer_accepted`);
+    this.report.failAt(
+      'offers',
+      { line: g.line, t: g.t, kind: 'task_state' },
+      `${g.count} launches of framework ${g.fw} on agent ${g.agent} from here on are followed by ${r === undefined ? 'no' : `a ${r.kind} (line ${line}), not their`} offer_accepted`,
+    );
   }
 }
 

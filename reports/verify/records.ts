@@ -11,7 +11,11 @@ type Field = 'number' | 'string' | 'res' | Readonly<Record<string, true>>;
 const TASK_STATES: Readonly<Record<TaskState, true>> = { staging: true, running: true, finished: true, failed: true, killed: true, lost: true };
 const LOCALITIES: Readonly<Record<TaskLocality, true>> = { node: true, rack: true, remote: true };
 const ERROR_REASONS: Readonly<Record<TaskErrorReason, true>> = {
-  insufficient_resources: true, task_not_pending: true, other_framework_task: true, unknown_task: true, invalid_offer: true,
+  insufficient_resources: true,
+  task_not_pending: true,
+  other_framework_task: true,
+  unknown_task: true,
+  invalid_offer: true,
 };
 const END_REASONS: Readonly<Record<'completed' | 'duration', true>> = { completed: true, duration: true };
 
@@ -45,7 +49,9 @@ const FIELDS: Readonly<Record<LogKind, Readonly<Record<string, Field>>>> = {
 };
 
 /** {@link FIELDS} as lists, so that checking a record allocates nothing. */
-const FIELD_LISTS: Readonly<Record<string, readonly (readonly [string, Field])[]>> = Object.fromEntries(Object.entries(FIELDS).map(([k, v]) => [k, Object.entries(v)]));
+const FIELD_LISTS: Readonly<Record<string, readonly (readonly [string, Field])[]>> = Object.fromEntries(
+  Object.entries(FIELDS).map(([k, v]) => [k, Object.entries(v)]),
+);
 
 /**
  * Why a parsed line (an object with a string `kind` and a number `t`, reports/replay.ts

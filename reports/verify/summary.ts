@@ -14,11 +14,33 @@ import type { Violation } from './invariants.js';
  * summary's counts (same definitions: reports/metrics.ts), counted here independently of the
  * metric fold, and a few more.
  */
-export type EventCounts = Pick<Summary,
-  | 'firstEvent' | 'runEnd' | 'endReason' | 'agents' | 'frameworks' | 'jobs' | 'tasks' | 'tasksLaunched' | 'tasksFinished'
-  | 'tasksFailed' | 'tasksKilled' | 'tasksLost' | 'jobsFinished' | 'jobsUnscheduled' | 'jobsUnfinished' | 'jobsAbandoned'
-  | 'makespan' | 'offersSent' | 'offersAccepted' | 'offersDeclined' | 'offersRescinded' | 'offersOutstanding'
-  | 'allocationRuns' | 'conflicts'> & {
+export type EventCounts = Pick<
+  Summary,
+  | 'firstEvent'
+  | 'runEnd'
+  | 'endReason'
+  | 'agents'
+  | 'frameworks'
+  | 'jobs'
+  | 'tasks'
+  | 'tasksLaunched'
+  | 'tasksFinished'
+  | 'tasksFailed'
+  | 'tasksKilled'
+  | 'tasksLost'
+  | 'jobsFinished'
+  | 'jobsUnscheduled'
+  | 'jobsUnfinished'
+  | 'jobsAbandoned'
+  | 'makespan'
+  | 'offersSent'
+  | 'offersAccepted'
+  | 'offersDeclined'
+  | 'offersRescinded'
+  | 'offersOutstanding'
+  | 'allocationRuns'
+  | 'conflicts'
+> & {
   /** log records (the summary's `events`) */
   readonly records: number;
   /** the records' fingerprint (reports/fingerprint.ts) */
@@ -73,7 +95,9 @@ export const SUMMARY_CHECKED_KEYS: readonly string[] = ['end_reason', ...SUMMARY
  */
 export function summaryViolations(summary: Readonly<Record<string, unknown>>, c: EventCounts): Violation[] {
   const out: Violation[] = [];
-  const bad = (message: string): void => { out.push({ invariant: 'summary', file: 'summary.json', line: 0, t: NaN, kind: '', message }); };
+  const bad = (message: string): void => {
+    out.push({ invariant: 'summary', file: 'summary.json', line: 0, t: NaN, kind: '', message });
+  };
   if (summary['end_reason'] !== c.endReason) bad(`end_reason is ${JSON.stringify(summary['end_reason'])}, the events say ${JSON.stringify(c.endReason)}`);
   for (const [key, get, seconds] of SUMMARY_CHECKS) {
     const want = get(c);
@@ -92,7 +116,9 @@ export function summaryViolations(summary: Readonly<Record<string, unknown>>, c:
  */
 export function manifestViolations(manifest: Readonly<Record<string, unknown>>, c: EventCounts): Violation[] {
   const out: Violation[] = [];
-  const bad = (message: string): void => { out.push({ invariant: 'manifest', file: 'manifest.json', line: 0, t: NaN, kind: '', message }); };
+  const bad = (message: string): void => {
+    out.push({ invariant: 'manifest', file: 'manifest.json', line: 0, t: NaN, kind: '', message });
+  };
   const count = (key: string, want: number): void => {
     if (manifest[key] !== want) bad(`${key} is ${JSON.stringify(manifest[key])}, the events give ${want}`);
   };

@@ -69,15 +69,26 @@ export class TaskChecks {
     }
     const live = this.tasks.get(r.task);
     if (live === undefined) {
-      this.report.fail('tasks', r, line, o.task[k] === PENDING ? `task ${r.task} ${state} without being launched (staging)` : `task ${r.task} ${state} after it had ended`);
+      this.report.fail(
+        'tasks',
+        r,
+        line,
+        o.task[k] === PENDING ? `task ${r.task} ${state} without being launched (staging)` : `task ${r.task} ${state} after it had ended`,
+      );
       return;
     }
     if (live.agent !== r.agent || !sameRes(live.res, r.res)) {
-      this.report.fail('tasks', r, line, `task ${r.task} launched on agent ${live.agent} with ${fmtRes(live.res)} (line ${live.line}), now says agent ${r.agent} with ${fmtRes(r.res)}`);
+      this.report.fail(
+        'tasks',
+        r,
+        line,
+        `task ${r.task} launched on agent ${live.agent} with ${fmtRes(live.res)} (line ${live.line}), now says agent ${r.agent} with ${fmtRes(r.res)}`,
+      );
     }
     if (state === 'running') {
       if (live.running) this.report.fail('tasks', r, line, `task ${r.task} running twice`);
-      else if (r.t !== live.launchedAt) this.report.fail('tasks', r, line, `task ${r.task} running at another instant than its staging (line ${live.line}): executors start at once`);
+      else if (r.t !== live.launchedAt)
+        this.report.fail('tasks', r, line, `task ${r.task} running at another instant than its staging (line ${live.line}): executors start at once`);
       live.running = true;
       this.jobs.started(j);
       return;
@@ -101,7 +112,11 @@ export class TaskChecks {
   /** The end of the instant a task went lost in: its agent was removed then. */
   settleLost(d: Extract<Due, { what: 'lost' }>): void {
     if (this.agents.removedAt(d.agent) !== d.t) {
-      this.report.failAt('tasks', { line: d.line, t: d.t, kind: 'task_state' }, `task ${d.task} went lost, but its agent ${d.agent} was not removed at that instant`);
+      this.report.failAt(
+        'tasks',
+        { line: d.line, t: d.t, kind: 'task_state' },
+        `task ${d.task} went lost, but its agent ${d.agent} was not removed at that instant`,
+      );
     }
   }
 
@@ -123,8 +138,10 @@ export class TaskChecks {
       return;
     }
     const status = this.jobs.status(j);
-    if ((status & (ABANDONED | DROPPED)) !== 0) this.report.fail('tasks', r, line, `task ${r.task} of ${(status & ABANDONED) !== 0 ? 'abandoned' : 'dropped'} job ${j} launched`);
-    if (f.removed || !f.connected) this.report.fail('frameworks', r, line, `framework ${r.framework} launched a task while ${f.removed ? 'removed' : 'disconnected'}`);
+    if ((status & (ABANDONED | DROPPED)) !== 0)
+      this.report.fail('tasks', r, line, `task ${r.task} of ${(status & ABANDONED) !== 0 ? 'abandoned' : 'dropped'} job ${j} launched`);
+    if (f.removed || !f.connected)
+      this.report.fail('frameworks', r, line, `framework ${r.framework} launched a task while ${f.removed ? 'removed' : 'disconnected'}`);
     if (!this.agents.isUp(r.agent)) this.report.fail('agent-lifecycle', r, line, `task ${r.task} launched on agent ${r.agent}, which is not registered`);
     if (r.res.some((x) => x < 0)) this.report.fail('agent-resources', r, line, `task ${r.task} holds negative resources ${fmtRes(r.res)}`);
     this.offers.launched(r, line);
@@ -147,7 +164,13 @@ export class TaskChecks {
         const ran = r.t - live.launchedAt;
         // Only a task with preferences launched off its node may run slower (remoteSlowdown).
         const longest = live.locality === undefined || live.locality === 'node' ? this.jobs.maxDuration(j) : Infinity;
-        if (ran < 1 || ran > longest) this.report.fail('tasks', r, line, `task ${r.task} finished ${fmtSeconds(ran)} s after its launch, not within 1 us to its job's longest task ${fmtSeconds(longest)} s`);
+        if (ran < 1 || ran > longest)
+          this.report.fail(
+            'tasks',
+            r,
+            line,
+            `task ${r.task} finished ${fmtSeconds(ran)} s after its launch, not within 1 us to its job's longest task ${fmtSeconds(longest)} s`,
+          );
         break;
       }
       case 'failed':

@@ -88,7 +88,12 @@ describe.each(CASES)('behaviour %s (%s)', (name, _what, e, options) => {
     if (takesJobs(e)) {
       expect(result.reason).toBe('completed');
       // j0, j1, j2: 2 + 3 + 1 tasks.
-      expect(sink.of('job_finished').map((r) => r.job).sort()).toEqual([0, 1, 2]);
+      expect(
+        sink
+          .of('job_finished')
+          .map((r) => r.job)
+          .sort(),
+      ).toEqual([0, 1, 2]);
       expect(sink.of('task_state').filter((r) => r.state === 'finished')).toHaveLength(6);
     } else {
       expect(result.reason).toBe('duration');

@@ -32,7 +32,7 @@ function check(text: string, entries: readonly BehaviourEntry[] = BEHAVIOURS): {
 }
 
 describe(BEHAVIOURS_DOC, () => {
-  test('holds the registry\'s behaviour reference (UPDATE_DOCS=1 rewrites it)', () => {
+  test("holds the registry's behaviour reference (UPDATE_DOCS=1 rewrites it)", () => {
     const text = readFileSync(FILE, 'utf8');
     const { problems, updated } = check(text);
     if (problems.length > 0 && process.env['UPDATE_DOCS'] === '1' && updated !== text) writeFileSync(FILE, updated);
@@ -64,10 +64,11 @@ describe(BEHAVIOURS_DOC, () => {
     expect(rows.find((r) => r.startsWith('| `maxPerAgent` |'))).toMatch(/\| 1 \|$/);
     expect(rows.find((r) => r.startsWith('| `spreadRacks` |'))).toMatch(/\| `true` \|$/);
     expect(rows).toHaveLength(2 + Object.keys(service.options.shape).length - 1);
-    expect(summaryTable().split('\n').slice(2).map((r) => r.split(' | ').slice(0, 3).join(' | '))).toEqual([
-      '| `batch` | yes | its `workload`, or a trace',
-      '| `gang` | yes | its `workload`, or a trace',
-      '| `service` | no | its own options',
-    ]);
+    expect(
+      summaryTable()
+        .split('\n')
+        .slice(2)
+        .map((r) => r.split(' | ').slice(0, 3).join(' | ')),
+    ).toEqual(['| `batch` | yes | its `workload`, or a trace', '| `gang` | yes | its `workload`, or a trace', '| `service` | no | its own options']);
   });
 });

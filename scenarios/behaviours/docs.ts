@@ -36,7 +36,10 @@ function shown(value: unknown): string {
 /** The table of every registered behaviour. */
 export function summaryTable(entries: readonly BehaviourEntry[] = BEHAVIOURS): string {
   const alone = new Set(namedAlone());
-  const rows = entries.map((e) => `| \`${e.name}\` | ${alone.has(e.name) ? 'yes' : 'no'} | ${takesJobs(e) ? 'its `workload`, or a trace' : 'its own options'} | ${cell(e.description)} |`);
+  const rows = entries.map(
+    (e) =>
+      `| \`${e.name}\` | ${alone.has(e.name) ? 'yes' : 'no'} | ${takesJobs(e) ? 'its `workload`, or a trace' : 'its own options'} | ${cell(e.description)} |`,
+  );
   return ['| behaviour | by name alone | its tasks come from | what it is |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -61,8 +64,5 @@ export function replaceSection(text: string, m: Markers, body: string): string |
 
 /** Every generated part of the docs: markers and body. */
 export function sections(entries: readonly BehaviourEntry[] = BEHAVIOURS): { readonly markers: Markers; readonly body: string }[] {
-  return [
-    { markers: SUMMARY_MARKERS, body: summaryTable(entries) },
-    ...entries.map((e) => ({ markers: optionMarkers(e.name), body: optionTable(e) })),
-  ];
+  return [{ markers: SUMMARY_MARKERS, body: summaryTable(entries) }, ...entries.map((e) => ({ markers: optionMarkers(e.name), body: optionTable(e) }))];
 }

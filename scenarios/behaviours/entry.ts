@@ -31,7 +31,10 @@ export interface BehaviourCheckContext {
   /** the framework's name */
   readonly framework: string;
   /** the framework's workload, as validated; undefined when it has none */
-  readonly workload: { readonly kind: 'poisson' } | { readonly kind: 'inline'; readonly jobs: readonly { readonly tasks: readonly (TaskAmounts & { readonly count: number })[] }[] } | undefined;
+  readonly workload:
+    | { readonly kind: 'poisson' }
+    | { readonly kind: 'inline'; readonly jobs: readonly { readonly tasks: readonly (TaskAmounts & { readonly count: number })[] }[] }
+    | undefined;
   /** whether the run has a fixed duration (else it runs until every job has finished) */
   readonly hasDuration: boolean;
   /** the cluster's total of each resource, scenario units */

@@ -11,15 +11,20 @@ import { decisionJobOption, decisionTaskOption, maxAttemptsOption, refuseSeconds
 
 const options = z.strictObject({
   kind: z.literal('gang'),
-  hoard: z.boolean().default(D.hoard).describe(
-    'hold offers (do not answer them) while gathering enough for the head job; held offers count toward the framework\'s share. `false`: decline offers that cannot start the whole job',
-  ),
-  maxHoldSeconds: span.default(D.maxHoldSeconds).describe(
-    'with `hoard`: decline every held offer once the oldest has been held this long, seconds, checked when offers arrive; 0 means no limit (`master.offerTimeout` is the hard bound)',
-  ),
+  hoard: z
+    .boolean()
+    .default(D.hoard)
+    .describe(
+      "hold offers (do not answer them) while gathering enough for the head job; held offers count toward the framework's share. `false`: decline offers that cannot start the whole job",
+    ),
+  maxHoldSeconds: span
+    .default(D.maxHoldSeconds)
+    .describe(
+      'with `hoard`: decline every held offer once the oldest has been held this long, seconds, checked when offers arrive; 0 means no limit (`master.offerTimeout` is the hard bound)',
+    ),
   refuseSeconds: refuseSecondsOption(D.refuseSeconds),
-  decisionJob: decisionJobOption('decision time per scheduling decision (one job), seconds (Omega\'s t_job)'),
-  decisionTask: decisionTaskOption('further decision time per task the decision considers (the whole gang), seconds (Omega\'s t_task)'),
+  decisionJob: decisionJobOption("decision time per scheduling decision (one job), seconds (Omega's t_job)"),
+  decisionTask: decisionTaskOption("further decision time per task the decision considers (the whole gang), seconds (Omega's t_task)"),
   maxAttempts: maxAttemptsOption('scheduling attempts after which a job none of whose tasks started is abandoned (all its tasks dropped); 0 means never'),
 });
 
@@ -43,7 +48,8 @@ function wholeJobsFit(ctx: BehaviourCheckContext): void {
 /** The gang behaviour. */
 export const GANG = defineBehaviour({
   name: 'gang',
-  description: 'rigid MPI-like jobs that start all their tasks at one instant, FIFO; declines partial offers or hoards them (hoard: true); restarts a gang that loses a task; optional decision time',
+  description:
+    'rigid MPI-like jobs that start all their tasks at one instant, FIFO; declines partial offers or hoards them (hoard: true); restarts a gang that loses a task; optional decision time',
   options,
   defaults: D,
   example: { kind: 'gang', hoard: true },

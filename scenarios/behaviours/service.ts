@@ -15,8 +15,8 @@ const options = z.strictObject({
   maxPerAgent: z.number().int().positive().default(D.maxPerAgent).describe('most instances on one agent'),
   spreadRacks: z.boolean().default(D.spreadRacks).describe('place each instance on the offered rack with the fewest instances'),
   refuseSeconds: refuseSecondsOption(D.refuseSeconds),
-  decisionJob: decisionJobOption('decision time per scheduling decision, seconds (Omega\'s t_job)'),
-  decisionTask: decisionTaskOption('further decision time per instance the decision considers (those still to place), seconds (Omega\'s t_task)'),
+  decisionJob: decisionJobOption("decision time per scheduling decision, seconds (Omega's t_job)"),
+  decisionTask: decisionTaskOption("further decision time per instance the decision considers (those still to place), seconds (Omega's t_task)"),
 });
 
 /** A service's tasks never end and come from the behaviour: a run needs a duration, the framework no workload, the task some resource that fits. */

@@ -89,7 +89,10 @@ export class WorkerCli {
   private queue: Promise<unknown> = Promise.resolve();
   private id = 0;
 
-  constructor(private readonly limits: Limits, private readonly env: NodeJS.ProcessEnv = ENV) {}
+  constructor(
+    private readonly limits: Limits,
+    private readonly env: NodeJS.ProcessEnv = ENV,
+  ) {}
 
   private start(): Worker {
     const w = new Worker(WORKER_SCRIPT, {
@@ -101,15 +104,21 @@ export class WorkerCli {
       stdout: true,
       stderr: true,
     });
-    w.stdout.on('data', (b: Buffer) => { this.stray = clip(this.stray + b.toString('utf8')); });
-    w.stderr.on('data', (b: Buffer) => { this.stray = clip(this.stray + b.toString('utf8')); });
+    w.stdout.on('data', (b: Buffer) => {
+      this.stray = clip(this.stray + b.toString('utf8'));
+    });
+    w.stderr.on('data', (b: Buffer) => {
+      this.stray = clip(this.stray + b.toString('utf8'));
+    });
     // An error after a case has answered (a stream failing late) ends the worker; it must not
     // reach the test as an unhandled 'error' event. The next case starts a fresh worker.
     w.on('error', (e: Error) => {
       this.stray = clip(`${this.stray}${e.stack ?? e.message}\n`);
       if (this.worker === w) this.worker = undefined;
     });
-    w.on('exit', () => { if (this.worker === w) this.worker = undefined; });
+    w.on('exit', () => {
+      if (this.worker === w) this.worker = undefined;
+    });
     return w;
   }
 
@@ -126,9 +135,14 @@ export class WorkerCli {
     this.stray = '';
     const t0 = performance.now();
     const answer = await new Promise<{ end: End; a?: WorkerAnswer; error?: string }>((done) => {
-      const timer = setTimeout(() => { finish({ end: 'timeout' }); }, this.limits.budgetMs);
-      const onMessage = (a: WorkerAnswer): void => { if (a.id === id) finish({ end: 'exit', a }); };
-      const onError = (e: Error & { code?: string }): void => finish({ end: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : 'crash', error: e.stack ?? e.message });
+      const timer = setTimeout(() => {
+        finish({ end: 'timeout' });
+      }, this.limits.budgetMs);
+      const onMessage = (a: WorkerAnswer): void => {
+        if (a.id === id) finish({ end: 'exit', a });
+      };
+      const onError = (e: Error & { code?: string }): void =>
+        finish({ end: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'oom' : 'crash', error: e.stack ?? e.message });
       const onExit = (): void => finish({ end: 'crash', error: 'the worker exited' });
       function finish(r: { end: End; a?: WorkerAnswer; error?: string }): void {
         clearTimeout(timer);
@@ -170,10 +184,19 @@ export function childCli(argv: readonly string[], o: Limits & { cwd: string; env
     let out = '';
     let err = '';
     let killed = false;
-    p.stdout.on('data', (b: Buffer) => { out = clip(out + b.toString('utf8')); });
-    p.stderr.on('data', (b: Buffer) => { err = clip(err + b.toString('utf8')); });
-    const timer = setTimeout(() => { killed = true; p.kill('SIGKILL'); }, o.budgetMs);
-    p.on('error', (e) => { err = clip(`${err}${e.message}\n`); });
+    p.stdout.on('data', (b: Buffer) => {
+      out = clip(out + b.toString('utf8'));
+    });
+    p.stderr.on('data', (b: Buffer) => {
+      err = clip(err + b.toString('utf8'));
+    });
+    const timer = setTimeout(() => {
+      killed = true;
+      p.kill('SIGKILL');
+    }, o.budgetMs);
+    p.on('error', (e) => {
+      err = clip(`${err}${e.message}\n`);
+    });
     p.on('close', (code, signal) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;

@@ -42,7 +42,7 @@ export const TINY_SWEEP = `${TINY_SCENARIO.replace('name: tiny', 'name: tiny-swe
 export function writeFlagFixtures(dir: string): void {
   mkdirSync(join(dir, 'empty-dir'), { recursive: true });
   mkdirSync(join(dir, 'stranger-dir'), { recursive: true });
-  writeFileSync(join(dir, 'stranger-dir', 'notes.txt'), 'not offersim\'s\n');
+  writeFileSync(join(dir, 'stranger-dir', 'notes.txt'), "not offersim's\n");
   writeFileSync(join(dir, 'tiny.yaml'), TINY_SCENARIO);
   writeFileSync(join(dir, 'tiny-sweep.yaml'), TINY_SWEEP);
   writeFileSync(join(dir, 'file.txt'), 'a regular file\n');
@@ -80,8 +80,24 @@ const COMMANDS = ['run', 'validate', 'sweep', 'merge', 'check', 'report', 'impor
 
 /** Paths that name no usable input or output in some way. */
 const AWKWARD_PATHS = [
-  'missing.yaml', 'missing-dir', 'file.txt', 'file.txt/x', 'empty-dir', 'stranger-dir', '.', '..', '', '-', '--', ' ', '/dev/null', '/proc/self/status',
-  `${'x'.repeat(300)}.yaml`, 'deep/a/b/c', 'garbage.yaml', 'notjson.json',
+  'missing.yaml',
+  'missing-dir',
+  'file.txt',
+  'file.txt/x',
+  'empty-dir',
+  'stranger-dir',
+  '.',
+  '..',
+  '',
+  '-',
+  '--',
+  ' ',
+  '/dev/null',
+  '/proc/self/status',
+  `${'x'.repeat(300)}.yaml`,
+  'deep/a/b/c',
+  'garbage.yaml',
+  'notjson.json',
 ];
 
 /** Positionals by what a command expects, mixed with {@link AWKWARD_PATHS}. */
@@ -95,8 +111,15 @@ const POSITIONALS: Readonly<Record<string, readonly string[]>> = {
 
 /** What each command's positionals are. */
 const SHAPES: Readonly<Record<string, readonly (keyof typeof POSITIONALS)[]>> = {
-  run: ['scenario'], validate: ['scenario'], sweep: ['scenario'], merge: ['dir', 'dir'], check: ['dir'], report: ['dir'], import: ['format', 'trace'],
-  list: ['list'], verify: ['dir'],
+  run: ['scenario'],
+  validate: ['scenario'],
+  sweep: ['scenario'],
+  merge: ['dir', 'dir'],
+  check: ['dir'],
+  report: ['dir'],
+  import: ['format', 'trace'],
+  list: ['list'],
+  verify: ['dir'],
 };
 
 const NUMBERS = ['0', '1', '2', '-1', '-0', '1.5', '1e3', '0x10', 'abc', '', 'NaN', 'Infinity', ' 7', '4294967295', '4294967296', '9007199254740993', '1e308'];
@@ -105,18 +128,81 @@ const NUMBERS = ['0', '1', '2', '-1', '-0', '1.5', '1e3', '0x10', 'abc', '', 'Na
 const FLAGS: Readonly<Record<string, readonly (string | null)[]>> = {
   '--seed': [...NUMBERS, null],
   '--set': [
-    'seed=[1', '__proto__.x=1', 'constructor.prototype.x=1', 'frameworks.0.__proto__.x=1', 'frameworks.99.name=x', 'frameworks.-1.name=x', 'a..b=1', '=1', 'x', 'x=',
-    'duration=1e308', 'duration=.nan', 'duration=10', 'frameworks.0.workload.jobs.0.submit=1e21', 'cluster.agents.0.count=35000001', 'cluster.agents.0.mem=1e21',
-    'name=..', 'name=', 'output.sampleInterval=1e-300', 'frameworks=[]', 'cluster=', 'seed=!!binary aGk=', 'seed=*x', 'seed=&a [*a]', 'seed=2001-12-14',
-    'allocator=nope', 'allocator=random', 'frameworks.0.name=.', 'frameworks.0.role=..', 'sweep.matrix.seed=[1]', 'seed.x=1', 'frameworks.0=', null,
+    'seed=[1',
+    '__proto__.x=1',
+    'constructor.prototype.x=1',
+    'frameworks.0.__proto__.x=1',
+    'frameworks.99.name=x',
+    'frameworks.-1.name=x',
+    'a..b=1',
+    '=1',
+    'x',
+    'x=',
+    'duration=1e308',
+    'duration=.nan',
+    'duration=10',
+    'frameworks.0.workload.jobs.0.submit=1e21',
+    'cluster.agents.0.count=35000001',
+    'cluster.agents.0.mem=1e21',
+    'name=..',
+    'name=',
+    'output.sampleInterval=1e-300',
+    'frameworks=[]',
+    'cluster=',
+    'seed=!!binary aGk=',
+    'seed=*x',
+    'seed=&a [*a]',
+    'seed=2001-12-14',
+    'allocator=nope',
+    'allocator=random',
+    'frameworks.0.name=.',
+    'frameworks.0.role=..',
+    'sweep.matrix.seed=[1]',
+    'seed.x=1',
+    'frameworks.0=',
+    null,
   ],
-  '--out': ['out', 'run', 'sweep', 'shard0', 'empty-dir', 'stranger-dir', 'file.txt', 'file.txt/out', '.', '..', '', 'deep/a/b', 'tiny.yaml', 'small.swf',
-    '/proc/offersim-fuzz/out', '/dev/full', 'x'.repeat(300), 'out.jsonl', 'run/manifest.json', null],
+  '--out': [
+    'out',
+    'run',
+    'sweep',
+    'shard0',
+    'empty-dir',
+    'stranger-dir',
+    'file.txt',
+    'file.txt/out',
+    '.',
+    '..',
+    '',
+    'deep/a/b',
+    'tiny.yaml',
+    'small.swf',
+    '/proc/offersim-fuzz/out',
+    '/dev/full',
+    'x'.repeat(300),
+    'out.jsonl',
+    'run/manifest.json',
+    null,
+  ],
   '--workers': [...NUMBERS, null],
   '--shard': ['0/1', '1/2', '2/2', '-1/2', 'a/b', '1/0', '0/99999999999999999999', '0/', '/', '1/1/1', '0.5/2', '', null],
   '--baseline': ['baseline.json', 'missing.json', 'notjson.json', 'garbage.yaml', 'file.txt/x', 'run', 'run/summary.json', null],
   '--markdown': ['md.md', 'file.txt/md', '/dev/full', 'empty-dir', '', null],
-  '--option': ['tasks=gang', 'tasks=x', 'cpusPerProcessor=-1', 'cpusPerProcessor=1e308', 'jobEvents=google-jobs.csv', 'jobEvents=missing.csv', 'jobEvents=empty-dir', '=1', 'x', '__proto__=1', 'constructor=1', 'maxMapsPerJob=1e308', null],
+  '--option': [
+    'tasks=gang',
+    'tasks=x',
+    'cpusPerProcessor=-1',
+    'cpusPerProcessor=1e308',
+    'jobEvents=google-jobs.csv',
+    'jobEvents=missing.csv',
+    'jobEvents=empty-dir',
+    '=1',
+    'x',
+    '__proto__=1',
+    'constructor=1',
+    'maxMapsPerJob=1e308',
+    null,
+  ],
   '--events': [null, 'true', 'false', 'x'],
   '--report': [null],
   '--force': [null],
@@ -143,8 +229,12 @@ const OWN_FLAGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** One flag out of `names`: its value (or none), written `--flag value` or `--flag=value`. */
-const flagArb = (names: readonly string[]): fc.Arbitrary<string[]> => fc.constantFrom(...names).chain((name) =>
-  fc.tuple(fc.constantFrom(...FLAGS[name]!), fc.boolean()).map(([v, joined]) => (v === null ? [name] : joined ? [`${name}=${v}`] : [name, v])));
+const flagArb = (names: readonly string[]): fc.Arbitrary<string[]> =>
+  fc
+    .constantFrom(...names)
+    .chain((name) =>
+      fc.tuple(fc.constantFrom(...FLAGS[name]!), fc.boolean()).map(([v, joined]) => (v === null ? [name] : joined ? [`${name}=${v}`] : [name, v])),
+    );
 
 /** A positional of `kind`: mostly a sensible one, sometimes an awkward path. */
 const positionalArb = (kind: keyof typeof POSITIONALS): fc.Arbitrary<string> =>
@@ -154,20 +244,22 @@ const positionalArb = (kind: keyof typeof POSITIONALS): fc.Arbitrary<string> =>
  * A command line: a command (mostly a real one), its positionals (one more or fewer at times),
  * and up to four flags, mostly the command's own.
  */
-export const argvArb: fc.Arbitrary<string[]> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...Object.keys(OWN_FLAGS)) },
-  { weight: 1, arbitrary: fc.constantFrom(...COMMANDS) },
-).chain((cmd) => {
-  const shape = SHAPES[cmd] ?? [];
-  const own = OWN_FLAGS[cmd] ?? [];
-  const flag = own.length === 0 ? flagArb(Object.keys(FLAGS)) : fc.oneof({ weight: 5, arbitrary: flagArb(own) }, { weight: 1, arbitrary: flagArb(Object.keys(FLAGS)) });
-  return fc.tuple(
-    fc.tuple(...shape.map(positionalArb)) as fc.Arbitrary<string[]>,
-    fc.constantFrom(0, 0, 0, 1, -1),
-    fc.array(flag, { maxLength: 4 }),
-    fc.constantFrom(...AWKWARD_PATHS),
-  ).map(([pos, extra, flags, more]) => {
-    const p = extra > 0 ? [...pos, more] : extra < 0 ? pos.slice(0, -1) : pos;
-    return [...(cmd === '' ? [] : [cmd]), ...p, ...flags.flat()];
+export const argvArb: fc.Arbitrary<string[]> = fc
+  .oneof({ weight: 6, arbitrary: fc.constantFrom(...Object.keys(OWN_FLAGS)) }, { weight: 1, arbitrary: fc.constantFrom(...COMMANDS) })
+  .chain((cmd) => {
+    const shape = SHAPES[cmd] ?? [];
+    const own = OWN_FLAGS[cmd] ?? [];
+    const flag =
+      own.length === 0 ? flagArb(Object.keys(FLAGS)) : fc.oneof({ weight: 5, arbitrary: flagArb(own) }, { weight: 1, arbitrary: flagArb(Object.keys(FLAGS)) });
+    return fc
+      .tuple(
+        fc.tuple(...shape.map(positionalArb)) as fc.Arbitrary<string[]>,
+        fc.constantFrom(0, 0, 0, 1, -1),
+        fc.array(flag, { maxLength: 4 }),
+        fc.constantFrom(...AWKWARD_PATHS),
+      )
+      .map(([pos, extra, flags, more]) => {
+        const p = extra > 0 ? [...pos, more] : extra < 0 ? pos.slice(0, -1) : pos;
+        return [...(cmd === '' ? [] : [cmd]), ...p, ...flags.flat()];
+      });
   });
-});

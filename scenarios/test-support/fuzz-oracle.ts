@@ -11,8 +11,20 @@ import type { Outcome } from './fuzz-exec.js';
 
 /** The kinds of violation, most serious first. */
 export const VIOLATIONS = [
-  'hang', 'oom', 'crash', 'prototype-pollution', 'stack-trace', 'exit-code', 'no-message',
-  'validate-run-mismatch', 'one-bad-row', 'output-after-failure', 'missing-output', 'leftover-partial', 'leftover-temp', 'absurd-output',
+  'hang',
+  'oom',
+  'crash',
+  'prototype-pollution',
+  'stack-trace',
+  'exit-code',
+  'no-message',
+  'validate-run-mismatch',
+  'one-bad-row',
+  'output-after-failure',
+  'missing-output',
+  'leftover-partial',
+  'leftover-temp',
+  'absurd-output',
 ] as const;
 /** One kind of {@link VIOLATIONS}. */
 export type ViolationKind = (typeof VIOLATIONS)[number];
@@ -71,7 +83,12 @@ export function judgeOutputs(before: readonly string[], after: readonly string[]
     if (partial.length > 0) v.push({ kind: 'leftover-partial', detail: partial.slice(0, 3).join(', ') });
   }
   if (o.end === 'exit' && o.code !== 0 && o.code !== 1) {
-    const done = fresh.filter((p) => !PARTIAL.test(p) && !p.split('/').some((s) => PARTIAL.test(s)) && /(^|\/)(manifest\.json|sweep\.json|report\.html|[^/]*\.jsonl|[^/]*\.manifest\.json)$/.test(p));
+    const done = fresh.filter(
+      (p) =>
+        !PARTIAL.test(p) &&
+        !p.split('/').some((s) => PARTIAL.test(s)) &&
+        /(^|\/)(manifest\.json|sweep\.json|report\.html|[^/]*\.jsonl|[^/]*\.manifest\.json)$/.test(p),
+    );
     if (done.length > 0) v.push({ kind: 'output-after-failure', detail: done.slice(0, 3).join(', ') });
   }
   return v;
@@ -117,9 +134,12 @@ export interface FailureClass {
 
 /** The line of stderr that says most about a failure: the error line of a stack, else the first line. */
 export function firstLine(err: string): string {
-  const lines = err.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  const lines = err
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
   const stackAt = lines.findIndex((l) => STACK_LINE.test(l));
-  const pick = stackAt > 0 ? lines[stackAt - 1]! : lines.find((l) => /internal error|Error|error:/i.test(l)) ?? lines[0] ?? '';
+  const pick = stackAt > 0 ? lines[stackAt - 1]! : (lines.find((l) => /internal error|Error|error:/i.test(l)) ?? lines[0] ?? '');
   return pick.length > 240 ? `${pick.slice(0, 240)}...` : pick;
 }
 
@@ -186,12 +206,17 @@ export class Survey {
 
   /** A readable report: the ends of all cases, then every class with its smallest case. */
   text(): string {
-    const ends = [...this.ends].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k}: ${n}`).join(', ');
+    const ends = [...this.ends]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ');
     const lines = [`${this.cases} cases (${ends}); ${this.byKey.size} failure classes`];
     for (const c of this.classes()) {
       lines.push('', `[${c.kind}] ${c.family}: ${c.line}  (${c.count} case${c.count === 1 ? '' : 's'})`);
       lines.push(`  case ${c.example.family}#${c.example.index}: ${c.example.title}`);
-      lines.push(`  offersim ${c.example.argv.map((a) => (/^[\w./=:-]+$/.test(a) ? a : JSON.stringify(a.length > 80 ? `${a.slice(0, 80)}...` : a))).join(' ')}`);
+      lines.push(
+        `  offersim ${c.example.argv.map((a) => (/^[\w./=:-]+$/.test(a) ? a : JSON.stringify(a.length > 80 ? `${a.slice(0, 80)}...` : a))).join(' ')}`,
+      );
       lines.push(`  -> ${c.outcome.end}${c.outcome.code === undefined ? '' : ` ${c.outcome.code}`}: ${c.outcome.detail}; stderr: ${c.outcome.first}`);
       for (const t of c.titles.filter((x) => x !== c.example.title).slice(0, 4)) lines.push(`  also: ${t.length > 200 ? `${t.slice(0, 200)}...` : t}`);
       for (const [name, text] of Object.entries(c.example.files)) {

@@ -80,7 +80,9 @@ export function scenarioSeeds(dir: string): Seed[] {
   for (const sub of ['examples', 'golden', 'mesos', 'traces']) {
     if (sub === 'traces' && !existsSync(SHARED_TRACES)) continue;
     const folder = join(ROOT, 'scenarios', sub);
-    for (const f of readdirSync(folder).filter((x) => x.endsWith('.yaml')).sort()) {
+    for (const f of readdirSync(folder)
+      .filter((x) => x.endsWith('.yaml'))
+      .sort()) {
       const data = parseYaml(readFileSync(join(folder, f), 'utf8')) as { [k: string]: Data };
       if (sub === 'traces') localTraces(data, folder, dir);
       seeds.push({ name: `${sub}/${f.replace(/\.yaml$/, '')}`, data });
@@ -93,7 +95,26 @@ export function scenarioSeeds(dir: string): Seed[] {
 
 /** Numbers at and beyond every edge: zero, signs, the float and safe-integer limits, non-finite, tiny. */
 export const EXTREME_NUMBERS: readonly number[] = [
-  0, -0, -1, 0.5, 1e-7, 1e-300, 5e-324, 2 ** 31, 2 ** 32, 35_000_001, 1e15, 2 ** 53, 2 ** 53 + 2, 1e21, -1e21, 1e308, -1e308, NaN, Infinity, -Infinity,
+  0,
+  -0,
+  -1,
+  0.5,
+  1e-7,
+  1e-300,
+  5e-324,
+  2 ** 31,
+  2 ** 32,
+  35_000_001,
+  1e15,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e21,
+  -1e21,
+  1e308,
+  -1e308,
+  NaN,
+  Infinity,
+  -Infinity,
 ];
 
 /** Values of the wrong type for most fields. */
@@ -101,8 +122,35 @@ export const WRONG_TYPES: readonly Data[] = [true, false, null, 'x', '1', '', '1
 
 /** Names that paths, role rules, prototypes, terminals or file systems treat specially. */
 export const SPECIAL_NAMES: readonly string[] = [
-  '.', '..', '/', '__proto__', 'constructor', 'prototype', '', ' ', '-x', 'a/b', '*', '\u0000', 'é', '日本', '😀', '\u202e', 'a b', 'a\nb',
-  '../../x', '%s', '${x}', '#', '&a', '*a', '!x', '? x', '"', '\\', 'x'.repeat(300),
+  '.',
+  '..',
+  '/',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '',
+  ' ',
+  '-x',
+  'a/b',
+  '*',
+  '\u0000',
+  'é',
+  '日本',
+  '😀',
+  '\u202e',
+  'a b',
+  'a\nb',
+  '../../x',
+  '%s',
+  '${x}',
+  '#',
+  '&a',
+  '*a',
+  '!x',
+  '? x',
+  '"',
+  '\\',
+  'x'.repeat(300),
 ];
 
 /** 100,000 characters. */
@@ -133,11 +181,22 @@ export type TreeOp =
   /** a string's value replaced by a special name */
   | { readonly op: 'name'; readonly at: number; readonly value: string };
 
-const keyArb = fc.oneof(fc.constantFrom(...SPECIAL_NAMES), fc.constantFrom('x', 'unknownField', 'seed', 'name', 'kind', 'count', 'duration'), fc.string({ maxLength: 6 }));
+const keyArb = fc.oneof(
+  fc.constantFrom(...SPECIAL_NAMES),
+  fc.constantFrom('x', 'unknownField', 'seed', 'name', 'kind', 'count', 'duration'),
+  fc.string({ maxLength: 6 }),
+);
 
 /** A mutation that keeps a leaf's type: a number to an extreme number, a string to a special name. */
 export const typedOpArb: fc.Arbitrary<TreeOp> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('number' as const), at: fc.nat(), value: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...EXTREME_NUMBERS) }, { weight: 1, arbitrary: fc.double() }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('number' as const),
+      at: fc.nat(),
+      value: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...EXTREME_NUMBERS) }, { weight: 1, arbitrary: fc.double() }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('name' as const), at: fc.nat(), value: fc.constantFrom(...SPECIAL_NAMES) }) },
 );
 
@@ -260,7 +319,8 @@ export function applyTreeOp(d: Data, m: TreeOp): { data: Data; title: string } {
         const target = get(d, p.slice(0, n));
         if (Array.isArray(target) && target.length > 0) {
           const first = target[0]!;
-          if ((JSON.stringify(first)?.length ?? 0) * m.times > GROW_LIMIT) return { data: d, title: `${show(p.slice(0, n))} not grown: ${m.times} copies would pass ${GROW_LIMIT} characters` };
+          if ((JSON.stringify(first)?.length ?? 0) * m.times > GROW_LIMIT)
+            return { data: d, title: `${show(p.slice(0, n))} not grown: ${m.times} copies would pass ${GROW_LIMIT} characters` };
           for (let i = 0; i < m.times; i++) target.push(clone(first));
           return { data: d, title: `${show(p.slice(0, n))} grown by ${m.times} copies of its first item` };
         }
@@ -287,8 +347,27 @@ export type TextOp =
 
 /** Scalars with YAML tags or YAML 1.1 forms: binary, timestamps, sets, custom and wrong tags, hex, octal. */
 export const TAGGED: readonly string[] = [
-  '!!binary aGVsbG8=', '!!timestamp 2001-12-14', '2001-12-14t21:59:43.10-05:00', '!!set { a, b }', '!!omap [ a: 1 ]', '!foo bar', '!!int 1.5',
-  '!!float abc', '!!str 5', '!!null', '!!map []', '0x1F', '0o17', '1_000', '.NaN', '-.inf', '~', '<<: *x', '? complex', '|\n  block', '"\\ud800"',
+  '!!binary aGVsbG8=',
+  '!!timestamp 2001-12-14',
+  '2001-12-14t21:59:43.10-05:00',
+  '!!set { a, b }',
+  '!!omap [ a: 1 ]',
+  '!foo bar',
+  '!!int 1.5',
+  '!!float abc',
+  '!!str 5',
+  '!!null',
+  '!!map []',
+  '0x1F',
+  '0o17',
+  '1_000',
+  '.NaN',
+  '-.inf',
+  '~',
+  '<<: *x',
+  '? complex',
+  '|\n  block',
+  '"\\ud800"',
 ];
 
 /** One text mutation. */
@@ -329,7 +408,10 @@ export function applyTextOp(data: Data, m: TextOp): { bytes: Buffer; title: stri
   const line = (at: number): string => `line ${(pick(at)?.i ?? 0) + 1}`;
   switch (m.op) {
     case 'undefined-alias':
-      return text(setValue(m.at, () => '*nope'), `${line(m.at)}: value := *nope (an alias of no anchor)`);
+      return text(
+        setValue(m.at, () => '*nope'),
+        `${line(m.at)}: value := *nope (an alias of no anchor)`,
+      );
     case 'alias': {
       const from = pick(m.at);
       const to = pick(m.to);
@@ -344,12 +426,21 @@ export function applyTextOp(data: Data, m: TextOp): { bytes: Buffer; title: stri
     case 'alias-bomb': {
       const levels = [`&l0 [${times('lol', 10)}]`];
       for (let d = 1; d <= m.depth; d++) levels.push(`&l${d} [${times(`*l${d - 1}`, 10)}]`);
-      return text(setValue(m.at, () => `[${levels.join(', ')}]`), `${line(m.at)}: value := an alias bomb of depth ${m.depth} (10^${m.depth} items)`);
+      return text(
+        setValue(m.at, () => `[${levels.join(', ')}]`),
+        `${line(m.at)}: value := an alias bomb of depth ${m.depth} (10^${m.depth} items)`,
+      );
     }
     case 'tag':
-      return text(setValue(m.at, () => m.tagged), `${line(m.at)}: value := ${JSON.stringify(m.tagged)}`);
+      return text(
+        setValue(m.at, () => m.tagged),
+        `${line(m.at)}: value := ${JSON.stringify(m.tagged)}`,
+      );
     case 'nesting':
-      return text(setValue(m.at, () => '['.repeat(m.depth) + ']'.repeat(m.depth)), `${line(m.at)}: value := lists nested ${m.depth} deep`);
+      return text(
+        setValue(m.at, () => '['.repeat(m.depth) + ']'.repeat(m.depth)),
+        `${line(m.at)}: value := lists nested ${m.depth} deep`,
+      );
     case 'duplicate-line': {
       const k = pick(m.at);
       if (k === undefined) return text(yaml, 'duplicate-line: no keyed line');

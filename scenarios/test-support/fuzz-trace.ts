@@ -54,7 +54,15 @@ export function traceBases(dir: string): TraceBase[] {
   const afterHeader = (_: string, i: number): boolean => i > 0;
   mkdirSync(dir, { recursive: true });
   const bases: TraceBase[] = [];
-  const add = (name: string, format: string, kind: 'jobs' | 'cluster', split: Split, file: string, isData: TraceBase['isData'], options: Record<string, string> = {}): void => {
+  const add = (
+    name: string,
+    format: string,
+    kind: 'jobs' | 'cluster',
+    split: Split,
+    file: string,
+    isData: TraceBase['isData'],
+    options: Record<string, string> = {},
+  ): void => {
     bases.push({ name, format, kind, split, lines: linesOf(file), isData, options });
   };
   const fx = (f: string): string => join(FIXTURES, f);
@@ -70,7 +78,15 @@ export function traceBases(dir: string): TraceBase[] {
   add('fixture small.jsonl', 'canonical', 'jobs', 'json', fx('small.jsonl'), any);
   add('fixture cluster.jsonl', 'canonical-cluster', 'cluster', 'json', fx('cluster.jsonl'), any);
   if (!existsSync(SHARED_TRACES)) return bases;
-  const real = (name: string, format: string, kind: 'jobs' | 'cluster', split: Split, rel: string, isData: TraceBase['isData'], options: Record<string, string> = {}): void => {
+  const real = (
+    name: string,
+    format: string,
+    kind: 'jobs' | 'cluster',
+    split: Split,
+    rel: string,
+    isData: TraceBase['isData'],
+    options: Record<string, string> = {},
+  ): void => {
     const to = join(dir, rel.replace(/\//g, '_'));
     cutTrace(join(SHARED_TRACES, rel), to, REAL_LINES, false);
     add(name, format, kind, split, to, isData, options);
@@ -79,7 +95,9 @@ export function traceBases(dir: string): TraceBase[] {
   cutTrace(join(SHARED_TRACES, 'google-2011', 'job_events_part-00000_first50-jobs-after-t0.csv'), realJobEvents, REAL_LINES, false);
   real('NASA iPSC head', 'swf', 'jobs', 'spaces', 'swf/NASA-iPSC-1993-3.1-cln.swf', swf);
   real('HPC2N head', 'swf', 'jobs', 'spaces', 'swf/HPC2N-2002-2.2_head-alea.swf', swf);
-  real('Google 2011 task events head', 'google-2011', 'jobs', 'comma', 'google-2011/task_events_part-00000_first50-jobs-after-t0.csv', any, { jobEvents: realJobEvents });
+  real('Google 2011 task events head', 'google-2011', 'jobs', 'comma', 'google-2011/task_events_part-00000_first50-jobs-after-t0.csv', any, {
+    jobEvents: realJobEvents,
+  });
   real('SWIM FB-2009 head', 'swim', 'jobs', 'tab', 'swim/FB-2009_samples_24_times_1hr_0.tsv', any);
   real('SWIM FB-2010 head', 'swim', 'jobs', 'tab', 'swim/FB-2010_samples_24_times_1hr_withInputPaths_0.tsv', any);
   real('openb pods head', 'alibaba-openb-pods', 'jobs', 'comma', 'alibaba-gpu-2023/openb_pod_list_default.csv', afterHeader);
@@ -90,8 +108,35 @@ export function traceBases(dir: string): TraceBase[] {
 
 /** Field values a trace row should never carry, and some it may: huge, non-finite, negative, malformed, long. */
 export const FIELD_VALUES: readonly string[] = [
-  '1e29', '-1', '9'.repeat(400), 'NaN', 'Infinity', '-Infinity', '', 'abc', '-0', '1e308', '0', '4.5', '0x10', '1e-300', '9007199254740993',
-  '18446744073709551615', '9223372036854775807', '-1e21', '2e-5', '"q"', ' ', 'é', 'null', 'true', '[]', '{}', '1,2', '\t', 'x'.repeat(100_000),
+  '1e29',
+  '-1',
+  '9'.repeat(400),
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '',
+  'abc',
+  '-0',
+  '1e308',
+  '0',
+  '4.5',
+  '0x10',
+  '1e-300',
+  '9007199254740993',
+  '18446744073709551615',
+  '9223372036854775807',
+  '-1e21',
+  '2e-5',
+  '"q"',
+  ' ',
+  'é',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '1,2',
+  '\t',
+  'x'.repeat(100_000),
 ];
 
 /** A change of a trace file; `row` and `at` pick a data row or a byte (modulo their count). */
@@ -121,7 +166,14 @@ export const rowOpArb: fc.Arbitrary<RowOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drop-row' as const), row: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('swap-rows' as const), row: fc.nat(), with: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('row' as const), row: fc.nat(), value: fc.constantFrom(...ROW_VALUES) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('garbage' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 16 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('garbage' as const),
+      at: fc.nat(),
+      bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 16 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
 );
 
@@ -240,7 +292,10 @@ export function renderTrace(bases: readonly TraceBase[], c: TraceCase): { bytes:
       }
       case 'add-fields': {
         const sep = b.split === 'json' ? ',' : b.split === 'spaces' ? ' ' : SEP[b.split];
-        lines[i] = b.split === 'json' ? row.replace(/}$/, `${Array.from({ length: m.n }, (_, k) => `,"extra${k}":${k}`).join('')}}`) : row + sep + Array.from({ length: m.n }, (_, k) => String(k)).join(sep);
+        lines[i] =
+          b.split === 'json'
+            ? row.replace(/}$/, `${Array.from({ length: m.n }, (_, k) => `,"extra${k}":${k}`).join('')}}`)
+            : row + sep + Array.from({ length: m.n }, (_, k) => String(k)).join(sep);
         titles.push(`line ${i + 1}: ${m.n} fields added`);
         break;
       }

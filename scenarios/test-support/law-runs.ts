@@ -32,7 +32,16 @@ export function loadDraft(draft: object, file = 'generated.yaml'): LoadedScenari
 /** Runs a loaded scenario (with an optional seed override) and returns its outputs. */
 export function runLoaded(loaded: LoadedScenario, seed?: number): RunTexts {
   const records: LogRecord[] = [];
-  const sim = simulateScenario(loaded, { seed, sinks: [{ record: (r) => { records.push(r); } }] });
+  const sim = simulateScenario(loaded, {
+    seed,
+    sinks: [
+      {
+        record: (r) => {
+          records.push(r);
+        },
+      },
+    ],
+  });
   const m = sim.metrics;
   return {
     summary: summaryJson(m.summary),

@@ -8,9 +8,12 @@
 /** The scenario's text (YAML), named `name`, running `duration` seconds. */
 export function quietScenario(name: string, duration: number): string {
   return [
-    `name: ${name}`, `duration: ${duration}`, 'master: { allocationInterval: 100000 }',
+    `name: ${name}`,
+    `duration: ${duration}`,
+    'master: { allocationInterval: 100000 }',
     'cluster: { agents: [ { count: 1, cpus: 1, mem: 1024 } ] }',
     'frameworks: [ { name: f, workload: { kind: inline, jobs: [ { submit: 1, tasks: [ { cpus: 1, mem: 512, duration: 10 } ] } ] } } ]',
-    'output: { sampleInterval: 1 }', '',
+    'output: { sampleInterval: 1 }',
+    '',
   ].join('\n');
 }

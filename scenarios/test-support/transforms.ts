@@ -53,9 +53,14 @@ export function monotone(old: readonly string[], fresh: readonly string[]): Map<
 }
 
 const renamed = (m: ReadonlyMap<string, string>, n: string): string => m.get(n) ?? n;
-const renameRole = (r: Renames, path: string): string => (path === '*' ? path : path.split('/').map((s) => renamed(r.roles, s)).join('/'));
-const renameKeys = <V>(r: Renames, o: Record<string, V>): Record<string, V> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [renameRole(r, k), v]));
+const renameRole = (r: Renames, path: string): string =>
+  path === '*'
+    ? path
+    : path
+        .split('/')
+        .map((s) => renamed(r.roles, s))
+        .join('/');
+const renameKeys = <V>(r: Renames, o: Record<string, V>): Record<string, V> => Object.fromEntries(Object.entries(o).map(([k, v]) => [renameRole(r, k), v]));
 
 /** An agent or rack name made of a prefix and an index, with the prefix renamed. */
 function renamePrefixed(m: ReadonlyMap<string, string>, prefixes: readonly string[], name: string): string {
@@ -105,7 +110,11 @@ export function renameDraft(d: Draft, r: Renames): Draft {
  * What a run of the renamed draft must output, from the original run's outputs: the same text
  * with only the labels changed (job names start with their framework's name, `<framework>/...`).
  */
-export function renameOutputs(o: RunTexts, d: Draft, r: Renames): { jobs: string[][]; frameworks: string[][]; timeseries: string[][]; summary: string; records: LogRecord[] } {
+export function renameOutputs(
+  o: RunTexts,
+  d: Draft,
+  r: Renames,
+): { jobs: string[][]; frameworks: string[][]; timeseries: string[][]; summary: string; records: LogRecord[] } {
   const agentPrefixes = d.cluster.agents.map((g) => g.prefix);
   const rackPrefixes = d.cluster.agents.map((g) => g.rackPrefix);
   const fw = (n: string): string => renamed(r.frameworks, n);
@@ -115,10 +124,14 @@ export function renameOutputs(o: RunTexts, d: Draft, r: Renames): { jobs: string
   };
   const jobs = parseCsv(o.jobs).map((row, i) => (i === 0 ? row : [job(row[0]!), fw(row[1]!), ...row.slice(2)]));
   const frameworks = parseCsv(o.frameworks).map((row, i) => (i === 0 ? row : [fw(row[0]!), renameRole(r, row[1]!), ...row.slice(2)]));
-  const timeseries = parseCsv(o.timeseries).map((row, i) => (i > 0 ? row : row.map((h) => {
-    const m = /^(share|pending)_(.+)$/.exec(h);
-    return m === null || h === 'pending_total' ? h : `${m[1]!}_${fw(m[2]!)}`;
-  })));
+  const timeseries = parseCsv(o.timeseries).map((row, i) =>
+    i > 0
+      ? row
+      : row.map((h) => {
+          const m = /^(share|pending)_(.+)$/.exec(h);
+          return m === null || h === 'pending_total' ? h : `${m[1]!}_${fw(m[2]!)}`;
+        }),
+  );
   // By field, so that a record kind added later is covered: a `name` is an agent's, a
   // framework's or else a job's; `role` and `rack` are what they say.
   const records = o.records.map((x): LogRecord => {
@@ -135,7 +148,13 @@ export function renameOutputs(o: RunTexts, d: Draft, r: Renames): { jobs: string
 }
 
 /** A run's outputs parsed for comparison with {@link renameOutputs}. */
-export function parsedOutputs(o: RunTexts): { jobs: string[][]; frameworks: string[][]; timeseries: string[][]; summary: string; records: readonly LogRecord[] } {
+export function parsedOutputs(o: RunTexts): {
+  jobs: string[][];
+  frameworks: string[][];
+  timeseries: string[][];
+  summary: string;
+  records: readonly LogRecord[];
+} {
   return { jobs: parseCsv(o.jobs), frameworks: parseCsv(o.frameworks), timeseries: parseCsv(o.timeseries), summary: o.summary, records: o.records };
 }
 
@@ -194,7 +213,10 @@ export function permuteLists(d: Draft, rng: Rng, which: UnorderedLists): Draft {
   const scheduled = out.failures?.agents;
   if (which.scheduledFailures && scheduled !== undefined) {
     // Failures at one instant apply in list order: those keep their relative order.
-    const slots = shuffleInPlace(scheduled.map((_, i) => i), rng);
+    const slots = shuffleInPlace(
+      scheduled.map((_, i) => i),
+      rng,
+    );
     const byTime = new Map<number, number[]>();
     for (const f of scheduled) byTime.set(f.at, []);
     for (const i of slots) byTime.get(scheduled[i]!.at)!.push(i);
@@ -212,7 +234,6 @@ export function permuteLists(d: Draft, rng: Rng, which: UnorderedLists): Draft {
 }
 
 // ---------------------------------------------------------------- scaling
-
 
 /** A copy of `o` with each resource amount in it (cpus, mem, disk, gpus) multiplied by `k`; other fields as they are. */
 function times<T extends DraftAmounts & { gpus?: number }>(o: T, k: number): T {
@@ -252,7 +273,7 @@ export function scaleDraft(d: Draft, k: number, parts: ScaleParts = { agents: tr
   }
   if (parts.thresholds) {
     if (out.master.minAllocatable !== undefined) out.master.minAllocatable = out.master.minAllocatable.map((a) => times(a, k));
-    const quota = typeof out.allocator === 'object' ? out.allocator.params?.['quota'] as Record<string, Record<string, DraftAmounts>> | undefined : undefined;
+    const quota = typeof out.allocator === 'object' ? (out.allocator.params?.['quota'] as Record<string, Record<string, DraftAmounts>> | undefined) : undefined;
     for (const q of Object.values(quota ?? {})) for (const key of Object.keys(q)) q[key] = times(q[key]!, k);
   }
   return out;

@@ -96,8 +96,9 @@ export interface DelaySetResult {
 }
 
 /** The columns, in table order. */
-export const DELAY_COLUMNS: readonly { offers: DelayOffers; rule: SkipReset }[] =
-  DELAY_OFFERS.flatMap((offers) => SKIP_RESETS.map((rule) => ({ offers, rule })));
+export const DELAY_COLUMNS: readonly { offers: DelayOffers; rule: SkipReset }[] = DELAY_OFFERS.flatMap((offers) =>
+  SKIP_RESETS.map((rule) => ({ offers, rule })),
+);
 
 /** The scenario overrides that make `set` out of the scenario file (the paper's set). */
 export function setOverrides(set: DelaySet): string[] {
@@ -132,7 +133,8 @@ export function simulatedLocality(root: string, set: DelaySet, granularity: stri
     const job = o.metrics.jobs.find((j) => j.frameworkName === 'job');
     if (job === undefined) throw new Error(`${DELAY_BOUND_SCENARIO} (${set.id}): the job never arrived`);
     const launched = job.localNode + job.localRack + job.localRemote;
-    if (launched !== set.N) throw new Error(`${DELAY_BOUND_SCENARIO} (${set.id}, ${granularity}, ${rule}, D=${D}): ${launched} of ${set.N} tasks launched by the end of the run`);
+    if (launched !== set.N)
+      throw new Error(`${DELAY_BOUND_SCENARIO} (${set.id}, ${granularity}, ${rule}, D=${D}): ${launched} of ${set.N} tasks launched by the end of the run`);
     return job.localNode / set.N;
   });
   return meanSe(xs);
@@ -159,7 +161,8 @@ export function modelLocality(M: number, R: number, N: number, D: number, rule: 
       pending[i] = 1;
       for (let r = 0; r < R; r++) {
         let node: number;
-        do node = rng.int(M); while (replicas.subarray(i * R, i * R + r).includes(node));
+        do node = rng.int(M);
+        while (replicas.subarray(i * R, i * R + r).includes(node));
         replicas[i * R + r] = node;
         holding[node]!++;
       }
@@ -221,15 +224,19 @@ const COLUMN_NAMES: Record<DelayOffers, string> = { agent: 'agent offers', task:
 
 /** Markdown tables of part (a), one per set. */
 export function delayBoundTable(results: readonly DelaySetResult[]): string {
-  return results.map(({ set, seeds, rows }) => [
-    setHeading(set),
-    '',
-    `| D | bound l(D) | ${DELAY_COLUMNS.map((c) => `${COLUMN_NAMES[c.offers]}, ${c.rule} reset`).join(' | ')} |`,
-    `|---:|---:|${DELAY_COLUMNS.map(() => '---:').join('|')}|`,
-    ...rows.map((r) => `| ${r.D} | ${pct(r.bound)} | ${r.cells.map((c) => c.text).join(' | ')} |`),
-    '',
-    `(${seeds} seeds per simulated cell, ${MODEL_TRIALS} trials per analysis-setting cell.)`,
-  ].join('\n')).join('\n\n');
+  return results
+    .map(({ set, seeds, rows }) =>
+      [
+        setHeading(set),
+        '',
+        `| D | bound l(D) | ${DELAY_COLUMNS.map((c) => `${COLUMN_NAMES[c.offers]}, ${c.rule} reset`).join(' | ')} |`,
+        `|---:|---:|${DELAY_COLUMNS.map(() => '---:').join('|')}|`,
+        ...rows.map((r) => `| ${r.D} | ${pct(r.bound)} | ${r.cells.map((c) => c.text).join(' | ')} |`),
+        '',
+        `(${seeds} seeds per simulated cell, ${MODEL_TRIALS} trials per analysis-setting cell.)`,
+      ].join('\n'),
+    )
+    .join('\n\n');
 }
 
 /**
@@ -248,8 +255,12 @@ export function parseDelayBound(text: string): DelaySetResult[] {
     if (!(seeds > 0)) throw new Error(`part (a), ${set.id}: no line saying the seeds per cell; run npm run validation`);
     const rows = set.skips.map((D) => {
       const line = own.find((l) => l.startsWith(`| ${D} |`));
-      const parts = line?.split('|').slice(1, -1).map((p) => p.trim());
-      if (parts === undefined || parts.length !== DELAY_COLUMNS.length + 2) throw new Error(`part (a), ${set.id}: no complete row for D = ${D}; run npm run validation`);
+      const parts = line
+        ?.split('|')
+        .slice(1, -1)
+        .map((p) => p.trim());
+      if (parts === undefined || parts.length !== DELAY_COLUMNS.length + 2)
+        throw new Error(`part (a), ${set.id}: no complete row for D = ${D}; run npm run validation`);
       const bound = localityBound(D, set.M, set.R, set.N);
       const cells = DELAY_COLUMNS.map(({ offers, rule }, k) => {
         const text = parts[k + 2]!;
@@ -300,9 +311,10 @@ export function checkSample(root: string, committed: readonly DelaySetResult[]):
     const row = result.rows.find((r) => r.D === c.D)!;
     const k = DELAY_COLUMNS.findIndex((col) => col.offers === c.column && col.rule === c.rule);
     const old = row.cells[k]!;
-    const m = c.offers === 'model'
-      ? modelLocality(result.set.M, result.set.R, result.set.N, c.D, c.rule, MODEL_TRIALS)
-      : simulatedLocality(root, result.set, c.offers, c.rule, c.D, result.seeds);
+    const m =
+      c.offers === 'model'
+        ? modelLocality(result.set.M, result.set.R, result.set.N, c.D, c.rule, MODEL_TRIALS)
+        : simulatedLocality(root, result.set, c.offers, c.rule, c.D, result.seeds);
     const now = cellText(m.mean, ci95(m), row.bound);
     if (now !== old.text) stale.push(`part (a), ${c.set}, D = ${c.D}, ${c.offers} offers, ${c.rule} reset: the table says ${old.text}, a rerun gives ${now}`);
   }

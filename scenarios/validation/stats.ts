@@ -47,12 +47,23 @@ export function ci95(m: MeanSe): number {
 }
 
 /** Runs seeds 1..`seeds` of `file` (relative to `root`) with `overrides`, returning one value per seed. */
-export function perSeed<T>(root: string, file: string, overrides: readonly string[], seeds: number, measure: (o: ReturnType<typeof simulateScenario>, records: readonly LogRecord[] | undefined) => T, keepRecords = false): T[] {
+export function perSeed<T>(
+  root: string,
+  file: string,
+  overrides: readonly string[],
+  seeds: number,
+  measure: (o: ReturnType<typeof simulateScenario>, records: readonly LogRecord[] | undefined) => T,
+  keepRecords = false,
+): T[] {
   const loaded = loadScenario(join(root, file), overrides);
   const out: T[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const records: LogRecord[] = [];
-    const sink: LogSink = { record: (r) => { records.push(r); } };
+    const sink: LogSink = {
+      record: (r) => {
+        records.push(r);
+      },
+    };
     const o = simulateScenario(loaded, { seed, keepSamples: false, sinks: keepRecords ? [sink] : [] });
     out.push(measure(o, keepRecords ? records : undefined));
   }

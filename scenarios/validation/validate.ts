@@ -65,8 +65,10 @@ export function mesosLocality(root: string, seeds: number): MesosLocalityRow[] {
 /** Markdown table of part (b). */
 export function mesosLocalityTable(rows: readonly MesosLocalityRow[]): string {
   const staticJob = rows[0]?.completion.mean ?? NaN;
-  const out = rows.map((r) =>
-    `| ${r.config} | ${r.paper} | ${pct(r.locality.mean)} ± ${pct(r.locality.se)} | ${r.completion.mean.toFixed(1)} | ${(staticJob / r.completion.mean).toFixed(2)}x |`);
+  const out = rows.map(
+    (r) =>
+      `| ${r.config} | ${r.paper} | ${pct(r.locality.mean)} ± ${pct(r.locality.se)} | ${r.completion.mean.toFixed(1)} | ${(staticJob / r.completion.mean).toFixed(2)}x |`,
+  );
   return [
     `| configuration | paper: locality | offersim: node-local (mean ± SE, ${rows[0]?.locality.n ?? 0} seeds) | offersim: mean job time, s | speed-up over static (paper: 1.7x at 5 s) |`,
     '|---|---:|---:|---:|---:|',
@@ -116,21 +118,30 @@ export function rampUp(root: string, seeds: number): RampUpRow[] {
   for (const kind of ['elastic', 'rigid'] as const) {
     for (const durations of ['constant', 'exponential'] as const) {
       const constant = durations === 'constant';
-      const paper = kind === 'elastic'
-        ? { rampUp: constant ? T : T * lnk, completion: constant ? (0.5 + beta) * T : (1 + beta) * T, utilisation: 1 }
-        : { rampUp: constant ? T : T * lnk, completion: constant ? (1 + beta) * T : (lnk + beta) * T, utilisation: constant ? beta / (0.5 + beta) : beta / (lnk - 1 + beta) };
+      const paper =
+        kind === 'elastic'
+          ? { rampUp: constant ? T : T * lnk, completion: constant ? (0.5 + beta) * T : (1 + beta) * T, utilisation: 1 }
+          : {
+              rampUp: constant ? T : T * lnk,
+              completion: constant ? (1 + beta) * T : (lnk + beta) * T,
+              utilisation: constant ? beta / (0.5 + beta) : beta / (lnk - 1 + beta),
+            };
       const ramp = constant ? maxU : T * hk;
       // Elastic: divisible work beta k T fills the slots as they come, so it ends when
       // k t - sum(remaining) = beta k T. Rigid: it starts when the last slot comes and runs beta T;
       // it holds slot i from its arrival, so utilisation = beta T / (E[max] + beta T - E[mean]).
       const meanRemaining = constant ? T / 2 : T;
-      const expected = kind === 'elastic'
-        ? { rampUp: ramp, completion: meanRemaining + beta * T, utilisation: 1 }
-        : { rampUp: ramp, completion: ramp + beta * T, utilisation: (beta * T) / (ramp + beta * T - meanRemaining) };
+      const expected =
+        kind === 'elastic'
+          ? { rampUp: ramp, completion: meanRemaining + beta * T, utilisation: 1 }
+          : { rampUp: ramp, completion: ramp + beta * T, utilisation: (beta * T) / (ramp + beta * T - meanRemaining) };
       const overrides = constant ? [] : [`frameworks.0.workload.task.duration={exponential: ${T}}`];
       const runs = perSeed(root, RAMP_UP_SCENARIOS[kind], overrides, seeds, (o, records) => measureRampUp(records!, kind), true);
       rows.push({
-        kind, durations, paper, expected,
+        kind,
+        durations,
+        paper,
+        expected,
         rampUp: meanSe(runs.map((r) => r.rampUp)),
         completion: meanSe(runs.map((r) => r.completion)),
         utilisation: meanSe(runs.map((r) => r.utilisation)),
@@ -172,10 +183,12 @@ function measureRampUp(records: readonly LogRecord[], kind: string): { rampUp: n
 export function rampUpTable(rows: readonly RampUpRow[]): string {
   const s = (x: number): string => x.toFixed(1);
   const f = (x: number): string => x.toFixed(2);
-  const out = rows.map((r) =>
-    `| ${r.kind} | ${r.durations} | ${s(r.paper.rampUp)} | ${s(r.expected.rampUp)} | ${s(r.rampUp.mean)} ± ${s(r.rampUp.se)} ` +
-    `| ${s(r.paper.completion)} | ${s(r.expected.completion)} | ${s(r.completion.mean)} ± ${s(r.completion.se)} ` +
-    `| ${f(r.paper.utilisation)} | ${f(r.expected.utilisation)} | ${f(r.utilisation.mean)} ± ${f(r.utilisation.se)} |`);
+  const out = rows.map(
+    (r) =>
+      `| ${r.kind} | ${r.durations} | ${s(r.paper.rampUp)} | ${s(r.expected.rampUp)} | ${s(r.rampUp.mean)} ± ${s(r.rampUp.se)} ` +
+      `| ${s(r.paper.completion)} | ${s(r.expected.completion)} | ${s(r.completion.mean)} ± ${s(r.completion.se)} ` +
+      `| ${f(r.paper.utilisation)} | ${f(r.expected.utilisation)} | ${f(r.utilisation.mean)} ± ${f(r.utilisation.se)} |`,
+  );
   return [
     `| framework | durations | ramp-up: paper | expected | offersim (${rows[0]?.rampUp.n ?? 0} seeds) | job time: paper | expected | offersim | utilisation: paper | expected | offersim |`,
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -230,7 +243,8 @@ export function omegaPathology(root: string, seeds: number): OmegaPoint[] {
         };
       });
       out.push({
-        mode, serviceTJob: tJob,
+        mode,
+        serviceTJob: tJob,
         busyness: meanSe(runs.map((r) => r.busyness)),
         wait: meanSe(runs.map((r) => r.wait)),
         abandoned: meanSe(runs.map((r) => r.abandoned)),
@@ -244,9 +258,11 @@ export function omegaPathology(root: string, seeds: number): OmegaPoint[] {
 
 /** Markdown table of part (d). */
 export function omegaTable(points: readonly OmegaPoint[]): string {
-  const out = points.map((p) =>
-    `| ${p.mode} | ${p.serviceTJob} | ${p.busyness.mean.toFixed(3)} ± ${p.busyness.se.toFixed(3)} | ${p.wait.mean.toFixed(1)} ± ${p.wait.se.toFixed(1)} ` +
-    `| ${pct(p.abandoned.mean, 2)} ± ${pct(p.abandoned.se, 2)} | ${p.serviceBusyness.mean.toFixed(3)} | ${pct(p.conflicts.mean, 2)} |`);
+  const out = points.map(
+    (p) =>
+      `| ${p.mode} | ${p.serviceTJob} | ${p.busyness.mean.toFixed(3)} ± ${p.busyness.se.toFixed(3)} | ${p.wait.mean.toFixed(1)} ± ${p.wait.se.toFixed(1)} ` +
+      `| ${pct(p.abandoned.mean, 2)} ± ${pct(p.abandoned.se, 2)} | ${p.serviceBusyness.mean.toFixed(3)} | ${pct(p.conflicts.mean, 2)} |`,
+  );
   return [
     `| mode | service t_job, s | batch busyness (${points[0]?.busyness.n ?? 0} seeds) | batch job wait, s | batch jobs abandoned | service busyness | batch conflict fraction |`,
     '|---|---:|---:|---:|---:|---:|---:|',
@@ -352,7 +368,7 @@ export function validateMain(argv: readonly string[], io: { out(t: string): void
       io.err(`${err.message}\n`);
       return ExitCode.BAD_INPUT;
     }
-    io.err(`validate: internal error (a bug): ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    io.err(`validate: internal error (a bug): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return ExitCode.INTERNAL;
   }
 }

@@ -75,11 +75,19 @@ describe('(a) the delay-scheduling locality bound, l(D) >= 1 - (1/N) sum_{K=1..N
     for (const r of results.a) {
       expect(r.seeds).toBe(20);
       expect(r.rows).toHaveLength(4);
-      for (const row of r.rows) expect(row.cells.map((c) => `${c.offers}/${c.rule}`)).toEqual(['agent/node-local', 'agent/every-launch', 'task/node-local', 'task/every-launch', 'model/node-local', 'model/every-launch']);
+      for (const row of r.rows)
+        expect(row.cells.map((c) => `${c.offers}/${c.rule}`)).toEqual([
+          'agent/node-local',
+          'agent/every-launch',
+          'task/node-local',
+          'task/every-launch',
+          'model/node-local',
+          'model/every-launch',
+        ]);
     }
   });
 
-  test('in the analysis\' own setting the bound holds for the rule it assumes (every-launch) and not for Algorithm 1 (node-local)', () => {
+  test("in the analysis' own setting the bound holds for the rule it assumes (every-launch) and not for Algorithm 1 (node-local)", () => {
     // One uniformly drawn node per offer, independently (a Monte Carlo of 2000 trials): with
     // every-launch each task misses its D + 1 offers with probability below e^(-RDK/M), so the
     // bound holds at every D; under Algorithm 1 a job past D skips launches remote on every offer
@@ -107,7 +115,7 @@ describe('(a) the delay-scheduling locality bound, l(D) >= 1 - (1/N) sum_{K=1..N
     }
   });
 
-  test('simulated, Algorithm 1 falls below the bound with four times the nodes, and is within the interval of it in the paper\'s example', () => {
+  test("simulated, Algorithm 1 falls below the bound with four times the nodes, and is within the interval of it in the paper's example", () => {
     // M = 400: a node holds data of the job four times less often; at D = 4 and 20 (bounds 25.9%
     // and 70.6%) the whole interval is below, with either offers.
     for (const row of set('large').rows.slice(0, 2)) {

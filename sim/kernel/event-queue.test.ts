@@ -140,16 +140,12 @@ describe('EventQueue basics', () => {
     expect(second).toBe(first);
     expect(second!.arg).toBe(2);
   });
-
 });
 
 describe('EventQueue properties', () => {
   test('(a) pop order never decreases in (time, phase, seq) when nothing is scheduled before the last pop', () => {
     // Steps: a number >= 0 schedules that far after the last popped time (phase drawn too), -1 pops.
-    const step = fc.oneof(
-      fc.record({ delay: fc.integer({ min: 0, max: 5 }), phase: phaseArb }),
-      fc.constant(null),
-    );
+    const step = fc.oneof(fc.record({ delay: fc.integer({ min: 0, max: 5 }), phase: phaseArb }), fc.constant(null));
     fc.assert(
       fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
         const q = new EventQueue(16);
@@ -334,7 +330,10 @@ describe('EventQueue properties', () => {
           }
           expect(q.size).toBe(model.filter((e) => !e.gone).length);
           for (let j = 0; j < handles.length; j++) expect(q.isPending(handles[j]!)).toBe(!model[j]!.gone);
-          const expected = model.filter((e) => !e.gone).sort(compareKeys).map((e) => e.seq);
+          const expected = model
+            .filter((e) => !e.gone)
+            .sort(compareKeys)
+            .map((e) => e.seq);
           expect(drain(q).map((e) => e.seq)).toEqual(expected);
         },
       ),

@@ -101,7 +101,8 @@ export class EventQueue {
   schedule(time: number, phase: number, handler: number, arg: number, cancellable = false): EventHandle {
     if (!(time >= 0 && time < MAX_EVENT_TIME) || time !== Math.floor(time)) throw new RangeError(`event time ${time} is not an integer in [0, 2^45) us`);
     if (!(phase >= 0 && phase < PHASES) || (phase | 0) !== phase) throw new RangeError(`event phase ${phase} is not an integer in [0, ${PHASES})`);
-    if (!(handler >= 0 && handler < MAX_HANDLERS) || (handler | 0) !== handler) throw new RangeError(`handler id ${handler} is not an integer in [0, ${MAX_HANDLERS})`);
+    if (!(handler >= 0 && handler < MAX_HANDLERS) || (handler | 0) !== handler)
+      throw new RangeError(`handler id ${handler} is not an integer in [0, ${MAX_HANDLERS})`);
     if (this.len === this.cap) this.grow();
     const seq = this.nextSeq++;
     if (seq >= MAX_SEQ) throw new RangeError(`more than 2^46 events scheduled`);

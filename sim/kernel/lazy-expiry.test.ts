@@ -52,33 +52,40 @@ describe('LazyExpiry', () => {
     // relative to the others), once imagined only (asking whether its deadline has passed from
     // every real event). Each real event must see an imagined one as passed exactly when it ran
     // after it. The stamps are taken at time 0, so a deadline's delay is its time.
-    const ev = fc.record({ delay: fc.integer({ min: 0, max: 5 }), phase: fc.constantFrom(Phase.ARRIVAL, Phase.ALLOCATE, Phase.MESSAGE), imagined: fc.boolean() });
-    fc.assert(fc.property(fc.array(ev, { minLength: 1, maxLength: 30 }), (evs) => {
-      const real = (scheduleImagined: boolean): boolean[][] => {
-        const sim = new Simulator();
-        const byPhase = new Map<Phase, LazyExpiry>();
-        const deadlinesIn = (p: Phase): LazyExpiry => {
-          let d = byPhase.get(p);
-          if (d === undefined) byPhase.set(p, (d = sim.lazyExpiry(p)));
-          return d;
+    const ev = fc.record({
+      delay: fc.integer({ min: 0, max: 5 }),
+      phase: fc.constantFrom(Phase.ARRIVAL, Phase.ALLOCATE, Phase.MESSAGE),
+      imagined: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(ev, { minLength: 1, maxLength: 30 }), (evs) => {
+        const real = (scheduleImagined: boolean): boolean[][] => {
+          const sim = new Simulator();
+          const byPhase = new Map<Phase, LazyExpiry>();
+          const deadlinesIn = (p: Phase): LazyExpiry => {
+            let d = byPhase.get(p);
+            if (d === undefined) byPhase.set(p, (d = sim.lazyExpiry(p)));
+            return d;
+          };
+          const stamps = new Float64Array(evs.length * STAMP_SIZE);
+          const seen: boolean[][] = [];
+          const ran = new Set<number>();
+          const imagined: number[] = [];
+          const h = sim.register('e', (i) => {
+            if (evs[i]!.imagined) ran.add(i);
+            else seen.push(imagined.map((m) => (scheduleImagined ? ran.has(m) : deadlinesIn(evs[m]!.phase).passed(stamps, m * STAMP_SIZE))));
+          });
+          evs.forEach((e, i) => {
+            if (e.imagined) imagined.push(i);
+            if (e.imagined && !scheduleImagined) deadlinesIn(e.phase).stamp(e.delay, stamps, i * STAMP_SIZE);
+            else sim.at(e.delay, e.phase, h, i);
+          });
+          sim.run();
+          return seen;
         };
-        const stamps = new Float64Array(evs.length * STAMP_SIZE);
-        const seen: boolean[][] = [];
-        const ran = new Set<number>();
-        const imagined: number[] = [];
-        const h = sim.register('e', (i) => {
-          if (evs[i]!.imagined) ran.add(i);
-          else seen.push(imagined.map((m) => (scheduleImagined ? ran.has(m) : deadlinesIn(evs[m]!.phase).passed(stamps, m * STAMP_SIZE))));
-        });
-        evs.forEach((e, i) => {
-          if (e.imagined) imagined.push(i);
-          if (e.imagined && !scheduleImagined) deadlinesIn(e.phase).stamp(e.delay, stamps, i * STAMP_SIZE);
-          else sim.at(e.delay, e.phase, h, i);
-        });
-        sim.run();
-        return seen;
-      };
-      expect(real(false)).toEqual(real(true));
-    }), FC);
+        expect(real(false)).toEqual(real(true));
+      }),
+      FC,
+    );
   });
 });

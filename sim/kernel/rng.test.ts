@@ -36,7 +36,7 @@ describe('RandomStreams', () => {
     );
   });
 
-  test('creating and drawing from other streams does not change a stream\'s draws', () => {
+  test("creating and drawing from other streams does not change a stream's draws", () => {
     fc.assert(
       fc.property(
         fc.integer(),
@@ -157,8 +157,14 @@ describe('shuffleInPlace', () => {
   test('is deterministic given the stream, and works on typed arrays', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 200 }), fc.integer(), (n, seed) => {
-        const a = shuffleInPlace(Array.from({ length: n }, (_, i) => i), new RandomStream(seed, 's'));
-        const b = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), new RandomStream(seed, 's'));
+        const a = shuffleInPlace(
+          Array.from({ length: n }, (_, i) => i),
+          new RandomStream(seed, 's'),
+        );
+        const b = shuffleInPlace(
+          Int32Array.from({ length: n }, (_, i) => i),
+          new RandomStream(seed, 's'),
+        );
         expect(Array.from(b)).toEqual(a);
       }),
       FC,
@@ -171,7 +177,10 @@ describe('shuffleInPlace', () => {
       fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 20 }), fc.integer(), (n, extra, seed) => {
         const long = Int32Array.from({ length: n + extra }, (_, i) => i);
         shuffleInPlace(long, new RandomStream(seed, 'p'), n);
-        const short = shuffleInPlace(Array.from({ length: n }, (_, i) => i), new RandomStream(seed, 'p'));
+        const short = shuffleInPlace(
+          Array.from({ length: n }, (_, i) => i),
+          new RandomStream(seed, 'p'),
+        );
         expect(Array.from(long.subarray(0, n))).toEqual(short);
         expect(Array.from(long.subarray(n))).toEqual(Array.from({ length: extra }, (_, i) => n + i));
       }),

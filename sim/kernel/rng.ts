@@ -18,7 +18,7 @@ export class RandomStream implements Rng {
   constructor(seed: number | string, name: string) {
     this.name = name;
     // JSON keeps (seed, name) pairs apart: seed "a|b" with name "c" and seed "a" with "b|c" differ.
-    this.gen = seedrandom.alea(JSON.stringify(["offersim", String(seed), name]));
+    this.gen = seedrandom.alea(JSON.stringify(['offersim', String(seed), name]));
   }
   /** Uniform in [0, 1). */
   next(): number {

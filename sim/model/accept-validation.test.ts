@@ -25,10 +25,15 @@ function run(frameworks: { name: string; behaviour: ScriptedFramework }[], jobs:
   const sink = new RecordingSink();
   const metrics = new MetricsFold({ sampleInterval: S });
   const result = simulate({
-    seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
+    seed: 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
     agents: agents.map((n, i) => ({ name: `a${i}`, rack: 'r', res: cpus(n) })),
     frameworks: frameworks.map((f) => ({ name: f.name, role: '*', behaviour: f.behaviour })),
-    weights: new Map(), jobs, sinks: [sink, metrics], horizon: seconds(1000),
+    weights: new Map(),
+    jobs,
+    sinks: [sink, metrics],
+    horizon: seconds(1000),
   });
   return { sink, result, m: metrics.finish() };
 }
@@ -56,8 +61,21 @@ describe('accept validation (TASK_ERROR)', () => {
     expect(sink.of('task_error').map((r) => [r.t / S, r.task, r.offer, r.reason])).toEqual([[0, 1, 0, 'insufficient_resources']]);
     expect(errorsDuringCall).toBe(0);
     expect(f.errors).toEqual([{ t: 0, task: 1, reason: 'insufficient_resources' }]);
-    expect(sink.of('offer_accepted').map((r) => [r.t / S, r.offer, r.tasks, r.used[0], r.refuse])).toEqual([[0, 0, 3, 4000, 0], [10, 1, 1, 3000, 5 * S]]);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.t / S, r.task])).toEqual([[0, 0], [0, 2], [0, 3], [10, 1]]);
+    expect(sink.of('offer_accepted').map((r) => [r.t / S, r.offer, r.tasks, r.used[0], r.refuse])).toEqual([
+      [0, 0, 3, 4000, 0],
+      [10, 1, 1, 3000, 5 * S],
+    ]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => [r.t / S, r.task]),
+    ).toEqual([
+      [0, 0],
+      [0, 2],
+      [0, 3],
+      [10, 1],
+    ]);
     expect(sink.of('job_finished').map((r) => r.t / S)).toEqual([20]);
     expect(result.reason).toBe('completed');
     expect(result.endTime / S).toBe(20);
@@ -91,7 +109,14 @@ describe('accept validation (TASK_ERROR)', () => {
       return { kind: 'hold' };
     });
     const g = new ScriptedFramework((o, _d, self) => (self.seen.length === 1 ? { kind: 'accept', tasks: [2] } : { kind: 'decline' }));
-    const { sink, result } = run([{ name: 'f', behaviour: f }, { name: 'g', behaviour: g }], [job('jf', 'f', [1, 1]), job('jg', 'g', [1])], [4, 4]);
+    const { sink, result } = run(
+      [
+        { name: 'f', behaviour: f },
+        { name: 'g', behaviour: g },
+      ],
+      [job('jf', 'f', [1, 1]), job('jg', 'g', [1])],
+      [4, 4],
+    );
     const G = 1 - F;
     expect(sink.of('task_error').map((r) => [r.framework, r.task, r.offer, r.reason])).toEqual([
       [0, 2, F, 'other_framework_task'],
@@ -101,14 +126,35 @@ describe('accept validation (TASK_ERROR)', () => {
       [0, 1, G, 'invalid_offer'],
     ]);
     expect(f.errors.map((e) => [e.t, e.task, e.reason])).toEqual([
-      [0, 2, 'other_framework_task'], [0, 0, 'task_not_pending'], [0, 99, 'unknown_task'], [0, 1, 'invalid_offer'], [0, 1, 'invalid_offer'],
+      [0, 2, 'other_framework_task'],
+      [0, 0, 'task_not_pending'],
+      [0, 99, 'unknown_task'],
+      [0, 1, 'invalid_offer'],
+      [0, 1, 'invalid_offer'],
     ]);
     expect(g.errors).toEqual([]);
     expect(sink.of('offer_declined').filter((r) => r.t === 0)).toEqual([]);
-    expect(sink.of('offer_accepted').filter((r) => r.t === 0).map((r) => [r.framework, r.offer, r.tasks, r.used[0]])).toEqual([[0, F, 1, 1000], [1, G, 1, 1000]]);
+    expect(
+      sink
+        .of('offer_accepted')
+        .filter((r) => r.t === 0)
+        .map((r) => [r.framework, r.offer, r.tasks, r.used[0]]),
+    ).toEqual([
+      [0, F, 1, 1000],
+      [1, G, 1, 1000],
+    ]);
     const gAgent = sink.of('offer_sent').find((r) => r.offer === G)!.agent;
     expect(sink.of('offer_sent').find((r) => r.offer === G)!.res[0]).toBe(4000);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.t / S, r.task, r.framework])).toEqual([[0, 0, 0], [0, 2, 1], [1, 1, 0]]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => [r.t / S, r.task, r.framework]),
+    ).toEqual([
+      [0, 0, 0],
+      [0, 2, 1],
+      [1, 1, 0],
+    ]);
     expect(sink.of('task_state').find((r) => r.task === 1)!.agent).toBe(gAgent);
     expect(result.reason).toBe('completed');
     expect(result.endTime / S).toBe(11);
@@ -123,7 +169,10 @@ describe('accept validation (TASK_ERROR)', () => {
       return { kind: 'accept', tasks: [0, 1] };
     });
     const { sink, result } = run([{ name: 'f', behaviour: f }], [job('j', 'f', [1, 1])], [2]);
-    expect(sink.of('task_error').map((r) => [r.t / S, r.task, r.reason])).toEqual([[0, 0, 'task_not_pending'], [0, 1, 'task_not_pending']]);
+    expect(sink.of('task_error').map((r) => [r.t / S, r.task, r.reason])).toEqual([
+      [0, 0, 'task_not_pending'],
+      [0, 1, 'task_not_pending'],
+    ]);
     expect(sink.of('task_state')).toEqual([]);
     expect(result.endTime / S).toBe(0);
   });

@@ -96,7 +96,12 @@ export class AgentFailures {
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
     else this.allocator.addAgent(a, total);
     this.log.record({
-      kind: 'agent_added', t: this.sim.now, agent: a, name: this.agents.name(a), rack: this.agents.rack(a), res: tuple(total),
+      kind: 'agent_added',
+      t: this.sim.now,
+      agent: a,
+      name: this.agents.name(a),
+      rack: this.agents.rack(a),
+      res: tuple(total),
     });
     this.host.trigger(a);
   }

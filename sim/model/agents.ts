@@ -228,9 +228,7 @@ export class AgentTable {
       if (x < 0 || available[off + r]! < x) bad = true;
     }
     if ((empty && !withReserved) || bad) {
-      throw this.sim.invariant(
-        `allocator offered ${format(res)} on agent ${this.names[agent]} to ${who}, but only ${format(this.available, off)} is free`,
-      );
+      throw this.sim.invariant(`allocator offered ${format(res)} on agent ${this.names[agent]} to ${who}, but only ${format(this.available, off)} is free`);
     }
     let pool = -1;
     if (withReserved) {
@@ -238,7 +236,7 @@ export class AgentTable {
       if (pool < 0 || hasNegative(reserved) || !contains(this.poolFree, pool * NUM_RESOURCES, reserved)) {
         throw this.sim.invariant(
           `allocator offered reserved ${format(reserved)} on agent ${this.names[agent]} to ${who} (role ${role}), but ` +
-          (pool < 0 ? 'no reservation there is allocatable to that role' : `only ${format(this.poolFree, pool * NUM_RESOURCES)} of it is free`),
+            (pool < 0 ? 'no reservation there is allocatable to that role' : `only ${format(this.poolFree, pool * NUM_RESOURCES)} of it is free`),
         );
       }
       subInto(this.poolFree, pool * NUM_RESOURCES, reserved);
@@ -317,8 +315,10 @@ export class AgentTable {
         const need = table.res[tOff + r]!;
         const take = Math.min(need, this.poolFree[pOff + r]!);
         if (need - take > this.available[off + r]!) {
-          throw this.sim.invariant(`task ${task} (${format(table.res, tOff)}) placed on agent ${this.names[agent]} with ` +
-            `${format(this.available, off)} free and ${format(this.poolFree, pOff)} reserved for ${this.poolRole[pool]}`);
+          throw this.sim.invariant(
+            `task ${task} (${format(table.res, tOff)}) placed on agent ${this.names[agent]} with ` +
+              `${format(this.available, off)} free and ${format(this.poolFree, pOff)} reserved for ${this.poolRole[pool]}`,
+          );
         }
         this.taskReserved[tOff + r] = take;
       }
@@ -443,7 +443,7 @@ export class AgentTable {
     const o = agent * ACCT;
     throw this.sim.invariant(
       `agent ${this.names[agent]}: free ${format(this.available, off)} + offered ${format(this.acct, o + OFFERED)} + ` +
-      `allocated ${format(this.acct, o + ALLOCATED)} is not its total ${format(this.acct, o + TOTAL)}`,
+        `allocated ${format(this.acct, o + ALLOCATED)} is not its total ${format(this.acct, o + TOTAL)}`,
     );
   }
 
@@ -457,7 +457,7 @@ export class AgentTable {
       if (free < 0 || offered < 0 || allocated < 0 || free + offered + allocated !== this.poolTotal[off + r]) {
         throw this.sim.invariant(
           `agent ${this.names[agent]}, reservation for ${this.poolRole[pool]}: free ${format(this.poolFree, off)} + ` +
-          `offered ${format(this.poolOffered, off)} + allocated ${format(this.poolAllocated, off)} is not its total ${format(this.poolTotal, off)}`,
+            `offered ${format(this.poolOffered, off)} + allocated ${format(this.poolAllocated, off)} is not its total ${format(this.poolTotal, off)}`,
         );
       }
     }

@@ -47,11 +47,13 @@ const stateArb: fc.Arbitrary<HeldState> = fc
   .map(({ fws, weights, excluded, extra }) => {
     // The first agent fits every held task and probe, wherever the others went.
     const sum = { cpus: 1, mem: 0, gpus: 0 };
-    for (const f of fws) for (const j of f.held) for (const t of j) {
-      sum.cpus += t.cpus ?? 0;
-      sum.mem += t.mem ?? 0;
-      sum.gpus += t.gpus ?? 0;
-    }
+    for (const f of fws)
+      for (const j of f.held)
+        for (const t of j) {
+          sum.cpus += t.cpus ?? 0;
+          sum.mem += t.mem ?? 0;
+          sum.gpus += t.gpus ?? 0;
+        }
     return {
       agents: [sum, ...extra],
       frameworks: fws.map((f, i) => ({ name: `f${i}`, role: f.role, held: f.held })),
@@ -100,16 +102,22 @@ function offerOrder(s: HeldState): number[] {
   return found;
 }
 
-describe('the baselines serve frameworks in the hierarchical allocator\'s order', () => {
+describe("the baselines serve frameworks in the hierarchical allocator's order", () => {
   test('monolithic', () => {
-    fc.assert(fc.property(stateArb, (s) => {
-      expect(baselineOrder('monolithic', s)).toEqual(offerOrder(s));
-    }), { seed: 1306, numRuns: 60 });
+    fc.assert(
+      fc.property(stateArb, (s) => {
+        expect(baselineOrder('monolithic', s)).toEqual(offerOrder(s));
+      }),
+      { seed: 1306, numRuns: 60 },
+    );
   });
 
   test('shared-state (frameworks without decision time)', () => {
-    fc.assert(fc.property(stateArb, (s) => {
-      expect(baselineOrder('shared-state', s)).toEqual(offerOrder(s));
-    }), { seed: 1307, numRuns: 60 });
+    fc.assert(
+      fc.property(stateArb, (s) => {
+        expect(baselineOrder('shared-state', s)).toEqual(offerOrder(s));
+      }),
+      { seed: 1307, numRuns: 60 },
+    );
   });
 });

@@ -24,8 +24,16 @@ function job(id: string, framework: string, submit: number, n: number, cpus: num
 function run(mode: SimulationInput['mode'], agents: AgentSpec[], frameworks: FrameworkSpec[], jobs: JobSpec[], duration?: number) {
   const sink = new RecordingSink();
   const result = simulate({
-    seed: 1, mode, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-    agents, frameworks, weights: new Map(), jobs, duration: duration === undefined ? undefined : seconds(duration), sinks: [sink],
+    seed: 1,
+    mode,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
+    agents,
+    frameworks,
+    weights: new Map(),
+    jobs,
+    duration: duration === undefined ? undefined : seconds(duration),
+    sinks: [sink],
   });
   const running = sink.of('task_state').filter((r) => r.state === 'running');
   return { sink, result, running };
@@ -44,7 +52,13 @@ describe('monolithic', () => {
   // A (.44) -> A .67; A (tie, name) has no cpu left, nor has B: A = 3 tasks, B = 2 (DRF paper).
   test('the DRF paper example is filled at once, task by task', () => {
     const { running } = run('monolithic', [drfAgent], drfFrameworks(), drfJobs, 30);
-    expect(running.map((r) => [r.framework, r.t])).toEqual([[0, 0], [1, 0], [0, 0], [1, 0], [0, 0]]);
+    expect(running.map((r) => [r.framework, r.t])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 0],
+      [1, 0],
+      [0, 0],
+    ]);
   });
 
   // One agent of 2 cpus, one job of 4 one-cpu tasks lasting 1.5 s. Monolithic: two start at 0,
@@ -70,21 +84,25 @@ describe('monolithic', () => {
 // small to move a share past another's unless they tie); the result is the order the probes were
 // placed in. Each case fails with a DRF of the frameworks' own roles flattened, all resources
 // counted and ties broken by name.
-describe('monolithic: framework order is the allocator\'s', () => {
+describe("monolithic: framework order is the allocator's", () => {
   // Mesos sorter_tests.cpp HierarchicalAllocation (apache/mesos src/tests/sorter_tests.cpp:685-723):
   // on 100 cpus / 100 MB, a holds 6, b/c 4, b/d 3 (cpus and MB): shares a .06, b/c .04, b/d .03,
   // and the internal node b .07, so the sorter order is [a, b/d, b/c] (line 723). The probes: fa's
   // first (a .06 < b .07), then fd (.03 < .04 within b), then fc. Flattened roles would give
   // [fd, fc, fa].
   test('nested roles: a role subtree is ranked by its aggregate share', () => {
-    const order = probeOrder('monolithic', {
-      agents: [{ cpus: 100, mem: 100 }],
-      frameworks: [
-        { name: 'fa', role: 'a', held: [[{ cpus: 6, mem: 6 }]] },
-        { name: 'fc', role: 'b/c', held: [[{ cpus: 4, mem: 4 }]] },
-        { name: 'fd', role: 'b/d', held: [[{ cpus: 3, mem: 3 }]] },
-      ],
-    }, [0, 1, 2]);
+    const order = probeOrder(
+      'monolithic',
+      {
+        agents: [{ cpus: 100, mem: 100 }],
+        frameworks: [
+          { name: 'fa', role: 'a', held: [[{ cpus: 6, mem: 6 }]] },
+          { name: 'fc', role: 'b/c', held: [[{ cpus: 4, mem: 4 }]] },
+          { name: 'fd', role: 'b/d', held: [[{ cpus: 3, mem: 3 }]] },
+        ],
+      },
+      [0, 1, 2],
+    );
     expect(order).toEqual([0, 2, 1]);
   });
 
@@ -108,36 +126,66 @@ describe('monolithic: framework order is the allocator\'s', () => {
   // AllocationCountTieBreak, sorter_tests.cpp:419-452), so y comes first, then x (below y's
   // .2 + probe): [y, x]. Ties by name, or a count per placement round (x 1, y 1), give [x, y].
   test('equal shares: fewer allocations first, one allocation per task placed', () => {
-    const order = probeOrder('monolithic', {
-      agents: [{ cpus: 10, mem: 10 * 1024 }],
-      frameworks: [
-        { name: 'x', role: '*', held: [[{ cpus: 1, mem: 1024 }, { cpus: 1, mem: 1024 }]] },
-        { name: 'y', role: '*', held: [[{ cpus: 2, mem: 2 * 1024 }]] },
-      ],
-    }, [0, 1]);
+    const order = probeOrder(
+      'monolithic',
+      {
+        agents: [{ cpus: 10, mem: 10 * 1024 }],
+        frameworks: [
+          {
+            name: 'x',
+            role: '*',
+            held: [
+              [
+                { cpus: 1, mem: 1024 },
+                { cpus: 1, mem: 1024 },
+              ],
+            ],
+          },
+          { name: 'y', role: '*', held: [[{ cpus: 2, mem: 2 * 1024 }]] },
+        ],
+      },
+      [0, 1],
+    );
     expect(order).toEqual([1, 0]);
   });
 
   // "Allocated" is running tasks: on 10 cpus / 10 GB, A runs an 8-cpu task from 0 to 4, B a 1-cpu
   // task from 1 on. At 5 both submit a probe: A holds nothing (its task's end gave it back), B .1,
   // so A's probe goes first. Were the ended task still counted (A .8), B's would.
-  test('a task\'s end gives its resources back to the ranking', () => {
-    const { running } = run('monolithic', [{ name: 's1', rack: 'r', res: resources({ cpus: 10, mem: 10 * 1024 }) }], drfFrameworks(), [
-      job('a0', 'A', 0, 1, 8, 1024, 4), job('b0', 'B', 1, 1, 1, 1024, 100),
-      job('b1', 'B', 5, 1, 0.001, 0, 100), job('a1', 'A', 5, 1, 0.001, 0, 100),
-    ], 6);
-    expect(running.map((r) => [r.framework, r.t / S])).toEqual([[0, 0], [1, 1], [0, 5], [1, 5]]);
+  test("a task's end gives its resources back to the ranking", () => {
+    const { running } = run(
+      'monolithic',
+      [{ name: 's1', rack: 'r', res: resources({ cpus: 10, mem: 10 * 1024 }) }],
+      drfFrameworks(),
+      [job('a0', 'A', 0, 1, 8, 1024, 4), job('b0', 'B', 1, 1, 1, 1024, 100), job('b1', 'B', 5, 1, 0.001, 0, 100), job('a1', 'A', 5, 1, 0.001, 0, 100)],
+      6,
+    );
+    expect(running.map((r) => [r.framework, r.t / S])).toEqual([
+      [0, 0],
+      [1, 1],
+      [0, 5],
+      [1, 5],
+    ]);
   });
 
   // A disconnected framework is not ranked (the allocator deactivated it), as it gets no offers:
   // A disconnects at 1 and reregisters at 5; its task submitted at 2 waits until 5, B's does not.
   test('a disconnected framework places nothing until it reregisters', () => {
     const fws: FrameworkSpec[] = [
-      { name: 'A', role: '*', behaviour: new BatchFramework(), failover: { disconnectAt: seconds(1), reconnectAfter: seconds(4) }, failoverTimeout: seconds(100) },
+      {
+        name: 'A',
+        role: '*',
+        behaviour: new BatchFramework(),
+        failover: { disconnectAt: seconds(1), reconnectAfter: seconds(4) },
+        failoverTimeout: seconds(100),
+      },
       { name: 'B', role: '*', behaviour: new BatchFramework() },
     ];
     const { running } = run('monolithic', [drfAgent], fws, [job('a', 'A', 2, 1, 1, 1024, 10), job('b', 'B', 2, 1, 1, 1024, 10)], 6);
-    expect(running.map((r) => [r.framework, r.t / S])).toEqual([[1, 2], [0, 5]]);
+    expect(running.map((r) => [r.framework, r.t / S])).toEqual([
+      [1, 2],
+      [0, 5],
+    ]);
   });
 });
 
@@ -153,18 +201,29 @@ describe('shared-state', () => {
   // registration. One agent of 4 cpus, 4 GB; P (registered first) runs a 2-cpu task from 0; at 1
   // P and Q each submit a 2-cpu task, and only one fits: Q's (share 0 < P's .5). In registration
   // order P's would.
-  test('frameworks take their turns in the allocator\'s order', () => {
+  test("frameworks take their turns in the allocator's order", () => {
     const agent: AgentSpec = { name: 's1', rack: 'r', res: resources({ cpus: 4, mem: 4096 }) };
-    const fws: FrameworkSpec[] = [{ name: 'P', role: '*', behaviour: new BatchFramework() }, { name: 'Q', role: '*', behaviour: new BatchFramework() }];
-    const { running } = run('shared-state', [agent], fws, [job('p0', 'P', 0, 1, 2, 1024, 100), job('p1', 'P', 1, 1, 2, 1024, 100), job('q', 'Q', 1, 1, 2, 1024, 100)], 2);
-    expect(running.map((r) => [r.framework, r.t / S])).toEqual([[0, 0], [1, 1]]);
+    const fws: FrameworkSpec[] = [
+      { name: 'P', role: '*', behaviour: new BatchFramework() },
+      { name: 'Q', role: '*', behaviour: new BatchFramework() },
+    ];
+    const { running } = run(
+      'shared-state',
+      [agent],
+      fws,
+      [job('p0', 'P', 0, 1, 2, 1024, 100), job('p1', 'P', 1, 1, 2, 1024, 100), job('q', 'Q', 1, 1, 2, 1024, 100)],
+      2,
+    );
+    expect(running.map((r) => [r.framework, r.t / S])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
   });
 });
 
 test('a behaviour that does not expose its next task cannot run without offers', () => {
   const f = new ScriptedFramework(() => ({ kind: 'hold' }));
-  expect(() => run('monolithic', [drfAgent], [{ name: 'x', role: '*', behaviour: f }], [], 1))
-    .toThrow(/framework x \(scripted\) cannot run without offers/);
+  expect(() => run('monolithic', [drfAgent], [{ name: 'x', role: '*', behaviour: f }], [], 1)).toThrow(/framework x \(scripted\) cannot run without offers/);
 });
 
 describe('shared-state with decision time (Omega)', () => {
@@ -174,10 +233,21 @@ describe('shared-state with decision time (Omega)', () => {
     const sink = new RecordingSink();
     const fold = new MetricsFold();
     const result = simulate({
-      seed: 1, mode: 'shared-state', master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-      agents, frameworks, weights: new Map(), jobs, sinks: [sink, fold], horizon: horizon === undefined ? undefined : seconds(horizon),
+      seed: 1,
+      mode: 'shared-state',
+      master: { allocationInterval: seconds(1) },
+      allocator: getAllocator('drf')!.create({}),
+      agents,
+      frameworks,
+      weights: new Map(),
+      jobs,
+      sinks: [sink, fold],
+      horizon: horizon === undefined ? undefined : seconds(horizon),
     });
-    const running = sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.framework, r.task, r.t / S]);
+    const running = sink
+      .of('task_state')
+      .filter((r) => r.state === 'running')
+      .map((r) => [r.framework, r.task, r.t / S]);
     const decisions = sink.of('decision').map((r) => [r.framework, r.start / S, r.t / S]);
     const commits = sink.of('commit').map((r) => [r.framework, r.job, r.t / S, r.placed, r.conflicts]);
     return { sink, result, metrics: fold.finish(), running, decisions, commits };
@@ -197,12 +267,31 @@ describe('shared-state with decision time (Omega)', () => {
   test('two decisions on one agent: the first commit wins, the other conflicts and retries', () => {
     const slow = () => new BatchFramework({ decisionJob: 1 });
     const { running, decisions, commits, metrics, result } = runSS(
-      [{ name: 'A', role: '*', behaviour: slow() }, { name: 'B', role: '*', behaviour: slow() }],
-      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(4, 5)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(4, 5)] }],
+      [
+        { name: 'A', role: '*', behaviour: slow() },
+        { name: 'B', role: '*', behaviour: slow() },
+      ],
+      [
+        { id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(4, 5)] },
+        { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(4, 5)] },
+      ],
     );
-    expect(decisions).toEqual([[0, 0, 1], [1, 0, 1], [1, 1, 2], [1, 6, 7]]);
-    expect(commits).toEqual([[0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [1, 1, 2, 0, 0], [1, 1, 7, 1, 0]]);
-    expect(running).toEqual([[0, 0, 1], [1, 1, 7]]);
+    expect(decisions).toEqual([
+      [0, 0, 1],
+      [1, 0, 1],
+      [1, 1, 2],
+      [1, 6, 7],
+    ]);
+    expect(commits).toEqual([
+      [0, 0, 1, 1, 0],
+      [1, 1, 1, 1, 1],
+      [1, 1, 2, 0, 0],
+      [1, 1, 7, 1, 0],
+    ]);
+    expect(running).toEqual([
+      [0, 0, 1],
+      [1, 1, 7],
+    ]);
     expect(result.endTime / S).toBe(12);
     expect(result.reason).toBe('completed');
     const [a, b] = metrics.frameworks;
@@ -220,11 +309,24 @@ describe('shared-state with decision time (Omega)', () => {
   // conflict. The run ends at 13. Busyness A 1 / 13, B 3 / 13; conflict fractions 0.
   test('decisions that do not compete for resources never conflict', () => {
     const { running, decisions, metrics, result } = runSS(
-      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) }, { name: 'B', role: '*', behaviour: new BatchFramework({ decisionJob: 2, decisionTask: 0.5 }) }],
-      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(2, 10)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10), cpuTask(1, 10)] }],
+      [
+        { name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) },
+        { name: 'B', role: '*', behaviour: new BatchFramework({ decisionJob: 2, decisionTask: 0.5 }) },
+      ],
+      [
+        { id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(2, 10)] },
+        { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10), cpuTask(1, 10)] },
+      ],
     );
-    expect(decisions).toEqual([[0, 0, 1], [1, 0, 3]]);
-    expect(running).toEqual([[0, 0, 1], [1, 1, 3], [1, 2, 3]]);
+    expect(decisions).toEqual([
+      [0, 0, 1],
+      [1, 0, 3],
+    ]);
+    expect(running).toEqual([
+      [0, 0, 1],
+      [1, 1, 3],
+      [1, 2, 3],
+    ]);
     expect(result.endTime / S).toBe(13);
     const [a, b] = metrics.frameworks;
     expect([a!.busyness * 13, b!.busyness * 13].map((x) => Math.round(x * 1e9) / 1e9)).toEqual([1, 3]);
@@ -242,10 +344,19 @@ describe('shared-state with decision time (Omega)', () => {
   // Busyness A 2 / 11. No placement was attempted: conflict fractions undefined (NaN).
   test('a job not placed after maxAttempts decisions is abandoned', () => {
     const { running, decisions, sink, metrics, result } = runSS(
-      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1, maxAttempts: 2 }) }, { name: 'B', role: '*', behaviour: new BatchFramework() }],
-      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(8, 10)] }, { id: 'b', framework: 'B', submit: seconds(1), tasks: [cpuTask(1, 10)] }],
+      [
+        { name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1, maxAttempts: 2 }) },
+        { name: 'B', role: '*', behaviour: new BatchFramework() },
+      ],
+      [
+        { id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(8, 10)] },
+        { id: 'b', framework: 'B', submit: seconds(1), tasks: [cpuTask(1, 10)] },
+      ],
     );
-    expect(decisions).toEqual([[0, 0, 1], [0, 1, 2]]);
+    expect(decisions).toEqual([
+      [0, 0, 1],
+      [0, 1, 2],
+    ]);
     expect(sink.of('job_abandoned').map((r) => [r.job, r.framework, r.t / S, r.dropped, r.attempts])).toEqual([[0, 0, 2, 1, 2]]);
     expect(running).toEqual([[1, 1, 1]]);
     expect(result.endTime / S).toBe(11);
@@ -265,11 +376,21 @@ describe('shared-state with decision time (Omega)', () => {
   // again: 2 decisions, and few events.
   test('a job that can never fit does not keep its scheduler busy: the run ends', () => {
     const { running, decisions, metrics, result } = runSS(
-      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) }, { name: 'B', role: '*', behaviour: new BatchFramework() }],
-      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(8, 10)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10)] }],
-      oneAgent, 100,
+      [
+        { name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) },
+        { name: 'B', role: '*', behaviour: new BatchFramework() },
+      ],
+      [
+        { id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(8, 10)] },
+        { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10)] },
+      ],
+      oneAgent,
+      100,
     );
-    expect(decisions).toEqual([[0, 0, 1], [0, 10, 11]]);
+    expect(decisions).toEqual([
+      [0, 0, 1],
+      [0, 10, 11],
+    ]);
     expect(running).toEqual([[1, 1, 0]]);
     expect(result.events).toBeLessThan(20);
     expect(result.endTime / S).toBe(100);
@@ -289,13 +410,35 @@ describe('shared-state with decision time (Omega)', () => {
     ];
     const slow = () => new BatchFramework({ decisionJob: 1 });
     const { sink, decisions, commits, metrics } = runSS(
-      [{ name: 'A', role: '*', behaviour: slow() }, { name: 'B', role: '*', behaviour: slow() }],
-      [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(4, 5)] }, { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(4, 5)] }],
+      [
+        { name: 'A', role: '*', behaviour: slow() },
+        { name: 'B', role: '*', behaviour: slow() },
+      ],
+      [
+        { id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(4, 5)] },
+        { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(4, 5)] },
+      ],
       agents,
     );
-    expect(decisions).toEqual([[0, 0, 1], [1, 0, 1], [1, 1, 2]]);
-    expect(commits).toEqual([[0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [1, 1, 2, 1, 0]]);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.task, r.agent, r.t / S])).toEqual([[0, 0, 1], [1, 1, 2]]);
+    expect(decisions).toEqual([
+      [0, 0, 1],
+      [1, 0, 1],
+      [1, 1, 2],
+    ]);
+    expect(commits).toEqual([
+      [0, 0, 1, 1, 0],
+      [1, 1, 1, 1, 1],
+      [1, 1, 2, 1, 0],
+    ]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => [r.task, r.agent, r.t / S]),
+    ).toEqual([
+      [0, 0, 1],
+      [1, 1, 2],
+    ]);
     expect(metrics.frameworks[1]!.conflictFraction).toBe(0.5);
   });
 
@@ -311,15 +454,33 @@ describe('shared-state with decision time (Omega)', () => {
   //   (task 3 ended at 14 too), ends 24. B: 4 decisions, 2 s each, 1 conflict of 4 placements.
   test('a partly conflicted decision launches what still fits; tasks may launch out of order', () => {
     const { running, decisions, commits, metrics, result } = runSS(
-      [{ name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) }, { name: 'B', role: '*', behaviour: new BatchFramework({ decisionJob: 2 }) }],
+      [
+        { name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 1 }) },
+        { name: 'B', role: '*', behaviour: new BatchFramework({ decisionJob: 2 }) },
+      ],
       [
         { id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(2, 3)] },
         { id: 'b', framework: 'B', submit: seconds(0), tasks: [cpuTask(1, 10), cpuTask(3, 10), cpuTask(1, 10)] },
       ],
     );
-    expect(decisions.filter(([f]) => f === 1)).toEqual([[1, 0, 2], [1, 2, 4], [1, 4, 6], [1, 12, 14]]);
-    expect(commits.filter(([f]) => f === 1)).toEqual([[1, 1, 2, 2, 1], [1, 1, 4, 1, 0], [1, 1, 6, 0, 0], [1, 1, 14, 1, 0]]);
-    expect(running).toEqual([[0, 0, 1], [1, 1, 2], [1, 3, 4], [1, 2, 14]]);
+    expect(decisions.filter(([f]) => f === 1)).toEqual([
+      [1, 0, 2],
+      [1, 2, 4],
+      [1, 4, 6],
+      [1, 12, 14],
+    ]);
+    expect(commits.filter(([f]) => f === 1)).toEqual([
+      [1, 1, 2, 2, 1],
+      [1, 1, 4, 1, 0],
+      [1, 1, 6, 0, 0],
+      [1, 1, 14, 1, 0],
+    ]);
+    expect(running).toEqual([
+      [0, 0, 1],
+      [1, 1, 2],
+      [1, 3, 4],
+      [1, 2, 14],
+    ]);
     expect(result.endTime / S).toBe(24);
     expect(metrics.frameworks[1]!.busyness).toBeCloseTo(8 / 24, 12);
     expect(metrics.frameworks[1]!.conflictFraction).toBe(0.25);
@@ -332,13 +493,21 @@ describe('shared-state with decision time (Omega)', () => {
   // the run is complete at 1, before the decision would end; nothing launches (before, the lost
   // decision launched at 2).
   test('a decision that ends while its framework is disconnected is lost', () => {
-    const fw = (failoverTimeout: number): FrameworkSpec[] => [{
-      name: 'A', role: '*', behaviour: new BatchFramework({ decisionJob: 2 }),
-      failover: { disconnectAt: seconds(1), reconnectAfter: seconds(3) }, failoverTimeout: seconds(failoverTimeout),
-    }];
+    const fw = (failoverTimeout: number): FrameworkSpec[] => [
+      {
+        name: 'A',
+        role: '*',
+        behaviour: new BatchFramework({ decisionJob: 2 }),
+        failover: { disconnectAt: seconds(1), reconnectAfter: seconds(3) },
+        failoverTimeout: seconds(failoverTimeout),
+      },
+    ];
     const jobs = () => [{ id: 'a', framework: 'A', submit: seconds(0), tasks: [cpuTask(1, 5)] }];
     const back = runSS(fw(100), jobs(), oneAgent, 20);
-    expect(back.decisions).toEqual([[0, 0, 2], [0, 4, 6]]);
+    expect(back.decisions).toEqual([
+      [0, 0, 2],
+      [0, 4, 6],
+    ]);
     expect(back.commits).toEqual([[0, 0, 6, 1, 0]]);
     expect(back.running).toEqual([[0, 0, 6]]);
     const gone = runSS(fw(0), jobs(), oneAgent, 20);
@@ -349,7 +518,10 @@ describe('shared-state with decision time (Omega)', () => {
 
   test('zero decision time places at once, exactly as without the options', () => {
     const jobs = () => [job('a', 'A', 0, 10, 1, 4 * 1024, 1000), job('b', 'B', 0, 10, 3, 1024, 1000)];
-    const fws = (o: BatchOptions) => [{ name: 'A', role: '*', behaviour: new BatchFramework(o) }, { name: 'B', role: '*', behaviour: new BatchFramework(o) }];
+    const fws = (o: BatchOptions) => [
+      { name: 'A', role: '*', behaviour: new BatchFramework(o) },
+      { name: 'B', role: '*', behaviour: new BatchFramework(o) },
+    ];
     const plain = run('shared-state', [drfAgent], fws({}), jobs(), 30);
     const zero = run('shared-state', [drfAgent], fws({ decisionJob: 0, decisionTask: 0, maxAttempts: 3 }), jobs(), 30);
     expect(JSON.stringify(zero.sink.records)).toBe(JSON.stringify(plain.sink.records));
@@ -358,9 +530,15 @@ describe('shared-state with decision time (Omega)', () => {
 
   test('a behaviour with decision time but no job hooks is refused under shared-state', () => {
     const b: FrameworkBehaviour = {
-      kind: 'custom', decisionTime: { job: 1, task: 0, maxAttempts: 0 },
-      onJobSubmitted() {}, onOffers() {}, onOfferRescinded() {}, onTaskEnded() {},
-      pendingTasks: () => 0, nextTaskDemand: () => false, takeNextTask: () => taskIx(0),
+      kind: 'custom',
+      decisionTime: { job: 1, task: 0, maxAttempts: 0 },
+      onJobSubmitted() {},
+      onOffers() {},
+      onOfferRescinded() {},
+      onTaskEnded() {},
+      pendingTasks: () => 0,
+      nextTaskDemand: () => false,
+      takeNextTask: () => taskIx(0),
     };
     expect(() => runSS([{ name: 'x', role: '*', behaviour: b }], [])).toThrow(/framework x \(custom\) has decision time but cannot decide job by job/);
   });

@@ -29,7 +29,10 @@ export interface SchedulerCalls {
 
 /** The driver one framework's scheduler uses. */
 export class Driver implements SchedulerDriver {
-  constructor(private readonly master: SchedulerCalls, private readonly fw: FrameworkIx) {}
+  constructor(
+    private readonly master: SchedulerCalls,
+    private readonly fw: FrameworkIx,
+  ) {}
   get now(): SimTime {
     return this.master.now;
   }
@@ -79,7 +82,10 @@ export class SchedulerTimers {
   private nextTimer = 0;
 
   /** Timers on `sim`; `removed(fw)` says whether framework `fw` is gone (its timers never fire). */
-  constructor(private readonly sim: Simulator, private readonly removed: (fw: number) => boolean) {
+  constructor(
+    private readonly sim: Simulator,
+    private readonly removed: (fw: number) => boolean,
+  ) {
     this.hTimer = sim.register('scheduler-timer', (id) => this.fire(id));
   }
 
@@ -93,7 +99,7 @@ export class SchedulerTimers {
     if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`timer delay must be a non-negative integer of us, got ${delay}`);
     const id = this.nextTimer++;
     this.timers.set(id, { fw, fn });
-    this.sim.after(delay, delay === 0 ? Math.max(Phase.MESSAGE, this.sim.phase) as Phase : Phase.MESSAGE, this.hTimer, id);
+    this.sim.after(delay, delay === 0 ? (Math.max(Phase.MESSAGE, this.sim.phase) as Phase) : Phase.MESSAGE, this.hTimer, id);
   }
 
   private fire(id: number): void {

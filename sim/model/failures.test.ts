@@ -60,8 +60,13 @@ describe('agent failures (G9)', () => {
     const sink = new RecordingSink();
     const metrics = new MetricsFold({ sampleInterval: S });
     const result = simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
-      agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }, { name: 'a2', rack: 'r', res: ONE_CPU, addAt: seconds(10) }],
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: drf(),
+      agents: [
+        { name: 'a1', rack: 'r', res: ONE_CPU },
+        { name: 'a2', rack: 'r', res: ONE_CPU, addAt: seconds(10) },
+      ],
       frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework() }],
       weights: new Map(),
       jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(200) }] }],
@@ -70,14 +75,22 @@ describe('agent failures (G9)', () => {
     });
     const states = sink.of('task_state').map((r) => [r.t / S, r.task, r.agent, r.state]);
     expect(states).toEqual([
-      [0, 0, 0, 'staging'], [0, 0, 0, 'running'],
+      [0, 0, 0, 'staging'],
+      [0, 0, 0, 'running'],
       [180, 0, 0, 'lost'],
-      [180, 1, 1, 'staging'], [180, 1, 1, 'running'],
+      [180, 1, 1, 'staging'],
+      [180, 1, 1, 'running'],
       [380, 1, 1, 'finished'],
     ]);
     expect(sink.of('agent_removed').map((r) => [r.t / S, r.agent, r.res[0]])).toEqual([[180, 0, 1000]]);
-    expect(sink.of('job_submitted').map((r) => [r.t / S, r.name])).toEqual([[0, 'j'], [180, 'f/replace-0']]);
-    expect(sink.of('job_finished').map((r) => [r.t / S, r.job])).toEqual([[180, 0], [380, 1]]);
+    expect(sink.of('job_submitted').map((r) => [r.t / S, r.name])).toEqual([
+      [0, 'j'],
+      [180, 'f/replace-0'],
+    ]);
+    expect(sink.of('job_finished').map((r) => [r.t / S, r.job])).toEqual([
+      [180, 0],
+      [380, 1],
+    ]);
     // a1 takes no part in allocation after its failure: no offer on agent 0 after 100
     expect(sink.of('offer_sent').filter((r) => r.agent === 0 && r.t >= 100 * S)).toEqual([]);
     expect(result.reason).toBe('completed');
@@ -99,17 +112,28 @@ describe('agent failures (G9)', () => {
     const sink = new RecordingSink();
     const h = new Holder();
     simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: drf(),
       agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
       frameworks: [{ name: 'h', role: '*', behaviour: h }],
-      weights: new Map(), jobs: [], duration: seconds(200), sinks: [sink],
+      weights: new Map(),
+      jobs: [],
+      duration: seconds(200),
+      sinks: [sink],
       failures: { agents: [{ agent: 'a1', at: seconds(30), downFor: seconds(100) }] },
     });
     expect(sink.of('offer_rescinded').map((r) => [r.t / S, r.offer, r.agent])).toEqual([[30, 0, 0]]);
     expect(h.rescinded).toEqual([0]);
     expect(sink.of('agent_removed').map((r) => r.t / S)).toEqual([105]);
-    expect(sink.of('agent_added').map((r) => [r.t / S, r.agent, r.name])).toEqual([[0, 0, 'a1'], [130, 0, 'a1']]);
-    expect(sink.of('offer_sent').map((r) => [r.t / S, r.offer])).toEqual([[0, 0], [130, 1]]);
+    expect(sink.of('agent_added').map((r) => [r.t / S, r.agent, r.name])).toEqual([
+      [0, 0, 'a1'],
+      [130, 0, 'a1'],
+    ]);
+    expect(sink.of('offer_sent').map((r) => [r.t / S, r.offer])).toEqual([
+      [0, 0],
+      [130, 1],
+    ]);
   });
 
   // The shape of Mesos PartitionTest.PartitionedSlave (src/tests/partition_tests.cpp:90-160): the
@@ -126,23 +150,52 @@ describe('agent failures (G9)', () => {
   //   p5     7   50          7, 22, 37 | 52, ...             52   127    77          (schedule from its own registration)
   test('agents are lost 75 s after their first unanswered ping, at every phase of the ping schedule', () => {
     const sink = new RecordingSink();
-    const cases: [string, number, string][] = [['p0', 0, '0'], ['p1', 0, '15'], ['p2', 0, '20'], ['p3', 0, '29.999999'], ['p4', 0, '30.000001'], ['p5', 7, '50']];
+    const cases: [string, number, string][] = [
+      ['p0', 0, '0'],
+      ['p1', 0, '15'],
+      ['p2', 0, '20'],
+      ['p3', 0, '29.999999'],
+      ['p4', 0, '30.000001'],
+      ['p5', 7, '50'],
+    ];
     simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: drf(),
       agents: cases.map(([name, r]) => ({ name, rack: 'r', res: ONE_CPU, addAt: seconds(r) })),
-      frameworks: [], weights: new Map(), jobs: [], duration: seconds(200), sinks: [sink],
+      frameworks: [],
+      weights: new Map(),
+      jobs: [],
+      duration: seconds(200),
+      sinks: [sink],
       failures: { agents: cases.map(([agent, , at]) => ({ agent, at: seconds(Number(at)) })) },
     });
     const lost = sink.of('agent_removed').map((r) => [sink.of('agent_added').find((a) => a.agent === r.agent)!.name, r.t / S]);
-    expect(lost).toEqual([['p0', 75], ['p1', 90], ['p2', 105], ['p3', 105], ['p4', 120], ['p5', 127]]);
+    expect(lost).toEqual([
+      ['p0', 75],
+      ['p1', 90],
+      ['p2', 105],
+      ['p3', 105],
+      ['p4', 120],
+      ['p5', 127],
+    ]);
   });
 
   test('an unknown agent in failures is an error', () => {
-    expect(() => simulate({
-      seed: 1, master: {}, allocator: drf(), agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
-      frameworks: [{ name: 'h', role: '*', behaviour: new Holder() }], weights: new Map(), jobs: [], duration: seconds(10), sinks: [],
-      failures: { agents: [{ agent: 'zz', at: seconds(1) }] },
-    })).toThrow(/unknown agent zz/);
+    expect(() =>
+      simulate({
+        seed: 1,
+        master: {},
+        allocator: drf(),
+        agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
+        frameworks: [{ name: 'h', role: '*', behaviour: new Holder() }],
+        weights: new Map(),
+        jobs: [],
+        duration: seconds(10),
+        sinks: [],
+        failures: { agents: [{ agent: 'zz', at: seconds(1) }] },
+      }),
+    ).toThrow(/unknown agent zz/);
   });
 });
 
@@ -154,13 +207,19 @@ describe('framework failover (G10)', () => {
     const sink = new RecordingSink();
     const metrics = new MetricsFold({ sampleInterval: S });
     const result = simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: drf(),
       agents: [{ name: 'a1', rack: 'r', res: TWO_CPUS }],
-      frameworks: [{
-        name: 'f', role: '*', behaviour: new BatchFramework(),
-        failover: { disconnectAt: seconds(12), reconnectAfter: reconnectAfter === undefined ? undefined : seconds(reconnectAfter) },
-        failoverTimeout: failoverTimeout === undefined ? undefined : seconds(failoverTimeout),
-      }],
+      frameworks: [
+        {
+          name: 'f',
+          role: '*',
+          behaviour: new BatchFramework(),
+          failover: { disconnectAt: seconds(12), reconnectAfter: reconnectAfter === undefined ? undefined : seconds(reconnectAfter) },
+          failoverTimeout: failoverTimeout === undefined ? undefined : seconds(failoverTimeout),
+        },
+      ],
       weights: new Map(),
       jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(100) }] }],
       sinks: [sink, metrics],
@@ -173,7 +232,11 @@ describe('framework failover (G10)', () => {
   // (no job_finished: it never completed; none of its tasks was still pending), and the run ends.
   test('failover_timeout 0: tasks are killed as soon as the scheduler disconnects', () => {
     const { sink, result, states, m } = run(undefined);
-    expect(states).toEqual([[0, 0, 'staging'], [0, 0, 'running'], [12, 0, 'killed']]);
+    expect(states).toEqual([
+      [0, 0, 'staging'],
+      [0, 0, 'running'],
+      [12, 0, 'killed'],
+    ]);
     expect(sink.of('job_finished')).toEqual([]);
     expect(sink.of('job_dropped').map((r) => [r.t / S, r.job, r.dropped])).toEqual([[12, 0, 0]]);
     expect(result.endTime / S).toBe(12);
@@ -186,7 +249,11 @@ describe('framework failover (G10)', () => {
   // timeout 30, never back: deactivated at 12 (no offers from then on), killed at 12 + 30 = 42.
   test('failover_timeout X: tasks are killed X after the disconnect; no offers meanwhile', () => {
     const { sink, result, states } = run(30);
-    expect(states).toEqual([[0, 0, 'staging'], [0, 0, 'running'], [42, 0, 'killed']]);
+    expect(states).toEqual([
+      [0, 0, 'staging'],
+      [0, 0, 'running'],
+      [42, 0, 'killed'],
+    ]);
     expect(sink.of('offer_sent').filter((r) => r.t > 12 * S)).toEqual([]);
     expect(result.endTime / S).toBe(42);
   });
@@ -196,7 +263,11 @@ describe('framework failover (G10)', () => {
   // with offers is the Holder test below).
   test('reregistering within the timeout keeps the tasks and reactivates the framework', () => {
     const { sink, result, states } = run(30, 20);
-    expect(states).toEqual([[0, 0, 'staging'], [0, 0, 'running'], [100, 0, 'finished']]);
+    expect(states).toEqual([
+      [0, 0, 'staging'],
+      [0, 0, 'running'],
+      [100, 0, 'finished'],
+    ]);
     expect(sink.of('offer_sent').map((r) => r.t / S)).toEqual([0]);
     expect(result.endTime / S).toBe(100);
   });
@@ -216,19 +287,27 @@ describe('framework failover (G10)', () => {
       const sink = new RecordingSink();
       const metrics = new MetricsFold({ sampleInterval: S });
       const result = simulate({
-        seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
-        agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }, { name: 'a2', rack: 'r', res: ONE_CPU, addAt: seconds(10) }],
+        seed: 1,
+        master: { allocationInterval: seconds(1) },
+        allocator: drf(),
+        agents: [
+          { name: 'a1', rack: 'r', res: ONE_CPU },
+          { name: 'a2', rack: 'r', res: ONE_CPU, addAt: seconds(10) },
+        ],
         frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework(), failover: { disconnectAt: seconds(110) }, failoverTimeout: seconds(30) }],
         weights: new Map(),
         jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(200) }] }],
-        sinks: [sink, metrics], duration: duration === undefined ? undefined : seconds(duration),
+        sinks: [sink, metrics],
+        duration: duration === undefined ? undefined : seconds(duration),
         failures: { agents: [{ agent: 'a1', at: seconds(100) }] },
       });
       return { sink, result, m: metrics.finish() };
     };
     const { sink, result, m } = once(300);
     expect(sink.of('task_state').map((r) => [r.t / S, r.task, r.agent, r.state])).toEqual([
-      [0, 0, 0, 'staging'], [0, 0, 0, 'running'], [140, 0, 0, 'killed'],
+      [0, 0, 0, 'staging'],
+      [0, 0, 0, 'running'],
+      [140, 0, 0, 'killed'],
     ]);
     expect(sink.of('agent_removed').map((r) => [r.t / S, r.agent])).toEqual([[180, 0]]);
     expect(result.reason).toBe('duration');
@@ -245,13 +324,21 @@ describe('framework failover (G10)', () => {
     const sink = new RecordingSink();
     const h = new Holder();
     simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: drf(),
       agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
       frameworks: [{ name: 'h', role: '*', behaviour: h, failover: { disconnectAt: seconds(5), reconnectAfter: seconds(3) }, failoverTimeout: seconds(10) }],
-      weights: new Map(), jobs: [], duration: seconds(20), sinks: [sink],
+      weights: new Map(),
+      jobs: [],
+      duration: seconds(20),
+      sinks: [sink],
     });
     expect(sink.of('offer_rescinded').map((r) => [r.t / S, r.offer])).toEqual([[5, 0]]);
     expect(h.rescinded).toEqual([0]);
-    expect(sink.of('offer_sent').map((r) => [r.t / S, r.offer])).toEqual([[0, 0], [8, 1]]);
+    expect(sink.of('offer_sent').map((r) => [r.t / S, r.offer])).toEqual([
+      [0, 0],
+      [8, 1],
+    ]);
   });
 });

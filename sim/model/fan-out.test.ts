@@ -7,7 +7,12 @@ describe('fanOut', () => {
   test.each([0, 1, 2, 3, 4, 5, 7])('%i sinks each see every record, in order', (n) => {
     const seen: string[] = [];
     const sinks: LogSink[] = [];
-    for (let i = 0; i < n; i++) sinks.push({ record: (r) => { seen.push(`${i}:${r.t}`); } });
+    for (let i = 0; i < n; i++)
+      sinks.push({
+        record: (r) => {
+          seen.push(`${i}:${r.t}`);
+        },
+      });
     const log = fanOut(sinks);
     for (let t = 0; t < 3; t++) log.record({ kind: 'allocation_run', t, candidates: 0, offers: 0 } satisfies LogRecord);
     const want: string[] = [];

@@ -19,7 +19,10 @@ const S = 1_000_000;
 const ONE_CPU = resources({ cpus: 1 });
 
 const job = (id: string, submit: number, tasks: number): JobSpec => ({
-  id, framework: 'f', submit: seconds(submit), tasks: Array.from({ length: tasks }, () => ({ res: ONE_CPU, duration: seconds(100) })),
+  id,
+  framework: 'f',
+  submit: seconds(submit),
+  tasks: Array.from({ length: tasks }, () => ({ res: ONE_CPU, duration: seconds(100) })),
 });
 
 interface RunOptions {
@@ -39,13 +42,24 @@ function run(jobs: JobSpec[], failoverTimeout: number, opts: RunOptions = {}) {
   const sink = new RecordingSink();
   const metrics = new MetricsFold({ sampleInterval: S });
   const result = simulate({
-    seed: 1, ...(mode === undefined ? {} : { mode }), master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
+    seed: 1,
+    ...(mode === undefined ? {} : { mode }),
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
     agents: [{ name: 'a1', rack: 'r', res: resources({ cpus: 2 }) }],
-    frameworks: [{
-      name: 'f', role: '*', behaviour: new BatchFramework({ decisionJob }), failoverTimeout: seconds(failoverTimeout),
-      failover: { disconnectAt: seconds(12), reconnectAfter: reconnectAfter === undefined ? undefined : seconds(reconnectAfter) },
-    }],
-    weights: new Map(), jobs, sinks: [sink, metrics], horizon: seconds(1000),
+    frameworks: [
+      {
+        name: 'f',
+        role: '*',
+        behaviour: new BatchFramework({ decisionJob }),
+        failoverTimeout: seconds(failoverTimeout),
+        failover: { disconnectAt: seconds(12), reconnectAfter: reconnectAfter === undefined ? undefined : seconds(reconnectAfter) },
+      },
+    ],
+    weights: new Map(),
+    jobs,
+    sinks: [sink, metrics],
+    horizon: seconds(1000),
     duration: duration === undefined ? undefined : seconds(duration),
   });
   return { sink, result, m: metrics.finish() };
@@ -57,14 +71,27 @@ function lifecycle(records: readonly LogRecord[]): (string | number)[][] {
   for (const r of records) {
     const t = r.t / S;
     switch (r.kind) {
-      case 'framework_disconnected': out.push([t, r.kind, r.failoverTimeout / S]); break;
+      case 'framework_disconnected':
+        out.push([t, r.kind, r.failoverTimeout / S]);
+        break;
       case 'framework_reconnected':
-      case 'framework_reconnect_refused': out.push([t, r.kind]); break;
-      case 'framework_removed': out.push([t, r.kind, r.tasksKilled, r.jobsDropped]); break;
-      case 'job_dropped': out.push([t, r.kind, r.job, r.dropped]); break;
-      case 'job_finished': out.push([t, r.kind, r.job]); break;
-      case 'task_state': if (r.state === 'killed') out.push([t, 'killed', r.task]); break;
-      default: break;
+      case 'framework_reconnect_refused':
+        out.push([t, r.kind]);
+        break;
+      case 'framework_removed':
+        out.push([t, r.kind, r.tasksKilled, r.jobsDropped]);
+        break;
+      case 'job_dropped':
+        out.push([t, r.kind, r.job, r.dropped]);
+        break;
+      case 'job_finished':
+        out.push([t, r.kind, r.job]);
+        break;
+      case 'task_state':
+        if (r.state === 'killed') out.push([t, 'killed', r.task]);
+        break;
+      default:
+        break;
     }
   }
   return out;
@@ -93,27 +120,41 @@ describe('framework lifecycle records', () => {
   // Metrics: both jobs abandoned (dropped), none finished or unfinished; 2 tasks killed.
   // The non-offer baselines place tasks themselves (at 0, the same two), and place nothing of the
   // removed framework: task 2 never runs there either, though the cpus free up at 42.
-  test.each([['offers'], ['monolithic'], ['shared-state']] as const)('%s: removal kills the tasks and drops the jobs; a late reregistration and later jobs are refused visibly', (mode) => {
-    const { sink, result, m } = run([job('j0', 0, 3), job('j1', 60, 1)], 30, { reconnectAfter: 40, mode });
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.t / S, r.task])).toEqual([[0, 0], [0, 1]]);
-    expect(lifecycle(sink.records)).toEqual([
-      [12, 'framework_disconnected', 30],
-      [42, 'framework_removed', 2, 1],
-      [42, 'job_dropped', 0, 1],
-      [42, 'killed', 0],
-      [42, 'killed', 1],
-      [52, 'framework_reconnect_refused'],
-      [60, 'job_dropped', 1, 1],
-    ]);
-    expect(sink.of('job_submitted').map((r) => [r.t / S, r.name])).toEqual([[0, 'j0'], [60, 'j1']]);
-    expect(result.reason).toBe('completed');
-    expect(result.endTime / S).toBe(60);
-    expect(m.summary.jobsAbandoned).toBe(2);
-    expect(m.summary.jobsFinished).toBe(0);
-    expect(m.summary.jobsUnfinished).toBe(0);
-    expect(m.summary.tasksKilled).toBe(2);
-    expect(m.frameworks[0]!.jobsAbandoned).toBe(2);
-  });
+  test.each([['offers'], ['monolithic'], ['shared-state']] as const)(
+    '%s: removal kills the tasks and drops the jobs; a late reregistration and later jobs are refused visibly',
+    (mode) => {
+      const { sink, result, m } = run([job('j0', 0, 3), job('j1', 60, 1)], 30, { reconnectAfter: 40, mode });
+      expect(
+        sink
+          .of('task_state')
+          .filter((r) => r.state === 'running')
+          .map((r) => [r.t / S, r.task]),
+      ).toEqual([
+        [0, 0],
+        [0, 1],
+      ]);
+      expect(lifecycle(sink.records)).toEqual([
+        [12, 'framework_disconnected', 30],
+        [42, 'framework_removed', 2, 1],
+        [42, 'job_dropped', 0, 1],
+        [42, 'killed', 0],
+        [42, 'killed', 1],
+        [52, 'framework_reconnect_refused'],
+        [60, 'job_dropped', 1, 1],
+      ]);
+      expect(sink.of('job_submitted').map((r) => [r.t / S, r.name])).toEqual([
+        [0, 'j0'],
+        [60, 'j1'],
+      ]);
+      expect(result.reason).toBe('completed');
+      expect(result.endTime / S).toBe(60);
+      expect(m.summary.jobsAbandoned).toBe(2);
+      expect(m.summary.jobsFinished).toBe(0);
+      expect(m.summary.jobsUnfinished).toBe(0);
+      expect(m.summary.tasksKilled).toBe(2);
+      expect(m.frameworks[0]!.jobsAbandoned).toBe(2);
+    },
+  );
 
   // failover timeout 0 (the Mesos default): disconnected and removed in the same instant, 12.
   test('with failover timeout 0 the framework is removed at its disconnect', () => {
@@ -148,17 +189,22 @@ describe('framework lifecycle records', () => {
   // A scheduler timer set before the removal: h holds its first offer (at 0) and asks to suppress
   // 20 s later. Removed at 12 (timeout 0): at 20 its scheduler is gone, so the timer does not fire
   // (no suppress record; to completion the run would have stopped at 12, so it runs 30 s).
-  test('a removed framework\'s timers never fire', () => {
+  test("a removed framework's timers never fire", () => {
     const sink = new RecordingSink();
     const h = new ScriptedFramework((_o, d, self) => {
       if (self.seen.length === 1) d.after(20, () => d.suppress());
       return { kind: 'hold' };
     });
     simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: getAllocator('drf')!.create({}),
       agents: [{ name: 'a1', rack: 'r', res: ONE_CPU }],
       frameworks: [{ name: 'h', role: '*', behaviour: h, failover: { disconnectAt: seconds(12) } }],
-      weights: new Map(), jobs: [], duration: seconds(30), sinks: [sink],
+      weights: new Map(),
+      jobs: [],
+      duration: seconds(30),
+      sinks: [sink],
     });
     expect(sink.of('framework_removed').map((r) => r.t / S)).toEqual([12]);
     expect(sink.of('suppress')).toEqual([]);

@@ -30,9 +30,7 @@ function job(id: string, framework: string, submit: number, n: number, cpus: num
   return { id, framework, submit: seconds(submit), tasks: Array.from({ length: n }, () => ({ res, duration: seconds(duration) })) };
 }
 
-function run(opts: {
-  agents: AgentSpec[]; frameworks: FrameworkSpec[]; jobs?: JobSpec[]; duration?: number; interval?: number; seed?: number;
-}) {
+function run(opts: { agents: AgentSpec[]; frameworks: FrameworkSpec[]; jobs?: JobSpec[]; duration?: number; interval?: number; seed?: number }) {
   const sink = new RecordingSink();
   const result = simulate({
     seed: opts.seed ?? 1,
@@ -138,7 +136,11 @@ describe('G5 and G6: default decline, tick-bound recovery, agents offered at onc
       duration: 9,
     });
     const s1 = f.seen.filter((o) => o.agent === 0).map((o) => [o.t / S, o.cpus / 1000]);
-    expect(s1).toEqual([[0, 4], [3, 4], [8, 4]]);
+    expect(s1).toEqual([
+      [0, 4],
+      [3, 4],
+      [8, 4],
+    ]);
     const s2 = f.seen.filter((o) => o.agent === 1).map((o) => o.t / S);
     // s2 at 1.5 (declined with 5 s, so filtered until 6.5; tick 7 offers it again).
     expect(s2).toEqual([1.5, 7]);
@@ -176,7 +178,12 @@ describe('suppress and revive', () => {
     });
     expect(sink.of('suppress').map((r) => r.t / S)).toEqual([0, 3.3]);
     expect(sink.of('revive').map((r) => r.t / S)).toEqual([3.3]);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => r.t / S)).toEqual([3.3, 3.3]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => r.t / S),
+    ).toEqual([3.3, 3.3]);
     // Run to completion: both 1 s tasks end at 4.3.
     expect(result.reason).toBe('completed');
     expect(result.endTime / S).toBeCloseTo(4.3, 9);
@@ -217,8 +224,7 @@ describe('a scheduler launching beyond its offers', () => {
   // t=4: both refused (neither pending); the whole offer is declined with the 5 s filter, which
   //      outlasts the run (5 s).
   test('launching beyond an offer refuses the tasks that do not fit; the run goes on', () => {
-    const greedy = new ScriptedFramework((_o, d) =>
-      d.tasks.jobs === 0 ? { kind: 'decline', refuseSeconds: 0 } : { kind: 'accept', tasks: [0, 1] });
+    const greedy = new ScriptedFramework((_o, d) => (d.tasks.jobs === 0 ? { kind: 'decline', refuseSeconds: 0 } : { kind: 'accept', tasks: [0, 1] }));
     const { sink, result } = run({
       agents: [agent('s1', 1, 1024)],
       frameworks: [fw('f', greedy)],
@@ -226,9 +232,20 @@ describe('a scheduler launching beyond its offers', () => {
       duration: 5,
     });
     expect(sink.of('task_error').map((r) => [r.t / S, r.task, r.reason])).toEqual([
-      [2, 1, 'insufficient_resources'], [3, 0, 'task_not_pending'], [4, 0, 'task_not_pending'], [4, 1, 'task_not_pending'],
+      [2, 1, 'insufficient_resources'],
+      [3, 0, 'task_not_pending'],
+      [4, 0, 'task_not_pending'],
+      [4, 1, 'task_not_pending'],
     ]);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.t / S, r.task])).toEqual([[2, 0], [3, 1]]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => [r.t / S, r.task]),
+    ).toEqual([
+      [2, 0],
+      [3, 1],
+    ]);
     expect(result.reason).toBe('duration');
   });
 });

@@ -183,7 +183,7 @@ export class TaskTable {
 
   /** The rack id of agent name id `id`; -1 until an agent of that name registers. */
   agentRack(id: number): number {
-    return id >= 0 ? this.nameRack[id] ?? -1 : -1;
+    return id >= 0 ? (this.nameRack[id] ?? -1) : -1;
   }
 
   /** The dense id of an agent name, assigned on first sight (registration or preference). */

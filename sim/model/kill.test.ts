@@ -48,9 +48,13 @@ class Killer implements FrameworkBehaviour {
 function run(behaviour: FrameworkBehaviour, tasks = 2) {
   const sink = new RecordingSink();
   const result = simulate({
-    seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-    agents: [{ name: 'a1', rack: 'r', res: resources({ cpus: 2 }) }], frameworks: [{ name: 'k', role: '*', behaviour }],
-    weights: new Map(), sinks: [sink],
+    seed: 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
+    agents: [{ name: 'a1', rack: 'r', res: resources({ cpus: 2 }) }],
+    frameworks: [{ name: 'k', role: '*', behaviour }],
+    weights: new Map(),
+    sinks: [sink],
     jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'k', tasks: Array.from({ length: tasks }, () => ({ res: ONE_CPU, duration: seconds(20) })) }],
   });
   return { sink, result };
@@ -63,8 +67,19 @@ describe('SchedulerDriver.kill', () => {
   test('a running task goes killed at once, the scheduler is told, the job ends with its last task', () => {
     const k = new Killer(taskIx(0));
     const { sink, result } = run(k);
-    expect(sink.of('task_state').filter((r) => r.t > 0).map((r) => [r.t / S, r.task, r.state])).toEqual([[5, 0, 'killed'], [20, 1, 'finished']]);
-    expect(k.ended).toEqual([[5, 0, TaskCode.KILLED], [20, 1, TaskCode.FINISHED]]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.t > 0)
+        .map((r) => [r.t / S, r.task, r.state]),
+    ).toEqual([
+      [5, 0, 'killed'],
+      [20, 1, 'finished'],
+    ]);
+    expect(k.ended).toEqual([
+      [5, 0, TaskCode.KILLED],
+      [20, 1, TaskCode.FINISHED],
+    ]);
     expect(sink.of('job_finished').map((r) => r.t / S)).toEqual([20]);
     expect(result.endTime / S).toBe(20);
   });

@@ -202,8 +202,16 @@ export class Master {
   addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): FrameworkIx {
     const index = frameworkIx(this.frameworks.length);
     const fs: FrameworkState = {
-      index, name, role, weight, behaviour, driver: new Driver(this, index), suppressed: false,
-      connected: true, removed: false, killEvent: -1,
+      index,
+      name,
+      role,
+      weight,
+      behaviour,
+      driver: new Driver(this, index),
+      suppressed: false,
+      connected: true,
+      removed: false,
+      killEvent: -1,
     };
     this.frameworks.push(fs);
     this.activeFrameworks++;
@@ -347,7 +355,13 @@ export class Master {
     let longest = 0;
     for (const t of spec.tasks) longest = Math.max(longest, t.duration);
     this.log.record({
-      kind: 'job_submitted', t: this.sim.now, job: j, name: spec.id, framework: fw, tasks: spec.tasks.length, maxTaskDuration: longest,
+      kind: 'job_submitted',
+      t: this.sim.now,
+      job: j,
+      name: spec.id,
+      framework: fw,
+      tasks: spec.tasks.length,
+      maxTaskDuration: longest,
     });
     if (f.removed) {
       this.dropJob(j, fw, spec.tasks.length);
@@ -373,7 +387,6 @@ export class Master {
     return this.agents.count;
   }
   /** Free (neither offered nor allocated) unreserved resources of every agent, packed (the allocation context's). */
-
 
   /**
    * Whether `demand` fits on `agent` for framework `fw` without an offer (the architectures that place tasks directly): in
@@ -567,7 +580,9 @@ export class Master {
     if (t.state[task]! < TaskCode.FINISHED) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, which has not ended`);
     const res = t.res.slice(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
     const spec: JobSpec = {
-      id: `${this.frameworks[fw]!.name}/replace-${task}`, submit: this.sim.now, framework: this.frameworks[fw]!.name,
+      id: `${this.frameworks[fw]!.name}/replace-${task}`,
+      submit: this.sim.now,
+      framework: this.frameworks[fw]!.name,
       tasks: [{ res, duration: t.duration[task]! as SimTime }],
     };
     this.submitJob(spec, fw);

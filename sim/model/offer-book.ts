@@ -222,7 +222,14 @@ export class OfferBook implements AllocationContext {
     for (const task of launching) this.host.launch(task, fw, agent);
     const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.agents.unusedReserved);
     this.log.record({
-      kind: 'offer_accepted', t: this.sim.now, offer: offerId, framework: fw, agent, tasks: launching.length, used: usedTuple, refuse,
+      kind: 'offer_accepted',
+      t: this.sim.now,
+      offer: offerId,
+      framework: fw,
+      agent,
+      tasks: launching.length,
+      used: usedTuple,
+      refuse,
     });
   }
   /** the tasks of the accept under way that pass validation, in order */
@@ -351,9 +358,7 @@ export class OfferBook implements AllocationContext {
    * `res` (a filter compares sums: it blocks a later offer on the agent whose sum, reserved part
    * included, it contains). Returns the filter length in us.
    */
-  private giveBack(
-    fw: FrameworkIx, agent: AgentIx, res: ResourceVector, refuseSeconds: number | undefined, pool: number, reserved: ResourceVector,
-  ): number {
+  private giveBack(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, refuseSeconds: number | undefined, pool: number, reserved: ResourceVector): number {
     if (isEmpty(res)) return 0;
     this.agents.giveBack(agent, res, pool, reserved);
     if (pool >= 0) this.allocator.recover(fw, agent, res, reserved);

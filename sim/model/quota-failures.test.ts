@@ -27,20 +27,29 @@ describe('quota consumption when an agent with reservations fails', () => {
   //   10 .. 90: A still registered, its reservation still counts: consumed 2, B offers 4 - 2 = 2.
   // - 90: A removed: its reservation leaves consumption: consumed 0, B offers all its 4.
   // - 120: A registers again (downFor 110): consumed 2 again (once, not twice): 4 per run.
-  test('a lost agent\'s reservations stop counting toward its role\'s quota, and count once when it returns', () => {
+  test("a lost agent's reservations stop counting toward its role's quota, and count once when it returns", () => {
     const sink = new RecordingSink();
     const fq = new ScriptedFramework(() => ({ kind: 'decline', refuseSeconds: 0 }));
     simulate({
-      seed: 1, master: { allocationInterval: seconds(1) },
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
       allocator: getAllocator('drf')!.create({ params: { quota: { q: { limit: { cpus: 4 } } } } }),
       agents: [
         { name: 'A', rack: 'r', res: resources({ cpus: 4 }), reserved: [{ role: 'q', res: resources({ cpus: 2 }) }] },
         { name: 'B', rack: 'r', res: resources({ cpus: 4 }) },
       ],
-      frameworks: [{ name: 'fq', role: 'q', behaviour: fq }], weights: new Map(), jobs: [], duration: seconds(200), sinks: [sink],
+      frameworks: [{ name: 'fq', role: 'q', behaviour: fq }],
+      weights: new Map(),
+      jobs: [],
+      duration: seconds(200),
+      sinks: [sink],
       failures: { agents: [{ agent: 'A', at: seconds(10), downFor: seconds(110) }] },
     });
-    const offered = (t: number) => sink.of('offer_sent').filter((r) => r.t === t * S).reduce((a, r) => a + r.res[0], 0) / 1000;
+    const offered = (t: number) =>
+      sink
+        .of('offer_sent')
+        .filter((r) => r.t === t * S)
+        .reduce((a, r) => a + r.res[0], 0) / 1000;
     expect(sink.of('agent_removed').map((r) => r.t / S)).toEqual([90]);
     expect([5, 50, 100, 150].map(offered)).toEqual([4, 2, 4, 4]);
   });

@@ -20,14 +20,18 @@ function agents(n: number): AgentSpec[] {
   return Array.from({ length: n }, (_, i) => ({ name: `a${String(i).padStart(3, '0')}`, rack: 'r', res: ONE_CPU }));
 }
 
-function run(opts: {
-  seed?: number; agents: AgentSpec[]; random: RandomFailureSpec; scheduled?: AgentFailureSpec[]; duration?: number; jobs?: JobSpec[];
-}) {
+function run(opts: { seed?: number; agents: AgentSpec[]; random: RandomFailureSpec; scheduled?: AgentFailureSpec[]; duration?: number; jobs?: JobSpec[] }) {
   const sink = new RecordingSink();
   const result = simulate({
-    seed: opts.seed ?? 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-    agents: opts.agents, frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework() }], weights: new Map(),
-    jobs: opts.jobs ?? [], duration: opts.duration === undefined ? undefined : seconds(opts.duration), sinks: [sink],
+    seed: opts.seed ?? 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
+    agents: opts.agents,
+    frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework() }],
+    weights: new Map(),
+    jobs: opts.jobs ?? [],
+    duration: opts.duration === undefined ? undefined : seconds(opts.duration),
+    sinks: [sink],
     failures: { agents: opts.scheduled ?? [], random: opts.random },
   });
   return { sink, result };
@@ -62,7 +66,7 @@ describe('random failure draws', () => {
     }
     const p = 1 - Math.exp(-1);
     expect(Math.abs(below - n * p)).toBeLessThan(4 * Math.sqrt(n * p * (1 - p)));
-    expect(Math.abs(downSum / n - r)).toBeLessThan(4 * r / Math.sqrt(n));
+    expect(Math.abs(downSum / n - r)).toBeLessThan((4 * r) / Math.sqrt(n));
   });
 
   test('without MTTR a failure has no down time and draws nothing', () => {
@@ -154,8 +158,10 @@ describe('random failures in a run', () => {
   // (at least 75 s after it).
   test('random failures while the agent is down are skipped; from and until bound them', () => {
     const { sink } = run({
-      agents: agents(2), scheduled: [{ agent: 'a000', at: 0 as SimTime }],
-      random: { mtbf: seconds(1), mttr: seconds(1), from: seconds(50), until: seconds(100) }, duration: 400,
+      agents: agents(2),
+      scheduled: [{ agent: 'a000', at: 0 as SimTime }],
+      random: { mtbf: seconds(1), mttr: seconds(1), from: seconds(50), until: seconds(100) },
+      duration: 400,
     });
     const removed = sink.of('agent_removed');
     expect(removed.filter((r) => r.agent === 0).map((r) => r.t / S)).toEqual([75]);

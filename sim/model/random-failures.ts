@@ -37,7 +37,11 @@ export function exponentialMicros(rng: Rng, mean: number): number {
  * up, down, up, down... (a chain without repair draws only the first up time).
  */
 export class AgentFailureClock {
-  constructor(private readonly rng: Rng, private readonly mtbf: number, private readonly mttr: number | undefined) {
+  constructor(
+    private readonly rng: Rng,
+    private readonly mtbf: number,
+    private readonly mttr: number | undefined,
+  ) {
     if (!(mtbf > 0)) throw new RangeError(`mtbf must be > 0 us, got ${mtbf}`);
     if (mttr !== undefined && !(mttr > 0)) throw new RangeError(`mttr must be > 0 us, got ${mttr}`);
   }

@@ -54,7 +54,7 @@ describe('RefuseFilters', () => {
     expect([a, b, c]).toContain(f.add(0, 3, v(1, 0), 0));
   });
 
-  test('firstOf walks one framework\'s filters only, over every agent', () => {
+  test("firstOf walks one framework's filters only, over every agent", () => {
     const f = new RefuseFilters();
     for (let agent = 0; agent < 40; agent++) {
       f.add(0, agent, v(1, 0), 0);
@@ -82,7 +82,10 @@ describe('RefuseFilters', () => {
     // kernel's (sim/kernel/lazy-expiry.test.ts).
     const passed = new Set<number>();
     const deadlines: LazyExpiry = {
-      stamp: (timeout, out, at) => { out[at] = timeout; out[at + 1] = 0; },
+      stamp: (timeout, out, at) => {
+        out[at] = timeout;
+        out[at + 1] = 0;
+      },
       passed: (stamp, at) => passed.has(stamp[at]!),
     };
     const f = new RefuseFilters(deadlines);

@@ -23,18 +23,29 @@ function job(id: string, framework: string, n: number, cpus: number, mem: number
 
 /** One agent of cpus 4, mem 4096, of which cpus(ads):2;mem(ads):2048 reserved. */
 const agent = (): AgentSpec => ({
-  name: 's1', rack: 'r', res: resources({ cpus: 4, mem: 4096 }), reserved: [{ role: 'ads', res: resources({ cpus: 2, mem: 2048 }) }],
+  name: 's1',
+  rack: 'r',
+  res: resources({ cpus: 4, mem: 4096 }),
+  reserved: [{ role: 'ads', res: resources({ cpus: 2, mem: 2048 }) }],
 });
 
 function run(
-  frameworks: FrameworkSpec[], jobs: JobSpec[],
+  frameworks: FrameworkSpec[],
+  jobs: JobSpec[],
   opts: { duration?: number; allocator?: Allocator; agents?: AgentSpec[]; mode?: 'monolithic' | 'shared-state' } = {},
 ) {
   const sink = new RecordingSink();
   const result = simulate({
-    seed: 1, ...(opts.mode === undefined ? {} : { mode: opts.mode }), master: { allocationInterval: seconds(1) }, allocator: opts.allocator ?? getAllocator('drf')!.create({}),
-    agents: opts.agents ?? [agent()], frameworks, weights: new Map(), jobs,
-    duration: opts.duration === undefined ? undefined : seconds(opts.duration), sinks: [sink],
+    seed: 1,
+    ...(opts.mode === undefined ? {} : { mode: opts.mode }),
+    master: { allocationInterval: seconds(1) },
+    allocator: opts.allocator ?? getAllocator('drf')!.create({}),
+    agents: opts.agents ?? [agent()],
+    frameworks,
+    weights: new Map(),
+    jobs,
+    duration: opts.duration === undefined ? undefined : seconds(opts.duration),
+    sinks: [sink],
   });
   const running = sink.of('task_state').filter((r) => r.state === 'running');
   return { sink, result, running };
@@ -62,12 +73,31 @@ describe('static reservations end to end', () => {
   //   launches its last task. Everything ends at 21.5.
   test('a role gets its reservation, others the unreserved rest', () => {
     const { sink, result, running } = run(
-      [{ name: 'other', role: '*', behaviour: new BatchFramework() }, { name: 'ads-fw', role: 'ads', behaviour: new BatchFramework() }],
+      [
+        { name: 'other', role: '*', behaviour: new BatchFramework() },
+        { name: 'ads-fw', role: 'ads', behaviour: new BatchFramework() },
+      ],
       [job('o', 'other', 4, 1, 1024, 10.5), job('a', 'ads-fw', 3, 1, 1024, 10.5)],
     );
-    expect(running.map((r) => [r.framework, r.t / S])).toEqual([[0, 0], [0, 0], [1, 0], [1, 0], [0, 11], [0, 11], [1, 11]]);
+    expect(running.map((r) => [r.framework, r.t / S])).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 0],
+      [1, 0],
+      [0, 11],
+      [0, 11],
+      [1, 11],
+    ]);
     expect(result.endTime / S).toBe(21.5);
-    expect(sink.of('offer_sent').filter((o) => o.t === 0).map((o) => [o.framework, o.res[0]! / toFixed(1)])).toEqual([[0, 2], [1, 2]]);
+    expect(
+      sink
+        .of('offer_sent')
+        .filter((o) => o.t === 0)
+        .map((o) => [o.framework, o.res[0]! / toFixed(1)]),
+    ).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
   });
 
   // ads-fw (role ads/batch: the ads reservation is allocatable to a descendant) is alone at t=0
@@ -77,14 +107,22 @@ describe('static reservations end to end', () => {
   // ads/batch (which holds 1 of 4 cpus) and is offered all the unreserved cpus, 2 (had the task
   // used unreserved resources, only 1 would be left); ads-fw then gets the reserved cpu left, 1.
   test('tasks use reserved resources first', () => {
-    const ads = new ScriptedFramework((o, d, self) => (self.seen.length === 1 ? { kind: 'accept', tasks: [d.tasks.firstTask[0]!], refuseSeconds: 0 } : { kind: 'hold' }));
+    const ads = new ScriptedFramework((o, d, self) =>
+      self.seen.length === 1 ? { kind: 'accept', tasks: [d.tasks.firstTask[0]!], refuseSeconds: 0 } : { kind: 'hold' },
+    );
     const other = new ScriptedFramework(() => ({ kind: 'hold' }));
     const { sink } = run(
-      [{ name: 'ads-fw', role: 'ads/batch', behaviour: ads }, { name: 'other', role: '*', behaviour: other, addAt: seconds(0.5) }],
+      [
+        { name: 'ads-fw', role: 'ads/batch', behaviour: ads },
+        { name: 'other', role: '*', behaviour: other, addAt: seconds(0.5) },
+      ],
       [job('a', 'ads-fw', 1, 1, 1024, 100)],
       { duration: 3 },
     );
-    expect(ads.seen.map((s) => [s.t / S, s.cpus / toFixed(1)])).toEqual([[0, 4], [0.5, 1]]);
+    expect(ads.seen.map((s) => [s.t / S, s.cpus / toFixed(1)])).toEqual([
+      [0, 4],
+      [0.5, 1],
+    ]);
     expect(other.seen.map((s) => [s.t / S, s.cpus / toFixed(1)])).toEqual([[0.5, 2]]);
     expect(sink.of('offer_sent').map((o) => o.framework)).toEqual([0, 1, 0]);
   });
@@ -94,7 +132,12 @@ describe('static reservations end to end', () => {
   // it expires at t=10 (before that instant's periodic run), then again at 20.
   test('a refuse filter blocks a reserved offer like any other', () => {
     const fw = new ScriptedFramework(() => ({ kind: 'decline', refuseSeconds: 10 }));
-    const full: AgentSpec = { name: 's1', rack: 'r', res: resources({ cpus: 2, mem: 2048 }), reserved: [{ role: 'ads', res: resources({ cpus: 2, mem: 2048 }) }] };
+    const full: AgentSpec = {
+      name: 's1',
+      rack: 'r',
+      res: resources({ cpus: 2, mem: 2048 }),
+      reserved: [{ role: 'ads', res: resources({ cpus: 2, mem: 2048 }) }],
+    };
     run([{ name: 'ads-fw', role: 'ads', behaviour: fw }], [], { duration: 25, agents: [full] });
     expect(fw.seen.map((s) => s.t / S)).toEqual([0, 10, 20]);
   });
@@ -108,9 +151,12 @@ describe.each(['monolithic', 'shared-state'] as const)('static reservations unde
   // reservation), each places 2 tasks; ads-fw's third fits nowhere. At 10.5 all four end and the
   // rest are placed at once: other's last 2, ads-fw's last 1. Everything ends at 21. Had ads-fw's
   // tasks taken unreserved resources first, under monolithic other would have got only one slot.
-  test('each framework uses the unreserved pool plus its own role\'s reservation, reserved first', () => {
+  test("each framework uses the unreserved pool plus its own role's reservation, reserved first", () => {
     const { result, running } = run(
-      [{ name: 'other', role: '*', behaviour: new BatchFramework() }, { name: 'ads-fw', role: 'ads', behaviour: new BatchFramework() }],
+      [
+        { name: 'other', role: '*', behaviour: new BatchFramework() },
+        { name: 'ads-fw', role: 'ads', behaviour: new BatchFramework() },
+      ],
       [job('o', 'other', 4, 1, 1024, 10.5), job('a', 'ads-fw', 3, 1, 1024, 10.5)],
       { mode },
     );
@@ -124,8 +170,19 @@ describe.each(['monolithic', 'shared-state'] as const)('static reservations unde
 /** An allocator that makes one scripted offer per run through `offer`, to test the master's checks. */
 function rogue(offer: (ctx: AllocationContext) => void): Allocator {
   const base = getAllocator('drf')!.create({});
-  return { ...base, name: 'rogue', setWeight: () => {}, addFramework: () => {}, removeFramework: () => {}, activateFramework: () => {},
-    deactivateFramework: () => {}, addAgent: () => {}, removeAgent: () => {}, recover: () => {}, allocate: (ctx) => offer(ctx) };
+  return {
+    ...base,
+    name: 'rogue',
+    setWeight: () => {},
+    addFramework: () => {},
+    removeFramework: () => {},
+    activateFramework: () => {},
+    deactivateFramework: () => {},
+    addAgent: () => {},
+    removeAgent: () => {},
+    recover: () => {},
+    allocate: (ctx) => offer(ctx),
+  };
 }
 
 describe('the master checks reserved offers', () => {
@@ -133,21 +190,32 @@ describe('the master checks reserved offers', () => {
   const fws = (role: string): FrameworkSpec[] => [{ name: 'f', role, behaviour: new ScriptedFramework(() => ({ kind: 'hold' })) }];
 
   test('reserved resources offered to a role that may not have them', () => {
-    expect(() => run(fws('*'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), two)) })).toThrow(/no reservation there is allocatable/);
-    expect(() => run(fws('adsx'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), two)) })).toThrow(/no reservation there is allocatable/);
+    expect(() => run(fws('*'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), two)) })).toThrow(
+      /no reservation there is allocatable/,
+    );
+    expect(() => run(fws('adsx'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), two)) })).toThrow(
+      /no reservation there is allocatable/,
+    );
   });
 
   test('more reserved resources than are free', () => {
-    expect(() => run(fws('ads'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), resources({ cpus: 3 }))) })).toThrow(/of it is free/);
+    expect(() =>
+      run(fws('ads'), [], { duration: 1, allocator: rogue((ctx) => ctx.offer(frameworkIx(0), agentIx(0), resources({}), resources({ cpus: 3 }))) }),
+    ).toThrow(/of it is free/);
   });
 
-  test('the context reads a role\'s (or an ancestor\'s) free reservation', () => {
+  test("the context reads a role's (or an ancestor's) free reservation", () => {
     const seen: (number | boolean)[] = [];
     const out = new Float64Array(4);
     run(fws('ads'), [], {
       duration: 1,
       allocator: rogue((ctx) => {
-        seen.push(ctx.reservedAvailable(agentIx(0), 'ads/x', out), out[0]! / toFixed(1), ctx.reservedAvailable(agentIx(0), '*', out), ctx.reservedAvailable(agentIx(0), 'adsx', out));
+        seen.push(
+          ctx.reservedAvailable(agentIx(0), 'ads/x', out),
+          out[0]! / toFixed(1),
+          ctx.reservedAvailable(agentIx(0), '*', out),
+          ctx.reservedAvailable(agentIx(0), 'adsx', out),
+        );
       }),
     });
     expect(seen.slice(0, 4)).toEqual([true, 2, false, false]);
@@ -160,8 +228,13 @@ describe('the master checks reserved offers', () => {
 
   test('nested reserving roles on one agent', () => {
     const bad: AgentSpec = {
-      name: 's1', rack: 'r', res: resources({ cpus: 4, mem: 4096 }),
-      reserved: [{ role: 'ads', res: resources({ cpus: 1 }) }, { role: 'ads/x', res: resources({ cpus: 1 }) }],
+      name: 's1',
+      rack: 'r',
+      res: resources({ cpus: 4, mem: 4096 }),
+      reserved: [
+        { role: 'ads', res: resources({ cpus: 1 }) },
+        { role: 'ads/x', res: resources({ cpus: 1 }) },
+      ],
     };
     expect(() => run(fws('ads'), [], { duration: 1, agents: [bad] })).toThrow(/overlap/);
   });
@@ -176,15 +249,23 @@ describe('property: random clusters with reservations keep every pool consistent
   test('no invariant breaks and every job finishes', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ cpus: fc.integer({ min: 2, max: 8 }), rcpus: fc.integer({ min: 0, max: 6 }), owner: fc.constantFrom('a', 'b', 'a/x') }), { minLength: 1, maxLength: 4 }),
-        fc.array(fc.record({ role: fc.constantFrom(...ROLES), tasks: fc.integer({ min: 1, max: 6 }), duration: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.record({ cpus: fc.integer({ min: 2, max: 8 }), rcpus: fc.integer({ min: 0, max: 6 }), owner: fc.constantFrom('a', 'b', 'a/x') }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.array(fc.record({ role: fc.constantFrom(...ROLES), tasks: fc.integer({ min: 1, max: 6 }), duration: fc.integer({ min: 1, max: 5 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         fc.constantFrom(...POLICIES),
         fc.integer({ min: 0, max: 1000 }),
         (agentDefs, fwDefs, policy, seed) => {
           const agents: AgentSpec[] = agentDefs.map((d, i) => {
             const r = Math.min(d.rcpus, d.cpus);
             return {
-              name: `s${i}`, rack: 'r', res: resources({ cpus: d.cpus + 2, mem: 4096 }),
+              name: `s${i}`,
+              rack: 'r',
+              res: resources({ cpus: d.cpus + 2, mem: 4096 }),
               ...(r > 0 ? { reserved: [{ role: d.owner, res: resources({ cpus: r, mem: 2048 }) }] } : {}),
             };
           });
@@ -193,8 +274,16 @@ describe('property: random clusters with reservations keep every pool consistent
           const entry = getAllocator(policy)!;
           const sink = new RecordingSink();
           simulate({
-            seed, ...(entry.architecture === undefined ? {} : { mode: entry.architecture }), master: { allocationInterval: seconds(1) },
-            allocator: entry.create({}), agents, frameworks, weights: new Map(), jobs, duration: undefined, sinks: [sink],
+            seed,
+            ...(entry.architecture === undefined ? {} : { mode: entry.architecture }),
+            master: { allocationInterval: seconds(1) },
+            allocator: entry.create({}),
+            agents,
+            frameworks,
+            weights: new Map(),
+            jobs,
+            duration: undefined,
+            sinks: [sink],
           });
           expect(sink.of('job_finished')).toHaveLength(fwDefs.length);
         },

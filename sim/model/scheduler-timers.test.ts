@@ -25,11 +25,16 @@ function run(delay: number) {
     return { kind: 'hold' };
   });
   simulate({
-    seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
+    seed: 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
     agents: [{ name: 'a1', rack: 'r', res: resources({ cpus: 2 }) }],
     frameworks: [{ name: 'f', role: '*', behaviour: f }],
-    weights: new Map(), jobs: [{ id: 'j', framework: 'f', submit: seconds(0), tasks: [{ res: resources({ cpus: 1 }), duration: seconds(1) }] }],
-    sinks: [sink], horizon: seconds(5), duration: seconds(5),
+    weights: new Map(),
+    jobs: [{ id: 'j', framework: 'f', submit: seconds(0), tasks: [{ res: resources({ cpus: 1 }), duration: seconds(1) }] }],
+    sinks: [sink],
+    horizon: seconds(5),
+    duration: seconds(5),
   });
   return { order, records: sink.records };
 }

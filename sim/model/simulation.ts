@@ -201,14 +201,36 @@ export function fanOut(sinks: readonly LogSink[]): LogSink {
     case 1:
       return a!;
     case 2:
-      return { record: (r: LogRecord) => { a!.record(r); b!.record(r); } };
+      return {
+        record: (r: LogRecord) => {
+          a!.record(r);
+          b!.record(r);
+        },
+      };
     case 3:
-      return { record: (r: LogRecord) => { a!.record(r); b!.record(r); c!.record(r); } };
+      return {
+        record: (r: LogRecord) => {
+          a!.record(r);
+          b!.record(r);
+          c!.record(r);
+        },
+      };
     case 4:
-      return { record: (r: LogRecord) => { a!.record(r); b!.record(r); c!.record(r); d!.record(r); } };
+      return {
+        record: (r: LogRecord) => {
+          a!.record(r);
+          b!.record(r);
+          c!.record(r);
+          d!.record(r);
+        },
+      };
     default: {
       const list = sinks.slice();
-      return { record: (r: LogRecord) => { for (const s of list) s.record(r); } };
+      return {
+        record: (r: LogRecord) => {
+          for (const s of list) s.record(r);
+        },
+      };
     }
   }
 }
@@ -250,9 +272,7 @@ function armFailures(sim: Simulator, master: Master, input: SimulationInput, age
  * With `fraction`, exactly round(fraction x n) of the n eligible agents take part, picked by a
  * shuffle from the stream `failures`. Registers no handler when there are no random failures.
  */
-function armRandomFailures(
-  sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, AgentIx>, streams: RandomStreams,
-): void {
+function armRandomFailures(sim: Simulator, master: Master, input: SimulationInput, agentIndex: ReadonlyMap<string, AgentIx>, streams: RandomStreams): void {
   const spec = input.failures?.random;
   if (spec === undefined) return;
   const byName = new Map(input.agents.map((a) => [a.name, a]));

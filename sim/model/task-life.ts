@@ -115,8 +115,14 @@ export class TaskLife {
     const t = this.tasks;
     const off = task * NUM_RESOURCES;
     this.log.record({
-      kind: 'task_state', t: this.sim.now, task, job: t.job[task]!, framework: fw, agent: t.agent[task]!,
-      state: STATE_NAMES[t.state[task]!]!, res: [t.res[off]!, t.res[off + 1]!, t.res[off + 2]!, t.res[off + 3]!],
+      kind: 'task_state',
+      t: this.sim.now,
+      task,
+      job: t.job[task]!,
+      framework: fw,
+      agent: t.agent[task]!,
+      state: STATE_NAMES[t.state[task]!]!,
+      res: [t.res[off]!, t.res[off + 1]!, t.res[off + 2]!, t.res[off + 3]!],
     });
   }
 }

@@ -4,9 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  Alibaba2018MachineImporter, OpenbNodeImporter, OpenbPodImporter, type Alibaba2018MachineOptions, type OpenbPodOptions,
-} from './alibaba.js';
+import { Alibaba2018MachineImporter, OpenbNodeImporter, OpenbPodImporter, type Alibaba2018MachineOptions, type OpenbPodOptions } from './alibaba.js';
 import type { ClusterImporter } from './cluster.js';
 import { traceFormat } from './registry.js';
 import { driveCluster, driveJobs } from './test-support/drive.js';
@@ -48,7 +46,12 @@ describe('alibaba-openb-pods on fixtures/openb-pods.csv', () => {
     const { jobs } = importPods(text);
     expect(jobs).toEqual([
       { id: 'p-0', submit: 0, attrs: { qos: 'LS', pod_phase: 'Running' }, tasks: [{ cpus: 4, mem: 8192, gpus: 1, duration: 100 }] },
-      { id: 'p-1', submit: 10, attrs: { qos: 'BE', pod_phase: 'Succeeded', gpu_spec: 'V100M16|V100M32' }, tasks: [{ cpus: 6, mem: 12288, gpus: 0.46, duration: 55 }] },
+      {
+        id: 'p-1',
+        submit: 10,
+        attrs: { qos: 'BE', pod_phase: 'Succeeded', gpu_spec: 'V100M16|V100M32' },
+        tasks: [{ cpus: 6, mem: 12288, gpus: 0.46, duration: 55 }],
+      },
       { id: 'p-3', submit: 30, attrs: { qos: 'LS', pod_phase: 'Failed' }, tasks: [{ cpus: 1, mem: 2048, duration: 1e-6 }] },
       { id: 'p-11', submit: 60, attrs: { qos: 'Guaranteed', pod_phase: 'Running' }, tasks: [{ cpus: 8, mem: 16384, gpus: 8, duration: 98 }] },
     ]);
@@ -57,17 +60,37 @@ describe('alibaba-openb-pods on fixtures/openb-pods.csv', () => {
   test('every bad row is reported with its line and reason, and the counts add up', () => {
     const { problems, counts } = importPods(text);
     expect(problems.map((p) => [p.line, p.reason])).toEqual([
-      [4, 'pending'], [7, 'fields'], [8, 'number'], [9, 'negative'], [10, 'negative-duration'], [11, 'gpu'],
-      [12, 'no-resources'], [13, 'duplicate'], [14, 'out-of-order'], [15, 'name'],
+      [4, 'pending'],
+      [7, 'fields'],
+      [8, 'number'],
+      [9, 'negative'],
+      [10, 'negative-duration'],
+      [11, 'gpu'],
+      [12, 'no-resources'],
+      [13, 'duplicate'],
+      [14, 'out-of-order'],
+      [15, 'name'],
     ]);
     expect(problems[2]!.message).toBe('field 2 (cpu_milli) is not a number: "1x00"');
     expect(counts).toEqual({
-      lines: 16, ignored: 2, rows: 14, rowsUsed: 4,
+      lines: 16,
+      ignored: 2,
+      rows: 14,
+      rowsUsed: 4,
       skipped: {
-        duplicate: 1, fields: 1, gpu: 1, name: 1, negative: 1, 'negative-duration': 1, 'no-resources': 1, number: 1,
-        'out-of-order': 1, pending: 1,
+        duplicate: 1,
+        fields: 1,
+        gpu: 1,
+        name: 1,
+        negative: 1,
+        'negative-duration': 1,
+        'no-resources': 1,
+        number: 1,
+        'out-of-order': 1,
+        pending: 1,
       },
-      jobs: 4, tasks: 4,
+      jobs: 4,
+      tasks: 4,
       notes: { 'zero-duration': 1 },
     });
     // 4 used + 10 skipped = 14 rows
@@ -119,12 +142,21 @@ describe('alibaba-openb-nodes on fixtures/openb-nodes.csv', () => {
   test('every bad row is reported with its line and reason, and the counts add up', () => {
     const { problems, counts } = importCluster(new OpenbNodeImporter(), text);
     expect(problems.map((p) => [p.line, p.reason])).toEqual([
-      [5, 'fields'], [6, 'number'], [7, 'gpu'], [8, 'duplicate'], [10, 'name'], [12, 'negative'],
+      [5, 'fields'],
+      [6, 'number'],
+      [7, 'gpu'],
+      [8, 'duplicate'],
+      [10, 'name'],
+      [12, 'negative'],
     ]);
     expect(counts).toEqual({
-      lines: 12, ignored: 2, rows: 10, rowsUsed: 4,
+      lines: 12,
+      ignored: 2,
+      rows: 10,
+      rowsUsed: 4,
       skipped: { duplicate: 1, fields: 1, gpu: 1, name: 1, negative: 1, number: 1 },
-      jobs: 4, tasks: 0,
+      jobs: 4,
+      tasks: 0,
       notes: { 'cpu-only': 1, 'gpu-without-model': 1 },
     });
     // 4 used + 6 skipped = 10 rows
@@ -165,12 +197,21 @@ describe('alibaba-2018-machines on fixtures/machine-meta.csv', () => {
   test('every bad row is reported with its line and reason; rows used + skipped = rows exactly', () => {
     const { problems, counts } = importCluster(new Alibaba2018MachineImporter(), text);
     expect(problems.map((p) => [p.line, p.reason])).toEqual([
-      [7, 'fields'], [8, 'number'], [9, 'memory'], [10, 'negative'], [13, 'not-contiguous'], [14, 'name'],
+      [7, 'fields'],
+      [8, 'number'],
+      [9, 'memory'],
+      [10, 'negative'],
+      [13, 'not-contiguous'],
+      [14, 'name'],
     ]);
     expect(counts).toEqual({
-      lines: 14, ignored: 1, rows: 13, rowsUsed: 7,
+      lines: 14,
+      ignored: 1,
+      rows: 13,
+      rowsUsed: 7,
       skipped: { fields: 1, memory: 1, name: 1, negative: 1, 'not-contiguous': 1, number: 1 },
-      jobs: 3, tasks: 0,
+      jobs: 3,
+      tasks: 0,
       notes: { 'capacity-changed': 1, 'domain-changed': 1, 'joined-late': 1, 'merged-rows': 4, 'no-domain2-rows': 3 },
     });
     expect(counts.rowsUsed + sum(counts.skipped)).toBe(counts.rows);
@@ -187,7 +228,9 @@ describe('alibaba-2018-machines on fixtures/machine-meta.csv', () => {
       ['5', { failureDomain1: '9', status: 'USING' }],
     ]);
     expect(run({ rack: 'both' }).map((a) => [a.rack, a.attrs])).toEqual([
-      ['12/3', { status: 'USING' }], ['7/4', { status: 'IMPORT_INSTALLING' }], ['9/5', { status: 'USING' }],
+      ['12/3', { status: 'USING' }],
+      ['7/4', { status: 'IMPORT_INSTALLING' }],
+      ['9/5', { status: 'USING' }],
     ]);
   });
 

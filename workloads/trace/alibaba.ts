@@ -120,7 +120,14 @@ export class OpenbPodImporter extends RowPerJobImporter {
       t.skip(sink, lineNo, 'name', 'field 1 (name) is empty');
       return;
     }
-    const v = numbers(p, [[1, 'cpu_milli', MILLI], [2, 'memory_mib', MAX_AMOUNT], [3, 'num_gpu', MAX_AMOUNT], [4, 'gpu_milli', MILLI], [8, 'creation_time', TIME], [9, 'deletion_time', TIME]]);
+    const v = numbers(p, [
+      [1, 'cpu_milli', MILLI],
+      [2, 'memory_mib', MAX_AMOUNT],
+      [3, 'num_gpu', MAX_AMOUNT],
+      [4, 'gpu_milli', MILLI],
+      [8, 'creation_time', TIME],
+      [9, 'deletion_time', TIME],
+    ]);
     if (!Array.isArray(v)) {
       t.skip(sink, lineNo, v!.reason, v!.message);
       return;
@@ -151,7 +158,12 @@ export class OpenbPodImporter extends RowPerJobImporter {
     }
     // Bounds before order: an absurd row is a problem of its own and moves no watermark.
     if (run > MAX_TASK_SECONDS) {
-      t.skip(sink, lineNo, 'range', `fields 10, 11 (deletion_time ${clip(p[9]!)} - scheduled_time ${clip(p[10]!)}) make a run of ${run} s, longer than ${MAX_TASK_SECONDS} s`);
+      t.skip(
+        sink,
+        lineNo,
+        'range',
+        `fields 10, 11 (deletion_time ${clip(p[9]!)} - scheduled_time ${clip(p[10]!)}) make a run of ${run} s, longer than ${MAX_TASK_SECONDS} s`,
+      );
       return;
     }
     const created = this.origin.relative(rawCreated, 'field 9 (creation_time)', p[8]!);
@@ -223,7 +235,11 @@ export class OpenbNodeImporter implements ClusterImporter {
       t.skip(problemsOf(sink), lineNo, 'name', 'field 1 (sn) is empty');
       return;
     }
-    const v = numbers(p, [[1, 'cpu_milli', MILLI], [2, 'memory_mib', MAX_AMOUNT], [3, 'gpu', MAX_AMOUNT]]);
+    const v = numbers(p, [
+      [1, 'cpu_milli', MILLI],
+      [2, 'memory_mib', MAX_AMOUNT],
+      [3, 'gpu', MAX_AMOUNT],
+    ]);
     if (!Array.isArray(v)) {
       t.skip(problemsOf(sink), lineNo, v!.reason, v!.message);
       return;
@@ -356,7 +372,11 @@ export class Alibaba2018MachineImporter implements ClusterImporter {
       t.skip(problemsOf(sink), lineNo, 'name', 'field 1 (machine id) is empty');
       return;
     }
-    const v = numbers(p, [[1, 'time', MAX_TRACE_SECONDS], [4, 'cpu cores', MAX_AMOUNT], [5, 'memory', Infinity]]);
+    const v = numbers(p, [
+      [1, 'time', MAX_TRACE_SECONDS],
+      [4, 'cpu cores', MAX_AMOUNT],
+      [5, 'memory', Infinity],
+    ]);
     if (!Array.isArray(v)) {
       t.skip(problemsOf(sink), lineNo, v!.reason, v!.message);
       return;
@@ -368,15 +388,34 @@ export class Alibaba2018MachineImporter implements ClusterImporter {
     }
     if (this.group !== undefined && this.group.id !== id) this.flush(sink);
     if (this.done.has(id)) {
-      t.skip(problemsOf(sink), lineNo, 'not-contiguous', `machine ${clip(id)} was emitted already: its rows must be contiguous (the file sorted by machine id)`);
+      t.skip(
+        problemsOf(sink),
+        lineNo,
+        'not-contiguous',
+        `machine ${clip(id)} was emitted already: its rows must be contiguous (the file sorted by machine id)`,
+      );
       return;
     }
     const [d1, d2, status] = [p[2]!, p[3]!, p[6]!];
     if (d2 === '') t.note('no-domain2-rows');
     let g = this.group;
     if (g === undefined) {
-      g = { id, time, line: lineNo, cpus, mem, status, d1: '', d1Time: Infinity, d2: '', d2Time: Infinity,
-        d1s: new Set(), d2s: new Set(), capacities: new Set(), rows: 0 };
+      g = {
+        id,
+        time,
+        line: lineNo,
+        cpus,
+        mem,
+        status,
+        d1: '',
+        d1Time: Infinity,
+        d2: '',
+        d2Time: Infinity,
+        d1s: new Set(),
+        d2s: new Set(),
+        capacities: new Set(),
+        rows: 0,
+      };
       this.group = g;
     } else if (time < g.time) {
       Object.assign(g, { time, line: lineNo, cpus, mem, status });

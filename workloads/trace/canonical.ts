@@ -35,7 +35,11 @@ export const MAX_AMOUNT = 1e9;
 /** The most tasks one job may have (counting copies): 1,000,000, above the largest jobs of the real traces (about 317,000 maps). */
 export const MAX_JOB_TASKS = 1_000_000;
 
-const amount = z.number().finite().nonnegative().max(MAX_AMOUNT, { message: `must be at most ${MAX_AMOUNT}` });
+const amount = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(MAX_AMOUNT, { message: `must be at most ${MAX_AMOUNT}` });
 const name = z.string().min(1);
 
 /** A group of identical tasks of a job. */
@@ -49,34 +53,54 @@ export const CanonicalTaskSchema = z.strictObject({
   /** devices; default 0 */
   gpus: amount.optional().describe('devices; default 0'),
   /** run time once started, seconds (> 0; the simulator keeps at least 1 microsecond) */
-  duration: z.number().finite().positive().max(MAX_TASK_SECONDS, { message: `must be at most ${MAX_TASK_SECONDS} s` }).describe('run time once started, seconds (> 0)'),
+  duration: z
+    .number()
+    .finite()
+    .positive()
+    .max(MAX_TASK_SECONDS, { message: `must be at most ${MAX_TASK_SECONDS} s` })
+    .describe('run time once started, seconds (> 0)'),
   /** identical copies of this task; default 1 */
-  count: z.number().int().positive().max(MAX_JOB_TASKS, { message: `must be at most ${MAX_JOB_TASKS}` }).optional().describe('identical copies of this task; default 1'),
+  count: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_JOB_TASKS, { message: `must be at most ${MAX_JOB_TASKS}` })
+    .optional()
+    .describe('identical copies of this task; default 1'),
   /** agents holding the task's input (node-local there); default none */
   preferredAgents: z.array(name).optional().describe('agents holding the input: node-local there'),
   /** racks the task prefers (rack-local there); default none */
   preferredRacks: z.array(name).optional().describe('racks the task prefers: rack-local there'),
   /** input data block ids, placed over the cluster by the run's seeded replica placement; default none */
-  blocks: z.array(name).optional().describe('input data block ids, placed by the run\'s seeded replica placement'),
+  blocks: z.array(name).optional().describe("input data block ids, placed by the run's seeded replica placement"),
 });
 
 /** One job: a line of a canonical workload file. */
-export const CanonicalJobSchema = z.strictObject({
-  /** unique within the file */
-  id: name.describe('unique within the file'),
-  /** submit time, seconds from the start of the workload (lines are in non-decreasing submit order) */
-  submit: z.number().finite().nonnegative().max(MAX_TRACE_SECONDS, { message: `must be at most ${MAX_TRACE_SECONDS} s (seconds from the start of the workload, not a Unix time)` })
-    .describe('submit time, seconds (non-decreasing over the file)'),
-  /** the framework that runs it; absent: the scenario's mapping decides */
-  framework: name.optional().describe('framework that runs it; absent: the scenario maps it'),
-  /** trace fields a scenario may map to frameworks or roles (user, group, queue, class, qos, ...) */
-  attrs: z.record(z.string(), z.string()).optional().describe('trace fields the scenario may map to frameworks (user, queue, class, qos, ...)'),
-  tasks: z.array(CanonicalTaskSchema).min(1).describe('task groups'),
-  /** all tasks must start together (a rigid, MPI-like job); default false */
-  gang: z.boolean().optional().describe('all tasks start together; default false'),
-  /** the trace's priority, higher first where a policy uses it; default 0 */
-  priority: z.number().int().optional().describe('the trace\'s priority; default 0'),
-}).refine((j) => j.tasks.reduce((n, t) => n + (t.count ?? 1), 0) <= MAX_JOB_TASKS, { message: `more than ${MAX_JOB_TASKS} tasks (counting copies)`, path: ['tasks'] });
+export const CanonicalJobSchema = z
+  .strictObject({
+    /** unique within the file */
+    id: name.describe('unique within the file'),
+    /** submit time, seconds from the start of the workload (lines are in non-decreasing submit order) */
+    submit: z
+      .number()
+      .finite()
+      .nonnegative()
+      .max(MAX_TRACE_SECONDS, { message: `must be at most ${MAX_TRACE_SECONDS} s (seconds from the start of the workload, not a Unix time)` })
+      .describe('submit time, seconds (non-decreasing over the file)'),
+    /** the framework that runs it; absent: the scenario's mapping decides */
+    framework: name.optional().describe('framework that runs it; absent: the scenario maps it'),
+    /** trace fields a scenario may map to frameworks or roles (user, group, queue, class, qos, ...) */
+    attrs: z.record(z.string(), z.string()).optional().describe('trace fields the scenario may map to frameworks (user, queue, class, qos, ...)'),
+    tasks: z.array(CanonicalTaskSchema).min(1).describe('task groups'),
+    /** all tasks must start together (a rigid, MPI-like job); default false */
+    gang: z.boolean().optional().describe('all tasks start together; default false'),
+    /** the trace's priority, higher first where a policy uses it; default 0 */
+    priority: z.number().int().optional().describe("the trace's priority; default 0"),
+  })
+  .refine((j) => j.tasks.reduce((n, t) => n + (t.count ?? 1), 0) <= MAX_JOB_TASKS, {
+    message: `more than ${MAX_JOB_TASKS} tasks (counting copies)`,
+    path: ['tasks'],
+  });
 
 /** A task group of a canonical job. */
 export type CanonicalTask = z.infer<typeof CanonicalTaskSchema>;
@@ -126,7 +150,14 @@ export function taskCount(job: CanonicalJob): number {
  */
 export function formatCanonicalJob(job: CanonicalJob): string {
   const tasks = job.tasks.map((t) => ordered(t, [...RESOURCE_NAMES, 'duration', 'count', 'preferredAgents', 'preferredRacks', 'blocks']));
-  const attrs = job.attrs === undefined ? undefined : Object.fromEntries(Object.keys(job.attrs).sort().map((k) => [k, job.attrs![k]!]));
+  const attrs =
+    job.attrs === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.keys(job.attrs)
+            .sort()
+            .map((k) => [k, job.attrs![k]!]),
+        );
   return JSON.stringify(ordered({ ...job, attrs, tasks }, ['id', 'submit', 'framework', 'attrs', 'tasks', 'gang', 'priority']));
 }
 
@@ -151,7 +182,10 @@ export function parseCanonicalLine(text: string): LineResult {
   const r = CanonicalJobSchema.safeParse(data);
   if (r.success) return { job: r.data };
   const first = r.error.issues[0]!;
-  const path = first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const path = first.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
   return { problem: `${path === '' ? 'line' : path}: ${first.message}${more}` };
 }

@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { MAX_AMOUNT } from './canonical.js';
 import type { ImportCounts, RowProblem } from './importer.js';
 
-const amount = z.number().finite().nonnegative().max(MAX_AMOUNT, { message: `must be at most ${MAX_AMOUNT}` });
+const amount = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(MAX_AMOUNT, { message: `must be at most ${MAX_AMOUNT}` });
 
 /** One agent of a cluster definition. */
 export const CanonicalAgentSchema = z.strictObject({

@@ -99,7 +99,8 @@ describe('Google 2011 importer on fixtures/small-google-*.csv', () => {
     const { jobs, emittedAt } = importFixture();
     expect(jobs).toEqual([
       {
-        id: '200', submit: 600,
+        id: '200',
+        submit: 600,
         attrs: { user: 'u2', class: '1', name: 'name200', logicalName: 'logical200' },
         tasks: [
           // 0.125 x 32 = 4 cores, 0.0625 x 131072 = 8192 MB, 0.0001 x 1048576 = 104.8576 -> 104.858 MB
@@ -109,44 +110,80 @@ describe('Google 2011 importer on fixtures/small-google-*.csv', () => {
         priority: 4,
       },
       {
-        id: '300', submit: 605,
+        id: '300',
+        submit: 605,
         attrs: { user: 'u3', class: '0', name: 'name300', logicalName: 'logical300' },
         // the CPU request as updated on line 10: 0.25 x 32 = 8; 0.03125 x 131072 = 4096 MB; no disk
         tasks: [{ cpus: 8, mem: 4096, duration: 44, preferredAgents: ['14'] }],
         priority: 2,
       },
       {
-        id: '400', submit: 700,
+        id: '400',
+        submit: 700,
         attrs: { user: 'u4', class: '3' },
         tasks: [{ cpus: 16, duration: 98, preferredAgents: ['16'] }],
         priority: 11,
       },
     ]);
     // Bounded buffering: 300 closed at line 30 but waited for 200, closed at line 32.
-    expect(emittedAt).toEqual([['200', 32], ['300', 32], ['400', 0]]);
+    expect(emittedAt).toEqual([
+      ['200', 32],
+      ['300', 32],
+      ['400', 0],
+    ]);
   });
 
   test('every bad row is reported with its line and reason, and the counts add up', () => {
     const { problems, counts } = importFixture();
     expect(problems.map((p) => [p.input ?? 'main', p.line, p.reason])).toEqual([
-      ['jobEvents', 4, 'fields'], ['jobEvents', 5, 'number'],
-      ['main', 11, 'number'], ['main', 12, 'event-type'], ['main', 13, 'fields'], ['main', 14, 'priority'],
-      ['main', 15, 'normalised'], ['main', 18, 'out-of-order'], ['main', 21, 'sequence'],
+      ['jobEvents', 4, 'fields'],
+      ['jobEvents', 5, 'number'],
+      ['main', 11, 'number'],
+      ['main', 12, 'event-type'],
+      ['main', 13, 'fields'],
+      ['main', 14, 'priority'],
+      ['main', 15, 'normalised'],
+      ['main', 18, 'out-of-order'],
+      ['main', 21, 'sequence'],
     ]);
     expect(problems[2]!.message).toBe('field 3 (job id) is not a number: "abc"');
     expect(problems[6]!.message).toBe('field 10 (CPU request) is not a number in [0, 1]: "1.5"');
     expect(problems[8]!.message).toBe('event 4 (finish) does not fit task 300,1, ended');
     expect(counts).toEqual({
-      lines: 35, ignored: 1, rows: 34, rowsUsed: 16,
+      lines: 35,
+      ignored: 1,
+      rows: 34,
+      rowsUsed: 16,
       skipped: {
-        'after-close': 1, 'at-zero': 3, 'event-type': 1, fields: 1, 'never-ran': 2, 'no-submit': 2, normalised: 1,
-        number: 1, 'out-of-order': 1, priority: 1, sequence: 1, unfinished: 3,
+        'after-close': 1,
+        'at-zero': 3,
+        'event-type': 1,
+        fields: 1,
+        'never-ran': 2,
+        'no-submit': 2,
+        normalised: 1,
+        number: 1,
+        'out-of-order': 1,
+        priority: 1,
+        sequence: 1,
+        unfinished: 3,
       },
-      jobs: 3, tasks: 4,
+      jobs: 3,
+      tasks: 4,
       notes: {
-        'after-end': 1, 'at-zero-tasks': 1, 'ended-finish': 3, 'ended-kill': 1, 'jobEvents:fields': 1, 'jobEvents:number': 1,
-        'jobEvents:rows': 3, 'no-job-events': 1, 'no-submit-tasks': 1, 'peak-buffered-jobs': 3, 'rerun-tasks': 1,
-        resubmissions: 1, 'update-rows': 1,
+        'after-end': 1,
+        'at-zero-tasks': 1,
+        'ended-finish': 3,
+        'ended-kill': 1,
+        'jobEvents:fields': 1,
+        'jobEvents:number': 1,
+        'jobEvents:rows': 3,
+        'no-job-events': 1,
+        'no-submit-tasks': 1,
+        'peak-buffered-jobs': 3,
+        'rerun-tasks': 1,
+        resubmissions: 1,
+        'update-rows': 1,
       },
     });
     expect(counts.rowsUsed + sum(counts.skipped)).toBe(counts.rows);
@@ -156,11 +193,18 @@ describe('Google 2011 importer on fixtures/small-google-*.csv', () => {
     // Job 100 has no live task from 700 s; the first row after 760 s is line 33 (800 s).
     const { jobs, emittedAt, counts } = importFixture({ atZero: 'start' });
     expect(jobs[0]).toEqual({
-      id: '100', submit: 0, attrs: { user: 'u0', class: '2' },
+      id: '100',
+      submit: 0,
+      attrs: { user: 'u0', class: '2' },
       tasks: [{ cpus: 16, mem: 32768, disk: 1048.576, duration: 700, preferredAgents: ['7'] }],
       priority: 9,
     });
-    expect(emittedAt).toEqual([['100', 33], ['200', 33], ['300', 33], ['400', 0]]);
+    expect(emittedAt).toEqual([
+      ['100', 33],
+      ['200', 33],
+      ['300', 33],
+      ['400', 0],
+    ]);
     // The 3 at-zero rows are now used: 16 + 3.
     expect([counts.rowsUsed, counts.skipped['at-zero'], counts.notes['at-zero-started'], counts.notes['no-job-events']]).toEqual([19, undefined, 1, 2]);
     expect(counts.rowsUsed + sum(counts.skipped)).toBe(counts.rows);
@@ -171,7 +215,11 @@ describe('Google 2011 importer on fixtures/small-google-*.csv', () => {
     // at the end of the file (1 unfinished row); jobs are all written at the end.
     const { jobs, emittedAt, counts } = importFixture({ closeAfter: 1000 });
     expect(jobs.map((j) => j.tasks.length)).toEqual([2, 1, 1]);
-    expect(emittedAt).toEqual([['200', 0], ['300', 0], ['400', 0]]);
+    expect(emittedAt).toEqual([
+      ['200', 0],
+      ['300', 0],
+      ['400', 0],
+    ]);
     expect([counts.skipped['after-close'], counts.skipped['unfinished']]).toEqual([undefined, 4]);
     expect(counts.rowsUsed + sum(counts.skipped)).toBe(counts.rows);
   });
@@ -201,13 +249,18 @@ describe('Google 2011 importer on fixtures/small-google-*.csv', () => {
     ].forEach((l, i) => imp.line(l, i + 1, sink));
     imp.end(sink);
     expect(problems).toEqual([]);
-    expect(jobs).toEqual([{
-      id: '1', submit: 100, attrs: { user: 'u', class: '0' }, priority: 1,
-      tasks: [
-        { cpus: 16, mem: 65536, disk: 0, duration: 10, preferredAgents: ['5'] },
-        { cpus: 4, mem: 0, disk: 0, duration: 1e-6, preferredAgents: ['6'] },
-      ],
-    }]);
+    expect(jobs).toEqual([
+      {
+        id: '1',
+        submit: 100,
+        attrs: { user: 'u', class: '0' },
+        priority: 1,
+        tasks: [
+          { cpus: 16, mem: 65536, disk: 0, duration: 10, preferredAgents: ['5'] },
+          { cpus: 4, mem: 0, disk: 0, duration: 1e-6, preferredAgents: ['6'] },
+        ],
+      },
+    ]);
     const c = imp.counts();
     expect([c.rowsUsed, c.rows, c.tasks]).toEqual([8, 8, 2]);
     expect(c.notes).toEqual({ 'ended-evict': 1, 'ended-finish': 1, 'peak-buffered-jobs': 1, resubmissions: 1, 'zero-duration': 1 });

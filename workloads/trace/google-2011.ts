@@ -172,7 +172,8 @@ export class Google2011Importer implements TraceImporter {
     this.memPerUnit = positive('memPerUnit', options.memPerUnit ?? GOOGLE_2011_DEFAULTS.memPerUnit);
     this.diskPerUnit = positive('diskPerUnit', options.diskPerUnit ?? GOOGLE_2011_DEFAULTS.diskPerUnit);
     const closeAfter = options.closeAfter ?? GOOGLE_2011_DEFAULTS.closeAfter;
-    if (typeof closeAfter !== 'number' || !(closeAfter >= 0 && closeAfter <= MAX_TRACE_SECONDS)) throw new RangeError(`google-2011 closeAfter must be a number of seconds in [0, ${MAX_TRACE_SECONDS}]`);
+    if (typeof closeAfter !== 'number' || !(closeAfter >= 0 && closeAfter <= MAX_TRACE_SECONDS))
+      throw new RangeError(`google-2011 closeAfter must be a number of seconds in [0, ${MAX_TRACE_SECONDS}]`);
     this.closeAfterUs = Math.round(closeAfter * 1e6);
     this.locality = options.locality ?? GOOGLE_2011_DEFAULTS.locality;
     if (typeof this.locality !== 'boolean') throw new RangeError('google-2011 locality must be true or false');
@@ -214,8 +215,21 @@ export class Google2011Importer implements TraceImporter {
     if (s === undefined) return;
     const p = s.split(',');
     if (p.length !== TASK_FIELDS) return t.skip(sink, lineNo, 'fields', `expected ${TASK_FIELDS} fields, found ${p.length}`);
-    const [time, missing, jobId, index, machine, type, user, cls, prio, cpu, mem, disk, constraint] = p as
-      [string, string, string, string, string, string, string, string, string, string, string, string, string];
+    const [time, missing, jobId, index, machine, type, user, cls, prio, cpu, mem, disk, constraint] = p as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const afterEnd = time === AFTER_END;
     if (!UINT.test(time)) return t.skip(sink, lineNo, 'number', `field 1 (time) is not a number of microseconds: ${quote(time)}`);
     if (missing !== '' && !UINT.test(missing)) return t.skip(sink, lineNo, 'number', `field 2 (missing-info) is not a number: ${quote(missing)}`);
@@ -226,12 +240,17 @@ export class Google2011Importer implements TraceImporter {
     if (cls !== '' && !UINT.test(cls)) return t.skip(sink, lineNo, 'number', `field 8 (scheduling class) is not a number: ${quote(cls)}`);
     if (prio !== '' && (!UINT.test(prio) || Number(prio) > 11)) return t.skip(sink, lineNo, 'priority', `field 9 (priority) is not 0-11: ${quote(prio)}`);
     const req: number[] = [];
-    for (const [i, v, what] of [[10, cpu, 'CPU request'], [11, mem, 'memory request'], [12, disk, 'disk request']] as const) {
+    for (const [i, v, what] of [
+      [10, cpu, 'CPU request'],
+      [11, mem, 'memory request'],
+      [12, disk, 'disk request'],
+    ] as const) {
       const x = v === '' ? NaN : Number(v);
       if (v !== '' && !(x >= 0 && x <= 1)) return t.skip(sink, lineNo, 'normalised', `field ${i} (${what}) is not a number in [0, 1]: ${quote(v)}`);
       req.push(x);
     }
-    if (constraint !== '' && !UINT.test(constraint)) return t.skip(sink, lineNo, 'number', `field 13 (different-machine constraint) is not a number: ${quote(constraint)}`);
+    if (constraint !== '' && !UINT.test(constraint))
+      return t.skip(sink, lineNo, 'number', `field 13 (different-machine constraint) is not a number: ${quote(constraint)}`);
     // Bounds before order: an absurd row is a problem of its own and moves no watermark.
     if (!afterEnd && !(Number(time) <= MAX_TIME_US)) return t.skip(sink, lineNo, 'range', `field 1 (time) ${clip(time)} us is beyond ${MAX_TRACE_SECONDS} s`);
     if (!(Number(index) <= Number.MAX_SAFE_INTEGER)) return t.skip(sink, lineNo, 'range', `field 4 (task index) ${clip(index)} is beyond 2^53`);
@@ -264,8 +283,23 @@ export class Google2011Importer implements TraceImporter {
         this.peak = Math.max(this.peak, this.queue.length - this.head);
       }
       task = {
-        index: idx, state: DEAD, rows: 0, runs: 0, runStart: 0, runMachine: '', lastStart: 0, lastEnd: -1, lastHow: 0, lastMachine: '',
-        cpu: NaN, mem: NaN, disk: NaN, lastCpu: NaN, lastMem: NaN, lastDisk: NaN, priority: -1,
+        index: idx,
+        state: DEAD,
+        rows: 0,
+        runs: 0,
+        runStart: 0,
+        runMachine: '',
+        lastStart: 0,
+        lastEnd: -1,
+        lastHow: 0,
+        lastMachine: '',
+        cpu: NaN,
+        mem: NaN,
+        disk: NaN,
+        lastCpu: NaN,
+        lastMem: NaN,
+        lastDisk: NaN,
+        priority: -1,
       };
       job.tasks.set(idx, task);
       if (now === 0) t.note('at-zero-started');
@@ -429,8 +463,8 @@ export class Google2011Importer implements TraceImporter {
     }
     if (tasks.length === 0) return;
     const attrs: Record<string, string> = {};
-    const user = job.user !== '' ? job.user : info?.user ?? '';
-    const cls = job.cls !== '' ? job.cls : info?.cls ?? '';
+    const user = job.user !== '' ? job.user : (info?.user ?? '');
+    const cls = job.cls !== '' ? job.cls : (info?.cls ?? '');
     if (user !== '') attrs['user'] = user;
     if (cls !== '') attrs['class'] = cls;
     if (info !== undefined && info.name !== '') attrs['name'] = info.name;

@@ -120,7 +120,11 @@ export interface RowCheck {
 export class TimeOrigin {
   private origin: number | undefined;
 
-  constructor(format: string, option: unknown, private readonly tally: Tally) {
+  constructor(
+    format: string,
+    option: unknown,
+    private readonly tally: Tally,
+  ) {
     if (option === undefined) {
       this.origin = 0;
     } else if (option === 'first') {
@@ -150,17 +154,23 @@ export class TimeOrigin {
       return { reason: 'submit', message: origin > 0 ? `${field} ${clip(text)} is before the time origin ${origin} s` : `${field} is negative: ${clip(text)}` };
     }
     if (rel > MAX_TRACE_SECONDS) {
-      const epoch = origin === 0 && t >= EPOCH_FROM && t < EPOCH_UNTIL
-        ? ': it looks like a Unix time (seconds since 1970); set the option timeOrigin to "first" (or to the log\'s start) to make times relative'
-        : '';
-      return { reason: 'range', message: `${field} ${clip(text)} is ${origin > 0 ? `${rel} s after the time origin, ` : ''}beyond ${MAX_TRACE_SECONDS} s${epoch}` };
+      const epoch =
+        origin === 0 && t >= EPOCH_FROM && t < EPOCH_UNTIL
+          ? ': it looks like a Unix time (seconds since 1970); set the option timeOrigin to "first" (or to the log\'s start) to make times relative'
+          : '';
+      return {
+        reason: 'range',
+        message: `${field} ${clip(text)} is ${origin > 0 ? `${rel} s after the time origin, ` : ''}beyond ${MAX_TRACE_SECONDS} s${epoch}`,
+      };
     }
     return rel;
   }
 
   /** The warning when times were shifted, else none. */
   warnings(): string[] {
-    return this.origin !== undefined && this.origin > 0 ? [`submit times are relative to the time origin ${this.origin} s (option timeOrigin): the trace's times minus ${this.origin}`] : [];
+    return this.origin !== undefined && this.origin > 0
+      ? [`submit times are relative to the time origin ${this.origin} s (option timeOrigin): the trace's times minus ${this.origin}`]
+      : [];
   }
 }
 
@@ -230,7 +240,8 @@ export class Tally {
   }
 
   counts(): ImportCounts {
-    const sorted = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    const sorted = (m: Map<string, number>): Record<string, number> =>
+      Object.fromEntries([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
     return {
       lines: this.lines,
       ignored: this.ignored,

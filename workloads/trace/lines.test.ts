@@ -25,12 +25,15 @@ describe('LineSplitter', () => {
     const text = 'é1\r\nñandú 2\n\n€ three\n';
     const whole = split([bytes(text)]);
     expect(whole).toEqual(['é1', 'ñandú 2', '', '€ three']);
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 10 }), (cuts) => {
-      const b = bytes(text);
-      const at = [...new Set(cuts.filter((c) => c < b.length))].sort((x, y) => x - y);
-      const chunks = [0, ...at].map((from, i) => b.subarray(from, at[i] ?? b.length));
-      expect(split(chunks)).toEqual(whole);
-    }), { seed: 14 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 10 }), (cuts) => {
+        const b = bytes(text);
+        const at = [...new Set(cuts.filter((c) => c < b.length))].sort((x, y) => x - y);
+        const chunks = [0, ...at].map((from, i) => b.subarray(from, at[i] ?? b.length));
+        expect(split(chunks)).toEqual(whole);
+      }),
+      { seed: 14 },
+    );
   });
 
   test('a chunk buffer the reader reuses (a Node Buffer, as readSync fills) does not change the lines already cut', () => {

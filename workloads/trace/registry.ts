@@ -8,8 +8,13 @@ import { GOOGLE_2011_DEFAULTS, GOOGLE_AT_ZERO_MODES, Google2011Importer, type Go
 import type { TraceImporter } from './importer.js';
 import { SWF_MEMORY_UNITS, SWF_TASK_MODES, SwfImporter, type SwfOptions } from './swf.js';
 import {
-  ALIBABA_2018_RACKS, Alibaba2018MachineImporter, OPENB_GPU_SHARES, OpenbNodeImporter, OpenbPodImporter,
-  type Alibaba2018MachineOptions, type OpenbPodOptions,
+  ALIBABA_2018_RACKS,
+  Alibaba2018MachineImporter,
+  OPENB_GPU_SHARES,
+  OpenbNodeImporter,
+  OpenbPodImporter,
+  type Alibaba2018MachineOptions,
+  type OpenbPodOptions,
 } from './alibaba.js';
 import { SWIM_DEFAULTS as SWIM, SWIM_OPTION_NAMES, SwimImporter, type SwimOptions } from './swim.js';
 
@@ -39,7 +44,8 @@ export interface ClusterTraceFormat {
 export type TraceFormat = JobTraceFormat | ClusterTraceFormat;
 
 /** The timeOrigin option of the formats with submit times in seconds (importer.ts TimeOrigin). */
-const TIME_ORIGIN = 'seconds subtracted from every submit time, or "first" (the first row\'s), for a trace in Unix time; default 0 (times as given, at most 1e9 s)';
+const TIME_ORIGIN =
+  'seconds subtracted from every submit time, or "first" (the first row\'s), for a trace in Unix time; default 0 (times as given, at most 1e9 s)';
 
 /** Every trace format, by name. */
 export const TRACE_FORMATS: readonly TraceFormat[] = [
@@ -88,7 +94,8 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
   {
     name: 'swim',
     kind: 'jobs',
-    description: 'SWIM Facebook 2009/2010 MapReduce workloads (TSV: job, submit, gap, input, shuffle, output bytes[, input path]); tasks derived from data sizes',
+    description:
+      'SWIM Facebook 2009/2010 MapReduce workloads (TSV: job, submit, gap, input, shuffle, output bytes[, input path]); tasks derived from data sizes',
     options: {
       blockSizeMB: `input per map, MB (2^20 bytes): maps = max(1, ceil(input / block)); default ${SWIM.blockSizeMB}`,
       reduceInputMB: `shuffle + output per reduce, MB: reduces = ceil((shuffle + output) / this), 0 when both are 0; default ${SWIM.reduceInputMB}`,
@@ -120,7 +127,10 @@ export const TRACE_FORMATS: readonly TraceFormat[] = [
       closeAfter: `seconds a job with no live task waits for a resubmission before it is closed; default ${GOOGLE_2011_DEFAULTS.closeAfter}`,
       locality: `the machine id a task ran on as its preferred agent (true | false); default ${String(GOOGLE_2011_DEFAULTS.locality)}`,
     },
-    create: (o) => new Google2011Importer(checkedOptions(o, ['jobEvents', 'atZero', 'cpusPerUnit', 'memPerUnit', 'diskPerUnit', 'closeAfter', 'locality']) as Google2011Options),
+    create: (o) =>
+      new Google2011Importer(
+        checkedOptions(o, ['jobEvents', 'atZero', 'cpusPerUnit', 'memPerUnit', 'diskPerUnit', 'closeAfter', 'locality']) as Google2011Options,
+      ),
   },
 ];
 

@@ -51,10 +51,18 @@ const SHAPES: readonly Recogniser[] = [
     scenarioFormat: 'swf',
     kind: 'jobs',
     description: 'Standard Workload Format (";" comments, 18 numeric fields separated by blanks)',
-    line: (t) => t.trimStart().startsWith(';') || (() => {
-      const p = t.trim().split(/\s+/);
-      return p.length === 18 && numeric(p, p.map((_, i) => i));
-    })(),
+    line: (t) =>
+      t.trimStart().startsWith(';') ||
+      (() => {
+        const p = t.trim().split(/\s+/);
+        return (
+          p.length === 18 &&
+          numeric(
+            p,
+            p.map((_, i) => i),
+          )
+        );
+      })(),
   },
   {
     format: 'google-2011',
@@ -172,7 +180,13 @@ export type TraceUse = 'import' | 'scenario';
  * file looks like. `sample`: the file's first {@link SNIFF_LINES} non-blank lines; `first`: the
  * first problem of each skip reason.
  */
-export function unusableTrace(format: string, c: ImportCounts, sample: readonly string[], first: ReadonlyMap<string, RowProblem>, use: TraceUse): string | undefined {
+export function unusableTrace(
+  format: string,
+  c: ImportCounts,
+  sample: readonly string[],
+  first: ReadonlyMap<string, RowProblem>,
+  use: TraceUse,
+): string | undefined {
   const looks = sniffTrace(sample);
   const other = use === 'import' && looks !== undefined && looks.format !== format;
   if (c.rowsUsed > 0 && !other) return undefined;
@@ -183,9 +197,12 @@ export function unusableTrace(format: string, c: ImportCounts, sample: readonly 
   for (const [k, n] of reasons) if (top === undefined || n > c.skipped[top]!) top = k;
   const p = top === undefined ? undefined : first.get(top);
   const example = p === undefined ? '' : `; the first, line ${p.line}: ${p.message}`;
-  const what = c.rows === 0 ? 'has no data rows' : c.rowsUsed === 0
-    ? `has no row ${format} could use (${c.rows} data rows skipped: ${skipped})${example}`
-    : `is not ${format}: ${c.rowsUsed} of its ${c.rows} data rows fit ${format} by accident`;
+  const what =
+    c.rows === 0
+      ? 'has no data rows'
+      : c.rowsUsed === 0
+        ? `has no row ${format} could use (${c.rows} data rows skipped: ${skipped})${example}`
+        : `is not ${format}: ${c.rowsUsed} of its ${c.rows} data rows fit ${format} by accident`;
   return `${what}; ${looksLike(looks, format, use)}`;
 }
 

@@ -30,23 +30,49 @@ describe('SWF importer on fixtures/small.swf', () => {
   test('jobs, tasks and attributes as worked out by hand', () => {
     const { jobs } = importText(text);
     expect(jobs).toEqual([
-      { id: '1', submit: 0, attrs: { status: '1', user: '7', group: '2', queue: '1', partition: '1' }, tasks: [{ cpus: 1, mem: 1, duration: 100, count: 4 }], gang: true },
+      {
+        id: '1',
+        submit: 0,
+        attrs: { status: '1', user: '7', group: '2', queue: '1', partition: '1' },
+        tasks: [{ cpus: 1, mem: 1, duration: 100, count: 4 }],
+        gang: true,
+      },
       { id: '2', submit: 10, attrs: { status: '1', user: '7', group: '2', queue: '1', partition: '1' }, tasks: [{ cpus: 1, duration: 1e-6, count: 1 }] },
-      { id: '4', submit: 30, attrs: { status: '1', user: '8', group: '2', queue: '2', partition: '1' }, tasks: [{ cpus: 1, duration: 50, count: 2 }], gang: true },
-      { id: '9', submit: 70, attrs: { status: '1', user: '9', group: '3', queue: '1', partition: '2' }, tasks: [{ cpus: 1, mem: 2, duration: 12.5, count: 8 }], gang: true },
+      {
+        id: '4',
+        submit: 30,
+        attrs: { status: '1', user: '8', group: '2', queue: '2', partition: '1' },
+        tasks: [{ cpus: 1, duration: 50, count: 2 }],
+        gang: true,
+      },
+      {
+        id: '9',
+        submit: 70,
+        attrs: { status: '1', user: '9', group: '3', queue: '1', partition: '2' },
+        tasks: [{ cpus: 1, mem: 2, duration: 12.5, count: 8 }],
+        gang: true,
+      },
     ]);
   });
 
   test('every bad row is reported with its line and reason, and the counts add up', () => {
     const { problems, counts } = importText(text);
     expect(problems.map((p) => [p.line, p.reason])).toEqual([
-      [7, 'unknown-runtime'], [9, 'fields'], [10, 'number'], [11, 'out-of-order'], [12, 'unknown-processors'],
+      [7, 'unknown-runtime'],
+      [9, 'fields'],
+      [10, 'number'],
+      [11, 'out-of-order'],
+      [12, 'unknown-processors'],
     ]);
     expect(problems[2]!.message).toBe('field 4 (run time) is not a number: "5x"');
     expect(counts).toEqual({
-      lines: 14, ignored: 5, rows: 9, rowsUsed: 4,
+      lines: 14,
+      ignored: 5,
+      rows: 9,
+      rowsUsed: 4,
       skipped: { fields: 1, number: 1, 'out-of-order': 1, 'unknown-processors': 1, 'unknown-runtime': 1 },
-      jobs: 4, tasks: 4 + 1 + 2 + 8,
+      jobs: 4,
+      tasks: 4 + 1 + 2 + 8,
       notes: { 'no-memory': 2, 'zero-runtime': 1 },
     });
     expect(counts.rowsUsed + Object.values(counts.skipped).reduce((a, b) => a + b, 0)).toBe(counts.rows);
@@ -67,7 +93,13 @@ describe('SWF importer on fixtures/small.swf', () => {
 
 describe('canonical lines', () => {
   test('a job written and read back is the same job, with a fixed key order', () => {
-    const job: CanonicalJob = { tasks: [{ duration: 3, cpus: 1, count: 2, blocks: ['b1'] }], submit: 1.5, id: 'j', attrs: { user: 'u', queue: 'q' }, gang: true };
+    const job: CanonicalJob = {
+      tasks: [{ duration: 3, cpus: 1, count: 2, blocks: ['b1'] }],
+      submit: 1.5,
+      id: 'j',
+      attrs: { user: 'u', queue: 'q' },
+      gang: true,
+    };
     const line = formatCanonicalJob(job);
     expect(line).toBe('{"id":"j","submit":1.5,"attrs":{"queue":"q","user":"u"},"tasks":[{"cpus":1,"duration":3,"count":2,"blocks":["b1"]}],"gang":true}');
     expect(parseCanonicalLine(line)).toEqual({ job: { ...job, attrs: { queue: 'q', user: 'u' } } });

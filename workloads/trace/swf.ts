@@ -39,9 +39,26 @@ export interface SwfOptions {
 /** Memory per processor above which a row is noted as looking like bytes, KB: 2^30 KB = 1 TiB per processor, far beyond the machines of the archive's logs. */
 const BYTES_LIKE_KB = 2 ** 30;
 
-const FIELDS = ['job number', 'submit time', 'wait time', 'run time', 'allocated processors', 'average CPU time', 'used memory',
-  'requested processors', 'requested time', 'requested memory', 'status', 'user', 'group', 'executable', 'queue', 'partition',
-  'preceding job', 'think time'] as const;
+const FIELDS = [
+  'job number',
+  'submit time',
+  'wait time',
+  'run time',
+  'allocated processors',
+  'average CPU time',
+  'used memory',
+  'requested processors',
+  'requested time',
+  'requested memory',
+  'status',
+  'user',
+  'group',
+  'executable',
+  'queue',
+  'partition',
+  'preceding job',
+  'think time',
+] as const;
 
 /** The shortest run time kept, s: a 0 s job (it ran, briefly) becomes one microsecond. */
 const MIN_DURATION = 1e-6;
@@ -72,7 +89,8 @@ export class SwfImporter extends RowPerJobImporter {
     this.mode = options.tasks ?? 'gang';
     if (!(SWF_TASK_MODES as readonly string[]).includes(this.mode)) throw new RangeError(`swf tasks must be one of ${SWF_TASK_MODES.join(', ')}`);
     this.cpusPerProc = options.cpusPerProcessor ?? 1;
-    if (typeof this.cpusPerProc !== 'number' || !(this.cpusPerProc > 0 && this.cpusPerProc <= MAX_AMOUNT)) throw new RangeError(`swf cpusPerProcessor must be a number in (0, ${MAX_AMOUNT}]`);
+    if (typeof this.cpusPerProc !== 'number' || !(this.cpusPerProc > 0 && this.cpusPerProc <= MAX_AMOUNT))
+      throw new RangeError(`swf cpusPerProcessor must be a number in (0, ${MAX_AMOUNT}]`);
     const unit = options.memoryUnit ?? 'KB';
     if (!(SWF_MEMORY_UNITS as readonly string[]).includes(unit)) throw new RangeError(`swf memoryUnit must be one of ${SWF_MEMORY_UNITS.join(', ')}`);
     this.kbPerUnit = unit === 'B' ? 1 / 1024 : 1;
@@ -120,14 +138,24 @@ export class SwfImporter extends RowPerJobImporter {
     }
     const single = this.mode === 'single';
     if (single ? this.cpusPerProc * procs > MAX_AMOUNT : procs > MAX_JOB_TASKS) {
-      t.skip(sink, lineNo, 'range', `${v[4]! > 0 ? 'field 5 (allocated processors)' : 'field 8 (requested processors)'} ${procs} is more than ${single ? `${MAX_AMOUNT} cores in one task` : `${MAX_JOB_TASKS} tasks a job`}`);
+      t.skip(
+        sink,
+        lineNo,
+        'range',
+        `${v[4]! > 0 ? 'field 5 (allocated processors)' : 'field 8 (requested processors)'} ${procs} is more than ${single ? `${MAX_AMOUNT} cores in one task` : `${MAX_JOB_TASKS} tasks a job`}`,
+      );
       return;
     }
     const memField = v[9]! >= 0 ? 9 : v[6]! >= 0 ? 6 : -1;
     const memKb = memField < 0 ? -1 : v[memField]! * this.kbPerUnit;
     const memPerProc = memKb < 0 ? 0 : memKb / 1024;
     if ((single ? memPerProc * procs : memPerProc) > MAX_AMOUNT) {
-      t.skip(sink, lineNo, 'range', `field ${memField + 1} (${(FIELDS as readonly string[])[memField]}) ${clip(parts[memField]!)} per processor is more than ${MAX_AMOUNT} MB${this.kbPerUnit === 1 ? ' (the standard\'s unit is KB; if this log gives bytes, use the option memoryUnit=B)' : ''}`);
+      t.skip(
+        sink,
+        lineNo,
+        'range',
+        `field ${memField + 1} (${(FIELDS as readonly string[])[memField]}) ${clip(parts[memField]!)} per processor is more than ${MAX_AMOUNT} MB${this.kbPerUnit === 1 ? " (the standard's unit is KB; if this log gives bytes, use the option memoryUnit=B)" : ''}`,
+      );
       return;
     }
     if (submit < this.lastSubmit) {
@@ -143,7 +171,14 @@ export class SwfImporter extends RowPerJobImporter {
       ? { cpus: this.cpusPerProc, ...(memPerProc > 0 ? { mem: memPerProc } : {}), duration, count: procs }
       : { cpus: this.cpusPerProc * procs, ...(memPerProc > 0 ? { mem: memPerProc * procs } : {}), duration };
     const attrs: Record<string, string> = {};
-    for (const [k, i] of [['status', 10], ['user', 11], ['group', 12], ['executable', 13], ['queue', 14], ['partition', 15]] as const) {
+    for (const [k, i] of [
+      ['status', 10],
+      ['user', 11],
+      ['group', 12],
+      ['executable', 13],
+      ['queue', 14],
+      ['partition', 15],
+    ] as const) {
       if (v[i]! >= 0) attrs[k] = parts[i]!;
     }
     const job: CanonicalJob = {

@@ -53,7 +53,12 @@ describe('SWIM importer, 2009 layout (fixtures/swim-fb2009.tsv)', () => {
   test('every bad row is reported with its line and reason, and the counts add up', () => {
     const { problems, counts } = importText(FB2009);
     expect(problems.map((p) => [p.line, p.reason])).toEqual([
-      [4, 'number'], [5, 'fields'], [6, 'out-of-order'], [7, 'size'], [9, 'submit'], [11, 'number'],
+      [4, 'number'],
+      [5, 'fields'],
+      [6, 'out-of-order'],
+      [7, 'size'],
+      [9, 'submit'],
+      [11, 'number'],
     ]);
     expect(problems.map((p) => p.message)).toEqual([
       'field 4 (map input bytes) is not a number: "12x"',
@@ -64,9 +69,13 @@ describe('SWIM importer, 2009 layout (fixtures/swim-fb2009.tsv)', () => {
       'field 4 (map input bytes) is not a number: ""',
     ]);
     expect(counts).toEqual({
-      lines: 12, ignored: 1, rows: 11, rowsUsed: 5,
+      lines: 12,
+      ignored: 1,
+      rows: 11,
+      rowsUsed: 5,
       skipped: { fields: 1, number: 2, 'out-of-order': 1, size: 1, submit: 1 },
-      jobs: 5, tasks: 2 + (2 + 1) + (1 + 1) + (2 + 4) + 1,
+      jobs: 5,
+      tasks: 2 + (2 + 1) + (1 + 1) + (2 + 4) + 1,
       // maps 2 + 2 + 1 + 2 + 1 = 8, reduces 0 + 1 + 1 + 4 + 0 = 6; no reduces: job0, job10
       notes: { 'map-tasks': 8, 'no-path': 5, 'no-reduces': 2, 'reduce-tasks': 6, 'zero-input': 1 },
     });
@@ -90,13 +99,7 @@ describe('SWIM importer, 2009 layout (fixtures/swim-fb2009.tsv)', () => {
     // job8 64 MB + 1 B = 8.0000001 + 2 -> 10 s. maxReducesPerJob 2: job8 2 reduces of 2 GB =
     // 2048/4 + 2 = 514 s.
     const { jobs, counts } = importText(FB2009, { maxMapsPerJob: 1, maxReducesPerJob: 2 });
-    expect(jobs.map((j) => j.tasks)).toEqual([
-      [M(18)],
-      [M(14), M(258)],
-      [M(2), M(2.000238)],
-      [M(10), M(514, { count: 2 })],
-      [M(2.125)],
-    ]);
+    expect(jobs.map((j) => j.tasks)).toEqual([[M(18)], [M(14), M(258)], [M(2), M(2.000238)], [M(10), M(514, { count: 2 })], [M(2.125)]]);
     expect(counts.tasks).toBe(1 + 2 + 2 + 3 + 1);
     expect(counts.notes).toMatchObject({ 'maps-capped': 3, 'reduces-capped': 1, 'map-tasks': 5, 'reduce-tasks': 4 });
   });
@@ -107,11 +110,24 @@ describe('SWIM importer, 2009 layout (fixtures/swim-fb2009.tsv)', () => {
     // job2 (no input) has a map of 0 s, kept as one microsecond; its reduce 1000 B / 8 MB/s =
     // 0.000119209... -> 0.000119 s.
     const { jobs } = importText(FB2009, {
-      blockSizeMB: 32, reduceInputMB: 512, mapRateMBps: 16, reduceRateMBps: 8, taskOverhead: 0,
-      cpusPerMap: 0.5, cpusPerReduce: 2, memPerMap: 512, memPerReduce: 4096,
+      blockSizeMB: 32,
+      reduceInputMB: 512,
+      mapRateMBps: 16,
+      reduceRateMBps: 8,
+      taskOverhead: 0,
+      cpusPerMap: 0.5,
+      cpusPerReduce: 2,
+      memPerMap: 512,
+      memPerReduce: 4096,
     });
-    expect(jobs[1]!.tasks).toEqual([{ cpus: 0.5, mem: 512, duration: 2, count: 3 }, { cpus: 2, mem: 4096, duration: 64, count: 2 }]);
-    expect(jobs[2]!.tasks).toEqual([{ cpus: 0.5, mem: 512, duration: 1e-6 }, { cpus: 2, mem: 4096, duration: 0.000119 }]);
+    expect(jobs[1]!.tasks).toEqual([
+      { cpus: 0.5, mem: 512, duration: 2, count: 3 },
+      { cpus: 2, mem: 4096, duration: 64, count: 2 },
+    ]);
+    expect(jobs[2]!.tasks).toEqual([
+      { cpus: 0.5, mem: 512, duration: 1e-6 },
+      { cpus: 2, mem: 4096, duration: 0.000119 },
+    ]);
   });
 
   test('bad options are refused, naming the option', () => {
@@ -164,13 +180,22 @@ describe('SWIM importer, 2010 withInputPaths layout (fixtures/swim-fb2010-paths.
 
   test('every bad row is reported with its line and reason, and the counts add up', () => {
     const { problems, counts } = importText(FB2010);
-    expect(problems.map((p) => [p.line, p.reason])).toEqual([[6, 'fields'], [7, 'size'], [8, 'out-of-order'], [9, 'number']]);
+    expect(problems.map((p) => [p.line, p.reason])).toEqual([
+      [6, 'fields'],
+      [7, 'size'],
+      [8, 'out-of-order'],
+      [9, 'number'],
+    ]);
     expect(problems[0]!.message).toBe('expected 6 tab-separated fields, or 7 with the input path, found 9');
     expect(problems[1]!.message).toBe('field 5 (shuffle bytes) is negative: -1');
     expect(counts).toEqual({
-      lines: 11, ignored: 0, rows: 11, rowsUsed: 7,
+      lines: 11,
+      ignored: 0,
+      rows: 11,
+      rowsUsed: 7,
       skipped: { fields: 1, number: 1, 'out-of-order': 1, size: 1 },
-      jobs: 7, tasks: 3 + (1 + 2) + 2 + 1 + 1 + 20 + 1,
+      jobs: 7,
+      tasks: 3 + (1 + 2) + 2 + 1 + 1 + 20 + 1,
       // maps 3 + 1 + 2 + 1 + 1 + 20 + 1 = 29; reduces only job1's 2
       notes: { 'map-tasks': 29, 'no-path': 1, 'no-reduces': 6, 'reduce-tasks': 2, 'zero-input': 1 },
     });

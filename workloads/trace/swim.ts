@@ -198,13 +198,21 @@ export class SwimImporter extends RowPerJobImporter {
     const capReduces = this.maxReduces > 0 && reduces > this.maxReduces;
     if (capReduces) reduces = this.maxReduces;
     if (maps + reduces > MAX_JOB_TASKS) {
-      t.skip(sink, lineNo, 'range', `fields 4-6 (bytes) make ${maps} maps and ${reduces} reduces, more than ${MAX_JOB_TASKS} tasks a job (cap them with maxMapsPerJob, maxReducesPerJob)`);
+      t.skip(
+        sink,
+        lineNo,
+        'range',
+        `fields 4-6 (bytes) make ${maps} maps and ${reduces} reduces, more than ${MAX_JOB_TASKS} tasks a job (cap them with maxMapsPerJob, maxReducesPerJob)`,
+      );
       return;
     }
     const mapDuration = seconds(this.overhead + input / maps / this.mapRate);
     const reduceDuration = reduces > 0 ? seconds(this.overhead + reduceInput / reduces / this.reduceRate) : 0;
     if (Math.max(mapDuration, reduceDuration) > MAX_TASK_SECONDS) {
-      const which = mapDuration > MAX_TASK_SECONDS ? `a map of field 4 (map input bytes) ${clip(parts[3]!.trim())} runs ${mapDuration} s` : `a reduce of fields 5-6 (shuffle, output bytes) runs ${reduceDuration} s`;
+      const which =
+        mapDuration > MAX_TASK_SECONDS
+          ? `a map of field 4 (map input bytes) ${clip(parts[3]!.trim())} runs ${mapDuration} s`
+          : `a reduce of fields 5-6 (shuffle, output bytes) runs ${reduceDuration} s`;
       t.skip(sink, lineNo, 'range', `${which}, longer than ${MAX_TASK_SECONDS} s`);
       return;
     }

@@ -19,7 +19,17 @@ import { ARCHITECTURES, type ArchitectureName } from './index.js';
 function input(mode: ArchitectureName, behaviour: FrameworkBehaviour = new BatchFramework()): SimulationInput & { sink: RecordingSink } {
   const sink = new RecordingSink();
   const res = resources({ cpus: 1, mem: 512 });
-  const jobs: JobSpec[] = [{ id: 'j', framework: 'f', submit: seconds(0), tasks: [{ res, duration: seconds(1) }, { res, duration: seconds(1) }] }];
+  const jobs: JobSpec[] = [
+    {
+      id: 'j',
+      framework: 'f',
+      submit: seconds(0),
+      tasks: [
+        { res, duration: seconds(1) },
+        { res, duration: seconds(1) },
+      ],
+    },
+  ];
   return {
     sink,
     seed: 1,

@@ -103,7 +103,9 @@ export class SharedStateScheduler extends DirectScheduler {
         continue;
       }
       shuffleInPlace(this.agents, this.streams(`shared-state/${m.frameworkAt(fw).name}`));
-      while (this.placeOne(fw)) { /* place all that fit */ }
+      while (this.placeOne(fw)) {
+        /* place all that fit */
+      }
     }
   }
 

@@ -17,7 +17,11 @@ const S = 1_000_000;
 const ONE_CPU = resources({ cpus: 1 });
 
 /** Agents 0 a1 (rack r1), 1 a2 (rack r1), 2 b1 (rack r2). */
-const AGENTS = [['a1', 'r1'], ['a2', 'r1'], ['b1', 'r2']] as const;
+const AGENTS = [
+  ['a1', 'r1'],
+  ['a2', 'r1'],
+  ['b1', 'r2'],
+] as const;
 
 interface Answer {
   readonly t: number;
@@ -103,14 +107,19 @@ const launched = (a: Answer): readonly number[] => a.tasks;
 describe('task locality of a launch', () => {
   test('node on a preferred agent, rack on its rack (or a preferred rack), remote elsewhere, none without preferences', () => {
     const d = new FakeDriver();
-    d.tasks.addJob({
-      id: 'j', submit: 0 as SimTime, framework: 'f',
-      tasks: [
-        { res: ONE_CPU, duration: 1 as SimTime, preferredAgents: ['a1'] },
-        { res: ONE_CPU, duration: 1 as SimTime, preferredRacks: ['r2'] },
-        { res: ONE_CPU, duration: 1 as SimTime },
-      ],
-    }, 0);
+    d.tasks.addJob(
+      {
+        id: 'j',
+        submit: 0 as SimTime,
+        framework: 'f',
+        tasks: [
+          { res: ONE_CPU, duration: 1 as SimTime, preferredAgents: ['a1'] },
+          { res: ONE_CPU, duration: 1 as SimTime, preferredRacks: ['r2'] },
+          { res: ONE_CPU, duration: 1 as SimTime },
+        ],
+      },
+      0,
+    );
     // task 0 prefers a1 (rack r1): a1 node, a2 rack (same rack as a1), b1 remote
     expect([0, 1, 2].map((a) => d.tasks.localityOf(0, a))).toEqual([Locality.NODE, Locality.RACK, Locality.REMOTE]);
     // task 1 prefers rack r2 only: b1 rack-local, the r1 agents remote; it can never be node-local
@@ -227,7 +236,7 @@ describe('delay scheduling', () => {
   });
 });
 
-describe('delay scheduling counted in skips (the paper\'s D)', () => {
+describe("delay scheduling counted in skips (the paper's D)", () => {
   const skipping = (o: BatchOptions = {}): BatchFramework => new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 2, rackLocalSkips: 1, ...o });
 
   // One task preferring a1 (rack r1); D = 2 node-local skips, then 1 more before remote.
@@ -320,8 +329,7 @@ describe('which launches reset the skip count (resetSkipsOn)', () => {
   });
 
   test('every-launch: each launch, remote too, starts the count again', () => {
-    expect(remoteOffers(new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 2, resetSkipsOn: 'every-launch' })))
-      .toEqual([[], [], [0], [], [], [1]]);
+    expect(remoteOffers(new BatchFramework({ refuseSeconds: 1, nodeLocalSkips: 2, resetSkipsOn: 'every-launch' }))).toEqual([[], [], [0], [], [], [1]]);
   });
 
   // Tasks 0-2 prefer a1; D = 1 node-local skip, rack skips 100 (no remote here). Offers a2
@@ -365,7 +373,9 @@ describe('which launches reset the skip count (resetSkipsOn)', () => {
   });
 
   test('an unknown rule, or a rule with waits in seconds, is rejected', () => {
-    expect(() => new BatchFramework({ nodeLocalSkips: 1, resetSkipsOn: 'never' as 'node-local' })).toThrow(/resetSkipsOn must be one of node-local, every-launch/);
+    expect(() => new BatchFramework({ nodeLocalSkips: 1, resetSkipsOn: 'never' as 'node-local' })).toThrow(
+      /resetSkipsOn must be one of node-local, every-launch/,
+    );
     expect(() => new BatchFramework({ nodeLocalWait: 1, resetSkipsOn: 'every-launch' })).toThrow(/resetSkipsOn applies to skips/);
   });
 });
@@ -379,29 +389,58 @@ describe('remote slowdown and task_locality records, end to end', () => {
     const sink = new RecordingSink();
     const tasks: TaskSpec[] = [0, 1].map(() => ({ res: ONE_CPU, duration: seconds(10), preferredAgents: ['a1'] }));
     const result = simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
-      agents: [{ name: 'a1', rack: 'r1', res: ONE_CPU }, { name: 'b1', rack: 'r2', res: ONE_CPU }],
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: drf(),
+      agents: [
+        { name: 'a1', rack: 'r1', res: ONE_CPU },
+        { name: 'b1', rack: 'r2', res: ONE_CPU },
+      ],
       frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework({ remoteSlowdown: 1.5 }) }],
-      weights: new Map(), jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks }], sinks: [sink],
+      weights: new Map(),
+      jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks }],
+      sinks: [sink],
     });
-    const loc = sink.of('task_locality').map((r) => [r.agent, r.locality]).sort();
-    expect(loc).toEqual([[0, 'node'], [1, 'remote']]);
-    const ends = sink.of('task_state').filter((r) => r.state === 'finished').map((r) => [r.agent, r.t / S]).sort();
-    expect(ends).toEqual([[0, 10], [1, 15]]);
+    const loc = sink
+      .of('task_locality')
+      .map((r) => [r.agent, r.locality])
+      .sort();
+    expect(loc).toEqual([
+      [0, 'node'],
+      [1, 'remote'],
+    ]);
+    const ends = sink
+      .of('task_state')
+      .filter((r) => r.state === 'finished')
+      .map((r) => [r.agent, r.t / S])
+      .sort();
+    expect(ends).toEqual([
+      [0, 10],
+      [1, 15],
+    ]);
     expect(result.endTime / S).toBe(15);
   });
 
   test('tasks without preferences log no task_locality record', () => {
     const sink = new RecordingSink();
     simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: drf(),
       agents: [{ name: 'a1', rack: 'r1', res: ONE_CPU }],
       frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework({ remoteSlowdown: 3 }) }],
-      weights: new Map(), jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(2) }] }], sinks: [sink],
+      weights: new Map(),
+      jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(2) }] }],
+      sinks: [sink],
     });
     expect(sink.of('task_locality')).toEqual([]);
     // no preference: no slowdown either
-    expect(sink.of('task_state').filter((r) => r.state === 'finished').map((r) => r.t / S)).toEqual([2]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'finished')
+        .map((r) => r.t / S),
+    ).toEqual([2]);
   });
 });
 
@@ -412,7 +451,7 @@ function drf() {
 describe('job hooks of the shared-state baseline', () => {
   // Jobs 0 (tasks 0, 1, 2) and 1 (task 3). The head is job 0 until all its tasks are taken, in any
   // order (the caller launches each taken task at once, as the master does here by hand).
-  test('headJob lists the head job\'s pending tasks; takeTask and dropHeadJob move the queue on', () => {
+  test("headJob lists the head job's pending tasks; takeTask and dropHeadJob move the queue on", () => {
     const d = new FakeDriver();
     const fw = new BatchFramework({ decisionJob: 1, maxAttempts: 2 });
     expect(fw.decisionTime).toEqual({ job: 1, task: 0, maxAttempts: 2 });

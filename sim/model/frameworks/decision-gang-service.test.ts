@@ -18,25 +18,35 @@ const S = 1_000_000;
 const WHOLE = resources({ cpus: 4, mem: 4096 });
 const agent = (name: string, addAt = 0): AgentSpec => ({ name, rack: 'r0', res: WHOLE, addAt: seconds(addAt) });
 
-function run(opts: {
-  behaviour: FrameworkBehaviour; agents: AgentSpec[]; jobs: JobSpec[]; duration?: number; failures?: AgentFailureSpec[];
-}) {
+function run(opts: { behaviour: FrameworkBehaviour; agents: AgentSpec[]; jobs: JobSpec[]; duration?: number; failures?: AgentFailureSpec[] }) {
   const sink = new RecordingSink();
   const fold = new MetricsFold({ sampleInterval: S });
   const result = simulate({
-    seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-    agents: opts.agents, frameworks: [{ name: 'f', role: '*', behaviour: opts.behaviour }], weights: new Map(),
-    jobs: opts.jobs, duration: opts.duration === undefined ? undefined : seconds(opts.duration), sinks: [sink, fold],
+    seed: 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
+    agents: opts.agents,
+    frameworks: [{ name: 'f', role: '*', behaviour: opts.behaviour }],
+    weights: new Map(),
+    jobs: opts.jobs,
+    duration: opts.duration === undefined ? undefined : seconds(opts.duration),
+    sinks: [sink, fold],
     failures: opts.failures === undefined ? undefined : { agents: opts.failures },
   });
-  const running = sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.task, r.agent, r.t / S]);
+  const running = sink
+    .of('task_state')
+    .filter((r) => r.state === 'running')
+    .map((r) => [r.task, r.agent, r.t / S]);
   const decisions = sink.of('decision').map((r) => [r.job, r.start / S, r.t / S, r.tasks]);
   return { sink, result, end: result.endTime / S, running, decisions, m: fold.finish() };
 }
 
 /** Gang job `id` of `n` whole-agent tasks of `duration` s at `submit`. */
 const gangJob = (id: string, n: number, duration: number, submit = 0): JobSpec => ({
-  id, framework: 'f', submit: seconds(submit), tasks: Array.from({ length: n }, () => ({ res: WHOLE, duration: seconds(duration) })),
+  id,
+  framework: 'f',
+  submit: seconds(submit),
+  tasks: Array.from({ length: n }, () => ({ res: WHOLE, duration: seconds(duration) })),
 });
 const gang = (o: GangOptions) => new GangFramework(o);
 
@@ -47,11 +57,21 @@ describe('gang decision time', () => {
   // 2: both tasks start together (one per offer); they end at 12, and the run with them.
   // busyness = 2 / 12. Without decision time they would start at 0 and the run end at 10.
   test('a decision takes tJob + tTask x the gang, then the whole gang starts at once', () => {
-    const { running, decisions, end, m, sink } = run({ behaviour: gang({ decisionJob: 1, decisionTask: 0.5 }), agents: [agent('a0'), agent('a1')], jobs: [gangJob('j', 2, 10)] });
-    expect(running.map((r) => [r[0], r[2]])).toEqual([[0, 2], [1, 2]]);
+    const { running, decisions, end, m, sink } = run({
+      behaviour: gang({ decisionJob: 1, decisionTask: 0.5 }),
+      agents: [agent('a0'), agent('a1')],
+      jobs: [gangJob('j', 2, 10)],
+    });
+    expect(running.map((r) => [r[0], r[2]])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect(new Set(running.map((r) => r[1]))).toEqual(new Set([0, 1]));
     expect(decisions).toEqual([[0, 0, 2, 2]]);
-    expect(sink.of('offer_accepted').map((r) => [r.offer, r.t / S])).toEqual([[0, 2], [1, 2]]);
+    expect(sink.of('offer_accepted').map((r) => [r.offer, r.t / S])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect(end).toBe(12);
     expect(m.frameworks[0]!.busyness).toBeCloseTo(2 / 12, 12);
     const plain = run({ behaviour: gang({}), agents: [agent('a0'), agent('a1')], jobs: [gangJob('j', 2, 10)] });
@@ -68,8 +88,14 @@ describe('gang decision time', () => {
   // busyness = (1 + 1) / 7.
   test('maxAttempts abandons a gang that never fits', () => {
     const { decisions, end, m, sink } = run({ behaviour: gang({ decisionJob: 1, maxAttempts: 2 }), agents: [agent('a0')], jobs: [gangJob('j', 2, 10)] });
-    expect(decisions).toEqual([[0, 0, 1, 2], [0, 6, 7, 2]]);
-    expect(sink.of('offer_declined').map((r) => [r.offer, r.t / S])).toEqual([[0, 1], [1, 7]]);
+    expect(decisions).toEqual([
+      [0, 0, 1, 2],
+      [0, 6, 7, 2],
+    ]);
+    expect(sink.of('offer_declined').map((r) => [r.offer, r.t / S])).toEqual([
+      [0, 1],
+      [1, 7],
+    ]);
     expect(sink.of('job_abandoned').map((r) => [r.job, r.t / S, r.dropped, r.attempts])).toEqual([[0, 7, 2, 2]]);
     expect(end).toBe(7);
     expect(m.summary.jobsAbandoned).toBe(1);
@@ -83,9 +109,14 @@ describe('gang decision time', () => {
   // starts at 5, ending at 15. No decision records.
   test('without decision time, attempts are offer deliveries, and the next job tries the same offers', () => {
     const { decisions, end, sink, running } = run({
-      behaviour: gang({ maxAttempts: 2 }), agents: [agent('a0')], jobs: [gangJob('j', 2, 10), gangJob('k', 1, 10)],
+      behaviour: gang({ maxAttempts: 2 }),
+      agents: [agent('a0')],
+      jobs: [gangJob('j', 2, 10), gangJob('k', 1, 10)],
     });
-    expect(sink.of('offer_sent').map((r) => [r.offer, r.t / S])).toEqual([[0, 0], [1, 5]]);
+    expect(sink.of('offer_sent').map((r) => [r.offer, r.t / S])).toEqual([
+      [0, 0],
+      [1, 5],
+    ]);
     expect(sink.of('job_abandoned').map((r) => [r.job, r.t / S, r.dropped, r.attempts])).toEqual([[0, 5, 2, 2]]);
     expect(running).toEqual([[2, 0, 5]]);
     expect(decisions).toEqual([]);
@@ -99,10 +130,18 @@ describe('gang decision time', () => {
   // 7: both tasks start, one per offer; they end at 17. busyness = (2 + 2) / 17.
   test('with hoarding, a failed decision keeps its offers and the next delivery decides again', () => {
     const { decisions, end, running, m, sink } = run({
-      behaviour: gang({ hoard: true, decisionJob: 1, decisionTask: 0.5 }), agents: [agent('a0'), agent('a1', 5)], jobs: [gangJob('j', 2, 10)],
+      behaviour: gang({ hoard: true, decisionJob: 1, decisionTask: 0.5 }),
+      agents: [agent('a0'), agent('a1', 5)],
+      jobs: [gangJob('j', 2, 10)],
     });
-    expect(decisions).toEqual([[0, 0, 2, 2], [0, 5, 7, 2]]);
-    expect(running).toEqual([[0, 0, 7], [1, 1, 7]]);
+    expect(decisions).toEqual([
+      [0, 0, 2, 2],
+      [0, 5, 7, 2],
+    ]);
+    expect(running).toEqual([
+      [0, 0, 7],
+      [1, 1, 7],
+    ]);
     expect(sink.of('offer_declined')).toEqual([]);
     expect(end).toBe(17);
     expect(m.frameworks[0]!.busyness).toBeCloseTo(4 / 17, 12);
@@ -121,16 +160,29 @@ describe('gang decision time', () => {
 describe('service decision time', () => {
   const service = (o: ServiceOptions) => new ServiceFramework(o);
   /** The service's instances as one job at 0 that outlives the run. */
-  const instances = (n: number): JobSpec[] => [{
-    id: 'f/service', framework: 'f', submit: 0 as SimTime, tasks: Array.from({ length: n }, () => ({ res: resources({ cpus: 1 }), duration: seconds(1000) })),
-  }];
+  const instances = (n: number): JobSpec[] => [
+    {
+      id: 'f/service',
+      framework: 'f',
+      submit: 0 as SimTime,
+      tasks: Array.from({ length: n }, () => ({ res: resources({ cpus: 1 }), duration: seconds(1000) })),
+    },
+  ];
 
   // Agents a0, a1; 2 instances (at most 1 per agent); tJob 1, tTask 0.5; a 50 s run.
   // 0: both agents offered, held; the decision considers the 2 instances still to place:
   //    1 + 0.5 x 2 = 2 s. 2: one instance on each agent. busyness = 2 / 50.
   test('a decision considers the instances still to place', () => {
-    const { running, decisions, m } = run({ behaviour: service({ decisionJob: 1, decisionTask: 0.5 }), agents: [agent('a0'), agent('a1')], jobs: instances(2), duration: 50 });
-    expect(running.map((r) => [r[0], r[2]])).toEqual([[0, 2], [1, 2]]);
+    const { running, decisions, m } = run({
+      behaviour: service({ decisionJob: 1, decisionTask: 0.5 }),
+      agents: [agent('a0'), agent('a1')],
+      jobs: instances(2),
+      duration: 50,
+    });
+    expect(running.map((r) => [r[0], r[2]])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect(new Set(running.map((r) => r[1]))).toEqual(new Set([0, 1]));
     expect(decisions).toEqual([[0, 0, 2, 2]]);
     expect(m.frameworks[0]!.busyness).toBeCloseTo(2 / 50, 12);
@@ -145,11 +197,20 @@ describe('service decision time', () => {
   //    a1): decision [90, 91.5] for 1 instance; it starts on a1 at 91.5. busyness = (1.5 + 1.5) / 200.
   test('a lost instance is replaced after a decision of its own', () => {
     const { running, decisions, m } = run({
-      behaviour: service({ decisionJob: 1, decisionTask: 0.5 }), agents: [agent('a0'), agent('a1')], jobs: instances(1), duration: 200,
+      behaviour: service({ decisionJob: 1, decisionTask: 0.5 }),
+      agents: [agent('a0'), agent('a1')],
+      jobs: instances(1),
+      duration: 200,
       failures: [{ agent: 'a0', at: seconds(10) }],
     });
-    expect(running).toEqual([[0, 0, 1.5], [1, 1, 91.5]]);
-    expect(decisions).toEqual([[0, 0, 1.5, 1], [1, 90, 91.5, 1]]);
+    expect(running).toEqual([
+      [0, 0, 1.5],
+      [1, 1, 91.5],
+    ]);
+    expect(decisions).toEqual([
+      [0, 0, 1.5, 1],
+      [1, 90, 91.5, 1],
+    ]);
     expect(m.frameworks[0]!.busyness).toBeCloseTo(3 / 200, 12);
   });
 

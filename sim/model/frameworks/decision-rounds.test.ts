@@ -24,7 +24,9 @@ function clockDriver() {
   };
   const advance = (to: number): void => {
     d.now = (to * 1e6) as SimTime;
-    for (const p of pending.splice(0).sort((a, b) => a.at - b.at)) if (p.at <= d.now) p.fn(); else pending.push(p);
+    for (const p of pending.splice(0).sort((a, b) => a.at - b.at))
+      if (p.at <= d.now) p.fn();
+      else pending.push(p);
   };
   return { driver: d as unknown as SchedulerDriver, decided, advance };
 }

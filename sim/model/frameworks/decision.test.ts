@@ -20,20 +20,28 @@ function run(opts: BatchOptions, slowTasks: number[]) {
   const sink = new RecordingSink();
   const fold = new MetricsFold();
   const result = simulate({
-    seed: 1, master: { allocationInterval: seconds(1) }, allocator: drf(),
+    seed: 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: drf(),
     agents: [{ name: 'a1', rack: 'r1', res: resources({ cpus: 4 }) }],
     frameworks: [
       { name: 'slow', role: 'a', behaviour: new BatchFramework(opts) },
       { name: 'fast', role: 'b', behaviour: new BatchFramework() },
     ],
-    weights: new Map(), jobs: [
+    weights: new Map(),
+    jobs: [
       { id: 'j0', submit: 0 as SimTime, framework: 'slow', tasks: slowTasks.map(task) },
       { id: 'j1', submit: seconds(1), framework: 'fast', tasks: [task(1)] },
-    ], sinks: [sink, fold],
+    ],
+    sinks: [sink, fold],
   });
   return { sink, metrics: fold.finish(), end: result.endTime / S };
 }
-const running = (sink: RecordingSink) => sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.framework, r.task, r.t / S]);
+const running = (sink: RecordingSink) =>
+  sink
+    .of('task_state')
+    .filter((r) => r.state === 'running')
+    .map((r) => [r.framework, r.task, r.t / S]);
 const strip = (rs: readonly LogRecord[]) => JSON.stringify(rs.filter((r) => r.kind !== 'decision' && r.kind !== 'job_abandoned'));
 
 describe('decision time', () => {
@@ -47,16 +55,27 @@ describe('decision time', () => {
   // and fast at its first offer after 1 (the tick at 1 offers the free 2 cpus): ends 10 and 11.
   test('delays launches and holds the offer so another framework waits', () => {
     const { sink, metrics, end } = run({ decisionJob: 2, decisionTask: 0.5 }, [1, 1]);
-    expect(running(sink)).toEqual([[0, 0, 3], [0, 1, 3], [1, 2, 3]]);
+    expect(running(sink)).toEqual([
+      [0, 0, 3],
+      [0, 1, 3],
+      [1, 2, 3],
+    ]);
     expect(sink.of('decision').map((r) => [r.framework, r.job, r.start / S, r.t / S, r.tasks])).toEqual([[0, 0, 0, 3, 2]]);
-    expect(sink.of('offer_accepted').map((r) => [r.offer, r.framework, r.t / S])).toEqual([[0, 0, 3], [1, 1, 3]]);
+    expect(sink.of('offer_accepted').map((r) => [r.offer, r.framework, r.t / S])).toEqual([
+      [0, 0, 3],
+      [1, 1, 3],
+    ]);
     expect(end).toBe(13);
     const [slow, fast] = metrics.frameworks;
     expect(slow!.busyness).toBeCloseTo(3 / 13, 12);
     expect(fast!.busyness).toBe(0);
     expect(metrics.summary.busynessMean).toBeCloseTo(3 / 13 / 2, 12);
     const plain = run({}, [1, 1]);
-    expect(running(plain.sink)).toEqual([[0, 0, 0], [0, 1, 0], [1, 2, 1]]);
+    expect(running(plain.sink)).toEqual([
+      [0, 0, 0],
+      [0, 1, 0],
+      [1, 2, 1],
+    ]);
     expect(plain.end).toBe(11);
   });
 
@@ -79,7 +98,10 @@ describe('abandonment', () => {
   // task ends at 11. busyness(slow) = (1 + 1) / 11.
   test('a job that cannot be placed is dropped after maxAttempts attempts and counted', () => {
     const { sink, metrics, end } = run({ decisionJob: 1, maxAttempts: 2 }, [8]);
-    expect(sink.of('decision').map((r) => [r.start / S, r.t / S])).toEqual([[0, 1], [6, 7]]);
+    expect(sink.of('decision').map((r) => [r.start / S, r.t / S])).toEqual([
+      [0, 1],
+      [6, 7],
+    ]);
     expect(sink.of('job_abandoned').map((r) => [r.job, r.framework, r.t / S, r.dropped, r.attempts])).toEqual([[0, 0, 7, 1, 2]]);
     expect(running(sink)).toEqual([[1, 1, 1]]);
     expect(end).toBe(11);
@@ -97,8 +119,15 @@ describe('abandonment', () => {
   // ends when fast's task ends at 11, with no decision records.
   test('without decision time, attempts are offer deliveries', () => {
     const { sink, metrics, end } = run({ maxAttempts: 2 }, [8]);
-    expect(sink.of('offer_sent').map((r) => [r.offer, r.framework, r.t / S])).toEqual([[0, 0, 0], [1, 1, 1], [2, 0, 5]]);
-    expect(sink.of('offer_declined').map((r) => [r.offer, r.t / S])).toEqual([[0, 0], [2, 5]]);
+    expect(sink.of('offer_sent').map((r) => [r.offer, r.framework, r.t / S])).toEqual([
+      [0, 0, 0],
+      [1, 1, 1],
+      [2, 0, 5],
+    ]);
+    expect(sink.of('offer_declined').map((r) => [r.offer, r.t / S])).toEqual([
+      [0, 0],
+      [2, 5],
+    ]);
     expect(sink.of('job_abandoned').map((r) => [r.job, r.t / S, r.dropped, r.attempts])).toEqual([[0, 5, 1, 2]]);
     expect(sink.of('decision')).toEqual([]);
     expect(end).toBe(11);
@@ -120,13 +149,24 @@ describe('offers rescinded while held', () => {
   test('a decision goes on without rescinded offers; slower than the offer timeout, it starves', () => {
     const sink = new RecordingSink();
     const result = simulate({
-      seed: 1, master: { allocationInterval: seconds(1), offerTimeout: seconds(1) }, allocator: drf(),
+      seed: 1,
+      master: { allocationInterval: seconds(1), offerTimeout: seconds(1) },
+      allocator: drf(),
       agents: [{ name: 'a1', rack: 'r1', res: resources({ cpus: 4 }) }],
       frameworks: [{ name: 'slow', role: 'a', behaviour: new BatchFramework({ decisionJob: 2, maxAttempts: 2 }) }],
-      weights: new Map(), jobs: [{ id: 'j0', submit: 0 as SimTime, framework: 'slow', tasks: [task(1)] }], sinks: [sink],
+      weights: new Map(),
+      jobs: [{ id: 'j0', submit: 0 as SimTime, framework: 'slow', tasks: [task(1)] }],
+      sinks: [sink],
     });
-    expect(sink.of('offer_rescinded').map((r) => [r.offer, r.t / S])).toEqual([[0, 1], [1, 2], [2, 3]]);
-    expect(sink.of('decision').map((r) => [r.start / S, r.t / S])).toEqual([[0, 2], [2, 4]]);
+    expect(sink.of('offer_rescinded').map((r) => [r.offer, r.t / S])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    expect(sink.of('decision').map((r) => [r.start / S, r.t / S])).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
     expect(sink.of('job_abandoned').map((r) => [r.t / S, r.attempts])).toEqual([[4, 2]]);
     expect(sink.of('offer_accepted')).toEqual([]);
     expect(result.endTime / S).toBe(4);

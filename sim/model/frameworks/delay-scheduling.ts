@@ -110,7 +110,10 @@ export class DelayScheduling {
     this.rackWait = Math.round((options.rackLocalWait ?? DELAY_DEFAULTS.rackLocalWait) * MICROS_PER_SECOND);
     this.nodeSkips = options.nodeLocalSkips ?? DELAY_DEFAULTS.nodeLocalSkips;
     this.rackSkips = options.rackLocalSkips ?? DELAY_DEFAULTS.rackLocalSkips;
-    for (const [k, v] of [['nodeLocalSkips', this.nodeSkips], ['rackLocalSkips', this.rackSkips]] as const) {
+    for (const [k, v] of [
+      ['nodeLocalSkips', this.nodeSkips],
+      ['rackLocalSkips', this.rackSkips],
+    ] as const) {
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${k} must be a non-negative integer`);
     }
     this.bySkips = this.nodeSkips > 0 || this.rackSkips > 0;
@@ -184,8 +187,14 @@ export class DelayScheduling {
       }
       // A skip (the paper's): the job launched nothing here only because of locality, i.e. some
       // pending task would have fitted had it been allowed to run remote.
-      if (this.bySkips && launch.length === before && allowed !== Locality.REMOTE && job.next < job.end &&
-        pickIndexed(tasks, job, agent, Locality.REMOTE, rem, picked) >= 0) job.skips++;
+      if (
+        this.bySkips &&
+        launch.length === before &&
+        allowed !== Locality.REMOTE &&
+        job.next < job.end &&
+        pickIndexed(tasks, job, agent, Locality.REMOTE, rem, picked) >= 0
+      )
+        job.skips++;
       while (job.next < job.end && (tasks.state[job.next] !== PENDING_CODE || picked[job.next] === 1)) job.next++;
       if (job.next === job.end) emptied = true;
     }

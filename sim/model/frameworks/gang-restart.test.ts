@@ -27,9 +27,15 @@ function run(failures: AgentFailureSpec[], options: GangOptions = {}) {
   const fold = new MetricsFold({ sampleInterval: S });
   const gang = new GangFramework(options);
   const result = simulate({
-    seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-    agents: [agent('a0'), agent('a1')], frameworks: [{ name: 'g', role: '*', behaviour: gang }],
-    weights: new Map(), jobs: [gangJob(2, 100)], sinks: [sink, fold], failures: { agents: failures },
+    seed: 1,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
+    agents: [agent('a0'), agent('a1')],
+    frameworks: [{ name: 'g', role: '*', behaviour: gang }],
+    weights: new Map(),
+    jobs: [gangJob(2, 100)],
+    sinks: [sink, fold],
+    failures: { agents: failures },
   });
   const states = sink.of('task_state').map((r) => [r.t / S, r.task, r.agent, r.state]);
   return { sink, result, states, m: fold.finish(), gang };
@@ -53,12 +59,23 @@ describe('gang restart after a lost task', () => {
     const { sink, result, states, m, gang } = run([{ agent: 'a1', at: seconds(10), downFor: seconds(100) }]);
     // With seed 1 the shuffle puts task 0 on a0 and task 1 on a1 at 0, and task 2 on a1 and 3 on a0 at 110.
     expect(states).toEqual([
-      [0, 0, 0, 'staging'], [0, 0, 0, 'running'], [0, 1, 1, 'staging'], [0, 1, 1, 'running'],
-      [90, 1, 1, 'lost'], [90, 0, 0, 'killed'],
-      [110, 2, 1, 'staging'], [110, 2, 1, 'running'], [110, 3, 0, 'staging'], [110, 3, 0, 'running'],
-      [210, 2, 1, 'finished'], [210, 3, 0, 'finished'],
+      [0, 0, 0, 'staging'],
+      [0, 0, 0, 'running'],
+      [0, 1, 1, 'staging'],
+      [0, 1, 1, 'running'],
+      [90, 1, 1, 'lost'],
+      [90, 0, 0, 'killed'],
+      [110, 2, 1, 'staging'],
+      [110, 2, 1, 'running'],
+      [110, 3, 0, 'staging'],
+      [110, 3, 0, 'running'],
+      [210, 2, 1, 'finished'],
+      [210, 3, 0, 'finished'],
     ]);
-    expect(sink.of('job_submitted').map((r) => [r.t / S, r.job, r.name, r.tasks])).toEqual([[0, 0, 'j', 2], [90, 1, 'j/restart-1', 2]]);
+    expect(sink.of('job_submitted').map((r) => [r.t / S, r.job, r.name, r.tasks])).toEqual([
+      [0, 0, 'j', 2],
+      [90, 1, 'j/restart-1', 2],
+    ]);
     expect(sink.of('job_restarted').map((r) => [r.t / S, r.job, r.copy])).toEqual([[90, 0, 1]]);
     expect(sink.of('job_finished').map((r) => [r.t / S, r.job])).toEqual([[210, 1]]);
     expect(sink.of('offer_declined').map((r) => r.t / S)).toEqual([90, 95, 100, 105]);
@@ -73,7 +90,10 @@ describe('gang restart after a lost task', () => {
     expect(m.summary.completion.n).toBe(1);
     expect(m.summary.completion.mean).toBe(120 * S);
     const rows = m.jobs.map((j) => [j.name, j.submit / S, j.firstStart / S, j.finish / S]);
-    expect(rows).toEqual([['j', 0, 0, NaN], ['j/restart-1', 90, 110, 210]]);
+    expect(rows).toEqual([
+      ['j', 0, 0, NaN],
+      ['j/restart-1', 90, 110, 210],
+    ]);
   });
 
   // Two restarts. a1 fails at 10 (down 100): as above, the copy j/restart-1 (job 1) starts at 110
@@ -85,14 +105,36 @@ describe('gang restart after a lost task', () => {
   // which agent is the seeded shuffle's).
   test('a copy that loses a task is restarted again, under the first job name', () => {
     const { sink, result, m } = run([
-      { agent: 'a1', at: seconds(10), downFor: seconds(100) }, { agent: 'a0', at: seconds(120), downFor: seconds(50) },
+      { agent: 'a1', at: seconds(10), downFor: seconds(100) },
+      { agent: 'a0', at: seconds(120), downFor: seconds(50) },
     ]);
-    expect(sink.of('job_submitted').map((r) => [r.t / S, r.job, r.name])).toEqual([[0, 0, 'j'], [90, 1, 'j/restart-1'], [195, 2, 'j/restart-2']]);
-    expect(sink.of('job_restarted').map((r) => [r.t / S, r.job, r.copy])).toEqual([[90, 0, 1], [195, 1, 2]]);
-    expect(sink.of('task_state').filter((r) => r.state !== 'staging').map((r) => [r.t / S, r.job, r.agent, r.state])).toEqual([
-      [0, 0, 0, 'running'], [0, 0, 1, 'running'], [90, 0, 1, 'lost'], [90, 0, 0, 'killed'],
-      [110, 1, 1, 'running'], [110, 1, 0, 'running'], [195, 1, 0, 'lost'], [195, 1, 1, 'killed'],
-      [195, 2, 0, 'running'], [195, 2, 1, 'running'], [295, 2, 0, 'finished'], [295, 2, 1, 'finished'],
+    expect(sink.of('job_submitted').map((r) => [r.t / S, r.job, r.name])).toEqual([
+      [0, 0, 'j'],
+      [90, 1, 'j/restart-1'],
+      [195, 2, 'j/restart-2'],
+    ]);
+    expect(sink.of('job_restarted').map((r) => [r.t / S, r.job, r.copy])).toEqual([
+      [90, 0, 1],
+      [195, 1, 2],
+    ]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state !== 'staging')
+        .map((r) => [r.t / S, r.job, r.agent, r.state]),
+    ).toEqual([
+      [0, 0, 0, 'running'],
+      [0, 0, 1, 'running'],
+      [90, 0, 1, 'lost'],
+      [90, 0, 0, 'killed'],
+      [110, 1, 1, 'running'],
+      [110, 1, 0, 'running'],
+      [195, 1, 0, 'lost'],
+      [195, 1, 1, 'killed'],
+      [195, 2, 0, 'running'],
+      [195, 2, 1, 'running'],
+      [295, 2, 0, 'finished'],
+      [295, 2, 1, 'finished'],
     ]);
     expect(sink.of('job_finished').map((r) => [r.t / S, r.job])).toEqual([[295, 2]]);
     expect(result.endTime / S).toBe(295);
@@ -109,10 +151,25 @@ describe('gang restart after a lost task', () => {
   //    both copy tasks start at 112 and end at 212. busyness = (2 + 2 + 2) / 212.
   test('with hoarding and decision time the copy waits, holding, for the agent to return', () => {
     const { sink, result, m } = run([{ agent: 'a1', at: seconds(10), downFor: seconds(100) }], { hoard: true, decisionJob: 1, decisionTask: 0.5 });
-    expect(sink.of('decision').map((r) => [r.job, r.start / S, r.t / S])).toEqual([[0, 0, 2], [1, 90, 92], [1, 110, 112]]);
-    expect(sink.of('task_state').filter((r) => r.state !== 'staging').map((r) => [r.t / S, r.task, r.state])).toEqual([
-      [2, 0, 'running'], [2, 1, 'running'], [90, 1, 'lost'], [90, 0, 'killed'],
-      [112, 2, 'running'], [112, 3, 'running'], [212, 2, 'finished'], [212, 3, 'finished'],
+    expect(sink.of('decision').map((r) => [r.job, r.start / S, r.t / S])).toEqual([
+      [0, 0, 2],
+      [1, 90, 92],
+      [1, 110, 112],
+    ]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state !== 'staging')
+        .map((r) => [r.t / S, r.task, r.state]),
+    ).toEqual([
+      [2, 0, 'running'],
+      [2, 1, 'running'],
+      [90, 1, 'lost'],
+      [90, 0, 'killed'],
+      [112, 2, 'running'],
+      [112, 3, 'running'],
+      [212, 2, 'finished'],
+      [212, 3, 'finished'],
     ]);
     expect(sink.of('offer_declined')).toEqual([]);
     expect(sink.of('job_restarted').map((r) => [r.t / S, r.job, r.copy])).toEqual([[90, 0, 1]]);
@@ -129,13 +186,30 @@ describe('gang restart after a lost task', () => {
   test('a task on an agent already failed is not killed but lost with its agent', () => {
     const sink = new RecordingSink();
     const result = simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-      agents: [agent('a0'), agent('a1')], frameworks: [{ name: 'g', role: '*', behaviour: new GangFramework() }],
-      weights: new Map(), jobs: [gangJob(2, 100)], duration: seconds(300), sinks: [sink],
-      failures: { agents: [{ agent: 'a1', at: seconds(10) }, { agent: 'a0', at: seconds(20) }] },
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: getAllocator('drf')!.create({}),
+      agents: [agent('a0'), agent('a1')],
+      frameworks: [{ name: 'g', role: '*', behaviour: new GangFramework() }],
+      weights: new Map(),
+      jobs: [gangJob(2, 100)],
+      duration: seconds(300),
+      sinks: [sink],
+      failures: {
+        agents: [
+          { agent: 'a1', at: seconds(10) },
+          { agent: 'a0', at: seconds(20) },
+        ],
+      },
     });
-    const ends = sink.of('task_state').filter((r) => r.t > 0).map((r) => [r.t / S, r.agent, r.state]);
-    expect(ends).toEqual([[90, 1, 'lost'], [105, 0, 'lost']]);
+    const ends = sink
+      .of('task_state')
+      .filter((r) => r.t > 0)
+      .map((r) => [r.t / S, r.agent, r.state]);
+    expect(ends).toEqual([
+      [90, 1, 'lost'],
+      [105, 0, 'lost'],
+    ]);
     expect(sink.of('job_restarted').map((r) => [r.t / S, r.job, r.copy])).toEqual([[90, 0, 1]]);
     expect(sink.of('job_finished')).toEqual([]);
     expect(result.reason).toBe('duration');
@@ -146,9 +220,15 @@ describe('gang restart after a lost task', () => {
   test('a gang that has finished is not restarted', () => {
     const sink = new RecordingSink();
     simulate({
-      seed: 1, master: { allocationInterval: seconds(1) }, allocator: getAllocator('drf')!.create({}),
-      agents: [agent('a0'), agent('a1')], frameworks: [{ name: 'g', role: '*', behaviour: new GangFramework() }],
-      weights: new Map(), jobs: [gangJob(2, 50)], sinks: [sink], failures: { agents: [{ agent: 'a1', at: seconds(60) }] },
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: getAllocator('drf')!.create({}),
+      agents: [agent('a0'), agent('a1')],
+      frameworks: [{ name: 'g', role: '*', behaviour: new GangFramework() }],
+      weights: new Map(),
+      jobs: [gangJob(2, 50)],
+      sinks: [sink],
+      failures: { agents: [{ agent: 'a1', at: seconds(60) }] },
     });
     expect(sink.of('job_restarted')).toEqual([]);
     expect(sink.of('job_finished').map((r) => r.t / S)).toEqual([50]);

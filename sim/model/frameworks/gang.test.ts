@@ -89,7 +89,12 @@ describe('gang without hoarding', () => {
     expect(new Set(running(0).map((r) => r.agent)).size).toBe(2);
     expect(running(1).map((r) => r.t / S)).toEqual([0]);
     expect(running(2).map((r) => r.t / S)).toEqual([2]);
-    expect(sink.of('offer_declined').filter((r) => r.framework === 0).map((r) => r.t / S)).toEqual([0, 5]);
+    expect(
+      sink
+        .of('offer_declined')
+        .filter((r) => r.framework === 0)
+        .map((r) => r.t / S),
+    ).toEqual([0, 5]);
     expect(result.reason).toBe('completed');
     expect(result.endTime / S).toBe(15);
   });
@@ -123,14 +128,20 @@ describe('gang with hoarding', () => {
     expect(running(2).map((r) => r.t / S)).toEqual([10]);
     expect(sink.of('offer_declined').filter((r) => r.framework === 0)).toEqual([]);
     const accepted = sink.of('offer_accepted').filter((r) => r.framework === 0);
-    expect(accepted.map((r) => [r.t / S, r.tasks])).toEqual([[11, 1], [11, 1]]);
+    expect(accepted.map((r) => [r.t / S, r.tasks])).toEqual([
+      [11, 1],
+      [11, 1],
+    ]);
     const sentAt = new Map(sink.of('offer_sent').map((r) => [r.offer, r.t / S]));
     expect(accepted.map((r) => sentAt.get(r.offer)).sort((x, y) => x! - y!)).toEqual([0, 11]);
     expect(gang.heldOffers()).toBe(0);
     expect(result.endTime / S).toBe(16);
     // Q stayed A's in the allocator from t=0 to t=11: A's only recoveries are its two tasks
     // ending at t=16 (4 cpus each), never a held offer.
-    expect(recovered.filter((r) => r.fw === 0)).toEqual([{ fw: 0, cpus: 4 }, { fw: 0, cpus: 4 }]);
+    expect(recovered.filter((r) => r.fw === 0)).toEqual([
+      { fw: 0, cpus: 4 },
+      { fw: 0, cpus: 4 },
+    ]);
   });
 
   // One agent is not enough for a 2-agent job. A alone on one agent Q, maxHoldSeconds 3: offered
@@ -209,7 +220,18 @@ describe('gang hoarding, direct', () => {
     };
     const res = resources({ cpus: 4, mem: 1024 });
     const gang = new GangFramework({ hoard: true });
-    const j = tasks.addJob({ id: 'g', framework: 'g', submit: 0 as never, tasks: [{ res, duration: 1 as never }, { res, duration: 1 as never }] }, 0);
+    const j = tasks.addJob(
+      {
+        id: 'g',
+        framework: 'g',
+        submit: 0 as never,
+        tasks: [
+          { res, duration: 1 as never },
+          { res, duration: 1 as never },
+        ],
+      },
+      0,
+    );
     gang.onJobSubmitted(j, driver);
     const offer = (id: number, agent: number, cpus: number) => ({ id, agent: agentIx(agent), res: resources({ cpus, mem: 1024 }) });
     gang.onOffers([offer(0, 0, 2)], driver);

@@ -139,7 +139,13 @@ export class GangFramework implements FrameworkBehaviour {
     const now = driver.now;
     for (const o of offers) {
       this.held.push({
-        id: o.id, agent: o.agent, left: Float64Array.from(o.res), res: Float64Array.from(o.res), tasks: [], since: now, round: this.rounds.next,
+        id: o.id,
+        agent: o.agent,
+        left: Float64Array.from(o.res),
+        res: Float64Array.from(o.res),
+        tasks: [],
+        since: now,
+        round: this.rounds.next,
       });
     }
     if (this.rounds.slow) {

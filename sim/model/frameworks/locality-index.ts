@@ -54,7 +54,12 @@ class TaskSet {
     this.last = task;
     let g = -1;
     if (this.byShape !== undefined) g = this.byShape.get(shape) ?? -1;
-    else for (let k = this.shapes.length - 1; k >= 0; k--) if (this.shapes[k] === shape) { g = k; break; }
+    else
+      for (let k = this.shapes.length - 1; k >= 0; k--)
+        if (this.shapes[k] === shape) {
+          g = k;
+          break;
+        }
     if (g < 0) {
       g = this.shapes.length;
       this.reps.push(task);
@@ -143,7 +148,11 @@ export class LocalityIndex {
   /** shape id of each task (by task - from) */
   private readonly shapeOf: Int32Array;
 
-  constructor(tasks: TaskTable, private readonly from: number, private readonly end: number) {
+  constructor(
+    tasks: TaskTable,
+    private readonly from: number,
+    private readonly end: number,
+  ) {
     this.shapeOf = new Int32Array(Math.max(0, end - from));
     const shapes = new Map<string, number>();
     let none: TaskSet | undefined;
@@ -165,7 +174,7 @@ export class LocalityIndex {
       for (let k = 0; k < p.agents.length; k++) {
         const id = p.agents[k]!;
         let set = this.node.get(id);
-        if (set === undefined) this.node.set(id, set = new TaskSet());
+        if (set === undefined) this.node.set(id, (set = new TaskSet()));
         if (set.last !== i) set.add(i, shape);
       }
     }
@@ -212,7 +221,7 @@ export class LocalityIndex {
     const racks = new Map<number, TaskSet>();
     const add = (rack: number, i: number): void => {
       let set = racks.get(rack);
-      if (set === undefined) racks.set(rack, set = new TaskSet());
+      if (set === undefined) racks.set(rack, (set = new TaskSet()));
       if (set.last !== i) set.add(i, this.shapeOf[i - this.from]!);
     };
     for (let i = this.from; i < this.end; i++) {

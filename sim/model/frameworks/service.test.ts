@@ -73,7 +73,10 @@ describe('service placement', () => {
   // accept filters lapse: t=5, 10, 15) is declined, and the service stays unsuppressed.
   test('declines offers that would break maxPerAgent', () => {
     const { service, running, sink } = run([agent('a0', 'r0'), agent('a1', 'r0')], 3);
-    expect(running.map((r) => [r.t / S, r.agent]).sort()).toEqual([[0, 0], [0, 1]]);
+    expect(running.map((r) => [r.t / S, r.agent]).sort()).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
     expect(service.pendingTasks()).toBe(1);
     expect(sink.of('offer_declined').map((r) => r.t / S)).toEqual([5, 5, 10, 10, 15, 15]);
     expect(sink.of('suppress')).toEqual([]);
@@ -116,10 +119,15 @@ function fakeDriver(tasks: TaskTable, service: ServiceFramework) {
     },
     resubmit: (task) => {
       calls.push(`resubmit ${task}`);
-      const j = tasks.addJob({
-        id: `s/replace-${task}`, framework: 's', submit: 0 as never,
-        tasks: [{ res: tasks.res.slice(task * 4, task * 4 + 4), duration: tasks.duration[task]! as never }],
-      }, 0);
+      const j = tasks.addJob(
+        {
+          id: `s/replace-${task}`,
+          framework: 's',
+          submit: 0 as never,
+          tasks: [{ res: tasks.res.slice(task * 4, task * 4 + 4), duration: tasks.duration[task]! as never }],
+        },
+        0,
+      );
       service.onJobSubmitted(j, driver);
     },
   };
@@ -139,7 +147,18 @@ describe('service replacement (onTaskEnded)', () => {
     const service = new ServiceFramework();
     const { driver, calls } = fakeDriver(tasks, service);
     const res = resources({ cpus: 1, mem: 512 });
-    const j = tasks.addJob({ id: 's/service', framework: 's', submit: 0 as never, tasks: [{ res, duration: 1 as never }, { res, duration: 1 as never }] }, 0);
+    const j = tasks.addJob(
+      {
+        id: 's/service',
+        framework: 's',
+        submit: 0 as never,
+        tasks: [
+          { res, duration: 1 as never },
+          { res, duration: 1 as never },
+        ],
+      },
+      0,
+    );
     service.onJobSubmitted(j, driver);
     service.onOffers([offer(0), offer(1)], driver);
     expect(calls).toEqual(['accept 0 [0]', 'accept 1 [1]', 'suppress']);
@@ -215,8 +234,19 @@ describe('SchedulerDriver.resubmit through the master', () => {
       jobs: [{ id: 'f/0', framework: 'f', submit: seconds(0), tasks: [{ res, duration: seconds(2) }] }],
       sinks: [sink],
     });
-    expect(sink.of('job_submitted').map((r) => [r.t / S, r.name, r.job, r.tasks])).toEqual([[0, 'f/0', 0, 1], [2, 'f/replace-0', 1, 1]]);
-    expect(sink.of('task_state').filter((r) => r.state === 'running').map((r) => [r.t / S, r.task])).toEqual([[0, 0], [2, 1]]);
+    expect(sink.of('job_submitted').map((r) => [r.t / S, r.name, r.job, r.tasks])).toEqual([
+      [0, 'f/0', 0, 1],
+      [2, 'f/replace-0', 1, 1],
+    ]);
+    expect(
+      sink
+        .of('task_state')
+        .filter((r) => r.state === 'running')
+        .map((r) => [r.t / S, r.task]),
+    ).toEqual([
+      [0, 0],
+      [2, 1],
+    ]);
     expect(result).toMatchObject({ reason: 'completed', endTime: 4 * S, jobsSubmitted: 2, jobsFinished: 2 });
   });
 });

@@ -134,7 +134,10 @@ export class ServiceFramework implements FrameworkBehaviour {
       const later: HeldOffer[] = [];
       for (const h of this.held) (h.at <= start ? now : later).push(h);
       this.held = later;
-      this.answer(now.map((h) => h.view), driver);
+      this.answer(
+        now.map((h) => h.view),
+        driver,
+      );
       this.decide(driver);
     });
   }
@@ -142,7 +145,11 @@ export class ServiceFramework implements FrameworkBehaviour {
   /** Places waiting instances on `offers` and answers each: accepted with its instances, or declined. */
   private answer(offers: readonly OfferView[], driver: SchedulerDriver): void {
     const cands: Candidate[] = offers.map((offer) => ({
-      offer, rack: driver.rackOf(offer.agent), left: Float64Array.from(offer.res), tasks: [], full: false,
+      offer,
+      rack: driver.rackOf(offer.agent),
+      left: Float64Array.from(offer.res),
+      tasks: [],
+      full: false,
     }));
     const tasks = driver.tasks;
     let next = 0;

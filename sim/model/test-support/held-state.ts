@@ -46,7 +46,9 @@ export const PROBE: ResourceAmounts = { cpus: 0.001 };
 export function probeOrder(mode: 'monolithic' | 'shared-state', s: HeldState, probed: readonly number[]): number[] {
   const held = heldJobs(s);
   const jobs: JobSpec[] = held.map((h, i) => ({
-    id: `held-${i}`, framework: s.frameworks[h.fw]!.name, submit: seconds(i + 1),
+    id: `held-${i}`,
+    framework: s.frameworks[h.fw]!.name,
+    submit: seconds(i + 1),
     tasks: h.tasks.map((t) => ({ res: resources(t), duration: seconds(1000) })),
   }));
   const at = seconds(held.length + 1);
@@ -58,8 +60,16 @@ export function probeOrder(mode: 'monolithic' | 'shared-state', s: HeldState, pr
   const options = s.excludedResources === undefined ? {} : { excludedResources: s.excludedResources };
   const sink = new RecordingSink();
   simulate({
-    seed: 1, mode, master: { allocationInterval: seconds(1) }, allocator: getAllocator(mode)!.create(options),
-    agents, frameworks, weights: s.weights ?? new Map(), jobs, duration: (at + 1) as SimTime, sinks: [sink],
+    seed: 1,
+    mode,
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator(mode)!.create(options),
+    agents,
+    frameworks,
+    weights: s.weights ?? new Map(),
+    jobs,
+    duration: (at + 1) as SimTime,
+    sinks: [sink],
   });
   const running = sink.of('task_state').filter((r) => r.state === 'running');
   const heldTasks = held.reduce((n, h) => n + h.tasks.length, 0);
