@@ -34,6 +34,9 @@ export interface BenchArgs {
 }
 
 /** Parses argv; throws a RangeError naming the bad flag. */
+/** The command line, for messages and --help. */
+export const USAGE = 'usage: bench.js [--quick] [--out FILE] [--case NAME] [--skip NAME] [--list] [--markdown [--out FILE]]';
+
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let out: string | undefined;
@@ -84,7 +87,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         child = take();
         break;
       default:
-        throw new RangeError(`unknown argument ${a}; usage: bench.js [--quick] [--out FILE] [--case NAME] [--skip NAME] [--list] [--markdown [--out FILE]]`);
+        throw new RangeError(`unknown argument ${a}; ${USAGE}`);
     }
   }
   return { quick, out, only, skip, child, list, markdown };
@@ -444,7 +447,20 @@ async function child(name: string, quick: boolean): Promise<void> {
 
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.child !== undefined) await child(args.child, args.quick);
-  else process.exitCode = main(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  let args: BenchArgs | undefined;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+  } else {
+    try {
+      args = parseArgs(argv);
+    } catch (err) {
+      // A bad flag: one line and exit 2, as every offersim command.
+      if (!(err instanceof RangeError)) throw err;
+      process.stderr.write(`bench: ${err.message}\n`);
+      process.exitCode = 2;
+    }
+  }
+  if (args?.child !== undefined) await child(args.child, args.quick);
+  else if (args !== undefined) process.exitCode = main(argv);
 }
