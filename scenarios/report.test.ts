@@ -144,3 +144,40 @@ describe('offersim report DIR', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('sweep report: parameter values with commas', () => {
+  test('a quoted summary.csv field (an allocator object) keeps its label and its own values', async () => {
+    // Two allocators x two seeds of a 4-task job on 4 agents of 4 cpus: each run keeps 4 of the 16
+    // cpus busy for all of its 5 s, so utilisation_cpus is 0.25 in every point (CI 0). Before, the
+    // report split summary.csv at every comma: the object's row was labelled `allocator="{""name"":""drf""`
+    // and its cells were read from the wrong columns.
+    const dir = mkdtempSync(join(tmpdir(), 'offersim-report-csv-'));
+    try {
+      const scenario = join(dir, 's.yaml');
+      writeFileSync(
+        scenario,
+        [
+          'cluster:',
+          '  agents:',
+          '    - { count: 4, cpus: 4, mem: 4096 }',
+          'frameworks:',
+          '  - name: a',
+          '    workload: { kind: inline, jobs: [{ submit: 0, tasks: [{ cpus: 1, mem: 64, duration: 5, count: 4 }] }] }',
+          'sweep:',
+          '  matrix:',
+          '    allocator: [drf, { name: drf, excludedResources: [mem, disk] }]',
+          '  seeds: [1, 2]',
+          '',
+        ].join('\n'),
+      );
+      const out = join(dir, 'sw');
+      expect((await cli('sweep', scenario, '--out', out, '--workers', '1')).code).toBe(0);
+      expect((await cli('report', out, '--no-png')).code).toBe(0);
+      const page = readFileSync(join(out, 'report.html'), 'utf8').replace(/&quot;/g, '"');
+      expect(page).toContain('<td>allocator={"name":"drf","excludedResources":["mem","disk"]}: utilisation_cpus</td><td class="num">0.250000 ± 0.000000</td>');
+      expect(page).toContain('<td>allocator=drf: utilisation_cpus</td><td class="num">0.250000 ± 0.000000</td>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

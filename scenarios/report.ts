@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CsvFormatError, runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
+import { CsvFormatError, parseCsv, runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
 import { renderPng, renderSvg, reportHtml, type Bundles } from '../reports/render.js';
 import { InputError } from './errors.js';
 import { checkReportDir } from './output-guard.js';
@@ -177,10 +177,8 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
     ['swept', params.join(', ')],
     ['offersim', sweep.offersim ?? ''],
   ];
-  const rows = summaryCsv
-    .trimEnd()
-    .split(/\r?\n/)
-    .map((l) => l.split(','));
+  // RFC 4180: a parameter value with a comma (an allocator object, a list) is a quoted field.
+  const rows = parseCsv(summaryCsv);
   const header = rows[0] ?? [];
   // The summary table: each parameter combination's means, one row per combination and metric charted.
   const summary: [string, string][] = [];
