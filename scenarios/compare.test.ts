@@ -1,0 +1,104 @@
+/**
+ * The inputs of `offersim compare`: a sweep directory and the same runs given as run directories
+ * give the same runs; policies are labelled by what differs; runs of different workloads, of one
+ * policy and seed twice, or directories that are no runs are refused. The runs are made by the
+ * built CLI in a child process (jest's module sandbox slows simulations tenfold).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareRuns } from '../reports/compare.js';
+import { compareInputs, firstDifference, runDirectories } from './compare.js';
+import { InputError } from './errors.js';
+import { spawnCli } from './test-support/child.js';
+import { TINY_SWEEP } from './test-support/tiny-sweep.js';
+
+let tmp: string;
+let sweep: string;
+let other: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'offersim-compare-'));
+  writeFileSync(join(tmp, 'tiny.yaml'), TINY_SWEEP);
+  sweep = join(tmp, 'sweep');
+  const s = spawnCli(['sweep', join(tmp, 'tiny.yaml'), '--out', sweep, '--workers', '1']);
+  expect(s.code).toBe(0);
+  // The base point with a faster arrival rate: another workload.
+  other = join(tmp, 'other');
+  const r = spawnCli(['run', join(tmp, 'tiny.yaml'), '--seed', '2', '--set', 'frameworks.0.workload.rate=1', '--out', other]);
+  expect(r.code).toBe(0);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const message = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof InputError) return err.message;
+    throw err;
+  }
+  throw new Error('not refused');
+};
+
+describe('compare inputs', () => {
+  test('a sweep directory is its points, labelled by allocator', () => {
+    const runs = compareInputs([sweep]);
+    expect(runs.map((r) => `${r.policy}/${r.seed}`)).toEqual(['drf/1', 'drf/2', 'drf/3', 'random/1', 'random/2', 'random/3', 'fifo/1', 'fifo/2', 'fifo/3']);
+    // Each run's summary and frameworks are its point's files, as numbers.
+    const first = JSON.parse(readFileSync(join(runDirectories([sweep])[0]!, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(runs[0]!.summary['utilisation_cpus']).toBe(first['utilisation_cpus']);
+    expect(runs[0]!.summary['end_reason']).toBeNull();
+    expect([...runs[0]!.frameworks.keys()]).toEqual(['analytics', 'etl']);
+    expect(typeof runs[0]!.frameworks.get('etl')!['completion_p50_s']).toBe('number');
+  });
+
+  test('the same runs given as run directories compare the same', () => {
+    const points = runDirectories([sweep]);
+    const options = { reference: 'drf', metrics: ['utilisation_cpus', 'completion_p95_s', 'offers_declined_share'], frameworks: true };
+    const fromSweep = compareRuns(compareInputs([sweep]), options);
+    const fromRuns = compareRuns(compareInputs([...points].reverse()), options);
+    expect(fromRuns).toEqual(fromSweep);
+    // Not vacuous: three policies, three seeds each, paired.
+    expect(fromSweep.policies).toEqual(['drf', 'fifo', 'random']);
+    expect(fromSweep.rows.filter((r) => r.framework === null).every((r) => r.n === 3)).toBe(true);
+  });
+
+  test('runs of different workloads are refused, naming both runs and the first differing field', () => {
+    const points = runDirectories([sweep]);
+    expect(message(() => compareInputs([points[0]!, other]))).toBe(
+      `${other}: ran a different workload from ${points[0]} (their scenarios differ at frameworks.0.workload.rate, which is not a compared field: name it with --by, or pass --allow-different-workloads)`,
+    );
+    // Named as a compared field, it labels the policies; allowed, the policy is the allocator.
+    const by = compareInputs([points[0]!, other], { by: ['frameworks.0.workload.rate'] });
+    expect(by.map((r) => r.policy)).toEqual(['0.5', '1']);
+    const allowed = compareInputs([points[0]!, other], { allowDifferentWorkloads: true });
+    expect(allowed.map((r) => `${r.policy}/${r.seed}`)).toEqual(['drf/1', 'drf/2']);
+  });
+
+  test('several varying fields label as field=value', () => {
+    const points = runDirectories([sweep]);
+    const runs = compareInputs([points[0]!, points[3]!, other], { by: ['frameworks.0.workload.rate'] });
+    expect(runs.map((r) => r.policy)).toEqual([
+      'allocator=drf frameworks.0.workload.rate=0.5',
+      'allocator=random frameworks.0.workload.rate=0.5',
+      'allocator=drf frameworks.0.workload.rate=1',
+    ]);
+  });
+
+  test('what is no run, a run given twice or an unknown field is refused', () => {
+    const empty = join(tmp, 'empty');
+    mkdirSync(empty);
+    expect(message(() => compareInputs([empty]))).toBe(`${empty}: not an offersim run or sweep directory (no offersim manifest.json)`);
+    const p = runDirectories([sweep])[0]!;
+    expect(message(() => compareInputs([sweep, p]))).toBe(`${p}: the same policy (drf) and seed (1) as ${p}: give each run once`);
+    expect(message(() => compareInputs([sweep], { by: ['master.nothing'] }))).toBe("--by: no run's resolved scenario has a field master.nothing");
+    expect(message(() => compareInputs([sweep], { by: ['master.'] }))).toBe(
+      '--by: "master." is no field: give a dotted path of the scenario, like master.offerGranularity',
+    );
+  });
+
+  test('firstDifference walks keys in order', () => {
+    expect(firstDifference({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } })).toBe('b.c.1');
+    expect(firstDifference({ a: 1 }, { a: 1, z: 0 })).toBe('z');
+    expect(firstDifference({ a: [1] }, { a: [1] })).toBeUndefined();
+  });
+});
