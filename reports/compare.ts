@@ -42,7 +42,7 @@ export interface CompareRow {
   readonly mean: number;
   /** seeds with a number for this metric in both this policy's run and the reference's; 0 for the reference */
   readonly pairs: number;
-  /** mean over those seeds of (this policy - reference); NaN without pairs, 0 for the reference */
+  /** mean over those seeds of (this policy - reference); NaN without pairs (so for the reference) */
   readonly diff: number;
   /** half-width of its 95% confidence interval (Student's t, pairs - 1 df); NaN below 2 pairs */
   readonly diffCi95: number;
@@ -167,7 +167,7 @@ export function compareRuns(runs: readonly CompareRun[], options: CompareOptions
         }
         const mean = meanCi95(xs).mean;
         if (policy === options.reference) {
-          rows.push({ policy, framework, metric, n: xs.length, mean, pairs: 0, diff: 0, diffCi95: NaN, significant: false, verdict: 'none' });
+          rows.push({ policy, framework, metric, n: xs.length, mean, pairs: 0, diff: NaN, diffCi95: NaN, significant: false, verdict: 'none' });
           continue;
         }
         const d = meanCi95(ds);

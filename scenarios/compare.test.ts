@@ -4,7 +4,7 @@
  * policy and seed twice, or directories that are no runs are refused. The runs are made by the
  * built CLI in a child process (jest's module sandbox slows simulations tenfold).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRuns } from '../reports/compare.js';
@@ -100,5 +100,74 @@ describe('compare inputs', () => {
     expect(firstDifference({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } })).toBe('b.c.1');
     expect(firstDifference({ a: 1 }, { a: 1, z: 0 })).toBe('z');
     expect(firstDifference({ a: [1] }, { a: [1] })).toBeUndefined();
+  });
+});
+
+describe('offersim compare', () => {
+  let runs: string[];
+  beforeAll(() => {
+    // The sweep's nine points, run one by one as `offersim run` runs them: their own run directories.
+    runs = [];
+    for (const allocator of ['drf', 'random', 'fifo'])
+      for (const seed of [1, 2, 3]) {
+        const dir = join(tmp, `run-${allocator}-${seed}`);
+        expect(spawnCli(['run', join(tmp, 'tiny.yaml'), '--seed', String(seed), '--set', `allocator=${allocator}`, '--out', dir]).code).toBe(0);
+        runs.push(dir);
+      }
+  });
+
+  test('a sweep and the same runs as run directories give the same table and files', () => {
+    const a = spawnCli(['compare', sweep, '--frameworks', '--markdown', join(tmp, 'a.md'), '--csv', join(tmp, 'a.csv')]);
+    expect(a.err).toBe('');
+    expect(a.code).toBe(0);
+    const b = spawnCli(['compare', ...runs, '--frameworks', '--markdown', join(tmp, 'b.md'), '--csv', join(tmp, 'b.csv')]);
+    expect(b.code).toBe(0);
+    expect(b.out).toBe(a.out);
+    expect(readFileSync(join(tmp, 'b.md'), 'utf8')).toBe(readFileSync(join(tmp, 'a.md'), 'utf8'));
+    expect(readFileSync(join(tmp, 'b.csv'), 'utf8')).toBe(readFileSync(join(tmp, 'a.csv'), 'utf8'));
+    // Not vacuous: 3 policies x 9 headline metrics overall, and per framework the 5 frameworks.csv has, for 2 frameworks.
+    const csv = readFileSync(join(tmp, 'a.csv'), 'utf8');
+    expect(csv.includes('\r')).toBe(false);
+    expect(csv.trimEnd().split('\n')).toHaveLength(1 + 3 * 9 + 2 * 3 * 5);
+    expect(a.out).toMatch(/^3 policies, 3 seeds, reference drf;/);
+    expect(Math.max(...a.out.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+    // Again over its own outputs: byte-identical.
+    const again = spawnCli(['compare', sweep, '--frameworks', '--markdown', join(tmp, 'a.md'), '--csv', join(tmp, 'a.csv')]);
+    expect(again.code).toBe(0);
+    expect(readFileSync(join(tmp, 'a.csv'), 'utf8')).toBe(csv);
+    // --reference and --metrics choose.
+    const r = spawnCli(['compare', sweep, '--reference', 'random', '--metrics', 'utilisation_cpus,makespan_s']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/reference random;/);
+    expect(r.out.split('\n').filter((l) => /^(utilisation_cpus|makespan_s) /.test(l))).toHaveLength(4);
+  });
+
+  test('bad input is one line naming the file or flag, exit 2, and no file written', () => {
+    const md = join(tmp, 'refused.md');
+    const cases: [string[], string][] = [
+      [[runs[0]!, other], `${other}: ran a different workload from ${runs[0]} (their scenarios differ at frameworks.0.workload.rate`],
+      [[sweep, '--metrics', 'utilisation_cpus,nope'], '--metrics: "nope" is no numeric metric of summary.json (docs/metrics.md)'],
+      [[sweep, '--metrics', 'end_reason'], '--metrics: "end_reason" is no numeric metric of summary.json'],
+      [[sweep, '--reference', 'drr'], '--reference: no runs of a policy "drr" (the policies: drf, random, fifo)'],
+      [[sweep, '--by', 'master.nothing'], "--by: no run's resolved scenario has a field master.nothing"],
+      [[join(tmp, 'tiny.yaml')], `${join(tmp, 'tiny.yaml')}: not an offersim run or sweep directory (not a directory)`],
+      [[sweep, '--csv', join(sweep, 'c.csv')], `${join(sweep, 'c.csv')}: --csv names a path inside ${sweep}, a compared directory: write it elsewhere`],
+      [[sweep, '--reference', 'drf', '--reference', 'fifo'], '--reference: given 2 times ("drf", "fifo"): give it once'],
+      [[sweep, '--colour'], 'offersim: Unknown argument: colour'],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnCli(['compare', ...args, '--markdown', md]);
+      expect([r.code, r.err.split('\n')[0]!.slice(0, message.length)]).toEqual([2, message]);
+      expect(r.out).toBe('');
+      expect(existsSync(md)).toBe(false);
+    }
+  });
+
+  test('a file offersim did not write is never overwritten', () => {
+    const mine = join(tmp, 'notes.csv');
+    writeFileSync(mine, 'my notes\n');
+    const r = spawnCli(['compare', sweep, '--csv', mine]);
+    expect([r.code, r.err]).toEqual([2, `${mine}: exists and is not a CSV file offersim compare wrote: move it away or name another --csv\n`]);
+    expect(readFileSync(mine, 'utf8')).toBe('my notes\n');
   });
 });

@@ -4,13 +4,15 @@
  * runs among the compared fields), after checking that every run ran the same workload.
  * Composition root: reads files.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from '../reports/charts.js';
-import type { CompareRun } from '../reports/compare.js';
+import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText } from '../reports/compare-table.js';
+import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
 import { InputError } from './errors.js';
 import { readJsonObject } from './json-file.js';
-import { refuse, runManifestProblem, sweepDirProblem } from './output-guard.js';
+import { writeAtomic } from './output-files.js';
+import { realPath, refuse, runManifestProblem, sweepDirProblem, within } from './output-guard.js';
 
 /** The fields whose values make a run's policy by default: the allocator (name or module, and parameters) and the architecture. */
 export const DEFAULT_COMPARED_FIELDS: readonly string[] = ['allocator', 'architecture'];
@@ -171,4 +173,95 @@ export function compareInputs(dirs: readonly string[], options: CompareInputOpti
     seen.set(key, r.dir);
   }
   return labelled.map(({ r, policy }) => ({ policy, seed: r.seed, summary: r.summary, frameworks: r.frameworks }));
+}
+
+/** Options of {@link compareCommand}: the flags of `offersim compare`. */
+export interface CompareCommandOptions extends CompareInputOptions {
+  /** the reference policy's label; default the policy of the first run */
+  readonly reference?: string | undefined;
+  /** `--metrics a,b`: summary metric keys; default {@link DEFAULT_COMPARE_METRICS} */
+  readonly metrics?: string | undefined;
+  /** also compare per framework; default false */
+  readonly frameworks?: boolean;
+  /** write the Markdown table here; default none */
+  readonly markdown?: string | undefined;
+  /** write the tidy CSV here; default none */
+  readonly csv?: string | undefined;
+}
+
+/** The metric keys of `--metrics`, each a numeric summary metric of the catalogue. */
+export function parseMetrics(flag: string | undefined): string[] {
+  if (flag === undefined) return [...DEFAULT_COMPARE_METRICS];
+  const keys = flag.split(',').map((k) => k.trim());
+  const bad = keys.find((k) => summaryMetricInfo(k) === undefined);
+  if (bad !== undefined)
+    throw new InputError([
+      {
+        file: '--metrics',
+        path: '',
+        message:
+          bad === ''
+            ? 'an empty metric name: give keys of summary.json separated by commas'
+            : `"${bad}" is no numeric metric of summary.json (docs/metrics.md)`,
+      },
+    ]);
+  return keys.filter((k, i) => keys.indexOf(k) === i);
+}
+
+/** What offersim's compare outputs start with, to know one it may overwrite. */
+const OUTPUT_MARKS = { markdown: '### offersim compare', csv: `${COMPARE_CSV_COLUMNS.join(',')}\n` } as const;
+
+/**
+ * Refuses `file` as an output of `flag` unless it is absent or a compare output offersim wrote,
+ * and lies in none of the compared directories (a file there would make them no run directory).
+ */
+function checkOutputFile(file: string, flag: string, kind: keyof typeof OUTPUT_MARKS, inputs: readonly string[]): void {
+  if (file.trim() === '') throw refuse(`${flag} ''`, 'an empty path names no file');
+  const real = realPath(file);
+  const input = inputs.find((d) => within(real, realPath(d)));
+  if (input !== undefined) throw refuse(file, `${flag} names a path inside ${input}, a compared directory: write it elsewhere`);
+  if (!existsSync(file)) return;
+  if (!lstatSync(file).isFile()) throw refuse(file, `${flag} names an existing ${lstatSync(file).isDirectory() ? 'directory' : 'non-file'}, not a file`);
+  const head = readFileSync(file, 'utf8').slice(0, 1000);
+  if (!head.startsWith(OUTPUT_MARKS[kind]))
+    throw refuse(file, `exists and is not a ${kind === 'csv' ? 'CSV file' : 'Markdown file'} offersim compare wrote: move it away or name another ${flag}`);
+}
+
+/** What `offersim compare` computed and wrote. */
+export interface CompareOutcome {
+  readonly comparison: Comparison;
+  /** the terminal table */
+  readonly text: string;
+  /** the files written */
+  readonly written: readonly string[];
+}
+
+/**
+ * `offersim compare DIR...`: reads the runs, compares them and writes the Markdown and CSV files
+ * asked for (atomically, after every check). Bad input is an InputError naming the file or flag,
+ * before anything is written.
+ */
+export function compareCommand(dirs: readonly string[], o: CompareCommandOptions = {}): CompareOutcome {
+  const metrics = parseMetrics(o.metrics);
+  const runs = compareInputs(dirs, o);
+  const reference = o.reference ?? runs[0]!.policy;
+  if (!runs.some((r) => r.policy === reference)) {
+    const labels = [...new Set(runs.map((r) => r.policy))].join(', ');
+    throw new InputError([{ file: '--reference', path: '', message: `no runs of a policy "${reference}" (the policies: ${labels})` }]);
+  }
+  if (o.markdown !== undefined && o.csv !== undefined && realPath(o.markdown) === realPath(o.csv))
+    throw refuse(o.csv, '--csv and --markdown name the same file');
+  if (o.markdown !== undefined) checkOutputFile(o.markdown, '--markdown', 'markdown', dirs);
+  if (o.csv !== undefined) checkOutputFile(o.csv, '--csv', 'csv', dirs);
+  const comparison = compareRuns(runs, { reference, metrics, frameworks: o.frameworks === true });
+  const written: string[] = [];
+  if (o.markdown !== undefined) {
+    writeAtomic(o.markdown, compareMarkdown(comparison, 'offersim compare'));
+    written.push(o.markdown);
+  }
+  if (o.csv !== undefined) {
+    writeAtomic(o.csv, compareCsv(comparison));
+    written.push(o.csv);
+  }
+  return { comparison, text: compareText(comparison), written };
 }

@@ -7,9 +7,9 @@
  */
 import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
 import { meanCi95 } from '../reports/stats.js';
+import { csv } from '../reports/writers.js';
 import { InputError } from './errors.js';
 import type { LoadedScenario } from './loader.js';
 import { checkMergeOut, sweepDirProblem } from './output-guard.js';
@@ -94,10 +94,6 @@ function cell(v: unknown): string {
 
 function numberCell(v: unknown): string {
   return typeof v === 'number' ? fmt(v) : '';
-}
-
-function csv(rows: readonly (readonly string[])[]): string {
-  return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 // ---- merge
