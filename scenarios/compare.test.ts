@@ -4,11 +4,11 @@
  * policy and seed twice, or directories that are no runs are refused. The runs are made by the
  * built CLI in a child process (jest's module sandbox slows simulations tenfold).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRuns } from '../reports/compare.js';
-import { compareInputs, firstDifference, runDirectories } from './compare.js';
+import { compareInputs, firstDifference, readRun, runDirectories } from './compare.js';
 import { InputError } from './errors.js';
 import { spawnCli } from './test-support/child.js';
 import { TINY_SWEEP } from './test-support/tiny-sweep.js';
@@ -88,12 +88,33 @@ describe('compare inputs', () => {
     const empty = join(tmp, 'empty');
     mkdirSync(empty);
     expect(message(() => compareInputs([empty]))).toBe(`${empty}: not an offersim run or sweep directory (no offersim manifest.json)`);
+    const broken = join(tmp, 'broken-sweep');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'sweep.json'), JSON.stringify({ offersim: '0.2.0', points: [null] }));
+    expect(message(() => compareInputs([broken]))).toBe(`${join(broken, 'sweep.json')}: a point without a hash`);
+    writeFileSync(join(broken, 'sweep.json'), JSON.stringify({ offersim: '0.2.0', points: [] }));
+    expect(message(() => compareInputs([broken]))).toBe(`${broken}: no finished runs to compare`);
     const p = runDirectories([sweep])[0]!;
     expect(message(() => compareInputs([sweep, p]))).toBe(`${p}: the same policy (drf) and seed (1) as ${p}: give each run once`);
     expect(message(() => compareInputs([sweep], { by: ['master.nothing'] }))).toBe("--by: no run's resolved scenario has a field master.nothing");
     expect(message(() => compareInputs([sweep], { by: ['master.'] }))).toBe(
       '--by: "master." is no field: give a dotted path of the scenario, like master.offerGranularity',
     );
+  });
+
+  test('frameworks that share a name are told apart in registration order', () => {
+    const copy = join(tmp, 'twins');
+    cpSync(runDirectories([sweep])[0]!, copy, { recursive: true });
+    const lines = readFileSync(join(copy, 'frameworks.csv'), 'utf8').trimEnd().split('\r\n');
+    // A second "etl" row whose completion median is 1234.
+    const etl = lines[2]!.split(',');
+    const at = lines[0]!.split(',').indexOf('completion_p50_s');
+    etl[at] = '1234.000000';
+    writeFileSync(join(copy, 'frameworks.csv'), [...lines, etl.join(',')].join('\r\n') + '\r\n');
+    const r = readRun(copy);
+    expect([...r.frameworks.keys()]).toEqual(['analytics', 'etl', 'etl#2']);
+    expect(r.frameworks.get('etl#2')!['completion_p50_s']).toBe(1234);
+    expect(r.frameworks.get('etl')!['completion_p50_s']).not.toBe(1234);
   });
 
   test('firstDifference walks keys in order', () => {

@@ -36,10 +36,11 @@ export function runDirectories(dirs: readonly string[]): string[] {
     if (existsSync(join(d, 'sweep.json'))) {
       const why = sweepDirProblem(d);
       if (why !== undefined) throw refuse(d, `not an offersim sweep directory (${why})`);
-      const sweep = readJsonObject(join(d, 'sweep.json'), '') as { points: { hash?: unknown }[] };
+      const sweep = readJsonObject(join(d, 'sweep.json'), '') as { points: unknown[] };
       for (const p of sweep.points) {
-        if (typeof p.hash !== 'string' || !/^[0-9a-f]+$/.test(p.hash)) throw refuse(join(d, 'sweep.json'), 'a point without a hash');
-        const dir = join(d, 'points', p.hash);
+        const hash = typeof p === 'object' && p !== null ? (p as { hash?: unknown }).hash : undefined;
+        if (typeof hash !== 'string' || !/^[0-9a-f]+$/.test(hash)) throw refuse(join(d, 'sweep.json'), 'a point without a hash');
+        const dir = join(d, 'points', hash);
         // A point not run (failed, or another shard's) is no run to compare.
         if (existsSync(join(dir, 'manifest.json'))) out.push(dir);
       }
@@ -82,7 +83,11 @@ export function readRun(dir: string): RunInput {
   for (const cells of rows) {
     const values: Record<string, number | null> = {};
     head.forEach((k, i) => (values[k] = numberOf(cells[i])));
-    frameworks.set(cells[at] ?? '', values);
+    // Frameworks may share a name: a later one is `name#2`, `name#3`, ... (rows are in registration order).
+    const name = cells[at] ?? '';
+    let label = name;
+    for (let k = 2; frameworks.has(label); k++) label = `${name}#${k}`;
+    frameworks.set(label, values);
   }
   return { dir, seed, resolved: resolved as Record<string, unknown>, summary, frameworks };
 }
