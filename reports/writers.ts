@@ -63,10 +63,13 @@ export function summaryJson(summary: Summary): string {
   return `{\n${lines.join(',\n')}\n}\n`;
 }
 
-/** RFC 4180 CSV: CRLF line ends, a field quoted when it holds a comma, a quote, CR or LF. */
-function csv(rows: readonly (readonly string[])[]): string {
+/**
+ * RFC 4180 CSV: CRLF line ends (LF when `lineEnd` is 'lf'), a field quoted when it holds a comma,
+ * a quote, CR or LF.
+ */
+export function csv(rows: readonly (readonly string[])[], lineEnd: 'crlf' | 'lf' = 'crlf'): string {
   // csv-stringify quotes a bare LF only when it is the record delimiter, so quote CR and LF explicitly.
-  return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+  return stringify(rows as string[][], { record_delimiter: lineEnd === 'crlf' ? 'windows' : 'unix', quoted_match: /[\r\n]/ });
 }
 
 /** jobs.csv columns, in order (the catalogue's JOB_COLUMNS); the last three count the job's launched tasks with preferences by locality. */

@@ -1,6 +1,6 @@
 /**
- * The offersim command line (yargs): run, report, sweep, merge, check, verify, validate, import and
- * list. `main` returns the exit code instead of exiting, so tests can drive it; cli.ts is the
+ * The offersim command line (yargs): run, report, sweep, merge, check, compare, verify, validate,
+ * import and list. `main` returns the exit code instead of exiting, so tests can drive it; cli.ts is the
  * executable wrapper. Exit codes: 0 success, 1 a check found a regression, 2 bad input or usage,
  * 3 an internal invariant broke; a sweep with failed points exits 2 when bad input made every one
  * fail, else 3.
@@ -19,6 +19,7 @@ import { parseShard, pointOpener, shardFromEnv, sweepPoints, sweepSize } from '.
 import { mergeSweeps } from './sweep-results.js';
 import { runSweep } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
+import { compareCommand } from './compare.js';
 import { SHOWN_VIOLATIONS, verifyRun, verifyVerdict } from './verify.js';
 import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
@@ -77,7 +78,7 @@ function parseWorkers(v: unknown): number | undefined {
 }
 
 /** Flags that take one value: yargs makes a list of a repeated one, which is refused. */
-const SINGLE_FLAGS = ['seed', 'out', 'workers', 'shard', 'baseline', 'markdown'] as const;
+const SINGLE_FLAGS = ['seed', 'out', 'workers', 'shard', 'baseline', 'markdown', 'reference', 'metrics', 'csv'] as const;
 
 function checkSingleFlags(argv: Record<string, unknown>): void {
   const problems = SINGLE_FLAGS.filter((f) => Array.isArray(argv[f])).map((f) => ({
@@ -284,6 +285,42 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       },
     )
     .command(
+      'compare <dirs..>',
+      'compare policies over seeds: per metric, the mean and the paired difference against a reference with its 95% CI',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'run directories and sweep directories (their points)' })
+          .option('reference', { type: 'string', describe: "the policy the others are compared with; default the first run's" })
+          .option('by', {
+            type: 'string',
+            array: true,
+            describe: 'a scenario field (dotted path) whose value is part of the policy, besides allocator and architecture; repeatable',
+          })
+          .option('metrics', { type: 'string', describe: 'summary.json metrics, comma-separated; default a headline set (docs/compare.md)' })
+          .option('frameworks', { type: 'boolean', default: false, describe: 'also compare per framework (the metrics frameworks.csv has)' })
+          .option('markdown', { type: 'string', describe: 'also write the table as Markdown to this file (for a pull-request comment)' })
+          .option('csv', { type: 'string', describe: 'also write the comparison as tidy CSV to this file (a row per policy x metric x framework)' })
+          .option('allow-different-workloads', {
+            type: 'boolean',
+            default: false,
+            describe: 'compare runs whose scenarios differ outside the compared fields and the seed',
+          }),
+      (a) => {
+        action = async () => {
+          const r = compareCommand(a.dirs as string[], {
+            reference: a.reference,
+            by: a.by ?? [],
+            metrics: a.metrics,
+            frameworks: a.frameworks,
+            markdown: a.markdown,
+            csv: a.csv,
+            allowDifferentWorkloads: a['allow-different-workloads'],
+          });
+          io.out(r.text);
+        };
+      },
+    )
+    .command(
       'verify <dir>',
       "re-check a run's events.jsonl against the model's invariants, and its summary.json and manifest.json against the events; exit 1 on a violation",
       (y) =>
@@ -349,7 +386,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       },
     )
     .middleware((argv) => checkSingleFlags(argv))
-    .demandCommand(1, 'name a command: run, report, sweep, merge, check, verify, validate, import or list')
+    .demandCommand(1, 'name a command: run, report, sweep, merge, check, compare, verify, validate, import or list')
     .help();
   try {
     await parser.parseAsync();

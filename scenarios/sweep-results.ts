@@ -7,8 +7,9 @@
  */
 import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { fmt } from '../reports/format.js';
+import { meanCi95 } from '../reports/stats.js';
+import { csv } from '../reports/writers.js';
 import { InputError } from './errors.js';
 import type { LoadedScenario } from './loader.js';
 import { checkMergeOut, sweepDirProblem } from './output-guard.js';
@@ -19,6 +20,8 @@ import type { Shard, SweepPoint } from './sweep-points.js';
 import { claimPartial, releaseTemp, removeStalePartialsIn } from './temp-files.js';
 import { VERSION } from './version.js';
 import { readJsonObject } from './json-file.js';
+
+export { meanCi95 } from '../reports/stats.js';
 
 /** Writes sweep.json: offersim's version, the scenario, the shard, every point. */
 export function writeManifest(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
@@ -91,33 +94,6 @@ function cell(v: unknown): string {
 
 function numberCell(v: unknown): string {
   return typeof v === 'number' ? fmt(v) : '';
-}
-
-/** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom. */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** Mean and the half-width of its 95% confidence interval (Student's t, n - 1 df); NaN where undefined. */
-export function meanCi95(xs: readonly number[]): { mean: number; half: number } {
-  const n = xs.length;
-  if (n === 0) return { mean: NaN, half: NaN };
-  let s = 0;
-  for (const x of xs) s += x;
-  const mean = s / n;
-  if (n < 2) return { mean, half: NaN };
-  let ss = 0;
-  for (const x of xs) ss += (x - mean) ** 2;
-  const df = n - 1;
-  // Beyond 30 df, the Cornish-Fisher expansion around z = 1.959964 (error under 1e-4).
-  const z = 1.959964;
-  const t = df <= 30 ? T975[df - 1]! : z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
-  return { mean, half: t * Math.sqrt(ss / df / n) };
-}
-
-function csv(rows: readonly (readonly string[])[]): string {
-  return stringify(rows as string[][], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 // ---- merge

@@ -76,7 +76,7 @@ export function breakFixtureRun(dir: string): void {
   writeFileSync(join(dir, 'broken-run', 'summary.json'), '{ "jobs": ');
 }
 
-const COMMANDS = ['run', 'validate', 'sweep', 'merge', 'check', 'report', 'import', 'list', 'verify', 'bogus', '', '--help', '--version'] as const;
+const COMMANDS = ['run', 'validate', 'sweep', 'merge', 'check', 'compare', 'report', 'import', 'list', 'verify', 'bogus', '', '--help', '--version'] as const;
 
 /** Paths that name no usable input or output in some way. */
 const AWKWARD_PATHS = [
@@ -116,6 +116,7 @@ const SHAPES: Readonly<Record<string, readonly (keyof typeof POSITIONALS)[]>> = 
   sweep: ['scenario'],
   merge: ['dir', 'dir'],
   check: ['dir'],
+  compare: ['dir', 'dir'],
   report: ['dir'],
   import: ['format', 'trace'],
   list: ['list'],
@@ -188,6 +189,12 @@ const FLAGS: Readonly<Record<string, readonly (string | null)[]>> = {
   '--shard': ['0/1', '1/2', '2/2', '-1/2', 'a/b', '1/0', '0/99999999999999999999', '0/', '/', '1/1/1', '0.5/2', '', null],
   '--baseline': ['baseline.json', 'missing.json', 'notjson.json', 'garbage.yaml', 'file.txt/x', 'run', 'run/summary.json', null],
   '--markdown': ['md.md', 'file.txt/md', '/dev/full', 'empty-dir', '', null],
+  '--csv': ['out.csv', 'md.md', 'file.txt', 'sweep/out.csv', 'run/summary.json', '/dev/full', '', null],
+  '--reference': ['drf', 'random', 'nope', '', '__proto__', null],
+  '--by': ['master.offerGranularity', 'frameworks.0.workload.rate', 'a..b', '__proto__', 'constructor.prototype', '', null],
+  '--metrics': ['utilisation_cpus', 'utilisation_cpus,makespan_s', 'end_reason', 'nope', ',', '', '__proto__', null],
+  '--frameworks': [null],
+  '--allow-different-workloads': [null],
   '--option': [
     'tasks=gang',
     'tasks=x',
@@ -224,6 +231,7 @@ const OWN_FLAGS: Readonly<Record<string, readonly string[]>> = {
   sweep: ['--out', '--workers', '--shard', '--set'],
   merge: ['--out'],
   check: ['--baseline', '--update-baseline', '--markdown', '--all'],
+  compare: ['--reference', '--by', '--metrics', '--frameworks', '--markdown', '--csv', '--allow-different-workloads'],
   report: ['--no-png'],
   import: ['--out', '--force', '--option', '--strict'],
 };
