@@ -15,6 +15,7 @@ import { buildSimulation } from './build.js';
 import { InputError, formatProblem } from './errors.js';
 import { parseScenarioText } from './loader.js';
 import { cli } from './test-support/cli.js';
+import { ALLOCATOR_METHODS } from './user-allocator.js';
 
 function records(text: string, overrides: readonly string[] = []): LogRecord[] {
   const { scenario } = parseScenarioText(text, 'arch.yaml', overrides);
@@ -156,20 +157,9 @@ describe('architecture: what is refused, naming the field', () => {
   test('a user module without a ranking port, when the scenario is opened (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'offersim-arch-'));
     try {
-      const methods = [
-        'setWeight',
-        'addFramework',
-        'removeFramework',
-        'activateFramework',
-        'deactivateFramework',
-        'addAgent',
-        'removeAgent',
-        'recover',
-        'allocate',
-      ];
       writeFileSync(
         join(dir, 'plain.mjs'),
-        `export default { name: 'plain', description: 'no ranking port', create: () => ({ name: 'plain', ${methods.map((m) => `${m}() {}`).join(', ')} }) };\n`,
+        `export default { name: 'plain', description: 'no ranking port', create: () => ({ name: 'plain', ${ALLOCATOR_METHODS.map((m) => `${m}() {}`).join(', ')} }) };\n`,
       );
       writeFileSync(join(dir, 's.yaml'), `allocator: { module: ./plain.mjs }\narchitecture: monolithic\n${CONTENDED}`);
       const r = await cli('validate', join(dir, 's.yaml'));
