@@ -19,7 +19,7 @@ import {
   UNITS,
   known,
 } from './catalogue.js';
-import { SWEEP_METRICS } from './charts.js';
+import { SWEEP_METRICS } from './sweep-charts.js';
 import { MetricsFold } from './metrics-fold.js';
 import type { MetricsResult } from './metrics.js';
 import { streamA } from './test-support/log.js';
@@ -146,7 +146,7 @@ describe('names other modules read', () => {
     expect(known(SUMMARY_METRICS, 'jain_arrival_mean')).toBe('jain_arrival_mean');
     expect(() => known(SUMMARY_METRICS, 'jain_arival_mean')).toThrow('the metric catalogue has no jain_arival_mean');
     expect(() => known(FRAMEWORK_COLUMNS, 'utilisation_cpus')).toThrow();
-    // the sweep charts' metrics, checked as charts.ts loaded
+    // the sweep charts' metrics, checked as sweep-charts.ts loaded
     expect(SWEEP_METRICS.every((m) => SUMMARY_METRICS.some((r) => r.key === m))).toBe(true);
   });
 });

@@ -3,21 +3,10 @@
  * deterministic text; and the CSV reader they are built on.
  */
 import { describe, expect, test } from '@jest/globals';
-import {
-  CsvFormatError,
-  VEGA_LITE_SCHEMA,
-  completionCdfChart,
-  jainChart,
-  localityChart,
-  offersChart,
-  parseCsv,
-  runCharts,
-  runTablesFromCsv,
-  sharesChart,
-  specJson,
-  sweepCharts,
-  utilisationChart,
-} from './charts.js';
+import { VEGA_LITE_SCHEMA, specJson } from './chart-style.js';
+import { CsvFormatError, parseCsv, runTablesFromCsv } from './charts.js';
+import { completionCdfChart, jainChart, localityChart, offersChart, pendingChart, runCharts, sharesChart, utilisationChart } from './run-charts.js';
+import { sweepCharts } from './sweep-charts.js';
 import { SMALL_RUN } from './test-support/run-csv.js';
 
 type Enc = Record<string, { field?: string; type?: string }>;
@@ -80,8 +69,9 @@ describe('the chart specs', () => {
   const r = runTablesFromCsv(SMALL_RUN);
 
   test('every chart: Vega-Lite v6 schema, title, fixed size, embedded data, in report order', () => {
-    const charts = runCharts(r);
-    expect(charts.map((c) => c.name)).toEqual(['shares', 'utilisation', 'jain', 'completion-cdf', 'locality', 'offers']);
+    const { charts, omitted } = runCharts(r);
+    expect(charts.map((c) => c.name)).toEqual(['shares', 'utilisation', 'pending', 'jain', 'completion-cdf', 'completion-cdf-log', 'locality', 'offers']);
+    expect(omitted).toEqual([]);
     for (const c of charts) {
       expect(Object.keys(c.spec).slice(0, 7)).toEqual(['$schema', 'description', 'title', 'width', 'height', 'config', 'data']);
       expect(c.spec['$schema']).toBe(VEGA_LITE_SCHEMA);
@@ -98,7 +88,7 @@ describe('the chart specs', () => {
   test('(a) shares: a line per framework, each mean flat over its interval, skipping rows before it registered', () => {
     const s = sharesChart(r);
     expect(markType(s)).toBe('line');
-    expect(enc(s)['x']).toMatchObject({ field: 't_s', type: 'quantitative' });
+    expect(enc(s)['x']).toMatchObject({ field: 'time', type: 'quantitative', title: 'simulated time (s)' });
     expect(enc(s)['y']).toMatchObject({ field: 'share', type: 'quantitative' });
     expect(enc(s)['color']).toMatchObject({ field: 'framework', type: 'nominal' });
     expect(enc(s)['order']).toEqual({ value: null });
@@ -106,16 +96,16 @@ describe('the chart specs', () => {
     expect(enc(s)['x']).toMatchObject({ scale: { domain: [0, 8] } });
     expect(enc(jainChart(r))['x']).toMatchObject({ scale: { domain: [0, 8] } });
     expect(values(s)).toEqual([
-      { t_s: 0, framework: 'a', share: 0 },
-      { t_s: 2, framework: 'a', share: 0 },
-      { t_s: 2, framework: 'a', share: 0.5 },
-      { t_s: 4, framework: 'a', share: 0.5 },
-      { t_s: 4, framework: 'a', share: 0.4 },
-      { t_s: 8, framework: 'a', share: 0.4 },
-      { t_s: 2, framework: 'b', share: 0.25 },
-      { t_s: 4, framework: 'b', share: 0.25 },
-      { t_s: 4, framework: 'b', share: 0.6 },
-      { t_s: 8, framework: 'b', share: 0.6 },
+      { time: 0, framework: 'a', share: 0 },
+      { time: 2, framework: 'a', share: 0 },
+      { time: 2, framework: 'a', share: 0.5 },
+      { time: 4, framework: 'a', share: 0.5 },
+      { time: 4, framework: 'a', share: 0.4 },
+      { time: 8, framework: 'a', share: 0.4 },
+      { time: 2, framework: 'b', share: 0.25 },
+      { time: 4, framework: 'b', share: 0.25 },
+      { time: 4, framework: 'b', share: 0.6 },
+      { time: 8, framework: 'b', share: 0.6 },
     ]);
   });
 
@@ -129,7 +119,7 @@ describe('the chart specs', () => {
     expect(
       values(s)
         .filter((v) => v['resource'] === 'cpus')
-        .map((v) => [v['t_s'], v['utilisation']]),
+        .map((v) => [v['time'], v['utilisation']]),
     ).toEqual([
       [0, 0],
       [2, 0],
@@ -147,24 +137,24 @@ describe('the chart specs', () => {
     expect(enc(s)['color']).toBeUndefined();
     expect(enc(s)['y']).toMatchObject({ field: 'jain', scale: { domain: [0, 1] } });
     expect(values(s)).toEqual([
-      { t_s: 2, jain: 0.9 },
-      { t_s: 4, jain: 0.9 },
-      { t_s: 6, jain: null },
-      { t_s: 6, jain: 0.961538 },
-      { t_s: 8, jain: 0.961538 },
+      { time: 2, jain: 0.9 },
+      { time: 4, jain: 0.9 },
+      { time: 6, jain: null },
+      { time: 6, jain: 0.961538 },
+      { time: 8, jain: 0.961538 },
     ]);
   });
 
-  test('(c) Jain never defined (one framework, say): no line, a subtitle saying so', () => {
+  test('(c) Jain never defined (one framework, say): the chart is left out with a line saying so', () => {
     const lone = runTablesFromCsv({
       ...SMALL_RUN,
       timeseries: SMALL_RUN.timeseries.replace(',0.900000,2.000000', ',,0.000000').replace(',0.961538,1.500000', ',,0.000000'),
     });
-    const s = jainChart(lone);
-    expect(values(s)).toEqual([]);
-    expect(s['title']).toEqual({ text: "Jain's fairness index", subtitle: 'never two frameworks with pending tasks at once: the index is undefined' });
-    expect(Object.keys(s).slice(0, 3)).toEqual(['$schema', 'description', 'title']);
-    expect(jainChart(r)['title']).toBe("Jain's fairness index");
+    const set = runCharts(lone);
+    expect(set.charts.map((c) => c.name)).not.toContain('jain');
+    expect(set.omitted).toEqual([
+      { name: 'jain', title: "Jain's fairness index", why: "never two frameworks with pending tasks at once: Jain's index is undefined" },
+    ]);
   });
 
   test("(d) completion CDF: each framework's finished jobs sorted, k/n, unfinished jobs left out", () => {
@@ -191,12 +181,44 @@ describe('the chart specs', () => {
     ]);
   });
 
-  test('(e) locality without any task with preferences: no bars, a subtitle saying so', () => {
+  test('(e) locality without any task with preferences: left out with a line saying so', () => {
     const none = runTablesFromCsv({ ...SMALL_RUN, frameworks: SMALL_RUN.frameworks.replace(',3,0.333333,0.000000,0.666667,', ',0,,,,') });
-    const s = localityChart(none);
-    expect(values(s)).toEqual([]);
-    expect(s['title']).toEqual({ text: 'Task locality per framework', subtitle: 'no launched task had preferred locations' });
-    expect(Object.keys(s).slice(0, 3)).toEqual(['$schema', 'description', 'title']);
+    expect(values(localityChart(none))).toEqual([]);
+    expect(runCharts(none).omitted).toEqual([{ name: 'locality', title: 'Task locality per framework', why: 'no launched task had preferred locations' }]);
+  });
+
+  /*
+   * pending_a: 0 over [0,2), 1 over [2,4), 0 over [4,6), 1 over [6,8); pending_b from its first
+   * row: 2 over [2,4), 0 over [4,6), 1 over [6,8). pending_total is the cluster's, not a framework.
+   */
+  test('(c) pending: a line per framework, the cluster-wide column left out', () => {
+    const s = pendingChart(r);
+    expect(enc(s)['y']).toMatchObject({ field: 'pending', title: 'pending tasks' });
+    expect([...new Set(values(s).map((v) => v['framework']))]).toEqual(['a', 'b']);
+    expect(
+      values(s)
+        .filter((v) => v['framework'] === 'b')
+        .map((v) => [v['time'], v['pending']]),
+    ).toEqual([
+      [2, 2],
+      [4, 2],
+      [4, 0],
+      [6, 0],
+      [6, 1],
+      [8, 1],
+    ]);
+    const idle = runTablesFromCsv({
+      ...SMALL_RUN,
+      timeseries: SMALL_RUN.timeseries.replace(/,[123]\.000000,([012])\.000000,([012])\.000000,/g, ',0.000000,0.000000,0.000000,'),
+    });
+    expect(runCharts(idle).omitted.map((o) => [o.name, o.why])).toEqual([['pending', 'no task ever waited to be launched']]);
+  });
+
+  test('(d) completion CDF on a log time axis: a second chart, times of 0 left out', () => {
+    const s = completionCdfChart(r, true);
+    expect(enc(s)['x']).toMatchObject({ field: 'completion_s', scale: { type: 'log' }, title: 'completion time (s, log scale)' });
+    expect(values(s)).toEqual(values(completionCdfChart(r)));
+    expect(enc(completionCdfChart(r))['x']).not.toHaveProperty('scale');
   });
 
   test('(e) offers: grouped bars of accepted/declined/rescinded per framework', () => {
@@ -212,8 +234,8 @@ describe('the chart specs', () => {
   });
 
   test('deterministic text: the same input gives the same bytes, with no timestamp', () => {
-    const a = runCharts(runTablesFromCsv(SMALL_RUN)).map((c) => specJson(c.spec));
-    const b = runCharts(runTablesFromCsv(SMALL_RUN)).map((c) => specJson(c.spec));
+    const a = runCharts(runTablesFromCsv(SMALL_RUN)).charts.map((c) => specJson(c.spec));
+    const b = runCharts(runTablesFromCsv(SMALL_RUN)).charts.map((c) => specJson(c.spec));
     expect(a).toEqual(b);
     for (const t of a) {
       expect(t.endsWith('}\n')).toBe(true);
@@ -235,7 +257,7 @@ describe('sweep charts', () => {
     ].join('\r\n') + '\r\n';
 
   test('each metric against the non-policy parameter, a line per policy, a band of mean +- ci95', () => {
-    const charts = sweepCharts(CSV, ['allocator', 'frameworks.0.workload.rate']);
+    const { charts } = sweepCharts(CSV, ['allocator', 'frameworks.0.workload.rate']);
     expect(charts.map((c) => c.name)).toEqual(['sweep-jain-arrival-mean', 'sweep-completion-mean-s']);
     const jain = charts[0]!.spec as { data: { values: unknown[] }; layer: { mark: { type: string } }[] };
     // band: 0.9 +- 0.01 = [0.89, 0.91], ...
@@ -257,7 +279,7 @@ describe('sweep charts', () => {
 
   test('with only the policy swept, it is the x axis', () => {
     const csv = 'allocator,seeds,jain_arrival_mean_mean,jain_arrival_mean_ci95\r\ndrf,3,0.9,0.1\r\nfifo,3,0.5,0.1\r\n';
-    const spec = sweepCharts(csv, ['allocator'])[0]!.spec as {
+    const spec = sweepCharts(csv, ['allocator']).charts[0]!.spec as {
       data: { values: { x: unknown; series: string }[] };
       layer: { encoding: { x: { type: string } } }[];
     };
@@ -266,5 +288,17 @@ describe('sweep charts', () => {
       ['fifo', 'all'],
     ]);
     expect(spec.layer[0]!.encoding.x.type).toBe('nominal');
+    // a policy is a category: a point with an error bar (a rule from lo to hi), never a line
+    expect((spec.layer as unknown as { mark: { type: string } }[]).map((l) => l.mark.type)).toEqual(['rule', 'point']);
+  });
+
+  test('a metric 0 in every run, or undefined in every run, is left out with a line saying so', () => {
+    const csv =
+      'allocator,seeds,jain_arrival_mean_mean,jain_arrival_mean_ci95,node_local_mean,node_local_ci95,jobs_abandoned_mean,jobs_abandoned_ci95\r\ndrf,3,0.9,0.1,,,0.000000,0.000000\r\nfifo,3,0.5,0.1,,,0.000000,0.000000\r\n';
+    const set = sweepCharts(csv, ['allocator']);
+    expect(set.charts.map((c) => c.name)).toEqual(['sweep-jain-arrival-mean']);
+    expect(set.omitted.map((o) => o.why)).toEqual(['node_local is undefined in every run', 'jobs_abandoned is 0 in every run']);
+    // readable title and axis: the metric's name and unit, the parameter's name
+    expect(set.charts[0]!.title).toBe("Jain's fairness index (arrival window) by allocator");
   });
 });

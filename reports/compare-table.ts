@@ -99,7 +99,7 @@ function textBlock(c: Comparison, framework: string | null): string[] {
 }
 
 /** Lines naming the seeds a policy and the reference do not share (those are left unpaired). */
-function unpairedLines(c: Comparison): string[] {
+export function unpairedLines(c: Comparison): string[] {
   return c.unpaired.map(
     (u) =>
       `${u.policy}: ${[
@@ -112,18 +112,18 @@ function unpairedLines(c: Comparison): string[] {
 }
 
 /** The title line: what was compared against what. */
-function title(c: Comparison, seeds: number): string {
+export function compareTitle(c: Comparison, seeds: number): string {
   return `${c.policies.length} ${c.policies.length === 1 ? 'policy' : 'policies'}, ${seeds} ${seeds === 1 ? 'seed' : 'seeds'}, reference ${c.reference}; diff: policy minus reference, paired by seed, ± 95% CI`;
 }
 
 /** The number of distinct seeds of the reference's runs (its largest n). */
-function seedCount(c: Comparison): number {
+export function seedCount(c: Comparison): number {
   return Math.max(0, ...c.rows.filter((r) => r.policy === c.reference && r.framework === null).map((r) => r.n));
 }
 
 /** The comparison as text for the terminal: the whole run, then each framework. */
 export function compareText(c: Comparison): string {
-  const lines = [title(c, seedCount(c)), '', ...textBlock(c, null)];
+  const lines = [compareTitle(c, seedCount(c)), '', ...textBlock(c, null)];
   for (const f of c.frameworks) lines.push(`framework ${f}`, ...textBlock(c, f));
   lines.push(MARK_LEGEND, ...unpairedLines(c));
   return `${lines.join('\n')}\n`;
@@ -136,14 +136,41 @@ function mdCell(s: string): string {
 
 const VERDICT_WORD: Readonly<Record<CompareVerdict, string>> = { better: ' **better**', worse: ' **worse**', changed: ' **changed**', none: '' };
 
-/** One Markdown table of `framework`'s rows (null: the whole run). */
-function markdownTable(c: Comparison, framework: string | null): string[] {
+/** A verdict cell of a grid: the difference's verdict, or none. */
+export interface GridCell {
+  readonly text: string;
+  /** the verdict of a difference cell whose interval excludes zero */
+  readonly verdict: CompareVerdict;
+}
+
+/**
+ * The table of `framework`'s rows (null: the whole run) as cells, shared by the Markdown and HTML
+ * tables: a head (metric, unit, better, the reference's mean, then each other policy's mean and
+ * its difference), and a row per metric with rows. Empty when no metric has rows.
+ */
+export function compareGrid(c: Comparison, framework: string | null): { head: string[]; rows: { key: string; cells: GridCell[] }[] } {
   const index = rowIndex(c, framework);
   const metrics = c.metrics.filter((m) => index.has(`${c.reference}\u0000${m.key}`));
-  if (metrics.length === 0) return [];
+  if (metrics.length === 0) return { head: [], rows: [] };
   const head = ['metric', 'unit', 'better', `${c.reference} mean`];
   const others = c.policies.filter((p) => p !== c.reference);
   for (const p of others) head.push(`${p} mean`, `${p} - ${c.reference} (95% CI)`);
+  const plain = (text: string): GridCell => ({ text, verdict: 'none' });
+  const rows = metrics.map((m) => {
+    const cells = [m.key, m.unit, m.better === 'none' ? '-' : m.better, short(index.get(`${c.reference}\u0000${m.key}`)!.mean)].map(plain);
+    for (const p of others) {
+      const r = index.get(`${p}\u0000${m.key}`)!;
+      cells.push(plain(short(r.mean)), { text: diffText(r), verdict: r.verdict });
+    }
+    return { key: m.key, cells };
+  });
+  return { head, rows };
+}
+
+/** One Markdown table of `framework`'s rows (null: the whole run). */
+function markdownTable(c: Comparison, framework: string | null): string[] {
+  const { head, rows } = compareGrid(c, framework);
+  if (rows.length === 0) return [];
   const lines = [
     `| ${head.map(mdCell).join(' | ')} |`,
     `|---|---|---|${head
@@ -151,12 +178,8 @@ function markdownTable(c: Comparison, framework: string | null): string[] {
       .map(() => '---:|')
       .join('')}`,
   ];
-  for (const m of metrics) {
-    const cells = [`\`${m.key}\``, m.unit, m.better === 'none' ? '-' : m.better, short(index.get(`${c.reference}\u0000${m.key}`)!.mean)];
-    for (const p of others) {
-      const r = index.get(`${p}\u0000${m.key}`)!;
-      cells.push(short(r.mean), `${diffText(r)}${VERDICT_WORD[r.verdict]}`);
-    }
+  for (const r of rows) {
+    const cells = r.cells.map((x, i) => (i === 0 ? `\`${x.text}\`` : `${x.text}${VERDICT_WORD[x.verdict]}`));
     lines.push(`| ${cells.map(mdCell).join(' | ')} |`);
   }
   return lines;
@@ -164,7 +187,7 @@ function markdownTable(c: Comparison, framework: string | null): string[] {
 
 /** The comparison as Markdown (for a pull-request comment), titled `heading`. */
 export function compareMarkdown(c: Comparison, heading: string): string {
-  const parts = [`### ${heading}`, '', title(c, seedCount(c)), '', ...markdownTable(c, null)];
+  const parts = [`### ${heading}`, '', compareTitle(c, seedCount(c)), '', ...markdownTable(c, null)];
   for (const f of c.frameworks) parts.push('', `#### framework ${f}`, '', ...markdownTable(c, f));
   parts.push('', `A mark means the 95% CI of the paired difference excludes 0.`);
   const unpaired = unpairedLines(c);

@@ -40,6 +40,8 @@ export interface CompareRow {
   readonly n: number;
   /** their mean; NaN when n = 0 */
   readonly mean: number;
+  /** half-width of the mean's 95% confidence interval across seeds (Student's t, n - 1 df); NaN below 2 seeds */
+  readonly meanCi95: number;
   /** seeds with a number for this metric in both this policy's run and the reference's; 0 for the reference */
   readonly pairs: number;
   /** mean over those seeds of (this policy - reference); NaN without pairs (so for the reference) */
@@ -165,9 +167,9 @@ export function compareRuns(runs: readonly CompareRun[], options: CompareOptions
           const y = r === undefined ? undefined : value(r, metric.key);
           if (finite(y)) ds.push(x - y);
         }
-        const mean = meanCi95(xs).mean;
+        const { mean, half } = meanCi95(xs);
         if (policy === options.reference) {
-          rows.push({ policy, framework, metric, n: xs.length, mean, pairs: 0, diff: NaN, diffCi95: NaN, significant: false, verdict: 'none' });
+          rows.push({ policy, framework, metric, n: xs.length, mean, meanCi95: half, pairs: 0, diff: NaN, diffCi95: NaN, significant: false, verdict: 'none' });
           continue;
         }
         const d = meanCi95(ds);
@@ -178,6 +180,7 @@ export function compareRuns(runs: readonly CompareRun[], options: CompareOptions
           metric,
           n: xs.length,
           mean,
+          meanCi95: half,
           pairs: ds.length,
           diff: d.mean,
           diffCi95: d.half,

@@ -31,19 +31,9 @@ export { Fingerprint } from './fingerprint.js';
 export { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js';
 export { EventLineError, foldEventLines, parseEventLine } from './replay.js';
 export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
-export {
-  CsvFormatError,
-  VEGA_LITE_SCHEMA,
-  parseCsv,
-  runCharts,
-  runTablesFromCsv,
-  runTablesFromMetrics,
-  specJson,
-  type Chart,
-  type RunCsvText,
-  type RunTables,
-  type VlSpec,
-} from './charts.js';
+export { CsvFormatError, parseCsv, runTablesFromCsv, runTablesFromMetrics, type RunCsvText, type RunTables } from './charts.js';
+export { VEGA_LITE_SCHEMA, specJson, type Chart, type ChartSet, type OmittedChart, type VlSpec } from './chart-style.js';
+export { runCharts } from './run-charts.js';
 // render.ts (vega, vega-lite, resvg) is not re-exported: importing it takes a while, and only
 // `offersim report` and `run --report` need it (import it from './render.js').
 export { nearestRank, stats, type Stats } from './stats.js';

@@ -5,11 +5,14 @@
 import { describe, expect, test } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCharts, runTablesFromCsv, type Chart } from './charts.js';
-import { escapeScript, renderPng, renderSvg, reportHtml } from './render.js';
+import type { Chart } from './chart-style.js';
+import { runTablesFromCsv } from './charts.js';
+import { escapeScript, reportHtml, type PageSection } from './page-html.js';
+import { renderPng, renderSvg } from './render.js';
+import { runCharts } from './run-charts.js';
 import { SMALL_RUN } from './test-support/run-csv.js';
 
-const charts = runCharts(runTablesFromCsv(SMALL_RUN));
+const { charts } = runCharts(runTablesFromCsv(SMALL_RUN));
 const chart = (name: string): Chart => charts.find((c) => c.name === name)!;
 const count = (text: string, re: RegExp): number => text.match(re)?.length ?? 0;
 const LINE = /aria-roledescription="line mark"/g;
@@ -55,14 +58,18 @@ describe('renderPng', () => {
 
 describe('reportHtml', () => {
   const bundles = { vega: 'var vega = 1; // </script> inside', vegaLite: 'var vegaLite = 2;', vegaEmbed: 'var vegaEmbed = 3;' };
-  const html = reportHtml({
-    title: 'small <run>',
-    facts: [['seed', '7']],
-    summary: [['jain_mean', '0.900000']],
-    scenario: '{ "name": "small" }',
-    charts,
-    bundles,
-  });
+  const sections: PageSection[] = [
+    {
+      kind: 'table',
+      id: 'headline',
+      heading: 'Headline metrics',
+      head: ['metric', 'value'],
+      rows: [[{ text: 'jain_mean' }, { text: '90%', value: '0.900000', className: 'num' }]],
+    },
+    { kind: 'pre', id: 'scenario', heading: 'Scenario', text: '{ "name": "small" }' },
+    { kind: 'charts', heading: 'Charts', charts, omitted: [{ name: 'gone', title: 'Gone', why: 'nothing to draw' }] },
+  ];
+  const html = reportHtml({ title: 'small <run>', facts: [['seed', '7']], sections, bundles });
 
   test('inlines the three bundles, one embed call per chart, no script src, no stray </script', () => {
     expect(html).toContain('var vega = 1; // <\\/script> inside');
@@ -75,13 +82,17 @@ describe('reportHtml', () => {
     expect(count(html, /<script>/g)).toBe(5);
   });
 
-  test('the summary table, the scenario and an escaped title', () => {
+  test('the facts, the tables with raw values, the scenario, a line per chart left out, an escaped title', () => {
     expect(html).toContain('<title>small &lt;run&gt; - offersim report</title>');
-    expect(html).toContain('<td>jain_mean</td><td class="num">0.900000</td>');
-    expect(html).toContain('{ &quot;name&quot;: &quot;small&quot; }');
-    expect(reportHtml({ title: 't', facts: [], summary: [], scenario: '', charts, bundles })).toBe(
-      reportHtml({ title: 't', facts: [], summary: [], scenario: '', charts, bundles }),
-    );
+    expect(html).toContain('<table class="facts" id="facts">\n<tr><th>seed</th><td>7</td></tr>');
+    expect(html).toContain('<table class="data" id="headline">');
+    expect(html).toContain('<td>jain_mean</td><td class="num" data-value="0.900000">90%</td>');
+    expect(html).toContain('<pre id="scenario">{ &quot;name&quot;: &quot;small&quot; }</pre>');
+    expect(html).toContain('<p class="omitted" data-chart="gone">Gone: not drawn, nothing to draw.</p>');
+    // sections in the given order
+    expect(html.indexOf('id="headline"')).toBeLessThan(html.indexOf('id="scenario"'));
+    expect(html.indexOf('id="scenario"')).toBeLessThan(html.indexOf('id="c0"'));
+    expect(reportHtml({ title: 't', facts: [], sections, bundles })).toBe(reportHtml({ title: 't', facts: [], sections, bundles }));
   });
 
   test('escapeScript leaves no closing tag', () => {

@@ -191,4 +191,31 @@ describe('offersim compare', () => {
     expect([r.code, r.err]).toEqual([2, `${mine}: exists and is not a CSV file offersim compare wrote: move it away or name another --csv\n`]);
     expect(readFileSync(mine, 'utf8')).toBe('my notes\n');
   });
+
+  test('--html: one self-contained page, byte-identical when written again, refused over a page it did not write', () => {
+    const page = join(tmp, 'compare.html');
+    const a = spawnCli(['compare', sweep, '--frameworks', '--html', page]);
+    expect([a.code, a.err]).toEqual([0, '']);
+    const first = readFileSync(page, 'utf8');
+    // the tables (overall and per framework: analytics, etl) and, per metric, a chart of the
+    // means and one of the differences, in one vegaEmbed call each; no network
+    expect(first.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(first).toContain('<title>offersim compare - offersim report</title>');
+    expect(first).toContain('<table class="data" id="compare">');
+    expect(first).toContain('<h2>Policies x metrics: framework etl</h2>');
+    expect(first).toContain('<th class="num">random - drf (95% CI)</th>');
+    expect(first).toMatch(/vegaEmbed\('#c\d+', \{[^\n]*"title":"CPU utilisation by policy"/);
+    expect(first).toMatch(/vegaEmbed\('#c\d+', \{[^\n]*"title":"CPU utilisation: difference from drf"/);
+    expect(first).not.toMatch(/<script[^>]*\ssrc=/i);
+    const again = spawnCli(['compare', sweep, '--frameworks', '--html', page]);
+    expect(again.code).toBe(0);
+    expect(readFileSync(page, 'utf8')).toBe(first);
+    const mine = join(tmp, 'mine.html');
+    writeFileSync(mine, '<!DOCTYPE html>\n<title>my page</title>\n');
+    const r = spawnCli(['compare', sweep, '--html', mine]);
+    expect([r.code, r.err]).toEqual([2, `${mine}: exists and is not an HTML page offersim compare wrote: move it away or name another --html\n`]);
+    expect(readFileSync(mine, 'utf8')).toBe('<!DOCTYPE html>\n<title>my page</title>\n');
+    const same = spawnCli(['compare', sweep, '--html', page, '--markdown', page]);
+    expect([same.code, same.err]).toEqual([2, `${page}: --markdown and --html name the same file\n`]);
+  });
 });

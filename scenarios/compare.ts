@@ -7,9 +7,13 @@
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from '../reports/charts.js';
-import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText } from '../reports/compare-table.js';
+import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText, seedCount } from '../reports/compare-table.js';
 import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
+import { reportHtml } from '../reports/page-html.js';
+import { compareSections } from '../reports/pages.js';
+import { compareCharts } from '../reports/sweep-charts.js';
 import { InputError } from './errors.js';
+import { readBundles } from './page-bundles.js';
 import { readJsonObject } from './json-file.js';
 import { writeAtomic } from './output-files.js';
 import { realPath, refuse, runManifestProblem, sweepDirProblem, within } from './output-guard.js';
@@ -192,6 +196,8 @@ export interface CompareCommandOptions extends CompareInputOptions {
   readonly markdown?: string | undefined;
   /** write the tidy CSV here; default none */
   readonly csv?: string | undefined;
+  /** write the HTML page (tables and charts) here; default none */
+  readonly html?: string | undefined;
 }
 
 /** The metric keys of `--metrics`, each a numeric summary metric of the catalogue. */
@@ -214,7 +220,11 @@ export function parseMetrics(flag: string | undefined): string[] {
 }
 
 /** What offersim's compare outputs start with, to know one it may overwrite. */
-const OUTPUT_MARKS = { markdown: '### offersim compare', csv: `${COMPARE_CSV_COLUMNS.join(',')}\n` } as const;
+const OUTPUT_MARKS = { markdown: '### offersim compare', csv: `${COMPARE_CSV_COLUMNS.join(',')}\n`, html: '<!DOCTYPE html>' } as const;
+
+/** The title of compare's HTML page, which marks a page it may overwrite (with {@link OUTPUT_MARKS}' html). */
+const HTML_TITLE = 'offersim compare';
+const OUTPUT_NAMES = { markdown: 'a Markdown file', csv: 'a CSV file', html: 'an HTML page' } as const;
 
 /**
  * Refuses `file` as an output of `flag` unless it is absent or a compare output offersim wrote,
@@ -227,9 +237,9 @@ function checkOutputFile(file: string, flag: string, kind: keyof typeof OUTPUT_M
   if (input !== undefined) throw refuse(file, `${flag} names a path inside ${input}, a compared directory: write it elsewhere`);
   if (!existsSync(file)) return;
   if (!lstatSync(file).isFile()) throw refuse(file, `${flag} names an existing ${lstatSync(file).isDirectory() ? 'directory' : 'non-file'}, not a file`);
-  const head = readFileSync(file, 'utf8').slice(0, 1000);
-  if (!head.startsWith(OUTPUT_MARKS[kind]))
-    throw refuse(file, `exists and is not a ${kind === 'csv' ? 'CSV file' : 'Markdown file'} offersim compare wrote: move it away or name another ${flag}`);
+  const head = readFileSync(file, 'utf8').slice(0, 2000);
+  if (!head.startsWith(OUTPUT_MARKS[kind]) || (kind === 'html' && !head.includes(`<title>${HTML_TITLE} - offersim report</title>`)))
+    throw refuse(file, `exists and is not ${OUTPUT_NAMES[kind]} offersim compare wrote: move it away or name another ${flag}`);
 }
 
 /** What `offersim compare` computed and wrote. */
@@ -254,10 +264,12 @@ export function compareCommand(dirs: readonly string[], o: CompareCommandOptions
     const labels = [...new Set(runs.map((r) => r.policy))].join(', ');
     throw new InputError([{ file: '--reference', path: '', message: `no runs of a policy "${reference}" (the policies: ${labels})` }]);
   }
-  if (o.markdown !== undefined && o.csv !== undefined && realPath(o.markdown) === realPath(o.csv))
-    throw refuse(o.csv, '--csv and --markdown name the same file');
-  if (o.markdown !== undefined) checkOutputFile(o.markdown, '--markdown', 'markdown', dirs);
-  if (o.csv !== undefined) checkOutputFile(o.csv, '--csv', 'csv', dirs);
+  const outputs = (['markdown', 'csv', 'html'] as const).flatMap((k) => (o[k] === undefined ? [] : [[k, o[k]] as const]));
+  outputs.forEach(([k, file], i) => {
+    const same = outputs.slice(0, i).find(([, other]) => realPath(other) === realPath(file));
+    if (same !== undefined) throw refuse(file, `--${same[0]} and --${k} name the same file`);
+  });
+  for (const [k, file] of outputs) checkOutputFile(file, `--${k}`, k, dirs);
   const comparison = compareRuns(runs, { reference, metrics, frameworks: o.frameworks === true });
   const written: string[] = [];
   if (o.markdown !== undefined) {
@@ -268,5 +280,32 @@ export function compareCommand(dirs: readonly string[], o: CompareCommandOptions
     writeAtomic(o.csv, compareCsv(comparison));
     written.push(o.csv);
   }
+  if (o.html !== undefined) {
+    writeAtomic(o.html, comparePageHtml(comparison, dirs));
+    written.push(o.html);
+  }
   return { comparison, text: compareText(comparison), written };
+}
+
+/**
+ * compare's HTML page: the table of policies x metrics (and per framework), then per metric each
+ * policy's mean with its 95% CI and the paired difference from the reference with its CI and a
+ * rule at zero; the same self-contained embedding as a run's report.html. Deterministic bytes.
+ */
+export function comparePageHtml(c: Comparison, dirs: readonly string[]): string {
+  const charts = compareCharts(c);
+  return reportHtml({
+    title: HTML_TITLE,
+    facts: [
+      ['compared', dirs.join(', ')],
+      ['policies', c.policies.join(', ')],
+      ['reference', c.reference],
+      ['seeds', String(seedCount(c))],
+    ],
+    sections: [
+      ...compareSections(c, 'compare', 'Policies x metrics'),
+      { kind: 'charts', heading: 'Charts: each policy, then its difference from the reference', charts: charts.charts, omitted: charts.omitted },
+    ],
+    bundles: readBundles(),
+  });
 }

@@ -78,7 +78,7 @@ function parseWorkers(v: unknown): number | undefined {
 }
 
 /** Flags that take one value: yargs makes a list of a repeated one, which is refused. */
-const SINGLE_FLAGS = ['seed', 'out', 'workers', 'shard', 'baseline', 'markdown', 'reference', 'metrics', 'csv'] as const;
+const SINGLE_FLAGS = ['seed', 'out', 'workers', 'shard', 'baseline', 'markdown', 'reference', 'metrics', 'csv', 'html'] as const;
 
 function checkSingleFlags(argv: Record<string, unknown>): void {
   const problems = SINGLE_FLAGS.filter((f) => Array.isArray(argv[f])).map((f) => ({
@@ -300,6 +300,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           .option('frameworks', { type: 'boolean', default: false, describe: 'also compare per framework (the metrics frameworks.csv has)' })
           .option('markdown', { type: 'string', describe: 'also write the table as Markdown to this file (for a pull-request comment)' })
           .option('csv', { type: 'string', describe: 'also write the comparison as tidy CSV to this file (a row per policy x metric x framework)' })
+          .option('html', { type: 'string', describe: 'also write one self-contained HTML page with the tables and charts to this file' })
           .option('allow-different-workloads', {
             type: 'boolean',
             default: false,
@@ -314,6 +315,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             frameworks: a.frameworks,
             markdown: a.markdown,
             csv: a.csv,
+            html: a.html,
             allowDifferentWorkloads: a['allow-different-workloads'],
           });
           io.out(r.text);

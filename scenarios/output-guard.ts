@@ -26,7 +26,7 @@ const REPORT_LEFTOVER = /^(charts|report\.html)\.(partial|old)-\d+$/;
 /** A chart file of charts/: its spec, SVG or PNG. */
 const CHART_FILE = /^(.+)\.(vl\.json|svg|png)$/;
 
-/** The marker of the report page's title (reports/render.ts `reportHtml`). */
+/** The marker of the report page's title (reports/page-html.ts `reportHtml`). */
 const REPORT_TITLE = ' - offersim report</title>';
 
 /** A refusal: exit 2, one line naming the path and why. */

@@ -9,23 +9,21 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CsvFormatError, parseCsv, runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
-import { renderPng, renderSvg, reportHtml, type Bundles } from '../reports/render.js';
+import { specJson, type Chart, type ChartSet } from '../reports/chart-style.js';
+import { CsvFormatError, runTablesFromCsv } from '../reports/charts.js';
+import { reportHtml, type PageSection } from '../reports/page-html.js';
+import { compareSections, runSections, summaryLiterals } from '../reports/pages.js';
+import { renderPng, renderSvg } from '../reports/render.js';
+import { runCharts } from '../reports/run-charts.js';
+import { sweepCharts } from '../reports/sweep-charts.js';
+import { compareRuns } from '../reports/compare.js';
+import { compareInputs, parseMetrics } from './compare.js';
 import { InputError } from './errors.js';
+import { readBundles } from './page-bundles.js';
+import { allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { checkReportDir } from './output-guard.js';
 import { makeDirs, onOutput, writeOutputFile } from './output-files.js';
 import { claimPartial, releaseTemp } from './temp-files.js';
-
-/** The directory of a package's entry module (the packages' `exports` block deep imports). */
-function packageBuildDir(pkg: string): string {
-  return dirname(fileURLToPath(import.meta.resolve(pkg)));
-}
-
-/** The vega, vega-lite and vega-embed UMD bundles, read from node_modules. */
-export function readBundles(): Bundles {
-  const read = (pkg: string, file: string): string => readFileSync(join(packageBuildDir(pkg), file), 'utf8');
-  return { vega: read('vega', 'vega.min.js'), vegaLite: read('vega-lite', 'vega-lite.min.js'), vegaEmbed: read('vega-embed', 'vega-embed.min.js') };
-}
 
 /** DejaVu Sans and DejaVu Sans Bold from the dejavu-fonts-ttf package. */
 export function fontFiles(): string[] {
@@ -124,24 +122,46 @@ export async function writeReport(dirArg: string, options: ReportOptions = {}): 
     throw err;
   }
   const charts = runCharts(tables);
-  const summaryText = readFileSync(join(dir, 'summary.json'), 'utf8');
-  const summaryValues = summaryText.split('\n').flatMap((line) => {
-    // summary.json keeps the writers' fixed-precision literals; show them as written.
-    const m = /^\s*"([^"]+)":\s*(.*?),?$/.exec(line);
-    return m === null ? [] : [[m[1]!, m[2]! === 'null' ? '' : m[2]!.replace(/^"(.*)"$/, '$1')] as const];
-  });
-  const summary = summaryValues.length > 0 ? summaryValues : Object.entries(run.summary).map(([k, v]) => [k, cell(v)] as const);
-  const scenario = run.manifest['scenario'] as { name?: unknown; file?: unknown } | undefined;
+  const summary = summaryLiterals(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  const manifest = run.manifest;
+  const scenario = manifest['scenario'] as { name?: unknown; file?: unknown; sha256?: unknown; overrides?: unknown } | undefined;
   const name = typeof scenario?.name === 'string' ? scenario.name : 'run';
+  const resolved = (manifest['resolved'] ?? {}) as Partial<Scenario>;
+  const overrides = Array.isArray(scenario?.overrides) ? (scenario.overrides as unknown[]).map(cell) : [];
+  const sha = typeof scenario?.sha256 === 'string' ? ` (sha256 ${scenario.sha256.slice(0, 12)})` : '';
   const facts: [string, string][] = [
     ['scenario', name],
-    ['file', cell(scenario?.file ?? '')],
-    ['seed', cell(run.manifest['seed'] ?? '')],
-    ['offersim', cell(run.manifest['offersim'] ?? '')],
-    ['end', `${cell(run.manifest['endReason'] ?? '')} at t=${cell(run.manifest['endTime'] ?? '')} s`],
-    ['fingerprint', cell(run.manifest['fingerprint'] ?? '')],
+    ['file', `${cell(scenario?.file ?? '')}${sha}`],
+    ['allocator', allocatorText(resolved)],
+    ['architecture', architectureText(resolved)],
+    ['overrides (--set)', overrides.length === 0 ? 'none' : overrides.join('; ')],
+    ['seed', cell(manifest['seed'] ?? '')],
+    ['offersim', cell(manifest['offersim'] ?? '')],
+    ['end', `${cell(manifest['endReason'] ?? '')} at t=${cell(manifest['endTime'] ?? '')} s`],
+    ['fingerprint', cell(manifest['fingerprint'] ?? '')],
   ];
-  return writeFiles(dir, charts, options, t0, { title: name, facts, summary, scenario: JSON.stringify(run.manifest['resolved'] ?? {}, null, 2) });
+  const description = typeof resolved.description === 'string' && resolved.description.trim() !== '' ? resolved.description.trim() : undefined;
+  const sections = runSections({ summary, frameworksCsv: run.csv.frameworks, resolved, charts });
+  return writeFiles(dir, charts.charts, options, t0, { title: name, ...(description === undefined ? {} : { subtitle: description }), facts, sections });
+}
+
+/** The allocator of a resolved scenario as the page shows it: its name or module, then its parameters as JSON. */
+function allocatorText(s: Partial<Scenario>): string {
+  if (s.allocator === undefined) return 'drf (the default)';
+  const spec = allocatorSpec(s.allocator);
+  const params = typeof s.allocator === 'object' && s.allocator.params !== undefined ? s.allocator.params : {};
+  const what = spec.name ?? (typeof s.allocator === 'object' ? `module ${s.allocator.module ?? ''}` : '');
+  return Object.keys(params).length === 0 ? what : `${what} ${JSON.stringify(params)}`;
+}
+
+/** The run's scheduling architecture, saying whether the scenario chose it. */
+function architectureText(s: Partial<Scenario>): string {
+  try {
+    const a = runArchitecture({ allocator: s.allocator ?? 'drf', architecture: s.architecture });
+    return s.architecture === undefined ? `${a} (the allocator's default)` : a;
+  } catch {
+    return s.architecture ?? '';
+  }
 }
 
 /**
@@ -161,7 +181,7 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
   const points = sweep.points ?? [];
   const params = Object.keys(points[0]?.params ?? {});
   const summaryCsv = readFileSync(join(dir, 'summary.csv'), 'utf8');
-  let charts;
+  let charts: ChartSet;
   try {
     charts = sweepCharts(summaryCsv, params);
   } catch (err) {
@@ -177,20 +197,24 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
     ['swept', params.join(', ')],
     ['offersim', sweep.offersim ?? ''],
   ];
-  // RFC 4180: a parameter value with a comma (an allocator object, a list) is a quoted field.
-  const rows = parseCsv(summaryCsv);
-  const header = rows[0] ?? [];
-  // The summary table: each parameter combination's means, one row per combination and metric charted.
-  const summary: [string, string][] = [];
-  for (const r of rows.slice(1)) {
-    const combo = params.map((p) => `${p}=${r[header.indexOf(p)] ?? ''}`).join(', ');
-    for (const c of charts) {
-      const metric = c.metric ?? c.name;
-      const k = header.indexOf(`${metric}_mean`);
-      if (k >= 0) summary.push([`${combo}: ${metric}`, `${r[k] ?? ''} ± ${r[k + 1] ?? ''}`]);
-    }
+  const sections: PageSection[] = [...sweepComparison(dir, params), { kind: 'charts', heading: 'Charts', charts: charts.charts, omitted: charts.omitted }];
+  return writeFiles(dir, charts.charts, options, t0, { title: `sweep ${name}`, facts, sections });
+}
+
+/**
+ * A sweep's table of policies x metrics: `offersim compare` over its finished points, each swept
+ * parameter a compared field, the first combination the reference. A sweep compare refuses (its
+ * points ran different workloads in another way) gets a line saying why instead.
+ */
+function sweepComparison(dir: string, params: readonly string[]): PageSection[] {
+  try {
+    const runs = compareInputs([dir], { by: params.filter((p) => p !== 'seed') });
+    const c = compareRuns(runs, { reference: runs[0]!.policy, metrics: parseMetrics(undefined) });
+    return compareSections(c, 'compare', 'Policies x metrics');
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return [{ kind: 'lines', id: 'compare', heading: 'Policies x metrics', lines: [`no comparison: ${err.message}`] }];
   }
-  return writeFiles(dir, charts, options, t0, { title: `sweep ${name}`, facts, summary, scenario: JSON.stringify(sweep.points ?? [], null, 2) });
 }
 
 /** Renders `charts` (spec, SVG, PNG) and the page into `dir`, replacing charts/ and report.html. */
@@ -199,7 +223,7 @@ async function writeFiles(
   charts: readonly Chart[],
   options: ReportOptions,
   t0: number,
-  page: { title: string; facts: [string, string][]; summary: readonly (readonly [string, string])[]; scenario: string },
+  page: { title: string; subtitle?: string; facts: [string, string][]; sections: readonly PageSection[] },
 ): Promise<ReportOutcome> {
   const png = options.png ?? true;
   const fonts = png ? { files: fontFiles() } : undefined;
@@ -231,7 +255,7 @@ async function writeFiles(
         write(`${c.name}.png`, bytes);
       }
     }
-    const html = reportHtml({ ...page, charts, bundles: readBundles() });
+    const html = reportHtml({ ...page, bundles: readBundles() });
     writeOutputFile(htmlTmp, html, pageFile);
     files.push('report.html');
     // Swap the new charts directory in, then the page. A kill between the two renames leaves
