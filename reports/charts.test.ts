@@ -109,6 +109,21 @@ describe('the chart specs', () => {
     ]);
   });
 
+  // the same rows 600 times longer (1200 s to 4800 s): minutes, 1200 s = 20 min, ..., 4800 s = 80 min
+  test('a run longer than 10 minutes has its time axis in minutes, values converted', () => {
+    const long = runTablesFromCsv({
+      ...SMALL_RUN,
+      timeseries: SMALL_RUN.timeseries.replace(/^([2468])\.000000,/gm, (_, t: string) => `${Number(t) * 600}.000000,`),
+    });
+    const s = sharesChart(long);
+    expect(enc(s)['x']).toMatchObject({ title: 'simulated time (min)', scale: { domain: [0, 80] } });
+    expect(
+      values(s)
+        .filter((v) => v['framework'] === 'a')
+        .map((v) => v['time']),
+    ).toEqual([0, 20, 20, 40, 40, 80]);
+  });
+
   test('(b) utilisation: a line per resource the cluster has, on [0, 1]', () => {
     const s = utilisationChart(r);
     expect(markType(s)).toBe('line');
