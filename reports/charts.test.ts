@@ -10,7 +10,6 @@ import {
   jainChart,
   localityChart,
   offersChart,
-  parseCsv,
   runCharts,
   runTablesFromCsv,
   sharesChart,
@@ -24,18 +23,6 @@ type Enc = Record<string, { field?: string; type?: string }>;
 const enc = (spec: Record<string, unknown>): Enc => spec['encoding'] as Enc;
 const values = (spec: Record<string, unknown>): Record<string, unknown>[] => (spec['data'] as { values: Record<string, unknown>[] }).values;
 const markType = (spec: Record<string, unknown>): unknown => (spec['mark'] as { type: string }).type;
-
-describe('parseCsv', () => {
-  test('CRLF and LF line ends, quoted fields with commas, quotes and line breaks, no empty last row', () => {
-    expect(parseCsv('a,b\r\n"x,1","say ""hi"""\r\n"two\nlines",\n')).toEqual([
-      ['a', 'b'],
-      ['x,1', 'say "hi"'],
-      ['two\nlines', ''],
-    ]);
-    expect(parseCsv('')).toEqual([]);
-    expect(parseCsv('a,b')).toEqual([['a', 'b']]);
-  });
-});
 
 describe('runTablesFromCsv', () => {
   const r = runTablesFromCsv(SMALL_RUN);

@@ -10,7 +10,10 @@
  */
 import { FRAMEWORK_COLUMNS, JOB_COLUMNS, LOCALITY_LEVELS, SERIES_COLUMNS, SUMMARY_METRICS, known, type LocalityLevel } from './catalogue.js';
 import { RESOURCE_NAMES, type MetricsResult } from './metrics.js';
+import { CsvFormatError, parseCsv } from './csv-read.js';
 import { frameworksCsv, jobsCsv, timeseriesCsv } from './writers.js';
+
+export { CsvFormatError, parseCsv } from './csv-read.js';
 
 /** The Vega-Lite schema every spec names. */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -86,70 +89,9 @@ export interface RunCsvText {
   readonly frameworks: string;
 }
 
-/** A CSV file that does not have the columns the charts need. */
-export class CsvFormatError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'CsvFormatError';
-  }
-}
-
-/**
- * Parses RFC 4180 CSV (CRLF or LF line ends, quoted fields with doubled quotes) into rows of
- * strings. A final line end does not start an empty row.
- */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        field += c;
-      }
-      i++;
-      continue;
-    }
-    if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' || c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else {
-      field += c;
-    }
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
 /** A CSV as a header and rows of cells by column name. */
 function table(file: string, text: string, need: readonly string[]): { header: string[]; rows: string[][]; col: (name: string) => number } {
-  const all = parseCsv(text);
+  const all = parseCsv(text, file);
   const header = all[0];
   if (header === undefined) throw new CsvFormatError(file, 'empty file (expected a header row)');
   const col = (name: string): number => header.indexOf(name);

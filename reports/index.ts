@@ -29,12 +29,11 @@ export {
 } from './catalogue.js';
 export { Fingerprint } from './fingerprint.js';
 export { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js';
+export { CsvFormatError, parseCsv } from './csv-read.js';
 export { EventLineError, foldEventLines, parseEventLine } from './replay.js';
 export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
 export {
-  CsvFormatError,
   VEGA_LITE_SCHEMA,
-  parseCsv,
   runCharts,
   runTablesFromCsv,
   runTablesFromMetrics,

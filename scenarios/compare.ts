@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from '../reports/charts.js';
+import { CsvFormatError, parseCsv } from '../reports/csv-read.js';
 import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText } from '../reports/compare-table.js';
 import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
 import { InputError } from './errors.js';
@@ -77,7 +77,14 @@ export function readRun(dir: string): RunInput {
   const frameworks = new Map<string, Record<string, number | null>>();
   const file = join(dir, 'frameworks.csv');
   if (!existsSync(file)) throw refuse(file, 'not a run directory (no frameworks.csv)');
-  const [head, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  let table: string[][];
+  try {
+    table = parseCsv(readFileSync(file, 'utf8'), file);
+  } catch (err) {
+    if (err instanceof CsvFormatError) throw refuse(file, err.message.slice(file.length + 2));
+    throw err;
+  }
+  const [head, ...rows] = table;
   const at = head?.indexOf('framework') ?? -1;
   if (head === undefined || at < 0) throw refuse(file, 'no framework column');
   for (const cells of rows) {

@@ -9,7 +9,8 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CsvFormatError, parseCsv, runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
+import { runCharts, runTablesFromCsv, specJson, sweepCharts, type Chart } from '../reports/charts.js';
+import { CsvFormatError, parseCsv } from '../reports/csv-read.js';
 import { renderPng, renderSvg, reportHtml, type Bundles } from '../reports/render.js';
 import { InputError } from './errors.js';
 import { checkReportDir } from './output-guard.js';
