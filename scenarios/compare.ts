@@ -6,11 +6,10 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CsvFormatError, parseCsv } from '../reports/csv-read.js';
 import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText } from '../reports/compare-table.js';
 import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
 import { InputError } from './errors.js';
-import { readJsonObject } from './json-file.js';
+import { readCsvRows, readJsonObject } from './json-file.js';
 import { writeAtomic } from './output-files.js';
 import { realPath, refuse, runManifestProblem, sweepDirProblem, within } from './output-guard.js';
 
@@ -76,15 +75,7 @@ export function readRun(dir: string): RunInput {
   for (const [k, v] of Object.entries(raw)) summary[k] = numberOf(v);
   const frameworks = new Map<string, Record<string, number | null>>();
   const file = join(dir, 'frameworks.csv');
-  if (!existsSync(file)) throw refuse(file, 'not a run directory (no frameworks.csv)');
-  let table: string[][];
-  try {
-    table = parseCsv(readFileSync(file, 'utf8'), file);
-  } catch (err) {
-    if (err instanceof CsvFormatError) throw refuse(file, err.message.slice(file.length + 2));
-    throw err;
-  }
-  const [head, ...rows] = table;
+  const [head, ...rows] = readCsvRows(file, 'not a run directory (no frameworks.csv)');
   const at = head?.indexOf('framework') ?? -1;
   if (head === undefined || at < 0) throw refuse(file, 'no framework column');
   for (const cells of rows) {

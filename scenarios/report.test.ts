@@ -53,6 +53,7 @@ describe('offersim run --report', () => {
       'manifest.json',
       'report.html',
       'summary.json',
+      'timeseries-long.csv',
       'timeseries.csv',
       'timing.json',
     ]);
