@@ -28,7 +28,7 @@ export {
   type Tolerance,
 } from './catalogue.js';
 export { Fingerprint } from './fingerprint.js';
-export { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js';
+export { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, timeseriesLongCsv } from './writers.js';
 export { CsvFormatError, parseCsv } from './csv-read.js';
 export { EventLineError, foldEventLines, parseEventLine } from './replay.js';
 export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
