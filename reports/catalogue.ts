@@ -474,7 +474,7 @@ export const SERIES_COLUMNS: readonly SeriesColumn[] = [
     value: (s) => s.shares,
   },
   {
-    key: 'pending_total',
+    key: 'pending',
     per: 'row',
     description: 'pending tasks of all frameworks',
     unit: 'tasks',

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { VEGA_LITE_SCHEMA, specJson } from './chart-style.js';
-import { CsvFormatError, parseCsv, runTablesFromCsv } from './charts.js';
+import { CsvFormatError, runTablesFromCsv } from './charts.js';
 import { completionCdfChart, jainChart, localityChart, offersChart, pendingChart, runCharts, sharesChart, utilisationChart } from './run-charts.js';
 import { sweepCharts } from './sweep-charts.js';
 import { SMALL_RUN } from './test-support/run-csv.js';
@@ -13,18 +13,6 @@ type Enc = Record<string, { field?: string; type?: string }>;
 const enc = (spec: Record<string, unknown>): Enc => spec['encoding'] as Enc;
 const values = (spec: Record<string, unknown>): Record<string, unknown>[] => (spec['data'] as { values: Record<string, unknown>[] }).values;
 const markType = (spec: Record<string, unknown>): unknown => (spec['mark'] as { type: string }).type;
-
-describe('parseCsv', () => {
-  test('CRLF and LF line ends, quoted fields with commas, quotes and line breaks, no empty last row', () => {
-    expect(parseCsv('a,b\r\n"x,1","say ""hi"""\r\n"two\nlines",\n')).toEqual([
-      ['a', 'b'],
-      ['x,1', 'say "hi"'],
-      ['two\nlines', ''],
-    ]);
-    expect(parseCsv('')).toEqual([]);
-    expect(parseCsv('a,b')).toEqual([['a', 'b']]);
-  });
-});
 
 describe('runTablesFromCsv', () => {
   const r = runTablesFromCsv(SMALL_RUN);
@@ -204,7 +192,7 @@ describe('the chart specs', () => {
 
   /*
    * pending_a: 0 over [0,2), 1 over [2,4), 0 over [4,6), 1 over [6,8); pending_b from its first
-   * row: 2 over [2,4), 0 over [4,6), 1 over [6,8). pending_total is the cluster's, not a framework.
+   * row: 2 over [2,4), 0 over [4,6), 1 over [6,8). The cluster-wide `pending` is not a framework's.
    */
   test('(c) pending: a line per framework, the cluster-wide column left out', () => {
     const s = pendingChart(r);

@@ -10,7 +10,10 @@
  */
 import { FRAMEWORK_COLUMNS, JOB_COLUMNS, LOCALITY_LEVELS, SERIES_COLUMNS, known, type LocalityLevel } from './catalogue.js';
 import { RESOURCE_NAMES, type MetricsResult } from './metrics.js';
+import { CsvFormatError, parseCsv } from './csv-read.js';
 import { frameworksCsv, jobsCsv, timeseriesCsv } from './writers.js';
+
+export { CsvFormatError, parseCsv } from './csv-read.js';
 
 /** A series of (time, value) points; null where the CSV cell is empty. */
 export interface Series {
@@ -55,8 +58,6 @@ const SERIES = {
   utilisation: known(SERIES_COLUMNS, 'util_'),
   shares: known(SERIES_COLUMNS, 'share_'),
   pending: known(SERIES_COLUMNS, 'pending_'),
-  /** the cluster-wide pending column: not a framework's, though it may share their prefix */
-  pendingAll: known(SERIES_COLUMNS, 'pending_total'),
   jain: known(SERIES_COLUMNS, 'jain'),
 };
 const JOBS = { framework: known(JOB_COLUMNS, 'framework'), completion: known(JOB_COLUMNS, 'completion_s') };
@@ -75,70 +76,9 @@ export interface RunCsvText {
   readonly frameworks: string;
 }
 
-/** A CSV file that does not have the columns the charts need. */
-export class CsvFormatError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'CsvFormatError';
-  }
-}
-
-/**
- * Parses RFC 4180 CSV (CRLF or LF line ends, quoted fields with doubled quotes) into rows of
- * strings. A final line end does not start an empty row.
- */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        field += c;
-      }
-      i++;
-      continue;
-    }
-    if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' || c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else {
-      field += c;
-    }
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
 /** A CSV as a header and rows of cells by column name. */
 export function table(file: string, text: string, need: readonly string[]): { header: string[]; rows: string[][]; col: (name: string) => number } {
-  const all = parseCsv(text);
+  const all = parseCsv(text, file);
   const header = all[0];
   if (header === undefined) throw new CsvFormatError(file, 'empty file (expected a header row)');
   const col = (name: string): number => header.indexOf(name);
@@ -171,7 +111,7 @@ export function runTablesFromCsv(csv: RunCsvText): RunTables {
   const ts = table('timeseries.csv', csv.timeseries, [SERIES.t, SERIES.jain]);
   const column = (c: number): (number | null)[] => ts.rows.map((r) => num('timeseries.csv', r[c]));
   const prefixed = (prefix: string): Series[] =>
-    ts.header.flatMap((h, c) => (h.startsWith(prefix) && h !== SERIES.pendingAll ? [{ label: h.slice(prefix.length), values: column(c) }] : []));
+    ts.header.flatMap((h, c) => (h.startsWith(prefix) ? [{ label: h.slice(prefix.length), values: column(c) }] : []));
   const utilisation = prefixed(SERIES.utilisation).sort((a, b) => resourceOrder(a.label) - resourceOrder(b.label));
   const jobs = table('jobs.csv', csv.jobs, [JOBS.framework, JOBS.completion]);
   const fw = table('frameworks.csv', csv.frameworks, [

@@ -234,5 +234,5 @@ export function compareCsv(c: Comparison): string {
       r.verdict === 'none' ? '' : r.verdict,
     ]);
   }
-  return csv(rows, 'lf');
+  return csv(rows);
 }

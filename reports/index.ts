@@ -28,10 +28,11 @@ export {
   type Tolerance,
 } from './catalogue.js';
 export { Fingerprint } from './fingerprint.js';
-export { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv } from './writers.js';
+export { FRAMEWORKS_COLUMNS, JOBS_COLUMNS, SUMMARY_KEYS, frameworksCsv, jobsCsv, summaryJson, timeseriesCsv, timeseriesLongCsv } from './writers.js';
+export { CsvFormatError, parseCsv } from './csv-read.js';
 export { EventLineError, foldEventLines, parseEventLine } from './replay.js';
 export { DIGITS, fmt, fmtInt, fmtSeconds } from './format.js';
-export { CsvFormatError, parseCsv, runTablesFromCsv, runTablesFromMetrics, type RunCsvText, type RunTables } from './charts.js';
+export { runTablesFromCsv, runTablesFromMetrics, type RunCsvText, type RunTables } from './charts.js';
 export { VEGA_LITE_SCHEMA, specJson, type Chart, type ChartSet, type OmittedChart, type VlSpec } from './chart-style.js';
 export { runCharts } from './run-charts.js';
 // render.ts (vega, vega-lite, resvg) is not re-exported: importing it takes a while, and only

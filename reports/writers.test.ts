@@ -12,13 +12,16 @@ import {
   JOBS_COLUMNS,
   SUMMARY_KEYS,
   TimeseriesLayout,
+  frameworkLabels,
   frameworksCsv,
   jobsCsv,
   summaryJson,
   timeseriesCsv,
   timeseriesDraft,
+  timeseriesLongCsv,
   writeJobsCsv,
 } from './writers.js';
+import { parseCsv } from './csv-read.js';
 
 function foldB(): MetricsResult {
   const m = new MetricsFold({ sampleInterval: 1_000_000 });
@@ -139,8 +142,8 @@ describe('stream B, exact text', () => {
   test('jobs.csv', () => {
     expect(jobsCsv(r.jobs)).toBe(
       'job,framework,submit_s,first_staging_s,first_start_s,finish_s,tasks,queueing_delay_s,completion_s,slowdown,' +
-        'local_node,local_rack,local_remote\r\n' +
-        'j0,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\r\n',
+        'local_node,local_rack,local_remote\n' +
+        'j0,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\n',
     );
   });
 
@@ -150,26 +153,26 @@ describe('stream B, exact text', () => {
         'queueing_delay_mean_s,queueing_delay_p50_s,queueing_delay_p95_s,queueing_delay_p99_s,' +
         'completion_mean_s,completion_p50_s,completion_p95_s,completion_p99_s,' +
         'slowdown_mean,slowdown_p50,slowdown_p95,slowdown_p99,' +
-        'offers_sent,offers_accepted,offers_declined,offers_rescinded,locality_tasks,node_local,rack_local,remote,jobs_abandoned,busyness,conflicts,conflict_fraction\r\n' +
+        'offers_sent,offers_accepted,offers_declined,offers_rescinded,locality_tasks,node_local,rack_local,remote,jobs_abandoned,busyness,conflicts,conflict_fraction\n' +
         'fw,r,1.000000,batch,1,1,0.312500,0.500000,' +
         '0.750000,0.750000,0.750000,0.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
-        '1,1,0,0,0,,,,0,0.000000,0,\r\n',
+        '1,1,0,0,0,,,,0,0.000000,0,\n',
     );
   });
 
   test('timeseries.csv', () => {
     expect(timeseriesCsv(r.samples, r.frameworks)).toBe(
-      't_s,util_cpus,util_mem,util_disk,util_gpus,share_fw,pending_total,pending_fw,jain,jain_time_s\r\n' +
-        '1.000000,0.250000,0.125000,,,0.250000,0.500000,0.500000,,0.000000\r\n' +
-        '2.000000,0.375000,0.187500,,,0.375000,0.000000,0.000000,,0.000000\r\n',
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_fw,pending,pending_fw,jain,jain_time_s\n' +
+        '1.000000,0.250000,0.125000,,,0.250000,0.500000,0.500000,,0.000000\n' +
+        '2.000000,0.375000,0.187500,,,0.375000,0.000000,0.000000,,0.000000\n',
     );
   });
 
   test('header rows match the exported column lists', () => {
-    expect(jobsCsv([]).split('\r\n')[0]).toBe(JOBS_COLUMNS.join(','));
-    expect(frameworksCsv([]).split('\r\n')[0]).toBe(FRAMEWORKS_COLUMNS.join(','));
+    expect(jobsCsv([]).split('\n')[0]).toBe(JOBS_COLUMNS.join(','));
+    expect(frameworksCsv([]).split('\n')[0]).toBe(FRAMEWORKS_COLUMNS.join(','));
   });
 });
 
@@ -221,11 +224,12 @@ describe('quoting and undefined values', () => {
       localRack: 1,
       localRemote: 0,
     };
-    expect(jobsCsv([j]).split('\r\n')[1]).toBe('"a\nb","x,""y""",0.000001,,,,3,,,,2,1,0');
+    // the header line, then the row: its quoted first cell holds the LF
+    expect(jobsCsv([j]).slice(JOBS_COLUMNS.join(',').length + 1)).toBe('"a\nb","x,""y""",0.000001,,,,3,,,,2,1,0\n');
   });
 
   test('frameworks with no jobs: empty statistics, weight to 6 decimals', () => {
-    expect(frameworksCsv([fwRow(0, 'f')]).split('\r\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0,0,,,,0,,0,');
+    expect(frameworksCsv([fwRow(0, 'f')]).split('\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0,0,,,,0,,0,');
   });
 
   test('timeseries: duplicate framework names get #id; unregistered ids give empty cells', () => {
@@ -239,8 +243,8 @@ describe('quoting and undefined values', () => {
       jainTime: 250_000,
     };
     expect(timeseriesCsv([sample], [fwRow(0, 'f'), fwRow(2, 'f')])).toBe(
-      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending_total,pending_f#0,pending_f#2,jain,jain_time_s\r\n' +
-        '1.500000,0.250000,,,,0.125000,,4.000000,4.000000,,1.000000,0.250000\r\n',
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending,pending_f#0,pending_f#2,jain,jain_time_s\n' +
+        '1.500000,0.250000,,,,0.125000,,4.000000,4.000000,,1.000000,0.250000\n',
     );
   });
 
@@ -272,7 +276,7 @@ describe('streamed rows', () => {
   });
 
   test('a draft row holds a share and a pending cell per framework id the sample has', () => {
-    // t 1 s; cpus 0.5, mem 0.25, no disk or gpus; ids 0 and 1; pending_total 3; no Jain: empty, 0 s
+    // t 1 s; cpus 0.5, mem 0.25, no disk or gpus; ids 0 and 1; pending 3; no Jain: empty, 0 s
     expect(timeseriesDraft(sample(1_000_000, [0.125, NaN], [1, 2]))).toBe('1.000000,0.500000,0.250000,,,0.125000,,3.000000,1.000000,2.000000,,0.000000');
   });
 
@@ -285,9 +289,9 @@ describe('streamed rows', () => {
     expect(layout.verbatim(3)).toBe(false);
     const streamed = layout.header + rows.map((r) => layout.row(timeseriesDraft(r))).join('');
     expect(streamed).toBe(
-      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending_total,pending_f#0,pending_f#2,jain,jain_time_s\r\n' +
-        '1.000000,0.500000,0.250000,,,0.250000,,3.000000,4.000000,,,0.000000\r\n' +
-        '2.000000,0.500000,0.250000,,,0.500000,0.750000,3.000000,1.000000,2.000000,,0.000000\r\n',
+      't_s,util_cpus,util_mem,util_disk,util_gpus,share_f#0,share_f#2,pending,pending_f#0,pending_f#2,jain,jain_time_s\n' +
+        '1.000000,0.500000,0.250000,,,0.250000,,3.000000,4.000000,,,0.000000\n' +
+        '2.000000,0.500000,0.250000,,,0.500000,0.750000,3.000000,1.000000,2.000000,,0.000000\n',
     );
     expect(streamed).toBe(timeseriesCsv(rows, [fwRow(0, 'f'), fwRow(2, 'f')]));
   });
@@ -297,7 +301,7 @@ describe('streamed rows', () => {
     expect(layout.verbatim(2)).toBe(true);
     expect(layout.verbatim(1)).toBe(false);
     const draft = timeseriesDraft(sample(3_000_000, [0.1, 0.2], [0, 5]));
-    expect(layout.row(draft)).toBe(`${draft}\r\n`);
+    expect(layout.row(draft)).toBe(`${draft}\n`);
   });
 
   test('stream B folded with onSample and no kept samples gives the same timeseries.csv', () => {
@@ -316,11 +320,72 @@ describe('streamed rows', () => {
     const pieces: string[] = [];
     writeJobsCsv(jobs, (t) => pieces.push(t), 2);
     // the header, then rows 0-1, 2-3 (j,3 quoted), 4
-    expect(pieces.map((p) => p.split('\r\n').length - 1)).toEqual([1, 2, 2, 1]);
+    expect(pieces.map((p) => p.split('\n').length - 1)).toEqual([1, 2, 2, 1]);
     expect(pieces[2]).toBe(
-      'j2,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\r\n' +
-        '"j,3",fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\r\n',
+      'j2,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\n' +
+        '"j,3",fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\n',
     );
     expect(pieces.join('')).toBe(jobsCsv(jobs));
+  });
+});
+
+describe('timeseries-long.csv and column names frameworks cannot collide with', () => {
+  const sample = (t: number, shares: number[], pending: number[], total: number): Sample => ({
+    t,
+    utilisation: [0.5, 0.25, NaN, NaN],
+    shares: Float64Array.from(shares),
+    pending: Float64Array.from(pending),
+    pendingTotal: total,
+    jain: 0.75,
+    jainTime: 500_000,
+  });
+
+  test('one row per number: the cluster first (framework empty), then each framework; a name with a comma and a quote quoted', () => {
+    // framework 0 "a,""b""" and framework 1 total; one sample at 2 s: util cpus 0.5, mem 0.25,
+    // no disk or gpus (empty values), pending 3 of which 1 and 2, Jain 0.75 over 0.5 s
+    const text = timeseriesLongCsv([sample(2_000_000, [0.125, 0.375], [1, 2], 3)], [fwRow(0, 'a,"b"'), fwRow(1, 'total')]);
+    expect(text).toBe(
+      'time_s,framework,metric,value\n' +
+        '2.000000,,util_cpus,0.500000\n' +
+        '2.000000,,util_mem,0.250000\n' +
+        '2.000000,,util_disk,\n' +
+        '2.000000,,util_gpus,\n' +
+        '2.000000,,pending,3.000000\n' +
+        '2.000000,,jain,0.750000\n' +
+        '2.000000,,jain_time_s,0.500000\n' +
+        '2.000000,"a,""b""",share,0.125000\n' +
+        '2.000000,"a,""b""",pending,1.000000\n' +
+        '2.000000,total,share,0.375000\n' +
+        '2.000000,total,pending,2.000000\n',
+    );
+    // read back by a CSV parser, the quoted name is one cell
+    expect(parseCsv(text)[8]).toEqual(['2.000000', 'a,"b"', 'share', '0.125000']);
+  });
+
+  test('streamed from drafts, framework by id, as the wide file: a framework that registered late has empty values', () => {
+    const rows = [sample(1_000_000, [0.25], [4], 4), sample(2_000_000, [0.5, NaN, 0.75], [1, NaN, 2], 3)];
+    const layout = new TimeseriesLayout([fwRow(0, 'f'), fwRow(2, 'g')]);
+    const streamed = layout.longHeader + rows.map((r) => layout.longRows(timeseriesDraft(r))).join('');
+    expect(streamed).toBe(timeseriesLongCsv(rows, [fwRow(0, 'f'), fwRow(2, 'g')]));
+    // row 1 was drafted before g (id 2) existed: g's share and pending are empty
+    expect(streamed.split('\n').slice(10, 12)).toEqual(['1.000000,g,share,', '1.000000,g,pending,']);
+  });
+
+  test('frameworks named total, all, t_s, cpus, a name with a comma and a quote: no duplicate header, every column found by name', () => {
+    const names = ['total', 'all', 't_s', 'cpus', 'x,"y"'];
+    const fws = names.map((n, i) => fwRow(i, n));
+    // shares 0.1 to 0.5 and pending 1 to 5 by framework; the total pending 15
+    const [head = [], row = []] = parseCsv(timeseriesCsv([sample(1_000_000, [0.1, 0.2, 0.3, 0.4, 0.5], [1, 2, 3, 4, 5], 15)], fws));
+    expect(new Set(head).size).toBe(head.length);
+    const at = (name: string): string => row[head.indexOf(name)]!;
+    expect(names.map((n) => at(`share_${n}`))).toEqual(['0.100000', '0.200000', '0.300000', '0.400000', '0.500000']);
+    expect(names.map((n) => at(`pending_${n}`))).toEqual(['1.000000', '2.000000', '3.000000', '4.000000', '5.000000']);
+    expect([at('pending'), at('t_s'), at('util_cpus'), at('jain')]).toEqual(['15.000000', '1.000000', '0.500000', '0.750000']);
+  });
+
+  test('labels stay unique however names repeat: a, a and a#1 give a#0, a#1#1 and a#1#2', () => {
+    // round 1: a, a -> a#0, a#1; a#1 clashes with the third's name; round 2: both a#1 get #id
+    expect(frameworkLabels([fwRow(0, 'a'), fwRow(1, 'a'), fwRow(2, 'a#1')])).toEqual(['a#0', 'a#1#1', 'a#1#2']);
+    expect(frameworkLabels([fwRow(0, 'a'), fwRow(3, 'b')])).toEqual(['a', 'b']);
   });
 });

@@ -64,12 +64,13 @@ export function summaryJson(summary: Summary): string {
 }
 
 /**
- * RFC 4180 CSV: CRLF line ends (LF when `lineEnd` is 'lf'), a field quoted when it holds a comma,
- * a quote, CR or LF.
+ * CSV as pandas, R and Unix tools read it without cleaning: LF line ends (RFC 4180's CRLF shows as
+ * a stray `\r` or `^M` in Unix tools), a field quoted when it holds a comma, a quote,
+ * CR or LF, a quote inside doubled.
  */
-export function csv(rows: readonly (readonly string[])[], lineEnd: 'crlf' | 'lf' = 'crlf'): string {
-  // csv-stringify quotes a bare LF only when it is the record delimiter, so quote CR and LF explicitly.
-  return stringify(rows as string[][], { record_delimiter: lineEnd === 'crlf' ? 'windows' : 'unix', quoted_match: /[\r\n]/ });
+export function csv(rows: readonly (readonly string[])[]): string {
+  // csv-stringify quotes a bare CR only when it is part of the record delimiter, so quote CR and LF explicitly.
+  return stringify(rows as string[][], { record_delimiter: 'unix', quoted_match: /[\r\n]/ });
 }
 
 /** jobs.csv columns, in order (the catalogue's JOB_COLUMNS); the last three count the job's launched tasks with preferences by locality. */
@@ -117,18 +118,25 @@ export function frameworksCsv(frameworks: readonly FrameworkRow[]): string {
 
 /**
  * Column labels for frameworks: the name, or `name#id` when several frameworks share a name, so
- * that every column header is unique.
+ * that every column header is unique (again `#id` while two labels are still the same, as names
+ * `a`, `a` and `a#1` would give).
  */
-function frameworkLabels(frameworks: readonly FrameworkRow[]): string[] {
-  const seen = new Map<string, number>();
-  for (const f of frameworks) seen.set(f.name, (seen.get(f.name) ?? 0) + 1);
-  return frameworks.map((f) => ((seen.get(f.name) ?? 0) > 1 ? `${f.name}#${f.id}` : f.name));
+export function frameworkLabels(frameworks: readonly FrameworkRow[]): string[] {
+  const labels = frameworks.map((f) => f.name);
+  for (;;) {
+    const seen = new Map<string, number>();
+    for (const l of labels) seen.set(l, (seen.get(l) ?? 0) + 1);
+    if (labels.every((l) => seen.get(l) === 1)) return labels;
+    labels.forEach((l, i) => {
+      if (seen.get(l)! > 1) labels[i] = `${l}#${frameworks[i]!.id}`;
+    });
+  }
 }
 
 /**
  * timeseries.csv: a header, then one row per interval (see {@link Sample}), with the catalogue's
  * SERIES_COLUMNS: `t_s` (the interval's end), then means over the interval: `util_<resource>` for
- * each resource, `share_<framework>` for each framework, `pending_total`, `pending_<framework>`
+ * each resource, `share_<framework>` for each framework, `pending`, `pending_<framework>`
  * for each framework, `jain`; and `jain_time_s`, the seconds of the interval `jain` is the mean
  * over. Every mean is written with 6 decimals; undefined ones (a framework not registered by the
  * interval's end, a resource whose cluster total is 0, no time with two frameworks with demand)
@@ -160,34 +168,84 @@ export function timeseriesDraft(s: Sample): string {
 const FIXED_CELLS = SERIES_COLUMNS.reduce((n, c) => n + (c.per === 'row' ? 1 : c.per === 'resource' ? RESOURCE_NAMES.length : 0), 0);
 const PER_FRAMEWORK = SERIES_COLUMNS.filter((c) => c.per === 'framework').length;
 
+/** timeseries-long.csv's columns. */
+export const TIMESERIES_LONG_COLUMNS = ['time_s', 'framework', 'metric', 'value'] as const;
+
+/**
+ * timeseries-long.csv: the numbers of timeseries.csv, one per row (a tidy table): `time_s` (the
+ * interval's end, timeseries.csv's `t_s`), `framework` (its label in timeseries.csv's column
+ * names; empty, NA to pandas and R, for a cluster-wide metric), `metric` (the column name without
+ * the framework: `util_cpus`, ..., `pending`, `jain`, `jain_time_s`; per framework `share` and
+ * `pending`), `value` (the cell, empty where timeseries.csv's is). Rows by interval, then the
+ * cluster's metrics in timeseries.csv's column order, then each framework in frameworks.csv's
+ * order with its metrics in that order.
+ */
+export function timeseriesLongCsv(samples: readonly Sample[], frameworks: readonly FrameworkRow[]): string {
+  const layout = new TimeseriesLayout(frameworks);
+  const pieces = [layout.longHeader];
+  for (const s of samples) pieces.push(layout.longRows(timeseriesDraft(s)));
+  return pieces.join('');
+}
+
 /**
  * The columns of timeseries.csv for a run's frameworks (registered ones, by id): its header, and
- * the file's row for a draft row ({@link timeseriesDraft}). Numeric cells never need quoting, so
- * a row is its cells joined by commas and a CRLF, as csv-stringify writes it.
+ * the file's row for a draft row ({@link timeseriesDraft}); the same for timeseries-long.csv.
+ * Numeric cells never need quoting, so a row is its cells joined by commas and an LF, as
+ * csv-stringify writes it.
  */
 export class TimeseriesLayout {
-  /** the header row, with its CRLF */
+  /** the header row, with its LF */
   readonly header: string;
+  /** timeseries-long.csv's header row, with its LF */
+  readonly longHeader: string = csv([[...TIMESERIES_LONG_COLUMNS]]);
   private readonly ids: readonly number[];
+  /** the wide row's cell of `t_s` */
+  private readonly timeCell: number;
+  /** per long row of a sample: the wide row's cell it holds, and its `framework,metric,` cells */
+  private readonly long: readonly (readonly [cell: number, text: string])[];
 
   constructor(frameworks: readonly FrameworkRow[]) {
     const labels = frameworkLabels(frameworks);
     this.ids = frameworks.map((f) => f.id);
-    this.header = csv([
-      SERIES_COLUMNS.flatMap((c) => (c.per === 'row' ? [c.key] : (c.per === 'resource' ? RESOURCE_NAMES : labels).map((name) => `${c.key}${name}`))),
-    ]);
+    // Every column of the wide file: its name, and the framework (index into labels) and metric it holds.
+    const columns = SERIES_COLUMNS.flatMap((c) => {
+      if (c.per === 'row') return [{ name: c.key, fw: -1, metric: c.key }];
+      if (c.per === 'resource') return RESOURCE_NAMES.map((r) => ({ name: `${c.key}${r}`, fw: -1, metric: `${c.key}${r}` }));
+      return labels.map((l, fw) => ({ name: `${c.key}${l}`, fw, metric: c.key.replace(/_$/, '') }));
+    });
+    this.header = csv([columns.map((c) => c.name)]);
+    this.timeCell = columns.findIndex((c) => c.name === 't_s');
+    const quoted = labels.map((l) => csv([[l]]).slice(0, -1));
+    const cells = columns.map((c, cell) => ({ ...c, cell })).filter((c) => c.cell !== this.timeCell);
+    this.long = [-1, ...labels.keys()].flatMap((fw) =>
+      cells.filter((c) => c.fw === fw).map((c) => [c.cell, `${fw < 0 ? '' : quoted[fw]!},${c.metric},`] as const),
+    );
   }
 
   /**
    * Whether the draft of a sample with `n` framework ids is already the file's row (without its
-   * CRLF): the frameworks are exactly ids 0 to n - 1, all registered.
+   * LF): the frameworks are exactly ids 0 to n - 1, all registered.
    */
   verbatim(n: number): boolean {
     return this.ids.length === n && this.ids.every((id, i) => id === i);
   }
 
-  /** The file's row, with its CRLF, for a draft row: each framework's cells by its id, empty where the sample has none. */
+  /** The file's row, with its LF, for a draft row: each framework's cells by its id, empty where the sample has none. */
   row(draft: string): string {
+    return `${this.cells(draft).join(',')}\n`;
+  }
+
+  /** timeseries-long.csv's rows, each with its LF, for a draft row: one per cell of the wide row but `t_s`. */
+  longRows(draft: string): string {
+    const c = this.cells(draft);
+    const t = c[this.timeCell]!;
+    let out = '';
+    for (const [cell, text] of this.long) out += `${t},${text}${c[cell]!}\n`;
+    return out;
+  }
+
+  /** The cells of the file's row for a draft row. */
+  private cells(draft: string): string[] {
     const c = draft.split(',');
     const n = (c.length - FIXED_CELLS) / PER_FRAMEWORK;
     const out: string[] = [];
@@ -201,6 +259,6 @@ export class TimeseriesLayout {
         for (let i = 0; i < cells; i++) out.push(c[k++]!);
       }
     }
-    return `${out.join(',')}\r\n`;
+    return out;
   }
 }

@@ -209,7 +209,7 @@ frameworks:
       writeFileSync(file, TEXT);
       const r = await cli('run', file, '--out', join(dir, 'out'));
       expect(r.code).toBe(0);
-      const csv = readFileSync(join(dir, 'out', 'frameworks.csv'), 'utf8').split('\r\n');
+      const csv = readFileSync(join(dir, 'out', 'frameworks.csv'), 'utf8').split('\n');
       const header = csv[0]!.split(',');
       const col = (row: number, name: string): string => csv[row]!.split(',')[header.indexOf(name)]!;
       expect([1, 2].map((i) => [col(i, 'framework'), col(i, 'busyness'), col(i, 'conflicts'), col(i, 'conflict_fraction')])).toEqual([

@@ -105,12 +105,12 @@ describe('compare inputs', () => {
   test('frameworks that share a name are told apart in registration order', () => {
     const copy = join(tmp, 'twins');
     cpSync(runDirectories([sweep])[0]!, copy, { recursive: true });
-    const lines = readFileSync(join(copy, 'frameworks.csv'), 'utf8').trimEnd().split('\r\n');
+    const lines = readFileSync(join(copy, 'frameworks.csv'), 'utf8').trimEnd().split('\n');
     // A second "etl" row whose completion median is 1234.
     const etl = lines[2]!.split(',');
     const at = lines[0]!.split(',').indexOf('completion_p50_s');
     etl[at] = '1234.000000';
-    writeFileSync(join(copy, 'frameworks.csv'), [...lines, etl.join(',')].join('\r\n') + '\r\n');
+    writeFileSync(join(copy, 'frameworks.csv'), [...lines, etl.join(',')].join('\n') + '\n');
     const r = readRun(copy);
     expect([...r.frameworks.keys()]).toEqual(['analytics', 'etl', 'etl#2']);
     expect(r.frameworks.get('etl#2')!['completion_p50_s']).toBe(1234);

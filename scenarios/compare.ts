@@ -6,7 +6,6 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from '../reports/charts.js';
 import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText, seedCount } from '../reports/compare-table.js';
 import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
 import { reportHtml } from '../reports/page-html.js';
@@ -14,7 +13,7 @@ import { compareSections } from '../reports/pages.js';
 import { compareCharts } from '../reports/sweep-charts.js';
 import { InputError } from './errors.js';
 import { readBundles } from './page-bundles.js';
-import { readJsonObject } from './json-file.js';
+import { readCsvRows, readJsonObject } from './json-file.js';
 import { writeAtomic } from './output-files.js';
 import { realPath, refuse, runManifestProblem, sweepDirProblem, within } from './output-guard.js';
 
@@ -80,8 +79,7 @@ export function readRun(dir: string): RunInput {
   for (const [k, v] of Object.entries(raw)) summary[k] = numberOf(v);
   const frameworks = new Map<string, Record<string, number | null>>();
   const file = join(dir, 'frameworks.csv');
-  if (!existsSync(file)) throw refuse(file, 'not a run directory (no frameworks.csv)');
-  const [head, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  const [head, ...rows] = readCsvRows(file, 'not a run directory (no frameworks.csv)');
   const at = head?.indexOf('framework') ?? -1;
   if (head === undefined || at < 0) throw refuse(file, 'no framework column');
   for (const cells of rows) {

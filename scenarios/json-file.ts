@@ -1,10 +1,22 @@
 /**
- * JSON files offersim wrote and reads back (a run's summary.json and manifest.json, a sweep
- * point's summary): one edited, cut short or replaced by something else is bad input naming the
- * file (exit 2), never a parser's stack. Composition root: reads files.
+ * JSON and CSV files offersim wrote and reads back (a run's summary.json, manifest.json and
+ * frameworks.csv, a sweep point's summary): one edited, cut short or replaced by something else
+ * is bad input naming the file (exit 2), never a parser's stack. Composition root: reads files.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { CsvFormatError, parseCsv } from '../reports/csv-read.js';
 import { InputError } from './errors.js';
+
+/** The rows of CSV file `file` (reports/csv-read.ts), or an InputError naming it (and the line); `missing` says what its absence means. */
+export function readCsvRows(file: string, missing: string): string[][] {
+  if (!existsSync(file)) throw new InputError([{ file, path: '', message: missing }]);
+  try {
+    return parseCsv(readFileSync(file, 'utf8'), file);
+  } catch (err) {
+    if (err instanceof CsvFormatError) throw new InputError([{ file, path: '', message: err.message.slice(file.length + 2) }]);
+    throw err;
+  }
+}
 
 /** The JSON object in `file`, or an InputError naming it; `missing` says what its absence means. */
 export function readJsonObject(file: string, missing: string): Record<string, unknown> {

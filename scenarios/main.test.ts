@@ -73,7 +73,15 @@ describe('offersim run', () => {
     expect(r.out).toMatch(/seed 7: completed at t=[\d.]+ s/);
     expect(r.out).toMatch(/^fingerprint [0-9a-f]{16}$/m);
     expect(r.out).toContain(`results in ${out}`);
-    expect(readdirSync(out).sort()).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries.csv', 'timing.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'frameworks.csv',
+      'jobs.csv',
+      'manifest.json',
+      'summary.json',
+      'timeseries-long.csv',
+      'timeseries.csv',
+      'timing.json',
+    ]);
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(m)).toEqual([
       'offersim',

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { getAllocator } from '../allocators/registry.js';
-import { parseCsv } from '../reports/charts.js';
+import { parseCsv } from '../reports/csv-read.js';
 import { frameworksCsv, summaryJson, timeseriesCsv } from '../reports/writers.js';
 import type { Sample } from '../reports/metrics.js';
 import { parseScenarioText } from './loader.js';

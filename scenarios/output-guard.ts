@@ -15,6 +15,7 @@ export const RUN_FILES: readonly string[] = [
   'jobs.csv',
   'frameworks.csv',
   'timeseries.csv',
+  'timeseries-long.csv',
   'timing.json',
   'events.jsonl',
   'report.html',

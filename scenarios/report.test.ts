@@ -54,6 +54,7 @@ describe('offersim run --report', () => {
       'manifest.json',
       'report.html',
       'summary.json',
+      'timeseries-long.csv',
       'timeseries.csv',
       'timing.json',
     ]);

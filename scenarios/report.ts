@@ -10,7 +10,8 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { specJson, type Chart, type ChartSet } from '../reports/chart-style.js';
-import { CsvFormatError, runTablesFromCsv } from '../reports/charts.js';
+import { runTablesFromCsv } from '../reports/charts.js';
+import { CsvFormatError } from '../reports/csv-read.js';
 import { reportHtml, type PageSection } from '../reports/page-html.js';
 import { compareSections, runSections, summaryLiterals } from '../reports/pages.js';
 import { renderPng, renderSvg } from '../reports/render.js';

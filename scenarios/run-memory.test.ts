@@ -68,7 +68,7 @@ test('a million seconds at one-second samples: peak RSS under 400 MB, every row 
   // After 11 s (the task ran over [1, 11) s: share 1, cpus 1, mem 0.5) the cluster is idle:
   // utilisation 0, share 0, nothing pending; disk and gpus have no total and Jain's index needs
   // two frameworks: empty cells, 0 s.
-  expect(tail(csv, 200).split('\r\n').slice(-3)).toEqual([
+  expect(tail(csv, 200).split('\n').slice(-3)).toEqual([
     '999999.000000,0.000000,0.000000,,,0.000000,0.000000,0.000000,,0.000000',
     '1000000.000000,0.000000,0.000000,,,0.000000,0.000000,0.000000,,0.000000',
     '',

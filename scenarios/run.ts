@@ -319,7 +319,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     const onSample = (x: Sample): void => {
       ids.min = Math.min(ids.min, x.shares.length);
       ids.max = Math.max(ids.max, x.shares.length);
-      series.write(`${timeseriesDraft(x)}\r\n`);
+      series.write(`${timeseriesDraft(x)}\n`);
     };
     const sim = simulateScenario(run, { seed: options.seed, sinks: events === undefined ? [] : [new JsonlSink(events)], keepSamples: false, onSample });
     const { seed, result, metrics, records } = sim;
@@ -394,21 +394,29 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
 }
 
 /**
- * Writes timeseries.csv from its draft: the header, then each row with the run's framework
- * columns. When every row already has them (the frameworks are ids 0 to n - 1 and every sample
- * had n), the draft is copied as it is; otherwise each row is laid out again. Either way in
- * chunks, never as one string; the draft is removed.
+ * Writes timeseries.csv and timeseries-long.csv from the draft: the headers, then each row with
+ * the run's framework columns, and its cells one per row. When every row already has them (the
+ * frameworks are ids 0 to n - 1 and every sample had n), the draft is copied as it is; otherwise
+ * each row is laid out again. Either way in chunks, never as one string; the draft is removed.
  */
 function writeTimeseries(tmp: string, dir: string, layout: TimeseriesLayout, ids: { readonly min: number; readonly max: number }): void {
   const draft = join(tmp, TIMESERIES_DRAFT);
   const out = new OutputStream(join(tmp, 'timeseries.csv'), join(dir, 'timeseries.csv'));
+  const long = new OutputStream(join(tmp, 'timeseries-long.csv'), join(dir, 'timeseries-long.csv'));
   try {
     out.write(layout.header);
-    if (ids.max < 0 || (ids.min === ids.max && layout.verbatim(ids.max))) out.copyFrom(draft);
-    else for (const line of fileLines(draft, join(dir, 'timeseries.csv'))) out.write(layout.row(line));
+    long.write(layout.longHeader);
+    const verbatim = ids.max < 0 || (ids.min === ids.max && layout.verbatim(ids.max));
+    if (verbatim) out.copyFrom(draft);
+    for (const line of fileLines(draft, join(dir, 'timeseries.csv'))) {
+      if (!verbatim) out.write(layout.row(line));
+      long.write(layout.longRows(line));
+    }
     out.close();
+    long.close();
   } finally {
     out.abandon();
+    long.abandon();
   }
   onOutput(join(dir, 'timeseries.csv'), 'remove its draft', () => rmSync(draft));
 }

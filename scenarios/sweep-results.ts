@@ -1,15 +1,17 @@
 /**
  * A sweep's results: sweep.json (offersim's version, the scenario, the shard, every point),
- * sweep.csv (a row per point) and summary.csv (per parameter combination, the mean and a 95%
- * confidence interval across seeds of every metric), computed from the point directories alone,
+ * sweep.csv (a row per point), summary.csv (per parameter combination, the mean and a 95%
+ * confidence interval across seeds of every metric) and sweep-frameworks.csv (a row per point
+ * and framework: the point's frameworks.csv rows), computed from the point directories alone,
  * in point order, so that any split of the points gives the same files; and the merge of shard
  * directories into one sweep. Composition root: files.
  */
 import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fmt } from '../reports/format.js';
+import { SUMMARY_METRICS } from '../reports/catalogue.js';
+import { fmt, fmtInt } from '../reports/format.js';
 import { meanCi95 } from '../reports/stats.js';
-import { csv } from '../reports/writers.js';
+import { FRAMEWORKS_COLUMNS, csv } from '../reports/writers.js';
 import { InputError } from './errors.js';
 import type { LoadedScenario } from './loader.js';
 import { checkMergeOut, sweepDirProblem } from './output-guard.js';
@@ -19,7 +21,7 @@ import type { Scenario } from './schema.js';
 import type { Shard, SweepPoint } from './sweep-points.js';
 import { claimPartial, releaseTemp, removeStalePartialsIn } from './temp-files.js';
 import { VERSION } from './version.js';
-import { readJsonObject } from './json-file.js';
+import { readCsvRows, readJsonObject } from './json-file.js';
 
 export { meanCi95 } from '../reports/stats.js';
 
@@ -49,10 +51,11 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
       ...keys.map((k) => cell(p.params[k])),
       String(p.seed),
       s === undefined ? (existsSync(join(dir, 'points', `${p.hash}.failed.txt`)) ? 'failed' : 'missing') : 'ok',
-      ...metricKeys.map((k) => (s === undefined ? '' : numberCell(s[k]))),
+      ...metricKeys.map((k) => (s === undefined ? '' : numberCell(k, s[k]))),
     ]);
   }
   writeAtomic(join(dir, 'sweep.csv'), csv(rows));
+  writeAtomic(join(dir, 'sweep-frameworks.csv'), csv(sweepFrameworkRows(dir, keys, mine)));
   // Per parameter combination (everything but the seed): mean and 95% CI half-width across seeds.
   const groups = new Map<string, { params: Record<string, unknown>; runs: Record<string, unknown>[] }>();
   for (const { p, s } of summaries) {
@@ -92,8 +95,34 @@ function cell(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-function numberCell(v: unknown): string {
-  return typeof v === 'number' ? fmt(v) : '';
+/** The summary metrics written as integers (counts), by key. */
+const INTEGER_METRICS = new Set(SUMMARY_METRICS.filter((m) => m.format === 'integer').map((m) => m.key));
+
+/** A point's metric as its summary.json writes it: a count as an integer, anything else with 6 decimals; '' when not a number. */
+function numberCell(key: string, v: unknown): string {
+  if (typeof v !== 'number') return '';
+  return INTEGER_METRICS.has(key) ? fmtInt(v) : fmt(v);
+}
+
+/**
+ * sweep-frameworks.csv's rows: a header (`point`, `hash`, the parameters, `seed`, then
+ * frameworks.csv's columns), then for each point with a run, in point order, its frameworks.csv
+ * rows, their cells as the point wrote them. Points without a run (failed, missing) have no rows:
+ * sweep.csv gives their status.
+ */
+function sweepFrameworkRows(dir: string, keys: readonly string[], points: readonly SweepPoint[]): string[][] {
+  const rows: string[][] = [['point', 'hash', ...keys, 'seed', ...FRAMEWORKS_COLUMNS]];
+  for (const p of points) {
+    const file = join(dir, 'points', p.hash, 'frameworks.csv');
+    if (!existsSync(join(dir, 'points', p.hash, 'summary.json'))) continue;
+    const [head = [], ...body] = readCsvRows(file, 'missing: the point has a summary.json but no frameworks.csv');
+    const at = FRAMEWORKS_COLUMNS.map((c) => head.indexOf(c));
+    const lacking = FRAMEWORKS_COLUMNS.filter((_, i) => at[i]! < 0);
+    if (lacking.length > 0) throw new InputError([{ file, path: '', message: `not a frameworks.csv of this offersim (no column ${lacking.join(', ')})` }]);
+    const point = [String(p.index), p.hash, ...keys.map((k) => cell(p.params[k])), String(p.seed)];
+    for (const r of body) rows.push([...point, ...at.map((i) => r[i] ?? '')]);
+  }
+  return rows;
 }
 
 // ---- merge

@@ -96,17 +96,18 @@ describe('the same files however the sweep is split', () => {
     const m = cli('merge', join(tmp, 'shard-0'), join(tmp, 'shard-1'), join(tmp, 'shard-2'), '--out', merged);
     expect(m.code).toBe(0);
     const reference = files(one);
-    // 12 points x 6 files + sweep.json, sweep.csv, summary.csv
-    expect(Object.keys(reference)).toHaveLength(12 * 5 + 3);
+    // 12 points x 6 files (timing.json left out) + sweep.json, sweep.csv, summary.csv, sweep-frameworks.csv
+    expect(Object.keys(reference)).toHaveLength(12 * 6 + 4);
+    expect(Object.keys(reference)).toContain('sweep-frameworks.csv');
     expect(files(two)).toEqual(reference);
     expect(files(merged)).toEqual(reference);
     // sweep.csv: a header and a row per point, all ok; summary.csv: a row per (policy, rate)
-    const rows = reference['sweep.csv']!.trimEnd().split('\r\n');
+    const rows = reference['sweep.csv']!.trimEnd().split('\n');
     expect(rows).toHaveLength(13);
     expect(rows.slice(1).every((r) => r.split(',')[5] === 'ok')).toBe(true);
     expect(
       reference['summary.csv']!.trimEnd()
-        .split('\r\n')
+        .split('\n')
         .map((r) => r.split(',').slice(0, 3).join(',')),
     ).toEqual(['allocator,frameworks.0.workload.rate,seeds', 'drf,0.5,3', 'drf,1,3', 'random,0.5,3', 'random,1,3']);
     // a merge missing a shard says so (exit 2) and marks the points missing
@@ -207,7 +208,7 @@ sweep:
     expect(r.err.match(/failed: .*flaky: asked to fail/g)).toHaveLength(2);
     const rows = readFileSync(join(dir, 'sweep.csv'), 'utf8')
       .trimEnd()
-      .split('\r\n')
+      .split('\n')
       .slice(1)
       .map((row) => row.split(',').slice(2, 5).join(' '));
     expect(rows).toEqual(['false 1 ok', 'false 2 ok', 'true 1 failed', 'true 2 failed']);

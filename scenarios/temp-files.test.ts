@@ -126,7 +126,15 @@ describe('leftovers of processes that no longer exist', () => {
     }
     expect(offersim(['run', SMALL, '--out', join(dir, 'run')], temp).code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['run', `run.partial-${live}`]);
-    expect(readdirSync(join(dir, 'run')).sort()).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries.csv', 'timing.json']);
+    expect(readdirSync(join(dir, 'run')).sort()).toEqual([
+      'frameworks.csv',
+      'jobs.csv',
+      'manifest.json',
+      'summary.json',
+      'timeseries-long.csv',
+      'timeseries.csv',
+      'timing.json',
+    ]);
   });
 
   test("sweep: a dead process's half-written point goes, a live process's point in progress stays", () => {

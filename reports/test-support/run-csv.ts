@@ -11,7 +11,7 @@ const CRLF = (lines: string[]): string => lines.map((l) => `${l}\r\n`).join('');
  */
 export const SMALL_RUN: RunCsvText = {
   timeseries: CRLF([
-    't_s,util_cpus,util_mem,util_disk,util_gpus,share_a,share_b,pending_total,pending_a,pending_b,jain,jain_time_s',
+    't_s,util_cpus,util_mem,util_disk,util_gpus,share_a,share_b,pending,pending_a,pending_b,jain,jain_time_s',
     '2.000000,0.000000,0.000000,,,0.000000,,0.000000,0.000000,,,0.000000',
     '4.000000,0.500000,0.250000,,,0.500000,0.250000,3.000000,1.000000,2.000000,0.900000,2.000000',
     '6.000000,1.000000,0.500000,,,0.400000,0.600000,0.000000,0.000000,0.000000,,0.000000',

@@ -129,7 +129,7 @@ export function renameOutputs(
       ? row
       : row.map((h) => {
           const m = /^(share|pending)_(.+)$/.exec(h);
-          return m === null || h === 'pending_total' ? h : `${m[1]!}_${fw(m[2]!)}`;
+          return m === null ? h : `${m[1]!}_${fw(m[2]!)}`;
         }),
   );
   // By field, so that a record kind added later is covered: a `name` is an agent's, a
