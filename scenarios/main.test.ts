@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './test-support/cli.js';
+import { DEFAULT_COMPARE_METRICS } from '../reports/compare.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SMALL = join(HERE, 'golden', 'small.yaml');
@@ -93,6 +94,48 @@ describe('offersim run', () => {
     expect(m['scenario']).toMatchObject({ name: 'small', file: 'small.yaml', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // what ran: the registered policy the scenario names
     expect(m['allocator']).toEqual({ name: 'drf', module: null });
+  });
+  test('ends with a table of the headline metrics, from summary.json, with units and good directions', async () => {
+    const out = join(tmp, 'run-table');
+    const r = await cli('run', SMALL, '--out', out, '--quiet');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, number | null>;
+    const table = r.out
+      .slice(r.out.indexOf('\nmetric') + 1)
+      .trimEnd()
+      .split('\n');
+    // a header and the nine metrics compare shows by default, in its order
+    expect(table.map((l) => l.split(/ +/)[0])).toEqual(['metric', ...DEFAULT_COMPARE_METRICS]);
+    expect(table[0]).toMatch(/^metric +unit +better +value$/);
+    // utilisation_cpus: a fraction, higher is better, its value to four significant digits
+    expect(table[1]).toMatch(new RegExp(`^utilisation_cpus +fraction +higher +${summary['utilisation_cpus']!.toPrecision(4)}$`));
+    expect(table[4]).toMatch(/^completion_p50_s +s +lower +[\d.]+$/);
+    // node_local: no locality data in this scenario (null in summary.json): '-'
+    expect(summary['node_local']).toBeNull();
+    expect(table[8]).toMatch(/^node_local +fraction +higher +-$/);
+    // every line the same width before the value column ends: aligned
+    expect(new Set(table.map((l) => l.length)).size).toBe(1);
+  });
+  test('--json: one JSON object on stdout and nothing else, the rest on stderr', async () => {
+    const out = join(tmp, 'run-json');
+    const r = await cli('run', SMALL, '--out', out, '--json');
+    expect(r.code).toBe(0);
+    expect(r.out.endsWith('}\n')).toBe(true);
+    expect(r.out.trimEnd().split('\n')).toHaveLength(1);
+    const j = JSON.parse(r.out) as Record<string, unknown>;
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(j)).toEqual(['offersim', 'scenario', 'dir', 'seed', 'fingerprint', 'endTime', 'endReason', 'events', 'summary']);
+    expect(j).toMatchObject({
+      scenario: SMALL,
+      dir: out,
+      seed: 7,
+      fingerprint: manifest['fingerprint'],
+      endTime: manifest['endTime'],
+      endReason: 'completed',
+      events: manifest['events'],
+    });
+    expect(j['summary']).toEqual(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')));
+    expect(r.err).toContain(`results in ${out}`);
   });
   test('--seed and --set change the run and are recorded', async () => {
     const out = join(tmp, 'run2');

@@ -27,6 +27,8 @@ import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
 import { environmentLine, writeOutputFile } from './output-files.js';
+import { headlineText } from '../reports/run-table.js';
+import type { RunOutcome } from './run.js';
 
 /** Where the CLI writes, and what it may read of its environment. */
 export interface Io {
@@ -109,6 +111,22 @@ function parseOptions(flags: readonly string[]): Record<string, unknown> {
   return options;
 }
 
+/** `run --json`'s object: where the run went, what identifies it, how it ended and its summary metrics. */
+function runJson(file: string, r: RunOutcome, report: string | undefined): Record<string, unknown> {
+  return {
+    offersim: VERSION,
+    scenario: file,
+    dir: r.dir,
+    seed: r.seed,
+    fingerprint: r.fingerprint,
+    endTime: r.endSeconds,
+    endReason: r.reason,
+    events: r.events,
+    ...(report === undefined ? {} : { report }),
+    summary: r.summary,
+  };
+}
+
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let usageError: string | undefined;
@@ -156,6 +174,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             type: 'boolean',
             default: false,
             describe: 'also render charts/ (Vega-Lite, SVG, PNG) and report.html, as offersim report does',
+          })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress while the run goes (stderr)' })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'print one JSON object on stdout (run directory, seed, fingerprint, end, summary metrics) and nothing else there',
           }),
       (a) => {
         action = async () => {
@@ -167,18 +191,25 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
               `offersim: ${loaded.file} has a sweep block: this runs only its base point (the scenario without the sweep, seed ${seed ?? loaded.scenario.seed}); offersim sweep ${loaded.file} runs its ${sweepSize(loaded.file, loaded.scenario)} points\n`,
             );
           }
-          const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force });
-          io.out(
+          const progress = a.quiet === true ? undefined : { write: (t: string) => io.err(t), tty: io.tty === true };
+          const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force, progress });
+          // With --json, stdout holds the JSON object alone: the rest goes to stderr.
+          const say = a.json === true ? io.err : io.out;
+          say(
             `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
               `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
               `fingerprint ${r.fingerprint}\nresults in ${r.dir}\n`,
           );
+          if (a.json !== true) io.out(`\n${headlineText(r.summary)}`);
+          let report: string | undefined;
           if (a.report === true) {
             // Loaded on demand: vega and vega-lite take a while to import, and a plain run needs neither.
             const { writeReport } = await import('./report.js');
             const rep = await writeReport(r.dir);
-            io.out(`report ${join(rep.dir, 'report.html')} (${rep.files.length - 1} chart files in ${rep.totalSeconds.toFixed(2)} s)\n`);
+            report = join(rep.dir, 'report.html');
+            say(`${rep.files.length - 1} chart files in ${rep.totalSeconds.toFixed(2)} s\nreport ${report}\n`);
           }
+          if (a.json === true) io.out(`${JSON.stringify(runJson(loaded.file, r, report))}\n`);
         };
       },
     )
