@@ -235,7 +235,7 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
   };
   const result = ScenarioSchema.safeParse(data);
   if (!result.success) {
-    for (const issue of flattenIssues(result.error.issues, data)) {
+    for (const issue of flattenIssues(result.error.issues, data, [], ScenarioSchema)) {
       if (underBad(issue.path)) continue;
       problems.push({ file, ...where(issue.path, issue.atKey), path: formatPath(issue.path), message: issue.message });
     }

@@ -183,3 +183,52 @@ describe('offersim run', () => {
     expect(readdirSync(tmp).filter((f) => f.includes('partial'))).toEqual([]);
   });
 });
+
+describe('did you mean', () => {
+  test('a mistyped scenario field, allocator or trace format: the near name ends the line', async () => {
+    const bad = join(tmp, 'typos.yaml');
+    writeFileSync(
+      bad,
+      [
+        'seed: 1',
+        'allocator: drff', // 1 edit from drf
+        'master: { allocationIntervall: 2 }', // 1 edit from allocationInterval
+        'cluster: { agents: [ { count: 1, cpus: 1, mem: 1 } ] }',
+        'traces: [ { file: x.jsonl, fromat: canonical } ]', // a swap from format
+        'frameworks: [ { name: a, role: r, workload: { kind: inline, jobs: [] } } ]',
+      ].join('\n'),
+    );
+    const r = await cli('validate', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/allocator: unknown allocator "drff"; registered: [^\n]*; did you mean "drf"\?\n/);
+    expect(r.err).toContain('master.allocationIntervall: unknown field "allocationIntervall"; did you mean "allocationInterval"?\n');
+    expect(r.err).toContain('traces[0].fromat: unknown field "fromat"; did you mean "format"?\n');
+  });
+  test('no suggestion when nothing is near', async () => {
+    const bad = join(tmp, 'far.yaml');
+    writeFileSync(bad, 'seed: 1\nallocator: zzzzzz\nqqqqqq: 1\n');
+    const r = await cli('validate', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown allocator "zzzzzz"; registered: [a-z, -]*\n/);
+    expect(r.err).toContain('qqqqqq: unknown field "qqqqqq"\n');
+  });
+  test('a mistyped command or flag', async () => {
+    expect((await cli('rn', SMALL)).err).toBe('offersim: Unknown arguments: rn, ' + SMALL + '; did you mean "run"?\nRun offersim --help for usage.\n');
+    const flag = await cli('run', SMALL, '--sede', '3');
+    expect(flag.code).toBe(2);
+    expect(flag.err).toMatch(/^offersim: Unknown arguments?: sede[^\n]*; did you mean "--seed"\?\n/);
+    // a dashed flag is suggested dashed, not in camel case
+    expect((await cli('check', SMALL, '--baseline', 'b.json', '--update-baselin')).err).toMatch(/; did you mean "--update-baseline"\?\n/);
+    expect((await cli('run', SMALL, '--colour')).err).toBe('offersim: Unknown argument: colour\nRun offersim --help for usage.\n');
+  });
+  test('compare: a mistyped metric', async () => {
+    const r = await cli('compare', tmp, '--metrics', 'utilisation_cpu');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('--metrics: "utilisation_cpu" is no numeric metric of summary.json (docs/metrics.md); did you mean "utilisation_cpus"?\n');
+  });
+  test('import: a mistyped trace format', async () => {
+    const r = await cli('import', 'swim2', join(tmp, 'none.tsv'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown trace format "swim2"; known: [^\n]*; did you mean "swim"\?\n/);
+  });
+});

@@ -28,6 +28,7 @@ import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
 import { environmentLine, writeOutputFile } from './output-files.js';
 import { headlineText } from '../reports/run-table.js';
+import { closest, didYouMean } from './did-you-mean.js';
 import type { RunOutcome } from './run.js';
 
 /** Where the CLI writes, and what it may read of its environment. */
@@ -127,6 +128,27 @@ function runJson(file: string, r: RunOutcome, report: string | undefined): Recor
   };
 }
 
+/** The commands, in the order `offersim --help` lists them. */
+const COMMANDS = ['run', 'report', 'validate', 'sweep', 'merge', 'check', 'compare', 'verify', 'import', 'list'] as const;
+
+/**
+ * yargs' "Unknown argument(s): a, b" with a did-you-mean: a mistyped command (the first word)
+ * among the commands, else the first mistyped flag among the command's flags (`flags`).
+ */
+function withSuggestion(msg: string, argv: readonly string[], flags: readonly string[]): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (m === null) return msg;
+  const unknown = m[1]!.split(', ');
+  if (argv[0] !== undefined && unknown[0] === argv[0] && !(COMMANDS as readonly string[]).includes(argv[0])) return `${msg}${didYouMean(argv[0], COMMANDS)}`;
+  // yargs also knows each dashed flag in camel case: the dashed spelling is the one users type.
+  const dashed = flags.filter((f) => !/[A-Z]/.test(f) || !flags.includes(f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+  for (const u of unknown) {
+    const near = closest(u, dashed);
+    if (near !== undefined) return `${msg}; did you mean "--${near}"?`;
+  }
+  return msg;
+}
+
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let usageError: string | undefined;
@@ -149,7 +171,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .fail((msg, err) => {
       // Errors thrown by a command handler propagate; yargs' own messages are usage errors.
       if (err !== undefined && err !== null && (err instanceof InputError || err instanceof InvariantError || !msg)) throw err;
-      usageError = msg ?? 'bad usage';
+      usageError =
+        msg === null || msg === undefined
+          ? 'bad usage'
+          : withSuggestion(msg, argv, Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key));
     })
     .command(
       'run <scenario>',
@@ -417,7 +442,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       },
     )
     .middleware((argv) => checkSingleFlags(argv))
-    .demandCommand(1, 'name a command: run, report, sweep, merge, check, compare, verify, validate, import or list')
+    .demandCommand(1, `name a command: ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)!}`)
     .help();
   try {
     await parser.parseAsync();
