@@ -62,7 +62,21 @@ describe('offersim validate', () => {
   test('--set problems are named', async () => {
     const r = await cli('validate', SMALL, '--set', 'master.allocationInterval=-1');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/master\.allocationInterval: at least 0\.000001 s \(1 us, the clock's unit\)\n$/);
+    // named by the override, not by a line of the file (the value is not the file's)
+    expect(r.err).toBe("--set master.allocationInterval=-1: at least 0.000001 s (1 us, the clock's unit)\n");
+  });
+  test('--set problems: the path of a field below the one set, named by the last override that wrote it', async () => {
+    const r = await cli('validate', SMALL, '--set', 'master.allocationInterval=2', '--set', 'master={allocationInterval: abc, bogus: 1}');
+    expect(r.code).toBe(2);
+    expect(r.err.trimEnd().split('\n')).toEqual([
+      '--set master={allocationInterval: abc, bogus: 1}: master.allocationInterval: Invalid input: expected number, received string',
+      '--set master={allocationInterval: abc, bogus: 1}: master.bogus: unknown field "bogus"',
+    ]);
+    // a problem in a field no override wrote keeps its line in the file
+    const bad = join(tmp, 'mixed.yaml');
+    writeFileSync(bad, readFileSync(SMALL, 'utf8').replace(/^seed: 7$/m, 'seed: -7'));
+    const m = await cli('validate', bad, '--set', 'allocator=drff');
+    expect(m.err).toMatch(/^--set allocator=drff: unknown allocator "drff"; [^\n]*\n[^\n]*mixed\.yaml:\d+:7: seed: Too small/);
   });
 });
 
