@@ -16,6 +16,7 @@ import { MAX_SCENARIO_BYTES } from './limits.js';
 import { applyOverride } from './overrides.js';
 import { rankingPortProblem, semanticChecks, traceChecks } from './scenario-checks.js';
 import { byPosition, flattenIssues } from './schema-issues.js';
+import { fieldUnitAt } from './field-units.js';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorOptions, allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { prepareTraces, setScenarioBase } from './trace-files.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, resolveModulePath, type ImportOutcome, type UserModuleSource } from './user-allocator.js';
@@ -259,7 +260,7 @@ function analyse(text: string, file: string, overrides: readonly string[], setFl
   };
   const result = ScenarioSchema.safeParse(data);
   if (!result.success) {
-    for (const issue of flattenIssues(result.error.issues, data, [], ScenarioSchema)) {
+    for (const issue of flattenIssues(result.error.issues, data, [], ScenarioSchema, (path) => fieldUnitAt(ScenarioSchema, path))) {
       if (underBad(issue.path)) continue;
       problems.push(problemAt(issue.path, issue.message, issue.atKey));
     }

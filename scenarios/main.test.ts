@@ -69,7 +69,7 @@ describe('offersim validate', () => {
     const r = await cli('validate', SMALL, '--set', 'master.allocationInterval=2', '--set', 'master={allocationInterval: abc, bogus: 1}');
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split('\n')).toEqual([
-      '--set master={allocationInterval: abc, bogus: 1}: master.allocationInterval: Invalid input: expected number, received string',
+      '--set master={allocationInterval: abc, bogus: 1}: master.allocationInterval: expected a number of seconds, got "abc"',
       '--set master={allocationInterval: abc, bogus: 1}: master.bogus: unknown field "bogus"',
     ]);
     // a problem in a field no override wrote keeps its line in the file

@@ -31,7 +31,13 @@ export interface FlatIssue {
  * Zod's issues as problems. Unions report the branch that matched the input's shape, or one line
  * naming the alternatives; a value that is absent "is missing" (zod says "received undefined").
  */
-export function flattenIssues(issues: readonly z.core.$ZodIssue[], data: unknown, prefix: readonly PropertyKey[] = [], schema?: z.core.$ZodType): FlatIssue[] {
+export function flattenIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  prefix: readonly PropertyKey[] = [],
+  schema?: z.core.$ZodType,
+  unitAt?: (path: readonly PropertyKey[]) => string | undefined,
+): FlatIssue[] {
   const out: FlatIssue[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
@@ -41,7 +47,7 @@ export function flattenIssues(issues: readonly z.core.$ZodIssue[], data: unknown
       scored.sort((a, b) => b.depth - a.depth);
       const best = scored[0]!;
       if (best.depth > 0 && (scored.length === 1 || scored[1]!.depth < best.depth)) {
-        out.push(...flattenIssues(best.errs, data, path, schema));
+        out.push(...flattenIssues(best.errs, data, path, schema, unitAt));
         continue;
       }
       const expected = issue.errors.map((errs) => errs[0]?.message ?? '').filter((m) => m !== '');
@@ -56,6 +62,12 @@ export function flattenIssues(issues: readonly z.core.$ZodIssue[], data: unknown
     const absent = valueAt(data, path) === undefined;
     if (issue.code === 'invalid_type' && absent) {
       out.push({ path, message: `is missing (expected ${issue.expected})` });
+      continue;
+    }
+    // A quantity of the wrong type: its unit (mem is in MB), and what was given.
+    const unit = issue.code === 'invalid_type' && issue.expected === 'number' ? unitAt?.(path) : undefined;
+    if (unit !== undefined) {
+      out.push({ path, message: `expected a number of ${unit}, got ${excerpt(JSON.stringify(valueAt(data, path)) ?? String(valueAt(data, path)))}` });
       continue;
     }
     if (issue.code === 'invalid_union' && absent && 'discriminator' in issue) {
@@ -107,10 +119,11 @@ function unwrap(t: z.core.$ZodType, out: z.core.$ZodType[], depth = 0): void {
 }
 
 /**
- * The field names a mapping at `path` of data valid for `schema` may have: those of every object
- * schema the path can lead to (each branch of a union). Empty when the path leads to none.
+ * The schemas a value at `path` of data valid for `schema` may be checked by, their wrappers
+ * (optional, default, union...) looked through: one per branch of a union. Empty when the path
+ * leads to none.
  */
-export function fieldsAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+export function schemasAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core.$ZodType[] {
   let here: z.core.$ZodType[] = [];
   unwrap(schema, here);
   for (const seg of path) {
@@ -131,6 +144,11 @@ export function fieldsAt(schema: z.core.$ZodType, path: readonly PropertyKey[]):
     }
     here = next;
   }
-  const names = here.flatMap((t) => Object.keys(defOf(t).shape ?? {}));
+  return here;
+}
+
+/** The field names a mapping at `path` of data valid for `schema` may have (every branch's). */
+export function fieldsAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  const names = schemasAt(schema, path).flatMap((t) => Object.keys(defOf(t).shape ?? {}));
   return [...new Set(names)];
 }
