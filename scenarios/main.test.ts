@@ -1,6 +1,7 @@
 /**
  * The command line: commands, exit codes (0 ok, 2 bad input or usage), and what is printed.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -244,5 +245,49 @@ describe('did you mean', () => {
     const r = await cli('import', 'swim2', join(tmp, 'none.tsv'));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/unknown trace format "swim2"; known: [^\n]*; did you mean "swim"\?\n/);
+  });
+});
+
+/** `offersim ...argv` as a process: yargs prints help to the process's stdout. */
+function spawnHelp(...argv: string[]): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, [join(HERE, '..', 'dist', 'scenarios', 'cli.js'), ...argv], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout };
+}
+
+describe('help', () => {
+  test.each(['run', 'report', 'validate', 'sweep', 'merge', 'check', 'compare', 'verify', 'import', 'list'])(
+    '%s --help: 1 to 3 examples of that command, within 100 columns',
+    (command) => {
+      const r = spawnHelp(command, '--help');
+      expect(r.code).toBe(0);
+      const examples = r.out
+        .slice(r.out.indexOf('\nExamples:\n') + 1)
+        .trimEnd()
+        .split('\n')
+        .slice(1);
+      expect(r.out).toContain('\nExamples:\n');
+      // an example starts at 2 spaces; a wrapped part of one starts there too, but not with "offersim"
+      const starts = examples.filter((l) => l.startsWith(`  offersim ${command}`));
+      expect(starts.length).toBeGreaterThanOrEqual(1);
+      expect(starts.length).toBeLessThanOrEqual(3);
+      for (const l of r.out.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+    },
+  );
+  test('--seed and --workers are numbers, and what is no integer is refused naming the flag', async () => {
+    expect(spawnHelp('run', '--help').out).toMatch(/--seed +seed override[^\n]*\[number\]/);
+    expect(spawnHelp('sweep', '--help').out).toMatch(/--workers +worker threads[^\n]*\[number\]/);
+    // yargs would read 1e3 as 1000, 0x10 as 16 and drop a flag without a value: each is refused
+    for (const [flag, value, shown] of [
+      ['--seed', '1e3', '1e3'],
+      ['--seed', '0x10', '0x10'],
+      ['--seed', 'abc', 'abc'],
+      ['--seed', '--quiet', ''],
+    ]) {
+      const r = await cli('run', SMALL, '--out', join(tmp, 'never-seed'), flag!, value!);
+      expect([flag, value, r.code, r.err]).toEqual([flag, value, 2, `--seed: expected an integer from 0 to 4294967295, got "${shown}"\n`]);
+    }
+    const w = await cli('sweep', SMALL, '--workers', '2.5');
+    expect([w.code, w.err]).toEqual([2, '--workers: expected an integer from 1 to 256, got "2.5"\n']);
+    expect(existsSync(join(tmp, 'never-seed'))).toBe(false);
   });
 });

@@ -62,19 +62,35 @@ function listText(what: string | undefined): string {
   return parts.join('\n');
 }
 
+/**
+ * The text given to flag `--name` on the command line (its last use), '' when it is given no
+ * value, undefined when absent. yargs reads number flags as numbers, letting `1e3`, `0x10` and a
+ * missing value through: the integer flags are checked on their text.
+ */
+function flagText(argv: readonly string[], name: string): string | undefined {
+  let text: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith(`--${name}=`)) text = a.slice(name.length + 3);
+    else if (a === `--${name}`) text = argv[i + 1] === undefined || argv[i + 1]!.startsWith('--') ? '' : argv[i + 1];
+  }
+  return text;
+}
+
 /** `--seed N`: decimal digits, 0 to 2^32 - 1 (no sign, exponent, hex or blank). */
-function parseSeed(v: unknown): number | undefined {
+function parseSeed(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  const n = /^\d{1,10}$/.test(v) ? Number(v) : NaN;
   if (!(n <= 2 ** 32 - 1))
     throw new InputError([{ file: '--seed', path: '', message: `expected an integer from 0 to 4294967295, got "${excerpt(String(v))}"` }]);
   return n;
 }
 
 /** `--workers N`: decimal digits, 1 to MAX_WORKERS. */
-function parseWorkers(v: unknown): number | undefined {
+function parseWorkers(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  const n = /^\d{1,10}$/.test(v) ? Number(v) : NaN;
   if (!(n >= 1 && n <= MAX_WORKERS))
     throw new InputError([{ file: '--workers', path: '', message: `expected an integer from 1 to ${MAX_WORKERS}, got "${excerpt(String(v))}"` }]);
   return n;
@@ -181,8 +197,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'run one simulation and write its run directory',
       (y) =>
         y
+          .example('$0 run scenarios/examples/quickstart.yaml', 'into runs/quickstart, with a progress line')
+          .example('$0 run my.yaml --set allocator=fifo --seed 3', 'another policy and seed')
+          .example('$0 run my.yaml --json', 'one JSON object on stdout, for scripts')
           .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-          .option('seed', { type: 'string', describe: "seed override (integer 0..2^32-1); default the scenario's seed" })
+          .option('seed', { type: 'number', describe: "seed override (integer 0..2^32-1); default the scenario's seed" })
           .option('out', {
             type: 'string',
             describe: 'run directory; default runs/<scenario name>. Replaced only when absent, empty or an offersim run directory',
@@ -210,7 +229,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         action = async () => {
           const loaded = await openScenario(a.scenario, a.set ?? []);
           userModule = loaded.allocator?.module?.spec;
-          const seed = parseSeed(a.seed);
+          const seed = parseSeed(flagText(argv, 'seed'));
           if (loaded.scenario.sweep !== undefined) {
             io.err(
               `offersim: ${loaded.file} has a sweep block: this runs only its base point (the scenario without the sweep, seed ${seed ?? loaded.scenario.seed}); offersim sweep ${loaded.file} runs its ${sweepSize(loaded.file, loaded.scenario)} points\n`,
@@ -243,6 +262,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'render the charts (Vega-Lite, SVG, PNG) and report.html of an existing run directory',
       (y) =>
         y
+          .example('$0 report runs/quickstart', 'charts/ and report.html in runs/quickstart')
+          .example('$0 report runs/quickstart --no-png', 'only the Vega-Lite and SVG charts')
           .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with manifest.json, summary.json and the CSV files)' })
           .option('png', { type: 'boolean', default: true, describe: 'also write PNGs (--no-png: only .vl.json and .svg)' }),
       (a) => {
@@ -258,6 +279,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'check a scenario and print every problem at once',
       (y) =>
         y
+          .example('$0 validate my.yaml', 'every problem at once, each sweep point too')
+          .example('$0 validate my.yaml --set seed=3', 'with an override, as run applies it')
           .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
           .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
       (a) => {
@@ -274,9 +297,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       "run the scenario's sweep (matrix x seeds), resumable, on worker threads or as one shard",
       (y) =>
         y
+          .example('$0 sweep my.yaml --workers 2', 'on two worker threads')
+          .example('$0 sweep my.yaml --shard 0/4 --out runs/s0', 'the first of four slices')
           .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with a sweep block' })
           .option('out', { type: 'string', describe: 'sweep directory; default runs/<scenario name>-sweep' })
-          .option('workers', { type: 'string', describe: 'worker threads, 1 to 256; default the number of cores' })
+          .option('workers', { type: 'number', describe: 'worker threads, 1 to 256; default the number of cores' })
           .option('shard', {
             type: 'string',
             describe:
@@ -285,7 +310,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
       (a) => {
         action = async () => {
-          const workers = parseWorkers(a.workers) ?? availableParallelism();
+          const workers = parseWorkers(flagText(argv, 'workers')) ?? availableParallelism();
           const shard = a.shard !== undefined ? parseShard(a.shard) : shardFromEnv(io.env ?? {});
           const r = await runSweep(a.scenario, a.set ?? [], { out: a.out, shard, workers, progress: (t) => io.err(t), tty: io.tty === true });
           io.out(
@@ -303,6 +328,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'join sweep shard directories into one sweep result',
       (y) =>
         y
+          .example('$0 merge runs/shard-* --out runs/sweep', 'the shards as one sweep directory')
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard directories of one sweep' })
           .option('out', { type: 'string', demandOption: true, describe: 'the merged sweep directory' }),
       (a) => {
@@ -319,6 +345,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       "compare a run's metrics with a baseline; exit 1 on a regression",
       (y) =>
         y
+          .example('$0 check runs/q --baseline base.json', 'exit 1 on a regression')
+          .example('$0 check runs/q --baseline b.json --update-baseline', 'write it from this run')
           .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with summary.json)' })
           .option('baseline', { type: 'string', demandOption: true, describe: 'baseline file (JSON: per metric value, good direction, tolerance)' })
           .option('update-baseline', { type: 'boolean', default: false, describe: 'write the baseline from this run instead (keeping existing tolerances)' })
@@ -345,6 +373,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'compare policies over seeds: per metric, the mean and the paired difference against a reference with its 95% CI',
       (y) =>
         y
+          .example('$0 compare runs/policies-sweep', "a sweep's policies against the first")
+          .example('$0 compare runs/a runs/b --reference drf', 'against the runs of drf')
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'run directories and sweep directories (their points)' })
           .option('reference', { type: 'string', describe: "the policy the others are compared with; default the first run's" })
           .option('by', {
@@ -381,6 +411,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       "re-check a run's events.jsonl against the model's invariants, and its summary.json and manifest.json against the events; exit 1 on a violation",
       (y) =>
         y
+          .example('$0 verify runs/quickstart', 'a run written with --events')
           .positional('dir', { type: 'string', demandOption: true, describe: 'run directory written with --events' })
           .option('all', { type: 'boolean', default: false, describe: `print every violation, not only the first ${SHOWN_VIOLATIONS}` }),
       (a) => {
@@ -397,6 +428,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'import a trace into a canonical workload (JSON Lines) or cluster file, with a manifest of counts',
       (y) =>
         y
+          .example('$0 import swf trace.swf --out jobs.jsonl', 'a Standard Workload Format trace')
+          .example('$0 import swim FB-2009.tsv --strict', 'stop at the first bad row')
           .positional('format', { type: 'string', demandOption: true, describe: `trace format: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` })
           .positional('file', { type: 'string', demandOption: true, describe: 'the trace file (plain or gzip)' })
           .option('out', {
@@ -436,7 +469,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .command(
       'list [what]',
       'what is registered (allocators, frameworks, formats), with a line each',
-      (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
+      (y) =>
+        y
+          .example('$0 list allocators', 'the allocation policies a scenario may name')
+          .positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
       (a) => {
         action = async () => io.out(listText(a.what));
       },
