@@ -42,7 +42,7 @@ function rowIndex(c: Comparison, framework: string | null): Map<string, CompareR
 }
 
 /** Pads the cells of `lines` into aligned columns: the first `left` columns to the left, the rest to the right. */
-function align(lines: readonly (readonly string[])[], left: number): string[] {
+export function align(lines: readonly (readonly string[])[], left: number): string[] {
   const w = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   return lines.map((l) =>
     l

@@ -97,6 +97,11 @@ describe('compare inputs', () => {
     const p = runDirectories([sweep])[0]!;
     expect(message(() => compareInputs([sweep, p]))).toBe(`${p}: the same policy (drf) and seed (1) as ${p}: give each run once`);
     expect(message(() => compareInputs([sweep], { by: ['master.nothing'] }))).toBe("--by: no run's resolved scenario has a field master.nothing");
+    // a near field name beside where the path ends: the whole path suggested
+    expect(message(() => compareInputs([sweep], { by: ['master.allocationIntervall'] }))).toBe(
+      `--by: no run's resolved scenario has a field master.allocationIntervall; did you mean "master.allocationInterval"?`,
+    );
+    expect(message(() => compareInputs([sweep], { by: ['sed'] }))).toBe(`--by: no run's resolved scenario has a field sed; did you mean "seed"?`);
     expect(message(() => compareInputs([sweep], { by: ['master.'] }))).toBe(
       '--by: "master." is no field: give a dotted path of the scenario, like master.offerGranularity',
     );

@@ -8,9 +8,11 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText, seedCount } from '../reports/compare-table.js';
 import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
+import { SUMMARY_METRICS } from '../reports/catalogue.js';
 import { reportHtml } from '../reports/page-html.js';
 import { compareSections } from '../reports/pages.js';
 import { compareCharts } from '../reports/sweep-charts.js';
+import { closest, didYouMean } from './did-you-mean.js';
 import { InputError } from './errors.js';
 import { readBundles } from './page-bundles.js';
 import { readCsvRows, readJsonObject } from './json-file.js';
@@ -154,7 +156,14 @@ export function compareInputs(dirs: readonly string[], options: CompareInputOpti
     throw new InputError([{ file: '--by', path: '', message: `"${bad}" is no field: give a dotted path of the scenario, like master.offerGranularity` }]);
   const runs = runDirectories(dirs).map(readRun);
   const unknown = (options.by ?? []).find((f) => runs.every((r) => valueAt(r.resolved, f) === undefined));
-  if (unknown !== undefined) throw new InputError([{ file: '--by', path: '', message: `no run's resolved scenario has a field ${unknown}` }]);
+  if (unknown !== undefined) {
+    // The near field names: those beside where the path ends, in the first run's scenario.
+    const parts = unknown.split('.');
+    const parent = parts.length === 1 ? runs[0]!.resolved : valueAt(runs[0]!.resolved, parts.slice(0, -1).join('.'));
+    const near = closest(parts.at(-1)!, parent !== null && typeof parent === 'object' ? Object.keys(parent) : []);
+    const fix = near === undefined ? '' : `; did you mean "${[...parts.slice(0, -1), near].join('.')}"?`;
+    throw new InputError([{ file: '--by', path: '', message: `no run's resolved scenario has a field ${unknown}${fix}` }]);
+  }
   if (options.allowDifferentWorkloads !== true) {
     const first = without(runs[0]!.resolved, [...fields, 'seed']);
     for (const r of runs.slice(1)) {
@@ -211,7 +220,10 @@ export function parseMetrics(flag: string | undefined): string[] {
         message:
           bad === ''
             ? 'an empty metric name: give keys of summary.json separated by commas'
-            : `"${bad}" is no numeric metric of summary.json (docs/metrics.md)`,
+            : `"${bad}" is no numeric metric of summary.json (docs/metrics.md)${didYouMean(
+                bad,
+                SUMMARY_METRICS.filter((m) => m.format !== 'text').map((m) => m.key),
+              )}`,
       },
     ]);
   return keys.filter((k, i) => keys.indexOf(k) === i);

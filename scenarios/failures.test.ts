@@ -163,7 +163,7 @@ frameworks:
     const [frac, ...rest] = problems('  random: { mtbf: 10, agents: 1.5 }\n');
     expect(rest).toEqual([]);
     expect(frac).toMatch(/^failures\.random\.agents: /);
-    expect(problems('  random: { mtbf: 10, mtbf_: 1 }\n')).toEqual(['failures.random.mtbf_: unknown field "mtbf_"']);
+    expect(problems('  random: { mtbf: 10, mtbf_: 1 }\n')).toEqual(['failures.random.mtbf_: unknown field "mtbf_"; did you mean "mtbf"?']);
     expect(problems('  agents: [ { agent: zz, at: 1 } ]\n')).toEqual(['failures.agents[0].agent: agent "zz" is not in the cluster']);
   });
 });

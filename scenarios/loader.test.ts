@@ -109,10 +109,10 @@ describe('bad scenarios: every problem at once, with where it is', () => {
     ].join('\n');
     expect(problems(text)).toEqual([
       'bad.yaml:1:7: seed: Too small: expected number to be >=0',
-      `bad.yaml:2:12: allocator: unknown allocator "drff"; registered: ${allocatorNames().join(', ')}`,
+      `bad.yaml:2:12: allocator: unknown allocator "drff"; registered: ${allocatorNames().join(', ')}; did you mean "drf"?`,
       'bad.yaml:5:14: cluster.agents[0].count: Too small: expected number to be >0',
-      'bad.yaml:7:12: cluster.agents[0].mem: Invalid input: expected number, received string',
-      'bad.yaml:10:5: frameworks[0].behavior: unknown field "behavior"',
+      'bad.yaml:7:12: cluster.agents[0].mem: expected a number of MB, got "16GB"',
+      'bad.yaml:10:5: frameworks[0].behavior: unknown field "behavior"; did you mean "behaviour"?',
       'bad.yaml:13:13: frameworks[0].workload.rate: at least 0.000003 jobs a second (one every 3.9 days): a gap between arrivals can reach 37 times 1/rate, and may be at most 17,500,000 s',
     ]);
   });

@@ -11,11 +11,12 @@ import { dirname, resolve } from 'node:path';
 import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry } from '../allocators/types.js';
 import { checkTraceStarts, sizeProblems } from './build.js';
-import { InputError, formatPath, type Problem } from './errors.js';
+import { InputError, excerpt, formatPath, type Problem } from './errors.js';
 import { MAX_SCENARIO_BYTES } from './limits.js';
 import { applyOverride } from './overrides.js';
 import { rankingPortProblem, semanticChecks, traceChecks } from './scenario-checks.js';
 import { byPosition, flattenIssues } from './schema-issues.js';
+import { fieldUnitAt } from './field-units.js';
 import { ALLOCATOR_MODULE_EXTENSIONS, ScenarioSchema, allocatorOptions, allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { prepareTraces, setScenarioBase } from './trace-files.js';
 import { checkCreate, checkModuleParams, importAllocatorModule, resolveModulePath, type ImportOutcome, type UserModuleSource } from './user-allocator.js';
@@ -118,13 +119,15 @@ export function loadScenario(file: string, overrides: readonly string[] = []): L
  * module's among the scenario's, each at the `allocator` field's line.
  * @param modules modules imported before (a sweep's points share one map, so that each distinct
  *   module is imported once); default none
+ * @param setFlags the overrides are `--set` flags, and a problem one causes names it; false for a
+ *   sweep point's parameters (sweep-points.ts reports those at the sweep block); default true
  */
-export async function openScenario(file: string, overrides: readonly string[] = [], modules?: ModuleCache): Promise<LoadedScenario> {
+export async function openScenario(file: string, overrides: readonly string[] = [], modules?: ModuleCache, setFlags = true): Promise<LoadedScenario> {
   const { text, sha256 } = readScenarioFile(file);
-  const a = analyse(text, file, overrides);
+  const a = analyse(text, file, overrides, setFlags);
   const problems = [...a.problems];
   const report = (path: PropertyKey[], message: string): void => {
-    problems.push({ file, ...a.where(path), path: formatPath(path), message });
+    problems.push(a.problemAt(path, message));
   };
   let allocator: ResolvedAllocator | undefined = a.scenario === undefined ? undefined : registered(a.scenario);
   const spec = a.scenario === undefined ? rawModuleSpec(a.data) : allocatorSpec(a.scenario.allocator).module;
@@ -204,13 +207,34 @@ interface Analysis {
   readonly problems: readonly Problem[];
   /** line and column of a field path in the file */
   readonly where: (path: readonly PropertyKey[], atKey?: boolean) => { line?: number; col?: number };
+  /** the problem at a field path: at its line in the file, or naming the `--set` that gave the field its value */
+  readonly problemAt: (path: readonly PropertyKey[], message: string, atKey?: boolean) => Problem;
+}
+
+/**
+ * Where a problem at a field path is reported: at the `--set` that last wrote the field or a
+ * mapping above it (`--set master.allocationInterval=abc: ...`; the field's path only when it
+ * lies below the one set), else at the field's line in `file`. The file's line would be wrong:
+ * the value is not the file's.
+ */
+function problemLocator(
+  file: string,
+  overrides: readonly string[],
+  where: Analysis['where'],
+): (path: readonly PropertyKey[], message: string, atKey?: boolean) => Problem {
+  const set = overrides.map((text) => ({ text, keys: text.slice(0, Math.max(0, text.indexOf('='))).split('.') }));
+  return (path, message, atKey) => {
+    const o = set.findLast((s) => s.keys.length <= path.length && s.keys.every((k, i) => k === String(path[i])));
+    if (o === undefined) return { file, ...where(path, atKey), path: formatPath(path), message };
+    return { file: `--set ${excerpt(o.text)}`, path: path.length === o.keys.length ? '' : formatPath(path), message };
+  };
 }
 
 /**
  * Parses and validates scenario text. Throws {@link InputError} for problems that stop the reading
  * (YAML syntax, not a mapping, bad overrides); returns schema and semantic problems.
  */
-function analyse(text: string, file: string, overrides: readonly string[]): Analysis {
+function analyse(text: string, file: string, overrides: readonly string[], setFlags = true): Analysis {
   const y = readYaml(text, file);
   if (y.data === undefined) throw new InputError(y.problems);
   const data = y.data;
@@ -225,6 +249,7 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
   if (flagProblems.length > 0) throw new InputError([...problems, ...flagProblems]);
 
   const where = y.locate;
+  const problemAt = problemLocator(file, setFlags ? overrides : [], where);
   // The text's own problems (a non-finite number, a duplicate key) are reported once: the
   // schema's complaints about the same values are left out.
   const bad = new Set(y.badPaths.map((p) => formatPath(p)));
@@ -235,24 +260,24 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
   };
   const result = ScenarioSchema.safeParse(data);
   if (!result.success) {
-    for (const issue of flattenIssues(result.error.issues, data)) {
+    for (const issue of flattenIssues(result.error.issues, data, [], ScenarioSchema, (path) => fieldUnitAt(ScenarioSchema, path))) {
       if (underBad(issue.path)) continue;
-      problems.push({ file, ...where(issue.path, issue.atKey), path: formatPath(issue.path), message: issue.message });
+      problems.push(problemAt(issue.path, issue.message, issue.atKey));
     }
-    return { data, scenario: undefined, problems: problems.sort(byPosition), where };
+    return { data, scenario: undefined, problems: problems.sort(byPosition), where, problemAt };
   }
-  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where, problemAt };
   const s = result.data;
   setScenarioBase(s, dirname(resolve(file)));
   const report = (path: PropertyKey[], message: string): void => {
-    problems.push({ file, ...where(path), path: formatPath(path), message });
+    problems.push(problemAt(path, message));
   };
   traceChecks(s, dirname(resolve(file)), report);
-  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where, problemAt };
   // What the run would need, estimated before anything is built (35 million agents would exhaust
   // memory here, before the run).
   for (const p of sizeProblems(s)) report(p.path, p.message);
-  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where, problemAt };
   try {
     semanticChecks(s, report);
   } catch (err) {
@@ -260,6 +285,6 @@ function analyse(text: string, file: string, overrides: readonly string[]): Anal
     if (!(err instanceof InputError)) throw err;
     problems.push(...err.problems);
   }
-  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where };
-  return { data, scenario: s, problems, where };
+  if (problems.length > 0) return { data, scenario: undefined, problems: problems.sort(byPosition), where, problemAt };
+  return { data, scenario: s, problems, where, problemAt };
 }

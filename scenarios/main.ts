@@ -27,6 +27,9 @@ import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { basename, join } from 'node:path';
 import { VERSION } from './version.js';
 import { environmentLine, writeOutputFile } from './output-files.js';
+import { headlineText } from '../reports/run-table.js';
+import { closest, didYouMean } from './did-you-mean.js';
+import type { RunOutcome } from './run.js';
 
 /** Where the CLI writes, and what it may read of its environment. */
 export interface Io {
@@ -59,19 +62,35 @@ function listText(what: string | undefined): string {
   return parts.join('\n');
 }
 
+/**
+ * The text given to flag `--name` on the command line (its last use), '' when it is given no
+ * value, undefined when absent. yargs reads number flags as numbers, letting `1e3`, `0x10` and a
+ * missing value through: the integer flags are checked on their text.
+ */
+function flagText(argv: readonly string[], name: string): string | undefined {
+  let text: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith(`--${name}=`)) text = a.slice(name.length + 3);
+    else if (a === `--${name}`) text = argv[i + 1] === undefined || argv[i + 1]!.startsWith('--') ? '' : argv[i + 1];
+  }
+  return text;
+}
+
 /** `--seed N`: decimal digits, 0 to 2^32 - 1 (no sign, exponent, hex or blank). */
-function parseSeed(v: unknown): number | undefined {
+function parseSeed(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  const n = /^\d{1,10}$/.test(v) ? Number(v) : NaN;
   if (!(n <= 2 ** 32 - 1))
     throw new InputError([{ file: '--seed', path: '', message: `expected an integer from 0 to 4294967295, got "${excerpt(String(v))}"` }]);
   return n;
 }
 
 /** `--workers N`: decimal digits, 1 to MAX_WORKERS. */
-function parseWorkers(v: unknown): number | undefined {
+function parseWorkers(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  const n = /^\d{1,10}$/.test(v) ? Number(v) : NaN;
   if (!(n >= 1 && n <= MAX_WORKERS))
     throw new InputError([{ file: '--workers', path: '', message: `expected an integer from 1 to ${MAX_WORKERS}, got "${excerpt(String(v))}"` }]);
   return n;
@@ -109,6 +128,43 @@ function parseOptions(flags: readonly string[]): Record<string, unknown> {
   return options;
 }
 
+/** `run --json`'s object: where the run went, what identifies it, how it ended and its summary metrics. */
+function runJson(file: string, r: RunOutcome, report: string | undefined): Record<string, unknown> {
+  return {
+    offersim: VERSION,
+    scenario: file,
+    dir: r.dir,
+    seed: r.seed,
+    fingerprint: r.fingerprint,
+    endTime: r.endSeconds,
+    endReason: r.reason,
+    events: r.events,
+    ...(report === undefined ? {} : { report }),
+    summary: r.summary,
+  };
+}
+
+/** The commands, in the order `offersim --help` lists them. */
+const COMMANDS = ['run', 'report', 'validate', 'sweep', 'merge', 'check', 'compare', 'verify', 'import', 'list'] as const;
+
+/**
+ * yargs' "Unknown argument(s): a, b" with a did-you-mean: a mistyped command (the first word)
+ * among the commands, else the first mistyped flag among the command's flags (`flags`).
+ */
+function withSuggestion(msg: string, argv: readonly string[], flags: readonly string[]): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (m === null) return msg;
+  const unknown = m[1]!.split(', ');
+  if (argv[0] !== undefined && unknown[0] === argv[0] && !(COMMANDS as readonly string[]).includes(argv[0])) return `${msg}${didYouMean(argv[0], COMMANDS)}`;
+  // yargs also knows each dashed flag in camel case: the dashed spelling is the one users type.
+  const dashed = flags.filter((f) => !/[A-Z]/.test(f) || !flags.includes(f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+  for (const u of unknown) {
+    const near = closest(u, dashed);
+    if (near !== undefined) return `${msg}; did you mean "--${near}"?`;
+  }
+  return msg;
+}
+
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let usageError: string | undefined;
@@ -131,15 +187,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .fail((msg, err) => {
       // Errors thrown by a command handler propagate; yargs' own messages are usage errors.
       if (err !== undefined && err !== null && (err instanceof InputError || err instanceof InvariantError || !msg)) throw err;
-      usageError = msg ?? 'bad usage';
+      usageError =
+        msg === null || msg === undefined
+          ? 'bad usage'
+          : withSuggestion(msg, argv, Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key));
     })
     .command(
       'run <scenario>',
       'run one simulation and write its run directory',
       (y) =>
         y
+          .example('$0 run scenarios/examples/quickstart.yaml', 'into runs/quickstart, with a progress line')
+          .example('$0 run my.yaml --set allocator=fifo --seed 3', 'another policy and seed')
+          .example('$0 run my.yaml --json', 'one JSON object on stdout, for scripts')
           .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
-          .option('seed', { type: 'string', describe: "seed override (integer 0..2^32-1); default the scenario's seed" })
+          .option('seed', { type: 'number', describe: "seed override (integer 0..2^32-1); default the scenario's seed" })
           .option('out', {
             type: 'string',
             describe: 'run directory; default runs/<scenario name>. Replaced only when absent, empty or an offersim run directory',
@@ -156,29 +218,42 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             type: 'boolean',
             default: false,
             describe: 'also render charts/ (Vega-Lite, SVG, PNG) and report.html, as offersim report does',
+          })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress while the run goes (stderr)' })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'print one JSON object on stdout (run directory, seed, fingerprint, end, summary metrics) and nothing else there',
           }),
       (a) => {
         action = async () => {
           const loaded = await openScenario(a.scenario, a.set ?? []);
           userModule = loaded.allocator?.module?.spec;
-          const seed = parseSeed(a.seed);
+          const seed = parseSeed(flagText(argv, 'seed'));
           if (loaded.scenario.sweep !== undefined) {
             io.err(
               `offersim: ${loaded.file} has a sweep block: this runs only its base point (the scenario without the sweep, seed ${seed ?? loaded.scenario.seed}); offersim sweep ${loaded.file} runs its ${sweepSize(loaded.file, loaded.scenario)} points\n`,
             );
           }
-          const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force });
-          io.out(
+          const progress = a.quiet === true ? undefined : { write: (t: string) => io.err(t), tty: io.tty === true };
+          const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force, progress });
+          // With --json, stdout holds the JSON object alone: the rest goes to stderr.
+          const say = a.json === true ? io.err : io.out;
+          say(
             `offersim ${VERSION}: ${loaded.file} seed ${r.seed}: ${r.reason} at t=${r.endSeconds} s, ` +
               `${r.events} events in ${r.wallSeconds.toFixed(2)} s wall\n` +
               `fingerprint ${r.fingerprint}\nresults in ${r.dir}\n`,
           );
+          if (a.json !== true) io.out(`\n${headlineText(r.summary)}`);
+          let report: string | undefined;
           if (a.report === true) {
             // Loaded on demand: vega and vega-lite take a while to import, and a plain run needs neither.
             const { writeReport } = await import('./report.js');
             const rep = await writeReport(r.dir);
-            io.out(`report ${join(rep.dir, 'report.html')} (${rep.files.length - 1} chart files in ${rep.totalSeconds.toFixed(2)} s)\n`);
+            report = join(rep.dir, 'report.html');
+            say(`${rep.files.length - 1} chart files in ${rep.totalSeconds.toFixed(2)} s\nreport ${report}\n`);
           }
+          if (a.json === true) io.out(`${JSON.stringify(runJson(loaded.file, r, report))}\n`);
         };
       },
     )
@@ -187,6 +262,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'render the charts (Vega-Lite, SVG, PNG) and report.html of an existing run directory',
       (y) =>
         y
+          .example('$0 report runs/quickstart', 'charts/ and report.html in runs/quickstart')
+          .example('$0 report runs/quickstart --no-png', 'only the Vega-Lite and SVG charts')
           .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with manifest.json, summary.json and the CSV files)' })
           .option('png', { type: 'boolean', default: true, describe: 'also write PNGs (--no-png: only .vl.json and .svg)' }),
       (a) => {
@@ -202,6 +279,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'check a scenario and print every problem at once',
       (y) =>
         y
+          .example('$0 validate my.yaml', 'every problem at once, each sweep point too')
+          .example('$0 validate my.yaml --set seed=3', 'with an override, as run applies it')
           .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
           .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
       (a) => {
@@ -218,9 +297,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       "run the scenario's sweep (matrix x seeds), resumable, on worker threads or as one shard",
       (y) =>
         y
+          .example('$0 sweep my.yaml --workers 2', 'on two worker threads')
+          .example('$0 sweep my.yaml --shard 0/4 --out runs/s0', 'the first of four slices')
           .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario file with a sweep block' })
           .option('out', { type: 'string', describe: 'sweep directory; default runs/<scenario name>-sweep' })
-          .option('workers', { type: 'string', describe: 'worker threads, 1 to 256; default the number of cores' })
+          .option('workers', { type: 'number', describe: 'worker threads, 1 to 256; default the number of cores' })
           .option('shard', {
             type: 'string',
             describe:
@@ -229,7 +310,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
       (a) => {
         action = async () => {
-          const workers = parseWorkers(a.workers) ?? availableParallelism();
+          const workers = parseWorkers(flagText(argv, 'workers')) ?? availableParallelism();
           const shard = a.shard !== undefined ? parseShard(a.shard) : shardFromEnv(io.env ?? {});
           const r = await runSweep(a.scenario, a.set ?? [], { out: a.out, shard, workers, progress: (t) => io.err(t), tty: io.tty === true });
           io.out(
@@ -247,6 +328,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'join sweep shard directories into one sweep result',
       (y) =>
         y
+          .example('$0 merge runs/shard-* --out runs/sweep', 'the shards as one sweep directory')
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'shard directories of one sweep' })
           .option('out', { type: 'string', demandOption: true, describe: 'the merged sweep directory' }),
       (a) => {
@@ -263,6 +345,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       "compare a run's metrics with a baseline; exit 1 on a regression",
       (y) =>
         y
+          .example('$0 check runs/q --baseline base.json', 'exit 1 on a regression')
+          .example('$0 check runs/q --baseline b.json --update-baseline', 'write it from this run')
           .positional('dir', { type: 'string', demandOption: true, describe: 'run directory (with summary.json)' })
           .option('baseline', { type: 'string', demandOption: true, describe: 'baseline file (JSON: per metric value, good direction, tolerance)' })
           .option('update-baseline', { type: 'boolean', default: false, describe: 'write the baseline from this run instead (keeping existing tolerances)' })
@@ -289,6 +373,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'compare policies over seeds: per metric, the mean and the paired difference against a reference with its 95% CI',
       (y) =>
         y
+          .example('$0 compare runs/policies-sweep', "a sweep's policies against the first")
+          .example('$0 compare runs/a runs/b --reference drf', 'against the runs of drf')
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'run directories and sweep directories (their points)' })
           .option('reference', { type: 'string', describe: "the policy the others are compared with; default the first run's" })
           .option('by', {
@@ -327,6 +413,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       "re-check a run's events.jsonl against the model's invariants, and its summary.json and manifest.json against the events; exit 1 on a violation",
       (y) =>
         y
+          .example('$0 verify runs/quickstart', 'a run written with --events')
           .positional('dir', { type: 'string', demandOption: true, describe: 'run directory written with --events' })
           .option('all', { type: 'boolean', default: false, describe: `print every violation, not only the first ${SHOWN_VIOLATIONS}` }),
       (a) => {
@@ -343,6 +430,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       'import a trace into a canonical workload (JSON Lines) or cluster file, with a manifest of counts',
       (y) =>
         y
+          .example('$0 import swf trace.swf --out jobs.jsonl', 'a Standard Workload Format trace')
+          .example('$0 import swim FB-2009.tsv --strict', 'stop at the first bad row')
           .positional('format', { type: 'string', demandOption: true, describe: `trace format: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` })
           .positional('file', { type: 'string', demandOption: true, describe: 'the trace file (plain or gzip)' })
           .option('out', {
@@ -382,13 +471,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .command(
       'list [what]',
       'what is registered (allocators, frameworks, formats), with a line each',
-      (y) => y.positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
+      (y) =>
+        y
+          .example('$0 list allocators', 'the allocation policies a scenario may name')
+          .positional('what', { type: 'string', choices: LISTS, describe: 'one list; default all' }),
       (a) => {
         action = async () => io.out(listText(a.what));
       },
     )
     .middleware((argv) => checkSingleFlags(argv))
-    .demandCommand(1, 'name a command: run, report, sweep, merge, check, compare, verify, validate, import or list')
+    .demandCommand(1, `name a command: ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)!}`)
     .help();
   try {
     await parser.parseAsync();

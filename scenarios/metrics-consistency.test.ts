@@ -115,7 +115,7 @@ describe('timeseries.csv rows weighted by their intervals give the summary', () 
     'scenarios/%s',
     (file) => {
       const out = join(tmp, file.replace(/[/\\]/g, '-'));
-      const run = cli('run', join(ROOT, 'scenarios', file), '--out', out);
+      const run = cli('run', join(ROOT, 'scenarios', file), '--out', out, '--quiet');
       // A scenario with a sweep block runs its base point, and says so on stderr; nothing else is said.
       expect(run.err.replace(/^offersim: .* has a sweep block: this runs only its base point .*\n/, '')).toBe('');
       expect(run.code).toBe(0);

@@ -56,7 +56,7 @@ test('a million seconds at one-second samples: peak RSS under 400 MB, every row 
   const scenario = join(tmp, 'long.yaml');
   writeFileSync(scenario, quietScenario('long', 1_000_000));
   const out = join(tmp, 'run');
-  const r = spawnSync(process.execPath, [CLI, 'run', scenario, '--out', out], { encoding: 'utf8', env: ENV, timeout: 300_000 });
+  const r = spawnSync(process.execPath, [CLI, 'run', scenario, '--out', out, '--quiet'], { encoding: 'utf8', env: ENV, timeout: 300_000 });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   // the run's own peak resident set (VmHWM: scenarios/peak-rss.ts), written by the run itself at its end

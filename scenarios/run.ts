@@ -40,6 +40,7 @@ import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
 import { peakRssBytes } from './peak-rss.js';
 import { traceFormat } from '../workloads/trace/registry.js';
+import { RunProgress, type ProgressOptions } from './progress.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly seed?: number | undefined;
   /** also write events.jsonl (every log record); default false */
   readonly events?: boolean | undefined;
+  /** show progress (stderr) while the run goes; default none. Nothing of it reaches the run directory */
+  readonly progress?: Omit<ProgressOptions, 'endSeconds'> | undefined;
 }
 
 /** What a run produced. */
@@ -71,6 +74,8 @@ export interface RunOutcome {
   readonly endSeconds: number;
   readonly reason: 'completed' | 'duration';
   readonly wallSeconds: number;
+  /** summary.json's metrics, as written */
+  readonly summary: Readonly<Record<string, number | string | null>>;
 }
 
 /** Writer of events.jsonl: one JSON object a line, written in large chunks as the run goes. */
@@ -321,13 +326,21 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       ids.max = Math.max(ids.max, x.shares.length);
       series.write(`${timeseriesDraft(x)}\n`);
     };
-    const sim = simulateScenario(run, { seed: options.seed, sinks: events === undefined ? [] : [new JsonlSink(events)], keepSamples: false, onSample });
+    const progress = options.progress === undefined ? undefined : new RunProgress({ ...options.progress, endSeconds: s.duration });
+    const sinks: LogSink[] = [...(events === undefined ? [] : [new JsonlSink(events)]), ...(progress === undefined ? [] : [progress])];
+    let sim: SimulationOutcome;
+    try {
+      sim = simulateScenario(run, { seed: options.seed, sinks, keepSamples: false, onSample });
+    } finally {
+      progress?.finish();
+    }
     const { seed, result, metrics, records } = sim;
     const wall = sim.wallSeconds;
     const digest = sim.fingerprint;
     events?.close();
     series.close();
-    writeOutputFile(join(tmp, 'summary.json'), summaryJson(metrics.summary), join(dir, 'summary.json'));
+    const summaryText = summaryJson(metrics.summary);
+    writeOutputFile(join(tmp, 'summary.json'), summaryText, join(dir, 'summary.json'));
     const jobs = stream('jobs.csv');
     writeJobsCsv(metrics.jobs, (text) => jobs.write(text));
     jobs.close();
@@ -380,6 +393,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       endSeconds: toSeconds(result.endTime),
       reason: result.reason,
       wallSeconds: wall,
+      summary: JSON.parse(summaryText) as Record<string, number | string | null>,
     };
   } catch (err) {
     for (const s of open) s.abandon();

@@ -14,6 +14,7 @@ import type { AgentSpec } from '../sim/model/simulation.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { behaviourKind, createBehaviour, resolveBehaviour, type TaskAmounts } from './behaviours/index.js';
 import { buildAgents, largestDraw } from './build.js';
+import { didYouMean } from './did-you-mean.js';
 import { excerpt } from './errors.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS } from './limits.js';
 import { allocatorOptions, allocatorSpec, runArchitecture, type Scenario } from './schema.js';
@@ -23,18 +24,20 @@ export type Report = (path: PropertyKey[], message: string) => void;
 
 /** Trace entries: known formats of the right kind, existing files, declared target frameworks. */
 export function traceChecks(s: Scenario, base: string, report: Report): void {
-  const names = (kind: string): string => ['canonical', ...TRACE_FORMATS.filter((f) => f.kind === kind).map((f) => f.name)].join(', ');
+  const known = (kind: string): string[] => ['canonical', ...TRACE_FORMATS.filter((f) => f.kind === kind).map((f) => f.name)];
+  const names = (kind: string): string => known(kind).join(', ');
+  const suggest = (format: string, kind: string): string => didYouMean(format, known(kind));
   const declared = new Set(s.frameworks.map((f) => f.name));
   (s.traces ?? []).forEach((t, i) => {
     if (t.format !== 'canonical' && TRACE_FORMATS.find((f) => f.name === t.format && f.kind === 'jobs') === undefined) {
-      report(['traces', i, 'format'], `unknown job trace format "${t.format}"; known: ${names('jobs')}`);
+      report(['traces', i, 'format'], `unknown job trace format "${t.format}"; known: ${names('jobs')}${suggest(t.format, 'jobs')}`);
     }
     if (!existsSync(resolve(base, t.file))) report(['traces', i, 'file'], `no such file: ${resolve(base, t.file)}`);
     if (t.framework !== undefined && !declared.has(t.framework)) report(['traces', i, 'framework'], `framework "${t.framework}" is not declared in frameworks`);
   });
   (s.cluster.traces ?? []).forEach((t, i) => {
     if (t.format !== 'canonical' && TRACE_FORMATS.find((f) => f.name === t.format && f.kind === 'cluster') === undefined) {
-      report(['cluster', 'traces', i, 'format'], `unknown cluster trace format "${t.format}"; known: ${names('cluster')}`);
+      report(['cluster', 'traces', i, 'format'], `unknown cluster trace format "${t.format}"; known: ${names('cluster')}${suggest(t.format, 'cluster')}`);
     }
     if (!existsSync(resolve(base, t.file))) report(['cluster', 'traces', i, 'file'], `no such file: ${resolve(base, t.file)}`);
   });

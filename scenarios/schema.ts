@@ -11,6 +11,7 @@ import { ARCHITECTURES, type ArchitectureName } from '../sim/model/architectures
 import { fromFixed, RESOURCE_NAMES, toFixed } from '../sim/model/resources.js';
 import { allocatableTo } from '../sim/model/roles.js';
 import { BehaviourSchema } from './behaviours/index.js';
+import { didYouMean } from './did-you-mean.js';
 import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_SPAN_SECONDS, MAX_SWEEP_POINTS, MAX_WEIGHT, MIN_INTERVAL_SECONDS, MIN_WEIGHT } from './limits.js';
 import {
   INTERVAL_MESSAGE,
@@ -267,7 +268,7 @@ export const ScenarioSchema = z.strictObject({
         ctx.addIssue({
           code: 'custom',
           path: typeof a === 'string' ? [] : ['name'],
-          message: `unknown allocator "${spec.name}"; registered: ${allocatorNames().join(', ')}`,
+          message: `unknown allocator "${spec.name}"; registered: ${allocatorNames().join(', ')}${didYouMean(spec.name, allocatorNames())}`,
         });
         return;
       }

@@ -46,7 +46,7 @@ export function pointOpener(file: string, modules: ModuleCache = new Map()): Poi
     const key = JSON.stringify(overrides);
     let p = opened.get(key);
     if (p === undefined) {
-      p = openScenario(file, overrides, modules).then((l) => ({ ...l, scenario: withoutSweep(l.scenario) }));
+      p = openScenario(file, overrides, modules, false).then((l) => ({ ...l, scenario: withoutSweep(l.scenario) }));
       opened.set(key, p);
     }
     return p;

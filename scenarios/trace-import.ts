@@ -21,6 +21,7 @@ import type { ImportCounts, RowProblem, TraceImporter } from '../workloads/trace
 import { LineSplitter, LongLine, MAX_LINE_BYTES, type LineItem } from '../workloads/trace/lines.js';
 import { TRACE_FORMATS, traceFormat } from '../workloads/trace/registry.js';
 import { SNIFF_LINES, unusableTrace } from '../workloads/trace/sniff.js';
+import { didYouMean } from './did-you-mean.js';
 import { InputError } from './errors.js';
 import { realPath, refuse } from './output-guard.js';
 import { claimPartial, releaseTemp } from './temp-files.js';
@@ -271,7 +272,16 @@ function writeError(path: string, err: unknown): unknown {
 export async function importTrace(format: string, file: string, out: string, o: ImportOptions = {}): Promise<ImportResult> {
   const fmt = traceFormat(format);
   if (fmt === undefined) {
-    throw new InputError([{ file: '<format>', path: '', message: `unknown trace format "${format}"; known: ${TRACE_FORMATS.map((f) => f.name).join(', ')}` }]);
+    throw new InputError([
+      {
+        file: '<format>',
+        path: '',
+        message: `unknown trace format "${format}"; known: ${TRACE_FORMATS.map((f) => f.name).join(', ')}${didYouMean(
+          format,
+          TRACE_FORMATS.map((f) => f.name),
+        )}`,
+      },
+    ]);
   }
   checkTraceFile(file);
   const options = o.options ?? {};

@@ -71,7 +71,7 @@ test('a number changed to an extreme value fails validation (exit 2) or runs (ex
       expect(v.code).toBe(0);
       outcomes.ran++;
       // A generous guard against a run that never ends; these runs take a second or two.
-      const r = spawnSync(process.execPath, [CLI, 'run', file, '--out', join(tmp, `run-${n}`)], { encoding: 'utf8', env: ENV, timeout: 120_000 });
+      const r = spawnSync(process.execPath, [CLI, 'run', file, '--quiet', '--out', join(tmp, `run-${n}`)], { encoding: 'utf8', env: ENV, timeout: 120_000 });
       expect({ code: r.status, err: r.stderr }).toEqual({ code: 0, err: '' });
     }),
     FC,
