@@ -168,6 +168,39 @@ describe('offersim compare', () => {
     expect(r.out.split('\n').filter((l) => /^(utilisation_cpus|makespan_s) /.test(l))).toHaveLength(4);
   });
 
+  test('--json: the comparison on stdout alone, the same numbers as the tidy CSV', () => {
+    // sweep --json: resuming the finished sweep, its one JSON line counts 3 allocators x 3 seeds = 9 points, all done.
+    const sj = spawnCli(['sweep', join(tmp, 'tiny.yaml'), '--out', sweep, '--workers', '1', '--json']);
+    expect(sj.code).toBe(0);
+    expect(JSON.parse(sj.out)).toMatchObject({ dir: sweep, shard: null, points: { total: 9, mine: 9, ran: 0, skipped: 9, failed: [] } });
+    const j = spawnCli(['compare', sweep, '--frameworks', '--json']);
+    expect(j.code).toBe(0);
+    expect(j.out.trimEnd().split('\n')).toHaveLength(1);
+    const o = JSON.parse(j.out) as { reference: string; policies: string[]; rows: Record<string, unknown>[] };
+    expect([o.reference, o.policies]).toEqual(['drf', ['drf', 'fifo', 'random']]);
+    const csv = spawnCli(['compare', sweep, '--frameworks', '--csv', join(tmp, 'j.csv')]);
+    expect(csv.code).toBe(0);
+    const [head, ...rows] = readFileSync(join(tmp, 'j.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
+    expect(o.rows).toHaveLength(rows.length);
+    // Row by row (same order): policy, framework, metric key, n, and the mean and difference to the CSV's six decimals.
+    const col = (name: string): number => head!.indexOf(name);
+    const six = (x: unknown): string => (x === null ? '' : (x as number).toFixed(6));
+    rows.forEach((r, i) => {
+      const x = o.rows[i]!;
+      expect([x['policy'], x['framework'] ?? '', x['metric'], String(x['n']), six(x['mean']), six(x['diff'])]).toEqual([
+        r[col('policy')],
+        r[col('framework')],
+        r[col('metric')],
+        r[col('n')],
+        r[col('mean')],
+        r[col('diff')],
+      ]);
+    });
+  });
+
   test('bad input is one line naming the file or flag, exit 2, and no file written', () => {
     const md = join(tmp, 'refused.md');
     const cases: [string[], string][] = [

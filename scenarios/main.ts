@@ -20,6 +20,7 @@ import { mergeSweeps } from './sweep-results.js';
 import { runSweep } from './sweep.js';
 import { checkRun, updateBaseline } from './check.js';
 import { compareCommand } from './compare.js';
+import type { Comparison } from '../reports/compare.js';
 import { SHOWN_VIOLATIONS, verifyRun, verifyVerdict } from './verify.js';
 import { availableParallelism } from 'node:os';
 import { importTrace } from './trace-import.js';
@@ -126,6 +127,15 @@ function parseOptions(flags: readonly string[]): Record<string, unknown> {
   }
   if (problems.length > 0) throw new InputError(problems);
   return options;
+}
+
+/**
+ * `compare --json`'s object: the comparison as computed, each row naming its metric by key (the
+ * metrics' units and directions are listed once); a number that is not defined (a mean without
+ * seeds, a difference without pairs) is null.
+ */
+function compareJson(c: Comparison): object {
+  return { offersim: VERSION, ...c, rows: c.rows.map((r) => ({ ...r, metric: r.metric.key })) };
 }
 
 /** `run --json`'s object: where the run went, what identifies it, how it ended and its summary metrics. */
@@ -307,16 +317,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             describe:
               'run slice I/N (0 <= I < N) of the points; default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/OFFERSIM_SHARD_COUNT, else all',
           })
-          .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' }),
+          .option('set', { type: 'string', array: true, describe: 'override a scenario field: key=value, repeatable' })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'print one JSON object on stdout (the sweep directory and point counts); the rest to stderr',
+          }),
       (a) => {
         action = async () => {
           const workers = parseWorkers(flagText(argv, 'workers')) ?? availableParallelism();
           const shard = a.shard !== undefined ? parseShard(a.shard) : shardFromEnv(io.env ?? {});
           const r = await runSweep(a.scenario, a.set ?? [], { out: a.out, shard, workers, progress: (t) => io.err(t), tty: io.tty === true });
-          io.out(
+          (a.json === true ? io.err : io.out)(
             `offersim ${VERSION}: sweep of ${a.scenario}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`}: ` +
               `${r.mine} of ${r.total} points, ${r.ran} run, ${r.skipped} already done, ${r.failed.length} failed\nresults in ${r.dir}\n`,
           );
+          if (a.json === true) {
+            const failed = r.failed.map((f) => ({ point: f.point.index, hash: f.point.hash, seed: f.point.seed, error: f.error }));
+            const counts = { total: r.total, mine: r.mine, ran: r.ran, skipped: r.skipped, failed };
+            io.out(`${JSON.stringify({ offersim: VERSION, scenario: a.scenario, dir: r.dir, shard: shard ?? null, points: counts })}\n`);
+          }
           for (const f of r.failed)
             io.err(`point ${f.point.index} (${f.point.hash}, seed ${f.point.seed}, ${JSON.stringify(f.point.params)}) failed: ${f.error}\n`);
           if (r.failed.length > 0) sweepFailed = r.failed.every((f) => f.input) ? 'input' : 'internal';
@@ -391,7 +411,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             type: 'boolean',
             default: false,
             describe: 'compare runs whose scenarios differ outside the compared fields and the seed',
-          }),
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'print the comparison as one JSON object on stdout instead of the table' }),
       (a) => {
         action = async () => {
           const r = compareCommand(a.dirs as string[], {
@@ -404,7 +425,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             html: a.html,
             allowDifferentWorkloads: a['allow-different-workloads'],
           });
-          io.out(r.text);
+          io.out(a.json === true ? `${JSON.stringify(compareJson(r.comparison))}\n` : r.text);
         };
       },
     )
