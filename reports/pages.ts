@@ -65,12 +65,18 @@ export interface RunPageInput {
   readonly frameworksCsv: string;
   /** manifest.json's resolved scenario */
   readonly resolved: unknown;
+  /**
+   * scenario.yaml, the scenario file as written, and whether its sha256 is the manifest's;
+   * undefined for a run directory without one (written by an older offersim)
+   */
+  readonly source?: { readonly text: string; readonly matches: boolean };
   readonly charts: ChartSet;
 }
 
 /**
- * A run page's sections: the headline metrics, the frameworks, the scenario as YAML (the resolved
- * scenario: every default filled in), the charts, and every summary.json metric.
+ * A run page's sections: the headline metrics, the frameworks, the scenario as written (when the
+ * run directory has it) and resolved (every default filled in), the charts, and every
+ * summary.json metric.
  */
 export function runSections(input: RunPageInput): PageSection[] {
   const summary = new Map(input.summary);
@@ -110,10 +116,23 @@ export function runSections(input: RunPageInput): PageSection[] {
       head: cols,
       rows: frameworks,
     },
+    ...(input.source === undefined
+      ? []
+      : [
+          {
+            kind: 'pre' as const,
+            id: 'scenario-source',
+            heading: 'Scenario as written',
+            note: input.source.matches
+              ? "scenario.yaml: the file as it was run (its sha256 is the manifest's); the overrides are in the header."
+              : "scenario.yaml: its sha256 is NOT the manifest's: the file was changed after the run.",
+            text: input.source.text,
+          },
+        ]),
     {
       kind: 'pre',
       id: 'scenario',
-      heading: 'Scenario',
+      heading: 'Scenario, resolved',
       note: 'The resolved scenario (manifest.json): the file with every default filled in and the overrides applied.',
       text: stringify(input.resolved, { lineWidth: 100 }),
     },

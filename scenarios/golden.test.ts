@@ -15,7 +15,7 @@ import { runScenario } from './run.js';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..');
 const CLI = join(ROOT, 'dist', 'scenarios', 'cli.js');
-const OUTPUT_FILES = ['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries-long.csv', 'timeseries.csv'];
+const OUTPUT_FILES = ['frameworks.csv', 'jobs.csv', 'manifest.json', 'scenario.yaml', 'summary.json', 'timeseries-long.csv', 'timeseries.csv'];
 
 let tmp: string;
 beforeAll(() => {

@@ -39,6 +39,8 @@ export interface LoadedScenario {
   readonly file: string;
   /** sha256 of the file's bytes */
   readonly sha256: string;
+  /** the file's text as read (a run directory keeps it as scenario.yaml) */
+  readonly text: string;
   /** the overrides applied, in order */
   readonly overrides: readonly string[];
   /**
@@ -108,7 +110,7 @@ function registered(s: Scenario): ResolvedAllocator | undefined {
 export function loadScenario(file: string, overrides: readonly string[] = []): LoadedScenario {
   const { text, sha256 } = readScenarioFile(file);
   const { scenario } = parseScenarioText(text, file, overrides);
-  return { scenario, file, sha256, overrides, allocator: registered(scenario) };
+  return { scenario, file, sha256, text, overrides, allocator: registered(scenario) };
 }
 
 /**
@@ -153,7 +155,7 @@ export async function openScenario(file: string, overrides: readonly string[] = 
   if (problems.length > 0 || a.scenario === undefined) throw new InputError(problems.sort(byPosition));
   await prepareTraces(a.scenario, file);
   checkTraceStarts(a.scenario);
-  return { scenario: a.scenario, file, sha256, overrides, allocator };
+  return { scenario: a.scenario, file, sha256, text, overrides, allocator };
 }
 
 /**

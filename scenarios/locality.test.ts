@@ -22,7 +22,7 @@ function run(text: string) {
     },
   };
   const allocator = { entry: getAllocator('drf')!, module: undefined };
-  const out = simulateScenario({ scenario, file: FILE, sha256: '', overrides: [], allocator }, { sinks: [sink], keepSamples: false });
+  const out = simulateScenario({ scenario, file: FILE, sha256: '', text: '', overrides: [], allocator }, { sinks: [sink], keepSamples: false });
   return { ...out, launches };
 }
 

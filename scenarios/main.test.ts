@@ -93,6 +93,7 @@ describe('offersim run', () => {
       'frameworks.csv',
       'jobs.csv',
       'manifest.json',
+      'scenario.yaml',
       'summary.json',
       'timeseries-long.csv',
       'timeseries.csv',

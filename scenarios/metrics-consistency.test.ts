@@ -203,7 +203,7 @@ describe('timeseries.csv rows weighted by their intervals give the summary', () 
           const file = 'random.json';
           const { scenario: parsed } = parseScenarioText(JSON.stringify(scenario), file);
           const allocator = { entry: getAllocator(g.policy)!, module: undefined };
-          const { metrics } = simulateScenario({ scenario: parsed, file, sha256: '', overrides: [], allocator });
+          const { metrics } = simulateScenario({ scenario: parsed, file, sha256: '', text: '', overrides: [], allocator });
           const s = metrics.summary;
           expectExactAgreement(metrics.samples, s.utilisation, s.jainMean);
           expectAgreement({

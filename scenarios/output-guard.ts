@@ -11,6 +11,7 @@ import { InputError } from './errors.js';
 /** The files offersim writes into a run directory (DESIGN.md section 6), besides charts/. */
 export const RUN_FILES: readonly string[] = [
   'manifest.json',
+  'scenario.yaml',
   'summary.json',
   'jobs.csv',
   'frameworks.csv',

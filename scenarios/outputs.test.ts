@@ -65,8 +65,9 @@ function table(text: string): { head: string[]; rows: string[][] } {
 test('LF line ends: no CR in any file of a run or a sweep (its points included), timing.json too', () => {
   const timing = readFileSync(join(tmp, 'run', 'timing.json'), 'utf8');
   const all = { ...run, 'timing.json': timing, ...Object.fromEntries(Object.entries(sweep).map(([f, t]) => [`sweep/${f}`, t])) };
-  // a run: 6 files and timing.json; the sweep: 4 points of 6 files, sweep.json, sweep.csv, summary.csv, sweep-frameworks.csv
-  expect(Object.keys(all)).toHaveLength(7 + 4 * 6 + 4);
+  // a run: 7 files and timing.json; the sweep: 4 points of 7 files, sweep.json, sweep.csv, summary.csv, sweep-frameworks.csv
+  // (scenario.yaml is the scenario file's bytes as written: the test's has LF line ends)
+  expect(Object.keys(all)).toHaveLength(8 + 4 * 7 + 4);
   expect(
     Object.entries(all)
       .filter(([, t]) => t.includes('\r'))

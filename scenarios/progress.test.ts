@@ -85,7 +85,7 @@ describe('offersim run progress', () => {
     const files = readdirSync(shown)
       .filter((f) => f !== 'timing.json')
       .sort();
-    expect(files).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'summary.json', 'timeseries-long.csv', 'timeseries.csv']);
+    expect(files).toEqual(['frameworks.csv', 'jobs.csv', 'manifest.json', 'scenario.yaml', 'summary.json', 'timeseries-long.csv', 'timeseries.csv']);
     for (const f of files) expect([f, readFileSync(join(shown, f), 'utf8')]).toEqual([f, readFileSync(join(quiet, f), 'utf8')]);
   });
   test('the executable: plain lines when stderr is a pipe, a redrawn line under a terminal (script)', () => {

@@ -4,6 +4,7 @@
  * they were, and exit 2 for a directory that is not a run.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,12 +54,23 @@ describe('offersim run --report', () => {
       'jobs.csv',
       'manifest.json',
       'report.html',
+      'scenario.yaml',
       'summary.json',
       'timeseries-long.csv',
       'timeseries.csv',
       'timing.json',
     ]);
     for (const f of readdirSync(EXPECTED)) expect(readFileSync(join(run, f), 'utf8')).toBe(readFileSync(join(EXPECTED, f), 'utf8'));
+    // scenario.yaml is the scenario file's bytes, hashing to the manifest's sha256; the page shows it as written.
+    const source = readFileSync(join(run, 'scenario.yaml'));
+    const manifest = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8')) as { scenario: { sha256: string } };
+    expect(createHash('sha256').update(source).digest('hex')).toBe(manifest.scenario.sha256);
+    const page = readFileSync(join(run, 'report.html'), 'utf8');
+    const shown = /<pre id="scenario-source">([\s\S]*?)<\/pre>/.exec(page)?.[1];
+    expect(shown?.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')).toBe(
+      source.toString('utf8'),
+    );
+    expect(page).toContain('its sha256 is the manifest&#39;s');
     const spec = JSON.parse(readFileSync(join(run, 'charts', 'shares.vl.json'), 'utf8')) as { data: { values: { framework: string }[] } };
     expect([...new Set(spec.data.values.map((v) => v.framework))]).toEqual(['cpu', 'mem', 'fixed']);
     const svg = readFileSync(join(run, 'charts', 'shares.svg'), 'utf8');
@@ -91,6 +103,18 @@ describe('offersim report DIR', () => {
     // the resolved scenario, as YAML
     expect(html).toMatch(/<pre id="scenario">[^<]*\nallocator: drf\n/);
   });
+
+  test("a scenario.yaml changed after the run is shown with a note saying its hash is not the manifest's", async () => {
+    const dir = join(tmp, 'edited');
+    cpSync(run, dir, { recursive: true });
+    writeFileSync(join(dir, 'scenario.yaml'), `${readFileSync(join(dir, 'scenario.yaml'), 'utf8')}# edited\n`);
+    const r = await cli('report', dir, '--no-png');
+    expect(r.code).toBe(0);
+    const page = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(page).toContain('its sha256 is NOT the manifest&#39;s');
+    expect(page).toMatch(/<pre id="scenario-source">[\s\S]*# edited\n<\/pre>/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 
   test('--no-png writes the specs and SVGs only', async () => {
     const dir = join(tmp, 'nopng');

@@ -6,6 +6,7 @@
  * and only replacing offersim's own charts/ and page (scenarios/output-guard.ts). A file-system
  * failure is an OutputError (exit 2) naming the file (scenarios/output-files.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,8 +143,18 @@ export async function writeReport(dirArg: string, options: ReportOptions = {}): 
     ['fingerprint', cell(manifest['fingerprint'] ?? '')],
   ];
   const description = typeof resolved.description === 'string' && resolved.description.trim() !== '' ? resolved.description.trim() : undefined;
-  const sections = runSections({ summary, frameworksCsv: run.csv.frameworks, resolved, charts });
+  const source = scenarioSource(dir, scenario?.sha256);
+  const sections = runSections({ summary, frameworksCsv: run.csv.frameworks, resolved, charts, ...(source === undefined ? {} : { source }) });
   return writeFiles(dir, charts.charts, options, t0, { title: name, ...(description === undefined ? {} : { subtitle: description }), facts, sections });
+}
+
+/** The run directory's scenario.yaml (the file as written) and whether it hashes to the manifest's sha256; undefined when absent. */
+function scenarioSource(dir: string, sha256: unknown): { text: string; matches: boolean } | undefined {
+  const file = join(dir, 'scenario.yaml');
+  if (!existsSync(file)) return undefined;
+  checkSize(file);
+  const bytes = readFileSync(file);
+  return { text: bytes.toString('utf8'), matches: createHash('sha256').update(bytes).digest('hex') === sha256 };
 }
 
 /** The allocator of a resolved scenario as the page shows it: its name or module, then its parameters as JSON. */

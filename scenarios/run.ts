@@ -362,6 +362,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       fingerprint: digest,
       resolved: s,
     };
+    // The scenario file as the user wrote it (its sha256 is the manifest's): YAML reads JSON too.
+    writeOutputFile(join(tmp, 'scenario.yaml'), run.text, join(dir, 'scenario.yaml'));
     writeOutputFile(join(tmp, 'manifest.json'), stableJson(manifest), join(dir, 'manifest.json'));
     const mem = process.memoryUsage();
     writeOutputFile(

@@ -170,6 +170,7 @@ export function mergeSweeps(dirs: readonly string[], out: string): { points: num
     scenario: { name: first.scenario.name } as unknown as Scenario,
     file: first.scenario.file,
     sha256: first.scenario.sha256,
+    text: '',
     overrides: first.scenario.overrides,
     allocator: undefined,
   };

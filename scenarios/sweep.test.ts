@@ -96,8 +96,8 @@ describe('the same files however the sweep is split', () => {
     const m = cli('merge', join(tmp, 'shard-0'), join(tmp, 'shard-1'), join(tmp, 'shard-2'), '--out', merged);
     expect(m.code).toBe(0);
     const reference = files(one);
-    // 12 points x 6 files (timing.json left out) + sweep.json, sweep.csv, summary.csv, sweep-frameworks.csv
-    expect(Object.keys(reference)).toHaveLength(12 * 6 + 4);
+    // 12 points x 7 files (timing.json left out) + sweep.json, sweep.csv, summary.csv, sweep-frameworks.csv
+    expect(Object.keys(reference)).toHaveLength(12 * 7 + 4);
     expect(Object.keys(reference)).toContain('sweep-frameworks.csv');
     expect(files(two)).toEqual(reference);
     expect(files(merged)).toEqual(reference);

@@ -130,6 +130,7 @@ describe('leftovers of processes that no longer exist', () => {
       'frameworks.csv',
       'jobs.csv',
       'manifest.json',
+      'scenario.yaml',
       'summary.json',
       'timeseries-long.csv',
       'timeseries.csv',

@@ -22,11 +22,12 @@ export interface RunTexts {
 
 /** Validates raw scenario data (as a YAML file would hold it) into a loaded scenario of a registered policy. */
 export function loadDraft(draft: object, file = 'generated.yaml'): LoadedScenario {
-  const { scenario } = parseScenarioText(JSON.stringify(draft), file);
+  const text = JSON.stringify(draft);
+  const { scenario } = parseScenarioText(text, file);
   const name = allocatorSpec(scenario.allocator).name;
   const entry = name === undefined ? undefined : getAllocator(name);
   if (entry === undefined) throw new Error(`${file}: not a registered allocator`);
-  return { scenario, file, sha256: '', overrides: [], allocator: { entry, module: undefined } };
+  return { scenario, file, sha256: '', text, overrides: [], allocator: { entry, module: undefined } };
 }
 
 /** Runs a loaded scenario (with an optional seed override) and returns its outputs. */
