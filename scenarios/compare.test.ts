@@ -201,6 +201,25 @@ describe('offersim compare', () => {
     });
   });
 
+  test('--where keeps the runs of one workload: the sweep plus a run at another rate compares as the sweep alone', () => {
+    // The sweep's points all have frameworks.0.workload.rate 0.5 (tiny-sweep.ts); `other` ran at 1.
+    const alone = spawnCli(['compare', sweep]);
+    expect(alone.code).toBe(0);
+    const mixed = spawnCli(['compare', sweep, other]);
+    expect([mixed.code, mixed.err]).toEqual([2, expect.stringContaining('frameworks.0.workload.rate')]);
+    const kept = spawnCli(['compare', sweep, other, '--where', 'frameworks.0.workload.rate=0.5']);
+    expect([kept.code, kept.out]).toEqual([0, alone.out]);
+    // At rate 1 only `other` is left: one policy (drf) and its one seed (2).
+    const one = spawnCli(['compare', sweep, other, '--where', 'frameworks.0.workload.rate=1']);
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(/^1 policy, 1 seed, reference drf;/);
+    // A value no run has names the values there are; an unknown field suggests the near one.
+    const none = spawnCli(['compare', sweep, other, '--where', 'frameworks.0.workload.rate=2']);
+    expect([none.code, none.err.trim()]).toEqual([2, "--where: no run has frameworks.0.workload.rate=2 (the runs' values: 0.5, 1)"]);
+    const typo = spawnCli(['compare', sweep, '--where', 'frameworks.0.workload.rat=1']);
+    expect([typo.code, typo.err]).toEqual([2, expect.stringContaining('did you mean "frameworks.0.workload.rate"?')]);
+  });
+
   test('bad input is one line naming the file or flag, exit 2, and no file written', () => {
     const md = join(tmp, 'refused.md');
     const cases: [string[], string][] = [

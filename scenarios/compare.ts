@@ -6,6 +6,7 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText, seedCount } from '../reports/compare-table.js';
 import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
 import { SUMMARY_METRICS } from '../reports/catalogue.js';
@@ -141,6 +142,50 @@ export interface CompareInputOptions {
   readonly by?: readonly string[];
   /** compare runs whose workloads differ; default false (refused) */
   readonly allowDifferentWorkloads?: boolean;
+  /**
+   * `FIELD=VALUE` conditions (a dotted path of the resolved scenario, a YAML value): only the runs
+   * meeting all of them are compared (a sweep's points at one value of a swept workload parameter)
+   */
+  readonly where?: readonly string[];
+}
+
+/** The runs meeting every `--where FIELD=VALUE`; refused: a malformed condition, an unknown field, or no run left. */
+function selectWhere(runs: readonly RunInput[], where: readonly string[]): RunInput[] {
+  let left = [...runs];
+  for (const w of where) {
+    const eq = w.indexOf('=');
+    const field = eq < 0 ? '' : w.slice(0, eq).trim();
+    if (field === '' || field.split('.').some((p) => p.trim() === ''))
+      throw new InputError([{ file: '--where', path: '', message: `"${w}" is no condition: give FIELD=VALUE, like frameworks.0.workload.rate=1` }]);
+    checkField('--where', runs, field);
+    let value: unknown;
+    try {
+      value = parseYaml(w.slice(eq + 1)) as unknown;
+    } catch (err) {
+      throw new InputError([
+        { file: '--where', path: '', message: `${w}: the value is no YAML value (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` },
+      ]);
+    }
+    const want = JSON.stringify(value);
+    const kept = left.filter((r) => JSON.stringify(valueAt(r.resolved, field)) === want);
+    if (kept.length === 0) {
+      const values = [...new Set(left.map((r) => labelPart(valueAt(r.resolved, field))))].sort();
+      throw new InputError([{ file: '--where', path: '', message: `no run has ${field}=${want} (the runs' values: ${values.join(', ')})` }]);
+    }
+    left = kept;
+  }
+  return left;
+}
+
+/** Refuses (InputError naming the flag) a field no run's resolved scenario has, suggesting a near one. */
+function checkField(flag: string, runs: readonly RunInput[], field: string): void {
+  if (runs.some((r) => valueAt(r.resolved, field) !== undefined)) return;
+  // The near field names: those beside where the path ends, in the first run's scenario.
+  const parts = field.split('.');
+  const parent = parts.length === 1 ? runs[0]!.resolved : valueAt(runs[0]!.resolved, parts.slice(0, -1).join('.'));
+  const near = closest(parts.at(-1)!, parent !== null && typeof parent === 'object' ? Object.keys(parent) : []);
+  const fix = near === undefined ? '' : `; did you mean "${[...parts.slice(0, -1), near].join('.')}"?`;
+  throw new InputError([{ file: flag, path: '', message: `no run's resolved scenario has a field ${field}${fix}` }]);
 }
 
 /**
@@ -154,16 +199,9 @@ export function compareInputs(dirs: readonly string[], options: CompareInputOpti
   const bad = fields.find((f) => f.split('.').some((p) => p.trim() === ''));
   if (bad !== undefined)
     throw new InputError([{ file: '--by', path: '', message: `"${bad}" is no field: give a dotted path of the scenario, like master.offerGranularity` }]);
-  const runs = runDirectories(dirs).map(readRun);
-  const unknown = (options.by ?? []).find((f) => runs.every((r) => valueAt(r.resolved, f) === undefined));
-  if (unknown !== undefined) {
-    // The near field names: those beside where the path ends, in the first run's scenario.
-    const parts = unknown.split('.');
-    const parent = parts.length === 1 ? runs[0]!.resolved : valueAt(runs[0]!.resolved, parts.slice(0, -1).join('.'));
-    const near = closest(parts.at(-1)!, parent !== null && typeof parent === 'object' ? Object.keys(parent) : []);
-    const fix = near === undefined ? '' : `; did you mean "${[...parts.slice(0, -1), near].join('.')}"?`;
-    throw new InputError([{ file: '--by', path: '', message: `no run's resolved scenario has a field ${unknown}${fix}` }]);
-  }
+  const all = runDirectories(dirs).map(readRun);
+  for (const f of options.by ?? []) checkField('--by', all, f);
+  const runs = selectWhere(all, options.where ?? []);
   if (options.allowDifferentWorkloads !== true) {
     const first = without(runs[0]!.resolved, [...fields, 'seed']);
     for (const r of runs.slice(1)) {

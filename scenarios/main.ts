@@ -402,6 +402,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             array: true,
             describe: 'a scenario field (dotted path) whose value is part of the policy, besides allocator and architecture; repeatable',
           })
+          .option('where', {
+            type: 'string',
+            array: true,
+            describe: 'compare only the runs whose scenario field has this value: FIELD=VALUE (dotted path, YAML value); repeatable',
+          })
           .option('metrics', { type: 'string', describe: 'summary.json metrics, comma-separated; default a headline set (docs/compare.md)' })
           .option('frameworks', { type: 'boolean', default: false, describe: 'also compare per framework (the metrics frameworks.csv has)' })
           .option('markdown', { type: 'string', describe: 'also write the table as Markdown to this file (for a pull-request comment)' })
@@ -418,6 +423,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           const r = compareCommand(a.dirs as string[], {
             reference: a.reference,
             by: a.by ?? [],
+            where: a.where ?? [],
             metrics: a.metrics,
             frameworks: a.frameworks,
             markdown: a.markdown,
