@@ -113,13 +113,18 @@ describe('arguments and table', () => {
       extra: {},
     };
     const base = { process_wall_s: 1, measured_at: '', quick: true };
+    // A whole run's row: 3 M offers in 1.5 s of wall time are 2.00M offers/s and 1.5e9 / 3e6 = 500 ns per offer.
+    const run = { ...row, name: 'day', wall_s: 1.5, extra: { offers: 3e6, offers_per_s: 2e6, ns_per_offer: 500 } };
     const results: CaseResult[] = [
       { case: 'kernel', status: 'ok', rows: [row], ...base },
+      { case: 'day', status: 'ok', rows: [run], ...base },
       { case: 'trace-x', status: 'skipped', note: 'absent', rows: [], ...base },
     ];
     const lines = formatTable(results).split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toMatch(/^kernel: x +1\.0k +0\.001 +- +1\.00M +1000\.0 +100\.0 +10\.00 +- +- +1 +n$/);
-    expect(lines[2]).toMatch(/skipped: absent$/);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/ns\/record +rec ratio +offers\/s +ns\/offer +peak RSS MB +note$/);
+    expect(lines[1]).toMatch(/^kernel: x +1\.0k +0\.001 +- +1\.00M +1000\.0 +100\.0 +10\.00 +- +- +- +- +1 +n$/);
+    expect(lines[2]).toMatch(/^day +1\.0k +1\.500 +- +1\.00M +1000\.0 +100\.0 +10\.00 +- +- +2\.00M +500 +1 +n$/);
+    expect(lines[3]).toMatch(/skipped: absent$/);
   });
 });

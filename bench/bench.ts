@@ -162,12 +162,27 @@ const fmtBig = (x: number | null): string => {
 
 /** One aligned table of every row (skipped and failed cases as a line each). */
 export function formatTable(results: readonly CaseResult[]): string {
-  const head = ['case', 'events', 'wall s', 'cpu s', 'events/s', 'ns/event', 'raw heap ns', 'ratio', 'ns/record', 'rec ratio', 'peak RSS MB', 'note'];
+  const head = [
+    'case',
+    'events',
+    'wall s',
+    'cpu s',
+    'events/s',
+    'ns/event',
+    'raw heap ns',
+    'ratio',
+    'ns/record',
+    'rec ratio',
+    'offers/s',
+    'ns/offer',
+    'peak RSS MB',
+    'note',
+  ];
   const lines: string[][] = [head];
   const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
   for (const res of results) {
     if (res.status !== 'ok') {
-      lines.push([res.case, '-', '-', '-', '-', '-', '-', '-', '-', '-', '-', `${res.status}: ${res.note ?? ''}`]);
+      lines.push([res.case, ...head.slice(1, -1).map(() => '-'), `${res.status}: ${res.note ?? ''}`]);
       continue;
     }
     for (const r of res.rows) {
@@ -182,13 +197,15 @@ export function formatTable(results: readonly CaseResult[]): string {
         fmt(r.ratio, 2),
         fmt(num(r.extra['ns_per_record']), 1),
         fmt(num(r.extra['record_ratio']), 2),
+        fmtBig(num(r.extra['offers_per_s'])),
+        fmt(num(r.extra['ns_per_offer']), 0),
         fmt(r.peak_rss_bytes / 2 ** 20, 0),
         r.note,
       ]);
     }
   }
   const widths = head.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  const left = new Set([0, 11]);
+  const left = new Set([0, head.length - 1]);
   return lines
     .map((l) =>
       l
@@ -413,17 +430,19 @@ export function markdownTables(r: ResultsFile): string {
   const lines = [
     `Measured ${r.date.slice(0, 10)} on ${r.cpus} cores of an ${r.cpu_model}, Node.js ${r.node} (\`npm run bench\`; bench/results.json):`,
     '',
-    '| case | kernel events | wall s | ns/event | x raw heap | log records | ns/record | x raw heap | peak RSS MB |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| case | kernel events | wall s | ns/event | x raw heap | log records | ns/record | x raw heap | offers | ns/offer | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const c of r.cases) {
     if (c.status !== 'ok' || c.case.startsWith('import-')) continue;
     for (const row of c.rows) {
       if (row.wall_s === null) continue;
       const rec = row.extra['records'];
+      const offers = row.extra['offers'];
       lines.push(
         `| ${row.name} | ${fmtBig(row.events)} | ${num(row.wall_s, 3)} | ${num(row.ns_per_event, 0)} | ${num(row.ratio, 1)} | ${typeof rec === 'number' ? fmtBig(rec) : ''} | ` +
-          `${num(row.extra['ns_per_record'], 0)} | ${num(row.extra['record_ratio'], 1)} | ${num(row.peak_rss_bytes / 2 ** 20, 0)} |`,
+          `${num(row.extra['ns_per_record'], 0)} | ${num(row.extra['record_ratio'], 1)} | ${typeof offers === 'number' ? fmtBig(offers) : ''} | ` +
+          `${num(row.extra['ns_per_offer'], 0)} | ${num(row.peak_rss_bytes / 2 ** 20, 0)} |`,
       );
     }
   }

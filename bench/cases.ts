@@ -93,6 +93,11 @@ function scenarioRow(name: string, r: ScenarioCaseResult, note: string, extra: R
       overrides: r.overrides,
       records: r.records,
       ns_per_record: (r.wallS * 1e9) / r.records,
+      // An offer round trip (made, delivered, answered, filtered, recovered, its records folded and
+      // hashed) is what a run's cost follows: wall time per offer sent, and offers per wall second.
+      offers: r.offers,
+      offers_per_s: r.offers / r.wallS,
+      ns_per_offer: r.offers === 0 ? null : (r.wallS * 1e9) / r.offers,
       record_ratio: (r.wallS * 1e9) / r.records / raw,
       simulated_s: r.endTimeS,
       end_reason: r.reason,

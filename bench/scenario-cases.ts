@@ -79,6 +79,8 @@ export interface ScenarioCaseResult {
   readonly overrides: readonly string[];
   readonly events: number;
   readonly records: number;
+  /** offers sent (summary.json `offers_sent`): the model's unit of cost */
+  readonly offers: number;
   /** simulate() wall seconds, without the end-of-run heap measurement */
   readonly wallS: number;
   /** metric fold finish + fingerprint digest are inside scenarios' simulateScenario: wall seconds of the whole call */
@@ -121,6 +123,7 @@ export function runScenarioCase(loaded: LoadedScenario): ScenarioCaseResult {
     overrides: loaded.overrides,
     events: out.result.events,
     records: out.records,
+    offers: out.metrics.summary.offersSent,
     wallS: out.wallSeconds - sampler.measureNs / 1e9,
     callS: (callNs - sampler.measureNs) / 1e9,
     cpuS: (cpu.user + cpu.system) / 1e6 - sampler.measureNs / 1e9,
