@@ -27,6 +27,22 @@ describe('the comparison as text, Markdown and CSV', () => {
     );
   });
 
+  it('names policies whose labels are too long for a column by letters, listed above the table', () => {
+    // Labels of two compared fields (`field=value ...`), 45 characters: a column each would not fit in 100.
+    const label = (p: string): string => `allocator=${p} frameworks.0.workload.rate=0.5`;
+    const long = RUNS.map((r) => ({ ...r, policy: label(r.policy) }));
+    const text = compareText(compareRuns(long, { reference: label('drf'), metrics: ['completion_p50_s', 'jain_arrival_mean'] }));
+    const lines = text.split('\n');
+    // Policy order: the reference, then the others by label (fifo, random): A, B, C.
+    expect(lines.slice(2, 7)).toEqual(['policies:', `  A  ${label('drf')} (reference)`, `  B  ${label('fifo')}`, `  C  ${label('random')}`, '']);
+    expect(lines.filter((l) => l.startsWith('metric ')).every((l) => /^metric +unit +better +A +[BC]/.test(l))).toBe(true);
+    expect(lines).toContain('B: no run of seed 3 (A has); seed 4 unpaired (A has no run)');
+    // Every line but the title (which names the reference in full) within the width.
+    expect(Math.max(...lines.slice(1).map((l) => l.length))).toBeLessThanOrEqual(TABLE_WIDTH);
+    // Short labels keep their names and no legend (the hand-worked table above).
+    expect(compareText(c)).not.toContain('policies:');
+  });
+
   it('keeps every line within 100 columns: more policies go to further blocks, each with the reference', () => {
     const many: CompareRun[] = RUNS.filter((r) => r.policy !== 'fifo').flatMap((r) =>
       r.policy === 'drf' ? [r] : ['a', 'b', 'c', 'd', 'e', 'f'].map((p) => ({ ...r, policy: `random-${p}` })),

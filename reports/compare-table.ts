@@ -53,7 +53,7 @@ export function align(lines: readonly (readonly string[])[], left: number): stri
 }
 
 /** One text table of `framework`'s rows (null: the whole run), in blocks of policies at most {@link TABLE_WIDTH} wide. */
-function textBlock(c: Comparison, framework: string | null): string[] {
+function textBlock(c: Comparison, framework: string | null, shown: ReadonlyMap<string, string>): string[] {
   const index = rowIndex(c, framework);
   const metrics = c.metrics.filter((m) => index.has(`${c.reference}\u0000${m.key}`));
   if (metrics.length === 0) return [];
@@ -61,7 +61,7 @@ function textBlock(c: Comparison, framework: string | null): string[] {
     const names = ['metric', 'unit', 'better'];
     const sub = ['', '', ''];
     for (const p of policies) {
-      names.push(p);
+      names.push(shown.get(p) ?? p);
       sub.push('mean');
       if (p !== c.reference) {
         names.push('');
@@ -98,13 +98,28 @@ function textBlock(c: Comparison, framework: string | null): string[] {
   return out;
 }
 
+/** The longest policy label a terminal table's column shows as it is; longer ones make every policy a letter. */
+const LABEL_WIDTH = 24;
+
+/**
+ * Short names for the terminal table when a policy label is too long for a column within
+ * {@link TABLE_WIDTH} (several compared fields give `field=value ...` labels): A, B, ... Z, AA, AB,
+ * ... in policy order, listed above the table; empty when every label fits.
+ */
+function shortNames(c: Comparison): Map<string, string> {
+  if (c.policies.every((p) => p.length <= LABEL_WIDTH)) return new Map();
+  const letters = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : letters(Math.floor(i / 26) - 1) + letters(i % 26));
+  return new Map(c.policies.map((p, i) => [p, letters(i)]));
+}
+
 /** Lines naming the seeds a policy and the reference do not share (those are left unpaired). */
-export function unpairedLines(c: Comparison): string[] {
+export function unpairedLines(c: Comparison, shown: ReadonlyMap<string, string> = new Map()): string[] {
+  const name = (p: string): string => shown.get(p) ?? p;
   return c.unpaired.map(
     (u) =>
-      `${u.policy}: ${[
-        u.missing.length > 0 ? `no run of seed${u.missing.length === 1 ? '' : 's'} ${u.missing.join(', ')} (${c.reference} has)` : '',
-        u.extra.length > 0 ? `seed${u.extra.length === 1 ? '' : 's'} ${u.extra.join(', ')} unpaired (${c.reference} has no run)` : '',
+      `${name(u.policy)}: ${[
+        u.missing.length > 0 ? `no run of seed${u.missing.length === 1 ? '' : 's'} ${u.missing.join(', ')} (${name(c.reference)} has)` : '',
+        u.extra.length > 0 ? `seed${u.extra.length === 1 ? '' : 's'} ${u.extra.join(', ')} unpaired (${name(c.reference)} has no run)` : '',
       ]
         .filter((x) => x !== '')
         .join('; ')}`,
@@ -123,9 +138,11 @@ export function seedCount(c: Comparison): number {
 
 /** The comparison as text for the terminal: the whole run, then each framework. */
 export function compareText(c: Comparison): string {
-  const lines = [compareTitle(c, seedCount(c)), '', ...textBlock(c, null)];
-  for (const f of c.frameworks) lines.push(`framework ${f}`, ...textBlock(c, f));
-  lines.push(MARK_LEGEND, ...unpairedLines(c));
+  const shown = shortNames(c);
+  const legend = [...shown].map(([p, s]) => `  ${s}  ${p}${p === c.reference ? ' (reference)' : ''}`);
+  const lines = [compareTitle(c, seedCount(c)), '', ...(legend.length > 0 ? ['policies:', ...legend, ''] : []), ...textBlock(c, null, shown)];
+  for (const f of c.frameworks) lines.push(`framework ${f}`, ...textBlock(c, f, shown));
+  lines.push(MARK_LEGEND, ...unpairedLines(c, shown));
   return `${lines.join('\n')}\n`;
 }
 
