@@ -140,7 +140,8 @@ export function seedCount(c: Comparison): number {
 export function compareText(c: Comparison): string {
   const shown = shortNames(c);
   const legend = [...shown].map(([p, s]) => `  ${s}  ${p}${p === c.reference ? ' (reference)' : ''}`);
-  const lines = [compareTitle(c, seedCount(c)), '', ...(legend.length > 0 ? ['policies:', ...legend, ''] : []), ...textBlock(c, null, shown)];
+  const title = compareTitle({ ...c, reference: shown.get(c.reference) ?? c.reference }, seedCount(c));
+  const lines = [title, '', ...(legend.length > 0 ? ['policies:', ...legend, ''] : []), ...textBlock(c, null, shown)];
   for (const f of c.frameworks) lines.push(`framework ${f}`, ...textBlock(c, f, shown));
   lines.push(MARK_LEGEND, ...unpairedLines(c, shown));
   return `${lines.join('\n')}\n`;
