@@ -8,9 +8,10 @@ import { CsvError, parse } from 'csv-parse/sync';
 export class CsvFormatError extends Error {
   constructor(
     readonly file: string,
-    message: string,
+    /** what is wrong, without the file's name */
+    readonly detail: string,
   ) {
-    super(`${file}: ${message}`);
+    super(`${file}: ${detail}`);
     this.name = 'CsvFormatError';
   }
 }

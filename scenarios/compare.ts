@@ -6,7 +6,6 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { COMPARE_CSV_COLUMNS, compareCsv, compareMarkdown, compareText, seedCount } from '../reports/compare-table.js';
 import { DEFAULT_COMPARE_METRICS, compareRuns, summaryMetricInfo, type CompareRun, type Comparison } from '../reports/compare.js';
 import { SUMMARY_METRICS } from '../reports/catalogue.js';
@@ -18,6 +17,7 @@ import { InputError } from './errors.js';
 import { readBundles } from './page-bundles.js';
 import { readCsvRows, readJsonObject } from './json-file.js';
 import { writeAtomic } from './output-files.js';
+import { readFlagValue } from './overrides.js';
 import { realPath, refuse, runManifestProblem, sweepDirProblem, within } from './output-guard.js';
 
 /** The fields whose values make a run's policy by default: the allocator (name or module, and parameters) and the architecture. */
@@ -158,15 +158,10 @@ function selectWhere(runs: readonly RunInput[], where: readonly string[]): RunIn
     if (field === '' || field.split('.').some((p) => p.trim() === ''))
       throw new InputError([{ file: '--where', path: '', message: `"${w}" is no condition: give FIELD=VALUE, like frameworks.0.workload.rate=1` }]);
     checkField('--where', runs, field);
-    let value: unknown;
-    try {
-      value = parseYaml(w.slice(eq + 1)) as unknown;
-    } catch (err) {
-      throw new InputError([
-        { file: '--where', path: '', message: `${w}: the value is no YAML value (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` },
-      ]);
-    }
-    const want = JSON.stringify(value);
+    // The value read as `--set` reads its values (YAML, within the input limits).
+    const value = readFlagValue(w.slice(eq + 1), '--where', field);
+    if (!value.ok) throw new InputError(value.problems);
+    const want = JSON.stringify(value.value);
     const kept = left.filter((r) => JSON.stringify(valueAt(r.resolved, field)) === want);
     if (kept.length === 0) {
       const values = [...new Set(left.map((r) => labelPart(valueAt(r.resolved, field))))].sort();
@@ -319,20 +314,13 @@ export function compareCommand(dirs: readonly string[], o: CompareCommandOptions
   });
   for (const [k, file] of outputs) checkOutputFile(file, `--${k}`, k, dirs);
   const comparison = compareRuns(runs, { reference, metrics, frameworks: o.frameworks === true });
-  const written: string[] = [];
-  if (o.markdown !== undefined) {
-    writeAtomic(o.markdown, compareMarkdown(comparison, 'offersim compare'));
-    written.push(o.markdown);
-  }
-  if (o.csv !== undefined) {
-    writeAtomic(o.csv, compareCsv(comparison));
-    written.push(o.csv);
-  }
-  if (o.html !== undefined) {
-    writeAtomic(o.html, comparePageHtml(comparison, dirs));
-    written.push(o.html);
-  }
-  return { comparison, text: compareText(comparison), written };
+  const render = {
+    markdown: () => compareMarkdown(comparison, 'offersim compare'),
+    csv: () => compareCsv(comparison),
+    html: () => comparePageHtml(comparison, dirs),
+  };
+  for (const [k, file] of outputs) writeAtomic(file, render[k]());
+  return { comparison, text: compareText(comparison), written: outputs.map(([, file]) => file) };
 }
 
 /**

@@ -10,10 +10,21 @@ import { InputError } from './errors.js';
 /** The rows of CSV file `file` (reports/csv-read.ts), or an InputError naming it (and the line); `missing` says what its absence means. */
 export function readCsvRows(file: string, missing: string): string[][] {
   if (!existsSync(file)) throw new InputError([{ file, path: '', message: missing }]);
+  return asInputError(
+    () => parseCsv(readFileSync(file, 'utf8'), file),
+    (name) => name,
+  );
+}
+
+/**
+ * `read()`, with a CSV file that is not as offersim wrote it ({@link CsvFormatError}) turned into
+ * bad input (InputError, exit 2) naming the file at `path(err.file)`.
+ */
+export function asInputError<T>(read: () => T, path: (file: string) => string): T {
   try {
-    return parseCsv(readFileSync(file, 'utf8'), file);
+    return read();
   } catch (err) {
-    if (err instanceof CsvFormatError) throw new InputError([{ file, path: '', message: err.message.slice(file.length + 2) }]);
+    if (err instanceof CsvFormatError) throw new InputError([{ file: path(err.file), path: '', message: err.detail }]);
     throw err;
   }
 }

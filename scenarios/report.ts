@@ -10,9 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { specJson, type Chart, type ChartSet } from '../reports/chart-style.js';
+import { specJson, type Chart } from '../reports/chart-style.js';
 import { runTablesFromCsv } from '../reports/charts.js';
-import { CsvFormatError } from '../reports/csv-read.js';
 import { reportHtml, type PageSection } from '../reports/page-html.js';
 import { compareSections, runSections, summaryLiterals } from '../reports/pages.js';
 import { renderPng, renderSvg } from '../reports/render.js';
@@ -21,6 +20,7 @@ import { sweepCharts } from '../reports/sweep-charts.js';
 import { compareRuns } from '../reports/compare.js';
 import { compareInputs, parseMetrics } from './compare.js';
 import { InputError } from './errors.js';
+import { asInputError } from './json-file.js';
 import { readBundles } from './page-bundles.js';
 import { allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { checkReportDir } from './output-guard.js';
@@ -116,13 +116,10 @@ export async function writeReport(dirArg: string, options: ReportOptions = {}): 
   if (existsSync(join(dir, 'sweep.json'))) return writeSweepReport(dir, options);
   const t0 = performance.now();
   const run = readRun(dir);
-  let tables;
-  try {
-    tables = runTablesFromCsv(run.csv);
-  } catch (err) {
-    if (err instanceof CsvFormatError) throw new InputError([{ file: join(dir, err.file), path: '', message: err.message.slice(err.file.length + 2) }]);
-    throw err;
-  }
+  const tables = asInputError(
+    () => runTablesFromCsv(run.csv),
+    (f) => join(dir, f),
+  );
   const charts = runCharts(tables);
   const summary = summaryLiterals(readFileSync(join(dir, 'summary.json'), 'utf8'));
   const manifest = run.manifest;
@@ -193,13 +190,10 @@ async function writeSweepReport(dir: string, options: ReportOptions): Promise<Re
   const points = sweep.points ?? [];
   const params = Object.keys(points[0]?.params ?? {});
   const summaryCsv = readFileSync(join(dir, 'summary.csv'), 'utf8');
-  let charts: ChartSet;
-  try {
-    charts = sweepCharts(summaryCsv, params);
-  } catch (err) {
-    if (err instanceof CsvFormatError) throw new InputError([{ file: join(dir, err.file), path: '', message: err.message.slice(err.file.length + 2) }]);
-    throw err;
-  }
+  const charts = asInputError(
+    () => sweepCharts(summaryCsv, params),
+    (f) => join(dir, f),
+  );
   const name = sweep.scenario?.name ?? 'sweep';
   const seeds = new Set(points.map((p) => p.seed)).size;
   const facts: [string, string][] = [
