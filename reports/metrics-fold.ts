@@ -5,7 +5,8 @@
  * fairness, jobs, tasks, offers, locality, decisions, the time series), then puts their parts
  * together. Imports only the event log types and reports modules; no I/O, no wall clock.
  */
-import type { LogRecord, LogSink } from '../sim/model/log.js';
+import type { LogBlock, LogRecord, LogSink } from '../sim/model/log.js';
+import { ROW_FIELDS, ROW_LOCALITIES, ROW_TASK_STATES, RowKind } from '../sim/model/record-block.js';
 import { ClusterFold, DecisionsFold, JobsFold, LocalityFold, LogInvariantError, OffersFold, SeriesFold, SharesFold, TasksFold } from './folds/index.js';
 import type { FrameworkRow, MetricsResult, ResourceName, Sample, Summary } from './metrics.js';
 import { assertNever } from '../sim/kernel/assert.js';
@@ -94,34 +95,21 @@ export class MetricsFold implements LogSink {
   /** Folds one record; records must come in non-decreasing time. Throws {@link LogInvariantError} on a broken log. */
   record(r: LogRecord): void {
     const t = r.t;
-    if (this.done) throw new LogInvariantError('record after finish()', t, r.kind);
-    if (this.events === 0) {
-      if (!Number.isSafeInteger(t) || t < 0) throw new LogInvariantError('time is not a non-negative integer', t, r.kind);
-      this.first = t;
-      if (this.series.on) this.series.begin(t);
-      this.now = t;
-    } else if (t !== this.now) {
-      if (!Number.isSafeInteger(t) || t < this.now) {
-        throw new LogInvariantError(`time is not an integer >= the previous record's ${this.now}`, t, r.kind);
-      }
-      if (t > this.runEnd) throw new LogInvariantError(`record after run_ended at ${this.runEnd}`, t, r.kind);
-      this.advance(t);
-    }
-    this.events++;
+    this.tick(t, r.kind);
     // The kinds of nearly every record come first; the rest go through rare(), so that the
     // optimiser, which inlines callees into record() only up to a budget, spends it on these.
     switch (r.kind) {
       case 'offer_sent':
-        this.offers.sent(r.offer, this.shares.check(r.framework, t, r.kind), r.res, t, r.kind);
+        this.offers.sent(r.offer, this.shares.check(r.framework, t, r.kind), r.res, 0, t, r.kind);
         break;
       case 'offer_accepted':
-        this.offers.accepted(r.offer, r.framework, r.used, t, r.kind);
+        this.offers.accepted(r.offer, r.framework, r.used, 0, t, r.kind);
         break;
       case 'offer_declined':
         this.offers.declined(r.offer, r.framework, t, r.kind);
         break;
       case 'task_state':
-        this.tasks.state(r.task, this.jobs.check(r.job, r.framework, t, r.kind), r.framework, r.state, r.res, t);
+        this.tasks.state(r.task, this.jobs.check(r.job, r.framework, t, r.kind), r.framework, r.state, r.res, 0, t);
         break;
       case 'allocation_run':
         this.offers.allocationRun();
@@ -129,6 +117,62 @@ export class MetricsFold implements LogSink {
       default:
         this.rare(r);
     }
+  }
+
+  /**
+   * Folds a block of records (sim/model/record-block.ts): the same as {@link record} for each, in
+   * order, reading the column rows without building their objects.
+   */
+  block(b: LogBlock): void {
+    const f = b.f;
+    const kinds = b.kind;
+    const ts = b.t;
+    for (let i = 0; i < b.length; i++) {
+      const o = i * ROW_FIELDS;
+      const t = ts[i]!;
+      switch (kinds[i]) {
+        case RowKind.OFFER_SENT:
+          this.tick(t, 'offer_sent');
+          this.offers.sent(f[o]!, this.shares.check(f[o + 1]!, t, 'offer_sent'), f, o + 3, t, 'offer_sent');
+          break;
+        case RowKind.OFFER_ACCEPTED:
+          this.tick(t, 'offer_accepted');
+          this.offers.accepted(f[o]!, f[o + 1]!, f, o + 4, t, 'offer_accepted');
+          break;
+        case RowKind.OFFER_DECLINED:
+          this.tick(t, 'offer_declined');
+          this.offers.declined(f[o]!, f[o + 1]!, t, 'offer_declined');
+          break;
+        case RowKind.TASK_STATE:
+          this.tick(t, 'task_state');
+          this.tasks.state(f[o]!, this.jobs.check(f[o + 1]!, f[o + 2]!, t, 'task_state'), f[o + 2]!, ROW_TASK_STATES[f[o + 4]!]!, f, o + 5, t);
+          break;
+        case RowKind.TASK_LOCALITY:
+          this.tick(t, 'task_locality');
+          this.locality.recorded(this.jobs.check(f[o + 1]!, f[o + 2]!, t, 'task_locality'), f[o + 2]!, ROW_LOCALITIES[f[o + 4]!]!);
+          break;
+        default:
+          this.record(b.objects[f[o]!]!);
+      }
+    }
+  }
+
+  /** Advances the fold's clock to a record of `kind` at `t` and counts it; throws on a record out of time order. */
+  private tick(t: number, kind: string): void {
+    if (this.done) throw new LogInvariantError('record after finish()', t, kind);
+    if (this.events === 0) {
+      if (!Number.isSafeInteger(t) || t < 0) throw new LogInvariantError('time is not a non-negative integer', t, kind);
+      this.first = t;
+      if (this.series.on) this.series.begin(t);
+      this.now = t;
+    } else if (t !== this.now) {
+      if (!Number.isSafeInteger(t) || t < this.now) {
+        throw new LogInvariantError(`time is not an integer >= the previous record's ${this.now}`, t, kind);
+      }
+      if (t > this.runEnd) throw new LogInvariantError(`record after run_ended at ${this.runEnd}`, t, kind);
+      this.advance(t);
+    }
+    this.events++;
   }
 
   /** The kinds of record {@link record} leaves to this method: registrations, job ends, decisions and the rest. */

@@ -230,6 +230,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             describe: 'also render charts/ (Vega-Lite, SVG, PNG) and report.html, as offersim report does',
           })
           .option('quiet', { type: 'boolean', default: false, describe: 'no progress while the run goes (stderr)' })
+          .option('fold-thread', {
+            type: 'boolean',
+            describe:
+              'fold the metrics and the fingerprint in a second thread, on another core (default: when the machine has two or more); the files are the same either way',
+          })
           .option('json', {
             type: 'boolean',
             default: false,
@@ -246,7 +251,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             );
           }
           const progress = a.quiet === true ? undefined : { write: (t: string) => io.err(t), tty: io.tty === true };
-          const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force, progress });
+          const foldThread = a['fold-thread'] ?? availableParallelism() > 1;
+          const r = runScenario(loaded, { out: a.out, seed, events: a.events, force: a.force, progress, foldThread });
           // With --json, stdout holds the JSON object alone: the rest goes to stderr.
           const say = a.json === true ? io.err : io.out;
           say(

@@ -9,7 +9,7 @@
  * place a run reads the wall clock besides timing.json, and nothing here reaches a run's files.
  */
 import { performance } from 'node:perf_hooks';
-import type { LogRecord, LogSink } from '../sim/model/log.js';
+import type { LogBlock, LogRecord, LogSink } from '../sim/model/log.js';
 
 /** The least wall time between two redraws of the terminal line. */
 export const REDRAW_MS = 250;
@@ -60,6 +60,15 @@ export class RunProgress implements LogSink {
     this.lastT = r.t;
     if ((++this.records & (CHECK_EVERY - 1)) !== 0) return;
     this.tick();
+  }
+
+  block(b: LogBlock): void {
+    if (b.length === 0) return;
+    const before = this.records;
+    this.records += b.length;
+    this.lastT = b.t[b.length - 1]!;
+    // As record() would have: a look each time the count passes a multiple of CHECK_EVERY.
+    if (Math.floor(this.records / CHECK_EVERY) !== Math.floor(before / CHECK_EVERY)) this.tick();
   }
 
   private tick(): void {

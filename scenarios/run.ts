@@ -41,6 +41,7 @@ import { VERSION } from './version.js';
 import { peakRssBytes } from './peak-rss.js';
 import { traceFormat } from '../workloads/trace/registry.js';
 import { RunProgress, type ProgressOptions } from './progress.js';
+import { FoldThread, foldWorkerUrl } from './fold-thread.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -58,6 +59,8 @@ export interface RunOptions {
   readonly events?: boolean | undefined;
   /** show progress (stderr) while the run goes; default none. Nothing of it reaches the run directory */
   readonly progress?: Omit<ProgressOptions, 'endSeconds'> | undefined;
+  /** fold the metrics in a worker thread (see {@link SimulateOptions.foldThread}); default false. The files are the same */
+  readonly foldThread?: boolean | undefined;
 }
 
 /** What a run produced. */
@@ -120,6 +123,8 @@ export interface SimulationOutcome {
   readonly traces: readonly TraceCounts[];
   /** the allocator that ran (manifest.json `allocator`) */
   readonly allocator: AllocatorRecord;
+  /** whether the metrics were folded in a worker thread ({@link SimulateOptions.foldThread}) */
+  readonly foldThread: boolean;
 }
 
 /** manifest.json `allocator`: the policy a run created, by its entry's name, and its module (null for a registered policy). */
@@ -138,6 +143,12 @@ export interface SimulateOptions {
   readonly keepSamples?: boolean | undefined;
   /** called with each time-series sample as soon as its interval is over; default none */
   readonly onSample?: ((sample: Sample) => void) | undefined;
+  /**
+   * fold the metrics, the fingerprint and the record count in a worker thread, on another core,
+   * with the same results (scenarios/fold-thread.ts); default false. Ignored where the worker's
+   * module is not beside this one (the sources run under a test runner).
+   */
+  readonly foldThread?: boolean | undefined;
 }
 
 /**
@@ -157,41 +168,57 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const s = loaded.scenario;
   const seed = options.seed ?? s.seed;
   const allocator = resolvedAllocator(loaded);
-  const fold = new MetricsFold({
+  const foldOptions: MetricsFoldOptions = {
     ...metricsFoldOptions(s),
     keepSamples: options.keepSamples ?? true,
     ...(options.onSample === undefined ? {} : { onSample: options.onSample }),
-  });
+  };
+  const workerUrl = options.foldThread === true ? foldWorkerUrl() : undefined;
+  // The folds in a worker thread (same results), or here: the metric fold, the fingerprint, a count.
+  const thread = workerUrl === undefined ? undefined : new FoldThread(workerUrl, foldOptions);
+  const fold = thread === undefined ? new MetricsFold(foldOptions) : undefined;
   const fingerprint = new Fingerprint();
   let records = 0;
   const counter: LogSink = {
     record: () => {
       records++;
     },
+    block: (b) => {
+      records += b.length;
+    },
   };
-  const sinks: LogSink[] = [fold, fingerprint, counter, ...(options.sinks ?? [])];
+  const sinks: LogSink[] = [...(thread === undefined ? [fold!, fingerprint, counter] : [thread]), ...(options.sinks ?? [])];
   const traceCounts: (() => TraceCounts)[] = [];
   checkAllocator(loaded, allocator);
   const input = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
   const t0 = performance.now();
   let result: SimulationResult;
   let metrics: MetricsResult;
+  let digest: string;
   try {
     result = simulate(input);
-    metrics = fold.finish();
+    if (thread !== undefined) {
+      ({ metrics, digest, records } = thread.finish());
+    } else {
+      metrics = fold!.finish();
+      digest = fingerprint.digest();
+    }
   } catch (err) {
     throw environmentCause(err) ?? err;
+  } finally {
+    thread?.close();
   }
   const wallSeconds = (performance.now() - t0) / 1000;
   return {
     seed,
     result,
     metrics,
-    fingerprint: fingerprint.digest(),
+    fingerprint: digest,
     records,
     wallSeconds,
     traces: traceCounts.map((g) => g()),
     allocator: { name: allocator.entry.name, module: allocator.module?.spec ?? null },
+    foldThread: thread !== undefined,
   };
 }
 
@@ -330,7 +357,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     const sinks: LogSink[] = [...(events === undefined ? [] : [new JsonlSink(events)]), ...(progress === undefined ? [] : [progress])];
     let sim: SimulationOutcome;
     try {
-      sim = simulateScenario(run, { seed: options.seed, sinks, keepSamples: false, onSample });
+      sim = simulateScenario(run, { seed: options.seed, sinks, keepSamples: false, onSample, foldThread: options.foldThread });
     } finally {
       progress?.finish();
     }
@@ -374,6 +401,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
         recordsPerSecond: wall > 0 ? records / wall : null,
         peakRssBytes: peakRssBytes(),
         heapUsedBytes: mem.heapUsed,
+        foldThread: sim.foldThread,
         node: process.version,
       }),
       join(dir, 'timing.json'),

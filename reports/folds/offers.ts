@@ -4,7 +4,6 @@
  * only the log's types, the kernel's IntMap and reports' vocabulary.
  */
 import { IntMap } from '../../sim/kernel/int-map.js';
-import type { ResTuple } from '../../sim/model/log.js';
 import { NR, RESOURCE_NAMES, perResource, type PerResource } from '../vocabulary.js';
 import { grown } from '../../sim/kernel/packed.js';
 import { LogInvariantError } from './log-invariant.js';
@@ -89,8 +88,8 @@ export class OffersFold {
     this.fwOffers = grown(this.fwOffers, n * COUNTERS);
   }
 
-  /** offer_sent of `offer` to (checked) framework `f`. */
-  sent(offer: number, f: number, res: ResTuple, t: number, kind: string): void {
+  /** offer_sent of `offer` to (checked) framework `f`, offering res[ro..ro+NR). */
+  sent(offer: number, f: number, res: ArrayLike<number>, ro: number, t: number, kind: string): void {
     if (!Number.isSafeInteger(offer) || offer < 0) throw new LogInvariantError(`bad offer id ${offer}`, t, kind);
     const s = this.offerSlot();
     if (!this.liveOffers.add(offer, s)) {
@@ -99,18 +98,18 @@ export class OffersFold {
     }
     this.offerSentAt[s] = t;
     this.offerFw[s] = f;
-    for (let i = 0; i < NR; i++) this.offerRes[s * NR + i] = res[i]!;
+    for (let i = 0; i < NR; i++) this.offerRes[s * NR + i] = res[ro + i]!;
     this.offersSent++;
     this.fwOffers[f * COUNTERS + OFFER_SENT]!++;
   }
 
-  /** offer_accepted of `offer` by framework `f`, using `used` of it. */
-  accepted(offer: number, f: number, used: ResTuple, t: number, kind: string): void {
+  /** offer_accepted of `offer` by framework `f`, using used[uo..uo+NR) of it. */
+  accepted(offer: number, f: number, used: ArrayLike<number>, uo: number, t: number, kind: string): void {
     const s = this.answer(offer, f, t, kind);
     const o = s * NR;
     for (let i = 0; i < NR; i++) {
       const offered = this.offerRes[o + i]!;
-      const rest = offered - used[i]!;
+      const rest = offered - used[uo + i]!;
       if (rest < 0) throw new LogInvariantError(`offer ${offer} used more ${RESOURCE_NAMES[i]} than offered`, t, kind);
       this.answeredOffered[i]! += offered;
       this.answeredDeclined[i]! += rest;

@@ -5,7 +5,7 @@
  * IntMap and the folds it feeds.
  */
 import { IntMap } from '../../sim/kernel/int-map.js';
-import type { ResTuple, TaskState } from '../../sim/model/log.js';
+import type { TaskState } from '../../sim/model/log.js';
 import { NR } from '../vocabulary.js';
 import { assertNever } from '../../sim/kernel/assert.js';
 import { grown } from '../../sim/kernel/packed.js';
@@ -51,8 +51,8 @@ export class TasksFold {
     private readonly jobs: JobsFold,
   ) {}
 
-  /** task_state of `task`, of (checked) job `j` of framework `f`. */
-  state(task: number, j: number, f: number, state: TaskState, res: ResTuple, t: number): void {
+  /** task_state of `task`, of (checked) job `j` of framework `f`, holding res[ro..ro+NR). */
+  state(task: number, j: number, f: number, state: TaskState, res: ArrayLike<number>, ro: number, t: number): void {
     const slot = this.liveTasks.get(task); // -1: not holding resources
     switch (state) {
       case 'staging':
@@ -70,9 +70,9 @@ export class TasksFold {
           this.release(s, f);
         }
         const o = s * NR;
-        for (let i = 0; i < NR; i++) this.taskRes[o + i] = res[i]!;
-        this.shares.take(f, res, 0);
-        this.cluster.take(res, 0);
+        for (let i = 0; i < NR; i++) this.taskRes[o + i] = res[ro + i]!;
+        this.shares.take(f, res, ro);
+        this.cluster.take(res, ro);
         if (state === 'running') this.jobs.running(j, t);
         this.shares.markDirty(f);
         break;

@@ -29,6 +29,8 @@ export class Simulator {
   private stopRequested = false;
   /** handler and arg of the event being run (-1: none); its name is built only when asked for */
   private curHandler = -1;
+  /** called after every event's handler, inside the event (see {@link onEventEnd}) */
+  private eventEnd: (() => void) | null = null;
   private curArg = 0;
 
   /** @param initialCapacity event slots allocated up front (default 1024). */
@@ -133,6 +135,7 @@ export class Simulator {
     this._eventsRun++;
     try {
       this.handlerFns[handler]!(arg);
+      if (this.eventEnd !== null) this.eventEnd();
     } catch (err) {
       if (err instanceof InvariantError) throw err;
       const e = new InvariantError(err instanceof Error ? err.message : String(err), this._now, this.currentEvent);
@@ -164,6 +167,14 @@ export class Simulator {
       }
       this.step();
     }
+  }
+
+  /**
+   * Calls `fn` at the end of every event, after its handler, as part of the event: what it throws
+   * is stamped with the event like the handler's own errors. One function; a second call replaces it.
+   */
+  onEventEnd(fn: () => void): void {
+    this.eventEnd = fn;
   }
 
   /** Asks {@link run} to return after the current event. */

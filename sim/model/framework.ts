@@ -29,6 +29,21 @@ export interface OfferView {
   readonly res: Float64Array;
 }
 
+/**
+ * One delivery of offers as columns (see {@link FrameworkBehaviour.onOfferBatch}): offer i has id
+ * `ids[i]`, is on agent `agents[i]` and offers `res[i * NUM_RESOURCES ...]` (fixed point; do not
+ * mutate). Valid during the call only, since its arrays are reused: keep offer ids, or views from
+ * {@link view}, never the batch.
+ */
+export interface OfferBatch {
+  readonly length: number;
+  readonly ids: Float64Array;
+  readonly agents: Int32Array;
+  readonly res: Float64Array;
+  /** offer i as an {@link OfferView}, valid (as onOffers's views) until the offer is answered or rescinded */
+  view(i: number): OfferView;
+}
+
 /** What a scheduler may do; the master implements it for each framework. */
 export interface SchedulerDriver {
   /** Current simulated time. */
@@ -112,6 +127,11 @@ export interface FrameworkBehaviour {
   onJobSubmitted(job: JobIx, driver: SchedulerDriver): void;
   /** Offers from one allocation run (never merged; possibly several). Answer each, now or later. */
   onOffers(offers: readonly OfferView[], driver: SchedulerDriver): void;
+  /**
+   * Optional: the same offers as {@link onOffers}, as columns, without an object or an array built
+   * per delivery; when present the master calls it instead of onOffers. Answer each, now or later.
+   */
+  onOfferBatch?(offers: OfferBatch, driver: SchedulerDriver): void;
   /** The master took an offer back; it must not be used any more. */
   onOfferRescinded(offer: number, driver: SchedulerDriver): void;
   /** A task of this framework reached a terminal state (code from TaskCode). */

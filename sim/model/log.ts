@@ -350,7 +350,33 @@ export type LogRecord =
 /** Record kinds, for exhaustive switches. */
 export type LogKind = LogRecord['kind'];
 
-/** Something that consumes the log, one record at a time, in order. */
+/**
+ * Something that consumes the log, in order: one record at a time through {@link record}, or, if
+ * it has {@link block}, a block of consecutive records at a time (the run then never calls its
+ * `record`). Both see the same records in the same order.
+ */
 export interface LogSink {
   record(r: LogRecord): void;
+  /**
+   * Optional: the next records of the log as rows of typed columns, read during the call only (the
+   * block is reused). Saves building an object per record.
+   */
+  block?(b: LogBlock): void;
+}
+
+/**
+ * Consecutive records of the log as rows of typed columns: row i has kind code `kind[i]`, time
+ * `t[i]` and numbers `f[i * 9 ...]`, whose meaning by kind code sim/model/record-block.ts defines
+ * (RowKind, ROW_FIELDS); {@link record} turns a row back into its record.
+ */
+export interface LogBlock {
+  /** rows */
+  readonly length: number;
+  readonly kind: Uint8Array;
+  readonly t: Float64Array;
+  readonly f: Float64Array;
+  /** the records kept whole (rows of kind OBJECT point into it) */
+  readonly objects: readonly LogRecord[];
+  /** row i as its record */
+  record(i: number): LogRecord;
 }

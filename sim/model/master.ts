@@ -13,7 +13,8 @@ import { Driver, SchedulerTimers } from './driver.js';
 import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
 import { frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
 import { TaskCode, type JobSpec, TaskTable } from './job.js';
-import type { LogSink, ResTuple } from './log.js';
+import type { ResTuple } from './log.js';
+import type { RecordLog } from './record-log.js';
 import { AgentFailures } from './agent-failures.js';
 import { AgentTable } from './agents.js';
 import { OfferBook, type OfferHost } from './offer-book.js';
@@ -87,7 +88,7 @@ export class Master {
     private readonly sim: Simulator,
     private readonly allocator: Allocator,
     readonly tasks: TaskTable,
-    private readonly log: LogSink,
+    private readonly log: RecordLog,
     options: MasterOptions,
     architecture: (master: Master) => Architecture,
   ) {

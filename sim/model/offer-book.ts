@@ -8,9 +8,10 @@ import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND } from '../kernel/time.js';
 import type { AgentTable } from './agents.js';
 import type { AllocationContext, Allocator } from './allocation-port.js';
-import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type SchedulerDriver } from './framework.js';
+import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferBatch, type OfferView, type SchedulerDriver } from './framework.js';
 import { TaskCode, type TaskTable } from './job.js';
-import { TaskErrorReason, type LogSink, type ResTuple } from './log.js';
+import { TaskErrorReason } from './log.js';
+import type { RecordLog } from './record-log.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
 import { addInto, copyInto, isAllocatable, isEmpty, NUM_RESOURCES, subInto, type MinAllocatable, type ResourceVector } from './resources.js';
@@ -50,6 +51,44 @@ export interface OfferBookOptions {
   readonly minAllocatable: MinAllocatable;
 }
 
+/** A delivery's offers as columns, reused from one delivery to the next. */
+class OfferColumns implements OfferBatch {
+  length = 0;
+  ids = new Float64Array(64);
+  agents = new Int32Array(64);
+  res = new Float64Array(64 * NUM_RESOURCES);
+  private slots = new Int32Array(64);
+  private table: OfferTable | null = null;
+
+  /** Empties the columns, with room for n offers. */
+  clear(n: number): void {
+    this.length = 0;
+    if (n > this.ids.length) {
+      const cap = Math.max(n, this.ids.length * 2);
+      this.ids = new Float64Array(cap);
+      this.agents = new Int32Array(cap);
+      this.res = new Float64Array(cap * NUM_RESOURCES);
+      this.slots = new Int32Array(cap);
+    }
+  }
+
+  /** Appends the offer in slot `s` of `table`. */
+  push(s: number, table: OfferTable): void {
+    const i = this.length++;
+    const v = table.view(s);
+    this.ids[i] = v.id;
+    this.agents[i] = v.agent;
+    copyInto(this.res, i * NUM_RESOURCES, v.res);
+    this.slots[i] = s;
+    this.table = table;
+  }
+
+  view(i: number): OfferView {
+    if (i < 0 || i >= this.length) throw new RangeError(`offer ${i} of a batch of ${this.length}`);
+    return this.table!.view(this.slots[i]!);
+  }
+}
+
 /** Every offer of the run, from the allocator's `offer` call to its answer. */
 export class OfferBook implements AllocationContext {
   private readonly offers = new OfferTable();
@@ -66,6 +105,8 @@ export class OfferBook implements AllocationContext {
   private readonly offerTimeout: number;
   private readonly minAllocatable: MinAllocatable;
   private readonly scratch = new Float64Array(NUM_RESOURCES);
+  /** what an accept uses, as its record reports it */
+  private readonly acceptUsed = new Float64Array(NUM_RESOURCES);
   /** what an accept leaves unused */
   private readonly unused = new Float64Array(NUM_RESOURCES);
   /** resources of the offer last taken by {@link takeOffer} */
@@ -81,7 +122,7 @@ export class OfferBook implements AllocationContext {
     private readonly agents: AgentTable,
     private readonly allocator: Allocator,
     private readonly tasks: TaskTable,
-    private readonly log: LogSink,
+    private readonly log: RecordLog,
     private readonly host: OfferHost,
     options: OfferBookOptions,
   ) {
@@ -153,7 +194,7 @@ export class OfferBook implements AllocationContext {
     if (inbox.length === 0) this.touched.push(fw);
     inbox.push(id);
     // `res` is the offer's sum, reserved part included: reports and the fingerprint see no new field.
-    this.log.record({ kind: 'offer_sent', t: this.sim.now, offer: id, framework: fw, agent, res: tuple(sum) });
+    this.log.offerSent(this.sim.now, id, fw, agent, sum);
   }
 
   /**
@@ -170,14 +211,29 @@ export class OfferBook implements AllocationContext {
   private deliver(fw: FrameworkIx): void {
     const f = this.host.client(fw)!;
     const inbox = this.inbox[fw]!;
+    const offers = this.offers;
+    const b = f.behaviour;
+    if (b.onOfferBatch !== undefined) {
+      const batch = this.batch;
+      batch.clear(inbox.length);
+      for (let i = 0; i < inbox.length; i++) {
+        const s = offers.slotOf(inbox[i]!);
+        if (s >= 0) batch.push(s, offers);
+      }
+      inbox.length = 0;
+      if (batch.length > 0) b.onOfferBatch(batch, f.driver);
+      return;
+    }
     const views: OfferView[] = [];
-    for (const id of inbox) {
-      const s = this.offers.slotOf(id);
-      if (s >= 0) views.push(this.offers.view(s));
+    for (let i = 0; i < inbox.length; i++) {
+      const s = offers.slotOf(inbox[i]!);
+      if (s >= 0) views.push(offers.view(s));
     }
     inbox.length = 0;
-    if (views.length > 0) f.behaviour.onOffers(views, f.driver);
+    if (views.length > 0) b.onOffers(views, f.driver);
   }
+  /** the columns of the delivery under way (a behaviour answers its offers before the next delivery's columns are written) */
+  private readonly batch = new OfferColumns();
 
   // ---------------------------------------------------------------- scheduler calls
 
@@ -212,7 +268,9 @@ export class OfferBook implements AllocationContext {
       t.state[task] = TaskCode.STAGING;
       launching.push(task);
     }
-    const usedTuple = tuple(used);
+    // What the record reports: AgentTable.useOffer below takes the reserved part out of `used`.
+    const logged = this.acceptUsed;
+    copyInto(logged, 0, used);
     const pool = this.takenPool;
     const unused = this.unused;
     copyInto(unused, 0, offered);
@@ -221,16 +279,7 @@ export class OfferBook implements AllocationContext {
     this.agents.useOffer(agent, t, launching, used, pool, this.takenReserved);
     for (const task of launching) this.host.launch(task, fw, agent);
     const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.agents.unusedReserved);
-    this.log.record({
-      kind: 'offer_accepted',
-      t: this.sim.now,
-      offer: offerId,
-      framework: fw,
-      agent,
-      tasks: launching.length,
-      used: usedTuple,
-      refuse,
-    });
+    this.log.offerAccepted(this.sim.now, offerId, fw, agent, launching.length, logged, refuse);
   }
   /** the tasks of the accept under way that pass validation, in order */
   private readonly launching: TaskIx[] = [];
@@ -298,7 +347,7 @@ export class OfferBook implements AllocationContext {
     if (s < 0 || this.offers.fw[s] !== fw) return;
     const agent = this.takeOffer(fw, offerId, 'decline');
     const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds, this.takenPool, this.takenReserved);
-    this.log.record({ kind: 'offer_declined', t: this.sim.now, offer: offerId, framework: fw, agent, refuse });
+    this.log.offerDeclined(this.sim.now, offerId, fw, agent, refuse);
   }
 
   /** Rescinds every outstanding offer on agent `agent` (it failed), in id order. */
@@ -392,8 +441,4 @@ export class OfferBook implements AllocationContext {
     const f = this.host.client(fw)!;
     f.behaviour.onOfferRescinded(offerId, f.driver);
   }
-}
-
-function tuple(v: Float64Array): ResTuple {
-  return [v[0]!, v[1]!, v[2]!, v[3]!];
 }

@@ -13,7 +13,8 @@ import { createArchitecture, type ArchitectureName } from './architectures/index
 import type { FrameworkBehaviour } from './framework.js';
 import { agentIx, type AgentIx, type FrameworkIx } from './ids.js';
 import { type JobSpec, TaskTable } from './job.js';
-import type { LogRecord, LogSink } from './log.js';
+import type { LogSink } from './log.js';
+import { RecordLog } from './record-log.js';
 import { Master, type MasterOptions } from './master.js';
 import type { ResourceVector } from './resources.js';
 import { AgentFailureClock, type RandomFailureSpec } from './random-failures.js';
@@ -114,7 +115,9 @@ const DEFAULT_HORIZON = 30 * 86_400 * 1_000_000;
 export function simulate(input: SimulationInput): SimulationResult {
   const sim = new Simulator(4096);
   const streams = new RandomStreams(input.seed);
-  const log = fanOut(input.sinks);
+  const log = new RecordLog(input.sinks);
+  // Sinks see each event's records when the event ends (an error a sink throws is stamped with it).
+  sim.onEventEnd(() => log.flush());
   const tasks = new TaskTable();
   const master = new Master(sim, input.allocator, tasks, log, input.master, (m) =>
     createArchitecture(input.mode ?? 'offers', { sim, master: m, allocator: input.allocator, streams: (name) => streams.stream(name), log }, input.frameworks),
@@ -188,51 +191,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   const endTime = sim.now;
   const reason = completed ? 'completed' : 'duration';
   log.record({ kind: 'run_ended', t: endTime, reason });
+  log.flush();
   return { endTime, reason, events: sim.eventsRun, jobsSubmitted: tasks.jobs, jobsFinished: finished };
-}
-
-/**
- * One sink feeding `sinks` in order. Up to four sinks get a closure with one call site per sink,
- * so that each call site sees one sink class (monomorphic) instead of all of them (megamorphic).
- */
-export function fanOut(sinks: readonly LogSink[]): LogSink {
-  const [a, b, c, d] = sinks;
-  switch (sinks.length) {
-    case 1:
-      return a!;
-    case 2:
-      return {
-        record: (r: LogRecord) => {
-          a!.record(r);
-          b!.record(r);
-        },
-      };
-    case 3:
-      return {
-        record: (r: LogRecord) => {
-          a!.record(r);
-          b!.record(r);
-          c!.record(r);
-        },
-      };
-    case 4:
-      return {
-        record: (r: LogRecord) => {
-          a!.record(r);
-          b!.record(r);
-          c!.record(r);
-          d!.record(r);
-        },
-      };
-    default: {
-      const list = sinks.slice();
-      return {
-        record: (r: LogRecord) => {
-          for (const s of list) s.record(r);
-        },
-      };
-    }
-  }
 }
 
 /**

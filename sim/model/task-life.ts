@@ -8,12 +8,10 @@ import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import type { AgentTable } from './agents.js';
 import type { Allocator } from './allocation-port.js';
 import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
-import { Locality, LOCALITY_NAMES, TaskCode, type TaskTable } from './job.js';
-import type { LogSink, TaskLocality, TaskState } from './log.js';
+import { Locality, TaskCode, type TaskTable } from './job.js';
+import type { RecordLog } from './record-log.js';
 import { NUM_RESOURCES } from './resources.js';
 import { agentIx, frameworkIx, taskIx, type AgentIx, type FrameworkIx, type TaskIx } from './ids.js';
-
-const STATE_NAMES: readonly TaskState[] = ['staging', 'staging', 'running', 'finished', 'failed', 'killed', 'lost'];
 
 /** What a task's life needs of the master. */
 export interface TaskLifeHost {
@@ -38,7 +36,7 @@ export class TaskLife {
     private readonly tasks: TaskTable,
     private readonly agents: AgentTable,
     private readonly allocator: Allocator,
-    private readonly log: LogSink,
+    private readonly log: RecordLog,
     private readonly host: TaskLifeHost,
   ) {
     this.hFinish = sim.register('task-finish', (task) => this.finish(task));
@@ -62,7 +60,7 @@ export class TaskLife {
     if (t.prefs[task] !== undefined) {
       // Only tasks with preferences have a locality: runs without any log no extra record.
       const loc = t.localityOf(task, agent);
-      this.log.record({ kind: 'task_locality', t: this.sim.now, task, job: t.job[task]!, framework: fw, agent, locality: LOCALITY_NAMES[loc] as TaskLocality });
+      this.log.taskLocality(this.sim.now, task, t.job[task]!, fw, agent, loc);
       const slow = this.host.client(fw).behaviour.remoteSlowdown ?? 1;
       if (loc !== Locality.NODE && slow !== 1) duration = Math.max(1, Math.round(duration * slow));
     }
@@ -113,16 +111,6 @@ export class TaskLife {
 
   private logTask(task: number, fw: number): void {
     const t = this.tasks;
-    const off = task * NUM_RESOURCES;
-    this.log.record({
-      kind: 'task_state',
-      t: this.sim.now,
-      task,
-      job: t.job[task]!,
-      framework: fw,
-      agent: t.agent[task]!,
-      state: STATE_NAMES[t.state[task]!]!,
-      res: [t.res[off]!, t.res[off + 1]!, t.res[off + 2]!, t.res[off + 3]!],
-    });
+    this.log.taskState(this.sim.now, task, t.job[task]!, fw, t.agent[task]!, t.state[task]!, t.res, task * NUM_RESOURCES);
   }
 }

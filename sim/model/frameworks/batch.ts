@@ -4,10 +4,18 @@
  * delay scheduling for data locality. Imports model modules and the kernel's time only.
  */
 import type { SimTime } from '../../kernel/time.js';
-import { DEFAULT_REFUSE_SECONDS, type DecisionTime, type FrameworkBehaviour, type OptionDefaults, type OfferView, type SchedulerDriver } from '../framework.js';
-import type { JobIx, TaskIx } from '../ids.js';
+import {
+  DEFAULT_REFUSE_SECONDS,
+  type DecisionTime,
+  type FrameworkBehaviour,
+  type OptionDefaults,
+  type OfferBatch,
+  type OfferView,
+  type SchedulerDriver,
+} from '../framework.js';
+import type { AgentIx, JobIx, TaskIx } from '../ids.js';
 import { PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
-import { copyInto, zero } from '../resources.js';
+import { copyInto, NUM_RESOURCES, zero } from '../resources.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { DELAY_DEFAULTS, DelayScheduling, takeInOrder, type DelayJob, type DelayOptions } from './delay-scheduling.js';
 
@@ -167,7 +175,22 @@ export class BatchFramework implements FrameworkBehaviour {
       if (!this.rounds.busy) this.startRound(driver);
       return;
     }
-    for (const offer of offers) this.answer(offer, driver);
+    for (const offer of offers) this.answer(offer.id, offer.agent, offer.res, 0, driver);
+    this.afterOffers(driver);
+  }
+
+  onOfferBatch(offers: OfferBatch, driver: SchedulerDriver): void {
+    if (this.rounds.slow) {
+      for (let i = 0; i < offers.length; i++) this.held.push({ view: offers.view(i), round: this.rounds.next, at: driver.now });
+      if (!this.rounds.busy) this.startRound(driver);
+      return;
+    }
+    for (let i = 0; i < offers.length; i++) this.answer(offers.ids[i]!, offers.agents[i]! as AgentIx, offers.res, i * NUM_RESOURCES, driver);
+    this.afterOffers(driver);
+  }
+
+  /** After a delivery answered at once: jobs out of attempts are abandoned, and an idle scheduler suppresses. */
+  private afterOffers(driver: SchedulerDriver): void {
     if (this.rounds.time.maxAttempts > 0) {
       // Without decision time, an attempt is one delivery of offers a job is left pending after.
       let dropped = false;
@@ -265,16 +288,16 @@ export class BatchFramework implements FrameworkBehaviour {
     if (code === TaskCode.LOST) driver.resubmit(task);
   }
 
-  /** Fills the offer from the queue (the plain walk, or delay scheduling) and answers it at once. */
-  private answer(offer: OfferView, driver: SchedulerDriver): void {
+  /** Fills offer `id` on `agent` of res[off..] from the queue (the plain walk, or delay scheduling) and answers it at once. */
+  private answer(id: number, agent: AgentIx, res: Float64Array, off: number, driver: SchedulerDriver): void {
     const rem = this.remaining;
-    copyInto(rem, 0, offer.res); // a plain loop: TypedArray#set is a builtin call per offer
+    copyInto(rem, 0, res, off); // a plain loop: TypedArray#set is a builtin call per offer
     const launch = this.launch;
     // Most offers launch nothing: skip the length write (a builtin call) when already empty.
     if (launch.length !== 0) launch.length = 0;
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
     let emptied = false;
-    if (this.delay.on) emptied = this.delay.fill(this.queue, driver.tasks, offer.agent, driver.now, rem, launch, limit);
+    if (this.delay.on) emptied = this.delay.fill(this.queue, driver.tasks, agent, driver.now, rem, launch, limit);
     else {
       for (let q = 0; q < this.queue.length && launch.length < limit; q++) {
         const job = this.queue[q]!;
@@ -284,8 +307,8 @@ export class BatchFramework implements FrameworkBehaviour {
     }
     if (emptied) this.compact();
     this.pending -= launch.length;
-    if (launch.length > 0) driver.accept(offer.id, launch, this.refuseSeconds);
-    else driver.decline(offer.id, this.refuseSeconds);
+    if (launch.length > 0) driver.accept(id, launch, this.refuseSeconds);
+    else driver.decline(id, this.refuseSeconds);
   }
 
   private compact(): void {
