@@ -15,7 +15,7 @@ import { LogInvariantError, MetricsFold } from '../reports/metrics-fold.js';
 import type { Sample } from '../reports/metrics.js';
 import { RecordLog } from '../sim/model/record-log.js';
 import { replay } from '../sim/model/test-support/replay.js';
-import { FoldThread, THREAD_ROWS } from './fold-thread.js';
+import { FoldThread, SLOTS, THREAD_ROWS } from './fold-thread.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'scenarios', 'cli.js');
@@ -42,7 +42,7 @@ function brokenLog(log: RecordLog): void {
 
 describe('fold thread', () => {
   // A run with locality (task_locality rows), one with failures (rescinds, lost tasks, framework
-  // removal; about 118k records: several buffers), and the quickstart (about 670k records).
+  // removal; about 118k records: the ring wraps around), and the quickstart (about 670k records).
   test.each(['scenarios/examples/locality.yaml', 'scenarios/examples/failures.yaml', 'scenarios/examples/quickstart.yaml'])(
     '%s: every file but timing.json is the same byte for byte with and without the thread',
     (file) => {
@@ -64,9 +64,9 @@ describe('fold thread', () => {
     },
   );
 
-  test('the failures run hands the worker more than a few buffers, so hand-overs and their reuse are exercised', () => {
+  test('the failures run fills more slots than the ring has, so the ring wraps around and slots are reused', () => {
     const manifest = JSON.parse(readFileSync(join(tmp, 'scenarios_examples_failures_yaml-thread', 'manifest.json'), 'utf8')) as { records: number };
-    expect(manifest.records).toBeGreaterThan(3 * THREAD_ROWS);
+    expect(manifest.records).toBeGreaterThan(SLOTS * THREAD_ROWS);
   });
 
   test('a broken log throws the fold’s LogInvariantError from the worker, and samples arrive in order', () => {

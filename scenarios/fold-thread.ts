@@ -2,10 +2,12 @@
  * The metric fold, the fingerprint and the record count of a run in a worker thread, fed by the
  * log's blocks, so that the run uses a second core. The fold is a pure function of the records in
  * order, so its result is the same as in the run's own thread (scenarios/fold-thread.test.ts runs
- * both and compares every output byte). The main thread copies each block's rows into a larger
- * buffer and hands it over (transferred, not copied) when full; at most {@link IN_FLIGHT} buffers
- * wait for the worker, beyond which the run waits for it. Time-series samples come back in
- * batches and reach `onSample` in order, during the run; the result comes back at {@link finish}.
+ * both and compares every output byte). The rows travel through a ring of {@link SLOTS} slots of
+ * {@link THREAD_ROWS} rows in shared memory: the run copies each block's rows into the slot it is
+ * filling and publishes the slot when it is full; the worker folds published slots in order and
+ * frees them. Records kept as objects go with their slot as a message, sent before the slot is
+ * published. The run waits only when every slot waits for the worker. Time-series samples come
+ * back as messages and reach `onSample` in order during the run; the result comes at {@link finish}.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,46 +16,57 @@ import type { MetricsFoldOptions } from '../reports/metrics-fold.js';
 import { LogInvariantError } from '../reports/metrics-fold.js';
 import type { MetricsResult, Sample } from '../reports/metrics.js';
 import type { LogBlock, LogRecord, LogSink } from '../sim/model/log.js';
-import { ROW_FIELDS } from '../sim/model/record-block.js';
+import { ROW_FIELDS, RowKind } from '../sim/model/record-block.js';
 
-/** Rows per buffer handed to the worker: about 1.3 MB, a few hundred hand-overs a second at full speed. */
+/** Rows per slot of the ring: 16,384 rows are about 1.3 MB. */
 export const THREAD_ROWS = 16_384;
-/** Buffers handed over and not yet folded before the run waits for the worker. */
-export const IN_FLIGHT = 4;
+/** Slots in the ring: how many full slots may wait for the worker before the run waits. */
+export const SLOTS = 4;
 
-/** How long one wait for the worker lasts before the run looks again, ms. */
+/** How long one wait for the other side lasts before looking again, ms. */
 const WAIT_MS = 1000;
-/** A worker that folds nothing for this long has stopped, ms (it folds a buffer in milliseconds). */
+/** A worker that folds nothing for this long has stopped, ms (it folds a slot in milliseconds). */
 const STALLED_MS = 120_000;
-/** Shared words: [0] buffers folded by the worker, [1] its state. */
-const FOLDED = 0;
-const STATE = 1;
-const ENDED = 1;
 
-/** What the main thread sends: rows to fold (the last message has `end`). */
-export interface RowsMessage {
-  readonly length: number;
-  readonly kind: Uint8Array;
-  readonly t: Float64Array;
-  readonly f: Float64Array;
+/** Words of the control array: slots published by the run, slots folded by the worker, the worker's state. */
+export const PUBLISHED = 0;
+export const FOLDED = 1;
+export const STATE = 2;
+/** Then, per slot: its rows, and 1 when it is the last (the run's end). */
+export const SLOT_ROWS = 3;
+export const SLOT_LAST = SLOT_ROWS + SLOTS;
+const CONTROL_WORDS = SLOT_LAST + SLOTS;
+/** STATE: the worker has ended (its result or error sent). */
+export const ENDED = 1;
+
+/** The shared memory of a fold thread: the ring's columns and the control words. */
+export interface FoldRing {
+  readonly control: SharedArrayBuffer;
+  readonly kind: SharedArrayBuffer;
+  readonly t: SharedArrayBuffer;
+  readonly f: SharedArrayBuffer;
+}
+
+/** The records kept as objects of slot `slot`, sent before it is published (only for slots that have some). */
+export interface ObjectsMessage {
+  readonly slot: number;
   readonly objects: readonly LogRecord[];
-  readonly end: boolean;
 }
 
 /** What the worker sends back. */
 export type FoldAnswer =
   | { readonly samples: readonly Sample[] }
-  | { readonly spare: readonly [Uint8Array, Float64Array, Float64Array] }
   | { readonly result: { readonly metrics: MetricsResult; readonly digest: string; readonly records: number } }
   | { readonly error: { readonly name: string; readonly message: string; readonly time?: number; readonly event?: string } };
 
 /** What the worker starts with. */
 export interface FoldWorkerData {
   readonly options: Omit<MetricsFoldOptions, 'onSample'>;
-  /** whether samples go back to the main thread as they are final */
+  /** whether samples go back to the run as they are final */
   readonly streamSamples: boolean;
+  /** the worker's end of the channel: objects come in, answers go out */
   readonly port: MessagePort;
-  readonly shared: SharedArrayBuffer;
+  readonly ring: FoldRing;
 }
 
 /** What the fold thread gives at the end of the run. */
@@ -73,15 +86,17 @@ export function foldWorkerUrl(): URL | undefined {
 export class FoldThread implements LogSink {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly shared: Int32Array;
+  private readonly control: Int32Array;
+  private readonly kind: Uint8Array;
+  private readonly t: Float64Array;
+  private readonly f: Float64Array;
   private readonly onSample: ((s: Sample) => void) | undefined;
-  private kind = new Uint8Array(THREAD_ROWS);
-  private t = new Float64Array(THREAD_ROWS);
-  private f = new Float64Array(THREAD_ROWS * ROW_FIELDS);
-  private objects: LogRecord[] = [];
+  /** slots published so far; the one being filled is published % SLOTS */
+  private published = 0;
+  /** rows in the slot being filled, and where its first row sits in the ring */
   private n = 0;
-  private posted = 0;
-  private readonly spares: [Uint8Array<ArrayBuffer>, Float64Array<ArrayBuffer>, Float64Array<ArrayBuffer>][] = [];
+  private base = 0;
+  private objects: LogRecord[] = [];
   private result: FoldThreadResult | undefined;
 
   /** Starts the worker at `url` (see {@link foldWorkerUrl}) with the fold's options. */
@@ -90,63 +105,100 @@ export class FoldThread implements LogSink {
     this.onSample = onSample;
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const shared = new SharedArrayBuffer(8);
-    this.shared = new Int32Array(shared);
-    const data: FoldWorkerData = { options: rest, streamSamples: onSample !== undefined, port: channel.port2, shared };
+    const ring: FoldRing = {
+      control: new SharedArrayBuffer(CONTROL_WORDS * 4),
+      kind: new SharedArrayBuffer(SLOTS * THREAD_ROWS),
+      t: new SharedArrayBuffer(SLOTS * THREAD_ROWS * 8),
+      f: new SharedArrayBuffer(SLOTS * THREAD_ROWS * ROW_FIELDS * 8),
+    };
+    this.control = new Int32Array(ring.control);
+    this.kind = new Uint8Array(ring.kind);
+    this.t = new Float64Array(ring.t);
+    this.f = new Float64Array(ring.f);
+    const data: FoldWorkerData = { options: rest, streamSamples: onSample !== undefined, port: channel.port2, ring };
     this.worker = new Worker(url, { workerData: data, transferList: [channel.port2] });
     // The run never waits on the worker's events: it reads the channel itself (receiveMessageOnPort).
     this.worker.unref();
   }
 
   record(r: LogRecord): void {
+    const row = this.base + this.n;
+    this.kind[row] = RowKind.OBJECT;
+    this.t[row] = r.t;
+    this.f[row * ROW_FIELDS] = this.objects.length;
     this.objects.push(r);
-    this.kind[this.n] = 0;
-    this.t[this.n] = r.t;
-    this.f[this.n * ROW_FIELDS] = this.objects.length - 1;
-    if (++this.n === THREAD_ROWS) this.send(false);
+    if (++this.n === THREAD_ROWS) this.publish(false);
   }
 
   block(b: LogBlock): void {
     let i = 0;
     while (i < b.length) {
       const take = Math.min(b.length - i, THREAD_ROWS - this.n);
-      this.kind.set(b.kind.subarray(i, i + take), this.n);
-      this.t.set(b.t.subarray(i, i + take), this.n);
-      this.f.set(b.f.subarray(i * ROW_FIELDS, (i + take) * ROW_FIELDS), this.n * ROW_FIELDS);
-      for (let k = 0; k < take; k++) {
-        // OBJECT rows point into the block's own list: renumber them into this buffer's.
-        if (b.kind[i + k] === 0) {
-          this.f[(this.n + k) * ROW_FIELDS] = this.objects.length;
-          this.objects.push(b.objects[b.f[(i + k) * ROW_FIELDS]!]!);
+      const row = this.base + this.n;
+      this.kind.set(b.kind.subarray(i, i + take), row);
+      this.t.set(b.t.subarray(i, i + take), row);
+      this.f.set(b.f.subarray(i * ROW_FIELDS, (i + take) * ROW_FIELDS), row * ROW_FIELDS);
+      if (b.objects.length > 0) {
+        // OBJECT rows point into the block's own list: renumber them into the slot's.
+        for (let k = 0; k < take; k++) {
+          if (b.kind[i + k] === RowKind.OBJECT) {
+            this.f[(row + k) * ROW_FIELDS] = this.objects.length;
+            this.objects.push(b.objects[b.f[(i + k) * ROW_FIELDS]!]!);
+          }
         }
       }
       this.n += take;
       i += take;
-      if (this.n === THREAD_ROWS) this.send(false);
+      if (this.n === THREAD_ROWS) this.publish(false);
     }
   }
 
-  /** Hands over the last rows and waits for the worker's result. */
+  /** Publishes the last rows and waits for the worker's result. */
   finish(): FoldThreadResult {
     if (this.result === undefined) {
-      this.send(true);
+      this.publish(true);
       this.await(() => this.result !== undefined, STATE);
     }
     return this.result!;
   }
 
+  /** Stops the worker (after {@link finish}, or when the run failed). */
+  close(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  /** Publishes the slot being filled (its objects first) and takes the next one, once the worker has freed it. */
+  private publish(last: boolean): void {
+    const slot = this.published % SLOTS;
+    if (this.objects.length > 0) this.port.postMessage({ slot, objects: this.objects } satisfies ObjectsMessage);
+    this.objects = [];
+    const c = this.control;
+    c[SLOT_ROWS + slot] = this.n;
+    c[SLOT_LAST + slot] = last ? 1 : 0;
+    Atomics.store(c, PUBLISHED, ++this.published);
+    Atomics.notify(c, PUBLISHED);
+    this.drain();
+    if (last) return;
+    // The next slot is free once the worker has folded the slot that used it last.
+    this.await(() => this.published - Atomics.load(c, FOLDED) < SLOTS, FOLDED);
+    this.n = 0;
+    this.base = (this.published % SLOTS) * THREAD_ROWS;
+  }
+
   /**
-   * Waits until `done()`, woken by the worker's notices on shared word `word` and reading what it
-   * sent. A worker that stopped without a word (it cannot tell the run while the run waits here)
-   * is given up after {@link STALLED_MS} without progress.
+   * Waits until `done()`, woken by the worker's notices on control word `word` and reading what
+   * it sent. A worker that stopped without a word (it cannot tell the run while the run waits
+   * here) is given up after {@link STALLED_MS} without progress.
    */
   private await(done: () => boolean, word: number): void {
-    let last = Atomics.load(this.shared, FOLDED);
+    const c = this.control;
+    let last = Atomics.load(c, FOLDED);
     let since = 0;
     while (!done()) {
-      const at = Atomics.load(this.shared, word);
-      if (Atomics.wait(this.shared, word, at, WAIT_MS) === 'timed-out') {
-        const folded = Atomics.load(this.shared, FOLDED);
+      const at = Atomics.load(c, word);
+      if (Atomics.wait(c, word, at, WAIT_MS) === 'timed-out') {
+        const folded = Atomics.load(c, FOLDED);
         since = folded === last ? since + WAIT_MS : 0;
         last = folded;
         if (since >= STALLED_MS) {
@@ -158,36 +210,11 @@ export class FoldThread implements LogSink {
     }
   }
 
-  /** Stops the worker (after {@link finish}, or when the run failed). */
-  close(): void {
-    this.port.close();
-    void this.worker.terminate();
-  }
-
-  private send(end: boolean): void {
-    const m: RowsMessage = { length: this.n, kind: this.kind, t: this.t, f: this.f, objects: this.objects, end };
-    this.port.postMessage(m, [this.kind.buffer, this.t.buffer, this.f.buffer]);
-    this.posted++;
-    this.drain();
-    if (!end) this.await(() => this.posted - Atomics.load(this.shared, FOLDED) <= IN_FLIGHT, FOLDED);
-    const spare = this.spares.pop();
-    if (spare !== undefined) [this.kind, this.t, this.f] = spare;
-    else {
-      this.kind = new Uint8Array(THREAD_ROWS);
-      this.t = new Float64Array(THREAD_ROWS);
-      this.f = new Float64Array(THREAD_ROWS * ROW_FIELDS);
-    }
-    this.objects = [];
-    this.n = 0;
-  }
-
-  /** Reads what the worker sent: samples (to onSample, in order), spare buffers, the result or its error. */
+  /** Reads what the worker sent: samples (to onSample, in order), the result or its error. */
   private drain(): void {
     for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
       const a = m.message as FoldAnswer;
       if ('samples' in a) for (const s of a.samples) this.onSample!(s);
-      else if ('spare' in a)
-        this.spares.push([a.spare[0] as Uint8Array<ArrayBuffer>, a.spare[1] as Float64Array<ArrayBuffer>, a.spare[2] as Float64Array<ArrayBuffer>]);
       else if ('result' in a) this.result = a.result;
       else {
         const e = a.error;
@@ -197,5 +224,3 @@ export class FoldThread implements LogSink {
     }
   }
 }
-
-export { ENDED as FOLD_ENDED, FOLDED as FOLD_FOLDED, STATE as FOLD_STATE };
