@@ -207,10 +207,18 @@ export class ShareSorter extends RankHeap implements Sorter {
 
   first(_rng?: Rng): ClientHandle {
     const t = this.tree;
-    if (!this.ranked || !this.isFlat()) {
+    if (!this.keyed()) {
       this.walkingHeap = false;
       return this.list.start(this.activeIds());
     }
+    this.walkingHeap = true;
+    return this.heapFirst(t.children[t.root]!) as ClientHandle;
+  }
+
+  /** Keyed when ranked and flat: the walk searches the heap by (share, allocation count, path). */
+  keyed(): boolean {
+    if (!this.ranked || !this.isFlat()) return false;
+    const t = this.tree;
     if (this.dirty) {
       // A sorted run is a valid heap.
       this.sortTree(t.root);
@@ -221,8 +229,11 @@ export class ShareSorter extends RankHeap implements Sorter {
       this.heapLen = t.activePrefix(t.root);
     }
     this.heap = true;
-    this.walkingHeap = true;
-    return this.heapFirst(t.children[t.root]!) as ClientHandle;
+    return true;
+  }
+
+  compareClients(a: ClientHandle, b: ClientHandle): number {
+    return this.compare(a, b);
   }
 
   next(): ClientHandle {
@@ -230,7 +241,11 @@ export class ShareSorter extends RankHeap implements Sorter {
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {
-    this.tree.unallocate(client, res, offset);
+    this.unallocatedAt(this.tree.leaf(client), res, offset);
+  }
+
+  unallocatedAt(leaf: number, res: Float64Array, offset = 0): void {
+    this.tree.unallocateAt(leaf, res, offset);
     this.invalidate();
   }
 
