@@ -183,6 +183,20 @@ export class ShareSorter extends RankHeap implements Sorter {
 
   allocatedAt(leaf: number, res: Float64Array, offset = 0): void {
     const t = this.tree;
+    if (this.heap && !this.dirty) {
+      // Heap mode, keys valid: the tree is flat (adding or removing a client dirties it), so the
+      // leaf's one ancestor is the root, which is not ranked.
+      t.addAlloc(leaf, res, offset);
+      t.allocCount[leaf]! += 1;
+      t.addAlloc(t.root, res, offset);
+      t.allocCount[t.root]! += 1;
+      // With one ranked client nothing compares shares until the ranked set changes, which
+      // re-sorts and recomputes every share first: skip the division.
+      if (this.heapLen < 2 || t.kind[leaf] === INACTIVE) return;
+      t.share[leaf] = this.calculateShare(leaf);
+      if (this.sift(t.children[t.root]!, t.pos, leaf)) this.forgetOrder();
+      return;
+    }
     let moved = false;
     for (let n = leaf; n !== -1; n = t.parent[n]!) {
       t.addAlloc(n, res, offset);
