@@ -53,6 +53,8 @@ export interface FrameworkState {
   /** The role whose reservations (and its ancestors') it may be offered; its own role unless a wrapper files it elsewhere. */
   readonly reservationRole: string;
   active: boolean;
+  /** Its handle in its role's sorter; valid while the role's `fwByHandle` is built. */
+  handle: ClientHandle;
 }
 
 /** What the offer loop reads of the allocator: its clients, totals and quota. */

@@ -206,7 +206,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
     role.fwByHandle = null;
     role.members.push(fw.index);
     role.active++;
-    this.frameworks[fw.index] = { info: fw, role, reservationRole, active: true };
+    this.frameworks[fw.index] = { info: fw, role, reservationRole, active: true, handle: NO_CLIENT };
     this.byName.set(fw.name, fw.index);
   }
 
@@ -282,8 +282,8 @@ export class HierarchicalAllocator implements Allocator, Clients {
 
   recover(fw: FrameworkIx, _agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.framework(fw);
-    f.role.sorter.unallocated(f.info.name, res);
-    this.roleSorter.unallocated(f.info.role, res);
+    f.role.sorter.unallocatedAt(this.handleOf(f), res);
+    this.roleSorter.unallocatedAt(this.roleHandle(f.role), res);
     subInto(f.role.alloc, 0, res);
     subInto(this.allocatedTotal, 0, res);
     if (reserved !== undefined) subInto(this.pools.held, 0, reserved);
@@ -318,8 +318,8 @@ export class HierarchicalAllocator implements Allocator, Clients {
    */
   allocated(fw: FrameworkIx, _agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.framework(fw);
-    this.roleSorter.allocated(f.info.role, res);
-    f.role.sorter.allocated(f.info.name, res);
+    this.roleSorter.allocatedAt(this.roleHandle(f.role), res);
+    f.role.sorter.allocatedAt(this.handleOf(f), res);
     addInto(f.role.alloc, 0, res);
     addInto(this.allocatedTotal, 0, res);
     if (reserved !== undefined) addInto(this.pools.held, 0, reserved);
@@ -381,10 +381,19 @@ export class HierarchicalAllocator implements Allocator, Clients {
         return h;
       });
       byHandle = new Int32Array(max + 1).fill(-1);
-      role.members.forEach((fw, i) => (byHandle![handles[i]!] = fw));
+      role.members.forEach((fw, i) => {
+        byHandle![handles[i]!] = fw;
+        this.frameworks[fw]!.handle = handles[i]! as ClientHandle;
+      });
       role.fwByHandle = byHandle;
     }
     return byHandle;
+  }
+
+  /** The framework's handle in its role's sorter (rebuilt with the role's {@link fwByHandle}). */
+  private handleOf(f: FrameworkState): ClientHandle {
+    if (f.role.fwByHandle === null) this.fwByHandle(f.role);
+    return f.handle;
   }
 
   framework(fw: FrameworkIx): FrameworkState {

@@ -17,6 +17,7 @@ import { PendingOffers } from './pending-offers.js';
 import { flooredDiff, flooredSub, minOf, shrinkToRemaining } from './quota.js';
 import type { ReservationPools } from './reservation-pools.js';
 import { NO_CLIENT, type ClientHandle, type Walk } from './sorter/sorter.js';
+import { SubsetWalk } from './sorter/subset-walk.js';
 import { TaskDemands } from './task-demands.js';
 import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 
@@ -93,6 +94,15 @@ export class OfferLoop {
   private defHandle = new Int32Array(8);
   private defRes = new Float64Array(8 * NUM_RESOURCES);
   private defCount = 0;
+  /**
+   * Stage 1 over a keyed role sorter: the roles that may still take something (active, with a
+   * guarantee not yet met), walked in the role sorter's order without walking past the others;
+   * null when stage 1 walks the role sorter itself.
+   */
+  private guaranteed: SubsetWalk | null = null;
+  private readonly guaranteedWalk = new SubsetWalk();
+  /** Roles the walk of the agent under way found met, left out at the agent's end. */
+  private readonly metRoles: ClientHandle[] = [];
   /** 'cluster': the run's role order and each role's framework order, taken when first needed. */
   private fixedRoles: FixedOrder | null = null;
   private readonly fixedFws = new Map<RoleState, FixedOrder>();
@@ -171,14 +181,17 @@ export class OfferLoop {
     if (this.holdBack) flooredDiff(this.surplus, this.availableHeadroom, 0, this.requiredHeadroom);
     this.wholeAgents = stage === 2 && !this.holdBack && !this.pools.any && (this.granularity === 'agent' || this.granularity === 'cluster');
     const unsat = this.unsatisfied;
+    const guaranteed = (this.guaranteed = stage === 1 ? this.guaranteedRoles() : null);
     for (let i = 0; i < n; i++) {
       if (stage === 1 && isEmpty(this.requiredHeadroom)) break; // every guarantee is met
+      // No role can take anything in stage 1 (and a keyed walk draws nothing that skipping would save).
+      if (guaranteed !== null && guaranteed.size === 0) break;
       const agent = order[i]! as AgentIx;
       const off = agent * NUM_RESOURCES;
       if (!this.waiting) ctx.available(agent, this.free, off);
       // Skipping an exhausted agent before ranking saves the sorts (and a random sorter's draws).
       if (!this.hasFree(ctx, agent, off)) continue;
-      const roles: Walk = fixed ? (this.fixedRoles ??= new FixedOrder(c.roleSorter, rng)) : c.roleSorter;
+      const roles: Walk = guaranteed ?? (fixed ? (this.fixedRoles ??= new FixedOrder(c.roleSorter, rng)) : c.roleSorter);
       roles: for (let rh = roles.first(rng); rh >= 0; rh = roles.next()) {
         const role = c.roleAt(rh);
         if (role.active === 0) continue;
@@ -186,7 +199,10 @@ export class OfferLoop {
         if (stage === 1) {
           if (q === null || !q.quota.hasGuarantee) continue;
           flooredDiff(unsat, q.quota.guarantee, 0, q.consumed);
-          if (isEmpty(unsat)) continue;
+          if (isEmpty(unsat)) {
+            if (guaranteed !== null) this.metRoles.push(rh);
+            continue;
+          }
         }
         const fws: Walk = fixed ? this.fixedOrderOf(role, rng) : role.sorter;
         const byHandle = c.fwByHandle(role);
@@ -197,7 +213,30 @@ export class OfferLoop {
         }
       }
       this.applyBookkeeping();
+      if (guaranteed !== null) {
+        for (const rh of this.metRoles) guaranteed.remove(rh);
+        this.metRoles.length = 0;
+      }
     }
+    this.guaranteed = null;
+  }
+
+  /**
+   * Stage 1's walk when the role sorter is keyed: the active roles whose guarantee is not met
+   * yet; null when it is not keyed (stage 1 then walks the role sorter and skips the others).
+   */
+  private guaranteedRoles(): SubsetWalk | null {
+    const c = this.clients;
+    if (c.roleSorter.keyed?.() !== true) return null;
+    const walk = this.guaranteedWalk;
+    walk.reset(c.roleSorter);
+    for (const role of c.roles.values()) {
+      const q = role.quota;
+      if (role.active === 0 || q === null || !q.quota.hasGuarantee) continue;
+      flooredDiff(this.tmp, q.quota.guarantee, 0, q.consumed);
+      if (!isEmpty(this.tmp)) walk.add(c.roleHandle(role));
+    }
+    return walk;
   }
 
   /** The role's framework order for this run ('cluster'), taken at its first visit. */
@@ -385,10 +424,18 @@ export class OfferLoop {
   /** Tells the sorters of the agent's offers, in booking order. */
   private applyBookkeeping(): void {
     const c = this.clients;
+    const guaranteed = this.guaranteed;
     for (let d = 0; d < this.defCount; d++) {
       const role = this.defRole[d]!;
-      c.roleSorter.allocatedAt(c.roleHandle(role), this.defRes, d * NUM_RESOURCES);
+      const rh = c.roleHandle(role);
+      c.roleSorter.allocatedAt(rh, this.defRes, d * NUM_RESOURCES);
       role.sorter.allocatedAt(this.defHandle[d]! as ClientHandle, this.defRes, d * NUM_RESOURCES);
+      if (guaranteed !== null && guaranteed.has(rh)) {
+        // The role's key changed; once its guarantee is met it can take nothing more in stage 1.
+        flooredDiff(this.tmp, role.quota!.quota.guarantee, 0, role.quota!.consumed);
+        if (isEmpty(this.tmp)) guaranteed.remove(rh);
+        else guaranteed.changed(rh);
+      }
     }
     this.defCount = 0;
   }

@@ -4,7 +4,7 @@
  * Imports only the pure resource helpers; no clock, no queue, no I/O, no randomness.
  */
 import { resized } from '../../sim/kernel/packed.js';
-import { NUM_RESOURCES, addInto, copyInto, format, hasNegative, subInto } from '../../sim/model/resources.js';
+import { NUM_RESOURCES, addInto, copyInto, format, subInto } from '../../sim/model/resources.js';
 
 /** Node kinds, as in Mesos. The root is always internal. */
 export const NODE_KIND = { activeLeaf: 0, inactiveLeaf: 1, internal: 2 } as const;
@@ -214,12 +214,22 @@ export class ClientTree {
 
   /** Subtracts `res` from the allocation of `client` and of every ancestor; throws if any goes negative. */
   unallocate(client: string, res: Float64Array, offset: number): void {
-    const leaf = this.leaf(client);
+    this.unallocateAt(this.leaf(client), res, offset);
+  }
+
+  /** {@link unallocate} by the client's leaf. */
+  unallocateAt(leaf: number, res: Float64Array, offset: number): void {
+    const alloc = this.alloc;
     for (let n = leaf; n !== -1; n = this.parent[n]!) {
       const o = n * NUM_RESOURCES;
-      subInto(this.alloc, o, res, offset);
-      if (hasNegative(this.alloc, o)) {
-        throw new Error(`sorter: client '${client}' unallocated ${format(res, offset)}, more than it holds`);
+      let negative = false;
+      for (let r = 0; r < NUM_RESOURCES; r++) {
+        const left = alloc[o + r]! - res[offset + r]!;
+        alloc[o + r] = left;
+        if (left < 0) negative = true;
+      }
+      if (negative) {
+        throw new Error(`sorter: client '${this.clientPath(leaf)}' unallocated ${format(res, offset)}, more than it holds`);
       }
     }
   }

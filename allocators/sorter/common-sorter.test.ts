@@ -146,6 +146,20 @@ describe.each(SORTERS)('common sorter suite: %s', (_name, entry) => {
     expect(() => s.handleOf('nope')).toThrow(/unknown client/);
   });
 
+  test('unallocatedAt is unallocated by handle, client by client, and refuses to go negative', () => {
+    const s = make();
+    for (const c of ['p', 'q', 'q/r']) addActive(s, c);
+    s.allocated('q/r', r(7, 4));
+    s.allocated('q', r(2, 2));
+    s.unallocatedAt(s.handleOf('q/r'), r(5, 1));
+    // q/r: 7-5 = 2 cpus, 4-1 = 3 mem; q keeps its own 2, 2.
+    expect(Array.from(s.allocation('q/r'))).toEqual(Array.from(r(2, 3)));
+    expect(Array.from(s.allocation('q'))).toEqual(Array.from(r(2, 2)));
+    s.unallocatedAt(s.handleOf('q'), r(2, 2));
+    expect(Array.from(s.allocation('q'))).toEqual(Array.from(r(0, 0)));
+    expect(() => s.unallocatedAt(s.handleOf('q/r'), r(3, 0))).toThrow(/'q\/r' unallocated .* more than it holds/);
+  });
+
   test('broken invariants throw: unknown client, duplicate add, over-unallocation, negative total', () => {
     const s = make();
     addActive(s, 'a');

@@ -98,11 +98,11 @@ export class FifoSorter implements Sorter {
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {
-    const a = this.entry(client).alloc;
-    subInto(a, 0, res, offset);
-    if (hasNegative(a)) {
-      throw new Error(`sorter: client '${client}' unallocated ${format(res, offset)}, more than it holds`);
-    }
+    this.take(this.entry(client), res, offset);
+  }
+
+  unallocatedAt(handle: number, res: Float64Array, offset = 0): void {
+    this.take(this.at(handle), res, offset);
   }
 
   allocation(client: string): ResourceVector {
@@ -148,6 +148,14 @@ export class FifoSorter implements Sorter {
   private activeIds(): number[] {
     if (this.orderIds === null) this.orderIds = this.clients.filter((c) => c.active).map((c) => c.handle);
     return this.orderIds;
+  }
+
+  /** Takes `res` back from what `c` holds; throws if that goes negative. */
+  private take(c: Client, res: Float64Array, offset: number): void {
+    subInto(c.alloc, 0, res, offset);
+    if (hasNegative(c.alloc)) {
+      throw new Error(`sorter: client '${c.name}' unallocated ${format(res, offset)}, more than it holds`);
+    }
   }
 
   private forgetOrder(): void {

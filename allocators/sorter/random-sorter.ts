@@ -127,6 +127,10 @@ export class RandomSorter implements Sorter {
     this.tree.unallocate(client, res, offset);
   }
 
+  unallocatedAt(leaf: number, res: Float64Array, offset = 0): void {
+    this.tree.unallocateAt(leaf, res, offset);
+  }
+
   allocation(client: string): ResourceVector {
     const o = this.tree.leaf(client) * NUM_RESOURCES;
     return this.tree.alloc.slice(o, o + NUM_RESOURCES);

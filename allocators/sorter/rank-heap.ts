@@ -59,7 +59,13 @@ export abstract class RankHeap {
     return kids[top]!;
   }
 
-  /** Restores the heap after node `n`'s key changed; true if it moved. */
+  /**
+   * Restores the heap after node `n`'s key changed; true if it moved. Downwards it descends
+   * bottom-up (Floyd): the path of smaller children to a leaf at one comparison a level, then back
+   * up to where `n` belongs. The order is total, so `n` lands where a plain sift-down would put it
+   * (the path's nodes below `n` are exactly those that precede it), at about half the comparisons
+   * when it sinks far, as a client that was just served does.
+   */
   protected sift(kids: number[], pos: Int32Array, n: number): boolean {
     const len = this.heapLen;
     const start = pos[n]!;
@@ -72,21 +78,30 @@ export abstract class RankHeap {
       pos[m] = i;
       i = up;
     }
-    if (i === start) {
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= len) break;
-        if (c + 1 < len && this.compare(kids[c + 1]!, kids[c]!) < 0) c++;
-        const m = kids[c]!;
-        if (this.compare(m, n) >= 0) break;
-        kids[i] = m;
-        pos[m] = i;
-        i = c;
-      }
+    if (i !== start) {
+      kids[i] = n;
+      pos[n] = i;
+      return true;
     }
-    kids[i] = n;
-    pos[n] = i;
-    return i !== start;
+    let j = i;
+    for (;;) {
+      let c = 2 * j + 1;
+      if (c >= len) break;
+      if (c + 1 < len && this.compare(kids[c + 1]!, kids[c]!) < 0) c++;
+      j = c;
+    }
+    while (j > i && this.compare(kids[j]!, n) > 0) j = (j - 1) >> 1;
+    if (j === i) return false;
+    // n goes to j; each node on the path from below i down to j moves up one level.
+    let carry = n;
+    for (let p = j; ; p = (p - 1) >> 1) {
+      const m = kids[p]!;
+      kids[p] = carry;
+      pos[carry] = p;
+      if (p === i) break;
+      carry = m;
+    }
+    return true;
   }
 
   private candPush(p: number, kids: readonly number[]): void {

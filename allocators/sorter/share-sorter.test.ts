@@ -242,3 +242,33 @@ describe('ShareSorter: properties', () => {
     );
   });
 });
+
+describe('ShareSorter: walks in heap mode', () => {
+  /** The clients in walk order. */
+  const walk = (s: ShareSorter): string[] => {
+    const out: string[] = [];
+    for (let h = s.first(NO_DRAWS); h >= 0; h = s.next()) out.push(s.clientOf(h));
+    return out;
+  };
+
+  test('allocations to the only ranked client count once others are ranked again', () => {
+    const s = new DrfSorter();
+    s.addTotal(r(100, 100));
+    addActive(s, 'a');
+    s.add('b');
+    s.allocated('b', r(10, 0));
+    expect(walk(s)).toEqual(['a']);
+    // Alone in the heap, a takes 30 cpus by handle (as an allocation run does): share 0.30.
+    s.allocatedAt(s.handleOf('a'), r(30, 0));
+    s.allocatedAt(s.handleOf('a'), r(0, 5));
+    // b (0.10) is ranked again and goes first; a holds 0.30 cpus and was allocated 2 times.
+    s.activate('b');
+    expect(walk(s)).toEqual(['b', 'a']);
+    expect(s.share('a')).toBeCloseTo(0.3, 12);
+    expect(s.allocationCount('a')).toBe(2);
+    // b takes 25 more cpus by handle: 0.35 > 0.30, so a leads.
+    s.allocatedAt(s.handleOf('b'), r(25, 0));
+    expect(walk(s)).toEqual(['a', 'b']);
+    expect(s.sort(NO_DRAWS)).toEqual(['a', 'b']);
+  });
+});

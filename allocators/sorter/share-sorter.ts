@@ -183,6 +183,20 @@ export class ShareSorter extends RankHeap implements Sorter {
 
   allocatedAt(leaf: number, res: Float64Array, offset = 0): void {
     const t = this.tree;
+    if (this.heap && !this.dirty) {
+      // Heap mode, keys valid: the tree is flat (adding or removing a client dirties it), so the
+      // leaf's one ancestor is the root, which is not ranked.
+      t.addAlloc(leaf, res, offset);
+      t.allocCount[leaf]! += 1;
+      t.addAlloc(t.root, res, offset);
+      t.allocCount[t.root]! += 1;
+      // With one ranked client nothing compares shares until the ranked set changes, which
+      // re-sorts and recomputes every share first: skip the division.
+      if (this.heapLen < 2 || t.kind[leaf] === INACTIVE) return;
+      t.share[leaf] = this.calculateShare(leaf);
+      if (this.sift(t.children[t.root]!, t.pos, leaf)) this.forgetOrder();
+      return;
+    }
     let moved = false;
     for (let n = leaf; n !== -1; n = t.parent[n]!) {
       t.addAlloc(n, res, offset);
@@ -207,10 +221,18 @@ export class ShareSorter extends RankHeap implements Sorter {
 
   first(_rng?: Rng): ClientHandle {
     const t = this.tree;
-    if (!this.ranked || !this.isFlat()) {
+    if (!this.keyed()) {
       this.walkingHeap = false;
       return this.list.start(this.activeIds());
     }
+    this.walkingHeap = true;
+    return this.heapFirst(t.children[t.root]!) as ClientHandle;
+  }
+
+  /** Keyed when ranked and flat: the walk searches the heap by (share, allocation count, path). */
+  keyed(): boolean {
+    if (!this.ranked || !this.isFlat()) return false;
+    const t = this.tree;
     if (this.dirty) {
       // A sorted run is a valid heap.
       this.sortTree(t.root);
@@ -221,8 +243,11 @@ export class ShareSorter extends RankHeap implements Sorter {
       this.heapLen = t.activePrefix(t.root);
     }
     this.heap = true;
-    this.walkingHeap = true;
-    return this.heapFirst(t.children[t.root]!) as ClientHandle;
+    return true;
+  }
+
+  compareClients(a: ClientHandle, b: ClientHandle): number {
+    return this.compare(a, b);
   }
 
   next(): ClientHandle {
@@ -230,7 +255,11 @@ export class ShareSorter extends RankHeap implements Sorter {
   }
 
   unallocated(client: string, res: Float64Array, offset = 0): void {
-    this.tree.unallocate(client, res, offset);
+    this.unallocatedAt(this.tree.leaf(client), res, offset);
+  }
+
+  unallocatedAt(leaf: number, res: Float64Array, offset = 0): void {
+    this.tree.unallocateAt(leaf, res, offset);
     this.invalidate();
   }
 

@@ -84,6 +84,21 @@ export interface Sorter {
   next(): ClientHandle;
   /** {@link allocated} by handle, without the name lookup. */
   allocatedAt(handle: ClientHandle, res: Float64Array, offset?: number): void;
+  /** {@link unallocated} by handle, without the name lookup. */
+  unallocatedAt(handle: ClientHandle, res: Float64Array, offset?: number): void;
+
+  // ---- keyed order (optional): what a walk over some of the clients needs
+  /**
+   * Whether the walk's order is the order of the active clients by a key of each (a ranked, flat
+   * share sorter: share, then allocation count, then path), so that the walk restricted to some
+   * clients is their order by {@link compareClients}; it readies the keys for it (a pending
+   * re-sort happens now). Draws nothing. The keys stay valid until the sorter changes otherwise
+   * than by {@link allocatedAt}, which changes its one client's key. Sorters without it are
+   * never keyed.
+   */
+  keyed?(): boolean;
+  /** With {@link keyed}: a three-way comparison of two active clients in walk order (never 0 for two). */
+  compareClients?(a: ClientHandle, b: ClientHandle): number;
 }
 
 /** What a loop walks: a sorter, or an order taken from one. */
