@@ -245,7 +245,11 @@ const cdfKnots = (label: string, values: number[], ps: readonly number[]): void 
 };
 cdfKnots('job inter-arrival gap knots (s)', gaps, [0, 0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1]);
 console.log(`  mean gap ${gm.toFixed(4)} s, rate ${(1 / gm).toFixed(5)} jobs/s`);
-cdfKnots('tasks per job knots', sizes, [0, 0.815, 0.84, 0.85, 0.87, 0.9, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 1]);
+cdfKnots(
+  'tasks per job knots (all bands together; bench/month.ts draws them per band, below)',
+  sizes,
+  [0, 0.815, 0.84, 0.85, 0.87, 0.9, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995, 1],
+);
 // each job's priority band and (cpu, mem) request, from its first task
 const band = (p: number): string => (p <= 1 ? 'free' : p <= 8 ? 'batch' : 'production');
 const jobFirst = new Map<string, Task>();
