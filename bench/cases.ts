@@ -348,15 +348,22 @@ function monthCase(name: string, seconds: number, quick: boolean): BenchCase {
       const r = runScenarioCase(loaded, monthJobs(loaded.scenario, scale));
       const growth = (r.heapAtEndBytes - r.heapBeforeBytes) / Math.max(1, r.tasks);
       const agents = loaded.scenario.cluster.agents.reduce((n, a) => n + a.count, 0);
+      // the services' instances are tasks too (submitted at the start); the rest are generated
+      const services = loaded.scenario.frameworks.reduce(
+        (n, f) => n + (typeof f.behaviour === 'object' && f.behaviour.kind === 'service' ? f.behaviour.instances : 0),
+        0,
+      );
       const row = scenarioRow(
         `${name}${q ? ' (quick: 1/50 of the cluster, 3600 s)' : ''}`,
         r,
-        `${r.tasks} tasks, ${(r.offers / Math.max(1, r.tasks)).toFixed(1)} offers/task, ${((r.wallS * 1e6) / Math.max(1, r.tasks)).toFixed(0)} us/task; heap at end ${mb(r.heapAtEndBytes)} MB (target for the month: < 30 min, < 4 GB)`,
+        `${r.tasks} tasks (${services} service instances), ${(r.offers / Math.max(1, r.tasks)).toFixed(1)} offers/task, ${((r.wallS * 1e6) / Math.max(1, r.tasks)).toFixed(0)} us/task; heap at end ${mb(r.heapAtEndBytes)} MB (target for the month: < 30 min, < 4 GB)`,
         {
           agents,
           duration_s: span,
           scale,
-          expected_tasks: Math.round(expectedMonthTasks(span, scale)),
+          service_instances: services,
+          generated_tasks: r.tasks - services,
+          expected_generated_tasks: Math.round(expectedMonthTasks(span, scale)),
           offers_per_task: r.offers / Math.max(1, r.tasks),
           us_per_task: (r.wallS * 1e6) / Math.max(1, r.tasks),
           heap_growth_bytes_per_task: growth,
