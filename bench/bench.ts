@@ -98,13 +98,15 @@ function matches(selector: string, name: string): boolean {
   return name === selector || name.startsWith(`${selector}-`);
 }
 
-/** The cases a run does, in order: those selected (default all; --quick: those with a quick size), minus the skipped. */
+/** The cases a run does, in order: those selected (default all but the opt-in ones; --quick: those with a quick size), minus the skipped. */
 export function selectCases(args: BenchArgs, cases: readonly BenchCase[] = CASES): BenchCase[] {
   for (const s of [...args.only, ...args.skip]) {
     if (!cases.some((c) => matches(s, c.name))) throw new RangeError(`no bench case matches '${s}'; cases: ${cases.map((c) => c.name).join(', ')}`);
   }
   return cases.filter(
-    (c) => (args.only.length > 0 ? args.only.some((s) => matches(s, c.name)) : !args.quick || c.quick) && !args.skip.some((s) => matches(s, c.name)),
+    (c) =>
+      (args.only.length > 0 ? args.only.some((s) => matches(s, c.name)) : args.quick ? c.quick : c.optIn !== true) &&
+      !args.skip.some((s) => matches(s, c.name)),
   );
 }
 
@@ -371,7 +373,8 @@ function keptCases(file: string, redone: readonly CaseResult[]): CaseResult[] {
 export function main(argv: readonly string[]): number {
   const args = parseArgs(argv);
   if (args.list) {
-    for (const c of CASES) process.stdout.write(`${c.name.padEnd(22)} ${c.quick ? 'quick ' : '      '} ${c.description}\n`);
+    for (const c of CASES)
+      process.stdout.write(`${c.name.padEnd(22)} ${c.quick ? 'quick ' : '      '}${c.optIn === true ? 'opt-in ' : '       '} ${c.description}\n`);
     return 0;
   }
   if (args.markdown) {

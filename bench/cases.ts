@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { importTrace } from '../scenarios/trace-import.js';
 import { peakRssBytes } from '../scenarios/peak-rss.js';
 import { allocationBench } from './allocation.js';
+import { MONTH_S, expectedMonthTasks, monthJobs, monthOverrides } from './month.js';
 import { bytesPerQueuedEvent, holdBench, holdEventQueue, holdRawHeap, holdSimulator, rawHeapNs } from './kernel.js';
 import { openCase, repeatedScenarioBench, runScenarioCase, taskTableBytes, type ScenarioCaseResult } from './scenario-cases.js';
 
@@ -49,6 +50,8 @@ export interface BenchCase {
   readonly description: string;
   /** whether --quick runs it (at its reduced size) */
   readonly quick: boolean;
+  /** at full size, whether it runs only when named by --case (a case far longer than the whole bench); default false */
+  readonly optIn?: boolean;
   run(quick: boolean): Promise<CaseOutput> | CaseOutput;
 }
 
@@ -318,6 +321,61 @@ function scaleCase(agents: number, quickAgents: number): BenchCase {
   };
 }
 
+/** The quick month: a fiftieth of the cluster (253 machines, 160 service instances) for a simulated hour. */
+const MONTH_QUICK = { scale: 1 / 50, seconds: 3600 };
+
+/**
+ * bench/month.yaml with its generated Google-shaped jobs for `seconds` of simulated time: the
+ * month itself (30 days; opt-in, hours today) or its first day or week (to extrapolate from).
+ * At --quick (the month case only), {@link MONTH_QUICK}.
+ */
+function monthCase(name: string, seconds: number, quick: boolean): BenchCase {
+  const days = seconds / 86_400;
+  return {
+    name,
+    description:
+      `bench/month.yaml: ${days === 30 ? 'a Google-sized month' : `the month's first ${days === 1 ? 'day' : `${days} days`}`}, 12,583 agents, Google 2011-shaped jobs ` +
+      `(~${(expectedMonthTasks(seconds) / 1e6).toFixed(1)}M tasks), 8 services` +
+      (quick ? ` (quick: 1/50 of the cluster, ${MONTH_QUICK.seconds} s)` : ''),
+    quick,
+    optIn: true,
+    async run(q) {
+      const file = repoFile('bench/month.yaml');
+      const full = (await openCase(file)).scenario;
+      const scale = q ? MONTH_QUICK.scale : 1;
+      const span = q ? MONTH_QUICK.seconds : seconds;
+      const loaded = await openCase(file, monthOverrides(full, span, scale));
+      const r = runScenarioCase(loaded, monthJobs(loaded.scenario, scale));
+      const growth = (r.heapAtEndBytes - r.heapBeforeBytes) / Math.max(1, r.tasks);
+      const agents = loaded.scenario.cluster.agents.reduce((n, a) => n + a.count, 0);
+      // the services' instances are tasks too (submitted at the start); the rest are generated
+      const services = loaded.scenario.frameworks.reduce(
+        (n, f) => n + (typeof f.behaviour === 'object' && f.behaviour.kind === 'service' ? f.behaviour.instances : 0),
+        0,
+      );
+      const row = scenarioRow(
+        `${name}${q ? ' (quick: 1/50 of the cluster, 3600 s)' : ''}`,
+        r,
+        `${r.tasks} tasks (${services} service instances), ${(r.offers / Math.max(1, r.tasks)).toFixed(1)} offers/task, ${((r.wallS * 1e6) / Math.max(1, r.tasks)).toFixed(0)} us/task; heap at end ${mb(r.heapAtEndBytes)} MB (target for the month: < 30 min, < 4 GB)`,
+        {
+          agents,
+          duration_s: span,
+          scale,
+          service_instances: services,
+          generated_tasks: r.tasks - services,
+          expected_generated_tasks: Math.round(expectedMonthTasks(span, scale)),
+          offers_per_task: r.offers / Math.max(1, r.tasks),
+          us_per_task: (r.wallS * 1e6) / Math.max(1, r.tasks),
+          heap_growth_bytes_per_task: growth,
+          target_wall_s: 1800,
+          target_peak_rss_bytes: 4 * 2 ** 30,
+        },
+      );
+      return { case: name, status: 'ok', rows: [row] };
+    },
+  };
+}
+
 /** The bundled trace scenarios run end to end: file under scenarios/traces, and the quick override. */
 function traceCase(scenario: string, quick: readonly string[] | null): BenchCase {
   const name = `trace-${scenario}`;
@@ -419,5 +477,8 @@ export const CASES: readonly BenchCase[] = [
   scaleCase(1_000, 1_000),
   scaleCase(10_000, 2_000),
   scaleCase(50_000, 0),
+  monthCase('google-day', 86_400, false),
+  monthCase('google-week', 7 * 86_400, false),
+  monthCase('month', MONTH_S, true),
   ...IMPORT_CASES.map(importCase),
 ];

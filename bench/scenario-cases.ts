@@ -7,7 +7,7 @@
 import { Fingerprint, MetricsFold } from '../reports/index.js';
 import { seconds } from '../sim/kernel/time.js';
 import { Simulator } from '../sim/kernel/simulator.js';
-import { TaskTable } from '../sim/model/job.js';
+import { TaskTable, type JobSpec } from '../sim/model/job.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate } from '../sim/model/simulation.js';
 import { buildJobs, buildSimulation } from '../scenarios/build.js';
@@ -106,14 +106,14 @@ export async function openCase(file: string, overrides: readonly string[] = []):
   return openScenario(file, overrides);
 }
 
-/** Runs a loaded scenario once, end to end, as `offersim run` does but writing nothing. */
-export function runScenarioCase(loaded: LoadedScenario): ScenarioCaseResult {
+/** Runs a loaded scenario once, end to end, as `offersim run` does but writing nothing; `jobs` besides its own (the month's). */
+export function runScenarioCase(loaded: LoadedScenario, jobs?: Iterable<JobSpec>): ScenarioCaseResult {
   watchSimulators();
   const sampler = new QueueSampler();
   const heapBeforeBytes = heapAndBuffers();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const out = simulateScenario(loaded, { sinks: [sampler] });
+  const out = simulateScenario(loaded, { sinks: [sampler], jobs });
   const callNs = Number(process.hrtime.bigint() - t0);
   const cpu = process.cpuUsage(cpu0);
   const peakRssBytes = peakRss();

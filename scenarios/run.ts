@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { InvariantError } from '../sim/kernel/errors.js';
 import { toSeconds } from '../sim/kernel/time.js';
+import type { JobSpec } from '../sim/model/job.js';
 import type { LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate, type SimulationResult } from '../sim/model/simulation.js';
 import {
@@ -40,6 +41,7 @@ import { resolveModulePath } from './user-allocator.js';
 import { VERSION } from './version.js';
 import { peakRssBytes } from './peak-rss.js';
 import { traceFormat } from '../workloads/trace/registry.js';
+import { mergeBySubmit } from '../workloads/poisson.js';
 import { RunProgress, type ProgressOptions } from './progress.js';
 import { FoldThread, foldWorkerUrl } from './fold-thread.js';
 
@@ -149,6 +151,8 @@ export interface SimulateOptions {
    * module is not beside this one (the sources run under a test runner).
    */
   readonly foldThread?: boolean | undefined;
+  /** jobs besides the scenario's own (in submit order, consumed lazily; ties go to the scenario's): a generated workload no scenario field describes, as the benchmark's month; default none */
+  readonly jobs?: Iterable<JobSpec> | undefined;
 }
 
 /**
@@ -190,7 +194,9 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   const sinks: LogSink[] = [...(thread === undefined ? [fold!, fingerprint, counter] : [thread]), ...(options.sinks ?? [])];
   const traceCounts: (() => TraceCounts)[] = [];
   checkAllocator(loaded, allocator);
-  const input = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
+  const built = buildSimulation(s, seed, sinks, allocator.entry, (get) => traceCounts.push(get));
+  const extra = options.jobs;
+  const input = extra === undefined ? built : { ...built, jobs: { [Symbol.iterator]: () => mergeBySubmit([built.jobs, extra]) } };
   const t0 = performance.now();
   let result: SimulationResult;
   let metrics: MetricsResult;
