@@ -257,6 +257,15 @@ export class TaskTable {
     return this.unlaunched.get(j)?.[task - this.firstTask[j]!] === 1 ? PENDING_CODE : RELEASED_CODE;
   }
 
+  /**
+   * Live task `task` reached a terminal state: with reuse, its preferences (most of a task's
+   * bytes) go at once, since nothing asks where a task that has ended would be local; its slot
+   * goes with its job's (a job lives until its last task ends, many times one task's run time).
+   */
+  ended(task: number): void {
+    if (this.reuse) this.prefs[this.slotOf(task)] = undefined;
+  }
+
   /** Whether live task `task` is pending (not launched). */
   isPending(task: number): boolean {
     return this.state[this.slotOf(task)] === PENDING_CODE;

@@ -82,6 +82,7 @@ export class TaskLife {
     const fw = frameworkIx(t.jobFramework[j]!);
     const agent = agentIx(t.agent[s]!);
     t.state[s] = code;
+    t.ended(task);
     // A view, used before the scheduler is told (a job it submits then may move the slots).
     const res = t.res.subarray(s * NUM_RESOURCES, s * NUM_RESOURCES + NUM_RESOURCES);
     const reserved = this.agents.ended(agent, task, res);
