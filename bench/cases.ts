@@ -290,7 +290,7 @@ const dayCase: BenchCase = {
         heap_growth_bytes_per_task: growth,
         bytes_per_task_method:
           "task_table_bytes_per_task: (JS heap + ArrayBuffers after GC) of a TaskTable holding the day's jobs' tasks all live, " +
-          'minus before, / tasks; task_table_bytes_per_finished_job: the same for a TaskTable the same jobs pass through one at a time, / jobs; heap_growth_bytes_per_task: (heap + ArrayBuffers after GC at run end, model alive) minus before the run, / tasks submitted',
+          'minus before, / tasks; task_table_bytes_per_finished_job: the same for a TaskTable a one-task job passes through a million times, each over before the next, / jobs; heap_growth_bytes_per_task: (heap + ArrayBuffers after GC at run end, model alive) minus before the run, / tasks submitted',
         target_wall_s: 60,
         target_peak_rss_bytes: 2 ** 31,
       },
