@@ -5,9 +5,9 @@
  * and report cost. bench/ may read the wall clock; nothing imports bench/.
  */
 import { Fingerprint, MetricsFold } from '../reports/index.js';
-import { seconds } from '../sim/kernel/time.js';
+import { seconds, type SimTime } from '../sim/kernel/time.js';
 import { Simulator } from '../sim/kernel/simulator.js';
-import { TaskTable, type JobSpec } from '../sim/model/job.js';
+import { TaskCode, TaskTable, type JobSpec } from '../sim/model/job.js';
 import type { LogBlock, LogRecord, LogSink } from '../sim/model/log.js';
 import { simulate } from '../sim/model/simulation.js';
 import { buildJobs, buildSimulation } from '../scenarios/build.js';
@@ -166,15 +166,20 @@ export interface TaskBytes {
   readonly jobs: number;
   /** tasks with preferred locations (each holds two small typed arrays) */
   readonly withPreferences: number;
-  /** (heap + ArrayBuffers) growth / tasks, bytes */
+  /** bytes per live task: (heap + ArrayBuffers) growth of a table holding every task / tasks */
   readonly bytesPerTask: number;
+  /** bytes per job over: growth of a table through which the same jobs passed one at a time / jobs */
+  readonly bytesPerFinishedJob: number;
 }
 
 /**
- * Bytes per task of the model's task table: a TaskTable filled with the scenario's own jobs (up
- * to `maxTasks` tasks, whole jobs), (JS heap + ArrayBuffers after a GC) with it filled minus
- * before, divided by the tasks. The job specs are generated lazily and dropped as they are added,
- * so only the table remains; its arrays grow by doubling, so the figure includes that slack.
+ * Bytes per task and per finished job of the model's task table, from the scenario's own jobs
+ * (up to `maxTasks` tasks, whole jobs), as (JS heap + ArrayBuffers after a GC) with the table
+ * filled minus before. Per live task: a table holding all of them at once (its columns grow by
+ * doubling, so the figure includes that slack). Per finished job: a table through which a
+ * one-task job passes a million times, each finished and released before the next arrives: what
+ * the table keeps of a job for the whole run (its per-job columns, with their doubling slack).
+ * The job specs are generated lazily and dropped as they are added.
  */
 export function taskTableBytes(loaded: LoadedScenario, maxTasks: number): TaskBytes {
   const s = loaded.scenario;
@@ -185,9 +190,28 @@ export function taskTableBytes(loaded: LoadedScenario, maxTasks: number): TaskBy
     if (table.size + job.tasks.length > maxTasks) break;
     table.addJob(job, 0);
   }
-  for (let i = 0; i < table.size; i++) if (table.prefs[i] !== undefined) withPreferences++;
+  for (let i = 0; i < table.size; i++) if (table.prefsOf(i) !== undefined) withPreferences++;
   const after = heapAndBuffers();
-  return { tasks: table.size, jobs: table.jobs, withPreferences, bytesPerTask: (after - before) / Math.max(1, table.size) };
+  // Per finished job: one small job (the scenario's first task) a million times, each over before
+  // the next arrives; what the table keeps of a job does not depend on its tasks.
+  const done = new TaskTable();
+  const first = buildJobs(s, s.seed)[Symbol.iterator]().next();
+  const one: JobSpec = { id: 'one', submit: 0 as SimTime, framework: '', tasks: first.done === true ? [] : first.value.tasks.slice(0, 1) };
+  const passes = 1_000_000;
+  const beforeDone = heapAndBuffers();
+  for (let k = 0; k < passes; k++) {
+    const j = done.addJob(one, 0);
+    for (let i = done.firstTask[j]!; i < done.firstTask[j]! + done.taskCount[j]!; i++) done.setState(i, TaskCode.FINISHED);
+    done.release(j);
+  }
+  const afterDone = heapAndBuffers();
+  return {
+    tasks: table.size,
+    jobs: table.jobs,
+    withPreferences,
+    bytesPerTask: (after - before) / Math.max(1, table.size),
+    bytesPerFinishedJob: (afterDone - beforeDone) / done.jobs,
+  };
 }
 
 /** One timed simulate() of a loaded scenario, with or without the report sinks. */

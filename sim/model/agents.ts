@@ -4,7 +4,8 @@
  * reservation pools, and which task runs where. The packed arrays stay in here: the master moves
  * resources through the methods below. Imports the kernel and model modules.
  */
-import { resized } from '../kernel/packed.js';
+import { IntMap } from '../kernel/int-map.js';
+import { grown, resized } from '../kernel/packed.js';
 import type { Simulator } from '../kernel/simulator.js';
 import type { Reservation } from './allocation-port.js';
 import { agentIx, type AgentIx } from './ids.js';
@@ -53,10 +54,15 @@ export class AgentTable {
   private readonly poolRole: string[] = [];
   /** pools of each agent, by agent index; undefined for an agent without reservations */
   private readonly agentPools: (number[] | undefined)[] = [];
-  /** per task: 1 + the pool its reserved part came from, 0 for none (grown on demand) */
-  private taskPool = new Int32Array(0);
-  /** per task: the part of its resources taken from that pool (stride NUM_RESOURCES) */
-  private taskReserved = new Float64Array(0);
+  /** running task id -> its entry below, for tasks that took part of their resources from a pool */
+  private readonly taskEntry = new IntMap();
+  /** per entry: the pool its task's reserved part came from */
+  private entryPool = new Int32Array(0);
+  /** per entry: the part of its task's resources taken from that pool (stride NUM_RESOURCES) */
+  private entryReserved = new Float64Array(0);
+  /** entries free for reuse */
+  private readonly freeEntries: number[] = [];
+  private entries = 0;
   /** the reserved part of what an accept uses, and of what it leaves (see {@link useOffer}) */
   readonly usedReserved = new Float64Array(NUM_RESOURCES);
   readonly unusedReserved = new Float64Array(NUM_RESOURCES);
@@ -75,8 +81,8 @@ export class AgentTable {
   private down = 0;
   /** Running tasks of each agent (any order), so that losing an agent does not scan every task. */
   private readonly runningOn: number[][] = [];
-  /** Each running task's index in its agent's {@link runningOn} list. */
-  private runningPos = new Int32Array(1024);
+  /** Each running task's index in its agent's {@link runningOn} list, by task id. */
+  private readonly runningPos = new IntMap(1024);
 
   constructor(private readonly sim: Simulator) {}
 
@@ -259,20 +265,21 @@ export class AgentTable {
    */
   useOffer(agent: number, table: TaskTable, tasks: readonly number[], used: Float64Array, pool: number, offeredReserved: Float64Array): void {
     if (pool >= 0) {
-      if (this.taskPool.length < table.size) this.growTaskPools(table.size);
       const left = this.unusedReserved;
       copyInto(left, 0, offeredReserved);
       const usedRsv = this.usedReserved;
       usedRsv.fill(0);
       for (const task of tasks) {
-        const off = task * NUM_RESOURCES;
+        const off = table.resOffset(task);
+        const e = this.newEntry();
+        const eOff = e * NUM_RESOURCES;
         for (let r = 0; r < NUM_RESOURCES; r++) {
           const take = Math.min(table.res[off + r]!, left[r]!);
-          this.taskReserved[off + r] = take;
+          this.entryReserved[eOff + r] = take;
           left[r] = left[r]! - take;
           usedRsv[r] = usedRsv[r]! + take;
         }
-        this.taskPool[task] = isEmpty(this.taskReserved, off) ? 0 : pool + 1;
+        this.keepEntry(task, e, pool);
       }
       subInto(this.poolOffered, pool * NUM_RESOURCES, usedRsv);
       addInto(this.poolAllocated, pool * NUM_RESOURCES, usedRsv);
@@ -306,11 +313,12 @@ export class AgentTable {
    */
   placeDirect(agent: number, table: TaskTable, task: number, role: string): Float64Array | undefined {
     const off = agent * NUM_RESOURCES;
-    const tOff = task * NUM_RESOURCES;
+    const tOff = table.resOffset(task);
     const pool = this.agentPools[agent] === undefined ? -1 : this.poolFor(agent, role);
     if (pool >= 0) {
       const pOff = pool * NUM_RESOURCES;
-      if (this.taskPool.length < table.size) this.growTaskPools(table.size);
+      const e = this.newEntry();
+      const eOff = e * NUM_RESOURCES;
       for (let r = 0; r < NUM_RESOURCES; r++) {
         const need = table.res[tOff + r]!;
         const take = Math.min(need, this.poolFree[pOff + r]!);
@@ -320,19 +328,19 @@ export class AgentTable {
               `${format(this.available, off)} free and ${format(this.poolFree, pOff)} reserved for ${this.poolRole[pool]}`,
           );
         }
-        this.taskReserved[tOff + r] = take;
+        this.entryReserved[eOff + r] = take;
       }
-      const reserved = this.taskReserved.subarray(tOff, tOff + NUM_RESOURCES);
+      const reserved = this.entryReserved.subarray(eOff, eOff + NUM_RESOURCES);
       subInto(this.available, off, table.res, tOff);
       addInto(this.acct, agent * ACCT + ALLOCATED, table.res, tOff);
       addInto(this.available, off, reserved);
       subInto(this.acct, agent * ACCT + ALLOCATED, reserved);
       subInto(this.poolFree, pOff, reserved);
       addInto(this.poolAllocated, pOff, reserved);
-      this.taskPool[task] = isEmpty(reserved) ? 0 : pool + 1;
+      const kept = this.keepEntry(task, e, pool);
       this.checkPool(agent, pool);
       this.check(agent);
-      return this.taskPool[task] === 0 ? undefined : reserved;
+      return kept ? reserved : undefined;
     }
     if (!contains(this.available, off, table.res, tOff)) {
       throw this.sim.invariant(`task ${task} (${format(table.res, tOff)}) placed on agent ${this.names[agent]} with ${format(this.available, off)} free`);
@@ -346,10 +354,7 @@ export class AgentTable {
   /** `task` starts running on `agent`. */
   started(agent: number, task: number): void {
     const on = this.runningOn[agent] ?? (this.runningOn[agent] = []);
-    if (task >= this.runningPos.length) {
-      this.runningPos = resized(this.runningPos, Math.max(task + 1, this.runningPos.length * 2));
-    }
-    this.runningPos[task] = on.length;
+    this.runningPos.set(task, on.length);
     on.push(task);
   }
 
@@ -361,29 +366,30 @@ export class AgentTable {
   /**
    * Running `task` of `res` on `agent` ends: off the agent's running list, its resources from
    * allocated back to free (the part it took from a reservation to that pool). Returns that
-   * reserved part (a view, valid until the task table grows), or undefined.
+   * reserved part (a view, valid until the next launch), or undefined.
    */
   ended(agent: number, task: number, res: Float64Array): Float64Array | undefined {
     // Off its agent's running list (swap with the last).
     const on = this.runningOn[agent]!;
-    const at = this.runningPos[task]!;
+    const at = this.runningPos.take(task);
     const last = on.pop()!;
     if (last !== task) {
       on[at] = last;
-      this.runningPos[last] = at;
+      this.runningPos.set(last, at);
     }
-    const pool = task < this.taskPool.length ? this.taskPool[task]! - 1 : -1;
+    const e = this.taskEntry.size > 0 ? this.taskEntry.take(task) : -1;
+    const pool = e < 0 ? -1 : this.entryPool[e]!;
     let reserved: Float64Array | undefined;
     addInto(this.available, agent * NUM_RESOURCES, res);
     subInto(this.acct, agent * ACCT + ALLOCATED, res);
     if (pool >= 0) {
       // The part the task took from its reservation goes back there (see useOffer).
-      reserved = this.taskReserved.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+      reserved = this.entryReserved.subarray(e * NUM_RESOURCES, e * NUM_RESOURCES + NUM_RESOURCES);
       subInto(this.available, agent * NUM_RESOURCES, reserved);
       addInto(this.acct, agent * ACCT + ALLOCATED, reserved);
       addInto(this.poolFree, pool * NUM_RESOURCES, reserved);
       subInto(this.poolAllocated, pool * NUM_RESOURCES, reserved);
-      this.taskPool[task] = 0;
+      this.freeEntries.push(e);
       this.checkPool(agent, pool);
     }
     this.check(agent);
@@ -463,10 +469,25 @@ export class AgentTable {
     }
   }
 
-  private growTaskPools(size: number): void {
-    const cap = Math.max(size, this.taskPool.length * 2, 64);
-    this.taskPool = resized(this.taskPool, cap);
-    this.taskReserved = resized(this.taskReserved, cap * NUM_RESOURCES);
+  /** An entry for a task's reserved part, free or new (written by the caller, then {@link keepEntry}). */
+  private newEntry(): number {
+    const free = this.freeEntries.pop();
+    if (free !== undefined) return free;
+    const e = this.entries++;
+    this.entryPool = grown(this.entryPool, this.entries);
+    this.entryReserved = grown(this.entryReserved, this.entries * NUM_RESOURCES);
+    return e;
+  }
+
+  /** Keeps entry `e` for `task` (its part from `pool`) if that part is not empty, else frees it; returns whether kept. */
+  private keepEntry(task: number, e: number, pool: number): boolean {
+    if (isEmpty(this.entryReserved, e * NUM_RESOURCES)) {
+      this.freeEntries.push(e);
+      return false;
+    }
+    this.entryPool[e] = pool;
+    this.taskEntry.set(task, e);
+    return true;
   }
 
   private growPools(): void {

@@ -49,8 +49,10 @@ export interface SchedulerDriver {
   /** Current simulated time. */
   readonly now: SimTime;
   /**
-   * The run's task table (read-only for schedulers): job layout and task states, and task resources
-   * through its accessors (TaskTable.fits, takeFrom, resInto), never by the table's stride.
+   * The run's task table (read-only for schedulers): job layout (firstTask, taskCount), task states
+   * through TaskTable.stateOf and isPending, task resources through its accessors (TaskTable.fits,
+   * takeFrom, resInto), never by the table's stride or its per-slot columns (a job's slots are
+   * reused once it is over).
    */
   readonly tasks: TaskTable;
   /** Rack name of an agent. */
@@ -78,7 +80,9 @@ export interface SchedulerDriver {
   /**
    * Submits a copy of terminal task `task` of this framework (same resources and duration) as a
    * new one-task job, pending now; the scheduler hears of it through onJobSubmitted. For schedulers
-   * that replace failed, killed or lost tasks (the service behaviour).
+   * that replace failed, killed or lost tasks (the service behaviour). Call it before the task's job
+   * is over (from onTaskEnded of the task, as the built-in behaviours do): once a job is over its
+   * tasks' resources and durations are not kept, and a later call is an error.
    */
   resubmit(task: TaskIx): void;
   /**
@@ -97,6 +101,7 @@ export interface SchedulerDriver {
    * record (job, framework, copy) is logged, and the job's running tasks are killed (see
    * {@link kill}). The restarted job logs no `job_finished` when its last task ends. Returns the
    * copy's job index. Only for behaviours that declare {@link FrameworkBehaviour.restartsJobs}.
+   * Call it before the job is over (as {@link resubmit}).
    */
   restartJob(job: JobIx): JobIx;
   /**

@@ -12,7 +12,7 @@ import type { Architecture } from './architectures/architecture.js';
 import { Driver, SchedulerTimers } from './driver.js';
 import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
 import { frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
-import { TaskCode, type JobSpec, TaskTable } from './job.js';
+import { RELEASED_CODE, TaskCode, type JobSpec, TaskTable } from './job.js';
 import type { ResTuple } from './log.js';
 import type { RecordLog } from './record-log.js';
 import { AgentFailures } from './agent-failures.js';
@@ -110,7 +110,7 @@ export class Master {
       failuresSeen: () => this.failuresSeen,
       endsQuietly: (job) => this.abandoned.has(job) || this.restarted.has(job) || this.dropped.has(job),
       changed: () => this.arch.changed(),
-      jobFinished: (job) => this.onJobFinished(job),
+      jobFinished: (job) => this.jobOver(job),
     });
     this.failures = new AgentFailures(sim, this.agents, this.book, allocator, log, {
       endTask: (task, code) => this.life.end(task, code),
@@ -143,7 +143,13 @@ export class Master {
     // tasks it did launch have ended: a run to completion does not wait for it.
     this.abandoned.add(job);
     t.doneCount[job]! += dropped;
-    if (t.doneCount[job] === t.taskCount[job]) this.onJobFinished(job);
+    if (t.doneCount[job] === t.taskCount[job]) this.jobOver(job);
+  }
+
+  /** Job `job` is over (every task terminal or dropped): its task storage goes back to the table. */
+  private jobOver(job: number): void {
+    this.tasks.release(job);
+    this.onJobFinished(job);
   }
   private readonly abandoned = new Set<number>();
   /** job names by index, as submitted, for frameworks that restart jobs (FrameworkBehaviour.restartsJobs) */
@@ -306,7 +312,7 @@ export class Master {
       jobs.push(j);
       if (!this.abandoned.has(j) && !this.restarted.has(j)) dropping++;
       const first = t.firstTask[j]!;
-      for (let i = first; i < first + t.taskCount[j]!; i++) if (t.state[i] === TaskCode.RUNNING) running++;
+      for (let i = first; i < first + t.taskCount[j]!; i++) if (t.stateOf(i) === TaskCode.RUNNING) running++;
     }
     this.log.record({ kind: 'framework_removed', t: this.sim.now, framework: fw, tasksKilled: running, jobsDropped: dropping });
     for (const j of jobs) {
@@ -315,16 +321,16 @@ export class Master {
       let live = 0;
       if (!this.abandoned.has(j) && !this.restarted.has(j)) {
         let pending = 0;
-        for (let i = first; i < end; i++) if (t.state[i] === TaskCode.PENDING) pending++;
+        for (let i = first; i < end; i++) if (t.stateOf(i) === TaskCode.PENDING) pending++;
         this.dropJob(j, fw, pending);
       }
       for (let i = first; i < end; i++) {
-        if (t.state[i] !== TaskCode.RUNNING) continue;
+        if (t.stateOf(i) !== TaskCode.RUNNING) continue;
         live++;
         this.life.end(i, TaskCode.KILLED, false);
       }
       // With no task left to end, the job is over now (else its last kill ended it).
-      if (live === 0 && t.doneCount[j] === t.taskCount[j]) this.onJobFinished(j);
+      if (live === 0 && t.doneCount[j] === t.taskCount[j]) this.jobOver(j);
     }
     this.allocator.removeFramework(fw);
   }
@@ -366,7 +372,7 @@ export class Master {
     });
     if (f.removed) {
       this.dropJob(j, fw, spec.tasks.length);
-      this.onJobFinished(j);
+      this.jobOver(j);
       return j;
     }
     f.behaviour.onJobSubmitted(j, f.driver);
@@ -408,9 +414,10 @@ export class Master {
   placeDirect(fw: FrameworkIx, task: TaskIx, agent: AgentIx): void {
     const t = this.tasks;
     if (!this.arch.placesDirectly) throw this.sim.invariant(`placeDirect under the ${this.arch.name} architecture`);
-    if (task < 0 || task >= t.size || t.state[task] !== TaskCode.PENDING) throw this.sim.invariant(`task ${task} is not pending`);
-    if (t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`task ${task} is not framework ${fw}'s`);
-    const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+    if (task < 0 || task >= t.size || t.stateOf(task) !== TaskCode.PENDING) throw this.sim.invariant(`task ${task} is not pending`);
+    if (t.jobFramework[t.jobOf(task)] !== fw) throw this.sim.invariant(`task ${task} is not framework ${fw}'s`);
+    const off = t.resOffset(task);
+    const res = t.res.subarray(off, off + NUM_RESOURCES);
     const reserved = this.agents.placeDirect(agent, t, task, this.frameworks[fw]!.role);
     if (reserved === undefined) this.allocator.allocated!(fw, agent, res);
     else this.allocator.allocated!(fw, agent, res, reserved);
@@ -531,10 +538,10 @@ export class Master {
    */
   kill(fw: FrameworkIx, task: TaskIx): void {
     const t = this.tasks;
-    if (task < 0 || task >= t.size || t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} killed task ${task}, not its own`);
-    const st = t.state[task]!;
+    if (task < 0 || task >= t.size || t.jobFramework[t.jobOf(task)] !== fw) throw this.sim.invariant(`framework ${fw} killed task ${task}, not its own`);
+    const st = t.stateOf(task);
     if (st === TaskCode.PENDING) throw this.sim.invariant(`framework ${fw} killed task ${task}, which has not been launched`);
-    if (st !== TaskCode.RUNNING || this.agents.isDown(t.agent[task]!)) return;
+    if (st !== TaskCode.RUNNING || this.agents.isDown(t.agentOf(task))) return;
     this.failuresSeen = true; // the killed task's own end event still fires: finishTask skips it
     this.life.end(task, TaskCode.KILLED);
   }
@@ -554,9 +561,11 @@ export class Master {
     this.restartCount.set(root, n);
     const first = t.firstTask[job]!;
     const count = t.taskCount[job]!;
+    if (count > 0 && !t.isLive(first)) throw this.sim.invariant(`framework ${fw} restarted job ${job} after it was over`);
     const tasks = [];
     for (let i = first; i < first + count; i++) {
-      tasks.push({ res: t.res.slice(i * NUM_RESOURCES, (i + 1) * NUM_RESOURCES), duration: t.duration[i]! as SimTime });
+      const off = t.resOffset(i);
+      tasks.push({ res: t.res.slice(off, off + NUM_RESOURCES), duration: t.durationOf(i) as SimTime });
     }
     const name = this.jobNames.get(root);
     if (name === undefined) throw this.sim.invariant(`framework ${fw} restarted job ${job}, but its behaviour does not declare restartsJobs`);
@@ -577,14 +586,18 @@ export class Master {
   /** See {@link SchedulerDriver.resubmit}: the copy is job `<framework>/replace-<task>`. */
   resubmit(fw: FrameworkIx, task: TaskIx): void {
     const t = this.tasks;
-    if (task < 0 || task >= t.size || t.jobFramework[t.job[task]!] !== fw) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, not its own`);
-    if (t.state[task]! < TaskCode.FINISHED) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, which has not ended`);
-    const res = t.res.slice(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+    if (task < 0 || task >= t.size || t.jobFramework[t.jobOf(task)] !== fw) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, not its own`);
+    const st = t.stateOf(task);
+    if (st === TaskCode.PENDING || st === TaskCode.STAGING || st === TaskCode.RUNNING)
+      throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, which has not ended`);
+    if (st === RELEASED_CODE) throw this.sim.invariant(`framework ${fw} resubmitted task ${task} after its job was over`);
+    const off = t.resOffset(task);
+    const res = t.res.slice(off, off + NUM_RESOURCES);
     const spec: JobSpec = {
       id: `${this.frameworks[fw]!.name}/replace-${task}`,
       submit: this.sim.now,
       framework: this.frameworks[fw]!.name,
-      tasks: [{ res, duration: t.duration[task]! as SimTime }],
+      tasks: [{ res, duration: t.durationOf(task) as SimTime }],
     };
     this.submitJob(spec, fw);
   }

@@ -263,9 +263,9 @@ export class OfferBook implements AllocationContext {
         this.refuseTask(fw, offerId, task, problem);
         continue;
       }
-      addInto(used, 0, t.res, task * NUM_RESOURCES);
+      addInto(used, 0, t.res, t.resOffset(task));
       // Marked at once, so that the same task named again in this accept is not pending.
-      t.state[task] = TaskCode.STAGING;
+      t.setState(task, TaskCode.STAGING);
       launching.push(task);
     }
     // What the record reports: AgentTable.useOffer below takes the reserved part out of `used`.
@@ -291,14 +291,14 @@ export class OfferBook implements AllocationContext {
   private launchProblem(fw: FrameworkIx, task: number, offered: Float64Array, used: Float64Array): TaskErrorReason | null {
     const t = this.tasks;
     if (!Number.isInteger(task) || task < 0 || task >= t.size) return TaskErrorReason.UNKNOWN_TASK;
-    const job = t.job[task]!;
+    const job = t.jobOf(taskIx(task));
     if (t.jobFramework[job] !== fw) return TaskErrorReason.OTHER_FRAMEWORK_TASK;
-    if (t.state[task] !== TaskCode.PENDING) return TaskErrorReason.TASK_NOT_PENDING;
+    if (t.stateOf(task) !== TaskCode.PENDING) return TaskErrorReason.TASK_NOT_PENDING;
     // A pending task of an abandoned or dropped job was dropped: it must never launch.
     if (this.host.jobDropped(job)) {
       return TaskErrorReason.TASK_NOT_PENDING;
     }
-    const off = task * NUM_RESOURCES;
+    const off = t.resOffset(task);
     for (let r = 0; r < NUM_RESOURCES; r++) if (used[r]! + t.res[off + r]! > offered[r]!) return TaskErrorReason.INSUFFICIENT_RESOURCES;
     return null;
   }

@@ -96,6 +96,8 @@ export interface SimulationInput {
   readonly sinks: readonly LogSink[];
   /** failures to inject; default none (a run without failures registers no extra events) */
   readonly failures?: FailureSpec | undefined;
+  /** the empty task table to fill; default a new TaskTable() (storage of jobs that are over reused) */
+  readonly taskTable?: TaskTable | undefined;
 }
 
 /** What a finished run reports besides its log. */
@@ -118,7 +120,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   const log = new RecordLog(input.sinks);
   // Sinks see each event's records when the event ends (an error a sink throws is stamped with it).
   sim.onEventEnd(() => log.flush());
-  const tasks = new TaskTable();
+  const tasks = input.taskTable ?? new TaskTable();
   const master = new Master(sim, input.allocator, tasks, log, input.master, (m) =>
     createArchitecture(input.mode ?? 'offers', { sim, master: m, allocator: input.allocator, streams: (name) => streams.stream(name), log }, input.frameworks),
   );

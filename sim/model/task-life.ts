@@ -49,18 +49,19 @@ export class TaskLife {
    */
   launch(task: TaskIx, fw: FrameworkIx, agent: AgentIx): void {
     const t = this.tasks;
-    t.agent[task] = agent;
+    const s = t.slotOf(task);
+    t.agent[s] = agent;
     this.agents.started(agent, task);
-    t.state[task] = TaskCode.STAGING;
+    t.state[s] = TaskCode.STAGING;
     this.logTask(task, fw);
     // Executors start at once: staging and running fall on the launch instant.
-    t.state[task] = TaskCode.RUNNING;
+    t.state[s] = TaskCode.RUNNING;
     this.logTask(task, fw);
-    let duration = t.duration[task]!;
-    if (t.prefs[task] !== undefined) {
+    let duration = t.duration[s]!;
+    if (t.prefs[s] !== undefined) {
       // Only tasks with preferences have a locality: runs without any log no extra record.
       const loc = t.localityOf(task, agent);
-      this.log.taskLocality(this.sim.now, task, t.job[task]!, fw, agent, loc);
+      this.log.taskLocality(this.sim.now, task, t.job[s]!, fw, agent, loc);
       const slow = this.host.client(fw).behaviour.remoteSlowdown ?? 1;
       if (loc !== Locality.NODE && slow !== 1) duration = Math.max(1, Math.round(duration * slow));
     }
@@ -73,12 +74,15 @@ export class TaskLife {
    */
   end(task: number, code: number, notify = true): void {
     const t = this.tasks;
-    if (t.state[task] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} ended while not running`);
-    const j = t.job[task]!;
+    if (!t.isLive(task) || t.state[t.slotOf(task)] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} ended while not running`);
+    const s = t.slotOf(task);
+    const j = t.job[s]!;
     const fw = frameworkIx(t.jobFramework[j]!);
-    const agent = agentIx(t.agent[task]!);
-    t.state[task] = code;
-    const res = t.res.subarray(task * NUM_RESOURCES, task * NUM_RESOURCES + NUM_RESOURCES);
+    const agent = agentIx(t.agent[s]!);
+    t.state[s] = code;
+    t.ended(task);
+    // A view, used before the scheduler is told (a job it submits then may move the slots).
+    const res = t.res.subarray(s * NUM_RESOURCES, s * NUM_RESOURCES + NUM_RESOURCES);
     const reserved = this.agents.ended(agent, task, res);
     this.logTask(task, fw);
     // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
@@ -103,14 +107,19 @@ export class TaskLife {
       // never relaunched; schedulers rerun lost work as copies, see SchedulerDriver.resubmit).
       // The same holds for a task killed when its framework's failover timeout ran out, or by its
       // scheduler (SchedulerDriver.kill).
-      const st = this.tasks.state[task];
-      if (st === TaskCode.LOST || st === TaskCode.KILLED || this.agents.isDown(this.tasks.agent[task]!)) return;
+      // A task whose job is over and reclaimed was killed or lost (a finished one has no end event left).
+      const t = this.tasks;
+      if (!t.isLive(task)) return;
+      const s = t.slotOf(task);
+      const st = t.state[s];
+      if (st === TaskCode.LOST || st === TaskCode.KILLED || this.agents.isDown(t.agent[s]!)) return;
     }
     this.end(task, TaskCode.FINISHED);
   }
 
   private logTask(task: number, fw: number): void {
     const t = this.tasks;
-    this.log.taskState(this.sim.now, task, t.job[task]!, fw, t.agent[task]!, t.state[task]!, t.res, task * NUM_RESOURCES);
+    const s = t.slotOf(task);
+    this.log.taskState(this.sim.now, task, t.job[s]!, fw, t.agent[s]!, t.state[s]!, t.res, s * NUM_RESOURCES);
   }
 }

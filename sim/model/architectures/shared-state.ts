@@ -145,7 +145,7 @@ export class SharedStateScheduler extends DirectScheduler {
     const want = this.demand;
     let unfit = false;
     for (const task of tasks) {
-      const off = task * NUM_RESOURCES;
+      const off = m.tasks.resOffset(task);
       // The snapshot only shrinks as tasks are placed: a demand at least one that fitted nowhere fits nowhere.
       if (unfit && contains(res, off, this.unfit)) continue;
       let placed = false;
@@ -184,13 +184,12 @@ export class SharedStateScheduler extends DirectScheduler {
       d.busy = false;
       return;
     }
-    const res = m.tasks.res;
     const demand = this.demand;
     let conflicts = 0;
     for (let i = 0; i < d.tasks.length; i++) {
       const task = d.tasks[i]!;
       const a = d.agents[i]!;
-      copyInto(demand, 0, res, task * NUM_RESOURCES);
+      m.tasks.resInto(task, demand);
       if (m.isAgentDown(a) || !m.fitsDirect(fw, a, demand)) {
         conflicts++;
         continue;

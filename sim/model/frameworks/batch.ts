@@ -14,7 +14,7 @@ import {
   type SchedulerDriver,
 } from '../framework.js';
 import type { AgentIx, JobIx, TaskIx } from '../ids.js';
-import { PENDING_CODE, TaskCode, type TaskTable } from '../job.js';
+import { TaskCode, type TaskTable } from '../job.js';
 import { copyInto, NUM_RESOURCES, zero } from '../resources.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
 import { DELAY_DEFAULTS, DelayScheduling, takeInOrder, type DelayJob, type DelayOptions } from './delay-scheduling.js';
@@ -123,20 +123,20 @@ export class BatchFramework implements FrameworkBehaviour {
     const head = this.queue[0];
     const t = this.table;
     if (head === undefined || t === undefined) return -1 as JobIx;
-    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) out.push(i as TaskIx);
+    for (let i = head.next; i < head.end; i++) if (t.isPending(i)) out.push(i as TaskIx);
     return head.job;
   }
 
   takeTask(task: TaskIx): void {
     const head = this.queue[0];
     const t = this.table;
-    if (head === undefined || t === undefined || task < head.next || task >= head.end || t.state[task] !== PENDING_CODE) {
+    if (head === undefined || t === undefined || task < head.next || task >= head.end || !t.isPending(task)) {
       throw new Error(`takeTask(${task}): not a pending task of the head job`);
     }
     this.pending--;
     if (task !== head.next) return; // an earlier task of the job is still pending
     head.next++;
-    while (head.next < head.end && t.state[head.next] !== PENDING_CODE) head.next++;
+    while (head.next < head.end && !t.isPending(head.next)) head.next++;
     if (head.next === head.end) this.queue.shift();
   }
 
@@ -145,7 +145,7 @@ export class BatchFramework implements FrameworkBehaviour {
     const t = this.table;
     if (head === undefined || t === undefined) return 0;
     let dropped = 0;
-    for (let i = head.next; i < head.end; i++) if (t.state[i] === PENDING_CODE) dropped++;
+    for (let i = head.next; i < head.end; i++) if (t.isPending(i)) dropped++;
     this.pending -= dropped;
     return dropped;
   }
@@ -160,7 +160,7 @@ export class BatchFramework implements FrameworkBehaviour {
     const first = driver.tasks.firstTask[job]!;
     const n = driver.tasks.taskCount[job]!;
     let prefs = false;
-    for (let i = first; i < first + n && !prefs; i++) prefs = driver.tasks.prefs[i] !== undefined;
+    for (let i = first; i < first + n && !prefs; i++) prefs = driver.tasks.prefsOf(i) !== undefined;
     this.queue.push({ job, next: first, end: first + n, lastLocal: driver.now, prefs, attempts: 0, skips: 0 });
     this.pending += n;
     if (this.suppressed) {

@@ -4,7 +4,7 @@
  * job queue with the best-placed tasks, picked from each job's LocalityIndex. Imports model modules only.
  */
 import type { OptionDefaults } from '../framework.js';
-import { Locality, PENDING_CODE, type TaskTable } from '../job.js';
+import { Locality, type TaskTable } from '../job.js';
 import { MICROS_PER_SECOND } from '../../kernel/time.js';
 import type { AgentIx, TaskIx } from '../ids.js';
 import { pickIndexed, type LocalityIndex } from './locality-index.js';
@@ -101,7 +101,7 @@ export class DelayScheduling {
   private readonly resetOnEveryLaunch: boolean;
   /** delay scheduling on: some wait or skip count > 0, or preferLocal (else the plain FIFO walk, exactly as without it) */
   readonly on: boolean;
-  /** scratch: 1 for tasks picked for the offer being answered (all 0 between offers) */
+  /** scratch: 1 for tasks of the job in hand picked for the offer being answered, by task - the job's next when it began (all 0 between jobs) */
   private picked = new Uint8Array(0);
 
   /** Throws RangeError for skips that are not non-negative integers, or waits and skips together. */
@@ -152,8 +152,6 @@ export class DelayScheduling {
    * to node-local for the rest of the offer too).
    */
   fill(queue: readonly DelayJob[], tasks: TaskTable, agent: AgentIx, now: number, rem: Float64Array, launch: TaskIx[], limit: number): boolean {
-    if (this.picked.length < tasks.size) this.picked = new Uint8Array(Math.max(tasks.size, this.picked.length * 2));
-    const picked = this.picked;
     let emptied = false;
     for (let q = 0; q < queue.length && launch.length < limit; q++) {
       const job = queue[q]!;
@@ -163,10 +161,14 @@ export class DelayScheduling {
         if (job.next === job.end) emptied = true;
         continue;
       }
+      // Picks for this offer by task - from: only this job's tasks from its next on can be picked.
+      const from = job.next;
+      if (this.picked.length < job.end - from) this.picked = new Uint8Array(Math.max(job.end - from, this.picked.length * 2));
+      const picked = this.picked;
       const before = launch.length;
       let allowed: number = Locality.NODE;
       while (launch.length < limit) {
-        while (job.next < job.end && (tasks.state[job.next] !== PENDING_CODE || picked[job.next] === 1)) job.next++;
+        while (job.next < job.end && (!tasks.isPending(job.next) || picked[job.next - from] === 1)) job.next++;
         if (job.next === job.end) break;
         // Highest locality code allowed: RACK after the node-local wait (or skips), REMOTE after both.
         if (this.bySkips) {
@@ -175,11 +177,11 @@ export class DelayScheduling {
           const waited = now - job.lastLocal;
           allowed = waited >= this.nodeWait + this.rackWait ? Locality.REMOTE : waited >= this.nodeWait ? Locality.RACK : Locality.NODE;
         }
-        const task = pickIndexed(tasks, job, agent, allowed, rem, picked);
+        const task = pickIndexed(tasks, job, agent, allowed, rem, picked, from);
         if (task < 0) break;
         tasks.takeFrom(rem, task);
         launch.push(task as TaskIx);
-        picked[task] = 1; // so later picks for this offer skip it
+        picked[task - from] = 1; // so later picks for this offer skip it
         if (tasks.localityOf(task, agent) === Locality.NODE) {
           job.lastLocal = now;
           job.skips = 0;
@@ -192,13 +194,13 @@ export class DelayScheduling {
         launch.length === before &&
         allowed !== Locality.REMOTE &&
         job.next < job.end &&
-        pickIndexed(tasks, job, agent, Locality.REMOTE, rem, picked) >= 0
+        pickIndexed(tasks, job, agent, Locality.REMOTE, rem, picked, from) >= 0
       )
         job.skips++;
-      while (job.next < job.end && (tasks.state[job.next] !== PENDING_CODE || picked[job.next] === 1)) job.next++;
+      while (job.next < job.end && (!tasks.isPending(job.next) || picked[job.next - from] === 1)) job.next++;
+      for (let k = before; k < launch.length; k++) picked[launch[k]! - from] = 0;
       if (job.next === job.end) emptied = true;
     }
-    for (const task of launch) picked[task] = 0;
     return emptied;
   }
 }

@@ -3,7 +3,7 @@
  * picking the best task for an offer looks only at the tasks that could be picked there. Used by
  * delay-scheduling.ts. Imports model modules only.
  */
-import { Locality, PENDING_CODE, type TaskTable } from '../job.js';
+import { Locality, type TaskTable } from '../job.js';
 
 /** A job as {@link pickIndexed} sees it: its pending range and its index (built on first use). */
 export interface IndexedJob {
@@ -21,10 +21,10 @@ export interface IndexedJob {
  * lowest index first within a rank; -1 if none. This is the straightforward scan of the job's
  * pending tasks (by {@link TaskTable.localityOf}) answered from the job's {@link LocalityIndex}.
  */
-export function pickIndexed(tasks: TaskTable, job: IndexedJob, agent: number, allowed: number, rem: Float64Array, picked: Uint8Array): number {
+export function pickIndexed(tasks: TaskTable, job: IndexedJob, agent: number, allowed: number, rem: Float64Array, picked: Uint8Array, pickedFrom = 0): number {
   let index = job.index;
   if (index === undefined) job.index = index = new LocalityIndex(tasks, job.next, job.end);
-  return index.pick(tasks, job.next, agent, allowed, rem, picked);
+  return index.pick(tasks, job.next, agent, allowed, rem, picked, pickedFrom);
 }
 
 /**
@@ -86,21 +86,20 @@ class TaskSet {
     return false;
   }
 
-  /** The lowest eligible task that fits in `rem`; -1 if none. */
-  first(tasks: TaskTable, next: number, rem: Float64Array, picked: Uint8Array): number {
-    const state = tasks.state;
+  /** The lowest eligible task that fits in `rem` (task i picked when picked[i - pickedFrom] is 1); -1 if none. */
+  first(tasks: TaskTable, next: number, rem: Float64Array, picked: Uint8Array, pickedFrom: number): number {
     let best = -1;
     for (let g = 0; g < this.lists.length; g++) {
       const list = this.lists[g]!;
       let h = this.heads[g]!;
-      while (h < list.length && (list[h]! < next || state[list[h]!] !== PENDING_CODE)) h++;
+      while (h < list.length && (list[h]! < next || !tasks.isPending(list[h]!))) h++;
       this.heads[g] = h;
       if (h === list.length || (best >= 0 && list[h]! > best)) continue;
       if (!tasks.fits(this.reps[g]!, rem)) continue;
       for (let k = h; k < list.length; k++) {
         const i = list[k]!;
         if (best >= 0 && i > best) break;
-        if (state[i] === PENDING_CODE && picked[i] !== 1) {
+        if (picked[i - pickedFrom] !== 1 && tasks.isPending(i)) {
           best = i;
           break;
         }
@@ -166,7 +165,7 @@ export class LocalityIndex {
       }
       this.shapeOf[i - from] = shape;
       this.all.add(i, shape);
-      const p = tasks.prefs[i];
+      const p = tasks.prefsOf(i);
       if (p === undefined) {
         (none ??= new TaskSet()).add(i, shape);
         continue;
@@ -182,7 +181,7 @@ export class LocalityIndex {
   }
 
   /** {@link pickIndexed} for a job whose next pending task is `next`. */
-  pick(tasks: TaskTable, next: number, agent: number, allowed: number, rem: Float64Array, picked: Uint8Array): number {
+  pick(tasks: TaskTable, next: number, agent: number, allowed: number, rem: Float64Array, picked: Uint8Array, pickedFrom: number): number {
     // Best rank first: the first set with an eligible task that fits has the answer, since every
     // eligible task of a better rank is in an earlier set (and was not there).
     // Most offers (to a busy agent, or one left with little) fit no task of a job at all: one fit
@@ -192,12 +191,12 @@ export class LocalityIndex {
     if (allowed >= Locality.NODE && id >= 0) {
       const set = this.node.get(id);
       if (set !== undefined) {
-        const i = set.first(tasks, next, rem, picked);
+        const i = set.first(tasks, next, rem, picked, pickedFrom);
         if (i >= 0) return i;
       }
     }
     if (this.none !== undefined) {
-      const i = this.none.first(tasks, next, rem, picked);
+      const i = this.none.first(tasks, next, rem, picked, pickedFrom);
       if (i >= 0) return i;
     }
     if (allowed < Locality.RACK) return -1;
@@ -207,13 +206,13 @@ export class LocalityIndex {
     if (rack >= 0) {
       const set = this.rackSets(tasks).get(rack);
       if (set !== undefined) {
-        const i = set.first(tasks, next, rem, picked);
+        const i = set.first(tasks, next, rem, picked, pickedFrom);
         if (i >= 0) return i;
       }
     }
     if (allowed < Locality.REMOTE) return -1;
     // Whatever eligible task fits now is remote here (all better ones were looked for above).
-    return this.all.first(tasks, next, rem, picked);
+    return this.all.first(tasks, next, rem, picked, pickedFrom);
   }
 
   private rackSets(tasks: TaskTable): Map<number, TaskSet> {
@@ -225,7 +224,7 @@ export class LocalityIndex {
       if (set.last !== i) set.add(i, this.shapeOf[i - this.from]!);
     };
     for (let i = this.from; i < this.end; i++) {
-      const p = tasks.prefs[i];
+      const p = tasks.prefsOf(i);
       if (p === undefined) continue;
       for (let k = 0; k < p.racks.length; k++) add(p.racks[k]!, i);
       for (let k = 0; k < p.agents.length; k++) {

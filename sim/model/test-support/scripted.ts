@@ -54,7 +54,7 @@ export class ScriptedFramework implements FrameworkBehaviour {
     const out: number[] = [];
     if (t === undefined) return out;
     for (const j of this.jobs) {
-      for (let i = t.firstTask[j]!; i < t.firstTask[j]! + t.taskCount[j]!; i++) if (t.state[i] === TaskCode.PENDING) out.push(i);
+      for (let i = t.firstTask[j]!; i < t.firstTask[j]! + t.taskCount[j]!; i++) if (t.stateOf(i) === TaskCode.PENDING) out.push(i);
     }
     return out;
   }
