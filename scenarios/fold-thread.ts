@@ -36,8 +36,11 @@ export const STATE = 2;
 export const SLOT_ROWS = 3;
 export const SLOT_LAST = SLOT_ROWS + SLOTS;
 const CONTROL_WORDS = SLOT_LAST + SLOTS;
-/** STATE: the worker has ended (its result or error sent). */
+/** STATE: 0 until the worker has started (its modules loaded), then STARTED, then ENDED (its result or error sent). */
+export const STARTED = 2;
 export const ENDED = 1;
+/** A worker not started after this long never will (it failed to load; it cannot tell the run while the run waits), ms. */
+const START_MS = 30_000;
 
 /** The shared memory of a fold thread: the ring's columns and the control words. */
 export interface FoldRing {
@@ -116,7 +119,10 @@ export class FoldThread implements LogSink {
     this.t = new Float64Array(ring.t);
     this.f = new Float64Array(ring.f);
     const data: FoldWorkerData = { options: rest, streamSamples: onSample !== undefined, port: channel.port2, ring };
-    this.worker = new Worker(url, { workerData: data, transferList: [channel.port2] });
+    // The worker takes the process's Node options but not --input-type (for `node --eval` only, it
+    // stops a worker from loading a module file at all).
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    this.worker = new Worker(url, { workerData: data, transferList: [channel.port2], execArgv });
     // The run never waits on the worker's events: it reads the channel itself (receiveMessageOnPort).
     this.worker.unref();
   }
@@ -201,9 +207,14 @@ export class FoldThread implements LogSink {
         const folded = Atomics.load(c, FOLDED);
         since = folded === last ? since + WAIT_MS : 0;
         last = folded;
-        if (since >= STALLED_MS) {
+        const started = Atomics.load(c, STATE) !== 0;
+        if (since >= (started ? STALLED_MS : START_MS)) {
           this.close();
-          throw new Error(`the fold thread has folded nothing for ${STALLED_MS / 1000} s: it stopped (run again with --no-fold-thread)`);
+          throw new Error(
+            started
+              ? `the fold thread has folded nothing for ${STALLED_MS / 1000} s: it stopped (run again with --no-fold-thread)`
+              : `the fold thread did not start within ${START_MS / 1000} s (run again with --no-fold-thread)`,
+          );
         }
       }
       this.drain();

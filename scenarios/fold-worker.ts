@@ -12,6 +12,7 @@ import type { LogRecord } from '../sim/model/log.js';
 import { RecordBlock, ROW_FIELDS, RowKind } from '../sim/model/record-block.js';
 import {
   ENDED,
+  STARTED,
   FOLDED,
   PUBLISHED,
   SLOT_LAST,
@@ -70,6 +71,7 @@ function slotBlock(slot: number, rows: number): RecordBlock {
 }
 
 function run(): void {
+  Atomics.store(control, STATE, STARTED);
   for (let folded = 0; ;) {
     while (Atomics.load(control, PUBLISHED) === folded) Atomics.wait(control, PUBLISHED, folded);
     const slot = folded % SLOTS;
