@@ -79,6 +79,19 @@ export interface FoldThreadResult {
   readonly records: number;
 }
 
+/**
+ * The worker's Node options: the process's (the default), except under `node --input-type=... --eval`,
+ * whose --input-type would stop the worker from loading a module file at all: then the process's
+ * options without it and without the V8 ones a worker refuses (heap and stack sizes, --expose-gc).
+ */
+function workerArgv(): { execArgv?: string[] } {
+  const own = process.execArgv;
+  if (!own.some((a) => a.startsWith('--input-type'))) return {};
+  return {
+    execArgv: own.filter((a) => !a.startsWith('--input-type') && !/^--(max-old-space-size|max-semi-space-size|stack-size|expose-gc|expose_gc)/.test(a)),
+  };
+}
+
 /** The worker's module beside this one, when it exists (it does in the built package, not when the sources run under a test runner). */
 export function foldWorkerUrl(): URL | undefined {
   const url = new URL('./fold-worker.js', import.meta.url);
@@ -119,10 +132,7 @@ export class FoldThread implements LogSink {
     this.t = new Float64Array(ring.t);
     this.f = new Float64Array(ring.f);
     const data: FoldWorkerData = { options: rest, streamSamples: onSample !== undefined, port: channel.port2, ring };
-    // The worker takes the process's Node options but not --input-type (for `node --eval` only, it
-    // stops a worker from loading a module file at all).
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    this.worker = new Worker(url, { workerData: data, transferList: [channel.port2], execArgv });
+    this.worker = new Worker(url, { workerData: data, transferList: [channel.port2], ...workerArgv() });
     // The run never waits on the worker's events: it reads the channel itself (receiveMessageOnPort).
     this.worker.unref();
   }
