@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogInvariantError, MetricsFold } from '../reports/metrics-fold.js';
 import type { Sample } from '../reports/metrics.js';
+import type { LogRecord } from '../sim/model/log.js';
 import { RecordLog } from '../sim/model/record-log.js';
 import { replay } from '../sim/model/test-support/replay.js';
 import { FoldThread, SLOTS, THREAD_ROWS } from './fold-thread.js';
@@ -29,11 +30,13 @@ function run(file: string, out: string, flags: readonly string[]): void {
   expect(r.status).toBe(0);
 }
 
-/** A log whose last record is broken: an offer declined twice. Written and flushed. */
+/** A log whose last record is broken (an offer declined twice), after more than a slot of good ones. Written and flushed. */
 function brokenLog(log: RecordLog): void {
   replay(log, [
     { kind: 'agent_added', t: 0, agent: 0, name: 'a', rack: '', res: [1000, 1000, 0, 0] },
     { kind: 'framework_added', t: 0, framework: 0, name: 'f', role: '*', weight: 1, behaviour: 'batch' },
+    // More records than a slot holds, so that the worker starts before the broken one.
+    ...Array.from({ length: THREAD_ROWS + 10 }, (_, i): LogRecord => ({ kind: 'revive', t: 1_000 + i, framework: 0 })),
     { kind: 'offer_sent', t: 3_000_000, offer: 0, framework: 0, agent: 0, res: [1000, 1000, 0, 0] },
     { kind: 'offer_declined', t: 3_500_000, offer: 0, framework: 0, agent: 0, refuse: 0 },
     { kind: 'offer_declined', t: 4_000_000, offer: 0, framework: 0, agent: 0, refuse: 0 },
@@ -41,28 +44,32 @@ function brokenLog(log: RecordLog): void {
 }
 
 describe('fold thread', () => {
-  // A run with locality (task_locality rows), one with failures (rescinds, lost tasks, framework
-  // removal; about 118k records: the ring wraps around), and the quickstart (about 670k records).
-  test.each(['scenarios/examples/locality.yaml', 'scenarios/examples/failures.yaml', 'scenarios/examples/quickstart.yaml'])(
-    '%s: every file but timing.json is the same byte for byte with and without the thread',
-    (file) => {
-      const name = file.replace(/\W/g, '_');
-      const a = join(tmp, `${name}-thread`);
-      const b = join(tmp, `${name}-plain`);
-      run(file, a, ['--fold-thread']);
-      run(file, b, ['--no-fold-thread']);
-      expect(JSON.parse(readFileSync(join(a, 'timing.json'), 'utf8')).foldThread).toBe(true);
-      expect(JSON.parse(readFileSync(join(b, 'timing.json'), 'utf8')).foldThread).toBe(false);
-      const files = readdirSync(a).filter((f) => f !== 'timing.json');
-      expect(files.sort()).toEqual(
-        readdirSync(b)
-          .filter((f) => f !== 'timing.json')
-          .sort(),
-      );
-      expect(files).toContain('timeseries.csv');
-      for (const f of files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
-    },
-  );
+  // A run with locality (task_locality rows, about 19k records: one slot and a part), one with
+  // failures (rescinds, lost tasks, framework removal; about 118k records: the ring wraps around),
+  // the quickstart (about 670k records), and the golden run (2,753 records: it ends before the
+  // first slot is full, so no worker starts and the folds run in the run's thread).
+  test.each([
+    ['scenarios/examples/locality.yaml', true],
+    ['scenarios/examples/failures.yaml', true],
+    ['scenarios/examples/quickstart.yaml', true],
+    ['scenarios/golden/small.yaml', false],
+  ] as const)('%s: every file but timing.json is the same byte for byte with and without the thread (worker started: %s)', (file, threaded) => {
+    const name = file.replace(/\W/g, '_');
+    const a = join(tmp, `${name}-thread`);
+    const b = join(tmp, `${name}-plain`);
+    run(file, a, ['--fold-thread']);
+    run(file, b, ['--no-fold-thread']);
+    expect(JSON.parse(readFileSync(join(a, 'timing.json'), 'utf8')).foldThread).toBe(threaded);
+    expect(JSON.parse(readFileSync(join(b, 'timing.json'), 'utf8')).foldThread).toBe(false);
+    const files = readdirSync(a).filter((f) => f !== 'timing.json');
+    expect(files.sort()).toEqual(
+      readdirSync(b)
+        .filter((f) => f !== 'timing.json')
+        .sort(),
+    );
+    expect(files).toContain('timeseries.csv');
+    for (const f of files) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f)))).toBe(true);
+  });
 
   test('the failures run fills more slots than the ring has, so the ring wraps around and slots are reused', () => {
     const manifest = JSON.parse(readFileSync(join(tmp, 'scenarios_examples_failures_yaml-thread', 'manifest.json'), 'utf8')) as { records: number };
@@ -89,6 +96,7 @@ describe('fold thread', () => {
     } finally {
       thread.close();
     }
+    expect(thread.threaded).toBe(true);
     expect(got).toBeInstanceOf(LogInvariantError);
     expect((got as Error).message).toBe((want as Error).message);
     // The rows up to the broken one were folded in order: reaching 4 s made the rows ending at 1, 2,

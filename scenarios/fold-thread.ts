@@ -13,10 +13,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { MetricsFoldOptions } from '../reports/metrics-fold.js';
-import { LogInvariantError } from '../reports/metrics-fold.js';
+import { Fingerprint } from '../reports/fingerprint.js';
+import { LogInvariantError, MetricsFold } from '../reports/metrics-fold.js';
 import type { MetricsResult, Sample } from '../reports/metrics.js';
 import type { LogBlock, LogRecord, LogSink } from '../sim/model/log.js';
-import { ROW_FIELDS, RowKind } from '../sim/model/record-block.js';
+import { RecordBlock, ROW_FIELDS, RowKind } from '../sim/model/record-block.js';
 
 /** Rows per slot of the ring: 16,384 rows are about 1.3 MB. */
 export const THREAD_ROWS = 16_384;
@@ -100,13 +101,19 @@ export function foldWorkerUrl(): URL | undefined {
 
 /** The log sink that hands a run's records to the fold thread. */
 export class FoldThread implements LogSink {
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
+  private readonly url: URL;
+  private readonly options: Omit<MetricsFoldOptions, 'onSample'>;
+  private readonly ring: FoldRing;
   private readonly control: Int32Array;
   private readonly kind: Uint8Array;
   private readonly t: Float64Array;
   private readonly f: Float64Array;
   private readonly onSample: ((s: Sample) => void) | undefined;
+  /** the worker and the run's end of its channel, once started (at the first full slot) */
+  private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  /** the folds in this thread instead: a run that ends before its first slot is full, or a worker the platform refuses */
+  private local: { readonly fold: MetricsFold; readonly fingerprint: Fingerprint; records: number } | undefined;
   /** slots published so far; the one being filled is published % SLOTS */
   private published = 0;
   /** rows in the slot being filled, and where its first row sits in the ring */
@@ -115,26 +122,30 @@ export class FoldThread implements LogSink {
   private objects: LogRecord[] = [];
   private result: FoldThreadResult | undefined;
 
-  /** Starts the worker at `url` (see {@link foldWorkerUrl}) with the fold's options. */
+  /**
+   * A sink that folds in a worker at `url` (see {@link foldWorkerUrl}) with the fold's options. The
+   * worker starts when the first slot is full, so a run of fewer records never starts one.
+   */
   constructor(url: URL, options: MetricsFoldOptions) {
     const { onSample, ...rest } = options;
+    this.url = url;
+    this.options = rest;
     this.onSample = onSample;
-    const channel = new MessageChannel();
-    this.port = channel.port1;
-    const ring: FoldRing = {
+    this.ring = {
       control: new SharedArrayBuffer(CONTROL_WORDS * 4),
       kind: new SharedArrayBuffer(SLOTS * THREAD_ROWS),
       t: new SharedArrayBuffer(SLOTS * THREAD_ROWS * 8),
       f: new SharedArrayBuffer(SLOTS * THREAD_ROWS * ROW_FIELDS * 8),
     };
-    this.control = new Int32Array(ring.control);
-    this.kind = new Uint8Array(ring.kind);
-    this.t = new Float64Array(ring.t);
-    this.f = new Float64Array(ring.f);
-    const data: FoldWorkerData = { options: rest, streamSamples: onSample !== undefined, port: channel.port2, ring };
-    this.worker = new Worker(url, { workerData: data, transferList: [channel.port2], ...workerArgv() });
-    // The run never waits on the worker's events: it reads the channel itself (receiveMessageOnPort).
-    this.worker.unref();
+    this.control = new Int32Array(this.ring.control);
+    this.kind = new Uint8Array(this.ring.kind);
+    this.t = new Float64Array(this.ring.t);
+    this.f = new Float64Array(this.ring.f);
+  }
+
+  /** Whether the records went to a worker thread (false: the run ended, or the worker failed to start, before the first slot was full). */
+  get threaded(): boolean {
+    return this.worker !== undefined;
   }
 
   record(r: LogRecord): void {
@@ -178,16 +189,52 @@ export class FoldThread implements LogSink {
     return this.result!;
   }
 
-  /** Stops the worker (after {@link finish}, or when the run failed). */
+  /** Stops the worker, if any (after {@link finish}, or when the run failed). */
   close(): void {
-    this.port.close();
-    void this.worker.terminate();
+    this.port?.close();
+    void this.worker?.terminate();
+  }
+
+  /** Starts the worker; where the platform refuses, folds in this thread instead. */
+  private start(last: boolean): void {
+    if (!last) {
+      const channel = new MessageChannel();
+      const data: FoldWorkerData = { options: this.options, streamSamples: this.onSample !== undefined, port: channel.port2, ring: this.ring };
+      try {
+        this.worker = new Worker(this.url, { workerData: data, transferList: [channel.port2], ...workerArgv() });
+        // The run never waits on the worker's events: it reads the channel itself (receiveMessageOnPort).
+        this.worker.unref();
+        this.port = channel.port1;
+        return;
+      } catch {
+        channel.port1.close();
+      }
+    }
+    const fold = new MetricsFold({ ...this.options, ...(this.onSample === undefined ? {} : { onSample: this.onSample }) });
+    this.local = { fold, fingerprint: new Fingerprint(), records: 0 };
+  }
+
+  /** Folds the slot being filled in this thread (slot 0, used again). */
+  private foldHere(last: boolean): void {
+    const l = this.local!;
+    const b = new RecordBlock(THREAD_ROWS, { length: this.n, kind: this.kind, t: this.t, f: this.f, objects: this.objects });
+    l.fold.block(b);
+    l.fingerprint.block(b);
+    l.records += this.n;
+    this.objects = [];
+    this.n = 0;
+    if (last) this.result = { metrics: l.fold.finish(), digest: l.fingerprint.digest(), records: l.records };
   }
 
   /** Publishes the slot being filled (its objects first) and takes the next one, once the worker has freed it. */
   private publish(last: boolean): void {
+    if (this.worker === undefined && this.local === undefined) this.start(last);
+    if (this.local !== undefined) {
+      this.foldHere(last);
+      return;
+    }
     const slot = this.published % SLOTS;
-    if (this.objects.length > 0) this.port.postMessage({ slot, objects: this.objects } satisfies ObjectsMessage);
+    if (this.objects.length > 0) this.port!.postMessage({ slot, objects: this.objects } satisfies ObjectsMessage);
     this.objects = [];
     const c = this.control;
     c[SLOT_ROWS + slot] = this.n;
@@ -233,6 +280,7 @@ export class FoldThread implements LogSink {
 
   /** Reads what the worker sent: samples (to onSample, in order), the result or its error. */
   private drain(): void {
+    if (this.port === undefined) return;
     for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
       const a = m.message as FoldAnswer;
       if ('samples' in a) for (const s of a.samples) this.onSample!(s);

@@ -179,7 +179,7 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
   };
   const workerUrl = options.foldThread === true ? foldWorkerUrl() : undefined;
   // The folds in a worker thread (same results), or here: the metric fold, the fingerprint, a count.
-  const thread = workerUrl === undefined ? undefined : startFoldThread(workerUrl, foldOptions);
+  const thread = workerUrl === undefined ? undefined : new FoldThread(workerUrl, foldOptions);
   const fold = thread === undefined ? new MetricsFold(foldOptions) : undefined;
   const fingerprint = new Fingerprint();
   let records = 0;
@@ -224,17 +224,8 @@ export function simulateScenario(loaded: LoadedScenario, options: SimulateOption
     wallSeconds,
     traces: traceCounts.map((g) => g()),
     allocator: { name: allocator.entry.name, module: allocator.module?.spec ?? null },
-    foldThread: thread !== undefined,
+    foldThread: thread?.threaded === true,
   };
-}
-
-/** A fold thread, or none (the folds then run in this thread) when the platform refuses to start a worker. */
-function startFoldThread(url: URL, options: MetricsFoldOptions): FoldThread | undefined {
-  try {
-    return new FoldThread(url, options);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
