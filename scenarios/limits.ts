@@ -92,8 +92,9 @@ export const MAX_FRAMEWORKS = 10_000;
 
 /**
  * Tasks a run submits (expected, from the workloads: rates x windows, job counts, instances),
- * and tasks of one job: the task table keeps every task, about 500 bytes each
- * (docs/performance.md), so 5 million take about 2.5 GB.
+ * and tasks of one job. The task table holds the tasks of live jobs only (about 500 bytes each
+ * with locality preferences, docs/performance.md); one job's tasks must fit in it at once (2.5 GB
+ * at 5 million), and a run of this many tasks already takes hours at today's cost per offer.
  */
 export const MAX_TASKS = 5_000_000;
 
