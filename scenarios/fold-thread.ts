@@ -36,7 +36,9 @@ export const STATE = 2;
 /** Then, per slot: its rows, and 1 when it is the last (the run's end). */
 export const SLOT_ROWS = 3;
 export const SLOT_LAST = SLOT_ROWS + SLOTS;
-const CONTROL_WORDS = SLOT_LAST + SLOTS;
+/** Per slot: 1 when records kept as objects go with it (an {@link ObjectsMessage} sent before it was published). */
+export const SLOT_OBJECTS = SLOT_LAST + SLOTS;
+const CONTROL_WORDS = SLOT_OBJECTS + SLOTS;
 /** STATE: 0 until the worker has started (its modules loaded), then STARTED, then ENDED (its result or error sent). */
 export const STARTED = 2;
 export const ENDED = 1;
@@ -234,11 +236,13 @@ export class FoldThread implements LogSink {
       return;
     }
     const slot = this.published % SLOTS;
-    if (this.objects.length > 0) this.port!.postMessage({ slot, objects: this.objects } satisfies ObjectsMessage);
+    const hasObjects = this.objects.length > 0;
+    if (hasObjects) this.port!.postMessage({ slot, objects: this.objects } satisfies ObjectsMessage);
     this.objects = [];
     const c = this.control;
     c[SLOT_ROWS + slot] = this.n;
     c[SLOT_LAST + slot] = last ? 1 : 0;
+    c[SLOT_OBJECTS + slot] = hasObjects ? 1 : 0;
     Atomics.store(c, PUBLISHED, ++this.published);
     Atomics.notify(c, PUBLISHED);
     this.drain();

@@ -9,13 +9,14 @@ import { Fingerprint } from '../reports/fingerprint.js';
 import { MetricsFold } from '../reports/metrics-fold.js';
 import type { Sample } from '../reports/metrics.js';
 import type { LogRecord } from '../sim/model/log.js';
-import { RecordBlock, ROW_FIELDS, RowKind } from '../sim/model/record-block.js';
+import { RecordBlock, ROW_FIELDS } from '../sim/model/record-block.js';
 import {
   ENDED,
   STARTED,
   FOLDED,
   PUBLISHED,
   SLOT_LAST,
+  SLOT_OBJECTS,
   SLOT_ROWS,
   SLOTS,
   STATE,
@@ -51,14 +52,11 @@ function sendSamples(): void {
 /** Slot `slot` of the ring as a block of `rows` rows, with its objects. */
 function slotBlock(slot: number, rows: number): RecordBlock {
   let objects: LogRecord[] = [];
-  for (let i = 0; i < rows; i++) {
-    if (kind[slot * THREAD_ROWS + i] === RowKind.OBJECT) {
-      // The slot has objects: they were sent before it was published, so they are in the channel.
-      const m = receiveMessageOnPort(port)!.message as ObjectsMessage;
-      if (m.slot !== slot) throw new Error(`fold thread: objects of slot ${m.slot} while folding slot ${slot}`);
-      objects = m.objects as LogRecord[];
-      break;
-    }
+  if (control[SLOT_OBJECTS + slot] === 1) {
+    // They were sent before the slot was published, so they are in the channel.
+    const m = receiveMessageOnPort(port)!.message as ObjectsMessage;
+    if (m.slot !== slot) throw new Error(`fold thread: objects of slot ${m.slot} while folding slot ${slot}`);
+    objects = m.objects as LogRecord[];
   }
   const o = slot * THREAD_ROWS;
   return new RecordBlock(THREAD_ROWS, {

@@ -58,7 +58,8 @@ class OfferColumns implements OfferBatch {
   agents = new Int32Array(64);
   res = new Float64Array(64 * NUM_RESOURCES);
   private slots = new Int32Array(64);
-  private table: OfferTable | null = null;
+
+  constructor(private readonly table: OfferTable) {}
 
   /** Empties the columns, with room for n offers. */
   clear(n: number): void {
@@ -72,20 +73,19 @@ class OfferColumns implements OfferBatch {
     }
   }
 
-  /** Appends the offer in slot `s` of `table`. */
-  push(s: number, table: OfferTable): void {
+  /** Appends the offer in slot `s` of the table. */
+  push(s: number): void {
     const i = this.length++;
-    const v = table.view(s);
+    const v = this.table.view(s);
     this.ids[i] = v.id;
     this.agents[i] = v.agent;
     copyInto(this.res, i * NUM_RESOURCES, v.res);
     this.slots[i] = s;
-    this.table = table;
   }
 
   view(i: number): OfferView {
     if (i < 0 || i >= this.length) throw new RangeError(`offer ${i} of a batch of ${this.length}`);
-    return this.table!.view(this.slots[i]!);
+    return this.table.view(this.slots[i]!);
   }
 }
 
@@ -218,7 +218,7 @@ export class OfferBook implements AllocationContext {
       batch.clear(inbox.length);
       for (let i = 0; i < inbox.length; i++) {
         const s = offers.slotOf(inbox[i]!);
-        if (s >= 0) batch.push(s, offers);
+        if (s >= 0) batch.push(s);
       }
       inbox.length = 0;
       if (batch.length > 0) b.onOfferBatch(batch, f.driver);
@@ -233,7 +233,7 @@ export class OfferBook implements AllocationContext {
     if (views.length > 0) b.onOffers(views, f.driver);
   }
   /** the columns of the delivery under way (a behaviour answers its offers before the next delivery's columns are written) */
-  private readonly batch = new OfferColumns();
+  private readonly batch = new OfferColumns(this.offers);
 
   // ---------------------------------------------------------------- scheduler calls
 
