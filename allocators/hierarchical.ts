@@ -281,6 +281,11 @@ export class HierarchicalAllocator implements Allocator, Clients {
   }
 
   recover(fw: FrameworkIx, _agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
+    this.recoverSum(fw, res, reserved);
+  }
+
+  /** See Allocator.recoverSum: {@link recover} reads no agent, and every update below is a sum. */
+  recoverSum(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector): void {
     const f = this.framework(fw);
     f.role.sorter.unallocatedAt(this.handleOf(f), res);
     this.roleSorter.unallocatedAt(this.roleHandle(f.role), res);

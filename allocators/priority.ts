@@ -189,6 +189,10 @@ export class PriorityAllocator implements Allocator {
     this.framework(fw).level.allocator.recover(fw, agent, res, reserved);
   }
 
+  recoverSum(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector): void {
+    this.framework(fw).level.allocator.recoverSum(fw, res, reserved);
+  }
+
   allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     // One full run per level, highest first: a level's run sees only what the levels above left.
     const levels = this.levels;

@@ -38,6 +38,9 @@ export abstract class WrappedAllocator implements Allocator {
   recover(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
     this.inner.recover(fw, agent, res, reserved);
   }
+  recoverSum(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector): void {
+    this.inner.recoverSum(fw, res, reserved);
+  }
   allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     this.inner.allocate(ctx, agents, rng);
   }

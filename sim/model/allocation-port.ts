@@ -99,6 +99,15 @@ export interface Allocator {
    */
   recover(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void;
   /**
+   * Optional: what several {@link recover} calls of framework `fw` gave back, summed over their
+   * agents (`res`, and `reserved` of it from reservations): the master makes this one call for a
+   * delivery's declines and unused accept remainders, once the scheduler's answer to the delivery
+   * is in, instead of one call per offer. It must leave the policy exactly as those calls would,
+   * in any order: implement it only when `recover` does not depend on the agent (amounts are
+   * integers in fixed point, so sums are exact). Without it the master calls `recover` per offer.
+   */
+  recoverSum?(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector): void;
+  /**
    * One allocation run over `agents` (agent indices, in the master's order; the policy shuffles
    * them with `rng` if it wants). Makes offers through `ctx.offer`, counting what it offers
    * toward the receivers' shares at once.

@@ -126,16 +126,19 @@ export class Master {
    * `fw`'s scheduler (SchedulerTimers).
    */
   after(fw: FrameworkIx, delay: number, fn: () => void): void {
+    this.book.settle();
     this.timers.after(fw, delay, fn);
   }
 
   /** See {@link SchedulerDriver.decided}. */
   decided(fw: FrameworkIx, job: JobIx, start: number, tasks: number): void {
+    this.book.settle();
     if (this.sim.now > start) this.log.record({ kind: 'decision', t: this.sim.now, framework: fw, job, start, tasks });
   }
 
   /** See {@link SchedulerDriver.abandon}. */
   abandon(fw: FrameworkIx, job: JobIx, dropped: number, attempts: number): void {
+    this.book.settle();
     const t = this.tasks;
     if (t.jobFramework[job] !== fw) throw this.sim.invariant(`framework ${fw} abandoned job ${job} of another framework`);
     this.log.record({ kind: 'job_abandoned', t: this.sim.now, job, framework: fw, dropped, attempts });
@@ -498,6 +501,10 @@ export class Master {
     this.book.accept(fw, offerId, taskIds, refuseSeconds);
   }
 
+  // Every scheduler call but accept and decline first tells the allocator what the delivery being
+  // answered gave back so far (OfferBook.settle), so that it runs against the state one recover
+  // per offer would leave.
+
   /** See {@link SchedulerDriver.decline} and OfferBook.decline. */
   decline(fw: FrameworkIx, offerId: number, refuseSeconds: number | undefined): void {
     this.book.decline(fw, offerId, refuseSeconds);
@@ -505,6 +512,7 @@ export class Master {
 
   /** See {@link SchedulerDriver.suppress}. */
   suppress(fw: FrameworkIx): void {
+    this.book.settle();
     const f = this.frameworks[fw]!;
     if (f.suppressed) return;
     f.suppressed = true;
@@ -517,6 +525,7 @@ export class Master {
 
   /** See {@link SchedulerDriver.revive}. */
   revive(fw: FrameworkIx): void {
+    this.book.settle();
     const f = this.frameworks[fw]!;
     if (f.suppressed) {
       f.suppressed = false;
@@ -537,6 +546,7 @@ export class Master {
    * left alone (the kill raced their end); a pending task is a scheduler bug.
    */
   kill(fw: FrameworkIx, task: TaskIx): void {
+    this.book.settle();
     const t = this.tasks;
     if (task < 0 || task >= t.size || t.jobFramework[t.jobOf(task)] !== fw) throw this.sim.invariant(`framework ${fw} killed task ${task}, not its own`);
     const st = t.stateOf(task);
@@ -552,6 +562,7 @@ export class Master {
    * tasks. Returns the copy's job index.
    */
   restartJob(fw: FrameworkIx, job: JobIx): JobIx {
+    this.book.settle();
     const t = this.tasks;
     if (job < 0 || job >= t.jobs || t.jobFramework[job] !== fw) throw this.sim.invariant(`framework ${fw} restarted job ${job}, not its own`);
     if (this.restarted.has(job) || this.abandoned.has(job)) throw this.sim.invariant(`framework ${fw} restarted job ${job} twice or after abandoning it`);
@@ -585,6 +596,7 @@ export class Master {
 
   /** See {@link SchedulerDriver.resubmit}: the copy is job `<framework>/replace-<task>`. */
   resubmit(fw: FrameworkIx, task: TaskIx): void {
+    this.book.settle();
     const t = this.tasks;
     if (task < 0 || task >= t.size || t.jobFramework[t.jobOf(task)] !== fw) throw this.sim.invariant(`framework ${fw} resubmitted task ${task}, not its own`);
     const st = t.stateOf(task);

@@ -129,6 +129,7 @@ export class OfferBook implements AllocationContext {
     this.interval = options.interval;
     this.offerTimeout = options.offerTimeout;
     this.minAllocatable = options.minAllocatable;
+    this.sums = allocator.recoverSum !== undefined;
     this.filters = new RefuseFilters(sim.lazyExpiry(Phase.ALLOCATE));
     this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(frameworkIx(fw)));
     this.hRescind = sim.register('offer-timeout', (offer) => this.rescind(offer));
@@ -208,11 +209,17 @@ export class OfferBook implements AllocationContext {
     this.touched.length = 0;
   }
 
+  /**
+   * Delivers framework `fw`'s offers and takes its answer: while its scheduler answers, what its
+   * declines and accepts give back goes to the allocator summed, in one call once the answer is
+   * in (see {@link settle}), when the allocator takes sums.
+   */
   private deliver(fw: FrameworkIx): void {
     const f = this.host.client(fw)!;
     const inbox = this.inbox[fw]!;
     const offers = this.offers;
     const b = f.behaviour;
+    if (this.sums) this.answering = fw;
     if (b.onOfferBatch !== undefined) {
       const batch = this.batch;
       batch.clear(inbox.length);
@@ -222,15 +229,46 @@ export class OfferBook implements AllocationContext {
       }
       inbox.length = 0;
       if (batch.length > 0) b.onOfferBatch(batch, f.driver);
-      return;
+    } else {
+      const views: OfferView[] = [];
+      for (let i = 0; i < inbox.length; i++) {
+        const s = offers.slotOf(inbox[i]!);
+        if (s >= 0) views.push(offers.view(s));
+      }
+      inbox.length = 0;
+      if (views.length > 0) b.onOffers(views, f.driver);
     }
-    const views: OfferView[] = [];
-    for (let i = 0; i < inbox.length; i++) {
-      const s = offers.slotOf(inbox[i]!);
-      if (s >= 0) views.push(offers.view(s));
+    this.settle();
+    this.answering = -1;
+  }
+
+  /** whether the allocator takes a delivery's recovers summed (Allocator.recoverSum) */
+  private readonly sums: boolean;
+  /** the framework whose answer to a delivery is under way, whose recovers wait in {@link owed}; -1 for none */
+  private answering = -1;
+  /** what the answer under way gave back so far, not yet told to the allocator, and the reserved part of it */
+  private readonly owed = new Float64Array(NUM_RESOURCES);
+  private readonly owedReserved = new Float64Array(NUM_RESOURCES);
+  private owing = false;
+  private owingReserved = false;
+
+  /**
+   * Tells the allocator what the answer under way has given back so far, in one call. The master
+   * calls this before any scheduler call other than accept and decline, and the delivery at its
+   * end, so the allocator never sees a state these sums leave out: every recover is a sum of
+   * integers (fixed point), so one call of the sum leaves it exactly as one call per offer would.
+   */
+  settle(): void {
+    if (!this.owing) return;
+    const fw = frameworkIx(this.answering);
+    if (this.owingReserved) this.allocator.recoverSum!(fw, this.owed, this.owedReserved);
+    else this.allocator.recoverSum!(fw, this.owed);
+    this.owed.fill(0);
+    this.owing = false;
+    if (this.owingReserved) {
+      this.owedReserved.fill(0);
+      this.owingReserved = false;
     }
-    inbox.length = 0;
-    if (views.length > 0) b.onOffers(views, f.driver);
   }
   /** the columns of the delivery under way (a behaviour answers its offers before the next delivery's columns are written) */
   private readonly batch = new OfferColumns(this.offers);
@@ -410,7 +448,14 @@ export class OfferBook implements AllocationContext {
   private giveBack(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, refuseSeconds: number | undefined, pool: number, reserved: ResourceVector): number {
     if (isEmpty(res)) return 0;
     this.agents.giveBack(agent, res, pool, reserved);
-    if (pool >= 0) this.allocator.recover(fw, agent, res, reserved);
+    if (fw === this.answering) {
+      addInto(this.owed, 0, res);
+      this.owing = true;
+      if (pool >= 0) {
+        addInto(this.owedReserved, 0, reserved);
+        this.owingReserved = true;
+      }
+    } else if (pool >= 0) this.allocator.recover(fw, agent, res, reserved);
     else this.allocator.recover(fw, agent, res);
     let secs = refuseSeconds === undefined || refuseSeconds < 0 || Number.isNaN(refuseSeconds) ? DEFAULT_REFUSE_SECONDS : refuseSeconds;
     if (secs > MAX_REFUSE_SECONDS) secs = MAX_REFUSE_SECONDS;
