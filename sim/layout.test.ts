@@ -39,6 +39,7 @@ const LEAVES: ReadonlyArray<{ readonly path: string; readonly holds: string }> =
   { path: 'sim/model/resources.ts', holds: 'the resource names and fixed-point resource vectors' },
   { path: 'sim/model/roles.ts', holds: 'role paths: allocatableTo, parentRole' },
   { path: 'sim/model/record-block.ts', holds: "a block of log records as rows of typed columns, the log's form on its way to sinks" },
+  { path: 'sim/model/yarn-port.ts', holds: 'the YARN port: what a YARN scheduler and the ResourceManager share' },
 ];
 const LEAF_PATHS = new Set(LEAVES.map((l) => l.path));
 
