@@ -232,6 +232,12 @@ const SCENARIO_NAME_MESSAGE =
   'a scenario name (it names the directory runs/<name>) is 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 /** A whole scenario. */
+/**
+ * The architectures a scenario file may name: all but 'yarn', which runs through the library API
+ * (SimulationInput.yarn) until its scenario settings exist.
+ */
+const SCENARIO_ARCHITECTURES = ARCHITECTURES.filter((a) => a !== 'yarn') as ['offers', 'monolithic', 'shared-state'];
+
 export const ScenarioSchema = z.strictObject({
   /**
    * scenario name, used in reports and for the default output directory runs/<name>: letters,
@@ -284,7 +290,7 @@ export const ScenarioSchema = z.strictObject({
    * 'shared-state' are also allocator names, with drf's order), else 'offers' (left out of the
    * manifest when not given)
    */
-  architecture: z.enum(ARCHITECTURES).optional(),
+  architecture: z.enum(SCENARIO_ARCHITECTURES).optional(),
   master: z
     .strictObject({
       /** --allocation_interval, seconds; default 1 */

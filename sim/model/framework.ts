@@ -182,6 +182,12 @@ export interface FrameworkBehaviour {
    */
   takeNextTask?(): TaskIx;
   /**
+   * Takes pending `task` of job `job` off the pending list: the yarn architecture's
+   * ApplicationMaster launched it in a container (in any order, any of the jobs it has pending).
+   * Optional: a behaviour without it cannot run under yarn.
+   */
+  takeJobTask?(job: JobIx, task: TaskIx): void;
+  /**
    * The scheduler's decision time (Omega's slow-scheduler model). Optional; absent, or with `job`
    * and `task` both 0, it decides at once. Used by the shared-state baseline, whose scheduler
    * then decides job by job through {@link headJob}, {@link takeTask} and {@link dropHeadJob}

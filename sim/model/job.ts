@@ -126,6 +126,9 @@ export class TaskTable {
   private readonly agentName: number[] = [];
   private readonly agentIds = new Map<string, number>();
   private readonly rackIds = new Map<string, number>();
+  /** agent name and rack name by id */
+  private readonly agentNames: string[] = [];
+  private readonly rackNames: string[] = [];
   private taskCap: number;
   private jobCap: number;
   private readonly reuse: boolean;
@@ -355,6 +358,7 @@ export class TaskTable {
     if (id === undefined) {
       id = this.nameAgent.length;
       this.agentIds.set(name, id);
+      this.agentNames.push(name);
       this.nameAgent.push(-1);
       this.nameRack.push(-1);
     }
@@ -367,8 +371,19 @@ export class TaskTable {
     if (id === undefined) {
       id = this.rackIds.size;
       this.rackIds.set(name, id);
+      this.rackNames.push(name);
     }
     return id;
+  }
+
+  /** The agent name of name id `id` (see {@link agentId}). */
+  agentNameOf(id: number): string {
+    return this.agentNames[id]!;
+  }
+
+  /** The rack name of rack id `id` (see {@link rackId}). */
+  rackNameOf(id: number): string {
+    return this.rackNames[id]!;
   }
 
   /**

@@ -19,7 +19,10 @@ import { AgentFailures } from './agent-failures.js';
 import { AgentTable } from './agents.js';
 import { OfferBook, type OfferHost } from './offer-book.js';
 import { TaskLife } from './task-life.js';
-import { DEFAULT_MIN_ALLOCATABLE, type MinAllocatable, NUM_RESOURCES, type ResourceVector } from './resources.js';
+import { copyInto, DEFAULT_MIN_ALLOCATABLE, type MinAllocatable, NUM_RESOURCES, type ResourceVector } from './resources.js';
+
+/** A zero vector never written: the reserved part of a container (containers take no reservations). */
+const EMPTY_VECTOR = new Float64Array(NUM_RESOURCES);
 
 /** Master options (Mesos flags), each with the Mesos default. */
 export interface MasterOptions {
@@ -109,7 +112,10 @@ export class Master {
       client: (fw) => this.frameworks[fw]!,
       failuresSeen: () => this.failuresSeen,
       endsQuietly: (job) => this.abandoned.has(job) || this.restarted.has(job) || this.dropped.has(job),
-      changed: () => this.arch.changed(),
+      changed: (task, agent) => {
+        this.arch.taskEnded?.(task, agent);
+        this.arch.changed();
+      },
       jobFinished: (job) => this.jobOver(job),
     });
     this.failures = new AgentFailures(sim, this.agents, this.book, allocator, log, {
@@ -151,6 +157,7 @@ export class Master {
 
   /** Job `job` is over (every task terminal or dropped): its task storage goes back to the table. */
   private jobOver(job: number): void {
+    this.arch.jobOver?.(job);
     this.tasks.release(job);
     this.onJobFinished(job);
   }
@@ -379,6 +386,7 @@ export class Master {
       return j;
     }
     f.behaviour.onJobSubmitted(j, f.driver);
+    this.arch.jobSubmitted?.(j, fw);
     this.arch.changed();
     return j;
   }
@@ -426,6 +434,41 @@ export class Master {
     else this.allocator.allocated!(fw, agent, res, reserved);
     this.life.launch(task, fw, agent);
   }
+
+  // The YARN architecture's containers (architectures/yarn.ts): a container the scheduler
+  // allocated holds its resources on its agent (as offered resources do) until a task is launched
+  // in it or it is released.
+
+  /** Agent `a`'s total resources, reservations included (a copy). */
+  agentTotal(a: AgentIx): ResourceVector {
+    return this.agents.total(a).slice();
+  }
+
+  /** A container of `res` for framework `fw` was allocated on `agent`: its resources are held there. */
+  holdContainer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector): void {
+    const f = this.frameworks[fw]!;
+    this.agents.offerOut(agent, res, undefined, f.role, f.name);
+  }
+
+  /** A held container of `res` on `agent` was released unused (or its ApplicationMaster ended): its resources are free. */
+  releaseContainer(agent: AgentIx, res: ResourceVector): void {
+    this.agents.giveBack(agent, res, -1, EMPTY_VECTOR);
+  }
+
+  /**
+   * Launches pending `task` of framework `fw` in a held container of `res` on `agent` (late
+   * binding): the task holds its container's resources (what YARN accounts it for) until it ends.
+   */
+  launchInContainer(fw: FrameworkIx, task: TaskIx, agent: AgentIx, res: ResourceVector): void {
+    const t = this.tasks;
+    if (task < 0 || task >= t.size || t.stateOf(task) !== TaskCode.PENDING) throw this.sim.invariant(`task ${task} is not pending`);
+    if (t.jobFramework[t.jobOf(task)] !== fw) throw this.sim.invariant(`task ${task} is not framework ${fw}'s`);
+    copyInto(t.res, t.resOffset(task), res);
+    this.launchUsed.set(res);
+    this.agents.useOffer(agent, t, [task], this.launchUsed, -1, EMPTY_VECTOR);
+    this.life.launch(task, fw, agent);
+  }
+  private readonly launchUsed = new Float64Array(NUM_RESOURCES);
 
   /** Current simulated time. */
   get now(): SimTime {

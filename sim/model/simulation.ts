@@ -10,6 +10,7 @@ import { Simulator } from '../kernel/simulator.js';
 import type { SimTime } from '../kernel/time.js';
 import type { Allocator, Reservation } from './allocation-port.js';
 import { createArchitecture, type ArchitectureName } from './architectures/index.js';
+import { NoAllocator } from './architectures/yarn.js';
 import type { FrameworkBehaviour } from './framework.js';
 import { agentIx, type AgentIx, type FrameworkIx } from './ids.js';
 import { type JobSpec, TaskTable } from './job.js';
@@ -17,6 +18,7 @@ import type { LogSink } from './log.js';
 import { RecordLog } from './record-log.js';
 import { Master, type MasterOptions } from './master.js';
 import type { ResourceVector } from './resources.js';
+import type { YarnDeps } from './yarn-port.js';
 import { AgentFailureClock, type RandomFailureSpec } from './random-failures.js';
 
 /** An agent of the cluster definition. */
@@ -96,6 +98,8 @@ export interface SimulationInput {
   readonly sinks: readonly LogSink[];
   /** failures to inject; default none (a run without failures registers no extra events) */
   readonly failures?: FailureSpec | undefined;
+  /** the YARN scheduler and the ResourceManager's settings: required with mode 'yarn', ignored otherwise */
+  readonly yarn?: YarnDeps | undefined;
   /** the empty task table to fill; default a new TaskTable() (storage of jobs that are over reused) */
   readonly taskTable?: TaskTable | undefined;
 }
@@ -121,8 +125,11 @@ export function simulate(input: SimulationInput): SimulationResult {
   // Sinks see each event's records when the event ends (an error a sink throws is stamped with it).
   sim.onEventEnd(() => log.flush());
   const tasks = input.taskTable ?? new TaskTable();
-  const master = new Master(sim, input.allocator, tasks, log, input.master, (m) =>
-    createArchitecture(input.mode ?? 'offers', { sim, master: m, allocator: input.allocator, streams: (name) => streams.stream(name), log }, input.frameworks),
+  const mode = input.mode ?? 'offers';
+  // Under yarn the YARN scheduler decides: the master's Mesos allocator is none.
+  const allocator = mode === 'yarn' ? new NoAllocator() : input.allocator;
+  const master = new Master(sim, allocator, tasks, log, input.master, (m) =>
+    createArchitecture(mode, { sim, master: m, allocator, streams: (name) => streams.stream(name), log, yarn: input.yarn }, input.frameworks),
   );
 
   for (const [role, w] of [...input.weights.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {

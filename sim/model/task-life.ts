@@ -21,8 +21,8 @@ export interface TaskLifeHost {
   failuresSeen(): boolean;
   /** whether job `job` ends with no job_finished record (abandoned, restarted or dropped) */
   endsQuietly(job: number): boolean;
-  /** a task's resources came back (the architecture may place at once) */
-  changed(): void;
+  /** running `task` on `agent` ended and its resources came back (the architecture may place at once) */
+  changed(task: number, agent: number): void;
   /** every task of job `job` has reached a terminal state */
   jobFinished(job: number): void;
 }
@@ -89,7 +89,7 @@ export class TaskLife {
     if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
     else this.allocator.recover(fw, agent, res);
     // A scheduler that places tasks itself does so as soon as resources free up: no tick to wait for.
-    this.host.changed();
+    this.host.changed(task, agent);
     const f = this.host.client(fw);
     if (notify && !f.removed) f.behaviour.onTaskEnded(taskIx(task), code, f.driver);
     const done = ++t.doneCount[j]!;

@@ -161,3 +161,27 @@ export interface YarnScheduler {
   /** the leaf queues, as paths from the root, in a fixed order */
   readonly leafQueues: readonly string[];
 }
+
+/** The ResourceManager's and the ApplicationMasters' settings (yarn-semantics.md §8). */
+export interface YarnRmOptions {
+  /** NodeManager heartbeat interval, us (yarn.resourcemanager.nodemanagers.heartbeat-interval-ms: 1000 ms) */
+  readonly nodeHeartbeat: number;
+  /** a container's end makes its node heartbeat at once (the NodeManager's out-of-band heartbeat); false: at its next periodic heartbeat */
+  readonly outOfBandHeartbeat: boolean;
+  /** ApplicationMaster allocate interval, us (yarn.app.mapreduce.am.scheduler.heartbeat.interval-ms: 1000 ms) */
+  readonly amHeartbeat: number;
+  /** the AM container's resources (MapReduce: 1536 MB, 1 vcore), or null: the AM takes no container */
+  readonly am: ResourceVector | null;
+  /** the priority of a job's tasks of its first size (MapReduce maps: 20); later sizes take the next numbers */
+  readonly taskPriority: number;
+  /** the scheduler's calculator: what a container holds on its agent ('memory': memory alone) */
+  readonly calculator: 'memory' | 'dominant';
+  /** the leaf queue a framework's jobs go to */
+  queueOf(framework: string): string;
+}
+
+/** What the YARN architecture is built from, besides the common dependencies. */
+export interface YarnDeps {
+  readonly scheduler: YarnScheduler;
+  readonly options: YarnRmOptions;
+}

@@ -7,10 +7,12 @@
 
 /**
  * The architectures: 'offers' (two-level, Mesos: the allocator offers, frameworks accept or
- * decline), 'monolithic' (one central scheduler places every task) and 'shared-state' (every
- * framework places its own tasks on the whole free cluster, optimistically, as in Omega).
+ * decline), 'monolithic' (one central scheduler places every task), 'shared-state' (every
+ * framework places its own tasks on the whole free cluster, optimistically, as in Omega) and
+ * 'yarn' (Hadoop YARN: per-job ApplicationMasters ask a ResourceManager, whose scheduler places
+ * containers on node heartbeats).
  */
-export const ARCHITECTURES = ['offers', 'monolithic', 'shared-state'] as const;
+export const ARCHITECTURES = ['offers', 'monolithic', 'shared-state', 'yarn'] as const;
 /** One of {@link ARCHITECTURES}. */
 export type ArchitectureName = (typeof ARCHITECTURES)[number];
 
@@ -31,4 +33,10 @@ export interface Architecture {
    * itself does so at once; offers wait for the next periodic run (MESOS-3078).
    */
   changed(): void;
+  /** Job `job` of framework `fw` was submitted (after its scheduler was told). Optional. */
+  jobSubmitted?(job: number, fw: number): void;
+  /** Running task `task` on agent `agent` reached a terminal state (before its scheduler is told). Optional. */
+  taskEnded?(task: number, agent: number): void;
+  /** Job `job` is over (every task terminal or dropped), just before its storage is reclaimed. Optional. */
+  jobOver?(job: number): void;
 }

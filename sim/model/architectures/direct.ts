@@ -13,6 +13,7 @@ import type { AgentIx, FrameworkIx } from '../ids.js';
 import type { LogSink } from '../log.js';
 import type { Master } from '../master.js';
 import { NUM_RESOURCES } from '../resources.js';
+import type { YarnDeps } from '../yarn-port.js';
 import type { Architecture } from './architecture.js';
 
 /** What an architecture is built from. */
@@ -24,6 +25,8 @@ export interface ArchitectureDeps {
   /** the run's seeded stream of `name` */
   readonly streams: (name: string) => Rng;
   readonly log: LogSink;
+  /** the YARN scheduler and the ResourceManager's settings (the yarn architecture only) */
+  readonly yarn?: YarnDeps | undefined;
 }
 
 /** Why framework `name` cannot be placed without offers: its behaviour does not say its next task. */

@@ -6,6 +6,7 @@
  * offer tests (golden.test.ts, failures.test.ts, ...).
  */
 import { getAllocator } from '../../../allocators/registry.js';
+import { FIFO_QUEUE, FifoScheduler } from '../../../allocators/yarn/fifo.js';
 import { seconds } from '../../kernel/time.js';
 import type { FrameworkBehaviour } from '../framework.js';
 import { BatchFramework } from '../frameworks/batch.js';
@@ -41,20 +42,39 @@ function input(mode: ArchitectureName, behaviour: FrameworkBehaviour = new Batch
     weights: new Map(),
     jobs,
     sinks: [sink],
+    // yarn: the FIFO scheduler (no locality delay), no AM container, 1 s heartbeats.
+    yarn: {
+      scheduler: new FifoScheduler({
+        calculator: 'dominant',
+        minAllocation: resources({ cpus: 1, mem: 512 }),
+        maxAllocation: resources({ cpus: 2, mem: 4096 }),
+      }),
+      options: {
+        nodeHeartbeat: seconds(1),
+        outOfBandHeartbeat: true,
+        amHeartbeat: seconds(1),
+        am: null,
+        taskPriority: 20,
+        calculator: 'dominant',
+        queueOf: () => FIFO_QUEUE,
+      },
+    },
   };
 }
 
 describe.each(ARCHITECTURES)('architecture %s', (mode) => {
-  test('runs a job to completion: both tasks at t=0 (one agent fits both), done at 1 s', () => {
+  test('runs a job to completion: both tasks at once (one agent fits both), done 1 s later', () => {
     const run = input(mode);
     const result = simulate(run);
     expect(result.reason).toBe('completed');
     expect(result.jobsFinished).toBe(1);
     const running = run.sink.of('task_state').filter((r) => r.state === 'running');
     // offers: the framework subscribes with its job at t=0 and is offered the agent at once;
-    // the others place at their round at t=0.
-    expect(running.map((r) => r.t)).toEqual([0, 0]);
-    expect(result.endTime).toBe(seconds(1));
+    // the direct ones place at their round at t=0; yarn: the AM asks at its first call (1 s),
+    // the node heartbeats before 2 s and the AM takes both containers at its call at 2 s.
+    const start = mode === 'yarn' ? seconds(2) : 0;
+    expect(running.map((r) => r.t)).toEqual([start, start]);
+    expect(result.endTime).toBe(start + seconds(1));
     // offers are made only under offers
     expect(run.sink.of('offer_sent').length > 0).toBe(mode === 'offers');
   });
@@ -64,6 +84,8 @@ test('a behaviour that does not say its next task runs only under offers; the me
   for (const mode of ARCHITECTURES) {
     const run = input(mode, new ScriptedFramework(() => ({ kind: 'hold' })));
     if (mode === 'offers') expect(() => simulate({ ...run, jobs: [] })).not.toThrow();
+    else if (mode === 'yarn')
+      expect(() => simulate(run)).toThrow(/^framework f \(scripted\) cannot run under yarn: its behaviour does not let an ApplicationMaster launch its tasks$/);
     else expect(() => simulate(run)).toThrow(/^framework f \(scripted\) cannot run without offers: its behaviour does not expose its next task$/);
   }
 });

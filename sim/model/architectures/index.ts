@@ -11,6 +11,7 @@ import { nextTaskProblem, type ArchitectureDeps } from './direct.js';
 import { MonolithicScheduler } from './monolithic.js';
 import { OffersArchitecture } from './offers.js';
 import { headJobProblem, SharedStateScheduler } from './shared-state.js';
+import { YarnResourceManager } from './yarn.js';
 
 export { ARCHITECTURES, type Architecture, type ArchitectureName } from './architecture.js';
 export type { ArchitectureDeps } from './direct.js';
@@ -28,6 +29,13 @@ const ENTRIES: Readonly<Record<ArchitectureName, ArchitectureEntry>> = {
   'shared-state': {
     create: (deps) => new SharedStateScheduler(deps),
     behaviourProblem: (name, b) => nextTaskProblem(name, b) ?? headJobProblem(name, b),
+  },
+  yarn: {
+    create: (deps) => new YarnResourceManager(deps),
+    behaviourProblem: (name, b) =>
+      b.takeJobTask === undefined
+        ? `framework ${name} (${b.kind}) cannot run under yarn: its behaviour does not let an ApplicationMaster launch its tasks`
+        : undefined,
   },
 };
 

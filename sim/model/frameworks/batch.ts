@@ -140,6 +140,18 @@ export class BatchFramework implements FrameworkBehaviour {
     if (head.next === head.end) this.queue.shift();
   }
 
+  takeJobTask(job: JobIx, task: TaskIx): void {
+    const q = this.queue.findIndex((e) => e.job === job);
+    const e = this.queue[q];
+    const t = this.table;
+    if (e === undefined || t === undefined || task < e.next || task >= e.end)
+      throw new Error(`takeJobTask(${job}, ${task}): not a pending task of a queued job`);
+    this.pending--;
+    // The task was just launched (not pending any more): skip it and any launched before it.
+    while (e.next < e.end && !t.isPending(e.next)) e.next++;
+    if (e.next === e.end) this.queue.splice(q, 1);
+  }
+
   dropHeadJob(): number {
     const head = this.queue.shift();
     const t = this.table;

@@ -1,0 +1,145 @@
+/**
+ * The yarn architecture (yarn.ts) on cases worked out by hand, with the FifoScheduler
+ * (allocators/yarn/fifo.ts: no locality delay) so that the times are the protocol's alone: node
+ * heartbeats from a seeded phase, the ApplicationMaster's allocate calls one interval apart from
+ * its registration, containers taken at the next call, ends reported by out-of-band heartbeats.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { getAllocator } from '../../../allocators/registry.js';
+import { FIFO_QUEUE, FifoScheduler } from '../../../allocators/yarn/fifo.js';
+import { RandomStream } from '../../kernel/rng.js';
+import { seconds } from '../../kernel/time.js';
+import { BatchFramework } from '../frameworks/batch.js';
+import type { JobSpec, TaskSpec } from '../job.js';
+import { resources } from '../resources.js';
+import { simulate, type AgentSpec } from '../simulation.js';
+import { RecordingSink } from '../test-support/scripted.js';
+import type { YarnRmOptions } from '../yarn-port.js';
+
+const S = 1_000_000;
+const SEED = 1;
+
+/** The seeded heartbeat phases of the first `n` nodes to register, in us (the rule of YarnResourceManager.trigger). */
+function phases(n: number): number[] {
+  const r = new RandomStream(SEED, 'yarn/heartbeat');
+  return Array.from({ length: n }, () => Math.floor(r.next() * S));
+}
+
+function task(duration: number, prefer?: string[]): TaskSpec {
+  return { res: resources({ cpus: 1, mem: 1024 }), duration: seconds(duration), ...(prefer === undefined ? {} : { preferredAgents: prefer }) };
+}
+
+function run(agents: AgentSpec[], jobs: JobSpec[], rm: Partial<YarnRmOptions> = {}) {
+  const sink = new RecordingSink();
+  const common = { calculator: 'memory' as const, minAllocation: resources({ mem: 1024, cpus: 1 }), maxAllocation: resources({ mem: 8192, cpus: 4 }) };
+  const options: YarnRmOptions = {
+    nodeHeartbeat: seconds(1),
+    outOfBandHeartbeat: true,
+    amHeartbeat: seconds(1),
+    am: null,
+    taskPriority: 20,
+    calculator: 'memory',
+    queueOf: () => FIFO_QUEUE,
+    ...rm,
+  };
+  const result = simulate({
+    seed: SEED,
+    mode: 'yarn',
+    master: { allocationInterval: seconds(1) },
+    allocator: getAllocator('drf')!.create({}),
+    agents,
+    frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework() }],
+    weights: new Map(),
+    jobs,
+    sinks: [sink],
+    yarn: { scheduler: new FifoScheduler(common), options },
+  });
+  const states = (state: string): [number, number, number][] =>
+    sink
+      .of('task_state')
+      .filter((r) => r.state === state)
+      .map((r) => [r.task, r.agent, r.t]);
+  return { sink, result, running: states('running'), finished: states('finished') };
+}
+
+const node = (name: string, rack: string, mem: number): AgentSpec => ({ name, rack, res: resources({ cpus: 8, mem }) });
+
+describe('the yarn architecture: the protocol, by hand', () => {
+  test('no AM container: asks go out at the first allocate call, 1 s after submission; the container comes at the next node heartbeat and runs at the call after', () => {
+    // One node of phase p (0 < p < 1 s): it heartbeats at p, 1 + p, 2 + p, ... A job of one 10 s
+    // task arrives at 0; its AM registers at once (no container) and calls allocate at 1 s,
+    // sending ANY = 1. The node's heartbeat at 1 + p allocates the container; the AM takes it at
+    // its call at 2 s and launches the task there; it ends at 12 s.
+    const [p] = phases(1);
+    expect(p).toBeGreaterThan(0);
+    const { running, finished, result } = run([node('n1', 'r1', 8192)], [{ id: 'j', framework: 'f', submit: seconds(0), tasks: [task(10)] }]);
+    expect(running).toEqual([[0, 0, 2 * S]]);
+    expect(finished).toEqual([[0, 0, 12 * S]]);
+    expect(result.jobsFinished).toBe(1);
+  });
+
+  test('with an AM container: three waits, the AM container at the node heartbeat, asks one interval later, the task at the call after', () => {
+    // The AM (1536 MB, normalised up to 2048 MB) is asked at submission (0); the node's heartbeat
+    // at p allocates it and the AM registers at p. Its first call, at 1 + p, asks for the task;
+    // the node heartbeats at 1 + p too, after the call (heartbeats run after the AMs' calls at
+    // one instant), and allocates the container; the AM takes it at its call at 2 + p.
+    const [p] = phases(1);
+    const { running, finished } = run([node('n1', 'r1', 8192)], [{ id: 'j', framework: 'f', submit: seconds(0), tasks: [task(10)] }], {
+      am: resources({ mem: 1536, cpus: 1 }),
+    });
+    expect(running).toEqual([[0, 0, 2 * S + p!]]);
+    expect(finished).toEqual([[0, 0, 12 * S + p!]]);
+  });
+
+  test('out-of-band heartbeats: a freed node is allocated again at the instant of the end; without them, at its next periodic heartbeat', () => {
+    // A node with room for one 1024 MB container, a job of two 3.96 s tasks at 0; the node's
+    // phase p is 0.954 s with this seed (asserted), so it heartbeats at 0.954, 1.954, ... The
+    // first container: allocated at 1.954, taken and launched at the AM's call at 2, ends at
+    // 5.96. Out of band, the node heartbeats at 5.96: it completes the container and allocates
+    // the second one at once; the AM takes it at its call at 6. Without out-of-band heartbeats
+    // the end waits for the periodic heartbeat at 6.954, and the AM takes the container at 7.
+    const [p] = phases(1);
+    expect(p! / S).toBeCloseTo(0.954, 3);
+    const jobs: JobSpec[] = [{ id: 'j', framework: 'f', submit: seconds(0), tasks: [task(3.96), task(3.96)] }];
+    const oob = run([node('n1', 'r1', 1024)], jobs);
+    expect(oob.running.map((r) => r[2] / S)).toEqual([2, 6]);
+    const periodic = run([node('n1', 'r1', 1024)], jobs, { outOfBandHeartbeat: false });
+    expect(periodic.running.map((r) => r[2] / S)).toEqual([2, 7]);
+  });
+
+  test('late binding: a container goes to the pending task that prefers its host', () => {
+    // Two nodes, each with room for one container; task 0 prefers n1 and task 1 prefers n2. The
+    // nodes' phases are 0.954 s (n1) and 0.563 s (n2), so after the AM's first call (1 s) n2
+    // heartbeats first (1.563) and then n1 (1.954); the FIFO scheduler gives each a node-local
+    // container (its host asks 1). The AM takes both at 2, in that order, and binds the one on n2
+    // to task 1 and the one on n1 to task 0: both node-local (binding in task order would put
+    // task 0 on n2).
+    const [p1, p2] = phases(2);
+    expect(p2!).toBeLessThan(p1!);
+    const { running, sink } = run(
+      [node('n1', 'r1', 1024), node('n2', 'r2', 1024)],
+      [{ id: 'j', framework: 'f', submit: seconds(0), tasks: [task(5, ['n1']), task(5, ['n2'])] }],
+    );
+    expect(running).toEqual([
+      [1, 1, 2 * S],
+      [0, 0, 2 * S],
+    ]);
+    expect(sink.of('task_locality').map((r) => r.locality)).toEqual(['node', 'node']);
+  });
+
+  test('a job larger than the cluster runs in waves beside its AM container', () => {
+    // 6 tasks of 1024 MB on two nodes of 2048 MB, the AM asking 512 MB (normalised up to the
+    // minimum, 1024 MB): the AM holds one slot, so at most 3 tasks run at once; all 6 finish.
+    const tasks = Array.from({ length: 6 }, () => task(2));
+    const { running, finished, result } = run([node('n1', 'r1', 2048), node('n2', 'r2', 2048)], [{ id: 'j', framework: 'f', submit: seconds(0), tasks }], {
+      am: resources({ mem: 512 }),
+    });
+    const events = [...running.map((r) => [r[2], 1]), ...finished.map((r) => [r[2], -1])].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+    let now = 0;
+    let most = 0;
+    for (const [, d] of events) most = Math.max(most, (now += d!));
+    expect(most).toBe(3);
+    expect(finished).toHaveLength(6);
+    expect(result.jobsFinished).toBe(1);
+  });
+});

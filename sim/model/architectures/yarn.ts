@@ -1,0 +1,371 @@
+/**
+ * The YARN architecture: Hadoop's ResourceManager, with one ApplicationMaster per job
+ * (../shared/notes/yarn-semantics.md §1-2). The scheduler behind the YARN port (yarn-port.ts: the
+ * CapacityScheduler, the FairScheduler, the FifoScheduler) decides; this module keeps time:
+ * - every NodeManager heartbeats every `nodeHeartbeat` (1 s), from a seeded phase in [0, 1 s)
+ *   (stream `yarn/heartbeat`, as Hadoop's simulator starts its NMs); a heartbeat first completes
+ *   the node's containers that ended since the last one, then lets the scheduler allocate on
+ *   that node (ALLOCATE phase). A container's end also makes its node heartbeat at once, as the
+ *   real NodeManager's out-of-band heartbeat does (`outOfBandHeartbeat`, default true; false is
+ *   Hadoop's simulator, where ends wait for the next periodic heartbeat);
+ * - each job is an application, submitted to its framework's queue. Its ApplicationMaster runs
+ *   in a container of `am` resources (priority 0, any node), or outside the cluster when `am`
+ *   is null (it registers at submission);
+ * - the AM registers when its container is allocated and calls `allocate` every `amHeartbeat`
+ *   (1 s) from then on, the first call one interval after registration (MapReduce's
+ *   RMCommunicator sleeps, then heartbeats). A call (MESSAGE phase) sends the releases and the
+ *   requests changed since the last call, then takes the containers allocated since then and
+ *   binds a pending task to each (late binding: a task preferring the container's host, else
+ *   its rack, else any, as MapReduce's RMContainerAllocator assigns maps); a container no task
+ *   wants is released at the next call;
+ * - the requests are totals per (priority, host / rack / any), kept by the AM as MapReduce's
+ *   RMContainerRequestor keeps them: a task adds one to each of its preferred hosts, to their
+ *   racks and to any, and takes them back when it is bound; only changed totals are sent, so
+ *   containers allocated after a call and before the next are asked for again and then released
+ *   (YARN's own over-allocation). Tasks of one size share a priority: the job's first size is
+ *   priority `taskPriority` (20, MapReduce's maps), the next size 21, and so on;
+ * - a task runs in its container and holds the container's resources, as YARN accounts it, on
+ *   its agent; under the memory-only calculator a container holds memory alone there (YARN then
+ *   schedules no cpus). The job is over when its tasks are; its AM unregisters and its
+ *   containers are released.
+ * Imports the kernel and model modules, and the YARN port.
+ */
+import { Phase } from '../../kernel/phases.js';
+import type { Rng } from '../../kernel/rng.js';
+import type { HandlerId, Simulator } from '../../kernel/simulator.js';
+import type { Allocator } from '../allocation-port.js';
+import { agentIx, frameworkIx, taskIx, type AgentIx } from '../ids.js';
+import type { TaskTable } from '../job.js';
+import type { Master } from '../master.js';
+import { NUM_RESOURCES, R, type ResourceVector } from '../resources.js';
+import { ANY, type ContainerGrant, type ResourceAsk, type YarnRmOptions, type YarnScheduler } from '../yarn-port.js';
+import type { Architecture } from './architecture.js';
+import type { ArchitectureDeps } from './direct.js';
+
+/** The tasks of one size of an application, and the AM's request totals for them. */
+interface TaskClass {
+  readonly priority: number;
+  readonly capability: ResourceVector;
+  /** pending tasks preferring each host / rack name, and all of them, in task order (bound ones skipped lazily) */
+  readonly byName: Map<string, number[]>;
+  readonly heads: Map<string, number>;
+  readonly all: number[];
+  allHead: number;
+  /** the AM's totals per resource name (ANY included), and the names changed since the last call */
+  readonly want: Map<string, number>;
+  readonly dirty: Set<string>;
+}
+
+interface App {
+  readonly id: number;
+  readonly job: number;
+  readonly fw: number;
+  readonly classes: TaskClass[];
+  /** the AM's container (-1 until allocated, or none) */
+  amContainer: number;
+  registered: boolean;
+  done: boolean;
+  /** containers allocated and not yet taken by the AM, in allocation order */
+  granted: number[];
+  /** containers the AM will release at its next call */
+  releases: number[];
+}
+
+interface Container {
+  readonly app: number;
+  readonly agent: AgentIx;
+  /** what it holds on its agent */
+  readonly held: ResourceVector;
+  readonly priority: number;
+  /** the task running in it; -1 while unbound */
+  task: number;
+}
+
+/** The ResourceManager (see the module comment). */
+export class YarnResourceManager implements Architecture {
+  readonly name = 'yarn';
+  readonly placesDirectly = false;
+  private readonly sim: Simulator;
+  private readonly master: Master;
+  private readonly scheduler: YarnScheduler;
+  private readonly options: YarnRmOptions;
+  private readonly phases: Rng;
+  private readonly hNode: HandlerId;
+  private readonly hNodeNow: HandlerId;
+  private readonly hAm: HandlerId;
+  private readonly hUpdate: HandlerId;
+  /** per agent: registered with the scheduler */
+  private readonly nodes: boolean[] = [];
+  /** per agent: containers ended since its last heartbeat */
+  private readonly ended: number[][] = [];
+  /** per agent: the instant of its pending out-of-band heartbeat (-1: none) */
+  private readonly oobAt: number[] = [];
+  private readonly apps: App[] = [];
+  /** application by job */
+  private readonly appOf = new Map<number, App>();
+  private readonly containers = new Map<number, Container>();
+  /** the container a running task is in, by task */
+  private readonly containerOf = new Map<number, number>();
+  private readonly grants: ContainerGrant[] = [];
+
+  constructor(deps: ArchitectureDeps) {
+    if (deps.yarn === undefined) throw new Error('the yarn architecture needs a YARN scheduler and its settings');
+    this.sim = deps.sim;
+    this.master = deps.master;
+    this.scheduler = deps.yarn.scheduler;
+    this.options = deps.yarn.options;
+    this.phases = deps.streams('yarn/heartbeat');
+    this.hNode = this.sim.register('yarn-node-heartbeat', (a) => this.heartbeat(agentIx(a), true));
+    this.hNodeNow = this.sim.register('yarn-node-heartbeat-oob', (a) => this.heartbeat(agentIx(a), false));
+    this.hAm = this.sim.register('yarn-am-allocate', (app) => this.allocate(this.apps[app]!));
+    this.hUpdate = this.sim.register('yarn-scheduler-update', () => this.update());
+  }
+
+  start(): void {
+    if (this.scheduler.updateInterval > 0) this.sim.after(this.scheduler.updateInterval, Phase.ALLOCATE, this.hUpdate);
+  }
+
+  trigger(agent: number): void {
+    if (agent < 0 || this.nodes[agent] === true) return;
+    const a = agentIx(agent);
+    this.nodes[a] = true;
+    this.ended[a] = [];
+    this.oobAt[a] = -1;
+    this.scheduler.addNode({ index: a, host: this.master.agentName(a), rack: this.master.rackOf(a), total: this.accounted(this.master.agentTotal(a)) });
+    const phase = Math.floor(this.phases.next() * this.options.nodeHeartbeat);
+    this.sim.after(phase, Phase.ALLOCATE, this.hNode, a);
+  }
+
+  changed(): void {}
+
+  jobSubmitted(job: number, fw: number): void {
+    const m = this.master;
+    const f = m.frameworkAt(frameworkIx(fw));
+    const app: App = { id: this.apps.length, job, fw, classes: [], amContainer: -1, registered: false, done: false, granted: [], releases: [] };
+    this.apps.push(app);
+    this.appOf.set(job, app);
+    this.scheduler.addApp(
+      { id: app.id, name: `${f.name}/${job}`, queue: this.options.queueOf(f.name), user: f.name, priority: 0, submitted: this.sim.now },
+      this.options.am,
+      this.sim.now,
+    );
+    if (this.options.am === null) this.register(app);
+  }
+
+  taskEnded(task: number, agent: number): void {
+    const id = this.containerOf.get(task);
+    if (id === undefined) return;
+    this.containerOf.delete(task);
+    this.containers.delete(id);
+    this.containerEnded(id, agentIx(agent));
+  }
+
+  jobOver(job: number): void {
+    const app = this.appOf.get(job);
+    if (app === undefined) return;
+    this.appOf.delete(job);
+    app.done = true;
+    // The AM unregisters: its unused containers and its own go back at once.
+    for (const id of [...app.releases, ...app.granted]) this.release(id);
+    app.releases.length = 0;
+    app.granted.length = 0;
+    if (app.amContainer >= 0) this.release(app.amContainer);
+    this.scheduler.removeApp(app.id, this.sim.now);
+  }
+
+  /** What container resources `res` hold on an agent under the calculator (disk never; cpus and gpus not under 'memory'). */
+  private accounted(res: ResourceVector): ResourceVector {
+    const v = new Float64Array(NUM_RESOURCES);
+    v[R.mem] = res[R.mem]!;
+    if (this.options.calculator === 'dominant') {
+      v[R.cpus] = res[R.cpus]!;
+      v[R.gpus] = res[R.gpus]!;
+    }
+    return v;
+  }
+
+  /** A container's task ended: its node reports it at its next heartbeat, at once with out-of-band heartbeats. */
+  private containerEnded(id: number, agent: AgentIx): void {
+    this.ended[agent]!.push(id);
+    if (this.options.outOfBandHeartbeat && this.oobAt[agent] !== this.sim.now) {
+      this.oobAt[agent] = this.sim.now;
+      this.sim.at(this.sim.now, Phase.ALLOCATE, this.hNodeNow, agent);
+    }
+  }
+
+  /** Node `agent` heartbeats: ended containers complete, then the scheduler allocates on it. */
+  private heartbeat(agent: AgentIx, periodic: boolean): void {
+    if (periodic) this.sim.after(this.options.nodeHeartbeat, Phase.ALLOCATE, this.hNode, agent);
+    else this.oobAt[agent] = -1;
+    const now = this.sim.now;
+    const ended = this.ended[agent]!;
+    for (const id of ended) this.scheduler.completeContainer(id, now);
+    ended.length = 0;
+    const out = this.grants;
+    out.length = 0;
+    this.scheduler.nodeUpdate(agent, now, out);
+    for (const g of out) this.granted(g);
+  }
+
+  private granted(g: ContainerGrant): void {
+    const app = this.apps[g.app];
+    if (app === undefined || app.done) throw this.sim.invariant(`container ${g.id} allocated to application ${g.app}, which is not running`);
+    const held = this.accounted(g.res);
+    this.master.holdContainer(frameworkIx(app.fw), agentIx(g.node), held);
+    this.containers.set(g.id, { app: app.id, agent: agentIx(g.node), held, priority: g.priority, task: -1 });
+    if (g.am) {
+      app.amContainer = g.id;
+      this.register(app);
+    } else app.granted.push(g.id);
+  }
+
+  /** The AM registers: its requests for every pending task, its first allocate call one interval on. */
+  private register(app: App): void {
+    app.registered = true;
+    const t = this.master.tasks;
+    const first = t.firstTask[app.job]!;
+    const n = t.taskCount[app.job]!;
+    for (let task = first; task < first + n; task++) if (t.isPending(task)) this.addTask(app, t, task);
+    this.sim.after(this.options.amHeartbeat, Phase.MESSAGE, this.hAm, app.id);
+  }
+
+  /** Pending `task` joins its size's class: one more wanted on each of its hosts, their racks and ANY. */
+  private addTask(app: App, t: TaskTable, task: number): void {
+    const off = t.resOffset(task);
+    let c = app.classes.find((k) => sameRes(k.capability, t.res, off));
+    if (c === undefined) {
+      c = {
+        priority: this.options.taskPriority + app.classes.length,
+        capability: t.res.slice(off, off + NUM_RESOURCES),
+        byName: new Map(),
+        heads: new Map(),
+        all: [],
+        allHead: 0,
+        want: new Map(),
+        dirty: new Set(),
+      };
+      app.classes.push(c);
+    }
+    c.all.push(task);
+    for (const name of this.namesOf(t, task)) {
+      let list = c.byName.get(name);
+      if (list === undefined) c.byName.set(name, (list = []));
+      list.push(task);
+      bump(c, name, 1);
+    }
+    bump(c, ANY, 1);
+  }
+
+  /** The hosts and racks a task prefers (its preferred agents, their racks, its preferred racks), each once. */
+  private namesOf(t: TaskTable, task: number): string[] {
+    const p = t.prefsOf(task);
+    if (p === undefined) return [];
+    const names = new Set<string>();
+    for (const id of p.agents) {
+      names.add(t.agentNameOf(id));
+      const rack = t.agentRack(id);
+      if (rack >= 0) names.add(t.rackNameOf(rack));
+    }
+    for (const r of p.racks) names.add(t.rackNameOf(r));
+    return [...names];
+  }
+
+  /** The AM's allocate call: releases and changed requests go out, new containers come back and are bound. */
+  private allocate(app: App): void {
+    if (app.done) return;
+    const now = this.sim.now;
+    for (const id of app.releases) this.release(id);
+    app.releases.length = 0;
+    const asks: ResourceAsk[] = [];
+    for (const c of app.classes) {
+      for (const name of c.dirty)
+        asks.push({ priority: c.priority, resourceName: name, capability: c.capability, numContainers: c.want.get(name)!, relaxLocality: true });
+      c.dirty.clear();
+    }
+    if (asks.length > 0) this.scheduler.updateAsks(app.id, asks, now);
+    const taken = app.granted;
+    app.granted = [];
+    for (const id of taken) this.bind(app, id);
+    this.sim.after(this.options.amHeartbeat, Phase.MESSAGE, this.hAm, app.id);
+  }
+
+  /** Late binding: a pending task of the container's size preferring its host, else its rack, else any; none: released next call. */
+  private bind(app: App, id: number): void {
+    const box = this.containers.get(id)!;
+    const c = app.classes.find((k) => k.priority === box.priority);
+    const t = this.master.tasks;
+    const m = this.master;
+    const task = c === undefined ? -1 : this.pick(c, t, m.agentName(box.agent), m.rackOf(box.agent));
+    if (task < 0) {
+      app.releases.push(id);
+      return;
+    }
+    for (const name of this.namesOf(t, task)) bump(c!, name, -1);
+    bump(c!, ANY, -1);
+    box.task = task;
+    this.containerOf.set(task, id);
+    const fw = frameworkIx(app.fw);
+    const b = m.frameworkAt(fw).behaviour;
+    if (b.takeJobTask !== undefined) b.takeJobTask(app.job as never, taskIx(task));
+    m.launchInContainer(fw, taskIx(task), box.agent, box.held);
+  }
+
+  /** The first pending task of `c` in the list of `host`, then of `rack`, then of all: -1 when none is pending. */
+  private pick(c: TaskClass, t: TaskTable, host: string, rack: string): number {
+    for (const name of [host, rack]) {
+      const list = c.byName.get(name);
+      if (list === undefined) continue;
+      let h = c.heads.get(name) ?? 0;
+      while (h < list.length && !t.isPending(list[h]!)) h++;
+      c.heads.set(name, h);
+      if (h < list.length) return list[h]!;
+    }
+    while (c.allHead < c.all.length && !t.isPending(c.all[c.allHead]!)) c.allHead++;
+    return c.allHead < c.all.length ? c.all[c.allHead]! : -1;
+  }
+
+  /** Container `id`, unbound or the AM's, goes back: the scheduler frees it at once, and so does its agent. */
+  private release(id: number): void {
+    const box = this.containers.get(id);
+    if (box === undefined) throw this.sim.invariant(`container ${id} released twice`);
+    if (box.task >= 0) throw this.sim.invariant(`container ${id} released while task ${box.task} runs in it`);
+    this.containers.delete(id);
+    this.scheduler.completeContainer(id, this.sim.now);
+    this.master.releaseContainer(box.agent, box.held);
+  }
+
+  /** The scheduler's periodic work (fair shares, preemption): preempted containers' tasks are killed. */
+  private update(): void {
+    this.sim.after(this.scheduler.updateInterval, Phase.ALLOCATE, this.hUpdate);
+    const victims = this.scheduler.update?.(this.sim.now) ?? [];
+    if (victims.length > 0) throw this.sim.invariant('preemption is not modelled yet under the yarn architecture');
+  }
+}
+
+/** Adds `d` to the AM's total for `name` in class `c`, and marks it to be sent. */
+function bump(c: TaskClass, name: string, d: number): void {
+  c.want.set(name, (c.want.get(name) ?? 0) + d);
+  c.dirty.add(name);
+}
+
+function sameRes(a: ResourceVector, b: Float64Array, off: number): boolean {
+  for (let r = 0; r < NUM_RESOURCES; r++) if (a[r] !== b[off + r]) return false;
+  return true;
+}
+
+/**
+ * The allocation policy the master holds under the yarn architecture: none. The YARN scheduler
+ * decides; the master's Mesos allocator is told nothing that matters.
+ */
+export class NoAllocator implements Allocator {
+  readonly name = 'none';
+  setWeight(): void {}
+  addFramework(): void {}
+  removeFramework(): void {}
+  activateFramework(): void {}
+  deactivateFramework(): void {}
+  addAgent(): void {}
+  removeAgent(): void {}
+  recover(): void {}
+  allocate(): void {}
+}
