@@ -13,33 +13,27 @@ describe('FairLocality', () => {
     const s = new FairLocality();
     const p = 1;
     const level = (): string => s.allowedLevel(p, 10, 0.5, 0.6);
-    // Default: node-local.
+    // `n` more opportunities, each followed by a look at the level.
+    const steps = (n: number, expected: string): void => {
+      for (let i = 0; i < n; i++) {
+        s.addOpportunity(p);
+        expect(level()).toBe(expected);
+      }
+    };
+    // Default: node-local. Opportunities 1-5: 5 is not more than 10 x 0.5; the 6th: rack-local
+    // (and the counter reset).
     expect(level()).toBe('node-local');
-    // Opportunities 1-5: 5 is not more than 10 x 0.5.
-    for (let i = 0; i < 5; i++) {
-      s.addOpportunity(p);
-      expect(level()).toBe('node-local');
-    }
-    // The 6th: rack-local (and the counter reset).
-    s.addOpportunity(p);
-    expect(level()).toBe('rack-local');
-    // Set back to node-local by hand, counter reset.
+    steps(5, 'node-local');
+    steps(1, 'rack-local');
+    // Set back to node-local by hand, counter reset; again rack-local at the 6th.
     s.resetAllowed(p, 'node-local');
     s.resetOpportunities(p);
     expect(level()).toBe('node-local');
-    for (let i = 0; i < 5; i++) {
-      s.addOpportunity(p);
-      expect(level()).toBe('node-local');
-    }
-    s.addOpportunity(p);
-    expect(level()).toBe('rack-local');
+    steps(5, 'node-local');
+    steps(1, 'rack-local');
     // Rack-local through 6 more (6 is not more than 10 x 0.6), off-switch at the 7th.
-    for (let i = 0; i < 6; i++) {
-      s.addOpportunity(p);
-      expect(level()).toBe('rack-local');
-    }
-    s.addOpportunity(p);
-    expect(level()).toBe('off-switch');
+    steps(6, 'rack-local');
+    steps(1, 'off-switch');
   });
 
   test('testDelaySchedulingForContinuousScheduling: delays 5 s / 6 s: node-local at +4 s, rack at +6 s; after a reset rack at +6 s, off-switch 7 s later', () => {
