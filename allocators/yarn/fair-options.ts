@@ -41,6 +41,10 @@ export interface FairPreemptionOptions {
   readonly fairShareThreshold: number;
   /** yarn.scheduler.fair.waitTimeBeforeKill, us; default 15 s */
   readonly waitBeforeKill: number;
+  /** yarn.scheduler.fair.waitTimeBeforeNextStarvationCheck, us; default 10 s */
+  readonly waitBeforeNextStarvationCheck: number;
+  /** the NodeManager heartbeat interval, us (4 of them are added before an app is checked again); default 1 s */
+  readonly nodeHeartbeatInterval: number;
 }
 
 /** Everything the FairScheduler takes. */
@@ -85,6 +89,8 @@ export const DEFAULT_FAIR_OPTIONS: FairOptions = {
     minShareTimeout: Infinity,
     fairShareThreshold: 0.5,
     waitBeforeKill: 15_000_000,
+    waitBeforeNextStarvationCheck: 10_000_000,
+    nodeHeartbeatInterval: 1_000_000,
   },
 };
 
@@ -202,7 +208,9 @@ export function validateFairOptions(options: FairOptions): FairOptionsProblem[] 
     numberProblem(p.fairShareTimeout, ['preemption', 'fairShareTimeout'], out, (x) => x >= 0, 'a time >= 0 in us (Infinity: never)');
     numberProblem(p.minShareTimeout, ['preemption', 'minShareTimeout'], out, (x) => x >= 0, 'a time >= 0 in us (Infinity: never)');
     numberProblem(p.fairShareThreshold, ['preemption', 'fairShareThreshold'], out, (x) => x >= 0 && x <= 1, 'a fraction in [0, 1]');
-    numberProblem(p.waitBeforeKill, ['preemption', 'waitBeforeKill'], out, (x) => Number.isFinite(x) && x >= 0, 'a finite time >= 0 in us');
+    for (const k of ['waitBeforeKill', 'waitBeforeNextStarvationCheck', 'nodeHeartbeatInterval'] as const) {
+      numberProblem(p[k], ['preemption', k], out, (x) => Number.isFinite(x) && x >= 0, 'a finite time >= 0 in us');
+    }
   }
   return out;
 }

@@ -252,6 +252,52 @@ describe('FairScheduler locality in the walk', () => {
   });
 });
 
+describe('FairScheduler preemption (hand-worked)', () => {
+  const SECOND = 1_000_000;
+  /**
+   * One node 8 GB / 8 vcores, queues a and b of weight 1. At 0 app A (in a, with a 1 GB AM) takes
+   * the node: its AM (container 0) and 7 x 1 GB. At 1 s app B (in b) asks 8 x 1 GB. From then on
+   * the shares are 4 GB each; B's fair-share threshold is min(0.5 x 4096, 8192) = 2048 MB and it
+   * holds 0, so it is starved, but only counts once more than the 5 s timeout has passed since
+   * its start: at the update of 6 s its starvation is 2048 MB, 2 containers of 1 GB. The victims
+   * are A's first two non-AM containers (1 and 2: A keeps 6 GB >= its 4 GB fair share; the AM
+   * goes last), killed at 6 + 15 = 21 s. Then the node's freed space goes to B first.
+   */
+  function run(enabled: boolean): { at: number; kill: readonly number[] } | null {
+    const s = new FairScheduler({
+      queues: [{ path: 'root.a' }, { path: 'root.b' }],
+      preemption: { ...DEFAULT_FAIR_OPTIONS.preemption, enabled, fairShareTimeout: 5 * SECOND },
+    });
+    s.addNode(node(0, 8192, 8));
+    s.addApp(appInfo(0, 'root.a'), resources({ mem: 1024, cpus: 1 }), 0);
+    s.updateAsks(0, [{ priority: 1, resourceName: ANY, capability: resources({ mem: 1024, cpus: 1 }), numContainers: 7, relaxLocality: true }], 0);
+    s.update(0);
+    for (let i = 0; i < 8; i++) heartbeat(s, 0);
+    expect(MB(s.app(0).usage)).toBe(8192);
+    submit(s, 1, 'root.b', 1024, 8, 1, SECOND);
+    for (let t = SECOND; t <= 30 * SECOND; t += SECOND / 2) {
+      const kill = s.update(t);
+      if (kill.length > 0) {
+        for (const id of kill) s.completeContainer(id, t);
+        // assignMultiple is off, but the space freed for B is served before the walk until it is
+        // taken (Hadoop assignPreemptedContainers): both containers in one heartbeat.
+        expect(heartbeat(s, 0, t).map((g) => g.app)).toEqual([1, 1]);
+        expect(MB(s.app(1).usage)).toBe(2048);
+        return { at: t, kill };
+      }
+    }
+    return null;
+  }
+
+  test('a starved app gets 2 containers of a queue above its fair share, AM last, 15 s after the timeout', () => {
+    expect(run(true)).toEqual({ at: 21 * SECOND, kill: [1, 2] });
+  });
+
+  test('preemption is off by default: nothing is killed', () => {
+    expect(run(false)).toBeNull();
+  });
+});
+
 describe('validateFairOptions', () => {
   test('defaults are valid and Hadoop-equal', () => {
     expect(validateFairOptions(DEFAULT_FAIR_OPTIONS)).toEqual([]);

@@ -16,106 +16,19 @@ import {
   type YarnNodeInfo,
   type YarnScheduler,
 } from '../../sim/model/yarn-port.js';
-import { AppAsks, type HeldAsk } from './asks.js';
+import type { HeldAsk } from './asks.js';
 import { ResourceCalculator } from './calculator.js';
-import { FairLocality } from './fair-locality.js';
-import { DEFAULT_FAIR_OPTIONS, parentPath, validateFairOptions, type FairOptions, type FairPolicy } from './fair-options.js';
-import { comparatorOf, computeShares, type Schedulable } from './fair-policy.js';
-import { FairPreemption } from './fair-preemption.js';
+import { DEFAULT_FAIR_OPTIONS, parentPath, validateFairOptions, type FairOptions } from './fair-options.js';
+import { comparatorOf, computeShares } from './fair-policy.js';
+import { FairPreemption, type PreemptionHost } from './fair-preemption.js';
+import { FairApp, FairQueue, type FairContainer, type FairNode } from './fair-state.js';
+
+export { FairApp, FairQueue, type FairContainer, type FairNode } from './fair-state.js';
 
 export { DEFAULT_FAIR_OPTIONS, validateFairOptions, type FairOptions } from './fair-options.js';
 
+const ZERO = zero();
 const UNLIMITED = (): ResourceVector => new Float64Array(NUM_RESOURCES).fill(Infinity);
-
-/** A queue of the tree (Hadoop FSQueue: FSParentQueue or FSLeafQueue). */
-export class FairQueue implements Schedulable {
-  readonly children: FairQueue[] = [];
-  /** leaf only: its applications in the order they were added */
-  readonly apps: FairApp[] = [];
-  readonly usage = zero();
-  readonly demand = zero();
-  readonly fairShare = zero();
-  readonly steadyFairShare = zero();
-  /** leaf only: resources of its running AM containers (Hadoop amResourceUsage) */
-  readonly amUsage = zero();
-  /** applications in this queue and below (Hadoop getNumRunnableApps) */
-  runnable = 0;
-  readonly start = 0;
-  rank = 0;
-  /** preemption: when the queue was last not starved for its min share, us */
-  lastTimeAtMinShare = 0;
-  /** reusable scratch for sorting children or applications on a heartbeat */
-  readonly scratch: Schedulable[] = [];
-
-  constructor(
-    readonly path: string,
-    readonly parent: FairQueue | null,
-    readonly weight: number,
-    readonly minShare: ResourceVector,
-    readonly maxShare: ResourceVector,
-    readonly policy: FairPolicy,
-    readonly maxAMShare: number,
-  ) {}
-
-  get leaf(): boolean {
-    return this.children.length === 0;
-  }
-
-  isActive(): boolean {
-    return this.runnable > 0;
-  }
-}
-
-/** An application (Hadoop FSAppAttempt). */
-export class FairApp implements Schedulable {
-  readonly asks = new AppAsks();
-  readonly locality = new FairLocality();
-  readonly usage = zero();
-  readonly demand = zero();
-  readonly fairShare = zero();
-  readonly minShare = zero();
-  readonly maxShare = UNLIMITED();
-  readonly weight = 1;
-  readonly rank: number;
-  /** its AM container's resources, normalised; null when the AM takes no container */
-  readonly am: ResourceVector | null;
-  amRunning = false;
-  readonly containers = new Set<number>();
-  /** preemption: when its usage was last at its fair-share threshold, us */
-  lastTimeAtFairShare: number;
-
-  constructor(
-    readonly info: YarnAppInfo,
-    readonly queue: FairQueue,
-    am: ResourceVector | null,
-    readonly start: number,
-  ) {
-    this.rank = info.id;
-    this.am = am;
-    this.lastTimeAtFairShare = start;
-  }
-
-  isActive(): boolean {
-    return true;
-  }
-}
-
-/** A container the scheduler placed. */
-export interface FairContainer {
-  readonly id: number;
-  readonly app: FairApp;
-  readonly node: number;
-  readonly priority: number;
-  readonly res: ResourceVector;
-  readonly am: boolean;
-}
-
-interface FairNode {
-  readonly info: YarnNodeInfo;
-  readonly unallocated: ResourceVector;
-  /** containers on the node, for preemption's victim search */
-  readonly containers: Set<number>;
-}
 
 /** Whether every entry of `a` is at most the matching entry of `b` (Hadoop Resources.fitsIn). */
 function fitsIn(a: ResourceVector, b: ResourceVector): boolean {
@@ -124,7 +37,7 @@ function fitsIn(a: ResourceVector, b: ResourceVector): boolean {
 }
 
 /** The FairScheduler. */
-export class FairScheduler implements YarnScheduler {
+export class FairScheduler implements YarnScheduler, PreemptionHost {
   readonly name = 'fair';
   readonly updateInterval: number;
   readonly leafQueues: readonly string[];
@@ -133,10 +46,12 @@ export class FairScheduler implements YarnScheduler {
   private readonly queues = new Map<string, FairQueue>();
   private readonly apps = new Map<number, FairApp>();
   private readonly nodes: (FairNode | undefined)[] = [];
+  readonly nodeList: readonly (FairNode | undefined)[] = this.nodes;
   private numNodes = 0;
   private readonly containers = new Map<number, FairContainer>();
+  readonly liveContainers: ReadonlyMap<number, FairContainer> = this.containers;
   private nextContainer = 0;
-  private readonly cluster = zero();
+  readonly cluster = zero();
   /** FairScheduler normalises with the dominant calculator and the increment (yarn-semantics.md §4.2) */
   private readonly drc = new ResourceCalculator('dominant');
   private readonly normalise: (ask: ResourceVector) => ResourceVector;
@@ -194,7 +109,7 @@ export class FairScheduler implements YarnScheduler {
 
   addNode(node: YarnNodeInfo): void {
     if (this.nodes[node.index] !== undefined) throw new Error(`fair scheduler: node ${node.index} (${node.host}) added twice`);
-    this.nodes[node.index] = { info: node, unallocated: node.total.slice(), containers: new Set() };
+    this.nodes[node.index] = { info: node, unallocated: node.total.slice(), containers: new Set(), forPreemption: new Set(), preemptedFor: new Map() };
     this.numNodes++;
     addInto(this.cluster, 0, node.total);
     this.recomputeSteadyShares();
@@ -243,6 +158,7 @@ export class FairScheduler implements YarnScheduler {
     if (c === undefined) throw new Error(`fair scheduler: container ${id} completed but not live`);
     this.containers.delete(id);
     const n = this.nodes[c.node];
+    this.preemption.forget(c, n);
     if (n !== undefined) {
       addInto(n.unallocated, 0, c.res);
       n.containers.delete(id);
@@ -250,7 +166,6 @@ export class FairScheduler implements YarnScheduler {
     c.app.containers.delete(id);
     subInto(c.app.usage, 0, c.res);
     for (let q: FairQueue | null = c.app.queue; q !== null; q = q.parent) subInto(q.usage, 0, c.res);
-    this.preemption.forget(id);
   }
 
   /**
@@ -265,6 +180,7 @@ export class FairScheduler implements YarnScheduler {
     if (node === undefined) throw new Error(`fair scheduler: heartbeat at ${now} us of node ${index}, which is not present`);
     const o = this.options;
     for (let i = 0; i < NUM_RESOURCES; i++) this.maxToAssign[i] = Math.floor((node.unallocated[i]! / 1000) * 0.5) * 1000;
+    this.assignPreempted(node, out);
     this.assigned.fill(0);
     let count = 0;
     for (;;) {
@@ -276,6 +192,26 @@ export class FairScheduler implements YarnScheduler {
       if (o.dynamicMaxAssign ? !fitsIn(this.assigned, this.maxToAssign) : o.maxAssign > 0 && count >= o.maxAssign) break;
     }
     return { reserved: false };
+  }
+
+  /**
+   * Hadoop FairScheduler.assignPreemptedContainers and FSSchedulerNode.allocateContainer: the
+   * applications preemption freed resources for on this node are served first, each until what
+   * was freed for it is taken or it gets nothing.
+   */
+  private assignPreempted(node: FairNode, out: ContainerGrant[]): void {
+    for (const a of node.preemptedFor.keys()) {
+      if (this.apps.get(a.info.id) !== a) {
+        node.preemptedFor.delete(a);
+        continue;
+      }
+      while (node.preemptedFor.has(a) && this.assignApp(a, node, out) !== null);
+    }
+  }
+
+  /** The leaf queues, for preemption. */
+  *leaves(): Iterable<FairQueue> {
+    for (const p of this.leafQueues) yield this.queues.get(p)!;
   }
 
   /** Hadoop FSParentQueue / FSLeafQueue.assignContainer: the first child or application to take the node wins. */
@@ -300,7 +236,7 @@ export class FairScheduler implements YarnScheduler {
   }
 
   /** Hadoop getPendingDemand is not none: demand (as of the last update) minus usage has a non-zero entry. */
-  private hasPendingDemand(a: FairApp): boolean {
+  hasPendingDemand(a: FairApp): boolean {
     for (let i = 0; i < NUM_RESOURCES; i++) if (a.demand[i] !== a.usage[i]) return true;
     return false;
   }
@@ -326,12 +262,12 @@ export class FairScheduler implements YarnScheduler {
       if (rackReq !== undefined && rackReq.numContainers !== 0 && hostReq !== undefined && hostReq.numContainers !== 0) {
         return this.allocate(a, node, p, hostReq, 'node-local', out);
       }
-      if (rackReq !== undefined && !rackReq.relaxLocality) continue;
+      if (!a.asks.canDelayTo(p, rack)) continue;
       if (rackReq !== undefined && rackReq.numContainers !== 0 && allowed !== 'node-local') {
         return this.allocate(a, node, p, rackReq, 'rack-local', out);
       }
       const anyReq = a.asks.get(p, ANY);
-      if (anyReq !== undefined && !anyReq.relaxLocality) continue;
+      if (!a.asks.canDelayTo(p, ANY)) continue;
       if (anyReq !== undefined && anyReq.numContainers !== 0 && (a.asks.uniqueLocationAsks(p) <= 1 || allowed === 'off-switch')) {
         return this.allocate(a, node, p, anyReq, 'off-switch', out);
       }
@@ -347,10 +283,10 @@ export class FairScheduler implements YarnScheduler {
   private hasContainerForNode(a: FairApp, p: number, node: FairNode): boolean {
     const any = a.asks.get(p, ANY);
     if (any === undefined || any.numContainers <= 0) return false;
-    const rack = a.asks.get(p, node.info.rack);
-    const host = a.asks.get(p, node.info.host);
-    if (!any.relaxLocality && !(rack !== undefined && rack.numContainers > 0)) return false;
-    if (rack !== undefined && !rack.relaxLocality && !(host !== undefined && host.numContainers > 0)) return false;
+    const rackAsks = (a.asks.get(p, node.info.rack)?.numContainers ?? 0) > 0;
+    const hostAsks = (a.asks.get(p, node.info.host)?.numContainers ?? 0) > 0;
+    if (!a.asks.canDelayTo(p, ANY) && !rackAsks) return false;
+    if (rackAsks && !a.asks.canDelayTo(p, node.info.rack) && !hostAsks) return false;
     if (any.capability[R.mem]! > node.info.total[R.mem]!) return false;
     return this.fitsInMaxShare(a.queue, any.capability);
   }
@@ -405,6 +341,11 @@ export class FairScheduler implements YarnScheduler {
     subInto(node.unallocated, 0, res);
     addInto(a.usage, 0, res);
     for (let q: FairQueue | null = a.queue; q !== null; q = q.parent) addInto(q.usage, 0, res);
+    const freed = node.preemptedFor.get(a);
+    if (freed !== undefined) {
+      for (let i = 0; i < NUM_RESOURCES; i++) freed[i] = Math.max(freed[i]! - res[i]!, 0);
+      if (fitsIn(freed, ZERO)) node.preemptedFor.delete(a);
+    }
     const g: ContainerGrant = { id, app: a.info.id, node: node.info.index, priority: p, res, locality: type, am };
     out.push(g);
     return g;
@@ -420,7 +361,7 @@ export class FairScheduler implements YarnScheduler {
     this.updateDemand(this.root);
     this.root.fairShare.set(this.cluster);
     this.recomputeShares(this.root);
-    return this.preemption.run(now, this.root, this.cluster, this.containers);
+    return this.preemption.run(now, this, this.root.usage);
   }
 
   private updateDemand(q: FairQueue): void {
