@@ -63,6 +63,10 @@ export interface FairOptions extends YarnCommonOptions {
   readonly dynamicMaxAssign: boolean;
   /** yarn.scheduler.fair.max.assign; default -1 (no limit) */
   readonly maxAssign: number;
+  /** yarn.scheduler.fair.reservable-nodes: the fraction of a rack's or the cluster's nodes one application may reserve for non-node-local containers; default 0.05 */
+  readonly reservableNodes: number;
+  /** yarn.scheduler.reservation-threshold.increment-multiple: only containers at least this many increments are reserved; default 2 */
+  readonly reservationThresholdIncrementMultiple: number;
   /** yarn.scheduler.fair.update-interval-ms, in us; default 500000 */
   readonly updateInterval: number;
   /** preemption; default off */
@@ -81,6 +85,8 @@ export const DEFAULT_FAIR_OPTIONS: FairOptions = {
   assignMultiple: false,
   dynamicMaxAssign: true,
   maxAssign: -1,
+  reservableNodes: 0.05,
+  reservationThresholdIncrementMultiple: 2,
   updateInterval: 500_000,
   preemption: {
     enabled: false,
@@ -199,6 +205,14 @@ export function validateFairOptions(options: FairOptions): FairOptionsProblem[] 
   if (typeof options.assignMultiple !== 'boolean') out.push({ path: ['assignMultiple'], message: 'must be true or false' });
   if (typeof options.dynamicMaxAssign !== 'boolean') out.push({ path: ['dynamicMaxAssign'], message: 'must be true or false' });
   numberProblem(options.maxAssign, ['maxAssign'], out, Number.isInteger, 'an integer (<= 0: no limit)');
+  numberProblem(options.reservableNodes, ['reservableNodes'], out, (x) => x >= 0 && x <= 1, 'a fraction in [0, 1]');
+  numberProblem(
+    options.reservationThresholdIncrementMultiple,
+    ['reservationThresholdIncrementMultiple'],
+    out,
+    (x) => x >= 0 && Number.isFinite(x),
+    'a finite number >= 0',
+  );
   numberProblem(options.updateInterval, ['updateInterval'], out, (x) => Number.isInteger(x) && x > 0, 'a positive integer number of us');
   const p = options.preemption as FairPreemptionOptions | undefined;
   if (p === undefined || typeof p !== 'object') out.push({ path: ['preemption'], message: 'must be an object' });

@@ -75,6 +75,8 @@ export class FairApp implements Schedulable {
   readonly toBePreempted = zero();
   /** preemption: not checked for starvation before this time, us */
   nextStarvationCheck = 0;
+  /** nodes it holds a reservation on (Hadoop FSAppAttempt.reservations) */
+  readonly reservedNodes = new Set<number>();
 
   constructor(
     readonly info: YarnAppInfo,
@@ -112,4 +114,13 @@ export interface FairNode {
   readonly forPreemption: Set<number>;
   /** per starved application, the resources preemption is freeing for it here (served first at each heartbeat) */
   readonly preemptedFor: Map<FairApp, ResourceVector>;
+  /** the container reserved on the node, if any (Hadoop getReservedContainer) */
+  reserved: FairReservation | null;
+}
+
+/** A container reserved on a node for an application that it did not fit (Hadoop FSAppAttempt.reserve). */
+export interface FairReservation {
+  readonly app: FairApp;
+  readonly priority: number;
+  readonly res: ResourceVector;
 }

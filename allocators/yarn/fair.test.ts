@@ -252,6 +252,46 @@ describe('FairScheduler locality in the walk', () => {
   });
 });
 
+describe('FairScheduler reservations (hand-worked)', () => {
+  /**
+   * Node 4 GB / 4 vcores, queues a and b. A (in a) holds 3 x 1 GB; then B (in b) asks one 2 GB
+   * container and A one more 1 GB. b (usage 0) is offered the node first; 2 GB do not fit the
+   * 1 GB free. B is starved (0 below its 2 GB fair share) and 2 GB >= 2 x the 1 GB increment, and
+   * it holds no reservation yet (ceil(1 node x 0.05) = 1 allowed off-switch): the node is reserved.
+   * While it is, nobody else gets the node (A's 1 GB waits); when one of A's containers ends, the
+   * reservation turns into B's container. With a threshold of 3 increments (3 GB > 2 GB) there is
+   * no reservation and the walk goes on to a: A gets its 1 GB at once, the node is full, and when
+   * one of A's containers ends the 1 GB freed is still too small for B.
+   */
+  function scenario(multiple: number): { first: number[]; reserved: number; second: number[]; third: number[] } {
+    const s = new FairScheduler({ queues: [{ path: 'root.a' }, { path: 'root.b' }], reservationThresholdIncrementMultiple: multiple });
+    s.addNode(node(0, 4096, 4));
+    submit(s, 0, 'root.a', 1024, 3);
+    s.update(0);
+    for (let i = 0; i < 3; i++) heartbeat(s, 0);
+    submit(s, 1, 'root.b', 2048, 1);
+    s.updateAsks(0, [{ priority: 1, resourceName: ANY, capability: resources({ mem: 1024, cpus: 1 }), numContainers: 1, relaxLocality: true }], 0);
+    s.update(0);
+    const out: ContainerGrant[] = [];
+    const report = s.nodeUpdate(0, 0, out);
+    const reserved = resources({});
+    s.reservedInto(reserved);
+    expect(report.reserved).toBe(MB(reserved) > 0);
+    const second = heartbeat(s, 0).map((g) => g.app);
+    s.completeContainer(0, 1);
+    s.update(1);
+    return { first: out.map((g) => g.app), reserved: MB(reserved), second, third: heartbeat(s, 0, 1).map((g) => g.app) };
+  }
+
+  test('a starved app reserves the node for a container that does not fit; the node serves only it until it fits', () => {
+    expect(scenario(2)).toEqual({ first: [], reserved: 2048, second: [], third: [1] });
+  });
+
+  test('below the reservation threshold nothing is reserved, the next queue gets the node and B keeps waiting', () => {
+    expect(scenario(3)).toEqual({ first: [0], reserved: 0, second: [], third: [] });
+  });
+});
+
 describe('FairScheduler preemption (hand-worked)', () => {
   const SECOND = 1_000_000;
   /**

@@ -28,6 +28,9 @@ export { FairApp, FairQueue, type FairContainer, type FairNode } from './fair-st
 export { DEFAULT_FAIR_OPTIONS, validateFairOptions, type FairOptions } from './fair-options.js';
 
 const ZERO = zero();
+/** What a walk step returns: a container, a reservation made (Hadoop CONTAINER_RESERVED), or nothing. */
+const RESERVED = 'reserved';
+type Assignment = ContainerGrant | typeof RESERVED | null;
 const UNLIMITED = (): ResourceVector => new Float64Array(NUM_RESOURCES).fill(Infinity);
 
 /** Whether every entry of `a` is at most the matching entry of `b` (Hadoop Resources.fitsIn). */
@@ -54,6 +57,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
   readonly cluster = zero();
   /** FairScheduler normalises with the dominant calculator and the increment (yarn-semantics.md §4.2) */
   private readonly drc = new ResourceCalculator('dominant');
+  private readonly memory = new ResourceCalculator('memory');
   private readonly normalise: (ask: ResourceVector) => ResourceVector;
   private readonly maxToAssign = zero();
   private readonly assigned = zero();
@@ -109,7 +113,14 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
 
   addNode(node: YarnNodeInfo): void {
     if (this.nodes[node.index] !== undefined) throw new Error(`fair scheduler: node ${node.index} (${node.host}) added twice`);
-    this.nodes[node.index] = { info: node, unallocated: node.total.slice(), containers: new Set(), forPreemption: new Set(), preemptedFor: new Map() };
+    this.nodes[node.index] = {
+      info: node,
+      unallocated: node.total.slice(),
+      containers: new Set(),
+      forPreemption: new Set(),
+      preemptedFor: new Map(),
+      reserved: null,
+    };
     this.numNodes++;
     addInto(this.cluster, 0, node.total);
     this.recomputeSteadyShares();
@@ -119,6 +130,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     const n = this.nodes[index];
     if (n === undefined) throw new Error(`fair scheduler: node ${index} removed but not present`);
     if (n.containers.size > 0) throw new Error(`fair scheduler: node ${index} removed with ${n.containers.size} containers still on it`);
+    this.unreserve(n);
     this.nodes[index] = undefined;
     this.numNodes--;
     subInto(this.cluster, 0, n.info.total);
@@ -141,6 +153,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
   removeApp(id: number, _now: number): void {
     const a = this.app(id);
     if (a.containers.size > 0) throw new Error(`fair scheduler: application ${id} removed with ${a.containers.size} containers not completed`);
+    for (const i of [...a.reservedNodes]) this.unreserve(this.nodes[i]!);
     const q = a.queue;
     q.apps.splice(q.apps.indexOf(a), 1);
     for (let p: FairQueue | null = q; p !== null; p = p.parent) p.runnable--;
@@ -179,19 +192,42 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     const node = this.nodes[index];
     if (node === undefined) throw new Error(`fair scheduler: heartbeat at ${now} us of node ${index}, which is not present`);
     const o = this.options;
-    for (let i = 0; i < NUM_RESOURCES; i++) this.maxToAssign[i] = Math.floor((node.unallocated[i]! / 1000) * 0.5) * 1000;
     this.assignPreempted(node, out);
+    if (node.reserved !== null && this.assignReserved(node, out)) return { reserved: node.reserved !== null };
+    for (let i = 0; i < NUM_RESOURCES; i++) this.maxToAssign[i] = Math.floor((node.unallocated[i]! / 1000) * 0.5) * 1000;
     this.assigned.fill(0);
     let count = 0;
-    for (;;) {
+    while (node.reserved === null) {
       const g = this.assignQueue(this.root, node, out);
       if (g === null) break;
       count++;
+      if (g === RESERVED) continue;
       addInto(this.assigned, 0, g.res);
       if (!o.assignMultiple) break;
       if (o.dynamicMaxAssign ? !fitsIn(this.assigned, this.maxToAssign) : o.maxAssign > 0 && count >= o.maxAssign) break;
     }
-    return { reserved: false };
+    return { reserved: node.reserved !== null };
+  }
+
+  /**
+   * Hadoop FSAppAttempt.assignReservedContainer: a reservation its application can no longer use
+   * (the priority cannot run on the node, or the AM limit) is dropped (false: the walk follows);
+   * else, if the reserved container now fits, it is allocated at the reserved priority (true).
+   */
+  private assignReserved(node: FairNode, out: ContainerGrant[]): boolean {
+    const r = node.reserved!;
+    const a = r.app;
+    if (!this.hasContainerForNode(a, r.priority, node) || (a.am !== null && !a.amRunning && !this.canRunAppAM(a.queue, a.am))) {
+      this.unreserve(node);
+      return false;
+    }
+    if (fitsIn(r.res, node.unallocated)) this.assignApp(a, node, out, r.priority);
+    return true;
+  }
+
+  private unreserve(node: FairNode): void {
+    node.reserved?.app.reservedNodes.delete(node.info.index);
+    node.reserved = null;
   }
 
   /**
@@ -205,7 +241,10 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
         node.preemptedFor.delete(a);
         continue;
       }
-      while (node.preemptedFor.has(a) && this.assignApp(a, node, out) !== null);
+      while (node.preemptedFor.has(a)) {
+        const g = this.assignApp(a, node, out);
+        if (g === null || g === RESERVED) break;
+      }
     }
   }
 
@@ -215,9 +254,9 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
   }
 
   /** Hadoop FSParentQueue / FSLeafQueue.assignContainer: the first child or application to take the node wins. */
-  private assignQueue(q: FairQueue, node: FairNode, out: ContainerGrant[]): ContainerGrant | null {
-    // Hadoop FSQueue.assignContainerPreCheck: usage within maxResources (at it still passes).
-    if (!fitsIn(q.usage, q.maxShare)) return null;
+  private assignQueue(q: FairQueue, node: FairNode, out: ContainerGrant[]): Assignment {
+    // Hadoop FSQueue.assignContainerPreCheck: no reservation on the node, usage within maxResources (at it still passes).
+    if (node.reserved !== null || !fitsIn(q.usage, q.maxShare)) return null;
     const order = q.scratch;
     order.length = 0;
     if (q.leaf) {
@@ -225,7 +264,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     } else for (const c of q.children) order.push(c);
     order.sort(comparatorOf(q.policy, this.cluster));
     for (const s of order) {
-      const g = q.leaf ? this.assignApp(s as FairApp, node, out) : this.assignQueue(s as FairQueue, node, out);
+      const g: Assignment = q.leaf ? this.assignApp(s as FairApp, node, out) : this.assignQueue(s as FairQueue, node, out);
       if (g !== null) {
         order.length = 0;
         return g;
@@ -249,12 +288,13 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
    * location ask or the level allows it. The first priority that gets that far decides: if its
    * container does not fit the node's free resources nothing is assigned.
    */
-  private assignApp(a: FairApp, node: FairNode, out: ContainerGrant[]): ContainerGrant | null {
-    if (a.am !== null && !a.amRunning && !this.canRunAppAM(a.queue, a.am)) return null;
+  private assignApp(a: FairApp, node: FairNode, out: ContainerGrant[], reservedKey?: number): Assignment {
+    const reserved = reservedKey !== undefined;
+    if (!reserved && a.am !== null && !a.amRunning && !this.canRunAppAM(a.queue, a.am)) return null;
     const { host, rack } = node.info;
     const o = this.options;
-    for (const p of a.asks.priorities()) {
-      if (!this.hasContainerForNode(a, p, node)) continue;
+    for (const p of reserved ? [reservedKey] : a.asks.priorities()) {
+      if (!reserved && !this.hasContainerForNode(a, p, node)) continue;
       a.locality.addOpportunity(p);
       const rackReq = a.asks.get(p, rack);
       const hostReq = a.asks.get(p, host);
@@ -323,9 +363,10 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
    * a more local allocation raises the allowed level; the asks are decremented; the first
    * container of an application with an AM is its AM.
    */
-  private allocate(a: FairApp, node: FairNode, p: number, req: HeldAsk, type: YarnLocality, out: ContainerGrant[]): ContainerGrant | null {
+  private allocate(a: FairApp, node: FairNode, p: number, req: HeldAsk, type: YarnLocality, out: ContainerGrant[]): Assignment {
     const res = req.capability;
-    if (!fitsIn(res, node.unallocated)) return null;
+    if (!fitsIn(res, node.unallocated)) return this.reserve(a, node, p, res, type) ? RESERVED : null;
+    if (node.reserved?.app === a) this.unreserve(node);
     a.locality.allocated(p, type);
     a.asks.allocate(p, type, node.info.host, node.info.rack);
     const am = a.am !== null && !a.amRunning;
@@ -349,6 +390,33 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     const g: ContainerGrant = { id, app: a.info.id, node: node.info.index, priority: p, res, locality: type, am };
     out.push(g);
     return g;
+  }
+
+  /**
+   * Hadoop FSAppAttempt.isReservable and reserve: a container that does not fit is reserved on
+   * the node only when the application is starved (usage below its fair share, or a min-share
+   * starvation attributed to it), the container is at least reservationThresholdIncrementMultiple
+   * increments, the node holds no other application's reservation, and, unless node-local, the
+   * application holds fewer than ceil(reservableNodes x the rack's or the cluster's nodes).
+   */
+  private reserve(a: FairApp, node: FairNode, p: number, res: ResourceVector, type: YarnLocality): boolean {
+    const o = this.options;
+    const calc = a.queue.policy === 'drf' ? this.drc : this.memory;
+    const starved = calc.compare(this.cluster, a.usage, a.fairShare) < 0 || a.minshareStarvation.some((v) => v !== 0);
+    if (!starved) return false;
+    for (let i = 0; i < NUM_RESOURCES; i++) this.scratch[i] = o.increment[i]! * o.reservationThresholdIncrementMultiple;
+    if (calc.compare(this.cluster, res, this.scratch) < 0) return false;
+    if (node.reserved !== null && node.reserved.app !== a) return false;
+    if (type !== 'node-local' && !a.reservedNodes.has(node.info.index)) {
+      let existing = 0;
+      let nodesThere = 0;
+      for (const i of a.reservedNodes) if (type === 'off-switch' || this.nodes[i]?.info.rack === node.info.rack) existing++;
+      for (const n of this.nodes) if (n !== undefined && (type === 'off-switch' || n.info.rack === node.info.rack)) nodesThere++;
+      if (existing >= Math.ceil(nodesThere * o.reservableNodes)) return false;
+    }
+    node.reserved = { app: a, priority: p, res };
+    a.reservedNodes.add(node.info.index);
+    return true;
   }
 
   /**
@@ -404,6 +472,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
 
   reservedInto(out: ResourceVector): void {
     out.fill(0);
+    for (const n of this.nodes) if (n?.reserved) addInto(out, 0, n.reserved.res);
   }
 
   queueUsage(queue: string, used: ResourceVector, guarantee: ResourceVector): void {
