@@ -74,41 +74,43 @@ export function compareFair(a: Schedulable, b: Schedulable): number {
   return res || tieBreak(a, b);
 }
 
-/** Shares of `pool` per resource (memory, vcores), each divided by `weight`; index 0 memory, 1 vcores. */
-function sharesOf(v: ResourceVector, pool: ResourceVector, weight: number, out: number[]): void {
-  out[0] = v[R.mem]! / (pool[R.mem]! * weight);
-  out[1] = v[R.cpus]! / (pool[R.cpus]! * weight);
+/** Shares of `pool` per resource into `out` (0 memory, 1 vcores); returns the dominant index (memory on a tie). */
+function sharesOf(v: ResourceVector, pool: ResourceVector, out: number[]): 0 | 1 {
+  out[0] = v[R.mem]! / pool[R.mem]!;
+  out[1] = v[R.cpus]! / pool[R.cpus]!;
+  return out[1]! > out[0]! ? 1 : 0;
 }
 
 const sa = [0, 0];
 const sb = [0, 0];
-const ma = [0, 0];
-const mb = [0, 0];
-
-function compareOrdered(x: number[], y: number[], ox: number, oy: number): number {
-  return signum(x[ox]! - y[oy]!) || signum(x[1 - ox]! - y[1 - oy]!);
-}
+const INDEX: readonly [number, number] = [R.mem, R.cpus];
 
 /**
- * Hadoop DominantResourceFairnessComparator, on memory and vcores: each side's usage as shares of
- * the cluster divided by its weight, largest first; one whose dominant resource is below its min
- * share comes first; two such compare their shares of their min shares; two others their
- * cluster shares, dominant first; then start time, then rank.
+ * Hadoop DominantResourceFairnessPolicy.DominantResourceFairnessComparator2 (memory and vcores):
+ * each side's dominant resource is the larger of its usage's shares of the cluster (memory on a
+ * tie); one whose usage of its dominant resource is below its min share of it comes first; two
+ * such compare usage over min share, dominant then the other; two others compare cluster shares
+ * divided by weight, dominant then the other; then start time, then rank.
  */
 export function compareDrf(cluster: ResourceVector, a: Schedulable, b: Schedulable): number {
-  sharesOf(a.usage, cluster, a.weight, sa);
-  sharesOf(b.usage, cluster, b.weight, sb);
-  sharesOf(a.usage, a.minShare, 1, ma);
-  sharesOf(b.usage, b.minShare, 1, mb);
-  const oa = sa[0]! > sa[1]! ? 0 : 1;
-  const ob = sb[0]! > sb[1]! ? 0 : 1;
-  const needyA = ma[oa]! < 1;
-  const needyB = mb[ob]! < 1;
+  const da = sharesOf(a.usage, cluster, sa);
+  const db = sharesOf(b.usage, cluster, sb);
+  const needyA = a.usage[INDEX[da]]! < a.minShare[INDEX[da]]!;
+  const needyB = b.usage[INDEX[db]]! < b.minShare[INDEX[db]]!;
   let res: number;
-  if (!needyA && !needyB) res = compareOrdered(sa, sb, oa, ob);
-  else if (needyA && !needyB) res = -1;
+  if (!needyA && !needyB) {
+    for (let i = 0; i < 2; i++) {
+      sa[i] = sa[i]! / a.weight;
+      sb[i] = sb[i]! / b.weight;
+    }
+    res = signum(sa[da]! - sb[db]!) || signum(sa[1 - da]! - sb[1 - db]!);
+  } else if (needyA && !needyB) res = -1;
   else if (needyB && !needyA) res = 1;
-  else res = compareOrdered(ma, mb, oa, ob);
+  else {
+    sharesOf(a.usage, a.minShare, sa);
+    sharesOf(b.usage, b.minShare, sb);
+    res = signum(sa[da]! - sb[db]!) || signum(sa[1 - da]! - sb[1 - db]!);
+  }
   return res || tieBreak(a, b);
 }
 
