@@ -343,6 +343,7 @@ describe('validateFairOptions', () => {
     expect(validateFairOptions(DEFAULT_FAIR_OPTIONS)).toEqual([]);
     expect(new FairScheduler().updateInterval).toBe(500_000);
     expect(new FairScheduler().leafQueues).toEqual(['root.default']);
+    expect(new FairScheduler({ queues: [] }).leafQueues).toEqual(['root.default']);
   });
 
   test('bad queues are reported with their field paths, and the constructor throws', () => {

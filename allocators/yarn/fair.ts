@@ -2,8 +2,9 @@
  * Hadoop YARN's FairScheduler (hadoop-yarn-server-resourcemanager/.../scheduler/fair/) behind the
  * YARN port: a queue tree with weights, min and max resources and fair / drf / fifo policies,
  * fair shares recomputed by update(), the per-heartbeat walk from the root, delay scheduling by
- * locality thresholds, assign-multiple and the AM share limit (yarn-semantics.md §1.2-1.3, §2.1,
- * §4). Imports the port, resources.ts and its own yarn/ modules only.
+ * locality thresholds, assign-multiple, the AM share limit, reservations for starved applications
+ * and preemption (yarn-semantics.md §1.2-1.3, §2.1, §4). Imports the port, resources.ts and its
+ * own yarn/ modules only.
  */
 import { R, NUM_RESOURCES, addInto, subInto, zero, type ResourceVector } from '../../sim/model/resources.js';
 import {
@@ -31,6 +32,7 @@ const ZERO = zero();
 /** What a walk step returns: a container, a reservation made (Hadoop CONTAINER_RESERVED), or nothing. */
 const RESERVED = 'reserved';
 type Assignment = ContainerGrant | typeof RESERVED | null;
+const MEMORY_AND_VCORES = [R.mem, R.cpus] as const;
 const UNLIMITED = (): ResourceVector => new Float64Array(NUM_RESOURCES).fill(Infinity);
 
 /** Whether every entry of `a` is at most the matching entry of `b` (Hadoop Resources.fitsIn). */
@@ -85,6 +87,8 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     const byPath = new Map(o.queues.map((q) => [q.path, q]));
     const paths = new Set<string>(['root']);
     for (const q of o.queues) for (let p: string | undefined = q.path; p !== undefined; p = parentPath(p)) paths.add(p);
+    // Hadoop QueueManager.initialize always makes root.default; here only when no queue is listed below the root.
+    if (paths.size === 1) paths.add('root.default');
     const sorted = [...paths].sort((a, b) => a.split('.').length - b.split('.').length || (a < b ? -1 : a > b ? 1 : 0));
     let root: FairQueue | undefined;
     for (const path of sorted) {
@@ -182,8 +186,10 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
   }
 
   /**
-   * One node heartbeat (Hadoop FairScheduler.attemptScheduling; reservations are not modelled):
-   * walks from the root for one container at a time; with assignMultiple, continues while the
+   * One node heartbeat (Hadoop FairScheduler.attemptScheduling): first the space preemption freed
+   * here for starved applications, then the node's reservation if it is still valid (nothing else
+   * then), else walks from the root for one container at a time, a reservation ending the walk;
+   * with assignMultiple, continues while the
    * resources assigned so far fit in half the node's unallocated resources at the start
    * (dynamicMaxAssign, so one more container slips through) or while fewer than maxAssign
    * containers were assigned (maxAssign <= 0: no limit).
@@ -348,7 +354,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
    */
   private canRunAppAM(q: FairQueue, am: ResourceVector): boolean {
     if (q.maxAMShare === -1) return true;
-    for (const r of [R.mem, R.cpus]) {
+    for (const r of MEMORY_AND_VCORES) {
       let base = q.fairShare[r]!;
       if (base === 0) base = Math.min(this.cluster[r]! - this.root.usage[r]!, q.maxShare[r]!);
       const limit = Math.ceil(Math.floor(base / 1000) * q.maxAMShare) * 1000;
@@ -364,8 +370,8 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
    * container of an application with an AM is its AM.
    */
   private allocate(a: FairApp, node: FairNode, p: number, req: HeldAsk, type: YarnLocality, out: ContainerGrant[]): Assignment {
-    const res = req.capability;
-    if (!fitsIn(res, node.unallocated)) return this.reserve(a, node, p, res, type) ? RESERVED : null;
+    if (!fitsIn(req.capability, node.unallocated)) return this.reserve(a, node, p, req.capability.slice(), type) ? RESERVED : null;
+    const res = req.capability.slice();
     if (node.reserved?.app === a) this.unreserve(node);
     a.locality.allocated(p, type);
     a.asks.allocate(p, type, node.info.host, node.info.rack);
