@@ -130,6 +130,33 @@ describe('FairScheduler assign-multiple (Hadoop TestFairScheduler)', () => {
   });
 });
 
+describe('FairScheduler walk (Hadoop TestFairScheduler)', () => {
+  test('testAssignContainer: a fifo queue beside a fair parent of two children, two 8 GB nodes, four apps of 4 x 1 GB', () => {
+    // After each pair of heartbeats (node 1, node 2): the fifo queue has had 2 containers per 4
+    // heartbeats, all to app 1 until its 4 are met, then app 4's; each fair child 1 per 4.
+    const s = new FairScheduler({
+      queues: [{ path: 'root.fifo', schedulingPolicy: 'fifo' }, { path: 'root.fairParent.fairChild1' }, { path: 'root.fairParent.fairChild2' }],
+    });
+    s.addNode(node(0, 8192, 8));
+    s.addNode(node(1, 8192, 8));
+    submit(s, 1, 'root.fifo', 1024, 4);
+    submit(s, 2, 'root.fairParent.fairChild1', 1024, 4);
+    submit(s, 3, 'root.fairParent.fairChild2', 1024, 4);
+    submit(s, 4, 'root.fifo', 1024, 4);
+    s.update(0);
+    const held = (id: number): number => s.app(id).containers.size;
+    for (let i = 0; i < 8; i++) {
+      heartbeat(s, 0);
+      heartbeat(s, 1);
+      if ((i + 1) % 2 === 0) {
+        if (i < 4) expect([held(1), held(4)]).toEqual([i + 1, 0]);
+        else expect([held(1), held(4)]).toEqual([4, i - 3]);
+        expect([held(2), held(3)]).toEqual([(i + 1) / 2, (i + 1) / 2]);
+      }
+    }
+  });
+});
+
 describe('FairScheduler policies (hand-worked)', () => {
   test('queues of weights 1 and 3 on one node converge to 1:3 of memory as containers end and are reassigned', () => {
     // Node 8 GB / 8 vcores, containers 1 GB. a starts alone and takes all 8; then b (weight 3)
