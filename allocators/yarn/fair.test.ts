@@ -314,6 +314,25 @@ describe('FairScheduler reservations (hand-worked)', () => {
     expect(scenario(2)).toEqual({ first: [], reserved: 2048, second: [], third: [1] });
   });
 
+  test('an application reserves at most ceil(reservableNodes x nodes) nodes off-switch', () => {
+    // Two 4 GB nodes, A holds 3 x 1 GB on each; B (starved) asks 2 x 2 GB. Node 0 is reserved for
+    // B; node 1 is not, as ceil(2 x 0.05) = 1 reservation is all B may hold; with a ratio of 1,
+    // ceil(2 x 1) = 2, it is.
+    const reservedNodes = (reservableNodes: number): boolean[] => {
+      const s = new FairScheduler({ queues: [{ path: 'root.a' }, { path: 'root.b' }], reservableNodes });
+      s.addNode(node(0, 4096, 4));
+      s.addNode(node(1, 4096, 4));
+      submit(s, 0, 'root.a', 1024, 6);
+      s.update(0);
+      for (let i = 0; i < 6; i++) heartbeat(s, i % 2);
+      submit(s, 1, 'root.b', 2048, 2);
+      s.update(0);
+      return [0, 1].map((n) => s.nodeUpdate(n, 0, []).reserved);
+    };
+    expect(reservedNodes(0.05)).toEqual([true, false]);
+    expect(reservedNodes(1)).toEqual([true, true]);
+  });
+
   test('below the reservation threshold nothing is reserved, the next queue gets the node and B keeps waiting', () => {
     expect(scenario(3)).toEqual({ first: [0], reserved: 0, second: [], third: [] });
   });

@@ -53,6 +53,8 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
   private readonly nodes: (FairNode | undefined)[] = [];
   readonly nodeList: readonly (FairNode | undefined)[] = this.nodes;
   private numNodes = 0;
+  /** nodes per rack, for the reservable-nodes limit */
+  private readonly rackNodes = new Map<string, number>();
   private readonly containers = new Map<number, FairContainer>();
   readonly liveContainers: ReadonlyMap<number, FairContainer> = this.containers;
   private nextContainer = 0;
@@ -126,6 +128,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
       reserved: null,
     };
     this.numNodes++;
+    this.rackNodes.set(node.rack, (this.rackNodes.get(node.rack) ?? 0) + 1);
     addInto(this.cluster, 0, node.total);
     this.recomputeSteadyShares();
   }
@@ -137,6 +140,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     this.unreserve(n);
     this.nodes[index] = undefined;
     this.numNodes--;
+    this.rackNodes.set(n.info.rack, this.rackNodes.get(n.info.rack)! - 1);
     subInto(this.cluster, 0, n.info.total);
     this.recomputeSteadyShares();
   }
@@ -415,9 +419,8 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     if (node.reserved !== null && node.reserved.app !== a) return false;
     if (type !== 'node-local' && !a.reservedNodes.has(node.info.index)) {
       let existing = 0;
-      let nodesThere = 0;
       for (const i of a.reservedNodes) if (type === 'off-switch' || this.nodes[i]?.info.rack === node.info.rack) existing++;
-      for (const n of this.nodes) if (n !== undefined && (type === 'off-switch' || n.info.rack === node.info.rack)) nodesThere++;
+      const nodesThere = type === 'off-switch' ? this.numNodes : this.rackNodes.get(node.info.rack)!;
       if (existing >= Math.ceil(nodesThere * o.reservableNodes)) return false;
     }
     node.reserved = { app: a, priority: p, res };
