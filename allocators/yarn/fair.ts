@@ -417,6 +417,8 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     for (let i = 0; i < NUM_RESOURCES; i++) this.scratch[i] = o.increment[i]! * o.reservationThresholdIncrementMultiple;
     if (calc.compare(this.cluster, res, this.scratch) < 0) return false;
     if (node.reserved !== null && node.reserved.app !== a) return false;
+    // Hadoop: no reservation where preemption is already freeing space for this application.
+    if (node.preemptedFor.has(a)) return false;
     if (type !== 'node-local' && !a.reservedNodes.has(node.info.index)) {
       let existing = 0;
       for (const i of a.reservedNodes) if (type === 'off-switch' || this.nodes[i]?.info.rack === node.info.rack) existing++;
