@@ -302,6 +302,19 @@ describe('CapacityScheduler: hand-worked', () => {
     expect(queueGB(cs, 'root.default')).toBe(5);
   });
 
+  test('a priority that may not go off-switch (relaxLocality false on ANY) is skipped without counting an opportunity', () => {
+    // RegularContainerAllocator: PRIORITY_SKIPPED undoes the opportunity tryAllocateOnNode added;
+    // the node-local container still goes to h1 when h1 heartbeats.
+    const cs = scheduler({ queues: oneQueue });
+    node(cs, 0, 'h1', 'r1', 8);
+    node(cs, 1, 'h2', 'r2', 8);
+    cs.addApp(app(0, 'root.default', 'u0'), null, 0);
+    cs.updateAsks(0, [ask('h1', 1, 1), ask('r1', 1, 1), { ...ask(ANY, 1, 1), relaxLocality: false }], 0);
+    expect(beat(cs, 1)).toEqual([]);
+    expect(cs.schedulingOpportunities(0, PRIORITY)).toBe(0);
+    expect(beat(cs, 0).map((x) => x.locality)).toEqual(['node-local']);
+  });
+
   test('at most one off-switch container per heartbeat (maximum-offswitch-assignments), node-local ones up to the cap', () => {
     const cs = scheduler({ queues: oneQueue });
     node(cs, 0, 'h0', 'r0', 8);
