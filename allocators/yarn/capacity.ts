@@ -26,6 +26,7 @@ import {
   type CapacityQueueOptions,
 } from './capacity-options.js';
 import { problemList } from '../param-checks.js';
+import { PreemptionMonitor, type PreemptionQueueView, type PreemptionVictim } from './capacity-preemption.js';
 
 /** The priority of an ApplicationMaster's container request (RMAppAttemptImpl's AM request). */
 export const AM_PRIORITY = 0;
@@ -164,6 +165,7 @@ export class CapacityScheduler implements YarnScheduler {
   private readonly apps = new Map<number, App>();
   private readonly containers = new Map<number, LiveContainer>();
   private readonly reservedTotal = zeroVec();
+  private readonly preemption: PreemptionMonitor | null;
   private nextContainerId = 0;
   private walkId = 0;
 
@@ -213,7 +215,8 @@ export class CapacityScheduler implements YarnScheduler {
     let depth = 0;
     for (const q of this.allQueues) depth = Math.max(depth, q.path.split('.').length);
     for (let i = 0; i <= depth; i++) this.limits.push(zeroVec());
-    this.updateInterval = 0;
+    this.preemption = options.preemption.enabled ? new PreemptionMonitor(options.preemption, this.calc) : null;
+    this.updateInterval = this.preemption === null ? 0 : options.preemption.monitoringInterval;
   }
 
   // ---- the port ----
@@ -321,6 +324,7 @@ export class CapacityScheduler implements YarnScheduler {
     const c = this.containers.get(id);
     if (c === undefined) throw new Error(`container ${id} completed but the CapacityScheduler holds no such container`);
     this.release(c);
+    this.preemption?.forget(id);
   }
 
   nodeUpdate(index: number, now: number, out: ContainerGrant[]): HeartbeatReport {
@@ -342,8 +346,11 @@ export class CapacityScheduler implements YarnScheduler {
     return { reserved: this.reservedThisBeat };
   }
 
-  update(_now: number): readonly number[] {
-    return [];
+  /** The preemption monitor's run (when enabled): the containers to kill now. */
+  update(now: number): readonly number[] {
+    if (this.preemption === null) return [];
+    this.walkId++;
+    return this.preemption.run(now, this.preemptionView(this.root), this.cluster);
   }
 
   reservedInto(out: ResourceVector): void {
@@ -432,6 +439,11 @@ export class CapacityScheduler implements YarnScheduler {
     const q = this.leaves.get(queue);
     if (q === undefined) throw new Error(`"${queue}" is not a leaf queue of the CapacityScheduler`);
     return q.activeUsers;
+  }
+
+  /** The containers the preemption monitor has marked and not yet killed, in marking order. */
+  markedContainers(): readonly number[] {
+    return this.preemption === null ? [] : this.preemption.markedContainers();
   }
 
   // ---- one heartbeat ----
@@ -726,6 +738,62 @@ export class CapacityScheduler implements YarnScheduler {
     this.addVec(app.user.used, res, -1);
     this.addUsage(app.queue, res, -1);
     this.addVec(this.reservedTotal, res, -1);
+  }
+
+  // ---- preemption's snapshot ----
+
+  /** A queue with its usage, and for a leaf its pending demand and its containers in preemption order. */
+  private preemptionView(q: Queue): PreemptionQueueView {
+    const pending = zeroVec();
+    const victims: PreemptionVictim[] = [];
+    if (q.children.length === 0) {
+      if (q.policy === 'fair') q.apps.sort(fairOrder);
+      this.leafPending(q, pending);
+      // FifoCandidatesSelector: applications in reverse order; in each, lower priorities first,
+      // then the newest container first (AM containers are set apart by the monitor)
+      for (let i = q.apps.length - 1; i >= 0; i--) {
+        const app = q.apps[i]!;
+        const cs = [...app.containers].map((id) => this.containers.get(id)!);
+        cs.sort((a, b) => b.priority - a.priority || b.id - a.id);
+        for (const c of cs) victims.push({ id: c.id, res: c.res, am: c.am });
+      }
+    }
+    return {
+      path: q.path,
+      children: q.children.map((c) => this.preemptionView(c)),
+      used: q.used,
+      guarantee: q.guarantee,
+      maxResource: q.maxResource,
+      pending,
+      victims,
+    };
+  }
+
+  /**
+   * AbstractLeafQueue.getTotalPendingResourcesConsideringUserLimit: each active application's
+   * outstanding containers, within what its user may still take under the user limit.
+   */
+  private leafPending(q: Queue, out: ResourceVector): void {
+    const headroom = new Map<User, ResourceVector>();
+    const want = zeroVec();
+    for (const app of q.apps) {
+      if (!app.hasDemand) continue;
+      let room = headroom.get(app.user);
+      if (room === undefined) {
+        const limit = this.userLimit(q, app.user);
+        room = zeroVec();
+        for (let r = 0; r < NUM_RESOURCES; r++) room[r] = Math.max(0, limit[r]! - app.user.used[r]!);
+        headroom.set(app.user, room);
+      }
+      want.fill(0);
+      for (const p of app.asks.priorities()) {
+        const any = app.asks.get(p, ANY)!;
+        for (let r = 0; r < NUM_RESOURCES; r++) want[r]! += any.numContainers * any.capability[r]!;
+      }
+      const take = this.minByCalc(want, room).slice();
+      this.addVec(out, take, 1);
+      this.addVec(room, take, -1);
+    }
   }
 
   // ---- limits ----
