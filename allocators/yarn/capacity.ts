@@ -68,6 +68,8 @@ interface Queue {
   readonly amUsed: ResourceVector;
   readonly users: Map<string, User>;
   activeUsers: number;
+  /** bumped whenever what the user limit reads changes (usage, active users, cluster, settings) */
+  usersVersion: number;
 }
 
 /** A user of one leaf queue (UsersManager.User). */
@@ -80,9 +82,9 @@ interface User {
   /** applications (active or pending) with something outstanding: the user is active when > 0 */
   demandingApps: number;
   apps: number;
-  /** the user limit of the current walk, and the walk it was computed in */
+  /** the user limit, and the queue's usersVersion it was computed at (UsersManager's cached limit) */
   readonly limit: ResourceVector;
-  limitWalk: number;
+  limitVersion: number;
 }
 
 /** An application attempt (FiCaSchedulerApp). */
@@ -167,7 +169,6 @@ export class CapacityScheduler implements YarnScheduler {
   private readonly reservedTotal = zeroVec();
   private readonly preemption: PreemptionMonitor | null;
   private nextContainerId = 0;
-  private walkId = 0;
 
   // scratch vectors of the walk (no allocation per heartbeat)
   private readonly limits: ResourceVector[] = [];
@@ -177,6 +178,8 @@ export class CapacityScheduler implements YarnScheduler {
   private readonly tmpB = zeroVec();
   private readonly tmpC = zeroVec();
   private readonly zero = zeroVec();
+  /** scratch of userLimit: queue capacity, active users' usage, consumed, current capacity, the two bounds, the cap */
+  private readonly ulScratch = Array.from({ length: 7 }, zeroVec);
   /** the locality of the last container allocated or reserved */
   private lastType: YarnLocality = 'off-switch';
   /** the last walk ended in a reservation (for the heartbeat's report) */
@@ -250,7 +253,7 @@ export class CapacityScheduler implements YarnScheduler {
     if (this.apps.has(info.id)) throw new Error(`application ${info.id} submitted twice`);
     let user = queue.users.get(info.user);
     if (user === undefined) {
-      user = { name: info.user, queue, used: zeroVec(), amUsed: zeroVec(), demandingApps: 0, apps: 0, limit: zeroVec(), limitWalk: -1 };
+      user = { name: info.user, queue, used: zeroVec(), amUsed: zeroVec(), demandingApps: 0, apps: 0, limit: zeroVec(), limitVersion: -1 };
       queue.users.set(info.user, user);
     }
     user.apps++;
@@ -303,6 +306,7 @@ export class CapacityScheduler implements YarnScheduler {
       q.pending.splice(q.pending.indexOf(app), 1);
     }
     app.user.apps--;
+    q.usersVersion++;
     if (app.user.apps === 0) q.users.delete(app.user.name);
     this.apps.delete(id);
     // AbstractLeafQueue.removeApplicationAttempt: room may have opened for a pending application
@@ -349,7 +353,6 @@ export class CapacityScheduler implements YarnScheduler {
   /** The preemption monitor's run (when enabled): the containers to kill now. */
   update(now: number): readonly number[] {
     if (this.preemption === null) return [];
-    this.walkId++;
     return this.preemption.run(now, this.preemptionView(this.root), this.cluster);
   }
 
@@ -458,7 +461,6 @@ export class CapacityScheduler implements YarnScheduler {
     this.free.set(node.info.total);
     this.addVec(this.free, node.allocated, -1);
     if (this.calc.containersIn(this.free, this.o.minAllocation) <= 0) return NOTHING;
-    this.walkId++;
     this.limits[0]!.set(this.cluster);
     const r = this.assignQueue(this.root, 0, node, now, out);
     if (r === RESERVED) this.reservedThisBeat = true;
@@ -805,35 +807,28 @@ export class CapacityScheduler implements YarnScheduler {
    * currentCapacity is the guarantee while the queue's users consume less, else consumed + minAlloc.
    */
   private userLimit(q: Queue, user: User): ResourceVector {
-    if (user.limitWalk === this.walkId) return user.limit;
+    if (user.limitVersion === q.usersVersion) return user.limit;
     const min = this.o.minAllocation;
-    const queueCap = this.maxByCalc(q.guarantee, min).slice();
+    const [queueCap, activeUsed, consumed, current, byUsers, byPercent, maxLimit] = this.ulScratch;
+    queueCap!.set(this.maxByCalc(q.guarantee, min));
     let ratio = 0;
-    const activeUsed = this.tmpA;
-    activeUsed.set(min);
+    activeUsed!.set(min);
     for (const u of q.users.values()) {
       ratio += this.calc.share(this.cluster, u.used);
-      if (u.demandingApps > 0) this.addVec(activeUsed, u.used, 1);
+      if (u.demandingApps > 0) this.addVec(activeUsed!, u.used, 1);
     }
-    const consumed = this.tmpB;
-    for (let r = 0; r < NUM_RESOURCES; r++) consumed[r] = roundUpTo(ceilUnits(this.cluster[r]! * ratio), min[r]!);
-    const current = this.tmpC;
-    if (this.calc.compare(this.cluster, consumed, queueCap) < 0) current.set(queueCap);
-    else for (let r = 0; r < NUM_RESOURCES; r++) current[r] = consumed[r]! + min[r]!;
+    for (let r = 0; r < NUM_RESOURCES; r++) consumed![r] = roundUpTo(ceilUnits(this.cluster[r]! * ratio), min[r]!);
+    if (this.calc.compare(this.cluster, consumed!, queueCap!) < 0) current!.set(queueCap!);
+    else for (let r = 0; r < NUM_RESOURCES; r++) current![r] = consumed![r]! + min[r]!;
     const n = Math.max(1, q.activeUsers);
-    const byUsers = zeroVec();
-    const byPercent = zeroVec();
     for (let r = 0; r < NUM_RESOURCES; r++) {
-      byUsers[r] = ceilUnits(activeUsed[r]! / n);
-      byPercent[r] = ceilUnits(floorUnits(current[r]! * q.minUserLimitPercent) / 100);
+      byUsers![r] = ceilUnits(activeUsed![r]! / n);
+      byPercent![r] = ceilUnits(floorUnits(current![r]! * q.minUserLimitPercent) / 100);
+      maxLimit![r] = q.userLimitFactor === -1 ? q.maxResource[r]! : floorUnits(queueCap![r]! * q.userLimitFactor);
     }
-    const limit = this.maxByCalc(byUsers, byPercent).slice();
-    const maxLimit = zeroVec();
-    if (q.userLimitFactor === -1) maxLimit.set(q.maxResource);
-    else for (let r = 0; r < NUM_RESOURCES; r++) maxLimit[r] = floorUnits(queueCap[r]! * q.userLimitFactor);
-    const capped = this.minByCalc(limit, maxLimit);
+    const capped = this.minByCalc(this.maxByCalc(byUsers!, byPercent!), maxLimit!);
     for (let r = 0; r < NUM_RESOURCES; r++) user.limit[r] = roundUpTo(capped[r]!, min[r]!);
-    user.limitWalk = this.walkId;
+    user.limitVersion = q.usersVersion;
     return user.limit;
   }
 
@@ -907,7 +902,10 @@ export class CapacityScheduler implements YarnScheduler {
     const was = user.demandingApps > 0;
     user.demandingApps += d;
     const is = user.demandingApps > 0;
-    if (was !== is) user.queue.activeUsers += is ? 1 : -1;
+    if (was !== is) {
+      user.queue.activeUsers += is ? 1 : -1;
+      user.queue.usersVersion++;
+    }
   }
 
   private queueDemand(q: Queue, d: number): void {
@@ -915,6 +913,7 @@ export class CapacityScheduler implements YarnScheduler {
   }
 
   private addUsage(q: Queue, res: ResourceVector, sign: number): void {
+    q.usersVersion++;
     for (let x: Queue | null = q; x !== null; x = x.parent) this.addVec(x.used, res, sign);
   }
 
@@ -936,6 +935,7 @@ export class CapacityScheduler implements YarnScheduler {
 
   private clusterChanged(): void {
     for (const q of this.allQueues) {
+      q.usersVersion++;
       for (let r = 0; r < NUM_RESOURCES; r++) {
         q.guarantee[r] = floorUnits(this.cluster[r]! * q.absCapacity);
         q.maxResource[r] = floorUnits(this.cluster[r]! * q.absMaxCapacity);
@@ -983,6 +983,7 @@ export class CapacityScheduler implements YarnScheduler {
       amUsed: zeroVec(),
       users: new Map(),
       activeUsers: 0,
+      usersVersion: 0,
     };
   }
 
