@@ -221,6 +221,20 @@ describe('CapacityScheduler: user limits (Hadoop TestLeafQueue)', () => {
   });
 });
 
+describe('CapacityScheduler: AM resource limit (Hadoop TestLeafQueue)', () => {
+  test('testInitializeQueue: on 50 GB, queue a (8.5 %, maximum 20 %) may hold 1 GB of AMs, queue b (80 %, maximum 99 %) 5 GB', () => {
+    // a: 10 % of its current limit min(50 GB, 20 % = 10 GB) = 1 GB; b: 10 % of 99 % of 50 GB rounded
+    // down to 1 GB steps (49 GB) = 4.9 GB, rounded up to 5 GB
+    const cs = scheduler({ queues: HADOOP_TEST_QUEUES });
+    node(cs, 0, 'h0', 'r0', 50);
+    const out = v();
+    cs.amResourceLimit('root.a', out);
+    expect(out[R.mem]).toBe(1 * GB * 1000);
+    cs.amResourceLimit('root.b', out);
+    expect(out[R.mem]).toBe(5 * GB * 1000);
+  });
+});
+
 describe('CapacityScheduler: hand-worked', () => {
   const oneQueue = [{ path: 'root.default', capacity: 100 }];
 

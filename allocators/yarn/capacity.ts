@@ -437,6 +437,13 @@ export class CapacityScheduler implements YarnScheduler {
     this.o = next;
   }
 
+  /** Leaf `queue`'s AM resource limit now, written into `out`. */
+  amResourceLimit(queue: string, out: ResourceVector): void {
+    const q = this.leaves.get(queue);
+    if (q === undefined) throw new Error(`"${queue}" is not a leaf queue of the CapacityScheduler`);
+    this.computeAmLimit(q, out);
+  }
+
   /** Users of leaf `queue` with something outstanding (UsersManager.getNumActiveUsers). */
   activeUsers(queue: string): number {
     const q = this.leaves.get(queue);
@@ -840,12 +847,8 @@ export class CapacityScheduler implements YarnScheduler {
   private activateApplications(q: Queue): void {
     if (q.pending.length === 0) return;
     const min = this.o.minAllocation;
-    // calculateAndGetAMResourceLimitPerPartition: max-am-percent of the larger of the guarantee and
-    // the queue's current limit, rounded up
-    const limit = this.currentLimit(q);
-    const usable = this.calc.fitsIn(q.guarantee, limit) ? limit : q.guarantee;
     const amLimit = zeroVec();
-    for (let r = 0; r < NUM_RESOURCES; r++) amLimit[r] = roundUpTo(ceilUnits(usable[r]! * q.maxAmPercent), min[r]!);
+    this.computeAmLimit(q, amLimit);
     // getUserAMResourceLimitPerPartition (user weights 1)
     const effUserLimit = Math.min(Math.max(q.minUserLimitPercent / 100, 1 / Math.max(q.activeUsers, 1)), 1);
     const share = q.userLimitFactor === -1 ? q.maxAmPercent : q.maxAmPercent * effUserLimit * q.userLimitFactor;
@@ -862,6 +865,17 @@ export class CapacityScheduler implements YarnScheduler {
       q.pending.splice(q.pending.indexOf(app), 1);
       this.activate(app);
     }
+  }
+
+  /**
+   * AbstractLeafQueue.calculateAndGetAMResourceLimitPerPartition: max-am-percent of the queue's
+   * current limit, or of its guarantee when that does not fit in it, rounded up to the minimum
+   * allocation.
+   */
+  private computeAmLimit(q: Queue, out: ResourceVector): void {
+    const limit = this.currentLimit(q);
+    const usable = this.calc.fitsIn(q.guarantee, limit) ? limit : q.guarantee;
+    for (let r = 0; r < NUM_RESOURCES; r++) out[r] = roundUpTo(ceilUnits(usable[r]! * q.maxAmPercent), this.o.minAllocation[r]!);
   }
 
   private activate(app: App): void {
