@@ -316,6 +316,23 @@ describe('CapacityScheduler: hand-worked', () => {
     expect(queueGB(cs, 'root.default')).toBe(5);
   });
 
+  test("a leaf's applications in fifo order, or fair (less memory held first, then submission)", () => {
+    // 8 GB node; apps 0 and 1 (different users) each want 4 node-local 1 GB containers; one heartbeat.
+    const order = (policy: 'fifo' | 'fair'): string => {
+      const cs = scheduler({ queues: [{ path: 'root.default', capacity: 100, orderingPolicy: policy }] });
+      node(cs, 0, 'h0', 'r0', 8);
+      for (const id of [0, 1]) {
+        cs.addApp(app(id, 'root.default', `u${id}`), null, 0);
+        cs.updateAsks(id, [ask('h0', 1, 4), ask('r0', 1, 4), ask(ANY, 1, 4)], 0);
+      }
+      return beat(cs, 0)
+        .map((g) => g.app)
+        .join('');
+    };
+    expect(order('fifo')).toBe('00001111');
+    expect(order('fair')).toBe('01010101');
+  });
+
   test('a priority that may not go off-switch (relaxLocality false on ANY) is skipped without counting an opportunity', () => {
     // RegularContainerAllocator: PRIORITY_SKIPPED undoes the opportunity tryAllocateOnNode added;
     // the node-local container still goes to h1 when h1 heartbeats.
