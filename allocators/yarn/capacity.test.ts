@@ -316,6 +316,33 @@ describe('CapacityScheduler: hand-worked', () => {
     expect(queueGB(cs, 'root.default')).toBe(5);
   });
 
+  test('asks are normalised by the calculator: memory-only gives 1 vcore, dominant counts vcores', () => {
+    // 8 GB / 8 vcore node; 4 containers of 1500 MB and 3 vcores asked. Normalised memory:
+    // roundUp(1500, 1024) = 2048 MB. 'memory': 1 vcore each, all 4 fit (8 GB). 'dominant': 3 vcores
+    // each, 2 fit (6 of 8 vcores); the third does not fit the free 2 vcores (it reserves the node).
+    const grants = (calculator: 'memory' | 'dominant'): number[][] => {
+      const cs = scheduler({ queues: oneQueue, calculator });
+      cs.addNode({ index: 0, host: 'h0', rack: 'r0', total: resources({ mem: 8 * GB, cpus: 8 }) });
+      cs.addNode({ index: 1, host: 'h1', rack: 'r0', total: resources({ mem: 8 * GB, cpus: 8 }) });
+      cs.addApp(app(0, 'root.default', 'u0'), null, 0);
+      const capability = resources({ mem: 1500, cpus: 3 });
+      cs.updateAsks(0, [{ priority: 1, resourceName: 'h0', capability, numContainers: 4, relaxLocality: true }], 0);
+      cs.updateAsks(0, [{ priority: 1, resourceName: 'r0', capability, numContainers: 4, relaxLocality: true }], 0);
+      cs.updateAsks(0, [{ priority: 1, resourceName: ANY, capability, numContainers: 4, relaxLocality: true }], 0);
+      return beat(cs, 0).map((g) => [g.res[R.mem]! / 1000, g.res[R.cpus]! / 1000]);
+    };
+    expect(grants('memory')).toEqual([
+      [2048, 1],
+      [2048, 1],
+      [2048, 1],
+      [2048, 1],
+    ]);
+    expect(grants('dominant')).toEqual([
+      [2048, 3],
+      [2048, 3],
+    ]);
+  });
+
   test("a leaf's applications in fifo order, or fair (less memory held first, then submission)", () => {
     // 8 GB node; apps 0 and 1 (different users) each want 4 node-local 1 GB containers; one heartbeat.
     const order = (policy: 'fifo' | 'fair'): string => {
