@@ -178,6 +178,9 @@ export class CapacityScheduler implements YarnScheduler {
   private readonly tmpB = zeroVec();
   private readonly tmpC = zeroVec();
   private readonly zero = zeroVec();
+  /** what the app under consideration must unreserve before allocating, and its user's excess over the user limit */
+  private readonly unreserveNeed = zeroVec();
+  private readonly userExcess = zeroVec();
   /** scratch of userLimit: queue capacity, active users' usage, consumed, current capacity, the two bounds, the cap */
   private readonly ulScratch = Array.from({ length: 7 }, zeroVec);
   /** the locality of the last container allocated or reserved */
@@ -516,13 +519,30 @@ export class CapacityScheduler implements YarnScheduler {
   private assignLeaf(q: Queue, depth: number, node: Node, now: number, out: ContainerGrant[]): Outcome {
     // the queue's limit: min(parent's, maximum capacity rounded down) (updateCurrentResourceLimits)
     const limit = this.leafLimit(q, this.limits[depth]!);
-    if (this.calc.compare(this.cluster, q.used, limit) >= 0) return NOTHING;
+    const atLimit = this.calc.compare(this.cluster, q.used, limit) >= 0;
     for (let r = 0; r < NUM_RESOURCES; r++) this.headroom[r] = limit[r]! - q.used[r]!;
     if (q.policy === 'fair') q.apps.sort(fairOrder);
+    let checkQueue = true;
     for (const app of q.apps) {
+      // canAssignToThisQueue, asked with each app in order until one holds no reservation: a queue
+      // at its limit may still serve an app that could drop a reservation (continue-looking)
+      if (checkQueue) {
+        if (atLimit) {
+          for (let r = 0; r < NUM_RESOURCES; r++) this.tmpA[r] = q.used[r]! - app.reserved[r]!;
+          if (isAllZero(app.reserved) || this.calc.compare(this.cluster, this.tmpA, limit) >= 0) return NOTHING;
+        }
+        if (isAllZero(app.reserved)) checkQueue = false;
+      }
       if (!app.hasDemand) continue;
-      // canAssignToUser: refused only when the user already holds more than the limit
-      if (this.calc.compare(this.cluster, app.user.used, this.userLimit(q, app.user)) > 0) continue;
+      // canAssignToUser: refused only when the user already holds more than the limit, unless
+      // dropping the app's reservations would bring it within (then that much must be unreserved)
+      const userLimit = this.userLimit(q, app.user);
+      this.userExcess.fill(0);
+      if (this.calc.compare(this.cluster, app.user.used, userLimit) > 0) {
+        for (let r = 0; r < NUM_RESOURCES; r++) this.tmpA[r] = app.user.used[r]! - app.reserved[r]!;
+        if (this.calc.compare(this.cluster, this.tmpA, userLimit) > 0) continue;
+        for (let r = 0; r < NUM_RESOURCES; r++) this.userExcess[r] = app.user.used[r]! - userLimit[r]!;
+      }
       const r = this.assignApp(app, node, now, out);
       if (r === ALLOCATED || r === RESERVED) return r;
       // QUEUE_SKIPPED (no headroom) ends the queue's turn; a skipped app lets the next one try
@@ -546,7 +566,11 @@ export class CapacityScheduler implements YarnScheduler {
       // unreserve (reservations-continue-looking, on by default) must hold one container
       for (let r = 0; r < NUM_RESOURCES; r++) this.tmpA[r] = this.headroom[r]! + app.reserved[r]!;
       if (this.calc.compare(this.cluster, this.tmpA, any.capability) < 0) return QUEUE_SKIPPED;
-      const needUnreserve = this.calc.compare(this.cluster, any.capability, this.headroom) > 0;
+      // RegularContainerAllocator.assignContainer: what must be unreserved first is
+      // max(container - headroom, the user's excess)
+      for (let r = 0; r < NUM_RESOURCES; r++) this.tmpB[r] = any.capability[r]! - this.headroom[r]!;
+      this.unreserveNeed.set(this.maxByCalc(this.tmpB, this.userExcess));
+      const needUnreserve = this.calc.compare(this.cluster, this.unreserveNeed, this.zero) > 0;
       // tryAllocateOnNode: the node is an opportunity, unless the priority is skipped outright
       app.opportunities.set(p, (app.opportunities.get(p) ?? 0) + 1);
       const r = this.assignOnNode(app, p, node, needUnreserve, null, now, out);
@@ -635,7 +659,7 @@ export class CapacityScheduler implements YarnScheduler {
     if (available) {
       if (!should || needUnreserve) {
         // reservations-continue-looking: take this node and drop a reservation held elsewhere
-        const other = this.findReservationToDrop(app, p, node, cap);
+        const other = this.findReservationToDrop(app, p, node, needUnreserve ? this.unreserveNeed : cap);
         if (other === null) return LOCALITY_SKIPPED;
         this.unreserve(other);
       }
@@ -666,13 +690,13 @@ export class CapacityScheduler implements YarnScheduler {
     return starvation + required - reserved > 0;
   }
 
-  /** FiCaSchedulerApp.findNodeToUnreserve: the app's reservation at `p` on another node, of at least `cap`. */
-  private findReservationToDrop(app: App, p: number, except: Node, cap: ResourceVector): Node | null {
+  /** FiCaSchedulerApp.findNodeToUnreserve: the app's reservation at `p` on another node, of at least `amount`. */
+  private findReservationToDrop(app: App, p: number, except: Node, amount: ResourceVector): Node | null {
     const ids = [...app.reservedNodes].sort((a, b) => a - b);
     for (const i of ids) {
       const n = this.nodes[i]!;
       if (n === except || n.reservation === null || n.reservation.priority !== p) continue;
-      if (this.calc.fitsIn(cap, n.reservation.res)) return n;
+      if (this.calc.fitsIn(amount, n.reservation.res)) return n;
     }
     return null;
   }
@@ -1025,6 +1049,11 @@ const pendingOrder = fifoOrder;
 /** FairOrderingPolicy without size-based weight: less memory held first, then earlier submission, then id. */
 function fairOrder(a: App, b: App): number {
   return a.used[R.mem]! - b.used[R.mem]! || a.info.submitted - b.info.submitted || a.info.id - b.info.id;
+}
+
+function isAllZero(v: ResourceVector): boolean {
+  for (let r = 0; r < NUM_RESOURCES; r++) if (v[r] !== 0) return false;
+  return true;
 }
 
 function insertSorted<T>(list: T[], x: T, cmp: (a: T, b: T) => number): void {
