@@ -373,34 +373,39 @@ describe('CapacityScheduler: hand-worked', () => {
     expect(beat(cs, 0).map((x) => x.locality)).toEqual(['node-local']);
   });
 
-  test('a queue at its limit lets an app with a reservation take free space elsewhere and drop the reservation', () => {
-    // Two 4 GB nodes; queue a 75 % with maximum 75 % (6 GB). App 1 holds 3 GB on node 0, app 0 holds
-    // 1 GB on node 1 and reserves node 0 (1 GB free) for 2 GB: a uses 6 GB (reservations count), its
-    // limit. Node 1 (3 GB free) heartbeats: a is at its limit, but app 0, first in order, holds a
-    // 2 GB reservation and 6 - 2 < 6 (canAssignToThisQueue with reservations-continue-looking); the
-    // headroom 0 plus that reservation holds 2 GB, so app 0 gets 2 GB on node 1 and node 0's
-    // reservation goes.
-    const cs = scheduler({
-      queues: [
-        { path: 'root.a', capacity: 75, maximumCapacity: 75 },
-        { path: 'root.b', capacity: 25 },
-      ],
-    });
-    node(cs, 0, 'h0', 'r0', 4);
-    node(cs, 1, 'h1', 'r0', 4);
-    cs.addApp(app(0, 'root.a', 'u0'), null, 0);
-    cs.addApp(app(1, 'root.a', 'u1'), null, 0);
-    cs.updateAsks(1, [ask('h0', 1, 3), ask('r0', 1, 3), ask(ANY, 1, 3)], 0);
-    expect(beat(cs, 0).map((g) => g.app)).toEqual([1, 1, 1]);
-    cs.updateAsks(0, [ask(ANY, 1, 1)], 0);
-    expect(beat(cs, 1).map((g) => g.app)).toEqual([0]);
-    cs.updateAsks(0, [ask(ANY, 2, 1, 2)], 0);
-    expect(cs.nodeUpdate(0, 0, [])).toEqual({ reserved: true });
-    expect(queueGB(cs, 'root.a')).toBe(6);
-    expect(beat(cs, 1).map((g) => [g.app, g.node, g.res[R.mem]])).toEqual([[0, 1, 2048_000]]);
-    expect(cs.nodeReservedBy(0)).toBe(-1);
-    expect(queueGB(cs, 'root.a')).toBe(6);
-  });
+  test.each([1, 0.3])(
+    'a queue at its limit lets an app with a reservation take free space elsewhere and drop the reservation (user-limit-factor %s)',
+    (userLimitFactor) => {
+      // Two 4 GB nodes; queue a 75 % with maximum 75 % (6 GB). App 1 holds 3 GB on node 0, app 0
+      // holds 1 GB on node 1 and reserves node 0 (1 GB free) for 2 GB: a uses 6 GB (reservations
+      // count), its limit. Node 1 (3 GB free) heartbeats: a is at its limit, but app 0, first in
+      // order, holds a 2 GB reservation and 6 - 2 < 6 (canAssignToThisQueue with
+      // reservations-continue-looking); the headroom 0 plus that reservation holds 2 GB, so app 0
+      // gets 2 GB on node 1 and node 0's reservation goes. With factor 0.3 the user limit is
+      // roundUp(0.3 x 6 GB, 1 GB) = 2 GB: u0 holds 3 GB, above it, but 3 - 2 reserved is within it
+      // (canAssignToUser with continue-looking), so the same happens.
+      const cs = scheduler({
+        queues: [
+          { path: 'root.a', capacity: 75, maximumCapacity: 75, userLimitFactor },
+          { path: 'root.b', capacity: 25 },
+        ],
+      });
+      node(cs, 0, 'h0', 'r0', 4);
+      node(cs, 1, 'h1', 'r0', 4);
+      cs.addApp(app(0, 'root.a', 'u0'), null, 0);
+      cs.addApp(app(1, 'root.a', 'u1'), null, 0);
+      cs.updateAsks(1, [ask('h0', 1, 3), ask('r0', 1, 3), ask(ANY, 1, 3)], 0);
+      expect(beat(cs, 0).map((g) => g.app)).toEqual([1, 1, 1]);
+      cs.updateAsks(0, [ask(ANY, 1, 1)], 0);
+      expect(beat(cs, 1).map((g) => g.app)).toEqual([0]);
+      cs.updateAsks(0, [ask(ANY, 2, 1, 2)], 0);
+      expect(cs.nodeUpdate(0, 0, [])).toEqual({ reserved: true });
+      expect(queueGB(cs, 'root.a')).toBe(6);
+      expect(beat(cs, 1).map((g) => [g.app, g.node, g.res[R.mem]])).toEqual([[0, 1, 2048_000]]);
+      expect(cs.nodeReservedBy(0)).toBe(-1);
+      expect(queueGB(cs, 'root.a')).toBe(6);
+    },
+  );
 
   test('at most one off-switch container per heartbeat (maximum-offswitch-assignments), node-local ones up to the cap', () => {
     const cs = scheduler({ queues: oneQueue });
