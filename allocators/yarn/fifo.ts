@@ -71,7 +71,7 @@ export class FifoScheduler implements YarnScheduler {
     this.nodes[node] = undefined;
   }
 
-  addApp(app: YarnAppInfo, am: ResourceVector | null): void {
+  addApp(app: YarnAppInfo, am: ResourceVector | null, _now: number): void {
     if (app.queue !== FIFO_QUEUE) throw new Error(`the fifo scheduler has one queue, ${FIFO_QUEUE}: no queue ${app.queue}`);
     const a: App = { info: app, asks: new AppAsks() };
     this.apps.set(app.id, a);
@@ -79,17 +79,17 @@ export class FifoScheduler implements YarnScheduler {
       a.asks.update([{ priority: AM_PRIORITY, resourceName: ANY, capability: am, numContainers: 1, relaxLocality: true }], (v) => this.normalise(v));
   }
 
-  removeApp(app: number): void {
+  removeApp(app: number, _now: number): void {
     this.apps.delete(app);
   }
 
-  updateAsks(app: number, asks: readonly ResourceAsk[]): void {
+  updateAsks(app: number, asks: readonly ResourceAsk[], _now: number): void {
     const a = this.apps.get(app);
     if (a === undefined) throw new Error(`asks of unknown application ${app}`);
     a.asks.update(asks, (v) => this.normalise(v));
   }
 
-  completeContainer(id: number): void {
+  completeContainer(id: number, _now: number): void {
     const c = this.containers.get(id);
     if (c === undefined) throw new Error(`container ${id} completed twice or never allocated`);
     this.containers.delete(id);
