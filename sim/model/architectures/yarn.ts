@@ -69,6 +69,8 @@ interface App {
   granted: number[];
   /** containers the AM will release at its next call */
   releases: number[];
+  /** its containers the scheduler still holds (allocated, not yet completed there) */
+  live: number;
 }
 
 interface Container {
@@ -107,6 +109,8 @@ export class YarnResourceManager implements Architecture {
   /** the container a running task is in, by task */
   private readonly containerOf = new Map<number, number>();
   private readonly grants: ContainerGrant[] = [];
+  /** the application of each container the scheduler holds */
+  private readonly appOfContainer = new Map<number, number>();
 
   constructor(deps: ArchitectureDeps) {
     if (deps.yarn === undefined) throw new Error('the yarn architecture needs a YARN scheduler and its settings');
@@ -121,8 +125,9 @@ export class YarnResourceManager implements Architecture {
     this.hUpdate = this.sim.register('yarn-scheduler-update', () => this.update());
   }
 
+  /** The scheduler's periodic work (the FairScheduler's fair-share update) starts with the run. */
   start(): void {
-    if (this.scheduler.updateInterval > 0) this.sim.after(this.scheduler.updateInterval, Phase.ALLOCATE, this.hUpdate);
+    if (this.scheduler.updateInterval > 0) this.sim.at(this.sim.now, Phase.ALLOCATE, this.hUpdate);
   }
 
   trigger(agent: number): void {
@@ -141,7 +146,7 @@ export class YarnResourceManager implements Architecture {
   jobSubmitted(job: number, fw: number): void {
     const m = this.master;
     const f = m.frameworkAt(frameworkIx(fw));
-    const app: App = { id: this.apps.length, job, fw, classes: [], amContainer: -1, registered: false, done: false, granted: [], releases: [] };
+    const app: App = { id: this.apps.length, job, fw, classes: [], amContainer: -1, registered: false, done: false, granted: [], releases: [], live: 0 };
     this.apps.push(app);
     this.appOf.set(job, app);
     this.scheduler.addApp(
@@ -170,7 +175,25 @@ export class YarnResourceManager implements Architecture {
     app.releases.length = 0;
     app.granted.length = 0;
     if (app.amContainer >= 0) this.release(app.amContainer);
-    this.scheduler.removeApp(app.id, this.sim.now);
+    this.removeIfDone(app);
+  }
+
+  /**
+   * A finished application leaves the scheduler once the scheduler has completed all its
+   * containers: the last tasks' ends reach it with their nodes' heartbeats (the AM hears of them
+   * only then, and unregisters).
+   */
+  private removeIfDone(app: App): void {
+    if (app.done && app.live === 0) this.scheduler.removeApp(app.id, this.sim.now);
+  }
+
+  /** The scheduler completes container `id` (a node reported its end, or it was released). */
+  private complete(id: number): void {
+    const app = this.apps[this.appOfContainer.get(id)!]!;
+    this.appOfContainer.delete(id);
+    this.scheduler.completeContainer(id, this.sim.now);
+    app.live--;
+    this.removeIfDone(app);
   }
 
   /** What container resources `res` hold on an agent under the calculator (disk never; cpus and gpus not under 'memory'). */
@@ -199,7 +222,7 @@ export class YarnResourceManager implements Architecture {
     else this.oobAt[agent] = -1;
     const now = this.sim.now;
     const ended = this.ended[agent]!;
-    for (const id of ended) this.scheduler.completeContainer(id, now);
+    for (const id of ended) this.complete(id);
     ended.length = 0;
     const out = this.grants;
     out.length = 0;
@@ -213,6 +236,8 @@ export class YarnResourceManager implements Architecture {
     const held = this.accounted(g.res);
     this.master.holdContainer(frameworkIx(app.fw), agentIx(g.node), held);
     this.containers.set(g.id, { app: app.id, agent: agentIx(g.node), held, priority: g.priority, task: -1 });
+    this.appOfContainer.set(g.id, app.id);
+    app.live++;
     if (g.am) {
       app.amContainer = g.id;
       this.register(app);
@@ -330,8 +355,8 @@ export class YarnResourceManager implements Architecture {
     if (box === undefined) throw this.sim.invariant(`container ${id} released twice`);
     if (box.task >= 0) throw this.sim.invariant(`container ${id} released while task ${box.task} runs in it`);
     this.containers.delete(id);
-    this.scheduler.completeContainer(id, this.sim.now);
     this.master.releaseContainer(box.agent, box.held);
+    this.complete(id);
   }
 
   /** The scheduler's periodic work (fair shares, preemption): preempted containers' tasks are killed. */
