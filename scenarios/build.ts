@@ -15,6 +15,7 @@ import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
 import { behaviourKind, createBehaviour, ownTasksOf } from './behaviours/index.js';
 import { allocatorSpec, runArchitecture, type Scenario } from './schema.js';
+import { buildYarn } from './yarn-settings.js';
 import { traceAgents, traceFrameworks, traceJobStream, type TraceCounts } from './trace-source.js';
 import {
   EXPONENTIAL_TAIL,
@@ -293,6 +294,7 @@ export function buildSimulation(
     },
     allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
     mode: runArchitecture(s),
+    yarn: runArchitecture(s) === 'yarn' ? buildYarn(s) : undefined,
     agents: buildAgents(s),
     frameworks,
     weights,

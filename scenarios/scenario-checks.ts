@@ -18,6 +18,7 @@ import { didYouMean } from './did-you-mean.js';
 import { excerpt } from './errors.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS } from './limits.js';
 import { allocatorOptions, allocatorSpec, runArchitecture, type Scenario } from './schema.js';
+import { yarnProblems } from './yarn-settings.js';
 
 /** Reports a problem at a field path of the scenario. */
 export type Report = (path: PropertyKey[], message: string) => void;
@@ -82,7 +83,38 @@ const RULES: readonly ((c: Checked) => void)[] = [
   agentNamesUnique,
   failureAgents,
   workloadTasks,
+  yarnRules,
 ];
+
+/**
+ * The `yarn` block goes with `architecture: yarn`; under yarn, every framework's behaviour must
+ * let an ApplicationMaster launch its tasks (the batch behaviour does), its queue must be a leaf
+ * of the scheduler's tree, and what the yarn model does not cover yet (failures, static
+ * reservations) is refused rather than ignored.
+ */
+function yarnRules({ s, report }: Checked): void {
+  if (runArchitecture(s) !== 'yarn') {
+    if (s.yarn !== undefined) report(['yarn'], 'the yarn settings apply only with architecture: yarn');
+    return;
+  }
+  s.frameworks.forEach((f, i) => {
+    if (createBehaviour(f.behaviour).takeJobTask === undefined) {
+      report(
+        ['frameworks', i, 'behaviour'],
+        `the ${behaviourKind(f.behaviour)} behaviour cannot run under yarn: only the batch behaviour lets an ApplicationMaster launch its tasks`,
+      );
+    }
+    if (f.role !== '*' && f.role.includes('.'))
+      report(['frameworks', i, 'role'], `role ${f.role} names a YARN queue (root.<role>): a role with "." in a name cannot`);
+  });
+  if (s.failures !== undefined) report(['failures'], 'failures are not modelled under yarn yet (node expiry and ApplicationMaster attempts): run without them');
+  s.cluster.agents.forEach((g, i) => {
+    if ('reserved' in g && g.reserved !== undefined)
+      report(['cluster', 'agents', i, 'reserved'], 'static reservations are a Mesos feature: YARN has none (use queues)');
+  });
+  if (s.frameworks.some((f) => f.role.includes('.'))) return;
+  for (const p of yarnProblems(s)) report(p.path, p.message);
+}
 
 function checked(s: Scenario, report: Report): Checked {
   const agents = buildAgents(s);
@@ -191,7 +223,8 @@ function architectureChoice({ s, report }: Checked): void {
     return;
   }
   const arch = runArchitecture(s);
-  if (arch === 'offers' || entry.architecture !== undefined) return;
+  // Under yarn the YARN scheduler decides; the allocator plays no part (yarnRules).
+  if (arch === 'offers' || arch === 'yarn' || entry.architecture !== undefined) return;
   let made: unknown;
   try {
     made = entry.create(allocatorOptions(s));
@@ -208,7 +241,7 @@ function architectureChoice({ s, report }: Checked): void {
  */
 function offersNeeded({ s, report }: Checked): void {
   const mode = runArchitecture(s);
-  if (mode === 'offers') return;
+  if (mode === 'offers' || mode === 'yarn') return;
   const by = s.architecture !== undefined ? `architecture "${mode}"` : `allocator "${allocatorSpec(s.allocator).name}"`;
   s.frameworks.forEach((f, i) => {
     const b = createBehaviour(f.behaviour);

@@ -29,6 +29,7 @@ import {
   seconds,
   span,
 } from './schema-fields.js';
+import { YarnSettingsSchema } from './yarn-settings.js';
 import { ClusterTraceSchema, InlineWorkloadSchema, PoissonWorkloadSchema, TraceWorkloadSchema } from './schema-workloads.js';
 
 /** A group of identical agents. */
@@ -232,12 +233,6 @@ const SCENARIO_NAME_MESSAGE =
   'a scenario name (it names the directory runs/<name>) is 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 /** A whole scenario. */
-/**
- * The architectures a scenario file may name: all but 'yarn', which runs through the library API
- * (SimulationInput.yarn) until its scenario settings exist.
- */
-const SCENARIO_ARCHITECTURES = ARCHITECTURES.filter((a) => a !== 'yarn') as ['offers', 'monolithic', 'shared-state'];
-
 export const ScenarioSchema = z.strictObject({
   /**
    * scenario name, used in reports and for the default output directory runs/<name>: letters,
@@ -285,12 +280,16 @@ export const ScenarioSchema = z.strictObject({
   /**
    * the scheduling architecture: 'offers' (Mesos: the allocator offers agents, frameworks accept
    * or decline), 'monolithic' (one central scheduler places every task) or 'shared-state' (every
-   * framework places its own tasks, as in Omega); under the last two the allocator orders the
-   * frameworks through its ranking port. Default: the one the allocator names ('monolithic' and
+   * framework places its own tasks, as in Omega), or 'yarn' (Hadoop YARN: the scheduler of the
+   * `yarn` settings places containers that each job's ApplicationMaster asks for; the allocator
+   * plays no part); under monolithic and shared-state the allocator orders the frameworks
+   * through its ranking port. Default: the one the allocator names ('monolithic' and
    * 'shared-state' are also allocator names, with drf's order), else 'offers' (left out of the
    * manifest when not given)
    */
-  architecture: z.enum(SCENARIO_ARCHITECTURES).optional(),
+  architecture: z.enum(ARCHITECTURES).optional(),
+  /** the YARN model's settings (with architecture: yarn; docs/yarn.md); default Hadoop's */
+  yarn: YarnSettingsSchema.optional(),
   master: z
     .strictObject({
       /** --allocation_interval, seconds; default 1 */
