@@ -5,6 +5,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { getAllocator } from '../../../allocators/registry.js';
+import { CapacityScheduler } from '../../../allocators/yarn/capacity.js';
+import { DEFAULT_CAPACITY_OPTIONS } from '../../../allocators/yarn/capacity-options.js';
 import { FIFO_QUEUE, FifoScheduler } from '../../../allocators/yarn/fifo.js';
 import { RandomStream } from '../../kernel/rng.js';
 import { seconds } from '../../kernel/time.js';
@@ -38,6 +40,7 @@ function run(
   rm: Partial<YarnRmOptions> = {},
   scheduler: YarnScheduler = new FifoScheduler(common),
   mode: 'yarn' | 'offers' = 'yarn',
+  frameworks = ['f'],
 ) {
   const sink = new RecordingSink();
   const options: YarnRmOptions = {
@@ -56,7 +59,7 @@ function run(
     master: { allocationInterval: seconds(1) },
     allocator: getAllocator('drf')!.create({}),
     agents,
-    frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework() }],
+    frameworks: frameworks.map((name) => ({ name, role: '*', behaviour: new BatchFramework() })),
     weights: new Map(),
     jobs,
     failures,
@@ -199,5 +202,59 @@ describe('ApplicationMaster attempts', () => {
     expect(sink.of('job_finished')).toEqual([]);
     expect(sink.of('agent_removed').map((r) => [r.agent, r.t])).toEqual([[1, 1200 * S]]);
     expect(result.endTime).toBe(1600 * S);
+  });
+});
+
+describe('preemption under yarn', () => {
+  test('capacity: a queue over its share loses containers to a starved one, one per run at the default rates, each killed 15 s after it is marked', () => {
+    // One node of 8192 MB (eight 1024 MB containers), queues root.a and root.b at 50 % each
+    // (guarantee 4096 MB), user-limit-factor 2 (a queue may fill the node), no AM containers,
+    // preemption on with Hadoop's defaults (every 3 s from 0; wait 15 s; 0.1 of the cluster per
+    // round; dead zone 0.1; natural termination 0.2).
+    // Framework a submits 8 tasks of 1000 s at 0: asked at 1 s, allocated at the node's heartbeat
+    // at 1.954 (containers 0-7), launched at 2 s (task k in container k).
+    // Framework b submits 4 tasks of 1000 s at 10 s: asked at its first call, 11 s.
+    // The run at 12 s sees b pending 4096: ideal shares a 4096, b 4096 (b, below its guarantee,
+    // is offered half the 4096 unassigned, then half the rest, ... up to what it wants); a holds
+    // 4096 above its ideal, scaled to the per-round cap: 0.1 x 8192 = 819.2 MB; a is above its
+    // dead zone (4096 x 1.1 = 4505.6), so it gives back 0.2 x 819.2 = 163.84, rounded up to
+    // 164 MB: one container, a's newest (container 7, task 7), marked at 12 s. Still selected at
+    // each run, it is killed at the first run at least 15 s later: 27 s. Its task goes killed and
+    // is submitted again (a/replace-7); the node heartbeats out of band at 27 s and the free
+    // container goes to b (used / guarantee 0 < a's); b's AM launches task 8 at its call at 28 s.
+    // The run at 30 s marks container 6 (a holds 7168: the same one container per run), killed
+    // at 45; then container 5, marked at 48, killed at 63; container 4, marked at 66, killed at
+    // 81. a then holds 4096, within its dead zone: nothing more is taken, and b runs its 4 tasks.
+    const cs = new CapacityScheduler({
+      ...DEFAULT_CAPACITY_OPTIONS,
+      queues: [
+        { path: 'root.a', capacity: 50, userLimitFactor: 2 },
+        { path: 'root.b', capacity: 50, userLimitFactor: 2 },
+      ],
+      preemption: { ...DEFAULT_CAPACITY_OPTIONS.preemption, enabled: true },
+    });
+    const jobs: JobSpec[] = [
+      { id: 'ja', framework: 'a', submit: seconds(0), tasks: Array.from({ length: 8 }, () => task(1000)) },
+      { id: 'jb', framework: 'b', submit: seconds(10), tasks: Array.from({ length: 4 }, () => task(1000)) },
+    ];
+    const { sink, killed, running } = run([node('n1', 8192)], jobs, {}, { queueOf: (fw) => `root.${fw}` }, cs, 'yarn', ['a', 'b']);
+    expect(killed).toEqual([
+      [7, 0, 27 * S],
+      [6, 0, 45 * S],
+      [5, 0, 63 * S],
+      [4, 0, 81 * S],
+    ]);
+    expect(running.filter((r) => r[0] >= 8 && r[0] < 12).map((r) => r[2])).toEqual([28 * S, 46 * S, 64 * S, 82 * S]);
+    expect(
+      sink
+        .of('job_submitted')
+        .map((r) => [r.name, r.t])
+        .slice(2),
+    ).toEqual([
+      ['a/replace-7', 27 * S],
+      ['a/replace-6', 45 * S],
+      ['a/replace-5', 63 * S],
+      ['a/replace-4', 81 * S],
+    ]);
   });
 });
