@@ -15,7 +15,7 @@ import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
 import { behaviourKind, createBehaviour, ownTasksOf } from './behaviours/index.js';
 import { allocatorSpec, runArchitecture, type Scenario } from './schema.js';
-import { buildYarn } from './yarn-settings.js';
+import { buildYarn, type YarnScenario } from './yarn-settings.js';
 import { traceAgents, traceFrameworks, traceJobStream, type TraceCounts } from './trace-source.js';
 import {
   EXPONENTIAL_TAIL,
@@ -67,6 +67,11 @@ export function buildAgents(s: Scenario): AgentSpec[] {
   (s.cluster.traces ?? []).forEach((_, i) => agents.push(...traceAgents(s, i)));
   agentCache.set(s, agents);
   return agents;
+}
+
+/** What the YARN settings are built from: the scenario's frameworks and those its traces create (each a queue's user, its role the queue). */
+export function yarnScenario(s: Scenario): YarnScenario {
+  return { yarn: s.yarn, roles: s.roles, frameworks: [...s.frameworks, ...buildTraceFrameworks(s)], declared: s.frameworks.length };
 }
 
 /** A framework a trace's frameworkBy creates (not declared in the scenario). */
@@ -294,7 +299,7 @@ export function buildSimulation(
     },
     allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
     mode: runArchitecture(s),
-    yarn: runArchitecture(s) === 'yarn' ? buildYarn(s) : undefined,
+    yarn: runArchitecture(s) === 'yarn' ? buildYarn(yarnScenario(s)) : undefined,
     agents: buildAgents(s),
     frameworks,
     weights,

@@ -13,7 +13,7 @@ import { NUM_RESOURCES, R, RESOURCE_NAMES, fromFixed, resources } from '../sim/m
 import type { AgentSpec } from '../sim/model/simulation.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { behaviourKind, createBehaviour, resolveBehaviour, type TaskAmounts } from './behaviours/index.js';
-import { buildAgents, largestDraw } from './build.js';
+import { buildAgents, largestDraw, yarnScenario } from './build.js';
 import { didYouMean } from './did-you-mean.js';
 import { excerpt } from './errors.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS } from './limits.js';
@@ -108,12 +108,20 @@ function yarnRules({ s, report }: Checked): void {
     if (f.role !== '*' && f.role.includes('.'))
       report(['frameworks', i, 'role'], `role ${f.role} names a YARN queue (root.<role>): a role with "." in a name cannot`);
   });
+  (s.traces ?? []).forEach((t, i) => {
+    if (t.frameworkBy !== undefined && createBehaviour(t.behaviour).takeJobTask === undefined) {
+      report(
+        ['traces', i, 'behaviour'],
+        `the ${behaviourKind(t.behaviour)} behaviour cannot run under yarn: only the batch behaviour lets an ApplicationMaster launch its tasks`,
+      );
+    }
+  });
   s.cluster.agents.forEach((g, i) => {
     if ('reserved' in g && g.reserved !== undefined)
       report(['cluster', 'agents', i, 'reserved'], 'static reservations are a Mesos feature: YARN has none (use queues)');
   });
   if (s.frameworks.some((f) => f.role.includes('.'))) return;
-  for (const p of yarnProblems(s)) report(p.path, p.message);
+  for (const p of yarnProblems(yarnScenario(s))) report(p.path, p.message);
 }
 
 function checked(s: Scenario, report: Report): Checked {

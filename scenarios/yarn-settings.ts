@@ -163,7 +163,10 @@ export type YarnSettings = z.infer<typeof YarnSettingsSchema>;
 export interface YarnScenario {
   readonly yarn?: YarnSettings | undefined;
   readonly roles: Readonly<Record<string, { readonly weight: number }>>;
+  /** the scenario's frameworks, then those its traces create (frameworkBy; their role from roleBy) */
   readonly frameworks: readonly { readonly name: string; readonly role: string }[];
+  /** how many of `frameworks` the scenario declares (the rest come from traces); default all */
+  readonly declared?: number | undefined;
 }
 
 /** A problem of the settings, at a path inside the scenario. */
@@ -296,7 +299,7 @@ export function yarnProblems(s: YarnScenario): YarnProblem[] {
     const q = y.scheduler === 'fifo' ? FIFO_QUEUE : queueOfRole(f.role);
     if (!leaves.includes(q)) {
       out.push({
-        path: ['frameworks', i, 'role'],
+        path: i < (s.declared ?? s.frameworks.length) ? ['frameworks', i, 'role'] : ['traces'],
         message: `framework ${f.name}'s jobs go to queue ${q} (its role), which is not a leaf queue of the ${y.scheduler} scheduler (${leaves.join(', ')})`,
       });
     }

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { InputError, formatProblem } from './errors.js';
 import { parseScenarioText } from './loader.js';
 import { cli } from './test-support/cli.js';
+import { fileURLToPath } from 'node:url';
 import { buildYarn } from './yarn-settings.js';
+import { yarnScenario } from './build.js';
 import { R, resources } from '../sim/model/resources.js';
 
 let tmp: string;
@@ -79,6 +81,30 @@ describe('queues from the roles', () => {
     ]);
     expect(options.am![R.mem]! / 1000).toBe(1536);
   });
+});
+
+test("frameworks a trace creates are queues' users too: frameworkBy user, roleBy queue gives a queue per trace queue", async () => {
+  // The fixture's jobs in the window: b (user u2, queue q2), e (u3, no queue: role *) and f; the
+  // created frameworks' roles are q-q2, q-q1 and * (scenarios/trace-source.test.ts), so the queues
+  // are root.q-q1, root.q-q2 and root.default, each of weight 1 (a third each).
+  const fixtures = fileURLToPath(new URL('../workloads/trace/fixtures/', import.meta.url));
+  const text = `name: yt
+architecture: yarn
+yarn: { am: null }
+cluster:
+  agents:
+    - { count: 4, prefix: n, cpus: 8, mem: 16384 }
+traces:
+  - { file: ${join(fixtures, 'small.jsonl')}, frameworkBy: user, roleBy: queue, rolePrefix: q-, window: { from: 5, until: 100 } }
+`;
+  const { scenario } = parseScenarioText(text, 'yt.yaml');
+  const { scheduler, options } = buildYarn(yarnScenario(scenario));
+  expect(scheduler.leafQueues).toEqual(['root.default', 'root.q-q1', 'root.q-q2']);
+  expect(['u1', 'u2', 'u3'].map((f) => options.queueOf(f))).toEqual(['root.q-q1', 'root.q-q2', 'root.default']);
+  const file = join(tmp, 'trace.yaml');
+  writeFileSync(file, text);
+  const r = await cli('run', file, '--out', join(tmp, 'trace-out'), '--quiet');
+  expect(r.code).toBe(0);
 });
 
 describe('runs', () => {
