@@ -36,10 +36,12 @@ import type { HandlerId, Simulator } from '../../kernel/simulator.js';
 import type { Allocator } from '../allocation-port.js';
 import { agentIx, frameworkIx, taskIx, type AgentIx } from '../ids.js';
 import type { TaskTable } from '../job.js';
+import type { ContainerEnd } from '../log.js';
 import type { Master } from '../master.js';
 import { NUM_RESOURCES, R, type ResourceVector } from '../resources.js';
 import { ANY, type ContainerGrant, type ResourceAsk, type YarnRmOptions, type YarnScheduler } from '../yarn-port.js';
 import type { Architecture } from './architecture.js';
+import { YarnLog } from './yarn-log.js';
 import type { ArchitectureDeps } from './direct.js';
 
 /** The tasks of one size of an application, and the AM's request totals for them. */
@@ -96,6 +98,7 @@ export class YarnResourceManager implements Architecture {
   private readonly hNodeNow: HandlerId;
   private readonly hAm: HandlerId;
   private readonly hUpdate: HandlerId;
+  private readonly ylog: YarnLog;
   /** per agent: registered with the scheduler */
   private readonly nodes: boolean[] = [];
   /** per agent: containers ended since its last heartbeat */
@@ -116,7 +119,8 @@ export class YarnResourceManager implements Architecture {
     if (deps.yarn === undefined) throw new Error('the yarn architecture needs a YARN scheduler and its settings');
     this.sim = deps.sim;
     this.master = deps.master;
-    this.scheduler = deps.yarn.scheduler;
+    this.ylog = new YarnLog(deps.sim, deps.log, deps.yarn.scheduler);
+    this.scheduler = this.ylog.scheduler;
     this.options = deps.yarn.options;
     this.phases = deps.streams('yarn/heartbeat');
     this.hNode = this.sim.register('yarn-node-heartbeat', (a) => this.heartbeat(agentIx(a), true));
@@ -127,6 +131,7 @@ export class YarnResourceManager implements Architecture {
 
   /** The scheduler's periodic work (the FairScheduler's fair-share update) starts with the run. */
   start(): void {
+    this.ylog.start();
     if (this.scheduler.updateInterval > 0) this.sim.at(this.sim.now, Phase.ALLOCATE, this.hUpdate);
   }
 
@@ -154,6 +159,7 @@ export class YarnResourceManager implements Architecture {
       this.options.am,
       this.sim.now,
     );
+    this.ylog.appSubmitted(job, fw, this.options.queueOf(f.name));
     if (this.options.am === null) this.register(app);
   }
 
@@ -171,10 +177,10 @@ export class YarnResourceManager implements Architecture {
     this.appOf.delete(job);
     app.done = true;
     // The AM unregisters: its unused containers and its own go back at once.
-    for (const id of [...app.releases, ...app.granted]) this.release(id);
+    for (const id of [...app.releases, ...app.granted]) this.release(id, 'app_finished');
     app.releases.length = 0;
     app.granted.length = 0;
-    if (app.amContainer >= 0) this.release(app.amContainer);
+    if (app.amContainer >= 0) this.release(app.amContainer, 'app_finished');
     this.removeIfDone(app);
   }
 
@@ -188,8 +194,9 @@ export class YarnResourceManager implements Architecture {
   }
 
   /** The scheduler completes container `id` (a node reported its end, or it was released). */
-  private complete(id: number): void {
+  private complete(id: number, reason: ContainerEnd): void {
     const app = this.apps[this.appOfContainer.get(id)!]!;
+    this.ylog.completed(id, reason);
     this.appOfContainer.delete(id);
     this.scheduler.completeContainer(id, this.sim.now);
     app.live--;
@@ -222,7 +229,7 @@ export class YarnResourceManager implements Architecture {
     else this.oobAt[agent] = -1;
     const now = this.sim.now;
     const ended = this.ended[agent]!;
-    for (const id of ended) this.complete(id);
+    for (const id of ended) this.complete(id, 'task_ended');
     ended.length = 0;
     const out = this.grants;
     out.length = 0;
@@ -238,6 +245,7 @@ export class YarnResourceManager implements Architecture {
     this.containers.set(g.id, { app: app.id, agent: agentIx(g.node), held, priority: g.priority, task: -1 });
     this.appOfContainer.set(g.id, app.id);
     app.live++;
+    this.ylog.allocated(g, app.job, app.fw);
     if (g.am) {
       app.amContainer = g.id;
       this.register(app);
@@ -247,6 +255,7 @@ export class YarnResourceManager implements Architecture {
   /** The AM registers: its requests for every pending task, its first allocate call one interval on. */
   private register(app: App): void {
     app.registered = true;
+    this.ylog.amRegistered(app.job, app.fw, app.amContainer, app.amContainer < 0 ? -1 : this.containers.get(app.amContainer)!.agent);
     const t = this.master.tasks;
     const first = t.firstTask[app.job]!;
     const n = t.taskCount[app.job]!;
@@ -299,7 +308,7 @@ export class YarnResourceManager implements Architecture {
   private allocate(app: App): void {
     if (app.done) return;
     const now = this.sim.now;
-    for (const id of app.releases) this.release(id);
+    for (const id of app.releases) this.release(id, 'released');
     app.releases.length = 0;
     const asks: ResourceAsk[] = [];
     for (const c of app.classes) {
@@ -308,6 +317,7 @@ export class YarnResourceManager implements Architecture {
       c.dirty.clear();
     }
     if (asks.length > 0) this.scheduler.updateAsks(app.id, asks, now);
+    this.ylog.asksSent(app.job, app.fw, asks);
     const taken = app.granted;
     app.granted = [];
     for (const id of taken) this.bind(app, id);
@@ -350,13 +360,13 @@ export class YarnResourceManager implements Architecture {
   }
 
   /** Container `id`, unbound or the AM's, goes back: the scheduler frees it at once, and so does its agent. */
-  private release(id: number): void {
+  private release(id: number, reason: ContainerEnd): void {
     const box = this.containers.get(id);
     if (box === undefined) throw this.sim.invariant(`container ${id} released twice`);
     if (box.task >= 0) throw this.sim.invariant(`container ${id} released while task ${box.task} runs in it`);
     this.containers.delete(id);
     this.master.releaseContainer(box.agent, box.held);
-    this.complete(id);
+    this.complete(id, reason);
   }
 
   /** The scheduler's periodic work (fair shares, preemption): preempted containers' tasks are killed. */
