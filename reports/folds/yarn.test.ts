@@ -29,7 +29,7 @@ const P = Math.floor(new RandomStream(SEED, 'yarn/heartbeat').next() * S);
 
 const common = { calculator: 'memory' as const, minAllocation: resources({ mem: 1024, cpus: 1 }), maxAllocation: resources({ mem: 8192, cpus: 4 }) };
 /** One job of one 10 s task of 1 cpu and 1024 MB, submitted at 0. */
-const JOB: JobSpec = { id: 'j', framework: 'f', submit: 0, tasks: [{ res: resources({ cpus: 1, mem: 1024 }), duration: seconds(10) }] };
+const JOB: JobSpec = { id: 'j', framework: 'f', submit: seconds(0), tasks: [{ res: resources({ cpus: 1, mem: 1024 }), duration: seconds(10) }] };
 
 /** One node of 8 cpus and 8192 MB, one framework, JOB, under `mode` (yarn: the FIFO scheduler, AM `am`). */
 function run(mode: 'yarn' | 'offers', am: ResourceVector | null = null): { result: MetricsResult; log: RecordingSink } {
