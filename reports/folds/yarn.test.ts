@@ -7,7 +7,10 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { getAllocator } from '../../allocators/registry.js';
+import { CapacityScheduler } from '../../allocators/yarn/capacity.js';
+import { DEFAULT_CAPACITY_OPTIONS } from '../../allocators/yarn/capacity-options.js';
 import { FIFO_QUEUE, FifoScheduler } from '../../allocators/yarn/fifo.js';
+import type { YarnScheduler } from '../../sim/model/yarn-port.js';
 import { RandomStream } from '../../sim/kernel/rng.js';
 import { seconds } from '../../sim/kernel/time.js';
 import { BatchFramework } from '../../sim/model/frameworks/batch.js';
@@ -31,8 +34,14 @@ const common = { calculator: 'memory' as const, minAllocation: resources({ mem: 
 /** One job of one 10 s task of 1 cpu and 1024 MB, submitted at 0. */
 const JOB: JobSpec = { id: 'j', framework: 'f', submit: seconds(0), tasks: [{ res: resources({ cpus: 1, mem: 1024 }), duration: seconds(10) }] };
 
-/** One node of 8 cpus and 8192 MB, one framework, JOB, under `mode` (yarn: the FIFO scheduler, AM `am`). */
-function run(mode: 'yarn' | 'offers', am: ResourceVector | null = null): { result: MetricsResult; log: RecordingSink } {
+/** One node of 8 cpus and `mb` MB, one framework, `jobs`, under `mode` (yarn: `scheduler`, AM `am`). */
+function run(
+  mode: 'yarn' | 'offers',
+  am: ResourceVector | null = null,
+  jobs: JobSpec[] = [JOB],
+  scheduler: YarnScheduler = new FifoScheduler(common),
+  mb = 8192,
+): { result: MetricsResult; log: RecordingSink } {
   const fold = new MetricsFold();
   const log = new RecordingSink();
   simulate({
@@ -40,13 +49,13 @@ function run(mode: 'yarn' | 'offers', am: ResourceVector | null = null): { resul
     mode,
     master: { allocationInterval: seconds(1) },
     allocator: getAllocator('drf')!.create({}),
-    agents: [{ name: 'n1', rack: 'r1', res: resources({ cpus: 8, mem: 8192 }) }],
+    agents: [{ name: 'n1', rack: 'r1', res: resources({ cpus: 8, mem: mb }) }],
     frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework() }],
     weights: new Map(),
-    jobs: [JOB],
+    jobs,
     sinks: [fold, log],
     yarn: {
-      scheduler: new FifoScheduler(common),
+      scheduler,
       options: {
         nodeHeartbeat: seconds(1),
         outOfBandHeartbeat: true,
@@ -133,6 +142,42 @@ describe('the yarn fold on one node and one job, by hand', () => {
     expect(s.amShare).toBeCloseTo((0.25 * 12) / span, 12);
     expect(result.frameworks[0]!.queue).toBe(FIFO_QUEUE);
     expect(result.frameworks[0]!.queueUsage).toBeCloseTo((0.25 * 1 + 0.375 * 11) / span, 12);
+  });
+
+  test('the CapacityScheduler, one off-switch container per heartbeat: an over-allocated container asked again, released; ask latencies; queue usage', () => {
+    // One node of 4096 MB (phase p), no AM container, the one queue root.default (100%). Job a
+    // of 3 tasks of 1024 MB and 10 s at 0. Its AM's first call (1 s) asks ANY = 3, stamped 1 s.
+    // The CapacityScheduler gives at most one off-switch container per heartbeat, so containers
+    // come at 1 + p, 2 + p, 3 + p. The AM binds one per call (2, 3, 4 s) and sends its total as it
+    // stood before binding: 2 at 3 s, when the scheduler still had 1 outstanding, so one more ask,
+    // stamped 3 s; 1 at 4 s (1 outstanding: no change); 0 at 5 s. The heartbeat at 4 + p serves
+    // the 3 s ask: a fourth container, which no task wants: taken at 5 s, released at 6 s.
+    //   ask to allocation: p, 1 + p, 2 + p (the 1 s asks), 1 + p (the 3 s ask): n 4, p50 (rank 2
+    //   of p, 1 + p, 1 + p, 2 + p) 1 + p, p95 (rank 4) 2 + p;
+    //   tasks run 2-12, 3-13, 4-14 s: the run ends at 14 s;
+    //   queue usage (guarantee 4096 MB from 0): held 1, 2, 3, 4 containers over [1 + p, 2 + p),
+    //   [2 + p, 3 + p), [3 + p, 4 + p), [4 + p, 6), then 3, 2, 1 over [6, 12), [12, 13), [13, 14):
+    //   (0.25 + 0.5 + 0.75 + (2 - p) + 0.75 x 6 + 0.5 + 0.25) / 14 = (8.75 - p) / 14.
+    const task = { res: resources({ cpus: 1, mem: 1024 }), duration: seconds(10) };
+    const jobs: JobSpec[] = [{ id: 'a', framework: 'f', submit: seconds(0), tasks: [task, task, task] }];
+    const { result, log } = run('yarn', null, jobs, new CapacityScheduler(DEFAULT_CAPACITY_OPTIONS), 4096);
+    expect(log.of('asks_sent').map((r) => [r.t / S, r.containers])).toEqual([
+      [1, 3],
+      [3, 2],
+      [4, 1],
+      [5, 0],
+    ]);
+    expect(log.of('container_allocated').map((r) => r.t)).toEqual([S + P, 2 * S + P, 3 * S + P, 4 * S + P]);
+    expect(log.of('container_completed').map((r) => [r.container, r.t / S, r.reason])).toEqual([
+      [3, 6, 'released'],
+      [0, 12, 'task_ended'],
+      [1, 13, 'task_ended'],
+    ]);
+    const s = result.summary;
+    expect(s.runEnd).toBe(14 * S);
+    expect(s.askToAllocation).toEqual({ n: 4, mean: (4 * P + 4 * S) / 4, p50: S + P, p95: 2 * S + P, p99: 2 * S + P });
+    expect(s.reservedShare).toBe(0);
+    expect(result.frameworks[0]!.queueUsage).toBeCloseTo((8.75 - P / S) / 14, 12);
   });
 
   test('an offers run logs no YARN record: every YARN metric is undefined, and shows as - beside a yarn run in offersim compare', () => {
