@@ -209,7 +209,6 @@ export class MetricsFold implements LogSink {
       }
       case 'job_finished':
         this.jobs.finished(this.jobs.check(r.job, r.framework, t, r.kind), t, r.kind);
-        this.yarn.jobOver(r.job);
         break;
       case 'offer_rescinded':
         this.offers.rescinded(r.offer, r.framework, t, r.kind);

@@ -84,6 +84,26 @@ describe('compare inputs', () => {
     ]);
   });
 
+  test('offers and yarn under two schedulers: the yarn block is compared, and labelled by what differs inside it', () => {
+    // The same workload under offers (drf) and under yarn with the capacity and fair schedulers:
+    // the yarn runs' resolved scenarios hold a whole yarn block of defaults, the offers run none.
+    const dirs = ['offers', 'capacity', 'fair'].map((name) => join(tmp, `arch-${name}`));
+    const sets = [[], ['architecture=yarn', 'yarn.scheduler=capacity'], ['architecture=yarn', 'yarn.scheduler=fair']];
+    dirs.forEach((dir, i) => {
+      const r = spawnCli(['run', join(tmp, 'tiny.yaml'), '--seed', '1', ...sets[i]!.flatMap((s) => ['--set', s]), '--out', dir]);
+      expect(r.code).toBe(0);
+    });
+    // Only the scheduler differs inside the yarn block, and an offers run (architecture left out: the
+    // default) has no yarn.scheduler to show.
+    expect(compareInputs(dirs).map((r) => r.policy)).toEqual([
+      'architecture=(default)',
+      'architecture=yarn yarn.scheduler=capacity',
+      'architecture=yarn yarn.scheduler=fair',
+    ]);
+    // Two yarn runs alone: the scheduler is the one field that differs, so it is the label.
+    expect(compareInputs(dirs.slice(1)).map((r) => r.policy)).toEqual(['capacity', 'fair']);
+  }, 60_000);
+
   test('what is no run, a run given twice or an unknown field is refused', () => {
     const empty = join(tmp, 'empty');
     mkdirSync(empty);

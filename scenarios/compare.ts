@@ -20,8 +20,11 @@ import { writeAtomic } from './output-files.js';
 import { readFlagValue } from './overrides.js';
 import { realPath, refuse, runManifestProblem, sweepDirProblem, within } from './output-guard.js';
 
-/** The fields whose values make a run's policy by default: the allocator (name or module, and parameters) and the architecture. */
-export const DEFAULT_COMPARED_FIELDS: readonly string[] = ['allocator', 'architecture'];
+/**
+ * The fields whose values make a run's policy by default: the allocator (name or module, and
+ * parameters), the architecture, and the yarn architecture's settings (its scheduler and theirs).
+ */
+export const DEFAULT_COMPARED_FIELDS: readonly string[] = ['allocator', 'architecture', 'yarn'];
 
 /** One run directory, read. */
 export interface RunInput {
@@ -136,6 +139,28 @@ function labelPart(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined ? '(default)' : JSON.stringify(v);
 }
 
+/** Whether the runs' values of dotted `field` are not all the same. */
+function differs(runs: readonly { resolved: unknown }[], field: string): boolean {
+  return new Set(runs.map((r) => JSON.stringify(valueAt(r.resolved, field)) ?? '')).size > 1;
+}
+
+/**
+ * The fields a varying compared `field` is labelled by: itself, or, when its values are mappings
+ * (a settings block such as yarn, whose defaults fill many fields), the fields inside it that
+ * differ between the runs that have it, so that a label names only what differs
+ * (`yarn.scheduler=fair`, not the whole block). `inside`: a field of a mapping some runs lack.
+ */
+function labelFields(runs: readonly { resolved: unknown }[], field: string): { field: string; inside: boolean }[] {
+  const having = runs.filter((r) => valueAt(r.resolved, field) !== undefined);
+  const values = having.map((r) => valueAt(r.resolved, field));
+  if (having.length === 0 || !values.every((v) => typeof v === 'object' && v !== null && !Array.isArray(v))) return [{ field, inside: false }];
+  const keys = [...new Set(values.flatMap((v) => Object.keys(v as object)))];
+  const inner = keys.map((k) => `${field}.${k}`).filter((f) => differs(having, f));
+  // Only its presence differs (the same block wherever it is given): the field itself.
+  if (inner.length === 0) return [{ field, inside: false }];
+  return inner.flatMap((f) => labelFields(having, f)).map((x) => ({ field: x.field, inside: true }));
+}
+
 /** Options of {@link compareInputs}. */
 export interface CompareInputOptions {
   /** compared fields besides the defaults (dotted paths of the resolved scenario) */
@@ -208,12 +233,19 @@ export function compareInputs(dirs: readonly string[], options: CompareInputOpti
         );
     }
   }
-  const varying = fields.filter((f) => new Set(runs.map((r) => JSON.stringify(valueAt(r.resolved, f)) ?? '')).size > 1);
-  const shown = varying.length > 0 ? varying : ['allocator'];
-  const labelled = runs.map((r) => ({
-    r,
-    policy: shown.length === 1 ? labelPart(valueAt(r.resolved, shown[0]!)) : shown.map((f) => `${f}=${labelPart(valueAt(r.resolved, f))}`).join(' '),
-  }));
+  const varying = fields.filter((f) => differs(runs, f));
+  const shown = varying.length > 0 ? varying.flatMap((f) => labelFields(runs, f)) : [{ field: 'allocator', inside: false }];
+  const labelled = runs.map((r) => {
+    // A field inside a mapping that this run does not have (yarn.scheduler of an offers run) says nothing of it.
+    const own = shown.filter(({ field, inside }) => !inside || valueAt(r.resolved, field.slice(0, field.lastIndexOf('.'))) !== undefined);
+    const policy =
+      shown.length === 1
+        ? labelPart(valueAt(r.resolved, shown[0]!.field))
+        : own.length === 0
+          ? `${shown[0]!.field.split('.')[0]!}=(default)`
+          : own.map(({ field }) => `${field}=${labelPart(valueAt(r.resolved, field))}`).join(' ');
+    return { r, policy };
+  });
   const seen = new Map<string, string>();
   for (const { r, policy } of labelled) {
     const key = `${policy}\u0000${r.seed}`;

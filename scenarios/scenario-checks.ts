@@ -89,8 +89,9 @@ const RULES: readonly ((c: Checked) => void)[] = [
 /**
  * The `yarn` block goes with `architecture: yarn`; under yarn, every framework's behaviour must
  * let an ApplicationMaster launch its tasks (the batch behaviour does), its queue must be a leaf
- * of the scheduler's tree, and what the yarn model does not cover yet (failures, static
- * reservations) is refused rather than ignored.
+ * of the scheduler's tree, and what YARN has no counterpart for (static reservations) is
+ * refused rather than ignored. Agent failures run with YARN's own timing (node expiry,
+ * ApplicationMaster attempts).
  */
 function yarnRules({ s, report }: Checked): void {
   if (runArchitecture(s) !== 'yarn') {
@@ -107,7 +108,6 @@ function yarnRules({ s, report }: Checked): void {
     if (f.role !== '*' && f.role.includes('.'))
       report(['frameworks', i, 'role'], `role ${f.role} names a YARN queue (root.<role>): a role with "." in a name cannot`);
   });
-  if (s.failures !== undefined) report(['failures'], 'failures are not modelled under yarn yet (node expiry and ApplicationMaster attempts): run without them');
   s.cluster.agents.forEach((g, i) => {
     if ('reserved' in g && g.reserved !== undefined)
       report(['cluster', 'agents', i, 'reserved'], 'static reservations are a Mesos feature: YARN has none (use queues)');

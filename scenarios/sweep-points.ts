@@ -58,6 +58,19 @@ export function pointOverrides(baseOverrides: readonly string[], params: Readonl
   return [...baseOverrides, ...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
 }
 
+/**
+ * The swept parameters of a sweep's points, as the columns of its tables: every key any point
+ * sets, in the order first met (a matrix's keys in order; with a list of points, the first
+ * point's keys, then each later point's new ones). Points of a list may set different keys (an
+ * architecture's own settings at its points only); a point that does not set a key has an empty
+ * cell there, and counts as its own combination.
+ */
+export function sweepKeys(points: readonly { readonly params: Readonly<Record<string, unknown>> }[]): string[] {
+  const keys = new Set<string>();
+  for (const p of points) for (const k of Object.keys(p.params)) keys.add(k);
+  return [...keys];
+}
+
 /** The parameter combinations and seeds of a sweep block, in order. */
 function sweepAxes(file: string, s: Scenario): { combos: Record<string, unknown>[]; seeds: number[] } {
   const sw = s.sweep;

@@ -18,7 +18,7 @@ import { checkMergeOut, sweepDirProblem } from './output-guard.js';
 import { makeDirs, onOutput, writeAtomic } from './output-files.js';
 import { scenarioName, stableJson } from './run.js';
 import type { Scenario } from './schema.js';
-import type { Shard, SweepPoint } from './sweep-points.js';
+import { sweepKeys, type Shard, type SweepPoint } from './sweep-points.js';
 import { claimPartial, releaseTemp, removeStalePartialsIn } from './temp-files.js';
 import { VERSION } from './version.js';
 import { readCsvRows, readJsonObject } from './json-file.js';
@@ -40,7 +40,7 @@ export function writeManifest(dir: string, base: LoadedScenario, points: readonl
 export function writeResults(dir: string, base: LoadedScenario, points: readonly SweepPoint[], shard: Shard | undefined): void {
   const mine = points.filter((p) => shard === undefined || p.index % shard.count === shard.index);
   writeManifest(dir, base, points, shard);
-  const keys = Object.keys(points[0]?.params ?? {});
+  const keys = sweepKeys(points);
   const summaries = mine.map((p) => ({ p, s: readSummary(dir, p) }));
   const metricKeys = firstMetricKeys(summaries.map((x) => x.s));
   const rows: string[][] = [['point', 'hash', ...keys, 'seed', 'status', ...metricKeys]];
@@ -48,7 +48,7 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
     rows.push([
       String(p.index),
       p.hash,
-      ...keys.map((k) => cell(p.params[k])),
+      ...keys.map((k) => param(p.params, k)),
       String(p.seed),
       s === undefined ? (existsSync(join(dir, 'points', `${p.hash}.failed.txt`)) ? 'failed' : 'missing') : 'ok',
       ...metricKeys.map((k) => (s === undefined ? '' : numberCell(k, s[k]))),
@@ -59,7 +59,8 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
   // Per parameter combination (everything but the seed): mean and 95% CI half-width across seeds.
   const groups = new Map<string, { params: Record<string, unknown>; runs: Record<string, unknown>[] }>();
   for (const { p, s } of summaries) {
-    const key = JSON.stringify(keys.map((k) => p.params[k]));
+    // A parameter a point does not set is told apart from every value it could be set to.
+    const key = JSON.stringify(keys.map((k) => (Object.hasOwn(p.params, k) ? [p.params[k]] : [])));
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = { params: p.params as Record<string, unknown>, runs: [] }));
     if (s !== undefined) g.runs.push(s);
@@ -68,7 +69,7 @@ export function writeResults(dir: string, base: LoadedScenario, points: readonly
   for (const m of metricKeys) head.push(`${m}_mean`, `${m}_ci95`);
   const srows: string[][] = [head];
   for (const g of groups.values()) {
-    const row = [...keys.map((k) => cell(g.params[k])), String(g.runs.length)];
+    const row = [...keys.map((k) => param(g.params, k)), String(g.runs.length)];
     for (const m of metricKeys) {
       const xs = g.runs.map((r) => r[m]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
       const { mean, half } = meanCi95(xs);
@@ -95,6 +96,11 @@ function cell(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** A point's value of swept parameter `k` as a cell; empty when the point does not set it. */
+function param(params: Readonly<Record<string, unknown>>, k: string): string {
+  return Object.hasOwn(params, k) ? cell(params[k]) : '';
+}
+
 /** The summary metrics written as integers (counts), by key. */
 const INTEGER_METRICS = new Set(SUMMARY_METRICS.filter((m) => m.format === 'integer').map((m) => m.key));
 
@@ -119,7 +125,7 @@ function sweepFrameworkRows(dir: string, keys: readonly string[], points: readon
     const at = FRAMEWORKS_COLUMNS.map((c) => head.indexOf(c));
     const lacking = FRAMEWORKS_COLUMNS.filter((_, i) => at[i]! < 0);
     if (lacking.length > 0) throw new InputError([{ file, path: '', message: `not a frameworks.csv of this offersim (no column ${lacking.join(', ')})` }]);
-    const point = [String(p.index), p.hash, ...keys.map((k) => cell(p.params[k])), String(p.seed)];
+    const point = [String(p.index), p.hash, ...keys.map((k) => param(p.params, k)), String(p.seed)];
     for (const r of body) rows.push([...point, ...at.map((i) => r[i] ?? '')]);
   }
   return rows;

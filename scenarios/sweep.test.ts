@@ -85,6 +85,60 @@ describe('the points of a sweep', () => {
   });
 });
 
+describe('a list of points that set different parameters', () => {
+  test('every parameter any point sets is a column; a point that does not set one has an empty cell and is its own combination', () => {
+    // Offers with drf, and yarn under two schedulers: yarn.scheduler is set at the yarn points
+    // only (a yarn block under offers is refused). Before, the columns were the first point's
+    // keys alone, so summary.csv pooled the capacity and fair points into one "yarn" row of 4 seeds.
+    const scenario = join(tmp, 'mixed.yaml');
+    writeFileSync(
+      scenario,
+      `cluster:
+  agents:
+    - { count: 4, racks: 2, cpus: 4, mem: 8192 }
+frameworks:
+  - name: f
+    workload: { kind: poisson, rate: 0.2, until: 30, tasksPerJob: 3, task: { cpus: 1, mem: 1024, duration: 5 } }
+sweep:
+  points:
+    - { architecture: offers, allocator: drf }
+    - { architecture: yarn, yarn.scheduler: capacity }
+    - { architecture: yarn, yarn.scheduler: fair }
+  seeds: 2
+`,
+    );
+    const dir = join(tmp, 'mixed-out');
+    const r = cli('sweep', scenario, '--out', dir, '--workers', '1');
+    expect(r.code).toBe(0);
+    const table = (name: string, width: number): string[] =>
+      readFileSync(join(dir, name), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((row) => row.split(',').slice(0, width).join(' '));
+    // summary.csv: the three combinations, 2 seeds each, the unset parameters empty
+    expect(table('summary.csv', 4)).toEqual(['architecture allocator yarn.scheduler seeds', 'offers drf  2', 'yarn  capacity 2', 'yarn  fair 2']);
+    // sweep.csv and sweep-frameworks.csv: the same columns at every point (point, hash, parameters, seed)
+    const perPoint = (name: string): string[] =>
+      table(name, 6).map((row) =>
+        row
+          .split(' ')
+          .filter((_, i) => i !== 1)
+          .join(' '),
+      );
+    const expected = [
+      'point architecture allocator yarn.scheduler seed',
+      '0 offers drf  1',
+      '1 offers drf  2',
+      '2 yarn  capacity 1',
+      '3 yarn  capacity 2',
+      '4 yarn  fair 1',
+      '5 yarn  fair 2',
+    ];
+    expect(perPoint('sweep.csv')).toEqual(expected);
+    expect(perPoint('sweep-frameworks.csv')).toEqual(expected);
+  }, 60_000);
+});
+
 describe('the same files however the sweep is split', () => {
   test('one worker, two workers, and three shards merged give byte-identical directories', () => {
     const one = join(tmp, 'one');

@@ -13,7 +13,7 @@ import { FIFO_QUEUE, FifoScheduler } from '../allocators/yarn/fifo.js';
 import { resources } from '../sim/model/resources.js';
 import type { YarnDeps, YarnScheduler } from '../sim/model/yarn-port.js';
 import { seconds } from '../sim/kernel/time.js';
-import { interval, ResourceAmountsSchema } from './schema-fields.js';
+import { interval, ResourceAmountsSchema, span } from './schema-fields.js';
 
 /** The YARN schedulers a scenario may name. */
 export const YARN_SCHEDULERS = ['capacity', 'fair', 'fifo'] as const;
@@ -74,6 +74,12 @@ export const YarnSettingsSchema = z.strictObject({
   maxAllocation: ResourceAmountsSchema.default({ mem: 8192, cpus: 4 }),
   /** the priority of a job's tasks of its first size (MapReduce maps: 20); later sizes take the next numbers; default 20 */
   taskPriority: z.number().int().min(1).max(1_000_000).default(20),
+  /** yarn.nm.liveness-monitor.expiry-interval-ms, seconds: a node silent this long is lost at the monitor's next check (every third of it); default 600 */
+  nmExpiry: interval.default(600),
+  /** yarn.am.liveness-monitor.expiry-interval-ms, seconds: an ApplicationMaster silent this long fails its attempt (counted), checked likewise; default 600 */
+  amExpiry: interval.default(600),
+  /** yarn.resourcemanager.am.max-attempts: counted attempt failures before the application fails (lost-node and preemption exits do not count); default 2 */
+  amMaxAttempts: z.number().int().min(1).max(1000).default(2),
   /** CapacityScheduler settings */
   capacity: z
     .strictObject({
@@ -91,6 +97,23 @@ export const YarnSettingsSchema = z.strictObject({
       maxAssignments: z.number().int().min(-1).default(100),
       /** per-node-heartbeat.maximum-offswitch-assignments; default 1 */
       maxOffswitchAssignments: z.number().int().min(1).default(1),
+      /** ProportionalCapacityPreemptionPolicy; off by default */
+      preemption: z
+        .strictObject({
+          /** yarn.resourcemanager.scheduler.monitor.enable; default false */
+          enabled: z.boolean().default(false),
+          /** monitoring_interval, seconds; default 3 */
+          monitoringInterval: interval.default(3),
+          /** max_wait_before_kill, seconds; default 15 */
+          maxWaitBeforeKill: span.default(15),
+          /** total_preemption_per_round, a fraction of the cluster; default 0.1 */
+          totalPreemptionPerRound: z.number().finite().min(0).max(1).default(0.1),
+          /** max_ignored_over_capacity (the dead zone), a fraction of the guarantee; default 0.1 */
+          maxIgnoredOverCapacity: z.number().finite().min(0).max(100).default(0.1),
+          /** natural_termination_factor, a fraction of the excess per run; default 0.2 */
+          naturalTerminationFactor: z.number().finite().min(0).max(1).default(0.2),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** FairScheduler settings */
@@ -112,6 +135,23 @@ export const YarnSettingsSchema = z.strictObject({
       maxAssign: z.number().int().min(-1).default(-1),
       /** update-interval, seconds; default 0.5 */
       updateInterval: interval.default(0.5),
+      /** fair-share and min-share preemption; off by default */
+      preemption: z
+        .strictObject({
+          /** yarn.scheduler.fair.preemption; default false */
+          enabled: z.boolean().default(false),
+          /** preemption.cluster-utilization-threshold, a fraction; default 0.8 */
+          utilizationThreshold: z.number().finite().min(0).max(1).default(0.8),
+          /** fairSharePreemptionTimeout, seconds; absent (default): never */
+          fairShareTimeout: span.optional(),
+          /** minSharePreemptionTimeout, seconds; absent (default): never */
+          minShareTimeout: span.optional(),
+          /** fairSharePreemptionThreshold, a fraction of the fair share; default 0.5 */
+          fairShareThreshold: z.number().finite().min(0).max(1).default(0.5),
+          /** waitTimeBeforeKill, seconds; default 15 */
+          waitBeforeKill: span.default(15),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });
@@ -170,10 +210,18 @@ function derivedQueues(s: YarnScenario): { path: string; weight: number; share: 
 
 function capacityOptions(y: YarnSettings, s: YarnScenario): CapacityOptions {
   const queues: CapacityQueueOptions[] = y.capacity.queues ?? derivedQueues(s).map((q) => ({ path: q.path, capacity: q.share }));
-  const { queues: _q, ...rest } = y.capacity;
+  const { queues: _q, preemption: p, ...rest } = y.capacity;
   return {
     ...DEFAULT_CAPACITY_OPTIONS,
     ...rest,
+    preemption: {
+      enabled: p.enabled,
+      monitoringInterval: seconds(p.monitoringInterval),
+      maxWaitBeforeKill: seconds(p.maxWaitBeforeKill),
+      totalPreemptionPerRound: p.totalPreemptionPerRound,
+      maxIgnoredOverCapacity: p.maxIgnoredOverCapacity,
+      naturalTerminationFactor: p.naturalTerminationFactor,
+    },
     calculator: y.calculator,
     minAllocation: resources(y.minAllocation),
     maxAllocation: resources(y.maxAllocation),
@@ -204,7 +252,16 @@ function fairOptions(y: YarnSettings, s: YarnScenario): FairOptions {
     dynamicMaxAssign: f.dynamicMaxAssign,
     maxAssign: f.maxAssign,
     updateInterval: seconds(f.updateInterval),
-    preemption: { ...DEFAULT_FAIR_OPTIONS.preemption, nodeHeartbeatInterval: seconds(y.nodeHeartbeat) },
+    preemption: {
+      ...DEFAULT_FAIR_OPTIONS.preemption,
+      enabled: f.preemption.enabled,
+      utilizationThreshold: f.preemption.utilizationThreshold,
+      fairShareTimeout: f.preemption.fairShareTimeout === undefined ? Infinity : seconds(f.preemption.fairShareTimeout),
+      minShareTimeout: f.preemption.minShareTimeout === undefined ? Infinity : seconds(f.preemption.minShareTimeout),
+      fairShareThreshold: f.preemption.fairShareThreshold,
+      waitBeforeKill: seconds(f.preemption.waitBeforeKill),
+      nodeHeartbeatInterval: seconds(y.nodeHeartbeat),
+    },
   };
 }
 
@@ -264,6 +321,9 @@ export function buildYarn(s: YarnScenario): YarnDeps {
       amHeartbeat: seconds(y.amHeartbeat),
       am: y.am === null ? null : resources(y.am),
       taskPriority: y.taskPriority,
+      nmExpiry: seconds(y.nmExpiry),
+      amExpiry: seconds(y.amExpiry),
+      amMaxAttempts: y.amMaxAttempts,
       // The FairScheduler normalises with the dominant calculator whatever the setting.
       calculator: y.scheduler === 'fair' ? 'dominant' : y.calculator,
       queueOf: (() => {

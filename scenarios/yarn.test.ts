@@ -137,11 +137,6 @@ describe('bad settings are refused at their field', () => {
       /^frameworks\[1\]\.role: framework fb's jobs go to queue root\.b \(its role\), which is not a leaf queue of the capacity scheduler \(root\.a\)$/,
     ],
     ['an unknown scheduler', `${BASE}yarn: { scheduler: drf }\n`, /^yarn\.scheduler: /],
-    [
-      'failures, not modelled under yarn yet',
-      `${BASE}failures: { agents: [ { agent: n0, at: 10 } ] }\n`,
-      /^failures: failures are not modelled under yarn yet/,
-    ],
   ])('%s', (_label, text, message) => {
     const found = problems(text);
     expect(found.some((p) => message.test(p.replace(/^[^:]*:\d+:\d+: /, '')))).toBe(true);

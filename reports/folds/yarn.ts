@@ -202,11 +202,6 @@ export class YarnFold {
     for (let r = 0; r < NR; r++) q.guarantee[r] = res[r]!;
   }
 
-  /** Job `job` is over: its asks are of no more use. */
-  jobOver(job: number): void {
-    this.asks.delete(job);
-  }
-
   /** The yarn fold's part of job `job`'s row. */
   jobRow(job: number): YarnJobRow {
     return { firstContainer: this.firstOf.get(job) ?? NaN };

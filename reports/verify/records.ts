@@ -18,7 +18,14 @@ const ERROR_REASONS: Readonly<Record<TaskErrorReason, true>> = {
   invalid_offer: true,
 };
 const CONTAINER_LOCALITIES: Readonly<Record<ContainerLocality, true>> = { 'node-local': true, 'rack-local': true, 'off-switch': true };
-const CONTAINER_ENDS: Readonly<Record<ContainerEnd, true>> = { task_ended: true, released: true, app_finished: true };
+const CONTAINER_ENDS: Readonly<Record<ContainerEnd, true>> = {
+  task_ended: true,
+  released: true,
+  app_finished: true,
+  aborted: true,
+  preempted: true,
+  attempt_failed: true,
+};
 const END_REASONS: Readonly<Record<'completed' | 'duration', true>> = { completed: true, duration: true };
 
 /** Every record kind's fields besides `kind` and `t`, with their types (sim/model/log.ts). */

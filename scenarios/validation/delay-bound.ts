@@ -81,18 +81,18 @@ export interface DelayCell {
 }
 
 /** One row: a D, the bound and every cell. */
-export interface DelayRow {
+export interface DelayRow<C = DelayCell> {
   readonly D: number;
   readonly bound: number;
-  readonly cells: readonly DelayCell[];
+  readonly cells: readonly C[];
 }
 
-/** One set's table. */
-export interface DelaySetResult {
+/** One set's table (of part (a)'s cells, or another part's over the same sets). */
+export interface DelaySetResult<C = DelayCell> {
   readonly set: DelaySet;
   /** seeds of each simulated cell */
   readonly seeds: number;
-  readonly rows: readonly DelayRow[];
+  readonly rows: readonly DelayRow<C>[];
 }
 
 /** The columns, in table order. */
@@ -239,39 +239,64 @@ export function delayBoundTable(results: readonly DelaySetResult[]): string {
     .join('\n\n');
 }
 
+/** A committed cell read back: its numbers as printed, and its text. */
+export interface ReadCell {
+  readonly mean: number;
+  readonly ci: number;
+  readonly below: boolean;
+  readonly text: string;
+}
+
+/**
+ * Reads tables of one part back, one per set of {@link DELAY_SETS} (as {@link delayBoundTable}
+ * and part (e)'s writer write them): under the set's `heading`, a line `(<seeds> <seedsWord>...`
+ * and a row per D of `width` cells `mean% ± ci[ **below**]`, with the bound recomputed. Throws
+ * naming `part` when a set, row or cell is missing or malformed (a stale or hand-edited table).
+ */
+export function readSetTables(
+  text: string,
+  part: string,
+  heading: (set: DelaySet) => string,
+  seedsWord: string,
+  width: number,
+): { set: DelaySet; seeds: number; rows: { D: number; bound: number; cells: ReadCell[] }[] }[] {
+  const lines = text.split('\n');
+  return DELAY_SETS.map((set) => {
+    const at = lines.indexOf(heading(set));
+    if (at < 0) throw new Error(`part (${part}) has no table for ${heading(set)}; run npm run validation`);
+    const next = lines.findIndex((l, i) => i > at && l.startsWith('**M = '));
+    const own = lines.slice(at, next < 0 ? lines.length : next);
+    const seeds = Number(new RegExp(`^\\((\\d+) ${seedsWord}`).exec(own.find((l) => l.startsWith('(')) ?? '')?.[1] ?? NaN);
+    if (!(seeds > 0)) throw new Error(`part (${part}), ${set.id}: no line saying the seeds per cell; run npm run validation`);
+    const rows = set.skips.map((D) => {
+      const parts = own
+        .find((l) => l.startsWith(`| ${D} |`))
+        ?.split('|')
+        .slice(1, -1)
+        .map((p) => p.trim());
+      if (parts === undefined || parts.length !== width + 2) throw new Error(`part (${part}), ${set.id}: no complete row for D = ${D}; run npm run validation`);
+      const cells = parts.slice(2).map((cellText) => {
+        const m = /^(\d+\.\d)% ± (\d+\.\d)( \*\*below\*\*)?$/.exec(cellText);
+        if (m === null) throw new Error(`part (${part}), ${set.id}, D = ${D}: cannot read "${cellText}"`);
+        return { mean: Number(m[1]) / 100, ci: Number(m[2]) / 100, below: m[3] !== undefined, text: cellText };
+      });
+      return { D, bound: localityBound(D, set.M, set.R, set.N), cells };
+    });
+    return { set, seeds, rows };
+  });
+}
+
 /**
  * Reads part (a)'s tables back from their text (as {@link delayBoundTable} writes them): the
  * committed numbers, rounded as printed, with the bound recomputed. Throws when a set, row or
  * cell is missing or malformed (a stale or hand-edited table).
  */
 export function parseDelayBound(text: string): DelaySetResult[] {
-  const lines = text.split('\n');
-  return DELAY_SETS.map((set) => {
-    const at = lines.indexOf(setHeading(set));
-    if (at < 0) throw new Error(`part (a) has no table for ${setHeading(set)}; run npm run validation`);
-    const next = lines.findIndex((l, i) => i > at && l.startsWith('**M = '));
-    const own = lines.slice(at, next < 0 ? lines.length : next);
-    const seeds = Number(/^\((\d+) seeds per simulated cell/.exec(own.find((l) => l.startsWith('(')) ?? '')?.[1] ?? NaN);
-    if (!(seeds > 0)) throw new Error(`part (a), ${set.id}: no line saying the seeds per cell; run npm run validation`);
-    const rows = set.skips.map((D) => {
-      const line = own.find((l) => l.startsWith(`| ${D} |`));
-      const parts = line
-        ?.split('|')
-        .slice(1, -1)
-        .map((p) => p.trim());
-      if (parts === undefined || parts.length !== DELAY_COLUMNS.length + 2)
-        throw new Error(`part (a), ${set.id}: no complete row for D = ${D}; run npm run validation`);
-      const bound = localityBound(D, set.M, set.R, set.N);
-      const cells = DELAY_COLUMNS.map(({ offers, rule }, k) => {
-        const text = parts[k + 2]!;
-        const m = /^(\d+\.\d)% ± (\d+\.\d)( \*\*below\*\*)?$/.exec(text);
-        if (m === null) throw new Error(`part (a), ${set.id}, D = ${D}: cannot read "${text}"`);
-        return { offers, rule, mean: Number(m[1]) / 100, ci: Number(m[2]) / 100, below: m[3] !== undefined, text };
-      });
-      return { D, bound, cells };
-    });
-    return { set, seeds, rows };
-  });
+  return readSetTables(text, 'a', setHeading, 'seeds per simulated cell', DELAY_COLUMNS.length).map(({ set, seeds, rows }) => ({
+    set,
+    seeds,
+    rows: rows.map(({ D, bound, cells }) => ({ D, bound, cells: cells.map((c, k) => ({ ...DELAY_COLUMNS[k]!, ...c })) })),
+  }));
 }
 
 /** A cell rerun against the committed tables. */

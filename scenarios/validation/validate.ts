@@ -3,7 +3,7 @@
  * and seeds, compares offersim's numbers with the published ones (notes: Zaharia et al. 2010,
  * Hindman et al. 2011, Schwarzkopf et al. 2013), and writes the side-by-side tables into
  * docs/validation.md between markers; `--check` only compares, `--json` prints the numbers,
- * `--sample` reruns only a few cells of part (a) against its committed tables.
+ * `--sample` reruns only a few cells of parts (a) and (e) against their committed tables.
  * Composition root: reads scenario files and writes the doc; the numbers depend only on the
  * scenarios and seeds.
  */
@@ -13,8 +13,9 @@ import { pathToFileURL } from 'node:url';
 import type { LogRecord } from '../../sim/model/log.js';
 import { ExitCode, InputError } from '../errors.js';
 import { currentSection, repositoryRoot, replaceSection, type Markers } from '../policies-table.js';
-import { checkSample, delayBound, delayBoundTable, parseDelayBound } from './delay-bound.js';
+import { checkSample, delayBound, delayBoundTable, parseDelayBound, type DelaySetResult } from './delay-bound.js';
 import { meanSe, pct, perSeed, type MeanSe } from './stats.js';
+import { checkYarnSample, parseYarnDelay, yarnDelay, yarnDelayTable } from './yarn-delay.js';
 
 export type { MeanSe } from './stats.js';
 
@@ -275,7 +276,8 @@ export function omegaTable(points: readonly OmegaPoint[]): string {
 /** A generated section of the document. */
 interface Part {
   readonly id: string;
-  readonly run: (root: string, seeds: number) => unknown;
+  /** `doc`: the document as it stands when the part runs (part (e) reads part (a)'s tables from it) */
+  readonly run: (root: string, seeds: number, doc: string, docPath: string) => unknown;
   readonly table: (result: never) => string;
   readonly seeds: number;
 }
@@ -289,7 +291,18 @@ export const PARTS: readonly Part[] = [
   { id: 'b', run: mesosLocality, table: mesosLocalityTable as (r: never) => string, seeds: 5 },
   { id: 'c', run: rampUp, table: rampUpTable as (r: never) => string, seeds: 50 },
   { id: 'd', run: omegaPathology, table: omegaTable as (r: never) => string, seeds: 5 },
+  {
+    id: 'e',
+    run: (root, seeds, doc, docPath) => yarnDelay(root, seeds, committedA(doc, docPath)),
+    table: yarnDelayTable as (r: never) => string,
+    seeds: DELAY_SEEDS,
+  },
 ];
+
+/** Part (a)'s tables as the document holds them. */
+function committedA(doc: string, docPath: string): DelaySetResult[] {
+  return parseDelayBound(currentSection(doc, docPath, partMarkers('a')));
+}
 
 const USAGE = `usage: validate [--check [--sample]] [--json] [--doc FILE] [${PARTS.map((p) => p.id).join('|')}...]`;
 
@@ -299,9 +312,9 @@ export function partMarkers(id: string): Markers {
 }
 
 /**
- * The script: `validate [--check [--sample]] [--json] [--doc FILE] [PART...]` (parts a, b, c, d;
+ * The script: `validate [--check [--sample]] [--json] [--doc FILE] [PART...]` (parts a to e;
  * default all). Rewrites the parts' tables in docs/validation.md, or with `--check` compares them
- * and exits 1 when one is stale; `--sample` checks part (a) by rerunning only its sample cells
+ * and exits 1 when one is stale; `--sample` checks parts (a) and (e) by rerunning only their sample cells
  * against the committed tables, whose numbers `--json` then prints; `--json` prints every number.
  * Bad flags: exit 2.
  */
@@ -325,7 +338,7 @@ export function validateMain(argv: readonly string[], io: { out(t: string): void
     }
   }
   if (sample && !check) {
-    io.err(`validate: --sample only checks part (a) against its tables; give --check too\n${USAGE}\n`);
+    io.err(`validate: --sample only checks parts (a) and (e) against their tables; give --check too\n${USAGE}\n`);
     return ExitCode.BAD_INPUT;
   }
   const parts = PARTS.filter((p) => ids.length === 0 || ids.includes(p.id));
@@ -346,7 +359,18 @@ export function validateMain(argv: readonly string[], io: { out(t: string): void
         }
         continue;
       }
-      const result = p.run(root, p.seeds);
+      if (sample && p.id === 'e') {
+        try {
+          const committed = parseYarnDelay(currentSection(doc, docPath, partMarkers('e')));
+          results.e = committed;
+          stale.push(...checkYarnSample(root, committed, committedA(doc, docPath)));
+        } catch (err) {
+          if (err instanceof InputError) throw err;
+          stale.push(err instanceof Error ? err.message : String(err));
+        }
+        continue;
+      }
+      const result = p.run(root, p.seeds, doc, docPath);
       results[p.id] = result;
       doc = replaceSection(doc, p.table(result as never), docPath, partMarkers(p.id));
     }

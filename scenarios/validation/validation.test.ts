@@ -2,9 +2,9 @@
  * Validation against published results (docs/validation.md).
  * One child process of the built script runs parts (b) to (d) over their seeds (jest's module
  * sandbox would slow the simulations tenfold), prints the numbers as JSON and checks that the
- * tables in docs/validation.md are the ones these numbers give. Part (a)'s sweep is too large to
- * rerun here: the script reads its committed tables back (their numbers are what the checks below
- * look at) and reruns a sample of their cells, which must come out as committed. Each expectation
+ * tables in docs/validation.md are the ones these numbers give. The sweeps of parts (a) and (e) are
+ * too large to rerun here: the script reads their committed tables back (their numbers are what
+ * the checks below look at) and reruns a sample of their cells, which must come out as committed. Each expectation
  * below says where its number comes from.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DelayCell, DelaySetResult } from './delay-bound.js';
 import type { MeanSe, MesosLocalityRow, OmegaPoint, RampUpRow } from './validate.js';
+import type { YarnDelaySetResult } from './yarn-delay.js';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'scenarios', 'validation', 'validate.js');
@@ -21,6 +22,7 @@ interface Results {
   b: MesosLocalityRow[];
   c: RampUpRow[];
   d: OmegaPoint[];
+  e: YarnDelaySetResult[];
 }
 
 let results: Results;
@@ -228,5 +230,54 @@ describe('(d) the Omega paper pathology: a slow service scheduler under offers, 
     }
     // and the service scheduler is as busy as under offers: the difference is the locking
     expect(s(10).serviceBusyness.mean).toBeGreaterThan(0.9);
+  });
+});
+
+describe('(e) the delay-scheduling bound under YARN: part (a) with the delay in the ResourceManager', () => {
+  const cellOf = (row: YarnDelaySetResult['rows'][number], column: string) => row.cells.find((c) => c.column === column)!;
+  const YARN = ['yarn/capacity', 'yarn/capacity-additional-0', 'yarn/fair'];
+
+  test("the committed tables are complete (3 sets x 4 D x 5 columns, 20 seeds) and their Mesos cells are part (a)'s agent-offer cells", () => {
+    expect(results.e.map((r) => r.set.id)).toEqual(['paper', 'one-slot', 'large']);
+    for (const r of results.e) {
+      expect(r.seeds).toBe(20);
+      const a = results.a.find((x) => x.set.id === r.set.id)!;
+      r.rows.forEach((row, i) => {
+        expect(row.cells.map((c) => c.column)).toEqual(['mesos/node-local', 'mesos/every-launch', ...YARN]);
+        expect(row.D).toBe(a.rows[i]!.D);
+        // part (a)'s columns are agent/node-local (0) and agent/every-launch (1)
+        expect([cellOf(row, 'mesos/node-local').text, cellOf(row, 'mesos/every-launch').text]).toEqual([a.rows[i]!.cells[0]!.text, a.rows[i]!.cells[1]!.text]);
+      });
+    }
+  });
+
+  test('an additional rack delay of 0 raises the Capacity scheduler from the second D on: it holds off-switch back until D too', () => {
+    // With -1, off-switch is allowed after min(N, C (L - 1) / N) missed opportunities (C
+    // outstanding containers, L distinct locations asked): about 20 x 0.57 = 11 at the paper's
+    // set's start and falling as tasks launch, so fewer than D from the second row (D = 5, or 20
+    // with M = 400) on; with 0, after D. At the first row both are close to 1.
+    for (const r of results.e) {
+      r.rows.forEach((row, i) => {
+        const [deflt, zero] = [cellOf(row, 'yarn/capacity').mean, cellOf(row, 'yarn/capacity-additional-0').mean];
+        if (i === 0) expect(zero).toBeGreaterThanOrEqual(deflt);
+        else expect([r.set.id, row.D, zero > deflt]).toEqual([r.set.id, row.D, true]);
+      });
+    }
+  });
+
+  test('the Fair scheduler is below the Capacity scheduler at the same D: it counts every heartbeat of a full node as an opportunity', () => {
+    // FSAppAttempt counts an opportunity for a request that fits the node's total; the full
+    // cluster's 1 s heartbeats pass the D / M x M = D opportunities within a fraction of a second.
+    for (const r of results.e) for (const row of r.rows) expect(cellOf(row, 'yarn/fair').mean).toBeLessThan(cellOf(row, 'yarn/capacity-additional-0').mean);
+  });
+
+  test('where the bound is 70% or more, every YARN cell is wholly below it, while Mesos with every-launch reaches it', () => {
+    for (const r of results.e) {
+      for (const row of r.rows.filter((x) => x.bound >= 0.7)) {
+        for (const c of YARN) expect([r.set.id, row.D, c, cellOf(row, c).below]).toEqual([r.set.id, row.D, c, true]);
+        const every = cellOf(row, 'mesos/every-launch');
+        expect(every.mean + every.ci).toBeGreaterThanOrEqual(row.bound);
+      }
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface FailureHost {
   endTask(task: number, code: number): void;
   /** an allocation run for agent `agent`, as for any registration */
   trigger(agent: AgentIx): void;
+  /** failed agent `agent` was declared lost, its tasks ended, just before it leaves the cluster */
+  lost(agent: AgentIx): void;
 }
 
 /** The failing, losing and returning of agents. */
@@ -47,12 +49,13 @@ export class AgentFailures {
    * an agent that exits or whose socket breaks reaches at once) and it takes no further part in
    * allocation runs. Tasks on it whose end would fall before it is removed never report it. It is
    * declared lost after MAX_AGENT_PING_TIMEOUTS missed pings (see {@link lostAt}); then
-   * {@link lost} runs. Returns that time, us.
+   * {@link lost} runs. Returns that time, us. `lostAt`, when given, is that time instead (an
+   * architecture's own liveness rule).
    */
-  fail(a: AgentIx): number {
+  fail(a: AgentIx, lostAt?: number): number {
     this.agents.fail(a);
     this.book.rescindOnAgent(a);
-    const at = this.lostAt(a, this.sim.now);
+    const at = lostAt ?? this.lostAt(a, this.sim.now);
     this.sim.at(at, Phase.MESSAGE, this.hLost, a);
     return at;
   }
@@ -80,6 +83,7 @@ export class AgentFailures {
   private lost(a: AgentIx): void {
     // Its running tasks in task order, as a scan of every task would find them.
     for (const task of this.agents.runningTasks(a)) this.host.endTask(task, TaskCode.LOST);
+    this.host.lost(a);
     this.book.clearAgentFilters(a);
     const total = this.agents.removed(a);
     this.allocator.removeAgent(a, total);

@@ -390,12 +390,19 @@ export interface ContainerAllocatedRecord {
  * - `task_ended`: the task bound to it ended (its node reported it at a heartbeat);
  * - `released`: its ApplicationMaster released it unused (no pending task wanted it);
  * - `app_finished`: the application was over: its AM's own container, and those it had not
- *   taken or bound yet, went back as the AM unregistered.
+ *   taken or bound yet, went back as the AM unregistered;
+ * - `aborted`: its node was lost (Hadoop's ABORTED exit);
+ * - `preempted`: the scheduler preempted it (its task, if any, was killed);
+ * - `attempt_failed`: it went with its application's failed AM attempt (the AM's own container,
+ *   its unbound ones, and its tasks' when the application failed).
  */
 export const ContainerEnd = {
   TASK_ENDED: 'task_ended',
   RELEASED: 'released',
   APP_FINISHED: 'app_finished',
+  ABORTED: 'aborted',
+  PREEMPTED: 'preempted',
+  ATTEMPT_FAILED: 'attempt_failed',
 } as const;
 /** One of {@link ContainerEnd}. */
 export type ContainerEnd = (typeof ContainerEnd)[keyof typeof ContainerEnd];

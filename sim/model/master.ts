@@ -119,8 +119,10 @@ export class Master {
       jobFinished: (job) => this.jobOver(job),
     });
     this.failures = new AgentFailures(sim, this.agents, this.book, allocator, log, {
-      endTask: (task, code) => this.life.end(task, code),
+      // An architecture that reruns lost tasks itself keeps them from the behaviours.
+      endTask: (task, code) => this.life.end(task, code, this.arch.rerunsLostTasks !== true),
       trigger: (a) => this.trigger(a),
+      lost: (a) => this.arch.agentLost?.(a),
     });
     this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(frameworkIx(fw)));
     this.timers = new SchedulerTimers(sim, (fw) => this.frameworks[fw]!.removed);
@@ -194,12 +196,14 @@ export class Master {
    */
   failAgent(a: AgentIx): number {
     this.failuresSeen = true;
-    return this.failures.fail(a);
+    const at = this.failures.fail(a, this.arch.lostAt?.(a, this.sim.now));
+    this.arch.agentFailed?.(a);
+    return at;
   }
 
-  /** When an agent that failed at `failedAt` is declared lost (AgentFailures.lostAt). */
+  /** When an agent that failed at `failedAt` is declared lost (the architecture's rule, else AgentFailures.lostAt). */
   lostAt(a: AgentIx, failedAt: number): number {
-    return this.failures.lostAt(a, failedAt);
+    return this.arch.lostAt?.(a, failedAt) ?? this.failures.lostAt(a, failedAt);
   }
 
   /** Whether agent `a` is failed or removed. */
@@ -469,6 +473,20 @@ export class Master {
     this.life.launch(task, fw, agent);
   }
   private readonly launchUsed = new Float64Array(NUM_RESOURCES);
+
+  /**
+   * Running `task`, launched in a container, is killed by the ResourceManager (preempted, or its
+   * application attempt is over): it goes `killed` at once, its resources back to its agent; its
+   * framework's behaviour is not told (the ApplicationMaster reruns it, or its application is
+   * over). A task on a failed agent cannot be reached: it is lost with the agent.
+   */
+  killContainerTask(task: TaskIx): void {
+    const t = this.tasks;
+    if (task < 0 || task >= t.size || t.stateOf(task) !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} killed in its container while not running`);
+    if (this.agents.isDown(t.agentOf(task))) return;
+    this.failuresSeen = true; // the killed task's own end event still fires: finishTask skips it
+    this.life.end(task, TaskCode.KILLED, false);
+  }
 
   /** Current simulated time. */
   get now(): SimTime {

@@ -178,7 +178,16 @@ export interface YarnRmOptions {
   readonly calculator: 'memory' | 'dominant';
   /** the leaf queue a framework's jobs go to */
   queueOf(framework: string): string;
+  /** yarn.nm.liveness-monitor.expiry-interval-ms, us: a node silent this long is lost at the monitor's next check (every third of it); default 600 s */
+  readonly nmExpiry?: number;
+  /** yarn.am.liveness-monitor.expiry-interval-ms, us: an ApplicationMaster silent this long fails its attempt, checked likewise; default 600 s */
+  readonly amExpiry?: number;
+  /** yarn.resourcemanager.am.max-attempts: attempts an application may fail (lost-node and preemption exits not counted) before it fails; default 2 */
+  readonly amMaxAttempts?: number;
 }
+
+/** Hadoop's defaults of the failure settings of {@link YarnRmOptions} (yarn-default.xml). */
+export const YARN_FAILURE_DEFAULTS = { nmExpiry: 600_000_000, amExpiry: 600_000_000, amMaxAttempts: 2 } as const;
 
 /** What the YARN architecture is built from, besides the common dependencies. */
 export interface YarnDeps {

@@ -39,4 +39,18 @@ export interface Architecture {
   taskEnded?(task: number, agent: number): void;
   /** Job `job` is over (every task terminal or dropped), just before its storage is reclaimed. Optional. */
   jobOver?(job: number): void;
+  /**
+   * When agent `agent`, failed at `failedAt` us, is declared lost, us: the architecture's own
+   * liveness rule (YARN's node expiry). Optional: absent, Mesos's ping timeouts decide.
+   */
+  lostAt?(agent: number, failedAt: number): number;
+  /** Agent `agent` failed (it stops answering; it is declared lost later). Optional. */
+  agentFailed?(agent: number): void;
+  /** Failed agent `agent` was declared lost: its running tasks are lost already; it leaves the cluster next. Optional. */
+  agentLost?(agent: number): void;
+  /**
+   * Whether the architecture reruns its lost tasks itself (YARN's ApplicationMasters): the
+   * frameworks' behaviours are then not told of tasks lost with their agents. Optional; default false.
+   */
+  readonly rerunsLostTasks?: boolean;
 }

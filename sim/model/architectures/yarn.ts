@@ -33,13 +33,14 @@
 import { Phase } from '../../kernel/phases.js';
 import type { Rng } from '../../kernel/rng.js';
 import type { HandlerId, Simulator } from '../../kernel/simulator.js';
+import type { SimTime } from '../../kernel/time.js';
 import type { Allocator } from '../allocation-port.js';
 import { agentIx, frameworkIx, taskIx, type AgentIx } from '../ids.js';
-import type { TaskTable } from '../job.js';
+import type { TaskPrefs, TaskTable } from '../job.js';
 import type { ContainerEnd } from '../log.js';
 import type { Master } from '../master.js';
 import { NUM_RESOURCES, R, type ResourceVector } from '../resources.js';
-import { ANY, type ContainerGrant, type ResourceAsk, type YarnRmOptions, type YarnScheduler } from '../yarn-port.js';
+import { ANY, YARN_FAILURE_DEFAULTS, type ContainerGrant, type ResourceAsk, type YarnAppInfo, type YarnRmOptions, type YarnScheduler } from '../yarn-port.js';
 import type { Architecture } from './architecture.js';
 import { YarnLog } from './yarn-log.js';
 import type { ArchitectureDeps } from './direct.js';
@@ -58,11 +59,35 @@ interface TaskClass {
   readonly dirty: Set<string>;
 }
 
+/** A task lost with its node, or killed (preempted, or with its attempt), to be run again (see submitReruns). */
+interface Rerun {
+  readonly task: number;
+  readonly res: Float64Array;
+  readonly duration: number;
+  readonly prefs: TaskPrefs | undefined;
+}
+
 interface App {
   readonly id: number;
   readonly job: number;
   readonly fw: number;
-  readonly classes: TaskClass[];
+  readonly info: YarnAppInfo;
+  /** its jobs not over yet: the job, and the copies its AM submitted to rerun lost or killed tasks */
+  readonly jobs: number[];
+  /** tasks about to be run again: kept before their end, submitted right after it (see submitReruns) */
+  readonly reruns: Rerun[];
+  /** the current attempt, 1, 2, ...; and the failed ones that count towards amMaxAttempts */
+  attempt: number;
+  countedFailures: number;
+  /** its attempts are over: the application failed */
+  failed: boolean;
+  /** the AM's last allocate call or registration (its liveness ping), us */
+  lastPing: number;
+  /** the instant of its next allocate call (-1: none, the AM is dead or not registered) */
+  nextCall: number;
+  /** the instant its AM's liveness expires (-1: not armed) */
+  expireAt: number;
+  classes: TaskClass[];
   /** the AM's container (-1 until allocated, or none) */
   amContainer: number;
   registered: boolean;
@@ -83,6 +108,8 @@ interface Container {
   readonly priority: number;
   /** the task running in it; -1 while unbound */
   task: number;
+  /** that task's preferences, kept to rerun it */
+  prefs: TaskPrefs | undefined;
 }
 
 /** The ResourceManager (see the module comment). */
@@ -99,6 +126,18 @@ export class YarnResourceManager implements Architecture {
   private readonly hAm: HandlerId;
   private readonly hUpdate: HandlerId;
   private readonly ylog: YarnLog;
+  private readonly hAmExpire: HandlerId;
+  private readonly nmExpiry: number;
+  private readonly amExpiry: number;
+  private readonly amMaxAttempts: number;
+  /** per agent: the instant of its next periodic heartbeat (-1: none, it failed) */
+  private readonly nextBeat: number[] = [];
+  /** per agent: its last heartbeat or registration (the liveness monitor's ping), us */
+  private readonly lastBeat: number[] = [];
+  /** the application a rerun job being submitted joins (see rerun) */
+  private attaching: App | null = null;
+  /** tasks whose containers went with a failed attempt while their node was failed: they are lost with it, then run again */
+  private readonly orphans = new Map<number, { app: App; prefs: TaskPrefs | undefined }>();
   /** per agent: registered with the scheduler */
   private readonly nodes: boolean[] = [];
   /** per agent: containers ended since its last heartbeat */
@@ -127,7 +166,13 @@ export class YarnResourceManager implements Architecture {
     this.hNodeNow = this.sim.register('yarn-node-heartbeat-oob', (a) => this.heartbeat(agentIx(a), false));
     this.hAm = this.sim.register('yarn-am-allocate', (app) => this.allocate(this.apps[app]!));
     this.hUpdate = this.sim.register('yarn-scheduler-update', () => this.update());
+    this.hAmExpire = this.sim.register('yarn-am-expire', (app) => this.amExpired(this.apps[app]!));
+    this.nmExpiry = this.options.nmExpiry ?? YARN_FAILURE_DEFAULTS.nmExpiry;
+    this.amExpiry = this.options.amExpiry ?? YARN_FAILURE_DEFAULTS.amExpiry;
+    this.amMaxAttempts = this.options.amMaxAttempts ?? YARN_FAILURE_DEFAULTS.amMaxAttempts;
   }
+
+  readonly rerunsLostTasks = true;
 
   /** The scheduler's periodic work (the FairScheduler's fair-share update) starts with the run. */
   start(): void {
@@ -143,6 +188,8 @@ export class YarnResourceManager implements Architecture {
     this.oobAt[a] = -1;
     this.scheduler.addNode({ index: a, host: this.master.agentName(a), rack: this.master.rackOf(a), total: this.accounted(this.master.agentTotal(a)) });
     const phase = Math.floor(this.phases.next() * this.options.nodeHeartbeat);
+    this.lastBeat[a] = this.sim.now;
+    this.nextBeat[a] = this.sim.now + phase;
     this.sim.after(phase, Phase.ALLOCATE, this.hNode, a);
   }
 
@@ -151,30 +198,89 @@ export class YarnResourceManager implements Architecture {
   jobSubmitted(job: number, fw: number): void {
     const m = this.master;
     const f = m.frameworkAt(frameworkIx(fw));
-    const app: App = { id: this.apps.length, job, fw, classes: [], amContainer: -1, registered: false, done: false, granted: [], releases: [], live: 0 };
+    const attaching = this.attaching;
+    if (attaching !== null) {
+      // A copy the AM submitted to rerun a task: the same application asks for it.
+      attaching.jobs.push(job);
+      this.appOf.set(job, attaching);
+      if (attaching.registered) this.addJobTasks(attaching, job);
+      return;
+    }
+    const info: YarnAppInfo = {
+      id: this.apps.length,
+      name: `${f.name}/${job}`,
+      queue: this.options.queueOf(f.name),
+      user: f.name,
+      priority: 0,
+      submitted: this.sim.now,
+    };
+    const app: App = {
+      id: info.id,
+      job,
+      fw,
+      info,
+      jobs: [job],
+      reruns: [],
+      attempt: 1,
+      countedFailures: 0,
+      failed: false,
+      lastPing: -1,
+      nextCall: -1,
+      expireAt: -1,
+      classes: [],
+      amContainer: -1,
+      registered: false,
+      done: false,
+      granted: [],
+      releases: [],
+      live: 0,
+    };
     this.apps.push(app);
     this.appOf.set(job, app);
-    this.scheduler.addApp(
-      { id: app.id, name: `${f.name}/${job}`, queue: this.options.queueOf(f.name), user: f.name, priority: 0, submitted: this.sim.now },
-      this.options.am,
-      this.sim.now,
-    );
-    this.ylog.appSubmitted(job, fw, this.options.queueOf(f.name));
+    this.scheduler.addApp(info, this.options.am, this.sim.now);
+    this.ylog.appSubmitted(job, fw, info.queue);
     if (this.options.am === null) this.register(app);
   }
 
   taskEnded(task: number, agent: number): void {
+    const a = agentIx(agent);
     const id = this.containerOf.get(task);
-    if (id === undefined) return;
+    if (id === undefined) {
+      // Its container went with a failed attempt while its node was failed: lost now, run again.
+      const o = this.orphans.get(task);
+      if (o !== undefined) {
+        this.orphans.delete(task);
+        if (!o.app.failed) {
+          this.keepRerun(o.app, task, o.prefs);
+          this.submitReruns(o.app);
+        }
+      }
+      return;
+    }
     this.containerOf.delete(task);
+    const box = this.containers.get(id)!;
     this.containers.delete(id);
-    this.containerEnded(id, agentIx(agent));
+    if (this.master.isAgentDown(a)) {
+      // Lost with its node: the container ends ABORTED in the scheduler at once, and the AM,
+      // hearing of it at its next allocate call, asks again for the task.
+      this.complete(id, 'aborted');
+      const app = this.apps[box.app]!;
+      if (!app.failed) {
+        this.keepRerun(app, task, box.prefs);
+        this.submitReruns(app);
+      }
+      return;
+    }
+    this.containerEnded(id, a);
   }
 
   jobOver(job: number): void {
     const app = this.appOf.get(job);
     if (app === undefined) return;
     this.appOf.delete(job);
+    app.jobs.splice(app.jobs.indexOf(job), 1);
+    // Tasks still to rerun keep the application going (unless it failed).
+    if (app.jobs.length > 0 || (app.reruns.length > 0 && !app.failed)) return;
     app.done = true;
     // The AM unregisters: its unused containers and its own go back at once.
     for (const id of [...app.releases, ...app.granted]) this.release(id, 'app_finished');
@@ -225,9 +331,15 @@ export class YarnResourceManager implements Architecture {
 
   /** Node `agent` heartbeats: ended containers complete, then the scheduler allocates on it. */
   private heartbeat(agent: AgentIx, periodic: boolean): void {
-    if (periodic) this.sim.after(this.options.nodeHeartbeat, Phase.ALLOCATE, this.hNode, agent);
-    else this.oobAt[agent] = -1;
     const now = this.sim.now;
+    if (periodic) {
+      // A failed node's heartbeats stop (and a returning one starts a new phase).
+      if (this.nextBeat[agent] !== now) return;
+      this.nextBeat[agent] = now + this.options.nodeHeartbeat;
+      this.sim.after(this.options.nodeHeartbeat, Phase.ALLOCATE, this.hNode, agent);
+    } else this.oobAt[agent] = -1;
+    if (this.master.isAgentDown(agent)) return;
+    this.lastBeat[agent] = now;
     const ended = this.ended[agent]!;
     for (const id of ended) this.complete(id, 'task_ended');
     ended.length = 0;
@@ -242,7 +354,7 @@ export class YarnResourceManager implements Architecture {
     if (app === undefined || app.done) throw this.sim.invariant(`container ${g.id} allocated to application ${g.app}, which is not running`);
     const held = this.accounted(g.res);
     this.master.holdContainer(frameworkIx(app.fw), agentIx(g.node), held);
-    this.containers.set(g.id, { app: app.id, agent: agentIx(g.node), held, priority: g.priority, task: -1 });
+    this.containers.set(g.id, { app: app.id, agent: agentIx(g.node), held, priority: g.priority, task: -1, prefs: undefined });
     this.appOfContainer.set(g.id, app.id);
     app.live++;
     this.ylog.allocated(g, app.job, app.fw);
@@ -252,15 +364,22 @@ export class YarnResourceManager implements Architecture {
     } else app.granted.push(g.id);
   }
 
-  /** The AM registers: its requests for every pending task, its first allocate call one interval on. */
+  /** The AM registers: its requests for every pending task of its jobs; its first allocate call one interval on. */
   private register(app: App): void {
     app.registered = true;
     this.ylog.amRegistered(app.job, app.fw, app.amContainer, app.amContainer < 0 ? -1 : this.containers.get(app.amContainer)!.agent);
-    const t = this.master.tasks;
-    const first = t.firstTask[app.job]!;
-    const n = t.taskCount[app.job]!;
-    for (let task = first; task < first + n; task++) if (t.isPending(task)) this.addTask(app, t, task);
+    app.lastPing = this.sim.now;
+    for (const job of app.jobs) this.addJobTasks(app, job);
+    app.nextCall = this.sim.now + this.options.amHeartbeat;
     this.sim.after(this.options.amHeartbeat, Phase.MESSAGE, this.hAm, app.id);
+  }
+
+  /** The pending tasks of `job` join the AM's requests. */
+  private addJobTasks(app: App, job: number): void {
+    const t = this.master.tasks;
+    const first = t.firstTask[job]!;
+    const n = t.taskCount[job]!;
+    for (let task = first; task < first + n; task++) if (t.isPending(task)) this.addTask(app, t, task);
   }
 
   /** Pending `task` joins its size's class: one more wanted on each of its hosts, their racks and ANY. */
@@ -306,8 +425,10 @@ export class YarnResourceManager implements Architecture {
 
   /** The AM's allocate call: releases and changed requests go out, new containers come back and are bound. */
   private allocate(app: App): void {
-    if (app.done) return;
     const now = this.sim.now;
+    // A dead AM calls no more (a later attempt's AM has calls of its own).
+    if (app.done || app.nextCall !== now) return;
+    app.lastPing = now;
     for (const id of app.releases) this.release(id, 'released');
     app.releases.length = 0;
     const asks: ResourceAsk[] = [];
@@ -321,6 +442,7 @@ export class YarnResourceManager implements Architecture {
     const taken = app.granted;
     app.granted = [];
     for (const id of taken) this.bind(app, id);
+    app.nextCall = now + this.options.amHeartbeat;
     this.sim.after(this.options.amHeartbeat, Phase.MESSAGE, this.hAm, app.id);
   }
 
@@ -338,10 +460,11 @@ export class YarnResourceManager implements Architecture {
     for (const name of this.namesOf(t, task)) bump(c!, name, -1);
     bump(c!, ANY, -1);
     box.task = task;
+    box.prefs = t.prefsOf(task);
     this.containerOf.set(task, id);
     const fw = frameworkIx(app.fw);
     const b = m.frameworkAt(fw).behaviour;
-    if (b.takeJobTask !== undefined) b.takeJobTask(app.job as never, taskIx(task));
+    if (b.takeJobTask !== undefined) b.takeJobTask(t.jobOf(taskIx(task)), taskIx(task));
     m.launchInContainer(fw, taskIx(task), box.agent, box.held);
   }
 
@@ -373,8 +496,240 @@ export class YarnResourceManager implements Architecture {
   private update(): void {
     this.sim.after(this.scheduler.updateInterval, Phase.ALLOCATE, this.hUpdate);
     const victims = this.scheduler.update?.(this.sim.now) ?? [];
-    if (victims.length > 0) throw this.sim.invariant('preemption is not modelled yet under the yarn architecture');
+    for (const id of victims) this.preempt(id);
   }
+
+  // ---------------------------------------------------------------- failures and preemption
+
+  /**
+   * When failed agent `agent` is declared lost: the RM's node liveness monitor checks every third
+   * of `nmExpiry` from the start of the run and expires a node when now > its last heartbeat +
+   * `nmExpiry` (NMLivelinessMonitor, AbstractLivelinessMonitor.PingChecker): 600 to 800 s after the
+   * last heartbeat by default. A check at exactly last + expiry does not expire it.
+   */
+  lostAt(agent: number, _failedAt: number): number {
+    return nextCheck(this.lastBeat[agent]!, this.nmExpiry);
+  }
+
+  /**
+   * Agent `agent` failed: its NodeManager stops heartbeating, and an ApplicationMaster running on
+   * it stops calling; the AM liveness monitor will expire it (see amExpired) unless its node is
+   * declared lost first.
+   */
+  agentFailed(agent: number): void {
+    this.nextBeat[agent] = -1;
+    for (const app of this.apps) {
+      if (app.done || app.amContainer < 0 || app.expireAt >= 0) continue;
+      if (this.containers.get(app.amContainer)?.agent !== agent) continue;
+      app.nextCall = -1;
+      app.expireAt = nextCheck(app.lastPing, this.amExpiry);
+      this.sim.at(app.expireAt, Phase.MESSAGE, this.hAmExpire, app.id);
+    }
+  }
+
+  /**
+   * Failed agent `agent` was declared lost (its running tasks are lost already, their containers
+   * aborted): every other container on it ends ABORTED too (ends it never reported, unbound
+   * containers, ApplicationMaster containers, whose attempts fail, uncounted), and the node leaves
+   * the scheduler. It registers again as a new node, with a new heartbeat phase.
+   */
+  agentLost(agent: number): void {
+    const a = agentIx(agent);
+    const ended = this.ended[a]!;
+    for (const id of ended) this.complete(id, 'aborted');
+    ended.length = 0;
+    const amsLost: App[] = [];
+    for (const [id, box] of [...this.containers]) {
+      if (box.agent !== a) continue;
+      const app = this.apps[box.app]!;
+      if (app.amContainer === id) amsLost.push(app);
+      else this.dropContainer(id, 'aborted');
+    }
+    for (const app of amsLost) this.attemptFailed(app, false);
+    this.scheduler.removeNode(a);
+    this.nodes[a] = false;
+    this.nextBeat[a] = -1;
+    this.oobAt[a] = -1;
+  }
+
+  /** An ApplicationMaster silent for `amExpiry` is expired: its attempt fails, and the failure counts. */
+  private amExpired(app: App): void {
+    if (app.expireAt !== this.sim.now || app.done) return;
+    this.attemptFailed(app, true);
+  }
+
+  /**
+   * The scheduler preempts container `id`: the task in it is killed (offersim's KILLED: Hadoop's
+   * PREEMPTED exit) and its AM asks again for it; an unbound container goes back; an AM container
+   * fails its attempt, uncounted. The scheduler completes the container at once; its node, where
+   * the container ended, heartbeats out of band.
+   */
+  private preempt(id: number): void {
+    const box = this.containers.get(id);
+    if (box === undefined) {
+      // Its task has ended and the end waits for the node's next heartbeat: completed now.
+      if (!this.appOfContainer.has(id)) throw this.sim.invariant(`the scheduler preempted container ${id}, which it does not hold`);
+      for (const list of this.ended) {
+        const k = list === undefined ? -1 : list.indexOf(id);
+        if (k >= 0) list.splice(k, 1);
+      }
+      this.complete(id, 'preempted');
+      return;
+    }
+    const app = this.apps[box.app]!;
+    if (app.amContainer === id) {
+      this.attemptFailed(app, false);
+      return;
+    }
+    if (box.task < 0) {
+      this.dropContainer(id, 'preempted');
+      return;
+    }
+    this.killInContainer(app, id, box, true, 'preempted');
+    this.nudge(box.agent);
+  }
+
+  /** Running task of container `id` is killed by the RM; `rerun`: its AM asks for it again. */
+  private killInContainer(app: App, id: number, box: Container, rerun: boolean, reason: ContainerEnd): void {
+    const task = box.task;
+    this.containerOf.delete(task);
+    this.containers.delete(id);
+    if (this.master.isAgentDown(box.agent)) {
+      // Out of reach: it is lost with its node, and run again then.
+      if (rerun) this.orphans.set(task, { app, prefs: box.prefs });
+    } else {
+      // Kept before the kill: the kill may end the job, which must see the rerun pending.
+      if (rerun) this.keepRerun(app, task, box.prefs);
+      this.master.killContainerTask(taskIx(task));
+      this.submitReruns(app);
+    }
+    this.complete(id, reason);
+  }
+
+  /** An unbound or AM container `id` ends: off the AM's lists, its resources back on its agent, completed in the scheduler. */
+  private dropContainer(id: number, reason: ContainerEnd): void {
+    const box = this.containers.get(id)!;
+    const app = this.apps[box.app]!;
+    for (const list of [app.granted, app.releases]) {
+      const k = list.indexOf(id);
+      if (k >= 0) list.splice(k, 1);
+    }
+    if (app.amContainer === id) app.amContainer = -1;
+    this.containers.delete(id);
+    this.master.releaseContainer(box.agent, box.held);
+    this.complete(id, reason);
+  }
+
+  /** A container ended on `agent` outside a task's own end: the node heartbeats out of band, as for any end. */
+  private nudge(agent: AgentIx): void {
+    if (this.options.outOfBandHeartbeat && this.oobAt[agent] !== this.sim.now) {
+      this.oobAt[agent] = this.sim.now;
+      this.sim.at(this.sim.now, Phase.ALLOCATE, this.hNodeNow, agent);
+    }
+  }
+
+  /** Task `task` (its slot still live) is to run again: its resources, duration and preferences are kept. */
+  private keepRerun(app: App, task: number, prefs: TaskPrefs | undefined): void {
+    const t = this.master.tasks;
+    const off = t.resOffset(task);
+    app.reruns.push({ task, res: t.res.slice(off, off + NUM_RESOURCES), duration: t.durationOf(task), prefs });
+  }
+
+  /**
+   * The AM runs its lost and killed tasks again (MapReduce starts a new attempt of the task): each
+   * as a copy, a one-task job `<framework>/replace-<task>` as under offers (task ids never run
+   * twice), with the task's preferences, which joins this application: no new ApplicationMaster.
+   * The copy is submitted at the instant of the end (so that the run does not end before it);
+   * the AM asks for it at its next allocate call, when it hears of the end, or at the next
+   * attempt's registration.
+   */
+  private submitReruns(app: App): void {
+    if (app.reruns.length === 0) return;
+    const m = this.master;
+    const t = m.tasks;
+    const fw = frameworkIx(app.fw);
+    const name = m.frameworkAt(fw).name;
+    const list = app.reruns.splice(0);
+    this.attaching = app;
+    for (const r of list) {
+      const agents = r.prefs === undefined ? [] : Array.from(r.prefs.agents, (id) => t.agentNameOf(id));
+      const racks = r.prefs === undefined ? [] : Array.from(r.prefs.racks, (id) => t.rackNameOf(id));
+      m.submitJob(
+        {
+          id: `${name}/replace-${r.task}`,
+          submit: this.sim.now,
+          framework: name,
+          tasks: [
+            {
+              res: r.res,
+              duration: r.duration as SimTime,
+              ...(agents.length > 0 ? { preferredAgents: agents } : {}),
+              ...(racks.length > 0 ? { preferredRacks: racks } : {}),
+            },
+          ],
+        },
+        fw,
+      );
+    }
+    this.attaching = null;
+  }
+
+  /**
+   * The application's current attempt failed (its AM container lost with its node or preempted:
+   * not counted; its AM expired: counted). MapReduce keeps no containers across attempts: the
+   * attempt's other containers are killed, their tasks to run again. Below `amMaxAttempts` counted
+   * failures a new attempt starts (a new AM container asked, the AM's requests made afresh at its
+   * registration); at it, the application fails: each of its jobs is abandoned (a job_abandoned
+   * record whose attempts are the AM attempts, its pending tasks dropped) and its running tasks
+   * are killed.
+   */
+  private attemptFailed(app: App, counted: boolean): void {
+    if (counted) app.countedFailures++;
+    const failing = app.countedFailures >= this.amMaxAttempts;
+    app.registered = false;
+    app.nextCall = -1;
+    app.expireAt = -1;
+    if (failing) {
+      app.failed = true;
+      app.reruns.length = 0;
+      const t = this.master.tasks;
+      for (const job of [...app.jobs]) {
+        const first = t.firstTask[job]!;
+        let pending = 0;
+        for (let k = first; k < first + t.taskCount[job]!; k++) if (t.isPending(k)) pending++;
+        this.master.abandon(frameworkIx(app.fw), job as never, pending, app.attempt);
+      }
+    }
+    for (const [id, box] of [...this.containers]) {
+      // (an application over meanwhile has released its unbound containers already)
+      if (box.app !== app.id || !this.containers.has(id)) continue;
+      if (box.task >= 0) this.killInContainer(app, id, box, !failing, 'attempt_failed');
+      else this.dropContainer(id, 'attempt_failed');
+    }
+    app.classes = [];
+    if (failing || app.done) return;
+    // Ends its nodes have not reported yet are the old attempt's: completed with it.
+    for (const list of this.ended) {
+      if (list === undefined) continue;
+      for (let k = list.length - 1; k >= 0; k--) {
+        const id = list[k]!;
+        if (this.appOfContainer.get(id) !== app.id) continue;
+        list.splice(k, 1);
+        this.complete(id, 'attempt_failed');
+      }
+    }
+    // The next attempt: the scheduler forgets the old one (its asks) and grants a new AM container.
+    app.attempt++;
+    this.scheduler.removeApp(app.id, this.sim.now);
+    this.scheduler.addApp(app.info, this.options.am, this.sim.now);
+    if (this.options.am === null) this.register(app);
+  }
+}
+
+/** The first check of a liveness monitor (every third of `expiry` from the run's start) strictly later than `last` + `expiry`, us. */
+function nextCheck(last: number, expiry: number): number {
+  const every = Math.max(1, Math.floor(expiry / 3));
+  return (Math.floor((last + expiry) / every) + 1) * every;
 }
 
 /** Adds `d` to the AM's total for `name` in class `c`, and marks it to be sent. */
