@@ -50,6 +50,8 @@ export const UNITS = {
   offers: 'offers',
   runs: 'allocation runs',
   placements: 'task placements',
+  containers: 'YARN containers',
+  guarantee: "a ratio of a YARN queue's used resources to its guarantee (above 1 beyond the guarantee)",
   text: 'text',
 } as const;
 /** One of {@link UNITS}. */
@@ -65,6 +67,7 @@ export const FOLDS = {
   offers: 'reports/folds/offers.ts: offers and allocation runs',
   locality: 'reports/folds/locality.ts: where tasks with preferred locations ran',
   decisions: 'reports/folds/decisions.ts: decision time and shared-state conflicts',
+  yarn: "reports/folds/yarn.ts: the YARN ResourceManager's containers, asks, reservations and queues",
   series: "reports/folds/series.ts: the time series' rows",
 } as const;
 /** One of {@link FOLDS}. */
@@ -217,6 +220,24 @@ const SLOWDOWN: JobStat<{ readonly slowdown: Stats }> = {
   get: (r) => r.slowdown,
 };
 
+/**
+ * The summary's statistics of a YARN time (yarn fold), over `counted` (jobs or containers): their
+ * count (no direction), then mean and percentiles in seconds, lower is better; undefined (null)
+ * outside yarn runs.
+ */
+function yarnStats(prefix: string, what: string, unit: 'jobs' | 'containers', counted: string, get: (s: Summary) => Stats): Metric[] {
+  return [
+    metric({ key: `${prefix}_n`, description: counted, unit, fold: 'yarn', format: 'integer', value: (s) => get(s).n }, 'none', RELATIVE_TOLERANCE),
+    ...STATS.map(([stat, label]) =>
+      metric(
+        { key: `${prefix}_${stat}_s`, description: `${label} of ${what}`, unit: 's', fold: 'yarn', format: 'seconds', value: (s) => get(s)[stat] },
+        'lower',
+        RELATIVE_TOLERANCE,
+      ),
+    ),
+  ];
+}
+
 /** A count of the summary's: no direction unless given, relative tolerance. */
 function count(key: string, description: string, unit: Unit, fold: FoldName, value: (s: Summary) => number, better: Direction = 'none'): Metric {
   return metric({ key, description, unit, fold, format: 'integer', value }, better, RELATIVE_TOLERANCE);
@@ -318,6 +339,34 @@ export const SUMMARY_METRICS: readonly Metric[] = [
   fraction('busyness_mean', 'mean over frameworks of the fraction of the run their scheduler spent deciding', 'decisions', (s) => s.busynessMean, 'lower'),
   count('conflicts', 'task placements of shared-state decisions that conflicted at commit', 'placements', 'decisions', (s) => s.conflicts, 'lower'),
   fraction('conflict_fraction', 'conflicts over the task placements shared-state decisions attempted', 'decisions', (s) => s.conflictFraction, 'lower'),
+  fraction(
+    'am_share',
+    "time-weighted mean of the memory held by ApplicationMaster containers over the cluster's memory (yarn runs only)",
+    'yarn',
+    (s) => s.amShare,
+    'lower',
+  ),
+  ...yarnStats(
+    'first_container',
+    "first task container time (its allocation minus the job's submission)",
+    'jobs',
+    'jobs that got a task container (yarn runs only)',
+    (s) => s.firstContainer,
+  ),
+  ...yarnStats(
+    'ask_to_allocation',
+    "ask-to-allocation time (a task container's allocation minus the ApplicationMaster call that asked for it)",
+    'containers',
+    'task containers matched to the call that asked for them (yarn runs only)',
+    (s) => s.askToAllocation,
+  ),
+  fraction(
+    'reserved_share',
+    "time-weighted mean of the memory reserved on nodes over the cluster's memory (yarn runs only)",
+    'yarn',
+    (s) => s.reservedShare,
+    'lower',
+  ),
 ];
 
 /** frameworks.csv's columns, in the file's order: one row per registered framework. */
@@ -398,6 +447,15 @@ export const FRAMEWORK_COLUMNS: readonly Column<FrameworkRow>[] = [
     format: 'decimal',
     value: (f) => f.conflictFraction,
   },
+  { key: 'queue', description: 'the YARN leaf queue its jobs went to (yarn runs only)', unit: 'text', fold: 'yarn', format: 'text', value: (f) => f.queue },
+  {
+    key: 'queue_usage_mean',
+    description: "time-weighted mean of its queue's used resources over its guarantee (the largest ratio over resources), while the guarantee is above 0",
+    unit: 'guarantee',
+    fold: 'yarn',
+    format: 'decimal',
+    value: (f) => f.queueUsage,
+  },
 ];
 
 /** A job row's count of launched tasks with preferences at each locality level. */
@@ -434,6 +492,14 @@ export const JOB_COLUMNS: readonly Column<JobRow>[] = [
     format: 'integer',
     value: JOB_LOCALITY[l.level],
   })),
+  {
+    key: 'first_container_s',
+    description: 'when its first task container was allocated (yarn runs only)',
+    unit: 's',
+    fold: 'yarn',
+    format: 'seconds',
+    value: (j) => j.firstContainer,
+  },
 ];
 
 /**

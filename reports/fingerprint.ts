@@ -45,6 +45,13 @@ export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
   framework_removed: 23,
   job_dropped: 24,
   task_error: 25,
+  app_submitted: 26,
+  am_registered: 27,
+  asks_sent: 28,
+  container_allocated: 29,
+  container_completed: 30,
+  reserved: 31,
+  queue_guarantee: 32,
 };
 
 /**
@@ -246,6 +253,61 @@ export class Fingerprint implements LogSink {
         this.num(r.framework);
         this.num(r.offer);
         this.str(r.reason);
+        break;
+      case 'app_submitted':
+        this.word(KIND_CODE.app_submitted);
+        this.num(r.t);
+        this.num(r.job);
+        this.num(r.framework);
+        this.str(r.queue);
+        break;
+      case 'am_registered':
+        this.word(KIND_CODE.am_registered);
+        this.num(r.t);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.container);
+        this.num(r.agent);
+        break;
+      case 'asks_sent':
+        this.word(KIND_CODE.asks_sent);
+        this.num(r.t);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.priority);
+        this.num(r.containers);
+        break;
+      case 'container_allocated':
+        this.word(KIND_CODE.container_allocated);
+        this.num(r.t);
+        this.num(r.container);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.agent);
+        this.num(r.priority);
+        this.str(r.locality);
+        this.num(r.am ? 1 : 0);
+        this.res(r.res);
+        break;
+      case 'container_completed':
+        this.word(KIND_CODE.container_completed);
+        this.num(r.t);
+        this.num(r.container);
+        this.num(r.job);
+        this.num(r.framework);
+        this.num(r.agent);
+        this.str(r.reason);
+        break;
+      case 'reserved':
+        this.word(KIND_CODE.reserved);
+        this.num(r.t);
+        this.res(r.res);
+        break;
+      case 'queue_guarantee':
+        this.word(KIND_CODE.queue_guarantee);
+        this.num(r.t);
+        this.str(r.queue);
+        this.res(r.guarantee);
         break;
       case 'run_ended':
         this.word(KIND_CODE.run_ended);

@@ -30,6 +30,12 @@ const LABELS: ReadonlyMap<string, string> = new Map(
       ['jobs_finished', 'jobs finished'],
       ['busyness_mean', 'mean scheduler busyness'],
       ['makespan_s', 'makespan'],
+      ['am_share', 'memory share of ApplicationMasters'],
+      ['first_container_p50_s', 'median time to the first task container'],
+      ['first_container_p95_s', '95th percentile time to the first task container'],
+      ['ask_to_allocation_p50_s', 'median ask-to-allocation time'],
+      ['ask_to_allocation_p95_s', '95th percentile ask-to-allocation time'],
+      ['reserved_share', 'memory share reserved'],
     ] as const
   ).map(([key, label]) => [known(SUMMARY_METRICS, key), label]),
 );
@@ -56,7 +62,7 @@ export function unitAxis(unit: Unit): Record<string, unknown> {
 }
 
 /** Units counted in whole numbers. */
-const COUNTS: readonly Unit[] = ['records', 'agents', 'frameworks', 'jobs', 'tasks', 'offers', 'runs', 'placements'];
+const COUNTS: readonly Unit[] = ['records', 'agents', 'frameworks', 'jobs', 'tasks', 'offers', 'runs', 'placements', 'containers'];
 
 /**
  * A value as a page shows it, by its unit: a fraction as a percentage, seconds with `s`, a count

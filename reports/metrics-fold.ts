@@ -7,7 +7,18 @@
  */
 import type { LogBlock, LogRecord, LogSink } from '../sim/model/log.js';
 import { ROW_FIELDS, ROW_LOCALITIES, ROW_TASK_STATES, RowKind } from '../sim/model/record-block.js';
-import { ClusterFold, DecisionsFold, JobsFold, LocalityFold, LogInvariantError, OffersFold, SeriesFold, SharesFold, TasksFold } from './folds/index.js';
+import {
+  ClusterFold,
+  DecisionsFold,
+  JobsFold,
+  LocalityFold,
+  LogInvariantError,
+  OffersFold,
+  SeriesFold,
+  SharesFold,
+  TasksFold,
+  YarnFold,
+} from './folds/index.js';
 import type { FrameworkRow, MetricsResult, ResourceName, Sample, Summary } from './metrics.js';
 import { assertNever } from '../sim/kernel/assert.js';
 
@@ -73,6 +84,7 @@ export class MetricsFold implements LogSink {
   private readonly locality = new LocalityFold();
   private readonly decisions = new DecisionsFold();
   private readonly series: SeriesFold;
+  private readonly yarn = new YarnFold(this.cluster);
 
   private events = 0;
   private first = NaN;
@@ -228,6 +240,28 @@ export class MetricsFold implements LogSink {
       case 'job_restarted':
         this.jobs.restarted(this.jobs.check(r.job, r.framework, t, r.kind), r.copy, r.framework, t, r.kind);
         break;
+      case 'app_submitted':
+        this.yarn.appSubmitted(this.jobs.check(r.job, r.framework, t, r.kind), r.framework, r.queue, t, r.kind);
+        break;
+      case 'am_registered':
+        this.yarn.amRegistered(this.jobs.check(r.job, r.framework, t, r.kind));
+        break;
+      case 'asks_sent':
+        this.yarn.asksSent(this.jobs.check(r.job, r.framework, t, r.kind), r.priority, r.containers, t, r.kind);
+        break;
+      case 'container_allocated':
+        this.yarn.allocated(r.container, this.jobs.check(r.job, r.framework, t, r.kind), r.priority, r.am, r.res, r.locality, t, r.kind);
+        break;
+      case 'container_completed':
+        this.jobs.check(r.job, r.framework, t, r.kind);
+        this.yarn.completed(r.container, t, r.kind);
+        break;
+      case 'reserved':
+        this.yarn.reservedNow(r.res);
+        break;
+      case 'queue_guarantee':
+        this.yarn.guarantee(r.queue, r.guarantee);
+        break;
       case 'run_ended':
         if (this.endReason !== null) throw new LogInvariantError('second run_ended', t, r.kind);
         this.runEnd = t;
@@ -259,7 +293,7 @@ export class MetricsFold implements LogSink {
     const jobs = this.jobs.finish(
       this.shares.count,
       (f) => this.shares.name(f),
-      (j) => this.locality.jobRow(j),
+      (j) => ({ ...this.locality.jobRow(j), ...this.yarn.jobRow(j) }),
     );
     const frameworks: FrameworkRow[] = [];
     for (let f = 0; f < this.shares.count; f++) {
@@ -271,6 +305,7 @@ export class MetricsFold implements LogSink {
         ...this.offers.frameworkRow(f),
         locality: this.locality.frameworkRow(f),
         ...this.decisions.frameworkRow(f, span),
+        ...this.yarn.frameworkRow(f),
       });
     }
     const summary: Summary = {
@@ -285,6 +320,7 @@ export class MetricsFold implements LogSink {
       ...this.offers.summary(),
       ...this.locality.summary(this.jobs),
       ...this.decisions.summary(frameworks, span),
+      ...this.yarn.summary(),
     };
     return { summary, jobs: jobs.rows, frameworks, samples: this.series.kept };
   }
@@ -300,6 +336,7 @@ export class MetricsFold implements LogSink {
     const dt = t - now;
     this.cluster.integrate(dt);
     this.shares.integrate(dt);
+    this.yarn.integrate(dt);
     if (this.series.on) this.series.advance(now, t);
     this.now = t;
   }

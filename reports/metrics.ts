@@ -19,6 +19,9 @@ import type {
   SharesFrameworkRow,
   SharesSummary,
   TasksSummary,
+  YarnFrameworkRow,
+  YarnJobRow,
+  YarnSummary,
 } from './folds/index.js';
 import type { LocalityFractions } from './vocabulary.js';
 
@@ -38,10 +41,18 @@ export interface RunSummary {
 }
 
 /** Every scalar metric of the run. NaN means "undefined for this run" (written as null / empty). */
-export type Summary = RunSummary & ClusterSummary & SharesSummary & JobsSummary & TasksSummary & OffersSummary & LocalitySummary & DecisionsSummary;
+export type Summary = RunSummary &
+  ClusterSummary &
+  SharesSummary &
+  JobsSummary &
+  TasksSummary &
+  OffersSummary &
+  LocalitySummary &
+  DecisionsSummary &
+  YarnSummary;
 
 /** One job. Times are us; NaN where the event did not happen. */
-export type JobRow = JobsJobRow & LocalityJobRow;
+export type JobRow = JobsJobRow & LocalityJobRow & YarnJobRow;
 
 /** One registered framework. */
 export type FrameworkRow = {
@@ -52,7 +63,8 @@ export type FrameworkRow = {
 } & SharesFrameworkRow &
   JobsFrameworkRow &
   OffersFrameworkRow &
-  DecisionsFrameworkRow;
+  DecisionsFrameworkRow &
+  YarnFrameworkRow;
 
 /** Everything the fold produces. */
 export interface MetricsResult {

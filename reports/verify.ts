@@ -227,6 +227,16 @@ export class LogVerifier {
       case 'task_error':
         this.offers.taskError(r, line);
         break;
+      case 'app_submitted':
+      case 'am_registered':
+      case 'asks_sent':
+      case 'container_allocated':
+      case 'container_completed':
+        this.jobs.job(r, line, r.job, r.framework);
+        break;
+      case 'reserved':
+      case 'queue_guarantee':
+        break;
       case 'run_ended':
         if (this.ended !== undefined) break; // reported above as a record after run_ended
         this.ended = { t: r.t, reason: r.reason };

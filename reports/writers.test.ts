@@ -126,7 +126,20 @@ describe('stream B, exact text', () => {
         '  "jobs_abandoned": 0,',
         '  "busyness_mean": 0.000000,',
         '  "conflicts": 0,',
-        '  "conflict_fraction": null',
+        '  "conflict_fraction": null,',
+        // an offers run has no YARN records: every YARN metric is undefined (null), counts 0
+        '  "am_share": null,',
+        '  "first_container_n": 0,',
+        '  "first_container_mean_s": null,',
+        '  "first_container_p50_s": null,',
+        '  "first_container_p95_s": null,',
+        '  "first_container_p99_s": null,',
+        '  "ask_to_allocation_n": 0,',
+        '  "ask_to_allocation_mean_s": null,',
+        '  "ask_to_allocation_p50_s": null,',
+        '  "ask_to_allocation_p95_s": null,',
+        '  "ask_to_allocation_p99_s": null,',
+        '  "reserved_share": null',
         '}',
         '',
       ].join('\n'),
@@ -142,8 +155,8 @@ describe('stream B, exact text', () => {
   test('jobs.csv', () => {
     expect(jobsCsv(r.jobs)).toBe(
       'job,framework,submit_s,first_staging_s,first_start_s,finish_s,tasks,queueing_delay_s,completion_s,slowdown,' +
-        'local_node,local_rack,local_remote\n' +
-        'j0,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\n',
+        'local_node,local_rack,local_remote,first_container_s\n' +
+        'j0,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0,\n',
     );
   });
 
@@ -153,12 +166,12 @@ describe('stream B, exact text', () => {
         'queueing_delay_mean_s,queueing_delay_p50_s,queueing_delay_p95_s,queueing_delay_p99_s,' +
         'completion_mean_s,completion_p50_s,completion_p95_s,completion_p99_s,' +
         'slowdown_mean,slowdown_p50,slowdown_p95,slowdown_p99,' +
-        'offers_sent,offers_accepted,offers_declined,offers_rescinded,locality_tasks,node_local,rack_local,remote,jobs_abandoned,busyness,conflicts,conflict_fraction\n' +
+        'offers_sent,offers_accepted,offers_declined,offers_rescinded,locality_tasks,node_local,rack_local,remote,jobs_abandoned,busyness,conflicts,conflict_fraction,queue,queue_usage_mean\n' +
         'fw,r,1.000000,batch,1,1,0.312500,0.500000,' +
         '0.750000,0.750000,0.750000,0.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
         '1.750000,1.750000,1.750000,1.750000,' +
-        '1,1,0,0,0,,,,0,0.000000,0,\n',
+        '1,1,0,0,0,,,,0,0.000000,0,,,\n',
     );
   });
 
@@ -201,6 +214,8 @@ function fwRow(id: number, name: string): FrameworkRow {
     busyness: NaN,
     conflicts: 0,
     conflictFraction: NaN,
+    queue: null,
+    queueUsage: NaN,
   };
 }
 
@@ -223,13 +238,14 @@ describe('quoting and undefined values', () => {
       localNode: 2,
       localRack: 1,
       localRemote: 0,
+      firstContainer: NaN,
     };
     // the header line, then the row: its quoted first cell holds the LF
-    expect(jobsCsv([j]).slice(JOBS_COLUMNS.join(',').length + 1)).toBe('"a\nb","x,""y""",0.000001,,,,3,,,,2,1,0\n');
+    expect(jobsCsv([j]).slice(JOBS_COLUMNS.join(',').length + 1)).toBe('"a\nb","x,""y""",0.000001,,,,3,,,,2,1,0,\n');
   });
 
   test('frameworks with no jobs: empty statistics, weight to 6 decimals', () => {
-    expect(frameworksCsv([fwRow(0, 'f')]).split('\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0,0,,,,0,,0,');
+    expect(frameworksCsv([fwRow(0, 'f')]).split('\n')[1]).toBe('f,r,2.500000,batch,0,0,,0.000000,,,,,,,,,,,,,0,0,0,0,0,,,,0,,0,,,');
   });
 
   test('timeseries: duplicate framework names get #id; unregistered ids give empty cells', () => {
@@ -322,8 +338,8 @@ describe('streamed rows', () => {
     // the header, then rows 0-1, 2-3 (j,3 quoted), 4
     expect(pieces.map((p) => p.split('\n').length - 1)).toEqual([1, 2, 2, 1]);
     expect(pieces[2]).toBe(
-      'j2,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\n' +
-        '"j,3",fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0\n',
+      'j2,fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0,\n' +
+        '"j,3",fw,0.000000,0.500000,0.750000,1.750000,1,0.750000,1.750000,1.750000,0,0,0,\n',
     );
     expect(pieces.join('')).toBe(jobsCsv(jobs));
   });

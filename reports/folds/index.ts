@@ -13,3 +13,4 @@ export { OffersFold, type OffersFrameworkRow, type OffersSummary } from './offer
 export { SeriesFold, type Sample } from './series.js';
 export { SharesFold, type SharesFrameworkRow, type SharesSummary } from './shares.js';
 export { TasksFold, type TasksSummary } from './tasks.js';
+export { YarnFold, type YarnFrameworkRow, type YarnJobRow, type YarnSummary } from './yarn.js';

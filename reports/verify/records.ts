@@ -3,10 +3,10 @@
  * `offersim verify` checks before the invariants. Imports only the log's types and
  * reports' vocabulary.
  */
-import type { LogKind, TaskErrorReason, TaskLocality, TaskState } from '../../sim/model/log.js';
+import type { ContainerEnd, ContainerLocality, LogKind, TaskErrorReason, TaskLocality, TaskState } from '../../sim/model/log.js';
 import { NR } from '../vocabulary.js';
 
-type Field = 'number' | 'string' | 'res' | Readonly<Record<string, true>>;
+type Field = 'number' | 'string' | 'boolean' | 'res' | Readonly<Record<string, true>>;
 
 const TASK_STATES: Readonly<Record<TaskState, true>> = { staging: true, running: true, finished: true, failed: true, killed: true, lost: true };
 const LOCALITIES: Readonly<Record<TaskLocality, true>> = { node: true, rack: true, remote: true };
@@ -16,6 +16,15 @@ const ERROR_REASONS: Readonly<Record<TaskErrorReason, true>> = {
   other_framework_task: true,
   unknown_task: true,
   invalid_offer: true,
+};
+const CONTAINER_LOCALITIES: Readonly<Record<ContainerLocality, true>> = { 'node-local': true, 'rack-local': true, 'off-switch': true };
+const CONTAINER_ENDS: Readonly<Record<ContainerEnd, true>> = {
+  task_ended: true,
+  released: true,
+  app_finished: true,
+  aborted: true,
+  preempted: true,
+  attempt_failed: true,
 };
 const END_REASONS: Readonly<Record<'completed' | 'duration', true>> = { completed: true, duration: true };
 
@@ -45,6 +54,22 @@ const FIELDS: Readonly<Record<LogKind, Readonly<Record<string, Field>>>> = {
   framework_removed: { framework: 'number', tasksKilled: 'number', jobsDropped: 'number' },
   job_dropped: { job: 'number', framework: 'number', dropped: 'number' },
   task_error: { task: 'number', framework: 'number', offer: 'number', reason: ERROR_REASONS },
+  app_submitted: { job: 'number', framework: 'number', queue: 'string' },
+  am_registered: { job: 'number', framework: 'number', container: 'number', agent: 'number' },
+  asks_sent: { job: 'number', framework: 'number', priority: 'number', containers: 'number' },
+  container_allocated: {
+    container: 'number',
+    job: 'number',
+    framework: 'number',
+    agent: 'number',
+    priority: 'number',
+    locality: CONTAINER_LOCALITIES,
+    am: 'boolean',
+    res: 'res',
+  },
+  container_completed: { container: 'number', job: 'number', framework: 'number', agent: 'number', reason: CONTAINER_ENDS },
+  reserved: { res: 'res' },
+  queue_guarantee: { queue: 'string', guarantee: 'res' },
   run_ended: { reason: END_REASONS },
 };
 
@@ -71,6 +96,8 @@ export function recordProblem(record: { readonly kind: string; readonly t: numbe
       if (typeof v !== 'number' || !Number.isFinite(v)) return `${r.kind} needs a number "${name}"`;
     } else if (type === 'string') {
       if (typeof v !== 'string') return `${r.kind} needs a string "${name}"`;
+    } else if (type === 'boolean') {
+      if (typeof v !== 'boolean') return `${r.kind} needs true or false as "${name}"`;
     } else if (type === 'res') {
       if (!Array.isArray(v) || v.length !== NR || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
         return `${r.kind} needs "${name}" as [cpus, mem, disk, gpus] numbers`;

@@ -311,6 +311,135 @@ export interface TaskErrorRecord {
   readonly offer: number;
   readonly reason: TaskErrorReason;
 }
+/**
+ * Where a YARN container went relative to the request it served (Hadoop `NodeType`): on a host
+ * it asked for, on a rack it asked for, or anywhere.
+ */
+export const ContainerLocality = {
+  NODE_LOCAL: 'node-local',
+  RACK_LOCAL: 'rack-local',
+  OFF_SWITCH: 'off-switch',
+} as const;
+/** One of {@link ContainerLocality}. */
+export type ContainerLocality = (typeof ContainerLocality)[keyof typeof ContainerLocality];
+
+/**
+ * The YARN records below are logged by the yarn architecture only (sim/model/architectures/yarn.ts),
+ * so every other run logs exactly what it did before they existed.
+ *
+ * Application `job` (one job is one YARN application) was submitted to leaf queue `queue`, its
+ * framework's.
+ */
+export interface AppSubmittedRecord {
+  readonly kind: 'app_submitted';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+  readonly queue: string;
+}
+/**
+ * Job `job`'s ApplicationMaster registered: at once when it takes no container (container and
+ * agent -1), else when its container was allocated. A registration starts a new attempt: the
+ * requests it sends start from nothing.
+ */
+export interface AmRegisteredRecord {
+  readonly kind: 'am_registered';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+  /** its container, or -1 when it takes none */
+  readonly container: number;
+  /** its container's agent, or -1 */
+  readonly agent: number;
+}
+/**
+ * Job `job`'s ApplicationMaster sent, in an allocate call, a new total `containers` for its
+ * request of `priority` at any place (Hadoop `ResourceRequest.ANY`): the containers it still
+ * wants at that priority. Logged only when the total changed since the AM's last call (its
+ * host and rack requests go out in the same call and are not logged).
+ */
+export interface AsksSentRecord {
+  readonly kind: 'asks_sent';
+  readonly t: number;
+  readonly job: number;
+  readonly framework: number;
+  readonly priority: number;
+  readonly containers: number;
+}
+/**
+ * The YARN scheduler allocated container `container` to job `job` on agent `agent` at a node
+ * heartbeat: its ApplicationMaster's own (`am`, priority 0) or one for a task, `res` the
+ * normalised container the scheduler accounts (under the memory-only calculator, the memory
+ * and 1 vcore as cpus).
+ */
+export interface ContainerAllocatedRecord {
+  readonly kind: 'container_allocated';
+  readonly t: number;
+  readonly container: number;
+  readonly job: number;
+  readonly framework: number;
+  readonly agent: number;
+  /** the priority of the request it served (0: the AM's) */
+  readonly priority: number;
+  readonly locality: ContainerLocality;
+  readonly am: boolean;
+  readonly res: ResTuple;
+}
+/**
+ * Why the scheduler completed a container:
+ * - `task_ended`: the task bound to it ended (its node reported it at a heartbeat);
+ * - `released`: its ApplicationMaster released it unused (no pending task wanted it);
+ * - `app_finished`: the application was over: its AM's own container, and those it had not
+ *   taken or bound yet, went back as the AM unregistered;
+ * - `aborted`: its node was lost (Hadoop's ABORTED exit);
+ * - `preempted`: the scheduler preempted it (its task, if any, was killed);
+ * - `attempt_failed`: it went with its application's failed AM attempt (the AM's own container,
+ *   its unbound ones, and its tasks' when the application failed).
+ */
+export const ContainerEnd = {
+  TASK_ENDED: 'task_ended',
+  RELEASED: 'released',
+  APP_FINISHED: 'app_finished',
+  ABORTED: 'aborted',
+  PREEMPTED: 'preempted',
+  ATTEMPT_FAILED: 'attempt_failed',
+} as const;
+/** One of {@link ContainerEnd}. */
+export type ContainerEnd = (typeof ContainerEnd)[keyof typeof ContainerEnd];
+
+/** The YARN scheduler completed container `container`: its resources stop counting for its queue. */
+export interface ContainerCompletedRecord {
+  readonly kind: 'container_completed';
+  readonly t: number;
+  readonly container: number;
+  readonly job: number;
+  readonly framework: number;
+  readonly agent: number;
+  readonly reason: ContainerEnd;
+}
+/**
+ * The resources reserved on the YARN cluster's nodes (containers that fit a node's total but not
+ * its free space wait there) changed to `res`, the sum over nodes. Logged at the end of an
+ * instant in which they changed; 0 until the first record.
+ */
+export interface ReservedRecord {
+  readonly kind: 'reserved';
+  readonly t: number;
+  readonly res: ResTuple;
+}
+/**
+ * YARN leaf queue `queue`'s guarantee changed to `guarantee`: under the CapacityScheduler its
+ * capacity's share of the cluster, under the FairScheduler its current fair share, under the
+ * FifoScheduler the whole cluster. Logged for every leaf queue as the run starts, and then at the
+ * end of an instant in which it changed.
+ */
+export interface QueueGuaranteeRecord {
+  readonly kind: 'queue_guarantee';
+  readonly t: number;
+  readonly queue: string;
+  readonly guarantee: ResTuple;
+}
+
 /** The run ended. */
 export interface RunEndedRecord {
   readonly kind: 'run_ended';
@@ -345,6 +474,13 @@ export type LogRecord =
   | FrameworkRemovedRecord
   | JobDroppedRecord
   | TaskErrorRecord
+  | AppSubmittedRecord
+  | AmRegisteredRecord
+  | AsksSentRecord
+  | ContainerAllocatedRecord
+  | ContainerCompletedRecord
+  | ReservedRecord
+  | QueueGuaranteeRecord
   | RunEndedRecord;
 
 /** Record kinds, for exhaustive switches. */

@@ -37,10 +37,12 @@ import type { SimTime } from '../../kernel/time.js';
 import type { Allocator } from '../allocation-port.js';
 import { agentIx, frameworkIx, taskIx, type AgentIx } from '../ids.js';
 import type { TaskPrefs, TaskTable } from '../job.js';
+import type { ContainerEnd } from '../log.js';
 import type { Master } from '../master.js';
 import { NUM_RESOURCES, R, type ResourceVector } from '../resources.js';
 import { ANY, YARN_FAILURE_DEFAULTS, type ContainerGrant, type ResourceAsk, type YarnAppInfo, type YarnRmOptions, type YarnScheduler } from '../yarn-port.js';
 import type { Architecture } from './architecture.js';
+import { YarnLog } from './yarn-log.js';
 import type { ArchitectureDeps } from './direct.js';
 
 /** The tasks of one size of an application, and the AM's request totals for them. */
@@ -123,6 +125,7 @@ export class YarnResourceManager implements Architecture {
   private readonly hNodeNow: HandlerId;
   private readonly hAm: HandlerId;
   private readonly hUpdate: HandlerId;
+  private readonly ylog: YarnLog;
   private readonly hAmExpire: HandlerId;
   private readonly nmExpiry: number;
   private readonly amExpiry: number;
@@ -155,7 +158,8 @@ export class YarnResourceManager implements Architecture {
     if (deps.yarn === undefined) throw new Error('the yarn architecture needs a YARN scheduler and its settings');
     this.sim = deps.sim;
     this.master = deps.master;
-    this.scheduler = deps.yarn.scheduler;
+    this.ylog = new YarnLog(deps.sim, deps.log, deps.yarn.scheduler);
+    this.scheduler = this.ylog.scheduler;
     this.options = deps.yarn.options;
     this.phases = deps.streams('yarn/heartbeat');
     this.hNode = this.sim.register('yarn-node-heartbeat', (a) => this.heartbeat(agentIx(a), true));
@@ -172,6 +176,7 @@ export class YarnResourceManager implements Architecture {
 
   /** The scheduler's periodic work (the FairScheduler's fair-share update) starts with the run. */
   start(): void {
+    this.ylog.start();
     if (this.scheduler.updateInterval > 0) this.sim.at(this.sim.now, Phase.ALLOCATE, this.hUpdate);
   }
 
@@ -233,6 +238,7 @@ export class YarnResourceManager implements Architecture {
     this.apps.push(app);
     this.appOf.set(job, app);
     this.scheduler.addApp(info, this.options.am, this.sim.now);
+    this.ylog.appSubmitted(job, fw, info.queue);
     if (this.options.am === null) this.register(app);
   }
 
@@ -257,7 +263,7 @@ export class YarnResourceManager implements Architecture {
     if (this.master.isAgentDown(a)) {
       // Lost with its node: the container ends ABORTED in the scheduler at once, and the AM,
       // hearing of it at its next allocate call, asks again for the task.
-      this.complete(id);
+      this.complete(id, 'aborted');
       const app = this.apps[box.app]!;
       if (!app.failed) {
         this.keepRerun(app, task, box.prefs);
@@ -277,10 +283,10 @@ export class YarnResourceManager implements Architecture {
     if (app.jobs.length > 0 || (app.reruns.length > 0 && !app.failed)) return;
     app.done = true;
     // The AM unregisters: its unused containers and its own go back at once.
-    for (const id of [...app.releases, ...app.granted]) this.release(id);
+    for (const id of [...app.releases, ...app.granted]) this.release(id, 'app_finished');
     app.releases.length = 0;
     app.granted.length = 0;
-    if (app.amContainer >= 0) this.release(app.amContainer);
+    if (app.amContainer >= 0) this.release(app.amContainer, 'app_finished');
     this.removeIfDone(app);
   }
 
@@ -294,8 +300,9 @@ export class YarnResourceManager implements Architecture {
   }
 
   /** The scheduler completes container `id` (a node reported its end, or it was released). */
-  private complete(id: number): void {
+  private complete(id: number, reason: ContainerEnd): void {
     const app = this.apps[this.appOfContainer.get(id)!]!;
+    this.ylog.completed(id, reason);
     this.appOfContainer.delete(id);
     this.scheduler.completeContainer(id, this.sim.now);
     app.live--;
@@ -334,7 +341,7 @@ export class YarnResourceManager implements Architecture {
     if (this.master.isAgentDown(agent)) return;
     this.lastBeat[agent] = now;
     const ended = this.ended[agent]!;
-    for (const id of ended) this.complete(id);
+    for (const id of ended) this.complete(id, 'task_ended');
     ended.length = 0;
     const out = this.grants;
     out.length = 0;
@@ -350,6 +357,7 @@ export class YarnResourceManager implements Architecture {
     this.containers.set(g.id, { app: app.id, agent: agentIx(g.node), held, priority: g.priority, task: -1, prefs: undefined });
     this.appOfContainer.set(g.id, app.id);
     app.live++;
+    this.ylog.allocated(g, app.job, app.fw);
     if (g.am) {
       app.amContainer = g.id;
       this.register(app);
@@ -359,6 +367,7 @@ export class YarnResourceManager implements Architecture {
   /** The AM registers: its requests for every pending task of its jobs; its first allocate call one interval on. */
   private register(app: App): void {
     app.registered = true;
+    this.ylog.amRegistered(app.job, app.fw, app.amContainer, app.amContainer < 0 ? -1 : this.containers.get(app.amContainer)!.agent);
     app.lastPing = this.sim.now;
     for (const job of app.jobs) this.addJobTasks(app, job);
     app.nextCall = this.sim.now + this.options.amHeartbeat;
@@ -420,7 +429,7 @@ export class YarnResourceManager implements Architecture {
     // A dead AM calls no more (a later attempt's AM has calls of its own).
     if (app.done || app.nextCall !== now) return;
     app.lastPing = now;
-    for (const id of app.releases) this.release(id);
+    for (const id of app.releases) this.release(id, 'released');
     app.releases.length = 0;
     const asks: ResourceAsk[] = [];
     for (const c of app.classes) {
@@ -429,6 +438,7 @@ export class YarnResourceManager implements Architecture {
       c.dirty.clear();
     }
     if (asks.length > 0) this.scheduler.updateAsks(app.id, asks, now);
+    this.ylog.asksSent(app.job, app.fw, asks);
     const taken = app.granted;
     app.granted = [];
     for (const id of taken) this.bind(app, id);
@@ -473,13 +483,13 @@ export class YarnResourceManager implements Architecture {
   }
 
   /** Container `id`, unbound or the AM's, goes back: the scheduler frees it at once, and so does its agent. */
-  private release(id: number): void {
+  private release(id: number, reason: ContainerEnd): void {
     const box = this.containers.get(id);
     if (box === undefined) throw this.sim.invariant(`container ${id} released twice`);
     if (box.task >= 0) throw this.sim.invariant(`container ${id} released while task ${box.task} runs in it`);
     this.containers.delete(id);
     this.master.releaseContainer(box.agent, box.held);
-    this.complete(id);
+    this.complete(id, reason);
   }
 
   /** The scheduler's periodic work (fair shares, preemption): preempted containers' tasks are killed. */
@@ -526,14 +536,14 @@ export class YarnResourceManager implements Architecture {
   agentLost(agent: number): void {
     const a = agentIx(agent);
     const ended = this.ended[a]!;
-    for (const id of ended) this.complete(id);
+    for (const id of ended) this.complete(id, 'aborted');
     ended.length = 0;
     const amsLost: App[] = [];
     for (const [id, box] of [...this.containers]) {
       if (box.agent !== a) continue;
       const app = this.apps[box.app]!;
       if (app.amContainer === id) amsLost.push(app);
-      else this.dropContainer(id);
+      else this.dropContainer(id, 'aborted');
     }
     for (const app of amsLost) this.attemptFailed(app, false);
     this.scheduler.removeNode(a);
@@ -563,7 +573,7 @@ export class YarnResourceManager implements Architecture {
         const k = list === undefined ? -1 : list.indexOf(id);
         if (k >= 0) list.splice(k, 1);
       }
-      this.complete(id);
+      this.complete(id, 'preempted');
       return;
     }
     const app = this.apps[box.app]!;
@@ -572,15 +582,15 @@ export class YarnResourceManager implements Architecture {
       return;
     }
     if (box.task < 0) {
-      this.dropContainer(id);
+      this.dropContainer(id, 'preempted');
       return;
     }
-    this.killInContainer(app, id, box, true);
+    this.killInContainer(app, id, box, true, 'preempted');
     this.nudge(box.agent);
   }
 
   /** Running task of container `id` is killed by the RM; `rerun`: its AM asks for it again. */
-  private killInContainer(app: App, id: number, box: Container, rerun: boolean): void {
+  private killInContainer(app: App, id: number, box: Container, rerun: boolean, reason: ContainerEnd): void {
     const task = box.task;
     this.containerOf.delete(task);
     this.containers.delete(id);
@@ -593,11 +603,11 @@ export class YarnResourceManager implements Architecture {
       this.master.killContainerTask(taskIx(task));
       this.submitReruns(app);
     }
-    this.complete(id);
+    this.complete(id, reason);
   }
 
   /** An unbound or AM container `id` ends: off the AM's lists, its resources back on its agent, completed in the scheduler. */
-  private dropContainer(id: number): void {
+  private dropContainer(id: number, reason: ContainerEnd): void {
     const box = this.containers.get(id)!;
     const app = this.apps[box.app]!;
     for (const list of [app.granted, app.releases]) {
@@ -607,7 +617,7 @@ export class YarnResourceManager implements Architecture {
     if (app.amContainer === id) app.amContainer = -1;
     this.containers.delete(id);
     this.master.releaseContainer(box.agent, box.held);
-    this.complete(id);
+    this.complete(id, reason);
   }
 
   /** A container ended on `agent` outside a task's own end: the node heartbeats out of band, as for any end. */
@@ -693,8 +703,8 @@ export class YarnResourceManager implements Architecture {
     for (const [id, box] of [...this.containers]) {
       // (an application over meanwhile has released its unbound containers already)
       if (box.app !== app.id || !this.containers.has(id)) continue;
-      if (box.task >= 0) this.killInContainer(app, id, box, !failing);
-      else this.dropContainer(id);
+      if (box.task >= 0) this.killInContainer(app, id, box, !failing, 'attempt_failed');
+      else this.dropContainer(id, 'attempt_failed');
     }
     app.classes = [];
     if (failing || app.done) return;
@@ -705,7 +715,7 @@ export class YarnResourceManager implements Architecture {
         const id = list[k]!;
         if (this.appOfContainer.get(id) !== app.id) continue;
         list.splice(k, 1);
-        this.complete(id);
+        this.complete(id, 'attempt_failed');
       }
     }
     // The next attempt: the scheduler forgets the old one (its asks) and grants a new AM container.
