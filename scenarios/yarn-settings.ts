@@ -324,6 +324,7 @@ export function buildYarn(s: YarnScenario): YarnDeps {
       amHeartbeat: seconds(y.amHeartbeat),
       am: y.am === null ? null : resources(y.am),
       taskPriority: y.taskPriority,
+      maxAllocation: resources(y.maxAllocation),
       nmExpiry: seconds(y.nmExpiry),
       amExpiry: seconds(y.amExpiry),
       amMaxAttempts: y.amMaxAttempts,

@@ -178,6 +178,12 @@ export interface YarnRmOptions {
   readonly calculator: 'memory' | 'dominant';
   /** the leaf queue a framework's jobs go to */
   queueOf(framework: string): string;
+  /**
+   * yarn.scheduler.maximum-allocation: an AM whose job has a task larger than this (in the
+   * resources the calculator counts) kills the job at its registration, as MapReduce's
+   * RMContainerAllocator does; default none (no check)
+   */
+  readonly maxAllocation?: ResourceVector | undefined;
   /** yarn.nm.liveness-monitor.expiry-interval-ms, us: a node silent this long is lost at the monitor's next check (every third of it); default 600 s */
   readonly nmExpiry?: number;
   /** yarn.am.liveness-monitor.expiry-interval-ms, us: an ApplicationMaster silent this long fails its attempt, checked likewise; default 600 s */

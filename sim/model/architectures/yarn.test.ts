@@ -143,6 +143,27 @@ describe('the yarn architecture: the protocol, by hand', () => {
     expect(sink.of('task_locality').map((r) => r.locality)).toEqual(['node', 'node']);
   });
 
+  test('a job with a task larger than the maximum allocation is killed by its AM, and the others run', () => {
+    // maxAllocation 8192 MB. Job a's second task asks 10240 MB: at its AM's registration (its
+    // container at the node's first heartbeat) the AM kills the job, as MapReduce does: job_abandoned
+    // with its 2 tasks dropped, its AM container released, the application gone from the scheduler.
+    // Job b (one 1024 MB task) runs: taken at its AM's call one interval after its registration.
+    const big: TaskSpec = { res: resources({ cpus: 1, mem: 10240 }), duration: seconds(5) };
+    const { sink, running, result } = run(
+      [node('n1', 'r1', 16384)],
+      [
+        { id: 'a', framework: 'f', submit: seconds(0), tasks: [task(5), big] },
+        { id: 'b', framework: 'f', submit: seconds(0), tasks: [task(5)] },
+      ],
+      { am: resources({ mem: 1024, cpus: 1 }), maxAllocation: resources({ mem: 8192, cpus: 4 }) },
+    );
+    expect(sink.of('job_abandoned').map((r) => [r.job, r.dropped])).toEqual([[0, 2]]);
+    expect(running.map((r) => r[0])).toEqual([2]);
+    expect(sink.of('job_finished').map((r) => r.job)).toEqual([1]);
+    // Both jobs are over, so the run completes.
+    expect(result.reason).toBe('completed');
+  });
+
   test('a job larger than the cluster runs in waves beside its AM container', () => {
     // 6 tasks of 1024 MB on two nodes of 2048 MB, the AM asking 512 MB (normalised up to the
     // minimum, 1024 MB): the AM holds one slot, so at most 3 tasks run at once; all 6 finish.

@@ -81,6 +81,8 @@ interface App {
   countedFailures: number;
   /** its attempts are over: the application failed */
   failed: boolean;
+  /** it has left the scheduler */
+  removed: boolean;
   /** the AM's last allocate call or registration (its liveness ping), us */
   lastPing: number;
   /** the instant of its next allocate call (-1: none, the AM is dead or not registered) */
@@ -224,6 +226,7 @@ export class YarnResourceManager implements Architecture {
       attempt: 1,
       countedFailures: 0,
       failed: false,
+      removed: false,
       lastPing: -1,
       nextCall: -1,
       expireAt: -1,
@@ -296,7 +299,10 @@ export class YarnResourceManager implements Architecture {
    * only then, and unregisters).
    */
   private removeIfDone(app: App): void {
-    if (app.done && app.live === 0) this.scheduler.removeApp(app.id, this.sim.now);
+    if (app.done && app.live === 0 && !app.removed) {
+      app.removed = true;
+      this.scheduler.removeApp(app.id, this.sim.now);
+    }
   }
 
   /** The scheduler completes container `id` (a node reported its end, or it was released). */
@@ -369,9 +375,42 @@ export class YarnResourceManager implements Architecture {
     app.registered = true;
     this.ylog.amRegistered(app.job, app.fw, app.amContainer, app.amContainer < 0 ? -1 : this.containers.get(app.amContainer)!.agent);
     app.lastPing = this.sim.now;
+    if (this.oversized(app)) return;
     for (const job of app.jobs) this.addJobTasks(app, job);
     app.nextCall = this.sim.now + this.options.amHeartbeat;
     this.sim.after(this.options.amHeartbeat, Phase.MESSAGE, this.hAm, app.id);
+  }
+
+  /**
+   * Whether a pending task of `app` is larger than the maximum allocation in a resource the
+   * calculator counts: then the AM kills its job, as MapReduce's RMContainerAllocator does when a
+   * task's capability exceeds the cluster's maximum container ("Killing the Job"). Every job of
+   * the application is abandoned with its pending tasks (nothing of it has run), and the AM
+   * unregisters.
+   */
+  private oversized(app: App): boolean {
+    const max = this.options.maxAllocation;
+    if (max === undefined) return false;
+    const t = this.master.tasks;
+    const counted = this.options.calculator === 'memory' ? [R.mem] : [R.mem, R.cpus, R.gpus];
+    let over = false;
+    for (const job of app.jobs) {
+      const first = t.firstTask[job]!;
+      for (let k = first; k < first + t.taskCount[job]! && !over; k++) {
+        if (!t.isPending(k)) continue;
+        const off = t.resOffset(k);
+        for (const r of counted) if (t.res[off + r]! > max[r]!) over = true;
+      }
+    }
+    if (!over) return false;
+    app.failed = true;
+    for (const job of [...app.jobs]) {
+      const first = t.firstTask[job]!;
+      let pending = 0;
+      for (let k = first; k < first + t.taskCount[job]!; k++) if (t.isPending(k)) pending++;
+      this.master.abandon(frameworkIx(app.fw), job as never, pending, app.attempt);
+    }
+    return true;
   }
 
   /** The pending tasks of `job` join the AM's requests. */
