@@ -10,7 +10,8 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry } from '../allocators/types.js';
-import { checkTraceStarts, sizeProblems } from './build.js';
+import { checkTraceStarts, sizeProblems, yarnScenario } from './build.js';
+import { yarnProblems } from './yarn-settings.js';
 import { InputError, excerpt, formatPath, type Problem } from './errors.js';
 import { MAX_SCENARIO_BYTES } from './limits.js';
 import { applyOverride } from './overrides.js';
@@ -155,6 +156,11 @@ export async function openScenario(file: string, overrides: readonly string[] = 
   if (problems.length > 0 || a.scenario === undefined) throw new InputError(problems.sort(byPosition));
   await prepareTraces(a.scenario, file);
   checkTraceStarts(a.scenario);
+  if (runArchitecture(a.scenario) === 'yarn') {
+    // Queues of the frameworks the traces create (read only now that the traces are opened).
+    const yp = yarnProblems(yarnScenario(a.scenario)).map((p) => a.problemAt(p.path, p.message));
+    if (yp.length > 0) throw new InputError(yp.sort(byPosition));
+  }
   return { scenario: a.scenario, file, sha256, text, overrides, allocator };
 }
 

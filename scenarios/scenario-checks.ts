@@ -13,7 +13,7 @@ import { NUM_RESOURCES, R, RESOURCE_NAMES, fromFixed, resources } from '../sim/m
 import type { AgentSpec } from '../sim/model/simulation.js';
 import { TRACE_FORMATS } from '../workloads/trace/registry.js';
 import { behaviourKind, createBehaviour, resolveBehaviour, type TaskAmounts } from './behaviours/index.js';
-import { buildAgents, largestDraw, yarnScenario } from './build.js';
+import { buildAgents, largestDraw } from './build.js';
 import { didYouMean } from './did-you-mean.js';
 import { excerpt } from './errors.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS } from './limits.js';
@@ -121,7 +121,10 @@ function yarnRules({ s, report }: Checked): void {
       report(['cluster', 'agents', i, 'reserved'], 'static reservations are a Mesos feature: YARN has none (use queues)');
   });
   if (s.frameworks.some((f) => f.role.includes('.'))) return;
-  for (const p of yarnProblems(yarnScenario(s))) report(p.path, p.message);
+  // With frameworks that traces create, the queues are checked once the traces are opened
+  // (loader.openScenario): the queue tree derived from the roles needs them.
+  if ((s.traces ?? []).some((t) => t.frameworkBy !== undefined)) return;
+  for (const p of yarnProblems({ yarn: s.yarn, roles: s.roles, frameworks: s.frameworks })) report(p.path, p.message);
 }
 
 function checked(s: Scenario, report: Report): Checked {

@@ -105,6 +105,14 @@ traces:
   writeFileSync(file, text);
   const r = await cli('run', file, '--out', join(tmp, 'trace-out'), '--quiet');
   expect(r.code).toBe(0);
+  // Listed queues must hold the created frameworks too: checked once the trace is opened, at traces.
+  const listed = join(tmp, 'trace-listed.yaml');
+  writeFileSync(listed, text.replace('yarn: { am: null }', 'yarn: { am: null, capacity: { queues: [ { path: root.q-q1, capacity: 100 } ] } }'));
+  const bad = await cli('run', listed, '--out', join(tmp, 'trace-listed-out'));
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(
+    /traces: framework u2's jobs go to queue root\.q-q2 \(its role\), which is not a leaf queue of the capacity scheduler \(root\.q-q1\)/,
+  );
 });
 
 describe('runs', () => {
