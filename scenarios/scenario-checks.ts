@@ -98,23 +98,17 @@ function yarnRules({ s, report }: Checked): void {
     if (s.yarn !== undefined) report(['yarn'], 'the yarn settings apply only with architecture: yarn');
     return;
   }
+  const behaviourUnderYarn = (path: PropertyKey[], b: Parameters<typeof createBehaviour>[0]): void => {
+    if (createBehaviour(b).takeJobTask !== undefined) return;
+    report(path, `the ${behaviourKind(b)} behaviour cannot run under yarn: only the batch behaviour lets an ApplicationMaster launch its tasks`);
+  };
   s.frameworks.forEach((f, i) => {
-    if (createBehaviour(f.behaviour).takeJobTask === undefined) {
-      report(
-        ['frameworks', i, 'behaviour'],
-        `the ${behaviourKind(f.behaviour)} behaviour cannot run under yarn: only the batch behaviour lets an ApplicationMaster launch its tasks`,
-      );
-    }
+    behaviourUnderYarn(['frameworks', i, 'behaviour'], f.behaviour);
     if (f.role !== '*' && f.role.includes('.'))
       report(['frameworks', i, 'role'], `role ${f.role} names a YARN queue (root.<role>): a role with "." in a name cannot`);
   });
   (s.traces ?? []).forEach((t, i) => {
-    if (t.frameworkBy !== undefined && createBehaviour(t.behaviour).takeJobTask === undefined) {
-      report(
-        ['traces', i, 'behaviour'],
-        `the ${behaviourKind(t.behaviour)} behaviour cannot run under yarn: only the batch behaviour lets an ApplicationMaster launch its tasks`,
-      );
-    }
+    if (t.frameworkBy !== undefined) behaviourUnderYarn(['traces', i, 'behaviour'], t.behaviour);
   });
   s.cluster.agents.forEach((g, i) => {
     if ('reserved' in g && g.reserved !== undefined)

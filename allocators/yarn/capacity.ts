@@ -6,6 +6,7 @@
  * scheduler/capacity/ package unless said). Imports the port, model types and the yarn/ helpers.
  */
 import {
+  AM_PRIORITY,
   ANY,
   type ContainerGrant,
   type HeartbeatReport,
@@ -27,9 +28,6 @@ import {
 } from './capacity-options.js';
 import { problemList } from '../param-checks.js';
 import { PreemptionMonitor, type PreemptionQueueView, type PreemptionVictim } from './capacity-preemption.js';
-
-/** The priority of an ApplicationMaster's container request (RMAppAttemptImpl's AM request). */
-export const AM_PRIORITY = 0;
 
 /** Outcomes of one try, as Hadoop's ContainerAllocation states (AllocationState) and CSAssignment skips. */
 const ALLOCATED = 0;

@@ -5,6 +5,7 @@
  */
 import { NUM_RESOURCES, R, resources, type ResourceVector } from '../../sim/model/resources.js';
 import type { YarnCommonOptions } from '../../sim/model/yarn-port.js';
+import type { ParamProblem } from '../types.js';
 
 /** A queue's ordering and sharing policy (Hadoop SchedulingPolicy: fair, drf, fifo). */
 export const FAIR_POLICIES = ['fair', 'drf', 'fifo'] as const;
@@ -100,11 +101,8 @@ export const DEFAULT_FAIR_OPTIONS: FairOptions = {
   },
 };
 
-/** A problem with one field of the options. */
-export interface FairOptionsProblem {
-  readonly path: string[];
-  readonly message: string;
-}
+/** A problem with one field of the options (the allocators' parameter problem). */
+export type FairOptionsProblem = ParamProblem;
 
 function vectorProblem(v: unknown, path: string[], out: FairOptionsProblem[], allowInfinity: boolean): void {
   if (!(v instanceof Float64Array) || v.length !== NUM_RESOURCES) {

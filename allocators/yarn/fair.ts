@@ -8,6 +8,7 @@
  */
 import { R, NUM_RESOURCES, addInto, subInto, zero, type ResourceVector } from '../../sim/model/resources.js';
 import {
+  AM_PRIORITY,
   ANY,
   type ContainerGrant,
   type HeartbeatReport,
@@ -152,7 +153,7 @@ export class FairScheduler implements YarnScheduler, PreemptionHost {
     if (this.apps.has(app.id)) throw new Error(`fair scheduler: application ${app.id} added twice`);
     const a = new FairApp(app, q, am === null ? null : this.normalise(am), now);
     // The AM container is asked at priority 0 on ANY (RMAppAttemptImpl); the first container is it.
-    if (am !== null) a.asks.update([{ priority: 0, resourceName: ANY, capability: am, numContainers: 1, relaxLocality: true }], this.normalise);
+    if (am !== null) a.asks.update([{ priority: AM_PRIORITY, resourceName: ANY, capability: am, numContainers: 1, relaxLocality: true }], this.normalise);
     this.apps.set(app.id, a);
     q.apps.push(a);
     for (let p: FairQueue | null = q; p !== null; p = p.parent) p.runnable++;

@@ -10,6 +10,7 @@
  */
 import { addInto, NUM_RESOURCES, subInto, type ResourceVector } from '../../sim/model/resources.js';
 import {
+  AM_PRIORITY,
   ANY,
   type ContainerGrant,
   type HeartbeatReport,
@@ -149,6 +150,3 @@ export class FifoScheduler implements YarnScheduler {
     return this.calc.normalise(ask, o.minAllocation, o.maxAllocation, o.minAllocation);
   }
 }
-
-/** The priority of the AM container's request (RMAppAttemptImpl: priority 0, ANY). */
-export const AM_PRIORITY = 0;

@@ -11,7 +11,6 @@ import { CapacityScheduler } from '../../allocators/yarn/capacity.js';
 import { DEFAULT_CAPACITY_OPTIONS } from '../../allocators/yarn/capacity-options.js';
 import { FIFO_QUEUE, FifoScheduler } from '../../allocators/yarn/fifo.js';
 import type { YarnScheduler } from '../../sim/model/yarn-port.js';
-import { RandomStream } from '../../sim/kernel/rng.js';
 import { seconds } from '../../sim/kernel/time.js';
 import { BatchFramework } from '../../sim/model/frameworks/batch.js';
 import type { JobSpec } from '../../sim/model/job.js';
@@ -19,6 +18,7 @@ import type { LogRecord, ResTuple } from '../../sim/model/log.js';
 import { resources, type ResourceVector } from '../../sim/model/resources.js';
 import { simulate } from '../../sim/model/simulation.js';
 import { RecordingSink } from '../../sim/model/test-support/scripted.js';
+import { heartbeatPhases, MEMORY_DEFAULTS, rmOptions } from '../../sim/model/test-support/yarn.js';
 import { SUMMARY_METRICS } from '../catalogue.js';
 import { compareRuns, type CompareRun } from '../compare.js';
 import { compareText, short } from '../compare-table.js';
@@ -28,9 +28,9 @@ import type { MetricsResult } from '../metrics.js';
 const S = 1_000_000;
 const SEED = 1;
 /** The heartbeat phase of the first node, us (YarnResourceManager.trigger's rule, stream yarn/heartbeat). */
-const P = Math.floor(new RandomStream(SEED, 'yarn/heartbeat').next() * S);
+const P = heartbeatPhases(1, SEED)[0]!;
 
-const common = { calculator: 'memory' as const, minAllocation: resources({ mem: 1024, cpus: 1 }), maxAllocation: resources({ mem: 8192, cpus: 4 }) };
+const common = MEMORY_DEFAULTS;
 /** One job of one 10 s task of 1 cpu and 1024 MB, submitted at 0. */
 const JOB: JobSpec = { id: 'j', framework: 'f', submit: seconds(0), tasks: [{ res: resources({ cpus: 1, mem: 1024 }), duration: seconds(10) }] };
 
@@ -54,18 +54,7 @@ function run(
     weights: new Map(),
     jobs,
     sinks: [fold, log],
-    yarn: {
-      scheduler,
-      options: {
-        nodeHeartbeat: seconds(1),
-        outOfBandHeartbeat: true,
-        amHeartbeat: seconds(1),
-        am,
-        taskPriority: 20,
-        calculator: 'memory',
-        queueOf: () => FIFO_QUEUE,
-      },
-    },
+    yarn: { scheduler, options: rmOptions({ am }) },
   });
   return { result: fold.finish(), log };
 }

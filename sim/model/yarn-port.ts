@@ -18,6 +18,9 @@ import type { ResourceVector } from './resources.js';
 /** The resource name of an ask that any node satisfies (Hadoop `ResourceRequest.ANY`). */
 export const ANY = '*';
 
+/** The priority of an ApplicationMaster container's request (RMAppAttemptImpl: priority 0, ANY); task requests use 1 and up. */
+export const AM_PRIORITY = 0;
+
 /** Where a container went relative to its ask (Hadoop `NodeType`), most local first. */
 export const YARN_LOCALITIES = ['node-local', 'rack-local', 'off-switch'] as const;
 /** One of {@link YARN_LOCALITIES}. */

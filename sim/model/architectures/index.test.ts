@@ -6,7 +6,7 @@
  * offer tests (golden.test.ts, failures.test.ts, ...).
  */
 import { getAllocator } from '../../../allocators/registry.js';
-import { FIFO_QUEUE, FifoScheduler } from '../../../allocators/yarn/fifo.js';
+import { FifoScheduler } from '../../../allocators/yarn/fifo.js';
 import { seconds } from '../../kernel/time.js';
 import type { FrameworkBehaviour } from '../framework.js';
 import { BatchFramework } from '../frameworks/batch.js';
@@ -14,6 +14,7 @@ import type { JobSpec } from '../job.js';
 import { resources } from '../resources.js';
 import { simulate, type SimulationInput } from '../simulation.js';
 import { RecordingSink, ScriptedFramework } from '../test-support/scripted.js';
+import { rmOptions } from '../test-support/yarn.js';
 import { ARCHITECTURES, type ArchitectureName } from './index.js';
 
 /** One agent of 2 cpus; one job of two 1-cpu tasks of 1 s at t=0. */
@@ -49,15 +50,7 @@ function input(mode: ArchitectureName, behaviour: FrameworkBehaviour = new Batch
         minAllocation: resources({ cpus: 1, mem: 512 }),
         maxAllocation: resources({ cpus: 2, mem: 4096 }),
       }),
-      options: {
-        nodeHeartbeat: seconds(1),
-        outOfBandHeartbeat: true,
-        amHeartbeat: seconds(1),
-        am: null,
-        taskPriority: 20,
-        calculator: 'dominant',
-        queueOf: () => FIFO_QUEUE,
-      },
+      options: rmOptions({ calculator: 'dominant' }),
     },
   };
 }

@@ -4,33 +4,17 @@
  * tasks run again by their ApplicationMaster in the same application, AM attempts, preemption.
  */
 import { describe, expect, test } from '@jest/globals';
-import { getAllocator } from '../../../allocators/registry.js';
 import { CapacityScheduler } from '../../../allocators/yarn/capacity.js';
 import { DEFAULT_CAPACITY_OPTIONS } from '../../../allocators/yarn/capacity-options.js';
-import { FIFO_QUEUE, FifoScheduler } from '../../../allocators/yarn/fifo.js';
-import { RandomStream } from '../../kernel/rng.js';
 import { seconds } from '../../kernel/time.js';
-import { BatchFramework } from '../frameworks/batch.js';
-import type { JobSpec, TaskSpec } from '../job.js';
+import type { JobSpec } from '../job.js';
 import { resources } from '../resources.js';
-import { simulate, type AgentSpec, type FailureSpec } from '../simulation.js';
-import { RecordingSink } from '../test-support/scripted.js';
+import type { AgentSpec, FailureSpec } from '../simulation.js';
+import { heartbeatPhases as phases, runYarn, yarnTask as task } from '../test-support/yarn.js';
 import type { YarnRmOptions, YarnScheduler } from '../yarn-port.js';
 
 const S = 1_000_000;
-const SEED = 1;
 
-/** The seeded heartbeat phases of the first `n` nodes to register, in us (the rule of YarnResourceManager.trigger). */
-function phases(n: number): number[] {
-  const r = new RandomStream(SEED, 'yarn/heartbeat');
-  return Array.from({ length: n }, () => Math.floor(r.next() * S));
-}
-
-function task(duration: number, prefer?: string[]): TaskSpec {
-  return { res: resources({ cpus: 1, mem: 1024 }), duration: seconds(duration), ...(prefer === undefined ? {} : { preferredAgents: prefer }) };
-}
-
-const common = { calculator: 'memory' as const, minAllocation: resources({ mem: 1024, cpus: 1 }), maxAllocation: resources({ mem: 8192, cpus: 4 }) };
 const node = (name: string, mem: number): AgentSpec => ({ name, rack: 'r1', res: resources({ cpus: 8, mem }) });
 
 function run(
@@ -38,40 +22,11 @@ function run(
   jobs: JobSpec[],
   failures: FailureSpec,
   rm: Partial<YarnRmOptions> = {},
-  scheduler: YarnScheduler = new FifoScheduler(common),
+  scheduler?: YarnScheduler,
   mode: 'yarn' | 'offers' = 'yarn',
   frameworks = ['f'],
 ) {
-  const sink = new RecordingSink();
-  const options: YarnRmOptions = {
-    nodeHeartbeat: seconds(1),
-    outOfBandHeartbeat: true,
-    amHeartbeat: seconds(1),
-    am: null,
-    taskPriority: 20,
-    calculator: 'memory',
-    queueOf: () => FIFO_QUEUE,
-    ...rm,
-  };
-  const result = simulate({
-    seed: SEED,
-    mode,
-    master: { allocationInterval: seconds(1) },
-    allocator: getAllocator('drf')!.create({}),
-    agents,
-    frameworks: frameworks.map((name) => ({ name, role: '*', behaviour: new BatchFramework() })),
-    weights: new Map(),
-    jobs,
-    failures,
-    sinks: [sink],
-    ...(mode === 'yarn' ? { yarn: { scheduler, options } } : {}),
-  });
-  const states = (state: string): [number, number, number][] =>
-    sink
-      .of('task_state')
-      .filter((r) => r.state === state)
-      .map((r) => [r.task, r.agent, r.t]);
-  return { sink, result, running: states('running'), finished: states('finished'), lost: states('lost'), killed: states('killed') };
+  return runYarn({ agents, jobs, failures, rm, ...(scheduler === undefined ? {} : { scheduler }), mode, frameworks });
 }
 
 // Two nodes of 1024 MB (room for one container each) on one rack. Their seeded heartbeat phases

@@ -5,77 +5,20 @@
  * its registration, containers taken at the next call, ends reported by out-of-band heartbeats.
  */
 import { describe, expect, test } from '@jest/globals';
-import { getAllocator } from '../../../allocators/registry.js';
 import { CapacityScheduler } from '../../../allocators/yarn/capacity.js';
 import { DEFAULT_CAPACITY_OPTIONS, type CapacityQueueOptions } from '../../../allocators/yarn/capacity-options.js';
 import { FairScheduler } from '../../../allocators/yarn/fair.js';
-import { FIFO_QUEUE, FifoScheduler } from '../../../allocators/yarn/fifo.js';
-import { RandomStream } from '../../kernel/rng.js';
 import { seconds } from '../../kernel/time.js';
-import { BatchFramework } from '../frameworks/batch.js';
 import type { JobSpec, TaskSpec } from '../job.js';
 import { resources } from '../resources.js';
-import { simulate, type AgentSpec } from '../simulation.js';
-import { RecordingSink } from '../test-support/scripted.js';
+import type { AgentSpec } from '../simulation.js';
+import { heartbeatPhases as phases, runYarn, yarnTask as task } from '../test-support/yarn.js';
 import type { YarnRmOptions, YarnScheduler } from '../yarn-port.js';
 
 const S = 1_000_000;
-const SEED = 1;
 
-/** The seeded heartbeat phases of the first `n` nodes to register, in us (the rule of YarnResourceManager.trigger). */
-function phases(n: number): number[] {
-  const r = new RandomStream(SEED, 'yarn/heartbeat');
-  return Array.from({ length: n }, () => Math.floor(r.next() * S));
-}
-
-function task(duration: number, prefer?: string[]): TaskSpec {
-  return { res: resources({ cpus: 1, mem: 1024 }), duration: seconds(duration), ...(prefer === undefined ? {} : { preferredAgents: prefer }) };
-}
-
-const common = { calculator: 'memory' as const, minAllocation: resources({ mem: 1024, cpus: 1 }), maxAllocation: resources({ mem: 8192, cpus: 4 }) };
-
-function run(agents: AgentSpec[], jobs: JobSpec[], rm: Partial<YarnRmOptions> = {}, scheduler: YarnScheduler = new FifoScheduler(common), frameworks = ['f']) {
-  const sink = new RecordingSink();
-  const options: YarnRmOptions = {
-    nodeHeartbeat: seconds(1),
-    outOfBandHeartbeat: true,
-    amHeartbeat: seconds(1),
-    am: null,
-    taskPriority: 20,
-    calculator: 'memory',
-    queueOf: () => FIFO_QUEUE,
-    ...rm,
-  };
-  const result = simulate({
-    seed: SEED,
-    mode: 'yarn',
-    master: { allocationInterval: seconds(1) },
-    allocator: getAllocator('drf')!.create({}),
-    agents,
-    frameworks: frameworks.map((name) => ({ name, role: '*', behaviour: new BatchFramework() })),
-    weights: new Map(),
-    jobs,
-    sinks: [sink],
-    yarn: { scheduler, options },
-  });
-  const states = (state: string): [number, number, number][] =>
-    sink
-      .of('task_state')
-      .filter((r) => r.state === state)
-      .map((r) => [r.task, r.agent, r.t]);
-  /** containers running at `t` (us), by framework index */
-  const runningAt = (t: number): number[] => {
-    const n = frameworks.map(() => 0);
-    const ends = new Map(
-      sink
-        .of('task_state')
-        .filter((r) => r.state === 'finished')
-        .map((r) => [r.task, r.t]),
-    );
-    for (const r of sink.of('task_state')) if (r.state === 'running' && r.t <= t && (ends.get(r.task) ?? Infinity) > t) n[r.framework]!++;
-    return n;
-  };
-  return { sink, result, running: states('running'), finished: states('finished'), runningAt };
+function run(agents: AgentSpec[], jobs: JobSpec[], rm: Partial<YarnRmOptions> = {}, scheduler?: YarnScheduler, frameworks = ['f']) {
+  return runYarn({ agents, jobs, rm, ...(scheduler === undefined ? {} : { scheduler }), frameworks });
 }
 
 const node = (name: string, rack: string, mem: number): AgentSpec => ({ name, rack, res: resources({ cpus: 8, mem }) });
