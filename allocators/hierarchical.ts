@@ -66,7 +66,9 @@ export function validateHierarchicalParams(policy: string, params: Readonly<Reco
  * Roles enter the role sorter (active) with their first framework and leave it with their last,
  * as in Mesos `trackFrameworkUnderRole`; a role whose frameworks are all suppressed stays ranked
  * and is skipped. Frameworks enter their role's sorter by name, active; suppress and revive
- * deactivate and activate them there. Every sorter's totals are the sum of the agents added.
+ * deactivate and activate them there. Every sorter's totals are the sum of the agents added. A
+ * multi-role framework (`FrameworkInfo.roles`) enters each of its roles' sorters: one client per
+ * role, with that role's holding, quota, reservations and suppression; its offers name the role.
  *
  * **Quota** (`params.quota`, top-level roles only; notes §1.2, §1.6). Each run:
  * - consumed(role) = static reservations of the role's subtree (used or not) + unreserved

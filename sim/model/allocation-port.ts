@@ -22,7 +22,7 @@ export interface FrameworkInfo {
   readonly role: string;
   /**
    * Every role of a multi-role framework (Mesos `FrameworkInfo.roles` with the MULTI_ROLE
-   * capability), `role` first, two or more, distinct, none an ancestor of another; absent for a
+   * capability), `role` first, two or more, distinct; absent for a
    * framework of one role. Each role is a client of its own in that role's framework sorter, with
    * its own holding; an offer goes to one of them (Mesos `Resource.allocation_info.role`), and the
    * calls below that take a `role` name which. Only a policy whose {@link Allocator.multiRole} is
