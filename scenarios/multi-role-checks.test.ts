@@ -2,9 +2,13 @@
  * The scenario rules of multi-role frameworks: refused (exit 2, field named) where they cannot run,
  * workload roles checked against the framework's roles, and the Poisson roles drawn as weighted.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildJobs } from './build.js';
 import { InputError, formatProblem } from './errors.js';
-import { parseScenarioText } from './loader.js';
+import { openScenario, parseScenarioText } from './loader.js';
 
 const scenario = (allocator: string, framework: string) => `allocator: ${allocator}
 cluster:
@@ -60,4 +64,23 @@ test('workload roles must be the framework roles, and role and roles go together
   expect(problems(scenario('drf', `    workload: { kind: inline, jobs: [ { submit: 0, role: a, tasks: [ { cpus: 1, duration: 1 } ] } ] }\n`))).toEqual([
     'frameworks[0].workload.jobs[0].role: role a: only a multi-role framework (frameworks[].roles) names the roles of its jobs',
   ]);
+});
+
+test('refused under a user module allocator, whose guard passes no multi-role calls', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'offersim-multi-role-'));
+  try {
+    const module = fileURLToPath(new URL('../docs/examples/least-allocated.js', import.meta.url));
+    const file = join(dir, 's.yaml');
+    writeFileSync(file, scenario(`{ module: ${module} }`, MULTI));
+    const err = await openScenario(file).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems.map((p) => formatProblem(p).replace(/^.*s\.yaml:\d+:\d+: /, ''))).toEqual([
+      `frameworks[0].roles: the module "${module}" is given no multi-role frameworks: choose a registered policy that takes them (drf, random, asset, cpu-share)`,
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
