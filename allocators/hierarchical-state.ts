@@ -45,9 +45,15 @@ export interface RoleState {
   handle: ClientHandle;
 }
 
-/** A framework the allocator knows. */
+/**
+ * A framework as a client of one role's framework sorter: a framework of one role has one, a
+ * multi-role framework one per role (Mesos: the framework is a client of each of its roles'
+ * sorters, with what it holds in that role).
+ */
 export interface FrameworkState {
   readonly info: FrameworkInfo;
+  /** The role this client is ranked in, for a multi-role framework (named in offers and filters); undefined for one role. */
+  readonly offerRole: string | undefined;
   /** Its role's state: a role lives at least as long as its frameworks. */
   readonly role: RoleState;
   /** The role whose reservations (and its ancestors') it may be offered; its own role unless a wrapper files it elsewhere. */
@@ -75,8 +81,10 @@ export interface Clients {
   roleHandle(role: RoleState): ClientHandle;
   /** Framework indices by the handles of `role`'s sorter. */
   fwByHandle(role: RoleState): Int32Array;
-  /** A registered framework. */
+  /** A registered framework (a multi-role framework's client in its first role). */
   framework(fw: FrameworkIx): FrameworkState;
+  /** Framework `fw` as a client of `role`'s sorter (a multi-role framework has one per role). */
+  clientIn(fw: FrameworkIx, role: RoleState): FrameworkState;
   /** A role's weight; default 1. */
   weightOf(role: string): number;
 }

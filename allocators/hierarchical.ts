@@ -66,7 +66,9 @@ export function validateHierarchicalParams(policy: string, params: Readonly<Reco
  * Roles enter the role sorter (active) with their first framework and leave it with their last,
  * as in Mesos `trackFrameworkUnderRole`; a role whose frameworks are all suppressed stays ranked
  * and is skipped. Frameworks enter their role's sorter by name, active; suppress and revive
- * deactivate and activate them there. Every sorter's totals are the sum of the agents added.
+ * deactivate and activate them there. Every sorter's totals are the sum of the agents added. A
+ * multi-role framework (`FrameworkInfo.roles`) enters each of its roles' sorters: one client per
+ * role, with that role's holding, quota, reservations and suppression; its offers name the role.
  *
  * **Quota** (`params.quota`, top-level roles only; notes §1.2, §1.6). Each run:
  * - consumed(role) = static reservations of the role's subtree (used or not) + unreserved
@@ -111,10 +113,15 @@ export function validateHierarchicalParams(policy: string, params: Readonly<Reco
 export class HierarchicalAllocator implements Allocator, Clients {
   /** Registry name. */
   readonly name: string;
+  /** Multi-role frameworks: each role a client of its own (see {@link addFramework}). */
+  readonly multiRole = true;
   private readonly options: HierarchicalOptions;
   readonly roleSorter: Sorter;
   readonly roles = new Map<string, RoleState>();
+  /** Every framework, by index: a multi-role framework's client in its first role. */
   private readonly frameworks: (FrameworkState | undefined)[] = [];
+  /** Multi-role frameworks' clients, one per role in the order of `FrameworkInfo.roles`. */
+  private readonly multi = new Map<FrameworkIx, FrameworkState[]>();
   private readonly byName = new Map<string, number>();
   private readonly weights = new Map<string, number>();
   readonly clusterTotal = new Float64Array(NUM_RESOURCES);
@@ -170,7 +177,9 @@ export class HierarchicalAllocator implements Allocator, Clients {
   /**
    * Adds a framework, ranked under `fw.role`; `reservationRole` (default `fw.role`) is the role
    * whose reservations it may be offered, for wrappers that rank frameworks under another role
-   * (fifo files every framework under one role).
+   * (fifo files every framework under one role). A multi-role framework (`fw.roles`) is a client
+   * of each of its roles' sorters (Mesos addFramework tracks it under each role,
+   * src/master/allocator/mesos/hierarchical.cpp:758-770), each with its own reservations.
    */
   addFramework(fw: FrameworkInfo, reservationRole: string = fw.role): void {
     if (this.frameworks[fw.index] !== undefined) {
@@ -182,16 +191,29 @@ export class HierarchicalAllocator implements Allocator, Clients {
     if (fw.name.includes('/') || fw.name === '') {
       throw new Error(`allocator: framework name '${fw.name}' must be non-empty and contain no '/'`);
     }
-    let role = this.roles.get(fw.role);
+    const multi = fw.roles !== undefined && fw.roles.length > 1;
+    const names = multi ? fw.roles! : [fw.role];
+    if (multi && (names[0] !== fw.role || new Set(names).size !== names.length)) {
+      throw new Error(`allocator: framework '${fw.name}' roles [${names.join(', ')}] must be distinct and start with its role '${fw.role}'`);
+    }
+    const states = names.map((name) => this.track(fw, name, multi ? name : reservationRole, multi ? name : undefined));
+    this.frameworks[fw.index] = states[0]!;
+    if (multi) this.multi.set(fw.index, states);
+    this.byName.set(fw.name, fw.index);
+  }
+
+  /** Framework `fw` as a client of role `name`'s sorter, active (Mesos trackFrameworkUnderRole, hierarchical.cpp:2956). */
+  private track(fw: FrameworkInfo, name: string, reservationRole: string, offerRole: string | undefined): FrameworkState {
+    let role = this.roles.get(name);
     if (role === undefined) {
-      this.roleSorter.add(fw.role);
-      this.roleSorter.activate(fw.role);
+      this.roleSorter.add(name);
+      this.roleSorter.activate(name);
       const sorter = createSorter(this.options.frameworkSorter, this.sorterOptions());
       sorter.addTotal(this.clusterTotal);
       role = {
-        name: fw.role,
+        name,
         sorter,
-        quota: this.quotas.get(topLevelRole(fw.role)) ?? null,
+        quota: this.quotas.get(topLevelRole(name)) ?? null,
         alloc: new Float64Array(NUM_RESOURCES),
         members: [],
         active: 0,
@@ -199,52 +221,59 @@ export class HierarchicalAllocator implements Allocator, Clients {
         handle: NO_CLIENT,
       };
       this.roleByHandle = null;
-      this.roles.set(fw.role, role);
+      this.roles.set(name, role);
     }
     role.sorter.add(fw.name);
     role.sorter.activate(fw.name);
     role.fwByHandle = null;
     role.members.push(fw.index);
     role.active++;
-    this.frameworks[fw.index] = { info: fw, role, reservationRole, active: true, handle: NO_CLIENT };
-    this.byName.set(fw.name, fw.index);
+    return { info: fw, offerRole, role, reservationRole, active: true, handle: NO_CLIENT };
   }
 
   removeFramework(fw: FrameworkIx): void {
-    const f = this.framework(fw);
-    const role = f.role;
-    if (!isEmpty(role.sorter.allocation(f.info.name))) {
-      throw new Error(
-        `allocator: framework '${f.info.name}' removed while holding ` + `${format(role.sorter.allocation(f.info.name))}; recover its resources first`,
-      );
+    const states = this.clientsOf(fw);
+    for (const f of states) {
+      if (!isEmpty(f.role.sorter.allocation(f.info.name))) {
+        throw new Error(
+          `allocator: framework '${f.info.name}' removed while holding ` +
+            `${format(f.role.sorter.allocation(f.info.name))}${f.offerRole === undefined ? '' : ` in role '${f.offerRole}'`}; recover its resources first`,
+        );
+      }
     }
-    role.sorter.remove(f.info.name);
-    role.fwByHandle = null;
-    role.members.splice(role.members.indexOf(fw), 1);
-    if (f.active) role.active--;
-    if (role.members.length === 0) {
-      this.roleSorter.remove(f.info.role);
-      this.roles.delete(f.info.role);
-      this.roleByHandle = null;
+    for (const f of states) {
+      const role = f.role;
+      role.sorter.remove(f.info.name);
+      role.fwByHandle = null;
+      role.members.splice(role.members.indexOf(fw), 1);
+      if (f.active) role.active--;
+      if (role.members.length === 0) {
+        this.roleSorter.remove(role.name);
+        this.roles.delete(role.name);
+        this.roleByHandle = null;
+      }
     }
+    this.byName.delete(states[0]!.info.name);
     this.frameworks[fw] = undefined;
-    this.byName.delete(f.info.name);
+    this.multi.delete(fw);
   }
 
-  activateFramework(fw: FrameworkIx): void {
-    const f = this.framework(fw);
-    if (f.active) return;
-    f.active = true;
-    f.role.active++;
-    f.role.sorter.activate(f.info.name);
+  activateFramework(fw: FrameworkIx, roles?: readonly string[]): void {
+    for (const f of this.clientsOf(fw, roles)) {
+      if (f.active) continue;
+      f.active = true;
+      f.role.active++;
+      f.role.sorter.activate(f.info.name);
+    }
   }
 
-  deactivateFramework(fw: FrameworkIx): void {
-    const f = this.framework(fw);
-    if (!f.active) return;
-    f.active = false;
-    f.role.active--;
-    f.role.sorter.deactivate(f.info.name);
+  deactivateFramework(fw: FrameworkIx, roles?: readonly string[]): void {
+    for (const f of this.clientsOf(fw, roles)) {
+      if (!f.active) continue;
+      f.active = false;
+      f.role.active--;
+      f.role.sorter.deactivate(f.info.name);
+    }
   }
 
   addAgent(agent: AgentIx, total: ResourceVector, reserved?: readonly Reservation[]): void {
@@ -280,13 +309,16 @@ export class HierarchicalAllocator implements Allocator, Clients {
     });
   }
 
-  recover(fw: FrameworkIx, _agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
-    this.recoverSum(fw, res, reserved);
+  recover(fw: FrameworkIx, _agent: AgentIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void {
+    this.recoverSum(fw, res, reserved, role);
   }
 
-  /** See Allocator.recoverSum: {@link recover} reads no agent, and every update below is a sum. */
-  recoverSum(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector): void {
-    const f = this.framework(fw);
+  /**
+   * See Allocator.recoverSum: {@link recover} reads no agent, and every update below is a sum. A
+   * multi-role framework's resources leave the holding of the role they were allocated to.
+   */
+  recoverSum(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void {
+    const f = role === undefined ? this.framework(fw) : this.clientNamed(fw, role);
     f.role.sorter.unallocatedAt(this.handleOf(f), res);
     this.roleSorter.unallocatedAt(this.roleHandle(f.role), res);
     subInto(f.role.alloc, 0, res);
@@ -381,18 +413,41 @@ export class HierarchicalAllocator implements Allocator, Clients {
     if (byHandle === null) {
       let max = 0;
       const handles = role.members.map((fw) => {
-        const h = role.sorter.handleOf(this.frameworks[fw]!.info.name);
+        const h = role.sorter.handleOf(this.frameworks[fw]!.info.name); // one name in every role
         if (h > max) max = h;
         return h;
       });
       byHandle = new Int32Array(max + 1).fill(-1);
       role.members.forEach((fw, i) => {
         byHandle![handles[i]!] = fw;
-        this.frameworks[fw]!.handle = handles[i]! as ClientHandle;
+        this.clientIn(fw, role).handle = handles[i]! as ClientHandle;
       });
       role.fwByHandle = byHandle;
     }
     return byHandle;
+  }
+
+  clientIn(fw: FrameworkIx, role: RoleState): FrameworkState {
+    const f = this.framework(fw);
+    if (f.role === role) return f;
+    const c = this.multi.get(fw)?.find((s) => s.role === role);
+    if (c === undefined) throw new Error(`allocator: framework '${f.info.name}' is not in role '${role.name}'`);
+    return c;
+  }
+
+  /** Framework `fw` as a client of the role named `role`. */
+  private clientNamed(fw: FrameworkIx, role: string): FrameworkState {
+    const f = this.framework(fw);
+    if (f.role.name === role) return f;
+    const c = this.multi.get(fw)?.find((s) => s.role.name === role);
+    if (c === undefined) throw new Error(`allocator: framework '${f.info.name}' is not in role '${role}'`);
+    return c;
+  }
+
+  /** Framework `fw`'s clients: every role's, or those of `roles` (a multi-role framework's roles). */
+  private clientsOf(fw: FrameworkIx, roles?: readonly string[]): readonly FrameworkState[] {
+    const all = this.multi.get(fw) ?? [this.framework(fw)];
+    return roles === undefined ? all : roles.map((r) => this.clientNamed(fw, r));
   }
 
   /** The framework's handle in its role's sorter (rebuilt with the role's {@link fwByHandle}). */

@@ -258,12 +258,15 @@ export class OfferLoop {
     const g = this.guaranteePart;
     const extra = this.extraPart;
     const q = role.quota;
+    // The client: a multi-role framework is one per role, with its own filters and reservations.
+    const client = this.clients.clientIn(fw, role);
+    const offerRole = client.offerRole;
     if (stage === 2 && this.wholeAgents && (q === null || !q.quota.hasLimit)) {
       // The common case: the offer is the agent's whole free view, unshrunk, so it is allocatable
       // (the loop checked the agent) and leaves nothing behind; ask the filters before shaping.
-      if (ctx.isFiltered(fw, agent, free, off)) return NONE;
+      if (offerRole === undefined ? ctx.isFiltered(fw, agent, free, off) : ctx.isFiltered(fw, agent, free, off, offerRole)) return NONE;
       copyInto(extra, 0, free, off);
-      this.commit(ctx, fw, fh, role, agent, extra, null, extra, -1, stage, true);
+      this.commit(ctx, fw, fh, role, offerRole, agent, extra, null, extra, -1, stage, true);
       return WHOLE;
     }
     if (stage === 1) {
@@ -289,7 +292,7 @@ export class OfferLoop {
     }
     // Stage 1 adds the role's reservations on the agent whole (Mesos toOffer), except with 'task'
     // granularity, whose one task is served from unreserved resources there.
-    const pool = !this.pools.any || (stage === 1 && this.granularity === 'task') ? -1 : this.pools.poolOf(agent, this.clients.framework(fw).reservationRole);
+    const pool = !this.pools.any || (stage === 1 && this.granularity === 'task') ? -1 : this.pools.poolOf(agent, client.reservationRole);
     let rv = pool < 0 ? null : this.pools.part(pool, this.rsvPart);
     switch (this.granularity) {
       case 'agent':
@@ -307,7 +310,7 @@ export class OfferLoop {
         if (!contains(may, 0, d, dOff)) return NONE;
         // One task per framework per agent per run, even across the two stages (stage 1 runs
         // only when offers wait for the run's end).
-        if (this.waiting && this.pending.stage1Slot(fw, agent) >= 0) return NONE;
+        if (this.waiting && this.pending.stage1Slot(fw, agent, offerRole) >= 0) return NONE;
         for (let x = 0; x < NUM_RESOURCES; x++) {
           const dx = d[dOff + x]!;
           if (g[x]! > dx) g[x] = dx;
@@ -340,8 +343,8 @@ export class OfferLoop {
       addInto(v, 0, extra);
     }
     const sum = rv === null ? v : this.sumOf(v, rv);
-    if (!ctx.isAllocatable(sum) || ctx.isFiltered(fw, agent, sum)) return NONE;
-    this.commit(ctx, fw, fh, role, agent, v, rv, sum, pool, stage, false);
+    if (!ctx.isAllocatable(sum) || (offerRole === undefined ? ctx.isFiltered(fw, agent, sum) : ctx.isFiltered(fw, agent, sum, 0, offerRole))) return NONE;
+    this.commit(ctx, fw, fh, role, offerRole, agent, v, rv, sum, pool, stage, false);
     if (stage === 1) {
       // Reservations count as consumed already: only the unreserved part meets the guarantee.
       flooredSub(this.unsatisfied, v);
@@ -364,7 +367,8 @@ export class OfferLoop {
   }
 
   /**
-   * Makes (or books) an offer of `res` plus `reserved` (their sum `sum`) on `agent` to `fw`: the
+   * Makes (or books) an offer of `res` plus `reserved` (their sum `sum`) on `agent` to `fw` (in
+   * `offerRole`, for a multi-role framework; undefined for one role): the
    * run's free view shrinks, quota and the role's holding count it at once (as Mesos
    * `trackAllocatedResources` does), and the sorters at the agent's end, or now when the offer
    * takes the `whole` agent (the walks stop there).
@@ -374,6 +378,7 @@ export class OfferLoop {
     fw: FrameworkIx,
     fh: ClientHandle,
     role: RoleState,
+    offerRole: string | undefined,
     agent: AgentIx,
     res: Float64Array,
     reserved: Float64Array | null,
@@ -384,7 +389,9 @@ export class OfferLoop {
   ): void {
     subInto(this.free, agent * NUM_RESOURCES, res);
     if (this.waiting) {
-      this.pending.book(fw, agent, sum, reserved, stage);
+      this.pending.book(fw, agent, sum, reserved, stage, offerRole);
+    } else if (offerRole !== undefined) {
+      ctx.offer(fw, agent, res, reserved ?? undefined, offerRole);
     } else if (reserved === null) {
       ctx.offer(fw, agent, res);
     } else {

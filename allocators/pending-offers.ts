@@ -12,6 +12,8 @@ import type { AgentIx, FrameworkIx } from '../sim/model/ids.js';
 /** A run's booked offers, in booking order; every array is reused from run to run. */
 export class PendingOffers {
   private fw = new Int32Array(16);
+  /** a multi-role framework's role of each offer (undefined for one role) */
+  private readonly role: (string | undefined)[] = [];
   private agent = new Int32Array(16);
   /** each offer's sum, reserved part included (stride NUM_RESOURCES) */
   private res = new Float64Array(16 * NUM_RESOURCES);
@@ -36,20 +38,21 @@ export class PendingOffers {
     if (this.stage1Head.length < agents) this.stage1Head = new Int32Array(agents).fill(-1);
   }
 
-  /** The slot of `fw`'s stage-1 offer on `agent` this run, or -1. */
-  stage1Slot(fw: FrameworkIx, agent: AgentIx): number {
+  /** The slot of `fw`'s stage-1 offer on `agent` this run (in `role`, for a multi-role framework), or -1. */
+  stage1Slot(fw: FrameworkIx, agent: AgentIx, role?: string): number {
     if (agent >= this.stage1Head.length) return -1;
-    for (let s = this.stage1Head[agent]!; s >= 0; s = this.stage1Next[s]!) if (this.fw[s] === fw) return s;
+    for (let s = this.stage1Head[agent]!; s >= 0; s = this.stage1Next[s]!) if (this.fw[s] === fw && this.role[s] === role) return s;
     return -1;
   }
 
   /**
    * Books an offer of `sum` (of which `reserved`, or none) on `agent` to `fw` in `stage`; a
-   * stage-2 offer joins the framework's stage-1 offer there, if any.
+   * stage-2 offer joins the framework's stage-1 offer there, if any (in the same `role`, for a
+   * multi-role framework: Mesos merges `offerable[framework][role][agent]`).
    */
-  book(fw: FrameworkIx, agent: AgentIx, sum: Float64Array, reserved: Float64Array | null, stage: 1 | 2): void {
+  book(fw: FrameworkIx, agent: AgentIx, sum: Float64Array, reserved: Float64Array | null, stage: 1 | 2, role?: string): void {
     if (stage === 2) {
-      const merge = this.stage1Slot(fw, agent);
+      const merge = this.stage1Slot(fw, agent, role);
       if (merge >= 0) {
         addInto(this.res, merge * NUM_RESOURCES, sum);
         if (reserved !== null) addInto(this.rsv, merge * NUM_RESOURCES, reserved);
@@ -59,6 +62,7 @@ export class PendingOffers {
     const s = this.count++;
     if (s === this.fw.length) this.grow();
     this.fw[s] = fw;
+    this.role[s] = role;
     this.agent[s] = agent;
     copyInto(this.res, s * NUM_RESOURCES, sum);
     if (reserved !== null) copyInto(this.rsv, s * NUM_RESOURCES, reserved);
@@ -76,7 +80,15 @@ export class PendingOffers {
     const rsv = this.outRsv;
     for (let s = 0; s < this.count; s++) {
       copyInto(res, 0, this.res, s * NUM_RESOURCES);
-      if (isEmpty(this.rsv, s * NUM_RESOURCES)) {
+      const role = this.role[s];
+      if (role !== undefined) {
+        const reserved = !isEmpty(this.rsv, s * NUM_RESOURCES);
+        if (reserved) {
+          copyInto(rsv, 0, this.rsv, s * NUM_RESOURCES);
+          subInto(res, 0, rsv);
+        }
+        ctx.offer(this.fw[s]! as FrameworkIx, this.agent[s]! as AgentIx, res, reserved ? rsv : undefined, role);
+      } else if (isEmpty(this.rsv, s * NUM_RESOURCES)) {
         ctx.offer(this.fw[s]! as FrameworkIx, this.agent[s]! as AgentIx, res);
       } else {
         copyInto(rsv, 0, this.rsv, s * NUM_RESOURCES);

@@ -151,3 +151,22 @@ describe('kind codes', () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 });
+
+describe("multi-role frameworks' fields", () => {
+  const base: LogRecord[] = [
+    { kind: 'framework_added', t: 0, framework: 0, name: 'f', role: 'a', weight: 1, behaviour: 'batch', roles: ['a', 'b'] },
+    { kind: 'offer_sent', t: 1, offer: 0, framework: 0, agent: 0, res: [1000, 0, 0, 0], role: 'a' },
+    { kind: 'suppress', t: 2, framework: 0, roles: ['a'] },
+    { kind: 'framework_reconnected', t: 3, framework: 0, suppressedRoles: ['a'] },
+  ];
+  test('each enters the digest: another role, another digest', () => {
+    const d = digest(base);
+    const changed: LogRecord[][] = [
+      base.map((r) => (r.kind === 'framework_added' ? { ...r, roles: ['a', 'c'] } : r)),
+      base.map((r) => (r.kind === 'offer_sent' ? { ...r, role: 'b' } : r)),
+      base.map((r) => (r.kind === 'suppress' ? { ...r, roles: ['b'] } : r)),
+      base.map((r) => (r.kind === 'framework_reconnected' ? { ...r, suppressedRoles: [] } : r)),
+    ];
+    for (const c of changed) expect(digest(c)).not.toBe(d);
+  });
+});

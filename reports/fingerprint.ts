@@ -101,6 +101,7 @@ export class Fingerprint implements LogSink {
         this.str(r.role);
         this.num(r.weight);
         this.str(r.behaviour);
+        this.strs(r.roles);
         break;
       case 'job_submitted':
         this.word(KIND_CODE.job_submitted);
@@ -124,6 +125,7 @@ export class Fingerprint implements LogSink {
         this.num(r.framework);
         this.num(r.agent);
         this.res(r.res);
+        if (r.role !== undefined) this.str(r.role);
         break;
       case 'offer_accepted':
         this.word(KIND_CODE.offer_accepted);
@@ -173,11 +175,13 @@ export class Fingerprint implements LogSink {
         this.word(KIND_CODE.suppress);
         this.num(r.t);
         this.num(r.framework);
+        this.strs(r.roles);
         break;
       case 'revive':
         this.word(KIND_CODE.revive);
         this.num(r.t);
         this.num(r.framework);
+        this.strs(r.roles);
         break;
       case 'allocation_run':
         this.word(KIND_CODE.allocation_run);
@@ -226,6 +230,7 @@ export class Fingerprint implements LogSink {
         this.word(KIND_CODE.framework_reconnected);
         this.num(r.t);
         this.num(r.framework);
+        this.strs(r.suppressedRoles);
         break;
       case 'framework_reconnect_refused':
         this.word(KIND_CODE.framework_reconnect_refused);
@@ -451,6 +456,13 @@ export class Fingerprint implements LogSink {
     let i = 0;
     for (; i + 1 < n; i += 2) this.word(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
     if (i < n) this.word(s.charCodeAt(i));
+  }
+
+  /** A multi-role framework's list of roles, when the record has one (else nothing: other runs' digests are unchanged). */
+  private strs(list: readonly string[] | undefined): void {
+    if (list === undefined) return;
+    this.word(list.length);
+    for (const x of list) this.str(x);
   }
 
   private res(v: ResTuple): void {

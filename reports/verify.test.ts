@@ -10,6 +10,7 @@ import type { LogRecord } from '../sim/model/log.js';
 import { AGENT_PING_TIMEOUT, MAX_AGENT_PING_TIMEOUTS } from '../sim/model/master.js';
 import { resources } from '../sim/model/resources.js';
 import { simulate } from '../sim/model/simulation.js';
+import { BatchFramework } from '../sim/model/frameworks/batch.js';
 import { RecordingSink, ScriptedFramework } from '../sim/model/test-support/scripted.js';
 import {
   AGENT_SILENCE_BEFORE_REMOVAL,
@@ -201,4 +202,67 @@ describe('summary.json and manifest.json against the events', () => {
 
 test("the silence before a removal is the master's ping timeout times its allowed misses", () => {
   expect(AGENT_SILENCE_BEFORE_REMOVAL).toBe(AGENT_PING_TIMEOUT * MAX_AGENT_PING_TIMEOUTS);
+});
+
+describe('multi-role frameworks', () => {
+  /**
+   * f, a batch framework of roles a and b, on one 4-cpu agent: ja (role a) at 1, jb (role b) at 13
+   * while f is disconnected (12 to 15); the model's log of it (sim/model/multi-role.test.ts works
+   * the same run out by hand).
+   */
+  function multiRole(): LogRecord[] {
+    const sink = new RecordingSink();
+    const one = (id: string, at: number, role: string): JobSpec => ({
+      id,
+      framework: 'f',
+      role,
+      submit: seconds(at),
+      tasks: [{ res: cpus(1), duration: seconds(100) }],
+    });
+    simulate({
+      seed: 1,
+      master: { allocationInterval: seconds(1) },
+      allocator: getAllocator('drf')!.create({}),
+      agents: [{ name: 'a0', rack: 'r', res: cpus(4) }],
+      frameworks: [
+        {
+          name: 'f',
+          role: 'a',
+          roles: ['a', 'b'],
+          behaviour: new BatchFramework(),
+          failover: { disconnectAt: seconds(12), reconnectAfter: seconds(3) },
+          failoverTimeout: seconds(60),
+        },
+      ],
+      weights: new Map(),
+      jobs: [one('ja', 1, 'a'), one('jb', 13, 'b')],
+      sinks: [sink],
+      horizon: seconds(1000),
+    });
+    return sink.records;
+  }
+
+  test('the model log verifies clean, its records well formed', () => {
+    const records = multiRole();
+    for (const r of records) expect(recordProblem(r)).toBeUndefined();
+    expect(records.some((r) => r.kind === 'offer_sent' && r.role === 'b')).toBe(true);
+    expect(verify(records).violations).toEqual([]);
+  });
+
+  test('an offer to a suppressed role, to no role, or a reregistration with other suppressed roles is a violation', () => {
+    const records = multiRole();
+    // The offer to role b at 15: b was revived at 13, so make it go to role a, suppressed since 1.
+    const i = records.findIndex((r) => r.kind === 'offer_sent' && r.role === 'b');
+    const toA = records.map((r, k) => (k === i ? { ...r, role: 'a' } : r));
+    expect(verify(toA).violations.filter((v) => v.includes('[frameworks]'))[0]).toMatch(/an offer to framework 0 in role a while it is suppressed/);
+    const noRole = records.map((r, k) => {
+      if (k !== i || r.kind !== 'offer_sent') return r;
+      const { role: _, ...rest } = r;
+      return rest;
+    });
+    expect(verify(noRole).violations.some((v) => v.includes('in role (none), not one of its roles'))).toBe(true);
+    const j = records.findIndex((r) => r.kind === 'framework_reconnected');
+    const said = records.map((r, k) => (k === j ? { ...r, suppressedRoles: [] } : r));
+    expect(verify(said).violations.some((v) => v.includes('resubscribed with suppressed roles []; its suppressed roles are [a]'))).toBe(true);
+  });
 });

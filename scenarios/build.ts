@@ -11,6 +11,7 @@ import type { LogSink } from '../sim/model/log.js';
 import { resources } from '../sim/model/resources.js';
 import type { RandomFailureSpec } from '../sim/model/random-failures.js';
 import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/simulation.js';
+import { withRoles } from '../workloads/job-roles.js';
 import { withPlacedBlocks } from '../workloads/placement.js';
 import { type Distribution, mergeBySubmit, poissonJobs } from '../workloads/poisson.js';
 import { behaviourKind, createBehaviour, ownTasksOf } from './behaviours/index.js';
@@ -154,7 +155,7 @@ export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => T
     if (w === undefined) continue;
     if (w.kind === 'poisson') {
       const taskRes = resources(w.task);
-      const poisson: Iterable<JobSpec> = {
+      const plain: Iterable<JobSpec> = {
         [Symbol.iterator]: () =>
           poissonJobs(
             {
@@ -171,6 +172,10 @@ export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => T
             streams.stream(`workload/${f.name}`),
           ),
       };
+      // Job roles draw from their own stream too, so the jobs are the same with or without them.
+      const weights = w.roles;
+      const poisson: Iterable<JobSpec> =
+        weights === undefined ? plain : { [Symbol.iterator]: () => withRoles(plain, weights, streams.stream(`workload-roles/${f.name}`)) };
       const loc = w.locality;
       // Placement draws from its own stream, so the workload's draws are the same with or without it.
       sources.push(
@@ -192,7 +197,7 @@ export function buildJobs(s: Scenario, seed: number, traceCounts?: (get: () => T
           };
           for (let c = 0; c < t.count; c++) tasks.push({ res, duration, ...prefs });
         }
-        return { id: j.id ?? `${f.name}/${k}`, submit: seconds(j.submit), framework: f.name, tasks };
+        return { id: j.id ?? `${f.name}/${k}`, submit: seconds(j.submit), framework: f.name, ...(j.role === undefined ? {} : { role: j.role }), tasks };
       });
       // Stable sort by submit time: listed order breaks ties.
       jobs.sort((a, b) => a.submit - b.submit);
@@ -273,6 +278,7 @@ export function buildSimulation(
   const frameworks: FrameworkSpec[] = s.frameworks.map((f) => ({
     name: f.name,
     role: f.role,
+    ...(f.roles === undefined ? {} : { roles: f.roles }),
     behaviour: createBehaviour(f.behaviour),
     addAt: seconds(f.addAt),
     ...(f.failover === undefined

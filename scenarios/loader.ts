@@ -150,6 +150,14 @@ export async function openScenario(file: string, overrides: readonly string[] = 
         const why = rankingPortProblem(mod.entry.create(options), `the module "${mod.source.spec}"`, arch);
         if (why !== undefined) report(['architecture'], why);
       }
+      // The module's guard (guardAllocator) passes no multi-role calls: such frameworks need a registered policy.
+      a.scenario.frameworks.forEach((f, i) => {
+        if (f.roles !== undefined)
+          report(
+            ['frameworks', i, 'roles'],
+            `the module "${mod.source.spec}" is given no multi-role frameworks: choose a registered policy that takes them (drf, random, asset, cpu-share)`,
+          );
+      });
       allocator = { entry: mod.entry, module: mod.source };
     }
   }

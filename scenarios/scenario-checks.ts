@@ -17,6 +17,7 @@ import { buildAgents, largestDraw } from './build.js';
 import { didYouMean } from './did-you-mean.js';
 import { excerpt } from './errors.js';
 import { MAX_AGENTS, MAX_RESOURCE_AMOUNT, MAX_SPAN_SECONDS } from './limits.js';
+import { multiRoleRules } from './multi-role-checks.js';
 import { allocatorOptions, allocatorSpec, runArchitecture, type Scenario } from './schema.js';
 import { yarnProblems } from './yarn-settings.js';
 
@@ -84,6 +85,7 @@ const RULES: readonly ((c: Checked) => void)[] = [
   failureAgents,
   workloadTasks,
   yarnRules,
+  ({ s, report }) => multiRoleRules(s, report),
 ];
 
 /**

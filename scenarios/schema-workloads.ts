@@ -18,7 +18,19 @@ import {
   MAX_TRACE_TIME_SECONDS,
   MIN_POISSON_RATE,
 } from './limits.js';
-import { DurationSchema, RESOURCE_FIELDS, TasksPerJobSchema, bounded, n, name, positiveSeconds, positiveSpan, seconds, taskCount } from './schema-fields.js';
+import {
+  DurationSchema,
+  RESOURCE_FIELDS,
+  TasksPerJobSchema,
+  bounded,
+  n,
+  name,
+  positiveSeconds,
+  positiveSpan,
+  role,
+  seconds,
+  taskCount,
+} from './schema-fields.js';
 
 /** A task of an inline job. */
 export const InlineTaskSchema = z.strictObject({
@@ -83,6 +95,12 @@ export const PoissonWorkloadSchema = z
     }),
     /** give each task input blocks, placed from the random stream `placement/<framework>`; default none */
     locality: LocalitySchema.optional(),
+    /**
+     * a multi-role framework's roles its jobs are for, each with a relative weight (> 0): each job
+     * names one, drawn with those weights from the random stream `workload-roles/<framework>`, and
+     * only offers to that role run it; default none (any role's offers run any job)
+     */
+    roles: z.record(role, z.number().finite().positive()).optional(),
   })
   .refine((w) => w.jobs !== undefined || w.until !== undefined, { message: 'a poisson workload needs jobs or until', path: ['jobs'] });
 
@@ -98,6 +116,8 @@ export const InlineWorkloadSchema = z.strictObject({
       id: z.string().regex(JOB_ID, `a job id is 1 to ${MAX_JOB_ID_LENGTH} letters, digits, ".", "_", "-" and "/"`).optional(),
       /** submit time, seconds */
       submit: seconds,
+      /** the role of its multi-role framework whose offers run it; default none (any of its roles) */
+      role: role.optional(),
       tasks: z.array(InlineTaskSchema).min(1),
     }),
   ),

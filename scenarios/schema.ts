@@ -196,9 +196,12 @@ const FailoverSchema = z.strictObject({
 /**
  * A Poisson workload's `start` defaults to its framework's `addAt`: jobs arrive once the framework
  * has subscribed (one arriving before would reach no scheduler). Filled in on the input, so that
- * the resolved scenario lists `start` in its place.
+ * the resolved scenario lists `start` in its place. A framework given `roles` and no `role` takes
+ * its first role as `role`.
  */
 function poissonStartsAtAddAt(f: unknown): unknown {
+  if (!isPlainObject(f)) return f;
+  if (Array.isArray(f['roles']) && f['role'] === undefined && typeof f['roles'][0] === 'string') f = { ...f, role: f['roles'][0] };
   if (!isPlainObject(f)) return f;
   const w = f['workload'];
   const addAt = f['addAt'] ?? 0;
@@ -212,8 +215,17 @@ export const FrameworkSchema = z.preprocess(
   z.strictObject({
     /** unique name (a name, {@link isName}) */
     name,
-    /** role path: '*' or names joined by '/' ({@link isRole}); default '*' */
+    /** role path: '*' or names joined by '/' ({@link isRole}); default '*' (with `roles`: the first of them) */
     role: role.default('*'),
+    /**
+     * a multi-role framework (Mesos MULTI_ROLE): two or more distinct roles, each a client of its
+     * own in that role's sorter; give it instead of `role`; default none (one role, `role`)
+     */
+    roles: z
+      .array(role)
+      .min(2, { message: 'a multi-role framework has two roles or more (give role for one)' })
+      .refine((rs) => new Set(rs).size === rs.length, { message: 'roles must be distinct' })
+      .optional(),
     /** scheduler model (scenarios/behaviours/): a name whose options all default (batch, gang) or an object with `kind` and options; default batch with its defaults */
     behaviour: BehaviourSchema,
     /** subscription time, seconds; default 0 */

@@ -30,6 +30,8 @@ export interface RecordedOffer {
   readonly res: ResourceVector;
   /** The part of `res` from a reservation; absent when none. */
   readonly reserved?: ResourceVector;
+  /** The role of a multi-role framework the offer was allocated to; absent for one role. */
+  readonly role?: string;
 }
 
 /** One reservation on one agent, as the fake master keeps it. */
@@ -81,9 +83,9 @@ export class FakeContext implements AllocationContext {
     return true;
   }
 
-  isFiltered(fw: FrameworkIx, agent: AgentIx, _res: Float64Array, _offset = 0): boolean {
+  isFiltered(fw: FrameworkIx, agent: AgentIx, _res: Float64Array, _offset = 0, role?: string): boolean {
     this.filterQueries++;
-    return this.filters.has(key(fw, agent));
+    return this.filters.has(key(fw, agent, role));
   }
 
   /** Reservations, in the order added (see {@link MiniMaster.addAgent}). */
@@ -104,10 +106,11 @@ export class FakeContext implements AllocationContext {
     return !isEmpty(out);
   }
 
-  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void {
     const o = agent * NUM_RESOURCES;
+    const inRole = role === undefined ? {} : { role };
     if (reserved !== undefined && !isEmpty(reserved)) {
-      const p = this.poolFor(agent, this.roles[fw] ?? '*');
+      const p = this.poolFor(agent, role ?? this.roles[fw] ?? '*');
       if (p === undefined || hasNegative(reserved) || !contains(p.free, 0, reserved) || hasNegative(res) || !contains(this.free, o, res)) {
         this.violations.push(`offer to fw ${fw} of ${format(res)} + reserved ${format(reserved)} on agent ${agent}, beyond what is free`);
         return;
@@ -116,7 +119,7 @@ export class FakeContext implements AllocationContext {
       subInto(this.free, o, res);
       const sum = res.slice();
       addInto(sum, 0, reserved);
-      this.offers.push({ fw, agent, res: sum, reserved: reserved.slice() });
+      this.offers.push({ fw, agent, res: sum, reserved: reserved.slice(), ...inRole });
       return;
     }
     if (res.length !== NUM_RESOURCES || hasNegative(res) || !contains(this.free, o, res)) {
@@ -124,17 +127,17 @@ export class FakeContext implements AllocationContext {
       return;
     }
     subInto(this.free, o, res);
-    this.offers.push({ fw, agent, res: res.slice() });
+    this.offers.push({ fw, agent, res: res.slice(), ...inRole });
   }
 
-  /** Blocks everything of `fw` on `agent`. */
-  filter(fw: number, agent: number): void {
-    this.filters.add(key(fw, agent));
+  /** Blocks everything of `fw` (in `role`, for a multi-role framework) on `agent`. */
+  filter(fw: number, agent: number, role?: string): void {
+    this.filters.add(key(fw, agent, role));
   }
 
-  /** Lifts the block of `fw` on `agent`. */
-  unfilter(fw: number, agent: number): void {
-    this.filters.delete(key(fw, agent));
+  /** Lifts the block of `fw` (in `role`, for a multi-role framework) on `agent`. */
+  unfilter(fw: number, agent: number, role?: string): void {
+    this.filters.delete(key(fw, agent, role));
   }
 
   /** Whether (fw, agent) is blocked. */
@@ -143,8 +146,8 @@ export class FakeContext implements AllocationContext {
   }
 }
 
-function key(fw: number, agent: number): string {
-  return `${fw}:${agent}`;
+function key(fw: number, agent: number, role?: string): string {
+  return role === undefined ? `${fw}:${agent}` : `${fw}:${agent}:${role}`;
 }
 
 /**
@@ -182,9 +185,9 @@ export class MiniMaster {
     return a;
   }
 
-  /** Registers a framework; returns its index. */
-  addFramework(name: string, role: string): FrameworkIx {
-    const fw: FrameworkInfo = { index: frameworkIx(this.frameworks.length), name, role };
+  /** Registers a framework (of several roles when `roles` has two or more, `role` first); returns its index. */
+  addFramework(name: string, role: string, roles?: readonly string[]): FrameworkIx {
+    const fw: FrameworkInfo = { index: frameworkIx(this.frameworks.length), name, role, ...(roles === undefined ? {} : { roles }) };
     this.frameworks.push(fw);
     this.ctx.roles[fw.index] = role;
     this.allocator.addFramework(fw);
@@ -212,12 +215,13 @@ export class MiniMaster {
     this.held.splice(i, 1);
     addInto(this.ctx.free, offer.agent * NUM_RESOURCES, offer.res);
     if (offer.reserved === undefined) {
-      this.allocator.recover(offer.fw, offer.agent, offer.res);
+      if (offer.role === undefined) this.allocator.recover(offer.fw, offer.agent, offer.res);
+      else this.allocator.recover(offer.fw, offer.agent, offer.res, undefined, offer.role);
       return;
     }
     subInto(this.ctx.free, offer.agent * NUM_RESOURCES, offer.reserved);
-    addInto(this.ctx.poolFor(offer.agent, this.frameworks[offer.fw]!.role)!.free, 0, offer.reserved);
-    this.allocator.recover(offer.fw, offer.agent, offer.res, offer.reserved);
+    addInto(this.ctx.poolFor(offer.agent, offer.role ?? this.frameworks[offer.fw]!.role)!.free, 0, offer.reserved);
+    this.allocator.recover(offer.fw, offer.agent, offer.res, offer.reserved, offer.role);
   }
 
   /** Recovers every held offer. */

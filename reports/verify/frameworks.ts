@@ -10,7 +10,12 @@ import type { Reporter, Site } from './invariants.js';
 
 /** What the verifier knows of a framework; the offer and task checkers keep its live counts. */
 export interface FrameworkState {
+  /** whether it is suppressed (a multi-role framework: every role of it) */
   suppressed: boolean;
+  /** a multi-role framework's roles (framework_added `roles`); undefined for one role */
+  readonly roles: readonly string[] | undefined;
+  /** of those, the roles suppressed now */
+  readonly suppressedRoles: Set<string>;
   connected: boolean;
   removed: boolean;
   disconnectedAt: number;
@@ -57,8 +62,13 @@ export class FrameworkChecks {
       return;
     }
     if (!(r.weight > 0) || !Number.isFinite(r.weight)) this.report.fail('frameworks', r, line, `weight ${r.weight} is not a positive number`);
+    const roles = r.roles;
+    if (roles !== undefined && (roles.length < 2 || roles[0] !== r.role || new Set(roles).size !== roles.length))
+      this.report.fail('frameworks', r, line, `roles [${roles.join(', ')}] are not two or more distinct roles starting with role ${r.role}`);
     this.fws.push({
       suppressed: false,
+      roles,
+      suppressedRoles: new Set(),
       connected: true,
       removed: false,
       disconnectedAt: NaN,
@@ -73,7 +83,16 @@ export class FrameworkChecks {
     const f = this.framework(r, line, r.framework);
     if (f === undefined) return;
     if (f.removed) this.report.fail('frameworks', r, line, `framework ${r.framework} suppressed after its removal`);
-    else if (f.suppressed)
+    else if (this.rolesProblem(f, r, line)) return;
+    else if (f.roles !== undefined) {
+      // A multi-role framework's suppress names the roles it changed, each active until then.
+      for (const role of r.roles ?? f.roles) {
+        if (f.suppressedRoles.has(role)) this.report.fail('frameworks', r, line, `framework ${r.framework} suppressed role ${role} while it is suppressed`);
+        f.suppressedRoles.add(role);
+      }
+      f.suppressed = f.suppressedRoles.size === f.roles.length;
+      return;
+    } else if (f.suppressed)
       this.report.fail(
         'frameworks',
         r,
@@ -87,7 +106,18 @@ export class FrameworkChecks {
     const f = this.framework(r, line, r.framework);
     if (f === undefined) return;
     if (f.removed) this.report.fail('frameworks', r, line, `framework ${r.framework} revived after its removal`);
+    if (this.rolesProblem(f, r, line)) return;
+    if (f.roles !== undefined) for (const role of r.roles ?? f.roles) f.suppressedRoles.delete(role);
     f.suppressed = false;
+  }
+
+  /** Whether a suppress or revive names roles wrongly: roles of a framework of one role, or roles not its own (reported). */
+  private rolesProblem(f: FrameworkState, r: Extract<LogRecord, { kind: 'suppress' | 'revive' }>, line: number): boolean {
+    if (r.roles === undefined) return false;
+    const bad = f.roles === undefined ? r.roles : r.roles.filter((x) => !f.roles!.includes(x));
+    if (bad.length === 0) return false;
+    this.report.fail('frameworks', r, line, `framework ${r.framework} ${r.kind} names roles [${bad.join(', ')}] it does not have`);
+    return true;
   }
 
   disconnected(r: Extract<LogRecord, { kind: 'framework_disconnected' }>, line: number): void {
@@ -108,6 +138,13 @@ export class FrameworkChecks {
     if (f === undefined) return;
     if (f.removed || f.connected)
       this.report.fail('frameworks', r, line, `framework ${r.framework} reregistered while ${f.removed ? 'removed (it must be refused)' : 'connected'}`);
+    if (f.roles !== undefined) {
+      // It resubscribes with the roles its driver holds suppressed: those the log has suppressed.
+      const held = f.roles.filter((x) => f.suppressedRoles.has(x)).join(', ');
+      const said = (r.suppressedRoles ?? []).join(', ');
+      if (r.suppressedRoles === undefined || said !== held)
+        this.report.fail('frameworks', r, line, `framework ${r.framework} resubscribed with suppressed roles [${said}]; its suppressed roles are [${held}]`);
+    } else if (r.suppressedRoles !== undefined) this.report.fail('frameworks', r, line, `framework ${r.framework} has one role: no suppressedRoles`);
     f.connected = true;
   }
 

@@ -112,13 +112,17 @@ export class OfferChecks {
     const f = this.frameworks.framework(r, line, r.framework);
     if (f === undefined || !this.agents.known(r, line, r.agent)) return;
     if (this.direct) this.report.fail('offers', r, line, 'an offer in a run without offers (a non-offer baseline)');
-    if (f.removed || !f.connected || f.suppressed) {
+    const roleSuppressed = f.roles !== undefined && r.role !== undefined && f.suppressedRoles.has(r.role);
+    if (f.removed || !f.connected || f.suppressed || roleSuppressed) {
       this.report.fail(
         'frameworks',
         r,
         line,
-        `an offer to framework ${r.framework} while it is ${f.removed ? 'removed' : !f.connected ? 'disconnected' : 'suppressed'}`,
+        `an offer to framework ${r.framework}${r.role === undefined ? '' : ` in role ${r.role}`} while it is ${f.removed ? 'removed' : !f.connected ? 'disconnected' : 'suppressed'}`,
       );
+    }
+    if (f.roles === undefined ? r.role !== undefined : r.role === undefined || !f.roles.includes(r.role)) {
+      this.report.fail('frameworks', r, line, `an offer to framework ${r.framework} in role ${r.role ?? '(none)'}, not one of its roles`);
     }
     if (!this.agents.isUp(r.agent)) this.report.fail('agent-lifecycle', r, line, `an offer of agent ${r.agent}, which is not registered`);
     if (r.res.some((x) => x < 0)) this.report.fail('agent-resources', r, line, `an offer of negative resources ${fmtRes(r.res)}`);

@@ -73,6 +73,18 @@ const FIELDS: Readonly<Record<LogKind, Readonly<Record<string, Field>>>> = {
   run_ended: { reason: END_REASONS },
 };
 
+/**
+ * Fields some records of a kind have and others not (sim/model/log.ts): a multi-role framework's
+ * roles, each a list of role names, or one role name.
+ */
+const OPTIONAL: Readonly<Partial<Record<LogKind, Readonly<Record<string, 'string' | 'strings'>>>>> = {
+  framework_added: { roles: 'strings' },
+  offer_sent: { role: 'string' },
+  suppress: { roles: 'strings' },
+  revive: { roles: 'strings' },
+  framework_reconnected: { suppressedRoles: 'strings' },
+};
+
 /** {@link FIELDS} as lists, so that checking a record allocates nothing. */
 const FIELD_LISTS: Readonly<Record<string, readonly (readonly [string, Field])[]>> = Object.fromEntries(
   Object.entries(FIELDS).map(([k, v]) => [k, Object.entries(v)]),
@@ -108,6 +120,16 @@ export function recordProblem(record: { readonly kind: string; readonly t: numbe
   }
   let keys = 0;
   for (const _ in r) keys++;
+  const optional = OPTIONAL[r.kind as LogKind];
+  if (optional !== undefined) {
+    for (const [name, type] of Object.entries(optional)) {
+      if (!Object.hasOwn(r, name)) continue;
+      const v = r[name];
+      const ok = type === 'string' ? typeof v === 'string' : Array.isArray(v) && v.every((x) => typeof x === 'string');
+      if (!ok) return `${r.kind} needs "${name}" as ${type === 'string' ? 'a string' : 'a list of strings'}`;
+      keys--;
+    }
+  }
   if (keys !== fields.length + 2) {
     const extra = Object.keys(r).find((k) => k !== 'kind' && k !== 't' && !Object.hasOwn(FIELDS[r.kind as LogKind], k));
     return `${r.kind} has no field "${extra}"`;

@@ -18,8 +18,17 @@ export interface FrameworkInfo {
   readonly index: FrameworkIx;
   /** unique name, e.g. 'spark-1'; the last DRF tie-break */
   readonly name: string;
-  /** role path, e.g. 'analytics' or 'eng/batch' */
+  /** role path, e.g. 'analytics' or 'eng/batch'; a multi-role framework's first role */
   readonly role: string;
+  /**
+   * Every role of a multi-role framework (Mesos `FrameworkInfo.roles` with the MULTI_ROLE
+   * capability), `role` first, two or more, distinct; absent for a
+   * framework of one role. Each role is a client of its own in that role's framework sorter, with
+   * its own holding; an offer goes to one of them (Mesos `Resource.allocation_info.role`), and the
+   * calls below that take a `role` name which. Only a policy whose {@link Allocator.multiRole} is
+   * true is given such frameworks.
+   */
+  readonly roles?: readonly string[];
 }
 
 /**
@@ -47,8 +56,12 @@ export interface AllocationContext {
   available(agent: AgentIx, out: Float64Array, offset?: number): void;
   /** Whether the min-allocatable check passes for `res[offset..]`. */
   isAllocatable(res: Float64Array, offset?: number): boolean;
-  /** Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`. */
-  isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset?: number): boolean;
+  /**
+   * Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`; `role`:
+   * the role of a multi-role framework the offer would go to (its filters are per role, as Mesos
+   * keeps `offerFilters[role]`), undefined for a framework of one role.
+   */
+  isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset?: number, role?: string): boolean;
   /**
    * The resources of framework `fw`'s next pending task, written into `out`; false when it has
    * none or does not say (used by one-task offer granularity).
@@ -66,25 +79,41 @@ export interface AllocationContext {
    * reservation for the framework's role or an ancestor (see {@link reservedAvailable}). `res` must
    * be within the agent's unreserved available resources and `reserved` within that reservation's
    * free part; the master checks, subtracts both, and creates one offer of their sum (offers are
-   * never merged). The vectors are copied, never kept: the caller may reuse them.
+   * never merged). The vectors are copied, never kept: the caller may reuse them. `role`: the role of
+   * a multi-role framework the offer is allocated to (its reservations are that role's); undefined
+   * for a framework of one role.
    */
-  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void;
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void;
 }
 
 /** An allocation policy. The master calls the lifecycle methods in simulated-time order. */
 export interface Allocator {
   /** Registry name, e.g. 'drf'. */
   readonly name: string;
+  /**
+   * Whether the policy takes multi-role frameworks ({@link FrameworkInfo.roles}): ranks each of
+   * their roles as a client of its own and honours the `role` arguments below. Default false: the
+   * scenario layer refuses multi-role frameworks under such a policy.
+   */
+  readonly multiRole?: boolean;
   /** Sets a role's weight (default 1). Called before the role's first framework is added. */
   setWeight(role: string, weight: number): void;
   /** A framework subscribed; it starts active (not suppressed). */
   addFramework(fw: FrameworkInfo): void;
   /** A framework left; its resources have been recovered already. */
   removeFramework(fw: FrameworkIx): void;
-  /** The framework revived (or re-registered): rank it again. */
-  activateFramework(fw: FrameworkIx): void;
-  /** The framework suppressed offers: leave it out of runs. */
-  deactivateFramework(fw: FrameworkIx): void;
+  /**
+   * The framework revived (or re-registered): rank it again. `roles` (a multi-role framework's
+   * only): rank it again in these of its roles only (Mesos `reviveOffers(framework, roles)`);
+   * default every role.
+   */
+  activateFramework(fw: FrameworkIx, roles?: readonly string[]): void;
+  /**
+   * The framework suppressed offers (or disconnected): leave it out of runs. `roles` (a multi-role
+   * framework's only): in these of its roles only (Mesos `suppressOffers(framework, roles)`);
+   * default every role.
+   */
+  deactivateFramework(fw: FrameworkIx, roles?: readonly string[]): void;
   /**
    * An agent joined with `total` resources (they count in the sorters' totals), of which
    * `reserved` (default none) are static reservations, each part of `total`.
@@ -95,9 +124,10 @@ export interface Allocator {
   /**
    * Resources that framework `fw` held on `agent` (offered or allocated) came back: a decline,
    * a rescind, or a task's end. They stop counting toward its share. `reserved` (default none) is
-   * the part of `res` that came from a reservation and goes back to it.
+   * the part of `res` that came from a reservation and goes back to it. `role` (a multi-role
+   * framework's only): the role they were allocated to, whose holding they leave.
    */
-  recover(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void;
+  recover(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void;
   /**
    * Optional: what several {@link recover} calls of framework `fw` gave back, summed over their
    * agents (`res`, and `reserved` of it from reservations): the master makes this one call for a
@@ -106,7 +136,7 @@ export interface Allocator {
    * in any order: implement it only when `recover` does not depend on the agent (amounts are
    * integers in fixed point, so sums are exact). Without it the master calls `recover` per offer.
    */
-  recoverSum?(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector): void;
+  recoverSum?(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void;
   /**
    * One allocation run over `agents` (agent indices, in the master's order; the policy shuffles
    * them with `rng` if it wants). Makes offers through `ctx.offer`, counting what it offers

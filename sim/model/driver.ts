@@ -16,8 +16,8 @@ export interface SchedulerCalls {
   rackOf(agent: AgentIx): string;
   accept(fw: FrameworkIx, offer: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined): void;
   decline(fw: FrameworkIx, offer: number, refuseSeconds: number | undefined): void;
-  suppress(fw: FrameworkIx): void;
-  revive(fw: FrameworkIx): void;
+  suppress(fw: FrameworkIx, roles?: readonly string[]): void;
+  revive(fw: FrameworkIx, roles?: readonly string[]): void;
   resubmit(fw: FrameworkIx, task: TaskIx): void;
   kill(fw: FrameworkIx, task: TaskIx): void;
   restartJob(fw: FrameworkIx, job: JobIx): JobIx;
@@ -32,6 +32,8 @@ export class Driver implements SchedulerDriver {
   constructor(
     private readonly master: SchedulerCalls,
     private readonly fw: FrameworkIx,
+    /** every role of the framework (see {@link SchedulerDriver.roles}); default none given */
+    readonly roles?: readonly string[],
   ) {}
   get now(): SimTime {
     return this.master.now;
@@ -48,11 +50,13 @@ export class Driver implements SchedulerDriver {
   decline(offer: number, refuseSeconds?: number): void {
     this.master.decline(this.fw, offer, refuseSeconds);
   }
-  suppress(): void {
-    this.master.suppress(this.fw);
+  suppress(roles?: readonly string[]): void {
+    if (roles === undefined) this.master.suppress(this.fw);
+    else this.master.suppress(this.fw, roles);
   }
-  revive(): void {
-    this.master.revive(this.fw);
+  revive(roles?: readonly string[]): void {
+    if (roles === undefined) this.master.revive(this.fw);
+    else this.master.revive(this.fw, roles);
   }
   resubmit(task: TaskIx): void {
     this.master.resubmit(this.fw, task);

@@ -27,6 +27,12 @@ export interface OfferView {
   readonly agent: AgentIx;
   /** offered resources, fixed point (do not mutate) */
   readonly res: Float64Array;
+  /**
+   * the role of a multi-role framework the offer is allocated to (Mesos
+   * `Offer.allocation_info.role`): what is launched on it is allocated to that role; undefined for a
+   * framework of one role
+   */
+  readonly role?: string | undefined;
 }
 
 /**
@@ -73,10 +79,22 @@ export interface SchedulerDriver {
    * Declining an offer that is not outstanding, or is another framework's, does nothing.
    */
   decline(offer: number, refuseSeconds?: number): void;
-  /** Asks for no more offers (outstanding offers stay). No-op when already suppressed. */
-  suppress(): void;
-  /** Asks for offers again: re-activates the framework, clears its refuse filters and triggers an allocation run over all agents (as Mesos REVIVE does, suppressed or not). */
-  revive(): void;
+  /**
+   * The framework's roles, its role first: two or more for a multi-role framework (Mesos
+   * `FrameworkInfo.roles`); one, or absent, otherwise.
+   */
+  readonly roles?: readonly string[] | undefined;
+  /**
+   * Asks for no more offers (outstanding offers stay). No-op when already suppressed. `roles` (a
+   * multi-role framework's): for these of its roles only (Mesos SUPPRESS `roles`); default all.
+   */
+  suppress(roles?: readonly string[]): void;
+  /**
+   * Asks for offers again: re-activates the framework, clears its refuse filters and triggers an
+   * allocation run over all agents (as Mesos REVIVE does, suppressed or not). `roles` (a multi-role
+   * framework's): these of its roles only, whose filters only are cleared; default all.
+   */
+  revive(roles?: readonly string[]): void;
   /**
    * Submits a copy of terminal task `task` of this framework (same resources and duration) as a
    * new one-task job, pending now; the scheduler hears of it through onJobSubmitted. For schedulers

@@ -30,6 +30,11 @@ export interface JobSpec {
   readonly submit: SimTime;
   /** name of the framework that runs it */
   readonly framework: string;
+  /**
+   * the role of its multi-role framework whose offers run it (see {@link TaskTable.jobRole});
+   * absent: any of the framework's roles
+   */
+  readonly role?: string | undefined;
   readonly tasks: readonly TaskSpec[];
 }
 
@@ -175,6 +180,14 @@ export class TaskTable {
     return this.held;
   }
 
+  /** the role of each job that names one (JobSpec.role), by job index: few jobs do, so a map */
+  private readonly roles = new Map<number, string>();
+
+  /** The role job `job` was submitted for (JobSpec.role), or undefined: any role of its framework. */
+  jobRole(job: number): string | undefined {
+    return this.roles.size === 0 ? undefined : this.roles.get(job);
+  }
+
   /** Stores a job and its tasks (state pending); returns the job index. */
   addJob(spec: JobSpec, framework: number): JobIx {
     if (this.over.length > 0) this.reclaim();
@@ -188,6 +201,7 @@ export class TaskTable {
     this.taskCount[j] = n;
     this.doneCount[j] = 0;
     this.jobFramework[j] = framework;
+    if (spec.role !== undefined) this.roles.set(j, spec.role);
     this.slotBase[j] = base;
     this.order.push(j);
     this.size += n;

@@ -59,6 +59,8 @@ export interface FrameworkAddedRecord {
   readonly weight: number;
   /** behaviour name, e.g. 'batch' */
   readonly behaviour: string;
+  /** every role of a multi-role framework, `role` first (Mesos `FrameworkInfo.roles`); absent for one role */
+  readonly roles?: readonly string[];
 }
 /** A job reached its framework. */
 export interface JobSubmittedRecord {
@@ -86,6 +88,8 @@ export interface OfferSentRecord {
   readonly framework: number;
   readonly agent: number;
   readonly res: ResTuple;
+  /** the role of a multi-role framework the offer is allocated to; absent for a framework of one role */
+  readonly role?: string;
 }
 /** A framework accepted an offer, launching `tasks` tasks using `used`; the rest was declined. */
 export interface OfferAcceptedRecord {
@@ -158,12 +162,16 @@ export interface SuppressRecord {
   readonly kind: 'suppress';
   readonly t: number;
   readonly framework: number;
+  /** a multi-role framework's roles it suppressed; absent for a framework of one role (or all of them) */
+  readonly roles?: readonly string[];
 }
 /** A framework asked for offers again (clears its filters). */
 export interface ReviveRecord {
   readonly kind: 'revive';
   readonly t: number;
   readonly framework: number;
+  /** a multi-role framework's roles it revived; absent for a framework of one role (or all of them) */
+  readonly roles?: readonly string[];
 }
 /** One allocation run: how many agents it considered and how many offers it made. */
 export interface AllocationRunRecord {
@@ -241,6 +249,8 @@ export interface FrameworkReconnectedRecord {
   readonly kind: 'framework_reconnected';
   readonly t: number;
   readonly framework: number;
+  /** a multi-role framework's roles it resubscribed with suppressed (SUBSCRIBE `suppressed_roles`); absent for one role */
+  readonly suppressedRoles?: readonly string[];
 }
 /**
  * A removed framework's scheduler tried to reregister: refused (Mesos answers "Framework has been

@@ -41,11 +41,16 @@ interface FrameworkState {
   readonly index: FrameworkIx;
   readonly name: string;
   readonly role: string;
+  /** every role of it, `role` first: two or more for a multi-role framework, else just `role` */
+  readonly roles: readonly string[];
   /** role weight */
   readonly weight: number;
   readonly behaviour: FrameworkBehaviour;
   readonly driver: SchedulerDriver;
+  /** whether every role of it is suppressed (one role: whether it is) */
   suppressed: boolean;
+  /** a multi-role framework's suppressed roles, as its driver last asked (empty for one role) */
+  readonly suppressedRoles: Set<string>;
   /** false while its scheduler is disconnected (failover); active in the allocator iff connected and not suppressed */
   connected: boolean;
   /** removed after its failover timeout ran out */
@@ -100,7 +105,7 @@ export class Master {
     if (!(this.interval > 0)) throw new RangeError('allocationInterval must be > 0');
     const host: OfferHost = {
       client: (fw) => this.frameworks[fw],
-      launch: (task, fw, agent) => this.life.launch(task, fw, agent),
+      launch: (task, fw, agent, role) => this.life.launch(task, fw, agent, role),
       jobDropped: (job) => (this.abandoned.size > 0 && this.abandoned.has(job)) || (this.dropped.size > 0 && this.dropped.has(job)),
     };
     this.book = new OfferBook(sim, this.agents, allocator, tasks, log, host, {
@@ -219,25 +224,44 @@ export class Master {
   /**
    * Registers a framework. Its scheduler may suppress at once (FrameworkBehaviour.onSubscribed):
    * it then subscribes suppressed; otherwise an allocation run over all agents follows at once.
+   * `roles` (two or more, `role` first): a multi-role framework (Mesos MULTI_ROLE), whose
+   * scheduler may suppress and revive each role on its own; the allocator must take such
+   * frameworks (Allocator.multiRole).
    */
-  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): FrameworkIx {
+  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour, roles?: readonly string[]): FrameworkIx {
     const index = frameworkIx(this.frameworks.length);
+    const multi = roles !== undefined && roles.length > 1;
+    if (multi && (roles[0] !== role || this.allocator.multiRole !== true)) {
+      throw this.sim.invariant(`framework ${name}: roles [${roles.join(', ')}] must start with its role ${role}, under an allocator that takes several roles`);
+    }
+    const all = multi ? [...roles] : [role];
     const fs: FrameworkState = {
       index,
       name,
       role,
+      roles: all,
       weight,
       behaviour,
-      driver: new Driver(this, index),
+      driver: new Driver(this, index, all),
       suppressed: false,
+      suppressedRoles: new Set(),
       connected: true,
       removed: false,
       killEvent: -1,
     };
     this.frameworks.push(fs);
     this.activeFrameworks++;
-    this.allocator.addFramework({ index, name, role });
-    this.log.record({ kind: 'framework_added', t: this.sim.now, framework: index, name, role, weight, behaviour: behaviour.kind });
+    this.allocator.addFramework(multi ? { index, name, role, roles: all } : { index, name, role });
+    this.log.record({
+      kind: 'framework_added',
+      t: this.sim.now,
+      framework: index,
+      name,
+      role,
+      weight,
+      behaviour: behaviour.kind,
+      ...(multi ? { roles: all } : {}),
+    });
     behaviour.onSubscribed?.(fs.driver);
     // Mesos addFramework allocates only for a framework that subscribed active (hierarchical.cpp:792).
     if (!fs.suppressed) this.trigger(-1);
@@ -282,11 +306,24 @@ export class Master {
     if (f.killEvent >= 0) this.sim.cancel(f.killEvent);
     f.killEvent = -1;
     f.connected = true;
+    // Its SUBSCRIBE carries the roles its driver holds suppressed (src/sched/sched.cpp:845-846,
+    // kept up to date while disconnected: sched.cpp:1444-1460); the master sets them
+    // (updateFramework, src/master/allocator/mesos/hierarchical.cpp:955-970) and activates the
+    // others only (activateFramework, hierarchical.cpp:850-875). The driver's calls while
+    // disconnected are recorded here as they come, so what it holds is what the master holds.
+    const multi = f.roles.length > 1;
     if (!f.suppressed) {
       this.activeFrameworks++;
-      this.allocator.activateFramework(fw);
+      if (multi)
+        this.allocator.activateFramework(
+          fw,
+          f.roles.filter((r) => !f.suppressedRoles.has(r)),
+        );
+      else this.allocator.activateFramework(fw);
     }
-    this.log.record({ kind: 'framework_reconnected', t: this.sim.now, framework: fw });
+    if (multi)
+      this.log.record({ kind: 'framework_reconnected', t: this.sim.now, framework: fw, suppressedRoles: f.roles.filter((r) => f.suppressedRoles.has(r)) });
+    else this.log.record({ kind: 'framework_reconnected', t: this.sim.now, framework: fw });
     this.trigger(-1);
   }
 
@@ -396,7 +433,13 @@ export class Master {
   }
 
   /** Frameworks registered so far: name, role, weight and behaviour, by index. */
-  frameworkAt(fw: FrameworkIx): { readonly name: string; readonly role: string; readonly weight: number; readonly behaviour: FrameworkBehaviour } {
+  frameworkAt(fw: FrameworkIx): {
+    readonly name: string;
+    readonly role: string;
+    readonly roles: readonly string[];
+    readonly weight: number;
+    readonly behaviour: FrameworkBehaviour;
+  } {
     return this.frameworks[fw]!;
   }
 
@@ -571,10 +614,18 @@ export class Master {
     this.book.decline(fw, offerId, refuseSeconds);
   }
 
-  /** See {@link SchedulerDriver.suppress}. */
-  suppress(fw: FrameworkIx): void {
+  /**
+   * See {@link SchedulerDriver.suppress}. `roles` (a multi-role framework's): suppress these of its
+   * roles only (Mesos SUPPRESS with roles, src/master/allocator/mesos/hierarchical.cpp:1786-1794);
+   * default all of them.
+   */
+  suppress(fw: FrameworkIx, roles?: readonly string[]): void {
     this.book.settle();
     const f = this.frameworks[fw]!;
+    if (f.roles.length > 1) {
+      this.suppressRoles(f, roles ?? f.roles);
+      return;
+    }
     if (f.suppressed) return;
     f.suppressed = true;
     if (f.connected) {
@@ -584,10 +635,55 @@ export class Master {
     this.log.record({ kind: 'suppress', t: this.sim.now, framework: fw });
   }
 
-  /** See {@link SchedulerDriver.revive}. */
-  revive(fw: FrameworkIx): void {
+  /** A multi-role framework suppresses `roles`: those not yet suppressed leave the allocator's runs. */
+  private suppressRoles(f: FrameworkState, roles: readonly string[]): void {
+    const fresh = this.rolesOf(f, roles).filter((r) => !f.suppressedRoles.has(r));
+    if (fresh.length === 0) return;
+    for (const r of fresh) f.suppressedRoles.add(r);
+    const wasActive = !f.suppressed;
+    f.suppressed = f.suppressedRoles.size === f.roles.length;
+    if (f.connected) {
+      if (wasActive && f.suppressed) this.activeFrameworks--;
+      this.allocator.deactivateFramework(f.index, fresh);
+    }
+    this.log.record({ kind: 'suppress', t: this.sim.now, framework: f.index, roles: fresh });
+  }
+
+  /** A multi-role framework revives `roles`: they are active again (if connected), their filters cleared, a run follows. */
+  private reviveRoles(f: FrameworkState, roles: readonly string[]): void {
+    const named = this.rolesOf(f, roles);
+    const back = named.filter((r) => f.suppressedRoles.has(r));
+    for (const r of back) f.suppressedRoles.delete(r);
+    const wasSuppressed = f.suppressed;
+    f.suppressed = false;
+    if (f.connected && back.length > 0) {
+      if (wasSuppressed) this.activeFrameworks++;
+      this.allocator.activateFramework(f.index, back);
+    }
+    this.book.clearFilters(f.index, named);
+    this.log.record({ kind: 'revive', t: this.sim.now, framework: f.index, roles: named });
+    this.trigger(-1);
+  }
+
+  /** `roles`, each checked to be one of `f`'s, in `f`'s order. */
+  private rolesOf(f: FrameworkState, roles: readonly string[]): string[] {
+    for (const r of roles)
+      if (!f.roles.includes(r)) throw this.sim.invariant(`framework ${f.name} named role ${r}, not one of its roles [${f.roles.join(', ')}]`);
+    return f.roles.filter((r) => roles.includes(r));
+  }
+
+  /**
+   * See {@link SchedulerDriver.revive}. `roles` (a multi-role framework's): revive these of its
+   * roles only, clearing their filters only (Mesos REVIVE with roles, hierarchical.cpp:1798-1836);
+   * default all of them.
+   */
+  revive(fw: FrameworkIx, roles?: readonly string[]): void {
     this.book.settle();
     const f = this.frameworks[fw]!;
+    if (f.roles.length > 1) {
+      this.reviveRoles(f, roles ?? f.roles);
+      return;
+    }
     if (f.suppressed) {
       f.suppressed = false;
       if (f.connected) {

@@ -24,7 +24,12 @@ export const MAX_REFUSE_SECONDS = 31_536_000;
 export interface OfferClient {
   readonly name: string;
   readonly role: string;
+  /** every role of a multi-role framework, `role` first; one role: just `role` */
+  readonly roles: readonly string[];
+  /** whether every role of it is suppressed (one role: whether it is suppressed) */
   readonly suppressed: boolean;
+  /** a multi-role framework's suppressed roles (empty for one role) */
+  readonly suppressedRoles: ReadonlySet<string>;
   /** removed after its failover timeout ran out: told of nothing any more */
   readonly removed: boolean;
   readonly behaviour: FrameworkBehaviour;
@@ -35,8 +40,8 @@ export interface OfferClient {
 export interface OfferHost {
   /** framework `fw`, or undefined for an unknown index */
   client(fw: FrameworkIx): OfferClient | undefined;
-  /** launches task `task` of `fw` on `agent` (its resources already accounted) */
-  launch(task: TaskIx, fw: FrameworkIx, agent: AgentIx): void;
+  /** launches task `task` of `fw` on `agent` (its resources already accounted), allocated to `role` of a multi-role framework (undefined for one role) */
+  launch(task: TaskIx, fw: FrameworkIx, agent: AgentIx, role: string | undefined): void;
   /** whether job `job` was abandoned or dropped: its pending tasks must never launch */
   jobDropped(job: number): boolean;
 }
@@ -94,6 +99,10 @@ export class OfferBook implements AllocationContext {
   private readonly offers = new OfferTable();
   private nextOfferId = 0;
   private readonly filters: RefuseFilters;
+  /** multi-role frameworks' refuse filters, per role they were installed for (Mesos `offerFilters[role]`) */
+  private readonly roleFilters = new Map<string, RefuseFilters>();
+  /** the role of the offer last taken by {@link takeOffer} (a multi-role framework's), or undefined */
+  private takenRole: string | undefined = undefined;
   /** per framework: ids of the offers made since its last delivery */
   private readonly inbox: number[][] = [];
   /** frameworks with offers made since the last {@link sendOffers} */
@@ -146,7 +155,17 @@ export class OfferBook implements AllocationContext {
   }
   /** Refuse filters in force. */
   get activeFilters(): number {
-    return this.filters.countLive();
+    let n = this.filters.countLive();
+    for (const f of this.roleFilters.values()) n += f.countLive();
+    return n;
+  }
+
+  /** The refuse filters of `role` of multi-role frameworks (made on first use); the shared ones for undefined. */
+  private filtersOf(role: string | undefined): RefuseFilters {
+    if (role === undefined) return this.filters;
+    let f = this.roleFilters.get(role);
+    if (f === undefined) this.roleFilters.set(role, (f = new RefuseFilters(this.sim.lazyExpiry(Phase.ALLOCATE))));
+    return f;
   }
 
   // ---------------------------------------------------------------- AllocationContext
@@ -168,15 +187,20 @@ export class OfferBook implements AllocationContext {
     return b.nextTaskDemand !== undefined && b.nextTaskDemand(out);
   }
 
-  isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset = 0): boolean {
-    return this.filters.blocks(fw, agent, res, offset);
+  isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset = 0, role?: string): boolean {
+    if (role === undefined) return this.filters.blocks(fw, agent, res, offset);
+    const f = this.roleFilters.get(role);
+    return f !== undefined && f.blocks(fw, agent, res, offset);
   }
 
-  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector): void {
+  offer(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void {
     const f = this.host.client(fw);
     if (f === undefined) throw this.sim.invariant(`allocator offered to unknown framework ${fw}`);
-    if (f.suppressed) throw this.sim.invariant(`allocator offered agent ${agent} to suppressed framework ${f.name}`);
-    const pool = this.agents.offerOut(agent, res, reserved, f.role, f.name);
+    if (role === undefined ? f.suppressed || f.roles.length > 1 : f.roles.length < 2 || !f.roles.includes(role) || f.suppressedRoles.has(role)) {
+      const what = role === undefined ? '' : ` in role ${role}`;
+      throw this.sim.invariant(`allocator offered agent ${agent} to framework ${f.name}${what}, which is suppressed there or has no such role`);
+    }
+    const pool = this.agents.offerOut(agent, res, reserved, role ?? f.role, f.name);
     const withReserved = pool >= 0;
     let sum = res;
     if (withReserved) {
@@ -185,7 +209,7 @@ export class OfferBook implements AllocationContext {
       addInto(sum, 0, reserved!);
     }
     const id = this.nextOfferId++;
-    const s = this.offers.add(id, fw, agent, sum, 0, this.sim.now);
+    const s = this.offers.add(id, fw, agent, sum, 0, this.sim.now, role);
     if (withReserved) {
       this.offers.pool[s] = pool;
       copyInto(this.offers.reserved[s]!, 0, reserved!);
@@ -195,7 +219,8 @@ export class OfferBook implements AllocationContext {
     if (inbox.length === 0) this.touched.push(fw);
     inbox.push(id);
     // `res` is the offer's sum, reserved part included: reports and the fingerprint see no new field.
-    this.log.offerSent(this.sim.now, id, fw, agent, sum);
+    if (role === undefined) this.log.offerSent(this.sim.now, id, fw, agent, sum);
+    else this.log.record({ kind: 'offer_sent', t: this.sim.now, offer: id, framework: fw, agent, res: [sum[0]!, sum[1]!, sum[2]!, sum[3]!], role });
   }
 
   /**
@@ -289,6 +314,7 @@ export class OfferBook implements AllocationContext {
       return;
     }
     const agent = this.takeOffer(fw, offerId, 'accept');
+    const role = this.takenRole;
     const offered = this.taken;
     const used = this.scratch;
     used.fill(0);
@@ -315,8 +341,8 @@ export class OfferBook implements AllocationContext {
     subInto(unused, 0, used);
     // Tasks take reserved resources first (see AgentTable.useOffer); only the rest is unreserved.
     this.agents.useOffer(agent, t, launching, used, pool, this.takenReserved);
-    for (const task of launching) this.host.launch(task, fw, agent);
-    const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.agents.unusedReserved);
+    for (const task of launching) this.host.launch(task, fw, agent, role);
+    const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.agents.unusedReserved, role);
     this.log.offerAccepted(this.sim.now, offerId, fw, agent, launching.length, logged, refuse);
   }
   /** the tasks of the accept under way that pass validation, in order */
@@ -384,7 +410,7 @@ export class OfferBook implements AllocationContext {
     const s = this.offers.slotOf(offerId);
     if (s < 0 || this.offers.fw[s] !== fw) return;
     const agent = this.takeOffer(fw, offerId, 'decline');
-    const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds, this.takenPool, this.takenReserved);
+    const refuse = this.giveBack(fw, agent, this.taken, refuseSeconds, this.takenPool, this.takenReserved, this.takenRole);
     this.log.offerDeclined(this.sim.now, offerId, fw, agent, refuse);
   }
 
@@ -411,16 +437,21 @@ export class OfferBook implements AllocationContext {
     }
   }
 
-  /** Removes every refuse filter of framework `fw` (revive, disconnect). */
-  clearFilters(fw: FrameworkIx): void {
-    const filters = this.filters;
-    for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) filters.remove(s);
+  /**
+   * Removes every refuse filter of framework `fw` (revive, disconnect); `roles`: those of these
+   * roles of a multi-role framework only (Mesos reviveRoles erases `offerFilters[role]`,
+   * src/master/allocator/mesos/hierarchical.cpp:1808-1810).
+   */
+  clearFilters(fw: FrameworkIx, roles?: readonly string[]): void {
+    const lists = roles === undefined ? [this.filters, ...this.roleFilters.values()] : roles.flatMap((r) => this.roleFilters.get(r) ?? []);
+    for (const filters of lists) for (let s = filters.firstOf(fw); s >= 0; s = filters.firstOf(fw)) filters.remove(s);
   }
 
   /** Removes every refuse filter on agent `agent` (it was declared lost). */
   clearAgentFilters(agent: AgentIx): void {
-    const f = this.filters;
-    for (let s = 0; s < f.fw.length; s++) if (f.installed(s) && f.agent[s] === agent) f.remove(s);
+    for (const f of [this.filters, ...this.roleFilters.values()]) {
+      for (let s = 0; s < f.fw.length; s++) if (f.installed(s) && f.agent[s] === agent) f.remove(s);
+    }
   }
 
   /** Removes outstanding offer `offerId` of `fw`; returns its agent and leaves its resources in {@link taken}. */
@@ -434,6 +465,7 @@ export class OfferBook implements AllocationContext {
     copyInto(this.taken, 0, offers.res[s]!);
     this.takenPool = offers.pool[s]!;
     if (this.takenPool >= 0) copyInto(this.takenReserved, 0, offers.reserved[s]!);
+    this.takenRole = offers.roleOf(s);
     const agent = agentIx(offers.agent[s]!);
     offers.remove(s);
     return agent;
@@ -443,12 +475,24 @@ export class OfferBook implements AllocationContext {
    * Returns offered resources `res` to the agent's free pools (the part `reserved` to reservation
    * `pool`, when pool >= 0; the rest unreserved) and installs a refuse filter over the whole of
    * `res` (a filter compares sums: it blocks a later offer on the agent whose sum, reserved part
-   * included, it contains). Returns the filter length in us.
+   * included, it contains). Returns the filter length in us. `role`: the role of a multi-role
+   * framework the offer was allocated to, whose holding and filters these are (undefined for one role).
    */
-  private giveBack(fw: FrameworkIx, agent: AgentIx, res: ResourceVector, refuseSeconds: number | undefined, pool: number, reserved: ResourceVector): number {
+  private giveBack(
+    fw: FrameworkIx,
+    agent: AgentIx,
+    res: ResourceVector,
+    refuseSeconds: number | undefined,
+    pool: number,
+    reserved: ResourceVector,
+    role?: string,
+  ): number {
     if (isEmpty(res)) return 0;
     this.agents.giveBack(agent, res, pool, reserved);
-    if (fw === this.answering) {
+    if (role !== undefined) {
+      // A multi-role framework's recovers go to their roles one by one (the sums are per framework).
+      this.allocator.recover(fw, agent, res, pool >= 0 ? reserved : undefined, role);
+    } else if (fw === this.answering) {
       addInto(this.owed, 0, res);
       this.owing = true;
       if (pool >= 0) {
@@ -466,7 +510,7 @@ export class OfferBook implements AllocationContext {
     // The filter expires where an ALLOCATE-phase event scheduled now for now + timeout would run
     // (Mesos expires it by a timer); it is checked lazily instead (RefuseFilters over the kernel's
     // LazyExpiry), so a decline schedules no event.
-    this.filters.add(fw, agent, res, 0, timeout);
+    this.filtersOf(role).add(fw, agent, res, 0, timeout);
     return refuse;
   }
 
@@ -479,9 +523,10 @@ export class OfferBook implements AllocationContext {
     copyInto(this.taken, 0, offers.res[s]!);
     const pool = offers.pool[s]!;
     if (pool >= 0) copyInto(this.takenReserved, 0, offers.reserved[s]!);
+    const role = offers.roleOf(s);
     offers.remove(s);
     // A rescinded offer's resources come back with no filter (master.cpp, offer timeout).
-    this.giveBack(fw, agent, this.taken, 0, pool, this.takenReserved);
+    this.giveBack(fw, agent, this.taken, 0, pool, this.takenReserved, role);
     this.log.record({ kind: 'offer_rescinded', t: this.sim.now, offer: offerId, framework: fw, agent });
     const f = this.host.client(fw)!;
     f.behaviour.onOfferRescinded(offerId, f.driver);

@@ -14,6 +14,7 @@ interface SlotView {
   id: number;
   agent: AgentIx;
   readonly res: Float64Array;
+  role: string | undefined;
 }
 
 /**
@@ -54,8 +55,11 @@ export class OfferTable {
     return this.byId.size;
   }
 
-  /** Stores an offer; copies `res[offset..]`. Returns its slot. The id must not be outstanding. */
-  add(id: number, fw: number, agent: number, res: Float64Array, offset: number, sentAt: number): number {
+  /**
+   * Stores an offer (to `role` of a multi-role framework, or undefined); copies `res[offset..]`.
+   * Returns its slot. The id must not be outstanding.
+   */
+  add(id: number, fw: number, agent: number, res: Float64Array, offset: number, sentAt: number, role?: string): number {
     if ((this.byId.size + 1) * 2 > this.cap) this.grow();
     const used = this.used;
     const last = this.cap - 1;
@@ -78,6 +82,7 @@ export class OfferTable {
     const v = this.views[s]!;
     v.id = id;
     v.agent = agent as AgentIx;
+    v.role = role;
     this.byId.set(id, s);
     return s;
   }
@@ -85,6 +90,11 @@ export class OfferTable {
   /** The slot of outstanding offer `id`, or -1. */
   slotOf(id: number): number {
     return this.byId.get(id);
+  }
+
+  /** The role of the offer in slot `s` (a multi-role framework's), or undefined. */
+  roleOf(s: number): string | undefined {
+    return this.views[s]!.role;
   }
 
   /** The scheduler's view of the offer in slot `s`. */
@@ -112,7 +122,7 @@ export class OfferTable {
       const res = new Float64Array(NUM_RESOURCES);
       this.res.push(res);
       this.reserved.push(new Float64Array(NUM_RESOURCES));
-      this.views.push({ id: -1, agent: -1 as AgentIx, res });
+      this.views.push({ id: -1, agent: -1 as AgentIx, res, role: undefined });
     }
     this.cap = cap;
   }

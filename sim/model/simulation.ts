@@ -38,8 +38,10 @@ export interface AgentSpec {
 export interface FrameworkSpec {
   /** unique name */
   readonly name: string;
-  /** role path; default '*' */
+  /** role path; default '*' (a multi-role framework's first role) */
   readonly role: string;
+  /** a multi-role framework's roles, `role` first (two or more); default just `role` */
+  readonly roles?: readonly string[] | undefined;
   /** its scheduler model */
   readonly behaviour: FrameworkBehaviour;
   /** when it subscribes, us; default 0 */
@@ -144,7 +146,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   });
   const hFramework = sim.register('framework-add', (i) => {
     const f = input.frameworks[i]!;
-    fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour));
+    const roles = f.roles !== undefined && f.roles.length > 1 ? f.roles : undefined;
+    fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour, roles));
   });
   input.agents.forEach((a, i) => sim.at(a.addAt ?? 0, Phase.ARRIVAL, hAgent, i));
   input.frameworks.forEach((f, i) => sim.at(f.addAt ?? 0, Phase.ARRIVAL, hFramework, i));

@@ -42,12 +42,18 @@ export class TaskLife {
     this.hFinish = sim.register('task-finish', (task) => this.finish(task));
   }
 
+  /** multi-role frameworks' running tasks: the role each is allocated to */
+  private readonly roles = new Map<number, string>();
+
   /**
    * Task `task` of `fw` starts on `agent` (its resources already accounted as allocated): staging
    * and running at this instant, as executors start at once; its end is due after its duration,
-   * slowed by the framework's remote slowdown when it did not run node-local.
+   * slowed by the framework's remote slowdown when it did not run node-local. `role`: the role of
+   * a multi-role framework its offer was allocated to, which its resources go back to (undefined
+   * for one role).
    */
-  launch(task: TaskIx, fw: FrameworkIx, agent: AgentIx): void {
+  launch(task: TaskIx, fw: FrameworkIx, agent: AgentIx, role?: string): void {
+    if (role !== undefined) this.roles.set(task, role);
     const t = this.tasks;
     const s = t.slotOf(task);
     t.agent[s] = agent;
@@ -85,8 +91,13 @@ export class TaskLife {
     const res = t.res.subarray(s * NUM_RESOURCES, s * NUM_RESOURCES + NUM_RESOURCES);
     const reserved = this.agents.ended(agent, task, res);
     this.logTask(task, fw);
-    // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078).
-    if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
+    // Terminal tasks recover with no filter; they wait for the next periodic run (MESOS-3078). A
+    // multi-role framework's task goes back to the role its offer was allocated to.
+    const role = this.roles.size === 0 ? undefined : this.roles.get(task);
+    if (role !== undefined) {
+      this.roles.delete(task);
+      this.allocator.recover(fw, agent, res, reserved, role);
+    } else if (reserved !== undefined) this.allocator.recover(fw, agent, res, reserved);
     else this.allocator.recover(fw, agent, res);
     // A scheduler that places tasks itself does so as soon as resources free up: no tick to wait for.
     this.host.changed(task, agent);

@@ -48,6 +48,8 @@ interface HeldOffer {
 
 interface QueuedJob extends DelayJob {
   readonly job: JobIx;
+  /** the role of a multi-role framework whose offers run it (JobSpec.role); undefined: any */
+  readonly role: string | undefined;
   /** scheduling attempts that left the job with pending tasks (for maxAttempts) */
   attempts: number;
 }
@@ -67,6 +69,10 @@ export class BatchFramework implements FrameworkBehaviour {
   private readonly queue: QueuedJob[] = [];
   private pending = 0;
   private suppressed = false;
+  /** a multi-role framework's roles (SchedulerDriver.roles, two or more), else null */
+  private multi: readonly string[] | null = null;
+  /** of those, the roles it has suppressed */
+  private readonly suppressedRoles = new Set<string>();
   private readonly remaining = zero();
   private readonly launch: TaskIx[] = [];
   private readonly delay: DelayScheduling;
@@ -164,6 +170,8 @@ export class BatchFramework implements FrameworkBehaviour {
 
   /** Nothing to launch yet: it subscribes suppressed, and revives when its first job arrives. */
   onSubscribed(driver: SchedulerDriver): void {
+    const roles = driver.roles;
+    if (roles !== undefined && roles.length > 1) this.multi = roles;
     this.suppressIfIdle(driver);
   }
 
@@ -173,9 +181,11 @@ export class BatchFramework implements FrameworkBehaviour {
     const n = driver.tasks.taskCount[job]!;
     let prefs = false;
     for (let i = first; i < first + n && !prefs; i++) prefs = driver.tasks.prefsOf(i) !== undefined;
-    this.queue.push({ job, next: first, end: first + n, lastLocal: driver.now, prefs, attempts: 0, skips: 0 });
+    const role = this.multi === null ? undefined : driver.tasks.jobRole(job);
+    this.queue.push({ job, role, next: first, end: first + n, lastLocal: driver.now, prefs, attempts: 0, skips: 0 });
     this.pending += n;
-    if (this.suppressed) {
+    if (this.multi !== null) this.updateRoles(this.multi, driver);
+    else if (this.suppressed) {
       this.suppressed = false;
       driver.revive();
     }
@@ -187,7 +197,7 @@ export class BatchFramework implements FrameworkBehaviour {
       if (!this.rounds.busy) this.startRound(driver);
       return;
     }
-    for (const offer of offers) this.answer(offer.id, offer.agent, offer.res, 0, driver);
+    for (const offer of offers) this.answer(offer.id, offer.agent, offer.res, 0, driver, offer.role);
     this.afterOffers(driver);
   }
 
@@ -197,7 +207,10 @@ export class BatchFramework implements FrameworkBehaviour {
       if (!this.rounds.busy) this.startRound(driver);
       return;
     }
-    for (let i = 0; i < offers.length; i++) this.answer(offers.ids[i]!, offers.agents[i]! as AgentIx, offers.res, i * NUM_RESOURCES, driver);
+    const multi = this.multi !== null;
+    for (let i = 0; i < offers.length; i++) {
+      this.answer(offers.ids[i]!, offers.agents[i]! as AgentIx, offers.res, i * NUM_RESOURCES, driver, multi ? offers.view(i).role : undefined);
+    }
     this.afterOffers(driver);
   }
 
@@ -219,9 +232,40 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   private suppressIfIdle(driver: SchedulerDriver): void {
+    if (this.multi !== null) {
+      this.updateRoles(this.multi, driver);
+      return;
+    }
     if (this.pending === 0 && !this.suppressed) {
       this.suppressed = true;
       driver.suppress();
+    }
+  }
+
+  /**
+   * A multi-role framework suppresses each role with no pending work it may run (no pending job
+   * of that role, nor one of no role) and revives each suppressed role that has some (Mesos
+   * SUPPRESS and REVIVE with `roles`).
+   */
+  private updateRoles(roles: readonly string[], driver: SchedulerDriver): void {
+    const busy = new Set<string>();
+    for (const job of this.queue) {
+      if (job.next === job.end) continue;
+      if (job.role === undefined) {
+        for (const r of roles) busy.add(r);
+        break;
+      }
+      busy.add(job.role);
+    }
+    const idle = roles.filter((r) => !busy.has(r) && !this.suppressedRoles.has(r));
+    const back = roles.filter((r) => busy.has(r) && this.suppressedRoles.has(r));
+    if (idle.length > 0) {
+      for (const r of idle) this.suppressedRoles.add(r);
+      driver.suppress(idle);
+    }
+    if (back.length > 0) {
+      for (const r of back) this.suppressedRoles.delete(r);
+      driver.revive(back);
     }
   }
 
@@ -266,7 +310,7 @@ export class BatchFramework implements FrameworkBehaviour {
     let w = 0;
     for (const h of this.held) {
       const launch: TaskIx[] = [];
-      if (job.next < job.end && h.at <= start) {
+      if (job.next < job.end && h.at <= start && (job.role === undefined || h.view.role === undefined || job.role === h.view.role)) {
         copyInto(rem, 0, h.view.res);
         takeInOrder(job, rem, driver.tasks, launch, limit);
       }
@@ -300,8 +344,12 @@ export class BatchFramework implements FrameworkBehaviour {
     if (code === TaskCode.LOST) driver.resubmit(task);
   }
 
-  /** Fills offer `id` on `agent` of res[off..] from the queue (the plain walk, or delay scheduling) and answers it at once. */
-  private answer(id: number, agent: AgentIx, res: Float64Array, off: number, driver: SchedulerDriver): void {
+  /**
+   * Fills offer `id` on `agent` of res[off..] from the queue (the plain walk, or delay scheduling)
+   * and answers it at once; an offer to `role` of a multi-role framework runs only jobs of that
+   * role or of none.
+   */
+  private answer(id: number, agent: AgentIx, res: Float64Array, off: number, driver: SchedulerDriver, role?: string): void {
     const rem = this.remaining;
     copyInto(rem, 0, res, off); // a plain loop: TypedArray#set is a builtin call per offer
     const launch = this.launch;
@@ -309,10 +357,11 @@ export class BatchFramework implements FrameworkBehaviour {
     if (launch.length !== 0) launch.length = 0;
     const limit = this.maxPerOffer > 0 ? this.maxPerOffer : Infinity;
     let emptied = false;
-    if (this.delay.on) emptied = this.delay.fill(this.queue, driver.tasks, agent, driver.now, rem, launch, limit);
+    const queue = role === undefined ? this.queue : this.queue.filter((j) => j.role === undefined || j.role === role);
+    if (this.delay.on) emptied = this.delay.fill(queue, driver.tasks, agent, driver.now, rem, launch, limit);
     else {
-      for (let q = 0; q < this.queue.length && launch.length < limit; q++) {
-        const job = this.queue[q]!;
+      for (let q = 0; q < queue.length && launch.length < limit; q++) {
+        const job = queue[q]!;
         takeInOrder(job, rem, driver.tasks, launch, limit);
         if (job.next === job.end) emptied = true;
       }
