@@ -32,6 +32,23 @@ export interface MasterOptions {
   readonly offerTimeout?: SimTime | undefined;
   /** `--min_allocatable_resources`; default cpus:0.01|mem:32 */
   readonly minAllocatable?: MinAllocatable;
+  /**
+   * `--filter_gpu_resources`: agents whose total has gpus go only to frameworks with the
+   * GPU_RESOURCES capability (offers, and the baselines' direct placement); default true
+   */
+  readonly filterGpuResources?: boolean | undefined;
+}
+
+/** What a framework declares to the master besides its name and role (Mesos FrameworkInfo). */
+export interface FrameworkOptions {
+  /** the GPU_RESOURCES capability (see {@link MasterOptions.filterGpuResources}); default false */
+  readonly gpuResources?: boolean | undefined;
+  /**
+   * its own min-allocatable check (Mesos `offer_filters[role].min_allocatable_resources`),
+   * replacing the master's for its offers: alternatives (OR), an empty list passing anything
+   * non-empty; default none (the master's)
+   */
+  readonly minAllocatable?: MinAllocatable | undefined;
 }
 
 export { MAX_REFUSE_SECONDS } from './offer-book.js';
@@ -45,6 +62,8 @@ interface FrameworkState {
   readonly weight: number;
   readonly behaviour: FrameworkBehaviour;
   readonly driver: SchedulerDriver;
+  readonly gpuResources: boolean;
+  readonly minAllocatable: MinAllocatable | undefined;
   suppressed: boolean;
   /** false while its scheduler is disconnected (failover); active in the allocator iff connected and not suppressed */
   connected: boolean;
@@ -68,6 +87,8 @@ export class Master {
 
   private readonly frameworks: FrameworkState[] = [];
   private activeFrameworks = 0;
+  /** `--filter_gpu_resources` */
+  private readonly filterGpuResources: boolean;
   /** offers, their answers and the refuse filters */
   private readonly book: OfferBook;
 
@@ -97,6 +118,7 @@ export class Master {
   ) {
     this.agents = new AgentTable(sim);
     this.interval = options.allocationInterval ?? MICROS_PER_SECOND;
+    this.filterGpuResources = options.filterGpuResources ?? true;
     if (!(this.interval > 0)) throw new RangeError('allocationInterval must be > 0');
     const host: OfferHost = {
       client: (fw) => this.frameworks[fw],
@@ -107,6 +129,7 @@ export class Master {
       interval: this.interval,
       offerTimeout: options.offerTimeout ?? 0,
       minAllocatable: options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE,
+      filterGpuResources: this.filterGpuResources,
     });
     this.life = new TaskLife(sim, tasks, this.agents, allocator, log, {
       client: (fw) => this.frameworks[fw]!,
@@ -217,10 +240,11 @@ export class Master {
   }
 
   /**
-   * Registers a framework. Its scheduler may suppress at once (FrameworkBehaviour.onSubscribed):
-   * it then subscribes suppressed; otherwise an allocation run over all agents follows at once.
+   * Registers a framework, with its capabilities and offer filters (`options`; default none). Its
+   * scheduler may suppress at once (FrameworkBehaviour.onSubscribed): it then subscribes
+   * suppressed; otherwise an allocation run over all agents follows at once.
    */
-  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): FrameworkIx {
+  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour, options: FrameworkOptions = {}): FrameworkIx {
     const index = frameworkIx(this.frameworks.length);
     const fs: FrameworkState = {
       index,
@@ -229,12 +253,15 @@ export class Master {
       weight,
       behaviour,
       driver: new Driver(this, index),
+      gpuResources: options.gpuResources ?? false,
+      minAllocatable: options.minAllocatable,
       suppressed: false,
       connected: true,
       removed: false,
       killEvent: -1,
     };
     this.frameworks.push(fs);
+    if (fs.minAllocatable !== undefined) this.book.addOverride(fs.minAllocatable);
     this.activeFrameworks++;
     this.allocator.addFramework({ index, name, role });
     this.log.record({ kind: 'framework_added', t: this.sim.now, framework: index, name, role, weight, behaviour: behaviour.kind });
@@ -413,10 +440,14 @@ export class Master {
   /**
    * Whether `demand` fits on `agent` for framework `fw` without an offer (the architectures that place tasks directly): in
    * the agent's unreserved free resources plus the free part of the reservation `fw`'s role may
-   * draw on there (its own or an ancestor's), if any.
+   * draw on there (its own or an ancestor's), if any; never on an agent with gpus that the GPU
+   * filter keeps from `fw` (see {@link MasterOptions.filterGpuResources}).
    */
   fitsDirect(fw: FrameworkIx, agent: AgentIx, demand: Float64Array): boolean {
-    return this.agents.fits(agent, this.frameworks[fw]!.role, demand);
+    const f = this.frameworks[fw]!;
+    // The master's GPU filter holds here too, so that a framework uses the same agents under every architecture.
+    if (this.filterGpuResources && !f.gpuResources && this.agents.hasGpus(agent)) return false;
+    return this.agents.fits(agent, f.role, demand);
   }
 
   /**
