@@ -44,6 +44,20 @@ traces:
     ]);
   });
 
+  test('a task that needs gpus, of a framework without GPU_RESOURCES, is refused while the filter is on', () => {
+    const text = `${BASE}frameworks:
+  - { name: a, workload: { kind: poisson, rate: 1, until: 10, task: { cpus: 1, mem: 64, gpus: 1, duration: 1 } } }
+  - { name: b, workload: { kind: inline, jobs: [{ submit: 0, tasks: [{ cpus: 1, mem: 64, duration: 1 }, { cpus: 1, mem: 64, gpus: 1, duration: 1 }] }] } }
+  - { name: c, capabilities: [GPU_RESOURCES], workload: { kind: poisson, rate: 1, until: 10, task: { cpus: 1, mem: 64, gpus: 1, duration: 1 } } }
+`;
+    const message = 'this task needs gpus and its framework lacks the GPU_RESOURCES capability';
+    expect(problems(text)).toEqual([
+      expect.stringMatching(new RegExp(`^bad\\.yaml:\\d+:\\d+: frameworks\\[0\\]\\.workload\\.task\\.gpus: ${message}`)),
+      expect.stringMatching(new RegExp(`^bad\\.yaml:\\d+:\\d+: frameworks\\[1\\]\\.workload\\.jobs\\[0\\]\\.tasks\\[1\\]\\.gpus: ${message}`)),
+    ]);
+    expect(() => parseScenarioText(`${text}master: { filterGpuResources: false }\n`, 'ok.yaml')).not.toThrow();
+  });
+
   test('the new fields are optional: a scenario without them resolves without them (its manifest is unchanged)', () => {
     const { scenario } = parseScenarioText(`${BASE}frameworks: [{ name: a }]\n`, 'ok.yaml');
     expect('filterGpuResources' in scenario.master).toBe(false);
