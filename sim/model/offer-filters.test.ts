@@ -26,9 +26,16 @@ function fw(name: string, addAt = 0, options?: FrameworkOptions): FrameworkSpec 
   return { name, role: '*', behaviour: new BatchFramework(), addAt: seconds(addAt), ...(options === undefined ? {} : { options }) };
 }
 
-function run(agents: AgentSpec[], frameworks: FrameworkSpec[], jobs: JobSpec[], master: MasterOptions = {}, mode?: 'monolithic' | 'shared-state') {
+function run(
+  agents: AgentSpec[],
+  frameworks: FrameworkSpec[],
+  jobs: JobSpec[],
+  master: MasterOptions = {},
+  mode?: 'monolithic' | 'shared-state',
+  policy = 'drf',
+) {
   const sink = new RecordingSink();
-  const allocator = getAllocator(mode ?? 'drf')!.create({});
+  const allocator = getAllocator(mode ?? policy)!.create({});
   simulate({
     seed: 1,
     ...(mode === undefined ? {} : { mode }),
@@ -72,6 +79,14 @@ describe('the GPU filter (master filterGpuResources, framework GPU_RESOURCES)', 
 
   test('an agent with gpus is never offered to a framework without GPU_RESOURCES', () => {
     const { starts } = run(MIXED, [fw('plain')], plainAlone);
+    expect(starts(0).map(([t]) => t)).toEqual([0, 0, 10, 10]);
+    expect(new Set(starts(0).map(([, a]) => a))).toEqual(new Set([2, 3]));
+  });
+
+  // The rule is the master's: every registered offer policy asks it of every offer ('static' needs
+  // partitions, and confines frameworks by its own rule besides).
+  test.each(['random', 'asset', 'cpu-share', 'fifo', 'priority'])('so under %s', (policy) => {
+    const { starts } = run(MIXED, [fw('plain')], plainAlone, {}, undefined, policy);
     expect(starts(0).map(([t]) => t)).toEqual([0, 0, 10, 10]);
     expect(new Set(starts(0).map(([, a]) => a))).toEqual(new Set([2, 3]));
   });
