@@ -84,7 +84,7 @@ export const FRAMEWORK_OFFER_FIELDS = {
    * Mesos framework capabilities: GPU_RESOURCES lets it be offered agents with gpus while
    * master.filterGpuResources is on; default none
    */
-  capabilities: z.array(z.enum(CAPABILITIES)).optional(),
+  capabilities: z.array(z.enum(CAPABILITIES, { message: `a capability offersim models: ${CAPABILITIES.join(', ')}` })).optional(),
   /**
    * its own minimum offer (Mesos offer_filters min_allocatable_resources), replacing
    * master.minAllocatable for its offers: alternatives (OR) of amounts (AND); [] lets any
