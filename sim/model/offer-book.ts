@@ -111,8 +111,9 @@ export class OfferBook implements AllocationContext {
   private readonly offerTimeout: number;
   private readonly minAllocatable: MinAllocatable;
   private readonly filterGpuResources: boolean;
-  /** the frameworks' own min-allocatable checks, one entry per framework that has one */
+  /** the distinct min-allocatable checks of the frameworks that have their own */
   private readonly overrides: MinAllocatable[] = [];
+  private readonly overrideKeys = new Set<string>();
   private readonly scratch = new Float64Array(NUM_RESOURCES);
   /** what an accept uses, as its record reports it */
   private readonly acceptUsed = new Float64Array(NUM_RESOURCES);
@@ -180,8 +181,15 @@ export class OfferBook implements AllocationContext {
     return false;
   }
 
-  /** A framework with its own min-allocatable check subscribed (see {@link isAllocatable}). */
+  /**
+   * A framework with its own min-allocatable check subscribed (see {@link isAllocatable}). Each
+   * distinct check is kept once (the frameworks a trace creates share theirs), and for the rest of
+   * the run: a check of a framework gone only makes an agent worth ranking, never an offer.
+   */
   addOverride(min: MinAllocatable): void {
+    const key = min.map((v) => v.join(',')).join(';');
+    if (this.overrideKeys.has(key)) return;
+    this.overrideKeys.add(key);
     this.overrides.push(min);
   }
 
