@@ -8,19 +8,9 @@ import { join } from 'node:path';
 import { RecordingSink } from '../sim/model/test-support/scripted.js';
 import { simulate } from '../sim/model/simulation.js';
 import { buildSimulation } from './build.js';
-import { InputError, formatProblem } from './errors.js';
 import { parseScenarioText } from './loader.js';
 import { cli } from './test-support/cli.js';
-
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 'bad.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+import { problems } from './test-support/problems.js';
 
 const CLUSTER = `
 cluster:

@@ -8,7 +8,8 @@ import { RandomStreams } from '../sim/kernel/rng.js';
 import { seconds, type SimTime } from '../sim/kernel/time.js';
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import type { LogSink } from '../sim/model/log.js';
-import { resources } from '../sim/model/resources.js';
+import type { FrameworkOptions } from '../sim/model/master.js';
+import { resources, type ResourceAmounts } from '../sim/model/resources.js';
 import type { RandomFailureSpec } from '../sim/model/random-failures.js';
 import type { AgentSpec, FrameworkSpec, SimulationInput } from '../sim/model/simulation.js';
 import { withRoles } from '../workloads/job-roles.js';
@@ -80,6 +81,24 @@ export interface TraceFramework {
   readonly name: string;
   readonly role: string;
   readonly behaviour: NonNullable<Scenario['traces']>[number]['behaviour'];
+  /** the trace entry's capabilities (see {@link frameworkOptions}) */
+  readonly capabilities?: readonly string[] | undefined;
+  /** the trace entry's minAllocatable */
+  readonly minAllocatable?: readonly ResourceAmounts[] | undefined;
+}
+
+/**
+ * What a framework declares besides its name, role and behaviour (a `frameworks[]` entry, or a
+ * trace entry for the frameworks it creates): undefined when it declares nothing, so that such runs
+ * pass the master no options.
+ */
+export function frameworkOptions(f: {
+  readonly capabilities?: readonly string[] | undefined;
+  readonly minAllocatable?: readonly ResourceAmounts[] | undefined;
+}): FrameworkOptions | undefined {
+  const gpu = f.capabilities?.includes('GPU_RESOURCES') === true;
+  if (!gpu && f.minAllocatable === undefined) return undefined;
+  return { ...(gpu ? { gpuResources: true } : {}), ...(f.minAllocatable === undefined ? {} : { minAllocatable: f.minAllocatable.map((m) => resources(m)) }) };
 }
 
 const traceFrameworkCache = new WeakMap<Scenario, TraceFramework[]>();
@@ -98,7 +117,7 @@ export function buildTraceFrameworks(s: Scenario): TraceFramework[] {
     for (const f of traceFrameworks(s, i)) {
       if (names.has(f.name)) continue;
       names.add(f.name);
-      out.push({ ...f, behaviour: t.behaviour });
+      out.push({ ...f, behaviour: t.behaviour, capabilities: t.capabilities, minAllocatable: t.minAllocatable });
     }
   });
   traceFrameworkCache.set(s, out);
@@ -281,6 +300,7 @@ export function buildSimulation(
     ...(f.roles === undefined ? {} : { roles: f.roles }),
     behaviour: createBehaviour(f.behaviour),
     addAt: seconds(f.addAt),
+    options: frameworkOptions(f),
     ...(f.failover === undefined
       ? {}
       : {
@@ -292,7 +312,7 @@ export function buildSimulation(
         }),
   }));
   for (const f of buildTraceFrameworks(s)) {
-    frameworks.push({ name: f.name, role: f.role, behaviour: createBehaviour(f.behaviour), addAt: 0 as SimTime });
+    frameworks.push({ name: f.name, role: f.role, behaviour: createBehaviour(f.behaviour), addAt: 0 as SimTime, options: frameworkOptions(f) });
   }
   const weights = new Map<string, number>();
   for (const [role, r] of Object.entries(s.roles)) weights.set(role, r.weight);
@@ -302,6 +322,7 @@ export function buildSimulation(
       allocationInterval: seconds(s.master.allocationInterval),
       offerTimeout: s.master.offerTimeout === undefined ? undefined : seconds(s.master.offerTimeout),
       minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
+      filterGpuResources: s.master.filterGpuResources,
     },
     allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
     mode: runArchitecture(s),

@@ -393,7 +393,8 @@ function traceScenario(b: TraceBase, name: string, strict: boolean): string {
           seed: 1,
           duration: 30,
           cluster: { agents: [{ count: 4, prefix: 'a-', racks: 2, cpus: 128, mem: 1_048_576, disk: 1_048_576, gpus: 8 }] },
-          frameworks: [{ name: 'f' }],
+          // GPU_RESOURCES: the agents hold gpus, and the master's GPU filter would keep them from f.
+          frameworks: [{ name: 'f', capabilities: ['GPU_RESOURCES'] }],
           traces: [{ file: name, format, ...options, framework: 'f', strict }],
         }
       : {

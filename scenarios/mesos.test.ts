@@ -99,8 +99,9 @@ describe('UnreservedDRF (HAT:293-441)', () => {
 
 describe('DRFWithFairnessExclusion (HAT:544-698)', () => {
   // UnreservedDRF with one gpu on s1, taken by fw1's first task, and gpus excluded from fair
-  // sharing (--fair_sharing_excluded_resource_names=gpus).
-  const gpu = ['cluster.agents.0.gpus=1', 'frameworks.0.workload.jobs.0.tasks.0.gpus=1'];
+  // sharing (--fair_sharing_excluded_resource_names=gpus). fw1 has the GPU_RESOURCES capability
+  // (HAT:569-570): the master's GPU filter, on by default, would keep s1 from it otherwise.
+  const gpu = ['cluster.agents.0.gpus=1', 'frameworks.0.workload.jobs.0.tasks.0.gpus=1', 'frameworks.0.capabilities=[GPU_RESOURCES]'];
 
   test("with gpus excluded, the recipients are UnreservedDRF's: fw1, fw2, fw2, fw3, fw2", () => {
     // role1's shares leave its gpu out, so they are UnreservedDRF's (HAT:580-682), and so are the

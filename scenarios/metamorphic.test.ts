@@ -360,7 +360,9 @@ describe('law 6: re-folding events.jsonl gives the run files byte for byte', () 
 const EXAMPLES: readonly (readonly [name: string, seconds: number])[] = [
   ['failures', 60],
   ['gang-service', 60],
+  ['gpu', 60],
   ['locality', 60],
+  ['min-allocatable', 60],
   ['policies', 30],
   ['quickstart', 20],
   ['reservations', 60],

@@ -84,6 +84,7 @@ const RULES: readonly ((c: Checked) => void)[] = [
   agentNamesUnique,
   failureAgents,
   workloadTasks,
+  gpuTasks,
   yarnRules,
   ({ s, report }) => multiRoleRules(s, report),
 ];
@@ -372,6 +373,28 @@ function failureAgents({ s, agentNames, report }: Checked): void {
  * Every task of a workload fits on some agent (or the run could never finish) and needs some
  * resource; inline job ids are distinct; preferred agents and racks are in the cluster.
  */
+/**
+ * With the GPU filter on (Mesos's default), a task that needs gpus fits only on agents with gpus,
+ * and those are never offered to a framework without GPU_RESOURCES (nor do the baselines place
+ * its tasks there): the task would wait forever. YARN has no such filter.
+ */
+function gpuTasks({ s, report }: Checked): void {
+  if (s.master.filterGpuResources === false || runArchitecture(s) === 'yarn') return;
+  const message =
+    'this task needs gpus and its framework lacks the GPU_RESOURCES capability: with master.filterGpuResources on (the default) it is never offered an agent with gpus (give the framework capabilities: [GPU_RESOURCES])';
+  s.frameworks.forEach((f, i) => {
+    if (f.capabilities?.includes('GPU_RESOURCES') === true) return;
+    const w = f.workload;
+    if (w?.kind === 'poisson' && w.task.gpus > 0) report(['frameworks', i, 'workload', 'task', 'gpus'], message);
+    if (w?.kind !== 'inline') return;
+    w.jobs.forEach((j, k) =>
+      j.tasks.forEach((t, m) => {
+        if (t.gpus > 0) report(['frameworks', i, 'workload', 'jobs', k, 'tasks', m, 'gpus'], message);
+      }),
+    );
+  });
+}
+
 function workloadTasks({ s, agentNames, rackNames, fits, report }: Checked): void {
   const none = (t: TaskAmounts): boolean => t.cpus === 0 && t.mem === 0 && t.disk === 0 && t.gpus === 0;
   s.frameworks.forEach((f, i) => {

@@ -72,6 +72,27 @@ export const ResourceAmountsSchema = z.strictObject({
   gpus: amount.optional(),
 });
 
+/** Framework capabilities offersim models (Mesos FrameworkInfo.Capability). */
+export const CAPABILITIES = ['GPU_RESOURCES'] as const;
+
+/**
+ * A framework's options that change what it may be offered: its capabilities and its own
+ * min-allocatable check (Mesos FrameworkInfo `capabilities` and `offer_filters`).
+ */
+export const FRAMEWORK_OFFER_FIELDS = {
+  /**
+   * Mesos framework capabilities: GPU_RESOURCES lets it be offered agents with gpus while
+   * master.filterGpuResources is on; default none
+   */
+  capabilities: z.array(z.enum(CAPABILITIES, { message: `a capability offersim models: ${CAPABILITIES.join(', ')}` })).optional(),
+  /**
+   * its own minimum offer (Mesos offer_filters min_allocatable_resources), replacing
+   * master.minAllocatable for its offers: alternatives (OR) of amounts (AND); [] lets any
+   * non-empty offer through; default none (the master's)
+   */
+  minAllocatable: z.array(ResourceAmountsSchema).optional(),
+};
+
 /**
  * A number per job or task: a constant, or `{uniform: [min, max]}`, or `{exponential: mean}`;
  * every draw at most `max` (an exponential's largest draw is EXPONENTIAL_TAIL means).

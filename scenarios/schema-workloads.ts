@@ -20,6 +20,7 @@ import {
 } from './limits.js';
 import {
   DurationSchema,
+  FRAMEWORK_OFFER_FIELDS,
   RESOURCE_FIELDS,
   TasksPerJobSchema,
   bounded,
@@ -165,6 +166,8 @@ export const TraceWorkloadSchema = z
     rolePrefix: z.string().regex(ROLE_PREFIX, ROLE_PREFIX_MESSAGE).default(''),
     /** behaviour of frameworks created by frameworkBy: one that takes jobs (batch, gang), by name or as an object as in frameworks[]; default batch */
     behaviour: JobBehaviourSchema,
+    /** for frameworks created by frameworkBy: their capabilities and own minAllocatable, as in frameworks[]; default none */
+    ...FRAMEWORK_OFFER_FIELDS,
     /** only jobs submitted in [from, until) of trace time, seconds; default the whole trace */
     window: z
       .strictObject({
@@ -184,6 +187,14 @@ export const TraceWorkloadSchema = z
   .superRefine((t, ctx) => {
     if (t.framework !== undefined && t.frameworkBy !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['frameworkBy'], message: 'give framework (all jobs to one) or frameworkBy (by a job attribute), not both' });
+    }
+    for (const k of ['capabilities', 'minAllocatable'] as const) {
+      if (t[k] !== undefined && t.frameworkBy === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} applies to the frameworks frameworkBy creates: give it in frameworks[] for a declared framework`,
+        });
     }
     if (t.window.until !== undefined && t.window.until <= t.window.from)
       ctx.addIssue({ code: 'custom', path: ['window', 'until'], message: 'until must be after from' });

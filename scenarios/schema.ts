@@ -14,6 +14,7 @@ import { BehaviourSchema } from './behaviours/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { EXPONENTIAL_TAIL, MAX_AGENTS, MAX_SPAN_SECONDS, MAX_SWEEP_POINTS, MAX_WEIGHT, MIN_INTERVAL_SECONDS, MIN_WEIGHT } from './limits.js';
 import {
+  FRAMEWORK_OFFER_FIELDS,
   INTERVAL_MESSAGE,
   ROLE_MESSAGE,
   ResourceAmountsSchema,
@@ -236,6 +237,7 @@ export const FrameworkSchema = z.preprocess(
     failover: FailoverSchema.optional(),
     /** Mesos failover_timeout, seconds: tasks survive a disconnect this long; default 0 (killed at once) */
     failoverTimeout: span.optional(),
+    ...FRAMEWORK_OFFER_FIELDS,
   }),
 );
 
@@ -310,6 +312,12 @@ export const ScenarioSchema = z.strictObject({
       offerTimeout: interval.optional(),
       /** --min_allocatable_resources: alternatives (OR) of amounts (AND); default [{cpus: 0.01}, {mem: 32}] */
       minAllocatable: z.array(ResourceAmountsSchema).default([{ cpus: 0.01 }, { mem: 32 }]),
+      /**
+       * --filter_gpu_resources: agents with gpus go only to frameworks with the GPU_RESOURCES
+       * capability (offers, and placement under monolithic and shared-state); default true
+       * (left out of the manifest when not given)
+       */
+      filterGpuResources: z.boolean().optional(),
       /**
        * how much of an agent one offer carries: 'agent' (all it has free, Mesos), 'cluster' (whole
        * agents ranked once per run: the whole free cluster to one framework), 'fair-share'

@@ -80,6 +80,8 @@ export interface DraftFramework {
   workload?: DraftWorkload;
   failover?: { disconnectAt: number; reconnectAfter?: number };
   failoverTimeout?: number;
+  capabilities?: string[];
+  minAllocatable?: DraftAmounts[];
 }
 
 /** The allocator field as an object. */

@@ -183,7 +183,7 @@ export function shuffleAllKeys<T>(x: T, rng: Rng): T {
 export interface UnorderedLists {
   /** allocator.excludedResources */
   readonly excludedResources: boolean;
-  /** master.minAllocatable (alternatives) */
+  /** master.minAllocatable and the frameworks' own (alternatives) */
   readonly minAllocatable: boolean;
   /** tasks' preferredAgents and preferredRacks */
   readonly preferences: boolean;
@@ -198,7 +198,10 @@ export function permuteLists(d: Draft, rng: Rng, which: UnorderedLists): Draft {
   const out = copy(d);
   const a = out.allocator;
   if (which.excludedResources && typeof a === 'object' && a.excludedResources !== undefined) shuffleInPlace(a.excludedResources, rng);
-  if (which.minAllocatable && out.master.minAllocatable !== undefined) shuffleInPlace(out.master.minAllocatable, rng);
+  if (which.minAllocatable) {
+    if (out.master.minAllocatable !== undefined) shuffleInPlace(out.master.minAllocatable, rng);
+    for (const f of out.frameworks) if (f.minAllocatable !== undefined) shuffleInPlace(f.minAllocatable, rng);
+  }
   if (which.preferences) {
     for (const f of out.frameworks) {
       if (f.workload?.kind !== 'inline') continue;
@@ -248,7 +251,7 @@ export interface ScaleParts {
   readonly agents: boolean;
   /** tasks' demands (inline, Poisson and service tasks) */
   readonly tasks: boolean;
-  /** master.minAllocatable and quota amounts */
+  /** master.minAllocatable, the frameworks' own and quota amounts */
   readonly thresholds: boolean;
 }
 
@@ -273,6 +276,7 @@ export function scaleDraft(d: Draft, k: number, parts: ScaleParts = { agents: tr
   }
   if (parts.thresholds) {
     if (out.master.minAllocatable !== undefined) out.master.minAllocatable = out.master.minAllocatable.map((a) => times(a, k));
+    for (const f of out.frameworks) if (f.minAllocatable !== undefined) f.minAllocatable = f.minAllocatable.map((a) => times(a, k));
     const quota = typeof out.allocator === 'object' ? (out.allocator.params?.['quota'] as Record<string, Record<string, DraftAmounts>> | undefined) : undefined;
     for (const q of Object.values(quota ?? {})) for (const key of Object.keys(q)) q[key] = times(q[key]!, k);
   }

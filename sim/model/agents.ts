@@ -10,7 +10,7 @@ import type { Simulator } from '../kernel/simulator.js';
 import type { Reservation } from './allocation-port.js';
 import { agentIx, type AgentIx } from './ids.js';
 import type { TaskTable } from './job.js';
-import { addInto, contains, copyInto, format, hasNegative, isEmpty, NUM_RESOURCES, subInto, type ResourceVector } from './resources.js';
+import { addInto, contains, copyInto, format, hasNegative, isEmpty, NUM_RESOURCES, R, subInto, type ResourceVector } from './resources.js';
 import { allocatableTo } from './roles.js';
 
 /** Stride of the per-agent accounting, and the offsets of its three vectors. */
@@ -121,6 +121,10 @@ export class AgentTable {
   /** Agent `a`'s total, reservations included (a view: do not keep). */
   total(a: number): Float64Array {
     return this.acct.subarray(a * ACCT + TOTAL, a * ACCT + TOTAL + NUM_RESOURCES);
+  }
+  /** Whether agent `a`'s total holds gpus (Mesos `Slave::hasGpu`: the total, not what is free). */
+  hasGpus(a: number): boolean {
+    return this.acct[a * ACCT + TOTAL + R.gpus]! > 0;
   }
 
   /**

@@ -54,12 +54,18 @@ export interface AllocationContext {
    * not change what was written.
    */
   available(agent: AgentIx, out: Float64Array, offset?: number): void;
-  /** Whether the min-allocatable check passes for `res[offset..]`. */
+  /**
+   * Whether `res[offset..]` passes the master's min-allocatable check, or the own check of some
+   * framework that has one: whether some framework could be offered it ({@link isFiltered} says
+   * which).
+   */
   isAllocatable(res: Float64Array, offset?: number): boolean;
   /**
-   * Whether a refuse filter of framework `fw` blocks offering `res[offset..]` on `agent`; `role`:
-   * the role of a multi-role framework the offer would go to (its filters are per role, as Mesos
-   * keeps `offerFilters[role]`), undefined for a framework of one role.
+   * Whether framework `fw` may not be offered `res[offset..]` on `agent`: a refuse filter of `fw`
+   * blocks it, the agent has gpus and `fw` lacks GPU_RESOURCES while the master filters gpus, or
+   * `fw`'s own min-allocatable check (when it has one) rejects it. `role`: the role of a
+   * multi-role framework the offer would go to (its filters are per role, as Mesos keeps
+   * `offerFilters[role]`), undefined for a framework of one role.
    */
   isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset?: number, role?: string): boolean;
   /**

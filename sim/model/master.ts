@@ -32,6 +32,25 @@ export interface MasterOptions {
   readonly offerTimeout?: SimTime | undefined;
   /** `--min_allocatable_resources`; default cpus:0.01|mem:32 */
   readonly minAllocatable?: MinAllocatable;
+  /**
+   * `--filter_gpu_resources`: agents whose total has gpus go only to frameworks with the
+   * GPU_RESOURCES capability (offers, and the baselines' direct placement); default true
+   */
+  readonly filterGpuResources?: boolean | undefined;
+}
+
+/** What a framework declares to the master besides its name and role (Mesos FrameworkInfo). */
+export interface FrameworkOptions {
+  /** the GPU_RESOURCES capability (see {@link MasterOptions.filterGpuResources}); default false */
+  readonly gpuResources?: boolean | undefined;
+  /**
+   * its own min-allocatable check (Mesos `offer_filters[role].min_allocatable_resources`),
+   * replacing the master's for its offers: alternatives (OR), an empty list passing anything
+   * non-empty; default none (the master's)
+   */
+  readonly minAllocatable?: MinAllocatable | undefined;
+  /** every role of a multi-role framework, its role first (see {@link Master.addFramework}) */
+  readonly roles?: readonly string[] | undefined;
 }
 
 export { MAX_REFUSE_SECONDS } from './offer-book.js';
@@ -47,6 +66,8 @@ interface FrameworkState {
   readonly weight: number;
   readonly behaviour: FrameworkBehaviour;
   readonly driver: SchedulerDriver;
+  readonly gpuResources: boolean;
+  readonly minAllocatable: MinAllocatable | undefined;
   /** whether every role of it is suppressed (one role: whether it is) */
   suppressed: boolean;
   /** a multi-role framework's suppressed roles, as its driver last asked (empty for one role) */
@@ -73,6 +94,8 @@ export class Master {
 
   private readonly frameworks: FrameworkState[] = [];
   private activeFrameworks = 0;
+  /** `--filter_gpu_resources` */
+  private readonly filterGpuResources: boolean;
   /** offers, their answers and the refuse filters */
   private readonly book: OfferBook;
 
@@ -102,6 +125,7 @@ export class Master {
   ) {
     this.agents = new AgentTable(sim);
     this.interval = options.allocationInterval ?? MICROS_PER_SECOND;
+    this.filterGpuResources = options.filterGpuResources ?? true;
     if (!(this.interval > 0)) throw new RangeError('allocationInterval must be > 0');
     const host: OfferHost = {
       client: (fw) => this.frameworks[fw],
@@ -112,6 +136,7 @@ export class Master {
       interval: this.interval,
       offerTimeout: options.offerTimeout ?? 0,
       minAllocatable: options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE,
+      filterGpuResources: this.filterGpuResources,
     });
     this.life = new TaskLife(sim, tasks, this.agents, allocator, log, {
       client: (fw) => this.frameworks[fw]!,
@@ -222,14 +247,16 @@ export class Master {
   }
 
   /**
-   * Registers a framework. Its scheduler may suppress at once (FrameworkBehaviour.onSubscribed):
-   * it then subscribes suppressed; otherwise an allocation run over all agents follows at once.
-   * `roles` (two or more, `role` first): a multi-role framework (Mesos MULTI_ROLE), whose
-   * scheduler may suppress and revive each role on its own; the allocator must take such
-   * frameworks (Allocator.multiRole).
+   * Registers a framework, with its capabilities and offer filters (`options`; default none). Its
+   * scheduler may suppress at once (FrameworkBehaviour.onSubscribed): it then subscribes
+   * suppressed; otherwise an allocation run over all agents follows at once. `options.roles` (two
+   * or more, `role` first): a multi-role framework (Mesos MULTI_ROLE), whose scheduler may
+   * suppress and revive each role on its own; the allocator must take such frameworks
+   * (Allocator.multiRole).
    */
-  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour, roles?: readonly string[]): FrameworkIx {
+  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour, options: FrameworkOptions = {}): FrameworkIx {
     const index = frameworkIx(this.frameworks.length);
+    const roles = options.roles;
     const multi = roles !== undefined && roles.length > 1;
     if (multi && (roles[0] !== role || this.allocator.multiRole !== true)) {
       throw this.sim.invariant(`framework ${name}: roles [${roles.join(', ')}] must start with its role ${role}, under an allocator that takes several roles`);
@@ -243,6 +270,8 @@ export class Master {
       weight,
       behaviour,
       driver: new Driver(this, index, all),
+      gpuResources: options.gpuResources ?? false,
+      minAllocatable: options.minAllocatable,
       suppressed: false,
       suppressedRoles: new Set(),
       connected: true,
@@ -250,6 +279,7 @@ export class Master {
       killEvent: -1,
     };
     this.frameworks.push(fs);
+    if (fs.minAllocatable !== undefined) this.book.addOverride(fs.minAllocatable);
     this.activeFrameworks++;
     this.allocator.addFramework(multi ? { index, name, role, roles: all } : { index, name, role });
     this.log.record({
@@ -456,10 +486,14 @@ export class Master {
   /**
    * Whether `demand` fits on `agent` for framework `fw` without an offer (the architectures that place tasks directly): in
    * the agent's unreserved free resources plus the free part of the reservation `fw`'s role may
-   * draw on there (its own or an ancestor's), if any.
+   * draw on there (its own or an ancestor's), if any; never on an agent with gpus that the GPU
+   * filter keeps from `fw` (see {@link MasterOptions.filterGpuResources}).
    */
   fitsDirect(fw: FrameworkIx, agent: AgentIx, demand: Float64Array): boolean {
-    return this.agents.fits(agent, this.frameworks[fw]!.role, demand);
+    const f = this.frameworks[fw]!;
+    // The master's GPU filter holds here too, so that a framework uses the same agents under every architecture.
+    if (this.filterGpuResources && !f.gpuResources && this.agents.hasGpus(agent)) return false;
+    return this.agents.fits(agent, f.role, demand);
   }
 
   /**

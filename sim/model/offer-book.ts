@@ -34,6 +34,10 @@ export interface OfferClient {
   readonly removed: boolean;
   readonly behaviour: FrameworkBehaviour;
   readonly driver: SchedulerDriver;
+  /** whether it has the GPU_RESOURCES capability (see {@link OfferBookOptions.filterGpuResources}) */
+  readonly gpuResources: boolean;
+  /** its own min-allocatable check (Mesos `offer_filters`), replacing the master's; undefined: the master's */
+  readonly minAllocatable: MinAllocatable | undefined;
 }
 
 /** What the offer book needs of the master. */
@@ -54,6 +58,8 @@ export interface OfferBookOptions {
   readonly offerTimeout: number;
   /** `--min_allocatable_resources` */
   readonly minAllocatable: MinAllocatable;
+  /** `--filter_gpu_resources`: agents with gpus go only to frameworks with GPU_RESOURCES */
+  readonly filterGpuResources: boolean;
 }
 
 /** A delivery's offers as columns, reused from one delivery to the next. */
@@ -113,6 +119,10 @@ export class OfferBook implements AllocationContext {
   private readonly interval: number;
   private readonly offerTimeout: number;
   private readonly minAllocatable: MinAllocatable;
+  private readonly filterGpuResources: boolean;
+  /** the distinct min-allocatable checks of the frameworks that have their own */
+  private readonly overrides: MinAllocatable[] = [];
+  private readonly overrideKeys = new Set<string>();
   private readonly scratch = new Float64Array(NUM_RESOURCES);
   /** what an accept uses, as its record reports it */
   private readonly acceptUsed = new Float64Array(NUM_RESOURCES);
@@ -138,6 +148,7 @@ export class OfferBook implements AllocationContext {
     this.interval = options.interval;
     this.offerTimeout = options.offerTimeout;
     this.minAllocatable = options.minAllocatable;
+    this.filterGpuResources = options.filterGpuResources;
     this.sums = allocator.recoverSum !== undefined;
     this.filters = new RefuseFilters(sim.lazyExpiry(Phase.ALLOCATE));
     this.hDeliver = sim.register('deliver-offers', (fw) => this.deliver(frameworkIx(fw)));
@@ -178,8 +189,27 @@ export class OfferBook implements AllocationContext {
     return this.agents.reservedFree(agent, role, out);
   }
 
+  /**
+   * Whether `res` passes the master's min-allocatable check or the override of some framework
+   * (see {@link addOverride}): what some framework could be offered. {@link isFiltered} applies
+   * each framework's own check; without overrides the two are the master's check.
+   */
   isAllocatable(res: Float64Array, offset = 0): boolean {
-    return isAllocatable(this.minAllocatable, res, offset);
+    if (isAllocatable(this.minAllocatable, res, offset)) return true;
+    for (const min of this.overrides) if (isAllocatable(min, res, offset)) return true;
+    return false;
+  }
+
+  /**
+   * A framework with its own min-allocatable check subscribed (see {@link isAllocatable}). Each
+   * distinct check is kept once (the frameworks a trace creates share theirs), and for the rest of
+   * the run: a check of a framework gone only makes an agent worth ranking, never an offer.
+   */
+  addOverride(min: MinAllocatable): void {
+    const key = min.map((v) => v.join(',')).join(';');
+    if (this.overrideKeys.has(key)) return;
+    this.overrideKeys.add(key);
+    this.overrides.push(min);
   }
 
   nextTaskDemand(fw: FrameworkIx, out: Float64Array): boolean {
@@ -187,7 +217,16 @@ export class OfferBook implements AllocationContext {
     return b.nextTaskDemand !== undefined && b.nextTaskDemand(out);
   }
 
+  /**
+   * Whether framework `fw` may not be offered `res[offset..]` on `agent`: the agent has gpus and
+   * `fw` lacks GPU_RESOURCES while the master filters them (Mesos `isCapableOfReceivingAgent`,
+   * hierarchical.cpp:3095-3113), its own min-allocatable check rejects `res` (Mesos
+   * `allocatable`, hierarchical.cpp:2812-2846), or a refuse filter blocks it (a multi-role
+   * framework's filters are per `role`).
+   */
   isFiltered(fw: FrameworkIx, agent: AgentIx, res: Float64Array, offset = 0, role?: string): boolean {
+    if (this.filterGpuResources && this.agents.hasGpus(agent) && !this.host.client(fw)!.gpuResources) return true;
+    if (this.overrides.length > 0 && !isAllocatable(this.host.client(fw)!.minAllocatable ?? this.minAllocatable, res, offset)) return true;
     if (role === undefined) return this.filters.blocks(fw, agent, res, offset);
     const f = this.roleFilters.get(role);
     return f !== undefined && f.blocks(fw, agent, res, offset);

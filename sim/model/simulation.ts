@@ -16,7 +16,7 @@ import { agentIx, type AgentIx, type FrameworkIx } from './ids.js';
 import { type JobSpec, TaskTable } from './job.js';
 import type { LogSink } from './log.js';
 import { RecordLog } from './record-log.js';
-import { Master, type MasterOptions } from './master.js';
+import { Master, type FrameworkOptions, type MasterOptions } from './master.js';
 import type { ResourceVector } from './resources.js';
 import type { YarnDeps } from './yarn-port.js';
 import { AgentFailureClock, type RandomFailureSpec } from './random-failures.js';
@@ -50,6 +50,8 @@ export interface FrameworkSpec {
   readonly failover?: { readonly disconnectAt: SimTime; readonly reconnectAfter?: SimTime | undefined } | undefined;
   /** Mesos `failover_timeout`, us: how long after a disconnect its tasks survive; default 0 (killed at once) */
   readonly failoverTimeout?: SimTime | undefined;
+  /** its capabilities and offer filters (Master.addFramework); default none */
+  readonly options?: FrameworkOptions | undefined;
 }
 
 /** A scheduled agent failure. */
@@ -147,7 +149,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   const hFramework = sim.register('framework-add', (i) => {
     const f = input.frameworks[i]!;
     const roles = f.roles !== undefined && f.roles.length > 1 ? f.roles : undefined;
-    fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour, roles));
+    const options = roles === undefined ? f.options : { ...f.options, roles };
+    fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour, options));
   });
   input.agents.forEach((a, i) => sim.at(a.addAt ?? 0, Phase.ARRIVAL, hAgent, i));
   input.frameworks.forEach((f, i) => sim.at(f.addAt ?? 0, Phase.ARRIVAL, hFramework, i));

@@ -56,7 +56,14 @@ export function probeOrder(mode: 'monolithic' | 'shared-state', s: HeldState, pr
     jobs.push({ id: `probe-${fw}`, framework: s.frameworks[fw]!.name, submit: at, tasks: [{ res: resources(PROBE), duration: seconds(1000) }] });
   }
   const agents: AgentSpec[] = s.agents.map((a, i) => ({ name: `a${i}`, rack: 'r', res: resources(a) }));
-  const frameworks: FrameworkSpec[] = s.frameworks.map((f) => ({ name: f.name, role: f.role, behaviour: new BatchFramework() }));
+  // Every framework may use the gpu agents (GPU_RESOURCES), as in Mesos's DRFWithFairnessExclusion
+  // (src/tests/hierarchical_allocator_tests.cpp:569-570): the states are about order, not the GPU filter.
+  const frameworks: FrameworkSpec[] = s.frameworks.map((f) => ({
+    name: f.name,
+    role: f.role,
+    behaviour: new BatchFramework(),
+    options: { gpuResources: true },
+  }));
   const options = s.excludedResources === undefined ? {} : { excludedResources: s.excludedResources };
   const sink = new RecordingSink();
   simulate({
