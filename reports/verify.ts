@@ -227,6 +227,10 @@ export class LogVerifier {
       case 'task_error':
         this.offers.taskError(r, line);
         break;
+      case 'reservation':
+      case 'operation_error':
+        this.frameworks.framework(r, line, r.framework);
+        break;
       case 'app_submitted':
       case 'am_registered':
       case 'asks_sent':
