@@ -318,7 +318,7 @@ export class HierarchicalAllocator implements Allocator, Clients {
   /**
    * The (agent, role) reservation grows by `res` (`sign` 1) or shrinks by it (-1); `fw` (undefined:
    * another allocator's framework, see the priority policy) holds it in an offer. Consumed quota
-   * is reservations + unreserved offered or allocated (hierarchical.cpp:2023-2043), so `res`
+   * is reservations + unreserved offered or allocated (hierarchical.cpp:2024-2043), so `res`
    * moves between those two terms of the reserving role's top-level role.
    */
   changeReservation(fw: FrameworkIx | undefined, agent: AgentIx, role: string, res: ResourceVector, sign: 1 | -1): void {

@@ -129,7 +129,7 @@ describe('RESERVE and UNRESERVE in an accept (Mesos reservation_tests.cpp)', () 
   });
 
   // DropReserveWithDifferentRole (reservation_tests.cpp:2110-2205): a framework of role 'role'
-  // reserving for 'role2' is dropped (validation.cpp:2623-2646); the next offer is unreserved.
+  // reserving for 'role2' is dropped (validation.cpp:2609-2645); the next offer is unreserved.
   test('DropReserveWithDifferentRole: a RESERVE for another role is dropped', () => {
     const { fw, views } = scripted([() => ({ kind: 'accept', tasks: [], refuseSeconds: 0, operations: [reserve(1, 512, 'role2')] })]);
     const { sink } = run([{ name: 'f', role: 'role', behaviour: fw }], [], [mesosAgent], 1.5);
