@@ -115,6 +115,33 @@ describe('RESERVE and UNRESERVE in an accept (Mesos reservation_tests.cpp)', () 
     ]);
   });
 
+  // ReserveShareWithinRole (reservation_tests.cpp:466-591): a reservation belongs to the role,
+  // not to the framework that made it. f1 (role 'role') reserves the agent at t=0 (refuse 0); at
+  // t=1 it is offered it back reserved and declines it "forever" (the refuse filter is capped at
+  // 365 days); f2 (role 'role') subscribes at 1.5 and the run its subscription triggers offers it
+  // the whole agent, all reserved.
+  test('ReserveShareWithinRole: another framework of the role is offered the reservation', () => {
+    const f1 = scripted([
+      () => ({ kind: 'accept', tasks: [], refuseSeconds: 0, operations: [reserve(1, 512)] }),
+      () => ({ kind: 'decline', refuseSeconds: Number.MAX_VALUE }),
+    ]);
+    const f2 = scripted([]);
+    run(
+      [
+        { name: 'framework1', role: 'role', behaviour: f1.fw },
+        { name: 'framework2', role: 'role', behaviour: f2.fw, addAt: seconds(1.5) },
+      ],
+      [],
+      [mesosAgent],
+      1.6,
+    );
+    expect(seen(f1.views)).toEqual([
+      [0, 1, 512, 0, 0],
+      [1, 1, 512, 1, 512],
+    ]);
+    expect(seen(f2.views)).toEqual([[1.5, 1, 512, 1, 512]]);
+  });
+
   // DropReserveTooLarge (reservation_tests.cpp:593-689): RESERVE(cpus 1, mem 1024) on an offer of
   // cpus 1, mem 512 is dropped; the next offer (t=1) is still unreserved.
   test('DropReserveTooLarge: a RESERVE beyond the offer is dropped', () => {
@@ -166,6 +193,48 @@ describe('RESERVE and UNRESERVE in an accept (Mesos reservation_tests.cpp)', () 
       [1, 1, 512, 1, 512],
     ]);
     expect(sink.of('operation_error').map((r) => r.reason)).toEqual(['static_reservation']);
+  });
+});
+
+// ReserveThenUnreserve again under every policy that offers: each learns of the reservation
+// (Allocator.reserve, forwarded by the wrapped and priority policies) and offers it back.
+describe.each(['asset', 'cpu-share', 'drf', 'fifo', 'priority', 'random', 'static'])('under %s', (name) => {
+  test('the reservation is offered back reserved, then unreserved', () => {
+    const { fw, views } = scripted([
+      () => ({ kind: 'accept', tasks: [], refuseSeconds: 0, operations: [reserve(1, 512)] }),
+      () => ({ kind: 'accept', tasks: [], refuseSeconds: 0, operations: [unreserve(1, 512)] }),
+    ]);
+    const { sink } = run([{ name: 'f', role: 'role', behaviour: fw }], [], [mesosAgent], 2.5, getAllocator(name)!.create({}));
+    expect(seen(views)).toEqual([
+      [0, 1, 512, 0, 0],
+      [1, 1, 512, 1, 512],
+      [2, 1, 512, 0, 0],
+    ]);
+    expect(sink.of('operation_error')).toEqual([]);
+  });
+});
+
+// Available headroom counts a held reservation as held. Agent cpus 8, mem 8192; quota guarantee
+// cpus 4 for role g, which has no framework: required headroom = cpus 4 (hierarchical.cpp:2046-2061);
+// available headroom = total - allocated - unallocated reservations (2063-2090).
+// f (role web) alone:
+// t=0: available headroom = 8 - 0 allocated - 0 unallocated reservations = 8; stage 2 offers the
+//   unreserved part shrunk to 8 - 4 = cpus 4 (mem has no guarantee: all 8192). f reserves
+//   (2, 1024) and launches a task of (2, 1024) on it; the rest (2, 7168) goes back, refuse 0.
+// t=1: f holds 2 cpus (its task, all reserved); reservations 2, of which 2 held: none unallocated.
+//   Available headroom = 8 - 2 - 0 = 6; surplus = 6 - 4 = 2: f is offered cpus 2 of the 6 free
+//   unreserved, and mem 8192 - 1024 = 7168, with nothing reserved (the pool is in use).
+// Were the held reservation not counted as held, headroom would be 8 - 2 - 2 = 4 and f offered no cpus.
+describe('quota headroom', () => {
+  test('a held reservation is not counted as unallocated', () => {
+    const job: JobSpec = { id: 'j', framework: 'f', submit: seconds(0), tasks: [{ res: resources({ cpus: 2, mem: 1024 }), duration: seconds(100) }] };
+    const { fw, views } = scripted([() => ({ kind: 'accept', tasks: fw.pendingList(), refuseSeconds: 0, operations: [reserve(2, 1024)] })]);
+    const allocator = getAllocator('drf')!.create({ params: { quota: { g: { guarantee: { cpus: 4 } } } } });
+    run([{ name: 'f', role: 'web', behaviour: fw }], [job], [{ name: 'a', rack: 'r', res: resources({ cpus: 8, mem: 8192 }) }], 1.5, allocator);
+    expect(seen(views)).toEqual([
+      [0, 4, 8192, 0, 0],
+      [1, 2, 7168, 0, 0],
+    ]);
   });
 });
 
