@@ -228,8 +228,10 @@ export class LogVerifier {
         this.offers.taskError(r, line);
         break;
       case 'reservation':
+        this.offers.reservation(r, line);
+        break;
       case 'operation_error':
-        this.frameworks.framework(r, line, r.framework);
+        this.offers.operationError(r, line);
         break;
       case 'app_submitted':
       case 'am_registered':

@@ -164,6 +164,14 @@ describe('RESERVE and UNRESERVE in an accept (Mesos reservation_tests.cpp)', () 
     expect(sink.of('operation_error').map((r) => r.reason)).toEqual(['role_not_allowed']);
   });
 
+  // Nothing can be reserved for '*' (validation.cpp:2486-2490): a framework of role '*' is dropped.
+  test("a RESERVE for '*' is dropped", () => {
+    const { fw, views } = scripted([() => ({ kind: 'accept', tasks: [], refuseSeconds: 0, operations: [reserve(1, 512)] })]);
+    const { sink } = run([{ name: 'f', role: '*', behaviour: fw }], [], [mesosAgent], 1.5);
+    expect(seen(views)[1]).toEqual([1, 1, 512, 0, 0]);
+    expect(sink.of('operation_error').map((r) => r.reason)).toEqual(['role_not_allowed']);
+  });
+
   // Operations apply in order against what the earlier ones left: on offer 1 (cpus 1, mem 512),
   // RESERVE(0.5, 256) applies; UNRESERVE(1, 512) then exceeds the reserved part (0.5, 256) and is
   // dropped; UNRESERVE(0.25, 128) applies. The agent then holds cpus 0.25, mem 128 for 'role',

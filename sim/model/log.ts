@@ -331,7 +331,7 @@ export interface ReservationRecord {
  * Why the master dropped an operation of an accept (see {@link OperationErrorRecord}):
  * - `invalid_offer`: the offer is not outstanding or is another framework's (the whole accept is invalid);
  * - `invalid_resources`: the amounts are empty or negative;
- * - `role_not_allowed`: a RESERVE for a role that is not the framework's (src/master/validation.cpp:2609-2645),
+ * - `role_not_allowed`: a RESERVE for a role that is not the framework's (src/master/validation.cpp:2609-2645) or for '*',
  *   or an UNRESERVE of resources not reserved for its role;
  * - `insufficient_resources`: a RESERVE of more than the offer's unreserved part, or an UNRESERVE of
  *   more than its reserved part (master.cpp:4575-4579, 4620-4624: `remainingResources.apply` fails);

@@ -361,8 +361,9 @@ export class OfferBook implements AllocationContext {
     const reserved = this.takenReserved;
     const part = this.scratch;
     if (op.type === OfferOperationType.RESERVE) {
-      // validation.cpp:2609-2645: the reservation's role must be the role the offer was made to.
-      if (role !== f.role) return drop(OperationErrorReason.ROLE_NOT_ALLOWED);
+      // validation.cpp:2609-2645: the reservation's role must be the role the offer was made to;
+      // nothing can be reserved for '*' (2486-2490).
+      if (role !== f.role || role === '*') return drop(OperationErrorReason.ROLE_NOT_ALLOWED);
       // The unreserved part of the offer (its sum less the reserved part) must contain `res`.
       copyInto(part, 0, this.taken);
       if (this.takenPool >= 0) subInto(part, 0, reserved);
