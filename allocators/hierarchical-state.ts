@@ -16,7 +16,7 @@ export interface QuotaState {
   readonly quota: RoleQuota;
   /** Unreserved resources offered to or allocated in the role's subtree, fixed point; kept across runs. */
   readonly offeredOrAllocated: Float64Array;
-  /** Static reservations of the role and its subroles on every agent, used or not, fixed point. */
+  /** Reservations (static and dynamic) of the role and its subroles on every agent, used or not, fixed point. */
   readonly reserved: Float64Array;
   /**
    * The run's working copy of consumed quota: reserved + offeredOrAllocated (Mesos

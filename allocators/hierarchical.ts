@@ -1,6 +1,6 @@
 /**
  * The Mesos hierarchical allocator (`src/master/allocator/mesos/hierarchical.cpp`, notes §1.2):
- * a role sorter, one framework sorter per role, quota and static reservations, around the offer
+ * a role sorter, one framework sorter per role, quota and reservations, around the offer
  * loop of offer-loop.ts. Imports only allocator modules, the port and the pure resource helpers:
  * no clock, no queue, no I/O, no ambient randomness (every draw comes from the `rng` it is given).
  */
@@ -71,7 +71,7 @@ export function validateHierarchicalParams(policy: string, params: Readonly<Reco
  * role, with that role's holding, quota, reservations and suppression; its offers name the role.
  *
  * **Quota** (`params.quota`, top-level roles only; notes §1.2, §1.6). Each run:
- * - consumed(role) = static reservations of the role's subtree (used or not) + unreserved
+ * - consumed(role) = reservations of the role's subtree (used or not) + unreserved
  *   resources offered or allocated in the subtree; the allocator counts offered resources, as
  *   Mesos does;
  * - requiredHeadroom = Σ over quota roles of max(0, guarantee − consumed), per resource, whether or
@@ -99,7 +99,8 @@ export function validateHierarchicalParams(policy: string, params: Readonly<Reco
  *   sorts (and of a random sorter's draws) differs. Stage 1 does no sorting at all without
  *   guarantees, so runs without quota draw exactly what they drew before quota existed.
  *
- * **Static reservations** (from `addAgent`; notes §1.2, §1.6): in both stages a framework's offer
+ * **Reservations**, static (from `addAgent`) and dynamic (from {@link reserve} and
+ * {@link unreserve}, which change the pools between runs; notes §1.2, §1.6): in both stages a framework's offer
  * is the reservation on the agent that its role may use (its own or an ancestor's, at most one),
  * offered whole, plus the unreserved part shaped as above (quota, headroom and granularity shrink
  * only the unreserved part; with 'task' granularity stage 1 adds no reservation and stage 2
@@ -328,6 +329,42 @@ export class HierarchicalAllocator implements Allocator, Clients {
       // Only the unreserved part leaves offeredOrAllocated: reservations count as consumed anyway.
       subInto(f.role.quota.offeredOrAllocated, 0, res);
       if (reserved !== undefined) addInto(f.role.quota.offeredOrAllocated, 0, reserved);
+    }
+  }
+
+  /**
+   * See Allocator.reserve: `res`, held by `fw` in an offer on `agent`, joins the (agent, role)
+   * reservation. The sorters see no change (the framework holds the same amounts, MESOS-8299:
+   * offered reservations count toward the share as before, idle ones will not); the quota of
+   * `role`'s top-level role now counts `res` as reserved instead of offered-or-allocated.
+   */
+  reserve(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void {
+    this.changeReservation(fw, agent, role, res, 1);
+  }
+
+  /** See Allocator.unreserve: the inverse of {@link reserve}. */
+  unreserve(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void {
+    this.changeReservation(fw, agent, role, res, -1);
+  }
+
+  /**
+   * The (agent, role) reservation grows by `res` (`sign` 1) or shrinks by it (-1); `fw` (undefined:
+   * another allocator's framework, see the priority policy) holds it in an offer. Consumed quota
+   * is reservations + unreserved offered or allocated (hierarchical.cpp:2024-2043), so `res`
+   * moves between those two terms of the reserving role's top-level role.
+   */
+  changeReservation(fw: FrameworkIx | undefined, agent: AgentIx, role: string, res: ResourceVector, sign: 1 | -1): void {
+    this.pools.change(agent, role, res, sign, fw !== undefined);
+    const q = this.quotas.get(topLevelRole(role));
+    if (q !== undefined) {
+      if (sign > 0) addInto(q.reserved, 0, res);
+      else subInto(q.reserved, 0, res);
+    }
+    if (fw === undefined) return;
+    const held = this.framework(fw).role.quota;
+    if (held !== null) {
+      if (sign > 0) subInto(held.offeredOrAllocated, 0, res);
+      else addInto(held.offeredOrAllocated, 0, res);
     }
   }
 

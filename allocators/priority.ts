@@ -193,6 +193,24 @@ export class PriorityAllocator implements Allocator {
     this.framework(fw).level.allocator.recoverSum(fw, res, reserved);
   }
 
+  /**
+   * See Allocator.reserve. Every level keeps every agent's reservations (as addAgent gives them
+   * all): the framework's level as held by it, the other levels as reservations someone else holds.
+   */
+  reserve(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void {
+    this.changeReservation(fw, agent, role, res, 1);
+  }
+
+  /** See Allocator.unreserve and {@link reserve}. */
+  unreserve(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void {
+    this.changeReservation(fw, agent, role, res, -1);
+  }
+
+  private changeReservation(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector, sign: 1 | -1): void {
+    const own = this.framework(fw).level;
+    for (const level of this.levels) level.allocator.changeReservation(level === own ? fw : undefined, agent, role, res, sign);
+  }
+
   allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     // One full run per level, highest first: a level's run sees only what the levels above left.
     const levels = this.levels;

@@ -1,10 +1,11 @@
 /**
- * Static reservations as the hierarchical allocator keeps them (notes §1.2, §1.6): one pool per
- * (agent, reserving role), as the agents were added, and each run's view of their free parts.
+ * Reservations as the hierarchical allocator keeps them (notes §1.2, §1.6): one pool per
+ * (agent, reserving role), static ones as the agents were added and dynamic ones as frameworks
+ * reserve and unreserve, and each run's view of their free parts.
  * Imports the pure resource helpers and the port's types; no clock, no queue, no I/O.
  */
 import type { AllocationContext, Reservation } from '../sim/model/allocation-port.js';
-import { NUM_RESOURCES, addInto, copyInto, isEmpty, subInto, type ResourceVector } from '../sim/model/resources.js';
+import { NUM_RESOURCES, addInto, copyInto, format, hasNegative, isEmpty, subInto, type ResourceVector } from '../sim/model/resources.js';
 import { allocatableTo } from '../sim/model/roles.js';
 import type { AgentIx } from '../sim/model/ids.js';
 
@@ -15,7 +16,7 @@ export class ReservationPools {
   private readonly poolRole: string[] = [];
   /** each pool's agent; -1 for a pool whose agent was removed (free for reuse, see {@link freePools}) */
   private readonly poolAgent: number[] = [];
-  /** each pool's reserved amounts, fixed point */
+  /** each pool's reserved amounts, fixed point (dynamic reservations change them in place) */
   private readonly poolRes: ResourceVector[] = [];
   /** pools of removed agents, reused by later registrations so re-registering agents add none */
   private readonly freePools: number[] = [];
@@ -45,6 +46,40 @@ export class ReservationPools {
       addInto(this.total, 0, r.res);
     }
     this.agentPools[agent] = pools;
+  }
+
+  /**
+   * `res` on `agent` becomes reserved for `role` (`sign` 1, a RESERVE) or unreserved (`sign` -1,
+   * an UNRESERVE), in the pool of exactly that role there (created, empty, when missing; an
+   * emptied pool stays, empty, until its agent leaves). `held`: the resources are in an offer of
+   * this allocator's framework, so they are held reserved ones (a RESERVE) or no longer (an
+   * UNRESERVE). Returns the pool.
+   */
+  change(agent: AgentIx, role: string, res: ResourceVector, sign: 1 | -1, held: boolean): number {
+    let pools = this.agentPools[agent];
+    let p = -1;
+    if (pools !== undefined) for (const q of pools) if (this.poolRole[q] === role) p = q;
+    if (p < 0) {
+      if (sign < 0) throw new Error(`allocator: unreserve on agent ${agent} for role '${role}', which holds no reservation there`);
+      p = this.freePools.pop() ?? this.poolRole.length;
+      this.poolRole[p] = role;
+      this.poolAgent[p] = agent;
+      this.poolRes[p] = new Float64Array(NUM_RESOURCES);
+      if (pools === undefined) pools = this.agentPools[agent] = [];
+      pools.push(p);
+    }
+    const pool = this.poolRes[p]! as Float64Array;
+    if (sign > 0) {
+      addInto(pool, 0, res);
+      addInto(this.total, 0, res);
+      if (held) addInto(this.held, 0, res);
+    } else {
+      subInto(pool, 0, res);
+      subInto(this.total, 0, res);
+      if (held) subInto(this.held, 0, res);
+      if (hasNegative(pool)) throw new Error(`allocator: unreserve of ${format(res)} on agent ${agent} exceeds the reservation for role '${role}'`);
+    }
+    return p;
   }
 
   /** Forgets the reservations of a leaving `agent`; calls `each` with every one of them first. */

@@ -41,6 +41,12 @@ export abstract class WrappedAllocator implements Allocator {
   recoverSum(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector): void {
     this.inner.recoverSum(fw, res, reserved);
   }
+  reserve(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void {
+    this.inner.reserve(fw, agent, role, res);
+  }
+  unreserve(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void {
+    this.inner.unreserve(fw, agent, role, res);
+  }
   allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     this.inner.allocate(ctx, agents, rng);
   }

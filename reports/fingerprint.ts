@@ -52,6 +52,8 @@ export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
   container_completed: 30,
   reserved: 31,
   queue_guarantee: 32,
+  reservation: 33,
+  operation_error: 34,
 };
 
 /**
@@ -257,6 +259,25 @@ export class Fingerprint implements LogSink {
         this.num(r.task);
         this.num(r.framework);
         this.num(r.offer);
+        this.str(r.reason);
+        break;
+      case 'reservation':
+        this.word(KIND_CODE.reservation);
+        this.num(r.t);
+        this.num(r.framework);
+        this.num(r.offer);
+        this.num(r.agent);
+        this.str(r.role);
+        this.str(r.op);
+        this.res(r.res);
+        break;
+      case 'operation_error':
+        this.word(KIND_CODE.operation_error);
+        this.num(r.t);
+        this.num(r.framework);
+        this.num(r.offer);
+        this.num(r.index);
+        this.str(r.op);
         this.str(r.reason);
         break;
       case 'app_submitted':

@@ -223,6 +223,8 @@ export class MetricsFold implements LogSink {
       case 'framework_reconnect_refused':
       case 'framework_removed':
       case 'task_error':
+      case 'reservation':
+      case 'operation_error':
         this.shares.check(r.framework, t, r.kind);
         break;
       case 'decision':

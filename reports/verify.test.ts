@@ -26,14 +26,14 @@ import { taskIx } from '../sim/model/ids.js';
 const cpus = (n: number) => resources({ cpus: n });
 
 /** Runs scripted frameworks on agents of `agents` cpus; returns every record. */
-function run(frameworks: { name: string; behaviour: ScriptedFramework }[], jobs: JobSpec[], agents: number[]): LogRecord[] {
+function run(frameworks: { name: string; behaviour: ScriptedFramework; role?: string }[], jobs: JobSpec[], agents: number[]): LogRecord[] {
   const sink = new RecordingSink();
   simulate({
     seed: 1,
     master: { allocationInterval: seconds(1) },
     allocator: getAllocator('drf')!.create({}),
     agents: agents.map((n, i) => ({ name: `a${i}`, rack: 'r', res: cpus(n) })),
-    frameworks: frameworks.map((f) => ({ name: f.name, role: '*', behaviour: f.behaviour })),
+    frameworks: frameworks.map((f) => ({ name: f.name, role: f.role ?? '*', behaviour: f.behaviour })),
     weights: new Map(),
     jobs,
     sinks: [sink],
@@ -146,6 +146,55 @@ describe('task errors', () => {
     expect(verify(kept).violations).toContain(
       `events.jsonl:${line}: t=0.000000 s task_error [tasks] task 0 refused as task_not_pending while pending, and its accept (line ${accept + 1}) did not launch it`,
     );
+  });
+});
+
+/**
+ * One 4-cpu agent; f (role web) has one task of 1 cpu. Its first offer (0, cpus 4) is accepted
+ * with the task and RESERVE cpus 1 (applied), RESERVE cpus 9 (dropped: insufficient_resources),
+ * UNRESERVE cpus 0.5 (applied); the task ends at 10 and the run completes.
+ */
+function reserving(): LogRecord[] {
+  const f = new ScriptedFramework((o, _d, self) =>
+    self.seen.length === 1
+      ? {
+          kind: 'accept',
+          tasks: self.pendingList(),
+          operations: [
+            { type: 'reserve', res: cpus(1) },
+            { type: 'reserve', res: cpus(9) },
+            { type: 'unreserve', res: cpus(0.5) },
+          ],
+        }
+      : { kind: 'decline' },
+  );
+  return run([{ name: 'f', behaviour: f, role: 'web' }], [job('j', 'f', [1])], [4]);
+}
+
+describe('reservations and operation errors', () => {
+  test("the model's operations verify clean", () => {
+    const records = reserving();
+    expect(records.filter((r) => r.kind === 'reservation').map((r) => r.kind === 'reservation' && [r.op, r.res[0]])).toEqual([
+      ['reserve', 1000],
+      ['unreserve', 500],
+    ]);
+    expect(records.filter((r) => r.kind === 'operation_error').map((r) => r.kind === 'operation_error' && [r.index, r.reason])).toEqual([
+      [1, 'insufficient_resources'],
+    ]);
+    expect(verify(records).violations).toEqual([]);
+    for (const r of records) expect(recordProblem(r)).toBeUndefined();
+  });
+
+  test('a reservation on an offer not outstanding, and an operation error the log contradicts', () => {
+    const records = reserving();
+    const i = records.findIndex((r) => r.kind === 'reservation');
+    const j = records.findIndex((r) => r.kind === 'operation_error');
+    records[i] = { ...(records[i] as Extract<LogRecord, { kind: 'reservation' }>), offer: 7 };
+    records[j] = { ...(records[j] as Extract<LogRecord, { kind: 'operation_error' }>), reason: 'invalid_offer' };
+    expect(verify(records).violations).toEqual([
+      `events.jsonl:${i + 1}: t=0.000000 s reservation [offers] a reserve on offer 7, which is not an outstanding offer of framework 0 on agent 0`,
+      `events.jsonl:${j + 1}: t=0.000000 s operation_error [offers] operation 1 dropped as invalid_offer, but offer 0 is an outstanding offer of framework 0`,
+    ]);
   });
 });
 

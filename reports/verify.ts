@@ -227,6 +227,12 @@ export class LogVerifier {
       case 'task_error':
         this.offers.taskError(r, line);
         break;
+      case 'reservation':
+        this.offers.reservation(r, line);
+        break;
+      case 'operation_error':
+        this.offers.operationError(r, line);
+        break;
       case 'app_submitted':
       case 'am_registered':
       case 'asks_sent':

@@ -87,3 +87,46 @@ frameworks:
     expect(new Set(sink.of('offer_sent').map((o) => o.framework))).toEqual(new Set([0]));
   });
 });
+
+describe("the service's reserve and unreserve options", () => {
+  const service = (options: string) => `
+duration: 5
+cluster:
+  agents:
+    - { count: 1, cpus: 4, mem: 4096 }
+frameworks:
+  - name: web
+    role: web
+    behaviour: { kind: service, instances: 2, task: { cpus: 1, mem: 512 }, maxPerAgent: 2${options} }
+`;
+
+  test('absent by default: the resolved scenario has neither field', () => {
+    const { scenario: s } = parseScenarioText(service(''), 'ok.yaml');
+    expect(s.frameworks[0]!.behaviour).not.toHaveProperty('reserve');
+    expect(s.frameworks[0]!.behaviour).not.toHaveProperty('unreserve');
+  });
+
+  test('bad values and unreserve without reserve are reported with their paths', () => {
+    expect(problems(service(', reserve: 1, unreserve: later'))).toEqual([
+      expect.stringMatching(/frameworks\[0\]\.behaviour\.reserve: .*boolean/),
+      expect.stringMatching(/frameworks\[0\]\.behaviour\.unreserve: .*never.*unused/),
+    ]);
+    expect(problems(service(', unreserve: unused'))).toEqual([
+      expect.stringMatching(/frameworks\[0\]\.behaviour\.unreserve: unreserve: unused gives back what the service reserved: it needs reserve: true$/),
+    ]);
+  });
+
+  // One agent of cpus 4, mem 4096; two instances of cpus 1, mem 512 placed at t=0 on the one
+  // offer (maxPerAgent 2): with reserve, its accept RESERVEs (2, 1024) for role web (one
+  // `reservation` record); without it, none.
+  test('reserve reaches the framework through the scenario layer', () => {
+    const records = (options: string) => {
+      const { scenario: s } = parseScenarioText(service(options), 'run.yaml');
+      const sink = new RecordingSink();
+      simulate(buildSimulation(s, s.seed, [sink]));
+      return sink.of('reservation').map((r) => [r.t, r.op, r.role, r.res[0] / 1000, r.res[1] / 1000]);
+    };
+    expect(records(', reserve: true')).toEqual([[0, 'reserve', 'web', 2, 1024]]);
+    expect(records('')).toEqual([]);
+  });
+});

@@ -13,7 +13,7 @@ export const INVARIANTS = {
   'agent-lifecycle':
     'offers and launches only on a registered agent; agent_removed only of a registered agent, with its total, after at least 75 s without an offer, launch or finished task on it, with its tasks lost at that instant',
   offers:
-    'each offer answered exactly once (accepted, declined or rescinded) by its framework, on its agent; an accept uses at most the offer and is the launches just before it; each allocation run counts the offers just before it; offers outstanding at the end only when the run ended by duration',
+    'each offer answered exactly once (accepted, declined or rescinded) by its framework, on its agent; an accept uses at most the offer and is the launches just before it; a reservation within an outstanding offer of its framework, on its agent, and an operation error on one unless its reason is invalid_offer; each allocation run counts the offers just before it; offers outstanding at the end only when the run ended by duration',
   tasks:
     "each task pending -> staging -> running -> one terminal state, staging and running at one instant, on one agent with one resource vector; no record after the terminal one; a lost task's agent removed at that instant; task_error only as the accept validation refuses",
   jobs: "job_finished exactly once per finished job, at its last task's end, every task terminal; abandoned and dropped counts equal the tasks never launched; a completed run leaves no job unfinished",

@@ -204,6 +204,34 @@ export class OfferChecks {
     addTo(this.group.sum, r.res, 1);
   }
 
+  /** A RESERVE or UNRESERVE of an accept under way: on an outstanding offer of its framework, on its agent, within the offer. */
+  reservation(r: Extract<LogRecord, { kind: 'reservation' }>, line: number): void {
+    if (this.frameworks.framework(r, line, r.framework) === undefined || !this.agents.known(r, line, r.agent)) return;
+    if (this.direct) this.report.fail('offers', r, line, 'a reservation in a run without offers (operations come from accepts)');
+    const o = this.offers.get(r.offer);
+    if (o === undefined || o.fw !== r.framework || o.agent !== r.agent) {
+      this.report.fail('offers', r, line, `a ${r.op} on offer ${r.offer}, which is not an outstanding offer of framework ${r.framework} on agent ${r.agent}`);
+    } else if (r.res.some((x) => x < 0) || r.res.every((x) => x === 0) || r.res.some((x, i) => x > o.res[i]!)) {
+      this.report.fail('offers', r, line, `a ${r.op} of ${fmtRes(r.res)}: empty, negative or beyond its offer's ${fmtRes(o.res)}`);
+    }
+  }
+
+  /** A dropped operation: on an outstanding offer of its framework, unless the offer was the problem. */
+  operationError(r: Extract<LogRecord, { kind: 'operation_error' }>, line: number): void {
+    if (this.frameworks.framework(r, line, r.framework) === undefined) return;
+    if (this.direct) this.report.fail('offers', r, line, 'an operation error in a run without offers (operations come from accepts)');
+    const o = this.offers.get(r.offer);
+    const valid = o !== undefined && o.fw === r.framework;
+    if (valid === (r.reason === 'invalid_offer')) {
+      this.report.fail(
+        'offers',
+        r,
+        line,
+        `operation ${r.index} dropped as ${r.reason}, but offer ${r.offer} is ${valid ? '' : 'not '}an outstanding offer of framework ${r.framework}`,
+      );
+    }
+  }
+
   taskError(r: Extract<LogRecord, { kind: 'task_error' }>, line: number): void {
     const f = this.frameworks.framework(r, line, r.framework);
     if (f === undefined) return;

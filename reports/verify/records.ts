@@ -3,7 +3,16 @@
  * `offersim verify` checks before the invariants. Imports only the log's types and
  * reports' vocabulary.
  */
-import type { ContainerEnd, ContainerLocality, LogKind, TaskErrorReason, TaskLocality, TaskState } from '../../sim/model/log.js';
+import type {
+  ContainerEnd,
+  ContainerLocality,
+  LogKind,
+  OperationErrorReason,
+  ReservationRecord,
+  TaskErrorReason,
+  TaskLocality,
+  TaskState,
+} from '../../sim/model/log.js';
 import { NR } from '../vocabulary.js';
 
 type Field = 'number' | 'string' | 'boolean' | 'res' | Readonly<Record<string, true>>;
@@ -25,6 +34,16 @@ const CONTAINER_ENDS: Readonly<Record<ContainerEnd, true>> = {
   aborted: true,
   preempted: true,
   attempt_failed: true,
+};
+const OPERATIONS: Readonly<Record<ReservationRecord['op'], true>> = { reserve: true, unreserve: true };
+const OPERATION_ERRORS: Readonly<Record<OperationErrorReason, true>> = {
+  invalid_offer: true,
+  invalid_resources: true,
+  role_not_allowed: true,
+  insufficient_resources: true,
+  static_reservation: true,
+  overlapping_reservation: true,
+  not_supported: true,
 };
 const END_REASONS: Readonly<Record<'completed' | 'duration', true>> = { completed: true, duration: true };
 
@@ -70,6 +89,8 @@ const FIELDS: Readonly<Record<LogKind, Readonly<Record<string, Field>>>> = {
   container_completed: { container: 'number', job: 'number', framework: 'number', agent: 'number', reason: CONTAINER_ENDS },
   reserved: { res: 'res' },
   queue_guarantee: { queue: 'string', guarantee: 'res' },
+  reservation: { framework: 'number', offer: 'number', agent: 'number', role: 'string', op: OPERATIONS, res: 'res' },
+  operation_error: { framework: 'number', offer: 'number', index: 'number', op: OPERATIONS, reason: OPERATION_ERRORS },
   run_ended: { reason: END_REASONS },
 };
 

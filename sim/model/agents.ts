@@ -1,7 +1,7 @@
 /**
  * The master's agents: who registered, who is up, and every agent's resources, packed, with
  * their accounting (free + offered + allocated = total, checked on every change), the static
- * reservation pools, and which task runs where. The packed arrays stay in here: the master moves
+ * and dynamic reservation pools, and which task runs where. The packed arrays stay in here: the master moves
  * resources through the methods below. Imports the kernel and model modules.
  */
 import { IntMap } from '../kernel/int-map.js';
@@ -51,7 +51,11 @@ export class AgentTable {
   private poolOffered = new Float64Array(0);
   /** part of each pool held by staging or running tasks (stride NUM_RESOURCES) */
   private poolAllocated = new Float64Array(0);
+  /** the dynamically reserved part of each pool's total (stride NUM_RESOURCES): only it may be unreserved */
+  private poolDynamic = new Float64Array(0);
   private readonly poolRole: string[] = [];
+  /** agents whose pools a RESERVE or UNRESERVE changed: {@link reservations} reads their pools */
+  private readonly dynamicAgents = new Set<number>();
   /** pools of each agent, by agent index; undefined for an agent without reservations */
   private readonly agentPools: (number[] | undefined)[] = [];
   /** running task id -> its entry below, for tasks that took part of their resources from a pool */
@@ -114,9 +118,88 @@ export class AgentTable {
   registeredAt(a: number): number {
     return this.registered[a]!;
   }
-  /** Agent `a`'s static reservations (none: empty). */
+  /**
+   * Agent `a`'s reservations (none: empty): its static ones or, once a framework reserved or
+   * unreserved there, every non-empty pool as it is now (dynamic reservations are checkpointed on
+   * the agent and survive its re-registration, as Mesos's ResourcesCheckpointing test shows:
+   * src/tests/reservation_tests.cpp:692).
+   */
   reservations(a: number): readonly Reservation[] {
-    return this.reservedOf[a]!;
+    if (!this.dynamicAgents.has(a)) return this.reservedOf[a]!;
+    const out: Reservation[] = [];
+    for (const p of this.agentPools[a] ?? []) {
+      const res = this.poolTotal.slice(p * NUM_RESOURCES, (p + 1) * NUM_RESOURCES);
+      if (!isEmpty(res)) out.push({ role: this.poolRole[p]!, res });
+    }
+    return out;
+  }
+
+  /** The role pool `pool` is reserved for. */
+  poolRoleOf(pool: number): string {
+    return this.poolRole[pool]!;
+  }
+
+  /** The dynamically reserved part of pool `pool` (a view: do not keep). */
+  dynamicPart(pool: number): Float64Array {
+    return this.poolDynamic.subarray(pool * NUM_RESOURCES, (pool + 1) * NUM_RESOURCES);
+  }
+
+  /**
+   * Whether `role` may hold a reservation on `agent` beside those there: no reserving role there
+   * is its strict ancestor or descendant (the rule static reservations keep, so that a framework
+   * draws on at most one pool per agent).
+   */
+  canReserve(agent: number, role: string): boolean {
+    for (const p of this.agentPools[agent] ?? []) {
+      const other = this.poolRole[p]!;
+      if (other !== role && (allocatableTo(other, role) || allocatableTo(role, other))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * RESERVE: `res` of an outstanding offer's unreserved part on `agent` becomes reserved for
+   * `role` (the caller checked it is offered and {@link canReserve}): it moves from the agent's
+   * unreserved offered resources to the offered part of the (agent, role) pool, created empty if
+   * there was none, and the pool's total grows by it. Returns the pool.
+   */
+  reserveOffered(agent: number, role: string, res: ResourceVector): number {
+    let pools = this.agentPools[agent];
+    let p = -1;
+    if (pools !== undefined) for (const q of pools) if (this.poolRole[q] === role) p = q;
+    if (p < 0) {
+      if (this.poolCount === this.poolCap) this.growPools();
+      p = this.poolCount++;
+      this.poolRole.push(role);
+      if (pools === undefined) pools = this.agentPools[agent] = [];
+      pools.push(p);
+    }
+    this.dynamicAgents.add(agent);
+    const off = p * NUM_RESOURCES;
+    subInto(this.acct, agent * ACCT + OFFERED, res);
+    addInto(this.poolTotal, off, res);
+    addInto(this.poolOffered, off, res);
+    addInto(this.poolDynamic, off, res);
+    this.checkPool(agent, p);
+    this.check(agent);
+    return p;
+  }
+
+  /**
+   * UNRESERVE: `res` of pool `pool` on `agent`, in an outstanding offer and within the pool's
+   * dynamic part (the caller checked both), becomes unreserved offered resources again; the pool's
+   * total shrinks by it (an emptied pool stays, empty).
+   */
+  unreserveOffered(agent: number, pool: number, res: ResourceVector): void {
+    const off = pool * NUM_RESOURCES;
+    subInto(this.poolTotal, off, res);
+    subInto(this.poolOffered, off, res);
+    subInto(this.poolDynamic, off, res);
+    addInto(this.acct, agent * ACCT + OFFERED, res);
+    if (hasNegative(this.poolDynamic, off))
+      throw this.sim.invariant(`agent ${this.names[agent]}: unreserved ${format(res)} of static reservation for ${this.poolRole[pool]}`);
+    this.checkPool(agent, pool);
+    this.check(agent);
   }
   /** Agent `a`'s total, reservations included (a view: do not keep). */
   total(a: number): Float64Array {
@@ -500,6 +583,7 @@ export class AgentTable {
     this.poolFree = resized(this.poolFree, cap * NUM_RESOURCES);
     this.poolOffered = resized(this.poolOffered, cap * NUM_RESOURCES);
     this.poolAllocated = resized(this.poolAllocated, cap * NUM_RESOURCES);
+    this.poolDynamic = resized(this.poolDynamic, cap * NUM_RESOURCES);
     this.poolCap = cap;
   }
 

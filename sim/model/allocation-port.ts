@@ -144,6 +144,22 @@ export interface Allocator {
    */
   recoverSum?(fw: FrameworkIx, res: ResourceVector, reserved?: ResourceVector, role?: string): void;
   /**
+   * Optional: framework `fw`, holding an offer on `agent`, reserved `res` of its unreserved part
+   * for `role` (a RESERVE operation in an accept, Mesos `updateAllocation` with a conversion
+   * from unreserved to reserved: src/master/allocator/mesos/hierarchical.cpp:1289-1416). The
+   * amounts the framework holds do not change (so neither does its share); they move into the
+   * (agent, role) reservation, created if there was none, which from now on is offered only to
+   * `role` and its subroles and counts toward `role`'s consumed quota whether used or not.
+   * Without it the master refuses every RESERVE (`operation_error`, reason `not_supported`).
+   */
+  reserve?(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void;
+  /**
+   * Optional: the inverse of {@link reserve} (an UNRESERVE operation): `res` of the (agent, role)
+   * reservation, held by framework `fw` in an offer, becomes unreserved (still held by `fw`).
+   * Present exactly when {@link reserve} is.
+   */
+  unreserve?(fw: FrameworkIx, agent: AgentIx, role: string, res: ResourceVector): void;
+  /**
    * One allocation run over `agents` (agent indices, in the master's order; the policy shuffles
    * them with `rng` if it wants). Makes offers through `ctx.offer`, counting what it offers
    * toward the receivers' shares at once.

@@ -5,7 +5,7 @@
 import { Phase } from '../kernel/phases.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
-import type { SchedulerDriver } from './framework.js';
+import type { OfferOperation, SchedulerDriver } from './framework.js';
 import type { AgentIx, FrameworkIx, JobIx, TaskIx } from './ids.js';
 import type { TaskTable } from './job.js';
 
@@ -14,7 +14,7 @@ export interface SchedulerCalls {
   readonly now: SimTime;
   readonly tasks: TaskTable;
   rackOf(agent: AgentIx): string;
-  accept(fw: FrameworkIx, offer: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined): void;
+  accept(fw: FrameworkIx, offer: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined, operations?: readonly OfferOperation[]): void;
   decline(fw: FrameworkIx, offer: number, refuseSeconds: number | undefined): void;
   suppress(fw: FrameworkIx, roles?: readonly string[]): void;
   revive(fw: FrameworkIx, roles?: readonly string[]): void;
@@ -44,8 +44,9 @@ export class Driver implements SchedulerDriver {
   rackOf(agent: AgentIx): string {
     return this.master.rackOf(agent);
   }
-  accept(offer: number, taskIds: readonly TaskIx[], refuseSeconds?: number): void {
-    this.master.accept(this.fw, offer, taskIds, refuseSeconds);
+  accept(offer: number, taskIds: readonly TaskIx[], refuseSeconds?: number, operations?: readonly OfferOperation[]): void {
+    if (operations === undefined || operations.length === 0) this.master.accept(this.fw, offer, taskIds, refuseSeconds);
+    else this.master.accept(this.fw, offer, taskIds, refuseSeconds, operations);
   }
   decline(offer: number, refuseSeconds?: number): void {
     this.master.decline(this.fw, offer, refuseSeconds);

@@ -28,10 +28,37 @@ export interface OfferView {
   /** offered resources, fixed point (do not mutate) */
   readonly res: Float64Array;
   /**
+   * the part of `res` reserved for the framework's role or an ancestor, fixed point (zero when
+   * none; do not mutate); absent where an offer is built without the master (tests)
+   */
+  readonly reserved?: Float64Array;
+  /**
    * the role of a multi-role framework the offer is allocated to (Mesos
    * `Offer.allocation_info.role`): what is launched on it is allocated to that role; undefined for a
    * framework of one role
    */
+  readonly role?: string | undefined;
+}
+
+/** The kinds of {@link OfferOperation}. */
+export const OfferOperationType = {
+  RESERVE: 'reserve',
+  UNRESERVE: 'unreserve',
+} as const;
+/** One of {@link OfferOperationType}. */
+export type OfferOperationType = (typeof OfferOperationType)[keyof typeof OfferOperationType];
+
+/**
+ * An operation on an offer's resources in an accept (Mesos `Offer.Operation` RESERVE and
+ * UNRESERVE), applied in order before the accept's launches, so that its tasks may use what a
+ * RESERVE made reserved.
+ */
+export interface OfferOperation {
+  /** 'reserve': unreserved resources of the offer become reserved for `role`; 'unreserve': dynamically reserved resources of the offer become unreserved */
+  readonly type: OfferOperationType;
+  /** the amounts, fixed point */
+  readonly res: Float64Array;
+  /** the reservation's role; default the framework's role (the only one it may use) */
   readonly role?: string | undefined;
 }
 
@@ -72,8 +99,12 @@ export interface SchedulerDriver {
    * {@link FrameworkBehaviour.onTaskError} later in this instant) and the rest launch. An offer
    * that is not outstanding or is another framework's makes the whole accept invalid: every task
    * is refused (reason `invalid_offer`) and the offer, if another framework's, is left alone.
+   * `operations` (default none) are RESERVE and UNRESERVE operations, applied in order before the
+   * launches (see OfferBook.accept for their validation): an invalid one is dropped (an
+   * `operation_error` record; the scheduler is not told, as a Mesos operation without an id) and
+   * the rest apply; the resources stay in the offer, so its tasks and its unused rest see them.
    */
-  accept(offer: number, taskIds: readonly TaskIx[], refuseSeconds?: number): void;
+  accept(offer: number, taskIds: readonly TaskIx[], refuseSeconds?: number, operations?: readonly OfferOperation[]): void;
   /**
    * Declines the whole offer with a refuse filter of `refuseSeconds` (default 5 s; 0: none).
    * Declining an offer that is not outstanding, or is another framework's, does nothing.

@@ -322,6 +322,62 @@ export interface TaskErrorRecord {
   readonly reason: TaskErrorReason;
 }
 /**
+ * A RESERVE or UNRESERVE operation in framework `framework`'s accept of offer `offer` applied:
+ * `res` on agent `agent` became reserved for role `role` (op 'reserve') or, reserved for it,
+ * became unreserved (op 'unreserve'). Logged in the accept's instant, before its
+ * `offer_accepted`; runs whose schedulers never reserve never log one.
+ */
+export interface ReservationRecord {
+  readonly kind: 'reservation';
+  readonly t: number;
+  readonly framework: number;
+  readonly offer: number;
+  readonly agent: number;
+  readonly role: string;
+  readonly op: 'reserve' | 'unreserve';
+  readonly res: ResTuple;
+}
+/**
+ * Why the master dropped an operation of an accept (see {@link OperationErrorRecord}):
+ * - `invalid_offer`: the offer is not outstanding or is another framework's (the whole accept is invalid);
+ * - `invalid_resources`: the amounts are empty or negative;
+ * - `role_not_allowed`: a RESERVE for a role that is not the framework's (src/master/validation.cpp:2609-2645) or for '*',
+ *   or an UNRESERVE of resources not reserved for its role;
+ * - `insufficient_resources`: a RESERVE of more than the offer's unreserved part, or an UNRESERVE of
+ *   more than its reserved part (master.cpp:4575-4579, 4620-4624: `remainingResources.apply` fails);
+ * - `static_reservation`: an UNRESERVE of more than the dynamically reserved part (static
+ *   reservations cannot be unreserved, validation.cpp:2697-2700);
+ * - `overlapping_reservation`: the agent holds a reservation for an ancestor or a descendant of
+ *   the role (offersim keeps at most one pool per role and agent that a framework may draw on);
+ * - `not_supported`: the allocator cannot learn of reservations (it lacks Allocator.reserve).
+ */
+export const OperationErrorReason = {
+  INVALID_OFFER: 'invalid_offer',
+  INVALID_RESOURCES: 'invalid_resources',
+  ROLE_NOT_ALLOWED: 'role_not_allowed',
+  INSUFFICIENT_RESOURCES: 'insufficient_resources',
+  STATIC_RESERVATION: 'static_reservation',
+  OVERLAPPING_RESERVATION: 'overlapping_reservation',
+  NOT_SUPPORTED: 'not_supported',
+} as const;
+/** One of {@link OperationErrorReason}. */
+export type OperationErrorReason = (typeof OperationErrorReason)[keyof typeof OperationErrorReason];
+/**
+ * The master dropped operation `op` (number `index` in its list, from 0) of framework
+ * `framework`'s accept of offer `offer` (Mesos `Master::drop`, master.cpp:2281-2317, OPERATION_ERROR): nothing changed
+ * and the accept's other operations and tasks go on. Runs whose schedulers never reserve never log one.
+ */
+export interface OperationErrorRecord {
+  readonly kind: 'operation_error';
+  readonly t: number;
+  readonly framework: number;
+  readonly offer: number;
+  readonly index: number;
+  readonly op: 'reserve' | 'unreserve';
+  readonly reason: OperationErrorReason;
+}
+
+/**
  * Where a YARN container went relative to the request it served (Hadoop `NodeType`): on a host
  * it asked for, on a rack it asked for, or anywhere.
  */
@@ -484,6 +540,8 @@ export type LogRecord =
   | FrameworkRemovedRecord
   | JobDroppedRecord
   | TaskErrorRecord
+  | ReservationRecord
+  | OperationErrorRecord
   | AppSubmittedRecord
   | AmRegisteredRecord
   | AsksSentRecord

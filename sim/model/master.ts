@@ -10,7 +10,7 @@ import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { AllocationContext, Allocator, Reservation } from './allocation-port.js';
 import type { Architecture } from './architectures/architecture.js';
 import { Driver, SchedulerTimers } from './driver.js';
-import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
+import type { FrameworkBehaviour, OfferOperation, SchedulerDriver } from './framework.js';
 import { frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
 import { RELEASED_CODE, TaskCode, type JobSpec, TaskTable } from './job.js';
 import type { ResTuple } from './log.js';
@@ -635,8 +635,8 @@ export class Master {
   // ---------------------------------------------------------------- scheduler calls
 
   /** See {@link SchedulerDriver.accept} and OfferBook.accept. */
-  accept(fw: FrameworkIx, offerId: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined): void {
-    this.book.accept(fw, offerId, taskIds, refuseSeconds);
+  accept(fw: FrameworkIx, offerId: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined, operations?: readonly OfferOperation[]): void {
+    this.book.accept(fw, offerId, taskIds, refuseSeconds, operations);
   }
 
   // Every scheduler call but accept and decline first tells the allocator what the delivery being

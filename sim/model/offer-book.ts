@@ -8,13 +8,32 @@ import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND } from '../kernel/time.js';
 import type { AgentTable } from './agents.js';
 import type { AllocationContext, Allocator } from './allocation-port.js';
-import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferBatch, type OfferView, type SchedulerDriver } from './framework.js';
+import {
+  DEFAULT_REFUSE_SECONDS,
+  OfferOperationType,
+  type FrameworkBehaviour,
+  type OfferBatch,
+  type OfferOperation,
+  type OfferView,
+  type SchedulerDriver,
+} from './framework.js';
 import { TaskCode, type TaskTable } from './job.js';
-import { TaskErrorReason } from './log.js';
+import { OperationErrorReason, TaskErrorReason } from './log.js';
 import type { RecordLog } from './record-log.js';
 import { OfferTable } from './offer-table.js';
 import { RefuseFilters } from './refuse-filters.js';
-import { addInto, copyInto, isAllocatable, isEmpty, NUM_RESOURCES, subInto, type MinAllocatable, type ResourceVector } from './resources.js';
+import {
+  addInto,
+  contains,
+  copyInto,
+  hasNegative,
+  isAllocatable,
+  isEmpty,
+  NUM_RESOURCES,
+  subInto,
+  type MinAllocatable,
+  type ResourceVector,
+} from './resources.js';
 import { agentIx, frameworkIx, taskIx, type AgentIx, type FrameworkIx, type TaskIx } from './ids.js';
 
 /** Refuse filters longer than this (365 days) are capped, as in Mesos. */
@@ -346,14 +365,17 @@ export class OfferBook implements AllocationContext {
    * offer, which is left alone here), then each task in order against what the offer has left
    * (`_accept`, master.cpp:4877-4940: TASK_ERROR for each offending task, the rest launch).
    */
-  accept(fw: FrameworkIx, offerId: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined): void {
+  accept(fw: FrameworkIx, offerId: number, taskIds: readonly TaskIx[], refuseSeconds: number | undefined, operations?: readonly OfferOperation[]): void {
     const s = this.offers.slotOf(offerId);
     if (s < 0 || this.offers.fw[s] !== fw) {
+      if (operations !== undefined)
+        for (let i = 0; i < operations.length; i++) this.dropOperation(fw, offerId, i, operations[i]!, OperationErrorReason.INVALID_OFFER);
       for (const task of taskIds) this.refuseTask(fw, offerId, task, TaskErrorReason.INVALID_OFFER);
       return;
     }
     const agent = this.takeOffer(fw, offerId, 'accept');
     const role = this.takenRole;
+    if (operations !== undefined) for (let i = 0; i < operations.length; i++) this.applyOperation(fw, offerId, agent, i, operations[i]!);
     const offered = this.taken;
     const used = this.scratch;
     used.fill(0);
@@ -384,6 +406,66 @@ export class OfferBook implements AllocationContext {
     const refuse = this.giveBack(fw, agent, unused, refuseSeconds, pool, this.agents.unusedReserved, role);
     this.log.offerAccepted(this.sim.now, offerId, fw, agent, launching.length, logged, refuse);
   }
+  /**
+   * Applies RESERVE or UNRESERVE `op` (number `index` of an accept of `fw` on offer `offerId`, on
+   * `agent`) to the offer taken ({@link taken}, its reserved part and pool), as Mesos `_accept`
+   * applies each operation to the offer's remaining resources in order (master.cpp:4546-4640), or
+   * drops it (see OperationErrorReason). The offer's sum does not change: a RESERVE moves
+   * resources from its unreserved part into the (agent, role) reservation, offered to `fw` (so
+   * the accept's tasks take them first, AgentTable.useOffer, and the unused rest goes back to the
+   * reservation), and tells the allocator (Mesos `updateAllocation`, master.cpp:5307-5313).
+   */
+  private applyOperation(fw: FrameworkIx, offerId: number, agent: AgentIx, index: number, op: OfferOperation): void {
+    const f = this.host.client(fw)!;
+    // The role the offer was allocated to: a multi-role framework's offer is one role's.
+    const offerRole = this.takenRole ?? f.role;
+    const role = op.role ?? offerRole;
+    const res = op.res;
+    const drop = (reason: OperationErrorReason): void => this.dropOperation(fw, offerId, index, op, reason);
+    if (res.length !== NUM_RESOURCES || hasNegative(res) || isEmpty(res) || res.some((x) => !Number.isInteger(x)))
+      return drop(OperationErrorReason.INVALID_RESOURCES);
+    if (this.allocator.reserve === undefined || this.allocator.unreserve === undefined) return drop(OperationErrorReason.NOT_SUPPORTED);
+    const reserved = this.takenReserved;
+    const part = this.scratch;
+    if (op.type === OfferOperationType.RESERVE) {
+      // validation.cpp:2609-2645: the reservation's role must be the role the offer was made to;
+      // nothing can be reserved for '*' (2486-2490).
+      if (role !== offerRole || role === '*') return drop(OperationErrorReason.ROLE_NOT_ALLOWED);
+      // The unreserved part of the offer (its sum less the reserved part) must contain `res`.
+      copyInto(part, 0, this.taken);
+      if (this.takenPool >= 0) subInto(part, 0, reserved);
+      if (!contains(part, 0, res)) return drop(OperationErrorReason.INSUFFICIENT_RESOURCES);
+      if (!this.agents.canReserve(agent, role)) return drop(OperationErrorReason.OVERLAPPING_RESERVATION);
+      if (this.takenPool < 0) reserved.fill(0);
+      this.takenPool = this.agents.reserveOffered(agent, role, res);
+      addInto(reserved, 0, res);
+      this.allocator.reserve(fw, agent, role, res);
+    } else {
+      const pool = this.takenPool;
+      if (pool < 0 || this.agents.poolRoleOf(pool) !== role || role !== offerRole) return drop(OperationErrorReason.ROLE_NOT_ALLOWED);
+      if (!contains(reserved, 0, res)) return drop(OperationErrorReason.INSUFFICIENT_RESOURCES);
+      if (!contains(this.agents.dynamicPart(pool), 0, res)) return drop(OperationErrorReason.STATIC_RESERVATION);
+      this.agents.unreserveOffered(agent, pool, res);
+      subInto(reserved, 0, res);
+      this.allocator.unreserve(fw, agent, role, res);
+    }
+    this.log.record({
+      kind: 'reservation',
+      t: this.sim.now,
+      framework: fw,
+      offer: offerId,
+      agent,
+      role,
+      op: op.type,
+      res: [res[0]!, res[1]!, res[2]!, res[3]!],
+    });
+  }
+
+  /** Drops operation `op` of an accept (an `operation_error` record; the scheduler is not told). */
+  private dropOperation(fw: FrameworkIx, offerId: number, index: number, op: OfferOperation, reason: OperationErrorReason): void {
+    this.log.record({ kind: 'operation_error', t: this.sim.now, framework: fw, offer: offerId, index, op: op.type, reason });
+  }
+
   /** the tasks of the accept under way that pass validation, in order */
   private readonly launching: TaskIx[] = [];
 

@@ -14,6 +14,7 @@ interface SlotView {
   id: number;
   agent: AgentIx;
   readonly res: Float64Array;
+  readonly reserved: Float64Array;
   role: string | undefined;
 }
 
@@ -120,9 +121,10 @@ export class OfferTable {
     this.used = resized(this.used, cap);
     for (let s = old; s < cap; s++) {
       const res = new Float64Array(NUM_RESOURCES);
+      const reserved = new Float64Array(NUM_RESOURCES);
       this.res.push(res);
-      this.reserved.push(new Float64Array(NUM_RESOURCES));
-      this.views.push({ id: -1, agent: -1 as AgentIx, res, role: undefined });
+      this.reserved.push(reserved);
+      this.views.push({ id: -1, agent: -1 as AgentIx, res, reserved, role: undefined });
     }
     this.cap = cap;
   }

@@ -7,4 +7,4 @@
 export { BATCH_DEFAULTS, BatchFramework, type BatchOptions } from './batch.js';
 export { SKIP_RESETS, type SkipReset } from './delay-scheduling.js';
 export { GANG_DEFAULTS, GangFramework, type GangOptions } from './gang.js';
-export { SERVICE_DEFAULTS, ServiceFramework, type ServiceOptions } from './service.js';
+export { SERVICE_DEFAULTS, SERVICE_UNRESERVE, ServiceFramework, type ServiceOptions, type ServiceUnreserve } from './service.js';

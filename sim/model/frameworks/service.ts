@@ -3,7 +3,16 @@
  * count, with placement constraints (at most `maxPerAgent` per agent, spread over racks).
  * Imports model types only.
  */
-import { DEFAULT_REFUSE_SECONDS, type FrameworkBehaviour, type OfferView, type OptionDefaults, type SchedulerDriver } from '../framework.js';
+import {
+  DEFAULT_REFUSE_SECONDS,
+  OfferOperationType,
+  type FrameworkBehaviour,
+  type OfferOperation,
+  type OfferView,
+  type OptionDefaults,
+  type SchedulerDriver,
+} from '../framework.js';
+import { addInto, isEmpty, NUM_RESOURCES, subInto } from '../resources.js';
 import type { JobIx, TaskIx } from '../ids.js';
 import { TaskCode } from '../job.js';
 import { DECISION_DEFAULTS, DecisionRounds, type DecisionOptions } from './decision-rounds.js';
@@ -16,13 +25,28 @@ export interface ServiceOptions extends Omit<DecisionOptions, 'maxAttempts'> {
   readonly spreadRacks?: boolean | undefined;
   /** refuse seconds on declines and on the unused rest of accepts; default 5 (the Mesos default) */
   readonly refuseSeconds?: number | undefined;
+  /** reserve, for the framework's role, what each instance launches on (RESERVE in its accept); default false */
+  readonly reserve?: boolean | undefined;
+  /**
+   * when the service gives reservations back: 'never' (Mesos keeps a reservation until someone
+   * unreserves it) or 'unused' (the reserved part of an offer that its launches leave unused is
+   * unreserved in the answer, within what this service reserved on that agent); default 'never'
+   */
+  readonly unreserve?: ServiceUnreserve | undefined;
 }
+
+/** The service's unreserve policies (see {@link ServiceOptions.unreserve}). */
+export const SERVICE_UNRESERVE = ['never', 'unused'] as const;
+/** One of {@link SERVICE_UNRESERVE}. */
+export type ServiceUnreserve = (typeof SERVICE_UNRESERVE)[number];
 
 /** The default of every service option. */
 export const SERVICE_DEFAULTS: OptionDefaults<ServiceOptions> = {
   maxPerAgent: 1,
   spreadRacks: true,
   refuseSeconds: DEFAULT_REFUSE_SECONDS,
+  reserve: false,
+  unreserve: 'never',
   decisionJob: DECISION_DEFAULTS.decisionJob,
   decisionTask: DECISION_DEFAULTS.decisionTask,
 };
@@ -38,6 +62,10 @@ interface Candidate {
   readonly offer: OfferView;
   readonly rack: string;
   readonly left: Float64Array;
+  /** the offer's reserved part not yet taken by the instances placed on it */
+  readonly reservedLeft: Float64Array;
+  /** what the instances placed on it need beyond its reserved part: the RESERVE of its accept */
+  readonly toReserve: Float64Array;
   readonly tasks: TaskIx[];
   /** no pending task fits here any more (resources or the per-agent limit) */
   full: boolean;
@@ -72,12 +100,20 @@ export class ServiceFramework implements FrameworkBehaviour {
   private readonly rounds: DecisionRounds;
   /** decision time: offers held, unanswered, in arrival order */
   private held: HeldOffer[] = [];
+  private readonly reserve: boolean;
+  private readonly unreserveUnused: boolean;
+  /** what this service reserved on each agent and has not unreserved (with reserve), fixed point */
+  private readonly reservedOn = new Map<number, Float64Array>();
+  /** scratch: a task's resources */
+  private readonly need = new Float64Array(NUM_RESOURCES);
 
   constructor(options: ServiceOptions = {}) {
     this.maxPerAgent = options.maxPerAgent ?? SERVICE_DEFAULTS.maxPerAgent;
     this.spread = options.spreadRacks ?? SERVICE_DEFAULTS.spreadRacks;
     this.refuseSeconds = options.refuseSeconds ?? SERVICE_DEFAULTS.refuseSeconds;
     this.rounds = new DecisionRounds(options);
+    this.reserve = options.reserve ?? SERVICE_DEFAULTS.reserve;
+    this.unreserveUnused = (options.unreserve ?? SERVICE_DEFAULTS.unreserve) === 'unused';
   }
 
   pendingTasks(): number {
@@ -148,6 +184,8 @@ export class ServiceFramework implements FrameworkBehaviour {
       offer,
       rack: driver.rackOf(offer.agent),
       left: Float64Array.from(offer.res),
+      reservedLeft: offer.reserved === undefined ? new Float64Array(NUM_RESOURCES) : Float64Array.from(offer.reserved),
+      toReserve: new Float64Array(NUM_RESOURCES),
       tasks: [],
       full: false,
     }));
@@ -163,28 +201,82 @@ export class ServiceFramework implements FrameworkBehaviour {
           continue;
         }
         if (best === undefined) best = c;
-        if (!this.spread) break;
+        else if (this.reserve) {
+          // A reservation kept for an instance comes first: a replacement goes back to it.
+          const kept = tasks.fits(task, c.reservedLeft);
+          if (kept !== tasks.fits(task, best.reservedLeft)) {
+            if (kept) best = c;
+            continue;
+          }
+        }
+        if (!this.spread) {
+          if (this.reserve) continue; // the first offer wins ties, but a kept reservation may come later
+          break;
+        }
         if ((this.perRack.get(c.rack) ?? 0) < (this.perRack.get(best.rack) ?? 0)) best = c;
       }
       if (best === undefined) break;
       tasks.takeFrom(best.left, task);
+      if (this.reserve) this.reservePart(best, task, tasks);
       best.tasks.push(task);
       this.perRack.set(best.rack, (this.perRack.get(best.rack) ?? 0) + 1);
       next++;
     }
     this.waiting.splice(0, next);
     for (const c of cands) {
-      if (c.tasks.length === 0) {
+      const ops = this.reserve || this.unreserveUnused ? this.operations(c) : undefined;
+      if (c.tasks.length === 0 && ops === undefined) {
         driver.decline(c.offer.id, this.refuseSeconds);
         continue;
       }
-      this.perAgent.set(c.offer.agent, (this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length);
-      driver.accept(c.offer.id, c.tasks, this.refuseSeconds);
+      if (c.tasks.length > 0) this.perAgent.set(c.offer.agent, (this.perAgent.get(c.offer.agent) ?? 0) + c.tasks.length);
+      if (ops === undefined) driver.accept(c.offer.id, c.tasks, this.refuseSeconds);
+      else driver.accept(c.offer.id, c.tasks, this.refuseSeconds, ops);
     }
     if (this.waiting.length === 0 && !this.suppressed) {
       this.suppressed = true;
       driver.suppress();
     }
+  }
+
+  /**
+   * Instance `task` placed on candidate `c` takes what it can of the offer's reserved part, per
+   * resource (as the master does, AgentTable.useOffer); the rest is what to reserve for it.
+   */
+  private reservePart(c: Candidate, task: TaskIx, tasks: SchedulerDriver['tasks']): void {
+    const need = this.need;
+    tasks.resInto(task, need);
+    for (let r = 0; r < NUM_RESOURCES; r++) {
+      const take = Math.min(need[r]!, c.reservedLeft[r]!);
+      c.reservedLeft[r] = c.reservedLeft[r]! - take;
+      c.toReserve[r] = c.toReserve[r]! + need[r]! - take;
+    }
+  }
+
+  /**
+   * The operations of candidate `c`'s answer, or undefined for none: RESERVE of what its instances
+   * need beyond its reserved part; with unreserve 'unused', UNRESERVE of the reserved part they
+   * leave, within what this service reserved on the agent (a static reservation, or another
+   * framework's, is not its to give back). Updates {@link reservedOn}.
+   */
+  private operations(c: Candidate): OfferOperation[] | undefined {
+    const ops: OfferOperation[] = [];
+    const agent = c.offer.agent;
+    let mine = this.reservedOn.get(agent);
+    if (this.reserve && !isEmpty(c.toReserve)) {
+      ops.push({ type: OfferOperationType.RESERVE, res: c.toReserve });
+      if (mine === undefined) this.reservedOn.set(agent, (mine = new Float64Array(NUM_RESOURCES)));
+      addInto(mine, 0, c.toReserve);
+    }
+    if (this.unreserveUnused && mine !== undefined) {
+      const back = new Float64Array(NUM_RESOURCES);
+      for (let r = 0; r < NUM_RESOURCES; r++) back[r] = Math.min(c.reservedLeft[r]!, mine[r]!);
+      if (!isEmpty(back)) {
+        ops.push({ type: OfferOperationType.UNRESERVE, res: back });
+        subInto(mine, 0, back);
+      }
+    }
+    return ops.length === 0 ? undefined : ops;
   }
 
   onOfferRescinded(offer: number): void {

@@ -2,7 +2,7 @@
  * Test doubles: a scheduler whose answers a test scripts, and a sink that keeps every record.
  * Used by tests only (excluded from the build).
  */
-import type { FrameworkBehaviour, OfferView, SchedulerDriver } from '../framework.js';
+import type { FrameworkBehaviour, OfferOperation, OfferView, SchedulerDriver } from '../framework.js';
 import { TaskCode, type TaskTable } from '../job.js';
 import type { LogRecord, LogSink, TaskErrorReason } from '../log.js';
 import { taskIx } from '../ids.js';
@@ -10,7 +10,7 @@ import { taskIx } from '../ids.js';
 /** What a scripted scheduler does with one offer. */
 export type OfferAnswer =
   | { readonly kind: 'decline'; readonly refuseSeconds?: number }
-  | { readonly kind: 'accept'; readonly tasks: readonly number[]; readonly refuseSeconds?: number }
+  | { readonly kind: 'accept'; readonly tasks: readonly number[]; readonly refuseSeconds?: number; readonly operations?: readonly OfferOperation[] }
   | { readonly kind: 'hold' };
 
 /**
@@ -38,7 +38,7 @@ export class ScriptedFramework implements FrameworkBehaviour {
       this.seen.push({ t: d.now, agent: o.agent, offer: o.id, cpus: o.res[0]! });
       const a = this.answer(o, d, this);
       if (a.kind === 'decline') d.decline(o.id, a.refuseSeconds);
-      else if (a.kind === 'accept') d.accept(o.id, a.tasks.map(taskIx), a.refuseSeconds);
+      else if (a.kind === 'accept') d.accept(o.id, a.tasks.map(taskIx), a.refuseSeconds, a.operations);
     }
   }
   onOfferRescinded(offer: number): void {
