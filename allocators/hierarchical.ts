@@ -299,6 +299,13 @@ export class HierarchicalAllocator implements Allocator, Clients {
     }
   }
 
+  /** Roles with a quota guarantee (see Allocator.quotaRoles). */
+  quotaRoles(): number {
+    let n = 0;
+    for (const q of this.quotaList) if (q.quota.hasGuarantee) n++;
+    return n;
+  }
+
   /**
    * The ranking port (see Allocator.frameworkOrder): roles in the role sorter's order, each
    * role's active frameworks in its framework sorter's order, as a whole-agent run visits them

@@ -73,6 +73,9 @@ const FIELDS: Readonly<Record<LogKind, Readonly<Record<string, Field>>>> = {
   run_ended: { reason: END_REASONS },
 };
 
+/** Fields a record kind may have besides {@link FIELDS}: allocation_run's `busy` (only under the allocator cost model). */
+const OPTIONAL: Readonly<Partial<Record<LogKind, Readonly<Record<string, 'number'>>>>> = { allocation_run: { busy: 'number' } };
+
 /** {@link FIELDS} as lists, so that checking a record allocates nothing. */
 const FIELD_LISTS: Readonly<Record<string, readonly (readonly [string, Field])[]>> = Object.fromEntries(
   Object.entries(FIELDS).map(([k, v]) => [k, Object.entries(v)]),
@@ -108,6 +111,15 @@ export function recordProblem(record: { readonly kind: string; readonly t: numbe
   }
   let keys = 0;
   for (const _ in r) keys++;
+  const optional = OPTIONAL[r.kind as LogKind];
+  if (optional !== undefined) {
+    for (const name in optional) {
+      if (!Object.hasOwn(r, name)) continue;
+      keys--;
+      const v = r[name];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return `${r.kind} needs a number "${name}" when it has one`;
+    }
+  }
   if (keys !== fields.length + 2) {
     const extra = Object.keys(r).find((k) => k !== 'kind' && k !== 't' && !Object.hasOwn(FIELDS[r.kind as LogKind], k));
     return `${r.kind} has no field "${extra}"`;
