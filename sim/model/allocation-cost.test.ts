@@ -4,8 +4,10 @@
  * periodic re-arming and trigger coalescing are worked out by hand.
  */
 import { getAllocator } from '../../allocators/registry.js';
+import { MetricsFold } from '../../reports/metrics-fold.js';
 import { seconds, type SimTime } from '../kernel/time.js';
 import { ALLOCATION_COST_PRESETS, allocationCostFromSeconds, allocationRunCost, type AllocationCost } from './allocation-cost.js';
+import { BatchFramework } from './frameworks/batch.js';
 import { resources } from './resources.js';
 import { simulate, type AgentSpec } from './simulation.js';
 import { RecordingSink, ScriptedFramework } from './test-support/scripted.js';
@@ -63,8 +65,9 @@ function agent(name: string, addAt: number): AgentSpec {
  * offer with refuse_seconds 0 (no filter, so every run offers every free agent again); interval
  * 1 s; a run costs 0.2 s per agent visited (nothing else); 4 s long.
  */
-function tiny(cost: AllocationCost | undefined) {
+function tiny(cost: AllocationCost | undefined, duration = 4) {
   const sink = new RecordingSink();
+  const fold = new MetricsFold();
   const fw = new ScriptedFramework(() => ({ kind: 'decline', refuseSeconds: 0 }));
   simulate({
     seed: 1,
@@ -74,14 +77,14 @@ function tiny(cost: AllocationCost | undefined) {
     frameworks: [{ name: 'f', role: '*', behaviour: fw, addAt: 0 as SimTime }],
     weights: new Map(),
     jobs: [],
-    duration: seconds(4),
-    sinks: [sink],
+    duration: seconds(duration),
+    sinks: [sink, fold],
   });
   const runs = sink.of('allocation_run').map((r) => [r.t / S, r.candidates, r.busy === undefined ? undefined : r.busy / S]);
   // offers seen by the framework: [delivery time s, agent index]
   const seen = fw.seen.map((o) => [o.t / S, o.agent]);
   const sent = sink.of('offer_sent').map((r) => [r.t / S, r.agent]);
-  return { runs, seen, sent };
+  return { runs, seen, sent, busy: fold.finish().summary.allocatorBusy };
 }
 
 describe('a tiny cluster with 0.2 s per agent visited, worked by hand', () => {
@@ -92,7 +95,7 @@ describe('a tiny cluster with 0.2 s per agent visited, worked by hand', () => {
   // t=1.6: the tick's run ends (offers a, b, c delivered); the next tick is armed at 1.6 + 1 = 2.6
   //      (interval + run time, not 2); the queued run over d, e starts: 2 x 0.2 = 0.4 s, to 2.0.
   // t=2.6: the periodic run over all 5 agents: 1.0 s, to 3.6 (next tick 4.6, after the end at 4).
-  const { runs, seen, sent } = tiny(allocationCostFromSeconds({ perAgent: 0.2 }));
+  const { runs, seen, sent, busy } = tiny(allocationCostFromSeconds({ perAgent: 0.2 }));
 
   test('runs start at 0, 1, 1.6 (the coalesced triggers) and 2.6 (interval after the end), each 0.2 s per agent', () => {
     expect(runs).toEqual([
@@ -138,6 +141,14 @@ describe('a tiny cluster with 0.2 s per agent visited, worked by hand', () => {
     ]);
   });
 
+  // allocator_busy: the runs' lengths over the run's span [0, 4 s]: (0.6 + 0.6 + 0.4 + 1.0) / 4 = 0.65.
+  // Cut at 3 s, the last run (2.6 to 3.6) counts only to the end: (0.6 + 0.6 + 0.4 + 0.4) / 3 = 2/3.
+  test('allocator_busy is the summed run time over the run, the last run cut at the end', () => {
+    expect(busy).toBeCloseTo(0.65, 12);
+    expect(tiny(allocationCostFromSeconds({ perAgent: 0.2 }), 3).busy).toBeCloseTo(2 / 3, 12);
+    expect(tiny(undefined).busy).toBeNaN();
+  });
+
   // Without the model: runs at 0 (a, b, c), 1, 1.2 (d), 1.3 (e), 2 and 3 (all 5 agents; the run
   // ends at 4 s, before a tick there), offers delivered at once, and no busy field on the records.
   test('without the model runs are instantaneous and log no busy field', () => {
@@ -151,5 +162,78 @@ describe('a tiny cluster with 0.2 s per agent visited, worked by hand', () => {
       [3, 5, undefined],
     ]);
     expect(off.seen.every(([t], i) => t === off.sent[i]![0])).toBe(true);
+  });
+});
+
+describe('the monolithic central scheduler takes decision time under the cost model, worked by hand', () => {
+  // One agent of 4 cpus; one batch framework with t_job = 0.1 s, t_task = 0.05 s; at t=0 job J1 of
+  // 2 tasks and J2 of 3 tasks, 1 cpu each, 10 s long. The central scheduler decides one job at a time:
+  // t=0     decision for J1 (2 tasks): 0.1 + 2 x 0.05 = 0.2 s: J1's tasks start at 0.2.
+  // t=0.2   its end asks for a round: decision for J2 (3 tasks): 0.1 + 3 x 0.05 = 0.25 s; on the
+  //         2 cpus free at 0.2 it places 2 tasks, the 3rd fits nowhere: 2 start at 0.45.
+  // t=0.45  a round (busy 0): J2's last task waits, nothing changed during its decision.
+  // t=10.2  J1's tasks end: a round decides J2's last task: 0.1 + 1 x 0.05 = 0.15 s: starts at 10.35.
+  // Without the model every task that fits starts at 0 (4 of them) and J2's last at 10.
+  function mono(cost: AllocationCost | undefined) {
+    const sink = new RecordingSink();
+    const fold = new MetricsFold();
+    const res = resources({ cpus: 1, mem: 1024 });
+    const task = { res, duration: seconds(10) };
+    simulate({
+      seed: 1,
+      mode: 'monolithic',
+      master: { allocationInterval: seconds(1), allocationCost: cost },
+      allocator: getAllocator('drf')!.create({}),
+      agents: [{ name: 'a', rack: 'r0', res: resources({ cpus: 4, mem: 8192 }) }],
+      frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework({ decisionJob: 0.1, decisionTask: 0.05 }) }],
+      weights: new Map(),
+      jobs: [
+        { id: 'J1', framework: 'f', submit: 0 as SimTime, tasks: [task, task] },
+        { id: 'J2', framework: 'f', submit: 0 as SimTime, tasks: [task, task, task] },
+      ],
+      sinks: [sink, fold],
+    });
+    const starts = sink
+      .of('task_state')
+      .filter((r) => r.state === 'running')
+      .map((r) => [r.job, r.t / S]);
+    const runs = sink.of('allocation_run').map((r) => [r.t / S, r.busy === undefined ? undefined : r.busy / S]);
+    const summary = fold.finish().summary;
+    return { starts, runs, busy: summary.allocatorBusy, end: summary.runEnd / S };
+  }
+
+  test('jobs are decided one at a time, each t_job + t_task x its pending tasks', () => {
+    const { starts, runs, busy, end } = mono(allocationCostFromSeconds({}));
+    expect(starts).toEqual([
+      [0, 0.2],
+      [0, 0.2],
+      [1, 0.45],
+      [1, 0.45],
+      [1, 10.35],
+    ]);
+    // the rounds' busy: the decisions begun in them (0.2, 0.25, 0.15), 0 for rounds without one
+    expect(runs.slice(0, 4)).toEqual([
+      [0, 0.2],
+      [0.2, 0.25],
+      [0.45, 0],
+      [10.2, 0.15],
+    ]);
+    expect(runs.slice(4).every(([, b]) => b === 0)).toBe(true);
+    // The run ends when J2's last task does, at 10.35 + 10 = 20.35 s; allocator_busy = the central
+    // scheduler's decisions over it: (0.2 + 0.25 + 0.15) / 20.35.
+    expect(end).toBe(20.35);
+    expect(busy).toBeCloseTo(0.6 / 20.35, 12);
+  });
+
+  test('without the model the central scheduler decides at once', () => {
+    const { starts, runs } = mono(undefined);
+    expect(starts).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 0],
+      [1, 0],
+      [1, 10],
+    ]);
+    expect(runs.every(([, busy]) => busy === undefined)).toBe(true);
   });
 });
