@@ -23,7 +23,8 @@ import { agentIx, type AgentIx } from '../ids.js';
  * now over its agent (or all): triggers at one instant coalesce into one run over the union of
  * their agents, and join the periodic run when it falls on that instant; one raised after this
  * instant's runs (offer or end phase) runs at the next microsecond. Resources freed by a task's
- * end, a decline or a rescind wait for the next periodic run (MESOS-3078).
+ * end, a decline or a rescind wait for the next periodic run (MESOS-3078). Under the allocator
+ * cost model (MasterOptions.allocationCost) a run takes simulated time: see {@link costedEvent}.
  */
 export class OffersArchitecture implements Architecture {
   readonly name = 'offers';
@@ -66,8 +67,7 @@ export class OffersArchitecture implements Architecture {
 
   /** Arms the periodic allocation loop: the first tick one interval after now. */
   start(): void {
-    this.nextTickAt = this.sim.now + this.master.interval;
-    this.sim.at(this.nextTickAt, Phase.ALLOCATE, this.hAllocate, 1);
+    this.armTick();
   }
 
   trigger(a: number): void {
@@ -120,8 +120,7 @@ export class OffersArchitecture implements Architecture {
     const m = this.master;
     let agents: readonly AgentIx[];
     if (periodic) {
-      this.nextTickAt = this.sim.now + m.interval;
-      this.sim.at(this.nextTickAt, Phase.ALLOCATE, this.hAllocate, 1);
+      this.armTick();
       agents = m.agentList;
     } else {
       if (this.triggeredAt !== this.sim.now) throw this.sim.invariant('triggered allocation run at an unexpected time');
