@@ -332,6 +332,13 @@ export class HierarchicalAllocator implements Allocator, Clients {
     }
   }
 
+  /** Roles with a quota guarantee (see Allocator.quotaRoles). */
+  quotaRoles(): number {
+    let n = 0;
+    for (const q of this.quotaList) if (q.quota.hasGuarantee) n++;
+    return n;
+  }
+
   /**
    * See Allocator.reserve: `res`, held by `fw` in an offer on `agent`, joins the (agent, role)
    * reservation. The sorters see no change (the framework holds the same amounts, MESOS-8299:

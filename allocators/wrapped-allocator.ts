@@ -50,4 +50,7 @@ export abstract class WrappedAllocator implements Allocator {
   allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void {
     this.inner.allocate(ctx, agents, rng);
   }
+  quotaRoles(): number {
+    return this.inner.quotaRoles();
+  }
 }

@@ -337,6 +337,13 @@ export const SUMMARY_METRICS: readonly Metric[] = [
   ),
   count('jobs_abandoned', 'jobs their scheduler gave up on, or dropped with their removed framework', 'jobs', 'jobs', (s) => s.jobsAbandoned, 'lower'),
   fraction('busyness_mean', 'mean over frameworks of the fraction of the run their scheduler spent deciding', 'decisions', (s) => s.busynessMean, 'lower'),
+  fraction(
+    'allocator_busy',
+    'fraction of the run the allocator (offers) or the central scheduler (monolithic) spent in allocation runs, under the allocator cost model; null without it',
+    'decisions',
+    (s) => s.allocatorBusy,
+    'lower',
+  ),
   count('conflicts', 'task placements of shared-state decisions that conflicted at commit', 'placements', 'decisions', (s) => s.conflicts, 'lower'),
   fraction('conflict_fraction', 'conflicts over the task placements shared-state decisions attempted', 'decisions', (s) => s.conflictFraction, 'lower'),
   fraction(

@@ -190,6 +190,7 @@ export class Fingerprint implements LogSink {
         this.num(r.t);
         this.num(r.candidates);
         this.num(r.offers);
+        if (r.busy !== undefined) this.num(r.busy); // the allocator cost model only
         break;
       case 'decision':
         this.word(KIND_CODE.decision);

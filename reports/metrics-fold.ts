@@ -125,6 +125,7 @@ export class MetricsFold implements LogSink {
         break;
       case 'allocation_run':
         this.offers.allocationRun();
+        if (r.busy !== undefined) this.decisions.allocationRun(t, r.busy, r.kind);
         break;
       default:
         this.rare(r);
@@ -321,7 +322,7 @@ export class MetricsFold implements LogSink {
       ...this.tasks.summary(),
       ...this.offers.summary(),
       ...this.locality.summary(this.jobs),
-      ...this.decisions.summary(frameworks, span),
+      ...this.decisions.summary(frameworks, span, end),
       ...this.yarn.summary(),
     };
     return { summary, jobs: jobs.rows, frameworks, samples: this.series.kept };

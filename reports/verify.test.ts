@@ -22,6 +22,7 @@ import {
   type EventCounts,
 } from './verify.js';
 import { taskIx } from '../sim/model/ids.js';
+import { agent, allocationRun, framework, offer, res, runEnded, us } from './test-support/log.js';
 
 const cpus = (n: number) => resources({ cpus: n });
 
@@ -313,5 +314,36 @@ describe('multi-role frameworks', () => {
     const j = records.findIndex((r) => r.kind === 'framework_reconnected');
     const said = records.map((r, k) => (k === j ? { ...r, suppressedRoles: [] } : r));
     expect(verify(said).violations.some((v) => v.includes('resubscribed with suppressed roles []; its suppressed roles are [a]'))).toBe(true);
+  });
+});
+
+describe('offers of an allocation run under way at the end (the allocator cost model)', () => {
+  // One agent and framework; a run at 0 makes offer 0 and lasts 0.5 s (busy), so the offer reaches
+  // its framework at 0.5; the run completes at 0.1 (no job), before that. The offer is the run's,
+  // still under way: not a violation. With busy 0.05 (run over at 0.05) it was delivered and never
+  // answered: a violation, as without busy.
+  const log = (busy: number | undefined): LogRecord[] => [
+    agent(0, 0, res(4, 1024)),
+    framework(0, 0, 'f', '*'),
+    offer(0, 0, 0, 0, res(4, 1024)),
+    busy === undefined ? allocationRun(0, 1, 1) : { kind: 'allocation_run', t: 0, candidates: 1, offers: 1, busy: us(busy) },
+    runEnded(0.1),
+  ];
+  const outstanding = (v: readonly string[]) => v.filter((x) => x.includes('still outstanding'));
+
+  test('an offer whose run ends after the run is not outstanding; one delivered before it is', () => {
+    expect(outstanding(verify(log(0.5)).violations)).toEqual([]);
+    expect(outstanding(verify(log(0.05)).violations)).toHaveLength(1);
+    expect(outstanding(verify(log(undefined)).violations)).toHaveLength(1);
+  });
+
+  test('busy is optional on allocation_run, and a number when present', () => {
+    expect(recordProblem({ kind: 'allocation_run', t: 0, candidates: 1, offers: 0, busy: 5 } as LogRecord)).toBeUndefined();
+    expect(recordProblem({ kind: 'allocation_run', t: 0, candidates: 1, offers: 0, busy: 'x' } as unknown as LogRecord)).toBe(
+      'allocation_run needs a number "busy" when it has one',
+    );
+    expect(recordProblem({ kind: 'allocation_run', t: 0, candidates: 1, offers: 0, other: 1 } as unknown as LogRecord)).toBe(
+      'allocation_run has no field "other"',
+    );
   });
 });

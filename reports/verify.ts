@@ -103,7 +103,7 @@ export class LogVerifier {
     this.settle();
     if (this.ended === undefined) this.report.failAt('run-end', end, 'the log has no run_ended record');
     const reason = this.ended?.reason ?? null;
-    if (reason !== 'duration') this.offers.checkAnswered(reason);
+    if (reason !== 'duration') this.offers.checkAnswered(reason, this.now);
     if (reason === 'completed') this.jobs.checkCompleted(end);
     const { localityTasks, ...tasks } = this.tasks.counts();
     const { jobsOver, ...jobs } = this.jobs.counts();

@@ -6,6 +6,7 @@ import { getAllocator } from '../allocators/registry.js';
 import type { AllocatorEntry } from '../allocators/types.js';
 import { RandomStreams } from '../sim/kernel/rng.js';
 import { seconds, type SimTime } from '../sim/kernel/time.js';
+import { ALLOCATION_COST_PRESETS, allocationCostFromSeconds, type AllocationCost } from '../sim/model/allocation-cost.js';
 import type { JobSpec, TaskSpec } from '../sim/model/job.js';
 import type { LogSink } from '../sim/model/log.js';
 import type { FrameworkOptions } from '../sim/model/master.js';
@@ -273,6 +274,12 @@ function randomFailures(r: RandomFailuresEntry, end: SimTime): RandomFailureSpec
   };
 }
 
+/** The master's allocator cost model from the scenario's `master.allocationCost` (a preset, or coefficients in seconds); undefined when off. */
+function allocationCost(c: Scenario['master']['allocationCost']): AllocationCost | undefined {
+  if (c === undefined) return undefined;
+  return typeof c === 'string' ? ALLOCATION_COST_PRESETS[c] : allocationCostFromSeconds(c);
+}
+
 /**
  * The resolved simulation input for a scenario (seed override applied by the caller).
  * @param allocator the allocator's factory; default the registered policy the scenario names
@@ -323,6 +330,7 @@ export function buildSimulation(
       offerTimeout: s.master.offerTimeout === undefined ? undefined : seconds(s.master.offerTimeout),
       minAllocatable: s.master.minAllocatable.map((m) => resources(m)),
       filterGpuResources: s.master.filterGpuResources,
+      allocationCost: allocationCost(s.master.allocationCost),
     },
     allocator: entry.create({ params: spec.params, excludedResources: spec.excludedResources, granularity: s.master.offerGranularity }),
     mode: runArchitecture(s),

@@ -382,6 +382,26 @@ const prefixed = (names: readonly string[]): Map<string, string> =>
     names.map((n) => `q${n}`),
   );
 
+// Law 6 with the allocator cost model on: allocation_run records carry `busy`, which the re-fold
+// must read as the live fold does (allocator_busy), under offers and under the monolithic baseline
+// (whose central scheduler then takes the frameworks' decision time).
+describe('law 6 under the allocator cost model', () => {
+  test.each(['offers', 'monolithic'])('the quickstart under %s', (architecture) => {
+    const d = exampleDraft('quickstart', 20) as Draft & { master: Record<string, unknown>; architecture?: string };
+    d.master.allocationCost = { perRun: 0.001, perAgent: 0.0001 };
+    d.architecture = architecture;
+    d.frameworks = d.frameworks.map((f) => ({ ...f, behaviour: { kind: 'batch', decisionJob: 0.01, decisionTask: 0.001 } }));
+    const dir = mkdtempSync(join(tmpdir(), 'offersim-laws-'));
+    try {
+      const { run: a, refolded } = refoldedRun(d, dir);
+      expect(refolded).toEqual(filesOf(a));
+      expect((JSON.parse(a.summary) as Record<string, number>)['allocator_busy']).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the laws on the bundled examples', () => {
   test.each(EXAMPLES)('%s', (name, seconds) => {
     const d = exampleDraft(name, seconds);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { allocatorNames, getAllocator } from '../allocators/registry.js';
 import { OFFER_GRANULARITIES, checkParams, type AllocatorOptions } from '../allocators/types.js';
+import { ALLOCATION_COST_PRESETS, type AllocationCostPreset } from '../sim/model/allocation-cost.js';
 import { ARCHITECTURES, type ArchitectureName } from '../sim/model/architectures/architecture.js';
 import { fromFixed, RESOURCE_NAMES, toFixed } from '../sim/model/resources.js';
 import { allocatableTo } from '../sim/model/roles.js';
@@ -32,6 +33,29 @@ import {
 } from './schema-fields.js';
 import { YarnSettingsSchema } from './yarn-settings.js';
 import { ClusterTraceSchema, InlineWorkloadSchema, PoissonWorkloadSchema, TraceWorkloadSchema } from './schema-workloads.js';
+
+/** A coefficient of the allocator cost model: seconds per unit of work, at least 0 and at most an hour. */
+const costCoefficient = z.number().finite().min(0, { message: 'at least 0 (seconds)' }).max(3600, { message: 'at most 3600 (seconds)' }).optional();
+
+/**
+ * The allocator cost model (master.allocationCost; sim/model/allocation-cost.ts): a preset's name,
+ * or coefficients in seconds per unit of work (absent = 0).
+ */
+export const AllocationCostSchema = z.union([
+  z.enum(Object.keys(ALLOCATION_COST_PRESETS) as [AllocationCostPreset, ...AllocationCostPreset[]]),
+  z.strictObject({
+    /** seconds per run */
+    perRun: costCoefficient,
+    /** seconds per agent visited */
+    perAgent: costCoefficient,
+    /** seconds per (agent visited, active framework) */
+    perAgentFramework: costCoefficient,
+    /** seconds per (agent visited, role with a quota guarantee) */
+    perAgentQuotaRole: costCoefficient,
+    /** seconds per offer made */
+    perOffer: costCoefficient,
+  }),
+]);
 
 /** A group of identical agents. */
 export const AgentGroupSchema = z
@@ -325,6 +349,13 @@ export const ScenarioSchema = z.strictObject({
        * passed to the allocator as AllocatorOptions.granularity; default 'agent'
        */
       offerGranularity: z.enum(OFFER_GRANULARITIES).default('agent'),
+      /**
+       * the allocator cost model: a preset ('mesos-2019') or coefficients in seconds per unit of
+       * work ({perRun, perAgent, perAgentFramework, perAgentQuotaRole, perOffer}, absent = 0); an
+       * allocation run then takes simulated time and its offers go out when it ends. Default none
+       * (runs take no time; left out of the manifest when not given)
+       */
+      allocationCost: AllocationCostSchema.optional(),
     })
     .prefault({}),
   /** role weights, e.g. {analytics: 2}; default 1 each */

@@ -39,6 +39,8 @@ const CUTS: Readonly<Record<string, readonly string[]>> = {
   'examples/gang-service.yaml': ['duration=120'],
   'examples/locality.yaml': ['duration=100'],
   'examples/mesos-vs-yarn.yaml': ['duration=120'],
+  // 1,000 of its 10,000 agents for 20 s, under offers with the allocator cost model (its base point is monolithic without it)
+  'examples/allocation-time.yaml': ['duration=20', 'cluster.agents.0.count=1000', 'architecture=offers', 'master.allocationCost=mesos-2019'],
 };
 
 /** Every bundled scenario (whatever the folders hold now), then the examples under the two non-offer baselines. */
@@ -46,6 +48,11 @@ const BUNDLED: readonly (readonly [name: string, file: string, sets: readonly st
   ...[...yamls('examples'), 'golden/small.yaml', ...yamls('mesos')].map((f) => [f, f, CUTS[f] ?? []] as const),
   ['policies.yaml under monolithic', 'examples/policies.yaml', ['duration=60', 'allocator=monolithic']],
   ['policies.yaml under shared-state', 'examples/policies.yaml', ['duration=60', 'allocator=shared-state']],
+  [
+    'allocation-time.yaml, monolithic with the cost model',
+    'examples/allocation-time.yaml',
+    ['duration=20', 'cluster.agents.0.count=1000', 'architecture=monolithic', 'master.allocationCost=mesos-2019'],
+  ],
 ];
 
 /**
@@ -90,7 +97,9 @@ async function run(out: string, file: string, sets: readonly string[]): Promise<
   const r = await cli('run', file, '--events', '--quiet', '--out', out, ...sets.flatMap((s) => ['--set', s]));
   expect([r.code, r.err]).toEqual([
     0,
-    /(sweep|mesos-vs-yarn|multi-role|dynamic-reservations)\.yaml$/.test(file) ? expect.stringMatching(/has a sweep block: this runs only its base point/) : '',
+    /(sweep|mesos-vs-yarn|multi-role|dynamic-reservations|allocation-time)\.yaml$/.test(file)
+      ? expect.stringMatching(/has a sweep block: this runs only its base point/)
+      : '',
   ]);
 }
 
@@ -124,7 +133,7 @@ describe('every bundled scenario verifies clean', () => {
     // The verdict counts what it read (every record the manifest says the run logged) and the
     // fingerprint it recomputed (the run's own).
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { records: number; fingerprint: string };
-    const baseline = sets.some((s) => /allocator=(monolithic|shared-state)/.test(s));
+    const baseline = sets.some((s) => /(allocator|architecture)=(monolithic|shared-state)/.test(s));
     expect(r.out).toBe(
       `offersim ${VERSION}: ${out}: ${m.records} records, fingerprint ${m.fingerprint}${baseline ? ' (a run without offers)' : ''}: ` +
         'every invariant holds; summary.json and manifest.json agree with the events\n',

@@ -1,6 +1,7 @@
 /**
  * The decisions fold: how long each framework's scheduler spent deciding (decision records, the
- * Omega paper's busyness) and how many of its shared-state placements conflicted at commit.
+ * Omega paper's busyness), how many of its shared-state placements conflicted at commit, and how
+ * long the allocator was busy (allocation_run records with a busy field: the allocator cost model).
  * Imports only reports' helpers.
  */
 import { sumOf } from '../util.js';
@@ -14,6 +15,12 @@ export interface DecisionsSummary {
   readonly conflicts: number;
   /** conflicts over the task placements those decisions attempted; NaN when none were attempted */
   readonly conflictFraction: number;
+  /**
+   * fraction of [first event, run end] the allocator (or the monolithic central scheduler) spent
+   * in runs: summed `busy` of allocation_run records, the part of the last run past the end left
+   * out; NaN when no record has `busy` (the allocator cost model is off) or for a zero-length run
+   */
+  readonly allocatorBusy: number;
 }
 
 /** The decisions fold's part of a framework's row. */
@@ -35,11 +42,21 @@ export class DecisionsFold {
   /** shared-state commits: task placements attempted and conflicted, per framework */
   private readonly fwPlaced: number[] = [];
   private readonly fwConflicts: number[] = [];
+  /** allocation runs with a busy field: their summed length, us, and the latest end; -1 before the first */
+  private allocatorBusy = 0;
+  private allocatorEnd = -1;
 
   /** A decision of (checked) framework `f` that began at `start` and ended at `t`; `first` is the run's first record's time. */
   decision(f: number, start: number, t: number, first: number, kind: string): void {
     if (!Number.isSafeInteger(start) || start > t || start < first) throw new LogInvariantError(`bad decision start ${start}`, t, kind);
     this.fwDeciding[f] = (this.fwDeciding[f] ?? 0) + (t - start);
+  }
+
+  /** An allocation run at `t` that took `busy` us (the allocator cost model). */
+  allocationRun(t: number, busy: number, kind: string): void {
+    if (!Number.isSafeInteger(busy) || busy < 0) throw new LogInvariantError(`bad allocation run length ${busy}`, t, kind);
+    this.allocatorBusy += busy;
+    this.allocatorEnd = Math.max(this.allocatorEnd, t + busy);
   }
 
   /** A commit of (checked) framework `f`: `conflicts` of its `placed` placements conflicted. */
@@ -60,12 +77,15 @@ export class DecisionsFold {
     };
   }
 
-  /** The decisions fold's part of the summary, from the framework rows (registered frameworks, in id order). */
-  summary(frameworks: readonly DecisionsFrameworkRow[], span: number): DecisionsSummary {
+  /** The decisions fold's part of the summary, from the framework rows (registered frameworks, in id order); the run ends at `end`. */
+  summary(frameworks: readonly DecisionsFrameworkRow[], span: number, end: number): DecisionsSummary {
+    // Runs do not overlap: only the last may reach past the end.
+    const busy = this.allocatorBusy - Math.max(0, this.allocatorEnd - end);
     return {
       busynessMean: frameworks.length > 0 && span > 0 ? frameworks.reduce((a, f) => a + f.busyness, 0) / frameworks.length : NaN,
       conflicts: sumOf(this.fwConflicts),
       conflictFraction: sumOf(this.fwPlaced) > 0 ? sumOf(this.fwConflicts) / sumOf(this.fwPlaced) : NaN,
+      allocatorBusy: this.allocatorEnd >= 0 && span > 0 ? busy / span : NaN,
     };
   }
 }

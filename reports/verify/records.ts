@@ -96,14 +96,16 @@ const FIELDS: Readonly<Record<LogKind, Readonly<Record<string, Field>>>> = {
 
 /**
  * Fields some records of a kind have and others not (sim/model/log.ts): a multi-role framework's
- * roles, each a list of role names, or one role name.
+ * roles, each a list of role names, or one role name; allocation_run's `busy` (only under the
+ * allocator cost model).
  */
-const OPTIONAL: Readonly<Partial<Record<LogKind, Readonly<Record<string, 'string' | 'strings'>>>>> = {
+const OPTIONAL: Readonly<Partial<Record<LogKind, Readonly<Record<string, 'string' | 'strings' | 'number'>>>>> = {
   framework_added: { roles: 'strings' },
   offer_sent: { role: 'string' },
   suppress: { roles: 'strings' },
   revive: { roles: 'strings' },
   framework_reconnected: { suppressedRoles: 'strings' },
+  allocation_run: { busy: 'number' },
 };
 
 /** {@link FIELDS} as lists, so that checking a record allocates nothing. */
@@ -146,8 +148,16 @@ export function recordProblem(record: { readonly kind: string; readonly t: numbe
     for (const [name, type] of Object.entries(optional)) {
       if (!Object.hasOwn(r, name)) continue;
       const v = r[name];
-      const ok = type === 'string' ? typeof v === 'string' : Array.isArray(v) && v.every((x) => typeof x === 'string');
-      if (!ok) return `${r.kind} needs "${name}" as ${type === 'string' ? 'a string' : 'a list of strings'}`;
+      const ok =
+        type === 'number'
+          ? typeof v === 'number' && Number.isFinite(v)
+          : type === 'string'
+            ? typeof v === 'string'
+            : Array.isArray(v) && v.every((x) => typeof x === 'string');
+      if (!ok)
+        return type === 'number'
+          ? `${r.kind} needs a number "${name}" when it has one`
+          : `${r.kind} needs "${name}" as ${type === 'string' ? 'a string' : 'a list of strings'}`;
       keys--;
     }
   }

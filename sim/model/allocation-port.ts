@@ -165,6 +165,11 @@ export interface Allocator {
    * toward the receivers' shares at once.
    */
   allocate(ctx: AllocationContext, agents: readonly AgentIx[], rng: Rng): void;
+  /**
+   * Optional: the roles with a quota guarantee, whose quota stage a run walks on every agent (the
+   * allocator cost model's quota term, sim/model/allocation-cost.ts). Absent: none.
+   */
+  quotaRoles?(): number;
 
   // The ranking port: what a scheduler that places tasks itself, without offers (the monolithic
   // and shared-state architectures), needs of the policy so that it orders frameworks as the

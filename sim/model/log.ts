@@ -179,6 +179,11 @@ export interface AllocationRunRecord {
   readonly t: number;
   readonly candidates: number;
   readonly offers: number;
+  /**
+   * the run's simulated duration, us (the allocator cost model, MasterOptions.allocationCost):
+   * present only when the model is on; its offers go out at t + busy
+   */
+  readonly busy?: number;
 }
 /**
  * A scheduler spent simulated time deciding for a job (decision time, the Omega model): from

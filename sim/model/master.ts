@@ -8,6 +8,7 @@ import { Phase } from '../kernel/phases.js';
 import type { HandlerId, Simulator } from '../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../kernel/time.js';
 import type { AllocationContext, Allocator, Reservation } from './allocation-port.js';
+import type { AllocationCost } from './allocation-cost.js';
 import type { Architecture } from './architectures/architecture.js';
 import { Driver, SchedulerTimers } from './driver.js';
 import type { FrameworkBehaviour, OfferOperation, SchedulerDriver } from './framework.js';
@@ -37,6 +38,8 @@ export interface MasterOptions {
    * GPU_RESOURCES capability (offers, and the baselines' direct placement); default true
    */
   readonly filterGpuResources?: boolean | undefined;
+  /** the allocator cost model: how long an allocation run takes; default none (runs take no time) */
+  readonly allocationCost?: AllocationCost | undefined;
 }
 
 /** What a framework declares to the master besides its name and role (Mesos FrameworkInfo). */
@@ -83,6 +86,8 @@ interface FrameworkState {
 /** The master. One per simulation; it registers its handlers with the simulator. */
 export class Master {
   readonly interval: number;
+  /** the allocator cost model, if on (MasterOptions.allocationCost) */
+  readonly allocationCost: AllocationCost | undefined;
 
   /** the agents and their resources */
   private readonly agents: AgentTable;
@@ -126,6 +131,7 @@ export class Master {
     this.agents = new AgentTable(sim);
     this.interval = options.allocationInterval ?? MICROS_PER_SECOND;
     this.filterGpuResources = options.filterGpuResources ?? true;
+    this.allocationCost = options.allocationCost;
     if (!(this.interval > 0)) throw new RangeError('allocationInterval must be > 0');
     const host: OfferHost = {
       client: (fw) => this.frameworks[fw],

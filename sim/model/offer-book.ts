@@ -128,8 +128,15 @@ export class OfferBook implements AllocationContext {
   private readonly roleFilters = new Map<string, RefuseFilters>();
   /** the role of the offer last taken by {@link takeOffer} (a multi-role framework's), or undefined */
   private takenRole: string | undefined = undefined;
-  /** per framework: ids of the offers made since its last delivery */
+  /** per framework: ids of the offers made since the last {@link sendOffers} */
   private readonly inbox: number[][] = [];
+  /**
+   * per framework: the deliveries sent and not yet made, oldest first, each the ids of its offers
+   * (under the allocator cost model a run's offers may be made before the last run's go out)
+   */
+  private readonly outbox: number[][][] = [];
+  /** emptied id lists, for reuse as inboxes */
+  private readonly spare: number[][] = [];
   /** frameworks with offers made since the last {@link sendOffers} */
   private readonly touched: number[] = [];
   private readonly hDeliver: HandlerId;
@@ -288,7 +295,11 @@ export class OfferBook implements AllocationContext {
   sendOffers(): void {
     if (this.touched.length === 0) return;
     this.touched.sort((x, y) => x - y);
-    for (const fw of this.touched) this.sim.at(this.sim.now, Phase.OFFER, this.hDeliver, fw);
+    for (const fw of this.touched) {
+      (this.outbox[fw] ?? (this.outbox[fw] = [])).push(this.inbox[fw]!);
+      this.inbox[fw] = this.spare.pop() ?? [];
+      this.sim.at(this.sim.now, Phase.OFFER, this.hDeliver, fw);
+    }
     this.touched.length = 0;
   }
 
@@ -299,7 +310,7 @@ export class OfferBook implements AllocationContext {
    */
   private deliver(fw: FrameworkIx): void {
     const f = this.host.client(fw)!;
-    const inbox = this.inbox[fw]!;
+    const inbox = this.outbox[fw]!.shift()!;
     const offers = this.offers;
     const b = f.behaviour;
     if (this.sums) this.answering = fw;
@@ -321,6 +332,7 @@ export class OfferBook implements AllocationContext {
       inbox.length = 0;
       if (views.length > 0) b.onOffers(views, f.driver);
     }
+    this.spare.push(inbox);
     this.settle();
     this.answering = -1;
   }

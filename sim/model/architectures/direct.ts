@@ -9,10 +9,10 @@ import type { Rng } from '../../kernel/rng.js';
 import type { HandlerId, Simulator } from '../../kernel/simulator.js';
 import type { Allocator } from '../allocation-port.js';
 import type { FrameworkBehaviour } from '../framework.js';
-import type { AgentIx, FrameworkIx } from '../ids.js';
+import type { AgentIx, FrameworkIx, TaskIx } from '../ids.js';
 import type { LogSink } from '../log.js';
 import type { Master } from '../master.js';
-import { NUM_RESOURCES } from '../resources.js';
+import { addInto, contains, copyInto, NUM_RESOURCES } from '../resources.js';
 import type { YarnDeps } from '../yarn-port.js';
 import type { Architecture } from './architecture.js';
 
@@ -106,16 +106,29 @@ export abstract class DirectScheduler implements Architecture {
   /** One scheduling round over the agents registered now; {@link round} does the placing. */
   private run(): void {
     this.requestedAt = -1;
+    if (this.deciding()) return;
     const n = this.master.frameworkCount;
     if (this.blocked.length < n) this.blocked = new Uint8Array(n * 2);
     this.blocked.fill(0);
     this.agents = this.master.agentList.slice();
     this.round();
-    this.log.record({ kind: 'allocation_run', t: this.sim.now, candidates: this.agents.length, offers: 0 });
+    const busy = this.roundBusy();
+    if (busy === undefined) this.log.record({ kind: 'allocation_run', t: this.sim.now, candidates: this.agents.length, offers: 0 });
+    else this.log.record({ kind: 'allocation_run', t: this.sim.now, candidates: this.agents.length, offers: 0, busy });
   }
 
   /** The architecture's placements of one round, on {@link agents} (its order is the round's to set). */
   protected abstract round(): void;
+
+  /** Whether the one scheduler is deciding (a round now would do nothing: it asks for one when done); default never. */
+  protected deciding(): boolean {
+    return false;
+  }
+
+  /** The simulated time the round just run began to take (its allocation_run's `busy`), us; default none (no field). */
+  protected roundBusy(): number | undefined {
+    return undefined;
+  }
 
   /** Places `fw`'s next task on the first agent (in the current order) where it fits. */
   protected placeOne(fw: FrameworkIx): boolean {
@@ -128,6 +141,74 @@ export abstract class DirectScheduler implements Architecture {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The placements of a decision (Omega's model of a scheduler with decision time): each of
+   * `tasks` (pending, in order) on the first of `agents` where it fits in the free resources of
+   * this instant less the decision's earlier placements (its snapshot); a task that fits nowhere
+   * is skipped. Appends the placed tasks and their agents to `outTasks` and `outAgents`; places
+   * nothing yet ({@link launchDecided} does, when the decision ends).
+   */
+  protected placeOnSnapshot(fw: FrameworkIx, tasks: readonly TaskIx[], agents: readonly AgentIx[], outTasks: TaskIx[], outAgents: AgentIx[]): void {
+    const m = this.master;
+    if (this.snap.length < m.agentCount * NUM_RESOURCES) this.snap = new Float64Array(m.agentCount * 2 * NUM_RESOURCES);
+    const snap = this.snap;
+    const res = m.tasks.res;
+    const want = this.demand;
+    const first = outAgents.length;
+    let unfit = false;
+    for (const task of tasks) {
+      const off = m.tasks.resOffset(task);
+      // The snapshot only shrinks as tasks are placed: a demand at least one that fitted nowhere fits nowhere.
+      if (unfit && contains(res, off, this.unfit)) continue;
+      let placed = false;
+      for (const a of agents) {
+        copyInto(want, 0, snap, a * NUM_RESOURCES);
+        addInto(want, 0, res, off);
+        if (!m.fitsDirect(fw, a, want)) continue;
+        copyInto(snap, a * NUM_RESOURCES, want);
+        outTasks.push(task);
+        outAgents.push(a);
+        placed = true;
+        break;
+      }
+      if (!placed) {
+        copyInto(this.unfit, 0, res, off);
+        unfit = true;
+      }
+    }
+    for (let i = first; i < outAgents.length; i++) {
+      const a = outAgents[i]!;
+      snap.fill(0, a * NUM_RESOURCES, a * NUM_RESOURCES + NUM_RESOURCES);
+    }
+  }
+  /** scratch: per agent, what the decision under construction has placed on it (stride NUM_RESOURCES) */
+  private snap = new Float64Array(0);
+  /** scratch: a demand that fitted nowhere in the decision under construction */
+  private readonly unfit = new Float64Array(NUM_RESOURCES);
+
+  /**
+   * A decision of `fw` ends: each of its placements (`tasks` on `agents`, from
+   * {@link placeOnSnapshot}) that still fits (Master.fitsDirect, agent not failed) launches; the
+   * others are conflicts and stay pending. Returns the conflicts.
+   */
+  protected launchDecided(fw: FrameworkIx, b: FrameworkBehaviour, tasks: readonly TaskIx[], agents: readonly AgentIx[]): number {
+    const m = this.master;
+    const demand = this.demand;
+    let conflicts = 0;
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i]!;
+      const a = agents[i]!;
+      m.tasks.resInto(task, demand);
+      if (m.isAgentDown(a) || !m.fitsDirect(fw, a, demand)) {
+        conflicts++;
+        continue;
+      }
+      b.takeTask!(task);
+      m.placeDirect(fw, task, a);
+    }
+    return conflicts;
   }
 
   /**

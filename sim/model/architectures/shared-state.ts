@@ -11,7 +11,6 @@ import type { HandlerId } from '../../kernel/simulator.js';
 import { MICROS_PER_SECOND, type SimTime } from '../../kernel/time.js';
 import { hasDecisionTime, type DecisionTime, type FrameworkBehaviour } from '../framework.js';
 import { frameworkIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from '../ids.js';
-import { addInto, contains, copyInto, NUM_RESOURCES } from '../resources.js';
 import { DirectScheduler, type ArchitectureDeps } from './direct.js';
 
 /** Why framework `name` cannot decide job by job under shared state, though it has decision time. */
@@ -80,10 +79,6 @@ export class SharedStateScheduler extends DirectScheduler {
   private readonly deciders: (Decider | undefined)[] = [];
   /** scratch: the head job's pending tasks */
   private readonly headTasks: TaskIx[] = [];
-  /** scratch: per agent, what the decision under construction has placed on it (stride NUM_RESOURCES) */
-  private snap = new Float64Array(0);
-  /** scratch: a demand that fitted nowhere in the decision under construction */
-  private readonly unfit = new Float64Array(NUM_RESOURCES);
 
   constructor(deps: ArchitectureDeps) {
     super(deps, 'shared-state');
@@ -139,32 +134,7 @@ export class SharedStateScheduler extends DirectScheduler {
     // the result is held back until the commit.
     const agents = m.agentList.slice();
     shuffleInPlace(agents, this.streams(`shared-state/${m.frameworkAt(fw).name}`));
-    if (this.snap.length < m.agentCount * NUM_RESOURCES) this.snap = new Float64Array(m.agentCount * 2 * NUM_RESOURCES);
-    const snap = this.snap;
-    const res = m.tasks.res;
-    const want = this.demand;
-    let unfit = false;
-    for (const task of tasks) {
-      const off = m.tasks.resOffset(task);
-      // The snapshot only shrinks as tasks are placed: a demand at least one that fitted nowhere fits nowhere.
-      if (unfit && contains(res, off, this.unfit)) continue;
-      let placed = false;
-      for (const a of agents) {
-        copyInto(want, 0, snap, a * NUM_RESOURCES);
-        addInto(want, 0, res, off);
-        if (!m.fitsDirect(fw, a, want)) continue;
-        copyInto(snap, a * NUM_RESOURCES, want);
-        d.tasks.push(task);
-        d.agents.push(a);
-        placed = true;
-        break;
-      }
-      if (!placed) {
-        copyInto(this.unfit, 0, res, off);
-        unfit = true;
-      }
-    }
-    for (const a of d.agents) snap.fill(0, a * NUM_RESOURCES, a * NUM_RESOURCES + NUM_RESOURCES);
+    this.placeOnSnapshot(fw, tasks, agents, d.tasks, d.agents);
     const dt: DecisionTime = b.decisionTime!;
     const delay = Math.max(1, Math.round((dt.job + dt.task * d.considered) * MICROS_PER_SECOND));
     this.sim.after(delay, Phase.MESSAGE, this.hCommit, fw);
@@ -184,19 +154,7 @@ export class SharedStateScheduler extends DirectScheduler {
       d.busy = false;
       return;
     }
-    const demand = this.demand;
-    let conflicts = 0;
-    for (let i = 0; i < d.tasks.length; i++) {
-      const task = d.tasks[i]!;
-      const a = d.agents[i]!;
-      m.tasks.resInto(task, demand);
-      if (m.isAgentDown(a) || !m.fitsDirect(fw, a, demand)) {
-        conflicts++;
-        continue;
-      }
-      b.takeTask!(task);
-      m.placeDirect(fw, task, a);
-    }
+    const conflicts = this.launchDecided(fw, b, d.tasks, d.agents);
     this.log.record({ kind: 'commit', t: this.sim.now, framework: fw, job: d.job, placed: d.tasks.length, conflicts });
     d.busy = false;
     if (b.headJob!(this.headTasks) === d.job) {
