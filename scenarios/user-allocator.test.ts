@@ -18,7 +18,10 @@ import { InputError } from './errors.js';
 import { loadScenario, openScenario } from './loader.js';
 import { runScenario, simulateScenario } from './run.js';
 import { cli } from './test-support/cli.js';
-import { ALLOCATOR_METHODS, importAllocatorModule } from './user-allocator.js';
+import { ALLOCATOR_METHODS, guardAllocator, importAllocatorModule } from './user-allocator.js';
+import { getAllocator } from '../allocators/registry.js';
+import { resources } from '../sim/model/resources.js';
+import { agentIx, frameworkIx } from '../sim/model/ids.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLE_MODULE = join(ROOT, 'docs', 'examples', 'least-allocated.js');
@@ -429,4 +432,22 @@ describe('a ranking-only module (share instead of create) is the hierarchical al
 
 test('InputError is what openScenario throws for a bad module (for library users)', async () => {
   await expect(openScenario(withModule('nope.js', undefined))).rejects.toBeInstanceOf(InputError);
+});
+
+describe('a module allocator and dynamic reservations', () => {
+  const source = { spec: 'm.js', path: '/m.js', sha256: '' };
+  test('reserve and unreserve reach the module when it has both (the master drops every RESERVE otherwise)', () => {
+    const inner = getAllocator('drf')!.create({});
+    const calls: string[] = [];
+    const spy = Object.assign(Object.create(inner) as typeof inner, {
+      reserve: (...args: unknown[]) => calls.push(`reserve ${String(args[2])}`),
+      unreserve: (...args: unknown[]) => calls.push(`unreserve ${String(args[2])}`),
+    });
+    const guarded = guardAllocator(spy, source);
+    guarded.reserve!(frameworkIx(0), agentIx(0), 'web', resources({ cpus: 1 }));
+    guarded.unreserve!(frameworkIx(0), agentIx(0), 'web', resources({ cpus: 1 }));
+    expect(calls).toEqual(['reserve web', 'unreserve web']);
+    const without = Object.assign(Object.create(inner) as typeof inner, { reserve: undefined, unreserve: undefined });
+    expect(guardAllocator(without, source).reserve).toBeUndefined();
+  });
 });

@@ -186,10 +186,18 @@ export function guardEntry(entry: AllocatorEntry, source: UserModuleSource): All
 
 /**
  * An allocator whose every method reports an exception as a {@link UserAllocatorError}; the
- * ranking port (frameworkOrder and allocated) is there when the module's allocator has it.
+ * ranking port (frameworkOrder and allocated), and reserve and unreserve (dynamic reservations),
+ * are there when the module's allocator has them.
  */
 export function guardAllocator(a: Allocator, source: UserModuleSource): Allocator {
-  const { frameworkOrder, allocated } = a;
+  const { frameworkOrder, allocated, reserve, unreserve } = a;
+  const reservations: Pick<Allocator, 'reserve' | 'unreserve'> =
+    reserve === undefined || unreserve === undefined
+      ? {}
+      : {
+          reserve: (fw, agent, role, res) => call(source, 'reserve', () => reserve.call(a, fw, agent, role, res)),
+          unreserve: (fw, agent, role, res) => call(source, 'unreserve', () => unreserve.call(a, fw, agent, role, res)),
+        };
   const port: Pick<Allocator, 'frameworkOrder' | 'allocated'> =
     frameworkOrder === undefined || allocated === undefined
       ? {}
@@ -200,6 +208,7 @@ export function guardAllocator(a: Allocator, source: UserModuleSource): Allocato
         };
   return {
     ...port,
+    ...reservations,
     get name(): string {
       return a.name;
     },
