@@ -52,6 +52,7 @@ export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
   container_completed: 30,
   reserved: 31,
   queue_guarantee: 32,
+  agent_reconnected: 33,
 };
 
 /**
@@ -221,6 +222,11 @@ export class Fingerprint implements LogSink {
         this.num(r.t);
         this.num(r.framework);
         this.num(r.failoverTimeout);
+        break;
+      case 'agent_reconnected':
+        this.word(KIND_CODE.agent_reconnected);
+        this.num(r.t);
+        this.num(r.agent);
         break;
       case 'framework_reconnected':
         this.word(KIND_CODE.framework_reconnected);

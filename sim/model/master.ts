@@ -11,11 +11,12 @@ import type { AllocationContext, Allocator, Reservation } from './allocation-por
 import type { Architecture } from './architectures/architecture.js';
 import { Driver, SchedulerTimers } from './driver.js';
 import type { FrameworkBehaviour, SchedulerDriver } from './framework.js';
-import { frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
+import { agentIx, frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
 import { RELEASED_CODE, TaskCode, type JobSpec, TaskTable } from './job.js';
 import type { ResTuple } from './log.js';
 import type { RecordLog } from './record-log.js';
 import { AgentFailures } from './agent-failures.js';
+import { AgentPartitions } from './agent-partitions.js';
 import { AgentTable } from './agents.js';
 import { OfferBook, type OfferHost } from './offer-book.js';
 import { TaskLife } from './task-life.js';
@@ -52,6 +53,8 @@ interface FrameworkState {
   removed: boolean;
   /** the pending failover-timeout event, -1 for none */
   killEvent: number;
+  /** declared the PARTITION_AWARE capability: its tasks on an unreachable agent go unreachable, not lost */
+  readonly partitionAware: boolean;
 }
 
 /** The master. One per simulation; it registers its handlers with the simulator. */
@@ -77,6 +80,8 @@ export class Master {
   private readonly timers: SchedulerTimers;
   /** agents failing, lost and back */
   private readonly failures: AgentFailures;
+  /** agents partitioned, and partition-aware frameworks' unreachable tasks */
+  private readonly partitions: AgentPartitions;
   private readonly hFailover: HandlerId;
   /** Called when every task of a job has reached a terminal state. */
   onJobFinished: (job: number) => void = () => {};
@@ -111,6 +116,7 @@ export class Master {
     this.life = new TaskLife(sim, tasks, this.agents, allocator, log, {
       client: (fw) => this.frameworks[fw]!,
       failuresSeen: () => this.failuresSeen,
+      endedUnseen: (task, agent) => this.partitions.endedUnseen(task, agent),
       endsQuietly: (job) => this.abandoned.has(job) || this.restarted.has(job) || this.dropped.has(job),
       changed: (task, agent) => {
         this.arch.taskEnded?.(task, agent);
@@ -121,12 +127,30 @@ export class Master {
     this.failures = new AgentFailures(sim, this.agents, this.book, allocator, log, {
       // An architecture that reruns lost tasks itself keeps them from the behaviours.
       endTask: (task, code) => this.life.end(task, code, this.arch.rerunsLostTasks !== true),
+      partitionAware: (task) => this.owner(task).partitionAware,
+      unreachable: (task) => {
+        this.life.unreachable(task);
+        this.partitions.wentUnreachable(task, agentIx(this.tasks.agentOf(taskIx(task))));
+      },
       trigger: (a) => this.trigger(a),
-      lost: (a) => this.arch.agentLost?.(a),
+      lost: (a) => {
+        this.partitions.markedUnreachable(a);
+        this.arch.agentLost?.(a);
+      },
+    });
+    this.partitions = new AgentPartitions(sim, this.agents, tasks, this.failures, log, {
+      endTask: (task, code, notify) => this.life.end(task, code, notify),
+      resume: (task) => this.life.resume(task, this.owner(task).role),
+      frameworkRemoved: (task) => this.owner(task).removed,
     });
     this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(frameworkIx(fw)));
     this.timers = new SchedulerTimers(sim, (fw) => this.frameworks[fw]!.removed);
     this.arch = architecture(this);
+  }
+
+  /** The framework of live `task`. */
+  private owner(task: number): FrameworkState {
+    return this.frameworks[this.tasks.jobFramework[this.tasks.jobOf(taskIx(task))]!]!;
   }
 
   /**
@@ -211,16 +235,36 @@ export class Master {
     return this.agents.isDown(a);
   }
 
-  /** Removed agent `a` comes back (AgentFailures.reregister). */
+  /**
+   * Removed agent `a` comes back (AgentFailures.reregister), empty: partition-aware frameworks'
+   * tasks that went unreachable on it are gone (AgentPartitions.reregister).
+   */
   reregisterAgent(a: AgentIx): void {
-    this.failures.reregister(a);
+    this.partitions.reregister(a);
+  }
+
+  /**
+   * Agent `a` is cut off by a network partition (AgentPartitions.partition): it and its tasks keep
+   * running; it is marked unreachable after the ping timeouts unless the partition heals first.
+   * Offer-based runs only. Returns the time it would be marked unreachable, us.
+   */
+  partitionAgent(a: AgentIx): number {
+    if (this.arch.name !== 'offers') throw this.sim.invariant(`a partition of agent ${this.agents.name(a)} under the ${this.arch.name} architecture`);
+    this.failuresSeen = true;
+    return this.partitions.partition(a);
+  }
+
+  /** The partition of agent `a` heals (AgentPartitions.heal). */
+  healAgent(a: AgentIx): void {
+    this.partitions.heal(a);
   }
 
   /**
    * Registers a framework. Its scheduler may suppress at once (FrameworkBehaviour.onSubscribed):
    * it then subscribes suppressed; otherwise an allocation run over all agents follows at once.
+   * `partitionAware` (default false): it declared the PARTITION_AWARE capability.
    */
-  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour): FrameworkIx {
+  addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour, partitionAware = false): FrameworkIx {
     const index = frameworkIx(this.frameworks.length);
     const fs: FrameworkState = {
       index,
@@ -233,6 +277,7 @@ export class Master {
       connected: true,
       removed: false,
       killEvent: -1,
+      partitionAware,
     };
     this.frameworks.push(fs);
     this.activeFrameworks++;

@@ -48,7 +48,16 @@ export interface FrameworkSpec {
   readonly failover?: { readonly disconnectAt: SimTime; readonly reconnectAfter?: SimTime | undefined } | undefined;
   /** Mesos `failover_timeout`, us: how long after a disconnect its tasks survive; default 0 (killed at once) */
   readonly failoverTimeout?: SimTime | undefined;
+  /** declares the PARTITION_AWARE capability: its tasks on an unreachable agent go unreachable, not lost; default false */
+  readonly partitionAware?: boolean | undefined;
 }
+
+/**
+ * What an agent failure is: 'crash', the agent's host or process died (its tasks die with it; it
+ * comes back empty), or 'partition', the network between it and the master broke (it and its tasks
+ * keep running; it comes back with them). Default 'crash'.
+ */
+export type FailureKind = 'crash' | 'partition';
 
 /** A scheduled agent failure. */
 export interface AgentFailureSpec {
@@ -60,9 +69,11 @@ export interface AgentFailureSpec {
    * how long it stays down, us; absent: for good. It registers again at `at + downFor`, or when
    * it is declared lost if that is later (an agent back before that is still treated as lost).
    * A failure that falls while the agent is already down (an overlapping failure) is skipped,
-   * with its return.
+   * with its return. A partition heals at `at + downFor` exactly (required for a partition).
    */
   readonly downFor?: SimTime | undefined;
+  /** what kind of failure (see {@link FailureKind}); default 'crash' */
+  readonly kind?: FailureKind | undefined;
 }
 
 /** Failures injected into the run. */
@@ -144,7 +155,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   });
   const hFramework = sim.register('framework-add', (i) => {
     const f = input.frameworks[i]!;
-    fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour));
+    fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour, f.partitionAware ?? false));
   });
   input.agents.forEach((a, i) => sim.at(a.addAt ?? 0, Phase.ARRIVAL, hAgent, i));
   input.frameworks.forEach((f, i) => sim.at(f.addAt ?? 0, Phase.ARRIVAL, hFramework, i));
@@ -216,12 +227,20 @@ function armFailures(sim: Simulator, master: Master, input: SimulationInput, age
     if (!names.has(f.agent)) throw new Error(`failure of unknown agent ${f.agent}`);
   }
   const hBack = sim.register('agent-back', (a) => master.reregisterAgent(agentIx(a)));
+  // Registered only when some failure is a partition, so other runs are unchanged.
+  const hHeal = list.some((f) => f.kind === 'partition') ? sim.register('agent-heal', (a) => master.healAgent(agentIx(a))) : -1;
   const hFail = sim.register('agent-fail', (i) => {
     const f = list[i]!;
     const a = agentIndex.get(f.agent);
     if (a === undefined) throw sim.invariant(`agent ${f.agent} failed before it registered`);
     // Already down (an overlapping failure): this one is skipped, and so is its return.
     if (master.isAgentDown(a)) return;
+    if (f.kind === 'partition') {
+      if (f.downFor === undefined) throw new Error(`the partition of agent ${f.agent} at ${f.at} us never heals (downFor is required)`);
+      master.partitionAgent(a);
+      sim.at(sim.now + f.downFor, Phase.MESSAGE, hHeal, a);
+      return;
+    }
     const lost = master.failAgent(a);
     if (f.downFor !== undefined) sim.at(Math.max(sim.now + f.downFor, lost), Phase.MESSAGE, hBack, a);
   });
@@ -269,14 +288,23 @@ function armRandomFailures(sim: Simulator, master: Master, input: SimulationInpu
     const at = upSince + Math.max(1, clocks[i]!.upTime());
     if (at < until) sim.at(at, Phase.ARRIVAL, hFail, i);
   };
+  const partition = spec.kind === 'partition';
+  if (partition && spec.mttr === undefined) throw new Error('random partitions must heal: mttr is required');
   const hBack = sim.register('agent-back-random', (i) => {
-    master.reregisterAgent(index(i));
+    if (partition) master.healAgent(index(i));
+    else master.reregisterAgent(index(i));
     armNext(i, sim.now);
   });
   const hFail = sim.register('agent-fail-random', (i) => {
     const a = index(i);
     if (master.isAgentDown(a)) {
       armNext(i, sim.now);
+      return;
+    }
+    if (partition) {
+      master.partitionAgent(a);
+      // At least 1 us down, so the heal falls after this failure's instant.
+      sim.at(sim.now + Math.max(1, clocks[i]!.downTime()!), Phase.MESSAGE, hBack, i);
       return;
     }
     const lost = master.failAgent(a);
