@@ -361,6 +361,7 @@ const EXAMPLES: readonly (readonly [name: string, seconds: number])[] = [
   ['failures', 60],
   ['gang-service', 60],
   ['locality', 60],
+  ['partition', 900], // its first unreachable tasks at 705 s
   ['policies', 30],
   ['quickstart', 20],
   ['reservations', 60],

@@ -37,6 +37,8 @@ const CUTS: Readonly<Record<string, readonly string[]>> = {
   'examples/gang-service.yaml': ['duration=120'],
   'examples/locality.yaml': ['duration=100'],
   'examples/mesos-vs-yarn.yaml': ['duration=120'],
+  // Its first tasks go unreachable at 705 s (etl is partition-aware); their agent is back at 741.7 s.
+  'examples/partition.yaml': ['duration=900'],
 };
 
 /** Every bundled scenario (whatever the folders hold now), then the examples under the two non-offer baselines. */
@@ -88,7 +90,7 @@ async function run(out: string, file: string, sets: readonly string[]): Promise<
   const r = await cli('run', file, '--events', '--quiet', '--out', out, ...sets.flatMap((s) => ['--set', s]));
   expect([r.code, r.err]).toEqual([
     0,
-    /(sweep|mesos-vs-yarn)\.yaml$/.test(file) ? expect.stringMatching(/has a sweep block: this runs only its base point/) : '',
+    /(sweep|mesos-vs-yarn|partition)\.yaml$/.test(file) ? expect.stringMatching(/has a sweep block: this runs only its base point/) : '',
   ]);
 }
 

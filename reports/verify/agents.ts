@@ -145,7 +145,7 @@ export class AgentChecks {
       );
     }
     if (this.agentLiveTasks[a]! > 0)
-      this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${this.agentLiveTasks[a]} tasks still on it (they go lost or unreachable first)`);
+      this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${this.agentLiveTasks[a]} tasks still on it (they go lost first)`);
     if (this.agentLiveOffers[a]! > 0)
       this.report.fail('agent-lifecycle', r, line, `agent ${a} removed with ${this.agentLiveOffers[a]} offers of it outstanding (rescinded at its failure)`);
     this.agentState[a] = REMOVED;
