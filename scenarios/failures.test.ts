@@ -215,6 +215,31 @@ frameworks:
     expect('partitionAware' in scenario.frameworks[0]!).toBe(false);
   });
 
+  // Random partitions with a mean down time of 1 s: a down time reaches the 75 s before an agent
+  // can be marked unreachable with probability e^-75 (about 3e-33), so every partition heals in
+  // time: agents reconnect, none is removed, nothing is lost. The same draws as crashes (the
+  // default kind) remove agents at the ping timeout, and the tasks on them are lost.
+  test('random partitions heal; the same draws as crashes lose agents', () => {
+    const text = (kind: string) =>
+      PARTITION('', '{ agent: a-0, at: 1 }')
+        .replace('count: 1,', 'count: 4,')
+        .replace(/ {2}agents: \[ .* \]\n/, `  random: { mtbf: 200, mttr: 1, until: 2000${kind} }\n`)
+        .replace('duration: 400 } ]', 'duration: 100, count: 4 } ]');
+    const counts = (kind: string) => {
+      const { scenario } = parseScenarioText(text(kind), 'f.yaml');
+      const sink = new RecordingSink();
+      simulate(buildSimulation(scenario, 3, [sink]));
+      const states = sink.of('task_state').map((r) => r.state);
+      return { reconnected: sink.of('agent_reconnected').length, removed: sink.of('agent_removed').length, lost: states.filter((x) => x === 'lost').length };
+    };
+    const p = counts(', kind: partition');
+    expect(p.reconnected).toBeGreaterThan(0);
+    expect([p.removed, p.lost]).toEqual([0, 0]);
+    const c = counts('');
+    expect(c.reconnected).toBe(0);
+    expect(c.removed).toBeGreaterThan(0);
+  });
+
   test('bad values name the field', () => {
     expect(problems(PARTITION('', '{ agent: a-0, at: 100, kind: partition }'))).toEqual([
       'failures.agents[0].downFor: a partition must heal: give downFor (an agent cut off for good is a crash)',

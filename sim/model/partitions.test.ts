@@ -94,6 +94,10 @@ describe('partitions and partition-aware frameworks', () => {
     expect(r.metrics.summary.tasksLost).toBe(0);
     expect(r.metrics.summary.tasksFinished).toBe(1);
     expect(r.metrics.summary.tasksLaunched).toBe(1);
+    // The fold: task 0's cpu is used except while it is unreachable (its agent out of the cluster).
+    // used / total over time: 0-10 1/1, 10-180 1/2, 180-250 0/1 (a2 only), 250-400 1/2:
+    // (10 x 1 + 170 x 0.5 + 70 x 0 + 150 x 0.5) / 400 = 170 / 400 = 0.425.
+    expect(r.metrics.summary.utilisation[0]).toBeCloseTo(0.425, 9); // cpus
   });
 
   // PartitionTest.ReregisterSlaveNotPartitionAware (partition_tests.cpp:860-1145), the same run
