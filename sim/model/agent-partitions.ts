@@ -24,8 +24,6 @@ export interface PartitionHost {
   endTask(task: number, code: number, notify: boolean): void;
   /** unreachable `task` runs again on its agent (TaskLife.resume) */
   resume(task: number): void;
-  /** whether `task`'s framework was removed */
-  frameworkRemoved(task: number): boolean;
 }
 
 /** The partitioned agents, their unreachable tasks and the tasks that ended unseen. */
@@ -111,10 +109,9 @@ export class AgentPartitions {
 
   /**
    * Agent `a`, marked unreachable, registers again (Mesos __reregisterSlave re-adds the tasks it
-   * reports, src/master/master.cpp:7022-7088), then, in task order, its unreachable tasks: those
-   * whose end fell during the partition (`ended`) finish now; those of a removed framework are
-   * killed (Mesos shuts down completed frameworks at a reregistered agent, master.cpp:7193-7205);
-   * the others run again and end at their original end time. Its non-partition-aware tasks were
+   * reports, src/master/master.cpp:7022-7088), then, in task order, its unreachable tasks (those
+   * of a framework removed meanwhile were killed then): those whose end fell during the partition
+   * (`ended`) finish now; the others run again and end at their original end time. Its non-partition-aware tasks were
    * lost: offersim kills them here (no record: they ended already). After a crash (`ended`
    * absent) the agent comes back empty and its unreachable tasks are gone.
    */
@@ -128,7 +125,6 @@ export class AgentPartitions {
       for (const task of tasks) {
         if (this.stateOf(task) !== TaskCode.UNREACHABLE) continue;
         if (ended === undefined) this.host.endTask(task, TaskCode.GONE, true);
-        else if (this.host.frameworkRemoved(task)) this.host.endTask(task, TaskCode.KILLED, false);
         else if (ended.has(task)) this.host.endTask(task, TaskCode.FINISHED, true);
         else this.host.resume(task);
       }

@@ -141,7 +141,6 @@ export class Master {
     this.partitions = new AgentPartitions(sim, this.agents, tasks, this.failures, log, {
       endTask: (task, code, notify) => this.life.end(task, code, notify),
       resume: (task) => this.life.resume(task, this.owner(task).role),
-      frameworkRemoved: (task) => this.owner(task).removed,
     });
     this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(frameworkIx(fw)));
     this.timers = new SchedulerTimers(sim, (fw) => this.frameworks[fw]!.removed);
@@ -354,6 +353,8 @@ export class Master {
    * are killed (TASK_KILLED, not reported to the gone scheduler; resources recovered with no
    * filter). Tasks on a failed agent not yet declared lost are killed too, as Mesos kills every
    * task on a registered agent, connected or not, so a later loss of that agent finds none of
+   * them. Its unreachable tasks are killed as well (their resources left with their agent; Mesos
+   * marks them killed, src/master/master.cpp:10466-10490), so their agent's return finds none of
    * them. Jobs abandoned or restarted before keep their record: their running tasks are killed only.
    * Its pending timers never fire, and later jobs of its workload are dropped as they arrive
    * (see {@link submitJob}), so a run to completion still ends.
@@ -371,7 +372,7 @@ export class Master {
       jobs.push(j);
       if (!this.abandoned.has(j) && !this.restarted.has(j)) dropping++;
       const first = t.firstTask[j]!;
-      for (let i = first; i < first + t.taskCount[j]!; i++) if (t.stateOf(i) === TaskCode.RUNNING) running++;
+      for (let i = first; i < first + t.taskCount[j]!; i++) if (isHeld(t.stateOf(i))) running++;
     }
     this.log.record({ kind: 'framework_removed', t: this.sim.now, framework: fw, tasksKilled: running, jobsDropped: dropping });
     for (const j of jobs) {
@@ -384,7 +385,7 @@ export class Master {
         this.dropJob(j, fw, pending);
       }
       for (let i = first; i < end; i++) {
-        if (t.stateOf(i) !== TaskCode.RUNNING) continue;
+        if (!isHeld(t.stateOf(i))) continue;
         live++;
         this.life.end(i, TaskCode.KILLED, false);
       }
@@ -719,6 +720,14 @@ export class Master {
     };
     this.submitJob(spec, fw);
   }
+}
+
+/**
+ * Whether a task in state `code` is killed when its framework is removed: running, or unreachable
+ * (Mesos removeFramework marks a framework's unreachable tasks killed, src/master/master.cpp:10466-10490).
+ */
+function isHeld(code: number): boolean {
+  return code === TaskCode.RUNNING || code === TaskCode.UNREACHABLE;
 }
 
 function tuple(v: Float64Array): ResTuple {

@@ -19,7 +19,7 @@ import { seconds, type SimTime } from '../kernel/time.js';
 import { REGISTRY_GC_INTERVAL, REGISTRY_MAX_AGENT_AGE } from './agent-partitions.js';
 import { BatchFramework } from './frameworks/batch.js';
 import { resources } from './resources.js';
-import { simulate, type AgentFailureSpec, type SimulationResult } from './simulation.js';
+import { simulate, type AgentFailureSpec, type FrameworkSpec, type SimulationResult } from './simulation.js';
 import { RecordingSink } from './test-support/scripted.js';
 
 const S = 1_000_000;
@@ -37,9 +37,9 @@ interface Run {
  * a1 (1 cpu) registers at 0, a2 (1 cpu) at 10; framework f (batch, partition-aware or not) gets
  * job j at 0: one 1-cpu task of `duration` s. At 0 the triggered run offers a1 to f: task 0 runs
  * on a1 from 0. At 10 a2 is offered and declined (nothing pending). `failure` hits a1. Periodic
- * allocation runs every `interval` s (default 1).
+ * allocation runs every `interval` s (default 1); `framework` adds to f's spec.
  */
-function run(duration: number, partitionAware: boolean, failure: Omit<AgentFailureSpec, 'agent'>, interval = 1): Run {
+function run(duration: number, partitionAware: boolean, failure: Omit<AgentFailureSpec, 'agent'>, interval = 1, framework: Partial<FrameworkSpec> = {}): Run {
   const sink = new RecordingSink();
   const fold = new MetricsFold({ sampleInterval: interval * S });
   const result = simulate({
@@ -50,7 +50,7 @@ function run(duration: number, partitionAware: boolean, failure: Omit<AgentFailu
       { name: 'a1', rack: 'r', res: ONE_CPU },
       { name: 'a2', rack: 'r', res: ONE_CPU, addAt: seconds(10) },
     ],
-    frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework(), partitionAware }],
+    frameworks: [{ name: 'f', role: '*', behaviour: new BatchFramework(), partitionAware, ...framework }],
     weights: new Map(),
     jobs: [{ id: 'j', submit: 0 as SimTime, framework: 'f', tasks: [{ res: ONE_CPU, duration: seconds(duration) }] }],
     sinks: [sink, fold],
@@ -217,6 +217,20 @@ describe('partitions and partition-aware frameworks', () => {
       [1_210_500, 1, 1, 'running'],
       [1_210_900, 1, 1, 'finished'],
     ]);
+  });
+
+  // f removed while task 0 is unreachable: its scheduler disconnects at 200 with failover timeout
+  // 0, so it is removed at 200 (framework_removed: 1 task killed, 1 job dropped). Task 0,
+  // unreachable since 180, is killed at 200 (Mesos removeFramework, master.cpp:10466-10490), which
+  // ends job j, and the run. a1's return at 250 would find nothing of f's.
+  test("a removed framework's unreachable tasks are killed at its removal", () => {
+    const r = run(400, true, { at: at(100), downFor: at(150), kind: 'partition' }, 1, { failover: { disconnectAt: at(200) } });
+    expect(r.states.slice(2)).toEqual([
+      [180, 0, 0, 'unreachable'],
+      [200, 0, 0, 'killed'],
+    ]);
+    expect(r.sink.of('framework_removed').map((x) => [x.t / S, x.tasksKilled, x.jobsDropped])).toEqual([[200, 1, 1]]);
+    expect(r.result.endTime / S).toBe(200);
   });
 
   test('a partition that never heals is an error', () => {
