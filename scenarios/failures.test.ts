@@ -250,5 +250,9 @@ frameworks:
     expect(problems(random)).toEqual(['failures.random.mttr: random partitions must heal: give mttr']);
     const underMonolithic = `architecture: monolithic\n${PARTITION('', '{ agent: a-0, at: 1, downFor: 5, kind: partition }')}`;
     expect(problems(underMonolithic)).toEqual(['failures.agents[0].kind: partitions are modelled for the offers architecture only, not monolithic']);
+    const awareUnderYarn = `architecture: yarn\n${PARTITION('\n    partitionAware: true', '{ agent: a-0, at: 1 }')}`;
+    expect(problems(awareUnderYarn)).toEqual([
+      'frameworks[0].partitionAware: partition-aware frameworks are modelled for the offers architecture only, not yarn',
+    ]);
   });
 });

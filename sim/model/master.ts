@@ -265,6 +265,7 @@ export class Master {
    */
   addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour, partitionAware = false): FrameworkIx {
     const index = frameworkIx(this.frameworks.length);
+    if (partitionAware && this.arch.name !== 'offers') throw this.sim.invariant(`partition-aware framework ${name} under the ${this.arch.name} architecture`);
     const fs: FrameworkState = {
       index,
       name,
