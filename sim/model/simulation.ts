@@ -225,6 +225,7 @@ function armFailures(sim: Simulator, master: Master, input: SimulationInput, age
   const names = new Set(input.agents.map((a) => a.name));
   for (const f of list) {
     if (!names.has(f.agent)) throw new Error(`failure of unknown agent ${f.agent}`);
+    if (f.kind === 'partition' && f.downFor === undefined) throw new Error(`the partition of agent ${f.agent} at ${f.at} us never heals (downFor is required)`);
   }
   const hBack = sim.register('agent-back', (a) => master.reregisterAgent(agentIx(a)));
   // Registered only when some failure is a partition, so other runs are unchanged.
@@ -236,9 +237,8 @@ function armFailures(sim: Simulator, master: Master, input: SimulationInput, age
     // Already down (an overlapping failure): this one is skipped, and so is its return.
     if (master.isAgentDown(a)) return;
     if (f.kind === 'partition') {
-      if (f.downFor === undefined) throw new Error(`the partition of agent ${f.agent} at ${f.at} us never heals (downFor is required)`);
       master.partitionAgent(a);
-      sim.at(sim.now + f.downFor, Phase.MESSAGE, hHeal, a);
+      sim.at(sim.now + f.downFor!, Phase.MESSAGE, hHeal, a);
       return;
     }
     const lost = master.failAgent(a);
