@@ -54,6 +54,7 @@ export const KIND_CODE: Readonly<Record<LogRecord['kind'], number>> = {
   queue_guarantee: 32,
   reservation: 33,
   operation_error: 34,
+  agent_reconnected: 35,
 };
 
 /**
@@ -228,6 +229,11 @@ export class Fingerprint implements LogSink {
         this.num(r.t);
         this.num(r.framework);
         this.num(r.failoverTimeout);
+        break;
+      case 'agent_reconnected':
+        this.word(KIND_CODE.agent_reconnected);
+        this.num(r.t);
+        this.num(r.agent);
         break;
       case 'framework_reconnected':
         this.word(KIND_CODE.framework_reconnected);

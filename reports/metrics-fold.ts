@@ -262,6 +262,8 @@ export class MetricsFold implements LogSink {
       case 'reserved':
         this.yarn.reservedNow(r.res);
         break;
+      case 'agent_reconnected':
+        break; // the agent never left the cluster: nothing to fold
       case 'queue_guarantee':
         this.yarn.guarantee(r.queue, r.guarantee);
         break;

@@ -157,6 +157,9 @@ export class LogVerifier {
       case 'agent_removed':
         this.agents.removed(r, line);
         break;
+      case 'agent_reconnected':
+        this.agents.reconnected(r, line);
+        break;
       case 'framework_added':
         this.frameworks.added(r, line);
         break;

@@ -271,6 +271,7 @@ function randomFailures(r: RandomFailuresEntry, end: SimTime): RandomFailureSpec
     fraction: typeof r.agents === 'number' ? r.agents : undefined,
     from: seconds(r.from),
     until: r.until === undefined ? end : seconds(r.until),
+    ...(r.kind === undefined ? {} : { kind: r.kind }),
   };
 }
 
@@ -308,6 +309,7 @@ export function buildSimulation(
     behaviour: createBehaviour(f.behaviour),
     addAt: seconds(f.addAt),
     options: frameworkOptions(f),
+    ...(f.partitionAware === undefined ? {} : { partitionAware: f.partitionAware }),
     ...(f.failover === undefined
       ? {}
       : {
@@ -350,6 +352,7 @@ export function buildSimulation(
               agent: f.agent,
               at: seconds(f.at),
               downFor: f.downFor === undefined ? undefined : seconds(f.downFor),
+              ...(f.kind === undefined ? {} : { kind: f.kind }),
             })),
             ...(s.failures.random === undefined ? {} : { random: randomFailures(s.failures.random, seconds(s.duration ?? s.horizon)) }),
           },

@@ -167,3 +167,92 @@ frameworks:
     expect(problems('  agents: [ { agent: zz, at: 1 } ]\n')).toEqual(['failures.agents[0].agent: agent "zz" is not in the cluster']);
   });
 });
+
+describe('partitions from a scenario file', () => {
+  const PARTITION = (aware: string, failure: string) => `
+cluster:
+  agents:
+    - { count: 1, prefix: a-, cpus: 1, mem: 1024 }
+failures:
+  agents: [ ${failure} ]
+frameworks:
+  - name: f${aware}
+    workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 1, duration: 400 } ] } ] }
+`;
+  function problems(text: string): string[] {
+    try {
+      parseScenarioText(text, 'bad.yaml');
+    } catch (err) {
+      if (err instanceof InputError) return err.problems.map((p) => formatProblem(p).replace(/^bad\.yaml:\d+:\d+: /, ''));
+      throw err;
+    }
+    throw new Error('expected the scenario to be rejected');
+  }
+
+  // The wiring of kind and partitionAware, on sim/model/partitions.test.ts's first case: task 0
+  // on a-0 from 0; a-0 cut off at 100, marked unreachable at 180 (5th miss after the ping at 105),
+  // back at 250 with task 0, which ends at 400. Without partitionAware it is lost at 180 instead.
+  test('kind: partition and partitionAware reach the run', () => {
+    const states = (aware: string) => {
+      const { scenario } = parseScenarioText(PARTITION(aware, '{ agent: a-0, at: 100, downFor: 150, kind: partition }'), 'f.yaml');
+      const sink = new RecordingSink();
+      simulate(buildSimulation(scenario, 1, [sink]));
+      return sink.of('task_state').map((r) => [r.t / S, r.state]);
+    };
+    expect(states('\n    partitionAware: true')).toEqual([
+      [0, 'staging'],
+      [0, 'running'],
+      [180, 'unreachable'],
+      [250, 'running'],
+      [400, 'finished'],
+    ]);
+    expect(states('').slice(2, 3)).toEqual([[180, 'lost']]);
+  });
+
+  test('the resolved scenario lists no new field unless given (runs without them are unchanged)', () => {
+    const { scenario } = parseScenarioText(PARTITION('', '{ agent: a-0, at: 100 }'), 'f.yaml');
+    expect(scenario.failures!.agents[0]).toEqual({ agent: 'a-0', at: 100 });
+    expect('partitionAware' in scenario.frameworks[0]!).toBe(false);
+  });
+
+  // Random partitions with a mean down time of 1 s: a down time reaches the 75 s before an agent
+  // can be marked unreachable with probability e^-75 (about 3e-33), so every partition heals in
+  // time: agents reconnect, none is removed, nothing is lost. The same draws as crashes (the
+  // default kind) remove agents at the ping timeout, and the tasks on them are lost.
+  test('random partitions heal; the same draws as crashes lose agents', () => {
+    const text = (kind: string) =>
+      PARTITION('', '{ agent: a-0, at: 1 }')
+        .replace('count: 1,', 'count: 4,')
+        .replace(/ {2}agents: \[ .* \]\n/, `  random: { mtbf: 200, mttr: 1, until: 2000${kind} }\n`)
+        .replace('duration: 400 } ]', 'duration: 100, count: 4 } ]');
+    const counts = (kind: string) => {
+      const { scenario } = parseScenarioText(text(kind), 'f.yaml');
+      const sink = new RecordingSink();
+      simulate(buildSimulation(scenario, 3, [sink]));
+      const states = sink.of('task_state').map((r) => r.state);
+      return { reconnected: sink.of('agent_reconnected').length, removed: sink.of('agent_removed').length, lost: states.filter((x) => x === 'lost').length };
+    };
+    const p = counts(', kind: partition');
+    expect(p.reconnected).toBeGreaterThan(0);
+    expect([p.removed, p.lost]).toEqual([0, 0]);
+    const c = counts('');
+    expect(c.reconnected).toBe(0);
+    expect(c.removed).toBeGreaterThan(0);
+  });
+
+  test('bad values name the field', () => {
+    expect(problems(PARTITION('', '{ agent: a-0, at: 100, kind: partition }'))).toEqual([
+      'failures.agents[0].downFor: a partition must heal: give downFor (an agent cut off for good is a crash)',
+    ]);
+    expect(problems(PARTITION('', '{ agent: a-0, at: 100, downFor: 5, kind: split }'))[0]).toMatch(/^failures\.agents\[0\]\.kind: /);
+    expect(problems(PARTITION('\n    partitionAware: yes', '{ agent: a-0, at: 1 }'))[0]).toMatch(/^frameworks\[0\]\.partitionAware: /);
+    const random = PARTITION('', '{ agent: a-0, at: 1 }').replace(/ {2}agents: \[ .* \]\n/, '  random: { mtbf: 60, kind: partition }\n');
+    expect(problems(random)).toEqual(['failures.random.mttr: random partitions must heal: give mttr']);
+    const underMonolithic = `architecture: monolithic\n${PARTITION('', '{ agent: a-0, at: 1, downFor: 5, kind: partition }')}`;
+    expect(problems(underMonolithic)).toEqual(['failures.agents[0].kind: partitions are modelled for the offers architecture only, not monolithic']);
+    const awareUnderYarn = `architecture: yarn\n${PARTITION('\n    partitionAware: true', '{ agent: a-0, at: 1 }')}`;
+    expect(problems(awareUnderYarn)).toEqual([
+      'frameworks[0].partitionAware: partition-aware frameworks are modelled for the offers architecture only, not yarn',
+    ]);
+  });
+});

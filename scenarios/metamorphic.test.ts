@@ -363,6 +363,7 @@ const EXAMPLES: readonly (readonly [name: string, seconds: number])[] = [
   ['gpu', 60],
   ['locality', 60],
   ['min-allocatable', 60],
+  ['partition', 900], // its first unreachable tasks at 705 s
   ['policies', 30],
   ['quickstart', 20],
   ['reservations', 60],

@@ -356,10 +356,19 @@ function agentNamesUnique({ s, agents, report }: Checked): void {
 
 /** Failures name agents of the cluster (as generated from their groups: prefix + zero-padded index), each once in `random.agents`. */
 function failureAgents({ s, agentNames, report }: Checked): void {
+  const offers = runArchitecture(s) === 'offers';
+  s.frameworks.forEach((f, i) => {
+    if (f.partitionAware === true && !offers)
+      report(['frameworks', i, 'partitionAware'], `partition-aware frameworks are modelled for the offers architecture only, not ${runArchitecture(s)}`);
+  });
   s.failures?.agents.forEach((f, i) => {
     if (!agentNames.has(f.agent)) report(['failures', 'agents', i, 'agent'], `agent "${f.agent}" is not in the cluster`);
+    if (f.kind === 'partition' && !offers)
+      report(['failures', 'agents', i, 'kind'], `partitions are modelled for the offers architecture only, not ${runArchitecture(s)}`);
   });
   const random = s.failures?.random;
+  if (random?.kind === 'partition' && !offers)
+    report(['failures', 'random', 'kind'], `partitions are modelled for the offers architecture only, not ${runArchitecture(s)}`);
   if (random === undefined || !Array.isArray(random.agents)) return;
   const seen = new Set<string>();
   random.agents.forEach((name, k) => {

@@ -168,14 +168,23 @@ export function allocatorSpec(a: string | z.infer<typeof AllocatorObjectSchema>)
 
 // ---- failures: a self-contained block
 /** A scheduled agent failure. */
-const AgentFailureSchema = z.strictObject({
-  /** the agent's name (as generated from its group: prefix + zero-padded index) */
-  agent: z.string().min(1),
-  /** when it stops answering pings, seconds */
-  at: seconds,
-  /** how long it stays down, seconds; absent: for good. It registers again then, or when declared lost if later */
-  downFor: span.optional(),
-});
+/** What an agent failure is: its host or process died ('crash'), or the network cut it off from the master ('partition'). */
+const FailureKindSchema = z.enum(['crash', 'partition']);
+const AgentFailureSchema = z
+  .strictObject({
+    /** the agent's name (as generated from its group: prefix + zero-padded index) */
+    agent: z.string().min(1),
+    /** when it stops answering pings, seconds */
+    at: seconds,
+    /** how long it stays down, seconds; absent: for good. A crashed agent registers again then (empty), or when declared lost if later; a partition heals then */
+    downFor: span.optional(),
+    /** 'crash' (its tasks die with it) or 'partition' (it and its tasks keep running; downFor required); default 'crash' */
+    kind: FailureKindSchema.optional(),
+  })
+  .refine((f) => f.kind !== 'partition' || f.downFor !== undefined, {
+    message: 'a partition must heal: give downFor (an agent cut off for good is a crash)',
+    path: ['downFor'],
+  });
 /**
  * Agent failures drawn at random: each agent's time to failure is exponential with mean `mtbf`,
  * its down time exponential with mean `mttr`, again and again over the run, from its own seeded
@@ -200,8 +209,11 @@ const RandomFailuresSchema = z
     from: seconds.default(0),
     /** no failure starts at or after this time, seconds (> from); default none (agents down then still return) */
     until: positiveSeconds.optional(),
+    /** 'crash' or 'partition' (a partition heals after its down time; mttr required); default 'crash' */
+    kind: FailureKindSchema.optional(),
   })
-  .refine((r) => r.until === undefined || r.until > r.from, { message: 'until must be after from', path: ['until'] });
+  .refine((r) => r.until === undefined || r.until > r.from, { message: 'until must be after from', path: ['until'] })
+  .refine((r) => r.kind !== 'partition' || r.mttr !== undefined, { message: 'random partitions must heal: give mttr', path: ['mttr'] });
 /** Failures injected into the run; default none. */
 const FailuresSchema = z.strictObject({
   /** scheduled agent failures */
@@ -261,6 +273,8 @@ export const FrameworkSchema = z.preprocess(
     failover: FailoverSchema.optional(),
     /** Mesos failover_timeout, seconds: tasks survive a disconnect this long; default 0 (killed at once) */
     failoverTimeout: span.optional(),
+    /** declares Mesos's PARTITION_AWARE capability: its tasks on an unreachable agent go unreachable, not lost; default false */
+    partitionAware: z.boolean().optional(),
     ...FRAMEWORK_OFFER_FIELDS,
   }),
 );

@@ -24,14 +24,16 @@ export interface TasksSummary {
   readonly tasksFailed: number;
   /** task_state records with state killed */
   readonly tasksKilled: number;
-  /** task_state records with state lost */
+  /** task_state records with state lost or gone (work lost with an agent) */
   readonly tasksLost: number;
 }
 
 /**
  * Live tasks by id, each in a slot of a packed resource array. A task holds the `res` of its
  * latest staging or running record (allocated = held by staging and running tasks); a terminal
- * record releases it. A launch is a task id entering staging or running from not holding resources.
+ * record releases it, and so does unreachable (the task's agent left the cluster). A launch is a
+ * task id entering staging or running from not holding resources, unless it was unreachable (then
+ * it is running again on its reregistered agent).
  */
 export class TasksFold {
   /** task id -> slot in taskRes */
@@ -44,6 +46,8 @@ export class TasksFold {
   private tasksFailed = 0;
   private tasksKilled = 0;
   private tasksLost = 0;
+  /** unreachable task ids (holding nothing; a running record brings one back) */
+  private readonly unreachable = new Set<number>();
 
   constructor(
     private readonly cluster: ClusterFold,
@@ -58,7 +62,10 @@ export class TasksFold {
       case 'staging':
       case 'running': {
         let s: number;
-        if (slot < 0) {
+        if (slot < 0 && this.unreachable.size > 0 && this.unreachable.delete(task)) {
+          s = this.taskSlot();
+          this.liveTasks.set(task, s);
+        } else if (slot < 0) {
           if (!Number.isSafeInteger(task) || task < 0) throw new LogInvariantError(`bad task id ${task}`, t, 'task_state');
           this.shares.launched(f, task, t);
           s = this.taskSlot();
@@ -77,14 +84,24 @@ export class TasksFold {
         this.shares.markDirty(f);
         break;
       }
+      case 'unreachable':
+        if (slot < 0) throw new LogInvariantError(`task ${task} unreachable while not running`, t, 'task_state');
+        this.release(slot, f);
+        this.liveTasks.delete(task);
+        this.freeTaskSlots.push(slot);
+        this.shares.markDirty(f);
+        this.unreachable.add(task);
+        break;
       case 'finished':
       case 'failed':
       case 'killed':
       case 'lost':
+      case 'gone':
         if (state === 'finished') this.tasksFinished++;
         else if (state === 'failed') this.tasksFailed++;
         else if (state === 'killed') this.tasksKilled++;
         else this.tasksLost++;
+        if (this.unreachable.size > 0) this.unreachable.delete(task);
         if (slot >= 0) {
           this.release(slot, f);
           this.liveTasks.delete(task);

@@ -34,6 +34,8 @@ export class AgentChecks {
   private readonly agentActive: number[] = [];
   /** when the agent was last removed, us (NaN: never) */
   private readonly agentRemovedAt: number[] = [];
+  /** when the agent last answered the master again after a partition (agent_reconnected), us */
+  private readonly agentReconnectedAt = new Map<number, number>();
   /** 1 while the agent's accounting is broken (reported once per episode) */
   private readonly agentBroken: number[] = [];
   /** agents registered now */
@@ -68,6 +70,20 @@ export class AgentChecks {
   /** When (known) agent `a` was last removed, us; NaN if never. */
   removedAt(a: number): number {
     return this.agentRemovedAt[a]!;
+  }
+
+  /** When (known) agent `a` last reconnected after a partition, us; NaN if never. */
+  reconnectedAt(a: number): number {
+    return this.agentReconnectedAt.get(a) ?? NaN;
+  }
+
+  /** A partitioned agent answers again: it must be registered (it never left the cluster). */
+  reconnected(r: Extract<LogRecord, { kind: 'agent_reconnected' }>, line: number): void {
+    const a = r.agent;
+    if (!this.known(r, line, a)) return;
+    if (this.agentState[a] !== UP) this.report.fail('agent-lifecycle', r, line, `agent ${a} reconnected while not registered`);
+    this.agentReconnectedAt.set(a, r.t);
+    this.agentActive[a] = r.t;
   }
 
   added(r: Extract<LogRecord, { kind: 'agent_added' }>, line: number): void {

@@ -17,7 +17,16 @@ import { NR } from '../vocabulary.js';
 
 type Field = 'number' | 'string' | 'boolean' | 'res' | Readonly<Record<string, true>>;
 
-const TASK_STATES: Readonly<Record<TaskState, true>> = { staging: true, running: true, finished: true, failed: true, killed: true, lost: true };
+const TASK_STATES: Readonly<Record<TaskState, true>> = {
+  staging: true,
+  running: true,
+  finished: true,
+  failed: true,
+  killed: true,
+  lost: true,
+  unreachable: true,
+  gone: true,
+};
 const LOCALITIES: Readonly<Record<TaskLocality, true>> = { node: true, rack: true, remote: true };
 const ERROR_REASONS: Readonly<Record<TaskErrorReason, true>> = {
   insufficient_resources: true,
@@ -68,6 +77,7 @@ const FIELDS: Readonly<Record<LogKind, Readonly<Record<string, Field>>>> = {
   commit: { framework: 'number', job: 'number', placed: 'number', conflicts: 'number' },
   job_restarted: { job: 'number', framework: 'number', copy: 'number' },
   framework_disconnected: { framework: 'number', failoverTimeout: 'number' },
+  agent_reconnected: { agent: 'number' },
   framework_reconnected: { framework: 'number' },
   framework_reconnect_refused: { framework: 'number' },
   framework_removed: { framework: 'number', tasksKilled: 'number', jobsDropped: 'number' },

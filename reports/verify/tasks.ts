@@ -25,6 +25,10 @@ interface LiveTask {
   readonly line: number;
   /** its task_locality record's level, if any */
   locality: TaskLocality | undefined;
+  /** unreachable now (holding nothing on its removed agent) */
+  unreachable: boolean;
+  /** it was unreachable at some time: its end may be reported late, when its agent came back */
+  wasUnreachable: boolean;
 }
 
 /** Live tasks by id, and the counts of launches and terminal states. */
@@ -85,6 +89,14 @@ export class TaskChecks {
         `task ${r.task} launched on agent ${live.agent} with ${fmtRes(live.res)} (line ${live.line}), now says agent ${r.agent} with ${fmtRes(r.res)}`,
       );
     }
+    if (state === 'running' && live.unreachable) {
+      this.resumed(r, line, live);
+      return;
+    }
+    if (state === 'unreachable') {
+      this.wentUnreachable(r, line, live);
+      return;
+    }
     if (state === 'running') {
       if (live.running) this.report.fail('tasks', r, line, `task ${r.task} running twice`);
       else if (r.t !== live.launchedAt)
@@ -109,15 +121,33 @@ export class TaskChecks {
     this.localityTasks++;
   }
 
-  /** The end of the instant a task went lost in: its agent was removed then. */
+  /** The end of the instant a task went lost or unreachable in: its agent was removed then. */
   settleLost(d: Extract<Due, { what: 'lost' }>): void {
     if (this.agents.removedAt(d.agent) !== d.t) {
       this.report.failAt(
         'tasks',
         { line: d.line, t: d.t, kind: 'task_state' },
-        `task ${d.task} went lost, but its agent ${d.agent} was not removed at that instant`,
+        `task ${d.task} went lost or unreachable, but its agent ${d.agent} was not removed at that instant`,
       );
     }
+  }
+
+  /** Running `live` goes unreachable: it leaves its agent (removed at this instant), not its job. */
+  private wentUnreachable(r: Extract<LogRecord, { kind: 'task_state' }>, line: number, live: LiveTask): void {
+    if (!live.running || live.unreachable) this.report.fail('tasks', r, line, `task ${r.task} unreachable while not running`);
+    live.unreachable = true;
+    live.wasUnreachable = true;
+    this.instant.push({ what: 'lost', agent: r.agent, line, t: r.t, task: r.task });
+    this.agents.ended(live.agent, live.res);
+    this.agents.conserve(r, line, live.agent, this.offers.launching(live.agent));
+  }
+
+  /** Unreachable `live` runs again: its agent registered again at this instant, and holds it again. */
+  private resumed(r: Extract<LogRecord, { kind: 'task_state' }>, line: number, live: LiveTask): void {
+    if (!this.agents.isUp(r.agent)) this.report.fail('agent-lifecycle', r, line, `task ${r.task} running again on agent ${r.agent}, which is not registered`);
+    live.unreachable = false;
+    this.agents.launched(r.agent, r.res, r.t);
+    this.agents.conserve(r, line, r.agent, this.offers.launching(r.agent));
   }
 
   /** What the tasks count, for the summary. */
@@ -150,7 +180,18 @@ export class TaskChecks {
     o.live++;
     f.liveTasks++;
     this.agents.launched(r.agent, r.res, r.t);
-    this.tasks.set(r.task, { job: j, fw: r.framework, agent: r.agent, res: r.res, running: false, launchedAt: r.t, line, locality: undefined });
+    this.tasks.set(r.task, {
+      job: j,
+      fw: r.framework,
+      agent: r.agent,
+      res: r.res,
+      running: false,
+      launchedAt: r.t,
+      line,
+      locality: undefined,
+      unreachable: false,
+      wasUnreachable: false,
+    });
     this.tasksLaunched++;
     this.agents.conserve(r, line, r.agent, this.offers.launching(r.agent));
   }
@@ -163,7 +204,9 @@ export class TaskChecks {
         this.agents.touched(r.agent, r.t);
         const ran = r.t - live.launchedAt;
         // Only a task with preferences launched off its node may run slower (remoteSlowdown).
-        const longest = live.locality === undefined || live.locality === 'node' ? this.jobs.maxDuration(j) : Infinity;
+        // A task on a partitioned agent reports its end when the agent is heard again (late).
+        const late = live.wasUnreachable || this.agents.reconnectedAt(r.agent) === r.t;
+        const longest = !late && (live.locality === undefined || live.locality === 'node') ? this.jobs.maxDuration(j) : Infinity;
         if (ran < 1 || ran > longest)
           this.report.fail(
             'tasks',
@@ -184,6 +227,10 @@ export class TaskChecks {
         this.tasksLost++;
         this.instant.push({ what: 'lost', agent: r.agent, line, t: r.t, task: r.task });
         break;
+      case 'gone':
+        this.tasksLost++;
+        if (!live.unreachable) this.report.fail('tasks', r, line, `task ${r.task} gone while not unreachable`);
+        break;
       default:
         break;
     }
@@ -192,8 +239,11 @@ export class TaskChecks {
     o.ended++;
     o.live--;
     f.liveTasks--;
-    this.agents.ended(live.agent, live.res);
-    this.agents.conserve(r, line, live.agent, this.offers.launching(live.agent));
+    // An unreachable task's resources left with its agent.
+    if (!live.unreachable) {
+      this.agents.ended(live.agent, live.res);
+      this.agents.conserve(r, line, live.agent, this.offers.launching(live.agent));
+    }
     if (this.jobs.closeIfOver(j, o) && (this.jobs.status(j) & (ABANDONED | DROPPED | RESTARTED)) === 0) {
       this.instant.push({ what: 'finish', job: j, line, t: r.t });
     }

@@ -22,6 +22,10 @@ export const MAX_AGENT_PING_TIMEOUTS = 5;
 export interface FailureHost {
   /** running `task` ends in `code` (TASK_LOST here) */
   endTask(task: number, code: number): void;
+  /** whether running `task`'s framework is partition-aware (its tasks go unreachable, not lost) */
+  partitionAware(task: number): boolean;
+  /** running `task` goes TASK_UNREACHABLE (TaskLife.unreachable) */
+  unreachable(task: number): void;
   /** an allocation run for agent `agent`, as for any registration */
   trigger(agent: AgentIx): void;
   /** failed agent `agent` was declared lost, its tasks ended, just before it leaves the cluster */
@@ -53,11 +57,16 @@ export class AgentFailures {
    * architecture's own liveness rule).
    */
   fail(a: AgentIx, lostAt?: number): number {
-    this.agents.fail(a);
-    this.book.rescindOnAgent(a);
+    this.stopAnswering(a);
     const at = lostAt ?? this.lostAt(a, this.sim.now);
     this.sim.at(at, Phase.MESSAGE, this.hLost, a);
     return at;
+  }
+
+  /** Agent `a` stops answering: out of the agents up (and so of allocation runs), its offers rescinded. */
+  stopAnswering(a: AgentIx): void {
+    this.agents.fail(a);
+    this.book.rescindOnAgent(a);
   }
 
   /**
@@ -76,13 +85,18 @@ export class AgentFailures {
   }
 
   /**
-   * Failed agent `a` is declared lost: its running tasks go TASK_LOST (resources recovered, their
-   * schedulers told), filters on it are cleared, and it leaves the cluster (the allocator removes
-   * it; the cluster total shrinks; an `agent_removed` record).
+   * Failed agent `a` is declared lost (Mesos marks it unreachable): its running tasks go TASK_LOST
+   * (resources recovered, their schedulers told), or TASK_UNREACHABLE for partition-aware
+   * frameworks (Mesos __removeSlave, src/master/master.cpp:10992-11013), filters on it are
+   * cleared, and it leaves the cluster (the allocator removes it; the cluster total shrinks; an
+   * `agent_removed` record).
    */
-  private lost(a: AgentIx): void {
+  lost(a: AgentIx): void {
     // Its running tasks in task order, as a scan of every task would find them.
-    for (const task of this.agents.runningTasks(a)) this.host.endTask(task, TaskCode.LOST);
+    for (const task of this.agents.runningTasks(a)) {
+      if (this.host.partitionAware(task)) this.host.unreachable(task);
+      else this.host.endTask(task, TaskCode.LOST);
+    }
     this.host.lost(a);
     this.book.clearAgentFilters(a);
     const total = this.agents.removed(a);
@@ -93,8 +107,10 @@ export class AgentFailures {
   /**
    * Removed agent `a` comes back: a new registration of the same agent (same id, name, rack and
    * resources, nothing running on it), with an allocation run for it at once (Mesos addSlave).
+   * `withTasks`, when given, runs once it is registered, before that run: what the agent brought
+   * back (AgentPartitions).
    */
-  reregister(a: AgentIx): void {
+  reregister(a: AgentIx, withTasks?: () => void): void {
     const total = this.agents.back(a);
     const reserved = this.agents.reservations(a);
     if (reserved.length > 0) this.allocator.addAgent(a, total, reserved);
@@ -107,6 +123,7 @@ export class AgentFailures {
       rack: this.agents.rack(a),
       res: tuple(total),
     });
+    withTasks?.();
     this.host.trigger(a);
   }
 }

@@ -250,6 +250,17 @@ export class AgentTable {
     return total;
   }
 
+  /**
+   * Failed (not removed) agent `a` answers the master again: it is up with what it had, its
+   * registration time (and so its ping schedule) unchanged.
+   */
+  reconnect(a: AgentIx): void {
+    if (this.state[a] !== FAILED) throw this.sim.invariant(`agent ${this.names[a]} reconnected while not failed`);
+    this.state[a] = UP;
+    this.down--;
+    this.insertUp(a);
+  }
+
   /** Removed agent `a` registers again, with nothing on it; returns its total (a view). */
   back(a: AgentIx): Float64Array {
     if (this.state[a] !== REMOVED) throw this.sim.invariant(`agent ${this.names[a]} reregistered while not removed`);
@@ -259,11 +270,15 @@ export class AgentTable {
     this.check(a);
     addInto(this.clusterTotal, 0, total);
     this.registered[a] = this.sim.now;
-    // Keep the agent list in registration-index order, as before the failure.
+    this.insertUp(a);
+    return total;
+  }
+
+  /** Puts `a` back in the agent list, in registration-index order as before its failure. */
+  private insertUp(a: AgentIx): void {
     let i = this.up.length;
     while (i > 0 && this.up[i - 1]! > a) i--;
     this.up.splice(i, 0, a);
-    return total;
   }
 
   /** Copies the free unreserved resources of `agent` into `out[offset..]`. */

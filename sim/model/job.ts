@@ -530,5 +530,8 @@ export const LOCALITY_NAMES = ['none', 'node', 'rack', 'remote'] as const;
 /** State code of a task not yet launched. */
 export const PENDING_CODE = 0; // TaskCode.PENDING
 
-/** Task state codes stored in {@link TaskTable.state}: 0 pending, then the Mesos states. */
-export const TaskCode = { PENDING: 0, STAGING: 1, RUNNING: 2, FINISHED: 3, FAILED: 4, KILLED: 5, LOST: 6 } as const;
+/**
+ * Task state codes stored in {@link TaskTable.state}: 0 pending, then the Mesos states. UNREACHABLE
+ * (a partition-aware framework's task on an agent marked unreachable) is not terminal; GONE is.
+ */
+export const TaskCode = { PENDING: 0, STAGING: 1, RUNNING: 2, FINISHED: 3, FAILED: 4, KILLED: 5, LOST: 6, UNREACHABLE: 7, GONE: 8 } as const;

@@ -8,7 +8,11 @@
  * in the order cpus, mem, disk, gpus.
  */
 
-/** Task states, as in Mesos (TASK_STAGING ... TASK_LOST). */
+/**
+ * Task states, as in Mesos (TASK_STAGING ... TASK_LOST, TASK_UNREACHABLE, TASK_GONE). Only
+ * partition-aware frameworks' tasks go unreachable (then running again, or a terminal state) or
+ * gone (docs/model.md, "Partitions and partition-aware frameworks").
+ */
 export const TaskState = {
   STAGING: 'staging',
   RUNNING: 'running',
@@ -16,13 +20,15 @@ export const TaskState = {
   FAILED: 'failed',
   KILLED: 'killed',
   LOST: 'lost',
+  UNREACHABLE: 'unreachable',
+  GONE: 'gone',
 } as const;
 /** One of {@link TaskState}. */
 export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 
-/** True for the terminal states (finished, failed, killed, lost). */
+/** True for the terminal states (finished, failed, killed, lost, gone); unreachable is not one, as in Mesos. */
 export function isTerminal(s: TaskState): boolean {
-  return s !== TaskState.STAGING && s !== TaskState.RUNNING;
+  return s !== TaskState.STAGING && s !== TaskState.RUNNING && s !== TaskState.UNREACHABLE;
 }
 
 /** A resource vector in a record: [cpus, mem, disk, gpus] in thousandths. */
@@ -248,6 +254,15 @@ export interface FrameworkDisconnectedRecord {
   readonly framework: number;
   /** its failover timeout, us (0: removed in this same instant) */
   readonly failoverTimeout: number;
+}
+/**
+ * A partitioned agent answered the master's pings again before it was declared unreachable: it is
+ * back in allocation runs with its tasks (those whose end fell during the partition report it now).
+ */
+export interface AgentReconnectedRecord {
+  readonly kind: 'agent_reconnected';
+  readonly t: number;
+  readonly agent: number;
 }
 /** A disconnected framework's scheduler reregistered within its failover timeout: reactivated. */
 export interface FrameworkReconnectedRecord {
@@ -540,6 +555,7 @@ export type LogRecord =
   | CommitRecord
   | JobRestartedRecord
   | FrameworkDisconnectedRecord
+  | AgentReconnectedRecord
   | FrameworkReconnectedRecord
   | FrameworkReconnectRefusedRecord
   | FrameworkRemovedRecord

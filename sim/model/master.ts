@@ -12,11 +12,12 @@ import type { AllocationCost } from './allocation-cost.js';
 import type { Architecture } from './architectures/architecture.js';
 import { Driver, SchedulerTimers } from './driver.js';
 import type { FrameworkBehaviour, OfferOperation, SchedulerDriver } from './framework.js';
-import { frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
+import { agentIx, frameworkIx, taskIx, type AgentIx, type FrameworkIx, type JobIx, type TaskIx } from './ids.js';
 import { RELEASED_CODE, TaskCode, type JobSpec, TaskTable } from './job.js';
 import type { ResTuple } from './log.js';
 import type { RecordLog } from './record-log.js';
 import { AgentFailures } from './agent-failures.js';
+import { AgentPartitions } from './agent-partitions.js';
 import { AgentTable } from './agents.js';
 import { OfferBook, type OfferHost } from './offer-book.js';
 import { TaskLife } from './task-life.js';
@@ -54,6 +55,8 @@ export interface FrameworkOptions {
   readonly minAllocatable?: MinAllocatable | undefined;
   /** every role of a multi-role framework, its role first (see {@link Master.addFramework}) */
   readonly roles?: readonly string[] | undefined;
+  /** the PARTITION_AWARE capability: its tasks on an unreachable agent go unreachable, not lost; default false */
+  readonly partitionAware?: boolean | undefined;
 }
 
 export { MAX_REFUSE_SECONDS } from './offer-book.js';
@@ -81,6 +84,8 @@ interface FrameworkState {
   removed: boolean;
   /** the pending failover-timeout event, -1 for none */
   killEvent: number;
+  /** declared the PARTITION_AWARE capability: its tasks on an unreachable agent go unreachable, not lost */
+  readonly partitionAware: boolean;
 }
 
 /** The master. One per simulation; it registers its handlers with the simulator. */
@@ -110,6 +115,8 @@ export class Master {
   private readonly timers: SchedulerTimers;
   /** agents failing, lost and back */
   private readonly failures: AgentFailures;
+  /** agents partitioned, and partition-aware frameworks' unreachable tasks */
+  private readonly partitions: AgentPartitions;
   private readonly hFailover: HandlerId;
   /** Called when every task of a job has reached a terminal state. */
   onJobFinished: (job: number) => void = () => {};
@@ -147,6 +154,7 @@ export class Master {
     this.life = new TaskLife(sim, tasks, this.agents, allocator, log, {
       client: (fw) => this.frameworks[fw]!,
       failuresSeen: () => this.failuresSeen,
+      endedUnseen: (task, agent) => this.partitions.endedUnseen(task, agent),
       endsQuietly: (job) => this.abandoned.has(job) || this.restarted.has(job) || this.dropped.has(job),
       changed: (task, agent) => {
         this.arch.taskEnded?.(task, agent);
@@ -157,12 +165,29 @@ export class Master {
     this.failures = new AgentFailures(sim, this.agents, this.book, allocator, log, {
       // An architecture that reruns lost tasks itself keeps them from the behaviours.
       endTask: (task, code) => this.life.end(task, code, this.arch.rerunsLostTasks !== true),
+      partitionAware: (task) => this.owner(task).partitionAware,
+      unreachable: (task) => {
+        this.life.unreachable(task);
+        this.partitions.wentUnreachable(task, agentIx(this.tasks.agentOf(taskIx(task))));
+      },
       trigger: (a) => this.trigger(a),
-      lost: (a) => this.arch.agentLost?.(a),
+      lost: (a) => {
+        this.partitions.markedUnreachable(a);
+        this.arch.agentLost?.(a);
+      },
+    });
+    this.partitions = new AgentPartitions(sim, this.agents, tasks, this.failures, log, {
+      endTask: (task, code, notify) => this.life.end(task, code, notify),
+      resume: (task) => this.life.resume(task, this.owner(task).role),
     });
     this.hFailover = sim.register('failover-timeout', (fw) => this.removeFramework(frameworkIx(fw)));
     this.timers = new SchedulerTimers(sim, (fw) => this.frameworks[fw]!.removed);
     this.arch = architecture(this);
+  }
+
+  /** The framework of live `task`. */
+  private owner(task: number): FrameworkState {
+    return this.frameworks[this.tasks.jobFramework[this.tasks.jobOf(taskIx(task))]!]!;
   }
 
   /**
@@ -247,9 +272,28 @@ export class Master {
     return this.agents.isDown(a);
   }
 
-  /** Removed agent `a` comes back (AgentFailures.reregister). */
+  /**
+   * Removed agent `a` comes back (AgentFailures.reregister), empty: partition-aware frameworks'
+   * tasks that went unreachable on it are gone (AgentPartitions.reregister).
+   */
   reregisterAgent(a: AgentIx): void {
-    this.failures.reregister(a);
+    this.partitions.reregister(a);
+  }
+
+  /**
+   * Agent `a` is cut off by a network partition (AgentPartitions.partition): it and its tasks keep
+   * running; it is marked unreachable after the ping timeouts unless the partition heals first.
+   * Offer-based runs only. Returns the time it would be marked unreachable, us.
+   */
+  partitionAgent(a: AgentIx): number {
+    if (this.arch.name !== 'offers') throw this.sim.invariant(`a partition of agent ${this.agents.name(a)} under the ${this.arch.name} architecture`);
+    this.failuresSeen = true;
+    return this.partitions.partition(a);
+  }
+
+  /** The partition of agent `a` heals (AgentPartitions.heal). */
+  healAgent(a: AgentIx): void {
+    this.partitions.heal(a);
   }
 
   /**
@@ -258,7 +302,8 @@ export class Master {
    * suppressed; otherwise an allocation run over all agents follows at once. `options.roles` (two
    * or more, `role` first): a multi-role framework (Mesos MULTI_ROLE), whose scheduler may
    * suppress and revive each role on its own; the allocator must take such frameworks
-   * (Allocator.multiRole).
+   * (Allocator.multiRole). `options.partitionAware` (default false): it declared the PARTITION_AWARE
+   * capability.
    */
   addFramework(name: string, role: string, weight: number, behaviour: FrameworkBehaviour, options: FrameworkOptions = {}): FrameworkIx {
     const index = frameworkIx(this.frameworks.length);
@@ -268,6 +313,8 @@ export class Master {
       throw this.sim.invariant(`framework ${name}: roles [${roles.join(', ')}] must start with its role ${role}, under an allocator that takes several roles`);
     }
     const all = multi ? [...roles] : [role];
+    const partitionAware = options.partitionAware ?? false;
+    if (partitionAware && this.arch.name !== 'offers') throw this.sim.invariant(`partition-aware framework ${name} under the ${this.arch.name} architecture`);
     const fs: FrameworkState = {
       index,
       name,
@@ -283,6 +330,7 @@ export class Master {
       connected: true,
       removed: false,
       killEvent: -1,
+      partitionAware,
     };
     this.frameworks.push(fs);
     if (fs.minAllocatable !== undefined) this.book.addOverride(fs.minAllocatable);
@@ -382,6 +430,8 @@ export class Master {
    * are killed (TASK_KILLED, not reported to the gone scheduler; resources recovered with no
    * filter). Tasks on a failed agent not yet declared lost are killed too, as Mesos kills every
    * task on a registered agent, connected or not, so a later loss of that agent finds none of
+   * them. Its unreachable tasks are killed as well (their resources left with their agent; Mesos
+   * marks them killed, src/master/master.cpp:10466-10490), so their agent's return finds none of
    * them. Jobs abandoned or restarted before keep their record: their running tasks are killed only.
    * Its pending timers never fire, and later jobs of its workload are dropped as they arrive
    * (see {@link submitJob}), so a run to completion still ends.
@@ -399,7 +449,7 @@ export class Master {
       jobs.push(j);
       if (!this.abandoned.has(j) && !this.restarted.has(j)) dropping++;
       const first = t.firstTask[j]!;
-      for (let i = first; i < first + t.taskCount[j]!; i++) if (t.stateOf(i) === TaskCode.RUNNING) running++;
+      for (let i = first; i < first + t.taskCount[j]!; i++) if (isHeld(t.stateOf(i))) running++;
     }
     this.log.record({ kind: 'framework_removed', t: this.sim.now, framework: fw, tasksKilled: running, jobsDropped: dropping });
     for (const j of jobs) {
@@ -412,7 +462,7 @@ export class Master {
         this.dropJob(j, fw, pending);
       }
       for (let i = first; i < end; i++) {
-        if (t.stateOf(i) !== TaskCode.RUNNING) continue;
+        if (!isHeld(t.stateOf(i))) continue;
         live++;
         this.life.end(i, TaskCode.KILLED, false);
       }
@@ -810,6 +860,14 @@ export class Master {
     };
     this.submitJob(spec, fw);
   }
+}
+
+/**
+ * Whether a task in state `code` is killed when its framework is removed: running, or unreachable
+ * (Mesos removeFramework marks a framework's unreachable tasks killed, src/master/master.cpp:10466-10490).
+ */
+function isHeld(code: number): boolean {
+  return code === TaskCode.RUNNING || code === TaskCode.UNREACHABLE;
 }
 
 function tuple(v: Float64Array): ResTuple {

@@ -20,6 +20,8 @@ export interface RandomFailureSpec {
   readonly from?: SimTime | undefined;
   /** no failure starts at or after this time, us (agents down then still return); absent: none */
   readonly until?: SimTime | undefined;
+  /** what kind of failures: 'crash' or 'partition' (a partition heals after its down time exactly; needs mttr); default 'crash' */
+  readonly kind?: 'crash' | 'partition' | undefined;
 }
 
 /**

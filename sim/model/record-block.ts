@@ -29,9 +29,10 @@ export const ROW_FIELDS = 9;
 
 /**
  * Task states by their code in a TASK_STATE row, which is the model's task code (TaskCode of
- * job.ts: pending, staging, running, finished, failed, killed, lost); a pending task logs as staging.
+ * job.ts: pending, staging, running, finished, failed, killed, lost, unreachable, gone); a pending
+ * task logs as staging.
  */
-export const ROW_TASK_STATES: readonly TaskState[] = ['staging', 'staging', 'running', 'finished', 'failed', 'killed', 'lost'];
+export const ROW_TASK_STATES: readonly TaskState[] = ['staging', 'staging', 'running', 'finished', 'failed', 'killed', 'lost', 'unreachable', 'gone'];
 /** Localities by their code in a TASK_LOCALITY row, the model's Locality code of job.ts (none is never logged). */
 export const ROW_LOCALITIES: readonly TaskLocality[] = ['node', 'node', 'rack', 'remote'];
 

@@ -52,7 +52,16 @@ export interface FrameworkSpec {
   readonly failoverTimeout?: SimTime | undefined;
   /** its capabilities and offer filters (Master.addFramework); default none */
   readonly options?: FrameworkOptions | undefined;
+  /** declares the PARTITION_AWARE capability: its tasks on an unreachable agent go unreachable, not lost; default false */
+  readonly partitionAware?: boolean | undefined;
 }
+
+/**
+ * What an agent failure is: 'crash', the agent's host or process died (its tasks die with it; it
+ * comes back empty), or 'partition', the network between it and the master broke (it and its tasks
+ * keep running; it comes back with them). Default 'crash'.
+ */
+export type FailureKind = 'crash' | 'partition';
 
 /** A scheduled agent failure. */
 export interface AgentFailureSpec {
@@ -64,9 +73,11 @@ export interface AgentFailureSpec {
    * how long it stays down, us; absent: for good. It registers again at `at + downFor`, or when
    * it is declared lost if that is later (an agent back before that is still treated as lost).
    * A failure that falls while the agent is already down (an overlapping failure) is skipped,
-   * with its return.
+   * with its return. A partition heals at `at + downFor` exactly (required for a partition).
    */
   readonly downFor?: SimTime | undefined;
+  /** what kind of failure (see {@link FailureKind}); default 'crash' */
+  readonly kind?: FailureKind | undefined;
 }
 
 /** Failures injected into the run. */
@@ -149,7 +160,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   const hFramework = sim.register('framework-add', (i) => {
     const f = input.frameworks[i]!;
     const roles = f.roles !== undefined && f.roles.length > 1 ? f.roles : undefined;
-    const options = roles === undefined ? f.options : { ...f.options, roles };
+    let options = roles === undefined ? f.options : { ...f.options, roles };
+    if (f.partitionAware !== undefined) options = { ...options, partitionAware: f.partitionAware };
     fwIndex.set(f.name, master.addFramework(f.name, f.role, input.weights.get(f.role) ?? 1, f.behaviour, options));
   });
   input.agents.forEach((a, i) => sim.at(a.addAt ?? 0, Phase.ARRIVAL, hAgent, i));
@@ -220,14 +232,22 @@ function armFailures(sim: Simulator, master: Master, input: SimulationInput, age
   const names = new Set(input.agents.map((a) => a.name));
   for (const f of list) {
     if (!names.has(f.agent)) throw new Error(`failure of unknown agent ${f.agent}`);
+    if (f.kind === 'partition' && f.downFor === undefined) throw new Error(`the partition of agent ${f.agent} at ${f.at} us never heals (downFor is required)`);
   }
   const hBack = sim.register('agent-back', (a) => master.reregisterAgent(agentIx(a)));
+  // Registered only when some failure is a partition, so other runs are unchanged.
+  const hHeal = list.some((f) => f.kind === 'partition') ? sim.register('agent-heal', (a) => master.healAgent(agentIx(a))) : -1;
   const hFail = sim.register('agent-fail', (i) => {
     const f = list[i]!;
     const a = agentIndex.get(f.agent);
     if (a === undefined) throw sim.invariant(`agent ${f.agent} failed before it registered`);
     // Already down (an overlapping failure): this one is skipped, and so is its return.
     if (master.isAgentDown(a)) return;
+    if (f.kind === 'partition') {
+      master.partitionAgent(a);
+      sim.at(sim.now + f.downFor!, Phase.MESSAGE, hHeal, a);
+      return;
+    }
     const lost = master.failAgent(a);
     if (f.downFor !== undefined) sim.at(Math.max(sim.now + f.downFor, lost), Phase.MESSAGE, hBack, a);
   });
@@ -275,14 +295,23 @@ function armRandomFailures(sim: Simulator, master: Master, input: SimulationInpu
     const at = upSince + Math.max(1, clocks[i]!.upTime());
     if (at < until) sim.at(at, Phase.ARRIVAL, hFail, i);
   };
+  const partition = spec.kind === 'partition';
+  if (partition && spec.mttr === undefined) throw new Error('random partitions must heal: mttr is required');
   const hBack = sim.register('agent-back-random', (i) => {
-    master.reregisterAgent(index(i));
+    if (partition) master.healAgent(index(i));
+    else master.reregisterAgent(index(i));
     armNext(i, sim.now);
   });
   const hFail = sim.register('agent-fail-random', (i) => {
     const a = index(i);
     if (master.isAgentDown(a)) {
       armNext(i, sim.now);
+      return;
+    }
+    if (partition) {
+      master.partitionAgent(a);
+      // At least 1 us down, so the heal falls after this failure's instant.
+      sim.at(sim.now + Math.max(1, clocks[i]!.downTime()!), Phase.MESSAGE, hBack, i);
       return;
     }
     const lost = master.failAgent(a);

@@ -19,6 +19,8 @@ export interface TaskLifeHost {
   client(fw: number): { readonly behaviour: FrameworkBehaviour; readonly driver: SchedulerDriver; readonly removed: boolean };
   /** whether an agent failed, a framework disconnected or a task was killed in this run */
   failuresSeen(): boolean;
+  /** running `task`'s end event fired while its agent `agent` was down (see AgentPartitions.endedUnseen) */
+  endedUnseen(task: number, agent: number): void;
   /** whether job `job` ends with no job_finished record (abandoned, restarted or dropped) */
   endsQuietly(job: number): boolean;
   /** running `task` on `agent` ended and its resources came back (the architecture may place at once) */
@@ -75,18 +77,35 @@ export class TaskLife {
   }
 
   /**
-   * Task `task` reaches terminal state `code` (FINISHED, or LOST with its agent, or KILLED):
-   * resources back, scheduler told unless `notify` is false, its job counted.
+   * Task `task` reaches terminal state `code` (FINISHED, or LOST with its agent, or KILLED, or
+   * GONE): resources back (an unreachable task's went with its agent), scheduler told unless
+   * `notify` is false, its job counted.
    */
   end(task: number, code: number, notify = true): void {
     const t = this.tasks;
-    if (!t.isLive(task) || t.state[t.slotOf(task)] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} ended while not running`);
+    const was = t.isLive(task) ? t.state[t.slotOf(task)] : undefined;
+    if (was !== TaskCode.RUNNING && was !== TaskCode.UNREACHABLE) throw this.sim.invariant(`task ${task} ended while not running`);
     const s = t.slotOf(task);
     const j = t.job[s]!;
     const fw = frameworkIx(t.jobFramework[j]!);
     const agent = agentIx(t.agent[s]!);
     t.state[s] = code;
     t.ended(task);
+    if (was === TaskCode.RUNNING) this.release(task, fw, agent);
+    else this.logTask(task, fw);
+    const f = this.host.client(fw);
+    if (notify && !f.removed) f.behaviour.onTaskEnded(taskIx(task), code, f.driver);
+    const done = ++t.doneCount[j]!;
+    if (done === t.taskCount[j]) {
+      if (!this.host.endsQuietly(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
+      this.host.jobFinished(j);
+    }
+  }
+
+  /** Running `task` of `fw` leaves `agent`: its resources back to the agent and the policy; logged. */
+  private release(task: number, fw: FrameworkIx, agent: AgentIx): void {
+    const t = this.tasks;
+    const s = t.slotOf(task);
     // A view, used before the scheduler is told (a job it submits then may move the slots).
     const res = t.res.subarray(s * NUM_RESOURCES, s * NUM_RESOURCES + NUM_RESOURCES);
     const reserved = this.agents.ended(agent, task, res);
@@ -101,13 +120,41 @@ export class TaskLife {
     else this.allocator.recover(fw, agent, res);
     // A scheduler that places tasks itself does so as soon as resources free up: no tick to wait for.
     this.host.changed(task, agent);
-    const f = this.host.client(fw);
-    if (notify && !f.removed) f.behaviour.onTaskEnded(taskIx(task), code, f.driver);
-    const done = ++t.doneCount[j]!;
-    if (done === t.taskCount[j]) {
-      if (!this.host.endsQuietly(j)) this.log.record({ kind: 'job_finished', t: this.sim.now, job: j, framework: fw });
-      this.host.jobFinished(j);
-    }
+  }
+
+  /**
+   * Running `task` of a partition-aware framework, on an agent being marked unreachable, goes
+   * TASK_UNREACHABLE: its resources leave with the agent (the agent and the policy forget them, as
+   * Mesos __removeSlave does), but it is not terminal: its job waits for it, and its scheduler is
+   * not told (it waits for the task, see docs/model.md). Its end event still comes.
+   */
+  unreachable(task: number): void {
+    const t = this.tasks;
+    if (!t.isLive(task) || t.state[t.slotOf(task)] !== TaskCode.RUNNING) throw this.sim.invariant(`task ${task} unreachable while not running`);
+    const s = t.slotOf(task);
+    t.state[s] = TaskCode.UNREACHABLE;
+    this.release(task, frameworkIx(t.jobFramework[t.job[s]!]!), agentIx(t.agent[s]!));
+  }
+
+  /**
+   * Unreachable `task` is running again on its agent, which reregistered with it: its resources are
+   * allocated again to its framework (of role `role`) and it ends at its original end time.
+   */
+  resume(task: number, role: string): void {
+    const t = this.tasks;
+    if (!t.isLive(task) || t.state[t.slotOf(task)] !== TaskCode.UNREACHABLE) throw this.sim.invariant(`task ${task} resumed while not unreachable`);
+    const s = t.slotOf(task);
+    const fw = frameworkIx(t.jobFramework[t.job[s]!]!);
+    const agent = agentIx(t.agent[s]!);
+    const reserved = this.agents.placeDirect(agent, t, task, role);
+    this.agents.started(agent, task);
+    const off = t.resOffset(task);
+    const res = t.res.subarray(off, off + NUM_RESOURCES);
+    if (this.allocator.allocated === undefined) throw this.sim.invariant(`the allocator cannot take back task ${task}'s resources (no allocated())`);
+    if (reserved === undefined) this.allocator.allocated(fw, agent, res);
+    else this.allocator.allocated(fw, agent, res, reserved);
+    t.state[s] = TaskCode.RUNNING;
+    this.logTask(task, fw);
   }
 
   /** A task's end event (its duration is over). */
@@ -118,12 +165,17 @@ export class TaskLife {
       // never relaunched; schedulers rerun lost work as copies, see SchedulerDriver.resubmit).
       // The same holds for a task killed when its framework's failover timeout ran out, or by its
       // scheduler (SchedulerDriver.kill).
-      // A task whose job is over and reclaimed was killed or lost (a finished one has no end event left).
+      // A task on a partitioned agent did end: the agent reports it when the partition heals.
+      // A task whose job is over and reclaimed was killed, lost or gone (a finished one has no end event left).
       const t = this.tasks;
       if (!t.isLive(task)) return;
       const s = t.slotOf(task);
       const st = t.state[s];
-      if (st === TaskCode.LOST || st === TaskCode.KILLED || this.agents.isDown(t.agent[s]!)) return;
+      if (st !== TaskCode.RUNNING && st !== TaskCode.UNREACHABLE) return;
+      if (this.agents.isDown(t.agent[s]!)) {
+        this.host.endedUnseen(task, t.agent[s]!);
+        return;
+      }
     }
     this.end(task, TaskCode.FINISHED);
   }

@@ -339,9 +339,10 @@ export class BatchFramework implements FrameworkBehaviour {
   }
 
   onTaskEnded(task: TaskIx, code: number, driver: SchedulerDriver): void {
-    // A lost task (its agent failed) is rerun as a copy: a one-task job `<framework>/replace-<task>`
-    // (SchedulerDriver.resubmit), queued like any job. Finished tasks are done.
-    if (code === TaskCode.LOST) driver.resubmit(task);
+    // A lost or gone task (its agent failed) is rerun as a copy: a one-task job
+    // `<framework>/replace-<task>` (SchedulerDriver.resubmit), queued like any job. Finished tasks
+    // are done. A partition-aware framework is not told of an unreachable task: it waits for it.
+    if (code === TaskCode.LOST || code === TaskCode.GONE) driver.resubmit(task);
   }
 
   /**

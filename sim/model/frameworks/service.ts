@@ -290,7 +290,7 @@ export class ServiceFramework implements FrameworkBehaviour {
     const rack = driver.rackOf(agent);
     this.perAgent.set(agent, (this.perAgent.get(agent) ?? 1) - 1);
     this.perRack.set(rack, (this.perRack.get(rack) ?? 1) - 1);
-    if (code === TaskCode.FAILED || code === TaskCode.KILLED || code === TaskCode.LOST) {
+    if (code === TaskCode.FAILED || code === TaskCode.KILLED || code === TaskCode.LOST || code === TaskCode.GONE) {
       this.replaced++;
       driver.resubmit(task);
     }

@@ -3,7 +3,7 @@ import type { LogRecord } from '../log.js';
 import type { RecordLog } from '../record-log.js';
 
 /** The model's task codes (TaskCode of job.ts) of the logged task states. */
-const STATE_CODE = { staging: 1, running: 2, finished: 3, failed: 4, killed: 5, lost: 6 } as const;
+const STATE_CODE = { staging: 1, running: 2, finished: 3, failed: 4, killed: 5, lost: 6, unreachable: 7, gone: 8 } as const;
 /** The model's locality codes (Locality of job.ts) of the logged localities. */
 const LOCALITY_CODE = { node: 1, rack: 2, remote: 3 } as const;
 
