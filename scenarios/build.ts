@@ -98,8 +98,13 @@ export function frameworkOptions(f: {
   readonly minAllocatable?: readonly ResourceAmounts[] | undefined;
 }): FrameworkOptions | undefined {
   const gpu = f.capabilities?.includes('GPU_RESOURCES') === true;
-  if (!gpu && f.minAllocatable === undefined) return undefined;
-  return { ...(gpu ? { gpuResources: true } : {}), ...(f.minAllocatable === undefined ? {} : { minAllocatable: f.minAllocatable.map((m) => resources(m)) }) };
+  const partitionAware = f.capabilities?.includes('PARTITION_AWARE') === true;
+  if (!gpu && !partitionAware && f.minAllocatable === undefined) return undefined;
+  return {
+    ...(gpu ? { gpuResources: true } : {}),
+    ...(partitionAware ? { partitionAware: true } : {}),
+    ...(f.minAllocatable === undefined ? {} : { minAllocatable: f.minAllocatable.map((m) => resources(m)) }),
+  };
 }
 
 const traceFrameworkCache = new WeakMap<Scenario, TraceFramework[]>();
@@ -309,7 +314,6 @@ export function buildSimulation(
     behaviour: createBehaviour(f.behaviour),
     addAt: seconds(f.addAt),
     options: frameworkOptions(f),
-    ...(f.partitionAware === undefined ? {} : { partitionAware: f.partitionAware }),
     ...(f.failover === undefined
       ? {}
       : {

@@ -189,17 +189,17 @@ frameworks:
     throw new Error('expected the scenario to be rejected');
   }
 
-  // The wiring of kind and partitionAware, on sim/model/partitions.test.ts's first case: task 0
+  // The wiring of kind and the PARTITION_AWARE capability, on sim/model/partitions.test.ts's first case: task 0
   // on a-0 from 0; a-0 cut off at 100, marked unreachable at 180 (5th miss after the ping at 105),
-  // back at 250 with task 0, which ends at 400. Without partitionAware it is lost at 180 instead.
-  test('kind: partition and partitionAware reach the run', () => {
+  // back at 250 with task 0, which ends at 400. Without the capability it is lost at 180 instead.
+  test('kind: partition and PARTITION_AWARE reach the run', () => {
     const states = (aware: string) => {
       const { scenario } = parseScenarioText(PARTITION(aware, '{ agent: a-0, at: 100, downFor: 150, kind: partition }'), 'f.yaml');
       const sink = new RecordingSink();
       simulate(buildSimulation(scenario, 1, [sink]));
       return sink.of('task_state').map((r) => [r.t / S, r.state]);
     };
-    expect(states('\n    partitionAware: true')).toEqual([
+    expect(states('\n    capabilities: [PARTITION_AWARE]')).toEqual([
       [0, 'staging'],
       [0, 'running'],
       [180, 'unreachable'],
@@ -212,7 +212,7 @@ frameworks:
   test('the resolved scenario lists no new field unless given (runs without them are unchanged)', () => {
     const { scenario } = parseScenarioText(PARTITION('', '{ agent: a-0, at: 100 }'), 'f.yaml');
     expect(scenario.failures!.agents[0]).toEqual({ agent: 'a-0', at: 100 });
-    expect('partitionAware' in scenario.frameworks[0]!).toBe(false);
+    expect('capabilities' in scenario.frameworks[0]!).toBe(false);
   });
 
   // Random partitions with a mean down time of 1 s: a down time reaches the 75 s before an agent
@@ -245,14 +245,14 @@ frameworks:
       'failures.agents[0].downFor: a partition must heal: give downFor (an agent cut off for good is a crash)',
     ]);
     expect(problems(PARTITION('', '{ agent: a-0, at: 100, downFor: 5, kind: split }'))[0]).toMatch(/^failures\.agents\[0\]\.kind: /);
-    expect(problems(PARTITION('\n    partitionAware: yes', '{ agent: a-0, at: 1 }'))[0]).toMatch(/^frameworks\[0\]\.partitionAware: /);
+    expect(problems(PARTITION('\n    capabilities: [PARTITION_AWAR]', '{ agent: a-0, at: 1 }'))[0]).toMatch(/^frameworks\[0\]\.capabilities\[0\]: /);
     const random = PARTITION('', '{ agent: a-0, at: 1 }').replace(/ {2}agents: \[ .* \]\n/, '  random: { mtbf: 60, kind: partition }\n');
     expect(problems(random)).toEqual(['failures.random.mttr: random partitions must heal: give mttr']);
     const underMonolithic = `architecture: monolithic\n${PARTITION('', '{ agent: a-0, at: 1, downFor: 5, kind: partition }')}`;
     expect(problems(underMonolithic)).toEqual(['failures.agents[0].kind: partitions are modelled for the offers architecture only, not monolithic']);
-    const awareUnderYarn = `architecture: yarn\n${PARTITION('\n    partitionAware: true', '{ agent: a-0, at: 1 }')}`;
+    const awareUnderYarn = `architecture: yarn\n${PARTITION('\n    capabilities: [PARTITION_AWARE]', '{ agent: a-0, at: 1 }')}`;
     expect(problems(awareUnderYarn)).toEqual([
-      'frameworks[0].partitionAware: partition-aware frameworks are modelled for the offers architecture only, not yarn',
+      'frameworks[0].capabilities: partition-aware frameworks are modelled for the offers architecture only, not yarn',
     ]);
   });
 });

@@ -28,7 +28,7 @@ frameworks:
 `;
     expect(problems(text)).toEqual([
       expect.stringMatching(/^bad\.yaml:\d+:\d+: master\.filterGpuResources: .*boolean/),
-      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.capabilities\[0\]: a capability offersim models: GPU_RESOURCES$/),
+      expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[0\]\.capabilities\[0\]: a capability offersim models: GPU_RESOURCES, PARTITION_AWARE$/),
       expect.stringMatching(/^bad\.yaml:\d+:\d+: frameworks\[1\]\.minAllocatable\[0\]\.cpu: unknown field "cpu"; did you mean "cpus"\?/),
     ]);
   });

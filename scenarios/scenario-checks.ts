@@ -358,8 +358,12 @@ function agentNamesUnique({ s, agents, report }: Checked): void {
 function failureAgents({ s, agentNames, report }: Checked): void {
   const offers = runArchitecture(s) === 'offers';
   s.frameworks.forEach((f, i) => {
-    if (f.partitionAware === true && !offers)
-      report(['frameworks', i, 'partitionAware'], `partition-aware frameworks are modelled for the offers architecture only, not ${runArchitecture(s)}`);
+    if (f.capabilities?.includes('PARTITION_AWARE') === true && !offers)
+      report(['frameworks', i, 'capabilities'], `partition-aware frameworks are modelled for the offers architecture only, not ${runArchitecture(s)}`);
+  });
+  (s.traces ?? []).forEach((t, i) => {
+    if (t.capabilities?.includes('PARTITION_AWARE') === true && !offers)
+      report(['traces', i, 'capabilities'], `partition-aware frameworks are modelled for the offers architecture only, not ${runArchitecture(s)}`);
   });
   s.failures?.agents.forEach((f, i) => {
     if (!agentNames.has(f.agent)) report(['failures', 'agents', i, 'agent'], `agent "${f.agent}" is not in the cluster`);

@@ -73,7 +73,7 @@ export const ResourceAmountsSchema = z.strictObject({
 });
 
 /** Framework capabilities offersim models (Mesos FrameworkInfo.Capability). */
-export const CAPABILITIES = ['GPU_RESOURCES'] as const;
+export const CAPABILITIES = ['GPU_RESOURCES', 'PARTITION_AWARE'] as const;
 
 /**
  * A framework's options that change what it may be offered: its capabilities and its own
@@ -82,7 +82,8 @@ export const CAPABILITIES = ['GPU_RESOURCES'] as const;
 export const FRAMEWORK_OFFER_FIELDS = {
   /**
    * Mesos framework capabilities: GPU_RESOURCES lets it be offered agents with gpus while
-   * master.filterGpuResources is on; default none
+   * master.filterGpuResources is on; PARTITION_AWARE makes its tasks on an agent marked
+   * unreachable go unreachable, not lost (offers only); default none
    */
   capabilities: z.array(z.enum(CAPABILITIES, { message: `a capability offersim models: ${CAPABILITIES.join(', ')}` })).optional(),
   /**

@@ -273,8 +273,6 @@ export const FrameworkSchema = z.preprocess(
     failover: FailoverSchema.optional(),
     /** Mesos failover_timeout, seconds: tasks survive a disconnect this long; default 0 (killed at once) */
     failoverTimeout: span.optional(),
-    /** declares Mesos's PARTITION_AWARE capability: its tasks on an unreachable agent go unreachable, not lost; default false */
-    partitionAware: z.boolean().optional(),
     ...FRAMEWORK_OFFER_FIELDS,
   }),
 );
