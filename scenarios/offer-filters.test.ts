@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingSink } from '../sim/model/test-support/scripted.js';
+import { buildSimulation } from './build.js';
+import { InputError } from './errors.js';
 import { loadScenario, parseScenarioText } from './loader.js';
 import { problems } from './test-support/problems.js';
 import { simulateScenario } from './run.js';
@@ -95,5 +97,23 @@ describe('frameworks a trace creates', () => {
     expect(starts(', capabilities: [GPU_RESOURCES]')).toEqual([0, 1]);
     expect(starts('')).toEqual([]);
     expect(starts('', 'master: { filterGpuResources: false }\n')).toEqual([0, 1]);
+  });
+
+  // PARTITION_AWARE is a capability like GPU_RESOURCES: a trace entry's reaches the frameworks it
+  // creates, and is refused, at the entry's field, outside the offers architecture.
+  test('take PARTITION_AWARE from their trace entry; refused outside offers', () => {
+    const write = (head: string) => {
+      writeFileSync(join(dir, 's.yaml'), `${BASE}${head}duration: 30\ntraces:\n  - { file: t.jsonl, frameworkBy: user, capabilities: [PARTITION_AWARE] }\n`);
+      return join(dir, 's.yaml');
+    };
+    const input = buildSimulation(loadScenario(write('')).scenario, 1, []);
+    expect(input.frameworks.map((f) => [f.name, f.options?.partitionAware])).toEqual([['u1', true]]);
+    let message = '';
+    try {
+      loadScenario(write('architecture: monolithic\n'));
+    } catch (err) {
+      message = err instanceof InputError ? err.problems.map((p) => `${p.path}: ${p.message}`).join('\n') : String(err);
+    }
+    expect(message).toBe('traces[0].capabilities: partition-aware frameworks are modelled for the offers architecture only, not monolithic');
   });
 });
