@@ -88,6 +88,11 @@ export function renameDraft(d: Draft, r: Renames): Draft {
   for (const f of out.frameworks) {
     f.name = renamed(r.frameworks, f.name);
     f.role = renameRole(r, f.role);
+    // A multi-role framework's roles, and the roles its workload ties jobs to.
+    const m = f as typeof f & { roles?: string[]; workload?: { roles?: Record<string, unknown> } };
+    if (m.roles !== undefined) m.roles = m.roles.map((x) => renameRole(r, x));
+    if (m.workload?.roles !== undefined) m.workload.roles = renameKeys(r, m.workload.roles);
+    if (f.workload?.kind === 'inline') for (const j of f.workload.jobs as { role?: string }[]) if (j.role !== undefined) j.role = renameRole(r, j.role);
     if (f.workload?.kind !== 'inline') continue;
     for (const t of f.workload.jobs.flatMap((j) => j.tasks)) {
       if (t.preferredAgents !== undefined) t.preferredAgents = t.preferredAgents.map(agent);
@@ -141,6 +146,8 @@ export function renameOutputs(
       y['name'] = x.kind === 'agent_added' ? renamePrefixed(r.agentPrefixes, agentPrefixes, n) : x.kind === 'framework_added' ? fw(n) : job(n);
     }
     if (typeof y['role'] === 'string') y['role'] = renameRole(r, y['role']);
+    // A multi-role framework's role lists (framework_added, suppress, revive, framework_reconnected).
+    for (const k of ['roles', 'suppressedRoles']) if (Array.isArray(y[k])) y[k] = (y[k] as string[]).map((x) => renameRole(r, x));
     if (typeof y['rack'] === 'string') y['rack'] = renamePrefixed(r.rackPrefixes, rackPrefixes, y['rack']);
     return y as unknown as LogRecord;
   });
