@@ -12,10 +12,10 @@ import type { LogRecord } from '../sim/model/log.js';
 import { simulate } from '../sim/model/simulation.js';
 import { RecordingSink } from '../sim/model/test-support/scripted.js';
 import { buildSimulation } from './build.js';
-import { InputError, formatProblem } from './errors.js';
 import { parseScenarioText } from './loader.js';
 import { cli } from './test-support/cli.js';
 import { ALLOCATOR_METHODS } from './user-allocator.js';
+import { problems as problemsOf } from './test-support/problems.js';
 
 function records(text: string, overrides: readonly string[] = []): LogRecord[] {
   const { scenario } = parseScenarioText(text, 'arch.yaml', overrides);
@@ -24,15 +24,7 @@ function records(text: string, overrides: readonly string[] = []): LogRecord[] {
   return sink.records;
 }
 
-function problems(text: string, overrides: readonly string[] = []): string[] {
-  try {
-    parseScenarioText(text, 'arch.yaml', overrides);
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const problems = (text: string, overrides: readonly string[] = []): string[] => problemsOf(text, overrides, 'arch.yaml');
 
 /** Who launched a task at `t` seconds: the frameworks of the task_state running records then. */
 function launchedAt(rs: readonly LogRecord[], t: number): string[] {

@@ -5,8 +5,8 @@
 import { RecordingSink } from '../sim/model/test-support/scripted.js';
 import { simulate } from '../sim/model/simulation.js';
 import { buildAgents, buildSimulation } from './build.js';
-import { InputError, formatProblem } from './errors.js';
 import { parseScenarioText } from './loader.js';
+import { problemMessages } from './test-support/problems.js';
 
 const S = 1_000_000;
 
@@ -106,15 +106,7 @@ frameworks:
   - name: f
     workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 1, duration: 10 } ] } ] }
 `;
-  function problems(block: string): string[] {
-    try {
-      parseScenarioText(`${BASE}failures:\n${block}`, 'bad.yaml');
-    } catch (err) {
-      if (err instanceof InputError) return err.problems.map((p) => formatProblem(p).replace(/^bad\.yaml:\d+:\d+: /, ''));
-      throw err;
-    }
-    throw new Error('expected the scenario to be rejected');
-  }
+  const problems = (block: string): string[] => problemMessages(`${BASE}failures:\n${block}`);
 
   test('the block is parsed with its defaults and built in microseconds', () => {
     const { scenario } = parseScenarioText(`${BASE}failures:\n  random: { mtbf: 3600, mttr: 600.5 }\n`, 'f.yaml');
@@ -179,15 +171,7 @@ frameworks:
   - name: f${aware}
     workload: { kind: inline, jobs: [ { submit: 0, tasks: [ { cpus: 1, duration: 400 } ] } ] }
 `;
-  function problems(text: string): string[] {
-    try {
-      parseScenarioText(text, 'bad.yaml');
-    } catch (err) {
-      if (err instanceof InputError) return err.problems.map((p) => formatProblem(p).replace(/^bad\.yaml:\d+:\d+: /, ''));
-      throw err;
-    }
-    throw new Error('expected the scenario to be rejected');
-  }
+  const problems = problemMessages;
 
   // The wiring of kind and the PARTITION_AWARE capability, on sim/model/partitions.test.ts's first case: task 0
   // on a-0 from 0; a-0 cut off at 100, marked unreachable at 180 (5th miss after the ping at 105),

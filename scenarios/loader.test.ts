@@ -5,20 +5,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allocatorNames } from '../allocators/registry.js';
-import { InputError, formatProblem } from './errors.js';
+import { InputError } from './errors.js';
 import { loadScenario, parseScenarioText } from './loader.js';
+import { problems } from './test-support/problems.js';
 
 const EXAMPLES = fileURLToPath(new URL('./examples/', import.meta.url));
-
-function problems(text: string, overrides: string[] = []): string[] {
-  try {
-    parseScenarioText(text, 'bad.yaml', overrides);
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
 
 const MINIMAL = `
 cluster:

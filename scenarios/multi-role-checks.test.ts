@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildJobs } from './build.js';
 import { InputError, formatProblem } from './errors.js';
 import { openScenario, parseScenarioText } from './loader.js';
+import { problemMessages } from './test-support/problems.js';
 
 const scenario = (allocator: string, framework: string) => `allocator: ${allocator}
 cluster:
@@ -22,15 +23,7 @@ const MULTI = `    roles: [a, b]
     workload: { kind: poisson, rate: 1, jobs: 400, task: { cpus: 1, duration: 5 }, roles: { a: 3, b: 1 } }
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 'bad.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map((p) => formatProblem(p).replace(/^bad\.yaml:\d+:\d+: /, ''));
-    throw err;
-  }
-  return [];
-}
+const problems = problemMessages;
 
 test('a multi-role framework takes its first role as role, and runs under drf', () => {
   const { scenario: s } = parseScenarioText(scenario('drf', MULTI), 'ok.yaml');

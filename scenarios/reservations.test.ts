@@ -2,22 +2,12 @@
  * Static reservations in scenario files: the `reserved` field of an agent group, its checks, and
  * a run through the scenario layer.
  */
-import { InputError, formatProblem } from './errors.js';
 import { buildAgents, buildSimulation } from './build.js';
 import { parseScenarioText } from './loader.js';
 import { resources } from '../sim/model/resources.js';
 import { simulate } from '../sim/model/simulation.js';
 import { RecordingSink } from '../sim/model/test-support/scripted.js';
-
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 'bad.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+import { problems } from './test-support/problems.js';
 
 const scenario = (reserved: string, frameworks = '  - { name: a, role: ads }') => `
 cluster:

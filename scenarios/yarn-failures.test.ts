@@ -7,10 +7,10 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, formatProblem } from './errors.js';
 import { parseScenarioText } from './loader.js';
 import { cli } from './test-support/cli.js';
 import { buildYarn, yarnSettings } from './yarn-settings.js';
+import { problemMessages } from './test-support/problems.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -32,15 +32,7 @@ frameworks:
     workload: { kind: poisson, rate: 0.05, until: 900, tasksPerJob: { uniform: [2, 10] }, task: { cpus: 1, mem: 1024, duration: { exponential: 60 } } }
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 'yf.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map((p) => formatProblem(p).replace(/^[^:]*:\d+:\d+: /, ''));
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
+const problems = problemMessages;
 
 describe('the failure and preemption settings', () => {
   test("Hadoop's defaults: 600 s node and AM expiry, 2 attempts; preemption off", () => {

@@ -7,13 +7,13 @@ import { describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, formatProblem } from './errors.js';
 import { parseScenarioText } from './loader.js';
 import { cli } from './test-support/cli.js';
 import { fileURLToPath } from 'node:url';
 import { buildYarn } from './yarn-settings.js';
 import { yarnScenario } from './build.js';
 import { R, resources } from '../sim/model/resources.js';
+import { problems } from './test-support/problems.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -41,16 +41,6 @@ frameworks:
     role: b
     workload: { kind: poisson, rate: 0.1, until: 120, tasksPerJob: { uniform: [2, 20] }, task: { cpus: 1, mem: 2048, duration: { exponential: 20 } } }
 `;
-
-function problems(text: string): string[] {
-  try {
-    parseScenarioText(text, 'y.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
 
 describe('queues from the roles', () => {
   test('capacity: one leaf per role, capacities in proportion to the weights (1:3 is 25% and 75%)', () => {
