@@ -343,6 +343,17 @@ describe('the service reserves what its instances launch on', () => {
   });
 });
 
+/** Agents a (from 0) and b (from `bAt` s), each cpus 4, mem 4096, on rack r. */
+function webAgents(bAt: number): [AgentSpec, AgentSpec] {
+  const a: AgentSpec = { name: 'a', rack: 'r', res: resources({ cpus: 4, mem: 4096 }) };
+  return [a, { ...a, name: 'b', addAt: seconds(bAt) }];
+}
+
+/** The service web's one instance, (1, 512) for 5000 s, submitted at 0. */
+function webInstance(): JobSpec {
+  return { id: 'web/service', framework: 'web', submit: seconds(0), tasks: [{ res: resources({ cpus: 1, mem: 512 }), duration: seconds(5000) }] };
+}
+
 describe("the service's unreserve policy", () => {
   // Agent a (cpus 4, mem 4096) from 0, agent b (the same) from 200, one rack. Service web (role
   // web): 1 instance of cpus 1, mem 512, reserve: true. Agent a fails at 10 for 500 s.
@@ -358,15 +369,9 @@ describe("the service's unreserve policy", () => {
   //   with unreserve 'unused' the other offer's reserved (1, 512), which the service reserved
   //   itself, is unreserved in its answer; with 'never' it stays.
   function churn(unreserve: 'never' | 'unused') {
-    const a: AgentSpec = { name: 'a', rack: 'r', res: resources({ cpus: 4, mem: 4096 }) };
-    const b: AgentSpec = { ...a, name: 'b', addAt: seconds(200) };
+    const [a, b] = webAgents(200);
     const sink = new RecordingSink();
-    const instance: JobSpec = {
-      id: 'web/service',
-      framework: 'web',
-      submit: seconds(0),
-      tasks: [{ res: resources({ cpus: 1, mem: 512 }), duration: seconds(5000) }],
-    };
+    const instance = webInstance();
     simulate({
       seed: 1,
       master: { allocationInterval: seconds(1) },
@@ -415,15 +420,9 @@ describe('the service prefers an offer whose reservation fits', () => {
   // preference the first offer would get the replacement, b when it comes first; with it, a does, and no new
   // RESERVE is needed.
   function kept(seed: number) {
-    const a: AgentSpec = { name: 'a', rack: 'r', res: resources({ cpus: 4, mem: 4096 }) };
-    const b: AgentSpec = { ...a, name: 'b', addAt: seconds(1) };
+    const [a, b] = webAgents(1);
     const sink = new RecordingSink();
-    const instance: JobSpec = {
-      id: 'web/service',
-      framework: 'web',
-      submit: seconds(0),
-      tasks: [{ res: resources({ cpus: 1, mem: 512 }), duration: seconds(5000) }],
-    };
+    const instance = webInstance();
     simulate({
       seed,
       master: { allocationInterval: seconds(1) },
