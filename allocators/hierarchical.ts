@@ -368,7 +368,9 @@ export class HierarchicalAllocator implements Allocator, Clients {
       else subInto(q.reserved, 0, res);
     }
     if (fw === undefined) return;
-    const held = this.framework(fw).role.quota;
+    // The client that holds it: a multi-role framework's client of the reserving role.
+    const holder = this.multi.get(fw)?.find((c) => c.offerRole === role) ?? this.framework(fw);
+    const held = holder.role.quota;
     if (held !== null) {
       if (sign > 0) subInto(held.offeredOrAllocated, 0, res);
       else addInto(held.offeredOrAllocated, 0, res);

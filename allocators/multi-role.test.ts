@@ -113,6 +113,26 @@ describe('reservations and quota are per role', () => {
     expect(shown(m, made)).toEqual(['alpha@a:1']);
     expect(Array.from(made[0]!.res)).toEqual(Array.from(agent(2, 1024)));
   });
+
+  test("a RESERVE in role b moves quota between role b's terms, not role a's", () => {
+    // As above, but alpha reserves for b the (2, 1024) it holds there (a RESERVE in its accept):
+    // the resources go from b's offered-or-allocated to b's reservations. Role a still consumes
+    // 0 of its limit 2, so it is offered agent 1 shrunk to cpus 2. (Had the RESERVE been taken
+    // out of role a's holding, a would consume -2 cpus and be offered all 4.)
+    const m = new MiniMaster(drf({ quota: { a: { limit: { cpus: 2 } }, b: { limit: { cpus: 8 } } } }), 2);
+    const r = rng('quota');
+    const fw = m.addFramework('alpha', 'a', ['a', 'b']);
+    const s0 = m.addAgent(agent(2, 1024));
+    const s1 = m.addAgent(agent(4, 1024));
+    m.allocator.deactivateFramework(fw, ['a']);
+    expect(shown(m, m.run(r, [s0]))).toEqual(['alpha@b:0']);
+    m.allocator.reserve!(fw, s0, 'b', agent(2, 1024));
+    m.allocator.activateFramework(fw, ['a']);
+    m.allocator.deactivateFramework(fw, ['b']);
+    const made = m.run(r, [s1]);
+    expect(shown(m, made)).toEqual(['alpha@a:1']);
+    expect(Array.from(made[0]!.res)).toEqual(Array.from(agent(2, 1024)));
+  });
 });
 
 test('a framework of one role makes the same calls as before: no role in offers or filters', () => {
